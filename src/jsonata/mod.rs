@@ -1,0 +1,1 @@
+//! JSONata evaluator (in progress).

@@ -1,0 +1,1 @@
+//! JSONPath (in progress).

@@ -1,0 +1,10 @@
+//! statelab: an Amazon States Language interpreter with a sans-IO core.
+//!
+//! See ARCHITECTURE.md for the bird's-eye view and the code map.
+
+pub mod error;
+pub mod intrinsics;
+pub mod jsonata;
+pub mod jsonpath;
+
+pub use error::Failure;
