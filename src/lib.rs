@@ -2,9 +2,16 @@
 //!
 //! See ARCHITECTURE.md for the bird's-eye view and the code map.
 
+pub mod asl;
+pub mod driver;
 pub mod error;
+pub mod exec;
 pub mod intrinsics;
+pub mod json;
 pub mod jsonata;
 pub mod jsonpath;
+pub mod mock;
+pub mod payload;
+pub mod time;
 
 pub use error::Failure;

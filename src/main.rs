@@ -1,1 +1,257 @@
-fn main() {}
+//! The `statelab` command line: run, validate, and evaluate JSONata, on the same engine as
+//! the browser playground.
+
+use serde_json::{json, Value};
+use statelab::asl::{self, MachineType};
+use statelab::driver::{result_json, simulate};
+use statelab::exec::{Options, Status};
+use statelab::json;
+use statelab::mock::Mocks;
+use std::process::ExitCode;
+
+const USAGE: &str = "\
+statelab: run Amazon States Language workflows on a virtual clock
+
+usage:
+  statelab run DEFINITION [--input FILE] [--mock-config FILE] [--test-case NAME]
+                          [--seed N] [--name NAME] [--json] [--history] [--timeline]
+  statelab validate DEFINITION [--type STANDARD|EXPRESS] [--json]
+  statelab jsonata EXPRESSION [--input FILE] [--bindings FILE] [--json]
+
+Files may be '-' for standard input. Exit codes: 0 success, 1 the execution failed,
+timed out or was aborted (run) or the expression raised an error (jsonata), 2 bad
+input: unreadable files, invalid JSON or an invalid definition.
+";
+
+struct Args {
+    positional: Vec<String>,
+    flags: Vec<(String, Option<String>)>,
+}
+
+impl Args {
+    fn parse(raw: &[String], with_value: &[&str]) -> Result<Args, String> {
+        let mut positional = Vec::new();
+        let mut flags = Vec::new();
+        let mut i = 0;
+        while i < raw.len() {
+            let a = &raw[i];
+            if let Some(name) = a.strip_prefix("--") {
+                let (name, inline) = match name.split_once('=') {
+                    Some((n, v)) => (n.to_string(), Some(v.to_string())),
+                    None => (name.to_string(), None),
+                };
+                if with_value.contains(&name.as_str()) {
+                    let v = match inline {
+                        Some(v) => v,
+                        None => {
+                            i += 1;
+                            raw.get(i).cloned().ok_or_else(|| format!("--{name} needs a value"))?
+                        }
+                    };
+                    flags.push((name, Some(v)));
+                } else {
+                    flags.push((name, inline));
+                }
+            } else {
+                positional.push(a.clone());
+            }
+            i += 1;
+        }
+        Ok(Args { positional, flags })
+    }
+    fn value(&self, name: &str) -> Option<&str> {
+        self.flags.iter().rev().find(|(n, _)| n == name).and_then(|(_, v)| v.as_deref())
+    }
+    fn has(&self, name: &str) -> bool {
+        self.flags.iter().any(|(n, _)| n == name)
+    }
+    fn check(&self, known: &[&str]) -> Result<(), String> {
+        for (n, _) in &self.flags {
+            if !known.contains(&n.as_str()) {
+                return Err(format!("unknown option --{n}"));
+            }
+        }
+        Ok(())
+    }
+}
+
+fn read(path: &str) -> Result<String, String> {
+    if path == "-" {
+        let mut s = String::new();
+        std::io::Read::read_to_string(&mut std::io::stdin(), &mut s).map_err(|e| format!("cannot read standard input: {e}"))?;
+        return Ok(s);
+    }
+    std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"))
+}
+
+fn read_json(path: &str) -> Result<Value, String> {
+    let text = read(path)?;
+    json::parse(&text).map_err(|e| format!("{path}:{}:{}: invalid JSON: {}", e.pos.line, e.pos.column, e.message))
+}
+
+fn main() -> ExitCode {
+    let raw: Vec<String> = std::env::args().skip(1).collect();
+    let Some(cmd) = raw.first() else {
+        eprint!("{USAGE}");
+        return ExitCode::from(2);
+    };
+    let rest = &raw[1..];
+    let result = match cmd.as_str() {
+        "run" => cmd_run(rest),
+        "validate" => cmd_validate(rest),
+        "jsonata" => cmd_jsonata(rest),
+        "help" | "--help" | "-h" => {
+            print!("{USAGE}");
+            Ok(0)
+        }
+        other => Err(format!("unknown command '{other}'\n\n{USAGE}")),
+    };
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(msg) => {
+            eprintln!("statelab: {msg}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn load_definition(path: &str, machine_type: MachineType) -> Result<std::rc::Rc<asl::Machine>, Vec<String>> {
+    let text = read(path).map_err(|e| vec![e])?;
+    asl::validate_text(&text, machine_type).map_err(|diags| diags.iter().map(|d| format!("{path}:{d}")).collect())
+}
+
+fn cmd_run(raw: &[String]) -> Result<u8, String> {
+    let args = Args::parse(raw, &["input", "mock-config", "test-case", "seed", "name"])?;
+    args.check(&["input", "mock-config", "test-case", "seed", "name", "json", "history", "timeline"])?;
+    let [def_path] = args.positional.as_slice() else { return Err(format!("run needs exactly one DEFINITION file\n\n{USAGE}")) };
+    let machine = match load_definition(def_path, MachineType::Standard) {
+        Ok(m) => m,
+        Err(lines) => {
+            for l in lines {
+                eprintln!("{l}");
+            }
+            return Ok(2);
+        }
+    };
+    let input = match args.value("input") {
+        Some(p) => read_json(p)?,
+        None => json!({}),
+    };
+    let mut mocks = match args.value("mock-config") {
+        Some(p) => Mocks::from_value(&read_json(p)?, args.value("test-case")).map_err(|e| format!("{p}: {e}"))?,
+        None => Mocks::empty(),
+    };
+    let mut opts = Options::default();
+    if let Some(s) = args.value("seed") {
+        opts.seed = s.parse().map_err(|_| format!("--seed takes a whole number, not '{s}'"))?;
+    }
+    if let Some(n) = args.value("name") {
+        opts.execution_name = n.to_string();
+    }
+    let exec = simulate(machine, input, &mut mocks, opts).map_err(|e| e.to_string())?;
+    let code = if matches!(exec.status(), Status::Succeeded(_)) { 0 } else { 1 };
+    if args.has("json") {
+        println!("{}", result_json(&exec));
+        return Ok(code);
+    }
+    let start = exec.options().start_time;
+    if args.has("history") {
+        for e in exec.events() {
+            let details = e.details.as_ref().map(|d| d.to_string()).unwrap_or_default();
+            println!("{:>5} {:>9.3}s  {:<28} {}", e.id, (e.timestamp - start) as f64 / 1000.0, e.kind, details);
+        }
+        println!();
+    }
+    if args.has("timeline") {
+        for s in exec.spans() {
+            let end = s.end.map(|e| format!("{:.3}s", (e - start) as f64 / 1000.0)).unwrap_or_else(|| "…".into());
+            let lane = if s.lane.is_empty() { "main" } else { &s.lane };
+            println!("{:<24} {:<24} {:<8} {:>9.3}s → {:<10} {}", lane, s.state, s.kind.name(), (s.start - start) as f64 / 1000.0, end, s.status);
+        }
+        println!();
+    }
+    let elapsed = (exec.now() - start) as f64 / 1000.0;
+    println!("{} in {elapsed:.3} s (virtual), {} events", exec.status().name(), exec.events().len());
+    match exec.status() {
+        Status::Succeeded(v) => println!("{}", serde_json::to_string_pretty(v).unwrap_or_default()),
+        Status::Failed(f) | Status::TimedOut(f) | Status::Aborted(f) => {
+            println!("error: {}", f.error);
+            println!("cause: {}", f.cause);
+        }
+        Status::Running => {}
+    }
+    Ok(code)
+}
+
+fn cmd_validate(raw: &[String]) -> Result<u8, String> {
+    let args = Args::parse(raw, &["type"])?;
+    args.check(&["type", "json"])?;
+    let [def_path] = args.positional.as_slice() else { return Err(format!("validate needs exactly one DEFINITION file\n\n{USAGE}")) };
+    let machine_type = match args.value("type").unwrap_or("STANDARD") {
+        "STANDARD" => MachineType::Standard,
+        "EXPRESS" => MachineType::Express,
+        other => return Err(format!("--type must be STANDARD or EXPRESS, not '{other}'")),
+    };
+    let text = read(def_path)?;
+    let diags = match asl::validate_text(&text, machine_type) {
+        Ok(_) => Vec::new(),
+        Err(d) => d,
+    };
+    if args.has("json") {
+        let list: Vec<Value> = diags.iter().map(|d| d.to_json()).collect();
+        println!("{}", json!({"valid": diags.is_empty(), "diagnostics": list}));
+    } else if diags.is_empty() {
+        println!("{def_path}: valid");
+    } else {
+        for d in &diags {
+            println!("{def_path}:{d}");
+        }
+    }
+    Ok(if diags.is_empty() { 0 } else { 2 })
+}
+
+fn cmd_jsonata(raw: &[String]) -> Result<u8, String> {
+    let args = Args::parse(raw, &["input", "bindings"])?;
+    args.check(&["input", "bindings", "json"])?;
+    let [expr] = args.positional.as_slice() else { return Err(format!("jsonata needs exactly one EXPRESSION\n\n{USAGE}")) };
+    let input = args.value("input").map(read_json).transpose()?;
+    let bindings = match args.value("bindings").map(read_json).transpose()? {
+        None => serde_json::Map::new(),
+        Some(Value::Object(m)) => m,
+        Some(_) => return Err("--bindings must hold a JSON object".into()),
+    };
+    let result = statelab::jsonata::parse(expr).and_then(|e| {
+        let mut host = CliHost { rng: statelab::exec::Rng::new(0) };
+        e.evaluate(input.as_ref(), &bindings, &mut host, &statelab::jsonata::Options::default())
+    });
+    let (out, code) = match result {
+        Ok(Some(v)) => (json!({"result": v}), 0),
+        Ok(None) => (json!({"undefined": true}), 0),
+        Err(e) => (json!({"error": {"code": e.code, "message": e.message}}), 1),
+    };
+    if args.has("json") {
+        println!("{out}");
+    } else {
+        match out.get("result") {
+            Some(v) => println!("{}", serde_json::to_string_pretty(v).unwrap_or_default()),
+            None if code == 0 => println!("(undefined)"),
+            None => println!("error {}: {}", out["error"]["code"].as_str().unwrap_or(""), out["error"]["message"].as_str().unwrap_or("")),
+        }
+    }
+    Ok(code)
+}
+
+/// The CLI's JSONata host: the time is the real wall clock for `$now()`, as in jsonata-js;
+/// randomness is seeded.
+struct CliHost {
+    rng: statelab::exec::Rng,
+}
+
+impl statelab::jsonata::Host for CliHost {
+    fn now_millis(&self) -> f64 {
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as f64).unwrap_or(0.0)
+    }
+    fn random(&mut self) -> f64 {
+        self.rng.next_f64()
+    }
+}

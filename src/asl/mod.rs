@@ -1,0 +1,282 @@
+//! The typed form of an Amazon States Language definition.
+//!
+//! A definition is checked once (`parse::parse_definition`) into these structures; the
+//! executor then relies on their shape and never re-checks it. Every state keeps the JSON
+//! Pointer it came from, so runtime messages can point back at the definition too.
+
+pub mod parse;
+
+use crate::jsonata;
+use crate::jsonpath::Reference;
+use crate::payload::{Dynamic, Template};
+use serde_json::Value;
+use std::rc::Rc;
+
+pub use parse::{parse_definition, validate_text, Diagnostic, MachineType};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QueryLanguage {
+    JsonPath,
+    Jsonata,
+}
+
+/// A state machine, or one branch of a Parallel, or the processor of a Map.
+#[derive(Debug)]
+pub struct Machine {
+    pub start_at: usize,
+    pub states: Vec<State>,
+    pub timeout_seconds: Option<u64>,
+    pub query_language: QueryLanguage,
+    /// JSON Pointer of this machine in the definition ("" for the top level).
+    pub pointer: String,
+}
+
+impl Machine {
+    pub fn state_index(&self, name: &str) -> Option<usize> {
+        self.states.iter().position(|s| s.name == name)
+    }
+}
+
+#[derive(Debug)]
+pub struct State {
+    pub name: String,
+    pub pointer: String,
+    pub query_language: QueryLanguage,
+    pub kind: Kind,
+    /// `Some(next)` for `Next`, `None` for `End` (and for Choice, Succeed, Fail).
+    pub next: Option<usize>,
+    pub io: Io,
+    pub assign: Option<Assign>,
+    pub retry: Vec<Retrier>,
+    pub catch: Vec<Catcher>,
+}
+
+impl State {
+    pub fn type_name(&self) -> &'static str {
+        match self.kind {
+            Kind::Pass { .. } => "Pass",
+            Kind::Task(_) => "Task",
+            Kind::Choice(_) => "Choice",
+            Kind::Wait(_) => "Wait",
+            Kind::Succeed => "Succeed",
+            Kind::Fail(_) => "Fail",
+            Kind::Parallel(_) => "Parallel",
+            Kind::Map(_) => "Map",
+        }
+    }
+}
+
+/// An optional JSONPath field that may also be `null` (InputPath, OutputPath, ResultPath).
+#[derive(Debug, Clone)]
+pub enum PathField {
+    /// Field absent: the default `$`.
+    Default,
+    /// Field set to `null`.
+    Null,
+    Path(Reference),
+}
+
+/// A JSONata template: a JSON value in which strings written `{% ... %}` are expressions.
+#[derive(Debug, Clone)]
+pub enum JTemplate {
+    Expr { source: String, expr: Rc<jsonata::Expr> },
+    Object(Vec<(String, JTemplate)>),
+    Array(Vec<JTemplate>),
+    Literal(Value),
+}
+
+#[derive(Debug)]
+pub enum Io {
+    JsonPath {
+        input_path: PathField,
+        parameters: Option<Template>,
+        result_selector: Option<Template>,
+        result_path: PathField,
+        output_path: PathField,
+    },
+    Jsonata {
+        arguments: Option<JTemplate>,
+        output: Option<JTemplate>,
+    },
+}
+
+#[derive(Debug)]
+pub enum Assign {
+    JsonPath(Template),
+    Jsonata(Vec<(String, JTemplate)>),
+}
+
+#[derive(Debug)]
+pub enum Kind {
+    Pass { result: Option<Value> },
+    Task(Task),
+    Choice(Choice),
+    Wait(Wait),
+    Succeed,
+    Fail(Fail),
+    Parallel(Vec<Rc<Machine>>),
+    Map(Box<MapState>),
+}
+
+/// A number given literally, by a JSONPath reference (`...Path` field) or by a JSONata template.
+#[derive(Debug, Clone)]
+pub enum NumberField {
+    Literal(f64),
+    Path(Reference),
+    Expr(JTemplate),
+}
+
+#[derive(Debug)]
+pub struct Task {
+    pub resource: String,
+    pub kind: ResourceKind,
+    pub timeout: Option<NumberField>,
+    pub heartbeat: Option<NumberField>,
+    pub credentials: Option<Value>,
+}
+
+/// How a Task's resource shows in the history.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ResourceKind {
+    /// `arn:aws:states:::service:action[.pattern]`: TaskScheduled events with `resourceType`
+    /// `service` and `resource` `action[.pattern]`.
+    Service { resource_type: String, resource: String, pattern: Pattern },
+    /// A Lambda function ARN used directly: LambdaFunction* events.
+    LambdaFunction,
+    /// An activity ARN: Activity* events.
+    Activity,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pattern {
+    RequestResponse,
+    Sync,
+    WaitForTaskToken,
+}
+
+#[derive(Debug)]
+pub struct Choice {
+    pub choices: Vec<ChoiceRule>,
+    pub default: Option<usize>,
+}
+
+#[derive(Debug)]
+pub struct ChoiceRule {
+    pub condition: Condition,
+    pub next: usize,
+    pub assign: Option<Assign>,
+    pub output: Option<JTemplate>,
+    pub pointer: String,
+}
+
+#[derive(Debug)]
+pub enum Condition {
+    And(Vec<Condition>),
+    Or(Vec<Condition>),
+    Not(Box<Condition>),
+    Compare { variable: Reference, op: Comparison, operand: Operand },
+    Jsonata(JTemplate),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Comparison {
+    StringEquals,
+    StringLessThan,
+    StringGreaterThan,
+    StringLessThanEquals,
+    StringGreaterThanEquals,
+    StringMatches,
+    NumericEquals,
+    NumericLessThan,
+    NumericGreaterThan,
+    NumericLessThanEquals,
+    NumericGreaterThanEquals,
+    BooleanEquals,
+    TimestampEquals,
+    TimestampLessThan,
+    TimestampGreaterThan,
+    TimestampLessThanEquals,
+    TimestampGreaterThanEquals,
+    IsNull,
+    IsPresent,
+    IsNumeric,
+    IsString,
+    IsBoolean,
+    IsTimestamp,
+}
+
+#[derive(Debug, Clone)]
+pub enum Operand {
+    Value(Value),
+    Path(Reference),
+}
+
+#[derive(Debug)]
+pub enum Wait {
+    Seconds(NumberField),
+    Timestamp(String),
+    TimestampPath(Reference),
+    TimestampExpr(JTemplate),
+}
+
+#[derive(Debug)]
+pub struct Fail {
+    pub error: Option<FailField>,
+    pub cause: Option<FailField>,
+}
+
+#[derive(Debug)]
+pub enum FailField {
+    Literal(String),
+    Path(Dynamic),
+    Expr(JTemplate),
+}
+
+#[derive(Debug)]
+pub struct MapState {
+    pub processor: Rc<Machine>,
+    pub items_path: Option<Reference>,
+    pub items: Option<JTemplate>,
+    pub item_selector: Option<ItemSelector>,
+    pub max_concurrency: Option<NumberField>,
+    pub tolerated_failure_count: Option<NumberField>,
+    pub tolerated_failure_percentage: Option<NumberField>,
+    pub distributed: bool,
+    pub label: Option<String>,
+}
+
+#[derive(Debug)]
+pub enum ItemSelector {
+    JsonPath(Template),
+    Jsonata(JTemplate),
+}
+
+#[derive(Debug, Clone)]
+pub struct Retrier {
+    pub error_equals: Vec<String>,
+    pub interval_seconds: f64,
+    pub max_attempts: u32,
+    pub backoff_rate: f64,
+    pub max_delay_seconds: Option<f64>,
+    pub full_jitter: bool,
+}
+
+#[derive(Debug)]
+pub struct Catcher {
+    pub error_equals: Vec<String>,
+    pub next: usize,
+    pub result_path: PathField,
+    pub output: Option<JTemplate>,
+    pub assign: Option<Assign>,
+}
+
+/// Whether a retrier's or catcher's `ErrorEquals` matches an error name, by AWS's rules:
+/// `States.ALL` matches any error but the terminal `States.Runtime`; `States.TaskFailed`
+/// matches any error but `States.Runtime` and `States.Timeout`.
+pub fn error_matches(error_equals: &[String], error: &str) -> bool {
+    error_equals.iter().any(|e| {
+        e == error
+            || (e == "States.ALL" && error != "States.Runtime")
+            || (e == "States.TaskFailed" && error != "States.Runtime" && error != "States.Timeout")
+    })
+}

@@ -1,0 +1,1048 @@
+//! From JSON text to a typed [`Machine`], with AWS's validation rules and diagnostics that
+//! carry a JSON Pointer and a line:column.
+
+use super::*;
+use crate::json::{self, escape_token, Locations, Pos};
+use serde_json::{Map, Value};
+use std::collections::HashMap;
+
+/// One problem found in a definition.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Diagnostic {
+    /// `INVALID_JSON_DESCRIPTION` or `SCHEMA_VALIDATION_FAILED`, as AWS's ValidateStateMachineDefinition.
+    pub code: &'static str,
+    /// JSON Pointer of the offending value ("" = the whole definition).
+    pub pointer: String,
+    pub pos: Pos,
+    pub message: String,
+}
+
+impl Diagnostic {
+    pub fn to_json(&self) -> Value {
+        serde_json::json!({
+            "code": self.code,
+            "severity": "ERROR",
+            "location": if self.pointer.is_empty() { "/".to_string() } else { self.pointer.clone() },
+            "line": self.pos.line,
+            "column": self.pos.column,
+            "message": self.message,
+        })
+    }
+}
+
+impl std::fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let loc = if self.pointer.is_empty() { "/" } else { &self.pointer };
+        write!(f, "{}:{}: {} (at {})", self.pos.line, self.pos.column, self.message, loc)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MachineType {
+    Standard,
+    Express,
+}
+
+/// Parse and validate definition text. Returns the machine, or every diagnostic found.
+pub fn validate_text(text: &str, machine_type: MachineType) -> Result<Rc<Machine>, Vec<Diagnostic>> {
+    let (value, locs) = json::parse_located(text).map_err(|e| {
+        vec![Diagnostic { code: "INVALID_JSON_DESCRIPTION", pointer: String::new(), pos: e.pos, message: e.message }]
+    })?;
+    parse_definition(&value, &locs, machine_type)
+}
+
+/// Validate a parsed definition into a typed machine.
+pub fn parse_definition(value: &Value, locs: &Locations, machine_type: MachineType) -> Result<Rc<Machine>, Vec<Diagnostic>> {
+    let mut cx = Cx { locs, diags: Vec::new(), machine_type };
+    let Some(obj) = value.as_object() else {
+        cx.error("", "Definition must be a valid JSON object");
+        return Err(cx.diags);
+    };
+    let mut ql = QueryLanguage::JsonPath;
+    if let Some(v) = obj.get("QueryLanguage") {
+        match v.as_str() {
+            Some("JSONPath") => {}
+            Some("JSONata") => ql = QueryLanguage::Jsonata,
+            _ => cx.error("/QueryLanguage", "QueryLanguage must be 'JSONPath' or 'JSONata'"),
+        }
+    }
+    let machine = cx.machine(obj, "", ql, true);
+    match machine {
+        Some(m) if cx.diags.is_empty() => Ok(Rc::new(m)),
+        _ => {
+            if cx.diags.is_empty() {
+                cx.error("", "Invalid definition");
+            }
+            Err(cx.diags)
+        }
+    }
+}
+
+struct Cx<'a> {
+    locs: &'a Locations,
+    diags: Vec<Diagnostic>,
+    machine_type: MachineType,
+}
+
+const TOP_FIELDS: &[&str] = &["StartAt", "States", "Comment", "Version", "TimeoutSeconds", "QueryLanguage"];
+const BRANCH_FIELDS: &[&str] = &["StartAt", "States", "Comment", "ProcessorConfig", "QueryLanguage"];
+
+fn ptr(base: &str, key: &str) -> String {
+    format!("{}/{}", base, escape_token(key))
+}
+
+impl<'a> Cx<'a> {
+    fn error(&mut self, pointer: &str, message: impl Into<String>) {
+        let pos = self.locs.find(pointer);
+        self.diags.push(Diagnostic { code: "SCHEMA_VALIDATION_FAILED", pointer: pointer.to_string(), pos, message: message.into() });
+    }
+
+    fn machine(&mut self, obj: &Map<String, Value>, at: &str, ql: QueryLanguage, top: bool) -> Option<Machine> {
+        let allowed = if top { TOP_FIELDS } else { BRANCH_FIELDS };
+        for k in obj.keys() {
+            if !allowed.contains(&k.as_str()) {
+                self.error(&ptr(at, k), format!("Field '{k}' is not supported"));
+            }
+        }
+        let mut missing = Vec::new();
+        if !obj.contains_key("States") {
+            missing.push("States");
+        }
+        if !obj.contains_key("StartAt") {
+            missing.push("StartAt");
+        }
+        if !missing.is_empty() {
+            self.error(at, format!("These fields are required: [{}]", missing.join(", ")));
+            return None;
+        }
+        let ql = match obj.get("QueryLanguage") {
+            Some(v) if !top => match v.as_str() {
+                Some("JSONata") => QueryLanguage::Jsonata,
+                Some("JSONPath") if ql == QueryLanguage::JsonPath => QueryLanguage::JsonPath,
+                Some("JSONPath") => {
+                    self.error(&ptr(at, "QueryLanguage"), "'QueryLanguage' can not be 'JSONPath' if set to 'JSONata' for whole state machine");
+                    ql
+                }
+                _ => {
+                    self.error(&ptr(at, "QueryLanguage"), "QueryLanguage must be 'JSONPath' or 'JSONata'");
+                    ql
+                }
+            },
+            _ => ql,
+        };
+        let timeout_seconds = match obj.get("TimeoutSeconds") {
+            None => None,
+            Some(v) => match v.as_u64() {
+                Some(n) if n > 0 && n <= 99_999_999 => Some(n),
+                _ => {
+                    self.error(&ptr(at, "TimeoutSeconds"), "TimeoutSeconds must be a positive integer");
+                    None
+                }
+            },
+        };
+        if let Some(v) = obj.get("Version") {
+            if v.as_str() != Some("1.0") {
+                self.error(&ptr(at, "Version"), "Version must be '1.0'");
+            }
+        }
+        if let Some(c) = obj.get("Comment") {
+            if !c.is_string() {
+                self.error(&ptr(at, "Comment"), "Comment must be a string");
+            }
+        }
+        let states_ptr = ptr(at, "States");
+        let Some(states) = obj.get("States").and_then(Value::as_object) else {
+            self.error(&states_ptr, "States must be an object");
+            return None;
+        };
+        if states.is_empty() {
+            self.error(&states_ptr, "States must not be empty");
+            return None;
+        }
+        let names: HashMap<&str, usize> = states.keys().enumerate().map(|(i, k)| (k.as_str(), i)).collect();
+        let start_ptr = ptr(at, "StartAt");
+        let start_at = match obj.get("StartAt").and_then(Value::as_str) {
+            Some(s) => match names.get(s) {
+                Some(i) => *i,
+                None => {
+                    self.error(&start_ptr, format!("MISSING_TRANSITION_TARGET: Missing 'Next' target: {s}"));
+                    0
+                }
+            },
+            None => {
+                self.error(&start_ptr, "StartAt must be a string");
+                0
+            }
+        };
+        let mut out = Vec::with_capacity(states.len());
+        for (name, sv) in states {
+            let sp = ptr(&states_ptr, name);
+            if name.is_empty() || name.chars().count() > 80 {
+                self.error(&sp, "State names must be 1 to 80 characters long");
+            }
+            if let Some(s) = self.state(name, sv, &sp, ql, &names) {
+                out.push(s);
+            }
+        }
+        if out.len() != states.len() {
+            return None;
+        }
+        // Every state must be reachable from StartAt.
+        let mut seen = vec![false; out.len()];
+        let mut stack = vec![start_at];
+        while let Some(i) = stack.pop() {
+            if std::mem::replace(&mut seen[i], true) {
+                continue;
+            }
+            let s = &out[i];
+            stack.extend(s.next);
+            stack.extend(s.catch.iter().map(|c| c.next));
+            if let Kind::Choice(c) = &s.kind {
+                stack.extend(c.choices.iter().map(|r| r.next));
+                stack.extend(c.default);
+            }
+        }
+        for (i, s) in out.iter().enumerate() {
+            if !seen[i] {
+                self.error(&s.pointer, format!("MISSING_TRANSITION_TARGET: State \"{}\" is not reachable.", s.name));
+            }
+        }
+        // A machine must be able to end.
+        let terminal = out.iter().any(|s| {
+            matches!(s.kind, Kind::Succeed | Kind::Fail(_)) || (s.next.is_none() && !matches!(s.kind, Kind::Choice(_)))
+        });
+        if !terminal {
+            self.error(&states_ptr, "No terminal state found in the machine");
+        }
+        Some(Machine { start_at, states: out, timeout_seconds, query_language: ql, pointer: at.to_string() })
+    }
+
+    fn state(&mut self, name: &str, v: &Value, at: &str, machine_ql: QueryLanguage, names: &HashMap<&str, usize>) -> Option<State> {
+        let Some(obj) = v.as_object() else {
+            self.error(at, "A state must be an object");
+            return None;
+        };
+        let ty = match obj.get("Type").and_then(Value::as_str) {
+            Some(t) => t,
+            None => {
+                self.error(at, "These fields are required: [Type]");
+                return None;
+            }
+        };
+        let ql = match obj.get("QueryLanguage").map(|v| v.as_str()) {
+            None => machine_ql,
+            Some(Some("JSONata")) => QueryLanguage::Jsonata,
+            Some(Some("JSONPath")) if machine_ql == QueryLanguage::JsonPath => QueryLanguage::JsonPath,
+            Some(Some("JSONPath")) => {
+                self.error(&ptr(at, "QueryLanguage"), "'QueryLanguage' can not be 'JSONPath' if set to 'JSONata' for whole state machine");
+                return None;
+            }
+            Some(_) => {
+                self.error(&ptr(at, "QueryLanguage"), "QueryLanguage must be 'JSONPath' or 'JSONata'");
+                return None;
+            }
+        };
+        let jsonata = ql == QueryLanguage::Jsonata;
+        let allowed: &[&str] = match (ty, jsonata) {
+            ("Pass", false) => &["Next", "End", "InputPath", "OutputPath", "ResultPath", "Parameters", "Result", "Assign"],
+            ("Pass", true) => &["Next", "End", "Output", "Assign"],
+            ("Task", false) => &[
+                "Next", "End", "Resource", "InputPath", "OutputPath", "ResultPath", "Parameters", "ResultSelector", "Retry",
+                "Catch", "TimeoutSeconds", "TimeoutSecondsPath", "HeartbeatSeconds", "HeartbeatSecondsPath", "Credentials", "Assign",
+            ],
+            ("Task", true) => &[
+                "Next", "End", "Resource", "Arguments", "Output", "Retry", "Catch", "TimeoutSeconds", "HeartbeatSeconds",
+                "Credentials", "Assign",
+            ],
+            ("Choice", false) => &["Choices", "Default", "InputPath", "OutputPath", "Assign"],
+            ("Choice", true) => &["Choices", "Default", "Output", "Assign"],
+            ("Wait", false) => &["Next", "End", "InputPath", "OutputPath", "Seconds", "Timestamp", "SecondsPath", "TimestampPath", "Assign"],
+            ("Wait", true) => &["Next", "End", "Seconds", "Timestamp", "Output", "Assign"],
+            ("Succeed", false) => &["InputPath", "OutputPath"],
+            ("Succeed", true) => &["Output"],
+            ("Fail", false) => &["Error", "ErrorPath", "Cause", "CausePath"],
+            ("Fail", true) => &["Error", "Cause"],
+            ("Parallel", false) => &["Next", "End", "Branches", "InputPath", "OutputPath", "ResultPath", "Parameters", "ResultSelector", "Retry", "Catch", "Assign"],
+            ("Parallel", true) => &["Next", "End", "Branches", "Arguments", "Output", "Retry", "Catch", "Assign"],
+            ("Map", false) => &[
+                "Next", "End", "Iterator", "ItemProcessor", "ItemsPath", "ItemReader", "ItemSelector", "Parameters", "ItemBatcher",
+                "ResultWriter", "MaxConcurrency", "MaxConcurrencyPath", "ToleratedFailurePercentage", "ToleratedFailurePercentagePath",
+                "ToleratedFailureCount", "ToleratedFailureCountPath", "Label", "InputPath", "OutputPath", "ResultPath", "ResultSelector",
+                "Retry", "Catch", "Assign",
+            ],
+            ("Map", true) => &[
+                "Next", "End", "Iterator", "ItemProcessor", "Items", "ItemReader", "ItemSelector", "ItemBatcher", "ResultWriter",
+                "MaxConcurrency", "ToleratedFailurePercentage", "ToleratedFailureCount", "Label", "Output", "Retry", "Catch", "Assign",
+            ],
+            _ => {
+                self.error(&ptr(at, "Type"), format!("Unknown state type '{ty}'"));
+                return None;
+            }
+        };
+        let before = self.diags.len();
+        for k in obj.keys() {
+            if !matches!(k.as_str(), "Type" | "Comment" | "QueryLanguage") && !allowed.contains(&k.as_str()) {
+                let lang = if jsonata { "JSONata" } else { "JSONPath" };
+                self.error(&ptr(at, k), format!("The field '{k}' is not supported for {ty} states using the {lang} query language"));
+            }
+        }
+        if let Some(c) = obj.get("Comment") {
+            if !c.is_string() {
+                self.error(&ptr(at, "Comment"), "Comment must be a string");
+            }
+        }
+        // Transitions.
+        let has_transition = !matches!(ty, "Choice" | "Succeed" | "Fail");
+        let next = if has_transition {
+            match (obj.get("Next"), obj.get("End")) {
+                (Some(_), Some(_)) => {
+                    self.error(at, "A state may not have both 'Next' and 'End'");
+                    None
+                }
+                (Some(n), None) => self.target(n, &ptr(at, "Next"), names),
+                (None, Some(Value::Bool(true))) => None,
+                (None, Some(_)) => {
+                    self.error(&ptr(at, "End"), "End must be true");
+                    None
+                }
+                (None, None) => {
+                    self.error(at, "A state must have either 'Next' or 'End': true");
+                    None
+                }
+            }
+        } else {
+            None
+        };
+        let io = if jsonata {
+            Io::Jsonata {
+                arguments: self.opt_jtemplate(obj, at, "Arguments"),
+                output: self.opt_jtemplate(obj, at, "Output"),
+            }
+        } else {
+            Io::JsonPath {
+                input_path: self.path_field(obj, at, "InputPath"),
+                parameters: if ty == "Map" { None } else { self.opt_template(obj, at, "Parameters") },
+                result_selector: self.opt_template(obj, at, "ResultSelector"),
+                result_path: self.path_field(obj, at, "ResultPath"),
+                output_path: self.path_field(obj, at, "OutputPath"),
+            }
+        };
+        if jsonata {
+            if let Some(Value::String(_)) = obj.get("Arguments") {
+                if !is_jsonata_string(obj.get("Arguments").and_then(Value::as_str).unwrap_or("")) {
+                    self.error(&ptr(at, "Arguments"), "Arguments must be an object, an array, or a JSONata expression");
+                }
+            }
+        }
+        let assign = self.assign(obj.get("Assign"), &ptr(at, "Assign"), ql);
+        let retry = if obj.contains_key("Retry") { self.retriers(&obj["Retry"], &ptr(at, "Retry")) } else { Vec::new() };
+        let catch = if obj.contains_key("Catch") { self.catchers(&obj["Catch"], &ptr(at, "Catch"), ql, names) } else { Vec::new() };
+        let kind = match ty {
+            "Pass" => Kind::Pass { result: obj.get("Result").cloned() },
+            "Task" => Kind::Task(self.task(obj, at, ql)?),
+            "Choice" => Kind::Choice(self.choice(obj, at, ql, names)?),
+            "Wait" => Kind::Wait(self.wait(obj, at, ql)?),
+            "Succeed" => Kind::Succeed,
+            "Fail" => Kind::Fail(self.fail(obj, at, ql)),
+            "Parallel" => Kind::Parallel(self.branches(obj, at, ql)?),
+            "Map" => Kind::Map(Box::new(self.map(obj, at, ql)?)),
+            _ => unreachable!("state types were checked above"),
+        };
+        if self.diags.len() > before {
+            return None;
+        }
+        Some(State { name: name.to_string(), pointer: at.to_string(), query_language: ql, kind, next, io, assign, retry, catch })
+    }
+
+    fn target(&mut self, v: &Value, at: &str, names: &HashMap<&str, usize>) -> Option<usize> {
+        match v.as_str() {
+            Some(s) => match names.get(s) {
+                Some(i) => Some(*i),
+                None => {
+                    self.error(at, format!("MISSING_TRANSITION_TARGET: Missing 'Next' target: {s}"));
+                    None
+                }
+            },
+            None => {
+                self.error(at, "A transition target must be a state name");
+                None
+            }
+        }
+    }
+
+    fn path_field(&mut self, obj: &Map<String, Value>, at: &str, key: &str) -> PathField {
+        match obj.get(key) {
+            None => PathField::Default,
+            Some(Value::Null) => PathField::Null,
+            Some(Value::String(s)) => match Reference::parse(s) {
+                Ok(r) => {
+                    if key == "ResultPath" && !matches!(r.root, crate::jsonpath::Root::Input) {
+                        self.error(&ptr(at, key), format!("ResultPath must be a reference path starting with '$': {s}"));
+                    } else if key == "ResultPath" && !r.path.is_definite() {
+                        self.error(&ptr(at, key), format!("ResultPath must be a reference path: {s}"));
+                    }
+                    PathField::Path(r)
+                }
+                Err(e) => {
+                    self.error(&ptr(at, key), format!("The value for the field '{key}' must be a valid JSONPath: {e}"));
+                    PathField::Default
+                }
+            },
+            Some(_) => {
+                self.error(&ptr(at, key), format!("The value for the field '{key}' must be a string or null"));
+                PathField::Default
+            }
+        }
+    }
+
+    fn reference(&mut self, v: &Value, at: &str, key: &str) -> Option<Reference> {
+        match v.as_str().map(Reference::parse) {
+            Some(Ok(r)) => Some(r),
+            Some(Err(e)) => {
+                self.error(at, format!("The value for the field '{key}' must be a valid JSONPath: {e}"));
+                None
+            }
+            None => {
+                self.error(at, format!("The value for the field '{key}' must be a string"));
+                None
+            }
+        }
+    }
+
+    fn template(&mut self, v: &Value, at: &str) -> Option<Template> {
+        match Template::parse(v) {
+            Ok(t) => Some(t),
+            Err(errs) => {
+                for (p, m) in errs {
+                    self.error(&format!("{at}{p}"), m);
+                }
+                None
+            }
+        }
+    }
+
+    fn opt_template(&mut self, obj: &Map<String, Value>, at: &str, key: &str) -> Option<Template> {
+        obj.get(key).and_then(|v| self.template(v, &ptr(at, key)))
+    }
+
+    fn jtemplate(&mut self, v: &Value, at: &str) -> JTemplate {
+        match v {
+            Value::String(s) if is_jsonata_string(s) => {
+                let t = s.trim();
+                let src = t[2..t.len() - 2].trim().to_string();
+                match jsonata::parse(&src) {
+                    Ok(expr) => JTemplate::Expr { source: src, expr: Rc::new(expr) },
+                    Err(e) => {
+                        self.error(at, format!("The JSONata expression '{src}' is invalid: {}", e.message));
+                        JTemplate::Literal(Value::Null)
+                    }
+                }
+            }
+            Value::Object(m) => JTemplate::Object(m.iter().map(|(k, v)| (k.clone(), self.jtemplate(v, &ptr(at, k)))).collect()),
+            Value::Array(a) => JTemplate::Array(a.iter().enumerate().map(|(i, v)| self.jtemplate(v, &format!("{at}/{i}"))).collect()),
+            other => JTemplate::Literal(other.clone()),
+        }
+    }
+
+    fn opt_jtemplate(&mut self, obj: &Map<String, Value>, at: &str, key: &str) -> Option<JTemplate> {
+        obj.get(key).map(|v| self.jtemplate(v, &ptr(at, key)))
+    }
+
+    fn assign(&mut self, v: Option<&Value>, at: &str, ql: QueryLanguage) -> Option<Assign> {
+        let v = v?;
+        let Some(obj) = v.as_object() else {
+            self.error(at, "Assign must be an object");
+            return None;
+        };
+        for k in obj.keys() {
+            let name = if ql == QueryLanguage::JsonPath { k.strip_suffix(".$").unwrap_or(k) } else { k.as_str() };
+            if !valid_variable_name(name) {
+                self.error(&ptr(at, k), format!("The variable name '{name}' is invalid"));
+            }
+        }
+        match ql {
+            QueryLanguage::JsonPath => self.template(v, at).map(Assign::JsonPath),
+            QueryLanguage::Jsonata => Some(Assign::Jsonata(obj.iter().map(|(k, v)| (k.clone(), self.jtemplate(v, &ptr(at, k)))).collect())),
+        }
+    }
+
+    fn number_field(&mut self, obj: &Map<String, Value>, at: &str, key: &str, path_key: Option<&str>, ql: QueryLanguage, min: f64) -> Option<NumberField> {
+        let path_key = path_key.filter(|_| ql == QueryLanguage::JsonPath);
+        if let (Some(pk), true) = (path_key, obj.contains_key(key)) {
+            if obj.contains_key(pk) {
+                self.error(at, format!("The fields '{key}' and '{pk}' cannot both be set"));
+                return None;
+            }
+        }
+        if let Some(v) = obj.get(key) {
+            let p = ptr(at, key);
+            return match v {
+                Value::Number(n) => {
+                    let f = n.as_f64().unwrap_or(f64::NAN);
+                    if f < min || !f.is_finite() {
+                        self.error(&p, format!("The value of '{key}' must be at least {min}"));
+                        None
+                    } else {
+                        Some(NumberField::Literal(f))
+                    }
+                }
+                Value::String(s) if ql == QueryLanguage::Jsonata && is_jsonata_string(s) => Some(NumberField::Expr(self.jtemplate(v, &p))),
+                _ => {
+                    self.error(&p, format!("The value of '{key}' must be a number"));
+                    None
+                }
+            };
+        }
+        if let Some(pk) = path_key {
+            if let Some(v) = obj.get(pk) {
+                return self.reference(v, &ptr(at, pk), pk).map(NumberField::Path);
+            }
+        }
+        None
+    }
+
+    fn task(&mut self, obj: &Map<String, Value>, at: &str, ql: QueryLanguage) -> Option<Task> {
+        let rp = ptr(at, "Resource");
+        let Some(resource) = obj.get("Resource").and_then(Value::as_str) else {
+            self.error(at, "These fields are required: [Resource]");
+            return None;
+        };
+        let kind = match resource_kind(resource) {
+            Some(k) => k,
+            None => {
+                self.error(&rp, format!("Resource '{resource}' is not a valid ARN"));
+                return None;
+            }
+        };
+        if self.machine_type == MachineType::Express {
+            match &kind {
+                ResourceKind::Activity => self.error(&rp, "Express state machine does not support Activity ARN"),
+                ResourceKind::Service { pattern: Pattern::Sync, .. } => self.error(&rp, "Express state machine does not support '.sync' service integration"),
+                ResourceKind::Service { pattern: Pattern::WaitForTaskToken, .. } => {
+                    self.error(&rp, "Express state machine does not support '.waitForTaskToken' service integration ")
+                }
+                _ => {}
+            }
+        }
+        let timeout = self.number_field(obj, at, "TimeoutSeconds", Some("TimeoutSecondsPath"), ql, 1.0);
+        let heartbeat = self.number_field(obj, at, "HeartbeatSeconds", Some("HeartbeatSecondsPath"), ql, 1.0);
+        if let (Some(NumberField::Literal(t)), Some(NumberField::Literal(h))) = (&timeout, &heartbeat) {
+            if h >= t {
+                self.error(&ptr(at, "HeartbeatSeconds"), "HeartbeatSeconds must be smaller than TimeoutSeconds");
+            }
+        }
+        let credentials = obj.get("Credentials").cloned();
+        if let Some(c) = &credentials {
+            let cp = ptr(at, "Credentials");
+            match c.as_object() {
+                Some(m) if m.contains_key("RoleArn") || m.contains_key("RoleArn.$") => {}
+                _ => self.error(&cp, format!("The field 'RoleArn' is required but was missing at {cp}")),
+            }
+        }
+        Some(Task { resource: resource.to_string(), kind, timeout, heartbeat, credentials })
+    }
+
+    fn choice(&mut self, obj: &Map<String, Value>, at: &str, ql: QueryLanguage, names: &HashMap<&str, usize>) -> Option<Choice> {
+        let cp = ptr(at, "Choices");
+        let Some(rules) = obj.get("Choices").and_then(Value::as_array) else {
+            self.error(at, "These fields are required: [Choices]");
+            return None;
+        };
+        if rules.is_empty() {
+            self.error(&cp, "Choices must not be empty");
+        }
+        let mut choices = Vec::new();
+        for (i, r) in rules.iter().enumerate() {
+            let rp = format!("{cp}/{i}");
+            let Some(ro) = r.as_object() else {
+                self.error(&rp, "A choice rule must be an object");
+                continue;
+            };
+            let next = match ro.get("Next") {
+                Some(n) => self.target(n, &ptr(&rp, "Next"), names),
+                None => {
+                    self.error(&rp, "These fields are required: [Next]");
+                    None
+                }
+            };
+            let condition = if ql == QueryLanguage::Jsonata {
+                for k in ro.keys() {
+                    if !matches!(k.as_str(), "Condition" | "Next" | "Comment" | "Assign" | "Output") {
+                        self.error(&ptr(&rp, k), format!("The field '{k}' is not supported in a JSONata choice rule"));
+                    }
+                }
+                match ro.get("Condition") {
+                    Some(Value::Bool(b)) => Some(Condition::Jsonata(JTemplate::Literal(Value::Bool(*b)))),
+                    Some(v @ Value::String(s)) if is_jsonata_string(s) => Some(Condition::Jsonata(self.jtemplate(v, &ptr(&rp, "Condition")))),
+                    Some(_) => {
+                        self.error(&ptr(&rp, "Condition"), "Condition must be a boolean or a JSONata expression");
+                        None
+                    }
+                    None => {
+                        self.error(&rp, "These fields are required: [Condition]");
+                        None
+                    }
+                }
+            } else {
+                self.condition(ro, &rp, true)
+            };
+            let assign = self.assign(ro.get("Assign"), &ptr(&rp, "Assign"), ql);
+            let output = if ql == QueryLanguage::Jsonata { self.opt_jtemplate(ro, &rp, "Output") } else { None };
+            if let (Some(condition), Some(next)) = (condition, next) {
+                choices.push(ChoiceRule { condition, next, assign, output, pointer: rp });
+            }
+        }
+        let default = match obj.get("Default") {
+            Some(d) => self.target(d, &ptr(at, "Default"), names),
+            None => None,
+        };
+        Some(Choice { choices, default })
+    }
+
+    fn condition(&mut self, ro: &Map<String, Value>, at: &str, top: bool) -> Option<Condition> {
+        for k in ["And", "Or"] {
+            if let Some(v) = ro.get(k) {
+                let Some(items) = v.as_array().filter(|a| !a.is_empty()) else {
+                    self.error(&ptr(at, k), format!("{k} must be a non-empty array of rules"));
+                    return None;
+                };
+                let mut subs = Vec::new();
+                for (i, it) in items.iter().enumerate() {
+                    let ip = format!("{}/{i}", ptr(at, k));
+                    match it.as_object() {
+                        Some(o) => subs.push(self.nested(o, &ip)?),
+                        None => {
+                            self.error(&ip, "A choice rule must be an object");
+                            return None;
+                        }
+                    }
+                }
+                self.check_rule_keys(ro, at, top, &[k]);
+                return Some(if k == "And" { Condition::And(subs) } else { Condition::Or(subs) });
+            }
+        }
+        if let Some(v) = ro.get("Not") {
+            let Some(o) = v.as_object() else {
+                self.error(&ptr(at, "Not"), "Not must be a choice rule object");
+                return None;
+            };
+            let inner = self.nested(o, &ptr(at, "Not"))?;
+            self.check_rule_keys(ro, at, top, &["Not"]);
+            return Some(Condition::Not(Box::new(inner)));
+        }
+        let ops: Vec<(&String, Comparison, bool)> = ro.keys().filter_map(|k| comparison(k).map(|(c, p)| (k, c, p))).collect();
+        if ops.len() != 1 {
+            self.error(at, if ops.is_empty() { "A choice rule must have exactly one comparison operator".to_string() } else { "A choice rule may have only one comparison operator".to_string() });
+            return None;
+        }
+        let (key, op, is_path) = ops[0];
+        let Some(var) = ro.get("Variable") else {
+            self.error(at, "These fields are required: [Variable]");
+            return None;
+        };
+        let variable = self.reference(var, &ptr(at, "Variable"), "Variable")?;
+        let vp = ptr(at, key);
+        let val = &ro[key];
+        let operand = if is_path {
+            Operand::Path(self.reference(val, &vp, key)?)
+        } else {
+            let ok = match op {
+                Comparison::StringEquals
+                | Comparison::StringLessThan
+                | Comparison::StringGreaterThan
+                | Comparison::StringLessThanEquals
+                | Comparison::StringGreaterThanEquals
+                | Comparison::StringMatches => val.is_string(),
+                Comparison::TimestampEquals
+                | Comparison::TimestampLessThan
+                | Comparison::TimestampGreaterThan
+                | Comparison::TimestampLessThanEquals
+                | Comparison::TimestampGreaterThanEquals => val.as_str().is_some_and(|s| crate::time::parse_timestamp(s).is_some()),
+                Comparison::NumericEquals
+                | Comparison::NumericLessThan
+                | Comparison::NumericGreaterThan
+                | Comparison::NumericLessThanEquals
+                | Comparison::NumericGreaterThanEquals => val.is_number(),
+                _ => val.is_boolean(),
+            };
+            if !ok {
+                self.error(&vp, format!("The value of '{key}' has the wrong type"));
+                return None;
+            }
+            Operand::Value(val.clone())
+        };
+        self.check_rule_keys(ro, at, top, &[key.as_str(), "Variable"]);
+        Some(Condition::Compare { variable, op, operand })
+    }
+
+    fn nested(&mut self, o: &Map<String, Value>, at: &str) -> Option<Condition> {
+        if o.contains_key("Next") {
+            self.error(&ptr(at, "Next"), "Nested choice rules may not have 'Next'");
+        }
+        self.condition(o, at, false)
+    }
+
+    fn check_rule_keys(&mut self, ro: &Map<String, Value>, at: &str, top: bool, used: &[&str]) {
+        for k in ro.keys() {
+            let fine = used.contains(&k.as_str()) || k == "Comment" || (top && matches!(k.as_str(), "Next" | "Assign"));
+            if !fine {
+                self.error(&ptr(at, k), format!("The field '{k}' is not supported in this choice rule"));
+            }
+        }
+    }
+
+    fn wait(&mut self, obj: &Map<String, Value>, at: &str, ql: QueryLanguage) -> Option<Wait> {
+        let keys: Vec<&str> = ["Seconds", "Timestamp", "SecondsPath", "TimestampPath"].into_iter().filter(|k| obj.contains_key(*k)).collect();
+        if keys.len() != 1 {
+            self.error(at, "A Wait state must have exactly one of 'Seconds', 'Timestamp', 'SecondsPath' or 'TimestampPath'");
+            return None;
+        }
+        let key = keys[0];
+        let p = ptr(at, key);
+        let v = &obj[key];
+        match key {
+            "Seconds" => self.number_field(obj, at, "Seconds", None, ql, 0.0).map(Wait::Seconds),
+            "SecondsPath" => self.reference(v, &p, key).map(|r| Wait::Seconds(NumberField::Path(r))),
+            "TimestampPath" => self.reference(v, &p, key).map(Wait::TimestampPath),
+            _ => match v.as_str() {
+                Some(s) if ql == QueryLanguage::Jsonata && is_jsonata_string(s) => Some(Wait::TimestampExpr(self.jtemplate(v, &p))),
+                Some(s) if crate::time::parse_timestamp(s).is_some() => Some(Wait::Timestamp(s.to_string())),
+                _ => {
+                    self.error(&p, "Timestamp must be an ISO-8601 extended offset date-time string");
+                    None
+                }
+            },
+        }
+    }
+
+    fn fail(&mut self, obj: &Map<String, Value>, at: &str, ql: QueryLanguage) -> Fail {
+        let field = |cx: &mut Self, key: &str, path_key: &str| -> Option<FailField> {
+            if obj.contains_key(key) && obj.contains_key(path_key) {
+                cx.error(at, format!("The fields '{key}' and '{path_key}' cannot both be set"));
+                return None;
+            }
+            if let Some(v) = obj.get(key) {
+                return match v.as_str() {
+                    Some(s) if ql == QueryLanguage::Jsonata && is_jsonata_string(s) => Some(FailField::Expr(cx.jtemplate(v, &ptr(at, key)))),
+                    Some(s) => Some(FailField::Literal(s.to_string())),
+                    None => {
+                        cx.error(&ptr(at, key), format!("{key} must be a string"));
+                        None
+                    }
+                };
+            }
+            let v = obj.get(path_key)?;
+            match v.as_str().map(Dynamic::parse) {
+                Some(Ok(d)) => Some(FailField::Path(d)),
+                _ => {
+                    cx.error(&ptr(at, path_key), format!("{path_key} must be a valid JSONPath or intrinsic function"));
+                    None
+                }
+            }
+        };
+        let error = field(self, "Error", "ErrorPath");
+        let cause = field(self, "Cause", "CausePath");
+        Fail { error, cause }
+    }
+
+    fn branches(&mut self, obj: &Map<String, Value>, at: &str, ql: QueryLanguage) -> Option<Vec<Rc<Machine>>> {
+        let bp = ptr(at, "Branches");
+        let Some(bs) = obj.get("Branches").and_then(Value::as_array).filter(|b| !b.is_empty()) else {
+            self.error(at, "These fields are required: [Branches] (a non-empty array)");
+            return None;
+        };
+        let mut out = Vec::new();
+        for (i, b) in bs.iter().enumerate() {
+            let p = format!("{bp}/{i}");
+            match b.as_object() {
+                Some(o) => out.push(Rc::new(self.machine(o, &p, ql, false)?)),
+                None => {
+                    self.error(&p, "A branch must be an object");
+                    return None;
+                }
+            }
+        }
+        Some(out)
+    }
+
+    fn map(&mut self, obj: &Map<String, Value>, at: &str, ql: QueryLanguage) -> Option<MapState> {
+        let (key, proc_obj) = match (obj.get("ItemProcessor"), obj.get("Iterator")) {
+            (Some(_), Some(_)) => {
+                self.error(at, "A Map state may not have both 'ItemProcessor' and 'Iterator'");
+                return None;
+            }
+            (Some(p), None) => ("ItemProcessor", p),
+            (None, Some(p)) => ("Iterator", p),
+            (None, None) => {
+                self.error(at, "These fields are required: [ItemProcessor]");
+                return None;
+            }
+        };
+        let pp = ptr(at, key);
+        let Some(po) = proc_obj.as_object() else {
+            self.error(&pp, format!("{key} must be an object"));
+            return None;
+        };
+        let mut distributed = false;
+        if let Some(cfg) = po.get("ProcessorConfig") {
+            let cp = ptr(&pp, "ProcessorConfig");
+            match cfg.get("Mode").and_then(Value::as_str) {
+                None | Some("INLINE") => {}
+                Some("DISTRIBUTED") => distributed = true,
+                Some(m) => self.error(&ptr(&cp, "Mode"), format!("Unknown processor mode '{m}'")),
+            }
+            if let Some(t) = cfg.get("ExecutionType").and_then(Value::as_str) {
+                if !matches!(t, "STANDARD" | "EXPRESS") {
+                    self.error(&ptr(&cp, "ExecutionType"), format!("Unknown execution type '{t}'"));
+                }
+            }
+        }
+        let processor = Rc::new(self.machine(po, &pp, ql, false)?);
+        let label = match obj.get("Label") {
+            None => None,
+            Some(Value::String(l)) => {
+                let lp = ptr(at, "Label");
+                if l.is_empty() {
+                    self.error(&lp, "Label cannot be empty");
+                } else if l.chars().count() > 40 {
+                    self.error(&lp, "Label cannot exceed 40 characters");
+                } else if let Some(c) = l.chars().find(|c| label_char_invalid(*c)) {
+                    self.error(&lp, format!("Label contains invalid character: {c:?}"));
+                }
+                Some(l.clone())
+            }
+            Some(_) => {
+                self.error(&ptr(at, "Label"), "Label must be a string");
+                None
+            }
+        };
+        let items_path = match obj.get("ItemsPath") {
+            Some(v) => Some(self.reference(v, &ptr(at, "ItemsPath"), "ItemsPath")?),
+            None => None,
+        };
+        let items = if ql == QueryLanguage::Jsonata { self.opt_jtemplate(obj, at, "Items") } else { None };
+        let item_selector = match (obj.get("ItemSelector"), obj.get("Parameters")) {
+            (Some(_), Some(_)) => {
+                self.error(at, "A Map state may not have both 'ItemSelector' and 'Parameters'");
+                None
+            }
+            (Some(v), None) => Some(if ql == QueryLanguage::Jsonata {
+                ItemSelector::Jsonata(self.jtemplate(v, &ptr(at, "ItemSelector")))
+            } else {
+                ItemSelector::JsonPath(self.template(v, &ptr(at, "ItemSelector"))?)
+            }),
+            (None, Some(v)) => Some(ItemSelector::JsonPath(self.template(v, &ptr(at, "Parameters"))?)),
+            (None, None) => None,
+        };
+        let max_concurrency = self.number_field(obj, at, "MaxConcurrency", Some("MaxConcurrencyPath"), ql, 0.0);
+        let tolerated_failure_count = self.number_field(obj, at, "ToleratedFailureCount", Some("ToleratedFailureCountPath"), ql, 0.0);
+        let tolerated_failure_percentage = self.number_field(obj, at, "ToleratedFailurePercentage", Some("ToleratedFailurePercentagePath"), ql, 0.0);
+        if let Some(NumberField::Literal(p)) = tolerated_failure_percentage {
+            if p > 100.0 {
+                self.error(&ptr(at, "ToleratedFailurePercentage"), "ToleratedFailurePercentage must be between 0 and 100");
+            }
+        }
+        for k in ["ItemReader", "ResultWriter", "ItemBatcher"] {
+            if obj.contains_key(k) && !distributed {
+                self.error(&ptr(at, k), format!("The field '{k}' is only supported in DISTRIBUTED mode"));
+            }
+        }
+        Some(MapState { processor, items_path, items, item_selector, max_concurrency, tolerated_failure_count, tolerated_failure_percentage, distributed, label })
+    }
+
+    fn retriers(&mut self, v: &Value, at: &str) -> Vec<Retrier> {
+        let Some(items) = v.as_array() else {
+            self.error(at, "Retry must be an array");
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for (i, r) in items.iter().enumerate() {
+            let rp = format!("{at}/{i}");
+            let Some(o) = r.as_object() else {
+                self.error(&rp, "A retrier must be an object");
+                continue;
+            };
+            for k in o.keys() {
+                if !matches!(k.as_str(), "ErrorEquals" | "IntervalSeconds" | "MaxAttempts" | "BackoffRate" | "MaxDelaySeconds" | "JitterStrategy" | "Comment") {
+                    self.error(&ptr(&rp, k), format!("The field '{k}' is not supported in a retrier"));
+                }
+            }
+            let Some(error_equals) = self.error_equals(o, &rp, i + 1 == items.len()) else { continue };
+            let num = |cx: &mut Self, key: &str, default: f64, min: f64, int: bool| -> f64 {
+                match o.get(key) {
+                    None => default,
+                    Some(v) => match v.as_f64() {
+                        Some(f) if f >= min && (!int || f.fract() == 0.0) => f,
+                        _ => {
+                            cx.error(&ptr(&rp, key), format!("{key} has an invalid value"));
+                            default
+                        }
+                    },
+                }
+            };
+            let interval_seconds = num(self, "IntervalSeconds", 1.0, 1.0, true);
+            let max_attempts = num(self, "MaxAttempts", 3.0, 0.0, true);
+            let backoff_rate = num(self, "BackoffRate", 2.0, 1.0, false);
+            let max_delay_seconds = o.get("MaxDelaySeconds").map(|_| num(self, "MaxDelaySeconds", 0.0, 1.0, true));
+            let full_jitter = match o.get("JitterStrategy").map(Value::as_str) {
+                None | Some(Some("NONE")) => false,
+                Some(Some("FULL")) => true,
+                Some(_) => {
+                    self.error(&ptr(&rp, "JitterStrategy"), "JitterStrategy must be 'FULL' or 'NONE'");
+                    false
+                }
+            };
+            out.push(Retrier { error_equals, interval_seconds, max_attempts: max_attempts as u32, backoff_rate, max_delay_seconds, full_jitter });
+        }
+        out
+    }
+
+    fn error_equals(&mut self, o: &Map<String, Value>, at: &str, last: bool) -> Option<Vec<String>> {
+        let ep = ptr(at, "ErrorEquals");
+        let Some(list) = o.get("ErrorEquals").and_then(Value::as_array).filter(|l| !l.is_empty()) else {
+            self.error(at, "These fields are required: [ErrorEquals] (a non-empty array of error names)");
+            return None;
+        };
+        let mut out = Vec::new();
+        for (i, e) in list.iter().enumerate() {
+            match e.as_str() {
+                Some(s) => out.push(s.to_string()),
+                None => self.error(&format!("{ep}/{i}"), "Error names must be strings"),
+            }
+        }
+        if out.iter().any(|e| e == "States.ALL") && (out.len() > 1 || !last) {
+            self.error(&ep, "States.ALL must appear alone in the last retrier or catcher");
+        }
+        Some(out)
+    }
+
+    fn catchers(&mut self, v: &Value, at: &str, ql: QueryLanguage, names: &HashMap<&str, usize>) -> Vec<Catcher> {
+        let Some(items) = v.as_array() else {
+            self.error(at, "Catch must be an array");
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for (i, c) in items.iter().enumerate() {
+            let cp = format!("{at}/{i}");
+            let Some(o) = c.as_object() else {
+                self.error(&cp, "A catcher must be an object");
+                continue;
+            };
+            let allowed: &[&str] = if ql == QueryLanguage::Jsonata {
+                &["ErrorEquals", "Next", "Output", "Assign", "Comment"]
+            } else {
+                &["ErrorEquals", "Next", "ResultPath", "Assign", "Comment"]
+            };
+            for k in o.keys() {
+                if !allowed.contains(&k.as_str()) {
+                    self.error(&ptr(&cp, k), format!("The field '{k}' is not supported in a catcher"));
+                }
+            }
+            let Some(error_equals) = self.error_equals(o, &cp, i + 1 == items.len()) else { continue };
+            let next = match o.get("Next") {
+                Some(n) => self.target(n, &ptr(&cp, "Next"), names),
+                None => {
+                    self.error(&cp, "These fields are required: [Next]");
+                    None
+                }
+            };
+            let result_path = self.path_field(o, &cp, "ResultPath");
+            let output = if ql == QueryLanguage::Jsonata { self.opt_jtemplate(o, &cp, "Output") } else { None };
+            let assign = self.assign(o.get("Assign"), &ptr(&cp, "Assign"), ql);
+            if let Some(next) = next {
+                out.push(Catcher { error_equals, next, result_path, output, assign });
+            }
+        }
+        out
+    }
+}
+
+/// `{% ... %}`: a whole-string JSONata expression.
+pub fn is_jsonata_string(s: &str) -> bool {
+    let t = s.trim();
+    t.len() >= 4 && t.starts_with("{%") && t.ends_with("%}")
+}
+
+fn valid_variable_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    match chars.next() {
+        Some(c) if c.is_alphabetic() || c == '_' => {}
+        _ => return false,
+    }
+    name.chars().count() <= 80 && chars.all(|c| c.is_alphanumeric() || c == '_')
+}
+
+fn label_char_invalid(c: char) -> bool {
+    c.is_whitespace()
+        || c.is_control()
+        || ('\u{7f}'..='\u{9f}').contains(&c)
+        || matches!(c, '<' | '>' | '{' | '}' | '[' | ']' | '?' | '*' | '"' | '#' | '%' | '\\' | '^' | '|' | '~' | '`' | '$' | '&' | ',' | ';' | ':' | '/')
+}
+
+fn comparison(key: &str) -> Option<(Comparison, bool)> {
+    use Comparison::*;
+    let (base, path) = match key.strip_suffix("Path") {
+        Some(b) if b != "Is" => (b, true),
+        _ => (key, false),
+    };
+    let c = match base {
+        "StringEquals" => StringEquals,
+        "StringLessThan" => StringLessThan,
+        "StringGreaterThan" => StringGreaterThan,
+        "StringLessThanEquals" => StringLessThanEquals,
+        "StringGreaterThanEquals" => StringGreaterThanEquals,
+        "StringMatches" if !path => StringMatches,
+        "NumericEquals" => NumericEquals,
+        "NumericLessThan" => NumericLessThan,
+        "NumericGreaterThan" => NumericGreaterThan,
+        "NumericLessThanEquals" => NumericLessThanEquals,
+        "NumericGreaterThanEquals" => NumericGreaterThanEquals,
+        "BooleanEquals" => BooleanEquals,
+        "TimestampEquals" => TimestampEquals,
+        "TimestampLessThan" => TimestampLessThan,
+        "TimestampGreaterThan" => TimestampGreaterThan,
+        "TimestampLessThanEquals" => TimestampLessThanEquals,
+        "TimestampGreaterThanEquals" => TimestampGreaterThanEquals,
+        "IsNull" if !path => IsNull,
+        "IsPresent" if !path => IsPresent,
+        "IsNumeric" if !path => IsNumeric,
+        "IsString" if !path => IsString,
+        "IsBoolean" if !path => IsBoolean,
+        "IsTimestamp" if !path => IsTimestamp,
+        _ => return None,
+    };
+    Some((c, path))
+}
+
+/// Classify a Task's `Resource` ARN.
+pub fn resource_kind(arn: &str) -> Option<ResourceKind> {
+    let parts: Vec<&str> = arn.splitn(6, ':').collect();
+    if parts.len() < 6 || parts[0] != "arn" {
+        return None;
+    }
+    match (parts[2], parts[5]) {
+        ("states", rest) if parts[3].is_empty() && parts[4].is_empty() => {
+            // rest = "service:action[.pattern]", "aws-sdk:service:action" or "states:startExecution.sync:2"
+            let mut segs: Vec<&str> = rest.split(':').collect();
+            let mut action = segs.pop()?.to_string();
+            if action.chars().all(|c| c.is_ascii_digit()) && segs.last().is_some_and(|s| s.ends_with(".sync")) {
+                action = format!("{}:{action}", segs.pop()?);
+            }
+            let service = segs.join(":");
+            if service.is_empty() || action.is_empty() {
+                return None;
+            }
+            let pattern = if action.ends_with(".sync") || action.contains(".sync:") {
+                Pattern::Sync
+            } else if action.ends_with(".waitForTaskToken") {
+                Pattern::WaitForTaskToken
+            } else {
+                Pattern::RequestResponse
+            };
+            Some(ResourceKind::Service { resource_type: service, resource: action, pattern })
+        }
+        ("states", rest) if rest.starts_with("activity:") => Some(ResourceKind::Activity),
+        ("lambda", rest) if rest.starts_with("function:") => Some(ResourceKind::LambdaFunction),
+        _ => None,
+    }
+}

@@ -1,0 +1,919 @@
+//! The sans-IO executor.
+//!
+//! An [`Execution`] is a state machine over virtual time. It never reads a clock, sleeps or
+//! does IO: the host calls [`Execution::start`], takes the Task invocations it asks for with
+//! [`Execution::poll_effect`], reports their outcomes with [`Execution::complete_task`], and
+//! moves time forward with [`Execution::advance`] (to [`Execution::next_timer`] or to when a
+//! task it is running finishes). Waits, retry back-offs and timeouts are timers inside.
+//!
+//! Concurrency: every running chain of states (the top level, each Parallel branch, each Map
+//! iteration) is a *frame*. Work that is ready runs in FIFO order, a frame running until it
+//! blocks on a task, a timer or its children, so the order of events is deterministic.
+
+mod dataflow;
+pub mod history;
+
+use crate::asl::{self, Io, Kind, Machine, State};
+use crate::error::Failure;
+use crate::json::to_compact;
+use dataflow::Vars;
+use history::{not_truncated, Event};
+use serde_json::{json, Value};
+use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::rc::Rc;
+
+/// AWS's payload limit: 256 KiB of UTF-8.
+pub const MAX_PAYLOAD_BYTES: usize = 262_144;
+/// AWS's history limit for one execution.
+pub const MAX_HISTORY_EVENTS: usize = 25_000;
+
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub execution_name: String,
+    pub state_machine_name: String,
+    pub region: String,
+    pub account: String,
+    pub role_arn: String,
+    /// Virtual start time, milliseconds since the epoch.
+    pub start_time: i64,
+    pub seed: u64,
+    pub max_events: usize,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            execution_name: "statelab-execution".into(),
+            state_machine_name: "statelab".into(),
+            region: "us-east-1".into(),
+            account: "123456789012".into(),
+            role_arn: "arn:aws:iam::123456789012:role/statelab".into(),
+            start_time: 1_735_689_600_000, // 2025-01-01T00:00:00Z
+            seed: 0,
+            max_events: MAX_HISTORY_EVENTS,
+        }
+    }
+}
+
+impl Options {
+    pub fn state_machine_arn(&self) -> String {
+        format!("arn:aws:states:{}:{}:stateMachine:{}", self.region, self.account, self.state_machine_name)
+    }
+    pub fn execution_arn(&self) -> String {
+        format!("arn:aws:states:{}:{}:execution:{}:{}", self.region, self.account, self.state_machine_name, self.execution_name)
+    }
+}
+
+/// Where an execution stands.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Status {
+    Running,
+    Succeeded(Value),
+    Failed(Failure),
+    TimedOut(Failure),
+    Aborted(Failure),
+}
+
+impl Status {
+    pub fn name(&self) -> &'static str {
+        match self {
+            Status::Running => "RUNNING",
+            Status::Succeeded(_) => "SUCCEEDED",
+            Status::Failed(_) => "FAILED",
+            Status::TimedOut(_) => "TIMED_OUT",
+            Status::Aborted(_) => "ABORTED",
+        }
+    }
+}
+
+/// A Task invocation the host must resolve.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TaskRequest {
+    pub id: u64,
+    pub state: String,
+    pub resource: String,
+    /// The effective parameters (the request payload).
+    pub input: Value,
+    /// 0 for the first attempt, then 1, 2, ... for retries.
+    pub attempt: u32,
+    pub lane: String,
+    /// `$$.Task.Token` for `.waitForTaskToken` integrations.
+    pub token: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    /// Start this task; report with [`Execution::complete_task`].
+    Invoke(TaskRequest),
+    /// The task is no longer wanted (timed out, or its branch was cancelled).
+    Cancel(u64),
+}
+
+/// One bar of the timeline: a state execution, a Task attempt, a retry back-off or a wait.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Span {
+    pub lane: String,
+    pub state: String,
+    pub kind: SpanKind,
+    pub start: i64,
+    pub end: Option<i64>,
+    pub input: Option<Value>,
+    pub output: Option<Value>,
+    /// "running", "succeeded", "failed", "caught", "cancelled".
+    pub status: &'static str,
+    pub error: Option<Failure>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SpanKind {
+    State,
+    Attempt,
+    Backoff,
+    Wait,
+}
+
+impl SpanKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            SpanKind::State => "state",
+            SpanKind::Attempt => "attempt",
+            SpanKind::Backoff => "backoff",
+            SpanKind::Wait => "wait",
+        }
+    }
+}
+
+type FrameId = usize;
+
+#[derive(Debug)]
+enum Block {
+    None,
+    Task { id: u64, span: usize },
+    Timer,
+    Children(Box<Group>),
+}
+
+#[derive(Debug)]
+struct Group {
+    is_map: bool,
+    children: Vec<Option<FrameId>>,
+    results: Vec<Option<Value>>,
+    /// Map items not started yet (index, input).
+    queue: VecDeque<(usize, Value)>,
+    running: usize,
+    max_concurrency: usize,
+    failed: usize,
+    tolerated_count: Option<u64>,
+    tolerated_percentage: Option<f64>,
+    total: usize,
+    done: usize,
+    distributed: bool,
+}
+
+#[derive(Debug)]
+struct Frame {
+    machine: Rc<Machine>,
+    parent: Option<(FrameId, usize)>,
+    vars: Rc<Vars>,
+    state: usize,
+    input: Value,
+    entered_event: u64,
+    entered_time: i64,
+    last_event: u64,
+    attempts: Vec<u32>,
+    retry_count: u32,
+    block: Block,
+    gen: u64,
+    lane: String,
+    state_span: usize,
+    alive: bool,
+    /// A Wait state's output and assignments, computed before it started waiting.
+    stash: Option<(Value, Option<Value>)>,
+}
+
+#[derive(Debug)]
+enum Work {
+    Run(FrameId),
+    TaskDone { frame: FrameId, gen: u64, outcome: Result<Value, Failure> },
+    Resume { frame: FrameId, gen: u64 },
+    TaskTimeout { frame: FrameId, gen: u64, error: &'static str },
+    ChildrenDone(FrameId),
+    ExecutionTimeout,
+}
+
+
+/// A running (or finished) execution.
+pub struct Execution {
+    opts: Options,
+    root: Rc<Machine>,
+    input: Value,
+    now: i64,
+    frames: Vec<Frame>,
+    work: VecDeque<Work>,
+    timers: BTreeMap<(i64, u64), Work>,
+    seq: u64,
+    effects: VecDeque<Effect>,
+    tasks: HashMap<u64, (FrameId, u64)>,
+    next_task: u64,
+    events: Vec<Event>,
+    spans: Vec<Span>,
+    status: Status,
+    rng: Rng,
+    started: bool,
+}
+
+impl Execution {
+    pub fn new(machine: Rc<Machine>, input: Value, opts: Options) -> Execution {
+        let now = opts.start_time;
+        let rng = Rng::new(opts.seed);
+        Execution {
+            opts,
+            root: machine,
+            input,
+            now,
+            frames: Vec::new(),
+            work: VecDeque::new(),
+            timers: BTreeMap::new(),
+            seq: 0,
+            effects: VecDeque::new(),
+            tasks: HashMap::new(),
+            next_task: 1,
+            events: Vec::new(),
+            spans: Vec::new(),
+            status: Status::Running,
+            rng,
+            started: false,
+        }
+    }
+
+    pub fn options(&self) -> &Options {
+        &self.opts
+    }
+    pub fn now(&self) -> i64 {
+        self.now
+    }
+    pub fn status(&self) -> &Status {
+        &self.status
+    }
+    pub fn is_done(&self) -> bool {
+        self.status != Status::Running
+    }
+    pub fn events(&self) -> &[Event] {
+        &self.events
+    }
+    pub fn spans(&self) -> &[Span] {
+        &self.spans
+    }
+
+    /// Start the execution: ExecutionStarted, then every state that can run at time zero.
+    pub fn start(&mut self) {
+        if self.started {
+            return;
+        }
+        self.started = true;
+        let input = self.input.clone();
+        self.emit_raw(0, "", "ExecutionStarted", Some(json!({"input": input, "inputDetails": not_truncated(), "roleArn": self.opts.role_arn})));
+        if payload_too_large(&self.input) {
+            self.finish(Status::Failed(Failure::new("States.DataLimitExceeded", "The input exceeds the maximum number of bytes service limit.")));
+            return;
+        }
+        if let Some(t) = self.root.timeout_seconds {
+            self.schedule(self.now + t as i64 * 1000, Work::ExecutionTimeout);
+        }
+        let fid = self.new_frame(self.root.clone(), None, Rc::new(Vars::default()), self.input.clone(), String::new(), 1);
+        self.work.push_back(Work::Run(fid));
+        self.drain();
+    }
+
+    /// The next Task invocation or cancellation for the host.
+    pub fn poll_effect(&mut self) -> Option<Effect> {
+        self.effects.pop_front()
+    }
+
+    /// When the next internal timer (wait, back-off, timeout) fires.
+    pub fn next_timer(&self) -> Option<i64> {
+        if self.is_done() {
+            return None;
+        }
+        self.timers.keys().next().map(|(at, _)| *at)
+    }
+
+    /// Move virtual time forward to `to`: every timer due strictly before `to` fires, in order.
+    /// Timers due exactly at `to` are left for [`Execution::fire_timers`], so that the host can
+    /// first deliver task outcomes that arrive at that same instant.
+    pub fn advance_to(&mut self, to: i64) {
+        while !self.is_done() {
+            let Some((&(at, seq), _)) = self.timers.iter().next() else { break };
+            if at >= to {
+                break;
+            }
+            self.fire(at, seq);
+        }
+        self.now = self.now.max(to);
+    }
+
+    /// Fire every timer due at or before the current time.
+    pub fn fire_timers(&mut self) {
+        while !self.is_done() {
+            let Some((&(at, seq), _)) = self.timers.iter().next() else { break };
+            if at > self.now {
+                break;
+            }
+            self.fire(at, seq);
+        }
+    }
+
+    fn fire(&mut self, at: i64, seq: u64) {
+        let work = self.timers.remove(&(at, seq)).expect("timer key just seen");
+        self.now = self.now.max(at);
+        self.work.push_back(work);
+        self.drain();
+    }
+
+    /// Report a task's outcome at the current virtual time. Unknown or cancelled ids are ignored.
+    pub fn complete_task(&mut self, id: u64, outcome: Result<Value, Failure>) {
+        if let Some((frame, gen)) = self.tasks.remove(&id) {
+            self.work.push_back(Work::TaskDone { frame, gen, outcome });
+            self.drain();
+        }
+    }
+
+    /// Stop the execution (the user pressed Stop): ExecutionAborted.
+    pub fn stop(&mut self) {
+        if self.is_done() {
+            return;
+        }
+        for fid in 0..self.frames.len() {
+            if self.frames[fid].alive {
+                self.abort_frame(fid, false);
+            }
+        }
+        self.emit_raw(0, "", "ExecutionAborted", None);
+        self.status = Status::Aborted(Failure::new("", ""));
+        self.timers.clear();
+    }
+
+    // ------------------------------------------------------------------ internals
+
+    fn new_frame(&mut self, machine: Rc<Machine>, parent: Option<(FrameId, usize)>, vars: Rc<Vars>, input: Value, lane: String, last_event: u64) -> FrameId {
+        let state = machine.start_at;
+        self.frames.push(Frame {
+            machine,
+            parent,
+            vars,
+            state,
+            input,
+            entered_event: 0,
+            entered_time: self.now,
+            last_event,
+            attempts: Vec::new(),
+            retry_count: 0,
+            block: Block::None,
+            gen: 0,
+            lane,
+            state_span: usize::MAX,
+            alive: true,
+            stash: None,
+        });
+        self.frames.len() - 1
+    }
+
+    fn schedule(&mut self, at: i64, work: Work) {
+        self.seq += 1;
+        self.timers.insert((at, self.seq), work);
+    }
+
+    fn drain(&mut self) {
+        while let Some(w) = self.work.pop_front() {
+            if self.is_done() {
+                self.work.clear();
+                return;
+            }
+            match w {
+                Work::Run(fid) => self.run(fid),
+                Work::TaskDone { frame, gen, outcome } => {
+                    if self.frames[frame].alive && self.frames[frame].gen == gen {
+                        self.task_done(frame, outcome);
+                    }
+                }
+                Work::Resume { frame, gen } => {
+                    if self.frames[frame].alive && self.frames[frame].gen == gen {
+                        self.resume(frame);
+                    }
+                }
+                Work::TaskTimeout { frame, gen, error } => {
+                    if self.frames[frame].alive && self.frames[frame].gen == gen {
+                        self.task_timed_out(frame, error);
+                    }
+                }
+                Work::ChildrenDone(fid) => {
+                    if self.frames[fid].alive {
+                        self.children_done(fid);
+                    }
+                }
+                Work::ExecutionTimeout => {
+                    for fid in 0..self.frames.len() {
+                        if self.frames[fid].alive {
+                            self.abort_frame(fid, false);
+                        }
+                    }
+                    let f = Failure::new("States.Timeout", "");
+                    self.emit_raw(0, "", "ExecutionTimedOut", Some(json!({"error": "States.Timeout"})));
+                    self.status = Status::TimedOut(f);
+                }
+            }
+        }
+    }
+
+    fn state(&self, fid: FrameId) -> &State {
+        let f = &self.frames[fid];
+        &f.machine.states[f.state]
+    }
+
+    /// Append an event in frame `fid` (or at the top level when `fid` is `usize::MAX`-like 0 and no frames).
+    fn emit(&mut self, fid: FrameId, kind: &'static str, details: Option<Value>) -> u64 {
+        let prev = self.frames[fid].last_event;
+        let lane = self.frames[fid].lane.clone();
+        let id = self.push_event(prev, lane, kind, details);
+        self.frames[fid].last_event = id;
+        id
+    }
+
+    fn emit_raw(&mut self, prev: u64, lane: &str, kind: &'static str, details: Option<Value>) -> u64 {
+        let prev = if prev == 0 { self.events.last().map(|e| e.id).unwrap_or(0) } else { prev };
+        self.push_event(prev, lane.to_string(), kind, details)
+    }
+
+    fn push_event(&mut self, prev: u64, lane: String, kind: &'static str, details: Option<Value>) -> u64 {
+        let id = self.events.len() as u64 + 1;
+        self.events.push(Event { id, previous_event_id: prev, timestamp: self.now, kind, details, lane });
+        if self.events.len() >= self.opts.max_events && self.status == Status::Running {
+            let cause = format!("The execution reached the maximum number of history events ({}).", self.opts.max_events);
+            self.status = Status::Failed(Failure::new("States.Runtime", cause.clone()));
+            let last = self.events.len() as u64;
+            self.events.push(Event {
+                id: last + 1,
+                previous_event_id: last,
+                timestamp: self.now,
+                kind: "ExecutionFailed",
+                details: Some(json!({"error": "States.Runtime", "cause": cause})),
+                lane: String::new(),
+            });
+            self.timers.clear();
+            self.effects.clear();
+        }
+        id
+    }
+
+    fn finish(&mut self, status: Status) {
+        if self.is_done() {
+            return;
+        }
+        match &status {
+            Status::Succeeded(out) => {
+                self.emit_raw(0, "", "ExecutionSucceeded", Some(json!({"output": out, "outputDetails": not_truncated()})));
+            }
+            Status::Failed(f) => {
+                let d = failure_details(f);
+                self.emit_raw(0, "", "ExecutionFailed", Some(d));
+            }
+            _ => {}
+        }
+        if !self.is_done() {
+            self.status = status;
+        }
+        self.timers.clear();
+    }
+
+    fn open_span(&mut self, fid: FrameId, kind: SpanKind, input: Option<Value>) -> usize {
+        let state = self.state(fid).name.clone();
+        let lane = self.frames[fid].lane.clone();
+        self.spans.push(Span { lane, state, kind, start: self.now, end: None, input, output: None, status: "running", error: None });
+        self.spans.len() - 1
+    }
+
+    fn close_span(&mut self, span: usize, status: &'static str, output: Option<Value>, error: Option<Failure>) {
+        if let Some(s) = self.spans.get_mut(span) {
+            if s.end.is_none() {
+                s.end = Some(self.now);
+                s.status = status;
+                s.output = output;
+                s.error = error;
+            }
+        }
+    }
+
+    /// Run frame `fid` from its current state until it blocks or ends.
+    fn run(&mut self, fid: FrameId) {
+        while self.frames[fid].alive && !self.is_done() {
+            match self.enter(fid) {
+                Flow::Next => continue,
+                Flow::Blocked | Flow::Ended => return,
+            }
+        }
+    }
+
+    /// Enter the frame's current state and do what can be done now.
+    fn enter(&mut self, fid: FrameId) -> Flow {
+        let (type_name, name) = {
+            let s = self.state(fid);
+            (s.type_name(), s.name.clone())
+        };
+        let input = self.frames[fid].input.clone();
+        let entered_kind = entered_kind(type_name);
+        let id = self.emit(fid, entered_kind, Some(json!({"name": name, "input": input, "inputDetails": not_truncated()})));
+        if self.is_done() {
+            return Flow::Ended;
+        }
+        {
+            let f = &mut self.frames[fid];
+            f.entered_event = id;
+            f.entered_time = self.now;
+            f.attempts.clear();
+            f.retry_count = 0;
+            f.gen += 1;
+        }
+        let span = self.open_span(fid, SpanKind::State, Some(self.frames[fid].input.clone()));
+        self.frames[fid].state_span = span;
+        self.execute(fid)
+    }
+
+    /// Execute (or re-execute, on retry) the frame's current state.
+    fn execute(&mut self, fid: FrameId) -> Flow {
+        let frame_machine = self.frames[fid].machine.clone();
+        let state = &frame_machine.states[self.frames[fid].state];
+        match &state.kind {
+            Kind::Pass { result } => self.run_pass(fid, state, result.as_ref()),
+            Kind::Task(task) => self.run_task(fid, state, task),
+            Kind::Choice(choice) => self.run_choice(fid, state, choice),
+            Kind::Wait(wait) => self.run_wait(fid, state, wait),
+            Kind::Succeed => {
+                let out = match self.plain_output(fid, state) {
+                    Ok(v) => v,
+                    Err(f) => return self.fail_state(fid, f),
+                };
+                self.exit_state(fid, out, None)
+            }
+            Kind::Fail(fail) => self.run_fail(fid, fail),
+            Kind::Parallel(branches) => self.run_parallel(fid, state, branches),
+            Kind::Map(map) => self.run_map(fid, state, map),
+        }
+    }
+
+    /// The state's output has been computed: emit the Exited event, and move on.
+    fn exit_state(&mut self, fid: FrameId, output: Value, assigned: Option<Value>) -> Flow {
+        if payload_too_large(&output) {
+            let name = self.state(fid).name.clone();
+            return self.fail_state(
+                fid,
+                Failure::new("States.DataLimitExceeded", format!("The state/task '{name}' returned a result with a size exceeding the maximum number of bytes service limit.")),
+            );
+        }
+        let (type_name, name, next) = {
+            let s = self.state(fid);
+            (s.type_name(), s.name.clone(), s.next)
+        };
+        self.exit_to(fid, type_name, name, output, assigned, next)
+    }
+
+    fn exit_to(&mut self, fid: FrameId, type_name: &'static str, name: String, output: Value, assigned: Option<Value>, next: Option<usize>) -> Flow {
+        let mut details = json!({"name": name, "output": output, "outputDetails": not_truncated()});
+        if let Some(a) = assigned {
+            details["assignedVariables"] = a;
+            details["assignedVariablesDetails"] = not_truncated();
+        }
+        self.emit(fid, exited_kind(type_name), Some(details));
+        let span = self.frames[fid].state_span;
+        self.close_span(span, "succeeded", Some(output.clone()), None);
+        let is_end = matches!(self.state(fid).kind, Kind::Succeed) || next.is_none();
+        match next {
+            Some(n) if !is_end => {
+                let f = &mut self.frames[fid];
+                f.state = n;
+                f.input = output;
+                f.block = Block::None;
+                Flow::Next
+            }
+            _ => {
+                self.frame_ended(fid, Ok(output));
+                Flow::Ended
+            }
+        }
+    }
+
+    /// A state failed with `failure`: retry it, catch it, or fail the frame.
+    fn fail_state(&mut self, fid: FrameId, failure: Failure) -> Flow {
+        let machine = self.frames[fid].machine.clone();
+        let state = &machine.states[self.frames[fid].state];
+        let span = self.frames[fid].state_span;
+        // Retry.
+        if let Some(ri) = state.retry.iter().position(|r| asl::error_matches(&r.error_equals, &failure.error)) {
+            let r = &state.retry[ri];
+            let f = &mut self.frames[fid];
+            if f.attempts.len() < state.retry.len() {
+                f.attempts.resize(state.retry.len(), 0);
+            }
+            let done = f.attempts[ri];
+            if done < r.max_attempts {
+                f.attempts[ri] += 1;
+                f.retry_count += 1;
+                let mut delay = r.interval_seconds * r.backoff_rate.powi(done as i32);
+                if let Some(max) = r.max_delay_seconds {
+                    delay = delay.min(max);
+                }
+                if r.full_jitter {
+                    delay *= self.rng.next_f64();
+                }
+                let ms = (delay * 1000.0).round() as i64;
+                let gen = {
+                    let f = &mut self.frames[fid];
+                    f.gen += 1;
+                    f.block = Block::Timer;
+                    f.gen
+                };
+                let b = self.open_span(fid, SpanKind::Backoff, None);
+                self.spans[b].end = Some(self.now + ms);
+                self.spans[b].status = "succeeded";
+                self.spans[b].error = Some(failure);
+                self.schedule(self.now + ms, Work::Resume { frame: fid, gen });
+                return Flow::Blocked;
+            }
+        }
+        // Catch.
+        if failure.error != "States.Runtime" {
+            if let Some(c) = state.catch.iter().find(|c| asl::error_matches(&c.error_equals, &failure.error)) {
+                let error_output = json!({"Error": failure.error, "Cause": failure.cause});
+                let raw_input = self.frames[fid].input.clone();
+                let result = self.catch_output(fid, state, c, raw_input, error_output);
+                return match result {
+                    Ok((output, assigned)) => {
+                        let name = state.name.clone();
+                        let type_name = state.type_name();
+                        let mut details = json!({"name": name, "output": output, "outputDetails": not_truncated()});
+                        if let Some(a) = assigned {
+                            details["assignedVariables"] = a;
+                            details["assignedVariablesDetails"] = not_truncated();
+                        }
+                        self.emit(fid, exited_kind(type_name), Some(details));
+                        self.close_span(span, "caught", Some(output.clone()), Some(failure));
+                        let f = &mut self.frames[fid];
+                        f.state = c.next;
+                        f.input = output;
+                        f.block = Block::None;
+                        Flow::Next
+                    }
+                    Err(f2) => {
+                        self.close_span(span, "failed", None, Some(f2.clone()));
+                        self.frame_ended(fid, Err(f2));
+                        Flow::Ended
+                    }
+                };
+            }
+        }
+        self.close_span(span, "failed", None, Some(failure.clone()));
+        self.frame_ended(fid, Err(failure));
+        Flow::Ended
+    }
+
+    /// A frame finished: tell its parent group, or finish the execution.
+    fn frame_ended(&mut self, fid: FrameId, result: Result<Value, Failure>) {
+        self.frames[fid].alive = false;
+        self.frames[fid].block = Block::None;
+        let Some((parent, index)) = self.frames[fid].parent else {
+            match result {
+                Ok(v) => self.finish(Status::Succeeded(v)),
+                Err(f) => self.finish(Status::Failed(f)),
+            }
+            return;
+        };
+        let (name, is_map, distributed) = {
+            let pstate = self.state(parent);
+            let (is_map, distributed) = match &pstate.kind {
+                Kind::Map(m) => (true, m.distributed),
+                _ => (false, false),
+            };
+            (pstate.name.clone(), is_map, distributed)
+        };
+        let Block::Children(group) = &mut self.frames[parent].block else { return };
+        group.children[index] = None;
+        group.running -= 1;
+        group.done += 1;
+        match result {
+            Ok(v) => {
+                group.results[index] = Some(v);
+                if is_map && !distributed {
+                    self.emit(parent, "MapIterationSucceeded", Some(json!({"name": name, "index": index})));
+                }
+                self.start_queued(parent);
+                self.check_group_done(parent);
+            }
+            Err(f) => {
+                if is_map && !distributed {
+                    self.emit(parent, "MapIterationFailed", Some(json!({"name": name, "index": index})));
+                }
+                let Block::Children(group) = &mut self.frames[parent].block else { return };
+                group.failed += 1;
+                let tolerated = group.is_map && {
+                    let by_count = group.tolerated_count.is_some_and(|c| group.failed as u64 <= c);
+                    let by_pct = group.tolerated_percentage.is_some_and(|p| (group.failed as f64) * 100.0 / (group.total.max(1) as f64) <= p);
+                    by_count || by_pct
+                };
+                if tolerated {
+                    group.results[index] = Some(json!({"Error": f.error, "Cause": f.cause}));
+                    self.start_queued(parent);
+                    self.check_group_done(parent);
+                    return;
+                }
+                let failure = if group.tolerated_count.is_some() || group.tolerated_percentage.is_some() {
+                    Failure::new("States.ExceedToleratedFailureThreshold", "The specified tolerated failure threshold was exceeded")
+                } else {
+                    f
+                };
+                self.cancel_children(parent);
+                let kind = if is_map { "MapStateFailed" } else { "ParallelStateFailed" };
+                self.emit(parent, kind, None);
+                if self.is_done() {
+                    return;
+                }
+                let gen = self.frames[parent].gen;
+                let _ = gen;
+                // The parent state fails; its Retry/Catch apply. Run it through the work queue so
+                // that a caught failure continues the parent frame.
+                self.frames[parent].block = Block::None;
+                match self.fail_state(parent, failure) {
+                    Flow::Next => self.work.push_back(Work::Run(parent)),
+                    Flow::Blocked | Flow::Ended => {}
+                }
+            }
+        }
+    }
+
+    fn start_queued(&mut self, parent: FrameId) {
+        loop {
+            let Block::Children(group) = &mut self.frames[parent].block else { return };
+            if group.queue.is_empty() || (group.max_concurrency > 0 && group.running >= group.max_concurrency) {
+                return;
+            }
+            let (index, item) = group.queue.pop_front().expect("queue not empty");
+            group.running += 1;
+            let child = self.spawn_iteration(parent, index, item);
+            if let Block::Children(group) = &mut self.frames[parent].block {
+                group.children[index] = Some(child);
+            }
+            self.work.push_back(Work::Run(child));
+        }
+    }
+
+    fn check_group_done(&mut self, parent: FrameId) {
+        let Block::Children(group) = &self.frames[parent].block else { return };
+        if group.done == group.total {
+            self.work.push_back(Work::ChildrenDone(parent));
+        }
+    }
+
+    fn cancel_children(&mut self, parent: FrameId) {
+        let children: Vec<FrameId> = match &mut self.frames[parent].block {
+            Block::Children(g) => {
+                g.queue.clear();
+                g.children.iter().flatten().copied().collect()
+            }
+            _ => Vec::new(),
+        };
+        for c in children {
+            self.abort_frame(c, true);
+        }
+    }
+
+    /// Abort a frame and everything below it (a sibling failed, the execution stopped).
+    fn abort_frame(&mut self, fid: FrameId, emit_events: bool) {
+        if !self.frames[fid].alive {
+            return;
+        }
+        self.cancel_children(fid);
+        let f = &mut self.frames[fid];
+        f.alive = false;
+        f.gen += 1;
+        let block = std::mem::replace(&mut f.block, Block::None);
+        if let Block::Task { id, span } = block {
+            self.tasks.remove(&id);
+            self.effects.push_back(Effect::Cancel(id));
+            self.close_span(span, "cancelled", None, None);
+        }
+        let span = self.frames[fid].state_span;
+        self.close_span(span, "cancelled", None, None);
+        if emit_events {
+            let type_name = self.state(fid).type_name();
+            self.emit(fid, aborted_kind(type_name), None);
+            if let Some((parent, index)) = self.frames[fid].parent {
+                if let Kind::Map(m) = &self.state(parent).kind {
+                    if !m.distributed {
+                        let name = self.state(parent).name.clone();
+                        self.emit(parent, "MapIterationAborted", Some(json!({"name": name, "index": index})));
+                    }
+                }
+            }
+        }
+    }
+
+    fn resume(&mut self, fid: FrameId) {
+        // A wait or a retry back-off finished.
+        let was_wait = matches!(self.state(fid).kind, Kind::Wait(_)) && matches!(self.frames[fid].block, Block::Timer);
+        self.frames[fid].block = Block::None;
+        if was_wait {
+            let flow = self.finish_wait(fid);
+            if let Flow::Next = flow {
+                self.run(fid);
+            }
+            return;
+        }
+        if let Flow::Next = self.execute(fid) {
+            self.run(fid);
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Flow {
+    Next,
+    Blocked,
+    Ended,
+}
+
+fn entered_kind(t: &str) -> &'static str {
+    match t {
+        "Pass" => "PassStateEntered",
+        "Task" => "TaskStateEntered",
+        "Choice" => "ChoiceStateEntered",
+        "Wait" => "WaitStateEntered",
+        "Succeed" => "SucceedStateEntered",
+        "Fail" => "FailStateEntered",
+        "Parallel" => "ParallelStateEntered",
+        _ => "MapStateEntered",
+    }
+}
+
+fn exited_kind(t: &str) -> &'static str {
+    match t {
+        "Pass" => "PassStateExited",
+        "Task" => "TaskStateExited",
+        "Choice" => "ChoiceStateExited",
+        "Wait" => "WaitStateExited",
+        "Succeed" => "SucceedStateExited",
+        "Fail" => "FailStateExited",
+        "Parallel" => "ParallelStateExited",
+        _ => "MapStateExited",
+    }
+}
+
+fn aborted_kind(t: &str) -> &'static str {
+    match t {
+        "Pass" => "PassStateAborted",
+        "Task" => "TaskStateAborted",
+        "Choice" => "ChoiceStateAborted",
+        "Wait" => "WaitStateAborted",
+        "Succeed" => "SucceedStateAborted",
+        "Fail" => "FailStateAborted",
+        "Parallel" => "ParallelStateAborted",
+        _ => "MapStateAborted",
+    }
+}
+
+fn failure_details(f: &Failure) -> Value {
+    let mut d = serde_json::Map::new();
+    if !f.error.is_empty() {
+        d.insert("error".into(), json!(f.error));
+    }
+    if !f.cause.is_empty() {
+        d.insert("cause".into(), json!(f.cause));
+    }
+    Value::Object(d)
+}
+
+pub(crate) fn payload_too_large(v: &Value) -> bool {
+    // Cheap upper bound first: most payloads are far below the limit.
+    to_compact(v).len() > MAX_PAYLOAD_BYTES
+}
+
+/// A small deterministic random source (SplitMix64): jitter, `States.MathRandom`, `$random()`.
+#[derive(Debug, Clone)]
+pub struct Rng(std::cell::Cell<u64>);
+
+impl Rng {
+    pub fn new(seed: u64) -> Rng {
+        Rng(std::cell::Cell::new(seed ^ 0x9E37_79B9_7F4A_7C15))
+    }
+    pub fn next_u64(&self) -> u64 {
+        let mut z = self.0.get().wrapping_add(0x9E37_79B9_7F4A_7C15);
+        self.0.set(z);
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    /// Uniform in [0, 1).
+    pub fn next_f64(&self) -> f64 {
+        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
+    }
+}
+
+// The per-state behaviour lives in `states.rs`.
+mod states;

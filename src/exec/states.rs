@@ -1,0 +1,1153 @@
+//! What each state type does when it runs.
+
+use super::dataflow::{runtime, state_cause, type_name, Context, Jsonata, PathScope, QueryError, Vars};
+use super::*;
+use crate::asl::{
+    Assign, Catcher, Choice, Comparison, Condition, Fail, FailField, ItemSelector, JTemplate, MapState, NumberField, Operand,
+    PathField, Pattern, ResourceKind, Task, Wait,
+};
+use crate::jsonpath::{set_path, Reference};
+use crate::payload::{select_reference, Scope};
+use serde_json::Map;
+
+/// What a JSONata state's `$states` holds besides `input` and `context`.
+enum Extra<'a> {
+    None,
+    Result(&'a Value),
+    ErrorOutput(&'a Value),
+}
+
+impl Execution {
+    fn context<'a>(&'a self, fid: FrameId, map_item: Option<(usize, &'a Value)>, token: Option<&'a str>) -> (Context<'a>, String, String) {
+        let f = &self.frames[fid];
+        let state = &f.machine.states[f.state];
+        (
+            Context {
+                execution_id: "",
+                execution_name: &self.opts.execution_name,
+                execution_input: &self.input,
+                start_time: self.opts.start_time,
+                role_arn: &self.opts.role_arn,
+                state_machine_id: "",
+                state_machine_name: &self.opts.state_machine_name,
+                state_name: &state.name,
+                entered_time: f.entered_time,
+                retry_count: f.retry_count,
+                map_item,
+                task_token: token,
+            },
+            self.opts.execution_arn(),
+            self.opts.state_machine_arn(),
+        )
+    }
+
+    /// Run `f` with a JSONPath scope whose `$` is `input`.
+    fn with_scope<R>(&self, fid: FrameId, input: &Value, map_item: Option<(usize, &Value)>, f: impl FnOnce(&mut PathScope) -> R) -> R {
+        let (mut ctx, exec_arn, sm_arn) = self.context(fid, map_item, None);
+        ctx.execution_id = &exec_arn;
+        ctx.state_machine_id = &sm_arn;
+        let vars = self.frames[fid].vars.clone();
+        let mut scope = PathScope::new(input, &vars, &ctx, &self.rng);
+        f(&mut scope)
+    }
+
+    fn jsonata(&self, fid: FrameId, input: &Value, extra: Extra, map_item: Option<(usize, &Value)>) -> Jsonata<'_> {
+        let (mut ctx, exec_arn, sm_arn) = self.context(fid, map_item, None);
+        ctx.execution_id = &exec_arn;
+        ctx.state_machine_id = &sm_arn;
+        let mut states = Map::new();
+        states.insert("input".into(), input.clone());
+        states.insert("context".into(), ctx.build());
+        match extra {
+            Extra::None => {}
+            Extra::Result(r) => {
+                states.insert("result".into(), r.clone());
+            }
+            Extra::ErrorOutput(e) => {
+                states.insert("errorOutput".into(), e.clone());
+            }
+        }
+        Jsonata::new(&self.frames[fid].vars, Value::Object(states), self.now, &self.rng)
+    }
+
+    /// A JSONata failure: the EvaluationFailed event, and the failure to raise.
+    fn query_failure(&mut self, fid: FrameId, e: QueryError) -> Failure {
+        let (name, entered) = (self.state(fid).name.clone(), self.frames[fid].entered_event);
+        let cause = state_cause(&name, entered, &e.detail);
+        self.emit(
+            fid,
+            "EvaluationFailed",
+            Some(json!({"error": "States.QueryEvaluationError", "cause": cause, "location": e.location, "state": name})),
+        );
+        Failure::new("States.QueryEvaluationError", cause)
+    }
+
+    fn prefixed(&self, fid: FrameId, f: Failure) -> Failure {
+        runtime(&self.state(fid).name, self.frames[fid].entered_event, f)
+    }
+
+    fn select(&self, fid: FrameId, input: &Value, r: &Reference) -> Result<Value, Failure> {
+        self.with_scope(fid, input, None, |s| select_reference(s, r)).map_err(|f| self.prefixed(fid, f))
+    }
+
+    fn input_path(&self, fid: FrameId, field: &PathField) -> Result<Value, Failure> {
+        let raw = &self.frames[fid].input;
+        match field {
+            PathField::Default => Ok(raw.clone()),
+            PathField::Null => Ok(json!({})),
+            PathField::Path(r) => self.select(fid, raw, r),
+        }
+    }
+
+    fn output_path(&self, fid: FrameId, field: &PathField, v: Value) -> Result<Value, Failure> {
+        match field {
+            PathField::Default => Ok(v),
+            PathField::Null => Ok(json!({})),
+            PathField::Path(r) => self.select(fid, &v, r),
+        }
+    }
+
+    fn result_path(&self, fid: FrameId, field: &PathField, raw: Value, result: Value) -> Result<Value, Failure> {
+        match field {
+            PathField::Default => Ok(result),
+            PathField::Null => Ok(raw),
+            PathField::Path(r) => set_path(raw, &r.path, result).map_err(|f| self.prefixed(fid, f)),
+        }
+    }
+
+    fn template(&self, fid: FrameId, t: &crate::payload::Template, input: &Value, field: &str, map_item: Option<(usize, &Value)>) -> Result<Value, Failure> {
+        self.with_scope(fid, input, map_item, |s| t.eval(s, field)).map_err(|f| self.prefixed(fid, f))
+    }
+
+    /// Evaluate an Assign block; `$` (JSONPath) or `$states.*` (JSONata) as given.
+    fn eval_assign(&mut self, fid: FrameId, assign: Option<&Assign>, input: &Value, dollar: &Value, extra: Extra) -> Result<Option<Value>, Failure> {
+        let Some(assign) = assign else { return Ok(None) };
+        match assign {
+            Assign::JsonPath(t) => self.template(fid, t, dollar, "Assign", None).map(Some),
+            Assign::Jsonata(fields) => {
+                let ev = self.jsonata(fid, input, extra, None);
+                let mut out = Map::new();
+                for (k, t) in fields {
+                    match ev.template(t, &format!("Assign/{k}")) {
+                        Ok(v) => {
+                            out.insert(k.clone(), v);
+                        }
+                        Err(e) => {
+                            drop(ev);
+                            return Err(self.query_failure(fid, e));
+                        }
+                    }
+                }
+                Ok(Some(Value::Object(out)))
+            }
+        }
+    }
+
+    fn apply_assign(&mut self, fid: FrameId, assigned: &Option<Value>) {
+        if let Some(Value::Object(m)) = assigned {
+            let vars = Rc::make_mut(&mut self.frames[fid].vars);
+            for (k, v) in m {
+                vars.local.insert(k.clone(), v.clone());
+            }
+        }
+    }
+
+    /// Evaluate a JSONata template in this state, raising EvaluationFailed on error.
+    fn eval_jt(&mut self, fid: FrameId, t: &JTemplate, input: &Value, extra: Extra, location: &str, map_item: Option<(usize, &Value)>) -> Result<Value, Failure> {
+        let r = self.jsonata(fid, input, extra, map_item).template(t, location);
+        r.map_err(|e| self.query_failure(fid, e))
+    }
+
+    /// Output and assignments of a state whose "result" is `result` (Task, Parallel, Map) or
+    /// whose output is built from its input (`result` = None: Pass handled separately).
+    fn finish_with_result(&mut self, fid: FrameId, state: &State, result: Value) -> Flow {
+        let raw = self.frames[fid].input.clone();
+        let done = match &state.io {
+            Io::JsonPath { result_selector, result_path, output_path, .. } => (|| {
+                let selected = match result_selector {
+                    Some(t) => self.template(fid, t, &result, "ResultSelector", None)?,
+                    None => result,
+                };
+                let assigned = self.eval_assign(fid, state.assign.as_ref(), &raw, &selected, Extra::None)?;
+                let out = self.result_path(fid, result_path, raw.clone(), selected)?;
+                let out = self.output_path(fid, output_path, out)?;
+                Ok((out, assigned))
+            })(),
+            Io::Jsonata { output, .. } => (|| {
+                let assigned = self.eval_assign(fid, state.assign.as_ref(), &raw, &raw, Extra::Result(&result))?;
+                let out = match output {
+                    Some(t) => self.eval_jt(fid, t, &raw, Extra::Result(&result), "Output", None)?,
+                    None => result.clone(),
+                };
+                Ok((out, assigned))
+            })(),
+        };
+        match done {
+            Ok((out, assigned)) => {
+                self.apply_assign(fid, &assigned);
+                self.exit_state(fid, out, assigned)
+            }
+            Err(f) => self.fail_state(fid, f),
+        }
+    }
+
+    /// Output of Succeed (and of Choice/Wait before their own work): InputPath then OutputPath,
+    /// or JSONata `Output`.
+    pub(super) fn plain_output(&mut self, fid: FrameId, state: &State) -> Result<Value, Failure> {
+        match &state.io {
+            Io::JsonPath { input_path, output_path, .. } => {
+                let eff = self.input_path(fid, input_path)?;
+                self.output_path(fid, output_path, eff)
+            }
+            Io::Jsonata { output, .. } => {
+                let raw = self.frames[fid].input.clone();
+                match output {
+                    Some(t) => self.eval_jt(fid, t, &raw, Extra::None, "Output", None),
+                    None => Ok(raw),
+                }
+            }
+        }
+    }
+
+    pub(super) fn run_pass(&mut self, fid: FrameId, state: &State, result: Option<&Value>) -> Flow {
+        let raw = self.frames[fid].input.clone();
+        let done = match &state.io {
+            Io::JsonPath { input_path, parameters, result_path, output_path, .. } => (|| {
+                let eff = self.input_path(fid, input_path)?;
+                let res = match (result, parameters) {
+                    (Some(r), _) => r.clone(),
+                    (None, Some(t)) => self.template(fid, t, &eff, "Parameters", None)?,
+                    (None, None) => eff,
+                };
+                let assigned = self.eval_assign(fid, state.assign.as_ref(), &raw, &res, Extra::None)?;
+                let out = self.result_path(fid, result_path, raw.clone(), res)?;
+                let out = self.output_path(fid, output_path, out)?;
+                Ok((out, assigned))
+            })(),
+            Io::Jsonata { output, .. } => (|| {
+                let assigned = self.eval_assign(fid, state.assign.as_ref(), &raw, &raw, Extra::None)?;
+                let out = match output {
+                    Some(t) => self.eval_jt(fid, t, &raw, Extra::None, "Output", None)?,
+                    None => raw.clone(),
+                };
+                Ok((out, assigned))
+            })(),
+        };
+        match done {
+            Ok((out, assigned)) => {
+                self.apply_assign(fid, &assigned);
+                self.exit_state(fid, out, assigned)
+            }
+            Err(f) => self.fail_state(fid, f),
+        }
+    }
+
+    /// A number field (timeouts, MaxConcurrency, Wait seconds...).
+    fn number(&mut self, fid: FrameId, field: &NumberField, eff: &Value, name: &str) -> Result<Value, Failure> {
+        match field {
+            NumberField::Literal(n) => Ok(json!(n)),
+            NumberField::Path(r) => self.select(fid, eff, r),
+            NumberField::Expr(t) => {
+                let raw = self.frames[fid].input.clone();
+                self.eval_jt(fid, t, &raw, Extra::None, name, None)
+            }
+        }
+    }
+
+    fn positive_int(&mut self, fid: FrameId, field: &Option<NumberField>, eff: &Value, name: &str) -> Result<Option<u64>, Failure> {
+        let Some(field) = field else { return Ok(None) };
+        let v = self.number(fid, field, eff, name)?;
+        match v.as_f64() {
+            Some(n) if n >= 1.0 && n.fract() == 0.0 => Ok(Some(n as u64)),
+            _ => Err(self.prefixed(fid, Failure::runtime(format!("The {name} field refers to value {} which is not a valid positive integer", to_compact(&v))))),
+        }
+    }
+
+    pub(super) fn run_task(&mut self, fid: FrameId, state: &State, task: &Task) -> Flow {
+        let raw = self.frames[fid].input.clone();
+        let prepared = (|| -> Result<(Value, Option<u64>, Option<u64>), Failure> {
+            let (eff, params) = match &state.io {
+                Io::JsonPath { input_path, parameters, .. } => {
+                    let eff = self.input_path(fid, input_path)?;
+                    let params = match parameters {
+                        Some(t) => self.template(fid, t, &eff, "Parameters", None)?,
+                        None => eff.clone(),
+                    };
+                    (eff, params)
+                }
+                Io::Jsonata { arguments, .. } => {
+                    let params = match arguments {
+                        Some(t) => self.eval_jt(fid, t, &raw, Extra::None, "Arguments", None)?,
+                        None => raw.clone(),
+                    };
+                    (raw.clone(), params)
+                }
+            };
+            let name_t = if matches!(task.timeout, Some(NumberField::Path(_))) { "TimeoutSecondsPath" } else { "TimeoutSeconds" };
+            let name_h = if matches!(task.heartbeat, Some(NumberField::Path(_))) { "HeartbeatSecondsPath" } else { "HeartbeatSeconds" };
+            let timeout = self.positive_int(fid, &task.timeout, &eff, name_t)?;
+            let heartbeat = self.positive_int(fid, &task.heartbeat, &eff, name_h)?;
+            Ok((params, timeout, heartbeat))
+        })();
+        let (params, timeout, heartbeat) = match prepared {
+            Ok(p) => p,
+            Err(f) => return self.fail_state(fid, f),
+        };
+        if payload_too_large(&params) {
+            return self.fail_state(
+                fid,
+                Failure::new("States.DataLimitExceeded", format!("The state/task '{}' has input with a size exceeding the maximum number of bytes service limit.", state.name)),
+            );
+        }
+        let attempt = self.frames[fid].retry_count;
+        match &task.kind {
+            ResourceKind::Service { resource_type, resource, .. } => {
+                let mut d = json!({"resourceType": resource_type, "resource": resource, "region": self.opts.region, "parameters": params});
+                if let Some(t) = timeout {
+                    d["timeoutInSeconds"] = json!(t);
+                }
+                if let Some(h) = heartbeat {
+                    d["heartbeatInSeconds"] = json!(h);
+                }
+                if let Some(c) = &task.credentials {
+                    let role = match self.credentials(fid, c, &raw) {
+                        Ok(r) => r,
+                        Err(f) => return self.fail_state(fid, f),
+                    };
+                    d["taskCredentials"] = json!({"roleArn": role});
+                }
+                self.emit(fid, "TaskScheduled", Some(d));
+                self.emit(fid, "TaskStarted", Some(json!({"resourceType": resource_type, "resource": resource})));
+            }
+            ResourceKind::LambdaFunction => {
+                let mut d = json!({"resource": task.resource, "input": params, "inputDetails": not_truncated()});
+                if let Some(t) = timeout {
+                    d["timeoutInSeconds"] = json!(t);
+                }
+                if let Some(c) = &task.credentials {
+                    if let Ok(role) = self.credentials(fid, c, &raw) {
+                        d["taskCredentials"] = json!({"roleArn": role});
+                    }
+                }
+                self.emit(fid, "LambdaFunctionScheduled", Some(d));
+                self.emit(fid, "LambdaFunctionStarted", None);
+            }
+            ResourceKind::Activity => {
+                let mut d = json!({"resource": task.resource, "input": params, "inputDetails": not_truncated()});
+                if let Some(t) = timeout {
+                    d["timeoutInSeconds"] = json!(t);
+                }
+                if let Some(h) = heartbeat {
+                    d["heartbeatInSeconds"] = json!(h);
+                }
+                self.emit(fid, "ActivityScheduled", Some(d));
+                self.emit(fid, "ActivityStarted", Some(json!({"workerName": "statelab"})));
+            }
+        }
+        if self.is_done() {
+            return Flow::Ended;
+        }
+        let id = self.next_task;
+        self.next_task += 1;
+        let token = matches!(task.kind, ResourceKind::Service { pattern: Pattern::WaitForTaskToken, .. }).then(|| format!("token-{id}"));
+        let lane = self.frames[fid].lane.clone();
+        self.effects.push_back(Effect::Invoke(TaskRequest {
+            id,
+            state: state.name.clone(),
+            resource: task.resource.clone(),
+            input: params.clone(),
+            attempt,
+            lane,
+            token,
+        }));
+        let span = self.open_span(fid, SpanKind::Attempt, Some(params));
+        let gen = {
+            let f = &mut self.frames[fid];
+            f.gen += 1;
+            f.block = Block::Task { id, span };
+            f.gen
+        };
+        self.tasks.insert(id, (fid, gen));
+        // Task timeout: AWS's default is 99999999 seconds.
+        let timeout_ms = timeout.unwrap_or(99_999_999) as i64 * 1000;
+        self.schedule(self.now + timeout_ms, Work::TaskTimeout { frame: fid, gen, error: "States.Timeout" });
+        if let Some(h) = heartbeat {
+            if (h as i64 * 1000) < timeout_ms {
+                self.schedule(self.now + h as i64 * 1000, Work::TaskTimeout { frame: fid, gen, error: "States.HeartbeatTimeout" });
+            }
+        }
+        Flow::Blocked
+    }
+
+    fn credentials(&mut self, fid: FrameId, c: &Value, raw: &Value) -> Result<Value, Failure> {
+        let role = c.get("RoleArn").cloned();
+        if let Some(r) = role {
+            return Ok(r);
+        }
+        match c.get("RoleArn.$").and_then(Value::as_str).map(Reference::parse) {
+            Some(Ok(r)) => self.select(fid, raw, &r),
+            _ => Ok(Value::Null),
+        }
+    }
+
+    fn task_events(&self, fid: FrameId) -> (ResourceKind, String) {
+        match &self.state(fid).kind {
+            Kind::Task(t) => (t.kind.clone(), t.resource.clone()),
+            _ => (ResourceKind::Activity, String::new()),
+        }
+    }
+
+    pub(super) fn task_done(&mut self, fid: FrameId, outcome: Result<Value, Failure>) {
+        let Block::Task { span, .. } = self.frames[fid].block else { return };
+        self.frames[fid].block = Block::None;
+        self.frames[fid].gen += 1;
+        let (kind, resource) = self.task_events(fid);
+        let outcome = match outcome {
+            Ok(v) if payload_too_large(&v) => {
+                let who = match &kind {
+                    ResourceKind::Service { resource_type, .. } => resource_type.clone(),
+                    _ => resource.clone(),
+                };
+                Err(Failure::new("States.DataLimitExceeded", format!("The state/task '{who}' returned a result with a size exceeding the maximum number of bytes service limit.")))
+            }
+            o => o,
+        };
+        let flow = match outcome {
+            Ok(result) => {
+                match &kind {
+                    ResourceKind::Service { resource_type, resource, .. } => {
+                        self.emit(
+                            fid,
+                            "TaskSucceeded",
+                            Some(json!({"resourceType": resource_type, "resource": resource, "output": result, "outputDetails": not_truncated()})),
+                        );
+                    }
+                    ResourceKind::LambdaFunction => {
+                        self.emit(fid, "LambdaFunctionSucceeded", Some(json!({"output": result, "outputDetails": not_truncated()})));
+                    }
+                    ResourceKind::Activity => {
+                        self.emit(fid, "ActivitySucceeded", Some(json!({"output": result, "outputDetails": not_truncated()})));
+                    }
+                }
+                self.close_span(span, "succeeded", Some(result.clone()), None);
+                if self.is_done() {
+                    return;
+                }
+                let machine = self.frames[fid].machine.clone();
+                let state = &machine.states[self.frames[fid].state];
+                self.finish_with_result(fid, state, result)
+            }
+            Err(f) => {
+                let mut d = failure_details(&f);
+                let kind_name = match &kind {
+                    ResourceKind::Service { resource_type, resource, .. } => {
+                        d["resourceType"] = json!(resource_type);
+                        d["resource"] = json!(resource);
+                        "TaskFailed"
+                    }
+                    ResourceKind::LambdaFunction => "LambdaFunctionFailed",
+                    ResourceKind::Activity => "ActivityFailed",
+                };
+                self.emit(fid, kind_name, Some(d));
+                self.close_span(span, "failed", None, Some(f.clone()));
+                if self.is_done() {
+                    return;
+                }
+                self.fail_state(fid, f)
+            }
+        };
+        if flow == Flow::Next {
+            self.run(fid);
+        }
+    }
+
+    pub(super) fn task_timed_out(&mut self, fid: FrameId, error: &'static str) {
+        let Block::Task { id, span } = self.frames[fid].block else { return };
+        self.tasks.remove(&id);
+        self.effects.push_back(Effect::Cancel(id));
+        self.frames[fid].block = Block::None;
+        self.frames[fid].gen += 1;
+        let (kind, _) = self.task_events(fid);
+        match &kind {
+            ResourceKind::Service { resource_type, resource, .. } => {
+                self.emit(fid, "TaskTimedOut", Some(json!({"resourceType": resource_type, "resource": resource, "error": error})));
+            }
+            ResourceKind::LambdaFunction => {
+                self.emit(fid, "LambdaFunctionTimedOut", Some(json!({"error": error})));
+            }
+            ResourceKind::Activity => {
+                self.emit(fid, "ActivityTimedOut", Some(json!({"error": error})));
+            }
+        }
+        let f = Failure::new(error, "");
+        self.close_span(span, "failed", None, Some(f.clone()));
+        if self.is_done() {
+            return;
+        }
+        if self.fail_state(fid, f) == Flow::Next {
+            self.run(fid);
+        }
+    }
+
+    pub(super) fn run_choice(&mut self, fid: FrameId, state: &State, choice: &Choice) -> Flow {
+        let raw = self.frames[fid].input.clone();
+        let decided = (|| -> Result<(Value, Option<Value>, usize), Failure> {
+            match &state.io {
+                Io::JsonPath { input_path, output_path, .. } => {
+                    let eff = self.input_path(fid, input_path)?;
+                    let mut picked = None;
+                    for rule in &choice.choices {
+                        if self.condition(fid, &rule.condition, &eff)? {
+                            picked = Some(rule);
+                            break;
+                        }
+                    }
+                    let (next, assign) = match picked {
+                        Some(r) => (r.next, r.assign.as_ref()),
+                        None => match choice.default {
+                            Some(d) => (d, state.assign.as_ref()),
+                            None => return Err(self.no_choice(fid)),
+                        },
+                    };
+                    let assigned = self.eval_assign(fid, assign, &raw, &eff, Extra::None)?;
+                    let out = self.output_path(fid, output_path, eff)?;
+                    Ok((out, assigned, next))
+                }
+                Io::Jsonata { output, .. } => {
+                    let mut picked = None;
+                    for (i, rule) in choice.choices.iter().enumerate() {
+                        if let Condition::Jsonata(t) = &rule.condition {
+                            let v = self.eval_jt(fid, t, &raw, Extra::None, &format!("Choices/{i}/Condition"), None)?;
+                            match v {
+                                Value::Bool(true) => {
+                                    picked = Some(rule);
+                                    break;
+                                }
+                                Value::Bool(false) => {}
+                                other => {
+                                    let detail = format!(
+                                        "The Condition field of a choice rule returned a non-boolean value: {}",
+                                        to_compact(&other)
+                                    );
+                                    return Err(self.query_failure(fid, QueryError { location: format!("Choices/{i}/Condition"), detail }));
+                                }
+                            }
+                        }
+                    }
+                    let (next, assign, out_t) = match picked {
+                        Some(r) => (r.next, r.assign.as_ref(), r.output.as_ref()),
+                        None => match choice.default {
+                            Some(d) => (d, state.assign.as_ref(), output.as_ref()),
+                            None => return Err(self.no_choice(fid)),
+                        },
+                    };
+                    let assigned = self.eval_assign(fid, assign, &raw, &raw, Extra::None)?;
+                    let out = match out_t {
+                        Some(t) => self.eval_jt(fid, t, &raw, Extra::None, "Output", None)?,
+                        None => raw.clone(),
+                    };
+                    Ok((out, assigned, next))
+                }
+            }
+        })();
+        match decided {
+            Ok((out, assigned, next)) => {
+                self.apply_assign(fid, &assigned);
+                self.exit_to(fid, "Choice", state.name.clone(), out, assigned, Some(next))
+            }
+            Err(f) => self.fail_state(fid, f),
+        }
+    }
+
+    fn no_choice(&self, fid: FrameId) -> Failure {
+        let name = &self.state(fid).name;
+        Failure::new("States.NoChoiceMatched", format!("No Matches! in state '{name}'"))
+    }
+
+    fn condition(&self, fid: FrameId, c: &Condition, input: &Value) -> Result<bool, Failure> {
+        Ok(match c {
+            Condition::And(cs) => {
+                for c in cs {
+                    if !self.condition(fid, c, input)? {
+                        return Ok(false);
+                    }
+                }
+                true
+            }
+            Condition::Or(cs) => {
+                for c in cs {
+                    if self.condition(fid, c, input)? {
+                        return Ok(true);
+                    }
+                }
+                false
+            }
+            Condition::Not(c) => !self.condition(fid, c, input)?,
+            Condition::Compare { variable, op, operand } => {
+                let value = self.with_scope(fid, input, None, |s| lookup(s, variable));
+                if *op == Comparison::IsPresent {
+                    let want = operand_bool(operand);
+                    return Ok(value.is_some() == want);
+                }
+                let Some(value) = value else {
+                    let r = variable;
+                    return Err(self.prefixed(
+                        fid,
+                        Failure::runtime(format!("Invalid path '{}': The choice state's condition path references an invalid value.", r.text())),
+                    ));
+                };
+                let expected = match operand {
+                    Operand::Value(v) => v.clone(),
+                    Operand::Path(r) => match self.with_scope(fid, input, None, |s| lookup(s, r)) {
+                        Some(v) => v,
+                        None => {
+                            return Err(self.prefixed(
+                                fid,
+                                Failure::runtime(format!("Invalid path '{}': The choice state's condition path references an invalid value.", r.text())),
+                            ))
+                        }
+                    },
+                };
+                compare(*op, &value, &expected)
+            }
+            Condition::Jsonata(_) => false,
+        })
+    }
+
+    pub(super) fn run_wait(&mut self, fid: FrameId, state: &State, wait: &Wait) -> Flow {
+        let raw = self.frames[fid].input.clone();
+        let planned = (|| -> Result<(i64, Value, Option<Value>), Failure> {
+            let eff = match &state.io {
+                Io::JsonPath { input_path, .. } => self.input_path(fid, input_path)?,
+                Io::Jsonata { .. } => raw.clone(),
+            };
+            let until = match wait {
+                Wait::Seconds(n) => {
+                    let v = self.number(fid, n, &eff, "Seconds")?;
+                    match v.as_f64() {
+                        Some(s) if s >= 0.0 && s.fract() == 0.0 => self.now + (s as i64).saturating_mul(1000),
+                        _ => {
+                            let msg = match n {
+                                NumberField::Path(r) => format!("The SecondsPath parameter does not reference a valid integer: {} == {}", r.text(), to_compact(&v)),
+                                _ => format!("The Seconds field must be a non-negative integer: {}", to_compact(&v)),
+                            };
+                            return Err(match n {
+                                NumberField::Expr(_) => self.query_failure(fid, QueryError { location: "Seconds".into(), detail: msg }),
+                                _ => self.prefixed(fid, Failure::runtime(msg)),
+                            });
+                        }
+                    }
+                }
+                Wait::Timestamp(s) => timestamp_ms(s).unwrap_or(self.now),
+                Wait::TimestampPath(r) => {
+                    let v = self.select(fid, &eff, r)?;
+                    match v.as_str().and_then(timestamp_ms) {
+                        Some(t) => t,
+                        None => {
+                            let shown = v.as_str().map(str::to_string).unwrap_or_else(|| to_compact(&v));
+                            return Err(self.prefixed(
+                                fid,
+                                Failure::runtime(format!(
+                                    "The TimestampPath parameter does not reference a valid ISO-8601 extended offset date-time format string: {} == {shown}",
+                                    r.text()
+                                )),
+                            ));
+                        }
+                    }
+                }
+                Wait::TimestampExpr(t) => {
+                    let v = self.eval_jt(fid, t, &raw, Extra::None, "Timestamp", None)?;
+                    match v.as_str().and_then(timestamp_ms) {
+                        Some(t) => t,
+                        None => {
+                            let shown = v.as_str().map(str::to_string).unwrap_or_else(|| to_compact(&v));
+                            let detail = format!("The Timestamp field cannot be parsed as an ISO-8601 extended offset date-time format string: {shown}");
+                            return Err(self.query_failure(fid, QueryError { location: "Timestamp".into(), detail }));
+                        }
+                    }
+                }
+            };
+            let (out, assigned) = match &state.io {
+                Io::JsonPath { output_path, .. } => {
+                    let assigned = self.eval_assign(fid, state.assign.as_ref(), &raw, &eff, Extra::None)?;
+                    (self.output_path(fid, output_path, eff)?, assigned)
+                }
+                Io::Jsonata { output, .. } => {
+                    let assigned = self.eval_assign(fid, state.assign.as_ref(), &raw, &raw, Extra::None)?;
+                    let out = match output {
+                        Some(t) => self.eval_jt(fid, t, &raw, Extra::None, "Output", None)?,
+                        None => raw.clone(),
+                    };
+                    (out, assigned)
+                }
+            };
+            Ok((until, out, assigned))
+        })();
+        match planned {
+            Err(f) => self.fail_state(fid, f),
+            Ok((until, out, assigned)) => {
+                self.apply_assign(fid, &assigned);
+                if until <= self.now {
+                    return self.exit_state(fid, out, assigned);
+                }
+                let span = self.open_span(fid, SpanKind::Wait, None);
+                self.spans[span].end = Some(until);
+                self.spans[span].status = "succeeded";
+                let gen = {
+                    let f = &mut self.frames[fid];
+                    f.gen += 1;
+                    f.block = Block::Timer;
+                    f.stash = Some((out, assigned));
+                    f.gen
+                };
+                self.schedule(until, Work::Resume { frame: fid, gen });
+                Flow::Blocked
+            }
+        }
+    }
+
+    pub(super) fn finish_wait(&mut self, fid: FrameId) -> Flow {
+        let (out, assigned) = self.frames[fid].stash.take().unwrap_or((Value::Null, None));
+        self.exit_state(fid, out, assigned)
+    }
+
+    pub(super) fn run_fail(&mut self, fid: FrameId, fail: &Fail) -> Flow {
+        let raw = self.frames[fid].input.clone();
+        let field = |this: &mut Self, f: &Option<FailField>, key: &str, path_key: &str| -> Result<String, Failure> {
+            Ok(match f {
+                None => String::new(),
+                Some(FailField::Literal(s)) => s.clone(),
+                Some(FailField::Path(d)) => {
+                    let v = this.with_scope(fid, &raw, None, |s| d.eval(s, path_key)).map_err(|f| this.prefixed(fid, f))?;
+                    match v {
+                        Value::String(s) => s,
+                        other => to_compact(&other),
+                    }
+                }
+                Some(FailField::Expr(t)) => match this.eval_jt(fid, t, &raw, Extra::None, key, None)? {
+                    Value::String(s) => s,
+                    other => to_compact(&other),
+                },
+            })
+        };
+        let error = field(self, &fail.error, "Error", "ErrorPath");
+        let cause = error.and_then(|e| field(self, &fail.cause, "Cause", "CausePath").map(|c| (e, c)));
+        let failure = match cause {
+            Ok((error, cause)) => Failure::new(error, cause),
+            Err(f) => f,
+        };
+        let span = self.frames[fid].state_span;
+        self.close_span(span, "failed", None, Some(failure.clone()));
+        self.frame_ended(fid, Err(failure));
+        Flow::Ended
+    }
+
+    /// InputPath + Parameters (JSONPath) or Arguments (JSONata): the input a Parallel's
+    /// branches get, or the effective input of a Map.
+    fn state_arguments(&mut self, fid: FrameId, state: &State) -> Result<(Value, Value), Failure> {
+        let raw = self.frames[fid].input.clone();
+        match &state.io {
+            Io::JsonPath { input_path, parameters, .. } => {
+                let eff = self.input_path(fid, input_path)?;
+                let params = match parameters {
+                    Some(t) => self.template(fid, t, &eff, "Parameters", None)?,
+                    None => eff.clone(),
+                };
+                Ok((eff, params))
+            }
+            Io::Jsonata { arguments, .. } => {
+                let params = match arguments {
+                    Some(t) => self.eval_jt(fid, t, &raw, Extra::None, "Arguments", None)?,
+                    None => raw.clone(),
+                };
+                Ok((raw, params))
+            }
+        }
+    }
+
+    pub(super) fn run_parallel(&mut self, fid: FrameId, state: &State, branches: &[Rc<Machine>]) -> Flow {
+        let params = match self.state_arguments(fid, state) {
+            Ok((_, p)) => p,
+            Err(f) => return self.fail_state(fid, f),
+        };
+        let started = self.emit(fid, "ParallelStateStarted", None);
+        let n = branches.len();
+        self.frames[fid].gen += 1;
+        self.frames[fid].block = Block::Children(Box::new(Group {
+            is_map: false,
+            children: vec![None; n],
+            results: vec![None; n],
+            queue: VecDeque::new(),
+            running: n,
+            max_concurrency: 0,
+            failed: 0,
+            tolerated_count: None,
+            tolerated_percentage: None,
+            total: n,
+            done: 0,
+            distributed: false,
+        }));
+        let vars = self.frames[fid].vars.clone();
+        for (i, b) in branches.iter().enumerate() {
+            let lane = child_lane(&self.frames[fid].lane, &state.name, i);
+            let child = self.new_frame(b.clone(), Some((fid, i)), Vars::child(&vars), params.clone(), lane, started);
+            if let Block::Children(g) = &mut self.frames[fid].block {
+                g.children[i] = Some(child);
+            }
+            self.work.push_back(Work::Run(child));
+        }
+        Flow::Blocked
+    }
+
+    pub(super) fn run_map(&mut self, fid: FrameId, state: &State, map: &MapState) -> Flow {
+        match self.prepare_map(fid, state, map) {
+            Ok(items) => {
+                let n = items.0.len();
+                self.emit(fid, "MapStateStarted", Some(json!({"length": n})));
+                if map.distributed {
+                    let arn = format!(
+                        "arn:aws:states:{}:{}:mapRun:{}/{}:{}",
+                        self.opts.region,
+                        self.opts.account,
+                        self.opts.state_machine_name,
+                        map.label.as_deref().unwrap_or(&state.name),
+                        self.frames[fid].entered_event
+                    );
+                    self.emit(fid, "MapRunStarted", Some(json!({"mapRunArn": arn})));
+                }
+                let (count, pct, conc) = items.1;
+                self.frames[fid].gen += 1;
+                self.frames[fid].block = Block::Children(Box::new(Group {
+                    is_map: true,
+                    children: vec![None; n],
+                    results: vec![None; n],
+                    queue: items.0.into_iter().enumerate().collect(),
+                    running: 0,
+                    max_concurrency: conc,
+                    failed: 0,
+                    tolerated_count: count,
+                    tolerated_percentage: pct,
+                    total: n,
+                    done: 0,
+                    distributed: map.distributed,
+                }));
+                if n == 0 {
+                    self.work.push_back(Work::ChildrenDone(fid));
+                } else {
+                    self.start_queued(fid);
+                }
+                Flow::Blocked
+            }
+            Err(f) => {
+                if f.error == "States.QueryEvaluationError" {
+                    self.emit(fid, "MapStateFailed", None);
+                }
+                self.fail_state(fid, f)
+            }
+        }
+    }
+
+    /// The iteration inputs of a Map, and its (tolerated count, tolerated %, max concurrency).
+    #[allow(clippy::type_complexity)]
+    fn prepare_map(&mut self, fid: FrameId, state: &State, map: &MapState) -> Result<(Vec<Value>, (Option<u64>, Option<f64>, usize)), Failure> {
+        let raw = self.frames[fid].input.clone();
+        let (eff, _) = match &state.io {
+            Io::JsonPath { input_path, .. } => (self.input_path(fid, input_path)?, ()),
+            Io::Jsonata { .. } => (raw.clone(), ()),
+        };
+        let items = match (&map.items_path, &map.items) {
+            (Some(r), _) => self.select(fid, &eff, r)?,
+            (None, Some(t)) => {
+                let v = match t {
+                    JTemplate::Expr { source, expr } => {
+                        let r = self.jsonata(fid, &raw, Extra::None, None).expr(source, expr, "Items");
+                        match r {
+                            Ok(Some(v)) => v,
+                            Ok(None) => {
+                                let detail = format!("The JSONata expression '{source}' specified for the field 'Items' returned an unsupported result type.");
+                                return Err(self.query_failure(fid, QueryError { location: "Items".into(), detail }));
+                            }
+                            Err(e) => return Err(self.query_failure(fid, e)),
+                        }
+                    }
+                    other => self.eval_jt(fid, other, &raw, Extra::None, "Items", None)?,
+                };
+                if !v.is_array() {
+                    let source = match t {
+                        JTemplate::Expr { source, .. } => source.clone(),
+                        _ => to_compact(&v),
+                    };
+                    let detail = format!(
+                        "The JSONata expression '{source}' specified for the field 'Items' returned an unexpected result type. Expected 'array', but was '{}' for value: {}",
+                        type_name(&v),
+                        to_compact(&v)
+                    );
+                    return Err(self.query_failure(fid, QueryError { location: "Items".into(), detail }));
+                }
+                v
+            }
+            (None, None) => eff.clone(),
+        };
+        let Value::Array(items) = items else {
+            let path = map.items_path.as_ref().map(|r| r.text()).unwrap_or_else(|| "$".into());
+            return Err(self.prefixed(
+                fid,
+                Failure::runtime(format!("Item path {path} evaluated to a non-array value: {}", to_compact(&items))),
+            ));
+        };
+        let conc = match &map.max_concurrency {
+            None => 0,
+            Some(f) => {
+                let v = self.number(fid, f, &eff, "MaxConcurrency")?;
+                match v.as_f64().or_else(|| v.as_str().and_then(|s| s.parse::<i64>().ok()).map(|n| n as f64)) {
+                    Some(n) if n >= 0.0 && n.fract() == 0.0 => n as usize,
+                    _ => return Err(self.bad_number(fid, f, "MaxConcurrency", &v, "integer")),
+                }
+            }
+        };
+        let count = match &map.tolerated_failure_count {
+            None => None,
+            Some(f) => {
+                let v = self.number(fid, f, &eff, "ToleratedFailureCount")?;
+                match v.as_f64().or_else(|| v.as_str().and_then(|s| s.parse::<i64>().ok()).map(|n| n as f64)) {
+                    Some(n) if n < 0.0 => return Err(self.prefixed(fid, Failure::runtime("ToleratedFailureCount cannot be negative."))),
+                    Some(n) if n.fract() == 0.0 => Some(n as u64),
+                    _ => return Err(self.bad_number(fid, f, "ToleratedFailureCount", &v, "integer")),
+                }
+            }
+        };
+        let pct = match &map.tolerated_failure_percentage {
+            None => None,
+            Some(f) => {
+                let v = self.number(fid, f, &eff, "ToleratedFailurePercentage")?;
+                match v.as_f64().or_else(|| v.as_str().and_then(|s| s.parse::<f64>().ok())) {
+                    Some(p) if (0.0..=100.0).contains(&p) => Some(p),
+                    Some(_) => return Err(self.prefixed(fid, Failure::runtime("ToleratedFailurePercentage must be between 0 and 100."))),
+                    None => return Err(self.bad_number(fid, f, "ToleratedFailurePercentage", &v, "float")),
+                }
+            }
+        };
+        let mut inputs = Vec::with_capacity(items.len());
+        for (i, item) in items.iter().enumerate() {
+            let input = match &map.item_selector {
+                None => item.clone(),
+                Some(ItemSelector::JsonPath(t)) => {
+                    let field = if matches!(&state.io, Io::JsonPath { .. }) { "ItemSelector" } else { "ItemSelector" };
+                    self.template(fid, t, &eff, field, Some((i, item)))?
+                }
+                Some(ItemSelector::Jsonata(t)) => self.eval_jt(fid, t, &raw, Extra::None, "ItemSelector", Some((i, item)))?,
+            };
+            inputs.push(input);
+        }
+        Ok((inputs, (count, pct, conc)))
+    }
+
+    fn bad_number(&self, fid: FrameId, f: &NumberField, name: &str, v: &Value, kind: &str) -> Failure {
+        match f {
+            NumberField::Path(r) => self.prefixed(
+                fid,
+                Failure::runtime(format!("The {name}Path field refers to value {} which is not a valid {kind}: {}", to_compact(v), r.text())),
+            ),
+            _ => self.prefixed(fid, Failure::runtime(format!("The {name} field has value {} which is not a valid {kind}", to_compact(v)))),
+        }
+    }
+
+    pub(super) fn spawn_iteration(&mut self, parent: FrameId, index: usize, input: Value) -> FrameId {
+        let (name, processor, distributed) = match &self.state(parent).kind {
+            Kind::Map(m) => (self.state(parent).name.clone(), m.processor.clone(), m.distributed),
+            _ => unreachable!("iterations belong to Map states"),
+        };
+        let started = if distributed { self.frames[parent].last_event } else { self.emit(parent, "MapIterationStarted", Some(json!({"name": name, "index": index}))) };
+        let lane = child_lane(&self.frames[parent].lane, &name, index);
+        let vars = Vars::child(&self.frames[parent].vars);
+        self.new_frame(processor, Some((parent, index)), vars, input, lane, started)
+    }
+
+    pub(super) fn children_done(&mut self, fid: FrameId) {
+        let block = std::mem::replace(&mut self.frames[fid].block, Block::None);
+        let Block::Children(group) = block else { return };
+        let results: Vec<Value> = group.results.into_iter().map(|r| r.unwrap_or(Value::Null)).collect();
+        if group.is_map {
+            if group.distributed {
+                self.emit(fid, "MapRunSucceeded", None);
+            }
+            self.emit(fid, "MapStateSucceeded", None);
+        } else {
+            self.emit(fid, "ParallelStateSucceeded", None);
+        }
+        if self.is_done() {
+            return;
+        }
+        let machine = self.frames[fid].machine.clone();
+        let state = &machine.states[self.frames[fid].state];
+        if self.finish_with_result(fid, state, Value::Array(results)) == Flow::Next {
+            self.run(fid);
+        }
+    }
+
+    /// The output (and assignments) of a state whose error a catcher caught.
+    pub(super) fn catch_output(&mut self, fid: FrameId, state: &State, c: &Catcher, raw: Value, error_output: Value) -> Result<(Value, Option<Value>), Failure> {
+        match &state.io {
+            Io::JsonPath { .. } => {
+                let assigned = self.eval_assign(fid, c.assign.as_ref(), &raw, &error_output, Extra::None)?;
+                let out = self.result_path(fid, &c.result_path, raw, error_output)?;
+                self.apply_assign(fid, &assigned);
+                Ok((out, assigned))
+            }
+            Io::Jsonata { .. } => {
+                let assigned = self.eval_assign(fid, c.assign.as_ref(), &raw, &raw, Extra::ErrorOutput(&error_output))?;
+                let out = match &c.output {
+                    Some(t) => self.eval_jt(fid, t, &raw, Extra::ErrorOutput(&error_output), "Output", None)?,
+                    None => error_output,
+                };
+                self.apply_assign(fid, &assigned);
+                Ok((out, assigned))
+            }
+        }
+    }
+}
+
+fn child_lane(parent: &str, state: &str, index: usize) -> String {
+    if parent.is_empty() {
+        format!("{state}/{index}")
+    } else {
+        format!("{parent}/{state}/{index}")
+    }
+}
+
+fn timestamp_ms(s: &str) -> Option<i64> {
+    crate::time::parse_timestamp(s).map(|n| (n / 1_000_000) as i64)
+}
+
+fn lookup(scope: &mut PathScope, r: &Reference) -> Option<Value> {
+    let base = match &r.root {
+        crate::jsonpath::Root::Input => scope.input(),
+        crate::jsonpath::Root::Context => scope.context(),
+        crate::jsonpath::Root::Variable(n) => scope.variable(n)?,
+    };
+    r.path.select(base)
+}
+
+fn operand_bool(o: &Operand) -> bool {
+    matches!(o, Operand::Value(Value::Bool(true)))
+}
+
+/// One comparison of a Choice rule, with AWS's type rules: a value of the wrong type never matches.
+fn compare(op: Comparison, value: &Value, expected: &Value) -> bool {
+    use std::cmp::Ordering::*;
+    use Comparison::*;
+    let ord = |o: Option<std::cmp::Ordering>, want: &[std::cmp::Ordering]| o.is_some_and(|o| want.contains(&o));
+    match op {
+        IsNull => (value.is_null()) == (expected == &Value::Bool(true)),
+        IsPresent => true,
+        IsNumeric => value.is_number() == (expected == &Value::Bool(true)),
+        IsString => value.is_string() == (expected == &Value::Bool(true)),
+        IsBoolean => value.is_boolean() == (expected == &Value::Bool(true)),
+        IsTimestamp => value.as_str().is_some_and(|s| crate::time::parse_timestamp(s).is_some()) == (expected == &Value::Bool(true)),
+        BooleanEquals => value.is_boolean() && value == expected,
+        StringMatches => match (value.as_str(), expected.as_str()) {
+            (Some(v), Some(p)) => string_matches(v, p),
+            _ => false,
+        },
+        StringEquals | StringLessThan | StringGreaterThan | StringLessThanEquals | StringGreaterThanEquals => {
+            let o = match (value.as_str(), expected.as_str()) {
+                (Some(a), Some(b)) => Some(a.cmp(b)),
+                _ => None,
+            };
+            match op {
+                StringEquals => ord(o, &[Equal]),
+                StringLessThan => ord(o, &[Less]),
+                StringGreaterThan => ord(o, &[Greater]),
+                StringLessThanEquals => ord(o, &[Less, Equal]),
+                _ => ord(o, &[Greater, Equal]),
+            }
+        }
+        NumericEquals | NumericLessThan | NumericGreaterThan | NumericLessThanEquals | NumericGreaterThanEquals => {
+            let o = match (value.as_f64(), expected.as_f64()) {
+                (Some(a), Some(b)) if value.is_number() && expected.is_number() => a.partial_cmp(&b),
+                _ => None,
+            };
+            match op {
+                NumericEquals => ord(o, &[Equal]),
+                NumericLessThan => ord(o, &[Less]),
+                NumericGreaterThan => ord(o, &[Greater]),
+                NumericLessThanEquals => ord(o, &[Less, Equal]),
+                _ => ord(o, &[Greater, Equal]),
+            }
+        }
+        TimestampEquals | TimestampLessThan | TimestampGreaterThan | TimestampLessThanEquals | TimestampGreaterThanEquals => {
+            let t = |v: &Value| v.as_str().and_then(crate::time::parse_timestamp);
+            let o = match (t(value), t(expected)) {
+                (Some(a), Some(b)) => Some(a.cmp(&b)),
+                _ => None,
+            };
+            match op {
+                TimestampEquals => ord(o, &[Equal]),
+                TimestampLessThan => ord(o, &[Less]),
+                TimestampGreaterThan => ord(o, &[Greater]),
+                TimestampLessThanEquals => ord(o, &[Less, Equal]),
+                _ => ord(o, &[Greater, Equal]),
+            }
+        }
+    }
+}
+
+/// `StringMatches`: `*` matches any run of characters; `\*` and `\\` are literal.
+fn string_matches(value: &str, pattern: &str) -> bool {
+    enum Tok {
+        Lit(char),
+        Star,
+    }
+    let mut toks = Vec::new();
+    let mut chars = pattern.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => match chars.next() {
+                Some(n) => toks.push(Tok::Lit(n)),
+                None => toks.push(Tok::Lit('\\')),
+            },
+            '*' => toks.push(Tok::Star),
+            c => toks.push(Tok::Lit(c)),
+        }
+    }
+    let v: Vec<char> = value.chars().collect();
+    // Iterative wildcard matching with backtracking to the last star.
+    let (mut i, mut t) = (0usize, 0usize);
+    let mut star: Option<(usize, usize)> = None;
+    while i < v.len() {
+        match toks.get(t) {
+            Some(Tok::Lit(c)) if *c == v[i] => {
+                i += 1;
+                t += 1;
+            }
+            Some(Tok::Star) => {
+                star = Some((t, i));
+                t += 1;
+            }
+            _ => match star {
+                Some((st, si)) => {
+                    t = st + 1;
+                    i = si + 1;
+                    star = Some((st, si + 1));
+                }
+                None => return false,
+            },
+        }
+    }
+    toks[t..].iter().all(|t| matches!(t, Tok::Star))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::string_matches;
+
+    #[test]
+    fn wildcards() {
+        assert!(string_matches("log-2024.txt", "log-*.txt"));
+        assert!(string_matches("abc", "*"));
+        assert!(string_matches("a*c", "a\\*c"));
+        assert!(!string_matches("abc", "a\\*c"));
+        assert!(!string_matches("log.csv", "*.txt"));
+        assert!(string_matches("", "*"));
+    }
+}

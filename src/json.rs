@@ -1,0 +1,374 @@
+//! JSON text with locations: a small parser that builds a `serde_json::Value` and remembers
+//! where (line, column) every value and key sits, keyed by JSON Pointer, so that diagnostics
+//! about a definition can point at the text the user typed.
+
+use serde_json::{Map, Number, Value};
+use std::collections::HashMap;
+use std::fmt;
+
+/// 1-based line and column (columns count characters, not bytes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Pos {
+    pub line: u32,
+    pub column: u32,
+}
+
+/// Where each value starts, by JSON Pointer ("" is the root).
+#[derive(Debug, Clone, Default)]
+pub struct Locations {
+    map: HashMap<String, Pos>,
+}
+
+impl Locations {
+    /// The position of the value at `pointer`, or of its nearest ancestor that has one.
+    pub fn find(&self, pointer: &str) -> Pos {
+        let mut p = pointer;
+        loop {
+            if let Some(pos) = self.map.get(p) {
+                return *pos;
+            }
+            match p.rfind('/') {
+                Some(i) => p = &p[..i],
+                None => return Pos { line: 1, column: 1 },
+            }
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JsonError {
+    pub message: String,
+    pub pos: Pos,
+}
+
+impl fmt::Display for JsonError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} at line {}, column {}", self.message, self.pos.line, self.pos.column)
+    }
+}
+
+impl std::error::Error for JsonError {}
+
+/// Escape one reference token of a JSON Pointer (RFC 6901).
+pub fn escape_token(token: &str) -> String {
+    token.replace('~', "~0").replace('/', "~1")
+}
+
+/// The deepest nesting we accept; deeper text is rejected instead of overflowing the stack.
+const MAX_DEPTH: usize = 512;
+
+/// Parse JSON text, recording the location of every value.
+pub fn parse_located(text: &str) -> Result<(Value, Locations), JsonError> {
+    let mut p = Parser { src: text.as_bytes(), text, i: 0, line: 1, col: 1, locs: HashMap::new(), track: true };
+    let mut pointer = String::new();
+    p.ws();
+    let v = p.value(&mut pointer, 0)?;
+    p.ws();
+    if p.i < p.src.len() {
+        return Err(p.err("unexpected text after the JSON value"));
+    }
+    Ok((v, Locations { map: p.locs }))
+}
+
+/// Parse JSON text without recording locations (same errors as [`parse_located`]).
+pub fn parse(text: &str) -> Result<Value, JsonError> {
+    let mut p = Parser { src: text.as_bytes(), text, i: 0, line: 1, col: 1, locs: HashMap::new(), track: false };
+    let mut pointer = String::new();
+    p.ws();
+    let v = p.value(&mut pointer, 0)?;
+    p.ws();
+    if p.i < p.src.len() {
+        return Err(p.err("unexpected text after the JSON value"));
+    }
+    Ok(v)
+}
+
+struct Parser<'a> {
+    src: &'a [u8],
+    text: &'a str,
+    i: usize,
+    line: u32,
+    col: u32,
+    locs: HashMap<String, Pos>,
+    track: bool,
+}
+
+impl<'a> Parser<'a> {
+    fn pos(&self) -> Pos {
+        Pos { line: self.line, column: self.col }
+    }
+
+    fn err(&self, msg: &str) -> JsonError {
+        JsonError { message: msg.to_string(), pos: self.pos() }
+    }
+
+    fn bump(&mut self) -> Option<u8> {
+        let b = *self.src.get(self.i)?;
+        self.i += 1;
+        if b == b'\n' {
+            self.line += 1;
+            self.col = 1;
+        } else if b & 0xC0 != 0x80 {
+            self.col += 1;
+        }
+        Some(b)
+    }
+
+    fn peek(&self) -> Option<u8> {
+        self.src.get(self.i).copied()
+    }
+
+    fn ws(&mut self) {
+        while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.peek() {
+            self.bump();
+        }
+    }
+
+    fn expect(&mut self, b: u8, what: &str) -> Result<(), JsonError> {
+        if self.peek() == Some(b) {
+            self.bump();
+            Ok(())
+        } else {
+            Err(self.err(&format!("expected {what}")))
+        }
+    }
+
+    fn value(&mut self, pointer: &mut String, depth: usize) -> Result<Value, JsonError> {
+        if depth > MAX_DEPTH {
+            return Err(self.err("JSON nested too deeply"));
+        }
+        if self.track {
+            self.locs.insert(pointer.clone(), self.pos());
+        }
+        match self.peek() {
+            None => Err(self.err("unexpected end of input, expected a JSON value")),
+            Some(b'{') => self.object(pointer, depth),
+            Some(b'[') => self.array(pointer, depth),
+            Some(b'"') => Ok(Value::String(self.string()?)),
+            Some(b't') => self.literal("true", Value::Bool(true)),
+            Some(b'f') => self.literal("false", Value::Bool(false)),
+            Some(b'n') => self.literal("null", Value::Null),
+            Some(b'-' | b'0'..=b'9') => self.number(),
+            Some(_) => Err(self.err("unexpected character, expected a JSON value")),
+        }
+    }
+
+    fn literal(&mut self, word: &str, v: Value) -> Result<Value, JsonError> {
+        if self.src[self.i..].starts_with(word.as_bytes()) {
+            for _ in 0..word.len() {
+                self.bump();
+            }
+            Ok(v)
+        } else {
+            Err(self.err("unexpected word, expected a JSON value"))
+        }
+    }
+
+    fn object(&mut self, pointer: &mut String, depth: usize) -> Result<Value, JsonError> {
+        self.bump();
+        let mut map = Map::new();
+        self.ws();
+        if self.peek() == Some(b'}') {
+            self.bump();
+            return Ok(Value::Object(map));
+        }
+        loop {
+            self.ws();
+            if self.peek() != Some(b'"') {
+                return Err(self.err("expected a string key in the object"));
+            }
+            let key = self.string()?;
+            self.ws();
+            self.expect(b':', "':' after the object key")?;
+            self.ws();
+            let len = pointer.len();
+            pointer.push('/');
+            pointer.push_str(&escape_token(&key));
+            let v = self.value(pointer, depth + 1)?;
+            pointer.truncate(len);
+            map.insert(key, v);
+            self.ws();
+            match self.bump() {
+                Some(b',') => continue,
+                Some(b'}') => return Ok(Value::Object(map)),
+                _ => return Err(self.err("expected ',' or '}' in the object")),
+            }
+        }
+    }
+
+    fn array(&mut self, pointer: &mut String, depth: usize) -> Result<Value, JsonError> {
+        self.bump();
+        let mut items = Vec::new();
+        self.ws();
+        if self.peek() == Some(b']') {
+            self.bump();
+            return Ok(Value::Array(items));
+        }
+        loop {
+            self.ws();
+            let len = pointer.len();
+            pointer.push('/');
+            pointer.push_str(&items.len().to_string());
+            let v = self.value(pointer, depth + 1)?;
+            pointer.truncate(len);
+            items.push(v);
+            self.ws();
+            match self.bump() {
+                Some(b',') => continue,
+                Some(b']') => return Ok(Value::Array(items)),
+                _ => return Err(self.err("expected ',' or ']' in the array")),
+            }
+        }
+    }
+
+    fn hex4(&mut self) -> Result<u32, JsonError> {
+        let mut n = 0u32;
+        for _ in 0..4 {
+            let d = match self.bump() {
+                Some(b @ b'0'..=b'9') => b - b'0',
+                Some(b @ b'a'..=b'f') => b - b'a' + 10,
+                Some(b @ b'A'..=b'F') => b - b'A' + 10,
+                _ => return Err(self.err("invalid \\u escape")),
+            };
+            n = n * 16 + d as u32;
+        }
+        Ok(n)
+    }
+
+    fn string(&mut self) -> Result<String, JsonError> {
+        self.bump();
+        let mut out = String::new();
+        loop {
+            let start = self.i;
+            while let Some(b) = self.peek() {
+                if b == b'"' || b == b'\\' || b < 0x20 {
+                    break;
+                }
+                self.bump();
+            }
+            out.push_str(&self.text[start..self.i]);
+            match self.peek() {
+                None => return Err(self.err("unterminated string")),
+                Some(b'"') => {
+                    self.bump();
+                    return Ok(out);
+                }
+                Some(b'\\') => {
+                    self.bump();
+                    let c = match self.bump() {
+                        Some(b'"') => '"',
+                        Some(b'\\') => '\\',
+                        Some(b'/') => '/',
+                        Some(b'b') => '\u{8}',
+                        Some(b'f') => '\u{c}',
+                        Some(b'n') => '\n',
+                        Some(b'r') => '\r',
+                        Some(b't') => '\t',
+                        Some(b'u') => {
+                            let hi = self.hex4()?;
+                            if (0xD800..0xDC00).contains(&hi) && self.src[self.i..].starts_with(b"\\u") {
+                                self.bump();
+                                self.bump();
+                                let lo = self.hex4()?;
+                                if (0xDC00..0xE000).contains(&lo) {
+                                    char::from_u32(0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00)).unwrap_or('\u{FFFD}')
+                                } else {
+                                    out.push('\u{FFFD}');
+                                    char::from_u32(lo).unwrap_or('\u{FFFD}')
+                                }
+                            } else {
+                                char::from_u32(hi).unwrap_or('\u{FFFD}')
+                            }
+                        }
+                        _ => return Err(self.err("invalid escape in string")),
+                    };
+                    out.push(c);
+                }
+                Some(_) => return Err(self.err("control character in string")),
+            }
+        }
+    }
+
+    fn number(&mut self) -> Result<Value, JsonError> {
+        let start = self.i;
+        let start_pos = self.pos();
+        if self.peek() == Some(b'-') {
+            self.bump();
+        }
+        let digits = |p: &mut Self| {
+            let s = p.i;
+            while let Some(b'0'..=b'9') = p.peek() {
+                p.bump();
+            }
+            p.i - s
+        };
+        if digits(self) == 0 {
+            return Err(self.err("invalid number"));
+        }
+        let mut float = false;
+        if self.peek() == Some(b'.') {
+            float = true;
+            self.bump();
+            if digits(self) == 0 {
+                return Err(self.err("invalid number: digits expected after '.'"));
+            }
+        }
+        if let Some(b'e' | b'E') = self.peek() {
+            float = true;
+            self.bump();
+            if let Some(b'+' | b'-') = self.peek() {
+                self.bump();
+            }
+            if digits(self) == 0 {
+                return Err(self.err("invalid number: digits expected in the exponent"));
+            }
+        }
+        let s = &self.text[start..self.i];
+        let bad = || JsonError { message: format!("number out of range: {s}"), pos: start_pos };
+        if !float {
+            if let Ok(n) = s.parse::<i64>() {
+                return Ok(Value::Number(n.into()));
+            }
+            if let Ok(n) = s.parse::<u64>() {
+                return Ok(Value::Number(n.into()));
+            }
+        }
+        let f: f64 = s.parse().map_err(|_| bad())?;
+        Number::from_f64(f).map(Value::Number).ok_or_else(bad)
+    }
+}
+
+/// The compact JSON text of a value, as AWS prints payloads.
+pub fn to_compact(v: &Value) -> String {
+    serde_json::to_string(v).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn locations_point_at_values() {
+        let (v, locs) = parse_located("{\n  \"a\": [1,\n    {\"b~/\": true}]\n}").unwrap();
+        assert_eq!(v["a"][1]["b~/"], Value::Bool(true));
+        assert_eq!(locs.find(""), Pos { line: 1, column: 1 });
+        assert_eq!(locs.find("/a"), Pos { line: 2, column: 8 });
+        assert_eq!(locs.find("/a/1/b~0~1"), Pos { line: 3, column: 12 });
+        assert_eq!(locs.find("/a/1/missing"), Pos { line: 3, column: 5 });
+    }
+
+    #[test]
+    fn errors_carry_line_and_column() {
+        let e = parse_located("{\n  \"a\": 1,\n  }").unwrap_err();
+        assert_eq!(e.pos, Pos { line: 3, column: 3 });
+        assert!(parse("[1,2").is_err());
+        assert!(parse("01x").is_err());
+        assert!(parse(&"[".repeat(10_000)).is_err());
+    }
+
+    #[test]
+    fn numbers_keep_integers() {
+        assert_eq!(to_compact(&parse("[1, -2, 1.5, 1e2, 18446744073709551615]").unwrap()), "[1,-2,1.5,100.0,18446744073709551615]");
+        assert_eq!(parse("\"\\ud83d\\ude00\"").unwrap(), Value::String("😀".into()));
+    }
+}

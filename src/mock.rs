@@ -1,0 +1,224 @@
+//! Mocked Task responses: the Step Functions Local mock configuration file (with the
+//! `LatencySeconds` extension) and a short form keyed by state name for hand-written mocks.
+//!
+//! Short form: `{"StateName": ENTRY | [ENTRY, ...]}` where ENTRY is
+//! `{"Return": value}` or `{"result": value}`, or `{"Throw": {"Error", "Cause"}}` or
+//! `{"error": "...", "cause": "..."}`, with an optional latency: `"LatencySeconds"` or
+//! `"latency"`, a number of seconds or a `[min, max]` range drawn from the seeded source.
+//! A list gives successive invocations; the last entry repeats.
+
+use crate::error::Failure;
+use crate::exec::{Rng, TaskRequest};
+use serde_json::Value;
+use std::collections::HashMap;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Latency {
+    Fixed(f64),
+    Range(f64, f64),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Response {
+    pub outcome: Result<Value, Failure>,
+    pub latency: Latency,
+}
+
+/// Which responses answer a state's invocations: (first, last) invocation index → response.
+#[derive(Debug, Clone, Default)]
+struct Plan {
+    entries: Vec<(u32, u32, Response)>,
+    repeat_last: bool,
+}
+
+/// Mock responses for one execution, with one invocation counter per state.
+#[derive(Debug, Clone, Default)]
+pub struct Mocks {
+    plans: HashMap<String, Plan>,
+    counters: HashMap<String, u32>,
+    test_case: Option<String>,
+}
+
+/// What the host does with one Task invocation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Resolution {
+    pub latency_ms: i64,
+    pub outcome: Result<Value, Failure>,
+}
+
+impl Mocks {
+    pub fn empty() -> Mocks {
+        Mocks::default()
+    }
+
+    /// Read a mock file: the Step Functions Local format when it has `MockedResponses`, else
+    /// the short form. `test_case` picks the Step Functions Local test case.
+    pub fn from_value(v: &Value, test_case: Option<&str>) -> Result<Mocks, String> {
+        let Some(obj) = v.as_object() else { return Err("the mock configuration must be a JSON object".into()) };
+        if obj.contains_key("MockedResponses") || obj.contains_key("StateMachines") {
+            return Mocks::step_functions_local(obj, test_case);
+        }
+        let mut plans = HashMap::new();
+        for (state, spec) in obj {
+            let list: Vec<&Value> = match spec {
+                Value::Array(items) => items.iter().collect(),
+                other => vec![other],
+            };
+            if list.is_empty() {
+                return Err(format!("mocks for state '{state}': the list of responses is empty"));
+            }
+            let mut entries = Vec::new();
+            for (i, e) in list.iter().enumerate() {
+                let r = response(e).map_err(|m| format!("mocks for state '{state}', response {i}: {m}"))?;
+                entries.push((i as u32, i as u32, r));
+            }
+            plans.insert(state.clone(), Plan { entries, repeat_last: true });
+        }
+        Ok(Mocks { plans, counters: HashMap::new(), test_case: None })
+    }
+
+    fn step_functions_local(obj: &serde_json::Map<String, Value>, test_case: Option<&str>) -> Result<Mocks, String> {
+        let responses = obj.get("MockedResponses").and_then(Value::as_object).ok_or("the mock configuration has no 'MockedResponses' object")?;
+        let machines = obj.get("StateMachines").and_then(Value::as_object).ok_or("the mock configuration has no 'StateMachines' object")?;
+        let mut cases = Vec::new();
+        for (_, m) in machines {
+            if let Some(tc) = m.get("TestCases").and_then(Value::as_object) {
+                for (name, states) in tc {
+                    cases.push((name.clone(), states));
+                }
+            }
+        }
+        let (case_name, states) = match test_case {
+            Some(t) => cases.into_iter().find(|(n, _)| n == t).ok_or_else(|| format!("the mock configuration has no test case '{t}'"))?,
+            None if cases.len() == 1 => cases.pop().expect("one case"),
+            None => return Err("the mock configuration has several test cases: pick one with --test-case".into()),
+        };
+        let states = states.as_object().ok_or_else(|| format!("test case '{case_name}' must map state names to mocked response names"))?;
+        let mut plans = HashMap::new();
+        for (state, resp_name) in states {
+            let resp_name = resp_name.as_str().ok_or_else(|| format!("test case '{case_name}', state '{state}': the response name must be a string"))?;
+            let resp = responses
+                .get(resp_name)
+                .and_then(Value::as_object)
+                .ok_or_else(|| format!("test case '{case_name}', state '{state}': no mocked response '{resp_name}'"))?;
+            let mut entries = Vec::new();
+            for (range, e) in resp {
+                let (lo, hi) = parse_range(range).ok_or_else(|| format!("mocked response '{resp_name}': '{range}' is not an invocation index or range such as \"0\" or \"1-2\""))?;
+                let r = response(e).map_err(|m| format!("mocked response '{resp_name}', invocation {range}: {m}"))?;
+                entries.push((lo, hi, r));
+            }
+            entries.sort_by_key(|e| e.0);
+            plans.insert(state.clone(), Plan { entries, repeat_last: false });
+        }
+        Ok(Mocks { plans, counters: HashMap::new(), test_case: Some(case_name) })
+    }
+
+    pub fn has(&self, state: &str) -> bool {
+        self.plans.contains_key(state)
+    }
+
+    /// The response to the next invocation of `req.state`, or why there is none.
+    pub fn resolve(&mut self, req: &TaskRequest, rng: &Rng) -> Result<Resolution, String> {
+        let Some(plan) = self.plans.get(&req.state) else {
+            return Err(match &self.test_case {
+                Some(tc) => format!("Task state '{}' has no mocked response in test case '{tc}'", req.state),
+                None => format!("Task state '{}' has no mocked response", req.state),
+            });
+        };
+        let n = self.counters.entry(req.state.clone()).or_insert(0);
+        let index = *n;
+        *n += 1;
+        let found = plan.entries.iter().find(|(lo, hi, _)| (*lo..=*hi).contains(&index)).or_else(|| if plan.repeat_last { plan.entries.last() } else { None });
+        let Some((_, _, r)) = found else {
+            return Err(format!("Task state '{}' has no mocked response for invocation {index}", req.state));
+        };
+        let seconds = match r.latency {
+            Latency::Fixed(s) => s,
+            Latency::Range(a, b) => a + (b - a) * rng.next_f64(),
+        };
+        Ok(Resolution { latency_ms: (seconds * 1000.0).round() as i64, outcome: r.outcome.clone() })
+    }
+}
+
+fn parse_range(s: &str) -> Option<(u32, u32)> {
+    match s.split_once('-') {
+        Some((a, b)) => {
+            let (a, b) = (a.trim().parse().ok()?, b.trim().parse().ok()?);
+            (a <= b).then_some((a, b))
+        }
+        None => s.trim().parse().ok().map(|n| (n, n)),
+    }
+}
+
+fn response(e: &Value) -> Result<Response, String> {
+    let obj = e.as_object().ok_or("a response must be an object")?;
+    let latency = match obj.get("LatencySeconds").or_else(|| obj.get("latency")) {
+        None => Latency::Fixed(0.0),
+        Some(Value::Number(n)) => match n.as_f64() {
+            Some(s) if s >= 0.0 && s.is_finite() => Latency::Fixed(s),
+            _ => return Err("the latency must be a non-negative number of seconds".into()),
+        },
+        Some(Value::Array(r)) if r.len() == 2 => match (r[0].as_f64(), r[1].as_f64()) {
+            (Some(a), Some(b)) if 0.0 <= a && a <= b => Latency::Range(a, b),
+            _ => return Err("a latency range must be [min, max] seconds with 0 <= min <= max".into()),
+        },
+        Some(_) => return Err("the latency must be seconds, or a [min, max] range".into()),
+    };
+    let text = |v: Option<&Value>| match v {
+        None | Some(Value::Null) => String::new(),
+        Some(Value::String(s)) => s.clone(),
+        Some(other) => other.to_string(),
+    };
+    let outcome = if let Some(v) = obj.get("Return").or_else(|| obj.get("result")) {
+        Ok(v.clone())
+    } else if let Some(t) = obj.get("Throw") {
+        let t = t.as_object().ok_or("'Throw' must be an object with 'Error' and 'Cause'")?;
+        Err(Failure::new(text(t.get("Error")), text(t.get("Cause"))))
+    } else if obj.contains_key("error") {
+        Err(Failure::new(text(obj.get("error")), text(obj.get("cause"))))
+    } else {
+        return Err("a response needs 'Return' (or 'result'), or 'Throw' (or 'error')".into());
+    };
+    Ok(Response { outcome, latency })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn req(state: &str) -> TaskRequest {
+        TaskRequest { id: 1, state: state.into(), resource: String::new(), input: Value::Null, attempt: 0, lane: String::new(), token: None }
+    }
+
+    #[test]
+    fn step_functions_local_ranges_and_counters() {
+        let cfg = json!({
+            "StateMachines": {"M": {"TestCases": {"Happy": {"A": "R"}}}},
+            "MockedResponses": {"R": {"0": {"Throw": {"Error": "E", "Cause": "c"}}, "1-2": {"Return": 7, "LatencySeconds": 1.5}}}
+        });
+        let mut m = Mocks::from_value(&cfg, Some("Happy")).unwrap();
+        let rng = Rng::new(0);
+        assert_eq!(m.resolve(&req("A"), &rng).unwrap().outcome, Err(Failure::new("E", "c")));
+        let r = m.resolve(&req("A"), &rng).unwrap();
+        assert_eq!((r.latency_ms, r.outcome), (1500, Ok(json!(7))));
+        assert!(m.resolve(&req("A"), &rng).is_ok());
+        assert!(m.resolve(&req("A"), &rng).unwrap_err().contains("invocation 3"));
+        assert!(m.resolve(&req("B"), &rng).unwrap_err().contains("'B'"));
+        assert!(Mocks::from_value(&cfg, Some("Nope")).is_err());
+    }
+
+    #[test]
+    fn short_form_repeats_last_and_draws_ranges() {
+        let cfg = json!({"A": [{"error": "Flaky"}, {"result": {"ok": true}, "latency": [1, 2]}]});
+        let mut m = Mocks::from_value(&cfg, None).unwrap();
+        let rng = Rng::new(42);
+        assert!(m.resolve(&req("A"), &rng).unwrap().outcome.is_err());
+        for _ in 0..5 {
+            let r = m.resolve(&req("A"), &rng).unwrap();
+            assert!((1000..=2000).contains(&r.latency_ms));
+            assert_eq!(r.outcome, Ok(json!({"ok": true})));
+        }
+        assert!(Mocks::from_value(&json!({"A": {"latency": 1}}), None).is_err());
+    }
+}
