@@ -6,5 +6,6 @@ pub mod error;
 pub mod intrinsics;
 pub mod jsonata;
 pub mod jsonpath;
+pub mod payload;
 
 pub use error::Failure;
