@@ -77,6 +77,26 @@ pub fn resolve(scope: &dyn Scope, r: &Reference, field: &str) -> Result<Value, F
     }
 }
 
+/// Selects a reference path the way InputPath, OutputPath and the `...Path` fields do:
+/// failures are `States.Runtime` with `Invalid path '<path>' : <Jayway message>`.
+pub fn select_reference(scope: &dyn Scope, r: &Reference) -> Result<Value, Failure> {
+    let base = match &r.root {
+        Root::Input => scope.input(),
+        Root::Context => scope.context(),
+        Root::Variable(name) => match scope.variable(name) {
+            Some(v) => v,
+            None => {
+                return Err(Failure::runtime(format!(
+                    "Invalid path '{}' : The variable '${}' is not defined",
+                    r.text(),
+                    name
+                )))
+            }
+        },
+    };
+    r.path.evaluate(base).map_err(|m| Failure::runtime(format!("Invalid path '{}' : {}", r.text(), m)))
+}
+
 /// A parsed payload template.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Template {
