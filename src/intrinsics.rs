@@ -6,7 +6,7 @@ mod digest;
 use crate::error::Failure;
 use crate::jsonpath::Reference;
 use crate::payload::{resolve, Scope};
-use serde_json::{Map, Number, Value};
+use serde_json::{Number, Value};
 
 /// The intrinsic functions AWS knows, with their (min, max) argument counts.
 const FUNCTIONS: &[(&str, usize, usize)] = &[
@@ -142,6 +142,9 @@ impl<'a> P<'a> {
         }
         if args.len() < min || args.len() > max {
             return Err(format!("{} takes {} arguments, got {}", name, arity_text(min, max), args.len()));
+        }
+        if name == "States.JsonToString" && !matches!(args[0], Arg::Ref(_)) {
+            return Err("the argument of States.JsonToString must be a path".to_string());
         }
         Ok(Call { name, args })
     }
@@ -314,17 +317,6 @@ fn json_eq(a: &Value, b: &Value) -> bool {
             x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).map(|w| json_eq(v, w)).unwrap_or(false))
         }
         _ => a == b,
-    }
-}
-
-fn deep_merge(into: &mut Map<String, Value>, from: &Map<String, Value>) {
-    for (k, v) in from {
-        match (into.get_mut(k), v) {
-            (Some(Value::Object(a)), Value::Object(b)) => deep_merge(a, b),
-            _ => {
-                into.insert(k.clone(), v.clone());
-            }
-        }
     }
 }
 
@@ -525,13 +517,13 @@ fn apply(call: &Call, args: Vec<Value>, scope: &mut dyn Scope) -> Result<Value, 
             let a = args[0].as_object().ok_or_else(|| fail(name, format!("the first argument must be an object, but was {}", type_name(&args[0]))))?;
             let b = args[1].as_object().ok_or_else(|| fail(name, format!("the second argument must be an object, but was {}", type_name(&args[1]))))?;
             let deep = args[2].as_bool().ok_or_else(|| fail(name, format!("the third argument must be a boolean, but was {}", type_name(&args[2]))))?;
-            let mut out = a.clone();
             if deep {
-                deep_merge(&mut out, b);
-            } else {
-                for (k, v) in b {
-                    out.insert(k.clone(), v.clone());
-                }
+                // AWS documents only the shallow mode: the flag must be false.
+                return Err(fail(name, "the deep merge mode is not supported; the third argument must be false"));
+            }
+            let mut out = a.clone();
+            for (k, v) in b {
+                out.insert(k.clone(), v.clone());
             }
             Ok(Value::Object(out))
         }
@@ -603,6 +595,7 @@ mod tests {
         assert!(Call::parse("States.UUID(1)").is_err());
         assert!(Call::parse("States.Array(1").is_err());
         assert!(Call::parse("States.Array(1) x").is_err());
+        assert!(Call::parse("States.JsonToString('x')").is_err());
         let c = Call::parse("States.Array($.a[?(@.b == 'x,y')], $$.c)").unwrap();
         assert_eq!(c.args.len(), 2);
     }
@@ -672,7 +665,8 @@ mod tests {
     fn json_merge() {
         let input = json!({"a": {"x": {"p": 1}, "y": 1}, "b": {"x": {"q": 2}, "z": 3}});
         assert_eq!(ev("States.JsonMerge($.a, $.b, false)", input.clone()).unwrap(), json!({"x": {"q": 2}, "y": 1, "z": 3}));
-        assert_eq!(ev("States.JsonMerge($.a, $.b, true)", input).unwrap(), json!({"x": {"p": 1, "q": 2}, "y": 1, "z": 3}));
+        assert_eq!(ev("States.JsonMerge($.a, $.b, true)", input.clone()).unwrap_err().error, "States.IntrinsicFailure");
+        assert_eq!(ev("States.JsonMerge($.a, 1, false)", input).unwrap_err().error, "States.IntrinsicFailure");
     }
 
     #[test]
