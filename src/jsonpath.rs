@@ -27,7 +27,8 @@ enum Seg {
 
 #[derive(Debug, Clone, PartialEq)]
 enum Sel {
-    Names(Vec<String>),
+    /// Property names and the quote they were written with (`'` for dot notation).
+    Names(Vec<String>, char),
     Indexes(Vec<i64>),
     Wildcard,
     Slice(Option<i64>, Option<i64>),
@@ -83,7 +84,7 @@ impl Path {
     pub fn is_definite(&self) -> bool {
         let n = self.segs.len();
         self.segs.iter().enumerate().all(|(i, s)| match s {
-            Seg::Child(Sel::Names(v)) => v.len() == 1 || i + 1 == n,
+            Seg::Child(Sel::Names(v, _)) => v.len() == 1 || i + 1 == n,
             Seg::Child(Sel::Indexes(v)) => v.len() == 1,
             Seg::Function(_) => true,
             _ => false,
@@ -97,8 +98,14 @@ impl Path {
 
     /// The path in Jayway's bracket notation, e.g. `$['a'][0]`.
     pub fn bracket_notation(&self) -> String {
-        let mut out = String::from("$");
-        for s in &self.segs {
+        format!("${}", segs_text(&self.segs))
+    }
+}
+
+fn segs_text(segs: &[Seg]) -> String {
+    {
+        let mut out = String::new();
+        for s in segs {
             match s {
                 Seg::Child(sel) => out.push_str(&sel_text(sel)),
                 Seg::Descendant(sel) => {
@@ -114,6 +121,9 @@ impl Path {
         }
         out
     }
+}
+
+impl Path {
 
     /// Lenient selection: a definite path gives the value or `None` when it is missing; an
     /// indefinite path gives `Some(Array)` of its matches (possibly empty).
@@ -161,7 +171,13 @@ fn quote_name(n: &str) -> String {
 
 fn sel_text(sel: &Sel) -> String {
     match sel {
-        Sel::Names(v) => format!("[{}]", v.iter().map(|n| quote_name(n)).collect::<Vec<_>>().join(",")),
+        Sel::Names(v, q) => format!(
+            "[{}]",
+            v.iter()
+                .map(|n| format!("{q}{}{q}", n.replace('\\', "\\\\").replace('\'', "\\'")))
+                .collect::<Vec<_>>()
+                .join(",")
+        ),
         Sel::Indexes(v) => format!("[{}]", v.iter().map(|n| n.to_string()).collect::<Vec<_>>().join(",")),
         Sel::Wildcard => "[*]".to_string(),
         Sel::Slice(a, b) => format!(
@@ -226,7 +242,7 @@ impl<'a> Eval<'a> {
                 for n in nodes {
                     // Descendant scans never fail: they only pick matching nodes.
                     match sel {
-                        Sel::Names(names) => {
+                        Sel::Names(names, _) => {
                             if let Value::Object(m) = n {
                                 if names.iter().all(|k| m.contains_key(k)) {
                                     self.child(segs, i, sel, n, cur.clone(), leaf).ok();
@@ -251,7 +267,7 @@ impl<'a> Eval<'a> {
     fn child(&mut self, segs: &[Seg], i: usize, sel: &Sel, node: &Value, cur: String, leaf: bool) -> Result<(), String> {
         let upstream_definite = self.definite;
         match sel {
-            Sel::Names(names) => {
+            Sel::Names(names, _) => {
                 let m = match node {
                     Value::Object(m) => m,
                     other => {
@@ -292,7 +308,7 @@ impl<'a> Eval<'a> {
                 Ok(())
             }
             Sel::Indexes(idx) => {
-                let a = match self.array_model(sel, node, &cur)? {
+                let a = match self.array_model(&segs[i..], node, &cur)? {
                     Some(a) => a,
                     None => return Ok(()),
                 };
@@ -305,16 +321,23 @@ impl<'a> Eval<'a> {
                 Ok(())
             }
             Sel::Slice(from, to) => {
-                let a = match self.array_model(sel, node, &cur)? {
+                let a = match self.array_model(&segs[i..], node, &cur)? {
                     Some(a) => a,
                     None => return Ok(()),
                 };
+                // Jayway's three slice forms: [from:], [:to] (negative bounds count from the
+                // end) and [from:to] (bounds taken literally; negative indexes select nothing).
                 let len = a.len() as i64;
-                let norm = |x: i64| if x < 0 { (len + x).max(0) } else { x.min(len) };
-                let start = from.map(norm).unwrap_or(0);
-                let end = to.map(norm).unwrap_or(len);
+                let (start, end) = match (from, to) {
+                    (Some(f), None) => (if *f < 0 { (len + f).max(0) } else { *f }, len),
+                    (None, Some(t)) => (0, (if *t < 0 { len + t } else { *t }).min(len)),
+                    (Some(f), Some(t)) => (*f, (*t).min(len)),
+                    (None, None) => (0, len),
+                };
                 for k in start..end.max(start) {
-                    self.walk(segs, i + 1, &a[k as usize], format!("{}[{}]", cur, k))?;
+                    if k >= 0 && k < len {
+                        self.walk(segs, i + 1, &a[k as usize], format!("{}[{}]", cur, k))?;
+                    }
                 }
                 Ok(())
             }
@@ -355,13 +378,15 @@ impl<'a> Eval<'a> {
         }
     }
 
-    fn array_model<'v>(&self, sel: &Sel, node: &'v Value, cur: &str) -> Result<Option<&'v Vec<Value>>, String> {
+    /// Jayway's array-model check; `tail` is this token and the rest of the path, which
+    /// Jayway prints in the message.
+    fn array_model<'v>(&self, tail: &[Seg], node: &'v Value, cur: &str) -> Result<Option<&'v Vec<Value>>, String> {
         match node {
             Value::Array(a) => Ok(Some(a)),
             Value::Null if self.definite => Err(format!("The path {} is null", cur)),
             other if self.definite => Err(format!(
                 "Filter: {} can only be applied to arrays. Current context is: {}",
-                sel_text(sel),
+                segs_text(tail),
                 java_text(other)
             )),
             _ => Ok(None),
@@ -535,7 +560,7 @@ impl<'a> Parser<'a> {
                             segs.push(Seg::Descendant(Sel::Wildcard));
                         } else {
                             let name = self.dot_name(in_filter)?;
-                            segs.push(Seg::Descendant(Sel::Names(vec![name])));
+                            segs.push(Seg::Descendant(Sel::Names(vec![name], '\'')));
                         }
                     } else if self.eat(b'*') {
                         segs.push(Seg::Child(Sel::Wildcard));
@@ -555,7 +580,7 @@ impl<'a> Parser<'a> {
                             }
                             segs.push(Seg::Function(name));
                         } else {
-                            segs.push(Seg::Child(Sel::Names(vec![name])));
+                            segs.push(Seg::Child(Sel::Names(vec![name], '\'')));
                         }
                     }
                 }
@@ -640,7 +665,8 @@ impl<'a> Parser<'a> {
                 self.i += 1;
                 Sel::Wildcard
             }
-            Some(b'\'') | Some(b'"') => {
+            Some(q @ b'\'') | Some(q @ b'"') => {
+                let quote = q as char;
                 let mut names = vec![self.quoted()?];
                 loop {
                     self.ws();
@@ -653,7 +679,7 @@ impl<'a> Parser<'a> {
                     }
                     names.push(self.quoted()?);
                 }
-                Sel::Names(names)
+                Sel::Names(names, quote)
             }
             Some(b'?') => {
                 self.i += 1;
@@ -897,7 +923,7 @@ pub fn set_path(target: Value, path: &Path, value: Value) -> Result<Value, Failu
         return Ok(value);
     }
     let ok = path.segs.iter().all(|s| match s {
-        Seg::Child(Sel::Names(v)) => v.len() == 1,
+        Seg::Child(Sel::Names(v, _)) => v.len() == 1,
         Seg::Child(Sel::Indexes(v)) => v.len() == 1,
         _ => false,
     });
@@ -912,7 +938,7 @@ pub fn set_path(target: Value, path: &Path, value: Value) -> Result<Value, Failu
 fn set_in(node: &mut Value, segs: &[Seg], path: &Path, cur: String, value: Value) -> Result<(), Failure> {
     let (first, rest) = segs.split_first().expect("non-empty path");
     match first {
-        Seg::Child(Sel::Names(names)) => {
+        Seg::Child(Sel::Names(names, _)) => {
             let name = &names[0];
             let here = format!("{}[{}]", cur, quote_name(name));
             let m = match node {
@@ -920,7 +946,7 @@ fn set_in(node: &mut Value, segs: &[Seg], path: &Path, cur: String, value: Value
                 other => {
                     return Err(Failure::runtime(path.invalid_path_cause(&format!(
                         "Expected to find an object with property {} in path {} but found '{}'. This is not a json object according to the JsonProvider: 'com.jayway.jsonpath.spi.json.JacksonJsonProvider'.",
-                        sel_text(&Sel::Names(vec![name.clone()])),
+                        sel_text(&Sel::Names(vec![name.clone()], '\'')),
                         cur,
                         java_class(other)
                     ))))
@@ -999,6 +1025,27 @@ mod tests {
         assert_eq!(p.evaluate(&v).unwrap_err(), "Missing property in path $['no']");
         let p = Path::parse("$.a.c").unwrap();
         assert_eq!(p.evaluate(&v).unwrap_err(), "No results for path: $['a']['c']");
+    }
+
+    #[test]
+    fn jayway_slices_and_fragments() {
+        let v = json!({"a": [0, 1, 2, 3, 4], "o": {"x": 1}, "s": "str"});
+        assert_eq!(sel("$.a[-2:]", &v), Some(json!([3, 4])));
+        assert_eq!(sel("$.a[:-2]", &v), Some(json!([0, 1, 2])));
+        assert_eq!(sel("$.a[-2:2]", &v), Some(json!([0, 1])));
+        assert_eq!(sel("$.a[1:-1]", &v), Some(json!([])));
+        assert_eq!(sel("$.a[3:99]", &v), Some(json!([3, 4])));
+        assert_eq!(Path::parse("$[\"a\"]['b']").unwrap().bracket_notation(), "$[\"a\"]['b']");
+        assert_eq!(Path::parse("$.a.b").unwrap().bracket_notation(), "$['a']['b']");
+        let p = Path::parse("$.o[0].y").unwrap();
+        assert_eq!(
+            p.evaluate(&v).unwrap_err(),
+            "Filter: [0]['y'] can only be applied to arrays. Current context is: {x=1}"
+        );
+        let p = Path::parse("$.s.y").unwrap();
+        assert!(p.evaluate(&v).unwrap_err().starts_with("Expected to find an object with property ['y'] in path $['s'] but found 'java.lang.String'"));
+        let p = Path::parse("$.n[0]").unwrap();
+        assert_eq!(p.evaluate(&json!({"n": null})).unwrap_err(), "The path $['n'] is null");
     }
 
     #[test]
