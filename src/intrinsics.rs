@@ -406,7 +406,8 @@ fn apply(call: &Call, args: Vec<Value>, scope: &mut dyn Scope) -> Result<Value, 
         "States.Format" => {
             let template = match (&call.args[0], &args[0]) {
                 (Arg::Str { raw, .. }, _) => raw.clone(),
-                (_, v) => want_str(name, v, "the format string")?.to_string(),
+                // A template read from the input has no escapes: its backslashes are literal.
+                (_, v) => want_str(name, v, "the format string")?.replace('\\', "\\\\"),
             };
             format_template(name, &template, &args[1..]).map(Value::String)
         }
