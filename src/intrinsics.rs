@@ -1,1 +1,679 @@
-//! Intrinsic functions (in progress).
+//! The 18 intrinsic functions of JSONPath states (`States.Format`, `States.Array`, ...):
+//! parsed once into a [`Call`], evaluated against a [`Scope`].
+
+mod digest;
+
+use crate::error::Failure;
+use crate::jsonpath::Reference;
+use crate::payload::{resolve, Scope};
+use serde_json::{Number, Value};
+
+/// The intrinsic functions AWS knows, with their (min, max) argument counts.
+const FUNCTIONS: &[(&str, usize, usize)] = &[
+    ("States.Format", 1, usize::MAX),
+    ("States.StringToJson", 1, 1),
+    ("States.JsonToString", 1, 1),
+    ("States.Array", 0, usize::MAX),
+    ("States.ArrayPartition", 2, 2),
+    ("States.ArrayContains", 2, 2),
+    ("States.ArrayRange", 3, 3),
+    ("States.ArrayGetItem", 2, 2),
+    ("States.ArrayLength", 1, 1),
+    ("States.ArrayUnique", 1, 1),
+    ("States.Base64Encode", 1, 1),
+    ("States.Base64Decode", 1, 1),
+    ("States.Hash", 2, 2),
+    ("States.JsonMerge", 3, 3),
+    ("States.MathRandom", 2, 3),
+    ("States.MathAdd", 2, 2),
+    ("States.StringSplit", 2, 2),
+    ("States.UUID", 0, 0),
+];
+
+/// Intrinsic calls may nest at most this deep (AWS: "up to 10 intrinsic functions").
+pub const MAX_NESTING: usize = 10;
+/// Largest array States.ArrayRange may build.
+pub const MAX_RANGE_ITEMS: usize = 1000;
+/// Longest input string States.Base64Encode/Base64Decode/Hash accept.
+pub const MAX_STRING_CHARS: usize = 10_000;
+
+/// One argument of an intrinsic call.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Arg {
+    /// A string literal: its value and its text between the quotes (escapes kept, for
+    /// States.Format templates).
+    Str { value: String, raw: String },
+    Number(Number),
+    Bool(bool),
+    Null,
+    Ref(Reference),
+    Call(Box<Call>),
+}
+
+/// A parsed intrinsic function call.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Call {
+    pub name: String,
+    pub args: Vec<Arg>,
+}
+
+impl Call {
+    pub fn parse(text: &str) -> Result<Call, String> {
+        let mut p = P { s: text.as_bytes(), i: 0 };
+        p.ws();
+        let c = p.call(1)?;
+        p.ws();
+        if p.i != p.s.len() {
+            return Err(format!("unexpected text after the intrinsic function call at position {}", p.i));
+        }
+        Ok(c)
+    }
+
+    /// Evaluates the call; `field` is the `.$` key it sits in (for path failure causes).
+    pub fn eval(&self, scope: &mut dyn Scope, field: &str) -> Result<Value, Failure> {
+        let mut vals = Vec::with_capacity(self.args.len());
+        for a in &self.args {
+            vals.push(match a {
+                Arg::Str { value, .. } => Value::String(value.clone()),
+                Arg::Number(n) => Value::Number(n.clone()),
+                Arg::Bool(b) => Value::Bool(*b),
+                Arg::Null => Value::Null,
+                Arg::Ref(r) => resolve(scope, r, field)?,
+                Arg::Call(c) => c.eval(scope, field)?,
+            });
+        }
+        apply(self, vals, scope)
+    }
+}
+
+// ------------------------------------------------------------------------------- parser
+
+struct P<'a> {
+    s: &'a [u8],
+    i: usize,
+}
+
+impl<'a> P<'a> {
+    fn ws(&mut self) {
+        while matches!(self.s.get(self.i), Some(b' ') | Some(b'\t') | Some(b'\n') | Some(b'\r')) {
+            self.i += 1;
+        }
+    }
+    fn peek(&self) -> Option<u8> {
+        self.s.get(self.i).copied()
+    }
+
+    fn call(&mut self, depth: usize) -> Result<Call, String> {
+        if depth > MAX_NESTING {
+            return Err(format!("intrinsic functions can be nested at most {} deep", MAX_NESTING));
+        }
+        let start = self.i;
+        while matches!(self.peek(), Some(c) if c.is_ascii_alphanumeric() || c == b'.' || c == b'_') {
+            self.i += 1;
+        }
+        let name = String::from_utf8_lossy(&self.s[start..self.i]).into_owned();
+        let (_, min, max) = *FUNCTIONS
+            .iter()
+            .find(|(n, _, _)| *n == name)
+            .ok_or_else(|| format!("unknown intrinsic function '{}'", name))?;
+        self.ws();
+        if self.peek() != Some(b'(') {
+            return Err(format!("'(' expected after {}", name));
+        }
+        self.i += 1;
+        let mut args = Vec::new();
+        self.ws();
+        if self.peek() == Some(b')') {
+            self.i += 1;
+        } else {
+            loop {
+                self.ws();
+                args.push(self.arg(depth)?);
+                self.ws();
+                match self.peek() {
+                    Some(b',') => self.i += 1,
+                    Some(b')') => {
+                        self.i += 1;
+                        break;
+                    }
+                    _ => return Err(format!("',' or ')' expected at position {}", self.i)),
+                }
+            }
+        }
+        if args.len() < min || args.len() > max {
+            return Err(format!("{} takes {} arguments, got {}", name, arity_text(min, max), args.len()));
+        }
+        if name == "States.JsonToString" && !matches!(args[0], Arg::Ref(_)) {
+            return Err("the argument of States.JsonToString must be a path".to_string());
+        }
+        Ok(Call { name, args })
+    }
+
+    fn arg(&mut self, depth: usize) -> Result<Arg, String> {
+        match self.peek() {
+            Some(b'\'') => {
+                self.i += 1;
+                let mut value = Vec::new();
+                let start = self.i;
+                loop {
+                    match self.peek() {
+                        None => return Err("unterminated string literal".into()),
+                        Some(b'\\') => {
+                            let c = *self.s.get(self.i + 1).ok_or("unterminated string literal")?;
+                            value.push(c);
+                            self.i += 2;
+                        }
+                        Some(b'\'') => break,
+                        Some(c) => {
+                            value.push(c);
+                            self.i += 1;
+                        }
+                    }
+                }
+                let raw = String::from_utf8_lossy(&self.s[start..self.i]).into_owned();
+                self.i += 1;
+                Ok(Arg::Str { value: String::from_utf8_lossy(&value).into_owned(), raw })
+            }
+            Some(b'$') => {
+                // A reference path ends at a ',' or ')' outside brackets, parentheses and quotes.
+                let start = self.i;
+                let mut depth_b = 0i32;
+                let mut quote: Option<u8> = None;
+                while let Some(c) = self.peek() {
+                    if let Some(q) = quote {
+                        if c == b'\\' {
+                            self.i += 1;
+                        } else if c == q {
+                            quote = None;
+                        }
+                        self.i += 1;
+                        continue;
+                    }
+                    match c {
+                        b'\'' | b'"' if depth_b > 0 => quote = Some(c),
+                        b'[' | b'(' => depth_b += 1,
+                        b']' => depth_b -= 1,
+                        b')' if depth_b == 0 => break,
+                        b')' => depth_b -= 1,
+                        b',' if depth_b == 0 => break,
+                        _ => {}
+                    }
+                    self.i += 1;
+                }
+                let text = std::str::from_utf8(&self.s[start..self.i]).map_err(|e| e.to_string())?.trim_end();
+                Reference::parse(text).map(Arg::Ref)
+            }
+            Some(c) if c == b'-' || c.is_ascii_digit() => {
+                let start = self.i;
+                while matches!(self.peek(), Some(c) if c.is_ascii_digit() || matches!(c, b'-' | b'+' | b'.' | b'e' | b'E')) {
+                    self.i += 1;
+                }
+                let t = std::str::from_utf8(&self.s[start..self.i]).unwrap_or("");
+                serde_json::from_str::<Number>(t).map(Arg::Number).map_err(|_| format!("invalid number '{}'", t))
+            }
+            Some(c) if c.is_ascii_alphabetic() => {
+                for (kw, a) in [("true", Arg::Bool(true)), ("false", Arg::Bool(false)), ("null", Arg::Null)] {
+                    if self.s[self.i..].starts_with(kw.as_bytes())
+                        && !matches!(self.s.get(self.i + kw.len()), Some(c) if c.is_ascii_alphanumeric() || *c == b'.')
+                    {
+                        self.i += kw.len();
+                        return Ok(a);
+                    }
+                }
+                self.call(depth + 1).map(|c| Arg::Call(Box::new(c)))
+            }
+            _ => Err(format!("argument expected at position {}", self.i)),
+        }
+    }
+}
+
+fn arity_text(min: usize, max: usize) -> String {
+    if min == max {
+        min.to_string()
+    } else if max == usize::MAX {
+        format!("at least {}", min)
+    } else {
+        format!("{} to {}", min, max)
+    }
+}
+
+// ------------------------------------------------------------------------------- helpers
+
+fn fail(name: &str, detail: impl AsRef<str>) -> Failure {
+    Failure::intrinsic(format!("Invalid arguments in {}: {}", name, detail.as_ref()))
+}
+
+fn type_name(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+    }
+}
+
+fn want_str<'v>(name: &str, v: &'v Value, what: &str) -> Result<&'v str, Failure> {
+    v.as_str().ok_or_else(|| fail(name, format!("{} must be a string, but was {}", what, type_name(v))))
+}
+
+fn want_array<'v>(name: &str, v: &'v Value, what: &str) -> Result<&'v Vec<Value>, Failure> {
+    v.as_array().ok_or_else(|| fail(name, format!("{} must be an array, but was {}", what, type_name(v))))
+}
+
+/// An integer argument: integral JSON numbers (including `3.0`).
+fn want_int(name: &str, v: &Value, what: &str) -> Result<i64, Failure> {
+    match v {
+        Value::Number(n) => {
+            if let Some(i) = n.as_i64() {
+                return Ok(i);
+            }
+            match n.as_f64() {
+                Some(f) if f.fract() == 0.0 && f.abs() < 9.0e15 => Ok(f as i64),
+                _ => Err(fail(name, format!("{} must be an integer, but was {}", what, n))),
+            }
+        }
+        other => Err(fail(name, format!("{} must be an integer, but was {}", what, type_name(other)))),
+    }
+}
+
+/// Java's `Math.round`: half up, toward positive infinity.
+fn java_round(f: f64) -> i64 {
+    (f + 0.5).floor() as i64
+}
+
+fn want_rounded(name: &str, v: &Value, what: &str) -> Result<i64, Failure> {
+    match v {
+        Value::Number(n) => match n.as_i64() {
+            Some(i) => Ok(i),
+            None => Ok(java_round(n.as_f64().unwrap_or(0.0))),
+        },
+        other => Err(fail(name, format!("{} must be a number, but was {}", what, type_name(other)))),
+    }
+}
+
+/// How States.Format prints a value: strings bare, containers like Java's `toString`.
+pub fn format_value(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        Value::Object(m) => format!(
+            "{{{}}}",
+            m.iter().map(|(k, v)| format!("{}={}", k, format_value(v))).collect::<Vec<_>>().join(", ")
+        ),
+        Value::Array(a) => format!("[{}]", a.iter().map(format_value).collect::<Vec<_>>().join(", ")),
+        other => other.to_string(),
+    }
+}
+
+fn json_eq(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Number(x), Value::Number(y)) => match (x.as_i64(), y.as_i64()) {
+            (Some(p), Some(q)) => p == q,
+            _ => x.as_f64() == y.as_f64(),
+        },
+        (Value::Array(x), Value::Array(y)) => x.len() == y.len() && x.iter().zip(y).all(|(p, q)| json_eq(p, q)),
+        (Value::Object(x), Value::Object(y)) => {
+            x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).map(|w| json_eq(v, w)).unwrap_or(false))
+        }
+        _ => a == b,
+    }
+}
+
+fn random_u32(scope: &mut dyn Scope) -> u32 {
+    let r = scope.random();
+    let r = if (0.0..1.0).contains(&r) { r } else { 0.0 };
+    (r * 4_294_967_296.0) as u32
+}
+
+/// A version 4 UUID from four draws of the scope's generator.
+pub fn uuid_v4(scope: &mut dyn Scope) -> String {
+    let mut b = [0u8; 16];
+    for k in 0..4 {
+        b[k * 4..k * 4 + 4].copy_from_slice(&random_u32(scope).to_be_bytes());
+    }
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    let h = digest::hex(&b);
+    format!("{}-{}-{}-{}-{}", &h[0..8], &h[8..12], &h[12..16], &h[16..20], &h[20..32])
+}
+
+/// java.util.Random, for States.MathRandom with a seed.
+struct JavaRandom(u64);
+
+impl JavaRandom {
+    fn new(seed: i64) -> JavaRandom {
+        JavaRandom((seed as u64 ^ 0x5DEECE66D) & ((1 << 48) - 1))
+    }
+    fn next(&mut self, bits: u32) -> i32 {
+        self.0 = (self.0.wrapping_mul(0x5DEECE66D).wrapping_add(0xB)) & ((1 << 48) - 1);
+        (self.0 >> (48 - bits)) as i32
+    }
+    fn next_int(&mut self, bound: i32) -> i32 {
+        if bound & (-bound) == bound {
+            return ((bound as i64 * self.next(31) as i64) >> 31) as i32;
+        }
+        loop {
+            let bits = self.next(31);
+            let val = bits % bound;
+            if bits.wrapping_sub(val).wrapping_add(bound - 1) >= 0 {
+                return val;
+            }
+        }
+    }
+}
+
+fn int_value(i: i64) -> Value {
+    Value::Number(Number::from(i))
+}
+
+/// The States.Format template: `{}` placeholders, `\{` `\}` `\\` `\'` escapes.
+fn format_template(name: &str, template: &str, args: &[Value]) -> Result<String, Failure> {
+    let mut out = String::new();
+    let mut next = 0usize;
+    let mut chars = template.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => match chars.next() {
+                Some(e) => out.push(e),
+                None => out.push('\\'),
+            },
+            '{' if chars.peek() == Some(&'}') => {
+                chars.next();
+                let v = args.get(next).ok_or_else(|| {
+                    fail(name, format!("the template has more placeholders than the {} arguments given", args.len()))
+                })?;
+                out.push_str(&format_value(v));
+                next += 1;
+            }
+            c => out.push(c),
+        }
+    }
+    if next != args.len() {
+        return Err(fail(
+            name,
+            format!("the template has {} placeholders but {} arguments were given", next, args.len()),
+        ));
+    }
+    Ok(out)
+}
+
+// ------------------------------------------------------------------------------- evaluation
+
+fn apply(call: &Call, args: Vec<Value>, scope: &mut dyn Scope) -> Result<Value, Failure> {
+    let name = call.name.as_str();
+    match name {
+        "States.Format" => {
+            let template = match (&call.args[0], &args[0]) {
+                (Arg::Str { raw, .. }, _) => raw.clone(),
+                // A template read from the input has no escapes: its backslashes are literal.
+                (_, v) => want_str(name, v, "the format string")?.replace('\\', "\\\\"),
+            };
+            format_template(name, &template, &args[1..]).map(Value::String)
+        }
+        "States.StringToJson" => {
+            let s = want_str(name, &args[0], "the argument")?;
+            if s.trim().is_empty() {
+                return Ok(Value::Null);
+            }
+            serde_json::from_str::<Value>(s)
+                .map(|v| match v {
+                    // Jackson reads -0 as the integer 0.
+                    Value::Number(n) if n.as_f64() == Some(0.0) && n.is_f64() && s.trim() == "-0" => int_value(0),
+                    v => v,
+                })
+                .map_err(|_| fail(name, format!("the string '{}' is not valid JSON", s)))
+        }
+        "States.JsonToString" => Ok(Value::String(serde_json::to_string(&args[0]).unwrap_or_default())),
+        "States.Array" => Ok(Value::Array(args)),
+        "States.ArrayPartition" => {
+            let a = want_array(name, &args[0], "the first argument")?;
+            let n = want_int(name, &args[1], "the chunk size")?;
+            if n <= 0 {
+                return Err(fail(name, "the chunk size must be greater than 0"));
+            }
+            Ok(Value::Array(a.chunks(n as usize).map(|c| Value::Array(c.to_vec())).collect()))
+        }
+        "States.ArrayContains" => {
+            let a = want_array(name, &args[0], "the first argument")?;
+            Ok(Value::Bool(a.iter().any(|x| json_eq(x, &args[1]))))
+        }
+        "States.ArrayRange" => {
+            let first = want_int(name, &args[0], "the start")?;
+            let last = want_int(name, &args[1], "the end")?;
+            let step = want_int(name, &args[2], "the step")?;
+            if step == 0 {
+                return Err(fail(name, "the step must not be 0"));
+            }
+            let count = if (step > 0 && first > last) || (step < 0 && first < last) {
+                0
+            } else {
+                ((last - first) / step + 1) as u64
+            };
+            if count > MAX_RANGE_ITEMS as u64 {
+                return Err(fail(name, format!("the range has {} items, more than the {} allowed", count, MAX_RANGE_ITEMS)));
+            }
+            Ok(Value::Array((0..count as i64).map(|k| int_value(first + k * step)).collect()))
+        }
+        "States.ArrayGetItem" => {
+            let a = want_array(name, &args[0], "the first argument")?;
+            let i = want_int(name, &args[1], "the index")?;
+            if i < 0 || i as usize >= a.len() {
+                return Err(fail(name, format!("the index {} is out of bounds for an array of length {}", i, a.len())));
+            }
+            Ok(a[i as usize].clone())
+        }
+        "States.ArrayLength" => Ok(int_value(want_array(name, &args[0], "the argument")?.len() as i64)),
+        "States.ArrayUnique" => {
+            let a = want_array(name, &args[0], "the argument")?;
+            let mut out: Vec<Value> = Vec::new();
+            for x in a {
+                if !out.iter().any(|y| json_eq(x, y)) {
+                    out.push(x.clone());
+                }
+            }
+            Ok(Value::Array(out))
+        }
+        "States.Base64Encode" => {
+            let s = want_str(name, &args[0], "the argument")?;
+            if s.chars().count() > MAX_STRING_CHARS {
+                return Err(fail(name, format!("the input must be at most {} characters", MAX_STRING_CHARS)));
+            }
+            Ok(Value::String(digest::base64_encode(s.as_bytes())))
+        }
+        "States.Base64Decode" => {
+            let s = want_str(name, &args[0], "the argument")?;
+            if s.chars().count() > MAX_STRING_CHARS {
+                return Err(fail(name, format!("the input must be at most {} characters", MAX_STRING_CHARS)));
+            }
+            let bytes = digest::base64_decode(s).ok_or_else(|| fail(name, "the input is not valid Base64"))?;
+            Ok(Value::String(String::from_utf8_lossy(&bytes).into_owned()))
+        }
+        "States.Hash" => {
+            let data = match &args[0] {
+                Value::String(s) => s.clone(),
+                Value::Null => return Err(fail(name, "the data to hash must not be null")),
+                other => serde_json::to_string(other).unwrap_or_default(),
+            };
+            if data.chars().count() > MAX_STRING_CHARS {
+                return Err(fail(name, format!("the input must be at most {} characters", MAX_STRING_CHARS)));
+            }
+            let alg = want_str(name, &args[1], "the algorithm")?;
+            let d = match alg {
+                "MD5" => digest::md5(data.as_bytes()).to_vec(),
+                "SHA-1" => digest::sha1(data.as_bytes()).to_vec(),
+                "SHA-256" => digest::sha256(data.as_bytes()).to_vec(),
+                "SHA-384" => digest::sha384(data.as_bytes()),
+                "SHA-512" => digest::sha512(data.as_bytes()),
+                other => {
+                    return Err(fail(
+                        name,
+                        format!("the hash algorithm '{}' is not one of MD5, SHA-1, SHA-256, SHA-384, SHA-512", other),
+                    ))
+                }
+            };
+            Ok(Value::String(digest::hex(&d)))
+        }
+        "States.JsonMerge" => {
+            let a = args[0].as_object().ok_or_else(|| fail(name, format!("the first argument must be an object, but was {}", type_name(&args[0]))))?;
+            let b = args[1].as_object().ok_or_else(|| fail(name, format!("the second argument must be an object, but was {}", type_name(&args[1]))))?;
+            let deep = args[2].as_bool().ok_or_else(|| fail(name, format!("the third argument must be a boolean, but was {}", type_name(&args[2]))))?;
+            if deep {
+                // AWS documents only the shallow mode: the flag must be false.
+                return Err(fail(name, "the deep merge mode is not supported; the third argument must be false"));
+            }
+            let mut out = a.clone();
+            for (k, v) in b {
+                out.insert(k.clone(), v.clone());
+            }
+            Ok(Value::Object(out))
+        }
+        "States.MathRandom" => {
+            let start = want_rounded(name, &args[0], "the start")?;
+            let end = want_rounded(name, &args[1], "the end")?;
+            if end <= start {
+                return Err(fail(name, "the end must be greater than the start"));
+            }
+            let span = end - start;
+            if span > i32::MAX as i64 {
+                return Err(fail(name, "the range is too large"));
+            }
+            let v = match args.get(2) {
+                Some(seed) => {
+                    let seed = want_rounded(name, seed, "the seed")?;
+                    start + JavaRandom::new(seed).next_int(span as i32) as i64
+                }
+                None => {
+                    let r = scope.random();
+                    let r = if (0.0..1.0).contains(&r) { r } else { 0.0 };
+                    start + (r * span as f64).floor() as i64
+                }
+            };
+            Ok(int_value(v))
+        }
+        "States.MathAdd" => {
+            let a = want_rounded(name, &args[0], "the first argument")?;
+            let b = want_rounded(name, &args[1], "the second argument")?;
+            let lim = |x: i64| x >= i32::MIN as i64 && x <= i32::MAX as i64;
+            if !lim(a) || !lim(b) {
+                return Err(fail(name, "the arguments must be between -2147483648 and 2147483647"));
+            }
+            Ok(int_value(a + b))
+        }
+        "States.StringSplit" => {
+            let s = want_str(name, &args[0], "the first argument")?;
+            let d = want_str(name, &args[1], "the delimiter")?;
+            let parts: Vec<Value> = if d.is_empty() {
+                vec![Value::String(s.to_string())]
+            } else {
+                s.split(|c: char| d.contains(c)).filter(|p| !p.is_empty()).map(|p| Value::String(p.to_string())).collect()
+            };
+            Ok(Value::Array(parts))
+        }
+        "States.UUID" => Ok(Value::String(uuid_v4(scope))),
+        other => Err(Failure::intrinsic(format!("Unknown intrinsic function {}", other))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::payload::SimpleScope;
+    use serde_json::json;
+
+    fn ev(expr: &str, input: Value) -> Result<Value, Failure> {
+        let mut s = SimpleScope::new(input, json!({"Execution": {"Name": "exec"}}));
+        Call::parse(expr).unwrap().eval(&mut s, "x.$")
+    }
+
+    #[test]
+    fn parsing() {
+        let c = Call::parse("States.Format('a\\'b{}', $.x, 1, -2.5, true, null, States.Array())").unwrap();
+        assert_eq!(c.args.len(), 7);
+        assert_eq!(c.args[0], Arg::Str { value: "a'b{}".into(), raw: "a\\'b{}".into() });
+        assert!(matches!(c.args[6], Arg::Call(_)));
+        assert!(Call::parse("States.Nope()").is_err());
+        assert!(Call::parse("States.UUID(1)").is_err());
+        assert!(Call::parse("States.Array(1").is_err());
+        assert!(Call::parse("States.Array(1) x").is_err());
+        assert!(Call::parse("States.JsonToString('x')").is_err());
+        let c = Call::parse("States.Array($.a[?(@.b == 'x,y')], $$.c)").unwrap();
+        assert_eq!(c.args.len(), 2);
+    }
+
+    #[test]
+    fn format_and_json() {
+        assert_eq!(ev("States.Format('{} and {}', $.a, $.b)", json!({"a": 1.5, "b": {"k": [1, "s"]}})).unwrap(), json!("1.5 and {k=[1, s]}"));
+        assert_eq!(ev("States.Format('\\{\\} {}', 'x')", json!({})).unwrap(), json!("{} x"));
+        assert_eq!(ev("States.Format('{}', null)", json!({})).unwrap(), json!("null"));
+        assert_eq!(ev("States.Format('{} {}', 1)", json!({})).unwrap_err().error, "States.IntrinsicFailure");
+        assert_eq!(ev("States.JsonToString($.a)", json!({"a": {"x": [1, 2.5]}})).unwrap(), json!("{\"x\":[1,2.5]}"));
+        assert_eq!(ev("States.StringToJson($.s)", json!({"s": "{\"a\": [1]}"})).unwrap(), json!({"a": [1]}));
+        assert_eq!(ev("States.StringToJson(' ')", json!({})).unwrap(), Value::Null);
+    }
+
+    #[test]
+    fn arrays() {
+        assert_eq!(ev("States.ArrayPartition(States.Array(1,2,3,4,5), 2)", json!({})).unwrap(), json!([[1, 2], [3, 4], [5]]));
+        assert_eq!(ev("States.ArrayRange(1, 9, 2)", json!({})).unwrap(), json!([1, 3, 5, 7, 9]));
+        assert_eq!(ev("States.ArrayRange(5, 1, -2)", json!({})).unwrap(), json!([5, 3, 1]));
+        assert_eq!(ev("States.ArrayRange(1, 2, -1)", json!({})).unwrap(), json!([]));
+        assert!(ev("States.ArrayRange(1, 1001, 1)", json!({})).is_err());
+        assert_eq!(ev("States.ArrayRange(1, 1000, 1)", json!({})).unwrap().as_array().unwrap().len(), 1000);
+        assert_eq!(ev("States.ArrayGetItem($.a, 1)", json!({"a": [1, 2]})).unwrap(), json!(2));
+        assert!(ev("States.ArrayGetItem($.a, 2)", json!({"a": [1, 2]})).is_err());
+        assert_eq!(ev("States.ArrayUnique($.a)", json!({"a": [1, 1.0, 2, {"a": 1}, {"a": 1}]})).unwrap(), json!([1, 2, {"a": 1}]));
+        assert_eq!(ev("States.ArrayContains($.a, $.b)", json!({"a": [[1, 2]], "b": [1, 2]})).unwrap(), json!(true));
+        assert_eq!(ev("States.ArrayLength($.a)", json!({"a": []})).unwrap(), json!(0));
+    }
+
+    #[test]
+    fn math_and_strings() {
+        assert_eq!(ev("States.MathAdd(-1.5, 0)", json!({})).unwrap(), json!(-1));
+        assert_eq!(ev("States.MathAdd(2.5, -0.5)", json!({})).unwrap(), json!(3));
+        assert_eq!(ev("States.StringSplit('a.b+c,,d', '.+,')", json!({})).unwrap(), json!(["a", "b", "c", "d"]));
+        let r = ev("States.MathRandom(10, 20)", json!({})).unwrap().as_i64().unwrap();
+        assert!((10..20).contains(&r));
+        let a = ev("States.MathRandom(0, 1000, 7)", json!({})).unwrap();
+        assert_eq!(a, ev("States.MathRandom(0, 1000, 7)", json!({})).unwrap());
+        let u = ev("States.UUID()", json!({})).unwrap();
+        let u = u.as_str().unwrap();
+        assert_eq!(u.len(), 36);
+        assert_eq!(&u[14..15], "4");
+        assert!(matches!(&u[19..20], "8" | "9" | "a" | "b"));
+    }
+
+    #[test]
+    fn encodings_and_hashes() {
+        assert_eq!(ev("States.Base64Encode('Data to encode')", json!({})).unwrap(), json!("RGF0YSB0byBlbmNvZGU="));
+        assert_eq!(ev("States.Base64Decode('RGF0YSB0byBlbmNvZGU=')", json!({})).unwrap(), json!("Data to encode"));
+        assert_eq!(ev("States.Base64Decode(States.Base64Encode('ab'))", json!({})).unwrap(), json!("ab"));
+        assert!(ev("States.Base64Decode('%%%')", json!({})).is_err());
+        assert_eq!(ev("States.Hash('abc', 'MD5')", json!({})).unwrap(), json!("900150983cd24fb0d6963f7d28e17f72"));
+        assert_eq!(ev("States.Hash('abc', 'SHA-1')", json!({})).unwrap(), json!("a9993e364706816aba3e25717850c26c9cd0d89d"));
+        assert_eq!(
+            ev("States.Hash('abc', 'SHA-256')", json!({})).unwrap(),
+            json!("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        );
+        assert_eq!(
+            ev("States.Hash('abc', 'SHA-384')", json!({})).unwrap(),
+            json!("cb00753f45a35e8bb5a03d699ac65007272c32ab0eded1631a8b605a43ff5bed8086072ba1e7cc2358baeca134c825a7")
+        );
+        assert!(ev("States.Hash('abc', 'SHA-3')", json!({})).is_err());
+    }
+
+    #[test]
+    fn json_merge() {
+        let input = json!({"a": {"x": {"p": 1}, "y": 1}, "b": {"x": {"q": 2}, "z": 3}});
+        assert_eq!(ev("States.JsonMerge($.a, $.b, false)", input.clone()).unwrap(), json!({"x": {"q": 2}, "y": 1, "z": 3}));
+        assert_eq!(ev("States.JsonMerge($.a, $.b, true)", input.clone()).unwrap_err().error, "States.IntrinsicFailure");
+        assert_eq!(ev("States.JsonMerge($.a, 1, false)", input).unwrap_err().error, "States.IntrinsicFailure");
+    }
+
+    #[test]
+    fn missing_reference_in_argument() {
+        let e = ev("States.Format('{}', $.nope)", json!({"a": 1})).unwrap_err();
+        assert_eq!(e.error, "States.Runtime");
+        assert_eq!(e.cause, "The JSONPath '$.nope' specified for the field 'x.$' could not be found in the input '{\"a\":1}'");
+    }
+}

@@ -1,0 +1,303 @@
+//! Payload templates (Parameters, ResultSelector, ItemSelector, JSONPath `Assign`) and the
+//! dynamic values of their `"key.$"` fields: reference paths and intrinsic function calls.
+
+use crate::error::Failure;
+use crate::intrinsics::Call;
+use crate::jsonpath::{Reference, Root};
+use serde_json::{Map, Value};
+
+/// What a payload template or intrinsic function can see while it is evaluated.
+pub trait Scope {
+    /// `$`: the state's effective input (or, for ResultSelector, the raw result).
+    fn input(&self) -> &Value;
+    /// `$$`: the context object.
+    fn context(&self) -> &Value;
+    /// `$name`: a workflow variable, `None` when it is not defined.
+    fn variable(&self, name: &str) -> Option<&Value>;
+    /// A uniformly distributed number in `[0, 1)` (States.UUID, States.MathRandom).
+    fn random(&mut self) -> f64;
+}
+
+/// The value of a `"key.$"` field: a reference path or an intrinsic function call.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Dynamic {
+    Ref(Reference),
+    Call(Call),
+}
+
+impl Dynamic {
+    pub fn parse(text: &str) -> Result<Dynamic, String> {
+        let t = text.trim();
+        if t.starts_with('$') {
+            Reference::parse(t).map(Dynamic::Ref)
+        } else {
+            Call::parse(t).map(Dynamic::Call)
+        }
+    }
+
+    /// Evaluates the value; `field` is the key as written (e.g. `value.$`) for messages.
+    pub fn eval(&self, scope: &mut dyn Scope, field: &str) -> Result<Value, Failure> {
+        match self {
+            Dynamic::Ref(r) => resolve(scope, r, field),
+            Dynamic::Call(c) => c.eval(scope, field),
+        }
+    }
+}
+
+/// Compact JSON text of a value, as AWS prints inputs in causes.
+pub fn compact(v: &Value) -> String {
+    serde_json::to_string(v).unwrap_or_default()
+}
+
+/// Resolves a reference path in `scope`, failing with AWS's `States.Runtime` causes.
+pub fn resolve(scope: &dyn Scope, r: &Reference, field: &str) -> Result<Value, Failure> {
+    let base = match &r.root {
+        Root::Input => scope.input(),
+        Root::Context => scope.context(),
+        Root::Variable(name) => match scope.variable(name) {
+            Some(v) => v,
+            None => {
+                return Err(Failure::runtime(format!(
+                    "The JSONPath '{}' specified for the field '{}' could not be found: the variable '${}' is not defined",
+                    r.text(),
+                    field,
+                    name
+                )))
+            }
+        },
+    };
+    match r.path.select(base) {
+        Some(v) => Ok(v),
+        None => Err(Failure::runtime(format!(
+            "The JSONPath '{}' specified for the field '{}' could not be found in the input '{}'",
+            r.text(),
+            field,
+            compact(base)
+        ))),
+    }
+}
+
+/// Selects a reference path the way InputPath, OutputPath and the `...Path` fields do:
+/// failures are `States.Runtime` with `Invalid path '<path>' : <Jayway message>`.
+pub fn select_reference(scope: &dyn Scope, r: &Reference) -> Result<Value, Failure> {
+    let base = match &r.root {
+        Root::Input => scope.input(),
+        Root::Context => scope.context(),
+        Root::Variable(name) => match scope.variable(name) {
+            Some(v) => v,
+            None => {
+                return Err(Failure::runtime(format!(
+                    "Invalid path '{}' : The variable '${}' is not defined",
+                    r.text(),
+                    name
+                )))
+            }
+        },
+    };
+    r.path.evaluate(base).map_err(|m| Failure::runtime(format!("Invalid path '{}' : {}", r.text(), m)))
+}
+
+/// A parsed payload template.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Template {
+    node: Node,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Node {
+    Literal(Value),
+    Object(Vec<(String, Entry)>),
+    Array(Vec<Node>),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Entry {
+    Static(Node),
+    /// Output key (without `.$`), the key as written, and the dynamic value.
+    Dynamic(String, Dynamic),
+}
+
+fn pointer_escape(k: &str) -> String {
+    k.replace('~', "~0").replace('/', "~1")
+}
+
+fn json_type_name(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "NULL",
+        Value::Bool(_) => "BOOLEAN",
+        Value::Number(n) if n.is_f64() => "FLOAT",
+        Value::Number(_) => "INTEGER",
+        Value::String(_) => "STRING",
+        Value::Array(_) => "ARRAY",
+        Value::Object(_) => "OBJECT",
+    }
+}
+
+impl Template {
+    /// Parses a template; errors are `(JSON Pointer relative to the template, message)`.
+    pub fn parse(value: &Value) -> Result<Template, Vec<(String, String)>> {
+        let mut errors = Vec::new();
+        let node = parse_node(value, "", &mut errors);
+        if errors.is_empty() {
+            Ok(Template { node })
+        } else {
+            Err(errors)
+        }
+    }
+
+    /// True when the template has no `.$` field anywhere (it evaluates to itself).
+    pub fn is_static(&self) -> bool {
+        fn st(n: &Node) -> bool {
+            match n {
+                Node::Literal(_) => true,
+                Node::Array(a) => a.iter().all(st),
+                Node::Object(o) => o.iter().all(|(_, e)| matches!(e, Entry::Static(n) if st(n))),
+            }
+        }
+        st(&self.node)
+    }
+
+    /// Evaluates the template. `field` names the template's field (`Parameters`, ...); it is
+    /// kept for callers' messages, while path failures name the `.$` key as AWS does.
+    pub fn eval(&self, scope: &mut dyn Scope, field: &str) -> Result<Value, Failure> {
+        let _ = field;
+        eval_node(&self.node, scope)
+    }
+}
+
+fn parse_node(v: &Value, ptr: &str, errors: &mut Vec<(String, String)>) -> Node {
+    match v {
+        Value::Object(m) => {
+            let mut out = Vec::with_capacity(m.len());
+            for (k, val) in m {
+                let p = format!("{}/{}", ptr, pointer_escape(k));
+                if let Some(stripped) = k.strip_suffix(".$") {
+                    match val {
+                        Value::String(s) => match Dynamic::parse(s) {
+                            Ok(d) => out.push((stripped.to_string(), Entry::Dynamic(k.clone(), d))),
+                            Err(_) => errors.push((
+                                p,
+                                format!(
+                                    "The value for the field '{}' must be a valid JSONPath or a valid intrinsic function call",
+                                    k
+                                ),
+                            )),
+                        },
+                        other => errors.push((
+                            p,
+                            format!(
+                                "The value for the field '{}' must be a STRING that contains a JSONPath but was an {}",
+                                k,
+                                json_type_name(other)
+                            ),
+                        )),
+                    }
+                } else {
+                    out.push((k.clone(), Entry::Static(parse_node(val, &p, errors))));
+                }
+            }
+            Node::Object(out)
+        }
+        Value::Array(a) => Node::Array(
+            a.iter().enumerate().map(|(i, x)| parse_node(x, &format!("{}/{}", ptr, i), errors)).collect(),
+        ),
+        other => Node::Literal(other.clone()),
+    }
+}
+
+fn eval_node(n: &Node, scope: &mut dyn Scope) -> Result<Value, Failure> {
+    match n {
+        Node::Literal(v) => Ok(v.clone()),
+        Node::Array(a) => a.iter().map(|x| eval_node(x, scope)).collect::<Result<Vec<_>, _>>().map(Value::Array),
+        Node::Object(entries) => {
+            let mut m = Map::new();
+            for (k, e) in entries {
+                let v = match e {
+                    Entry::Static(n) => eval_node(n, scope)?,
+                    Entry::Dynamic(written, d) => d.eval(scope, written)?,
+                };
+                m.insert(k.clone(), v);
+            }
+            Ok(Value::Object(m))
+        }
+    }
+}
+
+/// A simple [`Scope`] over owned values, with a deterministic generator for `random`.
+#[derive(Debug, Clone)]
+pub struct SimpleScope {
+    pub input: Value,
+    pub context: Value,
+    pub variables: Map<String, Value>,
+    pub seed: u64,
+}
+
+impl SimpleScope {
+    pub fn new(input: Value, context: Value) -> SimpleScope {
+        SimpleScope { input, context, variables: Map::new(), seed: 0x9E37_79B9_7F4A_7C15 }
+    }
+}
+
+impl Scope for SimpleScope {
+    fn input(&self) -> &Value {
+        &self.input
+    }
+    fn context(&self) -> &Value {
+        &self.context
+    }
+    fn variable(&self, name: &str) -> Option<&Value> {
+        self.variables.get(name)
+    }
+    fn random(&mut self) -> f64 {
+        // splitmix64
+        self.seed = self.seed.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.seed;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^= z >> 31;
+        (z >> 11) as f64 / (1u64 << 53) as f64
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn template_eval() {
+        let t = Template::parse(&json!({
+            "lit": 1,
+            "a.$": "$.x",
+            "nested": {"b.$": "$$.Execution.Id", "arr": [{"c.$": "$v.k"}, 2]},
+            "f.$": "States.Format('{}-{}', $.x, $v.k)"
+        }))
+        .unwrap();
+        let mut s = SimpleScope::new(json!({"x": "X"}), json!({"Execution": {"Id": "id1"}}));
+        s.variables.insert("v".into(), json!({"k": 7}));
+        let out = t.eval(&mut s, "Parameters").unwrap();
+        assert_eq!(out, json!({"lit": 1, "a": "X", "nested": {"b": "id1", "arr": [{"c": 7}, 2]}, "f": "X-7"}));
+    }
+
+    #[test]
+    fn missing_path_cause() {
+        let t = Template::parse(&json!({"value.$": "$.no_such_jsonpath"})).unwrap();
+        let mut s = SimpleScope::new(json!({"a": 1}), json!({}));
+        let e = t.eval(&mut s, "Parameters").unwrap_err();
+        assert_eq!(e.error, "States.Runtime");
+        assert_eq!(
+            e.cause,
+            "The JSONPath '$.no_such_jsonpath' specified for the field 'value.$' could not be found in the input '{\"a\":1}'"
+        );
+    }
+
+    #[test]
+    fn validation_errors() {
+        let e = Template::parse(&json!({"a": {"b.$": 3}, "c.$": "not a path"})).unwrap_err();
+        assert_eq!(e.len(), 2);
+        assert_eq!(e[0].0, "/a/b.$");
+        assert_eq!(e[1].0, "/c.$");
+        assert!(Template::parse(&json!({"c.$": "States.Nope(1)"})).is_err());
+        assert!(Template::parse(&json!({"c": "not a path"})).unwrap().is_static());
+    }
+}
