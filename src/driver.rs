@@ -1,14 +1,20 @@
-//! The virtual-clock driver: runs an [`Execution`] to the end, resolving Task invocations
-//! from [`Mocks`] and jumping time straight to the next thing that happens.
+//! Hosting an [`Execution`]: Task invocations resolved from [`Mocks`] (or by the host itself),
+//! and time moved from one thing that happens to the next.
+//!
+//! [`Host`] holds everything a driver needs; the two drivers differ only in how they wait:
+//! [`simulate`] jumps straight to [`Host::next_deadline`], the browser's JS driver sleeps
+//! until it with a real timer. Both then call [`Host::step`], so the same definition, input,
+//! mocks and seed give the same events in the same order.
 
 use crate::asl::Machine;
-use crate::exec::{Effect, Execution, Options, Rng};
+use crate::error::Failure;
+use crate::exec::{Effect, Execution, Options, Rng, TaskRequest};
 use crate::mock::Mocks;
 use serde_json::{json, Value};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::rc::Rc;
 
-/// Why the host could not carry an execution to its end.
+/// Why the host could not carry an execution on.
 #[derive(Debug, Clone, PartialEq)]
 pub enum HostError {
     /// A Task had no mocked response: the message names the state.
@@ -23,48 +29,153 @@ impl std::fmt::Display for HostError {
     }
 }
 
-/// Run an execution on the virtual clock until it ends.
-pub fn simulate(machine: Rc<Machine>, input: Value, mocks: &mut Mocks, opts: Options) -> Result<Execution, HostError> {
-    // Latency ranges draw from their own seeded source, so that mocks do not shift the
-    // engine's own random draws (jitter, UUIDs).
-    let latency_rng = Rng::new(opts.seed.wrapping_add(1));
-    let mut exec = Execution::new(machine, input, opts);
-    exec.start();
-    // Task completions the host has scheduled: (time, order) -> (task id, outcome).
-    let mut pending = BTreeMap::new();
-    let mut order = 0u64;
-    loop {
-        while let Some(effect) = exec.poll_effect() {
+/// An execution with its host side: mocks, and the tasks in flight.
+pub struct Host {
+    pub exec: Execution,
+    mocks: Mocks,
+    latency_rng: Rng,
+    /// Mocked task completions: (virtual time, order) -> (task id, outcome).
+    pending: BTreeMap<(i64, u64), (u64, Result<Value, Failure>)>,
+    order: u64,
+    /// Tasks the caller resolves itself (a user's JS function), by id.
+    external: HashMap<u64, TaskRequest>,
+    /// States whose tasks the caller resolves itself.
+    external_states: Vec<String>,
+    /// Invocations handed to the caller and not yet taken.
+    outbox: Vec<TaskRequest>,
+}
+
+impl Host {
+    pub fn new(machine: Rc<Machine>, input: Value, mocks: Mocks, opts: Options) -> Host {
+        // Latency ranges draw from their own seeded source, so that mocks do not shift the
+        // engine's own draws (jitter, UUIDs).
+        let latency_rng = Rng::new(opts.seed.wrapping_add(1));
+        Host {
+            exec: Execution::new(machine, input, opts),
+            mocks,
+            latency_rng,
+            pending: BTreeMap::new(),
+            order: 0,
+            external: HashMap::new(),
+            external_states: Vec::new(),
+            outbox: Vec::new(),
+        }
+    }
+
+    /// Tasks of these states are handed to the caller ([`Host::take_external`]) instead of mocks.
+    pub fn resolve_externally(&mut self, states: Vec<String>) {
+        self.external_states = states;
+    }
+
+    pub fn start(&mut self) -> Result<(), HostError> {
+        self.exec.start();
+        self.collect()
+    }
+
+    /// Take the effects the execution asked for: schedule mocked completions.
+    fn collect(&mut self) -> Result<(), HostError> {
+        while let Some(effect) = self.exec.poll_effect() {
             match effect {
                 Effect::Invoke(req) => {
-                    let r = mocks.resolve(&req, &latency_rng).map_err(HostError::Unmocked)?;
-                    order += 1;
-                    pending.insert((exec.now() + r.latency_ms.max(0), order), (req.id, r.outcome));
+                    if self.external_states.contains(&req.state) {
+                        self.external.insert(req.id, req.clone());
+                        self.outbox.push(req);
+                        continue;
+                    }
+                    let r = self.mocks.resolve(&req, &self.latency_rng).map_err(HostError::Unmocked)?;
+                    self.order += 1;
+                    self.pending.insert((self.exec.now() + r.latency_ms.max(0), self.order), (req.id, r.outcome));
                 }
-                Effect::Cancel(id) => pending.retain(|_, (tid, _)| *tid != id),
+                Effect::Cancel(id) => {
+                    self.pending.retain(|_, (tid, _)| *tid != id);
+                    self.external.remove(&id);
+                }
             }
         }
-        if exec.is_done() {
-            return Ok(exec);
+        Ok(())
+    }
+
+    /// Invocations the caller must resolve with [`Host::complete_external`].
+    pub fn take_external(&mut self) -> Vec<TaskRequest> {
+        std::mem::take(&mut self.outbox)
+    }
+
+    pub fn is_done(&self) -> bool {
+        self.exec.is_done()
+    }
+
+    /// The virtual time of the next thing that will happen by itself (a mocked task finishing
+    /// or a timer), if any. `None` with the execution still running means it waits for
+    /// external tasks.
+    pub fn next_deadline(&self) -> Option<i64> {
+        if self.exec.is_done() {
+            return None;
         }
-        let next_task = pending.keys().next().map(|k| k.0);
-        let next = match (next_task, exec.next_timer()) {
-            (Some(a), Some(b)) => a.min(b),
-            (Some(a), None) => a,
-            (None, Some(b)) => b,
-            (None, None) => return Ok(exec),
+        let task = self.pending.keys().next().map(|k| k.0);
+        match (task, self.exec.next_timer()) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
+    }
+
+    /// Move to `to` (at most the next deadline) and handle everything due then: mocked
+    /// completions first, then timers.
+    pub fn step_to(&mut self, to: i64) -> Result<(), HostError> {
+        let to = match self.next_deadline() {
+            Some(d) => to.min(d).max(self.exec.now()),
+            None => to.max(self.exec.now()),
         };
-        // Time moves to `next`; a task finishing at the same instant as a timer wins.
-        exec.advance_to(next);
-        while let Some(entry) = pending.first_entry() {
-            if entry.key().0 != next {
+        self.exec.advance_to(to);
+        while let Some(entry) = self.pending.first_entry() {
+            if entry.key().0 > to {
                 break;
             }
             let (id, outcome) = entry.remove();
-            exec.complete_task(id, outcome);
+            self.exec.complete_task(id, outcome);
+            self.collect()?;
         }
-        exec.fire_timers();
+        self.exec.fire_timers();
+        self.collect()
     }
+
+    /// Handle the next deadline; false when there is none.
+    pub fn step(&mut self) -> Result<bool, HostError> {
+        match self.next_deadline() {
+            Some(d) => self.step_to(d).map(|_| true),
+            None => Ok(false),
+        }
+    }
+
+    /// A task the caller ran has finished, at virtual time `at` (not before now; deadlines
+    /// before it are handled first).
+    pub fn complete_external(&mut self, id: u64, at: i64, outcome: Result<Value, Failure>) -> Result<(), HostError> {
+        while let Some(d) = self.next_deadline() {
+            if d >= at {
+                break;
+            }
+            self.step_to(d)?;
+        }
+        self.exec.advance_to(at.max(self.exec.now()));
+        if self.external.remove(&id).is_some() {
+            self.exec.complete_task(id, outcome);
+        }
+        self.collect()
+    }
+
+    /// Stop the execution (ExecutionAborted).
+    pub fn stop(&mut self) {
+        self.exec.stop();
+        self.pending.clear();
+        self.external.clear();
+    }
+}
+
+/// Run an execution on the virtual clock until it ends.
+pub fn simulate(machine: Rc<Machine>, input: Value, mocks: Mocks, opts: Options) -> Result<Execution, HostError> {
+    let mut host = Host::new(machine, input, mocks, opts);
+    host.start()?;
+    while host.step()? {}
+    Ok(host.exec)
 }
 
 /// The JSON result `statelab run --json` prints.

@@ -137,7 +137,7 @@ fn cmd_run(raw: &[String]) -> Result<u8, String> {
         Some(p) => read_json(p)?,
         None => json!({}),
     };
-    let mut mocks = match args.value("mock-config") {
+    let mocks = match args.value("mock-config") {
         Some(p) => Mocks::from_value(&read_json(p)?, args.value("test-case")).map_err(|e| format!("{p}: {e}"))?,
         None => Mocks::empty(),
     };
@@ -148,7 +148,7 @@ fn cmd_run(raw: &[String]) -> Result<u8, String> {
     if let Some(n) = args.value("name") {
         opts.execution_name = n.to_string();
     }
-    let exec = simulate(machine, input, &mut mocks, opts).map_err(|e| e.to_string())?;
+    let exec = simulate(machine, input, mocks, opts).map_err(|e| e.to_string())?;
     let code = if matches!(exec.status(), Status::Succeeded(_)) { 0 } else { 1 };
     if args.has("json") {
         println!("{}", result_json(&exec));
