@@ -189,6 +189,9 @@ struct Frame {
     alive: bool,
     /// A Wait state's output and assignments, computed before it started waiting.
     stash: Option<(Value, Option<Value>)>,
+    /// Inside a distributed Map: its iterations run as child executions, whose events are not
+    /// part of this execution's history.
+    silent: bool,
 }
 
 #[derive(Debug)]
@@ -357,6 +360,7 @@ impl Execution {
 
     fn new_frame(&mut self, machine: Rc<Machine>, parent: Option<(FrameId, usize)>, vars: Rc<Vars>, input: Value, lane: String, last_event: u64) -> FrameId {
         let state = machine.start_at;
+        let silent = parent.is_some_and(|(p, _)| self.frames[p].silent || matches!(&self.state(p).kind, Kind::Map(m) if m.distributed));
         self.frames.push(Frame {
             machine,
             parent,
@@ -374,6 +378,7 @@ impl Execution {
             state_span: usize::MAX,
             alive: true,
             stash: None,
+            silent,
         });
         self.frames.len() - 1
     }
@@ -430,9 +435,12 @@ impl Execution {
         &f.machine.states[f.state]
     }
 
-    /// Append an event in frame `fid` (or at the top level when `fid` is `usize::MAX`-like 0 and no frames).
+    /// Append an event in frame `fid`, chained to the frame's previous event.
     fn emit(&mut self, fid: FrameId, kind: &'static str, details: Option<Value>) -> u64 {
         let prev = self.frames[fid].last_event;
+        if self.frames[fid].silent {
+            return prev;
+        }
         let lane = self.frames[fid].lane.clone();
         let id = self.push_event(prev, lane, kind, details);
         self.frames[fid].last_event = id;
@@ -639,6 +647,19 @@ impl Execution {
                 return Flow::Blocked;
             }
         }
+        // No retry: a Map or Parallel state reports that it failed (AWS does not for the
+        // runtime errors of its own fields).
+        if failure.error != "States.Runtime" {
+            match state.kind {
+                Kind::Map(_) => {
+                    self.emit(fid, "MapStateFailed", None);
+                }
+                Kind::Parallel(_) => {
+                    self.emit(fid, "ParallelStateFailed", None);
+                }
+                _ => {}
+            }
+        }
         // Catch.
         if failure.error != "States.Runtime" {
             if let Some(c) = state.catch.iter().find(|c| asl::error_matches(&c.error_equals, &failure.error)) {
@@ -730,13 +751,9 @@ impl Execution {
                     f
                 };
                 self.cancel_children(parent);
-                let kind = if is_map { "MapStateFailed" } else { "ParallelStateFailed" };
-                self.emit(parent, kind, None);
                 if self.is_done() {
                     return;
                 }
-                let gen = self.frames[parent].gen;
-                let _ = gen;
                 // The parent state fails; its Retry/Catch apply. Run it through the work queue so
                 // that a caught failure continues the parent frame.
                 self.frames[parent].block = Block::None;

@@ -32,7 +32,7 @@ impl Execution {
                 state_machine_name: &self.opts.state_machine_name,
                 state_name: &state.name,
                 entered_time: f.entered_time,
-                retry_count: f.retry_count,
+                retry_count: matches!(state.kind, Kind::Task(_)).then_some(f.retry_count),
                 map_item,
                 task_token: token,
             },
@@ -800,60 +800,63 @@ impl Execution {
     }
 
     pub(super) fn run_map(&mut self, fid: FrameId, state: &State, map: &MapState) -> Flow {
-        match self.prepare_map(fid, state, map) {
-            Ok(items) => {
-                let n = items.0.len();
-                self.emit(fid, "MapStateStarted", Some(json!({"length": n})));
-                if map.distributed {
-                    let arn = format!(
-                        "arn:aws:states:{}:{}:mapRun:{}/{}:{}",
-                        self.opts.region,
-                        self.opts.account,
-                        self.opts.state_machine_name,
-                        map.label.as_deref().unwrap_or(&state.name),
-                        self.frames[fid].entered_event
-                    );
-                    self.emit(fid, "MapRunStarted", Some(json!({"mapRunArn": arn})));
-                }
-                let (count, pct, conc) = items.1;
-                self.frames[fid].gen += 1;
-                self.frames[fid].block = Block::Children(Box::new(Group {
-                    is_map: true,
-                    children: vec![None; n],
-                    results: vec![None; n],
-                    queue: items.0.into_iter().enumerate().collect(),
-                    running: 0,
-                    max_concurrency: conc,
-                    failed: 0,
-                    tolerated_count: count,
-                    tolerated_percentage: pct,
-                    total: n,
-                    done: 0,
-                    distributed: map.distributed,
-                }));
-                if n == 0 {
-                    self.work.push_back(Work::ChildrenDone(fid));
-                } else {
-                    self.start_queued(fid);
-                }
-                Flow::Blocked
+        let (eff, items) = match self.map_items(fid, state, map) {
+            Ok(x) => x,
+            Err(f) => return self.fail_state(fid, f),
+        };
+        let n = items.len();
+        self.emit(fid, "MapStateStarted", Some(json!({"length": n})));
+        let prepared = self.map_settings(fid, map, &eff).and_then(|settings| {
+            let mut inputs = Vec::with_capacity(n);
+            for (i, item) in items.iter().enumerate() {
+                inputs.push(self.item_input(fid, map, &eff, i, item)?);
             }
-            Err(f) => {
-                if f.error == "States.QueryEvaluationError" {
-                    self.emit(fid, "MapStateFailed", None);
-                }
-                self.fail_state(fid, f)
-            }
+            Ok((inputs, settings))
+        });
+        let (inputs, (count, pct, conc)) = match prepared {
+            Ok(p) => p,
+            Err(f) => return self.fail_state(fid, f),
+        };
+        if map.distributed {
+            let arn = format!(
+                "arn:aws:states:{}:{}:mapRun:{}/{}:{}",
+                self.opts.region,
+                self.opts.account,
+                self.opts.state_machine_name,
+                map.label.as_deref().unwrap_or(&state.name),
+                self.frames[fid].entered_event
+            );
+            self.emit(fid, "MapRunStarted", Some(json!({"mapRunArn": arn})));
         }
+        self.frames[fid].gen += 1;
+        self.frames[fid].block = Block::Children(Box::new(Group {
+            is_map: true,
+            children: vec![None; n],
+            results: vec![None; n],
+            queue: inputs.into_iter().enumerate().collect(),
+            running: 0,
+            max_concurrency: conc,
+            failed: 0,
+            tolerated_count: count,
+            tolerated_percentage: pct,
+            total: n,
+            done: 0,
+            distributed: map.distributed,
+        }));
+        if n == 0 {
+            self.work.push_back(Work::ChildrenDone(fid));
+        } else {
+            self.start_queued(fid);
+        }
+        Flow::Blocked
     }
 
-    /// The iteration inputs of a Map, and its (tolerated count, tolerated %, max concurrency).
-    #[allow(clippy::type_complexity)]
-    fn prepare_map(&mut self, fid: FrameId, state: &State, map: &MapState) -> Result<(Vec<Value>, (Option<u64>, Option<f64>, usize)), Failure> {
+    /// The Map's effective input and the items it iterates over.
+    fn map_items(&mut self, fid: FrameId, state: &State, map: &MapState) -> Result<(Value, Vec<Value>), Failure> {
         let raw = self.frames[fid].input.clone();
-        let (eff, _) = match &state.io {
-            Io::JsonPath { input_path, .. } => (self.input_path(fid, input_path)?, ()),
-            Io::Jsonata { .. } => (raw.clone(), ()),
+        let eff = match &state.io {
+            Io::JsonPath { input_path, .. } => self.input_path(fid, input_path)?,
+            Io::Jsonata { .. } => raw.clone(),
         };
         let items = match (&map.items_path, &map.items) {
             (Some(r), _) => self.select(fid, &eff, r)?,
@@ -888,18 +891,25 @@ impl Execution {
             }
             (None, None) => eff.clone(),
         };
-        let Value::Array(items) = items else {
-            let path = map.items_path.as_ref().map(|r| r.text()).unwrap_or_else(|| "$".into());
-            return Err(self.prefixed(
-                fid,
-                Failure::runtime(format!("Item path {path} evaluated to a non-array value: {}", to_compact(&items))),
-            ));
+        match items {
+            Value::Array(items) => Ok((eff, items)),
+            other => {
+                let path = map.items_path.as_ref().map(|r| r.text()).unwrap_or_else(|| "$".into());
+                Err(self.prefixed(fid, Failure::runtime(format!("Item path {path} evaluated to a non-array value: {}", to_compact(&other)))))
+            }
+        }
+    }
+
+    /// (tolerated failure count, tolerated failure %, max concurrency) of a Map.
+    fn map_settings(&mut self, fid: FrameId, map: &MapState, eff: &Value) -> Result<(Option<u64>, Option<f64>, usize), Failure> {
+        let as_number = |v: &Value, int: bool| {
+            v.as_f64().or_else(|| v.as_str().and_then(|s| if int { s.parse::<i64>().ok().map(|n| n as f64) } else { s.parse::<f64>().ok() }))
         };
         let conc = match &map.max_concurrency {
             None => 0,
             Some(f) => {
-                let v = self.number(fid, f, &eff, "MaxConcurrency")?;
-                match v.as_f64().or_else(|| v.as_str().and_then(|s| s.parse::<i64>().ok()).map(|n| n as f64)) {
+                let v = self.number(fid, f, eff, "MaxConcurrency")?;
+                match as_number(&v, true) {
                     Some(n) if n >= 0.0 && n.fract() == 0.0 => n as usize,
                     _ => return Err(self.bad_number(fid, f, "MaxConcurrency", &v, "integer")),
                 }
@@ -908,8 +918,8 @@ impl Execution {
         let count = match &map.tolerated_failure_count {
             None => None,
             Some(f) => {
-                let v = self.number(fid, f, &eff, "ToleratedFailureCount")?;
-                match v.as_f64().or_else(|| v.as_str().and_then(|s| s.parse::<i64>().ok()).map(|n| n as f64)) {
+                let v = self.number(fid, f, eff, "ToleratedFailureCount")?;
+                match as_number(&v, true) {
                     Some(n) if n < 0.0 => return Err(self.prefixed(fid, Failure::runtime("ToleratedFailureCount cannot be negative."))),
                     Some(n) if n.fract() == 0.0 => Some(n as u64),
                     _ => return Err(self.bad_number(fid, f, "ToleratedFailureCount", &v, "integer")),
@@ -919,27 +929,27 @@ impl Execution {
         let pct = match &map.tolerated_failure_percentage {
             None => None,
             Some(f) => {
-                let v = self.number(fid, f, &eff, "ToleratedFailurePercentage")?;
-                match v.as_f64().or_else(|| v.as_str().and_then(|s| s.parse::<f64>().ok())) {
+                let v = self.number(fid, f, eff, "ToleratedFailurePercentage")?;
+                match as_number(&v, false) {
                     Some(p) if (0.0..=100.0).contains(&p) => Some(p),
                     Some(_) => return Err(self.prefixed(fid, Failure::runtime("ToleratedFailurePercentage must be between 0 and 100."))),
                     None => return Err(self.bad_number(fid, f, "ToleratedFailurePercentage", &v, "float")),
                 }
             }
         };
-        let mut inputs = Vec::with_capacity(items.len());
-        for (i, item) in items.iter().enumerate() {
-            let input = match &map.item_selector {
-                None => item.clone(),
-                Some(ItemSelector::JsonPath(t)) => {
-                    let field = if matches!(&state.io, Io::JsonPath { .. }) { "ItemSelector" } else { "ItemSelector" };
-                    self.template(fid, t, &eff, field, Some((i, item)))?
-                }
-                Some(ItemSelector::Jsonata(t)) => self.eval_jt(fid, t, &raw, Extra::None, "ItemSelector", Some((i, item)))?,
-            };
-            inputs.push(input);
+        Ok((count, pct, conc))
+    }
+
+    /// The input of iteration `i`: the item, or the ItemSelector evaluated with `$$.Map.Item`.
+    fn item_input(&mut self, fid: FrameId, map: &MapState, eff: &Value, i: usize, item: &Value) -> Result<Value, Failure> {
+        match &map.item_selector {
+            None => Ok(item.clone()),
+            Some(ItemSelector::JsonPath(t)) => self.template(fid, t, eff, "ItemSelector", Some((i, item))),
+            Some(ItemSelector::Jsonata(t)) => {
+                let raw = self.frames[fid].input.clone();
+                self.eval_jt(fid, t, &raw, Extra::None, "ItemSelector", Some((i, item)))
+            }
         }
-        Ok((inputs, (count, pct, conc)))
     }
 
     fn bad_number(&self, fid: FrameId, f: &NumberField, name: &str, v: &Value, kind: &str) -> Failure {
