@@ -192,6 +192,8 @@ struct Frame {
     /// Inside a distributed Map: its iterations run as child executions, whose events are not
     /// part of this execution's history.
     silent: bool,
+    /// The token of the `.waitForTaskToken` task this frame is running (`$$.Task.Token`).
+    task_token: Option<String>,
 }
 
 #[derive(Debug)]
@@ -379,6 +381,7 @@ impl Execution {
             alive: true,
             stash: None,
             silent,
+            task_token: None,
         });
         self.frames.len() - 1
     }

@@ -18,7 +18,7 @@ enum Extra<'a> {
 }
 
 impl Execution {
-    fn context<'a>(&'a self, fid: FrameId, map_item: Option<(usize, &'a Value)>, token: Option<&'a str>) -> (Context<'a>, String, String) {
+    fn context<'a>(&'a self, fid: FrameId, map_item: Option<(usize, &'a Value)>) -> (Context<'a>, String, String) {
         let f = &self.frames[fid];
         let state = &f.machine.states[f.state];
         (
@@ -34,7 +34,7 @@ impl Execution {
                 entered_time: f.entered_time,
                 retry_count: matches!(state.kind, Kind::Task(_)).then_some(f.retry_count),
                 map_item,
-                task_token: token,
+                task_token: f.task_token.as_deref(),
             },
             self.opts.execution_arn(),
             self.opts.state_machine_arn(),
@@ -43,7 +43,7 @@ impl Execution {
 
     /// Run `f` with a JSONPath scope whose `$` is `input`.
     fn with_scope<R>(&self, fid: FrameId, input: &Value, map_item: Option<(usize, &Value)>, f: impl FnOnce(&mut PathScope) -> R) -> R {
-        let (mut ctx, exec_arn, sm_arn) = self.context(fid, map_item, None);
+        let (mut ctx, exec_arn, sm_arn) = self.context(fid, map_item);
         ctx.execution_id = &exec_arn;
         ctx.state_machine_id = &sm_arn;
         let vars = self.frames[fid].vars.clone();
@@ -52,7 +52,7 @@ impl Execution {
     }
 
     fn jsonata(&self, fid: FrameId, input: &Value, extra: Extra, map_item: Option<(usize, &Value)>) -> Jsonata<'_> {
-        let (mut ctx, exec_arn, sm_arn) = self.context(fid, map_item, None);
+        let (mut ctx, exec_arn, sm_arn) = self.context(fid, map_item);
         ctx.execution_id = &exec_arn;
         ctx.state_machine_id = &sm_arn;
         let mut states = Map::new();
@@ -265,6 +265,10 @@ impl Execution {
 
     pub(super) fn run_task(&mut self, fid: FrameId, state: &State, task: &Task) -> Flow {
         let raw = self.frames[fid].input.clone();
+        let id = self.next_task;
+        self.next_task += 1;
+        let token = matches!(task.kind, ResourceKind::Service { pattern: Pattern::WaitForTaskToken, .. }).then(|| task_token(&self.opts.execution_name, id));
+        self.frames[fid].task_token = token.clone();
         let prepared = (|| -> Result<(Value, Option<u64>, Option<u64>), Failure> {
             let (eff, params) = match &state.io {
                 Io::JsonPath { input_path, parameters, .. } => {
@@ -347,9 +351,6 @@ impl Execution {
         if self.is_done() {
             return Flow::Ended;
         }
-        let id = self.next_task;
-        self.next_task += 1;
-        let token = matches!(task.kind, ResourceKind::Service { pattern: Pattern::WaitForTaskToken, .. }).then(|| format!("token-{id}"));
         let lane = self.frames[fid].lane.clone();
         self.effects.push_back(Effect::Invoke(TaskRequest {
             id,
@@ -373,7 +374,8 @@ impl Execution {
         self.schedule(self.now + timeout_ms, Work::TaskTimeout { frame: fid, gen, error: "States.Timeout" });
         if let Some(h) = heartbeat {
             if (h as i64 * 1000) < timeout_ms {
-                self.schedule(self.now + h as i64 * 1000, Work::TaskTimeout { frame: fid, gen, error: "States.HeartbeatTimeout" });
+                // AWS reports an expired heartbeat as States.Timeout too.
+                self.schedule(self.now + h as i64 * 1000, Work::TaskTimeout { frame: fid, gen, error: "States.Timeout" });
             }
         }
         Flow::Blocked
@@ -954,10 +956,10 @@ impl Execution {
 
     fn bad_number(&self, fid: FrameId, f: &NumberField, name: &str, v: &Value, kind: &str) -> Failure {
         match f {
-            NumberField::Path(r) => self.prefixed(
-                fid,
-                Failure::runtime(format!("The {name}Path field refers to value {} which is not a valid {kind}: {}", to_compact(v), r.text())),
-            ),
+            NumberField::Path(r) => {
+                let shown = v.as_str().map(str::to_string).unwrap_or_else(|| to_compact(v));
+                self.prefixed(fid, Failure::runtime(format!("The {name}Path field refers to value \"{shown}\" which is not a valid {kind}: {}", r.text())))
+            }
             _ => self.prefixed(fid, Failure::runtime(format!("The {name} field has value {} which is not a valid {kind}", to_compact(v)))),
         }
     }
@@ -1015,6 +1017,15 @@ impl Execution {
             }
         }
     }
+}
+
+/// A task token: opaque, unique within the execution, the same for the same run.
+fn task_token(execution: &str, id: u64) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in execution.bytes().chain(id.to_le_bytes()) {
+        h = (h ^ b as u64).wrapping_mul(0x100_0000_01b3);
+    }
+    format!("AQB{h:016x}{id:08x}")
 }
 
 fn child_lane(parent: &str, state: &str, index: usize) -> String {
