@@ -903,6 +903,17 @@ impl Reference {
         Ok(Reference { root: Root::Input, path })
     }
 
+    /// The path as AWS prints it in causes: a context reference is shown relative to the
+    /// context object (`$$.Execution.Input` prints as `$.Execution.Input`, as in the recorded
+    /// cause `Reference path "$.Execution.Input" must point to array.`); other references as
+    /// written.
+    pub fn display_path(&self) -> String {
+        match &self.root {
+            Root::Context => self.path.as_str().to_string(),
+            _ => self.text(),
+        }
+    }
+
     /// The reference as written (`$$.a`, `$x.y`, `$.z`).
     pub fn text(&self) -> String {
         let tail = &self.path.as_str()[1..];
@@ -1072,6 +1083,8 @@ mod tests {
         let r = Reference::parse("$$.Execution.Id").unwrap();
         assert_eq!(r.root, Root::Context);
         assert_eq!(r.path.as_str(), "$.Execution.Id");
+        assert_eq!(r.display_path(), "$.Execution.Id");
+        assert_eq!(r.text(), "$$.Execution.Id");
         let r = Reference::parse("$myVar.field[0]").unwrap();
         assert_eq!(r.root, Root::Variable("myVar".into()));
         assert_eq!(r.path.as_str(), "$.field[0]");

@@ -64,9 +64,9 @@ fn template_with_every_kind_of_dynamic_value() {
             "items": [2, 3]
         })
     );
-    // Output keys keep the template's order.
+    // Literal fields first, then the `.$` fields in AWS's (Java HashMap) order.
     let keys: Vec<&String> = out.as_object().unwrap().keys().collect();
-    assert_eq!(keys, ["static", "whole", "ctx", "var", "varWhole", "call", "items"]);
+    assert_eq!(keys, ["static", "call", "ctx", "var", "whole", "varWhole", "items"]);
 }
 
 #[test]
@@ -80,7 +80,8 @@ fn missing_values_are_runtime_failures() {
     let t = Template::parse(&json!({"c.$": "$$.Execution.Nope"})).unwrap();
     let e = t.eval(&mut s, "Parameters").unwrap_err();
     assert_eq!(e.error, "States.Runtime");
-    assert!(e.cause.starts_with("The JSONPath '$$.Execution.Nope' specified for the field 'c.$' could not be found in the input '{"), "{}", e.cause);
+    // A context path is printed relative to the context object, and the context is the input.
+    assert!(e.cause.starts_with("The JSONPath '$.Execution.Nope' specified for the field 'c.$' could not be found in the input '{\"Execution\""), "{}", e.cause);
 
     let t = Template::parse(&json!({"u.$": "$undefinedVar.x"})).unwrap();
     let e = t.eval(&mut s, "Parameters").unwrap_err();
