@@ -522,9 +522,18 @@ fn apply(call: &Call, args: Vec<Value>, scope: &mut dyn Scope) -> Result<Value, 
                 // AWS documents only the shallow mode: the flag must be false.
                 return Err(fail(name, "the deep merge mode is not supported; the third argument must be false"));
             }
-            let mut out = a.clone();
+            let mut merged = a.clone();
             for (k, v) in b {
-                out.insert(k.clone(), v.clone());
+                merged.insert(k.clone(), v.clone());
+            }
+            // AWS returns the merged object in Java HashMap order (recorded: merging
+            // {a,b,d} with {a,c,d} gives {a,b,c,d}).
+            let entries: Vec<(String, Value)> = merged.into_iter().collect();
+            let keys: Vec<&str> = entries.iter().map(|(k, _)| k.as_str()).collect();
+            let order = crate::payload::java_hashmap_order(&keys);
+            let mut out = serde_json::Map::new();
+            for i in order {
+                out.insert(entries[i].0.clone(), entries[i].1.clone());
             }
             Ok(Value::Object(out))
         }
@@ -666,6 +675,9 @@ mod tests {
     fn json_merge() {
         let input = json!({"a": {"x": {"p": 1}, "y": 1}, "b": {"x": {"q": 2}, "z": 3}});
         assert_eq!(ev("States.JsonMerge($.a, $.b, false)", input.clone()).unwrap(), json!({"x": {"q": 2}, "y": 1, "z": 3}));
+        let out = ev("States.JsonMerge($.p, $.q, false)", json!({"p": {"a": 1, "b": 2, "d": 3}, "q": {"a": 0, "c": 3, "d": 4}})).unwrap();
+        let keys: Vec<&String> = out.as_object().unwrap().keys().collect();
+        assert_eq!(keys, ["a", "b", "c", "d"]);
         assert_eq!(ev("States.JsonMerge($.a, $.b, true)", input.clone()).unwrap_err().error, "States.IntrinsicFailure");
         assert_eq!(ev("States.JsonMerge($.a, 1, false)", input).unwrap_err().error, "States.IntrinsicFailure");
     }

@@ -211,7 +211,7 @@ fn java_string_hash(s: &str) -> i32 {
 }
 
 /// The order in which `java.util.HashMap` iterates `keys` inserted in this order.
-fn java_hashmap_order(keys: &[&str]) -> Vec<usize> {
+pub(crate) fn java_hashmap_order(keys: &[&str]) -> Vec<usize> {
     let mut cap = 16usize;
     while keys.len() * 4 > cap * 3 {
         cap *= 2;

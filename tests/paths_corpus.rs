@@ -6,7 +6,8 @@
 //! ResultPath / OutputPath / Assign is replayed here (InputPath -> Parameters -> Result or
 //! the recorded task result -> ResultSelector -> Assign -> ResultPath -> OutputPath). The
 //! evaluated task parameters must match what AWS sent, and the output, or error and cause,
-//! must match AWS's, using the conformance runner's placeholder-aware comparison. The test is a ratchet: it fails when fewer cases pass than
+//! must match AWS's, using the conformance runner's placeholder-aware comparison, and the
+//! output's key order must be AWS's too. The test is a ratchet: it fails when fewer cases pass than
 //! `BASELINE`.
 //!
 //! The corpus lives outside the crate: `$STATELAB_CONFORMANCE` or `../shared/conformance`.
@@ -131,6 +132,17 @@ fn parse_json_strings(v: Value) -> Value {
     }
 }
 
+/// Same key order at every level (values already known to match).
+fn same_order(e: &Value, a: &Value) -> bool {
+    match (e, a) {
+        (Value::Object(x), Value::Object(y)) => {
+            x.keys().eq(y.keys()) && x.iter().all(|(k, v)| y.get(k).map(|w| same_order(v, w)).unwrap_or(false))
+        }
+        (Value::Array(x), Value::Array(y)) => x.iter().zip(y).all(|(p, q)| same_order(p, q)),
+        _ => true,
+    }
+}
+
 // ------------------------------------------------------------------ Pass-chain interpreter
 
 struct Outcome {
@@ -143,9 +155,9 @@ fn context(input: &Value, state: &str) -> Value {
         "Execution": {
             "Id": "arn:aws:states:us-east-1:111111111111:execution:Machine-abc:exec-0001",
             "Input": input,
+            "StartTime": "2024-01-01T00:00:00.000Z",
             "Name": "exec-0001",
             "RoleArn": "arn:aws:iam::111111111111:role/sfn_role_arn",
-            "StartTime": "2024-01-01T00:00:00.000Z",
             "RedriveCount": 0
         },
         "StateMachine": {
@@ -338,8 +350,11 @@ fn grade(case: &Value) -> Option<Result<(), String>> {
         (Some(out), None, "SUCCEEDED") => {
             let e = parse_json_strings(exp.get("output").cloned().unwrap_or(Value::Null));
             let a = parse_json_strings(out.clone());
-            if matches(&e, &a) {
+            // Key order counts too: AWS's output text has a definite order.
+            if matches(&e, &a) && same_order(&e, &a) {
                 Ok(())
+            } else if matches(&e, &a) {
+                Err(format!("key order\n   expected {}\n     actual {}", e, a))
             } else {
                 Err(format!("output\n   expected {}\n     actual {}", e, a))
             }
