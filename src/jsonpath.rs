@@ -91,6 +91,17 @@ impl Path {
         })
     }
 
+    /// True when the path is a *reference path* as AWS defines it: object fields by dot or
+    /// bracket notation and single array indexes only (no `@ .. , : ? *`, no functions).
+    /// ResultPath, ItemsPath and Choice `Variable` must be reference paths.
+    pub fn is_reference_path(&self) -> bool {
+        self.segs.iter().all(|s| match s {
+            Seg::Child(Sel::Names(v, _)) => v.len() == 1,
+            Seg::Child(Sel::Indexes(v)) => v.len() == 1,
+            _ => false,
+        })
+    }
+
     /// True for the bare root path `$`.
     pub fn is_root(&self) -> bool {
         self.segs.is_empty()
@@ -1021,6 +1032,10 @@ mod tests {
         assert!(Path::parse("$.a.b[0]").unwrap().is_definite());
         assert!(!Path::parse("$.a[*]").unwrap().is_definite());
         assert!(!Path::parse("$..a").unwrap().is_definite());
+        assert!(Path::parse("$.a['b'][0]").unwrap().is_reference_path());
+        for p in ["$.a[*]", "$..a", "$.a[0,1]", "$.a[1:2]", "$.a[?(@.x)]", "$.a.length()", "$['a','b']"] {
+            assert!(!Path::parse(p).unwrap().is_reference_path(), "{}", p);
+        }
     }
 
     #[test]
