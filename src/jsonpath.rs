@@ -377,10 +377,8 @@ impl<'a> Eval<'a> {
                             }
                         }
                     }
-                    Value::Object(_) => {
-                        if eval_filter(e, node, self.root) {
-                            self.walk(segs, i + 1, node, cur)?;
-                        }
+                    Value::Object(_) if eval_filter(e, node, self.root) => {
+                        self.walk(segs, i + 1, node, cur)?;
                     }
                     _ => {}
                 }
@@ -452,10 +450,7 @@ fn operand_value(op: &Operand, cur: &Value, root: &Value) -> Option<Value> {
         Operand::Literal(v) => Some(v.clone()),
         Operand::Path { relative, path } => {
             let base = if *relative { cur } else { root };
-            match path.evaluate(base) {
-                Ok(v) => Some(v),
-                Err(_) => None,
-            }
+            path.evaluate(base).ok()
         }
     }
 }

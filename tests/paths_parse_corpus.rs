@@ -19,7 +19,7 @@ const TEMPLATE_FIELDS: &[&str] = &["Parameters", "ResultSelector", "ItemSelector
 
 /// Path fields whose value must be a reference path (intrinsics allowed in Error/CausePath).
 fn is_path_field(k: &str) -> bool {
-    k == "Variable" || (k.ends_with("Path") && k != "ResultPath") || k == "ResultPath"
+    k == "Variable" || k.ends_with("Path")
 }
 
 struct Tally {
