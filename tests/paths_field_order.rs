@@ -20,7 +20,13 @@ fn neutralise(t: &Value) -> Value {
     match t {
         Value::Object(m) => Value::Object(
             m.iter()
-                .map(|(k, v)| if k.ends_with(".$") { (k.clone(), json!("$")) } else { (k.clone(), neutralise(v)) })
+                .map(|(k, v)| {
+                    if k.ends_with(".$") {
+                        (k.clone(), json!("$"))
+                    } else {
+                        (k.clone(), neutralise(v))
+                    }
+                })
                 .collect(),
         ),
         Value::Array(a) => Value::Array(a.iter().map(neutralise).collect()),
@@ -73,7 +79,11 @@ fn collect_states<'a>(states: &'a Map<String, Value>, out: &mut Vec<(&'a String,
             }
         }
         for k in ["Iterator", "ItemProcessor"] {
-            if let Some(st) = s.get(k).and_then(|p| p.get("States")).and_then(|x| x.as_object()) {
+            if let Some(st) = s
+                .get(k)
+                .and_then(|p| p.get("States"))
+                .and_then(|x| x.as_object())
+            {
                 collect_states(st, out);
             }
         }
@@ -90,22 +100,36 @@ fn parameters_key_order_matches_recorded_task_scheduled_events() {
     files.sort();
     let mut tally = (0usize, Vec::new());
     for f in files {
-        let Some(case) = std::fs::read_to_string(&f).ok().and_then(|s| serde_json::from_str::<Value>(&s).ok()) else { continue };
+        let Some(case) = std::fs::read_to_string(&f)
+            .ok()
+            .and_then(|s| serde_json::from_str::<Value>(&s).ok())
+        else {
+            continue;
+        };
         let def = match case.get("definition") {
             Some(Value::String(s)) => serde_json::from_str::<Value>(s).unwrap_or(Value::Null),
             Some(v) => v.clone(),
             None => continue,
         };
-        let Some(states) = def.get("States").and_then(|s| s.as_object()) else { continue };
+        let Some(states) = def.get("States").and_then(|s| s.as_object()) else {
+            continue;
+        };
         let mut all = Vec::new();
         collect_states(states, &mut all);
-        let Some(history) = case.get("expected_history").and_then(|h| h.as_array()) else { continue };
+        let Some(history) = case.get("expected_history").and_then(|h| h.as_array()) else {
+            continue;
+        };
         let mut last: Option<String> = None;
         for e in history {
-            if let Some(n) = e.pointer("/stateEnteredEventDetails/name").and_then(|n| n.as_str()) {
+            if let Some(n) = e
+                .pointer("/stateEnteredEventDetails/name")
+                .and_then(|n| n.as_str())
+            {
                 last = Some(n.to_string());
             }
-            let Some(p) = e.pointer("/taskScheduledEventDetails/parameters") else { continue };
+            let Some(p) = e.pointer("/taskScheduledEventDetails/parameters") else {
+                continue;
+            };
             let aws: Value = match p {
                 Value::String(s) => match serde_json::from_str(s) {
                     Ok(v) => v,
@@ -114,21 +138,35 @@ fn parameters_key_order_matches_recorded_task_scheduled_events() {
                 v => v.clone(),
             };
             let Some(name) = &last else { continue };
-            let Some((_, st)) = all.iter().find(|(n, _)| *n == name) else { continue };
-            let Some(tpl) = st.get("Parameters") else { continue };
+            let Some((_, st)) = all.iter().find(|(n, _)| *n == name) else {
+                continue;
+            };
+            let Some(tpl) = st.get("Parameters") else {
+                continue;
+            };
             if !tpl.is_object() {
                 continue;
             }
             let t = Template::parse(&neutralise(tpl)).expect("recorded template parses");
             let mut scope = SimpleScope::new(json!({}), json!({}));
-            let ours = t.eval(&mut scope, "Parameters").expect("neutral template evaluates");
+            let ours = t
+                .eval(&mut scope, "Parameters")
+                .expect("neutral template evaluates");
             compare(tpl, &ours, &aws, &mut tally);
         }
     }
-    eprintln!("compared {} recorded parameter objects, {} with a different key order", tally.0, tally.1.len());
+    eprintln!(
+        "compared {} recorded parameter objects, {} with a different key order",
+        tally.0,
+        tally.1.len()
+    );
     for m in &tally.1 {
         eprintln!("  {}", m);
     }
-    assert!(tally.0 >= 100, "too few recorded parameter objects compared: {}", tally.0);
+    assert!(
+        tally.0 >= 100,
+        "too few recorded parameter objects compared: {}",
+        tally.0
+    );
     assert!(tally.1.is_empty());
 }
