@@ -54,6 +54,11 @@ enum CmpOp {
     Ge,
     In,
     Nin,
+    SubsetOf,
+    AnyOf,
+    NoneOf,
+    Size,
+    Empty,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -535,6 +540,33 @@ fn eval_filter(e: &Expr, cur: &Value, root: &Value) -> bool {
             match op {
                 CmpOp::Eq => json_eq(&lv, &rv),
                 CmpOp::Ne => !json_eq(&lv, &rv),
+                CmpOp::SubsetOf | CmpOp::AnyOf | CmpOp::NoneOf => {
+                    let (Some(l), Some(r)) = (lv.as_array(), rv.as_array()) else {
+                        return false;
+                    };
+                    let in_r = |x: &Value| r.iter().any(|y| json_eq(x, y));
+                    match op {
+                        CmpOp::SubsetOf => l.iter().all(in_r),
+                        CmpOp::AnyOf => l.iter().any(in_r),
+                        _ => !l.iter().any(in_r),
+                    }
+                }
+                CmpOp::Size => {
+                    let n = match &lv {
+                        Value::Array(a) => a.len(),
+                        Value::String(s) => s.chars().count(),
+                        _ => return false,
+                    };
+                    rv.as_f64() == Some(n as f64)
+                }
+                CmpOp::Empty => {
+                    let empty = match &lv {
+                        Value::Array(a) => a.is_empty(),
+                        Value::String(s) => s.is_empty(),
+                        _ => return false,
+                    };
+                    rv.as_bool() == Some(empty)
+                }
                 CmpOp::In | CmpOp::Nin => {
                     let found = rv
                         .as_array()
@@ -863,6 +895,16 @@ impl<'a> Parser<'a> {
             (Some(CmpOp::Lt), 1)
         } else if rest.starts_with(b">") {
             (Some(CmpOp::Gt), 1)
+        } else if rest.starts_with(b"subsetof ") {
+            (Some(CmpOp::SubsetOf), 8)
+        } else if rest.starts_with(b"anyof ") {
+            (Some(CmpOp::AnyOf), 5)
+        } else if rest.starts_with(b"noneof ") {
+            (Some(CmpOp::NoneOf), 6)
+        } else if rest.starts_with(b"size ") {
+            (Some(CmpOp::Size), 4)
+        } else if rest.starts_with(b"empty ") {
+            (Some(CmpOp::Empty), 5)
         } else if rest.starts_with(b"nin ") {
             (Some(CmpOp::Nin), 3)
         } else if rest.starts_with(b"in ") {
@@ -1211,6 +1253,44 @@ mod tests {
             Some(json!([15]))
         );
         assert_eq!(sel("$.items[?(@.n == 'q')]", &v), Some(json!([])));
+        assert_eq!(
+            sel("$.items[?(@.n in ['a','c'])].price", &v),
+            Some(json!([5, 8]))
+        );
+        assert_eq!(
+            sel("$.items[?(@.n nin ['a','c'])].price", &v),
+            Some(json!([15]))
+        );
+        assert_eq!(
+            sel("$.items[?(@.n size 1 && @.price >= 8)].n", &v),
+            Some(json!(["b", "c"]))
+        );
+        assert_eq!(
+            sel("$.items[?(!(@.price > 6) || @.n == 'b')].n", &v),
+            Some(json!(["a", "b"]))
+        );
+        assert_eq!(
+            sel("$.items[?(@.price < $.items[1].price)].n", &v),
+            Some(json!(["a", "c"]))
+        );
+        let t = json!({"x": [{"tags": ["a", "b"]}, {"tags": ["c"]}, {"tags": []}]});
+        assert_eq!(
+            sel("$.x[?(@.tags anyof ['a'])].tags", &t),
+            Some(json!([["a", "b"]]))
+        );
+        assert_eq!(
+            sel("$.x[?(@.tags subsetof ['a','b','c'])]", &t)
+                .unwrap()
+                .as_array()
+                .unwrap()
+                .len(),
+            3
+        );
+        assert_eq!(
+            sel("$.x[?(@.tags noneof ['a'])].tags", &t),
+            Some(json!([["c"], []]))
+        );
+        assert_eq!(sel("$.x[?(@.tags empty true)].tags", &t), Some(json!([[]])));
         assert_eq!(sel("$..n", &v), Some(json!(["a", "b", "c"])));
         assert_eq!(sel("$.items[1:3].n", &v), Some(json!(["b", "c"])));
         assert_eq!(sel("$.items[:2].n", &v), Some(json!(["a", "b"])));
