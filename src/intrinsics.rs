@@ -544,9 +544,9 @@ fn apply(call: &Call, args: Vec<Value>, scope: &mut dyn Scope) -> Result<Value, 
             let count = if (step > 0 && first > last) || (step < 0 && first < last) {
                 0
             } else {
-                ((last - first) / step + 1) as u64
+                (last as i128 - first as i128) / step as i128 + 1
             };
-            if count > MAX_RANGE_ITEMS as u64 {
+            if count > MAX_RANGE_ITEMS as i128 {
                 return Err(fail(
                     name,
                     format!(
@@ -695,8 +695,8 @@ fn apply(call: &Call, args: Vec<Value>, scope: &mut dyn Scope) -> Result<Value, 
             if end <= start {
                 return Err(fail(name, "the end must be greater than the start"));
             }
-            let span = end - start;
-            if span > i32::MAX as i64 {
+            let span = end as i128 - start as i128;
+            if span > i32::MAX as i128 {
                 return Err(fail(name, "the range is too large"));
             }
             let v = match args.get(2) {
@@ -839,6 +839,10 @@ mod tests {
             json!([])
         );
         assert!(ev("States.ArrayRange(1, 1001, 1)", json!({})).is_err());
+        let extreme = json!({"lo": i64::MIN, "hi": i64::MAX});
+        assert!(ev("States.ArrayRange($.lo, $.hi, 1)", extreme.clone()).is_err());
+        assert!(ev("States.MathRandom($.lo, $.hi)", extreme.clone()).is_err());
+        assert!(ev("States.MathAdd($.lo, $.hi)", extreme).is_err());
         assert_eq!(
             ev("States.ArrayRange(1, 1000, 1)", json!({}))
                 .unwrap()

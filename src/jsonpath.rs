@@ -383,7 +383,7 @@ impl<'a> Eval<'a> {
                     (Some(f), Some(t)) => (*f, (*t).min(len)),
                     (None, None) => (0, len),
                 };
-                for k in start..end.max(start) {
+                for k in start.max(0)..end.max(start) {
                     if k >= 0 && k < len {
                         self.walk(segs, i + 1, &a[k as usize], format!("{}[{}]", cur, k))?;
                     }
@@ -1217,6 +1217,7 @@ mod tests {
         assert_eq!(sel("$.a[-2:2]", &v), Some(json!([0, 1])));
         assert_eq!(sel("$.a[1:-1]", &v), Some(json!([])));
         assert_eq!(sel("$.a[3:99]", &v), Some(json!([3, 4])));
+        assert_eq!(sel("$.a[-9223372036854775808:1]", &v), Some(json!([0])));
         assert_eq!(
             Path::parse("$[\"a\"]['b']").unwrap().bracket_notation(),
             "$[\"a\"]['b']"
