@@ -163,12 +163,7 @@ fn cmd_run(raw: &[String]) -> Result<u8, String> {
         println!();
     }
     if args.has("timeline") {
-        for s in exec.spans() {
-            let end = s.end.map(|e| format!("{:.3}s", (e - start) as f64 / 1000.0)).unwrap_or_else(|| "…".into());
-            let lane = if s.lane.is_empty() { "main" } else { &s.lane };
-            println!("{:<24} {:<24} {:<8} {:>9.3}s → {:<10} {}", lane, s.state, s.kind.name(), (s.start - start) as f64 / 1000.0, end, s.status);
-        }
-        println!();
+        print_timeline(&exec);
     }
     let elapsed = (exec.now() - start) as f64 / 1000.0;
     println!("{} in {elapsed:.3} s (virtual), {} events", exec.status().name(), exec.events().len());
@@ -181,6 +176,30 @@ fn cmd_run(raw: &[String]) -> Result<u8, String> {
         Status::Running => {}
     }
     Ok(code)
+}
+
+/// One line per span with a bar on a shared time axis: `=` a task attempt, `.` a retry
+/// back-off, `~` a wait, `-` the rest of a state.
+fn print_timeline(exec: &statelab::exec::Execution) {
+    const WIDTH: f64 = 48.0;
+    let start = exec.options().start_time;
+    let total = (exec.now() - start).max(1) as f64;
+    println!("{:<20} {:<20} {:<8} {:>8} {:>8}  0s{:>width$}", "lane", "state", "kind", "start", "end", format!("{:.3}s", total / 1000.0), width = WIDTH as usize - 2);
+    for s in exec.spans() {
+        let (a, b) = (s.start - start, s.end.unwrap_or(exec.now()) - start);
+        let from = (a as f64 / total * WIDTH).round() as usize;
+        let to = ((b as f64 / total * WIDTH).round() as usize).max(from + 1).min(WIDTH as usize);
+        let fill = match s.kind {
+            statelab::exec::SpanKind::Attempt => '=',
+            statelab::exec::SpanKind::Backoff => '.',
+            statelab::exec::SpanKind::Wait => '~',
+            statelab::exec::SpanKind::State => '-',
+        };
+        let bar: String = (0..WIDTH as usize).map(|i| if i >= from && i < to { fill } else { ' ' }).collect();
+        let lane = if s.lane.is_empty() { "main" } else { &s.lane };
+        println!("{:<20} {:<20} {:<8} {:>7.3}s {:>7.3}s  |{bar}| {}", lane, s.state, s.kind.name(), a as f64 / 1000.0, b as f64 / 1000.0, s.status);
+    }
+    println!();
 }
 
 fn cmd_validate(raw: &[String]) -> Result<u8, String> {

@@ -194,6 +194,8 @@ struct Frame {
     silent: bool,
     /// The token of the `.waitForTaskToken` task this frame is running (`$$.Task.Token`).
     task_token: Option<String>,
+    /// A Map iteration whose MapIterationStarted event is still to be written.
+    iteration_pending: bool,
 }
 
 #[derive(Debug)]
@@ -382,6 +384,7 @@ impl Execution {
             stash: None,
             silent,
             task_token: None,
+            iteration_pending: false,
         });
         self.frames.len() - 1
     }
@@ -516,6 +519,13 @@ impl Execution {
 
     /// Run frame `fid` from its current state until it blocks or ends.
     fn run(&mut self, fid: FrameId) {
+        if std::mem::take(&mut self.frames[fid].iteration_pending) {
+            if let Some((parent, index)) = self.frames[fid].parent {
+                let name = self.state(parent).name.clone();
+                let id = self.emit(parent, "MapIterationStarted", Some(json!({"name": name, "index": index})));
+                self.frames[fid].last_event = id;
+            }
+        }
         while self.frames[fid].alive && !self.is_done() {
             match self.enter(fid) {
                 Flow::Next => continue,
@@ -910,8 +920,19 @@ fn failure_details(f: &Failure) -> Value {
 }
 
 pub(crate) fn payload_too_large(v: &Value) -> bool {
-    // Cheap upper bound first: most payloads are far below the limit.
-    to_compact(v).len() > MAX_PAYLOAD_BYTES
+    /// Counts the bytes of the compact JSON text without building it.
+    struct Count(usize);
+    impl std::io::Write for Count {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0 += buf.len();
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut c = Count(0);
+    serde_json::to_writer(&mut c, v).is_ok() && c.0 > MAX_PAYLOAD_BYTES
 }
 
 /// A small deterministic random source (SplitMix64): jitter, `States.MathRandom`, `$random()`.

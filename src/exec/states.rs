@@ -969,10 +969,13 @@ impl Execution {
             Kind::Map(m) => (self.state(parent).name.clone(), m.processor.clone(), m.distributed),
             _ => unreachable!("iterations belong to Map states"),
         };
-        let started = if distributed { self.frames[parent].last_event } else { self.emit(parent, "MapIterationStarted", Some(json!({"name": name, "index": index}))) };
         let lane = child_lane(&self.frames[parent].lane, &name, index);
         let vars = Vars::child(&self.frames[parent].vars);
-        self.new_frame(processor, Some((parent, index)), vars, input, lane, started)
+        let last = self.frames[parent].last_event;
+        let child = self.new_frame(processor, Some((parent, index)), vars, input, lane, last);
+        // MapIterationStarted is written when the iteration actually starts running.
+        self.frames[child].iteration_pending = !distributed;
+        child
     }
 
     pub(super) fn children_done(&mut self, fid: FrameId) {
