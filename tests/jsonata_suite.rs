@@ -34,7 +34,11 @@ fn matches(expected: &Value, actual: &Value) -> bool {
             e.len() == a.len() && e.iter().all(|(k, v)| a.get(k).map(|x| matches(v, x)).unwrap_or(false))
         }
         (Value::Array(e), Value::Array(a)) => e.len() == a.len() && e.iter().zip(a).all(|(x, y)| matches(x, y)),
-        (Value::Number(e), Value::Number(a)) => e.as_f64() == a.as_f64(),
+        // serde_json's default float parser may be one ulp off, so allow that much
+        (Value::Number(e), Value::Number(a)) => match (e.as_f64(), a.as_f64()) {
+            (Some(x), Some(y)) => x == y || (x - y).abs() <= 4.0 * f64::EPSILON * x.abs().max(y.abs()),
+            _ => false,
+        },
         _ => expected == actual,
     }
 }

@@ -444,13 +444,16 @@ impl<'h> Eval<'h> {
                 input_seq = result_seq.clone();
             }
         }
+        let mut tuple_stream = None;
         if is_tuple {
             let t = tuples.unwrap_or_default();
+            let ts = Value::array_flags(t, SEQ | TUPLES);
             if node.tuple {
-                result_seq = Value::array_flags(t, SEQ | TUPLES);
+                result_seq = ts.clone();
             } else {
-                result_seq = Value::seq(t.iter().map(|t| tuple_get(t, "@")).collect());
+                result_seq = Value::seq(ts.items().iter().map(|t| tuple_get(t, "@")).collect());
             }
+            tuple_stream = Some(ts);
         }
         if node.keep_singleton_array {
             if let Value::Array(a) = &result_seq {
@@ -465,7 +468,8 @@ impl<'h> Eval<'h> {
             };
         }
         if let Some(g) = &node.group {
-            result_seq = self.eval_group(&g.0, g.1, result_seq, env)?;
+            let grouped = tuple_stream.unwrap_or(result_seq);
+            result_seq = self.eval_group(&g.0, g.1, grouped, env)?;
         }
         Ok(result_seq)
     }
@@ -750,6 +754,13 @@ impl<'h> Eval<'h> {
                 if !rhs.is_undef() && !matches!(rhs, Value::Num(_)) {
                     return Err(tok_err("T2002", pos, sym, Some(&rhs), None));
                 }
+                for v in [&lhs, &rhs] {
+                    if let Value::Num(n) = v {
+                        if !n.is_finite() {
+                            return Err(make("D1001", Some(pos), &Detail { value: Some(js_num_str(*n)), ..Default::default() }));
+                        }
+                    }
+                }
                 let (Value::Num(a), Value::Num(b)) = (&lhs, &rhs) else { return Ok(Value::Undefined) };
                 let (a, b) = (*a, *b);
                 let v = match op {
@@ -759,9 +770,6 @@ impl<'h> Eval<'h> {
                     BinOp::Div => a / b,
                     _ => a % b,
                 };
-                if !v.is_finite() {
-                    return Err(make("D1001", Some(pos), &Detail { value: Some(js_num_str(v)), ..Default::default() }));
-                }
                 Ok(Value::Num(v))
             }
             BinOp::Eq | BinOp::Ne => {
@@ -838,7 +846,7 @@ impl<'h> Eval<'h> {
         if proc_v.is_undef() {
             if let Kind::Path(steps) = &procn.kind {
                 if let Some(Kind::Name(n)) = steps.first().map(|s| &s.kind) {
-                    if env.lookup(n).is_some() {
+                    if env.lookup(n).is_some() || functions::lookup(n, self.asl).is_some() {
                         return Err(tok_err("T1005", node.pos, n, None, None));
                     }
                 }

@@ -344,6 +344,9 @@ fn tok_text(t: &Tok) -> String {
 impl Parser {
     fn advance(&mut self, infix: bool) -> Result<(), Error> {
         let (t, pos) = self.lx.next(infix)?;
+        if matches!(t, Tok::Op("!") | Tok::Op("~")) {
+            return Err(Error::tok("S0204", pos, &tok_text(&t)));
+        }
         self.tok = t;
         self.pos = pos;
         Ok(())
@@ -641,7 +644,11 @@ pub fn parse_node(src: &str) -> Result<Node, Error> {
         return Err(Error::tok("S0201", ps.pos, &tok_text(&ps.tok)));
     }
     let mut pr = Processor { slots: Vec::new(), label: 0 };
-    pr.process(raw)
+    let node = pr.process(raw)?;
+    if matches!(node.kind, Kind::Parent(_)) || !node.seeking_parent.is_empty() {
+        return Err(Error::tok("S0217", node.pos, node.type_name()));
+    }
+    Ok(node)
 }
 
 // ---------------------------------------------------------------- processing
@@ -782,6 +789,9 @@ impl Processor {
                             }
                             _ => {}
                         }
+                    }
+                    if steps.iter().any(|s| s.keep_array) {
+                        result.keep_singleton_array = true;
                     }
                     if let Some(first) = steps.first_mut() {
                         if first.is_array_cons() {

@@ -169,6 +169,7 @@ impl Signature {
                         ));
                     }
                 } else {
+                    // (jsonata-js passes the next argument through here, and moves on)
                     out.push(args.get(ai).cloned().unwrap_or(Value::Undefined));
                     ai += 1;
                 }
@@ -177,7 +178,7 @@ impl Signature {
             let matched: String = syms[s..e].iter().collect();
             for k in s..e {
                 let single = syms[k];
-                let arg = args[ai].clone();
+                let arg = args.get(ai).cloned().unwrap_or(Value::Undefined);
                 if p.kind == 'a' {
                     if single == 'm' {
                         out.push(Value::Undefined);

@@ -200,11 +200,10 @@ fn stringify(v: &Value, indent: Option<usize>, level: usize, out: &mut String) -
         Value::Undefined | Value::Null => out.push_str("null"),
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
         Value::Num(n) => {
-            if n.is_finite() {
-                out.push_str(&js_num_str(precision15(*n)))
-            } else {
-                out.push_str("null")
+            if !n.is_finite() {
+                return Err(super::eval::err_val("D1001", v));
             }
+            out.push_str(&js_num_str(if n.fract() == 0.0 { *n } else { precision15(*n) }))
         }
         Value::Str(s) => json_escape(s, out),
         Value::Func(_) => out.push_str("\"\""),
@@ -268,7 +267,7 @@ pub fn to_string(_ev: &mut Eval, v: &Value, pretty: bool) -> R<String> {
         Value::Str(s) => s.to_string(),
         Value::Func(_) => String::new(),
         Value::Num(n) if !n.is_finite() => return Err(super::eval::err_val("D3001", v)),
-        Value::Num(n) => js_num_str(precision15(*n)),
+        Value::Num(n) => js_num_str(if n.fract() == 0.0 { *n } else { precision15(*n) }),
         _ => {
             let v = match v {
                 Value::Array(a) if a.flags & OUTER != 0 && !a.items.is_empty() => a.items[0].clone(),

@@ -227,6 +227,7 @@ pub fn match_(_: &mut Eval, a: &[Value], _: &CallCtx) -> R<Value> {
 pub fn contains(_: &mut Eval, a: &[Value], _: &CallCtx) -> R<Value> {
     let Some(s) = s_arg(a, 0) else { return Ok(Value::Undefined) };
     Ok(Value::Bool(match arg(a, 1) {
+        Value::Undefined => return Ok(Value::Undefined),
         Value::Str(t) => s.contains(&**t),
         other => match regex_of(other) {
             Some(re) => find(&re, &chars_of(&s), 0)?.is_some(),
