@@ -38,6 +38,8 @@ pub struct Options {
     pub start_time: i64,
     pub seed: u64,
     pub max_events: usize,
+    /// Keep each state's data-flow steps in its timeline span (for an inspector).
+    pub record_steps: bool,
 }
 
 impl Default for Options {
@@ -51,6 +53,7 @@ impl Default for Options {
             start_time: 1_735_689_600_000, // 2025-01-01T00:00:00Z
             seed: 0,
             max_events: MAX_HISTORY_EVENTS,
+            record_steps: false,
         }
     }
 }
@@ -122,6 +125,10 @@ pub struct Span {
     /// "running", "succeeded", "failed", "caught", "cancelled".
     pub status: &'static str,
     pub error: Option<Failure>,
+    /// For state spans: the value after each data-flow step, in order (InputPath,
+    /// Parameters, Result, ResultSelector, ResultPath, OutputPath; Arguments and Output for
+    /// JSONata), when `Options::record_steps` is on.
+    pub steps: Vec<(&'static str, Value)>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -502,7 +509,7 @@ impl Execution {
     fn open_span(&mut self, fid: FrameId, kind: SpanKind, input: Option<Value>) -> usize {
         let state = self.state(fid).name.clone();
         let lane = self.frames[fid].lane.clone();
-        self.spans.push(Span { lane, state, kind, start: self.now, end: None, input, output: None, status: "running", error: None });
+        self.spans.push(Span { lane, state, kind, start: self.now, end: None, input, output: None, status: "running", error: None, steps: Vec::new() });
         self.spans.len() - 1
     }
 
@@ -561,6 +568,9 @@ impl Execution {
 
     /// Execute (or re-execute, on retry) the frame's current state.
     fn execute(&mut self, fid: FrameId) -> Flow {
+        if let Some(s) = self.spans.get_mut(self.frames[fid].state_span) {
+            s.steps.clear();
+        }
         let frame_machine = self.frames[fid].machine.clone();
         let state = &frame_machine.states[self.frames[fid].state];
         match &state.kind {

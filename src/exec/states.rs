@@ -144,10 +144,24 @@ impl Execution {
     }
 
     fn apply_assign(&mut self, fid: FrameId, assigned: &Option<Value>) {
+        if let Some(a) = assigned {
+            self.record(fid, "Assign", a);
+        }
         if let Some(Value::Object(m)) = assigned {
             let vars = Rc::make_mut(&mut self.frames[fid].vars);
             for (k, v) in m {
                 vars.local.insert(k.clone(), v.clone());
+            }
+        }
+    }
+
+    /// Keep one data-flow step of the current state (InputPath, Parameters, ...) for the
+    /// inspector, when the host asked for them.
+    fn record(&mut self, fid: FrameId, step: &'static str, v: &Value) {
+        if self.opts.record_steps {
+            let span = self.frames[fid].state_span;
+            if let Some(s) = self.spans.get_mut(span) {
+                s.steps.push((step, v.clone()));
             }
         }
     }
@@ -164,21 +178,30 @@ impl Execution {
         let raw = self.frames[fid].input.clone();
         let done = match &state.io {
             Io::JsonPath { result_selector, result_path, output_path, .. } => (|| {
+                self.record(fid, "Result", &result);
                 let selected = match result_selector {
-                    Some(t) => self.template(fid, t, &result, "ResultSelector", None)?,
+                    Some(t) => {
+                        let v = self.template(fid, t, &result, "ResultSelector", None)?;
+                        self.record(fid, "ResultSelector", &v);
+                        v
+                    }
                     None => result,
                 };
                 let assigned = self.eval_assign(fid, state.assign.as_ref(), &raw, &selected, Extra::None)?;
                 let out = self.result_path(fid, result_path, raw.clone(), selected)?;
+                self.record(fid, "ResultPath", &out);
                 let out = self.output_path(fid, output_path, out)?;
+                self.record(fid, "OutputPath", &out);
                 Ok((out, assigned))
             })(),
             Io::Jsonata { output, .. } => (|| {
+                self.record(fid, "Result", &result);
                 let assigned = self.eval_assign(fid, state.assign.as_ref(), &raw, &raw, Extra::Result(&result))?;
                 let out = match output {
                     Some(t) => self.eval_jt(fid, t, &raw, Extra::Result(&result), "Output", None)?,
                     None => result.clone(),
                 };
+                self.record(fid, "Output", &out);
                 Ok((out, assigned))
             })(),
         };
@@ -197,7 +220,10 @@ impl Execution {
         match &state.io {
             Io::JsonPath { input_path, output_path, .. } => {
                 let eff = self.input_path(fid, input_path)?;
-                self.output_path(fid, output_path, eff)
+                self.record(fid, "InputPath", &eff);
+                let out = self.output_path(fid, output_path, eff)?;
+                self.record(fid, "OutputPath", &out);
+                Ok(out)
             }
             Io::Jsonata { output, .. } => {
                 let raw = self.frames[fid].input.clone();
@@ -214,14 +240,18 @@ impl Execution {
         let done = match &state.io {
             Io::JsonPath { input_path, parameters, result_path, output_path, .. } => (|| {
                 let eff = self.input_path(fid, input_path)?;
+                self.record(fid, "InputPath", &eff);
                 let res = match (result, parameters) {
                     (Some(r), _) => r.clone(),
                     (None, Some(t)) => self.template(fid, t, &eff, "Parameters", None)?,
                     (None, None) => eff,
                 };
+                self.record(fid, if result.is_some() { "Result" } else { "Parameters" }, &res);
                 let assigned = self.eval_assign(fid, state.assign.as_ref(), &raw, &res, Extra::None)?;
                 let out = self.result_path(fid, result_path, raw.clone(), res)?;
+                self.record(fid, "ResultPath", &out);
                 let out = self.output_path(fid, output_path, out)?;
+                self.record(fid, "OutputPath", &out);
                 Ok((out, assigned))
             })(),
             Io::Jsonata { output, .. } => (|| {
@@ -230,6 +260,7 @@ impl Execution {
                     Some(t) => self.eval_jt(fid, t, &raw, Extra::None, "Output", None)?,
                     None => raw.clone(),
                 };
+                self.record(fid, "Output", &out);
                 Ok((out, assigned))
             })(),
         };
@@ -273,10 +304,12 @@ impl Execution {
             let (eff, params) = match &state.io {
                 Io::JsonPath { input_path, parameters, .. } => {
                     let eff = self.input_path(fid, input_path)?;
+                    self.record(fid, "InputPath", &eff);
                     let params = match parameters {
                         Some(t) => self.template(fid, t, &eff, "Parameters", None)?,
                         None => eff.clone(),
                     };
+                    self.record(fid, "Parameters", &params);
                     (eff, params)
                 }
                 Io::Jsonata { arguments, .. } => {
@@ -284,6 +317,7 @@ impl Execution {
                         Some(t) => self.eval_jt(fid, t, &raw, Extra::None, "Arguments", None)?,
                         None => raw.clone(),
                     };
+                    self.record(fid, "Arguments", &params);
                     (raw.clone(), params)
                 }
             };
@@ -497,6 +531,7 @@ impl Execution {
             match &state.io {
                 Io::JsonPath { input_path, output_path, .. } => {
                     let eff = self.input_path(fid, input_path)?;
+                    self.record(fid, "InputPath", &eff);
                     let mut picked = None;
                     for rule in &choice.choices {
                         if self.condition(fid, &rule.condition, &eff)? {
@@ -513,6 +548,7 @@ impl Execution {
                     };
                     let assigned = self.eval_assign(fid, assign, &raw, &eff, Extra::None)?;
                     let out = self.output_path(fid, output_path, eff)?;
+                    self.record(fid, "OutputPath", &out);
                     Ok((out, assigned, next))
                 }
                 Io::Jsonata { output, .. } => {
@@ -751,10 +787,12 @@ impl Execution {
         match &state.io {
             Io::JsonPath { input_path, parameters, .. } => {
                 let eff = self.input_path(fid, input_path)?;
+                self.record(fid, "InputPath", &eff);
                 let params = match parameters {
                     Some(t) => self.template(fid, t, &eff, "Parameters", None)?,
                     None => eff.clone(),
                 };
+                self.record(fid, "Parameters", &params);
                 Ok((eff, params))
             }
             Io::Jsonata { arguments, .. } => {
@@ -762,6 +800,7 @@ impl Execution {
                     Some(t) => self.eval_jt(fid, t, &raw, Extra::None, "Arguments", None)?,
                     None => raw.clone(),
                 };
+                self.record(fid, "Arguments", &params);
                 Ok((raw, params))
             }
         }
@@ -893,6 +932,7 @@ impl Execution {
             }
             (None, None) => eff.clone(),
         };
+        self.record(fid, "InputPath", &eff);
         match items {
             Value::Array(items) => Ok((eff, items)),
             other => {
@@ -1004,8 +1044,10 @@ impl Execution {
     pub(super) fn catch_output(&mut self, fid: FrameId, state: &State, c: &Catcher, raw: Value, error_output: Value) -> Result<(Value, Option<Value>), Failure> {
         match &state.io {
             Io::JsonPath { .. } => {
+                self.record(fid, "Error", &error_output);
                 let assigned = self.eval_assign(fid, c.assign.as_ref(), &raw, &error_output, Extra::None)?;
                 let out = self.result_path(fid, &c.result_path, raw, error_output)?;
+                self.record(fid, "ResultPath", &out);
                 self.apply_assign(fid, &assigned);
                 Ok((out, assigned))
             }
