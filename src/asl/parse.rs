@@ -428,8 +428,7 @@ impl<'a> Cx<'a> {
     fn jtemplate(&mut self, v: &Value, at: &str) -> JTemplate {
         match v {
             Value::String(s) if is_jsonata_string(s) => {
-                let t = s.trim();
-                let src = t[2..t.len() - 2].trim().to_string();
+                let src = s[2..s.len() - 2].trim().to_string();
                 match jsonata::parse(&src) {
                     Ok(expr) => JTemplate::Expr { source: src, expr: Rc::new(expr) },
                     Err(e) => {
@@ -958,9 +957,10 @@ impl<'a> Cx<'a> {
 }
 
 /// `{% ... %}`: a whole-string JSONata expression.
+/// Only a string that starts with `{%` and ends with `%}` is an expression: `" {% x %} "`,
+/// with spaces around, is a plain string to AWS.
 pub fn is_jsonata_string(s: &str) -> bool {
-    let t = s.trim();
-    t.len() >= 4 && t.starts_with("{%") && t.ends_with("%}")
+    s.len() >= 4 && s.starts_with("{%") && s.ends_with("%}")
 }
 
 fn valid_variable_name(name: &str) -> bool {
