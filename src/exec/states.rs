@@ -846,15 +846,20 @@ impl Execution {
             Err(f) => return self.fail_state(fid, f),
         };
         let n = items.len();
+        // AWS reads MaxConcurrency before the Map starts, the failure tolerance after.
+        let conc = match self.map_concurrency(fid, map, &eff) {
+            Ok(c) => c,
+            Err(f) => return self.fail_state(fid, f),
+        };
         self.emit(fid, "MapStateStarted", Some(json!({"length": n})));
-        let prepared = self.map_settings(fid, map, &eff).and_then(|settings| {
+        let prepared = self.map_tolerance(fid, map, &eff).and_then(|settings| {
             let mut inputs = Vec::with_capacity(n);
             for (i, item) in items.iter().enumerate() {
                 inputs.push(self.item_input(fid, map, &eff, i, item)?);
             }
             Ok((inputs, settings))
         });
-        let (inputs, (count, pct, conc)) = match prepared {
+        let (inputs, (count, pct)) = match prepared {
             Ok(p) => p,
             Err(f) => return self.fail_state(fid, f),
         };
@@ -942,21 +947,18 @@ impl Execution {
         }
     }
 
-    /// (tolerated failure count, tolerated failure %, max concurrency) of a Map.
-    fn map_settings(&mut self, fid: FrameId, map: &MapState, eff: &Value) -> Result<(Option<u64>, Option<f64>, usize), Failure> {
-        let as_number = |v: &Value, int: bool| {
-            v.as_f64().or_else(|| v.as_str().and_then(|s| if int { s.parse::<i64>().ok().map(|n| n as f64) } else { s.parse::<f64>().ok() }))
-        };
-        let conc = match &map.max_concurrency {
-            None => 0,
-            Some(f) => {
-                let v = self.number(fid, f, eff, "MaxConcurrency")?;
-                match as_number(&v, true) {
-                    Some(n) if n >= 0.0 && n.fract() == 0.0 => n as usize,
-                    _ => return Err(self.bad_number(fid, f, "MaxConcurrency", &v, "integer")),
-                }
-            }
-        };
+    /// A Map's MaxConcurrency (0 = unbounded).
+    fn map_concurrency(&mut self, fid: FrameId, map: &MapState, eff: &Value) -> Result<usize, Failure> {
+        let Some(f) = &map.max_concurrency else { return Ok(0) };
+        let v = self.number(fid, f, eff, "MaxConcurrency")?;
+        match as_number(&v, true) {
+            Some(n) if n >= 0.0 && n.fract() == 0.0 => Ok(n as usize),
+            _ => Err(self.bad_number(fid, f, "MaxConcurrency", &v, "integer")),
+        }
+    }
+
+    /// (tolerated failure count, tolerated failure %) of a Map.
+    fn map_tolerance(&mut self, fid: FrameId, map: &MapState, eff: &Value) -> Result<(Option<u64>, Option<f64>), Failure> {
         let count = match &map.tolerated_failure_count {
             None => None,
             Some(f) => {
@@ -979,7 +981,7 @@ impl Execution {
                 }
             }
         };
-        Ok((count, pct, conc))
+        Ok((count, pct))
     }
 
     /// The input of iteration `i`: the item, or the ItemSelector evaluated with `$$.Map.Item`.
@@ -1079,6 +1081,11 @@ fn child_lane(parent: &str, state: &str, index: usize) -> String {
     } else {
         format!("{parent}/{state}/{index}")
     }
+}
+
+/// A number, or a string holding one (AWS accepts `"3"` for a ...Path count).
+fn as_number(v: &Value, int: bool) -> Option<f64> {
+    v.as_f64().or_else(|| v.as_str().and_then(|s| if int { s.parse::<i64>().ok().map(|n| n as f64) } else { s.parse::<f64>().ok() }))
 }
 
 fn timestamp_ms(s: &str) -> Option<i64> {
