@@ -857,12 +857,17 @@ impl Execution {
             for (i, item) in items.iter().enumerate() {
                 inputs.push(self.item_input(fid, map, &eff, i, item)?);
             }
+            if let Some(b) = &map.item_batcher {
+                inputs = self.batch(fid, b, &eff, inputs)?;
+            }
             Ok((inputs, settings))
         });
         let (inputs, (count, pct)) = match prepared {
             Ok(p) => p,
             Err(f) => return self.fail_state(fid, f),
         };
+        // One child per input: items, or batches of them.
+        let n = inputs.len();
         if map.distributed {
             let arn = format!(
                 "arn:aws:states:{}:{}:mapRun:{}/{}:{}",
@@ -897,8 +902,62 @@ impl Execution {
         Flow::Blocked
     }
 
+    /// `ItemBatcher`: group the iteration inputs into `{"BatchInput"?, "Items": [...]}`.
+    fn batch(&mut self, fid: FrameId, b: &crate::asl::Batcher, eff: &Value, inputs: Vec<Value>) -> Result<Vec<Value>, Failure> {
+        let limit = |this: &mut Self, f: &Option<NumberField>, name: &str| -> Result<Option<usize>, Failure> {
+            let Some(f) = f else { return Ok(None) };
+            let v = this.number(fid, f, eff, name)?;
+            match as_number(&v, true) {
+                Some(n) if n >= 1.0 && n.fract() == 0.0 => Ok(Some(n as usize)),
+                _ => Err(this.bad_number(fid, f, name, &v, "integer")),
+            }
+        };
+        let max_items = limit(self, &b.max_items, "MaxItemsPerBatch")?.unwrap_or(usize::MAX);
+        let max_bytes = limit(self, &b.max_bytes, "MaxInputBytesPerBatch")?.unwrap_or(usize::MAX);
+        let batch_input = match &b.batch_input {
+            None => None,
+            Some(ItemSelector::JsonPath(t)) => Some(self.template(fid, t, eff, "BatchInput", None)?),
+            Some(ItemSelector::Jsonata(t)) => {
+                let raw = self.frames[fid].input.clone();
+                Some(self.eval_jt(fid, t, &raw, Extra::None, "BatchInput", None)?)
+            }
+        };
+        let mut batches = Vec::new();
+        let mut current: Vec<Value> = Vec::new();
+        let mut bytes = 0;
+        for item in inputs {
+            let size = to_compact(&item).len();
+            if !current.is_empty() && (current.len() >= max_items || bytes + size > max_bytes) {
+                batches.push(std::mem::take(&mut current));
+                bytes = 0;
+            }
+            bytes += size;
+            current.push(item);
+        }
+        if !current.is_empty() {
+            batches.push(current);
+        }
+        Ok(batches
+            .into_iter()
+            .map(|items| {
+                let mut o = serde_json::Map::new();
+                if let Some(bi) = &batch_input {
+                    o.insert("BatchInput".into(), bi.clone());
+                }
+                o.insert("Items".into(), Value::Array(items));
+                Value::Object(o)
+            })
+            .collect())
+    }
+
     /// The Map's effective input and the items it iterates over.
     fn map_items(&mut self, fid: FrameId, state: &State, map: &MapState) -> Result<(Value, Vec<Value>), Failure> {
+        if map.item_reader {
+            return Err(self.prefixed(
+                fid,
+                Failure::runtime("ItemReader reads items from Amazon S3, which statelab cannot reach: give the items inline (ItemsPath or Items) to run this Map here."),
+            ));
+        }
         let raw = self.frames[fid].input.clone();
         let eff = match &state.io {
             Io::JsonPath { input_path, .. } => self.input_path(fid, input_path)?,
@@ -1023,7 +1082,15 @@ impl Execution {
     pub(super) fn children_done(&mut self, fid: FrameId) {
         let block = std::mem::replace(&mut self.frames[fid].block, Block::None);
         let Block::Children(group) = block else { return };
-        let results: Vec<Value> = group.results.into_iter().map(|r| r.unwrap_or(Value::Null)).collect();
+        let mut results: Vec<Value> = group.results.into_iter().map(|r| r.unwrap_or(Value::Null)).collect();
+        if let Kind::Map(m) = &self.state(fid).kind {
+            if m.flatten_results {
+                results = results.into_iter().flat_map(|r| match r {
+                    Value::Array(a) => a,
+                    other => vec![other],
+                }).collect();
+            }
+        }
         if group.is_map {
             if group.distributed {
                 self.emit(fid, "MapRunSucceeded", None);
