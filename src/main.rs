@@ -157,7 +157,7 @@ fn cmd_run(raw: &[String]) -> Result<u8, String> {
     let start = exec.options().start_time;
     if args.has("history") {
         for e in exec.events() {
-            let details = e.details.as_ref().map(|d| d.to_string()).unwrap_or_default();
+            let details = e.details().map(|d| d.to_string()).unwrap_or_default();
             println!("{:>5} {:>9.3}s  {:<28} {}", e.id, (e.timestamp - start) as f64 / 1000.0, e.kind, details);
         }
         println!();

@@ -67,9 +67,9 @@ fn run_case(path: &Path) -> Result<(), String> {
     if let Some(want) = exp.get("spans").and_then(Value::as_array) {
         for w in want {
             let found = exec.spans().iter().any(|s| {
-                s.state == w["state"].as_str().unwrap_or("")
+                &*s.state == w["state"].as_str().unwrap_or("")
                     && s.kind.name() == w["kind"].as_str().unwrap_or("")
-                    && s.lane == w["lane"].as_str().unwrap_or("")
+                    && &*s.lane == w["lane"].as_str().unwrap_or("")
                     && Some(s.start - start) == w["start_ms"].as_i64()
                     && s.end.map(|e| e - start) == w["end_ms"].as_i64()
             });

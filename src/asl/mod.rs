@@ -33,13 +33,13 @@ pub struct Machine {
 
 impl Machine {
     pub fn state_index(&self, name: &str) -> Option<usize> {
-        self.states.iter().position(|s| s.name == name)
+        self.states.iter().position(|s| &*s.name == name)
     }
 }
 
 #[derive(Debug)]
 pub struct State {
-    pub name: String,
+    pub name: Rc<str>,
     pub pointer: String,
     pub query_language: QueryLanguage,
     pub kind: Kind,

@@ -351,7 +351,7 @@ impl<'a> Cx<'a> {
         if self.diags.len() > before {
             return None;
         }
-        Some(State { name: name.to_string(), pointer: at.to_string(), query_language: ql, kind, next, io, assign, retry, catch })
+        Some(State { name: name.into(), pointer: at.to_string(), query_language: ql, kind, next, io, assign, retry, catch })
     }
 
     fn target(&mut self, v: &Value, at: &str, names: &HashMap<&str, usize>) -> Option<usize> {

@@ -77,7 +77,7 @@ impl Execution {
         self.emit(
             fid,
             "EvaluationFailed",
-            Some(json!({"error": "States.QueryEvaluationError", "cause": cause, "location": e.location, "state": name})),
+            Some(fields! {"error": "States.QueryEvaluationError", "cause": cause.as_str(), "location": e.location, "state": name}),
         );
         Failure::new("States.QueryEvaluationError", cause)
     }
@@ -90,40 +90,42 @@ impl Execution {
         self.with_scope(fid, input, None, |s| select_reference(s, r)).map_err(|f| self.prefixed(fid, f))
     }
 
-    fn input_path(&self, fid: FrameId, field: &PathField) -> Result<Value, Failure> {
+    fn input_path(&self, fid: FrameId, field: &PathField) -> Result<Rc<Value>, Failure> {
         let raw = &self.frames[fid].input;
         match field {
             PathField::Default => Ok(raw.clone()),
-            PathField::Null => Ok(json!({})),
-            PathField::Path(r) => self.select(fid, raw, r),
+            PathField::Null => Ok(Rc::new(json!({}))),
+            PathField::Path(r) => self.select(fid, raw, r).map(Rc::new),
         }
     }
 
-    fn output_path(&self, fid: FrameId, field: &PathField, v: Value) -> Result<Value, Failure> {
+    fn output_path(&self, fid: FrameId, field: &PathField, v: Rc<Value>) -> Result<Rc<Value>, Failure> {
         match field {
             PathField::Default => Ok(v),
-            PathField::Null => Ok(json!({})),
-            PathField::Path(r) => self.select(fid, &v, r),
+            PathField::Null => Ok(Rc::new(json!({}))),
+            PathField::Path(r) => self.select(fid, &v, r).map(Rc::new),
         }
     }
 
-    fn result_path(&self, fid: FrameId, field: &PathField, raw: Value, result: Value) -> Result<Value, Failure> {
+    fn result_path(&self, fid: FrameId, field: &PathField, raw: Rc<Value>, result: Rc<Value>) -> Result<Rc<Value>, Failure> {
         match field {
             PathField::Default => Ok(result),
             PathField::Null => Ok(raw),
-            PathField::Path(r) => set_path(raw, &r.path, result).map_err(|f| self.prefixed(fid, f)),
+            PathField::Path(r) => {
+                set_path(Rc::unwrap_or_clone(raw), &r.path, Rc::unwrap_or_clone(result)).map(Rc::new).map_err(|f| self.prefixed(fid, f))
+            }
         }
     }
 
-    fn template(&self, fid: FrameId, t: &crate::payload::Template, input: &Value, field: &str, map_item: Option<(usize, &Value)>) -> Result<Value, Failure> {
-        self.with_scope(fid, input, map_item, |s| t.eval(s, field)).map_err(|f| self.prefixed(fid, f))
+    fn template(&self, fid: FrameId, t: &crate::payload::Template, input: &Value, field: &str, map_item: Option<(usize, &Value)>) -> Result<Rc<Value>, Failure> {
+        self.with_scope(fid, input, map_item, |s| t.eval(s, field)).map(Rc::new).map_err(|f| self.prefixed(fid, f))
     }
 
     /// Evaluate an Assign block; `$` (JSONPath) or `$states.*` (JSONata) as given.
     fn eval_assign(&mut self, fid: FrameId, assign: Option<&Assign>, input: &Value, dollar: &Value, extra: Extra) -> Result<Option<Value>, Failure> {
         let Some(assign) = assign else { return Ok(None) };
         match assign {
-            Assign::JsonPath(t) => self.template(fid, t, dollar, "Assign", None).map(Some),
+            Assign::JsonPath(t) => self.template(fid, t, dollar, "Assign", None).map(|v| Some(Rc::unwrap_or_clone(v))),
             Assign::Jsonata(fields) => {
                 let ev = self.jsonata(fid, input, extra, None);
                 let mut out = Map::new();
@@ -145,7 +147,9 @@ impl Execution {
 
     fn apply_assign(&mut self, fid: FrameId, assigned: &Option<Value>) {
         if let Some(a) = assigned {
-            self.record(fid, "Assign", a);
+            if self.opts.record_steps {
+                self.record(fid, "Assign", &Rc::new(a.clone()));
+            }
         }
         if let Some(Value::Object(m)) = assigned {
             let vars = Rc::make_mut(&mut self.frames[fid].vars);
@@ -157,7 +161,7 @@ impl Execution {
 
     /// Keep one data-flow step of the current state (InputPath, Parameters, ...) for the
     /// inspector, when the host asked for them.
-    fn record(&mut self, fid: FrameId, step: &'static str, v: &Value) {
+    fn record(&mut self, fid: FrameId, step: &'static str, v: &Rc<Value>) {
         if self.opts.record_steps {
             let span = self.frames[fid].state_span;
             if let Some(s) = self.spans.get_mut(span) {
@@ -167,14 +171,14 @@ impl Execution {
     }
 
     /// Evaluate a JSONata template in this state, raising EvaluationFailed on error.
-    fn eval_jt(&mut self, fid: FrameId, t: &JTemplate, input: &Value, extra: Extra, location: &str, map_item: Option<(usize, &Value)>) -> Result<Value, Failure> {
+    fn eval_jt(&mut self, fid: FrameId, t: &JTemplate, input: &Value, extra: Extra, location: &str, map_item: Option<(usize, &Value)>) -> Result<Rc<Value>, Failure> {
         let r = self.jsonata(fid, input, extra, map_item).template(t, location);
-        r.map_err(|e| self.query_failure(fid, e))
+        r.map(Rc::new).map_err(|e| self.query_failure(fid, e))
     }
 
     /// Output and assignments of a state whose "result" is `result` (Task, Parallel, Map) or
     /// whose output is built from its input (`result` = None: Pass handled separately).
-    fn finish_with_result(&mut self, fid: FrameId, state: &State, result: Value) -> Flow {
+    fn finish_with_result(&mut self, fid: FrameId, state: &State, result: Rc<Value>) -> Flow {
         let raw = self.frames[fid].input.clone();
         let done = match &state.io {
             Io::JsonPath { result_selector, result_path, output_path, .. } => (|| {
@@ -216,7 +220,7 @@ impl Execution {
 
     /// Output of Succeed (and of Choice/Wait before their own work): InputPath then OutputPath,
     /// or JSONata `Output`.
-    pub(super) fn plain_output(&mut self, fid: FrameId, state: &State) -> Result<Value, Failure> {
+    pub(super) fn plain_output(&mut self, fid: FrameId, state: &State) -> Result<Rc<Value>, Failure> {
         match &state.io {
             Io::JsonPath { input_path, output_path, .. } => {
                 let eff = self.input_path(fid, input_path)?;
@@ -242,7 +246,7 @@ impl Execution {
                 let eff = self.input_path(fid, input_path)?;
                 self.record(fid, "InputPath", &eff);
                 let res = match (result, parameters) {
-                    (Some(r), _) => r.clone(),
+                    (Some(r), _) => Rc::new(r.clone()),
                     (None, Some(t)) => self.template(fid, t, &eff, "Parameters", None)?,
                     (None, None) => eff,
                 };
@@ -280,7 +284,7 @@ impl Execution {
             NumberField::Path(r) => self.select(fid, eff, r),
             NumberField::Expr(t) => {
                 let raw = self.frames[fid].input.clone();
-                self.eval_jt(fid, t, &raw, Extra::None, name, None)
+                self.eval_jt(fid, t, &raw, Extra::None, name, None).map(Rc::unwrap_or_clone)
             }
         }
     }
@@ -300,7 +304,7 @@ impl Execution {
         self.next_task += 1;
         let token = matches!(task.kind, ResourceKind::Service { pattern: Pattern::WaitForTaskToken, .. }).then(|| task_token(&self.opts.execution_name, id));
         self.frames[fid].task_token = token.clone();
-        let prepared = (|| -> Result<(Value, Option<u64>, Option<u64>), Failure> {
+        let prepared = (|| -> Result<(Rc<Value>, Option<u64>, Option<u64>), Failure> {
             let (eff, params) = match &state.io {
                 Io::JsonPath { input_path, parameters, .. } => {
                     let eff = self.input_path(fid, input_path)?;
@@ -340,46 +344,46 @@ impl Execution {
         let attempt = self.frames[fid].retry_count;
         match &task.kind {
             ResourceKind::Service { resource_type, resource, .. } => {
-                let mut d = json!({"resourceType": resource_type, "resource": resource, "region": self.opts.region, "parameters": params});
+                let mut d = fields! {"resourceType": resource_type, "resource": resource, "region": self.opts.region.as_str(), "parameters": &params};
                 if let Some(t) = timeout {
-                    d["timeoutInSeconds"] = json!(t);
+                    d.push(("timeoutInSeconds", Field::from(t)));
                 }
                 if let Some(h) = heartbeat {
-                    d["heartbeatInSeconds"] = json!(h);
+                    d.push(("heartbeatInSeconds", Field::from(h)));
                 }
                 if let Some(c) = &task.credentials {
                     let role = match self.credentials(fid, c, &raw) {
                         Ok(r) => r,
                         Err(f) => return self.fail_state(fid, f),
                     };
-                    d["taskCredentials"] = json!({"roleArn": role});
+                    d.push(("taskCredentials", Field::from(json!({"roleArn": role}))));
                 }
                 self.emit(fid, "TaskScheduled", Some(d));
-                self.emit(fid, "TaskStarted", Some(json!({"resourceType": resource_type, "resource": resource})));
+                self.emit(fid, "TaskStarted", Some(fields! {"resourceType": resource_type, "resource": resource}));
             }
             ResourceKind::LambdaFunction => {
-                let mut d = json!({"resource": task.resource, "input": params, "inputDetails": not_truncated()});
+                let mut d = fields! {"resource": &task.resource, "input": &params, "inputDetails": Field::NotTruncated};
                 if let Some(t) = timeout {
-                    d["timeoutInSeconds"] = json!(t);
+                    d.push(("timeoutInSeconds", Field::from(t)));
                 }
                 if let Some(c) = &task.credentials {
                     if let Ok(role) = self.credentials(fid, c, &raw) {
-                        d["taskCredentials"] = json!({"roleArn": role});
+                        d.push(("taskCredentials", Field::from(json!({"roleArn": role}))));
                     }
                 }
                 self.emit(fid, "LambdaFunctionScheduled", Some(d));
                 self.emit(fid, "LambdaFunctionStarted", None);
             }
             ResourceKind::Activity => {
-                let mut d = json!({"resource": task.resource, "input": params, "inputDetails": not_truncated()});
+                let mut d = fields! {"resource": &task.resource, "input": &params, "inputDetails": Field::NotTruncated};
                 if let Some(t) = timeout {
-                    d["timeoutInSeconds"] = json!(t);
+                    d.push(("timeoutInSeconds", Field::from(t)));
                 }
                 if let Some(h) = heartbeat {
-                    d["heartbeatInSeconds"] = json!(h);
+                    d.push(("heartbeatInSeconds", Field::from(h)));
                 }
                 self.emit(fid, "ActivityScheduled", Some(d));
-                self.emit(fid, "ActivityStarted", Some(json!({"workerName": "statelab"})));
+                self.emit(fid, "ActivityStarted", Some(fields! {"workerName": "statelab"}));
             }
         }
         if self.is_done() {
@@ -388,11 +392,11 @@ impl Execution {
         let lane = self.frames[fid].lane.clone();
         self.effects.push_back(Effect::Invoke(TaskRequest {
             id,
-            state: state.name.clone(),
+            state: state.name.to_string(),
             resource: task.resource.clone(),
             input: params.clone(),
             attempt,
-            lane,
+            lane: lane.to_string(),
             token,
         }));
         let span = self.open_span(fid, SpanKind::Attempt, Some(params));
@@ -450,19 +454,20 @@ impl Execution {
         };
         let flow = match outcome {
             Ok(result) => {
+                let result = Rc::new(result);
                 match &kind {
                     ResourceKind::Service { resource_type, resource, .. } => {
                         self.emit(
                             fid,
                             "TaskSucceeded",
-                            Some(json!({"resourceType": resource_type, "resource": resource, "output": result, "outputDetails": not_truncated()})),
+                            Some(fields! {"resourceType": resource_type, "resource": resource, "output": &result, "outputDetails": Field::NotTruncated}),
                         );
                     }
                     ResourceKind::LambdaFunction => {
-                        self.emit(fid, "LambdaFunctionSucceeded", Some(json!({"output": result, "outputDetails": not_truncated()})));
+                        self.emit(fid, "LambdaFunctionSucceeded", Some(fields! {"output": &result, "outputDetails": Field::NotTruncated}));
                     }
                     ResourceKind::Activity => {
-                        self.emit(fid, "ActivitySucceeded", Some(json!({"output": result, "outputDetails": not_truncated()})));
+                        self.emit(fid, "ActivitySucceeded", Some(fields! {"output": &result, "outputDetails": Field::NotTruncated}));
                     }
                 }
                 self.close_span(span, "succeeded", Some(result.clone()), None);
@@ -474,11 +479,11 @@ impl Execution {
                 self.finish_with_result(fid, state, result)
             }
             Err(f) => {
-                let mut d = failure_details(&f);
+                let mut d = failure_fields(&f);
                 let kind_name = match &kind {
                     ResourceKind::Service { resource_type, resource, .. } => {
-                        d["resourceType"] = json!(resource_type);
-                        d["resource"] = json!(resource);
+                        d.push(("resourceType", Field::from(resource_type)));
+                        d.push(("resource", Field::from(resource)));
                         "TaskFailed"
                     }
                     ResourceKind::LambdaFunction => "LambdaFunctionFailed",
@@ -506,13 +511,13 @@ impl Execution {
         let (kind, _) = self.task_events(fid);
         match &kind {
             ResourceKind::Service { resource_type, resource, .. } => {
-                self.emit(fid, "TaskTimedOut", Some(json!({"resourceType": resource_type, "resource": resource, "error": error})));
+                self.emit(fid, "TaskTimedOut", Some(fields! {"resourceType": resource_type, "resource": resource, "error": error}));
             }
             ResourceKind::LambdaFunction => {
-                self.emit(fid, "LambdaFunctionTimedOut", Some(json!({"error": error})));
+                self.emit(fid, "LambdaFunctionTimedOut", Some(fields! {"error": error}));
             }
             ResourceKind::Activity => {
-                self.emit(fid, "ActivityTimedOut", Some(json!({"error": error})));
+                self.emit(fid, "ActivityTimedOut", Some(fields! {"error": error}));
             }
         }
         let f = Failure::new(error, "");
@@ -527,7 +532,7 @@ impl Execution {
 
     pub(super) fn run_choice(&mut self, fid: FrameId, state: &State, choice: &Choice) -> Flow {
         let raw = self.frames[fid].input.clone();
-        let decided = (|| -> Result<(Value, Option<Value>, usize), Failure> {
+        let decided = (|| -> Result<(Rc<Value>, Option<Value>, usize), Failure> {
             match &state.io {
                 Io::JsonPath { input_path, output_path, .. } => {
                     let eff = self.input_path(fid, input_path)?;
@@ -556,7 +561,7 @@ impl Execution {
                     for (i, rule) in choice.choices.iter().enumerate() {
                         if let Condition::Jsonata(t) = &rule.condition {
                             let v = self.eval_jt(fid, t, &raw, Extra::None, &format!("Choices/{i}/Condition"), None)?;
-                            match v {
+                            match &*v {
                                 Value::Bool(true) => {
                                     picked = Some(rule);
                                     break;
@@ -565,7 +570,7 @@ impl Execution {
                                 other => {
                                     let detail = format!(
                                         "The Condition field of a choice rule returned a non-boolean value: {}",
-                                        to_compact(&other)
+                                        to_compact(other)
                                     );
                                     return Err(self.query_failure(fid, QueryError { location: format!("Choices/{i}/Condition"), detail }));
                                 }
@@ -654,7 +659,7 @@ impl Execution {
 
     pub(super) fn run_wait(&mut self, fid: FrameId, state: &State, wait: &Wait) -> Flow {
         let raw = self.frames[fid].input.clone();
-        let planned = (|| -> Result<(i64, Value, Option<Value>), Failure> {
+        let planned = (|| -> Result<(i64, Rc<Value>, Option<Value>), Failure> {
             let eff = match &state.io {
                 Io::JsonPath { input_path, .. } => self.input_path(fid, input_path)?,
                 Io::Jsonata { .. } => raw.clone(),
@@ -745,7 +750,7 @@ impl Execution {
     }
 
     pub(super) fn finish_wait(&mut self, fid: FrameId) -> Flow {
-        let (out, assigned) = self.frames[fid].stash.take().unwrap_or((Value::Null, None));
+        let (out, assigned) = self.frames[fid].stash.take().unwrap_or((Rc::new(Value::Null), None));
         self.exit_state(fid, out, assigned)
     }
 
@@ -762,9 +767,9 @@ impl Execution {
                         other => to_compact(&other),
                     }
                 }
-                Some(FailField::Expr(t)) => match this.eval_jt(fid, t, &raw, Extra::None, key, None)? {
-                    Value::String(s) => s,
-                    other => to_compact(&other),
+                Some(FailField::Expr(t)) => match &*this.eval_jt(fid, t, &raw, Extra::None, key, None)? {
+                    Value::String(s) => s.clone(),
+                    other => to_compact(other),
                 },
             })
         };
@@ -782,7 +787,7 @@ impl Execution {
 
     /// InputPath + Parameters (JSONPath) or Arguments (JSONata): the input a Parallel's
     /// branches get, or the effective input of a Map.
-    fn state_arguments(&mut self, fid: FrameId, state: &State) -> Result<(Value, Value), Failure> {
+    fn state_arguments(&mut self, fid: FrameId, state: &State) -> Result<(Rc<Value>, Rc<Value>), Failure> {
         let raw = self.frames[fid].input.clone();
         match &state.io {
             Io::JsonPath { input_path, parameters, .. } => {
@@ -830,7 +835,7 @@ impl Execution {
         }));
         let vars = self.frames[fid].vars.clone();
         for (i, b) in branches.iter().enumerate() {
-            let lane = child_lane(&self.frames[fid].lane, &state.name, i);
+            let lane: Rc<str> = child_lane(&self.frames[fid].lane, &state.name, i).into();
             let child = self.new_frame(b.clone(), Some((fid, i)), Vars::child(&vars), params.clone(), lane, started);
             if let Block::Children(g) = &mut self.frames[fid].block {
                 g.children[i] = Some(child);
@@ -851,7 +856,7 @@ impl Execution {
             Ok(c) => c,
             Err(f) => return self.fail_state(fid, f),
         };
-        self.emit(fid, "MapStateStarted", Some(json!({"length": n})));
+        self.emit(fid, "MapStateStarted", Some(fields! {"length": n}));
         let prepared = self.map_tolerance(fid, map, &eff).and_then(|settings| {
             let mut inputs = Vec::with_capacity(n);
             for (i, item) in items.iter().enumerate() {
@@ -877,7 +882,7 @@ impl Execution {
                 map.label.as_deref().unwrap_or(&state.name),
                 self.frames[fid].entered_event
             );
-            self.emit(fid, "MapRunStarted", Some(json!({"mapRunArn": arn})));
+            self.emit(fid, "MapRunStarted", Some(fields! {"mapRunArn": arn}));
         }
         self.frames[fid].gen += 1;
         self.frames[fid].block = Block::Children(Box::new(Group {
@@ -903,7 +908,7 @@ impl Execution {
     }
 
     /// `ItemBatcher`: group the iteration inputs into `{"BatchInput"?, "Items": [...]}`.
-    fn batch(&mut self, fid: FrameId, b: &crate::asl::Batcher, eff: &Value, inputs: Vec<Value>) -> Result<Vec<Value>, Failure> {
+    fn batch(&mut self, fid: FrameId, b: &crate::asl::Batcher, eff: &Value, inputs: Vec<Rc<Value>>) -> Result<Vec<Rc<Value>>, Failure> {
         let limit = |this: &mut Self, f: &Option<NumberField>, name: &str| -> Result<Option<usize>, Failure> {
             let Some(f) = f else { return Ok(None) };
             let v = this.number(fid, f, eff, name)?;
@@ -923,7 +928,7 @@ impl Execution {
             }
         };
         let mut batches = Vec::new();
-        let mut current: Vec<Value> = Vec::new();
+        let mut current: Vec<Rc<Value>> = Vec::new();
         let mut bytes = 0;
         for item in inputs {
             let size = to_compact(&item).len();
@@ -942,16 +947,16 @@ impl Execution {
             .map(|items| {
                 let mut o = serde_json::Map::new();
                 if let Some(bi) = &batch_input {
-                    o.insert("BatchInput".into(), bi.clone());
+                    o.insert("BatchInput".into(), (**bi).clone());
                 }
-                o.insert("Items".into(), Value::Array(items));
-                Value::Object(o)
+                o.insert("Items".into(), Value::Array(items.into_iter().map(Rc::unwrap_or_clone).collect()));
+                Rc::new(Value::Object(o))
             })
             .collect())
     }
 
     /// The Map's effective input and the items it iterates over.
-    fn map_items(&mut self, fid: FrameId, state: &State, map: &MapState) -> Result<(Value, Vec<Value>), Failure> {
+    fn map_items(&mut self, fid: FrameId, state: &State, map: &MapState) -> Result<(Rc<Value>, Vec<Value>), Failure> {
         if map.item_reader {
             return Err(self.prefixed(
                 fid,
@@ -978,7 +983,7 @@ impl Execution {
                             Err(e) => return Err(self.query_failure(fid, e)),
                         }
                     }
-                    other => self.eval_jt(fid, other, &raw, Extra::None, "Items", None)?,
+                    other => Rc::unwrap_or_clone(self.eval_jt(fid, other, &raw, Extra::None, "Items", None)?),
                 };
                 if !v.is_array() {
                     let source = match t {
@@ -994,7 +999,7 @@ impl Execution {
                 }
                 v
             }
-            (None, None) => eff.clone(),
+            (None, None) => (*eff).clone(),
         };
         self.record(fid, "InputPath", &eff);
         match items {
@@ -1044,9 +1049,9 @@ impl Execution {
     }
 
     /// The input of iteration `i`: the item, or the ItemSelector evaluated with `$$.Map.Item`.
-    fn item_input(&mut self, fid: FrameId, map: &MapState, eff: &Value, i: usize, item: &Value) -> Result<Value, Failure> {
+    fn item_input(&mut self, fid: FrameId, map: &MapState, eff: &Value, i: usize, item: &Value) -> Result<Rc<Value>, Failure> {
         match &map.item_selector {
-            None => Ok(item.clone()),
+            None => Ok(Rc::new(item.clone())),
             Some(ItemSelector::JsonPath(t)) => self.template(fid, t, eff, "ItemSelector", Some((i, item))),
             Some(ItemSelector::Jsonata(t)) => {
                 let raw = self.frames[fid].input.clone();
@@ -1065,12 +1070,12 @@ impl Execution {
         }
     }
 
-    pub(super) fn spawn_iteration(&mut self, parent: FrameId, index: usize, input: Value) -> FrameId {
+    pub(super) fn spawn_iteration(&mut self, parent: FrameId, index: usize, input: Rc<Value>) -> FrameId {
         let (name, processor, distributed) = match &self.state(parent).kind {
             Kind::Map(m) => (self.state(parent).name.clone(), m.processor.clone(), m.distributed),
             _ => unreachable!("iterations belong to Map states"),
         };
-        let lane = child_lane(&self.frames[parent].lane, &name, index);
+        let lane: Rc<str> = child_lane(&self.frames[parent].lane, &name, index).into();
         let vars = Vars::child(&self.frames[parent].vars);
         let last = self.frames[parent].last_event;
         let child = self.new_frame(processor, Some((parent, index)), vars, input, lane, last);
@@ -1082,7 +1087,7 @@ impl Execution {
     pub(super) fn children_done(&mut self, fid: FrameId) {
         let block = std::mem::replace(&mut self.frames[fid].block, Block::None);
         let Block::Children(group) = block else { return };
-        let mut results: Vec<Value> = group.results.into_iter().map(|r| r.unwrap_or(Value::Null)).collect();
+        let mut results: Vec<Value> = group.results.into_iter().map(|r| r.map(Rc::unwrap_or_clone).unwrap_or(Value::Null)).collect();
         if let Kind::Map(m) = &self.state(fid).kind {
             if m.flatten_results {
                 results = results.into_iter().flat_map(|r| match r {
@@ -1104,18 +1109,19 @@ impl Execution {
         }
         let machine = self.frames[fid].machine.clone();
         let state = &machine.states[self.frames[fid].state];
-        if self.finish_with_result(fid, state, Value::Array(results)) == Flow::Next {
+        if self.finish_with_result(fid, state, Rc::new(Value::Array(results))) == Flow::Next {
             self.run(fid);
         }
     }
 
     /// The output (and assignments) of a state whose error a catcher caught.
-    pub(super) fn catch_output(&mut self, fid: FrameId, state: &State, c: &Catcher, raw: Value, error_output: Value) -> Result<(Value, Option<Value>), Failure> {
+    pub(super) fn catch_output(&mut self, fid: FrameId, state: &State, c: &Catcher, raw: Rc<Value>, error_output: Value) -> Result<(Rc<Value>, Option<Value>), Failure> {
+        let error_output = Rc::new(error_output);
         match &state.io {
             Io::JsonPath { .. } => {
                 self.record(fid, "Error", &error_output);
                 let assigned = self.eval_assign(fid, c.assign.as_ref(), &raw, &error_output, Extra::None)?;
-                let out = self.result_path(fid, &c.result_path, raw, error_output)?;
+                let out = self.result_path(fid, &c.result_path, raw, error_output.clone())?;
                 self.record(fid, "ResultPath", &out);
                 self.apply_assign(fid, &assigned);
                 Ok((out, assigned))
@@ -1124,7 +1130,7 @@ impl Execution {
                 let assigned = self.eval_assign(fid, c.assign.as_ref(), &raw, &raw, Extra::ErrorOutput(&error_output))?;
                 let out = match &c.output {
                     Some(t) => self.eval_jt(fid, t, &raw, Extra::ErrorOutput(&error_output), "Output", None)?,
-                    None => error_output,
+                    None => error_output.clone(),
                 };
                 self.apply_assign(fid, &assigned);
                 Ok((out, assigned))
