@@ -10,6 +10,7 @@
 //! iteration) is a *frame*. Work that is ready runs in FIFO order, a frame running until it
 //! blocks on a task, a timer or its children, so the order of events is deterministic.
 
+pub mod analysis;
 mod dataflow;
 pub mod history;
 
@@ -41,6 +42,9 @@ pub struct Options {
     pub max_events: usize,
     /// Keep each state's data-flow steps in its timeline span (for an inspector).
     pub record_steps: bool,
+    /// The sequential twin: every Parallel runs its branches one after another and every
+    /// Map one iteration at a time (to show what concurrency saves).
+    pub sequential: bool,
 }
 
 impl Default for Options {
@@ -55,6 +59,7 @@ impl Default for Options {
             seed: 0,
             max_events: MAX_HISTORY_EVENTS,
             record_steps: false,
+            sequential: false,
         }
     }
 }
@@ -797,7 +802,7 @@ impl Execution {
             }
             let (index, item) = group.queue.pop_front().expect("queue not empty");
             group.running += 1;
-            let child = self.spawn_iteration(parent, index, item);
+            let child = if group.is_map { self.spawn_iteration(parent, index, item) } else { self.spawn_branch(parent, index, item) };
             if let Block::Children(group) = &mut self.frames[parent].block {
                 group.children[index] = Some(child);
             }

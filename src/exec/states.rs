@@ -816,16 +816,17 @@ impl Execution {
             Ok((_, p)) => p,
             Err(f) => return self.fail_state(fid, f),
         };
-        let started = self.emit(fid, "ParallelStateStarted", None);
+        self.emit(fid, "ParallelStateStarted", None);
         let n = branches.len();
         self.frames[fid].gen += 1;
         self.frames[fid].block = Block::Children(Box::new(Group {
             is_map: false,
             children: vec![None; n],
             results: vec![None; n],
-            queue: VecDeque::new(),
-            running: n,
-            max_concurrency: 0,
+            queue: (0..n).map(|i| (i, params.clone())).collect(),
+            running: 0,
+            // The sequential twin runs one branch at a time.
+            max_concurrency: if self.opts.sequential { 1 } else { 0 },
             failed: 0,
             tolerated_count: None,
             tolerated_percentage: None,
@@ -833,16 +834,20 @@ impl Execution {
             done: 0,
             distributed: false,
         }));
-        let vars = self.frames[fid].vars.clone();
-        for (i, b) in branches.iter().enumerate() {
-            let lane: Rc<str> = child_lane(&self.frames[fid].lane, &state.name, i).into();
-            let child = self.new_frame(b.clone(), Some((fid, i)), Vars::child(&vars), params.clone(), lane, started);
-            if let Block::Children(g) = &mut self.frames[fid].block {
-                g.children[i] = Some(child);
-            }
-            self.work.push_back(Work::Run(child));
-        }
+        self.start_queued(fid);
         Flow::Blocked
+    }
+
+    /// Start branch `index` of the Parallel running in frame `parent`.
+    pub(super) fn spawn_branch(&mut self, parent: FrameId, index: usize, input: Rc<Value>) -> FrameId {
+        let (name, branch) = match &self.state(parent).kind {
+            Kind::Parallel(branches) => (self.state(parent).name.clone(), branches[index].clone()),
+            _ => unreachable!("branches belong to Parallel states"),
+        };
+        let lane: Rc<str> = child_lane(&self.frames[parent].lane, &name, index).into();
+        let vars = Vars::child(&self.frames[parent].vars);
+        let last = self.frames[parent].last_event;
+        self.new_frame(branch, Some((parent, index)), vars, input, lane, last)
     }
 
     pub(super) fn run_map(&mut self, fid: FrameId, state: &State, map: &MapState) -> Flow {
@@ -1013,6 +1018,9 @@ impl Execution {
 
     /// A Map's MaxConcurrency (0 = unbounded).
     fn map_concurrency(&mut self, fid: FrameId, map: &MapState, eff: &Value) -> Result<usize, Failure> {
+        if self.opts.sequential {
+            return Ok(1);
+        }
         let Some(f) = &map.max_concurrency else { return Ok(0) };
         let v = self.number(fid, f, eff, "MaxConcurrency")?;
         match as_number(&v, true) {
