@@ -92,6 +92,9 @@ fn run_suite() {
     let mut failed = Vec::new();
     for case in &cases {
         let id = case["id"].as_str().unwrap_or("?").to_string();
+        if std::env::var("JSONATA_SUITE_TRACE").is_ok() {
+            eprintln!("running {}", id);
+        }
         let r = std::panic::catch_unwind(|| run_case(case)).unwrap_or_else(|_| Err("PANIC".into()));
         match r {
             Ok(()) => pass += 1,

@@ -341,7 +341,7 @@ impl<'h> Eval<'h> {
                 if proc_v.is_undef() {
                     if let Kind::Path(steps) = &procn.kind {
                         if let Some(Kind::Name(n)) = steps.first().map(|s| &s.kind) {
-                            if env.lookup(n).is_some() {
+                            if env.lookup(n).is_some() || functions::lookup(n, self.asl).is_some() {
                                 return Err(tok_err("T1007", node.pos, n, None, None));
                             }
                         }
