@@ -454,7 +454,11 @@ fn format_component(t: &Tm, m: &Marker, oh: f64, om: f64) -> Result<String, Erro
             Ok(s)
         }
         _ => Ok(match frag {
-            Frag::S(s) => s.to_string(),
+            Frag::S(s) => match m.names {
+                Some(Case::Upper) => s.to_uppercase(),
+                Some(Case::Title) if s.len() > 1 => format!("{}{}", s[..1].to_uppercase(), &s[1..]),
+                _ => s.to_string(),
+            },
             Frag::N(n) => js_num_str(n),
             Frag::None => String::new(),
         }),
@@ -512,7 +516,15 @@ fn parse_datetime(ts: &str, picture: &str, now: f64) -> Result<Option<f64>, Erro
             Part::Marker(m) => {
                 if let Some(f) = &m.int {
                     let mut f = f.clone();
-                    f.n = if m.n > 0 { Some(m.n as usize) } else { None };
+                    // fixed-width numeric fields (two or more digits in the picture) match exactly that many digits
+                    let w = f.mandatory + f.optional;
+                    f.n = if m.n > 0 {
+                        Some(m.n as usize)
+                    } else if m.component != 'f' && m.component != 'Y' && f.optional == 0 && w >= 2 && f.primary == super::format::Primary::Decimal {
+                        Some(w)
+                    } else {
+                        None
+                    };
                     regex.push('(');
                     regex.push_str(&integer_regex(&f)?);
                     regex.push(')');
@@ -547,6 +559,11 @@ fn parse_datetime(ts: &str, picture: &str, now: f64) -> Result<Option<f64>, Erro
         let text: String = chars[s..e].iter().collect();
         let v = match p {
             PartParser::None => continue,
+            PartParser::Int(_) if *comp == 'f' => {
+                // fractional seconds: the digits are a fraction, truncated to milliseconds
+                let digits: String = text.chars().filter(|c| c.is_ascii_digit()).take(3).collect();
+                format!("{:0<3}", digits).parse().unwrap_or(f64::NAN)
+            }
             PartParser::Int(f) => parse_int_with(&text, f)?,
             PartParser::Names(t) => match t.iter().find(|(n, _)| *n == text) {
                 Some((_, v)) => *v,

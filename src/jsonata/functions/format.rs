@@ -643,8 +643,9 @@ pub fn format_number(_: &mut Eval, a: &[Value], _: &CallCtx) -> R<Value> {
     }
     let split = |sub: &str| -> Parts {
         let cs: Vec<char> = sub.chars().collect();
-        let pre_end = cs.iter().position(|c| is_active(*c) && *c != p.exponent).unwrap_or(cs.len());
-        let suf_start = cs.iter().rposition(|c| is_active(*c) && *c != p.exponent).map(|i| i + 1).unwrap_or(pre_end);
+        // with no active character at all, prefix and suffix are empty (the whole picture is "active")
+        let pre_end = cs.iter().position(|c| is_active(*c) && *c != p.exponent).unwrap_or(0);
+        let suf_start = cs.iter().rposition(|c| is_active(*c) && *c != p.exponent).map(|i| i + 1).unwrap_or(cs.len());
         let suf_start = suf_start.max(pre_end);
         let prefix: String = cs[..pre_end].iter().collect();
         let suffix: String = cs[suf_start..].iter().collect();
