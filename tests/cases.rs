@@ -139,3 +139,14 @@ fn critical_path_of_a_parallel_is_its_longest_branch() {
     let fan = exec.spans().iter().zip(&timings).find(|(s, _)| &*s.state == "Fan").unwrap().1;
     assert!(fan.critical);
 }
+
+#[test]
+fn critical_path_through_instant_states_ends() {
+    // Pass states take no time: several of them share one instant.
+    let def = r#"{"StartAt":"A","States":{"A":{"Type":"Pass","Next":"B"},"B":{"Type":"Pass","Next":"C"},"C":{"Type":"Pass","End":true}}}"#;
+    let m = asl::validate_text(def, MachineType::Standard).unwrap();
+    let exec = simulate(m, Value::Null, Mocks::empty(), Options::default()).unwrap();
+    let t = statelab::exec::analysis::critical_path(exec.spans(), exec.now());
+    assert_eq!(t.len(), 3);
+    assert!(t.iter().all(|t| t.slack_ms == 0));
+}

@@ -59,7 +59,13 @@ pub fn critical_path(spans: &[Span], end: i64) -> Vec<Timing> {
             while let Some(i) = cursor {
                 chain.push(i);
                 let start = spans[i].start;
-                cursor = members.iter().copied().filter(|&j| j != i && end_of(j) == start && spans[j].start <= start).max_by_key(|&j| spans[j].start);
+                // The span this one waited for; zero-length states at one instant must not
+                // send the walk round in a circle, so each span is taken once.
+                cursor = members
+                    .iter()
+                    .copied()
+                    .filter(|&j| !chain.contains(&j) && end_of(j) == start && spans[j].start <= start)
+                    .max_by_key(|&j| (spans[j].start, j));
             }
         }
         for &i in members {
