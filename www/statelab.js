@@ -132,6 +132,7 @@ function failureOf(err) {
   return { error: 'Error', cause: String(err) };
 }
 
+const MAX_DELAY = 2 ** 31 - 1;
 const now = () => (globalThis.performance ? performance.now() : Date.now());
 
 /**
@@ -275,7 +276,9 @@ export function run(definition, input, mocks, options = {}) {
         const d = session.nextDeadline();
         if (d === undefined) return; // waiting for JS functions (or done)
         if (d !== due && d > virtualNow()) {
-          timer = setTimeout(() => pump(d), (d - virtualNow()) / speed);
+          const delay = (d - virtualNow()) / speed;
+          // Timers overflow past 2^31-1 ms (and then fire at once): wake up and look again.
+          timer = delay > MAX_DELAY ? setTimeout(() => pump(), MAX_DELAY) : setTimeout(() => pump(d), delay);
           return;
         }
         due = undefined;
