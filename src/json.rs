@@ -353,7 +353,7 @@ mod tests {
         assert_eq!(v["a"][1]["b~/"], Value::Bool(true));
         assert_eq!(locs.find(""), Pos { line: 1, column: 1 });
         assert_eq!(locs.find("/a"), Pos { line: 2, column: 8 });
-        assert_eq!(locs.find("/a/1/b~0~1"), Pos { line: 3, column: 12 });
+        assert_eq!(locs.find("/a/1/b~0~1"), Pos { line: 3, column: 13 });
         assert_eq!(locs.find("/a/1/missing"), Pos { line: 3, column: 5 });
     }
 

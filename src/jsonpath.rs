@@ -54,19 +54,31 @@ enum CmpOp {
     Ge,
     In,
     Nin,
+    SubsetOf,
+    AnyOf,
+    NoneOf,
+    Size,
+    Empty,
 }
 
 #[derive(Debug, Clone, PartialEq)]
 enum Operand {
     /// `@...` (relative) or `$...` (root) path.
-    Path { relative: bool, path: Path },
+    Path {
+        relative: bool,
+        path: Path,
+    },
     Literal(Value),
 }
 
 impl Path {
     /// Parses a JSONPath starting with `$`.
     pub fn parse(text: &str) -> Result<Path, String> {
-        let mut p = Parser { s: text.as_bytes(), i: 0, text };
+        let mut p = Parser {
+            s: text.as_bytes(),
+            i: 0,
+            text,
+        };
         let path = p.path(false)?;
         if p.i != p.s.len() {
             return Err(p.err("unexpected character"));
@@ -87,6 +99,17 @@ impl Path {
             Seg::Child(Sel::Names(v, _)) => v.len() == 1 || i + 1 == n,
             Seg::Child(Sel::Indexes(v)) => v.len() == 1,
             Seg::Function(_) => true,
+            _ => false,
+        })
+    }
+
+    /// True when the path is a *reference path* as AWS defines it: object fields by dot or
+    /// bracket notation and single array indexes only (no `@ .. , : ? *`, no functions).
+    /// ResultPath, ItemsPath and Choice `Variable` must be reference paths.
+    pub fn is_reference_path(&self) -> bool {
+        self.segs.iter().all(|s| match s {
+            Seg::Child(Sel::Names(v, _)) => v.len() == 1,
+            Seg::Child(Sel::Indexes(v)) => v.len() == 1,
             _ => false,
         })
     }
@@ -124,7 +147,6 @@ fn segs_text(segs: &[Seg]) -> String {
 }
 
 impl Path {
-
     /// Lenient selection: a definite path gives the value or `None` when it is missing; an
     /// indefinite path gives `Some(Array)` of its matches (possibly empty).
     pub fn select(&self, root: &Value) -> Option<Value> {
@@ -135,7 +157,11 @@ impl Path {
     /// `Missing property in path $['a']`, ...). Indefinite paths never fail.
     pub fn evaluate(&self, root: &Value) -> Result<Value, String> {
         let definite = self.is_definite();
-        let mut ctx = Eval { root, definite, results: Vec::new() };
+        let mut ctx = Eval {
+            root,
+            definite,
+            results: Vec::new(),
+        };
         ctx.walk(&self.segs, 0, root, "$".to_string())?;
         if definite {
             match ctx.results.pop() {
@@ -155,7 +181,8 @@ impl Path {
 
     /// Like [`Path::evaluate`] but failing with `States.Runtime` and the `Invalid path` cause.
     pub fn evaluate_or_fail(&self, root: &Value) -> Result<Value, Failure> {
-        self.evaluate(root).map_err(|m| Failure::runtime(self.invalid_path_cause(&m)))
+        self.evaluate(root)
+            .map_err(|m| Failure::runtime(self.invalid_path_cause(&m)))
     }
 }
 
@@ -178,7 +205,13 @@ fn sel_text(sel: &Sel) -> String {
                 .collect::<Vec<_>>()
                 .join(",")
         ),
-        Sel::Indexes(v) => format!("[{}]", v.iter().map(|n| n.to_string()).collect::<Vec<_>>().join(",")),
+        Sel::Indexes(v) => format!(
+            "[{}]",
+            v.iter()
+                .map(|n| n.to_string())
+                .collect::<Vec<_>>()
+                .join(",")
+        ),
         Sel::Wildcard => "[*]".to_string(),
         Sel::Slice(a, b) => format!(
             "[{}:{}]",
@@ -194,9 +227,15 @@ fn java_text(v: &Value) -> String {
     match v {
         Value::Object(m) => format!(
             "{{{}}}",
-            m.iter().map(|(k, v)| format!("{}={}", k, java_text(v))).collect::<Vec<_>>().join(", ")
+            m.iter()
+                .map(|(k, v)| format!("{}={}", k, java_text(v)))
+                .collect::<Vec<_>>()
+                .join(", ")
         ),
-        Value::Array(a) => format!("[{}]", a.iter().map(java_text).collect::<Vec<_>>().join(", ")),
+        Value::Array(a) => format!(
+            "[{}]",
+            a.iter().map(java_text).collect::<Vec<_>>().join(", ")
+        ),
         Value::String(s) => s.clone(),
         other => other.to_string(),
     }
@@ -207,7 +246,9 @@ fn java_class(v: &Value) -> &'static str {
         Value::String(_) => "java.lang.String",
         Value::Bool(_) => "java.lang.Boolean",
         Value::Number(n) if n.is_f64() => "java.lang.Double",
-        Value::Number(n) if n.as_i64().map(|x| x as i32 as i64 == x).unwrap_or(false) => "java.lang.Integer",
+        Value::Number(n) if n.as_i64().map(|x| x as i32 as i64 == x).unwrap_or(false) => {
+            "java.lang.Integer"
+        }
         Value::Number(_) => "java.lang.Long",
         Value::Array(_) => "java.util.ArrayList",
         Value::Object(_) => "java.util.LinkedHashMap",
@@ -264,7 +305,15 @@ impl<'a> Eval<'a> {
         }
     }
 
-    fn child(&mut self, segs: &[Seg], i: usize, sel: &Sel, node: &Value, cur: String, leaf: bool) -> Result<(), String> {
+    fn child(
+        &mut self,
+        segs: &[Seg],
+        i: usize,
+        sel: &Sel,
+        node: &Value,
+        cur: String,
+        leaf: bool,
+    ) -> Result<(), String> {
         let upstream_definite = self.definite;
         match sel {
             Sel::Names(names, _) => {
@@ -334,7 +383,7 @@ impl<'a> Eval<'a> {
                     (Some(f), Some(t)) => (*f, (*t).min(len)),
                     (None, None) => (0, len),
                 };
-                for k in start..end.max(start) {
+                for k in start.max(0)..end.max(start) {
                     if k >= 0 && k < len {
                         self.walk(segs, i + 1, &a[k as usize], format!("{}[{}]", cur, k))?;
                     }
@@ -366,10 +415,8 @@ impl<'a> Eval<'a> {
                             }
                         }
                     }
-                    Value::Object(_) => {
-                        if eval_filter(e, node, self.root) {
-                            self.walk(segs, i + 1, node, cur)?;
-                        }
+                    Value::Object(_) if eval_filter(e, node, self.root) => {
+                        self.walk(segs, i + 1, node, cur)?;
                     }
                     _ => {}
                 }
@@ -380,7 +427,12 @@ impl<'a> Eval<'a> {
 
     /// Jayway's array-model check; `tail` is this token and the rest of the path, which
     /// Jayway prints in the message.
-    fn array_model<'v>(&self, tail: &[Seg], node: &'v Value, cur: &str) -> Result<Option<&'v Vec<Value>>, String> {
+    fn array_model<'v>(
+        &self,
+        tail: &[Seg],
+        node: &'v Value,
+        cur: &str,
+    ) -> Result<Option<&'v Vec<Value>>, String> {
         match node {
             Value::Array(a) => Ok(Some(a)),
             Value::Null if self.definite => Err(format!("The path {} is null", cur)),
@@ -412,7 +464,9 @@ fn apply_function(name: &str, v: &Value) -> Option<Value> {
             _ => None,
         },
         "keys" => match v {
-            Value::Object(m) => Some(Value::Array(m.keys().map(|k| Value::String(k.clone())).collect())),
+            Value::Object(m) => Some(Value::Array(
+                m.keys().map(|k| Value::String(k.clone())).collect(),
+            )),
             _ => None,
         },
         "min" | "max" | "sum" | "avg" => {
@@ -441,10 +495,7 @@ fn operand_value(op: &Operand, cur: &Value, root: &Value) -> Option<Value> {
         Operand::Literal(v) => Some(v.clone()),
         Operand::Path { relative, path } => {
             let base = if *relative { cur } else { root };
-            match path.evaluate(base) {
-                Ok(v) => Some(v),
-                Err(_) => None,
-            }
+            path.evaluate(base).ok()
         }
     }
 }
@@ -461,9 +512,13 @@ fn truthy_exists(v: &Option<Value>, op: &Operand) -> bool {
 fn json_eq(a: &Value, b: &Value) -> bool {
     match (a, b) {
         (Value::Number(x), Value::Number(y)) => x.as_f64() == y.as_f64(),
-        (Value::Array(x), Value::Array(y)) => x.len() == y.len() && x.iter().zip(y).all(|(p, q)| json_eq(p, q)),
+        (Value::Array(x), Value::Array(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(p, q)| json_eq(p, q))
+        }
         (Value::Object(x), Value::Object(y)) => {
-            x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).map(|w| json_eq(v, w)).unwrap_or(false))
+            x.len() == y.len()
+                && x.iter()
+                    .all(|(k, v)| y.get(k).map(|w| json_eq(v, w)).unwrap_or(false))
         }
         _ => a == b,
     }
@@ -485,8 +540,38 @@ fn eval_filter(e: &Expr, cur: &Value, root: &Value) -> bool {
             match op {
                 CmpOp::Eq => json_eq(&lv, &rv),
                 CmpOp::Ne => !json_eq(&lv, &rv),
+                CmpOp::SubsetOf | CmpOp::AnyOf | CmpOp::NoneOf => {
+                    let (Some(l), Some(r)) = (lv.as_array(), rv.as_array()) else {
+                        return false;
+                    };
+                    let in_r = |x: &Value| r.iter().any(|y| json_eq(x, y));
+                    match op {
+                        CmpOp::SubsetOf => l.iter().all(in_r),
+                        CmpOp::AnyOf => l.iter().any(in_r),
+                        _ => !l.iter().any(in_r),
+                    }
+                }
+                CmpOp::Size => {
+                    let n = match &lv {
+                        Value::Array(a) => a.len(),
+                        Value::String(s) => s.chars().count(),
+                        _ => return false,
+                    };
+                    rv.as_f64() == Some(n as f64)
+                }
+                CmpOp::Empty => {
+                    let empty = match &lv {
+                        Value::Array(a) => a.is_empty(),
+                        Value::String(s) => s.is_empty(),
+                        _ => return false,
+                    };
+                    rv.as_bool() == Some(empty)
+                }
                 CmpOp::In | CmpOp::Nin => {
-                    let found = rv.as_array().map(|a| a.iter().any(|x| json_eq(x, &lv))).unwrap_or(false);
+                    let found = rv
+                        .as_array()
+                        .map(|a| a.iter().any(|x| json_eq(x, &lv)))
+                        .unwrap_or(false);
                     (*op == CmpOp::In) == found
                 }
                 _ => {
@@ -520,13 +605,19 @@ struct Parser<'a> {
 
 impl<'a> Parser<'a> {
     fn err(&self, what: &str) -> String {
-        format!("Invalid JSONPath '{}': {} at position {}", self.text, what, self.i)
+        format!(
+            "Invalid JSONPath '{}': {} at position {}",
+            self.text, what, self.i
+        )
     }
     fn peek(&self) -> Option<u8> {
         self.s.get(self.i).copied()
     }
     fn ws(&mut self) {
-        while matches!(self.peek(), Some(b' ') | Some(b'\t') | Some(b'\n') | Some(b'\r')) {
+        while matches!(
+            self.peek(),
+            Some(b' ') | Some(b'\t') | Some(b'\n') | Some(b'\r')
+        ) {
             self.i += 1;
         }
     }
@@ -574,7 +665,15 @@ impl<'a> Parser<'a> {
                             }
                             if !matches!(
                                 name.as_str(),
-                                "length" | "size" | "keys" | "min" | "max" | "sum" | "avg" | "first" | "last"
+                                "length"
+                                    | "size"
+                                    | "keys"
+                                    | "min"
+                                    | "max"
+                                    | "sum"
+                                    | "avg"
+                                    | "first"
+                                    | "last"
                             ) {
                                 return Err(self.err("unknown function"));
                             }
@@ -591,7 +690,9 @@ impl<'a> Parser<'a> {
                 }
                 _ => break,
             }
-            if matches!(segs.last(), Some(Seg::Function(_))) && matches!(self.peek(), Some(b'.') | Some(b'[')) {
+            if matches!(segs.last(), Some(Seg::Function(_)))
+                && matches!(self.peek(), Some(b'.') | Some(b'['))
+            {
                 return Err(self.err("a function must end the path"));
             }
         }
@@ -603,7 +704,8 @@ impl<'a> Parser<'a> {
         let start = self.i;
         while let Some(c) = self.peek() {
             let stop = matches!(c, b'.' | b'[' | b'(' | b' ' | b'\t' | b'\n' | b'\r')
-                || (in_filter && matches!(c, b')' | b'=' | b'!' | b'<' | b'>' | b'&' | b'|' | b','));
+                || (in_filter
+                    && matches!(c, b')' | b'=' | b'!' | b'<' | b'>' | b'&' | b'|' | b','));
             if stop {
                 break;
             }
@@ -695,11 +797,19 @@ impl<'a> Parser<'a> {
                 Sel::Filter(Box::new(e))
             }
             Some(b':') | Some(b'-') | Some(b'0'..=b'9') => {
-                let first = if self.peek() == Some(b':') { None } else { Some(self.int()?) };
+                let first = if self.peek() == Some(b':') {
+                    None
+                } else {
+                    Some(self.int()?)
+                };
                 self.ws();
                 if self.eat(b':') {
                     self.ws();
-                    let second = if matches!(self.peek(), Some(b'-') | Some(b'0'..=b'9')) { Some(self.int()?) } else { None };
+                    let second = if matches!(self.peek(), Some(b'-') | Some(b'0'..=b'9')) {
+                        Some(self.int()?)
+                    } else {
+                        None
+                    };
                     self.ws();
                     if self.eat(b':') {
                         return Err(self.err("slice steps are not supported"));
@@ -785,6 +895,16 @@ impl<'a> Parser<'a> {
             (Some(CmpOp::Lt), 1)
         } else if rest.starts_with(b">") {
             (Some(CmpOp::Gt), 1)
+        } else if rest.starts_with(b"subsetof ") {
+            (Some(CmpOp::SubsetOf), 8)
+        } else if rest.starts_with(b"anyof ") {
+            (Some(CmpOp::AnyOf), 5)
+        } else if rest.starts_with(b"noneof ") {
+            (Some(CmpOp::NoneOf), 6)
+        } else if rest.starts_with(b"size ") {
+            (Some(CmpOp::Size), 4)
+        } else if rest.starts_with(b"empty ") {
+            (Some(CmpOp::Empty), 5)
         } else if rest.starts_with(b"nin ") {
             (Some(CmpOp::Nin), 3)
         } else if rest.starts_with(b"in ") {
@@ -840,7 +960,9 @@ impl<'a> Parser<'a> {
                     }
                 }
                 let raw = String::from_utf8_lossy(&self.s[start..self.i]).replace('\'', "\"");
-                serde_json::from_str(&raw).map(Operand::Literal).map_err(|_| self.err("invalid JSON literal"))
+                serde_json::from_str(&raw)
+                    .map(Operand::Literal)
+                    .map_err(|_| self.err("invalid JSON literal"))
             }
             _ => {
                 let start = self.i;
@@ -890,17 +1012,42 @@ impl Reference {
     pub fn parse(text: &str) -> Result<Reference, String> {
         if let Some(rest) = text.strip_prefix("$$") {
             let path = Path::parse(&format!("${}", rest))?;
-            return Ok(Reference { root: Root::Context, path });
+            return Ok(Reference {
+                root: Root::Context,
+                path,
+            });
         }
         let b = text.as_bytes();
         if b.len() > 1 && b[0] == b'$' && (b[1].is_ascii_alphabetic() || b[1] == b'_') {
-            let end = b.iter().skip(1).position(|c| !(c.is_ascii_alphanumeric() || *c == b'_')).map(|p| p + 1).unwrap_or(b.len());
+            let end = b
+                .iter()
+                .skip(1)
+                .position(|c| !(c.is_ascii_alphanumeric() || *c == b'_'))
+                .map(|p| p + 1)
+                .unwrap_or(b.len());
             let name = text[1..end].to_string();
             let path = Path::parse(&format!("${}", &text[end..]))?;
-            return Ok(Reference { root: Root::Variable(name), path });
+            return Ok(Reference {
+                root: Root::Variable(name),
+                path,
+            });
         }
         let path = Path::parse(text)?;
-        Ok(Reference { root: Root::Input, path })
+        Ok(Reference {
+            root: Root::Input,
+            path,
+        })
+    }
+
+    /// The path as AWS prints it in causes: a context reference is shown relative to the
+    /// context object (`$$.Execution.Input` prints as `$.Execution.Input`, as in the recorded
+    /// cause `Reference path "$.Execution.Input" must point to array.`); other references as
+    /// written.
+    pub fn display_path(&self) -> String {
+        match &self.root {
+            Root::Context => self.path.as_str().to_string(),
+            _ => self.text(),
+        }
     }
 
     /// The reference as written (`$$.a`, `$x.y`, `$.z`).
@@ -928,14 +1075,22 @@ pub fn set_path(target: Value, path: &Path, value: Value) -> Result<Value, Failu
         _ => false,
     });
     if !ok {
-        return Err(Failure::runtime(path.invalid_path_cause("ResultPath must be a definite path")));
+        return Err(Failure::runtime(
+            path.invalid_path_cause("ResultPath must be a definite path"),
+        ));
     }
     let mut target = target;
     set_in(&mut target, &path.segs, path, "$".to_string(), value)?;
     Ok(target)
 }
 
-fn set_in(node: &mut Value, segs: &[Seg], path: &Path, cur: String, value: Value) -> Result<(), Failure> {
+fn set_in(
+    node: &mut Value,
+    segs: &[Seg],
+    path: &Path,
+    cur: String,
+    value: Value,
+) -> Result<(), Failure> {
     let (first, rest) = segs.split_first().expect("non-empty path");
     match first {
         Seg::Child(Sel::Names(names, _)) => {
@@ -956,7 +1111,9 @@ fn set_in(node: &mut Value, segs: &[Seg], path: &Path, cur: String, value: Value
                 m.insert(name.clone(), value);
                 return Ok(());
             }
-            let slot = m.entry(name.clone()).or_insert_with(|| Value::Object(Map::new()));
+            let slot = m
+                .entry(name.clone())
+                .or_insert_with(|| Value::Object(Map::new()));
             set_in(slot, rest, path, here, value)
         }
         Seg::Child(Sel::Indexes(idx)) => {
@@ -974,7 +1131,9 @@ fn set_in(node: &mut Value, segs: &[Seg], path: &Path, cur: String, value: Value
             };
             let eff = if ix < 0 { a.len() as i64 + ix } else { ix };
             if eff < 0 || eff as usize >= a.len() {
-                return Err(Failure::runtime(path.invalid_path_cause(&format!("Missing property in path {}", here))));
+                return Err(Failure::runtime(
+                    path.invalid_path_cause(&format!("Missing property in path {}", here)),
+                ));
             }
             let slot = &mut a[eff as usize];
             if rest.is_empty() {
@@ -983,7 +1142,9 @@ fn set_in(node: &mut Value, segs: &[Seg], path: &Path, cur: String, value: Value
             }
             set_in(slot, rest, path, here, value)
         }
-        _ => Err(Failure::runtime(path.invalid_path_cause("ResultPath must be a definite path"))),
+        _ => Err(Failure::runtime(
+            path.invalid_path_cause("ResultPath must be a definite path"),
+        )),
     }
 }
 
@@ -1010,21 +1171,42 @@ mod tests {
         assert!(Path::parse("$.a.b[0]").unwrap().is_definite());
         assert!(!Path::parse("$.a[*]").unwrap().is_definite());
         assert!(!Path::parse("$..a").unwrap().is_definite());
+        assert!(Path::parse("$.a['b'][0]").unwrap().is_reference_path());
+        for p in [
+            "$.a[*]",
+            "$..a",
+            "$.a[0,1]",
+            "$.a[1:2]",
+            "$.a[?(@.x)]",
+            "$.a.length()",
+            "$['a','b']",
+        ] {
+            assert!(!Path::parse(p).unwrap().is_reference_path(), "{}", p);
+        }
     }
 
     #[test]
     fn jayway_messages() {
         let v = json!({"a": {"b": 1}});
         let p = Path::parse("$.NoSuchOutputPath").unwrap();
-        assert_eq!(p.evaluate(&v).unwrap_err(), "No results for path: $['NoSuchOutputPath']");
+        assert_eq!(
+            p.evaluate(&v).unwrap_err(),
+            "No results for path: $['NoSuchOutputPath']"
+        );
         assert_eq!(
             p.invalid_path_cause(&p.evaluate(&v).unwrap_err()),
             "Invalid path '$.NoSuchOutputPath' : No results for path: $['NoSuchOutputPath']"
         );
         let p = Path::parse("$.no.such.path").unwrap();
-        assert_eq!(p.evaluate(&v).unwrap_err(), "Missing property in path $['no']");
+        assert_eq!(
+            p.evaluate(&v).unwrap_err(),
+            "Missing property in path $['no']"
+        );
         let p = Path::parse("$.a.c").unwrap();
-        assert_eq!(p.evaluate(&v).unwrap_err(), "No results for path: $['a']['c']");
+        assert_eq!(
+            p.evaluate(&v).unwrap_err(),
+            "No results for path: $['a']['c']"
+        );
     }
 
     #[test]
@@ -1035,8 +1217,15 @@ mod tests {
         assert_eq!(sel("$.a[-2:2]", &v), Some(json!([0, 1])));
         assert_eq!(sel("$.a[1:-1]", &v), Some(json!([])));
         assert_eq!(sel("$.a[3:99]", &v), Some(json!([3, 4])));
-        assert_eq!(Path::parse("$[\"a\"]['b']").unwrap().bracket_notation(), "$[\"a\"]['b']");
-        assert_eq!(Path::parse("$.a.b").unwrap().bracket_notation(), "$['a']['b']");
+        assert_eq!(sel("$.a[-9223372036854775808:1]", &v), Some(json!([0])));
+        assert_eq!(
+            Path::parse("$[\"a\"]['b']").unwrap().bracket_notation(),
+            "$[\"a\"]['b']"
+        );
+        assert_eq!(
+            Path::parse("$.a.b").unwrap().bracket_notation(),
+            "$['a']['b']"
+        );
         let p = Path::parse("$.o[0].y").unwrap();
         assert_eq!(
             p.evaluate(&v).unwrap_err(),
@@ -1045,23 +1234,73 @@ mod tests {
         let p = Path::parse("$.s.y").unwrap();
         assert!(p.evaluate(&v).unwrap_err().starts_with("Expected to find an object with property ['y'] in path $['s'] but found 'java.lang.String'"));
         let p = Path::parse("$.n[0]").unwrap();
-        assert_eq!(p.evaluate(&json!({"n": null})).unwrap_err(), "The path $['n'] is null");
+        assert_eq!(
+            p.evaluate(&json!({"n": null})).unwrap_err(),
+            "The path $['n'] is null"
+        );
     }
 
     #[test]
     fn indefinite_paths() {
         let v = json!({"items": [{"price": 5, "n": "a", "flag": true}, {"price": 15, "n": "b"}, {"price": 8, "n": "c", "flag": false}]});
         assert_eq!(sel("$.items[*].n", &v), Some(json!(["a", "b", "c"])));
-        assert_eq!(sel("$.items[?(@.price < 10)].n", &v), Some(json!(["a", "c"])));
+        assert_eq!(
+            sel("$.items[?(@.price < 10)].n", &v),
+            Some(json!(["a", "c"]))
+        );
         assert_eq!(sel("$.items[?(@.flag)].n", &v), Some(json!(["a", "c"])));
-        assert_eq!(sel("$.items[?(@.n == 'b' && @.price > 2)].price", &v), Some(json!([15])));
+        assert_eq!(
+            sel("$.items[?(@.n == 'b' && @.price > 2)].price", &v),
+            Some(json!([15]))
+        );
         assert_eq!(sel("$.items[?(@.n == 'q')]", &v), Some(json!([])));
+        assert_eq!(
+            sel("$.items[?(@.n in ['a','c'])].price", &v),
+            Some(json!([5, 8]))
+        );
+        assert_eq!(
+            sel("$.items[?(@.n nin ['a','c'])].price", &v),
+            Some(json!([15]))
+        );
+        assert_eq!(
+            sel("$.items[?(@.n size 1 && @.price >= 8)].n", &v),
+            Some(json!(["b", "c"]))
+        );
+        assert_eq!(
+            sel("$.items[?(!(@.price > 6) || @.n == 'b')].n", &v),
+            Some(json!(["a", "b"]))
+        );
+        assert_eq!(
+            sel("$.items[?(@.price < $.items[1].price)].n", &v),
+            Some(json!(["a", "c"]))
+        );
+        let t = json!({"x": [{"tags": ["a", "b"]}, {"tags": ["c"]}, {"tags": []}]});
+        assert_eq!(
+            sel("$.x[?(@.tags anyof ['a'])].tags", &t),
+            Some(json!([["a", "b"]]))
+        );
+        assert_eq!(
+            sel("$.x[?(@.tags subsetof ['a','b','c'])]", &t)
+                .unwrap()
+                .as_array()
+                .unwrap()
+                .len(),
+            3
+        );
+        assert_eq!(
+            sel("$.x[?(@.tags noneof ['a'])].tags", &t),
+            Some(json!([["c"], []]))
+        );
+        assert_eq!(sel("$.x[?(@.tags empty true)].tags", &t), Some(json!([[]])));
         assert_eq!(sel("$..n", &v), Some(json!(["a", "b", "c"])));
         assert_eq!(sel("$.items[1:3].n", &v), Some(json!(["b", "c"])));
         assert_eq!(sel("$.items[:2].n", &v), Some(json!(["a", "b"])));
         assert_eq!(sel("$.items[-1:].n", &v), Some(json!(["c"])));
         assert_eq!(sel("$.items[0,2].n", &v), Some(json!(["a", "c"])));
-        assert_eq!(sel("$.items[0]['n','price']", &v), Some(json!({"n": "a", "price": 5})));
+        assert_eq!(
+            sel("$.items[0]['n','price']", &v),
+            Some(json!({"n": "a", "price": 5}))
+        );
         assert_eq!(sel("$.items.length()", &v), Some(json!(3)));
         assert_eq!(sel("$.*", &json!({"x": 1, "y": 2})), Some(json!([1, 2])));
         assert_eq!(sel("$.missing[*]", &v), Some(json!([])));
@@ -1072,6 +1311,8 @@ mod tests {
         let r = Reference::parse("$$.Execution.Id").unwrap();
         assert_eq!(r.root, Root::Context);
         assert_eq!(r.path.as_str(), "$.Execution.Id");
+        assert_eq!(r.display_path(), "$.Execution.Id");
+        assert_eq!(r.text(), "$$.Execution.Id");
         let r = Reference::parse("$myVar.field[0]").unwrap();
         assert_eq!(r.root, Root::Variable("myVar".into()));
         assert_eq!(r.path.as_str(), "$.field[0]");
@@ -1086,12 +1327,28 @@ mod tests {
     #[test]
     fn result_path() {
         let p = |s| Path::parse(s).unwrap();
-        assert_eq!(set_path(json!({"a": 1}), &p("$"), json!(2)).unwrap(), json!(2));
-        assert_eq!(set_path(json!({"a": 1}), &p("$.b.c"), json!(2)).unwrap(), json!({"a": 1, "b": {"c": 2}}));
-        assert_eq!(set_path(json!({"a": {"x": 0}}), &p("$.a.y"), json!(2)).unwrap(), json!({"a": {"x": 0, "y": 2}}));
-        assert_eq!(set_path(json!({"a": [1, 2]}), &p("$.a[1]"), json!(9)).unwrap(), json!({"a": [1, 9]}));
+        assert_eq!(
+            set_path(json!({"a": 1}), &p("$"), json!(2)).unwrap(),
+            json!(2)
+        );
+        assert_eq!(
+            set_path(json!({"a": 1}), &p("$.b.c"), json!(2)).unwrap(),
+            json!({"a": 1, "b": {"c": 2}})
+        );
+        assert_eq!(
+            set_path(json!({"a": {"x": 0}}), &p("$.a.y"), json!(2)).unwrap(),
+            json!({"a": {"x": 0, "y": 2}})
+        );
+        assert_eq!(
+            set_path(json!({"a": [1, 2]}), &p("$.a[1]"), json!(9)).unwrap(),
+            json!({"a": [1, 9]})
+        );
         let e = set_path(json!({"a": "s"}), &p("$.a.b"), json!(2)).unwrap_err();
         assert_eq!(e.error, "States.Runtime");
-        assert!(e.cause.starts_with("Invalid path '$.a.b' : "), "{}", e.cause);
+        assert!(
+            e.cause.starts_with("Invalid path '$.a.b' : "),
+            "{}",
+            e.cause
+        );
     }
 }

@@ -70,7 +70,7 @@ pub fn resolve(scope: &dyn Scope, r: &Reference, field: &str) -> Result<Value, F
         Some(v) => Ok(v),
         None => Err(Failure::runtime(format!(
             "The JSONPath '{}' specified for the field '{}' could not be found in the input '{}'",
-            r.text(),
+            r.display_path(),
             field,
             compact(base)
         ))),
@@ -94,7 +94,9 @@ pub fn select_reference(scope: &dyn Scope, r: &Reference) -> Result<Value, Failu
             }
         },
     };
-    r.path.evaluate(base).map_err(|m| Failure::runtime(format!("Invalid path '{}' : {}", r.text(), m)))
+    r.path
+        .evaluate(base)
+        .map_err(|m| Failure::runtime(format!("Invalid path '{}' : {}", r.display_path(), m)))
 }
 
 /// A parsed payload template.
@@ -151,7 +153,9 @@ impl Template {
             match n {
                 Node::Literal(_) => true,
                 Node::Array(a) => a.iter().all(st),
-                Node::Object(o) => o.iter().all(|(_, e)| matches!(e, Entry::Static(n) if st(n))),
+                Node::Object(o) => o
+                    .iter()
+                    .all(|(_, e)| matches!(e, Entry::Static(n) if st(n))),
             }
         }
         st(&self.node)
@@ -196,19 +200,67 @@ fn parse_node(v: &Value, ptr: &str, errors: &mut Vec<(String, String)>) -> Node 
                     out.push((k.clone(), Entry::Static(parse_node(val, &p, errors))));
                 }
             }
-            Node::Object(out)
+            Node::Object(aws_field_order(out))
         }
         Value::Array(a) => Node::Array(
-            a.iter().enumerate().map(|(i, x)| parse_node(x, &format!("{}/{}", ptr, i), errors)).collect(),
+            a.iter()
+                .enumerate()
+                .map(|(i, x)| parse_node(x, &format!("{}/{}", ptr, i), errors))
+                .collect(),
         ),
         other => Node::Literal(other.clone()),
     }
 }
 
+/// Java's `String.hashCode` (over UTF-16 code units).
+fn java_string_hash(s: &str) -> i32 {
+    s.encode_utf16()
+        .fold(0i32, |h, u| h.wrapping_mul(31).wrapping_add(u as i32))
+}
+
+/// The order in which `java.util.HashMap` iterates `keys` inserted in this order.
+pub(crate) fn java_hashmap_order(keys: &[&str]) -> Vec<usize> {
+    let mut cap = 16usize;
+    while keys.len() * 4 > cap * 3 {
+        cap *= 2;
+    }
+    let mut idx: Vec<(usize, usize)> = keys
+        .iter()
+        .enumerate()
+        .map(|(i, k)| {
+            let h = java_string_hash(k) as u32;
+            (((h ^ (h >> 16)) as usize) & (cap - 1), i)
+        })
+        .collect();
+    idx.sort();
+    idx.into_iter().map(|(_, i)| i).collect()
+}
+
+/// AWS builds a payload object with its literal fields first, in template order, then the
+/// `.$` fields in the iteration order of a Java HashMap keyed by their output names. (This
+/// matches the key order of every TaskScheduled `parameters` text recorded from AWS.)
+fn aws_field_order(entries: Vec<(String, Entry)>) -> Vec<(String, Entry)> {
+    let (statics, dynamics): (Vec<_>, Vec<_>) = entries
+        .into_iter()
+        .partition(|(_, e)| matches!(e, Entry::Static(_)));
+    let keys: Vec<&str> = dynamics.iter().map(|(k, _)| k.as_str()).collect();
+    let order = java_hashmap_order(&keys);
+    let mut slots: Vec<Option<(String, Entry)>> = dynamics.into_iter().map(Some).collect();
+    let mut out = statics;
+    for i in order {
+        out.push(slots[i].take().expect("each index once"));
+    }
+    out
+}
+
 fn eval_node(n: &Node, scope: &mut dyn Scope) -> Result<Value, Failure> {
     match n {
         Node::Literal(v) => Ok(v.clone()),
-        Node::Array(a) => a.iter().map(|x| eval_node(x, scope)).collect::<Result<Vec<_>, _>>().map(Value::Array),
+        Node::Array(a) => a
+            .iter()
+            .map(|x| eval_node(x, scope))
+            .collect::<Result<Vec<_>, _>>()
+            .map(Value::Array),
         Node::Object(entries) => {
             let mut m = Map::new();
             for (k, e) in entries {
@@ -234,7 +286,12 @@ pub struct SimpleScope {
 
 impl SimpleScope {
     pub fn new(input: Value, context: Value) -> SimpleScope {
-        SimpleScope { input, context, variables: Map::new(), seed: 0x9E37_79B9_7F4A_7C15 }
+        SimpleScope {
+            input,
+            context,
+            variables: Map::new(),
+            seed: 0x9E37_79B9_7F4A_7C15,
+        }
     }
 }
 
@@ -276,7 +333,53 @@ mod tests {
         let mut s = SimpleScope::new(json!({"x": "X"}), json!({"Execution": {"Id": "id1"}}));
         s.variables.insert("v".into(), json!({"k": 7}));
         let out = t.eval(&mut s, "Parameters").unwrap();
-        assert_eq!(out, json!({"lit": 1, "a": "X", "nested": {"b": "id1", "arr": [{"c": 7}, 2]}, "f": "X-7"}));
+        assert_eq!(
+            out,
+            json!({"lit": 1, "a": "X", "nested": {"b": "id1", "arr": [{"c": 7}, 2]}, "f": "X-7"})
+        );
+    }
+
+    #[test]
+    fn field_order_follows_aws() {
+        // Recorded from AWS TaskScheduled events: literals first, then `.$` fields in Java
+        // HashMap order.
+        let cases: &[(Value, &[&str])] = &[
+            (
+                json!({"FunctionName.$": "$.a", "Payload": {"Input.$": "$"}}),
+                &["Payload", "FunctionName"],
+            ),
+            (
+                json!({"StateMachineArn.$": "$.a", "Input.$": "$.a", "Name.$": "$.a"}),
+                &["Input", "StateMachineArn", "Name"],
+            ),
+            (
+                json!({"ApiEndpoint.$": "$.a", "Method.$": "$.a", "Path.$": "$.a", "Stage.$": "$.a"}),
+                &["Path", "Stage", "ApiEndpoint", "Method"],
+            ),
+            (
+                json!({"TableName.$": "$.a", "Key.$": "$.a", "UpdateExpression.$": "$.a", "ExpressionAttributeValues.$": "$.a", "ReturnValues": "x"}),
+                &[
+                    "ReturnValues",
+                    "TableName",
+                    "UpdateExpression",
+                    "Key",
+                    "ExpressionAttributeValues",
+                ],
+            ),
+        ];
+        for (tpl, want) in cases {
+            let t = Template::parse(tpl).unwrap();
+            let mut s = SimpleScope::new(json!({"a": 1}), json!({}));
+            let out = t.eval(&mut s, "Parameters").unwrap();
+            let keys: Vec<&str> = out
+                .as_object()
+                .unwrap()
+                .keys()
+                .map(|k| k.as_str())
+                .collect();
+            assert_eq!(&keys, want);
+        }
+        assert_eq!(java_string_hash("Payload"), 877_951_342);
     }
 
     #[test]
@@ -298,6 +401,8 @@ mod tests {
         assert_eq!(e[0].0, "/a/b.$");
         assert_eq!(e[1].0, "/c.$");
         assert!(Template::parse(&json!({"c.$": "States.Nope(1)"})).is_err());
-        assert!(Template::parse(&json!({"c": "not a path"})).unwrap().is_static());
+        assert!(Template::parse(&json!({"c": "not a path"}))
+            .unwrap()
+            .is_static());
     }
 }

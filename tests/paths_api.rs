@@ -33,7 +33,10 @@ fn scope(input: Value) -> Scripted {
     Scripted {
         input,
         context: json!({"Execution": {"Name": "run-1", "Input": {"k": 1}}, "State": {"Name": "S"}}),
-        vars: vec![("cfg".into(), json!({"limits": [10, 20], "name": "x"})), ("n".into(), json!(5))],
+        vars: vec![
+            ("cfg".into(), json!({"limits": [10, 20], "name": "x"})),
+            ("n".into(), json!(5)),
+        ],
         draws: vec![0.0, 0.5, 0.25, 0.999_999_999, 0.75],
     }
 }
@@ -64,9 +67,12 @@ fn template_with_every_kind_of_dynamic_value() {
             "items": [2, 3]
         })
     );
-    // Output keys keep the template's order.
+    // Literal fields first, then the `.$` fields in AWS's (Java HashMap) order.
     let keys: Vec<&String> = out.as_object().unwrap().keys().collect();
-    assert_eq!(keys, ["static", "whole", "ctx", "var", "varWhole", "call", "items"]);
+    assert_eq!(
+        keys,
+        ["static", "call", "ctx", "var", "whole", "varWhole", "items"]
+    );
 }
 
 #[test]
@@ -80,7 +86,8 @@ fn missing_values_are_runtime_failures() {
     let t = Template::parse(&json!({"c.$": "$$.Execution.Nope"})).unwrap();
     let e = t.eval(&mut s, "Parameters").unwrap_err();
     assert_eq!(e.error, "States.Runtime");
-    assert!(e.cause.starts_with("The JSONPath '$$.Execution.Nope' specified for the field 'c.$' could not be found in the input '{"), "{}", e.cause);
+    // A context path is printed relative to the context object, and the context is the input.
+    assert!(e.cause.starts_with("The JSONPath '$.Execution.Nope' specified for the field 'c.$' could not be found in the input '{\"Execution\""), "{}", e.cause);
 
     let t = Template::parse(&json!({"u.$": "$undefinedVar.x"})).unwrap();
     let e = t.eval(&mut s, "Parameters").unwrap_err();
@@ -93,9 +100,15 @@ fn input_and_output_path_causes() {
     let s = scope(json!({"a": {"b": 1}}));
     let r = Reference::parse("$.NoSuchOutputPath").unwrap();
     let e = select_reference(&s, &r).unwrap_err();
-    assert_eq!(e.cause, "Invalid path '$.NoSuchOutputPath' : No results for path: $['NoSuchOutputPath']");
+    assert_eq!(
+        e.cause,
+        "Invalid path '$.NoSuchOutputPath' : No results for path: $['NoSuchOutputPath']"
+    );
     let r = Reference::parse("$.no.such.result.path").unwrap();
-    assert_eq!(select_reference(&s, &r).unwrap_err().cause, "Invalid path '$.no.such.result.path' : Missing property in path $['no']");
+    assert_eq!(
+        select_reference(&s, &r).unwrap_err().cause,
+        "Invalid path '$.no.such.result.path' : Missing property in path $['no']"
+    );
     let r = Reference::parse("$$.Execution.Input").unwrap();
     assert_eq!(select_reference(&s, &r).unwrap(), json!({"k": 1}));
     let r = Reference::parse("$cfg.limits").unwrap();
@@ -106,9 +119,15 @@ fn input_and_output_path_causes() {
 #[test]
 fn result_path_writes() {
     let p = Path::parse("$.result.inner").unwrap();
-    assert_eq!(set_path(json!({"x": 1}), &p, json!([1])).unwrap(), json!({"x": 1, "result": {"inner": [1]}}));
+    assert_eq!(
+        set_path(json!({"x": 1}), &p, json!([1])).unwrap(),
+        json!({"x": 1, "result": {"inner": [1]}})
+    );
     let p = Path::parse("$.x").unwrap();
-    assert_eq!(set_path(json!({"x": 1}), &p, json!(null)).unwrap(), json!({"x": null}));
+    assert_eq!(
+        set_path(json!({"x": 1}), &p, json!(null)).unwrap(),
+        json!({"x": null})
+    );
     // Writing below a non-object fails with the path in the cause.
     let e = set_path(json!({"x": 1}), &Path::parse("$.x.y").unwrap(), json!(2)).unwrap_err();
     assert_eq!(e.error, "States.Runtime");
@@ -120,18 +139,33 @@ fn result_path_writes() {
 #[test]
 fn randomness_comes_from_the_scope() {
     let mut s = scope(json!({}));
-    let u = Call::parse("States.UUID()").unwrap().eval(&mut s, "id.$").unwrap();
+    let u = Call::parse("States.UUID()")
+        .unwrap()
+        .eval(&mut s, "id.$")
+        .unwrap();
     // Draws 0.0, 0.5, 0.25, 0.999999999 -> 00000000 80000000 40000000 fffffffb, with version/variant bits.
     assert_eq!(u, json!("00000000-8000-4000-8000-0000fffffffb"));
-    let r = Call::parse("States.MathRandom(100, 200)").unwrap().eval(&mut s, "r.$").unwrap();
+    let r = Call::parse("States.MathRandom(100, 200)")
+        .unwrap()
+        .eval(&mut s, "r.$")
+        .unwrap();
     assert_eq!(r, json!(175));
 }
 
 #[test]
 fn dynamic_parse_distinguishes_paths_and_calls() {
     assert!(matches!(Dynamic::parse("$.a").unwrap(), Dynamic::Ref(_)));
-    assert!(matches!(Dynamic::parse("$$").unwrap(), Dynamic::Ref(Reference { root: Root::Context, .. })));
-    assert!(matches!(Dynamic::parse("States.Array()").unwrap(), Dynamic::Call(_)));
+    assert!(matches!(
+        Dynamic::parse("$$").unwrap(),
+        Dynamic::Ref(Reference {
+            root: Root::Context,
+            ..
+        })
+    ));
+    assert!(matches!(
+        Dynamic::parse("States.Array()").unwrap(),
+        Dynamic::Call(_)
+    ));
     assert!(Dynamic::parse("not a path").is_err());
     assert!(Dynamic::parse("States.Format('{}'").is_err());
     let errs = Template::parse(&json!({"a": [{"b.$": 1}], "c.$": "bad"})).unwrap_err();
@@ -142,8 +176,14 @@ fn dynamic_parse_distinguishes_paths_and_calls() {
 #[test]
 fn format_template_from_input_keeps_backslashes() {
     let mut s = scope(json!({"t": "a\\b {}", "v": "x"}));
-    let out = Call::parse("States.Format($.t, $.v)").unwrap().eval(&mut s, "f.$").unwrap();
+    let out = Call::parse("States.Format($.t, $.v)")
+        .unwrap()
+        .eval(&mut s, "f.$")
+        .unwrap();
     assert_eq!(out, json!("a\\b x"));
-    let out = Call::parse("States.Format('a\\\\b \\{{}\\}', $.v)").unwrap().eval(&mut s, "f.$").unwrap();
+    let out = Call::parse("States.Format('a\\\\b \\{{}\\}', $.v)")
+        .unwrap()
+        .eval(&mut s, "f.$")
+        .unwrap();
     assert_eq!(out, json!("a\\b {x}"));
 }

@@ -6,7 +6,8 @@
 //! ResultPath / OutputPath / Assign is replayed here (InputPath -> Parameters -> Result or
 //! the recorded task result -> ResultSelector -> Assign -> ResultPath -> OutputPath). The
 //! evaluated task parameters must match what AWS sent, and the output, or error and cause,
-//! must match AWS's, using the conformance runner's placeholder-aware comparison. The test is a ratchet: it fails when fewer cases pass than
+//! must match AWS's, using the conformance runner's placeholder-aware comparison, and the
+//! output's key order must be AWS's too. The test is a ratchet: it fails when fewer cases pass than
 //! `BASELINE`.
 //!
 //! The corpus lives outside the crate: `$STATELAB_CONFORMANCE` or `../shared/conformance`.
@@ -20,8 +21,18 @@ use std::path::PathBuf;
 /// Cases that must keep passing (raise it when more pass, never lower it).
 const BASELINE: usize = 198;
 
-const PASS_FIELDS: &[&str] =
-    &["Type", "Next", "End", "Comment", "InputPath", "Parameters", "Result", "ResultPath", "OutputPath", "Assign"];
+const PASS_FIELDS: &[&str] = &[
+    "Type",
+    "Next",
+    "End",
+    "Comment",
+    "InputPath",
+    "Parameters",
+    "Result",
+    "ResultPath",
+    "OutputPath",
+    "Assign",
+];
 /// Extra fields of the Task states replayed from their recorded invocation.
 const TASK_FIELDS: &[&str] = &["Resource", "ResultSelector"];
 
@@ -36,8 +47,17 @@ fn corpus_dir() -> PathBuf {
 // ------------------------------------------------------------------ placeholder-aware matching
 
 const WORD_PLACEHOLDERS: &[&str] = &[
-    "date", "timestamp", "datetime", "start-date", "stop-date", "RequestId", "X-Amzn-Trace-Id", "x-amz-crc32",
-    "x-amzn-RequestId", "x-amzn-requestid", "<timestamp>",
+    "date",
+    "timestamp",
+    "datetime",
+    "start-date",
+    "stop-date",
+    "RequestId",
+    "X-Amzn-Trace-Id",
+    "x-amz-crc32",
+    "x-amzn-RequestId",
+    "x-amzn-requestid",
+    "<timestamp>",
 ];
 
 /// Splits an expected string into literal parts and placeholders (`<token>`, `111111111111`,
@@ -61,7 +81,10 @@ fn tokens(exp: &str) -> Vec<Option<String>> {
             }
         }
         let rest: String = chars[i..].iter().collect();
-        if let Some(w) = ["111111111111", "snf_role_arn", "sfn_role_arn"].iter().find(|w| rest.starts_with(**w)) {
+        if let Some(w) = ["111111111111", "snf_role_arn", "sfn_role_arn"]
+            .iter()
+            .find(|w| rest.starts_with(**w))
+        {
             out.push(Some(std::mem::take(&mut lit)));
             out.push(None);
             i += w.chars().count();
@@ -71,16 +94,26 @@ fn tokens(exp: &str) -> Vec<Option<String>> {
         i += 1;
     }
     out.push(Some(lit));
-    out.into_iter().filter(|t| !matches!(t, Some(s) if s.is_empty())).collect()
+    out.into_iter()
+        .filter(|t| !matches!(t, Some(s) if s.is_empty()))
+        .collect()
 }
 
 /// Does `s` match the token list? Placeholders match one or more characters.
 fn glob(toks: &[Option<String>], s: &str) -> bool {
     match toks.split_first() {
         None => s.is_empty(),
-        Some((Some(lit), rest)) => s.strip_prefix(lit.as_str()).map(|r| glob(rest, r)).unwrap_or(false),
+        Some((Some(lit), rest)) => s
+            .strip_prefix(lit.as_str())
+            .map(|r| glob(rest, r))
+            .unwrap_or(false),
         Some((None, rest)) => {
-            let idx: Vec<usize> = s.char_indices().map(|(i, _)| i).skip(1).chain(std::iter::once(s.len())).collect();
+            let idx: Vec<usize> = s
+                .char_indices()
+                .map(|(i, _)| i)
+                .skip(1)
+                .chain(std::iter::once(s.len()))
+                .collect();
             idx.into_iter().any(|i| glob(rest, &s[i..]))
         }
     }
@@ -105,9 +138,13 @@ fn matches(exp: &Value, act: &Value) -> bool {
     match (exp, act) {
         (Value::String(e), a) => str_match(e, a),
         (Value::Object(e), Value::Object(a)) => {
-            e.len() == a.len() && e.iter().all(|(k, v)| a.get(k).map(|w| matches(v, w)).unwrap_or(false))
+            e.len() == a.len()
+                && e.iter()
+                    .all(|(k, v)| a.get(k).map(|w| matches(v, w)).unwrap_or(false))
         }
-        (Value::Array(e), Value::Array(a)) => e.len() == a.len() && e.iter().zip(a).all(|(x, y)| matches(x, y)),
+        (Value::Array(e), Value::Array(a)) => {
+            e.len() == a.len() && e.iter().zip(a).all(|(x, y)| matches(x, y))
+        }
         (Value::Number(x), Value::Number(y)) => x.as_f64() == y.as_f64(),
         _ => exp == act,
     }
@@ -116,7 +153,11 @@ fn matches(exp: &Value, act: &Value) -> bool {
 /// As the runner does: strings holding a JSON object or array become that value.
 fn parse_json_strings(v: Value) -> Value {
     match v {
-        Value::Object(m) => Value::Object(m.into_iter().map(|(k, v)| (k, parse_json_strings(v))).collect()),
+        Value::Object(m) => Value::Object(
+            m.into_iter()
+                .map(|(k, v)| (k, parse_json_strings(v)))
+                .collect(),
+        ),
         Value::Array(a) => Value::Array(a.into_iter().map(parse_json_strings).collect()),
         Value::String(s) => {
             let t = s.trim();
@@ -128,6 +169,19 @@ fn parse_json_strings(v: Value) -> Value {
             Value::String(s)
         }
         other => other,
+    }
+}
+
+/// Same key order at every level (values already known to match).
+fn same_order(e: &Value, a: &Value) -> bool {
+    match (e, a) {
+        (Value::Object(x), Value::Object(y)) => {
+            x.keys().eq(y.keys())
+                && x.iter()
+                    .all(|(k, v)| y.get(k).map(|w| same_order(v, w)).unwrap_or(false))
+        }
+        (Value::Array(x), Value::Array(y)) => x.iter().zip(y).all(|(p, q)| same_order(p, q)),
+        _ => true,
     }
 }
 
@@ -143,9 +197,9 @@ fn context(input: &Value, state: &str) -> Value {
         "Execution": {
             "Id": "arn:aws:states:us-east-1:111111111111:execution:Machine-abc:exec-0001",
             "Input": input,
+            "StartTime": "2024-01-01T00:00:00.000Z",
             "Name": "exec-0001",
             "RoleArn": "arn:aws:iam::111111111111:role/sfn_role_arn",
-            "StartTime": "2024-01-01T00:00:00.000Z",
             "RedriveCount": 0
         },
         "StateMachine": {
@@ -270,8 +324,17 @@ fn entered_event_id(case: &Value, state: &str, nth: usize) -> Option<i64> {
     case.get("expected_history")?
         .as_array()?
         .iter()
-        .filter(|e| e.get("type").and_then(|t| t.as_str()).map(|t| t.ends_with("StateEntered")).unwrap_or(false))
-        .filter(|e| e.pointer("/stateEnteredEventDetails/name").and_then(|n| n.as_str()) == Some(state))
+        .filter(|e| {
+            e.get("type")
+                .and_then(|t| t.as_str())
+                .map(|t| t.ends_with("StateEntered"))
+                .unwrap_or(false)
+        })
+        .filter(|e| {
+            e.pointer("/stateEnteredEventDetails/name")
+                .and_then(|n| n.as_str())
+                == Some(state)
+        })
         .nth(nth)?
         .get("id")?
         .as_i64()
@@ -285,7 +348,9 @@ fn run_chain(case: &Value, def: &Value, input: &Value) -> Option<Outcome> {
     let mut tasks = Map::new();
     for (name, s) in states {
         let s = s.as_object()?;
-        let fields_ok = s.keys().all(|k| PASS_FIELDS.contains(&k.as_str()) || TASK_FIELDS.contains(&k.as_str()));
+        let fields_ok = s
+            .keys()
+            .all(|k| PASS_FIELDS.contains(&k.as_str()) || TASK_FIELDS.contains(&k.as_str()));
         if !fields_ok || s.get("QueryLanguage").is_some() {
             return None;
         }
@@ -308,16 +373,26 @@ fn run_chain(case: &Value, def: &Value, input: &Value) -> Option<Outcome> {
         let nth = visits.get(&name).and_then(|v| v.as_u64()).unwrap_or(0) as usize;
         visits.insert(name.clone(), json!(nth + 1));
         let entered = entered_event_id(case, &name, nth).unwrap_or(event_id);
-        let inv = if tasks.contains_key(&name) { invocation(case, &name) } else { None };
+        let inv = if tasks.contains_key(&name) {
+            invocation(case, &name)
+        } else {
+            None
+        };
         match run_state(state, data, input, &name, &mut vars, inv.as_ref()) {
             Ok(out) => data = out,
             Err(f) => {
                 let cause = format!("An error occurred while executing the state '{}' (entered at the event id #{}). {}", name, entered, f.cause);
-                return Some(Outcome { output: None, failure: Some(Failure::new(f.error, cause)) });
+                return Some(Outcome {
+                    output: None,
+                    failure: Some(Failure::new(f.error, cause)),
+                });
             }
         }
         if state.get("End").and_then(|e| e.as_bool()) == Some(true) {
-            return Some(Outcome { output: Some(data), failure: None });
+            return Some(Outcome {
+                output: Some(data),
+                failure: None,
+            });
         }
         name = state.get("Next")?.as_str()?.to_string();
         event_id += 2;
@@ -338,8 +413,11 @@ fn grade(case: &Value) -> Option<Result<(), String>> {
         (Some(out), None, "SUCCEEDED") => {
             let e = parse_json_strings(exp.get("output").cloned().unwrap_or(Value::Null));
             let a = parse_json_strings(out.clone());
-            if matches(&e, &a) {
+            // Key order counts too: AWS's output text has a definite order.
+            if matches(&e, &a) && same_order(&e, &a) {
                 Ok(())
+            } else if matches(&e, &a) {
+                Err(format!("key order\n   expected {}\n     actual {}", e, a))
             } else {
                 Err(format!("output\n   expected {}\n     actual {}", e, a))
             }
@@ -351,7 +429,10 @@ fn grade(case: &Value) -> Option<Result<(), String>> {
             if ee == Value::String(f.error.clone()) && matches(&ec, &ac) {
                 Ok(())
             } else {
-                Err(format!("failure\n   expected {} {}\n     actual {} {}", ee, ec, f.error, ac))
+                Err(format!(
+                    "failure\n   expected {} {}\n     actual {} {}",
+                    ee, ec, f.error, ac
+                ))
             }
         }
         _ => Err(format!(
@@ -360,7 +441,10 @@ fn grade(case: &Value) -> Option<Result<(), String>> {
             exp.get("cause").map(|c| c.to_string()).unwrap_or_default(),
             match &outcome.failure {
                 Some(f) => format!("FAILED {}: {}", f.error, f.cause),
-                None => format!("SUCCEEDED {}", outcome.output.clone().unwrap_or(Value::Null)),
+                None => format!(
+                    "SUCCEEDED {}",
+                    outcome.output.clone().unwrap_or(Value::Null)
+                ),
             }
         )),
     })
@@ -378,7 +462,10 @@ fn recorded_pass_chains() {
     let (mut total, mut passed) = (0, 0);
     let mut failures = Vec::new();
     for f in &files {
-        let case: Value = match std::fs::read_to_string(f).ok().and_then(|t| serde_json::from_str(&t).ok()) {
+        let case: Value = match std::fs::read_to_string(f)
+            .ok()
+            .and_then(|t| serde_json::from_str(&t).ok())
+        {
             Some(c) => c,
             None => continue,
         };
@@ -386,7 +473,11 @@ fn recorded_pass_chains() {
             total += 1;
             match r {
                 Ok(()) => passed += 1,
-                Err(msg) => failures.push(format!("{}: {}", f.file_name().unwrap().to_string_lossy(), msg)),
+                Err(msg) => failures.push(format!(
+                    "{}: {}",
+                    f.file_name().unwrap().to_string_lossy(),
+                    msg
+                )),
             }
         }
     }
@@ -394,17 +485,32 @@ fn recorded_pass_chains() {
         let short: String = f.chars().take(1500).collect();
         eprintln!("FAIL {}", short);
     }
-    eprintln!("paths corpus: {} of {} Pass/Task-chain cases pass", passed, total);
+    eprintln!(
+        "paths corpus: {} of {} Pass/Task-chain cases pass",
+        passed, total
+    );
     assert!(total > 0, "no Pass-chain cases found in {}", dir.display());
-    assert!(passed >= BASELINE, "regression: {} of {} pass, baseline {}", passed, total, BASELINE);
+    assert!(
+        passed >= BASELINE,
+        "regression: {} of {} pass, baseline {}",
+        passed,
+        total,
+        BASELINE
+    );
 }
 
 #[test]
 fn matcher_sanity() {
     assert!(str_match("<uuid:1>", &json!("0f1e")));
-    assert!(str_match("arn:<partition>:states:<region>:111111111111:x", &json!("arn:aws:states:us-east-1:123456789012:x")));
+    assert!(str_match(
+        "arn:<partition>:states:<region>:111111111111:x",
+        &json!("arn:aws:states:us-east-1:123456789012:x")
+    ));
     assert!(!str_match("arn:<partition>:y", &json!("arn:aws:x")));
     assert!(!str_match("plain", &json!("other")));
-    assert!(matches(&json!({"a": [1, "date"]}), &json!({"a": [1.0, "2024"]})));
+    assert!(matches(
+        &json!({"a": [1, "date"]}),
+        &json!({"a": [1.0, "2024"]})
+    ));
     assert!(!matches(&json!({"a": 1}), &json!({"a": 1, "b": 2})));
 }

@@ -19,7 +19,7 @@ const TEMPLATE_FIELDS: &[&str] = &["Parameters", "ResultSelector", "ItemSelector
 
 /// Path fields whose value must be a reference path (intrinsics allowed in Error/CausePath).
 fn is_path_field(k: &str) -> bool {
-    k == "Variable" || (k.ends_with("Path") && k != "ResultPath") || k == "ResultPath"
+    k == "Variable" || k.ends_with("Path")
 }
 
 struct Tally {
@@ -27,7 +27,12 @@ struct Tally {
     errors: Vec<String>,
 }
 
-fn walk_states(states: &serde_json::Map<String, Value>, jsonata_default: bool, file: &str, t: &mut Tally) {
+fn walk_states(
+    states: &serde_json::Map<String, Value>,
+    jsonata_default: bool,
+    file: &str,
+    t: &mut Tally,
+) {
     for (name, st) in states {
         let Some(st) = st.as_object() else { continue };
         let jsonata = match st.get("QueryLanguage").and_then(|q| q.as_str()) {
@@ -46,7 +51,11 @@ fn walk_states(states: &serde_json::Map<String, Value>, jsonata_default: bool, f
             }
         }
         for key in ["Iterator", "ItemProcessor"] {
-            if let Some(s) = st.get(key).and_then(|p| p.get("States")).and_then(|s| s.as_object()) {
+            if let Some(s) = st
+                .get(key)
+                .and_then(|p| p.get("States"))
+                .and_then(|s| s.as_object())
+            {
                 walk_states(s, jsonata_default, file, t);
             }
         }
@@ -69,7 +78,12 @@ fn check_paths(v: &Value, file: &str, where_: &str, t: &mut Tally) {
                             t.errors.push(format!("{} {} {}: {:?}", file, where_, k, s));
                         }
                     }
-                } else if !TEMPLATE_FIELDS.contains(&k.as_str()) && !matches!(k.as_str(), "Branches" | "Iterator" | "ItemProcessor" | "Result") {
+                } else if !TEMPLATE_FIELDS.contains(&k.as_str())
+                    && !matches!(
+                        k.as_str(),
+                        "Branches" | "Iterator" | "ItemProcessor" | "Result"
+                    )
+                {
                     check_paths(x, file, &format!("{}/{}", where_, k), t);
                 }
             }
@@ -94,7 +108,8 @@ fn check_state(st: &serde_json::Map<String, Value>, file: &str, name: &str, t: &
             if let Some(tpl) = c.get("Assign") {
                 t.checked += 1;
                 if let Err(e) = Template::parse(tpl) {
-                    t.errors.push(format!("{} {}/Catch/Assign: {:?}", file, name, e));
+                    t.errors
+                        .push(format!("{} {}/Catch/Assign: {:?}", file, name, e));
                 }
             }
         }
@@ -105,14 +120,22 @@ fn check_state(st: &serde_json::Map<String, Value>, file: &str, name: &str, t: &
 #[test]
 fn every_recorded_path_and_template_parses() {
     let dir = corpus_dir();
-    let mut t = Tally { checked: 0, errors: Vec::new() };
+    let mut t = Tally {
+        checked: 0,
+        errors: Vec::new(),
+    };
     let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
         .unwrap_or_else(|e| panic!("conformance corpus not found at {}: {}", dir.display(), e))
         .filter_map(|e| e.ok().map(|e| e.path()))
         .collect();
     files.sort();
     for f in files {
-        let Some(case) = std::fs::read_to_string(&f).ok().and_then(|s| serde_json::from_str::<Value>(&s).ok()) else { continue };
+        let Some(case) = std::fs::read_to_string(&f)
+            .ok()
+            .and_then(|s| serde_json::from_str::<Value>(&s).ok())
+        else {
+            continue;
+        };
         let def = match case.get("definition") {
             Some(Value::String(s)) => match serde_json::from_str::<Value>(s) {
                 Ok(v) => v,
@@ -123,13 +146,26 @@ fn every_recorded_path_and_template_parses() {
         };
         let jsonata = def.get("QueryLanguage").and_then(|q| q.as_str()) == Some("JSONata");
         if let Some(states) = def.get("States").and_then(|s| s.as_object()) {
-            walk_states(states, jsonata, &f.file_name().unwrap().to_string_lossy(), &mut t);
+            walk_states(
+                states,
+                jsonata,
+                &f.file_name().unwrap().to_string_lossy(),
+                &mut t,
+            );
         }
     }
-    eprintln!("checked {} paths and templates, {} failed to parse", t.checked, t.errors.len());
+    eprintln!(
+        "checked {} paths and templates, {} failed to parse",
+        t.checked,
+        t.errors.len()
+    );
     for e in &t.errors {
         eprintln!("  {}", e);
     }
     assert!(t.checked > 500, "too few paths found: {}", t.checked);
-    assert!(t.errors.is_empty(), "{} recorded paths/templates failed to parse", t.errors.len());
+    assert!(
+        t.errors.is_empty(),
+        "{} recorded paths/templates failed to parse",
+        t.errors.len()
+    );
 }

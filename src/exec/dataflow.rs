@@ -52,7 +52,8 @@ pub struct Context<'a> {
     pub state_machine_name: &'a str,
     pub state_name: &'a str,
     pub entered_time: i64,
-    pub retry_count: u32,
+    /// `$$.State.RetryCount`, which AWS gives Task states only.
+    pub retry_count: Option<u32>,
     pub map_item: Option<(usize, &'a Value)>,
     pub task_token: Option<&'a str>,
 }
@@ -71,10 +72,12 @@ impl Context<'_> {
             "State": {
                 "EnteredTime": crate::time::format_millis(self.entered_time),
                 "Name": self.state_name,
-                "RetryCount": self.retry_count,
             },
             "StateMachine": { "Id": self.state_machine_id, "Name": self.state_machine_name },
         });
+        if let Some(n) = self.retry_count {
+            ctx["State"]["RetryCount"] = json!(n);
+        }
         if let Some(token) = self.task_token {
             ctx["Task"] = json!({ "Token": token });
         }

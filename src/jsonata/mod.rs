@@ -1,43 +1,237 @@
-//! JSONata evaluator: interface placeholder until the evaluator lands (see branch `jsonata`).
+//! A JSONata 2.x evaluator (sans-IO): parse once with [`parse`], evaluate with
+//! [`Expr::evaluate`]. Time and randomness come from the caller's [`Host`]; evaluation is
+//! bounded by [`Options::max_depth`] (error `U1001`) and [`Options::max_steps`] (also `U1001`, "timeout" message).
+//!
+//! Module map: `parser` (tokens, Pratt parser, AST processing) → `ast`; `eval` (paths,
+//! sequences, tuple streams, operators, application, transform) over `value`s in `env`
+//! frames; `functions/*` the library; `signature` argument validation; `regex` the
+//! JavaScript-flavoured regular expressions.
 
-use serde_json::{Map, Value};
+mod ast;
+mod env;
+mod error;
+mod eval;
+mod functions;
+mod parser;
+mod regex;
+mod signature;
+mod value;
 
-#[derive(Debug, Clone)]
-pub struct Error {
-    pub code: String,
-    pub message: String,
-    pub position: Option<usize>,
-}
+use std::rc::Rc;
 
-#[derive(Debug)]
-pub struct Expr {
-    _source: String,
-}
+use serde_json::{Map, Value as Json};
 
-pub fn parse(src: &str) -> Result<Expr, Error> {
-    Ok(Expr { _source: src.to_string() })
-}
+pub use error::Error;
 
+use ast::{Kind, Node, Stage};
+use value::Value;
+
+/// Supplies the current time and random numbers.
 pub trait Host {
+    /// Milliseconds since the Unix epoch (used by `$now()` and `$millis()`).
     fn now_millis(&self) -> f64;
+    /// A number in [0, 1).
     fn random(&mut self) -> f64;
 }
 
 #[derive(Debug, Clone)]
 pub struct Options {
+    /// Enable the AWS Step Functions additions (`$partition`, `$range`, `$hash`, seeded
+    /// `$random`, `$uuid`, `$parse`) and remove `$eval`.
     pub asl_functions: bool,
+    /// Maximum nesting of evaluation (expression depth plus function calls).
     pub max_depth: usize,
+    /// Maximum number of evaluation steps.
     pub max_steps: u64,
 }
 
 impl Default for Options {
     fn default() -> Self {
-        Options { asl_functions: false, max_depth: 500, max_steps: 1_000_000 }
+        Options { asl_functions: false, max_depth: 1000, max_steps: 10_000_000 }
     }
 }
 
+/// A parsed expression.
+#[derive(Debug)]
+pub struct Expr {
+    root: Rc<Node>,
+}
+
+pub fn parse(src: &str) -> Result<Expr, Error> {
+    Ok(Expr { root: Rc::new(parser::parse_node(src)?) })
+}
+
 impl Expr {
-    pub fn evaluate(&self, _input: Option<&Value>, _bindings: &Map<String, Value>, _host: &mut dyn Host, _opts: &Options) -> Result<Option<Value>, Error> {
-        Err(Error { code: "S0000".into(), message: "JSONata is not available yet".into(), position: None })
+    /// Evaluate against `input` (None = no input) with extra variable `bindings`.
+    /// Returns `Ok(None)` when the result is undefined.
+    pub fn evaluate(
+        &self,
+        input: Option<&Json>,
+        bindings: &Map<String, Json>,
+        host: &mut dyn Host,
+        opts: &Options,
+    ) -> Result<Option<Json>, Error> {
+        let mut ev = eval::Eval::new(host, opts);
+        let env = env::Env::root();
+        for (k, v) in bindings {
+            env.bind(k, Value::from_json(v));
+        }
+        let input_v = input.map(Value::from_json).unwrap_or(Value::Undefined);
+        env.bind("$", input_v.clone());
+        let input_v = match input_v {
+            Value::Array(_) => Value::array_flags(vec![input_v], value::SEQ | value::OUTER),
+            v => v,
+        };
+        let result = ev.eval(&self.root, &input_v, &env);
+        let out = match result {
+            Ok(v) => v.to_json().map_err(|n| {
+                error::make(
+                    "D1001",
+                    None,
+                    &error::Detail { value: Some(value::js_num_str(n)), ..Default::default() },
+                )
+            }),
+            Err(e) => Err(e),
+        };
+        env.clear();
+        out
+    }
+
+    /// Names of the variables the expression reads (excluding those it binds itself and
+    /// built-in function names), in order of first appearance.
+    pub fn free_variables(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut bound: Vec<String> = Vec::new();
+        collect_vars(&self.root, &mut bound, &mut out);
+        out
+    }
+}
+
+fn collect_vars(n: &Node, bound: &mut Vec<String>, out: &mut Vec<String>) {
+    let mut visit = |c: &Node, bound: &mut Vec<String>, out: &mut Vec<String>| collect_vars(c, bound, out);
+    match &n.kind {
+        Kind::Var(v) => {
+            if !v.is_empty() && !bound.contains(v) && !out.contains(v) && functions::lookup(v, true).is_none() && functions::lookup(v, false).is_none() {
+                out.push(v.clone());
+            }
+        }
+        Kind::Path(steps) => steps.iter().for_each(|s| visit(s, bound, out)),
+        Kind::Binary(_, l, r) | Kind::Coalesce(l, r) | Kind::Elvis(l, r) | Kind::Apply(l, r) => {
+            visit(l, bound, out);
+            visit(r, bound, out);
+        }
+        Kind::Neg(e) => visit(e, bound, out),
+        Kind::ArrayCons(items) | Kind::Block(items) => {
+            let depth = bound.len();
+            items.iter().for_each(|s| visit(s, bound, out));
+            if matches!(n.kind, Kind::Block(_)) {
+                bound.truncate(depth);
+            }
+        }
+        Kind::ObjectCons(pairs) => pairs.iter().for_each(|(k, v)| {
+            visit(k, bound, out);
+            visit(v, bound, out)
+        }),
+        Kind::Condition(c, t, e) => {
+            visit(c, bound, out);
+            visit(t, bound, out);
+            if let Some(e) = e {
+                visit(e, bound, out);
+            }
+        }
+        Kind::Bind(name, v) => {
+            visit(v, bound, out);
+            bound.push(name.clone());
+        }
+        Kind::Call(p, args) => {
+            visit(p, bound, out);
+            args.iter().for_each(|a| visit(a, bound, out));
+        }
+        Kind::Partial(p, args) => {
+            visit(p, bound, out);
+            args.iter().flatten().for_each(|a| visit(a, bound, out));
+        }
+        Kind::Lambda(def) => {
+            let depth = bound.len();
+            bound.extend(def.params.iter().cloned());
+            visit(&def.body, bound, out);
+            bound.truncate(depth);
+        }
+        Kind::Sort(terms) => terms.iter().for_each(|t| visit(&t.expr, bound, out)),
+        Kind::Transform(def) => {
+            visit(&def.pattern, bound, out);
+            visit(&def.update, bound, out);
+            if let Some(d) = &def.delete {
+                visit(d, bound, out);
+            }
+        }
+        _ => {}
+    }
+    for p in &n.predicate {
+        collect_vars(p, bound, out);
+    }
+    for s in &n.stages {
+        if let Stage::Filter(p) = s {
+            collect_vars(p, bound, out);
+        }
+    }
+    if let Some(f) = &n.focus {
+        bound.push(f.clone());
+    }
+    if let Some(i) = &n.index {
+        bound.push(i.clone());
+    }
+    if let Some(g) = &n.group {
+        for (k, v) in &g.0 {
+            collect_vars(k, bound, out);
+            collect_vars(v, bound, out);
+        }
+    }
+}
+
+/// Parse and evaluate in one call.
+pub fn evaluate_str(
+    src: &str,
+    input: Option<&Json>,
+    bindings: &Map<String, Json>,
+    host: &mut dyn Host,
+    opts: &Options,
+) -> Result<Option<Json>, Error> {
+    parse(src)?.evaluate(input, bindings, host, opts)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    struct H;
+    impl Host for H {
+        fn now_millis(&self) -> f64 {
+            1_700_000_000_000.0
+        }
+        fn random(&mut self) -> f64 {
+            0.5
+        }
+    }
+    fn ev(src: &str, input: Json) -> Result<Option<Json>, Error> {
+        evaluate_str(src, Some(&input), &Map::new(), &mut H, &Options::default())
+    }
+    #[test]
+    fn basics() {
+        assert_eq!(ev("1+2", Json::Null).unwrap(), Some(serde_json::json!(3)));
+        let data = serde_json::json!({"items": [{"price": 5, "name": "a"}, {"price": 20, "name": "b"}]});
+        assert_eq!(ev("items[price > 10].name", data.clone()).unwrap(), Some(serde_json::json!("b")));
+        assert_eq!(ev("$sum(items.price)", data).unwrap(), Some(serde_json::json!(25)));
+        assert_eq!(ev("nothing", Json::Null).unwrap(), None);
+        assert_eq!(ev("1 + 'a'", Json::Null).unwrap_err().code, "T2002");
+    }
+    #[test]
+    fn free_vars() {
+        let e = parse("$states.input.x + $y + ($z := 1; $z) + $sum([1])").unwrap();
+        assert_eq!(e.free_variables(), vec!["states".to_string(), "y".to_string()]);
+    }
+    #[test]
+    fn deep_recursion_is_an_error() {
+        let r = ev("($f := function($n){ $n = 0 ? 0 : 1 + $f($n - 1) }; $f(100000))", Json::Null);
+        assert_eq!(r.unwrap_err().code, "U1001");
     }
 }

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Runs every test: the Rust core, the conformance ratchet, and (once they exist) the wasm
+# bindings and the playground end to end. Installs what is missing, skips what is there.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+say() { printf '\n== %s\n' "$*"; }
+
+say "cargo test (core, data-driven cases, corpus harnesses)"
+cargo test --release --quiet 2>&1 | grep -v '^$'
+
+say "release CLI"
+cargo build --release --quiet
+
+if [ -x ../shared/conformance/run ]; then
+  say "conformance ratchet (../shared/conformance)"
+  ../shared/conformance/run --cli target/release/statelab --baseline tests/conformance-baseline.txt --show 0
+else
+  say "conformance: ../shared/conformance not found, skipped"
+fi
+
+if [ -x scripts/test-wasm.sh ]; then
+  say "wasm bindings (Node and headless Chromium)"
+  scripts/test-wasm.sh
+fi
+
+if [ -x scripts/test-e2e.sh ]; then
+  say "playground end to end (Playwright, Chromium)"
+  scripts/test-e2e.sh
+fi
+
+say "all tests passed"

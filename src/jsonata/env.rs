@@ -1,0 +1,43 @@
+//! Variable scopes (frames).
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use super::value::Value;
+
+#[derive(Debug, Default)]
+pub struct Env {
+    vars: RefCell<HashMap<String, Value>>,
+    parent: Option<Rc<Env>>,
+}
+
+impl Env {
+    pub fn root() -> Rc<Env> {
+        Rc::new(Env::default())
+    }
+    pub fn child(parent: &Rc<Env>) -> Rc<Env> {
+        Rc::new(Env { vars: RefCell::new(HashMap::new()), parent: Some(parent.clone()) })
+    }
+    pub fn bind(&self, name: &str, v: Value) {
+        self.vars.borrow_mut().insert(name.to_string(), v);
+    }
+    pub fn lookup(&self, name: &str) -> Option<Value> {
+        let mut e = self;
+        loop {
+            if let Some(v) = e.vars.borrow().get(name) {
+                return Some(v.clone());
+            }
+            match &e.parent {
+                Some(p) => e = p,
+                None => return None,
+            }
+        }
+    }
+    /// Drop all bindings (breaks reference cycles between closures and their frames).
+    pub fn clear(&self) {
+        if let Ok(mut v) = self.vars.try_borrow_mut() {
+            v.clear();
+        }
+    }
+}

@@ -1,0 +1,340 @@
+//! The runtime value type of the evaluator: JSON plus `undefined`, functions and the
+//! sequence flags jsonata-js keeps on its arrays.
+
+use std::rc::Rc;
+
+use indexmap::IndexMap;
+
+use super::ast::Node;
+use super::env::Env;
+use super::functions::Builtin;
+use super::regex::Regex;
+
+pub type ObjMap = IndexMap<String, Value>;
+
+/// Array flags (jsonata-js stores these as hidden properties on its arrays).
+pub const SEQ: u8 = 1;
+pub const KEEP: u8 = 2;
+pub const OUTER: u8 = 4;
+pub const CONS: u8 = 8;
+pub const TUPLES: u8 = 16;
+
+#[derive(Clone, Debug)]
+pub struct Arr {
+    pub items: Vec<Value>,
+    pub flags: u8,
+}
+
+#[derive(Clone, Debug)]
+pub enum Value {
+    Undefined,
+    Null,
+    Bool(bool),
+    Num(f64),
+    Str(Rc<str>),
+    Array(Rc<Arr>),
+    Object(Rc<ObjMap>),
+    Func(Rc<Func>),
+}
+
+/// Every kind of callable value.
+pub enum Func {
+    Lambda {
+        params: Vec<String>,
+        body: Rc<Node>,
+        env: Rc<Env>,
+        input: Value,
+        signature: Option<Rc<super::signature::Signature>>,
+        thunk: bool,
+    },
+    Builtin(&'static Builtin),
+    /// Partial application: `None` marks a `?` placeholder.
+    Partial { func: Value, args: Vec<Option<Value>> },
+    /// `f ~> g` where both are functions.
+    Chain(Value, Value),
+    Regex(Rc<Regex>),
+    /// A transform expression `| pattern | update, delete |`.
+    Transform { node: Rc<Node>, env: Rc<Env> },
+}
+
+impl std::fmt::Debug for Func {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "<function>")
+    }
+}
+
+impl Value {
+    pub fn str(s: &str) -> Value {
+        Value::Str(Rc::from(s))
+    }
+    pub fn string(s: String) -> Value {
+        Value::Str(Rc::from(s))
+    }
+    pub fn array(items: Vec<Value>) -> Value {
+        Value::Array(Rc::new(Arr { items, flags: 0 }))
+    }
+    pub fn seq(items: Vec<Value>) -> Value {
+        Value::Array(Rc::new(Arr { items, flags: SEQ }))
+    }
+    pub fn array_flags(items: Vec<Value>, flags: u8) -> Value {
+        Value::Array(Rc::new(Arr { items, flags }))
+    }
+    pub fn object(m: ObjMap) -> Value {
+        Value::Object(Rc::new(m))
+    }
+    pub fn is_undef(&self) -> bool {
+        matches!(self, Value::Undefined)
+    }
+    pub fn is_array(&self) -> bool {
+        matches!(self, Value::Array(_))
+    }
+    pub fn is_func(&self) -> bool {
+        matches!(self, Value::Func(_))
+    }
+    pub fn is_seq(&self) -> bool {
+        matches!(self, Value::Array(a) if a.flags & SEQ != 0)
+    }
+    pub fn flags(&self) -> u8 {
+        match self {
+            Value::Array(a) => a.flags,
+            _ => 0,
+        }
+    }
+    pub fn has_flag(&self, f: u8) -> bool {
+        self.flags() & f != 0
+    }
+    pub fn as_num(&self) -> Option<f64> {
+        match self {
+            Value::Num(n) => Some(*n),
+            _ => None,
+        }
+    }
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Value::Str(s) => Some(s),
+            _ => None,
+        }
+    }
+    pub fn items(&self) -> &[Value] {
+        match self {
+            Value::Array(a) => &a.items,
+            _ => &[],
+        }
+    }
+    /// The value as a list: arrays give their items, undefined gives nothing, anything else itself.
+    pub fn to_list(&self) -> Vec<Value> {
+        match self {
+            Value::Array(a) => a.items.clone(),
+            Value::Undefined => vec![],
+            v => vec![v.clone()],
+        }
+    }
+    pub fn with_flags(self, set: u8) -> Value {
+        match self {
+            Value::Array(mut a) => {
+                if a.flags & set != set {
+                    Rc::make_mut(&mut a).flags |= set;
+                }
+                Value::Array(a)
+            }
+            v => v,
+        }
+    }
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Value::Undefined => "undefined",
+            Value::Null => "null",
+            Value::Bool(_) => "boolean",
+            Value::Num(_) => "number",
+            Value::Str(_) => "string",
+            Value::Array(_) => "array",
+            Value::Object(_) => "object",
+            Value::Func(_) => "function",
+        }
+    }
+    /// Signature symbol (see `signature.rs`).
+    pub fn sig_symbol(&self) -> char {
+        match self {
+            Value::Undefined => 'm',
+            Value::Null => 'l',
+            Value::Bool(_) => 'b',
+            Value::Num(_) => 'n',
+            Value::Str(_) => 's',
+            Value::Array(_) => 'a',
+            Value::Object(_) => 'o',
+            Value::Func(_) => 'f',
+        }
+    }
+    pub fn from_json(v: &serde_json::Value) -> Value {
+        match v {
+            serde_json::Value::Null => Value::Null,
+            serde_json::Value::Bool(b) => Value::Bool(*b),
+            serde_json::Value::Number(n) => Value::Num(n.as_f64().unwrap_or(0.0)),
+            serde_json::Value::String(s) => Value::str(s),
+            serde_json::Value::Array(a) => Value::array(a.iter().map(Value::from_json).collect()),
+            serde_json::Value::Object(o) => {
+                let mut m = ObjMap::with_capacity(o.len());
+                for (k, v) in o {
+                    m.insert(k.clone(), Value::from_json(v));
+                }
+                Value::object(m)
+            }
+        }
+    }
+    /// Convert to JSON; `None` for undefined. Functions become `""` (as JSON.stringify would drop them);
+    /// non-finite numbers are an error (D1001).
+    pub fn to_json(&self) -> Result<Option<serde_json::Value>, f64> {
+        self.to_json_at(0)
+    }
+
+    fn to_json_at(&self, depth: usize) -> Result<Option<serde_json::Value>, f64> {
+        if depth > MAX_JSON_DEPTH {
+            // too deeply nested to convert safely: reported like a non-representable number
+            return Err(f64::INFINITY);
+        }
+        Ok(Some(match self {
+            Value::Undefined => return Ok(None),
+            Value::Null => serde_json::Value::Null,
+            Value::Bool(b) => serde_json::Value::Bool(*b),
+            Value::Num(n) => num_to_json(*n)?,
+            Value::Str(s) => serde_json::Value::String(s.to_string()),
+            Value::Array(a) => {
+                let mut out = Vec::with_capacity(a.items.len());
+                for v in &a.items {
+                    if let Some(j) = v.to_json_at(depth + 1)? {
+                        out.push(j);
+                    }
+                }
+                serde_json::Value::Array(out)
+            }
+            Value::Object(o) => {
+                let mut m = serde_json::Map::new();
+                for (k, v) in o.iter() {
+                    if let Some(j) = v.to_json_at(depth + 1)? {
+                        m.insert(k.clone(), j);
+                    }
+                }
+                serde_json::Value::Object(m)
+            }
+            Value::Func(_) => serde_json::Value::String(String::new()),
+        }))
+    }
+}
+
+/// Deepest structure converted back to JSON.
+const MAX_JSON_DEPTH: usize = 2000;
+
+pub fn num_to_json(n: f64) -> Result<serde_json::Value, f64> {
+    if !n.is_finite() {
+        return Err(n);
+    }
+    if n.fract() == 0.0 && n.abs() <= 9007199254740992.0 {
+        if n == 0.0 {
+            return Ok(serde_json::Value::from(0));
+        }
+        return Ok(serde_json::Value::from(n as i64));
+    }
+    Ok(serde_json::Number::from_f64(n).map(serde_json::Value::Number).unwrap_or(serde_json::Value::Null))
+}
+
+/// JavaScript's `Number.prototype.toString()` for finite and non-finite numbers.
+pub fn js_num_str(x: f64) -> String {
+    if x.is_nan() {
+        return "NaN".into();
+    }
+    if x.is_infinite() {
+        return if x > 0.0 { "Infinity".into() } else { "-Infinity".into() };
+    }
+    if x == 0.0 {
+        return "0".into();
+    }
+    let sci = format!("{:e}", x.abs());
+    let (mant, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
+    let digits: String = mant.chars().filter(|c| *c != '.').collect();
+    let e: i32 = exp.parse().unwrap_or(0);
+    let k = digits.len() as i32;
+    let n = e + 1;
+    let mut s = String::new();
+    if x < 0.0 {
+        s.push('-');
+    }
+    if k <= n && n <= 21 {
+        s.push_str(&digits);
+        for _ in 0..(n - k) {
+            s.push('0');
+        }
+    } else if 0 < n && n <= 21 {
+        s.push_str(&digits[..n as usize]);
+        s.push('.');
+        s.push_str(&digits[n as usize..]);
+    } else if -6 < n && n <= 0 {
+        s.push_str("0.");
+        for _ in 0..(-n) {
+            s.push('0');
+        }
+        s.push_str(&digits);
+    } else {
+        s.push_str(&digits[..1]);
+        if k > 1 {
+            s.push('.');
+            s.push_str(&digits[1..]);
+        }
+        s.push('e');
+        s.push(if n - 1 >= 0 { '+' } else { '-' });
+        s.push_str(&(n - 1).abs().to_string());
+    }
+    s
+}
+
+/// `Number(x.toPrecision(15))`, used by `$string` to hide binary noise.
+pub fn precision15(x: f64) -> f64 {
+    if !x.is_finite() || x == 0.0 {
+        return x;
+    }
+    format!("{:.14e}", x).parse().unwrap_or(x)
+}
+
+/// Deep equality as jsonata-js's `isDeepEqual`.
+pub fn deep_equal(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Undefined, Value::Undefined) => true,
+        (Value::Null, Value::Null) => true,
+        (Value::Bool(x), Value::Bool(y)) => x == y,
+        (Value::Num(x), Value::Num(y)) => x == y,
+        (Value::Str(x), Value::Str(y)) => x == y,
+        (Value::Array(x), Value::Array(y)) => {
+            x.items.len() == y.items.len() && x.items.iter().zip(y.items.iter()).all(|(p, q)| deep_equal(p, q))
+        }
+        (Value::Object(x), Value::Object(y)) => {
+            x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).map(|w| deep_equal(v, w)).unwrap_or(false))
+        }
+        (Value::Func(x), Value::Func(y)) => Rc::ptr_eq(x, y),
+        _ => false,
+    }
+}
+
+/// JavaScript truthiness (used where jsonata-js relies on it, e.g. sort comparators).
+pub fn js_truthy(v: &Value) -> bool {
+    match v {
+        Value::Undefined | Value::Null => false,
+        Value::Bool(b) => *b,
+        Value::Num(n) => *n != 0.0 && !n.is_nan(),
+        Value::Str(s) => !s.is_empty(),
+        _ => true,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[test]
+    fn number_strings() {
+        assert_eq!(js_num_str(1.0), "1");
+        assert_eq!(js_num_str(0.1 + 0.2), "0.30000000000000004");
+        assert_eq!(js_num_str(1e21), "1e+21");
+        assert_eq!(js_num_str(1e-7), "1e-7");
+        assert_eq!(js_num_str(123456.789), "123456.789");
+        assert_eq!(js_num_str(-0.000001), "-0.000001");
+        assert_eq!(precision15(0.1 + 0.2), 0.3);
+    }
+}
