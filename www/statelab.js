@@ -13,7 +13,9 @@
 // relative to the execution start:
 //   event: { id, previousEventId, timestamp, type, ms, lane, <xxx>EventDetails? }
 //   span:  { lane, state, kind: 'state'|'attempt'|'backoff'|'wait', startMs, endMs, status,
-//            input?, output?, error?, cause? }   (endMs is null while the span runs)
+//            input?, output?, error?, cause?, critical?, slackMs?, steps? }
+//          (endMs is null while the span runs; critical and slackMs with options.criticalPath,
+//          steps with options.recordSteps)
 // Errors are thrown (or reject) as JS Error objects with a clear message; an invalid
 // definition's error also carries .diagnostics.
 
@@ -108,7 +110,8 @@ export async function validate(definition, options = {}) {
 /**
  * Run an execution to its end on the virtual clock, all at once, every Task from mocks.
  * options: {seed, executionName, stateMachineName, testCase (Step Functions Local mock
- * configs), sequential (the sequential twin), recordSteps (spans get each data-flow step)}.
+ * configs), sequential (the sequential twin), recordSteps (spans get each data-flow step as
+ * steps: [{step, value}]), criticalPath (the result's spans get critical and slackMs)}.
  */
 export async function simulate(definition, input, mocks, options = {}) {
   const glue = await ready();
@@ -124,7 +127,7 @@ export async function version() {
 
 function engineOptions(options, external) {
   const o = { external };
-  for (const k of ['seed', 'executionName', 'stateMachineName', 'testCase', 'type', 'sequential', 'recordSteps']) {
+  for (const k of ['seed', 'executionName', 'stateMachineName', 'testCase', 'type', 'sequential', 'recordSteps', 'criticalPath']) {
     if (options[k] !== undefined) o[k] = options[k];
   }
   return o;

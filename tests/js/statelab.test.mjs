@@ -279,9 +279,11 @@ test('onUpdate reports the virtual time and the spans', async () => {
   for (let i = 1; i < updates.length; i++) assert.ok(updates[i].nowMs >= updates[i - 1].nowMs);
 });
 
-test('finished spans carry the critical path; sequential and recordSteps reach the engine', async () => {
-  const r = await simulate(parallel.def, parallel.input, parallel.mocks);
+test('finished spans carry the critical path with criticalPath; sequential and recordSteps reach the engine', async () => {
+  const r = await simulate(parallel.def, parallel.input, parallel.mocks, { criticalPath: true });
   const state = (name, res = r) => res.spans.find((s) => s.state === name && s.kind === 'state');
+  const plain = await simulate(parallel.def, parallel.input, parallel.mocks);
+  assert.equal(state('Slow', plain).critical, undefined, 'only when asked for');
   assert.deepEqual([state('Slow').critical, state('Slow').slackMs], [true, 0]);
   assert.deepEqual([state('Medium').critical, state('Medium').slackMs], [false, 1000]);
   assert.deepEqual([state('Fast').critical, state('Fast').slackMs], [false, 2000]);
