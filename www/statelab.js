@@ -149,7 +149,8 @@ const now = () => (globalThis.performance ? performance.now() : Date.now());
  *
  * options: the options of simulate(), and {speed = 1, paused = false,
  *           functions: {StateName: async (input, context) => output},   // local "Lambdas"
- *           onEvent(event), onUpdate({nowMs, spans, status}), updateIntervalMs = 50}
+ *           onEvent(event), onUpdate({nowMs, spans, status}) at most every updateIntervalMs = 50
+ *           (and at the end)}
  * A function's thrown error becomes the Task's failure {error: err.name || 'Error', cause: err.message}.
  *
  * Returns {done: Promise<result>, pause(), resume(), step(), stop(), nowMs, paused, finished}.
@@ -215,8 +216,15 @@ export function run(definition, input, mocks, options = {}) {
     rejectDone(err);
   }
 
-  function update() {
-    if (onUpdate && session) onUpdate({ nowMs: shownNow(), spans: call((s) => s.spans()), status: session.status });
+  // onUpdate at most every updateIntervalMs (spans are the whole timeline: a Map of 1,000
+  // iterations has thousands), plus once at the end; the ticker covers quiet stretches.
+  let lastUpdate = -Infinity;
+  function update(force = false) {
+    if (!onUpdate || !session) return;
+    const t = now();
+    if (!force && t - lastUpdate < updateIntervalMs) return;
+    lastUpdate = t;
+    onUpdate({ nowMs: shownNow(), spans: call((s) => s.spans()), status: session.status });
   }
 
   // Events go out in order even when a callback calls stop(), pause() or step(): events
@@ -361,7 +369,10 @@ export function run(definition, input, mocks, options = {}) {
       } else {
         return false;
       }
-      if (session && !finished) frozen = Math.max(frozen, session.nowMs);
+      if (session && !finished) {
+        frozen = Math.max(frozen, session.nowMs);
+        update(true);
+      }
       return true;
     } catch (e) {
       fail(e);
@@ -391,7 +402,7 @@ export function run(definition, input, mocks, options = {}) {
       call((s) => s.start());
       if (settle()) return;
       if (stopRequested) return stop();
-      if (onUpdate && updateIntervalMs > 0) ticker = setInterval(() => !paused && !finished && update(), updateIntervalMs);
+      if (onUpdate && updateIntervalMs > 0) ticker = setInterval(() => !paused && !finished && update(true), updateIntervalMs);
       pump();
     })
     .catch(fail);

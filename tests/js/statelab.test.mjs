@@ -277,6 +277,18 @@ test('onUpdate reports the virtual time and the spans', async () => {
   assert.deepEqual(last.spans, result.spans);
   assert.ok(last.spans.some((s) => s.lane === 'Each/1' && s.state === 'Work' && s.kind === 'attempt'));
   for (let i = 1; i < updates.length; i++) assert.ok(updates[i].nowMs >= updates[i - 1].nowMs);
+
+  // Throttled: a Map of 300 iterations finishing at 300-odd different times gives a handful
+  // of updates, not one per step.
+  const many = [];
+  const t0 = performance.now();
+  const big = await run(map.def, JSON.stringify({ items: Array.from({ length: 300 }, (_, id) => ({ id })) }), map.mocks, { speed: 2000, onUpdate: (u) => many.push(u) }).done;
+  const wall = performance.now() - t0;
+  assert.equal(big.status, 'SUCCEEDED');
+  const steps = new Set(big.events.map((e) => e.ms)).size;
+  assert.ok(steps > 100, `${steps} distinct times`);
+  assert.ok(many.length <= wall / 50 + 3, `${many.length} updates in ${wall.toFixed(0)} ms`);
+  assert.deepEqual(many.at(-1).spans, big.spans);
 });
 
 test('finished spans carry the critical path with criticalPath; sequential and recordSteps reach the engine', async () => {
