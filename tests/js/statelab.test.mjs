@@ -314,3 +314,39 @@ test('finished spans carry the critical path with criticalPath; sequential and r
   await assert.rejects(simulate(parallel.def, parallel.input, parallel.mocks, { functions: { Slow: async () => 1 } }), /JS functions need run\(\)/);
   await assert.rejects(simulate(parallel.def, parallel.input, parallel.mocks, { sequential: 'yes' }), /options\.sequential must be true or false/);
 });
+
+test('JS functions run concurrently across Map iterations, and retries call them again', async () => {
+  const calls = [];
+  const r = await run(map.def, { items: [{ id: 1 }, { id: 2 }, { id: 3 }, { id: 4 }] }, map.mocks, {
+    speed: 100,
+    functions: {
+      Work: async (input, ctx) => {
+        calls.push(ctx.lane);
+        await sleep(10 - 2 * input.id); // later items finish first
+        return { ok: input.id % 2 === 0 };
+      },
+    },
+  }).done;
+  assert.equal(r.status, 'SUCCEEDED');
+  assert.deepEqual(r.output, [{ id: 1, ok: false }, { id: 2, ok: true }, { id: 3, ok: false }, { id: 4, ok: true }]);
+  assert.deepEqual([...calls].sort(), ['Each/0', 'Each/1', 'Each/2', 'Each/3']);
+  const finished = r.events.filter((e) => e.type === 'LambdaFunctionSucceeded').map((e) => e.lane);
+  assert.equal(finished[0], 'Each/3', `finish order ${finished}`);
+
+  let attempts = [];
+  const retried = await run(retry.def, retry.input, retry.mocks, {
+    speed: 1000,
+    seed: 2,
+    functions: {
+      Charge: async (input, ctx) => {
+        attempts.push(ctx.attempt);
+        if (ctx.attempt < 2) throw Object.assign(new Error('bank timeout'), { name: 'Flaky' });
+        return { amount: 50 };
+      },
+    },
+  }).done;
+  assert.equal(retried.status, 'SUCCEEDED');
+  assert.deepEqual(attempts, [0, 1, 2]);
+  assert.deepEqual(retried.output.charge, { amount: 50 });
+  assert.equal(retried.spans.filter((s) => s.kind === 'backoff').length, 2);
+});
