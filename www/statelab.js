@@ -69,7 +69,11 @@ async function instantiate() {
  * bytes, or a compiled WebAssembly.Module; by default ./pkg/statelab_bg.wasm next to this file.
  */
 export function init(source) {
-  if (!compiled) compiled = compile(source);
+  if (!compiled) {
+    compiled = compile(source).catch((e) => {
+      throw new Error(`statelab: cannot load the engine (${source ?? PKG_WASM}; scripts/build-wasm.sh builds ./pkg): ${e.message}`, { cause: e });
+    });
+  }
   if (!current || poisoned) {
     poisoned = false;
     current = instantiate();
