@@ -1,0 +1,557 @@
+//! The WebAssembly boundary (wasm-bindgen). It converts and holds no logic: JSON text or JS
+//! objects in, engine calls ([`crate::asl::validate_text`], [`crate::driver::simulate`],
+//! [`crate::driver::Host`]), JS values and JS `Error`s out. `www/statelab.js` builds the JS
+//! API (`validate`, `simulate`, `run`) on these exports.
+//!
+//! Shapes handed to JS (times are milliseconds relative to the execution start):
+//! - result: `{status, output?, error?, cause?, durationMs, events, spans}`
+//! - event: `{id, previousEventId, timestamp, type, ms, lane, <xxx>EventDetails?}`
+//! - span: `{lane, state, kind, startMs, endMs, status, input?, output?, error?, cause?}`
+//!   (`endMs` is null while the span runs), plus `critical` and `slackMs` once the execution
+//!   has ended with `options.criticalPath`, and `steps: [{step, value}]` with
+//!   `options.recordSteps`
+//! - diagnostic: `{code, severity, location, line, column, message}` (`location` is the JSON
+//!   Pointer)
+
+use crate::asl::{self, Diagnostic, MachineType};
+use crate::driver::{self, Host, HostError};
+use crate::error::Failure;
+use crate::exec::analysis::critical_path;
+use crate::exec::history::{details_key, Event, Field};
+use crate::exec::{Execution, Options, Span, Status, TaskRequest};
+use crate::json;
+use crate::mock::Mocks;
+use serde_json::{json, Map, Value};
+use std::rc::Rc;
+use wasm_bindgen::prelude::*;
+
+/// Install the panic hook once: the message goes to `console.error` and to
+/// `globalThis.__statelabLastPanic`, where `www/statelab.js` reads it after the trap.
+fn hook() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        std::panic::set_hook(Box::new(|info| {
+            let _ = js_sys::Reflect::set(&js_sys::global(), &JsValue::from_str("__statelabLastPanic"), &JsValue::from_str(&info.to_string()));
+            console_error_panic_hook::hook(info);
+        }));
+    });
+}
+
+// ------------------------------------------------------------------ JS -> Rust
+
+/// A JS `Error` with this message.
+fn error(message: impl AsRef<str>) -> JsValue {
+    js_sys::Error::new(message.as_ref()).into()
+}
+
+/// The text of an argument given as JSON text (a string) or as a JS value; `None` when it is
+/// `undefined`. `indent` pretty-prints objects so that line:column in messages mean something.
+fn text_of(v: &JsValue, what: &str, indent: bool) -> Result<Option<String>, JsValue> {
+    if v.is_undefined() {
+        return Ok(None);
+    }
+    if let Some(s) = v.as_string() {
+        return Ok(Some(s));
+    }
+    let space = if indent { JsValue::from(2) } else { JsValue::UNDEFINED };
+    let s = js_sys::JSON::stringify_with_replacer_and_space(v, &JsValue::NULL, &space).map_err(|e| {
+        let why = e.dyn_ref::<js_sys::Error>().map(|e| String::from(e.message())).unwrap_or_default();
+        error(format!("{what}: cannot be converted to JSON: {why}"))
+    })?;
+    match s.as_string() {
+        Some(s) => Ok(Some(s)),
+        None => Err(error(format!("{what}: cannot be converted to JSON (a function or a symbol?)"))),
+    }
+}
+
+fn parse_json(text: &str, what: &str) -> Result<Value, JsValue> {
+    json::parse(text).map_err(|e| error(format!("{what}: invalid JSON at line {}, column {}: {}", e.pos.line, e.pos.column, e.message)))
+}
+
+/// An argument that is JSON text or a JS value, or `default` when undefined.
+fn json_arg(v: &JsValue, what: &str, default: Value) -> Result<Value, JsValue> {
+    match text_of(v, what, false)? {
+        Some(t) => parse_json(&t, what),
+        None => Ok(default),
+    }
+}
+
+/// The error thrown for an invalid definition: every diagnostic with line:column in the
+/// message, and the diagnostics themselves as `error.diagnostics`.
+fn definition_error(diags: &[Diagnostic]) -> JsValue {
+    let mut msg = String::from("invalid definition:");
+    for d in diags {
+        msg.push_str("\n  ");
+        msg.push_str(&d.to_string());
+    }
+    let err = error(msg);
+    let list = Value::Array(diags.iter().map(Diagnostic::to_json).collect());
+    let _ = js_sys::Reflect::set(&err, &JsValue::from_str("diagnostics"), &to_js(&list));
+    err
+}
+
+fn machine_type(v: Option<&Value>) -> Result<MachineType, JsValue> {
+    match v.and_then(Value::as_str) {
+        None | Some("STANDARD") => Ok(MachineType::Standard),
+        Some("EXPRESS") => Ok(MachineType::Express),
+        Some(other) => Err(error(format!("options.type must be 'STANDARD' or 'EXPRESS', not '{other}'"))),
+    }
+}
+
+/// Everything an execution is made from, converted from the JS arguments.
+struct Setup {
+    machine: Rc<asl::Machine>,
+    input: Value,
+    mocks: Mocks,
+    opts: Options,
+    external: Vec<String>,
+    /// Spans of a finished execution get `critical` and `slackMs` (options.criticalPath).
+    critical_path: bool,
+}
+
+impl Setup {
+    fn from_js(definition: &JsValue, input: &JsValue, mocks: &JsValue, options: &JsValue) -> Result<Setup, JsValue> {
+        let o = json_arg(options, "options", json!({}))?;
+        let o = match o {
+            Value::Object(m) => m,
+            Value::Null => Map::new(),
+            _ => return Err(error("options must be an object")),
+        };
+        let mut opts = Options::default();
+        match o.get("seed") {
+            None | Some(Value::Null) => {}
+            Some(Value::Number(n)) => match (n.as_u64(), n.as_f64()) {
+                (Some(s), _) => opts.seed = s,
+                (None, Some(f)) if f >= 0.0 && f.fract() == 0.0 && f <= 9_007_199_254_740_992.0 => opts.seed = f as u64,
+                _ => return Err(error(format!("options.seed must be a whole number >= 0, not {n}"))),
+            },
+            Some(Value::String(s)) => opts.seed = s.parse().map_err(|_| error(format!("options.seed must be a whole number >= 0, not '{s}'")))?,
+            Some(other) => return Err(error(format!("options.seed must be a whole number >= 0, not {other}"))),
+        }
+        for (key, field) in [("executionName", &mut opts.execution_name), ("stateMachineName", &mut opts.state_machine_name)] {
+            match o.get(key) {
+                None | Some(Value::Null) => {}
+                Some(Value::String(s)) if !s.is_empty() => *field = s.clone(),
+                Some(_) => return Err(error(format!("options.{key} must be a non-empty string"))),
+            }
+        }
+        let mut critical_path = false;
+        for (key, field) in [("sequential", &mut opts.sequential), ("recordSteps", &mut opts.record_steps), ("criticalPath", &mut critical_path)] {
+            match o.get(key) {
+                None | Some(Value::Null) => {}
+                Some(Value::Bool(b)) => *field = *b,
+                Some(_) => return Err(error(format!("options.{key} must be true or false"))),
+            }
+        }
+        let test_case = match o.get("testCase") {
+            None | Some(Value::Null) => None,
+            Some(Value::String(s)) => Some(s.as_str()),
+            Some(_) => return Err(error("options.testCase must be a string")),
+        };
+        let external = match o.get("external") {
+            None | Some(Value::Null) => Vec::new(),
+            Some(Value::Array(a)) => a.iter().map(|v| v.as_str().map(String::from).ok_or_else(|| error("options.external must list state names"))).collect::<Result<_, _>>()?,
+            Some(_) => return Err(error("options.external must list state names")),
+        };
+        let def = text_of(definition, "definition", true)?.ok_or_else(|| error("definition is missing"))?;
+        let machine = asl::validate_text(&def, machine_type(o.get("type"))?).map_err(|d| definition_error(&d))?;
+        let input = json_arg(input, "input", json!({}))?;
+        let mocks = match json_arg(mocks, "mocks", Value::Null)? {
+            Value::Null => Mocks::empty(),
+            v => Mocks::from_value(&v, test_case).map_err(|m| error(format!("mocks: {m}")))?,
+        };
+        Ok(Setup { machine, input, mocks, opts, external, critical_path })
+    }
+}
+
+fn host_error(e: HostError) -> JsValue {
+    error(e.to_string())
+}
+
+/// Milliseconds relative to the start, as given by JS, to virtual epoch milliseconds.
+fn absolute(start: i64, ms: f64, what: &str) -> Result<i64, JsValue> {
+    if !ms.is_finite() || ms.abs() > 1e15 {
+        return Err(error(format!("{what} must be a finite number of milliseconds, not {ms}")));
+    }
+    Ok(start + ms.round() as i64)
+}
+
+// ------------------------------------------------------------------ Rust -> JS
+
+/// A JSON value as a plain JS value (objects, arrays, numbers, strings, booleans, null).
+fn to_js(v: &Value) -> JsValue {
+    let text = serde_json::to_string(v).unwrap_or_else(|_| "null".into());
+    parse_js(&text)
+}
+
+fn parse_js(text: &str) -> JsValue {
+    js_sys::JSON::parse(text).unwrap_or(JsValue::NULL)
+}
+
+/// JSON text written straight from the engine's records, without building `Value`s first:
+/// results run to megabytes (a Map of 1,000 iterations), and cloning them into a tree before
+/// serialising doubled the time `simulate` took.
+struct Out(Vec<u8>);
+
+impl Out {
+    fn new(capacity: usize) -> Out {
+        Out(Vec::with_capacity(capacity))
+    }
+    fn raw(&mut self, s: &str) -> &mut Self {
+        self.0.extend_from_slice(s.as_bytes());
+        self
+    }
+    /// serde_json's compact form (the same text `serde_json::to_writer` gives), with a fast
+    /// path for the common strings that need no escaping.
+    fn json(&mut self, v: &Value) -> &mut Self {
+        match v {
+            Value::String(s) => {
+                self.str(s);
+            }
+            Value::Array(a) => {
+                self.0.push(b'[');
+                for (i, x) in a.iter().enumerate() {
+                    if i > 0 {
+                        self.0.push(b',');
+                    }
+                    self.json(x);
+                }
+                self.0.push(b']');
+            }
+            Value::Object(m) => {
+                self.0.push(b'{');
+                for (i, (k, x)) in m.iter().enumerate() {
+                    if i > 0 {
+                        self.0.push(b',');
+                    }
+                    self.str(k);
+                    self.0.push(b':');
+                    self.json(x);
+                }
+                self.0.push(b'}');
+            }
+            scalar => {
+                let _ = serde_json::to_writer(&mut self.0, scalar);
+            }
+        }
+        self
+    }
+    fn str(&mut self, s: &str) -> &mut Self {
+        if s.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\') {
+            self.0.reserve(s.len() + 2);
+            self.0.push(b'"');
+            self.0.extend_from_slice(s.as_bytes());
+            self.0.push(b'"');
+        } else {
+            let _ = serde_json::to_writer(&mut self.0, s);
+        }
+        self
+    }
+    fn int(&mut self, n: i64) -> &mut Self {
+        if n < 0 {
+            self.0.push(b'-');
+        }
+        let mut digits = [0u8; 20];
+        let mut i = digits.len();
+        let mut m = n.unsigned_abs();
+        loop {
+            i -= 1;
+            digits[i] = b'0' + (m % 10) as u8;
+            m /= 10;
+            if m == 0 {
+                break;
+            }
+        }
+        self.0.extend_from_slice(&digits[i..]);
+        self
+    }
+    /// `,"key":` (or `"key":` first in an object).
+    fn key(&mut self, k: &str) -> &mut Self {
+        if !matches!(self.0.last(), Some(b'{')) {
+            self.0.push(b',');
+        }
+        self.str(k).raw(":")
+    }
+    fn list<T>(&mut self, items: &[T], mut each: impl FnMut(&mut Out, &T)) -> &mut Self {
+        self.raw("[");
+        for (i, item) in items.iter().enumerate() {
+            if i > 0 {
+                self.raw(",");
+            }
+            each(self, item);
+        }
+        self.raw("]")
+    }
+    fn js(&self) -> JsValue {
+        parse_js(std::str::from_utf8(&self.0).unwrap_or("null"))
+    }
+}
+
+/// `{id, previousEventId, timestamp, type, ms, lane, <xxx>EventDetails?}`: the CLI's
+/// `Event::to_json` fields in its order, with `ms` and `lane` after `type`.
+/// `stamp` remembers the last timestamp formatted: events come in time order, many at once.
+fn write_event(o: &mut Out, e: &Event, start: i64, stamp: &mut (i64, String)) {
+    if stamp.1.is_empty() || stamp.0 != e.timestamp {
+        *stamp = (e.timestamp, crate::time::format_millis(e.timestamp));
+    }
+    o.raw("{");
+    o.key("id").int(e.id as i64).key("previousEventId").int(e.previous_event_id as i64);
+    o.key("timestamp").str(&stamp.1).key("type").str(e.kind);
+    o.key("ms").int(e.timestamp - start).key("lane").str(&e.lane);
+    if let Some(fields) = &e.fields {
+        o.key(&details_key(e.kind)).raw("{");
+        for (k, v) in fields {
+            o.key(k);
+            match v {
+                Field::Str(s) => o.str(s),
+                Field::Int(n) => o.int(*n),
+                Field::Json(v) => o.json(v),
+                Field::NotTruncated => o.raw("{\"truncated\":false}"),
+            };
+        }
+        o.raw("}");
+    }
+    o.raw("}");
+}
+
+/// `timing`: (on the critical path, slack in ms), for the spans of a finished execution.
+fn write_span(o: &mut Out, s: &Span, start: i64, timing: Option<(bool, i64)>) {
+    o.raw("{");
+    o.key("lane").str(&s.lane).key("state").str(&s.state).key("kind").str(s.kind.name());
+    o.key("startMs").int(s.start - start).key("endMs");
+    match s.end {
+        Some(e) => o.int(e - start),
+        None => o.raw("null"),
+    };
+    o.key("status").str(s.status);
+    if let Some(v) = &s.input {
+        o.key("input").json(v);
+    }
+    if let Some(v) = &s.output {
+        o.key("output").json(v);
+    }
+    if let Some(f) = &s.error {
+        o.key("error").str(&f.error).key("cause").str(&f.cause);
+    }
+    if let Some((critical, slack)) = timing {
+        o.key("critical").raw(if critical { "true" } else { "false" }).key("slackMs").int(slack);
+    }
+    if !s.steps.is_empty() {
+        o.key("steps").list(&s.steps, |o, (step, v)| {
+            o.raw("{").key("step").str(step).key("value").json(v).raw("}");
+        });
+    }
+    o.raw("}");
+}
+
+/// Every span; with the critical path and slack once the execution has ended, if asked for.
+fn write_spans(o: &mut Out, exec: &Execution, timing: bool) {
+    let start = exec.options().start_time;
+    let timings = if timing && exec.is_done() { critical_path(exec.spans(), exec.now()) } else { Vec::new() };
+    o.raw("[");
+    for (i, s) in exec.spans().iter().enumerate() {
+        if i > 0 {
+            o.raw(",");
+        }
+        write_span(o, s, start, timings.get(i).map(|t| (t.critical, t.slack_ms)));
+    }
+    o.raw("]");
+}
+
+fn write_result(o: &mut Out, exec: &Execution, timing: bool) {
+    let start = exec.options().start_time;
+    o.raw("{").key("status").str(exec.status().name());
+    match exec.status() {
+        Status::Succeeded(v) => {
+            o.key("output").json(v);
+        }
+        Status::Failed(f) | Status::TimedOut(f) | Status::Aborted(f) => {
+            if !f.error.is_empty() {
+                o.key("error").str(&f.error);
+            }
+            if !f.cause.is_empty() {
+                o.key("cause").str(&f.cause);
+            }
+        }
+        Status::Running => {}
+    }
+    o.key("durationMs").int(exec.now() - start);
+    let mut stamp = (0, String::new());
+    o.key("events").list(exec.events(), |o, e| write_event(o, e, start, &mut stamp));
+    o.key("spans");
+    write_spans(o, exec, timing);
+    o.raw("}");
+}
+
+fn result_js(exec: &Execution, timing: bool) -> JsValue {
+    let mut o = Out::new(4096 + 256 * (exec.events().len() + exec.spans().len()));
+    write_result(&mut o, exec, timing);
+    o.js()
+}
+
+fn request_value(r: &TaskRequest) -> Value {
+    json!({"id": r.id, "state": r.state, "resource": r.resource, "input": *r.input, "attempt": r.attempt, "lane": r.lane, "token": r.token})
+}
+
+// ------------------------------------------------------------------ exports
+
+/// Validate a definition (JSON text or object): the list of diagnostics, empty when valid.
+/// `options.type` is `STANDARD` (default) or `EXPRESS`.
+#[wasm_bindgen]
+pub fn validate(definition: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
+    hook();
+    let o = json_arg(&options, "options", json!({}))?;
+    let text = text_of(&definition, "definition", true)?.ok_or_else(|| error("definition is missing"))?;
+    let diags = match asl::validate_text(&text, machine_type(o.get("type"))?) {
+        Ok(_) => Vec::new(),
+        Err(d) => d,
+    };
+    Ok(to_js(&Value::Array(diags.iter().map(Diagnostic::to_json).collect())))
+}
+
+/// Run an execution on the virtual clock to its end, with mocked Tasks.
+#[wasm_bindgen]
+pub fn simulate(definition: JsValue, input: JsValue, mocks: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
+    hook();
+    let s = Setup::from_js(&definition, &input, &mocks, &options)?;
+    if !s.external.is_empty() {
+        return Err(error("simulate resolves every Task from mocks: JS functions need run()"));
+    }
+    let exec = driver::simulate(s.machine, s.input, s.mocks, s.opts).map_err(host_error)?;
+    Ok(result_js(&exec, s.critical_path))
+}
+
+/// The crate version.
+#[wasm_bindgen]
+pub fn version() -> String {
+    env!("CARGO_PKG_VERSION").into()
+}
+
+/// Panics on purpose, so that tests can check that a panic leaves the JS API usable.
+#[doc(hidden)]
+#[wasm_bindgen(js_name = "__panicForTests")]
+pub fn panic_for_tests() {
+    hook();
+    panic!("statelab: deliberate panic (__panicForTests)");
+}
+
+/// An execution driven from JS (the `run` driver of `www/statelab.js`): a [`Host`] whose
+/// times are milliseconds relative to the execution start.
+#[wasm_bindgen]
+pub struct Session {
+    host: Host,
+    /// Events already handed out by `takeEvents`.
+    sent: usize,
+    critical_path: bool,
+}
+
+#[wasm_bindgen]
+impl Session {
+    /// Same arguments as `simulate`; `options.external` lists the states whose Tasks the
+    /// caller resolves (`takeExternal`, `completeExternal`, `failExternal`).
+    #[wasm_bindgen(constructor)]
+    pub fn new(definition: JsValue, input: JsValue, mocks: JsValue, options: JsValue) -> Result<Session, JsValue> {
+        hook();
+        let s = Setup::from_js(&definition, &input, &mocks, &options)?;
+        let mut host = Host::new(s.machine, s.input, s.mocks, s.opts);
+        host.resolve_externally(s.external);
+        Ok(Session { host, sent: 0, critical_path: s.critical_path })
+    }
+
+    fn start_time(&self) -> i64 {
+        self.host.exec.options().start_time
+    }
+
+    /// ExecutionStarted and everything that runs at time zero.
+    pub fn start(&mut self) -> Result<(), JsValue> {
+        self.host.start().map_err(host_error)
+    }
+
+    /// When the next thing happens by itself (ms), or undefined: finished, or waiting for
+    /// external tasks only.
+    #[wasm_bindgen(js_name = nextDeadline)]
+    pub fn next_deadline(&self) -> Option<f64> {
+        self.host.next_deadline().map(|d| (d - self.start_time()) as f64)
+    }
+
+    /// Move to `ms` (at most the next deadline) and handle what is due then.
+    #[wasm_bindgen(js_name = stepTo)]
+    pub fn step_to(&mut self, ms: f64) -> Result<(), JsValue> {
+        let to = absolute(self.start_time(), ms, "stepTo's time")?;
+        self.host.step_to(to).map_err(host_error)
+    }
+
+    /// Handle the next deadline; false when there is none.
+    pub fn step(&mut self) -> Result<bool, JsValue> {
+        self.host.step().map_err(host_error)
+    }
+
+    /// Task invocations for the caller: `[{id, state, resource, input, attempt, lane, token}]`.
+    #[wasm_bindgen(js_name = takeExternal)]
+    pub fn take_external(&mut self) -> JsValue {
+        to_js(&Value::Array(self.host.take_external().iter().map(request_value).collect()))
+    }
+
+    /// An external task succeeded at `atMs` with this output (JSON text).
+    #[wasm_bindgen(js_name = completeExternal)]
+    pub fn complete_external(&mut self, id: f64, at_ms: f64, output_json: &str) -> Result<(), JsValue> {
+        let at = absolute(self.start_time(), at_ms, "completeExternal's time")?;
+        let output = parse_json(output_json, "the task's output")?;
+        self.host.complete_external(id as u64, at, Ok(output)).map_err(host_error)
+    }
+
+    /// An external task failed at `atMs` with this error name and cause.
+    #[wasm_bindgen(js_name = failExternal)]
+    pub fn fail_external(&mut self, id: f64, at_ms: f64, error_name: &str, cause: &str) -> Result<(), JsValue> {
+        let at = absolute(self.start_time(), at_ms, "failExternal's time")?;
+        self.host.complete_external(id as u64, at, Err(Failure::new(error_name, cause))).map_err(host_error)
+    }
+
+    /// Stop the execution (ExecutionAborted).
+    pub fn stop(&mut self) {
+        self.host.stop();
+    }
+
+    /// The events not handed out yet, in order.
+    #[wasm_bindgen(js_name = takeEvents)]
+    pub fn take_events(&mut self) -> JsValue {
+        let start = self.start_time();
+        let events = self.host.exec.events();
+        let new = events.get(self.sent..).unwrap_or(&[]);
+        self.sent = events.len();
+        let mut o = Out::new(256 * new.len() + 2);
+        let mut stamp = (0, String::new());
+        o.list(new, |o, e| write_event(o, e, start, &mut stamp));
+        o.js()
+    }
+
+    /// Every span so far.
+    pub fn spans(&self) -> JsValue {
+        let mut o = Out::new(256 * self.host.exec.spans().len() + 2);
+        write_spans(&mut o, &self.host.exec, self.critical_path);
+        o.js()
+    }
+
+    /// The result so far, in the shape `simulate` returns.
+    pub fn result(&self) -> JsValue {
+        result_js(&self.host.exec, self.critical_path)
+    }
+
+    /// The virtual time (ms since the start).
+    #[wasm_bindgen(getter, js_name = nowMs)]
+    pub fn now_ms(&self) -> f64 {
+        (self.host.exec.now() - self.start_time()) as f64
+    }
+
+    /// The execution has ended.
+    #[wasm_bindgen(getter)]
+    pub fn done(&self) -> bool {
+        self.host.is_done()
+    }
+
+    /// RUNNING, SUCCEEDED, FAILED, TIMED_OUT or ABORTED.
+    #[wasm_bindgen(getter)]
+    pub fn status(&self) -> String {
+        self.host.exec.status().name().into()
+    }
+}
