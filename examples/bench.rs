@@ -71,7 +71,16 @@ fn measure(name: &str, (def, input): (Value, Value), runs: usize) {
         transitions = exec.events().iter().filter(|e| e.kind.ends_with("StateEntered")).count();
         best = best.min(secs);
     }
-    println!("{name:<40} {transitions:>7} transitions  {:>9.2} ms  {:>12.0} transitions/s", best * 1000.0, transitions as f64 / best);
+    let exec = simulate(machine.clone(), input.clone(), Mocks::empty(), Options { max_events: usize::MAX, ..Options::default() }).unwrap();
+    let t = Instant::now();
+    let timings = statelab::exec::analysis::critical_path(exec.spans(), exec.now());
+    let analysis_ms = t.elapsed().as_secs_f64() * 1000.0;
+    assert_eq!(timings.len(), exec.spans().len());
+    println!(
+        "{name:<40} {transitions:>7} transitions  {:>9.2} ms  {:>12.0} transitions/s   critical path {analysis_ms:.2} ms",
+        best * 1000.0,
+        transitions as f64 / best
+    );
 }
 
 fn main() {

@@ -27,24 +27,37 @@ pub fn critical_path(spans: &[Span], end: i64) -> Vec<Timing> {
     for v in lanes.values_mut() {
         v.sort_by_key(|&i| (spans[i].start, spans[i].end.unwrap_or(end)));
     }
-    let end_of = |i: usize| spans[i].end.unwrap_or(end);
     // Slack of each state span: walk lanes from the top; a lane's slack is its parent's slack
     // plus the time between the lane's last end and its parent's end.
-    let mut state_slack: Vec<Option<i64>> = vec![None; spans.len()];
-    let mut critical = vec![false; spans.len()];
+    let state_slack: Vec<Option<i64>> = vec![None; spans.len()];
+    let critical = vec![false; spans.len()];
 
-    fn walk(
-        lane: &str,
-        until: i64,
-        base_slack: i64,
-        on_path: bool,
-        spans: &[Span],
-        lanes: &HashMap<&str, Vec<usize>>,
-        end_of: &dyn Fn(usize) -> i64,
-        state_slack: &mut Vec<Option<i64>>,
-        critical: &mut Vec<bool>,
-        depth: usize,
-    ) {
+    // The lanes of each Parallel or Map state: `<lane>/<state>/<n>` belongs to (`<lane>`, `<state>`).
+    let mut children: HashMap<(&str, &str), Vec<&str>> = HashMap::new();
+    for lane in lanes.keys().copied() {
+        let mut parts = lane.rsplitn(3, '/');
+        let (Some(n), Some(state)) = (parts.next(), parts.next()) else { continue };
+        if n.parse::<usize>().is_err() {
+            continue;
+        }
+        children.entry((parts.next().unwrap_or(""), state)).or_default().push(lane);
+    }
+    for v in children.values_mut() {
+        v.sort();
+    }
+
+    struct Walk<'a> {
+        spans: &'a [Span],
+        lanes: &'a HashMap<&'a str, Vec<usize>>,
+        children: &'a HashMap<(&'a str, &'a str), Vec<&'a str>>,
+        end: i64,
+        state_slack: Vec<Option<i64>>,
+        critical: Vec<bool>,
+    }
+
+    fn walk(w: &mut Walk, lane: &str, until: i64, base_slack: i64, on_path: bool, depth: usize) {
+        let (spans, lanes, end) = (w.spans, w.lanes, w.end);
+        let end_of = |i: usize| spans[i].end.unwrap_or(end);
         let Some(members) = lanes.get(lane) else { return };
         if depth > 64 {
             return;
@@ -53,47 +66,56 @@ pub fn critical_path(spans: &[Span], end: i64) -> Vec<Timing> {
         let slack = base_slack + (until - lane_end).max(0);
         // The chain that ends the lane: from its last span back through spans that end where
         // the next one starts.
-        let mut chain = Vec::new();
+        let mut chain = std::collections::HashSet::new();
         if on_path && slack == 0 {
-            let mut cursor = members.iter().copied().filter(|&i| end_of(i) == lane_end).max_by_key(|&i| spans[i].start);
+            // Spans by end time, latest start first; `before` only decreases along the walk,
+            // so each bucket is read once, front to back.
+            let mut by_end: HashMap<i64, (Vec<usize>, usize)> = HashMap::new();
+            for &i in members {
+                by_end.entry(end_of(i)).or_default().0.push(i);
+            }
+            for (v, _) in by_end.values_mut() {
+                v.sort_by_key(|&j| std::cmp::Reverse((spans[j].start, j)));
+            }
+            let mut pick = |t: i64, before: i64, chain: &std::collections::HashSet<usize>| -> Option<usize> {
+                let (v, at) = by_end.get_mut(&t)?;
+                while let Some(&j) = v.get(*at) {
+                    *at += 1;
+                    if !chain.contains(&j) && spans[j].start <= before {
+                        return Some(j);
+                    }
+                }
+                None
+            };
+            let mut cursor = pick(lane_end, i64::MAX, &chain);
             while let Some(i) = cursor {
-                chain.push(i);
-                let start = spans[i].start;
+                chain.insert(i);
                 // The span this one waited for; zero-length states at one instant must not
                 // send the walk round in a circle, so each span is taken once.
-                cursor = members
-                    .iter()
-                    .copied()
-                    .filter(|&j| !chain.contains(&j) && end_of(j) == start && spans[j].start <= start)
-                    .max_by_key(|&j| (spans[j].start, j));
+                let start = spans[i].start;
+                cursor = pick(start, start, &chain);
             }
         }
         for &i in members {
             let on = chain.contains(&i);
-            critical[i] = on;
-            state_slack[i] = Some(if on { 0 } else { slack });
-            // Children of a Parallel or Map: lanes named `<lane>/<state>/<n>`.
-            let prefix = if lane.is_empty() { format!("{}/", spans[i].state) } else { format!("{lane}/{}/", spans[i].state) };
-            let mut children: Vec<&str> = lanes
-                .keys()
-                .copied()
-                .filter(|l| l.strip_prefix(prefix.as_str()).is_some_and(|rest| !rest.contains('/') && rest.parse::<usize>().is_ok()))
-                .collect();
-            children.sort();
-            if children.is_empty() {
-                continue;
-            }
+            w.critical[i] = on;
+            let own_slack = if on { 0 } else { slack };
+            w.state_slack[i] = Some(own_slack);
+            let Some(kids) = w.children.get(&(lane, &*spans[i].state)) else { continue };
             let parent_end = end_of(i);
             // The child lane that finished last is the one the parent waited for.
-            let last = children.iter().copied().max_by_key(|l| lanes[l].iter().map(|&j| end_of(j)).max().unwrap_or(0));
-            for c in children {
-                let child_on = on && Some(c) == last;
-                walk(c, parent_end, state_slack[i].unwrap_or(0), child_on, spans, lanes, end_of, state_slack, critical, depth + 1);
+            let lane_end = |l: &str| lanes[l].iter().map(|&j| end_of(j)).max().unwrap_or(0);
+            let last = kids.iter().copied().max_by_key(|l| lane_end(l));
+            for &c in kids {
+                walk(w, c, parent_end, own_slack, on && Some(c) == last, depth + 1);
             }
         }
     }
-    walk("", end, 0, true, spans, &lanes, &end_of, &mut state_slack, &mut critical, 0);
+    let mut w = Walk { spans, lanes: &lanes, children: &children, end, state_slack, critical };
+    walk(&mut w, "", end, 0, true, 0);
+    let (state_slack, critical) = (w.state_slack, w.critical);
 
+    let end_of = |i: usize| spans[i].end.unwrap_or(end);
     // Attempts, back-offs and waits share the timing of the state span they belong to.
     spans
         .iter()
