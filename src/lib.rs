@@ -13,5 +13,6 @@ pub mod jsonpath;
 pub mod mock;
 pub mod payload;
 pub mod time;
+#[cfg(target_arch = "wasm32")] pub mod wasm;
 
 pub use error::Failure;

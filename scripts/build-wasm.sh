@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# Build statelab's WebAssembly engine into www/pkg/ for www/statelab.js.
+#
+# Idempotent, for a fresh clone too: installs what is missing (the wasm32 target, the
+# wasm-bindgen CLI of exactly the version pinned in Cargo.toml, the npm devDependencies) and
+# skips what is there. Exits non-zero on any failure.
+#
+#   scripts/build-wasm.sh            release build (profile "wasm": opt-level z, LTO) + wasm-opt -Oz
+#   scripts/build-wasm.sh --no-opt   skip wasm-opt (faster, larger)
+#
+# CARGO_TARGET_DIR is honoured (default: ./target).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+OPT=1
+for a in "$@"; do
+  case "$a" in
+    --no-opt) OPT=0 ;;
+    *) echo "build-wasm.sh: unknown option $a" >&2; exit 2 ;;
+  esac
+done
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
+export PATH="$HOME/.cargo/bin:$PATH"
+
+WB_VERSION=$(sed -n 's/^wasm-bindgen = "=\([0-9.]*\)".*/\1/p' Cargo.toml)
+[ -n "$WB_VERSION" ] || { echo "build-wasm.sh: no exact wasm-bindgen version (=x.y.z) in Cargo.toml" >&2; exit 1; }
+
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  echo "== rustup target add wasm32-unknown-unknown"
+  rustup target add wasm32-unknown-unknown
+fi
+
+if ! wasm-bindgen --version 2>/dev/null | grep -qF " $WB_VERSION"; then
+  echo "== installing wasm-bindgen-cli $WB_VERSION (a few minutes)"
+  # --locked first; some locked versions name crates the registry does not serve.
+  cargo install wasm-bindgen-cli --version "$WB_VERSION" --locked \
+    || cargo install wasm-bindgen-cli --version "$WB_VERSION"
+fi
+
+if [ "$OPT" = 1 ] && [ ! -x node_modules/.bin/wasm-opt ]; then
+  if command -v npm >/dev/null; then
+    echo "== npm ci (binaryen's wasm-opt)"
+    npm ci --no-audit --no-fund
+  fi
+fi
+
+echo "== cargo rustc (profile wasm, cdylib)"
+cargo rustc --lib --crate-type cdylib --target wasm32-unknown-unknown --profile wasm
+
+RAW="$CARGO_TARGET_DIR/wasm32-unknown-unknown/wasm/statelab.wasm"
+echo "== wasm-bindgen --target web -> www/pkg/"
+rm -rf www/pkg
+wasm-bindgen --target web --no-typescript --out-dir www/pkg --out-name statelab "$RAW"
+
+if [ "$OPT" = 1 ]; then
+  if [ -x node_modules/.bin/wasm-opt ]; then
+    # binaryen from npm (package.json), never Debian's wasm-opt 108, which breaks
+    # wasm-bindgen output. The features are the ones rustc enables for wasm32 by default.
+    echo "== wasm-opt -Oz ($(node_modules/.bin/wasm-opt --version))"
+    node_modules/.bin/wasm-opt -Oz \
+      --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+      --enable-mutable-globals --enable-reference-types --enable-multivalue \
+      www/pkg/statelab_bg.wasm -o www/pkg/statelab_bg.opt.wasm
+    mv www/pkg/statelab_bg.opt.wasm www/pkg/statelab_bg.wasm
+  else
+    echo "build-wasm.sh: npm's binaryen is not installed (run npm ci): www/pkg is not optimised by wasm-opt" >&2
+  fi
+fi
+
+SIZE=$(wc -c < www/pkg/statelab_bg.wasm)
+GZ=$(gzip -9 -c www/pkg/statelab_bg.wasm | wc -c)
+echo "== www/pkg/statelab_bg.wasm: $SIZE bytes raw, $GZ bytes gzip -9"

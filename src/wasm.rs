@@ -1,0 +1,398 @@
+//! The WebAssembly boundary (wasm-bindgen). It converts and holds no logic: JSON text or JS
+//! objects in, engine calls ([`crate::asl::validate_text`], [`crate::driver::simulate`],
+//! [`crate::driver::Host`]), JS values and JS `Error`s out. `www/statelab.js` builds the JS
+//! API (`validate`, `simulate`, `run`) on these exports.
+//!
+//! Shapes handed to JS (times are milliseconds relative to the execution start):
+//! - result: `{status, output?, error?, cause?, durationMs, events, spans}`
+//! - event: `{id, previousEventId, timestamp, type, ms, lane, <xxx>EventDetails?}`
+//! - span: `{lane, state, kind, startMs, endMs, status, input?, output?, error?, cause?}`
+//!   (`endMs` is null while the span runs)
+//! - diagnostic: `{code, severity, location, line, column, message}` (`location` is the JSON
+//!   Pointer)
+
+use crate::asl::{self, Diagnostic, MachineType};
+use crate::driver::{self, Host, HostError};
+use crate::error::Failure;
+use crate::exec::history::Event;
+use crate::exec::{Execution, Options, Span, Status, TaskRequest};
+use crate::json;
+use crate::mock::Mocks;
+use serde_json::{json, Map, Value};
+use std::rc::Rc;
+use wasm_bindgen::prelude::*;
+
+/// Install the panic hook once: the message goes to `console.error` and to
+/// `globalThis.__statelabLastPanic`, where `www/statelab.js` reads it after the trap.
+fn hook() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        std::panic::set_hook(Box::new(|info| {
+            let _ = js_sys::Reflect::set(&js_sys::global(), &JsValue::from_str("__statelabLastPanic"), &JsValue::from_str(&info.to_string()));
+            console_error_panic_hook::hook(info);
+        }));
+    });
+}
+
+// ------------------------------------------------------------------ JS -> Rust
+
+/// A JS `Error` with this message.
+fn error(message: impl AsRef<str>) -> JsValue {
+    js_sys::Error::new(message.as_ref()).into()
+}
+
+/// The text of an argument given as JSON text (a string) or as a JS value; `None` when it is
+/// `undefined`. `indent` pretty-prints objects so that line:column in messages mean something.
+fn text_of(v: &JsValue, what: &str, indent: bool) -> Result<Option<String>, JsValue> {
+    if v.is_undefined() {
+        return Ok(None);
+    }
+    if let Some(s) = v.as_string() {
+        return Ok(Some(s));
+    }
+    let space = if indent { JsValue::from(2) } else { JsValue::UNDEFINED };
+    let s = js_sys::JSON::stringify_with_replacer_and_space(v, &JsValue::NULL, &space).map_err(|e| {
+        let why = e.dyn_ref::<js_sys::Error>().map(|e| String::from(e.message())).unwrap_or_default();
+        error(format!("{what}: cannot be converted to JSON: {why}"))
+    })?;
+    match s.as_string() {
+        Some(s) => Ok(Some(s)),
+        None => Err(error(format!("{what}: cannot be converted to JSON (a function or a symbol?)"))),
+    }
+}
+
+fn parse_json(text: &str, what: &str) -> Result<Value, JsValue> {
+    json::parse(text).map_err(|e| error(format!("{what}: invalid JSON at line {}, column {}: {}", e.pos.line, e.pos.column, e.message)))
+}
+
+/// An argument that is JSON text or a JS value, or `default` when undefined.
+fn json_arg(v: &JsValue, what: &str, default: Value) -> Result<Value, JsValue> {
+    match text_of(v, what, false)? {
+        Some(t) => parse_json(&t, what),
+        None => Ok(default),
+    }
+}
+
+/// The error thrown for an invalid definition: every diagnostic with line:column in the
+/// message, and the diagnostics themselves as `error.diagnostics`.
+fn definition_error(diags: &[Diagnostic]) -> JsValue {
+    let mut msg = String::from("invalid definition:");
+    for d in diags {
+        msg.push_str("\n  ");
+        msg.push_str(&d.to_string());
+    }
+    let err = error(msg);
+    let list = Value::Array(diags.iter().map(Diagnostic::to_json).collect());
+    let _ = js_sys::Reflect::set(&err, &JsValue::from_str("diagnostics"), &to_js(&list));
+    err
+}
+
+fn machine_type(v: Option<&Value>) -> Result<MachineType, JsValue> {
+    match v.and_then(Value::as_str) {
+        None | Some("STANDARD") => Ok(MachineType::Standard),
+        Some("EXPRESS") => Ok(MachineType::Express),
+        Some(other) => Err(error(format!("options.type must be 'STANDARD' or 'EXPRESS', not '{other}'"))),
+    }
+}
+
+/// Everything an execution is made from, converted from the JS arguments.
+struct Setup {
+    machine: Rc<asl::Machine>,
+    input: Value,
+    mocks: Mocks,
+    opts: Options,
+    external: Vec<String>,
+}
+
+impl Setup {
+    fn from_js(definition: &JsValue, input: &JsValue, mocks: &JsValue, options: &JsValue) -> Result<Setup, JsValue> {
+        let o = json_arg(options, "options", json!({}))?;
+        let o = match o {
+            Value::Object(m) => m,
+            Value::Null => Map::new(),
+            _ => return Err(error("options must be an object")),
+        };
+        let mut opts = Options::default();
+        match o.get("seed") {
+            None | Some(Value::Null) => {}
+            Some(Value::Number(n)) => match (n.as_u64(), n.as_f64()) {
+                (Some(s), _) => opts.seed = s,
+                (None, Some(f)) if f >= 0.0 && f.fract() == 0.0 && f <= 9_007_199_254_740_992.0 => opts.seed = f as u64,
+                _ => return Err(error(format!("options.seed must be a whole number >= 0, not {n}"))),
+            },
+            Some(Value::String(s)) => opts.seed = s.parse().map_err(|_| error(format!("options.seed must be a whole number >= 0, not '{s}'")))?,
+            Some(other) => return Err(error(format!("options.seed must be a whole number >= 0, not {other}"))),
+        }
+        for (key, field) in [("executionName", &mut opts.execution_name), ("stateMachineName", &mut opts.state_machine_name)] {
+            match o.get(key) {
+                None | Some(Value::Null) => {}
+                Some(Value::String(s)) if !s.is_empty() => *field = s.clone(),
+                Some(_) => return Err(error(format!("options.{key} must be a non-empty string"))),
+            }
+        }
+        let test_case = match o.get("testCase") {
+            None | Some(Value::Null) => None,
+            Some(Value::String(s)) => Some(s.as_str()),
+            Some(_) => return Err(error("options.testCase must be a string")),
+        };
+        let external = match o.get("external") {
+            None | Some(Value::Null) => Vec::new(),
+            Some(Value::Array(a)) => a.iter().map(|v| v.as_str().map(String::from).ok_or_else(|| error("options.external must list state names"))).collect::<Result<_, _>>()?,
+            Some(_) => return Err(error("options.external must list state names")),
+        };
+        let def = text_of(definition, "definition", true)?.ok_or_else(|| error("definition is missing"))?;
+        let machine = asl::validate_text(&def, machine_type(o.get("type"))?).map_err(|d| definition_error(&d))?;
+        let input = json_arg(input, "input", json!({}))?;
+        let mocks = match json_arg(mocks, "mocks", Value::Null)? {
+            Value::Null => Mocks::empty(),
+            v => Mocks::from_value(&v, test_case).map_err(|m| error(format!("mocks: {m}")))?,
+        };
+        Ok(Setup { machine, input, mocks, opts, external })
+    }
+}
+
+fn host_error(e: HostError) -> JsValue {
+    error(e.to_string())
+}
+
+/// Milliseconds relative to the start, as given by JS, to virtual epoch milliseconds.
+fn absolute(start: i64, ms: f64, what: &str) -> Result<i64, JsValue> {
+    if !ms.is_finite() || ms.abs() > 1e15 {
+        return Err(error(format!("{what} must be a finite number of milliseconds, not {ms}")));
+    }
+    Ok(start + ms.round() as i64)
+}
+
+// ------------------------------------------------------------------ Rust -> JS
+
+/// A JSON value as a plain JS value (objects, arrays, numbers, strings, booleans, null).
+fn to_js(v: &Value) -> JsValue {
+    let text = serde_json::to_string(v).unwrap_or_else(|_| "null".into());
+    js_sys::JSON::parse(&text).unwrap_or(JsValue::NULL)
+}
+
+fn event_value(e: &Event, start: i64) -> Value {
+    let mut out = Map::new();
+    if let Value::Object(m) = e.to_json() {
+        for (k, v) in m {
+            let is_type = k == "type";
+            out.insert(k, v);
+            if is_type {
+                out.insert("ms".into(), json!(e.timestamp - start));
+                out.insert("lane".into(), json!(e.lane));
+            }
+        }
+    }
+    Value::Object(out)
+}
+
+fn span_value(s: &Span, start: i64) -> Value {
+    let mut m = Map::new();
+    m.insert("lane".into(), json!(s.lane));
+    m.insert("state".into(), json!(s.state));
+    m.insert("kind".into(), json!(s.kind.name()));
+    m.insert("startMs".into(), json!(s.start - start));
+    m.insert("endMs".into(), json!(s.end.map(|e| e - start)));
+    m.insert("status".into(), json!(s.status));
+    if let Some(v) = &s.input {
+        m.insert("input".into(), v.clone());
+    }
+    if let Some(v) = &s.output {
+        m.insert("output".into(), v.clone());
+    }
+    if let Some(f) = &s.error {
+        m.insert("error".into(), json!(f.error));
+        m.insert("cause".into(), json!(f.cause));
+    }
+    Value::Object(m)
+}
+
+fn spans_value(exec: &Execution) -> Value {
+    let start = exec.options().start_time;
+    Value::Array(exec.spans().iter().map(|s| span_value(s, start)).collect())
+}
+
+fn result_value(exec: &Execution) -> Value {
+    let start = exec.options().start_time;
+    let mut out = Map::new();
+    out.insert("status".into(), json!(exec.status().name()));
+    match exec.status() {
+        Status::Succeeded(v) => {
+            out.insert("output".into(), v.clone());
+        }
+        Status::Failed(f) | Status::TimedOut(f) | Status::Aborted(f) => {
+            if !f.error.is_empty() {
+                out.insert("error".into(), json!(f.error));
+            }
+            if !f.cause.is_empty() {
+                out.insert("cause".into(), json!(f.cause));
+            }
+        }
+        Status::Running => {}
+    }
+    out.insert("durationMs".into(), json!(exec.now() - start));
+    out.insert("events".into(), Value::Array(exec.events().iter().map(|e| event_value(e, start)).collect()));
+    out.insert("spans".into(), spans_value(exec));
+    Value::Object(out)
+}
+
+fn request_value(r: &TaskRequest) -> Value {
+    json!({"id": r.id, "state": r.state, "resource": r.resource, "input": r.input, "attempt": r.attempt, "lane": r.lane, "token": r.token})
+}
+
+// ------------------------------------------------------------------ exports
+
+/// Validate a definition (JSON text or object): the list of diagnostics, empty when valid.
+/// `options.type` is `STANDARD` (default) or `EXPRESS`.
+#[wasm_bindgen]
+pub fn validate(definition: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
+    hook();
+    let o = json_arg(&options, "options", json!({}))?;
+    let text = text_of(&definition, "definition", true)?.ok_or_else(|| error("definition is missing"))?;
+    let diags = match asl::validate_text(&text, machine_type(o.get("type"))?) {
+        Ok(_) => Vec::new(),
+        Err(d) => d,
+    };
+    Ok(to_js(&Value::Array(diags.iter().map(Diagnostic::to_json).collect())))
+}
+
+/// Run an execution on the virtual clock to its end, with mocked Tasks.
+#[wasm_bindgen]
+pub fn simulate(definition: JsValue, input: JsValue, mocks: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
+    hook();
+    let s = Setup::from_js(&definition, &input, &mocks, &options)?;
+    if !s.external.is_empty() {
+        return Err(error("simulate resolves every Task from mocks: JS functions need run()"));
+    }
+    let exec = driver::simulate(s.machine, s.input, s.mocks, s.opts).map_err(host_error)?;
+    Ok(to_js(&result_value(&exec)))
+}
+
+/// The crate version.
+#[wasm_bindgen]
+pub fn version() -> String {
+    env!("CARGO_PKG_VERSION").into()
+}
+
+/// Panics on purpose, so that tests can check that a panic leaves the JS API usable.
+#[doc(hidden)]
+#[wasm_bindgen(js_name = "__panicForTests")]
+pub fn panic_for_tests() {
+    hook();
+    panic!("statelab: deliberate panic (__panicForTests)");
+}
+
+/// An execution driven from JS (the `run` driver of `www/statelab.js`): a [`Host`] whose
+/// times are milliseconds relative to the execution start.
+#[wasm_bindgen]
+pub struct Session {
+    host: Host,
+    /// Events already handed out by `takeEvents`.
+    sent: usize,
+}
+
+#[wasm_bindgen]
+impl Session {
+    /// Same arguments as `simulate`; `options.external` lists the states whose Tasks the
+    /// caller resolves (`takeExternal`, `completeExternal`, `failExternal`).
+    #[wasm_bindgen(constructor)]
+    pub fn new(definition: JsValue, input: JsValue, mocks: JsValue, options: JsValue) -> Result<Session, JsValue> {
+        hook();
+        let s = Setup::from_js(&definition, &input, &mocks, &options)?;
+        let mut host = Host::new(s.machine, s.input, s.mocks, s.opts);
+        host.resolve_externally(s.external);
+        Ok(Session { host, sent: 0 })
+    }
+
+    fn start_time(&self) -> i64 {
+        self.host.exec.options().start_time
+    }
+
+    /// ExecutionStarted and everything that runs at time zero.
+    pub fn start(&mut self) -> Result<(), JsValue> {
+        self.host.start().map_err(host_error)
+    }
+
+    /// When the next thing happens by itself (ms), or undefined: finished, or waiting for
+    /// external tasks only.
+    #[wasm_bindgen(js_name = nextDeadline)]
+    pub fn next_deadline(&self) -> Option<f64> {
+        self.host.next_deadline().map(|d| (d - self.start_time()) as f64)
+    }
+
+    /// Move to `ms` (at most the next deadline) and handle what is due then.
+    #[wasm_bindgen(js_name = stepTo)]
+    pub fn step_to(&mut self, ms: f64) -> Result<(), JsValue> {
+        let to = absolute(self.start_time(), ms, "stepTo's time")?;
+        self.host.step_to(to).map_err(host_error)
+    }
+
+    /// Handle the next deadline; false when there is none.
+    pub fn step(&mut self) -> Result<bool, JsValue> {
+        self.host.step().map_err(host_error)
+    }
+
+    /// Task invocations for the caller: `[{id, state, resource, input, attempt, lane, token}]`.
+    #[wasm_bindgen(js_name = takeExternal)]
+    pub fn take_external(&mut self) -> JsValue {
+        to_js(&Value::Array(self.host.take_external().iter().map(request_value).collect()))
+    }
+
+    /// An external task succeeded at `atMs` with this output (JSON text).
+    #[wasm_bindgen(js_name = completeExternal)]
+    pub fn complete_external(&mut self, id: f64, at_ms: f64, output_json: &str) -> Result<(), JsValue> {
+        let at = absolute(self.start_time(), at_ms, "completeExternal's time")?;
+        let output = parse_json(output_json, "the task's output")?;
+        self.host.complete_external(id as u64, at, Ok(output)).map_err(host_error)
+    }
+
+    /// An external task failed at `atMs` with this error name and cause.
+    #[wasm_bindgen(js_name = failExternal)]
+    pub fn fail_external(&mut self, id: f64, at_ms: f64, error_name: &str, cause: &str) -> Result<(), JsValue> {
+        let at = absolute(self.start_time(), at_ms, "failExternal's time")?;
+        self.host.complete_external(id as u64, at, Err(Failure::new(error_name, cause))).map_err(host_error)
+    }
+
+    /// Stop the execution (ExecutionAborted).
+    pub fn stop(&mut self) {
+        self.host.stop();
+    }
+
+    /// The events not handed out yet, in order.
+    #[wasm_bindgen(js_name = takeEvents)]
+    pub fn take_events(&mut self) -> JsValue {
+        let start = self.start_time();
+        let events = self.host.exec.events();
+        let new = events.get(self.sent..).unwrap_or(&[]);
+        self.sent = events.len();
+        to_js(&Value::Array(new.iter().map(|e| event_value(e, start)).collect()))
+    }
+
+    /// Every span so far.
+    pub fn spans(&self) -> JsValue {
+        to_js(&spans_value(&self.host.exec))
+    }
+
+    /// The result so far, in the shape `simulate` returns.
+    pub fn result(&self) -> JsValue {
+        to_js(&result_value(&self.host.exec))
+    }
+
+    /// The virtual time (ms since the start).
+    #[wasm_bindgen(getter, js_name = nowMs)]
+    pub fn now_ms(&self) -> f64 {
+        (self.host.exec.now() - self.start_time()) as f64
+    }
+
+    /// The execution has ended.
+    #[wasm_bindgen(getter)]
+    pub fn done(&self) -> bool {
+        self.host.is_done()
+    }
+
+    /// RUNNING, SUCCEEDED, FAILED, TIMED_OUT or ABORTED.
+    #[wasm_bindgen(getter)]
+    pub fn status(&self) -> String {
+        self.host.exec.status().name().into()
+    }
+}

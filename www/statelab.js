@@ -1,0 +1,386 @@
+// statelab.js: the JS API of statelab, an Amazon States Language (AWS Step Functions)
+// interpreter compiled to WebAssembly. A plain ES module for browsers and Node; it loads
+// ./pkg/ (built by scripts/build-wasm.sh) on first use.
+//
+//   import { validate, simulate, run } from './statelab.js';
+//   const diagnostics = await validate(definition);           // [] when valid
+//   const result = await simulate(definition, input, mocks, { seed: 1 });
+//   const ctl = run(definition, input, mocks, { speed: 100, onEvent: e => console.log(e.type) });
+//   const same = await ctl.done;
+//
+// definition, input and mocks are JSON text (strings) or plain JS values. A result is
+// { status, output?, error?, cause?, durationMs, events, spans } with times in milliseconds
+// relative to the execution start:
+//   event: { id, previousEventId, timestamp, type, ms, lane, <xxx>EventDetails? }
+//   span:  { lane, state, kind: 'state'|'attempt'|'backoff'|'wait', startMs, endMs, status,
+//            input?, output?, error?, cause? }   (endMs is null while the span runs)
+// Errors are thrown (or reject) as JS Error objects with a clear message; an invalid
+// definition's error also carries .diagnostics.
+
+const PKG_GLUE = './pkg/statelab.js';
+const PKG_WASM = './pkg/statelab_bg.wasm';
+
+let compiled = null; // Promise<WebAssembly.Module>, compiled once
+let current = null; // Promise<glue module namespace> of the live instance
+let generation = 0;
+let poisoned = false; // the live instance trapped (a Rust panic): replace it before the next call
+let live = null; // the glue module of the live instance
+
+async function compile(source) {
+  if (source instanceof WebAssembly.Module) return source;
+  if (source instanceof ArrayBuffer || ArrayBuffer.isView(source)) return WebAssembly.compile(source);
+  const url = source instanceof URL || typeof source === 'string' ? new URL(source, import.meta.url) : new URL(PKG_WASM, import.meta.url);
+  if (url.protocol === 'file:') {
+    const { readFile } = await import('node:fs/promises');
+    return WebAssembly.compile(await readFile(url));
+  }
+  const response = fetch(url);
+  if (WebAssembly.compileStreaming) {
+    try {
+      return await WebAssembly.compileStreaming(response);
+    } catch (e) {
+      // Served without Content-Type application/wasm: compile from the bytes instead.
+      const r = await response;
+      if (!r.ok) throw new Error(`statelab: cannot load ${url}: HTTP ${r.status}`);
+      return WebAssembly.compile(await r.clone().arrayBuffer());
+    }
+  }
+  const r = await response;
+  if (!r.ok) throw new Error(`statelab: cannot load ${url}: HTTP ${r.status}`);
+  return WebAssembly.compile(await r.arrayBuffer());
+}
+
+async function instantiate() {
+  const module = await compiled;
+  // A fresh copy of wasm-bindgen's glue for each instance: the glue keeps one instance per
+  // module record, and a trapped instance must not be reused.
+  const spec = generation === 0 ? PKG_GLUE : `${PKG_GLUE}?instance=${generation}`;
+  generation += 1;
+  const glue = await import(new URL(spec, import.meta.url).href);
+  await glue.default({ module_or_path: module });
+  live = glue;
+  return glue;
+}
+
+/**
+ * Load the engine. Optional: every function loads it on first use. `source` may be a URL,
+ * bytes, or a compiled WebAssembly.Module; by default ./pkg/statelab_bg.wasm next to this file.
+ */
+export function init(source) {
+  if (!compiled) compiled = compile(source);
+  if (!current || poisoned) {
+    poisoned = false;
+    current = instantiate();
+    current.catch(() => {
+      current = null;
+      compiled = null;
+    });
+  }
+  return current.then(() => undefined);
+}
+
+async function ready() {
+  await init();
+  return current;
+}
+
+/** Call into the engine; a trap (Rust panic) becomes a clear Error and retires the instance. */
+function guard(glue, f) {
+  try {
+    return f(glue);
+  } catch (e) {
+    if (e instanceof WebAssembly.RuntimeError) {
+      if (glue === live) poisoned = true;
+      const why = globalThis.__statelabLastPanic;
+      delete globalThis.__statelabLastPanic;
+      throw new Error(`statelab: internal error${why ? `: ${why}` : ` (${e.message})`}; the engine will be reloaded on the next call`, { cause: e });
+    }
+    throw e;
+  }
+}
+
+/** The diagnostics of a definition (JSON text or object): [] when valid. options: {type: 'STANDARD'|'EXPRESS'}. */
+export async function validate(definition, options = {}) {
+  const glue = await ready();
+  return guard(glue, (g) => g.validate(definition, options));
+}
+
+/** Run an execution to its end on the virtual clock, all at once. options: {seed, executionName, testCase}. */
+export async function simulate(definition, input, mocks, options = {}) {
+  const glue = await ready();
+  return guard(glue, (g) => g.simulate(definition, input, mocks, engineOptions(options, [])));
+}
+
+/** The engine's version. */
+export async function version() {
+  const glue = await ready();
+  return glue.version();
+}
+
+function engineOptions(options, external) {
+  const o = { external };
+  for (const k of ['seed', 'executionName', 'stateMachineName', 'testCase', 'type']) {
+    if (options[k] !== undefined) o[k] = options[k];
+  }
+  return o;
+}
+
+function failureOf(err) {
+  if (err !== null && typeof err === 'object' && ('name' in err || 'message' in err)) {
+    return { error: String(err.name || 'Error'), cause: err.message === undefined ? '' : String(err.message) };
+  }
+  return { error: 'Error', cause: String(err) };
+}
+
+const now = () => (globalThis.performance ? performance.now() : Date.now());
+
+/**
+ * Run an execution on real timers: virtual time passes `speed` times faster than real time
+ * (speed 100: one virtual second in 10 ms). Same events, in the same order, as simulate().
+ *
+ * options: {seed, executionName, testCase, speed = 1, paused = false,
+ *           functions: {StateName: async (input, context) => output},   // local "Lambdas"
+ *           onEvent(event), onUpdate({nowMs, spans, status}), updateIntervalMs = 50}
+ * A function's thrown error becomes the Task's failure {error: err.name || 'Error', cause: err.message}.
+ *
+ * Returns {done: Promise<result>, pause(), resume(), step(), stop(), nowMs, paused, finished}.
+ * step() pauses and moves to the next moment something happens (true if it did).
+ */
+export function run(definition, input, mocks, options = {}) {
+  const speed = options.speed ?? 1;
+  if (typeof speed !== 'number' || !(speed > 0) || !Number.isFinite(speed)) {
+    throw new TypeError(`statelab: options.speed must be a positive number, not ${speed}`);
+  }
+  const functions = options.functions ?? {};
+  for (const [name, f] of Object.entries(functions)) {
+    if (typeof f !== 'function') throw new TypeError(`statelab: options.functions.${name} must be a function`);
+  }
+  const onEvent = options.onEvent;
+  const onUpdate = options.onUpdate;
+  const updateIntervalMs = options.updateIntervalMs ?? 50;
+
+  let glue = null;
+  let session = null;
+  let finished = false;
+  let paused = !!options.paused;
+  let stopRequested = false;
+  let origin = 0; // real time at virtual time 0
+  let frozen = 0; // virtual time while paused
+  let finalMs = null; // virtual time at the end
+  let timer = null;
+  let ticker = null;
+  const queue = []; // external completions that arrived while paused
+  let resolveDone;
+  let rejectDone;
+  const done = new Promise((res, rej) => {
+    resolveDone = res;
+    rejectDone = rej;
+  });
+
+  const virtualNow = () => (paused ? frozen : (now() - origin) * speed);
+
+  function call(f) {
+    return guard(glue, () => f(session));
+  }
+
+  function cleanup() {
+    finished = true;
+    clearTimeout(timer);
+    clearInterval(ticker);
+    timer = ticker = null;
+  }
+
+  function fail(err) {
+    if (finished) return;
+    cleanup();
+    try {
+      session?.free();
+    } catch {}
+    rejectDone(err);
+  }
+
+  function update() {
+    if (onUpdate && session) onUpdate({ nowMs: Math.max(virtualNow(), session.nowMs), spans: call((s) => s.spans()), status: session.status });
+  }
+
+  // After the engine moved: hand out events, start external tasks, finish if done.
+  function settle() {
+    const events = call((s) => s.takeEvents());
+    if (onEvent) for (const e of events) onEvent(e);
+    for (const req of call((s) => s.takeExternal())) invoke(req);
+    if (session.done) {
+      const result = call((s) => s.result());
+      cleanup();
+      finalMs = result.durationMs;
+      if (onUpdate) onUpdate({ nowMs: result.durationMs, spans: result.spans, status: result.status });
+      session.free();
+      resolveDone(result);
+      return true;
+    }
+    update();
+    return false;
+  }
+
+  function invoke(req) {
+    const f = functions[req.state];
+    let p;
+    try {
+      p = Promise.resolve(f(req.input, { state: req.state, attempt: req.attempt, lane: req.lane, resource: req.resource, token: req.token ?? undefined }));
+    } catch (e) {
+      p = Promise.reject(e);
+    }
+    p.then(
+      (output) => arrived({ id: req.id, output }),
+      (err) => arrived({ id: req.id, failure: failureOf(err) }),
+    );
+  }
+
+  function arrived(item) {
+    if (finished) return;
+    item.at = Math.round(virtualNow());
+    if (paused) {
+      queue.push(item);
+      return;
+    }
+    try {
+      apply(item);
+      if (!finished) pump();
+    } catch (e) {
+      fail(e);
+    }
+  }
+
+  function apply(item) {
+    let failure = item.failure;
+    let text;
+    if (!failure) {
+      try {
+        text = JSON.stringify(item.output === undefined ? null : item.output) ?? 'null';
+      } catch (e) {
+        failure = { error: 'States.Runtime', cause: `the function's result is not JSON: ${e.message}` };
+      }
+    }
+    if (failure) call((s) => s.failExternal(item.id, item.at, failure.error, failure.cause));
+    else call((s) => s.completeExternal(item.id, item.at, text));
+    return settle();
+  }
+
+  // Handle every deadline that is due, then sleep until the next one.
+  function pump(due) {
+    clearTimeout(timer);
+    timer = null;
+    if (finished || paused) return;
+    try {
+      for (;;) {
+        const d = session.nextDeadline();
+        if (d === undefined) return; // waiting for JS functions (or done)
+        if (d !== due && d > virtualNow()) {
+          timer = setTimeout(() => pump(d), (d - virtualNow()) / speed);
+          return;
+        }
+        due = undefined;
+        call((s) => s.stepTo(d));
+        if (settle()) return;
+      }
+    } catch (e) {
+      fail(e);
+    }
+  }
+
+  function pause() {
+    if (finished || paused) return;
+    frozen = virtualNow();
+    paused = true;
+    clearTimeout(timer);
+    timer = null;
+  }
+
+  function resume() {
+    if (finished || !paused) return;
+    if (session) frozen = Math.max(frozen, session.nowMs);
+    origin = now() - frozen / speed;
+    paused = false;
+    if (!session) return;
+    try {
+      while (queue.length && !finished) apply(queue.shift());
+    } catch (e) {
+      fail(e);
+      return;
+    }
+    pump();
+  }
+
+  function step() {
+    if (finished || !session) return false;
+    pause();
+    try {
+      const d = session.nextDeadline();
+      const q = queue[0];
+      if (q && (d === undefined || q.at <= d)) {
+        queue.shift();
+        apply(q);
+      } else if (d !== undefined) {
+        call((s) => s.stepTo(d));
+        settle();
+      } else {
+        return false;
+      }
+      if (session && !finished) frozen = Math.max(frozen, session.nowMs);
+      return true;
+    } catch (e) {
+      fail(e);
+      return false;
+    }
+  }
+
+  function stop() {
+    if (finished) return;
+    if (!session) {
+      stopRequested = true;
+      return;
+    }
+    try {
+      call((s) => s.stop());
+      settle();
+    } catch (e) {
+      fail(e);
+    }
+  }
+
+  ready()
+    .then((g) => {
+      glue = g;
+      session = guard(glue, (gl) => new gl.Session(definition, input, mocks, engineOptions(options, Object.keys(functions))));
+      origin = now();
+      call((s) => s.start());
+      if (settle()) return;
+      if (stopRequested) return stop();
+      if (onUpdate && updateIntervalMs > 0) ticker = setInterval(() => !paused && !finished && update(), updateIntervalMs);
+      pump();
+    })
+    .catch(fail);
+
+  return {
+    done,
+    pause,
+    resume,
+    step,
+    stop,
+    get nowMs() {
+      if (finalMs !== null) return finalMs;
+      return session && !finished ? Math.max(virtualNow(), session.nowMs) : virtualNow();
+    },
+    get paused() {
+      return paused;
+    },
+    get finished() {
+      return finished;
+    },
+  };
+}
+
+/** Test hook: make the engine panic, to check that the API recovers. Not part of the API. */
+export async function __panicForTests() {
+  const glue = await ready();
+  return guard(glue, (g) => g.__panicForTests());
+}
