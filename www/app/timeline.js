@@ -1,0 +1,96 @@
+// The timeline: a time axis, one lane per branch and Map iteration, a bar per state and per
+// Task attempt; retry back-offs and waits drawn differently; Parallel/Map joins marked.
+import { fmtMs, laneName, compareLanes, h } from './format.js';
+
+function niceStep(extent) {
+  const raw = extent / 6;
+  const pow = 10 ** Math.floor(Math.log10(Math.max(raw, 1)));
+  for (const m of [1, 2, 5, 10]) if (m * pow >= raw) return m * pow;
+  return 10 * pow;
+}
+
+function tickLabel(t, step) {
+  if (step < 1000) return t === 0 ? '0' : `${t} ms`;
+  return `${+(t / 1000).toFixed(3)} s`;
+}
+
+/**
+ * Render spans into `host`. nowMs: the current virtual time (running spans end there).
+ * selected: {state, lane, startMs} to highlight. onSelect(span) on click.
+ */
+export function renderTimeline(host, spans, { nowMs = 0, durationMs, selected, onSelect, joins = [] } = {}) {
+  if (!spans || !spans.length) {
+    host.replaceChildren(h('p', { class: 'empty', text: 'Run the workflow to see its timeline: one lane per Parallel branch and Map iteration.' }));
+    return;
+  }
+  const end = (s) => (s.endMs === null || s.endMs === undefined ? nowMs : s.endMs);
+  const maxEnd = Math.max(durationMs ?? 0, nowMs, ...spans.map(end));
+  const extent = Math.max(maxEnd, 1);
+  const step = niceStep(extent);
+  const scaleMax = Math.ceil(extent / step - 1e-9) * step;
+  const pct = (ms) => `${((ms / scaleMax) * 100).toFixed(4)}%`;
+
+  const lanes = [...new Set(spans.map((s) => s.lane))].sort(compareLanes);
+  const axis = h('div', { class: 'tl-row tl-axis' }, h('div', { class: 'tl-label', text: 'lane' }));
+  const axisTrack = h('div', { class: 'tl-track' });
+  for (let t = 0; t <= scaleMax + 1e-9; t += step) {
+    axisTrack.append(h('span', { class: 'tick', style: `left:${pct(t)}`, text: tickLabel(t, step) }));
+  }
+  axis.append(axisTrack);
+  const body = h('div', { class: 'tl-body' });
+  const grid = h('div', { class: 'tl-grid' });
+  for (let t = step; t <= scaleMax + 1e-9; t += step) grid.append(h('span', { style: `left:${pct(t)}` }));
+  for (const lane of lanes) {
+    const track = h('div', { class: 'tl-track' });
+    const laneSpans = spans.filter((s) => s.lane === lane);
+    for (const s of laneSpans) {
+      const e = end(s);
+      const running = s.endMs === null || s.endMs === undefined;
+      const sel = selected && selected.state === s.state && selected.lane === s.lane && selected.startMs === s.startMs && (selected.kind || 'state') === s.kind;
+      const label = s.kind === 'state' ? s.state : s.kind === 'attempt' ? '' : s.kind === 'backoff' ? 'backoff' : 'wait';
+      const title = `${s.state} · ${s.kind} · ${s.status}\n${fmtMs(s.startMs)} → ${running ? 'running' : fmtMs(e)} (${fmtMs(e - s.startMs)})${s.error ? `\n${s.error}: ${s.cause || ''}` : ''}`;
+      const bar = h(
+        'button',
+        {
+          class: `bar kind-${s.kind} status-${s.status}${e - s.startMs === 0 ? ' instant' : ''}${sel ? ' selected' : ''}`,
+          'data-testid': 'timeline-bar',
+          'data-state': s.state,
+          'data-lane': s.lane,
+          'data-kind': s.kind,
+          'data-status': s.status,
+          'data-start-ms': s.startMs,
+          'data-end-ms': running ? '' : e,
+          style: `left:${pct(s.startMs)};width:${pct(e - s.startMs)}`,
+          title,
+          'aria-label': title.replace(/\n/g, ', '),
+          onclick: () => onSelect?.(s),
+        },
+        label ? h('span', { class: 'bar-label', text: label }) : null,
+      );
+      track.append(bar);
+    }
+    for (const j of joins.filter((j) => j.lane === lane)) {
+      track.append(h('span', { class: 'join', style: `left:${pct(j.ms)}`, title: `${j.state}: joins its ${j.count} ${j.what} at ${fmtMs(j.ms)}`, 'data-label': 'join', 'data-testid': 'join', 'data-state': j.state, 'data-ms': j.ms }));
+    }
+    body.append(h('div', { class: `tl-row tl-lane${lane ? '' : ' main'}`, 'data-lane': lane }, h('div', { class: 'tl-label', title: lane || 'the main flow', text: laneName(lane) }), track));
+  }
+  if (durationMs === undefined) {
+    body.append(h('div', { class: 'tl-now', style: `left:calc(var(--tl-label) + (100% - var(--tl-label)) * ${nowMs / scaleMax})` }));
+  }
+  body.prepend(grid);
+  host.replaceChildren(axis, body);
+}
+
+/** Where Parallel and Map states join their branches: [{lane, state, ms, count, what}]. */
+export function joinsOf(spans, definitionStates) {
+  const out = [];
+  for (const s of spans) {
+    if (s.kind !== 'state' || s.endMs === null || s.endMs === undefined) continue;
+    const type = definitionStates.get(s.state);
+    if (type !== 'Parallel' && type !== 'Map') continue;
+    const prefix = `${s.lane ? `${s.lane}/` : ''}${s.state}/`;
+    const children = new Set(spans.filter((c) => c.lane.startsWith(prefix)).map((c) => c.lane.slice(prefix.length).split('/')[0]));
+    out.push({ lane: s.lane, state: s.state, ms: s.endMs, count: children.size, what: type === 'Parallel' ? 'branches' : 'iterations' });
+  }
+  return out;
+}
