@@ -14,7 +14,10 @@ export class Engine {
   }
 
   spawn() {
-    this.worker = new Worker(WORKER_URL, { type: 'module' });
+    // The page's head may have started the worker already, to load the wasm sooner.
+    const early = globalThis.__statelabWorker;
+    globalThis.__statelabWorker = null;
+    this.worker = early || new Worker(WORKER_URL, { type: 'module' });
     this.worker.onmessage = (e) => this.receive(e.data);
     this.worker.onerror = (e) => {
       e.preventDefault?.();

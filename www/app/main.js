@@ -649,6 +649,9 @@ async function loadFromHash() {
 }
 
 async function main() {
+  performance.mark('statelab:main');
+  const engineReady = engine.init(); // compile the wasm in the worker while the page sets up
+  engineReady.then(() => performance.mark('statelab:engine'), () => {});
   applyTheme(initialTheme());
   shortcutLabels();
   makeEditors();
@@ -664,7 +667,8 @@ async function main() {
     else loadWork({});
     if (app.exampleId) $('#example-summary').textContent = app.examples.find((e) => e.id === app.exampleId)?.summary || '';
   }
-  engine.init().catch((e) => toast(`The engine could not start: ${e.message}`, true));
+  performance.mark('statelab:work');
+  engineReady.catch((e) => toast(`The engine could not start: ${e.message}`, true));
   document.body.classList.add('ready');
 }
 
