@@ -97,12 +97,14 @@ function layoutMachine(machine) {
 
 function layoutState(name, state) {
   const type = state.Type || '?';
-  const label = Math.max(textWidth(name), textWidth(type) * 0.85) + 28;
+  const label = Math.max(textWidth(name) * 1.08, textWidth(type) * 0.85) + 28;
   if (type === 'Parallel' || type === 'Map') {
+    const kind = type === 'Map' && state.MaxConcurrency ? `${type} · max ${state.MaxConcurrency}` : type;
+    const header = textWidth(name) * 1.08 + textWidth(kind) * 0.85 + 44;
     const subs = childMachines(state).map(layoutMachine);
     const inner = subs.length ? subs.reduce((s, m) => s + m.w, 0) + COL_GAP * (subs.length - 1) : 80;
     const innerH = subs.length ? Math.max(...subs.map((m) => m.h)) : 30;
-    const w = Math.max(inner + 2 * PAD, label + 40);
+    const w = Math.max(inner + 2 * PAD, header);
     let x = (w - inner) / 2;
     for (const m of subs) {
       m.x = x;
@@ -121,7 +123,7 @@ export function drawGraph(host, definition, { onSelect } = {}) {
   const startR = 9;
   const width = Math.max(top.w, 160) + 2 * margin;
   const height = top.h + 2 * margin + 2 * (startR * 2 + ROW_GAP);
-  const svg = el('svg', { viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-label': 'Workflow graph', class: 'graph-svg', style: `max-width:${Math.round(width * 1.35)}px;min-width:${Math.round(width * 0.55)}px` });
+  const svg = el('svg', { viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-label': 'Workflow graph', class: 'graph-svg', style: `max-width:${Math.round(width * 1.3)}px;min-width:${Math.round(width * 0.8)}px` });
   const defs = el('defs', {}, svg);
   for (const [id, cls] of [['arrow', 'edge-arrow'], ['arrow-catch', 'edge-arrow catch']]) {
     const m = el('marker', { id: `g-${id}`, viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 7, markerHeight: 7, orient: 'auto-start-reverse' }, defs);
@@ -178,10 +180,12 @@ function drawMachine(g, m, nodes, onSelect, isTop) {
       const t = el('title', {}, p);
       t.textContent = e.label;
       if (e.kind === 'choice' || e.kind === 'default' || e.kind === 'catch') {
-        const lx = (a.x + a.w / 2 + b.x + b.w / 2) / 2;
-        const ly = e.back ? (a.y + b.y) / 2 : (a.y + a.h + b.y) / 2;
-        const short = e.label.length > 28 ? `${e.label.slice(0, 27)}…` : e.label;
-        const lt = el('text', { x: lx, y: ly + 4, class: `edge-label ${e.kind}`, 'text-anchor': 'middle' }, edgesG);
+        // Just above the target, where labels of sibling targets do not collide.
+        const lx = e.back ? m.innerWidth + 16 : b.x + b.w / 2;
+        const ly = e.back ? (a.y + b.y + b.h) / 2 : b.y - 8;
+        const room = Math.max(6, Math.floor((e.back ? 120 : b.w + COL_GAP - 4) / 6.2));
+        const short = e.label.length > room ? `${e.label.slice(0, room - 1)}…` : e.label;
+        const lt = el('text', { x: lx, y: ly, class: `edge-label ${e.kind}`, 'text-anchor': 'middle' }, edgesG);
         lt.textContent = short;
       }
     }
@@ -199,7 +203,7 @@ function drawMachine(g, m, nodes, onSelect, isTop) {
       const k = el('text', { x: b.w - 12, y: 17, class: 'type', 'text-anchor': 'end' }, ng);
       const mc = b.type === 'Map' && b.state.MaxConcurrency ? ` · max ${b.state.MaxConcurrency}` : '';
       k.textContent = b.type + mc;
-      el('text', { x: b.w - 12, y: b.h - 8, class: 'badge', 'text-anchor': 'end' }, ng);
+      el('text', { x: b.w, y: -5, class: 'badge', 'text-anchor': 'end' }, ng);
       for (const sub of b.subs) {
         const sg = el('g', { transform: `translate(${sub.x},${sub.y})` }, ng);
         if (b.type === 'Parallel') el('rect', { x: -6, y: -8, width: sub.w + 12, height: sub.h + 16, rx: 8, class: 'branch' }, sg);

@@ -9,8 +9,9 @@ function niceStep(extent) {
   return 10 * pow;
 }
 
-function tickLabel(t, step) {
-  if (step < 1000) return t === 0 ? '0' : `${t} ms`;
+function tickLabel(t, scaleMax) {
+  if (t === 0) return '0';
+  if (scaleMax < 1000) return `${t} ms`;
   return `${+(t / 1000).toFixed(3)} s`;
 }
 
@@ -34,7 +35,7 @@ export function renderTimeline(host, spans, { nowMs = 0, durationMs, selected, o
   const axis = h('div', { class: 'tl-row tl-axis' }, h('div', { class: 'tl-label', text: 'lane' }));
   const axisTrack = h('div', { class: 'tl-track' });
   for (let t = 0; t <= scaleMax + 1e-9; t += step) {
-    axisTrack.append(h('span', { class: 'tick', style: `left:${pct(t)}`, text: tickLabel(t, step) }));
+    axisTrack.append(h('span', { class: 'tick', style: `left:${pct(t)}`, text: tickLabel(t, scaleMax) }));
   }
   axis.append(axisTrack);
   const body = h('div', { class: 'tl-body' });
@@ -47,7 +48,7 @@ export function renderTimeline(host, spans, { nowMs = 0, durationMs, selected, o
       const e = end(s);
       const running = s.endMs === null || s.endMs === undefined;
       const sel = selected && selected.state === s.state && selected.lane === s.lane && selected.startMs === s.startMs && (selected.kind || 'state') === s.kind;
-      const label = s.kind === 'state' ? s.state : s.kind === 'attempt' ? '' : s.kind === 'backoff' ? 'backoff' : 'wait';
+      const label = s.kind === 'state' && e > s.startMs ? s.state : '';
       const title = `${s.state} · ${s.kind} · ${s.status}\n${fmtMs(s.startMs)} → ${running ? 'running' : fmtMs(e)} (${fmtMs(e - s.startMs)})${s.error ? `\n${s.error}: ${s.cause || ''}` : ''}`;
       const bar = h(
         'button',
@@ -72,13 +73,20 @@ export function renderTimeline(host, spans, { nowMs = 0, durationMs, selected, o
     for (const j of joins.filter((j) => j.lane === lane)) {
       track.append(h('span', { class: 'join', style: `left:${pct(j.ms)}`, title: `${j.state}: joins its ${j.count} ${j.what} at ${fmtMs(j.ms)}`, 'data-label': 'join', 'data-testid': 'join', 'data-state': j.state, 'data-ms': j.ms }));
     }
-    body.append(h('div', { class: `tl-row tl-lane${lane ? '' : ' main'}`, 'data-lane': lane }, h('div', { class: 'tl-label', title: lane || 'the main flow', text: laneName(lane) }), track));
+    body.append(h('div', { class: `tl-row tl-lane${lane ? '' : ' main'}`, 'data-lane': lane }, laneLabel(lane), track));
   }
   if (durationMs === undefined) {
     body.append(h('div', { class: 'tl-now', style: `left:calc(var(--tl-label) + (100% - var(--tl-label)) * ${nowMs / scaleMax})` }));
   }
   body.prepend(grid);
   host.replaceChildren(axis, body);
+}
+
+/** A lane's label: the state path shrinks with an ellipsis, the branch or iteration index stays. */
+function laneLabel(lane) {
+  const name = laneName(lane);
+  const m = /^(.*)(\[\d+\])$/.exec(name);
+  return h('div', { class: 'tl-label', title: lane ? `${name} (lane ${lane})` : 'the main flow' }, m ? [h('span', { class: 'lane-name', text: m[1] }), h('span', { class: 'lane-idx', text: m[2] })] : h('span', { class: 'lane-name', text: name }));
 }
 
 /** Where Parallel and Map states join their branches: [{lane, state, ms, count, what}]. */
