@@ -67,6 +67,4 @@ if [ "$OPT" = 1 ]; then
   fi
 fi
 
-SIZE=$(wc -c < www/pkg/statelab_bg.wasm)
-GZ=$(gzip -9 -c www/pkg/statelab_bg.wasm | wc -c)
-echo "== www/pkg/statelab_bg.wasm: $SIZE bytes raw, $GZ bytes gzip -9"
+echo "== www/pkg/statelab_bg.wasm: $(wc -c < www/pkg/statelab_bg.wasm) bytes (node scripts/measure-wasm.mjs for gzip and speed)"

@@ -14,7 +14,7 @@
 use crate::asl::{self, Diagnostic, MachineType};
 use crate::driver::{self, Host, HostError};
 use crate::error::Failure;
-use crate::exec::history::Event;
+use crate::exec::history::{details_key, Event};
 use crate::exec::{Execution, Options, Span, Status, TaskRequest};
 use crate::json;
 use crate::mock::Mocks;
@@ -168,72 +168,184 @@ fn absolute(start: i64, ms: f64, what: &str) -> Result<i64, JsValue> {
 /// A JSON value as a plain JS value (objects, arrays, numbers, strings, booleans, null).
 fn to_js(v: &Value) -> JsValue {
     let text = serde_json::to_string(v).unwrap_or_else(|_| "null".into());
-    js_sys::JSON::parse(&text).unwrap_or(JsValue::NULL)
+    parse_js(&text)
 }
 
-fn event_value(e: &Event, start: i64) -> Value {
-    let mut out = Map::new();
-    if let Value::Object(m) = e.to_json() {
-        for (k, v) in m {
-            let is_type = k == "type";
-            out.insert(k, v);
-            if is_type {
-                out.insert("ms".into(), json!(e.timestamp - start));
-                out.insert("lane".into(), json!(e.lane));
+fn parse_js(text: &str) -> JsValue {
+    js_sys::JSON::parse(text).unwrap_or(JsValue::NULL)
+}
+
+/// JSON text written straight from the engine's records, without building `Value`s first:
+/// results run to megabytes (a Map of 1,000 iterations), and cloning them into a tree before
+/// serialising doubled the time `simulate` took.
+struct Out(Vec<u8>);
+
+impl Out {
+    fn new(capacity: usize) -> Out {
+        Out(Vec::with_capacity(capacity))
+    }
+    fn raw(&mut self, s: &str) -> &mut Self {
+        self.0.extend_from_slice(s.as_bytes());
+        self
+    }
+    /// serde_json's compact form (the same text `serde_json::to_writer` gives), with a fast
+    /// path for the common strings that need no escaping.
+    fn json(&mut self, v: &Value) -> &mut Self {
+        match v {
+            Value::String(s) => {
+                self.str(s);
+            }
+            Value::Array(a) => {
+                self.0.push(b'[');
+                for (i, x) in a.iter().enumerate() {
+                    if i > 0 {
+                        self.0.push(b',');
+                    }
+                    self.json(x);
+                }
+                self.0.push(b']');
+            }
+            Value::Object(m) => {
+                self.0.push(b'{');
+                for (i, (k, x)) in m.iter().enumerate() {
+                    if i > 0 {
+                        self.0.push(b',');
+                    }
+                    self.str(k);
+                    self.0.push(b':');
+                    self.json(x);
+                }
+                self.0.push(b'}');
+            }
+            scalar => {
+                let _ = serde_json::to_writer(&mut self.0, scalar);
             }
         }
+        self
     }
-    Value::Object(out)
+    fn str(&mut self, s: &str) -> &mut Self {
+        if s.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\') {
+            self.0.reserve(s.len() + 2);
+            self.0.push(b'"');
+            self.0.extend_from_slice(s.as_bytes());
+            self.0.push(b'"');
+        } else {
+            let _ = serde_json::to_writer(&mut self.0, s);
+        }
+        self
+    }
+    fn int(&mut self, n: i64) -> &mut Self {
+        if n < 0 {
+            self.0.push(b'-');
+        }
+        let mut digits = [0u8; 20];
+        let mut i = digits.len();
+        let mut m = n.unsigned_abs();
+        loop {
+            i -= 1;
+            digits[i] = b'0' + (m % 10) as u8;
+            m /= 10;
+            if m == 0 {
+                break;
+            }
+        }
+        self.0.extend_from_slice(&digits[i..]);
+        self
+    }
+    /// `,"key":` (or `"key":` first in an object).
+    fn key(&mut self, k: &str) -> &mut Self {
+        if !matches!(self.0.last(), Some(b'{')) {
+            self.0.push(b',');
+        }
+        self.str(k).raw(":")
+    }
+    fn list<T>(&mut self, items: &[T], mut each: impl FnMut(&mut Out, &T)) -> &mut Self {
+        self.raw("[");
+        for (i, item) in items.iter().enumerate() {
+            if i > 0 {
+                self.raw(",");
+            }
+            each(self, item);
+        }
+        self.raw("]")
+    }
+    fn js(&self) -> JsValue {
+        parse_js(std::str::from_utf8(&self.0).unwrap_or("null"))
+    }
 }
 
-fn span_value(s: &Span, start: i64) -> Value {
-    let mut m = Map::new();
-    m.insert("lane".into(), json!(s.lane));
-    m.insert("state".into(), json!(s.state));
-    m.insert("kind".into(), json!(s.kind.name()));
-    m.insert("startMs".into(), json!(s.start - start));
-    m.insert("endMs".into(), json!(s.end.map(|e| e - start)));
-    m.insert("status".into(), json!(s.status));
+/// `{id, previousEventId, timestamp, type, ms, lane, <xxx>EventDetails?}`: the CLI's
+/// `Event::to_json` fields in its order, with `ms` and `lane` after `type`.
+/// `stamp` remembers the last timestamp formatted: events come in time order, many at once.
+fn write_event(o: &mut Out, e: &Event, start: i64, stamp: &mut (i64, String)) {
+    if stamp.1.is_empty() || stamp.0 != e.timestamp {
+        *stamp = (e.timestamp, crate::time::format_millis(e.timestamp));
+    }
+    o.raw("{");
+    o.key("id").int(e.id as i64).key("previousEventId").int(e.previous_event_id as i64);
+    o.key("timestamp").str(&stamp.1).key("type").str(e.kind);
+    o.key("ms").int(e.timestamp - start).key("lane").str(&e.lane);
+    if let Some(d) = &e.details {
+        o.key(&details_key(e.kind)).json(d);
+    }
+    o.raw("}");
+}
+
+fn write_span(o: &mut Out, s: &Span, start: i64) {
+    o.raw("{");
+    o.key("lane").str(&s.lane).key("state").str(&s.state).key("kind").str(s.kind.name());
+    o.key("startMs").int(s.start - start).key("endMs");
+    match s.end {
+        Some(e) => o.int(e - start),
+        None => o.raw("null"),
+    };
+    o.key("status").str(s.status);
     if let Some(v) = &s.input {
-        m.insert("input".into(), v.clone());
+        o.key("input").json(v);
     }
     if let Some(v) = &s.output {
-        m.insert("output".into(), v.clone());
+        o.key("output").json(v);
     }
     if let Some(f) = &s.error {
-        m.insert("error".into(), json!(f.error));
-        m.insert("cause".into(), json!(f.cause));
+        o.key("error").str(&f.error).key("cause").str(&f.cause);
     }
-    Value::Object(m)
+    o.raw("}");
 }
 
-fn spans_value(exec: &Execution) -> Value {
+fn write_spans(o: &mut Out, exec: &Execution) {
     let start = exec.options().start_time;
-    Value::Array(exec.spans().iter().map(|s| span_value(s, start)).collect())
+    o.list(exec.spans(), |o, s| write_span(o, s, start));
 }
 
-fn result_value(exec: &Execution) -> Value {
+fn write_result(o: &mut Out, exec: &Execution) {
     let start = exec.options().start_time;
-    let mut out = Map::new();
-    out.insert("status".into(), json!(exec.status().name()));
+    o.raw("{").key("status").str(exec.status().name());
     match exec.status() {
         Status::Succeeded(v) => {
-            out.insert("output".into(), v.clone());
+            o.key("output").json(v);
         }
         Status::Failed(f) | Status::TimedOut(f) | Status::Aborted(f) => {
             if !f.error.is_empty() {
-                out.insert("error".into(), json!(f.error));
+                o.key("error").str(&f.error);
             }
             if !f.cause.is_empty() {
-                out.insert("cause".into(), json!(f.cause));
+                o.key("cause").str(&f.cause);
             }
         }
         Status::Running => {}
     }
-    out.insert("durationMs".into(), json!(exec.now() - start));
-    out.insert("events".into(), Value::Array(exec.events().iter().map(|e| event_value(e, start)).collect()));
-    out.insert("spans".into(), spans_value(exec));
-    Value::Object(out)
+    o.key("durationMs").int(exec.now() - start);
+    let mut stamp = (0, String::new());
+    o.key("events").list(exec.events(), |o, e| write_event(o, e, start, &mut stamp));
+    o.key("spans");
+    write_spans(o, exec);
+    o.raw("}");
+}
+
+fn result_js(exec: &Execution) -> JsValue {
+    let mut o = Out::new(4096 + 256 * (exec.events().len() + exec.spans().len()));
+    write_result(&mut o, exec);
+    o.js()
 }
 
 fn request_value(r: &TaskRequest) -> Value {
@@ -265,7 +377,7 @@ pub fn simulate(definition: JsValue, input: JsValue, mocks: JsValue, options: Js
         return Err(error("simulate resolves every Task from mocks: JS functions need run()"));
     }
     let exec = driver::simulate(s.machine, s.input, s.mocks, s.opts).map_err(host_error)?;
-    Ok(to_js(&result_value(&exec)))
+    Ok(result_js(&exec))
 }
 
 /// The crate version.
@@ -365,17 +477,22 @@ impl Session {
         let events = self.host.exec.events();
         let new = events.get(self.sent..).unwrap_or(&[]);
         self.sent = events.len();
-        to_js(&Value::Array(new.iter().map(|e| event_value(e, start)).collect()))
+        let mut o = Out::new(256 * new.len() + 2);
+        let mut stamp = (0, String::new());
+        o.list(new, |o, e| write_event(o, e, start, &mut stamp));
+        o.js()
     }
 
     /// Every span so far.
     pub fn spans(&self) -> JsValue {
-        to_js(&spans_value(&self.host.exec))
+        let mut o = Out::new(256 * self.host.exec.spans().len() + 2);
+        write_spans(&mut o, &self.host.exec);
+        o.js()
     }
 
     /// The result so far, in the shape `simulate` returns.
     pub fn result(&self) -> JsValue {
-        to_js(&result_value(&self.host.exec))
+        result_js(&self.host.exec)
     }
 
     /// The virtual time (ms since the start).

@@ -132,6 +132,7 @@ function failureOf(err) {
   return { error: 'Error', cause: String(err) };
 }
 
+const MAX_DELAY = 2 ** 31 - 1;
 const now = () => (globalThis.performance ? performance.now() : Date.now());
 
 /**
@@ -178,6 +179,13 @@ export function run(definition, input, mocks, options = {}) {
   });
 
   const virtualNow = () => (paused ? frozen : (now() - origin) * speed);
+  // The time to show: nothing happens before the next deadline, so the clock shown does not
+  // pass it before it is handled (and never goes back).
+  const shownNow = () => {
+    if (!session) return virtualNow();
+    const d = session.nextDeadline();
+    return Math.max(session.nowMs, d === undefined ? virtualNow() : Math.min(virtualNow(), d));
+  };
 
   function call(f) {
     return guard(glue, () => f(session));
@@ -200,7 +208,7 @@ export function run(definition, input, mocks, options = {}) {
   }
 
   function update() {
-    if (onUpdate && session) onUpdate({ nowMs: Math.max(virtualNow(), session.nowMs), spans: call((s) => s.spans()), status: session.status });
+    if (onUpdate && session) onUpdate({ nowMs: shownNow(), spans: call((s) => s.spans()), status: session.status });
   }
 
   // After the engine moved: hand out events, start external tasks, finish if done.
@@ -275,7 +283,9 @@ export function run(definition, input, mocks, options = {}) {
         const d = session.nextDeadline();
         if (d === undefined) return; // waiting for JS functions (or done)
         if (d !== due && d > virtualNow()) {
-          timer = setTimeout(() => pump(d), (d - virtualNow()) / speed);
+          const delay = (d - virtualNow()) / speed;
+          // Timers overflow past 2^31-1 ms (and then fire at once): wake up and look again.
+          timer = delay > MAX_DELAY ? setTimeout(() => pump(), MAX_DELAY) : setTimeout(() => pump(d), delay);
           return;
         }
         due = undefined;
@@ -289,7 +299,7 @@ export function run(definition, input, mocks, options = {}) {
 
   function pause() {
     if (finished || paused) return;
-    frozen = virtualNow();
+    frozen = shownNow();
     paused = true;
     clearTimeout(timer);
     timer = null;
@@ -368,7 +378,7 @@ export function run(definition, input, mocks, options = {}) {
     stop,
     get nowMs() {
       if (finalMs !== null) return finalMs;
-      return session && !finished ? Math.max(virtualNow(), session.nowMs) : virtualNow();
+      return session && !finished ? shownNow() : virtualNow();
     },
     get paused() {
       return paused;
@@ -377,6 +387,11 @@ export function run(definition, input, mocks, options = {}) {
       return finished;
     },
   };
+}
+
+/** Test hook: how many engine instances were made (a panic retires one). Not part of the API. */
+export function __instances() {
+  return generation;
 }
 
 /** Test hook: make the engine panic, to check that the API recovers. Not part of the API. */

@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Test statelab's WebAssembly layer: the wasm-bindgen tests (tests/wasm.rs) under Node and
+# under headless Chromium, then the Node tests of www/statelab.js (tests/js/) against a fresh
+# www/pkg, with the native CLI built for the run = simulate = CLI comparison.
+#
+# Idempotent, for a fresh clone too: builds with scripts/build-wasm.sh (which installs the
+# wasm32 target, wasm-bindgen-cli and npm's binaryen if missing) and installs Chromium and
+# chromedriver with apt-get if missing. Exits non-zero if anything fails.
+# STATELAB_SKIP_BROWSER=1 skips the Chromium run (it is reported as skipped).
+# CARGO_TARGET_DIR is honoured (default: ./target).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
+export PATH="$HOME/.cargo/bin:$PATH"
+
+bash scripts/build-wasm.sh
+
+echo "== native CLI (for the comparison with simulate)"
+cargo build --bin statelab
+export STATELAB_BIN="$CARGO_TARGET_DIR/debug/statelab"
+
+export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner
+export WASM_BINDGEN_TEST_TIMEOUT="${WASM_BINDGEN_TEST_TIMEOUT:-120}"
+
+echo "== wasm-bindgen tests under Node"
+cargo test --target wasm32-unknown-unknown --test wasm
+
+if [ "${STATELAB_SKIP_BROWSER:-}" = 1 ]; then
+  echo "== wasm-bindgen tests under headless Chromium: SKIPPED (STATELAB_SKIP_BROWSER=1)"
+else
+  if ! command -v chromedriver >/dev/null || ! { command -v chromium >/dev/null || command -v chromium-browser >/dev/null || command -v google-chrome >/dev/null; }; then
+    echo "== installing chromium and chromium-driver"
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+      apt-get update -qq
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver
+    else
+      echo "test-wasm.sh: chromedriver is missing and cannot be installed here (need root and apt-get); set STATELAB_SKIP_BROWSER=1 to skip" >&2
+      exit 1
+    fi
+  fi
+  echo "== wasm-bindgen tests under headless Chromium"
+  WASM_BINDGEN_USE_BROWSER=1 WASM_BINDGEN_TEST_WEBDRIVER_JSON="$ROOT/scripts/webdriver.json" \
+    cargo test --target wasm32-unknown-unknown --test wasm
+fi
+
+echo "== Node tests of www/statelab.js"
+node --test tests/js/

@@ -1,0 +1,262 @@
+// Node tests of www/statelab.js against the built www/pkg (scripts/build-wasm.sh first).
+// Run: node --test tests/js/   (scripts/test-wasm.sh does both, and sets STATELAB_BIN to the
+// native CLI so that its events can be compared too).
+import { test, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { init, validate, simulate, run, __panicForTests, __instances } from '../../www/statelab.js';
+
+const fixture = (name) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
+const read = (name) => readFileSync(fixture(name), 'utf8');
+const load = (base) => ({ def: read(`${base}.asl.json`), input: read(`${base}.input.json`), mocks: read(`${base}.mocks.json`) });
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const withoutJsFields = (events) => events.map(({ ms, lane, ...rest }) => rest);
+
+const parallel = load('parallel');
+const retry = load('retry');
+const map = load('map');
+
+before(async () => {
+  await init();
+  // Warm up: the first calls compile the engine's code (V8 compiles wasm lazily), which would
+  // count in the wall time measured below.
+  await simulate(parallel.def, parallel.input, parallel.mocks);
+  await run(parallel.def, parallel.input, parallel.mocks, { speed: 1e6 }).done;
+});
+
+test('validate returns diagnostics with JSON Pointer and line:column', async () => {
+  assert.deepEqual(await validate(parallel.def), []);
+  const diags = await validate('{\n  "StartAt": "A",\n  "States": {\n    "A": {"Type": "Pass", "Next": "Nowhere"}\n  }\n}');
+  assert.ok(diags.length >= 1);
+  assert.equal(diags[0].line, 4);
+  assert.match(diags[0].location, /^\/States\/A/);
+  assert.equal(typeof diags[0].column, 'number');
+});
+
+test('run settles the three-branch Parallel in about 30 ms at speed 100, branches interleaved', async () => {
+  const seen = [];
+  const t0 = performance.now();
+  const ctl = run(parallel.def, parallel.input, parallel.mocks, { speed: 100, seed: 7, onEvent: (e) => seen.push(e) });
+  const result = await ctl.done;
+  const wall = performance.now() - t0;
+  console.log(`# Parallel (3 s, 2 s, 1 s branches) at speed 100: ${wall.toFixed(1)} ms wall time`);
+  assert.equal(result.status, 'SUCCEEDED');
+  assert.ok(wall >= 29, `finished before the 3 virtual seconds could pass: ${wall} ms`);
+  assert.ok(wall < 55, `took ${wall} ms: the branches did not run concurrently`);
+  assert.deepEqual(result.output, [{ branch: 'slow' }, { branch: 'medium' }, { branch: 'fast' }]);
+  // onEvent saw every event, in order, and the branches' events interleave.
+  assert.deepEqual(seen, result.events);
+  const lanes = seen.filter((e) => e.lane.startsWith('Fan out/')).map((e) => e.lane);
+  const switches = lanes.filter((l, i) => i > 0 && l !== lanes[i - 1]).length;
+  assert.ok(switches >= 4, `lanes ${lanes.join(',')}`);
+  const finished = seen.filter((e) => e.type === 'LambdaFunctionSucceeded').map((e) => [e.lane, e.ms]);
+  assert.deepEqual(finished, [['Fan out/2', 1000], ['Fan out/1', 2000], ['Fan out/0', 3000]]);
+});
+
+test('run and simulate give identical events for the same seed', async () => {
+  for (const [name, f, speed] of [['parallel', parallel, 200], ['retry', retry, 2000]]) {
+    for (const seed of [1, 99]) {
+      const sim = await simulate(f.def, f.input, f.mocks, { seed });
+      const live = await run(f.def, f.input, f.mocks, { seed, speed }).done;
+      assert.deepEqual(live.events, sim.events, `${name} seed ${seed}`);
+      assert.deepEqual(live, sim, `${name} seed ${seed}`);
+    }
+  }
+  // Different seeds do change the jittered back-offs.
+  const a = await simulate(retry.def, retry.input, retry.mocks, { seed: 1 });
+  const b = await simulate(retry.def, retry.input, retry.mocks, { seed: 99 });
+  assert.notDeepEqual(a.events, b.events);
+});
+
+test('simulate gives the same events as the native CLI', { skip: !process.env.STATELAB_BIN && 'STATELAB_BIN (the native statelab binary) is not set' }, async () => {
+  for (const base of ['parallel', 'retry', 'map']) {
+    for (const seed of [0, 5]) {
+      let stdout;
+      try {
+        stdout = execFileSync(process.env.STATELAB_BIN, ['run', fixture(`${base}.asl.json`), '--input', fixture(`${base}.input.json`), '--mock-config', fixture(`${base}.mocks.json`), '--seed', String(seed), '--json'], { maxBuffer: 256 << 20 });
+      } catch (e) {
+        stdout = e.stdout; // exit code 1 for a failed execution still prints the result
+      }
+      const cli = JSON.parse(stdout.toString());
+      const f = load(base);
+      const sim = await simulate(f.def, f.input, f.mocks, { seed });
+      assert.equal(sim.status, cli.status);
+      assert.deepEqual(sim.output, cli.output);
+      assert.deepEqual(withoutJsFields(sim.events), cli.events, `${base} seed ${seed}`);
+    }
+  }
+});
+
+test('pause freezes the virtual clock and resume carries on', async () => {
+  const seen = [];
+  let ctl;
+  let fastDone;
+  const paused = new Promise((r) => (fastDone = r));
+  const t0 = performance.now();
+  ctl = run(parallel.def, parallel.input, parallel.mocks, {
+    speed: 100,
+    onEvent: (e) => {
+      seen.push(e);
+      if (e.type === 'LambdaFunctionSucceeded' && e.lane === 'Fan out/2') {
+        ctl.pause();
+        fastDone();
+      }
+    },
+  });
+  await paused;
+  assert.equal(ctl.paused, true);
+  const count = seen.length;
+  const frozen = ctl.nowMs;
+  // At 1000 ms, or later if the machine was slow to get there, but not past the next deadline.
+  assert.ok(frozen >= 1000 && frozen <= 2000, `paused at ${frozen}`);
+  await sleep(40);
+  assert.equal(seen.length, count, 'no events while paused');
+  assert.equal(ctl.nowMs, frozen, 'the virtual clock stands still while paused');
+  assert.ok(!seen.some((e) => e.type === 'LambdaFunctionSucceeded' && e.lane === 'Fan out/1'));
+  ctl.resume();
+  assert.equal(ctl.paused, false);
+  const result = await ctl.done;
+  assert.ok(performance.now() - t0 >= 70, 'the pause delayed the end');
+  assert.equal(result.durationMs, 3000, 'virtual time does not count the pause');
+  const sim = await simulate(parallel.def, parallel.input, parallel.mocks);
+  assert.deepEqual(result.events, sim.events);
+  assert.deepEqual(seen, sim.events);
+});
+
+test('step moves a paused run from one deadline to the next', async () => {
+  const seen = [];
+  const ctl = run(retry.def, retry.input, retry.mocks, { seed: 4, paused: true, onEvent: (e) => seen.push(e) });
+  await sleep(10);
+  const afterStart = seen.length;
+  assert.ok(afterStart >= 3, 'the events at time 0 are out');
+  const times = [];
+  while (ctl.step()) times.push(ctl.nowMs);
+  assert.equal(ctl.finished, true);
+  assert.ok(times.length >= 6, `steps at ${times}`);
+  for (let i = 1; i < times.length; i++) assert.ok(times[i] >= times[i - 1]);
+  const result = await ctl.done;
+  const sim = await simulate(retry.def, retry.input, retry.mocks, { seed: 4 });
+  assert.deepEqual(result.events, sim.events);
+  assert.deepEqual(seen, sim.events);
+  assert.equal(times.at(-1), sim.durationMs);
+});
+
+test('stop aborts the execution', async () => {
+  let ctl;
+  ctl = run(parallel.def, parallel.input, parallel.mocks, {
+    speed: 100,
+    onEvent: (e) => {
+      if (e.type === 'TaskStateExited' && e.lane === 'Fan out/2') ctl.stop();
+    },
+  });
+  const result = await ctl.done;
+  assert.equal(result.status, 'ABORTED');
+  assert.equal(result.events.at(-1).type, 'ExecutionAborted');
+  assert.equal(result.durationMs, 1000);
+  assert.ok(!result.events.some((e) => e.type === 'ExecutionSucceeded'));
+  // Stopping before the engine started still aborts cleanly.
+  const early = run(parallel.def, parallel.input, parallel.mocks, { speed: 100 });
+  early.stop();
+  const r2 = await early.done;
+  assert.equal(r2.status, 'ABORTED');
+  assert.deepEqual(r2.events.map((e) => e.type).at(-1), 'ExecutionAborted');
+});
+
+test('a Task can be an async JS function, errors included', async () => {
+  const calls = [];
+  const ctl = run(parallel.def, parallel.input, parallel.mocks, {
+    speed: 100,
+    functions: {
+      Medium: async (input, context) => {
+        calls.push([input, context.state, context.lane, context.attempt]);
+        await sleep(5);
+        return { ...input, from: 'js' };
+      },
+    },
+  });
+  const result = await ctl.done;
+  assert.equal(result.status, 'SUCCEEDED');
+  assert.deepEqual(calls, [[{ order: 42 }, 'Medium', 'Fan out/1', 0]]);
+  assert.deepEqual(result.output[1], { order: 42, from: 'js' });
+  const done = result.events.find((e) => e.type === 'LambdaFunctionSucceeded' && e.lane === 'Fan out/1');
+  assert.ok(done.ms >= 400 && done.ms < 3000, `the function's 5 ms are about 500 virtual ms at speed 100, got ${done.ms}`);
+
+  class PaymentDeclined extends Error {
+    constructor(m) {
+      super(m);
+      this.name = 'PaymentDeclined';
+    }
+  }
+  const failing = await run(retry.def, retry.input, retry.mocks, {
+    speed: 1000,
+    functions: {
+      Charge: async () => {
+        throw new PaymentDeclined('card expired');
+      },
+    },
+  }).done;
+  // Not retried (only Flaky is), caught by States.ALL, then the Fail state.
+  assert.equal(failing.status, 'FAILED');
+  assert.equal(failing.error, 'PaymentFailed');
+  const failed = failing.events.find((e) => e.type === 'LambdaFunctionFailed');
+  assert.deepEqual(failed.lambdaFunctionFailedEventDetails, { error: 'PaymentDeclined', cause: 'card expired' });
+  const caught = failing.spans.find((s) => s.kind === 'attempt' && s.state === 'Charge');
+  assert.equal(caught.error, 'PaymentDeclined');
+
+  // A synchronous throw of a non-Error value.
+  const sync = await run(parallel.def, parallel.input, parallel.mocks, {
+    speed: 100,
+    functions: {
+      Fast: () => {
+        throw 'nope';
+      },
+    },
+  }).done;
+  assert.equal(sync.status, 'FAILED');
+  assert.equal(sync.error, 'Error');
+  assert.equal(sync.cause, 'nope');
+});
+
+test('errors are Error objects with clear messages', async () => {
+  await assert.rejects(simulate('{"StartAt": "X", "States": {"A": {"Type": "Pass", "End": true}}}', '{}', {}), (e) => {
+    assert.ok(e instanceof Error);
+    assert.match(e.message, /^invalid definition:\n {2}1:\d+: /);
+    assert.ok(Array.isArray(e.diagnostics) && e.diagnostics.length >= 1);
+    return true;
+  });
+  await assert.rejects(simulate(parallel.def, '{"order": 42,}', parallel.mocks), /^Error: input: invalid JSON at line 1, column 14/);
+  await assert.rejects(simulate(parallel.def, parallel.input, { Slow: { result: 1 } }), /Task state 'Medium' has no mocked response/);
+  await assert.rejects(run(parallel.def, parallel.input, { Slow: { result: 1 } }, { speed: 100 }).done, /'Medium'/);
+  await assert.rejects(run(parallel.def, parallel.input, parallel.mocks, { speed: 100, onEvent: () => { throw new Error('from onEvent'); } }).done, /from onEvent/);
+  assert.throws(() => run(parallel.def, parallel.input, parallel.mocks, { speed: 0 }), /speed must be a positive number/);
+  assert.throws(() => run(parallel.def, parallel.input, parallel.mocks, { functions: { Slow: 3 } }), /functions\.Slow must be a function/);
+});
+
+test('a Rust panic becomes an Error and the engine is reloaded', async () => {
+  const instances = __instances();
+  await assert.rejects(__panicForTests(), (e) => {
+    assert.match(e.message, /^statelab: internal error: .*deliberate panic/s);
+    assert.ok(e.cause instanceof WebAssembly.RuntimeError);
+    return true;
+  });
+  assert.equal(__instances(), instances, 'reloaded lazily, on the next call');
+  const r = await simulate(parallel.def, parallel.input, parallel.mocks);
+  assert.equal(__instances(), instances + 1, 'the trapped instance was replaced');
+  assert.equal(r.status, 'SUCCEEDED');
+  assert.deepEqual(await validate(parallel.def), []);
+  assert.equal(__instances(), instances + 1);
+});
+
+test('onUpdate reports the virtual time and the spans', async () => {
+  const updates = [];
+  const result = await run(map.def, JSON.stringify({ items: [{ id: 1 }, { id: 2 }] }), map.mocks, { speed: 100, onUpdate: (u) => updates.push(u) }).done;
+  assert.equal(result.status, 'SUCCEEDED');
+  assert.ok(updates.length >= 2);
+  const last = updates.at(-1);
+  assert.equal(last.nowMs, result.durationMs);
+  assert.deepEqual(last.spans, result.spans);
+  assert.ok(last.spans.some((s) => s.lane === 'Each/1' && s.state === 'Work' && s.kind === 'attempt'));
+  for (let i = 1; i < updates.length; i++) assert.ok(updates[i].nowMs >= updates[i - 1].nowMs);
+});
