@@ -385,3 +385,30 @@ test('themes switch and persist; the phone layout does not overflow sideways', a
   assert.ok(await phone.page.isVisible('[data-testid=run]'));
   await phone.context.close();
 });
+
+test('an unhandled failure shows its error and cause; bad mocks get a clear message; Ctrl+Enter runs', async () => {
+  const { page, context, problems } = await openPage();
+  await page.evaluate(() =>
+    window.statelab.load({
+      definition: { StartAt: 'Charge', States: { Charge: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', End: true } } },
+      input: { amount: 5 },
+      mocks: { Charge: { error: 'CardDeclined', cause: 'insufficient funds', latency: 0.25 } },
+      settings: { speed: 'instant', seed: 1 },
+    }),
+  );
+  await page.click('[data-testid=definition-editor] .cm-content');
+  await page.keyboard.press('Control+Enter');
+  await page.waitForFunction(() => document.querySelector('[data-testid=status]').dataset.status === 'FAILED');
+  assert.equal(await page.textContent('[data-testid=output-error]'), 'CardDeclined');
+  assert.equal(await page.textContent('[data-testid=output-cause]'), 'insufficient funds');
+  assert.equal(await page.$eval('[data-testid=graph] .node[data-state=Charge]', (e) => e.dataset.status), 'failed');
+  assert.equal(await page.$eval('[data-testid=timeline-bar][data-kind=attempt]', (e) => e.dataset.endMs), '250');
+
+  await page.evaluate(() => window.statelab.load({ definition: window.statelab.work().definition, input: '{}', mocks: { Charge: { result: 1, latency: 'soon' } } }));
+  await page.selectOption('[data-testid=speed]', 'instant');
+  await page.click('[data-testid=run]');
+  await page.waitForFunction(() => document.querySelector('[data-testid=status]').dataset.status === 'ERROR');
+  assert.match(await page.textContent('[data-testid=output]'), /Charge/);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
