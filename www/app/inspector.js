@@ -61,7 +61,7 @@ export function renderInspector(host, { name, stateDef, spans, events, pick = 0,
     const list = h('ol', { class: 'attempts' });
     for (const a of attempts) {
       const ae = a.endMs ?? null;
-      list.append(h('li', { class: `status-${a.status}` }, h('strong', { text: a.kind }), ` ${fmtMs(a.startMs)} → ${ae === null ? 'running' : fmtMs(ae)} · ${a.status}`, a.error ? h('span', { class: 'err', text: ` ${a.error}${a.cause ? `: ${a.cause}` : ''}` }) : ''));
+      list.append(h('li', { class: `status-${a.status}` }, h('strong', { text: a.kind }), ` ${fmtMs(a.startMs)} → ${ae === null ? 'running' : fmtMs(ae)}${a.kind === 'attempt' ? ` · ${a.status}` : ''}`, a.error ? h('span', { class: a.kind === 'backoff' ? 'why' : 'err', text: ` ${a.kind === 'backoff' ? 'retrying after ' : ''}${a.error}${a.cause ? `: ${a.cause}` : ''}` }) : ''));
     }
     flow.append(h('section', { class: 'flow-step' }, h('h4', { text: 'Attempts, back-offs and waits' }), list));
   }
