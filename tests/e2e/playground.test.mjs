@@ -412,3 +412,20 @@ test('an unhandled failure shows its error and cause; bad mocks get a clear mess
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+test('a mock for a state that does not exist gets a warning in the mocks editor', async () => {
+  const { page, context } = await openPage();
+  await pickExample(page, 'image-pipeline');
+  await page.click('#tab-mocks');
+  const mocks = JSON.parse((await page.evaluate(() => window.statelab.work())).mocks);
+  mocks.Resise = mocks.Resize;
+  await page.click('[data-testid=mocks-editor] .cm-content');
+  await page.keyboard.press('Control+a');
+  await page.keyboard.insertText(JSON.stringify(mocks, null, 2));
+  const warn = await page.waitForSelector('[data-testid=diagnostics] li.warning');
+  assert.match(await warn.textContent(), /^Mocks \d+:\d+No Task state is named 'Resise'/);
+  // A warning does not stop a run.
+  const r = await runAndWait(page);
+  assert.equal(r.status, 'SUCCEEDED');
+  await context.close();
+});

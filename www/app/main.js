@@ -63,7 +63,8 @@ async function lintDefinition(view) {
   const text = view.state.doc.toString();
   let diags;
   try {
-    diags = await engine.validate(text, { type: app.settings?.type || 'STANDARD' });
+    // Once more if the worker was restarted (a stopped runaway run) while this was pending.
+    diags = await engine.validate(text, {}).catch(() => engine.validate(text, {}));
   } catch (e) {
     app.diagnostics.definition = [{ line: 1, column: 1, message: `validator unavailable: ${e.message}`, location: '' }];
     renderDiagnostics();
@@ -78,13 +79,30 @@ async function lintDefinition(view) {
   });
 }
 
+/** Mocks keyed by a name that is no Task state of the definition: a warning (a typo, usually). */
+function strayMocks(view) {
+  const mocks = parsedOrNull(view.state.doc.toString());
+  if (!app.parsed || !mocks || typeof mocks !== 'object' || Array.isArray(mocks) || 'MockedResponses' in mocks || 'StateMachines' in mocks) return [];
+  const tasks = new Set(allStates(app.parsed).filter((s) => s.state.Type === 'Task').map((s) => s.name));
+  const out = [];
+  const text = view.state.doc.toString();
+  for (const name of Object.keys(mocks)) {
+    if (tasks.has(name)) continue;
+    const at = text.indexOf(JSON.stringify(name));
+    const from = Math.max(0, at);
+    out.push({ from, to: from + JSON.stringify(name).length, severity: 'warning', message: `No Task state is named '${name}': this mock is never used${tasks.size ? ` (Task states: ${[...tasks].join(', ')})` : ''}` });
+  }
+  return out;
+}
+
 function jsonLinter(which) {
   const base = jsonParseLinter();
   return (view) => {
-    const out = base(view);
+    let out = base(view);
+    if (which === 'mocks' && out.length === 0) out = strayMocks(view);
     app.diagnostics[which] = out.map((d) => {
       const line = view.state.doc.lineAt(d.from);
-      return { line: line.number, column: d.from - line.from + 1, message: d.message, location: '' };
+      return { line: line.number, column: d.from - line.from + 1, message: d.message, location: '', severity: d.severity };
     });
     renderDiagnostics();
     return out;
@@ -108,14 +126,14 @@ function renderDiagnostics() {
   for (const which of ['definition', 'input', 'mocks']) {
     for (const d of app.diagnostics[which]) {
       items.push(
-        h('li', {},
+        h('li', { class: d.severity === 'warning' ? 'warning' : 'error' },
           h('button', { class: 'diag', onclick: () => { showEditor(which); editors[which].goto(d.line, d.column); } },
             h('span', { class: 'diag-where', text: `${which[0].toUpperCase()}${which.slice(1)} ${d.line}:${d.column}` }),
             h('span', { class: 'diag-msg', text: d.message }),
             d.location && d.location !== '/' ? h('code', { class: 'diag-loc', text: d.location }) : null)));
     }
     const tab = $(`#tab-${which}`);
-    const n = app.diagnostics[which].length;
+    const n = app.diagnostics[which].filter((d) => d.severity !== 'warning').length;
     tab.querySelector('.count').textContent = n ? String(n) : '';
     tab.classList.toggle('has-errors', n > 0);
   }
@@ -206,6 +224,7 @@ function onDefinitionChange(text, now = false) {
     if (app.run) paintGraph(app.graph.nodes, app.run.spans);
     markSelectedNode();
     updateMockTools();
+    editors.mocks?.relint();
   };
   if (now) apply();
   else defTimer = setTimeout(apply, 200);
@@ -445,7 +464,8 @@ function renderOutput() {
     return;
   }
   if (!run.result) {
-    host.replaceChildren(h('p', { class: 'empty', text: 'Running…' }));
+    const last = run.events[run.events.length - 1];
+    host.replaceChildren(h('p', { class: 'empty', text: `${run.paused ? 'Paused' : 'Running'} at ${fmtMs(run.nowMs)} of workflow time · ${run.events.length} events so far${last ? ` · last: ${last.type}` : ''}` }));
     return;
   }
   const r = run.result;
