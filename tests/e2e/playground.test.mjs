@@ -128,6 +128,7 @@ test('the three-branch Parallel ends at 3 s with three overlapping lanes; its se
   const join = await page.$eval('[data-testid=join]', (e) => ({ state: e.dataset.state, ms: Number(e.dataset.ms) }));
   assert.deepEqual(join, { state: 'Fan', ms: 3000 });
   assert.match(await page.textContent('[data-testid=status]'), /Succeeded in 3 s/);
+  assert.equal(await page.textContent('[data-testid=timing] p[data-state=Fan]'), 'Fan (Parallel) took 3 s. Its 3 branches (3 s, 2 s, 1 s) ran at the same time, so it takes as long as its longest branch, Resize: not their sum, 6 s.');
 
   await pickExample(page, 'image-pipeline-sequential');
   await runAndWait(page);

@@ -2,7 +2,7 @@
 import { makeEditor, offsetOf, jsonParseLinter } from './editors.js';
 import { Engine } from './engine.js';
 import { drawGraph, paintGraph } from './graph.js';
-import { renderTimeline, joinsOf } from './timeline.js';
+import { renderTimeline, joinsOf, concurrencyOf } from './timeline.js';
 import { renderHistory } from './history.js';
 import { renderInspector } from './inspector.js';
 import { splitMocks, missingMocks, fillMissing } from './mocks.js';
@@ -469,14 +469,38 @@ function renderOutput() {
     return;
   }
   const r = run.result;
+  const timing = timingNotes(r.spans);
   if (r.status === 'SUCCEEDED') {
-    host.replaceChildren(h('h3', { class: 'good', text: 'Output' }), h('pre', { class: 'json', 'data-testid': 'output-json', text: pretty(r.output) }));
+    host.replaceChildren(h('h3', { class: 'good', text: 'Output' }), h('pre', { class: 'json', 'data-testid': 'output-json', text: pretty(r.output) }), timing);
   } else {
     host.replaceChildren(
+      timing,
       h('h3', { class: 'bad', text: r.status === 'ABORTED' ? 'Stopped' : 'Error' }),
       h('dl', { class: 'facts' }, h('dt', { text: 'Error' }), h('dd', {}, h('code', { 'data-testid': 'output-error', text: r.error || '(none)' })), h('dt', { text: 'Cause' }), h('dd', {}, h('pre', { class: 'json', 'data-testid': 'output-cause', text: r.cause || '(none)' }))),
     );
   }
+}
+
+/** Why the run took as long as it did: each Parallel/Map, its longest branch against the sum. */
+function timingNotes(spans) {
+  const notes = concurrencyOf(spans, app.stateTypes);
+  if (!notes.length) return null;
+  const box = h('section', { class: 'timing', 'data-testid': 'timing' }, h('h3', { text: 'Where the time went' }));
+  for (const n of notes.slice(0, 12)) {
+    const parts = n.children.map((c) => fmtMs(c.ms));
+    const list = `${parts.slice(0, 8).join(', ')}${parts.length > 8 ? ', …' : ''}`;
+    let text;
+    if (n.type === 'Parallel') {
+      const longest = n.children.find((c) => c.ms === n.longest);
+      text = ` (Parallel) took ${fmtMs(n.ms)}. Its ${n.children.length} branches (${list}) ran at the same time, so it takes as long as its longest branch${longest?.first ? `, ${longest.first}` : ''}: not their sum, ${fmtMs(n.sum)}.`;
+    } else {
+      const def = app.parsed ? allStates(app.parsed).find((x) => x.name === n.state)?.state : null;
+      const max = def && Number.isInteger(def.MaxConcurrency) && def.MaxConcurrency > 0 ? def.MaxConcurrency : 0;
+      text = ` (Map${max ? `, at most ${max} at a time` : ''}) took ${fmtMs(n.ms)} for ${n.children.length} iteration${n.children.length > 1 ? 's' : ''} (${list}); one after another they would take ${fmtMs(n.sum)}.`;
+    }
+    box.append(h('p', { 'data-state': n.state }, h('strong', { text: n.state }), text));
+  }
+  return box;
 }
 
 function renderRun() {

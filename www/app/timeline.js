@@ -102,3 +102,35 @@ export function joinsOf(spans, definitionStates) {
   }
   return out;
 }
+
+/**
+ * For each finished Parallel or Map state visit: how long each branch (iteration) took, the
+ * longest, and their sum; the point a teacher makes: a Parallel takes its longest branch.
+ * [{state, lane, type, ms, children: [{lane, ms, first}], longest, sum}]
+ */
+export function concurrencyOf(spans, stateTypes) {
+  const out = [];
+  for (const s of spans) {
+    if (s.kind !== 'state' || s.endMs === null || s.endMs === undefined) continue;
+    const type = stateTypes.get(s.state);
+    if (type !== 'Parallel' && type !== 'Map') continue;
+    const prefix = `${s.lane ? `${s.lane}/` : ''}${s.state}/`;
+    const byChild = new Map();
+    for (const c of spans) {
+      if (c.kind !== 'state' || !c.lane.startsWith(prefix) || c.startMs < s.startMs || c.startMs > s.endMs) continue;
+      const idx = c.lane.slice(prefix.length).split('/')[0];
+      const lane = prefix + idx;
+      const e = byChild.get(lane) || { lane, start: Infinity, end: -Infinity, first: null };
+      if (c.startMs < e.start) {
+        e.start = c.startMs;
+        if (c.lane === lane) e.first = c.state;
+      }
+      e.end = Math.max(e.end, c.endMs ?? s.endMs);
+      byChild.set(lane, e);
+    }
+    const children = [...byChild.values()].sort((a, b) => compareLanes(a.lane, b.lane)).map((c) => ({ lane: c.lane, ms: c.end - c.start, first: c.first }));
+    if (!children.length) continue;
+    out.push({ state: s.state, lane: s.lane, type, ms: s.endMs - s.startMs, children, longest: Math.max(...children.map((c) => c.ms)), sum: children.reduce((a, c) => a + c.ms, 0) });
+  }
+  return out;
+}
