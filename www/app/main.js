@@ -435,7 +435,10 @@ function renderStatus() {
   const run = app.run;
   let text = 'Not run yet';
   let status = 'IDLE';
-  if (run?.error) {
+  if (!run && app.engineError) {
+    status = 'ERROR';
+    text = app.engineError;
+  } else if (run?.error) {
     status = 'ERROR';
     text = run.error.message.startsWith('Cannot run') || run.error.message.startsWith('Not run') ? run.error.message : `Engine error: ${run.error.message}`;
   } else if (run?.result) {
@@ -712,7 +715,13 @@ async function main() {
     if (app.exampleId) $('#example-summary').textContent = app.examples.find((e) => e.id === app.exampleId)?.summary || '';
   }
   performance.mark('statelab:work');
-  engineReady.catch((e) => toast(`The engine could not start: ${e.message}`, true));
+  engineReady.then(
+    () => (app.engineError = null),
+    (e) => {
+      app.engineError = `Cannot run: the engine could not start (${e.message}); is www/pkg built? Run scripts/build-wasm.sh`;
+      renderStatus();
+    },
+  );
   document.body.classList.add('ready');
 }
 
