@@ -42,6 +42,25 @@ else
   echo "== wasm-bindgen tests under headless Chromium"
   WASM_BINDGEN_USE_BROWSER=1 WASM_BINDGEN_TEST_WEBDRIVER_JSON="$ROOT/scripts/webdriver.json" \
     cargo test --target wasm32-unknown-unknown --test wasm
+
+  echo "== www/statelab.js in headless Chromium (tests/js/browser.html)"
+  CHROME=$(command -v chromium || command -v chromium-browser || command -v google-chrome)
+  PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  python3 -m http.server "$PORT" --bind 127.0.0.1 --directory "$ROOT" >/dev/null 2>&1 &
+  SERVER=$!
+  trap 'kill $SERVER 2>/dev/null || true' EXIT
+  for _ in $(seq 50); do python3 -c "import socket; socket.create_connection(('127.0.0.1', $PORT))" 2>/dev/null && break; sleep 0.1; done
+  DOM=$(timeout 120 "$CHROME" --headless --no-sandbox --disable-gpu --disable-dev-shm-usage \
+    --disable-background-networking --disable-component-update --disable-sync --no-first-run \
+    --disable-quic --virtual-time-budget=20000 --dump-dom "http://127.0.0.1:$PORT/tests/js/browser.html" 2>/dev/null || true)
+  kill $SERVER 2>/dev/null || true
+  trap - EXIT
+  VERDICT=$(printf '%s\n' "$DOM" | sed -n '/<pre id="result">/,/<\/pre>/p' | sed 's/<[^>]*>//g')
+  printf '%s\n' "$VERDICT"
+  case "$VERDICT" in
+    PASS*) ;;
+    *) echo "test-wasm.sh: www/statelab.js failed in Chromium" >&2; exit 1 ;;
+  esac
 fi
 
 echo "== Node tests of www/statelab.js"
