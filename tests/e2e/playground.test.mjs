@@ -220,6 +220,18 @@ test('a real-time run colours states as they go, and can be paused, stepped and 
   await page.click('[data-testid=stop]');
   await page.waitForFunction(() => document.querySelector('[data-testid=status]').dataset.status === 'ABORTED');
   assert.equal(await page.$eval('[data-testid=timeline-bar][data-state=Resize][data-kind=state]', (e) => e.dataset.status), 'cancelled');
+
+  // Step from the start: the run begins paused, and each step moves to the next moment.
+  await page.click('[data-testid=step]');
+  await page.waitForFunction(() => document.querySelector('[data-testid=status]').dataset.status === 'PAUSED');
+  const moments = [];
+  for (let i = 0; i < 3; i++) {
+    await page.click('[data-testid=step]');
+    await page.waitForFunction((n) => document.querySelectorAll('[data-testid=timeline-bar][data-kind=attempt]:not([data-end-ms=""])').length === n, i + 1);
+    moments.push(await page.$$eval('[data-testid=timeline-bar][data-kind=attempt]:not([data-end-ms=""])', (b) => b.map((x) => x.dataset.state).sort().join()));
+  }
+  assert.deepEqual(moments, ['Metadata', 'Metadata,Thumbnail', 'Metadata,Resize,Thumbnail']);
+  await page.waitForFunction(() => document.querySelector('[data-testid=status]').dataset.status === 'SUCCEEDED');
   assert.deepEqual(problems, []);
   await context.close();
 });

@@ -304,7 +304,8 @@ function setRunButtons() {
   const running = !!(app.run && !app.run.result && !app.run.error);
   $('#run').disabled = false;
   $('#pause').disabled = !running;
-  $('#step').disabled = !running;
+  $('#step').disabled = false;
+  $('#step').title = running ? 'Pause and move to the next moment something happens' : 'Start paused, then move one moment at a time';
   $('#stop').disabled = !running;
   $('#pause .label').textContent = running && app.run.paused ? 'Resume' : 'Pause';
   document.body.classList.toggle('is-running', running);
@@ -317,7 +318,7 @@ function fail(where, message) {
 
 let runResolve = null;
 /** Run the current work; resolves with the result (or rejects with a clear Error). */
-async function startRun({ speed } = {}) {
+async function startRun({ speed, paused = false } = {}) {
   stopRun();
   const work = currentWork();
   const parsed = {};
@@ -356,8 +357,8 @@ async function startRun({ speed } = {}) {
   }
   const chosen = speed ?? work.settings.speed;
   const instant = chosen === 'instant';
-  const options = { seed: work.settings.seed, speed: instant ? 1e6 : Number(chosen) };
-  app.run = { spans: [], events: [], nowMs: 0, result: null, paused: false, startedAt: performance.now() };
+  const options = { seed: work.settings.seed, speed: instant ? 1e6 : Number(chosen), paused };
+  app.run = { spans: [], events: [], nowMs: 0, result: null, paused, startedAt: performance.now() };
   app.selection.pick = 0;
   renderRun();
   return new Promise((resolve, reject) => {
@@ -412,7 +413,11 @@ function togglePause() {
 }
 
 function stepRun() {
-  if (!app.run || app.run.result || app.run.error) return;
+  if (!app.run || app.run.result || app.run.error) {
+    // Not running: start paused at the beginning, to go through the run one step at a time.
+    startRun({ paused: true }).catch(() => {});
+    return;
+  }
   engine.control('step');
   app.run.paused = true;
   setRunButtons();
