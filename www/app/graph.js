@@ -5,8 +5,8 @@ import { childMachines, transitions, isTerminal } from './asl.js';
 const NS = 'http://www.w3.org/2000/svg';
 const NODE_H = 40;
 const ROW_GAP = 34;
-const COL_GAP = 22;
-const PAD = 14;
+const COL_GAP = 16;
+const PAD = 12;
 const HEADER = 26;
 const CHAR_W = 7.3;
 
@@ -97,7 +97,8 @@ function layoutMachine(machine) {
 
 function layoutState(name, state) {
   const type = state.Type || '?';
-  const label = Math.max(textWidth(name) * 1.08, textWidth(type) * 0.85) + 28;
+  const sub = type === 'Task' ? taskKind(state.Resource) : type;
+  const label = Math.max(textWidth(name) * 1.08, textWidth(sub) * 0.8) + 20;
   if (type === 'Parallel' || type === 'Map') {
     const kind = type === 'Map' && state.MaxConcurrency ? `${type} · max ${state.MaxConcurrency}` : type;
     const header = textWidth(name) * 1.08 + textWidth(kind) * 0.85 + 44;
@@ -113,7 +114,7 @@ function layoutState(name, state) {
     }
     return { name, state, type, container: true, subs, w, h: innerH + HEADER + 2 * PAD };
   }
-  return { name, state, type, container: false, w: Math.max(124, label), h: NODE_H };
+  return { name, state, type, container: false, w: Math.max(104, label), h: NODE_H };
 }
 
 /** Draw the whole definition into `host` (an element); returns {svg, nodes: Map(name → g)}. */
@@ -123,7 +124,7 @@ export function drawGraph(host, definition, { onSelect } = {}) {
   const startR = 9;
   const width = Math.max(top.w, 160) + 2 * margin;
   const height = top.h + 2 * margin + 2 * (startR * 2 + ROW_GAP);
-  const svg = el('svg', { viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-label': 'Workflow graph', class: 'graph-svg', style: `max-width:${Math.round(width * 1.3)}px;min-width:${Math.round(width * 0.8)}px` });
+  const svg = el('svg', { viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-label': 'Workflow graph', class: 'graph-svg', style: `max-width:${Math.round(width * 1.3)}px;min-width:${Math.round(width * 0.7)}px` });
   const defs = el('defs', {}, svg);
   for (const [id, cls] of [['arrow', 'edge-arrow'], ['arrow-catch', 'edge-arrow catch']]) {
     const m = el('marker', { id: `g-${id}`, viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 7, markerHeight: 7, orient: 'auto-start-reverse' }, defs);
