@@ -127,7 +127,7 @@ export function drawGraph(host, definition, { onSelect } = {}) {
   const svg = el('svg', { viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-label': 'Workflow graph', class: 'graph-svg', style: `max-width:${Math.round(width * 1.3)}px;min-width:${Math.round(width * 0.7)}px` });
   const defs = el('defs', {}, svg);
   for (const [id, cls] of [['arrow', 'edge-arrow'], ['arrow-catch', 'edge-arrow catch']]) {
-    const m = el('marker', { id: `g-${id}`, viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 7, markerHeight: 7, orient: 'auto-start-reverse' }, defs);
+    const m = el('marker', { id: `g-${id}`, viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 9, markerHeight: 9, markerUnits: 'userSpaceOnUse', orient: 'auto-start-reverse' }, defs);
     el('path', { d: 'M0,0 L10,5 L0,10 z', class: cls }, m);
   }
   const nodes = new Map();
@@ -136,7 +136,7 @@ export function drawGraph(host, definition, { onSelect } = {}) {
   const root = el('g', { transform: `translate(${ox},${oy})` }, svg);
   drawMachine(root, top, nodes, onSelect, true);
   host.replaceChildren(svg);
-  return { svg, nodes };
+  return { svg, nodes, edges: [...svg.querySelectorAll('path.edge')] };
 }
 
 function drawMachine(g, m, nodes, onSelect, isTop) {
@@ -148,7 +148,7 @@ function drawMachine(g, m, nodes, onSelect, isTop) {
     const b = m.boxes[m.start];
     const sy = isTop ? -ROW_GAP - 18 : -10;
     if (isTop) el('circle', { cx, cy: sy, r: 9, class: 'terminal start' }, nodesG);
-    path(edgesG, `M${cx},${sy + (isTop ? 9 : 0)} C${cx},${sy + 20} ${b.x + b.w / 2},${b.y - 20} ${b.x + b.w / 2},${b.y}`, 'edge');
+    path(edgesG, `M${cx},${sy + (isTop ? 9 : 0)} C${cx},${sy + 20} ${b.x + b.w / 2},${b.y - 20} ${b.x + b.w / 2},${b.y}`, 'edge').dataset.to = m.start;
   }
   if (isTop && m.terminals.length) {
     const ey = m.h + ROW_GAP + 9;
@@ -156,7 +156,7 @@ function drawMachine(g, m, nodes, onSelect, isTop) {
     el('circle', { cx, cy: ey, r: 4.5, class: 'terminal end-dot' }, nodesG);
     for (const n of m.terminals) {
       const b = m.boxes[n];
-      path(edgesG, `M${b.x + b.w / 2},${b.y + b.h} C${b.x + b.w / 2},${ey - 20} ${cx},${ey - 30} ${cx},${ey - 9}`, 'edge');
+      path(edgesG, `M${b.x + b.w / 2},${b.y + b.h} C${b.x + b.w / 2},${ey - 20} ${cx},${ey - 30} ${cx},${ey - 9}`, 'edge').dataset.from = n;
     }
   }
   for (const e of m.edges) {
@@ -177,6 +177,8 @@ function drawMachine(g, m, nodes, onSelect, isTop) {
       d = `M${x1},${y1} C${x1},${y1 + dy} ${x2},${y2 - dy} ${x2},${y2}`;
     }
     const p = path(edgesG, d, cls, e.kind === 'catch' ? 'url(#g-arrow-catch)' : 'url(#g-arrow)');
+    p.dataset.from = e.from;
+    p.dataset.to = e.to;
     if (e.label) {
       const t = el('title', {}, p);
       t.textContent = e.label;
@@ -244,6 +246,17 @@ export function taskKind(resource) {
   if (/^arn:aws:lambda:/.test(resource)) return 'Lambda';
   if (/^arn:aws:states:[^:]*:[^:]*:activity:/.test(resource)) return 'Activity';
   return 'Task';
+}
+
+/** Mark the transitions the run took: both ends ran (or, for start and end edges, the one end). */
+export function paintEdges(edges, nodes) {
+  const ran = (n) => n === undefined || (nodes.get(n) && nodes.get(n).getAttribute('data-status') !== 'idle');
+  const ok = (n) => n === undefined || ['succeeded', 'caught', 'running'].includes(nodes.get(n)?.getAttribute('data-status'));
+  for (const p of edges) {
+    const { from, to } = p.dataset;
+    const taken = ran(from) && ran(to) && (from === undefined || to !== undefined || ok(from)) && !(from === undefined && to === undefined);
+    p.classList.toggle('taken', taken);
+  }
 }
 
 /** Colour the nodes from the run's spans. */

@@ -1,7 +1,7 @@
 // statelab playground: wires the editors, the engine worker and the panels together.
 import { makeEditor, offsetOf, jsonParseLinter } from './editors.js';
 import { Engine } from './engine.js';
-import { drawGraph, paintGraph } from './graph.js';
+import { drawGraph, paintGraph, paintEdges } from './graph.js';
 import { renderTimeline, joinsOf, concurrencyOf } from './timeline.js';
 import { renderHistory } from './history.js';
 import { renderInspector } from './inspector.js';
@@ -221,7 +221,10 @@ function onDefinitionChange(text, now = false) {
     app.parsed = parsed;
     app.stateTypes = new Map(allStates(parsed).map((s) => [s.name, s.state.Type]));
     app.graph = drawGraph($('#graph'), parsed, { onSelect: (name) => select({ name }) });
-    if (app.run) paintGraph(app.graph.nodes, app.run.spans);
+    if (app.run) {
+      paintGraph(app.graph.nodes, app.run.spans);
+      paintEdges(app.graph.edges, app.graph.nodes);
+    }
     markSelectedNode();
     updateMockTools();
     editors.mocks?.relint();
@@ -498,7 +501,10 @@ function timingNotes(spans) {
     const parts = n.children.map((c) => fmtMs(c.ms));
     const list = `${parts.slice(0, 8).join(', ')}${parts.length > 8 ? ', …' : ''}`;
     let text;
-    if (n.type === 'Parallel') {
+    if (n.status === 'failed' || n.status === 'caught') {
+      const what = n.type === 'Parallel' ? 'branches' : 'iterations';
+      text = ` (${n.type}) ended after ${fmtMs(n.ms)}, when ${n.failedState || `one of its ${what}`} failed: the other ${what} still running were cancelled${n.status === 'caught' ? ', and a Catch took over' : ''}.`;
+    } else if (n.type === 'Parallel') {
       const longest = n.children.find((c) => c.ms === n.longest);
       text = ` (Parallel) took ${fmtMs(n.ms)}. Its ${n.children.length} branches (${list}) ran at the same time, so it takes as long as its longest branch${longest?.first ? `, ${longest.first}` : ''}: not their sum, ${fmtMs(n.sum)}.`;
     } else {
@@ -517,7 +523,10 @@ function renderRun() {
   setRunButtons();
   renderOutput();
   const spans = run?.spans || [];
-  if (app.graph) paintGraph(app.graph.nodes, spans);
+  if (app.graph) {
+    paintGraph(app.graph.nodes, spans);
+    paintEdges(app.graph.edges, app.graph.nodes);
+  }
   renderTimeline($('#timeline'), spans, {
     nowMs: run?.nowMs || 0,
     durationMs: run?.result ? run.result.durationMs : undefined,

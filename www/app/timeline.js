@@ -130,7 +130,8 @@ export function concurrencyOf(spans, stateTypes) {
     }
     const children = [...byChild.values()].sort((a, b) => compareLanes(a.lane, b.lane)).map((c) => ({ lane: c.lane, ms: c.end - c.start, first: c.first }));
     if (!children.length) continue;
-    out.push({ state: s.state, lane: s.lane, type, ms: s.endMs - s.startMs, children, longest: Math.max(...children.map((c) => c.ms)), sum: children.reduce((a, c) => a + c.ms, 0) });
+    const failed = spans.find((c) => c.kind === 'state' && c.status === 'failed' && c.lane.startsWith(prefix) && c.startMs >= s.startMs && c.startMs <= s.endMs);
+    out.push({ state: s.state, lane: s.lane, type, status: s.status, failedState: failed?.state, ms: s.endMs - s.startMs, children, longest: Math.max(...children.map((c) => c.ms)), sum: children.reduce((a, c) => a + c.ms, 0) });
   }
   return out;
 }
