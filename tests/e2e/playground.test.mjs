@@ -205,6 +205,11 @@ test('a real-time run colours states as they go, and can be paused, stepped and 
   await page.waitForFunction(() => document.querySelector('[data-testid=status]').dataset.status === 'SUCCEEDED');
   const took = Date.now() - t0;
   assert.ok(took >= 1300, `3 s of workflow time at 2× took ${took} ms of real time`);
+  // The live run and the instant one (simulate) agree.
+  const live = await page.evaluate(() => window.statelab.result);
+  const instant = await runAndWait(page, 'instant');
+  assert.deepEqual(instant.spans, live.spans);
+  assert.deepEqual(instant.events.map((e) => [e.type, e.ms, e.lane]), live.events.map((e) => [e.type, e.ms, e.lane]));
 
   // Pause, step, stop.
   await page.selectOption('[data-testid=speed]', '1');

@@ -34,7 +34,9 @@ export function renderHistory(host, events, filter, onSelect) {
   const table = h('table', { class: 'history-table' });
   table.append(h('thead', {}, h('tr', {}, h('th', { text: 'ID' }), h('th', { text: 'Type' }), h('th', { text: 'Step' }), h('th', { text: 'Lane' }), h('th', { class: 'num', text: 'Time' }))));
   const tbody = h('tbody');
-  for (const { event, name } of rows) {
+  const LIMIT = 500;
+  const shown = filter.all ? rows : rows.slice(0, LIMIT);
+  for (const { event, name } of shown) {
     const bad = /(Failed|TimedOut|Aborted)$/.test(event.type);
     const tr = h(
       'tr',
@@ -56,5 +58,8 @@ export function renderHistory(host, events, filter, onSelect) {
     tbody.append(tr);
   }
   table.append(tbody);
-  host.replaceChildren(rows.length ? table : h('p', { class: 'empty', text: 'No event matches the filter.' }));
+  const more = shown.length < rows.length
+    ? h('p', { class: 'more' }, `Showing the first ${shown.length} of ${rows.length} events. `, h('button', { class: 'linkish', text: 'Show all', onclick: () => { filter.all = true; renderHistory(host, events, filter, onSelect); } }))
+    : null;
+  host.replaceChildren(...(rows.length ? [table, more].filter(Boolean) : [h('p', { class: 'empty', text: 'No event matches the filter.' })]));
 }

@@ -367,7 +367,7 @@ async function startRun({ speed, paused = false } = {}) {
   return new Promise((resolve, reject) => {
     runResolve = { resolve, reject };
     const run = app.run;
-    engine.start(work.definition, work.input, engineMocks, options, functions, {
+    const handlers = {
       onTick: (m) => {
         if (app.run !== run) return;
         run.events.push(...m.events);
@@ -400,7 +400,13 @@ async function startRun({ speed, paused = false } = {}) {
         runResolve = null;
         reject(new Error(m.message));
       },
-    });
+    };
+    if (instant && !paused && Object.keys(functions).length === 0) {
+      // All at once on the virtual clock: one call, no live updates needed.
+      engine.simulate(work.definition, work.input, engineMocks, { seed: options.seed }).then(handlers.onDone, (e) => handlers.onError({ message: e.message, diagnostics: e.diagnostics }));
+    } else {
+      engine.start(work.definition, work.input, engineMocks, options, functions, handlers);
+    }
   });
 }
 
@@ -534,9 +540,14 @@ function renderRun() {
     onSelect: (s) => select({ name: s.state, lane: s.lane, startMs: s.startMs, kind: s.kind }),
     joins: joinsOf(spans, app.stateTypes),
   });
-  renderHistory($('#history'), run?.events || [], app.historyFilter, (name, lane, ms) => select({ name, lane, ms }));
+  // The panels that are hidden are drawn when their tab is opened.
+  if (!$('#panel-history').hidden) drawHistory();
   $('#history-count').textContent = run?.events?.length ? String(run.events.length) : '';
-  renderInspectorPane();
+  if (!$('#panel-inspector').hidden) renderInspectorPane();
+}
+
+function drawHistory() {
+  renderHistory($('#history'), app.run?.events || [], app.historyFilter, (name, lane, ms) => select({ name, lane, ms }));
 }
 
 function renderInspectorPane() {
@@ -585,6 +596,8 @@ function showResultTab(which) {
     $(`#rtab-${w}`).tabIndex = on ? 0 : -1;
     $(`#panel-${w}`).hidden = !on;
   }
+  if (which === 'history') drawHistory();
+  if (which === 'inspector') renderInspectorPane();
 }
 
 // ------------------------------------------------------------------ toasts
@@ -664,11 +677,13 @@ function wire() {
   }
   $('#history-filter').addEventListener('input', (e) => {
     app.historyFilter.text = e.target.value;
-    renderHistory($('#history'), app.run?.events || [], app.historyFilter, (name, lane, ms) => select({ name, lane, ms }));
+    app.historyFilter.all = false;
+    drawHistory();
   });
   $('#history-group').addEventListener('change', (e) => {
     app.historyFilter.group = e.target.value;
-    renderHistory($('#history'), app.run?.events || [], app.historyFilter, (name, lane, ms) => select({ name, lane, ms }));
+    app.historyFilter.all = false;
+    drawHistory();
   });
   $('#consent-allow').addEventListener('click', () => {
     app.trusted = true;
