@@ -15,10 +15,12 @@ statelab: run Amazon States Language workflows on a virtual clock
 usage:
   statelab run DEFINITION [--input FILE] [--mock-config FILE] [--test-case NAME]
                           [--seed N] [--name NAME] [--json] [--history] [--timeline]
+                          [--sequential]
   statelab validate DEFINITION [--type STANDARD|EXPRESS] [--json]
   statelab jsonata EXPRESSION [--input FILE] [--bindings FILE] [--json]
 
-Files may be '-' for standard input. Exit codes: 0 success, 1 the execution failed,
+--sequential runs the workflow's sequential twin: each Parallel's branches one after
+another, each Map one iteration at a time. Files may be '-' for standard input. Exit codes: 0 success, 1 the execution failed,
 timed out or was aborted (run) or the expression raised an error (jsonata), 2 bad
 input: unreadable files, invalid JSON or an invalid definition.
 ";
@@ -122,7 +124,7 @@ fn load_definition(path: &str, machine_type: MachineType) -> Result<std::rc::Rc<
 
 fn cmd_run(raw: &[String]) -> Result<u8, String> {
     let args = Args::parse(raw, &["input", "mock-config", "test-case", "seed", "name"])?;
-    args.check(&["input", "mock-config", "test-case", "seed", "name", "json", "history", "timeline"])?;
+    args.check(&["input", "mock-config", "test-case", "seed", "name", "json", "history", "timeline", "sequential"])?;
     let [def_path] = args.positional.as_slice() else { return Err(format!("run needs exactly one DEFINITION file\n\n{USAGE}")) };
     let machine = match load_definition(def_path, MachineType::Standard) {
         Ok(m) => m,
@@ -148,6 +150,7 @@ fn cmd_run(raw: &[String]) -> Result<u8, String> {
     if let Some(n) = args.value("name") {
         opts.execution_name = n.to_string();
     }
+    opts.sequential = args.has("sequential");
     let exec = simulate(machine, input, mocks, opts).map_err(|e| e.to_string())?;
     let code = if matches!(exec.status(), Status::Succeeded(_)) { 0 } else { 1 };
     if args.has("json") {
@@ -157,7 +160,7 @@ fn cmd_run(raw: &[String]) -> Result<u8, String> {
     let start = exec.options().start_time;
     if args.has("history") {
         for e in exec.events() {
-            let details = e.details.as_ref().map(|d| d.to_string()).unwrap_or_default();
+            let details = e.details().map(|d| d.to_string()).unwrap_or_default();
             println!("{:>5} {:>9.3}s  {:<28} {}", e.id, (e.timestamp - start) as f64 / 1000.0, e.kind, details);
         }
         println!();
@@ -179,13 +182,15 @@ fn cmd_run(raw: &[String]) -> Result<u8, String> {
 }
 
 /// One line per span with a bar on a shared time axis: `=` a task attempt, `.` a retry
-/// back-off, `~` a wait, `-` the rest of a state.
+/// back-off, `~` a wait, `-` the rest of a state; `*` marks the critical path, and the
+/// other bars show their slack.
 fn print_timeline(exec: &statelab::exec::Execution) {
+    let timings = statelab::exec::analysis::critical_path(exec.spans(), exec.now());
     const WIDTH: f64 = 48.0;
     let start = exec.options().start_time;
     let total = (exec.now() - start).max(1) as f64;
     println!("{:<20} {:<20} {:<8} {:>8} {:>8}  0s{:>width$}", "lane", "state", "kind", "start", "end", format!("{:.3}s", total / 1000.0), width = WIDTH as usize - 2);
-    for s in exec.spans() {
+    for (s, t) in exec.spans().iter().zip(&timings) {
         let (a, b) = (s.start - start, s.end.unwrap_or(exec.now()) - start);
         let from = (a as f64 / total * WIDTH).round() as usize;
         let to = ((b as f64 / total * WIDTH).round() as usize).max(from + 1).min(WIDTH as usize);
@@ -197,7 +202,8 @@ fn print_timeline(exec: &statelab::exec::Execution) {
         };
         let bar: String = (0..WIDTH as usize).map(|i| if i >= from && i < to { fill } else { ' ' }).collect();
         let lane = if s.lane.is_empty() { "main" } else { &s.lane };
-        println!("{:<20} {:<20} {:<8} {:>7.3}s {:>7.3}s  |{bar}| {}", lane, s.state, s.kind.name(), a as f64 / 1000.0, b as f64 / 1000.0, s.status);
+        let note = if t.critical { "*".to_string() } else { format!("slack {:.3}s", t.slack_ms as f64 / 1000.0) };
+        println!("{:<20} {:<20} {:<8} {:>7.3}s {:>7.3}s  |{bar}| {} {note}", lane, s.state, s.kind.name(), a as f64 / 1000.0, b as f64 / 1000.0, s.status);
     }
     println!();
 }

@@ -188,7 +188,7 @@ mod tests {
     use serde_json::json;
 
     fn req(state: &str) -> TaskRequest {
-        TaskRequest { id: 1, state: state.into(), resource: String::new(), input: Value::Null, attempt: 0, lane: String::new(), token: None }
+        TaskRequest { id: 1, state: state.into(), resource: String::new(), input: std::rc::Rc::new(Value::Null), attempt: 0, lane: String::new(), token: None }
     }
 
     #[test]

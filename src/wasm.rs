@@ -14,7 +14,8 @@
 use crate::asl::{self, Diagnostic, MachineType};
 use crate::driver::{self, Host, HostError};
 use crate::error::Failure;
-use crate::exec::history::{details_key, Event};
+use crate::exec::analysis::critical_path;
+use crate::exec::history::{details_key, Event, Field};
 use crate::exec::{Execution, Options, Span, Status, TaskRequest};
 use crate::json;
 use crate::mock::Mocks;
@@ -128,6 +129,13 @@ impl Setup {
                 None | Some(Value::Null) => {}
                 Some(Value::String(s)) if !s.is_empty() => *field = s.clone(),
                 Some(_) => return Err(error(format!("options.{key} must be a non-empty string"))),
+            }
+        }
+        for (key, field) in [("sequential", &mut opts.sequential), ("recordSteps", &mut opts.record_steps)] {
+            match o.get(key) {
+                None | Some(Value::Null) => {}
+                Some(Value::Bool(b)) => *field = *b,
+                Some(_) => return Err(error(format!("options.{key} must be true or false"))),
             }
         }
         let test_case = match o.get("testCase") {
@@ -285,13 +293,24 @@ fn write_event(o: &mut Out, e: &Event, start: i64, stamp: &mut (i64, String)) {
     o.key("id").int(e.id as i64).key("previousEventId").int(e.previous_event_id as i64);
     o.key("timestamp").str(&stamp.1).key("type").str(e.kind);
     o.key("ms").int(e.timestamp - start).key("lane").str(&e.lane);
-    if let Some(d) = &e.details {
-        o.key(&details_key(e.kind)).json(d);
+    if let Some(fields) = &e.fields {
+        o.key(&details_key(e.kind)).raw("{");
+        for (k, v) in fields {
+            o.key(k);
+            match v {
+                Field::Str(s) => o.str(s),
+                Field::Int(n) => o.int(*n),
+                Field::Json(v) => o.json(v),
+                Field::NotTruncated => o.raw("{\"truncated\":false}"),
+            };
+        }
+        o.raw("}");
     }
     o.raw("}");
 }
 
-fn write_span(o: &mut Out, s: &Span, start: i64) {
+/// `timing`: (on the critical path, slack in ms), for the spans of a finished execution.
+fn write_span(o: &mut Out, s: &Span, start: i64, timing: Option<(bool, i64)>) {
     o.raw("{");
     o.key("lane").str(&s.lane).key("state").str(&s.state).key("kind").str(s.kind.name());
     o.key("startMs").int(s.start - start).key("endMs");
@@ -309,12 +328,29 @@ fn write_span(o: &mut Out, s: &Span, start: i64) {
     if let Some(f) = &s.error {
         o.key("error").str(&f.error).key("cause").str(&f.cause);
     }
+    if let Some((critical, slack)) = timing {
+        o.key("critical").raw(if critical { "true" } else { "false" }).key("slackMs").int(slack);
+    }
+    if !s.steps.is_empty() {
+        o.key("steps").list(&s.steps, |o, (step, v)| {
+            o.raw("{").key("step").str(step).key("value").json(v).raw("}");
+        });
+    }
     o.raw("}");
 }
 
+/// Every span; with the critical path and slack once the execution has ended.
 fn write_spans(o: &mut Out, exec: &Execution) {
     let start = exec.options().start_time;
-    o.list(exec.spans(), |o, s| write_span(o, s, start));
+    let timings = if exec.is_done() { critical_path(exec.spans(), exec.now()) } else { Vec::new() };
+    o.raw("[");
+    for (i, s) in exec.spans().iter().enumerate() {
+        if i > 0 {
+            o.raw(",");
+        }
+        write_span(o, s, start, timings.get(i).map(|t| (t.critical, t.slack_ms)));
+    }
+    o.raw("]");
 }
 
 fn write_result(o: &mut Out, exec: &Execution) {
@@ -349,7 +385,7 @@ fn result_js(exec: &Execution) -> JsValue {
 }
 
 fn request_value(r: &TaskRequest) -> Value {
-    json!({"id": r.id, "state": r.state, "resource": r.resource, "input": r.input, "attempt": r.attempt, "lane": r.lane, "token": r.token})
+    json!({"id": r.id, "state": r.state, "resource": r.resource, "input": *r.input, "attempt": r.attempt, "lane": r.lane, "token": r.token})
 }
 
 // ------------------------------------------------------------------ exports

@@ -10,16 +10,23 @@ use std::path::Path;
 
 fn run_case(path: &Path) -> Result<(), String> {
     let case: Value = serde_json::from_str(&std::fs::read_to_string(path).map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;
+    check(&case, &case["expected"], false)?;
+    if let Some(exp) = case.get("sequential_expected") {
+        check(&case, exp, true).map_err(|e| format!("sequential twin: {e}"))?;
+    }
+    Ok(())
+}
+
+fn check(case: &Value, exp: &Value, sequential: bool) -> Result<(), String> {
     let def_text = case["definition"].to_string();
     let machine = asl::validate_text(&def_text, MachineType::Standard).map_err(|d| format!("invalid definition: {d:?}"))?;
     let mocks = match case.get("mocks") {
         Some(m) => Mocks::from_value(m, None)?,
         None => Mocks::empty(),
     };
-    let opts = Options { seed: case.get("seed").and_then(Value::as_u64).unwrap_or(0), ..Options::default() };
+    let opts = Options { seed: case.get("seed").and_then(Value::as_u64).unwrap_or(0), sequential, ..Options::default() };
     let start = opts.start_time;
     let exec = simulate(machine, case["input"].clone(), mocks, opts).map_err(|e| e.to_string())?;
-    let exp = &case["expected"];
     let status = exec.status();
     if exp["status"] != status.name() {
         return Err(format!("status {} ({:?}), expected {}", status.name(), status, exp["status"]));
@@ -67,9 +74,9 @@ fn run_case(path: &Path) -> Result<(), String> {
     if let Some(want) = exp.get("spans").and_then(Value::as_array) {
         for w in want {
             let found = exec.spans().iter().any(|s| {
-                s.state == w["state"].as_str().unwrap_or("")
+                &*s.state == w["state"].as_str().unwrap_or("")
                     && s.kind.name() == w["kind"].as_str().unwrap_or("")
-                    && s.lane == w["lane"].as_str().unwrap_or("")
+                    && &*s.lane == w["lane"].as_str().unwrap_or("")
                     && Some(s.start - start) == w["start_ms"].as_i64()
                     && s.end.map(|e| e - start) == w["end_ms"].as_i64()
             });
@@ -115,4 +122,20 @@ fn same_seed_same_history() {
     };
     assert_eq!(run(7), run(7));
     assert_ne!(run(7).0, run(8).0, "jitter should depend on the seed");
+}
+
+#[test]
+fn critical_path_of_a_parallel_is_its_longest_branch() {
+    let case: Value = serde_json::from_str(&std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/cases/parallel_321.json")).unwrap()).unwrap();
+    let machine = asl::validate_text(&case["definition"].to_string(), MachineType::Standard).unwrap();
+    let exec = simulate(machine, case["input"].clone(), Mocks::from_value(&case["mocks"], None).unwrap(), Options::default()).unwrap();
+    let timings = statelab::exec::analysis::critical_path(exec.spans(), exec.now());
+    let by_state = |name: &str| {
+        exec.spans().iter().zip(&timings).find(|(s, _)| &*s.state == name && s.kind == statelab::exec::SpanKind::Attempt).map(|(_, t)| *t).unwrap()
+    };
+    assert!(by_state("Resize").critical && by_state("Resize").slack_ms == 0);
+    assert!(!by_state("Thumbnail").critical && by_state("Thumbnail").slack_ms == 1000);
+    assert!(!by_state("Metadata").critical && by_state("Metadata").slack_ms == 2000);
+    let fan = exec.spans().iter().zip(&timings).find(|(s, _)| &*s.state == "Fan").unwrap().1;
+    assert!(fan.critical);
 }

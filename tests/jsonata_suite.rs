@@ -8,7 +8,7 @@ use std::path::Path;
 
 const SUITE: &str = "/work/shared/conformance/jsonata";
 /// Ratchet: just under the pass rate reached; raise it as the evaluator improves.
-const MIN_PASS_RATE: f64 = 0.0;
+const MIN_PASS_RATE: f64 = 0.995;
 
 struct FixedHost;
 impl Host for FixedHost {
@@ -92,6 +92,9 @@ fn run_suite() {
     let mut failed = Vec::new();
     for case in &cases {
         let id = case["id"].as_str().unwrap_or("?").to_string();
+        if std::env::var("JSONATA_SUITE_TRACE").is_ok() {
+            eprintln!("running {}", id);
+        }
         let r = std::panic::catch_unwind(|| run_case(case)).unwrap_or_else(|_| Err("PANIC".into()));
         match r {
             Ok(()) => pass += 1,

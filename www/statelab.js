@@ -211,10 +211,28 @@ export function run(definition, input, mocks, options = {}) {
     if (onUpdate && session) onUpdate({ nowMs: shownNow(), spans: call((s) => s.spans()), status: session.status });
   }
 
+  // Events go out in order even when a callback calls stop(), pause() or step(): events
+  // produced meanwhile queue behind the ones being delivered.
+  const outbox = [];
+  let delivering = false;
+  function deliver(events) {
+    if (!onEvent) return;
+    for (const e of events) outbox.push(e);
+    if (delivering) return;
+    delivering = true;
+    try {
+      for (let i = 0; i < outbox.length; i++) onEvent(outbox[i]);
+    } finally {
+      outbox.length = 0;
+      delivering = false;
+    }
+  }
+
   // After the engine moved: hand out events, start external tasks, finish if done.
+  // True when the run is over.
   function settle() {
-    const events = call((s) => s.takeEvents());
-    if (onEvent) for (const e of events) onEvent(e);
+    deliver(call((s) => s.takeEvents()));
+    if (finished) return true; // a callback stopped the run
     for (const req of call((s) => s.takeExternal())) invoke(req);
     if (session.done) {
       const result = call((s) => s.result());
@@ -290,7 +308,7 @@ export function run(definition, input, mocks, options = {}) {
         }
         due = undefined;
         call((s) => s.stepTo(d));
-        if (settle()) return;
+        if (settle() || paused) return;
       }
     } catch (e) {
       fail(e);

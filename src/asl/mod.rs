@@ -33,13 +33,13 @@ pub struct Machine {
 
 impl Machine {
     pub fn state_index(&self, name: &str) -> Option<usize> {
-        self.states.iter().position(|s| s.name == name)
+        self.states.iter().position(|s| &*s.name == name)
     }
 }
 
 #[derive(Debug)]
 pub struct State {
-    pub name: String,
+    pub name: Rc<str>,
     pub pointer: String,
     pub query_language: QueryLanguage,
     pub kind: Kind,
@@ -243,6 +243,20 @@ pub struct MapState {
     pub tolerated_failure_percentage: Option<NumberField>,
     pub distributed: bool,
     pub label: Option<String>,
+    pub item_batcher: Option<Batcher>,
+    /// `ItemReader` reads items from S3, which statelab cannot reach: running such a Map
+    /// fails with a message saying so.
+    pub item_reader: bool,
+    /// `ResultWriter.WriterConfig.Transformation` is `FLATTEN`.
+    pub flatten_results: bool,
+}
+
+/// `ItemBatcher`: iterations get `{"Items": [...], "BatchInput": ...}`.
+#[derive(Debug)]
+pub struct Batcher {
+    pub max_items: Option<NumberField>,
+    pub max_bytes: Option<NumberField>,
+    pub batch_input: Option<ItemSelector>,
 }
 
 #[derive(Debug)]

@@ -351,7 +351,7 @@ impl<'a> Cx<'a> {
         if self.diags.len() > before {
             return None;
         }
-        Some(State { name: name.to_string(), pointer: at.to_string(), query_language: ql, kind, next, io, assign, retry, catch })
+        Some(State { name: name.into(), pointer: at.to_string(), query_language: ql, kind, next, io, assign, retry, catch })
     }
 
     fn target(&mut self, v: &Value, at: &str, names: &HashMap<&str, usize>) -> Option<usize> {
@@ -428,8 +428,7 @@ impl<'a> Cx<'a> {
     fn jtemplate(&mut self, v: &Value, at: &str) -> JTemplate {
         match v {
             Value::String(s) if is_jsonata_string(s) => {
-                let t = s.trim();
-                let src = t[2..t.len() - 2].trim().to_string();
+                let src = s[2..s.len() - 2].trim().to_string();
                 match jsonata::parse(&src) {
                     Ok(expr) => JTemplate::Expr { source: src, expr: Rc::new(expr) },
                     Err(e) => {
@@ -847,7 +846,42 @@ impl<'a> Cx<'a> {
                 self.error(&ptr(at, k), format!("The field '{k}' is only supported in DISTRIBUTED mode"));
             }
         }
-        Some(MapState { processor, items_path, items, item_selector, max_concurrency, tolerated_failure_count, tolerated_failure_percentage, distributed, label })
+        let item_batcher = match obj.get("ItemBatcher") {
+            None => None,
+            Some(Value::Object(b)) => {
+                let bp = ptr(at, "ItemBatcher");
+                let max_items = self.number_field(b, &bp, "MaxItemsPerBatch", Some("MaxItemsPerBatchPath"), ql, 1.0);
+                let max_bytes = self.number_field(b, &bp, "MaxInputBytesPerBatch", Some("MaxInputBytesPerBatchPath"), ql, 1.0);
+                let batch_input = match b.get("BatchInput") {
+                    None => None,
+                    Some(v) if ql == QueryLanguage::Jsonata => Some(ItemSelector::Jsonata(self.jtemplate(v, &ptr(&bp, "BatchInput")))),
+                    Some(v) => self.template(v, &ptr(&bp, "BatchInput")).map(ItemSelector::JsonPath),
+                };
+                if max_items.is_none() && max_bytes.is_none() {
+                    self.error(&bp, "ItemBatcher needs MaxItemsPerBatch or MaxInputBytesPerBatch");
+                }
+                Some(Batcher { max_items, max_bytes, batch_input })
+            }
+            Some(_) => {
+                self.error(&ptr(at, "ItemBatcher"), "ItemBatcher must be an object");
+                None
+            }
+        };
+        let flatten_results = obj.get("ResultWriter").and_then(|w| w.pointer("/WriterConfig/Transformation")).and_then(Value::as_str) == Some("FLATTEN");
+        Some(MapState {
+            processor,
+            items_path,
+            items,
+            item_selector,
+            max_concurrency,
+            tolerated_failure_count,
+            tolerated_failure_percentage,
+            distributed,
+            label,
+            item_batcher,
+            item_reader: obj.contains_key("ItemReader"),
+            flatten_results,
+        })
     }
 
     fn retriers(&mut self, v: &Value, at: &str) -> Vec<Retrier> {
@@ -958,9 +992,10 @@ impl<'a> Cx<'a> {
 }
 
 /// `{% ... %}`: a whole-string JSONata expression.
+/// Only a string that starts with `{%` and ends with `%}` is an expression: `" {% x %} "`,
+/// with spaces around, is a plain string to AWS.
 pub fn is_jsonata_string(s: &str) -> bool {
-    let t = s.trim();
-    t.len() >= 4 && t.starts_with("{%") && t.ends_with("%}")
+    s.len() >= 4 && s.starts_with("{%") && s.ends_with("%}")
 }
 
 fn valid_variable_name(name: &str) -> bool {

@@ -10,6 +10,7 @@
 //! iteration) is a *frame*. Work that is ready runs in FIFO order, a frame running until it
 //! blocks on a task, a timer or its children, so the order of events is deterministic.
 
+pub mod analysis;
 mod dataflow;
 pub mod history;
 
@@ -17,7 +18,8 @@ use crate::asl::{self, Io, Kind, Machine, State};
 use crate::error::Failure;
 use crate::json::to_compact;
 use dataflow::Vars;
-use history::{not_truncated, Event};
+use crate::fields;
+use history::{Event, Field};
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::rc::Rc;
@@ -38,6 +40,11 @@ pub struct Options {
     pub start_time: i64,
     pub seed: u64,
     pub max_events: usize,
+    /// Keep each state's data-flow steps in its timeline span (for an inspector).
+    pub record_steps: bool,
+    /// The sequential twin: every Parallel runs its branches one after another and every
+    /// Map one iteration at a time (to show what concurrency saves).
+    pub sequential: bool,
 }
 
 impl Default for Options {
@@ -51,6 +58,8 @@ impl Default for Options {
             start_time: 1_735_689_600_000, // 2025-01-01T00:00:00Z
             seed: 0,
             max_events: MAX_HISTORY_EVENTS,
+            record_steps: false,
+            sequential: false,
         }
     }
 }
@@ -93,7 +102,7 @@ pub struct TaskRequest {
     pub state: String,
     pub resource: String,
     /// The effective parameters (the request payload).
-    pub input: Value,
+    pub input: Rc<Value>,
     /// 0 for the first attempt, then 1, 2, ... for retries.
     pub attempt: u32,
     pub lane: String,
@@ -112,16 +121,20 @@ pub enum Effect {
 /// One bar of the timeline: a state execution, a Task attempt, a retry back-off or a wait.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Span {
-    pub lane: String,
-    pub state: String,
+    pub lane: Rc<str>,
+    pub state: Rc<str>,
     pub kind: SpanKind,
     pub start: i64,
     pub end: Option<i64>,
-    pub input: Option<Value>,
-    pub output: Option<Value>,
+    pub input: Option<Rc<Value>>,
+    pub output: Option<Rc<Value>>,
     /// "running", "succeeded", "failed", "caught", "cancelled".
     pub status: &'static str,
     pub error: Option<Failure>,
+    /// For state spans: the value after each data-flow step, in order (InputPath,
+    /// Parameters, Result, ResultSelector, ResultPath, OutputPath; Arguments and Output for
+    /// JSONata), when `Options::record_steps` is on.
+    pub steps: Vec<(&'static str, Rc<Value>)>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -157,9 +170,9 @@ enum Block {
 struct Group {
     is_map: bool,
     children: Vec<Option<FrameId>>,
-    results: Vec<Option<Value>>,
+    results: Vec<Option<Rc<Value>>>,
     /// Map items not started yet (index, input).
-    queue: VecDeque<(usize, Value)>,
+    queue: VecDeque<(usize, Rc<Value>)>,
     running: usize,
     max_concurrency: usize,
     failed: usize,
@@ -176,7 +189,7 @@ struct Frame {
     parent: Option<(FrameId, usize)>,
     vars: Rc<Vars>,
     state: usize,
-    input: Value,
+    input: Rc<Value>,
     entered_event: u64,
     entered_time: i64,
     last_event: u64,
@@ -184,11 +197,11 @@ struct Frame {
     retry_count: u32,
     block: Block,
     gen: u64,
-    lane: String,
+    lane: Rc<str>,
     state_span: usize,
     alive: bool,
     /// A Wait state's output and assignments, computed before it started waiting.
-    stash: Option<(Value, Option<Value>)>,
+    stash: Option<(Rc<Value>, Option<Value>)>,
     /// Inside a distributed Map: its iterations run as child executions, whose events are not
     /// part of this execution's history.
     silent: bool,
@@ -213,7 +226,7 @@ enum Work {
 pub struct Execution {
     opts: Options,
     root: Rc<Machine>,
-    input: Value,
+    input: Rc<Value>,
     now: i64,
     frames: Vec<Frame>,
     work: VecDeque<Work>,
@@ -236,7 +249,7 @@ impl Execution {
         Execution {
             opts,
             root: machine,
-            input,
+            input: Rc::new(input),
             now,
             frames: Vec::new(),
             work: VecDeque::new(),
@@ -279,7 +292,7 @@ impl Execution {
         }
         self.started = true;
         let input = self.input.clone();
-        self.emit_raw(0, "", "ExecutionStarted", Some(json!({"input": input, "inputDetails": not_truncated(), "roleArn": self.opts.role_arn})));
+        self.emit_raw(0, "ExecutionStarted", Some(fields! {"input": input, "inputDetails": Field::NotTruncated, "roleArn": self.opts.role_arn.as_str()}));
         if payload_too_large(&self.input) {
             self.finish(Status::Failed(Failure::new("States.DataLimitExceeded", "The input exceeds the maximum number of bytes service limit.")));
             return;
@@ -287,7 +300,7 @@ impl Execution {
         if let Some(t) = self.root.timeout_seconds {
             self.schedule(self.now + t as i64 * 1000, Work::ExecutionTimeout);
         }
-        let fid = self.new_frame(self.root.clone(), None, Rc::new(Vars::default()), self.input.clone(), String::new(), 1);
+        let fid = self.new_frame(self.root.clone(), None, Rc::new(Vars::default()), self.input.clone(), Rc::from(""), 1);
         self.work.push_back(Work::Run(fid));
         self.drain();
     }
@@ -355,14 +368,14 @@ impl Execution {
                 self.abort_frame(fid, false);
             }
         }
-        self.emit_raw(0, "", "ExecutionAborted", None);
+        self.emit_raw(0, "ExecutionAborted", None);
         self.status = Status::Aborted(Failure::new("", ""));
         self.timers.clear();
     }
 
     // ------------------------------------------------------------------ internals
 
-    fn new_frame(&mut self, machine: Rc<Machine>, parent: Option<(FrameId, usize)>, vars: Rc<Vars>, input: Value, lane: String, last_event: u64) -> FrameId {
+    fn new_frame(&mut self, machine: Rc<Machine>, parent: Option<(FrameId, usize)>, vars: Rc<Vars>, input: Rc<Value>, lane: Rc<str>, last_event: u64) -> FrameId {
         let state = machine.start_at;
         let silent = parent.is_some_and(|(p, _)| self.frames[p].silent || matches!(&self.state(p).kind, Kind::Map(m) if m.distributed));
         self.frames.push(Frame {
@@ -429,7 +442,7 @@ impl Execution {
                         }
                     }
                     let f = Failure::new("States.Timeout", "");
-                    self.emit_raw(0, "", "ExecutionTimedOut", Some(json!({"error": "States.Timeout"})));
+                    self.emit_raw(0, "ExecutionTimedOut", Some(fields! {"error": "States.Timeout"}));
                     self.status = Status::TimedOut(f);
                 }
             }
@@ -442,7 +455,7 @@ impl Execution {
     }
 
     /// Append an event in frame `fid`, chained to the frame's previous event.
-    fn emit(&mut self, fid: FrameId, kind: &'static str, details: Option<Value>) -> u64 {
+    fn emit(&mut self, fid: FrameId, kind: &'static str, details: Option<Vec<(&'static str, Field)>>) -> u64 {
         let prev = self.frames[fid].last_event;
         if self.frames[fid].silent {
             return prev;
@@ -453,14 +466,14 @@ impl Execution {
         id
     }
 
-    fn emit_raw(&mut self, prev: u64, lane: &str, kind: &'static str, details: Option<Value>) -> u64 {
+    fn emit_raw(&mut self, prev: u64, kind: &'static str, details: Option<Vec<(&'static str, Field)>>) -> u64 {
         let prev = if prev == 0 { self.events.last().map(|e| e.id).unwrap_or(0) } else { prev };
-        self.push_event(prev, lane.to_string(), kind, details)
+        self.push_event(prev, Rc::from(""), kind, details)
     }
 
-    fn push_event(&mut self, prev: u64, lane: String, kind: &'static str, details: Option<Value>) -> u64 {
+    fn push_event(&mut self, prev: u64, lane: Rc<str>, kind: &'static str, details: Option<Vec<(&'static str, Field)>>) -> u64 {
         let id = self.events.len() as u64 + 1;
-        self.events.push(Event { id, previous_event_id: prev, timestamp: self.now, kind, details, lane });
+        self.events.push(Event { id, previous_event_id: prev, timestamp: self.now, kind, fields: details, lane });
         if self.events.len() >= self.opts.max_events && self.status == Status::Running {
             let cause = format!("The execution reached the maximum number of history events ({}).", self.opts.max_events);
             self.status = Status::Failed(Failure::new("States.Runtime", cause.clone()));
@@ -470,8 +483,8 @@ impl Execution {
                 previous_event_id: last,
                 timestamp: self.now,
                 kind: "ExecutionFailed",
-                details: Some(json!({"error": "States.Runtime", "cause": cause})),
-                lane: String::new(),
+                fields: Some(fields! {"error": "States.Runtime", "cause": cause}),
+                lane: Rc::from(""),
             });
             self.timers.clear();
             self.effects.clear();
@@ -485,11 +498,11 @@ impl Execution {
         }
         match &status {
             Status::Succeeded(out) => {
-                self.emit_raw(0, "", "ExecutionSucceeded", Some(json!({"output": out, "outputDetails": not_truncated()})));
+                self.emit_raw(0, "ExecutionSucceeded", Some(fields! {"output": out.clone(), "outputDetails": Field::NotTruncated}));
             }
             Status::Failed(f) => {
-                let d = failure_details(f);
-                self.emit_raw(0, "", "ExecutionFailed", Some(d));
+                let d = failure_fields(f);
+                self.emit_raw(0, "ExecutionFailed", Some(d));
             }
             _ => {}
         }
@@ -499,14 +512,14 @@ impl Execution {
         self.timers.clear();
     }
 
-    fn open_span(&mut self, fid: FrameId, kind: SpanKind, input: Option<Value>) -> usize {
+    fn open_span(&mut self, fid: FrameId, kind: SpanKind, input: Option<Rc<Value>>) -> usize {
         let state = self.state(fid).name.clone();
         let lane = self.frames[fid].lane.clone();
-        self.spans.push(Span { lane, state, kind, start: self.now, end: None, input, output: None, status: "running", error: None });
+        self.spans.push(Span { lane, state, kind, start: self.now, end: None, input, output: None, status: "running", error: None, steps: Vec::new() });
         self.spans.len() - 1
     }
 
-    fn close_span(&mut self, span: usize, status: &'static str, output: Option<Value>, error: Option<Failure>) {
+    fn close_span(&mut self, span: usize, status: &'static str, output: Option<Rc<Value>>, error: Option<Failure>) {
         if let Some(s) = self.spans.get_mut(span) {
             if s.end.is_none() {
                 s.end = Some(self.now);
@@ -522,7 +535,7 @@ impl Execution {
         if std::mem::take(&mut self.frames[fid].iteration_pending) {
             if let Some((parent, index)) = self.frames[fid].parent {
                 let name = self.state(parent).name.clone();
-                let id = self.emit(parent, "MapIterationStarted", Some(json!({"name": name, "index": index})));
+                let id = self.emit(parent, "MapIterationStarted", Some(fields! {"name": name, "index": index}));
                 self.frames[fid].last_event = id;
             }
         }
@@ -542,7 +555,7 @@ impl Execution {
         };
         let input = self.frames[fid].input.clone();
         let entered_kind = entered_kind(type_name);
-        let id = self.emit(fid, entered_kind, Some(json!({"name": name, "input": input, "inputDetails": not_truncated()})));
+        let id = self.emit(fid, entered_kind, Some(fields! {"name": name, "input": input, "inputDetails": Field::NotTruncated}));
         if self.is_done() {
             return Flow::Ended;
         }
@@ -561,6 +574,9 @@ impl Execution {
 
     /// Execute (or re-execute, on retry) the frame's current state.
     fn execute(&mut self, fid: FrameId) -> Flow {
+        if let Some(s) = self.spans.get_mut(self.frames[fid].state_span) {
+            s.steps.clear();
+        }
         let frame_machine = self.frames[fid].machine.clone();
         let state = &frame_machine.states[self.frames[fid].state];
         match &state.kind {
@@ -582,7 +598,7 @@ impl Execution {
     }
 
     /// The state's output has been computed: emit the Exited event, and move on.
-    fn exit_state(&mut self, fid: FrameId, output: Value, assigned: Option<Value>) -> Flow {
+    fn exit_state(&mut self, fid: FrameId, output: Rc<Value>, assigned: Option<Value>) -> Flow {
         if payload_too_large(&output) {
             let name = self.state(fid).name.clone();
             return self.fail_state(
@@ -597,11 +613,11 @@ impl Execution {
         self.exit_to(fid, type_name, name, output, assigned, next)
     }
 
-    fn exit_to(&mut self, fid: FrameId, type_name: &'static str, name: String, output: Value, assigned: Option<Value>, next: Option<usize>) -> Flow {
-        let mut details = json!({"name": name, "output": output, "outputDetails": not_truncated()});
+    fn exit_to(&mut self, fid: FrameId, type_name: &'static str, name: Rc<str>, output: Rc<Value>, assigned: Option<Value>, next: Option<usize>) -> Flow {
+        let mut details = fields! {"name": name, "output": &output, "outputDetails": Field::NotTruncated};
         if let Some(a) = assigned {
-            details["assignedVariables"] = a;
-            details["assignedVariablesDetails"] = not_truncated();
+            details.push(("assignedVariables", Field::from(a)));
+            details.push(("assignedVariablesDetails", Field::NotTruncated));
         }
         self.emit(fid, exited_kind(type_name), Some(details));
         let span = self.frames[fid].state_span;
@@ -683,10 +699,10 @@ impl Execution {
                     Ok((output, assigned)) => {
                         let name = state.name.clone();
                         let type_name = state.type_name();
-                        let mut details = json!({"name": name, "output": output, "outputDetails": not_truncated()});
+                        let mut details = fields! {"name": name, "output": &output, "outputDetails": Field::NotTruncated};
                         if let Some(a) = assigned {
-                            details["assignedVariables"] = a;
-                            details["assignedVariablesDetails"] = not_truncated();
+                            details.push(("assignedVariables", Field::from(a)));
+                            details.push(("assignedVariablesDetails", Field::NotTruncated));
                         }
                         self.emit(fid, exited_kind(type_name), Some(details));
                         self.close_span(span, "caught", Some(output.clone()), Some(failure));
@@ -710,12 +726,12 @@ impl Execution {
     }
 
     /// A frame finished: tell its parent group, or finish the execution.
-    fn frame_ended(&mut self, fid: FrameId, result: Result<Value, Failure>) {
+    fn frame_ended(&mut self, fid: FrameId, result: Result<Rc<Value>, Failure>) {
         self.frames[fid].alive = false;
         self.frames[fid].block = Block::None;
         let Some((parent, index)) = self.frames[fid].parent else {
             match result {
-                Ok(v) => self.finish(Status::Succeeded(v)),
+                Ok(v) => self.finish(Status::Succeeded(Rc::try_unwrap(v).unwrap_or_else(|rc| (*rc).clone()))),
                 Err(f) => self.finish(Status::Failed(f)),
             }
             return;
@@ -736,14 +752,14 @@ impl Execution {
             Ok(v) => {
                 group.results[index] = Some(v);
                 if is_map && !distributed {
-                    self.emit(parent, "MapIterationSucceeded", Some(json!({"name": name, "index": index})));
+                    self.emit(parent, "MapIterationSucceeded", Some(fields! {"name": name, "index": index}));
                 }
                 self.start_queued(parent);
                 self.check_group_done(parent);
             }
             Err(f) => {
                 if is_map && !distributed {
-                    self.emit(parent, "MapIterationFailed", Some(json!({"name": name, "index": index})));
+                    self.emit(parent, "MapIterationFailed", Some(fields! {"name": name, "index": index}));
                 }
                 let Block::Children(group) = &mut self.frames[parent].block else { return };
                 group.failed += 1;
@@ -753,7 +769,7 @@ impl Execution {
                     by_count || by_pct
                 };
                 if tolerated {
-                    group.results[index] = Some(json!({"Error": f.error, "Cause": f.cause}));
+                    group.results[index] = Some(Rc::new(json!({"Error": f.error, "Cause": f.cause})));
                     self.start_queued(parent);
                     self.check_group_done(parent);
                     return;
@@ -786,7 +802,7 @@ impl Execution {
             }
             let (index, item) = group.queue.pop_front().expect("queue not empty");
             group.running += 1;
-            let child = self.spawn_iteration(parent, index, item);
+            let child = if group.is_map { self.spawn_iteration(parent, index, item) } else { self.spawn_branch(parent, index, item) };
             if let Block::Children(group) = &mut self.frames[parent].block {
                 group.children[index] = Some(child);
             }
@@ -838,7 +854,7 @@ impl Execution {
                 if let Kind::Map(m) = &self.state(parent).kind {
                     if !m.distributed {
                         let name = self.state(parent).name.clone();
-                        self.emit(parent, "MapIterationAborted", Some(json!({"name": name, "index": index})));
+                        self.emit(parent, "MapIterationAborted", Some(fields! {"name": name, "index": index}));
                     }
                 }
             }
@@ -908,15 +924,15 @@ fn aborted_kind(t: &str) -> &'static str {
     }
 }
 
-fn failure_details(f: &Failure) -> Value {
-    let mut d = serde_json::Map::new();
+fn failure_fields(f: &Failure) -> Vec<(&'static str, Field)> {
+    let mut d = Vec::with_capacity(2);
     if !f.error.is_empty() {
-        d.insert("error".into(), json!(f.error));
+        d.push(("error", Field::from(f.error.as_str())));
     }
     if !f.cause.is_empty() {
-        d.insert("cause".into(), json!(f.cause));
+        d.push(("cause", Field::from(f.cause.as_str())));
     }
-    Value::Object(d)
+    d
 }
 
 pub(crate) fn payload_too_large(v: &Value) -> bool {

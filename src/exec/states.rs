@@ -77,7 +77,7 @@ impl Execution {
         self.emit(
             fid,
             "EvaluationFailed",
-            Some(json!({"error": "States.QueryEvaluationError", "cause": cause, "location": e.location, "state": name})),
+            Some(fields! {"error": "States.QueryEvaluationError", "cause": cause.as_str(), "location": e.location, "state": name}),
         );
         Failure::new("States.QueryEvaluationError", cause)
     }
@@ -90,40 +90,42 @@ impl Execution {
         self.with_scope(fid, input, None, |s| select_reference(s, r)).map_err(|f| self.prefixed(fid, f))
     }
 
-    fn input_path(&self, fid: FrameId, field: &PathField) -> Result<Value, Failure> {
+    fn input_path(&self, fid: FrameId, field: &PathField) -> Result<Rc<Value>, Failure> {
         let raw = &self.frames[fid].input;
         match field {
             PathField::Default => Ok(raw.clone()),
-            PathField::Null => Ok(json!({})),
-            PathField::Path(r) => self.select(fid, raw, r),
+            PathField::Null => Ok(Rc::new(json!({}))),
+            PathField::Path(r) => self.select(fid, raw, r).map(Rc::new),
         }
     }
 
-    fn output_path(&self, fid: FrameId, field: &PathField, v: Value) -> Result<Value, Failure> {
+    fn output_path(&self, fid: FrameId, field: &PathField, v: Rc<Value>) -> Result<Rc<Value>, Failure> {
         match field {
             PathField::Default => Ok(v),
-            PathField::Null => Ok(json!({})),
-            PathField::Path(r) => self.select(fid, &v, r),
+            PathField::Null => Ok(Rc::new(json!({}))),
+            PathField::Path(r) => self.select(fid, &v, r).map(Rc::new),
         }
     }
 
-    fn result_path(&self, fid: FrameId, field: &PathField, raw: Value, result: Value) -> Result<Value, Failure> {
+    fn result_path(&self, fid: FrameId, field: &PathField, raw: Rc<Value>, result: Rc<Value>) -> Result<Rc<Value>, Failure> {
         match field {
             PathField::Default => Ok(result),
             PathField::Null => Ok(raw),
-            PathField::Path(r) => set_path(raw, &r.path, result).map_err(|f| self.prefixed(fid, f)),
+            PathField::Path(r) => {
+                set_path(Rc::unwrap_or_clone(raw), &r.path, Rc::unwrap_or_clone(result)).map(Rc::new).map_err(|f| self.prefixed(fid, f))
+            }
         }
     }
 
-    fn template(&self, fid: FrameId, t: &crate::payload::Template, input: &Value, field: &str, map_item: Option<(usize, &Value)>) -> Result<Value, Failure> {
-        self.with_scope(fid, input, map_item, |s| t.eval(s, field)).map_err(|f| self.prefixed(fid, f))
+    fn template(&self, fid: FrameId, t: &crate::payload::Template, input: &Value, field: &str, map_item: Option<(usize, &Value)>) -> Result<Rc<Value>, Failure> {
+        self.with_scope(fid, input, map_item, |s| t.eval(s, field)).map(Rc::new).map_err(|f| self.prefixed(fid, f))
     }
 
     /// Evaluate an Assign block; `$` (JSONPath) or `$states.*` (JSONata) as given.
     fn eval_assign(&mut self, fid: FrameId, assign: Option<&Assign>, input: &Value, dollar: &Value, extra: Extra) -> Result<Option<Value>, Failure> {
         let Some(assign) = assign else { return Ok(None) };
         match assign {
-            Assign::JsonPath(t) => self.template(fid, t, dollar, "Assign", None).map(Some),
+            Assign::JsonPath(t) => self.template(fid, t, dollar, "Assign", None).map(|v| Some(Rc::unwrap_or_clone(v))),
             Assign::Jsonata(fields) => {
                 let ev = self.jsonata(fid, input, extra, None);
                 let mut out = Map::new();
@@ -144,6 +146,11 @@ impl Execution {
     }
 
     fn apply_assign(&mut self, fid: FrameId, assigned: &Option<Value>) {
+        if let Some(a) = assigned {
+            if self.opts.record_steps {
+                self.record(fid, "Assign", &Rc::new(a.clone()));
+            }
+        }
         if let Some(Value::Object(m)) = assigned {
             let vars = Rc::make_mut(&mut self.frames[fid].vars);
             for (k, v) in m {
@@ -152,33 +159,53 @@ impl Execution {
         }
     }
 
+    /// Keep one data-flow step of the current state (InputPath, Parameters, ...) for the
+    /// inspector, when the host asked for them.
+    fn record(&mut self, fid: FrameId, step: &'static str, v: &Rc<Value>) {
+        if self.opts.record_steps {
+            let span = self.frames[fid].state_span;
+            if let Some(s) = self.spans.get_mut(span) {
+                s.steps.push((step, v.clone()));
+            }
+        }
+    }
+
     /// Evaluate a JSONata template in this state, raising EvaluationFailed on error.
-    fn eval_jt(&mut self, fid: FrameId, t: &JTemplate, input: &Value, extra: Extra, location: &str, map_item: Option<(usize, &Value)>) -> Result<Value, Failure> {
+    fn eval_jt(&mut self, fid: FrameId, t: &JTemplate, input: &Value, extra: Extra, location: &str, map_item: Option<(usize, &Value)>) -> Result<Rc<Value>, Failure> {
         let r = self.jsonata(fid, input, extra, map_item).template(t, location);
-        r.map_err(|e| self.query_failure(fid, e))
+        r.map(Rc::new).map_err(|e| self.query_failure(fid, e))
     }
 
     /// Output and assignments of a state whose "result" is `result` (Task, Parallel, Map) or
     /// whose output is built from its input (`result` = None: Pass handled separately).
-    fn finish_with_result(&mut self, fid: FrameId, state: &State, result: Value) -> Flow {
+    fn finish_with_result(&mut self, fid: FrameId, state: &State, result: Rc<Value>) -> Flow {
         let raw = self.frames[fid].input.clone();
         let done = match &state.io {
             Io::JsonPath { result_selector, result_path, output_path, .. } => (|| {
+                self.record(fid, "Result", &result);
                 let selected = match result_selector {
-                    Some(t) => self.template(fid, t, &result, "ResultSelector", None)?,
+                    Some(t) => {
+                        let v = self.template(fid, t, &result, "ResultSelector", None)?;
+                        self.record(fid, "ResultSelector", &v);
+                        v
+                    }
                     None => result,
                 };
                 let assigned = self.eval_assign(fid, state.assign.as_ref(), &raw, &selected, Extra::None)?;
                 let out = self.result_path(fid, result_path, raw.clone(), selected)?;
+                self.record(fid, "ResultPath", &out);
                 let out = self.output_path(fid, output_path, out)?;
+                self.record(fid, "OutputPath", &out);
                 Ok((out, assigned))
             })(),
             Io::Jsonata { output, .. } => (|| {
+                self.record(fid, "Result", &result);
                 let assigned = self.eval_assign(fid, state.assign.as_ref(), &raw, &raw, Extra::Result(&result))?;
                 let out = match output {
                     Some(t) => self.eval_jt(fid, t, &raw, Extra::Result(&result), "Output", None)?,
                     None => result.clone(),
                 };
+                self.record(fid, "Output", &out);
                 Ok((out, assigned))
             })(),
         };
@@ -193,11 +220,14 @@ impl Execution {
 
     /// Output of Succeed (and of Choice/Wait before their own work): InputPath then OutputPath,
     /// or JSONata `Output`.
-    pub(super) fn plain_output(&mut self, fid: FrameId, state: &State) -> Result<Value, Failure> {
+    pub(super) fn plain_output(&mut self, fid: FrameId, state: &State) -> Result<Rc<Value>, Failure> {
         match &state.io {
             Io::JsonPath { input_path, output_path, .. } => {
                 let eff = self.input_path(fid, input_path)?;
-                self.output_path(fid, output_path, eff)
+                self.record(fid, "InputPath", &eff);
+                let out = self.output_path(fid, output_path, eff)?;
+                self.record(fid, "OutputPath", &out);
+                Ok(out)
             }
             Io::Jsonata { output, .. } => {
                 let raw = self.frames[fid].input.clone();
@@ -214,14 +244,18 @@ impl Execution {
         let done = match &state.io {
             Io::JsonPath { input_path, parameters, result_path, output_path, .. } => (|| {
                 let eff = self.input_path(fid, input_path)?;
+                self.record(fid, "InputPath", &eff);
                 let res = match (result, parameters) {
-                    (Some(r), _) => r.clone(),
+                    (Some(r), _) => Rc::new(r.clone()),
                     (None, Some(t)) => self.template(fid, t, &eff, "Parameters", None)?,
                     (None, None) => eff,
                 };
+                self.record(fid, if result.is_some() { "Result" } else { "Parameters" }, &res);
                 let assigned = self.eval_assign(fid, state.assign.as_ref(), &raw, &res, Extra::None)?;
                 let out = self.result_path(fid, result_path, raw.clone(), res)?;
+                self.record(fid, "ResultPath", &out);
                 let out = self.output_path(fid, output_path, out)?;
+                self.record(fid, "OutputPath", &out);
                 Ok((out, assigned))
             })(),
             Io::Jsonata { output, .. } => (|| {
@@ -230,6 +264,7 @@ impl Execution {
                     Some(t) => self.eval_jt(fid, t, &raw, Extra::None, "Output", None)?,
                     None => raw.clone(),
                 };
+                self.record(fid, "Output", &out);
                 Ok((out, assigned))
             })(),
         };
@@ -249,7 +284,7 @@ impl Execution {
             NumberField::Path(r) => self.select(fid, eff, r),
             NumberField::Expr(t) => {
                 let raw = self.frames[fid].input.clone();
-                self.eval_jt(fid, t, &raw, Extra::None, name, None)
+                self.eval_jt(fid, t, &raw, Extra::None, name, None).map(Rc::unwrap_or_clone)
             }
         }
     }
@@ -269,14 +304,16 @@ impl Execution {
         self.next_task += 1;
         let token = matches!(task.kind, ResourceKind::Service { pattern: Pattern::WaitForTaskToken, .. }).then(|| task_token(&self.opts.execution_name, id));
         self.frames[fid].task_token = token.clone();
-        let prepared = (|| -> Result<(Value, Option<u64>, Option<u64>), Failure> {
+        let prepared = (|| -> Result<(Rc<Value>, Option<u64>, Option<u64>), Failure> {
             let (eff, params) = match &state.io {
                 Io::JsonPath { input_path, parameters, .. } => {
                     let eff = self.input_path(fid, input_path)?;
+                    self.record(fid, "InputPath", &eff);
                     let params = match parameters {
                         Some(t) => self.template(fid, t, &eff, "Parameters", None)?,
                         None => eff.clone(),
                     };
+                    self.record(fid, "Parameters", &params);
                     (eff, params)
                 }
                 Io::Jsonata { arguments, .. } => {
@@ -284,6 +321,7 @@ impl Execution {
                         Some(t) => self.eval_jt(fid, t, &raw, Extra::None, "Arguments", None)?,
                         None => raw.clone(),
                     };
+                    self.record(fid, "Arguments", &params);
                     (raw.clone(), params)
                 }
             };
@@ -306,46 +344,46 @@ impl Execution {
         let attempt = self.frames[fid].retry_count;
         match &task.kind {
             ResourceKind::Service { resource_type, resource, .. } => {
-                let mut d = json!({"resourceType": resource_type, "resource": resource, "region": self.opts.region, "parameters": params});
+                let mut d = fields! {"resourceType": resource_type, "resource": resource, "region": self.opts.region.as_str(), "parameters": &params};
                 if let Some(t) = timeout {
-                    d["timeoutInSeconds"] = json!(t);
+                    d.push(("timeoutInSeconds", Field::from(t)));
                 }
                 if let Some(h) = heartbeat {
-                    d["heartbeatInSeconds"] = json!(h);
+                    d.push(("heartbeatInSeconds", Field::from(h)));
                 }
                 if let Some(c) = &task.credentials {
                     let role = match self.credentials(fid, c, &raw) {
                         Ok(r) => r,
                         Err(f) => return self.fail_state(fid, f),
                     };
-                    d["taskCredentials"] = json!({"roleArn": role});
+                    d.push(("taskCredentials", Field::from(json!({"roleArn": role}))));
                 }
                 self.emit(fid, "TaskScheduled", Some(d));
-                self.emit(fid, "TaskStarted", Some(json!({"resourceType": resource_type, "resource": resource})));
+                self.emit(fid, "TaskStarted", Some(fields! {"resourceType": resource_type, "resource": resource}));
             }
             ResourceKind::LambdaFunction => {
-                let mut d = json!({"resource": task.resource, "input": params, "inputDetails": not_truncated()});
+                let mut d = fields! {"resource": &task.resource, "input": &params, "inputDetails": Field::NotTruncated};
                 if let Some(t) = timeout {
-                    d["timeoutInSeconds"] = json!(t);
+                    d.push(("timeoutInSeconds", Field::from(t)));
                 }
                 if let Some(c) = &task.credentials {
                     if let Ok(role) = self.credentials(fid, c, &raw) {
-                        d["taskCredentials"] = json!({"roleArn": role});
+                        d.push(("taskCredentials", Field::from(json!({"roleArn": role}))));
                     }
                 }
                 self.emit(fid, "LambdaFunctionScheduled", Some(d));
                 self.emit(fid, "LambdaFunctionStarted", None);
             }
             ResourceKind::Activity => {
-                let mut d = json!({"resource": task.resource, "input": params, "inputDetails": not_truncated()});
+                let mut d = fields! {"resource": &task.resource, "input": &params, "inputDetails": Field::NotTruncated};
                 if let Some(t) = timeout {
-                    d["timeoutInSeconds"] = json!(t);
+                    d.push(("timeoutInSeconds", Field::from(t)));
                 }
                 if let Some(h) = heartbeat {
-                    d["heartbeatInSeconds"] = json!(h);
+                    d.push(("heartbeatInSeconds", Field::from(h)));
                 }
                 self.emit(fid, "ActivityScheduled", Some(d));
-                self.emit(fid, "ActivityStarted", Some(json!({"workerName": "statelab"})));
+                self.emit(fid, "ActivityStarted", Some(fields! {"workerName": "statelab"}));
             }
         }
         if self.is_done() {
@@ -354,11 +392,11 @@ impl Execution {
         let lane = self.frames[fid].lane.clone();
         self.effects.push_back(Effect::Invoke(TaskRequest {
             id,
-            state: state.name.clone(),
+            state: state.name.to_string(),
             resource: task.resource.clone(),
             input: params.clone(),
             attempt,
-            lane,
+            lane: lane.to_string(),
             token,
         }));
         let span = self.open_span(fid, SpanKind::Attempt, Some(params));
@@ -416,19 +454,20 @@ impl Execution {
         };
         let flow = match outcome {
             Ok(result) => {
+                let result = Rc::new(result);
                 match &kind {
                     ResourceKind::Service { resource_type, resource, .. } => {
                         self.emit(
                             fid,
                             "TaskSucceeded",
-                            Some(json!({"resourceType": resource_type, "resource": resource, "output": result, "outputDetails": not_truncated()})),
+                            Some(fields! {"resourceType": resource_type, "resource": resource, "output": &result, "outputDetails": Field::NotTruncated}),
                         );
                     }
                     ResourceKind::LambdaFunction => {
-                        self.emit(fid, "LambdaFunctionSucceeded", Some(json!({"output": result, "outputDetails": not_truncated()})));
+                        self.emit(fid, "LambdaFunctionSucceeded", Some(fields! {"output": &result, "outputDetails": Field::NotTruncated}));
                     }
                     ResourceKind::Activity => {
-                        self.emit(fid, "ActivitySucceeded", Some(json!({"output": result, "outputDetails": not_truncated()})));
+                        self.emit(fid, "ActivitySucceeded", Some(fields! {"output": &result, "outputDetails": Field::NotTruncated}));
                     }
                 }
                 self.close_span(span, "succeeded", Some(result.clone()), None);
@@ -440,11 +479,11 @@ impl Execution {
                 self.finish_with_result(fid, state, result)
             }
             Err(f) => {
-                let mut d = failure_details(&f);
+                let mut d = failure_fields(&f);
                 let kind_name = match &kind {
                     ResourceKind::Service { resource_type, resource, .. } => {
-                        d["resourceType"] = json!(resource_type);
-                        d["resource"] = json!(resource);
+                        d.push(("resourceType", Field::from(resource_type)));
+                        d.push(("resource", Field::from(resource)));
                         "TaskFailed"
                     }
                     ResourceKind::LambdaFunction => "LambdaFunctionFailed",
@@ -472,13 +511,13 @@ impl Execution {
         let (kind, _) = self.task_events(fid);
         match &kind {
             ResourceKind::Service { resource_type, resource, .. } => {
-                self.emit(fid, "TaskTimedOut", Some(json!({"resourceType": resource_type, "resource": resource, "error": error})));
+                self.emit(fid, "TaskTimedOut", Some(fields! {"resourceType": resource_type, "resource": resource, "error": error}));
             }
             ResourceKind::LambdaFunction => {
-                self.emit(fid, "LambdaFunctionTimedOut", Some(json!({"error": error})));
+                self.emit(fid, "LambdaFunctionTimedOut", Some(fields! {"error": error}));
             }
             ResourceKind::Activity => {
-                self.emit(fid, "ActivityTimedOut", Some(json!({"error": error})));
+                self.emit(fid, "ActivityTimedOut", Some(fields! {"error": error}));
             }
         }
         let f = Failure::new(error, "");
@@ -493,10 +532,11 @@ impl Execution {
 
     pub(super) fn run_choice(&mut self, fid: FrameId, state: &State, choice: &Choice) -> Flow {
         let raw = self.frames[fid].input.clone();
-        let decided = (|| -> Result<(Value, Option<Value>, usize), Failure> {
+        let decided = (|| -> Result<(Rc<Value>, Option<Value>, usize), Failure> {
             match &state.io {
                 Io::JsonPath { input_path, output_path, .. } => {
                     let eff = self.input_path(fid, input_path)?;
+                    self.record(fid, "InputPath", &eff);
                     let mut picked = None;
                     for rule in &choice.choices {
                         if self.condition(fid, &rule.condition, &eff)? {
@@ -513,6 +553,7 @@ impl Execution {
                     };
                     let assigned = self.eval_assign(fid, assign, &raw, &eff, Extra::None)?;
                     let out = self.output_path(fid, output_path, eff)?;
+                    self.record(fid, "OutputPath", &out);
                     Ok((out, assigned, next))
                 }
                 Io::Jsonata { output, .. } => {
@@ -520,7 +561,7 @@ impl Execution {
                     for (i, rule) in choice.choices.iter().enumerate() {
                         if let Condition::Jsonata(t) = &rule.condition {
                             let v = self.eval_jt(fid, t, &raw, Extra::None, &format!("Choices/{i}/Condition"), None)?;
-                            match v {
+                            match &*v {
                                 Value::Bool(true) => {
                                     picked = Some(rule);
                                     break;
@@ -529,7 +570,7 @@ impl Execution {
                                 other => {
                                     let detail = format!(
                                         "The Condition field of a choice rule returned a non-boolean value: {}",
-                                        to_compact(&other)
+                                        to_compact(other)
                                     );
                                     return Err(self.query_failure(fid, QueryError { location: format!("Choices/{i}/Condition"), detail }));
                                 }
@@ -618,7 +659,7 @@ impl Execution {
 
     pub(super) fn run_wait(&mut self, fid: FrameId, state: &State, wait: &Wait) -> Flow {
         let raw = self.frames[fid].input.clone();
-        let planned = (|| -> Result<(i64, Value, Option<Value>), Failure> {
+        let planned = (|| -> Result<(i64, Rc<Value>, Option<Value>), Failure> {
             let eff = match &state.io {
                 Io::JsonPath { input_path, .. } => self.input_path(fid, input_path)?,
                 Io::Jsonata { .. } => raw.clone(),
@@ -709,7 +750,7 @@ impl Execution {
     }
 
     pub(super) fn finish_wait(&mut self, fid: FrameId) -> Flow {
-        let (out, assigned) = self.frames[fid].stash.take().unwrap_or((Value::Null, None));
+        let (out, assigned) = self.frames[fid].stash.take().unwrap_or((Rc::new(Value::Null), None));
         self.exit_state(fid, out, assigned)
     }
 
@@ -726,9 +767,9 @@ impl Execution {
                         other => to_compact(&other),
                     }
                 }
-                Some(FailField::Expr(t)) => match this.eval_jt(fid, t, &raw, Extra::None, key, None)? {
-                    Value::String(s) => s,
-                    other => to_compact(&other),
+                Some(FailField::Expr(t)) => match &*this.eval_jt(fid, t, &raw, Extra::None, key, None)? {
+                    Value::String(s) => s.clone(),
+                    other => to_compact(other),
                 },
             })
         };
@@ -746,15 +787,17 @@ impl Execution {
 
     /// InputPath + Parameters (JSONPath) or Arguments (JSONata): the input a Parallel's
     /// branches get, or the effective input of a Map.
-    fn state_arguments(&mut self, fid: FrameId, state: &State) -> Result<(Value, Value), Failure> {
+    fn state_arguments(&mut self, fid: FrameId, state: &State) -> Result<(Rc<Value>, Rc<Value>), Failure> {
         let raw = self.frames[fid].input.clone();
         match &state.io {
             Io::JsonPath { input_path, parameters, .. } => {
                 let eff = self.input_path(fid, input_path)?;
+                self.record(fid, "InputPath", &eff);
                 let params = match parameters {
                     Some(t) => self.template(fid, t, &eff, "Parameters", None)?,
                     None => eff.clone(),
                 };
+                self.record(fid, "Parameters", &params);
                 Ok((eff, params))
             }
             Io::Jsonata { arguments, .. } => {
@@ -762,6 +805,7 @@ impl Execution {
                     Some(t) => self.eval_jt(fid, t, &raw, Extra::None, "Arguments", None)?,
                     None => raw.clone(),
                 };
+                self.record(fid, "Arguments", &params);
                 Ok((raw, params))
             }
         }
@@ -772,16 +816,17 @@ impl Execution {
             Ok((_, p)) => p,
             Err(f) => return self.fail_state(fid, f),
         };
-        let started = self.emit(fid, "ParallelStateStarted", None);
+        self.emit(fid, "ParallelStateStarted", None);
         let n = branches.len();
         self.frames[fid].gen += 1;
         self.frames[fid].block = Block::Children(Box::new(Group {
             is_map: false,
             children: vec![None; n],
             results: vec![None; n],
-            queue: VecDeque::new(),
-            running: n,
-            max_concurrency: 0,
+            queue: (0..n).map(|i| (i, params.clone())).collect(),
+            running: 0,
+            // The sequential twin runs one branch at a time.
+            max_concurrency: if self.opts.sequential { 1 } else { 0 },
             failed: 0,
             tolerated_count: None,
             tolerated_percentage: None,
@@ -789,16 +834,20 @@ impl Execution {
             done: 0,
             distributed: false,
         }));
-        let vars = self.frames[fid].vars.clone();
-        for (i, b) in branches.iter().enumerate() {
-            let lane = child_lane(&self.frames[fid].lane, &state.name, i);
-            let child = self.new_frame(b.clone(), Some((fid, i)), Vars::child(&vars), params.clone(), lane, started);
-            if let Block::Children(g) = &mut self.frames[fid].block {
-                g.children[i] = Some(child);
-            }
-            self.work.push_back(Work::Run(child));
-        }
+        self.start_queued(fid);
         Flow::Blocked
+    }
+
+    /// Start branch `index` of the Parallel running in frame `parent`.
+    pub(super) fn spawn_branch(&mut self, parent: FrameId, index: usize, input: Rc<Value>) -> FrameId {
+        let (name, branch) = match &self.state(parent).kind {
+            Kind::Parallel(branches) => (self.state(parent).name.clone(), branches[index].clone()),
+            _ => unreachable!("branches belong to Parallel states"),
+        };
+        let lane: Rc<str> = child_lane(&self.frames[parent].lane, &name, index).into();
+        let vars = Vars::child(&self.frames[parent].vars);
+        let last = self.frames[parent].last_event;
+        self.new_frame(branch, Some((parent, index)), vars, input, lane, last)
     }
 
     pub(super) fn run_map(&mut self, fid: FrameId, state: &State, map: &MapState) -> Flow {
@@ -807,18 +856,28 @@ impl Execution {
             Err(f) => return self.fail_state(fid, f),
         };
         let n = items.len();
-        self.emit(fid, "MapStateStarted", Some(json!({"length": n})));
-        let prepared = self.map_settings(fid, map, &eff).and_then(|settings| {
+        // AWS reads MaxConcurrency before the Map starts, the failure tolerance after.
+        let conc = match self.map_concurrency(fid, map, &eff) {
+            Ok(c) => c,
+            Err(f) => return self.fail_state(fid, f),
+        };
+        self.emit(fid, "MapStateStarted", Some(fields! {"length": n}));
+        let prepared = self.map_tolerance(fid, map, &eff).and_then(|settings| {
             let mut inputs = Vec::with_capacity(n);
             for (i, item) in items.iter().enumerate() {
                 inputs.push(self.item_input(fid, map, &eff, i, item)?);
             }
+            if let Some(b) = &map.item_batcher {
+                inputs = self.batch(fid, b, &eff, inputs)?;
+            }
             Ok((inputs, settings))
         });
-        let (inputs, (count, pct, conc)) = match prepared {
+        let (inputs, (count, pct)) = match prepared {
             Ok(p) => p,
             Err(f) => return self.fail_state(fid, f),
         };
+        // One child per input: items, or batches of them.
+        let n = inputs.len();
         if map.distributed {
             let arn = format!(
                 "arn:aws:states:{}:{}:mapRun:{}/{}:{}",
@@ -828,7 +887,7 @@ impl Execution {
                 map.label.as_deref().unwrap_or(&state.name),
                 self.frames[fid].entered_event
             );
-            self.emit(fid, "MapRunStarted", Some(json!({"mapRunArn": arn})));
+            self.emit(fid, "MapRunStarted", Some(fields! {"mapRunArn": arn}));
         }
         self.frames[fid].gen += 1;
         self.frames[fid].block = Block::Children(Box::new(Group {
@@ -853,8 +912,62 @@ impl Execution {
         Flow::Blocked
     }
 
+    /// `ItemBatcher`: group the iteration inputs into `{"BatchInput"?, "Items": [...]}`.
+    fn batch(&mut self, fid: FrameId, b: &crate::asl::Batcher, eff: &Value, inputs: Vec<Rc<Value>>) -> Result<Vec<Rc<Value>>, Failure> {
+        let limit = |this: &mut Self, f: &Option<NumberField>, name: &str| -> Result<Option<usize>, Failure> {
+            let Some(f) = f else { return Ok(None) };
+            let v = this.number(fid, f, eff, name)?;
+            match as_number(&v, true) {
+                Some(n) if n >= 1.0 && n.fract() == 0.0 => Ok(Some(n as usize)),
+                _ => Err(this.bad_number(fid, f, name, &v, "integer")),
+            }
+        };
+        let max_items = limit(self, &b.max_items, "MaxItemsPerBatch")?.unwrap_or(usize::MAX);
+        let max_bytes = limit(self, &b.max_bytes, "MaxInputBytesPerBatch")?.unwrap_or(usize::MAX);
+        let batch_input = match &b.batch_input {
+            None => None,
+            Some(ItemSelector::JsonPath(t)) => Some(self.template(fid, t, eff, "BatchInput", None)?),
+            Some(ItemSelector::Jsonata(t)) => {
+                let raw = self.frames[fid].input.clone();
+                Some(self.eval_jt(fid, t, &raw, Extra::None, "BatchInput", None)?)
+            }
+        };
+        let mut batches = Vec::new();
+        let mut current: Vec<Rc<Value>> = Vec::new();
+        let mut bytes = 0;
+        for item in inputs {
+            let size = to_compact(&item).len();
+            if !current.is_empty() && (current.len() >= max_items || bytes + size > max_bytes) {
+                batches.push(std::mem::take(&mut current));
+                bytes = 0;
+            }
+            bytes += size;
+            current.push(item);
+        }
+        if !current.is_empty() {
+            batches.push(current);
+        }
+        Ok(batches
+            .into_iter()
+            .map(|items| {
+                let mut o = serde_json::Map::new();
+                if let Some(bi) = &batch_input {
+                    o.insert("BatchInput".into(), (**bi).clone());
+                }
+                o.insert("Items".into(), Value::Array(items.into_iter().map(Rc::unwrap_or_clone).collect()));
+                Rc::new(Value::Object(o))
+            })
+            .collect())
+    }
+
     /// The Map's effective input and the items it iterates over.
-    fn map_items(&mut self, fid: FrameId, state: &State, map: &MapState) -> Result<(Value, Vec<Value>), Failure> {
+    fn map_items(&mut self, fid: FrameId, state: &State, map: &MapState) -> Result<(Rc<Value>, Vec<Value>), Failure> {
+        if map.item_reader {
+            return Err(self.prefixed(
+                fid,
+                Failure::runtime("ItemReader reads items from Amazon S3, which statelab cannot reach: give the items inline (ItemsPath or Items) to run this Map here."),
+            ));
+        }
         let raw = self.frames[fid].input.clone();
         let eff = match &state.io {
             Io::JsonPath { input_path, .. } => self.input_path(fid, input_path)?,
@@ -875,7 +988,7 @@ impl Execution {
                             Err(e) => return Err(self.query_failure(fid, e)),
                         }
                     }
-                    other => self.eval_jt(fid, other, &raw, Extra::None, "Items", None)?,
+                    other => Rc::unwrap_or_clone(self.eval_jt(fid, other, &raw, Extra::None, "Items", None)?),
                 };
                 if !v.is_array() {
                     let source = match t {
@@ -891,8 +1004,9 @@ impl Execution {
                 }
                 v
             }
-            (None, None) => eff.clone(),
+            (None, None) => (*eff).clone(),
         };
+        self.record(fid, "InputPath", &eff);
         match items {
             Value::Array(items) => Ok((eff, items)),
             other => {
@@ -902,21 +1016,21 @@ impl Execution {
         }
     }
 
-    /// (tolerated failure count, tolerated failure %, max concurrency) of a Map.
-    fn map_settings(&mut self, fid: FrameId, map: &MapState, eff: &Value) -> Result<(Option<u64>, Option<f64>, usize), Failure> {
-        let as_number = |v: &Value, int: bool| {
-            v.as_f64().or_else(|| v.as_str().and_then(|s| if int { s.parse::<i64>().ok().map(|n| n as f64) } else { s.parse::<f64>().ok() }))
-        };
-        let conc = match &map.max_concurrency {
-            None => 0,
-            Some(f) => {
-                let v = self.number(fid, f, eff, "MaxConcurrency")?;
-                match as_number(&v, true) {
-                    Some(n) if n >= 0.0 && n.fract() == 0.0 => n as usize,
-                    _ => return Err(self.bad_number(fid, f, "MaxConcurrency", &v, "integer")),
-                }
-            }
-        };
+    /// A Map's MaxConcurrency (0 = unbounded).
+    fn map_concurrency(&mut self, fid: FrameId, map: &MapState, eff: &Value) -> Result<usize, Failure> {
+        if self.opts.sequential {
+            return Ok(1);
+        }
+        let Some(f) = &map.max_concurrency else { return Ok(0) };
+        let v = self.number(fid, f, eff, "MaxConcurrency")?;
+        match as_number(&v, true) {
+            Some(n) if n >= 0.0 && n.fract() == 0.0 => Ok(n as usize),
+            _ => Err(self.bad_number(fid, f, "MaxConcurrency", &v, "integer")),
+        }
+    }
+
+    /// (tolerated failure count, tolerated failure %) of a Map.
+    fn map_tolerance(&mut self, fid: FrameId, map: &MapState, eff: &Value) -> Result<(Option<u64>, Option<f64>), Failure> {
         let count = match &map.tolerated_failure_count {
             None => None,
             Some(f) => {
@@ -939,13 +1053,13 @@ impl Execution {
                 }
             }
         };
-        Ok((count, pct, conc))
+        Ok((count, pct))
     }
 
     /// The input of iteration `i`: the item, or the ItemSelector evaluated with `$$.Map.Item`.
-    fn item_input(&mut self, fid: FrameId, map: &MapState, eff: &Value, i: usize, item: &Value) -> Result<Value, Failure> {
+    fn item_input(&mut self, fid: FrameId, map: &MapState, eff: &Value, i: usize, item: &Value) -> Result<Rc<Value>, Failure> {
         match &map.item_selector {
-            None => Ok(item.clone()),
+            None => Ok(Rc::new(item.clone())),
             Some(ItemSelector::JsonPath(t)) => self.template(fid, t, eff, "ItemSelector", Some((i, item))),
             Some(ItemSelector::Jsonata(t)) => {
                 let raw = self.frames[fid].input.clone();
@@ -964,12 +1078,12 @@ impl Execution {
         }
     }
 
-    pub(super) fn spawn_iteration(&mut self, parent: FrameId, index: usize, input: Value) -> FrameId {
+    pub(super) fn spawn_iteration(&mut self, parent: FrameId, index: usize, input: Rc<Value>) -> FrameId {
         let (name, processor, distributed) = match &self.state(parent).kind {
             Kind::Map(m) => (self.state(parent).name.clone(), m.processor.clone(), m.distributed),
             _ => unreachable!("iterations belong to Map states"),
         };
-        let lane = child_lane(&self.frames[parent].lane, &name, index);
+        let lane: Rc<str> = child_lane(&self.frames[parent].lane, &name, index).into();
         let vars = Vars::child(&self.frames[parent].vars);
         let last = self.frames[parent].last_event;
         let child = self.new_frame(processor, Some((parent, index)), vars, input, lane, last);
@@ -981,7 +1095,15 @@ impl Execution {
     pub(super) fn children_done(&mut self, fid: FrameId) {
         let block = std::mem::replace(&mut self.frames[fid].block, Block::None);
         let Block::Children(group) = block else { return };
-        let results: Vec<Value> = group.results.into_iter().map(|r| r.unwrap_or(Value::Null)).collect();
+        let mut results: Vec<Value> = group.results.into_iter().map(|r| r.map(Rc::unwrap_or_clone).unwrap_or(Value::Null)).collect();
+        if let Kind::Map(m) = &self.state(fid).kind {
+            if m.flatten_results {
+                results = results.into_iter().flat_map(|r| match r {
+                    Value::Array(a) => a,
+                    other => vec![other],
+                }).collect();
+            }
+        }
         if group.is_map {
             if group.distributed {
                 self.emit(fid, "MapRunSucceeded", None);
@@ -995,17 +1117,20 @@ impl Execution {
         }
         let machine = self.frames[fid].machine.clone();
         let state = &machine.states[self.frames[fid].state];
-        if self.finish_with_result(fid, state, Value::Array(results)) == Flow::Next {
+        if self.finish_with_result(fid, state, Rc::new(Value::Array(results))) == Flow::Next {
             self.run(fid);
         }
     }
 
     /// The output (and assignments) of a state whose error a catcher caught.
-    pub(super) fn catch_output(&mut self, fid: FrameId, state: &State, c: &Catcher, raw: Value, error_output: Value) -> Result<(Value, Option<Value>), Failure> {
+    pub(super) fn catch_output(&mut self, fid: FrameId, state: &State, c: &Catcher, raw: Rc<Value>, error_output: Value) -> Result<(Rc<Value>, Option<Value>), Failure> {
+        let error_output = Rc::new(error_output);
         match &state.io {
             Io::JsonPath { .. } => {
+                self.record(fid, "Error", &error_output);
                 let assigned = self.eval_assign(fid, c.assign.as_ref(), &raw, &error_output, Extra::None)?;
-                let out = self.result_path(fid, &c.result_path, raw, error_output)?;
+                let out = self.result_path(fid, &c.result_path, raw, error_output.clone())?;
+                self.record(fid, "ResultPath", &out);
                 self.apply_assign(fid, &assigned);
                 Ok((out, assigned))
             }
@@ -1013,7 +1138,7 @@ impl Execution {
                 let assigned = self.eval_assign(fid, c.assign.as_ref(), &raw, &raw, Extra::ErrorOutput(&error_output))?;
                 let out = match &c.output {
                     Some(t) => self.eval_jt(fid, t, &raw, Extra::ErrorOutput(&error_output), "Output", None)?,
-                    None => error_output,
+                    None => error_output.clone(),
                 };
                 self.apply_assign(fid, &assigned);
                 Ok((out, assigned))
@@ -1037,6 +1162,11 @@ fn child_lane(parent: &str, state: &str, index: usize) -> String {
     } else {
         format!("{parent}/{state}/{index}")
     }
+}
+
+/// A number, or a string holding one (AWS accepts `"3"` for a ...Path count).
+fn as_number(v: &Value, int: bool) -> Option<f64> {
+    v.as_f64().or_else(|| v.as_str().and_then(|s| if int { s.parse::<i64>().ok().map(|n| n as f64) } else { s.parse::<f64>().ok() }))
 }
 
 fn timestamp_ms(s: &str) -> Option<i64> {

@@ -341,7 +341,7 @@ impl<'h> Eval<'h> {
                 if proc_v.is_undef() {
                     if let Kind::Path(steps) = &procn.kind {
                         if let Some(Kind::Name(n)) = steps.first().map(|s| &s.kind) {
-                            if env.lookup(n).is_some() {
+                            if env.lookup(n).is_some() || functions::lookup(n, self.asl).is_some() {
                                 return Err(tok_err("T1007", node.pos, n, None, None));
                             }
                         }
@@ -410,6 +410,7 @@ impl<'h> Eval<'h> {
         Ok(result)
     }
 
+    #[inline(never)]
     fn eval_path(&mut self, node: &Node, steps: &[Node], input: &Value, env: &Rc<Env>) -> R<Value> {
         let mut input_seq: Value = match input {
             Value::Array(_) if !matches!(steps[0].kind, Kind::Var(_)) => input.clone(),
@@ -474,6 +475,7 @@ impl<'h> Eval<'h> {
         Ok(result_seq)
     }
 
+    #[inline(never)]
     fn eval_step(&mut self, step: &Node, input: &Value, env: &Rc<Env>, last: bool) -> R<Value> {
         if let Kind::Sort(_) = step.kind {
             let mut r = self.eval_sort(step, input, env)?;
@@ -513,6 +515,7 @@ impl<'h> Eval<'h> {
         Ok(Value::seq(out))
     }
 
+    #[inline(never)]
     fn eval_stages(&mut self, stages: &[Stage], input: Value, env: &Rc<Env>) -> R<Value> {
         let mut result = input;
         for st in stages {
@@ -542,6 +545,7 @@ impl<'h> Eval<'h> {
         Ok(result)
     }
 
+    #[inline(never)]
     fn eval_tuple_step(&mut self, step: &Node, input: &Value, tuples: Option<Vec<Value>>, env: &Rc<Env>) -> R<Vec<Value>> {
         if let Kind::Sort(_) = step.kind {
             let result = match tuples {
@@ -621,6 +625,7 @@ impl<'h> Eval<'h> {
         Ok(r.items().to_vec())
     }
 
+    #[inline(never)]
     fn eval_filter(&mut self, pred: &Node, input: Value, env: &Rc<Env>) -> R<Value> {
         let is_ts = input.has_flag(TUPLES);
         let items: Vec<Value> = match &input {
@@ -676,6 +681,7 @@ impl<'h> Eval<'h> {
         Ok(Value::array_flags(out, flags))
     }
 
+    #[inline(never)]
     pub fn eval_group(&mut self, pairs: &[(Node, Node)], pos: usize, input: Value, env: &Rc<Env>) -> R<Value> {
         let reduce = input.has_flag(TUPLES);
         let mut items: Vec<Value> = match &input {
@@ -731,6 +737,7 @@ impl<'h> Eval<'h> {
         Ok(Value::object(result))
     }
 
+    #[inline(never)]
     fn eval_binary(&mut self, op: BinOp, l: &Node, r: &Node, pos: usize, input: &Value, env: &Rc<Env>) -> R<Value> {
         let lhs = self.eval(l, input, env)?;
         if op == BinOp::And || op == BinOp::Or {
@@ -841,6 +848,7 @@ impl<'h> Eval<'h> {
         }
     }
 
+    #[inline(never)]
     fn eval_call(&mut self, node: &Node, procn: &Node, args: &[Node], input: &Value, env: &Rc<Env>, applyto: Option<Value>) -> R<Value> {
         let proc_v = self.eval(procn, input, env)?;
         if proc_v.is_undef() {
@@ -905,6 +913,7 @@ impl<'h> Eval<'h> {
         r.map_err(|e| e.with_pos(pos))
     }
 
+    #[inline(never)]
     fn apply_inner2(&mut self, f: &Value, args: Vec<Value>, input: &Value, env: &Rc<Env>, name: &str, pos: usize) -> R<Value> {
         let Value::Func(func) = f else {
             return Err(tok_err("T1006", pos, name, None, None));
@@ -960,6 +969,7 @@ impl<'h> Eval<'h> {
         }
     }
 
+    #[inline(never)]
     fn eval_sort(&mut self, node: &Node, input: &Value, env: &Rc<Env>) -> R<Value> {
         let Kind::Sort(terms) = &node.kind else { return Ok(input.clone()) };
         let is_ts = input.has_flag(TUPLES);
@@ -1038,6 +1048,7 @@ impl<'h> Eval<'h> {
         Ok(Value::array_flags(out, if is_ts { SEQ | TUPLES } else { SEQ }))
     }
 
+    #[inline(never)]
     fn transform(&mut self, node: &Node, env: &Rc<Env>, obj: Value) -> R<Value> {
         let Kind::Transform(def) = &node.kind else { return Ok(Value::Undefined) };
         if obj.is_undef() {

@@ -302,6 +302,9 @@ fn p(r: R, pos: usize) -> P {
     P { r, pos, keep_array: false }
 }
 
+/// Deepest syntactic nesting accepted (keeps parsing and evaluation within ~1 MB of stack).
+const MAX_NESTING: usize = 120;
+
 struct Parser {
     lx: Lexer,
     tok: Tok,
@@ -368,7 +371,7 @@ impl Parser {
 
     fn expression(&mut self, rbp: u32) -> Result<P, Error> {
         self.depth += 1;
-        if self.depth > 400 {
+        if self.depth > MAX_NESTING {
             return Err(Error::at("U1001", self.pos));
         }
         let t = std::mem::replace(&mut self.tok, Tok::End);

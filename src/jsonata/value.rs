@@ -184,6 +184,14 @@ impl Value {
     /// Convert to JSON; `None` for undefined. Functions become `""` (as JSON.stringify would drop them);
     /// non-finite numbers are an error (D1001).
     pub fn to_json(&self) -> Result<Option<serde_json::Value>, f64> {
+        self.to_json_at(0)
+    }
+
+    fn to_json_at(&self, depth: usize) -> Result<Option<serde_json::Value>, f64> {
+        if depth > MAX_JSON_DEPTH {
+            // too deeply nested to convert safely: reported like a non-representable number
+            return Err(f64::INFINITY);
+        }
         Ok(Some(match self {
             Value::Undefined => return Ok(None),
             Value::Null => serde_json::Value::Null,
@@ -193,7 +201,7 @@ impl Value {
             Value::Array(a) => {
                 let mut out = Vec::with_capacity(a.items.len());
                 for v in &a.items {
-                    if let Some(j) = v.to_json()? {
+                    if let Some(j) = v.to_json_at(depth + 1)? {
                         out.push(j);
                     }
                 }
@@ -202,7 +210,7 @@ impl Value {
             Value::Object(o) => {
                 let mut m = serde_json::Map::new();
                 for (k, v) in o.iter() {
-                    if let Some(j) = v.to_json()? {
+                    if let Some(j) = v.to_json_at(depth + 1)? {
                         m.insert(k.clone(), j);
                     }
                 }
@@ -212,6 +220,9 @@ impl Value {
         }))
     }
 }
+
+/// Deepest structure converted back to JSON.
+const MAX_JSON_DEPTH: usize = 2000;
 
 pub fn num_to_json(n: f64) -> Result<serde_json::Value, f64> {
     if !n.is_finite() {

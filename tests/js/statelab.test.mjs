@@ -118,7 +118,8 @@ test('pause freezes the virtual clock and resume carries on', async () => {
   ctl.resume();
   assert.equal(ctl.paused, false);
   const result = await ctl.done;
-  assert.ok(performance.now() - t0 >= 70, 'the pause delayed the end');
+  // Unpaused, the run takes about 30 ms; paused for 40 ms, about 70 (timers may fire ~1 ms early).
+  assert.ok(performance.now() - t0 >= 60, 'the pause delayed the end');
   assert.equal(result.durationMs, 3000, 'virtual time does not count the pause');
   const sim = await simulate(parallel.def, parallel.input, parallel.mocks);
   assert.deepEqual(result.events, sim.events);
@@ -156,6 +157,23 @@ test('stop aborts the execution', async () => {
   assert.equal(result.events.at(-1).type, 'ExecutionAborted');
   assert.equal(result.durationMs, 1000);
   assert.ok(!result.events.some((e) => e.type === 'ExecutionSucceeded'));
+  // Stopped in the middle of a batch of events (ParallelStateStarted comes third of the
+  // twelve at time 0): onEvent still sees every event once, in order, ExecutionAborted last.
+  const seen = [];
+  let mid;
+  mid = run(parallel.def, parallel.input, parallel.mocks, {
+    speed: 100,
+    onEvent: (e) => {
+      seen.push(e);
+      if (e.type === 'ParallelStateStarted') mid.stop();
+    },
+  });
+  const r1 = await mid.done;
+  assert.equal(r1.status, 'ABORTED');
+  assert.deepEqual(seen, r1.events);
+  const types = seen.map((e) => e.type);
+  assert.equal(types.indexOf('ExecutionAborted'), types.length - 1);
+  assert.ok(types.indexOf('LambdaFunctionStarted') > types.indexOf('ParallelStateStarted'), types.join());
   // Stopping before the engine started still aborts cleanly.
   const early = run(parallel.def, parallel.input, parallel.mocks, { speed: 100 });
   early.stop();

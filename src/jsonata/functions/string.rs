@@ -162,30 +162,91 @@ fn all_matches(re: &Regex, chars: &[char], limit: Option<usize>) -> R<Vec<Match>
     Ok(out)
 }
 
-fn match_object(chars: &[char], m: &Match) -> Value {
+/// One match, from a regex or from a user-supplied matcher function.
+struct Found {
+    text: String,
+    start: usize,
+    end: usize,
+    groups: Vec<String>,
+}
+
+fn found_of(chars: &[char], m: &Match) -> Found {
+    Found {
+        text: chars[m.start..m.end].iter().collect(),
+        start: m.start,
+        end: m.end,
+        groups: m.groups.iter().map(|g| g.map(|(s, e)| chars[s..e].iter().collect()).unwrap_or_default()).collect(),
+    }
+}
+
+fn match_object(f: &Found) -> Value {
     let mut o = ObjMap::new();
-    o.insert("match".into(), Value::string(chars[m.start..m.end].iter().collect()));
-    o.insert("index".into(), Value::Num(m.start as f64));
-    o.insert(
-        "groups".into(),
-        Value::array(
-            m.groups
-                .iter()
-                .map(|g| match g {
-                    Some((s, e)) => Value::string(chars[*s..*e].iter().collect()),
-                    None => Value::str(""),
-                })
-                .collect(),
-        ),
-    );
+    o.insert("match".into(), Value::str(&f.text));
+    o.insert("index".into(), Value::Num(f.start as f64));
+    o.insert("groups".into(), Value::array(f.groups.iter().map(|g| Value::str(g)).collect()));
     Value::object(o)
+}
+
+fn matcher_error() -> Error {
+    make("T1010", None, &Detail::default())
+}
+
+/// Matches of a matcher (regex or function) over `s`, at most `limit`.
+fn find_all(ev: &mut Eval, matcher: &Value, s: &str, limit: Option<usize>, ctx: &CallCtx) -> R<Vec<Found>> {
+    if let Some(re) = regex_of(matcher) {
+        let chars = chars_of(s);
+        return Ok(all_matches(&re, &chars, limit)?.iter().map(|m| found_of(&chars, m)).collect());
+    }
+    // a function implementing the matcher protocol: {match, start, end, groups, next}
+    let mut out = Vec::new();
+    let mut r = ev.apply(matcher, vec![Value::str(s)], &Value::Undefined, ctx.env, "", 0)?;
+    loop {
+        if !js_truthy(&r) {
+            break;
+        }
+        let Value::Object(o) = &r else { return Err(matcher_error()) };
+        let ok = matches!(o.get("start"), Some(Value::Num(_)))
+            || matches!(o.get("groups"), Some(Value::Array(_)))
+            || matches!(o.get("next"), Some(Value::Func(_)));
+        if !ok {
+            return Err(matcher_error());
+        }
+        if limit.map(|l| out.len() >= l).unwrap_or(false) {
+            break;
+        }
+        let num = |k: &str| o.get(k).and_then(|v| v.as_num()).unwrap_or(0.0).max(0.0) as usize;
+        out.push(Found {
+            text: o.get("match").and_then(|v| v.as_str()).unwrap_or("").to_string(),
+            start: num("start"),
+            end: num("end"),
+            groups: o
+                .get("groups")
+                .map(|g| g.items().iter().map(|x| x.as_str().unwrap_or("").to_string()).collect())
+                .unwrap_or_default(),
+        });
+        match o.get("next") {
+            Some(next @ Value::Func(_)) => {
+                let next = next.clone();
+                r = ev.apply(&next, vec![], &Value::Undefined, ctx.env, "", 0)?;
+            }
+            _ => break,
+        }
+    }
+    Ok(out)
+}
+
+/// Slice by char positions, clamped.
+fn char_slice(chars: &[char], a: usize, b: usize) -> String {
+    let b = b.min(chars.len());
+    let a = a.min(b);
+    chars[a..b].iter().collect()
 }
 
 pub fn regex_match_object(_: &mut Eval, re: &Regex, s: &str, from: usize) -> R<Value> {
     let chars = chars_of(s);
     Ok(match find(re, &chars, from)? {
         Some(m) => {
-            let mut v = match_object(&chars, &m);
+            let mut v = match_object(&found_of(&chars, &m));
             if let Value::Object(o) = &mut v {
                 let o = Rc::make_mut(o);
                 o.insert("start".into(), Value::Num(m.start as f64));
@@ -215,23 +276,21 @@ fn limit_arg(a: &[Value], i: usize, code: &str) -> R<Option<usize>> {
     }
 }
 
-pub fn match_(_: &mut Eval, a: &[Value], _: &CallCtx) -> R<Value> {
+pub fn match_(ev: &mut Eval, a: &[Value], ctx: &CallCtx) -> R<Value> {
     let Some(s) = s_arg(a, 0) else { return Ok(Value::Undefined) };
     let limit = limit_arg(a, 2, "D3040")?;
-    let Some(re) = regex_of(arg(a, 1)) else { return Err(make("T1010", None, &Detail { token: Some("match".into()), ..Default::default() })) };
-    let chars = chars_of(&s);
-    let ms = all_matches(&re, &chars, limit)?;
-    Ok(Value::seq(ms.iter().map(|m| match_object(&chars, m)).collect()))
+    let ms = find_all(ev, arg(a, 1), &s, limit, ctx)?;
+    Ok(Value::seq(ms.iter().map(match_object).collect()))
 }
 
-pub fn contains(_: &mut Eval, a: &[Value], _: &CallCtx) -> R<Value> {
+pub fn contains(ev: &mut Eval, a: &[Value], ctx: &CallCtx) -> R<Value> {
     let Some(s) = s_arg(a, 0) else { return Ok(Value::Undefined) };
     Ok(Value::Bool(match arg(a, 1) {
         Value::Undefined => return Ok(Value::Undefined),
         Value::Str(t) => s.contains(&**t),
         other => match regex_of(other) {
             Some(re) => find(&re, &chars_of(&s), 0)?.is_some(),
-            None => false,
+            None => !find_all(ev, other, &s, Some(1), ctx)?.is_empty(),
         },
     }))
 }
@@ -325,25 +384,18 @@ pub fn replace(ev: &mut Eval, a: &[Value], ctx: &CallCtx) -> R<Value> {
             Ok(Value::string(out))
         }
         other => {
-            let Some(re) = regex_of(other) else { return Ok(Value::Str(s)) };
             let chars = chars_of(&s);
-            let ms = all_matches(&re, &chars, limit)?;
+            let ms = find_all(ev, other, &s, limit, ctx)?;
             let mut out = String::new();
             let mut pos = 0;
             for m in &ms {
-                out.extend(chars[pos..m.start].iter());
-                let matched: String = chars[m.start..m.end].iter().collect();
+                out.push_str(&char_slice(&chars, pos, m.start));
                 match &rep {
                     Value::Str(r) => {
-                        let groups: Vec<String> = m
-                            .groups
-                            .iter()
-                            .map(|g| g.map(|(x, y)| chars[x..y].iter().collect()).unwrap_or_default())
-                            .collect();
-                        out.push_str(&expand_replacement(r, &matched, &groups));
+                        out.push_str(&expand_replacement(r, &m.text, &m.groups));
                     }
                     f => {
-                        let mo = match_object(&chars, m);
+                        let mo = match_object(m);
                         let r = ev.apply(f, vec![mo], &Value::Undefined, ctx.env, "", 0)?;
                         match r {
                             Value::Str(x) => out.push_str(&x),
@@ -351,15 +403,15 @@ pub fn replace(ev: &mut Eval, a: &[Value], ctx: &CallCtx) -> R<Value> {
                         }
                     }
                 }
-                pos = m.end;
+                pos = m.start + m.text.chars().count();
             }
-            out.extend(chars[pos..].iter());
+            out.push_str(&char_slice(&chars, pos, chars.len()));
             Ok(Value::string(out))
         }
     }
 }
 
-pub fn split(_: &mut Eval, a: &[Value], _: &CallCtx) -> R<Value> {
+pub fn split(ev: &mut Eval, a: &[Value], ctx: &CallCtx) -> R<Value> {
     let Some(s) = s_arg(a, 0) else { return Ok(Value::Undefined) };
     let limit = limit_arg(a, 2, "D3020")?;
     let mut out: Vec<Value> = Vec::new();
@@ -375,19 +427,18 @@ pub fn split(_: &mut Eval, a: &[Value], _: &CallCtx) -> R<Value> {
             }
         }
         other => {
-            let Some(re) = regex_of(other) else { return Ok(Value::array(vec![Value::Str(s)])) };
             if limit == Some(0) {
                 return Ok(Value::array(vec![]));
             }
             let chars = chars_of(&s);
-            let ms = all_matches(&re, &chars, limit)?;
+            let ms = find_all(ev, other, &s, limit, ctx)?;
             let mut pos = 0;
             for m in &ms {
-                out.push(Value::string(chars[pos..m.start].iter().collect()));
+                out.push(Value::string(char_slice(&chars, pos, m.start)));
                 pos = m.end;
             }
             if limit.map(|l| ms.len() < l).unwrap_or(true) {
-                out.push(Value::string(chars[pos..].iter().collect()));
+                out.push(Value::string(char_slice(&chars, pos, chars.len())));
             }
         }
     }
@@ -472,9 +523,6 @@ fn decode(s: &str, reserved: &str) -> Result<String, ()> {
     let mut i = 0;
     while i < b.len() {
         if b[i] == b'%' {
-            if i + 2 >= b.len() + 0 && i + 2 > b.len() - 1 + 1 {
-                return Err(());
-            }
             let hex = std::str::from_utf8(b.get(i + 1..i + 3).ok_or(())?).map_err(|_| ())?;
             let v = u8::from_str_radix(hex, 16).map_err(|_| ())?;
             if v < 0x80 && reserved.contains(v as char) {
