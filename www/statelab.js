@@ -39,10 +39,10 @@ async function compile(source) {
     try {
       return await WebAssembly.compileStreaming(response);
     } catch (e) {
-      // Served without Content-Type application/wasm: compile from the bytes instead.
-      const r = await response;
+      // Served without Content-Type application/wasm (or not at all): fetch the bytes again.
+      const r = await fetch(url);
       if (!r.ok) throw new Error(`statelab: cannot load ${url}: HTTP ${r.status}`);
-      return WebAssembly.compile(await r.clone().arrayBuffer());
+      return WebAssembly.compile(await r.arrayBuffer());
     }
   }
   const r = await response;
@@ -105,10 +105,15 @@ export async function validate(definition, options = {}) {
   return guard(glue, (g) => g.validate(definition, options));
 }
 
-/** Run an execution to its end on the virtual clock, all at once. options: {seed, executionName, testCase}. */
+/**
+ * Run an execution to its end on the virtual clock, all at once, every Task from mocks.
+ * options: {seed, executionName, stateMachineName, testCase (Step Functions Local mock
+ * configs), sequential (the sequential twin), recordSteps (spans get each data-flow step)}.
+ */
 export async function simulate(definition, input, mocks, options = {}) {
   const glue = await ready();
-  return guard(glue, (g) => g.simulate(definition, input, mocks, engineOptions(options, [])));
+  // JS functions (options.functions) are for run(): the engine says so if any are given.
+  return guard(glue, (g) => g.simulate(definition, input, mocks, engineOptions(options, Object.keys(options.functions ?? {}))));
 }
 
 /** The engine's version. */
@@ -119,7 +124,7 @@ export async function version() {
 
 function engineOptions(options, external) {
   const o = { external };
-  for (const k of ['seed', 'executionName', 'stateMachineName', 'testCase', 'type']) {
+  for (const k of ['seed', 'executionName', 'stateMachineName', 'testCase', 'type', 'sequential', 'recordSteps']) {
     if (options[k] !== undefined) o[k] = options[k];
   }
   return o;
@@ -139,7 +144,7 @@ const now = () => (globalThis.performance ? performance.now() : Date.now());
  * Run an execution on real timers: virtual time passes `speed` times faster than real time
  * (speed 100: one virtual second in 10 ms). Same events, in the same order, as simulate().
  *
- * options: {seed, executionName, testCase, speed = 1, paused = false,
+ * options: the options of simulate(), and {speed = 1, paused = false,
  *           functions: {StateName: async (input, context) => output},   // local "Lambdas"
  *           onEvent(event), onUpdate({nowMs, spans, status}), updateIntervalMs = 50}
  * A function's thrown error becomes the Task's failure {error: err.name || 'Error', cause: err.message}.

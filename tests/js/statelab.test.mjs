@@ -278,3 +278,25 @@ test('onUpdate reports the virtual time and the spans', async () => {
   assert.ok(last.spans.some((s) => s.lane === 'Each/1' && s.state === 'Work' && s.kind === 'attempt'));
   for (let i = 1; i < updates.length; i++) assert.ok(updates[i].nowMs >= updates[i - 1].nowMs);
 });
+
+test('finished spans carry the critical path; sequential and recordSteps reach the engine', async () => {
+  const r = await simulate(parallel.def, parallel.input, parallel.mocks);
+  const state = (name, res = r) => res.spans.find((s) => s.state === name && s.kind === 'state');
+  assert.deepEqual([state('Slow').critical, state('Slow').slackMs], [true, 0]);
+  assert.deepEqual([state('Medium').critical, state('Medium').slackMs], [false, 1000]);
+  assert.deepEqual([state('Fast').critical, state('Fast').slackMs], [false, 2000]);
+  assert.equal(state('Slow').steps, undefined);
+
+  const seq = await simulate(parallel.def, parallel.input, parallel.mocks, { sequential: true, recordSteps: true });
+  assert.equal(seq.durationMs, 6000, 'the sequential twin takes the sum of the branches');
+  assert.deepEqual(seq.output, r.output);
+  const steps = state('Slow', seq).steps;
+  assert.ok(Array.isArray(steps) && steps.length >= 2, JSON.stringify(steps));
+  assert.deepEqual(steps[0], { step: 'InputPath', value: { order: 42 } });
+  // run() passes the options on too.
+  const live = await run(parallel.def, parallel.input, parallel.mocks, { sequential: true, speed: 1000 }).done;
+  assert.equal(live.durationMs, 6000);
+
+  await assert.rejects(simulate(parallel.def, parallel.input, parallel.mocks, { functions: { Slow: async () => 1 } }), /JS functions need run\(\)/);
+  await assert.rejects(simulate(parallel.def, parallel.input, parallel.mocks, { sequential: 'yes' }), /options\.sequential must be true or false/);
+});
