@@ -62,6 +62,15 @@ for (let i = 0; i < 9; i++) {
 // (which also counts V8's GC helper threads) say what the code itself costs.
 console.log(`simulate Map 1,000 x 3 states (${first.events.length} events, ${first.spans.length} spans, ${JSON.stringify(first).length} bytes as JSON): median ${median(times).toFixed(1)} ms wall, min ${Math.min(...times).toFixed(1)} ms, median CPU ${median(cpu).toFixed(1)} ms over ${times.length} warm runs; goal < 100 ms: ${median(times) < 100 ? 'met' : 'NOT met'} (load average ${(await import('node:os')).loadavg()[0].toFixed(2)})`);
 
+// The same with options.criticalPath (the critical path and slack of every span).
+const cp = [];
+for (let i = 0; i < 3; i++) {
+  const t0 = performance.now();
+  await simulate(mapDef, items, mapMocks, { seed: 1, criticalPath: true });
+  cp.push(performance.now() - t0);
+}
+console.log(`  with criticalPath: median ${median(cp).toFixed(1)} ms wall over ${cp.length} runs`);
+
 // run: the three-branch Parallel (Lambda tasks of 3, 2 and 1 s) at speed 100.
 const par = ['parallel.asl.json', 'parallel.input.json', 'parallel.mocks.json'].map(fixture);
 const walls = [];

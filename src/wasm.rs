@@ -7,7 +7,9 @@
 //! - result: `{status, output?, error?, cause?, durationMs, events, spans}`
 //! - event: `{id, previousEventId, timestamp, type, ms, lane, <xxx>EventDetails?}`
 //! - span: `{lane, state, kind, startMs, endMs, status, input?, output?, error?, cause?}`
-//!   (`endMs` is null while the span runs)
+//!   (`endMs` is null while the span runs), plus `critical` and `slackMs` once the execution
+//!   has ended with `options.criticalPath`, and `steps: [{step, value}]` with
+//!   `options.recordSteps`
 //! - diagnostic: `{code, severity, location, line, column, message}` (`location` is the JSON
 //!   Pointer)
 
@@ -103,6 +105,8 @@ struct Setup {
     mocks: Mocks,
     opts: Options,
     external: Vec<String>,
+    /// Spans of a finished execution get `critical` and `slackMs` (options.criticalPath).
+    critical_path: bool,
 }
 
 impl Setup {
@@ -131,7 +135,8 @@ impl Setup {
                 Some(_) => return Err(error(format!("options.{key} must be a non-empty string"))),
             }
         }
-        for (key, field) in [("sequential", &mut opts.sequential), ("recordSteps", &mut opts.record_steps)] {
+        let mut critical_path = false;
+        for (key, field) in [("sequential", &mut opts.sequential), ("recordSteps", &mut opts.record_steps), ("criticalPath", &mut critical_path)] {
             match o.get(key) {
                 None | Some(Value::Null) => {}
                 Some(Value::Bool(b)) => *field = *b,
@@ -155,7 +160,7 @@ impl Setup {
             Value::Null => Mocks::empty(),
             v => Mocks::from_value(&v, test_case).map_err(|m| error(format!("mocks: {m}")))?,
         };
-        Ok(Setup { machine, input, mocks, opts, external })
+        Ok(Setup { machine, input, mocks, opts, external, critical_path })
     }
 }
 
@@ -339,10 +344,10 @@ fn write_span(o: &mut Out, s: &Span, start: i64, timing: Option<(bool, i64)>) {
     o.raw("}");
 }
 
-/// Every span; with the critical path and slack once the execution has ended.
-fn write_spans(o: &mut Out, exec: &Execution) {
+/// Every span; with the critical path and slack once the execution has ended, if asked for.
+fn write_spans(o: &mut Out, exec: &Execution, timing: bool) {
     let start = exec.options().start_time;
-    let timings = if exec.is_done() { critical_path(exec.spans(), exec.now()) } else { Vec::new() };
+    let timings = if timing && exec.is_done() { critical_path(exec.spans(), exec.now()) } else { Vec::new() };
     o.raw("[");
     for (i, s) in exec.spans().iter().enumerate() {
         if i > 0 {
@@ -353,7 +358,7 @@ fn write_spans(o: &mut Out, exec: &Execution) {
     o.raw("]");
 }
 
-fn write_result(o: &mut Out, exec: &Execution) {
+fn write_result(o: &mut Out, exec: &Execution, timing: bool) {
     let start = exec.options().start_time;
     o.raw("{").key("status").str(exec.status().name());
     match exec.status() {
@@ -374,13 +379,13 @@ fn write_result(o: &mut Out, exec: &Execution) {
     let mut stamp = (0, String::new());
     o.key("events").list(exec.events(), |o, e| write_event(o, e, start, &mut stamp));
     o.key("spans");
-    write_spans(o, exec);
+    write_spans(o, exec, timing);
     o.raw("}");
 }
 
-fn result_js(exec: &Execution) -> JsValue {
+fn result_js(exec: &Execution, timing: bool) -> JsValue {
     let mut o = Out::new(4096 + 256 * (exec.events().len() + exec.spans().len()));
-    write_result(&mut o, exec);
+    write_result(&mut o, exec, timing);
     o.js()
 }
 
@@ -413,7 +418,7 @@ pub fn simulate(definition: JsValue, input: JsValue, mocks: JsValue, options: Js
         return Err(error("simulate resolves every Task from mocks: JS functions need run()"));
     }
     let exec = driver::simulate(s.machine, s.input, s.mocks, s.opts).map_err(host_error)?;
-    Ok(result_js(&exec))
+    Ok(result_js(&exec, s.critical_path))
 }
 
 /// The crate version.
@@ -437,6 +442,7 @@ pub struct Session {
     host: Host,
     /// Events already handed out by `takeEvents`.
     sent: usize,
+    critical_path: bool,
 }
 
 #[wasm_bindgen]
@@ -449,7 +455,7 @@ impl Session {
         let s = Setup::from_js(&definition, &input, &mocks, &options)?;
         let mut host = Host::new(s.machine, s.input, s.mocks, s.opts);
         host.resolve_externally(s.external);
-        Ok(Session { host, sent: 0 })
+        Ok(Session { host, sent: 0, critical_path: s.critical_path })
     }
 
     fn start_time(&self) -> i64 {
@@ -522,13 +528,13 @@ impl Session {
     /// Every span so far.
     pub fn spans(&self) -> JsValue {
         let mut o = Out::new(256 * self.host.exec.spans().len() + 2);
-        write_spans(&mut o, &self.host.exec);
+        write_spans(&mut o, &self.host.exec, self.critical_path);
         o.js()
     }
 
     /// The result so far, in the shape `simulate` returns.
     pub fn result(&self) -> JsValue {
-        result_js(&self.host.exec)
+        result_js(&self.host.exec, self.critical_path)
     }
 
     /// The virtual time (ms since the start).

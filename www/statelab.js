@@ -13,7 +13,9 @@
 // relative to the execution start:
 //   event: { id, previousEventId, timestamp, type, ms, lane, <xxx>EventDetails? }
 //   span:  { lane, state, kind: 'state'|'attempt'|'backoff'|'wait', startMs, endMs, status,
-//            input?, output?, error?, cause? }   (endMs is null while the span runs)
+//            input?, output?, error?, cause?, critical?, slackMs?, steps? }
+//          (endMs is null while the span runs; critical and slackMs with options.criticalPath,
+//          steps with options.recordSteps)
 // Errors are thrown (or reject) as JS Error objects with a clear message; an invalid
 // definition's error also carries .diagnostics.
 
@@ -108,7 +110,8 @@ export async function validate(definition, options = {}) {
 /**
  * Run an execution to its end on the virtual clock, all at once, every Task from mocks.
  * options: {seed, executionName, stateMachineName, testCase (Step Functions Local mock
- * configs), sequential (the sequential twin), recordSteps (spans get each data-flow step)}.
+ * configs), sequential (the sequential twin), recordSteps (spans get each data-flow step as
+ * steps: [{step, value}]), criticalPath (the result's spans get critical and slackMs)}.
  */
 export async function simulate(definition, input, mocks, options = {}) {
   const glue = await ready();
@@ -124,7 +127,7 @@ export async function version() {
 
 function engineOptions(options, external) {
   const o = { external };
-  for (const k of ['seed', 'executionName', 'stateMachineName', 'testCase', 'type', 'sequential', 'recordSteps']) {
+  for (const k of ['seed', 'executionName', 'stateMachineName', 'testCase', 'type', 'sequential', 'recordSteps', 'criticalPath']) {
     if (options[k] !== undefined) o[k] = options[k];
   }
   return o;
@@ -146,7 +149,8 @@ const now = () => (globalThis.performance ? performance.now() : Date.now());
  *
  * options: the options of simulate(), and {speed = 1, paused = false,
  *           functions: {StateName: async (input, context) => output},   // local "Lambdas"
- *           onEvent(event), onUpdate({nowMs, spans, status}), updateIntervalMs = 50}
+ *           onEvent(event), onUpdate({nowMs, spans, status}) at most every updateIntervalMs = 50
+ *           (and at the end)}
  * A function's thrown error becomes the Task's failure {error: err.name || 'Error', cause: err.message}.
  *
  * Returns {done: Promise<result>, pause(), resume(), step(), stop(), nowMs, paused, finished}.
@@ -212,8 +216,15 @@ export function run(definition, input, mocks, options = {}) {
     rejectDone(err);
   }
 
-  function update() {
-    if (onUpdate && session) onUpdate({ nowMs: shownNow(), spans: call((s) => s.spans()), status: session.status });
+  // onUpdate at most every updateIntervalMs (spans are the whole timeline: a Map of 1,000
+  // iterations has thousands), plus once at the end; the ticker covers quiet stretches.
+  let lastUpdate = -Infinity;
+  function update(force = false) {
+    if (!onUpdate || !session) return;
+    const t = now();
+    if (!force && t - lastUpdate < updateIntervalMs) return;
+    lastUpdate = t;
+    onUpdate({ nowMs: shownNow(), spans: call((s) => s.spans()), status: session.status });
   }
 
   // Events go out in order even when a callback calls stop(), pause() or step(): events
@@ -358,7 +369,10 @@ export function run(definition, input, mocks, options = {}) {
       } else {
         return false;
       }
-      if (session && !finished) frozen = Math.max(frozen, session.nowMs);
+      if (session && !finished) {
+        frozen = Math.max(frozen, session.nowMs);
+        update(true);
+      }
       return true;
     } catch (e) {
       fail(e);
@@ -388,7 +402,7 @@ export function run(definition, input, mocks, options = {}) {
       call((s) => s.start());
       if (settle()) return;
       if (stopRequested) return stop();
-      if (onUpdate && updateIntervalMs > 0) ticker = setInterval(() => !paused && !finished && update(), updateIntervalMs);
+      if (onUpdate && updateIntervalMs > 0) ticker = setInterval(() => !paused && !finished && update(true), updateIntervalMs);
       pump();
     })
     .catch(fail);

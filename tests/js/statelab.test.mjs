@@ -277,11 +277,25 @@ test('onUpdate reports the virtual time and the spans', async () => {
   assert.deepEqual(last.spans, result.spans);
   assert.ok(last.spans.some((s) => s.lane === 'Each/1' && s.state === 'Work' && s.kind === 'attempt'));
   for (let i = 1; i < updates.length; i++) assert.ok(updates[i].nowMs >= updates[i - 1].nowMs);
+
+  // Throttled: a Map of 300 iterations finishing at 300-odd different times gives a handful
+  // of updates, not one per step.
+  const many = [];
+  const t0 = performance.now();
+  const big = await run(map.def, JSON.stringify({ items: Array.from({ length: 300 }, (_, id) => ({ id })) }), map.mocks, { speed: 2000, onUpdate: (u) => many.push(u) }).done;
+  const wall = performance.now() - t0;
+  assert.equal(big.status, 'SUCCEEDED');
+  const steps = new Set(big.events.map((e) => e.ms)).size;
+  assert.ok(steps > 100, `${steps} distinct times`);
+  assert.ok(many.length <= wall / 50 + 3, `${many.length} updates in ${wall.toFixed(0)} ms`);
+  assert.deepEqual(many.at(-1).spans, big.spans);
 });
 
-test('finished spans carry the critical path; sequential and recordSteps reach the engine', async () => {
-  const r = await simulate(parallel.def, parallel.input, parallel.mocks);
+test('finished spans carry the critical path with criticalPath; sequential and recordSteps reach the engine', async () => {
+  const r = await simulate(parallel.def, parallel.input, parallel.mocks, { criticalPath: true });
   const state = (name, res = r) => res.spans.find((s) => s.state === name && s.kind === 'state');
+  const plain = await simulate(parallel.def, parallel.input, parallel.mocks);
+  assert.equal(state('Slow', plain).critical, undefined, 'only when asked for');
   assert.deepEqual([state('Slow').critical, state('Slow').slackMs], [true, 0]);
   assert.deepEqual([state('Medium').critical, state('Medium').slackMs], [false, 1000]);
   assert.deepEqual([state('Fast').critical, state('Fast').slackMs], [false, 2000]);
@@ -299,4 +313,40 @@ test('finished spans carry the critical path; sequential and recordSteps reach t
 
   await assert.rejects(simulate(parallel.def, parallel.input, parallel.mocks, { functions: { Slow: async () => 1 } }), /JS functions need run\(\)/);
   await assert.rejects(simulate(parallel.def, parallel.input, parallel.mocks, { sequential: 'yes' }), /options\.sequential must be true or false/);
+});
+
+test('JS functions run concurrently across Map iterations, and retries call them again', async () => {
+  const calls = [];
+  const r = await run(map.def, { items: [{ id: 1 }, { id: 2 }, { id: 3 }, { id: 4 }] }, map.mocks, {
+    speed: 100,
+    functions: {
+      Work: async (input, ctx) => {
+        calls.push(ctx.lane);
+        await sleep(10 - 2 * input.id); // later items finish first
+        return { ok: input.id % 2 === 0 };
+      },
+    },
+  }).done;
+  assert.equal(r.status, 'SUCCEEDED');
+  assert.deepEqual(r.output, [{ id: 1, ok: false }, { id: 2, ok: true }, { id: 3, ok: false }, { id: 4, ok: true }]);
+  assert.deepEqual([...calls].sort(), ['Each/0', 'Each/1', 'Each/2', 'Each/3']);
+  const finished = r.events.filter((e) => e.type === 'LambdaFunctionSucceeded').map((e) => e.lane);
+  assert.equal(finished[0], 'Each/3', `finish order ${finished}`);
+
+  let attempts = [];
+  const retried = await run(retry.def, retry.input, retry.mocks, {
+    speed: 1000,
+    seed: 2,
+    functions: {
+      Charge: async (input, ctx) => {
+        attempts.push(ctx.attempt);
+        if (ctx.attempt < 2) throw Object.assign(new Error('bank timeout'), { name: 'Flaky' });
+        return { amount: 50 };
+      },
+    },
+  }).done;
+  assert.equal(retried.status, 'SUCCEEDED');
+  assert.deepEqual(attempts, [0, 1, 2]);
+  assert.deepEqual(retried.output.charge, { amount: 50 });
+  assert.equal(retried.spans.filter((s) => s.kind === 'backoff').length, 2);
 });
