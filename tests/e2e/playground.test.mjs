@@ -97,6 +97,10 @@ for (const ex of EXAMPLES) {
     const shown = await bars(page);
     assert.equal(shown.length, result.spans.length);
     for (const s of result.spans) assert.ok(shown.some((b) => b.state === s.state && b.lane === s.lane && b.kind === s.kind && b.start === s.startMs && b.end === s.endMs), `a bar for ${s.state} in lane '${s.lane}'`);
+    // Every bar knows whether it is on the critical path; the last state to end is.
+    const crit = await page.$$eval('[data-testid=timeline-bar]', (els) => els.map((e) => e.dataset.critical));
+    assert.ok(crit.every((c) => c === 'true' || c === 'false'), 'critical path computed');
+    assert.ok(crit.includes('true'));
     // The graph has a node per state, coloured by how it ended.
     const nodes = await page.$$eval('[data-testid=graph] .node', (els) => Object.fromEntries(els.map((e) => [e.dataset.state, e.dataset.status])));
     for (const s of result.spans.filter((s) => s.kind === 'state')) assert.notEqual(nodes[s.state], 'idle', `graph node ${s.state} painted`);
@@ -129,6 +133,18 @@ test('the three-branch Parallel ends at 3 s with three overlapping lanes; its se
   assert.deepEqual(join, { state: 'Fan', ms: 3000 });
   assert.match(await page.textContent('[data-testid=status]'), /Succeeded in 3 s/);
   assert.equal(await page.textContent('[data-testid=timing] p[data-state=Fan]'), 'Fan (Parallel) took 3 s. Its 3 branches (3 s, 2 s, 1 s) ran at the same time, so it takes as long as its longest branch, Resize: not their sum, 6 s.');
+
+  // The sequential twin of the same definition takes the sum, 6 s; the page says so after the run.
+  await page.click('#rtab-output');
+  await page.waitForSelector('[data-testid=twin]');
+  assert.equal(await page.textContent('[data-testid=twin]'), 'Run one branch and one iteration at a time (the sequential twin), this workflow takes 6 s instead of 3 s: concurrency saves 3 s.');
+  await page.check('[data-testid=sequential]');
+  const twin = await runAndWait(page);
+  assert.equal(twin.durationMs, 6000);
+  b = await bars(page);
+  assert.deepEqual(['Resize', 'Thumbnail', 'Metadata'].map((s) => [att(s).lane, att(s).start, att(s).end]), [['Fan/0', 0, 3000], ['Fan/1', 3000, 5000], ['Fan/2', 5000, 6000]]);
+  assert.match(await page.textContent('[data-testid=status]'), /sequential twin/);
+  await page.uncheck('[data-testid=sequential]');
 
   await pickExample(page, 'image-pipeline-sequential');
   await runAndWait(page);
@@ -184,9 +200,17 @@ test('clicking a bar shows the state input, task parameters, result and output',
   const text = await page.textContent('[data-testid=inspector]');
   assert.match(text, /Resize/);
   assert.match(text, /Input[\s\S]*"key": "cat.png"/);
-  assert.match(text, /Task parameters[\s\S]*"FunctionName": "resize"/);
-  assert.match(text, /Task result[\s\S]*"StatusCode": 200/);
+  // Each data-flow step, in order, as the engine recorded it.
+  const steps = await page.$$eval('[data-testid=inspector] .flow-step h4', (e) => e.map((x) => x.textContent));
+  assert.deepEqual(steps.slice(0, 3), ['Input', 'After InputPath', 'After Parameters']);
+  assert.match(text, /After Parameters[\s\S]*"FunctionName": "resize"/);
+  assert.match(text, /Result[\s\S]*"StatusCode": 200/);
   assert.match(text, /Output[\s\S]*"url": "s3:\/\/photos\/cat-1024.png"/);
+  assert.match(text, /Critical pathyes/);
+  // Resize (3 s) is on the critical path; Metadata (1 s) has 2 s of slack.
+  assert.equal(await page.$eval('[data-testid=timeline-bar][data-state=Resize][data-kind=attempt]', (e) => e.dataset.critical), 'true');
+  assert.equal(await page.$eval('[data-testid=timeline-bar][data-state=Metadata][data-kind=attempt]', (e) => e.dataset.critical), 'false');
+  assert.match(await page.$eval('[data-testid=timeline-bar][data-state=Metadata][data-kind=attempt]', (e) => e.title), /slack: 2 s/);
   // The graph node selects the state too.
   await page.click('[data-testid=graph] .node[data-state=Metadata]');
   assert.match(await page.textContent('[data-testid=inspector] h3'), /Metadata/);

@@ -16,6 +16,21 @@ function visitEvents(events, span) {
     .map(({ event }) => event);
 }
 
+const STEP_TITLES = {
+  InputPath: 'After InputPath',
+  Parameters: 'After Parameters',
+  Arguments: 'Arguments',
+  ItemSelector: 'After ItemSelector',
+  Result: 'Result',
+  ResultSelector: 'After ResultSelector',
+  ResultPath: 'After ResultPath',
+  OutputPath: 'After OutputPath',
+  Output: 'Output',
+};
+function stepTitle(name) {
+  return STEP_TITLES[name] || String(name);
+}
+
 export function renderInspector(host, { name, stateDef, spans, events, pick = 0, onPick }) {
   if (!name) {
     host.replaceChildren(h('p', { class: 'empty', text: 'Click a state in the graph, a bar in the timeline or a step in the history to see its input, output and data flow.' }));
@@ -41,7 +56,9 @@ export function renderInspector(host, { name, stateDef, spans, events, pick = 0,
       h('dt', { text: 'Status' }), h('dd', {}, h('span', { class: `status-chip status-${span.status}`, text: span.status })),
       h('dt', { text: 'Lane' }), h('dd', { text: laneName(span.lane) }),
       h('dt', { text: 'Started' }), h('dd', { text: fmtMs(span.startMs) }),
-      h('dt', { text: 'Duration' }), h('dd', { text: end === null || end === undefined ? 'running' : fmtMs(end - span.startMs) })),
+      h('dt', { text: 'Duration' }), h('dd', { text: end === null || end === undefined ? 'running' : fmtMs(end - span.startMs) }),
+      span.critical !== undefined ? h('dt', { text: 'Critical path' }) : null,
+      span.critical !== undefined ? h('dd', { text: span.critical ? 'yes: taking longer would make the whole run longer' : `no: ${fmtMs(span.slackMs)} of slack before it would delay the end` }) : null),
   );
   const evs = visitEvents(events, span);
   const entered = evs.find((e) => /StateEntered$/.test(e.type));
@@ -49,7 +66,7 @@ export function renderInspector(host, { name, stateDef, spans, events, pick = 0,
   const flow = h('div', { class: 'flow' });
   if (input !== undefined) flow.append(block('Input', input));
   if (Array.isArray(span.steps) && span.steps.length) {
-    for (const st of span.steps) flow.append(block(st.name, st.value));
+    for (const st of span.steps) flow.append(block(stepTitle(st.step ?? st.name), st.value));
   } else {
     const scheduled = evs.filter((e) => e.type === 'TaskScheduled');
     if (scheduled.length) flow.append(block('Task parameters (after InputPath and Parameters/Arguments)', jsonValue(scheduled[scheduled.length - 1].taskScheduledEventDetails?.parameters)));

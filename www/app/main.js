@@ -7,6 +7,7 @@ import { renderHistory } from './history.js';
 import { renderInspector } from './inspector.js';
 import { splitMocks, missingMocks, fillMissing } from './mocks.js';
 import { allStates } from './asl.js';
+import { withCriticalPath } from './critical.js';
 import { encodeWork, decodeWork } from './share.js';
 import { fmtMs, pretty, h } from './format.js';
 
@@ -159,7 +160,7 @@ function currentWork() {
     definition: editors.definition.text,
     input: editors.input.text,
     mocks: editors.mocks.text,
-    settings: { speed: $('#speed').value, seed: Number($('#seed').value) || 0 },
+    settings: { speed: $('#speed').value, seed: Number($('#seed').value) || 0, sequential: $('#sequential').checked },
   };
 }
 
@@ -175,6 +176,7 @@ function loadWork(work, { trusted = true, exampleId = null } = {}) {
   if (work.settings) {
     if (work.settings.speed !== undefined && [...$('#speed').options].some((o) => o.value === String(work.settings.speed))) $('#speed').value = String(work.settings.speed);
     if (Number.isFinite(Number(work.settings.seed))) $('#seed').value = String(Number(work.settings.seed));
+    $('#sequential').checked = work.settings.sequential === true;
   }
   $('#examples').value = exampleId || '';
   app.selection = { name: null, pick: 0 };
@@ -360,8 +362,8 @@ async function startRun({ speed, paused = false } = {}) {
   }
   const chosen = speed ?? work.settings.speed;
   const instant = chosen === 'instant';
-  const options = { seed: work.settings.seed, speed: instant ? 1e6 : Number(chosen), paused };
-  app.run = { spans: [], events: [], nowMs: 0, result: null, paused, startedAt: performance.now() };
+  const options = { seed: work.settings.seed, speed: instant ? 1e6 : Number(chosen), paused, recordSteps: true, sequential: work.settings.sequential };
+  app.run = { spans: [], events: [], nowMs: 0, result: null, paused, startedAt: performance.now(), sequential: work.settings.sequential };
   app.selection.pick = 0;
   renderRun();
   return new Promise((resolve, reject) => {
@@ -384,12 +386,16 @@ async function startRun({ speed, paused = false } = {}) {
       },
       onDone: (result) => {
         if (app.run !== run) return;
+        // The engine adds critical/slackMs only when asked (options.criticalPath); the page
+        // works them out itself (see critical.js).
+        if (result.spans.length && result.spans[0].critical === undefined) result.spans = withCriticalPath(result.spans, result.durationMs);
         run.result = result;
         run.events = result.events;
         run.spans = result.spans;
         run.nowMs = result.durationMs;
         run.realMs = performance.now() - run.startedAt;
         renderRun();
+        compareWithTwin(run, work, engineMocks, functions);
         runResolve = null;
         resolve(result);
       },
@@ -403,11 +409,25 @@ async function startRun({ speed, paused = false } = {}) {
     };
     if (instant && !paused && Object.keys(functions).length === 0) {
       // All at once on the virtual clock: one call, no live updates needed.
-      engine.simulate(work.definition, work.input, engineMocks, { seed: options.seed }).then(handlers.onDone, (e) => handlers.onError({ message: e.message, diagnostics: e.diagnostics }));
+      engine.simulate(work.definition, work.input, engineMocks, { seed: options.seed, recordSteps: true, sequential: options.sequential }).then(handlers.onDone, (e) => handlers.onError({ message: e.message, diagnostics: e.diagnostics }));
     } else {
       engine.start(work.definition, work.input, engineMocks, options, functions, handlers);
     }
   });
+}
+
+/** After a run with Parallel or Map states: the same run as the sequential twin (or the concurrent one). */
+function compareWithTwin(run, work, engineMocks, functions) {
+  const hasConcurrency = [...app.stateTypes.values()].some((t) => t === 'Parallel' || t === 'Map');
+  if (!hasConcurrency || Object.keys(functions).length || run.result.status !== 'SUCCEEDED') return;
+  engine
+    .simulate(work.definition, work.input, engineMocks, { seed: work.settings.seed, sequential: !run.sequential })
+    .then((twin) => {
+      if (app.run !== run) return;
+      run.twin = { durationMs: twin.durationMs, status: twin.status, sequential: !run.sequential };
+      renderOutput();
+    })
+    .catch(() => {});
 }
 
 function stopRun() {
@@ -458,7 +478,7 @@ function renderStatus() {
   } else if (run?.result) {
     status = run.result.status;
     const words = { SUCCEEDED: 'Succeeded', FAILED: 'Failed', TIMED_OUT: 'Timed out', ABORTED: 'Stopped (aborted)' };
-    text = `${words[status] || status} in ${fmtMs(run.result.durationMs)} of workflow time · ${run.result.events.length} events`;
+    text = `${words[status] || status} in ${fmtMs(run.result.durationMs)} of workflow time · ${run.result.events.length} events${run.sequential ? ' · sequential twin' : ''}`;
   } else if (run) {
     status = run.paused ? 'PAUSED' : 'RUNNING';
     text = `${run.paused ? 'Paused' : 'Running'} · ${fmtMs(run.nowMs)}`;
@@ -486,7 +506,7 @@ function renderOutput() {
     return;
   }
   const r = run.result;
-  const timing = timingNotes(r.spans);
+  const timing = timingNotes(r.spans, run);
   if (r.status === 'SUCCEEDED') {
     host.replaceChildren(h('h3', { class: 'good', text: 'Output' }), h('pre', { class: 'json', 'data-testid': 'output-json', text: pretty(r.output) }), timing);
   } else {
@@ -499,15 +519,26 @@ function renderOutput() {
 }
 
 /** Why the run took as long as it did: each Parallel/Map, its longest branch against the sum. */
-function timingNotes(spans) {
+function timingNotes(spans, run) {
   const notes = concurrencyOf(spans, app.stateTypes);
   if (!notes.length) return null;
   const box = h('section', { class: 'timing', 'data-testid': 'timing' }, h('h3', { text: 'Where the time went' }));
+  if (run?.twin) {
+    const [conc, seq] = run.twin.sequential ? [run.result.durationMs, run.twin.durationMs] : [run.twin.durationMs, run.result.durationMs];
+    box.append(
+      h('p', { class: 'twin', 'data-testid': 'twin' },
+        run.twin.sequential
+          ? `Run one branch and one iteration at a time (the sequential twin), this workflow takes ${fmtMs(seq)} instead of ${fmtMs(conc)}: concurrency saves ${fmtMs(seq - conc)}.`
+          : `This is the sequential twin: ${fmtMs(seq)}. With its Parallel and Map states running concurrently it takes ${fmtMs(conc)}, ${fmtMs(seq - conc)} less.`),
+    );
+  }
   for (const n of notes.slice(0, 12)) {
     const parts = n.children.map((c) => fmtMs(c.ms));
     const list = `${parts.slice(0, 8).join(', ')}${parts.length > 8 ? ', …' : ''}`;
     let text;
-    if (n.status === 'failed' || n.status === 'caught') {
+    if (run?.sequential) {
+      text = ` (${n.type}, sequential twin) took ${fmtMs(n.ms)}: its ${n.children.length} ${n.type === 'Parallel' ? 'branches' : 'iterations'} (${list}) ran one after another.`;
+    } else if (n.status === 'failed' || n.status === 'caught') {
       const what = n.type === 'Parallel' ? 'branches' : 'iterations';
       text = ` (${n.type}) ended after ${fmtMs(n.ms)}, when ${n.failedState || `one of its ${what}`} failed: the other ${what} still running were cancelled${n.status === 'caught' ? ', and a Catch took over' : ''}.`;
     } else if (n.type === 'Parallel') {
@@ -662,6 +693,7 @@ function wire() {
   });
   $('#speed').addEventListener('change', saveSoon);
   $('#seed').addEventListener('change', saveSoon);
+  $('#sequential').addEventListener('change', saveSoon);
   for (const w of ['definition', 'input', 'mocks']) $(`#tab-${w}`).addEventListener('click', () => showEditor(w));
   for (const w of ['output', 'inspector', 'history']) $(`#rtab-${w}`).addEventListener('click', () => showResultTab(w));
   for (const list of document.querySelectorAll('[role=tablist]')) {

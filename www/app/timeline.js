@@ -49,11 +49,12 @@ export function renderTimeline(host, spans, { nowMs = 0, durationMs, selected, o
       const running = s.endMs === null || s.endMs === undefined;
       const sel = selected && selected.state === s.state && selected.lane === s.lane && selected.startMs === s.startMs && (selected.kind || 'state') === s.kind;
       const label = s.kind === 'state' && e > s.startMs ? s.state : '';
-      const title = `${s.state} · ${s.kind} · ${s.status}\n${fmtMs(s.startMs)} → ${running ? 'running' : fmtMs(e)} (${fmtMs(e - s.startMs)})${s.error ? `\n${s.error}: ${s.cause || ''}` : ''}`;
+      const crit = s.critical === undefined ? '' : s.critical ? '\non the critical path' : `\nslack: ${fmtMs(s.slackMs)}`;
+      const title = `${s.state} · ${s.kind} · ${s.status}\n${fmtMs(s.startMs)} → ${running ? 'running' : fmtMs(e)} (${fmtMs(e - s.startMs)})${s.error ? `\n${s.error}: ${s.cause || ''}` : ''}${crit}`;
       const bar = h(
         'button',
         {
-          class: `bar kind-${s.kind} status-${s.status}${e - s.startMs === 0 ? ' instant' : ''}${sel ? ' selected' : ''}`,
+          class: `bar kind-${s.kind} status-${s.status}${e - s.startMs === 0 ? ' instant' : ''}${sel ? ' selected' : ''}${s.critical ? ' critical' : ''}`,
           'data-testid': 'timeline-bar',
           'data-state': s.state,
           'data-lane': s.lane,
@@ -61,6 +62,7 @@ export function renderTimeline(host, spans, { nowMs = 0, durationMs, selected, o
           'data-status': s.status,
           'data-start-ms': s.startMs,
           'data-end-ms': running ? '' : e,
+          'data-critical': s.critical === undefined ? null : String(s.critical),
           style: `left:${pct(s.startMs)};width:${pct(e - s.startMs)}`,
           title,
           'aria-label': title.replace(/\n/g, ', '),
@@ -79,7 +81,14 @@ export function renderTimeline(host, spans, { nowMs = 0, durationMs, selected, o
     body.append(h('div', { class: 'tl-now', style: `left:calc(var(--tl-label) + (100% - var(--tl-label)) * ${nowMs / scaleMax})` }));
   }
   body.prepend(grid);
-  host.replaceChildren(axis, body);
+  const kinds = new Set(spans.map((s) => s.kind));
+  const legend = h('div', { class: 'tl-legend', 'aria-label': 'Timeline key' },
+    h('span', { class: 'l-attempt', text: 'Task attempt' }),
+    kinds.has('backoff') ? h('span', { class: 'l-backoff', text: 'retry back-off' }) : null,
+    kinds.has('wait') ? h('span', { class: 'l-wait', text: 'Wait' }) : null,
+    joins.length ? h('span', { class: 'l-join', text: 'join' }) : null,
+    spans.some((s) => s.critical) ? h('span', { class: 'l-critical', text: 'critical path' }) : null);
+  host.replaceChildren(axis, body, legend);
 }
 
 /** A lane's label: the state path shrinks with an ellipsis, the branch or iteration index stays. */
