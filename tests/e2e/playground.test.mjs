@@ -174,7 +174,7 @@ test('retry attempts and back-offs are separate bars; the Catch example shows fa
   let b = await bars(page);
   assert.deepEqual(b.filter((x) => x.kind === 'attempt').map((x) => [x.start, x.end, x.status]), [[0, 500, 'failed'], [1500, 2000, 'failed'], [4000, 4800, 'succeeded']]);
   assert.deepEqual(b.filter((x) => x.kind === 'backoff').map((x) => [x.start, x.end]), [[500, 1500], [2000, 4000]]);
-  assert.equal(await page.$eval('[data-testid=graph] .node[data-state=CallPartnerApi] .badge', (e) => e.textContent), '3 attempts');
+  assert.equal(await page.$eval('[data-testid=graph] .node[data-state=CallPartnerApi] .badge', (e) => e.textContent), '↻ 3 attempts');
   // The history filter keeps only the failures.
   await page.click('#rtab-history');
   await page.selectOption('[data-testid=history-group]', 'errors');

@@ -218,7 +218,7 @@ function drawMachine(g, m, nodes, onSelect, isTop) {
       t.textContent = b.name;
       const k = el('text', { x: b.w / 2, y: 31, class: 'type', 'text-anchor': 'middle' }, ng);
       k.textContent = b.type === 'Task' ? taskKind(b.state.Resource) : b.type;
-      el('text', { x: b.w, y: -5, class: 'badge', 'text-anchor': 'end' }, ng);
+      el('text', { x: b.w + 6, y: b.h / 2 + 4, class: 'badge', 'text-anchor': 'start' }, ng);
     }
     const title = el('title', {}, ng);
     title.textContent = `${b.name} (${b.type})`;
@@ -282,7 +282,7 @@ export function paintGraph(nodes, spans) {
         const items = spans.filter((s) => s.kind === 'state' && s.lane.startsWith(`${lanePrefixOf(e.state[0].lane)}${name}/`) && s.lane.split('/').length === e.state[0].lane.split('/').filter(Boolean).length + 2);
         const iters = new Set(items.map((s) => s.lane));
         if (iters.size) badge = `${iters.size} iteration${iters.size > 1 ? 's' : ''}`;
-      } else if (e.attempts > iterations) badge = `${e.attempts} attempts`;
+      } else if (e.attempts > iterations) badge = `↻ ${e.attempts} attempts`;
       else if (iterations > 1) badge = `×${iterations}`;
     }
     g.setAttribute('data-status', status);

@@ -508,10 +508,10 @@ function renderOutput() {
   const r = run.result;
   const timing = timingNotes(r.spans, run);
   if (r.status === 'SUCCEEDED') {
-    host.replaceChildren(h('h3', { class: 'good', text: 'Output' }), h('pre', { class: 'json', 'data-testid': 'output-json', text: pretty(r.output) }), timing);
+    host.replaceChildren(...[h('h3', { class: 'good', text: 'Output' }), h('pre', { class: 'json', 'data-testid': 'output-json', text: pretty(r.output) }), timing].filter(Boolean));
   } else {
     host.replaceChildren(
-      timing,
+      ...(timing ? [timing] : []),
       h('h3', { class: 'bad', text: r.status === 'ABORTED' ? 'Stopped' : 'Error' }),
       h('dl', { class: 'facts' }, h('dt', { text: 'Error' }), h('dd', {}, h('code', { 'data-testid': 'output-error', text: r.error || '(none)' })), h('dt', { text: 'Cause' }), h('dd', {}, h('pre', { class: 'json', 'data-testid': 'output-cause', text: r.cause || '(none)' }))),
     );
