@@ -53,8 +53,10 @@ async function pickExample(page, id) {
 
 async function runAndWait(page, speed = 'instant') {
   await page.selectOption('[data-testid=speed]', speed);
+  const before = await page.evaluate(() => window.statelab.runsEnded);
   await page.click('[data-testid=run]');
-  await page.waitForFunction(() => !['IDLE', 'RUNNING', 'PAUSED'].includes(document.querySelector('[data-testid=status]').dataset.status), null, { timeout: 20000 });
+  await page.waitForFunction((n) => window.statelab.runsEnded > n, before, { timeout: 20000 });
+  await page.waitForFunction(() => !['IDLE', 'RUNNING', 'PAUSED'].includes(document.querySelector('[data-testid=status]').dataset.status));
   return page.evaluate(() => window.statelab.result);
 }
 

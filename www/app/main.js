@@ -31,6 +31,7 @@ const app = {
   diagnostics: { definition: [], input: [], mocks: [] },
   examples: [],
   exampleId: null,
+  runsEnded: 0, // runs that ended (done, failed to start, or engine error): for tests
 };
 
 // ------------------------------------------------------------------ theme
@@ -317,6 +318,7 @@ function setRunButtons() {
 }
 
 function fail(where, message) {
+  app.runsEnded += 1;
   app.run = { spans: [], events: [], nowMs: 0, error: { message: `${where}: ${message}` } };
   renderRun();
 }
@@ -394,6 +396,7 @@ async function startRun({ speed, paused = false } = {}) {
         run.spans = result.spans;
         run.nowMs = result.durationMs;
         run.realMs = performance.now() - run.startedAt;
+        app.runsEnded += 1;
         renderRun();
         compareWithTwin(run, work, engineMocks, functions);
         runResolve = null;
@@ -402,6 +405,7 @@ async function startRun({ speed, paused = false } = {}) {
       onError: (m) => {
         if (app.run !== run) return;
         run.error = { message: m.message, diagnostics: m.diagnostics };
+        app.runsEnded += 1;
         renderRun();
         runResolve = null;
         reject(new Error(m.message));
@@ -800,6 +804,10 @@ window.statelab = {
   share: shareLink,
   get result() {
     return app.run?.result ?? null;
+  },
+  /** How many runs have ended so far (succeeded, failed, or could not start). */
+  get runsEnded() {
+    return app.runsEnded;
   },
   ready: null,
 };
