@@ -64,4 +64,5 @@ else
 fi
 
 echo "== Node tests of www/statelab.js"
-node --test tests/js/
+# One file at a time: the timing test must not share the CPU with the others.
+node --test --test-concurrency=1 tests/js/

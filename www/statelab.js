@@ -426,6 +426,59 @@ export function run(definition, input, mocks, options = {}) {
   };
 }
 
+/**
+ * The engine in a Web Worker (./worker.js, a module worker): {validate, simulate, version,
+ * terminate()}, with the same arguments and results as the functions of this module (options
+ * must be plain data). For big simulations that should not hold up the page; run() stays on
+ * this thread, where its timers and callbacks live.
+ */
+export function createWorker(url = new URL('./worker.js', import.meta.url)) {
+  const worker = new Worker(url, { type: 'module' });
+  const pending = new Map();
+  let next = 0;
+  worker.onmessage = ({ data }) => {
+    const p = pending.get(data.id);
+    if (!p) return;
+    pending.delete(data.id);
+    if (data.error) {
+      const err = new Error(data.error.message);
+      if (data.error.diagnostics) err.diagnostics = data.error.diagnostics;
+      p.reject(err);
+    } else {
+      p.resolve(data.result);
+    }
+  };
+  worker.onerror = (e) => {
+    e.preventDefault?.();
+    for (const p of pending.values()) p.reject(new Error(`statelab worker: ${e.message || 'failed to load'}`));
+    pending.clear();
+  };
+  let terminated = false;
+  const call = (op, args) =>
+    new Promise((resolve, reject) => {
+      if (terminated) throw new Error('statelab worker: terminated');
+      const id = next++;
+      pending.set(id, { resolve, reject });
+      try {
+        worker.postMessage({ id, op, args });
+      } catch (e) {
+        pending.delete(id);
+        reject(e);
+      }
+    });
+  return {
+    validate: (...args) => call('validate', args),
+    simulate: (...args) => call('simulate', args),
+    version: () => call('version', []),
+    terminate: () => {
+      terminated = true;
+      worker.terminate();
+      for (const p of pending.values()) p.reject(new Error('statelab worker: terminated'));
+      pending.clear();
+    },
+  };
+}
+
 /** Test hook: how many engine instances were made (a panic retires one). Not part of the API. */
 export function __instances() {
   return generation;
