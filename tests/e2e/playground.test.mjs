@@ -337,7 +337,25 @@ test('JS function mocks from a shared link run only after the user allows them',
   );
   const local = await runAndWait(a.page);
   assert.deepEqual(local.output, { greeting: 'Hello, Ada!' }, 'the user’s own function runs');
+  assert.equal(local.durationMs, 0, 'workflow time stands still while a local function runs, even at instant speed');
+  const live = await runAndWait(a.page, '1');
+  assert.equal(live.durationMs, 0);
   const url = await a.page.evaluate(() => window.statelab.share());
+  // Beside mocked latencies, at instant speed: the run takes exactly the mocks' time.
+  await a.page.evaluate(() =>
+    window.statelab.load({
+      definition: { StartAt: 'Both', States: { Both: { Type: 'Parallel', End: true, Branches: [
+        { StartAt: 'Greet', States: { Greet: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', OutputPath: '$.Payload', End: true } } },
+        { StartAt: 'Slow', States: { Slow: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Retry: [{ ErrorEquals: ['Busy'], IntervalSeconds: 1 }], End: true } } },
+      ] } } },
+      input: { name: 'Ada' },
+      mocks: { Greet: { function: 'async (input) => ({ Payload: { greeting: `Hello, ${input.name}!` } })' }, Slow: [{ error: 'Busy', latency: 0.5 }, { result: { ok: true }, latency: 2 }] },
+    }),
+  );
+  const mixed = await runAndWait(a.page, 'instant');
+  assert.equal(mixed.status, 'SUCCEEDED');
+  assert.equal(mixed.durationMs, 3500);
+  assert.deepEqual(mixed.output[0], { greeting: 'Hello, Ada!' });
   await a.context.close();
 
   const b = await openPage(url.slice(server.url.length));

@@ -56,20 +56,47 @@ self.onmessage = async (msg) => {
   if (m.op === 'run') {
     if (current) current.ctl.stop();
     const runId = m.runId;
-    const state = { runId, ctl: null, events: [] };
+    // Instant speed with user functions: the run stays paused and is driven one step at a time,
+    // so workflow time moves only from one deadline to the next (deterministic).
+    const { instant, ...options } = m.options || {};
+    if (instant) options.paused = true;
+    const state = { runId, ctl: null, events: [], userPaused: !!options.paused, calls: 0 };
     current = state;
     try {
-      const functions = compileFunctions(m.functions);
+      // Virtual time stands still while a user's function runs: the run is paused for the
+      // call, so the function's result arrives at the virtual instant it was called, at any
+      // speed (otherwise a 1 ms function would take 1000 s of workflow time at 10^6x).
+      const functions = {};
+      for (const [name, f] of Object.entries(compileFunctions(m.functions))) {
+        functions[name] = async (input, context) => {
+          state.calls += 1;
+          state.ctl?.pause();
+          try {
+            return await f(input, context);
+          } finally {
+            state.calls -= 1;
+            if (state.calls === 0 && !state.userPaused) setTimeout(() => !state.userPaused && state.calls === 0 && state.ctl?.resume());
+          }
+        };
+      }
       state.ctl = run(m.definition, m.input, m.mocks, {
-        ...m.options,
+        ...options,
         functions,
         updateIntervalMs: 40,
         onEvent: (e) => state.events.push(e),
         onUpdate: ({ nowMs, spans, status }) => {
           if (current !== state) return;
-          flush('tick', { nowMs, spans, status, paused: state.ctl ? state.ctl.paused : false });
+          flush('tick', { nowMs, spans, status, paused: state.userPaused && !instant });
         },
       });
+      if (instant) {
+        (async () => {
+          while (current === state && !state.ctl.finished) {
+            // step() is false while the run waits for a function: let it finish, then go on.
+            if (!state.ctl.step()) await new Promise((r) => setTimeout(r, 0));
+          }
+        })();
+      }
       const result = await state.ctl.done;
       if (current === state) {
         postMessage({ runId, kind: 'done', result });
@@ -84,13 +111,20 @@ self.onmessage = async (msg) => {
     return;
   }
   if (!current || current.runId !== m.runId || !current.ctl) return;
-  const ctl = current.ctl;
-  if (m.op === 'pause') ctl.pause();
-  else if (m.op === 'resume') ctl.resume();
-  else if (m.op === 'step') ctl.step();
-  else if (m.op === 'stop') ctl.stop();
+  const state = current;
+  const ctl = state.ctl;
+  if (m.op === 'pause') {
+    state.userPaused = true;
+    ctl.pause();
+  } else if (m.op === 'resume') {
+    state.userPaused = false;
+    if (state.calls === 0) ctl.resume();
+  } else if (m.op === 'step') {
+    state.userPaused = true;
+    ctl.step();
+  } else if (m.op === 'stop') ctl.stop();
   // Tell the page where the run is now (a paused run sends no ticks by itself).
-  if (current && current.ctl === ctl && !ctl.finished) {
-    postMessage({ runId: m.runId, kind: 'control', paused: ctl.paused, nowMs: ctl.nowMs });
+  if (current === state && !ctl.finished) {
+    postMessage({ runId: m.runId, kind: 'control', paused: state.userPaused, nowMs: ctl.nowMs });
   }
 };

@@ -364,7 +364,8 @@ async function startRun({ speed, paused = false } = {}) {
   }
   const chosen = speed ?? work.settings.speed;
   const instant = chosen === 'instant';
-  const options = { seed: work.settings.seed, speed: instant ? 1e6 : Number(chosen), paused, recordSteps: true, sequential: work.settings.sequential };
+  // (Instant without functions uses simulate below; with functions the worker steps the run.)
+  const options = { seed: work.settings.seed, speed: instant ? 1 : Number(chosen), paused, recordSteps: true, sequential: work.settings.sequential, instant: instant && !paused };
   app.run = { spans: [], events: [], nowMs: 0, result: null, paused, startedAt: performance.now(), sequential: work.settings.sequential };
   app.selection.pick = 0;
   renderRun();
