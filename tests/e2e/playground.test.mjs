@@ -491,3 +491,13 @@ test('a mock for a state that does not exist gets a warning in the mocks editor'
   assert.equal(r.status, 'SUCCEEDED');
   await context.close();
 });
+
+test('a damaged shared link says so and leaves a working page', async () => {
+  const { page, context, problems } = await openPage('#w=AAAAbroken-link');
+  await page.waitForSelector('#toast:not([hidden])');
+  assert.match(await page.textContent('#toast'), /Could not open the shared link: the shared link is damaged/);
+  const r = await runAndWait(page);
+  assert.equal(r.status, 'SUCCEEDED');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
