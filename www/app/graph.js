@@ -218,7 +218,9 @@ function drawMachine(g, m, nodes, onSelect, isTop) {
       t.textContent = b.name;
       const k = el('text', { x: b.w / 2, y: 31, class: 'type', 'text-anchor': 'middle' }, ng);
       k.textContent = b.type === 'Task' ? taskKind(b.state.Resource) : b.type;
-      el('text', { x: b.w + 6, y: b.h / 2 + 4, class: 'badge', 'text-anchor': 'start' }, ng);
+      // Beside the node at the top level; above its corner inside a branch, where siblings are close.
+      if (isTop) el('text', { x: b.w + 6, y: b.h / 2 + 4, class: 'badge', 'text-anchor': 'start' }, ng);
+      else el('text', { x: b.w, y: -4, class: 'badge', 'text-anchor': 'end' }, ng);
     }
     const title = el('title', {}, ng);
     title.textContent = `${b.name} (${b.type})`;

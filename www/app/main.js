@@ -180,6 +180,7 @@ function loadWork(work, { trusted = true, exampleId = null } = {}) {
     $('#sequential').checked = work.settings.sequential === true;
   }
   $('#examples').value = exampleId || '';
+  $('#example-summary').textContent = (exampleId && app.examples.find((e) => e.id === exampleId)?.summary) || '';
   app.selection = { name: null, pick: 0 };
   app.run = null;
   onDefinitionChange(editors.definition.text, true);
