@@ -16,9 +16,9 @@ export PATH="$HOME/.cargo/bin:$PATH"
 
 bash scripts/build-wasm.sh
 
-echo "== native CLI (for the comparison with simulate)"
-cargo build --bin statelab
-export STATELAB_BIN="$CARGO_TARGET_DIR/debug/statelab"
+echo "== native CLI (for the comparison with simulate; the release build scripts/test.sh makes too)"
+cargo build --release --bin statelab
+export STATELAB_BIN="$CARGO_TARGET_DIR/release/statelab"
 
 export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner
 export WASM_BINDGEN_TEST_TIMEOUT="${WASM_BINDGEN_TEST_TIMEOUT:-120}"

@@ -69,7 +69,11 @@ async function instantiate() {
  * bytes, or a compiled WebAssembly.Module; by default ./pkg/statelab_bg.wasm next to this file.
  */
 export function init(source) {
-  if (!compiled) compiled = compile(source);
+  if (!compiled) {
+    compiled = compile(source).catch((e) => {
+      throw new Error(`statelab: cannot load the engine (${source ?? PKG_WASM}; scripts/build-wasm.sh builds ./pkg): ${e.message}`, { cause: e });
+    });
+  }
   if (!current || poisoned) {
     poisoned = false;
     current = instantiate();
@@ -187,6 +191,10 @@ export function run(definition, input, mocks, options = {}) {
     rejectDone = rej;
   });
 
+  // Virtual time 0 is when run() was called if the engine is loaded already, else when it
+  // has loaded (no burst of catching up after a slow first load).
+  const calledAt = now();
+  const warm = live !== null && !poisoned;
   const virtualNow = () => (paused ? frozen : (now() - origin) * speed);
   // The time to show: nothing happens before the next deadline, so the clock shown does not
   // pass it before it is handled (and never goes back).
@@ -398,7 +406,7 @@ export function run(definition, input, mocks, options = {}) {
     .then((g) => {
       glue = g;
       session = guard(glue, (gl) => new gl.Session(definition, input, mocks, engineOptions(options, Object.keys(functions))));
-      origin = now();
+      origin = warm ? calledAt : now();
       call((s) => s.start());
       if (settle()) return;
       if (stopRequested) return stop();
