@@ -13,6 +13,7 @@ import { fmtMs, pretty, h } from './format.js';
 
 const $ = (sel) => document.querySelector(sel);
 const STORE_KEY = 'statelab.work.v1';
+const DEFAULT_EXAMPLE = 'image-pipeline'; // what a first visit opens
 const THEME_KEY = 'statelab.theme';
 const isMac = /Mac|iPhone|iPad/.test(navigator.platform || navigator.userAgent);
 
@@ -657,10 +658,12 @@ async function fetchJSONText(url) {
   return r.text();
 }
 
-async function loadExample(id) {
+const exampleFiles = (id) => Promise.all(['definition', 'input', 'mocks'].map((f) => fetchJSONText(`examples/${id}/${f}.json`)));
+
+async function loadExample(id, files) {
   const ex = app.examples.find((e) => e.id === id);
   if (!ex) throw new Error(`no example '${id}'`);
-  const [definition, input, mocks] = await Promise.all(['definition', 'input', 'mocks'].map((f) => fetchJSONText(`examples/${id}/${f}.json`)));
+  const [definition, input, mocks] = await (files || exampleFiles(id));
   loadWork({ definition, input, mocks }, { exampleId: id });
   $('#example-summary').textContent = ex.summary;
 }
@@ -766,6 +769,12 @@ async function main() {
   performance.mark('statelab:main');
   const engineReady = engine.init(); // compile the wasm in the worker while the page sets up
   engineReady.then(() => performance.mark('statelab:engine'), () => {});
+  // A first visit opens the first example: fetch it while the editors are made.
+  const saved = parsedOrNull(localStorage.getItem(STORE_KEY) || 'null');
+  const firstVisit = !/^#w=/.test(location.hash) && !(saved && typeof saved.definition === 'string');
+  const examplesLoaded = initExamples();
+  const firstFiles = firstVisit ? exampleFiles(DEFAULT_EXAMPLE) : null;
+  firstFiles?.catch(() => {});
   applyTheme(initialTheme());
   shortcutLabels();
   makeEditors();
@@ -773,10 +782,10 @@ async function main() {
   showEditor('definition');
   showResultTab('output');
   renderRun();
-  await initExamples().catch((e) => toast(`The examples could not be loaded: ${e.message}`, true));
+  await examplesLoaded.catch((e) => toast(`The examples could not be loaded: ${e.message}`, true));
   if (!(await loadFromHash())) {
-    const saved = parsedOrNull(localStorage.getItem(STORE_KEY) || 'null');
     if (saved && typeof saved.definition === 'string') loadWork(saved, { trusted: saved.trusted !== false, exampleId: saved.exampleId || null });
+    else if (app.examples.some((e) => e.id === DEFAULT_EXAMPLE)) await loadExample(DEFAULT_EXAMPLE, firstFiles);
     else if (app.examples.length) await loadExample(app.examples[0].id);
     else loadWork({});
     if (app.exampleId) $('#example-summary').textContent = app.examples.find((e) => e.id === app.exampleId)?.summary || '';
