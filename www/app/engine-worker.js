@@ -45,7 +45,7 @@ self.onmessage = async (msg) => {
       let value;
       if (m.op === 'validate') value = await validate(m.definition, m.options || {});
       else if (m.op === 'simulate') value = await simulate(m.definition, m.input, m.mocks, m.options || {});
-      else if (m.op === 'init') value = await init();
+      else if (m.op === 'init') value = await init(m.module || undefined);
       else value = await version();
       postMessage({ id: m.id, ok: true, value });
     } catch (e) {

@@ -65,7 +65,13 @@ export class Engine {
     }
   }
 
-  request(op, payload, timeoutMs = 15000) {
+  async request(op, payload, timeoutMs = 15000) {
+    // Everything waits for the init message, which may carry the wasm the page compiled.
+    if (op !== 'init') await this.init().catch(() => {});
+    return this.post(op, payload, timeoutMs);
+  }
+
+  post(op, payload, timeoutMs) {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
@@ -78,8 +84,17 @@ export class Engine {
     });
   }
 
+  /** Load the engine in the worker (once per worker): with the page's compiled wasm if any. */
   init() {
-    return this.request('init', {}, 30000);
+    if (!this.initDone || this.initWorker !== this.worker) {
+      this.initWorker = this.worker;
+      const early = globalThis.__statelabWasm;
+      globalThis.__statelabWasm = null; // a restarted worker loads the wasm itself
+      this.initDone = Promise.resolve(early)
+        .catch(() => null)
+        .then((module) => this.post('init', module ? { module } : {}, 30000));
+    }
+    return this.initDone;
   }
 
   validate(definition, options) {
@@ -94,8 +109,14 @@ export class Engine {
   start(definition, input, mocks, options, functions, handlers) {
     if (this.run) this.control('stop');
     const runId = this.nextId++;
-    this.run = { runId, handlers, lastMessage: performance.now() };
-    this.worker.postMessage({ op: 'run', runId, definition, input, mocks, options, functions });
+    const run = { runId, handlers, lastMessage: performance.now() };
+    this.run = run;
+    const worker = this.worker;
+    this.init()
+      .catch(() => {})
+      .then(() => {
+        if (this.run === run && this.worker === worker) worker.postMessage({ op: 'run', runId, definition, input, mocks, options, functions });
+      });
     return runId;
   }
 
