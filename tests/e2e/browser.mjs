@@ -1,0 +1,11 @@
+// Launch Debian's Chromium through playwright-core (never a downloaded browser).
+import { chromium } from '../../web/node_modules/playwright-core/index.mjs';
+
+export const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+
+export function launch() {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+  });
+}

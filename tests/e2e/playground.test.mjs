@@ -1,0 +1,504 @@
+// End-to-end tests of the playground page (www/) in Debian's Chromium, driven by playwright-core.
+// Run by scripts/test-e2e.sh (node --test tests/e2e/). The page is served by tests/e2e/server.mjs
+// on 127.0.0.1 with a free port.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, existsSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { serve } from './server.mjs';
+import { launch } from './browser.mjs';
+
+const ROOT = new URL('../../', import.meta.url);
+const EXPECTED = JSON.parse(readFileSync(new URL('tests/e2e/expected.json', ROOT)));
+const EXAMPLES = JSON.parse(readFileSync(new URL('www/examples/index.json', ROOT)));
+const CLI = [process.env.STATELAB_CLI, `${process.env.CARGO_TARGET_DIR || new URL('target', ROOT).pathname}/release/statelab`].find((p) => p && existsSync(p));
+
+let server;
+let browser;
+
+before(async () => {
+  server = await serve();
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+/** A fresh page (empty storage) that records console errors and every request it makes. */
+async function openPage(path = '', { viewport = { width: 1440, height: 900 }, colorScheme = 'light' } = {}) {
+  const context = await browser.newContext({ viewport, colorScheme });
+  const page = await context.newPage();
+  const problems = [];
+  const requests = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error' || m.type() === 'warning') problems.push(`console.${m.type()}: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  context.on('request', (r) => requests.push(r.url()));
+  page.on('worker', (w) => w.on('console', (m) => m.type() === 'error' && problems.push(`worker console.error: ${m.text()}`)));
+  await page.goto(server.url + path);
+  await page.evaluate(() => window.statelab.ready);
+  return { page, context, problems, requests };
+}
+
+async function pickExample(page, id) {
+  await page.selectOption('[data-testid=examples]', id);
+  await page.waitForFunction((id) => window.statelab.work().definition.length > 0 && document.querySelector('[data-testid=examples]').value === id, id);
+  // The gallery fetches three files; wait until the definition editor shows this example's text.
+  const def = readFileSync(new URL(`www/examples/${id}/definition.json`, ROOT), 'utf8');
+  await page.waitForFunction((d) => window.statelab.work().definition === d, def);
+}
+
+async function runAndWait(page, speed = 'instant') {
+  await page.selectOption('[data-testid=speed]', speed);
+  const before = await page.evaluate(() => window.statelab.runsEnded);
+  await page.click('[data-testid=run]');
+  await page.waitForFunction((n) => window.statelab.runsEnded > n, before, { timeout: 20000 });
+  await page.waitForFunction(() => !['IDLE', 'RUNNING', 'PAUSED'].includes(document.querySelector('[data-testid=status]').dataset.status));
+  return page.evaluate(() => window.statelab.result);
+}
+
+async function bars(page) {
+  return page.$$eval('[data-testid=timeline-bar]', (els) =>
+    els.map((e) => ({ state: e.dataset.state, lane: e.dataset.lane, kind: e.dataset.kind, status: e.dataset.status, start: Number(e.dataset.startMs), end: e.dataset.endMs === '' ? null : Number(e.dataset.endMs) })),
+  );
+}
+
+const outputShown = (page) => page.$eval('[data-testid=output] [data-testid=output-json]', (e) => JSON.parse(e.textContent));
+
+test('the page loads without console errors, only from 127.0.0.1, with the engine and CodeMirror', async () => {
+  const { page, context, problems, requests } = await openPage();
+  await page.waitForSelector('[data-testid=definition-editor] .cm-content');
+  await page.waitForSelector('[data-testid=graph] svg .node');
+  const result = await runAndWait(page);
+  assert.equal(result.status, 'SUCCEEDED');
+  assert.ok(requests.some((u) => u.endsWith('/pkg/statelab_bg.wasm')), 'the wasm engine was loaded');
+  assert.ok(requests.some((u) => u.endsWith('/vendor/codemirror.js')), 'the CodeMirror bundle was loaded');
+  const foreign = requests.filter((u) => !u.startsWith(server.url) && !u.startsWith('data:') && !u.startsWith('blob:'));
+  assert.deepEqual(foreign, [], 'no request leaves the page origin');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+for (const ex of EXAMPLES) {
+  test(`gallery example '${ex.id}' runs as the CLI says`, async () => {
+    const { page, context, problems } = await openPage();
+    await pickExample(page, ex.id);
+    const result = await runAndWait(page);
+    const want = EXPECTED[ex.id];
+    assert.equal(result.status, want.status);
+    assert.equal(result.durationMs, want.durationMs);
+    assert.equal(result.events.length, want.events);
+    const status = await page.$eval('[data-testid=status]', (e) => ({ s: e.dataset.status, text: e.textContent }));
+    assert.equal(status.s, want.status);
+    assert.match(status.text, new RegExp(`${want.events} events`));
+    if (want.status === 'SUCCEEDED') assert.deepEqual(await outputShown(page), want.output);
+    // One bar per span, at the span's virtual times.
+    const shown = await bars(page);
+    assert.equal(shown.length, result.spans.length);
+    for (const s of result.spans) assert.ok(shown.some((b) => b.state === s.state && b.lane === s.lane && b.kind === s.kind && b.start === s.startMs && b.end === s.endMs), `a bar for ${s.state} in lane '${s.lane}'`);
+    // Every bar knows whether it is on the critical path; the last state to end is.
+    const crit = await page.$$eval('[data-testid=timeline-bar]', (els) => els.map((e) => e.dataset.critical));
+    assert.ok(crit.every((c) => c === 'true' || c === 'false'), 'critical path computed');
+    assert.ok(crit.includes('true'));
+    // The graph has a node per state, coloured by how it ended.
+    const nodes = await page.$$eval('[data-testid=graph] .node', (els) => Object.fromEntries(els.map((e) => [e.dataset.state, e.dataset.status])));
+    for (const s of result.spans.filter((s) => s.kind === 'state')) assert.notEqual(nodes[s.state], 'idle', `graph node ${s.state} painted`);
+    // The history lists every event.
+    await page.click('#rtab-history');
+    assert.equal(await page.$$eval('[data-testid=history] tbody tr', (r) => r.length), want.events);
+    if (CLI) {
+      const dir = new URL(`www/examples/${ex.id}/`, ROOT).pathname;
+      const cli = JSON.parse(execFileSync(CLI, ['run', `${dir}definition.json`, '--input', `${dir}input.json`, '--mock-config', `${dir}mocks.json`, '--seed', '1', '--json']));
+      assert.deepEqual(result.events.map((e) => e.type), cli.events.map((e) => e.type), 'the page and the CLI give the same history');
+      assert.deepEqual(result.output, cli.output);
+    }
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+}
+
+test('the three-branch Parallel ends at 3 s with three overlapping lanes; its sequential twin at 6 s', async () => {
+  const { page, context } = await openPage();
+  await pickExample(page, 'image-pipeline');
+  await runAndWait(page);
+  let b = await bars(page);
+  const fan = b.find((x) => x.state === 'Fan' && x.kind === 'state');
+  assert.deepEqual([fan.lane, fan.start, fan.end, fan.status], ['', 0, 3000, 'succeeded']);
+  const att = (state) => b.find((x) => x.state === state && x.kind === 'attempt');
+  assert.deepEqual(['Resize', 'Thumbnail', 'Metadata'].map((s) => [att(s).lane, att(s).start, att(s).end]), [['Fan/0', 0, 3000], ['Fan/1', 0, 2000], ['Fan/2', 0, 1000]]);
+  const lanes = await page.$$eval('[data-testid=timeline] .tl-lane', (els) => els.map((e) => e.dataset.lane));
+  assert.deepEqual(lanes, ['', 'Fan/0', 'Fan/1', 'Fan/2']);
+  const join = await page.$eval('[data-testid=join]', (e) => ({ state: e.dataset.state, ms: Number(e.dataset.ms) }));
+  assert.deepEqual(join, { state: 'Fan', ms: 3000 });
+  assert.match(await page.textContent('[data-testid=status]'), /Succeeded in 3 s/);
+  assert.equal(await page.textContent('[data-testid=timing] p[data-state=Fan]'), 'Fan (Parallel) took 3 s. Its 3 branches (3 s, 2 s, 1 s) ran at the same time, so it takes as long as its longest branch, Resize: not their sum, 6 s.');
+
+  // The sequential twin of the same definition takes the sum, 6 s; the page says so after the run.
+  await page.click('#rtab-output');
+  await page.waitForSelector('[data-testid=twin]');
+  assert.equal(await page.textContent('[data-testid=twin]'), 'Run one branch and one iteration at a time (the sequential twin), this workflow takes 6 s instead of 3 s: concurrency saves 3 s.');
+  await page.check('[data-testid=sequential]');
+  const twin = await runAndWait(page);
+  assert.equal(twin.durationMs, 6000);
+  b = await bars(page);
+  assert.deepEqual(['Resize', 'Thumbnail', 'Metadata'].map((s) => [att(s).lane, att(s).start, att(s).end]), [['Fan/0', 0, 3000], ['Fan/1', 3000, 5000], ['Fan/2', 5000, 6000]]);
+  assert.match(await page.textContent('[data-testid=status]'), /sequential twin/);
+  await page.uncheck('[data-testid=sequential]');
+
+  await pickExample(page, 'image-pipeline-sequential');
+  await runAndWait(page);
+  b = await bars(page);
+  assert.deepEqual(['Resize', 'Thumbnail', 'Metadata'].map((s) => [att(s).lane, att(s).start, att(s).end]), [['', 0, 3000], ['', 3000, 5000], ['', 5000, 6000]]);
+  assert.match(await page.textContent('[data-testid=status]'), /Succeeded in 6 s/);
+  await context.close();
+});
+
+test('Map with MaxConcurrency 2 never runs more than two iterations at once', async () => {
+  const { page, context } = await openPage();
+  await pickExample(page, 'map-concurrency');
+  await runAndWait(page);
+  const b = (await bars(page)).filter((x) => x.kind === 'attempt');
+  assert.equal(new Set(b.map((x) => x.lane)).size, 5);
+  for (const x of b) {
+    const overlapping = b.filter((y) => y.start <= x.start && x.start < y.end);
+    assert.ok(overlapping.length <= 2, `at ${x.start} ms ${overlapping.length} iterations run`);
+  }
+  await context.close();
+});
+
+test('retry attempts and back-offs are separate bars; the Catch example shows failed, cancelled and caught', async () => {
+  const { page, context } = await openPage();
+  await pickExample(page, 'retry-backoff');
+  await runAndWait(page);
+  let b = await bars(page);
+  assert.deepEqual(b.filter((x) => x.kind === 'attempt').map((x) => [x.start, x.end, x.status]), [[0, 500, 'failed'], [1500, 2000, 'failed'], [4000, 4800, 'succeeded']]);
+  assert.deepEqual(b.filter((x) => x.kind === 'backoff').map((x) => [x.start, x.end]), [[500, 1500], [2000, 4000]]);
+  assert.equal(await page.$eval('[data-testid=graph] .node[data-state=CallPartnerApi] .badge', (e) => e.textContent), '↻ 3 attempts');
+  // The history filter keeps only the failures.
+  await page.click('#rtab-history');
+  await page.selectOption('[data-testid=history-group]', 'errors');
+  assert.deepEqual(await page.$$eval('[data-testid=history] tbody tr td:nth-child(2)', (t) => t.map((e) => e.textContent)), ['TaskFailed', 'TaskFailed']);
+
+  await pickExample(page, 'catch-handler');
+  await runAndWait(page);
+  b = await bars(page);
+  const st = (s) => b.find((x) => x.state === s && x.kind === 'state').status;
+  assert.deepEqual([st('Checks'), st('FraudCheck'), st('CreditCheck'), st('HandleFailure')], ['caught', 'cancelled', 'failed', 'succeeded']);
+  const node = (s) => page.$eval(`[data-testid=graph] .node[data-state=${s}]`, (e) => e.dataset.status);
+  assert.equal(await node('Checks'), 'caught');
+  assert.equal(await node('Approve'), 'idle');
+  assert.deepEqual(await outputShown(page), { status: 'REJECTED', reason: 'the credit bureau timed out' });
+  await context.close();
+});
+
+test('clicking a bar shows the state input, task parameters, result and output', async () => {
+  const { page, context } = await openPage();
+  await pickExample(page, 'image-pipeline');
+  await runAndWait(page);
+  await page.click('[data-testid=timeline-bar][data-state=Resize][data-kind=state]');
+  const text = await page.textContent('[data-testid=inspector]');
+  assert.match(text, /Resize/);
+  assert.match(text, /Input[\s\S]*"key": "cat.png"/);
+  // Each data-flow step, in order, as the engine recorded it.
+  const steps = await page.$$eval('[data-testid=inspector] .flow-step h4', (e) => e.map((x) => x.textContent));
+  assert.deepEqual(steps.slice(0, 3), ['Input', 'After InputPath', 'After Parameters']);
+  assert.match(text, /After Parameters[\s\S]*"FunctionName": "resize"/);
+  assert.match(text, /Result[\s\S]*"StatusCode": 200/);
+  assert.match(text, /Output[\s\S]*"url": "s3:\/\/photos\/cat-1024.png"/);
+  assert.match(text, /Critical pathyes/);
+  // Resize (3 s) is on the critical path; Metadata (1 s) has 2 s of slack.
+  assert.equal(await page.$eval('[data-testid=timeline-bar][data-state=Resize][data-kind=attempt]', (e) => e.dataset.critical), 'true');
+  assert.equal(await page.$eval('[data-testid=timeline-bar][data-state=Metadata][data-kind=attempt]', (e) => e.dataset.critical), 'false');
+  assert.match(await page.$eval('[data-testid=timeline-bar][data-state=Metadata][data-kind=attempt]', (e) => e.title), /slack: 2 s/);
+  // The graph node selects the state too.
+  await page.click('[data-testid=graph] .node[data-state=Metadata]');
+  assert.match(await page.textContent('[data-testid=inspector] h3'), /Metadata/);
+  await context.close();
+});
+
+test('a real-time run colours states as they go, and can be paused, stepped and stopped', async () => {
+  const { page, context, problems } = await openPage();
+  await pickExample(page, 'image-pipeline');
+  await page.selectOption('[data-testid=speed]', '2');
+  const t0 = Date.now();
+  await page.click('[data-testid=run]');
+  await page.waitForFunction(() => document.querySelector('[data-testid=graph] .node[data-state=Metadata]').dataset.status === 'succeeded');
+  assert.equal(await page.$eval('[data-testid=status]', (e) => e.dataset.status), 'RUNNING');
+  assert.equal(await page.$eval('[data-testid=graph] .node[data-state=Resize]', (e) => e.dataset.status), 'running');
+  await page.waitForFunction(() => document.querySelector('[data-testid=status]').dataset.status === 'SUCCEEDED');
+  const took = Date.now() - t0;
+  assert.ok(took >= 1300, `3 s of workflow time at 2× took ${took} ms of real time`);
+  // The live run and the instant one (simulate) agree.
+  const live = await page.evaluate(() => window.statelab.result);
+  const instant = await runAndWait(page, 'instant');
+  assert.deepEqual(instant.spans, live.spans);
+  assert.deepEqual(instant.events.map((e) => [e.type, e.ms, e.lane]), live.events.map((e) => [e.type, e.ms, e.lane]));
+
+  // Pause, step, stop.
+  await page.selectOption('[data-testid=speed]', '1');
+  await page.click('[data-testid=run]');
+  await page.waitForFunction(() => document.querySelector('[data-testid=status]').dataset.status === 'RUNNING');
+  await page.click('[data-testid=pause]');
+  await page.waitForFunction(() => document.querySelector('[data-testid=status]').dataset.status === 'PAUSED');
+  const before = await bars(page);
+  assert.ok(!before.some((b) => b.state === 'Metadata' && b.kind === 'attempt' && b.end !== null), 'Metadata has not finished after pausing at once');
+  await page.click('[data-testid=step]');
+  await page.waitForFunction(() => [...document.querySelectorAll('[data-testid=timeline-bar][data-state=Metadata][data-kind=attempt]')].some((b) => b.dataset.endMs === '1000'));
+  assert.equal(await page.$eval('[data-testid=status]', (e) => e.dataset.status), 'PAUSED');
+  await page.click('[data-testid=stop]');
+  await page.waitForFunction(() => document.querySelector('[data-testid=status]').dataset.status === 'ABORTED');
+  assert.equal(await page.$eval('[data-testid=timeline-bar][data-state=Resize][data-kind=state]', (e) => e.dataset.status), 'cancelled');
+
+  // Step from the start: the run begins paused, and each step moves to the next moment.
+  await page.click('[data-testid=step]');
+  await page.waitForFunction(() => document.querySelector('[data-testid=status]').dataset.status === 'PAUSED');
+  const moments = [];
+  for (let i = 0; i < 3; i++) {
+    await page.click('[data-testid=step]');
+    await page.waitForFunction((n) => document.querySelectorAll('[data-testid=timeline-bar][data-kind=attempt]:not([data-end-ms=""])').length === n, i + 1);
+    moments.push(await page.$$eval('[data-testid=timeline-bar][data-kind=attempt]:not([data-end-ms=""])', (b) => b.map((x) => x.dataset.state).sort().join()));
+  }
+  assert.deepEqual(moments, ['Metadata', 'Metadata,Thumbnail', 'Metadata,Resize,Thumbnail']);
+  await page.waitForFunction(() => document.querySelector('[data-testid=status]').dataset.status === 'SUCCEEDED');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('a broken definition shows its diagnostic with line and column, and keeps the text', async () => {
+  const { page, context } = await openPage();
+  await pickExample(page, 'image-pipeline');
+  const work = await page.evaluate(() => window.statelab.work());
+  const broken = work.definition.replace('"Type": "Parallel"', '"Type": "Paralel"');
+  const line = broken.split('\n').findIndex((l) => l.includes('Paralel')) + 1;
+  const column = broken.split('\n')[line - 1].indexOf('"Paralel"') + 1;
+  // Type the change as a user would: select the word and type over it.
+  await page.click('[data-testid=definition-editor] .cm-content');
+  await page.keyboard.press('Control+a');
+  await page.keyboard.insertText(broken);
+  const diag = await page.waitForSelector('[data-testid=diagnostics] .diag');
+  assert.equal(await diag.$eval('.diag-where', (e) => e.textContent), `Definition ${line}:${column}`);
+  assert.match(await diag.textContent(), /Paralel/);
+  await page.waitForSelector('[data-testid=definition-editor] .cm-lintRange-error');
+  await page.click('[data-testid=run]');
+  await page.waitForFunction(() => document.querySelector('[data-testid=status]').dataset.status === 'ERROR');
+  assert.match(await page.textContent('[data-testid=status]'), new RegExp(`line ${line}, column ${column}`));
+
+  // Bad JSON: the diagnostic names the place, and the text survives a reload (localStorage).
+  const badJson = broken.replace('"StartAt": "Fan",', '"StartAt": "Fan"');
+  await page.click('[data-testid=definition-editor] .cm-content');
+  await page.keyboard.press('Control+a');
+  await page.keyboard.insertText(badJson);
+  await page.waitForFunction(() => /^Definition \d+:\d+$/.test(document.querySelector('[data-testid=diagnostics] .diag-where')?.textContent || '') && document.querySelector('[data-testid=diagnostics]').textContent.includes('xpected'));
+  await page.waitForTimeout(500); // the page saves 300 ms after the last edit
+  await page.reload();
+  await page.evaluate(() => window.statelab.ready);
+  assert.equal((await page.evaluate(() => window.statelab.work())).definition, badJson);
+  assert.match(await page.textContent('#graph-note'), /not valid JSON/);
+  await context.close();
+});
+
+test('a shared link restores the same work and gives the same run', async () => {
+  const a = await openPage();
+  await pickExample(a.page, 'map-concurrency');
+  await a.page.fill('[data-testid=seed]', '7');
+  await a.page.dispatchEvent('[data-testid=seed]', 'change');
+  await a.page.click('#tab-input');
+  await a.page.click('[data-testid=input-editor] .cm-content');
+  await a.page.keyboard.press('Control+a');
+  await a.page.keyboard.insertText('{"files": ["a.mov", "b.mov", "c.mov"]}');
+  const first = await runAndWait(a.page);
+  const url = await a.page.evaluate(() => window.statelab.share());
+  assert.match(url, /#w=[A-Za-z0-9_-]+$/);
+  const work = await a.page.evaluate(() => window.statelab.work());
+  await a.context.close();
+
+  const b = await openPage(url.slice(server.url.length));
+  const restored = await b.page.evaluate(() => window.statelab.work());
+  assert.deepEqual(restored, work);
+  const second = await runAndWait(b.page);
+  assert.deepEqual(second.output, first.output);
+  assert.equal(second.durationMs, first.durationMs);
+  assert.deepEqual(second.spans, first.spans);
+  assert.deepEqual(b.problems, []);
+  await b.context.close();
+});
+
+test('JS function mocks from a shared link run only after the user allows them', async () => {
+  const a = await openPage();
+  await a.page.evaluate(() =>
+    window.statelab.load({
+      definition: { StartAt: 'Greet', States: { Greet: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', OutputPath: '$.Payload', End: true } } },
+      input: { name: 'Ada' },
+      mocks: { Greet: { function: 'async (input) => ({ StatusCode: 200, Payload: { greeting: `Hello, ${input.name}!` } })' } },
+    }),
+  );
+  const local = await runAndWait(a.page);
+  assert.deepEqual(local.output, { greeting: 'Hello, Ada!' }, 'the user’s own function runs');
+  assert.equal(local.durationMs, 0, 'workflow time stands still while a local function runs, even at instant speed');
+  // At 1x the run starts on real time (a few ms pass before the call); the call adds none.
+  const live = await runAndWait(a.page, '1');
+  assert.ok(live.durationMs < 50, `a live run with a local function took ${live.durationMs} ms of workflow time`);
+  const url = await a.page.evaluate(() => window.statelab.share());
+  // Beside mocked latencies, at instant speed: the run takes exactly the mocks' time.
+  await a.page.evaluate(() =>
+    window.statelab.load({
+      definition: { StartAt: 'Both', States: { Both: { Type: 'Parallel', End: true, Branches: [
+        { StartAt: 'Greet', States: { Greet: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', OutputPath: '$.Payload', End: true } } },
+        { StartAt: 'Slow', States: { Slow: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Retry: [{ ErrorEquals: ['Busy'], IntervalSeconds: 1 }], End: true } } },
+      ] } } },
+      input: { name: 'Ada' },
+      mocks: { Greet: { function: 'async (input) => ({ Payload: { greeting: `Hello, ${input.name}!` } })' }, Slow: [{ error: 'Busy', latency: 0.5 }, { result: { ok: true }, latency: 2 }] },
+    }),
+  );
+  const mixed = await runAndWait(a.page, 'instant');
+  assert.equal(mixed.status, 'SUCCEEDED');
+  assert.equal(mixed.durationMs, 3500);
+  assert.deepEqual(mixed.output[0], { greeting: 'Hello, Ada!' });
+  await a.context.close();
+
+  const b = await openPage(url.slice(server.url.length));
+  assert.equal(await b.page.isVisible('#consent'), true);
+  await b.page.click('[data-testid=run]');
+  await b.page.waitForFunction(() => document.querySelector('[data-testid=status]').dataset.status === 'ERROR');
+  assert.match(await b.page.textContent('[data-testid=status]'), /allow it to run first/);
+  await b.page.click('[data-testid=consent-allow]');
+  await b.page.waitForFunction(() => document.querySelector('[data-testid=status]').dataset.status === 'SUCCEEDED');
+  assert.deepEqual(await outputShown(b.page), { greeting: 'Hello, Ada!' });
+  assert.equal(await b.page.isVisible('#consent'), false);
+  await b.context.close();
+});
+
+test('a runaway mock function never freezes the page: Stop restarts the engine', async () => {
+  const { page, context } = await openPage();
+  await page.evaluate(() =>
+    window.statelab.load({
+      definition: { StartAt: 'Spin', States: { Spin: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', End: true } } },
+      input: {},
+      mocks: { Spin: { function: 'async () => { for (;;) {} }' } },
+    }),
+  );
+  await page.selectOption('[data-testid=speed]', '1');
+  await page.click('[data-testid=run]');
+  await page.waitForTimeout(300);
+  // The page still answers while the worker spins.
+  const t0 = Date.now();
+  assert.equal(await page.evaluate(() => 1 + 1), 2);
+  assert.ok(Date.now() - t0 < 1000);
+  await page.click('[data-testid=stop]');
+  await page.waitForFunction(() => document.querySelector('[data-testid=status]').dataset.status === 'ERROR');
+  assert.match(await page.textContent('[data-testid=output]'), /engine was restarted/);
+  // A fresh engine runs the next workflow.
+  await pickExample(page, 'jsonata');
+  const r = await runAndWait(page);
+  assert.equal(r.status, 'SUCCEEDED');
+  await context.close();
+});
+
+test('missing mocks get realistic responses for their service, written into the mocks editor', async () => {
+  const { page, context, problems } = await openPage();
+  await page.evaluate(() =>
+    window.statelab.load({
+      definition: {
+        StartAt: 'Queue',
+        States: {
+          Queue: { Type: 'Task', Resource: 'arn:aws:states:::sqs:sendMessage', Parameters: { QueueUrl: 'q', MessageBody: 'hi' }, ResultPath: '$.sqs', Next: 'Notify' },
+          Notify: { Type: 'Task', Resource: 'arn:aws:states:::sns:publish', Parameters: { TopicArn: 't', Message: 'hi' }, ResultPath: '$.sns', Next: 'Emit' },
+          Emit: { Type: 'Task', Resource: 'arn:aws:states:::events:putEvents', Parameters: { Entries: [] }, ResultPath: '$.events', Next: 'Call' },
+          Call: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Parameters: { FunctionName: 'f' }, ResultPath: '$.lambda', End: true },
+        },
+      },
+      input: {},
+      mocks: {},
+    }),
+  );
+  await page.click('#tab-mocks');
+  assert.equal(await page.textContent('[data-testid=fill-mocks]'), 'Fill in 4 missing mocks');
+  await page.click('[data-testid=fill-mocks]');
+  const mocks = JSON.parse((await page.evaluate(() => window.statelab.work())).mocks);
+  assert.deepEqual(Object.keys(mocks), ['Queue', 'Notify', 'Emit', 'Call']);
+  assert.deepEqual(Object.keys(mocks.Queue.result), ['MessageId', 'MD5OfMessageBody']);
+  assert.deepEqual(Object.keys(mocks.Emit.result), ['Entries', 'FailedEntryCount']);
+  assert.equal(mocks.Call.result.StatusCode, 200);
+  const r = await runAndWait(page);
+  assert.equal(r.status, 'SUCCEEDED');
+  assert.match(r.output.sqs.MessageId, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-a[0-9a-f]{3}-[0-9a-f]{12}$/);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('themes switch and persist; the phone layout does not overflow sideways', async () => {
+  const { page, context } = await openPage('', { colorScheme: 'light' });
+  assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), 'light');
+  await page.click('[data-testid=theme]');
+  assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), 'dark');
+  const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+  await page.reload();
+  await page.evaluate(() => window.statelab.ready);
+  assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), 'dark');
+  assert.equal(await page.evaluate(() => getComputedStyle(document.body).backgroundColor), bg);
+  await context.close();
+
+  const phone = await openPage('', { viewport: { width: 390, height: 844 } });
+  await runAndWait(phone.page);
+  const widths = await phone.page.evaluate(() => ({ doc: document.documentElement.scrollWidth, win: window.innerWidth }));
+  assert.ok(widths.doc <= widths.win, `page is ${widths.doc}px wide in a ${widths.win}px window`);
+  assert.ok(await phone.page.isVisible('[data-testid=run]'));
+  await phone.context.close();
+});
+
+test('an unhandled failure shows its error and cause; bad mocks get a clear message; Ctrl+Enter runs', async () => {
+  const { page, context, problems } = await openPage();
+  await page.evaluate(() =>
+    window.statelab.load({
+      definition: { StartAt: 'Charge', States: { Charge: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', End: true } } },
+      input: { amount: 5 },
+      mocks: { Charge: { error: 'CardDeclined', cause: 'insufficient funds', latency: 0.25 } },
+      settings: { speed: 'instant', seed: 1 },
+    }),
+  );
+  await page.click('[data-testid=definition-editor] .cm-content');
+  await page.keyboard.press('Control+Enter');
+  await page.waitForFunction(() => document.querySelector('[data-testid=status]').dataset.status === 'FAILED');
+  assert.equal(await page.textContent('[data-testid=output-error]'), 'CardDeclined');
+  assert.equal(await page.textContent('[data-testid=output-cause]'), 'insufficient funds');
+  assert.equal(await page.$eval('[data-testid=graph] .node[data-state=Charge]', (e) => e.dataset.status), 'failed');
+  assert.equal(await page.$eval('[data-testid=timeline-bar][data-kind=attempt]', (e) => e.dataset.endMs), '250');
+
+  await page.evaluate(() => window.statelab.load({ definition: window.statelab.work().definition, input: '{}', mocks: { Charge: { result: 1, latency: 'soon' } } }));
+  await page.selectOption('[data-testid=speed]', 'instant');
+  await page.click('[data-testid=run]');
+  await page.waitForFunction(() => document.querySelector('[data-testid=status]').dataset.status === 'ERROR');
+  assert.match(await page.textContent('[data-testid=output]'), /Charge/);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('a mock for a state that does not exist gets a warning in the mocks editor', async () => {
+  const { page, context } = await openPage();
+  await pickExample(page, 'image-pipeline');
+  await page.click('#tab-mocks');
+  const mocks = JSON.parse((await page.evaluate(() => window.statelab.work())).mocks);
+  mocks.Resise = mocks.Resize;
+  await page.click('[data-testid=mocks-editor] .cm-content');
+  await page.keyboard.press('Control+a');
+  await page.keyboard.insertText(JSON.stringify(mocks, null, 2));
+  const warn = await page.waitForSelector('[data-testid=diagnostics] li.warning');
+  assert.match(await warn.textContent(), /^Mocks \d+:\d+No Task state is named 'Resise'/);
+  // A warning does not stop a run.
+  const r = await runAndWait(page);
+  assert.equal(r.status, 'SUCCEEDED');
+  await context.close();
+});
+
+test('a damaged shared link says so and leaves a working page', async () => {
+  const { page, context, problems } = await openPage('#w=AAAAbroken-link');
+  await page.waitForSelector('#toast:not([hidden])');
+  assert.match(await page.textContent('#toast'), /Could not open the shared link: the shared link is damaged/);
+  const r = await runAndWait(page);
+  assert.equal(r.status, 'SUCCEEDED');
+  assert.deepEqual(problems, []);
+  await context.close();
+});

@@ -1,0 +1,50 @@
+// A small static file server for www/ on 127.0.0.1 (a free port), for the end-to-end tests
+// and scripts/measure-page.mjs. Logs every path served, so a test can list what the page loaded.
+import { createServer } from 'node:http';
+import { readFile, stat } from 'node:fs/promises';
+import { extname, join, normalize, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = resolve(fileURLToPath(new URL('../../www/', import.meta.url)));
+const TYPES = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.wasm': 'application/wasm',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+};
+
+/** Start serving; resolves {url, port, served: [{path, bytes}], close()}. */
+export function serve({ root = ROOT, port = 0 } = {}) {
+  const served = [];
+  const server = createServer(async (req, res) => {
+    try {
+      const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+      let file = normalize(join(root, path));
+      if (!file.startsWith(root)) throw Object.assign(new Error('outside'), { code: 'ENOENT' });
+      if ((await stat(file)).isDirectory()) file = join(file, 'index.html');
+      const body = await readFile(file);
+      served.push({ path, bytes: body.length, file });
+      res.writeHead(200, { 'content-type': TYPES[extname(file)] || 'application/octet-stream', 'cache-control': 'no-store' });
+      res.end(body);
+    } catch (e) {
+      res.writeHead(e.code === 'ENOENT' || e.code === 'ENOTDIR' ? 404 : 500, { 'content-type': 'text/plain' });
+      res.end(String(e.code || e.message));
+    }
+  });
+  return new Promise((ok, fail) => {
+    server.on('error', fail);
+    server.listen(port, '127.0.0.1', () => {
+      const p = server.address().port;
+      ok({ url: `http://127.0.0.1:${p}/`, port: p, served, close: () => new Promise((r) => server.close(r)) });
+    });
+  });
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const s = await serve({ port: Number(process.env.PORT || 0) });
+  console.log(`serving www/ on ${s.url}`);
+}

@@ -1,0 +1,11 @@
+// The one bundled dependency of the playground: CodeMirror 6 with JSON, lint and folding.
+// scripts/build-web.sh bundles this file with esbuild into www/vendor/codemirror.js.
+export { EditorView, keymap, lineNumbers, highlightActiveLine, highlightActiveLineGutter, drawSelection, dropCursor, rectangularSelection, highlightSpecialChars, placeholder } from '@codemirror/view';
+export { EditorState, Compartment, StateEffect, StateField } from '@codemirror/state';
+export { json, jsonParseLinter } from '@codemirror/lang-json';
+export { linter, lintGutter, forceLinting, setDiagnostics, diagnosticCount } from '@codemirror/lint';
+export { foldGutter, foldKeymap, codeFolding, indentOnInput, bracketMatching, syntaxHighlighting, HighlightStyle, defaultHighlightStyle } from '@codemirror/language';
+export { defaultKeymap, history, historyKeymap, indentWithTab } from '@codemirror/commands';
+export { searchKeymap, highlightSelectionMatches } from '@codemirror/search';
+export { closeBrackets, closeBracketsKeymap } from '@codemirror/autocomplete';
+export { tags } from '@lezer/highlight';

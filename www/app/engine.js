@@ -1,0 +1,141 @@
+// The page's side of the engine worker: requests with replies, and runs with live updates.
+// If the worker stops answering (a runaway mock function, say), it is terminated and a
+// fresh one takes its place, so the page itself never freezes.
+
+const WORKER_URL = new URL('./engine-worker.js', import.meta.url);
+
+export class Engine {
+  constructor() {
+    this.worker = null;
+    this.nextId = 1;
+    this.pending = new Map();
+    this.run = null; // {runId, handlers}
+    this.spawn();
+  }
+
+  spawn() {
+    // The page's head may have started the worker already, to load the wasm sooner.
+    const early = globalThis.__statelabWorker;
+    globalThis.__statelabWorker = null;
+    this.worker = early || new Worker(WORKER_URL, { type: 'module' });
+    this.worker.onmessage = (e) => this.receive(e.data);
+    this.worker.onerror = (e) => {
+      e.preventDefault?.();
+      const message = `the engine worker failed: ${e.message || 'could not load'}`;
+      for (const { reject } of this.pending.values()) reject(new Error(message));
+      this.pending.clear();
+      if (this.run) this.run.handlers.onError({ message });
+      this.run = null;
+    };
+  }
+
+  /** Terminate the worker (everything in it is lost) and start a new one. */
+  restart(reason) {
+    this.worker.terminate();
+    for (const { reject } of this.pending.values()) reject(new Error(reason));
+    this.pending.clear();
+    this.spawn();
+  }
+
+  receive(m) {
+    if (m.id !== undefined) {
+      const p = this.pending.get(m.id);
+      if (!p) return;
+      this.pending.delete(m.id);
+      clearTimeout(p.timer);
+      if (m.ok) p.resolve(m.value);
+      else {
+        const err = new Error(m.error.message);
+        if (m.error.diagnostics) err.diagnostics = m.error.diagnostics;
+        p.reject(err);
+      }
+      return;
+    }
+    if (!this.run || m.runId !== this.run.runId) return;
+    const h = this.run.handlers;
+    this.run.lastMessage = performance.now();
+    if (m.kind === 'tick') h.onTick(m);
+    else if (m.kind === 'control') h.onControl(m);
+    else if (m.kind === 'done') {
+      this.run = null;
+      h.onDone(m.result, m.events);
+    } else if (m.kind === 'error') {
+      this.run = null;
+      h.onError(m);
+    }
+  }
+
+  async request(op, payload, timeoutMs = 15000) {
+    // Everything waits for the init message, which may carry the wasm the page compiled.
+    if (op !== 'init') await this.init().catch(() => {});
+    return this.post(op, payload, timeoutMs);
+  }
+
+  post(op, payload, timeoutMs) {
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(id);
+        this.restart(`the engine did not answer within ${timeoutMs / 1000} s and was restarted`);
+        reject(new Error(`the engine did not answer within ${timeoutMs / 1000} s and was restarted`));
+      }, timeoutMs);
+      this.pending.set(id, { resolve, reject, timer });
+      this.worker.postMessage({ id, op, ...payload });
+    });
+  }
+
+  /** Load the engine in the worker (once per worker): with the page's compiled wasm if any. */
+  init() {
+    if (!this.initDone || this.initWorker !== this.worker) {
+      this.initWorker = this.worker;
+      const early = globalThis.__statelabWasm;
+      globalThis.__statelabWasm = null; // a restarted worker loads the wasm itself
+      this.initDone = Promise.resolve(early)
+        .catch(() => null)
+        .then((module) => this.post('init', module ? { module } : {}, 30000));
+    }
+    return this.initDone;
+  }
+
+  validate(definition, options) {
+    return this.request('validate', { definition, options });
+  }
+
+  simulate(definition, input, mocks, options) {
+    return this.request('simulate', { definition, input, mocks, options });
+  }
+
+  /** Start a run; handlers: onTick, onControl, onDone(result), onError({message, diagnostics}). */
+  start(definition, input, mocks, options, functions, handlers) {
+    if (this.run) this.control('stop');
+    const runId = this.nextId++;
+    const run = { runId, handlers, lastMessage: performance.now() };
+    this.run = run;
+    const worker = this.worker;
+    this.init()
+      .catch(() => {})
+      .then(() => {
+        if (this.run === run && this.worker === worker) worker.postMessage({ op: 'run', runId, definition, input, mocks, options, functions });
+      });
+    return runId;
+  }
+
+  control(op) {
+    if (!this.run) return;
+    this.worker.postMessage({ op, runId: this.run.runId });
+  }
+
+  /** Stop the run; if the worker does not confirm within `graceMs`, kill it. */
+  stop(graceMs = 600) {
+    if (!this.run) return;
+    const run = this.run;
+    this.control('stop');
+    setTimeout(() => {
+      if (this.run === run) {
+        this.run = null;
+        this.restart('stopped');
+        run.handlers.onError({ message: 'The run did not stop by itself (a mock function may be stuck), so the engine was restarted.', killed: true });
+      }
+    }, graceMs);
+  }
+}

@@ -1,0 +1,91 @@
+// The state inspector: a state's input, each data-flow step, its output or error, and its
+// attempts; like the AWS console's advanced view. Built from the spans (and their steps,
+// when the engine gives them) and from the history events of that state.
+import { fmtMs, laneName, pretty, jsonValue, h } from './format.js';
+import { annotate } from './history.js';
+
+function block(title, value, cls = '') {
+  return h('section', { class: `flow-step ${cls}` }, h('h4', { text: title }), h('pre', { class: 'json', text: typeof value === 'string' ? value : pretty(value) }));
+}
+
+/** Events of one visit of a state: those named by it in its lane, within its span. */
+function visitEvents(events, span) {
+  const end = span.endMs ?? Infinity;
+  return annotate(events)
+    .filter(({ event, name }) => name === span.state && event.lane === span.lane && event.ms >= span.startMs && event.ms <= end)
+    .map(({ event }) => event);
+}
+
+const STEP_TITLES = {
+  InputPath: 'After InputPath',
+  Parameters: 'After Parameters',
+  Arguments: 'Arguments',
+  ItemSelector: 'After ItemSelector',
+  Result: 'Result',
+  ResultSelector: 'After ResultSelector',
+  ResultPath: 'After ResultPath',
+  OutputPath: 'After OutputPath',
+  Output: 'Output',
+};
+function stepTitle(name) {
+  return STEP_TITLES[name] || String(name);
+}
+
+export function renderInspector(host, { name, stateDef, spans, events, pick = 0, onPick }) {
+  if (!name) {
+    host.replaceChildren(h('p', { class: 'empty', text: 'Click a state in the graph, a bar in the timeline or a step in the history to see its input, output and data flow.' }));
+    return;
+  }
+  const visits = spans.filter((s) => s.state === name && s.kind === 'state');
+  const head = h('header', { class: 'insp-head' }, h('h3', { text: name }), h('span', { class: 'pill', text: stateDef?.Type || 'State' }));
+  if (!visits.length) {
+    host.replaceChildren(head, h('p', { class: 'empty', text: 'This state has not run (yet).' }), stateDef ? block('Definition', stateDef) : '');
+    return;
+  }
+  const idx = Math.min(pick, visits.length - 1);
+  const span = visits[idx];
+  const parts = [head];
+  if (visits.length > 1) {
+    const sel = h('select', { 'aria-label': 'Which run of this state', onchange: (e) => onPick?.(Number(e.target.value)) });
+    visits.forEach((v, i) => sel.append(h('option', { value: i, selected: i === idx, text: `${laneName(v.lane)} · at ${fmtMs(v.startMs)} · ${v.status}` })));
+    parts.push(h('label', { class: 'visit-pick' }, `${visits.length} runs: `, sel));
+  }
+  const end = span.endMs;
+  parts.push(
+    h('dl', { class: 'facts' },
+      h('dt', { text: 'Status' }), h('dd', {}, h('span', { class: `status-chip status-${span.status}`, text: span.status })),
+      h('dt', { text: 'Lane' }), h('dd', { text: laneName(span.lane) }),
+      h('dt', { text: 'Started' }), h('dd', { text: fmtMs(span.startMs) }),
+      h('dt', { text: 'Duration' }), h('dd', { text: end === null || end === undefined ? 'running' : fmtMs(end - span.startMs) }),
+      span.critical !== undefined ? h('dt', { text: 'Critical path' }) : null,
+      span.critical !== undefined ? h('dd', { text: span.critical ? 'yes: taking longer would make the whole run longer' : `no: ${fmtMs(span.slackMs)} of slack before it would delay the end` }) : null),
+  );
+  const evs = visitEvents(events, span);
+  const entered = evs.find((e) => /StateEntered$/.test(e.type));
+  const input = span.input !== undefined ? span.input : entered ? jsonValue(entered.stateEnteredEventDetails?.input) : undefined;
+  const flow = h('div', { class: 'flow' });
+  if (input !== undefined) flow.append(block('Input', input));
+  if (Array.isArray(span.steps) && span.steps.length) {
+    for (const st of span.steps) flow.append(block(stepTitle(st.step ?? st.name), st.value));
+  } else {
+    const scheduled = evs.filter((e) => e.type === 'TaskScheduled');
+    if (scheduled.length) flow.append(block('Task parameters (after InputPath and Parameters/Arguments)', jsonValue(scheduled[scheduled.length - 1].taskScheduledEventDetails?.parameters)));
+    const ok = evs.filter((e) => e.type === 'TaskSucceeded');
+    if (ok.length) flow.append(block('Task result (before ResultSelector, ResultPath and OutputPath)', jsonValue(ok[ok.length - 1].taskSucceededEventDetails?.output)));
+  }
+  const attempts = spans.filter((s) => s.state === name && s.lane === span.lane && s.kind !== 'state' && s.startMs >= span.startMs && (end === null || end === undefined || s.startMs <= end));
+  if (attempts.length > 1 || attempts.some((a) => a.kind !== 'attempt')) {
+    const list = h('ol', { class: 'attempts' });
+    for (const a of attempts) {
+      const ae = a.endMs ?? null;
+      list.append(h('li', { class: `status-${a.status}` }, h('strong', { text: a.kind }), ` ${fmtMs(a.startMs)} → ${ae === null ? 'running' : fmtMs(ae)}${a.kind === 'attempt' ? ` · ${a.status}` : ''}`, a.error ? h('span', { class: a.kind === 'backoff' ? 'why' : 'err', text: ` ${a.kind === 'backoff' ? 'retrying after ' : ''}${a.error}${a.cause ? `: ${a.cause}` : ''}` }) : ''));
+    }
+    flow.append(h('section', { class: 'flow-step' }, h('h4', { text: 'Attempts, back-offs and waits' }), list));
+  }
+  if (span.error) flow.append(block(span.status === 'caught' ? 'Error (caught)' : 'Error', { error: span.error, cause: span.cause }, 'bad'));
+  const exited = evs.find((e) => /StateExited$/.test(e.type));
+  const output = span.output !== undefined ? span.output : exited ? jsonValue(exited.stateExitedEventDetails?.output) : undefined;
+  if (output !== undefined) flow.append(block('Output', output, 'good'));
+  parts.push(flow);
+  host.replaceChildren(...parts);
+}
