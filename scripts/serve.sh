@@ -7,6 +7,7 @@ PORT="${PORT:-8080}"
 cargo build --release --quiet
 if [ -f www/index.html ] && [ -x scripts/build-wasm.sh ]; then
   scripts/build-wasm.sh
+  scripts/build-web.sh
   echo "statelab playground: http://127.0.0.1:$PORT/"
   exec python3 -m http.server "$PORT" --bind 127.0.0.1 --directory www
 fi
