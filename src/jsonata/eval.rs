@@ -554,7 +554,7 @@ impl<'h> Eval<'h> {
                     let sorted = self.eval_sort(step, input, env)?;
                     let mut out = Vec::new();
                     for (i, v) in sorted.items().iter().enumerate() {
-                        let mut m = ObjMap::new();
+                        let mut m = ObjMap::default();
                         m.insert("@".into(), v.clone());
                         if let Some(ix) = &step.index {
                             m.insert(ix.clone(), Value::Num(i as f64));
@@ -573,7 +573,7 @@ impl<'h> Eval<'h> {
                 .to_list_keep_undef()
                 .into_iter()
                 .map(|v| {
-                    let mut m = ObjMap::new();
+                    let mut m = ObjMap::default();
                     m.insert("@".into(), v);
                     Value::object(m)
                 })
@@ -594,7 +594,7 @@ impl<'h> Eval<'h> {
             };
             let base = match t {
                 Value::Object(o) => (**o).clone(),
-                _ => ObjMap::new(),
+                _ => ObjMap::default(),
             };
             for (bb, item) in list.into_iter().enumerate() {
                 let mut tuple = base.clone();
@@ -719,7 +719,7 @@ impl<'h> Eval<'h> {
                 }
             }
         }
-        let mut result = ObjMap::new();
+        let mut result = ObjMap::default();
         for (key, (data, idx)) in groups {
             let (ctx, e) = if reduce {
                 let mut tuple = reduce_tuple_stream(&data);
@@ -1097,7 +1097,7 @@ impl<'h> Eval<'h> {
 fn rebuild(v: &Value, edits: &HashMap<usize, Vec<(Option<ObjMap>, Vec<String>)>>) -> Value {
     match v {
         Value::Object(o) => {
-            let mut m = ObjMap::with_capacity(o.len());
+            let mut m = ObjMap::with_capacity_and_hasher(o.len(), Default::default());
             for (k, val) in o.iter() {
                 m.insert(k.clone(), rebuild(val, edits));
             }
@@ -1141,7 +1141,7 @@ pub fn reduce_tuple_stream(data: &Value) -> ObjMap {
         Value::Array(a) if !a.items.is_empty() && !matches!(a.items[0], Value::Array(_)) => {
             let mut result = match &a.items[0] {
                 Value::Object(o) => (**o).clone(),
-                _ => ObjMap::new(),
+                _ => ObjMap::default(),
             };
             for t in &a.items[1..] {
                 if let Value::Object(o) = t {
@@ -1154,7 +1154,7 @@ pub fn reduce_tuple_stream(data: &Value) -> ObjMap {
             result
         }
         Value::Object(o) => (**o).clone(),
-        _ => ObjMap::new(),
+        _ => ObjMap::default(),
     }
 }
 

@@ -10,7 +10,38 @@ use super::env::Env;
 use super::functions::Builtin;
 use super::regex::Regex;
 
-pub type ObjMap = IndexMap<String, Value>;
+/// A small, fast, non-cryptographic hasher (FxHash-style) for object keys and scopes;
+/// keys come from the expression and its input, so DoS resistance is not a concern here.
+#[derive(Default, Clone, Copy)]
+pub struct FxHasher {
+    hash: u64,
+}
+
+impl std::hash::Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        const K: u64 = 0x517cc1b727220a95;
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let v = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
+            self.hash = (self.hash.rotate_left(5) ^ v).wrapping_mul(K);
+        }
+        for b in chunks.remainder() {
+            self.hash = (self.hash.rotate_left(5) ^ *b as u64).wrapping_mul(K);
+        }
+    }
+    fn write_u8(&mut self, i: u8) {
+        self.hash = (self.hash.rotate_left(5) ^ i as u64).wrapping_mul(0x517cc1b727220a95);
+    }
+    fn write_usize(&mut self, i: usize) {
+        self.hash = (self.hash.rotate_left(5) ^ i as u64).wrapping_mul(0x517cc1b727220a95);
+    }
+    fn finish(&self) -> u64 {
+        self.hash
+    }
+}
+
+pub type FxBuild = std::hash::BuildHasherDefault<FxHasher>;
+pub type ObjMap = IndexMap<String, Value, FxBuild>;
 
 /// Array flags (jsonata-js stores these as hidden properties on its arrays).
 pub const SEQ: u8 = 1;
@@ -173,7 +204,7 @@ impl Value {
             serde_json::Value::String(s) => Value::str(s),
             serde_json::Value::Array(a) => Value::array(a.iter().map(Value::from_json).collect()),
             serde_json::Value::Object(o) => {
-                let mut m = ObjMap::with_capacity(o.len());
+                let mut m = ObjMap::with_capacity_and_hasher(o.len(), Default::default());
                 for (k, v) in o {
                     m.insert(k.clone(), Value::from_json(v));
                 }

@@ -118,7 +118,7 @@ pub fn sift(ev: &mut Eval, a: &[Value], ctx: &CallCtx) -> R<Value> {
     let Value::Object(o) = arg(a, 0) else { return Ok(Value::Undefined) };
     let f = arg(a, 1);
     let obj = arg(a, 0).clone();
-    let mut out = ObjMap::new();
+    let mut out = ObjMap::default();
     for (k, v) in o.iter() {
         let r = hof_call(ev, f, ctx, v.clone(), Value::str(k), &obj)?;
         if to_bool(&r) == Some(true) {
@@ -190,7 +190,7 @@ fn spread_into(v: &Value) -> Value {
         Value::Object(o) => {
             let mut out = Vec::new();
             for (k, val) in o.iter() {
-                let mut m = ObjMap::new();
+                let mut m = ObjMap::default();
                 m.insert(k.clone(), val.clone());
                 out.push(Value::object(m));
             }
@@ -209,7 +209,7 @@ pub fn merge(_: &mut Eval, a: &[Value], _: &CallCtx) -> R<Value> {
     if v.is_undef() {
         return Ok(Value::Undefined);
     }
-    let mut out = ObjMap::new();
+    let mut out = ObjMap::default();
     for it in v.items() {
         if let Value::Object(o) = it {
             for (k, val) in o.iter() {
@@ -332,7 +332,7 @@ fn deep_clone(v: &Value) -> Value {
     match v {
         Value::Array(a) => Value::array(a.items.iter().map(deep_clone).collect()),
         Value::Object(o) => {
-            let mut m = ObjMap::with_capacity(o.len());
+            let mut m = ObjMap::with_capacity_and_hasher(o.len(), Default::default());
             for (k, val) in o.iter() {
                 if !val.is_undef() && !val.is_func() {
                     m.insert(k.clone(), deep_clone(val));

@@ -180,7 +180,7 @@ fn found_of(chars: &[char], m: &Match) -> Found {
 }
 
 fn match_object(f: &Found) -> Value {
-    let mut o = ObjMap::new();
+    let mut o = ObjMap::default();
     o.insert("match".into(), Value::str(&f.text));
     o.insert("index".into(), Value::Num(f.start as f64));
     o.insert("groups".into(), Value::array(f.groups.iter().map(|g| Value::str(g)).collect()));
