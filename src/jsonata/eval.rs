@@ -1063,7 +1063,7 @@ impl<'h> Eval<'h> {
         }
         let result = self.apply(&clone_fn, vec![obj], &Value::Undefined, env, "clone", node.pos)?;
         let matches = self.eval(&def.pattern, &result, env)?;
-        let mut edits: HashMap<usize, Vec<(Option<ObjMap>, Vec<String>)>> = HashMap::new();
+        let mut edits: Edits = HashMap::new();
         for m in matches.to_list() {
             let upd = self.eval(&def.update, &m, env)?;
             let upd_map = match upd {
@@ -1094,7 +1094,10 @@ impl<'h> Eval<'h> {
     }
 }
 
-fn rebuild(v: &Value, edits: &HashMap<usize, Vec<(Option<ObjMap>, Vec<String>)>>) -> Value {
+/// Per matched object (by identity): the updates to merge and the keys to delete.
+type Edits = HashMap<usize, Vec<(Option<ObjMap>, Vec<String>)>>;
+
+fn rebuild(v: &Value, edits: &Edits) -> Value {
     match v {
         Value::Object(o) => {
             let mut m = ObjMap::with_capacity_and_hasher(o.len(), Default::default());

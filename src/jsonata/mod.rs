@@ -108,7 +108,7 @@ impl Expr {
 }
 
 fn collect_vars(n: &Node, bound: &mut Vec<String>, out: &mut Vec<String>) {
-    let mut visit = |c: &Node, bound: &mut Vec<String>, out: &mut Vec<String>| collect_vars(c, bound, out);
+    let visit = |c: &Node, bound: &mut Vec<String>, out: &mut Vec<String>| collect_vars(c, bound, out);
     match &n.kind {
         Kind::Var(v) => {
             if !v.is_empty() && !bound.contains(v) && !out.contains(v) && functions::lookup(v, true).is_none() && functions::lookup(v, false).is_none() {

@@ -823,7 +823,6 @@ impl Processor {
                     if step.group.is_some() {
                         return Err(Error::at("S0209", ppos));
                     }
-                    let mut pred = pred;
                     if !pred.seeking_parent.is_empty() {
                         let sp = pred.seeking_parent.clone();
                         for slot in sp {

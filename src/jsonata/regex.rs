@@ -255,17 +255,15 @@ impl<'a> P<'a> {
                     self.i += 1;
                 }
                 let mut items = Vec::new();
-                let mut first = true;
                 loop {
                     let ch = match self.peek() {
                         None => return self.err("unterminated class"),
                         Some(ch) => ch,
                     };
-                    if ch == ']' && !(first && false) {
+                    if ch == ']' {
                         self.i += 1;
                         break;
                     }
-                    first = false;
                     self.i += 1;
                     let lo = if ch == '\\' {
                         let e = self.peek().unwrap_or('\\');
@@ -589,10 +587,6 @@ impl Regex {
             multiline: flags.contains('m'),
             source: pattern.to_string(),
         })
-    }
-
-    pub fn group_count(&self) -> usize {
-        self.groups
     }
 
     /// First match at or after `start` (char index). `Err` when the step budget is exhausted.

@@ -116,14 +116,8 @@ impl Value {
     pub fn is_undef(&self) -> bool {
         matches!(self, Value::Undefined)
     }
-    pub fn is_array(&self) -> bool {
-        matches!(self, Value::Array(_))
-    }
     pub fn is_func(&self) -> bool {
         matches!(self, Value::Func(_))
-    }
-    pub fn is_seq(&self) -> bool {
-        matches!(self, Value::Array(a) if a.flags & SEQ != 0)
     }
     pub fn flags(&self) -> u8 {
         match self {

@@ -173,10 +173,6 @@ pub fn append_values(a: Value, b: Value) -> Value {
     Value::array(items)
 }
 
-pub fn sequence_result(items: Vec<Value>) -> Value {
-    Value::seq(items)
-}
-
 fn json_escape(s: &str, out: &mut String) {
     out.push('"');
     for c in s.chars() {
