@@ -224,6 +224,52 @@ mod tests {
         assert_eq!(ev("nothing", Json::Null).unwrap(), None);
         assert_eq!(ev("1 + 'a'", Json::Null).unwrap_err().code, "T2002");
     }
+    fn asl(src: &str) -> Result<Option<Json>, Error> {
+        let opts = Options { asl_functions: true, ..Options::default() };
+        evaluate_str(src, None, &Map::new(), &mut H, &opts)
+    }
+
+    #[test]
+    fn asl_functions() {
+        use serde_json::json;
+        assert_eq!(asl("$partition([1,2,3,4,5], 2)").unwrap(), Some(json!([[1, 2], [3, 4], [5]])));
+        assert_eq!(asl("$range(0, 10, 2)").unwrap(), Some(json!([0, 2, 4, 6, 8, 10])));
+        assert_eq!(asl("$range(5, 1, -2)").unwrap(), Some(json!([5, 3, 1])));
+        assert_eq!(asl("$range(1, 9, 9)").unwrap(), Some(json!([1])));
+        assert_eq!(asl("$hash('abc', 'SHA-1')").unwrap(), Some(json!("a9993e364706816aba3e25717850c26c9cd0d89d")));
+        assert_eq!(asl("$hash('abc', 'MD5')").unwrap(), Some(json!("900150983cd24fb0d6963f7d28e17f72")));
+        assert!(asl("$hash('abc', 'SHA-3')").is_err());
+        assert_eq!(asl("$parse('{\"a\": [1, true]}')").unwrap(), Some(json!({"a": [1, true]})));
+        assert_eq!(asl("$random(42) = $random(42)").unwrap(), Some(json!(true)));
+        let r = asl("$random(7)").unwrap().unwrap().as_f64().unwrap();
+        assert!((0.0..1.0).contains(&r));
+        let u = asl("$uuid()").unwrap().unwrap();
+        let u = u.as_str().unwrap();
+        assert_eq!(u.len(), 36);
+        assert_eq!(&u[14..15], "4");
+        // $eval is not available in Step Functions
+        assert_eq!(asl("$eval('1+1')").unwrap_err().code, "T1006");
+        assert_eq!(ev("$eval('1+1')", Json::Null).unwrap(), Some(json!(2)));
+    }
+
+    #[test]
+    fn host_time_and_transform() {
+        use serde_json::json;
+        assert_eq!(ev("$millis()", Json::Null).unwrap(), Some(json!(1_700_000_000_000u64)));
+        assert_eq!(ev("$now()", Json::Null).unwrap(), Some(json!("2023-11-14T22:13:20.000Z")));
+        let data = json!({"a": {"b": 1, "c": 2}});
+        assert_eq!(ev("$ ~> |a|{'b': 10}, ['c']|", data.clone()).unwrap(), Some(json!({"a": {"b": 10}})));
+        // the input is not modified by a transform
+        assert_eq!(ev("($x := $ ~> |a|{'b': 10}|; a.b)", data).unwrap(), Some(json!(1)));
+    }
+
+    #[test]
+    fn runaway_loops_are_bounded() {
+        let opts = Options { max_steps: 100_000, ..Options::default() };
+        let r = evaluate_str("($f := function(){ $f() }; $f())", None, &Map::new(), &mut H, &opts);
+        assert_eq!(r.unwrap_err().code, "U1001");
+    }
+
     #[test]
     fn free_vars() {
         let e = parse("$states.input.x + $y + ($z := 1; $z) + $sum([1])").unwrap();

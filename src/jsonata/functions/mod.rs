@@ -109,7 +109,7 @@ static CORE: &[Builtin] = &[
 static ASL: &[Builtin] = &[
     b!("partition", "<an:a>", 2, asl::partition),
     b!("range", "<nnn?:a>", 3, asl::range),
-    b!("hash", "<ss?:s>", 2, asl::hash),
+    b!("hash", "<ss:s>", 2, asl::hash),
     b!("random", "<n?:n>", 1, asl::random),
     b!("uuid", "<:s>", 0, asl::uuid),
     b!("parse", "<s:x>", 1, asl::parse),
