@@ -121,3 +121,34 @@ fn jsonata_conformance_suite() {
     // deep recursion cases need a large native stack
     std::thread::Builder::new().stack_size(512 << 20).spawn(run_suite).unwrap().join().unwrap();
 }
+
+/// Robustness: every prefix of every suite expression must parse or fail cleanly, and
+/// evaluate or fail cleanly, without panicking (a small step budget keeps it quick).
+fn run_truncations() {
+    let text = std::fs::read_to_string(Path::new(SUITE).join("cases.jsonl")).expect("suite present");
+    let opts = Options { max_steps: 20_000, ..Options::default() };
+    let mut evaluated = 0;
+    for line in text.lines() {
+        let Ok(case) = serde_json::from_str::<Value>(line) else { continue };
+        let expr = case["expr"].as_str().unwrap_or("");
+        let data = case.get("data").cloned();
+        let chars: Vec<char> = expr.chars().collect();
+        for cut in 0..chars.len() {
+            let prefix: String = chars[..cut].iter().collect();
+            let r = std::panic::catch_unwind(|| {
+                let _ = evaluate_str(&prefix, data.as_ref(), &Map::new(), &mut FixedHost, &opts);
+            });
+            assert!(r.is_ok(), "panic evaluating prefix {:?} of case {}", prefix, case["id"]);
+            evaluated += 1;
+        }
+    }
+    println!("truncation robustness: {} prefixes evaluated without panic", evaluated);
+}
+
+#[test]
+fn truncated_expressions_never_panic() {
+    if !Path::new(SUITE).join("cases.jsonl").exists() {
+        return;
+    }
+    std::thread::Builder::new().stack_size(64 << 20).spawn(run_truncations).unwrap().join().unwrap();
+}

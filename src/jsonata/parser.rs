@@ -286,6 +286,7 @@ enum R {
     Lambda(Vec<P>, Option<Rc<Signature>>, Box<P>),
     Cond(Box<P>, Box<P>, Option<Box<P>>),
     Coalesce(Box<P>, Box<P>),
+    Elvis(Box<P>, Box<P>),
     Block(Vec<P>),
     Transform(Box<P>, Box<P>, Option<Box<P>>),
     End,
@@ -518,7 +519,7 @@ impl Parser {
             "?:" => {
                 let rhs = self.expression(0)?;
                 // elvis: condition with the lhs as both test and result
-                p(R::Cond(Box::new(left), Box::new(p(R::End, pos)), Some(Box::new(rhs))), pos)
+                p(R::Elvis(Box::new(left), Box::new(rhs)), pos)
             }
             "??" => {
                 let rhs = self.expression(0)?;
@@ -1054,30 +1055,31 @@ impl Processor {
                 let body = tail_call_optimize(body);
                 Node::new(Kind::Lambda(Rc::new(LambdaDef { params, signature: sig, body: Rc::new(body), thunk: false })), pos)
             }
+            R::Elvis(c, e) => {
+                let mut n = Node::new(Kind::Null, pos);
+                let cond = self.process(*c)?;
+                push_ancestry(&mut n, &cond);
+                let rhs = self.process(*e)?;
+                push_ancestry(&mut n, &rhs);
+                n.kind = Kind::Elvis(Box::new(cond), Box::new(rhs));
+                n
+            }
             R::Cond(c, t, e) => {
                 let mut n = Node::new(Kind::Null, pos);
                 let cond = self.process(*c)?;
                 push_ancestry(&mut n, &cond);
-                if matches!(t.r, R::End) {
-                    // elvis operator: evaluate lhs once, fall back to rhs
-                    let rhs = self.process(*e.unwrap())?;
-                    push_ancestry(&mut n, &rhs);
-                    n.kind = Kind::Elvis(Box::new(cond), Box::new(rhs));
-                    n
-                } else {
-                    let then = self.process(*t)?;
-                    push_ancestry(&mut n, &then);
-                    let els = match e {
-                        Some(e) => {
-                            let v = self.process(*e)?;
-                            push_ancestry(&mut n, &v);
-                            Some(Box::new(v))
-                        }
-                        None => None,
-                    };
-                    n.kind = Kind::Condition(Box::new(cond), Box::new(then), els);
-                    n
-                }
+                let then = self.process(*t)?;
+                push_ancestry(&mut n, &then);
+                let els = match e {
+                    Some(e) => {
+                        let v = self.process(*e)?;
+                        push_ancestry(&mut n, &v);
+                        Some(Box::new(v))
+                    }
+                    None => None,
+                };
+                n.kind = Kind::Condition(Box::new(cond), Box::new(then), els);
+                n
             }
             R::Coalesce(l, r) => {
                 let mut n = Node::new(Kind::Null, pos);
