@@ -274,7 +274,7 @@ fn analyse_picture(picture: &str) -> Result<Vec<Part>, Error> {
                         Some(d) => (parse_w(&wm[..d]), parse_w(&wm[d + 1..])),
                     };
                     width = Some((min, max));
-                    mc[1..comma].iter().collect()
+                    mc[1.min(comma)..comma].iter().collect()
                 }
                 None => mc.iter().skip(1).collect(),
             };
