@@ -137,7 +137,7 @@ fn label(slot: &Slot) -> String {
 
 /// The step budget ran out: reported as U1001 with the "timeout" message, as jsonata-js's
 /// test harness does for runaway expressions.
-fn runaway(pos: Option<usize>) -> Error {
+pub fn runaway(pos: Option<usize>) -> Error {
     let mut e = make("U1002", pos, &Detail::default());
     e.code = "U1001".into();
     e
@@ -161,6 +161,21 @@ impl<'h> Eval<'h> {
             frames: Vec::new(),
             sigs: HashMap::new(),
         }
+    }
+
+    /// Charge the step budget for producing `size` units of output (array items, or
+    /// string characters / 16), so that runaway growth ends with U1001 rather than
+    /// exhausting memory.
+    pub fn charge(&mut self, size: usize) -> R<()> {
+        self.steps += size as u64;
+        if self.steps > self.max_steps {
+            return Err(runaway(None));
+        }
+        Ok(())
+    }
+
+    pub fn remaining_steps(&self) -> u64 {
+        self.max_steps.saturating_sub(self.steps)
     }
 
     pub fn frame(&mut self, parent: &Rc<Env>) -> Rc<Env> {
@@ -228,6 +243,7 @@ impl<'h> Eval<'h> {
                         v => out.push(v),
                     }
                 }
+                self.charge(out.len())?;
                 Value::array_flags(out, if node.cons_array { CONS } else { 0 })
             }
             Kind::ObjectCons(pairs) => self.eval_group(pairs, node.pos, input.clone(), env)?,
@@ -813,6 +829,7 @@ impl<'h> Eval<'h> {
             BinOp::Concat => {
                 let a = if lhs.is_undef() { String::new() } else { functions::to_string(self, &lhs, false)? };
                 let b = if rhs.is_undef() { String::new() } else { functions::to_string(self, &rhs, false)? };
+                self.charge((a.len() + b.len()) / 16)?;
                 Ok(Value::string(a + &b))
             }
             BinOp::Range => {

@@ -84,12 +84,15 @@ impl Expr {
         };
         let result = ev.eval(&self.root, &input_v, &env);
         let out = match result {
-            Ok(v) => v.to_json().map_err(|n| {
-                error::make(
-                    "D1001",
-                    None,
-                    &error::Detail { value: Some(value::js_num_str(n)), ..Default::default() },
-                )
+            Ok(v) => v.to_json().map_err(|e| match e {
+                value::JsonError::TooLarge => Error {
+                    code: "U1001".into(),
+                    message: "Result too large or too deeply nested to convert to JSON".into(),
+                    position: None,
+                },
+                value::JsonError::NonFinite(n) => {
+                    error::make("D1001", None, &error::Detail { value: Some(value::js_num_str(n)), ..Default::default() })
+                }
             }),
             Err(e) => Err(e),
         };

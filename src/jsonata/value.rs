@@ -206,27 +206,27 @@ impl Value {
             }
         }
     }
-    /// Convert to JSON; `None` for undefined. Functions become `""` (as JSON.stringify would drop them);
-    /// non-finite numbers are an error (D1001).
-    pub fn to_json(&self) -> Result<Option<serde_json::Value>, f64> {
-        self.to_json_at(0)
+    /// Convert to JSON; `None` for undefined. Functions become `""`.
+    pub fn to_json(&self) -> Result<Option<serde_json::Value>, JsonError> {
+        let mut budget = MAX_JSON_NODES;
+        self.to_json_at(0, &mut budget)
     }
 
-    fn to_json_at(&self, depth: usize) -> Result<Option<serde_json::Value>, f64> {
-        if depth > MAX_JSON_DEPTH {
-            // too deeply nested to convert safely: reported like a non-representable number
-            return Err(f64::INFINITY);
+    fn to_json_at(&self, depth: usize, budget: &mut usize) -> Result<Option<serde_json::Value>, JsonError> {
+        if depth > MAX_JSON_DEPTH || *budget == 0 {
+            return Err(JsonError::TooLarge);
         }
+        *budget -= 1;
         Ok(Some(match self {
             Value::Undefined => return Ok(None),
             Value::Null => serde_json::Value::Null,
             Value::Bool(b) => serde_json::Value::Bool(*b),
-            Value::Num(n) => num_to_json(*n)?,
+            Value::Num(n) => num_to_json(*n).map_err(JsonError::NonFinite)?,
             Value::Str(s) => serde_json::Value::String(s.to_string()),
             Value::Array(a) => {
                 let mut out = Vec::with_capacity(a.items.len());
                 for v in &a.items {
-                    if let Some(j) = v.to_json_at(depth + 1)? {
+                    if let Some(j) = v.to_json_at(depth + 1, budget)? {
                         out.push(j);
                     }
                 }
@@ -235,7 +235,7 @@ impl Value {
             Value::Object(o) => {
                 let mut m = serde_json::Map::new();
                 for (k, v) in o.iter() {
-                    if let Some(j) = v.to_json_at(depth + 1)? {
+                    if let Some(j) = v.to_json_at(depth + 1, budget)? {
                         m.insert(k.clone(), j);
                     }
                 }
@@ -246,8 +246,20 @@ impl Value {
     }
 }
 
+/// Why a value cannot be converted to JSON.
+#[derive(Debug, Clone, Copy)]
+pub enum JsonError {
+    /// A non-finite number (D1001).
+    NonFinite(f64),
+    /// Too deeply nested or too large.
+    TooLarge,
+}
+
 /// Deepest structure converted back to JSON.
 const MAX_JSON_DEPTH: usize = 2000;
+/// Largest structure (in nodes) converted back to JSON; values may share structure, so a
+/// small expression can denote an exponentially large document.
+const MAX_JSON_NODES: usize = 2_000_000;
 
 pub fn num_to_json(n: f64) -> Result<serde_json::Value, f64> {
     if !n.is_finite() {
@@ -328,10 +340,12 @@ pub fn deep_equal(a: &Value, b: &Value) -> bool {
         (Value::Num(x), Value::Num(y)) => x == y,
         (Value::Str(x), Value::Str(y)) => x == y,
         (Value::Array(x), Value::Array(y)) => {
-            x.items.len() == y.items.len() && x.items.iter().zip(y.items.iter()).all(|(p, q)| deep_equal(p, q))
+            Rc::ptr_eq(x, y)
+                || x.items.len() == y.items.len() && x.items.iter().zip(y.items.iter()).all(|(p, q)| deep_equal(p, q))
         }
         (Value::Object(x), Value::Object(y)) => {
-            x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).map(|w| deep_equal(v, w)).unwrap_or(false))
+            Rc::ptr_eq(x, y)
+                || x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).map(|w| deep_equal(v, w)).unwrap_or(false))
         }
         (Value::Func(x), Value::Func(y)) => Rc::ptr_eq(x, y),
         _ => false,

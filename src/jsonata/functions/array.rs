@@ -174,7 +174,8 @@ pub fn lookup(_: &mut Eval, a: &[Value], _: &CallCtx) -> R<Value> {
     Ok(lookup_public(arg(a, 0), &key))
 }
 
-pub fn append(_: &mut Eval, a: &[Value], _: &CallCtx) -> R<Value> {
+pub fn append(ev: &mut Eval, a: &[Value], _: &CallCtx) -> R<Value> {
+    ev.charge(arg(a, 0).items().len() + arg(a, 1).items().len())?;
     Ok(append_values(arg(a, 0).clone(), arg(a, 1).clone()))
 }
 
@@ -328,14 +329,18 @@ pub fn distinct(_: &mut Eval, a: &[Value], _: &CallCtx) -> R<Value> {
     Ok(Value::seq(out))
 }
 
-fn deep_clone(v: &Value) -> Value {
+fn deep_clone(v: &Value, budget: &mut u64) -> Value {
+    if *budget == 0 {
+        return Value::Undefined;
+    }
+    *budget -= 1;
     match v {
-        Value::Array(a) => Value::array(a.items.iter().map(deep_clone).collect()),
+        Value::Array(a) => Value::array(a.items.iter().map(|x| deep_clone(x, budget)).collect()),
         Value::Object(o) => {
             let mut m = ObjMap::with_capacity_and_hasher(o.len(), Default::default());
             for (k, val) in o.iter() {
                 if !val.is_undef() && !val.is_func() {
-                    m.insert(k.clone(), deep_clone(val));
+                    m.insert(k.clone(), deep_clone(val, budget));
                 }
             }
             Value::object(m)
@@ -344,8 +349,15 @@ fn deep_clone(v: &Value) -> Value {
     }
 }
 
-pub fn clone(_: &mut Eval, a: &[Value], _: &CallCtx) -> R<Value> {
-    Ok(deep_clone(arg(a, 0)))
+pub fn clone(ev: &mut Eval, a: &[Value], _: &CallCtx) -> R<Value> {
+    let mut budget = ev.remaining_steps();
+    let before = budget;
+    let v = deep_clone(arg(a, 0), &mut budget);
+    ev.charge((before - budget) as usize)?;
+    if budget == 0 {
+        return Err(super::super::eval::runaway(None));
+    }
+    Ok(v)
 }
 
 pub fn eval(ev: &mut Eval, a: &[Value], ctx: &CallCtx) -> R<Value> {

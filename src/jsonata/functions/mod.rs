@@ -191,7 +191,11 @@ fn json_escape(s: &str, out: &mut String) {
     out.push('"');
 }
 
-fn stringify(v: &Value, indent: Option<usize>, level: usize, out: &mut String) -> Result<(), Error> {
+fn stringify(v: &Value, indent: Option<usize>, level: usize, out: &mut String, budget: &mut u64) -> Result<(), Error> {
+    if *budget == 0 {
+        return Err(super::eval::runaway(None));
+    }
+    *budget -= 1;
     match v {
         Value::Undefined | Value::Null => out.push_str("null"),
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
@@ -217,7 +221,7 @@ fn stringify(v: &Value, indent: Option<usize>, level: usize, out: &mut String) -
                     out.push('\n');
                     out.push_str(&" ".repeat(ind * (level + 1)));
                 }
-                stringify(it, indent, level + 1, out)?;
+                stringify(it, indent, level + 1, out, budget)?;
             }
             if let Some(ind) = indent {
                 out.push('\n');
@@ -245,7 +249,7 @@ fn stringify(v: &Value, indent: Option<usize>, level: usize, out: &mut String) -
                 if indent.is_some() {
                     out.push(' ');
                 }
-                stringify(val, indent, level + 1, out)?;
+                stringify(val, indent, level + 1, out, budget)?;
             }
             if let Some(ind) = indent {
                 out.push('\n');
@@ -258,7 +262,7 @@ fn stringify(v: &Value, indent: Option<usize>, level: usize, out: &mut String) -
 }
 
 /// `$string` semantics for a defined value.
-pub fn to_string(_ev: &mut Eval, v: &Value, pretty: bool) -> R<String> {
+pub fn to_string(ev: &mut Eval, v: &Value, pretty: bool) -> R<String> {
     Ok(match v {
         Value::Str(s) => s.to_string(),
         Value::Func(_) => String::new(),
@@ -270,7 +274,10 @@ pub fn to_string(_ev: &mut Eval, v: &Value, pretty: bool) -> R<String> {
                 v => v.clone(),
             };
             let mut out = String::new();
-            stringify(&v, if pretty { Some(2) } else { None }, 0, &mut out)?;
+            let mut budget = ev.remaining_steps();
+            let before = budget;
+            stringify(&v, if pretty { Some(2) } else { None }, 0, &mut out, &mut budget)?;
+            ev.charge((before - budget) as usize + out.len() / 16)?;
             out
         }
     })

@@ -108,7 +108,7 @@ pub fn trim(_: &mut Eval, a: &[Value], _: &CallCtx) -> R<Value> {
     Ok(Value::string(out))
 }
 
-pub fn pad(_: &mut Eval, a: &[Value], _: &CallCtx) -> R<Value> {
+pub fn pad(ev: &mut Eval, a: &[Value], _: &CallCtx) -> R<Value> {
     let Some(s) = s_arg(a, 0) else { return Ok(Value::Undefined) };
     let width = arg(a, 1).as_num().unwrap_or(0.0);
     let ch = match s_arg(a, 2) {
@@ -121,6 +121,7 @@ pub fn pad(_: &mut Eval, a: &[Value], _: &CallCtx) -> R<Value> {
         return Ok(Value::Str(s));
     }
     let n = pad_len as usize;
+    ev.charge(n / 16)?;
     let padding: String = ch.chars().cycle().take(n).collect();
     Ok(Value::string(if width > 0.0 { format!("{}{}", s, padding) } else { format!("{}{}", padding, s) }))
 }
@@ -445,13 +446,14 @@ pub fn split(ev: &mut Eval, a: &[Value], ctx: &CallCtx) -> R<Value> {
     Ok(Value::array(out))
 }
 
-pub fn join(_: &mut Eval, a: &[Value], _: &CallCtx) -> R<Value> {
+pub fn join(ev: &mut Eval, a: &[Value], _: &CallCtx) -> R<Value> {
     let v = arg(a, 0);
     if v.is_undef() {
         return Ok(Value::Undefined);
     }
     let sep = s_arg(a, 1).map(|s| s.to_string()).unwrap_or_default();
     let parts: Vec<String> = v.items().iter().filter_map(|x| x.as_str().map(|s| s.to_string())).collect();
+    ev.charge(parts.iter().map(|p| p.len() + sep.len()).sum::<usize>() / 16)?;
     Ok(Value::string(parts.join(&sep)))
 }
 
