@@ -8,7 +8,7 @@ use std::path::Path;
 
 const SUITE: &str = "/work/shared/conformance/jsonata";
 /// Ratchet: just under the pass rate reached; raise it as the evaluator improves.
-const MIN_PASS_RATE: f64 = 0.995;
+const MIN_PASS_RATE: f64 = 0.998;
 
 struct FixedHost;
 impl Host for FixedHost {

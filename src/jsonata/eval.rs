@@ -243,7 +243,7 @@ impl<'h> Eval<'h> {
                         v => out.push(v),
                     }
                 }
-                self.charge(out.len())?;
+                self.charge(out.len() / 4)?;
                 Value::array_flags(out, if node.cons_array { CONS } else { 0 })
             }
             Kind::ObjectCons(pairs) => self.eval_group(pairs, node.pos, input.clone(), env)?,

@@ -175,7 +175,7 @@ pub fn lookup(_: &mut Eval, a: &[Value], _: &CallCtx) -> R<Value> {
 }
 
 pub fn append(ev: &mut Eval, a: &[Value], _: &CallCtx) -> R<Value> {
-    ev.charge(arg(a, 0).items().len() + arg(a, 1).items().len())?;
+    ev.charge((arg(a, 0).items().len() + arg(a, 1).items().len()) / 4)?;
     Ok(append_values(arg(a, 0).clone(), arg(a, 1).clone()))
 }
 
