@@ -138,6 +138,7 @@ pub struct Node {
 }
 
 impl Node {
+    #[inline(never)]
     pub fn new(kind: Kind, pos: usize) -> Node {
         Node {
             kind,

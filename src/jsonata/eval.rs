@@ -498,12 +498,12 @@ impl<'h> Eval<'h> {
             r = self.eval_stages(&step.stages, r, env)?;
             return Ok(r);
         }
-        let items: Vec<Value> = match input {
-            Value::Array(a) => a.items.clone(),
-            v => vec![v.clone()],
+        let items: &[Value] = match input {
+            Value::Array(a) => &a.items,
+            v => std::slice::from_ref(v),
         };
         let mut results = Vec::with_capacity(items.len());
-        for it in &items {
+        for it in items {
             let mut res = self.eval(step, it, env)?;
             for st in &step.stages {
                 if let Stage::Filter(p) = st {
@@ -644,9 +644,9 @@ impl<'h> Eval<'h> {
     #[inline(never)]
     fn eval_filter(&mut self, pred: &Node, input: Value, env: &Rc<Env>) -> R<Value> {
         let is_ts = input.has_flag(TUPLES);
-        let items: Vec<Value> = match &input {
-            Value::Array(a) => a.items.clone(),
-            v => vec![v.clone()],
+        let items: &[Value] = match &input {
+            Value::Array(a) => &a.items,
+            v => std::slice::from_ref(v),
         };
         let flags = if is_ts { SEQ | TUPLES } else { SEQ };
         if let Kind::Num(n) = pred.kind {

@@ -114,7 +114,7 @@ fn collect_vars(n: &Node, bound: &mut Vec<String>, out: &mut Vec<String>) {
     let visit = |c: &Node, bound: &mut Vec<String>, out: &mut Vec<String>| collect_vars(c, bound, out);
     match &n.kind {
         Kind::Var(v) => {
-            if !v.is_empty() && !bound.contains(v) && !out.contains(v) && functions::lookup(v, true).is_none() && functions::lookup(v, false).is_none() {
+            if !v.is_empty() && v != "$" && !bound.contains(v) && !out.contains(v) && functions::lookup(v, true).is_none() && functions::lookup(v, false).is_none() {
                 out.push(v.clone());
             }
         }
