@@ -24,6 +24,8 @@ fn main() {
         ("non-tail recursion", "($f := function($n){ $n = 0 ? 0 : 1 + $f($n - 1) }; $f(100000))".to_string()),
         ("deep parentheses", nested),
         ("deep arrays", arr),
+        ("deeply nested arrays (drop)", "$reduce([1..200000], function($a,$b){[[$a]]}, 0) ~> $type()".to_string()),
+        ("deeply nested objects (drop)", "$reduce([1..200000], function($a,$b){{'x': $a}}, 0) ~> $type()".to_string()),
         ("sort comparator recursion", "($f := function($n){ $n = 0 ? 0 : $sum([$f($n-1), 1]) }; $f(10000))".to_string()),
     ];
     for (name, expr) in cases {

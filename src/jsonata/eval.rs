@@ -546,7 +546,7 @@ impl<'h> Eval<'h> {
                             .enumerate()
                             .map(|(i, t)| match t {
                                 Value::Object(o) => {
-                                    let mut m = (**o).clone();
+                                    let mut m = o.0.clone();
                                     m.insert(name.clone(), Value::Num(i as f64));
                                     Value::object(m)
                                 }
@@ -609,7 +609,7 @@ impl<'h> Eval<'h> {
                 v => vec![v.clone()],
             };
             let base = match t {
-                Value::Object(o) => (**o).clone(),
+                Value::Object(o) => o.0.clone(),
                 _ => ObjMap::default(),
             };
             for (bb, item) in list.into_iter().enumerate() {
@@ -1085,7 +1085,7 @@ impl<'h> Eval<'h> {
             let upd = self.eval(&def.update, &m, env)?;
             let upd_map = match upd {
                 Value::Undefined => None,
-                Value::Object(o) => Some((*o).clone()),
+                Value::Object(o) => Some(o.0.clone()),
                 other => return Err(tok_err("T2011", def.update.pos, "", Some(&other), None)),
             };
             let mut dels = Vec::new();
@@ -1160,7 +1160,7 @@ pub fn reduce_tuple_stream(data: &Value) -> ObjMap {
     match data {
         Value::Array(a) if !a.items.is_empty() && !matches!(a.items[0], Value::Array(_)) => {
             let mut result = match &a.items[0] {
-                Value::Object(o) => (**o).clone(),
+                Value::Object(o) => o.0.clone(),
                 _ => ObjMap::default(),
             };
             for t in &a.items[1..] {
@@ -1173,7 +1173,7 @@ pub fn reduce_tuple_stream(data: &Value) -> ObjMap {
             }
             result
         }
-        Value::Object(o) => (**o).clone(),
+        Value::Object(o) => o.0.clone(),
         _ => ObjMap::default(),
     }
 }

@@ -56,6 +56,59 @@ pub struct Arr {
     pub flags: u8,
 }
 
+/// An object's entries (a newtype so that dropping deep structures is iterative).
+#[derive(Clone, Debug, Default)]
+pub struct Obj(pub ObjMap);
+
+impl std::ops::Deref for Obj {
+    type Target = ObjMap;
+    fn deref(&self) -> &ObjMap {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for Obj {
+    fn deref_mut(&mut self) -> &mut ObjMap {
+        &mut self.0
+    }
+}
+
+/// Move the children of uniquely-owned containers onto an explicit stack, so that
+/// dropping a deeply nested value does not recurse (and cannot overflow the stack).
+fn drop_iteratively(mut stack: Vec<Value>) {
+    while let Some(v) = stack.pop() {
+        match v {
+            Value::Array(rc) => {
+                if let Ok(mut arr) = Rc::try_unwrap(rc) {
+                    stack.append(&mut arr.items);
+                }
+            }
+            Value::Object(rc) => {
+                if let Ok(mut obj) = Rc::try_unwrap(rc) {
+                    stack.extend(obj.0.drain(..).map(|(_, v)| v));
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+impl Drop for Arr {
+    fn drop(&mut self) {
+        if self.items.iter().any(|v| matches!(v, Value::Array(_) | Value::Object(_))) {
+            drop_iteratively(std::mem::take(&mut self.items));
+        }
+    }
+}
+
+impl Drop for Obj {
+    fn drop(&mut self) {
+        if self.0.values().any(|v| matches!(v, Value::Array(_) | Value::Object(_))) {
+            drop_iteratively(self.0.drain(..).map(|(_, v)| v).collect());
+        }
+    }
+}
+
 #[derive(Clone, Debug)]
 pub enum Value {
     Undefined,
@@ -64,7 +117,7 @@ pub enum Value {
     Num(f64),
     Str(Rc<str>),
     Array(Rc<Arr>),
-    Object(Rc<ObjMap>),
+    Object(Rc<Obj>),
     Func(Rc<Func>),
 }
 
@@ -111,7 +164,7 @@ impl Value {
         Value::Array(Rc::new(Arr { items, flags }))
     }
     pub fn object(m: ObjMap) -> Value {
-        Value::Object(Rc::new(m))
+        Value::Object(Rc::new(Obj(m)))
     }
     pub fn is_undef(&self) -> bool {
         matches!(self, Value::Undefined)
