@@ -74,11 +74,18 @@ fn append(a: Value, b: Value) -> Value {
 }
 
 fn lookup_field(input: &Value, key: &str) -> Value {
+    lookup_field_at(input, key, 0)
+}
+
+fn lookup_field_at(input: &Value, key: &str, depth: usize) -> Value {
+    if depth > MAX_NESTING {
+        return Value::Undefined;
+    }
     match input {
         Value::Array(a) => {
             let mut out = Vec::new();
             for it in &a.items {
-                match lookup_field(it, key) {
+                match lookup_field_at(it, key, depth + 1) {
                     Value::Undefined => {}
                     Value::Array(r) => out.extend(r.items.iter().cloned()),
                     v => out.push(v),
@@ -96,10 +103,18 @@ pub fn lookup_public(input: &Value, key: &str) -> Value {
 }
 
 fn flatten_into(v: &Value, out: &mut Vec<Value>) {
+    flatten_into_at(v, out, 0)
+}
+
+fn flatten_into_at(v: &Value, out: &mut Vec<Value>, depth: usize) {
+    if depth > MAX_NESTING {
+        out.push(v.clone());
+        return;
+    }
     match v {
         Value::Array(a) => {
             for it in &a.items {
-                flatten_into(it, out);
+                flatten_into_at(it, out, depth + 1);
             }
         }
         v => out.push(v.clone()),
@@ -107,16 +122,23 @@ fn flatten_into(v: &Value, out: &mut Vec<Value>) {
 }
 
 fn recurse_descendants(v: &Value, out: &mut Vec<Value>) {
+    recurse_descendants_at(v, out, 0)
+}
+
+fn recurse_descendants_at(v: &Value, out: &mut Vec<Value>, depth: usize) {
+    if depth > MAX_NESTING {
+        return;
+    }
     match v {
         Value::Array(a) => {
             for it in &a.items {
-                recurse_descendants(it, out);
+                recurse_descendants_at(it, out, depth + 1);
             }
         }
         Value::Object(o) => {
             out.push(v.clone());
             for (_, val) in o.iter() {
-                recurse_descendants(val, out);
+                recurse_descendants_at(val, out, depth + 1);
             }
         }
         Value::Undefined => {}
@@ -1115,11 +1137,18 @@ impl<'h> Eval<'h> {
 type Edits = HashMap<usize, Vec<(Option<ObjMap>, Vec<String>)>>;
 
 fn rebuild(v: &Value, edits: &Edits) -> Value {
+    rebuild_at(v, edits, 0)
+}
+
+fn rebuild_at(v: &Value, edits: &Edits, depth: usize) -> Value {
+    if depth > MAX_NESTING {
+        return v.clone();
+    }
     match v {
         Value::Object(o) => {
             let mut m = ObjMap::with_capacity_and_hasher(o.len(), Default::default());
             for (k, val) in o.iter() {
-                m.insert(k.clone(), rebuild(val, edits));
+                m.insert(k.clone(), rebuild_at(val, edits, depth + 1));
             }
             if let Some(list) = edits.get(&(Rc::as_ptr(o) as usize)) {
                 for (upd, dels) in list {
@@ -1135,7 +1164,7 @@ fn rebuild(v: &Value, edits: &Edits) -> Value {
             }
             Value::object(m)
         }
-        Value::Array(a) => Value::array_flags(a.items.iter().map(|x| rebuild(x, edits)).collect(), a.flags),
+        Value::Array(a) => Value::array_flags(a.items.iter().map(|x| rebuild_at(x, edits, depth + 1)).collect(), a.flags),
         other => other.clone(),
     }
 }

@@ -299,6 +299,9 @@ impl Value {
     }
 }
 
+/// Deepest value structure the recursive helpers descend into.
+pub const MAX_NESTING: usize = 1000;
+
 /// Why a value cannot be converted to JSON.
 #[derive(Debug, Clone, Copy)]
 pub enum JsonError {
@@ -386,6 +389,13 @@ pub fn precision15(x: f64) -> f64 {
 
 /// Deep equality as jsonata-js's `isDeepEqual`.
 pub fn deep_equal(a: &Value, b: &Value) -> bool {
+    deep_equal_at(a, b, 0)
+}
+
+fn deep_equal_at(a: &Value, b: &Value, depth: usize) -> bool {
+    if depth > MAX_NESTING {
+        return false;
+    }
     match (a, b) {
         (Value::Undefined, Value::Undefined) => true,
         (Value::Null, Value::Null) => true,
@@ -394,11 +404,11 @@ pub fn deep_equal(a: &Value, b: &Value) -> bool {
         (Value::Str(x), Value::Str(y)) => x == y,
         (Value::Array(x), Value::Array(y)) => {
             Rc::ptr_eq(x, y)
-                || x.items.len() == y.items.len() && x.items.iter().zip(y.items.iter()).all(|(p, q)| deep_equal(p, q))
+                || x.items.len() == y.items.len() && x.items.iter().zip(y.items.iter()).all(|(p, q)| deep_equal_at(p, q, depth + 1))
         }
         (Value::Object(x), Value::Object(y)) => {
             Rc::ptr_eq(x, y)
-                || x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).map(|w| deep_equal(v, w)).unwrap_or(false))
+                || x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).map(|w| deep_equal_at(v, w, depth + 1)).unwrap_or(false))
         }
         (Value::Func(x), Value::Func(y)) => Rc::ptr_eq(x, y),
         _ => false,

@@ -146,10 +146,17 @@ pub fn each(ev: &mut Eval, a: &[Value], ctx: &CallCtx) -> R<Value> {
 }
 
 fn keys_of(v: &Value, out: &mut Vec<String>) {
+    keys_of_at(v, out, 0)
+}
+
+fn keys_of_at(v: &Value, out: &mut Vec<String>, depth: usize) {
+    if depth > MAX_NESTING {
+        return;
+    }
     match v {
         Value::Array(a) => {
             for it in &a.items {
-                keys_of(it, out);
+                keys_of_at(it, out, depth + 1);
             }
         }
         Value::Object(o) => {
@@ -180,11 +187,18 @@ pub fn append(ev: &mut Eval, a: &[Value], _: &CallCtx) -> R<Value> {
 }
 
 fn spread_into(v: &Value) -> Value {
+    spread_into_at(v, 0)
+}
+
+fn spread_into_at(v: &Value, depth: usize) -> Value {
+    if depth > MAX_NESTING {
+        return v.clone();
+    }
     match v {
         Value::Array(a) => {
             let mut acc = Value::seq(vec![]);
             for it in &a.items {
-                acc = append_values(acc, spread_into(it));
+                acc = append_values(acc, spread_into_at(it, depth + 1));
             }
             acc
         }
@@ -330,17 +344,24 @@ pub fn distinct(_: &mut Eval, a: &[Value], _: &CallCtx) -> R<Value> {
 }
 
 fn deep_clone(v: &Value, budget: &mut u64) -> Value {
+    deep_clone_at(v, budget, 0)
+}
+
+fn deep_clone_at(v: &Value, budget: &mut u64, depth: usize) -> Value {
+    if depth > MAX_NESTING {
+        *budget = 0;
+    }
     if *budget == 0 {
         return Value::Undefined;
     }
     *budget -= 1;
     match v {
-        Value::Array(a) => Value::array(a.items.iter().map(|x| deep_clone(x, budget)).collect()),
+        Value::Array(a) => Value::array(a.items.iter().map(|x| deep_clone_at(x, budget, depth + 1)).collect()),
         Value::Object(o) => {
             let mut m = ObjMap::with_capacity_and_hasher(o.len(), Default::default());
             for (k, val) in o.iter() {
                 if !val.is_undef() && !val.is_func() {
-                    m.insert(k.clone(), deep_clone(val, budget));
+                    m.insert(k.clone(), deep_clone_at(val, budget, depth + 1));
                 }
             }
             Value::object(m)

@@ -136,6 +136,13 @@ pub fn arg(args: &[Value], i: usize) -> &Value {
 
 /// `$boolean` semantics; `None` for undefined.
 pub fn to_bool(v: &Value) -> Option<bool> {
+    to_bool_at(v, 0)
+}
+
+fn to_bool_at(v: &Value, depth: usize) -> Option<bool> {
+    if depth > MAX_NESTING {
+        return Some(false);
+    }
     Some(match v {
         Value::Undefined => return None,
         Value::Null => false,
@@ -144,8 +151,8 @@ pub fn to_bool(v: &Value) -> Option<bool> {
         Value::Str(s) => !s.is_empty(),
         Value::Array(a) => match a.items.len() {
             0 => false,
-            1 => to_bool(&a.items[0]).unwrap_or(false),
-            _ => a.items.iter().any(|x| to_bool(x) == Some(true)),
+            1 => to_bool_at(&a.items[0], depth + 1).unwrap_or(false),
+            _ => a.items.iter().any(|x| to_bool_at(x, depth + 1) == Some(true)),
         },
         Value::Object(o) => !o.is_empty(),
         Value::Func(_) => false,
@@ -192,7 +199,7 @@ fn json_escape(s: &str, out: &mut String) {
 }
 
 fn stringify(v: &Value, indent: Option<usize>, level: usize, out: &mut String, budget: &mut u64) -> Result<(), Error> {
-    if *budget == 0 {
+    if *budget == 0 || level > MAX_NESTING {
         return Err(super::eval::runaway(None));
     }
     *budget -= 1;
