@@ -1,11 +1,36 @@
 //! A JSONata 2.x evaluator (sans-IO): parse once with [`parse`], evaluate with
-//! [`Expr::evaluate`]. Time and randomness come from the caller's [`Host`]; evaluation is
-//! bounded by [`Options::max_depth`] (error `U1001`) and [`Options::max_steps`] (also `U1001`, "timeout" message).
+//! [`Expr::evaluate`] (or both at once with [`evaluate_str`]). Behaviour follows jsonata-js
+//! 2.2.2: sequences and singleton flattening, `[]` keep-array, tuple streams for `@`, `#`
+//! and `%`, group-by, order-by, transforms, partial application, `~>` chaining, tail
+//! calls, function signatures and jsonata-js's error codes and messages.
 //!
 //! Module map: `parser` (tokens, Pratt parser, AST processing) → `ast`; `eval` (paths,
 //! sequences, tuple streams, operators, application, transform) over `value`s in `env`
-//! frames; `functions/*` the library; `signature` argument validation; `regex` the
-//! JavaScript-flavoured regular expressions.
+//! frames; `functions/*` the library (`string`, `numeric`, `array` with the higher-order
+//! functions, `format` for number/integer pictures, `datetime`, `hash`, `asl`);
+//! `signature` argument validation; `regex` the JavaScript-flavoured regular expressions.
+//!
+//! Determinism and bounds:
+//! - No clock, randomness, IO, threads or global state: `$now()`/`$millis()` read
+//!   [`Host::now_millis`] once per evaluation, `$random()`/`$shuffle`/`$uuid()` draw from
+//!   [`Host::random`].
+//! - [`Options::max_depth`] bounds evaluation nesting (expression depth plus calls; error
+//!   `U1001` "Stack overflow"); [`Options::max_steps`] bounds work (also `U1001`, with
+//!   jsonata's "timeout" message) and is charged for output growth too, so exponential
+//!   string/array growth stops instead of exhausting memory. Syntactic nesting is capped at
+//!   120 levels, value nesting walked at 1000, and results converted to JSON at 2 million
+//!   nodes. With the default options evaluation needs about 1 MB of native stack (the
+//!   wasm32 default); lower `max_depth` on smaller stacks.
+//! - Numbers are `f64`; integral results within ±2^53 become JSON integers; non-finite
+//!   results raise `D1001`. Object key order is insertion order.
+//! - Strings are indexed by Unicode scalar values (jsonata-js counts code points for
+//!   `$length`/`$substring` too, but regex match indices there are UTF-16 offsets).
+//! - Regular expressions support classes, escapes, groups, alternation, greedy and lazy
+//!   quantifiers, anchors, word boundaries, lookahead and backreferences (no lookbehind),
+//!   flags `i` and `m`; matching has its own step budget.
+//! - With [`Options::asl_functions`], the AWS Step Functions additions `$partition`,
+//!   `$range`, `$hash`, `$random([seed])`, `$uuid` and `$parse` are available and `$eval`
+//!   is not (as in Step Functions).
 
 mod ast;
 mod env;
