@@ -26,7 +26,7 @@
 //! - Strings are indexed by Unicode scalar values (jsonata-js counts code points for
 //!   `$length`/`$substring` too, but regex match indices there are UTF-16 offsets).
 //! - Regular expressions support classes, escapes, groups, alternation, greedy and lazy
-//!   quantifiers, anchors, word boundaries, lookahead and backreferences (no lookbehind),
+//!   quantifiers, anchors, word boundaries, lookahead, lookbehind and backreferences,
 //!   flags `i` and `m`; matching has its own step budget.
 //! - With [`Options::asl_functions`], the AWS Step Functions additions `$partition`,
 //!   `$range`, `$hash`, `$random([seed])`, `$uuid` and `$parse` are available and `$eval`
