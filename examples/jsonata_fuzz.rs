@@ -1,6 +1,6 @@
 //! Mutation fuzzing over the conformance-suite expressions: replaces, inserts and deletes
 //! characters at random and checks that evaluation never panics.
-//! `cargo run --release --example jsonata_fuzz -- [ROUNDS]`
+//! `cargo run --release --example jsonata_fuzz -- [ROUNDS] [SEED]`
 
 use serde_json::{Map, Value};
 use statelab::jsonata::{evaluate_str, Host, Options};
@@ -21,7 +21,7 @@ fn main() {
     let text = std::fs::read_to_string("/work/shared/conformance/jsonata/cases.jsonl").expect("suite");
     let alphabet: Vec<char> = "$.[]{}()@#%^*?:;,|&=<>!~+-/\"'`0123456789aAzZ λ\\".chars().collect();
     let opts = Options { max_steps: 50_000, ..Options::default() };
-    let mut seed = 0x9E3779B97F4A7C15u64;
+    let mut seed: u64 = std::env::args().nth(2).and_then(|s| s.parse().ok()).unwrap_or(0x9E3779B97F4A7C15);
     let mut next = move |n: usize| {
         seed ^= seed << 13;
         seed ^= seed >> 7;
@@ -50,6 +50,9 @@ fn main() {
                         }
                     }
                     let src: String = e.iter().collect();
+                    if std::env::var("FUZZ_TRACE").is_ok() {
+                        eprintln!("EXPR {:?}", src);
+                    }
                     let r = std::panic::catch_unwind(|| {
                         let _ = evaluate_str(&src, data.as_ref(), &Map::new(), &mut H(1), &opts);
                     });

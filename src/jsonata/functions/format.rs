@@ -383,6 +383,9 @@ fn from_letters(s: &str, a: char) -> f64 {
 }
 
 pub fn format_int(value: f64, f: &IntFormat) -> Result<String, Error> {
+    if !value.is_finite() {
+        return Err(err_val("D1001", &Value::Num(value)));
+    }
     let negative = value < 0.0;
     let v = value.abs();
     let mut s = match f.primary {
