@@ -133,7 +133,11 @@ fn chars_of(s: &str) -> Vec<char> {
 }
 
 fn find(re: &Regex, chars: &[char], from: usize) -> R<Option<Match>> {
-    re.find_at(chars, from).map_err(|e| make("D1004", None, &Detail { value: Some(e.0), ..Default::default() }))
+    re.find_at(chars, from).map_err(|_| Error {
+        code: "U1001".into(),
+        message: format!("Regular expression /{}/ is too complex: backtracking limit exceeded", re.source),
+        position: None,
+    })
 }
 
 /// All successive matches as jsonata-js's matcher closure produces them (with D1004 on a
