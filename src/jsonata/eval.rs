@@ -16,6 +16,9 @@ use super::{Host, Options};
 
 pub type R<T> = Result<T, Error>;
 
+/// Depth charged while a library function runs (see `apply_inner2`).
+const BUILTIN_DEPTH: usize = 3;
+
 pub struct Eval<'h> {
     pub host: &'h mut dyn Host,
     pub max_depth: usize,
@@ -941,15 +944,10 @@ impl<'h> Eval<'h> {
         Ok(result)
     }
 
+    /// (Depth is counted per `eval` entry, like jsonata-js's evaluate-entry depth; a call
+    /// always continues in `eval` of the body, so recursion through calls stays bounded.)
     fn apply_inner(&mut self, f: &Value, args: Vec<Value>, input: &Value, env: &Rc<Env>, name: &str, pos: usize) -> R<Value> {
-        self.depth += 1;
-        if self.depth > self.max_depth {
-            self.depth -= 1;
-            return Err(make("U1001", Some(pos), &Detail::default()));
-        }
-        let r = self.apply_inner2(f, args, input, env, name, pos);
-        self.depth -= 1;
-        r.map_err(|e| e.with_pos(pos))
+        self.apply_inner2(f, args, input, env, name, pos).map_err(|e| e.with_pos(pos))
     }
 
     #[inline(never)]
@@ -973,7 +971,16 @@ impl<'h> Eval<'h> {
                 let sig = self.builtin_sig(b);
                 let args = sig.validate(&args, input, b.name)?;
                 let ctx = functions::CallCtx { input, env, name: b.name };
-                (b.f)(self, &args, &ctx)
+                // library functions may call back into the evaluator (higher-order functions,
+                // $sort comparators, $eval) through several native frames: count them as depth
+                self.depth += BUILTIN_DEPTH;
+                if self.depth > self.max_depth {
+                    self.depth -= BUILTIN_DEPTH;
+                    return Err(make("U1001", Some(pos), &Detail::default()));
+                }
+                let r = (b.f)(self, &args, &ctx);
+                self.depth -= BUILTIN_DEPTH;
+                r
             }
             Func::Partial { func, args: pargs } => {
                 let mut it = args.into_iter();
