@@ -230,7 +230,7 @@ impl Lexer {
             let c = self.src[self.pos];
             if c == '/' && depth == 0 {
                 let mut bs = 0;
-                while self.pos >= bs + 1 && self.src[self.pos - bs - 1] == '\\' {
+                while self.pos > bs && self.src[self.pos - bs - 1] == '\\' {
                     bs += 1;
                 }
                 if bs % 2 == 0 {

@@ -187,7 +187,7 @@ impl Signature {
                                 let items = arg.items();
                                 if let Some(first) = items.first() {
                                     let t = first.sig_symbol();
-                                    if Some(t) != sub.chars().next() {
+                                    if !sub.starts_with(t) {
                                         ok = false;
                                     } else {
                                         ok = items.iter().all(|v| v.sig_symbol() == t);
