@@ -82,10 +82,17 @@ impl Default for Options {
 #[derive(Debug)]
 pub struct Expr {
     root: Rc<Node>,
+    /// Every variable name the expression mentions; `None` when it calls `$eval` (which may
+    /// mention anything). Only these bindings are converted at evaluation time.
+    mentioned: Option<Vec<String>>,
 }
 
 pub fn parse(src: &str) -> Result<Expr, Error> {
-    Ok(Expr { root: Rc::new(parser::parse_node(src)?) })
+    let root = Rc::new(parser::parse_node(src)?);
+    let mut names = Vec::new();
+    collect_vars(&root, &mut Vec::new(), &mut names, false);
+    let mentioned = if names.iter().any(|n| n == "eval") { None } else { Some(names) };
+    Ok(Expr { root, mentioned })
 }
 
 impl Expr {
@@ -101,7 +108,9 @@ impl Expr {
         let mut ev = eval::Eval::new(host, opts);
         let env = env::Env::root();
         for (k, v) in bindings {
-            env.bind(k, Value::from_json(v));
+            if self.mentioned.as_ref().map(|m| m.iter().any(|n| n == k)).unwrap_or(true) {
+                env.bind(k, Value::from_json(v));
+            }
         }
         let input_v = input.map(Value::from_json).unwrap_or(Value::Undefined);
         env.bind("$", input_v.clone());
@@ -132,14 +141,21 @@ impl Expr {
     pub fn free_variables(&self) -> Vec<String> {
         let mut out = Vec::new();
         let mut bound: Vec<String> = Vec::new();
-        collect_vars(&self.root, &mut bound, &mut out);
+        collect_vars(&self.root, &mut bound, &mut out, true);
         out
     }
 }
 
-fn collect_vars(n: &Node, bound: &mut Vec<String>, out: &mut Vec<String>) {
-    let visit = |c: &Node, bound: &mut Vec<String>, out: &mut Vec<String>| collect_vars(c, bound, out);
+/// Variable names in the tree: with `free`, only those not bound by the expression itself
+/// and not naming library functions; otherwise every name mentioned.
+fn collect_vars(n: &Node, bound: &mut Vec<String>, out: &mut Vec<String>, free: bool) {
+    let visit = |c: &Node, bound: &mut Vec<String>, out: &mut Vec<String>| collect_vars(c, bound, out, free);
     match &n.kind {
+        Kind::Var(v) if !free => {
+            if !v.is_empty() && !out.contains(v) {
+                out.push(v.clone());
+            }
+        }
         Kind::Var(v) => {
             if !v.is_empty() && v != "$" && !bound.contains(v) && !out.contains(v) && functions::lookup(v, true).is_none() && functions::lookup(v, false).is_none() {
                 out.push(v.clone());
@@ -198,11 +214,11 @@ fn collect_vars(n: &Node, bound: &mut Vec<String>, out: &mut Vec<String>) {
         _ => {}
     }
     for p in &n.predicate {
-        collect_vars(p, bound, out);
+        collect_vars(p, bound, out, free);
     }
     for s in &n.stages {
         if let Stage::Filter(p) = s {
-            collect_vars(p, bound, out);
+            collect_vars(p, bound, out, free);
         }
     }
     if let Some(f) = &n.focus {
@@ -213,8 +229,8 @@ fn collect_vars(n: &Node, bound: &mut Vec<String>, out: &mut Vec<String>) {
     }
     if let Some(g) = &n.group {
         for (k, v) in &g.0 {
-            collect_vars(k, bound, out);
-            collect_vars(v, bound, out);
+            collect_vars(k, bound, out, free);
+            collect_vars(v, bound, out, free);
         }
     }
 }
@@ -298,6 +314,19 @@ mod tests {
         let opts = Options { max_steps: 100_000, ..Options::default() };
         let r = evaluate_str("($f := function(){ $f() }; $f())", None, &Map::new(), &mut H, &opts);
         assert_eq!(r.unwrap_err().code, "U1001");
+    }
+
+    #[test]
+    fn bindings_and_eval() {
+        use serde_json::json;
+        let mut b = Map::new();
+        b.insert("x".into(), json!(2));
+        b.insert("unused".into(), json!({"big": [1, 2, 3]}));
+        let e = |src: &str| evaluate_str(src, None, &b, &mut H, &Options::default()).unwrap();
+        assert_eq!(e("$x * 3"), Some(json!(6)));
+        // $eval can reach any binding, so all are bound when it is used
+        assert_eq!(e("$eval('$x + 1')"), Some(json!(3)));
+        assert_eq!(e("($f := function(){ $x }; $f())"), Some(json!(2)));
     }
 
     #[test]
