@@ -909,7 +909,7 @@ impl Processor {
                     if matches!(step.kind, Kind::Sort(_)) {
                         return Err(Error::at("S0216", pos));
                     }
-                    if l_keep(keep) {
+                    if keep {
                         step.keep_array = true;
                     }
                     step.focus = Some(var);
@@ -1154,10 +1154,6 @@ impl Processor {
         }
         Ok(result)
     }
-}
-
-fn l_keep(k: bool) -> bool {
-    k
 }
 
 fn tail_call_optimize(mut e: Node) -> Node {
