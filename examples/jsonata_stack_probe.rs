@@ -24,6 +24,16 @@ fn main() {
         ("non-tail recursion", "($f := function($n){ $n = 0 ? 0 : 1 + $f($n - 1) }; $f(100000))".to_string()),
         ("deep parentheses", nested),
         ("deep arrays", arr),
+        ("deeply nested arrays (drop)", "$reduce([1..200000], function($a,$b){[[$a]]}, 0) ~> $type()".to_string()),
+        ("deeply nested objects (drop)", "$reduce([1..200000], function($a,$b){{'x': $a}}, 0) ~> $type()".to_string()),
+        ("deep value: $string", "$string($reduce([1..100000], function($a,$b){[[$a]]}, 0)) ~> $length()".to_string()),
+        ("deep value: equality", "($a := $reduce([1..100000], function($a,$b){[[$a]]}, 0); $b := $reduce([1..100000], function($a,$b){[[$a]]}, 0); $a = $b)".to_string()),
+        ("deep value: descendants", "$count($reduce([1..100000], function($a,$b){{'x': [$a]}}, 0).**)".to_string()),
+        ("deep value: boolean", "$boolean($reduce([1..100000], function($a,$b){[[$a]]}, 0))".to_string()),
+        ("deep value: transform", "$reduce([1..100000], function($a,$b){{'x': $a}}, 0) ~> |x|{'y': 1}| ~> $type()".to_string()),
+        ("recursion through $map", "($f := function($n){ $n = 0 ? 0 : $sum($map([1], function($x){ $f($n - 1) })) }; $f(100000))".to_string()),
+        ("recursion through $reduce/$filter", "($f := function($n){ $n = 0 ? 0 : $reduce($filter([1,2], function($v){ $v > 1 }), function($a, $b){ $f($n - 1) }, 0) }; $f(100000))".to_string()),
+        ("recursion through transform", "($f := function($o, $n){ $n = 0 ? $o : $f($o ~> |$|{'n': $n}|, $n - 1) + 0 }; $f({}, 100000))".to_string()),
         ("sort comparator recursion", "($f := function($n){ $n = 0 ? 0 : $sum([$f($n-1), 1]) }; $f(10000))".to_string()),
     ];
     for (name, expr) in cases {

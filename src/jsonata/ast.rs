@@ -114,6 +114,9 @@ pub enum Kind {
     Transform(Rc<TransformDef>),
 }
 
+/// Group-by pairs `{key: value, ...}` and the position of the `{`.
+pub type GroupBy = (Vec<(Node, Node)>, usize);
+
 #[derive(Debug)]
 pub struct Node {
     pub kind: Kind,
@@ -124,7 +127,7 @@ pub struct Node {
     /// Predicates / index bindings applied per input item of a path step.
     pub stages: Vec<Stage>,
     /// Group-by object constructor `expr{k: v}`.
-    pub group: Option<Box<(Vec<(Node, Node)>, usize)>>,
+    pub group: Option<Box<GroupBy>>,
     pub focus: Option<String>,
     pub index: Option<String>,
     pub tuple: bool,
@@ -135,6 +138,7 @@ pub struct Node {
 }
 
 impl Node {
+    #[inline(never)]
     pub fn new(kind: Kind, pos: usize) -> Node {
         Node {
             kind,
@@ -183,3 +187,4 @@ impl Node {
         matches!(self.kind, Kind::ArrayCons(_))
     }
 }
+

@@ -4,11 +4,11 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
 
-use super::value::Value;
+use super::value::{FxBuild, Value};
 
 #[derive(Debug, Default)]
 pub struct Env {
-    vars: RefCell<HashMap<String, Value>>,
+    vars: RefCell<HashMap<String, Value, FxBuild>>,
     parent: Option<Rc<Env>>,
 }
 
@@ -17,7 +17,7 @@ impl Env {
         Rc::new(Env::default())
     }
     pub fn child(parent: &Rc<Env>) -> Rc<Env> {
-        Rc::new(Env { vars: RefCell::new(HashMap::new()), parent: Some(parent.clone()) })
+        Rc::new(Env { vars: RefCell::new(HashMap::default()), parent: Some(parent.clone()) })
     }
     pub fn bind(&self, name: &str, v: Value) {
         self.vars.borrow_mut().insert(name.to_string(), v);

@@ -154,19 +154,13 @@ pub fn make(code: &str, position: Option<usize>, d: &Detail) -> Error {
 }
 
 impl Error {
-    pub fn code(code: &str) -> Error {
-        make(code, None, &Detail::default())
-    }
-    pub fn at(code: &str, pos: usize) -> Error {
+    pub(crate) fn at(code: &str, pos: usize) -> Error {
         make(code, Some(pos), &Detail::default())
     }
-    pub fn tok(code: &str, pos: usize, token: &str) -> Error {
+    pub(crate) fn tok(code: &str, pos: usize, token: &str) -> Error {
         make(code, Some(pos), &Detail { token: Some(token.to_string()), ..Default::default() })
     }
-    pub fn val(code: &str, value: String) -> Error {
-        make(code, None, &Detail { value: Some(value), ..Default::default() })
-    }
-    pub fn with_pos(mut self, pos: usize) -> Error {
+    pub(crate) fn with_pos(mut self, pos: usize) -> Error {
         if self.position.is_none() {
             self.position = Some(pos);
         }

@@ -16,6 +16,9 @@ use super::{Host, Options};
 
 pub type R<T> = Result<T, Error>;
 
+/// Depth charged while a library function runs (see `apply_inner2`).
+const BUILTIN_DEPTH: usize = 3;
+
 pub struct Eval<'h> {
     pub host: &'h mut dyn Host,
     pub max_depth: usize,
@@ -74,11 +77,18 @@ fn append(a: Value, b: Value) -> Value {
 }
 
 fn lookup_field(input: &Value, key: &str) -> Value {
+    lookup_field_at(input, key, 0)
+}
+
+fn lookup_field_at(input: &Value, key: &str, depth: usize) -> Value {
+    if depth > MAX_NESTING {
+        return Value::Undefined;
+    }
     match input {
         Value::Array(a) => {
             let mut out = Vec::new();
             for it in &a.items {
-                match lookup_field(it, key) {
+                match lookup_field_at(it, key, depth + 1) {
                     Value::Undefined => {}
                     Value::Array(r) => out.extend(r.items.iter().cloned()),
                     v => out.push(v),
@@ -96,10 +106,18 @@ pub fn lookup_public(input: &Value, key: &str) -> Value {
 }
 
 fn flatten_into(v: &Value, out: &mut Vec<Value>) {
+    flatten_into_at(v, out, 0)
+}
+
+fn flatten_into_at(v: &Value, out: &mut Vec<Value>, depth: usize) {
+    if depth > MAX_NESTING {
+        out.push(v.clone());
+        return;
+    }
     match v {
         Value::Array(a) => {
             for it in &a.items {
-                flatten_into(it, out);
+                flatten_into_at(it, out, depth + 1);
             }
         }
         v => out.push(v.clone()),
@@ -107,16 +125,23 @@ fn flatten_into(v: &Value, out: &mut Vec<Value>) {
 }
 
 fn recurse_descendants(v: &Value, out: &mut Vec<Value>) {
+    recurse_descendants_at(v, out, 0)
+}
+
+fn recurse_descendants_at(v: &Value, out: &mut Vec<Value>, depth: usize) {
+    if depth > MAX_NESTING {
+        return;
+    }
     match v {
         Value::Array(a) => {
             for it in &a.items {
-                recurse_descendants(it, out);
+                recurse_descendants_at(it, out, depth + 1);
             }
         }
         Value::Object(o) => {
             out.push(v.clone());
             for (_, val) in o.iter() {
-                recurse_descendants(val, out);
+                recurse_descendants_at(val, out, depth + 1);
             }
         }
         Value::Undefined => {}
@@ -137,7 +162,7 @@ fn label(slot: &Slot) -> String {
 
 /// The step budget ran out: reported as U1001 with the "timeout" message, as jsonata-js's
 /// test harness does for runaway expressions.
-fn runaway(pos: Option<usize>) -> Error {
+pub fn runaway(pos: Option<usize>) -> Error {
     let mut e = make("U1002", pos, &Detail::default());
     e.code = "U1001".into();
     e
@@ -161,6 +186,21 @@ impl<'h> Eval<'h> {
             frames: Vec::new(),
             sigs: HashMap::new(),
         }
+    }
+
+    /// Charge the step budget for producing `size` units of output (array items, or
+    /// string characters / 16), so that runaway growth ends with U1001 rather than
+    /// exhausting memory.
+    pub fn charge(&mut self, size: usize) -> R<()> {
+        self.steps += size as u64;
+        if self.steps > self.max_steps {
+            return Err(runaway(None));
+        }
+        Ok(())
+    }
+
+    pub fn remaining_steps(&self) -> u64 {
+        self.max_steps.saturating_sub(self.steps)
     }
 
     pub fn frame(&mut self, parent: &Rc<Env>) -> Rc<Env> {
@@ -228,6 +268,7 @@ impl<'h> Eval<'h> {
                         v => out.push(v),
                     }
                 }
+                self.charge(out.len() / 4)?;
                 Value::array_flags(out, if node.cons_array { CONS } else { 0 })
             }
             Kind::ObjectCons(pairs) => self.eval_group(pairs, node.pos, input.clone(), env)?,
@@ -482,12 +523,12 @@ impl<'h> Eval<'h> {
             r = self.eval_stages(&step.stages, r, env)?;
             return Ok(r);
         }
-        let items: Vec<Value> = match input {
-            Value::Array(a) => a.items.clone(),
-            v => vec![v.clone()],
+        let items: &[Value] = match input {
+            Value::Array(a) => &a.items,
+            v => std::slice::from_ref(v),
         };
         let mut results = Vec::with_capacity(items.len());
-        for it in &items {
+        for it in items {
             let mut res = self.eval(step, it, env)?;
             for st in &step.stages {
                 if let Stage::Filter(p) = st {
@@ -530,7 +571,7 @@ impl<'h> Eval<'h> {
                             .enumerate()
                             .map(|(i, t)| match t {
                                 Value::Object(o) => {
-                                    let mut m = (**o).clone();
+                                    let mut m = o.0.clone();
                                     m.insert(name.clone(), Value::Num(i as f64));
                                     Value::object(m)
                                 }
@@ -554,7 +595,7 @@ impl<'h> Eval<'h> {
                     let sorted = self.eval_sort(step, input, env)?;
                     let mut out = Vec::new();
                     for (i, v) in sorted.items().iter().enumerate() {
-                        let mut m = ObjMap::new();
+                        let mut m = ObjMap::default();
                         m.insert("@".into(), v.clone());
                         if let Some(ix) = &step.index {
                             m.insert(ix.clone(), Value::Num(i as f64));
@@ -573,7 +614,7 @@ impl<'h> Eval<'h> {
                 .to_list_keep_undef()
                 .into_iter()
                 .map(|v| {
-                    let mut m = ObjMap::new();
+                    let mut m = ObjMap::default();
                     m.insert("@".into(), v);
                     Value::object(m)
                 })
@@ -593,8 +634,8 @@ impl<'h> Eval<'h> {
                 v => vec![v.clone()],
             };
             let base = match t {
-                Value::Object(o) => (**o).clone(),
-                _ => ObjMap::new(),
+                Value::Object(o) => o.0.clone(),
+                _ => ObjMap::default(),
             };
             for (bb, item) in list.into_iter().enumerate() {
                 let mut tuple = base.clone();
@@ -628,9 +669,9 @@ impl<'h> Eval<'h> {
     #[inline(never)]
     fn eval_filter(&mut self, pred: &Node, input: Value, env: &Rc<Env>) -> R<Value> {
         let is_ts = input.has_flag(TUPLES);
-        let items: Vec<Value> = match &input {
-            Value::Array(a) => a.items.clone(),
-            v => vec![v.clone()],
+        let items: &[Value] = match &input {
+            Value::Array(a) => &a.items,
+            v => std::slice::from_ref(v),
         };
         let flags = if is_ts { SEQ | TUPLES } else { SEQ };
         if let Kind::Num(n) = pred.kind {
@@ -719,7 +760,7 @@ impl<'h> Eval<'h> {
                 }
             }
         }
-        let mut result = ObjMap::new();
+        let mut result = ObjMap::default();
         for (key, (data, idx)) in groups {
             let (ctx, e) = if reduce {
                 let mut tuple = reduce_tuple_stream(&data);
@@ -813,6 +854,7 @@ impl<'h> Eval<'h> {
             BinOp::Concat => {
                 let a = if lhs.is_undef() { String::new() } else { functions::to_string(self, &lhs, false)? };
                 let b = if rhs.is_undef() { String::new() } else { functions::to_string(self, &rhs, false)? };
+                self.charge((a.len() + b.len()) / 16)?;
                 Ok(Value::string(a + &b))
             }
             BinOp::Range => {
@@ -902,15 +944,10 @@ impl<'h> Eval<'h> {
         Ok(result)
     }
 
+    /// (Depth is counted per `eval` entry, like jsonata-js's evaluate-entry depth; a call
+    /// always continues in `eval` of the body, so recursion through calls stays bounded.)
     fn apply_inner(&mut self, f: &Value, args: Vec<Value>, input: &Value, env: &Rc<Env>, name: &str, pos: usize) -> R<Value> {
-        self.depth += 1;
-        if self.depth > self.max_depth {
-            self.depth -= 1;
-            return Err(make("U1001", Some(pos), &Detail::default()));
-        }
-        let r = self.apply_inner2(f, args, input, env, name, pos);
-        self.depth -= 1;
-        r.map_err(|e| e.with_pos(pos))
+        self.apply_inner2(f, args, input, env, name, pos).map_err(|e| e.with_pos(pos))
     }
 
     #[inline(never)]
@@ -934,7 +971,16 @@ impl<'h> Eval<'h> {
                 let sig = self.builtin_sig(b);
                 let args = sig.validate(&args, input, b.name)?;
                 let ctx = functions::CallCtx { input, env, name: b.name };
-                (b.f)(self, &args, &ctx)
+                // library functions may call back into the evaluator (higher-order functions,
+                // $sort comparators, $eval) through several native frames: count them as depth
+                self.depth += BUILTIN_DEPTH;
+                if self.depth > self.max_depth {
+                    self.depth -= BUILTIN_DEPTH;
+                    return Err(make("U1001", Some(pos), &Detail::default()));
+                }
+                let r = (b.f)(self, &args, &ctx);
+                self.depth -= BUILTIN_DEPTH;
+                r
             }
             Func::Partial { func, args: pargs } => {
                 let mut it = args.into_iter();
@@ -1063,12 +1109,12 @@ impl<'h> Eval<'h> {
         }
         let result = self.apply(&clone_fn, vec![obj], &Value::Undefined, env, "clone", node.pos)?;
         let matches = self.eval(&def.pattern, &result, env)?;
-        let mut edits: HashMap<usize, Vec<(Option<ObjMap>, Vec<String>)>> = HashMap::new();
+        let mut edits: Edits = HashMap::new();
         for m in matches.to_list() {
             let upd = self.eval(&def.update, &m, env)?;
             let upd_map = match upd {
                 Value::Undefined => None,
-                Value::Object(o) => Some((*o).clone()),
+                Value::Object(o) => Some(o.0.clone()),
                 other => return Err(tok_err("T2011", def.update.pos, "", Some(&other), None)),
             };
             let mut dels = Vec::new();
@@ -1094,12 +1140,22 @@ impl<'h> Eval<'h> {
     }
 }
 
-fn rebuild(v: &Value, edits: &HashMap<usize, Vec<(Option<ObjMap>, Vec<String>)>>) -> Value {
+/// Per matched object (by identity): the updates to merge and the keys to delete.
+type Edits = HashMap<usize, Vec<(Option<ObjMap>, Vec<String>)>>;
+
+fn rebuild(v: &Value, edits: &Edits) -> Value {
+    rebuild_at(v, edits, 0)
+}
+
+fn rebuild_at(v: &Value, edits: &Edits, depth: usize) -> Value {
+    if depth > MAX_NESTING {
+        return v.clone();
+    }
     match v {
         Value::Object(o) => {
-            let mut m = ObjMap::with_capacity(o.len());
+            let mut m = ObjMap::with_capacity_and_hasher(o.len(), Default::default());
             for (k, val) in o.iter() {
-                m.insert(k.clone(), rebuild(val, edits));
+                m.insert(k.clone(), rebuild_at(val, edits, depth + 1));
             }
             if let Some(list) = edits.get(&(Rc::as_ptr(o) as usize)) {
                 for (upd, dels) in list {
@@ -1115,7 +1171,7 @@ fn rebuild(v: &Value, edits: &HashMap<usize, Vec<(Option<ObjMap>, Vec<String>)>>
             }
             Value::object(m)
         }
-        Value::Array(a) => Value::array_flags(a.items.iter().map(|x| rebuild(x, edits)).collect(), a.flags),
+        Value::Array(a) => Value::array_flags(a.items.iter().map(|x| rebuild_at(x, edits, depth + 1)).collect(), a.flags),
         other => other.clone(),
     }
 }
@@ -1140,8 +1196,8 @@ pub fn reduce_tuple_stream(data: &Value) -> ObjMap {
     match data {
         Value::Array(a) if !a.items.is_empty() && !matches!(a.items[0], Value::Array(_)) => {
             let mut result = match &a.items[0] {
-                Value::Object(o) => (**o).clone(),
-                _ => ObjMap::new(),
+                Value::Object(o) => o.0.clone(),
+                _ => ObjMap::default(),
             };
             for t in &a.items[1..] {
                 if let Value::Object(o) = t {
@@ -1153,8 +1209,8 @@ pub fn reduce_tuple_stream(data: &Value) -> ObjMap {
             }
             result
         }
-        Value::Object(o) => (**o).clone(),
-        _ => ObjMap::new(),
+        Value::Object(o) => o.0.clone(),
+        _ => ObjMap::default(),
     }
 }
 

@@ -1,11 +1,38 @@
 //! A JSONata 2.x evaluator (sans-IO): parse once with [`parse`], evaluate with
-//! [`Expr::evaluate`]. Time and randomness come from the caller's [`Host`]; evaluation is
-//! bounded by [`Options::max_depth`] (error `U1001`) and [`Options::max_steps`] (also `U1001`, "timeout" message).
+//! [`Expr::evaluate`] (or both at once with [`evaluate_str`]). Behaviour follows jsonata-js
+//! 2.2.2: sequences and singleton flattening, `[]` keep-array, tuple streams for `@`, `#`
+//! and `%`, group-by, order-by, transforms, partial application, `~>` chaining, tail
+//! calls, function signatures and jsonata-js's error codes and messages.
 //!
 //! Module map: `parser` (tokens, Pratt parser, AST processing) → `ast`; `eval` (paths,
 //! sequences, tuple streams, operators, application, transform) over `value`s in `env`
-//! frames; `functions/*` the library; `signature` argument validation; `regex` the
-//! JavaScript-flavoured regular expressions.
+//! frames; `functions/*` the library (`string`, `numeric`, `array` with the higher-order
+//! functions, `format` for number/integer pictures, `datetime`, `hash`, `asl`);
+//! `signature` argument validation; `regex` the JavaScript-flavoured regular expressions.
+//!
+//! Determinism and bounds:
+//! - No clock, randomness, IO, threads or global state: `$now()`/`$millis()` read
+//!   [`Host::now_millis`] once per evaluation, `$random()`/`$shuffle`/`$uuid()` draw from
+//!   [`Host::random`].
+//! - [`Options::max_depth`] bounds evaluation nesting, counted per evaluation entry as
+//!   jsonata-js's test harness counts it (plus 3 while a library function runs, since those
+//!   can call back); exceeding it is `U1001` "Stack overflow". [`Options::max_steps`]
+//!   bounds work (also `U1001`, with jsonata's "timeout" message) and is charged for output
+//!   growth too, so exponential string/array growth stops instead of exhausting memory.
+//!   Syntactic nesting is capped at 120 levels, value nesting walked at 1000, and results
+//!   converted to JSON at 2 million nodes. With the default options (depth 600) the
+//!   worst cases measured by `examples/jsonata_stack_probe.rs` fit in 768 KB of native
+//!   stack in a release build (the wasm32 default stack is 1 MB; debug builds need more).
+//! - Numbers are `f64`; integral results within ±2^53 become JSON integers; non-finite
+//!   results raise `D1001`. Object key order is insertion order.
+//! - Strings are indexed by Unicode scalar values (jsonata-js counts code points for
+//!   `$length`/`$substring` too, but regex match indices there are UTF-16 offsets).
+//! - Regular expressions support classes, escapes, groups, alternation, greedy and lazy
+//!   quantifiers, anchors, word boundaries, lookahead, lookbehind and backreferences,
+//!   flags `i` and `m`; matching has its own step budget.
+//! - With [`Options::asl_functions`], the AWS Step Functions additions `$partition`,
+//!   `$range`, `$hash`, `$random([seed])`, `$uuid` and `$parse` are available and `$eval`
+//!   is not (as in Step Functions).
 
 mod ast;
 mod env;
@@ -47,7 +74,7 @@ pub struct Options {
 
 impl Default for Options {
     fn default() -> Self {
-        Options { asl_functions: false, max_depth: 1000, max_steps: 10_000_000 }
+        Options { asl_functions: false, max_depth: 600, max_steps: 10_000_000 }
     }
 }
 
@@ -55,10 +82,17 @@ impl Default for Options {
 #[derive(Debug)]
 pub struct Expr {
     root: Rc<Node>,
+    /// Every variable name the expression mentions; `None` when it calls `$eval` (which may
+    /// mention anything). Only these bindings are converted at evaluation time.
+    mentioned: Option<Vec<String>>,
 }
 
 pub fn parse(src: &str) -> Result<Expr, Error> {
-    Ok(Expr { root: Rc::new(parser::parse_node(src)?) })
+    let root = Rc::new(parser::parse_node(src)?);
+    let mut names = Vec::new();
+    collect_vars(&root, &mut Vec::new(), &mut names, false);
+    let mentioned = if names.iter().any(|n| n == "eval") { None } else { Some(names) };
+    Ok(Expr { root, mentioned })
 }
 
 impl Expr {
@@ -74,7 +108,9 @@ impl Expr {
         let mut ev = eval::Eval::new(host, opts);
         let env = env::Env::root();
         for (k, v) in bindings {
-            env.bind(k, Value::from_json(v));
+            if self.mentioned.as_ref().map(|m| m.iter().any(|n| n == k)).unwrap_or(true) {
+                env.bind(k, Value::from_json(v));
+            }
         }
         let input_v = input.map(Value::from_json).unwrap_or(Value::Undefined);
         env.bind("$", input_v.clone());
@@ -84,12 +120,15 @@ impl Expr {
         };
         let result = ev.eval(&self.root, &input_v, &env);
         let out = match result {
-            Ok(v) => v.to_json().map_err(|n| {
-                error::make(
-                    "D1001",
-                    None,
-                    &error::Detail { value: Some(value::js_num_str(n)), ..Default::default() },
-                )
+            Ok(v) => v.to_json().map_err(|e| match e {
+                value::JsonError::TooLarge => Error {
+                    code: "U1001".into(),
+                    message: "Result too large or too deeply nested to convert to JSON".into(),
+                    position: None,
+                },
+                value::JsonError::NonFinite(n) => {
+                    error::make("D1001", None, &error::Detail { value: Some(value::js_num_str(n)), ..Default::default() })
+                }
             }),
             Err(e) => Err(e),
         };
@@ -102,16 +141,23 @@ impl Expr {
     pub fn free_variables(&self) -> Vec<String> {
         let mut out = Vec::new();
         let mut bound: Vec<String> = Vec::new();
-        collect_vars(&self.root, &mut bound, &mut out);
+        collect_vars(&self.root, &mut bound, &mut out, true);
         out
     }
 }
 
-fn collect_vars(n: &Node, bound: &mut Vec<String>, out: &mut Vec<String>) {
-    let mut visit = |c: &Node, bound: &mut Vec<String>, out: &mut Vec<String>| collect_vars(c, bound, out);
+/// Variable names in the tree: with `free`, only those not bound by the expression itself
+/// and not naming library functions; otherwise every name mentioned.
+fn collect_vars(n: &Node, bound: &mut Vec<String>, out: &mut Vec<String>, free: bool) {
+    let visit = |c: &Node, bound: &mut Vec<String>, out: &mut Vec<String>| collect_vars(c, bound, out, free);
     match &n.kind {
+        Kind::Var(v) if !free => {
+            if !v.is_empty() && !out.contains(v) {
+                out.push(v.clone());
+            }
+        }
         Kind::Var(v) => {
-            if !v.is_empty() && !bound.contains(v) && !out.contains(v) && functions::lookup(v, true).is_none() && functions::lookup(v, false).is_none() {
+            if !v.is_empty() && v != "$" && !bound.contains(v) && !out.contains(v) && functions::lookup(v, true).is_none() && functions::lookup(v, false).is_none() {
                 out.push(v.clone());
             }
         }
@@ -168,11 +214,11 @@ fn collect_vars(n: &Node, bound: &mut Vec<String>, out: &mut Vec<String>) {
         _ => {}
     }
     for p in &n.predicate {
-        collect_vars(p, bound, out);
+        collect_vars(p, bound, out, free);
     }
     for s in &n.stages {
         if let Stage::Filter(p) = s {
-            collect_vars(p, bound, out);
+            collect_vars(p, bound, out, free);
         }
     }
     if let Some(f) = &n.focus {
@@ -183,8 +229,8 @@ fn collect_vars(n: &Node, bound: &mut Vec<String>, out: &mut Vec<String>) {
     }
     if let Some(g) = &n.group {
         for (k, v) in &g.0 {
-            collect_vars(k, bound, out);
-            collect_vars(v, bound, out);
+            collect_vars(k, bound, out, free);
+            collect_vars(v, bound, out, free);
         }
     }
 }
@@ -224,6 +270,65 @@ mod tests {
         assert_eq!(ev("nothing", Json::Null).unwrap(), None);
         assert_eq!(ev("1 + 'a'", Json::Null).unwrap_err().code, "T2002");
     }
+    fn asl(src: &str) -> Result<Option<Json>, Error> {
+        let opts = Options { asl_functions: true, ..Options::default() };
+        evaluate_str(src, None, &Map::new(), &mut H, &opts)
+    }
+
+    #[test]
+    fn asl_functions() {
+        use serde_json::json;
+        assert_eq!(asl("$partition([1,2,3,4,5], 2)").unwrap(), Some(json!([[1, 2], [3, 4], [5]])));
+        assert_eq!(asl("$range(0, 10, 2)").unwrap(), Some(json!([0, 2, 4, 6, 8, 10])));
+        assert_eq!(asl("$range(5, 1, -2)").unwrap(), Some(json!([5, 3, 1])));
+        assert_eq!(asl("$range(1, 9, 9)").unwrap(), Some(json!([1])));
+        assert_eq!(asl("$hash('abc', 'SHA-1')").unwrap(), Some(json!("a9993e364706816aba3e25717850c26c9cd0d89d")));
+        assert_eq!(asl("$hash('abc', 'MD5')").unwrap(), Some(json!("900150983cd24fb0d6963f7d28e17f72")));
+        assert!(asl("$hash('abc', 'SHA-3')").is_err());
+        assert_eq!(asl("$parse('{\"a\": [1, true]}')").unwrap(), Some(json!({"a": [1, true]})));
+        assert_eq!(asl("$random(42) = $random(42)").unwrap(), Some(json!(true)));
+        let r = asl("$random(7)").unwrap().unwrap().as_f64().unwrap();
+        assert!((0.0..1.0).contains(&r));
+        let u = asl("$uuid()").unwrap().unwrap();
+        let u = u.as_str().unwrap();
+        assert_eq!(u.len(), 36);
+        assert_eq!(&u[14..15], "4");
+        // $eval is not available in Step Functions
+        assert_eq!(asl("$eval('1+1')").unwrap_err().code, "T1006");
+        assert_eq!(ev("$eval('1+1')", Json::Null).unwrap(), Some(json!(2)));
+    }
+
+    #[test]
+    fn host_time_and_transform() {
+        use serde_json::json;
+        assert_eq!(ev("$millis()", Json::Null).unwrap(), Some(json!(1_700_000_000_000u64)));
+        assert_eq!(ev("$now()", Json::Null).unwrap(), Some(json!("2023-11-14T22:13:20.000Z")));
+        let data = json!({"a": {"b": 1, "c": 2}});
+        assert_eq!(ev("$ ~> |a|{'b': 10}, ['c']|", data.clone()).unwrap(), Some(json!({"a": {"b": 10}})));
+        // the input is not modified by a transform
+        assert_eq!(ev("($x := $ ~> |a|{'b': 10}|; a.b)", data).unwrap(), Some(json!(1)));
+    }
+
+    #[test]
+    fn runaway_loops_are_bounded() {
+        let opts = Options { max_steps: 100_000, ..Options::default() };
+        let r = evaluate_str("($f := function(){ $f() }; $f())", None, &Map::new(), &mut H, &opts);
+        assert_eq!(r.unwrap_err().code, "U1001");
+    }
+
+    #[test]
+    fn bindings_and_eval() {
+        use serde_json::json;
+        let mut b = Map::new();
+        b.insert("x".into(), json!(2));
+        b.insert("unused".into(), json!({"big": [1, 2, 3]}));
+        let e = |src: &str| evaluate_str(src, None, &b, &mut H, &Options::default()).unwrap();
+        assert_eq!(e("$x * 3"), Some(json!(6)));
+        // $eval can reach any binding, so all are bound when it is used
+        assert_eq!(e("$eval('$x + 1')"), Some(json!(3)));
+        assert_eq!(e("($f := function(){ $x }; $f())"), Some(json!(2)));
+    }
+
     #[test]
     fn free_vars() {
         let e = parse("$states.input.x + $y + ($z := 1; $z) + $sum([1])").unwrap();
@@ -231,7 +336,13 @@ mod tests {
     }
     #[test]
     fn deep_recursion_is_an_error() {
-        let r = ev("($f := function($n){ $n = 0 ? 0 : 1 + $f($n - 1) }; $f(100000))", Json::Null);
+        // unoptimised builds use far bigger frames than release ones: give them room
+        let r = std::thread::Builder::new()
+            .stack_size(32 << 20)
+            .spawn(|| ev("($f := function($n){ $n = 0 ? 0 : 1 + $f($n - 1) }; $f(100000))", Json::Null))
+            .unwrap()
+            .join()
+            .unwrap();
         assert_eq!(r.unwrap_err().code, "U1001");
     }
 }

@@ -230,7 +230,7 @@ impl Lexer {
             let c = self.src[self.pos];
             if c == '/' && depth == 0 {
                 let mut bs = 0;
-                while self.pos >= bs + 1 && self.src[self.pos - bs - 1] == '\\' {
+                while self.pos > bs && self.src[self.pos - bs - 1] == '\\' {
                     bs += 1;
                 }
                 if bs % 2 == 0 {
@@ -286,6 +286,7 @@ enum R {
     Lambda(Vec<P>, Option<Rc<Signature>>, Box<P>),
     Cond(Box<P>, Box<P>, Option<Box<P>>),
     Coalesce(Box<P>, Box<P>),
+    Elvis(Box<P>, Box<P>),
     Block(Vec<P>),
     Transform(Box<P>, Box<P>, Option<Box<P>>),
     End,
@@ -518,7 +519,7 @@ impl Parser {
             "?:" => {
                 let rhs = self.expression(0)?;
                 // elvis: condition with the lhs as both test and result
-                p(R::Cond(Box::new(left), Box::new(p(R::End, pos)), Some(Box::new(rhs))), pos)
+                p(R::Elvis(Box::new(left), Box::new(rhs)), pos)
             }
             "??" => {
                 let rhs = self.expression(0)?;
@@ -823,7 +824,6 @@ impl Processor {
                     if step.group.is_some() {
                         return Err(Error::at("S0209", ppos));
                     }
-                    let mut pred = pred;
                     if !pred.seeking_parent.is_empty() {
                         let sp = pred.seeking_parent.clone();
                         for slot in sp {
@@ -909,7 +909,7 @@ impl Processor {
                     if matches!(step.kind, Kind::Sort(_)) {
                         return Err(Error::at("S0216", pos));
                     }
-                    if l_keep(keep) {
+                    if keep {
                         step.keep_array = true;
                     }
                     step.focus = Some(var);
@@ -1055,30 +1055,31 @@ impl Processor {
                 let body = tail_call_optimize(body);
                 Node::new(Kind::Lambda(Rc::new(LambdaDef { params, signature: sig, body: Rc::new(body), thunk: false })), pos)
             }
+            R::Elvis(c, e) => {
+                let mut n = Node::new(Kind::Null, pos);
+                let cond = self.process(*c)?;
+                push_ancestry(&mut n, &cond);
+                let rhs = self.process(*e)?;
+                push_ancestry(&mut n, &rhs);
+                n.kind = Kind::Elvis(Box::new(cond), Box::new(rhs));
+                n
+            }
             R::Cond(c, t, e) => {
                 let mut n = Node::new(Kind::Null, pos);
                 let cond = self.process(*c)?;
                 push_ancestry(&mut n, &cond);
-                if matches!(t.r, R::End) {
-                    // elvis operator: evaluate lhs once, fall back to rhs
-                    let rhs = self.process(*e.unwrap())?;
-                    push_ancestry(&mut n, &rhs);
-                    n.kind = Kind::Elvis(Box::new(cond), Box::new(rhs));
-                    n
-                } else {
-                    let then = self.process(*t)?;
-                    push_ancestry(&mut n, &then);
-                    let els = match e {
-                        Some(e) => {
-                            let v = self.process(*e)?;
-                            push_ancestry(&mut n, &v);
-                            Some(Box::new(v))
-                        }
-                        None => None,
-                    };
-                    n.kind = Kind::Condition(Box::new(cond), Box::new(then), els);
-                    n
-                }
+                let then = self.process(*t)?;
+                push_ancestry(&mut n, &then);
+                let els = match e {
+                    Some(e) => {
+                        let v = self.process(*e)?;
+                        push_ancestry(&mut n, &v);
+                        Some(Box::new(v))
+                    }
+                    None => None,
+                };
+                n.kind = Kind::Condition(Box::new(cond), Box::new(then), els);
+                n
             }
             R::Coalesce(l, r) => {
                 let mut n = Node::new(Kind::Null, pos);
@@ -1153,10 +1154,6 @@ impl Processor {
         }
         Ok(result)
     }
-}
-
-fn l_keep(k: bool) -> bool {
-    k
 }
 
 fn tail_call_optimize(mut e: Node) -> Node {

@@ -1,6 +1,6 @@
 //! A small backtracking regular-expression engine with JavaScript semantics (the subset
 //! JSONata expressions use): classes, escapes, groups, alternation, greedy and lazy
-//! quantifiers, anchors, word boundaries, lookahead and backreferences; flags `i` and `m`.
+//! quantifiers, anchors, word boundaries, lookahead, lookbehind and backreferences; flags `i` and `m`.
 //! Matching works on `char`s and is bounded by a step budget so it can never hang.
 
 #[derive(Debug, Clone)]
@@ -20,7 +20,8 @@ enum RNode {
     End,
     WordB(bool),
     Group(Vec<Vec<RNode>>, Option<usize>),
-    Look(Vec<Vec<RNode>>, bool),
+    /// Lookaround: (alternatives, negative, behind)
+    Look(Vec<Vec<RNode>>, bool, bool),
     Repeat(Box<RNode>, usize, usize, bool),
     Backref(usize),
 }
@@ -205,6 +206,7 @@ impl<'a> P<'a> {
             '(' => {
                 let mut capture = true;
                 let mut look: Option<bool> = None;
+                let mut behind = false;
                 if self.peek() == Some('?') {
                     let n = self.s.get(self.i + 1).copied();
                     match n {
@@ -220,7 +222,12 @@ impl<'a> P<'a> {
                             look = Some(true);
                             self.i += 2;
                         }
-                        Some('<') if !matches!(self.s.get(self.i + 2), Some('=') | Some('!')) => {
+                        Some('<') if matches!(self.s.get(self.i + 2), Some('=') | Some('!')) => {
+                            look = Some(self.s.get(self.i + 2) == Some(&'!'));
+                            behind = true;
+                            self.i += 3;
+                        }
+                        Some('<') => {
                             // named group: skip the name
                             self.i += 2;
                             while matches!(self.peek(), Some(ch) if ch != '>') {
@@ -243,7 +250,7 @@ impl<'a> P<'a> {
                 }
                 self.i += 1;
                 match look {
-                    Some(neg) => RNode::Look(alts, neg),
+                    Some(neg) => RNode::Look(alts, neg, behind),
                     None => RNode::Group(alts, idx),
                 }
             }
@@ -255,17 +262,15 @@ impl<'a> P<'a> {
                     self.i += 1;
                 }
                 let mut items = Vec::new();
-                let mut first = true;
                 loop {
                     let ch = match self.peek() {
                         None => return self.err("unterminated class"),
                         Some(ch) => ch,
                     };
-                    if ch == ']' && !(first && false) {
+                    if ch == ']' {
                         self.i += 1;
                         break;
                     }
-                    first = false;
                     self.i += 1;
                     let lo = if ch == '\\' {
                         let e = self.peek().unwrap_or('\\');
@@ -452,11 +457,22 @@ impl<'r, 'a> M<'r, 'a> {
                 }
                 found
             }
-            RNode::Look(alts, neg) => {
+            RNode::Look(alts, neg, behind) => {
                 let saved = self.caps.clone();
                 let mut matched = false;
                 for alt in alts {
-                    if self.seq(alt, pos, &mut |_, _| true) {
+                    if *behind {
+                        // some start k <= pos from which the alternative ends exactly at pos
+                        for k in (0..=pos).rev() {
+                            if self.seq(alt, k, &mut |_, p| p == pos) {
+                                matched = true;
+                                break;
+                            }
+                        }
+                        if matched {
+                            break;
+                        }
+                    } else if self.seq(alt, pos, &mut |_, _| true) {
                         matched = true;
                         break;
                     }
@@ -591,10 +607,6 @@ impl Regex {
         })
     }
 
-    pub fn group_count(&self) -> usize {
-        self.groups
-    }
-
     /// First match at or after `start` (char index). `Err` when the step budget is exhausted.
     pub fn find_at(&self, s: &[char], start: usize) -> Result<Option<Match>, RegexError> {
         let mut m = M { re: self, s, caps: vec![None; self.groups + 1], steps: 0, depth: 0, failed: false };
@@ -642,6 +654,8 @@ mod tests {
         assert_eq!(find("\\d{2,3}", "", "a12345"), Some((1, 4)));
         assert_eq!(find("x(?=y)", "", "xzxy"), Some((2, 3)));
         assert_eq!(find("x(?!y)", "", "xyxz"), Some((2, 3)));
+        assert_eq!(find("(?<=\\$)\\d+", "", "a1 $42"), Some((4, 6)));
+        assert_eq!(find("(?<!\\$)\\b\\d+", "", "$42 17"), Some((4, 6)));
         assert_eq!(find("[^a-c]+", "", "abcdef"), Some((3, 6)));
         assert_eq!(find("(?:ab)+", "", "ababab"), Some((0, 6)));
         assert_eq!(find("(ab)*c", "", "ababc"), Some((0, 5)));

@@ -93,10 +93,6 @@ impl Signature {
         Ok(Signature { params })
     }
 
-    pub fn arity(&self) -> usize {
-        self.params.len()
-    }
-
     /// Match symbols against params; returns for each param the range of symbols it took.
     fn match_from(&self, pi: usize, syms: &[char], si: usize, out: &mut Vec<(usize, usize)>) -> bool {
         if pi == self.params.len() {
@@ -191,7 +187,7 @@ impl Signature {
                                 let items = arg.items();
                                 if let Some(first) = items.first() {
                                     let t = first.sig_symbol();
-                                    if Some(t) != sub.chars().next() {
+                                    if !sub.starts_with(t) {
                                         ok = false;
                                     } else {
                                         ok = items.iter().all(|v| v.sig_symbol() == t);

@@ -10,7 +10,38 @@ use super::env::Env;
 use super::functions::Builtin;
 use super::regex::Regex;
 
-pub type ObjMap = IndexMap<String, Value>;
+/// A small, fast, non-cryptographic hasher (FxHash-style) for object keys and scopes;
+/// keys come from the expression and its input, so DoS resistance is not a concern here.
+#[derive(Default, Clone, Copy)]
+pub struct FxHasher {
+    hash: u64,
+}
+
+impl std::hash::Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        const K: u64 = 0x517cc1b727220a95;
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let v = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
+            self.hash = (self.hash.rotate_left(5) ^ v).wrapping_mul(K);
+        }
+        for b in chunks.remainder() {
+            self.hash = (self.hash.rotate_left(5) ^ *b as u64).wrapping_mul(K);
+        }
+    }
+    fn write_u8(&mut self, i: u8) {
+        self.hash = (self.hash.rotate_left(5) ^ i as u64).wrapping_mul(0x517cc1b727220a95);
+    }
+    fn write_usize(&mut self, i: usize) {
+        self.hash = (self.hash.rotate_left(5) ^ i as u64).wrapping_mul(0x517cc1b727220a95);
+    }
+    fn finish(&self) -> u64 {
+        self.hash
+    }
+}
+
+pub type FxBuild = std::hash::BuildHasherDefault<FxHasher>;
+pub type ObjMap = IndexMap<String, Value, FxBuild>;
 
 /// Array flags (jsonata-js stores these as hidden properties on its arrays).
 pub const SEQ: u8 = 1;
@@ -25,6 +56,59 @@ pub struct Arr {
     pub flags: u8,
 }
 
+/// An object's entries (a newtype so that dropping deep structures is iterative).
+#[derive(Clone, Debug, Default)]
+pub struct Obj(pub ObjMap);
+
+impl std::ops::Deref for Obj {
+    type Target = ObjMap;
+    fn deref(&self) -> &ObjMap {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for Obj {
+    fn deref_mut(&mut self) -> &mut ObjMap {
+        &mut self.0
+    }
+}
+
+/// Move the children of uniquely-owned containers onto an explicit stack, so that
+/// dropping a deeply nested value does not recurse (and cannot overflow the stack).
+fn drop_iteratively(mut stack: Vec<Value>) {
+    while let Some(v) = stack.pop() {
+        match v {
+            Value::Array(rc) => {
+                if let Ok(mut arr) = Rc::try_unwrap(rc) {
+                    stack.append(&mut arr.items);
+                }
+            }
+            Value::Object(rc) => {
+                if let Ok(mut obj) = Rc::try_unwrap(rc) {
+                    stack.extend(obj.0.drain(..).map(|(_, v)| v));
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+impl Drop for Arr {
+    fn drop(&mut self) {
+        if self.items.iter().any(|v| matches!(v, Value::Array(_) | Value::Object(_))) {
+            drop_iteratively(std::mem::take(&mut self.items));
+        }
+    }
+}
+
+impl Drop for Obj {
+    fn drop(&mut self) {
+        if self.0.values().any(|v| matches!(v, Value::Array(_) | Value::Object(_))) {
+            drop_iteratively(self.0.drain(..).map(|(_, v)| v).collect());
+        }
+    }
+}
+
 #[derive(Clone, Debug)]
 pub enum Value {
     Undefined,
@@ -33,7 +117,7 @@ pub enum Value {
     Num(f64),
     Str(Rc<str>),
     Array(Rc<Arr>),
-    Object(Rc<ObjMap>),
+    Object(Rc<Obj>),
     Func(Rc<Func>),
 }
 
@@ -80,19 +164,13 @@ impl Value {
         Value::Array(Rc::new(Arr { items, flags }))
     }
     pub fn object(m: ObjMap) -> Value {
-        Value::Object(Rc::new(m))
+        Value::Object(Rc::new(Obj(m)))
     }
     pub fn is_undef(&self) -> bool {
         matches!(self, Value::Undefined)
     }
-    pub fn is_array(&self) -> bool {
-        matches!(self, Value::Array(_))
-    }
     pub fn is_func(&self) -> bool {
         matches!(self, Value::Func(_))
-    }
-    pub fn is_seq(&self) -> bool {
-        matches!(self, Value::Array(a) if a.flags & SEQ != 0)
     }
     pub fn flags(&self) -> u8 {
         match self {
@@ -173,7 +251,7 @@ impl Value {
             serde_json::Value::String(s) => Value::str(s),
             serde_json::Value::Array(a) => Value::array(a.iter().map(Value::from_json).collect()),
             serde_json::Value::Object(o) => {
-                let mut m = ObjMap::with_capacity(o.len());
+                let mut m = ObjMap::with_capacity_and_hasher(o.len(), Default::default());
                 for (k, v) in o {
                     m.insert(k.clone(), Value::from_json(v));
                 }
@@ -181,27 +259,27 @@ impl Value {
             }
         }
     }
-    /// Convert to JSON; `None` for undefined. Functions become `""` (as JSON.stringify would drop them);
-    /// non-finite numbers are an error (D1001).
-    pub fn to_json(&self) -> Result<Option<serde_json::Value>, f64> {
-        self.to_json_at(0)
+    /// Convert to JSON; `None` for undefined. Functions become `""`.
+    pub fn to_json(&self) -> Result<Option<serde_json::Value>, JsonError> {
+        let mut budget = MAX_JSON_NODES;
+        self.to_json_at(0, &mut budget)
     }
 
-    fn to_json_at(&self, depth: usize) -> Result<Option<serde_json::Value>, f64> {
-        if depth > MAX_JSON_DEPTH {
-            // too deeply nested to convert safely: reported like a non-representable number
-            return Err(f64::INFINITY);
+    fn to_json_at(&self, depth: usize, budget: &mut usize) -> Result<Option<serde_json::Value>, JsonError> {
+        if depth > MAX_JSON_DEPTH || *budget == 0 {
+            return Err(JsonError::TooLarge);
         }
+        *budget -= 1;
         Ok(Some(match self {
             Value::Undefined => return Ok(None),
             Value::Null => serde_json::Value::Null,
             Value::Bool(b) => serde_json::Value::Bool(*b),
-            Value::Num(n) => num_to_json(*n)?,
+            Value::Num(n) => num_to_json(*n).map_err(JsonError::NonFinite)?,
             Value::Str(s) => serde_json::Value::String(s.to_string()),
             Value::Array(a) => {
                 let mut out = Vec::with_capacity(a.items.len());
                 for v in &a.items {
-                    if let Some(j) = v.to_json_at(depth + 1)? {
+                    if let Some(j) = v.to_json_at(depth + 1, budget)? {
                         out.push(j);
                     }
                 }
@@ -210,7 +288,7 @@ impl Value {
             Value::Object(o) => {
                 let mut m = serde_json::Map::new();
                 for (k, v) in o.iter() {
-                    if let Some(j) = v.to_json_at(depth + 1)? {
+                    if let Some(j) = v.to_json_at(depth + 1, budget)? {
                         m.insert(k.clone(), j);
                     }
                 }
@@ -221,8 +299,23 @@ impl Value {
     }
 }
 
+/// Deepest value structure the recursive helpers descend into.
+pub const MAX_NESTING: usize = 1000;
+
+/// Why a value cannot be converted to JSON.
+#[derive(Debug, Clone, Copy)]
+pub enum JsonError {
+    /// A non-finite number (D1001).
+    NonFinite(f64),
+    /// Too deeply nested or too large.
+    TooLarge,
+}
+
 /// Deepest structure converted back to JSON.
 const MAX_JSON_DEPTH: usize = 2000;
+/// Largest structure (in nodes) converted back to JSON; values may share structure, so a
+/// small expression can denote an exponentially large document.
+const MAX_JSON_NODES: usize = 2_000_000;
 
 pub fn num_to_json(n: f64) -> Result<serde_json::Value, f64> {
     if !n.is_finite() {
@@ -280,7 +373,7 @@ pub fn js_num_str(x: f64) -> String {
             s.push_str(&digits[1..]);
         }
         s.push('e');
-        s.push(if n - 1 >= 0 { '+' } else { '-' });
+        s.push(if n > 0 { '+' } else { '-' });
         s.push_str(&(n - 1).abs().to_string());
     }
     s
@@ -296,6 +389,13 @@ pub fn precision15(x: f64) -> f64 {
 
 /// Deep equality as jsonata-js's `isDeepEqual`.
 pub fn deep_equal(a: &Value, b: &Value) -> bool {
+    deep_equal_at(a, b, 0)
+}
+
+fn deep_equal_at(a: &Value, b: &Value, depth: usize) -> bool {
+    if depth > MAX_NESTING {
+        return false;
+    }
     match (a, b) {
         (Value::Undefined, Value::Undefined) => true,
         (Value::Null, Value::Null) => true,
@@ -303,10 +403,12 @@ pub fn deep_equal(a: &Value, b: &Value) -> bool {
         (Value::Num(x), Value::Num(y)) => x == y,
         (Value::Str(x), Value::Str(y)) => x == y,
         (Value::Array(x), Value::Array(y)) => {
-            x.items.len() == y.items.len() && x.items.iter().zip(y.items.iter()).all(|(p, q)| deep_equal(p, q))
+            Rc::ptr_eq(x, y)
+                || x.items.len() == y.items.len() && x.items.iter().zip(y.items.iter()).all(|(p, q)| deep_equal_at(p, q, depth + 1))
         }
         (Value::Object(x), Value::Object(y)) => {
-            x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).map(|w| deep_equal(v, w)).unwrap_or(false))
+            Rc::ptr_eq(x, y)
+                || x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).map(|w| deep_equal_at(v, w, depth + 1)).unwrap_or(false))
         }
         (Value::Func(x), Value::Func(y)) => Rc::ptr_eq(x, y),
         _ => false,

@@ -118,7 +118,7 @@ pub fn sift(ev: &mut Eval, a: &[Value], ctx: &CallCtx) -> R<Value> {
     let Value::Object(o) = arg(a, 0) else { return Ok(Value::Undefined) };
     let f = arg(a, 1);
     let obj = arg(a, 0).clone();
-    let mut out = ObjMap::new();
+    let mut out = ObjMap::default();
     for (k, v) in o.iter() {
         let r = hof_call(ev, f, ctx, v.clone(), Value::str(k), &obj)?;
         if to_bool(&r) == Some(true) {
@@ -146,10 +146,17 @@ pub fn each(ev: &mut Eval, a: &[Value], ctx: &CallCtx) -> R<Value> {
 }
 
 fn keys_of(v: &Value, out: &mut Vec<String>) {
+    keys_of_at(v, out, 0)
+}
+
+fn keys_of_at(v: &Value, out: &mut Vec<String>, depth: usize) {
+    if depth > MAX_NESTING {
+        return;
+    }
     match v {
         Value::Array(a) => {
             for it in &a.items {
-                keys_of(it, out);
+                keys_of_at(it, out, depth + 1);
             }
         }
         Value::Object(o) => {
@@ -174,23 +181,31 @@ pub fn lookup(_: &mut Eval, a: &[Value], _: &CallCtx) -> R<Value> {
     Ok(lookup_public(arg(a, 0), &key))
 }
 
-pub fn append(_: &mut Eval, a: &[Value], _: &CallCtx) -> R<Value> {
+pub fn append(ev: &mut Eval, a: &[Value], _: &CallCtx) -> R<Value> {
+    ev.charge((arg(a, 0).items().len() + arg(a, 1).items().len()) / 4)?;
     Ok(append_values(arg(a, 0).clone(), arg(a, 1).clone()))
 }
 
 fn spread_into(v: &Value) -> Value {
+    spread_into_at(v, 0)
+}
+
+fn spread_into_at(v: &Value, depth: usize) -> Value {
+    if depth > MAX_NESTING {
+        return v.clone();
+    }
     match v {
         Value::Array(a) => {
             let mut acc = Value::seq(vec![]);
             for it in &a.items {
-                acc = append_values(acc, spread_into(it));
+                acc = append_values(acc, spread_into_at(it, depth + 1));
             }
             acc
         }
         Value::Object(o) => {
             let mut out = Vec::new();
             for (k, val) in o.iter() {
-                let mut m = ObjMap::new();
+                let mut m = ObjMap::default();
                 m.insert(k.clone(), val.clone());
                 out.push(Value::object(m));
             }
@@ -209,7 +224,7 @@ pub fn merge(_: &mut Eval, a: &[Value], _: &CallCtx) -> R<Value> {
     if v.is_undef() {
         return Ok(Value::Undefined);
     }
-    let mut out = ObjMap::new();
+    let mut out = ObjMap::default();
     for it in v.items() {
         if let Value::Object(o) = it {
             for (k, val) in o.iter() {
@@ -328,14 +343,25 @@ pub fn distinct(_: &mut Eval, a: &[Value], _: &CallCtx) -> R<Value> {
     Ok(Value::seq(out))
 }
 
-fn deep_clone(v: &Value) -> Value {
+fn deep_clone(v: &Value, budget: &mut u64) -> Value {
+    deep_clone_at(v, budget, 0)
+}
+
+fn deep_clone_at(v: &Value, budget: &mut u64, depth: usize) -> Value {
+    if depth > MAX_NESTING {
+        *budget = 0;
+    }
+    if *budget == 0 {
+        return Value::Undefined;
+    }
+    *budget -= 1;
     match v {
-        Value::Array(a) => Value::array(a.items.iter().map(deep_clone).collect()),
+        Value::Array(a) => Value::array(a.items.iter().map(|x| deep_clone_at(x, budget, depth + 1)).collect()),
         Value::Object(o) => {
-            let mut m = ObjMap::with_capacity(o.len());
+            let mut m = ObjMap::with_capacity_and_hasher(o.len(), Default::default());
             for (k, val) in o.iter() {
                 if !val.is_undef() && !val.is_func() {
-                    m.insert(k.clone(), deep_clone(val));
+                    m.insert(k.clone(), deep_clone_at(val, budget, depth + 1));
                 }
             }
             Value::object(m)
@@ -344,8 +370,15 @@ fn deep_clone(v: &Value) -> Value {
     }
 }
 
-pub fn clone(_: &mut Eval, a: &[Value], _: &CallCtx) -> R<Value> {
-    Ok(deep_clone(arg(a, 0)))
+pub fn clone(ev: &mut Eval, a: &[Value], _: &CallCtx) -> R<Value> {
+    let mut budget = ev.remaining_steps();
+    let before = budget;
+    let v = deep_clone(arg(a, 0), &mut budget);
+    ev.charge((before - budget) as usize)?;
+    if budget == 0 {
+        return Err(super::super::eval::runaway(None));
+    }
+    Ok(v)
 }
 
 pub fn eval(ev: &mut Eval, a: &[Value], ctx: &CallCtx) -> R<Value> {

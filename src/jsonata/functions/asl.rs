@@ -45,7 +45,7 @@ pub fn range(ev: &mut Eval, a: &[Value], ctx: &CallCtx) -> R<Value> {
 
 pub fn hash(_: &mut Eval, a: &[Value], ctx: &CallCtx) -> R<Value> {
     let Value::Str(data) = arg(a, 0) else { return Ok(Value::Undefined) };
-    let alg = arg(a, 1).as_str().unwrap_or("SHA-256");
+    let alg = arg(a, 1).as_str().unwrap_or("");
     let bytes = data.as_bytes();
     Ok(Value::string(match alg {
         "MD5" => hash::md5(bytes),

@@ -205,7 +205,6 @@ enum Part {
 #[derive(Debug, Clone)]
 struct Marker {
     component: char,
-    pres1: String,
     pres2: Option<char>,
     width: Option<(Option<usize>, Option<usize>)>,
     names: Option<Case>,
@@ -275,7 +274,7 @@ fn analyse_picture(picture: &str) -> Result<Vec<Part>, Error> {
                         Some(d) => (parse_w(&wm[..d]), parse_w(&wm[d + 1..])),
                     };
                     width = Some((min, max));
-                    mc[1..comma].iter().collect()
+                    mc[1.min(comma)..comma].iter().collect()
                 }
                 None => mc.iter().skip(1).collect(),
             };
@@ -299,7 +298,7 @@ fn analyse_picture(picture: &str) -> Result<Vec<Part>, Error> {
                     }
                 }
             };
-            let mut m = Marker { component, pres1: pres1.clone(), pres2, width, names: None, int: None, n: -1 };
+            let mut m = Marker { component, pres2, width, names: None, int: None, n: -1 };
             let p1: Vec<char> = pres1.chars().collect();
             if p1.first() == Some(&'n') {
                 m.names = Some(Case::Lower);

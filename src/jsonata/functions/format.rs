@@ -291,10 +291,7 @@ fn words_to_number(text: &str) -> f64 {
     let t = text.replace(", ", " ").replace(" and ", " ");
     let mut segs: Vec<f64> = vec![0.0];
     for part in t.split(|c: char| c.is_whitespace() || c == '-' || c == '\\') {
-        let v = match word_value(part) {
-            Some(v) => v,
-            None => f64::NAN,
-        };
+        let v = word_value(part).unwrap_or(f64::NAN);
         if v < 100.0 || v.is_nan() {
             let mut top = segs.pop().unwrap_or(0.0);
             if top >= 1000.0 {
@@ -383,6 +380,9 @@ fn from_letters(s: &str, a: char) -> f64 {
 }
 
 pub fn format_int(value: f64, f: &IntFormat) -> Result<String, Error> {
+    if !value.is_finite() {
+        return Err(err_val("D1001", &Value::Num(value)));
+    }
     let negative = value < 0.0;
     let v = value.abs();
     let mut s = match f.primary {
@@ -868,7 +868,7 @@ pub fn format_number(_: &mut Eval, a: &[Value], _: &CallCtx) -> R<Value> {
     }
     let mut dp = cstr_index(&sv, p.decimal).unwrap_or(0);
     if pic.regular > 0 {
-        let groups = if dp == 0 { 0 } else { (dp - 1) / pic.regular };
+        let groups = dp.saturating_sub(1) / pic.regular;
         for g in 1..=groups {
             let at = dp - g * pic.regular;
             sv.insert(at, p.grouping);

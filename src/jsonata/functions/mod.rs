@@ -109,7 +109,7 @@ static CORE: &[Builtin] = &[
 static ASL: &[Builtin] = &[
     b!("partition", "<an:a>", 2, asl::partition),
     b!("range", "<nnn?:a>", 3, asl::range),
-    b!("hash", "<ss?:s>", 2, asl::hash),
+    b!("hash", "<ss:s>", 2, asl::hash),
     b!("random", "<n?:n>", 1, asl::random),
     b!("uuid", "<:s>", 0, asl::uuid),
     b!("parse", "<s:x>", 1, asl::parse),
@@ -136,6 +136,13 @@ pub fn arg(args: &[Value], i: usize) -> &Value {
 
 /// `$boolean` semantics; `None` for undefined.
 pub fn to_bool(v: &Value) -> Option<bool> {
+    to_bool_at(v, 0)
+}
+
+fn to_bool_at(v: &Value, depth: usize) -> Option<bool> {
+    if depth > MAX_NESTING {
+        return Some(false);
+    }
     Some(match v {
         Value::Undefined => return None,
         Value::Null => false,
@@ -144,8 +151,8 @@ pub fn to_bool(v: &Value) -> Option<bool> {
         Value::Str(s) => !s.is_empty(),
         Value::Array(a) => match a.items.len() {
             0 => false,
-            1 => to_bool(&a.items[0]).unwrap_or(false),
-            _ => a.items.iter().any(|x| to_bool(x) == Some(true)),
+            1 => to_bool_at(&a.items[0], depth + 1).unwrap_or(false),
+            _ => a.items.iter().any(|x| to_bool_at(x, depth + 1) == Some(true)),
         },
         Value::Object(o) => !o.is_empty(),
         Value::Func(_) => false,
@@ -173,10 +180,6 @@ pub fn append_values(a: Value, b: Value) -> Value {
     Value::array(items)
 }
 
-pub fn sequence_result(items: Vec<Value>) -> Value {
-    Value::seq(items)
-}
-
 fn json_escape(s: &str, out: &mut String) {
     out.push('"');
     for c in s.chars() {
@@ -195,7 +198,11 @@ fn json_escape(s: &str, out: &mut String) {
     out.push('"');
 }
 
-fn stringify(v: &Value, indent: Option<usize>, level: usize, out: &mut String) -> Result<(), Error> {
+fn stringify(v: &Value, indent: Option<usize>, level: usize, out: &mut String, budget: &mut u64) -> Result<(), Error> {
+    if *budget == 0 || level > MAX_NESTING {
+        return Err(super::eval::runaway(None));
+    }
+    *budget -= 1;
     match v {
         Value::Undefined | Value::Null => out.push_str("null"),
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
@@ -221,7 +228,7 @@ fn stringify(v: &Value, indent: Option<usize>, level: usize, out: &mut String) -
                     out.push('\n');
                     out.push_str(&" ".repeat(ind * (level + 1)));
                 }
-                stringify(it, indent, level + 1, out)?;
+                stringify(it, indent, level + 1, out, budget)?;
             }
             if let Some(ind) = indent {
                 out.push('\n');
@@ -249,7 +256,7 @@ fn stringify(v: &Value, indent: Option<usize>, level: usize, out: &mut String) -
                 if indent.is_some() {
                     out.push(' ');
                 }
-                stringify(val, indent, level + 1, out)?;
+                stringify(val, indent, level + 1, out, budget)?;
             }
             if let Some(ind) = indent {
                 out.push('\n');
@@ -262,7 +269,7 @@ fn stringify(v: &Value, indent: Option<usize>, level: usize, out: &mut String) -
 }
 
 /// `$string` semantics for a defined value.
-pub fn to_string(_ev: &mut Eval, v: &Value, pretty: bool) -> R<String> {
+pub fn to_string(ev: &mut Eval, v: &Value, pretty: bool) -> R<String> {
     Ok(match v {
         Value::Str(s) => s.to_string(),
         Value::Func(_) => String::new(),
@@ -274,7 +281,10 @@ pub fn to_string(_ev: &mut Eval, v: &Value, pretty: bool) -> R<String> {
                 v => v.clone(),
             };
             let mut out = String::new();
-            stringify(&v, if pretty { Some(2) } else { None }, 0, &mut out)?;
+            let mut budget = ev.remaining_steps();
+            let before = budget;
+            stringify(&v, if pretty { Some(2) } else { None }, 0, &mut out, &mut budget)?;
+            ev.charge((before - budget) as usize + out.len() / 16)?;
             out
         }
     })

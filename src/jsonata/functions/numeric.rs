@@ -93,17 +93,15 @@ pub fn number(_: &mut Eval, a: &[Value], _: &CallCtx) -> R<Value> {
             if let Some(n) = parse_js_number(s) {
                 Value::Num(n)
             } else {
-                let radix = if s.len() > 2 {
-                    match &s[..2] {
-                        "0x" | "0X" => 16,
-                        "0o" | "0O" => 8,
-                        "0b" | "0B" => 2,
-                        _ => 0,
-                    }
-                } else {
-                    0
+                let radix = match s.get(..2) {
+                    Some("0x" | "0X") => 16,
+                    Some("0o" | "0O") => 8,
+                    Some("0b" | "0B") => 2,
+                    _ => 0,
                 };
-                match (radix, if radix > 0 { i64::from_str_radix(&s[2..], radix).ok() } else { None }) {
+                let digits = s.get(2..).unwrap_or("");
+                let valid = !digits.is_empty() && !digits.starts_with(['+', '-']);
+                match (radix, if radix > 0 && valid { i64::from_str_radix(digits, radix).ok() } else { None }) {
                     (r, Some(n)) if r > 0 => Value::Num(n as f64),
                     _ => return Err(make("D3030", None, &Detail { value: Some(format!("\"{}\"", s)), index: Some(1), ..Default::default() })),
                 }

@@ -108,7 +108,7 @@ pub fn trim(_: &mut Eval, a: &[Value], _: &CallCtx) -> R<Value> {
     Ok(Value::string(out))
 }
 
-pub fn pad(_: &mut Eval, a: &[Value], _: &CallCtx) -> R<Value> {
+pub fn pad(ev: &mut Eval, a: &[Value], _: &CallCtx) -> R<Value> {
     let Some(s) = s_arg(a, 0) else { return Ok(Value::Undefined) };
     let width = arg(a, 1).as_num().unwrap_or(0.0);
     let ch = match s_arg(a, 2) {
@@ -121,6 +121,7 @@ pub fn pad(_: &mut Eval, a: &[Value], _: &CallCtx) -> R<Value> {
         return Ok(Value::Str(s));
     }
     let n = pad_len as usize;
+    ev.charge(n / 16)?;
     let padding: String = ch.chars().cycle().take(n).collect();
     Ok(Value::string(if width > 0.0 { format!("{}{}", s, padding) } else { format!("{}{}", padding, s) }))
 }
@@ -132,7 +133,11 @@ fn chars_of(s: &str) -> Vec<char> {
 }
 
 fn find(re: &Regex, chars: &[char], from: usize) -> R<Option<Match>> {
-    re.find_at(chars, from).map_err(|e| make("D1004", None, &Detail { value: Some(e.0), ..Default::default() }))
+    re.find_at(chars, from).map_err(|_| Error {
+        code: "U1001".into(),
+        message: format!("Regular expression /{}/ is too complex: backtracking limit exceeded", re.source),
+        position: None,
+    })
 }
 
 /// All successive matches as jsonata-js's matcher closure produces them (with D1004 on a
@@ -180,7 +185,7 @@ fn found_of(chars: &[char], m: &Match) -> Found {
 }
 
 fn match_object(f: &Found) -> Value {
-    let mut o = ObjMap::new();
+    let mut o = ObjMap::default();
     o.insert("match".into(), Value::str(&f.text));
     o.insert("index".into(), Value::Num(f.start as f64));
     o.insert("groups".into(), Value::array(f.groups.iter().map(|g| Value::str(g)).collect()));
@@ -445,13 +450,14 @@ pub fn split(ev: &mut Eval, a: &[Value], ctx: &CallCtx) -> R<Value> {
     Ok(Value::array(out))
 }
 
-pub fn join(_: &mut Eval, a: &[Value], _: &CallCtx) -> R<Value> {
+pub fn join(ev: &mut Eval, a: &[Value], _: &CallCtx) -> R<Value> {
     let v = arg(a, 0);
     if v.is_undef() {
         return Ok(Value::Undefined);
     }
     let sep = s_arg(a, 1).map(|s| s.to_string()).unwrap_or_default();
     let parts: Vec<String> = v.items().iter().filter_map(|x| x.as_str().map(|s| s.to_string())).collect();
+    ev.charge(parts.iter().map(|p| p.len() + sep.len()).sum::<usize>() / 16)?;
     Ok(Value::string(parts.join(&sep)))
 }
 
