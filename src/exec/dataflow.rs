@@ -160,7 +160,11 @@ impl<'a> Jsonata<'a> {
         let input = self.bindings.get("states").and_then(|s| s.get("input"));
         expr.evaluate(input, &self.bindings, &mut host, &opts).map_err(|e| QueryError {
             location: location.to_string(),
-            detail: format!("The JSONata expression '{source}' specified for the field '{location}' threw an error during evaluation. {}: {}", e.code, e.message),
+            detail: if e.code == jsonata::FUNCTION_RESULT {
+                format!("The JSONata expression '{source}' specified for the field '{location}' returned an unsupported result type.")
+            } else {
+                format!("The JSONata expression '{source}' specified for the field '{location}' threw an error during evaluation. {}: {}", e.code, e.message)
+            },
         })
     }
 

@@ -61,6 +61,9 @@ pub trait Host {
     fn random(&mut self) -> f64;
 }
 
+/// The error code of an expression whose value is a function, with `asl_functions` on.
+pub const FUNCTION_RESULT: &str = "ASL.FunctionResult";
+
 #[derive(Debug, Clone)]
 pub struct Options {
     /// Enable the AWS Step Functions additions (`$partition`, `$range`, `$hash`, seeded
@@ -120,6 +123,12 @@ impl Expr {
         };
         let result = ev.eval(&self.root, &input_v, &env);
         let out = match result {
+            // Step Functions rejects a function as a field's value; plain JSONata gives "".
+            Ok(Value::Func(_)) if opts.asl_functions => Err(Error {
+                code: FUNCTION_RESULT.into(),
+                message: "The expression returned a function, which is not a JSON value".into(),
+                position: None,
+            }),
             Ok(v) => v.to_json().map_err(|e| match e {
                 value::JsonError::TooLarge => Error {
                     code: "U1001".into(),

@@ -40,7 +40,8 @@ pub fn range(ev: &mut Eval, a: &[Value], ctx: &CallCtx) -> R<Value> {
         i += 1.0;
     }
     let _ = ev;
-    Ok(Value::array(out))
+    // A sequence, like JSONata's own range operator: a single number is not wrapped.
+    Ok(Value::seq(out))
 }
 
 pub fn hash(_: &mut Eval, a: &[Value], ctx: &CallCtx) -> R<Value> {
