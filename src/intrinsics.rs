@@ -1,7 +1,7 @@
 //! The 18 intrinsic functions of JSONPath states (`States.Format`, `States.Array`, ...):
 //! parsed once into a [`Call`], evaluated against a [`Scope`].
 
-mod digest;
+use crate::digest;
 
 use crate::error::Failure;
 use crate::jsonpath::Reference;
@@ -624,20 +624,13 @@ fn apply(call: &Call, args: Vec<Value>, scope: &mut dyn Scope) -> Result<Value, 
                 ));
             }
             let alg = want_str(name, &args[1], "the algorithm")?;
-            let d = match alg {
-                "MD5" => digest::md5(data.as_bytes()).to_vec(),
-                "SHA-1" => digest::sha1(data.as_bytes()).to_vec(),
-                "SHA-256" => digest::sha256(data.as_bytes()).to_vec(),
-                "SHA-384" => digest::sha384(data.as_bytes()),
-                "SHA-512" => digest::sha512(data.as_bytes()),
-                other => {
-                    return Err(fail(
-                        name,
-                        format!("the hash algorithm '{}' is not one of MD5, SHA-1, SHA-256, SHA-384, SHA-512", other),
-                    ))
-                }
-            };
-            Ok(Value::String(digest::hex(&d)))
+            match digest::hash_hex(alg, data.as_bytes()) {
+                Some(h) => Ok(Value::String(h)),
+                None => Err(fail(
+                    name,
+                    format!("the hash algorithm '{}' is not one of MD5, SHA-1, SHA-256, SHA-384, SHA-512", alg),
+                )),
+            }
         }
         "States.JsonMerge" => {
             let a = args[0].as_object().ok_or_else(|| {

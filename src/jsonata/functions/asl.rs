@@ -4,7 +4,7 @@
 use super::super::error::{make, Detail};
 use super::super::eval::{Eval, R};
 use super::super::value::*;
-use super::{arg, hash, CallCtx};
+use super::{arg, CallCtx};
 
 fn bad_arg(name: &str, index: usize) -> super::super::error::Error {
     make("T0410", None, &Detail { token: Some(name.to_string()), index: Some(index), ..Default::default() })
@@ -47,15 +47,10 @@ pub fn range(ev: &mut Eval, a: &[Value], ctx: &CallCtx) -> R<Value> {
 pub fn hash(_: &mut Eval, a: &[Value], ctx: &CallCtx) -> R<Value> {
     let Value::Str(data) = arg(a, 0) else { return Ok(Value::Undefined) };
     let alg = arg(a, 1).as_str().unwrap_or("");
-    let bytes = data.as_bytes();
-    Ok(Value::string(match alg {
-        "MD5" => hash::md5(bytes),
-        "SHA-1" => hash::sha1(bytes),
-        "SHA-256" => hash::sha256(bytes),
-        "SHA-384" => hash::sha384(bytes),
-        "SHA-512" => hash::sha512(bytes),
-        _ => return Err(bad_arg(ctx.name, 2)),
-    }))
+    match crate::digest::hash_hex(alg, data.as_bytes()) {
+        Some(h) => Ok(Value::string(h)),
+        None => Err(bad_arg(ctx.name, 2)),
+    }
 }
 
 /// splitmix64: a small deterministic generator for the seeded `$random(seed)`.

@@ -11,7 +11,6 @@ pub mod array;
 pub mod asl;
 pub mod datetime;
 pub mod format;
-pub mod hash;
 pub mod numeric;
 pub mod string;
 

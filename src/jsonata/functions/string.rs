@@ -463,24 +463,9 @@ pub fn join(ev: &mut Eval, a: &[Value], _: &CallCtx) -> R<Value> {
 
 // ---------------------------------------------------------------- base64 and URLs
 
-const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-pub fn base64_encode_bytes(bytes: &[u8]) -> String {
-    let mut out = String::new();
-    for chunk in bytes.chunks(3) {
-        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
-        let n = ((b[0] as u32) << 16) | ((b[1] as u32) << 8) | b[2] as u32;
-        out.push(B64[(n >> 18) as usize & 63] as char);
-        out.push(B64[(n >> 12) as usize & 63] as char);
-        out.push(if chunk.len() > 1 { B64[(n >> 6) as usize & 63] as char } else { '=' });
-        out.push(if chunk.len() > 2 { B64[n as usize & 63] as char } else { '=' });
-    }
-    out
-}
-
 pub fn base64encode(_: &mut Eval, a: &[Value], _: &CallCtx) -> R<Value> {
     let Some(s) = s_arg(a, 0) else { return Ok(Value::Undefined) };
-    Ok(Value::string(base64_encode_bytes(s.as_bytes())))
+    Ok(Value::string(crate::digest::base64_encode(s.as_bytes())))
 }
 
 pub fn base64decode(_: &mut Eval, a: &[Value], _: &CallCtx) -> R<Value> {

@@ -446,3 +446,16 @@ mod tests {
         assert!(base64_decode("Zm9v!").is_none());
     }
 }
+
+/// The hex digest of `data` with one of the algorithms Step Functions offers
+/// (`States.Hash` and JSONata's `$hash`): MD5, SHA-1, SHA-256, SHA-384, SHA-512.
+pub fn hash_hex(algorithm: &str, data: &[u8]) -> Option<String> {
+    Some(match algorithm {
+        "MD5" => hex(&md5(data)),
+        "SHA-1" => hex(&sha1(data)),
+        "SHA-256" => hex(&sha256(data)),
+        "SHA-384" => hex(&sha384(data)),
+        "SHA-512" => hex(&sha512(data)),
+        _ => return None,
+    })
+}
