@@ -4,7 +4,8 @@
 //! API (`validate`, `simulate`, `run`) on these exports.
 //!
 //! Shapes handed to JS (times are milliseconds relative to the execution start):
-//! - result: `{status, output?, error?, cause?, durationMs, events, spans}`
+//! - result: `{status, output?, error?, cause?, durationMs, events, spans}` (without `events`
+//!   and `spans` when `options.history` is false: just the outcome, for large runs)
 //! - event: `{id, previousEventId, timestamp, type, ms, lane, <xxx>EventDetails?}`
 //! - span: `{lane, state, kind, startMs, endMs, status, input?, output?, error?, cause?}`
 //!   (`endMs` is null while the span runs), plus `critical` and `slackMs` once the execution
@@ -107,6 +108,8 @@ struct Setup {
     external: Vec<String>,
     /// Spans of a finished execution get `critical` and `slackMs` (options.criticalPath).
     critical_path: bool,
+    /// Hand back the events and spans (options.history, default true).
+    history: bool,
 }
 
 impl Setup {
@@ -136,7 +139,13 @@ impl Setup {
             }
         }
         let mut critical_path = false;
-        for (key, field) in [("sequential", &mut opts.sequential), ("recordSteps", &mut opts.record_steps), ("criticalPath", &mut critical_path)] {
+        let mut history = true;
+        for (key, field) in [
+            ("sequential", &mut opts.sequential),
+            ("recordSteps", &mut opts.record_steps),
+            ("criticalPath", &mut critical_path),
+            ("history", &mut history),
+        ] {
             match o.get(key) {
                 None | Some(Value::Null) => {}
                 Some(Value::Bool(b)) => *field = *b,
@@ -160,7 +169,7 @@ impl Setup {
             Value::Null => Mocks::empty(),
             v => Mocks::from_value(&v, test_case).map_err(|m| error(format!("mocks: {m}")))?,
         };
-        Ok(Setup { machine, input, mocks, opts, external, critical_path })
+        Ok(Setup { machine, input, mocks, opts, external, critical_path, history })
     }
 }
 
@@ -358,7 +367,7 @@ fn write_spans(o: &mut Out, exec: &Execution, timing: bool) {
     o.raw("]");
 }
 
-fn write_result(o: &mut Out, exec: &Execution, timing: bool) {
+fn write_result(o: &mut Out, exec: &Execution, timing: bool, history: bool) {
     let start = exec.options().start_time;
     o.raw("{").key("status").str(exec.status().name());
     match exec.status() {
@@ -376,16 +385,18 @@ fn write_result(o: &mut Out, exec: &Execution, timing: bool) {
         Status::Running => {}
     }
     o.key("durationMs").int(exec.now() - start);
-    let mut stamp = (0, String::new());
-    o.key("events").list(exec.events(), |o, e| write_event(o, e, start, &mut stamp));
-    o.key("spans");
-    write_spans(o, exec, timing);
+    if history {
+        let mut stamp = (0, String::new());
+        o.key("events").list(exec.events(), |o, e| write_event(o, e, start, &mut stamp));
+        o.key("spans");
+        write_spans(o, exec, timing);
+    }
     o.raw("}");
 }
 
-fn result_js(exec: &Execution, timing: bool) -> JsValue {
-    let mut o = Out::new(4096 + 256 * (exec.events().len() + exec.spans().len()));
-    write_result(&mut o, exec, timing);
+fn result_js(exec: &Execution, timing: bool, history: bool) -> JsValue {
+    let mut o = Out::new(if history { 4096 + 256 * (exec.events().len() + exec.spans().len()) } else { 4096 });
+    write_result(&mut o, exec, timing, history);
     o.js()
 }
 
@@ -418,7 +429,7 @@ pub fn simulate(definition: JsValue, input: JsValue, mocks: JsValue, options: Js
         return Err(error("simulate resolves every Task from mocks: JS functions need run()"));
     }
     let exec = driver::simulate(s.machine, s.input, s.mocks, s.opts).map_err(host_error)?;
-    Ok(result_js(&exec, s.critical_path))
+    Ok(result_js(&exec, s.critical_path, s.history))
 }
 
 /// The crate version.
@@ -534,7 +545,7 @@ impl Session {
 
     /// The result so far, in the shape `simulate` returns.
     pub fn result(&self) -> JsValue {
-        result_js(&self.host.exec, self.critical_path)
+        result_js(&self.host.exec, self.critical_path, true)
     }
 
     /// The virtual time (ms since the start).
