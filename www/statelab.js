@@ -115,7 +115,8 @@ export async function validate(definition, options = {}) {
  * Run an execution to its end on the virtual clock, all at once, every Task from mocks.
  * options: {seed, executionName, stateMachineName, testCase (Step Functions Local mock
  * configs), sequential (the sequential twin), recordSteps (spans get each data-flow step as
- * steps: [{step, value}]), criticalPath (the result's spans get critical and slackMs)}.
+ * steps: [{step, value}]), criticalPath (the result's spans get critical and slackMs),
+ * history (false: the result has no events and spans, only the outcome)}.
  */
 export async function simulate(definition, input, mocks, options = {}) {
   const glue = await ready();
@@ -131,7 +132,7 @@ export async function version() {
 
 function engineOptions(options, external) {
   const o = { external };
-  for (const k of ['seed', 'executionName', 'stateMachineName', 'testCase', 'type', 'sequential', 'recordSteps', 'criticalPath']) {
+  for (const k of ['seed', 'executionName', 'stateMachineName', 'testCase', 'type', 'sequential', 'recordSteps', 'criticalPath', 'history']) {
     if (options[k] !== undefined) o[k] = options[k];
   }
   return o;

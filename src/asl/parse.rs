@@ -44,15 +44,29 @@ pub enum MachineType {
 }
 
 /// Parse and validate definition text. Returns the machine, or every diagnostic found.
+///
+/// The text is parsed once without positions (the common, valid case); only when there are
+/// diagnostics is it parsed again to find the line and column of each.
 pub fn validate_text(text: &str, machine_type: MachineType) -> Result<Rc<Machine>, Vec<Diagnostic>> {
-    let (value, locs) = json::parse_located(text).map_err(|e| {
+    let value = json::parse(text).map_err(|e| {
         vec![Diagnostic { code: "INVALID_JSON_DESCRIPTION", pointer: String::new(), pos: e.pos, message: e.message }]
     })?;
-    parse_definition(&value, &locs, machine_type)
+    check(&value, None, machine_type).map_err(|mut diags| {
+        if let Ok((_, locs)) = json::parse_located(text) {
+            for d in &mut diags {
+                d.pos = locs.find(&d.pointer);
+            }
+        }
+        diags
+    })
 }
 
-/// Validate a parsed definition into a typed machine.
+/// Validate a parsed definition into a typed machine; `locs` gives diagnostics their positions.
 pub fn parse_definition(value: &Value, locs: &Locations, machine_type: MachineType) -> Result<Rc<Machine>, Vec<Diagnostic>> {
+    check(value, Some(locs), machine_type)
+}
+
+fn check(value: &Value, locs: Option<&Locations>, machine_type: MachineType) -> Result<Rc<Machine>, Vec<Diagnostic>> {
     let mut cx = Cx { locs, diags: Vec::new(), machine_type };
     let Some(obj) = value.as_object() else {
         cx.error("", "Definition must be a valid JSON object");
@@ -79,7 +93,7 @@ pub fn parse_definition(value: &Value, locs: &Locations, machine_type: MachineTy
 }
 
 struct Cx<'a> {
-    locs: &'a Locations,
+    locs: Option<&'a Locations>,
     diags: Vec<Diagnostic>,
     machine_type: MachineType,
 }
@@ -93,7 +107,7 @@ fn ptr(base: &str, key: &str) -> String {
 
 impl<'a> Cx<'a> {
     fn error(&mut self, pointer: &str, message: impl Into<String>) {
-        let pos = self.locs.find(pointer);
+        let pos = self.locs.map(|l| l.find(pointer)).unwrap_or_default();
         self.diags.push(Diagnostic { code: "SCHEMA_VALIDATION_FAILED", pointer: pointer.to_string(), pos, message: message.into() });
     }
 
