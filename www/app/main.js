@@ -7,7 +7,6 @@ import { renderHistory } from './history.js';
 import { renderInspector } from './inspector.js';
 import { splitMocks, missingMocks, fillMissing } from './mocks.js';
 import { allStates } from './asl.js';
-import { withCriticalPath } from './critical.js';
 import { encodeWork, decodeWork } from './share.js';
 import { fmtMs, pretty, h } from './format.js';
 
@@ -367,7 +366,7 @@ async function startRun({ speed, paused = false } = {}) {
   const chosen = speed ?? work.settings.speed;
   const instant = chosen === 'instant';
   // (Instant without functions uses simulate below; with functions the worker steps the run.)
-  const options = { seed: work.settings.seed, speed: instant ? 1 : Number(chosen), paused, recordSteps: true, sequential: work.settings.sequential, instant: instant && !paused };
+  const options = { seed: work.settings.seed, speed: instant ? 1 : Number(chosen), paused, recordSteps: true, criticalPath: true, sequential: work.settings.sequential, instant: instant && !paused };
   app.run = { spans: [], events: [], nowMs: 0, result: null, paused, startedAt: performance.now(), sequential: work.settings.sequential };
   app.selection.pick = 0;
   renderRun();
@@ -391,9 +390,6 @@ async function startRun({ speed, paused = false } = {}) {
       },
       onDone: (result) => {
         if (app.run !== run) return;
-        // The engine adds critical/slackMs only when asked (options.criticalPath); the page
-        // works them out itself (see critical.js).
-        if (result.spans.length && result.spans[0].critical === undefined) result.spans = withCriticalPath(result.spans, result.durationMs);
         run.result = result;
         run.events = result.events;
         run.spans = result.spans;
@@ -416,7 +412,7 @@ async function startRun({ speed, paused = false } = {}) {
     };
     if (instant && !paused && Object.keys(functions).length === 0) {
       // All at once on the virtual clock: one call, no live updates needed.
-      engine.simulate(work.definition, work.input, engineMocks, { seed: options.seed, recordSteps: true, sequential: options.sequential }).then(handlers.onDone, (e) => handlers.onError({ message: e.message, diagnostics: e.diagnostics }));
+      engine.simulate(work.definition, work.input, engineMocks, { seed: options.seed, recordSteps: true, criticalPath: true, sequential: options.sequential }).then(handlers.onDone, (e) => handlers.onError({ message: e.message, diagnostics: e.diagnostics }));
     } else {
       engine.start(work.definition, work.input, engineMocks, options, functions, handlers);
     }
