@@ -160,16 +160,14 @@ impl Expr {
 fn collect_vars(n: &Node, bound: &mut Vec<String>, out: &mut Vec<String>, free: bool) {
     let visit = |c: &Node, bound: &mut Vec<String>, out: &mut Vec<String>| collect_vars(c, bound, out, free);
     match &n.kind {
-        Kind::Var(v) if !free => {
-            if !v.is_empty() && !out.contains(v) {
+        Kind::Var(v) if !free
+            && !v.is_empty() && !out.contains(v) => {
                 out.push(v.clone());
             }
-        }
-        Kind::Var(v) => {
-            if !v.is_empty() && v != "$" && !bound.contains(v) && !out.contains(v) && functions::lookup(v, true).is_none() && functions::lookup(v, false).is_none() {
+        Kind::Var(v)
+            if !v.is_empty() && v != "$" && !bound.contains(v) && !out.contains(v) && functions::lookup(v, true).is_none() && functions::lookup(v, false).is_none() => {
                 out.push(v.clone());
             }
-        }
         Kind::Path(steps) => steps.iter().for_each(|s| visit(s, bound, out)),
         Kind::Binary(_, l, r) | Kind::Coalesce(l, r) | Kind::Elvis(l, r) | Kind::Apply(l, r) => {
             visit(l, bound, out);

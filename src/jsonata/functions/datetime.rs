@@ -597,9 +597,9 @@ fn parse_datetime(ts: &str, picture: &str, now: f64) -> Result<Option<f64>, Erro
     let mut start_specified = false;
     let mut end_specified = false;
     for c in date_comps.chars().chain(time_comps.chars()) {
-        if !comps.contains_key(&c) {
+        if let std::collections::hash_map::Entry::Vacant(e) = comps.entry(c) {
             if start_specified {
-                comps.insert(c, if "MDd".contains(c) { 1.0 } else { 0.0 });
+                e.insert(if "MDd".contains(c) { 1.0 } else { 0.0 });
                 end_specified = true;
             } else {
                 let v = match fragment(&now_tm, c) {
@@ -613,7 +613,7 @@ fn parse_datetime(ts: &str, picture: &str, now: f64) -> Result<Option<f64>, Erro
                     }
                     Frag::None => 0.0,
                 };
-                comps.insert(c, v);
+                e.insert(v);
             }
         } else {
             start_specified = true;
