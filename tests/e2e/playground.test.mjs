@@ -502,3 +502,38 @@ test('a damaged shared link says so and leaves a working page', async () => {
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+test('replay: scrubbing to 1.5 s shows two branches running and one done; the arrows step through events', async () => {
+  const { page, context, problems } = await openPage();
+  await pickExample(page, 'image-pipeline');
+  await runAndWait(page);
+  const scrubber = '[data-testid=scrubber]';
+  assert.equal(await page.$eval(scrubber, (e) => e.max), '3000');
+  await page.$eval(scrubber, (e) => {
+    e.value = '1500';
+    e.dispatchEvent(new Event('input', { bubbles: true }));
+  });
+  const status = (name) => page.$eval(`[data-testid=graph] .node[data-state="${name}"]`, (e) => e.dataset.status);
+  assert.equal(await status('Resize'), 'running');
+  assert.equal(await status('Thumbnail'), 'running');
+  assert.equal(await status('Metadata'), 'succeeded');
+  const at = await bars(page);
+  assert.equal(at.find((b) => b.state === 'Metadata' && b.kind === 'attempt').end, 1000);
+  assert.equal(at.find((b) => b.state === 'Resize' && b.kind === 'attempt').end, null, 'Resize is still running at 1.5 s');
+  assert.match(await page.textContent('[data-testid=replay-time]'), /1\.5 s of 3 s/);
+  // The next event after 1.5 s is Thumbnail finishing at 2 s; the one before is Metadata's at 1 s.
+  await page.click('#replay-next');
+  assert.equal(await page.$eval(scrubber, (e) => e.value), '2000');
+  assert.equal(await status('Thumbnail'), 'succeeded');
+  await page.click('#replay-prev');
+  await page.click('#replay-prev');
+  assert.equal(await page.$eval(scrubber, (e) => e.value), '0');
+  // Back at the end, everything is as the run left it.
+  await page.$eval(scrubber, (e) => {
+    e.value = e.max;
+    e.dispatchEvent(new Event('input', { bubbles: true }));
+  });
+  assert.equal(await status('Resize'), 'succeeded');
+  assert.deepEqual(problems, []);
+  await context.close();
+});

@@ -32,7 +32,45 @@ const app = {
   examples: [],
   exampleId: null,
   runsEnded: 0, // runs that ended (done, failed to start, or engine error): for tests
+  playhead: null, // replay: the virtual ms shown after a run ends (null: the end)
 };
+
+// ------------------------------------------------------------------ replay
+
+/** The spans as they stood at virtual time `t`: later ones not begun, unfinished ones running. */
+function spansAt(spans, t) {
+  const out = [];
+  for (const s of spans) {
+    if (s.startMs > t) continue;
+    const done = s.endMs !== null && s.endMs !== undefined && s.endMs <= t;
+    out.push(done ? s : { ...s, endMs: null, status: 'running', output: undefined });
+  }
+  return out;
+}
+
+function eventTimes() {
+  return [...new Set((app.run?.events || []).map((e) => e.ms))].sort((a, b) => a - b);
+}
+
+function setPlayhead(t) {
+  const total = app.run?.result?.durationMs;
+  if (total === undefined) return;
+  const ms = Math.max(0, Math.min(total, Math.round(t)));
+  app.playhead = ms >= total ? null : ms;
+  renderRun();
+}
+
+function renderReplay() {
+  const box = $('#replay');
+  const total = app.run?.result?.durationMs;
+  box.hidden = total === undefined || total === null;
+  if (box.hidden) return;
+  const scrub = $('#scrubber');
+  const t = app.playhead ?? total;
+  scrub.max = String(total);
+  scrub.value = String(t);
+  $('#replay-time').textContent = `${fmtMs(t)} of ${fmtMs(total)}`;
+}
 
 // ------------------------------------------------------------------ theme
 
@@ -367,6 +405,7 @@ async function startRun({ speed, paused = false } = {}) {
   const instant = chosen === 'instant';
   // (Instant without functions uses simulate below; with functions the worker steps the run.)
   const options = { seed: work.settings.seed, speed: instant ? 1 : Number(chosen), paused, recordSteps: true, criticalPath: true, sequential: work.settings.sequential, instant: instant && !paused };
+  app.playhead = null;
   app.run = { spans: [], events: [], nowMs: 0, result: null, paused, startedAt: performance.now(), sequential: work.settings.sequential };
   app.selection.pick = 0;
   renderRun();
@@ -562,13 +601,15 @@ function renderRun() {
   renderStatus();
   setRunButtons();
   renderOutput();
-  const spans = run?.spans || [];
+  renderReplay();
+  const replaying = app.playhead !== null && run?.result;
+  const spans = replaying ? spansAt(run.spans || [], app.playhead) : run?.spans || [];
   if (app.graph) {
     paintGraph(app.graph.nodes, spans);
     paintEdges(app.graph.edges, app.graph.nodes);
   }
   renderTimeline($('#timeline'), spans, {
-    nowMs: run?.nowMs || 0,
+    nowMs: replaying ? app.playhead : run?.nowMs || 0,
     durationMs: run?.result ? run.result.durationMs : undefined,
     selected: app.selection.name ? app.selection : null,
     onSelect: (s) => select({ name: s.state, lane: s.lane, startMs: s.startMs, kind: s.kind }),
@@ -683,6 +724,17 @@ function shortcutLabels() {
 
 function wire() {
   $('#run').addEventListener('click', () => startRun().catch(() => {}));
+  $('#scrubber').addEventListener('input', (e) => setPlayhead(Number(e.target.value)));
+  $('#replay-next').addEventListener('click', () => {
+    const t = app.playhead ?? app.run?.result?.durationMs ?? 0;
+    const next = eventTimes().find((x) => x > t);
+    setPlayhead(next ?? app.run?.result?.durationMs ?? 0);
+  });
+  $('#replay-prev').addEventListener('click', () => {
+    const t = app.playhead ?? app.run?.result?.durationMs ?? 0;
+    const prev = eventTimes().filter((x) => x < t).pop();
+    setPlayhead(prev ?? 0);
+  });
   $('#pause').addEventListener('click', togglePause);
   $('#step').addEventListener('click', stepRun);
   $('#stop').addEventListener('click', stopRun);
