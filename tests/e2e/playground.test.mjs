@@ -503,10 +503,13 @@ test('a damaged shared link says so and leaves a working page', async () => {
   await context.close();
 });
 
-test('replay: scrubbing to 1.5 s shows two branches running and one done; the arrows step through events', async () => {
+test('replay: scrubbing to 1.5 s shows two branches running and one done; the arrows step through events; cost beside time', async () => {
   const { page, context, problems } = await openPage();
   await pickExample(page, 'image-pipeline');
   await runAndWait(page);
+  // Cost beside time: 4 state transitions (Fan and its three Tasks), 6 s of task time in 3 s.
+  assert.equal(await page.$eval('[data-testid=cost]', (e) => e.dataset.transitions), '4');
+  assert.equal(await page.$eval('[data-testid=cost]', (e) => e.dataset.taskMs), '6000');
   const scrubber = '[data-testid=scrubber]';
   assert.equal(await page.$eval(scrubber, (e) => e.max), '3000');
   await page.$eval(scrubber, (e) => {
@@ -536,4 +539,27 @@ test('replay: scrubbing to 1.5 s shows two branches running and one done; the ar
   assert.equal(await status('Resize'), 'succeeded');
   assert.deepEqual(problems, []);
   await context.close();
+});
+
+test('the replay position travels in a shared link, and Replay plays to the end', async () => {
+  const a = await openPage();
+  await pickExample(a.page, 'image-pipeline');
+  await runAndWait(a.page);
+  await a.page.$eval('[data-testid=scrubber]', (e) => {
+    e.value = '1500';
+    e.dispatchEvent(new Event('input', { bubbles: true }));
+  });
+  const url = await a.page.evaluate(() => window.statelab.share());
+  await a.context.close();
+  const b = await openPage(new URL(url).hash);
+  await b.page.waitForFunction(() => document.querySelector('[data-testid=scrubber]')?.value === '1500', null, { timeout: 20000 });
+  const status = (name) => b.page.$eval(`[data-testid=graph] .node[data-state="${name}"]`, (e) => e.dataset.status);
+  assert.equal(await status('Resize'), 'running');
+  assert.equal(await status('Metadata'), 'succeeded');
+  await b.page.selectOption('[data-testid=speed]', '100');
+  await b.page.click('#replay-play');
+  await b.page.waitForFunction(() => document.querySelector('[data-testid=scrubber]').value === '3000', null, { timeout: 10000 });
+  assert.equal(await status('Resize'), 'succeeded');
+  assert.deepEqual(b.problems, []);
+  await b.context.close();
 });

@@ -33,6 +33,8 @@ const app = {
   exampleId: null,
   runsEnded: 0, // runs that ended (done, failed to start, or engine error): for tests
   playhead: null, // replay: the virtual ms shown after a run ends (null: the end)
+  pendingPlayhead: null, // a replay position from a shared link, applied when its run ends
+  replaying: 0, // requestAnimationFrame id while a replay plays
 };
 
 // ------------------------------------------------------------------ replay
@@ -58,6 +60,38 @@ function setPlayhead(t) {
   const ms = Math.max(0, Math.min(total, Math.round(t)));
   app.playhead = ms >= total ? null : ms;
   renderRun();
+}
+
+/** Replay the finished run from the playhead (or the start) at the speed chosen for runs. */
+function toggleReplay() {
+  if (app.replaying) {
+    cancelAnimationFrame(app.replaying);
+    app.replaying = 0;
+    $('#replay-play').textContent = 'Replay';
+    return;
+  }
+  const total = app.run?.result?.durationMs;
+  if (total === undefined) return;
+  const chosen = $('#speed').value;
+  const speed = chosen === 'instant' ? 10 : Number(chosen) || 1;
+  let t = app.playhead ?? 0;
+  if (t >= total) t = 0;
+  let last = performance.now();
+  $('#replay-play').textContent = 'Pause replay';
+  const tick = (now) => {
+    t += (now - last) * speed;
+    last = now;
+    if (t >= total || !app.run?.result) {
+      app.replaying = 0;
+      $('#replay-play').textContent = 'Replay';
+      setPlayhead(total);
+      return;
+    }
+    setPlayhead(t);
+    app.replaying = requestAnimationFrame(tick);
+  };
+  setPlayhead(t);
+  app.replaying = requestAnimationFrame(tick);
 }
 
 function renderReplay() {
@@ -199,7 +233,13 @@ function currentWork() {
     definition: editors.definition.text,
     input: editors.input.text,
     mocks: editors.mocks.text,
-    settings: { speed: $('#speed').value, seed: Number($('#seed').value) || 0, sequential: $('#sequential').checked },
+    settings: {
+      speed: $('#speed').value,
+      seed: Number($('#seed').value) || 0,
+      sequential: $('#sequential').checked,
+      // The replay position, when a finished run is being replayed.
+      ...(app.playhead !== null && app.run?.result ? { playhead: app.playhead } : {}),
+    },
   };
 }
 
@@ -217,6 +257,8 @@ function loadWork(work, { trusted = true, exampleId = null } = {}) {
     if (Number.isFinite(Number(work.settings.seed))) $('#seed').value = String(Number(work.settings.seed));
     $('#sequential').checked = work.settings.sequential === true;
   }
+  // A link that holds a replay position shows the run at that instant once it has run.
+  app.pendingPlayhead = Number.isFinite(work.settings?.playhead) ? work.settings.playhead : null;
   $('#examples').value = exampleId || '';
   $('#example-summary').textContent = (exampleId && app.examples.find((e) => e.id === exampleId)?.summary) || '';
   app.selection = { name: null, pick: 0 };
@@ -406,6 +448,7 @@ async function startRun({ speed, paused = false } = {}) {
   // (Instant without functions uses simulate below; with functions the worker steps the run.)
   const options = { seed: work.settings.seed, speed: instant ? 1 : Number(chosen), paused, recordSteps: true, criticalPath: true, sequential: work.settings.sequential, instant: instant && !paused };
   app.playhead = null;
+  if (app.replaying) toggleReplay();
   app.run = { spans: [], events: [], nowMs: 0, result: null, paused, startedAt: performance.now(), sequential: work.settings.sequential };
   app.selection.pick = 0;
   renderRun();
@@ -435,6 +478,11 @@ async function startRun({ speed, paused = false } = {}) {
         run.nowMs = result.durationMs;
         run.realMs = performance.now() - run.startedAt;
         app.runsEnded += 1;
+        if (app.pendingPlayhead !== null) {
+          app.playhead = Math.min(app.pendingPlayhead, result.durationMs);
+          app.pendingPlayhead = null;
+          if (app.playhead >= result.durationMs) app.playhead = null;
+        }
         renderRun();
         compareWithTwin(run, work, engineMocks, functions);
         runResolve = null;
@@ -549,15 +597,28 @@ function renderOutput() {
   }
   const r = run.result;
   const timing = timingNotes(r.spans, run);
+  const cost = costOf(r);
   if (r.status === 'SUCCEEDED') {
-    host.replaceChildren(...[h('h3', { class: 'good', text: 'Output' }), h('pre', { class: 'json', 'data-testid': 'output-json', text: pretty(r.output) }), timing].filter(Boolean));
+    host.replaceChildren(...[h('h3', { class: 'good', text: 'Output' }), h('pre', { class: 'json', 'data-testid': 'output-json', text: pretty(r.output) }), cost, timing].filter(Boolean));
   } else {
     host.replaceChildren(
       ...(timing ? [timing] : []),
       h('h3', { class: 'bad', text: r.status === 'ABORTED' ? 'Stopped' : 'Error' }),
       h('dl', { class: 'facts' }, h('dt', { text: 'Error' }), h('dd', {}, h('code', { 'data-testid': 'output-error', text: r.error || '(none)' })), h('dt', { text: 'Cause' }), h('dd', {}, h('pre', { class: 'json', 'data-testid': 'output-cause', text: r.cause || '(none)' }))),
+      cost,
     );
   }
+}
+
+/**
+ * Cost beside time: Step Functions bills state transitions, and the Tasks' own running time
+ * (all attempts added up, whichever branch they ran in) is what the services bill.
+ */
+function costOf(result) {
+  const transitions = result.spans.filter((s) => s.kind === 'state').length;
+  const taskMs = result.spans.filter((s) => s.kind === 'attempt').reduce((sum, s) => sum + ((s.endMs ?? s.startMs) - s.startMs), 0);
+  return h('p', { class: 'cost', 'data-testid': 'cost', 'data-transitions': transitions, 'data-task-ms': taskMs },
+    `${fmtMs(result.durationMs)} of wall time · ${transitions} state transition${transitions === 1 ? '' : 's'} · ${fmtMs(taskMs)} of task time in all`);
 }
 
 /** Why the run took as long as it did: each Parallel/Map, its longest branch against the sum. */
@@ -725,6 +786,7 @@ function shortcutLabels() {
 function wire() {
   $('#run').addEventListener('click', () => startRun().catch(() => {}));
   $('#scrubber').addEventListener('input', (e) => setPlayhead(Number(e.target.value)));
+  $('#replay-play').addEventListener('click', toggleReplay);
   $('#replay-next').addEventListener('click', () => {
     const t = app.playhead ?? app.run?.result?.durationMs ?? 0;
     const next = eventTimes().find((x) => x > t);
@@ -810,6 +872,11 @@ async function loadFromHash() {
   const code = location.hash;
   loadWork(work, { trusted: false });
   history.replaceState(null, '', code); // loadWork's edits cleared it; the link stays shareable
+  // A replay position in the link: run at once (instantly) to show it, unless the mocks hold
+  // code that waits for the user's consent.
+  if (app.pendingPlayhead !== null && Object.keys(functionsIn(editors.mocks.text)).length === 0) {
+    startRun({ speed: 'instant' }).catch(() => {});
+  }
   return true;
 }
 
