@@ -563,3 +563,34 @@ test('the replay position travels in a shared link, and Replay plays to the end'
   assert.deepEqual(b.problems, []);
   await b.context.close();
 });
+
+test('the documentation page embeds three live examples; without scripts it shows their JSON', async () => {
+  const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
+  const page = await context.newPage();
+  const problems = [];
+  page.on('console', (m) => (m.type() === 'error' || m.type() === 'warning') && problems.push(m.text()));
+  page.on('pageerror', (e) => problems.push(e.message));
+  await page.goto(`${server.url}docs.html`);
+  const status = (id) => page.evaluate((id) => document.querySelector(`[data-testid=${id}]`)?.shadowRoot?.querySelector('[data-testid=embed-status]')?.textContent, id);
+  for (const id of ['embed-parallel', 'embed-map', 'embed-retry']) {
+    await page.locator(`[data-testid=${id}]`).scrollIntoViewIfNeeded();
+    await page.waitForFunction((id) => document.querySelector(`[data-testid=${id}]`)?.shadowRoot?.querySelector('[data-testid=embed-status]')?.dataset.status === 'SUCCEEDED', id, { timeout: 20000 });
+  }
+  assert.equal(await status('embed-parallel'), 'Succeeded in 3 s');
+  assert.equal(await status('embed-retry'), 'Succeeded in 4.8 s');
+  // Three overlapping lanes in the Parallel's timeline, and a link into the playground.
+  const lanes = await page.evaluate(() => [...document.querySelector('[data-testid=embed-parallel]').shadowRoot.querySelectorAll('[data-testid=timeline-bar][data-kind=attempt]')].map((b) => b.dataset.lane));
+  assert.deepEqual(lanes.sort(), ['Fan/0', 'Fan/1', 'Fan/2']);
+  const open = await page.evaluate(() => document.querySelector('[data-testid=embed-parallel]').shadowRoot.querySelector('[data-testid=embed-open]').href);
+  assert.match(open, /index\.html#w=/);
+  assert.deepEqual(problems, []);
+  await context.close();
+
+  const plain = await browser.newContext({ javaScriptEnabled: false });
+  const p2 = await plain.newPage();
+  await p2.goto(`${server.url}docs.html`);
+  const shown = await p2.$$eval('asl-playground pre[data-part=definition]', (els) => els.map((e) => e.offsetHeight > 0 && JSON.parse(e.textContent).StartAt));
+  assert.deepEqual(shown.length, 3);
+  assert.ok(shown.every(Boolean), 'each definition is shown as JSON');
+  await plain.close();
+});

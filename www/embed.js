@@ -1,0 +1,173 @@
+// <asl-playground>: a live, runnable Step Functions example inside any page. One script:
+//
+//   <script type="module" src="https://…/embed.js"></script>
+//   <asl-playground view="both" autorun speed="10" theme="light">
+//     <pre data-part="definition">{ "StartAt": … }</pre>
+//     <pre data-part="input">{}</pre>
+//     <pre data-part="mocks">{ "Resize": { "result": {}, "latency": 3 } }</pre>
+//   </asl-playground>
+//
+// The parts may also be given as attributes (definition, input, mocks: JSON text). view is
+// timeline, graph or both; theme light or dark; autorun runs the example when it scrolls into
+// view; speed scales the workflow's time (1 = real time). Without scripts, the browser shows
+// the <pre> children: the plain JSON. Each element runs on its own; a page may hold many.
+
+import { run } from './statelab.js';
+import { drawGraph, paintGraph, paintEdges } from './app/graph.js';
+import { renderTimeline, joinsOf } from './app/timeline.js';
+import { allStates } from './app/asl.js';
+import { encodeWork } from './app/share.js';
+import { fmtMs } from './app/format.js';
+
+const STYLE_URL = new URL('./style.css', import.meta.url).href;
+const PLAYGROUND_URL = new URL('./index.html', import.meta.url).href;
+
+const LOCAL_CSS = `
+:host { --sans: system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif; --mono: ui-monospace, Menlo, Consolas, monospace; --radius: 8px; --tl-label: 110px; display: block; margin: 1rem 0; border: 1px solid var(--border, #d0d7de); border-radius: 8px; overflow: hidden; font: 14px/1.4 system-ui, sans-serif; }
+.head { display: flex; align-items: center; gap: .5rem; padding: .4rem .6rem; border-bottom: 1px solid var(--border, #d0d7de); background: var(--pane, #f6f8fa); }
+.head strong { flex: 1; font-size: .9rem; }
+.head button, .head a { font: inherit; font-size: .85rem; padding: .2rem .6rem; border-radius: 6px; border: 1px solid var(--border, #d0d7de); background: var(--bg, #fff); color: inherit; text-decoration: none; cursor: pointer; }
+.status { font-size: .85rem; padding: .3rem .6rem; }
+.status[data-status=SUCCEEDED] { color: var(--good, #1a7f37); }
+.status[data-status=FAILED], .status[data-status=ERROR] { color: var(--bad, #cf222e); }
+.views { display: grid; gap: .5rem; padding: .5rem; }
+.views.both { grid-template-columns: minmax(0, 2fr) minmax(0, 3fr); }
+@media (max-width: 640px) { .views.both { grid-template-columns: 1fr; } }
+.graph { overflow: auto; }
+.timeline { max-height: none; padding: 0; }
+`;
+
+function parse(text, what) {
+  if (text === null || text === undefined || text.trim() === '') return what === 'definition' ? null : {};
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new Error(`${what}: ${e.message}`);
+  }
+}
+
+class AslPlayground extends HTMLElement {
+  static get observedAttributes() {
+    return ['definition', 'input', 'mocks', 'view', 'theme'];
+  }
+
+  connectedCallback() {
+    if (this.shadowRoot) return;
+    const root = this.attachShadow({ mode: 'open' });
+    const theme = this.getAttribute('theme') === 'dark' ? 'dark' : 'light';
+    root.innerHTML = `<link rel="stylesheet" href="${STYLE_URL}"><style>${LOCAL_CSS}</style>
+      <div class="embed" data-theme="${theme}">
+        <div class="head"><strong part="title"></strong>
+          <button type="button" data-testid="embed-run">Run</button>
+          <a target="_blank" rel="noopener" data-testid="embed-open">Open in playground</a></div>
+        <div class="status" data-testid="embed-status" data-status="IDLE">Not run yet</div>
+        <div class="views"><div class="graph"></div><div class="timeline"></div></div>
+      </div>`;
+    root.querySelector('.embed').dataset.theme = theme;
+    root.host.dataset.theme = theme;
+    root.querySelector('[data-testid=embed-run]').addEventListener('click', () => this.run());
+    this.setup();
+    if (this.hasAttribute('autorun')) {
+      const io = new IntersectionObserver((entries) => {
+        if (entries.some((e) => e.isIntersecting)) {
+          io.disconnect();
+          this.run();
+        }
+      });
+      io.observe(this);
+    }
+  }
+
+  attributeChangedCallback() {
+    if (this.shadowRoot) this.setup();
+  }
+
+  part(name) {
+    const attr = this.getAttribute(name);
+    if (attr !== null) return attr;
+    const el = this.querySelector(`[data-part="${name}"]`);
+    return el ? el.textContent : null;
+  }
+
+  setup() {
+    const root = this.shadowRoot;
+    const view = this.getAttribute('view') || 'both';
+    const views = root.querySelector('.views');
+    views.className = `views ${view === 'both' ? 'both' : ''}`;
+    root.querySelector('.graph').hidden = view === 'timeline';
+    root.querySelector('.timeline').hidden = view === 'graph';
+    try {
+      this.work = { definition: parse(this.part('definition'), 'definition'), input: parse(this.part('input'), 'input'), mocks: parse(this.part('mocks'), 'mocks') };
+      if (!this.work.definition) throw new Error('definition: missing');
+    } catch (e) {
+      this.show('ERROR', `Cannot read this example: ${e.message}`);
+      return;
+    }
+    root.querySelector('[part=title]').textContent = this.work.definition.Comment || this.getAttribute('title') || 'Step Functions workflow';
+    const open = root.querySelector('[data-testid=embed-open]');
+    encodeWork({ definition: JSON.stringify(this.work.definition, null, 2), input: JSON.stringify(this.work.input, null, 2), mocks: JSON.stringify(this.work.mocks, null, 2), settings: { speed: this.getAttribute('speed') || '1', seed: 1, sequential: false } })
+      .then((code) => {
+        open.href = `${PLAYGROUND_URL}#w=${code}`;
+      })
+      .catch(() => open.remove());
+    this.graph = null;
+    if (view !== 'timeline') {
+      try {
+        this.graph = drawGraph(root.querySelector('.graph'), this.work.definition, {});
+      } catch {
+        this.graph = null;
+      }
+    }
+    this.stateTypes = new Map(allStates(this.work.definition).map((s) => [s.name, s.state.Type]));
+    renderTimeline(root.querySelector('.timeline'), []);
+  }
+
+  show(status, text) {
+    const el = this.shadowRoot.querySelector('[data-testid=embed-status]');
+    el.dataset.status = status;
+    el.textContent = text;
+  }
+
+  paint(spans, nowMs, durationMs) {
+    const root = this.shadowRoot;
+    if (this.graph) {
+      paintGraph(this.graph.nodes, spans);
+      paintEdges(this.graph.edges, this.graph.nodes);
+    }
+    renderTimeline(root.querySelector('.timeline'), spans, { nowMs, durationMs, joins: joinsOf(spans, this.stateTypes) });
+  }
+
+  /** Run the example with real timers (scaled by the speed attribute); resolves to the result. */
+  run() {
+    if (!this.work || !this.work.definition) return Promise.resolve(null);
+    if (this.ctl) this.ctl.stop();
+    const speed = Number(this.getAttribute('speed')) || 1;
+    this.show('RUNNING', 'Running…');
+    const ctl = run(this.work.definition, this.work.input, this.work.mocks, {
+      speed,
+      seed: 1,
+      criticalPath: true,
+      onUpdate: ({ nowMs, spans }) => {
+        if (this.ctl === ctl) this.paint(spans, nowMs);
+      },
+    });
+    this.ctl = ctl;
+    return ctl.done.then(
+      (result) => {
+        if (this.ctl !== ctl) return result;
+        this.paint(result.spans, result.durationMs, result.durationMs);
+        const words = { SUCCEEDED: 'Succeeded', FAILED: 'Failed', TIMED_OUT: 'Timed out', ABORTED: 'Stopped' };
+        const tail = result.status === 'SUCCEEDED' ? '' : `: ${result.error || ''} ${result.cause || ''}`.trimEnd();
+        this.show(result.status, `${words[result.status] || result.status} in ${fmtMs(result.durationMs)}${tail}`);
+        this.dispatchEvent(new CustomEvent('done', { detail: result }));
+        return result;
+      },
+      (e) => {
+        if (this.ctl === ctl) this.show('ERROR', e.message);
+        return null;
+      },
+    );
+  }
+}
+
+if (!customElements.get('asl-playground')) customElements.define('asl-playground', AslPlayground);
