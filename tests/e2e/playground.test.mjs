@@ -594,3 +594,18 @@ test('the documentation page embeds three live examples; without scripts it show
   assert.ok(shown.every(Boolean), 'each definition is shown as JSON');
   await plain.close();
 });
+
+test('side by side: the image pipeline as written (3 s) and its sequential twin (6 s) on one axis, 2x faster', async () => {
+  const { page, context, problems } = await openPage();
+  await pickExample(page, 'image-pipeline');
+  await runAndWait(page);
+  await page.waitForSelector('[data-testid=compare]', { timeout: 20000 });
+  assert.equal(await page.$eval('[data-testid=compare]', (e) => e.dataset.concurrentMs), '3000');
+  assert.equal(await page.$eval('[data-testid=compare]', (e) => e.dataset.sequentialMs), '6000');
+  assert.match(await page.textContent('[data-testid=speedup]'), /^2× faster/);
+  // The twin's branches run one after another: Thumbnail starts when Resize ends.
+  const twinBars = await page.$$eval('[data-testid=compare-sequential] [data-testid=compare-bar][data-kind=attempt]', (els) => els.map((e) => [e.dataset.state, Number(e.dataset.startMs), Number(e.dataset.endMs)]));
+  assert.deepEqual(twinBars.sort(), [['Metadata', 5000, 6000], ['Resize', 0, 3000], ['Thumbnail', 3000, 5000]]);
+  assert.deepEqual(problems, []);
+  await context.close();
+});

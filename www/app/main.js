@@ -514,7 +514,7 @@ function compareWithTwin(run, work, engineMocks, functions) {
     .simulate(work.definition, work.input, engineMocks, { seed: work.settings.seed, sequential: !run.sequential })
     .then((twin) => {
       if (app.run !== run) return;
-      run.twin = { durationMs: twin.durationMs, status: twin.status, sequential: !run.sequential };
+      run.twin = { durationMs: twin.durationMs, status: twin.status, sequential: !run.sequential, spans: twin.spans };
       renderOutput();
     })
     .catch(() => {});
@@ -610,6 +610,25 @@ function renderOutput() {
   }
 }
 
+/** Both runs, as written and as the sequential twin, on one time axis, with the speed-up. */
+function sideBySide(run) {
+  const written = run.twin.sequential ? { spans: run.result.spans, ms: run.result.durationMs } : { spans: run.twin.spans || [], ms: run.twin.durationMs };
+  const twin = run.twin.sequential ? { spans: run.twin.spans || [], ms: run.twin.durationMs } : { spans: run.result.spans, ms: run.result.durationMs };
+  const axis = Math.max(written.ms, twin.ms);
+  const fig = h('figure', { class: 'compare', 'data-testid': 'compare', 'data-concurrent-ms': written.ms, 'data-sequential-ms': twin.ms });
+  for (const [label, r, id] of [['As written', written, 'compare-concurrent'], ['Sequential twin', twin, 'compare-sequential']]) {
+    const host = h('div', { class: 'timeline compare-timeline', 'data-testid': id });
+    renderTimeline(host, r.spans, { nowMs: r.ms, durationMs: axis });
+    // These bars are a comparison, not the run's timeline: they answer to their own test id.
+    for (const b of host.querySelectorAll('[data-testid=timeline-bar]')) b.dataset.testid = 'compare-bar';
+    for (const j of host.querySelectorAll('[data-testid=join]')) j.dataset.testid = 'compare-join';
+    fig.append(h('figcaption', {}, h('strong', { text: label }), ` ${fmtMs(r.ms)}`), host);
+  }
+  const speedup = written.ms > 0 ? twin.ms / written.ms : 1;
+  fig.append(h('p', { class: 'speedup', 'data-testid': 'speedup', text: `${Number.isInteger(speedup) ? speedup : speedup.toFixed(1)}× faster with concurrency (${fmtMs(written.ms)} against ${fmtMs(twin.ms)})` }));
+  return fig;
+}
+
 /**
  * Cost beside time: Step Functions bills state transitions, and the Tasks' own running time
  * (all attempts added up, whichever branch they ran in) is what the services bill.
@@ -634,6 +653,7 @@ function timingNotes(spans, run) {
           ? `Run one branch and one iteration at a time (the sequential twin), this workflow takes ${fmtMs(seq)} instead of ${fmtMs(conc)}: concurrency saves ${fmtMs(seq - conc)}.`
           : `This is the sequential twin: ${fmtMs(seq)}. With its Parallel and Map states running concurrently it takes ${fmtMs(conc)}, ${fmtMs(seq - conc)} less.`),
     );
+    box.append(sideBySide(run));
   }
   for (const n of notes.slice(0, 12)) {
     const parts = n.children.map((c) => fmtMs(c.ms));
