@@ -609,3 +609,55 @@ test('side by side: the image pipeline as written (3 s) and its sequential twin 
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+test('the iframe form takes its settings from the query string and answers a versioned, origin-checked postMessage protocol', async () => {
+  const context = await browser.newContext({ viewport: { width: 1000, height: 800 } });
+  const page = await context.newPage();
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(e.message));
+  // The host page is served as localhost and the frame as 127.0.0.1: two origins, and the
+  // frame allows the host's.
+  const hostUrl = server.url.replace('127.0.0.1', 'localhost');
+  await page.goto(`${hostUrl}docs.html`);
+  const origin = new URL(hostUrl).origin;
+  const def = JSON.stringify({ StartAt: 'A', States: { A: { Type: 'Pass', Result: { from: 'query' }, End: true } } });
+  const src = `${server.url}frame.html?definition=${encodeURIComponent(def)}&view=timeline&origin=${encodeURIComponent(origin)}`;
+  const replies = await page.evaluate(async (src) => {
+    const got = [];
+    window.addEventListener('message', (e) => got.push(e.data));
+    const frame = document.createElement('iframe');
+    frame.src = src;
+    frame.style.width = '900px';
+    frame.style.height = '400px';
+    document.body.prepend(frame);
+    const wait = (pred) => new Promise((res) => { const t = setInterval(() => { if (got.some(pred)) { clearInterval(t); res(); } }, 20); });
+    await wait((m) => m.type === 'ready');
+    // Wrong version: ignored. Then a load and a run.
+    frame.contentWindow.postMessage({ statelab: 99, type: 'run' }, '*');
+    frame.contentWindow.postMessage({ statelab: 1, type: 'load', definition: { StartAt: 'B', States: { B: { Type: 'Pass', Result: { from: 'host' }, End: true } } } }, '*');
+    await wait((m) => m.type === 'loaded');
+    frame.contentWindow.postMessage({ statelab: 1, type: 'run' }, '*');
+    await wait((m) => m.type === 'done');
+    return got;
+  }, src);
+  const done = replies.filter((m) => m.type === 'done');
+  assert.equal(done.length, 1, 'one run: the version-99 message was ignored');
+  assert.equal(done[0].statelab, 1);
+  assert.deepEqual(done[0].result.output, { from: 'host' });
+  // A frame that does not list this origin ignores it.
+  const silent = await page.evaluate(async (src) => {
+    const got = [];
+    window.addEventListener('message', (e) => e.data?.type === 'loaded' && got.push(e.data));
+    const frame = document.createElement('iframe');
+    frame.src = src;
+    document.body.prepend(frame);
+    await new Promise((r) => frame.addEventListener('load', r));
+    await new Promise((r) => setTimeout(r, 300));
+    frame.contentWindow.postMessage({ statelab: 1, type: 'load', definition: { StartAt: 'C', States: { C: { Type: 'Succeed' } } } }, '*');
+    await new Promise((r) => setTimeout(r, 500));
+    return got.length;
+  }, src.replace(/&origin=[^&]*/, '&origin=https%3A%2F%2Fexample.org'));
+  assert.equal(silent, 0);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
