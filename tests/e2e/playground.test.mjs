@@ -661,3 +661,28 @@ test('the iframe form takes its settings from the query string and answers a ver
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+test('what-if: editing a latency after a run runs again at once and shows the new total beside the old one', async () => {
+  const { page, context, problems } = await openPage();
+  await pickExample(page, 'image-pipeline');
+  await runAndWait(page);
+  await page.check('[data-testid=whatif]');
+  const work = await page.evaluate(() => window.statelab.work());
+  const mocks = JSON.parse(work.mocks);
+  // Resize, the longest branch, from 3 s to 1.5 s: Thumbnail (2 s) becomes the longest.
+  const resize = Object.keys(mocks).find((k) => k === 'Resize');
+  assert.ok(resize, 'the example mocks Resize');
+  mocks.Resize.latency = 1.5;
+  const before = await page.evaluate(() => window.statelab.runsEnded);
+  // Type it as a user would: the Mocks tab, select all, new text.
+  await page.click('#tab-mocks');
+  await page.click('[data-testid=mocks-editor] .cm-content');
+  await page.keyboard.press('Control+A');
+  await page.keyboard.insertText(JSON.stringify(mocks, null, 2));
+  await page.waitForFunction((n) => window.statelab.runsEnded > n, before, { timeout: 20000 });
+  await page.waitForSelector('[data-testid=whatif-result]', { timeout: 20000 });
+  assert.equal(await page.$eval('[data-testid=whatif-result]', (e) => e.dataset.beforeMs), '3000');
+  assert.equal(await page.$eval('[data-testid=whatif-result]', (e) => e.dataset.afterMs), '2000');
+  assert.deepEqual(problems, []);
+  await context.close();
+});

@@ -285,6 +285,46 @@ function saveSoon() {
 function onWorkChange() {
   saveSoon();
   if (location.hash) history.replaceState(null, '', location.pathname + location.search);
+  whatIfSoon();
+}
+
+// ------------------------------------------------------------------ what-if
+
+let whatIfTimer = null;
+/** In what-if mode, an edit after a finished run runs the workflow again, instantly. */
+function whatIfSoon() {
+  if (!$('#whatif')?.checked || !app.run?.result) return;
+  clearTimeout(whatIfTimer);
+  whatIfTimer = setTimeout(() => {
+    const previous = app.run?.result;
+    if (!previous) return;
+    startRun({ speed: 'instant' })
+      .then(() => {
+        if (app.run?.result) {
+          app.run.previous = { spans: previous.spans, durationMs: previous.durationMs };
+          renderOutput();
+        }
+      })
+      .catch(() => {});
+  }, 400);
+}
+
+/** The new run against the previous one on one time axis, the previous drawn faintly. */
+function whatIfFigure(run) {
+  const before = run.previous;
+  const after = run.result;
+  const axis = Math.max(before.durationMs, after.durationMs);
+  const delta = after.durationMs - before.durationMs;
+  const fig = h('figure', { class: 'compare whatif', 'data-testid': 'whatif-result', 'data-before-ms': before.durationMs, 'data-after-ms': after.durationMs });
+  fig.append(h('p', { class: 'speedup', text: `What-if: ${fmtMs(after.durationMs)} now, ${fmtMs(before.durationMs)} before (${delta === 0 ? 'no change' : `${delta > 0 ? '+' : '−'}${fmtMs(Math.abs(delta))}`})` }));
+  for (const [label, r, cls] of [['Now', after, ''], ['Before', before, ' previous']]) {
+    const host = h('div', { class: `timeline compare-timeline${cls}` });
+    renderTimeline(host, r.spans, { nowMs: r.durationMs, durationMs: axis });
+    for (const b of host.querySelectorAll('[data-testid=timeline-bar]')) b.dataset.testid = 'whatif-bar';
+    for (const j of host.querySelectorAll('[data-testid=join]')) j.dataset.testid = 'whatif-join';
+    fig.append(h('figcaption', {}, h('strong', { text: label }), ` ${fmtMs(r.durationMs)}`), host);
+  }
+  return fig;
 }
 
 let defTimer = null;
@@ -598,8 +638,9 @@ function renderOutput() {
   const r = run.result;
   const timing = timingNotes(r.spans, run);
   const cost = costOf(r);
+  const whatif = run.previous ? whatIfFigure(run) : null;
   if (r.status === 'SUCCEEDED') {
-    host.replaceChildren(...[h('h3', { class: 'good', text: 'Output' }), h('pre', { class: 'json', 'data-testid': 'output-json', text: pretty(r.output) }), cost, timing].filter(Boolean));
+    host.replaceChildren(...[whatif, h('h3', { class: 'good', text: 'Output' }), h('pre', { class: 'json', 'data-testid': 'output-json', text: pretty(r.output) }), cost, timing].filter(Boolean));
   } else {
     host.replaceChildren(
       ...(timing ? [timing] : []),
