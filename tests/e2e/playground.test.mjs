@@ -212,6 +212,7 @@ test('clicking a bar shows the state input, task parameters, result and output',
   // Resize (3 s) is on the critical path; Metadata (1 s) has 2 s of slack.
   assert.equal(await page.$eval('[data-testid=timeline-bar][data-state=Resize][data-kind=attempt]', (e) => e.dataset.critical), 'true');
   assert.equal(await page.$eval('[data-testid=timeline-bar][data-state=Metadata][data-kind=attempt]', (e) => e.dataset.critical), 'false');
+  assert.equal(await page.$eval('[data-testid=timeline-bar][data-state=Thumbnail][data-kind=attempt]', (e) => e.dataset.critical), 'false');
   assert.match(await page.$eval('[data-testid=timeline-bar][data-state=Metadata][data-kind=attempt]', (e) => e.title), /slack: 2 s/);
   // The graph node selects the state too.
   await page.click('[data-testid=graph] .node[data-state=Metadata]');
