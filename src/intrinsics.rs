@@ -283,7 +283,8 @@ fn fail(name: &str, detail: impl AsRef<str>) -> Failure {
     ))
 }
 
-fn type_name(v: &Value) -> &'static str {
+/// AWS's name for a JSON value's type in messages.
+pub fn type_name(v: &Value) -> &'static str {
     match v {
         Value::Null => "null",
         Value::Bool(_) => "boolean",

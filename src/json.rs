@@ -59,20 +59,17 @@ const MAX_DEPTH: usize = 512;
 
 /// Parse JSON text, recording the location of every value.
 pub fn parse_located(text: &str) -> Result<(Value, Locations), JsonError> {
-    let mut p = Parser { src: text.as_bytes(), text, i: 0, line: 1, col: 1, locs: HashMap::new(), track: true };
-    let mut pointer = String::new();
-    p.ws();
-    let v = p.value(&mut pointer, 0)?;
-    p.ws();
-    if p.i < p.src.len() {
-        return Err(p.err("unexpected text after the JSON value"));
-    }
-    Ok((v, Locations { map: p.locs }))
+    let (v, map) = parse_with(text, true)?;
+    Ok((v, Locations { map }))
 }
 
 /// Parse JSON text without recording locations (same errors as [`parse_located`]).
 pub fn parse(text: &str) -> Result<Value, JsonError> {
-    let mut p = Parser { src: text.as_bytes(), text, i: 0, line: 1, col: 1, locs: HashMap::new(), track: false };
+    parse_with(text, false).map(|(v, _)| v)
+}
+
+fn parse_with(text: &str, track: bool) -> Result<(Value, HashMap<String, Pos>), JsonError> {
+    let mut p = Parser { src: text.as_bytes(), text, i: 0, line: 1, col: 1, locs: HashMap::new(), track };
     let mut pointer = String::new();
     p.ws();
     let v = p.value(&mut pointer, 0)?;
@@ -80,7 +77,7 @@ pub fn parse(text: &str) -> Result<Value, JsonError> {
     if p.i < p.src.len() {
         return Err(p.err("unexpected text after the JSON value"));
     }
-    Ok(v)
+    Ok((v, p.locs))
 }
 
 struct Parser<'a> {

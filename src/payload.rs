@@ -49,22 +49,31 @@ pub fn compact(v: &Value) -> String {
     serde_json::to_string(v).unwrap_or_default()
 }
 
+/// The value a reference starts from: `$`, `$$` or a variable (`None` when it is not defined).
+fn base<'a>(scope: &'a dyn Scope, r: &Reference) -> Option<&'a Value> {
+    match &r.root {
+        Root::Input => Some(scope.input()),
+        Root::Context => Some(scope.context()),
+        Root::Variable(name) => scope.variable(name),
+    }
+}
+
+fn undefined_variable(r: &Reference) -> &str {
+    match &r.root {
+        Root::Variable(name) => name,
+        _ => "",
+    }
+}
+
 /// Resolves a reference path in `scope`, failing with AWS's `States.Runtime` causes.
 pub fn resolve(scope: &dyn Scope, r: &Reference, field: &str) -> Result<Value, Failure> {
-    let base = match &r.root {
-        Root::Input => scope.input(),
-        Root::Context => scope.context(),
-        Root::Variable(name) => match scope.variable(name) {
-            Some(v) => v,
-            None => {
-                return Err(Failure::runtime(format!(
-                    "The JSONPath '{}' specified for the field '{}' could not be found: the variable '${}' is not defined",
-                    r.text(),
-                    field,
-                    name
-                )))
-            }
-        },
+    let Some(base) = base(scope, r) else {
+        return Err(Failure::runtime(format!(
+            "The JSONPath '{}' specified for the field '{}' could not be found: the variable '${}' is not defined",
+            r.text(),
+            field,
+            undefined_variable(r)
+        )));
     };
     match r.path.select(base) {
         Some(v) => Ok(v),
@@ -80,19 +89,8 @@ pub fn resolve(scope: &dyn Scope, r: &Reference, field: &str) -> Result<Value, F
 /// Selects a reference path the way InputPath, OutputPath and the `...Path` fields do:
 /// failures are `States.Runtime` with `Invalid path '<path>' : <Jayway message>`.
 pub fn select_reference(scope: &dyn Scope, r: &Reference) -> Result<Value, Failure> {
-    let base = match &r.root {
-        Root::Input => scope.input(),
-        Root::Context => scope.context(),
-        Root::Variable(name) => match scope.variable(name) {
-            Some(v) => v,
-            None => {
-                return Err(Failure::runtime(format!(
-                    "Invalid path '{}' : The variable '${}' is not defined",
-                    r.text(),
-                    name
-                )))
-            }
-        },
+    let Some(base) = base(scope, r) else {
+        return Err(Failure::runtime(format!("Invalid path '{}' : The variable '${}' is not defined", r.text(), undefined_variable(r))));
     };
     r.path
         .evaluate(base)

@@ -197,17 +197,7 @@ impl<'a> Jsonata<'a> {
     }
 }
 
-/// AWS's name for a JSON value's type in messages.
-pub fn type_name(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "boolean",
-        Value::Number(_) => "number",
-        Value::String(_) => "string",
-        Value::Array(_) => "array",
-        Value::Object(_) => "object",
-    }
-}
+pub use crate::intrinsics::type_name;
 
 /// The "An error occurred while executing the state ..." prefix AWS puts before runtime causes.
 pub fn state_cause(state: &str, entered_event: u64, detail: &str) -> String {
