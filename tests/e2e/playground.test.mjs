@@ -687,3 +687,30 @@ test('what-if: editing a latency after a run runs again at once and shows the ne
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+test('what-if by dragging: shortening Resize to 1.5 s runs again, ends at 2 s, and leaves the 3 s run faintly behind', async () => {
+  const { page, context, problems } = await openPage();
+  await pickExample(page, 'image-pipeline');
+  await runAndWait(page);
+  const grip = page.locator('[data-testid=timeline-bar][data-state=Resize][data-kind=attempt] [data-testid=latency-grip]');
+  const track = await page.locator('[data-testid=timeline-bar][data-state=Resize][data-kind=attempt]').evaluate((b) => {
+    const r = b.parentElement.getBoundingClientRect();
+    return { left: r.left, width: r.width, y: b.getBoundingClientRect().top + 4 };
+  });
+  const box = await grip.boundingBox();
+  const before = await page.evaluate(() => window.statelab.runsEnded);
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await page.mouse.down();
+  // The axis runs to 3 s: half the track is 1.5 s.
+  await page.mouse.move(track.left + track.width * 0.5, track.y, { steps: 8 });
+  await page.mouse.up();
+  await page.waitForFunction((n) => window.statelab.runsEnded > n, before, { timeout: 20000 });
+  await page.waitForSelector('[data-testid=whatif-result]', { timeout: 20000 });
+  assert.equal(await page.$eval('[data-testid=whatif-result]', (e) => e.dataset.afterMs), '2000');
+  assert.equal(JSON.parse((await page.evaluate(() => window.statelab.work())).mocks).Resize.latency, 1.5);
+  // The 3 s run stays in the timeline, faint, behind the new bars.
+  const ghostEnd = await page.$eval('#timeline [data-testid=ghost-bar][data-state=Resize].kind-attempt', (e) => e.dataset.endMs);
+  assert.equal(ghostEnd, '3000');
+  assert.deepEqual(problems, []);
+  await context.close();
+});

@@ -302,11 +302,40 @@ function whatIfSoon() {
       .then(() => {
         if (app.run?.result) {
           app.run.previous = { spans: previous.spans, durationMs: previous.durationMs };
-          renderOutput();
+          renderRun();
         }
       })
       .catch(() => {});
   }, 400);
+}
+
+/**
+ * A Task's attempt bar was dragged to a new length: write that latency into its mock (a single
+ * response, or every response of a list) and, in what-if mode, run again.
+ */
+function dragLatency(state, seconds) {
+  let mocks;
+  try {
+    mocks = JSON.parse(editors.mocks.text || '{}');
+  } catch {
+    toast('Fix the mocks JSON first: the latency could not be written', true);
+    return;
+  }
+  const entry = mocks?.[state];
+  if (!entry || typeof entry !== 'object' || mocks.MockedResponses) {
+    toast(`Dragging sets the latency of a short-form mock; give ${state} one in the mocks editor`, true);
+    renderRun();
+    return;
+  }
+  for (const r of Array.isArray(entry) ? entry : [entry]) {
+    if (r && typeof r === 'object') {
+      delete r.LatencySeconds;
+      r.latency = seconds;
+    }
+  }
+  $('#whatif').checked = true;
+  editors.mocks.text = JSON.stringify(mocks, null, 2);
+  toast(`${state}: latency ${seconds} s`);
 }
 
 /** The new run against the previous one on one time axis, the previous drawn faintly. */
@@ -731,6 +760,8 @@ function renderRun() {
     paintEdges(app.graph.edges, app.graph.nodes);
   }
   renderTimeline($('#timeline'), spans, {
+    ghosts: !replaying && run?.previous ? run.previous.spans : [],
+    onDragLatency: run?.result && !replaying ? dragLatency : undefined,
     nowMs: replaying ? app.playhead : run?.nowMs || 0,
     durationMs: run?.result ? run.result.durationMs : undefined,
     selected: app.selection.name ? app.selection : null,

@@ -19,19 +19,19 @@ function tickLabel(t, scaleMax) {
  * Render spans into `host`. nowMs: the current virtual time (running spans end there).
  * selected: {state, lane, startMs} to highlight. onSelect(span) on click.
  */
-export function renderTimeline(host, spans, { nowMs = 0, durationMs, selected, onSelect, joins = [] } = {}) {
+export function renderTimeline(host, spans, { nowMs = 0, durationMs, selected, onSelect, joins = [], ghosts = [], onDragLatency } = {}) {
   if (!spans || !spans.length) {
     host.replaceChildren(h('p', { class: 'empty', text: 'Run the workflow to see its timeline: one lane per Parallel branch and Map iteration.' }));
     return;
   }
   const end = (s) => (s.endMs === null || s.endMs === undefined ? nowMs : s.endMs);
-  const maxEnd = Math.max(durationMs ?? 0, nowMs, ...spans.map(end));
+  const maxEnd = Math.max(durationMs ?? 0, nowMs, ...spans.map(end), ...ghosts.map((g) => g.endMs ?? 0));
   const extent = Math.max(maxEnd, 1);
   const step = niceStep(extent);
   const scaleMax = Math.ceil(extent / step - 1e-9) * step;
   const pct = (ms) => `${((ms / scaleMax) * 100).toFixed(4)}%`;
 
-  const lanes = [...new Set(spans.map((s) => s.lane))].sort(compareLanes);
+  const lanes = [...new Set([...spans, ...ghosts].map((s) => s.lane))].sort(compareLanes);
   const axis = h('div', { class: 'tl-row tl-axis' }, h('div', { class: 'tl-label', text: 'lane' }));
   const axisTrack = h('div', { class: 'tl-track' });
   for (let t = 0; t <= scaleMax + 1e-9; t += step) {
@@ -43,6 +43,11 @@ export function renderTimeline(host, spans, { nowMs = 0, durationMs, selected, o
   for (let t = step; t <= scaleMax + 1e-9; t += step) grid.append(h('span', { style: `left:${pct(t)}` }));
   for (const lane of lanes) {
     const track = h('div', { class: 'tl-track' });
+    // The previous run (what-if), drawn faintly behind this one.
+    for (const g of ghosts) {
+      if (g.lane !== lane || (g.kind !== 'state' && g.kind !== 'attempt') || g.endMs === null || g.endMs === undefined) continue;
+      track.append(h('span', { class: `bar ghost kind-${g.kind}`, 'data-testid': 'ghost-bar', 'data-state': g.state, 'data-end-ms': g.endMs, style: `left:${pct(g.startMs)};width:${pct(g.endMs - g.startMs)}`, 'aria-hidden': 'true' }));
+    }
     const laneSpans = spans.filter((s) => s.lane === lane);
     for (const s of laneSpans) {
       const e = end(s);
@@ -70,6 +75,33 @@ export function renderTimeline(host, spans, { nowMs = 0, durationMs, selected, o
         },
         label ? h('span', { class: 'bar-label', text: label }) : null,
       );
+      if (onDragLatency && s.kind === 'attempt' && !running) {
+        // What-if: drag the end of a Task attempt to give the task another latency.
+        const grip = h('span', { class: 'grip', 'data-testid': 'latency-grip', title: 'Drag to change this task\'s latency' });
+        grip.addEventListener('pointerdown', (ev) => {
+          ev.preventDefault();
+          ev.stopPropagation();
+          const rect = track.getBoundingClientRect();
+          const msAt = (x) => Math.max(0, ((x - rect.left) / rect.width) * scaleMax);
+          grip.setPointerCapture(ev.pointerId);
+          let latency = (e - s.startMs) / 1000;
+          const move = (mv) => {
+            latency = Math.max(0, Math.round((msAt(mv.clientX) - s.startMs) / 100) / 10);
+            bar.style.width = pct(latency * 1000);
+            bar.title = `${s.state}: latency ${latency} s (release to run again)`;
+          };
+          const up = () => {
+            grip.removeEventListener('pointermove', move);
+            grip.removeEventListener('pointerup', up);
+            // The click that ends a drag does not select the bar.
+            bar.addEventListener('click', (c) => c.stopImmediatePropagation(), { capture: true, once: true });
+            onDragLatency(s.state, latency);
+          };
+          grip.addEventListener('pointermove', move);
+          grip.addEventListener('pointerup', up);
+        });
+        bar.append(grip);
+      }
       track.append(bar);
     }
     for (const j of joins.filter((j) => j.lane === lane)) {
