@@ -240,12 +240,15 @@ pub struct Execution {
     status: Status,
     rng: Rng,
     started: bool,
+    /// The execution's and the state machine's ARNs (`$$.Execution.Id`, `$$.StateMachine.Id`).
+    arns: (String, String),
 }
 
 impl Execution {
     pub fn new(machine: Rc<Machine>, input: Value, opts: Options) -> Execution {
         let now = opts.start_time;
         let rng = Rng::new(opts.seed);
+        let arns = (opts.execution_arn(), opts.state_machine_arn());
         Execution {
             opts,
             root: machine,
@@ -263,6 +266,7 @@ impl Execution {
             status: Status::Running,
             rng,
             started: false,
+            arns,
         }
     }
 

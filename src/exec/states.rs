@@ -18,43 +18,35 @@ enum Extra<'a> {
 }
 
 impl Execution {
-    fn context<'a>(&'a self, fid: FrameId, map_item: Option<(usize, &'a Value)>) -> (Context<'a>, String, String) {
+    fn context<'a>(&'a self, fid: FrameId, map_item: Option<(usize, &'a Value)>) -> Context<'a> {
         let f = &self.frames[fid];
         let state = &f.machine.states[f.state];
-        (
-            Context {
-                execution_id: "",
-                execution_name: &self.opts.execution_name,
-                execution_input: &self.input,
-                start_time: self.opts.start_time,
-                role_arn: &self.opts.role_arn,
-                state_machine_id: "",
-                state_machine_name: &self.opts.state_machine_name,
-                state_name: &state.name,
-                entered_time: f.entered_time,
-                retry_count: matches!(state.kind, Kind::Task(_)).then_some(f.retry_count),
-                map_item,
-                task_token: f.task_token.as_deref(),
-            },
-            self.opts.execution_arn(),
-            self.opts.state_machine_arn(),
-        )
+        Context {
+            execution_id: &self.arns.0,
+            execution_name: &self.opts.execution_name,
+            execution_input: &self.input,
+            start_time: self.opts.start_time,
+            role_arn: &self.opts.role_arn,
+            state_machine_id: &self.arns.1,
+            state_machine_name: &self.opts.state_machine_name,
+            state_name: &state.name,
+            entered_time: f.entered_time,
+            retry_count: matches!(state.kind, Kind::Task(_)).then_some(f.retry_count),
+            map_item,
+            task_token: f.task_token.as_deref(),
+        }
     }
 
     /// Run `f` with a JSONPath scope whose `$` is `input`.
     fn with_scope<R>(&self, fid: FrameId, input: &Value, map_item: Option<(usize, &Value)>, f: impl FnOnce(&mut PathScope) -> R) -> R {
-        let (mut ctx, exec_arn, sm_arn) = self.context(fid, map_item);
-        ctx.execution_id = &exec_arn;
-        ctx.state_machine_id = &sm_arn;
+        let ctx = self.context(fid, map_item);
         let vars = self.frames[fid].vars.clone();
         let mut scope = PathScope::new(input, &vars, &ctx, &self.rng);
         f(&mut scope)
     }
 
     fn jsonata(&self, fid: FrameId, input: &Value, extra: Extra, map_item: Option<(usize, &Value)>) -> Jsonata<'_> {
-        let (mut ctx, exec_arn, sm_arn) = self.context(fid, map_item);
-        ctx.execution_id = &exec_arn;
-        ctx.state_machine_id = &sm_arn;
+        let ctx = self.context(fid, map_item);
         let mut states = Map::new();
         states.insert("input".into(), input.clone());
         states.insert("context".into(), ctx.build());
