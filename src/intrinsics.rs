@@ -355,21 +355,7 @@ fn want_rounded(name: &str, v: &Value, what: &str) -> Result<i64, Failure> {
 
 /// How States.Format prints a value: strings bare, containers like Java's `toString`.
 pub fn format_value(v: &Value) -> String {
-    match v {
-        Value::String(s) => s.clone(),
-        Value::Object(m) => format!(
-            "{{{}}}",
-            m.iter()
-                .map(|(k, v)| format!("{}={}", k, format_value(v)))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
-        Value::Array(a) => format!(
-            "[{}]",
-            a.iter().map(format_value).collect::<Vec<_>>().join(", ")
-        ),
-        other => other.to_string(),
-    }
+    crate::jsonpath::java_text(v)
 }
 
 fn json_eq(a: &Value, b: &Value) -> bool {

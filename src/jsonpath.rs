@@ -222,8 +222,9 @@ fn sel_text(sel: &Sel) -> String {
     }
 }
 
-/// Java's `toString` of a Jackson/Map value, as Jayway prints models in messages.
-fn java_text(v: &Value) -> String {
+/// Java's `toString` of a Jackson/Map value, as Jayway prints models in messages and
+/// `States.Format` prints its arguments: strings bare, containers as `{k=v, ...}` and `[a, b]`.
+pub fn java_text(v: &Value) -> String {
     match v {
         Value::Object(m) => format!(
             "{{{}}}",

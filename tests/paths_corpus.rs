@@ -16,7 +16,9 @@ use serde_json::{json, Map, Value};
 use statelab::jsonpath::{set_path, Path, Reference};
 use statelab::payload::{select_reference, SimpleScope, Template};
 use statelab::Failure;
-use std::path::PathBuf;
+
+mod common;
+use common::{case_files, corpus_dir};
 
 /// Cases that must keep passing (raise it when more pass, never lower it).
 const BASELINE: usize = 198;
@@ -35,14 +37,6 @@ const PASS_FIELDS: &[&str] = &[
 ];
 /// Extra fields of the Task states replayed from their recorded invocation.
 const TASK_FIELDS: &[&str] = &["Resource", "ResultSelector"];
-
-fn corpus_dir() -> PathBuf {
-    match std::env::var("STATELAB_CONFORMANCE") {
-        Ok(d) => PathBuf::from(d),
-        Err(_) => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/conformance"),
-    }
-    .join("aws/executions")
-}
 
 // ------------------------------------------------------------------ placeholder-aware matching
 
@@ -452,13 +446,8 @@ fn grade(case: &Value) -> Option<Result<(), String>> {
 
 #[test]
 fn recorded_pass_chains() {
-    let dir = corpus_dir();
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("conformance corpus not found at {}: {}", dir.display(), e))
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().map(|x| x == "json").unwrap_or(false))
-        .collect();
-    files.sort();
+    let dir = corpus_dir("aws/executions");
+    let files = case_files(&dir);
     let (mut total, mut passed) = (0, 0);
     let mut failures = Vec::new();
     for f in &files {

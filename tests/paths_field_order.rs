@@ -4,15 +4,9 @@
 
 use serde_json::{json, Map, Value};
 use statelab::payload::{SimpleScope, Template};
-use std::path::PathBuf;
 
-fn corpus_dir() -> PathBuf {
-    match std::env::var("STATELAB_CONFORMANCE") {
-        Ok(d) => PathBuf::from(d),
-        Err(_) => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/conformance"),
-    }
-    .join("aws/executions")
-}
+mod common;
+use common::{case_files, corpus_dir};
 
 /// The template with every `.$` value replaced by `$`, so it evaluates against any input
 /// while keeping its field structure.
@@ -92,12 +86,8 @@ fn collect_states<'a>(states: &'a Map<String, Value>, out: &mut Vec<(&'a String,
 
 #[test]
 fn parameters_key_order_matches_recorded_task_scheduled_events() {
-    let dir = corpus_dir();
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("conformance corpus not found at {}: {}", dir.display(), e))
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .collect();
-    files.sort();
+    let dir = corpus_dir("aws/executions");
+    let files = case_files(&dir);
     let mut tally = (0usize, Vec::new());
     for f in files {
         let Some(case) = std::fs::read_to_string(&f)

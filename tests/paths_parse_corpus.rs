@@ -5,15 +5,9 @@
 use serde_json::Value;
 use statelab::jsonpath::Reference;
 use statelab::payload::{Dynamic, Template};
-use std::path::PathBuf;
 
-fn corpus_dir() -> PathBuf {
-    match std::env::var("STATELAB_CONFORMANCE") {
-        Ok(d) => PathBuf::from(d),
-        Err(_) => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/conformance"),
-    }
-    .join("aws/executions")
-}
+mod common;
+use common::{case_files, corpus_dir};
 
 const TEMPLATE_FIELDS: &[&str] = &["Parameters", "ResultSelector", "ItemSelector", "Assign"];
 
@@ -119,16 +113,12 @@ fn check_state(st: &serde_json::Map<String, Value>, file: &str, name: &str, t: &
 
 #[test]
 fn every_recorded_path_and_template_parses() {
-    let dir = corpus_dir();
+    let dir = corpus_dir("aws/executions");
     let mut t = Tally {
         checked: 0,
         errors: Vec::new(),
     };
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("conformance corpus not found at {}: {}", dir.display(), e))
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .collect();
-    files.sort();
+    let files = case_files(&dir);
     for f in files {
         let Some(case) = std::fs::read_to_string(&f)
             .ok()

@@ -6,15 +6,9 @@
 use serde_json::{json, Map, Value};
 use statelab::jsonpath::{set_path, Path, Reference};
 use statelab::payload::{select_reference, SimpleScope, Template};
-use std::path::PathBuf;
 
-fn corpus_dir() -> PathBuf {
-    match std::env::var("STATELAB_CONFORMANCE") {
-        Ok(d) => PathBuf::from(d),
-        Err(_) => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/conformance"),
-    }
-    .join("aws/test_state")
-}
+mod common;
+use common::{case_files, corpus_dir};
 
 /// Placeholder-aware equality for the few anonymised strings (`<region>`, `111111111111`).
 fn same(exp: &Value, act: &Value) -> bool {
@@ -110,12 +104,8 @@ fn run(
 
 #[test]
 fn recorded_test_state_inspection_data() {
-    let dir = corpus_dir();
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("conformance corpus not found at {}: {}", dir.display(), e))
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .collect();
-    files.sort();
+    let dir = corpus_dir("aws/test_state");
+    let files = case_files(&dir);
     let (mut checked, mut compared, mut failures) = (0, 0, Vec::new());
     for f in files {
         let Some(case) = std::fs::read_to_string(&f)
