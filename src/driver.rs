@@ -11,7 +11,7 @@ use crate::error::Failure;
 use crate::exec::{Effect, Execution, Options, Rng, TaskRequest};
 use crate::mock::Mocks;
 use serde_json::{json, Value};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::rc::Rc;
 
 /// Why the host could not carry an execution on.
@@ -38,7 +38,7 @@ pub struct Host {
     pending: BTreeMap<(i64, u64), (u64, Result<Value, Failure>)>,
     order: u64,
     /// Tasks the caller resolves itself (a user's JS function), by id.
-    external: HashMap<u64, TaskRequest>,
+    external: BTreeMap<u64, TaskRequest>,
     /// States whose tasks the caller resolves itself.
     external_states: Vec<String>,
     /// Invocations handed to the caller and not yet taken.
@@ -56,7 +56,7 @@ impl Host {
             latency_rng,
             pending: BTreeMap::new(),
             order: 0,
-            external: HashMap::new(),
+            external: BTreeMap::new(),
             external_states: Vec::new(),
             outbox: Vec::new(),
         }

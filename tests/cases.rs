@@ -26,7 +26,24 @@ fn check(case: &Value, exp: &Value, sequential: bool) -> Result<(), String> {
     };
     let opts = Options { seed: case.get("seed").and_then(Value::as_u64).unwrap_or(0), sequential, ..Options::default() };
     let start = opts.start_time;
+    // The same execution keeping no events or spans (Options::history off) ends the same way
+    // after the same number of events.
+    let lean = simulate(machine.clone(), case["input"].clone(), mocks.clone(), Options { history: false, ..opts.clone() }).map_err(|e| e.to_string())?;
     let exec = simulate(machine, case["input"].clone(), mocks, opts).map_err(|e| e.to_string())?;
+    if lean.status() != exec.status() || lean.now() != exec.now() || lean.event_count() != exec.events().len() as u64 {
+        return Err(format!(
+            "without history: {:?} at {} after {} events; with history: {:?} at {} after {} events",
+            lean.status(),
+            lean.now(),
+            lean.event_count(),
+            exec.status(),
+            exec.now(),
+            exec.events().len()
+        ));
+    }
+    if !lean.events().is_empty() || !lean.spans().is_empty() {
+        return Err("without history, events or spans were kept".into());
+    }
     let status = exec.status();
     if exp["status"] != status.name() {
         return Err(format!("status {} ({:?}), expected {}", status.name(), status, exp["status"]));

@@ -21,7 +21,7 @@ use dataflow::Vars;
 use crate::fields;
 use history::{Event, Field};
 use serde_json::{json, Value};
-use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::collections::{BTreeMap, VecDeque};
 use std::rc::Rc;
 
 /// AWS's payload limit: 256 KiB of UTF-8.
@@ -45,6 +45,10 @@ pub struct Options {
     /// The sequential twin: every Parallel runs its branches one after another and every
     /// Map one iteration at a time (to show what concurrency saves).
     pub sequential: bool,
+    /// Keep the history events and the timeline spans. Off, the execution only counts its
+    /// events (for the history limit) and keeps no spans: for hosts that want the outcome
+    /// alone, which then costs neither the memory nor the time of the records.
+    pub history: bool,
 }
 
 impl Default for Options {
@@ -60,6 +64,7 @@ impl Default for Options {
             max_events: MAX_HISTORY_EVENTS,
             record_steps: false,
             sequential: false,
+            history: true,
         }
     }
 }
@@ -233,9 +238,11 @@ pub struct Execution {
     timers: BTreeMap<(i64, u64), Work>,
     seq: u64,
     effects: VecDeque<Effect>,
-    tasks: HashMap<u64, (FrameId, u64)>,
+    tasks: BTreeMap<u64, (FrameId, u64)>,
     next_task: u64,
     events: Vec<Event>,
+    /// Events written so far (also when they are not kept: `Options::history` off).
+    event_count: u64,
     spans: Vec<Span>,
     status: Status,
     rng: Rng,
@@ -259,9 +266,10 @@ impl Execution {
             timers: BTreeMap::new(),
             seq: 0,
             effects: VecDeque::new(),
-            tasks: HashMap::new(),
+            tasks: BTreeMap::new(),
             next_task: 1,
             events: Vec::new(),
+            event_count: 0,
             spans: Vec::new(),
             status: Status::Running,
             rng,
@@ -282,8 +290,13 @@ impl Execution {
     pub fn is_done(&self) -> bool {
         self.status != Status::Running
     }
+    /// The history (empty when `Options::history` is off).
     pub fn events(&self) -> &[Event] {
         &self.events
+    }
+    /// How many events the execution has written, kept or not.
+    pub fn event_count(&self) -> u64 {
+        self.event_count
     }
     pub fn spans(&self) -> &[Span] {
         &self.spans
@@ -470,26 +483,36 @@ impl Execution {
         id
     }
 
+    /// Events of this frame are kept (not only counted): build their details then.
+    fn keeps_events(&self, fid: FrameId) -> bool {
+        self.opts.history && !self.frames[fid].silent
+    }
+
     fn emit_raw(&mut self, prev: u64, kind: &'static str, details: Option<Vec<(&'static str, Field)>>) -> u64 {
-        let prev = if prev == 0 { self.events.last().map(|e| e.id).unwrap_or(0) } else { prev };
+        let prev = if prev == 0 { self.event_count } else { prev };
         self.push_event(prev, Rc::from(""), kind, details)
     }
 
     fn push_event(&mut self, prev: u64, lane: Rc<str>, kind: &'static str, details: Option<Vec<(&'static str, Field)>>) -> u64 {
-        let id = self.events.len() as u64 + 1;
-        self.events.push(Event { id, previous_event_id: prev, timestamp: self.now, kind, fields: details, lane });
-        if self.events.len() >= self.opts.max_events && self.status == Status::Running {
+        self.event_count += 1;
+        let id = self.event_count;
+        if self.opts.history {
+            self.events.push(Event { id, previous_event_id: prev, timestamp: self.now, kind, fields: details, lane });
+        }
+        if id as usize >= self.opts.max_events && self.status == Status::Running {
             let cause = format!("The execution reached the maximum number of history events ({}).", self.opts.max_events);
             self.status = Status::Failed(Failure::new("States.Runtime", cause.clone()));
-            let last = self.events.len() as u64;
-            self.events.push(Event {
-                id: last + 1,
-                previous_event_id: last,
-                timestamp: self.now,
-                kind: "ExecutionFailed",
-                fields: Some(fields! {"error": "States.Runtime", "cause": cause}),
-                lane: Rc::from(""),
-            });
+            self.event_count += 1;
+            if self.opts.history {
+                self.events.push(Event {
+                    id: id + 1,
+                    previous_event_id: id,
+                    timestamp: self.now,
+                    kind: "ExecutionFailed",
+                    fields: Some(fields! {"error": "States.Runtime", "cause": cause}),
+                    lane: Rc::from(""),
+                });
+            }
             self.timers.clear();
             self.effects.clear();
         }
@@ -516,7 +539,11 @@ impl Execution {
         self.timers.clear();
     }
 
+    /// A new timeline span, by index (`usize::MAX`, which no span has, when spans are not kept).
     fn open_span(&mut self, fid: FrameId, kind: SpanKind, input: Option<Rc<Value>>) -> usize {
+        if !self.opts.history {
+            return usize::MAX;
+        }
         let state = self.state(fid).name.clone();
         let lane = self.frames[fid].lane.clone();
         self.spans.push(Span { lane, state, kind, start: self.now, end: None, input, output: None, status: "running", error: None, steps: Vec::new() });
@@ -539,7 +566,8 @@ impl Execution {
         if std::mem::take(&mut self.frames[fid].iteration_pending) {
             if let Some((parent, index)) = self.frames[fid].parent {
                 let name = self.state(parent).name.clone();
-                let id = self.emit(parent, "MapIterationStarted", Some(fields! {"name": name, "index": index}));
+                let details = self.keeps_events(parent).then(|| fields! {"name": name, "index": index});
+                let id = self.emit(parent, "MapIterationStarted", details);
                 self.frames[fid].last_event = id;
             }
         }
@@ -559,7 +587,8 @@ impl Execution {
         };
         let input = self.frames[fid].input.clone();
         let entered_kind = entered_kind(type_name);
-        let id = self.emit(fid, entered_kind, Some(fields! {"name": name, "input": input, "inputDetails": Field::NotTruncated}));
+        let details = self.keeps_events(fid).then(|| fields! {"name": name, "input": input, "inputDetails": Field::NotTruncated});
+        let id = self.emit(fid, entered_kind, details);
         if self.is_done() {
             return Flow::Ended;
         }
@@ -618,12 +647,15 @@ impl Execution {
     }
 
     fn exit_to(&mut self, fid: FrameId, type_name: &'static str, name: Rc<str>, output: Rc<Value>, assigned: Option<Value>, next: Option<usize>) -> Flow {
-        let mut details = fields! {"name": name, "output": &output, "outputDetails": Field::NotTruncated};
-        if let Some(a) = assigned {
-            details.push(("assignedVariables", Field::from(a)));
-            details.push(("assignedVariablesDetails", Field::NotTruncated));
-        }
-        self.emit(fid, exited_kind(type_name), Some(details));
+        let details = self.keeps_events(fid).then(|| {
+            let mut details = fields! {"name": name, "output": &output, "outputDetails": Field::NotTruncated};
+            if let Some(a) = assigned {
+                details.push(("assignedVariables", Field::from(a)));
+                details.push(("assignedVariablesDetails", Field::NotTruncated));
+            }
+            details
+        });
+        self.emit(fid, exited_kind(type_name), details);
         let span = self.frames[fid].state_span;
         self.close_span(span, "succeeded", Some(output.clone()), None);
         let is_end = matches!(self.state(fid).kind, Kind::Succeed) || next.is_none();
@@ -673,9 +705,11 @@ impl Execution {
                     f.gen
                 };
                 let b = self.open_span(fid, SpanKind::Backoff, None);
-                self.spans[b].end = Some(self.now + ms);
-                self.spans[b].status = "succeeded";
-                self.spans[b].error = Some(failure);
+                if let Some(s) = self.spans.get_mut(b) {
+                    s.end = Some(self.now + ms);
+                    s.status = "succeeded";
+                    s.error = Some(failure);
+                }
                 self.schedule(self.now + ms, Work::Resume { frame: fid, gen });
                 return Flow::Blocked;
             }
@@ -756,7 +790,8 @@ impl Execution {
             Ok(v) => {
                 group.results[index] = Some(v);
                 if is_map && !distributed {
-                    self.emit(parent, "MapIterationSucceeded", Some(fields! {"name": name, "index": index}));
+                    let details = self.keeps_events(parent).then(|| fields! {"name": name, "index": index});
+                    self.emit(parent, "MapIterationSucceeded", details);
                 }
                 self.start_queued(parent);
                 self.check_group_done(parent);
@@ -939,7 +974,21 @@ fn failure_fields(f: &Failure) -> Vec<(&'static str, Field)> {
     d
 }
 
+/// More than AWS's 256 KiB as compact JSON? An upper bound on the text's length is a walk over
+/// the nodes, without looking inside strings; only a value that might be too large is
+/// serialised to count its bytes exactly.
 pub(crate) fn payload_too_large(v: &Value) -> bool {
+    fn bound(v: &Value) -> usize {
+        match v {
+            Value::Null | Value::Bool(_) => 5,
+            // serde_json writes at most 24 characters for an f64, 20 for an integer.
+            Value::Number(_) => 24,
+            // Each byte becomes at most six characters (\u001f).
+            Value::String(s) => 2 + 6 * s.len(),
+            Value::Array(a) => a.iter().map(|x| bound(x) + 1).sum::<usize>() + 2,
+            Value::Object(m) => m.iter().map(|(k, x)| 2 + 6 * k.len() + 2 + bound(x)).sum::<usize>() + 2,
+        }
+    }
     /// Counts the bytes of the compact JSON text without building it.
     struct Count(usize);
     impl std::io::Write for Count {
@@ -950,6 +999,9 @@ pub(crate) fn payload_too_large(v: &Value) -> bool {
         fn flush(&mut self) -> std::io::Result<()> {
             Ok(())
         }
+    }
+    if bound(v) <= MAX_PAYLOAD_BYTES {
+        return false;
     }
     let mut c = Count(0);
     serde_json::to_writer(&mut c, v).is_ok() && c.0 > MAX_PAYLOAD_BYTES

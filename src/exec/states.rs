@@ -726,8 +726,10 @@ impl Execution {
                     return self.exit_state(fid, out, assigned);
                 }
                 let span = self.open_span(fid, SpanKind::Wait, None);
-                self.spans[span].end = Some(until);
-                self.spans[span].status = "succeeded";
+                if let Some(s) = self.spans.get_mut(span) {
+                    s.end = Some(until);
+                    s.status = "succeeded";
+                }
                 let gen = {
                     let f = &mut self.frames[fid];
                     f.gen += 1;
