@@ -3,6 +3,7 @@
 //! about a definition can point at the text the user typed.
 
 use serde_json::{Map, Number, Value};
+use std::cell::Cell;
 use std::collections::HashMap;
 use std::fmt;
 
@@ -69,7 +70,7 @@ pub fn parse(text: &str) -> Result<Value, JsonError> {
 }
 
 fn parse_with(text: &str, track: bool) -> Result<(Value, HashMap<String, Pos>), JsonError> {
-    let mut p = Parser { src: text.as_bytes(), text, i: 0, line: 1, col: 1, locs: HashMap::new(), track };
+    let mut p = Parser { src: text.as_bytes(), text, i: 0, cursor: Cell::new((0, Pos { line: 1, column: 1 })), locs: HashMap::new(), track };
     let mut pointer = String::new();
     p.ws();
     let v = p.value(&mut pointer, 0)?;
@@ -84,15 +85,30 @@ struct Parser<'a> {
     src: &'a [u8],
     text: &'a str,
     i: usize,
-    line: u32,
-    col: u32,
+    /// A byte offset and its line:column, from which the next position is counted: positions
+    /// are asked for (locations, errors) far less often than bytes are read, and mostly in
+    /// increasing order.
+    cursor: Cell<(usize, Pos)>,
     locs: HashMap<String, Pos>,
     track: bool,
 }
 
 impl<'a> Parser<'a> {
     fn pos(&self) -> Pos {
-        Pos { line: self.line, column: self.col }
+        let (mut at, mut pos) = self.cursor.get();
+        if at > self.i {
+            (at, pos) = (0, Pos { line: 1, column: 1 });
+        }
+        for &b in &self.src[at..self.i] {
+            if b == b'\n' {
+                pos.line += 1;
+                pos.column = 1;
+            } else if b & 0xC0 != 0x80 {
+                pos.column += 1;
+            }
+        }
+        self.cursor.set((self.i, pos));
+        pos
     }
 
     fn err(&self, msg: &str) -> JsonError {
@@ -102,12 +118,6 @@ impl<'a> Parser<'a> {
     fn bump(&mut self) -> Option<u8> {
         let b = *self.src.get(self.i)?;
         self.i += 1;
-        if b == b'\n' {
-            self.line += 1;
-            self.col = 1;
-        } else if b & 0xC0 != 0x80 {
-            self.col += 1;
-        }
         Some(b)
     }
 
@@ -179,8 +189,10 @@ impl<'a> Parser<'a> {
             self.expect(b':', "':' after the object key")?;
             self.ws();
             let len = pointer.len();
-            pointer.push('/');
-            pointer.push_str(&escape_token(&key));
+            if self.track {
+                pointer.push('/');
+                pointer.push_str(&escape_token(&key));
+            }
             let v = self.value(pointer, depth + 1)?;
             pointer.truncate(len);
             map.insert(key, v);
@@ -204,8 +216,10 @@ impl<'a> Parser<'a> {
         loop {
             self.ws();
             let len = pointer.len();
-            pointer.push('/');
-            pointer.push_str(&items.len().to_string());
+            if self.track {
+                pointer.push('/');
+                pointer.push_str(&items.len().to_string());
+            }
             let v = self.value(pointer, depth + 1)?;
             pointer.truncate(len);
             items.push(v);

@@ -156,6 +156,9 @@ impl Path {
     /// Selection with Jayway's failure texts (`No results for path: $['a']`,
     /// `Missing property in path $['a']`, ...). Indefinite paths never fail.
     pub fn evaluate(&self, root: &Value) -> Result<Value, String> {
+        if let Some(v) = self.lookup(root) {
+            return Ok(v.clone());
+        }
         let definite = self.is_definite();
         let mut ctx = Eval {
             root,
@@ -183,6 +186,29 @@ impl Path {
     pub fn evaluate_or_fail(&self, root: &Value) -> Result<Value, Failure> {
         self.evaluate(root)
             .map_err(|m| Failure::runtime(self.invalid_path_cause(&m)))
+    }
+}
+
+impl Path {
+    /// The value a path of single names and single indexes finds, walked directly: the
+    /// general walk below also builds each step's path text, which only its error messages
+    /// use. `None` when there is nothing there or the path has other selectors: the general
+    /// walk then gives the answer, or the error.
+    fn lookup<'v>(&self, root: &'v Value) -> Option<&'v Value> {
+        let mut node = root;
+        for s in &self.segs {
+            node = match (s, node) {
+                // A few keys are found sooner by comparing them than by hashing the name.
+                (Seg::Child(Sel::Names(n, _)), Value::Object(m)) if n.len() == 1 && m.len() <= 8 => m.iter().find(|(k, _)| **k == n[0])?.1,
+                (Seg::Child(Sel::Names(n, _)), Value::Object(m)) if n.len() == 1 => m.get(&n[0])?,
+                (Seg::Child(Sel::Indexes(ix)), Value::Array(a)) if ix.len() == 1 => {
+                    let i = if ix[0] < 0 { a.len() as i64 + ix[0] } else { ix[0] };
+                    a.get(usize::try_from(i).ok()?)?
+                }
+                _ => return None,
+            };
+        }
+        Some(node)
     }
 }
 

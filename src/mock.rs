@@ -10,7 +10,7 @@
 use crate::error::Failure;
 use crate::exec::{Rng, TaskRequest};
 use serde_json::Value;
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Latency {
@@ -34,8 +34,8 @@ struct Plan {
 /// Mock responses for one execution, with one invocation counter per state.
 #[derive(Debug, Clone, Default)]
 pub struct Mocks {
-    plans: HashMap<String, Plan>,
-    counters: HashMap<String, u32>,
+    plans: BTreeMap<String, Plan>,
+    counters: BTreeMap<String, u32>,
     test_case: Option<String>,
 }
 
@@ -58,7 +58,7 @@ impl Mocks {
         if obj.contains_key("MockedResponses") || obj.contains_key("StateMachines") {
             return Mocks::step_functions_local(obj, test_case);
         }
-        let mut plans = HashMap::new();
+        let mut plans = BTreeMap::new();
         for (state, spec) in obj {
             let list: Vec<&Value> = match spec {
                 Value::Array(items) => items.iter().collect(),
@@ -74,7 +74,7 @@ impl Mocks {
             }
             plans.insert(state.clone(), Plan { entries, repeat_last: true });
         }
-        Ok(Mocks { plans, counters: HashMap::new(), test_case: None })
+        Ok(Mocks { plans, counters: BTreeMap::new(), test_case: None })
     }
 
     fn step_functions_local(obj: &serde_json::Map<String, Value>, test_case: Option<&str>) -> Result<Mocks, String> {
@@ -94,7 +94,7 @@ impl Mocks {
             None => return Err("the mock configuration has several test cases: pick one with --test-case".into()),
         };
         let states = states.as_object().ok_or_else(|| format!("test case '{case_name}' must map state names to mocked response names"))?;
-        let mut plans = HashMap::new();
+        let mut plans = BTreeMap::new();
         for (state, resp_name) in states {
             let resp_name = resp_name.as_str().ok_or_else(|| format!("test case '{case_name}', state '{state}': the response name must be a string"))?;
             let resp = responses
@@ -110,7 +110,7 @@ impl Mocks {
             entries.sort_by_key(|e| e.0);
             plans.insert(state.clone(), Plan { entries, repeat_last: false });
         }
-        Ok(Mocks { plans, counters: HashMap::new(), test_case: Some(case_name) })
+        Ok(Mocks { plans, counters: BTreeMap::new(), test_case: Some(case_name) })
     }
 
     pub fn has(&self, state: &str) -> bool {
