@@ -112,8 +112,18 @@ struct Setup {
     history: bool,
 }
 
-impl Setup {
-    fn from_js(definition: &JsValue, input: &JsValue, mocks: &JsValue, options: &JsValue) -> Result<Setup, JsValue> {
+/// The options of `simulate`, `Session` and `Machine.simulate`, converted.
+struct RunOptions {
+    opts: Options,
+    machine_type: MachineType,
+    test_case: Option<String>,
+    external: Vec<String>,
+    critical_path: bool,
+    history: bool,
+}
+
+impl RunOptions {
+    fn from_js(options: &JsValue) -> Result<RunOptions, JsValue> {
         let o = json_arg(options, "options", json!({}))?;
         let o = match o {
             Value::Object(m) => m,
@@ -152,9 +162,10 @@ impl Setup {
                 Some(_) => return Err(error(format!("options.{key} must be true or false"))),
             }
         }
+        opts.history = history;
         let test_case = match o.get("testCase") {
             None | Some(Value::Null) => None,
-            Some(Value::String(s)) => Some(s.as_str()),
+            Some(Value::String(s)) => Some(s.clone()),
             Some(_) => return Err(error("options.testCase must be a string")),
         };
         let external = match o.get("external") {
@@ -162,14 +173,39 @@ impl Setup {
             Some(Value::Array(a)) => a.iter().map(|v| v.as_str().map(String::from).ok_or_else(|| error("options.external must list state names"))).collect::<Result<_, _>>()?,
             Some(_) => return Err(error("options.external must list state names")),
         };
-        let def = text_of(definition, "definition", true)?.ok_or_else(|| error("definition is missing"))?;
-        let machine = asl::validate_text(&def, machine_type(o.get("type"))?).map_err(|d| definition_error(&d))?;
+        Ok(RunOptions { opts, machine_type: machine_type(o.get("type"))?, test_case, external, critical_path, history })
+    }
+}
+
+/// A checked definition (JSON text or a JS value).
+fn machine_of(definition: &JsValue, machine_type: MachineType) -> Result<Rc<asl::Machine>, JsValue> {
+    let def = text_of(definition, "definition", true)?.ok_or_else(|| error("definition is missing"))?;
+    asl::validate_text(&def, machine_type).map_err(|d| definition_error(&d))
+}
+
+impl Setup {
+    fn from_js(definition: &JsValue, input: &JsValue, mocks: &JsValue, options: &JsValue) -> Result<Setup, JsValue> {
+        let o = RunOptions::from_js(options)?;
+        let machine = machine_of(definition, o.machine_type)?;
+        Setup::with_machine(machine, input, mocks, o)
+    }
+
+    fn with_machine(machine: Rc<asl::Machine>, input: &JsValue, mocks: &JsValue, o: RunOptions) -> Result<Setup, JsValue> {
         let input = json_arg(input, "input", json!({}))?;
         let mocks = match json_arg(mocks, "mocks", Value::Null)? {
             Value::Null => Mocks::empty(),
-            v => Mocks::from_value(&v, test_case).map_err(|m| error(format!("mocks: {m}")))?,
+            v => Mocks::from_value(&v, o.test_case.as_deref()).map_err(|m| error(format!("mocks: {m}")))?,
         };
-        Ok(Setup { machine, input, mocks, opts, external, critical_path, history })
+        Ok(Setup { machine, input, mocks, opts: o.opts, external: o.external, critical_path: o.critical_path, history: o.history })
+    }
+
+    /// Run to the end on the virtual clock (every Task from mocks): the result for JS.
+    fn simulate(self) -> Result<JsValue, JsValue> {
+        if !self.external.is_empty() {
+            return Err(error("simulate resolves every Task from mocks: JS functions need run()"));
+        }
+        let exec = driver::simulate(self.machine, self.input, self.mocks, self.opts).map_err(host_error)?;
+        Ok(result_js(&exec, self.critical_path, self.history))
     }
 }
 
@@ -424,12 +460,33 @@ pub fn validate(definition: JsValue, options: JsValue) -> Result<JsValue, JsValu
 #[wasm_bindgen]
 pub fn simulate(definition: JsValue, input: JsValue, mocks: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
     hook();
-    let s = Setup::from_js(&definition, &input, &mocks, &options)?;
-    if !s.external.is_empty() {
-        return Err(error("simulate resolves every Task from mocks: JS functions need run()"));
+    Setup::from_js(&definition, &input, &mocks, &options)?.simulate()
+}
+
+/// A definition checked once, to run many times (`simulate` without converting and checking
+/// the definition again on each call).
+#[wasm_bindgen(js_name = "Machine")]
+pub struct CompiledMachine {
+    machine: Rc<asl::Machine>,
+}
+
+#[wasm_bindgen(js_class = "Machine")]
+impl CompiledMachine {
+    /// Check `definition` (JSON text or a JS value); `options.type` as for `validate`. Throws
+    /// the invalid-definition error of `simulate`.
+    #[wasm_bindgen(constructor)]
+    pub fn new(definition: JsValue, options: JsValue) -> Result<CompiledMachine, JsValue> {
+        hook();
+        let o = RunOptions::from_js(&options)?;
+        Ok(CompiledMachine { machine: machine_of(&definition, o.machine_type)? })
     }
-    let exec = driver::simulate(s.machine, s.input, s.mocks, s.opts).map_err(host_error)?;
-    Ok(result_js(&exec, s.critical_path, s.history))
+
+    /// `simulate` of this definition.
+    pub fn simulate(&self, input: JsValue, mocks: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
+        hook();
+        let o = RunOptions::from_js(&options)?;
+        Setup::with_machine(self.machine.clone(), &input, &mocks, o)?.simulate()
+    }
 }
 
 /// The crate version.

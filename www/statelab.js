@@ -2,9 +2,11 @@
 // interpreter compiled to WebAssembly. A plain ES module for browsers and Node; it loads
 // ./pkg/ (built by scripts/build-wasm.sh) on first use.
 //
-//   import { validate, simulate, run } from './statelab.js';
+//   import { validate, simulate, compile, run } from './statelab.js';
 //   const diagnostics = await validate(definition);           // [] when valid
 //   const result = await simulate(definition, input, mocks, { seed: 1 });
+//   const machine = await compile(definition);                // checked once, run many times
+//   const again = await machine.simulate(input, mocks, { seed: 2 });
 //   const ctl = run(definition, input, mocks, { speed: 100, onEvent: e => console.log(e.type) });
 //   const same = await ctl.done;
 //
@@ -28,7 +30,7 @@ let generation = 0;
 let poisoned = false; // the live instance trapped (a Rust panic): replace it before the next call
 let live = null; // the glue module of the live instance
 
-async function compile(source) {
+async function loadModule(source) {
   if (source instanceof WebAssembly.Module) return source;
   if (source instanceof ArrayBuffer || ArrayBuffer.isView(source)) return WebAssembly.compile(source);
   const url = source instanceof URL || typeof source === 'string' ? new URL(source, import.meta.url) : new URL(PKG_WASM, import.meta.url);
@@ -70,7 +72,7 @@ async function instantiate() {
  */
 export function init(source) {
   if (!compiled) {
-    compiled = compile(source).catch((e) => {
+    compiled = loadModule(source).catch((e) => {
       throw new Error(`statelab: cannot load the engine (${source ?? PKG_WASM}; scripts/build-wasm.sh builds ./pkg): ${e.message}`, { cause: e });
     });
   }
@@ -122,6 +124,26 @@ export async function simulate(definition, input, mocks, options = {}) {
   const glue = await ready();
   // JS functions (options.functions) are for run(): the engine says so if any are given.
   return guard(glue, (g) => g.simulate(definition, input, mocks, engineOptions(options, Object.keys(options.functions ?? {}))));
+}
+
+/**
+ * Check a definition once, to simulate it many times: resolves to {simulate(input, mocks,
+ * options)}, which behaves as simulate() with this definition, without converting and
+ * checking the definition on each call. options: {type} as for validate(). Rejects as
+ * simulate() does for an invalid definition.
+ */
+export async function compile(definition, options = {}) {
+  const glue = await ready();
+  const type = options.type;
+  let made = { glue, machine: guard(glue, (g) => new g.Machine(definition, type === undefined ? {} : { type })) };
+  return {
+    async simulate(input, mocks, runOptions = {}) {
+      let glue = await ready();
+      // The engine was reloaded after an internal error: check the definition again there.
+      if (made.glue !== glue) made = { glue, machine: guard(glue, (g) => new g.Machine(definition, type === undefined ? {} : { type })) };
+      return guard(glue, () => made.machine.simulate(input, mocks, engineOptions(runOptions, Object.keys(runOptions.functions ?? {}))));
+    },
+  };
 }
 
 /** The engine's version. */

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { init, validate, simulate, run, __panicForTests, __instances } from '../../www/statelab.js';
+import { init, validate, simulate, compile, run, __panicForTests, __instances } from '../../www/statelab.js';
 
 const fixture = (name) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
 const read = (name) => readFileSync(fixture(name), 'utf8');
@@ -265,6 +265,27 @@ test('a Rust panic becomes an Error and the engine is reloaded', async () => {
   assert.equal(r.status, 'SUCCEEDED');
   assert.deepEqual(await validate(parallel.def), []);
   assert.equal(__instances(), instances + 1);
+});
+
+test('compile checks a definition once; its simulate gives what simulate gives, across engine reloads', async () => {
+  const machine = await compile(retry.def);
+  for (const seed of [1, 99]) {
+    assert.deepEqual(await machine.simulate(retry.input, retry.mocks, { seed }), await simulate(retry.def, retry.input, retry.mocks, { seed }));
+  }
+  // history: false gives the outcome alone: no events, no spans.
+  const full = await machine.simulate(retry.input, retry.mocks, { seed: 1 });
+  const lean = await machine.simulate(retry.input, retry.mocks, { seed: 1, history: false });
+  assert.deepEqual(Object.keys(lean).sort(), ['durationMs', 'output', 'status']);
+  assert.deepEqual(lean, { status: full.status, output: full.output, durationMs: full.durationMs });
+  await assert.rejects(compile('{"StartAt": "X", "States": {"A": {"Type": "Pass", "End": true}}}'), (e) => {
+    assert.match(e.message, /^invalid definition:/);
+    assert.ok(Array.isArray(e.diagnostics) && e.diagnostics.length >= 1);
+    return true;
+  });
+  await assert.rejects(machine.simulate('{"x":', retry.mocks), /^Error: input: invalid JSON/);
+  // A panic retires the engine instance; the compiled machine is checked again on the next one.
+  await assert.rejects(__panicForTests(), /internal error/);
+  assert.deepEqual(await machine.simulate(retry.input, retry.mocks, { seed: 1 }), full);
 });
 
 test('onUpdate reports the virtual time and the spans', async () => {
