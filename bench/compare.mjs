@@ -3,6 +3,7 @@
 //
 //   scripts/bench-compare.sh            (builds what it needs, then runs this)
 //   node bench/compare.mjs [--runs N] [--only loop,map,parallel,week]
+//   node bench/compare.mjs --dump DIR      (writes DIR/<workload>/{definition,input,mocks}.json)
 //
 // Each engine and workload runs in a child process of its own, so that peak memory (maxRSS)
 // belongs to one engine. Times are wall-clock milliseconds of one whole execution.
@@ -129,23 +130,45 @@ const WORKLOADS = { loop: loopWorkload, map: mapWorkload, parallel: parallelWork
 
 // ------------------------------------------------------------------ one engine, in a child
 
-async function runChild(engine, workloadKey, runs) {
-  const w = WORKLOADS[workloadKey]();
+// Both engines get the same treatment: warm-up executions first (V8 compiles JS and wasm in
+// tiers, optimising what runs often), at least 3 and until 500 ms have passed (at most 200),
+// then `runs` timed executions.
+// `prepare` (untimed) makes what one execution needs; `once(prepared)` is the timed execution.
+async function measure(prepare, once, runs) {
+  const t0 = performance.now();
+  let warmups = 0;
+  while (warmups < 200 && (warmups < 3 || performance.now() - t0 < 500)) {
+    await once(await prepare());
+    warmups += 1;
+  }
   const times = [];
   let last;
+  for (let r = 0; r < runs; r++) {
+    const prepared = await prepare();
+    const t = performance.now();
+    last = await once(prepared);
+    times.push(performance.now() - t);
+  }
+  return { times, last, warmups };
+}
+
+async function runChild(engine, workloadKey, runs) {
+  const w = WORKLOADS[workloadKey]();
+  let result;
   if (engine === 'statelab-wasm') {
     const statelab = await import(path.join(ROOT, 'www/statelab.js'));
     await statelab.init();
-    const def = JSON.stringify(w.definition);
+    // Checked once before timing, as aws-local-stepfunctions' StateMachine constructor
+    // validates its definition outside the timed run().
+    const machine = await statelab.compile(JSON.stringify(w.definition));
     const mocks = w.mocks ? JSON.stringify(w.mocks) : '{}';
-    for (let r = 0; r < runs; r++) {
-      const t = performance.now();
+    result = await measure(() => null, async () => {
       // history: false returns the outcome only, as aws-local-stepfunctions does.
-      last = await statelab.simulate(def, w.input, mocks, { seed: 1, history: false });
-      times.push(performance.now() - t);
-      if (last.status !== 'SUCCEEDED' || !w.check(last.output)) throw new Error(`statelab: ${last.status} ${last.error || ''} ${last.cause || ''}`);
-    }
-    if (w.simulatedMs && last.durationMs !== w.simulatedMs) throw new Error(`statelab simulated ${last.durationMs} ms, expected ${w.simulatedMs}`);
+      const out = await machine.simulate(w.input, mocks, { seed: 1, history: false });
+      if (out.status !== 'SUCCEEDED' || !w.check(out.output)) throw new Error(`statelab: ${out.status} ${out.error || ''} ${out.cause || ''}`);
+      return out;
+    }, runs);
+    if (w.simulatedMs && result.last.durationMs !== w.simulatedMs) throw new Error(`statelab simulated ${result.last.durationMs} ms, expected ${w.simulatedMs}`);
   } else if (engine === 'aws-local-stepfunctions') {
     // aws-local-stepfunctions 3 calls Promise.withResolvers (Node 22); polyfill it on Node 20.
     if (!Promise.withResolvers) {
@@ -156,21 +179,25 @@ async function runChild(engine, workloadKey, runs) {
       };
     }
     const { StateMachine } = await import('aws-local-stepfunctions');
-    for (let r = 0; r < runs; r++) {
-      const sm = new StateMachine(w.definition, { validationOptions: { checkArn: false } });
-      const overrides = {};
-      if (w.peerHandler) overrides.taskResourceLocalHandlers = { Flaky: w.peerHandler() };
+    const overrides = () => {
+      const o = {};
+      if (w.peerHandler) o.taskResourceLocalHandlers = { Flaky: w.peerHandler() };
       if (workloadKey === 'week') {
-        overrides.waitTimeOverrides = { Day1: 0, Day2: 0, Day3: 0, Day4: 0, Day5: 0 };
-        overrides.retryIntervalOverrides = { Flaky: 0 };
+        o.waitTimeOverrides = { Day1: 0, Day2: 0, Day3: 0, Day4: 0, Day5: 0 };
+        o.retryIntervalOverrides = { Flaky: 0 };
       }
-      const t = performance.now();
-      last = await sm.run(w.input, { overrides }).result;
-      times.push(performance.now() - t);
-      if (!w.check(last)) throw new Error('aws-local-stepfunctions: unexpected output');
-    }
+      return o;
+    };
+    // A machine (its constructor validates the definition), with fresh task handlers, made
+    // before each timed run.
+    const prepare = () => ({ sm: new StateMachine(w.definition, { validationOptions: { checkArn: false } }), o: overrides() });
+    result = await measure(prepare, async ({ sm, o }) => {
+      const out = await sm.run(w.input, { overrides: o }).result;
+      if (!w.check(out)) throw new Error('aws-local-stepfunctions: unexpected output');
+      return out;
+    }, runs);
   }
-  return { times, maxRssKb: process.resourceUsage().maxRSS };
+  return { times: result.times, warmups: result.warmups, maxRssKb: process.resourceUsage().maxRSS };
 }
 
 // ------------------------------------------------------------------ the native CLI
@@ -197,8 +224,14 @@ function runCli(workloadKey, runs) {
     if (p.status !== 0 || !p.stdout.startsWith('SUCCEEDED')) throw new Error(`statelab CLI: ${p.stdout.slice(0, 200)} ${p.stderr.slice(0, 200)}`);
     if (gnuTime) maxRssKb = Math.max(maxRssKb, parseInt(p.stderr.trim().split('\n').pop(), 10) || 0);
   }
+  // The engine's own time in the CLI's process: `statelab bench` checks the definition once and
+  // times each execution, keeping no history (as the wasm runs above: the outcome only).
+  const runsInProcess = Math.max(runs, workloadKey === 'week' ? 1000 : 20);
+  const b = spawnSync(CLI, ['bench', def, '--input', input, '--mock-config', mocks, '--runs', String(runsInProcess), '--no-history', '--json'], { encoding: 'utf8' });
+  if (b.status !== 0) throw new Error(`statelab bench: ${b.stdout.slice(0, 200)} ${b.stderr.slice(0, 200)}`);
+  const inProcess = JSON.parse(b.stdout);
   fs.rmSync(dir, { recursive: true, force: true });
-  return { times, maxRssKb: gnuTime ? maxRssKb : null };
+  return { times, maxRssKb: gnuTime ? maxRssKb : null, inProcessMs: inProcess.medianMs };
 }
 
 // ------------------------------------------------------------------ main
@@ -220,6 +253,18 @@ function child(engine, workload, runs) {
 
 async function main() {
   const argv = process.argv.slice(2);
+  if (argv[0] === '--dump') {
+    // Write each workload's definition, input and mocks to DIR/<key>/ for the CLI or a profiler.
+    for (const [key, make] of Object.entries(WORKLOADS)) {
+      const w = make();
+      const dir = path.join(argv[1], key);
+      fs.mkdirSync(dir, { recursive: true });
+      fs.writeFileSync(path.join(dir, 'definition.json'), JSON.stringify(w.definition));
+      fs.writeFileSync(path.join(dir, 'input.json'), JSON.stringify(w.input));
+      fs.writeFileSync(path.join(dir, 'mocks.json'), JSON.stringify(w.mocks || {}));
+    }
+    return;
+  }
   if (argv[0] === '--child') {
     const [, engine, workload, runs] = argv;
     console.log(JSON.stringify(await runChild(engine, workload, Number(runs))));
@@ -247,13 +292,15 @@ async function main() {
     const peer = child('aws-local-stepfunctions', key, runs);
     const cli = runCli(key, runs);
     const [mw, mp, mc] = [median(wasm.times), median(peer.times), median(cli.times)];
-    rows.push({ key, mw, mp, mc });
+    rows.push({ key, mw, mp, mc, mi: cli.inProcessMs });
     console.log(`\n${name}`);
     console.log(`  aws-local-stepfunctions ${fmt(mp)}   peak ${mb(peer.maxRssKb)}`);
     console.log(`  statelab (wasm, Node)   ${fmt(mw)}   peak ${mb(wasm.maxRssKb)}   ${(mp / mw).toFixed(1)}x faster than aws-local-stepfunctions`);
-    console.log(`  statelab (native CLI)   ${fmt(mc)}   peak ${mb(cli.maxRssKb)}   ${(mw / mc).toFixed(1)}x faster than wasm (whole process)`);
+    console.log(`  statelab (native CLI)   ${fmt(mc)}   peak ${mb(cli.maxRssKb)}   whole process, reading files and printing included`);
+    console.log(`  statelab (native, in process) ${fmt(cli.inProcessMs).trimStart()}   ${(mw / cli.inProcessMs).toFixed(1)}x faster than wasm (statelab bench: median of ${key === 'week' ? 1000 : Math.max(runs, 20)} runs)`);
   }
   console.log('\nratios (aws-local-stepfunctions / statelab wasm):', rows.map((r) => `${r.key} ${(r.mp / r.mw).toFixed(1)}x`).join(', '));
+  console.log('ratios (statelab wasm / native in process):', rows.map((r) => `${r.key} ${(r.mw / r.mi).toFixed(1)}x`).join(', '));
 }
 
 main().catch((e) => {

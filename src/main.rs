@@ -16,11 +16,16 @@ usage:
   statelab run DEFINITION [--input FILE] [--mock-config FILE] [--test-case NAME]
                           [--seed N] [--name NAME] [--json] [--history] [--timeline]
                           [--sequential]
+  statelab bench DEFINITION [--input FILE] [--mock-config FILE] [--test-case NAME]
+                            [--runs N] [--no-history] [--json]
   statelab validate DEFINITION [--type STANDARD|EXPRESS] [--json]
   statelab jsonata EXPRESSION [--input FILE] [--bindings FILE] [--json]
 
 --sequential runs the workflow's sequential twin: each Parallel's branches one after
-another, each Map one iteration at a time. Files may be '-' for standard input. Exit codes: 0 success, 1 the execution failed,
+another, each Map one iteration at a time. bench checks the definition once, then
+runs the execution N times (default 20) in this process and prints the median and the
+fastest wall time of one execution; --no-history keeps no events or spans (they are
+only counted, for the history limit), as for an outcome-only host. Files may be '-' for standard input. Exit codes: 0 success, 1 the execution failed,
 timed out or was aborted (run) or the expression raised an error (jsonata), 2 bad
 input: unreadable files, invalid JSON or an invalid definition.
 ";
@@ -100,6 +105,7 @@ fn main() -> ExitCode {
     let rest = &raw[1..];
     let result = match cmd.as_str() {
         "run" => cmd_run(rest),
+        "bench" => cmd_bench(rest),
         "validate" => cmd_validate(rest),
         "jsonata" => cmd_jsonata(rest),
         "help" | "--help" | "-h" => {
@@ -120,6 +126,55 @@ fn main() -> ExitCode {
 fn load_definition(path: &str, machine_type: MachineType) -> Result<std::rc::Rc<asl::Machine>, Vec<String>> {
     let text = read(path).map_err(|e| vec![e])?;
     asl::validate_text(&text, machine_type).map_err(|diags| diags.iter().map(|d| format!("{path}:{d}")).collect())
+}
+
+/// `bench`: the engine's own time for one execution, the definition checked once beforehand
+/// (as a host that compiles a machine and runs it many times would).
+fn cmd_bench(raw: &[String]) -> Result<u8, String> {
+    let args = Args::parse(raw, &["input", "mock-config", "test-case", "runs"])?;
+    args.check(&["input", "mock-config", "test-case", "runs", "no-history", "json"])?;
+    let [def_path] = args.positional.as_slice() else { return Err(format!("bench needs exactly one DEFINITION file\n\n{USAGE}")) };
+    let machine = match load_definition(def_path, MachineType::Standard) {
+        Ok(m) => m,
+        Err(lines) => {
+            for l in lines {
+                eprintln!("{l}");
+            }
+            return Ok(2);
+        }
+    };
+    let input = match args.value("input") {
+        Some(p) => read_json(p)?,
+        None => json!({}),
+    };
+    let mocks_value = args.value("mock-config").map(read_json).transpose()?;
+    let runs: usize = match args.value("runs") {
+        Some(s) => s.parse().ok().filter(|n| *n > 0).ok_or_else(|| format!("--runs takes a whole number above 0, not '{s}'"))?,
+        None => 20,
+    };
+    let mut times = Vec::with_capacity(runs);
+    let mut status = "";
+    for _ in 0..runs {
+        let mocks = match &mocks_value {
+            Some(v) => Mocks::from_value(v, args.value("test-case")).map_err(|e| format!("{}: {e}", args.value("mock-config").unwrap_or("")))?,
+            None => Mocks::empty(),
+        };
+        let input = input.clone();
+        let t = std::time::Instant::now();
+        let opts = Options { history: !args.has("no-history"), ..Options::default() };
+        let exec = simulate(machine.clone(), input, mocks, opts).map_err(|e| e.to_string())?;
+        times.push(t.elapsed().as_secs_f64() * 1000.0);
+        status = exec.status().name();
+        drop(exec);
+    }
+    times.sort_by(|a, b| a.total_cmp(b));
+    let median = if runs % 2 == 1 { times[runs / 2] } else { (times[runs / 2 - 1] + times[runs / 2]) / 2.0 };
+    if args.has("json") {
+        println!("{}", json!({"status": status, "runs": runs, "medianMs": median, "minMs": times[0]}));
+    } else {
+        println!("{status}: median {median:.3} ms, fastest {:.3} ms over {runs} runs (in process, definition checked once)", times[0]);
+    }
+    Ok(if status == "SUCCEEDED" { 0 } else { 1 })
 }
 
 fn cmd_run(raw: &[String]) -> Result<u8, String> {
