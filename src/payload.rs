@@ -260,7 +260,7 @@ fn eval_node(n: &Node, scope: &mut dyn Scope) -> Result<Value, Failure> {
             .collect::<Result<Vec<_>, _>>()
             .map(Value::Array),
         Node::Object(entries) => {
-            let mut m = Map::new();
+            let mut m = Map::with_capacity(entries.len());
             for (k, e) in entries {
                 let v = match e {
                     Entry::Static(n) => eval_node(n, scope)?,
