@@ -22,11 +22,14 @@ usage:
   statelab jsonata EXPRESSION [--input FILE] [--bindings FILE] [--json]
 
 --sequential runs the workflow's sequential twin: each Parallel's branches one after
-another, each Map one iteration at a time. bench checks the definition once, then
-runs the execution N times (default 20) in this process and prints the median and the
-fastest wall time of one execution; --no-history keeps no events or spans (they are
-only counted, for the history limit), as for an outcome-only host. Files may be '-' for standard input. Exit codes: 0 success, 1 the execution failed,
-timed out or was aborted (run) or the expression raised an error (jsonata), 2 bad
+another, each Map one iteration at a time.
+
+bench checks the definition once, then runs the execution N times (default 20) in this
+process and prints the median and the fastest time of one execution. --no-history keeps
+no events or spans (they are only counted, for the history limit).
+
+Files may be '-' for standard input. Exit codes: 0 success, 1 the execution failed,
+timed out or was aborted (run, bench) or the expression raised an error (jsonata), 2 bad
 input: unreadable files, invalid JSON or an invalid definition.
 ";
 
@@ -128,26 +131,41 @@ fn load_definition(path: &str, machine_type: MachineType) -> Result<std::rc::Rc<
     asl::validate_text(&text, machine_type).map_err(|diags| diags.iter().map(|d| format!("{path}:{d}")).collect())
 }
 
-/// `bench`: the engine's own time for one execution, the definition checked once beforehand
-/// (as a host that compiles a machine and runs it many times would).
-fn cmd_bench(raw: &[String]) -> Result<u8, String> {
-    let args = Args::parse(raw, &["input", "mock-config", "test-case", "runs"])?;
-    args.check(&["input", "mock-config", "test-case", "runs", "no-history", "json"])?;
-    let [def_path] = args.positional.as_slice() else { return Err(format!("bench needs exactly one DEFINITION file\n\n{USAGE}")) };
+/// The definition, input and mock file of `run` and `bench`; `None` once the definition's
+/// diagnostics are printed (exit code 2).
+fn load_execution(args: &Args, cmd: &str) -> Result<Option<(std::rc::Rc<asl::Machine>, Value, Option<Value>)>, String> {
+    let [def_path] = args.positional.as_slice() else { return Err(format!("{cmd} needs exactly one DEFINITION file\n\n{USAGE}")) };
     let machine = match load_definition(def_path, MachineType::Standard) {
         Ok(m) => m,
         Err(lines) => {
             for l in lines {
                 eprintln!("{l}");
             }
-            return Ok(2);
+            return Ok(None);
         }
     };
     let input = match args.value("input") {
         Some(p) => read_json(p)?,
         None => json!({}),
     };
-    let mocks_value = args.value("mock-config").map(read_json).transpose()?;
+    let mocks = args.value("mock-config").map(read_json).transpose()?;
+    Ok(Some((machine, input, mocks)))
+}
+
+/// Fresh mocks (invocation counters at zero) from the mock file's JSON.
+fn mocks_of(args: &Args, v: Option<&Value>) -> Result<Mocks, String> {
+    match v {
+        Some(v) => Mocks::from_value(v, args.value("test-case")).map_err(|e| format!("{}: {e}", args.value("mock-config").unwrap_or_default())),
+        None => Ok(Mocks::empty()),
+    }
+}
+
+/// `bench`: the engine's own time for one execution, the definition checked once beforehand
+/// (as a host that compiles a machine and runs it many times would).
+fn cmd_bench(raw: &[String]) -> Result<u8, String> {
+    let args = Args::parse(raw, &["input", "mock-config", "test-case", "runs"])?;
+    args.check(&["input", "mock-config", "test-case", "runs", "no-history", "json"])?;
+    let Some((machine, input, mocks_value)) = load_execution(&args, "bench")? else { return Ok(2) };
     let runs: usize = match args.value("runs") {
         Some(s) => s.parse().ok().filter(|n| *n > 0).ok_or_else(|| format!("--runs takes a whole number above 0, not '{s}'"))?,
         None => 20,
@@ -155,10 +173,7 @@ fn cmd_bench(raw: &[String]) -> Result<u8, String> {
     let mut times = Vec::with_capacity(runs);
     let mut status = "";
     for _ in 0..runs {
-        let mocks = match &mocks_value {
-            Some(v) => Mocks::from_value(v, args.value("test-case")).map_err(|e| format!("{}: {e}", args.value("mock-config").unwrap_or("")))?,
-            None => Mocks::empty(),
-        };
+        let mocks = mocks_of(&args, mocks_value.as_ref())?;
         let input = input.clone();
         let t = std::time::Instant::now();
         let opts = Options { history: !args.has("no-history"), ..Options::default() };
@@ -180,24 +195,8 @@ fn cmd_bench(raw: &[String]) -> Result<u8, String> {
 fn cmd_run(raw: &[String]) -> Result<u8, String> {
     let args = Args::parse(raw, &["input", "mock-config", "test-case", "seed", "name"])?;
     args.check(&["input", "mock-config", "test-case", "seed", "name", "json", "history", "timeline", "sequential"])?;
-    let [def_path] = args.positional.as_slice() else { return Err(format!("run needs exactly one DEFINITION file\n\n{USAGE}")) };
-    let machine = match load_definition(def_path, MachineType::Standard) {
-        Ok(m) => m,
-        Err(lines) => {
-            for l in lines {
-                eprintln!("{l}");
-            }
-            return Ok(2);
-        }
-    };
-    let input = match args.value("input") {
-        Some(p) => read_json(p)?,
-        None => json!({}),
-    };
-    let mocks = match args.value("mock-config") {
-        Some(p) => Mocks::from_value(&read_json(p)?, args.value("test-case")).map_err(|e| format!("{p}: {e}"))?,
-        None => Mocks::empty(),
-    };
+    let Some((machine, input, mocks_value)) = load_execution(&args, "run")? else { return Ok(2) };
+    let mocks = mocks_of(&args, mocks_value.as_ref())?;
     let mut opts = Options::default();
     if let Some(s) = args.value("seed") {
         opts.seed = s.parse().map_err(|_| format!("--seed takes a whole number, not '{s}'"))?;
