@@ -168,6 +168,17 @@ impl Execution {
         r.map(Rc::new).map_err(|e| self.query_failure(fid, e))
     }
 
+    /// The JSONPath end of a state: Assign (with `$` the result), then ResultPath places the
+    /// result in the raw input and OutputPath picks the output.
+    fn assign_and_place(&mut self, fid: FrameId, state: &State, raw: &Rc<Value>, result: Rc<Value>, result_path: &PathField, output_path: &PathField) -> Result<(Rc<Value>, Option<Value>), Failure> {
+        let assigned = self.eval_assign(fid, state.assign.as_ref(), raw, &result, Extra::None)?;
+        let out = self.result_path(fid, result_path, raw.clone(), result)?;
+        self.record(fid, "ResultPath", &out);
+        let out = self.output_path(fid, output_path, out)?;
+        self.record(fid, "OutputPath", &out);
+        Ok((out, assigned))
+    }
+
     /// Output and assignments of a state whose "result" is `result` (Task, Parallel, Map) or
     /// whose output is built from its input (`result` = None: Pass handled separately).
     fn finish_with_result(&mut self, fid: FrameId, state: &State, result: Rc<Value>) -> Flow {
@@ -183,12 +194,7 @@ impl Execution {
                     }
                     None => result,
                 };
-                let assigned = self.eval_assign(fid, state.assign.as_ref(), &raw, &selected, Extra::None)?;
-                let out = self.result_path(fid, result_path, raw.clone(), selected)?;
-                self.record(fid, "ResultPath", &out);
-                let out = self.output_path(fid, output_path, out)?;
-                self.record(fid, "OutputPath", &out);
-                Ok((out, assigned))
+                self.assign_and_place(fid, state, &raw, selected, result_path, output_path)
             })(),
             Io::Jsonata { output, .. } => (|| {
                 self.record(fid, "Result", &result);
@@ -243,12 +249,7 @@ impl Execution {
                     (None, None) => eff,
                 };
                 self.record(fid, if result.is_some() { "Result" } else { "Parameters" }, &res);
-                let assigned = self.eval_assign(fid, state.assign.as_ref(), &raw, &res, Extra::None)?;
-                let out = self.result_path(fid, result_path, raw.clone(), res)?;
-                self.record(fid, "ResultPath", &out);
-                let out = self.output_path(fid, output_path, out)?;
-                self.record(fid, "OutputPath", &out);
-                Ok((out, assigned))
+                self.assign_and_place(fid, state, &raw, res, result_path, output_path)
             })(),
             Io::Jsonata { output, .. } => (|| {
                 let assigned = self.eval_assign(fid, state.assign.as_ref(), &raw, &raw, Extra::None)?;
