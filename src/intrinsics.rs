@@ -239,9 +239,10 @@ impl<'a> P<'a> {
                     self.i += 1;
                 }
                 let t = std::str::from_utf8(&self.s[start..self.i]).unwrap_or("");
-                serde_json::from_str::<Number>(t)
-                    .map(Arg::Number)
-                    .map_err(|_| format!("invalid number '{}'", t))
+                match crate::json::parse(t) {
+                    Ok(Value::Number(n)) => Ok(Arg::Number(n)),
+                    _ => Err(format!("invalid number '{}'", t)),
+                }
             }
             Some(c) if c.is_ascii_alphabetic() => {
                 for (kw, a) in [
@@ -489,7 +490,7 @@ fn apply(call: &Call, args: Vec<Value>, scope: &mut dyn Scope) -> Result<Value, 
             if s.trim().is_empty() {
                 return Ok(Value::Null);
             }
-            serde_json::from_str::<Value>(s)
+            crate::json::parse(s)
                 .map(|v| match v {
                     // Jackson reads -0 as the integer 0.
                     Value::Number(n)

@@ -313,8 +313,12 @@ impl<'a> Parser<'a> {
             }
             p.i - s
         };
+        let int_start = self.i;
         if digits(self) == 0 {
             return Err(self.err("invalid number"));
+        }
+        if self.src[int_start] == b'0' && self.i - int_start > 1 {
+            return Err(JsonError { message: "invalid number: leading zeros are not allowed".into(), pos: start_pos });
         }
         let mut float = false;
         if self.peek() == Some(b'.') {
@@ -374,6 +378,7 @@ mod tests {
         assert_eq!(e.pos, Pos { line: 3, column: 3 });
         assert!(parse("[1,2").is_err());
         assert!(parse("01x").is_err());
+        assert!(parse("01").is_err() && parse("-00.5").is_err() && parse("[0, -0, 0.5, 10]").is_ok());
         assert!(parse(&"[".repeat(10_000)).is_err());
     }
 

@@ -987,7 +987,7 @@ impl<'a> Parser<'a> {
                     }
                 }
                 let raw = String::from_utf8_lossy(&self.s[start..self.i]).replace('\'', "\"");
-                serde_json::from_str(&raw)
+                crate::json::parse(&raw)
                     .map(Operand::Literal)
                     .map_err(|_| self.err("invalid JSON literal"))
             }
@@ -1005,9 +1005,10 @@ impl<'a> Parser<'a> {
                     "true" => Ok(Operand::Literal(Value::Bool(true))),
                     "false" => Ok(Operand::Literal(Value::Bool(false))),
                     "null" => Ok(Operand::Literal(Value::Null)),
-                    _ => serde_json::from_str::<serde_json::Number>(tok)
-                        .map(|n| Operand::Literal(Value::Number(n)))
-                        .map_err(|_| self.err("operand expected")),
+                    _ => match crate::json::parse(tok) {
+                        Ok(n @ Value::Number(_)) => Ok(Operand::Literal(n)),
+                        _ => Err(self.err("operand expected")),
+                    },
                 }
             }
         }
