@@ -3,6 +3,7 @@
 //! See ARCHITECTURE.md for the bird's-eye view and the code map.
 
 pub mod asl;
+pub mod case;
 pub mod digest;
 pub mod driver;
 pub mod error;

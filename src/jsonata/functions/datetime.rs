@@ -371,8 +371,8 @@ fn format_component(t: &Tm, m: &Marker, oh: f64, om: f64) -> Result<String, Erro
                 c => return Err(make("D3133", None, &Detail { value: Some(c.to_string()), ..Default::default() })),
             };
             let mut s = match case {
-                Case::Upper => name.to_uppercase(),
-                Case::Lower => name.to_lowercase(),
+                Case::Upper => crate::case::to_upper(name),
+                Case::Lower => crate::case::to_lower(name),
                 Case::Title => name.to_string(),
             };
             if let Some((_, Some(max))) = m.width {
@@ -431,8 +431,8 @@ fn format_component(t: &Tm, m: &Marker, oh: f64, om: f64) -> Result<String, Erro
         }
         _ => Ok(match frag {
             Frag::S(s) => match m.names {
-                Some(Case::Upper) => s.to_uppercase(),
-                Some(Case::Title) if s.len() > 1 => format!("{}{}", s[..1].to_uppercase(), &s[1..]),
+                Some(Case::Upper) => crate::case::to_upper(s),
+                Some(Case::Title) if s.len() > 1 => format!("{}{}", crate::case::to_upper(&s[..1]), &s[1..]),
                 _ => s.to_string(),
             },
             Frag::N(n) => js_num_str(n),
