@@ -13,6 +13,7 @@ pub mod json;
 pub mod jsonata;
 pub mod jsonpath;
 pub mod mock;
+pub mod num;
 pub mod payload;
 pub mod time;
 #[cfg(target_arch = "wasm32")] pub mod wasm;

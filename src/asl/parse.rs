@@ -493,7 +493,7 @@ impl<'a> Cx<'a> {
                 Value::Number(n) => {
                     let f = n.as_f64().unwrap_or(f64::NAN);
                     if f < min || !f.is_finite() {
-                        self.error(&p, format!("The value of '{key}' must be at least {min}"));
+                        self.error(&p, format!("The value of '{key}' must be at least {}", crate::num::display(min)));
                         None
                     } else {
                         Some(NumberField::Literal(f))

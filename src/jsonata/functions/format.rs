@@ -842,7 +842,7 @@ pub fn format_number(_: &mut Eval, a: &[Value], _: &CallCtx) -> R<Value> {
             s.chars().map(|c| if c.is_ascii_digit() { family[(c as u8 - b'0') as usize] } else { c }).collect()
         }
     };
-    let mut sv: Vec<char> = to_family(format!("{:.*}", pic.max_frac, rounded.abs())).chars().collect();
+    let mut sv: Vec<char> = to_family(crate::num::fixed(rounded.abs(), pic.max_frac)).chars().collect();
     match cstr_index(&sv, '.') {
         None => sv.push(p.decimal),
         Some(i) => sv[i] = p.decimal,
