@@ -133,10 +133,8 @@ fn chars_of(s: &str) -> Vec<char> {
 }
 
 fn find(re: &Regex, chars: &[char], from: usize) -> R<Option<Match>> {
-    re.find_at(chars, from).map_err(|_| Error {
-        code: "U1001".into(),
-        message: format!("Regular expression /{}/ is too complex: backtracking limit exceeded", re.source),
-        position: None,
+    re.find_at(chars, from).map_err(|_| {
+        Error::new("U1001", format!("Regular expression /{}/ is too complex: backtracking limit exceeded", re.source), None)
     })
 }
 
