@@ -381,7 +381,7 @@ pub fn precision15(x: f64) -> f64 {
     if !x.is_finite() || x == 0.0 {
         return x;
     }
-    crate::num::scientific(x, 14).parse().unwrap_or(x)
+    crate::num::parse_f64(&crate::num::scientific(x, 14)).unwrap_or(x)
 }
 
 /// Deep equality as jsonata-js's `isDeepEqual`.

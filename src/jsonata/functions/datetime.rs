@@ -331,7 +331,7 @@ fn js_parse_int(s: &str) -> f64 {
     if d.is_empty() {
         f64::NAN
     } else {
-        sign * d.parse::<f64>().unwrap_or(f64::NAN)
+        sign * crate::num::parse_f64(&d).unwrap_or(f64::NAN)
     }
 }
 
@@ -538,7 +538,7 @@ fn parse_datetime(ts: &str, picture: &str, now: f64) -> Result<Option<f64>, Erro
             PartParser::Int(_) if *comp == 'f' => {
                 // fractional seconds: the digits are a fraction, truncated to milliseconds
                 let digits: String = text.chars().filter(|c| c.is_ascii_digit()).take(3).collect();
-                format!("{:0<3}", digits).parse().unwrap_or(f64::NAN)
+                crate::num::parse_f64(&format!("{:0<3}", digits)).unwrap_or(f64::NAN)
             }
             PartParser::Int(f) => parse_int_with(&text, f)?,
             PartParser::Names(t) => match t.iter().find(|(n, _)| *n == text) {
@@ -655,7 +655,7 @@ fn parse_iso(s: &str) -> Option<f64> {
     let num = |from: usize, len: usize| -> Option<f64> {
         let t: String = b.get(from..from + len)?.iter().collect();
         if t.chars().all(|c| c.is_ascii_digit()) {
-            t.parse().ok()
+            crate::num::parse_f64(&t)
         } else {
             None
         }
@@ -685,7 +685,7 @@ fn parse_iso(s: &str) -> Option<f64> {
                 j += 1;
             }
             let f3: String = format!("{:0<3}", frac).chars().take(3).collect();
-            ms = f3.parse().unwrap_or(0.0);
+            ms = crate::num::parse_f64(&f3).unwrap_or(0.0);
             i = j;
         }
     }

@@ -511,7 +511,7 @@ pub fn parse_int_with(value: &str, f: &IntFormat) -> Result<f64, Error> {
             if lead.is_empty() {
                 f64::NAN
             } else {
-                lead.parse().unwrap_or(f64::NAN)
+                crate::num::parse_f64(&lead).unwrap_or(f64::NAN)
             }
         }
         Primary::Sequence => return Err(make("D3130", None, &Detail { value: Some(f.token.clone()), ..Default::default() })),
