@@ -56,8 +56,10 @@ if [ "$OPT" = 1 ]; then
   if [ -x node_modules/.bin/wasm-opt ]; then
     # binaryen from npm (package.json), never Debian's wasm-opt 108, which breaks
     # wasm-bindgen output. The features are the ones rustc enables for wasm32 by default.
+    # --reorder-functions-by-name puts each module's functions together, which gzip
+    # compresses better (about 1%); the order does not matter to the engine.
     echo "== wasm-opt -Oz ($(node_modules/.bin/wasm-opt --version))"
-    node_modules/.bin/wasm-opt -Oz \
+    node_modules/.bin/wasm-opt -Oz --reorder-functions-by-name \
       --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
       --enable-mutable-globals --enable-reference-types --enable-multivalue \
       www/pkg/statelab_bg.wasm -o www/pkg/statelab_bg.opt.wasm

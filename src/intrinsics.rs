@@ -529,20 +529,20 @@ fn apply(call: &Call, args: Vec<Value>, scope: &mut dyn Scope) -> Result<Value, 
             if step == 0 {
                 return Err(fail(name, "the step must not be 0"));
             }
+            // (last - first) / step + 1 in 64 bits: None stands for 2^64 (the whole i64 range
+            // by ±1), which 128-bit arithmetic and its printing would cost to represent.
             let count = if (step > 0 && first > last) || (step < 0 && first < last) {
-                0
+                Some(0)
             } else {
-                (last as i128 - first as i128) / step as i128 + 1
+                (last.abs_diff(first) / step.unsigned_abs()).checked_add(1)
             };
-            if count > MAX_RANGE_ITEMS as i128 {
-                return Err(fail(
-                    name,
-                    format!(
-                        "the range has {} items, more than the {} allowed",
-                        count, MAX_RANGE_ITEMS
-                    ),
-                ));
-            }
+            let count = match count {
+                Some(c) if c <= MAX_RANGE_ITEMS as u64 => c,
+                _ => {
+                    let n = count.map_or_else(|| "18446744073709551616".to_string(), |c| c.to_string());
+                    return Err(fail(name, format!("the range has {} items, more than the {} allowed", n, MAX_RANGE_ITEMS)));
+                }
+            };
             Ok(Value::Array(
                 (0..count as i64)
                     .map(|k| int_value(first + k * step))
@@ -821,7 +821,10 @@ mod tests {
         );
         assert!(ev("States.ArrayRange(1, 1001, 1)", json!({})).is_err());
         let extreme = json!({"lo": i64::MIN, "hi": i64::MAX});
-        assert!(ev("States.ArrayRange($.lo, $.hi, 1)", extreme.clone()).is_err());
+        assert!(ev("States.ArrayRange($.lo, $.hi, 1)", extreme.clone()).unwrap_err().cause.contains("has 18446744073709551616 items"));
+        assert!(ev("States.ArrayRange($.hi, $.lo, -1)", extreme.clone()).unwrap_err().cause.contains("has 18446744073709551616 items"));
+        assert!(ev("States.ArrayRange($.lo, $.hi, 2)", extreme.clone()).unwrap_err().cause.contains("has 9223372036854775808 items"));
+        assert!(ev("States.ArrayRange(1, 1001, 1)", json!({})).unwrap_err().cause.contains("has 1001 items, more than the 1000 allowed"));
         assert!(ev("States.MathRandom($.lo, $.hi)", extreme.clone()).is_err());
         assert!(ev("States.MathAdd($.lo, $.hi)", extreme).is_err());
         assert_eq!(

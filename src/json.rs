@@ -348,7 +348,7 @@ impl<'a> Parser<'a> {
                 return Ok(Value::Number(n.into()));
             }
         }
-        let f: f64 = s.parse().map_err(|_| bad())?;
+        let f = crate::num::parse_f64(s).ok_or_else(bad)?;
         Number::from_f64(f).map(Value::Number).ok_or_else(bad)
     }
 }

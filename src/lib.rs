@@ -3,6 +3,7 @@
 //! See ARCHITECTURE.md for the bird's-eye view and the code map.
 
 pub mod asl;
+pub mod case;
 pub mod digest;
 pub mod driver;
 pub mod error;
@@ -12,6 +13,7 @@ pub mod json;
 pub mod jsonata;
 pub mod jsonpath;
 pub mod mock;
+pub mod num;
 pub mod payload;
 pub mod time;
 #[cfg(target_arch = "wasm32")] pub mod wasm;

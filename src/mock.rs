@@ -107,7 +107,14 @@ impl Mocks {
                 let r = response(e).map_err(|m| format!("mocked response '{resp_name}', invocation {range}: {m}"))?;
                 entries.push((lo, hi, r));
             }
-            entries.sort_by_key(|e| e.0);
+            // By first invocation, stably (an insertion sort: the lists are short).
+            for i in 1..entries.len() {
+                let mut j = i;
+                while j > 0 && entries[j - 1].0 > entries[j].0 {
+                    entries.swap(j - 1, j);
+                    j -= 1;
+                }
+            }
             plans.insert(state.clone(), Plan { entries, repeat_last: false });
         }
         Ok(Mocks { plans, counters: BTreeMap::new(), test_case: Some(case_name) })

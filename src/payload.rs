@@ -222,16 +222,27 @@ pub(crate) fn java_hashmap_order(keys: &[&str]) -> Vec<usize> {
     while keys.len() * 4 > cap * 3 {
         cap *= 2;
     }
-    let mut idx: Vec<(usize, usize)> = keys
+    // By bucket, then insertion order within a bucket: a counting sort.
+    let bucket: Vec<usize> = keys
         .iter()
-        .enumerate()
-        .map(|(i, k)| {
+        .map(|k| {
             let h = java_string_hash(k) as u32;
-            (((h ^ (h >> 16)) as usize) & (cap - 1), i)
+            ((h ^ (h >> 16)) as usize) & (cap - 1)
         })
         .collect();
-    idx.sort();
-    idx.into_iter().map(|(_, i)| i).collect()
+    let mut start = vec![0usize; cap + 1];
+    for &b in &bucket {
+        start[b + 1] += 1;
+    }
+    for b in 0..cap {
+        start[b + 1] += start[b];
+    }
+    let mut out = vec![0usize; keys.len()];
+    for (i, &b) in bucket.iter().enumerate() {
+        out[start[b]] = i;
+        start[b] += 1;
+    }
+    out
 }
 
 /// AWS builds a payload object with its literal fields first, in template order, then the
@@ -378,6 +389,29 @@ mod tests {
             assert_eq!(&keys, want);
         }
         assert_eq!(java_string_hash("Payload"), 877_951_342);
+    }
+
+    #[test]
+    fn java_hashmap_order_is_by_bucket_then_insertion() {
+        let names: Vec<String> = (0..300).map(|i| format!("k{}", i * 7919 % 1000)).collect();
+        for n in [0, 1, 2, 12, 13, 40, 300] {
+            let keys: Vec<&str> = names[..n].iter().map(|s| s.as_str()).collect();
+            let mut cap = 16usize;
+            while keys.len() * 4 > cap * 3 {
+                cap *= 2;
+            }
+            let mut want: Vec<(usize, usize)> = keys
+                .iter()
+                .enumerate()
+                .map(|(i, k)| {
+                    let h = java_string_hash(k) as u32;
+                    (((h ^ (h >> 16)) as usize) & (cap - 1), i)
+                })
+                .collect();
+            want.sort();
+            let want: Vec<usize> = want.into_iter().map(|(_, i)| i).collect();
+            assert_eq!(java_hashmap_order(&keys), want, "{n} keys");
+        }
     }
 
     #[test]

@@ -216,7 +216,7 @@ fn host_error(e: HostError) -> JsValue {
 /// Milliseconds relative to the start, as given by JS, to virtual epoch milliseconds.
 fn absolute(start: i64, ms: f64, what: &str) -> Result<i64, JsValue> {
     if !ms.is_finite() || ms.abs() > 1e15 {
-        return Err(error(format!("{what} must be a finite number of milliseconds, not {ms}")));
+        return Err(error(format!("{what} must be a finite number of milliseconds, not {}", crate::num::display(ms))));
     }
     Ok(start + ms.round() as i64)
 }

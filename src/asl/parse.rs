@@ -493,7 +493,7 @@ impl<'a> Cx<'a> {
                 Value::Number(n) => {
                     let f = n.as_f64().unwrap_or(f64::NAN);
                     if f < min || !f.is_finite() {
-                        self.error(&p, format!("The value of '{key}' must be at least {min}"));
+                        self.error(&p, format!("The value of '{key}' must be at least {}", crate::num::display(min)));
                         None
                     } else {
                         Some(NumberField::Literal(f))
@@ -820,7 +820,7 @@ impl<'a> Cx<'a> {
                 } else if l.chars().count() > 40 {
                     self.error(&lp, "Label cannot exceed 40 characters");
                 } else if let Some(c) = l.chars().find(|c| label_char_invalid(*c)) {
-                    self.error(&lp, format!("Label contains invalid character: {c:?}"));
+                    self.error(&lp, format!("Label contains invalid character: {}", label_char_debug(c)));
                 }
                 Some(l.clone())
             }
@@ -1028,6 +1028,20 @@ fn label_char_invalid(c: char) -> bool {
         || matches!(c, '<' | '>' | '{' | '}' | '[' | ']' | '?' | '*' | '"' | '#' | '%' | '\\' | '^' | '|' | '~' | '`' | '$' | '&' | ',' | ';' | ':' | '/')
 }
 
+/// `format!("{c:?}")` for the characters [`label_char_invalid`] finds, without `char`'s
+/// `Debug` (and the Unicode tables it consults).
+fn label_char_debug(c: char) -> String {
+    match c {
+        '\0' => "'\\0'".into(),
+        '\t' => "'\\t'".into(),
+        '\n' => "'\\n'".into(),
+        '\r' => "'\\r'".into(),
+        '\\' => "'\\\\'".into(),
+        ' '..='~' => format!("'{c}'"),
+        _ => format!("'\\u{{{:x}}}'", c as u32),
+    }
+}
+
 fn comparison(key: &str) -> Option<(Comparison, bool)> {
     use Comparison::*;
     let (base, path) = match key.strip_suffix("Path") {
@@ -1093,5 +1107,17 @@ pub fn resource_kind(arn: &str) -> Option<ResourceKind> {
         ("states", rest) if rest.starts_with("activity:") => Some(ResourceKind::Activity),
         ("lambda", rest) if rest.starts_with("function:") => Some(ResourceKind::LambdaFunction),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn label_char_debug_is_debug() {
+        for c in (0..=0x10FFFF).filter_map(char::from_u32).filter(|&c| label_char_invalid(c)) {
+            assert_eq!(label_char_debug(c), format!("{c:?}"));
+        }
     }
 }

@@ -2,11 +2,41 @@
 
 use std::fmt;
 
+/// A JSONata error: [`ErrorData`] behind one pointer, so that `Result`s stay small (they
+/// are returned and propagated with `?` everywhere in the evaluator).
+#[derive(Clone, PartialEq)]
+pub struct Error(Box<ErrorData>);
+
 #[derive(Debug, Clone, PartialEq)]
-pub struct Error {
+pub struct ErrorData {
     pub code: String,
     pub message: String,
     pub position: Option<usize>,
+}
+
+impl Error {
+    pub fn new(code: impl Into<String>, message: impl Into<String>, position: Option<usize>) -> Error {
+        Error(Box::new(ErrorData { code: code.into(), message: message.into(), position }))
+    }
+}
+
+impl std::ops::Deref for Error {
+    type Target = ErrorData;
+    fn deref(&self) -> &ErrorData {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for Error {
+    fn deref_mut(&mut self) -> &mut ErrorData {
+        &mut self.0
+    }
+}
+
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
 }
 
 impl fmt::Display for Error {
@@ -150,7 +180,7 @@ pub fn make(code: &str, position: Option<usize>, d: &Detail) -> Error {
     if let Some((k, v)) = &d.extra {
         fill(&mut msg, &format!("{{{{{}}}}}", k), v);
     }
-    Error { code: code.to_string(), message: msg, position }
+    Error::new(code, msg, position)
 }
 
 impl Error {

@@ -124,17 +124,9 @@ impl Expr {
         let result = ev.eval(&self.root, &input_v, &env);
         let out = match result {
             // Step Functions rejects a function as a field's value; plain JSONata gives "".
-            Ok(Value::Func(_)) if opts.asl_functions => Err(Error {
-                code: FUNCTION_RESULT.into(),
-                message: "The expression returned a function, which is not a JSON value".into(),
-                position: None,
-            }),
+            Ok(Value::Func(_)) if opts.asl_functions => Err(Error::new(FUNCTION_RESULT, "The expression returned a function, which is not a JSON value", None)),
             Ok(v) => v.to_json().map_err(|e| match e {
-                value::JsonError::TooLarge => Error {
-                    code: "U1001".into(),
-                    message: "Result too large or too deeply nested to convert to JSON".into(),
-                    position: None,
-                },
+                value::JsonError::TooLarge => Error::new("U1001", "Result too large or too deeply nested to convert to JSON", None),
                 value::JsonError::NonFinite(n) => {
                     error::make("D1001", None, &error::Detail { value: Some(value::js_num_str(n)), ..Default::default() })
                 }

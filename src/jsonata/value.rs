@@ -341,12 +341,9 @@ pub fn js_num_str(x: f64) -> String {
     if x == 0.0 {
         return "0".into();
     }
-    let sci = format!("{:e}", x.abs());
-    let (mant, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
-    let digits: String = mant.chars().filter(|c| *c != '.').collect();
-    let e: i32 = exp.parse().unwrap_or(0);
+    let (digits, n) = crate::num::shortest(x);
+    let digits = String::from_utf8(digits).unwrap_or_default();
     let k = digits.len() as i32;
-    let n = e + 1;
     let mut s = String::new();
     if x < 0.0 {
         s.push('-');
@@ -384,7 +381,7 @@ pub fn precision15(x: f64) -> f64 {
     if !x.is_finite() || x == 0.0 {
         return x;
     }
-    format!("{:.14e}", x).parse().unwrap_or(x)
+    crate::num::parse_f64(&crate::num::scientific(x, 14)).unwrap_or(x)
 }
 
 /// Deep equality as jsonata-js's `isDeepEqual`.

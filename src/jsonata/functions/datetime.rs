@@ -331,7 +331,7 @@ fn js_parse_int(s: &str) -> f64 {
     if d.is_empty() {
         f64::NAN
     } else {
-        sign * d.parse::<f64>().unwrap_or(f64::NAN)
+        sign * crate::num::parse_f64(&d).unwrap_or(f64::NAN)
     }
 }
 
@@ -371,8 +371,8 @@ fn format_component(t: &Tm, m: &Marker, oh: f64, om: f64) -> Result<String, Erro
                 c => return Err(make("D3133", None, &Detail { value: Some(c.to_string()), ..Default::default() })),
             };
             let mut s = match case {
-                Case::Upper => name.to_uppercase(),
-                Case::Lower => name.to_lowercase(),
+                Case::Upper => crate::case::to_upper(name),
+                Case::Lower => crate::case::to_lower(name),
                 Case::Title => name.to_string(),
             };
             if let Some((_, Some(max))) = m.width {
@@ -431,8 +431,8 @@ fn format_component(t: &Tm, m: &Marker, oh: f64, om: f64) -> Result<String, Erro
         }
         _ => Ok(match frag {
             Frag::S(s) => match m.names {
-                Some(Case::Upper) => s.to_uppercase(),
-                Some(Case::Title) if s.len() > 1 => format!("{}{}", s[..1].to_uppercase(), &s[1..]),
+                Some(Case::Upper) => crate::case::to_upper(s),
+                Some(Case::Title) if s.len() > 1 => format!("{}{}", crate::case::to_upper(&s[..1]), &s[1..]),
                 _ => s.to_string(),
             },
             Frag::N(n) => js_num_str(n),
@@ -538,7 +538,7 @@ fn parse_datetime(ts: &str, picture: &str, now: f64) -> Result<Option<f64>, Erro
             PartParser::Int(_) if *comp == 'f' => {
                 // fractional seconds: the digits are a fraction, truncated to milliseconds
                 let digits: String = text.chars().filter(|c| c.is_ascii_digit()).take(3).collect();
-                format!("{:0<3}", digits).parse().unwrap_or(f64::NAN)
+                crate::num::parse_f64(&format!("{:0<3}", digits)).unwrap_or(f64::NAN)
             }
             PartParser::Int(f) => parse_int_with(&text, f)?,
             PartParser::Names(t) => match t.iter().find(|(n, _)| *n == text) {
@@ -655,7 +655,7 @@ fn parse_iso(s: &str) -> Option<f64> {
     let num = |from: usize, len: usize| -> Option<f64> {
         let t: String = b.get(from..from + len)?.iter().collect();
         if t.chars().all(|c| c.is_ascii_digit()) {
-            t.parse().ok()
+            crate::num::parse_f64(&t)
         } else {
             None
         }
@@ -685,7 +685,7 @@ fn parse_iso(s: &str) -> Option<f64> {
                 j += 1;
             }
             let f3: String = format!("{:0<3}", frac).chars().take(3).collect();
-            ms = f3.parse().unwrap_or(0.0);
+            ms = crate::num::parse_f64(&f3).unwrap_or(0.0);
             i = j;
         }
     }

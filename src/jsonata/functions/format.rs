@@ -251,7 +251,7 @@ fn word_value(w: &str) -> Option<f64> {
     }
     for (i, x) in DECADES.iter().enumerate() {
         let v = ((i + 2) * 10) as f64;
-        let lower = x.to_lowercase();
+        let lower = crate::case::to_lower(x);
         let ieth = format!("{}ieth", &lower[..lower.len() - 1]);
         if lower == w || ieth == w {
             return Some(v);
@@ -261,7 +261,7 @@ fn word_value(w: &str) -> Option<f64> {
         return Some(100.0);
     }
     for (i, x) in MAGNITUDES.iter().enumerate() {
-        let lower = x.to_lowercase();
+        let lower = crate::case::to_lower(x);
         if lower == w || format!("{}th", lower) == w {
             return Some(10f64.powi((i as i32 + 1) * 3));
         }
@@ -271,15 +271,15 @@ fn word_value(w: &str) -> Option<f64> {
 
 /// All words (lower case) recognised when parsing numbers in words.
 fn word_list() -> Vec<String> {
-    let mut v: Vec<String> = FEW.iter().chain(ORDINALS.iter()).map(|w| w.to_lowercase()).collect();
+    let mut v: Vec<String> = FEW.iter().chain(ORDINALS.iter()).map(|w| crate::case::to_lower(w)).collect();
     for d in DECADES.iter() {
-        let l = d.to_lowercase();
+        let l = crate::case::to_lower(d);
         v.push(l.clone());
         v.push(format!("{}ieth", &l[..l.len() - 1]));
     }
     v.push("hundredth".into());
     for m in MAGNITUDES.iter() {
-        let l = m.to_lowercase();
+        let l = crate::case::to_lower(m);
         v.push(l.clone());
         v.push(format!("{}th", l));
     }
@@ -390,7 +390,7 @@ pub fn format_int(value: f64, f: &IntFormat) -> Result<String, Error> {
         Primary::Roman => {
             let r = to_roman(v as u64);
             if f.case == Case::Upper {
-                r.to_uppercase()
+                crate::case::to_upper(&r)
             } else {
                 r
             }
@@ -398,8 +398,8 @@ pub fn format_int(value: f64, f: &IntFormat) -> Result<String, Error> {
         Primary::Words => {
             let w = words(v, false, f.ordinal);
             match f.case {
-                Case::Upper => w.to_uppercase(),
-                Case::Lower => w.to_lowercase(),
+                Case::Upper => crate::case::to_upper(&w),
+                Case::Lower => crate::case::to_lower(&w),
                 Case::Title => w,
             }
         }
@@ -486,7 +486,7 @@ pub fn parse_int_with(value: &str, f: &IntFormat) -> Result<f64, Error> {
     Ok(match f.primary {
         Primary::Letters => from_letters(value, if f.case == Case::Upper { 'A' } else { 'a' }),
         Primary::Roman => from_roman(value),
-        Primary::Words => words_to_number(&value.to_lowercase()),
+        Primary::Words => words_to_number(&crate::case::to_lower(value)),
         Primary::Decimal => {
             let mut digits: String = value.to_string();
             if f.ordinal && digits.len() >= 2 {
@@ -511,7 +511,7 @@ pub fn parse_int_with(value: &str, f: &IntFormat) -> Result<f64, Error> {
             if lead.is_empty() {
                 f64::NAN
             } else {
-                lead.parse().unwrap_or(f64::NAN)
+                crate::num::parse_f64(&lead).unwrap_or(f64::NAN)
             }
         }
         Primary::Sequence => return Err(make("D3130", None, &Detail { value: Some(f.token.clone()), ..Default::default() })),
@@ -842,7 +842,7 @@ pub fn format_number(_: &mut Eval, a: &[Value], _: &CallCtx) -> R<Value> {
             s.chars().map(|c| if c.is_ascii_digit() { family[(c as u8 - b'0') as usize] } else { c }).collect()
         }
     };
-    let mut sv: Vec<char> = to_family(format!("{:.*}", pic.max_frac, rounded.abs())).chars().collect();
+    let mut sv: Vec<char> = to_family(crate::num::fixed(rounded.abs(), pic.max_frac)).chars().collect();
     match cstr_index(&sv, '.') {
         None => sv.push(p.decimal),
         Some(i) => sv[i] = p.decimal,

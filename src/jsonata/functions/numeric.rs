@@ -80,7 +80,7 @@ fn parse_js_number(s: &str) -> Option<f64> {
     if i != b.len() {
         return None;
     }
-    s.parse::<f64>().ok().filter(|n| n.is_finite())
+    crate::num::parse_f64(s).filter(|n| n.is_finite())
 }
 
 pub fn number(_: &mut Eval, a: &[Value], _: &CallCtx) -> R<Value> {
@@ -158,7 +158,7 @@ pub fn round_half_even(x: f64, precision: i32) -> f64 {
             Some((m, e)) => (m.to_string(), e.parse::<i32>().unwrap_or(0)),
             None => (s, 0),
         };
-        format!("{}e{}", m, e + p).parse().unwrap_or(v)
+        crate::num::parse_f64(&format!("{}e{}", m, e + p)).unwrap_or(v)
     };
     let mut v = x;
     if precision != 0 {

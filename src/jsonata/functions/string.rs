@@ -77,11 +77,11 @@ pub fn substring_after(_: &mut Eval, a: &[Value], _: &CallCtx) -> R<Value> {
 }
 
 pub fn lowercase(_: &mut Eval, a: &[Value], _: &CallCtx) -> R<Value> {
-    Ok(s_arg(a, 0).map(|s| Value::string(s.to_lowercase())).unwrap_or(Value::Undefined))
+    Ok(s_arg(a, 0).map(|s| Value::string(crate::case::to_lower(&s))).unwrap_or(Value::Undefined))
 }
 
 pub fn uppercase(_: &mut Eval, a: &[Value], _: &CallCtx) -> R<Value> {
-    Ok(s_arg(a, 0).map(|s| Value::string(s.to_uppercase())).unwrap_or(Value::Undefined))
+    Ok(s_arg(a, 0).map(|s| Value::string(crate::case::to_upper(&s))).unwrap_or(Value::Undefined))
 }
 
 pub fn length(_: &mut Eval, a: &[Value], _: &CallCtx) -> R<Value> {
@@ -133,10 +133,8 @@ fn chars_of(s: &str) -> Vec<char> {
 }
 
 fn find(re: &Regex, chars: &[char], from: usize) -> R<Option<Match>> {
-    re.find_at(chars, from).map_err(|_| Error {
-        code: "U1001".into(),
-        message: format!("Regular expression /{}/ is too complex: backtracking limit exceeded", re.source),
-        position: None,
+    re.find_at(chars, from).map_err(|_| {
+        Error::new("U1001", format!("Regular expression /{}/ is too complex: backtracking limit exceeded", re.source), None)
     })
 }
 
