@@ -1161,7 +1161,7 @@ fn child_lane(parent: &str, state: &str, index: usize) -> String {
 
 /// A number, or a string holding one (AWS accepts `"3"` for a ...Path count).
 fn as_number(v: &Value, int: bool) -> Option<f64> {
-    v.as_f64().or_else(|| v.as_str().and_then(|s| if int { s.parse::<i64>().ok().map(|n| n as f64) } else { s.parse::<f64>().ok() }))
+    v.as_f64().or_else(|| v.as_str().and_then(|s| if int { s.parse::<i64>().ok().map(|n| n as f64) } else { crate::num::parse_f64(s) }))
 }
 
 fn timestamp_ms(s: &str) -> Option<i64> {
