@@ -239,9 +239,9 @@ impl<'a> P<'a> {
                     self.i += 1;
                 }
                 let t = std::str::from_utf8(&self.s[start..self.i]).unwrap_or("");
-                serde_json::from_str::<Number>(t)
+                crate::json_compat::number(t)
                     .map(Arg::Number)
-                    .map_err(|_| format!("invalid number '{}'", t))
+                    .ok_or_else(|| format!("invalid number '{}'", t))
             }
             Some(c) if c.is_ascii_alphabetic() => {
                 for (kw, a) in [
@@ -489,7 +489,7 @@ fn apply(call: &Call, args: Vec<Value>, scope: &mut dyn Scope) -> Result<Value, 
             if s.trim().is_empty() {
                 return Ok(Value::Null);
             }
-            serde_json::from_str::<Value>(s)
+            crate::json_compat::from_str(s)
                 .map(|v| match v {
                     // Jackson reads -0 as the integer 0.
                     Value::Number(n)

@@ -961,7 +961,7 @@ impl<'a> Parser<'a> {
                     }
                 }
                 let raw = String::from_utf8_lossy(&self.s[start..self.i]).replace('\'', "\"");
-                serde_json::from_str(&raw)
+                crate::json_compat::from_str(&raw)
                     .map(Operand::Literal)
                     .map_err(|_| self.err("invalid JSON literal"))
             }
@@ -979,9 +979,9 @@ impl<'a> Parser<'a> {
                     "true" => Ok(Operand::Literal(Value::Bool(true))),
                     "false" => Ok(Operand::Literal(Value::Bool(false))),
                     "null" => Ok(Operand::Literal(Value::Null)),
-                    _ => serde_json::from_str::<serde_json::Number>(tok)
+                    _ => crate::json_compat::number(tok)
                         .map(|n| Operand::Literal(Value::Number(n)))
-                        .map_err(|_| self.err("operand expected")),
+                        .ok_or_else(|| self.err("operand expected")),
                 }
             }
         }

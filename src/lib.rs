@@ -10,6 +10,7 @@ pub mod error;
 pub mod exec;
 pub mod intrinsics;
 pub mod json;
+pub mod json_compat;
 pub mod jsonata;
 pub mod jsonpath;
 pub mod mock;

@@ -84,7 +84,7 @@ pub fn uuid(ev: &mut Eval, _: &[Value], _: &CallCtx) -> R<Value> {
 
 pub fn parse(_: &mut Eval, a: &[Value], _: &CallCtx) -> R<Value> {
     let Value::Str(s) = arg(a, 0) else { return Ok(Value::Undefined) };
-    match serde_json::from_str::<serde_json::Value>(s) {
+    match crate::json_compat::from_str(s) {
         Ok(j) => Ok(Value::from_json(&j)),
         Err(e) => Err(make("D3120", None, &Detail { value: Some(e.to_string()), ..Default::default() })),
     }
