@@ -10,7 +10,6 @@
 use crate::error::Failure;
 use crate::exec::{Rng, TaskRequest};
 use serde_json::Value;
-use std::collections::BTreeMap;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Latency {
@@ -24,18 +23,20 @@ pub struct Response {
     pub latency: Latency,
 }
 
-/// Which responses answer a state's invocations: (first, last) invocation index → response.
+/// Which responses answer a state's invocations: (first, last) invocation index → response,
+/// and how many invocations there were.
 #[derive(Debug, Clone, Default)]
 struct Plan {
     entries: Vec<(u32, u32, Response)>,
     repeat_last: bool,
+    invocations: u32,
 }
 
 /// Mock responses for one execution, with one invocation counter per state.
 #[derive(Debug, Clone, Default)]
 pub struct Mocks {
-    plans: BTreeMap<String, Plan>,
-    counters: BTreeMap<String, u32>,
+    /// By state name (a handful, so a list).
+    plans: Vec<(String, Plan)>,
     test_case: Option<String>,
 }
 
@@ -58,7 +59,7 @@ impl Mocks {
         if obj.contains_key("MockedResponses") || obj.contains_key("StateMachines") {
             return Mocks::step_functions_local(obj, test_case);
         }
-        let mut plans = BTreeMap::new();
+        let mut plans = Vec::new();
         for (state, spec) in obj {
             let list: Vec<&Value> = match spec {
                 Value::Array(items) => items.iter().collect(),
@@ -72,9 +73,9 @@ impl Mocks {
                 let r = response(e).map_err(|m| format!("mocks for state '{state}', response {i}: {m}"))?;
                 entries.push((i as u32, i as u32, r));
             }
-            plans.insert(state.clone(), Plan { entries, repeat_last: true });
+            plans.push((state.clone(), Plan { entries, repeat_last: true, invocations: 0 }));
         }
-        Ok(Mocks { plans, counters: BTreeMap::new(), test_case: None })
+        Ok(Mocks { plans, test_case: None })
     }
 
     fn step_functions_local(obj: &serde_json::Map<String, Value>, test_case: Option<&str>) -> Result<Mocks, String> {
@@ -94,7 +95,7 @@ impl Mocks {
             None => return Err("the mock configuration has several test cases: pick one with --test-case".into()),
         };
         let states = states.as_object().ok_or_else(|| format!("test case '{case_name}' must map state names to mocked response names"))?;
-        let mut plans = BTreeMap::new();
+        let mut plans = Vec::new();
         for (state, resp_name) in states {
             let resp_name = resp_name.as_str().ok_or_else(|| format!("test case '{case_name}', state '{state}': the response name must be a string"))?;
             let resp = responses
@@ -115,26 +116,25 @@ impl Mocks {
                     j -= 1;
                 }
             }
-            plans.insert(state.clone(), Plan { entries, repeat_last: false });
+            plans.push((state.clone(), Plan { entries, repeat_last: false, invocations: 0 }));
         }
-        Ok(Mocks { plans, counters: BTreeMap::new(), test_case: Some(case_name) })
+        Ok(Mocks { plans, test_case: Some(case_name) })
     }
 
     pub fn has(&self, state: &str) -> bool {
-        self.plans.contains_key(state)
+        self.plans.iter().any(|(s, _)| s == state)
     }
 
     /// The response to the next invocation of `req.state`, or why there is none.
     pub fn resolve(&mut self, req: &TaskRequest, rng: &Rng) -> Result<Resolution, String> {
-        let Some(plan) = self.plans.get(&req.state) else {
+        let Some((_, plan)) = self.plans.iter_mut().find(|(s, _)| *s == req.state) else {
             return Err(match &self.test_case {
                 Some(tc) => format!("Task state '{}' has no mocked response in test case '{tc}'", req.state),
                 None => format!("Task state '{}' has no mocked response", req.state),
             });
         };
-        let n = self.counters.entry(req.state.clone()).or_insert(0);
-        let index = *n;
-        *n += 1;
+        let index = plan.invocations;
+        plan.invocations += 1;
         let found = plan.entries.iter().find(|(lo, hi, _)| (*lo..=*hi).contains(&index)).or_else(|| if plan.repeat_last { plan.entries.last() } else { None });
         let Some((_, _, r)) = found else {
             return Err(format!("Task state '{}' has no mocked response for invocation {index}", req.state));

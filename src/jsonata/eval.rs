@@ -28,7 +28,8 @@ pub struct Eval<'h> {
     steps: u64,
     depth: usize,
     frames: Vec<Weak<Env>>,
-    sigs: HashMap<&'static str, Rc<Signature>>,
+    /// Parsed signatures of the library functions called so far (a few: a list).
+    sigs: Vec<(&'static str, Rc<Signature>)>,
 }
 
 impl Drop for Eval<'_> {
@@ -184,7 +185,7 @@ impl<'h> Eval<'h> {
             steps: 0,
             depth: 0,
             frames: Vec::new(),
-            sigs: HashMap::new(),
+            sigs: Vec::new(),
         }
     }
 
@@ -223,11 +224,11 @@ impl<'h> Eval<'h> {
     }
 
     pub fn builtin_sig(&mut self, b: &'static functions::Builtin) -> Rc<Signature> {
-        if let Some(s) = self.sigs.get(b.name) {
+        if let Some((_, s)) = self.sigs.iter().find(|(n, _)| *n == b.name) {
             return s.clone();
         }
         let s = Rc::new(Signature::parse(b.sig).unwrap_or(Signature { params: vec![] }));
-        self.sigs.insert(b.name, s.clone());
+        self.sigs.push((b.name, s.clone()));
         s
     }
 

@@ -529,7 +529,15 @@ fn parse_datetime(ts: &str, picture: &str, now: f64) -> Result<Option<f64>, Erro
     let re = compile(&regex, "i")?;
     let chars: Vec<char> = ts.chars().collect();
     let Some(mat) = re.find_at(&chars, 0).map_err(|_| code("D3136"))? else { return Ok(None) };
-    let mut comps: std::collections::HashMap<char, f64> = std::collections::HashMap::new();
+    // The components read, by specifier (a few: a list is smaller than a map).
+    let mut comps: Vec<(char, f64)> = Vec::new();
+    fn set(comps: &mut Vec<(char, f64)>, c: char, v: f64) {
+        match comps.iter_mut().find(|e| e.0 == c) {
+            Some(e) => e.1 = v,
+            None => comps.push((c, v)),
+        }
+    }
+    let get = |comps: &[(char, f64)], c: char| comps.iter().find(|e| e.0 == c).map(|e| e.1);
     for (i, (comp, p)) in parsers.iter().enumerate() {
         let Some((s, e)) = mat.groups.get(i).copied().flatten() else { continue };
         let text: String = chars[s..e].iter().collect();
@@ -563,14 +571,14 @@ fn parse_datetime(ts: &str, picture: &str, now: f64) -> Result<Option<f64>, Erro
                 h * 60.0 + mi
             }
         };
-        comps.insert(*comp, v);
+        set(&mut comps, *comp, v);
     }
     if comps.is_empty() {
         return Ok(None);
     }
     let mut mask: u32 = 0;
     for c in "YXMxWwdD".chars() {
-        mask = (mask << 1) | comps.contains_key(&c) as u32;
+        mask = (mask << 1) | get(&comps, c).is_some() as u32;
     }
     let is_type = |t: u32, mask: u32| (!t & mask) == 0 && (t & mask) != 0;
     let date_a = is_type(161, mask);
@@ -579,7 +587,7 @@ fn parse_datetime(ts: &str, picture: &str, now: f64) -> Result<Option<f64>, Erro
     let date_d = !date_c && is_type(72, mask);
     let mut tmask: u32 = 0;
     for c in "PHhmsf".chars() {
-        tmask = (tmask << 1) | comps.contains_key(&c) as u32;
+        tmask = (tmask << 1) | get(&comps, c).is_some() as u32;
     }
     let time_a = is_type(23, tmask);
     let time_b = !time_a && is_type(47, tmask);
@@ -597,9 +605,9 @@ fn parse_datetime(ts: &str, picture: &str, now: f64) -> Result<Option<f64>, Erro
     let mut start_specified = false;
     let mut end_specified = false;
     for c in date_comps.chars().chain(time_comps.chars()) {
-        if let std::collections::hash_map::Entry::Vacant(e) = comps.entry(c) {
+        if get(&comps, c).is_none() {
             if start_specified {
-                e.insert(if "MDd".contains(c) { 1.0 } else { 0.0 });
+                set(&mut comps, c, if "MDd".contains(c) { 1.0 } else { 0.0 });
                 end_specified = true;
             } else {
                 let v = match fragment(&now_tm, c) {
@@ -613,7 +621,7 @@ fn parse_datetime(ts: &str, picture: &str, now: f64) -> Result<Option<f64>, Erro
                     }
                     Frag::None => 0.0,
                 };
-                e.insert(v);
+                set(&mut comps, c, v);
             }
         } else {
             start_specified = true;
@@ -622,7 +630,7 @@ fn parse_datetime(ts: &str, picture: &str, now: f64) -> Result<Option<f64>, Erro
             }
         }
     }
-    let g = |c: char| comps.get(&c).copied().unwrap_or(0.0);
+    let g = |c: char| get(&comps, c).unwrap_or(0.0);
     let mut month = if g('M') > 0.0 { g('M') - 1.0 } else { 0.0 };
     let mut day = g('D');
     if date_b {
@@ -642,7 +650,7 @@ fn parse_datetime(ts: &str, picture: &str, now: f64) -> Result<Option<f64>, Erro
         }
     }
     let mut millis = date_utc(g('Y'), month, day, hour, g('m'), g('s'), g('f'));
-    let tz = comps.get(&'Z').or_else(|| comps.get(&'z')).copied().unwrap_or(0.0);
+    let tz = get(&comps, 'Z').or_else(|| get(&comps, 'z')).unwrap_or(0.0);
     if tz != 0.0 {
         millis -= tz * 60_000.0;
     }
