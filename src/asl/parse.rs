@@ -107,15 +107,24 @@ fn ptr(base: &str, key: &str) -> String {
 
 impl<'a> Cx<'a> {
     fn error(&mut self, pointer: &str, message: impl Into<String>) {
-        let pos = self.locs.map(|l| l.find(pointer)).unwrap_or_default();
-        self.diags.push(Diagnostic { code: "SCHEMA_VALIDATION_FAILED", pointer: pointer.to_string(), pos, message: message.into() });
+        self.push_error(pointer.to_string(), message.into());
+    }
+
+    /// An error about `key` of the object at `at`.
+    fn error_at(&mut self, at: &str, key: &str, message: impl Into<String>) {
+        self.push_error(ptr(at, key), message.into());
+    }
+
+    fn push_error(&mut self, pointer: String, message: String) {
+        let pos = self.locs.map(|l| l.find(&pointer)).unwrap_or_default();
+        self.diags.push(Diagnostic { code: "SCHEMA_VALIDATION_FAILED", pointer, pos, message });
     }
 
     fn machine(&mut self, obj: &Map<String, Value>, at: &str, ql: QueryLanguage, top: bool) -> Option<Machine> {
         let allowed = if top { TOP_FIELDS } else { BRANCH_FIELDS };
         for k in obj.keys() {
             if !allowed.contains(&k.as_str()) {
-                self.error(&ptr(at, k), format!("Field '{k}' is not supported"));
+                self.error_at(at, k, format!("Field '{k}' is not supported"));
             }
         }
         let mut missing = Vec::new();
@@ -134,11 +143,11 @@ impl<'a> Cx<'a> {
                 Some("JSONata") => QueryLanguage::Jsonata,
                 Some("JSONPath") if ql == QueryLanguage::JsonPath => QueryLanguage::JsonPath,
                 Some("JSONPath") => {
-                    self.error(&ptr(at, "QueryLanguage"), "'QueryLanguage' can not be 'JSONPath' if set to 'JSONata' for whole state machine");
+                    self.error_at(at, "QueryLanguage", "'QueryLanguage' can not be 'JSONPath' if set to 'JSONata' for whole state machine");
                     ql
                 }
                 _ => {
-                    self.error(&ptr(at, "QueryLanguage"), "QueryLanguage must be 'JSONPath' or 'JSONata'");
+                    self.error_at(at, "QueryLanguage", "QueryLanguage must be 'JSONPath' or 'JSONata'");
                     ql
                 }
             },
@@ -149,19 +158,19 @@ impl<'a> Cx<'a> {
             Some(v) => match v.as_u64() {
                 Some(n) if n > 0 && n <= 99_999_999 => Some(n),
                 _ => {
-                    self.error(&ptr(at, "TimeoutSeconds"), "TimeoutSeconds must be a positive integer");
+                    self.error_at(at, "TimeoutSeconds", "TimeoutSeconds must be a positive integer");
                     None
                 }
             },
         };
         if let Some(v) = obj.get("Version") {
             if v.as_str() != Some("1.0") {
-                self.error(&ptr(at, "Version"), "Version must be '1.0'");
+                self.error_at(at, "Version", "Version must be '1.0'");
             }
         }
         if let Some(c) = obj.get("Comment") {
             if !c.is_string() {
-                self.error(&ptr(at, "Comment"), "Comment must be a string");
+                self.error_at(at, "Comment", "Comment must be a string");
             }
         }
         let states_ptr = ptr(at, "States");
@@ -248,11 +257,11 @@ impl<'a> Cx<'a> {
             Some(Some("JSONata")) => QueryLanguage::Jsonata,
             Some(Some("JSONPath")) if machine_ql == QueryLanguage::JsonPath => QueryLanguage::JsonPath,
             Some(Some("JSONPath")) => {
-                self.error(&ptr(at, "QueryLanguage"), "'QueryLanguage' can not be 'JSONPath' if set to 'JSONata' for whole state machine");
+                self.error_at(at, "QueryLanguage", "'QueryLanguage' can not be 'JSONPath' if set to 'JSONata' for whole state machine");
                 return None;
             }
             Some(_) => {
-                self.error(&ptr(at, "QueryLanguage"), "QueryLanguage must be 'JSONPath' or 'JSONata'");
+                self.error_at(at, "QueryLanguage", "QueryLanguage must be 'JSONPath' or 'JSONata'");
                 return None;
             }
         };
@@ -289,7 +298,7 @@ impl<'a> Cx<'a> {
                 "MaxConcurrency", "ToleratedFailurePercentage", "ToleratedFailureCount", "Label", "Output", "Retry", "Catch", "Assign",
             ],
             _ => {
-                self.error(&ptr(at, "Type"), format!("Unknown state type '{ty}'"));
+                self.error_at(at, "Type", format!("Unknown state type '{ty}'"));
                 return None;
             }
         };
@@ -297,12 +306,12 @@ impl<'a> Cx<'a> {
         for k in obj.keys() {
             if !matches!(k.as_str(), "Type" | "Comment" | "QueryLanguage") && !allowed.contains(&k.as_str()) {
                 let lang = if jsonata { "JSONata" } else { "JSONPath" };
-                self.error(&ptr(at, k), format!("The field '{k}' is not supported for {ty} states using the {lang} query language"));
+                self.error_at(at, k, format!("The field '{k}' is not supported for {ty} states using the {lang} query language"));
             }
         }
         if let Some(c) = obj.get("Comment") {
             if !c.is_string() {
-                self.error(&ptr(at, "Comment"), "Comment must be a string");
+                self.error_at(at, "Comment", "Comment must be a string");
             }
         }
         // Transitions.
@@ -316,7 +325,7 @@ impl<'a> Cx<'a> {
                 (Some(n), None) => self.target(n, &ptr(at, "Next"), names),
                 (None, Some(Value::Bool(true))) => None,
                 (None, Some(_)) => {
-                    self.error(&ptr(at, "End"), "End must be true");
+                    self.error_at(at, "End", "End must be true");
                     None
                 }
                 (None, None) => {
@@ -344,7 +353,7 @@ impl<'a> Cx<'a> {
         if jsonata {
             if let Some(Value::String(_)) = obj.get("Arguments") {
                 if !is_jsonata_string(obj.get("Arguments").and_then(Value::as_str).unwrap_or("")) {
-                    self.error(&ptr(at, "Arguments"), "Arguments must be an object, an array, or a JSONata expression");
+                    self.error_at(at, "Arguments", "Arguments must be an object, an array, or a JSONata expression");
                 }
             }
         }
@@ -391,19 +400,19 @@ impl<'a> Cx<'a> {
             Some(Value::String(s)) => match Reference::parse(s) {
                 Ok(r) => {
                     if key == "ResultPath" && !matches!(r.root, crate::jsonpath::Root::Input) {
-                        self.error(&ptr(at, key), format!("ResultPath must be a reference path starting with '$': {s}"));
+                        self.error_at(at, key, format!("ResultPath must be a reference path starting with '$': {s}"));
                     } else if key == "ResultPath" && !r.path.is_definite() {
-                        self.error(&ptr(at, key), format!("ResultPath must be a reference path: {s}"));
+                        self.error_at(at, key, format!("ResultPath must be a reference path: {s}"));
                     }
                     PathField::Path(r)
                 }
                 Err(e) => {
-                    self.error(&ptr(at, key), format!("The value for the field '{key}' must be a valid JSONPath: {e}"));
+                    self.error_at(at, key, format!("The value for the field '{key}' must be a valid JSONPath: {e}"));
                     PathField::Default
                 }
             },
             Some(_) => {
-                self.error(&ptr(at, key), format!("The value for the field '{key}' must be a string or null"));
+                self.error_at(at, key, format!("The value for the field '{key}' must be a string or null"));
                 PathField::Default
             }
         }
@@ -470,7 +479,7 @@ impl<'a> Cx<'a> {
         for k in obj.keys() {
             let name = if ql == QueryLanguage::JsonPath { k.strip_suffix(".$").unwrap_or(k) } else { k.as_str() };
             if !valid_variable_name(name) {
-                self.error(&ptr(at, k), format!("The variable name '{name}' is invalid"));
+                self.error_at(at, k, format!("The variable name '{name}' is invalid"));
             }
         }
         match ql {
@@ -541,7 +550,7 @@ impl<'a> Cx<'a> {
         let heartbeat = self.number_field(obj, at, "HeartbeatSeconds", Some("HeartbeatSecondsPath"), ql, 1.0);
         if let (Some(NumberField::Literal(t)), Some(NumberField::Literal(h))) = (&timeout, &heartbeat) {
             if h >= t {
-                self.error(&ptr(at, "HeartbeatSeconds"), "HeartbeatSeconds must be smaller than TimeoutSeconds");
+                self.error_at(at, "HeartbeatSeconds", "HeartbeatSeconds must be smaller than TimeoutSeconds");
             }
         }
         let credentials = obj.get("Credentials").cloned();
@@ -616,7 +625,7 @@ impl<'a> Cx<'a> {
         for k in ["And", "Or"] {
             if let Some(v) = ro.get(k) {
                 let Some(items) = v.as_array().filter(|a| !a.is_empty()) else {
-                    self.error(&ptr(at, k), format!("{k} must be a non-empty array of rules"));
+                    self.error_at(at, k, format!("{k} must be a non-empty array of rules"));
                     return None;
                 };
                 let mut subs = Vec::new();
@@ -636,7 +645,7 @@ impl<'a> Cx<'a> {
         }
         if let Some(v) = ro.get("Not") {
             let Some(o) = v.as_object() else {
-                self.error(&ptr(at, "Not"), "Not must be a choice rule object");
+                self.error_at(at, "Not", "Not must be a choice rule object");
                 return None;
             };
             let inner = self.nested(o, &ptr(at, "Not"))?;
@@ -690,7 +699,7 @@ impl<'a> Cx<'a> {
 
     fn nested(&mut self, o: &Map<String, Value>, at: &str) -> Option<Condition> {
         if o.contains_key("Next") {
-            self.error(&ptr(at, "Next"), "Nested choice rules may not have 'Next'");
+            self.error_at(at, "Next", "Nested choice rules may not have 'Next'");
         }
         self.condition(o, at, false)
     }
@@ -699,7 +708,7 @@ impl<'a> Cx<'a> {
         for k in ro.keys() {
             let fine = used.contains(&k.as_str()) || k == "Comment" || (top && matches!(k.as_str(), "Next" | "Assign"));
             if !fine {
-                self.error(&ptr(at, k), format!("The field '{k}' is not supported in this choice rule"));
+                self.error_at(at, k, format!("The field '{k}' is not supported in this choice rule"));
             }
         }
     }
@@ -825,7 +834,7 @@ impl<'a> Cx<'a> {
                 Some(l.clone())
             }
             Some(_) => {
-                self.error(&ptr(at, "Label"), "Label must be a string");
+                self.error_at(at, "Label", "Label must be a string");
                 None
             }
         };
@@ -852,12 +861,12 @@ impl<'a> Cx<'a> {
         let tolerated_failure_percentage = self.number_field(obj, at, "ToleratedFailurePercentage", Some("ToleratedFailurePercentagePath"), ql, 0.0);
         if let Some(NumberField::Literal(p)) = tolerated_failure_percentage {
             if p > 100.0 {
-                self.error(&ptr(at, "ToleratedFailurePercentage"), "ToleratedFailurePercentage must be between 0 and 100");
+                self.error_at(at, "ToleratedFailurePercentage", "ToleratedFailurePercentage must be between 0 and 100");
             }
         }
         for k in ["ItemReader", "ResultWriter", "ItemBatcher"] {
             if obj.contains_key(k) && !distributed {
-                self.error(&ptr(at, k), format!("The field '{k}' is only supported in DISTRIBUTED mode"));
+                self.error_at(at, k, format!("The field '{k}' is only supported in DISTRIBUTED mode"));
             }
         }
         let item_batcher = match obj.get("ItemBatcher") {
@@ -877,7 +886,7 @@ impl<'a> Cx<'a> {
                 Some(Batcher { max_items, max_bytes, batch_input })
             }
             Some(_) => {
-                self.error(&ptr(at, "ItemBatcher"), "ItemBatcher must be an object");
+                self.error_at(at, "ItemBatcher", "ItemBatcher must be an object");
                 None
             }
         };
