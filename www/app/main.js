@@ -527,7 +527,7 @@ async function startRun({ speed, paused = false } = {}) {
     const handlers = {
       onTick: (m) => {
         if (app.run !== run) return;
-        run.events.push(...m.events);
+        run.events = m.allEvents;
         run.spans = m.spans;
         run.nowMs = m.nowMs;
         run.paused = m.paused;
@@ -580,7 +580,7 @@ function compareWithTwin(run, work, engineMocks, functions) {
   const hasConcurrency = [...app.stateTypes.values()].some((t) => t === 'Parallel' || t === 'Map');
   if (!hasConcurrency || Object.keys(functions).length || run.result.status !== 'SUCCEEDED') return;
   engine
-    .simulate(work.definition, work.input, engineMocks, { seed: work.settings.seed, sequential: !run.sequential })
+    .simulate(work.definition, work.input, engineMocks, { seed: work.settings.seed, sequential: !run.sequential }, { timelineOnly: true })
     .then((twin) => {
       if (app.run !== run) return;
       run.twin = { durationMs: twin.durationMs, status: twin.status, sequential: !run.sequential, spans: twin.spans };
