@@ -348,9 +348,7 @@ function whatIfFigure(run) {
   fig.append(h('p', { class: 'speedup', text: `What-if: ${fmtMs(after.durationMs)} now, ${fmtMs(before.durationMs)} before (${delta === 0 ? 'no change' : `${delta > 0 ? '+' : '−'}${fmtMs(Math.abs(delta))}`})` }));
   for (const [label, r, cls] of [['Now', after, ''], ['Before', before, ' previous']]) {
     const host = h('div', { class: `timeline compare-timeline${cls}` });
-    renderTimeline(host, r.spans, { nowMs: r.durationMs, durationMs: axis });
-    for (const b of host.querySelectorAll('[data-testid=timeline-bar]')) b.dataset.testid = 'whatif-bar';
-    for (const j of host.querySelectorAll('[data-testid=join]')) j.dataset.testid = 'whatif-join';
+    renderTimeline(host, r.spans, { nowMs: r.durationMs, durationMs: axis, testIds: { bar: 'whatif-bar', join: 'whatif-join' } });
     fig.append(h('figcaption', {}, h('strong', { text: label }), ` ${fmtMs(r.durationMs)}`), host);
   }
   return fig;
@@ -688,10 +686,8 @@ function sideBySide(run) {
   const fig = h('figure', { class: 'compare', 'data-testid': 'compare', 'data-concurrent-ms': written.ms, 'data-sequential-ms': twin.ms });
   for (const [label, r, id] of [['As written', written, 'compare-concurrent'], ['Sequential twin', twin, 'compare-sequential']]) {
     const host = h('div', { class: 'timeline compare-timeline', 'data-testid': id });
-    renderTimeline(host, r.spans, { nowMs: r.ms, durationMs: axis });
     // These bars are a comparison, not the run's timeline: they answer to their own test id.
-    for (const b of host.querySelectorAll('[data-testid=timeline-bar]')) b.dataset.testid = 'compare-bar';
-    for (const j of host.querySelectorAll('[data-testid=join]')) j.dataset.testid = 'compare-join';
+    renderTimeline(host, r.spans, { nowMs: r.ms, durationMs: axis, testIds: { bar: 'compare-bar', join: 'compare-join' } });
     fig.append(h('figcaption', {}, h('strong', { text: label }), ` ${fmtMs(r.ms)}`), host);
   }
   const speedup = written.ms > 0 ? twin.ms / written.ms : 1;

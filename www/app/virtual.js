@@ -1,0 +1,110 @@
+// Long lists drawn only where they can be seen: the timeline's lanes and the history's rows.
+// A virtual list knows which part of one of its elements is visible (inside every clipping
+// ancestor and the window), and is drawn again when a scroll or a resize shows another part.
+
+/** The ancestor `el` is laid out in, across a shadow root's boundary. */
+function parentOf(el) {
+  return el.parentElement || (el.parentNode instanceof ShadowRoot ? el.parentNode.host : null);
+}
+
+/**
+ * The part of `el` that is visible, in px from its top: {top, bottom}; null when `el` is not
+ * laid out (detached, or in a hidden panel). Clipped by every ancestor that does not let its
+ * content overflow, and by the window.
+ */
+export function visiblePart(el) {
+  if (!el || !el.isConnected) return null;
+  const r = el.getBoundingClientRect();
+  if (r.width === 0 && r.height === 0) return null;
+  let top = 0;
+  let bottom = window.innerHeight;
+  for (let a = parentOf(el); a && a !== document.body && a !== document.documentElement; a = parentOf(a)) {
+    const oy = getComputedStyle(a).overflowY;
+    if (oy === 'visible') continue;
+    const c = a.getBoundingClientRect();
+    top = Math.max(top, c.top + a.clientTop);
+    bottom = Math.min(bottom, c.top + a.clientTop + a.clientHeight);
+  }
+  return { top: top - r.top, bottom: Math.max(top, bottom) - r.top };
+}
+
+// The virtual lists on the page: each is redrawn when a scroll or a resize may show another part.
+const lists = new Set();
+let queued = false;
+
+function refreshAll() {
+  queued = false;
+  for (const list of lists) {
+    // A list not yet in the page stays registered for a while (it is being built).
+    if (!list.host.isConnected) {
+      if ((list.misses = (list.misses || 0) + 1) > 3) lists.delete(list);
+    } else list.refresh();
+  }
+}
+
+function queueRefresh() {
+  if (queued) return;
+  queued = true;
+  requestAnimationFrame(refreshAll);
+}
+
+let listening = false;
+/**
+ * Keep `host` in view: `refresh()` is called (at most once a frame) after any scroll or
+ * resize, until `forget(host)` or the host leaves the page.
+ */
+export function watch(host, refresh) {
+  for (const list of lists) if (list.host === host) lists.delete(list);
+  lists.add({ host, refresh });
+  // Drawn before it was laid out (a timeline built before it is put in the page): look again
+  // once it is.
+  if (!host.isConnected) queueRefresh();
+  if (!listening) {
+    listening = true;
+    // Scroll events do not bubble: listen to every element's in the capture phase.
+    document.addEventListener('scroll', queueRefresh, { capture: true, passive: true });
+    window.addEventListener('resize', queueRefresh, { passive: true });
+  }
+  // A host in a shadow root (the embed): its scrolls are not seen from the document.
+  if (!host.__virtualScroll) {
+    host.__virtualScroll = true;
+    host.addEventListener('scroll', queueRefresh, { passive: true });
+  }
+}
+
+export function forget(host) {
+  for (const list of lists) if (list.host === host) lists.delete(list);
+}
+
+/**
+ * Which rows to draw, of rows laid out from offsets[i] to offsets[i + 1] px (offsets has
+ * n + 1 entries; rowHeight instead when every row is as high): those visible, and `overscan`
+ * px more on each side. {first, last} (last excluded). When nothing is visible, the rows of
+ * the first screenful.
+ */
+export function rowsToDraw(visible, n, { rowHeight, offsets, overscan = 300 }) {
+  // Not laid out (yet): a few rows, until a refresh (see watch) knows better. Out of view:
+  // the margin on the side nearest the view.
+  const top = visible ? visible.top - overscan : 0;
+  const bottom = visible ? Math.max(visible.top, visible.bottom) + overscan : Math.min(window.innerHeight, 400);
+  if (rowHeight) {
+    const first = Math.max(0, Math.min(n, Math.floor(top / rowHeight)));
+    const last = Math.max(first, Math.min(n, Math.ceil(bottom / rowHeight)));
+    return { first, last };
+  }
+  // The first row that ends below `top`, the first that starts at or below `bottom`.
+  const search = (y) => {
+    let lo = 0;
+    let hi = n;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (offsets[mid + 1] <= y) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
+  const first = search(top);
+  let last = first;
+  while (last < n && offsets[last] < bottom) last++;
+  return { first, last };
+}
