@@ -1,5 +1,5 @@
 // The event history as the AWS console shows it: id, type, state, time since start, filterable.
-import { fmtMs, laneName, pretty, h } from './format.js';
+import { fmtMs, laneName, textPre, h } from './format.js';
 
 const DETAIL_KEYS = (e) => Object.keys(e).filter((k) => k.endsWith('EventDetails'));
 
@@ -51,7 +51,7 @@ export function renderHistory(host, events, filter, onSelect) {
     const toggle = () => {
       const next = tr.nextElementSibling;
       if (next && next.classList.contains('details')) next.remove();
-      else if (details.length) tr.after(h('tr', { class: 'details' }, h('td', { colspan: 5 }, h('pre', { text: pretty(details.length === 1 ? details[0] : details) }))));
+      else if (details.length) tr.after(h('tr', { class: 'details' }, h('td', { colspan: 5 }, textPre(details.length === 1 ? details[0] : details))));
     };
     tr.addEventListener('click', toggle);
     tr.addEventListener('keydown', (ev) => ev.key === 'Enter' && toggle());

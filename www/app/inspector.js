@@ -1,11 +1,11 @@
 // The state inspector: a state's input, each data-flow step, its output or error, and its
 // attempts; like the AWS console's advanced view. Built from the spans (and their steps,
 // when the engine gives them) and from the history events of that state.
-import { fmtMs, laneName, pretty, jsonValue, h } from './format.js';
+import { fmtMs, laneName, jsonValue, textPre, h } from './format.js';
 import { annotate } from './history.js';
 
 function block(title, value, cls = '') {
-  return h('section', { class: `flow-step ${cls}` }, h('h4', { text: title }), h('pre', { class: 'json', text: typeof value === 'string' ? value : pretty(value) }));
+  return h('section', { class: `flow-step ${cls}` }, h('h4', { text: title }), textPre(value, { class: 'json' }));
 }
 
 /** Events of one visit of a state: those named by it in its lane, within its span. */

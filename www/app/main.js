@@ -8,9 +8,13 @@ import { renderInspector } from './inspector.js';
 import { splitMocks, missingMocks, fillMissing } from './mocks.js';
 import { allStates } from './asl.js';
 import { encodeWork, decodeWork } from './share.js';
-import { fmtMs, pretty, h } from './format.js';
+import { fmtMs, textPre, h } from './format.js';
 
 const $ = (sel) => document.querySelector(sel);
+// Writes that change nothing are skipped: the page is drawn again on every update of a run,
+// and a text set anew (even the same) is laid out anew.
+const setText = (el, text) => el.textContent !== text && (el.textContent = text);
+const setData = (el, key, value) => el.dataset[key] !== value && (el.dataset[key] = value);
 const STORE_KEY = 'statelab.work.v1';
 const DEFAULT_EXAMPLE = 'image-pipeline'; // what a first visit opens
 const THEME_KEY = 'statelab.theme';
@@ -459,9 +463,10 @@ function setRunButtons() {
   $('#run').disabled = false;
   $('#pause').disabled = !running;
   $('#step').disabled = false;
-  $('#step').title = running ? 'Pause and move to the next moment something happens' : 'Start paused, then move one moment at a time';
+  const stepTitle = running ? 'Pause and move to the next moment something happens' : 'Start paused, then move one moment at a time';
+  if ($('#step').title !== stepTitle) $('#step').title = stepTitle;
   $('#stop').disabled = !running;
-  $('#pause .label').textContent = running && app.run.paused ? 'Resume' : 'Pause';
+  setText($('#pause .label'), running && app.run.paused ? 'Resume' : 'Pause');
   document.body.classList.toggle('is-running', running);
 }
 
@@ -550,7 +555,8 @@ async function startRun({ speed, paused = false } = {}) {
           app.pendingPlayhead = null;
           if (app.playhead >= result.durationMs) app.playhead = null;
         }
-        renderRun();
+        // Drawn in tasks of their own (a big run's last update is a big one).
+        scheduleRender();
         compareWithTwin(run, work, engineMocks, functions);
         runResolve = null;
         resolve(result);
@@ -611,14 +617,29 @@ function stepRun() {
 
 // ------------------------------------------------------------------ rendering a run
 
+// Updates of a run are drawn at most once a frame, in tasks of their own, apart from the
+// frame's own work (style, layout, paint): the timeline in one, the other panels in the next.
+// The page stays responsive even on a busy machine, where every task takes longer.
 let renderQueued = false;
 function scheduleRender() {
   if (renderQueued) return;
   renderQueued = true;
-  requestAnimationFrame(() => {
-    renderQueued = false;
-    renderRun();
-  });
+  requestAnimationFrame(() =>
+    nextTask(() => {
+      renderQueued = false;
+      renderTimelinePane();
+      nextTask(() => renderPanels());
+    }),
+  );
+}
+
+const taskQueue = [];
+const taskChannel = new MessageChannel();
+taskChannel.port1.onmessage = () => taskQueue.shift()?.();
+/** Run `f` in a task of its own, as soon as the page has nothing else to do. */
+function nextTask(f) {
+  taskQueue.push(f);
+  taskChannel.port2.postMessage(null);
 }
 
 function renderStatus() {
@@ -640,13 +661,23 @@ function renderStatus() {
     status = run.paused ? 'PAUSED' : 'RUNNING';
     text = `${run.paused ? 'Paused' : 'Running'} · ${fmtMs(run.nowMs)}`;
   }
-  el.dataset.status = status;
-  el.textContent = text;
+  setData(el, 'status', status);
+  setText(el, text);
 }
+
+// What the Result panel shows of a finished run changes only with the run, its result and
+// the what-if comparison (not with the playhead or the selection); its timing notes also
+// with the sequential twin, and are drawn in a task of their own (with a Map of 1,000
+// iterations: two timelines of 1,000 lanes side by side).
+let outputShows = null; // [run, result, previous] shown
+let timingShows = null; // [run, result, twin] shown, or being drawn
+let timingSlot = null;
+const sameList = (a, b) => !!a && !!b && a.length === b.length && a.every((x, i) => x === b[i]);
 
 function renderOutput() {
   const host = $('#output');
   const run = app.run;
+  if (!run?.result) outputShows = timingShows = null;
   if (!run) {
     host.replaceChildren(h('p', { class: 'empty', text: `Press Run (${isMac ? '⌘' : 'Ctrl'}+Enter) to execute the workflow on a virtual clock.` }));
     return;
@@ -659,22 +690,38 @@ function renderOutput() {
   }
   if (!run.result) {
     const last = run.events[run.events.length - 1];
-    host.replaceChildren(h('p', { class: 'empty', text: `${run.paused ? 'Paused' : 'Running'} at ${fmtMs(run.nowMs)} of workflow time · ${run.events.length} events so far${last ? ` · last: ${last.type}` : ''}` }));
+    const text = `${run.paused ? 'Paused' : 'Running'} at ${fmtMs(run.nowMs)} of workflow time · ${run.events.length} events so far${last ? ` · last: ${last.type}` : ''}`;
+    const p = host.firstElementChild;
+    if (host.childElementCount === 1 && p.classList.contains('running-note')) setText(p, text);
+    else host.replaceChildren(h('p', { class: 'empty running-note', text }));
     return;
   }
   const r = run.result;
-  const timing = timingNotes(r.spans, run);
-  const cost = costOf(r);
-  const whatif = run.previous ? whatIfFigure(run) : null;
-  if (r.status === 'SUCCEEDED') {
-    host.replaceChildren(...[whatif, h('h3', { class: 'good', text: 'Output' }), h('pre', { class: 'json', 'data-testid': 'output-json', text: pretty(r.output) }), cost, timing].filter(Boolean));
-  } else {
-    host.replaceChildren(
-      ...(timing ? [timing] : []),
-      h('h3', { class: 'bad', text: r.status === 'ABORTED' ? 'Stopped' : 'Error' }),
-      h('dl', { class: 'facts' }, h('dt', { text: 'Error' }), h('dd', {}, h('code', { 'data-testid': 'output-error', text: r.error || '(none)' })), h('dt', { text: 'Cause' }), h('dd', {}, h('pre', { class: 'json', 'data-testid': 'output-cause', text: r.cause || '(none)' }))),
-      cost,
-    );
+  const shows = [run, r, run.previous];
+  if (!sameList(shows, outputShows) || !timingSlot?.isConnected) {
+    outputShows = shows;
+    timingShows = null;
+    timingSlot = h('div', { class: 'timing-slot' });
+    const cost = costOf(r);
+    const whatif = run.previous ? whatIfFigure(run) : null;
+    if (r.status === 'SUCCEEDED') {
+      host.replaceChildren(...[whatif, h('h3', { class: 'good', text: 'Output' }), textPre(r.output, { class: 'json', 'data-testid': 'output-json' }), cost, timingSlot].filter(Boolean));
+    } else {
+      host.replaceChildren(
+        timingSlot,
+        h('h3', { class: 'bad', text: r.status === 'ABORTED' ? 'Stopped' : 'Error' }),
+        h('dl', { class: 'facts' }, h('dt', { text: 'Error' }), h('dd', {}, h('code', { 'data-testid': 'output-error', text: r.error || '(none)' })), h('dt', { text: 'Cause' }), h('dd', {}, h('pre', { class: 'json', 'data-testid': 'output-cause', text: r.cause || '(none)' }))),
+        cost,
+      );
+    }
+  }
+  const timing = [run, r, run.twin];
+  if (!sameList(timing, timingShows)) {
+    timingShows = timing;
+    const slot = timingSlot;
+    nextTask(() => {
+      if (timingShows === timing && slot.isConnected) slot.replaceChildren(...[timingNotes(r.spans, run)].filter(Boolean));
+    });
   }
 }
 
@@ -708,7 +755,9 @@ function costOf(result) {
 
 /** Why the run took as long as it did: each Parallel/Map, its longest branch against the sum. */
 function timingNotes(spans, run) {
-  const notes = concurrencyOf(spans, app.stateTypes);
+  // Once per result (the twin arriving draws the notes again).
+  if (run.concurrency?.spans !== spans) run.concurrency = { spans, notes: concurrencyOf(spans, app.stateTypes) };
+  const notes = run.concurrency.notes;
   if (!notes.length) return null;
   const box = h('section', { class: 'timing', 'data-testid': 'timing' }, h('h3', { text: 'Where the time went' }));
   if (run?.twin) {
@@ -743,18 +792,23 @@ function timingNotes(spans, run) {
   return box;
 }
 
-function renderRun() {
+/** The spans shown: the run's, or those of the replay's instant. */
+function shownSpans() {
   const run = app.run;
-  renderStatus();
-  setRunButtons();
-  renderOutput();
-  renderReplay();
   const replaying = app.playhead !== null && run?.result;
-  const spans = replaying ? spansAt(run.spans || [], app.playhead) : run?.spans || [];
-  if (app.graph) {
-    paintGraph(app.graph.nodes, spans);
-    paintEdges(app.graph.edges, app.graph.nodes);
-  }
+  return replaying ? spansAt(run.spans || [], app.playhead) : run?.spans || [];
+}
+
+function renderRun() {
+  const spans = shownSpans();
+  // The timeline first: it reads where it is scrolled to, cheaply while nothing has changed yet.
+  renderTimelinePane(spans);
+  renderPanels(spans);
+}
+
+function renderTimelinePane(spans = shownSpans()) {
+  const run = app.run;
+  const replaying = app.playhead !== null && run?.result;
   renderTimeline($('#timeline'), spans, {
     ghosts: !replaying && run?.previous ? run.previous.spans : [],
     onDragLatency: run?.result && !replaying ? dragLatency : undefined,
@@ -764,9 +818,22 @@ function renderRun() {
     onSelect: (s) => select({ name: s.state, lane: s.lane, startMs: s.startMs, kind: s.kind }),
     joins: joinsOf(spans, app.stateTypes),
   });
+}
+
+/** Everything but the timeline: status, buttons, result, replay, graph and the open tab. */
+function renderPanels(spans = shownSpans()) {
+  const run = app.run;
+  renderStatus();
+  setRunButtons();
+  renderOutput();
+  renderReplay();
+  if (app.graph) {
+    paintGraph(app.graph.nodes, spans);
+    paintEdges(app.graph.edges, app.graph.nodes);
+  }
   // The panels that are hidden are drawn when their tab is opened.
   if (!$('#panel-history').hidden) drawHistory();
-  $('#history-count').textContent = run?.events?.length ? String(run.events.length) : '';
+  setText($('#history-count'), run?.events?.length ? String(run.events.length) : '');
   if (!$('#panel-inspector').hidden) renderInspectorPane();
 }
 
