@@ -3,7 +3,7 @@ import { makeEditor, offsetOf, jsonParseLinter } from './editors.js';
 import { Engine } from './engine.js';
 import { drawGraph, paintGraph, paintEdges } from './graph.js';
 import { renderTimeline, joinsOf, concurrencyOf } from './timeline.js';
-import { renderHistory } from './history.js';
+import { renderHistory, annotate } from './history.js';
 import { renderInspector } from './inspector.js';
 import { splitMocks, missingMocks, fillMissing } from './mocks.js';
 import { allStates } from './asl.js';
@@ -831,8 +831,10 @@ function renderPanels(spans = shownSpans()) {
     paintGraph(app.graph.nodes, spans);
     paintEdges(app.graph.edges, app.graph.nodes);
   }
-  // The panels that are hidden are drawn when their tab is opened.
+  // The panels that are hidden are drawn when their tab is opened; the history is annotated
+  // as the events come (a little at a time, not 9,000 events when the tab opens).
   if (!$('#panel-history').hidden) drawHistory();
+  else if (run?.events?.length) nextTask(() => run === app.run && annotate(run.events));
   setText($('#history-count'), run?.events?.length ? String(run.events.length) : '');
   if (!$('#panel-inspector').hidden) renderInspectorPane();
 }
@@ -983,12 +985,10 @@ function wire() {
   }
   $('#history-filter').addEventListener('input', (e) => {
     app.historyFilter.text = e.target.value;
-    app.historyFilter.all = false;
     drawHistory();
   });
   $('#history-group').addEventListener('change', (e) => {
     app.historyFilter.group = e.target.value;
-    app.historyFilter.all = false;
     drawHistory();
   });
   $('#consent-allow').addEventListener('click', () => {
