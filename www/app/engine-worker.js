@@ -9,7 +9,9 @@
 //
 // The page keeps what it was sent, so a run sends only what is new: the events since the
 // last message, and the spans by difference (delta: {added, patches}): the spans begun since,
-// and what changed in spans sent before (a span changes only while it is open; the finished
+// and what changed in spans sent before (patches: one flat list, cheap to copy: for each
+// changed span its index, the number of keys set, key, value, ..., the number of keys
+// deleted, key, ...) (a span changes only while it is open; the finished
 // run adds each span's critical path and slack). 'done' carries the result without its
 // events and spans, which the page has by then. Big messages are split into parts
 // ({runId, kind: 'part', events, spans} or {id, part: {events, spans}} before the reply), so
@@ -21,6 +23,7 @@ let current = null; // {runId, ctl, events, sent, open}
 // At most this many events and spans (with their data) in one message.
 const PART_EVENTS = 1500;
 const PART_SPANS = 400;
+const PART_PATCHES = 1000;
 
 function errorOf(e) {
   return { message: e && e.message ? e.message : String(e), diagnostics: e && e.diagnostics ? e.diagnostics : undefined };
@@ -54,20 +57,20 @@ function same(a, b) {
   return true;
 }
 
-/** What turns span `a` into span `b`: {set, del}, or null when they are equal. */
-function patchOf(a, b) {
+/** What turns span `a` (at index i) into span `b`, flat (see above), or null when they are equal. */
+function patchOf(i, a, b) {
   if (a === b) return null;
-  let set = null;
-  let del = null;
-  for (const k of Object.keys(b)) if (!Object.hasOwn(a, k) || !same(a[k], b[k])) (set ||= {})[k] = b[k];
-  for (const k of Object.keys(a)) if (!Object.hasOwn(b, k)) (del ||= []).push(k);
-  return set || del ? { set: set || {}, del: del || [] } : null;
+  const set = [];
+  const del = [];
+  for (const k of Object.keys(b)) if (!Object.hasOwn(a, k) || !same(a[k], b[k])) set.push(k, b[k]);
+  for (const k of Object.keys(a)) if (!Object.hasOwn(b, k)) del.push(k);
+  return set.length || del.length ? [i, set.length / 2, ...set, del.length, ...del] : null;
 }
 
 const isOpen = (s) => s.endMs === null || s.endMs === undefined;
 
 /**
- * The spans by difference with what the page has: {added, patches: [[index, patch]]}.
+ * The spans by difference with what the page has: {added, patches: [flat patch]}.
  * Only the spans that were open when last sent are compared, unless `all` (the end: the
  * result's spans carry the critical path).
  */
@@ -77,8 +80,8 @@ function spanDelta(state, spans, all) {
   const open = [];
   const check = all ? sent.keys() : state.open;
   for (const i of check) {
-    const p = patchOf(sent[i], spans[i]);
-    if (p) patches.push([i, p]);
+    const p = patchOf(i, sent[i], spans[i]);
+    if (p) patches.push(p);
     sent[i] = spans[i];
     if (isOpen(spans[i])) open.push(i);
   }
@@ -96,13 +99,14 @@ function postRun(state, kind, spans, extra) {
   let events = state.events;
   state.events = [];
   let { added, patches } = spans;
-  while (events.length > PART_EVENTS || added.length > PART_SPANS || patches.length > PART_SPANS * 4) {
-    postMessage({ runId: state.runId, kind: 'part', events: events.slice(0, PART_EVENTS), spans: { added: added.slice(0, PART_SPANS), patches: patches.slice(0, PART_SPANS * 4) } });
+  const flat = (list) => list.flat();
+  while (events.length > PART_EVENTS || added.length > PART_SPANS || patches.length > PART_PATCHES) {
+    postMessage({ runId: state.runId, kind: 'part', events: events.slice(0, PART_EVENTS), spans: { added: added.slice(0, PART_SPANS), patches: flat(patches.slice(0, PART_PATCHES)) } });
     events = events.slice(PART_EVENTS);
     added = added.slice(PART_SPANS);
-    patches = patches.slice(PART_SPANS * 4);
+    patches = patches.slice(PART_PATCHES);
   }
-  postMessage({ runId: state.runId, kind, events, spans: { added, patches }, ...extra });
+  postMessage({ runId: state.runId, kind, events, spans: { added, patches: flat(patches) }, ...extra });
 }
 
 /** Post a simulate() result: its events and spans in parts first when there are many. */

@@ -7,9 +7,12 @@ const WORKER_URL = new URL('./engine-worker.js', import.meta.url);
 /** Apply a span delta from the worker ({added, patches}, see engine-worker.js) to `spans`. */
 function applySpans(spans, delta) {
   if (!delta) return;
-  for (const [i, { set, del }] of delta.patches) {
-    const s = { ...spans[i], ...set };
-    for (const k of del) delete s[k];
+  const p = delta.patches;
+  for (let at = 0; at < p.length; ) {
+    const s = { ...spans[p[at++]] };
+    const i = p[at - 1];
+    for (let n = p[at++]; n > 0; n--, at += 2) s[p[at]] = p[at + 1];
+    for (let n = p[at++]; n > 0; n--) delete s[p[at++]];
     spans[i] = s;
   }
   for (const s of delta.added) spans.push(s);
