@@ -41,7 +41,7 @@ export function pretty(v) {
 
 // Laying out a long text takes long (the output of a Map of 1,000 iterations is 5,000
 // lines): a <pre> shows this many characters at first, and the rest on request.
-const PRE_CHARS = 3000;
+const PRE_CHARS = 1500;
 
 /**
  * A <pre> with `text` (a JSON value is pretty-printed); a long text is cut at a line end,

@@ -106,7 +106,9 @@ function rowsInView(host, st) {
       st.measured = true;
     }
   }
-  const part = body ? visiblePart(body) : null;
+  // Not drawn yet: the host's visible part, under the header row, is a good guess.
+  let part = body ? visiblePart(body) : visiblePart(host);
+  if (part && !body) part = { top: part.top - st.rowPx, bottom: part.bottom - st.rowPx };
   const offs = offsets(st);
   const n = st.rows.length;
   const opts = offs ? { offsets: offs } : { rowHeight: st.rowPx };

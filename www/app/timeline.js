@@ -12,7 +12,8 @@ import { visiblePart, rowsToDraw, watch, forget } from './virtual.js';
 
 const VIRTUAL_LANES = 60; // more lanes than this: draw those in view
 const LANE_PX = 34; // .tl-lane's height in style.css (measured once drawn)
-const OVERSCAN_LANES = 6; // drawn beyond the view on each side
+const OVERSCAN_LANES = 4; // drawn beyond the view on each side
+const AXIS_PX = 24; // .tl-axis's height
 
 function niceStep(extent) {
   const raw = extent / 6;
@@ -85,13 +86,24 @@ export function renderTimeline(host, spans, { nowMs = 0, durationMs, selected, o
     laneOf(g.lane).ghosts.push(g);
   }
   for (const j of joins) byLane.get(j.lane)?.joins.push(j);
-  const extent = Math.max(maxEnd, 1);
-  const step = niceStep(extent);
-  const scaleMax = Math.ceil(extent / step - 1e-9) * step;
+  const prev = host.__timeline;
+  let extent = Math.max(maxEnd, 1);
+  let step;
+  let scaleMax;
+  if (durationMs === undefined && prev?.live && extent <= prev.scaleMax && extent * 4 >= prev.scaleMax) {
+    // A run goes on: the axis it has still holds it.
+    ({ step, scaleMax } = prev);
+  } else {
+    // A run's axis keeps room ahead of the clock, so that its scale (and so every bar)
+    // changes now and then, not on every update; a finished run's fits it.
+    if (durationMs === undefined) extent *= 2;
+    step = niceStep(extent);
+    scaleMax = Math.ceil(extent / step - 1e-9) * step;
+  }
   const lanes = sortLanes([...byLane.keys()]);
   const virtual = lanes.length > VIRTUAL_LANES;
-  const prev = host.__timeline;
   const model = {
+    live: durationMs === undefined,
     byLane, lanes, step, scaleMax, nowMs, durationMs, selected, onSelect, onDragLatency, kinds, critical, virtual,
     joins: joins.length > 0,
     ids: { bar: testIds?.bar || 'timeline-bar', join: testIds?.join || 'join' },
@@ -106,15 +118,20 @@ export function renderTimeline(host, spans, { nowMs = 0, durationMs, selected, o
     return;
   }
   const want = lanesInView(host, model);
-  draw(host, model, want.first, want.last);
+  // Nothing drawn where the view is: the lanes in view now, the margin around them next frame.
+  const fresh = want.seen.last > want.seen.first && (!prev?.drawn || want.seen.last <= prev.drawn.first || want.seen.first >= prev.drawn.last);
+  model.partial = fresh && want.known;
+  if (model.partial) draw(host, model, want.seen.first, want.seen.last);
+  else draw(host, model, want.first, want.last);
   watch(host, () => {
     const m = host.__timeline;
     if (!m || !m.virtual) return;
     const now = lanesInView(host, m);
     // Drawn already: the lanes in view (the margin around them need not be complete).
-    if (now.seen.first >= m.drawn.first && now.seen.last <= m.drawn.last) return;
+    if (!m.partial && now.seen.first >= m.drawn.first && now.seen.last <= m.drawn.last) return;
+    m.partial = false;
     draw(host, m, now.first, now.last);
-  });
+  }, { again: !want.known || model.partial });
 }
 
 /** The lanes of a virtual timeline in view ({seen}), and with a margin ({first, last}). */
@@ -128,10 +145,12 @@ function lanesInView(host, model) {
       model.measured = true;
     }
   }
-  const part = body ? visiblePart(body) : null;
+  // Not drawn yet: the host's visible part, under the axis, is a good guess.
+  let part = body ? visiblePart(body) : visiblePart(host);
+  if (part && !body) part = { top: part.top - AXIS_PX, bottom: part.bottom - AXIS_PX };
   const n = model.lanes.length;
   const px = model.lanePx;
-  return { ...rowsToDraw(part, n, { rowHeight: px, overscan: OVERSCAN_LANES * px }), seen: rowsToDraw(part, n, { rowHeight: px, overscan: 0 }) };
+  return { ...rowsToDraw(part, n, { rowHeight: px, overscan: OVERSCAN_LANES * px }), seen: rowsToDraw(part, n, { rowHeight: px, overscan: 0 }), known: !!part };
 }
 
 /** A bar from `start` to `end` ms, in the timeline's scale. */

@@ -31,44 +31,63 @@ export function visiblePart(el) {
 // The virtual lists on the page: each is redrawn when a scroll or a resize may show another part.
 const lists = new Set();
 let queued = false;
+let everyList = false; // a scroll or a resize: every list looks again, not only those that asked
 
 function refreshAll() {
   queued = false;
+  const all = everyList;
+  everyList = false;
   for (const list of lists) {
+    if (!all && !list.again) continue;
+    list.again = false;
     // A list not yet in the page stays registered for a while (it is being built).
     if (!list.host.isConnected) {
       if ((list.misses = (list.misses || 0) + 1) > 3) lists.delete(list);
+      else list.again = true;
     } else list.refresh();
   }
+  if (!queued && [...lists].some((l) => l.again)) queueRefresh();
 }
+
+// A refresh runs in a task of its own after the next frame: the layout it reads is then up
+// to date (no forced layout), and what it draws is not added to that frame's work.
+const channel = new MessageChannel();
+channel.port1.onmessage = refreshAll;
 
 function queueRefresh() {
   if (queued) return;
   queued = true;
-  requestAnimationFrame(refreshAll);
+  requestAnimationFrame(() => channel.port2.postMessage(null));
+}
+
+function onScrollOrResize() {
+  everyList = true;
+  queueRefresh();
 }
 
 let listening = false;
 /**
- * Keep `host` in view: `refresh()` is called (at most once a frame) after any scroll or
- * resize, until `forget(host)` or the host leaves the page.
+ * Keep `host` in view: `refresh()` is called (at most once a frame, after it) after any scroll or
+ * resize, until `forget(host)` or the host leaves the page; with `again`, also at the next
+ * frame (when the list was drawn without knowing where it is).
  */
-export function watch(host, refresh) {
+export function watch(host, refresh, { again = false } = {}) {
   for (const list of lists) if (list.host === host) lists.delete(list);
-  lists.add({ host, refresh });
-  // Drawn before it was laid out (a timeline built before it is put in the page): look again
-  // once it is.
-  if (!host.isConnected) queueRefresh();
+  // Drawn before it was laid out (built before it is put in the page, or drawn for the first
+  // time): look again once it is.
+  const list = { host, refresh, again: again || !host.isConnected };
+  lists.add(list);
+  if (list.again) queueRefresh();
   if (!listening) {
     listening = true;
     // Scroll events do not bubble: listen to every element's in the capture phase.
-    document.addEventListener('scroll', queueRefresh, { capture: true, passive: true });
-    window.addEventListener('resize', queueRefresh, { passive: true });
+    document.addEventListener('scroll', onScrollOrResize, { capture: true, passive: true });
+    window.addEventListener('resize', onScrollOrResize, { passive: true });
   }
   // A host in a shadow root (the embed): its scrolls are not seen from the document.
   if (!host.__virtualScroll) {
     host.__virtualScroll = true;
-    host.addEventListener('scroll', queueRefresh, { passive: true });
+    host.addEventListener('scroll', onScrollOrResize, { passive: true });
   }
 }
 
@@ -79,14 +98,14 @@ export function forget(host) {
 /**
  * Which rows to draw, of rows laid out from offsets[i] to offsets[i + 1] px (offsets has
  * n + 1 entries; rowHeight instead when every row is as high): those visible, and `overscan`
- * px more on each side. {first, last} (last excluded). When nothing is visible, the rows of
- * the first screenful.
+ * px more on each side. {first, last} (last excluded).
  */
 export function rowsToDraw(visible, n, { rowHeight, offsets, overscan = 300 }) {
-  // Not laid out (yet): a few rows, until a refresh (see watch) knows better. Out of view:
-  // the margin on the side nearest the view.
-  const top = visible ? visible.top - overscan : 0;
-  const bottom = visible ? Math.max(visible.top, visible.bottom) + overscan : Math.min(window.innerHeight, 400);
+  // Not laid out (yet): no rows, until a refresh (see watch) knows where the list is. Out of
+  // view: the margin on the side nearest the view.
+  if (!visible) return { first: 0, last: 0 };
+  const top = visible.top - overscan;
+  const bottom = Math.max(visible.top, visible.bottom) + overscan;
   if (rowHeight) {
     const first = Math.max(0, Math.min(n, Math.floor(top / rowHeight)));
     const last = Math.max(first, Math.min(n, Math.ceil(bottom / rowHeight)));
