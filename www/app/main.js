@@ -194,8 +194,8 @@ const pageKeys = [
 const editors = {};
 function makeEditors() {
   editors.definition = makeEditor($('#definition-editor'), { label: 'State machine definition (JSON)', lint: lintDefinition, extraKeys: pageKeys, onChange: onDefinitionChange });
-  editors.input = makeEditor($('#input-editor'), { label: 'Execution input (JSON)', lint: jsonLinter('input'), extraKeys: pageKeys, onChange: onWorkChange });
-  editors.mocks = makeEditor($('#mocks-editor'), { label: 'Mocked Task responses (JSON)', lint: jsonLinter('mocks'), extraKeys: pageKeys, onChange: () => { onWorkChange(); updateMockTools(); } });
+  editors.input = makeEditor($('#input-editor'), { label: 'Execution input (JSON)', lint: jsonLinter('input'), extraKeys: pageKeys, onChange: onWorkChange, syntaxWhenShown: true });
+  editors.mocks = makeEditor($('#mocks-editor'), { label: 'Mocked Task responses (JSON)', lint: jsonLinter('mocks'), extraKeys: pageKeys, onChange: () => { onWorkChange(); updateMockTools(); }, syntaxWhenShown: true });
 }
 
 function renderDiagnostics() {
@@ -227,6 +227,7 @@ function showEditor(which) {
     $(`#${w}-editor`).hidden = !on;
   }
   $('#mock-tools').hidden = which !== 'mocks';
+  editors[which]?.shown();
   editors[which]?.view.requestMeasure();
 }
 
