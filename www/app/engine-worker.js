@@ -21,9 +21,9 @@ import { validate, simulate, run, version, init } from '../statelab.js';
 let current = null; // {runId, ctl, events, sent, open}
 
 // At most this many events and spans (with their data) in one message.
-const PART_EVENTS = 1500;
-const PART_SPANS = 400;
-const PART_PATCHES = 1000;
+const PART_EVENTS = 400;
+const PART_SPANS = 150;
+const PART_PATCHES = 600;
 
 function errorOf(e) {
   return { message: e && e.message ? e.message : String(e), diagnostics: e && e.diagnostics ? e.diagnostics : undefined };

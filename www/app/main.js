@@ -556,9 +556,10 @@ async function startRun({ speed, paused = false } = {}) {
           app.pendingPlayhead = null;
           if (app.playhead >= result.durationMs) app.playhead = null;
         }
-        // Drawn in tasks of their own (a big run's last update is a big one).
+        // Drawn in tasks of their own (a big run's last update is a big one); the sequential
+        // twin is asked for once that is done (the engine's work for it would slow the drawing).
         scheduleRender();
-        compareWithTwin(run, work, engineMocks, functions);
+        whenIdle(() => compareWithTwin(run, work, engineMocks, functions));
         runResolve = null;
         resolve(result);
       },
@@ -632,6 +633,12 @@ function scheduleRender() {
       nextTask(() => renderPanels());
     }),
   );
+}
+
+/** Run `f` when the page is idle (within a second). */
+function whenIdle(f) {
+  if (globalThis.requestIdleCallback) requestIdleCallback(() => f(), { timeout: 1000 });
+  else setTimeout(f, 100);
 }
 
 const taskQueue = [];
