@@ -77,14 +77,27 @@ export function renderHistory(host, events, filter, onSelect) {
     draw(host, st, 0, st.rows.length);
     return;
   }
-  const want = rowsInView(host, st);
-  draw(host, st, want.first, want.last);
+  drawInView(host, st, rowsInView(host, st), st.drawn);
+}
+
+/**
+ * Draw the rows in view and the margin around them; where nothing was drawn yet (the first
+ * time, or after a long scroll), the rows in view now and the margin a frame later.
+ */
+function drawInView(host, st, want, drawn) {
+  const fresh = want.seen.last > want.seen.first && (!drawn || want.seen.last <= drawn.first || want.seen.first >= drawn.last);
+  st.partial = fresh && want.known;
+  if (st.partial) draw(host, st, want.seen.first, want.seen.last);
+  else draw(host, st, want.first, want.last);
   watch(host, () => {
     if (host.__history !== st || !st.virtual) return;
     const now = rowsInView(host, st);
-    if (now.seen.first >= st.drawn.first && now.seen.last <= st.drawn.last) return;
-    draw(host, st, now.first, now.last);
-  }, { again: !want.known });
+    if (!st.partial && now.seen.first >= st.drawn.first && now.seen.last <= st.drawn.last) return;
+    if (st.partial) {
+      st.partial = false;
+      draw(host, st, now.first, now.last);
+    } else drawInView(host, st, now, st.drawn);
+  }, { again: !want.known || st.partial });
 }
 
 /** Where each row starts (px from the top of the body), with the open details under their rows. */

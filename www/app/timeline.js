@@ -13,6 +13,7 @@ import { visiblePart, rowsToDraw, watch, forget } from './virtual.js';
 const VIRTUAL_LANES = 60; // more lanes than this: draw those in view
 const LANE_PX = 34; // .tl-lane's height in style.css (measured once drawn)
 const OVERSCAN_LANES = 4; // drawn beyond the view on each side
+const NEW_LANES_AT_ONCE = 6; // lanes a virtual timeline draws anew in one task
 const AXIS_PX = 24; // .tl-axis's height
 
 function niceStep(extent) {
@@ -117,21 +118,33 @@ export function renderTimeline(host, spans, { nowMs = 0, durationMs, selected, o
     draw(host, model, 0, lanes.length);
     return;
   }
-  const want = lanesInView(host, model);
-  // Nothing drawn where the view is: the lanes in view now, the margin around them next frame.
-  const fresh = want.seen.last > want.seen.first && (!prev?.drawn || want.seen.last <= prev.drawn.first || want.seen.first >= prev.drawn.last);
+  drawInView(host, model, lanesInView(host, model), prev?.drawn);
+}
+
+/**
+ * Draw a virtual timeline's lanes in view and the margin around them; where nothing was
+ * drawn yet (the first time, or after a long scroll), the lanes in view now and the margin
+ * a frame later, so that no single task draws them all.
+ */
+function drawInView(host, model, want, drawn) {
+  const fresh = want.seen.last > want.seen.first && (!drawn || want.seen.last <= drawn.first || want.seen.first >= drawn.last);
   model.partial = fresh && want.known;
   if (model.partial) draw(host, model, want.seen.first, want.seen.last);
   else draw(host, model, want.first, want.last);
-  watch(host, () => {
+  const refresh = () => {
     const m = host.__timeline;
     if (!m || !m.virtual) return;
     const now = lanesInView(host, m);
     // Drawn already: the lanes in view (the margin around them need not be complete).
     if (!m.partial && now.seen.first >= m.drawn.first && now.seen.last <= m.drawn.last) return;
-    m.partial = false;
-    draw(host, m, now.first, now.last);
-  }, { again: !want.known || model.partial });
+    if (m.partial) {
+      // The rest of what was left for later (it may leave some more).
+      m.partial = false;
+      draw(host, m, now.first, now.last);
+      if (m.partial) watch(host, refresh, { again: true });
+    } else drawInView(host, m, now, m.drawn);
+  };
+  watch(host, refresh, { again: !want.known || model.partial });
 }
 
 /** The lanes of a virtual timeline in view ({seen}), and with a margin ({first, last}). */
@@ -198,8 +211,21 @@ function skeleton(host) {
 /** Draw the axis, the lanes first..last (excluded; spacers stand for the others) and the key. */
 function draw(host, model, first, last) {
   const { byLane, lanes, step, scaleMax, nowMs, durationMs, selected, ids } = model;
-  model.drawn = { first, last };
   const v = skeleton(host);
+  if (model.virtual) {
+    // At most so many new lanes at a time: the others at the next refresh.
+    let made = 0;
+    for (let li = first; li < last; li++) {
+      if (v.rows.has(lanes[li])) continue;
+      if (made === NEW_LANES_AT_ONCE) {
+        last = li;
+        model.partial = true;
+        break;
+      }
+      made += 1;
+    }
+  }
+  model.drawn = { first, last };
   const pct = (ms) => `${((ms / scaleMax) * 100).toFixed(4)}%`;
   setVar(host, '--tl-pct', `${100 / scaleMax}%`);
   const scaleKey = `${scaleMax}/${step}`;
