@@ -116,12 +116,15 @@ function rowsInView(host, st) {
     const row = body.querySelector(':scope > tr.row');
     if (row && row.offsetHeight > 0) {
       st.rowPx = row.offsetHeight;
+      st.headPx = body.offsetTop;
       st.measured = true;
     }
   }
-  // Not drawn yet: the host's visible part, under the header row, is a good guess.
-  let part = body ? visiblePart(body) : visiblePart(host);
-  if (part && !body) part = { top: part.top - st.rowPx, bottom: part.bottom - st.rowPx };
+  // The host's visible part, under the header row (the body is made anew on each drawing;
+  // the host's place is known until something scrolls or resizes).
+  let part = visiblePart(host);
+  const head = st.headPx ?? st.rowPx;
+  if (part) part = { top: part.top - head, bottom: part.bottom - head };
   const offs = offsets(st);
   const n = st.rows.length;
   const opts = offs ? { offsets: offs } : { rowHeight: st.rowPx };

@@ -29,9 +29,17 @@ function tickLabel(t, scaleMax) {
   return `${+(t / 1000).toFixed(3)} s`;
 }
 
-/** Lane paths in compareLanes order, each split once (sorting many lanes compares often). */
-function sortLanes(lanes) {
-  const keyed = lanes.map((lane) => ({ lane, parts: lane ? lane.split('/') : null }));
+/**
+ * Lane paths in compareLanes order, each split once (sorting many lanes compares often);
+ * `parts` keeps the split paths from one drawing to the next.
+ */
+function sortLanes(lanes, parts = new Map()) {
+  const split = (lane) => {
+    let p = parts.get(lane);
+    if (p === undefined) parts.set(lane, (p = lane ? lane.split('/') : null));
+    return p;
+  };
+  const keyed = lanes.map((lane) => ({ lane, parts: split(lane) }));
   keyed.sort((x, y) => {
     if (x.lane === y.lane) return 0;
     const a = x.parts;
@@ -101,10 +109,13 @@ export function renderTimeline(host, spans, { nowMs = 0, durationMs, selected, o
     step = niceStep(extent);
     scaleMax = Math.ceil(extent / step - 1e-9) * step;
   }
-  const lanes = sortLanes([...byLane.keys()]);
+  // Usually the lanes of the last drawing, and maybe some more (in nearly sorted order).
+  const laneParts = prev?.laneParts || new Map();
+  const lanes = prev?.lanes && prev.lanes.length === byLane.size && prev.lanes.every((l) => byLane.has(l)) ? prev.lanes : sortLanes([...byLane.keys()], laneParts);
   const virtual = lanes.length > VIRTUAL_LANES;
   const model = {
     live: durationMs === undefined,
+    laneParts,
     byLane, lanes, step, scaleMax, nowMs, durationMs, selected, onSelect, onDragLatency, kinds, critical, virtual,
     joins: joins.length > 0,
     ids: { bar: testIds?.bar || 'timeline-bar', join: testIds?.join || 'join' },

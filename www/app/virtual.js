@@ -7,6 +7,12 @@ function parentOf(el) {
   return el.parentElement || (el.parentNode instanceof ShadowRoot ? el.parentNode.host : null);
 }
 
+// What is visible changes with a scroll or a resize (of the window, the page or a list's
+// host): until one, an element's visible part is read once, not on every update (read just
+// after the page changed, it would lay the page out on the spot).
+let epoch = 0;
+const known = new WeakMap(); // element → {epoch, part}
+
 /**
  * The part of `el` that is visible, in px from its top: {top, bottom}; null when `el` is not
  * laid out (detached, or in a hidden panel). Clipped by every ancestor that does not let its
@@ -14,6 +20,14 @@ function parentOf(el) {
  */
 export function visiblePart(el) {
   if (!el || !el.isConnected) return null;
+  const k = known.get(el);
+  if (k && k.epoch === epoch) return k.part;
+  const part = measure(el);
+  if (part) known.set(el, { epoch, part });
+  return part;
+}
+
+function measure(el) {
   const r = el.getBoundingClientRect();
   if (r.width === 0 && r.height === 0) return null;
   let top = 0;
@@ -61,9 +75,14 @@ function queueRefresh() {
 }
 
 function onScrollOrResize() {
+  epoch += 1;
   everyList = true;
   queueRefresh();
 }
+
+// A host that changes size (a panel shown, a timeline growing to its height) or a page that
+// does (moving what is under it): every list looks again.
+const resized = typeof ResizeObserver === 'function' ? new ResizeObserver(onScrollOrResize) : null;
 
 let listening = false;
 /**
@@ -80,6 +99,7 @@ export function watch(host, refresh, { again = false } = {}) {
   if (list.again) queueRefresh();
   if (!listening) {
     listening = true;
+    resized?.observe(document.documentElement);
     // Scroll events do not bubble: listen to every element's in the capture phase.
     document.addEventListener('scroll', onScrollOrResize, { capture: true, passive: true });
     window.addEventListener('resize', onScrollOrResize, { passive: true });
@@ -88,6 +108,7 @@ export function watch(host, refresh, { again = false } = {}) {
   if (!host.__virtualScroll) {
     host.__virtualScroll = true;
     host.addEventListener('scroll', onScrollOrResize, { passive: true });
+    resized?.observe(host);
   }
 }
 
