@@ -822,7 +822,7 @@ function renderTimelinePane(spans = shownSpans()) {
     onDragLatency: run?.result && !replaying ? dragLatency : undefined,
     nowMs: replaying ? app.playhead : run?.nowMs || 0,
     durationMs: run?.result ? run.result.durationMs : undefined,
-    selected: app.selection.name ? app.selection : null,
+    selected: app.selection.name ? { ...app.selection, state: app.selection.name } : null,
     onSelect: (s) => select({ name: s.state, lane: s.lane, startMs: s.startMs, kind: s.kind }),
     joins: joinsOf(spans, app.stateTypes),
   });
