@@ -851,9 +851,18 @@ function drawHistory() {
   renderHistory($('#history'), app.run?.events || [], app.historyFilter, (name, lane, ms) => select({ name, lane, ms }));
 }
 
+// What the inspector shows changes with the selection and the run's spans and events, not
+// with the playhead: it is drawn again only when one of those changed.
+let inspectorShows = null;
+
 function renderInspectorPane() {
   const run = app.run;
   const sel = app.selection;
+  const spans = run?.spans || [];
+  // (A span changes with an event, and at the end of a run with its result.)
+  const shows = [run, sel.name, sel.pick, app.parsed, spans, spans.length, run?.events?.length, run?.result];
+  if (sameList(shows, inspectorShows) && $('#inspector').isConnected) return;
+  inspectorShows = shows;
   const stateDef = sel.name && app.parsed ? allStates(app.parsed).find((s) => s.name === sel.name)?.state : null;
   renderInspector($('#inspector'), {
     name: sel.name,
@@ -886,17 +895,19 @@ function select({ name, lane, startMs, ms, kind }) {
   const v = visits[pick];
   app.selection = { name, pick, lane: v?.lane ?? lane, startMs: startMs ?? v?.startMs, kind: kind || 'state' };
   markSelectedNode();
-  showResultTab('inspector');
+  showResultTab('inspector', { draw: false });
   renderRun();
 }
 
-function showResultTab(which) {
+/** Show a tab of the run's details; `draw: false` when the caller draws the panels next. */
+function showResultTab(which, { draw = true } = {}) {
   for (const w of ['output', 'inspector', 'history']) {
     const on = w === which;
     $(`#rtab-${w}`).setAttribute('aria-selected', String(on));
     $(`#rtab-${w}`).tabIndex = on ? 0 : -1;
     $(`#panel-${w}`).hidden = !on;
   }
+  if (!draw) return;
   if (which === 'history') drawHistory();
   if (which === 'inspector') renderInspectorPane();
 }
