@@ -5,17 +5,18 @@
 //                          {op: 'run', runId, definition, input, mocks, options, functions}
 //                          {op: 'pause'|'resume'|'step'|'stop', runId}
 // A run reports {runId, kind: 'tick', events, spans: delta, nowMs, status, paused},
-//               {runId, kind: 'done', events, spans: delta, result} or {runId, kind: 'error', message, diagnostics}.
+//               {runId, kind: 'done', events, spans: delta, result} or {runId, kind: 'error', message, diagnostics},
+// with {runId, kind: 'part', events, spans: delta} before a tick or 'done' that has much to carry.
 //
-// The page keeps what it was sent, so a run sends only what is new: the events since the
-// last message, and the spans by difference (delta: {added, patches}): the spans begun since,
-// and what changed in spans sent before (patches: one flat list, cheap to copy: for each
-// changed span its index, the number of keys set, key, value, ..., the number of keys
-// deleted, key, ...) (a span changes only while it is open; the finished
-// run adds each span's critical path and slack). 'done' carries the result without its
-// events and spans, which the page has by then. Big messages are split into parts
-// ({runId, kind: 'part', events, spans} or {id, part: {events, spans}} before the reply), so
-// that no single message takes the page long to read.
+// The page keeps what it was sent, so a run sends only what is new: the events since the last
+// message, and the spans by difference. A delta is {added, patches}: the spans begun since,
+// and what changed in the spans sent before (a span changes only while it is open, and when
+// the run ends every span gets its critical path and slack). patches is one flat list, cheap
+// to copy: for each changed span, its index, the number of keys set, then key, value, ...,
+// the number of keys deleted, then the keys. 'done' carries the result without its events
+// and spans, which the page has by then. A big simulate() result comes the same way:
+// {id, part: {events, spans}} messages, then the reply with the rest. No single message
+// takes the page long to read.
 import { validate, simulate, run, version, init } from '../statelab.js';
 
 let current = null; // {runId, ctl, events, sent, open}

@@ -9,8 +9,8 @@ function applySpans(spans, delta) {
   if (!delta) return;
   const p = delta.patches;
   for (let at = 0; at < p.length; ) {
-    const s = { ...spans[p[at++]] };
-    const i = p[at - 1];
+    const i = p[at++];
+    const s = { ...spans[i] };
     for (let n = p[at++]; n > 0; n--, at += 2) s[p[at]] = p[at + 1];
     for (let n = p[at++]; n > 0; n--) delete s[p[at++]];
     spans[i] = s;
