@@ -64,6 +64,9 @@ export function renderHistory(host, events, filter, onSelect) {
     return;
   }
   const st = (host.__history ||= { open: new Map(), rowPx: ROW_PX, measured: false });
+  // Another run's events (ids start again at 1): no details open.
+  if (st.events !== events) st.open.clear();
+  st.events = events;
   st.rows = filtered(st, events, filter);
   st.onSelect = onSelect;
   if (!st.rows.length) {

@@ -559,7 +559,7 @@ async function startRun({ speed, paused = false } = {}) {
         // Drawn in tasks of their own (a big run's last update is a big one); the sequential
         // twin is asked for once that is done (the engine's work for it would slow the drawing).
         scheduleRender();
-        whenIdle(() => compareWithTwin(run, work, engineMocks, functions));
+        whenIdle(() => app.run === run && compareWithTwin(run, work, engineMocks, functions));
         runResolve = null;
         resolve(result);
       },

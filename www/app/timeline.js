@@ -7,7 +7,7 @@
 // changes, one custom property does; when the clock moves, the width of running bars. A
 // timeline with many lanes draws only those in view (and a few more), with spacers for the
 // others, and draws again on scroll: a Map of 1,000 iterations has 1,000 lanes.
-import { fmtMs, laneName, compareLanes, h } from './format.js';
+import { fmtMs, laneName, h } from './format.js';
 import { visiblePart, rowsToDraw, watch, forget } from './virtual.js';
 
 const VIRTUAL_LANES = 60; // more lanes than this: draw those in view
@@ -209,7 +209,7 @@ function skeleton(host) {
     after: h('div', { class: 'tl-spacer', 'aria-hidden': 'true' }),
     now: h('div', { class: 'tl-now' }),
     legend: h('div', { class: 'tl-legend', 'aria-label': 'Timeline key' }),
-    rows: new Map(), // lane → {el, track, items: Map(key → {el, key})}
+    rows: new Map(), // lane → {el, track, items: Map(key → {el, span, sel})}
     scaleKey: null,
     legendKey: null,
   };
@@ -251,8 +251,10 @@ function draw(host, model, first, last) {
   }
   const children = [v.grid];
   if (model.virtual) {
-    v.before.style.height = `${first * model.lanePx}px`;
-    v.after.style.height = `${(lanes.length - last) * model.lanePx}px`;
+    const above = `${first * model.lanePx}px`;
+    const below = `${(lanes.length - last) * model.lanePx}px`;
+    if (v.before.style.height !== above) v.before.style.height = above;
+    if (v.after.style.height !== below) v.after.style.height = below;
     children.push(v.before);
   }
   const rows = new Map();

@@ -56,7 +56,7 @@ function refreshAll() {
     list.again = false;
     // A list not yet in the page stays registered for a while (it is being built).
     if (!list.host.isConnected) {
-      if ((list.misses = (list.misses || 0) + 1) > 3) lists.delete(list);
+      if ((list.misses = (list.misses || 0) + 1) > 3) forget(list.host);
       else list.again = true;
     } else list.refresh();
   }
@@ -114,6 +114,11 @@ export function watch(host, refresh, { again = false } = {}) {
 
 export function forget(host) {
   for (const list of lists) if (list.host === host) lists.delete(list);
+  if (host.__virtualScroll) {
+    host.__virtualScroll = false;
+    host.removeEventListener('scroll', onScrollOrResize);
+    resized?.unobserve(host);
+  }
 }
 
 /**
