@@ -715,7 +715,7 @@ test('what-if by dragging: shortening Resize to 1.5 s runs again, ends at 2 s, a
   await context.close();
 });
 
-test('the page stays responsive while a Map of 1,000 iterations plays back: no main-thread task over 50 ms', async () => {
+test('the page stays responsive while a Map of 1,000 iterations plays back: no main-thread task over 50 ms, nor when its 9,006 events are opened', async () => {
   const { page, context, problems } = await openPage();
   // 1,000 iterations of a 1 s Task, 100 at a time: ten waves, 10 s of workflow time, played
   // back at 5x. Long tasks are counted from the click on Run until the finished run is drawn.
@@ -743,20 +743,44 @@ test('the page stays responsive while a Map of 1,000 iterations plays back: no m
       mocks: { Work: { result: { ok: true }, latency: 1 } },
     }),
   );
+  // Playwright compiles its own helper scripts in the page on first use (selectOption, click,
+  // waitForFunction): 10-20 ms of the harness's work, longer on a busy machine. Done here,
+  // before measuring, so that the long tasks counted are the page's.
+  await page.isVisible('[data-testid=run]');
+  await page.waitForFunction(() => true);
   await page.evaluate(() => {
     window.__longTasks = [];
     new PerformanceObserver((list) => {
-      for (const e of list.getEntries()) window.__longTasks.push(Math.round(e.duration));
+      for (const e of list.getEntries()) window.__longTasks.push({ at: e.startTime, ms: Math.round(e.duration) });
     }).observe({ type: 'longtask' });
   });
+  const settle = () => page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(r, 300)))));
+  const clickAt = await page.evaluate(() => performance.now());
   const result = await runAndWait(page, '5');
   assert.equal(result.status, 'SUCCEEDED');
   assert.equal(result.output.length, 1000);
-  // Let the last frames render, then read what the observer saw.
-  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(r, 300)))));
+  // Let the last frames render (and the sequential twin arrive).
+  await settle();
+  // The timeline draws the lanes in view (and a few more), not 1,000 lanes and 3,000 bars;
+  // scrolled to the middle, it draws the lanes there.
+  const drawn = await page.$$eval('#timeline [data-testid=timeline-bar]', (b) => b.length);
+  assert.ok(drawn > 0 && drawn < 200, `${drawn} bars in the page`);
+  await page.$eval('#timeline', (t) => (t.scrollTop = t.scrollHeight / 2));
+  await page.waitForSelector('#timeline [data-testid=timeline-bar][data-lane="Each/499"]');
+  // Opening the Events tab on the run's 9,006 events is no long task either.
+  const tabAt = await page.evaluate(() => performance.now());
+  await page.click('#rtab-history');
+  await page.waitForSelector('[data-testid=history] tbody tr[data-event-type]');
+  await settle();
+  const rows = await page.$$eval('[data-testid=history] tbody tr[data-event-type]', (r) => r.length);
+  assert.ok(rows > 0 && rows < 200, `${rows} history rows in the page`);
   const longTasks = await page.evaluate(() => window.__longTasks);
-  console.log(`# Map of 1,000 iterations at 5x: long tasks ${JSON.stringify(longTasks)}`);
-  assert.deepEqual(longTasks, [], `main-thread tasks over 50 ms (ms): ${longTasks.join(', ')}`);
+  const during = longTasks.filter((t) => t.at < tabAt).map((t) => t.ms);
+  const tab = longTasks.filter((t) => t.at >= tabAt).map((t) => t.ms);
+  const when = longTasks.map((t) => `${t.ms} ms at +${Math.round(t.at - clickAt)} ms`).join(', ');
+  console.log(`# Map of 1,000 iterations at 5x: long tasks ${JSON.stringify(during)}, then opening the Events tab ${JSON.stringify(tab)}; worst: ${Math.max(0, ...during, ...tab) || 'none over 50'} ms${when ? ` (${when}, from the click on Run)` : ''}`);
+  assert.deepEqual(during, [], `main-thread tasks over 50 ms (ms): ${during.join(', ')}`);
+  assert.deepEqual(tab, [], `main-thread tasks over 50 ms opening the Events tab (ms): ${tab.join(', ')}`);
   assert.deepEqual(problems, []);
   await context.close();
 });

@@ -5,7 +5,7 @@ import {
   EditorView, EditorState, keymap, lineNumbers, highlightActiveLine, highlightActiveLineGutter, drawSelection,
   highlightSpecialChars, json, jsonParseLinter, linter, lintGutter, foldGutter, foldKeymap, indentOnInput,
   bracketMatching, syntaxHighlighting, HighlightStyle, defaultKeymap, history, historyKeymap, indentWithTab,
-  searchKeymap, highlightSelectionMatches, closeBrackets, closeBracketsKeymap, tags, forceLinting,
+  searchKeymap, highlightSelectionMatches, closeBrackets, closeBracketsKeymap, tags, forceLinting, Compartment,
 } from '../vendor/codemirror.js';
 
 const highlight = HighlightStyle.define([
@@ -43,8 +43,13 @@ export function offsetOf(doc, line, column) {
 /**
  * Make an editor in `parent`. `lint(view)` returns CodeMirror diagnostics (may be async);
  * `onChange(text)` is called on every edit; `extraKeys` is a keymap for page shortcuts.
+ * With `syntaxWhenShown`, the JSON syntax (highlighting, folding) is switched on by
+ * `shown()`: an editor not shown does not parse its text in the background (the input of
+ * a Map of 1,000 items is 1,000 lines), and its lint does not need the syntax tree.
  */
-export function makeEditor(parent, { doc = '', label, lint, onChange, extraKeys = [], onDiagnostics }) {
+export function makeEditor(parent, { doc = '', label, lint, onChange, extraKeys = [], onDiagnostics, syntaxWhenShown = false }) {
+  const syntax = new Compartment();
+  let syntaxOn = !syntaxWhenShown;
   const lintSource = lint || jsonParseLinter();
   const source = async (view) => {
     const diags = await lintSource(view);
@@ -68,7 +73,7 @@ export function makeEditor(parent, { doc = '', label, lint, onChange, extraKeys 
         closeBrackets(),
         highlightActiveLine(),
         highlightSelectionMatches(),
-        json(),
+        syntax.of(syntaxOn ? json() : []),
         syntaxHighlighting(highlight),
         linter(source, { delay: 250 }),
         lintGutter(),
@@ -84,6 +89,12 @@ export function makeEditor(parent, { doc = '', label, lint, onChange, extraKeys 
   });
   return {
     view,
+    /** The editor is shown: its syntax on, if it waited for that. */
+    shown() {
+      if (syntaxOn) return;
+      syntaxOn = true;
+      view.dispatch({ effects: syntax.reconfigure(json()) });
+    },
     get text() {
       return view.state.doc.toString();
     },

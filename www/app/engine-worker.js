@@ -4,11 +4,27 @@
 // Requests (postMessage): {id, op: 'validate'|'simulate'|'version', ...}  → {id, ok, value | error}
 //                          {op: 'run', runId, definition, input, mocks, options, functions}
 //                          {op: 'pause'|'resume'|'step'|'stop', runId}
-// A run reports {runId, kind: 'tick', events, nowMs, spans, status, paused},
-//               {runId, kind: 'done', result} or {runId, kind: 'error', message, diagnostics}.
+// A run reports {runId, kind: 'tick', events, spans: delta, nowMs, status, paused},
+//               {runId, kind: 'done', events, spans: delta, result} or {runId, kind: 'error', message, diagnostics},
+// with {runId, kind: 'part', events, spans: delta} before a tick or 'done' that has much to carry.
+//
+// The page keeps what it was sent, so a run sends only what is new: the events since the last
+// message, and the spans by difference. A delta is {added, patches}: the spans begun since,
+// and what changed in the spans sent before (a span changes only while it is open, and when
+// the run ends every span gets its critical path and slack). patches is one flat list, cheap
+// to copy: for each changed span, its index, the number of keys set, then key, value, ...,
+// the number of keys deleted, then the keys. 'done' carries the result without its events
+// and spans, which the page has by then. A big simulate() result comes the same way:
+// {id, part: {events, spans}} messages, then the reply with the rest. No single message
+// takes the page long to read.
 import { validate, simulate, run, version, init } from '../statelab.js';
 
-let current = null; // {runId, ctl, events}
+let current = null; // {runId, ctl, events, sent, open}
+
+// At most this many events and spans (with their data) in one message.
+const PART_EVENTS = 400;
+const PART_SPANS = 150;
+const PART_PATCHES = 600;
 
 function errorOf(e) {
   return { message: e && e.message ? e.message : String(e), diagnostics: e && e.diagnostics ? e.diagnostics : undefined };
@@ -31,11 +47,89 @@ function compileFunctions(sources) {
   return out;
 }
 
-function flush(kind, extra) {
-  if (!current) return;
-  const events = current.events;
-  current.events = [];
-  postMessage({ runId: current.runId, kind, events, ...extra });
+/** Equal JSON values. */
+function same(a, b) {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  const ka = Object.keys(a);
+  if (ka.length !== Object.keys(b).length) return false;
+  for (const k of ka) if (!Object.hasOwn(b, k) || !same(a[k], b[k])) return false;
+  return true;
+}
+
+/** What turns span `a` (at index i) into span `b`, flat (see above), or null when they are equal. */
+function patchOf(i, a, b) {
+  if (a === b) return null;
+  const set = [];
+  const del = [];
+  for (const k of Object.keys(b)) if (!Object.hasOwn(a, k) || !same(a[k], b[k])) set.push(k, b[k]);
+  for (const k of Object.keys(a)) if (!Object.hasOwn(b, k)) del.push(k);
+  return set.length || del.length ? [i, set.length / 2, ...set, del.length, ...del] : null;
+}
+
+const isOpen = (s) => s.endMs === null || s.endMs === undefined;
+
+/**
+ * The spans by difference with what the page has: {added, patches: [flat patch]}.
+ * Only the spans that were open when last sent are compared, unless `all` (the end: the
+ * result's spans carry the critical path).
+ */
+function spanDelta(state, spans, all) {
+  const { sent } = state;
+  const patches = [];
+  const open = [];
+  const check = all ? sent.keys() : state.open;
+  for (const i of check) {
+    const p = patchOf(i, sent[i], spans[i]);
+    if (p) patches.push(p);
+    sent[i] = spans[i];
+    if (isOpen(spans[i])) open.push(i);
+  }
+  const added = spans.slice(sent.length);
+  for (const s of added) {
+    if (isOpen(s)) open.push(sent.length);
+    sent.push(s);
+  }
+  state.open = open;
+  return { added, patches };
+}
+
+/** Post a run's message; its events and spans in parts when there are many. */
+function postRun(state, kind, spans, extra) {
+  let events = state.events;
+  state.events = [];
+  let { added, patches } = spans;
+  const flat = (list) => list.flat();
+  while (events.length > PART_EVENTS || added.length > PART_SPANS || patches.length > PART_PATCHES) {
+    postMessage({ runId: state.runId, kind: 'part', events: events.slice(0, PART_EVENTS), spans: { added: added.slice(0, PART_SPANS), patches: flat(patches.slice(0, PART_PATCHES)) } });
+    events = events.slice(PART_EVENTS);
+    added = added.slice(PART_SPANS);
+    patches = patches.slice(PART_PATCHES);
+  }
+  postMessage({ runId: state.runId, kind, events, spans: { added, patches: flat(patches) }, ...extra });
+}
+
+/** Post a simulate() result: its events and spans in parts first when there are many. */
+function postResult(id, value) {
+  const { events, spans } = value;
+  if (!Array.isArray(events) || !Array.isArray(spans) || (events.length <= PART_EVENTS && spans.length <= PART_SPANS)) {
+    postMessage({ id, ok: true, value });
+    return;
+  }
+  for (let e = 0, s = 0; e < events.length || s < spans.length; e += PART_EVENTS, s += PART_SPANS) {
+    postMessage({ id, part: { events: events.slice(e, e + PART_EVENTS), spans: spans.slice(s, s + PART_SPANS) } });
+  }
+  postMessage({ id, ok: true, value: { ...value, events: [], spans: [] } });
+}
+
+/** A result for a timeline only (the sequential twin): no events, spans without their data. */
+function timelineOnly(result) {
+  const { events, spans, output, ...rest } = result;
+  return {
+    ...rest,
+    spans: (spans || []).map(({ input, output, steps, ...s }) => s),
+  };
 }
 
 self.onmessage = async (msg) => {
@@ -44,8 +138,12 @@ self.onmessage = async (msg) => {
     try {
       let value;
       if (m.op === 'validate') value = await validate(m.definition, m.options || {});
-      else if (m.op === 'simulate') value = await simulate(m.definition, m.input, m.mocks, m.options || {});
-      else if (m.op === 'init') value = await init(m.module || undefined);
+      else if (m.op === 'simulate') {
+        value = await simulate(m.definition, m.input, m.mocks, m.options || {});
+        if (m.timelineOnly) value = timelineOnly(value);
+        postResult(m.id, value);
+        return;
+      } else if (m.op === 'init') value = await init(m.module || undefined);
       else value = await version();
       postMessage({ id: m.id, ok: true, value });
     } catch (e) {
@@ -60,7 +158,7 @@ self.onmessage = async (msg) => {
     // so workflow time moves only from one deadline to the next (deterministic).
     const { instant, ...options } = m.options || {};
     if (instant) options.paused = true;
-    const state = { runId, ctl: null, events: [], userPaused: !!options.paused, calls: 0 };
+    const state = { runId, ctl: null, events: [], sent: [], open: [], userPaused: !!options.paused, calls: 0 };
     current = state;
     try {
       // Virtual time stands still while a user's function runs: the run is paused for the
@@ -86,7 +184,7 @@ self.onmessage = async (msg) => {
         onEvent: (e) => state.events.push(e),
         onUpdate: ({ nowMs, spans, status }) => {
           if (current !== state) return;
-          flush('tick', { nowMs, spans, status, paused: state.userPaused && !instant });
+          postRun(state, 'tick', spanDelta(state, spans, status !== 'RUNNING'), { nowMs, status, paused: state.userPaused && !instant });
         },
       });
       if (instant) {
@@ -99,7 +197,8 @@ self.onmessage = async (msg) => {
       }
       const result = await state.ctl.done;
       if (current === state) {
-        postMessage({ runId, kind: 'done', result });
+        const { events, spans, ...rest } = result;
+        postRun(state, 'done', spanDelta(state, spans, true), { result: rest });
         current = null;
       }
     } catch (e) {

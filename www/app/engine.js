@@ -4,12 +4,30 @@
 
 const WORKER_URL = new URL('./engine-worker.js', import.meta.url);
 
+/** Apply a span delta from the worker ({added, patches}, see engine-worker.js) to `spans`. */
+function applySpans(spans, delta) {
+  if (!delta) return;
+  const p = delta.patches;
+  for (let at = 0; at < p.length; ) {
+    const i = p[at++];
+    const s = { ...spans[i] };
+    for (let n = p[at++]; n > 0; n--, at += 2) s[p[at]] = p[at + 1];
+    for (let n = p[at++]; n > 0; n--) delete s[p[at++]];
+    spans[i] = s;
+  }
+  for (const s of delta.added) spans.push(s);
+}
+
+function pushAll(to, items) {
+  for (const x of items) to.push(x);
+}
+
 export class Engine {
   constructor() {
     this.worker = null;
     this.nextId = 1;
     this.pending = new Map();
-    this.run = null; // {runId, handlers}
+    this.run = null; // {runId, handlers, events, spans}
     this.spawn();
   }
 
@@ -41,7 +59,20 @@ export class Engine {
     if (m.id !== undefined) {
       const p = this.pending.get(m.id);
       if (!p) return;
+      if (m.part) {
+        // A big result comes in parts: its events and spans, then the rest.
+        p.parts ||= { events: [], spans: [] };
+        pushAll(p.parts.events, m.part.events);
+        pushAll(p.parts.spans, m.part.spans);
+        return;
+      }
       this.pending.delete(m.id);
+      if (m.ok && p.parts) {
+        pushAll(p.parts.events, m.value.events);
+        pushAll(p.parts.spans, m.value.spans);
+        m.value.events = p.parts.events;
+        m.value.spans = p.parts.spans;
+      }
       clearTimeout(p.timer);
       if (m.ok) p.resolve(m.value);
       else {
@@ -52,13 +83,19 @@ export class Engine {
       return;
     }
     if (!this.run || m.runId !== this.run.runId) return;
-    const h = this.run.handlers;
-    this.run.lastMessage = performance.now();
-    if (m.kind === 'tick') h.onTick(m);
+    const run = this.run;
+    const h = run.handlers;
+    run.lastMessage = performance.now();
+    if (m.kind === 'tick' || m.kind === 'part' || m.kind === 'done') {
+      // What the run has so far: the events and spans of every message, as one list each.
+      pushAll(run.events, m.events);
+      applySpans(run.spans, m.spans);
+    }
+    if (m.kind === 'tick') h.onTick({ events: m.events, allEvents: run.events, spans: run.spans, nowMs: m.nowMs, status: m.status, paused: m.paused });
     else if (m.kind === 'control') h.onControl(m);
     else if (m.kind === 'done') {
       this.run = null;
-      h.onDone(m.result, m.events);
+      h.onDone({ ...m.result, events: run.events, spans: run.spans });
     } else if (m.kind === 'error') {
       this.run = null;
       h.onError(m);
@@ -101,15 +138,19 @@ export class Engine {
     return this.request('validate', { definition, options });
   }
 
-  simulate(definition, input, mocks, options) {
-    return this.request('simulate', { definition, input, mocks, options });
+  /** simulate(); with timelineOnly, the result has no events and its spans no data (input, output, steps). */
+  simulate(definition, input, mocks, options, { timelineOnly = false } = {}) {
+    return this.request('simulate', { definition, input, mocks, options, timelineOnly });
   }
 
-  /** Start a run; handlers: onTick, onControl, onDone(result), onError({message, diagnostics}). */
+  /**
+   * Start a run; handlers: onTick({events (new), allEvents, spans (all, so far), nowMs, status,
+   * paused}), onControl, onDone(result), onError({message, diagnostics}).
+   */
   start(definition, input, mocks, options, functions, handlers) {
     if (this.run) this.control('stop');
     const runId = this.nextId++;
-    const run = { runId, handlers, lastMessage: performance.now() };
+    const run = { runId, handlers, lastMessage: performance.now(), events: [], spans: [] };
     this.run = run;
     const worker = this.worker;
     this.init()

@@ -39,6 +39,25 @@ export function pretty(v) {
   return JSON.stringify(v, null, 2);
 }
 
+// Laying out a long text takes long (the output of a Map of 1,000 iterations is 5,000
+// lines): a <pre> shows this many characters at first, and the rest on request.
+const PRE_CHARS = 1500;
+
+/**
+ * A <pre> with `text` (a JSON value is pretty-printed); a long text is cut at a line end,
+ * with a button under it to show it all.
+ */
+export function textPre(value, attrs = {}) {
+  const text = typeof value === 'string' ? value : pretty(value);
+  if (text.length <= PRE_CHARS) return h('pre', { ...attrs, text });
+  const cut = text.lastIndexOf('\n', PRE_CHARS);
+  const shown = text.slice(0, cut > 0 ? cut : PRE_CHARS);
+  const pre = h('pre', { ...attrs, text: `${shown}\n…` });
+  const rest = text.length - shown.length;
+  const more = h('p', { class: 'more' }, `${Math.round(rest / 1000)} KB more (${text.split('\n').length - shown.split('\n').length} lines). `, h('button', { class: 'linkish', text: 'Show all', onclick: () => { pre.textContent = text; more.remove(); } }));
+  return h('div', { class: 'long-text' }, pre, more);
+}
+
 /** A value that may be JSON text: parsed when it is. */
 export function jsonValue(v) {
   if (typeof v !== 'string') return v;

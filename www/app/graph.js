@@ -264,6 +264,7 @@ export function paintEdges(edges, nodes) {
 /** Colour the nodes from the run's spans. */
 export function paintGraph(nodes, spans) {
   const byState = new Map();
+  let stateLanes = null; // the lanes of state spans, once a Map needs them
   for (const s of spans) {
     if (!byState.has(s.state)) byState.set(s.state, { state: [], attempts: 0, lanes: new Set() });
     const e = byState.get(s.state);
@@ -281,15 +282,20 @@ export function paintGraph(nodes, spans) {
       status = st.includes('running') ? 'running' : st.includes('failed') ? 'failed' : st.includes('caught') ? 'caught' : st.includes('cancelled') ? 'cancelled' : 'succeeded';
       const iterations = e.state.length;
       if (g.classList.contains('container') && g.classList.contains('type-map')) {
-        const items = spans.filter((s) => s.kind === 'state' && s.lane.startsWith(`${lanePrefixOf(e.state[0].lane)}${name}/`) && s.lane.split('/').length === e.state[0].lane.split('/').filter(Boolean).length + 2);
-        const iters = new Set(items.map((s) => s.lane));
-        if (iters.size) badge = `${iters.size} iteration${iters.size > 1 ? 's' : ''}`;
+        // Its iterations: the lanes one level under its first visit's lane.
+        stateLanes ||= new Set(spans.filter((s) => s.kind === 'state').map((s) => s.lane));
+        const prefix = `${lanePrefixOf(e.state[0].lane)}${name}/`;
+        const depth = e.state[0].lane.split('/').filter(Boolean).length + 2;
+        let iters = 0;
+        for (const lane of stateLanes) if (lane.startsWith(prefix) && lane.split('/').length === depth) iters += 1;
+        if (iters) badge = `${iters} iteration${iters > 1 ? 's' : ''}`;
       } else if (e.attempts > iterations) badge = `↻ ${e.attempts} attempts`;
       else if (iterations > 1) badge = `×${iterations}`;
     }
-    g.setAttribute('data-status', status);
+    // Only what changed: this runs on every update of a run.
+    if (g.getAttribute('data-status') !== status) g.setAttribute('data-status', status);
     const b = g.querySelector(':scope > .badge');
-    if (b) b.textContent = badge;
+    if (b && b.textContent !== badge) b.textContent = badge;
   }
 }
 

@@ -1,18 +1,34 @@
 // The event history as the AWS console shows it: id, type, state, time since start, filterable.
-import { fmtMs, laneName, pretty, h } from './format.js';
+// A long history (a Map of 1,000 iterations has 9,000 events) draws only the rows in view,
+// with spacer rows for the others, and draws again on scroll (see virtual.js).
+import { fmtMs, laneName, textPre, h } from './format.js';
+import { visiblePart, rowsToDraw, watch, forget } from './virtual.js';
 
 const DETAIL_KEYS = (e) => Object.keys(e).filter((k) => k.endsWith('EventDetails'));
 
+const VIRTUAL_ROWS = 200; // more rows than this: draw those in view
+const ROW_PX = 27; // a row's height in a virtual table (measured once drawn)
+const OVERSCAN_PX = 400; // drawn beyond the view on each side
+
+// annotate() of a list of events that only grows (a run's), kept between calls.
+const annotated = new WeakMap();
+
 /** Name every event with its state: state events carry it, the others follow their lane's current state. */
 export function annotate(events) {
-  const current = new Map();
-  return events.map((e) => {
+  let a = annotated.get(events);
+  if (!a || a.out.length > events.length || (a.out.length && a.out[a.out.length - 1].event !== events[a.out.length - 1])) {
+    a = { current: new Map(), out: [] };
+    annotated.set(events, a);
+  }
+  for (let i = a.out.length; i < events.length; i++) {
+    const e = events[i];
     let name = '';
-    for (const k of DETAIL_KEYS(e)) if (e[k] && typeof e[k].name === 'string') name = e[k].name;
-    if (name && /StateEntered$/.test(e.type)) current.set(e.lane, name);
-    if (!name) name = current.get(e.lane) || '';
-    return { event: e, name };
-  });
+    for (const k in e) if (k.endsWith('EventDetails') && e[k] && typeof e[k].name === 'string') name = e[k].name;
+    if (name && /StateEntered$/.test(e.type)) a.current.set(e.lane, name);
+    if (!name) name = a.current.get(e.lane) || '';
+    a.out.push({ event: e, name });
+  }
+  return a.out.length === events.length ? a.out : a.out.slice(0, events.length);
 }
 
 const GROUPS = {
@@ -23,43 +39,152 @@ const GROUPS = {
   errors: (e) => /(Failed|TimedOut|Aborted)$/.test(e.type),
 };
 
+/** The rows that pass the filter; the same list while the events and the filter stay the same. */
+function filtered(st, events, filter) {
+  const q = (filter.text || '').trim().toLowerCase();
+  const group = filter.group in GROUPS ? filter.group : 'all';
+  const f = st.filtered;
+  if (f && f.events === events && f.n === events.length && f.q === q && f.group === group) return f.rows;
+  const all = annotate(events);
+  const test = GROUPS[group];
+  const rows = group === 'all' && !q ? all : all.filter(({ event, name }) => test(event) && (!q || `${event.type} ${name} ${laneName(event.lane)}`.toLowerCase().includes(q)));
+  st.filtered = { events, n: events.length, q, group, rows };
+  return rows;
+}
+
+/**
+ * Render the history into `host`. filter: {text, group}. onSelect(name, lane, ms) when a
+ * step's name is clicked. A row's details open and close on click (or Enter).
+ */
 export function renderHistory(host, events, filter, onSelect) {
   if (!events.length) {
+    forget(host);
+    host.__history = null;
     host.replaceChildren(h('p', { class: 'empty', text: 'No events yet.' }));
     return;
   }
-  const q = (filter.text || '').trim().toLowerCase();
-  const group = GROUPS[filter.group] || GROUPS.all;
-  const rows = annotate(events).filter(({ event, name }) => group(event) && (!q || `${event.type} ${name} ${laneName(event.lane)}`.toLowerCase().includes(q)));
-  const table = h('table', { class: 'history-table' });
+  const st = (host.__history ||= { open: new Map(), rowPx: ROW_PX, measured: false });
+  // Another run's events (ids start again at 1): no details open.
+  if (st.events !== events) st.open.clear();
+  st.events = events;
+  st.rows = filtered(st, events, filter);
+  st.onSelect = onSelect;
+  if (!st.rows.length) {
+    forget(host);
+    host.replaceChildren(h('p', { class: 'empty', text: 'No event matches the filter.' }));
+    return;
+  }
+  st.virtual = st.rows.length > VIRTUAL_ROWS;
+  if (!st.virtual) {
+    forget(host);
+    draw(host, st, 0, st.rows.length);
+    return;
+  }
+  drawInView(host, st, rowsInView(host, st), st.drawn);
+}
+
+/**
+ * Draw the rows in view and the margin around them; where nothing was drawn yet (the first
+ * time, or after a long scroll), the rows in view now and the margin a frame later.
+ */
+function drawInView(host, st, want, drawn) {
+  const fresh = want.seen.last > want.seen.first && (!drawn || want.seen.last <= drawn.first || want.seen.first >= drawn.last);
+  st.partial = fresh && want.known;
+  if (st.partial) draw(host, st, want.seen.first, want.seen.last);
+  else draw(host, st, want.first, want.last);
+  watch(host, () => {
+    if (host.__history !== st || !st.virtual) return;
+    const now = rowsInView(host, st);
+    if (!st.partial && now.seen.first >= st.drawn.first && now.seen.last <= st.drawn.last) return;
+    if (st.partial) {
+      st.partial = false;
+      draw(host, st, now.first, now.last);
+    } else drawInView(host, st, now, st.drawn);
+  }, { again: !want.known || st.partial });
+}
+
+/** Where each row starts (px from the top of the body), with the open details under their rows. */
+function offsets(st) {
+  const { rows, open, rowPx } = st;
+  if (!open.size) return null;
+  const out = new Float64Array(rows.length + 1);
+  for (let i = 0; i < rows.length; i++) out[i + 1] = out[i] + rowPx + (open.has(rows[i].event.id) ? open.get(rows[i].event.id) ?? rowPx : 0);
+  return out;
+}
+
+/** The rows in view ({seen}), and with a margin ({first, last}). */
+function rowsInView(host, st) {
+  const body = host.querySelector(':scope > table > tbody');
+  if (body && !st.measured) {
+    const row = body.querySelector(':scope > tr.row');
+    if (row && row.offsetHeight > 0) {
+      st.rowPx = row.offsetHeight;
+      st.headPx = body.offsetTop;
+      st.measured = true;
+    }
+  }
+  // The host's visible part, under the header row (the body is made anew on each drawing;
+  // the host's place is known until something scrolls or resizes).
+  let part = visiblePart(host);
+  const head = st.headPx ?? st.rowPx;
+  if (part) part = { top: part.top - head, bottom: part.bottom - head };
+  const offs = offsets(st);
+  const n = st.rows.length;
+  const opts = offs ? { offsets: offs } : { rowHeight: st.rowPx };
+  return { ...rowsToDraw(part, n, { ...opts, overscan: OVERSCAN_PX }), seen: rowsToDraw(part, n, { ...opts, overscan: 0 }), known: !!part };
+}
+
+/** Draw rows first..last (excluded); in a virtual table, spacer rows stand for the others. */
+function draw(host, st, first, last) {
+  st.drawn = { first, last };
+  const { rows, open } = st;
+  const table = h('table', { class: `history-table${st.virtual ? ' virtual' : ''}` });
+  if (st.virtual) {
+    table.append(h('colgroup', {}, h('col', { class: 'c-id' }), h('col', { class: 'c-type' }), h('col', { class: 'c-step' }), h('col', { class: 'c-lane' }), h('col', { class: 'c-time' })));
+  }
   table.append(h('thead', {}, h('tr', {}, h('th', { text: 'ID' }), h('th', { text: 'Type' }), h('th', { text: 'Step' }), h('th', { text: 'Lane' }), h('th', { class: 'num', text: 'Time' }))));
   const tbody = h('tbody');
-  const LIMIT = 500;
-  const shown = filter.all ? rows : rows.slice(0, LIMIT);
-  for (const { event, name } of shown) {
+  const offs = st.virtual ? offsets(st) : null;
+  const top = (i) => (offs ? offs[i] : i * st.rowPx);
+  const spacer = (px) => h('tr', { class: 'spacer', 'aria-hidden': 'true' }, h('td', { colspan: 5, style: `height:${px}px` }));
+  if (st.virtual && first > 0) tbody.append(spacer(top(first)));
+  const unmeasured = [];
+  for (let i = first; i < last; i++) {
+    const { event, name } = rows[i];
     const bad = /(Failed|TimedOut|Aborted)$/.test(event.type);
-    const tr = h(
-      'tr',
-      { class: bad ? 'bad' : '', tabindex: 0, 'data-event-type': event.type },
-      h('td', { class: 'num', text: event.id }),
-      h('td', { text: event.type }),
-      h('td', {}, name ? h('button', { class: 'linkish', text: name, onclick: (ev) => { ev.stopPropagation(); onSelect?.(name, event.lane, event.ms); } }) : ''),
-      h('td', { class: 'lane', text: laneName(event.lane) }),
-      h('td', { class: 'num', text: fmtMs(event.ms) }),
-    );
-    const details = DETAIL_KEYS(event).map((k) => event[k]);
     const toggle = () => {
-      const next = tr.nextElementSibling;
-      if (next && next.classList.contains('details')) next.remove();
-      else if (details.length) tr.after(h('tr', { class: 'details' }, h('td', { colspan: 5 }, h('pre', { text: pretty(details.length === 1 ? details[0] : details) }))));
+      if (open.has(event.id)) open.delete(event.id);
+      else if (DETAIL_KEYS(event).length) open.set(event.id, null);
+      else return;
+      draw(host, st, st.drawn.first, st.drawn.last);
+      host.querySelector(`tr.row[data-event-id="${event.id}"]`)?.focus({ preventScroll: true });
     };
-    tr.addEventListener('click', toggle);
-    tr.addEventListener('keydown', (ev) => ev.key === 'Enter' && toggle());
-    tbody.append(tr);
+    tbody.append(
+      h(
+        'tr',
+        { class: `row${bad ? ' bad' : ''}`, tabindex: 0, 'data-event-type': event.type, 'data-event-id': event.id, onclick: toggle, onkeydown: (ev) => ev.key === 'Enter' && toggle() },
+        h('td', { class: 'num', text: event.id }),
+        h('td', { text: event.type }),
+        h('td', {}, name ? h('button', { class: 'linkish', text: name, onclick: (ev) => { ev.stopPropagation(); st.onSelect?.(name, event.lane, event.ms); } }) : ''),
+        h('td', { class: 'lane', text: laneName(event.lane) }),
+        h('td', { class: 'num', text: fmtMs(event.ms) }),
+      ),
+    );
+    if (open.has(event.id)) {
+      const details = DETAIL_KEYS(event).map((k) => event[k]);
+      const tr = h('tr', { class: 'details' }, h('td', { colspan: 5 }, textPre(details.length === 1 ? details[0] : details)));
+      tbody.append(tr);
+      if (st.virtual && open.get(event.id) === null) unmeasured.push([event.id, tr]);
+    }
   }
+  const after = st.virtual && last < rows.length ? spacer(0) : null;
+  if (after) tbody.append(after);
   table.append(tbody);
-  const more = shown.length < rows.length
-    ? h('p', { class: 'more' }, `Showing the first ${shown.length} of ${rows.length} events. `, h('button', { class: 'linkish', text: 'Show all', onclick: () => { filter.all = true; renderHistory(host, events, filter, onSelect); } }))
-    : null;
-  host.replaceChildren(...(rows.length ? [table, more].filter(Boolean) : [h('p', { class: 'empty', text: 'No event matches the filter.' })]));
+  host.replaceChildren(table);
+  // Open details just drawn: their height, for the rows' offsets (once, after a click).
+  for (const [id, tr] of unmeasured) open.set(id, tr.offsetHeight);
+  if (after) {
+    const end = offsets(st);
+    after.firstChild.style.height = `${(end ? end[rows.length] - end[last] : (rows.length - last) * st.rowPx)}px`;
+  }
 }

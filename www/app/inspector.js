@@ -1,11 +1,11 @@
 // The state inspector: a state's input, each data-flow step, its output or error, and its
 // attempts; like the AWS console's advanced view. Built from the spans (and their steps,
 // when the engine gives them) and from the history events of that state.
-import { fmtMs, laneName, pretty, jsonValue, h } from './format.js';
+import { fmtMs, laneName, jsonValue, textPre, h } from './format.js';
 import { annotate } from './history.js';
 
 function block(title, value, cls = '') {
-  return h('section', { class: `flow-step ${cls}` }, h('h4', { text: title }), h('pre', { class: 'json', text: typeof value === 'string' ? value : pretty(value) }));
+  return h('section', { class: `flow-step ${cls}` }, h('h4', { text: title }), textPre(value, { class: 'json' }));
 }
 
 /** Events of one visit of a state: those named by it in its lane, within its span. */
@@ -31,6 +31,10 @@ function stepTitle(name) {
   return STEP_TITLES[name] || String(name);
 }
 
+// Up to so many runs of a state are listed to choose from; more, and a number picks one.
+const MAX_LISTED_VISITS = 200;
+const visitText = (v) => `${laneName(v.lane)} · at ${fmtMs(v.startMs)} · ${v.status}`;
+
 export function renderInspector(host, { name, stateDef, spans, events, pick = 0, onPick }) {
   if (!name) {
     host.replaceChildren(h('p', { class: 'empty', text: 'Click a state in the graph, a bar in the timeline or a step in the history to see its input, output and data flow.' }));
@@ -45,10 +49,20 @@ export function renderInspector(host, { name, stateDef, spans, events, pick = 0,
   const idx = Math.min(pick, visits.length - 1);
   const span = visits[idx];
   const parts = [head];
-  if (visits.length > 1) {
+  if (visits.length > 1 && visits.length <= MAX_LISTED_VISITS) {
     const sel = h('select', { 'aria-label': 'Which run of this state', onchange: (e) => onPick?.(Number(e.target.value)) });
-    visits.forEach((v, i) => sel.append(h('option', { value: i, selected: i === idx, text: `${laneName(v.lane)} · at ${fmtMs(v.startMs)} · ${v.status}` })));
+    visits.forEach((v, i) => sel.append(h('option', { value: i, selected: i === idx, text: visitText(v) })));
     parts.push(h('label', { class: 'visit-pick' }, `${visits.length} runs: `, sel));
+  } else if (visits.length > 1) {
+    // A state of a Map of 1,000 iterations: a list of 1,000 runs is no use, and slow to make.
+    const num = h('input', {
+      type: 'number', min: 1, max: visits.length, step: 1, value: idx + 1, class: 'visit-number', 'aria-label': `Which run of this state, 1 to ${visits.length}`,
+      onchange: (e) => {
+        const n = Math.round(Number(e.target.value));
+        if (Number.isFinite(n)) onPick?.(Math.min(visits.length, Math.max(1, n)) - 1);
+      },
+    });
+    parts.push(h('label', { class: 'visit-pick' }, 'Run ', num, ` of ${visits.length}: ${visitText(span)}`));
   }
   const end = span.endMs;
   parts.push(

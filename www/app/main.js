@@ -3,14 +3,18 @@ import { makeEditor, offsetOf, jsonParseLinter } from './editors.js';
 import { Engine } from './engine.js';
 import { drawGraph, paintGraph, paintEdges } from './graph.js';
 import { renderTimeline, joinsOf, concurrencyOf } from './timeline.js';
-import { renderHistory } from './history.js';
+import { renderHistory, annotate } from './history.js';
 import { renderInspector } from './inspector.js';
 import { splitMocks, missingMocks, fillMissing } from './mocks.js';
 import { allStates } from './asl.js';
 import { encodeWork, decodeWork } from './share.js';
-import { fmtMs, pretty, h } from './format.js';
+import { fmtMs, textPre, h } from './format.js';
 
 const $ = (sel) => document.querySelector(sel);
+// Writes that change nothing are skipped: the page is drawn again on every update of a run,
+// and a text set anew (even the same) is laid out anew.
+const setText = (el, text) => el.textContent !== text && (el.textContent = text);
+const setData = (el, key, value) => el.dataset[key] !== value && (el.dataset[key] = value);
 const STORE_KEY = 'statelab.work.v1';
 const DEFAULT_EXAMPLE = 'image-pipeline'; // what a first visit opens
 const THEME_KEY = 'statelab.theme';
@@ -190,8 +194,8 @@ const pageKeys = [
 const editors = {};
 function makeEditors() {
   editors.definition = makeEditor($('#definition-editor'), { label: 'State machine definition (JSON)', lint: lintDefinition, extraKeys: pageKeys, onChange: onDefinitionChange });
-  editors.input = makeEditor($('#input-editor'), { label: 'Execution input (JSON)', lint: jsonLinter('input'), extraKeys: pageKeys, onChange: onWorkChange });
-  editors.mocks = makeEditor($('#mocks-editor'), { label: 'Mocked Task responses (JSON)', lint: jsonLinter('mocks'), extraKeys: pageKeys, onChange: () => { onWorkChange(); updateMockTools(); } });
+  editors.input = makeEditor($('#input-editor'), { label: 'Execution input (JSON)', lint: jsonLinter('input'), extraKeys: pageKeys, onChange: onWorkChange, syntaxWhenShown: true });
+  editors.mocks = makeEditor($('#mocks-editor'), { label: 'Mocked Task responses (JSON)', lint: jsonLinter('mocks'), extraKeys: pageKeys, onChange: () => { onWorkChange(); updateMockTools(); }, syntaxWhenShown: true });
 }
 
 function renderDiagnostics() {
@@ -223,6 +227,7 @@ function showEditor(which) {
     $(`#${w}-editor`).hidden = !on;
   }
   $('#mock-tools').hidden = which !== 'mocks';
+  editors[which]?.shown();
   editors[which]?.view.requestMeasure();
 }
 
@@ -348,9 +353,7 @@ function whatIfFigure(run) {
   fig.append(h('p', { class: 'speedup', text: `What-if: ${fmtMs(after.durationMs)} now, ${fmtMs(before.durationMs)} before (${delta === 0 ? 'no change' : `${delta > 0 ? '+' : '−'}${fmtMs(Math.abs(delta))}`})` }));
   for (const [label, r, cls] of [['Now', after, ''], ['Before', before, ' previous']]) {
     const host = h('div', { class: `timeline compare-timeline${cls}` });
-    renderTimeline(host, r.spans, { nowMs: r.durationMs, durationMs: axis });
-    for (const b of host.querySelectorAll('[data-testid=timeline-bar]')) b.dataset.testid = 'whatif-bar';
-    for (const j of host.querySelectorAll('[data-testid=join]')) j.dataset.testid = 'whatif-join';
+    renderTimeline(host, r.spans, { nowMs: r.durationMs, durationMs: axis, testIds: { bar: 'whatif-bar', join: 'whatif-join' } });
     fig.append(h('figcaption', {}, h('strong', { text: label }), ` ${fmtMs(r.durationMs)}`), host);
   }
   return fig;
@@ -461,9 +464,10 @@ function setRunButtons() {
   $('#run').disabled = false;
   $('#pause').disabled = !running;
   $('#step').disabled = false;
-  $('#step').title = running ? 'Pause and move to the next moment something happens' : 'Start paused, then move one moment at a time';
+  const stepTitle = running ? 'Pause and move to the next moment something happens' : 'Start paused, then move one moment at a time';
+  if ($('#step').title !== stepTitle) $('#step').title = stepTitle;
   $('#stop').disabled = !running;
-  $('#pause .label').textContent = running && app.run.paused ? 'Resume' : 'Pause';
+  setText($('#pause .label'), running && app.run.paused ? 'Resume' : 'Pause');
   document.body.classList.toggle('is-running', running);
 }
 
@@ -527,7 +531,7 @@ async function startRun({ speed, paused = false } = {}) {
     const handlers = {
       onTick: (m) => {
         if (app.run !== run) return;
-        run.events.push(...m.events);
+        run.events = m.allEvents;
         run.spans = m.spans;
         run.nowMs = m.nowMs;
         run.paused = m.paused;
@@ -552,8 +556,10 @@ async function startRun({ speed, paused = false } = {}) {
           app.pendingPlayhead = null;
           if (app.playhead >= result.durationMs) app.playhead = null;
         }
-        renderRun();
-        compareWithTwin(run, work, engineMocks, functions);
+        // Drawn in tasks of their own (a big run's last update is a big one); the sequential
+        // twin is asked for once that is done (the engine's work for it would slow the drawing).
+        scheduleRender();
+        whenIdle(() => app.run === run && compareWithTwin(run, work, engineMocks, functions));
         runResolve = null;
         resolve(result);
       },
@@ -580,7 +586,7 @@ function compareWithTwin(run, work, engineMocks, functions) {
   const hasConcurrency = [...app.stateTypes.values()].some((t) => t === 'Parallel' || t === 'Map');
   if (!hasConcurrency || Object.keys(functions).length || run.result.status !== 'SUCCEEDED') return;
   engine
-    .simulate(work.definition, work.input, engineMocks, { seed: work.settings.seed, sequential: !run.sequential })
+    .simulate(work.definition, work.input, engineMocks, { seed: work.settings.seed, sequential: !run.sequential }, { timelineOnly: true })
     .then((twin) => {
       if (app.run !== run) return;
       run.twin = { durationMs: twin.durationMs, status: twin.status, sequential: !run.sequential, spans: twin.spans };
@@ -613,14 +619,35 @@ function stepRun() {
 
 // ------------------------------------------------------------------ rendering a run
 
+// Updates of a run are drawn at most once a frame, in tasks of their own, apart from the
+// frame's own work (style, layout, paint): the timeline in one, the other panels in the next.
+// The page stays responsive even on a busy machine, where every task takes longer.
 let renderQueued = false;
 function scheduleRender() {
   if (renderQueued) return;
   renderQueued = true;
-  requestAnimationFrame(() => {
-    renderQueued = false;
-    renderRun();
-  });
+  requestAnimationFrame(() =>
+    nextTask(() => {
+      renderQueued = false;
+      renderTimelinePane();
+      nextTask(() => renderPanels());
+    }),
+  );
+}
+
+/** Run `f` when the page is idle (within a second). */
+function whenIdle(f) {
+  if (globalThis.requestIdleCallback) requestIdleCallback(() => f(), { timeout: 1000 });
+  else setTimeout(f, 100);
+}
+
+const taskQueue = [];
+const taskChannel = new MessageChannel();
+taskChannel.port1.onmessage = () => taskQueue.shift()?.();
+/** Run `f` in a task of its own, as soon as the page has nothing else to do. */
+function nextTask(f) {
+  taskQueue.push(f);
+  taskChannel.port2.postMessage(null);
 }
 
 function renderStatus() {
@@ -642,13 +669,23 @@ function renderStatus() {
     status = run.paused ? 'PAUSED' : 'RUNNING';
     text = `${run.paused ? 'Paused' : 'Running'} · ${fmtMs(run.nowMs)}`;
   }
-  el.dataset.status = status;
-  el.textContent = text;
+  setData(el, 'status', status);
+  setText(el, text);
 }
+
+// What the Result panel shows of a finished run changes only with the run, its result and
+// the what-if comparison (not with the playhead or the selection); its timing notes also
+// with the sequential twin, and are drawn in a task of their own (with a Map of 1,000
+// iterations: two timelines of 1,000 lanes side by side).
+let outputShows = null; // [run, result, previous] shown
+let timingShows = null; // [run, result, twin] shown, or being drawn
+let timingSlot = null;
+const sameList = (a, b) => !!a && !!b && a.length === b.length && a.every((x, i) => x === b[i]);
 
 function renderOutput() {
   const host = $('#output');
   const run = app.run;
+  if (!run?.result) outputShows = timingShows = null;
   if (!run) {
     host.replaceChildren(h('p', { class: 'empty', text: `Press Run (${isMac ? '⌘' : 'Ctrl'}+Enter) to execute the workflow on a virtual clock.` }));
     return;
@@ -661,22 +698,38 @@ function renderOutput() {
   }
   if (!run.result) {
     const last = run.events[run.events.length - 1];
-    host.replaceChildren(h('p', { class: 'empty', text: `${run.paused ? 'Paused' : 'Running'} at ${fmtMs(run.nowMs)} of workflow time · ${run.events.length} events so far${last ? ` · last: ${last.type}` : ''}` }));
+    const text = `${run.paused ? 'Paused' : 'Running'} at ${fmtMs(run.nowMs)} of workflow time · ${run.events.length} events so far${last ? ` · last: ${last.type}` : ''}`;
+    const p = host.firstElementChild;
+    if (host.childElementCount === 1 && p.classList.contains('running-note')) setText(p, text);
+    else host.replaceChildren(h('p', { class: 'empty running-note', text }));
     return;
   }
   const r = run.result;
-  const timing = timingNotes(r.spans, run);
-  const cost = costOf(r);
-  const whatif = run.previous ? whatIfFigure(run) : null;
-  if (r.status === 'SUCCEEDED') {
-    host.replaceChildren(...[whatif, h('h3', { class: 'good', text: 'Output' }), h('pre', { class: 'json', 'data-testid': 'output-json', text: pretty(r.output) }), cost, timing].filter(Boolean));
-  } else {
-    host.replaceChildren(
-      ...(timing ? [timing] : []),
-      h('h3', { class: 'bad', text: r.status === 'ABORTED' ? 'Stopped' : 'Error' }),
-      h('dl', { class: 'facts' }, h('dt', { text: 'Error' }), h('dd', {}, h('code', { 'data-testid': 'output-error', text: r.error || '(none)' })), h('dt', { text: 'Cause' }), h('dd', {}, h('pre', { class: 'json', 'data-testid': 'output-cause', text: r.cause || '(none)' }))),
-      cost,
-    );
+  const shows = [run, r, run.previous];
+  if (!sameList(shows, outputShows) || !timingSlot?.isConnected) {
+    outputShows = shows;
+    timingShows = null;
+    timingSlot = h('div', { class: 'timing-slot' });
+    const cost = costOf(r);
+    const whatif = run.previous ? whatIfFigure(run) : null;
+    if (r.status === 'SUCCEEDED') {
+      host.replaceChildren(...[whatif, h('h3', { class: 'good', text: 'Output' }), textPre(r.output, { class: 'json', 'data-testid': 'output-json' }), cost, timingSlot].filter(Boolean));
+    } else {
+      host.replaceChildren(
+        timingSlot,
+        h('h3', { class: 'bad', text: r.status === 'ABORTED' ? 'Stopped' : 'Error' }),
+        h('dl', { class: 'facts' }, h('dt', { text: 'Error' }), h('dd', {}, h('code', { 'data-testid': 'output-error', text: r.error || '(none)' })), h('dt', { text: 'Cause' }), h('dd', {}, h('pre', { class: 'json', 'data-testid': 'output-cause', text: r.cause || '(none)' }))),
+        cost,
+      );
+    }
+  }
+  const timing = [run, r, run.twin];
+  if (!sameList(timing, timingShows)) {
+    timingShows = timing;
+    const slot = timingSlot;
+    nextTask(() => {
+      if (timingShows === timing && slot.isConnected) slot.replaceChildren(...[timingNotes(r.spans, run)].filter(Boolean));
+    });
   }
 }
 
@@ -688,10 +741,8 @@ function sideBySide(run) {
   const fig = h('figure', { class: 'compare', 'data-testid': 'compare', 'data-concurrent-ms': written.ms, 'data-sequential-ms': twin.ms });
   for (const [label, r, id] of [['As written', written, 'compare-concurrent'], ['Sequential twin', twin, 'compare-sequential']]) {
     const host = h('div', { class: 'timeline compare-timeline', 'data-testid': id });
-    renderTimeline(host, r.spans, { nowMs: r.ms, durationMs: axis });
     // These bars are a comparison, not the run's timeline: they answer to their own test id.
-    for (const b of host.querySelectorAll('[data-testid=timeline-bar]')) b.dataset.testid = 'compare-bar';
-    for (const j of host.querySelectorAll('[data-testid=join]')) j.dataset.testid = 'compare-join';
+    renderTimeline(host, r.spans, { nowMs: r.ms, durationMs: axis, testIds: { bar: 'compare-bar', join: 'compare-join' } });
     fig.append(h('figcaption', {}, h('strong', { text: label }), ` ${fmtMs(r.ms)}`), host);
   }
   const speedup = written.ms > 0 ? twin.ms / written.ms : 1;
@@ -712,7 +763,9 @@ function costOf(result) {
 
 /** Why the run took as long as it did: each Parallel/Map, its longest branch against the sum. */
 function timingNotes(spans, run) {
-  const notes = concurrencyOf(spans, app.stateTypes);
+  // Once per result (the twin arriving draws the notes again).
+  if (run.concurrency?.spans !== spans) run.concurrency = { spans, notes: concurrencyOf(spans, app.stateTypes) };
+  const notes = run.concurrency.notes;
   if (!notes.length) return null;
   const box = h('section', { class: 'timing', 'data-testid': 'timing' }, h('h3', { text: 'Where the time went' }));
   if (run?.twin) {
@@ -747,30 +800,50 @@ function timingNotes(spans, run) {
   return box;
 }
 
-function renderRun() {
+/** The spans shown: the run's, or those of the replay's instant. */
+function shownSpans() {
   const run = app.run;
-  renderStatus();
-  setRunButtons();
-  renderOutput();
-  renderReplay();
   const replaying = app.playhead !== null && run?.result;
-  const spans = replaying ? spansAt(run.spans || [], app.playhead) : run?.spans || [];
-  if (app.graph) {
-    paintGraph(app.graph.nodes, spans);
-    paintEdges(app.graph.edges, app.graph.nodes);
-  }
+  return replaying ? spansAt(run.spans || [], app.playhead) : run?.spans || [];
+}
+
+function renderRun() {
+  const spans = shownSpans();
+  // The timeline first: it reads where it is scrolled to, cheaply while nothing has changed yet.
+  renderTimelinePane(spans);
+  renderPanels(spans);
+}
+
+function renderTimelinePane(spans = shownSpans()) {
+  const run = app.run;
+  const replaying = app.playhead !== null && run?.result;
   renderTimeline($('#timeline'), spans, {
     ghosts: !replaying && run?.previous ? run.previous.spans : [],
     onDragLatency: run?.result && !replaying ? dragLatency : undefined,
     nowMs: replaying ? app.playhead : run?.nowMs || 0,
     durationMs: run?.result ? run.result.durationMs : undefined,
-    selected: app.selection.name ? app.selection : null,
+    selected: app.selection.name ? { ...app.selection, state: app.selection.name } : null,
     onSelect: (s) => select({ name: s.state, lane: s.lane, startMs: s.startMs, kind: s.kind }),
     joins: joinsOf(spans, app.stateTypes),
   });
-  // The panels that are hidden are drawn when their tab is opened.
+}
+
+/** Everything but the timeline: status, buttons, result, replay, graph and the open tab. */
+function renderPanels(spans = shownSpans()) {
+  const run = app.run;
+  renderStatus();
+  setRunButtons();
+  renderOutput();
+  renderReplay();
+  if (app.graph) {
+    paintGraph(app.graph.nodes, spans);
+    paintEdges(app.graph.edges, app.graph.nodes);
+  }
+  // The panels that are hidden are drawn when their tab is opened; the history is annotated
+  // as the events come (a little at a time, not 9,000 events when the tab opens).
   if (!$('#panel-history').hidden) drawHistory();
-  $('#history-count').textContent = run?.events?.length ? String(run.events.length) : '';
+  else if (run?.events?.length) nextTask(() => run === app.run && annotate(run.events));
+  setText($('#history-count'), run?.events?.length ? String(run.events.length) : '');
   if (!$('#panel-inspector').hidden) renderInspectorPane();
 }
 
@@ -778,9 +851,18 @@ function drawHistory() {
   renderHistory($('#history'), app.run?.events || [], app.historyFilter, (name, lane, ms) => select({ name, lane, ms }));
 }
 
+// What the inspector shows changes with the selection and the run's spans and events, not
+// with the playhead: it is drawn again only when one of those changed.
+let inspectorShows = null;
+
 function renderInspectorPane() {
   const run = app.run;
   const sel = app.selection;
+  const spans = run?.spans || [];
+  // (A span changes with an event, and at the end of a run with its result.)
+  const shows = [run, sel.name, sel.pick, app.parsed, spans, spans.length, run?.events?.length, run?.result];
+  if (sameList(shows, inspectorShows) && $('#inspector').isConnected) return;
+  inspectorShows = shows;
   const stateDef = sel.name && app.parsed ? allStates(app.parsed).find((s) => s.name === sel.name)?.state : null;
   renderInspector($('#inspector'), {
     name: sel.name,
@@ -813,17 +895,19 @@ function select({ name, lane, startMs, ms, kind }) {
   const v = visits[pick];
   app.selection = { name, pick, lane: v?.lane ?? lane, startMs: startMs ?? v?.startMs, kind: kind || 'state' };
   markSelectedNode();
-  showResultTab('inspector');
+  showResultTab('inspector', { draw: false });
   renderRun();
 }
 
-function showResultTab(which) {
+/** Show a tab of the run's details; `draw: false` when the caller draws the panels next. */
+function showResultTab(which, { draw = true } = {}) {
   for (const w of ['output', 'inspector', 'history']) {
     const on = w === which;
     $(`#rtab-${w}`).setAttribute('aria-selected', String(on));
     $(`#rtab-${w}`).tabIndex = on ? 0 : -1;
     $(`#panel-${w}`).hidden = !on;
   }
+  if (!draw) return;
   if (which === 'history') drawHistory();
   if (which === 'inspector') renderInspectorPane();
 }
@@ -920,12 +1004,10 @@ function wire() {
   }
   $('#history-filter').addEventListener('input', (e) => {
     app.historyFilter.text = e.target.value;
-    app.historyFilter.all = false;
     drawHistory();
   });
   $('#history-group').addEventListener('change', (e) => {
     app.historyFilter.group = e.target.value;
-    app.historyFilter.all = false;
     drawHistory();
   });
   $('#consent-allow').addEventListener('click', () => {

@@ -1,6 +1,20 @@
 // The timeline: a time axis, one lane per branch and Map iteration, a bar per state and per
 // Task attempt; retry back-offs and waits drawn differently; Parallel/Map joins marked.
-import { fmtMs, laneName, compareLanes, h } from './format.js';
+//
+// It is drawn again on every update of a run, so it changes only what changed: a lane's row
+// and a span's bar stay in the page while their span and the selection stay the same. Bars
+// are placed in milliseconds times --tl-pct (the track's width per ms): when the scale
+// changes, one custom property does; when the clock moves, the width of running bars. A
+// timeline with many lanes draws only those in view (and a few more), with spacers for the
+// others, and draws again on scroll: a Map of 1,000 iterations has 1,000 lanes.
+import { fmtMs, laneName, h } from './format.js';
+import { visiblePart, rowsToDraw, watch, forget } from './virtual.js';
+
+const VIRTUAL_LANES = 60; // more lanes than this: draw those in view
+const LANE_PX = 34; // .tl-lane's height in style.css (measured once drawn)
+const OVERSCAN_LANES = 4; // drawn beyond the view on each side
+const NEW_LANES_AT_ONCE = 6; // lanes a virtual timeline draws anew in one task
+const AXIS_PX = 24; // .tl-axis's height
 
 function niceStep(extent) {
   const raw = extent / 6;
@@ -16,111 +30,381 @@ function tickLabel(t, scaleMax) {
 }
 
 /**
- * Render spans into `host`. nowMs: the current virtual time (running spans end there).
- * selected: {state, lane, startMs} to highlight. onSelect(span) on click.
+ * Lane paths in compareLanes order, each split once (sorting many lanes compares often);
+ * `parts` keeps the split paths from one drawing to the next.
  */
-export function renderTimeline(host, spans, { nowMs = 0, durationMs, selected, onSelect, joins = [], ghosts = [], onDragLatency } = {}) {
+function sortLanes(lanes, parts = new Map()) {
+  const split = (lane) => {
+    let p = parts.get(lane);
+    if (p === undefined) parts.set(lane, (p = lane ? lane.split('/') : null));
+    return p;
+  };
+  const keyed = lanes.map((lane) => ({ lane, parts: split(lane) }));
+  keyed.sort((x, y) => {
+    if (x.lane === y.lane) return 0;
+    const a = x.parts;
+    const b = y.parts;
+    if (!a) return -1;
+    if (!b) return 1;
+    for (let i = 0; i < Math.min(a.length, b.length); i++) {
+      if (a[i] === b[i]) continue;
+      const na = Number(a[i]);
+      const nb = Number(b[i]);
+      if (Number.isInteger(na) && Number.isInteger(nb)) return na - nb;
+      return a[i] < b[i] ? -1 : 1;
+    }
+    return a.length - b.length;
+  });
+  return keyed.map((k) => k.lane);
+}
+
+/**
+ * Render spans into `host`. nowMs: the current virtual time (running spans end there).
+ * selected: {state, lane, startMs} to highlight. onSelect(span) on click. joins: from
+ * joinsOf(). ghosts: the spans of a previous run, drawn faintly. onDragLatency(state,
+ * seconds): Task attempts get a grip to drag their end. testIds: other data-testid values
+ * for the bars and joins ({bar, join}), for timelines that are not the run's.
+ */
+export function renderTimeline(host, spans, { nowMs = 0, durationMs, selected, onSelect, joins = [], ghosts = [], onDragLatency, testIds } = {}) {
   if (!spans || !spans.length) {
+    forget(host);
+    host.__timeline = null;
+    host.classList.remove('virtual');
     host.replaceChildren(h('p', { class: 'empty', text: 'Run the workflow to see its timeline: one lane per Parallel branch and Map iteration.' }));
     return;
   }
-  const end = (s) => (s.endMs === null || s.endMs === undefined ? nowMs : s.endMs);
-  const maxEnd = Math.max(durationMs ?? 0, nowMs, ...spans.map(end), ...ghosts.map((g) => g.endMs ?? 0));
-  const extent = Math.max(maxEnd, 1);
-  const step = niceStep(extent);
-  const scaleMax = Math.ceil(extent / step - 1e-9) * step;
-  const pct = (ms) => `${((ms / scaleMax) * 100).toFixed(4)}%`;
+  // Everything by lane, in one pass over the spans.
+  let maxEnd = Math.max(durationMs ?? 0, nowMs);
+  const byLane = new Map();
+  const laneOf = (lane) => {
+    let l = byLane.get(lane);
+    if (!l) byLane.set(lane, (l = { spans: [], ghosts: [], joins: [] }));
+    return l;
+  };
+  const kinds = new Set();
+  let critical = false;
+  for (const s of spans) {
+    const e = s.endMs === null || s.endMs === undefined ? nowMs : s.endMs;
+    if (e > maxEnd) maxEnd = e;
+    laneOf(s.lane).spans.push(s);
+    kinds.add(s.kind);
+    if (s.critical) critical = true;
+  }
+  for (const g of ghosts) {
+    maxEnd = Math.max(maxEnd, g.endMs ?? 0);
+    laneOf(g.lane).ghosts.push(g);
+  }
+  for (const j of joins) byLane.get(j.lane)?.joins.push(j);
+  const prev = host.__timeline;
+  let extent = Math.max(maxEnd, 1);
+  let step;
+  let scaleMax;
+  if (durationMs === undefined && prev?.live && extent <= prev.scaleMax && extent * 4 >= prev.scaleMax) {
+    // A run goes on: the axis it has still holds it.
+    ({ step, scaleMax } = prev);
+  } else {
+    // A run's axis keeps room ahead of the clock, so that its scale (and so every bar)
+    // changes now and then, not on every update; a finished run's fits it.
+    if (durationMs === undefined) extent *= 2;
+    step = niceStep(extent);
+    scaleMax = Math.ceil(extent / step - 1e-9) * step;
+  }
+  // Usually the lanes of the last drawing, and maybe some more (in nearly sorted order).
+  const laneParts = prev?.laneParts || new Map();
+  const lanes = prev?.lanes && prev.lanes.length === byLane.size && prev.lanes.every((l) => byLane.has(l)) ? prev.lanes : sortLanes([...byLane.keys()], laneParts);
+  const virtual = lanes.length > VIRTUAL_LANES;
+  const model = {
+    live: durationMs === undefined,
+    laneParts,
+    byLane, lanes, step, scaleMax, nowMs, durationMs, selected, onSelect, onDragLatency, kinds, critical, virtual,
+    joins: joins.length > 0,
+    ids: { bar: testIds?.bar || 'timeline-bar', join: testIds?.join || 'join' },
+    lanePx: prev?.lanePx || LANE_PX,
+    measured: prev?.measured || false,
+  };
+  host.__timeline = model;
+  host.classList.toggle('virtual', virtual);
+  if (!virtual) {
+    forget(host);
+    draw(host, model, 0, lanes.length);
+    return;
+  }
+  drawInView(host, model, lanesInView(host, model), prev?.drawn);
+}
 
-  const lanes = [...new Set([...spans, ...ghosts].map((s) => s.lane))].sort(compareLanes);
-  const axis = h('div', { class: 'tl-row tl-axis' }, h('div', { class: 'tl-label', text: 'lane' }));
-  const axisTrack = h('div', { class: 'tl-track' });
-  for (let t = 0; t <= scaleMax + 1e-9; t += step) {
-    axisTrack.append(h('span', { class: 'tick', style: `left:${pct(t)}`, text: tickLabel(t, scaleMax) }));
-  }
-  axis.append(axisTrack);
-  const body = h('div', { class: 'tl-body' });
-  const grid = h('div', { class: 'tl-grid' });
-  for (let t = step; t <= scaleMax + 1e-9; t += step) grid.append(h('span', { style: `left:${pct(t)}` }));
-  for (const lane of lanes) {
-    const track = h('div', { class: 'tl-track' });
-    // The previous run (what-if), drawn faintly behind this one.
-    for (const g of ghosts) {
-      if (g.lane !== lane || (g.kind !== 'state' && g.kind !== 'attempt') || g.endMs === null || g.endMs === undefined) continue;
-      track.append(h('span', { class: `bar ghost kind-${g.kind}`, 'data-testid': 'ghost-bar', 'data-state': g.state, 'data-end-ms': g.endMs, style: `left:${pct(g.startMs)};width:${pct(g.endMs - g.startMs)}`, 'aria-hidden': 'true' }));
+/**
+ * Draw a virtual timeline's lanes in view and the margin around them; where nothing was
+ * drawn yet (the first time, or after a long scroll), the lanes in view now and the margin
+ * a frame later, so that no single task draws them all.
+ */
+function drawInView(host, model, want, drawn) {
+  const fresh = want.seen.last > want.seen.first && (!drawn || want.seen.last <= drawn.first || want.seen.first >= drawn.last);
+  model.partial = fresh && want.known;
+  if (model.partial) draw(host, model, want.seen.first, want.seen.last);
+  else draw(host, model, want.first, want.last);
+  const refresh = () => {
+    const m = host.__timeline;
+    if (!m || !m.virtual) return;
+    const now = lanesInView(host, m);
+    // Drawn already: the lanes in view (the margin around them need not be complete).
+    if (!m.partial && now.seen.first >= m.drawn.first && now.seen.last <= m.drawn.last) return;
+    if (m.partial) {
+      // The rest of what was left for later (it may leave some more).
+      m.partial = false;
+      draw(host, m, now.first, now.last);
+      if (m.partial) watch(host, refresh, { again: true });
+    } else drawInView(host, m, now, m.drawn);
+  };
+  watch(host, refresh, { again: !want.known || model.partial });
+}
+
+/** The lanes of a virtual timeline in view ({seen}), and with a margin ({first, last}). */
+function lanesInView(host, model) {
+  const v = host.__tlDom;
+  const body = v && v.body.parentNode === host ? v.body : null;
+  if (body && !model.measured) {
+    const row = body.querySelector(':scope > .tl-lane');
+    if (row && row.offsetHeight > 0) {
+      model.lanePx = row.offsetHeight;
+      model.measured = true;
     }
-    const laneSpans = spans.filter((s) => s.lane === lane);
-    for (const s of laneSpans) {
-      const e = end(s);
-      const running = s.endMs === null || s.endMs === undefined;
-      const sel = selected && selected.state === s.state && selected.lane === s.lane && selected.startMs === s.startMs && (selected.kind || 'state') === s.kind;
-      const label = s.kind === 'state' && e > s.startMs ? s.state : '';
-      const crit = s.critical === undefined ? '' : s.critical ? '\non the critical path' : `\nslack: ${fmtMs(s.slackMs)}`;
-      const title = `${s.state} · ${s.kind} · ${s.status}\n${fmtMs(s.startMs)} → ${running ? 'running' : fmtMs(e)} (${fmtMs(e - s.startMs)})${s.error ? `\n${s.error}: ${s.cause || ''}` : ''}${crit}`;
-      const bar = h(
-        'button',
-        {
-          class: `bar kind-${s.kind} status-${s.status}${e - s.startMs === 0 ? ' instant' : ''}${sel ? ' selected' : ''}${s.critical ? ' critical' : ''}`,
-          'data-testid': 'timeline-bar',
-          'data-state': s.state,
-          'data-lane': s.lane,
-          'data-kind': s.kind,
-          'data-status': s.status,
-          'data-start-ms': s.startMs,
-          'data-end-ms': running ? '' : e,
-          'data-critical': s.critical === undefined ? null : String(s.critical),
-          style: `left:${pct(s.startMs)};width:${pct(e - s.startMs)}`,
-          title,
-          'aria-label': title.replace(/\n/g, ', '),
-          onclick: () => onSelect?.(s),
-        },
-        label ? h('span', { class: 'bar-label', text: label }) : null,
-      );
-      if (onDragLatency && s.kind === 'attempt' && !running) {
-        // What-if: drag the end of a Task attempt to give the task another latency.
-        const grip = h('span', { class: 'grip', 'data-testid': 'latency-grip', title: 'Drag to change this task\'s latency' });
-        grip.addEventListener('pointerdown', (ev) => {
-          ev.preventDefault();
-          ev.stopPropagation();
-          const rect = track.getBoundingClientRect();
-          const msAt = (x) => Math.max(0, ((x - rect.left) / rect.width) * scaleMax);
-          grip.setPointerCapture(ev.pointerId);
-          let latency = (e - s.startMs) / 1000;
-          const move = (mv) => {
-            latency = Math.max(0, Math.round((msAt(mv.clientX) - s.startMs) / 100) / 10);
-            bar.style.width = pct(latency * 1000);
-            bar.title = `${s.state}: latency ${latency} s (release to run again)`;
-          };
-          const up = () => {
-            grip.removeEventListener('pointermove', move);
-            grip.removeEventListener('pointerup', up);
-            // The click that ends a drag does not select the bar.
-            bar.addEventListener('click', (c) => c.stopImmediatePropagation(), { capture: true, once: true });
-            onDragLatency(s.state, latency);
-          };
-          grip.addEventListener('pointermove', move);
-          grip.addEventListener('pointerup', up);
-        });
-        bar.append(grip);
+  }
+  // Not drawn yet: the host's visible part, under the axis, is a good guess.
+  let part = body ? visiblePart(body) : visiblePart(host);
+  if (part && !body) part = { top: part.top - AXIS_PX, bottom: part.bottom - AXIS_PX };
+  const n = model.lanes.length;
+  const px = model.lanePx;
+  return { ...rowsToDraw(part, n, { rowHeight: px, overscan: OVERSCAN_LANES * px }), seen: rowsToDraw(part, n, { rowHeight: px, overscan: 0 }), known: !!part };
+}
+
+/** A bar from `start` to `end` ms, in the timeline's scale. */
+function place(start, end) {
+  return `left:calc(var(--tl-pct) * ${start});width:calc(var(--tl-pct) * ${Math.max(0, end - start)})`;
+}
+
+function setVar(el, name, value) {
+  if (el.style.getPropertyValue(name) !== value) el.style.setProperty(name, value);
+}
+
+/** Make `parent`'s children `want`, in order, moving none of those it keeps. */
+function reconcile(parent, want) {
+  const keep = new Set(want);
+  for (const c of [...parent.children]) if (!keep.has(c)) c.remove();
+  for (let i = 0; i < want.length; i++) {
+    const c = parent.children[i];
+    if (c !== want[i]) parent.insertBefore(want[i], c || null);
+  }
+}
+
+/** The elements that stay from one drawing to the next. */
+function skeleton(host) {
+  let v = host.__tlDom;
+  if (v && v.body.parentNode === host) return v;
+  v = {
+    axis: h('div', { class: 'tl-row tl-axis' }, h('div', { class: 'tl-label', text: 'lane' })),
+    axisTrack: h('div', { class: 'tl-track' }),
+    body: h('div', { class: 'tl-body' }),
+    grid: h('div', { class: 'tl-grid' }),
+    before: h('div', { class: 'tl-spacer', 'aria-hidden': 'true' }),
+    after: h('div', { class: 'tl-spacer', 'aria-hidden': 'true' }),
+    now: h('div', { class: 'tl-now' }),
+    legend: h('div', { class: 'tl-legend', 'aria-label': 'Timeline key' }),
+    rows: new Map(), // lane → {el, track, items: Map(key → {el, span, sel})}
+    scaleKey: null,
+    legendKey: null,
+  };
+  v.axis.append(v.axisTrack);
+  host.__tlDom = v;
+  host.replaceChildren(v.axis, v.body, v.legend);
+  return v;
+}
+
+/** Draw the axis, the lanes first..last (excluded; spacers stand for the others) and the key. */
+function draw(host, model, first, last) {
+  const { byLane, lanes, step, scaleMax, nowMs, durationMs, selected, ids } = model;
+  const v = skeleton(host);
+  if (model.virtual) {
+    // At most so many new lanes at a time: the others at the next refresh.
+    let made = 0;
+    for (let li = first; li < last; li++) {
+      if (v.rows.has(lanes[li])) continue;
+      if (made === NEW_LANES_AT_ONCE) {
+        last = li;
+        model.partial = true;
+        break;
       }
-      track.append(bar);
+      made += 1;
     }
-    for (const j of joins.filter((j) => j.lane === lane)) {
-      track.append(h('span', { class: 'join', style: `left:${pct(j.ms)}`, title: `${j.state}: joins its ${j.count} ${j.what} at ${fmtMs(j.ms)}`, 'data-label': 'join', 'data-testid': 'join', 'data-state': j.state, 'data-ms': j.ms }));
-    }
-    body.append(h('div', { class: `tl-row tl-lane${lane ? '' : ' main'}`, 'data-lane': lane }, laneLabel(lane), track));
   }
+  model.drawn = { first, last };
+  const pct = (ms) => `${((ms / scaleMax) * 100).toFixed(4)}%`;
+  setVar(host, '--tl-pct', `${100 / scaleMax}%`);
+  const scaleKey = `${scaleMax}/${step}`;
+  if (v.scaleKey !== scaleKey) {
+    v.scaleKey = scaleKey;
+    const ticks = [];
+    for (let t = 0; t <= scaleMax + 1e-9; t += step) ticks.push(h('span', { class: 'tick', style: `left:${pct(t)}`, text: tickLabel(t, scaleMax) }));
+    v.axisTrack.replaceChildren(...ticks);
+    const lines = [];
+    for (let t = step; t <= scaleMax + 1e-9; t += step) lines.push(h('span', { style: `left:${pct(t)}` }));
+    v.grid.replaceChildren(...lines);
+  }
+  const children = [v.grid];
+  if (model.virtual) {
+    const above = `${first * model.lanePx}px`;
+    const below = `${(lanes.length - last) * model.lanePx}px`;
+    if (v.before.style.height !== above) v.before.style.height = above;
+    if (v.after.style.height !== below) v.after.style.height = below;
+    children.push(v.before);
+  }
+  const rows = new Map();
+  const ctx = { model, selected, host };
+  for (let li = first; li < last; li++) {
+    const lane = lanes[li];
+    const row = v.rows.get(lane) || newRow(lane);
+    drawLane(row, byLane.get(lane), ctx, ids);
+    rows.set(lane, row);
+    children.push(row.el);
+  }
+  v.rows = rows;
+  if (model.virtual) children.push(v.after);
   if (durationMs === undefined) {
-    body.append(h('div', { class: 'tl-now', style: `left:calc(var(--tl-label) + (100% - var(--tl-label)) * ${nowMs / scaleMax})` }));
+    const left = `calc(var(--tl-label) + (100% - var(--tl-label)) * ${nowMs / scaleMax})`;
+    if (v.now.style.left !== left) v.now.style.left = left;
+    children.push(v.now);
   }
-  body.prepend(grid);
-  const kinds = new Set(spans.map((s) => s.kind));
-  const legend = h('div', { class: 'tl-legend', 'aria-label': 'Timeline key' },
-    h('span', { class: 'l-attempt', text: 'Task attempt' }),
-    kinds.has('backoff') ? h('span', { class: 'l-backoff', text: 'retry back-off' }) : null,
-    kinds.has('wait') ? h('span', { class: 'l-wait', text: 'Wait' }) : null,
-    joins.length ? h('span', { class: 'l-join', text: 'join' }) : null,
-    spans.some((s) => s.critical) ? h('span', { class: 'l-critical', text: 'critical path' }) : null);
-  host.replaceChildren(axis, body, legend);
+  reconcile(v.body, children);
+  const legendKey = [...model.kinds].sort().join() + (model.joins ? '|join' : '') + (model.critical ? '|critical' : '') + (model.virtual ? `|${lanes.length}` : '');
+  if (v.legendKey !== legendKey) {
+    v.legendKey = legendKey;
+    v.legend.replaceChildren(
+      ...[
+        h('span', { class: 'l-attempt', text: 'Task attempt' }),
+        model.kinds.has('backoff') ? h('span', { class: 'l-backoff', text: 'retry back-off' }) : null,
+        model.kinds.has('wait') ? h('span', { class: 'l-wait', text: 'Wait' }) : null,
+        model.joins ? h('span', { class: 'l-join', text: 'join' }) : null,
+        model.critical ? h('span', { class: 'l-critical', text: 'critical path' }) : null,
+        model.virtual ? h('span', { class: 'l-lanes', text: `${lanes.length} lanes` }) : null,
+      ].filter(Boolean),
+    );
+  }
+}
+
+function newRow(lane) {
+  const track = h('div', { class: 'tl-track' });
+  return { el: h('div', { class: `tl-row tl-lane${lane ? '' : ' main'}`, 'data-lane': lane }, laneLabel(lane), track), track, items: new Map() };
+}
+
+/**
+ * A lane's bars, ghosts and joins. A bar stays while its span's place in the lane does: when
+ * the span changes (it ends, or gets its slack), the bar's attributes do; a new element only
+ * when its make-up does (a label, a drag grip).
+ */
+function drawLane(row, { spans, ghosts, joins }, ctx, ids) {
+  const { model, selected } = ctx;
+  const items = new Map();
+  const want = [];
+  const keep = (key, make) => {
+    const it = row.items.get(key) || { el: make() };
+    items.set(key, it);
+    want.push(it.el);
+    return it;
+  };
+  // The previous run (what-if), drawn faintly behind this one.
+  for (const g of ghosts) {
+    if ((g.kind !== 'state' && g.kind !== 'attempt') || g.endMs === null || g.endMs === undefined) continue;
+    keep(g, () => h('span', { class: `bar ghost kind-${g.kind}`, 'data-testid': 'ghost-bar', 'data-state': g.state, 'data-end-ms': g.endMs, style: place(g.startMs, g.endMs), 'aria-hidden': 'true' }));
+  }
+  const drag = !!model.onDragLatency;
+  const seen = new Map();
+  for (const s of spans) {
+    const running = s.endMs === null || s.endMs === undefined;
+    const sel = !!selected && selected.state === s.state && selected.lane === s.lane && selected.startMs === s.startMs && (selected.kind || 'state') === s.kind;
+    // Its place: kind, state and start (and which of several alike, in order).
+    const base = `${s.kind}|${s.state}|${s.startMs}`;
+    const n = seen.get(base) || 0;
+    seen.set(base, n + 1);
+    const label = s.kind === 'state' && (running || s.endMs > s.startMs) ? s.state : '';
+    const grip = drag && s.kind === 'attempt' && !running;
+    const makeUp = `${label}|${grip}`;
+    const key = `${base}|${n}|${makeUp}`;
+    const it = keep(key, () => bar(s, { ...ctx, label, grip, track: row.track }));
+    if (it.span !== s || it.sel !== sel) {
+      it.span = s;
+      it.sel = sel;
+      it.el.__span = s;
+      dress(it.el, s, { running, sel, ids, nowMs: model.nowMs });
+    } else if (running) {
+      // A running bar ends at the clock.
+      const width = `calc(var(--tl-pct) * ${Math.max(0, model.nowMs - s.startMs)})`;
+      if (it.el.style.width !== width) it.el.style.width = width;
+    }
+  }
+  for (const j of joins) {
+    keep(`${j.state}|${j.ms}|${j.count}|${j.what}|${ids.join}`, () => h('span', { class: 'join', style: `left:calc(var(--tl-pct) * ${j.ms})`, title: `${j.state}: joins its ${j.count} ${j.what} at ${fmtMs(j.ms)}`, 'data-label': 'join', 'data-testid': ids.join, 'data-state': j.state, 'data-ms': j.ms }));
+  }
+  row.items = items;
+  reconcile(row.track, want);
+}
+
+/** A bar's attributes, from its span: written only where they changed. */
+function dress(el, s, { running, sel, ids, nowMs }) {
+  const e = s.endMs;
+  const crit = s.critical === undefined ? '' : s.critical ? '\non the critical path' : `\nslack: ${fmtMs(s.slackMs)}`;
+  const title = `${s.state} · ${s.kind} · ${s.status}\n${fmtMs(s.startMs)} → ${running ? 'running' : `${fmtMs(e)} (${fmtMs(e - s.startMs)})`}${s.error ? `\n${s.error}: ${s.cause || ''}` : ''}${crit}`;
+  const attrs = {
+    class: `bar kind-${s.kind} status-${s.status}${!running && e - s.startMs === 0 ? ' instant' : ''}${sel ? ' selected' : ''}${s.critical ? ' critical' : ''}`,
+    'data-testid': ids.bar,
+    'data-state': s.state,
+    'data-lane': s.lane,
+    'data-kind': s.kind,
+    'data-status': s.status,
+    'data-start-ms': String(s.startMs),
+    'data-end-ms': running ? '' : String(e),
+    'data-critical': s.critical === undefined ? null : String(s.critical),
+    style: place(s.startMs, running ? nowMs : e),
+    title,
+    'aria-label': title.replace(/\n/g, ', '),
+  };
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v === null) el.removeAttribute(k);
+    else if (el.getAttribute(k) !== v) el.setAttribute(k, v);
+  }
+}
+
+/** A span's bar: a button that selects its span; a Task attempt's end can be dragged (what-if). */
+function bar(s, { model, label, grip, track, host }) {
+  // The handlers of the latest drawing and span (a bar outlives both).
+  const el = h('button', { class: 'bar', onclick: () => host.__timeline?.onSelect?.(el.__span) }, label ? h('span', { class: 'bar-label', text: label }) : null);
+  if (grip) {
+    // What-if: drag the end of a Task attempt to give the task another latency.
+    const g = h('span', { class: 'grip', 'data-testid': 'latency-grip', title: 'Drag to change this task\'s latency' });
+    g.addEventListener('pointerdown', (ev) => {
+      ev.preventDefault();
+      ev.stopPropagation();
+      const rect = track.getBoundingClientRect();
+      const scaleMax = host.__timeline?.scaleMax ?? model.scaleMax;
+      const msAt = (x) => Math.max(0, ((x - rect.left) / rect.width) * scaleMax);
+      g.setPointerCapture(ev.pointerId);
+      let latency = (s.endMs - s.startMs) / 1000;
+      const move = (mv) => {
+        latency = Math.max(0, Math.round((msAt(mv.clientX) - s.startMs) / 100) / 10);
+        el.style.width = `calc(var(--tl-pct) * ${latency * 1000})`;
+        el.title = `${s.state}: latency ${latency} s (release to run again)`;
+      };
+      const up = () => {
+        g.removeEventListener('pointermove', move);
+        g.removeEventListener('pointerup', up);
+        // The click that ends a drag does not select the bar.
+        el.addEventListener('click', (c) => c.stopImmediatePropagation(), { capture: true, once: true });
+        (host.__timeline?.onDragLatency || model.onDragLatency)?.(s.state, latency);
+      };
+      g.addEventListener('pointermove', move);
+      g.addEventListener('pointerup', up);
+    });
+    el.append(g);
+  }
+  return el;
 }
 
 /** A lane's label: the state path shrinks with an ellipsis, the branch or iteration index stays. */
@@ -133,13 +417,35 @@ function laneLabel(lane) {
 /** Where Parallel and Map states join their branches: [{lane, state, ms, count, what}]. */
 export function joinsOf(spans, definitionStates) {
   const out = [];
+  let children = null; // lane prefix → the branch or iteration indices under it
   for (const s of spans) {
     if (s.kind !== 'state' || s.endMs === null || s.endMs === undefined) continue;
     const type = definitionStates.get(s.state);
     if (type !== 'Parallel' && type !== 'Map') continue;
+    children ||= childrenByPrefix(spans);
     const prefix = `${s.lane ? `${s.lane}/` : ''}${s.state}/`;
-    const children = new Set(spans.filter((c) => c.lane.startsWith(prefix)).map((c) => c.lane.slice(prefix.length).split('/')[0]));
-    out.push({ lane: s.lane, state: s.state, ms: s.endMs, count: children.size, what: type === 'Parallel' ? 'branches' : 'iterations' });
+    out.push({ lane: s.lane, state: s.state, ms: s.endMs, count: children.get(prefix)?.size ?? 0, what: type === 'Parallel' ? 'branches' : 'iterations' });
+  }
+  return out;
+}
+
+/**
+ * For every prefix of a lane that ends at a '/', the set of what follows it up to the next
+ * '/': the children of a Parallel or Map in lane "A/3/B/" are the first segments after it.
+ */
+function childrenByPrefix(spans) {
+  const lanes = new Set();
+  for (const s of spans) lanes.add(s.lane);
+  const out = new Map();
+  for (const lane of lanes) {
+    for (let i = lane.indexOf('/'); i >= 0; i = lane.indexOf('/', i + 1)) {
+      const prefix = lane.slice(0, i + 1);
+      const next = lane.indexOf('/', i + 1);
+      const child = lane.slice(i + 1, next < 0 ? undefined : next);
+      let set = out.get(prefix);
+      if (!set) out.set(prefix, (set = new Set()));
+      set.add(child);
+    }
   }
   return out;
 }
@@ -151,28 +457,79 @@ export function joinsOf(spans, definitionStates) {
  */
 export function concurrencyOf(spans, stateTypes) {
   const out = [];
+  let index = null; // the state spans by lane, once a Parallel or Map needs them
   for (const s of spans) {
     if (s.kind !== 'state' || s.endMs === null || s.endMs === undefined) continue;
     const type = stateTypes.get(s.state);
     if (type !== 'Parallel' && type !== 'Map') continue;
+    index ||= stateSpansByLane(spans);
     const prefix = `${s.lane ? `${s.lane}/` : ''}${s.state}/`;
+    // The state spans in lanes under this one, in their order.
+    const under = [];
+    for (let i = lowerBound(index.lanes, prefix); i < index.lanes.length && index.lanes[i].startsWith(prefix); i++) {
+      for (const k of index.byLane.get(index.lanes[i])) under.push(k);
+    }
+    under.sort((a, b) => a - b);
     const byChild = new Map();
-    for (const c of spans) {
-      if (c.kind !== 'state' || !c.lane.startsWith(prefix) || c.startMs < s.startMs || c.startMs > s.endMs) continue;
-      const idx = c.lane.slice(prefix.length).split('/')[0];
+    let failed = null;
+    for (const k of under) {
+      const c = spans[k];
+      if (c.startMs < s.startMs || c.startMs > s.endMs) continue;
+      if (!failed && c.status === 'failed') failed = c;
+      const next = c.lane.indexOf('/', prefix.length);
+      const idx = c.lane.slice(prefix.length, next < 0 ? undefined : next);
       const lane = prefix + idx;
-      const e = byChild.get(lane) || { lane, start: Infinity, end: -Infinity, first: null };
+      let e = byChild.get(lane);
+      if (!e) byChild.set(lane, (e = { lane, idx, start: Infinity, end: -Infinity, first: null }));
       if (c.startMs < e.start) {
         e.start = c.startMs;
         if (c.lane === lane) e.first = c.state;
       }
       e.end = Math.max(e.end, c.endMs ?? s.endMs);
-      byChild.set(lane, e);
     }
-    const children = [...byChild.values()].sort((a, b) => compareLanes(a.lane, b.lane)).map((c) => ({ lane: c.lane, ms: c.end - c.start, first: c.first }));
+    // In lane order: the branch or iteration indices, as compareLanes orders them.
+    const children = [...byChild.values()].sort((a, b) => compareSegments(a.idx, b.idx)).map((c) => ({ lane: c.lane, ms: c.end - c.start, first: c.first }));
     if (!children.length) continue;
-    const failed = spans.find((c) => c.kind === 'state' && c.status === 'failed' && c.lane.startsWith(prefix) && c.startMs >= s.startMs && c.startMs <= s.endMs);
-    out.push({ state: s.state, lane: s.lane, type, status: s.status, failedState: failed?.state, ms: s.endMs - s.startMs, children, longest: Math.max(...children.map((c) => c.ms)), sum: children.reduce((a, c) => a + c.ms, 0) });
+    let longest = -Infinity;
+    let sum = 0;
+    for (const c of children) {
+      longest = Math.max(longest, c.ms);
+      sum += c.ms;
+    }
+    out.push({ state: s.state, lane: s.lane, type, status: s.status, failedState: failed?.state, ms: s.endMs - s.startMs, children, longest, sum });
   }
   return out;
+}
+
+/** {lanes: the lanes of state spans, sorted as strings; byLane: lane → indices of its state spans}. */
+function stateSpansByLane(spans) {
+  const byLane = new Map();
+  spans.forEach((c, k) => {
+    if (c.kind !== 'state') return;
+    const list = byLane.get(c.lane);
+    if (list) list.push(k);
+    else byLane.set(c.lane, [k]);
+  });
+  return { lanes: [...byLane.keys()].sort(), byLane };
+}
+
+/** The first index of sorted `list` whose string is not below `x`. */
+function lowerBound(list, x) {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (list[mid] < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Two segments of lane paths, as compareLanes compares them. */
+function compareSegments(a, b) {
+  if (a === b) return 0;
+  const na = Number(a);
+  const nb = Number(b);
+  if (Number.isInteger(na) && Number.isInteger(nb)) return na - nb;
+  return a < b ? -1 : 1;
 }
