@@ -131,13 +131,14 @@ const WORKLOADS = { loop: loopWorkload, map: mapWorkload, parallel: parallelWork
 // ------------------------------------------------------------------ one engine, in a child
 
 // Both engines get the same treatment: warm-up executions first (V8 compiles JS and wasm in
-// tiers, optimising what runs often), at least 3 and until 500 ms have passed (at most 200),
-// then `runs` timed executions.
+// tiers, optimising what runs often, and a short workload needs thousands of runs before its
+// hot code is optimised), at least 3 and until a second has passed, then `runs` timed
+// executions.
 // `prepare` (untimed) makes what one execution needs; `once(prepared)` is the timed execution.
 async function measure(prepare, once, runs) {
   const t0 = performance.now();
   let warmups = 0;
-  while (warmups < 200 && (warmups < 3 || performance.now() - t0 < 500)) {
+  while (warmups < 100_000 && (warmups < 3 || performance.now() - t0 < 1000)) {
     await once(await prepare());
     warmups += 1;
   }

@@ -5,7 +5,8 @@
 //! Workloads: a Pass/Choice loop of 10,000 transitions over a 1 KB payload, a Map of
 //! 10,000 items (an inner Pass and Choice each), and a Parallel of 100 branches of 10 states.
 
-use serde_json::{json, Value};
+use statelab::json;
+use statelab::value::Value;
 use statelab::asl::{validate_text, MachineType};
 use statelab::driver::simulate;
 use statelab::exec::{Options, Status};
@@ -42,7 +43,7 @@ fn map_definition() -> (Value, Value) {
 
 fn parallel_definition() -> (Value, Value) {
     let branch = |b: usize| {
-        let mut states = serde_json::Map::new();
+        let mut states = statelab::value::Map::new();
         for s in 0..10 {
             let name = format!("B{b}S{s}");
             let mut st = json!({"Type": "Pass", "Parameters": {"branch": b, "step": s, "in.$": "$"}});

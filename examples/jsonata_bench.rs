@@ -1,7 +1,8 @@
 //! Evaluations per second for a few typical ASL-style JSONata expressions.
 //! `cargo run --release --example jsonata_bench`
 
-use serde_json::{json, Map, Value};
+use statelab::json;
+use statelab::value::{Map, Value};
 use statelab::jsonata::{parse, Host, Options};
 use std::time::Instant;
 

@@ -2,7 +2,8 @@
 //! `jsonata_cli jsonata EXPRESSION [--input FILE] [--bindings FILE] --json`
 //! prints `{"result": v}`, `{"undefined": true}` or `{"error": {"code", "message"}}`.
 
-use serde_json::{json, Map, Value};
+use statelab::json;
+use statelab::value::{Map, Value};
 use statelab::jsonata::{evaluate_str, Host, Options};
 
 /// Fixed clock and a simple deterministic generator: the CLI is for testing.
@@ -22,7 +23,7 @@ impl Host for CliHost {
 
 fn read_json(path: &str) -> Result<Value, String> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {}", path, e))?;
-    serde_json::from_str(&text).map_err(|e| format!("{}: {}", path, e))
+    statelab::json::parse(&text).map_err(|e| format!("{}: {}", path, e))
 }
 
 fn run(args: Vec<String>) -> Result<Value, String> {
@@ -62,7 +63,7 @@ fn main() {
     // deep (but bounded) recursion needs a generous native stack
     let out = std::thread::Builder::new()
         .stack_size(256 << 20)
-        .spawn(move || run(args))
+        .spawn(move || run(args).map(|v| v.to_string()))
         .expect("spawn evaluator thread")
         .join()
         .unwrap_or_else(|_| Err("evaluator panicked".into()));

@@ -2,7 +2,7 @@
 //! characters at random and checks that evaluation never panics.
 //! `cargo run --release --example jsonata_fuzz -- [ROUNDS] [SEED]`
 
-use serde_json::{Map, Value};
+use statelab::value::{Map, Value};
 use statelab::jsonata::{evaluate_str, Host, Options};
 
 struct H(u64);
@@ -33,7 +33,7 @@ fn main() {
         .stack_size(64 << 20)
         .spawn(move || {
             for line in text.lines() {
-                let Ok(case) = serde_json::from_str::<Value>(line) else { continue };
+                let Ok(case) = statelab::json::parse(line) else { continue };
                 let expr: Vec<char> = case["expr"].as_str().unwrap_or("").chars().collect();
                 let data = case.get("data").cloned();
                 for _ in 0..rounds {

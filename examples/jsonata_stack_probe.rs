@@ -2,7 +2,7 @@
 //! nested expressions on threads with a given stack size and reports the outcome.
 //! `cargo run --release --example jsonata_stack_probe -- STACK_KB`
 
-use serde_json::Map;
+use statelab::value::Map;
 use statelab::jsonata::{evaluate_str, Host, Options};
 
 struct H;

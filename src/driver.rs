@@ -10,7 +10,8 @@ use crate::asl::Machine;
 use crate::error::Failure;
 use crate::exec::{Effect, Execution, Options, Rng, TaskRequest};
 use crate::mock::Mocks;
-use serde_json::{json, Value};
+use crate::value::Value;
+use crate::json;
 use std::collections::BTreeMap;
 use std::rc::Rc;
 

@@ -6,7 +6,7 @@ use crate::digest;
 use crate::error::Failure;
 use crate::jsonpath::Reference;
 use crate::payload::{resolve, Scope};
-use serde_json::{Number, Value};
+use crate::value::{Number, Value};
 
 /// The intrinsic functions AWS knows, with their (min, max) argument counts.
 const FUNCTIONS: &[(&str, usize, usize)] = &[
@@ -503,7 +503,7 @@ fn apply(call: &Call, args: Vec<Value>, scope: &mut dyn Scope) -> Result<Value, 
                 .map_err(|_| fail(name, format!("the string '{}' is not valid JSON", s)))
         }
         "States.JsonToString" => Ok(Value::String(
-            serde_json::to_string(&args[0]).unwrap_or_default(),
+            crate::value::to_string(&args[0]),
         )),
         "States.Array" => Ok(Value::Array(args)),
         "States.ArrayPartition" => {
@@ -603,7 +603,7 @@ fn apply(call: &Call, args: Vec<Value>, scope: &mut dyn Scope) -> Result<Value, 
             let data = match &args[0] {
                 Value::String(s) => s.clone(),
                 Value::Null => return Err(fail(name, "the data to hash must not be null")),
-                other => serde_json::to_string(other).unwrap_or_default(),
+                other => crate::value::to_string(other),
             };
             if data.chars().count() > MAX_STRING_CHARS {
                 return Err(fail(
@@ -664,7 +664,7 @@ fn apply(call: &Call, args: Vec<Value>, scope: &mut dyn Scope) -> Result<Value, 
             let entries: Vec<(String, Value)> = merged.into_iter().collect();
             let keys: Vec<&str> = entries.iter().map(|(k, _)| k.as_str()).collect();
             let order = crate::payload::java_hashmap_order(&keys);
-            let mut out = serde_json::Map::new();
+            let mut out = crate::value::Map::new();
             for i in order {
                 out.insert(entries[i].0.clone(), entries[i].1.clone());
             }
@@ -730,7 +730,7 @@ fn apply(call: &Call, args: Vec<Value>, scope: &mut dyn Scope) -> Result<Value, 
 mod tests {
     use super::*;
     use crate::payload::SimpleScope;
-    use serde_json::json;
+    use crate::json;
 
     fn ev(expr: &str, input: Value) -> Result<Value, Failure> {
         let mut s = SimpleScope::new(input, json!({"Execution": {"Name": "exec"}}));

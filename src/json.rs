@@ -1,8 +1,8 @@
-//! JSON text with locations: a small parser that builds a `serde_json::Value` and remembers
+//! JSON text with locations: a small parser that builds a `crate::value::Value` and remembers
 //! where (line, column) every value and key sits, keyed by JSON Pointer, so that diagnostics
 //! about a definition can point at the text the user typed.
 
-use serde_json::{Map, Number, Value};
+use crate::value::{Map, Number, Value};
 use std::cell::Cell;
 use std::collections::HashMap;
 use std::fmt;
@@ -355,7 +355,7 @@ impl<'a> Parser<'a> {
 
 /// The compact JSON text of a value, as AWS prints payloads.
 pub fn to_compact(v: &Value) -> String {
-    serde_json::to_string(v).unwrap_or_default()
+    crate::value::to_string(v)
 }
 
 #[cfg(test)]

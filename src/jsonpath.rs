@@ -6,7 +6,7 @@
 //! causes such as `Invalid path '$.x' : No results for path: $['x']`.
 
 use crate::error::Failure;
-use serde_json::{Map, Value};
+use crate::value::{Map, Value};
 
 /// A parsed JSONPath (always starting at `$`).
 #[derive(Debug, Clone, PartialEq)]
@@ -507,7 +507,7 @@ fn apply_function(name: &str, v: &Value) -> Option<Value> {
                 "sum" => nums.iter().sum(),
                 _ => nums.iter().sum::<f64>() / nums.len() as f64,
             };
-            serde_json::Number::from_f64(r).map(Value::Number)
+            crate::value::Number::from_f64(r).map(Value::Number)
         }
         "first" => v.as_array()?.first().cloned(),
         "last" => v.as_array()?.last().cloned(),
@@ -1140,8 +1140,7 @@ fn set_in(
                 return Ok(());
             }
             let slot = m
-                .entry(name.clone())
-                .or_insert_with(|| Value::Object(Map::new()));
+                .get_or_insert_with(name, || Value::Object(Map::new()));
             set_in(slot, rest, path, here, value)
         }
         Seg::Child(Sel::Indexes(idx)) => {
@@ -1179,7 +1178,7 @@ fn set_in(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use crate::json;
 
     fn sel(p: &str, v: &Value) -> Option<Value> {
         Path::parse(p).unwrap().select(v)

@@ -16,6 +16,7 @@ pub mod mock;
 pub mod num;
 pub mod payload;
 pub mod time;
+pub mod value;
 #[cfg(target_arch = "wasm32")] pub mod wasm;
 
 pub use error::Failure;

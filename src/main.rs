@@ -1,7 +1,7 @@
 //! The `statelab` command line: run, validate, and evaluate JSONata, on the same engine as
 //! the browser playground.
 
-use serde_json::{json, Value};
+use statelab::value::Value;
 use statelab::asl::{self, MachineType};
 use statelab::driver::{result_json, simulate};
 use statelab::exec::{Options, Status};
@@ -225,7 +225,7 @@ fn cmd_run(raw: &[String]) -> Result<u8, String> {
     let elapsed = (exec.now() - start) as f64 / 1000.0;
     println!("{} in {elapsed:.3} s (virtual), {} events", exec.status().name(), exec.events().len());
     match exec.status() {
-        Status::Succeeded(v) => println!("{}", serde_json::to_string_pretty(v).unwrap_or_default()),
+        Status::Succeeded(v) => println!("{}", statelab::value::to_string_pretty(v)),
         Status::Failed(f) | Status::TimedOut(f) | Status::Aborted(f) => {
             println!("error: {}", f.error);
             println!("cause: {}", f.cause);
@@ -295,7 +295,7 @@ fn cmd_jsonata(raw: &[String]) -> Result<u8, String> {
     let [expr] = args.positional.as_slice() else { return Err(format!("jsonata needs exactly one EXPRESSION\n\n{USAGE}")) };
     let input = args.value("input").map(read_json).transpose()?;
     let bindings = match args.value("bindings").map(read_json).transpose()? {
-        None => serde_json::Map::new(),
+        None => statelab::value::Map::new(),
         Some(Value::Object(m)) => m,
         Some(_) => return Err("--bindings must hold a JSON object".into()),
     };
@@ -312,7 +312,7 @@ fn cmd_jsonata(raw: &[String]) -> Result<u8, String> {
         println!("{out}");
     } else {
         match out.get("result") {
-            Some(v) => println!("{}", serde_json::to_string_pretty(v).unwrap_or_default()),
+            Some(v) => println!("{}", statelab::value::to_string_pretty(v)),
             None if code == 0 => println!("(undefined)"),
             None => println!("error {}: {}", out["error"]["code"].as_str().unwrap_or(""), out["error"]["message"].as_str().unwrap_or("")),
         }

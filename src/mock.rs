@@ -9,7 +9,7 @@
 
 use crate::error::Failure;
 use crate::exec::{Rng, TaskRequest};
-use serde_json::Value;
+use crate::value::Value;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Latency {
@@ -78,7 +78,7 @@ impl Mocks {
         Ok(Mocks { plans, test_case: None })
     }
 
-    fn step_functions_local(obj: &serde_json::Map<String, Value>, test_case: Option<&str>) -> Result<Mocks, String> {
+    fn step_functions_local(obj: &crate::value::Map, test_case: Option<&str>) -> Result<Mocks, String> {
         let responses = obj.get("MockedResponses").and_then(Value::as_object).ok_or("the mock configuration has no 'MockedResponses' object")?;
         let machines = obj.get("StateMachines").and_then(Value::as_object).ok_or("the mock configuration has no 'StateMachines' object")?;
         let mut cases = Vec::new();
@@ -192,7 +192,7 @@ fn response(e: &Value) -> Result<Response, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use crate::json;
 
     fn req(state: &str) -> TaskRequest {
         TaskRequest { id: 1, state: state.into(), resource: String::new(), input: std::rc::Rc::new(Value::Null), attempt: 0, lane: String::new(), token: None }

@@ -4,7 +4,7 @@
 use crate::error::Failure;
 use crate::intrinsics::Call;
 use crate::jsonpath::{Reference, Root};
-use serde_json::{Map, Value};
+use crate::value::{Map, Value};
 
 /// What a payload template or intrinsic function can see while it is evaluated.
 pub trait Scope {
@@ -46,7 +46,7 @@ impl Dynamic {
 
 /// Compact JSON text of a value, as AWS prints inputs in causes.
 pub fn compact(v: &Value) -> String {
-    serde_json::to_string(v).unwrap_or_default()
+    crate::value::to_string(v)
 }
 
 /// The value a reference starts from: `$`, `$$` or a variable (`None` when it is not defined).
@@ -289,7 +289,7 @@ fn eval_node(n: &Node, scope: &mut dyn Scope) -> Result<Value, Failure> {
 pub struct SimpleScope {
     pub input: Value,
     pub context: Value,
-    pub variables: Map<String, Value>,
+    pub variables: Map,
     pub seed: u64,
 }
 
@@ -328,7 +328,7 @@ impl Scope for SimpleScope {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use crate::json;
 
     #[test]
     fn template_eval() {

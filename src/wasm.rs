@@ -22,7 +22,7 @@ use crate::exec::history::{details_key, Event, Field};
 use crate::exec::{Execution, Options, Span, Status, TaskRequest};
 use crate::json;
 use crate::mock::Mocks;
-use serde_json::{json, Map, Value};
+use crate::value::{Map, Value};
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 
@@ -225,7 +225,7 @@ fn absolute(start: i64, ms: f64, what: &str) -> Result<i64, JsValue> {
 
 /// A JSON value as a plain JS value (objects, arrays, numbers, strings, booleans, null).
 fn to_js(v: &Value) -> JsValue {
-    let text = serde_json::to_string(v).unwrap_or_else(|_| "null".into());
+    let text = crate::value::to_string(v);
     parse_js(&text)
 }
 
@@ -236,84 +236,32 @@ fn parse_js(text: &str) -> JsValue {
 /// JSON text written straight from the engine's records, without building `Value`s first:
 /// results run to megabytes (a Map of 1,000 iterations), and cloning them into a tree before
 /// serialising doubled the time `simulate` took.
-struct Out(Vec<u8>);
+struct Out(String);
 
 impl Out {
     fn new(capacity: usize) -> Out {
-        Out(Vec::with_capacity(capacity))
+        Out(String::with_capacity(capacity))
     }
     fn raw(&mut self, s: &str) -> &mut Self {
-        self.0.extend_from_slice(s.as_bytes());
+        self.0.push_str(s);
         self
     }
-    /// serde_json's compact form (the same text `serde_json::to_writer` gives), with a fast
-    /// path for the common strings that need no escaping.
     fn json(&mut self, v: &Value) -> &mut Self {
-        match v {
-            Value::String(s) => {
-                self.str(s);
-            }
-            Value::Array(a) => {
-                self.0.push(b'[');
-                for (i, x) in a.iter().enumerate() {
-                    if i > 0 {
-                        self.0.push(b',');
-                    }
-                    self.json(x);
-                }
-                self.0.push(b']');
-            }
-            Value::Object(m) => {
-                self.0.push(b'{');
-                for (i, (k, x)) in m.iter().enumerate() {
-                    if i > 0 {
-                        self.0.push(b',');
-                    }
-                    self.str(k);
-                    self.0.push(b':');
-                    self.json(x);
-                }
-                self.0.push(b'}');
-            }
-            scalar => {
-                let _ = serde_json::to_writer(&mut self.0, scalar);
-            }
-        }
+        crate::value::write_compact(&mut self.0, v);
         self
     }
     fn str(&mut self, s: &str) -> &mut Self {
-        if s.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\') {
-            self.0.reserve(s.len() + 2);
-            self.0.push(b'"');
-            self.0.extend_from_slice(s.as_bytes());
-            self.0.push(b'"');
-        } else {
-            let _ = serde_json::to_writer(&mut self.0, s);
-        }
+        crate::value::write_string(&mut self.0, s);
         self
     }
     fn int(&mut self, n: i64) -> &mut Self {
-        if n < 0 {
-            self.0.push(b'-');
-        }
-        let mut digits = [0u8; 20];
-        let mut i = digits.len();
-        let mut m = n.unsigned_abs();
-        loop {
-            i -= 1;
-            digits[i] = b'0' + (m % 10) as u8;
-            m /= 10;
-            if m == 0 {
-                break;
-            }
-        }
-        self.0.extend_from_slice(&digits[i..]);
+        crate::value::write_compact(&mut self.0, &Value::from(n));
         self
     }
     /// `,"key":` (or `"key":` first in an object).
     fn key(&mut self, k: &str) -> &mut Self {
-        if !matches!(self.0.last(), Some(b'{')) {
-            self.0.push(b',');
+        if !self.0.ends_with('{') {
+            self.0.push(',');
         }
         self.str(k).raw(":")
     }
@@ -328,7 +276,7 @@ impl Out {
         self.raw("]")
     }
     fn js(&self) -> JsValue {
-        parse_js(std::str::from_utf8(&self.0).unwrap_or("null"))
+        parse_js(&self.0)
     }
 }
 

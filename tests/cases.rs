@@ -1,7 +1,7 @@
 //! Data-driven executions: every `tests/cases/*.json` is run on the virtual clock and checked
 //! against its `expected` block (status, output, error, duration, timeline spans, event types).
 
-use serde_json::Value;
+use statelab::value::Value;
 use statelab::asl::{self, MachineType};
 use statelab::driver::simulate;
 use statelab::exec::{Options, Status};
@@ -9,7 +9,7 @@ use statelab::mock::Mocks;
 use std::path::Path;
 
 fn run_case(path: &Path) -> Result<(), String> {
-    let case: Value = serde_json::from_str(&std::fs::read_to_string(path).map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;
+    let case: Value = statelab::json::parse(&std::fs::read_to_string(path).map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;
     check(&case, &case["expected"], false)?;
     if let Some(exp) = case.get("sequential_expected") {
         check(&case, exp, true).map_err(|e| format!("sequential twin: {e}"))?;
@@ -130,12 +130,12 @@ fn same_seed_same_history() {
     // Full jitter draws from the seeded source: the same seed gives the same timings.
     let def = r#"{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke",
         "Retry":[{"ErrorEquals":["States.ALL"],"IntervalSeconds":3,"MaxAttempts":4,"JitterStrategy":"FULL"}],"End":true}}}"#;
-    let mocks = serde_json::json!({"T": [{"error": "E"}, {"error": "E"}, {"error": "E"}, {"result": 1}]});
+    let mocks = statelab::json!({"T": [{"error": "E"}, {"error": "E"}, {"error": "E"}, {"result": 1}]});
     let run = |seed| {
         let m = asl::validate_text(def, MachineType::Standard).unwrap();
         let e = simulate(m, Value::Null, Mocks::from_value(&mocks, None).unwrap(), Options { seed, ..Options::default() }).unwrap();
         let events: Vec<Value> = e.events().iter().map(|e| e.to_json()).collect();
-        (e.now(), serde_json::to_string(&events).unwrap())
+        (e.now(), statelab::value::to_string(&statelab::json!(events)))
     };
     assert_eq!(run(7), run(7));
     assert_ne!(run(7).0, run(8).0, "jitter should depend on the seed");
@@ -143,7 +143,7 @@ fn same_seed_same_history() {
 
 #[test]
 fn critical_path_of_a_parallel_is_its_longest_branch() {
-    let case: Value = serde_json::from_str(&std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/cases/parallel_321.json")).unwrap()).unwrap();
+    let case: Value = statelab::json::parse(&std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/cases/parallel_321.json")).unwrap()).unwrap();
     let machine = asl::validate_text(&case["definition"].to_string(), MachineType::Standard).unwrap();
     let exec = simulate(machine, case["input"].clone(), Mocks::from_value(&case["mocks"], None).unwrap(), Options::default()).unwrap();
     let timings = statelab::exec::analysis::critical_path(exec.spans(), exec.now());

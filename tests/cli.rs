@@ -1,6 +1,6 @@
 //! The `statelab` binary itself: commands whose output no corpus checks.
 
-use serde_json::Value;
+use statelab::value::Value;
 use std::process::Command;
 
 fn statelab(args: &[&str]) -> (i32, String, String) {
@@ -21,7 +21,7 @@ fn bench_times_executions_of_a_definition_checked_once() {
         }
         let (code, stdout, stderr) = statelab(&args);
         assert_eq!(code, 0, "{stdout}{stderr}");
-        let v: Value = serde_json::from_str(stdout.trim()).expect("bench --json prints one JSON object");
+        let v: Value = statelab::json::parse(stdout.trim()).expect("bench --json prints one JSON object");
         assert_eq!(v["status"], "SUCCEEDED");
         assert_eq!(v["runs"], 5);
         let (median, min) = (v["medianMs"].as_f64().unwrap(), v["minMs"].as_f64().unwrap());

@@ -1,7 +1,8 @@
 //! The public API of jsonpath / intrinsics / payload as the executor uses it, with a
 //! caller-owned Scope (sans-IO: randomness comes from the caller).
 
-use serde_json::{json, Value};
+use statelab::value::Value;
+use statelab::json;
 use statelab::intrinsics::Call;
 use statelab::jsonpath::{set_path, Path, Reference, Root};
 use statelab::payload::{select_reference, Dynamic, Scope, Template};

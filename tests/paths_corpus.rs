@@ -12,7 +12,8 @@
 //!
 //! The corpus lives outside the crate: `$STATELAB_CONFORMANCE` or `../shared/conformance`.
 
-use serde_json::{json, Map, Value};
+use statelab::value::{Map, Value};
+use statelab::json;
 use statelab::jsonpath::{set_path, Path, Reference};
 use statelab::payload::{select_reference, SimpleScope, Template};
 use statelab::Failure;
@@ -156,7 +157,7 @@ fn parse_json_strings(v: Value) -> Value {
         Value::String(s) => {
             let t = s.trim();
             if t.starts_with('{') || t.starts_with('[') {
-                if let Ok(v) = serde_json::from_str::<Value>(t) {
+                if let Ok(v) = statelab::json::parse(t) {
                     return parse_json_strings(v);
                 }
             }
@@ -204,7 +205,7 @@ fn context(input: &Value, state: &str) -> Value {
     })
 }
 
-fn path_field(state: &Map<String, Value>, key: &str) -> Result<Option<Option<Path>>, String> {
+fn path_field(state: &Map, key: &str) -> Result<Option<Option<Path>>, String> {
     match state.get(key) {
         None => Ok(None),
         Some(Value::Null) => Ok(Some(None)),
@@ -214,7 +215,7 @@ fn path_field(state: &Map<String, Value>, key: &str) -> Result<Option<Option<Pat
 }
 
 /// InputPath / OutputPath: reference paths (`$`, `$$`, `$var`), evaluated in a scope.
-fn ref_field(state: &Map<String, Value>, key: &str) -> Result<Option<Option<Reference>>, String> {
+fn ref_field(state: &Map, key: &str) -> Result<Option<Option<Reference>>, String> {
     match state.get(key) {
         None => Ok(None),
         Some(Value::Null) => Ok(Some(None)),
@@ -223,7 +224,7 @@ fn ref_field(state: &Map<String, Value>, key: &str) -> Result<Option<Option<Refe
     }
 }
 
-fn scope_of(input: &Value, ctx: &Value, vars: &Map<String, Value>) -> SimpleScope {
+fn scope_of(input: &Value, ctx: &Value, vars: &Map) -> SimpleScope {
     let mut scope = SimpleScope::new(input.clone(), ctx.clone());
     scope.variables = vars.clone();
     scope
@@ -235,11 +236,11 @@ struct Invocation {
 }
 
 fn run_state(
-    state: &Map<String, Value>,
+    state: &Map,
     input: Value,
     exec_input: &Value,
     name: &str,
-    vars: &mut Map<String, Value>,
+    vars: &mut Map,
     task: Option<&Invocation>,
 ) -> Result<Value, Failure> {
     let bad = |m: String| Failure::new("Harness.Unsupported", m);
@@ -361,7 +362,7 @@ fn run_chain(case: &Value, def: &Value, input: &Value) -> Option<Outcome> {
     let mut data = input.clone();
     let mut vars = Map::new();
     let mut event_id = 2;
-    let mut visits: Map<String, Value> = Map::new();
+    let mut visits: Map = Map::new();
     for _ in 0..1000 {
         let state = states.get(&name)?.as_object()?;
         let nth = visits.get(&name).and_then(|v| v.as_u64()).unwrap_or(0) as usize;
@@ -396,7 +397,7 @@ fn run_chain(case: &Value, def: &Value, input: &Value) -> Option<Outcome> {
 
 fn grade(case: &Value) -> Option<Result<(), String>> {
     let def = match case.get("definition")? {
-        Value::String(s) => serde_json::from_str(s).ok()?,
+        Value::String(s) => statelab::json::parse(s).ok()?,
         v => v.clone(),
     };
     let input = case.get("input").cloned().unwrap_or(json!({}));
@@ -453,7 +454,7 @@ fn recorded_pass_chains() {
     for f in &files {
         let case: Value = match std::fs::read_to_string(f)
             .ok()
-            .and_then(|t| serde_json::from_str(&t).ok())
+            .and_then(|t| statelab::json::parse(&t).ok())
         {
             Some(c) => c,
             None => continue,

@@ -2,7 +2,8 @@
 //! from AWS carries the effective `parameters` as JSON text, whose key order is AWS's. The
 //! template of the state that scheduled it must produce the same key order at every level.
 
-use serde_json::{json, Map, Value};
+use statelab::value::{Map, Value};
+use statelab::json;
 use statelab::payload::{SimpleScope, Template};
 
 mod common;
@@ -62,7 +63,7 @@ fn compare(template: &Value, ours: &Value, aws: &Value, out: &mut (usize, Vec<St
     }
 }
 
-fn collect_states<'a>(states: &'a Map<String, Value>, out: &mut Vec<(&'a String, &'a Value)>) {
+fn collect_states<'a>(states: &'a Map, out: &mut Vec<(&'a String, &'a Value)>) {
     for (n, s) in states {
         out.push((n, s));
         if let Some(bs) = s.get("Branches").and_then(|b| b.as_array()) {
@@ -92,12 +93,12 @@ fn parameters_key_order_matches_recorded_task_scheduled_events() {
     for f in files {
         let Some(case) = std::fs::read_to_string(&f)
             .ok()
-            .and_then(|s| serde_json::from_str::<Value>(&s).ok())
+            .and_then(|s| statelab::json::parse(&s).ok())
         else {
             continue;
         };
         let def = match case.get("definition") {
-            Some(Value::String(s)) => serde_json::from_str::<Value>(s).unwrap_or(Value::Null),
+            Some(Value::String(s)) => statelab::json::parse(s).unwrap_or(Value::Null),
             Some(v) => v.clone(),
             None => continue,
         };
@@ -121,7 +122,7 @@ fn parameters_key_order_matches_recorded_task_scheduled_events() {
                 continue;
             };
             let aws: Value = match p {
-                Value::String(s) => match serde_json::from_str(s) {
+                Value::String(s) => match statelab::json::parse(s) {
                     Ok(v) => v,
                     Err(_) => continue,
                 },

@@ -2,7 +2,7 @@
 //! parse: `.$` fields (Dynamic), `...Path` fields and Choice `Variable`s (Reference), and
 //! every payload template (Parameters, ResultSelector, ItemSelector, Assign).
 
-use serde_json::Value;
+use statelab::value::Value;
 use statelab::jsonpath::Reference;
 use statelab::payload::{Dynamic, Template};
 
@@ -22,7 +22,7 @@ struct Tally {
 }
 
 fn walk_states(
-    states: &serde_json::Map<String, Value>,
+    states: &statelab::value::Map,
     jsonata_default: bool,
     file: &str,
     t: &mut Tally,
@@ -87,7 +87,7 @@ fn check_paths(v: &Value, file: &str, where_: &str, t: &mut Tally) {
     }
 }
 
-fn check_state(st: &serde_json::Map<String, Value>, file: &str, name: &str, t: &mut Tally) {
+fn check_state(st: &statelab::value::Map, file: &str, name: &str, t: &mut Tally) {
     for f in TEMPLATE_FIELDS {
         if let Some(tpl) = st.get(*f) {
             t.checked += 1;
@@ -122,12 +122,12 @@ fn every_recorded_path_and_template_parses() {
     for f in files {
         let Some(case) = std::fs::read_to_string(&f)
             .ok()
-            .and_then(|s| serde_json::from_str::<Value>(&s).ok())
+            .and_then(|s| statelab::json::parse(&s).ok())
         else {
             continue;
         };
         let def = match case.get("definition") {
-            Some(Value::String(s)) => match serde_json::from_str::<Value>(s) {
+            Some(Value::String(s)) => match statelab::json::parse(s) {
                 Ok(v) => v,
                 Err(_) => continue,
             },

@@ -3,7 +3,8 @@
 //! (afterInputPath, afterParameters, afterResultSelector, afterResultPath) and the output
 //! must equal what our paths and templates compute, key order included.
 
-use serde_json::{json, Map, Value};
+use statelab::value::{Map, Value};
+use statelab::json;
 use statelab::jsonpath::{set_path, Path, Reference};
 use statelab::payload::{select_reference, SimpleScope, Template};
 
@@ -39,7 +40,7 @@ struct Trace {
 }
 
 fn run(
-    def: &Map<String, Value>,
+    def: &Map,
     input: Value,
     context: Value,
     mock: Option<Value>,
@@ -110,7 +111,7 @@ fn recorded_test_state_inspection_data() {
     for f in files {
         let Some(case) = std::fs::read_to_string(&f)
             .ok()
-            .and_then(|s| serde_json::from_str::<Value>(&s).ok())
+            .and_then(|s| statelab::json::parse(&s).ok())
         else {
             continue;
         };
@@ -128,7 +129,7 @@ fn recorded_test_state_inspection_data() {
         }
         let mock = match req.pointer("/mock/result") {
             Some(Value::String(s)) => {
-                Some(serde_json::from_str::<Value>(s).unwrap_or(Value::String(s.clone())))
+                Some(statelab::json::parse(s).unwrap_or(Value::String(s.clone())))
             }
             Some(v) => Some(v.clone()),
             None if ty == "Task" => match exp.pointer("/inspectionData/result") {

@@ -3,7 +3,8 @@
 //! with its mocks and a handful of inputs. Each run must end, with a status, within the
 //! history limit.
 
-use serde_json::{json, Value};
+use statelab::value::Value;
+use statelab::json;
 use statelab::asl::{validate_text, MachineType};
 use statelab::driver::simulate;
 use statelab::exec::{Options, Rng};
@@ -52,7 +53,7 @@ fn mutated_definitions_never_panic() {
     let mut files: Vec<_> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
     files.sort();
     for path in files {
-        let case: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        let case: Value = statelab::json::parse(&std::fs::read_to_string(&path).unwrap()).unwrap();
         let def = &case["definition"];
         let mut ptrs = Vec::new();
         pointers(def, String::new(), &mut ptrs);

@@ -1,12 +1,12 @@
 //! Definitions that must be accepted or rejected, with the location each diagnostic points at.
 
-use serde_json::Value;
+use statelab::value::Value;
 use statelab::asl::{validate_text, MachineType};
 
 #[test]
 fn validation_cases() {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/validation/cases.json");
-    let cases: Vec<Value> = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let cases: Vec<Value> = statelab::json::parse(&std::fs::read_to_string(path).unwrap()).unwrap().as_array().cloned().expect("a list of cases");
     let mut failures = Vec::new();
     for case in &cases {
         let name = case["name"].as_str().unwrap();

@@ -3,7 +3,8 @@
 //! for the browser). Fixtures are shared with the Node tests in tests/js/.
 #![cfg(target_arch = "wasm32")]
 
-use serde_json::{json, Value};
+use statelab::value::Value;
+use statelab::json;
 use statelab::asl::{self, MachineType};
 use statelab::driver;
 use statelab::exec::Options;
@@ -22,7 +23,7 @@ const RETRY_INPUT: &str = include_str!("js/fixtures/retry.input.json");
 /// A JS value back to JSON.
 fn value(v: &JsValue) -> Value {
     let text = js_sys::JSON::stringify(v).expect("stringify").as_string().expect("a JSON value");
-    serde_json::from_str(&text).expect("valid JSON")
+    statelab::json::parse(&text).expect("valid JSON")
 }
 
 /// JSON text to a JS object.
@@ -123,8 +124,8 @@ fn simulate_gives_the_drivers_events_as_the_cli_prints_them() {
             let r = simulate(def, input, mocks, seed);
             // What `statelab run --json` prints, computed by the same driver call as the CLI.
             let machine = asl::validate_text(def, MachineType::Standard).unwrap();
-            let m = Mocks::from_value(&serde_json::from_str(mocks).unwrap(), None).unwrap();
-            let exec = driver::simulate(machine, serde_json::from_str(input).unwrap(), m, Options { seed, ..Options::default() }).unwrap();
+            let m = Mocks::from_value(&statelab::json::parse(mocks).unwrap(), None).unwrap();
+            let exec = driver::simulate(machine, statelab::json::parse(input).unwrap(), m, Options { seed, ..Options::default() }).unwrap();
             let cli = driver::result_json(&exec);
             assert_eq!(r["status"], cli["status"]);
             assert_eq!(r.get("output"), cli.get("output"));

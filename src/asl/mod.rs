@@ -9,7 +9,7 @@ pub mod parse;
 use crate::jsonata;
 use crate::jsonpath::Reference;
 use crate::payload::{Dynamic, Template};
-use serde_json::Value;
+use crate::value::Value;
 use std::rc::Rc;
 
 pub use parse::{parse_definition, validate_text, Diagnostic, MachineType};

@@ -3,7 +3,7 @@
 
 use super::*;
 use crate::json::{self, escape_token, Locations, Pos};
-use serde_json::{Map, Value};
+use crate::value::{Map, Value};
 use std::collections::HashMap;
 
 /// One problem found in a definition.
@@ -19,7 +19,7 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     pub fn to_json(&self) -> Value {
-        serde_json::json!({
+        crate::json!({
             "code": self.code,
             "severity": "ERROR",
             "location": if self.pointer.is_empty() { "/".to_string() } else { self.pointer.clone() },
@@ -120,7 +120,7 @@ impl<'a> Cx<'a> {
         self.diags.push(Diagnostic { code: "SCHEMA_VALIDATION_FAILED", pointer, pos, message });
     }
 
-    fn machine(&mut self, obj: &Map<String, Value>, at: &str, ql: QueryLanguage, top: bool) -> Option<Machine> {
+    fn machine(&mut self, obj: &Map, at: &str, ql: QueryLanguage, top: bool) -> Option<Machine> {
         let allowed = if top { TOP_FIELDS } else { BRANCH_FIELDS };
         for k in obj.keys() {
             if !allowed.contains(&k.as_str()) {
@@ -393,7 +393,7 @@ impl<'a> Cx<'a> {
         }
     }
 
-    fn path_field(&mut self, obj: &Map<String, Value>, at: &str, key: &str) -> PathField {
+    fn path_field(&mut self, obj: &Map, at: &str, key: &str) -> PathField {
         match obj.get(key) {
             None => PathField::Default,
             Some(Value::Null) => PathField::Null,
@@ -444,7 +444,7 @@ impl<'a> Cx<'a> {
         }
     }
 
-    fn opt_template(&mut self, obj: &Map<String, Value>, at: &str, key: &str) -> Option<Template> {
+    fn opt_template(&mut self, obj: &Map, at: &str, key: &str) -> Option<Template> {
         obj.get(key).and_then(|v| self.template(v, &ptr(at, key)))
     }
 
@@ -466,7 +466,7 @@ impl<'a> Cx<'a> {
         }
     }
 
-    fn opt_jtemplate(&mut self, obj: &Map<String, Value>, at: &str, key: &str) -> Option<JTemplate> {
+    fn opt_jtemplate(&mut self, obj: &Map, at: &str, key: &str) -> Option<JTemplate> {
         obj.get(key).map(|v| self.jtemplate(v, &ptr(at, key)))
     }
 
@@ -488,7 +488,7 @@ impl<'a> Cx<'a> {
         }
     }
 
-    fn number_field(&mut self, obj: &Map<String, Value>, at: &str, key: &str, path_key: Option<&str>, ql: QueryLanguage, min: f64) -> Option<NumberField> {
+    fn number_field(&mut self, obj: &Map, at: &str, key: &str, path_key: Option<&str>, ql: QueryLanguage, min: f64) -> Option<NumberField> {
         let path_key = path_key.filter(|_| ql == QueryLanguage::JsonPath);
         if let (Some(pk), true) = (path_key, obj.contains_key(key)) {
             if obj.contains_key(pk) {
@@ -523,7 +523,7 @@ impl<'a> Cx<'a> {
         None
     }
 
-    fn task(&mut self, obj: &Map<String, Value>, at: &str, ql: QueryLanguage) -> Option<Task> {
+    fn task(&mut self, obj: &Map, at: &str, ql: QueryLanguage) -> Option<Task> {
         let rp = ptr(at, "Resource");
         let Some(resource) = obj.get("Resource").and_then(Value::as_str) else {
             self.error(at, "These fields are required: [Resource]");
@@ -564,7 +564,7 @@ impl<'a> Cx<'a> {
         Some(Task { resource: resource.to_string(), kind, timeout, heartbeat, credentials })
     }
 
-    fn choice(&mut self, obj: &Map<String, Value>, at: &str, ql: QueryLanguage, names: &HashMap<&str, usize>) -> Option<Choice> {
+    fn choice(&mut self, obj: &Map, at: &str, ql: QueryLanguage, names: &HashMap<&str, usize>) -> Option<Choice> {
         let cp = ptr(at, "Choices");
         let Some(rules) = obj.get("Choices").and_then(Value::as_array) else {
             self.error(at, "These fields are required: [Choices]");
@@ -621,7 +621,7 @@ impl<'a> Cx<'a> {
         Some(Choice { choices, default })
     }
 
-    fn condition(&mut self, ro: &Map<String, Value>, at: &str, top: bool) -> Option<Condition> {
+    fn condition(&mut self, ro: &Map, at: &str, top: bool) -> Option<Condition> {
         for k in ["And", "Or"] {
             if let Some(v) = ro.get(k) {
                 let Some(items) = v.as_array().filter(|a| !a.is_empty()) else {
@@ -697,14 +697,14 @@ impl<'a> Cx<'a> {
         Some(Condition::Compare { variable, op, operand })
     }
 
-    fn nested(&mut self, o: &Map<String, Value>, at: &str) -> Option<Condition> {
+    fn nested(&mut self, o: &Map, at: &str) -> Option<Condition> {
         if o.contains_key("Next") {
             self.error_at(at, "Next", "Nested choice rules may not have 'Next'");
         }
         self.condition(o, at, false)
     }
 
-    fn check_rule_keys(&mut self, ro: &Map<String, Value>, at: &str, top: bool, used: &[&str]) {
+    fn check_rule_keys(&mut self, ro: &Map, at: &str, top: bool, used: &[&str]) {
         for k in ro.keys() {
             let fine = used.contains(&k.as_str()) || k == "Comment" || (top && matches!(k.as_str(), "Next" | "Assign"));
             if !fine {
@@ -713,7 +713,7 @@ impl<'a> Cx<'a> {
         }
     }
 
-    fn wait(&mut self, obj: &Map<String, Value>, at: &str, ql: QueryLanguage) -> Option<Wait> {
+    fn wait(&mut self, obj: &Map, at: &str, ql: QueryLanguage) -> Option<Wait> {
         let keys: Vec<&str> = ["Seconds", "Timestamp", "SecondsPath", "TimestampPath"].into_iter().filter(|k| obj.contains_key(*k)).collect();
         if keys.len() != 1 {
             self.error(at, "A Wait state must have exactly one of 'Seconds', 'Timestamp', 'SecondsPath' or 'TimestampPath'");
@@ -737,7 +737,7 @@ impl<'a> Cx<'a> {
         }
     }
 
-    fn fail(&mut self, obj: &Map<String, Value>, at: &str, ql: QueryLanguage) -> Fail {
+    fn fail(&mut self, obj: &Map, at: &str, ql: QueryLanguage) -> Fail {
         let field = |cx: &mut Self, key: &str, path_key: &str| -> Option<FailField> {
             if obj.contains_key(key) && obj.contains_key(path_key) {
                 cx.error(at, format!("The fields '{key}' and '{path_key}' cannot both be set"));
@@ -767,7 +767,7 @@ impl<'a> Cx<'a> {
         Fail { error, cause }
     }
 
-    fn branches(&mut self, obj: &Map<String, Value>, at: &str, ql: QueryLanguage) -> Option<Vec<Rc<Machine>>> {
+    fn branches(&mut self, obj: &Map, at: &str, ql: QueryLanguage) -> Option<Vec<Rc<Machine>>> {
         let bp = ptr(at, "Branches");
         let Some(bs) = obj.get("Branches").and_then(Value::as_array).filter(|b| !b.is_empty()) else {
             self.error(at, "These fields are required: [Branches] (a non-empty array)");
@@ -787,7 +787,7 @@ impl<'a> Cx<'a> {
         Some(out)
     }
 
-    fn map(&mut self, obj: &Map<String, Value>, at: &str, ql: QueryLanguage) -> Option<MapState> {
+    fn map(&mut self, obj: &Map, at: &str, ql: QueryLanguage) -> Option<MapState> {
         let (key, proc_obj) = match (obj.get("ItemProcessor"), obj.get("Iterator")) {
             (Some(_), Some(_)) => {
                 self.error(at, "A Map state may not have both 'ItemProcessor' and 'Iterator'");
@@ -954,7 +954,7 @@ impl<'a> Cx<'a> {
         out
     }
 
-    fn error_equals(&mut self, o: &Map<String, Value>, at: &str, last: bool) -> Option<Vec<String>> {
+    fn error_equals(&mut self, o: &Map, at: &str, last: bool) -> Option<Vec<String>> {
         let ep = ptr(at, "ErrorEquals");
         let Some(list) = o.get("ErrorEquals").and_then(Value::as_array).filter(|l| !l.is_empty()) else {
             self.error(at, "These fields are required: [ErrorEquals] (a non-empty array of error names)");

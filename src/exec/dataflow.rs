@@ -6,7 +6,8 @@ use crate::asl::JTemplate;
 use crate::error::Failure;
 use crate::jsonata;
 use crate::payload::Scope;
-use serde_json::{json, Map, Value};
+use crate::value::{Map, Value};
+use crate::json;
 use std::cell::OnceCell;
 use std::rc::Rc;
 
@@ -14,7 +15,7 @@ use std::rc::Rc;
 /// (a Parallel branch or Map iteration sees the variables of the state that started it).
 #[derive(Debug, Default, Clone)]
 pub struct Vars {
-    pub local: Map<String, Value>,
+    pub local: Map,
     pub outer: Option<Rc<Vars>>,
 }
 
@@ -31,7 +32,7 @@ impl Vars {
     }
 
     /// Every visible variable, inner ones over outer ones.
-    pub fn flatten_into(&self, out: &mut Map<String, Value>) {
+    pub fn flatten_into(&self, out: &mut Map) {
         if let Some(o) = &self.outer {
             o.flatten_into(out);
         }
@@ -134,7 +135,7 @@ impl jsonata::Host for Host<'_> {
 
 /// Evaluates JSONata templates for one state: `$states` and the variables as bindings.
 pub struct Jsonata<'a> {
-    pub bindings: Map<String, Value>,
+    pub bindings: Map,
     pub now: i64,
     pub rng: &'a Rng,
 }

@@ -4,7 +4,8 @@
 //! (`Rc`) with the execution, so writing 25,000 events costs no deep copies; the JSON form
 //! is built only when asked for.
 
-use serde_json::{json, Map, Value};
+use crate::value::{Map, Value};
+use crate::json;
 use std::rc::Rc;
 
 /// One field of an event's details.

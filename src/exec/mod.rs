@@ -20,7 +20,8 @@ use crate::json::to_compact;
 use dataflow::Vars;
 use crate::fields;
 use history::{Event, Field};
-use serde_json::{json, Value};
+use crate::value::Value;
+use crate::json;
 use std::collections::{BTreeMap, VecDeque};
 use std::rc::Rc;
 
@@ -981,7 +982,7 @@ pub(crate) fn payload_too_large(v: &Value) -> bool {
     fn bound(v: &Value) -> usize {
         match v {
             Value::Null | Value::Bool(_) => 5,
-            // serde_json writes at most 24 characters for an f64, 20 for an integer.
+            // At most 24 characters for an f64, 20 for an integer.
             Value::Number(_) => 24,
             // Each byte becomes at most six characters (\u001f).
             Value::String(s) => 2 + 6 * s.len(),
@@ -989,22 +990,10 @@ pub(crate) fn payload_too_large(v: &Value) -> bool {
             Value::Object(m) => m.iter().map(|(k, x)| 2 + 6 * k.len() + 2 + bound(x)).sum::<usize>() + 2,
         }
     }
-    /// Counts the bytes of the compact JSON text without building it.
-    struct Count(usize);
-    impl std::io::Write for Count {
-        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-            self.0 += buf.len();
-            Ok(buf.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
     if bound(v) <= MAX_PAYLOAD_BYTES {
         return false;
     }
-    let mut c = Count(0);
-    serde_json::to_writer(&mut c, v).is_ok() && c.0 > MAX_PAYLOAD_BYTES
+    crate::value::to_string(v).len() > MAX_PAYLOAD_BYTES
 }
 
 /// A small deterministic random source (SplitMix64): jitter, `States.MathRandom`, `$random()`.

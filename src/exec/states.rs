@@ -8,7 +8,7 @@ use crate::asl::{
 };
 use crate::jsonpath::{set_path, Reference};
 use crate::payload::{select_reference, Scope};
-use serde_json::Map;
+use crate::value::Map;
 
 /// What a JSONata state's `$states` holds besides `input` and `context`.
 enum Extra<'a> {
@@ -945,7 +945,7 @@ impl Execution {
         Ok(batches
             .into_iter()
             .map(|items| {
-                let mut o = serde_json::Map::new();
+                let mut o = crate::value::Map::new();
                 if let Some(bi) = &batch_input {
                     o.insert("BatchInput".into(), (**bi).clone());
                 }

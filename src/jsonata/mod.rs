@@ -46,7 +46,7 @@ mod value;
 
 use std::rc::Rc;
 
-use serde_json::{Map, Value as Json};
+use crate::value::{Map, Value as Json};
 
 pub use error::Error;
 
@@ -104,7 +104,7 @@ impl Expr {
     pub fn evaluate(
         &self,
         input: Option<&Json>,
-        bindings: &Map<String, Json>,
+        bindings: &Map,
         host: &mut dyn Host,
         opts: &Options,
     ) -> Result<Option<Json>, Error> {
@@ -238,7 +238,7 @@ fn collect_vars(n: &Node, bound: &mut Vec<String>, out: &mut Vec<String>, free: 
 pub fn evaluate_str(
     src: &str,
     input: Option<&Json>,
-    bindings: &Map<String, Json>,
+    bindings: &Map,
     host: &mut dyn Host,
     opts: &Options,
 ) -> Result<Option<Json>, Error> {
@@ -262,10 +262,10 @@ mod tests {
     }
     #[test]
     fn basics() {
-        assert_eq!(ev("1+2", Json::Null).unwrap(), Some(serde_json::json!(3)));
-        let data = serde_json::json!({"items": [{"price": 5, "name": "a"}, {"price": 20, "name": "b"}]});
-        assert_eq!(ev("items[price > 10].name", data.clone()).unwrap(), Some(serde_json::json!("b")));
-        assert_eq!(ev("$sum(items.price)", data).unwrap(), Some(serde_json::json!(25)));
+        assert_eq!(ev("1+2", Json::Null).unwrap(), Some(crate::json!(3)));
+        let data = crate::json!({"items": [{"price": 5, "name": "a"}, {"price": 20, "name": "b"}]});
+        assert_eq!(ev("items[price > 10].name", data.clone()).unwrap(), Some(crate::json!("b")));
+        assert_eq!(ev("$sum(items.price)", data).unwrap(), Some(crate::json!(25)));
         assert_eq!(ev("nothing", Json::Null).unwrap(), None);
         assert_eq!(ev("1 + 'a'", Json::Null).unwrap_err().code, "T2002");
     }
@@ -276,7 +276,7 @@ mod tests {
 
     #[test]
     fn asl_functions() {
-        use serde_json::json;
+        use crate::json;
         assert_eq!(asl("$partition([1,2,3,4,5], 2)").unwrap(), Some(json!([[1, 2], [3, 4], [5]])));
         assert_eq!(asl("$range(0, 10, 2)").unwrap(), Some(json!([0, 2, 4, 6, 8, 10])));
         assert_eq!(asl("$range(5, 1, -2)").unwrap(), Some(json!([5, 3, 1])));
@@ -300,7 +300,7 @@ mod tests {
 
     #[test]
     fn host_time_and_transform() {
-        use serde_json::json;
+        use crate::json;
         assert_eq!(ev("$millis()", Json::Null).unwrap(), Some(json!(1_700_000_000_000u64)));
         assert_eq!(ev("$now()", Json::Null).unwrap(), Some(json!("2023-11-14T22:13:20.000Z")));
         let data = json!({"a": {"b": 1, "c": 2}});
@@ -318,7 +318,7 @@ mod tests {
 
     #[test]
     fn bindings_and_eval() {
-        use serde_json::json;
+        use crate::json;
         let mut b = Map::new();
         b.insert("x".into(), json!(2));
         b.insert("unused".into(), json!({"big": [1, 2, 3]}));
@@ -339,10 +339,10 @@ mod tests {
         // unoptimised builds use far bigger frames than release ones: give them room
         let r = std::thread::Builder::new()
             .stack_size(32 << 20)
-            .spawn(|| ev("($f := function($n){ $n = 0 ? 0 : 1 + $f($n - 1) }; $f(100000))", Json::Null))
+            .spawn(|| ev("($f := function($n){ $n = 0 ? 0 : 1 + $f($n - 1) }; $f(100000))", Json::Null).map(|_| ()).map_err(|e| e.code.to_string()))
             .unwrap()
             .join()
             .unwrap();
-        assert_eq!(r.unwrap_err().code, "U1001");
+        assert_eq!(r.unwrap_err(), "U1001");
     }
 }

@@ -243,14 +243,14 @@ impl Value {
             Value::Func(_) => 'f',
         }
     }
-    pub fn from_json(v: &serde_json::Value) -> Value {
+    pub fn from_json(v: &crate::value::Value) -> Value {
         match v {
-            serde_json::Value::Null => Value::Null,
-            serde_json::Value::Bool(b) => Value::Bool(*b),
-            serde_json::Value::Number(n) => Value::Num(n.as_f64().unwrap_or(0.0)),
-            serde_json::Value::String(s) => Value::str(s),
-            serde_json::Value::Array(a) => Value::array(a.iter().map(Value::from_json).collect()),
-            serde_json::Value::Object(o) => {
+            crate::value::Value::Null => Value::Null,
+            crate::value::Value::Bool(b) => Value::Bool(*b),
+            crate::value::Value::Number(n) => Value::Num(n.as_f64().unwrap_or(0.0)),
+            crate::value::Value::String(s) => Value::str(s),
+            crate::value::Value::Array(a) => Value::array(a.iter().map(Value::from_json).collect()),
+            crate::value::Value::Object(o) => {
                 let mut m = ObjMap::with_capacity_and_hasher(o.len(), Default::default());
                 for (k, v) in o {
                     m.insert(k.clone(), Value::from_json(v));
@@ -260,22 +260,22 @@ impl Value {
         }
     }
     /// Convert to JSON; `None` for undefined. Functions become `""`.
-    pub fn to_json(&self) -> Result<Option<serde_json::Value>, JsonError> {
+    pub fn to_json(&self) -> Result<Option<crate::value::Value>, JsonError> {
         let mut budget = MAX_JSON_NODES;
         self.to_json_at(0, &mut budget)
     }
 
-    fn to_json_at(&self, depth: usize, budget: &mut usize) -> Result<Option<serde_json::Value>, JsonError> {
+    fn to_json_at(&self, depth: usize, budget: &mut usize) -> Result<Option<crate::value::Value>, JsonError> {
         if depth > MAX_JSON_DEPTH || *budget == 0 {
             return Err(JsonError::TooLarge);
         }
         *budget -= 1;
         Ok(Some(match self {
             Value::Undefined => return Ok(None),
-            Value::Null => serde_json::Value::Null,
-            Value::Bool(b) => serde_json::Value::Bool(*b),
+            Value::Null => crate::value::Value::Null,
+            Value::Bool(b) => crate::value::Value::Bool(*b),
             Value::Num(n) => num_to_json(*n).map_err(JsonError::NonFinite)?,
-            Value::Str(s) => serde_json::Value::String(s.to_string()),
+            Value::Str(s) => crate::value::Value::String(s.to_string()),
             Value::Array(a) => {
                 let mut out = Vec::with_capacity(a.items.len());
                 for v in &a.items {
@@ -283,18 +283,18 @@ impl Value {
                         out.push(j);
                     }
                 }
-                serde_json::Value::Array(out)
+                crate::value::Value::Array(out)
             }
             Value::Object(o) => {
-                let mut m = serde_json::Map::new();
+                let mut m = crate::value::Map::new();
                 for (k, v) in o.iter() {
                     if let Some(j) = v.to_json_at(depth + 1, budget)? {
                         m.insert(k.clone(), j);
                     }
                 }
-                serde_json::Value::Object(m)
+                crate::value::Value::Object(m)
             }
-            Value::Func(_) => serde_json::Value::String(String::new()),
+            Value::Func(_) => crate::value::Value::String(String::new()),
         }))
     }
 }
@@ -317,17 +317,17 @@ const MAX_JSON_DEPTH: usize = 2000;
 /// small expression can denote an exponentially large document.
 const MAX_JSON_NODES: usize = 2_000_000;
 
-pub fn num_to_json(n: f64) -> Result<serde_json::Value, f64> {
+pub fn num_to_json(n: f64) -> Result<crate::value::Value, f64> {
     if !n.is_finite() {
         return Err(n);
     }
     if n.fract() == 0.0 && n.abs() <= 9007199254740992.0 {
         if n == 0.0 {
-            return Ok(serde_json::Value::from(0));
+            return Ok(crate::value::Value::from(0));
         }
-        return Ok(serde_json::Value::from(n as i64));
+        return Ok(crate::value::Value::from(n as i64));
     }
-    Ok(serde_json::Number::from_f64(n).map(serde_json::Value::Number).unwrap_or(serde_json::Value::Null))
+    Ok(crate::value::Number::from_f64(n).map(crate::value::Value::Number).unwrap_or(crate::value::Value::Null))
 }
 
 /// JavaScript's `Number.prototype.toString()` for finite and non-finite numbers.

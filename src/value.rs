@@ -1,0 +1,1028 @@
+//! JSON values: the tree every payload, definition and event detail is made of.
+//!
+//! Objects keep their keys in insertion order (AWS prints them so) and are shared: cloning an
+//! object is a reference-count increment, and a change to a shared object copies its entries
+//! first (copy on write). Workflows copy their input into their output all the time (`"in.$":
+//! "$"`, `ResultPath`, Map items, Parallel branches), so a copy must not cost a walk of the
+//! tree. Small objects are searched linearly; from [`INDEXED`] keys on, an open-addressing
+//! table of positions finds a key without comparing it with every other.
+//!
+//! The text forms (compact and pretty) are those of `serde_json`, which the recorded AWS
+//! outputs and the tests were written against: integers as integers, floats with their
+//! shortest digits (`100.0`, `1e+21`), and only `"`, `\` and control characters escaped.
+
+use std::fmt;
+use std::rc::Rc;
+
+/// A JSON value.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub enum Value {
+    #[default]
+    Null,
+    Bool(bool),
+    Number(Number),
+    String(String),
+    Array(Vec<Value>),
+    Object(Map),
+}
+
+// ------------------------------------------------------------------ numbers
+
+/// A JSON number: an integer (as read or computed) or a finite float. An integer and a float
+/// with the same value are different numbers (`1` and `1.0` print differently).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Number(N);
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum N {
+    /// Zero or more.
+    PosInt(u64),
+    /// Less than zero.
+    NegInt(i64),
+    /// Finite.
+    Float(f64),
+}
+
+impl Number {
+    /// `None` for NaN and the infinities, which JSON cannot write.
+    pub fn from_f64(f: f64) -> Option<Number> {
+        f.is_finite().then_some(Number(N::Float(f)))
+    }
+    pub fn as_f64(&self) -> Option<f64> {
+        Some(match self.0 {
+            N::PosInt(u) => u as f64,
+            N::NegInt(i) => i as f64,
+            N::Float(f) => f,
+        })
+    }
+    pub fn as_i64(&self) -> Option<i64> {
+        match self.0 {
+            N::PosInt(u) => i64::try_from(u).ok(),
+            N::NegInt(i) => Some(i),
+            N::Float(_) => None,
+        }
+    }
+    pub fn as_u64(&self) -> Option<u64> {
+        match self.0 {
+            N::PosInt(u) => Some(u),
+            _ => None,
+        }
+    }
+    pub fn is_i64(&self) -> bool {
+        self.as_i64().is_some()
+    }
+    pub fn is_u64(&self) -> bool {
+        matches!(self.0, N::PosInt(_))
+    }
+    pub fn is_f64(&self) -> bool {
+        matches!(self.0, N::Float(_))
+    }
+}
+
+impl From<u64> for Number {
+    fn from(u: u64) -> Number {
+        Number(N::PosInt(u))
+    }
+}
+
+impl From<i64> for Number {
+    fn from(i: i64) -> Number {
+        Number(if i < 0 { N::NegInt(i) } else { N::PosInt(i as u64) })
+    }
+}
+
+macro_rules! number_from {
+    ($($t:ty => $via:ty),*) => {$(
+        impl From<$t> for Number {
+            fn from(x: $t) -> Number {
+                Number::from(x as $via)
+            }
+        }
+        impl From<$t> for Value {
+            fn from(x: $t) -> Value {
+                Value::Number(Number::from(x as $via))
+            }
+        }
+    )*};
+}
+number_from!(u8 => u64, u16 => u64, u32 => u64, usize => u64, i8 => i64, i16 => i64, i32 => i64, isize => i64);
+
+impl From<u64> for Value {
+    fn from(u: u64) -> Value {
+        Value::Number(Number::from(u))
+    }
+}
+
+impl From<i64> for Value {
+    fn from(i: i64) -> Value {
+        Value::Number(Number::from(i))
+    }
+}
+
+impl fmt::Display for Number {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut s = String::new();
+        write_number(&mut s, self);
+        f.write_str(&s)
+    }
+}
+
+fn write_number(out: &mut String, n: &Number) {
+    match n.0 {
+        N::PosInt(u) => write_digits(out, u, false),
+        N::NegInt(i) => write_digits(out, i.unsigned_abs(), true),
+        N::Float(f) => out.push_str(zmij::Buffer::new().format_finite(f)),
+    }
+}
+
+fn write_digits(out: &mut String, mut u: u64, negative: bool) {
+    let mut digits = [0u8; 20];
+    let mut i = digits.len();
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (u % 10) as u8;
+        u /= 10;
+        if u == 0 {
+            break;
+        }
+    }
+    if negative {
+        out.push('-');
+    }
+    for &d in &digits[i..] {
+        out.push(d as char);
+    }
+}
+
+// ------------------------------------------------------------------ objects
+
+/// From this many keys on, an object keeps a table of positions by key.
+pub const INDEXED: usize = 12;
+
+/// A JSON object: keys in insertion order, shared until changed.
+#[derive(Clone, Default)]
+pub struct Map(Rc<Entries>);
+
+#[derive(Clone, Default)]
+struct Entries {
+    list: Vec<(String, Value)>,
+    /// Open addressing: `u32::MAX` is an empty slot, any other number a position in `list`.
+    /// Empty below [`INDEXED`] entries; at most half full.
+    table: Vec<u32>,
+}
+
+fn hash(key: &str) -> u64 {
+    // FNV-1a: short keys, no adversary to fear (a slow lookup, not a wrong one).
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in key.as_bytes() {
+        h = (h ^ b as u64).wrapping_mul(0x0100_0000_01b3);
+    }
+    h
+}
+
+impl Entries {
+    fn position(&self, key: &str) -> Option<usize> {
+        if self.table.is_empty() {
+            return self.list.iter().position(|(k, _)| k == key);
+        }
+        let mask = self.table.len() - 1;
+        let mut slot = hash(key) as usize & mask;
+        loop {
+            match self.table[slot] {
+                u32::MAX => return None,
+                p if self.list[p as usize].0 == key => return Some(p as usize),
+                _ => slot = (slot + 1) & mask,
+            }
+        }
+    }
+
+    fn place(table: &mut [u32], key: &str, position: usize) {
+        let mask = table.len() - 1;
+        let mut slot = hash(key) as usize & mask;
+        while table[slot] != u32::MAX {
+            slot = (slot + 1) & mask;
+        }
+        table[slot] = position as u32;
+    }
+
+    /// Build the table again for the current entries (or drop it when they are few).
+    fn reindex(&mut self) {
+        self.table.clear();
+        if self.list.len() < INDEXED {
+            return;
+        }
+        self.table.resize((self.list.len() * 2).next_power_of_two(), u32::MAX);
+        for (i, (k, _)) in self.list.iter().enumerate() {
+            Entries::place(&mut self.table, k, i);
+        }
+    }
+
+    fn push(&mut self, key: String, value: Value) {
+        self.list.push((key, value));
+        let n = self.list.len();
+        if n < INDEXED {
+            return;
+        }
+        if self.table.len() < n * 2 {
+            self.reindex();
+        } else {
+            let (k, _) = &self.list[n - 1];
+            Entries::place(&mut self.table, k, n - 1);
+        }
+    }
+}
+
+impl Map {
+    pub fn new() -> Map {
+        Map::default()
+    }
+    pub fn with_capacity(n: usize) -> Map {
+        Map(Rc::new(Entries { list: Vec::with_capacity(n), table: Vec::new() }))
+    }
+    pub fn len(&self) -> usize {
+        self.0.list.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.0.list.is_empty()
+    }
+    pub fn get(&self, key: &str) -> Option<&Value> {
+        self.0.position(key).map(|i| &self.0.list[i].1)
+    }
+    pub fn contains_key(&self, key: &str) -> bool {
+        self.0.position(key).is_some()
+    }
+    pub fn get_mut(&mut self, key: &str) -> Option<&mut Value> {
+        let i = self.0.position(key)?;
+        Some(&mut Rc::make_mut(&mut self.0).list[i].1)
+    }
+    /// Set `key`; a key already there keeps its place. The value it had, if any.
+    pub fn insert(&mut self, key: String, value: Value) -> Option<Value> {
+        let entries = Rc::make_mut(&mut self.0);
+        match entries.position(&key) {
+            Some(i) => Some(std::mem::replace(&mut entries.list[i].1, value)),
+            None => {
+                entries.push(key, value);
+                None
+            }
+        }
+    }
+    /// The value at `key`, inserted with `make` first if the key is not there.
+    pub fn get_or_insert_with(&mut self, key: &str, make: impl FnOnce() -> Value) -> &mut Value {
+        let entries = Rc::make_mut(&mut self.0);
+        let i = match entries.position(key) {
+            Some(i) => i,
+            None => {
+                entries.push(key.to_string(), make());
+                entries.list.len() - 1
+            }
+        };
+        &mut entries.list[i].1
+    }
+    /// Take `key` out; the keys after it keep their order.
+    pub fn remove(&mut self, key: &str) -> Option<Value> {
+        let i = self.0.position(key)?;
+        let entries = Rc::make_mut(&mut self.0);
+        let (_, v) = entries.list.remove(i);
+        entries.reindex();
+        Some(v)
+    }
+    pub fn iter(&self) -> Iter<'_> {
+        Iter(self.0.list.iter())
+    }
+    pub fn iter_mut(&mut self) -> IterMut<'_> {
+        IterMut(Rc::make_mut(&mut self.0).list.iter_mut())
+    }
+    pub fn keys(&self) -> impl DoubleEndedIterator<Item = &String> + ExactSizeIterator {
+        self.0.list.iter().map(|(k, _)| k)
+    }
+    pub fn values(&self) -> impl DoubleEndedIterator<Item = &Value> + ExactSizeIterator {
+        self.0.list.iter().map(|(_, v)| v)
+    }
+    pub fn values_mut(&mut self) -> impl DoubleEndedIterator<Item = &mut Value> + ExactSizeIterator {
+        Rc::make_mut(&mut self.0).list.iter_mut().map(|(_, v)| v)
+    }
+    /// The same entries (not merely equal ones): a cheap test before a deep comparison.
+    pub fn ptr_eq(a: &Map, b: &Map) -> bool {
+        Rc::ptr_eq(&a.0, &b.0)
+    }
+}
+
+/// Equal when they have the same keys with equal values, in whatever order.
+impl PartialEq for Map {
+    fn eq(&self, other: &Map) -> bool {
+        Map::ptr_eq(self, other) || (self.len() == other.len() && self.iter().all(|(k, v)| other.get(k) == Some(v)))
+    }
+}
+
+impl fmt::Debug for Map {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_map().entries(self.iter()).finish()
+    }
+}
+
+impl std::ops::Index<&str> for Map {
+    type Output = Value;
+    fn index(&self, key: &str) -> &Value {
+        self.get(key).unwrap_or_else(|| panic!("no key {key:?} in the object"))
+    }
+}
+
+pub struct Iter<'a>(std::slice::Iter<'a, (String, Value)>);
+
+impl<'a> Iterator for Iter<'a> {
+    type Item = (&'a String, &'a Value);
+    fn next(&mut self) -> Option<Self::Item> {
+        self.0.next().map(|(k, v)| (k, v))
+    }
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        self.0.size_hint()
+    }
+}
+impl DoubleEndedIterator for Iter<'_> {
+    fn next_back(&mut self) -> Option<Self::Item> {
+        self.0.next_back().map(|(k, v)| (k, v))
+    }
+}
+impl ExactSizeIterator for Iter<'_> {}
+
+pub struct IterMut<'a>(std::slice::IterMut<'a, (String, Value)>);
+
+impl<'a> Iterator for IterMut<'a> {
+    type Item = (&'a String, &'a mut Value);
+    fn next(&mut self) -> Option<Self::Item> {
+        self.0.next().map(|(k, v)| (&*k, v))
+    }
+}
+
+impl<'a> IntoIterator for &'a Map {
+    type Item = (&'a String, &'a Value);
+    type IntoIter = Iter<'a>;
+    fn into_iter(self) -> Iter<'a> {
+        self.iter()
+    }
+}
+
+impl<'a> IntoIterator for &'a mut Map {
+    type Item = (&'a String, &'a mut Value);
+    type IntoIter = IterMut<'a>;
+    fn into_iter(self) -> IterMut<'a> {
+        self.iter_mut()
+    }
+}
+
+impl IntoIterator for Map {
+    type Item = (String, Value);
+    type IntoIter = std::vec::IntoIter<(String, Value)>;
+    fn into_iter(self) -> Self::IntoIter {
+        Rc::unwrap_or_clone(self.0).list.into_iter()
+    }
+}
+
+impl FromIterator<(String, Value)> for Map {
+    fn from_iter<I: IntoIterator<Item = (String, Value)>>(items: I) -> Map {
+        let mut m = Map::new();
+        m.extend(items);
+        m
+    }
+}
+
+impl Extend<(String, Value)> for Map {
+    fn extend<I: IntoIterator<Item = (String, Value)>>(&mut self, items: I) {
+        for (k, v) in items {
+            self.insert(k, v);
+        }
+    }
+}
+
+// ------------------------------------------------------------------ values
+
+impl Value {
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Value::String(s) => Some(s),
+            _ => None,
+        }
+    }
+    pub fn as_f64(&self) -> Option<f64> {
+        match self {
+            Value::Number(n) => n.as_f64(),
+            _ => None,
+        }
+    }
+    pub fn as_i64(&self) -> Option<i64> {
+        match self {
+            Value::Number(n) => n.as_i64(),
+            _ => None,
+        }
+    }
+    pub fn as_u64(&self) -> Option<u64> {
+        match self {
+            Value::Number(n) => n.as_u64(),
+            _ => None,
+        }
+    }
+    pub fn as_bool(&self) -> Option<bool> {
+        match self {
+            Value::Bool(b) => Some(*b),
+            _ => None,
+        }
+    }
+    pub fn as_array(&self) -> Option<&Vec<Value>> {
+        match self {
+            Value::Array(a) => Some(a),
+            _ => None,
+        }
+    }
+    pub fn as_array_mut(&mut self) -> Option<&mut Vec<Value>> {
+        match self {
+            Value::Array(a) => Some(a),
+            _ => None,
+        }
+    }
+    pub fn as_object(&self) -> Option<&Map> {
+        match self {
+            Value::Object(m) => Some(m),
+            _ => None,
+        }
+    }
+    pub fn as_object_mut(&mut self) -> Option<&mut Map> {
+        match self {
+            Value::Object(m) => Some(m),
+            _ => None,
+        }
+    }
+    pub fn is_null(&self) -> bool {
+        matches!(self, Value::Null)
+    }
+    pub fn is_boolean(&self) -> bool {
+        matches!(self, Value::Bool(_))
+    }
+    pub fn is_number(&self) -> bool {
+        matches!(self, Value::Number(_))
+    }
+    pub fn is_string(&self) -> bool {
+        matches!(self, Value::String(_))
+    }
+    pub fn is_array(&self) -> bool {
+        matches!(self, Value::Array(_))
+    }
+    pub fn is_object(&self) -> bool {
+        matches!(self, Value::Object(_))
+    }
+    pub fn is_f64(&self) -> bool {
+        matches!(self, Value::Number(n) if n.is_f64())
+    }
+    pub fn is_i64(&self) -> bool {
+        matches!(self, Value::Number(n) if n.is_i64())
+    }
+    pub fn is_u64(&self) -> bool {
+        matches!(self, Value::Number(n) if n.is_u64())
+    }
+    /// A member of an object (a `&str` key) or an element of an array (a `usize`).
+    pub fn get<I: Key>(&self, at: I) -> Option<&Value> {
+        at.lookup(self)
+    }
+    pub fn get_mut<I: Key>(&mut self, at: I) -> Option<&mut Value> {
+        at.lookup_mut(self)
+    }
+    /// The value at a JSON Pointer (RFC 6901): "" is the value itself.
+    pub fn pointer(&self, pointer: &str) -> Option<&Value> {
+        let mut at = self;
+        for token in pointer_tokens(pointer)? {
+            at = match at {
+                Value::Object(m) => m.get(&token)?,
+                Value::Array(a) => a.get(array_position(&token)?)?,
+                _ => return None,
+            };
+        }
+        Some(at)
+    }
+    pub fn pointer_mut(&mut self, pointer: &str) -> Option<&mut Value> {
+        let mut at = self;
+        for token in pointer_tokens(pointer)? {
+            at = match at {
+                Value::Object(m) => m.get_mut(&token)?,
+                Value::Array(a) => a.get_mut(array_position(&token)?)?,
+                _ => return None,
+            };
+        }
+        Some(at)
+    }
+    /// The value, leaving `null` in its place.
+    pub fn take(&mut self) -> Value {
+        std::mem::take(self)
+    }
+}
+
+/// The reference tokens of a JSON Pointer, unescaped; `None` when it is not one.
+fn pointer_tokens(pointer: &str) -> Option<impl Iterator<Item = String> + '_> {
+    let rest = if pointer.is_empty() { None } else { Some(pointer.strip_prefix('/')?) };
+    Some(rest.into_iter().flat_map(|r| r.split('/')).map(|t| t.replace("~1", "/").replace("~0", "~")))
+}
+
+/// An array position in a JSON Pointer: digits, without leading zeros.
+fn array_position(token: &str) -> Option<usize> {
+    if token.len() > 1 && token.starts_with('0') {
+        return None;
+    }
+    token.parse().ok()
+}
+
+/// What indexes a [`Value`]: an object key or an array position.
+pub trait Key {
+    fn lookup<'v>(&self, v: &'v Value) -> Option<&'v Value>;
+    fn lookup_mut<'v>(&self, v: &'v mut Value) -> Option<&'v mut Value>;
+}
+
+impl Key for usize {
+    fn lookup<'v>(&self, v: &'v Value) -> Option<&'v Value> {
+        v.as_array()?.get(*self)
+    }
+    fn lookup_mut<'v>(&self, v: &'v mut Value) -> Option<&'v mut Value> {
+        v.as_array_mut()?.get_mut(*self)
+    }
+}
+
+impl Key for str {
+    fn lookup<'v>(&self, v: &'v Value) -> Option<&'v Value> {
+        v.as_object()?.get(self)
+    }
+    fn lookup_mut<'v>(&self, v: &'v mut Value) -> Option<&'v mut Value> {
+        v.as_object_mut()?.get_mut(self)
+    }
+}
+
+impl Key for String {
+    fn lookup<'v>(&self, v: &'v Value) -> Option<&'v Value> {
+        self.as_str().lookup(v)
+    }
+    fn lookup_mut<'v>(&self, v: &'v mut Value) -> Option<&'v mut Value> {
+        self.as_str().lookup_mut(v)
+    }
+}
+
+impl<T: Key + ?Sized> Key for &T {
+    fn lookup<'v>(&self, v: &'v Value) -> Option<&'v Value> {
+        (**self).lookup(v)
+    }
+    fn lookup_mut<'v>(&self, v: &'v mut Value) -> Option<&'v mut Value> {
+        (**self).lookup_mut(v)
+    }
+}
+
+/// `v["key"]` and `v[0]`: `null` when there is no such member or element.
+impl<I: Key> std::ops::Index<I> for Value {
+    type Output = Value;
+    fn index(&self, at: I) -> &Value {
+        at.lookup(self).unwrap_or(&Value::Null)
+    }
+}
+
+/// `v["key"] = ...` makes `null` an object and adds a missing key; other values panic, as
+/// there is no member to set.
+impl std::ops::IndexMut<&str> for Value {
+    fn index_mut(&mut self, key: &str) -> &mut Value {
+        if self.is_null() {
+            *self = Value::Object(Map::new());
+        }
+        match self {
+            Value::Object(m) => m.get_or_insert_with(key, || Value::Null),
+            other => panic!("cannot set the key {key:?} of {}", kind(other)),
+        }
+    }
+}
+
+impl std::ops::IndexMut<usize> for Value {
+    fn index_mut(&mut self, i: usize) -> &mut Value {
+        match self {
+            Value::Array(a) => {
+                let n = a.len();
+                a.get_mut(i).unwrap_or_else(|| panic!("index {i} out of an array of {n}"))
+            }
+            other => panic!("cannot index {} with {i}", kind(other)),
+        }
+    }
+}
+
+fn kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+impl From<bool> for Value {
+    fn from(b: bool) -> Value {
+        Value::Bool(b)
+    }
+}
+/// `null` for NaN and the infinities.
+impl From<f64> for Value {
+    fn from(f: f64) -> Value {
+        Number::from_f64(f).map_or(Value::Null, Value::Number)
+    }
+}
+impl From<f32> for Value {
+    fn from(f: f32) -> Value {
+        Value::from(f as f64)
+    }
+}
+impl From<Number> for Value {
+    fn from(n: Number) -> Value {
+        Value::Number(n)
+    }
+}
+impl From<String> for Value {
+    fn from(s: String) -> Value {
+        Value::String(s)
+    }
+}
+impl From<&str> for Value {
+    fn from(s: &str) -> Value {
+        Value::String(s.to_string())
+    }
+}
+impl From<Map> for Value {
+    fn from(m: Map) -> Value {
+        Value::Object(m)
+    }
+}
+impl<T: Into<Value>> From<Vec<T>> for Value {
+    fn from(items: Vec<T>) -> Value {
+        Value::Array(items.into_iter().map(Into::into).collect())
+    }
+}
+impl<T: Into<Value>> From<Option<T>> for Value {
+    fn from(x: Option<T>) -> Value {
+        x.map_or(Value::Null, Into::into)
+    }
+}
+
+impl PartialEq<str> for Value {
+    fn eq(&self, s: &str) -> bool {
+        self.as_str() == Some(s)
+    }
+}
+impl PartialEq<&str> for Value {
+    fn eq(&self, s: &&str) -> bool {
+        self.as_str() == Some(*s)
+    }
+}
+impl PartialEq<String> for Value {
+    fn eq(&self, s: &String) -> bool {
+        self.as_str() == Some(s.as_str())
+    }
+}
+impl PartialEq<bool> for Value {
+    fn eq(&self, b: &bool) -> bool {
+        self.as_bool() == Some(*b)
+    }
+}
+impl PartialEq<i64> for Value {
+    fn eq(&self, i: &i64) -> bool {
+        self.as_i64() == Some(*i)
+    }
+}
+impl PartialEq<i32> for Value {
+    fn eq(&self, i: &i32) -> bool {
+        self.as_i64() == Some(*i as i64)
+    }
+}
+impl PartialEq<u64> for Value {
+    fn eq(&self, u: &u64) -> bool {
+        self.as_u64() == Some(*u)
+    }
+}
+impl PartialEq<f64> for Value {
+    fn eq(&self, f: &f64) -> bool {
+        self.as_f64() == Some(*f)
+    }
+}
+
+/// What `json!` accepts in a value position, taken by reference (the macro never moves).
+pub trait ToJson {
+    fn to_json(&self) -> Value;
+}
+
+impl ToJson for Value {
+    fn to_json(&self) -> Value {
+        self.clone()
+    }
+}
+impl ToJson for Map {
+    fn to_json(&self) -> Value {
+        Value::Object(self.clone())
+    }
+}
+impl ToJson for str {
+    fn to_json(&self) -> Value {
+        Value::String(self.to_string())
+    }
+}
+impl ToJson for String {
+    fn to_json(&self) -> Value {
+        Value::String(self.clone())
+    }
+}
+impl ToJson for bool {
+    fn to_json(&self) -> Value {
+        Value::Bool(*self)
+    }
+}
+impl ToJson for f64 {
+    fn to_json(&self) -> Value {
+        Value::from(*self)
+    }
+}
+impl ToJson for Number {
+    fn to_json(&self) -> Value {
+        Value::Number(*self)
+    }
+}
+macro_rules! to_json_int {
+    ($($t:ty),*) => {$(
+        impl ToJson for $t {
+            fn to_json(&self) -> Value {
+                Value::from(*self)
+            }
+        }
+    )*};
+}
+to_json_int!(u8, u16, u32, u64, usize, i8, i16, i32, i64, isize);
+
+impl<T: ToJson + ?Sized> ToJson for &T {
+    fn to_json(&self) -> Value {
+        (**self).to_json()
+    }
+}
+impl<T: ToJson + ?Sized> ToJson for Rc<T> {
+    fn to_json(&self) -> Value {
+        (**self).to_json()
+    }
+}
+impl<T: ToJson + ?Sized> ToJson for Box<T> {
+    fn to_json(&self) -> Value {
+        (**self).to_json()
+    }
+}
+impl<T: ToJson> ToJson for Option<T> {
+    fn to_json(&self) -> Value {
+        self.as_ref().map_or(Value::Null, ToJson::to_json)
+    }
+}
+impl<T: ToJson> ToJson for [T] {
+    fn to_json(&self) -> Value {
+        Value::Array(self.iter().map(ToJson::to_json).collect())
+    }
+}
+impl<T: ToJson> ToJson for Vec<T> {
+    fn to_json(&self) -> Value {
+        self.as_slice().to_json()
+    }
+}
+
+/// For `json!`: the value of an expression, by reference.
+pub fn to_value<T: ToJson + ?Sized>(x: &T) -> Value {
+    x.to_json()
+}
+
+/// A JSON value written as JSON: `json!({"a": [1, x, null], "b": {"c": y}})`. Keys are
+/// expressions that a `String` can be made from; other values are expressions of a type
+/// that [`ToJson`] knows, taken by reference.
+#[macro_export]
+macro_rules! json {
+    (null) => { $crate::value::Value::Null };
+    ([]) => { $crate::value::Value::Array(::std::vec::Vec::new()) };
+    ([ $($tt:tt)+ ]) => { $crate::value::Value::Array($crate::json_items!([] () $($tt)+)) };
+    ({}) => { $crate::value::Value::Object($crate::value::Map::new()) };
+    ({ $($tt:tt)+ }) => {{
+        let mut object = $crate::value::Map::new();
+        $crate::json_members!(object () $($tt)+);
+        $crate::value::Value::Object(object)
+    }};
+    ($e:expr) => { $crate::value::to_value(&$e) };
+}
+
+/// `json!`'s array elements: tokens gathered up to each comma at the top level.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! json_items {
+    ([$($done:expr,)*] ()) => { ::std::vec![$($done),*] };
+    ([$($done:expr,)*] ($($item:tt)+)) => { ::std::vec![$($done,)* $crate::json!($($item)+)] };
+    ([$($done:expr,)*] ($($item:tt)+) , $($rest:tt)*) => {
+        $crate::json_items!([$($done,)* $crate::json!($($item)+),] () $($rest)*)
+    };
+    ([$($done:expr,)*] ($($item:tt)*) $next:tt $($rest:tt)*) => {
+        $crate::json_items!([$($done,)*] ($($item)* $next) $($rest)*)
+    };
+}
+
+/// `json!`'s object members: a key's tokens up to `:`, then the value's up to `,`.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! json_members {
+    ($object:ident ()) => {};
+    ($object:ident ($($key:tt)+) : $($rest:tt)*) => { $crate::json_members!(@value $object ($($key)+) () $($rest)*) };
+    ($object:ident ($($key:tt)*) $next:tt $($rest:tt)*) => { $crate::json_members!($object ($($key)* $next) $($rest)*) };
+    (@value $object:ident ($($key:tt)+) ($($v:tt)+) , $($rest:tt)*) => {
+        $object.insert(::std::string::String::from($($key)+), $crate::json!($($v)+));
+        $crate::json_members!($object () $($rest)*);
+    };
+    (@value $object:ident ($($key:tt)+) ($($v:tt)+)) => {
+        $object.insert(::std::string::String::from($($key)+), $crate::json!($($v)+));
+    };
+    (@value $object:ident ($($key:tt)+) ($($v:tt)*) $next:tt $($rest:tt)*) => {
+        $crate::json_members!(@value $object ($($key)+) ($($v)* $next) $($rest)*)
+    };
+}
+
+// ------------------------------------------------------------------ text
+
+/// Compact JSON text; `{:#}` pretty-prints (two spaces).
+impl fmt::Display for Value {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut s = String::new();
+        if f.alternate() {
+            write_pretty(&mut s, self, 0);
+        } else {
+            write_compact(&mut s, self);
+        }
+        f.write_str(&s)
+    }
+}
+
+/// Append the compact JSON text of `v`.
+pub fn write_compact(out: &mut String, v: &Value) {
+    match v {
+        Value::Null => out.push_str("null"),
+        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Value::Number(n) => write_number(out, n),
+        Value::String(s) => write_string(out, s),
+        Value::Array(a) => {
+            out.push('[');
+            for (i, x) in a.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_compact(out, x);
+            }
+            out.push(']');
+        }
+        Value::Object(m) => {
+            out.push('{');
+            for (i, (k, x)) in m.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_string(out, k);
+                out.push(':');
+                write_compact(out, x);
+            }
+            out.push('}');
+        }
+    }
+}
+
+/// Append the pretty JSON text of `v` (two spaces an indent; `[]` and `{}` when empty).
+pub fn write_pretty(out: &mut String, v: &Value, depth: usize) {
+    let newline = |out: &mut String, depth: usize| {
+        out.push('\n');
+        for _ in 0..depth {
+            out.push_str("  ");
+        }
+    };
+    match v {
+        Value::Array(a) if !a.is_empty() => {
+            out.push('[');
+            for (i, x) in a.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                newline(out, depth + 1);
+                write_pretty(out, x, depth + 1);
+            }
+            newline(out, depth);
+            out.push(']');
+        }
+        Value::Object(m) if !m.is_empty() => {
+            out.push('{');
+            for (i, (k, x)) in m.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                newline(out, depth + 1);
+                write_string(out, k);
+                out.push_str(": ");
+                write_pretty(out, x, depth + 1);
+            }
+            newline(out, depth);
+            out.push('}');
+        }
+        other => write_compact(out, other),
+    }
+}
+
+/// Append `s` as a JSON string: `"` and `\` escaped, control characters as `\n`, `\t`... or
+/// `\u00XX`; everything else as it is.
+pub fn write_string(out: &mut String, s: &str) {
+    out.push('"');
+    let mut start = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let escape = match b {
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            b'\n' => "\\n",
+            b'\r' => "\\r",
+            b'\t' => "\\t",
+            0x08 => "\\b",
+            0x0c => "\\f",
+            0..=0x1f => "",
+            _ => continue,
+        };
+        out.push_str(&s[start..i]);
+        if escape.is_empty() {
+            const HEX: &[u8; 16] = b"0123456789abcdef";
+            out.push_str("\\u00");
+            out.push(HEX[(b >> 4) as usize] as char);
+            out.push(HEX[(b & 15) as usize] as char);
+        } else {
+            out.push_str(escape);
+        }
+        start = i + 1;
+    }
+    out.push_str(&s[start..]);
+    out.push('"');
+}
+
+/// The compact JSON text of `v`.
+pub fn to_string(v: &Value) -> String {
+    let mut s = String::new();
+    write_compact(&mut s, v);
+    s
+}
+
+/// The pretty JSON text of `v`.
+pub fn to_string_pretty(v: &Value) -> String {
+    let mut s = String::new();
+    write_pretty(&mut s, v, 0);
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_forms() {
+        let v = json!({"a": [1, -2, 1.5, 100.0, null, true], "b": {}, "c": [], "s": "q\"\\\n\u{1}é/"});
+        assert_eq!(to_string(&v), r#"{"a":[1,-2,1.5,100.0,null,true],"b":{},"c":[],"s":"q\"\\\n\u0001é/"}"#);
+        assert_eq!(to_string_pretty(&json!({"a": [1, {"b": 2}], "e": {}})), "{\n  \"a\": [\n    1,\n    {\n      \"b\": 2\n    }\n  ],\n  \"e\": {}\n}");
+        assert_eq!(to_string(&json!(1e21)), "1e+21");
+        assert_eq!(to_string(&json!(u64::MAX)), "18446744073709551615");
+        assert_eq!(to_string(&json!(i64::MIN)), "-9223372036854775808");
+    }
+
+    #[test]
+    fn objects_keep_order_share_and_copy_on_write() {
+        let mut a = Map::new();
+        for i in (0..40).rev() {
+            a.insert(format!("k{i}"), json!(i));
+        }
+        assert_eq!(a.keys().next().map(String::as_str), Some("k39"));
+        assert_eq!(a.get("k7"), Some(&json!(7)));
+        assert_eq!(a.insert("k7".into(), json!("x")), Some(json!(7)));
+        assert_eq!(a.keys().nth(32).map(String::as_str), Some("k7"));
+        let b = a.clone();
+        assert!(Map::ptr_eq(&a, &b));
+        a.remove("k39");
+        assert_eq!((a.len(), b.len()), (39, 40));
+        assert_eq!(a.get("k0"), Some(&json!(0)));
+        assert!(a.get("k39").is_none() && b.get("k39").is_some());
+        let mut c: Map = b.iter().rev().map(|(k, v)| (k.clone(), v.clone())).collect();
+        assert_eq!(c, b);
+        c.insert("new".into(), json!(null));
+        assert_ne!(c, b);
+    }
+
+    #[test]
+    fn numbers_keep_their_kind() {
+        assert_ne!(json!(1), json!(1.0));
+        assert_eq!(json!(-0).as_u64(), Some(0));
+        assert_eq!(json!(f64::NAN), Value::Null);
+        assert!(json!(2.5).is_f64() && json!(3).is_u64() && json!(-3).is_i64());
+    }
+
+    #[test]
+    fn index_and_pointer() {
+        let mut v = json!({"a": [{"b~/": 1}]});
+        assert_eq!(v["a"][0]["b~/"], json!(1));
+        assert_eq!(v["missing"][3], Value::Null);
+        assert_eq!(v.pointer("/a/0/b~0~1"), Some(&json!(1)));
+        v["c"] = json!("x");
+        assert_eq!(v.get("c").and_then(Value::as_str), Some("x"));
+    }
+}
