@@ -13,6 +13,7 @@
 
 use std::fmt;
 use std::rc::Rc;
+use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 
 /// A JSON value.
 #[derive(Clone, Debug, PartialEq, Default)]
@@ -163,12 +164,22 @@ pub const INDEXED: usize = 12;
 #[derive(Clone, Default)]
 pub struct Map(Rc<Entries>);
 
-#[derive(Clone, Default)]
+#[derive(Default)]
 struct Entries {
     list: Vec<(String, Value)>,
+    /// [`text_bound`] of the object once computed, 0 before: entries are only changed
+    /// through [`Map::entries_mut`], which forgets it. (An atomic rather than a `Cell` keeps
+    /// values unwind-safe; nothing here is shared between threads.)
+    bound: AtomicUsize,
     /// Open addressing: `u32::MAX` is an empty slot, any other number a position in `list`.
     /// Empty below [`INDEXED`] entries; at most half full.
     table: Vec<u32>,
+}
+
+impl Clone for Entries {
+    fn clone(&self) -> Entries {
+        Entries { list: self.list.clone(), table: self.table.clone(), bound: AtomicUsize::new(self.bound.load(Relaxed)) }
+    }
 }
 
 fn hash(key: &str) -> u64 {
@@ -233,11 +244,17 @@ impl Entries {
 }
 
 impl Map {
+    /// The entries, to change them: copied first if shared.
+    fn entries_mut(&mut self) -> &mut Entries {
+        let entries = Rc::make_mut(&mut self.0);
+        *entries.bound.get_mut() = 0;
+        entries
+    }
     pub fn new() -> Map {
         Map::default()
     }
     pub fn with_capacity(n: usize) -> Map {
-        Map(Rc::new(Entries { list: Vec::with_capacity(n), table: Vec::new() }))
+        Map(Rc::new(Entries { list: Vec::with_capacity(n), ..Entries::default() }))
     }
     pub fn len(&self) -> usize {
         self.0.list.len()
@@ -253,11 +270,11 @@ impl Map {
     }
     pub fn get_mut(&mut self, key: &str) -> Option<&mut Value> {
         let i = self.0.position(key)?;
-        Some(&mut Rc::make_mut(&mut self.0).list[i].1)
+        Some(&mut self.entries_mut().list[i].1)
     }
     /// Set `key`; a key already there keeps its place. The value it had, if any.
     pub fn insert(&mut self, key: String, value: Value) -> Option<Value> {
-        let entries = Rc::make_mut(&mut self.0);
+        let entries = self.entries_mut();
         match entries.position(&key) {
             Some(i) => Some(std::mem::replace(&mut entries.list[i].1, value)),
             None => {
@@ -268,7 +285,7 @@ impl Map {
     }
     /// The value at `key`, inserted with `make` first if the key is not there.
     pub fn get_or_insert_with(&mut self, key: &str, make: impl FnOnce() -> Value) -> &mut Value {
-        let entries = Rc::make_mut(&mut self.0);
+        let entries = self.entries_mut();
         let i = match entries.position(key) {
             Some(i) => i,
             None => {
@@ -281,7 +298,7 @@ impl Map {
     /// Take `key` out; the keys after it keep their order.
     pub fn remove(&mut self, key: &str) -> Option<Value> {
         let i = self.0.position(key)?;
-        let entries = Rc::make_mut(&mut self.0);
+        let entries = self.entries_mut();
         let (_, v) = entries.list.remove(i);
         entries.reindex();
         Some(v)
@@ -290,7 +307,7 @@ impl Map {
         Iter(self.0.list.iter())
     }
     pub fn iter_mut(&mut self) -> IterMut<'_> {
-        IterMut(Rc::make_mut(&mut self.0).list.iter_mut())
+        IterMut(self.entries_mut().list.iter_mut())
     }
     pub fn keys(&self) -> impl DoubleEndedIterator<Item = &String> + ExactSizeIterator {
         self.0.list.iter().map(|(k, _)| k)
@@ -299,7 +316,7 @@ impl Map {
         self.0.list.iter().map(|(_, v)| v)
     }
     pub fn values_mut(&mut self) -> impl DoubleEndedIterator<Item = &mut Value> + ExactSizeIterator {
-        Rc::make_mut(&mut self.0).list.iter_mut().map(|(_, v)| v)
+        self.entries_mut().list.iter_mut().map(|(_, v)| v)
     }
     /// The same entries (not merely equal ones): a cheap test before a deep comparison.
     pub fn ptr_eq(a: &Map, b: &Map) -> bool {
@@ -842,6 +859,29 @@ macro_rules! json_members {
 
 // ------------------------------------------------------------------ text
 
+/// An upper bound on the length of `v`'s compact text, without writing it: a walk over the
+/// nodes that does not look inside strings (a byte takes at most six characters, `\u001f`).
+/// An object remembers its bound, so a value that shares most of its tree with one already
+/// measured (the next state's output) costs only its new nodes.
+pub fn text_bound(v: &Value) -> usize {
+    match v {
+        Value::Null | Value::Bool(_) => 5,
+        // At most 24 characters for a float, 20 for an integer.
+        Value::Number(_) => 24,
+        Value::String(s) => 2 + 6 * s.len(),
+        Value::Array(a) => a.iter().map(|x| text_bound(x) + 1).sum::<usize>() + 2,
+        Value::Object(m) => {
+            let known = m.0.bound.load(Relaxed);
+            if known > 0 {
+                return known;
+            }
+            let b = m.iter().map(|(k, x)| 2 + 6 * k.len() + 2 + text_bound(x)).sum::<usize>() + 2;
+            m.0.bound.store(b, Relaxed);
+            b
+        }
+    }
+}
+
 /// Compact JSON text; `{:#}` pretty-prints (two spaces).
 impl fmt::Display for Value {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -1001,6 +1041,11 @@ mod tests {
         a.remove("k39");
         assert_eq!((a.len(), b.len()), (39, 40));
         assert_eq!(a.get("k0"), Some(&json!(0)));
+        let (before, shared) = (text_bound(&Value::Object(a.clone())), text_bound(&Value::Object(b.clone())));
+        assert!(before >= to_string(&Value::Object(a.clone())).len() && shared >= to_string(&Value::Object(b.clone())).len());
+        a.insert("long".into(), json!("x".repeat(100)));
+        assert!(text_bound(&Value::Object(a.clone())) >= before + 600);
+        assert_eq!(text_bound(&Value::Object(b.clone())), shared);
         assert!(a.get("k39").is_none() && b.get("k39").is_some());
         let mut c: Map = b.iter().rev().map(|(k, v)| (k.clone(), v.clone())).collect();
         assert_eq!(c, b);

@@ -975,25 +975,10 @@ fn failure_fields(f: &Failure) -> Vec<(&'static str, Field)> {
     d
 }
 
-/// More than AWS's 256 KiB as compact JSON? An upper bound on the text's length is a walk over
-/// the nodes, without looking inside strings; only a value that might be too large is
-/// serialised to count its bytes exactly.
+/// More than AWS's 256 KiB as compact JSON? Only a value whose upper bound is over the limit
+/// is written out to count its bytes exactly.
 pub(crate) fn payload_too_large(v: &Value) -> bool {
-    fn bound(v: &Value) -> usize {
-        match v {
-            Value::Null | Value::Bool(_) => 5,
-            // At most 24 characters for an f64, 20 for an integer.
-            Value::Number(_) => 24,
-            // Each byte becomes at most six characters (\u001f).
-            Value::String(s) => 2 + 6 * s.len(),
-            Value::Array(a) => a.iter().map(|x| bound(x) + 1).sum::<usize>() + 2,
-            Value::Object(m) => m.iter().map(|(k, x)| 2 + 6 * k.len() + 2 + bound(x)).sum::<usize>() + 2,
-        }
-    }
-    if bound(v) <= MAX_PAYLOAD_BYTES {
-        return false;
-    }
-    crate::value::to_string(v).len() > MAX_PAYLOAD_BYTES
+    crate::value::text_bound(v) > MAX_PAYLOAD_BYTES && crate::value::to_string(v).len() > MAX_PAYLOAD_BYTES
 }
 
 /// A small deterministic random source (SplitMix64): jitter, `States.MathRandom`, `$random()`.
