@@ -284,7 +284,8 @@ async function main() {
     }
   })();
   console.log(`statelab vs aws-local-stepfunctions: median of ${runs} runs, Node ${node}, ${cpu}`);
-  const fmt = (ms) => (ms < 10 ? ms.toFixed(2) : ms < 100 ? ms.toFixed(1) : ms.toFixed(0)).padStart(8) + ' ms';
+  // Three significant digits; under a millisecond in microseconds.
+  const fmt = (ms) => (ms < 1 ? `${(ms * 1000).toPrecision(3)} us` : `${ms < 100 ? ms.toPrecision(3) : ms.toFixed(0)} ms`).padStart(11);
   const mb = (kb) => (kb == null ? '     n/a' : `${(kb / 1024).toFixed(0).padStart(5)} MB`);
   const rows = [];
   for (const key of only) {

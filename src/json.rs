@@ -115,12 +115,15 @@ impl<'a> Parser<'a> {
         JsonError { message: msg.to_string(), pos: self.pos() }
     }
 
+    // Called for every byte: inlined even where the wasm build optimises for size.
+    #[inline(always)]
     fn bump(&mut self) -> Option<u8> {
         let b = *self.src.get(self.i)?;
         self.i += 1;
         Some(b)
     }
 
+    #[inline(always)]
     fn peek(&self) -> Option<u8> {
         self.src.get(self.i).copied()
     }
