@@ -12,7 +12,7 @@ use crate::exec::{Effect, Execution, Options, Rng, TaskRequest};
 use crate::mock::Mocks;
 use crate::value::Value;
 use crate::json;
-use std::collections::BTreeMap;
+use crate::agenda::Agenda;
 use std::rc::Rc;
 
 /// Why the host could not carry an execution on.
@@ -35,11 +35,10 @@ pub struct Host {
     pub exec: Execution,
     mocks: Mocks,
     latency_rng: Rng,
-    /// Mocked task completions: (virtual time, order) -> (task id, outcome).
-    pending: BTreeMap<(i64, u64), (u64, Result<Value, Failure>)>,
-    order: u64,
-    /// Tasks the caller resolves itself (a user's JS function), by id.
-    external: BTreeMap<u64, TaskRequest>,
+    /// Mocked task completions, by virtual time: (task id, outcome).
+    pending: Agenda<(u64, Result<Value, Failure>)>,
+    /// The ids of the tasks in flight that the caller resolves itself (a user's JS function).
+    external: Vec<u64>,
     /// States whose tasks the caller resolves itself.
     external_states: Vec<String>,
     /// Invocations handed to the caller and not yet taken.
@@ -55,9 +54,8 @@ impl Host {
             exec: Execution::new(machine, input, opts),
             mocks,
             latency_rng,
-            pending: BTreeMap::new(),
-            order: 0,
-            external: BTreeMap::new(),
+            pending: Agenda::new(),
+            external: Vec::new(),
             external_states: Vec::new(),
             outbox: Vec::new(),
         }
@@ -79,17 +77,16 @@ impl Host {
             match effect {
                 Effect::Invoke(req) => {
                     if self.external_states.contains(&req.state) {
-                        self.external.insert(req.id, req.clone());
+                        self.external.push(req.id);
                         self.outbox.push(req);
                         continue;
                     }
                     let r = self.mocks.resolve(&req, &self.latency_rng).map_err(HostError::Unmocked)?;
-                    self.order += 1;
-                    self.pending.insert((self.exec.now() + r.latency_ms.max(0), self.order), (req.id, r.outcome));
+                    self.pending.push(self.exec.now() + r.latency_ms.max(0), (req.id, r.outcome));
                 }
                 Effect::Cancel(id) => {
-                    self.pending.retain(|_, (tid, _)| *tid != id);
-                    self.external.remove(&id);
+                    self.pending.retain(|(tid, _)| *tid != id);
+                    self.external.retain(|&e| e != id);
                 }
             }
         }
@@ -112,7 +109,7 @@ impl Host {
         if self.exec.is_done() {
             return None;
         }
-        let task = self.pending.keys().next().map(|k| k.0);
+        let task = self.pending.next_at();
         match (task, self.exec.next_timer()) {
             (Some(a), Some(b)) => Some(a.min(b)),
             (a, b) => a.or(b),
@@ -127,11 +124,7 @@ impl Host {
             None => to.max(self.exec.now()),
         };
         self.exec.advance_to(to);
-        while let Some(entry) = self.pending.first_entry() {
-            if entry.key().0 > to {
-                break;
-            }
-            let (id, outcome) = entry.remove();
+        while let Some((_, (id, outcome))) = self.pending.pop_due(to) {
             self.exec.complete_task(id, outcome);
             self.collect()?;
         }
@@ -157,7 +150,8 @@ impl Host {
             self.step_to(d)?;
         }
         self.exec.advance_to(at.max(self.exec.now()));
-        if self.external.remove(&id).is_some() {
+        if let Some(i) = self.external.iter().position(|&e| e == id) {
+            self.external.swap_remove(i);
             self.exec.complete_task(id, outcome);
         }
         self.collect()

@@ -2,6 +2,7 @@
 //!
 //! See ARCHITECTURE.md for the bird's-eye view and the code map.
 
+pub mod agenda;
 pub mod asl;
 pub mod case;
 pub mod digest;

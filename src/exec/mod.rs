@@ -22,7 +22,8 @@ use crate::fields;
 use history::{Event, Field};
 use crate::value::Value;
 use crate::json;
-use std::collections::{BTreeMap, VecDeque};
+use crate::agenda::Agenda;
+use std::collections::VecDeque;
 use std::rc::Rc;
 
 /// AWS's payload limit: 256 KiB of UTF-8.
@@ -236,10 +237,10 @@ pub struct Execution {
     now: i64,
     frames: Vec<Frame>,
     work: VecDeque<Work>,
-    timers: BTreeMap<(i64, u64), Work>,
-    seq: u64,
+    timers: Agenda<Work>,
     effects: VecDeque<Effect>,
-    tasks: BTreeMap<u64, (FrameId, u64)>,
+    /// The frame and generation of each task in flight, by task id - 1 (ids count up from 1).
+    tasks: Vec<Option<(FrameId, u64)>>,
     next_task: u64,
     events: Vec<Event>,
     /// Events written so far (also when they are not kept: `Options::history` off).
@@ -264,10 +265,9 @@ impl Execution {
             now,
             frames: Vec::new(),
             work: VecDeque::new(),
-            timers: BTreeMap::new(),
-            seq: 0,
+            timers: Agenda::new(),
             effects: VecDeque::new(),
-            tasks: BTreeMap::new(),
+            tasks: Vec::new(),
             next_task: 1,
             events: Vec::new(),
             event_count: 0,
@@ -333,7 +333,7 @@ impl Execution {
         if self.is_done() {
             return None;
         }
-        self.timers.keys().next().map(|(at, _)| *at)
+        self.timers.next_at()
     }
 
     /// Move virtual time forward to `to`: every timer due strictly before `to` fires, in order.
@@ -341,11 +341,8 @@ impl Execution {
     /// first deliver task outcomes that arrive at that same instant.
     pub fn advance_to(&mut self, to: i64) {
         while !self.is_done() {
-            let Some((&(at, seq), _)) = self.timers.iter().next() else { break };
-            if at >= to {
-                break;
-            }
-            self.fire(at, seq);
+            let Some((at, work)) = self.timers.pop_due(to.saturating_sub(1)) else { break };
+            self.fire(at, work);
         }
         self.now = self.now.max(to);
     }
@@ -353,16 +350,12 @@ impl Execution {
     /// Fire every timer due at or before the current time.
     pub fn fire_timers(&mut self) {
         while !self.is_done() {
-            let Some((&(at, seq), _)) = self.timers.iter().next() else { break };
-            if at > self.now {
-                break;
-            }
-            self.fire(at, seq);
+            let Some((at, work)) = self.timers.pop_due(self.now) else { break };
+            self.fire(at, work);
         }
     }
 
-    fn fire(&mut self, at: i64, seq: u64) {
-        let work = self.timers.remove(&(at, seq)).expect("timer key just seen");
+    fn fire(&mut self, at: i64, work: Work) {
         self.now = self.now.max(at);
         self.work.push_back(work);
         self.drain();
@@ -370,7 +363,7 @@ impl Execution {
 
     /// Report a task's outcome at the current virtual time. Unknown or cancelled ids are ignored.
     pub fn complete_task(&mut self, id: u64, outcome: Result<Value, Failure>) {
-        if let Some((frame, gen)) = self.tasks.remove(&id) {
+        if let Some((frame, gen)) = self.take_task(id) {
             self.work.push_back(Work::TaskDone { frame, gen, outcome });
             self.drain();
         }
@@ -421,8 +414,12 @@ impl Execution {
     }
 
     fn schedule(&mut self, at: i64, work: Work) {
-        self.seq += 1;
-        self.timers.insert((at, self.seq), work);
+        self.timers.push(at, work);
+    }
+
+    /// The frame and generation of task `id`, no longer in flight.
+    fn take_task(&mut self, id: u64) -> Option<(FrameId, u64)> {
+        self.tasks.get_mut((id as usize).wrapping_sub(1))?.take()
     }
 
     fn drain(&mut self) {
@@ -881,7 +878,7 @@ impl Execution {
         f.gen += 1;
         let block = std::mem::replace(&mut f.block, Block::None);
         if let Block::Task { id, span } = block {
-            self.tasks.remove(&id);
+            self.take_task(id);
             self.effects.push_back(Effect::Cancel(id));
             self.close_span(span, "cancelled", None, None);
         }

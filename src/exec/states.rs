@@ -399,7 +399,11 @@ impl Execution {
             f.block = Block::Task { id, span };
             f.gen
         };
-        self.tasks.insert(id, (fid, gen));
+        let slot = id as usize - 1;
+        if self.tasks.len() <= slot {
+            self.tasks.resize(slot + 1, None);
+        }
+        self.tasks[slot] = Some((fid, gen));
         // Task timeout: AWS's default is 99999999 seconds.
         let timeout_ms = timeout.unwrap_or(99_999_999) as i64 * 1000;
         self.schedule(self.now + timeout_ms, Work::TaskTimeout { frame: fid, gen, error: "States.Timeout" });
@@ -497,7 +501,7 @@ impl Execution {
 
     pub(super) fn task_timed_out(&mut self, fid: FrameId, error: &'static str) {
         let Block::Task { id, span } = self.frames[fid].block else { return };
-        self.tasks.remove(&id);
+        self.take_task(id);
         self.effects.push_back(Effect::Cancel(id));
         self.frames[fid].block = Block::None;
         self.frames[fid].gen += 1;
