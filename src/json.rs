@@ -4,7 +4,7 @@
 
 use crate::value::{Map, Number, Value};
 use std::cell::Cell;
-use std::collections::HashMap;
+use crate::ordmap::OrdMap;
 use std::fmt;
 
 /// 1-based line and column (columns count characters, not bytes).
@@ -17,7 +17,7 @@ pub struct Pos {
 /// Where each value starts, by JSON Pointer ("" is the root).
 #[derive(Debug, Clone, Default)]
 pub struct Locations {
-    map: HashMap<String, Pos>,
+    map: OrdMap<Pos>,
 }
 
 impl Locations {
@@ -69,8 +69,8 @@ pub fn parse(text: &str) -> Result<Value, JsonError> {
     parse_with(text, false).map(|(v, _)| v)
 }
 
-fn parse_with(text: &str, track: bool) -> Result<(Value, HashMap<String, Pos>), JsonError> {
-    let mut p = Parser { src: text.as_bytes(), text, i: 0, cursor: Cell::new((0, Pos { line: 1, column: 1 })), locs: HashMap::new(), track };
+fn parse_with(text: &str, track: bool) -> Result<(Value, OrdMap<Pos>), JsonError> {
+    let mut p = Parser { src: text.as_bytes(), text, i: 0, cursor: Cell::new((0, Pos { line: 1, column: 1 })), locs: OrdMap::new(), track };
     let mut pointer = String::new();
     p.ws();
     let v = p.value(&mut pointer, 0)?;
@@ -89,7 +89,7 @@ struct Parser<'a> {
     /// are asked for (locations, errors) far less often than bytes are read, and mostly in
     /// increasing order.
     cursor: Cell<(usize, Pos)>,
-    locs: HashMap<String, Pos>,
+    locs: OrdMap<Pos>,
     track: bool,
 }
 

@@ -4,13 +4,14 @@
 //! object is a reference-count increment, and a change to a shared object copies its entries
 //! first (copy on write). Workflows copy their input into their output all the time (`"in.$":
 //! "$"`, `ResultPath`, Map items, Parallel branches), so a copy must not cost a walk of the
-//! tree. Small objects are searched linearly; from [`INDEXED`] keys on, an open-addressing
-//! table of positions finds a key without comparing it with every other.
+//! tree. The entries are an [`OrdMap`]: small objects are searched linearly, larger ones
+//! through a table of positions.
 //!
 //! The text forms (compact and pretty) are those of `serde_json`, which the recorded AWS
 //! outputs and the tests were written against: integers as integers, floats with their
 //! shortest digits (`100.0`, `1e+21`), and only `"`, `\` and control characters escaped.
 
+use crate::ordmap::OrdMap;
 use std::fmt;
 use std::rc::Rc;
 use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
@@ -157,166 +158,85 @@ fn write_digits(out: &mut String, mut u: u64, negative: bool) {
 
 // ------------------------------------------------------------------ objects
 
-/// From this many keys on, an object keeps a table of positions by key.
-pub const INDEXED: usize = 12;
-
 /// A JSON object: keys in insertion order, shared until changed.
 #[derive(Clone, Default)]
 pub struct Map(Rc<Entries>);
 
 #[derive(Default)]
 struct Entries {
-    list: Vec<(String, Value)>,
+    map: OrdMap<Value>,
     /// [`text_bound`] of the object once computed, 0 before: entries are only changed
     /// through [`Map::entries_mut`], which forgets it. (An atomic rather than a `Cell` keeps
     /// values unwind-safe; nothing here is shared between threads.)
     bound: AtomicUsize,
-    /// Open addressing: `u32::MAX` is an empty slot, any other number a position in `list`.
-    /// Empty below [`INDEXED`] entries; at most half full.
-    table: Vec<u32>,
 }
 
 impl Clone for Entries {
     fn clone(&self) -> Entries {
-        Entries { list: self.list.clone(), table: self.table.clone(), bound: AtomicUsize::new(self.bound.load(Relaxed)) }
-    }
-}
-
-fn hash(key: &str) -> u64 {
-    // FNV-1a: short keys, no adversary to fear (a slow lookup, not a wrong one).
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for &b in key.as_bytes() {
-        h = (h ^ b as u64).wrapping_mul(0x0100_0000_01b3);
-    }
-    h
-}
-
-impl Entries {
-    fn position(&self, key: &str) -> Option<usize> {
-        if self.table.is_empty() {
-            return self.list.iter().position(|(k, _)| k == key);
-        }
-        let mask = self.table.len() - 1;
-        let mut slot = hash(key) as usize & mask;
-        loop {
-            match self.table[slot] {
-                u32::MAX => return None,
-                p if self.list[p as usize].0 == key => return Some(p as usize),
-                _ => slot = (slot + 1) & mask,
-            }
-        }
-    }
-
-    fn place(table: &mut [u32], key: &str, position: usize) {
-        let mask = table.len() - 1;
-        let mut slot = hash(key) as usize & mask;
-        while table[slot] != u32::MAX {
-            slot = (slot + 1) & mask;
-        }
-        table[slot] = position as u32;
-    }
-
-    /// Build the table again for the current entries (or drop it when they are few).
-    fn reindex(&mut self) {
-        self.table.clear();
-        if self.list.len() < INDEXED {
-            return;
-        }
-        self.table.resize((self.list.len() * 2).next_power_of_two(), u32::MAX);
-        for (i, (k, _)) in self.list.iter().enumerate() {
-            Entries::place(&mut self.table, k, i);
-        }
-    }
-
-    fn push(&mut self, key: String, value: Value) {
-        self.list.push((key, value));
-        let n = self.list.len();
-        if n < INDEXED {
-            return;
-        }
-        if self.table.len() < n * 2 {
-            self.reindex();
-        } else {
-            let (k, _) = &self.list[n - 1];
-            Entries::place(&mut self.table, k, n - 1);
-        }
+        Entries { map: self.map.clone(), bound: AtomicUsize::new(self.bound.load(Relaxed)) }
     }
 }
 
 impl Map {
     /// The entries, to change them: copied first if shared.
-    fn entries_mut(&mut self) -> &mut Entries {
+    fn entries_mut(&mut self) -> &mut OrdMap<Value> {
         let entries = Rc::make_mut(&mut self.0);
         *entries.bound.get_mut() = 0;
-        entries
+        &mut entries.map
     }
     pub fn new() -> Map {
         Map::default()
     }
     pub fn with_capacity(n: usize) -> Map {
-        Map(Rc::new(Entries { list: Vec::with_capacity(n), ..Entries::default() }))
+        Map(Rc::new(Entries { map: OrdMap::with_capacity(n), ..Entries::default() }))
     }
     pub fn len(&self) -> usize {
-        self.0.list.len()
+        self.0.map.len()
     }
     pub fn is_empty(&self) -> bool {
-        self.0.list.is_empty()
+        self.0.map.is_empty()
     }
     pub fn get(&self, key: &str) -> Option<&Value> {
-        self.0.position(key).map(|i| &self.0.list[i].1)
+        self.0.map.get(key)
     }
     pub fn contains_key(&self, key: &str) -> bool {
-        self.0.position(key).is_some()
+        self.0.map.contains_key(key)
+    }
+    /// Where `key` is in the order of the keys.
+    pub fn position(&self, key: &str) -> Option<usize> {
+        self.0.map.position(key)
     }
     pub fn get_mut(&mut self, key: &str) -> Option<&mut Value> {
-        let i = self.0.position(key)?;
-        Some(&mut self.entries_mut().list[i].1)
+        self.0.map.position(key)?;
+        self.entries_mut().get_mut(key)
     }
     /// Set `key`; a key already there keeps its place. The value it had, if any.
     pub fn insert(&mut self, key: String, value: Value) -> Option<Value> {
-        let entries = self.entries_mut();
-        match entries.position(&key) {
-            Some(i) => Some(std::mem::replace(&mut entries.list[i].1, value)),
-            None => {
-                entries.push(key, value);
-                None
-            }
-        }
+        self.entries_mut().insert(key, value)
     }
     /// The value at `key`, inserted with `make` first if the key is not there.
     pub fn get_or_insert_with(&mut self, key: &str, make: impl FnOnce() -> Value) -> &mut Value {
-        let entries = self.entries_mut();
-        let i = match entries.position(key) {
-            Some(i) => i,
-            None => {
-                entries.push(key.to_string(), make());
-                entries.list.len() - 1
-            }
-        };
-        &mut entries.list[i].1
+        self.entries_mut().get_or_insert_with(key, make)
     }
     /// Take `key` out; the keys after it keep their order.
     pub fn remove(&mut self, key: &str) -> Option<Value> {
-        let i = self.0.position(key)?;
-        let entries = self.entries_mut();
-        let (_, v) = entries.list.remove(i);
-        entries.reindex();
-        Some(v)
+        self.0.map.position(key)?;
+        self.entries_mut().remove(key)
     }
     pub fn iter(&self) -> Iter<'_> {
-        Iter(self.0.list.iter())
+        self.0.map.iter()
     }
     pub fn iter_mut(&mut self) -> IterMut<'_> {
-        IterMut(self.entries_mut().list.iter_mut())
+        self.entries_mut().iter_mut()
     }
     pub fn keys(&self) -> impl DoubleEndedIterator<Item = &String> + ExactSizeIterator {
-        self.0.list.iter().map(|(k, _)| k)
+        self.0.map.keys()
     }
     pub fn values(&self) -> impl DoubleEndedIterator<Item = &Value> + ExactSizeIterator {
-        self.0.list.iter().map(|(_, v)| v)
+        self.0.map.values()
     }
     pub fn values_mut(&mut self) -> impl DoubleEndedIterator<Item = &mut Value> + ExactSizeIterator {
-        self.entries_mut().list.iter_mut().map(|(_, v)| v)
+        self.entries_mut().values_mut()
     }
     /// The same entries (not merely equal ones): a cheap test before a deep comparison.
     pub fn ptr_eq(a: &Map, b: &Map) -> bool {
@@ -344,32 +264,8 @@ impl std::ops::Index<&str> for Map {
     }
 }
 
-pub struct Iter<'a>(std::slice::Iter<'a, (String, Value)>);
-
-impl<'a> Iterator for Iter<'a> {
-    type Item = (&'a String, &'a Value);
-    fn next(&mut self) -> Option<Self::Item> {
-        self.0.next().map(|(k, v)| (k, v))
-    }
-    fn size_hint(&self) -> (usize, Option<usize>) {
-        self.0.size_hint()
-    }
-}
-impl DoubleEndedIterator for Iter<'_> {
-    fn next_back(&mut self) -> Option<Self::Item> {
-        self.0.next_back().map(|(k, v)| (k, v))
-    }
-}
-impl ExactSizeIterator for Iter<'_> {}
-
-pub struct IterMut<'a>(std::slice::IterMut<'a, (String, Value)>);
-
-impl<'a> Iterator for IterMut<'a> {
-    type Item = (&'a String, &'a mut Value);
-    fn next(&mut self) -> Option<Self::Item> {
-        self.0.next().map(|(k, v)| (&*k, v))
-    }
-}
+pub type Iter<'a> = crate::ordmap::Iter<'a, Value>;
+pub type IterMut<'a> = crate::ordmap::IterMut<'a, Value>;
 
 impl<'a> IntoIterator for &'a Map {
     type Item = (&'a String, &'a Value);
@@ -391,7 +287,7 @@ impl IntoIterator for Map {
     type Item = (String, Value);
     type IntoIter = std::vec::IntoIter<(String, Value)>;
     fn into_iter(self) -> Self::IntoIter {
-        Rc::unwrap_or_clone(self.0).list.into_iter()
+        Rc::unwrap_or_clone(self.0).map.into_iter()
     }
 }
 

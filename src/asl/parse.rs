@@ -4,7 +4,6 @@
 use super::*;
 use crate::json::{self, escape_token, Locations, Pos};
 use crate::value::{Map, Value};
-use std::collections::HashMap;
 
 /// One problem found in a definition.
 #[derive(Debug, Clone, PartialEq)]
@@ -182,11 +181,12 @@ impl<'a> Cx<'a> {
             self.error(&states_ptr, "States must not be empty");
             return None;
         }
-        let names: HashMap<&str, usize> = states.keys().enumerate().map(|(i, k)| (k.as_str(), i)).collect();
+        // A state's index is its place in `States`.
+        let names = states;
         let start_ptr = ptr(at, "StartAt");
         let start_at = match obj.get("StartAt").and_then(Value::as_str) {
-            Some(s) => match names.get(s) {
-                Some(i) => *i,
+            Some(s) => match names.position(s) {
+                Some(i) => i,
                 None => {
                     self.error(&start_ptr, format!("MISSING_TRANSITION_TARGET: Missing 'Next' target: {s}"));
                     0
@@ -240,7 +240,7 @@ impl<'a> Cx<'a> {
         Some(Machine { start_at, states: out, timeout_seconds, query_language: ql, pointer: at.to_string() })
     }
 
-    fn state(&mut self, name: &str, v: &Value, at: &str, machine_ql: QueryLanguage, names: &HashMap<&str, usize>) -> Option<State> {
+    fn state(&mut self, name: &str, v: &Value, at: &str, machine_ql: QueryLanguage, names: &Map) -> Option<State> {
         let Some(obj) = v.as_object() else {
             self.error(at, "A state must be an object");
             return None;
@@ -377,10 +377,10 @@ impl<'a> Cx<'a> {
         Some(State { name: name.into(), pointer: at.to_string(), query_language: ql, kind, next, io, assign, retry, catch })
     }
 
-    fn target(&mut self, v: &Value, at: &str, names: &HashMap<&str, usize>) -> Option<usize> {
+    fn target(&mut self, v: &Value, at: &str, names: &Map) -> Option<usize> {
         match v.as_str() {
-            Some(s) => match names.get(s) {
-                Some(i) => Some(*i),
+            Some(s) => match names.position(s) {
+                Some(i) => Some(i),
                 None => {
                     self.error(at, format!("MISSING_TRANSITION_TARGET: Missing 'Next' target: {s}"));
                     None
@@ -564,7 +564,7 @@ impl<'a> Cx<'a> {
         Some(Task { resource: resource.to_string(), kind, timeout, heartbeat, credentials })
     }
 
-    fn choice(&mut self, obj: &Map, at: &str, ql: QueryLanguage, names: &HashMap<&str, usize>) -> Option<Choice> {
+    fn choice(&mut self, obj: &Map, at: &str, ql: QueryLanguage, names: &Map) -> Option<Choice> {
         let cp = ptr(at, "Choices");
         let Some(rules) = obj.get("Choices").and_then(Value::as_array) else {
             self.error(at, "These fields are required: [Choices]");
@@ -973,7 +973,7 @@ impl<'a> Cx<'a> {
         Some(out)
     }
 
-    fn catchers(&mut self, v: &Value, at: &str, ql: QueryLanguage, names: &HashMap<&str, usize>) -> Vec<Catcher> {
+    fn catchers(&mut self, v: &Value, at: &str, ql: QueryLanguage, names: &Map) -> Vec<Catcher> {
         let Some(items) = v.as_array() else {
             self.error(at, "Catch must be an array");
             return Vec::new();

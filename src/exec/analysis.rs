@@ -6,7 +6,9 @@
 //! how much longer it could have taken without moving the end.
 
 use super::{Span, SpanKind};
-use std::collections::HashMap;
+use crate::ordmap::OrdMap;
+use crate::sort::order_by;
+use std::cmp::Reverse;
 
 /// Per span (same order as the input): whether it is on the critical path, and its slack in ms.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -17,39 +19,44 @@ pub struct Timing {
 
 /// Analyse finished spans; `end` is when the execution ended.
 pub fn critical_path(spans: &[Span], end: i64) -> Vec<Timing> {
+    let end_of = |i: usize| spans[i].end.unwrap_or(end);
     // State spans by lane, in start order.
-    let mut lanes: HashMap<&str, Vec<usize>> = HashMap::new();
+    let mut lanes: OrdMap<Vec<usize>> = OrdMap::new();
     for (i, s) in spans.iter().enumerate() {
         if s.kind == SpanKind::State {
-            lanes.entry(&s.lane).or_default().push(i);
+            lanes.get_or_insert_with(&s.lane, Vec::new).push(i);
         }
     }
     for v in lanes.values_mut() {
-        v.sort_by_key(|&i| (spans[i].start, spans[i].end.unwrap_or(end)));
+        *v = order_by(v, |&i| (spans[i].start, end_of(i))).into_iter().map(|k| v[k]).collect();
     }
     // Slack of each state span: walk lanes from the top; a lane's slack is its parent's slack
     // plus the time between the lane's last end and its parent's end.
     let state_slack: Vec<Option<i64>> = vec![None; spans.len()];
     let critical = vec![false; spans.len()];
 
-    // The lanes of each Parallel or Map state: `<lane>/<state>/<n>` belongs to (`<lane>`, `<state>`).
-    let mut children: HashMap<(&str, &str), Vec<&str>> = HashMap::new();
-    for lane in lanes.keys().copied() {
+    // The lanes of each Parallel or Map state: `<lane>/<state>/<n>` belongs to state `<state>`
+    // of lane `<lane>`.
+    let mut children: OrdMap<OrdMap<Vec<&str>>> = OrdMap::new();
+    for lane in lanes.keys() {
         let mut parts = lane.rsplitn(3, '/');
         let (Some(n), Some(state)) = (parts.next(), parts.next()) else { continue };
         if n.parse::<usize>().is_err() {
             continue;
         }
-        children.entry((parts.next().unwrap_or(""), state)).or_default().push(lane);
+        let parent = parts.next().unwrap_or("");
+        children.get_or_insert_with(parent, OrdMap::new).get_or_insert_with(state, Vec::new).push(lane);
     }
-    for v in children.values_mut() {
-        v.sort();
+    for by_state in children.values_mut() {
+        for v in by_state.values_mut() {
+            *v = order_by(v, |l| *l).into_iter().map(|k| v[k]).collect();
+        }
     }
 
     struct Walk<'a> {
         spans: &'a [Span],
-        lanes: &'a HashMap<&'a str, Vec<usize>>,
-        children: &'a HashMap<(&'a str, &'a str), Vec<&'a str>>,
+        lanes: &'a OrdMap<Vec<usize>>,
+        children: &'a OrdMap<OrdMap<Vec<&'a str>>>,
         end: i64,
         state_slack: Vec<Option<i64>>,
         critical: Vec<bool>,
@@ -65,23 +72,21 @@ pub fn critical_path(spans: &[Span], end: i64) -> Vec<Timing> {
         let lane_end = members.iter().map(|&i| end_of(i)).max().unwrap_or(until);
         let slack = base_slack + (until - lane_end).max(0);
         // The chain that ends the lane: from its last span back through spans that end where
-        // the next one starts.
-        let mut chain = std::collections::HashSet::new();
+        // the next one starts. `chain[i]`: span i is on it (empty when the lane is not on the
+        // critical path).
+        let mut chain: Vec<bool> = Vec::new();
         if on_path && slack == 0 {
+            chain = vec![false; spans.len()];
             // Spans by end time, latest start first; `before` only decreases along the walk,
-            // so each bucket is read once, front to back.
-            let mut by_end: HashMap<i64, (Vec<usize>, usize)> = HashMap::new();
-            for &i in members {
-                by_end.entry(end_of(i)).or_default().0.push(i);
-            }
-            for (v, _) in by_end.values_mut() {
-                v.sort_by_key(|&j| std::cmp::Reverse((spans[j].start, j)));
-            }
-            let mut pick = |t: i64, before: i64, chain: &std::collections::HashSet<usize>| -> Option<usize> {
-                let (v, at) = by_end.get_mut(&t)?;
-                while let Some(&j) = v.get(*at) {
-                    *at += 1;
-                    if !chain.contains(&j) && spans[j].start <= before {
+            // so each run of spans with one end time is read once, front to back: `read[b]`
+            // counts what has been read of the run that starts at `b`.
+            let order: Vec<usize> = order_by(members, |&j| (end_of(j), Reverse(spans[j].start), Reverse(j))).into_iter().map(|k| members[k]).collect();
+            let mut read = vec![0usize; order.len()];
+            let mut pick = |t: i64, before: i64, chain: &[bool]| -> Option<usize> {
+                let b = order.partition_point(|&j| end_of(j) < t);
+                while let Some(&j) = order.get(b + read[b]).filter(|&&j| end_of(j) == t) {
+                    read[b] += 1;
+                    if !chain[j] && spans[j].start <= before {
                         return Some(j);
                     }
                 }
@@ -89,7 +94,7 @@ pub fn critical_path(spans: &[Span], end: i64) -> Vec<Timing> {
             };
             let mut cursor = pick(lane_end, i64::MAX, &chain);
             while let Some(i) = cursor {
-                chain.insert(i);
+                chain[i] = true;
                 // The span this one waited for; zero-length states at one instant must not
                 // send the walk round in a circle, so each span is taken once.
                 let start = spans[i].start;
@@ -97,14 +102,14 @@ pub fn critical_path(spans: &[Span], end: i64) -> Vec<Timing> {
             }
         }
         for &i in members {
-            let on = chain.contains(&i);
+            let on = chain.get(i).copied().unwrap_or(false);
             w.critical[i] = on;
             let own_slack = if on { 0 } else { slack };
             w.state_slack[i] = Some(own_slack);
-            let Some(kids) = w.children.get(&(lane, &*spans[i].state)) else { continue };
+            let Some(kids) = w.children.get(lane).and_then(|by_state| by_state.get(&spans[i].state)) else { continue };
             let parent_end = end_of(i);
             // The child lane that finished last is the one the parent waited for.
-            let lane_end = |l: &str| lanes[l].iter().map(|&j| end_of(j)).max().unwrap_or(0);
+            let lane_end = |l: &str| lanes.get(l).and_then(|m| m.iter().map(|&j| end_of(j)).max()).unwrap_or(0);
             let last = kids.iter().copied().max_by_key(|l| lane_end(l));
             for &c in kids {
                 walk(w, c, parent_end, own_slack, on && Some(c) == last, depth + 1);
@@ -115,7 +120,6 @@ pub fn critical_path(spans: &[Span], end: i64) -> Vec<Timing> {
     walk(&mut w, "", end, 0, true, 0);
     let (state_slack, critical) = (w.state_slack, w.critical);
 
-    let end_of = |i: usize| spans[i].end.unwrap_or(end);
     // Attempts, back-offs and waits share the timing of the state span they belong to.
     spans
         .iter()

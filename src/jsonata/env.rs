@@ -1,14 +1,14 @@
 //! Variable scopes (frames).
 
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::rc::Rc;
 
-use super::value::{FxBuild, Value};
+use super::value::Value;
+use crate::ordmap::OrdMap;
 
 #[derive(Debug, Default)]
 pub struct Env {
-    vars: RefCell<HashMap<String, Value, FxBuild>>,
+    vars: RefCell<OrdMap<Value>>,
     parent: Option<Rc<Env>>,
 }
 
@@ -17,7 +17,7 @@ impl Env {
         Rc::new(Env::default())
     }
     pub fn child(parent: &Rc<Env>) -> Rc<Env> {
-        Rc::new(Env { vars: RefCell::new(HashMap::default()), parent: Some(parent.clone()) })
+        Rc::new(Env { vars: RefCell::new(OrdMap::new()), parent: Some(parent.clone()) })
     }
     pub fn bind(&self, name: &str, v: Value) {
         self.vars.borrow_mut().insert(name.to_string(), v);

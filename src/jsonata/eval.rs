@@ -1,10 +1,9 @@
 //! The tree-walking evaluator: paths and sequences, tuple streams (`@`, `#`, `%`),
 //! operators, function application with tail calls, group-by, sort and transform.
 
-use std::collections::HashMap;
 use std::rc::{Rc, Weak};
 
-use indexmap::IndexMap;
+use crate::ordmap::OrdMap;
 
 use super::ast::*;
 use super::env::Env;
@@ -733,7 +732,7 @@ impl<'h> Eval<'h> {
         if items.is_empty() {
             items.push(Value::Undefined);
         }
-        let mut groups: IndexMap<String, (Value, usize)> = IndexMap::new();
+        let mut groups: OrdMap<(Value, usize)> = OrdMap::new();
         for item in &items {
             let (ctx, e) = if reduce {
                 (tuple_get(item, "@"), self.tuple_frame(env, item))
@@ -765,7 +764,7 @@ impl<'h> Eval<'h> {
         for (key, (data, idx)) in groups {
             let (ctx, e) = if reduce {
                 let mut tuple = reduce_tuple_stream(&data);
-                let at = tuple.shift_remove("@").unwrap_or(Value::Undefined);
+                let at = tuple.remove("@").unwrap_or(Value::Undefined);
                 let f = self.tuple_frame(env, &Value::object(tuple));
                 (at, f)
             } else {
@@ -1110,7 +1109,7 @@ impl<'h> Eval<'h> {
         }
         let result = self.apply(&clone_fn, vec![obj], &Value::Undefined, env, "clone", node.pos)?;
         let matches = self.eval(&def.pattern, &result, env)?;
-        let mut edits: Edits = HashMap::new();
+        let mut edits = Edits::default();
         for m in matches.to_list() {
             let upd = self.eval(&def.update, &m, env)?;
             let upd_map = match upd {
@@ -1131,18 +1130,33 @@ impl<'h> Eval<'h> {
                 }
             }
             if let Value::Object(o) = &m {
-                edits.entry(Rc::as_ptr(o) as usize).or_default().push((upd_map, dels));
+                edits.list.push((Rc::as_ptr(o) as usize, upd_map, dels));
             }
         }
-        if edits.is_empty() {
+        if edits.list.is_empty() {
             return Ok(result);
         }
+        edits.order = crate::sort::order_by(&edits.list, |e| e.0);
         Ok(rebuild(&result, &edits))
     }
 }
 
-/// Per matched object (by identity): the updates to merge and the keys to delete.
-type Edits = HashMap<usize, Vec<(Option<ObjMap>, Vec<String>)>>;
+/// Per matched object (by identity, in the order matched): the update to merge and the keys
+/// to delete; `order` lists them by identity, so that an object's edits are found by a
+/// binary search.
+#[derive(Default)]
+struct Edits {
+    list: Vec<(usize, Option<ObjMap>, Vec<String>)>,
+    order: Vec<usize>,
+}
+
+impl Edits {
+    /// The edits of the object at `ptr`, in the order they were matched.
+    fn of(&self, ptr: usize) -> impl Iterator<Item = &(usize, Option<ObjMap>, Vec<String>)> {
+        let first = self.order.partition_point(|&i| self.list[i].0 < ptr);
+        self.order[first..].iter().map(|&i| &self.list[i]).take_while(move |e| e.0 == ptr)
+    }
+}
 
 fn rebuild(v: &Value, edits: &Edits) -> Value {
     rebuild_at(v, edits, 0)
@@ -1154,20 +1168,18 @@ fn rebuild_at(v: &Value, edits: &Edits, depth: usize) -> Value {
     }
     match v {
         Value::Object(o) => {
-            let mut m = ObjMap::with_capacity_and_hasher(o.len(), Default::default());
+            let mut m = ObjMap::with_capacity(o.len());
             for (k, val) in o.iter() {
                 m.insert(k.clone(), rebuild_at(val, edits, depth + 1));
             }
-            if let Some(list) = edits.get(&(Rc::as_ptr(o) as usize)) {
-                for (upd, dels) in list {
-                    if let Some(u) = upd {
-                        for (k, val) in u.iter() {
-                            m.insert(k.clone(), val.clone());
-                        }
+            for (_, upd, dels) in edits.of(Rc::as_ptr(o) as usize) {
+                if let Some(u) = upd {
+                    for (k, val) in u.iter() {
+                        m.insert(k.clone(), val.clone());
                     }
-                    for d in dels {
-                        m.shift_remove(d);
-                    }
+                }
+                for d in dels {
+                    m.remove(d);
                 }
             }
             Value::object(m)
@@ -1203,7 +1215,7 @@ pub fn reduce_tuple_stream(data: &Value) -> ObjMap {
             for t in &a.items[1..] {
                 if let Value::Object(o) = t {
                     for (k, v) in o.iter() {
-                        let old = result.shift_remove(k).unwrap_or(Value::Undefined);
+                        let old = result.remove(k).unwrap_or(Value::Undefined);
                         result.insert(k.clone(), append(old, v.clone()));
                     }
                 }
@@ -1226,30 +1238,7 @@ pub fn proc_name(procn: &Node) -> String {
     }
 }
 
-/// Stable merge sort with a "should swap" predicate (as jsonata-js's `$sort`).
-pub fn merge_sort(v: &mut Vec<usize>, after: &mut dyn FnMut(usize, usize) -> bool) {
-    if v.len() <= 1 {
-        return;
-    }
-    let mid = v.len() / 2;
-    let mut left = v[..mid].to_vec();
-    let mut right = v[mid..].to_vec();
-    merge_sort(&mut left, after);
-    merge_sort(&mut right, after);
-    let (mut i, mut j) = (0, 0);
-    v.clear();
-    while i < left.len() && j < right.len() {
-        if after(left[i], right[j]) {
-            v.push(right[j]);
-            j += 1;
-        } else {
-            v.push(left[i]);
-            i += 1;
-        }
-    }
-    v.extend_from_slice(&left[i..]);
-    v.extend_from_slice(&right[j..]);
-}
+use crate::sort::merge_sort;
 
 impl Value {
     /// Like `to_list` but keeps a lone `undefined` as an item (jsonata's createSequence(undefined)).

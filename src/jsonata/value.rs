@@ -3,45 +3,13 @@
 
 use std::rc::Rc;
 
-use indexmap::IndexMap;
-
 use super::ast::Node;
 use super::env::Env;
 use super::functions::Builtin;
 use super::regex::Regex;
 
-/// A small, fast, non-cryptographic hasher (FxHash-style) for object keys and scopes;
-/// keys come from the expression and its input, so DoS resistance is not a concern here.
-#[derive(Default, Clone, Copy)]
-pub struct FxHasher {
-    hash: u64,
-}
-
-impl std::hash::Hasher for FxHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        const K: u64 = 0x517cc1b727220a95;
-        let mut chunks = bytes.chunks_exact(8);
-        for c in &mut chunks {
-            let v = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
-            self.hash = (self.hash.rotate_left(5) ^ v).wrapping_mul(K);
-        }
-        for b in chunks.remainder() {
-            self.hash = (self.hash.rotate_left(5) ^ *b as u64).wrapping_mul(K);
-        }
-    }
-    fn write_u8(&mut self, i: u8) {
-        self.hash = (self.hash.rotate_left(5) ^ i as u64).wrapping_mul(0x517cc1b727220a95);
-    }
-    fn write_usize(&mut self, i: usize) {
-        self.hash = (self.hash.rotate_left(5) ^ i as u64).wrapping_mul(0x517cc1b727220a95);
-    }
-    fn finish(&self) -> u64 {
-        self.hash
-    }
-}
-
-pub type FxBuild = std::hash::BuildHasherDefault<FxHasher>;
-pub type ObjMap = IndexMap<String, Value, FxBuild>;
+/// An object's entries, in insertion order.
+pub type ObjMap = crate::ordmap::OrdMap<Value>;
 
 /// Array flags (jsonata-js stores these as hidden properties on its arrays).
 pub const SEQ: u8 = 1;
@@ -85,7 +53,7 @@ fn drop_iteratively(mut stack: Vec<Value>) {
             }
             Value::Object(rc) => {
                 if let Ok(mut obj) = Rc::try_unwrap(rc) {
-                    stack.extend(obj.0.drain(..).map(|(_, v)| v));
+                    stack.extend(obj.0.take_values());
                 }
             }
             _ => {}
@@ -104,7 +72,7 @@ impl Drop for Arr {
 impl Drop for Obj {
     fn drop(&mut self) {
         if self.0.values().any(|v| matches!(v, Value::Array(_) | Value::Object(_))) {
-            drop_iteratively(self.0.drain(..).map(|(_, v)| v).collect());
+            drop_iteratively(self.0.take_values().collect());
         }
     }
 }
@@ -251,7 +219,7 @@ impl Value {
             crate::value::Value::String(s) => Value::str(s),
             crate::value::Value::Array(a) => Value::array(a.iter().map(Value::from_json).collect()),
             crate::value::Value::Object(o) => {
-                let mut m = ObjMap::with_capacity_and_hasher(o.len(), Default::default());
+                let mut m = ObjMap::with_capacity(o.len());
                 for (k, v) in o {
                     m.insert(k.clone(), Value::from_json(v));
                 }

@@ -1,7 +1,8 @@
 //! Array, object, boolean and higher-order functions, plus `$eval` and `$clone`.
 
 use super::super::error::{make, Detail};
-use super::super::eval::{lookup_public, merge_sort, Eval, R};
+use super::super::eval::{lookup_public, Eval, R};
+use crate::sort::merge_sort;
 use super::super::value::*;
 use super::{append_values, arg, arity, hof_call, to_bool, CallCtx};
 
@@ -358,7 +359,7 @@ fn deep_clone_at(v: &Value, budget: &mut u64, depth: usize) -> Value {
     match v {
         Value::Array(a) => Value::array(a.items.iter().map(|x| deep_clone_at(x, budget, depth + 1)).collect()),
         Value::Object(o) => {
-            let mut m = ObjMap::with_capacity_and_hasher(o.len(), Default::default());
+            let mut m = ObjMap::with_capacity(o.len());
             for (k, val) in o.iter() {
                 if !val.is_undef() && !val.is_func() {
                     m.insert(k.clone(), deep_clone_at(val, budget, depth + 1));
