@@ -151,10 +151,11 @@ pub fn details_key(kind: &str) -> String {
             return format!("{key}EventDetails");
         }
     }
+    // Event types are ASCII (`char::to_lowercase` would bring Unicode's tables into the wasm).
     let mut s = String::with_capacity(kind.len() + 12);
     let mut chars = kind.chars();
     if let Some(c) = chars.next() {
-        s.extend(c.to_lowercase());
+        s.push(c.to_ascii_lowercase());
     }
     s.extend(chars);
     s.push_str("EventDetails");
