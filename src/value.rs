@@ -260,7 +260,7 @@ impl fmt::Debug for Map {
 impl std::ops::Index<&str> for Map {
     type Output = Value;
     fn index(&self, key: &str) -> &Value {
-        self.get(key).unwrap_or_else(|| panic!("no key {key:?} in the object"))
+        self.get(key).unwrap_or_else(|| panic!("no key '{key}' in the object"))
     }
 }
 
@@ -500,7 +500,7 @@ impl std::ops::IndexMut<&str> for Value {
         }
         match self {
             Value::Object(m) => m.get_or_insert_with(key, || Value::Null),
-            other => panic!("cannot set the key {key:?} of {}", kind(other)),
+            other => panic!("cannot set the key '{key}' of {}", kind(other)),
         }
     }
 }
