@@ -36,8 +36,10 @@ fn days_in_month(y: i64, m: i64) -> i64 {
 
 /// Parse an ISO-8601 extended date-time with an offset (`2016-03-14T01:59:00Z`,
 /// `2016-03-14T01:59:00.123+01:00`), as Step Functions requires for Wait and Choice.
-/// Returns nanoseconds since the epoch.
-pub fn parse_timestamp(s: &str) -> Option<i128> {
+/// Returns seconds since the epoch and the nanoseconds past them (which compare as the instant:
+/// years 0000 to 9999 in nanoseconds overflow an i64, and wider integers bring their division
+/// routines into the wasm).
+pub fn parse_timestamp(s: &str) -> Option<(i64, u32)> {
     let b = s.as_bytes();
     let num = |from: usize, len: usize| -> Option<i64> {
         let part = b.get(from..from + len)?;
@@ -54,7 +56,7 @@ pub fn parse_timestamp(s: &str) -> Option<i128> {
         return None;
     }
     let mut i = 19;
-    let mut nanos: i128 = 0;
+    let mut nanos: u32 = 0;
     if b.get(i) == Some(&b'.') {
         i += 1;
         let start = i;
@@ -87,7 +89,7 @@ pub fn parse_timestamp(s: &str) -> Option<i128> {
         _ => return None,
     };
     let secs = days_from_civil(y, mo, d) * 86_400 + h * 3600 + mi * 60 + sec - offset_min * 60;
-    Some(secs as i128 * 1_000_000_000 + nanos)
+    Some((secs, nanos))
 }
 
 /// `2024-01-02T03:04:05.678Z` for a millisecond timestamp.
@@ -107,7 +109,7 @@ mod tests {
     fn round_trips() {
         for ms in [0i64, 1_700_000_000_123, 951_782_400_000, -86_400_000] {
             let s = format_millis(ms);
-            assert_eq!(parse_timestamp(&s), Some(ms as i128 * 1_000_000), "{s}");
+            assert_eq!(parse_timestamp(&s), Some((ms.div_euclid(1000), ms.rem_euclid(1000) as u32 * 1_000_000)), "{s}");
         }
         assert_eq!(format_millis(951_782_400_000), "2000-02-29T00:00:00.000Z");
     }

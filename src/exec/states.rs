@@ -1168,8 +1168,11 @@ fn as_number(v: &Value, int: bool) -> Option<f64> {
     v.as_f64().or_else(|| v.as_str().and_then(|s| if int { s.parse::<i64>().ok().map(|n| n as f64) } else { crate::num::parse_f64(s) }))
 }
 
+/// Milliseconds since the epoch, rounded toward zero.
 fn timestamp_ms(s: &str) -> Option<i64> {
-    crate::time::parse_timestamp(s).map(|n| (n / 1_000_000) as i64)
+    let (secs, nanos) = crate::time::parse_timestamp(s)?;
+    let ms = secs * 1000 + i64::from(nanos / 1_000_000);
+    Some(if secs < 0 && nanos % 1_000_000 != 0 { ms + 1 } else { ms })
 }
 
 fn lookup(scope: &mut PathScope, r: &Reference) -> Option<Value> {
