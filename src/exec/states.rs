@@ -179,13 +179,36 @@ impl Execution {
         Ok((out, assigned))
     }
 
-    /// Output and assignments of a state whose "result" is `result` (Task, Parallel, Map) or
-    /// whose output is built from its input (`result` = None: Pass handled separately).
+    /// The JSONata end of a state: Assign, then Output, with `$states.result` set when the
+    /// state has a result. Without Output, the output is the result, or else the input.
+    fn jsonata_output(&mut self, fid: FrameId, state: &State, raw: &Rc<Value>, output: Option<&JTemplate>, result: Option<&Rc<Value>>) -> Result<(Rc<Value>, Option<Value>), Failure> {
+        let extra = || result.map_or(Extra::None, |r| Extra::Result(r));
+        let assigned = self.eval_assign(fid, state.assign.as_ref(), raw, raw, extra())?;
+        let out = match output {
+            Some(t) => self.eval_jt(fid, t, raw, extra(), "Output", None)?,
+            None => result.unwrap_or(raw).clone(),
+        };
+        self.record(fid, "Output", &out);
+        Ok((out, assigned))
+    }
+
+    /// Leave the state with its output, once its assignments are made; or fail it.
+    fn conclude(&mut self, fid: FrameId, done: Result<(Rc<Value>, Option<Value>), Failure>) -> Flow {
+        match done {
+            Ok((out, assigned)) => {
+                self.apply_assign(fid, &assigned);
+                self.exit_state(fid, out, assigned)
+            }
+            Err(f) => self.fail_state(fid, f),
+        }
+    }
+
+    /// Output and assignments of a state whose "result" is `result` (Task, Parallel, Map).
     fn finish_with_result(&mut self, fid: FrameId, state: &State, result: Rc<Value>) -> Flow {
         let raw = self.frames[fid].input.clone();
+        self.record(fid, "Result", &result);
         let done = match &state.io {
             Io::JsonPath { result_selector, result_path, output_path, .. } => (|| {
-                self.record(fid, "Result", &result);
                 let selected = match result_selector {
                     Some(t) => {
                         let v = self.template(fid, t, &result, "ResultSelector", None)?;
@@ -196,24 +219,9 @@ impl Execution {
                 };
                 self.assign_and_place(fid, state, &raw, selected, result_path, output_path)
             })(),
-            Io::Jsonata { output, .. } => (|| {
-                self.record(fid, "Result", &result);
-                let assigned = self.eval_assign(fid, state.assign.as_ref(), &raw, &raw, Extra::Result(&result))?;
-                let out = match output {
-                    Some(t) => self.eval_jt(fid, t, &raw, Extra::Result(&result), "Output", None)?,
-                    None => result.clone(),
-                };
-                self.record(fid, "Output", &out);
-                Ok((out, assigned))
-            })(),
+            Io::Jsonata { output, .. } => self.jsonata_output(fid, state, &raw, output.as_ref(), Some(&result)),
         };
-        match done {
-            Ok((out, assigned)) => {
-                self.apply_assign(fid, &assigned);
-                self.exit_state(fid, out, assigned)
-            }
-            Err(f) => self.fail_state(fid, f),
-        }
+        self.conclude(fid, done)
     }
 
     /// Output of Succeed (and of Choice/Wait before their own work): InputPath then OutputPath,
@@ -251,23 +259,9 @@ impl Execution {
                 self.record(fid, if result.is_some() { "Result" } else { "Parameters" }, &res);
                 self.assign_and_place(fid, state, &raw, res, result_path, output_path)
             })(),
-            Io::Jsonata { output, .. } => (|| {
-                let assigned = self.eval_assign(fid, state.assign.as_ref(), &raw, &raw, Extra::None)?;
-                let out = match output {
-                    Some(t) => self.eval_jt(fid, t, &raw, Extra::None, "Output", None)?,
-                    None => raw.clone(),
-                };
-                self.record(fid, "Output", &out);
-                Ok((out, assigned))
-            })(),
+            Io::Jsonata { output, .. } => self.jsonata_output(fid, state, &raw, output.as_ref(), None),
         };
-        match done {
-            Ok((out, assigned)) => {
-                self.apply_assign(fid, &assigned);
-                self.exit_state(fid, out, assigned)
-            }
-            Err(f) => self.fail_state(fid, f),
-        }
+        self.conclude(fid, done)
     }
 
     /// A number field (timeouts, MaxConcurrency, Wait seconds...).
@@ -712,14 +706,7 @@ impl Execution {
                     let assigned = self.eval_assign(fid, state.assign.as_ref(), &raw, &eff, Extra::None)?;
                     (self.output_path(fid, output_path, eff)?, assigned)
                 }
-                Io::Jsonata { output, .. } => {
-                    let assigned = self.eval_assign(fid, state.assign.as_ref(), &raw, &raw, Extra::None)?;
-                    let out = match output {
-                        Some(t) => self.eval_jt(fid, t, &raw, Extra::None, "Output", None)?,
-                        None => raw.clone(),
-                    };
-                    (out, assigned)
-                }
+                Io::Jsonata { output, .. } => self.jsonata_output(fid, state, &raw, output.as_ref(), None)?,
             };
             Ok((until, out, assigned))
         })();
