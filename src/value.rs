@@ -123,36 +123,7 @@ impl From<i64> for Value {
 
 impl fmt::Display for Number {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut s = String::new();
-        write_number(&mut s, self);
-        f.write_str(&s)
-    }
-}
-
-fn write_number(out: &mut String, n: &Number) {
-    match n.0 {
-        N::PosInt(u) => write_digits(out, u, false),
-        N::NegInt(i) => write_digits(out, i.unsigned_abs(), true),
-        N::Float(f) => out.push_str(zmij::Buffer::new().format_finite(f)),
-    }
-}
-
-fn write_digits(out: &mut String, mut u: u64, negative: bool) {
-    let mut digits = [0u8; 20];
-    let mut i = digits.len();
-    loop {
-        i -= 1;
-        digits[i] = b'0' + (u % 10) as u8;
-        u /= 10;
-        if u == 0 {
-            break;
-        }
-    }
-    if negative {
-        out.push('-');
-    }
-    for &d in &digits[i..] {
-        out.push(d as char);
+        f.write_str(&to_string(&Value::Number(self.clone())))
     }
 }
 
@@ -793,33 +764,139 @@ impl fmt::Display for Value {
 
 /// Append the compact JSON text of `v`.
 pub fn write_compact(out: &mut String, v: &Value) {
-    match v {
-        Value::Null => out.push_str("null"),
-        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-        Value::Number(n) => write_number(out, n),
-        Value::String(s) => write_string(out, s),
-        Value::Array(a) => {
-            out.push('[');
-            for (i, x) in a.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
+    let mut bytes = Vec::new();
+    write_compact_bytes(&mut bytes, v);
+    out.push_str(&String::from_utf8_lossy(&bytes));
+}
+
+/// Append the compact JSON text of `v` as UTF-8 bytes. The text is written into room made
+/// for [`text_bound`] bytes, a byte or a slice at a time, then cut to its length: no growing
+/// and no call per character, which matters in the wasm build (results run to megabytes).
+pub fn write_compact_bytes(out: &mut Vec<u8>, v: &Value) {
+    let start = out.len();
+    out.resize(start + text_bound(v), 0);
+    let mut t = Text { buf: out, at: start };
+    t.value(v);
+    let end = t.at;
+    out.truncate(end);
+}
+
+/// Append `s` as a JSON string, as UTF-8 bytes.
+pub fn write_string_bytes(out: &mut Vec<u8>, s: &str) {
+    let start = out.len();
+    out.resize(start + 2 + 6 * s.len(), 0);
+    let mut t = Text { buf: out, at: start };
+    t.string(s);
+    let end = t.at;
+    out.truncate(end);
+}
+
+/// JSON text written into a buffer with room enough.
+struct Text<'a> {
+    buf: &'a mut [u8],
+    at: usize,
+}
+
+// The helpers are inlined by hand: the wasm build optimises for size, which otherwise leaves
+// a call per byte (and per step of an iterator).
+impl Text<'_> {
+    #[inline(always)]
+    fn byte(&mut self, b: u8) {
+        self.buf[self.at] = b;
+        self.at += 1;
+    }
+    #[inline(always)]
+    fn bytes(&mut self, s: &[u8]) {
+        self.buf[self.at..self.at + s.len()].copy_from_slice(s);
+        self.at += s.len();
+    }
+    fn value(&mut self, v: &Value) {
+        match v {
+            Value::Null => self.bytes(b"null"),
+            Value::Bool(b) => self.bytes(if *b { b"true" } else { b"false" }),
+            Value::Number(n) => match n.0 {
+                N::PosInt(u) => self.digits(u, false),
+                N::NegInt(i) => self.digits(i.unsigned_abs(), true),
+                N::Float(f) => self.bytes(zmij::Buffer::new().format_finite(f).as_bytes()),
+            },
+            Value::String(s) => self.string(s),
+            Value::Array(a) => {
+                self.byte(b'[');
+                for x in a.iter() {
+                    self.value(x);
+                    self.byte(b',');
                 }
-                write_compact(out, x);
+                self.close(b']');
             }
-            out.push(']');
-        }
-        Value::Object(m) => {
-            out.push('{');
-            for (i, (k, x)) in m.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
+            Value::Object(m) => {
+                self.byte(b'{');
+                for (k, x) in m.iter() {
+                    self.string(k);
+                    self.byte(b':');
+                    self.value(x);
+                    self.byte(b',');
                 }
-                write_string(out, k);
-                out.push(':');
-                write_compact(out, x);
+                self.close(b'}');
             }
-            out.push('}');
         }
+    }
+    /// End an array or object: `bracket` replaces the comma after the last item, or follows the
+    /// opening bracket when there is none.
+    #[inline(always)]
+    fn close(&mut self, bracket: u8) {
+        if self.buf[self.at - 1] == b',' {
+            self.at -= 1;
+        }
+        self.byte(bracket);
+    }
+    fn digits(&mut self, mut u: u64, negative: bool) {
+        let mut digits = [0u8; 20];
+        let mut i = digits.len();
+        loop {
+            i -= 1;
+            digits[i] = b'0' + (u % 10) as u8;
+            u /= 10;
+            if u == 0 {
+                break;
+            }
+        }
+        if negative {
+            self.byte(b'-');
+        }
+        self.bytes(&digits[i..]);
+    }
+    /// `"` and `\` escaped, control characters as `\n`, `\t`... or `\u00XX`; everything else
+    /// as it is.
+    fn string(&mut self, s: &str) {
+        self.byte(b'"');
+        let b = s.as_bytes();
+        let mut start = 0;
+        let mut i = 0;
+        while i < b.len() {
+            let c = b[i];
+            i += 1;
+            let escape: &[u8] = match c {
+                b'"' => b"\\\"",
+                b'\\' => b"\\\\",
+                b'\n' => b"\\n",
+                b'\r' => b"\\r",
+                b'\t' => b"\\t",
+                0x08 => b"\\b",
+                0x0c => b"\\f",
+                0..=0x1f => b"",
+                _ => continue,
+            };
+            self.bytes(&b[start..i - 1]);
+            if escape.is_empty() {
+                const HEX: &[u8; 16] = b"0123456789abcdef";
+                self.bytes(&[b'\\', b'u', b'0', b'0', HEX[(c >> 4) as usize], HEX[(c & 15) as usize]]);
+            } else {
+                self.bytes(escape);
+            }
+            start = i;
+        }
+        self.bytes(&b[start..]);
+        self.byte(b'"');
     }
 }
 
@@ -865,40 +942,16 @@ pub fn write_pretty(out: &mut String, v: &Value, depth: usize) {
 /// Append `s` as a JSON string: `"` and `\` escaped, control characters as `\n`, `\t`... or
 /// `\u00XX`; everything else as it is.
 pub fn write_string(out: &mut String, s: &str) {
-    out.push('"');
-    let mut start = 0;
-    for (i, b) in s.bytes().enumerate() {
-        let escape = match b {
-            b'"' => "\\\"",
-            b'\\' => "\\\\",
-            b'\n' => "\\n",
-            b'\r' => "\\r",
-            b'\t' => "\\t",
-            0x08 => "\\b",
-            0x0c => "\\f",
-            0..=0x1f => "",
-            _ => continue,
-        };
-        out.push_str(&s[start..i]);
-        if escape.is_empty() {
-            const HEX: &[u8; 16] = b"0123456789abcdef";
-            out.push_str("\\u00");
-            out.push(HEX[(b >> 4) as usize] as char);
-            out.push(HEX[(b & 15) as usize] as char);
-        } else {
-            out.push_str(escape);
-        }
-        start = i + 1;
-    }
-    out.push_str(&s[start..]);
-    out.push('"');
+    let mut bytes = Vec::new();
+    write_string_bytes(&mut bytes, s);
+    out.push_str(&String::from_utf8_lossy(&bytes));
 }
 
 /// The compact JSON text of `v`.
 pub fn to_string(v: &Value) -> String {
-    let mut s = String::new();
-    write_compact(&mut s, v);
-    s
+    let mut bytes = Vec::new();
+    write_compact_bytes(&mut bytes, v);
+    String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
 /// The pretty JSON text of `v`.

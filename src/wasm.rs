@@ -236,32 +236,32 @@ fn parse_js(text: &str) -> JsValue {
 /// JSON text written straight from the engine's records, without building `Value`s first:
 /// results run to megabytes (a Map of 1,000 iterations), and cloning them into a tree before
 /// serialising doubled the time `simulate` took.
-struct Out(String);
+struct Out(Vec<u8>);
 
 impl Out {
     fn new(capacity: usize) -> Out {
-        Out(String::with_capacity(capacity))
+        Out(Vec::with_capacity(capacity))
     }
     fn raw(&mut self, s: &str) -> &mut Self {
-        self.0.push_str(s);
+        self.0.extend_from_slice(s.as_bytes());
         self
     }
     fn json(&mut self, v: &Value) -> &mut Self {
-        crate::value::write_compact(&mut self.0, v);
+        crate::value::write_compact_bytes(&mut self.0, v);
         self
     }
     fn str(&mut self, s: &str) -> &mut Self {
-        crate::value::write_string(&mut self.0, s);
+        crate::value::write_string_bytes(&mut self.0, s);
         self
     }
     fn int(&mut self, n: i64) -> &mut Self {
-        crate::value::write_compact(&mut self.0, &Value::from(n));
+        crate::value::write_compact_bytes(&mut self.0, &Value::from(n));
         self
     }
     /// `,"key":` (or `"key":` first in an object).
     fn key(&mut self, k: &str) -> &mut Self {
-        if !self.0.ends_with('{') {
-            self.0.push(',');
+        if self.0.last() != Some(&b'{') {
+            self.0.push(b',');
         }
         self.str(k).raw(":")
     }
@@ -276,7 +276,7 @@ impl Out {
         self.raw("]")
     }
     fn js(&self) -> JsValue {
-        parse_js(&self.0)
+        parse_js(&String::from_utf8_lossy(&self.0))
     }
 }
 
