@@ -52,7 +52,7 @@ fn parallel_definition() -> (Value, Value) {
             } else {
                 st["Next"] = json!(format!("B{b}S{}", s + 1));
             }
-            states.insert(name, st);
+            states.insert(name.into(), st);
         }
         json!({"StartAt": format!("B{b}S0"), "States": states})
     };

@@ -2,7 +2,7 @@
 //! characters at random and checks that evaluation never panics.
 //! `cargo run --release --example jsonata_fuzz -- [ROUNDS] [SEED]`
 
-use statelab::value::{Map, Value};
+use statelab::value::Map;
 use statelab::jsonata::{evaluate_str, Host, Options};
 
 struct H(u64);

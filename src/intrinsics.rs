@@ -6,7 +6,7 @@ use crate::digest;
 use crate::error::Failure;
 use crate::jsonpath::Reference;
 use crate::payload::{resolve, Scope};
-use crate::value::{Number, Value};
+use crate::value::{Key, Number, Value};
 
 /// The intrinsic functions AWS knows, with their (min, max) argument counts.
 const FUNCTIONS: &[(&str, usize, usize)] = &[
@@ -661,7 +661,7 @@ fn apply(call: &Call, args: Vec<Value>, scope: &mut dyn Scope) -> Result<Value, 
             }
             // AWS returns the merged object in Java HashMap order (recorded: merging
             // {a,b,d} with {a,c,d} gives {a,b,c,d}).
-            let entries: Vec<(String, Value)> = merged.into_iter().collect();
+            let entries: Vec<(Key, Value)> = merged.into_iter().collect();
             let keys: Vec<&str> = entries.iter().map(|(k, _)| k.as_str()).collect();
             let order = crate::payload::java_hashmap_order(&keys);
             let mut out = crate::value::Map::new();
@@ -933,7 +933,7 @@ mod tests {
             json!({"p": {"a": 1, "b": 2, "d": 3}, "q": {"a": 0, "c": 3, "d": 4}}),
         )
         .unwrap();
-        let keys: Vec<&String> = out.as_object().unwrap().keys().collect();
+        let keys: Vec<&str> = out.as_object().unwrap().keys().map(|k| k.as_str()).collect();
         assert_eq!(keys, ["a", "b", "c", "d"]);
         assert_eq!(
             ev("States.JsonMerge($.a, $.b, true)", input.clone())

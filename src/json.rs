@@ -2,7 +2,8 @@
 //! where (line, column) every value and key sits, keyed by JSON Pointer, so that diagnostics
 //! about a definition can point at the text the user typed.
 
-use crate::value::{Map, Number, Value};
+use crate::value::{Key, Map, Number, Value};
+use std::borrow::Cow;
 use std::cell::Cell;
 use crate::ordmap::OrdMap;
 use std::fmt;
@@ -154,7 +155,7 @@ impl<'a> Parser<'a> {
             None => Err(self.err("unexpected end of input, expected a JSON value")),
             Some(b'{') => self.object(pointer, depth),
             Some(b'[') => self.array(pointer, depth),
-            Some(b'"') => Ok(Value::String(self.string()?)),
+            Some(b'"') => Ok(Value::String(self.string()?.into_owned())),
             Some(b't') => self.literal("true", Value::Bool(true)),
             Some(b'f') => self.literal("false", Value::Bool(false)),
             Some(b'n') => self.literal("null", Value::Null),
@@ -198,7 +199,7 @@ impl<'a> Parser<'a> {
             }
             let v = self.value(pointer, depth + 1)?;
             pointer.truncate(len);
-            map.insert(key, v);
+            map.insert(Key::from(&*key), v);
             self.ws();
             match self.bump() {
                 Some(b',') => continue,
@@ -249,7 +250,8 @@ impl<'a> Parser<'a> {
         Ok(n)
     }
 
-    fn string(&mut self) -> Result<String, JsonError> {
+    /// A string's text: borrowed from the input when it has no escapes.
+    fn string(&mut self) -> Result<Cow<'a, str>, JsonError> {
         self.bump();
         let mut out = String::new();
         loop {
@@ -260,12 +262,16 @@ impl<'a> Parser<'a> {
                 }
                 self.bump();
             }
+            if out.is_empty() && self.peek() == Some(b'"') {
+                self.bump();
+                return Ok(Cow::Borrowed(&self.text[start..self.i - 1]));
+            }
             out.push_str(&self.text[start..self.i]);
             match self.peek() {
                 None => return Err(self.err("unterminated string")),
                 Some(b'"') => {
                     self.bump();
-                    return Ok(out);
+                    return Ok(Cow::Owned(out));
                 }
                 Some(b'\\') => {
                     self.bump();

@@ -199,7 +199,7 @@ impl Path {
         for s in &self.segs {
             node = match (s, node) {
                 // A few keys are found sooner by comparing them than by hashing the name.
-                (Seg::Child(Sel::Names(n, _)), Value::Object(m)) if n.len() == 1 && m.len() <= 8 => m.iter().find(|(k, _)| **k == n[0])?.1,
+                (Seg::Child(Sel::Names(n, _)), Value::Object(m)) if n.len() == 1 && m.len() <= 8 => m.iter().find(|(k, _)| k.as_str() == n[0])?.1,
                 (Seg::Child(Sel::Names(n, _)), Value::Object(m)) if n.len() == 1 => m.get(&n[0])?,
                 (Seg::Child(Sel::Indexes(ix)), Value::Array(a)) if ix.len() == 1 => {
                     let i = if ix[0] < 0 { a.len() as i64 + ix[0] } else { ix[0] };
@@ -363,7 +363,7 @@ impl<'a> Eval<'a> {
                     let mut out = Map::new();
                     for k in names {
                         if let Some(v) = m.get(k) {
-                            out.insert(k.clone(), v.clone());
+                            out.insert(k.as_str().into(), v.clone());
                         }
                     }
                     self.results.push(Value::Object(out));
@@ -492,7 +492,7 @@ fn apply_function(name: &str, v: &Value) -> Option<Value> {
         },
         "keys" => match v {
             Value::Object(m) => Some(Value::Array(
-                m.keys().map(|k| Value::String(k.clone())).collect(),
+                m.keys().map(|k| Value::String(k.to_string())).collect(),
             )),
             _ => None,
         },
@@ -1136,7 +1136,7 @@ fn set_in(
                 }
             };
             if rest.is_empty() {
-                m.insert(name.clone(), value);
+                m.insert(name.as_str().into(), value);
                 return Ok(());
             }
             let slot = m

@@ -73,7 +73,7 @@ impl Mocks {
                 let r = response(e).map_err(|m| format!("mocks for state '{state}', response {i}: {m}"))?;
                 entries.push((i as u32, i as u32, r));
             }
-            plans.push((state.clone(), Plan { entries, repeat_last: true, invocations: 0 }));
+            plans.push((state.to_string(), Plan { entries, repeat_last: true, invocations: 0 }));
         }
         Ok(Mocks { plans, test_case: None })
     }
@@ -116,9 +116,9 @@ impl Mocks {
                     j -= 1;
                 }
             }
-            plans.push((state.clone(), Plan { entries, repeat_last: false, invocations: 0 }));
+            plans.push((state.to_string(), Plan { entries, repeat_last: false, invocations: 0 }));
         }
-        Ok(Mocks { plans, test_case: Some(case_name) })
+        Ok(Mocks { plans, test_case: Some(case_name.to_string()) })
     }
 
     pub fn has(&self, state: &str) -> bool {

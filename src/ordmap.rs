@@ -9,15 +9,19 @@
 /// From this many keys on, a map keeps a table of positions by key.
 pub const INDEXED: usize = 12;
 
+/// What a key must be: text, made from a `&str`.
+pub trait MapKey: std::ops::Deref<Target = str> + for<'a> From<&'a str> {}
+impl<K: std::ops::Deref<Target = str> + for<'a> From<&'a str>> MapKey for K {}
+
 #[derive(Clone)]
-pub struct OrdMap<V> {
-    list: Vec<(String, V)>,
+pub struct OrdMap<V, K = String> {
+    list: Vec<(K, V)>,
     /// Open addressing: `u32::MAX` is an empty slot, any other number a position in `list`.
     /// Empty below [`INDEXED`] entries; at most half full.
     table: Vec<u32>,
 }
 
-impl<V> Default for OrdMap<V> {
+impl<V, K> Default for OrdMap<V, K> {
     fn default() -> Self {
         OrdMap { list: Vec::new(), table: Vec::new() }
     }
@@ -41,7 +45,7 @@ fn place(table: &mut [u32], key: &str, position: usize) {
     table[slot] = position as u32;
 }
 
-impl<V> OrdMap<V> {
+impl<V, K: MapKey> OrdMap<V, K> {
     pub fn new() -> Self {
         OrdMap::default()
     }
@@ -58,14 +62,14 @@ impl<V> OrdMap<V> {
     /// Where `key` is in the order of insertion.
     pub fn position(&self, key: &str) -> Option<usize> {
         if self.table.is_empty() {
-            return self.list.iter().position(|(k, _)| k == key);
+            return self.list.iter().position(|(k, _)| &**k == key);
         }
         let mask = self.table.len() - 1;
         let mut slot = hash(key) as usize & mask;
         loop {
             match self.table[slot] {
                 u32::MAX => return None,
-                p if self.list[p as usize].0 == key => return Some(p as usize),
+                p if &*self.list[p as usize].0 == key => return Some(p as usize),
                 _ => slot = (slot + 1) & mask,
             }
         }
@@ -84,7 +88,7 @@ impl<V> OrdMap<V> {
     }
 
     /// Append a key known not to be there.
-    fn push(&mut self, key: String, value: V) -> usize {
+    fn push(&mut self, key: K, value: V) -> usize {
         self.list.push((key, value));
         let n = self.list.len();
         if n >= INDEXED {
@@ -108,12 +112,12 @@ impl<V> OrdMap<V> {
         self.position(key).is_some()
     }
     /// The entry at `index` in the order of insertion.
-    pub fn get_index(&self, index: usize) -> Option<(&String, &V)> {
+    pub fn get_index(&self, index: usize) -> Option<(&K, &V)> {
         self.list.get(index).map(|(k, v)| (k, v))
     }
 
     /// Set `key`; a key already there keeps its place. The value it had, if any.
-    pub fn insert(&mut self, key: String, value: V) -> Option<V> {
+    pub fn insert(&mut self, key: K, value: V) -> Option<V> {
         match self.position(&key) {
             Some(i) => Some(std::mem::replace(&mut self.list[i].1, value)),
             None => {
@@ -126,7 +130,7 @@ impl<V> OrdMap<V> {
     pub fn get_or_insert_with(&mut self, key: &str, make: impl FnOnce() -> V) -> &mut V {
         let i = match self.position(key) {
             Some(i) => i,
-            None => self.push(key.to_string(), make()),
+            None => self.push(K::from(key), make()),
         };
         &mut self.list[i].1
     }
@@ -147,13 +151,13 @@ impl<V> OrdMap<V> {
         self.table.clear();
     }
 
-    pub fn iter(&self) -> Iter<'_, V> {
+    pub fn iter(&self) -> Iter<'_, V, K> {
         Iter(self.list.iter())
     }
-    pub fn iter_mut(&mut self) -> IterMut<'_, V> {
+    pub fn iter_mut(&mut self) -> IterMut<'_, V, K> {
         IterMut(self.list.iter_mut())
     }
-    pub fn keys(&self) -> impl DoubleEndedIterator<Item = &String> + ExactSizeIterator {
+    pub fn keys(&self) -> impl DoubleEndedIterator<Item = &K> + ExactSizeIterator {
         self.list.iter().map(|(k, _)| k)
     }
     pub fn values(&self) -> impl DoubleEndedIterator<Item = &V> + ExactSizeIterator {
@@ -164,16 +168,16 @@ impl<V> OrdMap<V> {
     }
 }
 
-impl<V: std::fmt::Debug> std::fmt::Debug for OrdMap<V> {
+impl<V: std::fmt::Debug, K: MapKey + std::fmt::Debug> std::fmt::Debug for OrdMap<V, K> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_map().entries(self.iter()).finish()
     }
 }
 
-pub struct Iter<'a, V>(std::slice::Iter<'a, (String, V)>);
+pub struct Iter<'a, V, K = String>(std::slice::Iter<'a, (K, V)>);
 
-impl<'a, V> Iterator for Iter<'a, V> {
-    type Item = (&'a String, &'a V);
+impl<'a, V, K> Iterator for Iter<'a, V, K> {
+    type Item = (&'a K, &'a V);
     fn next(&mut self) -> Option<Self::Item> {
         self.0.next().map(|(k, v)| (k, v))
     }
@@ -181,17 +185,17 @@ impl<'a, V> Iterator for Iter<'a, V> {
         self.0.size_hint()
     }
 }
-impl<V> DoubleEndedIterator for Iter<'_, V> {
+impl<V, K> DoubleEndedIterator for Iter<'_, V, K> {
     fn next_back(&mut self) -> Option<Self::Item> {
         self.0.next_back().map(|(k, v)| (k, v))
     }
 }
-impl<V> ExactSizeIterator for Iter<'_, V> {}
+impl<V, K> ExactSizeIterator for Iter<'_, V, K> {}
 
-pub struct IterMut<'a, V>(std::slice::IterMut<'a, (String, V)>);
+pub struct IterMut<'a, V, K = String>(std::slice::IterMut<'a, (K, V)>);
 
-impl<'a, V> Iterator for IterMut<'a, V> {
-    type Item = (&'a String, &'a mut V);
+impl<'a, V, K> Iterator for IterMut<'a, V, K> {
+    type Item = (&'a K, &'a mut V);
     fn next(&mut self) -> Option<Self::Item> {
         self.0.next().map(|(k, v)| (&*k, v))
     }
@@ -200,40 +204,40 @@ impl<'a, V> Iterator for IterMut<'a, V> {
     }
 }
 
-impl<'a, V> IntoIterator for &'a OrdMap<V> {
-    type Item = (&'a String, &'a V);
-    type IntoIter = Iter<'a, V>;
-    fn into_iter(self) -> Iter<'a, V> {
+impl<'a, V, K: MapKey> IntoIterator for &'a OrdMap<V, K> {
+    type Item = (&'a K, &'a V);
+    type IntoIter = Iter<'a, V, K>;
+    fn into_iter(self) -> Iter<'a, V, K> {
         self.iter()
     }
 }
 
-impl<'a, V> IntoIterator for &'a mut OrdMap<V> {
-    type Item = (&'a String, &'a mut V);
-    type IntoIter = IterMut<'a, V>;
-    fn into_iter(self) -> IterMut<'a, V> {
+impl<'a, V, K: MapKey> IntoIterator for &'a mut OrdMap<V, K> {
+    type Item = (&'a K, &'a mut V);
+    type IntoIter = IterMut<'a, V, K>;
+    fn into_iter(self) -> IterMut<'a, V, K> {
         self.iter_mut()
     }
 }
 
-impl<V> IntoIterator for OrdMap<V> {
-    type Item = (String, V);
-    type IntoIter = std::vec::IntoIter<(String, V)>;
+impl<V, K> IntoIterator for OrdMap<V, K> {
+    type Item = (K, V);
+    type IntoIter = std::vec::IntoIter<(K, V)>;
     fn into_iter(self) -> Self::IntoIter {
         self.list.into_iter()
     }
 }
 
-impl<V> FromIterator<(String, V)> for OrdMap<V> {
-    fn from_iter<I: IntoIterator<Item = (String, V)>>(items: I) -> Self {
+impl<V, K: MapKey> FromIterator<(K, V)> for OrdMap<V, K> {
+    fn from_iter<I: IntoIterator<Item = (K, V)>>(items: I) -> Self {
         let mut m = OrdMap::new();
         m.extend(items);
         m
     }
 }
 
-impl<V> Extend<(String, V)> for OrdMap<V> {
-    fn extend<I: IntoIterator<Item = (String, V)>>(&mut self, items: I) {
+impl<V, K: MapKey> Extend<(K, V)> for OrdMap<V, K> {
+    fn extend<I: IntoIterator<Item = (K, V)>>(&mut self, items: I) {
         for (k, v) in items {
             self.insert(k, v);
         }

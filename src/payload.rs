@@ -4,7 +4,7 @@
 use crate::error::Failure;
 use crate::intrinsics::Call;
 use crate::jsonpath::{Reference, Root};
-use crate::value::{Map, Value};
+use crate::value::{Key, Map, Value};
 
 /// What a payload template or intrinsic function can see while it is evaluated.
 pub trait Scope {
@@ -106,7 +106,7 @@ pub struct Template {
 #[derive(Debug, Clone, PartialEq)]
 enum Node {
     Literal(Value),
-    Object(Vec<(String, Entry)>),
+    Object(Vec<(Key, Entry)>),
     Array(Vec<Node>),
 }
 
@@ -114,7 +114,7 @@ enum Node {
 enum Entry {
     Static(Node),
     /// Output key (without `.$`), the key as written, and the dynamic value.
-    Dynamic(String, Dynamic),
+    Dynamic(Key, Dynamic),
 }
 
 fn pointer_escape(k: &str) -> String {
@@ -176,7 +176,7 @@ fn parse_node(v: &Value, ptr: &str, errors: &mut Vec<(String, String)>) -> Node 
                 if let Some(stripped) = k.strip_suffix(".$") {
                     match val {
                         Value::String(s) => match Dynamic::parse(s) {
-                            Ok(d) => out.push((stripped.to_string(), Entry::Dynamic(k.clone(), d))),
+                            Ok(d) => out.push((Key::from(stripped), Entry::Dynamic(k.clone(), d))),
                             Err(_) => errors.push((
                                 p,
                                 format!(
@@ -248,13 +248,13 @@ pub(crate) fn java_hashmap_order(keys: &[&str]) -> Vec<usize> {
 /// AWS builds a payload object with its literal fields first, in template order, then the
 /// `.$` fields in the iteration order of a Java HashMap keyed by their output names. (This
 /// matches the key order of every TaskScheduled `parameters` text recorded from AWS.)
-fn aws_field_order(entries: Vec<(String, Entry)>) -> Vec<(String, Entry)> {
+fn aws_field_order(entries: Vec<(Key, Entry)>) -> Vec<(Key, Entry)> {
     let (statics, dynamics): (Vec<_>, Vec<_>) = entries
         .into_iter()
         .partition(|(_, e)| matches!(e, Entry::Static(_)));
     let keys: Vec<&str> = dynamics.iter().map(|(k, _)| k.as_str()).collect();
     let order = java_hashmap_order(&keys);
-    let mut slots: Vec<Option<(String, Entry)>> = dynamics.into_iter().map(Some).collect();
+    let mut slots: Vec<Option<(Key, Entry)>> = dynamics.into_iter().map(Some).collect();
     let mut out = statics;
     for i in order {
         out.push(slots[i].take().expect("each index once"));

@@ -129,13 +129,91 @@ impl fmt::Display for Number {
 
 // ------------------------------------------------------------------ objects
 
+/// An object's key: shared text, so that copying an object's entries (copy on write) or a
+/// template's keys into each output copies a pointer, not the text.
+#[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Key(Rc<str>);
+
+impl Key {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::ops::Deref for Key {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::borrow::Borrow<str> for Key {
+    fn borrow(&self) -> &str {
+        &self.0
+    }
+}
+
+impl AsRef<str> for Key {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<&str> for Key {
+    fn from(s: &str) -> Key {
+        Key(Rc::from(s))
+    }
+}
+
+impl From<String> for Key {
+    fn from(s: String) -> Key {
+        Key(Rc::from(s))
+    }
+}
+
+impl From<&String> for Key {
+    fn from(s: &String) -> Key {
+        Key(Rc::from(s.as_str()))
+    }
+}
+
+impl From<&Key> for Key {
+    fn from(k: &Key) -> Key {
+        k.clone()
+    }
+}
+
+impl PartialEq<str> for Key {
+    fn eq(&self, other: &str) -> bool {
+        *self.0 == *other
+    }
+}
+
+impl PartialEq<&str> for Key {
+    fn eq(&self, other: &&str) -> bool {
+        *self.0 == **other
+    }
+}
+
+impl fmt::Display for Key {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl fmt::Debug for Key {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&*self.0, f)
+    }
+}
+
 /// A JSON object: keys in insertion order, shared until changed.
 #[derive(Clone, Default)]
 pub struct Map(Rc<Entries>);
 
 #[derive(Default)]
 struct Entries {
-    map: OrdMap<Value>,
+    map: OrdMap<Value, Key>,
     /// [`text_bound`] of the object once computed, 0 before: entries are only changed
     /// through [`Map::entries_mut`], which forgets it. (An atomic rather than a `Cell` keeps
     /// values unwind-safe; nothing here is shared between threads.)
@@ -150,7 +228,7 @@ impl Clone for Entries {
 
 impl Map {
     /// The entries, to change them: copied first if shared.
-    fn entries_mut(&mut self) -> &mut OrdMap<Value> {
+    fn entries_mut(&mut self) -> &mut OrdMap<Value, Key> {
         let entries = Rc::make_mut(&mut self.0);
         *entries.bound.get_mut() = 0;
         &mut entries.map
@@ -182,7 +260,7 @@ impl Map {
         self.entries_mut().get_mut(key)
     }
     /// Set `key`; a key already there keeps its place. The value it had, if any.
-    pub fn insert(&mut self, key: String, value: Value) -> Option<Value> {
+    pub fn insert(&mut self, key: Key, value: Value) -> Option<Value> {
         self.entries_mut().insert(key, value)
     }
     /// The value at `key`, inserted with `make` first if the key is not there.
@@ -200,7 +278,7 @@ impl Map {
     pub fn iter_mut(&mut self) -> IterMut<'_> {
         self.entries_mut().iter_mut()
     }
-    pub fn keys(&self) -> impl DoubleEndedIterator<Item = &String> + ExactSizeIterator {
+    pub fn keys(&self) -> impl DoubleEndedIterator<Item = &Key> + ExactSizeIterator {
         self.0.map.keys()
     }
     pub fn values(&self) -> impl DoubleEndedIterator<Item = &Value> + ExactSizeIterator {
@@ -235,11 +313,11 @@ impl std::ops::Index<&str> for Map {
     }
 }
 
-pub type Iter<'a> = crate::ordmap::Iter<'a, Value>;
-pub type IterMut<'a> = crate::ordmap::IterMut<'a, Value>;
+pub type Iter<'a> = crate::ordmap::Iter<'a, Value, Key>;
+pub type IterMut<'a> = crate::ordmap::IterMut<'a, Value, Key>;
 
 impl<'a> IntoIterator for &'a Map {
-    type Item = (&'a String, &'a Value);
+    type Item = (&'a Key, &'a Value);
     type IntoIter = Iter<'a>;
     fn into_iter(self) -> Iter<'a> {
         self.iter()
@@ -247,7 +325,7 @@ impl<'a> IntoIterator for &'a Map {
 }
 
 impl<'a> IntoIterator for &'a mut Map {
-    type Item = (&'a String, &'a mut Value);
+    type Item = (&'a Key, &'a mut Value);
     type IntoIter = IterMut<'a>;
     fn into_iter(self) -> IterMut<'a> {
         self.iter_mut()
@@ -255,25 +333,25 @@ impl<'a> IntoIterator for &'a mut Map {
 }
 
 impl IntoIterator for Map {
-    type Item = (String, Value);
-    type IntoIter = std::vec::IntoIter<(String, Value)>;
+    type Item = (Key, Value);
+    type IntoIter = std::vec::IntoIter<(Key, Value)>;
     fn into_iter(self) -> Self::IntoIter {
         Rc::unwrap_or_clone(self.0).map.into_iter()
     }
 }
 
-impl FromIterator<(String, Value)> for Map {
-    fn from_iter<I: IntoIterator<Item = (String, Value)>>(items: I) -> Map {
+impl<K: Into<Key>> FromIterator<(K, Value)> for Map {
+    fn from_iter<I: IntoIterator<Item = (K, Value)>>(items: I) -> Map {
         let mut m = Map::new();
         m.extend(items);
         m
     }
 }
 
-impl Extend<(String, Value)> for Map {
-    fn extend<I: IntoIterator<Item = (String, Value)>>(&mut self, items: I) {
+impl<K: Into<Key>> Extend<(K, Value)> for Map {
+    fn extend<I: IntoIterator<Item = (K, Value)>>(&mut self, items: I) {
         for (k, v) in items {
-            self.insert(k, v);
+            self.insert(k.into(), v);
         }
     }
 }
@@ -363,10 +441,10 @@ impl Value {
         matches!(self, Value::Number(n) if n.is_u64())
     }
     /// A member of an object (a `&str` key) or an element of an array (a `usize`).
-    pub fn get<I: Key>(&self, at: I) -> Option<&Value> {
+    pub fn get<I: Lookup>(&self, at: I) -> Option<&Value> {
         at.lookup(self)
     }
-    pub fn get_mut<I: Key>(&mut self, at: I) -> Option<&mut Value> {
+    pub fn get_mut<I: Lookup>(&mut self, at: I) -> Option<&mut Value> {
         at.lookup_mut(self)
     }
     /// The value at a JSON Pointer (RFC 6901): "" is the value itself.
@@ -413,12 +491,12 @@ fn array_position(token: &str) -> Option<usize> {
 }
 
 /// What indexes a [`Value`]: an object key or an array position.
-pub trait Key {
+pub trait Lookup {
     fn lookup<'v>(&self, v: &'v Value) -> Option<&'v Value>;
     fn lookup_mut<'v>(&self, v: &'v mut Value) -> Option<&'v mut Value>;
 }
 
-impl Key for usize {
+impl Lookup for usize {
     fn lookup<'v>(&self, v: &'v Value) -> Option<&'v Value> {
         v.as_array()?.get(*self)
     }
@@ -427,7 +505,7 @@ impl Key for usize {
     }
 }
 
-impl Key for str {
+impl Lookup for str {
     fn lookup<'v>(&self, v: &'v Value) -> Option<&'v Value> {
         v.as_object()?.get(self)
     }
@@ -436,7 +514,7 @@ impl Key for str {
     }
 }
 
-impl Key for String {
+impl Lookup for String {
     fn lookup<'v>(&self, v: &'v Value) -> Option<&'v Value> {
         self.as_str().lookup(v)
     }
@@ -445,7 +523,7 @@ impl Key for String {
     }
 }
 
-impl<T: Key + ?Sized> Key for &T {
+impl<T: Lookup + ?Sized> Lookup for &T {
     fn lookup<'v>(&self, v: &'v Value) -> Option<&'v Value> {
         (**self).lookup(v)
     }
@@ -455,7 +533,7 @@ impl<T: Key + ?Sized> Key for &T {
 }
 
 /// `v["key"]` and `v[0]`: `null` when there is no such member or element.
-impl<I: Key> std::ops::Index<I> for Value {
+impl<I: Lookup> std::ops::Index<I> for Value {
     type Output = Value;
     fn index(&self, at: I) -> &Value {
         at.lookup(self).unwrap_or(&Value::Null)
@@ -713,11 +791,11 @@ macro_rules! json_members {
     ($object:ident ($($key:tt)+) : $($rest:tt)*) => { $crate::json_members!(@value $object ($($key)+) () $($rest)*) };
     ($object:ident ($($key:tt)*) $next:tt $($rest:tt)*) => { $crate::json_members!($object ($($key)* $next) $($rest)*) };
     (@value $object:ident ($($key:tt)+) ($($v:tt)+) , $($rest:tt)*) => {
-        $object.insert(::std::string::String::from($($key)+), $crate::json!($($v)+));
+        $object.insert($crate::value::Key::from($($key)+), $crate::json!($($v)+));
         $crate::json_members!($object () $($rest)*);
     };
     (@value $object:ident ($($key:tt)+) ($($v:tt)+)) => {
-        $object.insert(::std::string::String::from($($key)+), $crate::json!($($v)+));
+        $object.insert($crate::value::Key::from($($key)+), $crate::json!($($v)+));
     };
     (@value $object:ident ($($key:tt)+) ($($v:tt)*) $next:tt $($rest:tt)*) => {
         $crate::json_members!(@value $object ($($key)+) ($($v)* $next) $($rest)*)
@@ -979,12 +1057,12 @@ mod tests {
     fn objects_keep_order_share_and_copy_on_write() {
         let mut a = Map::new();
         for i in (0..40).rev() {
-            a.insert(format!("k{i}"), json!(i));
+            a.insert(format!("k{i}").into(), json!(i));
         }
-        assert_eq!(a.keys().next().map(String::as_str), Some("k39"));
+        assert_eq!(a.keys().next().map(|k| k.as_str()), Some("k39"));
         assert_eq!(a.get("k7"), Some(&json!(7)));
         assert_eq!(a.insert("k7".into(), json!("x")), Some(json!(7)));
-        assert_eq!(a.keys().nth(32).map(String::as_str), Some("k7"));
+        assert_eq!(a.keys().nth(32).map(|k| k.as_str()), Some("k7"));
         let b = a.clone();
         assert!(Map::ptr_eq(&a, &b));
         a.remove("k39");

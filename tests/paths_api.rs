@@ -69,7 +69,7 @@ fn template_with_every_kind_of_dynamic_value() {
         })
     );
     // Literal fields first, then the `.$` fields in AWS's (Java HashMap) order.
-    let keys: Vec<&String> = out.as_object().unwrap().keys().collect();
+    let keys: Vec<&str> = out.as_object().unwrap().keys().map(|k| k.as_str()).collect();
     assert_eq!(
         keys,
         ["static", "call", "ctx", "var", "whole", "varWhole", "items"]

@@ -366,7 +366,7 @@ fn run_chain(case: &Value, def: &Value, input: &Value) -> Option<Outcome> {
     for _ in 0..1000 {
         let state = states.get(&name)?.as_object()?;
         let nth = visits.get(&name).and_then(|v| v.as_u64()).unwrap_or(0) as usize;
-        visits.insert(name.clone(), json!(nth + 1));
+        visits.insert(name.as_str().into(), json!(nth + 1));
         let entered = entered_event_id(case, &name, nth).unwrap_or(event_id);
         let inv = if tasks.contains_key(&name) {
             invocation(case, &name)

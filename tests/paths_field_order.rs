@@ -34,8 +34,8 @@ fn neutralise(t: &Value) -> Value {
 fn compare(template: &Value, ours: &Value, aws: &Value, out: &mut (usize, Vec<String>)) {
     match (template, ours, aws) {
         (Value::Object(t), Value::Object(o), Value::Object(a)) => {
-            let ok: Vec<&String> = o.keys().collect();
-            let ak: Vec<&String> = a.keys().collect();
+            let ok: Vec<&str> = o.keys().map(|k| k.as_str()).collect();
+            let ak: Vec<&str> = a.keys().map(|k| k.as_str()).collect();
             let mut os = ok.clone();
             let mut as_ = ak.clone();
             os.sort();
@@ -63,9 +63,9 @@ fn compare(template: &Value, ours: &Value, aws: &Value, out: &mut (usize, Vec<St
     }
 }
 
-fn collect_states<'a>(states: &'a Map, out: &mut Vec<(&'a String, &'a Value)>) {
+fn collect_states<'a>(states: &'a Map, out: &mut Vec<(&'a str, &'a Value)>) {
     for (n, s) in states {
-        out.push((n, s));
+        out.push((n.as_str(), s));
         if let Some(bs) = s.get("Branches").and_then(|b| b.as_array()) {
             for b in bs {
                 if let Some(st) = b.get("States").and_then(|x| x.as_object()) {

@@ -96,7 +96,7 @@ fn simulate_has_the_agreed_shape() {
     assert_eq!(r["output"], json!([{"branch": "slow"}, {"branch": "medium"}, {"branch": "fast"}]));
     assert_eq!(r["durationMs"], json!(3000));
     let events = r["events"].as_array().unwrap();
-    let keys: Vec<&str> = events[1].as_object().unwrap().keys().map(String::as_str).collect();
+    let keys: Vec<&str> = events[1].as_object().unwrap().keys().map(|k| k.as_str()).collect();
     assert_eq!(keys, ["id", "previousEventId", "timestamp", "type", "ms", "lane", "stateEnteredEventDetails"]);
     // ms is relative to the start; the branches' events carry their lane and interleave.
     let done: Vec<(i64, &str)> = events

@@ -9,7 +9,7 @@ pub mod parse;
 use crate::jsonata;
 use crate::jsonpath::Reference;
 use crate::payload::{Dynamic, Template};
-use crate::value::Value;
+use crate::value::{Key, Value};
 use std::rc::Rc;
 
 pub use parse::{parse_definition, validate_text, Diagnostic, MachineType};
@@ -80,7 +80,7 @@ pub enum PathField {
 #[derive(Debug, Clone)]
 pub enum JTemplate {
     Expr { source: String, expr: Rc<jsonata::Expr> },
-    Object(Vec<(String, JTemplate)>),
+    Object(Vec<(Key, JTemplate)>),
     Array(Vec<JTemplate>),
     Literal(Value),
 }
@@ -103,7 +103,7 @@ pub enum Io {
 #[derive(Debug)]
 pub enum Assign {
     JsonPath(Template),
-    Jsonata(Vec<(String, JTemplate)>),
+    Jsonata(Vec<(Key, JTemplate)>),
 }
 
 #[derive(Debug)]

@@ -652,7 +652,7 @@ impl<'a> Cx<'a> {
             self.check_rule_keys(ro, at, top, &["Not"]);
             return Some(Condition::Not(Box::new(inner)));
         }
-        let ops: Vec<(&String, Comparison, bool)> = ro.keys().filter_map(|k| comparison(k).map(|(c, p)| (k, c, p))).collect();
+        let ops: Vec<(&Key, Comparison, bool)> = ro.keys().filter_map(|k| comparison(k).map(|(c, p)| (k, c, p))).collect();
         if ops.len() != 1 {
             self.error(at, if ops.is_empty() { "A choice rule must have exactly one comparison operator".to_string() } else { "A choice rule may have only one comparison operator".to_string() });
             return None;

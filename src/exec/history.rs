@@ -4,7 +4,7 @@
 //! (`Rc`) with the execution, so writing 25,000 events costs no deep copies; the JSON form
 //! is built only when asked for.
 
-use crate::value::{Map, Value};
+use crate::value::{Key, Map, Value};
 use crate::json;
 use std::rc::Rc;
 
@@ -119,7 +119,7 @@ impl Event {
         let fields = self.fields.as_ref()?;
         let mut m = Map::new();
         for (k, v) in fields {
-            m.insert((*k).to_string(), v.to_json());
+            m.insert(Key::from(*k), v.to_json());
         }
         Some(Value::Object(m))
     }
@@ -137,7 +137,7 @@ impl Event {
         m.insert("timestamp".into(), json!(crate::time::format_millis(self.timestamp)));
         m.insert("type".into(), json!(self.kind));
         if let Some(d) = self.details() {
-            m.insert(details_key(self.kind), d);
+            m.insert(details_key(self.kind).into(), d);
         }
         Value::Object(m)
     }

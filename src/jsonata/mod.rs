@@ -111,7 +111,7 @@ impl Expr {
         let mut ev = eval::Eval::new(host, opts);
         let env = env::Env::root();
         for (k, v) in bindings {
-            if self.mentioned.as_ref().map(|m| m.iter().any(|n| n == k)).unwrap_or(true) {
+            if self.mentioned.as_ref().map(|m| m.iter().any(|n| n == k.as_str())).unwrap_or(true) {
                 env.bind(k, Value::from_json(v));
             }
         }

@@ -221,7 +221,7 @@ impl Value {
             crate::value::Value::Object(o) => {
                 let mut m = ObjMap::with_capacity(o.len());
                 for (k, v) in o {
-                    m.insert(k.clone(), Value::from_json(v));
+                    m.insert(k.to_string(), Value::from_json(v));
                 }
                 Value::object(m)
             }
@@ -257,7 +257,7 @@ impl Value {
                 let mut m = crate::value::Map::new();
                 for (k, v) in o.iter() {
                     if let Some(j) = v.to_json_at(depth + 1, budget)? {
-                        m.insert(k.clone(), j);
+                        m.insert(k.as_str().into(), j);
                     }
                 }
                 crate::value::Value::Object(m)
