@@ -132,8 +132,9 @@ const WORKLOADS = { loop: loopWorkload, map: mapWorkload, parallel: parallelWork
 
 // Both engines get the same treatment: warm-up executions first (V8 compiles JS and wasm in
 // tiers, optimising what runs often, and a short workload needs thousands of runs before its
-// hot code is optimised), at least 3 and until a second has passed, then `runs` timed
-// executions.
+// hot code is optimised), at least 3 and until a second has passed; then timed executions, at
+// least `runs` of them and more until half a second of them has passed (at most 10,000), so
+// that the median of a workload that takes microseconds rests on many samples.
 // `prepare` (untimed) makes what one execution needs; `once(prepared)` is the timed execution.
 async function measure(prepare, once, runs) {
   const t0 = performance.now();
@@ -144,11 +145,14 @@ async function measure(prepare, once, runs) {
   }
   const times = [];
   let last;
-  for (let r = 0; r < runs; r++) {
+  let spent = 0;
+  while (times.length < runs || (spent < 500 && times.length < 10_000)) {
     const prepared = await prepare();
     const t = performance.now();
     last = await once(prepared);
-    times.push(performance.now() - t);
+    const dt = performance.now() - t;
+    times.push(dt);
+    spent += dt;
   }
   return { times, last, warmups };
 }
@@ -203,6 +207,9 @@ async function runChild(engine, workloadKey, runs) {
 
 // ------------------------------------------------------------------ the native CLI
 
+// How many executions `statelab bench` times in its process: many for the short workloads.
+const inProcessRuns = (key, runs) => Math.max(runs, key === 'week' ? 2000 : 100);
+
 function runCli(workloadKey, runs) {
   const w = WORKLOADS[workloadKey]();
   const dir = fs.mkdtempSync(path.join(process.env.TMPDIR || '/tmp', 'statelab-bench-'));
@@ -227,7 +234,7 @@ function runCli(workloadKey, runs) {
   }
   // The engine's own time in the CLI's process: `statelab bench` checks the definition once and
   // times each execution, keeping no history (as the wasm runs above: the outcome only).
-  const runsInProcess = Math.max(runs, workloadKey === 'week' ? 1000 : 20);
+  const runsInProcess = inProcessRuns(workloadKey, runs);
   const b = spawnSync(CLI, ['bench', def, '--input', input, '--mock-config', mocks, '--runs', String(runsInProcess), '--no-history', '--json'], { encoding: 'utf8' });
   if (b.status !== 0) throw new Error(`statelab bench: ${b.stdout.slice(0, 200)} ${b.stderr.slice(0, 200)}`);
   const inProcess = JSON.parse(b.stdout);
@@ -283,7 +290,7 @@ async function main() {
       return 'unknown CPU';
     }
   })();
-  console.log(`statelab vs aws-local-stepfunctions: median of ${runs} runs, Node ${node}, ${cpu}`);
+  console.log(`statelab vs aws-local-stepfunctions: medians of at least ${runs} runs (more for short workloads), Node ${node}, ${cpu}`);
   // Three significant digits; under a millisecond in microseconds.
   const fmt = (ms) => (ms < 1 ? `${(ms * 1000).toPrecision(3)} us` : `${ms < 100 ? ms.toPrecision(3) : ms.toFixed(0)} ms`).padStart(11);
   const mb = (kb) => (kb == null ? '     n/a' : `${(kb / 1024).toFixed(0).padStart(5)} MB`);
@@ -296,10 +303,10 @@ async function main() {
     const [mw, mp, mc] = [median(wasm.times), median(peer.times), median(cli.times)];
     rows.push({ key, mw, mp, mc, mi: cli.inProcessMs });
     console.log(`\n${name}`);
-    console.log(`  aws-local-stepfunctions ${fmt(mp)}   peak ${mb(peer.maxRssKb)}`);
-    console.log(`  statelab (wasm, Node)   ${fmt(mw)}   peak ${mb(wasm.maxRssKb)}   ${(mp / mw).toFixed(1)}x faster than aws-local-stepfunctions`);
+    console.log(`  aws-local-stepfunctions ${fmt(mp)}   peak ${mb(peer.maxRssKb)}   (median of ${peer.times.length})`);
+    console.log(`  statelab (wasm, Node)   ${fmt(mw)}   peak ${mb(wasm.maxRssKb)}   (median of ${wasm.times.length})   ${(mp / mw).toFixed(1)}x faster than aws-local-stepfunctions`);
     console.log(`  statelab (native CLI)   ${fmt(mc)}   peak ${mb(cli.maxRssKb)}   whole process, reading files and printing included`);
-    console.log(`  statelab (native, in process) ${fmt(cli.inProcessMs).trimStart()}   ${(mw / cli.inProcessMs).toFixed(1)}x faster than wasm (statelab bench: median of ${key === 'week' ? 1000 : Math.max(runs, 20)} runs)`);
+    console.log(`  statelab (native, in process) ${fmt(cli.inProcessMs).trimStart()}   ${(mw / cli.inProcessMs).toFixed(1)}x faster than wasm (statelab bench: median of ${inProcessRuns(key, runs)} runs)`);
   }
   console.log('\nratios (aws-local-stepfunctions / statelab wasm):', rows.map((r) => `${r.key} ${(r.mp / r.mw).toFixed(1)}x`).join(', '));
   console.log('ratios (statelab wasm / native in process):', rows.map((r) => `${r.key} ${(r.mw / r.mi).toFixed(1)}x`).join(', '));

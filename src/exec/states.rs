@@ -804,6 +804,9 @@ impl Execution {
         };
         self.emit(fid, "ParallelStateStarted", None);
         let n = branches.len();
+        // One frame per branch: room for them all at once, rather than copying the frames
+        // each time the list doubles.
+        self.frames.reserve(n);
         self.frames[fid].gen += 1;
         self.frames[fid].block = Block::Children(Box::new(Group {
             is_map: false,
@@ -875,6 +878,8 @@ impl Execution {
             );
             self.emit(fid, "MapRunStarted", Some(fields! {"mapRunArn": arn}));
         }
+        // One frame per iteration (see run_parallel).
+        self.frames.reserve(n);
         self.frames[fid].gen += 1;
         self.frames[fid].block = Block::Children(Box::new(Group {
             is_map: true,
