@@ -172,17 +172,17 @@ fn response(e: &Value) -> Result<Response, String> {
         Some(_) => return Err("the latency must be seconds, or a [min, max] range".into()),
     };
     let text = |v: Option<&Value>| match v {
-        None | Some(Value::Null) => String::new(),
-        Some(Value::String(s)) => s.clone(),
-        Some(other) => other.to_string(),
+        None | Some(Value::Null) => None,
+        Some(Value::String(s)) => Some(s.clone()),
+        Some(other) => Some(other.to_string()),
     };
     let outcome = if let Some(v) = obj.get("Return").or_else(|| obj.get("result")) {
         Ok(v.clone())
     } else if let Some(t) = obj.get("Throw") {
         let t = t.as_object().ok_or("'Throw' must be an object with 'Error' and 'Cause'")?;
-        Err(Failure::new(text(t.get("Error")), text(t.get("Cause"))))
+        Err(Failure::reported(text(t.get("Error")), text(t.get("Cause"))))
     } else if obj.contains_key("error") {
-        Err(Failure::new(text(obj.get("error")), text(obj.get("cause"))))
+        Err(Failure::reported(text(obj.get("error")), text(obj.get("cause"))))
     } else {
         return Err("a response needs 'Return' (or 'result'), or 'Throw' (or 'error')".into());
     };

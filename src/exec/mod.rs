@@ -728,7 +728,7 @@ impl Execution {
         // Catch.
         if failure.error != "States.Runtime" {
             if let Some(c) = state.catch.iter().find(|c| asl::error_matches(&c.error_equals, &failure.error)) {
-                let error_output = json!({"Error": failure.error, "Cause": failure.cause});
+                let error_output = error_output(&failure);
                 let raw_input = self.frames[fid].input.clone();
                 let result = self.catch_output(fid, state, c, raw_input, error_output);
                 return match result {
@@ -806,7 +806,7 @@ impl Execution {
                     by_count || by_pct
                 };
                 if tolerated {
-                    group.results[index] = Some(Rc::new(json!({"Error": f.error, "Cause": f.cause})));
+                    group.results[index] = Some(Rc::new(error_output(&f)));
                     self.start_queued(parent);
                     self.check_group_done(parent);
                     return;
@@ -959,6 +959,14 @@ fn aborted_kind(t: &str) -> &'static str {
         "Parallel" => "ParallelStateAborted",
         _ => "MapStateAborted",
     }
+}
+
+/// What a Catch (or a tolerated Map iteration) gets for a failure: `{"Error", "Cause"}`, each
+/// null when the failure has none at all (recorded: a task failed through SendTaskFailure
+/// without them), and "" when it is empty (recorded: a timeout's cause).
+fn error_output(f: &Failure) -> Value {
+    let text = |s: &str, absent: bool| if absent { Value::Null } else { Value::from(s) };
+    json!({"Error": text(&f.error, f.unnamed), "Cause": text(&f.cause, f.no_cause)})
 }
 
 fn failure_fields(f: &Failure) -> Vec<(&'static str, Field)> {
