@@ -113,7 +113,7 @@ pub struct TaskRequest {
     /// 0 for the first attempt, then 1, 2, ... for retries.
     pub attempt: u32,
     pub lane: String,
-    /// `$$.Task.Token` for `.waitForTaskToken` integrations.
+    /// `$$.Task.Token` for `.waitForTaskToken` and `.sync` integrations.
     pub token: Option<String>,
 }
 
@@ -212,7 +212,8 @@ struct Frame {
     /// Inside a distributed Map: its iterations run as child executions, whose events are not
     /// part of this execution's history.
     silent: bool,
-    /// The token of the `.waitForTaskToken` task this frame is running (`$$.Task.Token`).
+    /// The token of the callback (`.waitForTaskToken`) or job-run (`.sync`) task this frame is
+    /// running (`$$.Task.Token`).
     task_token: Option<String>,
     /// A Map iteration whose MapIterationStarted event is still to be written.
     iteration_pending: bool,

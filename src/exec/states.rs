@@ -289,7 +289,10 @@ impl Execution {
         let raw = self.frames[fid].input.clone();
         let id = self.next_task;
         self.next_task += 1;
-        let token = matches!(task.kind, ResourceKind::Service { pattern: Pattern::WaitForTaskToken, .. }).then(|| task_token(&self.opts.execution_name, id));
+        // `$$.Task.Token` exists for the callback and the job-run (`.sync`) patterns; a recording
+        // shows a `.sync` task passing it on.
+        let token = matches!(task.kind, ResourceKind::Service { pattern: Pattern::WaitForTaskToken | Pattern::Sync, .. })
+            .then(|| task_token(&self.opts.execution_name, id));
         self.frames[fid].task_token = token.clone();
         let prepared = (|| -> Result<(Rc<Value>, Option<u64>, Option<u64>), Failure> {
             let (eff, params) = match &state.io {
