@@ -842,31 +842,52 @@ impl fmt::Display for Value {
 
 /// Append the compact JSON text of `v`.
 pub fn write_compact(out: &mut String, v: &Value) {
-    let mut bytes = Vec::new();
-    write_compact_bytes(&mut bytes, v);
-    out.push_str(&String::from_utf8_lossy(&bytes));
+    out.push_str(&to_string(v));
 }
 
-/// Append the compact JSON text of `v` as UTF-8 bytes. The text is written into room made
-/// for [`text_bound`] bytes, a byte or a slice at a time, then cut to its length: no growing
-/// and no call per character, which matters in the wasm build (results run to megabytes).
-pub fn write_compact_bytes(out: &mut Vec<u8>, v: &Value) {
-    let start = out.len();
-    out.resize(start + text_bound(v), 0);
-    let mut t = Text { buf: out, at: start };
-    t.value(v);
-    let end = t.at;
-    out.truncate(end);
+/// JSON text as UTF-8 bytes, written a byte or a slice at a time by index into room made
+/// beforehand: for a value, room for its [`text_bound`]. The room is made (zeroed) in doubling
+/// steps and kept, so no byte is zeroed twice, and writing costs no call per character, which
+/// matters in the wasm build (results run to megabytes).
+#[derive(Default)]
+pub struct JsonText {
+    /// Text up to `len`, zeroed room after it.
+    buf: Vec<u8>,
+    len: usize,
 }
 
-/// Append `s` as a JSON string, as UTF-8 bytes.
-pub fn write_string_bytes(out: &mut Vec<u8>, s: &str) {
-    let start = out.len();
-    out.resize(start + 2 + 6 * s.len(), 0);
-    let mut t = Text { buf: out, at: start };
-    t.string(s);
-    let end = t.at;
-    out.truncate(end);
+impl JsonText {
+    pub fn new() -> JsonText {
+        JsonText::default()
+    }
+    fn write(&mut self, room: usize, f: impl FnOnce(&mut Text)) {
+        let need = self.len + room;
+        if need > self.buf.len() {
+            self.buf.resize(need.max(2 * self.buf.len()), 0);
+        }
+        let mut t = Text { buf: &mut self.buf, at: self.len };
+        f(&mut t);
+        self.len = t.at;
+    }
+    /// The compact text of `v`.
+    pub fn value(&mut self, v: &Value) {
+        self.write(text_bound(v), |t| t.value(v));
+    }
+    /// `s` as a JSON string.
+    pub fn string(&mut self, s: &str) {
+        self.write(2 + 6 * s.len(), |t| t.string(s));
+    }
+    /// `s` as it is (JSON punctuation).
+    pub fn raw(&mut self, s: &str) {
+        self.write(s.len(), |t| t.bytes(s.as_bytes()));
+    }
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.buf[..self.len]
+    }
+    pub fn into_bytes(mut self) -> Vec<u8> {
+        self.buf.truncate(self.len);
+        self.buf
+    }
 }
 
 /// JSON text written into a buffer with room enough.
@@ -1020,16 +1041,16 @@ pub fn write_pretty(out: &mut String, v: &Value, depth: usize) {
 /// Append `s` as a JSON string: `"` and `\` escaped, control characters as `\n`, `\t`... or
 /// `\u00XX`; everything else as it is.
 pub fn write_string(out: &mut String, s: &str) {
-    let mut bytes = Vec::new();
-    write_string_bytes(&mut bytes, s);
-    out.push_str(&String::from_utf8_lossy(&bytes));
+    let mut text = JsonText::new();
+    text.string(s);
+    out.push_str(&String::from_utf8_lossy(text.as_bytes()));
 }
 
 /// The compact JSON text of `v`.
 pub fn to_string(v: &Value) -> String {
-    let mut bytes = Vec::new();
-    write_compact_bytes(&mut bytes, v);
-    String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+    let mut text = JsonText::new();
+    text.value(v);
+    String::from_utf8(text.into_bytes()).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
 /// The pretty JSON text of `v`.

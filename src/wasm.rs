@@ -22,7 +22,7 @@ use crate::exec::history::{details_key, Event, Field};
 use crate::exec::{Execution, Options, Span, Status, TaskRequest};
 use crate::json;
 use crate::mock::Mocks;
-use crate::value::{Map, Value};
+use crate::value::{JsonText, Map, Value};
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 
@@ -236,32 +236,32 @@ fn parse_js(text: &str) -> JsValue {
 /// JSON text written straight from the engine's records, without building `Value`s first:
 /// results run to megabytes (a Map of 1,000 iterations), and cloning them into a tree before
 /// serialising doubled the time `simulate` took.
-struct Out(Vec<u8>);
+struct Out(JsonText);
 
 impl Out {
-    fn new(capacity: usize) -> Out {
-        Out(Vec::with_capacity(capacity))
+    fn new() -> Out {
+        Out(JsonText::new())
     }
     fn raw(&mut self, s: &str) -> &mut Self {
-        self.0.extend_from_slice(s.as_bytes());
+        self.0.raw(s);
         self
     }
     fn json(&mut self, v: &Value) -> &mut Self {
-        crate::value::write_compact_bytes(&mut self.0, v);
+        self.0.value(v);
         self
     }
     fn str(&mut self, s: &str) -> &mut Self {
-        crate::value::write_string_bytes(&mut self.0, s);
+        self.0.string(s);
         self
     }
     fn int(&mut self, n: i64) -> &mut Self {
-        crate::value::write_compact_bytes(&mut self.0, &Value::from(n));
+        self.0.value(&Value::from(n));
         self
     }
     /// `,"key":` (or `"key":` first in an object).
     fn key(&mut self, k: &str) -> &mut Self {
-        if self.0.last() != Some(&b'{') {
-            self.0.push(b',');
+        if self.0.as_bytes().last() != Some(&b'{') {
+            self.0.raw(",");
         }
         self.str(k).raw(":")
     }
@@ -275,9 +275,21 @@ impl Out {
         }
         self.raw("]")
     }
+    /// The JS value: the bytes decoded and parsed by JS (the engine writes only UTF-8).
     fn js(&self) -> JsValue {
-        parse_js(&String::from_utf8_lossy(&self.0))
+        json_parse(&TextDecoder::new().decode(self.0.as_bytes())).unwrap_or(JsValue::NULL)
     }
+}
+
+#[wasm_bindgen]
+extern "C" {
+    type TextDecoder;
+    #[wasm_bindgen(constructor)]
+    fn new() -> TextDecoder;
+    #[wasm_bindgen(method)]
+    fn decode(this: &TextDecoder, bytes: &[u8]) -> JsValue;
+    #[wasm_bindgen(js_namespace = JSON, js_name = parse, catch)]
+    fn json_parse(text: &JsValue) -> Result<JsValue, JsValue>;
 }
 
 /// `{id, previousEventId, timestamp, type, ms, lane, <xxx>EventDetails?}`: the CLI's
@@ -379,7 +391,7 @@ fn write_result(o: &mut Out, exec: &Execution, timing: bool, history: bool) {
 }
 
 fn result_js(exec: &Execution, timing: bool, history: bool) -> JsValue {
-    let mut o = Out::new(if history { 4096 + 256 * (exec.events().len() + exec.spans().len()) } else { 4096 });
+    let mut o = Out::new();
     write_result(&mut o, exec, timing, history);
     o.js()
 }
@@ -535,7 +547,7 @@ impl Session {
         let events = self.host.exec.events();
         let new = events.get(self.sent..).unwrap_or(&[]);
         self.sent = events.len();
-        let mut o = Out::new(256 * new.len() + 2);
+        let mut o = Out::new();
         let mut stamp = (0, String::new());
         o.list(new, |o, e| write_event(o, e, start, &mut stamp));
         o.js()
@@ -543,7 +555,7 @@ impl Session {
 
     /// Every span so far.
     pub fn spans(&self) -> JsValue {
-        let mut o = Out::new(256 * self.host.exec.spans().len() + 2);
+        let mut o = Out::new();
         write_spans(&mut o, &self.host.exec, self.critical_path);
         o.js()
     }
