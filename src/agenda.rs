@@ -81,10 +81,6 @@ impl<T> Agenda<T> {
     pub fn clear(&mut self) {
         self.heap.clear();
     }
-
-    pub fn is_empty(&self) -> bool {
-        self.heap.is_empty()
-    }
 }
 
 #[cfg(test)]
@@ -106,6 +102,6 @@ mod tests {
         assert_eq!(out, [(1, "a"), (1, "b"), (3, "c"), (3, "d")]);
         a.retain(|w| *w != "e");
         assert_eq!(a.pop_due(i64::MAX), Some((5, "f")));
-        assert!(a.is_empty());
+        assert_eq!(a.next_at(), None);
     }
 }

@@ -111,10 +111,6 @@ impl<V, K: MapKey> OrdMap<V, K> {
     pub fn contains_key(&self, key: &str) -> bool {
         self.position(key).is_some()
     }
-    /// The entry at `index` in the order of insertion.
-    pub fn get_index(&self, index: usize) -> Option<(&K, &V)> {
-        self.list.get(index).map(|(k, v)| (k, v))
-    }
 
     /// Set `key`; a key already there keeps its place. The value it had, if any.
     pub fn insert(&mut self, key: K, value: V) -> Option<V> {
@@ -263,7 +259,7 @@ mod tests {
             assert_eq!(m.get("k2"), None);
             assert_eq!(m.get("k1"), Some(&100));
             assert_eq!(m.get("k0"), Some(&0));
-            assert_eq!(m.get_index(n - 2), Some((&"k0".to_string(), &0)));
+            assert_eq!(m.keys().nth(n - 2).map(String::as_str), Some("k0"));
             *m.get_or_insert_with("new", || 7) += 1;
             assert_eq!(m.values().next_back(), Some(&8));
             assert!(m.contains_key("new") && !m.contains_key("k2"));

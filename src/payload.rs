@@ -254,11 +254,8 @@ fn aws_field_order(entries: Vec<(Key, Entry)>) -> Vec<(Key, Entry)> {
         .partition(|(_, e)| matches!(e, Entry::Static(_)));
     let keys: Vec<&str> = dynamics.iter().map(|(k, _)| k.as_str()).collect();
     let order = java_hashmap_order(&keys);
-    let mut slots: Vec<Option<(Key, Entry)>> = dynamics.into_iter().map(Some).collect();
     let mut out = statics;
-    for i in order {
-        out.push(slots[i].take().expect("each index once"));
-    }
+    out.extend(crate::sort::permute(dynamics, &order));
     out
 }
 

@@ -28,10 +28,22 @@ pub fn merge_sort(v: &mut Vec<usize>, after: &mut dyn FnMut(usize, usize) -> boo
 }
 
 /// The indices of `items` in ascending order of `key`, equal keys in their order.
-pub fn order_by<T, K: Ord>(items: &[T], key: impl Fn(&T) -> K) -> Vec<usize> {
+fn order_by<T, K: Ord>(items: &[T], key: impl Fn(&T) -> K) -> Vec<usize> {
     let mut idx: Vec<usize> = (0..items.len()).collect();
     merge_sort(&mut idx, &mut |a, b| key(&items[a]) > key(&items[b]));
     idx
+}
+
+/// `items` in the order `order` gives, a permutation of their indices.
+pub fn permute<T>(items: Vec<T>, order: &[usize]) -> Vec<T> {
+    let mut slots: Vec<Option<T>> = items.into_iter().map(Some).collect();
+    order.iter().filter_map(|&i| slots[i].take()).collect()
+}
+
+/// `items` in ascending order of `key`, equal keys in their order.
+pub fn sorted_by_key<T, K: Ord>(items: Vec<T>, key: impl Fn(&T) -> K) -> Vec<T> {
+    let order = order_by(&items, key);
+    permute(items, &order)
 }
 
 #[cfg(test)]
@@ -43,6 +55,8 @@ mod tests {
         let items = [(3, 'a'), (1, 'b'), (3, 'c'), (0, 'd'), (1, 'e')];
         let order: Vec<char> = order_by(&items, |x| x.0).into_iter().map(|i| items[i].1).collect();
         assert_eq!(order, ['d', 'b', 'e', 'a', 'c']);
+        let sorted: Vec<char> = sorted_by_key(items.to_vec(), |x| x.0).into_iter().map(|x| x.1).collect();
+        assert_eq!(sorted, ['d', 'b', 'e', 'a', 'c']);
         let mut v: Vec<usize> = (0..100).rev().collect();
         merge_sort(&mut v, &mut |a, b| a > b);
         assert!(v.iter().enumerate().all(|(i, &x)| i == x));

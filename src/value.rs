@@ -131,7 +131,7 @@ impl fmt::Display for Number {
 
 /// An object's key: shared text, so that copying an object's entries (copy on write) or a
 /// template's keys into each output copies a pointer, not the text.
-#[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct Key(Rc<str>);
 
 impl Key {
@@ -143,18 +143,6 @@ impl Key {
 impl std::ops::Deref for Key {
     type Target = str;
     fn deref(&self) -> &str {
-        &self.0
-    }
-}
-
-impl std::borrow::Borrow<str> for Key {
-    fn borrow(&self) -> &str {
-        &self.0
-    }
-}
-
-impl AsRef<str> for Key {
-    fn as_ref(&self) -> &str {
         &self.0
     }
 }
@@ -177,21 +165,9 @@ impl From<&String> for Key {
     }
 }
 
-impl From<&Key> for Key {
-    fn from(k: &Key) -> Key {
-        k.clone()
-    }
-}
-
 impl PartialEq<str> for Key {
     fn eq(&self, other: &str) -> bool {
         *self.0 == *other
-    }
-}
-
-impl PartialEq<&str> for Key {
-    fn eq(&self, other: &&str) -> bool {
-        *self.0 == **other
     }
 }
 

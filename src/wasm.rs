@@ -225,12 +225,9 @@ fn absolute(start: i64, ms: f64, what: &str) -> Result<i64, JsValue> {
 
 /// A JSON value as a plain JS value (objects, arrays, numbers, strings, booleans, null).
 fn to_js(v: &Value) -> JsValue {
-    let text = crate::value::to_string(v);
-    parse_js(&text)
-}
-
-fn parse_js(text: &str) -> JsValue {
-    js_sys::JSON::parse(text).unwrap_or(JsValue::NULL)
+    let mut o = Out::new();
+    o.json(v);
+    o.js()
 }
 
 /// JSON text written straight from the engine's records, without building `Value`s first:

@@ -181,11 +181,9 @@ impl<'a> Cx<'a> {
             self.error(&states_ptr, "States must not be empty");
             return None;
         }
-        // A state's index is its place in `States`.
-        let names = states;
         let start_ptr = ptr(at, "StartAt");
         let start_at = match obj.get("StartAt").and_then(Value::as_str) {
-            Some(s) => match names.position(s) {
+            Some(s) => match states.position(s) {
                 Some(i) => i,
                 None => {
                     self.error(&start_ptr, format!("MISSING_TRANSITION_TARGET: Missing 'Next' target: {s}"));
@@ -203,7 +201,7 @@ impl<'a> Cx<'a> {
             if name.is_empty() || name.chars().count() > 80 {
                 self.error(&sp, "State names must be 1 to 80 characters long");
             }
-            if let Some(s) = self.state(name, sv, &sp, ql, &names) {
+            if let Some(s) = self.state(name, sv, &sp, ql, states) {
                 out.push(s);
             }
         }
@@ -377,6 +375,7 @@ impl<'a> Cx<'a> {
         Some(State { name: name.into(), pointer: at.to_string(), query_language: ql, kind, next, io, assign, retry, catch })
     }
 
+    /// The state `v` names: its index, which is its place in the machine's `States` (`names`).
     fn target(&mut self, v: &Value, at: &str, names: &Map) -> Option<usize> {
         match v.as_str() {
             Some(s) => match names.position(s) {

@@ -7,7 +7,7 @@
 
 use super::{Span, SpanKind};
 use crate::ordmap::OrdMap;
-use crate::sort::order_by;
+use crate::sort::sorted_by_key;
 use std::cmp::Reverse;
 
 /// Per span (same order as the input): whether it is on the critical path, and its slack in ms.
@@ -28,7 +28,7 @@ pub fn critical_path(spans: &[Span], end: i64) -> Vec<Timing> {
         }
     }
     for v in lanes.values_mut() {
-        *v = order_by(v, |&i| (spans[i].start, end_of(i))).into_iter().map(|k| v[k]).collect();
+        *v = sorted_by_key(std::mem::take(v), |&i| (spans[i].start, end_of(i)));
     }
     // Slack of each state span: walk lanes from the top; a lane's slack is its parent's slack
     // plus the time between the lane's last end and its parent's end.
@@ -49,7 +49,7 @@ pub fn critical_path(spans: &[Span], end: i64) -> Vec<Timing> {
     }
     for by_state in children.values_mut() {
         for v in by_state.values_mut() {
-            *v = order_by(v, |l| *l).into_iter().map(|k| v[k]).collect();
+            *v = sorted_by_key(std::mem::take(v), |l| *l);
         }
     }
 
@@ -80,7 +80,7 @@ pub fn critical_path(spans: &[Span], end: i64) -> Vec<Timing> {
             // Spans by end time, latest start first; `before` only decreases along the walk,
             // so each run of spans with one end time is read once, front to back: `read[b]`
             // counts what has been read of the run that starts at `b`.
-            let order: Vec<usize> = order_by(members, |&j| (end_of(j), Reverse(spans[j].start), Reverse(j))).into_iter().map(|k| members[k]).collect();
+            let order = sorted_by_key(members.clone(), |&j| (end_of(j), Reverse(spans[j].start), Reverse(j)));
             let mut read = vec![0usize; order.len()];
             let mut pick = |t: i64, before: i64, chain: &[bool]| -> Option<usize> {
                 let b = order.partition_point(|&j| end_of(j) < t);

@@ -1109,7 +1109,7 @@ impl<'h> Eval<'h> {
         }
         let result = self.apply(&clone_fn, vec![obj], &Value::Undefined, env, "clone", node.pos)?;
         let matches = self.eval(&def.pattern, &result, env)?;
-        let mut edits = Edits::default();
+        let mut edits = Edits::new();
         for m in matches.to_list() {
             let upd = self.eval(&def.update, &m, env)?;
             let upd_map = match upd {
@@ -1130,32 +1130,26 @@ impl<'h> Eval<'h> {
                 }
             }
             if let Value::Object(o) = &m {
-                edits.list.push((Rc::as_ptr(o) as usize, upd_map, dels));
+                edits.push((Rc::as_ptr(o) as usize, upd_map, dels));
             }
         }
-        if edits.list.is_empty() {
+        if edits.is_empty() {
             return Ok(result);
         }
-        edits.order = crate::sort::order_by(&edits.list, |e| e.0);
-        Ok(rebuild(&result, &edits))
+        Ok(rebuild(&result, &crate::sort::sorted_by_key(edits, |e| e.0)))
     }
 }
 
-/// Per matched object (by identity, in the order matched): the update to merge and the keys
-/// to delete; `order` lists them by identity, so that an object's edits are found by a
-/// binary search.
-#[derive(Default)]
-struct Edits {
-    list: Vec<(usize, Option<ObjMap>, Vec<String>)>,
-    order: Vec<usize>,
-}
+/// Per matched object (by identity): the update to merge and the keys to delete. Sorted by
+/// identity (stably: an object's edits stay in the order matched) before the rebuild, which
+/// finds an object's edits by a binary search.
+type Edits = Vec<(usize, Option<ObjMap>, Vec<String>)>;
 
-impl Edits {
-    /// The edits of the object at `ptr`, in the order they were matched.
-    fn of(&self, ptr: usize) -> impl Iterator<Item = &(usize, Option<ObjMap>, Vec<String>)> {
-        let first = self.order.partition_point(|&i| self.list[i].0 < ptr);
-        self.order[first..].iter().map(|&i| &self.list[i]).take_while(move |e| e.0 == ptr)
-    }
+/// The edits of the object at `ptr`, in the order they were matched.
+fn edits_of(edits: &Edits, ptr: usize) -> &[(usize, Option<ObjMap>, Vec<String>)] {
+    let first = edits.partition_point(|e| e.0 < ptr);
+    let n = edits[first..].iter().take_while(|e| e.0 == ptr).count();
+    &edits[first..first + n]
 }
 
 fn rebuild(v: &Value, edits: &Edits) -> Value {
@@ -1172,7 +1166,7 @@ fn rebuild_at(v: &Value, edits: &Edits, depth: usize) -> Value {
             for (k, val) in o.iter() {
                 m.insert(k.clone(), rebuild_at(val, edits, depth + 1));
             }
-            for (_, upd, dels) in edits.of(Rc::as_ptr(o) as usize) {
+            for (_, upd, dels) in edits_of(edits, Rc::as_ptr(o) as usize) {
                 if let Some(u) = upd {
                     for (k, val) in u.iter() {
                         m.insert(k.clone(), val.clone());
