@@ -824,16 +824,16 @@ pub fn write_compact(out: &mut String, v: &Value) {
 /// JSON text as UTF-8 bytes, written a byte or a slice at a time by index into room made
 /// beforehand: for a value, room for its [`text_bound`]. The room is made (zeroed) in doubling
 /// steps and kept, so no byte is zeroed twice, and writing costs no call per character, which
-/// matters in the wasm build (results run to megabytes).
+/// matters in the size-optimised wasm build.
 #[derive(Default)]
-pub struct JsonText {
+struct JsonText {
     /// Text up to `len`, zeroed room after it.
     buf: Vec<u8>,
     len: usize,
 }
 
 impl JsonText {
-    pub fn new() -> JsonText {
+    fn new() -> JsonText {
         JsonText::default()
     }
     fn write(&mut self, room: usize, f: impl FnOnce(&mut Text)) {
@@ -846,21 +846,17 @@ impl JsonText {
         self.len = t.at;
     }
     /// The compact text of `v`.
-    pub fn value(&mut self, v: &Value) {
+    fn value(&mut self, v: &Value) {
         self.write(text_bound(v), |t| t.value(v));
     }
     /// `s` as a JSON string.
-    pub fn string(&mut self, s: &str) {
+    fn string(&mut self, s: &str) {
         self.write(2 + 6 * s.len(), |t| t.string(s));
     }
-    /// `s` as it is (JSON punctuation).
-    pub fn raw(&mut self, s: &str) {
-        self.write(s.len(), |t| t.bytes(s.as_bytes()));
-    }
-    pub fn as_bytes(&self) -> &[u8] {
+    fn as_bytes(&self) -> &[u8] {
         &self.buf[..self.len]
     }
-    pub fn into_bytes(mut self) -> Vec<u8> {
+    fn into_bytes(mut self) -> Vec<u8> {
         self.buf.truncate(self.len);
         self.buf
     }

@@ -22,7 +22,7 @@ use crate::exec::history::{details_key, Event, Field};
 use crate::exec::{Execution, Options, Span, Status, TaskRequest};
 use crate::json;
 use crate::mock::Mocks;
-use crate::value::{JsonText, Map, Value};
+use crate::value::{Map, Value};
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 
@@ -230,63 +230,153 @@ fn to_js(v: &Value) -> JsValue {
     o.js()
 }
 
-/// JSON text written straight from the engine's records, without building `Value`s first:
-/// results run to megabytes (a Map of 1,000 iterations), and cloning them into a tree before
-/// serialising doubled the time `simulate` took.
-struct Out(JsonText);
+/// Values for JS written straight from the engine's records as a tape that `src/decode.js`
+/// turns into JS objects: 32-bit words (tags, small integers, string places), the other
+/// numbers, and the text of every string, decoded by JS at once. Results run to megabytes (a
+/// Map of 1,000 iterations); neither JSON text nor building objects call by call from Rust
+/// comes close: writing and parsing text took a third of a Parallel's `simulate`.
+///
+/// Tape: `END` (u32::MAX), `NULL` `FALSE` `TRUE`, `INT n` (an i32), `FLOAT i` (`floats[i]`),
+/// `STR at len` (the UTF-16 place of the text in all strings' text), `ARR value* END`,
+/// `OBJ (key value)* END`. A key is its id: ids count up from 0 in the order keys first
+/// appear, and a new id is followed by the key's `at len`. JS keeps each key's string by id,
+/// so it makes (and V8 internalises) a key's string once, not once per object.
+struct Out {
+    words: Vec<u32>,
+    floats: Vec<f64>,
+    /// Every string's UTF-8 bytes, one after the other.
+    text: Vec<u8>,
+    /// The length of `text` in UTF-16 code units: where the next string starts for JS.
+    utf16: u32,
+    /// Keys seen, by a hash of their text: (byte start in `text`, byte length, id). A key
+    /// missed here (first seen, or pushed out by another) gets a new id.
+    keys: Vec<(u32, u32, u32)>,
+    next_key: u32,
+}
+
+const KEY_SLOTS: usize = 256;
+
+/// Not a tag: never the place of a key, which may be 0.
+const END: u32 = u32::MAX;
+const NULL: u32 = 1;
+const FALSE: u32 = 2;
+const TRUE: u32 = 3;
+const INT: u32 = 4;
+const FLOAT: u32 = 5;
+const STR: u32 = 6;
+const ARR: u32 = 7;
+const OBJ: u32 = 8;
 
 impl Out {
     fn new() -> Out {
-        Out(JsonText::new())
+        Out { words: Vec::new(), floats: Vec::new(), text: Vec::new(), utf16: 0, keys: vec![(0, 0, u32::MAX); KEY_SLOTS], next_key: 0 }
     }
-    fn raw(&mut self, s: &str) -> &mut Self {
-        self.0.raw(s);
+    /// Where the text of `s` will be for JS: its UTF-16 start and length.
+    fn place(&mut self, s: &str) {
+        let n = if s.is_ascii() { s.len() } else { s.encode_utf16().count() } as u32;
+        self.words.extend_from_slice(&[self.utf16, n]);
+        self.text.extend_from_slice(s.as_bytes());
+        self.utf16 += n;
+    }
+    fn obj(&mut self) -> &mut Self {
+        self.words.push(OBJ);
         self
     }
-    fn json(&mut self, v: &Value) -> &mut Self {
-        self.0.value(v);
+    fn arr(&mut self) -> &mut Self {
+        self.words.push(ARR);
+        self
+    }
+    /// Close the innermost object or array.
+    fn end(&mut self) -> &mut Self {
+        self.words.push(END);
+        self
+    }
+    /// An object's key; its value comes next.
+    fn key(&mut self, k: &str) -> &mut Self {
+        let slot = crate::ordmap::hash(k) as usize % KEY_SLOTS;
+        let (at, len, id) = self.keys[slot];
+        if id != u32::MAX && self.text.get(at as usize..(at + len) as usize) == Some(k.as_bytes()) {
+            self.words.push(id);
+        } else {
+            let id = self.next_key;
+            self.next_key += 1;
+            self.keys[slot] = (self.text.len() as u32, k.len() as u32, id);
+            self.words.push(id);
+            self.place(k);
+        }
         self
     }
     fn str(&mut self, s: &str) -> &mut Self {
-        self.0.string(s);
+        self.words.push(STR);
+        self.place(s);
+        self
+    }
+    fn null(&mut self) -> &mut Self {
+        self.words.push(NULL);
+        self
+    }
+    fn bool(&mut self, b: bool) -> &mut Self {
+        self.words.push(if b { TRUE } else { FALSE });
         self
     }
     fn int(&mut self, n: i64) -> &mut Self {
-        self.0.value(&Value::from(n));
+        match i32::try_from(n) {
+            Ok(i) => self.words.extend_from_slice(&[INT, i as u32]),
+            Err(_) => self.float(n as f64),
+        }
         self
     }
-    /// `,"key":` (or `"key":` first in an object).
-    fn key(&mut self, k: &str) -> &mut Self {
-        if self.0.as_bytes().last() != Some(&b'{') {
-            self.0.raw(",");
+    fn float(&mut self, f: f64) {
+        self.words.extend_from_slice(&[FLOAT, self.floats.len() as u32]);
+        self.floats.push(f);
+    }
+    fn json(&mut self, v: &Value) -> &mut Self {
+        match v {
+            Value::Null => self.null(),
+            Value::Bool(b) => self.bool(*b),
+            Value::Number(n) => {
+                match n.as_i64() {
+                    Some(i) => {
+                        self.int(i);
+                    }
+                    // Floats, and integers above i64 (as JSON.parse reads their digits).
+                    None => self.float(n.as_f64().unwrap_or(0.0)),
+                }
+                self
+            }
+            Value::String(s) => self.str(s),
+            Value::Array(a) => {
+                self.arr();
+                for x in a {
+                    self.json(x);
+                }
+                self.end()
+            }
+            Value::Object(m) => {
+                self.obj();
+                for (k, x) in m.iter() {
+                    self.key(k).json(x);
+                }
+                self.end()
+            }
         }
-        self.str(k).raw(":")
     }
     fn list<T>(&mut self, items: &[T], mut each: impl FnMut(&mut Out, &T)) -> &mut Self {
-        self.raw("[");
-        for (i, item) in items.iter().enumerate() {
-            if i > 0 {
-                self.raw(",");
-            }
+        self.arr();
+        for item in items {
             each(self, item);
         }
-        self.raw("]")
+        self.end()
     }
-    /// The JS value: the bytes decoded and parsed by JS (the engine writes only UTF-8).
+    /// The JS value.
     fn js(&self) -> JsValue {
-        json_parse(&TextDecoder::new().decode(self.0.as_bytes())).unwrap_or(JsValue::NULL)
+        decode(&self.words, &self.floats, &self.text)
     }
 }
 
-#[wasm_bindgen]
+#[wasm_bindgen(module = "/src/decode.js")]
 extern "C" {
-    type TextDecoder;
-    #[wasm_bindgen(constructor)]
-    fn new() -> TextDecoder;
-    #[wasm_bindgen(method)]
-    fn decode(this: &TextDecoder, bytes: &[u8]) -> JsValue;
-    #[wasm_bindgen(js_namespace = JSON, js_name = parse, catch)]
-    fn json_parse(text: &JsValue) -> Result<JsValue, JsValue>;
+    fn decode(words: &[u32], floats: &[f64], text: &[u8]) -> JsValue;
 }
 
 /// `{id, previousEventId, timestamp, type, ms, lane, <xxx>EventDetails?}`: the CLI's
@@ -296,34 +386,34 @@ fn write_event(o: &mut Out, e: &Event, start: i64, stamp: &mut (i64, String)) {
     if stamp.1.is_empty() || stamp.0 != e.timestamp {
         *stamp = (e.timestamp, crate::time::format_millis(e.timestamp));
     }
-    o.raw("{");
+    o.obj();
     o.key("id").int(e.id as i64).key("previousEventId").int(e.previous_event_id as i64);
     o.key("timestamp").str(&stamp.1).key("type").str(e.kind);
     o.key("ms").int(e.timestamp - start).key("lane").str(&e.lane);
     if let Some(fields) = &e.fields {
-        o.key(&details_key(e.kind)).raw("{");
+        o.key(&details_key(e.kind)).obj();
         for (k, v) in fields {
             o.key(k);
             match v {
                 Field::Str(s) => o.str(s),
                 Field::Int(n) => o.int(*n),
                 Field::Json(v) => o.json(v),
-                Field::NotTruncated => o.raw("{\"truncated\":false}"),
+                Field::NotTruncated => o.obj().key("truncated").bool(false).end(),
             };
         }
-        o.raw("}");
+        o.end();
     }
-    o.raw("}");
+    o.end();
 }
 
 /// `timing`: (on the critical path, slack in ms), for the spans of a finished execution.
 fn write_span(o: &mut Out, s: &Span, start: i64, timing: Option<(bool, i64)>) {
-    o.raw("{");
+    o.obj();
     o.key("lane").str(&s.lane).key("state").str(&s.state).key("kind").str(s.kind.name());
     o.key("startMs").int(s.start - start).key("endMs");
     match s.end {
         Some(e) => o.int(e - start),
-        None => o.raw("null"),
+        None => o.null(),
     };
     o.key("status").str(s.status);
     if let Some(v) = &s.input {
@@ -336,33 +426,30 @@ fn write_span(o: &mut Out, s: &Span, start: i64, timing: Option<(bool, i64)>) {
         o.key("error").str(&f.error).key("cause").str(&f.cause);
     }
     if let Some((critical, slack)) = timing {
-        o.key("critical").raw(if critical { "true" } else { "false" }).key("slackMs").int(slack);
+        o.key("critical").bool(critical).key("slackMs").int(slack);
     }
     if !s.steps.is_empty() {
         o.key("steps").list(&s.steps, |o, (step, v)| {
-            o.raw("{").key("step").str(step).key("value").json(v).raw("}");
+            o.obj().key("step").str(step).key("value").json(v).end();
         });
     }
-    o.raw("}");
+    o.end();
 }
 
 /// Every span; with the critical path and slack once the execution has ended, if asked for.
 fn write_spans(o: &mut Out, exec: &Execution, timing: bool) {
     let start = exec.options().start_time;
     let timings = if timing && exec.is_done() { critical_path(exec.spans(), exec.now()) } else { Vec::new() };
-    o.raw("[");
+    o.arr();
     for (i, s) in exec.spans().iter().enumerate() {
-        if i > 0 {
-            o.raw(",");
-        }
         write_span(o, s, start, timings.get(i).map(|t| (t.critical, t.slack_ms)));
     }
-    o.raw("]");
+    o.end();
 }
 
 fn write_result(o: &mut Out, exec: &Execution, timing: bool, history: bool) {
     let start = exec.options().start_time;
-    o.raw("{").key("status").str(exec.status().name());
+    o.obj().key("status").str(exec.status().name());
     match exec.status() {
         Status::Succeeded(v) => {
             o.key("output").json(v);
@@ -384,7 +471,7 @@ fn write_result(o: &mut Out, exec: &Execution, timing: bool, history: bool) {
         o.key("spans");
         write_spans(o, exec, timing);
     }
-    o.raw("}");
+    o.end();
 }
 
 fn result_js(exec: &Execution, timing: bool, history: bool) -> JsValue {

@@ -174,6 +174,40 @@ fn text_and_objects_give_the_same_result() {
     assert_eq!(r["events"][0]["executionStartedEventDetails"]["input"], json!({}));
 }
 
+/// `a` and `b` are the same JS value: primitives by `Object.is` (so -0 is not 0), objects and
+/// arrays by prototype and own keys in order, recursively.
+fn same(a: &JsValue, b: &JsValue) -> bool {
+    use js_sys::{Object, Reflect};
+    if Object::is(a, b) {
+        return true;
+    }
+    let (Some(oa), Some(ob)) = (a.dyn_ref::<Object>(), b.dyn_ref::<Object>()) else { return false };
+    if !Object::is(&Object::get_prototype_of(oa).into(), &Object::get_prototype_of(ob).into()) {
+        return false;
+    }
+    let (ka, kb) = (Reflect::own_keys(oa).unwrap(), Reflect::own_keys(ob).unwrap());
+    ka.length() == kb.length()
+        && (0..ka.length()).all(|i| {
+            let k = ka.get(i);
+            Object::is(&k, &kb.get(i)) && same(&Reflect::get(a, &k).unwrap(), &Reflect::get(b, &k).unwrap())
+        })
+}
+
+/// Results cross as JSON.parse gives the JSON text the CLI prints: escapes, accents and astral
+/// characters, integers beyond i32 and i64, -0 and floats, "__proto__" and empty keys, key order.
+#[wasm_bindgen_test]
+fn values_cross_as_json_parse_gives_them() {
+    let tricky = r#"{"s": "q\"\\\n\u0001\u00e9\ud83d\ude00/", "": "", "__proto__": {"x": 1}, "n": [0, -1, 2147483647, 2147483648, -2147483648, -2147483649, 9007199254740993, 18446744073709551615, -9223372036854775808, 1.5, -0.0, 1e21, 100.0, 0.1], "nested": [[], {}, [null, true, false, [[{}]]]], "b": 1, "a": 2, "10": 3, "9": 4, "e\u0301": "\u0000"}"#;
+    let def = format!(r#"{{"StartAt": "P", "States": {{"P": {{"Type": "Pass", "Result": {tricky}, "End": true}}}}}}"#);
+    let result = wasm::simulate(def.as_str().into(), JsValue::UNDEFINED, JsValue::UNDEFINED, JsValue::UNDEFINED).unwrap();
+    let output = js_sys::Reflect::get(&result, &"output".into()).unwrap();
+    let expected = object(&statelab::value::to_string(&json::parse(tricky).unwrap()));
+    assert!(same(&output, &expected), "{:?} != {:?}", js_sys::JSON::stringify(&output), js_sys::JSON::stringify(&expected));
+    // The checker itself tells -0 from 0 and a prototype from an own "__proto__".
+    assert!(!same(&object("[0]"), &js_sys::Array::of1(&JsValue::from_f64(-0.0))));
+    assert!(!same(&object(r#"{"__proto__": {}}"#), &js_sys::Object::new()));
+}
+
 #[wasm_bindgen_test]
 fn errors_cross_as_js_errors_with_clear_messages() {
     let m = message(wasm::simulate(PARALLEL.into(), "{\n  \"order\": ,\n}".into(), PARALLEL_MOCKS.into(), JsValue::UNDEFINED).unwrap_err());
