@@ -76,7 +76,7 @@ impl Host {
         while let Some(effect) = self.exec.poll_effect() {
             match effect {
                 Effect::Invoke(req) => {
-                    if self.external_states.contains(&req.state) {
+                    if self.external_states.iter().any(|s| **s == *req.state) {
                         self.external.push(req.id);
                         self.outbox.push(req);
                         continue;

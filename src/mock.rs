@@ -10,6 +10,7 @@
 use crate::error::Failure;
 use crate::exec::{Rng, TaskRequest};
 use crate::value::Value;
+use std::rc::Rc;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Latency {
@@ -23,18 +24,24 @@ pub struct Response {
     pub latency: Latency,
 }
 
-/// Which responses answer a state's invocations: (first, last) invocation index → response,
-/// and how many invocations there were.
-#[derive(Debug, Clone, Default)]
+/// Which responses answer a state's invocations: (first, last) invocation index → response.
+#[derive(Debug, Default)]
 struct Plan {
     entries: Vec<(u32, u32, Response)>,
     repeat_last: bool,
-    invocations: u32,
 }
 
-/// Mock responses for one execution, with one invocation counter per state.
+/// Mock responses for one execution, with one invocation counter per state. The responses
+/// are shared: a clone (for the next execution) copies only the counters.
 #[derive(Debug, Clone, Default)]
 pub struct Mocks {
+    config: Rc<Config>,
+    /// Invocations so far, by the place of the state's plan (empty before the first).
+    invocations: Vec<u32>,
+}
+
+#[derive(Debug, Default)]
+struct Config {
     /// By state name (a handful, so a list).
     plans: Vec<(String, Plan)>,
     test_case: Option<String>,
@@ -73,9 +80,9 @@ impl Mocks {
                 let r = response(e).map_err(|m| format!("mocks for state '{state}', response {i}: {m}"))?;
                 entries.push((i as u32, i as u32, r));
             }
-            plans.push((state.to_string(), Plan { entries, repeat_last: true, invocations: 0 }));
+            plans.push((state.to_string(), Plan { entries, repeat_last: true }));
         }
-        Ok(Mocks { plans, test_case: None })
+        Ok(Mocks::new(Config { plans, test_case: None }))
     }
 
     fn step_functions_local(obj: &crate::value::Map, test_case: Option<&str>) -> Result<Mocks, String> {
@@ -116,25 +123,33 @@ impl Mocks {
                     j -= 1;
                 }
             }
-            plans.push((state.to_string(), Plan { entries, repeat_last: false, invocations: 0 }));
+            plans.push((state.to_string(), Plan { entries, repeat_last: false }));
         }
-        Ok(Mocks { plans, test_case: Some(case_name.to_string()) })
+        Ok(Mocks::new(Config { plans, test_case: Some(case_name.to_string()) }))
+    }
+
+    fn new(config: Config) -> Mocks {
+        Mocks { config: Rc::new(config), invocations: Vec::new() }
     }
 
     pub fn has(&self, state: &str) -> bool {
-        self.plans.iter().any(|(s, _)| s == state)
+        self.config.plans.iter().any(|(s, _)| s == state)
     }
 
     /// The response to the next invocation of `req.state`, or why there is none.
     pub fn resolve(&mut self, req: &TaskRequest, rng: &Rng) -> Result<Resolution, String> {
-        let Some((_, plan)) = self.plans.iter_mut().find(|(s, _)| *s == req.state) else {
-            return Err(match &self.test_case {
+        let Some(at) = self.config.plans.iter().position(|(s, _)| **s == *req.state) else {
+            return Err(match &self.config.test_case {
                 Some(tc) => format!("Task state '{}' has no mocked response in test case '{tc}'", req.state),
                 None => format!("Task state '{}' has no mocked response", req.state),
             });
         };
-        let index = plan.invocations;
-        plan.invocations += 1;
+        let plan = &self.config.plans[at].1;
+        if self.invocations.is_empty() {
+            self.invocations = vec![0; self.config.plans.len()];
+        }
+        let index = self.invocations[at];
+        self.invocations[at] += 1;
         let found = plan.entries.iter().find(|(lo, hi, _)| (*lo..=*hi).contains(&index)).or_else(|| if plan.repeat_last { plan.entries.last() } else { None });
         let Some((_, _, r)) = found else {
             return Err(format!("Task state '{}' has no mocked response for invocation {index}", req.state));
@@ -195,7 +210,7 @@ mod tests {
     use crate::json;
 
     fn req(state: &str) -> TaskRequest {
-        TaskRequest { id: 1, state: state.into(), resource: String::new(), input: std::rc::Rc::new(Value::Null), attempt: 0, lane: String::new(), token: None }
+        TaskRequest { id: 1, state: state.into(), resource: String::new(), input: std::rc::Rc::new(Value::Null), attempt: 0, lane: "".into(), token: None }
     }
 
     #[test]

@@ -23,6 +23,7 @@ use crate::exec::{Execution, Options, Span, Status, TaskRequest};
 use crate::json;
 use crate::mock::Mocks;
 use crate::value::{Map, Value};
+use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 
@@ -113,6 +114,7 @@ struct Setup {
 }
 
 /// The options of `simulate`, `Session` and `Machine.simulate`, converted.
+#[derive(Clone)]
 struct RunOptions {
     opts: Options,
     machine_type: MachineType,
@@ -124,7 +126,15 @@ struct RunOptions {
 
 impl RunOptions {
     fn from_js(options: &JsValue) -> Result<RunOptions, JsValue> {
-        let o = json_arg(options, "options", json!({}))?;
+        RunOptions::from_text(text_of(options, "options", false)?.as_deref())
+    }
+
+    /// From JSON text (`None`: no options).
+    fn from_text(text: Option<&str>) -> Result<RunOptions, JsValue> {
+        let o = match text {
+            Some(t) => parse_json(t, "options")?,
+            None => json!({}),
+        };
         let o = match o {
             Value::Object(m) => m,
             Value::Null => Map::new(),
@@ -191,11 +201,12 @@ impl Setup {
     }
 
     fn with_machine(machine: Rc<asl::Machine>, input: &JsValue, mocks: &JsValue, o: RunOptions) -> Result<Setup, JsValue> {
+        let mocks = mocks_of(text_of(mocks, "mocks", false)?.as_deref(), o.test_case.as_deref())?;
+        Setup::with_mocks(machine, input, mocks, o)
+    }
+
+    fn with_mocks(machine: Rc<asl::Machine>, input: &JsValue, mocks: Mocks, o: RunOptions) -> Result<Setup, JsValue> {
         let input = json_arg(input, "input", json!({}))?;
-        let mocks = match json_arg(mocks, "mocks", Value::Null)? {
-            Value::Null => Mocks::empty(),
-            v => Mocks::from_value(&v, o.test_case.as_deref()).map_err(|m| error(format!("mocks: {m}")))?,
-        };
         Ok(Setup { machine, input, mocks, opts: o.opts, external: o.external, critical_path: o.critical_path, history: o.history })
     }
 
@@ -206,6 +217,14 @@ impl Setup {
         }
         let exec = driver::simulate(self.machine, self.input, self.mocks, self.opts).map_err(host_error)?;
         Ok(result_js(&exec, self.critical_path, self.history))
+    }
+}
+
+/// Mocks from JSON text (`None` or `null`: none).
+fn mocks_of(text: Option<&str>, test_case: Option<&str>) -> Result<Mocks, JsValue> {
+    match text.map(|t| parse_json(t, "mocks")).transpose()? {
+        None | Some(Value::Null) => Ok(Mocks::empty()),
+        Some(v) => Mocks::from_value(&v, test_case).map_err(|m| error(format!("mocks: {m}"))),
     }
 }
 
@@ -481,7 +500,7 @@ fn result_js(exec: &Execution, timing: bool, history: bool) -> JsValue {
 }
 
 fn request_value(r: &TaskRequest) -> Value {
-    json!({"id": r.id, "state": r.state, "resource": r.resource, "input": *r.input, "attempt": r.attempt, "lane": r.lane, "token": r.token})
+    json!({"id": r.id, "state": &*r.state, "resource": r.resource, "input": *r.input, "attempt": r.attempt, "lane": &*r.lane, "token": r.token})
 }
 
 // ------------------------------------------------------------------ exports
@@ -512,6 +531,23 @@ pub fn simulate(definition: JsValue, input: JsValue, mocks: JsValue, options: Js
 #[wasm_bindgen(js_name = "Machine")]
 pub struct CompiledMachine {
     machine: Rc<asl::Machine>,
+    /// The options and the mocks (with the test case) of the last call, as text, and what
+    /// they converted to: a host that simulates again with the same ones converts them once.
+    options: RefCell<Option<(Option<String>, RunOptions)>>,
+    mocks: RefCell<Option<((Option<String>, Option<String>), Mocks)>>,
+}
+
+/// `make(key)`, or a copy of what it made last time for the same key.
+fn cached<K: PartialEq, V: Clone>(cell: &RefCell<Option<(K, V)>>, key: K, make: impl FnOnce(&K) -> Result<V, JsValue>) -> Result<V, JsValue> {
+    let mut last = cell.borrow_mut();
+    match &*last {
+        Some((k, v)) if *k == key => Ok(v.clone()),
+        _ => {
+            let v = make(&key)?;
+            *last = Some((key, v.clone()));
+            Ok(v)
+        }
+    }
 }
 
 #[wasm_bindgen(js_class = "Machine")]
@@ -522,14 +558,16 @@ impl CompiledMachine {
     pub fn new(definition: JsValue, options: JsValue) -> Result<CompiledMachine, JsValue> {
         hook();
         let o = RunOptions::from_js(&options)?;
-        Ok(CompiledMachine { machine: machine_of(&definition, o.machine_type)? })
+        Ok(CompiledMachine { machine: machine_of(&definition, o.machine_type)?, options: RefCell::new(None), mocks: RefCell::new(None) })
     }
 
     /// `simulate` of this definition.
     pub fn simulate(&self, input: JsValue, mocks: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
         hook();
-        let o = RunOptions::from_js(&options)?;
-        Setup::with_machine(self.machine.clone(), &input, &mocks, o)?.simulate()
+        let o = cached(&self.options, text_of(&options, "options", false)?, |t| RunOptions::from_text(t.as_deref()))?;
+        let key = (text_of(&mocks, "mocks", false)?, o.test_case.clone());
+        let mocks = cached(&self.mocks, key, |(t, test_case)| mocks_of(t.as_deref(), test_case.as_deref()))?;
+        Setup::with_mocks(self.machine.clone(), &input, mocks, o)?.simulate()
     }
 }
 

@@ -52,17 +52,29 @@ pub struct State {
 }
 
 impl State {
-    pub fn type_name(&self) -> &'static str {
-        match self.kind {
-            Kind::Pass { .. } => "Pass",
-            Kind::Task(_) => "Task",
-            Kind::Choice(_) => "Choice",
-            Kind::Wait(_) => "Wait",
-            Kind::Succeed => "Succeed",
-            Kind::Fail(_) => "Fail",
-            Kind::Parallel(_) => "Parallel",
-            Kind::Map(_) => "Map",
-        }
+    /// The types of this state's `<Type>StateEntered`, `<Type>StateExited` and
+    /// `<Type>StateAborted` events.
+    pub fn events(&self) -> [&'static str; 3] {
+        const EVENTS: [[&str; 3]; 8] = [
+            ["PassStateEntered", "PassStateExited", "PassStateAborted"],
+            ["TaskStateEntered", "TaskStateExited", "TaskStateAborted"],
+            ["ChoiceStateEntered", "ChoiceStateExited", "ChoiceStateAborted"],
+            ["WaitStateEntered", "WaitStateExited", "WaitStateAborted"],
+            ["SucceedStateEntered", "SucceedStateExited", "SucceedStateAborted"],
+            ["FailStateEntered", "FailStateExited", "FailStateAborted"],
+            ["ParallelStateEntered", "ParallelStateExited", "ParallelStateAborted"],
+            ["MapStateEntered", "MapStateExited", "MapStateAborted"],
+        ];
+        EVENTS[match self.kind {
+            Kind::Pass { .. } => 0,
+            Kind::Task(_) => 1,
+            Kind::Choice(_) => 2,
+            Kind::Wait(_) => 3,
+            Kind::Succeed => 4,
+            Kind::Fail(_) => 5,
+            Kind::Parallel(_) => 6,
+            Kind::Map(_) => 7,
+        }]
     }
 }
 

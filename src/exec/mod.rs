@@ -106,13 +106,13 @@ impl Status {
 #[derive(Debug, Clone, PartialEq)]
 pub struct TaskRequest {
     pub id: u64,
-    pub state: String,
+    pub state: Rc<str>,
     pub resource: String,
     /// The effective parameters (the request payload).
     pub input: Rc<Value>,
     /// 0 for the first attempt, then 1, 2, ... for retries.
     pub attempt: u32,
-    pub lane: String,
+    pub lane: Rc<str>,
     /// `$$.Task.Token` for `.waitForTaskToken` and `.sync` integrations.
     pub token: Option<String>,
 }
@@ -311,7 +311,8 @@ impl Execution {
         }
         self.started = true;
         let input = self.input.clone();
-        self.emit_raw(0, "ExecutionStarted", Some(fields! {"input": input, "inputDetails": Field::NotTruncated, "roleArn": self.opts.role_arn.as_str()}));
+        let details = self.opts.history.then(|| fields! {"input": input, "inputDetails": Field::NotTruncated, "roleArn": self.opts.role_arn.as_str()});
+        self.emit_raw(0, "ExecutionStarted", details);
         if payload_too_large(&self.input) {
             self.finish(Status::Failed(Failure::new("States.DataLimitExceeded", "The input exceeds the maximum number of bytes service limit.")));
             return;
@@ -524,11 +525,12 @@ impl Execution {
         }
         match &status {
             Status::Succeeded(out) => {
-                self.emit_raw(0, "ExecutionSucceeded", Some(fields! {"output": out.clone(), "outputDetails": Field::NotTruncated}));
+                let details = self.opts.history.then(|| fields! {"output": out.clone(), "outputDetails": Field::NotTruncated});
+                self.emit_raw(0, "ExecutionSucceeded", details);
             }
             Status::Failed(f) => {
-                let d = failure_fields(f);
-                self.emit_raw(0, "ExecutionFailed", Some(d));
+                let details = self.opts.history.then(|| failure_fields(f));
+                self.emit_raw(0, "ExecutionFailed", details);
             }
             _ => {}
         }
@@ -549,13 +551,13 @@ impl Execution {
         self.spans.len() - 1
     }
 
-    fn close_span(&mut self, span: usize, status: &'static str, output: Option<Rc<Value>>, error: Option<Failure>) {
+    fn close_span(&mut self, span: usize, status: &'static str, output: Option<Rc<Value>>, error: Option<&Failure>) {
         if let Some(s) = self.spans.get_mut(span) {
             if s.end.is_none() {
                 s.end = Some(self.now);
                 s.status = status;
                 s.output = output;
-                s.error = error;
+                s.error = error.cloned();
             }
         }
     }
@@ -580,14 +582,10 @@ impl Execution {
 
     /// Enter the frame's current state and do what can be done now.
     fn enter(&mut self, fid: FrameId) -> Flow {
-        let (type_name, name) = {
-            let s = self.state(fid);
-            (s.type_name(), s.name.clone())
-        };
-        let input = self.frames[fid].input.clone();
-        let entered_kind = entered_kind(type_name);
-        let details = self.keeps_events(fid).then(|| fields! {"name": name, "input": input, "inputDetails": Field::NotTruncated});
-        let id = self.emit(fid, entered_kind, details);
+        let s = self.state(fid);
+        let kind = s.events()[0];
+        let details = self.keeps_events(fid).then(|| fields! {"name": s.name.clone(), "input": self.frames[fid].input.clone(), "inputDetails": Field::NotTruncated});
+        let id = self.emit(fid, kind, details);
         if self.is_done() {
             return Flow::Ended;
         }
@@ -638,23 +636,23 @@ impl Execution {
                 Failure::new("States.DataLimitExceeded", format!("The state/task '{name}' returned a result with a size exceeding the maximum number of bytes service limit.")),
             );
         }
-        let (type_name, name, next) = {
-            let s = self.state(fid);
-            (s.type_name(), s.name.clone(), s.next)
-        };
-        self.exit_to(fid, type_name, name, output, assigned, next)
+        let next = self.state(fid).next;
+        self.exit_to(fid, output, assigned, next)
     }
 
-    fn exit_to(&mut self, fid: FrameId, type_name: &'static str, name: Rc<str>, output: Rc<Value>, assigned: Option<Value>, next: Option<usize>) -> Flow {
+    /// Leave the frame's current state with `output` for state `next` (`None`: the frame ends).
+    fn exit_to(&mut self, fid: FrameId, output: Rc<Value>, assigned: Option<Value>, next: Option<usize>) -> Flow {
+        let s = self.state(fid);
+        let kind = s.events()[1];
         let details = self.keeps_events(fid).then(|| {
-            let mut details = fields! {"name": name, "output": &output, "outputDetails": Field::NotTruncated};
+            let mut details = fields! {"name": s.name.clone(), "output": &output, "outputDetails": Field::NotTruncated};
             if let Some(a) = assigned {
                 details.push(("assignedVariables", Field::from(a)));
                 details.push(("assignedVariablesDetails", Field::NotTruncated));
             }
             details
         });
-        self.emit(fid, exited_kind(type_name), details);
+        self.emit(fid, kind, details);
         let span = self.frames[fid].state_span;
         self.close_span(span, "succeeded", Some(output.clone()), None);
         let is_end = matches!(self.state(fid).kind, Kind::Succeed) || next.is_none();
@@ -734,15 +732,16 @@ impl Execution {
                 let result = self.catch_output(fid, state, c, raw_input, error_output);
                 return match result {
                     Ok((output, assigned)) => {
-                        let name = state.name.clone();
-                        let type_name = state.type_name();
-                        let mut details = fields! {"name": name, "output": &output, "outputDetails": Field::NotTruncated};
-                        if let Some(a) = assigned {
-                            details.push(("assignedVariables", Field::from(a)));
-                            details.push(("assignedVariablesDetails", Field::NotTruncated));
-                        }
-                        self.emit(fid, exited_kind(type_name), Some(details));
-                        self.close_span(span, "caught", Some(output.clone()), Some(failure));
+                        let details = self.keeps_events(fid).then(|| {
+                            let mut details = fields! {"name": state.name.clone(), "output": &output, "outputDetails": Field::NotTruncated};
+                            if let Some(a) = assigned {
+                                details.push(("assignedVariables", Field::from(a)));
+                                details.push(("assignedVariablesDetails", Field::NotTruncated));
+                            }
+                            details
+                        });
+                        self.emit(fid, state.events()[1], details);
+                        self.close_span(span, "caught", Some(output.clone()), Some(&failure));
                         let f = &mut self.frames[fid];
                         f.state = c.next;
                         f.input = output;
@@ -750,14 +749,14 @@ impl Execution {
                         Flow::Next
                     }
                     Err(f2) => {
-                        self.close_span(span, "failed", None, Some(f2.clone()));
+                        self.close_span(span, "failed", None, Some(&f2));
                         self.frame_ended(fid, Err(f2));
                         Flow::Ended
                     }
                 };
             }
         }
-        self.close_span(span, "failed", None, Some(failure.clone()));
+        self.close_span(span, "failed", None, Some(&failure));
         self.frame_ended(fid, Err(failure));
         Flow::Ended
     }
@@ -886,8 +885,8 @@ impl Execution {
         let span = self.frames[fid].state_span;
         self.close_span(span, "cancelled", None, None);
         if emit_events {
-            let type_name = self.state(fid).type_name();
-            self.emit(fid, aborted_kind(type_name), None);
+            let kind = self.state(fid).events()[2];
+            self.emit(fid, kind, None);
             if let Some((parent, index)) = self.frames[fid].parent {
                 if let Kind::Map(m) = &self.state(parent).kind {
                     if !m.distributed {
@@ -921,45 +920,6 @@ enum Flow {
     Next,
     Blocked,
     Ended,
-}
-
-fn entered_kind(t: &str) -> &'static str {
-    match t {
-        "Pass" => "PassStateEntered",
-        "Task" => "TaskStateEntered",
-        "Choice" => "ChoiceStateEntered",
-        "Wait" => "WaitStateEntered",
-        "Succeed" => "SucceedStateEntered",
-        "Fail" => "FailStateEntered",
-        "Parallel" => "ParallelStateEntered",
-        _ => "MapStateEntered",
-    }
-}
-
-fn exited_kind(t: &str) -> &'static str {
-    match t {
-        "Pass" => "PassStateExited",
-        "Task" => "TaskStateExited",
-        "Choice" => "ChoiceStateExited",
-        "Wait" => "WaitStateExited",
-        "Succeed" => "SucceedStateExited",
-        "Fail" => "FailStateExited",
-        "Parallel" => "ParallelStateExited",
-        _ => "MapStateExited",
-    }
-}
-
-fn aborted_kind(t: &str) -> &'static str {
-    match t {
-        "Pass" => "PassStateAborted",
-        "Task" => "TaskStateAborted",
-        "Choice" => "ChoiceStateAborted",
-        "Wait" => "WaitStateAborted",
-        "Succeed" => "SucceedStateAborted",
-        "Fail" => "FailStateAborted",
-        "Parallel" => "ParallelStateAborted",
-        _ => "MapStateAborted",
-    }
 }
 
 /// What a Catch (or a tolerated Map iteration) gets for a failure: `{"Error", "Cause"}`, each

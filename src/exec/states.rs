@@ -332,48 +332,63 @@ impl Execution {
             );
         }
         let attempt = self.frames[fid].retry_count;
+        // The role is looked up whether or not the events are kept: a service task fails on a
+        // path that selects nothing.
+        let role = match (&task.credentials, &task.kind) {
+            (None, _) => None,
+            (Some(c), ResourceKind::Service { .. }) => match self.credentials(fid, c, &raw) {
+                Ok(r) => Some(r),
+                Err(f) => return self.fail_state(fid, f),
+            },
+            (Some(c), ResourceKind::LambdaFunction) => self.credentials(fid, c, &raw).ok(),
+            (Some(_), ResourceKind::Activity) => None,
+        };
+        let keep = self.keeps_events(fid);
         match &task.kind {
             ResourceKind::Service { resource_type, resource, .. } => {
-                let mut d = fields! {"resourceType": resource_type, "resource": resource, "region": self.opts.region.as_str(), "parameters": &params};
-                if let Some(t) = timeout {
-                    d.push(("timeoutInSeconds", Field::from(t)));
-                }
-                if let Some(h) = heartbeat {
-                    d.push(("heartbeatInSeconds", Field::from(h)));
-                }
-                if let Some(c) = &task.credentials {
-                    let role = match self.credentials(fid, c, &raw) {
-                        Ok(r) => r,
-                        Err(f) => return self.fail_state(fid, f),
-                    };
-                    d.push(("taskCredentials", Field::from(json!({"roleArn": role}))));
-                }
-                self.emit(fid, "TaskScheduled", Some(d));
-                self.emit(fid, "TaskStarted", Some(fields! {"resourceType": resource_type, "resource": resource}));
-            }
-            ResourceKind::LambdaFunction => {
-                let mut d = fields! {"resource": &task.resource, "input": &params, "inputDetails": Field::NotTruncated};
-                if let Some(t) = timeout {
-                    d.push(("timeoutInSeconds", Field::from(t)));
-                }
-                if let Some(c) = &task.credentials {
-                    if let Ok(role) = self.credentials(fid, c, &raw) {
+                let d = keep.then(|| {
+                    let mut d = fields! {"resourceType": resource_type, "resource": resource, "region": self.opts.region.as_str(), "parameters": &params};
+                    if let Some(t) = timeout {
+                        d.push(("timeoutInSeconds", Field::from(t)));
+                    }
+                    if let Some(h) = heartbeat {
+                        d.push(("heartbeatInSeconds", Field::from(h)));
+                    }
+                    if let Some(role) = role {
                         d.push(("taskCredentials", Field::from(json!({"roleArn": role}))));
                     }
-                }
-                self.emit(fid, "LambdaFunctionScheduled", Some(d));
+                    d
+                });
+                self.emit(fid, "TaskScheduled", d);
+                self.emit(fid, "TaskStarted", keep.then(|| fields! {"resourceType": resource_type, "resource": resource}));
+            }
+            ResourceKind::LambdaFunction => {
+                let d = keep.then(|| {
+                    let mut d = fields! {"resource": &task.resource, "input": &params, "inputDetails": Field::NotTruncated};
+                    if let Some(t) = timeout {
+                        d.push(("timeoutInSeconds", Field::from(t)));
+                    }
+                    if let Some(role) = role {
+                        d.push(("taskCredentials", Field::from(json!({"roleArn": role}))));
+                    }
+                    d
+                });
+                self.emit(fid, "LambdaFunctionScheduled", d);
                 self.emit(fid, "LambdaFunctionStarted", None);
             }
             ResourceKind::Activity => {
-                let mut d = fields! {"resource": &task.resource, "input": &params, "inputDetails": Field::NotTruncated};
-                if let Some(t) = timeout {
-                    d.push(("timeoutInSeconds", Field::from(t)));
-                }
-                if let Some(h) = heartbeat {
-                    d.push(("heartbeatInSeconds", Field::from(h)));
-                }
-                self.emit(fid, "ActivityScheduled", Some(d));
-                self.emit(fid, "ActivityStarted", Some(fields! {"workerName": "statelab"}));
+                let d = keep.then(|| {
+                    let mut d = fields! {"resource": &task.resource, "input": &params, "inputDetails": Field::NotTruncated};
+                    if let Some(t) = timeout {
+                        d.push(("timeoutInSeconds", Field::from(t)));
+                    }
+                    if let Some(h) = heartbeat {
+                        d.push(("heartbeatInSeconds", Field::from(h)));
+                    }
+                    d
+                });
+                self.emit(fid, "ActivityScheduled", d);
+                self.emit(fid, "ActivityStarted", keep.then(|| fields! {"workerName": "statelab"}));
             }
         }
         if self.is_done() {
@@ -382,11 +397,11 @@ impl Execution {
         let lane = self.frames[fid].lane.clone();
         self.effects.push_back(Effect::Invoke(TaskRequest {
             id,
-            state: state.name.to_string(),
+            state: state.name.clone(),
             resource: task.resource.clone(),
             input: params.clone(),
             attempt,
-            lane: lane.to_string(),
+            lane,
             token,
         }));
         let span = self.open_span(fid, SpanKind::Attempt, Some(params));
@@ -424,10 +439,11 @@ impl Execution {
         }
     }
 
-    fn task_events(&self, fid: FrameId) -> (ResourceKind, String) {
+    /// The resource kind of the frame's Task state, which names its events.
+    fn task_kind(&self, fid: FrameId) -> &ResourceKind {
         match &self.state(fid).kind {
-            Kind::Task(t) => (t.kind.clone(), t.resource.clone()),
-            _ => (ResourceKind::Activity, String::new()),
+            Kind::Task(t) => &t.kind,
+            _ => &ResourceKind::Activity,
         }
     }
 
@@ -435,12 +451,13 @@ impl Execution {
         let Block::Task { span, .. } = self.frames[fid].block else { return };
         self.frames[fid].block = Block::None;
         self.frames[fid].gen += 1;
-        let (kind, resource) = self.task_events(fid);
+        let keep = self.keeps_events(fid);
         let outcome = match outcome {
             Ok(v) if payload_too_large(&v) => {
-                let who = match &kind {
-                    ResourceKind::Service { resource_type, .. } => resource_type.clone(),
-                    _ => resource.clone(),
+                let who = match (&self.state(fid).kind, self.task_kind(fid)) {
+                    (_, ResourceKind::Service { resource_type, .. }) => resource_type.clone(),
+                    (Kind::Task(t), _) => t.resource.clone(),
+                    _ => String::new(),
                 };
                 Err(Failure::new("States.DataLimitExceeded", format!("The state/task '{who}' returned a result with a size exceeding the maximum number of bytes service limit.")))
             }
@@ -449,21 +466,15 @@ impl Execution {
         let flow = match outcome {
             Ok(result) => {
                 let result = Rc::new(result);
-                match &kind {
-                    ResourceKind::Service { resource_type, resource, .. } => {
-                        self.emit(
-                            fid,
-                            "TaskSucceeded",
-                            Some(fields! {"resourceType": resource_type, "resource": resource, "output": &result, "outputDetails": Field::NotTruncated}),
-                        );
-                    }
-                    ResourceKind::LambdaFunction => {
-                        self.emit(fid, "LambdaFunctionSucceeded", Some(fields! {"output": &result, "outputDetails": Field::NotTruncated}));
-                    }
-                    ResourceKind::Activity => {
-                        self.emit(fid, "ActivitySucceeded", Some(fields! {"output": &result, "outputDetails": Field::NotTruncated}));
-                    }
-                }
+                let (name, d) = match self.task_kind(fid) {
+                    ResourceKind::Service { resource_type, resource, .. } => (
+                        "TaskSucceeded",
+                        keep.then(|| fields! {"resourceType": resource_type, "resource": resource, "output": &result, "outputDetails": Field::NotTruncated}),
+                    ),
+                    ResourceKind::LambdaFunction => ("LambdaFunctionSucceeded", keep.then(|| fields! {"output": &result, "outputDetails": Field::NotTruncated})),
+                    ResourceKind::Activity => ("ActivitySucceeded", keep.then(|| fields! {"output": &result, "outputDetails": Field::NotTruncated})),
+                };
+                self.emit(fid, name, d);
                 self.close_span(span, "succeeded", Some(result.clone()), None);
                 if self.is_done() {
                     return;
@@ -473,18 +484,21 @@ impl Execution {
                 self.finish_with_result(fid, state, result)
             }
             Err(f) => {
-                let mut d = failure_fields(&f);
-                let kind_name = match &kind {
-                    ResourceKind::Service { resource_type, resource, .. } => {
-                        d.push(("resourceType", Field::from(resource_type)));
-                        d.push(("resource", Field::from(resource)));
-                        "TaskFailed"
-                    }
-                    ResourceKind::LambdaFunction => "LambdaFunctionFailed",
-                    ResourceKind::Activity => "ActivityFailed",
+                let (name, d) = match self.task_kind(fid) {
+                    ResourceKind::Service { resource_type, resource, .. } => (
+                        "TaskFailed",
+                        keep.then(|| {
+                            let mut d = failure_fields(&f);
+                            d.push(("resourceType", Field::from(resource_type)));
+                            d.push(("resource", Field::from(resource)));
+                            d
+                        }),
+                    ),
+                    ResourceKind::LambdaFunction => ("LambdaFunctionFailed", keep.then(|| failure_fields(&f))),
+                    ResourceKind::Activity => ("ActivityFailed", keep.then(|| failure_fields(&f))),
                 };
-                self.emit(fid, kind_name, Some(d));
-                self.close_span(span, "failed", None, Some(f.clone()));
+                self.emit(fid, name, d);
+                self.close_span(span, "failed", None, Some(&f));
                 if self.is_done() {
                     return;
                 }
@@ -502,20 +516,15 @@ impl Execution {
         self.effects.push_back(Effect::Cancel(id));
         self.frames[fid].block = Block::None;
         self.frames[fid].gen += 1;
-        let (kind, _) = self.task_events(fid);
-        match &kind {
-            ResourceKind::Service { resource_type, resource, .. } => {
-                self.emit(fid, "TaskTimedOut", Some(fields! {"resourceType": resource_type, "resource": resource, "error": error}));
-            }
-            ResourceKind::LambdaFunction => {
-                self.emit(fid, "LambdaFunctionTimedOut", Some(fields! {"error": error}));
-            }
-            ResourceKind::Activity => {
-                self.emit(fid, "ActivityTimedOut", Some(fields! {"error": error}));
-            }
-        }
+        let keep = self.keeps_events(fid);
+        let (name, d) = match self.task_kind(fid) {
+            ResourceKind::Service { resource_type, resource, .. } => ("TaskTimedOut", keep.then(|| fields! {"resourceType": resource_type, "resource": resource, "error": error})),
+            ResourceKind::LambdaFunction => ("LambdaFunctionTimedOut", keep.then(|| fields! {"error": error})),
+            ResourceKind::Activity => ("ActivityTimedOut", keep.then(|| fields! {"error": error})),
+        };
+        self.emit(fid, name, d);
         let f = Failure::new(error, "");
-        self.close_span(span, "failed", None, Some(f.clone()));
+        self.close_span(span, "failed", None, Some(&f));
         if self.is_done() {
             return;
         }
@@ -590,7 +599,7 @@ impl Execution {
         match decided {
             Ok((out, assigned, next)) => {
                 self.apply_assign(fid, &assigned);
-                self.exit_to(fid, "Choice", state.name.clone(), out, assigned, Some(next))
+                self.exit_to(fid, out, assigned, Some(next))
             }
             Err(f) => self.fail_state(fid, f),
         }
@@ -739,7 +748,7 @@ impl Execution {
     }
 
     pub(super) fn finish_wait(&mut self, fid: FrameId) -> Flow {
-        let (out, assigned) = self.frames[fid].stash.take().unwrap_or((Rc::new(Value::Null), None));
+        let (out, assigned) = self.frames[fid].stash.take().unwrap_or_else(|| (Rc::new(Value::Null), None));
         self.exit_state(fid, out, assigned)
     }
 
@@ -769,7 +778,7 @@ impl Execution {
             Err(f) => f,
         };
         let span = self.frames[fid].state_span;
-        self.close_span(span, "failed", None, Some(failure.clone()));
+        self.close_span(span, "failed", None, Some(&failure));
         self.frame_ended(fid, Err(failure));
         Flow::Ended
     }

@@ -277,6 +277,14 @@ test('compile checks a definition once; its simulate gives what simulate gives, 
   const lean = await machine.simulate(retry.input, retry.mocks, { seed: 1, history: false });
   assert.deepEqual(Object.keys(lean).sort(), ['durationMs', 'output', 'status']);
   assert.deepEqual(lean, { status: full.status, output: full.output, durationMs: full.durationMs });
+  // A machine remembers the last options and mocks it converted: other ones (as text or as
+  // objects) are converted anew, and each execution counts the mocked invocations afresh.
+  const once = JSON.stringify({ Charge: { result: { amount: 1 } }, Notify: { result: { MessageId: 'm-2' } } });
+  const other = await machine.simulate(retry.input, once, { seed: 1, history: false });
+  assert.equal(other.status, 'SUCCEEDED');
+  assert.ok(other.durationMs < lean.durationMs, 'no retries with the other mocks');
+  assert.deepEqual(await machine.simulate(retry.input, JSON.parse(retry.mocks), { seed: 1, history: false }), lean);
+  assert.deepEqual(await machine.simulate(retry.input, retry.mocks, { history: false, seed: 1 }), lean);
   await assert.rejects(compile('{"StartAt": "X", "States": {"A": {"Type": "Pass", "End": true}}}'), (e) => {
     assert.match(e.message, /^invalid definition:/);
     assert.ok(Array.isArray(e.diagnostics) && e.diagnostics.length >= 1);
