@@ -27,7 +27,7 @@ impl<V, K> Default for OrdMap<V, K> {
     }
 }
 
-pub(crate) fn hash(key: &str) -> u64 {
+fn hash(key: &str) -> u64 {
     // FNV-1a: short keys, no adversary to fear (a slow lookup, not a wrong one).
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     for &b in key.as_bytes() {

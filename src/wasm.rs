@@ -312,7 +312,13 @@ impl Out {
     }
     /// An object's key; its value comes next.
     fn key(&mut self, k: &str) -> &mut Self {
-        let slot = crate::ordmap::hash(k) as usize % KEY_SLOTS;
+        // A slot by length and three letters, not a hash of every byte: two keys in one slot
+        // cost a second id for one of them, not a wrong one (the text is compared).
+        let b = k.as_bytes();
+        let slot = match b {
+            [] => 0,
+            [first, .., last] | [first @ last] => (b.len() * 31 + *first as usize * 7 + b[b.len() / 2] as usize * 3 + *last as usize) % KEY_SLOTS,
+        };
         let (at, len, id) = self.keys[slot];
         if id != u32::MAX && self.text.get(at as usize..(at + len) as usize) == Some(k.as_bytes()) {
             self.words.push(id);
