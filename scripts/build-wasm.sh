@@ -5,7 +5,7 @@
 # wasm-bindgen CLI of exactly the version pinned in Cargo.toml, the npm devDependencies) and
 # skips what is there. Exits non-zero on any failure.
 #
-#   scripts/build-wasm.sh            release build (profile "wasm": opt-level z, LTO) + wasm-opt (-Oz)
+#   scripts/build-wasm.sh            release build (profile "wasm": opt-level z, LTO) + wasm-opt (-Os)
 #   scripts/build-wasm.sh --no-opt   skip wasm-opt (faster, larger)
 #
 # CARGO_TARGET_DIR is honoured (default: ./target).
@@ -56,11 +56,13 @@ if [ "$OPT" = 1 ]; then
   if [ -x node_modules/.bin/wasm-opt ]; then
     # binaryen from npm (package.json), never Debian's wasm-opt 108, which breaks
     # wasm-bindgen output. The features are the ones rustc enables for wasm32 by default.
-    # --flatten --rereloop before -Oz, and -Oz twice, find about 2 KB more (gzip) than one
-    # -Oz, at the same speed; --reorder-functions-by-name puts each module's functions
-    # together, which gzip compresses better (about 1%); the order does not matter to the engine.
-    echo "== wasm-opt -Oz ($(node_modules/.bin/wasm-opt --version))"
-    node_modules/.bin/wasm-opt --flatten --rereloop -Oz -Oz --reorder-functions-by-name \
+    # --flatten --rereloop before two rounds find about 2 KB more (gzip) than one; -Os
+    # rather than -Oz keeps a few more small functions inlined, for the same gzip size and
+    # 6-10% faster runs (Parallel, week and loop of bench/compare.mjs, measured side by side);
+    # --reorder-functions-by-name puts each module's functions together, which gzip
+    # compresses better (about 1%); the order does not matter to the engine.
+    echo "== wasm-opt -Os ($(node_modules/.bin/wasm-opt --version))"
+    node_modules/.bin/wasm-opt --flatten --rereloop -Os -Os --reorder-functions-by-name \
       --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
       --enable-mutable-globals --enable-reference-types --enable-multivalue \
       www/pkg/statelab_bg.wasm -o www/pkg/statelab_bg.opt.wasm
