@@ -2,11 +2,14 @@
 // workflows; and statelab's native CLI. Prints medians, ratios and peak memory.
 //
 //   scripts/bench-compare.sh            (builds what it needs, then runs this)
-//   node bench/compare.mjs [--runs N] [--only loop,map,parallel,week]
+//   node bench/compare.mjs [--runs N] [--rounds R] [--only loop,map,parallel,week]
 //   node bench/compare.mjs --dump DIR      (writes DIR/<workload>/{definition,input,mocks}.json)
 //
 // Each engine and workload runs in a child process of its own, so that peak memory (maxRSS)
-// belongs to one engine. Times are wall-clock milliseconds of one whole execution.
+// belongs to one engine. Times are wall-clock milliseconds of one whole execution. The engines
+// take turns, R rounds of them (default 3), and each median pools every round's runs: on
+// shared cores whose speed drifts over minutes, an engine measured only in a slow minute
+// would otherwise get the blame (or the credit) for the machine.
 
 import { spawnSync, execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -210,7 +213,8 @@ async function runChild(engine, workloadKey, runs) {
 // How many executions `statelab bench` times in its process: many for the short workloads.
 const inProcessRuns = (key, runs) => Math.max(runs, key === 'week' ? 2000 : 100);
 
-function runCli(workloadKey, runs) {
+/// `statelab bench` in its process; with `wholeProcess`, also `statelab run` timed as a process.
+function runCli(workloadKey, runs, wholeProcess) {
   const w = WORKLOADS[workloadKey]();
   const dir = fs.mkdtempSync(path.join(process.env.TMPDIR || '/tmp', 'statelab-bench-'));
   const def = path.join(dir, 'definition.json');
@@ -223,7 +227,7 @@ function runCli(workloadKey, runs) {
   const times = [];
   let maxRssKb = 0;
   const gnuTime = fs.existsSync('/usr/bin/time');
-  for (let r = 0; r < runs; r++) {
+  for (let r = 0; wholeProcess && r < runs; r++) {
     const t = performance.now();
     const p = gnuTime
       ? spawnSync('/usr/bin/time', ['-f', '%M', CLI, ...args], { encoding: 'utf8' })
@@ -280,6 +284,8 @@ async function main() {
   }
   const runsIdx = argv.indexOf('--runs');
   const runs = runsIdx >= 0 ? Number(argv[runsIdx + 1]) : 5;
+  const roundsIdx = argv.indexOf('--rounds');
+  const rounds = roundsIdx >= 0 ? Math.max(1, Number(argv[roundsIdx + 1])) : 3;
   const onlyIdx = argv.indexOf('--only');
   const only = onlyIdx >= 0 ? argv[onlyIdx + 1].split(',') : Object.keys(WORKLOADS);
   const node = process.version;
@@ -290,23 +296,35 @@ async function main() {
       return 'unknown CPU';
     }
   })();
-  console.log(`statelab vs aws-local-stepfunctions: medians of at least ${runs} runs (more for short workloads), Node ${node}, ${cpu}`);
+  console.log(`statelab vs aws-local-stepfunctions: ${rounds} rounds, taking turns; medians of at least ${runs} runs a round (more for short workloads), Node ${node}, ${cpu}`);
   // Three significant digits; under a millisecond in microseconds.
   const fmt = (ms) => (ms < 1 ? `${(ms * 1000).toPrecision(3)} us` : `${ms < 100 ? ms.toPrecision(3) : ms.toFixed(0)} ms`).padStart(11);
   const mb = (kb) => (kb == null ? '     n/a' : `${(kb / 1024).toFixed(0).padStart(5)} MB`);
   const rows = [];
   for (const key of only) {
     const name = WORKLOADS[key]().name;
-    const wasm = child('statelab-wasm', key, runs);
-    const peer = child('aws-local-stepfunctions', key, runs);
-    const cli = runCli(key, runs);
+    const wasm = { times: [], maxRssKb: 0 };
+    const peer = { times: [], maxRssKb: 0 };
+    const inProcess = [];
+    let cli;
+    for (let r = 0; r < rounds; r++) {
+      for (const [engine, into] of [['statelab-wasm', wasm], ['aws-local-stepfunctions', peer]]) {
+        const c = child(engine, key, runs);
+        into.times.push(...c.times);
+        into.maxRssKb = Math.max(into.maxRssKb, c.maxRssKb);
+      }
+      const c = runCli(key, runs, r === 0);
+      cli ??= c;
+      inProcess.push(c.inProcessMs);
+    }
+    cli.inProcessMs = median(inProcess);
     const [mw, mp, mc] = [median(wasm.times), median(peer.times), median(cli.times)];
     rows.push({ key, mw, mp, mc, mi: cli.inProcessMs });
     console.log(`\n${name}`);
     console.log(`  aws-local-stepfunctions ${fmt(mp)}   peak ${mb(peer.maxRssKb)}   (median of ${peer.times.length})`);
     console.log(`  statelab (wasm, Node)   ${fmt(mw)}   peak ${mb(wasm.maxRssKb)}   (median of ${wasm.times.length})   ${(mp / mw).toFixed(1)}x faster than aws-local-stepfunctions`);
     console.log(`  statelab (native CLI)   ${fmt(mc)}   peak ${mb(cli.maxRssKb)}   whole process, reading files and printing included`);
-    console.log(`  statelab (native, in process) ${fmt(cli.inProcessMs).trimStart()}   ${(mw / cli.inProcessMs).toFixed(1)}x faster than wasm (statelab bench: median of ${inProcessRuns(key, runs)} runs)`);
+    console.log(`  statelab (native, in process) ${fmt(cli.inProcessMs).trimStart()}   ${(mw / cli.inProcessMs).toFixed(1)}x faster than wasm (statelab bench: median of ${rounds} medians of ${inProcessRuns(key, runs)} runs)`);
   }
   console.log('\nratios (aws-local-stepfunctions / statelab wasm):', rows.map((r) => `${r.key} ${(r.mp / r.mw).toFixed(1)}x`).join(', '));
   console.log('ratios (statelab wasm / native in process):', rows.map((r) => `${r.key} ${(r.mw / r.mi).toFixed(1)}x`).join(', '));
