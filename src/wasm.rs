@@ -267,13 +267,13 @@ struct Out {
     text: Vec<u8>,
     /// The length of `text` in UTF-16 code units: where the next string starts for JS.
     utf16: u32,
-    /// Keys seen, by a hash of their text: (byte start in `text`, byte length, id). A key
-    /// missed here (first seen, or pushed out by another) gets a new id.
+    /// Keys seen, by a slot their text picks (`key`): (byte start in `text`, byte length,
+    /// id). A key missed here (first seen, or pushed out by another) gets a new id.
     keys: Vec<(u32, u32, u32)>,
     next_key: u32,
 }
 
-const KEY_SLOTS: usize = 256;
+const KEY_SLOTS: usize = 64;
 
 /// Not a tag: never the place of a key, which may be 0.
 const END: u32 = u32::MAX;
