@@ -8,7 +8,9 @@
 // (UTF-16 place in the decoded text), 7 ARR value* END, 8 OBJ (key value)* END, where a key
 // is its id, followed by `at len` where the id is new (ids count up from 0).
 
-const utf8 = new TextDecoder();
+// ignoreBOM keeps a leading U+FEFF (a string may start with one): dropped, it would shift
+// the place of every string after it.
+const utf8 = new TextDecoder('utf-8', { ignoreBOM: true });
 const END = 0xffffffff;
 
 export function decode(words, floats, text) {
