@@ -640,18 +640,22 @@ impl Execution {
         self.exit_to(fid, output, assigned, next)
     }
 
-    /// Leave the frame's current state with `output` for state `next` (`None`: the frame ends).
-    fn exit_to(&mut self, fid: FrameId, output: Rc<Value>, assigned: Option<Value>, next: Option<usize>) -> Flow {
-        let s = self.state(fid);
-        let kind = s.events()[1];
-        let details = self.keeps_events(fid).then(|| {
-            let mut details = fields! {"name": s.name.clone(), "output": &output, "outputDetails": Field::NotTruncated};
+    /// The details of the frame's `<Type>StateExited` event, if events are kept.
+    fn exited_details(&self, fid: FrameId, output: &Rc<Value>, assigned: Option<Value>) -> Option<Vec<(&'static str, Field)>> {
+        self.keeps_events(fid).then(|| {
+            let mut details = fields! {"name": self.state(fid).name.clone(), "output": output, "outputDetails": Field::NotTruncated};
             if let Some(a) = assigned {
                 details.push(("assignedVariables", Field::from(a)));
                 details.push(("assignedVariablesDetails", Field::NotTruncated));
             }
             details
-        });
+        })
+    }
+
+    /// Leave the frame's current state with `output` for state `next` (`None`: the frame ends).
+    fn exit_to(&mut self, fid: FrameId, output: Rc<Value>, assigned: Option<Value>, next: Option<usize>) -> Flow {
+        let kind = self.state(fid).events()[1];
+        let details = self.exited_details(fid, &output, assigned);
         self.emit(fid, kind, details);
         let span = self.frames[fid].state_span;
         self.close_span(span, "succeeded", Some(output.clone()), None);
@@ -732,14 +736,7 @@ impl Execution {
                 let result = self.catch_output(fid, state, c, raw_input, error_output);
                 return match result {
                     Ok((output, assigned)) => {
-                        let details = self.keeps_events(fid).then(|| {
-                            let mut details = fields! {"name": state.name.clone(), "output": &output, "outputDetails": Field::NotTruncated};
-                            if let Some(a) = assigned {
-                                details.push(("assignedVariables", Field::from(a)));
-                                details.push(("assignedVariablesDetails", Field::NotTruncated));
-                            }
-                            details
-                        });
+                        let details = self.exited_details(fid, &output, assigned);
                         self.emit(fid, state.events()[1], details);
                         self.close_span(span, "caught", Some(output.clone()), Some(&failure));
                         let f = &mut self.frames[fid];

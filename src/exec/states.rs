@@ -454,9 +454,9 @@ impl Execution {
         let keep = self.keeps_events(fid);
         let outcome = match outcome {
             Ok(v) if payload_too_large(&v) => {
-                let who = match (&self.state(fid).kind, self.task_kind(fid)) {
-                    (_, ResourceKind::Service { resource_type, .. }) => resource_type.clone(),
-                    (Kind::Task(t), _) => t.resource.clone(),
+                let who = match &self.state(fid).kind {
+                    Kind::Task(Task { kind: ResourceKind::Service { resource_type, .. }, .. }) => resource_type.clone(),
+                    Kind::Task(t) => t.resource.clone(),
                     _ => String::new(),
                 };
                 Err(Failure::new("States.DataLimitExceeded", format!("The state/task '{who}' returned a result with a size exceeding the maximum number of bytes service limit.")))
