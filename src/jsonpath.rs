@@ -150,7 +150,10 @@ impl Path {
     /// Lenient selection: a definite path gives the value or `None` when it is missing; an
     /// indefinite path gives `Some(Array)` of its matches (possibly empty).
     pub fn select(&self, root: &Value) -> Option<Value> {
-        self.evaluate(root).ok()
+        match self.lookup(root) {
+            Some(v) => Some(v.clone()),
+            None => self.evaluate(root).ok(),
+        }
     }
 
     /// Selection with Jayway's failure texts (`No results for path: $['a']`,

@@ -59,6 +59,13 @@ impl<V, K: MapKey> OrdMap<V, K> {
         self.list.is_empty()
     }
 
+    /// A map of these entries, in this order; no key may be there twice.
+    pub fn from_distinct(list: Vec<(K, V)>) -> Self {
+        let mut m = OrdMap { list, table: Vec::new() };
+        m.reindex();
+        m
+    }
+
     /// Where `key` is in the order of insertion.
     pub fn position(&self, key: &str) -> Option<usize> {
         if self.table.is_empty() {

@@ -106,6 +106,7 @@ pub struct Template {
 #[derive(Debug, Clone, PartialEq)]
 enum Node {
     Literal(Value),
+    /// The entries, their output keys all different (see `aws_field_order`).
     Object(Vec<(Key, Entry)>),
     Array(Vec<Node>),
 }
@@ -248,15 +249,22 @@ pub(crate) fn java_hashmap_order(keys: &[&str]) -> Vec<usize> {
 /// AWS builds a payload object with its literal fields first, in template order, then the
 /// `.$` fields in the iteration order of a Java HashMap keyed by their output names. (This
 /// matches the key order of every TaskScheduled `parameters` text recorded from AWS.)
+/// A literal `"a"` and a dynamic `"a.$"` make one key `a`, in the literal's place, with the
+/// dynamic value: the dynamic field takes the literal's place here, so that every key of the
+/// result is different and the object is built without looking for keys already there.
 fn aws_field_order(entries: Vec<(Key, Entry)>) -> Vec<(Key, Entry)> {
-    let (statics, dynamics): (Vec<_>, Vec<_>) = entries
+    let (mut statics, dynamics): (Vec<_>, Vec<_>) = entries
         .into_iter()
         .partition(|(_, e)| matches!(e, Entry::Static(_)));
     let keys: Vec<&str> = dynamics.iter().map(|(k, _)| k.as_str()).collect();
     let order = java_hashmap_order(&keys);
-    let mut out = statics;
-    out.extend(crate::sort::permute(dynamics, &order));
-    out
+    for (k, e) in crate::sort::permute(dynamics, &order) {
+        match statics.iter_mut().find(|(s, _)| *s == k) {
+            Some(place) => place.1 = e,
+            None => statics.push((k, e)),
+        }
+    }
+    statics
 }
 
 fn eval_node(n: &Node, scope: &mut dyn Scope) -> Result<Value, Failure> {
@@ -268,15 +276,16 @@ fn eval_node(n: &Node, scope: &mut dyn Scope) -> Result<Value, Failure> {
             .collect::<Result<Vec<_>, _>>()
             .map(Value::Array),
         Node::Object(entries) => {
-            let mut m = Map::with_capacity(entries.len());
+            let mut list = Vec::with_capacity(entries.len());
             for (k, e) in entries {
                 let v = match e {
+                    Entry::Static(Node::Literal(Value::Number(n))) => Value::Number(*n),
                     Entry::Static(n) => eval_node(n, scope)?,
                     Entry::Dynamic(written, d) => d.eval(scope, written)?,
                 };
-                m.insert(k.clone(), v);
+                list.push((k.clone(), v));
             }
-            Ok(Value::Object(m))
+            Ok(Value::Object(Map::from_distinct(list)))
         }
     }
 }
@@ -386,6 +395,18 @@ mod tests {
             assert_eq!(&keys, want);
         }
         assert_eq!(java_string_hash("Payload"), 877_951_342);
+    }
+
+    #[test]
+    fn a_literal_and_a_dynamic_field_of_one_name_make_one_key() {
+        // The key keeps the literal's place and takes the dynamic value, as inserting the
+        // literals and then the `.$` fields into one object would.
+        let t = Template::parse(&json!({"a": 1, "b": 2, "a.$": "$.x", "c.$": "$.x"})).unwrap();
+        let mut s = SimpleScope::new(json!({"x": "X"}), json!({}));
+        let out = t.eval(&mut s, "Parameters").unwrap();
+        let keys: Vec<&str> = out.as_object().unwrap().keys().map(|k| k.as_str()).collect();
+        assert_eq!(keys, ["a", "b", "c"]);
+        assert_eq!(out, json!({"a": "X", "b": 2, "c": "X"}));
     }
 
     #[test]

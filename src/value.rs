@@ -215,6 +215,10 @@ impl Map {
     pub fn with_capacity(n: usize) -> Map {
         Map(Rc::new(Entries { map: OrdMap::with_capacity(n), ..Entries::default() }))
     }
+    /// An object of these entries, in this order; no key may be there twice.
+    pub fn from_distinct(entries: Vec<(Key, Value)>) -> Map {
+        Map(Rc::new(Entries { map: OrdMap::from_distinct(entries), ..Entries::default() }))
+    }
     pub fn len(&self) -> usize {
         self.0.map.len()
     }
