@@ -93,13 +93,14 @@ impl Context<'_> {
 pub struct PathScope<'a> {
     pub input: &'a Value,
     pub vars: &'a Vars,
-    pub context: &'a Context<'a>,
+    /// Builds the context object, the first time a path reads `$$`.
+    pub context: &'a dyn Fn() -> Value,
     pub built: OnceCell<Value>,
     pub rng: &'a Rng,
 }
 
 impl<'a> PathScope<'a> {
-    pub fn new(input: &'a Value, vars: &'a Vars, context: &'a Context<'a>, rng: &'a Rng) -> Self {
+    pub fn new(input: &'a Value, vars: &'a Vars, context: &'a dyn Fn() -> Value, rng: &'a Rng) -> Self {
         PathScope { input, vars, context, built: OnceCell::new(), rng }
     }
 }
@@ -109,7 +110,7 @@ impl Scope for PathScope<'_> {
         self.input
     }
     fn context(&self) -> &Value {
-        self.built.get_or_init(|| self.context.build())
+        self.built.get_or_init(self.context)
     }
     fn variable(&self, name: &str) -> Option<&Value> {
         self.vars.get(name)

@@ -204,7 +204,9 @@ struct Frame {
     retry_count: u32,
     block: Block,
     gen: u64,
-    lane: Rc<str>,
+    /// The frame's lane (`""` at the top, `Parallel/0`, `Map/3/Inner/1`, ... below), made when
+    /// it is first needed: at once when events are kept, else only for a Task request.
+    lane: Option<Rc<str>>,
     state_span: usize,
     alive: bool,
     /// A Wait state's output and assignments, computed before it started waiting.
@@ -290,7 +292,7 @@ impl Execution {
         &self.status
     }
     pub fn is_done(&self) -> bool {
-        self.status != Status::Running
+        !matches!(self.status, Status::Running)
     }
     /// The history (empty when `Options::history` is off).
     pub fn events(&self) -> &[Event] {
@@ -320,7 +322,7 @@ impl Execution {
         if let Some(t) = self.root.timeout_seconds {
             self.schedule(self.now + t as i64 * 1000, Work::ExecutionTimeout);
         }
-        let fid = self.new_frame(self.root.clone(), None, Rc::new(Vars::default()), self.input.clone(), Rc::from(""), 1);
+        let fid = self.new_frame(self.root.clone(), None, Rc::new(Vars::default()), self.input.clone(), 1);
         self.work.push_back(Work::Run(fid));
         self.drain();
     }
@@ -388,7 +390,7 @@ impl Execution {
 
     // ------------------------------------------------------------------ internals
 
-    fn new_frame(&mut self, machine: Rc<Machine>, parent: Option<(FrameId, usize)>, vars: Rc<Vars>, input: Rc<Value>, lane: Rc<str>, last_event: u64) -> FrameId {
+    fn new_frame(&mut self, machine: Rc<Machine>, parent: Option<(FrameId, usize)>, vars: Rc<Vars>, input: Rc<Value>, last_event: u64) -> FrameId {
         let state = machine.start_at;
         let silent = parent.is_some_and(|(p, _)| self.frames[p].silent || matches!(&self.state(p).kind, Kind::Map(m) if m.distributed));
         self.frames.push(Frame {
@@ -404,7 +406,7 @@ impl Execution {
             retry_count: 0,
             block: Block::None,
             gen: 0,
-            lane,
+            lane: None,
             state_span: usize::MAX,
             alive: true,
             stash: None,
@@ -412,7 +414,31 @@ impl Execution {
             task_token: None,
             iteration_pending: false,
         });
-        self.frames.len() - 1
+        let fid = self.frames.len() - 1;
+        if self.opts.history {
+            // Made now, while the parent still runs the state that started this frame.
+            self.lane(Some(fid));
+        }
+        fid
+    }
+
+    /// The lane of frame `fid` (`None`: the execution's own, `""`). A child's lane names the
+    /// state its parent runs, so it is made while that state runs (see `Frame::lane`).
+    fn lane(&mut self, fid: Option<FrameId>) -> Rc<str> {
+        let Some(fid) = fid else { return Rc::from("") };
+        if let Some(lane) = &self.frames[fid].lane {
+            return lane.clone();
+        }
+        let lane: Rc<str> = match self.frames[fid].parent {
+            None => Rc::from(""),
+            Some((parent, index)) => {
+                let above = self.lane(Some(parent));
+                let sep = if above.is_empty() { "" } else { "/" };
+                format!("{above}{sep}{}/{index}", self.state(parent).name).into()
+            }
+        };
+        self.frames[fid].lane = Some(lane.clone());
+        lane
     }
 
     fn schedule(&mut self, at: i64, work: Work) {
@@ -473,33 +499,49 @@ impl Execution {
 
     /// Append an event in frame `fid`, chained to the frame's previous event.
     fn emit(&mut self, fid: FrameId, kind: &'static str, details: Option<Vec<(&'static str, Field)>>) -> u64 {
-        let prev = self.frames[fid].last_event;
-        if self.frames[fid].silent {
+        let f = &self.frames[fid];
+        let prev = f.last_event;
+        if f.silent {
             return prev;
         }
-        let lane = self.frames[fid].lane.clone();
-        let id = self.push_event(prev, lane, kind, details);
+        let id = self.push_event(prev, Some(fid), kind, details);
         self.frames[fid].last_event = id;
         id
     }
 
     /// Events of this frame are kept (not only counted): build their details then.
+    #[inline(always)]
     fn keeps_events(&self, fid: FrameId) -> bool {
         self.opts.history && !self.frames[fid].silent
     }
 
     fn emit_raw(&mut self, prev: u64, kind: &'static str, details: Option<Vec<(&'static str, Field)>>) -> u64 {
         let prev = if prev == 0 { self.event_count } else { prev };
-        self.push_event(prev, Rc::from(""), kind, details)
+        self.push_event(prev, None, kind, details)
     }
 
-    fn push_event(&mut self, prev: u64, lane: Rc<str>, kind: &'static str, details: Option<Vec<(&'static str, Field)>>) -> u64 {
+    /// Append an event (in frame `fid`'s lane, or the execution's).
+    #[inline(always)]
+    fn push_event(&mut self, prev: u64, fid: Option<FrameId>, kind: &'static str, details: Option<Vec<(&'static str, Field)>>) -> u64 {
         self.event_count += 1;
         let id = self.event_count;
         if self.opts.history {
-            self.events.push(Event { id, previous_event_id: prev, timestamp: self.now, kind, fields: details, lane });
+            self.keep_event(id, prev, fid, kind, details);
         }
-        if id as usize >= self.opts.max_events && self.status == Status::Running {
+        if id as usize >= self.opts.max_events {
+            self.history_full(id);
+        }
+        id
+    }
+
+    fn keep_event(&mut self, id: u64, prev: u64, fid: Option<FrameId>, kind: &'static str, details: Option<Vec<(&'static str, Field)>>) {
+        let lane = self.lane(fid);
+        self.events.push(Event { id, previous_event_id: prev, timestamp: self.now, kind, fields: details, lane });
+    }
+
+    /// Event `id` reached the history limit: the execution fails (once).
+    fn history_full(&mut self, id: u64) {
+        if !self.is_done() {
             let cause = format!("The execution reached the maximum number of history events ({}).", self.opts.max_events);
             self.status = Status::Failed(Failure::new("States.Runtime", cause.clone()));
             self.event_count += 1;
@@ -516,7 +558,6 @@ impl Execution {
             self.timers.clear();
             self.effects.clear();
         }
-        id
     }
 
     fn finish(&mut self, status: Status) {
@@ -546,7 +587,7 @@ impl Execution {
             return usize::MAX;
         }
         let state = self.state(fid).name.clone();
-        let lane = self.frames[fid].lane.clone();
+        let lane = self.lane(Some(fid));
         self.spans.push(Span { lane, state, kind, start: self.now, end: None, input, output: None, status: "running", error: None, steps: Vec::new() });
         self.spans.len() - 1
     }
@@ -597,15 +638,19 @@ impl Execution {
             f.retry_count = 0;
             f.gen += 1;
         }
-        let span = self.open_span(fid, SpanKind::State, Some(self.frames[fid].input.clone()));
-        self.frames[fid].state_span = span;
+        if self.opts.history {
+            let input = self.frames[fid].input.clone();
+            self.frames[fid].state_span = self.open_span(fid, SpanKind::State, Some(input));
+        }
         self.execute(fid)
     }
 
     /// Execute (or re-execute, on retry) the frame's current state.
     fn execute(&mut self, fid: FrameId) -> Flow {
-        if let Some(s) = self.spans.get_mut(self.frames[fid].state_span) {
-            s.steps.clear();
+        if self.opts.record_steps {
+            if let Some(s) = self.spans.get_mut(self.frames[fid].state_span) {
+                s.steps.clear();
+            }
         }
         let frame_machine = self.frames[fid].machine.clone();
         let state = &frame_machine.states[self.frames[fid].state];
@@ -654,12 +699,15 @@ impl Execution {
 
     /// Leave the frame's current state with `output` for state `next` (`None`: the frame ends).
     fn exit_to(&mut self, fid: FrameId, output: Rc<Value>, assigned: Option<Value>, next: Option<usize>) -> Flow {
-        let kind = self.state(fid).events()[1];
+        let state = self.state(fid);
+        let kind = state.events()[1];
+        let is_end = matches!(state.kind, Kind::Succeed) || next.is_none();
         let details = self.exited_details(fid, &output, assigned);
         self.emit(fid, kind, details);
         let span = self.frames[fid].state_span;
-        self.close_span(span, "succeeded", Some(output.clone()), None);
-        let is_end = matches!(self.state(fid).kind, Kind::Succeed) || next.is_none();
+        if span != usize::MAX {
+            self.close_span(span, "succeeded", Some(output.clone()), None);
+        }
         match next {
             Some(n) if !is_end => {
                 let f = &mut self.frames[fid];

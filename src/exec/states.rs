@@ -39,9 +39,8 @@ impl Execution {
 
     /// Run `f` with a JSONPath scope whose `$` is `input`.
     fn with_scope<R>(&self, fid: FrameId, input: &Value, map_item: Option<(usize, &Value)>, f: impl FnOnce(&mut PathScope) -> R) -> R {
-        let ctx = self.context(fid, map_item);
-        let vars = self.frames[fid].vars.clone();
-        let mut scope = PathScope::new(input, &vars, &ctx, &self.rng);
+        let context = || self.context(fid, map_item).build();
+        let mut scope = PathScope::new(input, &self.frames[fid].vars, &context, &self.rng);
         f(&mut scope)
     }
 
@@ -82,30 +81,47 @@ impl Execution {
         self.with_scope(fid, input, None, |s| select_reference(s, r)).map_err(|f| self.prefixed(fid, f))
     }
 
+    // InputPath, OutputPath and ResultPath: the defaults (most states) are decided here, a
+    // path out of line.
+
+    #[inline(always)]
     fn input_path(&self, fid: FrameId, field: &PathField) -> Result<Rc<Value>, Failure> {
         let raw = &self.frames[fid].input;
         match field {
             PathField::Default => Ok(raw.clone()),
-            PathField::Null => Ok(Rc::new(json!({}))),
-            PathField::Path(r) => self.select(fid, raw, r).map(Rc::new),
+            _ => self.output_path_at(fid, field, raw),
         }
     }
 
+    #[inline(always)]
     fn output_path(&self, fid: FrameId, field: &PathField, v: Rc<Value>) -> Result<Rc<Value>, Failure> {
         match field {
             PathField::Default => Ok(v),
-            PathField::Null => Ok(Rc::new(json!({}))),
-            PathField::Path(r) => self.select(fid, &v, r).map(Rc::new),
+            _ => self.output_path_at(fid, field, &v),
         }
     }
 
-    fn result_path(&self, fid: FrameId, field: &PathField, raw: Rc<Value>, result: Rc<Value>) -> Result<Rc<Value>, Failure> {
+    fn output_path_at(&self, fid: FrameId, field: &PathField, v: &Value) -> Result<Rc<Value>, Failure> {
+        match field {
+            PathField::Path(r) => self.select(fid, v, r).map(Rc::new),
+            _ => Ok(Rc::new(json!({}))),
+        }
+    }
+
+    #[inline(always)]
+    fn result_path(&self, fid: FrameId, field: &PathField, raw: &Rc<Value>, result: Rc<Value>) -> Result<Rc<Value>, Failure> {
         match field {
             PathField::Default => Ok(result),
-            PathField::Null => Ok(raw),
+            _ => self.result_path_at(fid, field, raw, result),
+        }
+    }
+
+    fn result_path_at(&self, fid: FrameId, field: &PathField, raw: &Rc<Value>, result: Rc<Value>) -> Result<Rc<Value>, Failure> {
+        match field {
             PathField::Path(r) => {
-                set_path(Rc::unwrap_or_clone(raw), &r.path, Rc::unwrap_or_clone(result)).map(Rc::new).map_err(|f| self.prefixed(fid, f))
+                set_path(Rc::unwrap_or_clone(raw.clone()), &r.path, Rc::unwrap_or_clone(result)).map(Rc::new).map_err(|f| self.prefixed(fid, f))
             }
+            _ => Ok(raw.clone()),
         }
     }
 
@@ -137,7 +153,14 @@ impl Execution {
         }
     }
 
+    #[inline(always)]
     fn apply_assign(&mut self, fid: FrameId, assigned: &Option<Value>) {
+        if assigned.is_some() {
+            self.assign_variables(fid, assigned);
+        }
+    }
+
+    fn assign_variables(&mut self, fid: FrameId, assigned: &Option<Value>) {
         if let Some(a) = assigned {
             if self.opts.record_steps {
                 self.record(fid, "Assign", &Rc::new(a.clone()));
@@ -153,12 +176,17 @@ impl Execution {
 
     /// Keep one data-flow step of the current state (InputPath, Parameters, ...) for the
     /// inspector, when the host asked for them.
+    #[inline(always)]
     fn record(&mut self, fid: FrameId, step: &'static str, v: &Rc<Value>) {
         if self.opts.record_steps {
-            let span = self.frames[fid].state_span;
-            if let Some(s) = self.spans.get_mut(span) {
-                s.steps.push((step, v.clone()));
-            }
+            self.record_step(fid, step, v);
+        }
+    }
+
+    fn record_step(&mut self, fid: FrameId, step: &'static str, v: &Rc<Value>) {
+        let span = self.frames[fid].state_span;
+        if let Some(s) = self.spans.get_mut(span) {
+            s.steps.push((step, v.clone()));
         }
     }
 
@@ -172,7 +200,7 @@ impl Execution {
     /// result in the raw input and OutputPath picks the output.
     fn assign_and_place(&mut self, fid: FrameId, state: &State, raw: &Rc<Value>, result: Rc<Value>, result_path: &PathField, output_path: &PathField) -> Result<(Rc<Value>, Option<Value>), Failure> {
         let assigned = self.eval_assign(fid, state.assign.as_ref(), raw, &result, Extra::None)?;
-        let out = self.result_path(fid, result_path, raw.clone(), result)?;
+        let out = self.result_path(fid, result_path, raw, result)?;
         self.record(fid, "ResultPath", &out);
         let out = self.output_path(fid, output_path, out)?;
         self.record(fid, "OutputPath", &out);
@@ -193,6 +221,7 @@ impl Execution {
     }
 
     /// Leave the state with its output, once its assignments are made; or fail it.
+    #[inline(always)]
     fn conclude(&mut self, fid: FrameId, done: Result<(Rc<Value>, Option<Value>), Failure>) -> Flow {
         match done {
             Ok((out, assigned)) => {
@@ -394,7 +423,7 @@ impl Execution {
         if self.is_done() {
             return Flow::Ended;
         }
-        let lane = self.frames[fid].lane.clone();
+        let lane = self.lane(Some(fid));
         self.effects.push_back(Effect::Invoke(TaskRequest {
             id,
             state: state.name.clone(),
@@ -841,14 +870,13 @@ impl Execution {
 
     /// Start branch `index` of the Parallel running in frame `parent`.
     pub(super) fn spawn_branch(&mut self, parent: FrameId, index: usize, input: Rc<Value>) -> FrameId {
-        let (name, branch) = match &self.state(parent).kind {
-            Kind::Parallel(branches) => (self.state(parent).name.clone(), branches[index].clone()),
+        let branch = match &self.state(parent).kind {
+            Kind::Parallel(branches) => branches[index].clone(),
             _ => unreachable!("branches belong to Parallel states"),
         };
-        let lane: Rc<str> = child_lane(&self.frames[parent].lane, &name, index).into();
         let vars = Vars::child(&self.frames[parent].vars);
         let last = self.frames[parent].last_event;
-        self.new_frame(branch, Some((parent, index)), vars, input, lane, last)
+        self.new_frame(branch, Some((parent, index)), vars, input, last)
     }
 
     pub(super) fn run_map(&mut self, fid: FrameId, state: &State, map: &MapState) -> Flow {
@@ -1082,14 +1110,13 @@ impl Execution {
     }
 
     pub(super) fn spawn_iteration(&mut self, parent: FrameId, index: usize, input: Rc<Value>) -> FrameId {
-        let (name, processor, distributed) = match &self.state(parent).kind {
-            Kind::Map(m) => (self.state(parent).name.clone(), m.processor.clone(), m.distributed),
+        let (processor, distributed) = match &self.state(parent).kind {
+            Kind::Map(m) => (m.processor.clone(), m.distributed),
             _ => unreachable!("iterations belong to Map states"),
         };
-        let lane: Rc<str> = child_lane(&self.frames[parent].lane, &name, index).into();
         let vars = Vars::child(&self.frames[parent].vars);
         let last = self.frames[parent].last_event;
-        let child = self.new_frame(processor, Some((parent, index)), vars, input, lane, last);
+        let child = self.new_frame(processor, Some((parent, index)), vars, input, last);
         // MapIterationStarted is written when the iteration actually starts running.
         self.frames[child].iteration_pending = !distributed;
         child
@@ -1132,7 +1159,7 @@ impl Execution {
             Io::JsonPath { .. } => {
                 self.record(fid, "Error", &error_output);
                 let assigned = self.eval_assign(fid, c.assign.as_ref(), &raw, &error_output, Extra::None)?;
-                let out = self.result_path(fid, &c.result_path, raw, error_output.clone())?;
+                let out = self.result_path(fid, &c.result_path, &raw, error_output.clone())?;
                 self.record(fid, "ResultPath", &out);
                 self.apply_assign(fid, &assigned);
                 Ok((out, assigned))
@@ -1157,14 +1184,6 @@ fn task_token(execution: &str, id: u64) -> String {
         h = (h ^ b as u64).wrapping_mul(0x100_0000_01b3);
     }
     format!("AQB{h:016x}{id:08x}")
-}
-
-fn child_lane(parent: &str, state: &str, index: usize) -> String {
-    if parent.is_empty() {
-        format!("{state}/{index}")
-    } else {
-        format!("{parent}/{state}/{index}")
-    }
 }
 
 /// A number, or a string holding one (AWS accepts `"3"` for a ...Path count).
