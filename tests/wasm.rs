@@ -340,3 +340,37 @@ fn stop_aborts_the_execution() {
     let spans = value(&s.spans());
     assert!(spans.as_array().unwrap().iter().all(|s| s["endMs"].is_i64()), "{spans}");
 }
+
+/// The allocator (src/quick_alloc.rs) keeps what a block holds when it grows or shrinks
+/// within a size class, across small classes, and between small blocks and talc's; and a
+/// freed small block serves the next allocation of its class.
+#[wasm_bindgen_test]
+fn the_allocator_keeps_contents_through_size_classes() {
+    let mut v: Vec<u8> = Vec::with_capacity(1);
+    for i in 0..1000u32 {
+        v.push(i as u8);
+        if i % 97 == 0 {
+            v.shrink_to_fit();
+        }
+    }
+    assert!(v.iter().enumerate().all(|(i, &b)| b == i as u8));
+    v.truncate(5);
+    v.shrink_to_fit();
+    assert_eq!(v, [0, 1, 2, 3, 4]);
+    // Blocks of every small size, freed and taken again in a different order.
+    let mut blocks: Vec<Vec<u64>> = (1..=20).map(|n| (0..n).collect()).collect();
+    blocks.retain(|b| b.len() % 3 != 0);
+    let again: Vec<Vec<u64>> = (1..=20).rev().map(|n| vec![n; n as usize]).collect();
+    for b in &blocks {
+        assert!(b.iter().enumerate().all(|(i, &x)| x == i as u64));
+    }
+    for b in &again {
+        assert!(b.iter().all(|&x| x as usize == b.len()));
+    }
+    // Over-aligned small blocks go to talc and keep their alignment.
+    #[repr(align(64))]
+    struct Wide(u8);
+    let w = Box::new(Wide(7));
+    assert_eq!(&*w as *const Wide as usize % 64, 0);
+    assert_eq!(w.0, 7);
+}
