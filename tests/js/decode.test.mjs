@@ -26,3 +26,37 @@ test('decode builds what JSON.parse builds: keys once then by id, places in UTF-
 test('decode refuses a tape it cannot read', () => {
   assert.throws(() => tape([99], [], ''), /bad value tape/);
 });
+
+test('decode gives every key its own text, however many keys and of whatever kind', () => {
+  // 100 objects, each with two of 70 keys (more than the decoder's 16 store sites see at
+  // once), among them integer-like keys, "" and "__proto__"; the result is JSON.parse's.
+  const names = Array.from({ length: 70 }, (_, i) => (i === 0 ? '' : i === 1 ? '__proto__' : i % 5 === 0 ? String(i) : `k${i}é`));
+  let text = '';
+  const place = [];
+  for (const n of names) {
+    place.push([text.length, n.length]);
+    text += n;
+  }
+  const words = [ARR];
+  const seen = new Set();
+  const key = (i) => (seen.has(i) ? words.push(i) : (seen.add(i), words.push(i, ...place[i])));
+  const objects = [];
+  for (let j = 0; j < 100; j++) {
+    const [a, b] = [j % 70, (j * 7 + 3) % 70];
+    words.push(OBJ);
+    key(a);
+    words.push(INT, j);
+    if (b !== a) {
+      key(b);
+      words.push(STR, ...place[b]);
+    }
+    words.push(END);
+    objects.push(b === a ? `{${JSON.stringify(names[a])}: ${j}}` : `{${JSON.stringify(names[a])}: ${j}, ${JSON.stringify(names[b])}: ${JSON.stringify(names[b])}}`);
+  }
+  words.push(END);
+  const v = tape(words, [], text);
+  const want = JSON.parse(`[${objects.join(',')}]`);
+  assert.equal(JSON.stringify(v), JSON.stringify(want));
+  for (let j = 0; j < 100; j++) assert.deepEqual(Object.keys(v[j]), Object.keys(want[j]), `keys of object ${j}`);
+  assert.ok(v.every((o) => Object.getPrototypeOf(o) === Object.prototype));
+});
