@@ -525,8 +525,10 @@ impl Execution {
     fn push_event(&mut self, prev: u64, fid: Option<FrameId>, kind: &'static str, details: Option<Vec<(&'static str, Field)>>) -> u64 {
         self.event_count += 1;
         let id = self.event_count;
-        if self.opts.history {
-            self.keep_event(id, prev, fid, kind, details);
+        match (self.opts.history, details) {
+            (true, details) => self.keep_event(id, prev, fid, kind, details),
+            (false, Some(details)) => drop(details),
+            (false, None) => {}
         }
         if id as usize >= self.opts.max_events {
             self.history_full(id);
@@ -988,6 +990,7 @@ fn failure_fields(f: &Failure) -> Vec<(&'static str, Field)> {
 
 /// More than AWS's 256 KiB as compact JSON? Only a value whose upper bound is over the limit
 /// is written out to count its bytes exactly.
+#[inline(always)]
 pub(crate) fn payload_too_large(v: &Value) -> bool {
     crate::value::text_bound(v) > MAX_PAYLOAD_BYTES && crate::value::to_string(v).len() > MAX_PAYLOAD_BYTES
 }
