@@ -267,9 +267,10 @@ struct Out {
     text: Vec<u8>,
     /// The length of `text` in UTF-16 code units: where the next string starts for JS.
     utf16: u32,
-    /// Keys seen, by a slot their text picks (`key`): (byte start in `text`, byte length,
-    /// id). A key missed here (first seen, or pushed out by another) gets a new id.
-    keys: Vec<(u32, u32, u32)>,
+    /// Keys seen, by a slot their text picks (`key`): (first 8 bytes, byte length, id,
+    /// byte start in `text`). A key missed here (first seen, or pushed out by another) gets a
+    /// new id.
+    keys: Vec<(u64, u32, u32, u32)>,
     next_key: u32,
 }
 
@@ -288,7 +289,7 @@ const OBJ: u32 = 8;
 
 impl Out {
     fn new() -> Out {
-        Out { words: Vec::new(), floats: Vec::new(), text: Vec::new(), utf16: 0, keys: vec![(0, 0, u32::MAX); KEY_SLOTS], next_key: 0 }
+        Out { words: Vec::new(), floats: Vec::new(), text: Vec::new(), utf16: 0, keys: vec![(0, 0, u32::MAX, 0); KEY_SLOTS], next_key: 0 }
     }
     /// Where the text of `s` will be for JS: its UTF-16 start and length.
     fn place(&mut self, s: &str) {
@@ -312,20 +313,22 @@ impl Out {
     }
     /// An object's key; its value comes next.
     fn key(&mut self, k: &str) -> &mut Self {
-        // A slot by length and three letters, not a hash of every byte: two keys in one slot
-        // cost a second id for one of them, not a wrong one (the text is compared).
+        // The first eight bytes and the length pick a slot and, for most keys (eight bytes or
+        // fewer), are the whole comparison; a longer key's text is compared as well. Two keys
+        // in one slot cost a second id for one of them, not a wrong one.
         let b = k.as_bytes();
-        let slot = match b {
-            [] => 0,
-            [first, .., last] | [first @ last] => (b.len() * 31 + *first as usize * 7 + b[b.len() / 2] as usize * 3 + *last as usize) % KEY_SLOTS,
-        };
-        let (at, len, id) = self.keys[slot];
-        if id != u32::MAX && self.text.get(at as usize..(at + len) as usize) == Some(k.as_bytes()) {
+        let mut head = 0u64;
+        for (i, &x) in b.iter().take(8).enumerate() {
+            head |= (x as u64) << (8 * i);
+        }
+        let slot = ((head ^ b.len() as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 58) as usize % KEY_SLOTS;
+        let (h, len, id, at) = self.keys[slot];
+        if id != u32::MAX && h == head && len as usize == b.len() && (b.len() <= 8 || self.text.get(at as usize..at as usize + b.len()) == Some(b)) {
             self.words.push(id);
         } else {
             let id = self.next_key;
             self.next_key += 1;
-            self.keys[slot] = (self.text.len() as u32, k.len() as u32, id);
+            self.keys[slot] = (head, b.len() as u32, id, self.text.len() as u32);
             self.words.push(id);
             self.place(k);
         }

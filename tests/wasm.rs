@@ -197,7 +197,15 @@ fn same(a: &JsValue, b: &JsValue) -> bool {
 /// characters, integers beyond i32 and i64, -0 and floats, "__proto__" and empty keys, key order.
 #[wasm_bindgen_test]
 fn values_cross_as_json_parse_gives_them() {
-    let tricky = r#"{"s": "q\"\\\n\u0001\u00e9\ud83d\ude00/", "": "", "__proto__": {"x": 1}, "n": [0, -1, 2147483647, 2147483648, -2147483648, -2147483649, 9007199254740993, 18446744073709551615, -9223372036854775808, 1.5, -0.0, 1e21, 100.0, 0.1], "nested": [[], {}, [null, true, false, [[{}]]]], "b": 1, "a": 2, "10": 3, "9": 4, "e\u0301": "\u0000"}"#;
+    // Keys alike in their first eight bytes or but for a NUL, and more keys than the tape's
+    // 64 slots, in objects written again and again.
+    let many: Vec<String> = (0..100).map(|i| format!(r#""key{}": {i}"#, i * 7919 % 1000)).collect();
+    let alike = r#"{"abcdefgh12": 1, "abcdefgh34": 2, "abcdefgh12x": 3, "a\u0000": 4, "a": 5, "abcdefgh": 6}"#;
+    let tricky = format!(
+        r#"{{"s": "q\"\\\n\u0001\u00e9\ud83d\ude00/", "": "", "__proto__": {{"x": 1}}, "n": [0, -1, 2147483647, 2147483648, -2147483648, -2147483649, 9007199254740993, 18446744073709551615, -9223372036854775808, 1.5, -0.0, 1e21, 100.0, 0.1], "nested": [[], {{}}, [null, true, false, [[{{}}]]]], "b": 1, "a": 2, "10": 3, "9": 4, "e\u0301": "\u0000", "alike": [{alike}, {alike}], "many": [{{{m}}}, {{{m}}}]}}"#,
+        m = many.join(", ")
+    );
+    let tricky = tricky.as_str();
     let def = format!(r#"{{"StartAt": "P", "States": {{"P": {{"Type": "Pass", "Result": {tricky}, "End": true}}}}}}"#);
     let result = wasm::simulate(def.as_str().into(), JsValue::UNDEFINED, JsValue::UNDEFINED, JsValue::UNDEFINED).unwrap();
     let output = js_sys::Reflect::get(&result, &"output".into()).unwrap();
