@@ -9,6 +9,11 @@ use statelab::json;
 use statelab::mock::Mocks;
 use std::process::ExitCode;
 
+// The engine allocates and frees small blocks all the time: free lists per size class in
+// front of the system allocator (see src/quick_alloc.rs).
+#[global_allocator]
+static ALLOCATOR: statelab::quick_alloc::QuickAlloc<std::alloc::System> = statelab::quick_alloc::QuickAlloc::new(std::alloc::System);
+
 const USAGE: &str = "\
 statelab: run Amazon States Language workflows on a virtual clock
 

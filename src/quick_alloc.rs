@@ -1,17 +1,19 @@
-//! The wasm build's allocator: talc (smaller in the wasm than Rust's default, dlmalloc), with a
-//! free list per size class in front of it for small blocks.
+//! A free list per size class for small blocks, in front of a general allocator: the wasm
+//! build's (in front of talc, smaller in the wasm than Rust's default, dlmalloc) and the CLI's
+//! (in front of the system allocator).
 //!
 //! An execution allocates and frees a few small blocks for each state it runs (an object's
 //! shared entries and their list, a state's result, a lane or a variable scope). A freed
 //! small block goes on the list of its size class and the next allocation of that class takes
-//! it back: a few instructions, where the general allocator searches its bins. Only a miss
-//! reaches talc. Small blocks are never handed back to talc for other sizes, so the memory
+//! it back: a few instructions, where a general allocator searches its bins. Only a miss
+//! reaches the general allocator. Small blocks are never handed back to it, so the memory
 //! they hold is at most the most small blocks ever alive at once (and a wasm memory never
-//! shrinks anyway).
+//! shrinks anyway). The lists are per thread (the wasm has one): a thread's blocks freed on
+//! another thread serve that one, and a thread that ends leaves its free blocks unused.
 //!
-//! Measured side by side (Parallel 100 x 10, loop, Map, week of `bench/compare.mjs`): as fast
-//! as dlmalloc, 2.3 KB smaller (gzip); talc alone is 2.8 KB smaller but 5-10% slower on the
-//! Parallel.
+//! Measured side by side (Parallel 100 x 10, loop, Map, week of `bench/compare.mjs`): in the
+//! wasm, as fast as dlmalloc and 2.3 KB smaller (gzip), where talc alone is 2.8 KB smaller but
+//! 5-10% slower on the Parallel.
 
 use std::alloc::{GlobalAlloc, Layout};
 use std::cell::Cell;
@@ -23,20 +25,45 @@ const STEP: usize = 8;
 const CLASSES: usize = SMALL / STEP;
 
 pub struct QuickAlloc<A> {
-    /// The first free block of each class (`null` when none); a free block holds the address
-    /// of the next one.
-    free: [Cell<*mut u8>; CLASSES],
     inner: A,
 }
 
-// SAFETY: wasm32-unknown-unknown without the atomics feature runs a single thread, so the
-// cells are never used from two threads.
-unsafe impl<A> Sync for QuickAlloc<A> {}
-
 impl<A> QuickAlloc<A> {
     pub const fn new(inner: A) -> QuickAlloc<A> {
-        QuickAlloc { free: [const { Cell::new(std::ptr::null_mut()) }; CLASSES], inner }
+        QuickAlloc { inner }
     }
+}
+
+/// The first free block of each class (`null` when none); a free block holds the address of
+/// the next one.
+type Lists = [Cell<*mut u8>; CLASSES];
+
+/// This thread's lists.
+#[cfg(not(target_arch = "wasm32"))]
+#[inline(always)]
+fn with_lists<R>(f: impl FnOnce(&Lists) -> R) -> R {
+    // Made without allocating and never dropped, so the allocator may use them at any time.
+    thread_local! {
+        static LISTS: Lists = const { [const { Cell::new(std::ptr::null_mut()) }; CLASSES] };
+    }
+    LISTS.with(f)
+}
+
+#[cfg(target_arch = "wasm32")]
+struct WasmLists(Lists);
+
+// SAFETY: wasm32-unknown-unknown without the atomics feature runs a single thread, so the
+// cells are never used from two threads.
+#[cfg(target_arch = "wasm32")]
+unsafe impl Sync for WasmLists {}
+
+#[cfg(target_arch = "wasm32")]
+static WASM_LISTS: WasmLists = WasmLists([const { Cell::new(std::ptr::null_mut()) }; CLASSES]);
+
+#[cfg(target_arch = "wasm32")]
+#[inline(always)]
+fn with_lists<R>(f: impl FnOnce(&Lists) -> R) -> R {
+    f(&WASM_LISTS.0)
 }
 
 /// The class of a small layout (blocks of `(class + 1) * STEP` bytes), `None` for the others.
@@ -46,19 +73,24 @@ fn class(layout: Layout) -> Option<usize> {
 }
 
 // SAFETY: a block handed out for class `c` has room for `(c + 1) * STEP` bytes aligned to
-// `STEP` (talc made it so, or it was such a block before being freed), which serves any
-// layout of class `c`; a block is on a free list only between its dealloc and its next alloc,
-// and the free list's link is written into a block no one owns then. Blocks of other layouts
-// go to talc as they are.
+// `STEP` (the general allocator made it so, or it was such a block before being freed), which
+// serves any layout of class `c`; a block is on a free list only between its dealloc and its
+// next alloc, and the free list's link is written into a block no one owns then; each list is
+// used by one thread only. Blocks of other layouts go to the general allocator as they are.
 unsafe impl<A: GlobalAlloc> GlobalAlloc for QuickAlloc<A> {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         match class(layout) {
             Some(c) => {
-                let head = self.free[c].get();
+                let head = with_lists(|lists| {
+                    let head = lists[c].get();
+                    if !head.is_null() {
+                        lists[c].set(*(head as *mut *mut u8));
+                    }
+                    head
+                });
                 if head.is_null() {
                     self.inner.alloc(Layout::from_size_align_unchecked((c + 1) * STEP, STEP))
                 } else {
-                    self.free[c].set(*(head as *mut *mut u8));
                     head
                 }
             }
@@ -68,10 +100,10 @@ unsafe impl<A: GlobalAlloc> GlobalAlloc for QuickAlloc<A> {
 
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
         match class(layout) {
-            Some(c) => {
-                *(ptr as *mut *mut u8) = self.free[c].get();
-                self.free[c].set(ptr);
-            }
+            Some(c) => with_lists(|lists| {
+                *(ptr as *mut *mut u8) = lists[c].get();
+                lists[c].set(ptr);
+            }),
             None => self.inner.dealloc(ptr, layout),
         }
     }
@@ -90,6 +122,70 @@ unsafe impl<A: GlobalAlloc> GlobalAlloc for QuickAlloc<A> {
                 }
                 p
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::alloc::System;
+
+    static A: QuickAlloc<System> = QuickAlloc::new(System);
+
+    /// A block of `n` bytes from `A`, filled with `fill`.
+    unsafe fn block(n: usize, fill: u8) -> *mut u8 {
+        let p = A.alloc(Layout::from_size_align(n, 1).unwrap());
+        assert!(!p.is_null());
+        std::ptr::write_bytes(p, fill, n);
+        p
+    }
+
+    unsafe fn holds(p: *const u8, n: usize, fill: u8) -> bool {
+        std::slice::from_raw_parts(p, n).iter().all(|&b| b == fill)
+    }
+
+    #[test]
+    fn blocks_keep_their_contents_through_classes_and_threads() {
+        unsafe {
+            // Growing one byte at a time through every small class into the system's blocks,
+            // then shrinking back: the contents move along.
+            let mut p = block(1, 0);
+            for n in 1..300usize {
+                let q = A.realloc(p, Layout::from_size_align(n, 1).unwrap(), n + 1);
+                assert!(!q.is_null());
+                *q.add(n) = n as u8;
+                p = q;
+            }
+            for n in (1..300usize).rev() {
+                p = A.realloc(p, Layout::from_size_align(n + 1, 1).unwrap(), n);
+                assert!((1..n).all(|i| *p.add(i) == i as u8), "{n}");
+            }
+            A.dealloc(p, Layout::from_size_align(1, 1).unwrap());
+            // A freed block is taken again by its class, and never handed out twice.
+            let a = block(40, 1);
+            let b = block(40, 2);
+            A.dealloc(a, Layout::from_size_align(40, 1).unwrap());
+            let c = block(33, 3);
+            assert_eq!(c, a, "the freed block of the same class");
+            assert!(holds(b, 40, 2));
+            // Blocks freed on another thread serve that thread; this one's are untouched.
+            let (b_addr, c_addr) = (b as usize, c as usize);
+            std::thread::spawn(move || {
+                A.dealloc(b_addr as *mut u8, Layout::from_size_align(40, 1).unwrap());
+                let d = block(40, 4);
+                assert_eq!(d as usize, b_addr);
+                A.dealloc(d, Layout::from_size_align(40, 1).unwrap());
+            })
+            .join()
+            .unwrap();
+            assert!(holds(c_addr as *const u8, 33, 3));
+            A.dealloc(c, Layout::from_size_align(33, 1).unwrap());
+            // Over-aligned and large layouts go to the system allocator as they are.
+            let wide = Layout::from_size_align(16, 64).unwrap();
+            let w = A.alloc(wide);
+            assert_eq!(w as usize % 64, 0);
+            A.dealloc(w, wide);
         }
     }
 }
