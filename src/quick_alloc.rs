@@ -19,8 +19,9 @@ use std::alloc::{GlobalAlloc, Layout};
 use std::cell::Cell;
 
 /// Blocks of up to this many bytes (aligned to at most `STEP`) are kept on free lists: the
-/// entries of an object of up to five keys fit.
-const SMALL: usize = 128;
+/// entries of an object of up to five keys fit (24 bytes a key and value in the wasm, 48
+/// natively).
+const SMALL: usize = 32 * std::mem::size_of::<usize>();
 const STEP: usize = 8;
 const CLASSES: usize = SMALL / STEP;
 
