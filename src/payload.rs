@@ -38,6 +38,8 @@ impl Dynamic {
     /// Evaluates the value; `field` is the key as written (e.g. `value.$`) for messages.
     pub fn eval(&self, scope: &mut dyn Scope, field: &str) -> Result<Value, Failure> {
         match self {
+            // `$` itself, the most common reference ("Payload.$": "$").
+            Dynamic::Ref(Reference { root: Root::Input, path }) if path.is_root() => Ok(scope.input().clone()),
             Dynamic::Ref(r) => resolve(scope, r, field),
             Dynamic::Call(c) => c.eval(scope, field),
         }
