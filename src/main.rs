@@ -11,6 +11,8 @@ use std::process::ExitCode;
 
 // The engine allocates and frees small blocks all the time: free lists per size class in
 // front of the system allocator (see src/quick_alloc.rs).
+// (The wasm build's allocator is the library's.)
+#[cfg(not(target_arch = "wasm32"))]
 #[global_allocator]
 static ALLOCATOR: statelab::quick_alloc::QuickAlloc<std::alloc::System> = statelab::quick_alloc::QuickAlloc::new(std::alloc::System);
 
