@@ -2,7 +2,7 @@
 //! where (line, column) every value and key sits, keyed by JSON Pointer, so that diagnostics
 //! about a definition can point at the text the user typed.
 
-use crate::value::{Key, Map, Number, Value};
+use crate::value::{Interner, Map, Number, Value};
 use std::borrow::Cow;
 use std::cell::Cell;
 use crate::ordmap::OrdMap;
@@ -71,7 +71,7 @@ pub fn parse(text: &str) -> Result<Value, JsonError> {
 }
 
 fn parse_with(text: &str, track: bool) -> Result<(Value, OrdMap<Pos>), JsonError> {
-    let mut p = Parser { src: text.as_bytes(), text, i: 0, cursor: Cell::new((0, Pos { line: 1, column: 1 })), locs: OrdMap::new(), track };
+    let mut p = Parser { src: text.as_bytes(), text, i: 0, cursor: Cell::new((0, Pos { line: 1, column: 1 })), locs: OrdMap::new(), track, keys: Interner::default() };
     let mut pointer = String::new();
     p.ws();
     let v = p.value(&mut pointer, 0)?;
@@ -92,6 +92,8 @@ struct Parser<'a> {
     cursor: Cell<(usize, Pos)>,
     locs: OrdMap<Pos>,
     track: bool,
+    /// Objects with the same keys share them.
+    keys: Interner,
 }
 
 impl<'a> Parser<'a> {
@@ -199,7 +201,7 @@ impl<'a> Parser<'a> {
             }
             let v = self.value(pointer, depth + 1)?;
             pointer.truncate(len);
-            map.insert(Key::from(&*key), v);
+            map.insert(self.keys.key(&key), v);
             self.ws();
             match self.bump() {
                 Some(b',') => continue,

@@ -4,7 +4,7 @@
 use crate::error::Failure;
 use crate::intrinsics::Call;
 use crate::jsonpath::{Reference, Root};
-use crate::value::{Key, Map, Value};
+use crate::value::{Interner, Key, Map, Value};
 
 /// What a payload template or intrinsic function can see while it is evaluated.
 pub trait Scope {
@@ -139,8 +139,14 @@ fn json_type_name(v: &Value) -> &'static str {
 impl Template {
     /// Parses a template; errors are `(JSON Pointer relative to the template, message)`.
     pub fn parse(value: &Value) -> Result<Template, Vec<(String, String)>> {
+        Template::parse_with(value, &mut Interner::default())
+    }
+
+    /// As [`Template::parse`], the output keys of `.$` fields shared through `keys` (with the
+    /// other templates of a definition).
+    pub fn parse_with(value: &Value, keys: &mut Interner) -> Result<Template, Vec<(String, String)>> {
         let mut errors = Vec::new();
-        let node = parse_node(value, "", &mut errors);
+        let node = parse_node(value, "", &mut errors, keys);
         if errors.is_empty() {
             Ok(Template { node })
         } else {
@@ -170,7 +176,7 @@ impl Template {
     }
 }
 
-fn parse_node(v: &Value, ptr: &str, errors: &mut Vec<(String, String)>) -> Node {
+fn parse_node(v: &Value, ptr: &str, errors: &mut Vec<(String, String)>, keys: &mut Interner) -> Node {
     match v {
         Value::Object(m) => {
             let mut out = Vec::with_capacity(m.len());
@@ -179,7 +185,7 @@ fn parse_node(v: &Value, ptr: &str, errors: &mut Vec<(String, String)>) -> Node 
                 if let Some(stripped) = k.strip_suffix(".$") {
                     match val {
                         Value::String(s) => match Dynamic::parse(s) {
-                            Ok(d) => out.push((Key::from(stripped), Entry::Dynamic(k.clone(), d))),
+                            Ok(d) => out.push((keys.key(stripped), Entry::Dynamic(k.clone(), d))),
                             Err(_) => errors.push((
                                 p,
                                 format!(
@@ -198,7 +204,7 @@ fn parse_node(v: &Value, ptr: &str, errors: &mut Vec<(String, String)>) -> Node 
                         )),
                     }
                 } else {
-                    out.push((k.clone(), Entry::Static(parse_node(val, &p, errors))));
+                    out.push((k.clone(), Entry::Static(parse_node(val, &p, errors, keys))));
                 }
             }
             Node::Object(aws_field_order(out))
@@ -206,7 +212,7 @@ fn parse_node(v: &Value, ptr: &str, errors: &mut Vec<(String, String)>) -> Node 
         Value::Array(a) => Node::Array(
             a.iter()
                 .enumerate()
-                .map(|(i, x)| parse_node(x, &format!("{}/{}", ptr, i), errors))
+                .map(|(i, x)| parse_node(x, &format!("{}/{}", ptr, i), errors, keys))
                 .collect(),
         ),
         other => Node::Literal(other.clone()),

@@ -138,6 +138,58 @@ impl Key {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+    /// The same shared text (not merely equal text).
+    pub fn ptr_eq(a: &Key, b: &Key) -> bool {
+        Rc::ptr_eq(&a.0, &b.0)
+    }
+}
+
+/// Hands out one shared [`Key`] for the same text, from a small table of the keys seen last:
+/// a document's many objects with the same keys then share them (one allocation each, not
+/// one per object), and code that meets a key again finds it by its address (`Key::ptr_eq`).
+pub struct Interner {
+    slots: Vec<Option<Key>>,
+}
+
+const INTERNER_SLOTS: usize = 64;
+
+impl Default for Interner {
+    fn default() -> Interner {
+        Interner { slots: vec![None; INTERNER_SLOTS] }
+    }
+}
+
+impl Interner {
+    pub fn key(&mut self, text: &str) -> Key {
+        let slot = key_slot(text, INTERNER_SLOTS);
+        match &self.slots[slot] {
+            Some(k) if k.as_str() == text => k.clone(),
+            _ => {
+                let k = Key::from(text);
+                self.slots[slot] = Some(k.clone());
+                k
+            }
+        }
+    }
+}
+
+/// The first eight bytes of `text` (little-endian, zero-padded), and a slot of `slots` (a
+/// power of two up to 2^64) that they and the length pick.
+pub fn key_head_and_slot(text: &str, slots: usize) -> (u64, usize) {
+    let b = text.as_bytes();
+    let mut head = 0u64;
+    for (i, &x) in b.iter().take(8).enumerate() {
+        head |= (x as u64) << (8 * i);
+    }
+    // Folded first: keys often differ only in a late byte (`name1`, `name2`), which the
+    // multiplication alone would hardly carry into the top bits.
+    let x = head ^ b.len() as u64;
+    let slot = ((x ^ (x >> 32)).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - slots.trailing_zeros())) as usize;
+    (head, slot)
+}
+
+fn key_slot(text: &str, slots: usize) -> usize {
+    key_head_and_slot(text, slots).1
 }
 
 impl std::ops::Deref for Key {
@@ -1040,6 +1092,25 @@ pub fn to_string_pretty(v: &Value) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_interner_shares_keys_of_the_same_text_only() {
+        let mut keys = Interner::default();
+        let names: Vec<String> = (0..500).map(|i| format!("name{}", i % 20)).chain(["".into(), "a\0".into(), "a".into(), "abcdefgh1".into(), "abcdefgh2".into()]).collect();
+        let made: Vec<Key> = names.iter().map(|n| keys.key(n)).collect();
+        for (n, k) in names.iter().zip(&made) {
+            assert_eq!(k.as_str(), n);
+        }
+        // The keys seen last are shared; a key pushed out of the table is made again.
+        assert!(Key::ptr_eq(&keys.key("abcdefgh2"), &made[504]));
+        assert!(!Key::ptr_eq(&keys.key("a"), &keys.key("a\0")));
+        let shared = (1..names.len()).filter(|&i| names[..i].contains(&names[i]) && names[..i].iter().zip(&made).any(|(n, k)| n == &names[i] && Key::ptr_eq(k, &made[i]))).count();
+        assert!(shared > 240, "{shared} of 480 repeated keys shared");
+        // Parsed documents share them.
+        let v = crate::json::parse(r#"[{"id": 1, "name": "x"}, {"id": 2, "name": "y"}]"#).unwrap();
+        let ks: Vec<&Key> = v.as_array().unwrap().iter().map(|o| o.as_object().unwrap().keys().next().unwrap()).collect();
+        assert!(Key::ptr_eq(ks[0], ks[1]));
+    }
 
     #[test]
     fn text_forms() {

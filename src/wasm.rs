@@ -22,7 +22,7 @@ use crate::exec::history::{details_key, Event, Field};
 use crate::exec::{Execution, Options, Span, Status, TaskRequest};
 use crate::json;
 use crate::mock::Mocks;
-use crate::value::{Map, Value};
+use crate::value::{Key, Map, Value};
 use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -272,6 +272,10 @@ struct Out {
     /// new id.
     keys: Vec<(u64, u32, u32, u32)>,
     next_key: u32,
+    /// Object keys of values seen, by a slot their address picks, with their id: the same
+    /// shared key (`Key`, which a definition's templates and a parsed document share) is
+    /// found again without reading its text. Holding the key keeps its address its own.
+    shared: Vec<Option<(Key, u32)>>,
 }
 
 const KEY_SLOTS: usize = 64;
@@ -289,7 +293,7 @@ const OBJ: u32 = 8;
 
 impl Out {
     fn new() -> Out {
-        Out { words: Vec::new(), floats: Vec::new(), text: Vec::new(), utf16: 0, keys: vec![(0, 0, u32::MAX, 0); KEY_SLOTS], next_key: 0 }
+        Out { words: Vec::new(), floats: Vec::new(), text: Vec::new(), utf16: 0, keys: vec![(0, 0, u32::MAX, 0); KEY_SLOTS], next_key: 0, shared: vec![None; KEY_SLOTS] }
     }
     /// Where the text of `s` will be for JS: its UTF-16 start and length.
     fn place(&mut self, s: &str) {
@@ -313,24 +317,41 @@ impl Out {
     }
     /// An object's key; its value comes next.
     fn key(&mut self, k: &str) -> &mut Self {
+        self.key_id(k);
+        self
+    }
+    /// Write key `k` (its id, and its text if it is new); its id.
+    fn key_id(&mut self, k: &str) -> u32 {
         // The first eight bytes and the length pick a slot and, for most keys (eight bytes or
         // fewer), are the whole comparison; a longer key's text is compared as well. Two keys
         // in one slot cost a second id for one of them, not a wrong one.
         let b = k.as_bytes();
-        let mut head = 0u64;
-        for (i, &x) in b.iter().take(8).enumerate() {
-            head |= (x as u64) << (8 * i);
-        }
-        let slot = ((head ^ b.len() as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 58) as usize % KEY_SLOTS;
+        let (head, slot) = crate::value::key_head_and_slot(k, KEY_SLOTS);
         let (h, len, id, at) = self.keys[slot];
         if id != u32::MAX && h == head && len as usize == b.len() && (b.len() <= 8 || self.text.get(at as usize..at as usize + b.len()) == Some(b)) {
             self.words.push(id);
+            id
         } else {
             let id = self.next_key;
             self.next_key += 1;
             self.keys[slot] = (head, b.len() as u32, id, self.text.len() as u32);
             self.words.push(id);
             self.place(k);
+            id
+        }
+    }
+    /// An object key of a value: found by its address when it was seen before.
+    fn value_key(&mut self, k: &Key) -> &mut Self {
+        let slot = (k.as_str().as_ptr() as usize >> 3) % KEY_SLOTS;
+        match &self.shared[slot] {
+            Some((seen, id)) if Key::ptr_eq(seen, k) => {
+                let id = *id;
+                self.words.push(id);
+            }
+            _ => {
+                let id = self.key_id(k);
+                self.shared[slot] = Some((k.clone(), id));
+            }
         }
         self
     }
@@ -383,7 +404,7 @@ impl Out {
             Value::Object(m) => {
                 self.obj();
                 for (k, x) in m.iter() {
-                    self.key(k).json(x);
+                    self.value_key(k).json(x);
                 }
                 self.end()
             }

@@ -3,7 +3,7 @@
 
 use super::*;
 use crate::json::{self, escape_token, Locations, Pos};
-use crate::value::{Map, Value};
+use crate::value::{Interner, Map, Value};
 
 /// One problem found in a definition.
 #[derive(Debug, Clone, PartialEq)]
@@ -66,7 +66,7 @@ pub fn parse_definition(value: &Value, locs: &Locations, machine_type: MachineTy
 }
 
 fn check(value: &Value, locs: Option<&Locations>, machine_type: MachineType) -> Result<Rc<Machine>, Vec<Diagnostic>> {
-    let mut cx = Cx { locs, diags: Vec::new(), machine_type };
+    let mut cx = Cx { locs, diags: Vec::new(), machine_type, keys: Interner::default() };
     let Some(obj) = value.as_object() else {
         cx.error("", "Definition must be a valid JSON object");
         return Err(cx.diags);
@@ -95,6 +95,8 @@ struct Cx<'a> {
     locs: Option<&'a Locations>,
     diags: Vec<Diagnostic>,
     machine_type: MachineType,
+    /// Shares the output keys of the templates' `.$` fields.
+    keys: Interner,
 }
 
 const TOP_FIELDS: &[&str] = &["StartAt", "States", "Comment", "Version", "TimeoutSeconds", "QueryLanguage"];
@@ -432,7 +434,7 @@ impl<'a> Cx<'a> {
     }
 
     fn template(&mut self, v: &Value, at: &str) -> Option<Template> {
-        match Template::parse(v) {
+        match Template::parse_with(v, &mut self.keys) {
             Ok(t) => Some(t),
             Err(errs) => {
                 for (p, m) in errs {
