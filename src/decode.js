@@ -92,10 +92,18 @@ export function decode(words, floats, text) {
 
 // The same text as V8's own copy of a property name. A key sliced out of the decoded text is
 // a string V8 must look up in its table of names on every store; its own copy, taken back
-// from an object it named, is stored without that (5x faster stores).
+// from an object it named, is stored without that (5x faster stores). The copies of recent
+// keys are kept from one result to the next (half the cost of making one).
+const interned = new Map();
 function intern(s) {
-  if (s === '__proto__') return s;
-  const o = {};
-  o[s] = 0;
-  return Object.keys(o)[0];
+  let k = interned.get(s);
+  if (k === undefined) {
+    if (s === '__proto__') return s;
+    const o = {};
+    o[s] = 0;
+    k = Object.keys(o)[0];
+    if (interned.size >= 4096) interned.clear();
+    interned.set(s, k);
+  }
+  return k;
 }
