@@ -275,7 +275,9 @@ struct Out {
     /// Object keys of values seen, by a slot their address picks, with their id: the same
     /// shared key (`Key`, which a definition's templates and a parsed document share) is
     /// found again without reading its text. Holding the key keeps its address its own.
+    /// Empty for the first keys (a small result costs no table).
     shared: Vec<Option<(Key, u32)>>,
+    value_keys: usize,
 }
 
 const KEY_SLOTS: usize = 64;
@@ -293,7 +295,7 @@ const OBJ: u32 = 8;
 
 impl Out {
     fn new() -> Out {
-        Out { words: Vec::new(), floats: Vec::new(), text: Vec::new(), utf16: 0, keys: vec![(0, 0, u32::MAX, 0); KEY_SLOTS], next_key: 0, shared: vec![None; KEY_SLOTS] }
+        Out { words: Vec::new(), floats: Vec::new(), text: Vec::new(), utf16: 0, keys: vec![(0, 0, u32::MAX, 0); KEY_SLOTS], next_key: 0, shared: Vec::new(), value_keys: 0 }
     }
     /// Where the text of `s` will be for JS: its UTF-16 start and length.
     fn place(&mut self, s: &str) {
@@ -342,6 +344,14 @@ impl Out {
     }
     /// An object key of a value: found by its address when it was seen before.
     fn value_key(&mut self, k: &Key) -> &mut Self {
+        if self.shared.is_empty() {
+            if self.value_keys < 16 {
+                self.value_keys += 1;
+                self.key_id(k);
+                return self;
+            }
+            self.shared = vec![None; KEY_SLOTS];
+        }
         let slot = (k.as_str().as_ptr() as usize >> 3) % KEY_SLOTS;
         match &self.shared[slot] {
             Some((seen, id)) if Key::ptr_eq(seen, k) => {
@@ -565,6 +575,9 @@ pub struct CompiledMachine {
     /// they converted to: a host that simulates again with the same ones converts them once.
     options: RefCell<Option<(Option<String>, RunOptions)>>,
     mocks: RefCell<Option<((Option<String>, Option<String>), Mocks)>>,
+    /// The last mocks given as text, as JS has it: the same string again (`===`) is not
+    /// copied into the wasm to be compared.
+    mocks_text: RefCell<JsValue>,
 }
 
 /// `make(key)`, or a copy of what it made last time for the same key.
@@ -588,15 +601,28 @@ impl CompiledMachine {
     pub fn new(definition: JsValue, options: JsValue) -> Result<CompiledMachine, JsValue> {
         hook();
         let o = RunOptions::from_js(&options)?;
-        Ok(CompiledMachine { machine: machine_of(&definition, o.machine_type)?, options: RefCell::new(None), mocks: RefCell::new(None) })
+        Ok(CompiledMachine { machine: machine_of(&definition, o.machine_type)?, options: RefCell::new(None), mocks: RefCell::new(None), mocks_text: RefCell::new(JsValue::UNDEFINED) })
     }
 
     /// `simulate` of this definition.
     pub fn simulate(&self, input: JsValue, mocks: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
         hook();
         let o = cached(&self.options, text_of(&options, "options", false)?, |t| RunOptions::from_text(t.as_deref()))?;
-        let key = (text_of(&mocks, "mocks", false)?, o.test_case.clone());
-        let mocks = cached(&self.mocks, key, |(t, test_case)| mocks_of(t.as_deref(), test_case.as_deref()))?;
+        let js_mocks = mocks;
+        let again = js_mocks.is_string() && *self.mocks_text.borrow() == js_mocks;
+        let mocks = match &*self.mocks.borrow() {
+            Some(((_, test_case), m)) if again && *test_case == o.test_case => Some(m.clone()),
+            _ => None,
+        };
+        let mocks = match mocks {
+            Some(m) => m,
+            None => {
+                let key = (text_of(&js_mocks, "mocks", false)?, o.test_case.clone());
+                let m = cached(&self.mocks, key, |(t, test_case)| mocks_of(t.as_deref(), test_case.as_deref()))?;
+                *self.mocks_text.borrow_mut() = if js_mocks.is_string() { js_mocks.clone() } else { JsValue::UNDEFINED };
+                m
+            }
+        };
         Setup::with_mocks(self.machine.clone(), &input, mocks, o)?.simulate()
     }
 }
