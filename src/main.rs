@@ -234,7 +234,7 @@ fn cmd_run(raw: &[String]) -> Result<u8, String> {
         opts.seed = s.parse().map_err(|_| format!("--seed takes a whole number, not '{s}'"))?;
     }
     if let Some(n) = args.value("name") {
-        opts.execution_name = n.to_string();
+        opts.execution_name = n.into();
     }
     opts.sequential = args.has("sequential");
     let exec = simulate(machine, input, mocks, opts).map_err(|e| e.to_string())?;

@@ -154,7 +154,7 @@ impl RunOptions {
         for (key, field) in [("executionName", &mut opts.execution_name), ("stateMachineName", &mut opts.state_machine_name)] {
             match o.get(key) {
                 None | Some(Value::Null) => {}
-                Some(Value::String(s)) if !s.is_empty() => *field = s.clone(),
+                Some(Value::String(s)) if !s.is_empty() => *field = s.as_str().into(),
                 Some(_) => return Err(error(format!("options.{key} must be a non-empty string"))),
             }
         }

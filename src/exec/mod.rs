@@ -31,13 +31,15 @@ pub const MAX_PAYLOAD_BYTES: usize = 262_144;
 /// AWS's history limit for one execution.
 pub const MAX_HISTORY_EVENTS: usize = 25_000;
 
+/// Names are shared text: a host that runs many executions with the same options copies
+/// pointers, not text.
 #[derive(Debug, Clone)]
 pub struct Options {
-    pub execution_name: String,
-    pub state_machine_name: String,
-    pub region: String,
-    pub account: String,
-    pub role_arn: String,
+    pub execution_name: Rc<str>,
+    pub state_machine_name: Rc<str>,
+    pub region: Rc<str>,
+    pub account: Rc<str>,
+    pub role_arn: Rc<str>,
     /// Virtual start time, milliseconds since the epoch.
     pub start_time: i64,
     pub seed: u64,
@@ -253,14 +255,14 @@ pub struct Execution {
     rng: Rng,
     started: bool,
     /// The execution's and the state machine's ARNs (`$$.Execution.Id`, `$$.StateMachine.Id`).
-    arns: (String, String),
+    /// Made the first time the context object needs them.
+    arns: std::cell::OnceCell<(String, String)>,
 }
 
 impl Execution {
     pub fn new(machine: Rc<Machine>, input: Value, opts: Options) -> Execution {
         let now = opts.start_time;
         let rng = Rng::new(opts.seed);
-        let arns = (opts.execution_arn(), opts.state_machine_arn());
         Execution {
             opts,
             root: machine,
@@ -278,7 +280,7 @@ impl Execution {
             status: Status::Running,
             rng,
             started: false,
-            arns,
+            arns: std::cell::OnceCell::new(),
         }
     }
 
@@ -313,7 +315,7 @@ impl Execution {
         }
         self.started = true;
         let input = self.input.clone();
-        let details = self.opts.history.then(|| fields! {"input": input, "inputDetails": Field::NotTruncated, "roleArn": self.opts.role_arn.as_str()});
+        let details = self.opts.history.then(|| fields! {"input": input, "inputDetails": Field::NotTruncated, "roleArn": &*self.opts.role_arn});
         self.emit_raw(0, "ExecutionStarted", details);
         if payload_too_large(&self.input) {
             self.finish(Status::Failed(Failure::new("States.DataLimitExceeded", "The input exceeds the maximum number of bytes service limit.")));

@@ -21,13 +21,14 @@ impl Execution {
     fn context<'a>(&'a self, fid: FrameId, map_item: Option<(usize, &'a Value)>) -> Context<'a> {
         let f = &self.frames[fid];
         let state = &f.machine.states[f.state];
+        let arns = self.arns.get_or_init(|| (self.opts.execution_arn(), self.opts.state_machine_arn()));
         Context {
-            execution_id: &self.arns.0,
+            execution_id: &arns.0,
             execution_name: &self.opts.execution_name,
             execution_input: &self.input,
             start_time: self.opts.start_time,
             role_arn: &self.opts.role_arn,
-            state_machine_id: &self.arns.1,
+            state_machine_id: &arns.1,
             state_machine_name: &self.opts.state_machine_name,
             state_name: &state.name,
             entered_time: f.entered_time,
@@ -376,7 +377,7 @@ impl Execution {
         match &task.kind {
             ResourceKind::Service { resource_type, resource, .. } => {
                 let d = keep.then(|| {
-                    let mut d = fields! {"resourceType": resource_type, "resource": resource, "region": self.opts.region.as_str(), "parameters": &params};
+                    let mut d = fields! {"resourceType": resource_type, "resource": resource, "region": &*self.opts.region, "parameters": &params};
                     if let Some(t) = timeout {
                         d.push(("timeoutInSeconds", Field::from(t)));
                     }
