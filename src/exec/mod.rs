@@ -706,7 +706,10 @@ impl Execution {
         let state = self.state(fid);
         let kind = state.events()[1];
         let is_end = matches!(state.kind, Kind::Succeed) || next.is_none();
-        let details = self.exited_details(fid, &output, assigned);
+        let details = match assigned {
+            None if !self.keeps_events(fid) => None,
+            assigned => self.exited_details(fid, &output, assigned),
+        };
         self.emit(fid, kind, details);
         let span = self.frames[fid].state_span;
         if span != usize::MAX {
@@ -717,7 +720,9 @@ impl Execution {
                 let f = &mut self.frames[fid];
                 f.state = n;
                 f.input = output;
-                f.block = Block::None;
+                if !matches!(f.block, Block::None) {
+                    f.block = Block::None;
+                }
                 Flow::Next
             }
             _ => {

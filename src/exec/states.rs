@@ -200,7 +200,10 @@ impl Execution {
     /// The JSONPath end of a state: Assign (with `$` the result), then ResultPath places the
     /// result in the raw input and OutputPath picks the output.
     fn assign_and_place(&mut self, fid: FrameId, state: &State, raw: &Rc<Value>, result: Rc<Value>, result_path: &PathField, output_path: &PathField) -> Result<(Rc<Value>, Option<Value>), Failure> {
-        let assigned = self.eval_assign(fid, state.assign.as_ref(), raw, &result, Extra::None)?;
+        let assigned = match &state.assign {
+            Some(assign) => self.eval_assign(fid, Some(assign), raw, &result, Extra::None)?,
+            None => None,
+        };
         let out = self.result_path(fid, result_path, raw, result)?;
         self.record(fid, "ResultPath", &out);
         let out = self.output_path(fid, output_path, out)?;
