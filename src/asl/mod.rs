@@ -52,9 +52,9 @@ pub struct State {
 }
 
 impl State {
-    /// The types of this state's `<Type>StateEntered`, `<Type>StateExited` and
-    /// `<Type>StateAborted` events.
-    pub fn events(&self) -> [&'static str; 3] {
+    /// The type of this state's `<Type>StateEntered` (0), `<Type>StateExited` (1) or
+    /// `<Type>StateAborted` (2) event.
+    pub fn event(&self, which: usize) -> &'static str {
         const EVENTS: [[&str; 3]; 8] = [
             ["PassStateEntered", "PassStateExited", "PassStateAborted"],
             ["TaskStateEntered", "TaskStateExited", "TaskStateAborted"],
@@ -74,7 +74,7 @@ impl State {
             Kind::Fail(_) => 5,
             Kind::Parallel(_) => 6,
             Kind::Map(_) => 7,
-        }]
+        }][which]
     }
 }
 

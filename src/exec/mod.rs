@@ -501,14 +501,13 @@ impl Execution {
 
     /// Append an event in frame `fid`, chained to the frame's previous event.
     fn emit(&mut self, fid: FrameId, kind: &'static str, details: Option<Vec<(&'static str, Field)>>) -> u64 {
-        let f = &self.frames[fid];
+        let f = &mut self.frames[fid];
         let prev = f.last_event;
         if f.silent {
             return prev;
         }
-        let id = self.push_event(prev, Some(fid), kind, details);
-        self.frames[fid].last_event = id;
-        id
+        f.last_event = self.event_count + 1;
+        self.push_event(prev, Some(fid), kind, details)
     }
 
     /// Events of this frame are kept (not only counted): build their details then.
@@ -628,7 +627,7 @@ impl Execution {
     /// Enter the frame's current state and do what can be done now.
     fn enter(&mut self, fid: FrameId) -> Flow {
         let s = self.state(fid);
-        let kind = s.events()[0];
+        let kind = s.event(0);
         let details = self.keeps_events(fid).then(|| fields! {"name": s.name.clone(), "input": self.frames[fid].input.clone(), "inputDetails": Field::NotTruncated});
         let id = self.emit(fid, kind, details);
         if self.is_done() {
@@ -704,7 +703,7 @@ impl Execution {
     /// Leave the frame's current state with `output` for state `next` (`None`: the frame ends).
     fn exit_to(&mut self, fid: FrameId, output: Rc<Value>, assigned: Option<Value>, next: Option<usize>) -> Flow {
         let state = self.state(fid);
-        let kind = state.events()[1];
+        let kind = state.event(1);
         let is_end = matches!(state.kind, Kind::Succeed) || next.is_none();
         let details = match assigned {
             None if !self.keeps_events(fid) => None,
@@ -794,7 +793,7 @@ impl Execution {
                 return match result {
                     Ok((output, assigned)) => {
                         let details = self.exited_details(fid, &output, assigned);
-                        self.emit(fid, state.events()[1], details);
+                        self.emit(fid, state.event(1), details);
                         self.close_span(span, "caught", Some(output.clone()), Some(&failure));
                         let f = &mut self.frames[fid];
                         f.state = c.next;
@@ -939,7 +938,7 @@ impl Execution {
         let span = self.frames[fid].state_span;
         self.close_span(span, "cancelled", None, None);
         if emit_events {
-            let kind = self.state(fid).events()[2];
+            let kind = self.state(fid).event(2);
             self.emit(fid, kind, None);
             if let Some((parent, index)) = self.frames[fid].parent {
                 if let Kind::Map(m) = &self.state(parent).kind {
