@@ -626,10 +626,10 @@ impl Execution {
 
     /// Enter the frame's current state and do what can be done now.
     fn enter(&mut self, fid: FrameId) -> Flow {
-        let s = self.state(fid);
-        let kind = s.event(0);
-        let details = self.keeps_events(fid).then(|| fields! {"name": s.name.clone(), "input": self.frames[fid].input.clone(), "inputDetails": Field::NotTruncated});
-        let id = self.emit(fid, kind, details);
+        let f = &self.frames[fid];
+        let s = &f.machine.states[f.state];
+        let details = (self.opts.history && !f.silent).then(|| fields! {"name": s.name.clone(), "input": f.input.clone(), "inputDetails": Field::NotTruncated});
+        let id = self.emit(fid, s.event(0), details);
         if self.is_done() {
             return Flow::Ended;
         }
@@ -702,15 +702,15 @@ impl Execution {
 
     /// Leave the frame's current state with `output` for state `next` (`None`: the frame ends).
     fn exit_to(&mut self, fid: FrameId, output: Rc<Value>, assigned: Option<Value>, next: Option<usize>) -> Flow {
-        let state = self.state(fid);
-        let kind = state.event(1);
+        let f = &self.frames[fid];
+        let state = &f.machine.states[f.state];
+        let (kind, span, keeps) = (state.event(1), f.state_span, self.opts.history && !f.silent);
         let is_end = matches!(state.kind, Kind::Succeed) || next.is_none();
         let details = match assigned {
-            None if !self.keeps_events(fid) => None,
+            None if !keeps => None,
             assigned => self.exited_details(fid, &output, assigned),
         };
         self.emit(fid, kind, details);
-        let span = self.frames[fid].state_span;
         if span != usize::MAX {
             self.close_span(span, "succeeded", Some(output.clone()), None);
         }
