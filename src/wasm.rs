@@ -22,6 +22,7 @@ use crate::exec::history::{details_key, Event, Field};
 use crate::exec::{Execution, Options, Span, Status, TaskRequest};
 use crate::json;
 use crate::mock::Mocks;
+use crate::ordmap::OrdMap;
 use crate::value::{Key, Map, Value};
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -267,10 +268,11 @@ struct Out {
     text: Vec<u8>,
     /// The length of `text` in UTF-16 code units: where the next string starts for JS.
     utf16: u32,
-    /// Keys seen, by a slot their text picks (`key`): (first 8 bytes, byte length, id,
-    /// byte start in `text`). A key missed here (first seen, or pushed out by another) gets a
-    /// new id.
+    /// Keys seen last, by a slot their text picks (`key_id`): (first 8 bytes, byte length,
+    /// id, byte start in `text`). A key missed here is looked up in `ids`.
     keys: Vec<(u64, u32, u32, u32)>,
+    /// Every key written: its id and byte start in `text`.
+    ids: OrdMap<(u32, u32)>,
     next_key: u32,
     /// Object keys of values seen, by a slot their address picks, with their id: the same
     /// shared key (`Key`, which a definition's templates and a parsed document share) is
@@ -295,7 +297,7 @@ const OBJ: u32 = 8;
 
 impl Out {
     fn new() -> Out {
-        Out { words: Vec::new(), floats: Vec::new(), text: Vec::new(), utf16: 0, keys: vec![(0, 0, u32::MAX, 0); KEY_SLOTS], next_key: 0, shared: Vec::new(), value_keys: 0 }
+        Out { words: Vec::new(), floats: Vec::new(), text: Vec::new(), utf16: 0, keys: vec![(0, 0, u32::MAX, 0); KEY_SLOTS], ids: OrdMap::new(), next_key: 0, shared: Vec::new(), value_keys: 0 }
     }
     /// Where the text of `s` will be for JS: its UTF-16 start and length.
     fn place(&mut self, s: &str) {
@@ -325,22 +327,32 @@ impl Out {
     /// Write key `k` (its id, and its text if it is new); its id.
     fn key_id(&mut self, k: &str) -> u32 {
         // The first eight bytes and the length pick a slot and, for most keys (eight bytes or
-        // fewer), are the whole comparison; a longer key's text is compared as well. Two keys
-        // in one slot cost a second id for one of them, not a wrong one.
+        // fewer), are the whole comparison; a longer key's text is compared as well. A key
+        // not in its slot is looked up among all the keys written (`ids`): two keys taking
+        // turns in one slot (an event's `ms` and `lane`) cost a lookup, not new ids.
         let b = k.as_bytes();
         let (head, slot) = crate::value::key_head_and_slot(k, KEY_SLOTS);
         let (h, len, id, at) = self.keys[slot];
         if id != u32::MAX && h == head && len as usize == b.len() && (b.len() <= 8 || self.text.get(at as usize..at as usize + b.len()) == Some(b)) {
             self.words.push(id);
-            id
-        } else {
-            let id = self.next_key;
-            self.next_key += 1;
-            self.keys[slot] = (head, b.len() as u32, id, self.text.len() as u32);
-            self.words.push(id);
-            self.place(k);
-            id
+            return id;
         }
+        let (id, at) = match self.ids.get(k) {
+            Some(&(id, at)) => {
+                self.words.push(id);
+                (id, at)
+            }
+            None => {
+                let (id, at) = (self.next_key, self.text.len() as u32);
+                self.next_key += 1;
+                self.ids.insert(k.into(), (id, at));
+                self.words.push(id);
+                self.place(k);
+                (id, at)
+            }
+        };
+        self.keys[slot] = (head, b.len() as u32, id, at);
+        id
     }
     /// An object key of a value: found by its address when it was seen before.
     fn value_key(&mut self, k: &Key) -> &mut Self {
