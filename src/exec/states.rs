@@ -82,15 +82,15 @@ impl Execution {
         self.with_scope(fid, input, None, |s| select_reference(s, r)).map_err(|f| self.prefixed(fid, f))
     }
 
-    // InputPath, OutputPath and ResultPath: the defaults (most states) are decided here, a
-    // path out of line.
+    // InputPath, OutputPath and ResultPath: the defaults (most states) are decided here,
+    // `null` and a path out of line.
 
     #[inline(always)]
     fn input_path(&self, fid: FrameId, field: &PathField) -> Result<Rc<Value>, Failure> {
         let raw = &self.frames[fid].input;
         match field {
             PathField::Default => Ok(raw.clone()),
-            _ => self.output_path_at(fid, field, raw),
+            _ => self.path_at(fid, field, raw),
         }
     }
 
@@ -98,11 +98,12 @@ impl Execution {
     fn output_path(&self, fid: FrameId, field: &PathField, v: Rc<Value>) -> Result<Rc<Value>, Failure> {
         match field {
             PathField::Default => Ok(v),
-            _ => self.output_path_at(fid, field, &v),
+            _ => self.path_at(fid, field, &v),
         }
     }
 
-    fn output_path_at(&self, fid: FrameId, field: &PathField, v: &Value) -> Result<Rc<Value>, Failure> {
+    /// What an InputPath or OutputPath of `null` or a path selects from `v`.
+    fn path_at(&self, fid: FrameId, field: &PathField, v: &Value) -> Result<Rc<Value>, Failure> {
         match field {
             PathField::Path(r) => self.select(fid, v, r).map(Rc::new),
             _ => Ok(Rc::new(json!({}))),
@@ -117,6 +118,7 @@ impl Execution {
         }
     }
 
+    /// Where a ResultPath of `null` or a path puts `result`.
     fn result_path_at(&self, fid: FrameId, field: &PathField, raw: &Rc<Value>, result: Rc<Value>) -> Result<Rc<Value>, Failure> {
         match field {
             PathField::Path(r) => {
