@@ -167,7 +167,7 @@ impl Interner {
             }
             self.slots = vec![None; INTERNER_SLOTS];
         }
-        let slot = key_slot(text, INTERNER_SLOTS);
+        let (_, slot) = key_head_and_slot(text, INTERNER_SLOTS);
         match &self.slots[slot] {
             Some(k) if k.as_str() == text => k.clone(),
             _ => {
@@ -192,10 +192,6 @@ pub fn key_head_and_slot(text: &str, slots: usize) -> (u64, usize) {
     let x = head ^ b.len() as u64;
     let slot = ((x ^ (x >> 32)).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - slots.trailing_zeros())) as usize;
     (head, slot)
-}
-
-fn key_slot(text: &str, slots: usize) -> usize {
-    key_head_and_slot(text, slots).1
 }
 
 impl std::ops::Deref for Key {
@@ -269,9 +265,6 @@ impl Map {
     }
     pub fn new() -> Map {
         Map::default()
-    }
-    pub fn with_capacity(n: usize) -> Map {
-        Map(Rc::new(Entries { map: OrdMap::with_capacity(n), ..Entries::default() }))
     }
     /// An object of these entries, in this order; no key may be there twice.
     pub fn from_distinct(entries: Vec<(Key, Value)>) -> Map {

@@ -620,22 +620,26 @@ impl CompiledMachine {
     pub fn simulate(&self, input: JsValue, mocks: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
         hook();
         let o = cached(&self.options, text_of(&options, "options", false)?, |t| RunOptions::from_text(t.as_deref()))?;
-        let js_mocks = mocks;
-        let again = js_mocks.is_string() && *self.mocks_text.borrow() == js_mocks;
-        let mocks = match &*self.mocks.borrow() {
-            Some(((_, test_case), m)) if again && *test_case == o.test_case => Some(m.clone()),
-            _ => None,
-        };
-        let mocks = match mocks {
-            Some(m) => m,
-            None => {
-                let key = (text_of(&js_mocks, "mocks", false)?, o.test_case.clone());
-                let m = cached(&self.mocks, key, |(t, test_case)| mocks_of(t.as_deref(), test_case.as_deref()))?;
-                *self.mocks_text.borrow_mut() = if js_mocks.is_string() { js_mocks.clone() } else { JsValue::UNDEFINED };
-                m
-            }
-        };
+        let mocks = self.mocks_for(&mocks, &o.test_case)?;
         Setup::with_mocks(self.machine.clone(), &input, mocks, o)?.simulate()
+    }
+}
+
+impl CompiledMachine {
+    /// The mocks of `js` with `test_case`: the last ones converted, if they are the same string
+    /// again or the same text.
+    fn mocks_for(&self, js: &JsValue, test_case: &Option<String>) -> Result<Mocks, JsValue> {
+        if js.is_string() && *self.mocks_text.borrow() == *js {
+            if let Some(((_, tc), m)) = &*self.mocks.borrow() {
+                if tc == test_case {
+                    return Ok(m.clone());
+                }
+            }
+        }
+        let key = (text_of(js, "mocks", false)?, test_case.clone());
+        let m = cached(&self.mocks, key, |(t, tc)| mocks_of(t.as_deref(), tc.as_deref()))?;
+        *self.mocks_text.borrow_mut() = if js.is_string() { js.clone() } else { JsValue::UNDEFINED };
+        Ok(m)
     }
 }
 

@@ -513,7 +513,13 @@ impl Execution {
     /// Events of this frame are kept (not only counted): build their details then.
     #[inline(always)]
     fn keeps_events(&self, fid: FrameId) -> bool {
-        self.opts.history && !self.frames[fid].silent
+        self.keeps_events_of(&self.frames[fid])
+    }
+
+    /// As `keeps_events`, for a frame already at hand.
+    #[inline(always)]
+    fn keeps_events_of(&self, f: &Frame) -> bool {
+        self.opts.history && !f.silent
     }
 
     fn emit_raw(&mut self, prev: u64, kind: &'static str, details: Option<Vec<(&'static str, Field)>>) -> u64 {
@@ -628,7 +634,7 @@ impl Execution {
     fn enter(&mut self, fid: FrameId) -> Flow {
         let f = &self.frames[fid];
         let s = &f.machine.states[f.state];
-        let details = (self.opts.history && !f.silent).then(|| fields! {"name": s.name.clone(), "input": f.input.clone(), "inputDetails": Field::NotTruncated});
+        let details = self.keeps_events_of(f).then(|| fields! {"name": s.name.clone(), "input": f.input.clone(), "inputDetails": Field::NotTruncated});
         let id = self.emit(fid, s.event(0), details);
         if self.is_done() {
             return Flow::Ended;
@@ -704,7 +710,7 @@ impl Execution {
     fn exit_to(&mut self, fid: FrameId, output: Rc<Value>, assigned: Option<Value>, next: Option<usize>) -> Flow {
         let f = &self.frames[fid];
         let state = &f.machine.states[f.state];
-        let (kind, span, keeps) = (state.event(1), f.state_span, self.opts.history && !f.silent);
+        let (kind, span, keeps) = (state.event(1), f.state_span, self.keeps_events_of(f));
         let is_end = matches!(state.kind, Kind::Succeed) || next.is_none();
         let details = match assigned {
             None if !keeps => None,
