@@ -5,12 +5,12 @@
 //! Workloads: a Pass/Choice loop of 10,000 transitions over a 1 KB payload, a Map of
 //! 10,000 items (an inner Pass and Choice each), and a Parallel of 100 branches of 10 states.
 
-use statelab::json;
-use statelab::value::Value;
 use statelab::asl::{validate_text, MachineType};
 use statelab::driver::simulate;
 use statelab::exec::{Options, Status};
+use statelab::json;
 use statelab::mock::Mocks;
+use statelab::value::Value;
 use std::time::Instant;
 
 fn loop_definition() -> (Value, Value) {
@@ -57,7 +57,10 @@ fn parallel_definition() -> (Value, Value) {
         json!({"StartAt": format!("B{b}S0"), "States": states})
     };
     let branches: Vec<Value> = (0..100).map(branch).collect();
-    (json!({"StartAt": "Fan", "States": {"Fan": {"Type": "Parallel", "Branches": branches, "End": true}}}), json!({"k": 1}))
+    (
+        json!({"StartAt": "Fan", "States": {"Fan": {"Type": "Parallel", "Branches": branches, "End": true}}}),
+        json!({"k": 1}),
+    )
 }
 
 fn measure(name: &str, (def, input): (Value, Value), runs: usize) {
@@ -66,13 +69,25 @@ fn measure(name: &str, (def, input): (Value, Value), runs: usize) {
     let mut transitions = 0;
     for _ in 0..runs {
         let t = Instant::now();
-        let exec = simulate(machine.clone(), input.clone(), Mocks::empty(), Options { max_events: usize::MAX, ..Options::default() }).unwrap();
+        let exec = simulate(
+            machine.clone(),
+            input.clone(),
+            Mocks::empty(),
+            Options { max_events: usize::MAX, ..Options::default() },
+        )
+        .unwrap();
         let secs = t.elapsed().as_secs_f64();
         assert!(matches!(exec.status(), Status::Succeeded(_)), "{name}: {:?}", exec.status());
         transitions = exec.events().iter().filter(|e| e.kind.ends_with("StateEntered")).count();
         best = best.min(secs);
     }
-    let exec = simulate(machine.clone(), input.clone(), Mocks::empty(), Options { max_events: usize::MAX, ..Options::default() }).unwrap();
+    let exec = simulate(
+        machine.clone(),
+        input.clone(),
+        Mocks::empty(),
+        Options { max_events: usize::MAX, ..Options::default() },
+    )
+    .unwrap();
     let t = Instant::now();
     let timings = statelab::exec::analysis::critical_path(exec.spans(), exec.now());
     let analysis_ms = t.elapsed().as_secs_f64() * 1000.0;

@@ -2,8 +2,8 @@
 //! `cargo run --release --example jsonata_bench`
 
 use statelab::json;
-use statelab::value::{Map, Value};
 use statelab::jsonata::{parse, Host, Options};
+use statelab::value::{Map, Value};
 use std::time::Instant;
 
 struct H;
@@ -21,7 +21,8 @@ fn main() {
         .map(|i| json!({"name": format!("item{}", i), "price": (i * 7 % 23) as f64 + 0.5, "qty": i % 4}))
         .collect();
     let mut bindings = Map::new();
-    bindings.insert("states".into(), json!({"input": {"items": items, "customer": {"first": "Ada", "last": "Lovelace"}}}));
+    bindings
+        .insert("states".into(), json!({"input": {"items": items, "customer": {"first": "Ada", "last": "Lovelace"}}}));
     let exprs = [
         "$states.input.items[price > 10].name",
         "$sum($states.input.items.price)",

@@ -3,8 +3,8 @@
 //! prints `{"result": v}`, `{"undefined": true}` or `{"error": {"code", "message"}}`.
 
 use statelab::json;
-use statelab::value::{Map, Value};
 use statelab::jsonata::{evaluate_str, Host, Options};
+use statelab::value::{Map, Value};
 
 /// Fixed clock and a simple deterministic generator: the CLI is for testing.
 struct CliHost {

@@ -2,8 +2,8 @@
 //! characters at random and checks that evaluation never panics.
 //! `cargo run --release --example jsonata_fuzz -- [ROUNDS] [SEED]`
 
-use statelab::value::Map;
 use statelab::jsonata::{evaluate_str, Host, Options};
+use statelab::value::Map;
 
 struct H(u64);
 impl Host for H {

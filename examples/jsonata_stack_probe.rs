@@ -2,8 +2,8 @@
 //! nested expressions on threads with a given stack size and reports the outcome.
 //! `cargo run --release --example jsonata_stack_probe -- STACK_KB`
 
-use statelab::value::Map;
 use statelab::jsonata::{evaluate_str, Host, Options};
+use statelab::value::Map;
 
 struct H;
 impl Host for H {

@@ -21,7 +21,11 @@ impl Failure {
     }
     /// A failure a task reported, with its error name and cause if it gave them.
     pub fn reported(error: Option<String>, cause: Option<String>) -> Failure {
-        Failure { unnamed: error.is_none(), no_cause: cause.is_none(), ..Failure::new(error.unwrap_or_default(), cause.unwrap_or_default()) }
+        Failure {
+            unnamed: error.is_none(),
+            no_cause: cause.is_none(),
+            ..Failure::new(error.unwrap_or_default(), cause.unwrap_or_default())
+        }
     }
     pub fn runtime(cause: impl Into<String>) -> Failure {
         Failure::new("States.Runtime", cause)

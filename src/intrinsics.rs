@@ -62,18 +62,12 @@ pub struct Call {
 
 impl Call {
     pub fn parse(text: &str) -> Result<Call, String> {
-        let mut p = P {
-            s: text.as_bytes(),
-            i: 0,
-        };
+        let mut p = P { s: text.as_bytes(), i: 0 };
         p.ws();
         let c = p.call(1)?;
         p.ws();
         if p.i != p.s.len() {
-            return Err(format!(
-                "unexpected text after the intrinsic function call at position {}",
-                p.i
-            ));
+            return Err(format!("unexpected text after the intrinsic function call at position {}", p.i));
         }
         Ok(c)
     }
@@ -104,10 +98,7 @@ struct P<'a> {
 
 impl<'a> P<'a> {
     fn ws(&mut self) {
-        while matches!(
-            self.s.get(self.i),
-            Some(b' ') | Some(b'\t') | Some(b'\n') | Some(b'\r')
-        ) {
+        while matches!(self.s.get(self.i), Some(b' ') | Some(b'\t') | Some(b'\n') | Some(b'\r')) {
             self.i += 1;
         }
     }
@@ -117,14 +108,10 @@ impl<'a> P<'a> {
 
     fn call(&mut self, depth: usize) -> Result<Call, String> {
         if depth > MAX_NESTING {
-            return Err(format!(
-                "intrinsic functions can be nested at most {} deep",
-                MAX_NESTING
-            ));
+            return Err(format!("intrinsic functions can be nested at most {} deep", MAX_NESTING));
         }
         let start = self.i;
-        while matches!(self.peek(), Some(c) if c.is_ascii_alphanumeric() || c == b'.' || c == b'_')
-        {
+        while matches!(self.peek(), Some(c) if c.is_ascii_alphanumeric() || c == b'.' || c == b'_') {
             self.i += 1;
         }
         let name = String::from_utf8_lossy(&self.s[start..self.i]).into_owned();
@@ -157,12 +144,7 @@ impl<'a> P<'a> {
             }
         }
         if args.len() < min || args.len() > max {
-            return Err(format!(
-                "{} takes {} arguments, got {}",
-                name,
-                arity_text(min, max),
-                args.len()
-            ));
+            return Err(format!("{} takes {} arguments, got {}", name, arity_text(min, max), args.len()));
         }
         if name == "States.JsonToString" && !matches!(args[0], Arg::Ref(_)) {
             return Err("the argument of States.JsonToString must be a path".to_string());
@@ -180,10 +162,7 @@ impl<'a> P<'a> {
                     match self.peek() {
                         None => return Err("unterminated string literal".into()),
                         Some(b'\\') => {
-                            let c = *self
-                                .s
-                                .get(self.i + 1)
-                                .ok_or("unterminated string literal")?;
+                            let c = *self.s.get(self.i + 1).ok_or("unterminated string literal")?;
                             value.push(c);
                             self.i += 2;
                         }
@@ -196,10 +175,7 @@ impl<'a> P<'a> {
                 }
                 let raw = String::from_utf8_lossy(&self.s[start..self.i]).into_owned();
                 self.i += 1;
-                Ok(Arg::Str {
-                    value: String::from_utf8_lossy(&value).into_owned(),
-                    raw,
-                })
+                Ok(Arg::Str { value: String::from_utf8_lossy(&value).into_owned(), raw })
             }
             Some(b'$') => {
                 // A reference path ends at a ',' or ')' outside brackets, parentheses and quotes.
@@ -227,9 +203,7 @@ impl<'a> P<'a> {
                     }
                     self.i += 1;
                 }
-                let text = std::str::from_utf8(&self.s[start..self.i])
-                    .map_err(|e| e.to_string())?
-                    .trim_end();
+                let text = std::str::from_utf8(&self.s[start..self.i]).map_err(|e| e.to_string())?.trim_end();
                 Reference::parse(text).map(Arg::Ref)
             }
             Some(c) if c == b'-' || c.is_ascii_digit() => {
@@ -245,11 +219,7 @@ impl<'a> P<'a> {
                 }
             }
             Some(c) if c.is_ascii_alphabetic() => {
-                for (kw, a) in [
-                    ("true", Arg::Bool(true)),
-                    ("false", Arg::Bool(false)),
-                    ("null", Arg::Null),
-                ] {
+                for (kw, a) in [("true", Arg::Bool(true)), ("false", Arg::Bool(false)), ("null", Arg::Null)] {
                     if self.s[self.i..].starts_with(kw.as_bytes())
                         && !matches!(self.s.get(self.i + kw.len()), Some(c) if c.is_ascii_alphanumeric() || *c == b'.')
                     {
@@ -277,11 +247,7 @@ fn arity_text(min: usize, max: usize) -> String {
 // ------------------------------------------------------------------------------- helpers
 
 fn fail(name: &str, detail: impl AsRef<str>) -> Failure {
-    Failure::intrinsic(format!(
-        "Invalid arguments in {}: {}",
-        name,
-        detail.as_ref()
-    ))
+    Failure::intrinsic(format!("Invalid arguments in {}: {}", name, detail.as_ref()))
 }
 
 /// AWS's name for a JSON value's type in messages.
@@ -297,21 +263,11 @@ pub fn type_name(v: &Value) -> &'static str {
 }
 
 fn want_str<'v>(name: &str, v: &'v Value, what: &str) -> Result<&'v str, Failure> {
-    v.as_str().ok_or_else(|| {
-        fail(
-            name,
-            format!("{} must be a string, but was {}", what, type_name(v)),
-        )
-    })
+    v.as_str().ok_or_else(|| fail(name, format!("{} must be a string, but was {}", what, type_name(v))))
 }
 
 fn want_array<'v>(name: &str, v: &'v Value, what: &str) -> Result<&'v Vec<Value>, Failure> {
-    v.as_array().ok_or_else(|| {
-        fail(
-            name,
-            format!("{} must be an array, but was {}", what, type_name(v)),
-        )
-    })
+    v.as_array().ok_or_else(|| fail(name, format!("{} must be an array, but was {}", what, type_name(v))))
 }
 
 /// An integer argument: integral JSON numbers (including `3.0`).
@@ -323,16 +279,10 @@ fn want_int(name: &str, v: &Value, what: &str) -> Result<i64, Failure> {
             }
             match n.as_f64() {
                 Some(f) if f.fract() == 0.0 && f.abs() < 9.0e15 => Ok(f as i64),
-                _ => Err(fail(
-                    name,
-                    format!("{} must be an integer, but was {}", what, n),
-                )),
+                _ => Err(fail(name, format!("{} must be an integer, but was {}", what, n))),
             }
         }
-        other => Err(fail(
-            name,
-            format!("{} must be an integer, but was {}", what, type_name(other)),
-        )),
+        other => Err(fail(name, format!("{} must be an integer, but was {}", what, type_name(other)))),
     }
 }
 
@@ -347,10 +297,7 @@ fn want_rounded(name: &str, v: &Value, what: &str) -> Result<i64, Failure> {
             Some(i) => Ok(i),
             None => Ok(java_round(n.as_f64().unwrap_or(0.0))),
         },
-        other => Err(fail(
-            name,
-            format!("{} must be a number, but was {}", what, type_name(other)),
-        )),
+        other => Err(fail(name, format!("{} must be a number, but was {}", what, type_name(other)))),
     }
 }
 
@@ -365,13 +312,9 @@ fn json_eq(a: &Value, b: &Value) -> bool {
             (Some(p), Some(q)) => p == q,
             _ => x.as_f64() == y.as_f64(),
         },
-        (Value::Array(x), Value::Array(y)) => {
-            x.len() == y.len() && x.iter().zip(y).all(|(p, q)| json_eq(p, q))
-        }
+        (Value::Array(x), Value::Array(y)) => x.len() == y.len() && x.iter().zip(y).all(|(p, q)| json_eq(p, q)),
         (Value::Object(x), Value::Object(y)) => {
-            x.len() == y.len()
-                && x.iter()
-                    .all(|(k, v)| y.get(k).map(|w| json_eq(v, w)).unwrap_or(false))
+            x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).map(|w| json_eq(v, w)).unwrap_or(false))
         }
         _ => a == b,
     }
@@ -392,14 +335,7 @@ pub fn uuid_v4(scope: &mut dyn Scope) -> String {
     b[6] = (b[6] & 0x0f) | 0x40;
     b[8] = (b[8] & 0x3f) | 0x80;
     let h = digest::hex(&b);
-    format!(
-        "{}-{}-{}-{}-{}",
-        &h[0..8],
-        &h[8..12],
-        &h[12..16],
-        &h[16..20],
-        &h[20..32]
-    )
+    format!("{}-{}-{}-{}-{}", &h[0..8], &h[8..12], &h[12..16], &h[16..20], &h[20..32])
 }
 
 /// java.util.Random, for States.MathRandom with a seed.
@@ -445,13 +381,7 @@ fn format_template(name: &str, template: &str, args: &[Value]) -> Result<String,
             '{' if chars.peek() == Some(&'}') => {
                 chars.next();
                 let v = args.get(next).ok_or_else(|| {
-                    fail(
-                        name,
-                        format!(
-                            "the template has more placeholders than the {} arguments given",
-                            args.len()
-                        ),
-                    )
+                    fail(name, format!("the template has more placeholders than the {} arguments given", args.len()))
                 })?;
                 out.push_str(&format_value(v));
                 next += 1;
@@ -462,11 +392,7 @@ fn format_template(name: &str, template: &str, args: &[Value]) -> Result<String,
     if next != args.len() {
         return Err(fail(
             name,
-            format!(
-                "the template has {} placeholders but {} arguments were given",
-                next,
-                args.len()
-            ),
+            format!("the template has {} placeholders but {} arguments were given", next, args.len()),
         ));
     }
     Ok(out)
@@ -493,18 +419,12 @@ fn apply(call: &Call, args: Vec<Value>, scope: &mut dyn Scope) -> Result<Value, 
             crate::json::parse(s)
                 .map(|v| match v {
                     // Jackson reads -0 as the integer 0.
-                    Value::Number(n)
-                        if n.as_f64() == Some(0.0) && n.is_f64() && s.trim() == "-0" =>
-                    {
-                        int_value(0)
-                    }
+                    Value::Number(n) if n.as_f64() == Some(0.0) && n.is_f64() && s.trim() == "-0" => int_value(0),
                     v => v,
                 })
                 .map_err(|_| fail(name, format!("the string '{}' is not valid JSON", s)))
         }
-        "States.JsonToString" => Ok(Value::String(
-            crate::value::to_string(&args[0]),
-        )),
+        "States.JsonToString" => Ok(Value::String(crate::value::to_string(&args[0]))),
         "States.Array" => Ok(Value::Array(args)),
         "States.ArrayPartition" => {
             let a = want_array(name, &args[0], "the first argument")?;
@@ -512,11 +432,7 @@ fn apply(call: &Call, args: Vec<Value>, scope: &mut dyn Scope) -> Result<Value, 
             if n <= 0 {
                 return Err(fail(name, "the chunk size must be greater than 0"));
             }
-            Ok(Value::Array(
-                a.chunks(n as usize)
-                    .map(|c| Value::Array(c.to_vec()))
-                    .collect(),
-            ))
+            Ok(Value::Array(a.chunks(n as usize).map(|c| Value::Array(c.to_vec())).collect()))
         }
         "States.ArrayContains" => {
             let a = want_array(name, &args[0], "the first argument")?;
@@ -540,33 +456,23 @@ fn apply(call: &Call, args: Vec<Value>, scope: &mut dyn Scope) -> Result<Value, 
                 Some(c) if c <= MAX_RANGE_ITEMS as u64 => c,
                 _ => {
                     let n = count.map_or_else(|| "18446744073709551616".to_string(), |c| c.to_string());
-                    return Err(fail(name, format!("the range has {} items, more than the {} allowed", n, MAX_RANGE_ITEMS)));
+                    return Err(fail(
+                        name,
+                        format!("the range has {} items, more than the {} allowed", n, MAX_RANGE_ITEMS),
+                    ));
                 }
             };
-            Ok(Value::Array(
-                (0..count as i64)
-                    .map(|k| int_value(first + k * step))
-                    .collect(),
-            ))
+            Ok(Value::Array((0..count as i64).map(|k| int_value(first + k * step)).collect()))
         }
         "States.ArrayGetItem" => {
             let a = want_array(name, &args[0], "the first argument")?;
             let i = want_int(name, &args[1], "the index")?;
             if i < 0 || i as usize >= a.len() {
-                return Err(fail(
-                    name,
-                    format!(
-                        "the index {} is out of bounds for an array of length {}",
-                        i,
-                        a.len()
-                    ),
-                ));
+                return Err(fail(name, format!("the index {} is out of bounds for an array of length {}", i, a.len())));
             }
             Ok(a[i as usize].clone())
         }
-        "States.ArrayLength" => Ok(int_value(
-            want_array(name, &args[0], "the argument")?.len() as i64
-        )),
+        "States.ArrayLength" => Ok(int_value(want_array(name, &args[0], "the argument")?.len() as i64)),
         "States.ArrayUnique" => {
             let a = want_array(name, &args[0], "the argument")?;
             let mut out: Vec<Value> = Vec::new();
@@ -580,23 +486,16 @@ fn apply(call: &Call, args: Vec<Value>, scope: &mut dyn Scope) -> Result<Value, 
         "States.Base64Encode" => {
             let s = want_str(name, &args[0], "the argument")?;
             if s.chars().count() > MAX_STRING_CHARS {
-                return Err(fail(
-                    name,
-                    format!("the input must be at most {} characters", MAX_STRING_CHARS),
-                ));
+                return Err(fail(name, format!("the input must be at most {} characters", MAX_STRING_CHARS)));
             }
             Ok(Value::String(digest::base64_encode(s.as_bytes())))
         }
         "States.Base64Decode" => {
             let s = want_str(name, &args[0], "the argument")?;
             if s.chars().count() > MAX_STRING_CHARS {
-                return Err(fail(
-                    name,
-                    format!("the input must be at most {} characters", MAX_STRING_CHARS),
-                ));
+                return Err(fail(name, format!("the input must be at most {} characters", MAX_STRING_CHARS)));
             }
-            let bytes = digest::base64_decode(s)
-                .ok_or_else(|| fail(name, "the input is not valid Base64"))?;
+            let bytes = digest::base64_decode(s).ok_or_else(|| fail(name, "the input is not valid Base64"))?;
             Ok(Value::String(String::from_utf8_lossy(&bytes).into_owned()))
         }
         "States.Hash" => {
@@ -606,10 +505,7 @@ fn apply(call: &Call, args: Vec<Value>, scope: &mut dyn Scope) -> Result<Value, 
                 other => crate::value::to_string(other),
             };
             if data.chars().count() > MAX_STRING_CHARS {
-                return Err(fail(
-                    name,
-                    format!("the input must be at most {} characters", MAX_STRING_CHARS),
-                ));
+                return Err(fail(name, format!("the input must be at most {} characters", MAX_STRING_CHARS)));
             }
             let alg = want_str(name, &args[1], "the algorithm")?;
             match digest::hash_hex(alg, data.as_bytes()) {
@@ -622,38 +518,17 @@ fn apply(call: &Call, args: Vec<Value>, scope: &mut dyn Scope) -> Result<Value, 
         }
         "States.JsonMerge" => {
             let a = args[0].as_object().ok_or_else(|| {
-                fail(
-                    name,
-                    format!(
-                        "the first argument must be an object, but was {}",
-                        type_name(&args[0])
-                    ),
-                )
+                fail(name, format!("the first argument must be an object, but was {}", type_name(&args[0])))
             })?;
             let b = args[1].as_object().ok_or_else(|| {
-                fail(
-                    name,
-                    format!(
-                        "the second argument must be an object, but was {}",
-                        type_name(&args[1])
-                    ),
-                )
+                fail(name, format!("the second argument must be an object, but was {}", type_name(&args[1])))
             })?;
             let deep = args[2].as_bool().ok_or_else(|| {
-                fail(
-                    name,
-                    format!(
-                        "the third argument must be a boolean, but was {}",
-                        type_name(&args[2])
-                    ),
-                )
+                fail(name, format!("the third argument must be a boolean, but was {}", type_name(&args[2])))
             })?;
             if deep {
                 // AWS documents only the shallow mode: the flag must be false.
-                return Err(fail(
-                    name,
-                    "the deep merge mode is not supported; the third argument must be false",
-                ));
+                return Err(fail(name, "the deep merge mode is not supported; the third argument must be false"));
             }
             let mut merged = a.clone();
             for (k, v) in b {
@@ -698,10 +573,7 @@ fn apply(call: &Call, args: Vec<Value>, scope: &mut dyn Scope) -> Result<Value, 
             let b = want_rounded(name, &args[1], "the second argument")?;
             let lim = |x: i64| x >= i32::MIN as i64 && x <= i32::MAX as i64;
             if !lim(a) || !lim(b) {
-                return Err(fail(
-                    name,
-                    "the arguments must be between -2147483648 and 2147483647",
-                ));
+                return Err(fail(name, "the arguments must be between -2147483648 and 2147483647"));
             }
             Ok(int_value(a + b))
         }
@@ -719,18 +591,15 @@ fn apply(call: &Call, args: Vec<Value>, scope: &mut dyn Scope) -> Result<Value, 
             Ok(Value::Array(parts))
         }
         "States.UUID" => Ok(Value::String(uuid_v4(scope))),
-        other => Err(Failure::intrinsic(format!(
-            "Unknown intrinsic function {}",
-            other
-        ))),
+        other => Err(Failure::intrinsic(format!("Unknown intrinsic function {}", other))),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::payload::SimpleScope;
     use crate::json;
+    use crate::payload::SimpleScope;
 
     fn ev(expr: &str, input: Value) -> Result<Value, Failure> {
         let mut s = SimpleScope::new(input, json!({"Execution": {"Name": "exec"}}));
@@ -739,16 +608,9 @@ mod tests {
 
     #[test]
     fn parsing() {
-        let c = Call::parse("States.Format('a\\'b{}', $.x, 1, -2.5, true, null, States.Array())")
-            .unwrap();
+        let c = Call::parse("States.Format('a\\'b{}', $.x, 1, -2.5, true, null, States.Array())").unwrap();
         assert_eq!(c.args.len(), 7);
-        assert_eq!(
-            c.args[0],
-            Arg::Str {
-                value: "a'b{}".into(),
-                raw: "a\\'b{}".into()
-            }
-        );
+        assert_eq!(c.args[0], Arg::Str { value: "a'b{}".into(), raw: "a\\'b{}".into() });
         assert!(matches!(c.args[6], Arg::Call(_)));
         assert!(Call::parse("States.Nope()").is_err());
         assert!(Call::parse("States.UUID(1)").is_err());
@@ -762,121 +624,63 @@ mod tests {
     #[test]
     fn format_and_json() {
         assert_eq!(
-            ev(
-                "States.Format('{} and {}', $.a, $.b)",
-                json!({"a": 1.5, "b": {"k": [1, "s"]}})
-            )
-            .unwrap(),
+            ev("States.Format('{} and {}', $.a, $.b)", json!({"a": 1.5, "b": {"k": [1, "s"]}})).unwrap(),
             json!("1.5 and {k=[1, s]}")
         );
-        assert_eq!(
-            ev("States.Format('\\{\\} {}', 'x')", json!({})).unwrap(),
-            json!("{} x")
-        );
-        assert_eq!(
-            ev("States.Format('{}', null)", json!({})).unwrap(),
-            json!("null")
-        );
-        assert_eq!(
-            ev("States.Format('{} {}', 1)", json!({}))
-                .unwrap_err()
-                .error,
-            "States.IntrinsicFailure"
-        );
-        assert_eq!(
-            ev("States.JsonToString($.a)", json!({"a": {"x": [1, 2.5]}})).unwrap(),
-            json!("{\"x\":[1,2.5]}")
-        );
-        assert_eq!(
-            ev("States.StringToJson($.s)", json!({"s": "{\"a\": [1]}"})).unwrap(),
-            json!({"a": [1]})
-        );
-        assert_eq!(
-            ev("States.StringToJson(' ')", json!({})).unwrap(),
-            Value::Null
-        );
+        assert_eq!(ev("States.Format('\\{\\} {}', 'x')", json!({})).unwrap(), json!("{} x"));
+        assert_eq!(ev("States.Format('{}', null)", json!({})).unwrap(), json!("null"));
+        assert_eq!(ev("States.Format('{} {}', 1)", json!({})).unwrap_err().error, "States.IntrinsicFailure");
+        assert_eq!(ev("States.JsonToString($.a)", json!({"a": {"x": [1, 2.5]}})).unwrap(), json!("{\"x\":[1,2.5]}"));
+        assert_eq!(ev("States.StringToJson($.s)", json!({"s": "{\"a\": [1]}"})).unwrap(), json!({"a": [1]}));
+        assert_eq!(ev("States.StringToJson(' ')", json!({})).unwrap(), Value::Null);
     }
 
     #[test]
     fn arrays() {
         assert_eq!(
-            ev(
-                "States.ArrayPartition(States.Array(1,2,3,4,5), 2)",
-                json!({})
-            )
-            .unwrap(),
+            ev("States.ArrayPartition(States.Array(1,2,3,4,5), 2)", json!({})).unwrap(),
             json!([[1, 2], [3, 4], [5]])
         );
-        assert_eq!(
-            ev("States.ArrayRange(1, 9, 2)", json!({})).unwrap(),
-            json!([1, 3, 5, 7, 9])
-        );
-        assert_eq!(
-            ev("States.ArrayRange(5, 1, -2)", json!({})).unwrap(),
-            json!([5, 3, 1])
-        );
-        assert_eq!(
-            ev("States.ArrayRange(1, 2, -1)", json!({})).unwrap(),
-            json!([])
-        );
+        assert_eq!(ev("States.ArrayRange(1, 9, 2)", json!({})).unwrap(), json!([1, 3, 5, 7, 9]));
+        assert_eq!(ev("States.ArrayRange(5, 1, -2)", json!({})).unwrap(), json!([5, 3, 1]));
+        assert_eq!(ev("States.ArrayRange(1, 2, -1)", json!({})).unwrap(), json!([]));
         assert!(ev("States.ArrayRange(1, 1001, 1)", json!({})).is_err());
         let extreme = json!({"lo": i64::MIN, "hi": i64::MAX});
-        assert!(ev("States.ArrayRange($.lo, $.hi, 1)", extreme.clone()).unwrap_err().cause.contains("has 18446744073709551616 items"));
-        assert!(ev("States.ArrayRange($.hi, $.lo, -1)", extreme.clone()).unwrap_err().cause.contains("has 18446744073709551616 items"));
-        assert!(ev("States.ArrayRange($.lo, $.hi, 2)", extreme.clone()).unwrap_err().cause.contains("has 9223372036854775808 items"));
-        assert!(ev("States.ArrayRange(1, 1001, 1)", json!({})).unwrap_err().cause.contains("has 1001 items, more than the 1000 allowed"));
+        assert!(ev("States.ArrayRange($.lo, $.hi, 1)", extreme.clone())
+            .unwrap_err()
+            .cause
+            .contains("has 18446744073709551616 items"));
+        assert!(ev("States.ArrayRange($.hi, $.lo, -1)", extreme.clone())
+            .unwrap_err()
+            .cause
+            .contains("has 18446744073709551616 items"));
+        assert!(ev("States.ArrayRange($.lo, $.hi, 2)", extreme.clone())
+            .unwrap_err()
+            .cause
+            .contains("has 9223372036854775808 items"));
+        assert!(ev("States.ArrayRange(1, 1001, 1)", json!({}))
+            .unwrap_err()
+            .cause
+            .contains("has 1001 items, more than the 1000 allowed"));
         assert!(ev("States.MathRandom($.lo, $.hi)", extreme.clone()).is_err());
         assert!(ev("States.MathAdd($.lo, $.hi)", extreme).is_err());
-        assert_eq!(
-            ev("States.ArrayRange(1, 1000, 1)", json!({}))
-                .unwrap()
-                .as_array()
-                .unwrap()
-                .len(),
-            1000
-        );
-        assert_eq!(
-            ev("States.ArrayGetItem($.a, 1)", json!({"a": [1, 2]})).unwrap(),
-            json!(2)
-        );
+        assert_eq!(ev("States.ArrayRange(1, 1000, 1)", json!({})).unwrap().as_array().unwrap().len(), 1000);
+        assert_eq!(ev("States.ArrayGetItem($.a, 1)", json!({"a": [1, 2]})).unwrap(), json!(2));
         assert!(ev("States.ArrayGetItem($.a, 2)", json!({"a": [1, 2]})).is_err());
         assert_eq!(
-            ev(
-                "States.ArrayUnique($.a)",
-                json!({"a": [1, 1.0, 2, {"a": 1}, {"a": 1}]})
-            )
-            .unwrap(),
+            ev("States.ArrayUnique($.a)", json!({"a": [1, 1.0, 2, {"a": 1}, {"a": 1}]})).unwrap(),
             json!([1, 2, {"a": 1}])
         );
-        assert_eq!(
-            ev(
-                "States.ArrayContains($.a, $.b)",
-                json!({"a": [[1, 2]], "b": [1, 2]})
-            )
-            .unwrap(),
-            json!(true)
-        );
-        assert_eq!(
-            ev("States.ArrayLength($.a)", json!({"a": []})).unwrap(),
-            json!(0)
-        );
+        assert_eq!(ev("States.ArrayContains($.a, $.b)", json!({"a": [[1, 2]], "b": [1, 2]})).unwrap(), json!(true));
+        assert_eq!(ev("States.ArrayLength($.a)", json!({"a": []})).unwrap(), json!(0));
     }
 
     #[test]
     fn math_and_strings() {
         assert_eq!(ev("States.MathAdd(-1.5, 0)", json!({})).unwrap(), json!(-1));
-        assert_eq!(
-            ev("States.MathAdd(2.5, -0.5)", json!({})).unwrap(),
-            json!(3)
-        );
-        assert_eq!(
-            ev("States.StringSplit('a.b+c,,d', '.+,')", json!({})).unwrap(),
-            json!(["a", "b", "c", "d"])
-        );
-        let r = ev("States.MathRandom(10, 20)", json!({}))
-            .unwrap()
-            .as_i64()
-            .unwrap();
+        assert_eq!(ev("States.MathAdd(2.5, -0.5)", json!({})).unwrap(), json!(3));
+        assert_eq!(ev("States.StringSplit('a.b+c,,d', '.+,')", json!({})).unwrap(), json!(["a", "b", "c", "d"]));
+        let r = ev("States.MathRandom(10, 20)", json!({})).unwrap().as_i64().unwrap();
         assert!((10..20).contains(&r));
         let a = ev("States.MathRandom(0, 1000, 7)", json!({})).unwrap();
         assert_eq!(a, ev("States.MathRandom(0, 1000, 7)", json!({})).unwrap());
@@ -889,23 +693,11 @@ mod tests {
 
     #[test]
     fn encodings_and_hashes() {
-        assert_eq!(
-            ev("States.Base64Encode('Data to encode')", json!({})).unwrap(),
-            json!("RGF0YSB0byBlbmNvZGU=")
-        );
-        assert_eq!(
-            ev("States.Base64Decode('RGF0YSB0byBlbmNvZGU=')", json!({})).unwrap(),
-            json!("Data to encode")
-        );
-        assert_eq!(
-            ev("States.Base64Decode(States.Base64Encode('ab'))", json!({})).unwrap(),
-            json!("ab")
-        );
+        assert_eq!(ev("States.Base64Encode('Data to encode')", json!({})).unwrap(), json!("RGF0YSB0byBlbmNvZGU="));
+        assert_eq!(ev("States.Base64Decode('RGF0YSB0byBlbmNvZGU=')", json!({})).unwrap(), json!("Data to encode"));
+        assert_eq!(ev("States.Base64Decode(States.Base64Encode('ab'))", json!({})).unwrap(), json!("ab"));
         assert!(ev("States.Base64Decode('%%%')", json!({})).is_err());
-        assert_eq!(
-            ev("States.Hash('abc', 'MD5')", json!({})).unwrap(),
-            json!("900150983cd24fb0d6963f7d28e17f72")
-        );
+        assert_eq!(ev("States.Hash('abc', 'MD5')", json!({})).unwrap(), json!("900150983cd24fb0d6963f7d28e17f72"));
         assert_eq!(
             ev("States.Hash('abc', 'SHA-1')", json!({})).unwrap(),
             json!("a9993e364706816aba3e25717850c26c9cd0d89d")
@@ -935,24 +727,17 @@ mod tests {
         .unwrap();
         let keys: Vec<&str> = out.as_object().unwrap().keys().map(|k| k.as_str()).collect();
         assert_eq!(keys, ["a", "b", "c", "d"]);
-        assert_eq!(
-            ev("States.JsonMerge($.a, $.b, true)", input.clone())
-                .unwrap_err()
-                .error,
-            "States.IntrinsicFailure"
-        );
-        assert_eq!(
-            ev("States.JsonMerge($.a, 1, false)", input)
-                .unwrap_err()
-                .error,
-            "States.IntrinsicFailure"
-        );
+        assert_eq!(ev("States.JsonMerge($.a, $.b, true)", input.clone()).unwrap_err().error, "States.IntrinsicFailure");
+        assert_eq!(ev("States.JsonMerge($.a, 1, false)", input).unwrap_err().error, "States.IntrinsicFailure");
     }
 
     #[test]
     fn missing_reference_in_argument() {
         let e = ev("States.Format('{}', $.nope)", json!({"a": 1})).unwrap_err();
         assert_eq!(e.error, "States.Runtime");
-        assert_eq!(e.cause, "The JSONPath '$.nope' specified for the field 'x.$' could not be found in the input '{\"a\":1}'");
+        assert_eq!(
+            e.cause,
+            "The JSONPath '$.nope' specified for the field 'x.$' could not be found in the input '{\"a\":1}'"
+        );
     }
 }

@@ -2,10 +2,10 @@
 //! where (line, column) every value and key sits, keyed by JSON Pointer, so that diagnostics
 //! about a definition can point at the text the user typed.
 
+use crate::ordmap::OrdMap;
 use crate::value::{Interner, Map, Number, Value};
 use std::borrow::Cow;
 use std::cell::Cell;
-use crate::ordmap::OrdMap;
 use std::fmt;
 
 /// 1-based line and column (columns count characters, not bytes).
@@ -71,7 +71,15 @@ pub fn parse(text: &str) -> Result<Value, JsonError> {
 }
 
 fn parse_with(text: &str, track: bool) -> Result<(Value, OrdMap<Pos>), JsonError> {
-    let mut p = Parser { src: text.as_bytes(), text, i: 0, cursor: Cell::new((0, Pos { line: 1, column: 1 })), locs: OrdMap::new(), track, keys: Interner::default() };
+    let mut p = Parser {
+        src: text.as_bytes(),
+        text,
+        i: 0,
+        cursor: Cell::new((0, Pos { line: 1, column: 1 })),
+        locs: OrdMap::new(),
+        track,
+        keys: Interner::default(),
+    };
     let mut pointer = String::new();
     p.ws();
     let v = p.value(&mut pointer, 0)?;
@@ -293,7 +301,8 @@ impl<'a> Parser<'a> {
                                 self.bump();
                                 let lo = self.hex4()?;
                                 if (0xDC00..0xE000).contains(&lo) {
-                                    char::from_u32(0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00)).unwrap_or('\u{FFFD}')
+                                    char::from_u32(0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00))
+                                        .unwrap_or('\u{FFFD}')
                                 } else {
                                     out.push('\u{FFFD}');
                                     char::from_u32(lo).unwrap_or('\u{FFFD}')
@@ -395,7 +404,10 @@ mod tests {
 
     #[test]
     fn numbers_keep_integers() {
-        assert_eq!(to_compact(&parse("[1, -2, 1.5, 1e2, 18446744073709551615]").unwrap()), "[1,-2,1.5,100.0,18446744073709551615]");
+        assert_eq!(
+            to_compact(&parse("[1, -2, 1.5, 1e2, 18446744073709551615]").unwrap()),
+            "[1,-2,1.5,100.0,18446744073709551615]"
+        );
         assert_eq!(parse("\"\\ud83d\\ude00\"").unwrap(), Value::String("😀".into()));
     }
 }

@@ -74,11 +74,7 @@ enum Operand {
 impl Path {
     /// Parses a JSONPath starting with `$`.
     pub fn parse(text: &str) -> Result<Path, String> {
-        let mut p = Parser {
-            s: text.as_bytes(),
-            i: 0,
-            text,
-        };
+        let mut p = Parser { s: text.as_bytes(), i: 0, text };
         let path = p.path(false)?;
         if p.i != p.s.len() {
             return Err(p.err("unexpected character"));
@@ -163,11 +159,7 @@ impl Path {
             return Ok(v.clone());
         }
         let definite = self.is_definite();
-        let mut ctx = Eval {
-            root,
-            definite,
-            results: Vec::new(),
-        };
+        let mut ctx = Eval { root, definite, results: Vec::new() };
         ctx.walk(&self.segs, 0, root, "$".to_string())?;
         if definite {
             match ctx.results.pop() {
@@ -187,8 +179,7 @@ impl Path {
 
     /// Like [`Path::evaluate`] but failing with `States.Runtime` and the `Invalid path` cause.
     pub fn evaluate_or_fail(&self, root: &Value) -> Result<Value, Failure> {
-        self.evaluate(root)
-            .map_err(|m| Failure::runtime(self.invalid_path_cause(&m)))
+        self.evaluate(root).map_err(|m| Failure::runtime(self.invalid_path_cause(&m)))
     }
 }
 
@@ -202,7 +193,9 @@ impl Path {
         for s in &self.segs {
             node = match (s, node) {
                 // A few keys are found sooner by comparing them than by hashing the name.
-                (Seg::Child(Sel::Names(n, _)), Value::Object(m)) if n.len() == 1 && m.len() <= 8 => m.iter().find(|(k, _)| k.as_str() == n[0])?.1,
+                (Seg::Child(Sel::Names(n, _)), Value::Object(m)) if n.len() == 1 && m.len() <= 8 => {
+                    m.iter().find(|(k, _)| k.as_str() == n[0])?.1
+                }
                 (Seg::Child(Sel::Names(n, _)), Value::Object(m)) if n.len() == 1 => m.get(&n[0])?,
                 (Seg::Child(Sel::Indexes(ix)), Value::Array(a)) if ix.len() == 1 => {
                     let i = if ix[0] < 0 { a.len() as i64 + ix[0] } else { ix[0] };
@@ -234,13 +227,7 @@ fn sel_text(sel: &Sel) -> String {
                 .collect::<Vec<_>>()
                 .join(",")
         ),
-        Sel::Indexes(v) => format!(
-            "[{}]",
-            v.iter()
-                .map(|n| n.to_string())
-                .collect::<Vec<_>>()
-                .join(",")
-        ),
+        Sel::Indexes(v) => format!("[{}]", v.iter().map(|n| n.to_string()).collect::<Vec<_>>().join(",")),
         Sel::Wildcard => "[*]".to_string(),
         Sel::Slice(a, b) => format!(
             "[{}:{}]",
@@ -255,17 +242,10 @@ fn sel_text(sel: &Sel) -> String {
 /// `States.Format` prints its arguments: strings bare, containers as `{k=v, ...}` and `[a, b]`.
 pub fn java_text(v: &Value) -> String {
     match v {
-        Value::Object(m) => format!(
-            "{{{}}}",
-            m.iter()
-                .map(|(k, v)| format!("{}={}", k, java_text(v)))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
-        Value::Array(a) => format!(
-            "[{}]",
-            a.iter().map(java_text).collect::<Vec<_>>().join(", ")
-        ),
+        Value::Object(m) => {
+            format!("{{{}}}", m.iter().map(|(k, v)| format!("{}={}", k, java_text(v))).collect::<Vec<_>>().join(", "))
+        }
+        Value::Array(a) => format!("[{}]", a.iter().map(java_text).collect::<Vec<_>>().join(", ")),
         Value::String(s) => s.clone(),
         other => other.to_string(),
     }
@@ -276,9 +256,7 @@ fn java_class(v: &Value) -> &'static str {
         Value::String(_) => "java.lang.String",
         Value::Bool(_) => "java.lang.Boolean",
         Value::Number(n) if n.is_f64() => "java.lang.Double",
-        Value::Number(n) if n.as_i64().map(|x| x as i32 as i64 == x).unwrap_or(false) => {
-            "java.lang.Integer"
-        }
+        Value::Number(n) if n.as_i64().map(|x| x as i32 as i64 == x).unwrap_or(false) => "java.lang.Integer",
         Value::Number(_) => "java.lang.Long",
         Value::Array(_) => "java.util.ArrayList",
         Value::Object(_) => "java.util.LinkedHashMap",
@@ -457,12 +435,7 @@ impl<'a> Eval<'a> {
 
     /// Jayway's array-model check; `tail` is this token and the rest of the path, which
     /// Jayway prints in the message.
-    fn array_model<'v>(
-        &self,
-        tail: &[Seg],
-        node: &'v Value,
-        cur: &str,
-    ) -> Result<Option<&'v Vec<Value>>, String> {
+    fn array_model<'v>(&self, tail: &[Seg], node: &'v Value, cur: &str) -> Result<Option<&'v Vec<Value>>, String> {
         match node {
             Value::Array(a) => Ok(Some(a)),
             Value::Null if self.definite => Err(format!("The path {} is null", cur)),
@@ -494,9 +467,7 @@ fn apply_function(name: &str, v: &Value) -> Option<Value> {
             _ => None,
         },
         "keys" => match v {
-            Value::Object(m) => Some(Value::Array(
-                m.keys().map(|k| Value::String(k.to_string())).collect(),
-            )),
+            Value::Object(m) => Some(Value::Array(m.keys().map(|k| Value::String(k.to_string())).collect())),
             _ => None,
         },
         "min" | "max" | "sum" | "avg" => {
@@ -542,13 +513,9 @@ fn truthy_exists(v: &Option<Value>, op: &Operand) -> bool {
 fn json_eq(a: &Value, b: &Value) -> bool {
     match (a, b) {
         (Value::Number(x), Value::Number(y)) => x.as_f64() == y.as_f64(),
-        (Value::Array(x), Value::Array(y)) => {
-            x.len() == y.len() && x.iter().zip(y).all(|(p, q)| json_eq(p, q))
-        }
+        (Value::Array(x), Value::Array(y)) => x.len() == y.len() && x.iter().zip(y).all(|(p, q)| json_eq(p, q)),
         (Value::Object(x), Value::Object(y)) => {
-            x.len() == y.len()
-                && x.iter()
-                    .all(|(k, v)| y.get(k).map(|w| json_eq(v, w)).unwrap_or(false))
+            x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).map(|w| json_eq(v, w)).unwrap_or(false))
         }
         _ => a == b,
     }
@@ -598,10 +565,7 @@ fn eval_filter(e: &Expr, cur: &Value, root: &Value) -> bool {
                     rv.as_bool() == Some(empty)
                 }
                 CmpOp::In | CmpOp::Nin => {
-                    let found = rv
-                        .as_array()
-                        .map(|a| a.iter().any(|x| json_eq(x, &lv)))
-                        .unwrap_or(false);
+                    let found = rv.as_array().map(|a| a.iter().any(|x| json_eq(x, &lv))).unwrap_or(false);
                     (*op == CmpOp::In) == found
                 }
                 _ => {
@@ -635,19 +599,13 @@ struct Parser<'a> {
 
 impl<'a> Parser<'a> {
     fn err(&self, what: &str) -> String {
-        format!(
-            "Invalid JSONPath '{}': {} at position {}",
-            self.text, what, self.i
-        )
+        format!("Invalid JSONPath '{}': {} at position {}", self.text, what, self.i)
     }
     fn peek(&self) -> Option<u8> {
         self.s.get(self.i).copied()
     }
     fn ws(&mut self) {
-        while matches!(
-            self.peek(),
-            Some(b' ') | Some(b'\t') | Some(b'\n') | Some(b'\r')
-        ) {
+        while matches!(self.peek(), Some(b' ') | Some(b'\t') | Some(b'\n') | Some(b'\r')) {
             self.i += 1;
         }
     }
@@ -695,15 +653,7 @@ impl<'a> Parser<'a> {
                             }
                             if !matches!(
                                 name.as_str(),
-                                "length"
-                                    | "size"
-                                    | "keys"
-                                    | "min"
-                                    | "max"
-                                    | "sum"
-                                    | "avg"
-                                    | "first"
-                                    | "last"
+                                "length" | "size" | "keys" | "min" | "max" | "sum" | "avg" | "first" | "last"
                             ) {
                                 return Err(self.err("unknown function"));
                             }
@@ -720,9 +670,7 @@ impl<'a> Parser<'a> {
                 }
                 _ => break,
             }
-            if matches!(segs.last(), Some(Seg::Function(_)))
-                && matches!(self.peek(), Some(b'.') | Some(b'['))
-            {
+            if matches!(segs.last(), Some(Seg::Function(_))) && matches!(self.peek(), Some(b'.') | Some(b'[')) {
                 return Err(self.err("a function must end the path"));
             }
         }
@@ -734,8 +682,7 @@ impl<'a> Parser<'a> {
         let start = self.i;
         while let Some(c) = self.peek() {
             let stop = matches!(c, b'.' | b'[' | b'(' | b' ' | b'\t' | b'\n' | b'\r')
-                || (in_filter
-                    && matches!(c, b')' | b'=' | b'!' | b'<' | b'>' | b'&' | b'|' | b','));
+                || (in_filter && matches!(c, b')' | b'=' | b'!' | b'<' | b'>' | b'&' | b'|' | b','));
             if stop {
                 break;
             }
@@ -827,19 +774,12 @@ impl<'a> Parser<'a> {
                 Sel::Filter(Box::new(e))
             }
             Some(b':') | Some(b'-') | Some(b'0'..=b'9') => {
-                let first = if self.peek() == Some(b':') {
-                    None
-                } else {
-                    Some(self.int()?)
-                };
+                let first = if self.peek() == Some(b':') { None } else { Some(self.int()?) };
                 self.ws();
                 if self.eat(b':') {
                     self.ws();
-                    let second = if matches!(self.peek(), Some(b'-') | Some(b'0'..=b'9')) {
-                        Some(self.int()?)
-                    } else {
-                        None
-                    };
+                    let second =
+                        if matches!(self.peek(), Some(b'-') | Some(b'0'..=b'9')) { Some(self.int()?) } else { None };
                     self.ws();
                     if self.eat(b':') {
                         return Err(self.err("slice steps are not supported"));
@@ -990,9 +930,7 @@ impl<'a> Parser<'a> {
                     }
                 }
                 let raw = String::from_utf8_lossy(&self.s[start..self.i]).replace('\'', "\"");
-                crate::json::parse(&raw)
-                    .map(Operand::Literal)
-                    .map_err(|_| self.err("invalid JSON literal"))
+                crate::json::parse(&raw).map(Operand::Literal).map_err(|_| self.err("invalid JSON literal"))
             }
             _ => {
                 let start = self.i;
@@ -1043,10 +981,7 @@ impl Reference {
     pub fn parse(text: &str) -> Result<Reference, String> {
         if let Some(rest) = text.strip_prefix("$$") {
             let path = Path::parse(&format!("${}", rest))?;
-            return Ok(Reference {
-                root: Root::Context,
-                path,
-            });
+            return Ok(Reference { root: Root::Context, path });
         }
         let b = text.as_bytes();
         if b.len() > 1 && b[0] == b'$' && (b[1].is_ascii_alphabetic() || b[1] == b'_') {
@@ -1058,16 +993,10 @@ impl Reference {
                 .unwrap_or(b.len());
             let name = text[1..end].to_string();
             let path = Path::parse(&format!("${}", &text[end..]))?;
-            return Ok(Reference {
-                root: Root::Variable(name),
-                path,
-            });
+            return Ok(Reference { root: Root::Variable(name), path });
         }
         let path = Path::parse(text)?;
-        Ok(Reference {
-            root: Root::Input,
-            path,
-        })
+        Ok(Reference { root: Root::Input, path })
     }
 
     /// The path as AWS prints it in causes: a context reference is shown relative to the
@@ -1106,22 +1035,14 @@ pub fn set_path(target: Value, path: &Path, value: Value) -> Result<Value, Failu
         _ => false,
     });
     if !ok {
-        return Err(Failure::runtime(
-            path.invalid_path_cause("ResultPath must be a definite path"),
-        ));
+        return Err(Failure::runtime(path.invalid_path_cause("ResultPath must be a definite path")));
     }
     let mut target = target;
     set_in(&mut target, &path.segs, path, "$".to_string(), value)?;
     Ok(target)
 }
 
-fn set_in(
-    node: &mut Value,
-    segs: &[Seg],
-    path: &Path,
-    cur: String,
-    value: Value,
-) -> Result<(), Failure> {
+fn set_in(node: &mut Value, segs: &[Seg], path: &Path, cur: String, value: Value) -> Result<(), Failure> {
     let (first, rest) = segs.split_first().expect("non-empty path");
     match first {
         Seg::Child(Sel::Names(names, _)) => {
@@ -1142,8 +1063,7 @@ fn set_in(
                 m.insert(name.as_str().into(), value);
                 return Ok(());
             }
-            let slot = m
-                .get_or_insert_with(name, || Value::Object(Map::new()));
+            let slot = m.get_or_insert_with(name, || Value::Object(Map::new()));
             set_in(slot, rest, path, here, value)
         }
         Seg::Child(Sel::Indexes(idx)) => {
@@ -1161,9 +1081,7 @@ fn set_in(
             };
             let eff = if ix < 0 { a.len() as i64 + ix } else { ix };
             if eff < 0 || eff as usize >= a.len() {
-                return Err(Failure::runtime(
-                    path.invalid_path_cause(&format!("Missing property in path {}", here)),
-                ));
+                return Err(Failure::runtime(path.invalid_path_cause(&format!("Missing property in path {}", here))));
             }
             let slot = &mut a[eff as usize];
             if rest.is_empty() {
@@ -1172,9 +1090,7 @@ fn set_in(
             }
             set_in(slot, rest, path, here, value)
         }
-        _ => Err(Failure::runtime(
-            path.invalid_path_cause("ResultPath must be a definite path"),
-        )),
+        _ => Err(Failure::runtime(path.invalid_path_cause("ResultPath must be a definite path"))),
     }
 }
 
@@ -1202,15 +1118,7 @@ mod tests {
         assert!(!Path::parse("$.a[*]").unwrap().is_definite());
         assert!(!Path::parse("$..a").unwrap().is_definite());
         assert!(Path::parse("$.a['b'][0]").unwrap().is_reference_path());
-        for p in [
-            "$.a[*]",
-            "$..a",
-            "$.a[0,1]",
-            "$.a[1:2]",
-            "$.a[?(@.x)]",
-            "$.a.length()",
-            "$['a','b']",
-        ] {
+        for p in ["$.a[*]", "$..a", "$.a[0,1]", "$.a[1:2]", "$.a[?(@.x)]", "$.a.length()", "$['a','b']"] {
             assert!(!Path::parse(p).unwrap().is_reference_path(), "{}", p);
         }
     }
@@ -1219,24 +1127,15 @@ mod tests {
     fn jayway_messages() {
         let v = json!({"a": {"b": 1}});
         let p = Path::parse("$.NoSuchOutputPath").unwrap();
-        assert_eq!(
-            p.evaluate(&v).unwrap_err(),
-            "No results for path: $['NoSuchOutputPath']"
-        );
+        assert_eq!(p.evaluate(&v).unwrap_err(), "No results for path: $['NoSuchOutputPath']");
         assert_eq!(
             p.invalid_path_cause(&p.evaluate(&v).unwrap_err()),
             "Invalid path '$.NoSuchOutputPath' : No results for path: $['NoSuchOutputPath']"
         );
         let p = Path::parse("$.no.such.path").unwrap();
-        assert_eq!(
-            p.evaluate(&v).unwrap_err(),
-            "Missing property in path $['no']"
-        );
+        assert_eq!(p.evaluate(&v).unwrap_err(), "Missing property in path $['no']");
         let p = Path::parse("$.a.c").unwrap();
-        assert_eq!(
-            p.evaluate(&v).unwrap_err(),
-            "No results for path: $['a']['c']"
-        );
+        assert_eq!(p.evaluate(&v).unwrap_err(), "No results for path: $['a']['c']");
     }
 
     #[test]
@@ -1248,89 +1147,46 @@ mod tests {
         assert_eq!(sel("$.a[1:-1]", &v), Some(json!([])));
         assert_eq!(sel("$.a[3:99]", &v), Some(json!([3, 4])));
         assert_eq!(sel("$.a[-9223372036854775808:1]", &v), Some(json!([0])));
-        assert_eq!(
-            Path::parse("$[\"a\"]['b']").unwrap().bracket_notation(),
-            "$[\"a\"]['b']"
-        );
-        assert_eq!(
-            Path::parse("$.a.b").unwrap().bracket_notation(),
-            "$['a']['b']"
-        );
+        assert_eq!(Path::parse("$[\"a\"]['b']").unwrap().bracket_notation(), "$[\"a\"]['b']");
+        assert_eq!(Path::parse("$.a.b").unwrap().bracket_notation(), "$['a']['b']");
         let p = Path::parse("$.o[0].y").unwrap();
         assert_eq!(
             p.evaluate(&v).unwrap_err(),
             "Filter: [0]['y'] can only be applied to arrays. Current context is: {x=1}"
         );
         let p = Path::parse("$.s.y").unwrap();
-        assert!(p.evaluate(&v).unwrap_err().starts_with("Expected to find an object with property ['y'] in path $['s'] but found 'java.lang.String'"));
+        assert!(p
+            .evaluate(&v)
+            .unwrap_err()
+            .starts_with("Expected to find an object with property ['y'] in path $['s'] but found 'java.lang.String'"));
         let p = Path::parse("$.n[0]").unwrap();
-        assert_eq!(
-            p.evaluate(&json!({"n": null})).unwrap_err(),
-            "The path $['n'] is null"
-        );
+        assert_eq!(p.evaluate(&json!({"n": null})).unwrap_err(), "The path $['n'] is null");
     }
 
     #[test]
     fn indefinite_paths() {
         let v = json!({"items": [{"price": 5, "n": "a", "flag": true}, {"price": 15, "n": "b"}, {"price": 8, "n": "c", "flag": false}]});
         assert_eq!(sel("$.items[*].n", &v), Some(json!(["a", "b", "c"])));
-        assert_eq!(
-            sel("$.items[?(@.price < 10)].n", &v),
-            Some(json!(["a", "c"]))
-        );
+        assert_eq!(sel("$.items[?(@.price < 10)].n", &v), Some(json!(["a", "c"])));
         assert_eq!(sel("$.items[?(@.flag)].n", &v), Some(json!(["a", "c"])));
-        assert_eq!(
-            sel("$.items[?(@.n == 'b' && @.price > 2)].price", &v),
-            Some(json!([15]))
-        );
+        assert_eq!(sel("$.items[?(@.n == 'b' && @.price > 2)].price", &v), Some(json!([15])));
         assert_eq!(sel("$.items[?(@.n == 'q')]", &v), Some(json!([])));
-        assert_eq!(
-            sel("$.items[?(@.n in ['a','c'])].price", &v),
-            Some(json!([5, 8]))
-        );
-        assert_eq!(
-            sel("$.items[?(@.n nin ['a','c'])].price", &v),
-            Some(json!([15]))
-        );
-        assert_eq!(
-            sel("$.items[?(@.n size 1 && @.price >= 8)].n", &v),
-            Some(json!(["b", "c"]))
-        );
-        assert_eq!(
-            sel("$.items[?(!(@.price > 6) || @.n == 'b')].n", &v),
-            Some(json!(["a", "b"]))
-        );
-        assert_eq!(
-            sel("$.items[?(@.price < $.items[1].price)].n", &v),
-            Some(json!(["a", "c"]))
-        );
+        assert_eq!(sel("$.items[?(@.n in ['a','c'])].price", &v), Some(json!([5, 8])));
+        assert_eq!(sel("$.items[?(@.n nin ['a','c'])].price", &v), Some(json!([15])));
+        assert_eq!(sel("$.items[?(@.n size 1 && @.price >= 8)].n", &v), Some(json!(["b", "c"])));
+        assert_eq!(sel("$.items[?(!(@.price > 6) || @.n == 'b')].n", &v), Some(json!(["a", "b"])));
+        assert_eq!(sel("$.items[?(@.price < $.items[1].price)].n", &v), Some(json!(["a", "c"])));
         let t = json!({"x": [{"tags": ["a", "b"]}, {"tags": ["c"]}, {"tags": []}]});
-        assert_eq!(
-            sel("$.x[?(@.tags anyof ['a'])].tags", &t),
-            Some(json!([["a", "b"]]))
-        );
-        assert_eq!(
-            sel("$.x[?(@.tags subsetof ['a','b','c'])]", &t)
-                .unwrap()
-                .as_array()
-                .unwrap()
-                .len(),
-            3
-        );
-        assert_eq!(
-            sel("$.x[?(@.tags noneof ['a'])].tags", &t),
-            Some(json!([["c"], []]))
-        );
+        assert_eq!(sel("$.x[?(@.tags anyof ['a'])].tags", &t), Some(json!([["a", "b"]])));
+        assert_eq!(sel("$.x[?(@.tags subsetof ['a','b','c'])]", &t).unwrap().as_array().unwrap().len(), 3);
+        assert_eq!(sel("$.x[?(@.tags noneof ['a'])].tags", &t), Some(json!([["c"], []])));
         assert_eq!(sel("$.x[?(@.tags empty true)].tags", &t), Some(json!([[]])));
         assert_eq!(sel("$..n", &v), Some(json!(["a", "b", "c"])));
         assert_eq!(sel("$.items[1:3].n", &v), Some(json!(["b", "c"])));
         assert_eq!(sel("$.items[:2].n", &v), Some(json!(["a", "b"])));
         assert_eq!(sel("$.items[-1:].n", &v), Some(json!(["c"])));
         assert_eq!(sel("$.items[0,2].n", &v), Some(json!(["a", "c"])));
-        assert_eq!(
-            sel("$.items[0]['n','price']", &v),
-            Some(json!({"n": "a", "price": 5}))
-        );
+        assert_eq!(sel("$.items[0]['n','price']", &v), Some(json!({"n": "a", "price": 5})));
         assert_eq!(sel("$.items.length()", &v), Some(json!(3)));
         assert_eq!(sel("$.*", &json!({"x": 1, "y": 2})), Some(json!([1, 2])));
         assert_eq!(sel("$.missing[*]", &v), Some(json!([])));
@@ -1357,28 +1213,12 @@ mod tests {
     #[test]
     fn result_path() {
         let p = |s| Path::parse(s).unwrap();
-        assert_eq!(
-            set_path(json!({"a": 1}), &p("$"), json!(2)).unwrap(),
-            json!(2)
-        );
-        assert_eq!(
-            set_path(json!({"a": 1}), &p("$.b.c"), json!(2)).unwrap(),
-            json!({"a": 1, "b": {"c": 2}})
-        );
-        assert_eq!(
-            set_path(json!({"a": {"x": 0}}), &p("$.a.y"), json!(2)).unwrap(),
-            json!({"a": {"x": 0, "y": 2}})
-        );
-        assert_eq!(
-            set_path(json!({"a": [1, 2]}), &p("$.a[1]"), json!(9)).unwrap(),
-            json!({"a": [1, 9]})
-        );
+        assert_eq!(set_path(json!({"a": 1}), &p("$"), json!(2)).unwrap(), json!(2));
+        assert_eq!(set_path(json!({"a": 1}), &p("$.b.c"), json!(2)).unwrap(), json!({"a": 1, "b": {"c": 2}}));
+        assert_eq!(set_path(json!({"a": {"x": 0}}), &p("$.a.y"), json!(2)).unwrap(), json!({"a": {"x": 0, "y": 2}}));
+        assert_eq!(set_path(json!({"a": [1, 2]}), &p("$.a[1]"), json!(9)).unwrap(), json!({"a": [1, 9]}));
         let e = set_path(json!({"a": "s"}), &p("$.a.b"), json!(2)).unwrap_err();
         assert_eq!(e.error, "States.Runtime");
-        assert!(
-            e.cause.starts_with("Invalid path '$.a.b' : "),
-            "{}",
-            e.cause
-        );
+        assert!(e.cause.starts_with("Invalid path '$.a.b' : "), "{}", e.cause);
     }
 }

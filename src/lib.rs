@@ -17,13 +17,15 @@ pub mod mock;
 pub mod num;
 pub mod ordmap;
 pub mod payload;
+pub mod quick_alloc;
 pub mod sort;
 pub mod time;
 pub mod value;
-#[cfg(target_arch = "wasm32")] pub mod wasm;
-pub mod quick_alloc;
+#[cfg(target_arch = "wasm32")]
+pub mod wasm;
 #[cfg(target_arch = "wasm32")]
 #[global_allocator]
-static ALLOCATOR: quick_alloc::QuickAlloc<talc::wasm::WasmDynamicTalc> = quick_alloc::QuickAlloc::new(talc::wasm::new_wasm_dynamic_allocator());
+static ALLOCATOR: quick_alloc::QuickAlloc<talc::wasm::WasmDynamicTalc> =
+    quick_alloc::QuickAlloc::new(talc::wasm::new_wasm_dynamic_allocator());
 
 pub use error::Failure;

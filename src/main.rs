@@ -1,12 +1,12 @@
 //! The `statelab` command line: run, validate, and evaluate JSONata, on the same engine as
 //! the browser playground.
 
-use statelab::value::Value;
 use statelab::asl::{self, MachineType};
 use statelab::driver::{result_json, simulate};
 use statelab::exec::{Options, Status};
 use statelab::json;
 use statelab::mock::Mocks;
+use statelab::value::Value;
 use std::process::ExitCode;
 
 // The engine allocates and frees small blocks all the time: free lists per size class in
@@ -14,7 +14,8 @@ use std::process::ExitCode;
 // (The wasm build's allocator is the library's.)
 #[cfg(not(target_arch = "wasm32"))]
 #[global_allocator]
-static ALLOCATOR: statelab::quick_alloc::QuickAlloc<std::alloc::System> = statelab::quick_alloc::QuickAlloc::new(std::alloc::System);
+static ALLOCATOR: statelab::quick_alloc::QuickAlloc<std::alloc::System> =
+    statelab::quick_alloc::QuickAlloc::new(std::alloc::System);
 
 const USAGE: &str = "\
 statelab: run Amazon States Language workflows on a virtual clock
@@ -95,7 +96,8 @@ impl Args {
 fn read(path: &str) -> Result<String, String> {
     if path == "-" {
         let mut s = String::new();
-        std::io::Read::read_to_string(&mut std::io::stdin(), &mut s).map_err(|e| format!("cannot read standard input: {e}"))?;
+        std::io::Read::read_to_string(&mut std::io::stdin(), &mut s)
+            .map_err(|e| format!("cannot read standard input: {e}"))?;
         return Ok(s);
     }
     std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"))
@@ -166,7 +168,9 @@ fn load_definition(path: &str, machine_type: MachineType) -> Result<std::rc::Rc<
 /// The definition, input and mock file of `run` and `bench`; `None` once the definition's
 /// diagnostics are printed (exit code 2).
 fn load_execution(args: &Args, cmd: &str) -> Result<Option<(std::rc::Rc<asl::Machine>, Value, Option<Value>)>, String> {
-    let [def_path] = args.positional.as_slice() else { return Err(format!("{cmd} needs exactly one DEFINITION file\n\n{USAGE}")) };
+    let [def_path] = args.positional.as_slice() else {
+        return Err(format!("{cmd} needs exactly one DEFINITION file\n\n{USAGE}"));
+    };
     let machine = match load_definition(def_path, MachineType::Standard) {
         Ok(m) => m,
         Err(lines) => {
@@ -187,7 +191,8 @@ fn load_execution(args: &Args, cmd: &str) -> Result<Option<(std::rc::Rc<asl::Mac
 /// Fresh mocks (invocation counters at zero) from the mock file's JSON.
 fn mocks_of(args: &Args, v: Option<&Value>) -> Result<Mocks, String> {
     match v {
-        Some(v) => Mocks::from_value(v, args.value("test-case")).map_err(|e| format!("{}: {e}", args.value("mock-config").unwrap_or_default())),
+        Some(v) => Mocks::from_value(v, args.value("test-case"))
+            .map_err(|e| format!("{}: {e}", args.value("mock-config").unwrap_or_default())),
         None => Ok(Mocks::empty()),
     }
 }
@@ -199,7 +204,11 @@ fn cmd_bench(raw: &[String]) -> Result<u8, String> {
     args.check(&["input", "mock-config", "test-case", "runs", "no-history", "json"])?;
     let Some((machine, input, mocks_value)) = load_execution(&args, "bench")? else { return Ok(2) };
     let runs: usize = match args.value("runs") {
-        Some(s) => s.parse().ok().filter(|n| *n > 0).ok_or_else(|| format!("--runs takes a whole number above 0, not '{s}'"))?,
+        Some(s) => s
+            .parse()
+            .ok()
+            .filter(|n| *n > 0)
+            .ok_or_else(|| format!("--runs takes a whole number above 0, not '{s}'"))?,
         None => 20,
     };
     let mut times = Vec::with_capacity(runs);
@@ -219,7 +228,10 @@ fn cmd_bench(raw: &[String]) -> Result<u8, String> {
     if args.has("json") {
         println!("{}", json!({"status": status, "runs": runs, "medianMs": median, "minMs": times[0]}));
     } else {
-        println!("{status}: median {median:.3} ms, fastest {:.3} ms over {runs} runs (in process, definition checked once)", times[0]);
+        println!(
+            "{status}: median {median:.3} ms, fastest {:.3} ms over {runs} runs (in process, definition checked once)",
+            times[0]
+        );
     }
     Ok(if status == "SUCCEEDED" { 0 } else { 1 })
 }
@@ -275,7 +287,16 @@ fn print_timeline(exec: &statelab::exec::Execution) {
     const WIDTH: f64 = 48.0;
     let start = exec.options().start_time;
     let total = (exec.now() - start).max(1) as f64;
-    println!("{:<20} {:<20} {:<8} {:>8} {:>8}  0s{:>width$}", "lane", "state", "kind", "start", "end", format!("{:.3}s", total / 1000.0), width = WIDTH as usize - 2);
+    println!(
+        "{:<20} {:<20} {:<8} {:>8} {:>8}  0s{:>width$}",
+        "lane",
+        "state",
+        "kind",
+        "start",
+        "end",
+        format!("{:.3}s", total / 1000.0),
+        width = WIDTH as usize - 2
+    );
     for (s, t) in exec.spans().iter().zip(&timings) {
         let (a, b) = (s.start - start, s.end.unwrap_or(exec.now()) - start);
         let from = (a as f64 / total * WIDTH).round() as usize;
@@ -289,7 +310,15 @@ fn print_timeline(exec: &statelab::exec::Execution) {
         let bar: String = (0..WIDTH as usize).map(|i| if i >= from && i < to { fill } else { ' ' }).collect();
         let lane = if s.lane.is_empty() { "main" } else { &s.lane };
         let note = if t.critical { "*".to_string() } else { format!("slack {:.3}s", t.slack_ms as f64 / 1000.0) };
-        println!("{:<20} {:<20} {:<8} {:>7.3}s {:>7.3}s  |{bar}| {} {note}", lane, s.state, s.kind.name(), a as f64 / 1000.0, b as f64 / 1000.0, s.status);
+        println!(
+            "{:<20} {:<20} {:<8} {:>7.3}s {:>7.3}s  |{bar}| {} {note}",
+            lane,
+            s.state,
+            s.kind.name(),
+            a as f64 / 1000.0,
+            b as f64 / 1000.0,
+            s.status
+        );
     }
     println!();
 }
@@ -297,7 +326,9 @@ fn print_timeline(exec: &statelab::exec::Execution) {
 fn cmd_validate(raw: &[String]) -> Result<u8, String> {
     let args = Args::parse(raw, &["type"])?;
     args.check(&["type", "json"])?;
-    let [def_path] = args.positional.as_slice() else { return Err(format!("validate needs exactly one DEFINITION file\n\n{USAGE}")) };
+    let [def_path] = args.positional.as_slice() else {
+        return Err(format!("validate needs exactly one DEFINITION file\n\n{USAGE}"));
+    };
     let machine_type = match args.value("type").unwrap_or("STANDARD") {
         "STANDARD" => MachineType::Standard,
         "EXPRESS" => MachineType::Express,
@@ -324,7 +355,9 @@ fn cmd_validate(raw: &[String]) -> Result<u8, String> {
 fn cmd_jsonata(raw: &[String]) -> Result<u8, String> {
     let args = Args::parse(raw, &["input", "bindings"])?;
     args.check(&["input", "bindings", "json"])?;
-    let [expr] = args.positional.as_slice() else { return Err(format!("jsonata needs exactly one EXPRESSION\n\n{USAGE}")) };
+    let [expr] = args.positional.as_slice() else {
+        return Err(format!("jsonata needs exactly one EXPRESSION\n\n{USAGE}"));
+    };
     let input = args.value("input").map(read_json).transpose()?;
     let bindings = match args.value("bindings").map(read_json).transpose()? {
         None => statelab::value::Map::new(),
@@ -346,7 +379,11 @@ fn cmd_jsonata(raw: &[String]) -> Result<u8, String> {
         match out.get("result") {
             Some(v) => println!("{}", statelab::value::to_string_pretty(v)),
             None if code == 0 => println!("(undefined)"),
-            None => println!("error {}: {}", out["error"]["code"].as_str().unwrap_or(""), out["error"]["message"].as_str().unwrap_or("")),
+            None => println!(
+                "error {}: {}",
+                out["error"]["code"].as_str().unwrap_or(""),
+                out["error"]["message"].as_str().unwrap_or("")
+            ),
         }
     }
     Ok(code)

@@ -86,8 +86,14 @@ impl Mocks {
     }
 
     fn step_functions_local(obj: &crate::value::Map, test_case: Option<&str>) -> Result<Mocks, String> {
-        let responses = obj.get("MockedResponses").and_then(Value::as_object).ok_or("the mock configuration has no 'MockedResponses' object")?;
-        let machines = obj.get("StateMachines").and_then(Value::as_object).ok_or("the mock configuration has no 'StateMachines' object")?;
+        let responses = obj
+            .get("MockedResponses")
+            .and_then(Value::as_object)
+            .ok_or("the mock configuration has no 'MockedResponses' object")?;
+        let machines = obj
+            .get("StateMachines")
+            .and_then(Value::as_object)
+            .ok_or("the mock configuration has no 'StateMachines' object")?;
         let mut cases = Vec::new();
         for (_, m) in machines {
             if let Some(tc) = m.get("TestCases").and_then(Value::as_object) {
@@ -97,14 +103,21 @@ impl Mocks {
             }
         }
         let (case_name, states) = match test_case {
-            Some(t) => cases.into_iter().find(|(n, _)| n == t).ok_or_else(|| format!("the mock configuration has no test case '{t}'"))?,
+            Some(t) => cases
+                .into_iter()
+                .find(|(n, _)| n == t)
+                .ok_or_else(|| format!("the mock configuration has no test case '{t}'"))?,
             None if cases.len() == 1 => cases.pop().expect("one case"),
             None => return Err("the mock configuration has several test cases: pick one with --test-case".into()),
         };
-        let states = states.as_object().ok_or_else(|| format!("test case '{case_name}' must map state names to mocked response names"))?;
+        let states = states
+            .as_object()
+            .ok_or_else(|| format!("test case '{case_name}' must map state names to mocked response names"))?;
         let mut plans = Vec::new();
         for (state, resp_name) in states {
-            let resp_name = resp_name.as_str().ok_or_else(|| format!("test case '{case_name}', state '{state}': the response name must be a string"))?;
+            let resp_name = resp_name.as_str().ok_or_else(|| {
+                format!("test case '{case_name}', state '{state}': the response name must be a string")
+            })?;
             let resp = responses
                 .get(resp_name)
                 .and_then(Value::as_object)
@@ -150,7 +163,13 @@ impl Mocks {
         }
         let index = self.invocations[at];
         self.invocations[at] += 1;
-        let found = plan.entries.iter().find(|(lo, hi, _)| (*lo..=*hi).contains(&index)).or_else(|| if plan.repeat_last { plan.entries.last() } else { None });
+        let found = plan.entries.iter().find(|(lo, hi, _)| (*lo..=*hi).contains(&index)).or_else(|| {
+            if plan.repeat_last {
+                plan.entries.last()
+            } else {
+                None
+            }
+        });
         let Some((_, _, r)) = found else {
             return Err(format!("Task state '{}' has no mocked response for invocation {index}", req.state));
         };
@@ -210,7 +229,15 @@ mod tests {
     use crate::json;
 
     fn req(state: &str) -> TaskRequest {
-        TaskRequest { id: 1, state: state.into(), resource: String::new(), input: std::rc::Rc::new(Value::Null), attempt: 0, lane: "".into(), token: None }
+        TaskRequest {
+            id: 1,
+            state: state.into(),
+            resource: String::new(),
+            input: std::rc::Rc::new(Value::Null),
+            attempt: 0,
+            lane: "".into(),
+            token: None,
+        }
     }
 
     #[test]

@@ -10,7 +10,9 @@ pub fn shortest(x: f64) -> (Vec<u8>, i32) {
     let mut buf = zmij::Buffer::new();
     let text = buf.format_finite(x.abs()).as_bytes();
     let (mant, exp) = match text.iter().position(|&b| b == b'e') {
-        Some(i) => (&text[..i], std::str::from_utf8(&text[i + 1..]).ok().and_then(|e| e.parse::<i32>().ok()).unwrap_or(0)),
+        Some(i) => {
+            (&text[..i], std::str::from_utf8(&text[i + 1..]).ok().and_then(|e| e.parse::<i32>().ok()).unwrap_or(0))
+        }
         None => (text, 0),
     };
     let mut digits = Vec::with_capacity(17);
@@ -173,7 +175,11 @@ fn exact(x: f64) -> (Vec<u8>, i32) {
         return (vec![], 1);
     }
     // |x| = mant × 2^exp2 = n / 10^scale, n an integer held in base-10^9 limbs, least first.
-    let mut n: Vec<u32> = vec![(mant % 1_000_000_000) as u32, (mant / 1_000_000_000 % 1_000_000_000) as u32, (mant / 1_000_000_000_000_000_000) as u32];
+    let mut n: Vec<u32> = vec![
+        (mant % 1_000_000_000) as u32,
+        (mant / 1_000_000_000 % 1_000_000_000) as u32,
+        (mant / 1_000_000_000_000_000_000) as u32,
+    ];
     let mul = |n: &mut Vec<u32>, by: u32| {
         let mut carry = 0u64;
         for limb in n.iter_mut() {
@@ -471,7 +477,22 @@ mod tests {
 
     /// Finite doubles of every kind: random bits, integers, short decimals, extremes.
     fn samples(n: usize) -> Vec<f64> {
-        let mut out = vec![0.0, -0.0, 5e-324, -5e-324, 2.2250738585072014e-308, 2.225073858507201e-308, f64::MAX, f64::MIN_POSITIVE, 1e21, 1e22, 1e23, 0.1, 0.3, 1.0 / 3.0];
+        let mut out = vec![
+            0.0,
+            -0.0,
+            5e-324,
+            -5e-324,
+            2.2250738585072014e-308,
+            2.225073858507201e-308,
+            f64::MAX,
+            f64::MIN_POSITIVE,
+            1e21,
+            1e22,
+            1e23,
+            0.1,
+            0.3,
+            1.0 / 3.0,
+        ];
         out.extend([0.5, 1.5, 2.5, 0.125, 0.375, 1e-7, 123.456, 9.995, 0.045, 1.005, 999.9999999999999]);
         let mut s = 0x9E37_79B9_7F4A_7C15u64;
         for i in 0..n {
@@ -530,9 +551,45 @@ mod tests {
     #[test]
     fn parse_syntax_as_std() {
         for s in [
-            "", "+", "-", ".", "+.", "e5", ".e1", "1e", "1e+", "1e-", "1.", ".5", "-.5", "+1", "1_0", " 1", "1 ", "0x10", "1e1.5",
-            "inf", "-inf", "+Infinity", "INF", "infin", "nan", "NaN", "-nan", "nan1", "1.5E3", "1.5e+3", "1.5e-3", "00012", "0.000",
-            "-0", "-0.0e99999999999999999999", "1e99999999999999999999", "1e-99999999999999999999", "١", "1,5",
+            "",
+            "+",
+            "-",
+            ".",
+            "+.",
+            "e5",
+            ".e1",
+            "1e",
+            "1e+",
+            "1e-",
+            "1.",
+            ".5",
+            "-.5",
+            "+1",
+            "1_0",
+            " 1",
+            "1 ",
+            "0x10",
+            "1e1.5",
+            "inf",
+            "-inf",
+            "+Infinity",
+            "INF",
+            "infin",
+            "nan",
+            "NaN",
+            "-nan",
+            "nan1",
+            "1.5E3",
+            "1.5e+3",
+            "1.5e-3",
+            "00012",
+            "0.000",
+            "-0",
+            "-0.0e99999999999999999999",
+            "1e99999999999999999999",
+            "1e-99999999999999999999",
+            "١",
+            "1,5",
         ] {
             same(s);
         }

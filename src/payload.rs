@@ -92,11 +92,13 @@ pub fn resolve(scope: &dyn Scope, r: &Reference, field: &str) -> Result<Value, F
 /// failures are `States.Runtime` with `Invalid path '<path>' : <Jayway message>`.
 pub fn select_reference(scope: &dyn Scope, r: &Reference) -> Result<Value, Failure> {
     let Some(base) = base(scope, r) else {
-        return Err(Failure::runtime(format!("Invalid path '{}' : The variable '${}' is not defined", r.text(), undefined_variable(r))));
+        return Err(Failure::runtime(format!(
+            "Invalid path '{}' : The variable '${}' is not defined",
+            r.text(),
+            undefined_variable(r)
+        )));
     };
-    r.path
-        .evaluate(base)
-        .map_err(|m| Failure::runtime(format!("Invalid path '{}' : {}", r.display_path(), m)))
+    r.path.evaluate(base).map_err(|m| Failure::runtime(format!("Invalid path '{}' : {}", r.display_path(), m)))
 }
 
 /// A parsed payload template.
@@ -160,9 +162,7 @@ impl Template {
             match n {
                 Node::Literal(_) => true,
                 Node::Array(a) => a.iter().all(st),
-                Node::Object(o) => o
-                    .iter()
-                    .all(|(_, e)| matches!(e, Entry::Static(n) if st(n))),
+                Node::Object(o) => o.iter().all(|(_, e)| matches!(e, Entry::Static(n) if st(n))),
             }
         }
         st(&self.node)
@@ -210,10 +210,7 @@ fn parse_node(v: &Value, ptr: &str, errors: &mut Vec<(String, String)>, keys: &m
             Node::Object(aws_field_order(out))
         }
         Value::Array(a) => Node::Array(
-            a.iter()
-                .enumerate()
-                .map(|(i, x)| parse_node(x, &format!("{}/{}", ptr, i), errors, keys))
-                .collect(),
+            a.iter().enumerate().map(|(i, x)| parse_node(x, &format!("{}/{}", ptr, i), errors, keys)).collect(),
         ),
         other => Node::Literal(other.clone()),
     }
@@ -221,8 +218,7 @@ fn parse_node(v: &Value, ptr: &str, errors: &mut Vec<(String, String)>, keys: &m
 
 /// Java's `String.hashCode` (over UTF-16 code units).
 fn java_string_hash(s: &str) -> i32 {
-    s.encode_utf16()
-        .fold(0i32, |h, u| h.wrapping_mul(31).wrapping_add(u as i32))
+    s.encode_utf16().fold(0i32, |h, u| h.wrapping_mul(31).wrapping_add(u as i32))
 }
 
 /// The order in which `java.util.HashMap` iterates `keys` inserted in this order.
@@ -261,9 +257,8 @@ pub(crate) fn java_hashmap_order(keys: &[&str]) -> Vec<usize> {
 /// dynamic value: the dynamic field takes the literal's place here, so that every key of the
 /// result is different and the object is built without looking for keys already there.
 fn aws_field_order(entries: Vec<(Key, Entry)>) -> Vec<(Key, Entry)> {
-    let (mut statics, dynamics): (Vec<_>, Vec<_>) = entries
-        .into_iter()
-        .partition(|(_, e)| matches!(e, Entry::Static(_)));
+    let (mut statics, dynamics): (Vec<_>, Vec<_>) =
+        entries.into_iter().partition(|(_, e)| matches!(e, Entry::Static(_)));
     let keys: Vec<&str> = dynamics.iter().map(|(k, _)| k.as_str()).collect();
     let order = java_hashmap_order(&keys);
     for (k, e) in crate::sort::permute(dynamics, &order) {
@@ -278,11 +273,7 @@ fn aws_field_order(entries: Vec<(Key, Entry)>) -> Vec<(Key, Entry)> {
 fn eval_node(n: &Node, scope: &mut dyn Scope) -> Result<Value, Failure> {
     match n {
         Node::Literal(v) => Ok(v.clone()),
-        Node::Array(a) => a
-            .iter()
-            .map(|x| eval_node(x, scope))
-            .collect::<Result<Vec<_>, _>>()
-            .map(Value::Array),
+        Node::Array(a) => a.iter().map(|x| eval_node(x, scope)).collect::<Result<Vec<_>, _>>().map(Value::Array),
         Node::Object(entries) => {
             let mut list = Vec::with_capacity(entries.len());
             for (k, e) in entries {
@@ -309,12 +300,7 @@ pub struct SimpleScope {
 
 impl SimpleScope {
     pub fn new(input: Value, context: Value) -> SimpleScope {
-        SimpleScope {
-            input,
-            context,
-            variables: Map::new(),
-            seed: 0x9E37_79B9_7F4A_7C15,
-        }
+        SimpleScope { input, context, variables: Map::new(), seed: 0x9E37_79B9_7F4A_7C15 }
     }
 }
 
@@ -356,10 +342,7 @@ mod tests {
         let mut s = SimpleScope::new(json!({"x": "X"}), json!({"Execution": {"Id": "id1"}}));
         s.variables.insert("v".into(), json!({"k": 7}));
         let out = t.eval(&mut s, "Parameters").unwrap();
-        assert_eq!(
-            out,
-            json!({"lit": 1, "a": "X", "nested": {"b": "id1", "arr": [{"c": 7}, 2]}, "f": "X-7"})
-        );
+        assert_eq!(out, json!({"lit": 1, "a": "X", "nested": {"b": "id1", "arr": [{"c": 7}, 2]}, "f": "X-7"}));
     }
 
     #[test]
@@ -367,10 +350,7 @@ mod tests {
         // Recorded from AWS TaskScheduled events: literals first, then `.$` fields in Java
         // HashMap order.
         let cases: &[(Value, &[&str])] = &[
-            (
-                json!({"FunctionName.$": "$.a", "Payload": {"Input.$": "$"}}),
-                &["Payload", "FunctionName"],
-            ),
+            (json!({"FunctionName.$": "$.a", "Payload": {"Input.$": "$"}}), &["Payload", "FunctionName"]),
             (
                 json!({"StateMachineArn.$": "$.a", "Input.$": "$.a", "Name.$": "$.a"}),
                 &["Input", "StateMachineArn", "Name"],
@@ -381,25 +361,14 @@ mod tests {
             ),
             (
                 json!({"TableName.$": "$.a", "Key.$": "$.a", "UpdateExpression.$": "$.a", "ExpressionAttributeValues.$": "$.a", "ReturnValues": "x"}),
-                &[
-                    "ReturnValues",
-                    "TableName",
-                    "UpdateExpression",
-                    "Key",
-                    "ExpressionAttributeValues",
-                ],
+                &["ReturnValues", "TableName", "UpdateExpression", "Key", "ExpressionAttributeValues"],
             ),
         ];
         for (tpl, want) in cases {
             let t = Template::parse(tpl).unwrap();
             let mut s = SimpleScope::new(json!({"a": 1}), json!({}));
             let out = t.eval(&mut s, "Parameters").unwrap();
-            let keys: Vec<&str> = out
-                .as_object()
-                .unwrap()
-                .keys()
-                .map(|k| k.as_str())
-                .collect();
+            let keys: Vec<&str> = out.as_object().unwrap().keys().map(|k| k.as_str()).collect();
             assert_eq!(&keys, want);
         }
         assert_eq!(java_string_hash("Payload"), 877_951_342);
@@ -459,8 +428,6 @@ mod tests {
         assert_eq!(e[0].0, "/a/b.$");
         assert_eq!(e[1].0, "/c.$");
         assert!(Template::parse(&json!({"c.$": "States.Nope(1)"})).is_err());
-        assert!(Template::parse(&json!({"c": "not a path"}))
-            .unwrap()
-            .is_static());
+        assert!(Template::parse(&json!({"c": "not a path"})).unwrap().is_static());
     }
 }

@@ -48,7 +48,13 @@ pub fn parse_timestamp(s: &str) -> Option<(i64, u32)> {
         }
         std::str::from_utf8(part).ok()?.parse().ok()
     };
-    if b.len() < 20 || b[4] != b'-' || b[7] != b'-' || (b[10] != b'T' && b[10] != b't') || b[13] != b':' || b[16] != b':' {
+    if b.len() < 20
+        || b[4] != b'-'
+        || b[7] != b'-'
+        || (b[10] != b'T' && b[10] != b't')
+        || b[13] != b':'
+        || b[16] != b':'
+    {
         return None;
     }
     let (y, mo, d, h, mi, sec) = (num(0, 4)?, num(5, 2)?, num(8, 2)?, num(11, 2)?, num(14, 2)?, num(17, 2)?);
@@ -84,7 +90,11 @@ pub fn parse_timestamp(s: &str) -> Option<(i64, u32)> {
                 return None;
             }
             let o = oh * 60 + om;
-            if *sign == b'-' { -o } else { o }
+            if *sign == b'-' {
+                -o
+            } else {
+                o
+            }
         }
         _ => return None,
     };
@@ -116,7 +126,14 @@ mod tests {
 
     #[test]
     fn rejects_what_aws_rejects() {
-        for bad in ["2016-12-05T21:29:29", "2016-12-05 21:29:29Z", "05-12-2016T21:29:29Z", "2016-13-05T21:29:29Z", "2016-12-05T25:29:29Z", "2015-02-29T00:00:00Z"] {
+        for bad in [
+            "2016-12-05T21:29:29",
+            "2016-12-05 21:29:29Z",
+            "05-12-2016T21:29:29Z",
+            "2016-13-05T21:29:29Z",
+            "2016-12-05T25:29:29Z",
+            "2015-02-29T00:00:00Z",
+        ] {
             assert_eq!(parse_timestamp(bad), None, "{bad}");
         }
         assert_eq!(parse_timestamp("2016-03-14T01:59:00+01:00"), parse_timestamp("2016-03-14T00:59:00Z"));

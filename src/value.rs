@@ -852,7 +852,11 @@ pub fn text_bound(v: &Value) -> usize {
                 return known;
             }
             // Numbers, the most common leaves, without a call.
-            let b = m.iter().map(|(k, x)| 2 + 6 * k.len() + 2 + if let Value::Number(_) = x { 24 } else { text_bound(x) }).sum::<usize>() + 2;
+            let b = m
+                .iter()
+                .map(|(k, x)| 2 + 6 * k.len() + 2 + if let Value::Number(_) = x { 24 } else { text_bound(x) })
+                .sum::<usize>()
+                + 2;
             m.0.bound.store(b, Relaxed);
             b
         }
@@ -1095,7 +1099,10 @@ mod tests {
     #[test]
     fn the_interner_shares_keys_of_the_same_text_only() {
         let mut keys = Interner::default();
-        let names: Vec<String> = (0..500).map(|i| format!("name{}", i % 20)).chain(["".into(), "a\0".into(), "a".into(), "abcdefgh1".into(), "abcdefgh2".into()]).collect();
+        let names: Vec<String> = (0..500)
+            .map(|i| format!("name{}", i % 20))
+            .chain(["".into(), "a\0".into(), "a".into(), "abcdefgh1".into(), "abcdefgh2".into()])
+            .collect();
         let made: Vec<Key> = names.iter().map(|n| keys.key(n)).collect();
         for (n, k) in names.iter().zip(&made) {
             assert_eq!(k.as_str(), n);
@@ -1103,12 +1110,18 @@ mod tests {
         // The keys seen last are shared; a key pushed out of the table is made again.
         assert!(Key::ptr_eq(&keys.key("abcdefgh2"), &made[504]));
         assert!(!Key::ptr_eq(&keys.key("a"), &keys.key("a\0")));
-        let shared = (1..names.len()).filter(|&i| names[..i].contains(&names[i]) && names[..i].iter().zip(&made).any(|(n, k)| n == &names[i] && Key::ptr_eq(k, &made[i]))).count();
+        let shared = (1..names.len())
+            .filter(|&i| {
+                names[..i].contains(&names[i])
+                    && names[..i].iter().zip(&made).any(|(n, k)| n == &names[i] && Key::ptr_eq(k, &made[i]))
+            })
+            .count();
         assert!(shared > 240, "{shared} of 480 repeated keys shared");
         // Parsed documents share them (after their first few keys, which a small document
         // does not repeat).
         let v = crate::json::parse(&format!("[{}]", vec![r#"{"id": 1, "name": "x"}"#; 10].join(","))).unwrap();
-        let ks: Vec<&Key> = v.as_array().unwrap().iter().map(|o| o.as_object().unwrap().keys().next().unwrap()).collect();
+        let ks: Vec<&Key> =
+            v.as_array().unwrap().iter().map(|o| o.as_object().unwrap().keys().next().unwrap()).collect();
         assert!(Key::ptr_eq(ks[8], ks[9]));
     }
 
@@ -1116,7 +1129,10 @@ mod tests {
     fn text_forms() {
         let v = json!({"a": [1, -2, 1.5, 100.0, null, true], "b": {}, "c": [], "s": "q\"\\\n\u{1}é/"});
         assert_eq!(to_string(&v), r#"{"a":[1,-2,1.5,100.0,null,true],"b":{},"c":[],"s":"q\"\\\n\u0001é/"}"#);
-        assert_eq!(to_string_pretty(&json!({"a": [1, {"b": 2}], "e": {}})), "{\n  \"a\": [\n    1,\n    {\n      \"b\": 2\n    }\n  ],\n  \"e\": {}\n}");
+        assert_eq!(
+            to_string_pretty(&json!({"a": [1, {"b": 2}], "e": {}})),
+            "{\n  \"a\": [\n    1,\n    {\n      \"b\": 2\n    }\n  ],\n  \"e\": {}\n}"
+        );
         assert_eq!(to_string(&json!(1e21)), "1e+21");
         assert_eq!(to_string(&json!(u64::MAX)), "18446744073709551615");
         assert_eq!(to_string(&json!(i64::MIN)), "-9223372036854775808");
@@ -1138,7 +1154,10 @@ mod tests {
         assert_eq!((a.len(), b.len()), (39, 40));
         assert_eq!(a.get("k0"), Some(&json!(0)));
         let (before, shared) = (text_bound(&Value::Object(a.clone())), text_bound(&Value::Object(b.clone())));
-        assert!(before >= to_string(&Value::Object(a.clone())).len() && shared >= to_string(&Value::Object(b.clone())).len());
+        assert!(
+            before >= to_string(&Value::Object(a.clone())).len()
+                && shared >= to_string(&Value::Object(b.clone())).len()
+        );
         a.insert("long".into(), json!("x".repeat(100)));
         assert!(text_bound(&Value::Object(a.clone())) >= before + 600);
         assert_eq!(text_bound(&Value::Object(b.clone())), shared);

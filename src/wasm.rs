@@ -34,7 +34,11 @@ fn hook() {
     static ONCE: std::sync::Once = std::sync::Once::new();
     ONCE.call_once(|| {
         std::panic::set_hook(Box::new(|info| {
-            let _ = js_sys::Reflect::set(&js_sys::global(), &JsValue::from_str("__statelabLastPanic"), &JsValue::from_str(&info.to_string()));
+            let _ = js_sys::Reflect::set(
+                &js_sys::global(),
+                &JsValue::from_str("__statelabLastPanic"),
+                &JsValue::from_str(&info.to_string()),
+            );
             console_error_panic_hook::hook(info);
         }));
     });
@@ -68,7 +72,9 @@ fn text_of(v: &JsValue, what: &str, indent: bool) -> Result<Option<String>, JsVa
 }
 
 fn parse_json(text: &str, what: &str) -> Result<Value, JsValue> {
-    json::parse(text).map_err(|e| error(format!("{what}: invalid JSON at line {}, column {}: {}", e.pos.line, e.pos.column, e.message)))
+    json::parse(text).map_err(|e| {
+        error(format!("{what}: invalid JSON at line {}, column {}: {}", e.pos.line, e.pos.column, e.message))
+    })
 }
 
 /// An argument that is JSON text or a JS value, or `default` when undefined.
@@ -149,10 +155,15 @@ impl RunOptions {
                 (None, Some(f)) if f >= 0.0 && f.fract() == 0.0 && f <= 9_007_199_254_740_992.0 => opts.seed = f as u64,
                 _ => return Err(error(format!("options.seed must be a whole number >= 0, not {n}"))),
             },
-            Some(Value::String(s)) => opts.seed = s.parse().map_err(|_| error(format!("options.seed must be a whole number >= 0, not '{s}'")))?,
+            Some(Value::String(s)) => {
+                opts.seed =
+                    s.parse().map_err(|_| error(format!("options.seed must be a whole number >= 0, not '{s}'")))?
+            }
             Some(other) => return Err(error(format!("options.seed must be a whole number >= 0, not {other}"))),
         }
-        for (key, field) in [("executionName", &mut opts.execution_name), ("stateMachineName", &mut opts.state_machine_name)] {
+        for (key, field) in
+            [("executionName", &mut opts.execution_name), ("stateMachineName", &mut opts.state_machine_name)]
+        {
             match o.get(key) {
                 None | Some(Value::Null) => {}
                 Some(Value::String(s)) if !s.is_empty() => *field = s.as_str().into(),
@@ -181,7 +192,10 @@ impl RunOptions {
         };
         let external = match o.get("external") {
             None | Some(Value::Null) => Vec::new(),
-            Some(Value::Array(a)) => a.iter().map(|v| v.as_str().map(String::from).ok_or_else(|| error("options.external must list state names"))).collect::<Result<_, _>>()?,
+            Some(Value::Array(a)) => a
+                .iter()
+                .map(|v| v.as_str().map(String::from).ok_or_else(|| error("options.external must list state names")))
+                .collect::<Result<_, _>>()?,
             Some(_) => return Err(error("options.external must list state names")),
         };
         Ok(RunOptions { opts, machine_type: machine_type(o.get("type"))?, test_case, external, critical_path, history })
@@ -201,14 +215,27 @@ impl Setup {
         Setup::with_machine(machine, input, mocks, o)
     }
 
-    fn with_machine(machine: Rc<asl::Machine>, input: &JsValue, mocks: &JsValue, o: RunOptions) -> Result<Setup, JsValue> {
+    fn with_machine(
+        machine: Rc<asl::Machine>,
+        input: &JsValue,
+        mocks: &JsValue,
+        o: RunOptions,
+    ) -> Result<Setup, JsValue> {
         let mocks = mocks_of(text_of(mocks, "mocks", false)?.as_deref(), o.test_case.as_deref())?;
         Setup::with_mocks(machine, input, mocks, o)
     }
 
     fn with_mocks(machine: Rc<asl::Machine>, input: &JsValue, mocks: Mocks, o: RunOptions) -> Result<Setup, JsValue> {
         let input = json_arg(input, "input", json!({}))?;
-        Ok(Setup { machine, input, mocks, opts: o.opts, external: o.external, critical_path: o.critical_path, history: o.history })
+        Ok(Setup {
+            machine,
+            input,
+            mocks,
+            opts: o.opts,
+            external: o.external,
+            critical_path: o.critical_path,
+            history: o.history,
+        })
     }
 
     /// Run to the end on the virtual clock (every Task from mocks): the result for JS.
@@ -297,7 +324,17 @@ const OBJ: u32 = 8;
 
 impl Out {
     fn new() -> Out {
-        Out { words: Vec::new(), floats: Vec::new(), text: Vec::new(), utf16: 0, keys: vec![(0, 0, u32::MAX, 0); KEY_SLOTS], ids: OrdMap::new(), next_key: 0, shared: Vec::new(), value_keys: 0 }
+        Out {
+            words: Vec::new(),
+            floats: Vec::new(),
+            text: Vec::new(),
+            utf16: 0,
+            keys: vec![(0, 0, u32::MAX, 0); KEY_SLOTS],
+            ids: OrdMap::new(),
+            next_key: 0,
+            shared: Vec::new(),
+            value_keys: 0,
+        }
     }
     /// Where the text of `s` will be for JS: its UTF-16 start and length.
     fn place(&mut self, s: &str) {
@@ -333,7 +370,11 @@ impl Out {
         let b = k.as_bytes();
         let (head, slot) = crate::value::key_head_and_slot(k, KEY_SLOTS);
         let (h, len, id, at) = self.keys[slot];
-        if id != u32::MAX && h == head && len as usize == b.len() && (b.len() <= 8 || self.text.get(at as usize..at as usize + b.len()) == Some(b)) {
+        if id != u32::MAX
+            && h == head
+            && len as usize == b.len()
+            && (b.len() <= 8 || self.text.get(at as usize..at as usize + b.len()) == Some(b))
+        {
             self.words.push(id);
             return id;
         }
@@ -593,7 +634,11 @@ pub struct CompiledMachine {
 }
 
 /// `make(key)`, or a copy of what it made last time for the same key.
-fn cached<K: PartialEq, V: Clone>(cell: &RefCell<Option<(K, V)>>, key: K, make: impl FnOnce(&K) -> Result<V, JsValue>) -> Result<V, JsValue> {
+fn cached<K: PartialEq, V: Clone>(
+    cell: &RefCell<Option<(K, V)>>,
+    key: K,
+    make: impl FnOnce(&K) -> Result<V, JsValue>,
+) -> Result<V, JsValue> {
     let mut last = cell.borrow_mut();
     match &*last {
         Some((k, v)) if *k == key => Ok(v.clone()),
@@ -613,7 +658,12 @@ impl CompiledMachine {
     pub fn new(definition: JsValue, options: JsValue) -> Result<CompiledMachine, JsValue> {
         hook();
         let o = RunOptions::from_js(&options)?;
-        Ok(CompiledMachine { machine: machine_of(&definition, o.machine_type)?, options: RefCell::new(None), mocks: RefCell::new(None), mocks_text: RefCell::new(JsValue::UNDEFINED) })
+        Ok(CompiledMachine {
+            machine: machine_of(&definition, o.machine_type)?,
+            options: RefCell::new(None),
+            mocks: RefCell::new(None),
+            mocks_text: RefCell::new(JsValue::UNDEFINED),
+        })
     }
 
     /// `simulate` of this definition.

@@ -1,15 +1,16 @@
 //! Data-driven executions: every `tests/cases/*.json` is run on the virtual clock and checked
 //! against its `expected` block (status, output, error, duration, timeline spans, event types).
 
-use statelab::value::Value;
 use statelab::asl::{self, MachineType};
 use statelab::driver::simulate;
 use statelab::exec::{Options, Status};
 use statelab::mock::Mocks;
+use statelab::value::Value;
 use std::path::Path;
 
 fn run_case(path: &Path) -> Result<(), String> {
-    let case: Value = statelab::json::parse(&std::fs::read_to_string(path).map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;
+    let case: Value =
+        statelab::json::parse(&std::fs::read_to_string(path).map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;
     check(&case, &case["expected"], false)?;
     if let Some(exp) = case.get("sequential_expected") {
         check(&case, exp, true).map_err(|e| format!("sequential twin: {e}"))?;
@@ -19,16 +20,20 @@ fn run_case(path: &Path) -> Result<(), String> {
 
 fn check(case: &Value, exp: &Value, sequential: bool) -> Result<(), String> {
     let def_text = case["definition"].to_string();
-    let machine = asl::validate_text(&def_text, MachineType::Standard).map_err(|d| format!("invalid definition: {d:?}"))?;
+    let machine =
+        asl::validate_text(&def_text, MachineType::Standard).map_err(|d| format!("invalid definition: {d:?}"))?;
     let mocks = match case.get("mocks") {
         Some(m) => Mocks::from_value(m, None)?,
         None => Mocks::empty(),
     };
-    let opts = Options { seed: case.get("seed").and_then(Value::as_u64).unwrap_or(0), sequential, ..Options::default() };
+    let opts =
+        Options { seed: case.get("seed").and_then(Value::as_u64).unwrap_or(0), sequential, ..Options::default() };
     let start = opts.start_time;
     // The same execution keeping no events or spans (Options::history off) ends the same way
     // after the same number of events.
-    let lean = simulate(machine.clone(), case["input"].clone(), mocks.clone(), Options { history: false, ..opts.clone() }).map_err(|e| e.to_string())?;
+    let lean =
+        simulate(machine.clone(), case["input"].clone(), mocks.clone(), Options { history: false, ..opts.clone() })
+            .map_err(|e| e.to_string())?;
     let exec = simulate(machine, case["input"].clone(), mocks, opts).map_err(|e| e.to_string())?;
     if lean.status() != exec.status() || lean.now() != exec.now() || lean.event_count() != exec.events().len() as u64 {
         return Err(format!(
@@ -101,7 +106,16 @@ fn check(case: &Value, exp: &Value, sequential: bool) -> Result<(), String> {
                 let have: Vec<String> = exec
                     .spans()
                     .iter()
-                    .map(|s| format!("{}:{}@{} {}-{:?}", s.state, s.kind.name(), s.lane, s.start - start, s.end.map(|e| e - start)))
+                    .map(|s| {
+                        format!(
+                            "{}:{}@{} {}-{:?}",
+                            s.state,
+                            s.kind.name(),
+                            s.lane,
+                            s.start - start,
+                            s.end.map(|e| e - start)
+                        )
+                    })
                     .collect();
                 return Err(format!("no span {w}; spans: {have:?}"));
             }
@@ -113,7 +127,11 @@ fn check(case: &Value, exp: &Value, sequential: bool) -> Result<(), String> {
 #[test]
 fn cases() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cases");
-    let mut paths: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).filter(|p| p.extension().is_some_and(|e| e == "json")).collect();
+    let mut paths: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .collect();
     paths.sort();
     assert!(paths.len() >= 10, "expected the case files in {}", dir.display());
     let mut failures = Vec::new();
@@ -133,7 +151,9 @@ fn same_seed_same_history() {
     let mocks = statelab::json!({"T": [{"error": "E"}, {"error": "E"}, {"error": "E"}, {"result": 1}]});
     let run = |seed| {
         let m = asl::validate_text(def, MachineType::Standard).unwrap();
-        let e = simulate(m, Value::Null, Mocks::from_value(&mocks, None).unwrap(), Options { seed, ..Options::default() }).unwrap();
+        let e =
+            simulate(m, Value::Null, Mocks::from_value(&mocks, None).unwrap(), Options { seed, ..Options::default() })
+                .unwrap();
         let events: Vec<Value> = e.events().iter().map(|e| e.to_json()).collect();
         (e.now(), statelab::value::to_string(&statelab::json!(events)))
     };
@@ -143,12 +163,22 @@ fn same_seed_same_history() {
 
 #[test]
 fn critical_path_of_a_parallel_is_its_longest_branch() {
-    let case: Value = statelab::json::parse(&std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/cases/parallel_321.json")).unwrap()).unwrap();
+    let case: Value = statelab::json::parse(
+        &std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/cases/parallel_321.json")).unwrap(),
+    )
+    .unwrap();
     let machine = asl::validate_text(&case["definition"].to_string(), MachineType::Standard).unwrap();
-    let exec = simulate(machine, case["input"].clone(), Mocks::from_value(&case["mocks"], None).unwrap(), Options::default()).unwrap();
+    let exec =
+        simulate(machine, case["input"].clone(), Mocks::from_value(&case["mocks"], None).unwrap(), Options::default())
+            .unwrap();
     let timings = statelab::exec::analysis::critical_path(exec.spans(), exec.now());
     let by_state = |name: &str| {
-        exec.spans().iter().zip(&timings).find(|(s, _)| &*s.state == name && s.kind == statelab::exec::SpanKind::Attempt).map(|(_, t)| *t).unwrap()
+        exec.spans()
+            .iter()
+            .zip(&timings)
+            .find(|(s, _)| &*s.state == name && s.kind == statelab::exec::SpanKind::Attempt)
+            .map(|(_, t)| *t)
+            .unwrap()
     };
     assert!(by_state("Resize").critical && by_state("Resize").slack_ms == 0);
     assert!(!by_state("Thumbnail").critical && by_state("Thumbnail").slack_ms == 1000);

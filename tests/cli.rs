@@ -4,11 +4,25 @@ use statelab::value::Value;
 use std::process::Command;
 
 fn statelab(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_statelab")).args(args).current_dir(env!("CARGO_MANIFEST_DIR")).output().expect("the statelab binary runs");
-    (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
+    let out = Command::new(env!("CARGO_BIN_EXE_statelab"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("the statelab binary runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
 }
 
-const EXAMPLE: [&str; 5] = ["examples/image-pipeline/definition.json", "--input", "examples/image-pipeline/input.json", "--mock-config", "examples/image-pipeline/mocks.json"];
+const EXAMPLE: [&str; 5] = [
+    "examples/image-pipeline/definition.json",
+    "--input",
+    "examples/image-pipeline/input.json",
+    "--mock-config",
+    "examples/image-pipeline/mocks.json",
+];
 
 #[test]
 fn bench_times_executions_of_a_definition_checked_once() {
@@ -40,7 +54,11 @@ fn bench_reports_bad_arguments_and_invalid_definitions() {
     let dir = std::env::temp_dir().join(format!("statelab-cli-test-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let bad = dir.join("bad.json");
-    std::fs::write(&bad, "{\n  \"StartAt\": \"Nowhere\",\n  \"States\": {\"A\": {\"Type\": \"Pass\", \"End\": true}}\n}").unwrap();
+    std::fs::write(
+        &bad,
+        "{\n  \"StartAt\": \"Nowhere\",\n  \"States\": {\"A\": {\"Type\": \"Pass\", \"End\": true}}\n}",
+    )
+    .unwrap();
     let (code, _, stderr) = statelab(&["bench", bad.to_str().unwrap()]);
     std::fs::remove_dir_all(&dir).ok();
     assert_eq!(code, 2);

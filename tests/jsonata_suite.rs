@@ -2,8 +2,8 @@
 //! /work/shared/conformance/jsonata/cases.jsonl) and fails if the pass rate drops below
 //! the ratchet `MIN_PASS_RATE`.
 
-use statelab::value::{Map, Value};
 use statelab::jsonata::{evaluate_str, Host, Options};
+use statelab::value::{Map, Value};
 use std::path::Path;
 
 const SUITE: &str = "/work/shared/conformance/jsonata";
@@ -88,7 +88,8 @@ fn run_case(case: &Value) -> Result<(), String> {
 
 /// Does this JSON text escape a UTF-16 surrogate that is not half of a pair?
 fn has_lone_surrogate(text: &str) -> bool {
-    let units: Vec<u32> = text.split("\\u").skip(1).filter_map(|t| t.get(..4).and_then(|h| u32::from_str_radix(h, 16).ok())).collect();
+    let units: Vec<u32> =
+        text.split("\\u").skip(1).filter_map(|t| t.get(..4).and_then(|h| u32::from_str_radix(h, 16).ok())).collect();
     let mut i = 0;
     while i < units.len() {
         match units[i] {
@@ -105,7 +106,8 @@ fn run_suite() {
     // a few cases hold lone UTF-16 surrogates, which a Rust string cannot (and argv does not)
     // hold: skipped, as the runner does
     let all: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
-    let cases: Vec<Value> = all.iter().filter(|l| !has_lone_surrogate(l)).filter_map(|l| statelab::json::parse(l).ok()).collect();
+    let cases: Vec<Value> =
+        all.iter().filter(|l| !has_lone_surrogate(l)).filter_map(|l| statelab::json::parse(l).ok()).collect();
     let skipped = all.len() - cases.len();
     let verbose = std::env::var("JSONATA_SUITE_VERBOSE").is_ok();
     let mut pass = 0;

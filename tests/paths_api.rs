@@ -1,11 +1,11 @@
 //! The public API of jsonpath / intrinsics / payload as the executor uses it, with a
 //! caller-owned Scope (sans-IO: randomness comes from the caller).
 
-use statelab::value::Value;
-use statelab::json;
 use statelab::intrinsics::Call;
+use statelab::json;
 use statelab::jsonpath::{set_path, Path, Reference, Root};
 use statelab::payload::{select_reference, Dynamic, Scope, Template};
+use statelab::value::Value;
 
 /// A scope whose "random" numbers are a fixed script, as a test or replay would supply.
 struct Scripted {
@@ -34,10 +34,7 @@ fn scope(input: Value) -> Scripted {
     Scripted {
         input,
         context: json!({"Execution": {"Name": "run-1", "Input": {"k": 1}}, "State": {"Name": "S"}}),
-        vars: vec![
-            ("cfg".into(), json!({"limits": [10, 20], "name": "x"})),
-            ("n".into(), json!(5)),
-        ],
+        vars: vec![("cfg".into(), json!({"limits": [10, 20], "name": "x"})), ("n".into(), json!(5))],
         draws: vec![0.0, 0.5, 0.25, 0.999_999_999, 0.75],
     }
 }
@@ -70,10 +67,7 @@ fn template_with_every_kind_of_dynamic_value() {
     );
     // Literal fields first, then the `.$` fields in AWS's (Java HashMap) order.
     let keys: Vec<&str> = out.as_object().unwrap().keys().map(|k| k.as_str()).collect();
-    assert_eq!(
-        keys,
-        ["static", "call", "ctx", "var", "whole", "varWhole", "items"]
-    );
+    assert_eq!(keys, ["static", "call", "ctx", "var", "whole", "varWhole", "items"]);
 }
 
 #[test]
@@ -101,10 +95,7 @@ fn input_and_output_path_causes() {
     let s = scope(json!({"a": {"b": 1}}));
     let r = Reference::parse("$.NoSuchOutputPath").unwrap();
     let e = select_reference(&s, &r).unwrap_err();
-    assert_eq!(
-        e.cause,
-        "Invalid path '$.NoSuchOutputPath' : No results for path: $['NoSuchOutputPath']"
-    );
+    assert_eq!(e.cause, "Invalid path '$.NoSuchOutputPath' : No results for path: $['NoSuchOutputPath']");
     let r = Reference::parse("$.no.such.result.path").unwrap();
     assert_eq!(
         select_reference(&s, &r).unwrap_err().cause,
@@ -120,15 +111,9 @@ fn input_and_output_path_causes() {
 #[test]
 fn result_path_writes() {
     let p = Path::parse("$.result.inner").unwrap();
-    assert_eq!(
-        set_path(json!({"x": 1}), &p, json!([1])).unwrap(),
-        json!({"x": 1, "result": {"inner": [1]}})
-    );
+    assert_eq!(set_path(json!({"x": 1}), &p, json!([1])).unwrap(), json!({"x": 1, "result": {"inner": [1]}}));
     let p = Path::parse("$.x").unwrap();
-    assert_eq!(
-        set_path(json!({"x": 1}), &p, json!(null)).unwrap(),
-        json!({"x": null})
-    );
+    assert_eq!(set_path(json!({"x": 1}), &p, json!(null)).unwrap(), json!({"x": null}));
     // Writing below a non-object fails with the path in the cause.
     let e = set_path(json!({"x": 1}), &Path::parse("$.x.y").unwrap(), json!(2)).unwrap_err();
     assert_eq!(e.error, "States.Runtime");
@@ -140,33 +125,18 @@ fn result_path_writes() {
 #[test]
 fn randomness_comes_from_the_scope() {
     let mut s = scope(json!({}));
-    let u = Call::parse("States.UUID()")
-        .unwrap()
-        .eval(&mut s, "id.$")
-        .unwrap();
+    let u = Call::parse("States.UUID()").unwrap().eval(&mut s, "id.$").unwrap();
     // Draws 0.0, 0.5, 0.25, 0.999999999 -> 00000000 80000000 40000000 fffffffb, with version/variant bits.
     assert_eq!(u, json!("00000000-8000-4000-8000-0000fffffffb"));
-    let r = Call::parse("States.MathRandom(100, 200)")
-        .unwrap()
-        .eval(&mut s, "r.$")
-        .unwrap();
+    let r = Call::parse("States.MathRandom(100, 200)").unwrap().eval(&mut s, "r.$").unwrap();
     assert_eq!(r, json!(175));
 }
 
 #[test]
 fn dynamic_parse_distinguishes_paths_and_calls() {
     assert!(matches!(Dynamic::parse("$.a").unwrap(), Dynamic::Ref(_)));
-    assert!(matches!(
-        Dynamic::parse("$$").unwrap(),
-        Dynamic::Ref(Reference {
-            root: Root::Context,
-            ..
-        })
-    ));
-    assert!(matches!(
-        Dynamic::parse("States.Array()").unwrap(),
-        Dynamic::Call(_)
-    ));
+    assert!(matches!(Dynamic::parse("$$").unwrap(), Dynamic::Ref(Reference { root: Root::Context, .. })));
+    assert!(matches!(Dynamic::parse("States.Array()").unwrap(), Dynamic::Call(_)));
     assert!(Dynamic::parse("not a path").is_err());
     assert!(Dynamic::parse("States.Format('{}'").is_err());
     let errs = Template::parse(&json!({"a": [{"b.$": 1}], "c.$": "bad"})).unwrap_err();
@@ -177,14 +147,8 @@ fn dynamic_parse_distinguishes_paths_and_calls() {
 #[test]
 fn format_template_from_input_keeps_backslashes() {
     let mut s = scope(json!({"t": "a\\b {}", "v": "x"}));
-    let out = Call::parse("States.Format($.t, $.v)")
-        .unwrap()
-        .eval(&mut s, "f.$")
-        .unwrap();
+    let out = Call::parse("States.Format($.t, $.v)").unwrap().eval(&mut s, "f.$").unwrap();
     assert_eq!(out, json!("a\\b x"));
-    let out = Call::parse("States.Format('a\\\\b \\{{}\\}', $.v)")
-        .unwrap()
-        .eval(&mut s, "f.$")
-        .unwrap();
+    let out = Call::parse("States.Format('a\\\\b \\{{}\\}', $.v)").unwrap().eval(&mut s, "f.$").unwrap();
     assert_eq!(out, json!("a\\b {x}"));
 }

@@ -12,10 +12,10 @@
 //!
 //! The corpus lives outside the crate: `$STATELAB_CONFORMANCE` or `../shared/conformance`.
 
-use statelab::value::{Map, Value};
 use statelab::json;
 use statelab::jsonpath::{set_path, Path, Reference};
 use statelab::payload::{select_reference, SimpleScope, Template};
+use statelab::value::{Map, Value};
 use statelab::Failure;
 
 mod common;
@@ -24,18 +24,8 @@ use common::{case_files, corpus_dir};
 /// Cases that must keep passing (raise it when more pass, never lower it).
 const BASELINE: usize = 198;
 
-const PASS_FIELDS: &[&str] = &[
-    "Type",
-    "Next",
-    "End",
-    "Comment",
-    "InputPath",
-    "Parameters",
-    "Result",
-    "ResultPath",
-    "OutputPath",
-    "Assign",
-];
+const PASS_FIELDS: &[&str] =
+    &["Type", "Next", "End", "Comment", "InputPath", "Parameters", "Result", "ResultPath", "OutputPath", "Assign"];
 /// Extra fields of the Task states replayed from their recorded invocation.
 const TASK_FIELDS: &[&str] = &["Resource", "ResultSelector"];
 
@@ -76,10 +66,7 @@ fn tokens(exp: &str) -> Vec<Option<String>> {
             }
         }
         let rest: String = chars[i..].iter().collect();
-        if let Some(w) = ["111111111111", "snf_role_arn", "sfn_role_arn"]
-            .iter()
-            .find(|w| rest.starts_with(**w))
-        {
+        if let Some(w) = ["111111111111", "snf_role_arn", "sfn_role_arn"].iter().find(|w| rest.starts_with(**w)) {
             out.push(Some(std::mem::take(&mut lit)));
             out.push(None);
             i += w.chars().count();
@@ -89,26 +76,16 @@ fn tokens(exp: &str) -> Vec<Option<String>> {
         i += 1;
     }
     out.push(Some(lit));
-    out.into_iter()
-        .filter(|t| !matches!(t, Some(s) if s.is_empty()))
-        .collect()
+    out.into_iter().filter(|t| !matches!(t, Some(s) if s.is_empty())).collect()
 }
 
 /// Does `s` match the token list? Placeholders match one or more characters.
 fn glob(toks: &[Option<String>], s: &str) -> bool {
     match toks.split_first() {
         None => s.is_empty(),
-        Some((Some(lit), rest)) => s
-            .strip_prefix(lit.as_str())
-            .map(|r| glob(rest, r))
-            .unwrap_or(false),
+        Some((Some(lit), rest)) => s.strip_prefix(lit.as_str()).map(|r| glob(rest, r)).unwrap_or(false),
         Some((None, rest)) => {
-            let idx: Vec<usize> = s
-                .char_indices()
-                .map(|(i, _)| i)
-                .skip(1)
-                .chain(std::iter::once(s.len()))
-                .collect();
+            let idx: Vec<usize> = s.char_indices().map(|(i, _)| i).skip(1).chain(std::iter::once(s.len())).collect();
             idx.into_iter().any(|i| glob(rest, &s[i..]))
         }
     }
@@ -133,13 +110,9 @@ fn matches(exp: &Value, act: &Value) -> bool {
     match (exp, act) {
         (Value::String(e), a) => str_match(e, a),
         (Value::Object(e), Value::Object(a)) => {
-            e.len() == a.len()
-                && e.iter()
-                    .all(|(k, v)| a.get(k).map(|w| matches(v, w)).unwrap_or(false))
+            e.len() == a.len() && e.iter().all(|(k, v)| a.get(k).map(|w| matches(v, w)).unwrap_or(false))
         }
-        (Value::Array(e), Value::Array(a)) => {
-            e.len() == a.len() && e.iter().zip(a).all(|(x, y)| matches(x, y))
-        }
+        (Value::Array(e), Value::Array(a)) => e.len() == a.len() && e.iter().zip(a).all(|(x, y)| matches(x, y)),
         (Value::Number(x), Value::Number(y)) => x.as_f64() == y.as_f64(),
         _ => exp == act,
     }
@@ -148,11 +121,7 @@ fn matches(exp: &Value, act: &Value) -> bool {
 /// As the runner does: strings holding a JSON object or array become that value.
 fn parse_json_strings(v: Value) -> Value {
     match v {
-        Value::Object(m) => Value::Object(
-            m.into_iter()
-                .map(|(k, v)| (k, parse_json_strings(v)))
-                .collect(),
-        ),
+        Value::Object(m) => Value::Object(m.into_iter().map(|(k, v)| (k, parse_json_strings(v))).collect()),
         Value::Array(a) => Value::Array(a.into_iter().map(parse_json_strings).collect()),
         Value::String(s) => {
             let t = s.trim();
@@ -171,9 +140,7 @@ fn parse_json_strings(v: Value) -> Value {
 fn same_order(e: &Value, a: &Value) -> bool {
     match (e, a) {
         (Value::Object(x), Value::Object(y)) => {
-            x.keys().eq(y.keys())
-                && x.iter()
-                    .all(|(k, v)| y.get(k).map(|w| same_order(v, w)).unwrap_or(false))
+            x.keys().eq(y.keys()) && x.iter().all(|(k, v)| y.get(k).map(|w| same_order(v, w)).unwrap_or(false))
         }
         (Value::Array(x), Value::Array(y)) => x.iter().zip(y).all(|(p, q)| same_order(p, q)),
         _ => true,
@@ -309,9 +276,7 @@ fn invocation(case: &Value, state: &str) -> Option<Invocation> {
     if !res.get("event")?.as_str()?.ends_with("Succeeded") {
         return None;
     }
-    Some(Invocation {
-        result: parse_json_strings(res.get("output").cloned().unwrap_or(Value::Null)),
-    })
+    Some(Invocation { result: parse_json_strings(res.get("output").cloned().unwrap_or(Value::Null)) })
 }
 
 /// Event id at which the n-th entry into `state` happened, from the recorded history.
@@ -319,17 +284,8 @@ fn entered_event_id(case: &Value, state: &str, nth: usize) -> Option<i64> {
     case.get("expected_history")?
         .as_array()?
         .iter()
-        .filter(|e| {
-            e.get("type")
-                .and_then(|t| t.as_str())
-                .map(|t| t.ends_with("StateEntered"))
-                .unwrap_or(false)
-        })
-        .filter(|e| {
-            e.pointer("/stateEnteredEventDetails/name")
-                .and_then(|n| n.as_str())
-                == Some(state)
-        })
+        .filter(|e| e.get("type").and_then(|t| t.as_str()).map(|t| t.ends_with("StateEntered")).unwrap_or(false))
+        .filter(|e| e.pointer("/stateEnteredEventDetails/name").and_then(|n| n.as_str()) == Some(state))
         .nth(nth)?
         .get("id")?
         .as_i64()
@@ -343,9 +299,7 @@ fn run_chain(case: &Value, def: &Value, input: &Value) -> Option<Outcome> {
     let mut tasks = Map::new();
     for (name, s) in states {
         let s = s.as_object()?;
-        let fields_ok = s
-            .keys()
-            .all(|k| PASS_FIELDS.contains(&k.as_str()) || TASK_FIELDS.contains(&k.as_str()));
+        let fields_ok = s.keys().all(|k| PASS_FIELDS.contains(&k.as_str()) || TASK_FIELDS.contains(&k.as_str()));
         if !fields_ok || s.get("QueryLanguage").is_some() {
             return None;
         }
@@ -368,26 +322,19 @@ fn run_chain(case: &Value, def: &Value, input: &Value) -> Option<Outcome> {
         let nth = visits.get(&name).and_then(|v| v.as_u64()).unwrap_or(0) as usize;
         visits.insert(name.as_str().into(), json!(nth + 1));
         let entered = entered_event_id(case, &name, nth).unwrap_or(event_id);
-        let inv = if tasks.contains_key(&name) {
-            invocation(case, &name)
-        } else {
-            None
-        };
+        let inv = if tasks.contains_key(&name) { invocation(case, &name) } else { None };
         match run_state(state, data, input, &name, &mut vars, inv.as_ref()) {
             Ok(out) => data = out,
             Err(f) => {
-                let cause = format!("An error occurred while executing the state '{}' (entered at the event id #{}). {}", name, entered, f.cause);
-                return Some(Outcome {
-                    output: None,
-                    failure: Some(Failure::new(f.error, cause)),
-                });
+                let cause = format!(
+                    "An error occurred while executing the state '{}' (entered at the event id #{}). {}",
+                    name, entered, f.cause
+                );
+                return Some(Outcome { output: None, failure: Some(Failure::new(f.error, cause)) });
             }
         }
         if state.get("End").and_then(|e| e.as_bool()) == Some(true) {
-            return Some(Outcome {
-                output: Some(data),
-                failure: None,
-            });
+            return Some(Outcome { output: Some(data), failure: None });
         }
         name = state.get("Next")?.as_str()?.to_string();
         event_id += 2;
@@ -424,10 +371,7 @@ fn grade(case: &Value) -> Option<Result<(), String>> {
             if ee == Value::String(f.error.clone()) && matches(&ec, &ac) {
                 Ok(())
             } else {
-                Err(format!(
-                    "failure\n   expected {} {}\n     actual {} {}",
-                    ee, ec, f.error, ac
-                ))
+                Err(format!("failure\n   expected {} {}\n     actual {} {}", ee, ec, f.error, ac))
             }
         }
         _ => Err(format!(
@@ -436,10 +380,7 @@ fn grade(case: &Value) -> Option<Result<(), String>> {
             exp.get("cause").map(|c| c.to_string()).unwrap_or_default(),
             match &outcome.failure {
                 Some(f) => format!("FAILED {}: {}", f.error, f.cause),
-                None => format!(
-                    "SUCCEEDED {}",
-                    outcome.output.clone().unwrap_or(Value::Null)
-                ),
+                None => format!("SUCCEEDED {}", outcome.output.clone().unwrap_or(Value::Null)),
             }
         )),
     })
@@ -452,10 +393,7 @@ fn recorded_pass_chains() {
     let (mut total, mut passed) = (0, 0);
     let mut failures = Vec::new();
     for f in &files {
-        let case: Value = match std::fs::read_to_string(f)
-            .ok()
-            .and_then(|t| statelab::json::parse(&t).ok())
-        {
+        let case: Value = match std::fs::read_to_string(f).ok().and_then(|t| statelab::json::parse(&t).ok()) {
             Some(c) => c,
             None => continue,
         };
@@ -463,11 +401,7 @@ fn recorded_pass_chains() {
             total += 1;
             match r {
                 Ok(()) => passed += 1,
-                Err(msg) => failures.push(format!(
-                    "{}: {}",
-                    f.file_name().unwrap().to_string_lossy(),
-                    msg
-                )),
+                Err(msg) => failures.push(format!("{}: {}", f.file_name().unwrap().to_string_lossy(), msg)),
             }
         }
     }
@@ -475,18 +409,9 @@ fn recorded_pass_chains() {
         let short: String = f.chars().take(1500).collect();
         eprintln!("FAIL {}", short);
     }
-    eprintln!(
-        "paths corpus: {} of {} Pass/Task-chain cases pass",
-        passed, total
-    );
+    eprintln!("paths corpus: {} of {} Pass/Task-chain cases pass", passed, total);
     assert!(total > 0, "no Pass-chain cases found in {}", dir.display());
-    assert!(
-        passed >= BASELINE,
-        "regression: {} of {} pass, baseline {}",
-        passed,
-        total,
-        BASELINE
-    );
+    assert!(passed >= BASELINE, "regression: {} of {} pass, baseline {}", passed, total, BASELINE);
 }
 
 #[test]
@@ -498,9 +423,6 @@ fn matcher_sanity() {
     ));
     assert!(!str_match("arn:<partition>:y", &json!("arn:aws:x")));
     assert!(!str_match("plain", &json!("other")));
-    assert!(matches(
-        &json!({"a": [1, "date"]}),
-        &json!({"a": [1.0, "2024"]})
-    ));
+    assert!(matches(&json!({"a": [1, "date"]}), &json!({"a": [1.0, "2024"]})));
     assert!(!matches(&json!({"a": 1}), &json!({"a": 1, "b": 2})));
 }

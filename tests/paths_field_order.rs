@@ -2,9 +2,9 @@
 //! from AWS carries the effective `parameters` as JSON text, whose key order is AWS's. The
 //! template of the state that scheduled it must produce the same key order at every level.
 
-use statelab::value::{Map, Value};
 use statelab::json;
 use statelab::payload::{SimpleScope, Template};
+use statelab::value::{Map, Value};
 
 mod common;
 use common::{case_files, corpus_dir};
@@ -15,13 +15,7 @@ fn neutralise(t: &Value) -> Value {
     match t {
         Value::Object(m) => Value::Object(
             m.iter()
-                .map(|(k, v)| {
-                    if k.ends_with(".$") {
-                        (k.clone(), json!("$"))
-                    } else {
-                        (k.clone(), neutralise(v))
-                    }
-                })
+                .map(|(k, v)| if k.ends_with(".$") { (k.clone(), json!("$")) } else { (k.clone(), neutralise(v)) })
                 .collect(),
         ),
         Value::Array(a) => Value::Array(a.iter().map(neutralise).collect()),
@@ -74,11 +68,7 @@ fn collect_states<'a>(states: &'a Map, out: &mut Vec<(&'a str, &'a Value)>) {
             }
         }
         for k in ["Iterator", "ItemProcessor"] {
-            if let Some(st) = s
-                .get(k)
-                .and_then(|p| p.get("States"))
-                .and_then(|x| x.as_object())
-            {
+            if let Some(st) = s.get(k).and_then(|p| p.get("States")).and_then(|x| x.as_object()) {
                 collect_states(st, out);
             }
         }
@@ -91,10 +81,7 @@ fn parameters_key_order_matches_recorded_task_scheduled_events() {
     let files = case_files(&dir);
     let mut tally = (0usize, Vec::new());
     for f in files {
-        let Some(case) = std::fs::read_to_string(&f)
-            .ok()
-            .and_then(|s| statelab::json::parse(&s).ok())
-        else {
+        let Some(case) = std::fs::read_to_string(&f).ok().and_then(|s| statelab::json::parse(&s).ok()) else {
             continue;
         };
         let def = match case.get("definition") {
@@ -112,10 +99,7 @@ fn parameters_key_order_matches_recorded_task_scheduled_events() {
         };
         let mut last: Option<String> = None;
         for e in history {
-            if let Some(n) = e
-                .pointer("/stateEnteredEventDetails/name")
-                .and_then(|n| n.as_str())
-            {
+            if let Some(n) = e.pointer("/stateEnteredEventDetails/name").and_then(|n| n.as_str()) {
                 last = Some(n.to_string());
             }
             let Some(p) = e.pointer("/taskScheduledEventDetails/parameters") else {
@@ -140,24 +124,14 @@ fn parameters_key_order_matches_recorded_task_scheduled_events() {
             }
             let t = Template::parse(&neutralise(tpl)).expect("recorded template parses");
             let mut scope = SimpleScope::new(json!({}), json!({}));
-            let ours = t
-                .eval(&mut scope, "Parameters")
-                .expect("neutral template evaluates");
+            let ours = t.eval(&mut scope, "Parameters").expect("neutral template evaluates");
             compare(tpl, &ours, &aws, &mut tally);
         }
     }
-    eprintln!(
-        "compared {} recorded parameter objects, {} with a different key order",
-        tally.0,
-        tally.1.len()
-    );
+    eprintln!("compared {} recorded parameter objects, {} with a different key order", tally.0, tally.1.len());
     for m in &tally.1 {
         eprintln!("  {}", m);
     }
-    assert!(
-        tally.0 >= 100,
-        "too few recorded parameter objects compared: {}",
-        tally.0
-    );
+    assert!(tally.0 >= 100, "too few recorded parameter objects compared: {}", tally.0);
     assert!(tally.1.is_empty());
 }

@@ -2,9 +2,9 @@
 //! parse: `.$` fields (Dynamic), `...Path` fields and Choice `Variable`s (Reference), and
 //! every payload template (Parameters, ResultSelector, ItemSelector, Assign).
 
-use statelab::value::Value;
 use statelab::jsonpath::Reference;
 use statelab::payload::{Dynamic, Template};
+use statelab::value::Value;
 
 mod common;
 use common::{case_files, corpus_dir};
@@ -21,12 +21,7 @@ struct Tally {
     errors: Vec<String>,
 }
 
-fn walk_states(
-    states: &statelab::value::Map,
-    jsonata_default: bool,
-    file: &str,
-    t: &mut Tally,
-) {
+fn walk_states(states: &statelab::value::Map, jsonata_default: bool, file: &str, t: &mut Tally) {
     for (name, st) in states {
         let Some(st) = st.as_object() else { continue };
         let jsonata = match st.get("QueryLanguage").and_then(|q| q.as_str()) {
@@ -45,11 +40,7 @@ fn walk_states(
             }
         }
         for key in ["Iterator", "ItemProcessor"] {
-            if let Some(s) = st
-                .get(key)
-                .and_then(|p| p.get("States"))
-                .and_then(|s| s.as_object())
-            {
+            if let Some(s) = st.get(key).and_then(|p| p.get("States")).and_then(|s| s.as_object()) {
                 walk_states(s, jsonata_default, file, t);
             }
         }
@@ -73,10 +64,7 @@ fn check_paths(v: &Value, file: &str, where_: &str, t: &mut Tally) {
                         }
                     }
                 } else if !TEMPLATE_FIELDS.contains(&k.as_str())
-                    && !matches!(
-                        k.as_str(),
-                        "Branches" | "Iterator" | "ItemProcessor" | "Result"
-                    )
+                    && !matches!(k.as_str(), "Branches" | "Iterator" | "ItemProcessor" | "Result")
                 {
                     check_paths(x, file, &format!("{}/{}", where_, k), t);
                 }
@@ -102,8 +90,7 @@ fn check_state(st: &statelab::value::Map, file: &str, name: &str, t: &mut Tally)
             if let Some(tpl) = c.get("Assign") {
                 t.checked += 1;
                 if let Err(e) = Template::parse(tpl) {
-                    t.errors
-                        .push(format!("{} {}/Catch/Assign: {:?}", file, name, e));
+                    t.errors.push(format!("{} {}/Catch/Assign: {:?}", file, name, e));
                 }
             }
         }
@@ -114,16 +101,10 @@ fn check_state(st: &statelab::value::Map, file: &str, name: &str, t: &mut Tally)
 #[test]
 fn every_recorded_path_and_template_parses() {
     let dir = corpus_dir("aws/executions");
-    let mut t = Tally {
-        checked: 0,
-        errors: Vec::new(),
-    };
+    let mut t = Tally { checked: 0, errors: Vec::new() };
     let files = case_files(&dir);
     for f in files {
-        let Some(case) = std::fs::read_to_string(&f)
-            .ok()
-            .and_then(|s| statelab::json::parse(&s).ok())
-        else {
+        let Some(case) = std::fs::read_to_string(&f).ok().and_then(|s| statelab::json::parse(&s).ok()) else {
             continue;
         };
         let def = match case.get("definition") {
@@ -136,26 +117,13 @@ fn every_recorded_path_and_template_parses() {
         };
         let jsonata = def.get("QueryLanguage").and_then(|q| q.as_str()) == Some("JSONata");
         if let Some(states) = def.get("States").and_then(|s| s.as_object()) {
-            walk_states(
-                states,
-                jsonata,
-                &f.file_name().unwrap().to_string_lossy(),
-                &mut t,
-            );
+            walk_states(states, jsonata, &f.file_name().unwrap().to_string_lossy(), &mut t);
         }
     }
-    eprintln!(
-        "checked {} paths and templates, {} failed to parse",
-        t.checked,
-        t.errors.len()
-    );
+    eprintln!("checked {} paths and templates, {} failed to parse", t.checked, t.errors.len());
     for e in &t.errors {
         eprintln!("  {}", e);
     }
     assert!(t.checked > 500, "too few paths found: {}", t.checked);
-    assert!(
-        t.errors.is_empty(),
-        "{} recorded paths/templates failed to parse",
-        t.errors.len()
-    );
+    assert!(t.errors.is_empty(), "{} recorded paths/templates failed to parse", t.errors.len());
 }

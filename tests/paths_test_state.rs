@@ -3,10 +3,10 @@
 //! (afterInputPath, afterParameters, afterResultSelector, afterResultPath) and the output
 //! must equal what our paths and templates compute, key order included.
 
-use statelab::value::{Map, Value};
 use statelab::json;
 use statelab::jsonpath::{set_path, Path, Reference};
 use statelab::payload::{select_reference, SimpleScope, Template};
+use statelab::value::{Map, Value};
 
 mod common;
 use common::{case_files, corpus_dir};
@@ -14,12 +14,8 @@ use common::{case_files, corpus_dir};
 /// Placeholder-aware equality for the few anonymised strings (`<region>`, `111111111111`).
 fn same(exp: &Value, act: &Value) -> bool {
     match (exp, act) {
-        (Value::Object(e), Value::Object(a)) => {
-            e.keys().eq(a.keys()) && e.iter().all(|(k, v)| same(v, &a[k]))
-        }
-        (Value::Array(e), Value::Array(a)) => {
-            e.len() == a.len() && e.iter().zip(a).all(|(x, y)| same(x, y))
-        }
+        (Value::Object(e), Value::Object(a)) => e.keys().eq(a.keys()) && e.iter().all(|(k, v)| same(v, &a[k])),
+        (Value::Array(e), Value::Array(a)) => e.len() == a.len() && e.iter().zip(a).all(|(x, y)| same(x, y)),
         (Value::String(e), Value::String(a)) if e.contains('<') => {
             // Literal prefix and suffix around the first placeholder must match.
             let (pre, rest) = e.split_once('<').unwrap();
@@ -39,12 +35,7 @@ struct Trace {
     output: Value,
 }
 
-fn run(
-    def: &Map,
-    input: Value,
-    context: Value,
-    mock: Option<Value>,
-) -> Result<Trace, String> {
+fn run(def: &Map, input: Value, context: Value, mock: Option<Value>) -> Result<Trace, String> {
     let scope = |v: &Value| SimpleScope::new(v.clone(), context.clone());
     let reference = |k: &str| -> Result<Option<Option<Reference>>, String> {
         match def.get(k) {
@@ -81,12 +72,9 @@ fn run(
     let after_result_path = match def.get("ResultPath") {
         None => after_result_selector.clone(),
         Some(Value::Null) => input.clone(),
-        Some(Value::String(p)) => set_path(
-            input.clone(),
-            &Path::parse(p)?,
-            after_result_selector.clone(),
-        )
-        .map_err(|f| f.cause)?,
+        Some(Value::String(p)) => {
+            set_path(input.clone(), &Path::parse(p)?, after_result_selector.clone()).map_err(|f| f.cause)?
+        }
         Some(v) => return Err(format!("ResultPath: {v}")),
     };
     let output = match reference("OutputPath")? {
@@ -94,13 +82,7 @@ fn run(
         Some(None) => json!({}),
         Some(Some(r)) => select_reference(&scope(&after_result_path), &r).map_err(|f| f.cause)?,
     };
-    Ok(Trace {
-        after_input_path,
-        after_parameters,
-        after_result_selector,
-        after_result_path,
-        output,
-    })
+    Ok(Trace { after_input_path, after_parameters, after_result_selector, after_result_path, output })
 }
 
 #[test]
@@ -109,10 +91,7 @@ fn recorded_test_state_inspection_data() {
     let files = case_files(&dir);
     let (mut checked, mut compared, mut failures) = (0, 0, Vec::new());
     for f in files {
-        let Some(case) = std::fs::read_to_string(&f)
-            .ok()
-            .and_then(|s| statelab::json::parse(&s).ok())
-        else {
+        let Some(case) = std::fs::read_to_string(&f).ok().and_then(|s| statelab::json::parse(&s).ok()) else {
             continue;
         };
         let req = &case["request"];
@@ -128,9 +107,7 @@ fn recorded_test_state_inspection_data() {
             continue;
         }
         let mock = match req.pointer("/mock/result") {
-            Some(Value::String(s)) => {
-                Some(statelab::json::parse(s).unwrap_or(Value::String(s.clone())))
-            }
+            Some(Value::String(s)) => Some(statelab::json::parse(s).unwrap_or(Value::String(s.clone()))),
             Some(v) => Some(v.clone()),
             None if ty == "Task" => match exp.pointer("/inspectionData/result") {
                 // An unmocked Task: the recorded raw result stands in for the call.
@@ -141,10 +118,7 @@ fn recorded_test_state_inspection_data() {
         };
         checked += 1;
         let input = req.get("input").cloned().unwrap_or(json!({}));
-        let mut context = req
-            .get("context")
-            .cloned()
-            .unwrap_or_else(|| json!({"Execution": {"Input": input.clone()}}));
+        let mut context = req.get("context").cloned().unwrap_or_else(|| json!({"Execution": {"Input": input.clone()}}));
         if ty == "Task" && context.get("Task").is_none() {
             context["Task"] = json!({"Token": "abcd123"});
         }
@@ -176,10 +150,7 @@ fn recorded_test_state_inspection_data() {
             }
         }
     }
-    eprintln!(
-        "test_state: {checked} cases, {compared} values compared, {} mismatches",
-        failures.len()
-    );
+    eprintln!("test_state: {checked} cases, {compared} values compared, {} mismatches", failures.len());
     for m in &failures {
         eprintln!("  {m}");
     }

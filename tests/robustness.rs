@@ -3,19 +3,21 @@
 //! with its mocks and a handful of inputs. Each run must end, with a status, within the
 //! history limit.
 
-use statelab::value::Value;
-use statelab::json;
 use statelab::asl::{validate_text, MachineType};
 use statelab::driver::simulate;
 use statelab::exec::{Options, Rng};
+use statelab::json;
 use statelab::mock::Mocks;
+use statelab::value::Value;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
 /// Every JSON Pointer in a value.
 fn pointers(v: &Value, at: String, out: &mut Vec<String>) {
     out.push(at.clone());
     match v {
-        Value::Object(m) => m.iter().for_each(|(k, c)| pointers(c, format!("{at}/{}", k.replace('~', "~0").replace('/', "~1")), out)),
+        Value::Object(m) => {
+            m.iter().for_each(|(k, c)| pointers(c, format!("{at}/{}", k.replace('~', "~0").replace('/', "~1")), out))
+        }
         Value::Array(a) => a.iter().enumerate().for_each(|(i, c)| pointers(c, format!("{at}/{i}"), out)),
         _ => {}
     }

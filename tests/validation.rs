@@ -1,12 +1,16 @@
 //! Definitions that must be accepted or rejected, with the location each diagnostic points at.
 
-use statelab::value::Value;
 use statelab::asl::{validate_text, MachineType};
+use statelab::value::Value;
 
 #[test]
 fn validation_cases() {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/validation/cases.json");
-    let cases: Vec<Value> = statelab::json::parse(&std::fs::read_to_string(path).unwrap()).unwrap().as_array().cloned().expect("a list of cases");
+    let cases: Vec<Value> = statelab::json::parse(&std::fs::read_to_string(path).unwrap())
+        .unwrap()
+        .as_array()
+        .cloned()
+        .expect("a list of cases");
     let mut failures = Vec::new();
     for case in &cases {
         let name = case["name"].as_str().unwrap();

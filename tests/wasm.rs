@@ -3,12 +3,12 @@
 //! for the browser). Fixtures are shared with the Node tests in tests/js/.
 #![cfg(target_arch = "wasm32")]
 
-use statelab::value::Value;
-use statelab::json;
 use statelab::asl::{self, MachineType};
 use statelab::driver;
 use statelab::exec::Options;
+use statelab::json;
 use statelab::mock::Mocks;
+use statelab::value::Value;
 use statelab::wasm::{self, Session};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
@@ -81,7 +81,9 @@ fn validate_reports_pointer_and_line_column() {
     assert_eq!(diags.as_array().unwrap().len(), list.len());
 
     // Bad JSON is a diagnostic with its line:column, not an exception.
-    let diags = value(&wasm::validate("{\n  \"StartAt\": \"A\",\n  \"States\": {,}\n}".into(), JsValue::UNDEFINED).expect("validate"));
+    let diags = value(
+        &wasm::validate("{\n  \"StartAt\": \"A\",\n  \"States\": {,}\n}".into(), JsValue::UNDEFINED).expect("validate"),
+    );
     assert_eq!(diags[0]["code"], json!("INVALID_JSON_DESCRIPTION"));
     assert_eq!(diags[0]["line"], json!(3));
 
@@ -125,7 +127,13 @@ fn simulate_gives_the_drivers_events_as_the_cli_prints_them() {
             // What `statelab run --json` prints, computed by the same driver call as the CLI.
             let machine = asl::validate_text(def, MachineType::Standard).unwrap();
             let m = Mocks::from_value(&statelab::json::parse(mocks).unwrap(), None).unwrap();
-            let exec = driver::simulate(machine, statelab::json::parse(input).unwrap(), m, Options { seed, ..Options::default() }).unwrap();
+            let exec = driver::simulate(
+                machine,
+                statelab::json::parse(input).unwrap(),
+                m,
+                Options { seed, ..Options::default() },
+            )
+            .unwrap();
             let cli = driver::result_json(&exec);
             assert_eq!(r["status"], cli["status"]);
             assert_eq!(r.get("output"), cli.get("output"));
@@ -144,7 +152,10 @@ fn retries_backoffs_and_waits_are_spans_and_the_seed_matters() {
     assert_eq!(count("Charge", "backoff"), 2);
     assert_eq!(count("Settle", "wait"), 1);
     let failed = spans.iter().find(|s| s["kind"] == "attempt" && s["status"] == "failed").unwrap();
-    assert_eq!((failed["error"].as_str(), failed["cause"].as_str()), (Some("Flaky"), Some("timeout talking to the bank")));
+    assert_eq!(
+        (failed["error"].as_str(), failed["cause"].as_str()),
+        (Some("Flaky"), Some("timeout talking to the bank"))
+    );
     let wait = spans.iter().find(|s| s["kind"] == "wait").unwrap();
     assert_eq!(wait["endMs"].as_i64().unwrap() - wait["startMs"].as_i64().unwrap(), 5000);
     // Every span ends within the execution, and starts before it ends.
@@ -162,10 +173,20 @@ fn retries_backoffs_and_waits_are_spans_and_the_seed_matters() {
 #[wasm_bindgen_test]
 fn text_and_objects_give_the_same_result() {
     let from_text = simulate(RETRY, RETRY_INPUT, RETRY_MOCKS, 3);
-    let from_objects = value(&wasm::simulate(object(RETRY), object(RETRY_INPUT), object(RETRY_MOCKS), opts(json!({"seed": 3}))).unwrap());
+    let from_objects = value(
+        &wasm::simulate(object(RETRY), object(RETRY_INPUT), object(RETRY_MOCKS), opts(json!({"seed": 3}))).unwrap(),
+    );
     assert_eq!(from_text, from_objects);
     // Options: executionName reaches the events; a seed may be a decimal string.
-    let named = value(&wasm::simulate(RETRY.into(), RETRY_INPUT.into(), RETRY_MOCKS.into(), opts(json!({"seed": "3", "executionName": "checkout-1"}))).unwrap());
+    let named = value(
+        &wasm::simulate(
+            RETRY.into(),
+            RETRY_INPUT.into(),
+            RETRY_MOCKS.into(),
+            opts(json!({"seed": "3", "executionName": "checkout-1"})),
+        )
+        .unwrap(),
+    );
     assert_eq!(named["durationMs"], from_text["durationMs"]);
     // Undefined input and mocks: {} and no mocks (a Pass-only machine needs none).
     let pass = r#"{"StartAt": "P", "States": {"P": {"Type": "Pass", "Result": 1, "End": true}}}"#;
@@ -207,10 +228,16 @@ fn values_cross_as_json_parse_gives_them() {
     );
     let tricky = tricky.as_str();
     let def = format!(r#"{{"StartAt": "P", "States": {{"P": {{"Type": "Pass", "Result": {tricky}, "End": true}}}}}}"#);
-    let result = wasm::simulate(def.as_str().into(), JsValue::UNDEFINED, JsValue::UNDEFINED, JsValue::UNDEFINED).unwrap();
+    let result =
+        wasm::simulate(def.as_str().into(), JsValue::UNDEFINED, JsValue::UNDEFINED, JsValue::UNDEFINED).unwrap();
     let output = js_sys::Reflect::get(&result, &"output".into()).unwrap();
     let expected = object(&statelab::value::to_string(&json::parse(tricky).unwrap()));
-    assert!(same(&output, &expected), "{:?} != {:?}", js_sys::JSON::stringify(&output), js_sys::JSON::stringify(&expected));
+    assert!(
+        same(&output, &expected),
+        "{:?} != {:?}",
+        js_sys::JSON::stringify(&output),
+        js_sys::JSON::stringify(&expected)
+    );
     // The checker itself tells -0 from 0 and a prototype from an own "__proto__".
     assert!(!same(&object("[0]"), &js_sys::Array::of1(&JsValue::from_f64(-0.0))));
     assert!(!same(&object(r#"{"__proto__": {}}"#), &js_sys::Object::new()));
@@ -218,9 +245,13 @@ fn values_cross_as_json_parse_gives_them() {
 
 #[wasm_bindgen_test]
 fn errors_cross_as_js_errors_with_clear_messages() {
-    let m = message(wasm::simulate(PARALLEL.into(), "{\n  \"order\": ,\n}".into(), PARALLEL_MOCKS.into(), JsValue::UNDEFINED).unwrap_err());
+    let m = message(
+        wasm::simulate(PARALLEL.into(), "{\n  \"order\": ,\n}".into(), PARALLEL_MOCKS.into(), JsValue::UNDEFINED)
+            .unwrap_err(),
+    );
     assert!(m.starts_with("input: invalid JSON at line 2, column 12"), "{m}");
-    let m = message(wasm::simulate(PARALLEL.into(), PARALLEL_INPUT.into(), "[1".into(), JsValue::UNDEFINED).unwrap_err());
+    let m =
+        message(wasm::simulate(PARALLEL.into(), PARALLEL_INPUT.into(), "[1".into(), JsValue::UNDEFINED).unwrap_err());
     assert!(m.starts_with("mocks: invalid JSON at line 1"), "{m}");
 
     let bad = "{\n  \"StartAt\": \"Nope\",\n  \"States\": {\"A\": {\"Type\": \"Pass\", \"End\": true}}\n}";
@@ -233,21 +264,41 @@ fn errors_cross_as_js_errors_with_clear_messages() {
     assert!(m.contains(&format!("{}:{}: ", d["line"], d["column"])), "{m} / {d}");
 
     let unmocked = r#"{"StartAt": "Charge card", "States": {"Charge card": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:1:function:f", "End": true}}}"#;
-    let m = message(wasm::simulate(unmocked.into(), JsValue::UNDEFINED, JsValue::UNDEFINED, JsValue::UNDEFINED).unwrap_err());
+    let m = message(
+        wasm::simulate(unmocked.into(), JsValue::UNDEFINED, JsValue::UNDEFINED, JsValue::UNDEFINED).unwrap_err(),
+    );
     assert!(m.contains("'Charge card'"), "{m}");
 
-    let m = message(wasm::simulate(PARALLEL.into(), PARALLEL_INPUT.into(), r#"{"Slow": {"latency": 1}}"#.into(), JsValue::UNDEFINED).unwrap_err());
+    let m = message(
+        wasm::simulate(
+            PARALLEL.into(),
+            PARALLEL_INPUT.into(),
+            r#"{"Slow": {"latency": 1}}"#.into(),
+            JsValue::UNDEFINED,
+        )
+        .unwrap_err(),
+    );
     assert!(m.starts_with("mocks: ") && m.contains("'Slow'"), "{m}");
-    for (o, what) in [(json!({"seed": -1}), "options.seed"), (json!({"seed": 1.5}), "options.seed"), (json!({"executionName": 3}), "options.executionName"), (json!([1]), "options must be")] {
-        let m = message(wasm::simulate(PARALLEL.into(), PARALLEL_INPUT.into(), PARALLEL_MOCKS.into(), opts(o)).unwrap_err());
+    for (o, what) in [
+        (json!({"seed": -1}), "options.seed"),
+        (json!({"seed": 1.5}), "options.seed"),
+        (json!({"executionName": 3}), "options.executionName"),
+        (json!([1]), "options must be"),
+    ] {
+        let m = message(
+            wasm::simulate(PARALLEL.into(), PARALLEL_INPUT.into(), PARALLEL_MOCKS.into(), opts(o)).unwrap_err(),
+        );
         assert!(m.contains(what), "{m}");
     }
-    let m = message(wasm::simulate(JsValue::UNDEFINED, JsValue::UNDEFINED, JsValue::UNDEFINED, JsValue::UNDEFINED).unwrap_err());
+    let m = message(
+        wasm::simulate(JsValue::UNDEFINED, JsValue::UNDEFINED, JsValue::UNDEFINED, JsValue::UNDEFINED).unwrap_err(),
+    );
     assert!(m.contains("definition is missing"), "{m}");
     // A value JSON cannot hold.
     let cyclic = js_sys::Object::new();
     js_sys::Reflect::set(&cyclic, &"self".into(), &cyclic).unwrap();
-    let m = message(wasm::simulate(PARALLEL.into(), cyclic.into(), PARALLEL_MOCKS.into(), JsValue::UNDEFINED).unwrap_err());
+    let m =
+        message(wasm::simulate(PARALLEL.into(), cyclic.into(), PARALLEL_MOCKS.into(), JsValue::UNDEFINED).unwrap_err());
     assert!(m.starts_with("input: cannot be converted to JSON"), "{m}");
 }
 
@@ -292,7 +343,10 @@ fn external_tasks_are_handed_out_and_completed_at_the_given_time() {
     s.start().unwrap();
     let reqs = value(&s.take_external());
     assert_eq!(reqs.as_array().unwrap().len(), 1, "{reqs}");
-    assert_eq!((reqs[0]["state"].as_str(), reqs[0]["lane"].as_str(), reqs[0]["attempt"].as_u64()), (Some("Medium"), Some("Fan out/1"), Some(0)));
+    assert_eq!(
+        (reqs[0]["state"].as_str(), reqs[0]["lane"].as_str(), reqs[0]["attempt"].as_u64()),
+        (Some("Medium"), Some("Fan out/1"), Some(0))
+    );
     assert_eq!(reqs[0]["input"], json!({"order": 42}));
     let id = reqs[0]["id"].as_f64().unwrap();
     // Mocked branches go on by themselves; the external one waits.
@@ -308,7 +362,13 @@ fn external_tasks_are_handed_out_and_completed_at_the_given_time() {
     assert_eq!(r["status"], json!("SUCCEEDED"));
     assert_eq!(r["durationMs"], json!(4500));
     assert_eq!(r["output"][1], json!({"branch": "from JS"}));
-    let ev = r["events"].as_array().unwrap().iter().find(|e| e["type"] == "LambdaFunctionSucceeded" && e["lane"] == "Fan out/1").cloned().unwrap();
+    let ev = r["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["type"] == "LambdaFunctionSucceeded" && e["lane"] == "Fan out/1")
+        .cloned()
+        .unwrap();
     assert_eq!(ev["ms"], json!(4500));
 
     // A completion earlier than a mocked deadline is handled in time order.
@@ -317,7 +377,10 @@ fn external_tasks_are_handed_out_and_completed_at_the_given_time() {
     let id = value(&s.take_external())[0]["id"].as_f64().unwrap();
     s.fail_external(id, 1500.0, "TypeError", "x is not a function").unwrap();
     let r = value(&s.result());
-    assert_eq!((r["status"].as_str(), r["error"].as_str(), r["cause"].as_str()), (Some("FAILED"), Some("TypeError"), Some("x is not a function")));
+    assert_eq!(
+        (r["status"].as_str(), r["error"].as_str(), r["cause"].as_str()),
+        (Some("FAILED"), Some("TypeError"), Some("x is not a function"))
+    );
     let types: Vec<&str> = r["events"].as_array().unwrap().iter().map(|e| e["type"].as_str().unwrap()).collect();
     let fast = types.iter().position(|t| *t == "LambdaFunctionSucceeded").unwrap();
     let failed = types.iter().position(|t| *t == "LambdaFunctionFailed").unwrap();
@@ -333,7 +396,8 @@ fn external_tasks_are_handed_out_and_completed_at_the_given_time() {
 
 #[wasm_bindgen_test]
 fn stop_aborts_the_execution() {
-    let mut s = Session::new(PARALLEL.into(), PARALLEL_INPUT.into(), PARALLEL_MOCKS.into(), JsValue::UNDEFINED).unwrap();
+    let mut s =
+        Session::new(PARALLEL.into(), PARALLEL_INPUT.into(), PARALLEL_MOCKS.into(), JsValue::UNDEFINED).unwrap();
     s.start().unwrap();
     s.step().unwrap();
     s.stop();

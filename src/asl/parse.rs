@@ -61,7 +61,11 @@ pub fn validate_text(text: &str, machine_type: MachineType) -> Result<Rc<Machine
 }
 
 /// Validate a parsed definition into a typed machine; `locs` gives diagnostics their positions.
-pub fn parse_definition(value: &Value, locs: &Locations, machine_type: MachineType) -> Result<Rc<Machine>, Vec<Diagnostic>> {
+pub fn parse_definition(
+    value: &Value,
+    locs: &Locations,
+    machine_type: MachineType,
+) -> Result<Rc<Machine>, Vec<Diagnostic>> {
     check(value, Some(locs), machine_type)
 }
 
@@ -144,7 +148,11 @@ impl<'a> Cx<'a> {
                 Some("JSONata") => QueryLanguage::Jsonata,
                 Some("JSONPath") if ql == QueryLanguage::JsonPath => QueryLanguage::JsonPath,
                 Some("JSONPath") => {
-                    self.error_at(at, "QueryLanguage", "'QueryLanguage' can not be 'JSONPath' if set to 'JSONata' for whole state machine");
+                    self.error_at(
+                        at,
+                        "QueryLanguage",
+                        "'QueryLanguage' can not be 'JSONPath' if set to 'JSONata' for whole state machine",
+                    );
                     ql
                 }
                 _ => {
@@ -257,7 +265,11 @@ impl<'a> Cx<'a> {
             Some(Some("JSONata")) => QueryLanguage::Jsonata,
             Some(Some("JSONPath")) if machine_ql == QueryLanguage::JsonPath => QueryLanguage::JsonPath,
             Some(Some("JSONPath")) => {
-                self.error_at(at, "QueryLanguage", "'QueryLanguage' can not be 'JSONPath' if set to 'JSONata' for whole state machine");
+                self.error_at(
+                    at,
+                    "QueryLanguage",
+                    "'QueryLanguage' can not be 'JSONPath' if set to 'JSONata' for whole state machine",
+                );
                 return None;
             }
             Some(_) => {
@@ -267,35 +279,117 @@ impl<'a> Cx<'a> {
         };
         let jsonata = ql == QueryLanguage::Jsonata;
         let allowed: &[&str] = match (ty, jsonata) {
-            ("Pass", false) => &["Next", "End", "InputPath", "OutputPath", "ResultPath", "Parameters", "Result", "Assign"],
+            ("Pass", false) => {
+                &["Next", "End", "InputPath", "OutputPath", "ResultPath", "Parameters", "Result", "Assign"]
+            }
             ("Pass", true) => &["Next", "End", "Output", "Assign"],
             ("Task", false) => &[
-                "Next", "End", "Resource", "InputPath", "OutputPath", "ResultPath", "Parameters", "ResultSelector", "Retry",
-                "Catch", "TimeoutSeconds", "TimeoutSecondsPath", "HeartbeatSeconds", "HeartbeatSecondsPath", "Credentials", "Assign",
+                "Next",
+                "End",
+                "Resource",
+                "InputPath",
+                "OutputPath",
+                "ResultPath",
+                "Parameters",
+                "ResultSelector",
+                "Retry",
+                "Catch",
+                "TimeoutSeconds",
+                "TimeoutSecondsPath",
+                "HeartbeatSeconds",
+                "HeartbeatSecondsPath",
+                "Credentials",
+                "Assign",
             ],
             ("Task", true) => &[
-                "Next", "End", "Resource", "Arguments", "Output", "Retry", "Catch", "TimeoutSeconds", "HeartbeatSeconds",
-                "Credentials", "Assign",
+                "Next",
+                "End",
+                "Resource",
+                "Arguments",
+                "Output",
+                "Retry",
+                "Catch",
+                "TimeoutSeconds",
+                "HeartbeatSeconds",
+                "Credentials",
+                "Assign",
             ],
             ("Choice", false) => &["Choices", "Default", "InputPath", "OutputPath", "Assign"],
             ("Choice", true) => &["Choices", "Default", "Output", "Assign"],
-            ("Wait", false) => &["Next", "End", "InputPath", "OutputPath", "Seconds", "Timestamp", "SecondsPath", "TimestampPath", "Assign"],
+            ("Wait", false) => &[
+                "Next",
+                "End",
+                "InputPath",
+                "OutputPath",
+                "Seconds",
+                "Timestamp",
+                "SecondsPath",
+                "TimestampPath",
+                "Assign",
+            ],
             ("Wait", true) => &["Next", "End", "Seconds", "Timestamp", "Output", "Assign"],
             ("Succeed", false) => &["InputPath", "OutputPath"],
             ("Succeed", true) => &["Output"],
             ("Fail", false) => &["Error", "ErrorPath", "Cause", "CausePath"],
             ("Fail", true) => &["Error", "Cause"],
-            ("Parallel", false) => &["Next", "End", "Branches", "InputPath", "OutputPath", "ResultPath", "Parameters", "ResultSelector", "Retry", "Catch", "Assign"],
+            ("Parallel", false) => &[
+                "Next",
+                "End",
+                "Branches",
+                "InputPath",
+                "OutputPath",
+                "ResultPath",
+                "Parameters",
+                "ResultSelector",
+                "Retry",
+                "Catch",
+                "Assign",
+            ],
             ("Parallel", true) => &["Next", "End", "Branches", "Arguments", "Output", "Retry", "Catch", "Assign"],
             ("Map", false) => &[
-                "Next", "End", "Iterator", "ItemProcessor", "ItemsPath", "ItemReader", "ItemSelector", "Parameters", "ItemBatcher",
-                "ResultWriter", "MaxConcurrency", "MaxConcurrencyPath", "ToleratedFailurePercentage", "ToleratedFailurePercentagePath",
-                "ToleratedFailureCount", "ToleratedFailureCountPath", "Label", "InputPath", "OutputPath", "ResultPath", "ResultSelector",
-                "Retry", "Catch", "Assign",
+                "Next",
+                "End",
+                "Iterator",
+                "ItemProcessor",
+                "ItemsPath",
+                "ItemReader",
+                "ItemSelector",
+                "Parameters",
+                "ItemBatcher",
+                "ResultWriter",
+                "MaxConcurrency",
+                "MaxConcurrencyPath",
+                "ToleratedFailurePercentage",
+                "ToleratedFailurePercentagePath",
+                "ToleratedFailureCount",
+                "ToleratedFailureCountPath",
+                "Label",
+                "InputPath",
+                "OutputPath",
+                "ResultPath",
+                "ResultSelector",
+                "Retry",
+                "Catch",
+                "Assign",
             ],
             ("Map", true) => &[
-                "Next", "End", "Iterator", "ItemProcessor", "Items", "ItemReader", "ItemSelector", "ItemBatcher", "ResultWriter",
-                "MaxConcurrency", "ToleratedFailurePercentage", "ToleratedFailureCount", "Label", "Output", "Retry", "Catch", "Assign",
+                "Next",
+                "End",
+                "Iterator",
+                "ItemProcessor",
+                "Items",
+                "ItemReader",
+                "ItemSelector",
+                "ItemBatcher",
+                "ResultWriter",
+                "MaxConcurrency",
+                "ToleratedFailurePercentage",
+                "ToleratedFailureCount",
+                "Label",
+                "Output",
+                "Retry",
+                "Catch",
+                "Assign",
             ],
             _ => {
                 self.error_at(at, "Type", format!("Unknown state type '{ty}'"));
@@ -306,7 +400,11 @@ impl<'a> Cx<'a> {
         for k in obj.keys() {
             if !matches!(k.as_str(), "Type" | "Comment" | "QueryLanguage") && !allowed.contains(&k.as_str()) {
                 let lang = if jsonata { "JSONata" } else { "JSONPath" };
-                self.error_at(at, k, format!("The field '{k}' is not supported for {ty} states using the {lang} query language"));
+                self.error_at(
+                    at,
+                    k,
+                    format!("The field '{k}' is not supported for {ty} states using the {lang} query language"),
+                );
             }
         }
         if let Some(c) = obj.get("Comment") {
@@ -358,8 +456,13 @@ impl<'a> Cx<'a> {
             }
         }
         let assign = self.assign(obj.get("Assign"), &ptr(at, "Assign"), ql);
-        let retry = if obj.contains_key("Retry") { self.retriers(&obj["Retry"], &ptr(at, "Retry")) } else { Vec::new() };
-        let catch = if obj.contains_key("Catch") { self.catchers(&obj["Catch"], &ptr(at, "Catch"), ql, names) } else { Vec::new() };
+        let retry =
+            if obj.contains_key("Retry") { self.retriers(&obj["Retry"], &ptr(at, "Retry")) } else { Vec::new() };
+        let catch = if obj.contains_key("Catch") {
+            self.catchers(&obj["Catch"], &ptr(at, "Catch"), ql, names)
+        } else {
+            Vec::new()
+        };
         let kind = match ty {
             "Pass" => Kind::Pass { result: obj.get("Result").cloned() },
             "Task" => Kind::Task(self.task(obj, at, ql)?),
@@ -374,7 +477,17 @@ impl<'a> Cx<'a> {
         if self.diags.len() > before {
             return None;
         }
-        Some(State { name: name.into(), pointer: at.to_string(), query_language: ql, kind, next, io, assign, retry, catch })
+        Some(State {
+            name: name.into(),
+            pointer: at.to_string(),
+            query_language: ql,
+            kind,
+            next,
+            io,
+            assign,
+            retry,
+            catch,
+        })
     }
 
     /// The state `v` names: its index, which is its place in the machine's `States` (`names`).
@@ -461,8 +574,12 @@ impl<'a> Cx<'a> {
                     }
                 }
             }
-            Value::Object(m) => JTemplate::Object(m.iter().map(|(k, v)| (k.clone(), self.jtemplate(v, &ptr(at, k)))).collect()),
-            Value::Array(a) => JTemplate::Array(a.iter().enumerate().map(|(i, v)| self.jtemplate(v, &format!("{at}/{i}"))).collect()),
+            Value::Object(m) => {
+                JTemplate::Object(m.iter().map(|(k, v)| (k.clone(), self.jtemplate(v, &ptr(at, k)))).collect())
+            }
+            Value::Array(a) => {
+                JTemplate::Array(a.iter().enumerate().map(|(i, v)| self.jtemplate(v, &format!("{at}/{i}"))).collect())
+            }
             other => JTemplate::Literal(other.clone()),
         }
     }
@@ -485,11 +602,21 @@ impl<'a> Cx<'a> {
         }
         match ql {
             QueryLanguage::JsonPath => self.template(v, at).map(Assign::JsonPath),
-            QueryLanguage::Jsonata => Some(Assign::Jsonata(obj.iter().map(|(k, v)| (k.clone(), self.jtemplate(v, &ptr(at, k)))).collect())),
+            QueryLanguage::Jsonata => {
+                Some(Assign::Jsonata(obj.iter().map(|(k, v)| (k.clone(), self.jtemplate(v, &ptr(at, k)))).collect()))
+            }
         }
     }
 
-    fn number_field(&mut self, obj: &Map, at: &str, key: &str, path_key: Option<&str>, ql: QueryLanguage, min: f64) -> Option<NumberField> {
+    fn number_field(
+        &mut self,
+        obj: &Map,
+        at: &str,
+        key: &str,
+        path_key: Option<&str>,
+        ql: QueryLanguage,
+        min: f64,
+    ) -> Option<NumberField> {
         let path_key = path_key.filter(|_| ql == QueryLanguage::JsonPath);
         if let (Some(pk), true) = (path_key, obj.contains_key(key)) {
             if obj.contains_key(pk) {
@@ -509,7 +636,9 @@ impl<'a> Cx<'a> {
                         Some(NumberField::Literal(f))
                     }
                 }
-                Value::String(s) if ql == QueryLanguage::Jsonata && is_jsonata_string(s) => Some(NumberField::Expr(self.jtemplate(v, &p))),
+                Value::String(s) if ql == QueryLanguage::Jsonata && is_jsonata_string(s) => {
+                    Some(NumberField::Expr(self.jtemplate(v, &p)))
+                }
                 _ => {
                     self.error(&p, format!("The value of '{key}' must be a number"));
                     None
@@ -540,7 +669,9 @@ impl<'a> Cx<'a> {
         if self.machine_type == MachineType::Express {
             match &kind {
                 ResourceKind::Activity => self.error(&rp, "Express state machine does not support Activity ARN"),
-                ResourceKind::Service { pattern: Pattern::Sync, .. } => self.error(&rp, "Express state machine does not support '.sync' service integration"),
+                ResourceKind::Service { pattern: Pattern::Sync, .. } => {
+                    self.error(&rp, "Express state machine does not support '.sync' service integration")
+                }
                 ResourceKind::Service { pattern: Pattern::WaitForTaskToken, .. } => {
                     self.error(&rp, "Express state machine does not support '.waitForTaskToken' service integration ")
                 }
@@ -596,7 +727,9 @@ impl<'a> Cx<'a> {
                 }
                 match ro.get("Condition") {
                     Some(Value::Bool(b)) => Some(Condition::Jsonata(JTemplate::Literal(Value::Bool(*b)))),
-                    Some(v @ Value::String(s)) if is_jsonata_string(s) => Some(Condition::Jsonata(self.jtemplate(v, &ptr(&rp, "Condition")))),
+                    Some(v @ Value::String(s)) if is_jsonata_string(s) => {
+                        Some(Condition::Jsonata(self.jtemplate(v, &ptr(&rp, "Condition"))))
+                    }
                     Some(_) => {
                         self.error(&ptr(&rp, "Condition"), "Condition must be a boolean or a JSONata expression");
                         None
@@ -653,9 +786,17 @@ impl<'a> Cx<'a> {
             self.check_rule_keys(ro, at, top, &["Not"]);
             return Some(Condition::Not(Box::new(inner)));
         }
-        let ops: Vec<(&Key, Comparison, bool)> = ro.keys().filter_map(|k| comparison(k).map(|(c, p)| (k, c, p))).collect();
+        let ops: Vec<(&Key, Comparison, bool)> =
+            ro.keys().filter_map(|k| comparison(k).map(|(c, p)| (k, c, p))).collect();
         if ops.len() != 1 {
-            self.error(at, if ops.is_empty() { "A choice rule must have exactly one comparison operator".to_string() } else { "A choice rule may have only one comparison operator".to_string() });
+            self.error(
+                at,
+                if ops.is_empty() {
+                    "A choice rule must have exactly one comparison operator".to_string()
+                } else {
+                    "A choice rule may have only one comparison operator".to_string()
+                },
+            );
             return None;
         }
         let (key, op, is_path) = ops[0];
@@ -680,7 +821,9 @@ impl<'a> Cx<'a> {
                 | Comparison::TimestampLessThan
                 | Comparison::TimestampGreaterThan
                 | Comparison::TimestampLessThanEquals
-                | Comparison::TimestampGreaterThanEquals => val.as_str().is_some_and(|s| crate::time::parse_timestamp(s).is_some()),
+                | Comparison::TimestampGreaterThanEquals => {
+                    val.as_str().is_some_and(|s| crate::time::parse_timestamp(s).is_some())
+                }
                 Comparison::NumericEquals
                 | Comparison::NumericLessThan
                 | Comparison::NumericGreaterThan
@@ -715,9 +858,15 @@ impl<'a> Cx<'a> {
     }
 
     fn wait(&mut self, obj: &Map, at: &str, ql: QueryLanguage) -> Option<Wait> {
-        let keys: Vec<&str> = ["Seconds", "Timestamp", "SecondsPath", "TimestampPath"].into_iter().filter(|k| obj.contains_key(*k)).collect();
+        let keys: Vec<&str> = ["Seconds", "Timestamp", "SecondsPath", "TimestampPath"]
+            .into_iter()
+            .filter(|k| obj.contains_key(*k))
+            .collect();
         if keys.len() != 1 {
-            self.error(at, "A Wait state must have exactly one of 'Seconds', 'Timestamp', 'SecondsPath' or 'TimestampPath'");
+            self.error(
+                at,
+                "A Wait state must have exactly one of 'Seconds', 'Timestamp', 'SecondsPath' or 'TimestampPath'",
+            );
             return None;
         }
         let key = keys[0];
@@ -728,7 +877,9 @@ impl<'a> Cx<'a> {
             "SecondsPath" => self.reference(v, &p, key).map(|r| Wait::Seconds(NumberField::Path(r))),
             "TimestampPath" => self.reference(v, &p, key).map(Wait::TimestampPath),
             _ => match v.as_str() {
-                Some(s) if ql == QueryLanguage::Jsonata && is_jsonata_string(s) => Some(Wait::TimestampExpr(self.jtemplate(v, &p))),
+                Some(s) if ql == QueryLanguage::Jsonata && is_jsonata_string(s) => {
+                    Some(Wait::TimestampExpr(self.jtemplate(v, &p)))
+                }
                 Some(s) if crate::time::parse_timestamp(s).is_some() => Some(Wait::Timestamp(s.to_string())),
                 _ => {
                     self.error(&p, "Timestamp must be an ISO-8601 extended offset date-time string");
@@ -746,7 +897,9 @@ impl<'a> Cx<'a> {
             }
             if let Some(v) = obj.get(key) {
                 return match v.as_str() {
-                    Some(s) if ql == QueryLanguage::Jsonata && is_jsonata_string(s) => Some(FailField::Expr(cx.jtemplate(v, &ptr(at, key)))),
+                    Some(s) if ql == QueryLanguage::Jsonata && is_jsonata_string(s) => {
+                        Some(FailField::Expr(cx.jtemplate(v, &ptr(at, key))))
+                    }
                     Some(s) => Some(FailField::Literal(s.to_string())),
                     None => {
                         cx.error(&ptr(at, key), format!("{key} must be a string"));
@@ -858,8 +1011,10 @@ impl<'a> Cx<'a> {
             (None, None) => None,
         };
         let max_concurrency = self.number_field(obj, at, "MaxConcurrency", Some("MaxConcurrencyPath"), ql, 0.0);
-        let tolerated_failure_count = self.number_field(obj, at, "ToleratedFailureCount", Some("ToleratedFailureCountPath"), ql, 0.0);
-        let tolerated_failure_percentage = self.number_field(obj, at, "ToleratedFailurePercentage", Some("ToleratedFailurePercentagePath"), ql, 0.0);
+        let tolerated_failure_count =
+            self.number_field(obj, at, "ToleratedFailureCount", Some("ToleratedFailureCountPath"), ql, 0.0);
+        let tolerated_failure_percentage =
+            self.number_field(obj, at, "ToleratedFailurePercentage", Some("ToleratedFailurePercentagePath"), ql, 0.0);
         if let Some(NumberField::Literal(p)) = tolerated_failure_percentage {
             if p > 100.0 {
                 self.error_at(at, "ToleratedFailurePercentage", "ToleratedFailurePercentage must be between 0 and 100");
@@ -875,10 +1030,13 @@ impl<'a> Cx<'a> {
             Some(Value::Object(b)) => {
                 let bp = ptr(at, "ItemBatcher");
                 let max_items = self.number_field(b, &bp, "MaxItemsPerBatch", Some("MaxItemsPerBatchPath"), ql, 1.0);
-                let max_bytes = self.number_field(b, &bp, "MaxInputBytesPerBatch", Some("MaxInputBytesPerBatchPath"), ql, 1.0);
+                let max_bytes =
+                    self.number_field(b, &bp, "MaxInputBytesPerBatch", Some("MaxInputBytesPerBatchPath"), ql, 1.0);
                 let batch_input = match b.get("BatchInput") {
                     None => None,
-                    Some(v) if ql == QueryLanguage::Jsonata => Some(ItemSelector::Jsonata(self.jtemplate(v, &ptr(&bp, "BatchInput")))),
+                    Some(v) if ql == QueryLanguage::Jsonata => {
+                        Some(ItemSelector::Jsonata(self.jtemplate(v, &ptr(&bp, "BatchInput"))))
+                    }
                     Some(v) => self.template(v, &ptr(&bp, "BatchInput")).map(ItemSelector::JsonPath),
                 };
                 if max_items.is_none() && max_bytes.is_none() {
@@ -891,7 +1049,9 @@ impl<'a> Cx<'a> {
                 None
             }
         };
-        let flatten_results = obj.get("ResultWriter").and_then(|w| w.pointer("/WriterConfig/Transformation")).and_then(Value::as_str) == Some("FLATTEN");
+        let flatten_results =
+            obj.get("ResultWriter").and_then(|w| w.pointer("/WriterConfig/Transformation")).and_then(Value::as_str)
+                == Some("FLATTEN");
         Some(MapState {
             processor,
             items_path,
@@ -921,7 +1081,16 @@ impl<'a> Cx<'a> {
                 continue;
             };
             for k in o.keys() {
-                if !matches!(k.as_str(), "ErrorEquals" | "IntervalSeconds" | "MaxAttempts" | "BackoffRate" | "MaxDelaySeconds" | "JitterStrategy" | "Comment") {
+                if !matches!(
+                    k.as_str(),
+                    "ErrorEquals"
+                        | "IntervalSeconds"
+                        | "MaxAttempts"
+                        | "BackoffRate"
+                        | "MaxDelaySeconds"
+                        | "JitterStrategy"
+                        | "Comment"
+                ) {
                     self.error(&ptr(&rp, k), format!("The field '{k}' is not supported in a retrier"));
                 }
             }
@@ -950,7 +1119,14 @@ impl<'a> Cx<'a> {
                     false
                 }
             };
-            out.push(Retrier { error_equals, interval_seconds, max_attempts: max_attempts as u32, backoff_rate, max_delay_seconds, full_jitter });
+            out.push(Retrier {
+                error_equals,
+                interval_seconds,
+                max_attempts: max_attempts as u32,
+                backoff_rate,
+                max_delay_seconds,
+                full_jitter,
+            });
         }
         out
     }
@@ -1035,7 +1211,30 @@ fn label_char_invalid(c: char) -> bool {
     c.is_whitespace()
         || c.is_control()
         || ('\u{7f}'..='\u{9f}').contains(&c)
-        || matches!(c, '<' | '>' | '{' | '}' | '[' | ']' | '?' | '*' | '"' | '#' | '%' | '\\' | '^' | '|' | '~' | '`' | '$' | '&' | ',' | ';' | ':' | '/')
+        || matches!(
+            c,
+            '<' | '>'
+                | '{'
+                | '}'
+                | '['
+                | ']'
+                | '?'
+                | '*'
+                | '"'
+                | '#'
+                | '%'
+                | '\\'
+                | '^'
+                | '|'
+                | '~'
+                | '`'
+                | '$'
+                | '&'
+                | ','
+                | ';'
+                | ':'
+                | '/'
+        )
 }
 
 /// `format!("{c:?}")` for the characters [`label_char_invalid`] finds, without `char`'s

@@ -129,7 +129,12 @@ pub fn critical_path(spans: &[Span], end: i64) -> Vec<Timing> {
                 return Timing { critical: critical[i], slack_ms: state_slack[i].unwrap_or(0) };
             }
             let owner = lanes.get(&*s.lane).and_then(|m| {
-                m.iter().copied().filter(|&j| spans[j].state == s.state && spans[j].start <= s.start && end_of(j) >= s.end.unwrap_or(end)).next_back()
+                m.iter()
+                    .copied()
+                    .filter(|&j| {
+                        spans[j].state == s.state && spans[j].start <= s.start && end_of(j) >= s.end.unwrap_or(end)
+                    })
+                    .next_back()
             });
             match owner {
                 Some(j) => Timing { critical: critical[j], slack_ms: state_slack[j].unwrap_or(0) },

@@ -4,10 +4,10 @@
 use super::Rng;
 use crate::asl::JTemplate;
 use crate::error::Failure;
+use crate::json;
 use crate::jsonata;
 use crate::payload::Scope;
 use crate::value::{Map, Value};
-use crate::json;
 use std::cell::OnceCell;
 use std::rc::Rc;
 
@@ -203,7 +203,9 @@ pub use crate::intrinsics::type_name;
 
 /// The "An error occurred while executing the state ..." prefix AWS puts before runtime causes.
 pub fn state_cause(state: &str, entered_event: u64, detail: &str) -> String {
-    format!("An error occurred while executing the state '{state}' (entered at the event id #{entered_event}). {detail}")
+    format!(
+        "An error occurred while executing the state '{state}' (entered at the event id #{entered_event}). {detail}"
+    )
 }
 
 pub fn runtime(state: &str, entered_event: u64, f: Failure) -> Failure {

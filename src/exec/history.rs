@@ -4,8 +4,8 @@
 //! (`Rc`) with the execution, so writing 25,000 events costs no deep copies; the JSON form
 //! is built only when asked for.
 
-use crate::value::{Key, Map, Value};
 use crate::json;
+use crate::value::{Key, Map, Value};
 use std::rc::Rc;
 
 /// One field of an event's details.

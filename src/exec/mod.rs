@@ -14,15 +14,15 @@ pub mod analysis;
 mod dataflow;
 pub mod history;
 
+use crate::agenda::Agenda;
 use crate::asl::{self, Io, Kind, Machine, State};
 use crate::error::Failure;
-use crate::json::to_compact;
-use dataflow::Vars;
 use crate::fields;
-use history::{Event, Field};
-use crate::value::Value;
 use crate::json;
-use crate::agenda::Agenda;
+use crate::json::to_compact;
+use crate::value::Value;
+use dataflow::Vars;
+use history::{Event, Field};
 use std::collections::VecDeque;
 use std::rc::Rc;
 
@@ -78,7 +78,10 @@ impl Options {
         format!("arn:aws:states:{}:{}:stateMachine:{}", self.region, self.account, self.state_machine_name)
     }
     pub fn execution_arn(&self) -> String {
-        format!("arn:aws:states:{}:{}:execution:{}:{}", self.region, self.account, self.state_machine_name, self.execution_name)
+        format!(
+            "arn:aws:states:{}:{}:execution:{}:{}",
+            self.region, self.account, self.state_machine_name, self.execution_name
+        )
     }
 }
 
@@ -233,7 +236,6 @@ enum Work {
     ExecutionTimeout,
 }
 
-
 /// A running (or finished) execution.
 pub struct Execution {
     opts: Options,
@@ -315,10 +317,16 @@ impl Execution {
         }
         self.started = true;
         let input = self.input.clone();
-        let details = self.opts.history.then(|| fields! {"input": input, "inputDetails": Field::NotTruncated, "roleArn": &*self.opts.role_arn});
+        let details = self
+            .opts
+            .history
+            .then(|| fields! {"input": input, "inputDetails": Field::NotTruncated, "roleArn": &*self.opts.role_arn});
         self.emit_raw(0, "ExecutionStarted", details);
         if payload_too_large(&self.input) {
-            self.finish(Status::Failed(Failure::new("States.DataLimitExceeded", "The input exceeds the maximum number of bytes service limit.")));
+            self.finish(Status::Failed(Failure::new(
+                "States.DataLimitExceeded",
+                "The input exceeds the maximum number of bytes service limit.",
+            )));
             return;
         }
         if let Some(t) = self.root.timeout_seconds {
@@ -392,9 +400,18 @@ impl Execution {
 
     // ------------------------------------------------------------------ internals
 
-    fn new_frame(&mut self, machine: Rc<Machine>, parent: Option<(FrameId, usize)>, vars: Rc<Vars>, input: Rc<Value>, last_event: u64) -> FrameId {
+    fn new_frame(
+        &mut self,
+        machine: Rc<Machine>,
+        parent: Option<(FrameId, usize)>,
+        vars: Rc<Vars>,
+        input: Rc<Value>,
+        last_event: u64,
+    ) -> FrameId {
         let state = machine.start_at;
-        let silent = parent.is_some_and(|(p, _)| self.frames[p].silent || matches!(&self.state(p).kind, Kind::Map(m) if m.distributed));
+        let silent = parent.is_some_and(|(p, _)| {
+            self.frames[p].silent || matches!(&self.state(p).kind, Kind::Map(m) if m.distributed)
+        });
         self.frames.push(Frame {
             machine,
             parent,
@@ -529,7 +546,13 @@ impl Execution {
 
     /// Append an event (in frame `fid`'s lane, or the execution's).
     #[inline(always)]
-    fn push_event(&mut self, prev: u64, fid: Option<FrameId>, kind: &'static str, details: Option<Vec<(&'static str, Field)>>) -> u64 {
+    fn push_event(
+        &mut self,
+        prev: u64,
+        fid: Option<FrameId>,
+        kind: &'static str,
+        details: Option<Vec<(&'static str, Field)>>,
+    ) -> u64 {
         self.event_count += 1;
         let id = self.event_count;
         match (self.opts.history, details) {
@@ -543,7 +566,14 @@ impl Execution {
         id
     }
 
-    fn keep_event(&mut self, id: u64, prev: u64, fid: Option<FrameId>, kind: &'static str, details: Option<Vec<(&'static str, Field)>>) {
+    fn keep_event(
+        &mut self,
+        id: u64,
+        prev: u64,
+        fid: Option<FrameId>,
+        kind: &'static str,
+        details: Option<Vec<(&'static str, Field)>>,
+    ) {
         let lane = self.lane(fid);
         self.events.push(Event { id, previous_event_id: prev, timestamp: self.now, kind, fields: details, lane });
     }
@@ -551,7 +581,8 @@ impl Execution {
     /// Event `id` reached the history limit: the execution fails (once).
     fn history_full(&mut self, id: u64) {
         if !self.is_done() {
-            let cause = format!("The execution reached the maximum number of history events ({}).", self.opts.max_events);
+            let cause =
+                format!("The execution reached the maximum number of history events ({}).", self.opts.max_events);
             self.status = Status::Failed(Failure::new("States.Runtime", cause.clone()));
             self.event_count += 1;
             if self.opts.history {
@@ -575,7 +606,8 @@ impl Execution {
         }
         match &status {
             Status::Succeeded(out) => {
-                let details = self.opts.history.then(|| fields! {"output": out.clone(), "outputDetails": Field::NotTruncated});
+                let details =
+                    self.opts.history.then(|| fields! {"output": out.clone(), "outputDetails": Field::NotTruncated});
                 self.emit_raw(0, "ExecutionSucceeded", details);
             }
             Status::Failed(f) => {
@@ -597,7 +629,18 @@ impl Execution {
         }
         let state = self.state(fid).name.clone();
         let lane = self.lane(Some(fid));
-        self.spans.push(Span { lane, state, kind, start: self.now, end: None, input, output: None, status: "running", error: None, steps: Vec::new() });
+        self.spans.push(Span {
+            lane,
+            state,
+            kind,
+            start: self.now,
+            end: None,
+            input,
+            output: None,
+            status: "running",
+            error: None,
+            steps: Vec::new(),
+        });
         self.spans.len() - 1
     }
 
@@ -634,7 +677,9 @@ impl Execution {
     fn enter(&mut self, fid: FrameId) -> Flow {
         let f = &self.frames[fid];
         let s = &f.machine.states[f.state];
-        let details = self.keeps_events_of(f).then(|| fields! {"name": s.name.clone(), "input": f.input.clone(), "inputDetails": Field::NotTruncated});
+        let details = self
+            .keeps_events_of(f)
+            .then(|| fields! {"name": s.name.clone(), "input": f.input.clone(), "inputDetails": Field::NotTruncated});
         let id = self.emit(fid, s.event(0), details);
         if self.is_done() {
             return Flow::Ended;
@@ -695,9 +740,15 @@ impl Execution {
     }
 
     /// The details of the frame's `<Type>StateExited` event, if events are kept.
-    fn exited_details(&self, fid: FrameId, output: &Rc<Value>, assigned: Option<Value>) -> Option<Vec<(&'static str, Field)>> {
+    fn exited_details(
+        &self,
+        fid: FrameId,
+        output: &Rc<Value>,
+        assigned: Option<Value>,
+    ) -> Option<Vec<(&'static str, Field)>> {
         self.keeps_events(fid).then(|| {
-            let mut details = fields! {"name": self.state(fid).name.clone(), "output": output, "outputDetails": Field::NotTruncated};
+            let mut details =
+                fields! {"name": self.state(fid).name.clone(), "output": output, "outputDetails": Field::NotTruncated};
             if let Some(a) = assigned {
                 details.push(("assignedVariables", Field::from(a)));
                 details.push(("assignedVariablesDetails", Field::NotTruncated));
@@ -861,7 +912,9 @@ impl Execution {
                 group.failed += 1;
                 let tolerated = group.is_map && {
                     let by_count = group.tolerated_count.is_some_and(|c| group.failed as u64 <= c);
-                    let by_pct = group.tolerated_percentage.is_some_and(|p| (group.failed as f64) * 100.0 / (group.total.max(1) as f64) <= p);
+                    let by_pct = group
+                        .tolerated_percentage
+                        .is_some_and(|p| (group.failed as f64) * 100.0 / (group.total.max(1) as f64) <= p);
                     by_count || by_pct
                 };
                 if tolerated {
@@ -871,7 +924,10 @@ impl Execution {
                     return;
                 }
                 let failure = if group.tolerated_count.is_some() || group.tolerated_percentage.is_some() {
-                    Failure::new("States.ExceedToleratedFailureThreshold", "The specified tolerated failure threshold was exceeded")
+                    Failure::new(
+                        "States.ExceedToleratedFailureThreshold",
+                        "The specified tolerated failure threshold was exceeded",
+                    )
                 } else {
                     f
                 };
@@ -898,7 +954,11 @@ impl Execution {
             }
             let (index, item) = group.queue.pop_front().expect("queue not empty");
             group.running += 1;
-            let child = if group.is_map { self.spawn_iteration(parent, index, item) } else { self.spawn_branch(parent, index, item) };
+            let child = if group.is_map {
+                self.spawn_iteration(parent, index, item)
+            } else {
+                self.spawn_branch(parent, index, item)
+            };
             if let Block::Children(group) = &mut self.frames[parent].block {
                 group.children[index] = Some(child);
             }

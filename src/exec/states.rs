@@ -3,8 +3,8 @@
 use super::dataflow::{runtime, state_cause, type_name, Context, Jsonata, PathScope, QueryError, Vars};
 use super::*;
 use crate::asl::{
-    Assign, Catcher, Choice, Comparison, Condition, Fail, FailField, ItemSelector, JTemplate, MapState, NumberField, Operand,
-    PathField, Pattern, ResourceKind, Task, Wait,
+    Assign, Catcher, Choice, Comparison, Condition, Fail, FailField, ItemSelector, JTemplate, MapState, NumberField,
+    Operand, PathField, Pattern, ResourceKind, Task, Wait,
 };
 use crate::jsonpath::{set_path, Reference};
 use crate::payload::{select_reference, Scope};
@@ -39,7 +39,13 @@ impl Execution {
     }
 
     /// Run `f` with a JSONPath scope whose `$` is `input`.
-    fn with_scope<R>(&self, fid: FrameId, input: &Value, map_item: Option<(usize, &Value)>, f: impl FnOnce(&mut PathScope) -> R) -> R {
+    fn with_scope<R>(
+        &self,
+        fid: FrameId,
+        input: &Value,
+        map_item: Option<(usize, &Value)>,
+        f: impl FnOnce(&mut PathScope) -> R,
+    ) -> R {
         let context = || self.context(fid, map_item).build();
         let mut scope = PathScope::new(input, &self.frames[fid].vars, &context, &self.rng);
         f(&mut scope)
@@ -111,7 +117,13 @@ impl Execution {
     }
 
     #[inline(always)]
-    fn result_path(&self, fid: FrameId, field: &PathField, raw: &Rc<Value>, result: Rc<Value>) -> Result<Rc<Value>, Failure> {
+    fn result_path(
+        &self,
+        fid: FrameId,
+        field: &PathField,
+        raw: &Rc<Value>,
+        result: Rc<Value>,
+    ) -> Result<Rc<Value>, Failure> {
         match field {
             PathField::Default => Ok(result),
             _ => self.result_path_at(fid, field, raw, result),
@@ -119,21 +131,41 @@ impl Execution {
     }
 
     /// Where a ResultPath of `null` or a path puts `result`.
-    fn result_path_at(&self, fid: FrameId, field: &PathField, raw: &Rc<Value>, result: Rc<Value>) -> Result<Rc<Value>, Failure> {
+    fn result_path_at(
+        &self,
+        fid: FrameId,
+        field: &PathField,
+        raw: &Rc<Value>,
+        result: Rc<Value>,
+    ) -> Result<Rc<Value>, Failure> {
         match field {
-            PathField::Path(r) => {
-                set_path(Rc::unwrap_or_clone(raw.clone()), &r.path, Rc::unwrap_or_clone(result)).map(Rc::new).map_err(|f| self.prefixed(fid, f))
-            }
+            PathField::Path(r) => set_path(Rc::unwrap_or_clone(raw.clone()), &r.path, Rc::unwrap_or_clone(result))
+                .map(Rc::new)
+                .map_err(|f| self.prefixed(fid, f)),
             _ => Ok(raw.clone()),
         }
     }
 
-    fn template(&self, fid: FrameId, t: &crate::payload::Template, input: &Value, field: &str, map_item: Option<(usize, &Value)>) -> Result<Rc<Value>, Failure> {
+    fn template(
+        &self,
+        fid: FrameId,
+        t: &crate::payload::Template,
+        input: &Value,
+        field: &str,
+        map_item: Option<(usize, &Value)>,
+    ) -> Result<Rc<Value>, Failure> {
         self.with_scope(fid, input, map_item, |s| t.eval(s, field)).map(Rc::new).map_err(|f| self.prefixed(fid, f))
     }
 
     /// Evaluate an Assign block; `$` (JSONPath) or `$states.*` (JSONata) as given.
-    fn eval_assign(&mut self, fid: FrameId, assign: Option<&Assign>, input: &Value, dollar: &Value, extra: Extra) -> Result<Option<Value>, Failure> {
+    fn eval_assign(
+        &mut self,
+        fid: FrameId,
+        assign: Option<&Assign>,
+        input: &Value,
+        dollar: &Value,
+        extra: Extra,
+    ) -> Result<Option<Value>, Failure> {
         let Some(assign) = assign else { return Ok(None) };
         match assign {
             Assign::JsonPath(t) => self.template(fid, t, dollar, "Assign", None).map(|v| Some(Rc::unwrap_or_clone(v))),
@@ -194,14 +226,30 @@ impl Execution {
     }
 
     /// Evaluate a JSONata template in this state, raising EvaluationFailed on error.
-    fn eval_jt(&mut self, fid: FrameId, t: &JTemplate, input: &Value, extra: Extra, location: &str, map_item: Option<(usize, &Value)>) -> Result<Rc<Value>, Failure> {
+    fn eval_jt(
+        &mut self,
+        fid: FrameId,
+        t: &JTemplate,
+        input: &Value,
+        extra: Extra,
+        location: &str,
+        map_item: Option<(usize, &Value)>,
+    ) -> Result<Rc<Value>, Failure> {
         let r = self.jsonata(fid, input, extra, map_item).template(t, location);
         r.map(Rc::new).map_err(|e| self.query_failure(fid, e))
     }
 
     /// The JSONPath end of a state: Assign (with `$` the result), then ResultPath places the
     /// result in the raw input and OutputPath picks the output.
-    fn assign_and_place(&mut self, fid: FrameId, state: &State, raw: &Rc<Value>, result: Rc<Value>, result_path: &PathField, output_path: &PathField) -> Result<(Rc<Value>, Option<Value>), Failure> {
+    fn assign_and_place(
+        &mut self,
+        fid: FrameId,
+        state: &State,
+        raw: &Rc<Value>,
+        result: Rc<Value>,
+        result_path: &PathField,
+        output_path: &PathField,
+    ) -> Result<(Rc<Value>, Option<Value>), Failure> {
         let assigned = match &state.assign {
             Some(assign) => self.eval_assign(fid, Some(assign), raw, &result, Extra::None)?,
             None => None,
@@ -215,7 +263,14 @@ impl Execution {
 
     /// The JSONata end of a state: Assign, then Output, with `$states.result` set when the
     /// state has a result. Without Output, the output is the result, or else the input.
-    fn jsonata_output(&mut self, fid: FrameId, state: &State, raw: &Rc<Value>, output: Option<&JTemplate>, result: Option<&Rc<Value>>) -> Result<(Rc<Value>, Option<Value>), Failure> {
+    fn jsonata_output(
+        &mut self,
+        fid: FrameId,
+        state: &State,
+        raw: &Rc<Value>,
+        output: Option<&JTemplate>,
+        result: Option<&Rc<Value>>,
+    ) -> Result<(Rc<Value>, Option<Value>), Failure> {
         let extra = || result.map_or(Extra::None, |r| Extra::Result(r));
         let assigned = self.eval_assign(fid, state.assign.as_ref(), raw, raw, extra())?;
         let out = match output {
@@ -311,12 +366,24 @@ impl Execution {
         }
     }
 
-    fn positive_int(&mut self, fid: FrameId, field: &Option<NumberField>, eff: &Value, name: &str) -> Result<Option<u64>, Failure> {
+    fn positive_int(
+        &mut self,
+        fid: FrameId,
+        field: &Option<NumberField>,
+        eff: &Value,
+        name: &str,
+    ) -> Result<Option<u64>, Failure> {
         let Some(field) = field else { return Ok(None) };
         let v = self.number(fid, field, eff, name)?;
         match v.as_f64() {
             Some(n) if n >= 1.0 && n.fract() == 0.0 => Ok(Some(n as u64)),
-            _ => Err(self.prefixed(fid, Failure::runtime(format!("The {name} field refers to value {} which is not a valid positive integer", to_compact(&v))))),
+            _ => Err(self.prefixed(
+                fid,
+                Failure::runtime(format!(
+                    "The {name} field refers to value {} which is not a valid positive integer",
+                    to_compact(&v)
+                )),
+            )),
         }
     }
 
@@ -326,8 +393,9 @@ impl Execution {
         self.next_task += 1;
         // `$$.Task.Token` exists for the callback and the job-run (`.sync`) patterns; a recording
         // shows a `.sync` task passing it on.
-        let token = matches!(task.kind, ResourceKind::Service { pattern: Pattern::WaitForTaskToken | Pattern::Sync, .. })
-            .then(|| task_token(&self.opts.execution_name, id));
+        let token =
+            matches!(task.kind, ResourceKind::Service { pattern: Pattern::WaitForTaskToken | Pattern::Sync, .. })
+                .then(|| task_token(&self.opts.execution_name, id));
         self.frames[fid].task_token = token.clone();
         let prepared = (|| -> Result<(Rc<Value>, Option<u64>, Option<u64>), Failure> {
             let (eff, params) = match &state.io {
@@ -350,8 +418,16 @@ impl Execution {
                     (raw.clone(), params)
                 }
             };
-            let name_t = if matches!(task.timeout, Some(NumberField::Path(_))) { "TimeoutSecondsPath" } else { "TimeoutSeconds" };
-            let name_h = if matches!(task.heartbeat, Some(NumberField::Path(_))) { "HeartbeatSecondsPath" } else { "HeartbeatSeconds" };
+            let name_t = if matches!(task.timeout, Some(NumberField::Path(_))) {
+                "TimeoutSecondsPath"
+            } else {
+                "TimeoutSeconds"
+            };
+            let name_h = if matches!(task.heartbeat, Some(NumberField::Path(_))) {
+                "HeartbeatSecondsPath"
+            } else {
+                "HeartbeatSeconds"
+            };
             let timeout = self.positive_int(fid, &task.timeout, &eff, name_t)?;
             let heartbeat = self.positive_int(fid, &task.heartbeat, &eff, name_h)?;
             Ok((params, timeout, heartbeat))
@@ -395,11 +471,16 @@ impl Execution {
                     d
                 });
                 self.emit(fid, "TaskScheduled", d);
-                self.emit(fid, "TaskStarted", keep.then(|| fields! {"resourceType": resource_type, "resource": resource}));
+                self.emit(
+                    fid,
+                    "TaskStarted",
+                    keep.then(|| fields! {"resourceType": resource_type, "resource": resource}),
+                );
             }
             ResourceKind::LambdaFunction => {
                 let d = keep.then(|| {
-                    let mut d = fields! {"resource": &task.resource, "input": &params, "inputDetails": Field::NotTruncated};
+                    let mut d =
+                        fields! {"resource": &task.resource, "input": &params, "inputDetails": Field::NotTruncated};
                     if let Some(t) = timeout {
                         d.push(("timeoutInSeconds", Field::from(t)));
                     }
@@ -413,7 +494,8 @@ impl Execution {
             }
             ResourceKind::Activity => {
                 let d = keep.then(|| {
-                    let mut d = fields! {"resource": &task.resource, "input": &params, "inputDetails": Field::NotTruncated};
+                    let mut d =
+                        fields! {"resource": &task.resource, "input": &params, "inputDetails": Field::NotTruncated};
                     if let Some(t) = timeout {
                         d.push(("timeoutInSeconds", Field::from(t)));
                     }
@@ -457,7 +539,10 @@ impl Execution {
         if let Some(h) = heartbeat {
             if (h as i64 * 1000) < timeout_ms {
                 // AWS reports an expired heartbeat as States.Timeout too.
-                self.schedule(self.now + h as i64 * 1000, Work::TaskTimeout { frame: fid, gen, error: "States.Timeout" });
+                self.schedule(
+                    self.now + h as i64 * 1000,
+                    Work::TaskTimeout { frame: fid, gen, error: "States.Timeout" },
+                );
             }
         }
         Flow::Blocked
@@ -553,7 +638,10 @@ impl Execution {
         self.frames[fid].gen += 1;
         let keep = self.keeps_events(fid);
         let (name, d) = match self.task_kind(fid) {
-            ResourceKind::Service { resource_type, resource, .. } => ("TaskTimedOut", keep.then(|| fields! {"resourceType": resource_type, "resource": resource, "error": error})),
+            ResourceKind::Service { resource_type, resource, .. } => (
+                "TaskTimedOut",
+                keep.then(|| fields! {"resourceType": resource_type, "resource": resource, "error": error}),
+            ),
             ResourceKind::LambdaFunction => ("LambdaFunctionTimedOut", keep.then(|| fields! {"error": error})),
             ResourceKind::Activity => ("ActivityTimedOut", keep.then(|| fields! {"error": error})),
         };
@@ -610,7 +698,10 @@ impl Execution {
                                         "The Condition field of a choice rule returned a non-boolean value: {}",
                                         to_compact(other)
                                     );
-                                    return Err(self.query_failure(fid, QueryError { location: format!("Choices/{i}/Condition"), detail }));
+                                    return Err(self.query_failure(
+                                        fid,
+                                        QueryError { location: format!("Choices/{i}/Condition"), detail },
+                                    ));
                                 }
                             }
                         }
@@ -674,7 +765,10 @@ impl Execution {
                     let r = variable;
                     return Err(self.prefixed(
                         fid,
-                        Failure::runtime(format!("Invalid path '{}': The choice state's condition path references an invalid value.", r.text())),
+                        Failure::runtime(format!(
+                            "Invalid path '{}': The choice state's condition path references an invalid value.",
+                            r.text()
+                        )),
                     ));
                 };
                 let expected = match operand {
@@ -684,7 +778,10 @@ impl Execution {
                         None => {
                             return Err(self.prefixed(
                                 fid,
-                                Failure::runtime(format!("Invalid path '{}': The choice state's condition path references an invalid value.", r.text())),
+                                Failure::runtime(format!(
+                                    "Invalid path '{}': The choice state's condition path references an invalid value.",
+                                    r.text()
+                                )),
                             ))
                         }
                     },
@@ -709,11 +806,17 @@ impl Execution {
                         Some(s) if s >= 0.0 && s.fract() == 0.0 => self.now + (s as i64).saturating_mul(1000),
                         _ => {
                             let msg = match n {
-                                NumberField::Path(r) => format!("The SecondsPath parameter does not reference a valid integer: {} == {}", r.text(), to_compact(&v)),
+                                NumberField::Path(r) => format!(
+                                    "The SecondsPath parameter does not reference a valid integer: {} == {}",
+                                    r.text(),
+                                    to_compact(&v)
+                                ),
                                 _ => format!("The Seconds field must be a non-negative integer: {}", to_compact(&v)),
                             };
                             return Err(match n {
-                                NumberField::Expr(_) => self.query_failure(fid, QueryError { location: "Seconds".into(), detail: msg }),
+                                NumberField::Expr(_) => {
+                                    self.query_failure(fid, QueryError { location: "Seconds".into(), detail: msg })
+                                }
                                 _ => self.prefixed(fid, Failure::runtime(msg)),
                             });
                         }
@@ -794,7 +897,8 @@ impl Execution {
                 None => String::new(),
                 Some(FailField::Literal(s)) => s.clone(),
                 Some(FailField::Path(d)) => {
-                    let v = this.with_scope(fid, &raw, None, |s| d.eval(s, path_key)).map_err(|f| this.prefixed(fid, f))?;
+                    let v =
+                        this.with_scope(fid, &raw, None, |s| d.eval(s, path_key)).map_err(|f| this.prefixed(fid, f))?;
                     match v {
                         Value::String(s) => s,
                         other => to_compact(&other),
@@ -950,7 +1054,13 @@ impl Execution {
     }
 
     /// `ItemBatcher`: group the iteration inputs into `{"BatchInput"?, "Items": [...]}`.
-    fn batch(&mut self, fid: FrameId, b: &crate::asl::Batcher, eff: &Value, inputs: Vec<Rc<Value>>) -> Result<Vec<Rc<Value>>, Failure> {
+    fn batch(
+        &mut self,
+        fid: FrameId,
+        b: &crate::asl::Batcher,
+        eff: &Value,
+        inputs: Vec<Rc<Value>>,
+    ) -> Result<Vec<Rc<Value>>, Failure> {
         let limit = |this: &mut Self, f: &Option<NumberField>, name: &str| -> Result<Option<usize>, Failure> {
             let Some(f) = f else { return Ok(None) };
             let v = this.number(fid, f, eff, name)?;
@@ -1048,7 +1158,13 @@ impl Execution {
             Value::Array(items) => Ok((eff, items)),
             other => {
                 let path = map.items_path.as_ref().map(|r| r.text()).unwrap_or_else(|| "$".into());
-                Err(self.prefixed(fid, Failure::runtime(format!("Item path {path} evaluated to a non-array value: {}", to_compact(&other)))))
+                Err(self.prefixed(
+                    fid,
+                    Failure::runtime(format!(
+                        "Item path {path} evaluated to a non-array value: {}",
+                        to_compact(&other)
+                    )),
+                ))
             }
         }
     }
@@ -1067,13 +1183,20 @@ impl Execution {
     }
 
     /// (tolerated failure count, tolerated failure %) of a Map.
-    fn map_tolerance(&mut self, fid: FrameId, map: &MapState, eff: &Value) -> Result<(Option<u64>, Option<f64>), Failure> {
+    fn map_tolerance(
+        &mut self,
+        fid: FrameId,
+        map: &MapState,
+        eff: &Value,
+    ) -> Result<(Option<u64>, Option<f64>), Failure> {
         let count = match &map.tolerated_failure_count {
             None => None,
             Some(f) => {
                 let v = self.number(fid, f, eff, "ToleratedFailureCount")?;
                 match as_number(&v, true) {
-                    Some(n) if n < 0.0 => return Err(self.prefixed(fid, Failure::runtime("ToleratedFailureCount cannot be negative."))),
+                    Some(n) if n < 0.0 => {
+                        return Err(self.prefixed(fid, Failure::runtime("ToleratedFailureCount cannot be negative.")))
+                    }
                     Some(n) if n.fract() == 0.0 => Some(n as u64),
                     _ => return Err(self.bad_number(fid, f, "ToleratedFailureCount", &v, "integer")),
                 }
@@ -1085,7 +1208,10 @@ impl Execution {
                 let v = self.number(fid, f, eff, "ToleratedFailurePercentage")?;
                 match as_number(&v, false) {
                     Some(p) if (0.0..=100.0).contains(&p) => Some(p),
-                    Some(_) => return Err(self.prefixed(fid, Failure::runtime("ToleratedFailurePercentage must be between 0 and 100."))),
+                    Some(_) => {
+                        return Err(self
+                            .prefixed(fid, Failure::runtime("ToleratedFailurePercentage must be between 0 and 100.")))
+                    }
                     None => return Err(self.bad_number(fid, f, "ToleratedFailurePercentage", &v, "float")),
                 }
             }
@@ -1094,7 +1220,14 @@ impl Execution {
     }
 
     /// The input of iteration `i`: the item, or the ItemSelector evaluated with `$$.Map.Item`.
-    fn item_input(&mut self, fid: FrameId, map: &MapState, eff: &Value, i: usize, item: &Value) -> Result<Rc<Value>, Failure> {
+    fn item_input(
+        &mut self,
+        fid: FrameId,
+        map: &MapState,
+        eff: &Value,
+        i: usize,
+        item: &Value,
+    ) -> Result<Rc<Value>, Failure> {
         match &map.item_selector {
             None => Ok(Rc::new(item.clone())),
             Some(ItemSelector::JsonPath(t)) => self.template(fid, t, eff, "ItemSelector", Some((i, item))),
@@ -1109,9 +1242,18 @@ impl Execution {
         match f {
             NumberField::Path(r) => {
                 let shown = v.as_str().map(str::to_string).unwrap_or_else(|| to_compact(v));
-                self.prefixed(fid, Failure::runtime(format!("The {name}Path field refers to value \"{shown}\" which is not a valid {kind}: {}", r.text())))
+                self.prefixed(
+                    fid,
+                    Failure::runtime(format!(
+                        "The {name}Path field refers to value \"{shown}\" which is not a valid {kind}: {}",
+                        r.text()
+                    )),
+                )
             }
-            _ => self.prefixed(fid, Failure::runtime(format!("The {name} field has value {} which is not a valid {kind}", to_compact(v)))),
+            _ => self.prefixed(
+                fid,
+                Failure::runtime(format!("The {name} field has value {} which is not a valid {kind}", to_compact(v))),
+            ),
         }
     }
 
@@ -1131,13 +1273,17 @@ impl Execution {
     pub(super) fn children_done(&mut self, fid: FrameId) {
         let block = std::mem::replace(&mut self.frames[fid].block, Block::None);
         let Block::Children(group) = block else { return };
-        let mut results: Vec<Value> = group.results.into_iter().map(|r| r.map(Rc::unwrap_or_clone).unwrap_or(Value::Null)).collect();
+        let mut results: Vec<Value> =
+            group.results.into_iter().map(|r| r.map(Rc::unwrap_or_clone).unwrap_or(Value::Null)).collect();
         if let Kind::Map(m) = &self.state(fid).kind {
             if m.flatten_results {
-                results = results.into_iter().flat_map(|r| match r {
-                    Value::Array(a) => a,
-                    other => vec![other],
-                }).collect();
+                results = results
+                    .into_iter()
+                    .flat_map(|r| match r {
+                        Value::Array(a) => a,
+                        other => vec![other],
+                    })
+                    .collect();
             }
         }
         if group.is_map {
@@ -1159,7 +1305,14 @@ impl Execution {
     }
 
     /// The output (and assignments) of a state whose error a catcher caught.
-    pub(super) fn catch_output(&mut self, fid: FrameId, state: &State, c: &Catcher, raw: Rc<Value>, error_output: Value) -> Result<(Rc<Value>, Option<Value>), Failure> {
+    pub(super) fn catch_output(
+        &mut self,
+        fid: FrameId,
+        state: &State,
+        c: &Catcher,
+        raw: Rc<Value>,
+        error_output: Value,
+    ) -> Result<(Rc<Value>, Option<Value>), Failure> {
         let error_output = Rc::new(error_output);
         match &state.io {
             Io::JsonPath { .. } => {
@@ -1171,7 +1324,8 @@ impl Execution {
                 Ok((out, assigned))
             }
             Io::Jsonata { .. } => {
-                let assigned = self.eval_assign(fid, c.assign.as_ref(), &raw, &raw, Extra::ErrorOutput(&error_output))?;
+                let assigned =
+                    self.eval_assign(fid, c.assign.as_ref(), &raw, &raw, Extra::ErrorOutput(&error_output))?;
                 let out = match &c.output {
                     Some(t) => self.eval_jt(fid, t, &raw, Extra::ErrorOutput(&error_output), "Output", None)?,
                     None => error_output.clone(),
@@ -1194,7 +1348,9 @@ fn task_token(execution: &str, id: u64) -> String {
 
 /// A number, or a string holding one (AWS accepts `"3"` for a ...Path count).
 fn as_number(v: &Value, int: bool) -> Option<f64> {
-    v.as_f64().or_else(|| v.as_str().and_then(|s| if int { s.parse::<i64>().ok().map(|n| n as f64) } else { crate::num::parse_f64(s) }))
+    v.as_f64().or_else(|| {
+        v.as_str().and_then(|s| if int { s.parse::<i64>().ok().map(|n| n as f64) } else { crate::num::parse_f64(s) })
+    })
 }
 
 /// Milliseconds since the epoch, rounded toward zero.
@@ -1228,7 +1384,10 @@ fn compare(op: Comparison, value: &Value, expected: &Value) -> bool {
         IsNumeric => value.is_number() == (expected == &Value::Bool(true)),
         IsString => value.is_string() == (expected == &Value::Bool(true)),
         IsBoolean => value.is_boolean() == (expected == &Value::Bool(true)),
-        IsTimestamp => value.as_str().is_some_and(|s| crate::time::parse_timestamp(s).is_some()) == (expected == &Value::Bool(true)),
+        IsTimestamp => {
+            value.as_str().is_some_and(|s| crate::time::parse_timestamp(s).is_some())
+                == (expected == &Value::Bool(true))
+        }
         BooleanEquals => value.is_boolean() && value == expected,
         StringMatches => match (value.as_str(), expected.as_str()) {
             (Some(v), Some(p)) => string_matches(v, p),
@@ -1260,7 +1419,11 @@ fn compare(op: Comparison, value: &Value, expected: &Value) -> bool {
                 _ => ord(o, &[Greater, Equal]),
             }
         }
-        TimestampEquals | TimestampLessThan | TimestampGreaterThan | TimestampLessThanEquals | TimestampGreaterThanEquals => {
+        TimestampEquals
+        | TimestampLessThan
+        | TimestampGreaterThan
+        | TimestampLessThanEquals
+        | TimestampGreaterThanEquals => {
             let t = |v: &Value| v.as_str().and_then(crate::time::parse_timestamp);
             let o = match (t(value), t(expected)) {
                 (Some(a), Some(b)) => Some(a.cmp(&b)),

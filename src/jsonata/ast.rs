@@ -187,4 +187,3 @@ impl Node {
         matches!(self.kind, Kind::ArrayCons(_))
     }
 }
-

@@ -425,7 +425,9 @@ impl<'h> Eval<'h> {
                 };
                 self.eval_sort(node, &seq, env)?
             }
-            Kind::Transform(_) => Value::Func(Rc::new(Func::Transform { node: Rc::new(clone_transform(node)), env: env.clone() })),
+            Kind::Transform(_) => {
+                Value::Func(Rc::new(Func::Transform { node: Rc::new(clone_transform(node)), env: env.clone() }))
+            }
         };
         for p in &node.predicate {
             result = self.eval_filter(p, result, env)?;
@@ -587,7 +589,13 @@ impl<'h> Eval<'h> {
     }
 
     #[inline(never)]
-    fn eval_tuple_step(&mut self, step: &Node, input: &Value, tuples: Option<Vec<Value>>, env: &Rc<Env>) -> R<Vec<Value>> {
+    fn eval_tuple_step(
+        &mut self,
+        step: &Node,
+        input: &Value,
+        tuples: Option<Vec<Value>>,
+        env: &Rc<Env>,
+    ) -> R<Vec<Value>> {
         if let Kind::Sort(_) = step.kind {
             let result = match tuples {
                 Some(t) => self.eval_sort(step, &Value::array_flags(t, SEQ | TUPLES), env)?,
@@ -692,11 +700,8 @@ impl<'h> Eval<'h> {
         let mut out = Vec::new();
         let len = items.len() as f64;
         for (index, item) in items.iter().enumerate() {
-            let (ctx, e) = if is_ts {
-                (tuple_get(item, "@"), self.tuple_frame(env, item))
-            } else {
-                (item.clone(), env.clone())
-            };
+            let (ctx, e) =
+                if is_ts { (tuple_get(item, "@"), self.tuple_frame(env, item)) } else { (item.clone(), env.clone()) };
             let res = self.eval(pred, &ctx, &e)?;
             let nums: Option<Vec<f64>> = match &res {
                 Value::Num(n) => Some(vec![*n]),
@@ -734,11 +739,8 @@ impl<'h> Eval<'h> {
         }
         let mut groups: OrdMap<(Value, usize)> = OrdMap::new();
         for item in &items {
-            let (ctx, e) = if reduce {
-                (tuple_get(item, "@"), self.tuple_frame(env, item))
-            } else {
-                (item.clone(), env.clone())
-            };
+            let (ctx, e) =
+                if reduce { (tuple_get(item, "@"), self.tuple_frame(env, item)) } else { (item.clone(), env.clone()) };
             for (pi, (k, _)) in pairs.iter().enumerate() {
                 let key = self.eval(k, &ctx, &e)?;
                 match key {
@@ -746,7 +748,11 @@ impl<'h> Eval<'h> {
                     Value::Str(s) => {
                         if let Some(entry) = groups.get_mut(&*s) {
                             if entry.1 != pi {
-                                return Err(make("D1009", Some(pos), &Detail { value: Some(s.to_string()), ..Default::default() }));
+                                return Err(make(
+                                    "D1009",
+                                    Some(pos),
+                                    &Detail { value: Some(s.to_string()), ..Default::default() },
+                                ));
                             }
                             let old = std::mem::replace(&mut entry.0, Value::Undefined);
                             entry.0 = append(old, item.clone());
@@ -755,7 +761,11 @@ impl<'h> Eval<'h> {
                         }
                     }
                     other => {
-                        return Err(make("T1003", Some(pos), &Detail { value: Some(describe(&other)), ..Default::default() }))
+                        return Err(make(
+                            "T1003",
+                            Some(pos),
+                            &Detail { value: Some(describe(&other)), ..Default::default() },
+                        ))
                     }
                 }
             }
@@ -805,7 +815,11 @@ impl<'h> Eval<'h> {
                 for v in [&lhs, &rhs] {
                     if let Value::Num(n) = v {
                         if !n.is_finite() {
-                            return Err(make("D1001", Some(pos), &Detail { value: Some(js_num_str(*n)), ..Default::default() }));
+                            return Err(make(
+                                "D1001",
+                                Some(pos),
+                                &Detail { value: Some(js_num_str(*n)), ..Default::default() },
+                            ));
                         }
                     }
                 }
@@ -870,7 +884,11 @@ impl<'h> Eval<'h> {
                 }
                 let size = b - a + 1.0;
                 if size > 1e7 {
-                    return Err(make("D2014", Some(pos), &Detail { value: Some(js_num_str(size)), ..Default::default() }));
+                    return Err(make(
+                        "D2014",
+                        Some(pos),
+                        &Detail { value: Some(js_num_str(size)), ..Default::default() },
+                    ));
                 }
                 self.steps += size as u64 / 16;
                 if self.steps > self.max_steps {
@@ -891,7 +909,15 @@ impl<'h> Eval<'h> {
     }
 
     #[inline(never)]
-    fn eval_call(&mut self, node: &Node, procn: &Node, args: &[Node], input: &Value, env: &Rc<Env>, applyto: Option<Value>) -> R<Value> {
+    fn eval_call(
+        &mut self,
+        node: &Node,
+        procn: &Node,
+        args: &[Node],
+        input: &Value,
+        env: &Rc<Env>,
+        applyto: Option<Value>,
+    ) -> R<Value> {
         let proc_v = self.eval(procn, input, env)?;
         if proc_v.is_undef() {
             if let Kind::Path(steps) = &procn.kind {
@@ -914,12 +940,22 @@ impl<'h> Eval<'h> {
     }
 
     /// Apply a function value, running the tail-call trampoline.
-    pub fn apply(&mut self, f: &Value, args: Vec<Value>, input: &Value, env: &Rc<Env>, name: &str, pos: usize) -> R<Value> {
+    pub fn apply(
+        &mut self,
+        f: &Value,
+        args: Vec<Value>,
+        input: &Value,
+        env: &Rc<Env>,
+        name: &str,
+        pos: usize,
+    ) -> R<Value> {
         let mut result = self.apply_inner(f, args, input, env, name, pos)?;
         loop {
             let thunk = match &result {
                 Value::Func(func) => match &**func {
-                    Func::Lambda { thunk: true, body, env: tenv, input: tin, .. } => Some((body.clone(), tenv.clone(), tin.clone())),
+                    Func::Lambda { thunk: true, body, env: tenv, input: tin, .. } => {
+                        Some((body.clone(), tenv.clone(), tin.clone()))
+                    }
                     _ => None,
                 },
                 _ => None,
@@ -946,12 +982,28 @@ impl<'h> Eval<'h> {
 
     /// (Depth is counted per `eval` entry, like jsonata-js's evaluate-entry depth; a call
     /// always continues in `eval` of the body, so recursion through calls stays bounded.)
-    fn apply_inner(&mut self, f: &Value, args: Vec<Value>, input: &Value, env: &Rc<Env>, name: &str, pos: usize) -> R<Value> {
+    fn apply_inner(
+        &mut self,
+        f: &Value,
+        args: Vec<Value>,
+        input: &Value,
+        env: &Rc<Env>,
+        name: &str,
+        pos: usize,
+    ) -> R<Value> {
         self.apply_inner2(f, args, input, env, name, pos).map_err(|e| e.with_pos(pos))
     }
 
     #[inline(never)]
-    fn apply_inner2(&mut self, f: &Value, args: Vec<Value>, input: &Value, env: &Rc<Env>, name: &str, pos: usize) -> R<Value> {
+    fn apply_inner2(
+        &mut self,
+        f: &Value,
+        args: Vec<Value>,
+        input: &Value,
+        env: &Rc<Env>,
+        name: &str,
+        pos: usize,
+    ) -> R<Value> {
         let Value::Func(func) = f else {
             return Err(tok_err("T1006", pos, name, None, None));
         };
@@ -1007,7 +1059,11 @@ impl<'h> Eval<'h> {
             Func::Transform { node, env: tenv } => {
                 let obj = args.into_iter().next().unwrap_or(Value::Undefined);
                 if !matches!(obj, Value::Undefined | Value::Object(_) | Value::Array(_)) {
-                    return Err(make("T0410", Some(pos), &Detail { token: Some(name.into()), index: Some(1), ..Default::default() }));
+                    return Err(make(
+                        "T0410",
+                        Some(pos),
+                        &Detail { token: Some(name.into()), index: Some(1), ..Default::default() },
+                    ));
                 }
                 let tenv = tenv.clone();
                 self.transform(node, &tenv, obj)
@@ -1027,7 +1083,8 @@ impl<'h> Eval<'h> {
         // evaluate the sort keys up front
         let mut keys: Vec<Vec<Value>> = Vec::with_capacity(items.len());
         for it in &items {
-            let (ctx, e) = if is_ts { (tuple_get(it, "@"), self.tuple_frame(env, it)) } else { (it.clone(), env.clone()) };
+            let (ctx, e) =
+                if is_ts { (tuple_get(it, "@"), self.tuple_frame(env, it)) } else { (it.clone(), env.clone()) };
             let mut k = Vec::with_capacity(terms.len());
             for t in terms {
                 k.push(self.eval(&t.expr, &ctx, &e)?);
@@ -1178,7 +1235,9 @@ fn rebuild_at(v: &Value, edits: &Edits, depth: usize) -> Value {
             }
             Value::object(m)
         }
-        Value::Array(a) => Value::array_flags(a.items.iter().map(|x| rebuild_at(x, edits, depth + 1)).collect(), a.flags),
+        Value::Array(a) => {
+            Value::array_flags(a.items.iter().map(|x| rebuild_at(x, edits, depth + 1)).collect(), a.flags)
+        }
         other => other.clone(),
     }
 }

@@ -124,12 +124,18 @@ impl Expr {
         let result = ev.eval(&self.root, &input_v, &env);
         let out = match result {
             // Step Functions rejects a function as a field's value; plain JSONata gives "".
-            Ok(Value::Func(_)) if opts.asl_functions => Err(Error::new(FUNCTION_RESULT, "The expression returned a function, which is not a JSON value", None)),
+            Ok(Value::Func(_)) if opts.asl_functions => {
+                Err(Error::new(FUNCTION_RESULT, "The expression returned a function, which is not a JSON value", None))
+            }
             Ok(v) => v.to_json().map_err(|e| match e {
-                value::JsonError::TooLarge => Error::new("U1001", "Result too large or too deeply nested to convert to JSON", None),
-                value::JsonError::NonFinite(n) => {
-                    error::make("D1001", None, &error::Detail { value: Some(value::js_num_str(n)), ..Default::default() })
+                value::JsonError::TooLarge => {
+                    Error::new("U1001", "Result too large or too deeply nested to convert to JSON", None)
                 }
+                value::JsonError::NonFinite(n) => error::make(
+                    "D1001",
+                    None,
+                    &error::Detail { value: Some(value::js_num_str(n)), ..Default::default() },
+                ),
             }),
             Err(e) => Err(e),
         };
@@ -152,14 +158,19 @@ impl Expr {
 fn collect_vars(n: &Node, bound: &mut Vec<String>, out: &mut Vec<String>, free: bool) {
     let visit = |c: &Node, bound: &mut Vec<String>, out: &mut Vec<String>| collect_vars(c, bound, out, free);
     match &n.kind {
-        Kind::Var(v) if !free
-            && !v.is_empty() && !out.contains(v) => {
-                out.push(v.clone());
-            }
+        Kind::Var(v) if !free && !v.is_empty() && !out.contains(v) => {
+            out.push(v.clone());
+        }
         Kind::Var(v)
-            if !v.is_empty() && v != "$" && !bound.contains(v) && !out.contains(v) && functions::lookup(v, true).is_none() && functions::lookup(v, false).is_none() => {
-                out.push(v.clone());
-            }
+            if !v.is_empty()
+                && v != "$"
+                && !bound.contains(v)
+                && !out.contains(v)
+                && functions::lookup(v, true).is_none()
+                && functions::lookup(v, false).is_none() =>
+        {
+            out.push(v.clone());
+        }
         Kind::Path(steps) => steps.iter().for_each(|s| visit(s, bound, out)),
         Kind::Binary(_, l, r) | Kind::Coalesce(l, r) | Kind::Elvis(l, r) | Kind::Apply(l, r) => {
             visit(l, bound, out);
@@ -339,7 +350,11 @@ mod tests {
         // unoptimised builds use far bigger frames than release ones: give them room
         let r = std::thread::Builder::new()
             .stack_size(32 << 20)
-            .spawn(|| ev("($f := function($n){ $n = 0 ? 0 : 1 + $f($n - 1) }; $f(100000))", Json::Null).map(|_| ()).map_err(|e| e.code.to_string()))
+            .spawn(|| {
+                ev("($f := function($n){ $n = 0 ? 0 : 1 + $f($n - 1) }; $f(100000))", Json::Null)
+                    .map(|_| ())
+                    .map_err(|e| e.code.to_string())
+            })
             .unwrap()
             .join()
             .unwrap();

@@ -119,7 +119,10 @@ impl Lexer {
                                 let cp = u32::from_str_radix(&hex, 16).unwrap_or(0xfffd);
                                 self.pos += 4;
                                 // combine a surrogate pair if one follows
-                                if (0xd800..0xdc00).contains(&cp) && self.ch(self.pos + 1) == '\\' && self.ch(self.pos + 2) == 'u' {
+                                if (0xd800..0xdc00).contains(&cp)
+                                    && self.ch(self.pos + 1) == '\\'
+                                    && self.ch(self.pos + 2) == 'u'
+                                {
                                     let hex2: String = self.src.iter().skip(self.pos + 3).take(4).collect();
                                     if let Ok(lo) = u32::from_str_radix(&hex2, 16) {
                                         if (0xdc00..0xe000).contains(&lo) {
@@ -489,7 +492,8 @@ impl Parser {
             other => return Err(Error::tok("S0201", pos, &tok_text(&other))),
         };
         Ok(match o {
-            "." | "+" | "-" | "*" | "/" | "%" | "=" | "<" | ">" | "!=" | "<=" | ">=" | "&" | "and" | "or" | "in" | "~>" => {
+            "." | "+" | "-" | "*" | "/" | "%" | "=" | "<" | ">" | "!=" | "<=" | ">=" | "&" | "and" | "or" | "in"
+            | "~>" => {
                 let rhs = self.expression(lbp(&Tok::Op(o)))?;
                 p(R::Bin(o, Box::new(left), Box::new(rhs)), pos)
             }
@@ -782,10 +786,18 @@ impl Processor {
                                 ))
                             }
                             Kind::Bool(b) => {
-                                return Err(make("S0213", Some(st.pos), &Detail { value: Some(b.to_string()), ..Default::default() }))
+                                return Err(make(
+                                    "S0213",
+                                    Some(st.pos),
+                                    &Detail { value: Some(b.to_string()), ..Default::default() },
+                                ))
                             }
                             Kind::Null => {
-                                return Err(make("S0213", Some(st.pos), &Detail { value: Some("null".into()), ..Default::default() }))
+                                return Err(make(
+                                    "S0213",
+                                    Some(st.pos),
+                                    &Detail { value: Some("null".into()), ..Default::default() },
+                                ))
                             }
                             Kind::Str(s) => {
                                 let s = s.clone();
@@ -1053,7 +1065,10 @@ impl Processor {
                     .collect();
                 let body = self.process(*body)?;
                 let body = tail_call_optimize(body);
-                Node::new(Kind::Lambda(Rc::new(LambdaDef { params, signature: sig, body: Rc::new(body), thunk: false })), pos)
+                Node::new(
+                    Kind::Lambda(Rc::new(LambdaDef { params, signature: sig, body: Rc::new(body), thunk: false })),
+                    pos,
+                )
             }
             R::Elvis(c, e) => {
                 let mut n = Node::new(Kind::Null, pos);
@@ -1160,7 +1175,10 @@ fn tail_call_optimize(mut e: Node) -> Node {
     match &mut e.kind {
         Kind::Call(..) if e.predicate.is_empty() => {
             let pos = e.pos;
-            Node::new(Kind::Lambda(Rc::new(LambdaDef { params: vec![], signature: None, body: Rc::new(e), thunk: true })), pos)
+            Node::new(
+                Kind::Lambda(Rc::new(LambdaDef { params: vec![], signature: None, body: Rc::new(e), thunk: true })),
+                pos,
+            )
         }
         Kind::Condition(_, t, els) => {
             let tt = std::mem::replace(&mut **t, Node::new(Kind::Null, 0));

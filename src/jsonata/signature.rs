@@ -47,7 +47,8 @@ impl Signature {
             if c == ':' || c == '>' {
                 break;
             }
-            let mk = |set: &str, kind: char| Param { set: set.to_string(), kind, subtype: None, quant: ' ', context: false };
+            let mk =
+                |set: &str, kind: char| Param { set: set.to_string(), kind, subtype: None, quant: ' ', context: false };
             match c {
                 's' | 'n' | 'b' | 'l' | 'o' => params.push(mk(&format!("{}m", c), c)),
                 'a' => params.push(mk("asnblfom", 'a')),

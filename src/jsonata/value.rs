@@ -101,12 +101,18 @@ pub enum Func {
     },
     Builtin(&'static Builtin),
     /// Partial application: `None` marks a `?` placeholder.
-    Partial { func: Value, args: Vec<Option<Value>> },
+    Partial {
+        func: Value,
+        args: Vec<Option<Value>>,
+    },
     /// `f ~> g` where both are functions.
     Chain(Value, Value),
     Regex(Rc<Regex>),
     /// A transform expression `| pattern | update, delete |`.
-    Transform { node: Rc<Node>, env: Rc<Env> },
+    Transform {
+        node: Rc<Node>,
+        env: Rc<Env>,
+    },
 }
 
 impl std::fmt::Debug for Func {
@@ -369,11 +375,13 @@ fn deep_equal_at(a: &Value, b: &Value, depth: usize) -> bool {
         (Value::Str(x), Value::Str(y)) => x == y,
         (Value::Array(x), Value::Array(y)) => {
             Rc::ptr_eq(x, y)
-                || x.items.len() == y.items.len() && x.items.iter().zip(y.items.iter()).all(|(p, q)| deep_equal_at(p, q, depth + 1))
+                || x.items.len() == y.items.len()
+                    && x.items.iter().zip(y.items.iter()).all(|(p, q)| deep_equal_at(p, q, depth + 1))
         }
         (Value::Object(x), Value::Object(y)) => {
             Rc::ptr_eq(x, y)
-                || x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).map(|w| deep_equal_at(v, w, depth + 1)).unwrap_or(false))
+                || x.len() == y.len()
+                    && x.iter().all(|(k, v)| y.get(k).map(|w| deep_equal_at(v, w, depth + 1)).unwrap_or(false))
         }
         (Value::Func(x), Value::Func(y)) => Rc::ptr_eq(x, y),
         _ => false,

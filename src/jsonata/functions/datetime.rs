@@ -191,7 +191,18 @@ struct Marker {
 
 const DAYS: [&str; 8] = ["", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
 const MONTHS: [&str; 12] = [
-    "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
 ];
 
 fn default_presentation(c: char) -> Option<&'static str> {
@@ -271,7 +282,11 @@ fn analyse_picture(picture: &str) -> Result<Vec<Part>, Error> {
                 match default_presentation(component) {
                     Some(p) => p.to_string(),
                     None => {
-                        return Err(make("D3132", None, &Detail { value: Some(component.to_string()), ..Default::default() }))
+                        return Err(make(
+                            "D3132",
+                            None,
+                            &Detail { value: Some(component.to_string()), ..Default::default() },
+                        ))
                     }
                 }
             };
@@ -496,7 +511,12 @@ fn parse_datetime(ts: &str, picture: &str, now: f64) -> Result<Option<f64>, Erro
                     let w = f.mandatory + f.optional;
                     f.n = if m.n > 0 {
                         Some(m.n as usize)
-                    } else if m.component != 'f' && m.component != 'Y' && f.optional == 0 && w >= 2 && f.primary == super::format::Primary::Decimal {
+                    } else if m.component != 'f'
+                        && m.component != 'Y'
+                        && f.optional == 0
+                        && w >= 2
+                        && f.primary == super::format::Primary::Decimal
+                    {
                         Some(w)
                     } else {
                         None
@@ -517,7 +537,13 @@ fn parse_datetime(ts: &str, picture: &str, now: f64) -> Result<Option<f64>, Erro
                         'M' | 'x' => MONTHS.iter().enumerate().map(|(i, n)| (cut(n), (i + 1) as f64)).collect(),
                         'F' => DAYS.iter().enumerate().skip(1).map(|(i, n)| (cut(n), i as f64)).collect(),
                         'P' => vec![("am".into(), 0.0), ("AM".into(), 0.0), ("pm".into(), 1.0), ("PM".into(), 1.0)],
-                        c => return Err(make("D3133", None, &Detail { value: Some(c.to_string()), ..Default::default() })),
+                        c => {
+                            return Err(make(
+                                "D3133",
+                                None,
+                                &Detail { value: Some(c.to_string()), ..Default::default() },
+                            ))
+                        }
                     };
                     regex.push_str("([a-zA-Z]+)");
                     parsers.push((m.component, PartParser::Names(table)));
@@ -712,13 +738,15 @@ fn parse_iso(s: &str) -> Option<f64> {
             i = j + 2;
         }
     }
-    if i != b.len() || !(1.0..=12.0).contains(&mo) || !(1.0..=31.0).contains(&d) || h > 24.0 || mi > 59.0 || sec > 59.0 {
+    if i != b.len() || !(1.0..=12.0).contains(&mo) || !(1.0..=31.0).contains(&d) || h > 24.0 || mi > 59.0 || sec > 59.0
+    {
         return None;
     }
     Some(date_utc(y, mo - 1.0, d, h, mi, sec, ms) - offset * 60_000.0)
 }
 
-const ISO_CHECK: &str = "^\\d{4}(-[01]\\d)*(-[0-3]\\d)*(T[0-2]\\d:[0-5]\\d:[0-5]\\d)*(\\.\\d+)?([+-][0-2]\\d:?[0-5]\\d|Z)?$";
+const ISO_CHECK: &str =
+    "^\\d{4}(-[01]\\d)*(-[0-3]\\d)*(T[0-2]\\d:[0-5]\\d:[0-5]\\d)*(\\.\\d+)?([+-][0-2]\\d:?[0-5]\\d|Z)?$";
 
 pub fn to_millis(ev: &mut Eval, a: &[Value], _: &CallCtx) -> R<Value> {
     let Value::Str(s) = arg(a, 0) else { return Ok(Value::Undefined) };
@@ -766,10 +794,7 @@ mod tests {
     #[test]
     fn pictures() {
         assert_eq!(format_datetime(1521801216617.0, None, None).unwrap(), "2018-03-23T10:33:36.617Z");
-        assert_eq!(
-            format_datetime(1521801216617.0, Some("[D1o] [MNn] [Y]"), None).unwrap(),
-            "23rd March 2018"
-        );
+        assert_eq!(format_datetime(1521801216617.0, Some("[D1o] [MNn] [Y]"), None).unwrap(), "23rd March 2018");
         assert_eq!(format_datetime(0.0, Some("[FNn], [H01]:[m01]"), Some("-0500")).unwrap(), "Wednesday, 19:00");
         assert_eq!(parse_iso("2018-03-23T10:33:36.617Z"), Some(1521801216617.0));
         assert_eq!(parse_datetime("23 March 2018", "[D] [MNn] [Y]", 0.0).unwrap(), Some(1521763200000.0));

@@ -49,9 +49,9 @@ pub struct IntFormat {
 }
 
 const DECIMAL_GROUPS: [u32; 37] = [
-    0x30, 0x0660, 0x06F0, 0x07C0, 0x0966, 0x09E6, 0x0A66, 0x0AE6, 0x0B66, 0x0BE6, 0x0C66, 0x0CE6, 0x0D66, 0x0DE6, 0x0E50,
-    0x0ED0, 0x0F20, 0x1040, 0x1090, 0x17E0, 0x1810, 0x1946, 0x19D0, 0x1A80, 0x1A90, 0x1B50, 0x1BB0, 0x1C40, 0x1C50, 0xA620,
-    0xA8D0, 0xA900, 0xA9D0, 0xA9F0, 0xAA50, 0xABF0, 0xFF10,
+    0x30, 0x0660, 0x06F0, 0x07C0, 0x0966, 0x09E6, 0x0A66, 0x0AE6, 0x0B66, 0x0BE6, 0x0C66, 0x0CE6, 0x0D66, 0x0DE6,
+    0x0E50, 0x0ED0, 0x0F20, 0x1040, 0x1090, 0x17E0, 0x1810, 0x1946, 0x19D0, 0x1A80, 0x1A90, 0x1B50, 0x1BB0, 0x1C40,
+    0x1C50, 0xA620, 0xA8D0, 0xA900, 0xA9D0, 0xA9F0, 0xAA50, 0xABF0, 0xFF10,
 ];
 
 fn digit_group(c: char) -> Option<u32> {
@@ -170,12 +170,48 @@ pub fn analyse_integer_picture(picture: &str) -> Result<IntFormat, Error> {
 }
 
 const FEW: [&str; 20] = [
-    "Zero", "One", "Two", "Three", "Four", "Five", "Six", "Seven", "Eight", "Nine", "Ten", "Eleven", "Twelve", "Thirteen",
-    "Fourteen", "Fifteen", "Sixteen", "Seventeen", "Eighteen", "Nineteen",
+    "Zero",
+    "One",
+    "Two",
+    "Three",
+    "Four",
+    "Five",
+    "Six",
+    "Seven",
+    "Eight",
+    "Nine",
+    "Ten",
+    "Eleven",
+    "Twelve",
+    "Thirteen",
+    "Fourteen",
+    "Fifteen",
+    "Sixteen",
+    "Seventeen",
+    "Eighteen",
+    "Nineteen",
 ];
 const ORDINALS: [&str; 20] = [
-    "Zeroth", "First", "Second", "Third", "Fourth", "Fifth", "Sixth", "Seventh", "Eighth", "Ninth", "Tenth", "Eleventh",
-    "Twelfth", "Thirteenth", "Fourteenth", "Fifteenth", "Sixteenth", "Seventeenth", "Eighteenth", "Nineteenth",
+    "Zeroth",
+    "First",
+    "Second",
+    "Third",
+    "Fourth",
+    "Fifth",
+    "Sixth",
+    "Seventh",
+    "Eighth",
+    "Ninth",
+    "Tenth",
+    "Eleventh",
+    "Twelfth",
+    "Thirteenth",
+    "Fourteenth",
+    "Fifteenth",
+    "Sixteenth",
+    "Seventeenth",
+    "Eighteenth",
+    "Nineteenth",
 ];
 const DECADES: [&str; 9] = ["Twenty", "Thirty", "Forty", "Fifty", "Sixty", "Seventy", "Eighty", "Ninety", "Hundred"];
 const MAGNITUDES: [&str; 4] = ["Thousand", "Million", "Billion", "Trillion"];
@@ -478,7 +514,9 @@ pub fn integer_regex(f: &IntFormat) -> Result<String, Error> {
             }
             r
         }
-        Primary::Sequence => return Err(make("D3130", None, &Detail { value: Some(f.token.clone()), ..Default::default() })),
+        Primary::Sequence => {
+            return Err(make("D3130", None, &Detail { value: Some(f.token.clone()), ..Default::default() }))
+        }
     })
 }
 
@@ -514,7 +552,9 @@ pub fn parse_int_with(value: &str, f: &IntFormat) -> Result<f64, Error> {
                 crate::num::parse_f64(&lead).unwrap_or(f64::NAN)
             }
         }
-        Primary::Sequence => return Err(make("D3130", None, &Detail { value: Some(f.token.clone()), ..Default::default() })),
+        Primary::Sequence => {
+            return Err(make("D3130", None, &Detail { value: Some(f.token.clone()), ..Default::default() }))
+        }
     })
 }
 
@@ -634,7 +674,8 @@ pub fn format_number(_: &mut Eval, a: &[Value], _: &CallCtx) -> R<Value> {
     }
     let family: Vec<char> = (0..10).filter_map(|i| char::from_u32(p.zero as u32 + i)).collect();
     let is_digit = |c: char| family.contains(&c);
-    let active: Vec<char> = family.iter().copied().chain([p.decimal, p.exponent, p.grouping, p.digit, p.pattern]).collect();
+    let active: Vec<char> =
+        family.iter().copied().chain([p.decimal, p.exponent, p.grouping, p.digit, p.pattern]).collect();
     let is_active = |c: char| active.contains(&c);
 
     let subs: Vec<String> = picture.split(p.pattern).map(|s| s.to_string()).collect();

@@ -103,7 +103,13 @@ pub fn number(_: &mut Eval, a: &[Value], _: &CallCtx) -> R<Value> {
                 let valid = !digits.is_empty() && !digits.starts_with(['+', '-']);
                 match (radix, if radix > 0 && valid { i64::from_str_radix(digits, radix).ok() } else { None }) {
                     (r, Some(n)) if r > 0 => Value::Num(n as f64),
-                    _ => return Err(make("D3030", None, &Detail { value: Some(format!("\"{}\"", s)), index: Some(1), ..Default::default() })),
+                    _ => {
+                        return Err(make(
+                            "D3030",
+                            None,
+                            &Detail { value: Some(format!("\"{}\"", s)), index: Some(1), ..Default::default() },
+                        ))
+                    }
                 }
             }
         }

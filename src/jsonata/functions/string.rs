@@ -134,7 +134,11 @@ fn chars_of(s: &str) -> Vec<char> {
 
 fn find(re: &Regex, chars: &[char], from: usize) -> R<Option<Match>> {
     re.find_at(chars, from).map_err(|_| {
-        Error::new("U1001", format!("Regular expression /{}/ is too complex: backtracking limit exceeded", re.source), None)
+        Error::new(
+            "U1001",
+            format!("Regular expression /{}/ is too complex: backtracking limit exceeded", re.source),
+            None,
+        )
     })
 }
 
@@ -529,7 +533,11 @@ fn decode(s: &str, reserved: &str) -> Result<String, ()> {
 }
 
 fn url_err(name: &str, v: &str) -> Error {
-    make("D3140", None, &Detail { value: Some(v.to_string()), extra: Some(("functionName", name.to_string())), ..Default::default() })
+    make(
+        "D3140",
+        None,
+        &Detail { value: Some(v.to_string()), extra: Some(("functionName", name.to_string())), ..Default::default() },
+    )
 }
 
 pub fn encode_url_component(_: &mut Eval, a: &[Value], _: &CallCtx) -> R<Value> {
