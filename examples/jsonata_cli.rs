@@ -23,7 +23,7 @@ impl Host for CliHost {
 
 fn read_json(path: &str) -> Result<Value, String> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {}", path, e))?;
-    statelab::json::parse(&text).map_err(|e| format!("{}: {}", path, e))
+    statelab::value::read::parse(&text).map_err(|e| format!("{}: {}", path, e))
 }
 
 fn run(args: Vec<String>) -> Result<Value, String> {

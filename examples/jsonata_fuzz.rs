@@ -33,7 +33,7 @@ fn main() {
         .stack_size(64 << 20)
         .spawn(move || {
             for line in text.lines() {
-                let Ok(case) = statelab::json::parse(line) else { continue };
+                let Ok(case) = statelab::value::read::parse(line) else { continue };
                 let expr: Vec<char> = case["expr"].as_str().unwrap_or("").chars().collect();
                 let data = case.get("data").cloned();
                 for _ in 0..rounds {

@@ -6,12 +6,12 @@
 //! until it with a real timer. Both then call [`Host::step`], so the same definition, input,
 //! mocks and seed give the same events in the same order.
 
-use crate::agenda::Agenda;
 use crate::asl::Machine;
 use crate::error::Failure;
 use crate::exec::{Effect, Execution, Options, Rng, TaskRequest};
 use crate::json;
 use crate::mock::Mocks;
+use crate::support::agenda::Agenda;
 use crate::value::Value;
 use std::rc::Rc;
 

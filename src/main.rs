@@ -6,16 +6,17 @@ use statelab::driver::{result_json, simulate};
 use statelab::exec::{Options, Status};
 use statelab::json;
 use statelab::mock::Mocks;
+use statelab::value::read;
 use statelab::value::Value;
 use std::process::ExitCode;
 
 // The engine allocates and frees small blocks all the time: free lists per size class in
-// front of the system allocator (see src/quick_alloc.rs).
+// front of the system allocator (see src/support/quick_alloc.rs).
 // (The wasm build's allocator is the library's.)
 #[cfg(not(target_arch = "wasm32"))]
 #[global_allocator]
-static ALLOCATOR: statelab::quick_alloc::QuickAlloc<std::alloc::System> =
-    statelab::quick_alloc::QuickAlloc::new(std::alloc::System);
+static ALLOCATOR: statelab::support::quick_alloc::QuickAlloc<std::alloc::System> =
+    statelab::support::quick_alloc::QuickAlloc::new(std::alloc::System);
 
 const USAGE: &str = "\
 statelab: run Amazon States Language workflows on a virtual clock
@@ -105,7 +106,7 @@ fn read(path: &str) -> Result<String, String> {
 
 fn read_json(path: &str) -> Result<Value, String> {
     let text = read(path)?;
-    json::parse(&text).map_err(|e| format!("{path}:{}:{}: invalid JSON: {}", e.pos.line, e.pos.column, e.message))
+    read::parse(&text).map_err(|e| format!("{path}:{}:{}: invalid JSON: {}", e.pos.line, e.pos.column, e.message))
 }
 
 /// glibc gives freed memory back to the system as soon as the top of its heap is free, and

@@ -9,8 +9,8 @@ use statelab::value::Value;
 use std::path::Path;
 
 fn run_case(path: &Path) -> Result<(), String> {
-    let case: Value =
-        statelab::json::parse(&std::fs::read_to_string(path).map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;
+    let case: Value = statelab::value::read::parse(&std::fs::read_to_string(path).map_err(|e| e.to_string())?)
+        .map_err(|e| e.to_string())?;
     check(&case, &case["expected"], false)?;
     if let Some(exp) = case.get("sequential_expected") {
         check(&case, exp, true).map_err(|e| format!("sequential twin: {e}"))?;
@@ -163,7 +163,7 @@ fn same_seed_same_history() {
 
 #[test]
 fn critical_path_of_a_parallel_is_its_longest_branch() {
-    let case: Value = statelab::json::parse(
+    let case: Value = statelab::value::read::parse(
         &std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/cases/parallel_321.json")).unwrap(),
     )
     .unwrap();

@@ -35,7 +35,7 @@ fn bench_times_executions_of_a_definition_checked_once() {
         }
         let (code, stdout, stderr) = statelab(&args);
         assert_eq!(code, 0, "{stdout}{stderr}");
-        let v: Value = statelab::json::parse(stdout.trim()).expect("bench --json prints one JSON object");
+        let v: Value = statelab::value::read::parse(stdout.trim()).expect("bench --json prints one JSON object");
         assert_eq!(v["status"], "SUCCEEDED");
         assert_eq!(v["runs"], 5);
         let (median, min) = (v["medianMs"].as_f64().unwrap(), v["minMs"].as_f64().unwrap());

@@ -50,7 +50,7 @@ fn run_case(case: &Value) -> Result<(), String> {
     } else if let Some(name) = case.get("dataset").and_then(|d| d.as_str()) {
         let text = std::fs::read_to_string(Path::new(SUITE).join("datasets").join(format!("{}.json", name)))
             .map_err(|e| e.to_string())?;
-        Some(statelab::json::parse(&text).map_err(|e| e.to_string())?)
+        Some(statelab::value::read::parse(&text).map_err(|e| e.to_string())?)
     } else {
         None
     };
@@ -107,7 +107,7 @@ fn run_suite() {
     // hold: skipped, as the runner does
     let all: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
     let cases: Vec<Value> =
-        all.iter().filter(|l| !has_lone_surrogate(l)).filter_map(|l| statelab::json::parse(l).ok()).collect();
+        all.iter().filter(|l| !has_lone_surrogate(l)).filter_map(|l| statelab::value::read::parse(l).ok()).collect();
     let skipped = all.len() - cases.len();
     let verbose = std::env::var("JSONATA_SUITE_VERBOSE").is_ok();
     let mut pass = 0;
@@ -151,7 +151,7 @@ fn run_truncations() {
     let opts = Options { max_steps: 20_000, ..Options::default() };
     let mut evaluated = 0;
     for line in text.lines() {
-        let Ok(case) = statelab::json::parse(line) else { continue };
+        let Ok(case) = statelab::value::read::parse(line) else { continue };
         let expr = case["expr"].as_str().unwrap_or("");
         let data = case.get("data").cloned();
         let chars: Vec<char> = expr.chars().collect();

@@ -1,10 +1,11 @@
 //! The public API of jsonpath / intrinsics / payload as the executor uses it, with a
 //! caller-owned Scope (sans-IO: randomness comes from the caller).
 
-use statelab::intrinsics::Call;
+use statelab::dataflow::intrinsics::Call;
+use statelab::dataflow::jsonpath::{set_path, Path, Reference, Root};
+use statelab::dataflow::scope::{select_reference, Scope};
+use statelab::dataflow::template::{Dynamic, Template};
 use statelab::json;
-use statelab::jsonpath::{set_path, Path, Reference, Root};
-use statelab::payload::{select_reference, Dynamic, Scope, Template};
 use statelab::value::Value;
 
 /// A scope whose "random" numbers are a fixed script, as a test or replay would supply.

@@ -12,9 +12,10 @@
 //!
 //! The corpus lives outside the crate: `$STATELAB_CONFORMANCE` or `../shared/conformance`.
 
+use statelab::dataflow::jsonpath::{set_path, Path, Reference};
+use statelab::dataflow::scope::{select_reference, SimpleScope};
+use statelab::dataflow::template::Template;
 use statelab::json;
-use statelab::jsonpath::{set_path, Path, Reference};
-use statelab::payload::{select_reference, SimpleScope, Template};
 use statelab::value::{Map, Value};
 use statelab::Failure;
 
@@ -126,7 +127,7 @@ fn parse_json_strings(v: Value) -> Value {
         Value::String(s) => {
             let t = s.trim();
             if t.starts_with('{') || t.starts_with('[') {
-                if let Ok(v) = statelab::json::parse(t) {
+                if let Ok(v) = statelab::value::read::parse(t) {
                     return parse_json_strings(v);
                 }
             }
@@ -344,7 +345,7 @@ fn run_chain(case: &Value, def: &Value, input: &Value) -> Option<Outcome> {
 
 fn grade(case: &Value) -> Option<Result<(), String>> {
     let def = match case.get("definition")? {
-        Value::String(s) => statelab::json::parse(s).ok()?,
+        Value::String(s) => statelab::value::read::parse(s).ok()?,
         v => v.clone(),
     };
     let input = case.get("input").cloned().unwrap_or(json!({}));
@@ -393,7 +394,7 @@ fn recorded_pass_chains() {
     let (mut total, mut passed) = (0, 0);
     let mut failures = Vec::new();
     for f in &files {
-        let case: Value = match std::fs::read_to_string(f).ok().and_then(|t| statelab::json::parse(&t).ok()) {
+        let case: Value = match std::fs::read_to_string(f).ok().and_then(|t| statelab::value::read::parse(&t).ok()) {
             Some(c) => c,
             None => continue,
         };

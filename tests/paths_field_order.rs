@@ -2,8 +2,9 @@
 //! from AWS carries the effective `parameters` as JSON text, whose key order is AWS's. The
 //! template of the state that scheduled it must produce the same key order at every level.
 
+use statelab::dataflow::scope::SimpleScope;
+use statelab::dataflow::template::Template;
 use statelab::json;
-use statelab::payload::{SimpleScope, Template};
 use statelab::value::{Map, Value};
 
 mod common;
@@ -81,11 +82,11 @@ fn parameters_key_order_matches_recorded_task_scheduled_events() {
     let files = case_files(&dir);
     let mut tally = (0usize, Vec::new());
     for f in files {
-        let Some(case) = std::fs::read_to_string(&f).ok().and_then(|s| statelab::json::parse(&s).ok()) else {
+        let Some(case) = std::fs::read_to_string(&f).ok().and_then(|s| statelab::value::read::parse(&s).ok()) else {
             continue;
         };
         let def = match case.get("definition") {
-            Some(Value::String(s)) => statelab::json::parse(s).unwrap_or(Value::Null),
+            Some(Value::String(s)) => statelab::value::read::parse(s).unwrap_or(Value::Null),
             Some(v) => v.clone(),
             None => continue,
         };
@@ -106,7 +107,7 @@ fn parameters_key_order_matches_recorded_task_scheduled_events() {
                 continue;
             };
             let aws: Value = match p {
-                Value::String(s) => match statelab::json::parse(s) {
+                Value::String(s) => match statelab::value::read::parse(s) {
                     Ok(v) => v,
                     Err(_) => continue,
                 },

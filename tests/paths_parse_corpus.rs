@@ -2,8 +2,8 @@
 //! parse: `.$` fields (Dynamic), `...Path` fields and Choice `Variable`s (Reference), and
 //! every payload template (Parameters, ResultSelector, ItemSelector, Assign).
 
-use statelab::jsonpath::Reference;
-use statelab::payload::{Dynamic, Template};
+use statelab::dataflow::jsonpath::Reference;
+use statelab::dataflow::template::{Dynamic, Template};
 use statelab::value::Value;
 
 mod common;
@@ -104,11 +104,11 @@ fn every_recorded_path_and_template_parses() {
     let mut t = Tally { checked: 0, errors: Vec::new() };
     let files = case_files(&dir);
     for f in files {
-        let Some(case) = std::fs::read_to_string(&f).ok().and_then(|s| statelab::json::parse(&s).ok()) else {
+        let Some(case) = std::fs::read_to_string(&f).ok().and_then(|s| statelab::value::read::parse(&s).ok()) else {
             continue;
         };
         let def = match case.get("definition") {
-            Some(Value::String(s)) => match statelab::json::parse(s) {
+            Some(Value::String(s)) => match statelab::value::read::parse(s) {
                 Ok(v) => v,
                 Err(_) => continue,
             },

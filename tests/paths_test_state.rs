@@ -3,9 +3,10 @@
 //! (afterInputPath, afterParameters, afterResultSelector, afterResultPath) and the output
 //! must equal what our paths and templates compute, key order included.
 
+use statelab::dataflow::jsonpath::{set_path, Path, Reference};
+use statelab::dataflow::scope::{select_reference, SimpleScope};
+use statelab::dataflow::template::Template;
 use statelab::json;
-use statelab::jsonpath::{set_path, Path, Reference};
-use statelab::payload::{select_reference, SimpleScope, Template};
 use statelab::value::{Map, Value};
 
 mod common;
@@ -91,7 +92,7 @@ fn recorded_test_state_inspection_data() {
     let files = case_files(&dir);
     let (mut checked, mut compared, mut failures) = (0, 0, Vec::new());
     for f in files {
-        let Some(case) = std::fs::read_to_string(&f).ok().and_then(|s| statelab::json::parse(&s).ok()) else {
+        let Some(case) = std::fs::read_to_string(&f).ok().and_then(|s| statelab::value::read::parse(&s).ok()) else {
             continue;
         };
         let req = &case["request"];
@@ -107,7 +108,7 @@ fn recorded_test_state_inspection_data() {
             continue;
         }
         let mock = match req.pointer("/mock/result") {
-            Some(Value::String(s)) => Some(statelab::json::parse(s).unwrap_or(Value::String(s.clone()))),
+            Some(Value::String(s)) => Some(statelab::value::read::parse(s).unwrap_or(Value::String(s.clone()))),
             Some(v) => Some(v.clone()),
             None if ty == "Task" => match exp.pointer("/inspectionData/result") {
                 // An unmocked Task: the recorded raw result stands in for the call.

@@ -55,7 +55,7 @@ fn mutated_definitions_never_panic() {
     let mut files: Vec<_> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
     files.sort();
     for path in files {
-        let case: Value = statelab::json::parse(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        let case: Value = statelab::value::read::parse(&std::fs::read_to_string(&path).unwrap()).unwrap();
         let def = &case["definition"];
         let mut ptrs = Vec::new();
         pointers(def, String::new(), &mut ptrs);

@@ -6,7 +6,7 @@ use statelab::value::Value;
 #[test]
 fn validation_cases() {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/validation/cases.json");
-    let cases: Vec<Value> = statelab::json::parse(&std::fs::read_to_string(path).unwrap())
+    let cases: Vec<Value> = statelab::value::read::parse(&std::fs::read_to_string(path).unwrap())
         .unwrap()
         .as_array()
         .cloned()

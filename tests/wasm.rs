@@ -1,4 +1,4 @@
-//! The wasm-bindgen layer (`src/wasm.rs`) as JS sees it, run under Node and headless
+//! The wasm-bindgen layer (`src/wasm/`) as JS sees it, run under Node and headless
 //! Chromium by `scripts/test-wasm.sh` (wasm-bindgen-test-runner; WASM_BINDGEN_USE_BROWSER=1
 //! for the browser). Fixtures are shared with the Node tests in tests/js/.
 #![cfg(target_arch = "wasm32")]
@@ -8,6 +8,7 @@ use statelab::driver;
 use statelab::exec::Options;
 use statelab::json;
 use statelab::mock::Mocks;
+use statelab::value::read;
 use statelab::value::Value;
 use statelab::wasm::{self, Session};
 use wasm_bindgen::{JsCast, JsValue};
@@ -23,7 +24,7 @@ const RETRY_INPUT: &str = include_str!("js/fixtures/retry.input.json");
 /// A JS value back to JSON.
 fn value(v: &JsValue) -> Value {
     let text = js_sys::JSON::stringify(v).expect("stringify").as_string().expect("a JSON value");
-    statelab::json::parse(&text).expect("valid JSON")
+    statelab::value::read::parse(&text).expect("valid JSON")
 }
 
 /// JSON text to a JS object.
@@ -126,10 +127,10 @@ fn simulate_gives_the_drivers_events_as_the_cli_prints_them() {
             let r = simulate(def, input, mocks, seed);
             // What `statelab run --json` prints, computed by the same driver call as the CLI.
             let machine = asl::validate_text(def, MachineType::Standard).unwrap();
-            let m = Mocks::from_value(&statelab::json::parse(mocks).unwrap(), None).unwrap();
+            let m = Mocks::from_value(&statelab::value::read::parse(mocks).unwrap(), None).unwrap();
             let exec = driver::simulate(
                 machine,
-                statelab::json::parse(input).unwrap(),
+                statelab::value::read::parse(input).unwrap(),
                 m,
                 Options { seed, ..Options::default() },
             )
@@ -231,7 +232,7 @@ fn values_cross_as_json_parse_gives_them() {
     let result =
         wasm::simulate(def.as_str().into(), JsValue::UNDEFINED, JsValue::UNDEFINED, JsValue::UNDEFINED).unwrap();
     let output = js_sys::Reflect::get(&result, &"output".into()).unwrap();
-    let expected = object(&statelab::value::to_string(&json::parse(tricky).unwrap()));
+    let expected = object(&statelab::value::to_string(&read::parse(tricky).unwrap()));
     assert!(
         same(&output, &expected),
         "{:?} != {:?}",
@@ -413,7 +414,7 @@ fn stop_aborts_the_execution() {
     assert!(spans.as_array().unwrap().iter().all(|s| s["endMs"].is_i64()), "{spans}");
 }
 
-/// The allocator (src/quick_alloc.rs) keeps what a block holds when it grows or shrinks
+/// The allocator (src/support/quick_alloc.rs) keeps what a block holds when it grows or shrinks
 /// within a size class, across small classes, and between small blocks and talc's; and a
 /// freed small block serves the next allocation of its class.
 #[wasm_bindgen_test]

@@ -6,9 +6,9 @@
 
 pub mod parse;
 
+use crate::dataflow::jsonpath::Reference;
+use crate::dataflow::template::{Dynamic, Template};
 use crate::jsonata;
-use crate::jsonpath::Reference;
-use crate::payload::{Dynamic, Template};
 use crate::value::{Key, Value};
 use std::rc::Rc;
 

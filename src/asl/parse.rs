@@ -2,7 +2,7 @@
 //! carry a JSON Pointer and a line:column.
 
 use super::*;
-use crate::json::{self, escape_token, Locations, Pos};
+use crate::value::read::{self, escape_token, Locations, Pos};
 use crate::value::{Interner, Map, Value};
 
 /// One problem found in a definition.
@@ -47,11 +47,11 @@ pub enum MachineType {
 /// The text is parsed once without positions (the common, valid case); only when there are
 /// diagnostics is it parsed again to find the line and column of each.
 pub fn validate_text(text: &str, machine_type: MachineType) -> Result<Rc<Machine>, Vec<Diagnostic>> {
-    let value = json::parse(text).map_err(|e| {
+    let value = read::parse(text).map_err(|e| {
         vec![Diagnostic { code: "INVALID_JSON_DESCRIPTION", pointer: String::new(), pos: e.pos, message: e.message }]
     })?;
     check(&value, None, machine_type).map_err(|mut diags| {
-        if let Ok((_, locs)) = json::parse_located(text) {
+        if let Ok((_, locs)) = read::parse_located(text) {
             for d in &mut diags {
                 d.pos = locs.find(&d.pointer);
             }
@@ -513,7 +513,7 @@ impl<'a> Cx<'a> {
             Some(Value::Null) => PathField::Null,
             Some(Value::String(s)) => match Reference::parse(s) {
                 Ok(r) => {
-                    if key == "ResultPath" && !matches!(r.root, crate::jsonpath::Root::Input) {
+                    if key == "ResultPath" && !matches!(r.root, crate::dataflow::jsonpath::Root::Input) {
                         self.error_at(at, key, format!("ResultPath must be a reference path starting with '$': {s}"));
                     } else if key == "ResultPath" && !r.path.is_definite() {
                         self.error_at(at, key, format!("ResultPath must be a reference path: {s}"));
@@ -630,7 +630,10 @@ impl<'a> Cx<'a> {
                 Value::Number(n) => {
                     let f = n.as_f64().unwrap_or(f64::NAN);
                     if f < min || !f.is_finite() {
-                        self.error(&p, format!("The value of '{key}' must be at least {}", crate::num::display(min)));
+                        self.error(
+                            &p,
+                            format!("The value of '{key}' must be at least {}", crate::value::num::display(min)),
+                        );
                         None
                     } else {
                         Some(NumberField::Literal(f))
@@ -822,7 +825,7 @@ impl<'a> Cx<'a> {
                 | Comparison::TimestampGreaterThan
                 | Comparison::TimestampLessThanEquals
                 | Comparison::TimestampGreaterThanEquals => {
-                    val.as_str().is_some_and(|s| crate::time::parse_timestamp(s).is_some())
+                    val.as_str().is_some_and(|s| crate::support::time::parse_timestamp(s).is_some())
                 }
                 Comparison::NumericEquals
                 | Comparison::NumericLessThan
@@ -880,7 +883,7 @@ impl<'a> Cx<'a> {
                 Some(s) if ql == QueryLanguage::Jsonata && is_jsonata_string(s) => {
                     Some(Wait::TimestampExpr(self.jtemplate(v, &p)))
                 }
-                Some(s) if crate::time::parse_timestamp(s).is_some() => Some(Wait::Timestamp(s.to_string())),
+                Some(s) if crate::support::time::parse_timestamp(s).is_some() => Some(Wait::Timestamp(s.to_string())),
                 _ => {
                     self.error(&p, "Timestamp must be an ISO-8601 extended offset date-time string");
                     None

@@ -6,8 +6,8 @@
 //! how much longer it could have taken without moving the end.
 
 use super::{Span, SpanKind};
-use crate::ordmap::OrdMap;
-use crate::sort::sorted_by_key;
+use crate::support::ordmap::OrdMap;
+use crate::support::sort::sorted_by_key;
 use std::cmp::Reverse;
 
 /// Per span (same order as the input): whether it is on the critical path, and its slack in ms.

@@ -11,18 +11,19 @@
 //! blocks on a task, a timer or its children, so the order of events is deterministic.
 
 pub mod analysis;
-mod dataflow;
-pub mod history;
 
-use crate::agenda::Agenda;
+pub mod events;
+
 use crate::asl::{self, Io, Kind, Machine, State};
+use crate::dataflow::scope::Vars;
 use crate::error::Failure;
 use crate::fields;
 use crate::json;
-use crate::json::to_compact;
+use crate::support::agenda::Agenda;
+pub use crate::support::rng::Rng;
+use crate::value::read::to_compact;
 use crate::value::Value;
-use dataflow::Vars;
-use history::{Event, Field};
+use events::{Event, Field};
 use std::collections::VecDeque;
 use std::rc::Rc;
 
@@ -1065,27 +1066,6 @@ fn failure_fields(f: &Failure) -> Vec<(&'static str, Field)> {
 #[inline(always)]
 pub(crate) fn payload_too_large(v: &Value) -> bool {
     crate::value::text_bound(v) > MAX_PAYLOAD_BYTES && crate::value::to_string(v).len() > MAX_PAYLOAD_BYTES
-}
-
-/// A small deterministic random source (SplitMix64): jitter, `States.MathRandom`, `$random()`.
-#[derive(Debug, Clone)]
-pub struct Rng(std::cell::Cell<u64>);
-
-impl Rng {
-    pub fn new(seed: u64) -> Rng {
-        Rng(std::cell::Cell::new(seed ^ 0x9E37_79B9_7F4A_7C15))
-    }
-    pub fn next_u64(&self) -> u64 {
-        let mut z = self.0.get().wrapping_add(0x9E37_79B9_7F4A_7C15);
-        self.0.set(z);
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    /// Uniform in [0, 1).
-    pub fn next_f64(&self) -> f64 {
-        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
-    }
 }
 
 // The per-state behaviour lives in `states.rs`.

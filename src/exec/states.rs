@@ -1,13 +1,14 @@
 //! What each state type does when it runs.
 
-use super::dataflow::{runtime, state_cause, type_name, Context, Jsonata, PathScope, QueryError, Vars};
 use super::*;
 use crate::asl::{
     Assign, Catcher, Choice, Comparison, Condition, Fail, FailField, ItemSelector, JTemplate, MapState, NumberField,
     Operand, PathField, Pattern, ResourceKind, Task, Wait,
 };
-use crate::jsonpath::{set_path, Reference};
-use crate::payload::{select_reference, Scope};
+use crate::dataflow::intrinsics::type_name;
+use crate::dataflow::jsonpath::{set_path, Reference};
+use crate::dataflow::query::{Jsonata, QueryError};
+use crate::dataflow::scope::{runtime, select_reference, state_cause, Context, PathScope, Scope, Vars};
 use crate::value::Map;
 
 /// What a JSONata state's `$states` holds besides `input` and `context`.
@@ -149,7 +150,7 @@ impl Execution {
     fn template(
         &self,
         fid: FrameId,
-        t: &crate::payload::Template,
+        t: &crate::dataflow::template::Template,
         input: &Value,
         field: &str,
         map_item: Option<(usize, &Value)>,
@@ -1349,22 +1350,23 @@ fn task_token(execution: &str, id: u64) -> String {
 /// A number, or a string holding one (AWS accepts `"3"` for a ...Path count).
 fn as_number(v: &Value, int: bool) -> Option<f64> {
     v.as_f64().or_else(|| {
-        v.as_str().and_then(|s| if int { s.parse::<i64>().ok().map(|n| n as f64) } else { crate::num::parse_f64(s) })
+        v.as_str()
+            .and_then(|s| if int { s.parse::<i64>().ok().map(|n| n as f64) } else { crate::value::num::parse_f64(s) })
     })
 }
 
 /// Milliseconds since the epoch, rounded toward zero.
 fn timestamp_ms(s: &str) -> Option<i64> {
-    let (secs, nanos) = crate::time::parse_timestamp(s)?;
+    let (secs, nanos) = crate::support::time::parse_timestamp(s)?;
     let ms = secs * 1000 + i64::from(nanos / 1_000_000);
     Some(if secs < 0 && nanos % 1_000_000 != 0 { ms + 1 } else { ms })
 }
 
 fn lookup(scope: &mut PathScope, r: &Reference) -> Option<Value> {
     let base = match &r.root {
-        crate::jsonpath::Root::Input => scope.input(),
-        crate::jsonpath::Root::Context => scope.context(),
-        crate::jsonpath::Root::Variable(n) => scope.variable(n)?,
+        crate::dataflow::jsonpath::Root::Input => scope.input(),
+        crate::dataflow::jsonpath::Root::Context => scope.context(),
+        crate::dataflow::jsonpath::Root::Variable(n) => scope.variable(n)?,
     };
     r.path.select(base)
 }
@@ -1385,7 +1387,7 @@ fn compare(op: Comparison, value: &Value, expected: &Value) -> bool {
         IsString => value.is_string() == (expected == &Value::Bool(true)),
         IsBoolean => value.is_boolean() == (expected == &Value::Bool(true)),
         IsTimestamp => {
-            value.as_str().is_some_and(|s| crate::time::parse_timestamp(s).is_some())
+            value.as_str().is_some_and(|s| crate::support::time::parse_timestamp(s).is_some())
                 == (expected == &Value::Bool(true))
         }
         BooleanEquals => value.is_boolean() && value == expected,
@@ -1424,7 +1426,7 @@ fn compare(op: Comparison, value: &Value, expected: &Value) -> bool {
         | TimestampGreaterThan
         | TimestampLessThanEquals
         | TimestampGreaterThanEquals => {
-            let t = |v: &Value| v.as_str().and_then(crate::time::parse_timestamp);
+            let t = |v: &Value| v.as_str().and_then(crate::support::time::parse_timestamp);
             let o = match (t(value), t(expected)) {
                 (Some(a), Some(b)) => Some(a.cmp(&b)),
                 _ => None,

@@ -4,7 +4,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use super::value::Value;
-use crate::ordmap::OrdMap;
+use crate::support::ordmap::OrdMap;
 
 #[derive(Debug, Default)]
 pub struct Env {

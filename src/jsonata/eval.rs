@@ -3,7 +3,7 @@
 
 use std::rc::{Rc, Weak};
 
-use crate::ordmap::OrdMap;
+use crate::support::ordmap::OrdMap;
 
 use super::ast::*;
 use super::env::Env;
@@ -1193,7 +1193,7 @@ impl<'h> Eval<'h> {
         if edits.is_empty() {
             return Ok(result);
         }
-        Ok(rebuild(&result, &crate::sort::sorted_by_key(edits, |e| e.0)))
+        Ok(rebuild(&result, &crate::support::sort::sorted_by_key(edits, |e| e.0)))
     }
 }
 
@@ -1291,7 +1291,7 @@ pub fn proc_name(procn: &Node) -> String {
     }
 }
 
-use crate::sort::merge_sort;
+use crate::support::sort::merge_sort;
 
 impl Value {
     /// Like `to_list` but keeps a lone `undefined` as an item (jsonata's createSequence(undefined)).

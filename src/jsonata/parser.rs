@@ -180,7 +180,7 @@ impl Lexer {
                 }
             }
             let text: String = self.src[start..i].iter().collect();
-            let n = crate::num::parse_f64(&text).unwrap_or(f64::NAN);
+            let n = crate::value::num::parse_f64(&text).unwrap_or(f64::NAN);
             if n.is_finite() {
                 self.pos = i;
                 return Ok((Tok::Num(n), self.pos));

@@ -366,7 +366,7 @@ struct M<'r, 'a> {
 }
 
 fn fold(c: char) -> char {
-    crate::case::lower_first(c)
+    crate::support::case::lower_first(c)
 }
 
 impl<'r, 'a> M<'r, 'a> {
@@ -384,7 +384,7 @@ impl<'r, 'a> M<'r, 'a> {
         }
         if self.re.icase {
             let l = fold(c);
-            let u = crate::case::upper_first(c);
+            let u = crate::support::case::upper_first(c);
             return test(l) || test(u);
         }
         false

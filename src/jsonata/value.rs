@@ -9,7 +9,7 @@ use super::functions::Builtin;
 use super::regex::Regex;
 
 /// An object's entries, in insertion order.
-pub type ObjMap = crate::ordmap::OrdMap<Value>;
+pub type ObjMap = crate::support::ordmap::OrdMap<Value>;
 
 /// Array flags (jsonata-js stores these as hidden properties on its arrays).
 pub const SEQ: u8 = 1;
@@ -315,7 +315,7 @@ pub fn js_num_str(x: f64) -> String {
     if x == 0.0 {
         return "0".into();
     }
-    let (digits, n) = crate::num::shortest(x);
+    let (digits, n) = crate::value::num::shortest(x);
     let digits = String::from_utf8(digits).unwrap_or_default();
     let k = digits.len() as i32;
     let mut s = String::new();
@@ -355,7 +355,7 @@ pub fn precision15(x: f64) -> f64 {
     if !x.is_finite() || x == 0.0 {
         return x;
     }
-    crate::num::parse_f64(&crate::num::scientific(x, 14)).unwrap_or(x)
+    crate::value::num::parse_f64(&crate::value::num::scientific(x, 14)).unwrap_or(x)
 }
 
 /// Deep equality as jsonata-js's `isDeepEqual`.

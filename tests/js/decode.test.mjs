@@ -1,8 +1,8 @@
-// src/decode.js, the JS half of the wasm boundary, on tapes written by hand (the Rust half is
+// src/wasm/decode.js, the JS half of the wasm boundary, on tapes written by hand (the Rust half is
 // tested through the engine in tests/wasm.rs).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { decode } from '../../src/decode.js';
+import { decode } from '../../src/wasm/decode.js';
 
 const END = 0xffffffff;
 const [NULL, FALSE, TRUE, INT, FLOAT, STR, ARR, OBJ] = [1, 2, 3, 4, 5, 6, 7, 8];

@@ -4,7 +4,7 @@ use super::super::error::{make, Detail};
 use super::super::eval::{lookup_public, Eval, R};
 use super::super::value::*;
 use super::{append_values, arg, arity, hof_call, to_bool, CallCtx};
-use crate::sort::merge_sort;
+use crate::support::sort::merge_sort;
 
 pub fn count(_: &mut Eval, a: &[Value], _: &CallCtx) -> R<Value> {
     Ok(Value::Num(match arg(a, 0) {

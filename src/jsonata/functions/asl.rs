@@ -47,7 +47,7 @@ pub fn range(ev: &mut Eval, a: &[Value], ctx: &CallCtx) -> R<Value> {
 pub fn hash(_: &mut Eval, a: &[Value], ctx: &CallCtx) -> R<Value> {
     let Value::Str(data) = arg(a, 0) else { return Ok(Value::Undefined) };
     let alg = arg(a, 1).as_str().unwrap_or("");
-    match crate::digest::hash_hex(alg, data.as_bytes()) {
+    match crate::support::digest::hash_hex(alg, data.as_bytes()) {
         Some(h) => Ok(Value::string(h)),
         None => Err(bad_arg(ctx.name, 2)),
     }
@@ -84,7 +84,7 @@ pub fn uuid(ev: &mut Eval, _: &[Value], _: &CallCtx) -> R<Value> {
 
 pub fn parse(_: &mut Eval, a: &[Value], _: &CallCtx) -> R<Value> {
     let Value::Str(s) = arg(a, 0) else { return Ok(Value::Undefined) };
-    match crate::json::parse(s) {
+    match crate::value::read::parse(s) {
         Ok(j) => Ok(Value::from_json(&j)),
         Err(e) => Err(make("D3120", None, &Detail { value: Some(e.to_string()), ..Default::default() })),
     }

@@ -16,7 +16,7 @@ fn code(c: &str) -> Error {
 
 // ---------------------------------------------------------------- civil calendar
 
-pub use crate::time::{civil_from_days, days_from_civil};
+pub use crate::support::time::{civil_from_days, days_from_civil};
 
 /// JavaScript `Date.UTC` (month 0-based; out-of-range fields roll over).
 pub fn date_utc(y: f64, mon: f64, d: f64, h: f64, mi: f64, s: f64, ms: f64) -> f64 {
@@ -346,7 +346,7 @@ fn js_parse_int(s: &str) -> f64 {
     if d.is_empty() {
         f64::NAN
     } else {
-        sign * crate::num::parse_f64(&d).unwrap_or(f64::NAN)
+        sign * crate::value::num::parse_f64(&d).unwrap_or(f64::NAN)
     }
 }
 
@@ -386,8 +386,8 @@ fn format_component(t: &Tm, m: &Marker, oh: f64, om: f64) -> Result<String, Erro
                 c => return Err(make("D3133", None, &Detail { value: Some(c.to_string()), ..Default::default() })),
             };
             let mut s = match case {
-                Case::Upper => crate::case::to_upper(name),
-                Case::Lower => crate::case::to_lower(name),
+                Case::Upper => crate::support::case::to_upper(name),
+                Case::Lower => crate::support::case::to_lower(name),
                 Case::Title => name.to_string(),
             };
             if let Some((_, Some(max))) = m.width {
@@ -446,8 +446,8 @@ fn format_component(t: &Tm, m: &Marker, oh: f64, om: f64) -> Result<String, Erro
         }
         _ => Ok(match frag {
             Frag::S(s) => match m.names {
-                Some(Case::Upper) => crate::case::to_upper(s),
-                Some(Case::Title) if s.len() > 1 => format!("{}{}", crate::case::to_upper(&s[..1]), &s[1..]),
+                Some(Case::Upper) => crate::support::case::to_upper(s),
+                Some(Case::Title) if s.len() > 1 => format!("{}{}", crate::support::case::to_upper(&s[..1]), &s[1..]),
                 _ => s.to_string(),
             },
             Frag::N(n) => js_num_str(n),
@@ -572,7 +572,7 @@ fn parse_datetime(ts: &str, picture: &str, now: f64) -> Result<Option<f64>, Erro
             PartParser::Int(_) if *comp == 'f' => {
                 // fractional seconds: the digits are a fraction, truncated to milliseconds
                 let digits: String = text.chars().filter(|c| c.is_ascii_digit()).take(3).collect();
-                crate::num::parse_f64(&format!("{:0<3}", digits)).unwrap_or(f64::NAN)
+                crate::value::num::parse_f64(&format!("{:0<3}", digits)).unwrap_or(f64::NAN)
             }
             PartParser::Int(f) => parse_int_with(&text, f)?,
             PartParser::Names(t) => match t.iter().find(|(n, _)| *n == text) {
@@ -689,7 +689,7 @@ fn parse_iso(s: &str) -> Option<f64> {
     let num = |from: usize, len: usize| -> Option<f64> {
         let t: String = b.get(from..from + len)?.iter().collect();
         if t.chars().all(|c| c.is_ascii_digit()) {
-            crate::num::parse_f64(&t)
+            crate::value::num::parse_f64(&t)
         } else {
             None
         }
@@ -719,7 +719,7 @@ fn parse_iso(s: &str) -> Option<f64> {
                 j += 1;
             }
             let f3: String = format!("{:0<3}", frac).chars().take(3).collect();
-            ms = crate::num::parse_f64(&f3).unwrap_or(0.0);
+            ms = crate::value::num::parse_f64(&f3).unwrap_or(0.0);
             i = j;
         }
     }

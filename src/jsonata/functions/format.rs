@@ -287,7 +287,7 @@ fn word_value(w: &str) -> Option<f64> {
     }
     for (i, x) in DECADES.iter().enumerate() {
         let v = ((i + 2) * 10) as f64;
-        let lower = crate::case::to_lower(x);
+        let lower = crate::support::case::to_lower(x);
         let ieth = format!("{}ieth", &lower[..lower.len() - 1]);
         if lower == w || ieth == w {
             return Some(v);
@@ -297,7 +297,7 @@ fn word_value(w: &str) -> Option<f64> {
         return Some(100.0);
     }
     for (i, x) in MAGNITUDES.iter().enumerate() {
-        let lower = crate::case::to_lower(x);
+        let lower = crate::support::case::to_lower(x);
         if lower == w || format!("{}th", lower) == w {
             return Some(10f64.powi((i as i32 + 1) * 3));
         }
@@ -307,15 +307,15 @@ fn word_value(w: &str) -> Option<f64> {
 
 /// All words (lower case) recognised when parsing numbers in words.
 fn word_list() -> Vec<String> {
-    let mut v: Vec<String> = FEW.iter().chain(ORDINALS.iter()).map(|w| crate::case::to_lower(w)).collect();
+    let mut v: Vec<String> = FEW.iter().chain(ORDINALS.iter()).map(|w| crate::support::case::to_lower(w)).collect();
     for d in DECADES.iter() {
-        let l = crate::case::to_lower(d);
+        let l = crate::support::case::to_lower(d);
         v.push(l.clone());
         v.push(format!("{}ieth", &l[..l.len() - 1]));
     }
     v.push("hundredth".into());
     for m in MAGNITUDES.iter() {
-        let l = crate::case::to_lower(m);
+        let l = crate::support::case::to_lower(m);
         v.push(l.clone());
         v.push(format!("{}th", l));
     }
@@ -426,7 +426,7 @@ pub fn format_int(value: f64, f: &IntFormat) -> Result<String, Error> {
         Primary::Roman => {
             let r = to_roman(v as u64);
             if f.case == Case::Upper {
-                crate::case::to_upper(&r)
+                crate::support::case::to_upper(&r)
             } else {
                 r
             }
@@ -434,8 +434,8 @@ pub fn format_int(value: f64, f: &IntFormat) -> Result<String, Error> {
         Primary::Words => {
             let w = words(v, false, f.ordinal);
             match f.case {
-                Case::Upper => crate::case::to_upper(&w),
-                Case::Lower => crate::case::to_lower(&w),
+                Case::Upper => crate::support::case::to_upper(&w),
+                Case::Lower => crate::support::case::to_lower(&w),
                 Case::Title => w,
             }
         }
@@ -524,7 +524,7 @@ pub fn parse_int_with(value: &str, f: &IntFormat) -> Result<f64, Error> {
     Ok(match f.primary {
         Primary::Letters => from_letters(value, if f.case == Case::Upper { 'A' } else { 'a' }),
         Primary::Roman => from_roman(value),
-        Primary::Words => words_to_number(&crate::case::to_lower(value)),
+        Primary::Words => words_to_number(&crate::support::case::to_lower(value)),
         Primary::Decimal => {
             let mut digits: String = value.to_string();
             if f.ordinal && digits.len() >= 2 {
@@ -549,7 +549,7 @@ pub fn parse_int_with(value: &str, f: &IntFormat) -> Result<f64, Error> {
             if lead.is_empty() {
                 f64::NAN
             } else {
-                crate::num::parse_f64(&lead).unwrap_or(f64::NAN)
+                crate::value::num::parse_f64(&lead).unwrap_or(f64::NAN)
             }
         }
         Primary::Sequence => {
@@ -883,7 +883,7 @@ pub fn format_number(_: &mut Eval, a: &[Value], _: &CallCtx) -> R<Value> {
             s.chars().map(|c| if c.is_ascii_digit() { family[(c as u8 - b'0') as usize] } else { c }).collect()
         }
     };
-    let mut sv: Vec<char> = to_family(crate::num::fixed(rounded.abs(), pic.max_frac)).chars().collect();
+    let mut sv: Vec<char> = to_family(crate::value::num::fixed(rounded.abs(), pic.max_frac)).chars().collect();
     match cstr_index(&sv, '.') {
         None => sv.push(p.decimal),
         Some(i) => sv[i] = p.decimal,

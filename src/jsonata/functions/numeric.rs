@@ -80,7 +80,7 @@ fn parse_js_number(s: &str) -> Option<f64> {
     if i != b.len() {
         return None;
     }
-    crate::num::parse_f64(s).filter(|n| n.is_finite())
+    crate::value::num::parse_f64(s).filter(|n| n.is_finite())
 }
 
 pub fn number(_: &mut Eval, a: &[Value], _: &CallCtx) -> R<Value> {
@@ -164,7 +164,7 @@ pub fn round_half_even(x: f64, precision: i32) -> f64 {
             Some((m, e)) => (m.to_string(), e.parse::<i32>().unwrap_or(0)),
             None => (s, 0),
         };
-        crate::num::parse_f64(&format!("{}e{}", m, e + p)).unwrap_or(v)
+        crate::value::num::parse_f64(&format!("{}e{}", m, e + p)).unwrap_or(v)
     };
     let mut v = x;
     if precision != 0 {

@@ -77,11 +77,11 @@ pub fn substring_after(_: &mut Eval, a: &[Value], _: &CallCtx) -> R<Value> {
 }
 
 pub fn lowercase(_: &mut Eval, a: &[Value], _: &CallCtx) -> R<Value> {
-    Ok(s_arg(a, 0).map(|s| Value::string(crate::case::to_lower(&s))).unwrap_or(Value::Undefined))
+    Ok(s_arg(a, 0).map(|s| Value::string(crate::support::case::to_lower(&s))).unwrap_or(Value::Undefined))
 }
 
 pub fn uppercase(_: &mut Eval, a: &[Value], _: &CallCtx) -> R<Value> {
-    Ok(s_arg(a, 0).map(|s| Value::string(crate::case::to_upper(&s))).unwrap_or(Value::Undefined))
+    Ok(s_arg(a, 0).map(|s| Value::string(crate::support::case::to_upper(&s))).unwrap_or(Value::Undefined))
 }
 
 pub fn length(_: &mut Eval, a: &[Value], _: &CallCtx) -> R<Value> {
@@ -467,7 +467,7 @@ pub fn join(ev: &mut Eval, a: &[Value], _: &CallCtx) -> R<Value> {
 
 pub fn base64encode(_: &mut Eval, a: &[Value], _: &CallCtx) -> R<Value> {
     let Some(s) = s_arg(a, 0) else { return Ok(Value::Undefined) };
-    Ok(Value::string(crate::digest::base64_encode(s.as_bytes())))
+    Ok(Value::string(crate::support::digest::base64_encode(s.as_bytes())))
 }
 
 pub fn base64decode(_: &mut Eval, a: &[Value], _: &CallCtx) -> R<Value> {

@@ -95,7 +95,7 @@ impl From<&Rc<Value>> for Field {
 #[macro_export]
 macro_rules! fields {
     ($($k:literal : $v:expr),* $(,)?) => {
-        vec![$(($k, $crate::exec::history::Field::from($v))),*]
+        vec![$(($k, $crate::exec::events::Field::from($v))),*]
     };
 }
 
@@ -134,7 +134,7 @@ impl Event {
         let mut m = Map::new();
         m.insert("id".into(), json!(self.id));
         m.insert("previousEventId".into(), json!(self.previous_event_id));
-        m.insert("timestamp".into(), json!(crate::time::format_millis(self.timestamp)));
+        m.insert("timestamp".into(), json!(crate::support::time::format_millis(self.timestamp)));
         m.insert("type".into(), json!(self.kind));
         if let Some(d) = self.details() {
             m.insert(details_key(self.kind).into(), d);

@@ -2,7 +2,7 @@
 //! where (line, column) every value and key sits, keyed by JSON Pointer, so that diagnostics
 //! about a definition can point at the text the user typed.
 
-use crate::ordmap::OrdMap;
+use crate::support::ordmap::OrdMap;
 use crate::value::{Interner, Map, Number, Value};
 use std::borrow::Cow;
 use std::cell::Cell;
@@ -368,7 +368,7 @@ impl<'a> Parser<'a> {
                 return Ok(Value::Number(n.into()));
             }
         }
-        let f = crate::num::parse_f64(s).ok_or_else(bad)?;
+        let f = crate::value::num::parse_f64(s).ok_or_else(bad)?;
         Number::from_f64(f).map(Value::Number).ok_or_else(bad)
     }
 }

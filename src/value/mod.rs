@@ -11,7 +11,10 @@
 //! outputs and the tests were written against: integers as integers, floats with their
 //! shortest digits (`100.0`, `1e+21`), and only `"`, `\` and control characters escaped.
 
-use crate::ordmap::OrdMap;
+pub mod num;
+pub mod read;
+
+use crate::support::ordmap::OrdMap;
 use std::fmt;
 use std::rc::Rc;
 use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
@@ -344,8 +347,8 @@ impl std::ops::Index<&str> for Map {
     }
 }
 
-pub type Iter<'a> = crate::ordmap::Iter<'a, Value, Key>;
-pub type IterMut<'a> = crate::ordmap::IterMut<'a, Value, Key>;
+pub type Iter<'a> = crate::support::ordmap::Iter<'a, Value, Key>;
+pub type IterMut<'a> = crate::support::ordmap::IterMut<'a, Value, Key>;
 
 impl<'a> IntoIterator for &'a Map {
     type Item = (&'a Key, &'a Value);
@@ -1119,7 +1122,7 @@ mod tests {
         assert!(shared > 240, "{shared} of 480 repeated keys shared");
         // Parsed documents share them (after their first few keys, which a small document
         // does not repeat).
-        let v = crate::json::parse(&format!("[{}]", vec![r#"{"id": 1, "name": "x"}"#; 10].join(","))).unwrap();
+        let v = crate::value::read::parse(&format!("[{}]", vec![r#"{"id": 1, "name": "x"}"#; 10].join(","))).unwrap();
         let ks: Vec<&Key> =
             v.as_array().unwrap().iter().map(|o| o.as_object().unwrap().keys().next().unwrap()).collect();
         assert!(Key::ptr_eq(ks[8], ks[9]));

@@ -1,11 +1,11 @@
 //! The 18 intrinsic functions of JSONPath states (`States.Format`, `States.Array`, ...):
 //! parsed once into a [`Call`], evaluated against a [`Scope`].
 
-use crate::digest;
+use crate::support::digest;
 
+use crate::dataflow::jsonpath::Reference;
+use crate::dataflow::scope::{resolve, Scope};
 use crate::error::Failure;
-use crate::jsonpath::Reference;
-use crate::payload::{resolve, Scope};
 use crate::value::{Key, Number, Value};
 
 /// The intrinsic functions AWS knows, with their (min, max) argument counts.
@@ -213,7 +213,7 @@ impl<'a> P<'a> {
                     self.i += 1;
                 }
                 let t = std::str::from_utf8(&self.s[start..self.i]).unwrap_or("");
-                match crate::json::parse(t) {
+                match crate::value::read::parse(t) {
                     Ok(Value::Number(n)) => Ok(Arg::Number(n)),
                     _ => Err(format!("invalid number '{}'", t)),
                 }
@@ -303,7 +303,7 @@ fn want_rounded(name: &str, v: &Value, what: &str) -> Result<i64, Failure> {
 
 /// How States.Format prints a value: strings bare, containers like Java's `toString`.
 pub fn format_value(v: &Value) -> String {
-    crate::jsonpath::java_text(v)
+    crate::dataflow::jsonpath::java_text(v)
 }
 
 fn json_eq(a: &Value, b: &Value) -> bool {
@@ -416,7 +416,7 @@ fn apply(call: &Call, args: Vec<Value>, scope: &mut dyn Scope) -> Result<Value, 
             if s.trim().is_empty() {
                 return Ok(Value::Null);
             }
-            crate::json::parse(s)
+            crate::value::read::parse(s)
                 .map(|v| match v {
                     // Jackson reads -0 as the integer 0.
                     Value::Number(n) if n.as_f64() == Some(0.0) && n.is_f64() && s.trim() == "-0" => int_value(0),
@@ -538,7 +538,7 @@ fn apply(call: &Call, args: Vec<Value>, scope: &mut dyn Scope) -> Result<Value, 
             // {a,b,d} with {a,c,d} gives {a,b,c,d}).
             let entries: Vec<(Key, Value)> = merged.into_iter().collect();
             let keys: Vec<&str> = entries.iter().map(|(k, _)| k.as_str()).collect();
-            let order = crate::payload::java_hashmap_order(&keys);
+            let order = crate::dataflow::java::java_hashmap_order(&keys);
             let mut out = crate::value::Map::new();
             for i in order {
                 out.insert(entries[i].0.clone(), entries[i].1.clone());
@@ -598,8 +598,8 @@ fn apply(call: &Call, args: Vec<Value>, scope: &mut dyn Scope) -> Result<Value, 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::dataflow::scope::SimpleScope;
     use crate::json;
-    use crate::payload::SimpleScope;
 
     fn ev(expr: &str, input: Value) -> Result<Value, Failure> {
         let mut s = SimpleScope::new(input, json!({"Execution": {"Name": "exec"}}));

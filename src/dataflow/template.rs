@@ -1,22 +1,12 @@
 //! Payload templates (Parameters, ResultSelector, ItemSelector, JSONPath `Assign`) and the
 //! dynamic values of their `"key.$"` fields: reference paths and intrinsic function calls.
 
+use crate::dataflow::intrinsics::Call;
+use crate::dataflow::java::java_hashmap_order;
+use crate::dataflow::jsonpath::{Reference, Root};
+use crate::dataflow::scope::{resolve, Scope};
 use crate::error::Failure;
-use crate::intrinsics::Call;
-use crate::jsonpath::{Reference, Root};
 use crate::value::{Interner, Key, Map, Value};
-
-/// What a payload template or intrinsic function can see while it is evaluated.
-pub trait Scope {
-    /// `$`: the state's effective input (or, for ResultSelector, the raw result).
-    fn input(&self) -> &Value;
-    /// `$$`: the context object.
-    fn context(&self) -> &Value;
-    /// `$name`: a workflow variable, `None` when it is not defined.
-    fn variable(&self, name: &str) -> Option<&Value>;
-    /// A uniformly distributed number in `[0, 1)` (States.UUID, States.MathRandom).
-    fn random(&mut self) -> f64;
-}
 
 /// The value of a `"key.$"` field: a reference path or an intrinsic function call.
 #[derive(Debug, Clone, PartialEq)]
@@ -44,61 +34,6 @@ impl Dynamic {
             Dynamic::Call(c) => c.eval(scope, field),
         }
     }
-}
-
-/// Compact JSON text of a value, as AWS prints inputs in causes.
-pub fn compact(v: &Value) -> String {
-    crate::value::to_string(v)
-}
-
-/// The value a reference starts from: `$`, `$$` or a variable (`None` when it is not defined).
-fn base<'a>(scope: &'a dyn Scope, r: &Reference) -> Option<&'a Value> {
-    match &r.root {
-        Root::Input => Some(scope.input()),
-        Root::Context => Some(scope.context()),
-        Root::Variable(name) => scope.variable(name),
-    }
-}
-
-fn undefined_variable(r: &Reference) -> &str {
-    match &r.root {
-        Root::Variable(name) => name,
-        _ => "",
-    }
-}
-
-/// Resolves a reference path in `scope`, failing with AWS's `States.Runtime` causes.
-pub fn resolve(scope: &dyn Scope, r: &Reference, field: &str) -> Result<Value, Failure> {
-    let Some(base) = base(scope, r) else {
-        return Err(Failure::runtime(format!(
-            "The JSONPath '{}' specified for the field '{}' could not be found: the variable '${}' is not defined",
-            r.text(),
-            field,
-            undefined_variable(r)
-        )));
-    };
-    match r.path.select(base) {
-        Some(v) => Ok(v),
-        None => Err(Failure::runtime(format!(
-            "The JSONPath '{}' specified for the field '{}' could not be found in the input '{}'",
-            r.display_path(),
-            field,
-            compact(base)
-        ))),
-    }
-}
-
-/// Selects a reference path the way InputPath, OutputPath and the `...Path` fields do:
-/// failures are `States.Runtime` with `Invalid path '<path>' : <Jayway message>`.
-pub fn select_reference(scope: &dyn Scope, r: &Reference) -> Result<Value, Failure> {
-    let Some(base) = base(scope, r) else {
-        return Err(Failure::runtime(format!(
-            "Invalid path '{}' : The variable '${}' is not defined",
-            r.text(),
-            undefined_variable(r)
-        )));
-    };
-    r.path.evaluate(base).map_err(|m| Failure::runtime(format!("Invalid path '{}' : {}", r.display_path(), m)))
 }
 
 /// A parsed payload template.
@@ -216,40 +151,6 @@ fn parse_node(v: &Value, ptr: &str, errors: &mut Vec<(String, String)>, keys: &m
     }
 }
 
-/// Java's `String.hashCode` (over UTF-16 code units).
-fn java_string_hash(s: &str) -> i32 {
-    s.encode_utf16().fold(0i32, |h, u| h.wrapping_mul(31).wrapping_add(u as i32))
-}
-
-/// The order in which `java.util.HashMap` iterates `keys` inserted in this order.
-pub(crate) fn java_hashmap_order(keys: &[&str]) -> Vec<usize> {
-    let mut cap = 16usize;
-    while keys.len() * 4 > cap * 3 {
-        cap *= 2;
-    }
-    // By bucket, then insertion order within a bucket: a counting sort.
-    let bucket: Vec<usize> = keys
-        .iter()
-        .map(|k| {
-            let h = java_string_hash(k) as u32;
-            ((h ^ (h >> 16)) as usize) & (cap - 1)
-        })
-        .collect();
-    let mut start = vec![0usize; cap + 1];
-    for &b in &bucket {
-        start[b + 1] += 1;
-    }
-    for b in 0..cap {
-        start[b + 1] += start[b];
-    }
-    let mut out = vec![0usize; keys.len()];
-    for (i, &b) in bucket.iter().enumerate() {
-        out[start[b]] = i;
-        start[b] += 1;
-    }
-    out
-}
-
 /// AWS builds a payload object with its literal fields first, in template order, then the
 /// `.$` fields in the iteration order of a Java HashMap keyed by their output names. (This
 /// matches the key order of every TaskScheduled `parameters` text recorded from AWS.)
@@ -261,7 +162,7 @@ fn aws_field_order(entries: Vec<(Key, Entry)>) -> Vec<(Key, Entry)> {
         entries.into_iter().partition(|(_, e)| matches!(e, Entry::Static(_)));
     let keys: Vec<&str> = dynamics.iter().map(|(k, _)| k.as_str()).collect();
     let order = java_hashmap_order(&keys);
-    for (k, e) in crate::sort::permute(dynamics, &order) {
+    for (k, e) in crate::support::sort::permute(dynamics, &order) {
         match statics.iter_mut().find(|(s, _)| *s == k) {
             Some(place) => place.1 = e,
             None => statics.push((k, e)),
@@ -289,45 +190,11 @@ fn eval_node(n: &Node, scope: &mut dyn Scope) -> Result<Value, Failure> {
     }
 }
 
-/// A simple [`Scope`] over owned values, with a deterministic generator for `random`.
-#[derive(Debug, Clone)]
-pub struct SimpleScope {
-    pub input: Value,
-    pub context: Value,
-    pub variables: Map,
-    pub seed: u64,
-}
-
-impl SimpleScope {
-    pub fn new(input: Value, context: Value) -> SimpleScope {
-        SimpleScope { input, context, variables: Map::new(), seed: 0x9E37_79B9_7F4A_7C15 }
-    }
-}
-
-impl Scope for SimpleScope {
-    fn input(&self) -> &Value {
-        &self.input
-    }
-    fn context(&self) -> &Value {
-        &self.context
-    }
-    fn variable(&self, name: &str) -> Option<&Value> {
-        self.variables.get(name)
-    }
-    fn random(&mut self) -> f64 {
-        // splitmix64
-        self.seed = self.seed.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.seed;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^= z >> 31;
-        (z >> 11) as f64 / (1u64 << 53) as f64
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::dataflow::java::java_string_hash;
+    use crate::dataflow::scope::SimpleScope;
     use crate::json;
 
     #[test]

@@ -930,7 +930,7 @@ impl<'a> Parser<'a> {
                     }
                 }
                 let raw = String::from_utf8_lossy(&self.s[start..self.i]).replace('\'', "\"");
-                crate::json::parse(&raw).map(Operand::Literal).map_err(|_| self.err("invalid JSON literal"))
+                crate::value::read::parse(&raw).map(Operand::Literal).map_err(|_| self.err("invalid JSON literal"))
             }
             _ => {
                 let start = self.i;
@@ -946,7 +946,7 @@ impl<'a> Parser<'a> {
                     "true" => Ok(Operand::Literal(Value::Bool(true))),
                     "false" => Ok(Operand::Literal(Value::Bool(false))),
                     "null" => Ok(Operand::Literal(Value::Null)),
-                    _ => match crate::json::parse(tok) {
+                    _ => match crate::value::read::parse(tok) {
                         Ok(n @ Value::Number(_)) => Ok(Operand::Literal(n)),
                         _ => Err(self.err("operand expected")),
                     },

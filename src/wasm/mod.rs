@@ -18,15 +18,22 @@ use crate::asl::{self, Diagnostic, MachineType};
 use crate::driver::{self, Host, HostError};
 use crate::error::Failure;
 use crate::exec::analysis::critical_path;
-use crate::exec::history::{details_key, Event, Field};
+use crate::exec::events::{details_key, Event, Field};
 use crate::exec::{Execution, Options, Span, Status, TaskRequest};
 use crate::json;
 use crate::mock::Mocks;
-use crate::ordmap::OrdMap;
+use crate::support::ordmap::OrdMap;
+use crate::value::read;
 use crate::value::{Key, Map, Value};
 use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
+
+/// The wasm build's allocator: free lists per size class in front of talc (see
+/// `support::quick_alloc`). Set here, by the wasm entry point, not by the library.
+#[global_allocator]
+static ALLOCATOR: crate::support::quick_alloc::QuickAlloc<talc::wasm::WasmDynamicTalc> =
+    crate::support::quick_alloc::QuickAlloc::new(talc::wasm::new_wasm_dynamic_allocator());
 
 /// Install the panic hook once: the message goes to `console.error` and to
 /// `globalThis.__statelabLastPanic`, where `www/statelab.js` reads it after the trap.
@@ -72,7 +79,7 @@ fn text_of(v: &JsValue, what: &str, indent: bool) -> Result<Option<String>, JsVa
 }
 
 fn parse_json(text: &str, what: &str) -> Result<Value, JsValue> {
-    json::parse(text).map_err(|e| {
+    read::parse(text).map_err(|e| {
         error(format!("{what}: invalid JSON at line {}, column {}: {}", e.pos.line, e.pos.column, e.message))
     })
 }
@@ -263,7 +270,10 @@ fn host_error(e: HostError) -> JsValue {
 /// Milliseconds relative to the start, as given by JS, to virtual epoch milliseconds.
 fn absolute(start: i64, ms: f64, what: &str) -> Result<i64, JsValue> {
     if !ms.is_finite() || ms.abs() > 1e15 {
-        return Err(error(format!("{what} must be a finite number of milliseconds, not {}", crate::num::display(ms))));
+        return Err(error(format!(
+            "{what} must be a finite number of milliseconds, not {}",
+            crate::value::num::display(ms)
+        )));
     }
     Ok(start + ms.round() as i64)
 }
@@ -277,7 +287,7 @@ fn to_js(v: &Value) -> JsValue {
     o.js()
 }
 
-/// Values for JS written straight from the engine's records as a tape that `src/decode.js`
+/// Values for JS written straight from the engine's records as a tape that `src/wasm/decode.js`
 /// turns into JS objects: 32-bit words (tags, small integers, string places), the other
 /// numbers, and the text of every string, decoded by JS at once. Results run to megabytes (a
 /// Map of 1,000 iterations); neither JSON text nor building objects call by call from Rust
@@ -486,7 +496,7 @@ impl Out {
     }
 }
 
-#[wasm_bindgen(module = "/src/decode.js")]
+#[wasm_bindgen(module = "/src/wasm/decode.js")]
 extern "C" {
     fn decode(words: &[u32], floats: &[f64], text: &[u8]) -> JsValue;
 }
@@ -496,7 +506,7 @@ extern "C" {
 /// `stamp` remembers the last timestamp formatted: events come in time order, many at once.
 fn write_event(o: &mut Out, e: &Event, start: i64, stamp: &mut (i64, String)) {
     if stamp.1.is_empty() || stamp.0 != e.timestamp {
-        *stamp = (e.timestamp, crate::time::format_millis(e.timestamp));
+        *stamp = (e.timestamp, crate::support::time::format_millis(e.timestamp));
     }
     o.obj();
     o.key("id").int(e.id as i64).key("previousEventId").int(e.previous_event_id as i64);

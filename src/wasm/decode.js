@@ -1,4 +1,4 @@
-// The JS half of statelab's wasm boundary: turns the tape that src/wasm.rs (`Out`) writes
+// The JS half of statelab's wasm boundary: turns the tape that src/wasm/tape.rs (`Out`) writes
 // into plain JS values, as JSON.parse would give them. wasm-bindgen copies this file into
 // www/pkg/snippets/ and imports it from its glue.
 //

@@ -1,0 +1,9 @@
+//! Data flow: what a state does to its input on the way to its output. JSONPath, payload
+//! templates and the intrinsic functions; JSONata in a state; the scope expressions see.
+
+pub mod intrinsics;
+pub mod java;
+pub mod jsonpath;
+pub mod query;
+pub mod scope;
+pub mod template;

@@ -1,0 +1,87 @@
+//! JSONata in a state: `$states` and the variables as bindings, time and randomness from the
+//! execution, and AWS's texts for an expression that fails.
+
+use crate::asl::JTemplate;
+use crate::dataflow::scope::Vars;
+use crate::jsonata;
+use crate::support::rng::Rng;
+use crate::value::{Map, Value};
+
+struct Host<'a> {
+    now: i64,
+    rng: &'a Rng,
+}
+
+impl jsonata::Host for Host<'_> {
+    fn now_millis(&self) -> f64 {
+        self.now as f64
+    }
+    fn random(&mut self) -> f64 {
+        self.rng.next_f64()
+    }
+}
+
+/// Evaluates JSONata templates for one state: `$states` and the variables as bindings.
+pub struct Jsonata<'a> {
+    pub bindings: Map,
+    pub now: i64,
+    pub rng: &'a Rng,
+}
+
+/// A JSONata evaluation failure, before the state prefix is added to its cause.
+pub struct QueryError {
+    pub location: String,
+    pub detail: String,
+}
+
+impl<'a> Jsonata<'a> {
+    pub fn new(vars: &Vars, states: Value, now: i64, rng: &'a Rng) -> Self {
+        let mut bindings = Map::new();
+        vars.flatten_into(&mut bindings);
+        bindings.insert("states".into(), states);
+        Jsonata { bindings, now, rng }
+    }
+
+    /// Evaluate one expression; `None` is JSONata's undefined.
+    pub fn expr(&self, source: &str, expr: &jsonata::Expr, location: &str) -> Result<Option<Value>, QueryError> {
+        let mut host = Host { now: self.now, rng: self.rng };
+        let opts = jsonata::Options { asl_functions: true, ..Default::default() };
+        let input = self.bindings.get("states").and_then(|s| s.get("input"));
+        expr.evaluate(input, &self.bindings, &mut host, &opts).map_err(|e| QueryError {
+            location: location.to_string(),
+            detail: if e.code == jsonata::FUNCTION_RESULT {
+                format!("The JSONata expression '{source}' specified for the field '{location}' returned an unsupported result type.")
+            } else {
+                format!("The JSONata expression '{source}' specified for the field '{location}' threw an error during evaluation. {}: {}", e.code, e.message)
+            },
+        })
+    }
+
+    /// Evaluate a template; an expression that yields undefined is an error.
+    pub fn template(&self, t: &JTemplate, location: &str) -> Result<Value, QueryError> {
+        match t {
+            JTemplate::Literal(v) => Ok(v.clone()),
+            JTemplate::Expr { source, expr } => match self.expr(source, expr, location)? {
+                Some(v) => Ok(v),
+                None => Err(QueryError {
+                    location: location.to_string(),
+                    detail: format!("The JSONata expression '{source}' specified for the field '{location}' returned nothing (undefined)."),
+                }),
+            },
+            JTemplate::Object(fields) => {
+                let mut m = Map::new();
+                for (k, v) in fields {
+                    m.insert(k.clone(), self.template(v, &format!("{location}/{k}"))?);
+                }
+                Ok(Value::Object(m))
+            }
+            JTemplate::Array(items) => {
+                let mut out = Vec::with_capacity(items.len());
+                for (i, v) in items.iter().enumerate() {
+                    out.push(self.template(v, &format!("{location}/{i}"))?);
+                }
+                Ok(Value::Array(out))
+            }
+        }
+    }
+}
