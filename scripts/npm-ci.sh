@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the npm devDependencies of the repository (package.json at the root: binaryen,
-# esbuild and CodeMirror, playwright-core, aws-local-stepfunctions) with npm ci, when
+# esbuild and CodeMirror, playwright-core, aws-local-stepfunctions, Biome) with npm ci, when
 # node_modules is missing or older than package-lock.json; otherwise does nothing.
 # The other scripts call it before they use node_modules. Exits non-zero on failure.
 set -euo pipefail
