@@ -102,7 +102,12 @@ function postRun(state, kind, spans, extra) {
   let { added, patches } = spans;
   const flat = (list) => list.flat();
   while (events.length > PART_EVENTS || added.length > PART_SPANS || patches.length > PART_PATCHES) {
-    postMessage({ runId: state.runId, kind: 'part', events: events.slice(0, PART_EVENTS), spans: { added: added.slice(0, PART_SPANS), patches: flat(patches.slice(0, PART_PATCHES)) } });
+    postMessage({
+      runId: state.runId,
+      kind: 'part',
+      events: events.slice(0, PART_EVENTS),
+      spans: { added: added.slice(0, PART_SPANS), patches: flat(patches.slice(0, PART_PATCHES)) },
+    });
     events = events.slice(PART_EVENTS);
     added = added.slice(PART_SPANS);
     patches = patches.slice(PART_PATCHES);

@@ -124,10 +124,23 @@ export function drawGraph(host, definition, { onSelect } = {}) {
   const startR = 9;
   const width = Math.max(top.w, 160) + 2 * margin;
   const height = top.h + 2 * margin + 2 * (startR * 2 + ROW_GAP);
-  const svg = el('svg', { viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-label': 'Workflow graph', class: 'graph-svg', style: `max-width:${Math.round(width * 1.3)}px;min-width:${Math.round(width * 0.7)}px` });
+  const svg = el('svg', {
+    viewBox: `0 0 ${width} ${height}`,
+    role: 'img',
+    'aria-label': 'Workflow graph',
+    class: 'graph-svg',
+    style: `max-width:${Math.round(width * 1.3)}px;min-width:${Math.round(width * 0.7)}px`,
+  });
   const defs = el('defs', {}, svg);
-  for (const [id, cls] of [['arrow', 'edge-arrow'], ['arrow-catch', 'edge-arrow catch']]) {
-    const m = el('marker', { id: `g-${id}`, viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 9, markerHeight: 9, markerUnits: 'userSpaceOnUse', orient: 'auto-start-reverse' }, defs);
+  for (const [id, cls] of [
+    ['arrow', 'edge-arrow'],
+    ['arrow-catch', 'edge-arrow catch'],
+  ]) {
+    const m = el(
+      'marker',
+      { id: `g-${id}`, viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 9, markerHeight: 9, markerUnits: 'userSpaceOnUse', orient: 'auto-start-reverse' },
+      defs,
+    );
     el('path', { d: 'M0,0 L10,5 L0,10 z', class: cls }, m);
   }
   const nodes = new Map();
@@ -194,7 +207,19 @@ function drawMachine(g, m, nodes, onSelect, isTop) {
     }
   }
   for (const b of Object.values(m.boxes)) {
-    const ng = el('g', { class: `node${b.container ? ' container' : ''} type-${b.type.toLowerCase()}`, 'data-state': b.name, 'data-status': 'idle', tabindex: 0, role: 'button', 'aria-label': `${b.type} state ${b.name}`, transform: `translate(${b.x},${b.y})` }, nodesG);
+    const ng = el(
+      'g',
+      {
+        class: `node${b.container ? ' container' : ''} type-${b.type.toLowerCase()}`,
+        'data-state': b.name,
+        'data-status': 'idle',
+        tabindex: 0,
+        role: 'button',
+        'aria-label': `${b.type} state ${b.name}`,
+        transform: `translate(${b.x},${b.y})`,
+      },
+      nodesG,
+    );
     nodes.set(b.name, ng);
     if (b.container) {
       if (b.type === 'Map') el('rect', { x: 5, y: 5, width: b.w, height: b.h, rx: 10, class: 'box stack' }, ng);
@@ -243,7 +268,21 @@ function path(g, d, cls, marker = 'url(#g-arrow)') {
 export function taskKind(resource) {
   if (typeof resource !== 'string') return 'Task';
   const m = /^arn:aws:states:::(?:aws-sdk:)?([a-z0-9-]+)[:.]([A-Za-z0-9]+)/.exec(resource);
-  const names = { lambda: 'Lambda', sqs: 'SQS', sns: 'SNS', events: 'EventBridge', dynamodb: 'DynamoDB', bedrock: 'Bedrock', states: 'Step Functions', ecs: 'ECS', glue: 'Glue', http: 'HTTP', s3: 'S3', batch: 'Batch', sagemaker: 'SageMaker' };
+  const names = {
+    lambda: 'Lambda',
+    sqs: 'SQS',
+    sns: 'SNS',
+    events: 'EventBridge',
+    dynamodb: 'DynamoDB',
+    bedrock: 'Bedrock',
+    states: 'Step Functions',
+    ecs: 'ECS',
+    glue: 'Glue',
+    http: 'HTTP',
+    s3: 'S3',
+    batch: 'Batch',
+    sagemaker: 'SageMaker',
+  };
   if (m) return `${names[m[1]] || m[1]} ${m[2]}`;
   if (/^arn:aws:lambda:/.test(resource)) return 'Lambda';
   if (/^arn:aws:states:[^:]*:[^:]*:activity:/.test(resource)) return 'Activity';

@@ -116,7 +116,18 @@ export function renderTimeline(host, spans, { nowMs = 0, durationMs, selected, o
   const model = {
     live: durationMs === undefined,
     laneParts,
-    byLane, lanes, step, scaleMax, nowMs, durationMs, selected, onSelect, onDragLatency, kinds, critical, virtual,
+    byLane,
+    lanes,
+    step,
+    scaleMax,
+    nowMs,
+    durationMs,
+    selected,
+    onSelect,
+    onDragLatency,
+    kinds,
+    critical,
+    virtual,
     joins: joins.length > 0,
     ids: { bar: testIds?.bar || 'timeline-bar', join: testIds?.join || 'join' },
     lanePx: prev?.lanePx || LANE_PX,
@@ -313,7 +324,16 @@ function drawLane(row, { spans, ghosts, joins }, ctx, ids) {
   // The previous run (what-if), drawn faintly behind this one.
   for (const g of ghosts) {
     if ((g.kind !== 'state' && g.kind !== 'attempt') || g.endMs === null || g.endMs === undefined) continue;
-    keep(g, () => h('span', { class: `bar ghost kind-${g.kind}`, 'data-testid': 'ghost-bar', 'data-state': g.state, 'data-end-ms': g.endMs, style: place(g.startMs, g.endMs), 'aria-hidden': 'true' }));
+    keep(g, () =>
+      h('span', {
+        class: `bar ghost kind-${g.kind}`,
+        'data-testid': 'ghost-bar',
+        'data-state': g.state,
+        'data-end-ms': g.endMs,
+        style: place(g.startMs, g.endMs),
+        'aria-hidden': 'true',
+      }),
+    );
   }
   const drag = !!model.onDragLatency;
   const seen = new Map();
@@ -341,7 +361,17 @@ function drawLane(row, { spans, ghosts, joins }, ctx, ids) {
     }
   }
   for (const j of joins) {
-    keep(`${j.state}|${j.ms}|${j.count}|${j.what}|${ids.join}`, () => h('span', { class: 'join', style: `left:calc(var(--tl-pct) * ${j.ms})`, title: `${j.state}: joins its ${j.count} ${j.what} at ${fmtMs(j.ms)}`, 'data-label': 'join', 'data-testid': ids.join, 'data-state': j.state, 'data-ms': j.ms }));
+    keep(`${j.state}|${j.ms}|${j.count}|${j.what}|${ids.join}`, () =>
+      h('span', {
+        class: 'join',
+        style: `left:calc(var(--tl-pct) * ${j.ms})`,
+        title: `${j.state}: joins its ${j.count} ${j.what} at ${fmtMs(j.ms)}`,
+        'data-label': 'join',
+        'data-testid': ids.join,
+        'data-state': j.state,
+        'data-ms': j.ms,
+      }),
+    );
   }
   row.items = items;
   reconcile(row.track, want);
@@ -378,7 +408,7 @@ function bar(s, { model, label, grip, track, host }) {
   const el = h('button', { class: 'bar', onclick: () => host.__timeline?.onSelect?.(el.__span) }, label ? h('span', { class: 'bar-label', text: label }) : null);
   if (grip) {
     // What-if: drag the end of a Task attempt to give the task another latency.
-    const g = h('span', { class: 'grip', 'data-testid': 'latency-grip', title: 'Drag to change this task\'s latency' });
+    const g = h('span', { class: 'grip', 'data-testid': 'latency-grip', title: "Drag to change this task's latency" });
     g.addEventListener('pointerdown', (ev) => {
       ev.preventDefault();
       ev.stopPropagation();
@@ -411,7 +441,11 @@ function bar(s, { model, label, grip, track, host }) {
 function laneLabel(lane) {
   const name = laneName(lane);
   const m = /^(.*)(\[\d+\])$/.exec(name);
-  return h('div', { class: 'tl-label', title: lane ? `${name} (lane ${lane})` : 'the main flow' }, m ? [h('span', { class: 'lane-name', text: m[1] }), h('span', { class: 'lane-idx', text: m[2] })] : h('span', { class: 'lane-name', text: name }));
+  return h(
+    'div',
+    { class: 'tl-label', title: lane ? `${name} (lane ${lane})` : 'the main flow' },
+    m ? [h('span', { class: 'lane-name', text: m[1] }), h('span', { class: 'lane-idx', text: m[2] })] : h('span', { class: 'lane-name', text: name }),
+  );
 }
 
 /** Where Parallel and Map states join their branches: [{lane, state, ms, count, what}]. */
