@@ -23,8 +23,7 @@ export function decode(words, floats, text) {
     switch (tag) {
       case 8: {
         const o = {};
-        let id;
-        while ((id = words[p++]) !== END) {
+        for (let id = words[p++]; id !== END; id = words[p++]) {
           let key = keys[id];
           if (key === undefined) {
             const at = words[p];
@@ -73,8 +72,7 @@ export function decode(words, floats, text) {
         return words[p++] | 0;
       case 7: {
         const a = [];
-        let t;
-        while ((t = words[p++]) !== END) a.push(t === 4 ? words[p++] | 0 : value(t));
+        for (let t = words[p++]; t !== END; t = words[p++]) a.push(t === 4 ? words[p++] | 0 : value(t));
         return a;
       }
       case 5:

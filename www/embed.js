@@ -144,7 +144,7 @@ class AslPlayground extends HTMLElement {
 
   /** Run the example with real timers (scaled by the speed attribute); resolves to the result. */
   run() {
-    if (!this.work || !this.work.definition) return Promise.resolve(null);
+    if (!this.work?.definition) return Promise.resolve(null);
     if (this.ctl) this.ctl.stop();
     const speed = Number(this.getAttribute('speed')) || 1;
     this.show('RUNNING', 'Running…');

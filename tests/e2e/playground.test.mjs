@@ -411,6 +411,7 @@ test('JS function mocks from a shared link run only after the user allows them',
     window.statelab.load({
       definition: { StartAt: 'Greet', States: { Greet: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', OutputPath: '$.Payload', End: true } } },
       input: { name: 'Ada' },
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: the page is given the function's source text, template literal and all
       mocks: { Greet: { function: 'async (input) => ({ StatusCode: 200, Payload: { greeting: `Hello, ${input.name}!` } })' } },
     }),
   );
@@ -442,6 +443,7 @@ test('JS function mocks from a shared link run only after the user allows them',
       },
       input: { name: 'Ada' },
       mocks: {
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: the page is given the function's source text, template literal and all
         Greet: { function: 'async (input) => ({ Payload: { greeting: `Hello, ${input.name}!` } })' },
         Slow: [
           { error: 'Busy', latency: 0.5 },

@@ -386,12 +386,12 @@ test('JS functions run concurrently across Map iterations, and retries call them
   const finished = r.events.filter((e) => e.type === 'LambdaFunctionSucceeded').map((e) => e.lane);
   assert.equal(finished[0], 'Each/3', `finish order ${finished}`);
 
-  let attempts = [];
+  const attempts = [];
   const retried = await run(retry.def, retry.input, retry.mocks, {
     speed: 1000,
     seed: 2,
     functions: {
-      Charge: async (input, ctx) => {
+      Charge: async (_input, ctx) => {
         attempts.push(ctx.attempt);
         if (ctx.attempt < 2) throw Object.assign(new Error('bank timeout'), { name: 'Flaky' });
         return { amount: 50 };

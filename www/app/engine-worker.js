@@ -27,7 +27,7 @@ const PART_SPANS = 150;
 const PART_PATCHES = 600;
 
 function errorOf(e) {
-  return { message: e && e.message ? e.message : String(e), diagnostics: e && e.diagnostics ? e.diagnostics : undefined };
+  return { message: e?.message ? e.message : String(e), diagnostics: e?.diagnostics ? e.diagnostics : undefined };
 }
 
 // User mock functions arrive as source text ("async (input) => ..."); the page sends them

@@ -61,7 +61,10 @@ function layoutMachine(machine) {
   const boxes = {};
   for (const n of order) boxes[n] = layoutState(n, states[n]);
   const rows = [];
-  for (const n of order) (rows[rank[n]] ||= []).push(n);
+  for (const n of order) {
+    rows[rank[n]] ||= [];
+    rows[rank[n]].push(n);
+  }
   let y = 0;
   let width = 0;
   const rowInfo = [];
@@ -316,7 +319,7 @@ export function paintGraph(nodes, spans) {
     const e = byState.get(name);
     let status = 'idle';
     let badge = '';
-    if (e && e.state.length) {
+    if (e?.state.length) {
       const st = e.state.map((s) => s.status);
       status = st.includes('running') ? 'running' : st.includes('failed') ? 'failed' : st.includes('caught') ? 'caught' : st.includes('cancelled') ? 'cancelled' : 'succeeded';
       const iterations = e.state.length;

@@ -63,7 +63,8 @@ export function renderHistory(host, events, filter, onSelect) {
     host.replaceChildren(h('p', { class: 'empty', text: 'No events yet.' }));
     return;
   }
-  const st = (host.__history ||= { open: new Map(), rowPx: ROW_PX, measured: false });
+  host.__history ||= { open: new Map(), rowPx: ROW_PX, measured: false };
+  const st = host.__history;
   // Another run's events (ids start again at 1): no details open.
   if (st.events !== events) st.open.clear();
   st.events = events;

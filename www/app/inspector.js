@@ -51,7 +51,7 @@ export function renderInspector(host, { name, stateDef, spans, events, pick = 0,
   const parts = [head];
   if (visits.length > 1 && visits.length <= MAX_LISTED_VISITS) {
     const sel = h('select', { 'aria-label': 'Which run of this state', onchange: (e) => onPick?.(Number(e.target.value)) });
-    visits.forEach((v, i) => sel.append(h('option', { value: i, selected: i === idx, text: visitText(v) })));
+    for (const [i, v] of visits.entries()) sel.append(h('option', { value: i, selected: i === idx, text: visitText(v) }));
     parts.push(h('label', { class: 'visit-pick' }, `${visits.length} runs: `, sel));
   } else if (visits.length > 1) {
     // A state of a Map of 1,000 iterations: a list of 1,000 runs is no use, and slow to make.

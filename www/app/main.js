@@ -13,8 +13,12 @@ import { fmtMs, textPre, h } from './format.js';
 const $ = (sel) => document.querySelector(sel);
 // Writes that change nothing are skipped: the page is drawn again on every update of a run,
 // and a text set anew (even the same) is laid out anew.
-const setText = (el, text) => el.textContent !== text && (el.textContent = text);
-const setData = (el, key, value) => el.dataset[key] !== value && (el.dataset[key] = value);
+const setText = (el, text) => {
+  if (el.textContent !== text) el.textContent = text;
+};
+const setData = (el, key, value) => {
+  if (el.dataset[key] !== value) el.dataset[key] = value;
+};
 const STORE_KEY = 'statelab.work.v1';
 const DEFAULT_EXAMPLE = 'image-pipeline'; // what a first visit opens
 const THEME_KEY = 'statelab.theme';
@@ -202,7 +206,16 @@ function jsonLinter(which) {
   };
 }
 
-const pageKeys = [{ key: 'Mod-Enter', run: () => (startRun().catch(() => {}), true), preventDefault: true }];
+const pageKeys = [
+  {
+    key: 'Mod-Enter',
+    run: () => {
+      startRun().catch(() => {});
+      return true;
+    },
+    preventDefault: true,
+  },
+];
 
 const editors = {};
 function makeEditors() {
@@ -526,7 +539,6 @@ function fail(where, message) {
   renderRun();
 }
 
-let runResolve = null;
 /** Run the current work; resolves with the result (or rejects with a clear Error). */
 async function startRun({ speed, paused = false } = {}) {
   stopRun();
@@ -583,7 +595,6 @@ async function startRun({ speed, paused = false } = {}) {
   app.selection.pick = 0;
   renderRun();
   return new Promise((resolve, reject) => {
-    runResolve = { resolve, reject };
     const run = app.run;
     const handlers = {
       onTick: (m) => {
@@ -617,7 +628,6 @@ async function startRun({ speed, paused = false } = {}) {
         // twin is asked for once that is done (the engine's work for it would slow the drawing).
         scheduleRender();
         whenIdle(() => app.run === run && compareWithTwin(run, work, engineMocks, functions));
-        runResolve = null;
         resolve(result);
       },
       onError: (m) => {
@@ -625,7 +635,6 @@ async function startRun({ speed, paused = false } = {}) {
         run.error = { message: m.message, diagnostics: m.diagnostics };
         app.runsEnded += 1;
         renderRun();
-        runResolve = null;
         reject(new Error(m.message));
       },
     };
@@ -1110,9 +1119,11 @@ function wire() {
       e.preventDefault();
       startRun().catch(() => {});
     } else if (e.altKey && !e.ctrlKey && !e.metaKey) {
-      if (e.code === 'KeyP') e.preventDefault(), togglePause();
-      else if (e.code === 'KeyS') e.preventDefault(), stepRun();
-      else if (e.code === 'KeyX') e.preventDefault(), stopRun();
+      const action = e.code === 'KeyP' ? togglePause : e.code === 'KeyS' ? stepRun : e.code === 'KeyX' ? stopRun : null;
+      if (action) {
+        e.preventDefault();
+        action();
+      }
     }
   });
   window.addEventListener('hashchange', () => loadFromHash().catch((e) => toast(e.message, true)));

@@ -36,7 +36,10 @@ function tickLabel(t, scaleMax) {
 function sortLanes(lanes, parts = new Map()) {
   const split = (lane) => {
     let p = parts.get(lane);
-    if (p === undefined) parts.set(lane, (p = lane ? lane.split('/') : null));
+    if (p === undefined) {
+      p = lane ? lane.split('/') : null;
+      parts.set(lane, p);
+    }
     return p;
   };
   const keyed = lanes.map((lane) => ({ lane, parts: split(lane) }));
@@ -66,7 +69,7 @@ function sortLanes(lanes, parts = new Map()) {
  * for the bars and joins ({bar, join}), for timelines that are not the run's.
  */
 export function renderTimeline(host, spans, { nowMs = 0, durationMs, selected, onSelect, joins = [], ghosts = [], onDragLatency, testIds } = {}) {
-  if (!spans || !spans.length) {
+  if (!spans?.length) {
     forget(host);
     host.__timeline = null;
     host.classList.remove('virtual');
@@ -78,7 +81,10 @@ export function renderTimeline(host, spans, { nowMs = 0, durationMs, selected, o
   const byLane = new Map();
   const laneOf = (lane) => {
     let l = byLane.get(lane);
-    if (!l) byLane.set(lane, (l = { spans: [], ghosts: [], joins: [] }));
+    if (!l) {
+      l = { spans: [], ghosts: [], joins: [] };
+      byLane.set(lane, l);
+    }
     return l;
   };
   const kinds = new Set();
@@ -155,7 +161,7 @@ function drawInView(host, model, want, drawn) {
   else draw(host, model, want.first, want.last);
   const refresh = () => {
     const m = host.__timeline;
-    if (!m || !m.virtual) return;
+    if (!m?.virtual) return;
     const now = lanesInView(host, m);
     // Drawn already: the lanes in view (the margin around them need not be complete).
     if (!m.partial && now.seen.first >= m.drawn.first && now.seen.last <= m.drawn.last) return;
@@ -477,7 +483,10 @@ function childrenByPrefix(spans) {
       const next = lane.indexOf('/', i + 1);
       const child = lane.slice(i + 1, next < 0 ? undefined : next);
       let set = out.get(prefix);
-      if (!set) out.set(prefix, (set = new Set()));
+      if (!set) {
+        set = new Set();
+        out.set(prefix, set);
+      }
       set.add(child);
     }
   }
@@ -514,7 +523,10 @@ export function concurrencyOf(spans, stateTypes) {
       const idx = c.lane.slice(prefix.length, next < 0 ? undefined : next);
       const lane = prefix + idx;
       let e = byChild.get(lane);
-      if (!e) byChild.set(lane, (e = { lane, idx, start: Infinity, end: -Infinity, first: null }));
+      if (!e) {
+        e = { lane, idx, start: Infinity, end: -Infinity, first: null };
+        byChild.set(lane, e);
+      }
       if (c.startMs < e.start) {
         e.start = c.startMs;
         if (c.lane === lane) e.first = c.state;
