@@ -170,19 +170,26 @@ async function runChild(engine, workloadKey, runs) {
     // validates its definition outside the timed run().
     const machine = await statelab.compile(JSON.stringify(w.definition));
     const mocks = w.mocks ? JSON.stringify(w.mocks) : '{}';
-    result = await measure(() => null, async () => {
-      // history: false returns the outcome only, as aws-local-stepfunctions does.
-      const out = await machine.simulate(w.input, mocks, { seed: 1, history: false });
-      if (out.status !== 'SUCCEEDED' || !w.check(out.output)) throw new Error(`statelab: ${out.status} ${out.error || ''} ${out.cause || ''}`);
-      return out;
-    }, runs);
+    result = await measure(
+      () => null,
+      async () => {
+        // history: false returns the outcome only, as aws-local-stepfunctions does.
+        const out = await machine.simulate(w.input, mocks, { seed: 1, history: false });
+        if (out.status !== 'SUCCEEDED' || !w.check(out.output)) throw new Error(`statelab: ${out.status} ${out.error || ''} ${out.cause || ''}`);
+        return out;
+      },
+      runs,
+    );
     if (w.simulatedMs && result.last.durationMs !== w.simulatedMs) throw new Error(`statelab simulated ${result.last.durationMs} ms, expected ${w.simulatedMs}`);
   } else if (engine === 'aws-local-stepfunctions') {
     // aws-local-stepfunctions 3 calls Promise.withResolvers (Node 22); polyfill it on Node 20.
     if (!Promise.withResolvers) {
       Promise.withResolvers = () => {
         let resolve, reject;
-        const promise = new Promise((a, b) => { resolve = a; reject = b; });
+        const promise = new Promise((a, b) => {
+          resolve = a;
+          reject = b;
+        });
         return { promise, resolve, reject };
       };
     }
@@ -199,11 +206,15 @@ async function runChild(engine, workloadKey, runs) {
     // A machine (its constructor validates the definition), with fresh task handlers, made
     // before each timed run.
     const prepare = () => ({ sm: new StateMachine(w.definition, { validationOptions: { checkArn: false } }), o: overrides() });
-    result = await measure(prepare, async ({ sm, o }) => {
-      const out = await sm.run(w.input, { overrides: o }).result;
-      if (!w.check(out)) throw new Error('aws-local-stepfunctions: unexpected output');
-      return out;
-    }, runs);
+    result = await measure(
+      prepare,
+      async ({ sm, o }) => {
+        const out = await sm.run(w.input, { overrides: o }).result;
+        if (!w.check(out)) throw new Error('aws-local-stepfunctions: unexpected output');
+        return out;
+      },
+      runs,
+    );
   }
   return { times: result.times, warmups: result.warmups, maxRssKb: process.resourceUsage().maxRSS };
 }
@@ -229,9 +240,7 @@ function runCli(workloadKey, runs, wholeProcess) {
   const gnuTime = fs.existsSync('/usr/bin/time');
   for (let r = 0; wholeProcess && r < runs; r++) {
     const t = performance.now();
-    const p = gnuTime
-      ? spawnSync('/usr/bin/time', ['-f', '%M', CLI, ...args], { encoding: 'utf8' })
-      : spawnSync(CLI, args, { encoding: 'utf8' });
+    const p = gnuTime ? spawnSync('/usr/bin/time', ['-f', '%M', CLI, ...args], { encoding: 'utf8' }) : spawnSync(CLI, args, { encoding: 'utf8' });
     times.push(performance.now() - t);
     if (p.status !== 0 || !p.stdout.startsWith('SUCCEEDED')) throw new Error(`statelab CLI: ${p.stdout.slice(0, 200)} ${p.stderr.slice(0, 200)}`);
     if (gnuTime) maxRssKb = Math.max(maxRssKb, parseInt(p.stderr.trim().split('\n').pop(), 10) || 0);
@@ -308,7 +317,10 @@ async function main() {
     const inProcess = [];
     let cli;
     for (let r = 0; r < rounds; r++) {
-      for (const [engine, into] of [['statelab-wasm', wasm], ['aws-local-stepfunctions', peer]]) {
+      for (const [engine, into] of [
+        ['statelab-wasm', wasm],
+        ['aws-local-stepfunctions', peer],
+      ]) {
         const c = child(engine, key, runs);
         into.times.push(...c.times);
         into.maxRssKb = Math.max(into.maxRssKb, c.maxRssKb);
@@ -322,9 +334,13 @@ async function main() {
     rows.push({ key, mw, mp, mc, mi: cli.inProcessMs });
     console.log(`\n${name}`);
     console.log(`  aws-local-stepfunctions ${fmt(mp)}   peak ${mb(peer.maxRssKb)}   (median of ${peer.times.length})`);
-    console.log(`  statelab (wasm, Node)   ${fmt(mw)}   peak ${mb(wasm.maxRssKb)}   (median of ${wasm.times.length})   ${(mp / mw).toFixed(1)}x faster than aws-local-stepfunctions`);
+    console.log(
+      `  statelab (wasm, Node)   ${fmt(mw)}   peak ${mb(wasm.maxRssKb)}   (median of ${wasm.times.length})   ${(mp / mw).toFixed(1)}x faster than aws-local-stepfunctions`,
+    );
     console.log(`  statelab (native CLI)   ${fmt(mc)}   peak ${mb(cli.maxRssKb)}   whole process, reading files and printing included`);
-    console.log(`  statelab (native, in process) ${fmt(cli.inProcessMs).trimStart()}   ${(mw / cli.inProcessMs).toFixed(1)}x faster than wasm (statelab bench: median of ${rounds} medians of ${inProcessRuns(key, runs)} runs)`);
+    console.log(
+      `  statelab (native, in process) ${fmt(cli.inProcessMs).trimStart()}   ${(mw / cli.inProcessMs).toFixed(1)}x faster than wasm (statelab bench: median of ${rounds} medians of ${inProcessRuns(key, runs)} runs)`,
+    );
   }
   console.log('\nratios (aws-local-stepfunctions / statelab wasm):', rows.map((r) => `${r.key} ${(r.mp / r.mw).toFixed(1)}x`).join(', '));
   console.log('ratios (statelab wasm / native in process):', rows.map((r) => `${r.key} ${(r.mw / r.mi).toFixed(1)}x`).join(', '));

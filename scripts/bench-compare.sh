@@ -6,5 +6,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 cargo build --release --quiet
 scripts/build-wasm.sh
-(cd bench && { [ -d node_modules/aws-local-stepfunctions ] || npm ci --no-audit --no-fund; })
+scripts/npm-ci.sh
 exec node bench/compare.mjs "$@"

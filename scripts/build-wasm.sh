@@ -37,11 +37,8 @@ if ! wasm-bindgen --version 2>/dev/null | grep -qF " $WB_VERSION"; then
     || cargo install wasm-bindgen-cli --version "$WB_VERSION"
 fi
 
-if [ "$OPT" = 1 ] && [ ! -x node_modules/.bin/wasm-opt ]; then
-  if command -v npm >/dev/null; then
-    echo "== npm ci (binaryen's wasm-opt)"
-    npm ci --no-audit --no-fund
-  fi
+if [ "$OPT" = 1 ] && command -v npm >/dev/null; then
+  scripts/npm-ci.sh # binaryen's wasm-opt
 fi
 
 echo "== cargo rustc (profile wasm, cdylib)"
@@ -68,7 +65,7 @@ if [ "$OPT" = 1 ]; then
       www/pkg/statelab_bg.wasm -o www/pkg/statelab_bg.opt.wasm
     mv www/pkg/statelab_bg.opt.wasm www/pkg/statelab_bg.wasm
   else
-    echo "build-wasm.sh: npm's binaryen is not installed (run npm ci): www/pkg is not optimised by wasm-opt" >&2
+    echo "build-wasm.sh: npm's binaryen is not installed (run scripts/npm-ci.sh): www/pkg is not optimised by wasm-opt" >&2
   fi
 fi
 

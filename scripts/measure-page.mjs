@@ -21,7 +21,7 @@ try {
     const page = await context.newPage();
     server.served.length = 0;
     await page.goto(server.url, { waitUntil: 'commit' });
-    await page.waitForFunction(() => window.statelab && window.statelab.ready);
+    await page.waitForFunction(() => window.statelab?.ready);
     const ms = await page.evaluate(async () => {
       await window.statelab.ready;
       await window.statelab.run({ speed: 'instant' });

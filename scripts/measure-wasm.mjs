@@ -31,13 +31,17 @@ if (existsSync(cargoWasm)) {
   const top = [...groups].sort((a, b) => b[1] - a[1]).slice(0, 12);
   const share = (prefix) => [...groups].filter(([k]) => k.startsWith(prefix)).reduce((a, [, v]) => a + v, 0) / total;
   console.log(`code by module (cargo output before wasm-opt, ${kb(total)} of function bodies): ${top.map(([k, v]) => `${k} ${((100 * v) / total).toFixed(0)}%`).join(', ')}`);
-  console.log(`  in all: statelab::jsonata ${(100 * share('statelab::jsonata')).toFixed(0)}%, the rest of statelab ${(100 * (share('statelab') - share('statelab::jsonata'))).toFixed(0)}% (of which statelab::wasm ${(100 * share('statelab::wasm')).toFixed(0)}%), core/alloc/std ${(100 * (share('core') + share('alloc') + share('std'))).toFixed(0)}%`);
+  console.log(
+    `  in all: statelab::jsonata ${(100 * share('statelab::jsonata')).toFixed(0)}%, the rest of statelab ${(100 * (share('statelab') - share('statelab::jsonata'))).toFixed(0)}% (of which statelab::wasm ${(100 * share('statelab::wasm')).toFixed(0)}%), core/alloc/std ${(100 * (share('core') + share('alloc') + share('std'))).toFixed(0)}%`,
+  );
 }
 const sections = wasmSections(bytes);
 const dataSection = sections.find((x) => x.id === 11);
 const codeSection = sections.find((x) => x.id === 10);
 if (dataSection && codeSection) {
-  console.log(`shipped sections: code ${kb(codeSection.bytes.length)} (${kb(gzipSync(codeSection.bytes, { level: 9 }).length)} gzip), data ${kb(dataSection.bytes.length)} (${kb(gzipSync(dataSection.bytes, { level: 9 }).length)} gzip)`);
+  console.log(
+    `shipped sections: code ${kb(codeSection.bytes.length)} (${kb(gzipSync(codeSection.bytes, { level: 9 }).length)} gzip), data ${kb(dataSection.bytes.length)} (${kb(gzipSync(dataSection.bytes, { level: 9 }).length)} gzip)`,
+  );
 }
 
 await init();
@@ -60,7 +64,9 @@ for (let i = 0; i < 9; i++) {
 }
 // Wall time suffers when other processes share the CPU; the minimum and the CPU time
 // (which also counts V8's GC helper threads) say what the code itself costs.
-console.log(`simulate Map 1,000 x 3 states (${first.events.length} events, ${first.spans.length} spans, ${JSON.stringify(first).length} bytes as JSON): median ${median(times).toFixed(1)} ms wall, min ${Math.min(...times).toFixed(1)} ms, median CPU ${median(cpu).toFixed(1)} ms over ${times.length} warm runs; goal < 100 ms: ${median(times) < 100 ? 'met' : 'NOT met'} (load average ${(await import('node:os')).loadavg()[0].toFixed(2)})`);
+console.log(
+  `simulate Map 1,000 x 3 states (${first.events.length} events, ${first.spans.length} spans, ${JSON.stringify(first).length} bytes as JSON): median ${median(times).toFixed(1)} ms wall, min ${Math.min(...times).toFixed(1)} ms, median CPU ${median(cpu).toFixed(1)} ms over ${times.length} warm runs; goal < 100 ms: ${median(times) < 100 ? 'met' : 'NOT met'} (load average ${(await import('node:os')).loadavg()[0].toFixed(2)})`,
+);
 
 // The same with options.criticalPath (the critical path and slack of every span).
 const cp = [];

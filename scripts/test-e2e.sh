@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # End-to-end tests of the playground (www/) in real Chromium: Node's test runner drives Debian's
 # /usr/bin/chromium through npm's playwright-core (never a downloaded browser). Installs what is
-# missing (chromium, web/'s npm packages), builds the wasm engine and the CodeMirror bundle when
+# missing (chromium, the npm packages), builds the wasm engine and the CodeMirror bundle when
 # they are out of date, builds the release CLI to cross-check the examples, then runs
 # tests/e2e/*.test.mjs. Exits non-zero on any failure.
 set -euo pipefail
@@ -15,10 +15,7 @@ if [ ! -x /usr/bin/chromium ]; then
 fi
 command -v node >/dev/null || { echo "test-e2e.sh: node is required (Node.js 18+)" >&2; exit 1; }
 
-if [ ! -d web/node_modules/playwright-core ] || [ web/package-lock.json -nt web/node_modules/.package-lock.json ]; then
-  echo "== npm ci (web/)"
-  (cd web && npm ci --no-audit --no-fund)
-fi
+scripts/npm-ci.sh
 
 # The wasm engine: rebuilt when a Rust source, Cargo.toml or the wasm build script is newer.
 WASM=www/pkg/statelab_bg.wasm

@@ -5,6 +5,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 say() { printf '\n== %s\n' "$*"; }
 
+say "JavaScript format and lint (Biome, biome.jsonc; npm run fix applies the fixes)"
+scripts/npm-ci.sh
+node_modules/.bin/biome ci --error-on-warnings .
+
 say "cargo test (core, data-driven cases, corpus harnesses)"
 cargo test --release --quiet 2>&1 | grep -v '^$'
 

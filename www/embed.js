@@ -105,7 +105,12 @@ class AslPlayground extends HTMLElement {
     }
     root.querySelector('[part=title]').textContent = this.work.definition.Comment || this.getAttribute('title') || 'Step Functions workflow';
     const open = root.querySelector('[data-testid=embed-open]');
-    encodeWork({ definition: JSON.stringify(this.work.definition, null, 2), input: JSON.stringify(this.work.input, null, 2), mocks: JSON.stringify(this.work.mocks, null, 2), settings: { speed: this.getAttribute('speed') || '1', seed: 1, sequential: false } })
+    encodeWork({
+      definition: JSON.stringify(this.work.definition, null, 2),
+      input: JSON.stringify(this.work.input, null, 2),
+      mocks: JSON.stringify(this.work.mocks, null, 2),
+      settings: { speed: this.getAttribute('speed') || '1', seed: 1, sequential: false },
+    })
       .then((code) => {
         open.href = `${PLAYGROUND_URL}#w=${code}`;
       })
@@ -139,7 +144,7 @@ class AslPlayground extends HTMLElement {
 
   /** Run the example with real timers (scaled by the speed attribute); resolves to the result. */
   run() {
-    if (!this.work || !this.work.definition) return Promise.resolve(null);
+    if (!this.work?.definition) return Promise.resolve(null);
     if (this.ctl) this.ctl.stop();
     const speed = Number(this.getAttribute('speed')) || 1;
     this.show('RUNNING', 'Running…');

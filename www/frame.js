@@ -17,7 +17,13 @@ import './embed.js';
 
 const VERSION = 1;
 const q = new URLSearchParams(location.search);
-const allowed = new Set([location.origin, ...(q.get('origin') || '').split(',').map((s) => s.trim()).filter(Boolean)]);
+const allowed = new Set([
+  location.origin,
+  ...(q.get('origin') || '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean),
+]);
 
 const el = document.createElement('asl-playground');
 for (const a of ['definition', 'input', 'mocks', 'view', 'theme', 'speed']) {

@@ -42,7 +42,7 @@ async function loadModule(source) {
   if (WebAssembly.compileStreaming) {
     try {
       return await WebAssembly.compileStreaming(response);
-    } catch (e) {
+    } catch {
       // Served without Content-Type application/wasm (or not at all): fetch the bytes again.
       const r = await fetch(url);
       if (!r.ok) throw new Error(`statelab: cannot load ${url}: HTTP ${r.status}`);
@@ -138,7 +138,7 @@ export async function compile(definition, options = {}) {
   let made = { glue, machine: guard(glue, (g) => new g.Machine(definition, type === undefined ? {} : { type })) };
   return {
     async simulate(input, mocks, runOptions = {}) {
-      let glue = await ready();
+      const glue = await ready();
       // The engine was reloaded after an internal error: check the definition again there.
       if (made.glue !== glue) made = { glue, machine: guard(glue, (g) => new g.Machine(definition, type === undefined ? {} : { type })) };
       return guard(glue, () => made.machine.simulate(input, mocks, engineOptions(runOptions, Object.keys(runOptions.functions ?? {}))));

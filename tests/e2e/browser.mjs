@@ -1,5 +1,5 @@
 // Launch Debian's Chromium through playwright-core (never a downloaded browser).
-import { chromium } from '../../web/node_modules/playwright-core/index.mjs';
+import { chromium } from 'playwright-core';
 
 export const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 

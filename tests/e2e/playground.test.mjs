@@ -62,7 +62,14 @@ async function runAndWait(page, speed = 'instant') {
 
 async function bars(page) {
   return page.$$eval('[data-testid=timeline-bar]', (els) =>
-    els.map((e) => ({ state: e.dataset.state, lane: e.dataset.lane, kind: e.dataset.kind, status: e.dataset.status, start: Number(e.dataset.startMs), end: e.dataset.endMs === '' ? null : Number(e.dataset.endMs) })),
+    els.map((e) => ({
+      state: e.dataset.state,
+      lane: e.dataset.lane,
+      kind: e.dataset.kind,
+      status: e.dataset.status,
+      start: Number(e.dataset.startMs),
+      end: e.dataset.endMs === '' ? null : Number(e.dataset.endMs),
+    })),
   );
 }
 
@@ -74,8 +81,14 @@ test('the page loads without console errors, only from 127.0.0.1, with the engin
   await page.waitForSelector('[data-testid=graph] svg .node');
   const result = await runAndWait(page);
   assert.equal(result.status, 'SUCCEEDED');
-  assert.ok(requests.some((u) => u.endsWith('/pkg/statelab_bg.wasm')), 'the wasm engine was loaded');
-  assert.ok(requests.some((u) => u.endsWith('/vendor/codemirror.js')), 'the CodeMirror bundle was loaded');
+  assert.ok(
+    requests.some((u) => u.endsWith('/pkg/statelab_bg.wasm')),
+    'the wasm engine was loaded',
+  );
+  assert.ok(
+    requests.some((u) => u.endsWith('/vendor/codemirror.js')),
+    'the CodeMirror bundle was loaded',
+  );
   const foreign = requests.filter((u) => !u.startsWith(server.url) && !u.startsWith('data:') && !u.startsWith('blob:'));
   assert.deepEqual(foreign, [], 'no request leaves the page origin');
   assert.deepEqual(problems, []);
@@ -98,10 +111,17 @@ for (const ex of EXAMPLES) {
     // One bar per span, at the span's virtual times.
     const shown = await bars(page);
     assert.equal(shown.length, result.spans.length);
-    for (const s of result.spans) assert.ok(shown.some((b) => b.state === s.state && b.lane === s.lane && b.kind === s.kind && b.start === s.startMs && b.end === s.endMs), `a bar for ${s.state} in lane '${s.lane}'`);
+    for (const s of result.spans)
+      assert.ok(
+        shown.some((b) => b.state === s.state && b.lane === s.lane && b.kind === s.kind && b.start === s.startMs && b.end === s.endMs),
+        `a bar for ${s.state} in lane '${s.lane}'`,
+      );
     // Every bar knows whether it is on the critical path; the last state to end is.
     const crit = await page.$$eval('[data-testid=timeline-bar]', (els) => els.map((e) => e.dataset.critical));
-    assert.ok(crit.every((c) => c === 'true' || c === 'false'), 'critical path computed');
+    assert.ok(
+      crit.every((c) => c === 'true' || c === 'false'),
+      'critical path computed',
+    );
     assert.ok(crit.includes('true'));
     // The graph has a node per state, coloured by how it ended.
     const nodes = await page.$$eval('[data-testid=graph] .node', (els) => Object.fromEntries(els.map((e) => [e.dataset.state, e.dataset.status])));
@@ -112,7 +132,11 @@ for (const ex of EXAMPLES) {
     if (CLI) {
       const dir = new URL(`www/examples/${ex.id}/`, ROOT).pathname;
       const cli = JSON.parse(execFileSync(CLI, ['run', `${dir}definition.json`, '--input', `${dir}input.json`, '--mock-config', `${dir}mocks.json`, '--seed', '1', '--json']));
-      assert.deepEqual(result.events.map((e) => e.type), cli.events.map((e) => e.type), 'the page and the CLI give the same history');
+      assert.deepEqual(
+        result.events.map((e) => e.type),
+        cli.events.map((e) => e.type),
+        'the page and the CLI give the same history',
+      );
       assert.deepEqual(result.output, cli.output);
     }
     assert.deepEqual(problems, []);
@@ -128,30 +152,57 @@ test('the three-branch Parallel ends at 3 s with three overlapping lanes; its se
   const fan = b.find((x) => x.state === 'Fan' && x.kind === 'state');
   assert.deepEqual([fan.lane, fan.start, fan.end, fan.status], ['', 0, 3000, 'succeeded']);
   const att = (state) => b.find((x) => x.state === state && x.kind === 'attempt');
-  assert.deepEqual(['Resize', 'Thumbnail', 'Metadata'].map((s) => [att(s).lane, att(s).start, att(s).end]), [['Fan/0', 0, 3000], ['Fan/1', 0, 2000], ['Fan/2', 0, 1000]]);
+  assert.deepEqual(
+    ['Resize', 'Thumbnail', 'Metadata'].map((s) => [att(s).lane, att(s).start, att(s).end]),
+    [
+      ['Fan/0', 0, 3000],
+      ['Fan/1', 0, 2000],
+      ['Fan/2', 0, 1000],
+    ],
+  );
   const lanes = await page.$$eval('[data-testid=timeline] .tl-lane', (els) => els.map((e) => e.dataset.lane));
   assert.deepEqual(lanes, ['', 'Fan/0', 'Fan/1', 'Fan/2']);
   const join = await page.$eval('[data-testid=join]', (e) => ({ state: e.dataset.state, ms: Number(e.dataset.ms) }));
   assert.deepEqual(join, { state: 'Fan', ms: 3000 });
   assert.match(await page.textContent('[data-testid=status]'), /Succeeded in 3 s/);
-  assert.equal(await page.textContent('[data-testid=timing] p[data-state=Fan]'), 'Fan (Parallel) took 3 s. Its 3 branches (3 s, 2 s, 1 s) ran at the same time, so it takes as long as its longest branch, Resize: not their sum, 6 s.');
+  assert.equal(
+    await page.textContent('[data-testid=timing] p[data-state=Fan]'),
+    'Fan (Parallel) took 3 s. Its 3 branches (3 s, 2 s, 1 s) ran at the same time, so it takes as long as its longest branch, Resize: not their sum, 6 s.',
+  );
 
   // The sequential twin of the same definition takes the sum, 6 s; the page says so after the run.
   await page.click('#rtab-output');
   await page.waitForSelector('[data-testid=twin]');
-  assert.equal(await page.textContent('[data-testid=twin]'), 'Run one branch and one iteration at a time (the sequential twin), this workflow takes 6 s instead of 3 s: concurrency saves 3 s.');
+  assert.equal(
+    await page.textContent('[data-testid=twin]'),
+    'Run one branch and one iteration at a time (the sequential twin), this workflow takes 6 s instead of 3 s: concurrency saves 3 s.',
+  );
   await page.check('[data-testid=sequential]');
   const twin = await runAndWait(page);
   assert.equal(twin.durationMs, 6000);
   b = await bars(page);
-  assert.deepEqual(['Resize', 'Thumbnail', 'Metadata'].map((s) => [att(s).lane, att(s).start, att(s).end]), [['Fan/0', 0, 3000], ['Fan/1', 3000, 5000], ['Fan/2', 5000, 6000]]);
+  assert.deepEqual(
+    ['Resize', 'Thumbnail', 'Metadata'].map((s) => [att(s).lane, att(s).start, att(s).end]),
+    [
+      ['Fan/0', 0, 3000],
+      ['Fan/1', 3000, 5000],
+      ['Fan/2', 5000, 6000],
+    ],
+  );
   assert.match(await page.textContent('[data-testid=status]'), /sequential twin/);
   await page.uncheck('[data-testid=sequential]');
 
   await pickExample(page, 'image-pipeline-sequential');
   await runAndWait(page);
   b = await bars(page);
-  assert.deepEqual(['Resize', 'Thumbnail', 'Metadata'].map((s) => [att(s).lane, att(s).start, att(s).end]), [['', 0, 3000], ['', 3000, 5000], ['', 5000, 6000]]);
+  assert.deepEqual(
+    ['Resize', 'Thumbnail', 'Metadata'].map((s) => [att(s).lane, att(s).start, att(s).end]),
+    [
+      ['', 0, 3000],
+      ['', 3000, 5000],
+      ['', 5000, 6000],
+    ],
+  );
   assert.match(await page.textContent('[data-testid=status]'), /Succeeded in 6 s/);
   await context.close();
 });
@@ -174,8 +225,21 @@ test('retry attempts and back-offs are separate bars; the Catch example shows fa
   await pickExample(page, 'retry-backoff');
   await runAndWait(page);
   let b = await bars(page);
-  assert.deepEqual(b.filter((x) => x.kind === 'attempt').map((x) => [x.start, x.end, x.status]), [[0, 500, 'failed'], [1500, 2000, 'failed'], [4000, 4800, 'succeeded']]);
-  assert.deepEqual(b.filter((x) => x.kind === 'backoff').map((x) => [x.start, x.end]), [[500, 1500], [2000, 4000]]);
+  assert.deepEqual(
+    b.filter((x) => x.kind === 'attempt').map((x) => [x.start, x.end, x.status]),
+    [
+      [0, 500, 'failed'],
+      [1500, 2000, 'failed'],
+      [4000, 4800, 'succeeded'],
+    ],
+  );
+  assert.deepEqual(
+    b.filter((x) => x.kind === 'backoff').map((x) => [x.start, x.end]),
+    [
+      [500, 1500],
+      [2000, 4000],
+    ],
+  );
   assert.equal(await page.$eval('[data-testid=graph] .node[data-state=CallPartnerApi] .badge', (e) => e.textContent), '↻ 3 attempts');
   // The history filter keeps only the failures.
   await page.click('#rtab-history');
@@ -236,7 +300,10 @@ test('a real-time run colours states as they go, and can be paused, stepped and 
   const live = await page.evaluate(() => window.statelab.result);
   const instant = await runAndWait(page, 'instant');
   assert.deepEqual(instant.spans, live.spans);
-  assert.deepEqual(instant.events.map((e) => [e.type, e.ms, e.lane]), live.events.map((e) => [e.type, e.ms, e.lane]));
+  assert.deepEqual(
+    instant.events.map((e) => [e.type, e.ms, e.lane]),
+    live.events.map((e) => [e.type, e.ms, e.lane]),
+  );
 
   // Pause, step, stop.
   await page.selectOption('[data-testid=speed]', '1');
@@ -260,7 +327,14 @@ test('a real-time run colours states as they go, and can be paused, stepped and 
   for (let i = 0; i < 3; i++) {
     await page.click('[data-testid=step]');
     await page.waitForFunction((n) => document.querySelectorAll('[data-testid=timeline-bar][data-kind=attempt]:not([data-end-ms=""])').length === n, i + 1);
-    moments.push(await page.$$eval('[data-testid=timeline-bar][data-kind=attempt]:not([data-end-ms=""])', (b) => b.map((x) => x.dataset.state).sort().join()));
+    moments.push(
+      await page.$$eval('[data-testid=timeline-bar][data-kind=attempt]:not([data-end-ms=""])', (b) =>
+        b
+          .map((x) => x.dataset.state)
+          .sort()
+          .join(),
+      ),
+    );
   }
   assert.deepEqual(moments, ['Metadata', 'Metadata,Thumbnail', 'Metadata,Resize,Thumbnail']);
   await page.waitForFunction(() => document.querySelector('[data-testid=status]').dataset.status === 'SUCCEEDED');
@@ -292,7 +366,11 @@ test('a broken definition shows its diagnostic with line and column, and keeps t
   await page.click('[data-testid=definition-editor] .cm-content');
   await page.keyboard.press('Control+a');
   await page.keyboard.insertText(badJson);
-  await page.waitForFunction(() => /^Definition \d+:\d+$/.test(document.querySelector('[data-testid=diagnostics] .diag-where')?.textContent || '') && document.querySelector('[data-testid=diagnostics]').textContent.includes('xpected'));
+  await page.waitForFunction(
+    () =>
+      /^Definition \d+:\d+$/.test(document.querySelector('[data-testid=diagnostics] .diag-where')?.textContent || '') &&
+      document.querySelector('[data-testid=diagnostics]').textContent.includes('xpected'),
+  );
   await page.waitForTimeout(500); // the page saves 300 ms after the last edit
   await page.reload();
   await page.evaluate(() => window.statelab.ready);
@@ -333,6 +411,7 @@ test('JS function mocks from a shared link run only after the user allows them',
     window.statelab.load({
       definition: { StartAt: 'Greet', States: { Greet: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', OutputPath: '$.Payload', End: true } } },
       input: { name: 'Ada' },
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: the page is given the function's source text, template literal and all
       mocks: { Greet: { function: 'async (input) => ({ StatusCode: 200, Payload: { greeting: `Hello, ${input.name}!` } })' } },
     }),
   );
@@ -346,12 +425,31 @@ test('JS function mocks from a shared link run only after the user allows them',
   // Beside mocked latencies, at instant speed: the run takes exactly the mocks' time.
   await a.page.evaluate(() =>
     window.statelab.load({
-      definition: { StartAt: 'Both', States: { Both: { Type: 'Parallel', End: true, Branches: [
-        { StartAt: 'Greet', States: { Greet: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', OutputPath: '$.Payload', End: true } } },
-        { StartAt: 'Slow', States: { Slow: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Retry: [{ ErrorEquals: ['Busy'], IntervalSeconds: 1 }], End: true } } },
-      ] } } },
+      definition: {
+        StartAt: 'Both',
+        States: {
+          Both: {
+            Type: 'Parallel',
+            End: true,
+            Branches: [
+              { StartAt: 'Greet', States: { Greet: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', OutputPath: '$.Payload', End: true } } },
+              {
+                StartAt: 'Slow',
+                States: { Slow: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Retry: [{ ErrorEquals: ['Busy'], IntervalSeconds: 1 }], End: true } },
+              },
+            ],
+          },
+        },
+      },
       input: { name: 'Ada' },
-      mocks: { Greet: { function: 'async (input) => ({ Payload: { greeting: `Hello, ${input.name}!` } })' }, Slow: [{ error: 'Busy', latency: 0.5 }, { result: { ok: true }, latency: 2 }] },
+      mocks: {
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: the page is given the function's source text, template literal and all
+        Greet: { function: 'async (input) => ({ Payload: { greeting: `Hello, ${input.name}!` } })' },
+        Slow: [
+          { error: 'Busy', latency: 0.5 },
+          { result: { ok: true }, latency: 2 },
+        ],
+      },
     }),
   );
   const mixed = await runAndWait(a.page, 'instant');
@@ -575,12 +673,16 @@ test('the documentation page embeds three live examples; without scripts it show
   const status = (id) => page.evaluate((id) => document.querySelector(`[data-testid=${id}]`)?.shadowRoot?.querySelector('[data-testid=embed-status]')?.textContent, id);
   for (const id of ['embed-parallel', 'embed-map', 'embed-retry']) {
     await page.locator(`[data-testid=${id}]`).scrollIntoViewIfNeeded();
-    await page.waitForFunction((id) => document.querySelector(`[data-testid=${id}]`)?.shadowRoot?.querySelector('[data-testid=embed-status]')?.dataset.status === 'SUCCEEDED', id, { timeout: 20000 });
+    await page.waitForFunction((id) => document.querySelector(`[data-testid=${id}]`)?.shadowRoot?.querySelector('[data-testid=embed-status]')?.dataset.status === 'SUCCEEDED', id, {
+      timeout: 20000,
+    });
   }
   assert.equal(await status('embed-parallel'), 'Succeeded in 3 s');
   assert.equal(await status('embed-retry'), 'Succeeded in 4.8 s');
   // Three overlapping lanes in the Parallel's timeline, and a link into the playground.
-  const lanes = await page.evaluate(() => [...document.querySelector('[data-testid=embed-parallel]').shadowRoot.querySelectorAll('[data-testid=timeline-bar][data-kind=attempt]')].map((b) => b.dataset.lane));
+  const lanes = await page.evaluate(() =>
+    [...document.querySelector('[data-testid=embed-parallel]').shadowRoot.querySelectorAll('[data-testid=timeline-bar][data-kind=attempt]')].map((b) => b.dataset.lane),
+  );
   assert.deepEqual(lanes.sort(), ['Fan/0', 'Fan/1', 'Fan/2']);
   const open = await page.evaluate(() => document.querySelector('[data-testid=embed-parallel]').shadowRoot.querySelector('[data-testid=embed-open]').href);
   assert.match(open, /index\.html#w=/);
@@ -605,8 +707,14 @@ test('side by side: the image pipeline as written (3 s) and its sequential twin 
   assert.equal(await page.$eval('[data-testid=compare]', (e) => e.dataset.sequentialMs), '6000');
   assert.match(await page.textContent('[data-testid=speedup]'), /^2× faster/);
   // The twin's branches run one after another: Thumbnail starts when Resize ends.
-  const twinBars = await page.$$eval('[data-testid=compare-sequential] [data-testid=compare-bar][data-kind=attempt]', (els) => els.map((e) => [e.dataset.state, Number(e.dataset.startMs), Number(e.dataset.endMs)]));
-  assert.deepEqual(twinBars.sort(), [['Metadata', 5000, 6000], ['Resize', 0, 3000], ['Thumbnail', 3000, 5000]]);
+  const twinBars = await page.$$eval('[data-testid=compare-sequential] [data-testid=compare-bar][data-kind=attempt]', (els) =>
+    els.map((e) => [e.dataset.state, Number(e.dataset.startMs), Number(e.dataset.endMs)]),
+  );
+  assert.deepEqual(twinBars.sort(), [
+    ['Metadata', 5000, 6000],
+    ['Resize', 0, 3000],
+    ['Thumbnail', 3000, 5000],
+  ]);
   assert.deepEqual(problems, []);
   await context.close();
 });
@@ -631,7 +739,15 @@ test('the iframe form takes its settings from the query string and answers a ver
     frame.style.width = '900px';
     frame.style.height = '400px';
     document.body.prepend(frame);
-    const wait = (pred) => new Promise((res) => { const t = setInterval(() => { if (got.some(pred)) { clearInterval(t); res(); } }, 20); });
+    const wait = (pred) =>
+      new Promise((res) => {
+        const t = setInterval(() => {
+          if (got.some(pred)) {
+            clearInterval(t);
+            res();
+          }
+        }, 20);
+      });
     await wait((m) => m.type === 'ready');
     // Wrong version: ignored. Then a load and a run.
     frame.contentWindow.postMessage({ statelab: 99, type: 'run' }, '*');
@@ -646,18 +762,21 @@ test('the iframe form takes its settings from the query string and answers a ver
   assert.equal(done[0].statelab, 1);
   assert.deepEqual(done[0].result.output, { from: 'host' });
   // A frame that does not list this origin ignores it.
-  const silent = await page.evaluate(async (src) => {
-    const got = [];
-    window.addEventListener('message', (e) => e.data?.type === 'loaded' && got.push(e.data));
-    const frame = document.createElement('iframe');
-    frame.src = src;
-    document.body.prepend(frame);
-    await new Promise((r) => frame.addEventListener('load', r));
-    await new Promise((r) => setTimeout(r, 300));
-    frame.contentWindow.postMessage({ statelab: 1, type: 'load', definition: { StartAt: 'C', States: { C: { Type: 'Succeed' } } } }, '*');
-    await new Promise((r) => setTimeout(r, 500));
-    return got.length;
-  }, src.replace(/&origin=[^&]*/, '&origin=https%3A%2F%2Fexample.org'));
+  const silent = await page.evaluate(
+    async (src) => {
+      const got = [];
+      window.addEventListener('message', (e) => e.data?.type === 'loaded' && got.push(e.data));
+      const frame = document.createElement('iframe');
+      frame.src = src;
+      document.body.prepend(frame);
+      await new Promise((r) => frame.addEventListener('load', r));
+      await new Promise((r) => setTimeout(r, 300));
+      frame.contentWindow.postMessage({ statelab: 1, type: 'load', definition: { StartAt: 'C', States: { C: { Type: 'Succeed' } } } }, '*');
+      await new Promise((r) => setTimeout(r, 500));
+      return got.length;
+    },
+    src.replace(/&origin=[^&]*/, '&origin=https%3A%2F%2Fexample.org'),
+  );
   assert.equal(silent, 0);
   assert.deepEqual(problems, []);
   await context.close();
@@ -778,7 +897,9 @@ test('the page stays responsive while a Map of 1,000 iterations plays back: no m
   const during = longTasks.filter((t) => t.at < tabAt).map((t) => t.ms);
   const tab = longTasks.filter((t) => t.at >= tabAt).map((t) => t.ms);
   const when = longTasks.map((t) => `${t.ms} ms at +${Math.round(t.at - clickAt)} ms`).join(', ');
-  console.log(`# Map of 1,000 iterations at 5x: long tasks ${JSON.stringify(during)}, then opening the Events tab ${JSON.stringify(tab)}; worst: ${Math.max(0, ...during, ...tab) || 'none over 50'} ms${when ? ` (${when}, from the click on Run)` : ''}`);
+  console.log(
+    `# Map of 1,000 iterations at 5x: long tasks ${JSON.stringify(during)}, then opening the Events tab ${JSON.stringify(tab)}; worst: ${Math.max(0, ...during, ...tab) || 'none over 50'} ms${when ? ` (${when}, from the click on Run)` : ''}`,
+  );
   assert.deepEqual(during, [], `main-thread tasks over 50 ms (ms): ${during.join(', ')}`);
   assert.deepEqual(tab, [], `main-thread tasks over 50 ms opening the Events tab (ms): ${tab.join(', ')}`);
   assert.deepEqual(problems, []);

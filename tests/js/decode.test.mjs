@@ -39,7 +39,11 @@ test('decode gives every key its own text, however many keys and of whatever kin
   }
   const words = [ARR];
   const seen = new Set();
-  const key = (i) => (seen.has(i) ? words.push(i) : (seen.add(i), words.push(i, ...place[i])));
+  const key = (i) => {
+    if (seen.has(i)) return words.push(i);
+    seen.add(i);
+    return words.push(i, ...place[i]);
+  };
   const objects = [];
   for (let j = 0; j < 100; j++) {
     const [a, b] = [j % 70, (j * 7 + 3) % 70];

@@ -52,11 +52,18 @@ test('run settles the three-branch Parallel in about 30 ms at speed 100, branche
   const switches = lanes.filter((l, i) => i > 0 && l !== lanes[i - 1]).length;
   assert.ok(switches >= 4, `lanes ${lanes.join(',')}`);
   const finished = seen.filter((e) => e.type === 'LambdaFunctionSucceeded').map((e) => [e.lane, e.ms]);
-  assert.deepEqual(finished, [['Fan out/2', 1000], ['Fan out/1', 2000], ['Fan out/0', 3000]]);
+  assert.deepEqual(finished, [
+    ['Fan out/2', 1000],
+    ['Fan out/1', 2000],
+    ['Fan out/0', 3000],
+  ]);
 });
 
 test('run and simulate give identical events for the same seed', async () => {
-  for (const [name, f, speed] of [['parallel', parallel, 200], ['retry', retry, 2000]]) {
+  for (const [name, f, speed] of [
+    ['parallel', parallel, 200],
+    ['retry', retry, 2000],
+  ]) {
     for (const seed of [1, 99]) {
       const sim = await simulate(f.def, f.input, f.mocks, { seed });
       const live = await run(f.def, f.input, f.mocks, { seed, speed }).done;
@@ -75,7 +82,11 @@ test('simulate gives the same events as the native CLI', { skip: !process.env.ST
     for (const seed of [0, 5]) {
       let stdout;
       try {
-        stdout = execFileSync(process.env.STATELAB_BIN, ['run', fixture(`${base}.asl.json`), '--input', fixture(`${base}.input.json`), '--mock-config', fixture(`${base}.mocks.json`), '--seed', String(seed), '--json'], { maxBuffer: 256 << 20 });
+        stdout = execFileSync(
+          process.env.STATELAB_BIN,
+          ['run', fixture(`${base}.asl.json`), '--input', fixture(`${base}.input.json`), '--mock-config', fixture(`${base}.mocks.json`), '--seed', String(seed), '--json'],
+          { maxBuffer: 256 << 20 },
+        );
       } catch (e) {
         stdout = e.stdout; // exit code 1 for a failed execution still prints the result
       }
@@ -247,7 +258,15 @@ test('errors are Error objects with clear messages', async () => {
   await assert.rejects(simulate(parallel.def, '{"order": 42,}', parallel.mocks), /^Error: input: invalid JSON at line 1, column 14/);
   await assert.rejects(simulate(parallel.def, parallel.input, { Slow: { result: 1 } }), /Task state 'Medium' has no mocked response/);
   await assert.rejects(run(parallel.def, parallel.input, { Slow: { result: 1 } }, { speed: 100 }).done, /'Medium'/);
-  await assert.rejects(run(parallel.def, parallel.input, parallel.mocks, { speed: 100, onEvent: () => { throw new Error('from onEvent'); } }).done, /from onEvent/);
+  await assert.rejects(
+    run(parallel.def, parallel.input, parallel.mocks, {
+      speed: 100,
+      onEvent: () => {
+        throw new Error('from onEvent');
+      },
+    }).done,
+    /from onEvent/,
+  );
   assert.throws(() => run(parallel.def, parallel.input, parallel.mocks, { speed: 0 }), /speed must be a positive number/);
   assert.throws(() => run(parallel.def, parallel.input, parallel.mocks, { functions: { Slow: 3 } }), /functions\.Slow must be a function/);
 });
@@ -357,17 +376,22 @@ test('JS functions run concurrently across Map iterations, and retries call them
     },
   }).done;
   assert.equal(r.status, 'SUCCEEDED');
-  assert.deepEqual(r.output, [{ id: 1, ok: false }, { id: 2, ok: true }, { id: 3, ok: false }, { id: 4, ok: true }]);
+  assert.deepEqual(r.output, [
+    { id: 1, ok: false },
+    { id: 2, ok: true },
+    { id: 3, ok: false },
+    { id: 4, ok: true },
+  ]);
   assert.deepEqual([...calls].sort(), ['Each/0', 'Each/1', 'Each/2', 'Each/3']);
   const finished = r.events.filter((e) => e.type === 'LambdaFunctionSucceeded').map((e) => e.lane);
   assert.equal(finished[0], 'Each/3', `finish order ${finished}`);
 
-  let attempts = [];
+  const attempts = [];
   const retried = await run(retry.def, retry.input, retry.mocks, {
     speed: 1000,
     seed: 2,
     functions: {
-      Charge: async (input, ctx) => {
+      Charge: async (_input, ctx) => {
         attempts.push(ctx.attempt);
         if (ctx.attempt < 2) throw Object.assign(new Error('bank timeout'), { name: 'Flaky' });
         return { amount: 50 };

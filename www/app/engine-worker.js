@@ -27,7 +27,7 @@ const PART_SPANS = 150;
 const PART_PATCHES = 600;
 
 function errorOf(e) {
-  return { message: e && e.message ? e.message : String(e), diagnostics: e && e.diagnostics ? e.diagnostics : undefined };
+  return { message: e?.message ? e.message : String(e), diagnostics: e?.diagnostics ? e.diagnostics : undefined };
 }
 
 // User mock functions arrive as source text ("async (input) => ..."); the page sends them
@@ -102,7 +102,12 @@ function postRun(state, kind, spans, extra) {
   let { added, patches } = spans;
   const flat = (list) => list.flat();
   while (events.length > PART_EVENTS || added.length > PART_SPANS || patches.length > PART_PATCHES) {
-    postMessage({ runId: state.runId, kind: 'part', events: events.slice(0, PART_EVENTS), spans: { added: added.slice(0, PART_SPANS), patches: flat(patches.slice(0, PART_PATCHES)) } });
+    postMessage({
+      runId: state.runId,
+      kind: 'part',
+      events: events.slice(0, PART_EVENTS),
+      spans: { added: added.slice(0, PART_SPANS), patches: flat(patches.slice(0, PART_PATCHES)) },
+    });
     events = events.slice(PART_EVENTS);
     added = added.slice(PART_SPANS);
     patches = patches.slice(PART_PATCHES);

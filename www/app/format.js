@@ -54,7 +54,19 @@ export function textPre(value, attrs = {}) {
   const shown = text.slice(0, cut > 0 ? cut : PRE_CHARS);
   const pre = h('pre', { ...attrs, text: `${shown}\n…` });
   const rest = text.length - shown.length;
-  const more = h('p', { class: 'more' }, `${Math.round(rest / 1000)} KB more (${text.split('\n').length - shown.split('\n').length} lines). `, h('button', { class: 'linkish', text: 'Show all', onclick: () => { pre.textContent = text; more.remove(); } }));
+  const more = h(
+    'p',
+    { class: 'more' },
+    `${Math.round(rest / 1000)} KB more (${text.split('\n').length - shown.split('\n').length} lines). `,
+    h('button', {
+      class: 'linkish',
+      text: 'Show all',
+      onclick: () => {
+        pre.textContent = text;
+        more.remove();
+      },
+    }),
+  );
   return h('div', { class: 'long-text' }, pre, more);
 }
 

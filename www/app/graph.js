@@ -61,7 +61,10 @@ function layoutMachine(machine) {
   const boxes = {};
   for (const n of order) boxes[n] = layoutState(n, states[n]);
   const rows = [];
-  for (const n of order) (rows[rank[n]] ||= []).push(n);
+  for (const n of order) {
+    rows[rank[n]] ||= [];
+    rows[rank[n]].push(n);
+  }
   let y = 0;
   let width = 0;
   const rowInfo = [];
@@ -124,10 +127,23 @@ export function drawGraph(host, definition, { onSelect } = {}) {
   const startR = 9;
   const width = Math.max(top.w, 160) + 2 * margin;
   const height = top.h + 2 * margin + 2 * (startR * 2 + ROW_GAP);
-  const svg = el('svg', { viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-label': 'Workflow graph', class: 'graph-svg', style: `max-width:${Math.round(width * 1.3)}px;min-width:${Math.round(width * 0.7)}px` });
+  const svg = el('svg', {
+    viewBox: `0 0 ${width} ${height}`,
+    role: 'img',
+    'aria-label': 'Workflow graph',
+    class: 'graph-svg',
+    style: `max-width:${Math.round(width * 1.3)}px;min-width:${Math.round(width * 0.7)}px`,
+  });
   const defs = el('defs', {}, svg);
-  for (const [id, cls] of [['arrow', 'edge-arrow'], ['arrow-catch', 'edge-arrow catch']]) {
-    const m = el('marker', { id: `g-${id}`, viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 9, markerHeight: 9, markerUnits: 'userSpaceOnUse', orient: 'auto-start-reverse' }, defs);
+  for (const [id, cls] of [
+    ['arrow', 'edge-arrow'],
+    ['arrow-catch', 'edge-arrow catch'],
+  ]) {
+    const m = el(
+      'marker',
+      { id: `g-${id}`, viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 9, markerHeight: 9, markerUnits: 'userSpaceOnUse', orient: 'auto-start-reverse' },
+      defs,
+    );
     el('path', { d: 'M0,0 L10,5 L0,10 z', class: cls }, m);
   }
   const nodes = new Map();
@@ -194,7 +210,19 @@ function drawMachine(g, m, nodes, onSelect, isTop) {
     }
   }
   for (const b of Object.values(m.boxes)) {
-    const ng = el('g', { class: `node${b.container ? ' container' : ''} type-${b.type.toLowerCase()}`, 'data-state': b.name, 'data-status': 'idle', tabindex: 0, role: 'button', 'aria-label': `${b.type} state ${b.name}`, transform: `translate(${b.x},${b.y})` }, nodesG);
+    const ng = el(
+      'g',
+      {
+        class: `node${b.container ? ' container' : ''} type-${b.type.toLowerCase()}`,
+        'data-state': b.name,
+        'data-status': 'idle',
+        tabindex: 0,
+        role: 'button',
+        'aria-label': `${b.type} state ${b.name}`,
+        transform: `translate(${b.x},${b.y})`,
+      },
+      nodesG,
+    );
     nodes.set(b.name, ng);
     if (b.container) {
       if (b.type === 'Map') el('rect', { x: 5, y: 5, width: b.w, height: b.h, rx: 10, class: 'box stack' }, ng);
@@ -243,7 +271,21 @@ function path(g, d, cls, marker = 'url(#g-arrow)') {
 export function taskKind(resource) {
   if (typeof resource !== 'string') return 'Task';
   const m = /^arn:aws:states:::(?:aws-sdk:)?([a-z0-9-]+)[:.]([A-Za-z0-9]+)/.exec(resource);
-  const names = { lambda: 'Lambda', sqs: 'SQS', sns: 'SNS', events: 'EventBridge', dynamodb: 'DynamoDB', bedrock: 'Bedrock', states: 'Step Functions', ecs: 'ECS', glue: 'Glue', http: 'HTTP', s3: 'S3', batch: 'Batch', sagemaker: 'SageMaker' };
+  const names = {
+    lambda: 'Lambda',
+    sqs: 'SQS',
+    sns: 'SNS',
+    events: 'EventBridge',
+    dynamodb: 'DynamoDB',
+    bedrock: 'Bedrock',
+    states: 'Step Functions',
+    ecs: 'ECS',
+    glue: 'Glue',
+    http: 'HTTP',
+    s3: 'S3',
+    batch: 'Batch',
+    sagemaker: 'SageMaker',
+  };
   if (m) return `${names[m[1]] || m[1]} ${m[2]}`;
   if (/^arn:aws:lambda:/.test(resource)) return 'Lambda';
   if (/^arn:aws:states:[^:]*:[^:]*:activity:/.test(resource)) return 'Activity';
@@ -277,7 +319,7 @@ export function paintGraph(nodes, spans) {
     const e = byState.get(name);
     let status = 'idle';
     let badge = '';
-    if (e && e.state.length) {
+    if (e?.state.length) {
       const st = e.state.map((s) => s.status);
       status = st.includes('running') ? 'running' : st.includes('failed') ? 'failed' : st.includes('caught') ? 'caught' : st.includes('cancelled') ? 'cancelled' : 'succeeded';
       const iterations = e.state.length;

@@ -63,7 +63,8 @@ export function renderHistory(host, events, filter, onSelect) {
     host.replaceChildren(h('p', { class: 'empty', text: 'No events yet.' }));
     return;
   }
-  const st = (host.__history ||= { open: new Map(), rowPx: ROW_PX, measured: false });
+  host.__history ||= { open: new Map(), rowPx: ROW_PX, measured: false };
+  const st = host.__history;
   // Another run's events (ids start again at 1): no details open.
   if (st.events !== events) st.open.clear();
   st.events = events;
@@ -92,15 +93,19 @@ function drawInView(host, st, want, drawn) {
   st.partial = fresh && want.known;
   if (st.partial) draw(host, st, want.seen.first, want.seen.last);
   else draw(host, st, want.first, want.last);
-  watch(host, () => {
-    if (host.__history !== st || !st.virtual) return;
-    const now = rowsInView(host, st);
-    if (!st.partial && now.seen.first >= st.drawn.first && now.seen.last <= st.drawn.last) return;
-    if (st.partial) {
-      st.partial = false;
-      draw(host, st, now.first, now.last);
-    } else drawInView(host, st, now, st.drawn);
-  }, { again: !want.known || st.partial });
+  watch(
+    host,
+    () => {
+      if (host.__history !== st || !st.virtual) return;
+      const now = rowsInView(host, st);
+      if (!st.partial && now.seen.first >= st.drawn.first && now.seen.last <= st.drawn.last) return;
+      if (st.partial) {
+        st.partial = false;
+        draw(host, st, now.first, now.last);
+      } else drawInView(host, st, now, st.drawn);
+    },
+    { again: !want.known || st.partial },
+  );
 }
 
 /** Where each row starts (px from the top of the body), with the open details under their rows. */
@@ -108,7 +113,7 @@ function offsets(st) {
   const { rows, open, rowPx } = st;
   if (!open.size) return null;
   const out = new Float64Array(rows.length + 1);
-  for (let i = 0; i < rows.length; i++) out[i + 1] = out[i] + rowPx + (open.has(rows[i].event.id) ? open.get(rows[i].event.id) ?? rowPx : 0);
+  for (let i = 0; i < rows.length; i++) out[i + 1] = out[i] + rowPx + (open.has(rows[i].event.id) ? (open.get(rows[i].event.id) ?? rowPx) : 0);
   return out;
 }
 
@@ -140,9 +145,13 @@ function draw(host, st, first, last) {
   const { rows, open } = st;
   const table = h('table', { class: `history-table${st.virtual ? ' virtual' : ''}` });
   if (st.virtual) {
-    table.append(h('colgroup', {}, h('col', { class: 'c-id' }), h('col', { class: 'c-type' }), h('col', { class: 'c-step' }), h('col', { class: 'c-lane' }), h('col', { class: 'c-time' })));
+    table.append(
+      h('colgroup', {}, h('col', { class: 'c-id' }), h('col', { class: 'c-type' }), h('col', { class: 'c-step' }), h('col', { class: 'c-lane' }), h('col', { class: 'c-time' })),
+    );
   }
-  table.append(h('thead', {}, h('tr', {}, h('th', { text: 'ID' }), h('th', { text: 'Type' }), h('th', { text: 'Step' }), h('th', { text: 'Lane' }), h('th', { class: 'num', text: 'Time' }))));
+  table.append(
+    h('thead', {}, h('tr', {}, h('th', { text: 'ID' }), h('th', { text: 'Type' }), h('th', { text: 'Step' }), h('th', { text: 'Lane' }), h('th', { class: 'num', text: 'Time' }))),
+  );
   const tbody = h('tbody');
   const offs = st.virtual ? offsets(st) : null;
   const top = (i) => (offs ? offs[i] : i * st.rowPx);
@@ -162,10 +171,30 @@ function draw(host, st, first, last) {
     tbody.append(
       h(
         'tr',
-        { class: `row${bad ? ' bad' : ''}`, tabindex: 0, 'data-event-type': event.type, 'data-event-id': event.id, onclick: toggle, onkeydown: (ev) => ev.key === 'Enter' && toggle() },
+        {
+          class: `row${bad ? ' bad' : ''}`,
+          tabindex: 0,
+          'data-event-type': event.type,
+          'data-event-id': event.id,
+          onclick: toggle,
+          onkeydown: (ev) => ev.key === 'Enter' && toggle(),
+        },
         h('td', { class: 'num', text: event.id }),
         h('td', { text: event.type }),
-        h('td', {}, name ? h('button', { class: 'linkish', text: name, onclick: (ev) => { ev.stopPropagation(); st.onSelect?.(name, event.lane, event.ms); } }) : ''),
+        h(
+          'td',
+          {},
+          name
+            ? h('button', {
+                class: 'linkish',
+                text: name,
+                onclick: (ev) => {
+                  ev.stopPropagation();
+                  st.onSelect?.(name, event.lane, event.ms);
+                },
+              })
+            : '',
+        ),
         h('td', { class: 'lane', text: laneName(event.lane) }),
         h('td', { class: 'num', text: fmtMs(event.ms) }),
       ),
@@ -185,6 +214,6 @@ function draw(host, st, first, last) {
   for (const [id, tr] of unmeasured) open.set(id, tr.offsetHeight);
   if (after) {
     const end = offsets(st);
-    after.firstChild.style.height = `${(end ? end[rows.length] - end[last] : (rows.length - last) * st.rowPx)}px`;
+    after.firstChild.style.height = `${end ? end[rows.length] - end[last] : (rows.length - last) * st.rowPx}px`;
   }
 }

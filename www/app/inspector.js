@@ -51,12 +51,18 @@ export function renderInspector(host, { name, stateDef, spans, events, pick = 0,
   const parts = [head];
   if (visits.length > 1 && visits.length <= MAX_LISTED_VISITS) {
     const sel = h('select', { 'aria-label': 'Which run of this state', onchange: (e) => onPick?.(Number(e.target.value)) });
-    visits.forEach((v, i) => sel.append(h('option', { value: i, selected: i === idx, text: visitText(v) })));
+    for (const [i, v] of visits.entries()) sel.append(h('option', { value: i, selected: i === idx, text: visitText(v) }));
     parts.push(h('label', { class: 'visit-pick' }, `${visits.length} runs: `, sel));
   } else if (visits.length > 1) {
     // A state of a Map of 1,000 iterations: a list of 1,000 runs is no use, and slow to make.
     const num = h('input', {
-      type: 'number', min: 1, max: visits.length, step: 1, value: idx + 1, class: 'visit-number', 'aria-label': `Which run of this state, 1 to ${visits.length}`,
+      type: 'number',
+      min: 1,
+      max: visits.length,
+      step: 1,
+      value: idx + 1,
+      class: 'visit-number',
+      'aria-label': `Which run of this state, 1 to ${visits.length}`,
       onchange: (e) => {
         const n = Math.round(Number(e.target.value));
         if (Number.isFinite(n)) onPick?.(Math.min(visits.length, Math.max(1, n)) - 1);
@@ -66,13 +72,22 @@ export function renderInspector(host, { name, stateDef, spans, events, pick = 0,
   }
   const end = span.endMs;
   parts.push(
-    h('dl', { class: 'facts' },
-      h('dt', { text: 'Status' }), h('dd', {}, h('span', { class: `status-chip status-${span.status}`, text: span.status })),
-      h('dt', { text: 'Lane' }), h('dd', { text: laneName(span.lane) }),
-      h('dt', { text: 'Started' }), h('dd', { text: fmtMs(span.startMs) }),
-      h('dt', { text: 'Duration' }), h('dd', { text: end === null || end === undefined ? 'running' : fmtMs(end - span.startMs) }),
+    h(
+      'dl',
+      { class: 'facts' },
+      h('dt', { text: 'Status' }),
+      h('dd', {}, h('span', { class: `status-chip status-${span.status}`, text: span.status })),
+      h('dt', { text: 'Lane' }),
+      h('dd', { text: laneName(span.lane) }),
+      h('dt', { text: 'Started' }),
+      h('dd', { text: fmtMs(span.startMs) }),
+      h('dt', { text: 'Duration' }),
+      h('dd', { text: end === null || end === undefined ? 'running' : fmtMs(end - span.startMs) }),
       span.critical !== undefined ? h('dt', { text: 'Critical path' }) : null,
-      span.critical !== undefined ? h('dd', { text: span.critical ? 'yes: taking longer would make the whole run longer' : `no: ${fmtMs(span.slackMs)} of slack before it would delay the end` }) : null),
+      span.critical !== undefined
+        ? h('dd', { text: span.critical ? 'yes: taking longer would make the whole run longer' : `no: ${fmtMs(span.slackMs)} of slack before it would delay the end` })
+        : null,
+    ),
   );
   const evs = visitEvents(events, span);
   const entered = evs.find((e) => /StateEntered$/.test(e.type));
@@ -83,16 +98,29 @@ export function renderInspector(host, { name, stateDef, spans, events, pick = 0,
     for (const st of span.steps) flow.append(block(stepTitle(st.step ?? st.name), st.value));
   } else {
     const scheduled = evs.filter((e) => e.type === 'TaskScheduled');
-    if (scheduled.length) flow.append(block('Task parameters (after InputPath and Parameters/Arguments)', jsonValue(scheduled[scheduled.length - 1].taskScheduledEventDetails?.parameters)));
+    if (scheduled.length)
+      flow.append(block('Task parameters (after InputPath and Parameters/Arguments)', jsonValue(scheduled[scheduled.length - 1].taskScheduledEventDetails?.parameters)));
     const ok = evs.filter((e) => e.type === 'TaskSucceeded');
     if (ok.length) flow.append(block('Task result (before ResultSelector, ResultPath and OutputPath)', jsonValue(ok[ok.length - 1].taskSucceededEventDetails?.output)));
   }
-  const attempts = spans.filter((s) => s.state === name && s.lane === span.lane && s.kind !== 'state' && s.startMs >= span.startMs && (end === null || end === undefined || s.startMs <= end));
+  const attempts = spans.filter(
+    (s) => s.state === name && s.lane === span.lane && s.kind !== 'state' && s.startMs >= span.startMs && (end === null || end === undefined || s.startMs <= end),
+  );
   if (attempts.length > 1 || attempts.some((a) => a.kind !== 'attempt')) {
     const list = h('ol', { class: 'attempts' });
     for (const a of attempts) {
       const ae = a.endMs ?? null;
-      list.append(h('li', { class: `status-${a.status}` }, h('strong', { text: a.kind }), ` ${fmtMs(a.startMs)} → ${ae === null ? 'running' : fmtMs(ae)}${a.kind === 'attempt' ? ` · ${a.status}` : ''}`, a.error ? h('span', { class: a.kind === 'backoff' ? 'why' : 'err', text: ` ${a.kind === 'backoff' ? 'retrying after ' : ''}${a.error}${a.cause ? `: ${a.cause}` : ''}` }) : ''));
+      list.append(
+        h(
+          'li',
+          { class: `status-${a.status}` },
+          h('strong', { text: a.kind }),
+          ` ${fmtMs(a.startMs)} → ${ae === null ? 'running' : fmtMs(ae)}${a.kind === 'attempt' ? ` · ${a.status}` : ''}`,
+          a.error
+            ? h('span', { class: a.kind === 'backoff' ? 'why' : 'err', text: ` ${a.kind === 'backoff' ? 'retrying after ' : ''}${a.error}${a.cause ? `: ${a.cause}` : ''}` })
+            : '',
+        ),
+      );
     }
     flow.append(h('section', { class: 'flow-step' }, h('h4', { text: 'Attempts, back-offs and waits' }), list));
   }

@@ -13,8 +13,12 @@ import { fmtMs, textPre, h } from './format.js';
 const $ = (sel) => document.querySelector(sel);
 // Writes that change nothing are skipped: the page is drawn again on every update of a run,
 // and a text set anew (even the same) is laid out anew.
-const setText = (el, text) => el.textContent !== text && (el.textContent = text);
-const setData = (el, key, value) => el.dataset[key] !== value && (el.dataset[key] = value);
+const setText = (el, text) => {
+  if (el.textContent !== text) el.textContent = text;
+};
+const setData = (el, key, value) => {
+  if (el.dataset[key] !== value) el.dataset[key] = value;
+};
 const STORE_KEY = 'statelab.work.v1';
 const DEFAULT_EXAMPLE = 'image-pipeline'; // what a first visit opens
 const THEME_KEY = 'statelab.theme';
@@ -153,7 +157,13 @@ async function lintDefinition(view) {
   renderDiagnostics();
   return diags.map((d) => {
     const from = offsetOf(view.state.doc, d.line, d.column);
-    return { from, to: Math.min(tokenEnd(view.state.doc, from), view.state.doc.length), severity: 'error', message: `${d.message}${d.location && d.location !== '/' ? ` (at ${d.location})` : ''}`, source: d.code };
+    return {
+      from,
+      to: Math.min(tokenEnd(view.state.doc, from), view.state.doc.length),
+      severity: 'error',
+      message: `${d.message}${d.location && d.location !== '/' ? ` (at ${d.location})` : ''}`,
+      source: d.code,
+    };
   });
 }
 
@@ -161,14 +171,23 @@ async function lintDefinition(view) {
 function strayMocks(view) {
   const mocks = parsedOrNull(view.state.doc.toString());
   if (!app.parsed || !mocks || typeof mocks !== 'object' || Array.isArray(mocks) || 'MockedResponses' in mocks || 'StateMachines' in mocks) return [];
-  const tasks = new Set(allStates(app.parsed).filter((s) => s.state.Type === 'Task').map((s) => s.name));
+  const tasks = new Set(
+    allStates(app.parsed)
+      .filter((s) => s.state.Type === 'Task')
+      .map((s) => s.name),
+  );
   const out = [];
   const text = view.state.doc.toString();
   for (const name of Object.keys(mocks)) {
     if (tasks.has(name)) continue;
     const at = text.indexOf(JSON.stringify(name));
     const from = Math.max(0, at);
-    out.push({ from, to: from + JSON.stringify(name).length, severity: 'warning', message: `No Task state is named '${name}': this mock is never used${tasks.size ? ` (Task states: ${[...tasks].join(', ')})` : ''}` });
+    out.push({
+      from,
+      to: from + JSON.stringify(name).length,
+      severity: 'warning',
+      message: `No Task state is named '${name}': this mock is never used${tasks.size ? ` (Task states: ${[...tasks].join(', ')})` : ''}`,
+    });
   }
   return out;
 }
@@ -188,14 +207,36 @@ function jsonLinter(which) {
 }
 
 const pageKeys = [
-  { key: 'Mod-Enter', run: () => (startRun().catch(() => {}), true), preventDefault: true },
+  {
+    key: 'Mod-Enter',
+    run: () => {
+      startRun().catch(() => {});
+      return true;
+    },
+    preventDefault: true,
+  },
 ];
 
 const editors = {};
 function makeEditors() {
   editors.definition = makeEditor($('#definition-editor'), { label: 'State machine definition (JSON)', lint: lintDefinition, extraKeys: pageKeys, onChange: onDefinitionChange });
-  editors.input = makeEditor($('#input-editor'), { label: 'Execution input (JSON)', lint: jsonLinter('input'), extraKeys: pageKeys, onChange: onWorkChange, syntaxWhenShown: true });
-  editors.mocks = makeEditor($('#mocks-editor'), { label: 'Mocked Task responses (JSON)', lint: jsonLinter('mocks'), extraKeys: pageKeys, onChange: () => { onWorkChange(); updateMockTools(); }, syntaxWhenShown: true });
+  editors.input = makeEditor($('#input-editor'), {
+    label: 'Execution input (JSON)',
+    lint: jsonLinter('input'),
+    extraKeys: pageKeys,
+    onChange: onWorkChange,
+    syntaxWhenShown: true,
+  });
+  editors.mocks = makeEditor($('#mocks-editor'), {
+    label: 'Mocked Task responses (JSON)',
+    lint: jsonLinter('mocks'),
+    extraKeys: pageKeys,
+    onChange: () => {
+      onWorkChange();
+      updateMockTools();
+    },
+    syntaxWhenShown: true,
+  });
 }
 
 function renderDiagnostics() {
@@ -204,11 +245,24 @@ function renderDiagnostics() {
   for (const which of ['definition', 'input', 'mocks']) {
     for (const d of app.diagnostics[which]) {
       items.push(
-        h('li', { class: d.severity === 'warning' ? 'warning' : 'error' },
-          h('button', { class: 'diag', onclick: () => { showEditor(which); editors[which].goto(d.line, d.column); } },
+        h(
+          'li',
+          { class: d.severity === 'warning' ? 'warning' : 'error' },
+          h(
+            'button',
+            {
+              class: 'diag',
+              onclick: () => {
+                showEditor(which);
+                editors[which].goto(d.line, d.column);
+              },
+            },
             h('span', { class: 'diag-where', text: `${which[0].toUpperCase()}${which.slice(1)} ${d.line}:${d.column}` }),
             h('span', { class: 'diag-msg', text: d.message }),
-            d.location && d.location !== '/' ? h('code', { class: 'diag-loc', text: d.location }) : null)));
+            d.location && d.location !== '/' ? h('code', { class: 'diag-loc', text: d.location }) : null,
+          ),
+        ),
+      );
     }
     const tab = $(`#tab-${which}`);
     const n = app.diagnostics[which].filter((d) => d.severity !== 'warning').length;
@@ -350,8 +404,16 @@ function whatIfFigure(run) {
   const axis = Math.max(before.durationMs, after.durationMs);
   const delta = after.durationMs - before.durationMs;
   const fig = h('figure', { class: 'compare whatif', 'data-testid': 'whatif-result', 'data-before-ms': before.durationMs, 'data-after-ms': after.durationMs });
-  fig.append(h('p', { class: 'speedup', text: `What-if: ${fmtMs(after.durationMs)} now, ${fmtMs(before.durationMs)} before (${delta === 0 ? 'no change' : `${delta > 0 ? '+' : '−'}${fmtMs(Math.abs(delta))}`})` }));
-  for (const [label, r, cls] of [['Now', after, ''], ['Before', before, ' previous']]) {
+  fig.append(
+    h('p', {
+      class: 'speedup',
+      text: `What-if: ${fmtMs(after.durationMs)} now, ${fmtMs(before.durationMs)} before (${delta === 0 ? 'no change' : `${delta > 0 ? '+' : '−'}${fmtMs(Math.abs(delta))}`})`,
+    }),
+  );
+  for (const [label, r, cls] of [
+    ['Now', after, ''],
+    ['Before', before, ' previous'],
+  ]) {
     const host = h('div', { class: `timeline compare-timeline${cls}` });
     renderTimeline(host, r.spans, { nowMs: r.durationMs, durationMs: axis, testIds: { bar: 'whatif-bar', join: 'whatif-join' } });
     fig.append(h('figcaption', {}, h('strong', { text: label }), ` ${fmtMs(r.durationMs)}`), host);
@@ -477,7 +539,6 @@ function fail(where, message) {
   renderRun();
 }
 
-let runResolve = null;
 /** Run the current work; resolves with the result (or rejects with a clear Error). */
 async function startRun({ speed, paused = false } = {}) {
   stopRun();
@@ -519,14 +580,21 @@ async function startRun({ speed, paused = false } = {}) {
   const chosen = speed ?? work.settings.speed;
   const instant = chosen === 'instant';
   // (Instant without functions uses simulate below; with functions the worker steps the run.)
-  const options = { seed: work.settings.seed, speed: instant ? 1 : Number(chosen), paused, recordSteps: true, criticalPath: true, sequential: work.settings.sequential, instant: instant && !paused };
+  const options = {
+    seed: work.settings.seed,
+    speed: instant ? 1 : Number(chosen),
+    paused,
+    recordSteps: true,
+    criticalPath: true,
+    sequential: work.settings.sequential,
+    instant: instant && !paused,
+  };
   app.playhead = null;
   if (app.replaying) toggleReplay();
   app.run = { spans: [], events: [], nowMs: 0, result: null, paused, startedAt: performance.now(), sequential: work.settings.sequential };
   app.selection.pick = 0;
   renderRun();
   return new Promise((resolve, reject) => {
-    runResolve = { resolve, reject };
     const run = app.run;
     const handlers = {
       onTick: (m) => {
@@ -560,7 +628,6 @@ async function startRun({ speed, paused = false } = {}) {
         // twin is asked for once that is done (the engine's work for it would slow the drawing).
         scheduleRender();
         whenIdle(() => app.run === run && compareWithTwin(run, work, engineMocks, functions));
-        runResolve = null;
         resolve(result);
       },
       onError: (m) => {
@@ -568,13 +635,14 @@ async function startRun({ speed, paused = false } = {}) {
         run.error = { message: m.message, diagnostics: m.diagnostics };
         app.runsEnded += 1;
         renderRun();
-        runResolve = null;
         reject(new Error(m.message));
       },
     };
     if (instant && !paused && Object.keys(functions).length === 0) {
       // All at once on the virtual clock: one call, no live updates needed.
-      engine.simulate(work.definition, work.input, engineMocks, { seed: options.seed, recordSteps: true, criticalPath: true, sequential: options.sequential }).then(handlers.onDone, (e) => handlers.onError({ message: e.message, diagnostics: e.diagnostics }));
+      engine
+        .simulate(work.definition, work.input, engineMocks, { seed: options.seed, recordSteps: true, criticalPath: true, sequential: options.sequential })
+        .then(handlers.onDone, (e) => handlers.onError({ message: e.message, diagnostics: e.diagnostics }));
     } else {
       engine.start(work.definition, work.input, engineMocks, options, functions, handlers);
     }
@@ -713,12 +781,21 @@ function renderOutput() {
     const cost = costOf(r);
     const whatif = run.previous ? whatIfFigure(run) : null;
     if (r.status === 'SUCCEEDED') {
-      host.replaceChildren(...[whatif, h('h3', { class: 'good', text: 'Output' }), textPre(r.output, { class: 'json', 'data-testid': 'output-json' }), cost, timingSlot].filter(Boolean));
+      host.replaceChildren(
+        ...[whatif, h('h3', { class: 'good', text: 'Output' }), textPre(r.output, { class: 'json', 'data-testid': 'output-json' }), cost, timingSlot].filter(Boolean),
+      );
     } else {
       host.replaceChildren(
         timingSlot,
         h('h3', { class: 'bad', text: r.status === 'ABORTED' ? 'Stopped' : 'Error' }),
-        h('dl', { class: 'facts' }, h('dt', { text: 'Error' }), h('dd', {}, h('code', { 'data-testid': 'output-error', text: r.error || '(none)' })), h('dt', { text: 'Cause' }), h('dd', {}, h('pre', { class: 'json', 'data-testid': 'output-cause', text: r.cause || '(none)' }))),
+        h(
+          'dl',
+          { class: 'facts' },
+          h('dt', { text: 'Error' }),
+          h('dd', {}, h('code', { 'data-testid': 'output-error', text: r.error || '(none)' })),
+          h('dt', { text: 'Cause' }),
+          h('dd', {}, h('pre', { class: 'json', 'data-testid': 'output-cause', text: r.cause || '(none)' })),
+        ),
         cost,
       );
     }
@@ -739,14 +816,23 @@ function sideBySide(run) {
   const twin = run.twin.sequential ? { spans: run.twin.spans || [], ms: run.twin.durationMs } : { spans: run.result.spans, ms: run.result.durationMs };
   const axis = Math.max(written.ms, twin.ms);
   const fig = h('figure', { class: 'compare', 'data-testid': 'compare', 'data-concurrent-ms': written.ms, 'data-sequential-ms': twin.ms });
-  for (const [label, r, id] of [['As written', written, 'compare-concurrent'], ['Sequential twin', twin, 'compare-sequential']]) {
+  for (const [label, r, id] of [
+    ['As written', written, 'compare-concurrent'],
+    ['Sequential twin', twin, 'compare-sequential'],
+  ]) {
     const host = h('div', { class: 'timeline compare-timeline', 'data-testid': id });
     // These bars are a comparison, not the run's timeline: they answer to their own test id.
     renderTimeline(host, r.spans, { nowMs: r.ms, durationMs: axis, testIds: { bar: 'compare-bar', join: 'compare-join' } });
     fig.append(h('figcaption', {}, h('strong', { text: label }), ` ${fmtMs(r.ms)}`), host);
   }
   const speedup = written.ms > 0 ? twin.ms / written.ms : 1;
-  fig.append(h('p', { class: 'speedup', 'data-testid': 'speedup', text: `${Number.isInteger(speedup) ? speedup : speedup.toFixed(1)}× faster with concurrency (${fmtMs(written.ms)} against ${fmtMs(twin.ms)})` }));
+  fig.append(
+    h('p', {
+      class: 'speedup',
+      'data-testid': 'speedup',
+      text: `${Number.isInteger(speedup) ? speedup : speedup.toFixed(1)}× faster with concurrency (${fmtMs(written.ms)} against ${fmtMs(twin.ms)})`,
+    }),
+  );
   return fig;
 }
 
@@ -757,8 +843,11 @@ function sideBySide(run) {
 function costOf(result) {
   const transitions = result.spans.filter((s) => s.kind === 'state').length;
   const taskMs = result.spans.filter((s) => s.kind === 'attempt').reduce((sum, s) => sum + ((s.endMs ?? s.startMs) - s.startMs), 0);
-  return h('p', { class: 'cost', 'data-testid': 'cost', 'data-transitions': transitions, 'data-task-ms': taskMs },
-    `${fmtMs(result.durationMs)} of wall time · ${transitions} state transition${transitions === 1 ? '' : 's'} · ${fmtMs(taskMs)} of task time in all`);
+  return h(
+    'p',
+    { class: 'cost', 'data-testid': 'cost', 'data-transitions': transitions, 'data-task-ms': taskMs },
+    `${fmtMs(result.durationMs)} of wall time · ${transitions} state transition${transitions === 1 ? '' : 's'} · ${fmtMs(taskMs)} of task time in all`,
+  );
 }
 
 /** Why the run took as long as it did: each Parallel/Map, its longest branch against the sum. */
@@ -771,10 +860,13 @@ function timingNotes(spans, run) {
   if (run?.twin) {
     const [conc, seq] = run.twin.sequential ? [run.result.durationMs, run.twin.durationMs] : [run.twin.durationMs, run.result.durationMs];
     box.append(
-      h('p', { class: 'twin', 'data-testid': 'twin' },
+      h(
+        'p',
+        { class: 'twin', 'data-testid': 'twin' },
         run.twin.sequential
           ? `Run one branch and one iteration at a time (the sequential twin), this workflow takes ${fmtMs(seq)} instead of ${fmtMs(conc)}: concurrency saves ${fmtMs(seq - conc)}.`
-          : `This is the sequential twin: ${fmtMs(seq)}. With its Parallel and Map states running concurrently it takes ${fmtMs(conc)}, ${fmtMs(seq - conc)} less.`),
+          : `This is the sequential twin: ${fmtMs(seq)}. With its Parallel and Map states running concurrently it takes ${fmtMs(conc)}, ${fmtMs(seq - conc)} less.`,
+      ),
     );
     box.append(sideBySide(run));
   }
@@ -970,7 +1062,9 @@ function wire() {
   });
   $('#replay-prev').addEventListener('click', () => {
     const t = app.playhead ?? app.run?.result?.durationMs ?? 0;
-    const prev = eventTimes().filter((x) => x < t).pop();
+    const prev = eventTimes()
+      .filter((x) => x < t)
+      .pop();
     setPlayhead(prev ?? 0);
   });
   $('#pause').addEventListener('click', togglePause);
@@ -1025,9 +1119,11 @@ function wire() {
       e.preventDefault();
       startRun().catch(() => {});
     } else if (e.altKey && !e.ctrlKey && !e.metaKey) {
-      if (e.code === 'KeyP') (e.preventDefault(), togglePause());
-      else if (e.code === 'KeyS') (e.preventDefault(), stepRun());
-      else if (e.code === 'KeyX') (e.preventDefault(), stopRun());
+      const action = e.code === 'KeyP' ? togglePause : e.code === 'KeyS' ? stepRun : e.code === 'KeyX' ? stopRun : null;
+      if (action) {
+        e.preventDefault();
+        action();
+      }
     }
   });
   window.addEventListener('hashchange', () => loadFromHash().catch((e) => toast(e.message, true)));
@@ -1057,7 +1153,10 @@ async function loadFromHash() {
 async function main() {
   performance.mark('statelab:main');
   const engineReady = engine.init(); // compile the wasm in the worker while the page sets up
-  engineReady.then(() => performance.mark('statelab:engine'), () => {});
+  engineReady.then(
+    () => performance.mark('statelab:engine'),
+    () => {},
+  );
   // A first visit opens the first example: fetch it while the editors are made.
   const saved = parsedOrNull(localStorage.getItem(STORE_KEY) || 'null');
   const firstVisit = !/^#w=/.test(location.hash) && !(saved && typeof saved.definition === 'string');

@@ -71,7 +71,15 @@ export function defaultMock(name, resource) {
   if (r === 'arn:aws:states:::bedrock:invokeModel') {
     return {
       result: {
-        Body: { id: `msg_${hex(name, 24)}`, type: 'message', role: 'assistant', model: 'anthropic.claude-3-haiku-20240307-v1:0', content: [{ type: 'text', text: `A mocked answer for ${name}.` }], stop_reason: 'end_turn', usage: { input_tokens: 120, output_tokens: 24 } },
+        Body: {
+          id: `msg_${hex(name, 24)}`,
+          type: 'message',
+          role: 'assistant',
+          model: 'anthropic.claude-3-haiku-20240307-v1:0',
+          content: [{ type: 'text', text: `A mocked answer for ${name}.` }],
+          stop_reason: 'end_turn',
+          usage: { input_tokens: 120, output_tokens: 24 },
+        },
         ContentType: 'application/json',
       },
       latency: 2,
@@ -80,8 +88,10 @@ export function defaultMock(name, resource) {
   if (r === 'arn:aws:states:::states:startExecution') {
     return { result: { ExecutionArn: `arn:aws:states:us-east-1:123456789012:execution:Child:${id}`, StartDate: '2026-01-01T00:00:00.000Z' }, latency: 0.2 };
   }
-  if (r === 'arn:aws:states:::http:invoke') return { result: { StatusCode: 200, StatusText: 'OK', Headers: { 'content-type': ['application/json'] }, ResponseBody: {} }, latency: 0.5 };
-  if (r === 'arn:aws:states:::ecs:runTask') return { result: { Tasks: [{ TaskArn: `arn:aws:ecs:us-east-1:123456789012:task/default/${hex(name, 32)}`, LastStatus: 'STOPPED' }], Failures: [] }, latency: 5 };
+  if (r === 'arn:aws:states:::http:invoke')
+    return { result: { StatusCode: 200, StatusText: 'OK', Headers: { 'content-type': ['application/json'] }, ResponseBody: {} }, latency: 0.5 };
+  if (r === 'arn:aws:states:::ecs:runTask')
+    return { result: { Tasks: [{ TaskArn: `arn:aws:ecs:us-east-1:123456789012:task/default/${hex(name, 32)}`, LastStatus: 'STOPPED' }], Failures: [] }, latency: 5 };
   if (r === 'arn:aws:states:::glue:startJobRun') return { result: { JobRunId: `jr_${hex(name, 64)}` }, latency: 5 };
   return { result: {}, latency: 0.5 };
 }

@@ -36,7 +36,10 @@ function tickLabel(t, scaleMax) {
 function sortLanes(lanes, parts = new Map()) {
   const split = (lane) => {
     let p = parts.get(lane);
-    if (p === undefined) parts.set(lane, (p = lane ? lane.split('/') : null));
+    if (p === undefined) {
+      p = lane ? lane.split('/') : null;
+      parts.set(lane, p);
+    }
     return p;
   };
   const keyed = lanes.map((lane) => ({ lane, parts: split(lane) }));
@@ -66,7 +69,7 @@ function sortLanes(lanes, parts = new Map()) {
  * for the bars and joins ({bar, join}), for timelines that are not the run's.
  */
 export function renderTimeline(host, spans, { nowMs = 0, durationMs, selected, onSelect, joins = [], ghosts = [], onDragLatency, testIds } = {}) {
-  if (!spans || !spans.length) {
+  if (!spans?.length) {
     forget(host);
     host.__timeline = null;
     host.classList.remove('virtual');
@@ -78,7 +81,10 @@ export function renderTimeline(host, spans, { nowMs = 0, durationMs, selected, o
   const byLane = new Map();
   const laneOf = (lane) => {
     let l = byLane.get(lane);
-    if (!l) byLane.set(lane, (l = { spans: [], ghosts: [], joins: [] }));
+    if (!l) {
+      l = { spans: [], ghosts: [], joins: [] };
+      byLane.set(lane, l);
+    }
     return l;
   };
   const kinds = new Set();
@@ -116,7 +122,18 @@ export function renderTimeline(host, spans, { nowMs = 0, durationMs, selected, o
   const model = {
     live: durationMs === undefined,
     laneParts,
-    byLane, lanes, step, scaleMax, nowMs, durationMs, selected, onSelect, onDragLatency, kinds, critical, virtual,
+    byLane,
+    lanes,
+    step,
+    scaleMax,
+    nowMs,
+    durationMs,
+    selected,
+    onSelect,
+    onDragLatency,
+    kinds,
+    critical,
+    virtual,
     joins: joins.length > 0,
     ids: { bar: testIds?.bar || 'timeline-bar', join: testIds?.join || 'join' },
     lanePx: prev?.lanePx || LANE_PX,
@@ -144,7 +161,7 @@ function drawInView(host, model, want, drawn) {
   else draw(host, model, want.first, want.last);
   const refresh = () => {
     const m = host.__timeline;
-    if (!m || !m.virtual) return;
+    if (!m?.virtual) return;
     const now = lanesInView(host, m);
     // Drawn already: the lanes in view (the margin around them need not be complete).
     if (!m.partial && now.seen.first >= m.drawn.first && now.seen.last <= m.drawn.last) return;
@@ -313,7 +330,16 @@ function drawLane(row, { spans, ghosts, joins }, ctx, ids) {
   // The previous run (what-if), drawn faintly behind this one.
   for (const g of ghosts) {
     if ((g.kind !== 'state' && g.kind !== 'attempt') || g.endMs === null || g.endMs === undefined) continue;
-    keep(g, () => h('span', { class: `bar ghost kind-${g.kind}`, 'data-testid': 'ghost-bar', 'data-state': g.state, 'data-end-ms': g.endMs, style: place(g.startMs, g.endMs), 'aria-hidden': 'true' }));
+    keep(g, () =>
+      h('span', {
+        class: `bar ghost kind-${g.kind}`,
+        'data-testid': 'ghost-bar',
+        'data-state': g.state,
+        'data-end-ms': g.endMs,
+        style: place(g.startMs, g.endMs),
+        'aria-hidden': 'true',
+      }),
+    );
   }
   const drag = !!model.onDragLatency;
   const seen = new Map();
@@ -341,7 +367,17 @@ function drawLane(row, { spans, ghosts, joins }, ctx, ids) {
     }
   }
   for (const j of joins) {
-    keep(`${j.state}|${j.ms}|${j.count}|${j.what}|${ids.join}`, () => h('span', { class: 'join', style: `left:calc(var(--tl-pct) * ${j.ms})`, title: `${j.state}: joins its ${j.count} ${j.what} at ${fmtMs(j.ms)}`, 'data-label': 'join', 'data-testid': ids.join, 'data-state': j.state, 'data-ms': j.ms }));
+    keep(`${j.state}|${j.ms}|${j.count}|${j.what}|${ids.join}`, () =>
+      h('span', {
+        class: 'join',
+        style: `left:calc(var(--tl-pct) * ${j.ms})`,
+        title: `${j.state}: joins its ${j.count} ${j.what} at ${fmtMs(j.ms)}`,
+        'data-label': 'join',
+        'data-testid': ids.join,
+        'data-state': j.state,
+        'data-ms': j.ms,
+      }),
+    );
   }
   row.items = items;
   reconcile(row.track, want);
@@ -378,7 +414,7 @@ function bar(s, { model, label, grip, track, host }) {
   const el = h('button', { class: 'bar', onclick: () => host.__timeline?.onSelect?.(el.__span) }, label ? h('span', { class: 'bar-label', text: label }) : null);
   if (grip) {
     // What-if: drag the end of a Task attempt to give the task another latency.
-    const g = h('span', { class: 'grip', 'data-testid': 'latency-grip', title: 'Drag to change this task\'s latency' });
+    const g = h('span', { class: 'grip', 'data-testid': 'latency-grip', title: "Drag to change this task's latency" });
     g.addEventListener('pointerdown', (ev) => {
       ev.preventDefault();
       ev.stopPropagation();
@@ -411,7 +447,11 @@ function bar(s, { model, label, grip, track, host }) {
 function laneLabel(lane) {
   const name = laneName(lane);
   const m = /^(.*)(\[\d+\])$/.exec(name);
-  return h('div', { class: 'tl-label', title: lane ? `${name} (lane ${lane})` : 'the main flow' }, m ? [h('span', { class: 'lane-name', text: m[1] }), h('span', { class: 'lane-idx', text: m[2] })] : h('span', { class: 'lane-name', text: name }));
+  return h(
+    'div',
+    { class: 'tl-label', title: lane ? `${name} (lane ${lane})` : 'the main flow' },
+    m ? [h('span', { class: 'lane-name', text: m[1] }), h('span', { class: 'lane-idx', text: m[2] })] : h('span', { class: 'lane-name', text: name }),
+  );
 }
 
 /** Where Parallel and Map states join their branches: [{lane, state, ms, count, what}]. */
@@ -443,7 +483,10 @@ function childrenByPrefix(spans) {
       const next = lane.indexOf('/', i + 1);
       const child = lane.slice(i + 1, next < 0 ? undefined : next);
       let set = out.get(prefix);
-      if (!set) out.set(prefix, (set = new Set()));
+      if (!set) {
+        set = new Set();
+        out.set(prefix, set);
+      }
       set.add(child);
     }
   }
@@ -480,7 +523,10 @@ export function concurrencyOf(spans, stateTypes) {
       const idx = c.lane.slice(prefix.length, next < 0 ? undefined : next);
       const lane = prefix + idx;
       let e = byChild.get(lane);
-      if (!e) byChild.set(lane, (e = { lane, idx, start: Infinity, end: -Infinity, first: null }));
+      if (!e) {
+        e = { lane, idx, start: Infinity, end: -Infinity, first: null };
+        byChild.set(lane, e);
+      }
       if (c.startMs < e.start) {
         e.start = c.startMs;
         if (c.lane === lane) e.first = c.state;

@@ -19,7 +19,7 @@ const known = new WeakMap(); // element → {epoch, part}
  * content overflow, and by the window.
  */
 export function visiblePart(el) {
-  if (!el || !el.isConnected) return null;
+  if (!el?.isConnected) return null;
   const k = known.get(el);
   if (k && k.epoch === epoch) return k.part;
   const part = measure(el);
@@ -56,7 +56,8 @@ function refreshAll() {
     list.again = false;
     // A list not yet in the page stays registered for a while (it is being built).
     if (!list.host.isConnected) {
-      if ((list.misses = (list.misses || 0) + 1) > 3) forget(list.host);
+      list.misses = (list.misses || 0) + 1;
+      if (list.misses > 3) forget(list.host);
       else list.again = true;
     } else list.refresh();
   }

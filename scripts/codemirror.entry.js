@@ -1,6 +1,17 @@
 // The one bundled dependency of the playground: CodeMirror 6 with JSON, lint and folding.
 // scripts/build-web.sh bundles this file with esbuild into www/vendor/codemirror.js.
-export { EditorView, keymap, lineNumbers, highlightActiveLine, highlightActiveLineGutter, drawSelection, dropCursor, rectangularSelection, highlightSpecialChars, placeholder } from '@codemirror/view';
+export {
+  EditorView,
+  keymap,
+  lineNumbers,
+  highlightActiveLine,
+  highlightActiveLineGutter,
+  drawSelection,
+  dropCursor,
+  rectangularSelection,
+  highlightSpecialChars,
+  placeholder,
+} from '@codemirror/view';
 export { EditorState, Compartment, StateEffect, StateField } from '@codemirror/state';
 export { json, jsonParseLinter } from '@codemirror/lang-json';
 export { linter, lintGutter, forceLinting, setDiagnostics, diagnosticCount } from '@codemirror/lint';
