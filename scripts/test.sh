@@ -9,6 +9,13 @@ say "JavaScript format and lint (Biome, biome.jsonc; npm run fix applies the fix
 scripts/npm-ci.sh
 node_modules/.bin/biome ci --error-on-warnings .
 
+say "Rust format and lint (rustfmt.toml; cargo clippy -D warnings)"
+for c in rustfmt clippy; do
+  rustup component list --installed 2>/dev/null | grep -q "^$c" || rustup component add "$c"
+done
+cargo fmt --check
+cargo clippy --release --all-targets --quiet -- -D warnings
+
 say "cargo test (core, data-driven cases, corpus harnesses)"
 cargo test --release --quiet 2>&1 | grep -v '^$'
 

@@ -77,7 +77,7 @@ fn check_paths(v: &Value, file: &str, where_: &str, t: &mut Tally) {
 
 fn check_state(st: &statelab::value::Map, file: &str, name: &str, t: &mut Tally) {
     for f in TEMPLATE_FIELDS {
-        if let Some(tpl) = st.get(*f) {
+        if let Some(tpl) = st.get(f) {
             t.checked += 1;
             if let Err(e) = Template::parse(tpl) {
                 t.errors.push(format!("{} {}/{}: {:?}", file, name, f, e));

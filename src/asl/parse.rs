@@ -863,7 +863,7 @@ impl<'a> Cx<'a> {
     fn wait(&mut self, obj: &Map, at: &str, ql: QueryLanguage) -> Option<Wait> {
         let keys: Vec<&str> = ["Seconds", "Timestamp", "SecondsPath", "TimestampPath"]
             .into_iter()
-            .filter(|k| obj.contains_key(*k))
+            .filter(|k| obj.contains_key(k))
             .collect();
         if keys.len() != 1 {
             self.error(

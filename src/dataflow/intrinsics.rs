@@ -78,7 +78,7 @@ impl Call {
         for a in &self.args {
             vals.push(match a {
                 Arg::Str { value, .. } => Value::String(value.clone()),
-                Arg::Number(n) => Value::Number(n.clone()),
+                Arg::Number(n) => Value::Number(*n),
                 Arg::Bool(b) => Value::Bool(*b),
                 Arg::Null => Value::Null,
                 Arg::Ref(r) => resolve(scope, r, field)?,

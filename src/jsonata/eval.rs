@@ -746,7 +746,7 @@ impl<'h> Eval<'h> {
                 match key {
                     Value::Undefined => {}
                     Value::Str(s) => {
-                        if let Some(entry) = groups.get_mut(&*s) {
+                        if let Some(entry) = groups.get_mut(s.as_ref()) {
                             if entry.1 != pi {
                                 return Err(make(
                                     "D1009",

@@ -173,8 +173,7 @@ impl Signature {
                 continue;
             }
             let matched: String = syms[s..e].iter().collect();
-            for k in s..e {
-                let single = syms[k];
+            for &single in &syms[s..e] {
                 let arg = args.get(ai).cloned().unwrap_or(Value::Undefined);
                 if p.kind == 'a' {
                     if single == 'm' {

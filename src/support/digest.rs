@@ -344,6 +344,19 @@ pub fn sha384(data: &[u8]) -> Vec<u8> {
     )
 }
 
+/// The hex digest of `data` with one of the algorithms Step Functions offers
+/// (`States.Hash` and JSONata's `$hash`): MD5, SHA-1, SHA-256, SHA-384, SHA-512.
+pub fn hash_hex(algorithm: &str, data: &[u8]) -> Option<String> {
+    Some(match algorithm {
+        "MD5" => hex(&md5(data)),
+        "SHA-1" => hex(&sha1(data)),
+        "SHA-256" => hex(&sha256(data)),
+        "SHA-384" => hex(&sha384(data)),
+        "SHA-512" => hex(&sha512(data)),
+        _ => return None,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -372,17 +385,4 @@ mod tests {
         assert_eq!(base64_encode(b"fo"), "Zm8=");
         assert!(base64_decode("Zm9v!").is_none());
     }
-}
-
-/// The hex digest of `data` with one of the algorithms Step Functions offers
-/// (`States.Hash` and JSONata's `$hash`): MD5, SHA-1, SHA-256, SHA-384, SHA-512.
-pub fn hash_hex(algorithm: &str, data: &[u8]) -> Option<String> {
-    Some(match algorithm {
-        "MD5" => hex(&md5(data)),
-        "SHA-1" => hex(&sha1(data)),
-        "SHA-256" => hex(&sha256(data)),
-        "SHA-384" => hex(&sha384(data)),
-        "SHA-512" => hex(&sha512(data)),
-        _ => return None,
-    })
 }

@@ -126,7 +126,7 @@ impl From<i64> for Value {
 
 impl fmt::Display for Number {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&to_string(&Value::Number(self.clone())))
+        f.write_str(&to_string(&Value::Number(*self)))
     }
 }
 
@@ -1122,7 +1122,7 @@ mod tests {
         assert!(shared > 240, "{shared} of 480 repeated keys shared");
         // Parsed documents share them (after their first few keys, which a small document
         // does not repeat).
-        let v = crate::value::read::parse(&format!("[{}]", vec![r#"{"id": 1, "name": "x"}"#; 10].join(","))).unwrap();
+        let v = crate::value::read::parse(&format!("[{}]", [r#"{"id": 1, "name": "x"}"#; 10].join(","))).unwrap();
         let ks: Vec<&Key> =
             v.as_array().unwrap().iter().map(|o| o.as_object().unwrap().keys().next().unwrap()).collect();
         assert!(Key::ptr_eq(ks[8], ks[9]));

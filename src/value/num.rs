@@ -605,7 +605,7 @@ mod tests {
             texts.push(format!("{x:.25e}"));
             texts.push(format!("{x:.3e}"));
             // halfway between x and the next float up, and just either side of it
-            if x > 0.0 && x < f64::MAX && x >= f64::MIN_POSITIVE {
+            if (f64::MIN_POSITIVE..f64::MAX).contains(&x) {
                 let up = f64::from_bits(x.to_bits() + 1);
                 let half = (up - x) / 2.0;
                 let (dx, px) = exact(x);
@@ -631,7 +631,7 @@ mod tests {
         }
         texts.push(format!("{}e-400", "1".repeat(1000)));
         texts.push(format!("0.{}1e-300", "0".repeat(900)));
-        texts.push(format!("{}", "9".repeat(400)));
+        texts.push("9".repeat(400));
         for t in &texts {
             same(t);
         }

@@ -908,8 +908,7 @@ pub fn format_number(_: &mut Eval, a: &[Value], _: &CallCtx) -> R<Value> {
         }
     }
     let mut dp = cstr_index(&sv, p.decimal).unwrap_or(0);
-    if pic.regular > 0 {
-        let groups = dp.saturating_sub(1) / pic.regular;
+    if let Some(groups) = dp.saturating_sub(1).checked_div(pic.regular) {
         for g in 1..=groups {
             let at = dp - g * pic.regular;
             sv.insert(at, p.grouping);
