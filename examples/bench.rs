@@ -78,7 +78,11 @@ fn measure(name: &str, (def, input): (Value, Value), runs: usize) {
         .unwrap();
         let secs = t.elapsed().as_secs_f64();
         assert!(matches!(exec.status(), Status::Succeeded(_)), "{name}: {:?}", exec.status());
-        transitions = exec.events().iter().filter(|e| e.kind.ends_with("StateEntered")).count();
+        transitions = exec
+            .events()
+            .iter()
+            .filter(|e| matches!(e.kind, statelab::exec::events::EventType::StateEntered(_)))
+            .count();
         best = best.min(secs);
     }
     let exec = simulate(

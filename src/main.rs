@@ -166,9 +166,12 @@ fn load_definition(path: &str, machine_type: MachineType) -> Result<std::rc::Rc<
     asl::validate_text(&text, machine_type).map_err(|diags| diags.iter().map(|d| format!("{path}:{d}")).collect())
 }
 
+/// What `run` and `bench` execute: the checked definition, the input and the mock file.
+type Execution = (std::rc::Rc<asl::Machine>, Value, Option<Value>);
+
 /// The definition, input and mock file of `run` and `bench`; `None` once the definition's
 /// diagnostics are printed (exit code 2).
-fn load_execution(args: &Args, cmd: &str) -> Result<Option<(std::rc::Rc<asl::Machine>, Value, Option<Value>)>, String> {
+fn load_execution(args: &Args, cmd: &str) -> Result<Option<Execution>, String> {
     let [def_path] = args.positional.as_slice() else {
         return Err(format!("{cmd} needs exactly one DEFINITION file\n\n{USAGE}"));
     };
@@ -260,7 +263,7 @@ fn cmd_run(raw: &[String]) -> Result<u8, String> {
     if args.has("history") {
         for e in exec.events() {
             let details = e.details().map(|d| d.to_string()).unwrap_or_default();
-            println!("{:>5} {:>9.3}s  {:<28} {}", e.id, (e.timestamp - start) as f64 / 1000.0, e.kind, details);
+            println!("{:>5} {:>9.3}s  {:<28} {}", e.id, (e.timestamp - start) as f64 / 1000.0, e.kind.name(), details);
         }
         println!();
     }
@@ -309,7 +312,8 @@ fn print_timeline(exec: &statelab::exec::Execution) {
             statelab::exec::SpanKind::State => '-',
         };
         let bar: String = (0..WIDTH as usize).map(|i| if i >= from && i < to { fill } else { ' ' }).collect();
-        let lane = if s.lane.is_empty() { "main" } else { &s.lane };
+        let label = &exec.lanes().get(s.lane).label;
+        let lane = if label.is_empty() { "main" } else { label };
         let note = if t.critical { "*".to_string() } else { format!("slack {:.3}s", t.slack_ms as f64 / 1000.0) };
         println!(
             "{:<20} {:<20} {:<8} {:>7.3}s {:>7.3}s  |{bar}| {} {note}",
@@ -318,7 +322,7 @@ fn print_timeline(exec: &statelab::exec::Execution) {
             s.kind.name(),
             a as f64 / 1000.0,
             b as f64 / 1000.0,
-            s.status
+            s.status.name()
         );
     }
     println!();

@@ -235,7 +235,7 @@ mod tests {
             resource: String::new(),
             input: std::rc::Rc::new(Value::Null),
             attempt: 0,
-            lane: "".into(),
+            lane: 0,
             token: None,
         }
     }

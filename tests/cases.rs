@@ -87,7 +87,7 @@ fn check(case: &Value, exp: &Value, sequential: bool) -> Result<(), String> {
         }
     }
     if let Some(want) = exp.get("event_types").and_then(Value::as_array) {
-        let got: Vec<&str> = exec.events().iter().map(|e| e.kind).collect();
+        let got: Vec<&str> = exec.events().iter().map(|e| e.kind.name()).collect();
         let want: Vec<&str> = want.iter().filter_map(Value::as_str).collect();
         if got != want {
             return Err(format!("event types\n  got      {got:?}\n  expected {want:?}"));
@@ -98,7 +98,7 @@ fn check(case: &Value, exp: &Value, sequential: bool) -> Result<(), String> {
             let found = exec.spans().iter().any(|s| {
                 &*s.state == w["state"].as_str().unwrap_or("")
                     && s.kind.name() == w["kind"].as_str().unwrap_or("")
-                    && &*s.lane == w["lane"].as_str().unwrap_or("")
+                    && &*exec.lanes().get(s.lane).label == w["lane"].as_str().unwrap_or("")
                     && Some(s.start - start) == w["start_ms"].as_i64()
                     && s.end.map(|e| e - start) == w["end_ms"].as_i64()
             });
@@ -111,7 +111,7 @@ fn check(case: &Value, exp: &Value, sequential: bool) -> Result<(), String> {
                             "{}:{}@{} {}-{:?}",
                             s.state,
                             s.kind.name(),
-                            s.lane,
+                            exec.lanes().get(s.lane).label,
                             s.start - start,
                             s.end.map(|e| e - start)
                         )

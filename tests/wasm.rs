@@ -46,7 +46,7 @@ fn simulate(def: &str, input: &str, mocks: &str, seed: u64) -> Value {
     value(&wasm::simulate(def.into(), input.into(), mocks.into(), opts(json!({"seed": seed}))).expect("simulate"))
 }
 
-/// Events without the two fields the JS shape adds (`ms`, `lane`): the CLI's `--json` form.
+/// Events without the fields the JS shape adds (`ms`, `lane`, `state`): the CLI's `--json` form.
 fn cli_shape(events: &Value) -> Vec<Value> {
     events
         .as_array()
@@ -57,6 +57,7 @@ fn cli_shape(events: &Value) -> Vec<Value> {
             let m = e.as_object_mut().expect("event object");
             m.remove("ms");
             m.remove("lane");
+            m.remove("state");
             e
         })
         .collect()
@@ -100,20 +101,41 @@ fn simulate_has_the_agreed_shape() {
     assert_eq!(r["durationMs"], json!(3000));
     let events = r["events"].as_array().unwrap();
     let keys: Vec<&str> = events[1].as_object().unwrap().keys().map(|k| k.as_str()).collect();
-    assert_eq!(keys, ["id", "previousEventId", "timestamp", "type", "ms", "lane", "stateEnteredEventDetails"]);
-    // ms is relative to the start; the branches' events carry their lane and interleave.
-    let done: Vec<(i64, &str)> = events
+    assert_eq!(keys, ["id", "previousEventId", "timestamp", "type", "ms", "lane", "state", "stateEnteredEventDetails"]);
+    // The lanes: the top level, then one per branch, by id.
+    assert_eq!(
+        r["lanes"],
+        json!([
+            {"parent": null, "state": null, "index": null, "label": ""},
+            {"parent": 0, "state": "Fan out", "index": 0, "label": "Fan out/0"},
+            {"parent": 0, "state": "Fan out", "index": 1, "label": "Fan out/1"},
+            {"parent": 0, "state": "Fan out", "index": 2, "label": "Fan out/2"},
+        ])
+    );
+    // ms is relative to the start; the branches' events carry their lane and state, and
+    // interleave.
+    let done: Vec<(i64, i64, &str)> = events
         .iter()
         .filter(|e| e["type"] == "LambdaFunctionSucceeded")
-        .map(|e| (e["ms"].as_i64().unwrap(), e["lane"].as_str().unwrap()))
+        .map(|e| (e["ms"].as_i64().unwrap(), e["lane"].as_i64().unwrap(), e["state"].as_str().unwrap()))
         .collect();
-    assert_eq!(done, [(1000, "Fan out/2"), (2000, "Fan out/1"), (3000, "Fan out/0")]);
+    assert_eq!(done, [(1000, 3, "Fast"), (2000, 2, "Medium"), (3000, 1, "Slow")]);
+    assert_eq!(events[0].get("state"), None);
     assert_eq!(events[0]["timestamp"], json!("2025-01-01T00:00:00.000Z"));
     assert_eq!(events[16]["timestamp"], json!("2025-01-01T00:00:03.000Z"));
 
     let spans = r["spans"].as_array().unwrap();
     let fast = spans.iter().find(|s| s["state"] == "Fast" && s["kind"] == "attempt").expect("an attempt span");
-    assert_eq!(fast["lane"], json!("Fan out/2"));
+    assert_eq!(fast["lane"], json!(3));
+    // An attempt is part of its state's span, which is part of the Parallel's, in branch 2.
+    let state = &spans[fast["parent"].as_u64().unwrap() as usize];
+    let fan = &spans[state["parent"].as_u64().unwrap() as usize];
+    assert_eq!(
+        (state["state"].as_str(), state["kind"].as_str(), state["index"].as_i64()),
+        (Some("Fast"), Some("state"), Some(2))
+    );
+    assert_eq!((fan["state"].as_str(), fan["parent"].is_null(), fan["index"].is_null()), (Some("Fan out"), true, true));
+    assert_eq!(spans.iter().position(|s| s == fan).map(|i| json!(i)), Some(fan["id"].clone()));
     assert_eq!((fast["startMs"].as_i64(), fast["endMs"].as_i64()), (Some(0), Some(1000)));
     assert_eq!(fast["input"], json!({"order": 42}));
     assert_eq!(fast["output"], json!({"branch": "fast"}));
@@ -367,7 +389,7 @@ fn external_tasks_are_handed_out_and_completed_at_the_given_time() {
         .as_array()
         .unwrap()
         .iter()
-        .find(|e| e["type"] == "LambdaFunctionSucceeded" && e["lane"] == "Fan out/1")
+        .find(|e| e["type"] == "LambdaFunctionSucceeded" && e["state"] == "Medium")
         .cloned()
         .unwrap();
     assert_eq!(ev["ms"], json!(4500));

@@ -133,13 +133,13 @@ class AslPlayground extends HTMLElement {
     el.textContent = text;
   }
 
-  paint(spans, nowMs, durationMs) {
+  paint(spans, lanes, nowMs, durationMs) {
     const root = this.shadowRoot;
     if (this.graph) {
       paintGraph(this.graph.nodes, spans);
       paintEdges(this.graph.edges, this.graph.nodes);
     }
-    renderTimeline(root.querySelector('.timeline'), spans, { nowMs, durationMs, joins: joinsOf(spans, this.stateTypes) });
+    renderTimeline(root.querySelector('.timeline'), spans, { lanes, nowMs, durationMs, joins: joinsOf(spans, this.stateTypes) });
   }
 
   /** Run the example with real timers (scaled by the speed attribute); resolves to the result. */
@@ -152,15 +152,15 @@ class AslPlayground extends HTMLElement {
       speed,
       seed: 1,
       criticalPath: true,
-      onUpdate: ({ nowMs, spans }) => {
-        if (this.ctl === ctl) this.paint(spans, nowMs);
+      onUpdate: ({ nowMs, spans, lanes }) => {
+        if (this.ctl === ctl) this.paint(spans, lanes, nowMs);
       },
     });
     this.ctl = ctl;
     return ctl.done.then(
       (result) => {
         if (this.ctl !== ctl) return result;
-        this.paint(result.spans, result.durationMs, result.durationMs);
+        this.paint(result.spans, result.lanes, result.durationMs, result.durationMs);
         const words = { SUCCEEDED: 'Succeeded', FAILED: 'Failed', TIMED_OUT: 'Timed out', ABORTED: 'Stopped' };
         const tail = result.status === 'SUCCEEDED' ? '' : `: ${result.error || ''} ${result.cause || ''}`.trimEnd();
         this.show(result.status, `${words[result.status] || result.status} in ${fmtMs(result.durationMs)}${tail}`);

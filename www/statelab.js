@@ -11,13 +11,22 @@
 //   const same = await ctl.done;
 //
 // definition, input and mocks are JSON text (strings) or plain JS values. A result is
-// { status, output?, error?, cause?, durationMs, events, spans } with times in milliseconds
-// relative to the execution start:
-//   event: { id, previousEventId, timestamp, type, ms, lane, <xxx>EventDetails? }
-//   span:  { lane, state, kind: 'state'|'attempt'|'backoff'|'wait', startMs, endMs, status,
-//            input?, output?, error?, cause?, critical?, slackMs?, steps? }
-//          (endMs is null while the span runs; critical and slackMs with options.criticalPath,
-//          steps with options.recordSteps)
+// { status, output?, error?, cause?, durationMs, events, spans, lanes } with times in
+// milliseconds relative to the execution start:
+//   event: { id, previousEventId, timestamp, type, ms, lane, state?, <xxx>EventDetails? }
+//          (lane: a lane's id; state: the state the event belongs to, absent for the
+//          execution's own events)
+//   span:  { id, lane, parent, index, state, kind: 'state'|'attempt'|'backoff'|'wait',
+//            startMs, endMs, status, input?, output?, error?, cause?, critical?, slackMs?,
+//            steps? }
+//          (parent: the id of the span this one is part of: a state's for an attempt,
+//          back-off or wait, the Parallel or Map state's for a state in a branch or
+//          iteration, with index the branch or iteration; endMs is null while the span
+//          runs; critical and slackMs with options.criticalPath, steps with
+//          options.recordSteps)
+//   lane:  { parent, state, index, label } by id: the lane the Parallel or Map state runs
+//          in, its name and the branch or iteration index (null for the top level, lane 0);
+//          label ('Fan/0') is for display.
 // Errors are thrown (or reject) as JS Error objects with a clear message; an invalid
 // definition's error also carries .diagnostics.
 
@@ -176,7 +185,7 @@ const now = () => (globalThis.performance ? performance.now() : Date.now());
  *
  * options: the options of simulate(), and {speed = 1, paused = false,
  *           functions: {StateName: async (input, context) => output},   // local "Lambdas"
- *           onEvent(event), onUpdate({nowMs, spans, status}) at most every updateIntervalMs = 50
+ *           onEvent(event), onUpdate({nowMs, spans, lanes, status}) at most every updateIntervalMs = 50
  *           (and at the end)}
  * A function's thrown error becomes the Task's failure {error: err.name || 'Error', cause: err.message}.
  *
@@ -255,7 +264,7 @@ export function run(definition, input, mocks, options = {}) {
     const t = now();
     if (!force && t - lastUpdate < updateIntervalMs) return;
     lastUpdate = t;
-    onUpdate({ nowMs: shownNow(), spans: call((s) => s.spans()), status: session.status });
+    onUpdate({ nowMs: shownNow(), spans: call((s) => s.spans()), lanes: call((s) => s.lanes()), status: session.status });
   }
 
   // Events go out in order even when a callback calls stop(), pause() or step(): events
@@ -285,7 +294,7 @@ export function run(definition, input, mocks, options = {}) {
       const result = call((s) => s.result());
       cleanup();
       finalMs = result.durationMs;
-      if (onUpdate) onUpdate({ nowMs: result.durationMs, spans: result.spans, status: result.status });
+      if (onUpdate) onUpdate({ nowMs: result.durationMs, spans: result.spans, lanes: result.lanes, status: result.status });
       session.free();
       resolveDone(result);
       return true;

@@ -52,30 +52,31 @@ pub struct State {
 }
 
 impl State {
-    /// The type of this state's `<Type>StateEntered` (0), `<Type>StateExited` (1) or
-    /// `<Type>StateAborted` (2) event.
-    pub fn event(&self, which: usize) -> &'static str {
-        const EVENTS: [[&str; 3]; 8] = [
-            ["PassStateEntered", "PassStateExited", "PassStateAborted"],
-            ["TaskStateEntered", "TaskStateExited", "TaskStateAborted"],
-            ["ChoiceStateEntered", "ChoiceStateExited", "ChoiceStateAborted"],
-            ["WaitStateEntered", "WaitStateExited", "WaitStateAborted"],
-            ["SucceedStateEntered", "SucceedStateExited", "SucceedStateAborted"],
-            ["FailStateEntered", "FailStateExited", "FailStateAborted"],
-            ["ParallelStateEntered", "ParallelStateExited", "ParallelStateAborted"],
-            ["MapStateEntered", "MapStateExited", "MapStateAborted"],
-        ];
-        EVENTS[match self.kind {
-            Kind::Pass { .. } => 0,
-            Kind::Task(_) => 1,
-            Kind::Choice(_) => 2,
-            Kind::Wait(_) => 3,
-            Kind::Succeed => 4,
-            Kind::Fail(_) => 5,
-            Kind::Parallel(_) => 6,
-            Kind::Map(_) => 7,
-        }][which]
+    pub fn state_type(&self) -> StateType {
+        match self.kind {
+            Kind::Pass { .. } => StateType::Pass,
+            Kind::Task(_) => StateType::Task,
+            Kind::Choice(_) => StateType::Choice,
+            Kind::Wait(_) => StateType::Wait,
+            Kind::Succeed => StateType::Succeed,
+            Kind::Fail(_) => StateType::Fail,
+            Kind::Parallel(_) => StateType::Parallel,
+            Kind::Map(_) => StateType::Map,
+        }
     }
+}
+
+/// A state's `Type`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StateType {
+    Pass,
+    Task,
+    Choice,
+    Wait,
+    Succeed,
+    Fail,
+    Parallel,
+    Map,
 }
 
 /// An optional JSONPath field that may also be `null` (InputPath, OutputPath, ResultPath).

@@ -1,9 +1,11 @@
 //! Data flow: what a state does to its input on the way to its output. JSONPath, payload
 //! templates and the intrinsic functions; JSONata in a state; the scope expressions see.
 
+pub mod condition;
 pub mod intrinsics;
 pub mod java;
 pub mod jsonpath;
+pub mod pipeline;
 pub mod query;
 pub mod scope;
 pub mod template;

@@ -29,6 +29,7 @@ pub struct Jsonata<'a> {
 }
 
 /// A JSONata evaluation failure, before the state prefix is added to its cause.
+#[derive(Debug)]
 pub struct QueryError {
     pub location: String,
     pub detail: String,

@@ -108,6 +108,7 @@ impl Vars {
 }
 
 /// What the context object (`$$`) of a state is made of.
+#[derive(Clone, Copy)]
 pub struct Context<'a> {
     pub execution_id: &'a str,
     pub execution_name: &'a str,
@@ -120,12 +121,12 @@ pub struct Context<'a> {
     pub entered_time: i64,
     /// `$$.State.RetryCount`, which AWS gives Task states only.
     pub retry_count: Option<u32>,
-    pub map_item: Option<(usize, &'a Value)>,
     pub task_token: Option<&'a str>,
 }
 
 impl Context<'_> {
-    pub fn build(&self) -> Value {
+    /// The context object; `map_item` (index, value) for an ItemSelector's `$$.Map.Item`.
+    pub fn build(&self, map_item: Option<(usize, &Value)>) -> Value {
         let mut ctx = json!({
             "Execution": {
                 "Id": self.execution_id,
@@ -147,7 +148,7 @@ impl Context<'_> {
         if let Some(token) = self.task_token {
             ctx["Task"] = json!({ "Token": token });
         }
-        if let Some((index, value)) = self.map_item {
+        if let Some((index, value)) = map_item {
             ctx["Map"] = json!({ "Item": { "Index": index, "Value": value } });
         }
         ctx

@@ -4,6 +4,12 @@
 //! (`Rc`) with the execution, so writing 25,000 events costs no deep copies; the JSON form
 //! is built only when asked for.
 
+use super::frame::FrameId;
+use super::spans::{LaneId, MAIN_LANE};
+use super::Execution;
+use super::Status;
+pub use crate::asl::StateType;
+use crate::error::Failure;
 use crate::json;
 use crate::value::{Key, Map, Value};
 use std::rc::Rc;
@@ -99,6 +105,163 @@ macro_rules! fields {
     };
 }
 
+/// The type of a history event, as AWS names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EventType {
+    ExecutionStarted,
+    ExecutionSucceeded,
+    ExecutionFailed,
+    ExecutionAborted,
+    ExecutionTimedOut,
+    /// `PassStateEntered`, `TaskStateEntered`, ...
+    StateEntered(StateType),
+    StateExited(StateType),
+    StateAborted(StateType),
+    /// A Task's resource at work: `Task*` (service integrations), `LambdaFunction*`, `Activity*`.
+    Task(TaskFamily, TaskPhase),
+    ParallelStateStarted,
+    ParallelStateSucceeded,
+    ParallelStateFailed,
+    MapStateStarted,
+    MapStateSucceeded,
+    MapStateFailed,
+    MapIterationStarted,
+    MapIterationSucceeded,
+    MapIterationFailed,
+    MapIterationAborted,
+    MapRunStarted,
+    MapRunSucceeded,
+    EvaluationFailed,
+}
+
+/// Which events a Task's resource writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TaskFamily {
+    /// `arn:aws:states:::service:action`: `TaskScheduled`, `TaskSucceeded`, ...
+    Service,
+    /// A Lambda function's ARN: `LambdaFunctionScheduled`, ...
+    Lambda,
+    /// An activity's ARN: `ActivityScheduled`, ...
+    Activity,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TaskPhase {
+    Scheduled,
+    Started,
+    Succeeded,
+    Failed,
+    TimedOut,
+}
+
+impl EventType {
+    /// AWS's name of the type (`TaskStateEntered`).
+    pub fn name(self) -> &'static str {
+        use EventType::*;
+        const STATES: [[&str; 3]; 8] = [
+            ["PassStateEntered", "PassStateExited", "PassStateAborted"],
+            ["TaskStateEntered", "TaskStateExited", "TaskStateAborted"],
+            ["ChoiceStateEntered", "ChoiceStateExited", "ChoiceStateAborted"],
+            ["WaitStateEntered", "WaitStateExited", "WaitStateAborted"],
+            ["SucceedStateEntered", "SucceedStateExited", "SucceedStateAborted"],
+            ["FailStateEntered", "FailStateExited", "FailStateAborted"],
+            ["ParallelStateEntered", "ParallelStateExited", "ParallelStateAborted"],
+            ["MapStateEntered", "MapStateExited", "MapStateAborted"],
+        ];
+        const TASKS: [[&str; 5]; 3] = [
+            ["TaskScheduled", "TaskStarted", "TaskSucceeded", "TaskFailed", "TaskTimedOut"],
+            [
+                "LambdaFunctionScheduled",
+                "LambdaFunctionStarted",
+                "LambdaFunctionSucceeded",
+                "LambdaFunctionFailed",
+                "LambdaFunctionTimedOut",
+            ],
+            ["ActivityScheduled", "ActivityStarted", "ActivitySucceeded", "ActivityFailed", "ActivityTimedOut"],
+        ];
+        match self {
+            ExecutionStarted => "ExecutionStarted",
+            ExecutionSucceeded => "ExecutionSucceeded",
+            ExecutionFailed => "ExecutionFailed",
+            ExecutionAborted => "ExecutionAborted",
+            ExecutionTimedOut => "ExecutionTimedOut",
+            StateEntered(s) => STATES[s as usize][0],
+            StateExited(s) => STATES[s as usize][1],
+            StateAborted(s) => STATES[s as usize][2],
+            Task(f, p) => TASKS[f as usize][p as usize],
+            ParallelStateStarted => "ParallelStateStarted",
+            ParallelStateSucceeded => "ParallelStateSucceeded",
+            ParallelStateFailed => "ParallelStateFailed",
+            MapStateStarted => "MapStateStarted",
+            MapStateSucceeded => "MapStateSucceeded",
+            MapStateFailed => "MapStateFailed",
+            MapIterationStarted => "MapIterationStarted",
+            MapIterationSucceeded => "MapIterationSucceeded",
+            MapIterationFailed => "MapIterationFailed",
+            MapIterationAborted => "MapIterationAborted",
+            MapRunStarted => "MapRunStarted",
+            MapRunSucceeded => "MapRunSucceeded",
+            EvaluationFailed => "EvaluationFailed",
+        }
+    }
+
+    /// The key of the `...EventDetails` object, as AWS names it: `stateEnteredEventDetails`
+    /// for every `<Type>StateEntered`, else the type with a lower-case first letter.
+    pub fn details_key(self) -> &'static str {
+        use EventType::*;
+        const TASKS: [[&str; 5]; 3] = [
+            [
+                "taskScheduledEventDetails",
+                "taskStartedEventDetails",
+                "taskSucceededEventDetails",
+                "taskFailedEventDetails",
+                "taskTimedOutEventDetails",
+            ],
+            [
+                "lambdaFunctionScheduledEventDetails",
+                "lambdaFunctionStartedEventDetails",
+                "lambdaFunctionSucceededEventDetails",
+                "lambdaFunctionFailedEventDetails",
+                "lambdaFunctionTimedOutEventDetails",
+            ],
+            [
+                "activityScheduledEventDetails",
+                "activityStartedEventDetails",
+                "activitySucceededEventDetails",
+                "activityFailedEventDetails",
+                "activityTimedOutEventDetails",
+            ],
+        ];
+        match self {
+            ExecutionStarted => "executionStartedEventDetails",
+            ExecutionSucceeded => "executionSucceededEventDetails",
+            ExecutionFailed => "executionFailedEventDetails",
+            ExecutionAborted => "executionAbortedEventDetails",
+            ExecutionTimedOut => "executionTimedOutEventDetails",
+            StateEntered(_) => "stateEnteredEventDetails",
+            StateExited(_) => "stateExitedEventDetails",
+            StateAborted(_) => "stateAbortedEventDetails",
+            Task(f, p) => TASKS[f as usize][p as usize],
+            ParallelStateStarted => "parallelStateStartedEventDetails",
+            ParallelStateSucceeded => "parallelStateSucceededEventDetails",
+            ParallelStateFailed => "parallelStateFailedEventDetails",
+            MapStateStarted => "mapStateStartedEventDetails",
+            MapStateSucceeded => "mapStateSucceededEventDetails",
+            MapStateFailed => "mapStateFailedEventDetails",
+            MapIterationStarted => "mapIterationStartedEventDetails",
+            MapIterationSucceeded => "mapIterationSucceededEventDetails",
+            MapIterationFailed => "mapIterationFailedEventDetails",
+            MapIterationAborted => "mapIterationAbortedEventDetails",
+            MapRunStarted => "mapRunStartedEventDetails",
+            MapRunSucceeded => "mapRunSucceededEventDetails",
+            EvaluationFailed => "evaluationFailedEventDetails",
+        }
+    }
+}
+
+/// An event's details: its fields, in AWS's order.
+pub type Details = Vec<(&'static str, Field)>;
+
 /// One history event.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Event {
@@ -106,11 +269,14 @@ pub struct Event {
     pub previous_event_id: u64,
     /// Virtual time, milliseconds since the epoch.
     pub timestamp: i64,
-    pub kind: &'static str,
+    pub kind: EventType,
     /// The fields of the `...EventDetails` object (`None` for types that have none).
-    pub fields: Option<Vec<(&'static str, Field)>>,
-    /// The branch or iteration the event belongs to ("" for the top level), e.g. `Par/1/Map/3`.
-    pub lane: Rc<str>,
+    pub fields: Option<Details>,
+    /// The branch or iteration the event belongs to (see [`super::spans::Lanes`]).
+    pub lane: LaneId,
+    /// The state the event belongs to (`None` for the execution's own events). A Map's
+    /// iteration events belong to the Map state, in the Map's lane.
+    pub state: Option<Rc<str>>,
 }
 
 impl Event {
@@ -135,45 +301,158 @@ impl Event {
         m.insert("id".into(), json!(self.id));
         m.insert("previousEventId".into(), json!(self.previous_event_id));
         m.insert("timestamp".into(), json!(crate::support::time::format_millis(self.timestamp)));
-        m.insert("type".into(), json!(self.kind));
+        m.insert("type".into(), json!(self.kind.name()));
         if let Some(d) = self.details() {
-            m.insert(details_key(self.kind).into(), d);
+            m.insert(self.kind.details_key().into(), d);
         }
         Value::Object(m)
     }
 }
 
-/// `TaskStateEntered` → `stateEnteredEventDetails`, `MapIterationStarted` →
-/// `mapIterationStartedEventDetails`, and so on, as AWS names them.
-pub fn details_key(kind: &str) -> String {
-    for (suffix, key) in [("StateEntered", "stateEntered"), ("StateExited", "stateExited")] {
-        if kind.ends_with(suffix) {
-            return format!("{key}EventDetails");
+impl Execution {
+    /// Append an event of frame `fid` (in its lane, for its current state), chained to the
+    /// frame's previous event. `details` are built only when the event is kept.
+    pub(super) fn emit(&mut self, fid: FrameId, ty: EventType, details: impl FnOnce(&Execution) -> Details) -> u64 {
+        let f = &self.frames[fid];
+        if f.silent {
+            return f.last_event;
+        }
+        let prev = f.last_event;
+        let details = self.opts.history.then(|| details(self));
+        self.frames[fid].last_event = self.event_count + 1;
+        self.push_event(prev, Some(fid), ty, details)
+    }
+
+    /// As [`Execution::emit`], for an event type without details.
+    pub(super) fn emit_bare(&mut self, fid: FrameId, ty: EventType) -> u64 {
+        let f = &self.frames[fid];
+        if f.silent {
+            return f.last_event;
+        }
+        let prev = f.last_event;
+        self.frames[fid].last_event = self.event_count + 1;
+        self.push_event(prev, Some(fid), ty, None)
+    }
+
+    /// Append an event of the execution itself, chained to the last event.
+    pub(super) fn emit_execution(&mut self, ty: EventType, details: impl FnOnce(&Execution) -> Details) -> u64 {
+        let details = self.opts.history.then(|| details(self));
+        self.push_event(self.event_count, None, ty, details)
+    }
+
+    /// As [`Execution::emit_execution`], for an event type without details.
+    pub(super) fn emit_execution_bare(&mut self, ty: EventType) -> u64 {
+        self.push_event(self.event_count, None, ty, None)
+    }
+
+    /// Count an event, and keep it when events are kept.
+    #[inline(always)]
+    fn push_event(&mut self, prev: u64, fid: Option<FrameId>, kind: EventType, fields: Option<Details>) -> u64 {
+        self.event_count += 1;
+        let id = self.event_count;
+        if self.opts.history {
+            let (lane, state) = match fid {
+                Some(fid) => (self.lane(fid), Some(self.state(fid).name.clone())),
+                None => (MAIN_LANE, None),
+            };
+            self.events.push(Event { id, previous_event_id: prev, timestamp: self.now, kind, fields, lane, state });
+        }
+        if id as usize >= self.opts.max_events {
+            self.history_full(id);
+        }
+        id
+    }
+
+    /// Event `id` reached the history limit: the execution fails (once).
+    fn history_full(&mut self, id: u64) {
+        if !self.is_done() {
+            let cause =
+                format!("The execution reached the maximum number of history events ({}).", self.opts.max_events);
+            self.status = Status::Failed(Failure::new("States.Runtime", cause.clone()));
+            self.event_count += 1;
+            if self.opts.history {
+                self.events.push(Event {
+                    id: id + 1,
+                    previous_event_id: id,
+                    timestamp: self.now,
+                    kind: EventType::ExecutionFailed,
+                    fields: Some(crate::fields! {"error": "States.Runtime", "cause": cause}),
+                    lane: MAIN_LANE,
+                    state: None,
+                });
+            }
+            self.timers.clear();
+            self.effects.clear();
         }
     }
-    // Event types are ASCII (`char::to_lowercase` would bring Unicode's tables into the wasm).
-    let mut s = String::with_capacity(kind.len() + 12);
-    let mut chars = kind.chars();
-    if let Some(c) = chars.next() {
-        s.push(c.to_ascii_lowercase());
-    }
-    s.extend(chars);
-    s.push_str("EventDetails");
-    s
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use EventType::*;
+
+    /// Every type, to check the tables against the rule they follow.
+    fn all() -> Vec<EventType> {
+        let states = [
+            StateType::Pass,
+            StateType::Task,
+            StateType::Choice,
+            StateType::Wait,
+            StateType::Succeed,
+            StateType::Fail,
+            StateType::Parallel,
+            StateType::Map,
+        ];
+        let mut all = vec![
+            ExecutionStarted,
+            ExecutionSucceeded,
+            ExecutionFailed,
+            ExecutionAborted,
+            ExecutionTimedOut,
+            ParallelStateStarted,
+            ParallelStateSucceeded,
+            ParallelStateFailed,
+            MapStateStarted,
+            MapStateSucceeded,
+            MapStateFailed,
+            MapIterationStarted,
+            MapIterationSucceeded,
+            MapIterationFailed,
+            MapIterationAborted,
+            MapRunStarted,
+            MapRunSucceeded,
+            EvaluationFailed,
+        ];
+        for s in states {
+            all.extend([StateEntered(s), StateExited(s), StateAborted(s)]);
+        }
+        for f in [TaskFamily::Service, TaskFamily::Lambda, TaskFamily::Activity] {
+            for p in
+                [TaskPhase::Scheduled, TaskPhase::Started, TaskPhase::Succeeded, TaskPhase::Failed, TaskPhase::TimedOut]
+            {
+                all.push(Task(f, p));
+            }
+        }
+        all
+    }
 
     #[test]
     fn detail_keys_follow_aws() {
-        assert_eq!(details_key("TaskStateEntered"), "stateEnteredEventDetails");
-        assert_eq!(details_key("MapStateExited"), "stateExitedEventDetails");
-        assert_eq!(details_key("MapIterationStarted"), "mapIterationStartedEventDetails");
-        assert_eq!(details_key("MapStateStarted"), "mapStateStartedEventDetails");
-        assert_eq!(details_key("LambdaFunctionScheduled"), "lambdaFunctionScheduledEventDetails");
-        assert_eq!(details_key("ExecutionSucceeded"), "executionSucceededEventDetails");
+        for e in all() {
+            let name = e.name();
+            let want = match e {
+                StateEntered(_) => "stateEnteredEventDetails".to_string(),
+                StateExited(_) => "stateExitedEventDetails".to_string(),
+                StateAborted(_) => "stateAbortedEventDetails".to_string(),
+                _ => format!("{}{}EventDetails", name[..1].to_ascii_lowercase(), &name[1..]),
+            };
+            assert_eq!(e.details_key(), want, "{name}");
+        }
+        assert_eq!(StateEntered(StateType::Task).name(), "TaskStateEntered");
+        assert_eq!(StateExited(StateType::Map).name(), "MapStateExited");
+        assert_eq!(Task(TaskFamily::Lambda, TaskPhase::Scheduled).name(), "LambdaFunctionScheduled");
+        assert_eq!(Task(TaskFamily::Service, TaskPhase::TimedOut).details_key(), "taskTimedOutEventDetails");
     }
 
     #[test]
@@ -182,12 +461,15 @@ mod tests {
             id: 2,
             previous_event_id: 1,
             timestamp: 0,
-            kind: "PassStateEntered",
+            kind: StateEntered(StateType::Pass),
             fields: Some(crate::fields! {"name": "A", "input": json!({"x": 1}), "inputDetails": Field::NotTruncated}),
-            lane: "".into(),
+            lane: 0,
+            state: Some("A".into()),
         };
+        let j = e.to_json();
+        assert_eq!(j["type"], json!("PassStateEntered"));
         assert_eq!(
-            e.to_json()["stateEnteredEventDetails"],
+            j["stateEnteredEventDetails"],
             json!({"name": "A", "input": {"x": 1}, "inputDetails": {"truncated": false}})
         );
         assert_eq!(e.field("name").and_then(Field::as_str), Some("A"));

@@ -4,13 +4,21 @@
 //! API (`validate`, `simulate`, `run`) on these exports.
 //!
 //! Shapes handed to JS (times are milliseconds relative to the execution start):
-//! - result: `{status, output?, error?, cause?, durationMs, events, spans}` (without `events`
-//!   and `spans` when `options.history` is false: just the outcome, for large runs)
-//! - event: `{id, previousEventId, timestamp, type, ms, lane, <xxx>EventDetails?}`
-//! - span: `{lane, state, kind, startMs, endMs, status, input?, output?, error?, cause?}`
-//!   (`endMs` is null while the span runs), plus `critical` and `slackMs` once the execution
-//!   has ended with `options.criticalPath`, and `steps: [{step, value}]` with
-//!   `options.recordSteps`
+//! - result: `{status, output?, error?, cause?, durationMs, events, spans, lanes}` (without
+//!   `events`, `spans` and `lanes` when `options.history` is false: just the outcome, for
+//!   large runs)
+//! - event: `{id, previousEventId, timestamp, type, ms, lane, state?, <xxx>EventDetails?}`
+//!   (`lane` is a lane's id; `state` the state the event belongs to, absent for the
+//!   execution's own events)
+//! - span: `{id, lane, parent, index, state, kind, startMs, endMs, status, input?, output?,
+//!   error?, cause?}`: `parent` is the id of the span this one is part of (a state's span for
+//!   an attempt, back-off or wait; the Parallel or Map state's span for a state in a branch
+//!   or iteration, with `index` the branch or iteration), `endMs` is null while the span
+//!   runs; plus `critical` and `slackMs` once the execution has ended with
+//!   `options.criticalPath`, and `steps: [{step, value}]` with `options.recordSteps`
+//! - lane: `{parent, state, index, label}`, by id: the lane the Parallel or Map state runs
+//!   in, its name and the branch or iteration index (all null for the top level, lane 0);
+//!   `label` (`Fan/0`) is for display
 //! - diagnostic: `{code, severity, location, line, column, message}` (`location` is the JSON
 //!   Pointer)
 
@@ -18,8 +26,8 @@ use crate::asl::{self, Diagnostic, MachineType};
 use crate::driver::{self, Host, HostError};
 use crate::error::Failure;
 use crate::exec::analysis::critical_path;
-use crate::exec::events::{details_key, Event, Field};
-use crate::exec::{Execution, Options, Span, Status, TaskRequest};
+use crate::exec::events::{Event, Field};
+use crate::exec::{Execution, Lanes, Options, Span, Status, TaskRequest};
 use crate::json;
 use crate::mock::Mocks;
 use crate::support::ordmap::OrdMap;
@@ -501,8 +509,8 @@ extern "C" {
     fn decode(words: &[u32], floats: &[f64], text: &[u8]) -> JsValue;
 }
 
-/// `{id, previousEventId, timestamp, type, ms, lane, <xxx>EventDetails?}`: the CLI's
-/// `Event::to_json` fields in its order, with `ms` and `lane` after `type`.
+/// `{id, previousEventId, timestamp, type, ms, lane, state?, <xxx>EventDetails?}`: the CLI's
+/// `Event::to_json` fields in its order, with `ms`, `lane` (an id) and `state` after `type`.
 /// `stamp` remembers the last timestamp formatted: events come in time order, many at once.
 fn write_event(o: &mut Out, e: &Event, start: i64, stamp: &mut (i64, String)) {
     if stamp.1.is_empty() || stamp.0 != e.timestamp {
@@ -510,10 +518,13 @@ fn write_event(o: &mut Out, e: &Event, start: i64, stamp: &mut (i64, String)) {
     }
     o.obj();
     o.key("id").int(e.id as i64).key("previousEventId").int(e.previous_event_id as i64);
-    o.key("timestamp").str(&stamp.1).key("type").str(e.kind);
-    o.key("ms").int(e.timestamp - start).key("lane").str(&e.lane);
+    o.key("timestamp").str(&stamp.1).key("type").str(e.kind.name());
+    o.key("ms").int(e.timestamp - start).key("lane").int(e.lane as i64);
+    if let Some(s) = &e.state {
+        o.key("state").str(s);
+    }
     if let Some(fields) = &e.fields {
-        o.key(&details_key(e.kind)).obj();
+        o.key(e.kind.details_key()).obj();
         for (k, v) in fields {
             o.key(k);
             match v {
@@ -529,15 +540,24 @@ fn write_event(o: &mut Out, e: &Event, start: i64, stamp: &mut (i64, String)) {
 }
 
 /// `timing`: (on the critical path, slack in ms), for the spans of a finished execution.
-fn write_span(o: &mut Out, s: &Span, start: i64, timing: Option<(bool, i64)>) {
-    o.obj();
-    o.key("lane").str(&s.lane).key("state").str(&s.state).key("kind").str(s.kind.name());
+fn write_span(o: &mut Out, id: usize, s: &Span, start: i64, timing: Option<(bool, i64)>) {
+    let opt = |o: &mut Out, v: Option<u32>| {
+        match v {
+            Some(n) => o.int(n as i64),
+            None => o.null(),
+        };
+    };
+    o.obj().key("id").int(id as i64).key("lane").int(s.lane as i64).key("parent");
+    opt(o, s.parent);
+    o.key("index");
+    opt(o, s.index);
+    o.key("state").str(&s.state).key("kind").str(s.kind.name());
     o.key("startMs").int(s.start - start).key("endMs");
     match s.end {
         Some(e) => o.int(e - start),
         None => o.null(),
     };
-    o.key("status").str(s.status);
+    o.key("status").str(s.status.name());
     if let Some(v) = &s.input {
         o.key("input").json(v);
     }
@@ -564,9 +584,26 @@ fn write_spans(o: &mut Out, exec: &Execution, timing: bool) {
     let timings = if timing && exec.is_done() { critical_path(exec.spans(), exec.now()) } else { Vec::new() };
     o.arr();
     for (i, s) in exec.spans().iter().enumerate() {
-        write_span(o, s, start, timings.get(i).map(|t| (t.critical, t.slack_ms)));
+        write_span(o, i, s, start, timings.get(i).map(|t| (t.critical, t.slack_ms)));
     }
     o.end();
+}
+
+/// Every lane: `{parent, state, index, label}` (`parent` a lane id; all but `label` null for
+/// the top level), by id.
+fn write_lanes(o: &mut Out, lanes: &Lanes) {
+    o.list(lanes.all(), |o, l| {
+        o.obj();
+        match &l.parent {
+            Some((parent, state, index)) => {
+                o.key("parent").int(*parent as i64).key("state").str(state).key("index").int(*index as i64);
+            }
+            None => {
+                o.key("parent").null().key("state").null().key("index").null();
+            }
+        }
+        o.key("label").str(&l.label).end();
+    });
 }
 
 fn write_result(o: &mut Out, exec: &Execution, timing: bool, history: bool) {
@@ -592,6 +629,8 @@ fn write_result(o: &mut Out, exec: &Execution, timing: bool, history: bool) {
         o.key("events").list(exec.events(), |o, e| write_event(o, e, start, &mut stamp));
         o.key("spans");
         write_spans(o, exec, timing);
+        o.key("lanes");
+        write_lanes(o, exec.lanes());
     }
     o.end();
 }
@@ -602,8 +641,11 @@ fn result_js(exec: &Execution, timing: bool, history: bool) -> JsValue {
     o.js()
 }
 
-fn request_value(r: &TaskRequest) -> Value {
-    json!({"id": r.id, "state": &*r.state, "resource": r.resource, "input": *r.input, "attempt": r.attempt, "lane": &*r.lane, "token": r.token})
+/// A task request for JS: `lane` is the lane's label (the branch or iteration, for a
+/// function that wants to know where it runs).
+fn request_value(r: &TaskRequest, lanes: &Lanes) -> Value {
+    let lane = &*lanes.get(r.lane).label;
+    json!({"id": r.id, "state": &*r.state, "resource": r.resource, "input": *r.input, "attempt": r.attempt, "lane": lane, "token": r.token})
 }
 
 // ------------------------------------------------------------------ exports
@@ -631,13 +673,16 @@ pub fn simulate(definition: JsValue, input: JsValue, mocks: JsValue, options: Js
 
 /// A definition checked once, to run many times (`simulate` without converting and checking
 /// the definition again on each call).
+/// Mocks as text (`None`: not given) with the test case, and what they converted to.
+type ConvertedMocks = ((Option<String>, Option<String>), Mocks);
+
 #[wasm_bindgen(js_name = "Machine")]
 pub struct CompiledMachine {
     machine: Rc<asl::Machine>,
     /// The options and the mocks (with the test case) of the last call, as text, and what
     /// they converted to: a host that simulates again with the same ones converts them once.
     options: RefCell<Option<(Option<String>, RunOptions)>>,
-    mocks: RefCell<Option<((Option<String>, Option<String>), Mocks)>>,
+    mocks: RefCell<Option<ConvertedMocks>>,
     /// The last mocks given as text, as JS has it: the same string again (`===`) is not
     /// copied into the wasm to be compared.
     mocks_text: RefCell<JsValue>,
@@ -771,7 +816,9 @@ impl Session {
     /// Task invocations for the caller: `[{id, state, resource, input, attempt, lane, token}]`.
     #[wasm_bindgen(js_name = takeExternal)]
     pub fn take_external(&mut self) -> JsValue {
-        to_js(&Value::Array(self.host.take_external().iter().map(request_value).collect()))
+        let requests = self.host.take_external();
+        let lanes = self.host.exec.lanes();
+        to_js(&Value::Array(requests.iter().map(|r| request_value(r, lanes)).collect()))
     }
 
     /// An external task succeeded at `atMs` with this output (JSON text).
@@ -811,6 +858,13 @@ impl Session {
     pub fn spans(&self) -> JsValue {
         let mut o = Out::new();
         write_spans(&mut o, &self.host.exec, self.critical_path);
+        o.js()
+    }
+
+    /// Every lane so far (see `simulate`'s `lanes`).
+    pub fn lanes(&self) -> JsValue {
+        let mut o = Out::new();
+        write_lanes(&mut o, self.host.exec.lanes());
         o.js()
     }
 

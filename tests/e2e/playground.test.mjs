@@ -113,8 +113,8 @@ for (const ex of EXAMPLES) {
     assert.equal(shown.length, result.spans.length);
     for (const s of result.spans)
       assert.ok(
-        shown.some((b) => b.state === s.state && b.lane === s.lane && b.kind === s.kind && b.start === s.startMs && b.end === s.endMs),
-        `a bar for ${s.state} in lane '${s.lane}'`,
+        shown.some((b) => b.state === s.state && b.lane === result.lanes[s.lane].label && b.kind === s.kind && b.start === s.startMs && b.end === s.endMs),
+        `a bar for ${s.state} in lane '${result.lanes[s.lane].label}'`,
       );
     // Every bar knows whether it is on the critical path; the last state to end is.
     const crit = await page.$$eval('[data-testid=timeline-bar]', (els) => els.map((e) => e.dataset.critical));
@@ -204,6 +204,50 @@ test('the three-branch Parallel ends at 3 s with three overlapping lanes; its se
     ],
   );
   assert.match(await page.textContent('[data-testid=status]'), /Succeeded in 6 s/);
+  await context.close();
+});
+
+test('states named like lane paths (P/1, a/b, x[0]) get their own lanes, critical path and history', async () => {
+  const { page, context, problems } = await openPage();
+  const task = { Type: 'Task', Resource: 'arn:aws:lambda:us-east-1:123456789012:function:f', End: true };
+  const branch = (name) => ({ StartAt: name, States: { [name]: task } });
+  await page.evaluate(
+    (definition) => window.statelab.load({ definition, input: {}, mocks: { 'a/b': { result: 1, latency: 1 }, 'x[0]': { result: 2, latency: 3 }, Q: { result: 3, latency: 2 } } }),
+    {
+      StartAt: 'P/1',
+      States: {
+        'P/1': { Type: 'Parallel', Branches: [branch('a/b'), branch('x[0]')], Next: 'P' },
+        // Branch 1 of P has a state named 0: its lane's label, P/1, is the label of no lane above.
+        P: { Type: 'Parallel', Branches: [{ StartAt: 'Z', States: { Z: { Type: 'Pass', End: true } } }, branch('Q')], End: true },
+      },
+    },
+  );
+  const result = await runAndWait(page);
+  assert.equal(result.status, 'SUCCEEDED');
+  assert.equal(result.durationMs, 5000);
+  // One row per lane, in order, each with its label.
+  assert.deepEqual(await page.$$eval('[data-testid=timeline] .tl-lane', (els) => els.map((e) => e.dataset.lane)), ['', 'P/0', 'P/1', 'P/1/0', 'P/1/1']);
+  const shown = await bars(page);
+  const bar = (state, kind = 'state') => shown.find((b) => b.state === state && b.kind === kind);
+  assert.deepEqual([bar('a/b').lane, bar('x[0]').lane, bar('Q').lane, bar('Z').lane], ['P/1/0', 'P/1/1', 'P/1', 'P/0']);
+  // The critical path runs through x[0] (3 s) and Q (2 s), not a/b.
+  const critical = await page.$$eval('[data-testid=timeline-bar][data-kind=state]', (els) => Object.fromEntries(els.map((e) => [e.dataset.state, e.dataset.critical])));
+  assert.deepEqual(critical, { 'P/1': 'true', 'a/b': 'false', 'x[0]': 'true', P: 'true', Z: 'false', Q: 'true' });
+  // The row labels read as the structure: the state and the branch.
+  const names = await page.$$eval('[data-testid=timeline] .tl-lane .tl-label', (els) => els.map((e) => e.textContent));
+  assert.deepEqual(names, ['main', 'P[0]', 'P[1]', 'P/1[0]', 'P/1[1]']);
+  // The history names each event's state and lane.
+  await page.click('#rtab-history');
+  const rows = await page.$$eval('[data-testid=history] tbody tr[data-event-type]', (r) =>
+    r.map((e) => [e.dataset.eventType, ...[...e.children].slice(2, 4).map((c) => c.textContent)]),
+  );
+  const scheduled = rows.filter((r) => r[0] === 'LambdaFunctionScheduled').map((r) => r.slice(1));
+  assert.deepEqual(scheduled, [
+    ['a/b', 'P/1[0]'],
+    ['x[0]', 'P/1[1]'],
+    ['Q', 'P[1]'],
+  ]);
+  assert.deepEqual(problems, []);
   await context.close();
 });
 
@@ -300,9 +344,10 @@ test('a real-time run colours states as they go, and can be paused, stepped and 
   const live = await page.evaluate(() => window.statelab.result);
   const instant = await runAndWait(page, 'instant');
   assert.deepEqual(instant.spans, live.spans);
+  assert.deepEqual(instant.lanes, live.lanes);
   assert.deepEqual(
-    instant.events.map((e) => [e.type, e.ms, e.lane]),
-    live.events.map((e) => [e.type, e.ms, e.lane]),
+    instant.events.map((e) => [e.type, e.ms, e.lane, e.state]),
+    live.events.map((e) => [e.type, e.ms, e.lane, e.state]),
   );
 
   // Pause, step, stop.

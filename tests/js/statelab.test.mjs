@@ -12,7 +12,7 @@ const fixture = (name) => fileURLToPath(new URL(`./fixtures/${name}`, import.met
 const read = (name) => readFileSync(fixture(name), 'utf8');
 const load = (base) => ({ def: read(`${base}.asl.json`), input: read(`${base}.input.json`), mocks: read(`${base}.mocks.json`) });
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const withoutJsFields = (events) => events.map(({ ms, lane, ...rest }) => rest);
+const withoutJsFields = (events) => events.map(({ ms, lane, state, ...rest }) => rest);
 
 const parallel = load('parallel');
 const retry = load('retry');
@@ -48,10 +48,31 @@ test('run settles the three-branch Parallel in about 30 ms at speed 100, branche
   assert.deepEqual(result.output, [{ branch: 'slow' }, { branch: 'medium' }, { branch: 'fast' }]);
   // onEvent saw every event, in order, and the branches' events interleave.
   assert.deepEqual(seen, result.events);
-  const lanes = seen.filter((e) => e.lane.startsWith('Fan out/')).map((e) => e.lane);
+  // Lanes are ids into result.lanes; each branch has its own, under the top level's.
+  const label = (id) => result.lanes[id].label;
+  assert.deepEqual(
+    result.lanes.map((l) => [l.parent, l.state, l.index, l.label]),
+    [
+      [null, null, null, ''],
+      [0, 'Fan out', 0, 'Fan out/0'],
+      [0, 'Fan out', 1, 'Fan out/1'],
+      [0, 'Fan out', 2, 'Fan out/2'],
+    ],
+  );
+  const lanes = seen.filter((e) => e.lane !== 0).map((e) => e.lane);
   const switches = lanes.filter((l, i) => i > 0 && l !== lanes[i - 1]).length;
   assert.ok(switches >= 4, `lanes ${lanes.join(',')}`);
-  const finished = seen.filter((e) => e.type === 'LambdaFunctionSucceeded').map((e) => [e.lane, e.ms]);
+  // Each event names its state; the execution's own events name none.
+  assert.deepEqual(
+    seen.filter((e) => e.type === 'LambdaFunctionScheduled').map((e) => [e.state, label(e.lane)]),
+    [
+      ['Slow', 'Fan out/0'],
+      ['Medium', 'Fan out/1'],
+      ['Fast', 'Fan out/2'],
+    ],
+  );
+  assert.equal(seen[0].state, undefined);
+  const finished = seen.filter((e) => e.type === 'LambdaFunctionSucceeded').map((e) => [label(e.lane), e.ms]);
   assert.deepEqual(finished, [
     ['Fan out/2', 1000],
     ['Fan out/1', 2000],
@@ -110,7 +131,7 @@ test('pause freezes the virtual clock and resume carries on', async () => {
     speed: 100,
     onEvent: (e) => {
       seen.push(e);
-      if (e.type === 'LambdaFunctionSucceeded' && e.lane === 'Fan out/2') {
+      if (e.type === 'LambdaFunctionSucceeded' && e.state === 'Fast') {
         ctl.pause();
         fastDone();
       }
@@ -125,7 +146,7 @@ test('pause freezes the virtual clock and resume carries on', async () => {
   await sleep(40);
   assert.equal(seen.length, count, 'no events while paused');
   assert.equal(ctl.nowMs, frozen, 'the virtual clock stands still while paused');
-  assert.ok(!seen.some((e) => e.type === 'LambdaFunctionSucceeded' && e.lane === 'Fan out/1'));
+  assert.ok(!seen.some((e) => e.type === 'LambdaFunctionSucceeded' && e.state === 'Medium'));
   ctl.resume();
   assert.equal(ctl.paused, false);
   const result = await ctl.done;
@@ -160,7 +181,7 @@ test('stop aborts the execution', async () => {
   ctl = run(parallel.def, parallel.input, parallel.mocks, {
     speed: 100,
     onEvent: (e) => {
-      if (e.type === 'TaskStateExited' && e.lane === 'Fan out/2') ctl.stop();
+      if (e.type === 'TaskStateExited' && e.state === 'Fast') ctl.stop();
     },
   });
   const result = await ctl.done;
@@ -209,7 +230,7 @@ test('a Task can be an async JS function, errors included', async () => {
   assert.equal(result.status, 'SUCCEEDED');
   assert.deepEqual(calls, [[{ order: 42 }, 'Medium', 'Fan out/1', 0]]);
   assert.deepEqual(result.output[1], { order: 42, from: 'js' });
-  const done = result.events.find((e) => e.type === 'LambdaFunctionSucceeded' && e.lane === 'Fan out/1');
+  const done = result.events.find((e) => e.type === 'LambdaFunctionSucceeded' && result.lanes[e.lane].label === 'Fan out/1');
   assert.ok(done.ms >= 400 && done.ms < 3000, `the function's 5 ms are about 500 virtual ms at speed 100, got ${done.ms}`);
 
   class PaymentDeclined extends Error {
@@ -323,7 +344,14 @@ test('onUpdate reports the virtual time and the spans', async () => {
   const last = updates.at(-1);
   assert.equal(last.nowMs, result.durationMs);
   assert.deepEqual(last.spans, result.spans);
-  assert.ok(last.spans.some((s) => s.lane === 'Each/1' && s.state === 'Work' && s.kind === 'attempt'));
+  assert.deepEqual(last.lanes, result.lanes);
+  assert.ok(last.spans.some((s) => last.lanes[s.lane].label === 'Each/1' && s.state === 'Work' && s.kind === 'attempt'));
+  // Spans know the span they are part of: the Work attempt is part of a Work state span,
+  // which is part of the Map state's span, in iteration 1.
+  const each = result.spans.find((s) => s.state === 'Each');
+  const attempt = result.spans.find((s) => s.kind === 'attempt' && result.lanes[s.lane].label === 'Each/1');
+  const work = result.spans[attempt.parent];
+  assert.deepEqual([work.state, work.kind, work.parent, work.index, each.parent, each.index], ['Work', 'state', each.id, 1, null, null]);
   for (let i = 1; i < updates.length; i++) assert.ok(updates[i].nowMs >= updates[i - 1].nowMs);
 
   // Throttled: a Map of 300 iterations finishing at 300-odd different times gives a handful
@@ -383,7 +411,7 @@ test('JS functions run concurrently across Map iterations, and retries call them
     { id: 4, ok: true },
   ]);
   assert.deepEqual([...calls].sort(), ['Each/0', 'Each/1', 'Each/2', 'Each/3']);
-  const finished = r.events.filter((e) => e.type === 'LambdaFunctionSucceeded').map((e) => e.lane);
+  const finished = r.events.filter((e) => e.type === 'LambdaFunctionSucceeded').map((e) => r.lanes[e.lane].label);
   assert.equal(finished[0], 'Each/3', `finish order ${finished}`);
 
   const attempts = [];

@@ -4,8 +4,8 @@
 // Requests (postMessage): {id, op: 'validate'|'simulate'|'version', ...}  → {id, ok, value | error}
 //                          {op: 'run', runId, definition, input, mocks, options, functions}
 //                          {op: 'pause'|'resume'|'step'|'stop', runId}
-// A run reports {runId, kind: 'tick', events, spans: delta, nowMs, status, paused},
-//               {runId, kind: 'done', events, spans: delta, result} or {runId, kind: 'error', message, diagnostics},
+// A run reports {runId, kind: 'tick', events, spans: delta, lanes: added, nowMs, status, paused},
+//               {runId, kind: 'done', events, spans: delta, lanes: added, result} or {runId, kind: 'error', message, diagnostics},
 // with {runId, kind: 'part', events, spans: delta} before a tick or 'done' that has much to carry.
 //
 // The page keeps what it was sent, so a run sends only what is new: the events since the last
@@ -93,6 +93,13 @@ function spanDelta(state, spans, all) {
   }
   state.open = open;
   return { added, patches };
+}
+
+/** The lanes begun since the last message (lanes only grow). */
+function newLanes(state, lanes) {
+  const sent = state.sentLanes || 0;
+  state.sentLanes = lanes?.length ?? sent;
+  return lanes ? lanes.slice(sent) : [];
 }
 
 /** Post a run's message; its events and spans in parts when there are many. */
@@ -187,9 +194,9 @@ self.onmessage = async (msg) => {
         functions,
         updateIntervalMs: 40,
         onEvent: (e) => state.events.push(e),
-        onUpdate: ({ nowMs, spans, status }) => {
+        onUpdate: ({ nowMs, spans, lanes, status }) => {
           if (current !== state) return;
-          postRun(state, 'tick', spanDelta(state, spans, status !== 'RUNNING'), { nowMs, status, paused: state.userPaused && !instant });
+          postRun(state, 'tick', spanDelta(state, spans, status !== 'RUNNING'), { nowMs, status, paused: state.userPaused && !instant, lanes: newLanes(state, lanes) });
         },
       });
       if (instant) {
@@ -202,8 +209,8 @@ self.onmessage = async (msg) => {
       }
       const result = await state.ctl.done;
       if (current === state) {
-        const { events, spans, ...rest } = result;
-        postRun(state, 'done', spanDelta(state, spans, true), { result: rest });
+        const { events, spans, lanes, ...rest } = result;
+        postRun(state, 'done', spanDelta(state, spans, true), { result: rest, lanes: newLanes(state, lanes) });
         current = null;
       }
     } catch (e) {

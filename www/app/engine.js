@@ -27,7 +27,7 @@ export class Engine {
     this.worker = null;
     this.nextId = 1;
     this.pending = new Map();
-    this.run = null; // {runId, handlers, events, spans}
+    this.run = null; // {runId, handlers, events, spans, lanes}
     this.spawn();
   }
 
@@ -90,12 +90,13 @@ export class Engine {
       // What the run has so far: the events and spans of every message, as one list each.
       pushAll(run.events, m.events);
       applySpans(run.spans, m.spans);
+      if (m.lanes) pushAll(run.lanes, m.lanes);
     }
-    if (m.kind === 'tick') h.onTick({ events: m.events, allEvents: run.events, spans: run.spans, nowMs: m.nowMs, status: m.status, paused: m.paused });
+    if (m.kind === 'tick') h.onTick({ events: m.events, allEvents: run.events, spans: run.spans, lanes: run.lanes, nowMs: m.nowMs, status: m.status, paused: m.paused });
     else if (m.kind === 'control') h.onControl(m);
     else if (m.kind === 'done') {
       this.run = null;
-      h.onDone({ ...m.result, events: run.events, spans: run.spans });
+      h.onDone({ ...m.result, events: run.events, spans: run.spans, lanes: run.lanes });
     } else if (m.kind === 'error') {
       this.run = null;
       h.onError(m);
@@ -150,7 +151,7 @@ export class Engine {
   start(definition, input, mocks, options, functions, handlers) {
     if (this.run) this.control('stop');
     const runId = this.nextId++;
-    const run = { runId, handlers, lastMessage: performance.now(), events: [], spans: [] };
+    const run = { runId, handlers, lastMessage: performance.now(), events: [], spans: [], lanes: [] };
     this.run = run;
     const worker = this.worker;
     this.init()

@@ -9,31 +9,6 @@ export function fmtMs(ms) {
   return `${m} min ${Math.round(s - m * 60)} s`;
 }
 
-export function laneName(lane) {
-  if (!lane) return 'main';
-  const parts = lane.split('/');
-  const out = [];
-  for (let i = 0; i + 1 < parts.length; i += 2) out.push(`${parts[i]}[${parts[i + 1]}]`);
-  return out.join(' › ');
-}
-
-/** Compare lane paths so that a lane's children follow it, branch and iteration numbers in numeric order. */
-export function compareLanes(a, b) {
-  if (a === b) return 0;
-  if (!a) return -1;
-  if (!b) return 1;
-  const pa = a.split('/');
-  const pb = b.split('/');
-  for (let i = 0; i < Math.min(pa.length, pb.length); i++) {
-    if (pa[i] === pb[i]) continue;
-    const na = Number(pa[i]);
-    const nb = Number(pb[i]);
-    if (Number.isInteger(na) && Number.isInteger(nb)) return na - nb;
-    return pa[i] < pb[i] ? -1 : 1;
-  }
-  return pa.length - pb.length;
-}
-
 export function pretty(v) {
   if (v === undefined) return '';
   return JSON.stringify(v, null, 2);

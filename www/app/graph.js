@@ -1,6 +1,7 @@
 // The workflow graph: a layered layout of the definition drawn as hand-written SVG.
 // Parallel and Map states are containers around their branches / item processor.
 import { childMachines, transitions, isTerminal } from './asl.js';
+import { childrenOf } from './model/lanes.js';
 
 const NS = 'http://www.w3.org/2000/svg';
 const NODE_H = 40;
@@ -306,14 +307,12 @@ export function paintEdges(edges, nodes) {
 /** Colour the nodes from the run's spans. */
 export function paintGraph(nodes, spans) {
   const byState = new Map();
-  let stateLanes = null; // the lanes of state spans, once a Map needs them
+  let children = null; // the children of each state span, once a Map needs them
   for (const s of spans) {
-    if (!byState.has(s.state)) byState.set(s.state, { state: [], attempts: 0, lanes: new Set() });
+    if (!byState.has(s.state)) byState.set(s.state, { state: [], attempts: 0 });
     const e = byState.get(s.state);
-    if (s.kind === 'state') {
-      e.state.push(s);
-      e.lanes.add(s.lane);
-    } else if (s.kind === 'attempt') e.attempts += 1;
+    if (s.kind === 'state') e.state.push(s);
+    else if (s.kind === 'attempt') e.attempts += 1;
   }
   for (const [name, g] of nodes) {
     const e = byState.get(name);
@@ -324,12 +323,9 @@ export function paintGraph(nodes, spans) {
       status = st.includes('running') ? 'running' : st.includes('failed') ? 'failed' : st.includes('caught') ? 'caught' : st.includes('cancelled') ? 'cancelled' : 'succeeded';
       const iterations = e.state.length;
       if (g.classList.contains('container') && g.classList.contains('type-map')) {
-        // Its iterations: the lanes one level under its first visit's lane.
-        stateLanes ||= new Set(spans.filter((s) => s.kind === 'state').map((s) => s.lane));
-        const prefix = `${lanePrefixOf(e.state[0].lane)}${name}/`;
-        const depth = e.state[0].lane.split('/').filter(Boolean).length + 2;
-        let iters = 0;
-        for (const lane of stateLanes) if (lane.startsWith(prefix) && lane.split('/').length === depth) iters += 1;
+        // Its iterations: the children of its first visit.
+        children ||= childrenOf(spans);
+        const iters = children.get(e.state[0].id)?.size ?? 0;
         if (iters) badge = `${iters} iteration${iters > 1 ? 's' : ''}`;
       } else if (e.attempts > iterations) badge = `↻ ${e.attempts} attempts`;
       else if (iterations > 1) badge = `×${iterations}`;
@@ -339,8 +335,4 @@ export function paintGraph(nodes, spans) {
     const b = g.querySelector(':scope > .badge');
     if (b && b.textContent !== badge) b.textContent = badge;
   }
-}
-
-function lanePrefixOf(lane) {
-  return lane ? `${lane}/` : '';
 }

@@ -1,7 +1,8 @@
 // The event history as the AWS console shows it: id, type, state, time since start, filterable.
 // A long history (a Map of 1,000 iterations has 9,000 events) draws only the rows in view,
 // with spacer rows for the others, and draws again on scroll (see virtual.js).
-import { fmtMs, laneName, textPre, h } from './format.js';
+import { fmtMs, textPre, h } from './format.js';
+import { laneName } from './model/lanes.js';
 import { visiblePart, rowsToDraw, watch, forget } from './virtual.js';
 
 const DETAIL_KEYS = (e) => Object.keys(e).filter((k) => k.endsWith('EventDetails'));
@@ -13,22 +14,15 @@ const OVERSCAN_PX = 400; // drawn beyond the view on each side
 // annotate() of a list of events that only grows (a run's), kept between calls.
 const annotated = new WeakMap();
 
-/** Name every event with its state: state events carry it, the others follow their lane's current state. */
+/** Every event with the name of its state (the engine names it; '' for the execution's own). */
 export function annotate(events) {
   let a = annotated.get(events);
-  if (!a || a.out.length > events.length || (a.out.length && a.out[a.out.length - 1].event !== events[a.out.length - 1])) {
-    a = { current: new Map(), out: [] };
+  if (!a || a.length > events.length || (a.length && a[a.length - 1].event !== events[a.length - 1])) {
+    a = [];
     annotated.set(events, a);
   }
-  for (let i = a.out.length; i < events.length; i++) {
-    const e = events[i];
-    let name = '';
-    for (const k in e) if (k.endsWith('EventDetails') && e[k] && typeof e[k].name === 'string') name = e[k].name;
-    if (name && /StateEntered$/.test(e.type)) a.current.set(e.lane, name);
-    if (!name) name = a.current.get(e.lane) || '';
-    a.out.push({ event: e, name });
-  }
-  return a.out.length === events.length ? a.out : a.out.slice(0, events.length);
+  for (let i = a.length; i < events.length; i++) a.push({ event: events[i], name: events[i].state ?? '' });
+  return a.length === events.length ? a : a.slice(0, events.length);
 }
 
 const GROUPS = {
@@ -40,23 +34,25 @@ const GROUPS = {
 };
 
 /** The rows that pass the filter; the same list while the events and the filter stay the same. */
-function filtered(st, events, filter) {
+function filtered(st, events, filter, lanes) {
   const q = (filter.text || '').trim().toLowerCase();
   const group = filter.group in GROUPS ? filter.group : 'all';
   const f = st.filtered;
-  if (f && f.events === events && f.n === events.length && f.q === q && f.group === group) return f.rows;
+  if (f && f.events === events && f.n === events.length && f.q === q && f.group === group && f.lanes === lanes) return f.rows;
   const all = annotate(events);
   const test = GROUPS[group];
-  const rows = group === 'all' && !q ? all : all.filter(({ event, name }) => test(event) && (!q || `${event.type} ${name} ${laneName(event.lane)}`.toLowerCase().includes(q)));
-  st.filtered = { events, n: events.length, q, group, rows };
+  const rows =
+    group === 'all' && !q ? all : all.filter(({ event, name }) => test(event) && (!q || `${event.type} ${name} ${laneName(lanes, event.lane)}`.toLowerCase().includes(q)));
+  st.filtered = { events, n: events.length, q, group, rows, lanes };
   return rows;
 }
 
 /**
- * Render the history into `host`. filter: {text, group}. onSelect(name, lane, ms) when a
- * step's name is clicked. A row's details open and close on click (or Enter).
+ * Render the history into `host`; `lanes` are the run's lanes. filter: {text, group}.
+ * onSelect(name, lane, ms) when a step's name is clicked. A row's details open and close on
+ * click (or Enter).
  */
-export function renderHistory(host, events, filter, onSelect) {
+export function renderHistory(host, events, filter, onSelect, lanes) {
   if (!events.length) {
     forget(host);
     host.__history = null;
@@ -68,8 +64,9 @@ export function renderHistory(host, events, filter, onSelect) {
   // Another run's events (ids start again at 1): no details open.
   if (st.events !== events) st.open.clear();
   st.events = events;
-  st.rows = filtered(st, events, filter);
+  st.rows = filtered(st, events, filter, lanes);
   st.onSelect = onSelect;
+  st.lanes = lanes;
   if (!st.rows.length) {
     forget(host);
     host.replaceChildren(h('p', { class: 'empty', text: 'No event matches the filter.' }));
@@ -195,7 +192,7 @@ function draw(host, st, first, last) {
               })
             : '',
         ),
-        h('td', { class: 'lane', text: laneName(event.lane) }),
+        h('td', { class: 'lane', text: laneName(st.lanes, event.lane) }),
         h('td', { class: 'num', text: fmtMs(event.ms) }),
       ),
     );

@@ -1,19 +1,17 @@
 // The state inspector: a state's input, each data-flow step, its output or error, and its
 // attempts; like the AWS console's advanced view. Built from the spans (and their steps,
 // when the engine gives them) and from the history events of that state.
-import { fmtMs, laneName, jsonValue, textPre, h } from './format.js';
-import { annotate } from './history.js';
+import { fmtMs, jsonValue, textPre, h } from './format.js';
+import { laneName } from './model/lanes.js';
 
 function block(title, value, cls = '') {
   return h('section', { class: `flow-step ${cls}` }, h('h4', { text: title }), textPre(value, { class: 'json' }));
 }
 
-/** Events of one visit of a state: those named by it in its lane, within its span. */
+/** Events of one visit of a state: those of the state in its lane, within its span. */
 function visitEvents(events, span) {
   const end = span.endMs ?? Infinity;
-  return annotate(events)
-    .filter(({ event, name }) => name === span.state && event.lane === span.lane && event.ms >= span.startMs && event.ms <= end)
-    .map(({ event }) => event);
+  return events.filter((e) => e.state === span.state && e.lane === span.lane && e.ms >= span.startMs && e.ms <= end);
 }
 
 const STEP_TITLES = {
@@ -33,9 +31,9 @@ function stepTitle(name) {
 
 // Up to so many runs of a state are listed to choose from; more, and a number picks one.
 const MAX_LISTED_VISITS = 200;
-const visitText = (v) => `${laneName(v.lane)} · at ${fmtMs(v.startMs)} · ${v.status}`;
+const visitText = (v, lanes) => `${laneName(lanes, v.lane)} · at ${fmtMs(v.startMs)} · ${v.status}`;
 
-export function renderInspector(host, { name, stateDef, spans, events, pick = 0, onPick }) {
+export function renderInspector(host, { name, stateDef, spans, events, lanes, pick = 0, onPick }) {
   if (!name) {
     host.replaceChildren(h('p', { class: 'empty', text: 'Click a state in the graph, a bar in the timeline or a step in the history to see its input, output and data flow.' }));
     return;
@@ -51,7 +49,7 @@ export function renderInspector(host, { name, stateDef, spans, events, pick = 0,
   const parts = [head];
   if (visits.length > 1 && visits.length <= MAX_LISTED_VISITS) {
     const sel = h('select', { 'aria-label': 'Which run of this state', onchange: (e) => onPick?.(Number(e.target.value)) });
-    for (const [i, v] of visits.entries()) sel.append(h('option', { value: i, selected: i === idx, text: visitText(v) }));
+    for (const [i, v] of visits.entries()) sel.append(h('option', { value: i, selected: i === idx, text: visitText(v, lanes) }));
     parts.push(h('label', { class: 'visit-pick' }, `${visits.length} runs: `, sel));
   } else if (visits.length > 1) {
     // A state of a Map of 1,000 iterations: a list of 1,000 runs is no use, and slow to make.
@@ -68,7 +66,7 @@ export function renderInspector(host, { name, stateDef, spans, events, pick = 0,
         if (Number.isFinite(n)) onPick?.(Math.min(visits.length, Math.max(1, n)) - 1);
       },
     });
-    parts.push(h('label', { class: 'visit-pick' }, 'Run ', num, ` of ${visits.length}: ${visitText(span)}`));
+    parts.push(h('label', { class: 'visit-pick' }, 'Run ', num, ` of ${visits.length}: ${visitText(span, lanes)}`));
   }
   const end = span.endMs;
   parts.push(
@@ -78,7 +76,7 @@ export function renderInspector(host, { name, stateDef, spans, events, pick = 0,
       h('dt', { text: 'Status' }),
       h('dd', {}, h('span', { class: `status-chip status-${span.status}`, text: span.status })),
       h('dt', { text: 'Lane' }),
-      h('dd', { text: laneName(span.lane) }),
+      h('dd', { text: laneName(lanes, span.lane) }),
       h('dt', { text: 'Started' }),
       h('dd', { text: fmtMs(span.startMs) }),
       h('dt', { text: 'Duration' }),
@@ -103,9 +101,7 @@ export function renderInspector(host, { name, stateDef, spans, events, pick = 0,
     const ok = evs.filter((e) => e.type === 'TaskSucceeded');
     if (ok.length) flow.append(block('Task result (before ResultSelector, ResultPath and OutputPath)', jsonValue(ok[ok.length - 1].taskSucceededEventDetails?.output)));
   }
-  const attempts = spans.filter(
-    (s) => s.state === name && s.lane === span.lane && s.kind !== 'state' && s.startMs >= span.startMs && (end === null || end === undefined || s.startMs <= end),
-  );
+  const attempts = spans.filter((s) => s.kind !== 'state' && s.parent === span.id);
   if (attempts.length > 1 || attempts.some((a) => a.kind !== 'attempt')) {
     const list = h('ol', { class: 'attempts' });
     for (const a of attempts) {

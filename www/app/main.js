@@ -360,7 +360,7 @@ function whatIfSoon() {
     startRun({ speed: 'instant' })
       .then(() => {
         if (app.run?.result) {
-          app.run.previous = { spans: previous.spans, durationMs: previous.durationMs };
+          app.run.previous = { spans: previous.spans, lanes: previous.lanes, durationMs: previous.durationMs };
           renderRun();
         }
       })
@@ -415,7 +415,7 @@ function whatIfFigure(run) {
     ['Before', before, ' previous'],
   ]) {
     const host = h('div', { class: `timeline compare-timeline${cls}` });
-    renderTimeline(host, r.spans, { nowMs: r.durationMs, durationMs: axis, testIds: { bar: 'whatif-bar', join: 'whatif-join' } });
+    renderTimeline(host, r.spans, { lanes: r.lanes, nowMs: r.durationMs, durationMs: axis, testIds: { bar: 'whatif-bar', join: 'whatif-join' } });
     fig.append(h('figcaption', {}, h('strong', { text: label }), ` ${fmtMs(r.durationMs)}`), host);
   }
   return fig;
@@ -535,7 +535,7 @@ function setRunButtons() {
 
 function fail(where, message) {
   app.runsEnded += 1;
-  app.run = { spans: [], events: [], nowMs: 0, error: { message: `${where}: ${message}` } };
+  app.run = { spans: [], events: [], lanes: [], nowMs: 0, error: { message: `${where}: ${message}` } };
   renderRun();
 }
 
@@ -591,7 +591,7 @@ async function startRun({ speed, paused = false } = {}) {
   };
   app.playhead = null;
   if (app.replaying) toggleReplay();
-  app.run = { spans: [], events: [], nowMs: 0, result: null, paused, startedAt: performance.now(), sequential: work.settings.sequential };
+  app.run = { spans: [], events: [], lanes: [], nowMs: 0, result: null, paused, startedAt: performance.now(), sequential: work.settings.sequential };
   app.selection.pick = 0;
   renderRun();
   return new Promise((resolve, reject) => {
@@ -601,6 +601,7 @@ async function startRun({ speed, paused = false } = {}) {
         if (app.run !== run) return;
         run.events = m.allEvents;
         run.spans = m.spans;
+        run.lanes = m.lanes;
         run.nowMs = m.nowMs;
         run.paused = m.paused;
         scheduleRender();
@@ -616,6 +617,7 @@ async function startRun({ speed, paused = false } = {}) {
         run.result = result;
         run.events = result.events;
         run.spans = result.spans;
+        run.lanes = result.lanes || [];
         run.nowMs = result.durationMs;
         run.realMs = performance.now() - run.startedAt;
         app.runsEnded += 1;
@@ -657,7 +659,7 @@ function compareWithTwin(run, work, engineMocks, functions) {
     .simulate(work.definition, work.input, engineMocks, { seed: work.settings.seed, sequential: !run.sequential }, { timelineOnly: true })
     .then((twin) => {
       if (app.run !== run) return;
-      run.twin = { durationMs: twin.durationMs, status: twin.status, sequential: !run.sequential, spans: twin.spans };
+      run.twin = { durationMs: twin.durationMs, status: twin.status, sequential: !run.sequential, spans: twin.spans, lanes: twin.lanes };
       renderOutput();
     })
     .catch(() => {});
@@ -812,8 +814,12 @@ function renderOutput() {
 
 /** Both runs, as written and as the sequential twin, on one time axis, with the speed-up. */
 function sideBySide(run) {
-  const written = run.twin.sequential ? { spans: run.result.spans, ms: run.result.durationMs } : { spans: run.twin.spans || [], ms: run.twin.durationMs };
-  const twin = run.twin.sequential ? { spans: run.twin.spans || [], ms: run.twin.durationMs } : { spans: run.result.spans, ms: run.result.durationMs };
+  const written = run.twin.sequential
+    ? { spans: run.result.spans, lanes: run.result.lanes, ms: run.result.durationMs }
+    : { spans: run.twin.spans || [], lanes: run.twin.lanes, ms: run.twin.durationMs };
+  const twin = run.twin.sequential
+    ? { spans: run.twin.spans || [], lanes: run.twin.lanes, ms: run.twin.durationMs }
+    : { spans: run.result.spans, lanes: run.result.lanes, ms: run.result.durationMs };
   const axis = Math.max(written.ms, twin.ms);
   const fig = h('figure', { class: 'compare', 'data-testid': 'compare', 'data-concurrent-ms': written.ms, 'data-sequential-ms': twin.ms });
   for (const [label, r, id] of [
@@ -822,7 +828,7 @@ function sideBySide(run) {
   ]) {
     const host = h('div', { class: 'timeline compare-timeline', 'data-testid': id });
     // These bars are a comparison, not the run's timeline: they answer to their own test id.
-    renderTimeline(host, r.spans, { nowMs: r.ms, durationMs: axis, testIds: { bar: 'compare-bar', join: 'compare-join' } });
+    renderTimeline(host, r.spans, { lanes: r.lanes, nowMs: r.ms, durationMs: axis, testIds: { bar: 'compare-bar', join: 'compare-join' } });
     fig.append(h('figcaption', {}, h('strong', { text: label }), ` ${fmtMs(r.ms)}`), host);
   }
   const speedup = written.ms > 0 ? twin.ms / written.ms : 1;
@@ -910,7 +916,9 @@ function renderTimelinePane(spans = shownSpans()) {
   const run = app.run;
   const replaying = app.playhead !== null && run?.result;
   renderTimeline($('#timeline'), spans, {
+    lanes: run?.lanes,
     ghosts: !replaying && run?.previous ? run.previous.spans : [],
+    ghostLanes: run?.previous?.lanes,
     onDragLatency: run?.result && !replaying ? dragLatency : undefined,
     nowMs: replaying ? app.playhead : run?.nowMs || 0,
     durationMs: run?.result ? run.result.durationMs : undefined,
@@ -940,7 +948,7 @@ function renderPanels(spans = shownSpans()) {
 }
 
 function drawHistory() {
-  renderHistory($('#history'), app.run?.events || [], app.historyFilter, (name, lane, ms) => select({ name, lane, ms }));
+  renderHistory($('#history'), app.run?.events || [], app.historyFilter, (name, lane, ms) => select({ name, lane, ms }), app.run?.lanes);
 }
 
 // What the inspector shows changes with the selection and the run's spans and events, not
@@ -961,6 +969,7 @@ function renderInspectorPane() {
     stateDef,
     spans: run?.spans || [],
     events: run?.events || [],
+    lanes: run?.lanes,
     pick: sel.pick,
     onPick: (i) => {
       const v = (app.run?.spans || []).filter((s) => s.state === sel.name && s.kind === 'state')[i];

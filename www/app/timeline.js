@@ -7,7 +7,8 @@
 // changes, one custom property does; when the clock moves, the width of running bars. A
 // timeline with many lanes draws only those in view (and a few more), with spacers for the
 // others, and draws again on scroll: a Map of 1,000 iterations has 1,000 lanes.
-import { fmtMs, laneName, h } from './format.js';
+import { fmtMs, h } from './format.js';
+import { childrenOf, comparePaths, laneKey, laneLabel, lanePath } from './model/lanes.js';
 import { visiblePart, rowsToDraw, watch, forget } from './virtual.js';
 
 const VIRTUAL_LANES = 60; // more lanes than this: draw those in view
@@ -29,46 +30,21 @@ function tickLabel(t, scaleMax) {
   return `${+(t / 1000).toFixed(3)} s`;
 }
 
-/**
- * Lane paths in compareLanes order, each split once (sorting many lanes compares often);
- * `parts` keeps the split paths from one drawing to the next.
- */
-function sortLanes(lanes, parts = new Map()) {
-  const split = (lane) => {
-    let p = parts.get(lane);
-    if (p === undefined) {
-      p = lane ? lane.split('/') : null;
-      parts.set(lane, p);
-    }
-    return p;
-  };
-  const keyed = lanes.map((lane) => ({ lane, parts: split(lane) }));
-  keyed.sort((x, y) => {
-    if (x.lane === y.lane) return 0;
-    const a = x.parts;
-    const b = y.parts;
-    if (!a) return -1;
-    if (!b) return 1;
-    for (let i = 0; i < Math.min(a.length, b.length); i++) {
-      if (a[i] === b[i]) continue;
-      const na = Number(a[i]);
-      const nb = Number(b[i]);
-      if (Number.isInteger(na) && Number.isInteger(nb)) return na - nb;
-      return a[i] < b[i] ? -1 : 1;
-    }
-    return a.length - b.length;
-  });
-  return keyed.map((k) => k.lane);
+/** Row keys in reading order (see comparePaths). */
+function sortRows(byLane) {
+  return [...byLane.keys()].sort((a, b) => comparePaths(byLane.get(a).path, byLane.get(b).path));
 }
 
 /**
- * Render spans into `host`. nowMs: the current virtual time (running spans end there).
- * selected: {state, lane, startMs} to highlight. onSelect(span) on click. joins: from
- * joinsOf(). ghosts: the spans of a previous run, drawn faintly. onDragLatency(state,
- * seconds): Task attempts get a grip to drag their end. testIds: other data-testid values
- * for the bars and joins ({bar, join}), for timelines that are not the run's.
+ * Render spans into `host`, a row per lane (`lanes`: the run's lanes). nowMs: the current
+ * virtual time (running spans end there). selected: {state, lane, startMs} to highlight.
+ * onSelect(span) on click. joins: from joinsOf(). ghosts: the spans of a previous run (with
+ * its lanes, ghostLanes), drawn faintly in the lanes of the same branches and iterations.
+ * onDragLatency(state, seconds): Task attempts get a grip to drag their end. testIds: other
+ * data-testid values for the bars and joins ({bar, join}), for timelines that are not the
+ * run's.
  */
-export function renderTimeline(host, spans, { nowMs = 0, durationMs, selected, onSelect, joins = [], ghosts = [], onDragLatency, testIds } = {}) {
+export function renderTimeline(host, spans, { lanes, nowMs = 0, durationMs, selected, onSelect, joins = [], ghosts = [], ghostLanes, onDragLatency, testIds } = {}) {
   if (!spans?.length) {
     forget(host);
     host.__timeline = null;
@@ -76,14 +52,16 @@ export function renderTimeline(host, spans, { nowMs = 0, durationMs, selected, o
     host.replaceChildren(h('p', { class: 'empty', text: 'Run the workflow to see its timeline: one lane per Parallel branch and Map iteration.' }));
     return;
   }
-  // Everything by lane, in one pass over the spans.
+  // Everything by lane, in one pass over the spans. A row is keyed by its lane's place, the
+  // same for a run and its ghosts.
   let maxEnd = Math.max(durationMs ?? 0, nowMs);
   const byLane = new Map();
-  const laneOf = (lane) => {
-    let l = byLane.get(lane);
+  const laneOf = (table, id) => {
+    const key = laneKey(table, id);
+    let l = byLane.get(key);
     if (!l) {
-      l = { spans: [], ghosts: [], joins: [] };
-      byLane.set(lane, l);
+      l = { label: laneLabel(table, id), path: lanePath(table, id), spans: [], ghosts: [], joins: [] };
+      byLane.set(key, l);
     }
     return l;
   };
@@ -92,15 +70,15 @@ export function renderTimeline(host, spans, { nowMs = 0, durationMs, selected, o
   for (const s of spans) {
     const e = s.endMs === null || s.endMs === undefined ? nowMs : s.endMs;
     if (e > maxEnd) maxEnd = e;
-    laneOf(s.lane).spans.push(s);
+    laneOf(lanes, s.lane).spans.push(s);
     kinds.add(s.kind);
     if (s.critical) critical = true;
   }
   for (const g of ghosts) {
     maxEnd = Math.max(maxEnd, g.endMs ?? 0);
-    laneOf(g.lane).ghosts.push(g);
+    laneOf(ghostLanes, g.lane).ghosts.push(g);
   }
-  for (const j of joins) byLane.get(j.lane)?.joins.push(j);
+  for (const j of joins) byLane.get(laneKey(lanes, j.lane))?.joins.push(j);
   const prev = host.__timeline;
   let extent = Math.max(maxEnd, 1);
   let step;
@@ -115,15 +93,13 @@ export function renderTimeline(host, spans, { nowMs = 0, durationMs, selected, o
     step = niceStep(extent);
     scaleMax = Math.ceil(extent / step - 1e-9) * step;
   }
-  // Usually the lanes of the last drawing, and maybe some more (in nearly sorted order).
-  const laneParts = prev?.laneParts || new Map();
-  const lanes = prev?.lanes && prev.lanes.length === byLane.size && prev.lanes.every((l) => byLane.has(l)) ? prev.lanes : sortLanes([...byLane.keys()], laneParts);
-  const virtual = lanes.length > VIRTUAL_LANES;
+  // Usually the rows of the last drawing, and maybe some more.
+  const rows = prev?.lanes && prev.lanes.length === byLane.size && prev.lanes.every((l) => byLane.has(l)) ? prev.lanes : sortRows(byLane);
+  const virtual = rows.length > VIRTUAL_LANES;
   const model = {
     live: durationMs === undefined,
-    laneParts,
     byLane,
-    lanes,
+    lanes: rows,
     step,
     scaleMax,
     nowMs,
@@ -143,7 +119,7 @@ export function renderTimeline(host, spans, { nowMs = 0, durationMs, selected, o
   host.classList.toggle('virtual', virtual);
   if (!virtual) {
     forget(host);
-    draw(host, model, 0, lanes.length);
+    draw(host, model, 0, rows.length);
     return;
   }
   drawInView(host, model, lanesInView(host, model), prev?.drawn);
@@ -278,7 +254,7 @@ function draw(host, model, first, last) {
   const ctx = { model, selected, host };
   for (let li = first; li < last; li++) {
     const lane = lanes[li];
-    const row = v.rows.get(lane) || newRow(lane);
+    const row = v.rows.get(lane) || newRow(byLane.get(lane));
     drawLane(row, byLane.get(lane), ctx, ids);
     rows.set(lane, row);
     children.push(row.el);
@@ -307,9 +283,9 @@ function draw(host, model, first, last) {
   }
 }
 
-function newRow(lane) {
+function newRow({ label, path }) {
   const track = h('div', { class: 'tl-track' });
-  return { el: h('div', { class: `tl-row tl-lane${lane ? '' : ' main'}`, 'data-lane': lane }, laneLabel(lane), track), track, items: new Map() };
+  return { el: h('div', { class: `tl-row tl-lane${path.length ? '' : ' main'}`, 'data-lane': label }, rowLabel(label, path), track), track, items: new Map() };
 }
 
 /**
@@ -317,7 +293,7 @@ function newRow(lane) {
  * the span changes (it ends, or gets its slack), the bar's attributes do; a new element only
  * when its make-up does (a label, a drag grip).
  */
-function drawLane(row, { spans, ghosts, joins }, ctx, ids) {
+function drawLane(row, { label: laneText, spans, ghosts, joins }, ctx, ids) {
   const { model, selected } = ctx;
   const items = new Map();
   const want = [];
@@ -359,7 +335,7 @@ function drawLane(row, { spans, ghosts, joins }, ctx, ids) {
       it.span = s;
       it.sel = sel;
       it.el.__span = s;
-      dress(it.el, s, { running, sel, ids, nowMs: model.nowMs });
+      dress(it.el, s, { running, sel, ids, nowMs: model.nowMs, lane: laneText });
     } else if (running) {
       // A running bar ends at the clock.
       const width = `calc(var(--tl-pct) * ${Math.max(0, model.nowMs - s.startMs)})`;
@@ -384,7 +360,7 @@ function drawLane(row, { spans, ghosts, joins }, ctx, ids) {
 }
 
 /** A bar's attributes, from its span: written only where they changed. */
-function dress(el, s, { running, sel, ids, nowMs }) {
+function dress(el, s, { running, sel, ids, nowMs, lane }) {
   const e = s.endMs;
   const crit = s.critical === undefined ? '' : s.critical ? '\non the critical path' : `\nslack: ${fmtMs(s.slackMs)}`;
   const title = `${s.state} · ${s.kind} · ${s.status}\n${fmtMs(s.startMs)} → ${running ? 'running' : `${fmtMs(e)} (${fmtMs(e - s.startMs)})`}${s.error ? `\n${s.error}: ${s.cause || ''}` : ''}${crit}`;
@@ -392,7 +368,7 @@ function dress(el, s, { running, sel, ids, nowMs }) {
     class: `bar kind-${s.kind} status-${s.status}${!running && e - s.startMs === 0 ? ' instant' : ''}${sel ? ' selected' : ''}${s.critical ? ' critical' : ''}`,
     'data-testid': ids.bar,
     'data-state': s.state,
-    'data-lane': s.lane,
+    'data-lane': lane,
     'data-kind': s.kind,
     'data-status': s.status,
     'data-start-ms': String(s.startMs),
@@ -443,52 +419,33 @@ function bar(s, { model, label, grip, track, host }) {
   return el;
 }
 
-/** A lane's label: the state path shrinks with an ellipsis, the branch or iteration index stays. */
-function laneLabel(lane) {
-  const name = laneName(lane);
-  const m = /^(.*)(\[\d+\])$/.exec(name);
+/** A lane's row label: the state path shrinks with an ellipsis, the branch or iteration index stays. */
+function rowLabel(label, path) {
+  if (!path.length) return h('div', { class: 'tl-label', title: 'the main flow' }, h('span', { class: 'lane-name', text: 'main' }));
+  const above = path
+    .slice(0, -1)
+    .map(([state, index]) => `${state}[${index}] › `)
+    .join('');
+  const [state, index] = path[path.length - 1];
+  const name = `${above}${state}[${index}]`;
   return h(
     'div',
-    { class: 'tl-label', title: lane ? `${name} (lane ${lane})` : 'the main flow' },
-    m ? [h('span', { class: 'lane-name', text: m[1] }), h('span', { class: 'lane-idx', text: m[2] })] : h('span', { class: 'lane-name', text: name }),
+    { class: 'tl-label', title: `${name} (lane ${label})` },
+    h('span', { class: 'lane-name', text: `${above}${state}` }),
+    h('span', { class: 'lane-idx', text: `[${index}]` }),
   );
 }
 
 /** Where Parallel and Map states join their branches: [{lane, state, ms, count, what}]. */
 export function joinsOf(spans, definitionStates) {
   const out = [];
-  let children = null; // lane prefix → the branch or iteration indices under it
+  let children = null; // the children of each state span, once a Parallel or Map needs them
   for (const s of spans) {
     if (s.kind !== 'state' || s.endMs === null || s.endMs === undefined) continue;
     const type = definitionStates.get(s.state);
     if (type !== 'Parallel' && type !== 'Map') continue;
-    children ||= childrenByPrefix(spans);
-    const prefix = `${s.lane ? `${s.lane}/` : ''}${s.state}/`;
-    out.push({ lane: s.lane, state: s.state, ms: s.endMs, count: children.get(prefix)?.size ?? 0, what: type === 'Parallel' ? 'branches' : 'iterations' });
-  }
-  return out;
-}
-
-/**
- * For every prefix of a lane that ends at a '/', the set of what follows it up to the next
- * '/': the children of a Parallel or Map in lane "A/3/B/" are the first segments after it.
- */
-function childrenByPrefix(spans) {
-  const lanes = new Set();
-  for (const s of spans) lanes.add(s.lane);
-  const out = new Map();
-  for (const lane of lanes) {
-    for (let i = lane.indexOf('/'); i >= 0; i = lane.indexOf('/', i + 1)) {
-      const prefix = lane.slice(0, i + 1);
-      const next = lane.indexOf('/', i + 1);
-      const child = lane.slice(i + 1, next < 0 ? undefined : next);
-      let set = out.get(prefix);
-      if (!set) {
-        set = new Set();
-        out.set(prefix, set);
-      }
-      set.add(child);
-    }
+    children ||= childrenOf(spans);
+    out.push({ lane: s.lane, state: s.state, ms: s.endMs, count: children.get(s.id)?.size ?? 0, what: type === 'Parallel' ? 'branches' : 'iterations' });
   }
   return out;
 }
@@ -500,82 +457,38 @@ function childrenByPrefix(spans) {
  */
 export function concurrencyOf(spans, stateTypes) {
   const out = [];
-  let index = null; // the state spans by lane, once a Parallel or Map needs them
+  let children = null; // the children of each state span, once a Parallel or Map needs them
   for (const s of spans) {
     if (s.kind !== 'state' || s.endMs === null || s.endMs === undefined) continue;
     const type = stateTypes.get(s.state);
     if (type !== 'Parallel' && type !== 'Map') continue;
-    index ||= stateSpansByLane(spans);
-    const prefix = `${s.lane ? `${s.lane}/` : ''}${s.state}/`;
-    // The state spans in lanes under this one, in their order.
-    const under = [];
-    for (let i = lowerBound(index.lanes, prefix); i < index.lanes.length && index.lanes[i].startsWith(prefix); i++) {
-      for (const k of index.byLane.get(index.lanes[i])) under.push(k);
-    }
-    under.sort((a, b) => a - b);
-    const byChild = new Map();
+    children ||= childrenOf(spans);
+    const byIndex = children.get(s.id);
+    if (!byIndex) continue;
     let failed = null;
-    for (const k of under) {
-      const c = spans[k];
-      if (c.startMs < s.startMs || c.startMs > s.endMs) continue;
-      if (!failed && c.status === 'failed') failed = c;
-      const next = c.lane.indexOf('/', prefix.length);
-      const idx = c.lane.slice(prefix.length, next < 0 ? undefined : next);
-      const lane = prefix + idx;
-      let e = byChild.get(lane);
-      if (!e) {
-        e = { lane, idx, start: Infinity, end: -Infinity, first: null };
-        byChild.set(lane, e);
+    const list = [];
+    for (const [index, states] of byIndex) {
+      let start = Infinity;
+      let end = -Infinity;
+      let first = null;
+      for (const c of states) {
+        if (!failed && c.status === 'failed') failed = c;
+        if (c.startMs < start) {
+          start = c.startMs;
+          first = c.state;
+        }
+        end = Math.max(end, c.endMs ?? s.endMs);
       }
-      if (c.startMs < e.start) {
-        e.start = c.startMs;
-        if (c.lane === lane) e.first = c.state;
-      }
-      e.end = Math.max(e.end, c.endMs ?? s.endMs);
+      list.push({ index, lane: states[0].lane, ms: end - start, first });
     }
-    // In lane order: the branch or iteration indices, as compareLanes orders them.
-    const children = [...byChild.values()].sort((a, b) => compareSegments(a.idx, b.idx)).map((c) => ({ lane: c.lane, ms: c.end - c.start, first: c.first }));
-    if (!children.length) continue;
+    const sorted = list.sort((a, b) => a.index - b.index).map(({ lane, ms, first }) => ({ lane, ms, first }));
     let longest = -Infinity;
     let sum = 0;
-    for (const c of children) {
+    for (const c of sorted) {
       longest = Math.max(longest, c.ms);
       sum += c.ms;
     }
-    out.push({ state: s.state, lane: s.lane, type, status: s.status, failedState: failed?.state, ms: s.endMs - s.startMs, children, longest, sum });
+    out.push({ state: s.state, lane: s.lane, type, status: s.status, failedState: failed?.state, ms: s.endMs - s.startMs, children: sorted, longest, sum });
   }
   return out;
-}
-
-/** {lanes: the lanes of state spans, sorted as strings; byLane: lane → indices of its state spans}. */
-function stateSpansByLane(spans) {
-  const byLane = new Map();
-  spans.forEach((c, k) => {
-    if (c.kind !== 'state') return;
-    const list = byLane.get(c.lane);
-    if (list) list.push(k);
-    else byLane.set(c.lane, [k]);
-  });
-  return { lanes: [...byLane.keys()].sort(), byLane };
-}
-
-/** The first index of sorted `list` whose string is not below `x`. */
-function lowerBound(list, x) {
-  let lo = 0;
-  let hi = list.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (list[mid] < x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-/** Two segments of lane paths, as compareLanes compares them. */
-function compareSegments(a, b) {
-  if (a === b) return 0;
-  const na = Number(a);
-  const nb = Number(b);
-  if (Number.isInteger(na) && Number.isInteger(nb)) return na - nb;
-  return a < b ? -1 : 1;
 }

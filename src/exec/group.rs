@@ -1,0 +1,217 @@
+//! The branches of a Parallel state and the iterations of a Map state: started in order,
+//! at most MaxConcurrency at once, their results gathered, a failure (beyond a Map's
+//! tolerance) cancelling the others.
+
+use super::events::EventType;
+use super::frame::{Block, Flow, FrameId, Group, Work};
+use super::retry::error_output;
+use super::spans::SpanStatus;
+use super::{Execution, Status};
+use crate::asl::Kind;
+use crate::dataflow::scope::Vars;
+use crate::error::Failure;
+use crate::fields;
+use crate::value::Value;
+use std::rc::Rc;
+
+impl Execution {
+    /// Frame `fid` waits for these children: start as many as it may.
+    pub(super) fn start_group(&mut self, fid: FrameId, group: Group) {
+        // One frame per child: room for them all at once, rather than copying the frames each
+        // time the list doubles.
+        self.frames.reserve(group.total);
+        let empty = group.total == 0;
+        self.frames[fid].gen += 1;
+        self.frames[fid].block = Block::Children(Box::new(group));
+        if empty {
+            self.work.push_back(Work::ChildrenDone(fid));
+        } else {
+            self.start_queued(fid);
+        }
+    }
+
+    /// Start queued children while the concurrency limit allows.
+    fn start_queued(&mut self, parent: FrameId) {
+        loop {
+            let Block::Children(group) = &mut self.frames[parent].block else { return };
+            if group.queue.is_empty() || (group.max_concurrency > 0 && group.running >= group.max_concurrency) {
+                return;
+            }
+            let (index, item) = group.queue.pop_front().expect("queue not empty");
+            group.running += 1;
+            let child = self.spawn(parent, index, item);
+            if let Block::Children(group) = &mut self.frames[parent].block {
+                group.children[index] = Some(child);
+            }
+            self.work.push_back(Work::Run(child));
+        }
+    }
+
+    /// Branch `index` of the Parallel, or iteration `index` of the Map, running in frame
+    /// `parent`.
+    fn spawn(&mut self, parent: FrameId, index: usize, input: Rc<Value>) -> FrameId {
+        let (machine, iteration) = match &self.state(parent).kind {
+            Kind::Parallel(branches) => (branches[index].clone(), false),
+            Kind::Map(m) => (m.processor.clone(), !m.distributed),
+            _ => unreachable!("only Parallel and Map states have children"),
+        };
+        let vars = Vars::child(&self.frames[parent].vars);
+        let last = self.frames[parent].last_event;
+        let child = self.new_frame(machine, Some((parent, index)), vars, input, last);
+        // MapIterationStarted is written when the iteration actually starts running.
+        self.frames[child].iteration_pending = iteration;
+        child
+    }
+
+    /// A frame finished: tell its parent group, or finish the execution.
+    pub(super) fn frame_ended(&mut self, fid: FrameId, result: Result<Rc<Value>, Failure>) {
+        self.frames[fid].alive = false;
+        self.frames[fid].block = Block::None;
+        let Some((parent, index)) = self.frames[fid].parent else {
+            match result {
+                Ok(v) => self.finish(Status::Succeeded(Rc::try_unwrap(v).unwrap_or_else(|rc| (*rc).clone()))),
+                Err(f) => self.finish(Status::Failed(f)),
+            }
+            return;
+        };
+        // A Map's own iterations write their events; a distributed Map's are child executions.
+        let iteration_events = matches!(&self.state(parent).kind, Kind::Map(m) if !m.distributed);
+        let Block::Children(group) = &mut self.frames[parent].block else { return };
+        group.children[index] = None;
+        group.running -= 1;
+        group.done += 1;
+        let iteration = |x: &Execution| fields! {"name": x.state(parent).name.clone(), "index": index};
+        match result {
+            Ok(v) => {
+                group.results[index] = Some(v);
+                if iteration_events {
+                    self.emit(parent, EventType::MapIterationSucceeded, iteration);
+                }
+                self.start_queued(parent);
+                self.check_group_done(parent);
+            }
+            Err(f) => {
+                if iteration_events {
+                    self.emit(parent, EventType::MapIterationFailed, iteration);
+                }
+                let Block::Children(group) = &mut self.frames[parent].block else { return };
+                group.failed += 1;
+                let tolerated = group.is_map && {
+                    let by_count = group.tolerated_count.is_some_and(|c| group.failed as u64 <= c);
+                    let by_pct = group
+                        .tolerated_percentage
+                        .is_some_and(|p| (group.failed as f64) * 100.0 / (group.total.max(1) as f64) <= p);
+                    by_count || by_pct
+                };
+                if tolerated {
+                    group.results[index] = Some(Rc::new(error_output(&f)));
+                    self.start_queued(parent);
+                    self.check_group_done(parent);
+                    return;
+                }
+                let failure = if group.tolerated_count.is_some() || group.tolerated_percentage.is_some() {
+                    Failure::new(
+                        "States.ExceedToleratedFailureThreshold",
+                        "The specified tolerated failure threshold was exceeded",
+                    )
+                } else {
+                    f
+                };
+                self.cancel_children(parent);
+                if self.is_done() {
+                    return;
+                }
+                // The parent state fails; its Retry/Catch apply. Run it through the work queue so
+                // that a caught failure continues the parent frame.
+                self.frames[parent].block = Block::None;
+                if self.fail_state(parent, failure) == Flow::Next {
+                    self.work.push_back(Work::Run(parent));
+                }
+            }
+        }
+    }
+
+    fn check_group_done(&mut self, parent: FrameId) {
+        let Block::Children(group) = &self.frames[parent].block else { return };
+        if group.done == group.total {
+            self.work.push_back(Work::ChildrenDone(parent));
+        }
+    }
+
+    fn cancel_children(&mut self, parent: FrameId) {
+        let children: Vec<FrameId> = match &mut self.frames[parent].block {
+            Block::Children(g) => {
+                g.queue.clear();
+                g.children.iter().flatten().copied().collect()
+            }
+            _ => Vec::new(),
+        };
+        for c in children {
+            self.abort_frame(c, true);
+        }
+    }
+
+    /// Abort a frame and everything below it (a sibling failed, the execution stopped).
+    pub(super) fn abort_frame(&mut self, fid: FrameId, emit_events: bool) {
+        if !self.frames[fid].alive {
+            return;
+        }
+        self.cancel_children(fid);
+        let f = &mut self.frames[fid];
+        f.alive = false;
+        f.gen += 1;
+        let block = std::mem::replace(&mut f.block, Block::None);
+        if let Block::Task { id, span } = block {
+            self.take_task(id);
+            self.effects.push_back(super::Effect::Cancel(id));
+            self.close_span(span, SpanStatus::Cancelled, None, None);
+        }
+        let span = self.frames[fid].state_span;
+        self.close_span(span, SpanStatus::Cancelled, None, None);
+        if emit_events {
+            let ty = EventType::StateAborted(self.state(fid).state_type());
+            self.emit_bare(fid, ty);
+            if let Some((parent, index)) = self.frames[fid].parent {
+                if matches!(&self.state(parent).kind, Kind::Map(m) if !m.distributed) {
+                    self.emit(parent, EventType::MapIterationAborted, |x| {
+                        fields! {"name": x.state(parent).name.clone(), "index": index}
+                    });
+                }
+            }
+        }
+    }
+
+    /// Every branch or iteration has ended: the state's result is the array of their
+    /// results (flattened for a Map whose ResultWriter asks for it).
+    pub(super) fn children_done(&mut self, fid: FrameId) {
+        let block = std::mem::replace(&mut self.frames[fid].block, Block::None);
+        let Block::Children(group) = block else { return };
+        let mut results: Vec<Value> =
+            group.results.into_iter().map(|r| r.map(Rc::unwrap_or_clone).unwrap_or(Value::Null)).collect();
+        if let Kind::Map(m) = &self.state(fid).kind {
+            if m.flatten_results {
+                results = results
+                    .into_iter()
+                    .flat_map(|r| match r {
+                        Value::Array(a) => a,
+                        other => vec![other],
+                    })
+                    .collect();
+            }
+        }
+        if group.is_map {
+            if group.distributed {
+                self.emit_bare(fid, EventType::MapRunSucceeded);
+            }
+            self.emit_bare(fid, EventType::MapStateSucceeded);
+        } else {
+            self.emit_bare(fid, EventType::ParallelStateSucceeded);
+        }
+        if self.is_done() {
+            return;
+        }
+        if self.finish_with_result(fid, Rc::new(Value::Array(results))) == Flow::Next {
+            self.run(fid);
+        }
+    }
+}
