@@ -6,10 +6,12 @@
 //! - `validation`: definitions accepted or rejected, with the diagnostic's location;
 //! - `robustness`: mutated and truncated definitions never panic;
 //! - `paths_api`: the JSONPath, payload template and intrinsic APIs;
-//! - `cli`: the `statelab` binary's own commands.
+//! - `cli`: the `statelab` binary's own commands;
+//! - `corpus`: the conformance corpus beside the repository (skipped, with one line, without it).
 
 mod cases;
 mod cli;
+mod corpus;
 mod paths_api;
 mod robustness;
 mod validation;
