@@ -287,8 +287,35 @@ pub fn panic_text(p: &Box<dyn std::any::Any + Send>) -> String {
     p.downcast_ref::<String>().cloned().or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string())).unwrap_or_default()
 }
 
+/// A thread with a large stack: the engine and the JSONata evaluator recurse on deep inputs,
+/// and the CLI runs them on a main thread with more stack than a test thread has.
+fn big_stack() -> std::thread::Builder {
+    std::thread::Builder::new().stack_size(512 << 20)
+}
+
 /// Everything the corpus gives: the four suites graded, the library checks, the ratchet.
+/// The JSONata suite's own checks run on a second thread, with their own copy of the suite
+/// (values are not shared between threads).
 fn run(root: &Path) {
+    std::thread::scope(|scope| {
+        let jsonata_checks = big_stack()
+            .spawn_scoped(scope, || {
+                let mut bad = Malformed::default();
+                let cases = load_jsonata(&root.join("jsonata"), &mut bad);
+                let cases: Vec<(&str, &Value, bool)> =
+                    cases.iter().map(|c| (c.id.as_str(), &c.value, c.lone_surrogate_in_expr)).collect();
+                library::jsonata_checks(&cases)
+            })
+            .expect("a thread");
+        let checks = move || match jsonata_checks.join() {
+            Ok(checks) => checks,
+            Err(p) => std::panic::resume_unwind(p),
+        };
+        grade_and_report(root, checks);
+    });
+}
+
+fn grade_and_report(root: &Path, jsonata_checks: impl FnOnce() -> Vec<library::Check>) {
     let mut bad = Malformed::default();
     for sub in ["aws/executions", "aws/validation", "aws/test_state", "realworld", "jsonata"] {
         if !root.join(sub).is_dir() {
@@ -331,9 +358,8 @@ fn run(root: &Path) {
     ];
     let exec_values: Vec<&Value> = executions.iter().map(|c| &c.value).collect();
     let ts_values: Vec<&Value> = test_state.iter().map(|c| &c.value).collect();
-    let jsonata_cases: Vec<(&str, &Value, bool)> =
-        jsonata.iter().map(|c| (c.id.as_str(), &c.value, c.lone_surrogate_in_expr)).collect();
-    let checks = library::checks(&exec_values, &ts_values, &jsonata_cases);
+    let mut checks = library::recording_checks(&exec_values, &ts_values);
+    checks.extend(jsonata_checks());
 
     let passed: BTreeSet<&str> = suites.iter().flat_map(|s| s.passed.iter().map(String::as_str)).collect();
     let mut report =
@@ -414,9 +440,7 @@ fn conformance_corpus() {
         }
         Err(e) => panic!("{e}"),
     };
-    // A large stack: the engine and the JSONata evaluator recurse on deep inputs, and the
-    // CLI runs them on a main thread with more stack than a test thread has.
-    let worker = std::thread::Builder::new().stack_size(512 << 20).spawn(move || run(&root)).expect("a thread");
+    let worker = big_stack().spawn(move || run(&root)).expect("a thread");
     if let Err(p) = worker.join() {
         std::panic::resume_unwind(p);
     }
