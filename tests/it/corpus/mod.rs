@@ -403,6 +403,8 @@ fn grade_and_report(root: &Path, jsonata_checks: impl FnOnce() -> Vec<library::C
             if lost.len() > 20 {
                 p += &format!("    ... and {} more\n", lost.len() - 20);
             }
+            report +=
+                &format!("  ratchet: {} of {} baselined cases no longer pass (listed below)\n", lost.len(), want.len());
             problems.insert(0, p);
         }
     }
