@@ -36,6 +36,11 @@ fn say(text: &str) {
     let _ = err.flush();
 }
 
+/// `STATELAB_WRITE_BASELINE` set (and not `0`): rewrite the baseline instead of checking it.
+fn write_baseline() -> bool {
+    std::env::var_os("STATELAB_WRITE_BASELINE").is_some_and(|v| v != "0" && !v.is_empty())
+}
+
 /// Where the corpus is: `Ok(None)` when it is not at the default place (a bare clone).
 fn locate() -> Result<Option<PathBuf>, String> {
     if let Some(dir) = std::env::var_os("STATELAB_CONFORMANCE") {
@@ -373,7 +378,7 @@ fn grade_and_report(root: &Path, jsonata_checks: impl FnOnce() -> Vec<library::C
     }
     let mut problems: Vec<String> = checks.iter().filter(|c| !c.failures.is_empty()).map(|c| c.problem()).collect();
 
-    if std::env::var_os("STATELAB_WRITE_BASELINE").is_some_and(|v| v != "0" && !v.is_empty()) {
+    if write_baseline() {
         let text: String = passed.iter().map(|id| format!("{id}\n")).collect();
         std::fs::write(BASELINE, text).unwrap_or_else(|e| panic!("cannot write {BASELINE}: {e}"));
         report += &format!("  baseline: wrote {} passing case ids to tests/conformance-baseline.txt\n", passed.len());
@@ -430,7 +435,7 @@ fn conformance_corpus() {
     let root = match locate() {
         Ok(Some(root)) => root,
         Ok(None) => {
-            if std::env::var_os("STATELAB_WRITE_BASELINE").is_some() {
+            if write_baseline() {
                 panic!("STATELAB_WRITE_BASELINE is set but there is no corpus to grade");
             }
             say(&format!(
