@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs every test: the Rust core, the conformance ratchet, and (once they exist) the wasm
-# bindings and the playground end to end. Installs what is missing, skips what is there.
+# Runs every test: the Rust core and the conformance corpus (graded in process, with its
+# ratchet), the corpus's own runner as a cross-check of the CLI, and (once they exist) the
+# wasm bindings and the playground end to end. Installs what is missing, skips what is there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 say() { printf '\n== %s\n' "$*"; }
@@ -16,17 +17,21 @@ done
 cargo fmt --check
 cargo clippy --release --all-targets --quiet -- -D warnings
 
-say "cargo test (core, data-driven cases, corpus harnesses)"
+# The conformance corpus is not in the repository: $STATELAB_CONFORMANCE, or ../shared/conformance.
+CORPUS="${STATELAB_CONFORMANCE:-../shared/conformance}"
+
+say "cargo test (core, data-driven cases, the conformance corpus graded in process with its ratchet)"
 cargo test --release --quiet 2>&1 | grep -v '^$'
 
 say "release CLI"
 cargo build --release --quiet
 
-if [ -x ../shared/conformance/run ]; then
-  say "conformance ratchet (../shared/conformance)"
-  ../shared/conformance/run --cli target/release/statelab --baseline tests/conformance-baseline.txt --show 0
+if [ -x "$CORPUS/run" ]; then
+  CLI="${CARGO_TARGET_DIR:-target}/release/statelab"
+  say "CLI contract cross-check: the corpus's own runner ($CORPUS/run) drives $CLI"
+  "$CORPUS/run" --cli "$CLI" --baseline tests/conformance-baseline.txt --show 0
 else
-  say "conformance: ../shared/conformance not found, skipped"
+  say "CLI contract cross-check: SKIPPED, no runner at $CORPUS/run (set STATELAB_CONFORMANCE to the corpus)"
 fi
 
 if [ -x scripts/test-wasm.sh ]; then

@@ -197,3 +197,36 @@ fn critical_path_through_instant_states_ends() {
     assert_eq!(t.len(), 3);
     assert!(t.iter().all(|t| t.slack_ms == 0));
 }
+
+#[test]
+fn full_jitter_draws_each_delay_up_to_its_backoff() {
+    // JitterStrategy FULL: each delay is a random time between 0 and the computed backoff
+    // (IntervalSeconds 4, BackoffRate 2, capped by MaxDelaySeconds 10: 4, 8 and 10 s).
+    let def = r#"{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke",
+        "Retry":[{"ErrorEquals":["E"],"IntervalSeconds":4,"BackoffRate":2,"MaxDelaySeconds":10,"MaxAttempts":3,"JitterStrategy":"FULL"}],
+        "End":true}}}"#;
+    let mocks = statelab::json!({"T": [{"error": "E"}, {"error": "E"}, {"error": "E"}, {"result": "done"}]});
+    let mut totals = Vec::new();
+    for seed in 0..20 {
+        let m = asl::validate_text(def, MachineType::Standard).unwrap();
+        let exec =
+            simulate(m, Value::Null, Mocks::from_value(&mocks, None).unwrap(), Options { seed, ..Options::default() })
+                .unwrap();
+        assert_eq!(exec.status().name(), "SUCCEEDED");
+        let delays: Vec<i64> = exec
+            .spans()
+            .iter()
+            .filter(|s| s.kind == statelab::exec::SpanKind::Backoff)
+            .map(|s| s.end.unwrap() - s.start)
+            .collect();
+        assert_eq!(delays.len(), 3, "seed {seed}: {delays:?}");
+        for (d, cap) in delays.iter().zip([4000, 8000, 10_000]) {
+            assert!((0..=cap).contains(d), "seed {seed}: delay {d} ms outside 0..={cap} ({delays:?})");
+        }
+        totals.push(exec.now() - exec.options().start_time);
+    }
+    totals.sort();
+    totals.dedup();
+    assert!(totals.len() > 10, "the delays should vary with the seed: {totals:?}");
+    assert!(totals.iter().all(|t| *t < 22_000), "jittered delays are below the un-jittered 22 s: {totals:?}");
+}

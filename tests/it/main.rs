@@ -1,0 +1,17 @@
+//! The integration tests, in one test binary (one link instead of one per file). Their data
+//! stays under `tests/`: `tests/cases/*.json` (executions) and `tests/validation/` (definitions).
+//! `tests/wasm.rs`, the wasm-bindgen tests, is its own binary, built for wasm32 only.
+//!
+//! - `cases`: the data-driven executions, on the virtual clock;
+//! - `validation`: definitions accepted or rejected, with the diagnostic's location;
+//! - `robustness`: mutated and truncated definitions never panic;
+//! - `paths_api`: the JSONPath, payload template and intrinsic APIs;
+//! - `cli`: the `statelab` binary's own commands;
+//! - `corpus`: the conformance corpus beside the repository (skipped, with one line, without it).
+
+mod cases;
+mod cli;
+mod corpus;
+mod paths_api;
+mod robustness;
+mod validation;
