@@ -59,7 +59,7 @@ if [ "$OPT" = 1 ]; then
     # --reorder-functions-by-name puts each module's functions together, which gzip
     # compresses better (about 1%); the order does not matter to the engine.
     echo "== wasm-opt -Os ($(node_modules/.bin/wasm-opt --version))"
-    node_modules/.bin/wasm-opt --flatten --rereloop -Os -Os --reorder-functions-by-name \
+    node_modules/.bin/wasm-opt --flatten --rereloop -Os -Os --reorder-functions-by-name --strip-producers --strip-target-features \
       --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
       --enable-mutable-globals --enable-reference-types --enable-multivalue \
       www/pkg/statelab_bg.wasm -o www/pkg/statelab_bg.opt.wasm

@@ -61,6 +61,9 @@ pub struct Chosen {
     pub assigned: Option<Value>,
 }
 
+/// Builds a state's context object (`$$`, `$states.context`), with `$$.Map.Item` when given.
+pub type ContextFn<'a> = &'a dyn Fn(Option<(usize, &Value)>) -> Value;
+
 /// One state's data flow: its fields (`io`), what its expressions see, and, when asked for,
 /// the value after each step (for the inspector).
 pub struct Pipeline<'a> {
@@ -68,8 +71,7 @@ pub struct Pipeline<'a> {
     /// The state's raw input: `$states.input`, and where ResultPath puts a result.
     raw: &'a Rc<Value>,
     vars: &'a Vars,
-    /// Builds the context object (`$$`, `$states.context`), with `$$.Map.Item` when given.
-    context: &'a dyn Fn(Option<(usize, &Value)>) -> Value,
+    context: ContextFn<'a>,
     rng: &'a Rng,
     now: i64,
     steps: Option<Vec<(&'static str, Rc<Value>)>>,
@@ -81,7 +83,7 @@ impl<'a> Pipeline<'a> {
         io: &'a Io,
         raw: &'a Rc<Value>,
         vars: &'a Vars,
-        context: &'a dyn Fn(Option<(usize, &Value)>) -> Value,
+        context: ContextFn<'a>,
         rng: &'a Rng,
         now: i64,
         record: bool,
@@ -140,10 +142,11 @@ impl<'a> Pipeline<'a> {
         }
     }
 
-    /// A Pass state's result: `Result`, else Parameters over the effective input, else the
-    /// effective input (JSONPath); none (JSONata, whose Pass has only Output).
-    pub fn pass_result(&mut self, result: Option<&Value>) -> Step<Option<Rc<Value>>> {
-        match self.io {
+    /// A Pass state's output and assignments. JSONPath: its result (`Result`, else
+    /// Parameters over the effective input, else the effective input) placed as any
+    /// result is (see [`Pipeline::output`]). JSONata: Output (the input without it).
+    pub fn pass(&mut self, result: Option<&Value>, assign: Option<&Assign>) -> Step<Assigned> {
+        let res = match self.io {
             Io::JsonPath { parameters, .. } => {
                 let eff = self.effective_input()?;
                 let res = match (result, parameters) {
@@ -152,10 +155,11 @@ impl<'a> Pipeline<'a> {
                     (None, None) => eff,
                 };
                 self.record(if result.is_some() { "Result" } else { "Parameters" }, &res);
-                Ok(Some(res))
+                Some(res)
             }
-            Io::Jsonata { .. } => Ok(None),
-        }
+            Io::Jsonata { .. } => None,
+        };
+        self.output(res, assign)
     }
 
     /// The output of a state with a result (Task, Parallel, Map, Pass) and its assignments.
@@ -164,6 +168,13 @@ impl<'a> Pipeline<'a> {
     /// the result (or the input, when there is none).
     pub fn output(&mut self, result: Option<Rc<Value>>, assign: Option<&Assign>) -> Step<Assigned> {
         match self.io {
+            // Most states: the result is the output.
+            Io::JsonPath {
+                result_selector: None,
+                result_path: PathField::Default,
+                output_path: PathField::Default,
+                ..
+            } if assign.is_none() && self.steps.is_none() => Ok((result.unwrap_or_else(|| self.raw.clone()), None)),
             Io::JsonPath { result_selector, result_path, output_path, .. } => {
                 let result = result.unwrap_or_else(|| self.raw.clone());
                 let selected = match result_selector {

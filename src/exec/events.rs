@@ -154,108 +154,118 @@ pub enum TaskPhase {
     TimedOut,
 }
 
+/// Every type's name, in [`EventType::index`] order.
+const NAMES: [&str; 57] = [
+    "ExecutionStarted",
+    "ExecutionSucceeded",
+    "ExecutionFailed",
+    "ExecutionAborted",
+    "ExecutionTimedOut",
+    "ParallelStateStarted",
+    "ParallelStateSucceeded",
+    "ParallelStateFailed",
+    "MapStateStarted",
+    "MapStateSucceeded",
+    "MapStateFailed",
+    "MapIterationStarted",
+    "MapIterationSucceeded",
+    "MapIterationFailed",
+    "MapIterationAborted",
+    "MapRunStarted",
+    "MapRunSucceeded",
+    "EvaluationFailed",
+    "PassStateEntered",
+    "PassStateExited",
+    "PassStateAborted",
+    "TaskStateEntered",
+    "TaskStateExited",
+    "TaskStateAborted",
+    "ChoiceStateEntered",
+    "ChoiceStateExited",
+    "ChoiceStateAborted",
+    "WaitStateEntered",
+    "WaitStateExited",
+    "WaitStateAborted",
+    "SucceedStateEntered",
+    "SucceedStateExited",
+    "SucceedStateAborted",
+    "FailStateEntered",
+    "FailStateExited",
+    "FailStateAborted",
+    "ParallelStateEntered",
+    "ParallelStateExited",
+    "ParallelStateAborted",
+    "MapStateEntered",
+    "MapStateExited",
+    "MapStateAborted",
+    "TaskScheduled",
+    "TaskStarted",
+    "TaskSucceeded",
+    "TaskFailed",
+    "TaskTimedOut",
+    "LambdaFunctionScheduled",
+    "LambdaFunctionStarted",
+    "LambdaFunctionSucceeded",
+    "LambdaFunctionFailed",
+    "LambdaFunctionTimedOut",
+    "ActivityScheduled",
+    "ActivityStarted",
+    "ActivitySucceeded",
+    "ActivityFailed",
+    "ActivityTimedOut",
+];
+
 impl EventType {
-    /// AWS's name of the type (`TaskStateEntered`).
-    pub fn name(self) -> &'static str {
+    /// The type's place in `NAMES`.
+    fn index(self) -> usize {
         use EventType::*;
-        const STATES: [[&str; 3]; 8] = [
-            ["PassStateEntered", "PassStateExited", "PassStateAborted"],
-            ["TaskStateEntered", "TaskStateExited", "TaskStateAborted"],
-            ["ChoiceStateEntered", "ChoiceStateExited", "ChoiceStateAborted"],
-            ["WaitStateEntered", "WaitStateExited", "WaitStateAborted"],
-            ["SucceedStateEntered", "SucceedStateExited", "SucceedStateAborted"],
-            ["FailStateEntered", "FailStateExited", "FailStateAborted"],
-            ["ParallelStateEntered", "ParallelStateExited", "ParallelStateAborted"],
-            ["MapStateEntered", "MapStateExited", "MapStateAborted"],
-        ];
-        const TASKS: [[&str; 5]; 3] = [
-            ["TaskScheduled", "TaskStarted", "TaskSucceeded", "TaskFailed", "TaskTimedOut"],
-            [
-                "LambdaFunctionScheduled",
-                "LambdaFunctionStarted",
-                "LambdaFunctionSucceeded",
-                "LambdaFunctionFailed",
-                "LambdaFunctionTimedOut",
-            ],
-            ["ActivityScheduled", "ActivityStarted", "ActivitySucceeded", "ActivityFailed", "ActivityTimedOut"],
-        ];
         match self {
-            ExecutionStarted => "ExecutionStarted",
-            ExecutionSucceeded => "ExecutionSucceeded",
-            ExecutionFailed => "ExecutionFailed",
-            ExecutionAborted => "ExecutionAborted",
-            ExecutionTimedOut => "ExecutionTimedOut",
-            StateEntered(s) => STATES[s as usize][0],
-            StateExited(s) => STATES[s as usize][1],
-            StateAborted(s) => STATES[s as usize][2],
-            Task(f, p) => TASKS[f as usize][p as usize],
-            ParallelStateStarted => "ParallelStateStarted",
-            ParallelStateSucceeded => "ParallelStateSucceeded",
-            ParallelStateFailed => "ParallelStateFailed",
-            MapStateStarted => "MapStateStarted",
-            MapStateSucceeded => "MapStateSucceeded",
-            MapStateFailed => "MapStateFailed",
-            MapIterationStarted => "MapIterationStarted",
-            MapIterationSucceeded => "MapIterationSucceeded",
-            MapIterationFailed => "MapIterationFailed",
-            MapIterationAborted => "MapIterationAborted",
-            MapRunStarted => "MapRunStarted",
-            MapRunSucceeded => "MapRunSucceeded",
-            EvaluationFailed => "EvaluationFailed",
+            ExecutionStarted => 0,
+            ExecutionSucceeded => 1,
+            ExecutionFailed => 2,
+            ExecutionAborted => 3,
+            ExecutionTimedOut => 4,
+            ParallelStateStarted => 5,
+            ParallelStateSucceeded => 6,
+            ParallelStateFailed => 7,
+            MapStateStarted => 8,
+            MapStateSucceeded => 9,
+            MapStateFailed => 10,
+            MapIterationStarted => 11,
+            MapIterationSucceeded => 12,
+            MapIterationFailed => 13,
+            MapIterationAborted => 14,
+            MapRunStarted => 15,
+            MapRunSucceeded => 16,
+            EvaluationFailed => 17,
+            StateEntered(s) => 18 + 3 * s as usize,
+            StateExited(s) => 19 + 3 * s as usize,
+            StateAborted(s) => 20 + 3 * s as usize,
+            Task(f, p) => 42 + 5 * f as usize + p as usize,
         }
     }
 
-    /// The key of the `...EventDetails` object, as AWS names it: `stateEnteredEventDetails`
-    /// for every `<Type>StateEntered`, else the type with a lower-case first letter.
-    pub fn details_key(self) -> &'static str {
-        use EventType::*;
-        const TASKS: [[&str; 5]; 3] = [
-            [
-                "taskScheduledEventDetails",
-                "taskStartedEventDetails",
-                "taskSucceededEventDetails",
-                "taskFailedEventDetails",
-                "taskTimedOutEventDetails",
-            ],
-            [
-                "lambdaFunctionScheduledEventDetails",
-                "lambdaFunctionStartedEventDetails",
-                "lambdaFunctionSucceededEventDetails",
-                "lambdaFunctionFailedEventDetails",
-                "lambdaFunctionTimedOutEventDetails",
-            ],
-            [
-                "activityScheduledEventDetails",
-                "activityStartedEventDetails",
-                "activitySucceededEventDetails",
-                "activityFailedEventDetails",
-                "activityTimedOutEventDetails",
-            ],
-        ];
-        match self {
-            ExecutionStarted => "executionStartedEventDetails",
-            ExecutionSucceeded => "executionSucceededEventDetails",
-            ExecutionFailed => "executionFailedEventDetails",
-            ExecutionAborted => "executionAbortedEventDetails",
-            ExecutionTimedOut => "executionTimedOutEventDetails",
-            StateEntered(_) => "stateEnteredEventDetails",
-            StateExited(_) => "stateExitedEventDetails",
-            StateAborted(_) => "stateAbortedEventDetails",
-            Task(f, p) => TASKS[f as usize][p as usize],
-            ParallelStateStarted => "parallelStateStartedEventDetails",
-            ParallelStateSucceeded => "parallelStateSucceededEventDetails",
-            ParallelStateFailed => "parallelStateFailedEventDetails",
-            MapStateStarted => "mapStateStartedEventDetails",
-            MapStateSucceeded => "mapStateSucceededEventDetails",
-            MapStateFailed => "mapStateFailedEventDetails",
-            MapIterationStarted => "mapIterationStartedEventDetails",
-            MapIterationSucceeded => "mapIterationSucceededEventDetails",
-            MapIterationFailed => "mapIterationFailedEventDetails",
-            MapIterationAborted => "mapIterationAbortedEventDetails",
-            MapRunStarted => "mapRunStartedEventDetails",
-            MapRunSucceeded => "mapRunSucceededEventDetails",
-            EvaluationFailed => "evaluationFailedEventDetails",
-        }
+    /// AWS's name of the type (`TaskStateEntered`).
+    pub fn name(self) -> &'static str {
+        NAMES[self.index()]
+    }
+
+    /// The key of the `...EventDetails` object, as AWS names it, written into `buf`:
+    /// `stateEnteredEventDetails` for every `<Type>StateEntered` (and so for Exited and
+    /// Aborted), else the type with a lower-case first letter.
+    pub fn details_key(self, buf: &mut [u8; 40]) -> &str {
+        let name = match self {
+            EventType::StateEntered(_) => "StateEntered",
+            EventType::StateExited(_) => "StateExited",
+            EventType::StateAborted(_) => "StateAborted",
+            other => other.name(),
+        };
+        let b = name.as_bytes();
+        buf[..b.len()].copy_from_slice(b);
+        buf[0] = buf[0].to_ascii_lowercase();
+        buf[b.len()..b.len() + 12].copy_from_slice(b"EventDetails");
+        // ASCII throughout.
+        std::str::from_utf8(&buf[..b.len() + 12]).unwrap_or("")
     }
 }
 
@@ -303,7 +313,7 @@ impl Event {
         m.insert("timestamp".into(), json!(crate::support::time::format_millis(self.timestamp)));
         m.insert("type".into(), json!(self.kind.name()));
         if let Some(d) = self.details() {
-            m.insert(self.kind.details_key().into(), d);
+            m.insert(self.kind.details_key(&mut [0; 40]).into(), d);
         }
         Value::Object(m)
     }
@@ -447,12 +457,21 @@ mod tests {
                 StateAborted(_) => "stateAbortedEventDetails".to_string(),
                 _ => format!("{}{}EventDetails", name[..1].to_ascii_lowercase(), &name[1..]),
             };
-            assert_eq!(e.details_key(), want, "{name}");
+            assert_eq!(e.details_key(&mut [0; 40]), want, "{name}");
         }
         assert_eq!(StateEntered(StateType::Task).name(), "TaskStateEntered");
         assert_eq!(StateExited(StateType::Map).name(), "MapStateExited");
         assert_eq!(Task(TaskFamily::Lambda, TaskPhase::Scheduled).name(), "LambdaFunctionScheduled");
-        assert_eq!(Task(TaskFamily::Service, TaskPhase::TimedOut).details_key(), "taskTimedOutEventDetails");
+        assert_eq!(
+            Task(TaskFamily::Service, TaskPhase::TimedOut).details_key(&mut [0; 40]),
+            "taskTimedOutEventDetails"
+        );
+        // Every type has its own name.
+        let mut names: Vec<&str> = all().into_iter().map(EventType::name).collect();
+        names.sort();
+        names.dedup();
+        assert_eq!(names.len(), all().len());
+        assert_eq!(all().len(), NAMES.len());
     }
 
     #[test]

@@ -161,6 +161,7 @@ impl Execution {
         lane
     }
 
+    #[inline(always)]
     pub(super) fn state(&self, fid: FrameId) -> &State {
         let f = &self.frames[fid];
         &f.machine.states[f.state]
@@ -221,9 +222,15 @@ impl Execution {
 
     /// The state's output has been computed: check its size, emit the Exited event, and move
     /// on.
-    pub(super) fn exit_state(&mut self, fid: FrameId, output: Rc<Value>, assigned: Option<Value>) -> Flow {
+    pub(super) fn exit_state(
+        &mut self,
+        fid: FrameId,
+        state: &State,
+        output: Rc<Value>,
+        assigned: Option<Value>,
+    ) -> Flow {
         if payload_too_large(&output) {
-            let name = self.state(fid).name.clone();
+            let name = state.name.clone();
             return self.fail_state(
                 fid,
                 Failure::new(
@@ -232,16 +239,15 @@ impl Execution {
                 ),
             );
         }
-        let next = self.state(fid).next;
-        self.exit_to(fid, output, assigned, next)
+        self.exit_to(fid, state, output, assigned, state.next)
     }
 
     /// The `<Type>StateExited` event of the frame's state, with its output and assignments.
-    pub(super) fn emit_exited(&mut self, fid: FrameId, output: &Rc<Value>, assigned: Option<Value>) {
-        let ty = EventType::StateExited(self.state(fid).state_type());
-        self.emit(fid, ty, |x| {
+    pub(super) fn emit_exited(&mut self, fid: FrameId, state: &State, output: &Rc<Value>, assigned: Option<Value>) {
+        let ty = EventType::StateExited(state.state_type());
+        self.emit(fid, ty, |_| {
             let mut details =
-                fields! {"name": x.state(fid).name.clone(), "output": output, "outputDetails": Field::NotTruncated};
+                fields! {"name": state.name.clone(), "output": output, "outputDetails": Field::NotTruncated};
             if let Some(a) = assigned {
                 details.push(("assignedVariables", Field::from(a)));
                 details.push(("assignedVariablesDetails", Field::NotTruncated));
@@ -254,12 +260,13 @@ impl Execution {
     pub(super) fn exit_to(
         &mut self,
         fid: FrameId,
+        state: &State,
         output: Rc<Value>,
         assigned: Option<Value>,
         next: Option<usize>,
     ) -> Flow {
-        let is_end = matches!(self.state(fid).kind, Kind::Succeed) || next.is_none();
-        self.emit_exited(fid, &output, assigned);
+        let is_end = matches!(state.kind, Kind::Succeed) || next.is_none();
+        self.emit_exited(fid, state, &output, assigned);
         let span = self.frames[fid].state_span;
         if span != NO_SPAN {
             self.close_span(span, SpanStatus::Succeeded, Some(output.clone()), None);
@@ -305,7 +312,6 @@ impl Execution {
 
     /// Run `f` on the data flow of the frame's current state (`state`), over its input; keep
     /// the values it recorded in the state's span.
-    #[inline(always)]
     pub(super) fn with_pipeline<R>(&mut self, fid: FrameId, state: &State, f: impl FnOnce(&mut Pipeline) -> R) -> R {
         let (r, steps) = {
             let context = |item: Option<(usize, &Value)>| self.context(fid).build(item);
@@ -366,11 +372,16 @@ impl Execution {
     }
 
     /// Leave the state with its output, once its assignments are made; or fail it.
-    pub(super) fn conclude(&mut self, fid: FrameId, done: Result<(Rc<Value>, Option<Value>), Failure>) -> Flow {
+    pub(super) fn conclude(
+        &mut self,
+        fid: FrameId,
+        state: &State,
+        done: Result<(Rc<Value>, Option<Value>), Failure>,
+    ) -> Flow {
         match done {
             Ok((out, assigned)) => {
                 self.apply_assign(fid, &assigned);
-                self.exit_state(fid, out, assigned)
+                self.exit_state(fid, state, out, assigned)
             }
             Err(f) => self.fail_state(fid, f),
         }

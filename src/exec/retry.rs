@@ -42,7 +42,7 @@ impl Execution {
                 return match caught {
                     Ok((output, assigned)) => {
                         self.apply_assign(fid, &assigned);
-                        self.emit_exited(fid, &output, assigned);
+                        self.emit_exited(fid, state, &output, assigned);
                         self.close_span(span, SpanStatus::Caught, Some(output.clone()), Some(&failure));
                         let f = &mut self.frames[fid];
                         f.state = c.next;

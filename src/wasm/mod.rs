@@ -524,7 +524,7 @@ fn write_event(o: &mut Out, e: &Event, start: i64, stamp: &mut (i64, String)) {
         o.key("state").str(s);
     }
     if let Some(fields) = &e.fields {
-        o.key(e.kind.details_key()).obj();
+        o.key(e.kind.details_key(&mut [0; 40])).obj();
         for (k, v) in fields {
             o.key(k);
             match v {

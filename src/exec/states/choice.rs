@@ -11,7 +11,7 @@ impl Execution {
         match chosen {
             Ok(Some(c)) => {
                 self.apply_assign(fid, &c.assigned);
-                self.exit_to(fid, c.output, c.assigned, Some(c.next))
+                self.exit_to(fid, state, c.output, c.assigned, Some(c.next))
             }
             Ok(None) => {
                 let f = Failure::new("States.NoChoiceMatched", format!("No Matches! in state '{}'", state.name));

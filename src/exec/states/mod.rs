@@ -48,6 +48,6 @@ impl Execution {
             p.output(Some(result), state.assign.as_ref())
         });
         let done = done.map_err(|e| self.step_failure(fid, e));
-        self.conclude(fid, done)
+        self.conclude(fid, state, done)
     }
 }

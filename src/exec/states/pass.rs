@@ -7,9 +7,8 @@ use crate::value::Value;
 
 impl Execution {
     pub(in crate::exec) fn run_pass(&mut self, fid: FrameId, state: &State, result: Option<&Value>) -> Flow {
-        let done =
-            self.with_pipeline(fid, state, |p| p.pass_result(result).and_then(|r| p.output(r, state.assign.as_ref())));
+        let done = self.with_pipeline(fid, state, |p| p.pass(result, state.assign.as_ref()));
         let done = done.map_err(|e| self.step_failure(fid, e));
-        self.conclude(fid, done)
+        self.conclude(fid, state, done)
     }
 }

@@ -8,7 +8,7 @@ impl Execution {
     pub(in crate::exec) fn run_succeed(&mut self, fid: FrameId, state: &State) -> Flow {
         let done = self.with_pipeline(fid, state, |p| p.effective_input().and_then(|eff| p.plain_output(eff, None)));
         match done {
-            Ok((out, _)) => self.exit_state(fid, out, None),
+            Ok((out, _)) => self.exit_state(fid, state, out, None),
             Err(e) => {
                 let f = self.step_failure(fid, e);
                 self.fail_state(fid, f)

@@ -26,7 +26,7 @@ impl Execution {
         };
         self.apply_assign(fid, &assigned);
         if until <= self.now {
-            return self.exit_state(fid, out, assigned);
+            return self.exit_state(fid, state, out, assigned);
         }
         self.open_timed_span(fid, SpanKind::Wait, until, None);
         let gen = {
@@ -43,6 +43,7 @@ impl Execution {
     /// The wait is over: leave with the output computed when it started.
     pub(in crate::exec) fn finish_wait(&mut self, fid: FrameId) -> Flow {
         let (out, assigned) = self.frames[fid].stash.take().unwrap_or_else(|| (Rc::new(Value::Null), None));
-        self.exit_state(fid, out, assigned)
+        let machine = self.frames[fid].machine.clone();
+        self.exit_state(fid, &machine.states[self.frames[fid].state], out, assigned)
     }
 }
