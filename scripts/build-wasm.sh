@@ -22,7 +22,7 @@ done
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
 export PATH="$HOME/.cargo/bin:$PATH"
 
-WB_VERSION=$(sed -n 's/^wasm-bindgen = "=\([0-9.]*\)".*/\1/p' Cargo.toml)
+WB_VERSION=$(sed -n 's/^wasm-bindgen = .*"=\([0-9.]*\)".*/\1/p' Cargo.toml)
 [ -n "$WB_VERSION" ] || { echo "build-wasm.sh: no exact wasm-bindgen version (=x.y.z) in Cargo.toml" >&2; exit 1; }
 
 if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
@@ -42,7 +42,7 @@ if [ "$OPT" = 1 ] && command -v npm >/dev/null; then
 fi
 
 echo "== cargo rustc (profile wasm, cdylib)"
-cargo rustc --lib --crate-type cdylib --target wasm32-unknown-unknown --profile wasm
+cargo rustc --lib --crate-type cdylib --target wasm32-unknown-unknown --profile wasm --features wasm
 
 RAW="$CARGO_TARGET_DIR/wasm32-unknown-unknown/wasm/statelab.wasm"
 echo "== wasm-bindgen --target web -> www/pkg/"

@@ -24,10 +24,10 @@ export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner
 export WASM_BINDGEN_TEST_TIMEOUT="${WASM_BINDGEN_TEST_TIMEOUT:-120}"
 
 echo "== cargo clippy for wasm32 (the bindings and their tests), -D warnings"
-cargo clippy --target wasm32-unknown-unknown --lib --tests --quiet -- -D warnings
+cargo clippy --target wasm32-unknown-unknown --features wasm --lib --tests --quiet -- -D warnings
 
 echo "== wasm-bindgen tests under Node"
-cargo test --target wasm32-unknown-unknown --test wasm
+cargo test --target wasm32-unknown-unknown --features wasm --test wasm
 
 if [ "${STATELAB_SKIP_BROWSER:-}" = 1 ]; then
   echo "== wasm-bindgen tests under headless Chromium: SKIPPED (STATELAB_SKIP_BROWSER=1)"
@@ -44,7 +44,7 @@ else
   fi
   echo "== wasm-bindgen tests under headless Chromium"
   WASM_BINDGEN_USE_BROWSER=1 WASM_BINDGEN_TEST_WEBDRIVER_JSON="$ROOT/scripts/webdriver.json" \
-    cargo test --target wasm32-unknown-unknown --test wasm
+    cargo test --target wasm32-unknown-unknown --features wasm --test wasm
 
   echo "== www/statelab.js in headless Chromium (tests/js/browser.html)"
   CHROME=$(command -v chromium || command -v chromium-browser || command -v google-chrome)

@@ -15,8 +15,7 @@ use std::process::ExitCode;
 // (The wasm build's allocator is the library's.)
 #[cfg(not(target_arch = "wasm32"))]
 #[global_allocator]
-static ALLOCATOR: statelab::support::quick_alloc::QuickAlloc<std::alloc::System> =
-    statelab::support::quick_alloc::QuickAlloc::new(std::alloc::System);
+static ALLOCATOR: statelab::QuickAlloc<std::alloc::System> = statelab::QuickAlloc::new(std::alloc::System);
 
 const USAGE: &str = "\
 statelab: run Amazon States Language workflows on a virtual clock

@@ -1,0 +1,531 @@
+//! The tape: how results cross from the engine to JS. Values are written straight from the
+//! engine's records as 32-bit words, floats and the text of every string, which
+//! `src/wasm/decode.js` turns into the JS values `JSON.parse` would give (see [`Out`]). This
+//! module is plain Rust, built and tested natively; `bindings.rs` hands the tape to JS.
+
+use crate::exec::analysis::critical_path;
+use crate::exec::events::{Event, Field};
+use crate::exec::{Execution, Lanes, Span, Status};
+use crate::support::ordmap::OrdMap;
+use crate::value::{Key, Value};
+
+/// Values for JS written straight from the engine's records as a tape that `src/wasm/decode.js`
+/// turns into JS objects: 32-bit words (tags, small integers, string places), the other
+/// numbers, and the text of every string, decoded by JS at once. Results run to megabytes (a
+/// Map of 1,000 iterations); neither JSON text nor building objects call by call from Rust
+/// comes close: writing and parsing text took a third of a Parallel's `simulate`.
+///
+/// Tape: `END` (u32::MAX), `NULL` `FALSE` `TRUE`, `INT n` (an i32), `FLOAT i` (`floats[i]`),
+/// `STR at len` (the UTF-16 place of the text in all strings' text), `ARR value* END`,
+/// `OBJ (key value)* END`. A key is its id: ids count up from 0 in the order keys first
+/// appear, and a new id is followed by the key's `at len`. JS keeps each key's string by id,
+/// so it makes (and V8 internalises) a key's string once, not once per object.
+pub struct Out {
+    words: Vec<u32>,
+    floats: Vec<f64>,
+    /// Every string's UTF-8 bytes, one after the other.
+    text: Vec<u8>,
+    /// The length of `text` in UTF-16 code units: where the next string starts for JS.
+    utf16: u32,
+    /// Keys seen last, by a slot their text picks (`key_id`): (first 8 bytes, byte length,
+    /// id, byte start in `text`). A key missed here is looked up in `ids`.
+    keys: Vec<(u64, u32, u32, u32)>,
+    /// Every key written: its id and byte start in `text`.
+    ids: OrdMap<(u32, u32)>,
+    next_key: u32,
+    /// Object keys of values seen, by a slot their address picks, with their id: the same
+    /// shared key (`Key`, which a definition's templates and a parsed document share) is
+    /// found again without reading its text. Holding the key keeps its address its own.
+    /// Empty for the first keys (a small result costs no table).
+    shared: Vec<Option<(Key, u32)>>,
+    value_keys: usize,
+}
+
+const KEY_SLOTS: usize = 64;
+
+/// Not a tag: never the place of a key, which may be 0.
+const END: u32 = u32::MAX;
+const NULL: u32 = 1;
+const FALSE: u32 = 2;
+const TRUE: u32 = 3;
+const INT: u32 = 4;
+const FLOAT: u32 = 5;
+const STR: u32 = 6;
+const ARR: u32 = 7;
+const OBJ: u32 = 8;
+
+impl Default for Out {
+    fn default() -> Out {
+        Out::new()
+    }
+}
+
+impl Out {
+    pub fn new() -> Out {
+        Out {
+            words: Vec::new(),
+            floats: Vec::new(),
+            text: Vec::new(),
+            utf16: 0,
+            keys: vec![(0, 0, u32::MAX, 0); KEY_SLOTS],
+            ids: OrdMap::new(),
+            next_key: 0,
+            shared: Vec::new(),
+            value_keys: 0,
+        }
+    }
+    /// Where the text of `s` will be for JS: its UTF-16 start and length.
+    fn place(&mut self, s: &str) {
+        let n = if s.is_ascii() { s.len() } else { s.encode_utf16().count() } as u32;
+        self.words.extend_from_slice(&[self.utf16, n]);
+        self.text.extend_from_slice(s.as_bytes());
+        self.utf16 += n;
+    }
+    pub fn obj(&mut self) -> &mut Self {
+        self.words.push(OBJ);
+        self
+    }
+    pub fn arr(&mut self) -> &mut Self {
+        self.words.push(ARR);
+        self
+    }
+    /// Close the innermost object or array.
+    pub fn end(&mut self) -> &mut Self {
+        self.words.push(END);
+        self
+    }
+    /// An object's key; its value comes next.
+    pub fn key(&mut self, k: &str) -> &mut Self {
+        self.key_id(k);
+        self
+    }
+    /// Write key `k` (its id, and its text if it is new); its id.
+    fn key_id(&mut self, k: &str) -> u32 {
+        // The first eight bytes and the length pick a slot and, for most keys (eight bytes or
+        // fewer), are the whole comparison; a longer key's text is compared as well. A key
+        // not in its slot is looked up among all the keys written (`ids`): two keys taking
+        // turns in one slot (an event's `ms` and `lane`) cost a lookup, not new ids.
+        let b = k.as_bytes();
+        let (head, slot) = crate::value::key_head_and_slot(k, KEY_SLOTS);
+        let (h, len, id, at) = self.keys[slot];
+        if id != u32::MAX
+            && h == head
+            && len as usize == b.len()
+            && (b.len() <= 8 || self.text.get(at as usize..at as usize + b.len()) == Some(b))
+        {
+            self.words.push(id);
+            return id;
+        }
+        let (id, at) = match self.ids.get(k) {
+            Some(&(id, at)) => {
+                self.words.push(id);
+                (id, at)
+            }
+            None => {
+                let (id, at) = (self.next_key, self.text.len() as u32);
+                self.next_key += 1;
+                self.ids.insert(k.into(), (id, at));
+                self.words.push(id);
+                self.place(k);
+                (id, at)
+            }
+        };
+        self.keys[slot] = (head, b.len() as u32, id, at);
+        id
+    }
+    /// An object key of a value: found by its address when it was seen before.
+    fn value_key(&mut self, k: &Key) -> &mut Self {
+        if self.shared.is_empty() {
+            if self.value_keys < 16 {
+                self.value_keys += 1;
+                self.key_id(k);
+                return self;
+            }
+            self.shared = vec![None; KEY_SLOTS];
+        }
+        let slot = (k.as_str().as_ptr() as usize >> 3) % KEY_SLOTS;
+        match &self.shared[slot] {
+            Some((seen, id)) if Key::ptr_eq(seen, k) => {
+                let id = *id;
+                self.words.push(id);
+            }
+            _ => {
+                let id = self.key_id(k);
+                self.shared[slot] = Some((k.clone(), id));
+            }
+        }
+        self
+    }
+    pub fn str(&mut self, s: &str) -> &mut Self {
+        self.words.push(STR);
+        self.place(s);
+        self
+    }
+    pub fn null(&mut self) -> &mut Self {
+        self.words.push(NULL);
+        self
+    }
+    pub fn bool(&mut self, b: bool) -> &mut Self {
+        self.words.push(if b { TRUE } else { FALSE });
+        self
+    }
+    pub fn int(&mut self, n: i64) -> &mut Self {
+        match i32::try_from(n) {
+            Ok(i) => self.words.extend_from_slice(&[INT, i as u32]),
+            Err(_) => self.float(n as f64),
+        }
+        self
+    }
+    fn float(&mut self, f: f64) {
+        self.words.extend_from_slice(&[FLOAT, self.floats.len() as u32]);
+        self.floats.push(f);
+    }
+    pub fn json(&mut self, v: &Value) -> &mut Self {
+        match v {
+            Value::Null => self.null(),
+            Value::Bool(b) => self.bool(*b),
+            Value::Number(n) => {
+                match n.as_i64() {
+                    Some(i) => {
+                        self.int(i);
+                    }
+                    // Floats, and integers above i64 (as JSON.parse reads their digits).
+                    None => self.float(n.as_f64().unwrap_or(0.0)),
+                }
+                self
+            }
+            Value::String(s) => self.str(s),
+            Value::Array(a) => {
+                self.arr();
+                for x in a {
+                    self.json(x);
+                }
+                self.end()
+            }
+            Value::Object(m) => {
+                self.obj();
+                for (k, x) in m.iter() {
+                    self.value_key(k).json(x);
+                }
+                self.end()
+            }
+        }
+    }
+    pub fn list<T>(&mut self, items: &[T], mut each: impl FnMut(&mut Out, &T)) -> &mut Self {
+        self.arr();
+        for item in items {
+            each(self, item);
+        }
+        self.end()
+    }
+    /// The tape: its words, its floats and the UTF-8 text of all its strings.
+    pub fn parts(&self) -> (&[u32], &[f64], &[u8]) {
+        (&self.words, &self.floats, &self.text)
+    }
+}
+
+/// `{id, previousEventId, timestamp, type, ms, lane, state?, <xxx>EventDetails?}`: the CLI's
+/// `Event::to_json` fields in its order, with `ms`, `lane` (an id) and `state` after `type`.
+/// `stamp` remembers the last timestamp formatted: events come in time order, many at once.
+pub fn write_event(o: &mut Out, e: &Event, start: i64, stamp: &mut (i64, String)) {
+    if stamp.1.is_empty() || stamp.0 != e.timestamp {
+        *stamp = (e.timestamp, crate::support::time::format_millis(e.timestamp));
+    }
+    o.obj();
+    o.key("id").int(e.id as i64).key("previousEventId").int(e.previous_event_id as i64);
+    o.key("timestamp").str(&stamp.1).key("type").str(e.kind.name());
+    o.key("ms").int(e.timestamp - start).key("lane").int(e.lane as i64);
+    if let Some(s) = &e.state {
+        o.key("state").str(s);
+    }
+    if let Some(fields) = &e.fields {
+        o.key(e.kind.details_key(&mut [0; 40])).obj();
+        for (k, v) in fields {
+            o.key(k);
+            match v {
+                Field::Str(s) => o.str(s),
+                Field::Int(n) => o.int(*n),
+                Field::Json(v) => o.json(v),
+                Field::NotTruncated => o.obj().key("truncated").bool(false).end(),
+            };
+        }
+        o.end();
+    }
+    o.end();
+}
+
+/// `timing`: (on the critical path, slack in ms), for the spans of a finished execution.
+pub fn write_span(o: &mut Out, id: usize, s: &Span, start: i64, timing: Option<(bool, i64)>) {
+    let opt = |o: &mut Out, v: Option<u32>| {
+        match v {
+            Some(n) => o.int(n as i64),
+            None => o.null(),
+        };
+    };
+    o.obj().key("id").int(id as i64).key("lane").int(s.lane as i64).key("parent");
+    opt(o, s.parent);
+    o.key("index");
+    opt(o, s.index);
+    o.key("state").str(&s.state).key("kind").str(s.kind.name());
+    o.key("startMs").int(s.start - start).key("endMs");
+    match s.end {
+        Some(e) => o.int(e - start),
+        None => o.null(),
+    };
+    o.key("status").str(s.status.name());
+    if let Some(v) = &s.input {
+        o.key("input").json(v);
+    }
+    if let Some(v) = &s.output {
+        o.key("output").json(v);
+    }
+    if let Some(f) = &s.error {
+        o.key("error").str(&f.error).key("cause").str(&f.cause);
+    }
+    if let Some((critical, slack)) = timing {
+        o.key("critical").bool(critical).key("slackMs").int(slack);
+    }
+    if !s.steps.is_empty() {
+        o.key("steps").list(&s.steps, |o, (step, v)| {
+            o.obj().key("step").str(step).key("value").json(v).end();
+        });
+    }
+    o.end();
+}
+
+/// Every span; with the critical path and slack once the execution has ended, if asked for.
+pub fn write_spans(o: &mut Out, exec: &Execution, timing: bool) {
+    let start = exec.options().start_time;
+    let timings = if timing && exec.is_done() { critical_path(exec.spans(), exec.now()) } else { Vec::new() };
+    o.arr();
+    for (i, s) in exec.spans().iter().enumerate() {
+        write_span(o, i, s, start, timings.get(i).map(|t| (t.critical, t.slack_ms)));
+    }
+    o.end();
+}
+
+/// Every lane: `{parent, state, index, label}` (`parent` a lane id; all but `label` null for
+/// the top level), by id.
+pub fn write_lanes(o: &mut Out, lanes: &Lanes) {
+    o.list(lanes.all(), |o, l| {
+        o.obj();
+        match &l.parent {
+            Some((parent, state, index)) => {
+                o.key("parent").int(*parent as i64).key("state").str(state).key("index").int(*index as i64);
+            }
+            None => {
+                o.key("parent").null().key("state").null().key("index").null();
+            }
+        }
+        o.key("label").str(&l.label).end();
+    });
+}
+
+pub fn write_result(o: &mut Out, exec: &Execution, timing: bool, history: bool) {
+    let start = exec.options().start_time;
+    o.obj().key("status").str(exec.status().name());
+    match exec.status() {
+        Status::Succeeded(v) => {
+            o.key("output").json(v);
+        }
+        Status::Failed(f) | Status::TimedOut(f) | Status::Aborted(f) => {
+            if !f.error.is_empty() {
+                o.key("error").str(&f.error);
+            }
+            if !f.cause.is_empty() {
+                o.key("cause").str(&f.cause);
+            }
+        }
+        Status::Running => {}
+    }
+    o.key("durationMs").int(exec.now() - start);
+    if history {
+        let mut stamp = (0, String::new());
+        o.key("events").list(exec.events(), |o, e| write_event(o, e, start, &mut stamp));
+        o.key("spans");
+        write_spans(o, exec, timing);
+        o.key("lanes");
+        write_lanes(o, exec.lanes());
+    }
+    o.end();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::json;
+    use crate::value::read::parse;
+
+    /// What `decode.js` does with a tape, in Rust: the value JS gets (numbers as f64, as JS
+    /// has them; strings placed by UTF-16 code units in the text of all strings).
+    fn decode(o: &Out) -> Value {
+        let (words, floats, text) = o.parts();
+        let all: Vec<u16> = std::str::from_utf8(text).expect("UTF-8 text").encode_utf16().collect();
+        let text_at = |at: u32, len: u32| String::from_utf16(&all[at as usize..(at + len) as usize]).expect("UTF-16");
+        let mut keys: Vec<Option<String>> = Vec::new();
+        let mut p = 0;
+        fn value(
+            tag: u32,
+            words: &[u32],
+            floats: &[f64],
+            p: &mut usize,
+            keys: &mut Vec<Option<String>>,
+            text_at: &dyn Fn(u32, u32) -> String,
+        ) -> Value {
+            let next = |p: &mut usize| {
+                *p += 1;
+                words[*p - 1]
+            };
+            match tag {
+                NULL => Value::Null,
+                FALSE => Value::Bool(false),
+                TRUE => Value::Bool(true),
+                INT => json!(next(p) as i32 as f64),
+                FLOAT => json!(floats[next(p) as usize]),
+                STR => {
+                    let (at, len) = (next(p), next(p));
+                    Value::String(text_at(at, len))
+                }
+                ARR => {
+                    let mut a = Vec::new();
+                    loop {
+                        let t = next(p);
+                        if t == END {
+                            return Value::Array(a);
+                        }
+                        a.push(value(t, words, floats, p, keys, text_at));
+                    }
+                }
+                OBJ => {
+                    let mut m = crate::value::Map::new();
+                    loop {
+                        let id = next(p) as usize;
+                        if id == END as usize {
+                            return Value::Object(m);
+                        }
+                        if keys.len() <= id {
+                            keys.resize(id + 1, None);
+                        }
+                        if keys[id].is_none() {
+                            let (at, len) = (next(p), next(p));
+                            keys[id] = Some(text_at(at, len));
+                        }
+                        let t = next(p);
+                        let v = value(t, words, floats, p, keys, text_at);
+                        m.insert(keys[id].clone().unwrap().as_str().into(), v);
+                    }
+                }
+                other => panic!("tag {other} at word {}", *p - 1),
+            }
+        }
+        let tag = words[p];
+        p += 1;
+        let v = value(tag, words, floats, &mut p, &mut keys, &text_at);
+        assert_eq!(p, words.len(), "the whole tape is one value");
+        v
+    }
+
+    /// Numbers as JS has them (every number a float), to compare with `decode`.
+    fn as_js(v: &Value) -> Value {
+        match v {
+            Value::Number(n) => json!(n.as_f64().unwrap()),
+            Value::Array(a) => Value::Array(a.iter().map(as_js).collect()),
+            Value::Object(m) => Value::Object(m.iter().map(|(k, v)| (k.clone(), as_js(v))).collect()),
+            other => other.clone(),
+        }
+    }
+
+    #[test]
+    fn values_cross_as_json_parse_gives_them() {
+        let texts = [
+            r#"null"#,
+            r#"[true, false, 0, -0.5, 2147483647, 2147483648, -2147483649, 1e300, 18446744073709551615]"#,
+            r#"{"a": 1, "b": {"a": [1, 2, {"c": "x"}]}, "": "", "__proto__": {"x": 1}}"#,
+            r#"["\u00e9t\u00e9", "\ud83d\ude00 astral", "\ufeffbom", "plain", "", "日本語"]"#,
+            r#"[{"k": 1}, {"k": 2}, {"k": 3}, {"j": 4, "k": 5}]"#,
+        ];
+        for t in texts {
+            let v = parse(t).unwrap();
+            let mut o = Out::new();
+            o.json(&v);
+            assert_eq!(decode(&o), as_js(&v), "{t}");
+        }
+    }
+
+    #[test]
+    fn keys_are_written_once_then_by_id() {
+        // Many objects with the same keys, and more keys than the slots (64): each key's text
+        // is in the tape once.
+        let mut items: Vec<Value> = (0..200).map(|i| json!({"id": i, "name": "n", "tags": ["a"]})).collect();
+        for i in 0..100 {
+            let mut m = crate::value::Map::new();
+            m.insert(format!("key{i}").as_str().into(), json!(i));
+            items.push(Value::Object(m));
+        }
+        let v = Value::Array(items);
+        let mut o = Out::new();
+        o.json(&v);
+        assert_eq!(decode(&o), as_js(&v));
+        let text = std::str::from_utf8(o.parts().2).unwrap();
+        assert_eq!(text.matches("name").count(), 1, "a repeated key is written once");
+        assert_eq!(text.matches("key99").count(), 1);
+    }
+
+    #[test]
+    fn an_execution_crosses_with_its_events_spans_and_lanes() {
+        use crate::asl::{validate_text, MachineType};
+        use crate::driver::simulate;
+        use crate::exec::Options;
+        use crate::mock::Mocks;
+        let def = r#"{"StartAt": "P", "States": {"P": {"Type": "Parallel", "End": true, "Branches": [
+            {"StartAt": "A", "States": {"A": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:1:function:a", "End": true}}},
+            {"StartAt": "B", "States": {"B": {"Type": "Pass", "End": true}}}]}}}"#;
+        let machine = validate_text(def, MachineType::Standard).unwrap();
+        let mocks = Mocks::from_value(&json!({"A": {"result": {"ok": "é"}, "latency": 2}}), None).unwrap();
+        let exec = simulate(machine, json!({"in": 1}), mocks, Options::default()).unwrap();
+        let mut o = Out::new();
+        write_result(&mut o, &exec, true, true);
+        let r = decode(&o);
+        assert_eq!(r["status"], json!("SUCCEEDED"));
+        assert_eq!(r["output"], json!([{"ok": "é"}, {"in": 1.0}]));
+        assert_eq!(r["durationMs"], json!(2000.0));
+        let events = r["events"].as_array().unwrap();
+        assert_eq!(events.len(), exec.events().len());
+        // The CLI's fields, then `ms`, `lane` and `state` after `type`.
+        for (e, x) in events.iter().zip(exec.events()) {
+            let mut cli = as_js(&x.to_json());
+            cli["ms"] = json!((x.timestamp - exec.options().start_time) as f64);
+            cli["lane"] = json!(x.lane as f64);
+            if let Some(s) = &x.state {
+                cli["state"] = json!(&**s);
+            }
+            let keys = |v: &Value| v.as_object().unwrap().keys().map(|k| k.to_string()).collect::<Vec<_>>();
+            assert_eq!(e, &cli);
+            let want: Vec<String> = ["id", "previousEventId", "timestamp", "type", "ms", "lane"]
+                .iter()
+                .map(|s| s.to_string())
+                .chain(x.state.iter().map(|_| "state".to_string()))
+                .chain(x.fields.iter().map(|_| x.kind.details_key(&mut [0; 40]).to_string()))
+                .collect();
+            assert_eq!(keys(e), want);
+        }
+        let spans = r["spans"].as_array().unwrap();
+        let a = spans.iter().find(|s| s["state"] == "A" && s["kind"] == "attempt").unwrap();
+        let a_state = &spans[a["parent"].as_f64().unwrap() as usize];
+        assert_eq!((a_state["state"].as_str(), a_state["index"].as_f64()), (Some("A"), Some(0.0)));
+        assert_eq!(a["critical"], json!(true));
+        assert_eq!(
+            r["lanes"],
+            json!([
+                {"parent": null, "state": null, "index": null, "label": ""},
+                {"parent": 0.0, "state": "P", "index": 0.0, "label": "P/0"},
+                {"parent": 0.0, "state": "P", "index": 1.0, "label": "P/1"},
+            ])
+        );
+        // Without history: the outcome alone.
+        let mut o = Out::new();
+        write_result(&mut o, &exec, false, false);
+        let keys: Vec<String> = decode(&o).as_object().unwrap().keys().map(|k| k.to_string()).collect();
+        assert_eq!(keys, ["status", "output", "durationMs"]);
+    }
+}
