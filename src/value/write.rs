@@ -1,0 +1,261 @@
+//! JSON text: compact (as serde_json writes it) and pretty, and an upper bound on its length.
+
+use super::*;
+use std::sync::atomic::Ordering::Relaxed;
+
+/// An upper bound on the length of `v`'s compact text, without writing it: a walk over the
+/// nodes that does not look inside strings (a byte takes at most six characters, `\u001f`).
+/// An object remembers its bound, so a value that shares most of its tree with one already
+/// measured (the next state's output) costs only its new nodes.
+pub fn text_bound(v: &Value) -> usize {
+    match v {
+        Value::Null | Value::Bool(_) => 5,
+        // At most 24 characters for a float, 20 for an integer.
+        Value::Number(_) => 24,
+        Value::String(s) => 2 + 6 * s.len(),
+        Value::Array(a) => a.iter().map(|x| text_bound(x) + 1).sum::<usize>() + 2,
+        Value::Object(m) => {
+            let known = m.0.bound.load(Relaxed);
+            if known > 0 {
+                return known;
+            }
+            // Numbers, the most common leaves, without a call.
+            let b = m
+                .iter()
+                .map(|(k, x)| 2 + 6 * k.len() + 2 + if let Value::Number(_) = x { 24 } else { text_bound(x) })
+                .sum::<usize>()
+                + 2;
+            m.0.bound.store(b, Relaxed);
+            b
+        }
+    }
+}
+
+/// Compact JSON text; `{:#}` pretty-prints (two spaces).
+impl fmt::Display for Value {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut s = String::new();
+        if f.alternate() {
+            write_pretty(&mut s, self, 0);
+        } else {
+            write_compact(&mut s, self);
+        }
+        f.write_str(&s)
+    }
+}
+
+/// Append the compact JSON text of `v`.
+pub fn write_compact(out: &mut String, v: &Value) {
+    out.push_str(&to_string(v));
+}
+
+/// JSON text as UTF-8 bytes, written a byte or a slice at a time by index into room made
+/// beforehand: for a value, room for its [`text_bound`]. The room is made (zeroed) in doubling
+/// steps and kept, so no byte is zeroed twice, and writing costs no call per character, which
+/// matters in the size-optimised wasm build.
+#[derive(Default)]
+struct JsonText {
+    /// Text up to `len`, zeroed room after it.
+    buf: Vec<u8>,
+    len: usize,
+}
+
+impl JsonText {
+    fn new() -> JsonText {
+        JsonText::default()
+    }
+    fn write(&mut self, room: usize, f: impl FnOnce(&mut Text)) {
+        let need = self.len + room;
+        if need > self.buf.len() {
+            self.buf.resize(need.max(2 * self.buf.len()), 0);
+        }
+        let mut t = Text { buf: &mut self.buf, at: self.len };
+        f(&mut t);
+        self.len = t.at;
+    }
+    /// The compact text of `v`.
+    fn value(&mut self, v: &Value) {
+        self.write(text_bound(v), |t| t.value(v));
+    }
+    /// `s` as a JSON string.
+    fn string(&mut self, s: &str) {
+        self.write(2 + 6 * s.len(), |t| t.string(s));
+    }
+    fn as_bytes(&self) -> &[u8] {
+        &self.buf[..self.len]
+    }
+    fn into_bytes(mut self) -> Vec<u8> {
+        self.buf.truncate(self.len);
+        self.buf
+    }
+}
+
+/// JSON text written into a buffer with room enough.
+struct Text<'a> {
+    buf: &'a mut [u8],
+    at: usize,
+}
+
+// The helpers are inlined by hand: the wasm build optimises for size, which otherwise leaves
+// a call per byte (and per step of an iterator).
+impl Text<'_> {
+    #[inline(always)]
+    fn byte(&mut self, b: u8) {
+        self.buf[self.at] = b;
+        self.at += 1;
+    }
+    #[inline(always)]
+    fn bytes(&mut self, s: &[u8]) {
+        self.buf[self.at..self.at + s.len()].copy_from_slice(s);
+        self.at += s.len();
+    }
+    fn value(&mut self, v: &Value) {
+        match v {
+            Value::Null => self.bytes(b"null"),
+            Value::Bool(b) => self.bytes(if *b { b"true" } else { b"false" }),
+            Value::Number(n) => match n.0 {
+                N::PosInt(u) => self.digits(u, false),
+                N::NegInt(i) => self.digits(i.unsigned_abs(), true),
+                N::Float(f) => self.bytes(zmij::Buffer::new().format_finite(f).as_bytes()),
+            },
+            Value::String(s) => self.string(s),
+            Value::Array(a) => {
+                self.byte(b'[');
+                for x in a.iter() {
+                    self.value(x);
+                    self.byte(b',');
+                }
+                self.close(b']');
+            }
+            Value::Object(m) => {
+                self.byte(b'{');
+                for (k, x) in m.iter() {
+                    self.string(k);
+                    self.byte(b':');
+                    self.value(x);
+                    self.byte(b',');
+                }
+                self.close(b'}');
+            }
+        }
+    }
+    /// End an array or object: `bracket` replaces the comma after the last item, or follows the
+    /// opening bracket when there is none.
+    #[inline(always)]
+    fn close(&mut self, bracket: u8) {
+        if self.buf[self.at - 1] == b',' {
+            self.at -= 1;
+        }
+        self.byte(bracket);
+    }
+    fn digits(&mut self, mut u: u64, negative: bool) {
+        let mut digits = [0u8; 20];
+        let mut i = digits.len();
+        loop {
+            i -= 1;
+            digits[i] = b'0' + (u % 10) as u8;
+            u /= 10;
+            if u == 0 {
+                break;
+            }
+        }
+        if negative {
+            self.byte(b'-');
+        }
+        self.bytes(&digits[i..]);
+    }
+    /// `"` and `\` escaped, control characters as `\n`, `\t`... or `\u00XX`; everything else
+    /// as it is.
+    fn string(&mut self, s: &str) {
+        self.byte(b'"');
+        let b = s.as_bytes();
+        let mut start = 0;
+        let mut i = 0;
+        while i < b.len() {
+            let c = b[i];
+            i += 1;
+            let escape: &[u8] = match c {
+                b'"' => b"\\\"",
+                b'\\' => b"\\\\",
+                b'\n' => b"\\n",
+                b'\r' => b"\\r",
+                b'\t' => b"\\t",
+                0x08 => b"\\b",
+                0x0c => b"\\f",
+                0..=0x1f => b"",
+                _ => continue,
+            };
+            self.bytes(&b[start..i - 1]);
+            if escape.is_empty() {
+                const HEX: &[u8; 16] = b"0123456789abcdef";
+                self.bytes(&[b'\\', b'u', b'0', b'0', HEX[(c >> 4) as usize], HEX[(c & 15) as usize]]);
+            } else {
+                self.bytes(escape);
+            }
+            start = i;
+        }
+        self.bytes(&b[start..]);
+        self.byte(b'"');
+    }
+}
+
+/// Append the pretty JSON text of `v` (two spaces an indent; `[]` and `{}` when empty).
+pub fn write_pretty(out: &mut String, v: &Value, depth: usize) {
+    let newline = |out: &mut String, depth: usize| {
+        out.push('\n');
+        for _ in 0..depth {
+            out.push_str("  ");
+        }
+    };
+    match v {
+        Value::Array(a) if !a.is_empty() => {
+            out.push('[');
+            for (i, x) in a.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                newline(out, depth + 1);
+                write_pretty(out, x, depth + 1);
+            }
+            newline(out, depth);
+            out.push(']');
+        }
+        Value::Object(m) if !m.is_empty() => {
+            out.push('{');
+            for (i, (k, x)) in m.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                newline(out, depth + 1);
+                write_string(out, k);
+                out.push_str(": ");
+                write_pretty(out, x, depth + 1);
+            }
+            newline(out, depth);
+            out.push('}');
+        }
+        other => write_compact(out, other),
+    }
+}
+
+/// Append `s` as a JSON string: `"` and `\` escaped, control characters as `\n`, `\t`... or
+/// `\u00XX`; everything else as it is.
+pub fn write_string(out: &mut String, s: &str) {
+    let mut text = JsonText::new();
+    text.string(s);
+    out.push_str(&String::from_utf8_lossy(text.as_bytes()));
+}
+
+/// The compact JSON text of `v`.
+pub fn to_string(v: &Value) -> String {
+    let mut text = JsonText::new();
+    text.value(v);
+    String::from_utf8(text.into_bytes()).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
+/// The pretty JSON text of `v`.
+pub fn to_string_pretty(v: &Value) -> String {
+    let mut s = String::new();
+    write_pretty(&mut s, v, 0);
+    s
+}
