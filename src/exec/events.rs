@@ -4,10 +4,9 @@
 //! (`Rc`) with the execution, so writing 25,000 events costs no deep copies; the JSON form
 //! is built only when asked for.
 
-use super::frame::FrameId;
 use super::spans::{LaneId, MAIN_LANE};
-use super::Execution;
 use super::Status;
+use super::{Execution, FrameId};
 pub use crate::asl::StateType;
 use crate::error::Failure;
 use crate::json;

@@ -3,8 +3,8 @@
 //! or ends.
 
 use super::events::{EventType, Field};
-use super::spans::{LaneId, SpanId, SpanKind, SpanStatus, MAIN_LANE};
-use super::{payload_too_large, Execution};
+use super::spans::{LaneId, SpanId, SpanKind, SpanStatus, MAIN_LANE, NO_SPAN};
+use super::{payload_too_large, Execution, FrameId};
 use crate::asl::{Kind, Machine, State};
 use crate::dataflow::pipeline::{Pipeline, StepError};
 use crate::dataflow::scope::{state_cause, Context, Vars};
@@ -13,11 +13,6 @@ use crate::fields;
 use crate::value::Value;
 use std::collections::VecDeque;
 use std::rc::Rc;
-
-pub(super) type FrameId = usize;
-
-/// No span: spans are not kept (`Options::history` off).
-pub(super) const NO_SPAN: SpanId = SpanId::MAX;
 
 /// What a frame waits for.
 #[derive(Debug)]

@@ -3,9 +3,10 @@
 //! tolerance) cancelling the others.
 
 use super::events::EventType;
-use super::frame::{Block, Flow, FrameId, Group, Work};
+use super::frame::{Block, Flow, Group, Work};
 use super::retry::error_output;
 use super::spans::SpanStatus;
+use super::FrameId;
 use super::{Execution, Status};
 use crate::asl::Kind;
 use crate::dataflow::scope::Vars;

@@ -33,10 +33,13 @@ use crate::support::agenda::Agenda;
 pub use crate::support::rng::Rng;
 use crate::value::Value;
 use events::{Event, EventType, Field};
-use frame::{Frame, FrameId, Work};
+use frame::{Frame, Work};
 pub use spans::{Lane, LaneId, Lanes, Span, SpanId, SpanKind, SpanStatus};
 use std::collections::VecDeque;
 use std::rc::Rc;
+
+/// A frame's place in `Execution::frames`.
+type FrameId = usize;
 
 /// AWS's payload limit: 256 KiB of UTF-8.
 pub const MAX_PAYLOAD_BYTES: usize = 262_144;

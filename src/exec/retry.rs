@@ -1,9 +1,10 @@
 //! A state failed: its Retry, then its Catch, or its frame fails.
 
 use super::events::EventType;
-use super::frame::{Block, Flow, FrameId, Work};
+use super::frame::{Block, Flow, Work};
 use super::spans::{SpanKind, SpanStatus};
 use super::Execution;
+use super::FrameId;
 use crate::asl::{self, Kind, Retrier};
 use crate::error::Failure;
 use crate::json;

@@ -5,8 +5,7 @@
 //! knows its parent lane, the Parallel or Map state that made it and its branch or iteration
 //! index. A lane's label (`Fan/0`, `Map/3/Inner/1`) is made for display and never read back.
 
-use super::frame::{FrameId, NO_SPAN};
-use super::Execution;
+use super::{Execution, FrameId};
 use crate::error::Failure;
 use crate::value::Value;
 use std::rc::Rc;
@@ -18,6 +17,9 @@ pub type LaneId = u32;
 
 /// The top level's lane.
 pub const MAIN_LANE: LaneId = 0;
+
+/// No span: spans are not kept (`Options::history` off).
+pub(super) const NO_SPAN: SpanId = SpanId::MAX;
 
 /// One bar of the timeline: a state's visit, a Task attempt, a retry back-off or a wait.
 #[derive(Debug, Clone, PartialEq)]

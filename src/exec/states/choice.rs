@@ -2,8 +2,9 @@
 
 use crate::asl::{Choice, State};
 use crate::error::Failure;
-use crate::exec::frame::{Flow, FrameId};
+use crate::exec::frame::Flow;
 use crate::exec::Execution;
+use crate::exec::FrameId;
 
 impl Execution {
     pub(in crate::exec) fn run_choice(&mut self, fid: FrameId, state: &State, choice: &Choice) -> Flow {

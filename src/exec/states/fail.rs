@@ -1,9 +1,10 @@
 //! Fail: the frame fails with the state's error and cause.
 
 use crate::asl::{Fail, State};
-use crate::exec::frame::{Flow, FrameId};
+use crate::exec::frame::Flow;
 use crate::exec::spans::SpanStatus;
 use crate::exec::Execution;
+use crate::exec::FrameId;
 
 impl Execution {
     pub(in crate::exec) fn run_fail(&mut self, fid: FrameId, state: &State, fail: &Fail) -> Flow {

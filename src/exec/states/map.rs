@@ -4,8 +4,9 @@
 
 use crate::asl::{MapState, State};
 use crate::exec::events::EventType;
-use crate::exec::frame::{Flow, FrameId, Group};
+use crate::exec::frame::{Flow, Group};
 use crate::exec::Execution;
+use crate::exec::FrameId;
 use crate::fields;
 
 impl Execution {

@@ -11,8 +11,9 @@ mod succeed;
 mod task;
 mod wait;
 
-use super::frame::{Flow, FrameId};
+use super::frame::Flow;
 use super::Execution;
+use super::FrameId;
 use crate::asl::Kind;
 use crate::value::Value;
 use std::rc::Rc;

@@ -3,8 +3,9 @@
 
 use crate::asl::State;
 use crate::exec::events::EventType;
-use crate::exec::frame::{Flow, FrameId, Group};
+use crate::exec::frame::{Flow, Group};
 use crate::exec::Execution;
+use crate::exec::FrameId;
 
 impl Execution {
     pub(in crate::exec) fn run_parallel(&mut self, fid: FrameId, state: &State, branches: usize) -> Flow {

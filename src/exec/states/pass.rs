@@ -1,8 +1,9 @@
 //! Pass: its input, `Result` or Parameters, on to its output.
 
 use crate::asl::State;
-use crate::exec::frame::{Flow, FrameId};
+use crate::exec::frame::Flow;
 use crate::exec::Execution;
+use crate::exec::FrameId;
 use crate::value::Value;
 
 impl Execution {

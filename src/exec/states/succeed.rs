@@ -1,8 +1,9 @@
 //! Succeed: the frame ends with the state's output.
 
 use crate::asl::State;
-use crate::exec::frame::{Flow, FrameId};
+use crate::exec::frame::Flow;
 use crate::exec::Execution;
+use crate::exec::FrameId;
 
 impl Execution {
     pub(in crate::exec) fn run_succeed(&mut self, fid: FrameId, state: &State) -> Flow {

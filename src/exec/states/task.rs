@@ -4,8 +4,9 @@
 use crate::asl::{Pattern, ResourceKind, State, Task};
 use crate::error::Failure;
 use crate::exec::events::{EventType, Field, TaskFamily, TaskPhase};
-use crate::exec::frame::{Block, Flow, FrameId, Work};
+use crate::exec::frame::{Block, Flow, Work};
 use crate::exec::spans::{SpanKind, SpanStatus};
+use crate::exec::FrameId;
 use crate::exec::{failure_fields, payload_too_large, Effect, Execution, TaskRequest};
 use crate::value::Value;
 use crate::{fields, json};

@@ -2,9 +2,10 @@
 //! wait starts.
 
 use crate::asl::{State, Wait};
-use crate::exec::frame::{Block, Flow, FrameId, Work};
+use crate::exec::frame::{Block, Flow, Work};
 use crate::exec::spans::SpanKind;
 use crate::exec::Execution;
+use crate::exec::FrameId;
 use crate::value::Value;
 use std::rc::Rc;
 
