@@ -13,11 +13,12 @@
 // the <pre> children: the plain JSON. Each element runs on its own; a page may hold many.
 
 import { run } from './statelab.js';
-import { drawGraph, paintGraph, paintEdges } from './app/graph.js';
-import { renderTimeline, joinsOf } from './app/timeline.js';
-import { allStates } from './app/asl.js';
-import { encodeWork } from './app/share.js';
-import { fmtMs } from './app/format.js';
+import { drawGraph, paintGraph, paintEdges } from './app/panels/graph.js';
+import { renderTimeline } from './app/panels/timeline.js';
+import { joinsOf } from './app/model/timing.js';
+import { allStates } from './app/model/asl.js';
+import { encodeWork } from './app/lib/share.js';
+import { fmtMs } from './app/lib/format.js';
 
 const STYLE_URL = new URL('./style.css', import.meta.url).href;
 const PLAYGROUND_URL = new URL('./index.html', import.meta.url).href;

@@ -1,14 +1,17 @@
 // statelab playground: wires the editors, the engine worker and the panels together.
-import { makeEditor, offsetOf, jsonParseLinter } from './editors.js';
+import { makeEditor, offsetOf, jsonParseLinter } from './lib/editor.js';
 import { Engine } from './engine.js';
-import { drawGraph, paintGraph, paintEdges } from './graph.js';
-import { renderTimeline, joinsOf, concurrencyOf } from './timeline.js';
-import { renderHistory, annotate } from './history.js';
-import { renderInspector } from './inspector.js';
-import { splitMocks, missingMocks, fillMissing } from './mocks.js';
-import { allStates } from './asl.js';
-import { encodeWork, decodeWork } from './share.js';
-import { fmtMs, textPre, h } from './format.js';
+import { drawGraph, paintGraph, paintEdges } from './panels/graph.js';
+import { renderTimeline } from './panels/timeline.js';
+import { renderHistory } from './panels/history.js';
+import { renderInspector } from './panels/inspector.js';
+import { splitMocks, missingMocks, fillMissing } from './model/mocks.js';
+import { allStates } from './model/asl.js';
+import { joinsOf, concurrencyOf } from './model/timing.js';
+import { annotate } from './model/events.js';
+import { encodeWork, decodeWork } from './lib/share.js';
+import { fmtMs } from './lib/format.js';
+import { textPre, h } from './lib/dom.js';
 
 const $ = (sel) => document.querySelector(sel);
 // Writes that change nothing are skipped: the page is drawn again on every update of a run,

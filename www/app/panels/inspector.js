@@ -1,8 +1,9 @@
 // The state inspector: a state's input, each data-flow step, its output or error, and its
 // attempts; like the AWS console's advanced view. Built from the spans (and their steps,
 // when the engine gives them) and from the history events of that state.
-import { fmtMs, jsonValue, textPre, h } from './format.js';
-import { laneName } from './model/lanes.js';
+import { fmtMs, jsonValue } from '../lib/format.js';
+import { textPre, h } from '../lib/dom.js';
+import { laneName } from '../model/lanes.js';
 
 function block(title, value, cls = '') {
   return h('section', { class: `flow-step ${cls}` }, h('h4', { text: title }), textPre(value, { class: 'json' }));

@@ -1,9 +1,11 @@
 // The event history as the AWS console shows it: id, type, state, time since start, filterable.
 // A long history (a Map of 1,000 iterations has 9,000 events) draws only the rows in view,
 // with spacer rows for the others, and draws again on scroll (see virtual.js).
-import { fmtMs, textPre, h } from './format.js';
-import { laneName } from './model/lanes.js';
-import { visiblePart, rowsToDraw, watch, forget } from './virtual.js';
+import { fmtMs } from '../lib/format.js';
+import { textPre, h } from '../lib/dom.js';
+import { laneName } from '../model/lanes.js';
+import { annotate, EVENT_GROUPS, isFailure } from '../model/events.js';
+import { visiblePart, rowsToDraw, watch, forget } from '../lib/virtual.js';
 
 const DETAIL_KEYS = (e) => Object.keys(e).filter((k) => k.endsWith('EventDetails'));
 
@@ -11,36 +13,14 @@ const VIRTUAL_ROWS = 200; // more rows than this: draw those in view
 const ROW_PX = 27; // a row's height in a virtual table (measured once drawn)
 const OVERSCAN_PX = 400; // drawn beyond the view on each side
 
-// annotate() of a list of events that only grows (a run's), kept between calls.
-const annotated = new WeakMap();
-
-/** Every event with the name of its state (the engine names it; '' for the execution's own). */
-export function annotate(events) {
-  let a = annotated.get(events);
-  if (!a || a.length > events.length || (a.length && a[a.length - 1].event !== events[a.length - 1])) {
-    a = [];
-    annotated.set(events, a);
-  }
-  for (let i = a.length; i < events.length; i++) a.push({ event: events[i], name: events[i].state ?? '' });
-  return a.length === events.length ? a : a.slice(0, events.length);
-}
-
-const GROUPS = {
-  all: () => true,
-  state: (e) => /State(Entered|Exited|Started|Succeeded|Failed|Aborted)$/.test(e.type),
-  task: (e) => e.type.startsWith('Task') || e.type.startsWith('Lambda'),
-  map: (e) => e.type.startsWith('Map') || e.type.startsWith('Parallel'),
-  errors: (e) => /(Failed|TimedOut|Aborted)$/.test(e.type),
-};
-
 /** The rows that pass the filter; the same list while the events and the filter stay the same. */
 function filtered(st, events, filter, lanes) {
   const q = (filter.text || '').trim().toLowerCase();
-  const group = filter.group in GROUPS ? filter.group : 'all';
+  const group = filter.group in EVENT_GROUPS ? filter.group : 'all';
   const f = st.filtered;
   if (f && f.events === events && f.n === events.length && f.q === q && f.group === group && f.lanes === lanes) return f.rows;
   const all = annotate(events);
-  const test = GROUPS[group];
+  const test = EVENT_GROUPS[group];
   const rows =
     group === 'all' && !q ? all : all.filter(({ event, name }) => test(event) && (!q || `${event.type} ${name} ${laneName(lanes, event.lane)}`.toLowerCase().includes(q)));
   st.filtered = { events, n: events.length, q, group, rows, lanes };
@@ -157,7 +137,7 @@ function draw(host, st, first, last) {
   const unmeasured = [];
   for (let i = first; i < last; i++) {
     const { event, name } = rows[i];
-    const bad = /(Failed|TimedOut|Aborted)$/.test(event.type);
+    const bad = isFailure(event);
     const toggle = () => {
       if (open.has(event.id)) open.delete(event.id);
       else if (DETAIL_KEYS(event).length) open.set(event.id, null);

@@ -1,7 +1,7 @@
 // The workflow graph: a layered layout of the definition drawn as hand-written SVG.
 // Parallel and Map states are containers around their branches / item processor.
-import { childMachines, transitions, isTerminal } from './asl.js';
-import { childrenOf } from './model/lanes.js';
+import { childMachines, transitions, isTerminal } from '../model/asl.js';
+import { childrenOf } from '../model/lanes.js';
 
 const NS = 'http://www.w3.org/2000/svg';
 const NODE_H = 40;
