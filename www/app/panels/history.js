@@ -6,6 +6,8 @@ import { textPre, h } from '../lib/dom.js';
 import { laneName } from '../model/lanes.js';
 import { annotate, EVENT_GROUPS, isFailure } from '../model/events.js';
 import { visiblePart, rowsToDraw, watch, forget } from '../lib/virtual.js';
+import { nextTask } from '../lib/tasks.js';
+import { select } from '../state.js';
 
 const DETAIL_KEYS = (e) => Object.keys(e).filter((k) => k.endsWith('EventDetails'));
 
@@ -193,4 +195,28 @@ function draw(host, st, first, last) {
     const end = offsets(st);
     after.firstChild.style.height = `${end ? end[rows.length] - end[last] : (rows.length - last) * st.rowPx}px`;
   }
+}
+
+const NO_EVENTS = [];
+
+/**
+ * Mount the Events tab: drawn while it is shown (on every update of a run: a long history
+ * draws only the rows in view); while it is hidden, the events are annotated as they come,
+ * a little at a time, not 9,000 when the tab opens. filter, group: the filter's text field and
+ * its select of event kinds. A step's name selects its state.
+ */
+export function mountHistory(store, { host, count, filter, group }) {
+  filter.addEventListener('input', () => store.update((s) => ({ historyFilter: { ...s.historyFilter, text: filter.value } })));
+  group.addEventListener('change', () => store.update((s) => ({ historyFilter: { ...s.historyFilter, group: group.value } })));
+  store.subscribe(
+    (s) => [s.resultTab === 'history', s.run?.id, s.run?.rev, s.run?.lanes, s.historyFilter],
+    ([shown], _, s) => {
+      const run = s.run;
+      const events = run?.events || NO_EVENTS;
+      if (shown) renderHistory(host, events, s.historyFilter, (name, lane, ms) => select(store, { name, lane, ms }), run?.lanes);
+      else if (events.length) nextTask(() => store.get().run?.events === events && annotate(events));
+      const n = events.length ? String(events.length) : '';
+      if (count.textContent !== n) count.textContent = n;
+    },
+  );
 }

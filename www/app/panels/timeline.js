@@ -10,6 +10,8 @@
 import { h } from '../lib/dom.js';
 import { comparePaths, laneKey, laneLabel, lanePath } from '../model/lanes.js';
 import { visiblePart, rowsToDraw, watch, forget } from '../lib/virtual.js';
+import { joinsOf } from '../model/timing.js';
+import { select, shownSpans } from '../state.js';
 import { drawLane, newRow, reconcile } from './timeline-lane.js';
 
 const VIRTUAL_LANES = 60; // more lanes than this: draw those in view
@@ -267,4 +269,33 @@ function draw(host, model, first, last) {
       ].filter(Boolean),
     );
   }
+}
+
+/**
+ * Mount the page's timeline: the spans shown (the run's, or the replay's instant), the
+ * previous run's faintly (what-if), the joins, the selection. Drawn first in a frame (phase
+ * 0): it reads where it is scrolled to, cheaply while nothing else has changed yet.
+ */
+export function mountTimeline(store, { host, dragLatency }) {
+  store.subscribe(
+    (s) => [s.run?.id, s.run?.rev, s.run?.previous, s.run?.result, s.playhead, s.selection, s.definition.stateTypes],
+    (_, __, s) => {
+      const run = s.run;
+      const replaying = s.playhead !== null && !!run?.result;
+      const spans = shownSpans(s);
+      const sel = s.selection;
+      renderTimeline(host, spans, {
+        lanes: run?.lanes,
+        ghosts: !replaying && run?.previous ? run.previous.spans : [],
+        ghostLanes: run?.previous?.lanes,
+        onDragLatency: run?.result && !replaying ? dragLatency : undefined,
+        nowMs: replaying ? s.playhead : run?.nowMs || 0,
+        durationMs: run?.result ? run.result.durationMs : undefined,
+        selected: sel.name ? { ...sel, state: sel.name } : null,
+        onSelect: (span) => select(store, { name: span.state, lane: span.lane, startMs: span.startMs, kind: span.kind }),
+        joins: joinsOf(spans, s.definition.stateTypes),
+      });
+    },
+    { phase: 0 },
+  );
 }
