@@ -11,13 +11,20 @@
 // timeline, graph or both; theme light or dark; autorun runs the example when it scrolls into
 // view; speed scales the workflow's time (1 = real time). Without scripts, the browser shows
 // the <pre> children: the plain JSON. Each element runs on its own; a page may hold many.
+//
+// It runs a workflow as the playground does, with the playground's model (app/model/): a Task
+// without a mock gets its service's default response, lanes come from the engine's structure,
+// statuses are said in the same words. Mocks that are JS functions are not run here (the
+// parts may come from a link, as in frame.html): the playground runs them, with consent.
 
 import { run } from './statelab.js';
-import { drawGraph, paintGraph, paintEdges } from './app/graph.js';
-import { renderTimeline, joinsOf } from './app/timeline.js';
-import { allStates } from './app/asl.js';
-import { encodeWork } from './app/share.js';
-import { fmtMs } from './app/format.js';
+import { drawGraph, paintGraph, paintEdges } from './app/panels/graph.js';
+import { renderTimeline } from './app/panels/timeline.js';
+import { joinsOf } from './app/model/timing.js';
+import { stateTypesOf } from './app/model/asl.js';
+import { prepareMocks } from './app/model/mocks.js';
+import { resultStatus } from './app/model/status.js';
+import { encodeWork } from './app/lib/share.js';
 
 const STYLE_URL = new URL('./style.css', import.meta.url).href;
 const PLAYGROUND_URL = new URL('./index.html', import.meta.url).href;
@@ -123,7 +130,7 @@ class AslPlayground extends HTMLElement {
         this.graph = null;
       }
     }
-    this.stateTypes = new Map(allStates(this.work.definition).map((s) => [s.name, s.state.Type]));
+    this.stateTypes = stateTypesOf(this.work.definition);
     renderTimeline(root.querySelector('.timeline'), []);
   }
 
@@ -147,8 +154,16 @@ class AslPlayground extends HTMLElement {
     if (!this.work?.definition) return Promise.resolve(null);
     if (this.ctl) this.ctl.stop();
     const speed = Number(this.getAttribute('speed')) || 1;
+    // The mocks as the playground runs them: each Task without one gets its service's default.
+    const { engineMocks, functions } = prepareMocks(this.work.definition, this.work.mocks);
+    const names = Object.keys(functions);
+    if (names.length) {
+      this.ctl = null;
+      this.show('ERROR', `Not run: the mocks hold JavaScript for ${names.join(', ')}; open the example in the playground to run it`);
+      return Promise.resolve(null);
+    }
     this.show('RUNNING', 'Running…');
-    const ctl = run(this.work.definition, this.work.input, this.work.mocks, {
+    const ctl = run(this.work.definition, this.work.input, engineMocks, {
       speed,
       seed: 1,
       criticalPath: true,
@@ -161,9 +176,8 @@ class AslPlayground extends HTMLElement {
       (result) => {
         if (this.ctl !== ctl) return result;
         this.paint(result.spans, result.lanes, result.durationMs, result.durationMs);
-        const words = { SUCCEEDED: 'Succeeded', FAILED: 'Failed', TIMED_OUT: 'Timed out', ABORTED: 'Stopped' };
-        const tail = result.status === 'SUCCEEDED' ? '' : `: ${result.error || ''} ${result.cause || ''}`.trimEnd();
-        this.show(result.status, `${words[result.status] || result.status} in ${fmtMs(result.durationMs)}${tail}`);
+        const { status, text } = resultStatus(result);
+        this.show(status, text);
         this.dispatchEvent(new CustomEvent('done', { detail: result }));
         return result;
       },

@@ -467,10 +467,12 @@ export function run(definition, input, mocks, options = {}) {
 }
 
 /**
- * The engine in a Web Worker (./worker.js, a module worker): {validate, simulate, version,
- * terminate()}, with the same arguments and results as the functions of this module (options
- * must be plain data). For big simulations that should not hold up the page; run() stays on
- * this thread, where its timers and callbacks live.
+ * The engine in a Web Worker (./worker.js, a module worker; the playground's too):
+ * {validate, simulate, version, terminate()}, with the same arguments and results as the
+ * functions of this module (options must be plain data). For big simulations that should not
+ * hold up the page; run() stays on this thread, where its timers and callbacks live. The
+ * messages are those of worker.js's protocol ({id, op, ...} → {id, ok, value | error}, a big
+ * result in parts first).
  */
 export function createWorker(url = new URL('./worker.js', import.meta.url)) {
   const worker = new Worker(url, { type: 'module' });
@@ -479,14 +481,26 @@ export function createWorker(url = new URL('./worker.js', import.meta.url)) {
   worker.onmessage = ({ data }) => {
     const p = pending.get(data.id);
     if (!p) return;
+    if (data.part) {
+      // A big result comes in parts: its events and spans, then the rest.
+      p.parts ||= { events: [], spans: [] };
+      for (const e of data.part.events) p.parts.events.push(e);
+      for (const s of data.part.spans) p.parts.spans.push(s);
+      return;
+    }
     pending.delete(data.id);
-    if (data.error) {
+    if (!data.ok) {
       const err = new Error(data.error.message);
       if (data.error.diagnostics) err.diagnostics = data.error.diagnostics;
       p.reject(err);
-    } else {
-      p.resolve(data.result);
+      return;
     }
+    const value = data.value;
+    if (p.parts) {
+      value.events = p.parts.events.concat(value.events);
+      value.spans = p.parts.spans.concat(value.spans);
+    }
+    p.resolve(value);
   };
   worker.onerror = (e) => {
     e.preventDefault?.();
@@ -494,22 +508,22 @@ export function createWorker(url = new URL('./worker.js', import.meta.url)) {
     pending.clear();
   };
   let terminated = false;
-  const call = (op, args) =>
+  const call = (op, fields) =>
     new Promise((resolve, reject) => {
       if (terminated) throw new Error('statelab worker: terminated');
       const id = next++;
       pending.set(id, { resolve, reject });
       try {
-        worker.postMessage({ id, op, args });
+        worker.postMessage({ id, op, ...fields });
       } catch (e) {
         pending.delete(id);
         reject(e);
       }
     });
   return {
-    validate: (...args) => call('validate', args),
-    simulate: (...args) => call('simulate', args),
-    version: () => call('version', []),
+    validate: (definition, options = {}) => call('validate', { definition, options }),
+    simulate: (definition, input, mocks, options = {}) => call('simulate', { definition, input, mocks, options }),
+    version: () => call('version', {}),
     terminate: () => {
       terminated = true;
       worker.terminate();

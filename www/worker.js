@@ -1,18 +1,262 @@
-// statelab's engine in a Web Worker, so that a big simulate() does not hold up the page.
-// Use it through createWorker() in statelab.js:
-//   const engine = createWorker();  const result = await engine.simulate(def, input, mocks);
-// Messages: {id, op: 'validate'|'simulate'|'version', args} -> {id, result} or
-// {id, error: {message, diagnostics?}}.
-import { validate, simulate, version } from './statelab.js';
+// statelab's engine in a Web Worker: the one worker of the project, and its one protocol.
+// The playground runs every workflow here (app/engine.js is its side), so that a long or
+// runaway workflow (or a user's mock function that never returns) can never freeze the page:
+// the page terminates this worker instead. createWorker() in statelab.js speaks the requests
+// below, for big simulations that should not hold up a page.
+//
+// Requests and replies (postMessage; options and values are plain data):
+//   {id, op: 'init', module?}                                   load the engine (module: a compiled
+//                                                               WebAssembly.Module to use)
+//   {id, op: 'validate', definition, options?}
+//   {id, op: 'simulate', definition, input, mocks, options?, timelineOnly?}
+//   {id, op: 'version'}
+//     → {id, ok: true, value} or {id, ok: false, error: {message, diagnostics?}}
+//   value: what init(), validate(), simulate() and version() of statelab.js give; with
+//   timelineOnly, a simulate() result without events, and spans without their data (input,
+//   output, steps). A big simulate() result comes in parts: {id, part: {events, spans}}
+//   messages, then the reply with the rest; the reply's lists go after the parts' lists.
+//
+// Runs on real timers (run() of statelab.js), one at a time:
+//   {op: 'run', runId, definition, input, mocks, options, functions}
+//     options: those of run(), and instant (run a run with functions at once, step by step);
+//     functions: {State: source text of an async function}, compiled here
+//   {op: 'pause'|'resume'|'step'|'stop', runId}
+//     → {runId, kind: 'control', paused, nowMs}            where the run is now
+// A run reports {runId, kind: 'tick', events, spans: delta, lanes: added, nowMs, status, paused},
+//               {runId, kind: 'done', events, spans: delta, lanes: added, result} or {runId, kind: 'error', message, diagnostics},
+// with {runId, kind: 'part', events, spans: delta} before a tick or 'done' that has much to carry.
+//
+// The page keeps what it was sent, so a run sends only what is new: the events since the last
+// message, the lanes begun since, and the spans by difference. A delta is {added, patches}:
+// the spans begun since, and what changed in the spans sent before (a span changes only while
+// it is open, and when the run ends every span gets its critical path and slack). patches is
+// one flat list, cheap to copy: for each changed span, its index, the number of keys set, then
+// key, value, ..., the number of keys deleted, then the keys. 'done' carries the result
+// without its events, spans and lanes, which the page has by then. No single message takes
+// the page long to read.
+import { validate, simulate, run, version, init } from './statelab.js';
 
-const ops = { validate, simulate, version };
+let current = null; // {runId, ctl, events, sent, open}
 
-self.onmessage = async ({ data }) => {
-  const { id, op, args } = data;
-  try {
-    if (!Object.hasOwn(ops, op)) throw new Error(`statelab worker: unknown operation '${op}'`);
-    self.postMessage({ id, result: await ops[op](...args) });
-  } catch (e) {
-    self.postMessage({ id, error: { message: e?.message ?? String(e), diagnostics: e?.diagnostics } });
+// At most this many events and spans (with their data) in one message.
+const PART_EVENTS = 400;
+const PART_SPANS = 150;
+const PART_PATCHES = 600;
+
+function errorOf(e) {
+  return { message: e?.message ? e.message : String(e), diagnostics: e?.diagnostics ? e.diagnostics : undefined };
+}
+
+// User mock functions arrive as source text ("async (input) => ..."); the page sends them
+// only after the user allowed code from a shared link to run.
+function compileFunctions(sources) {
+  const out = {};
+  for (const [state, src] of Object.entries(sources || {})) {
+    let f;
+    try {
+      f = new Function(`"use strict"; return (${src}\n);`)();
+    } catch (e) {
+      throw new Error(`mocks: the function for state '${state}' does not compile: ${e.message}`);
+    }
+    if (typeof f !== 'function') throw new Error(`mocks: the "function" of state '${state}' is not a function`);
+    out[state] = f;
+  }
+  return out;
+}
+
+/** Equal JSON values. */
+function same(a, b) {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  const ka = Object.keys(a);
+  if (ka.length !== Object.keys(b).length) return false;
+  for (const k of ka) if (!Object.hasOwn(b, k) || !same(a[k], b[k])) return false;
+  return true;
+}
+
+/** What turns span `a` (at index i) into span `b`, flat (see above), or null when they are equal. */
+function patchOf(i, a, b) {
+  if (a === b) return null;
+  const set = [];
+  const del = [];
+  for (const k of Object.keys(b)) if (!Object.hasOwn(a, k) || !same(a[k], b[k])) set.push(k, b[k]);
+  for (const k of Object.keys(a)) if (!Object.hasOwn(b, k)) del.push(k);
+  return set.length || del.length ? [i, set.length / 2, ...set, del.length, ...del] : null;
+}
+
+const isOpen = (s) => s.endMs === null || s.endMs === undefined;
+
+/**
+ * The spans by difference with what the page has: {added, patches: [flat patch]}.
+ * Only the spans that were open when last sent are compared, unless `all` (the end: the
+ * result's spans carry the critical path).
+ */
+function spanDelta(state, spans, all) {
+  const { sent } = state;
+  const patches = [];
+  const open = [];
+  const check = all ? sent.keys() : state.open;
+  for (const i of check) {
+    const p = patchOf(i, sent[i], spans[i]);
+    if (p) patches.push(p);
+    sent[i] = spans[i];
+    if (isOpen(spans[i])) open.push(i);
+  }
+  const added = spans.slice(sent.length);
+  for (const s of added) {
+    if (isOpen(s)) open.push(sent.length);
+    sent.push(s);
+  }
+  state.open = open;
+  return { added, patches };
+}
+
+/** The lanes begun since the last message (lanes only grow). */
+function newLanes(state, lanes) {
+  const sent = state.sentLanes || 0;
+  state.sentLanes = lanes?.length ?? sent;
+  return lanes ? lanes.slice(sent) : [];
+}
+
+/** Post a run's message; its events and spans in parts when there are many. */
+function postRun(state, kind, spans, extra) {
+  let events = state.events;
+  state.events = [];
+  let { added, patches } = spans;
+  const flat = (list) => list.flat();
+  while (events.length > PART_EVENTS || added.length > PART_SPANS || patches.length > PART_PATCHES) {
+    postMessage({
+      runId: state.runId,
+      kind: 'part',
+      events: events.slice(0, PART_EVENTS),
+      spans: { added: added.slice(0, PART_SPANS), patches: flat(patches.slice(0, PART_PATCHES)) },
+    });
+    events = events.slice(PART_EVENTS);
+    added = added.slice(PART_SPANS);
+    patches = patches.slice(PART_PATCHES);
+  }
+  postMessage({ runId: state.runId, kind, events, spans: { added, patches: flat(patches) }, ...extra });
+}
+
+/** Post a simulate() result: its events and spans in parts first when there are many. */
+function postResult(id, value) {
+  const { events, spans } = value;
+  if (!Array.isArray(events) || !Array.isArray(spans) || (events.length <= PART_EVENTS && spans.length <= PART_SPANS)) {
+    postMessage({ id, ok: true, value });
+    return;
+  }
+  for (let e = 0, s = 0; e < events.length || s < spans.length; e += PART_EVENTS, s += PART_SPANS) {
+    postMessage({ id, part: { events: events.slice(e, e + PART_EVENTS), spans: spans.slice(s, s + PART_SPANS) } });
+  }
+  postMessage({ id, ok: true, value: { ...value, events: [], spans: [] } });
+}
+
+/** A result for a timeline only (the sequential twin): no events, spans without their data. */
+function timelineOnly(result) {
+  const { events, spans, output, ...rest } = result;
+  return {
+    ...rest,
+    spans: (spans || []).map(({ input, output, steps, ...s }) => s),
+  };
+}
+
+self.onmessage = async (msg) => {
+  const m = msg.data;
+  if (m.op === 'validate' || m.op === 'simulate' || m.op === 'version' || m.op === 'init') {
+    try {
+      let value;
+      if (m.op === 'validate') value = await validate(m.definition, m.options || {});
+      else if (m.op === 'simulate') {
+        value = await simulate(m.definition, m.input, m.mocks, m.options || {});
+        if (m.timelineOnly) value = timelineOnly(value);
+        postResult(m.id, value);
+        return;
+      } else if (m.op === 'init') value = await init(m.module || undefined);
+      else value = await version();
+      postMessage({ id: m.id, ok: true, value });
+    } catch (e) {
+      postMessage({ id: m.id, ok: false, error: errorOf(e) });
+    }
+    return;
+  }
+  if (m.op === 'run') {
+    if (current) current.ctl.stop();
+    const runId = m.runId;
+    // Instant speed with user functions: the run stays paused and is driven one step at a time,
+    // so workflow time moves only from one deadline to the next (deterministic).
+    const { instant, ...options } = m.options || {};
+    if (instant) options.paused = true;
+    const state = { runId, ctl: null, events: [], sent: [], open: [], userPaused: !!options.paused, calls: 0 };
+    current = state;
+    try {
+      // Virtual time stands still while a user's function runs: the run is paused for the
+      // call, so the function's result arrives at the virtual instant it was called, at any
+      // speed (otherwise a 1 ms function would take 1000 s of workflow time at 10^6x).
+      const functions = {};
+      for (const [name, f] of Object.entries(compileFunctions(m.functions))) {
+        functions[name] = async (input, context) => {
+          state.calls += 1;
+          state.ctl?.pause();
+          try {
+            return await f(input, context);
+          } finally {
+            state.calls -= 1;
+            if (state.calls === 0 && !state.userPaused) setTimeout(() => !state.userPaused && state.calls === 0 && state.ctl?.resume());
+          }
+        };
+      }
+      state.ctl = run(m.definition, m.input, m.mocks, {
+        ...options,
+        functions,
+        updateIntervalMs: 40,
+        onEvent: (e) => state.events.push(e),
+        onUpdate: ({ nowMs, spans, lanes, status }) => {
+          if (current !== state) return;
+          postRun(state, 'tick', spanDelta(state, spans, status !== 'RUNNING'), { nowMs, status, paused: state.userPaused && !instant, lanes: newLanes(state, lanes) });
+        },
+      });
+      if (instant) {
+        (async () => {
+          while (current === state && !state.ctl.finished) {
+            // step() is false while the run waits for a function: let it finish, then go on.
+            if (!state.ctl.step()) await new Promise((r) => setTimeout(r, 0));
+          }
+        })();
+      }
+      const result = await state.ctl.done;
+      if (current === state) {
+        const { events, spans, lanes, ...rest } = result;
+        postRun(state, 'done', spanDelta(state, spans, true), { result: rest, lanes: newLanes(state, lanes) });
+        current = null;
+      }
+    } catch (e) {
+      if (current === state) {
+        postMessage({ runId, kind: 'error', ...errorOf(e) });
+        current = null;
+      }
+    }
+    return;
+  }
+  if (m.id !== undefined) {
+    postMessage({ id: m.id, ok: false, error: { message: `statelab worker: unknown operation '${m.op}'` } });
+    return;
+  }
+  if (!current || current.runId !== m.runId || !current.ctl) return;
+  const state = current;
+  const ctl = state.ctl;
+  if (m.op === 'pause') {
+    state.userPaused = true;
+    ctl.pause();
+  } else if (m.op === 'resume') {
+    state.userPaused = false;
+    if (state.calls === 0) ctl.resume();
+  } else if (m.op === 'step') {
+    state.userPaused = true;
+    ctl.step();
+  } else if (m.op === 'stop') ctl.stop();
+  // Tell the page where the run is now (a paused run sends no ticks by itself).
+  if (current === state && !ctl.finished) {
+    postMessage({ runId: m.runId, kind: 'control', paused: state.userPaused, nowMs: ctl.nowMs });
   }
 };

@@ -950,3 +950,72 @@ test('the page stays responsive while a Map of 1,000 iterations plays back: no m
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+test('a workflow with an unmocked Task runs in the playground, in <asl-playground> and in the iframe form, with the same default mocks', async () => {
+  // Two Tasks with no mock: each gets its service's default response (a Lambda: 1 s, SQS: 0.1 s).
+  const definition = {
+    Comment: 'Nothing mocked',
+    StartAt: 'Both',
+    States: {
+      Both: {
+        Type: 'Parallel',
+        End: true,
+        Branches: [
+          { StartAt: 'Resize', States: { Resize: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Parameters: { FunctionName: 'resize' }, End: true } } },
+          { StartAt: 'Notify', States: { Notify: { Type: 'Task', Resource: 'arn:aws:states:::sqs:sendMessage', Parameters: { QueueUrl: 'q', MessageBody: 'hi' }, End: true } } },
+        ],
+      },
+    },
+  };
+  const { page, context, problems } = await openPage();
+  await page.evaluate((definition) => window.statelab.load({ definition, input: {}, mocks: {} }), definition);
+  const inPlayground = await runAndWait(page);
+  assert.equal(inPlayground.status, 'SUCCEEDED');
+  assert.equal(inPlayground.durationMs, 1000);
+  assert.deepEqual(Object.keys(JSON.parse((await page.evaluate(() => window.statelab.work())).mocks)), ['Resize', 'Notify'], 'the defaults are written into the mocks');
+  assert.deepEqual(problems, []);
+
+  // The custom element, on the documentation page, and the iframe form: the same run.
+  const summary = ({ status, output, durationMs }) => ({ status, output, durationMs });
+  const embedRun = async (p, selector) =>
+    p.evaluate(async (selector) => {
+      const el = document.querySelector(selector);
+      const result = await el.run();
+      const root = el.shadowRoot;
+      return {
+        result: result && { status: result.status, output: result.output, durationMs: result.durationMs },
+        status: root.querySelector('[data-testid=embed-status]').textContent,
+        lanes: [...root.querySelectorAll('[data-testid=timeline-bar][data-kind=attempt]')].map((b) => [b.dataset.state, b.dataset.lane]),
+      };
+    }, selector);
+  await page.goto(`${server.url}docs.html`);
+  await page.evaluate((definition) => {
+    const el = document.createElement('asl-playground');
+    el.id = 'unmocked';
+    el.setAttribute('view', 'both');
+    el.setAttribute('speed', '100');
+    el.setAttribute('definition', JSON.stringify(definition));
+    el.setAttribute('mocks', '{}');
+    document.body.prepend(el);
+  }, definition);
+  const inElement = await embedRun(page, '#unmocked');
+  assert.deepEqual(inElement.result, summary(inPlayground));
+  assert.equal(inElement.status, 'Succeeded in 1 s');
+  assert.deepEqual(inElement.lanes.sort(), [
+    ['Notify', 'Both/1'],
+    ['Resize', 'Both/0'],
+  ]);
+
+  await page.goto(`${server.url}frame.html?definition=${encodeURIComponent(JSON.stringify(definition))}&speed=100&view=timeline`);
+  await page.waitForFunction(() => document.querySelector('asl-playground')?.shadowRoot);
+  const inFrame = await embedRun(page, 'asl-playground');
+  assert.deepEqual(inFrame.result, summary(inPlayground));
+  assert.equal(inFrame.status, 'Succeeded in 1 s');
+  // A mock that is a JS function is the playground's to run (with the user's consent), not the embed's.
+  await page.evaluate(() => document.querySelector('asl-playground').setAttribute('mocks', JSON.stringify({ Resize: { function: 'async () => ({})' } })));
+  const withCode = await embedRun(page, 'asl-playground');
+  assert.equal(withCode.result, null);
+  assert.match(withCode.status, /^Not run: the mocks hold JavaScript for Resize; open the example in the playground/);
+  assert.deepEqual(problems, []);
+  await context.close();
+});

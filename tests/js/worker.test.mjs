@@ -27,3 +27,52 @@ test('simulate and validate in a worker give what they give here, errors include
   }
   await assert.rejects(engine.simulate(def, input, mocks), /terminated|worker/);
 });
+
+test('a big simulate() result comes from the worker in parts, and createWorker() puts them together', async () => {
+  // 1,000 Map iterations: some 9,000 events and 3,000 spans, more than one message carries.
+  const [def, input, mocks] = ['map.asl.json', 'map.input.json', 'map.mocks.json'].map(read);
+  const engine = createWorker();
+  try {
+    const there = await engine.simulate(def, input, mocks, { seed: 5 });
+    const here = await simulate(def, input, mocks, { seed: 5 });
+    assert.ok(here.spans.length > 1000 && here.events.length > 1000);
+    assert.deepEqual(there, here);
+  } finally {
+    engine.terminate();
+  }
+});
+
+test('one protocol: the playground side (app/engine.js) runs a workflow over the same worker, with live updates, and an unknown request is an error', async () => {
+  const { Engine } = await import('../../www/app/engine.js');
+  const [def, input, mocks] = ['parallel.asl.json', 'parallel.input.json', 'parallel.mocks.json'].map(read);
+  const page = new Engine();
+  try {
+    await page.init();
+    assert.deepEqual(await page.validate(def, {}), []);
+    let ticks = 0;
+    const result = await new Promise((resolve, reject) => {
+      page.start(
+        def,
+        input,
+        JSON.parse(mocks),
+        { seed: 3, speed: 1000, criticalPath: true },
+        {},
+        { onTick: () => (ticks += 1), onControl: () => {}, onDone: resolve, onError: (m) => reject(new Error(m.message)) },
+      );
+    });
+    const want = await simulate(def, input, mocks, { seed: 3, criticalPath: true });
+    // The events, spans and lanes sent by difference add up to the whole run.
+    assert.equal(result.status, want.status);
+    assert.deepEqual(result.output, want.output);
+    assert.deepEqual(result.spans, want.spans);
+    assert.deepEqual(result.lanes, want.lanes);
+    assert.deepEqual(
+      result.events.map((e) => [e.type, e.ms, e.lane, e.state]),
+      want.events.map((e) => [e.type, e.ms, e.lane, e.state]),
+    );
+    assert.ok(ticks > 0, 'live updates came');
+    await assert.rejects(page.request('nonsense', {}), /unknown operation 'nonsense'/);
+  } finally {
+    page.worker.terminate();
+  }
+});

@@ -2,9 +2,9 @@
 // If the worker stops answering (a runaway mock function, say), it is terminated and a
 // fresh one takes its place, so the page itself never freezes.
 
-const WORKER_URL = new URL('./engine-worker.js', import.meta.url);
+const WORKER_URL = new URL('../worker.js', import.meta.url);
 
-/** Apply a span delta from the worker ({added, patches}, see engine-worker.js) to `spans`. */
+/** Apply a span delta from the worker ({added, patches}, see ../worker.js) to `spans`. */
 function applySpans(spans, delta) {
   if (!delta) return;
   const p = delta.patches;

@@ -1,7 +1,8 @@
 // The workflow graph: a layered layout of the definition drawn as hand-written SVG.
 // Parallel and Map states are containers around their branches / item processor.
-import { childMachines, transitions, isTerminal } from './asl.js';
-import { childrenOf } from './model/lanes.js';
+import { childMachines, transitions, isTerminal } from '../model/asl.js';
+import { childrenOf } from '../model/lanes.js';
+import { select, shownSpans } from '../state.js';
 
 const NS = 'http://www.w3.org/2000/svg';
 const NODE_H = 40;
@@ -335,4 +336,29 @@ export function paintGraph(nodes, spans) {
     const b = g.querySelector(':scope > .badge');
     if (b && b.textContent !== badge) b.textContent = badge;
   }
+}
+
+/**
+ * Mount the page's graph: drawn again when the parsed definition changes, coloured by the
+ * spans shown (the run's, or the replay's instant), the selected state marked; a click on a
+ * state selects it.
+ */
+export function mountGraph(store, { host, note }) {
+  let graph = null;
+  store.subscribe(
+    (s) => s.definition.invalid,
+    (invalid) => {
+      note.textContent = invalid ? 'The definition is not valid JSON: the graph shows the last version that was.' : '';
+    },
+  );
+  store.subscribe(
+    (s) => [s.definition.parsed, s.run?.id, s.run?.rev, s.playhead, s.selection.name],
+    ([parsed, , , , selected], before, s) => {
+      if (parsed !== before?.[0]) graph = parsed ? drawGraph(host, parsed, { onSelect: (name) => select(store, { name }) }) : null;
+      if (!graph) return;
+      paintGraph(graph.nodes, shownSpans(s));
+      paintEdges(graph.edges, graph.nodes);
+      for (const [name, g] of graph.nodes) g.classList.toggle('selected', name === selected);
+    },
+  );
 }

@@ -1,8 +1,11 @@
 // The state inspector: a state's input, each data-flow step, its output or error, and its
 // attempts; like the AWS console's advanced view. Built from the spans (and their steps,
 // when the engine gives them) and from the history events of that state.
-import { fmtMs, jsonValue, textPre, h } from './format.js';
-import { laneName } from './model/lanes.js';
+import { fmtMs, jsonValue } from '../lib/format.js';
+import { textPre, h } from '../lib/dom.js';
+import { laneName } from '../model/lanes.js';
+import { stateNamed } from '../model/asl.js';
+import { shallowEqual } from '../store.js';
 
 function block(title, value, cls = '') {
   return h('section', { class: `flow-step ${cls}` }, h('h4', { text: title }), textPre(value, { class: 'json' }));
@@ -127,3 +130,42 @@ export function renderInspector(host, { name, stateDef, spans, events, lanes, pi
   parts.push(flow);
   host.replaceChildren(...parts);
 }
+
+/**
+ * Mount the State tab. What it shows changes with the selection and the run's spans and
+ * events, not with the playhead: it is drawn when shown and one of those changed since.
+ */
+export function mountInspector(store, host) {
+  let drawn = null; // what it shows, as last drawn
+  store.subscribe(
+    (s) => {
+      const run = s.run;
+      const spans = run?.spans || NO_SPANS;
+      const sel = s.selection;
+      // (A span changes with an event, and at the end of a run with its result.)
+      return [s.resultTab === 'inspector', run?.id, sel.name, sel.pick, s.definition.parsed, spans, spans.length, run?.events?.length, run?.result];
+    },
+    (now, _, s) => {
+      if (!now[0]) return;
+      const shows = now.slice(1);
+      if (shallowEqual(shows, drawn)) return;
+      drawn = shows;
+      const run = s.run;
+      const sel = s.selection;
+      renderInspector(host, {
+        name: sel.name,
+        stateDef: stateNamed(s.definition.parsed, sel.name),
+        spans: run?.spans || [],
+        events: run?.events || [],
+        lanes: run?.lanes,
+        pick: sel.pick,
+        onPick: (i) => {
+          const v = (store.get().run?.spans || []).filter((x) => x.state === sel.name && x.kind === 'state')[i];
+          store.update({ selection: { ...sel, pick: i, lane: v?.lane, startMs: v?.startMs, kind: 'state' } });
+        },
+      });
+    },
+  );
+}
+
+const NO_SPANS = [];

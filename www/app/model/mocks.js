@@ -103,3 +103,18 @@ export function fillMissing(definition, mocks) {
   for (const t of missing) out[t.name] = defaultMock(t.name, t.resource);
   return { mocks: out, added: missing.map((t) => t.name) };
 }
+
+/** The states whose mocks are JS functions, in parsed mocks: {State: source}. */
+export function functionsIn(mocks) {
+  return mocks ? splitMocks(mocks).functions : {};
+}
+
+/**
+ * Mocks ready for a run, as the playground and the embed both run them: every Task without a
+ * mock gets its service's default (short form only), then the JS functions are split off.
+ * {mocks (with the defaults), added: [names], engineMocks, functions: {State: source}}
+ */
+export function prepareMocks(definition, mocks) {
+  const { mocks: filled, added } = missingMocks(definition, mocks).length ? fillMissing(definition, mocks) : { mocks, added: [] };
+  return { mocks: filled, added, ...splitMocks(filled) };
+}

@@ -31,7 +31,7 @@ import {
   tags,
   forceLinting,
   Compartment,
-} from '../vendor/codemirror.js';
+} from '../../vendor/codemirror.js';
 
 const highlight = HighlightStyle.define([
   { tag: tags.propertyName, color: 'var(--code-key)' },

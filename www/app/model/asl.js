@@ -55,3 +55,13 @@ function choiceLabel(c, i) {
 export function isTerminal(state) {
   return !!state && (state.End === true || state.Type === 'Succeed' || state.Type === 'Fail');
 }
+
+/** Each state's type by name, nested states included: Map(name → Type). */
+export function stateTypesOf(machine) {
+  return new Map(allStates(machine).map((s) => [s.name, s.state.Type]));
+}
+
+/** The definition of the state named `name`, wherever it is nested (null when there is none). */
+export function stateNamed(machine, name) {
+  return (machine && name !== null && name !== undefined && allStates(machine).find((s) => s.name === name)?.state) || null;
+}

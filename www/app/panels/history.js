@@ -1,9 +1,13 @@
 // The event history as the AWS console shows it: id, type, state, time since start, filterable.
 // A long history (a Map of 1,000 iterations has 9,000 events) draws only the rows in view,
 // with spacer rows for the others, and draws again on scroll (see virtual.js).
-import { fmtMs, textPre, h } from './format.js';
-import { laneName } from './model/lanes.js';
-import { visiblePart, rowsToDraw, watch, forget } from './virtual.js';
+import { fmtMs } from '../lib/format.js';
+import { textPre, h } from '../lib/dom.js';
+import { laneName } from '../model/lanes.js';
+import { annotate, EVENT_GROUPS, isFailure } from '../model/events.js';
+import { visiblePart, rowsToDraw, watch, forget } from '../lib/virtual.js';
+import { nextTask } from '../lib/tasks.js';
+import { select } from '../state.js';
 
 const DETAIL_KEYS = (e) => Object.keys(e).filter((k) => k.endsWith('EventDetails'));
 
@@ -11,36 +15,14 @@ const VIRTUAL_ROWS = 200; // more rows than this: draw those in view
 const ROW_PX = 27; // a row's height in a virtual table (measured once drawn)
 const OVERSCAN_PX = 400; // drawn beyond the view on each side
 
-// annotate() of a list of events that only grows (a run's), kept between calls.
-const annotated = new WeakMap();
-
-/** Every event with the name of its state (the engine names it; '' for the execution's own). */
-export function annotate(events) {
-  let a = annotated.get(events);
-  if (!a || a.length > events.length || (a.length && a[a.length - 1].event !== events[a.length - 1])) {
-    a = [];
-    annotated.set(events, a);
-  }
-  for (let i = a.length; i < events.length; i++) a.push({ event: events[i], name: events[i].state ?? '' });
-  return a.length === events.length ? a : a.slice(0, events.length);
-}
-
-const GROUPS = {
-  all: () => true,
-  state: (e) => /State(Entered|Exited|Started|Succeeded|Failed|Aborted)$/.test(e.type),
-  task: (e) => e.type.startsWith('Task') || e.type.startsWith('Lambda'),
-  map: (e) => e.type.startsWith('Map') || e.type.startsWith('Parallel'),
-  errors: (e) => /(Failed|TimedOut|Aborted)$/.test(e.type),
-};
-
 /** The rows that pass the filter; the same list while the events and the filter stay the same. */
 function filtered(st, events, filter, lanes) {
   const q = (filter.text || '').trim().toLowerCase();
-  const group = filter.group in GROUPS ? filter.group : 'all';
+  const group = filter.group in EVENT_GROUPS ? filter.group : 'all';
   const f = st.filtered;
   if (f && f.events === events && f.n === events.length && f.q === q && f.group === group && f.lanes === lanes) return f.rows;
   const all = annotate(events);
-  const test = GROUPS[group];
+  const test = EVENT_GROUPS[group];
   const rows =
     group === 'all' && !q ? all : all.filter(({ event, name }) => test(event) && (!q || `${event.type} ${name} ${laneName(lanes, event.lane)}`.toLowerCase().includes(q)));
   st.filtered = { events, n: events.length, q, group, rows, lanes };
@@ -157,7 +139,7 @@ function draw(host, st, first, last) {
   const unmeasured = [];
   for (let i = first; i < last; i++) {
     const { event, name } = rows[i];
-    const bad = /(Failed|TimedOut|Aborted)$/.test(event.type);
+    const bad = isFailure(event);
     const toggle = () => {
       if (open.has(event.id)) open.delete(event.id);
       else if (DETAIL_KEYS(event).length) open.set(event.id, null);
@@ -213,4 +195,28 @@ function draw(host, st, first, last) {
     const end = offsets(st);
     after.firstChild.style.height = `${end ? end[rows.length] - end[last] : (rows.length - last) * st.rowPx}px`;
   }
+}
+
+const NO_EVENTS = [];
+
+/**
+ * Mount the Events tab: drawn while it is shown (on every update of a run: a long history
+ * draws only the rows in view); while it is hidden, the events are annotated as they come,
+ * a little at a time, not 9,000 when the tab opens. filter, group: the filter's text field and
+ * its select of event kinds. A step's name selects its state.
+ */
+export function mountHistory(store, { host, count, filter, group }) {
+  filter.addEventListener('input', () => store.update((s) => ({ historyFilter: { ...s.historyFilter, text: filter.value } })));
+  group.addEventListener('change', () => store.update((s) => ({ historyFilter: { ...s.historyFilter, group: group.value } })));
+  store.subscribe(
+    (s) => [s.resultTab === 'history', s.run?.id, s.run?.rev, s.run?.lanes, s.historyFilter],
+    ([shown], _, s) => {
+      const run = s.run;
+      const events = run?.events || NO_EVENTS;
+      if (shown) renderHistory(host, events, s.historyFilter, (name, lane, ms) => select(store, { name, lane, ms }), run?.lanes);
+      else if (events.length) nextTask(() => store.get().run?.events === events && annotate(events));
+      const n = events.length ? String(events.length) : '';
+      if (count.textContent !== n) count.textContent = n;
+    },
+  );
 }

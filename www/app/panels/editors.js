@@ -1,0 +1,144 @@
+// The editors' pane: the three CodeMirror editors, which follow the work's texts in the store
+// (and write the user's edits into it), the diagnostics list under them, the tabs' counts, the
+// mocks' tools and the consent box for a link's JS functions, and the example's summary.
+import { makeEditor } from '../lib/editor.js';
+import { h, $, setText } from '../lib/dom.js';
+import { parsedOrNull } from '../lib/format.js';
+import { missingMocks } from '../model/mocks.js';
+
+const WHICH = ['definition', 'input', 'mocks'];
+const LABELS = { definition: 'State machine definition (JSON)', input: 'Execution input (JSON)', mocks: 'Mocked Task responses (JSON)' };
+
+/**
+ * Mount the pane. work: work.js (setText, linters, fillMocks, allowFunctions); onRun(): the
+ * page's Run (Mod-Enter in an editor, Allow and run). Returns {relint(which), showConsent()}.
+ */
+export function mountEditors(store, { work, onRun }) {
+  const pageKeys = [
+    {
+      key: 'Mod-Enter',
+      run: () => {
+        onRun();
+        return true;
+      },
+      preventDefault: true,
+    },
+  ];
+  const editors = {};
+  for (const which of WHICH) {
+    editors[which] = makeEditor($(`#${which}-editor`), {
+      label: LABELS[which],
+      lint: work.linters[which],
+      extraKeys: pageKeys,
+      onChange: (text) => work.setText(which, text),
+      // The input of a Map of 1,000 items is 1,000 lines: parsed when it is shown.
+      syntaxWhenShown: which !== 'definition',
+    });
+    // The editor follows the work (a load, a tool's edit); the user's edits come back equal.
+    store.subscribe(
+      (s) => s.work[which],
+      (text) => {
+        if (editors[which].text !== text) editors[which].text = text;
+      },
+    );
+  }
+
+  // The tab shown: its editor's syntax on, and laid out again.
+  store.subscribe(
+    (s) => s.editorTab,
+    (which) => {
+      editors[which]?.shown();
+      editors[which]?.view.requestMeasure();
+    },
+  );
+
+  // Stray mock names are warnings that depend on the definition: checked again when it changes.
+  store.subscribe(
+    (s) => s.definition.parsed,
+    (_, before) => before !== undefined && editors.mocks.relint(),
+  );
+
+  // The problems of the three editors, each a button to its place.
+  const list = $('#diagnostics');
+  store.subscribe(
+    (s) => s.diagnostics,
+    (diagnostics) => {
+      const items = [];
+      for (const which of WHICH) {
+        for (const d of diagnostics[which]) {
+          const goto = () => {
+            store.update({ editorTab: which });
+            store.flush(); // shown before it moves to the place
+            editors[which].goto(d.line, d.column);
+          };
+          items.push(
+            h(
+              'li',
+              { class: d.severity === 'warning' ? 'warning' : 'error' },
+              h(
+                'button',
+                { class: 'diag', onclick: goto },
+                h('span', { class: 'diag-where', text: `${which[0].toUpperCase()}${which.slice(1)} ${d.line}:${d.column}` }),
+                h('span', { class: 'diag-msg', text: d.message }),
+                d.location && d.location !== '/' ? h('code', { class: 'diag-loc', text: d.location }) : null,
+              ),
+            ),
+          );
+        }
+        const tab = $(`#tab-${which}`);
+        const n = diagnostics[which].filter((d) => d.severity !== 'warning').length;
+        tab.querySelector('.count').textContent = n ? String(n) : '';
+        tab.classList.toggle('has-errors', n > 0);
+      }
+      list.replaceChildren(...items);
+      list.hidden = items.length === 0;
+    },
+  );
+
+  // The mocks' tools: how many Task states have no mock.
+  const fill = $('#fill-mocks');
+  fill.addEventListener('click', () => work.fillMocks());
+  store.subscribe(
+    (s) => [s.definition.parsed, s.work.mocks],
+    ([def, text]) => {
+      const mocks = parsedOrNull(text);
+      const missing = def && mocks && typeof mocks === 'object' ? missingMocks(def, mocks) : [];
+      fill.disabled = missing.length === 0;
+      setText(fill, missing.length ? `Fill in ${missing.length} missing mock${missing.length > 1 ? 's' : ''}` : 'Every Task has a mock');
+      fill.title = missing.length ? `Add realistic default responses for: ${missing.map((m) => m.name).join(', ')}` : '';
+      $('#tab-mocks').classList.toggle('has-missing', missing.length > 0);
+    },
+  );
+
+  // JS functions from a shared link wait for the user's consent.
+  const consent = $('#consent');
+  store.subscribe(
+    (s) => s.consent,
+    (c) => {
+      consent.hidden = !c;
+      if (c) $('#consent-states').textContent = c.states.join(', ');
+    },
+  );
+  $('#consent-allow').addEventListener('click', () => {
+    work.allowFunctions();
+    onRun();
+  });
+  $('#consent-show').addEventListener('click', () => {
+    store.update({ editorTab: 'mocks' });
+    store.flush();
+    editors.mocks.view.focus();
+  });
+
+  store.subscribe(
+    (s) => [s.exampleId, s.examples],
+    ([id, examples]) => setText($('#example-summary'), (id && examples.find((e) => e.id === id)?.summary) || ''),
+  );
+
+  return {
+    relint: (which) => editors[which].relint(),
+    showConsent: () => {
+      store.flush();
+      consent.scrollIntoView({ block: 'nearest' });
+    },
+  };
+}

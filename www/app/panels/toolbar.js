@@ -1,0 +1,108 @@
+// The top bar: the example gallery, Run, Pause, Step and Stop (and their keys), the run
+// settings (speed, what-if, sequential, seed), Share link and the theme.
+import { h, $, setText, isMac } from '../lib/dom.js';
+import { isRunning } from '../model/status.js';
+import { withWork, toast } from '../state.js';
+
+const THEME_KEY = 'statelab.theme';
+
+/** The theme of the last visit, or the system's. */
+export function initialTheme() {
+  const saved = localStorage.getItem(THEME_KEY);
+  if (saved === 'light' || saved === 'dark') return saved;
+  return matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light';
+}
+
+/** Mount the bar. runner: run.js; work: work.js; onRun(): the page's Run. */
+export function mountToolbar(store, { runner, work, onRun }) {
+  const mod = isMac ? '⌘' : 'Ctrl';
+  const alt = isMac ? '⌥' : 'Alt';
+  $('#run kbd').textContent = `${mod}+↵`;
+  $('#pause kbd').textContent = `${alt}+P`;
+  $('#step kbd').textContent = `${alt}+S`;
+  $('#stop kbd').textContent = `${alt}+X`;
+
+  $('#run').addEventListener('click', onRun);
+  $('#pause').addEventListener('click', runner.togglePause);
+  $('#step').addEventListener('click', runner.step);
+  $('#stop').addEventListener('click', runner.stop);
+  document.addEventListener('keydown', (e) => {
+    if ((e.ctrlKey || e.metaKey) && e.key === 'Enter') {
+      e.preventDefault();
+      onRun();
+    } else if (e.altKey && !e.ctrlKey && !e.metaKey) {
+      const action = e.code === 'KeyP' ? runner.togglePause : e.code === 'KeyS' ? runner.step : e.code === 'KeyX' ? runner.stop : null;
+      if (action) {
+        e.preventDefault();
+        action();
+      }
+    }
+  });
+  store.subscribe(
+    (s) => [isRunning(s.run), !!s.run?.paused],
+    ([running, paused]) => {
+      $('#run').disabled = false;
+      $('#pause').disabled = !running;
+      $('#step').disabled = false;
+      const stepTitle = running ? 'Pause and move to the next moment something happens' : 'Start paused, then move one moment at a time';
+      if ($('#step').title !== stepTitle) $('#step').title = stepTitle;
+      $('#stop').disabled = !running;
+      setText($('#pause .label'), running && paused ? 'Resume' : 'Pause');
+      document.body.classList.toggle('is-running', running);
+    },
+  );
+
+  // The settings: the controls write them into the work, and show the work's.
+  const speed = $('#speed');
+  const seed = $('#seed');
+  const sequential = $('#sequential');
+  const whatIf = $('#whatif');
+  const setting = (patch) => store.update((s) => withWork(s, { settings: { ...s.work.settings, ...patch } }));
+  speed.addEventListener('change', () => setting({ speed: speed.value }));
+  for (const type of ['input', 'change']) seed.addEventListener(type, () => setting({ seed: Number(seed.value) || 0 }));
+  sequential.addEventListener('change', () => setting({ sequential: sequential.checked }));
+  whatIf.addEventListener('change', () => store.update({ whatIf: whatIf.checked }));
+  store.subscribe(
+    (s) => [s.work.settings, s.whatIf],
+    ([settings, on]) => {
+      if (speed.value !== settings.speed) speed.value = settings.speed;
+      // (A field being typed in keeps its text while it means the same number.)
+      if ((Number(seed.value) || 0) !== settings.seed) seed.value = String(settings.seed);
+      sequential.checked = settings.sequential;
+      whatIf.checked = on;
+    },
+  );
+
+  // The gallery.
+  const examples = $('#examples');
+  examples.addEventListener('change', (e) => {
+    if (e.target.value) work.loadExample(e.target.value).catch((err) => toast(store, err.message, true));
+  });
+  store.subscribe(
+    (s) => s.examples,
+    (list) => examples.replaceChildren(h('option', { value: '', text: 'Your workflow' }), ...list.map((e) => h('option', { value: e.id, text: e.title }))),
+  );
+  store.subscribe(
+    (s) => [s.exampleId, s.examples],
+    ([id]) => {
+      if (examples.value !== (id || '')) examples.value = id || '';
+    },
+  );
+
+  $('#share').addEventListener('click', () => work.shareLink().catch((e) => toast(store, `Could not make a link: ${e.message}`, true)));
+
+  // The theme: set before the first paint by index.html; switched and remembered here.
+  $('#theme').addEventListener('click', () => {
+    const next = store.get().theme === 'dark' ? 'light' : 'dark';
+    localStorage.setItem(THEME_KEY, next);
+    store.update({ theme: next });
+  });
+  store.subscribe(
+    (s) => s.theme,
+    (theme) => {
+      document.documentElement.dataset.theme = theme;
+      $('#theme').setAttribute('aria-label', theme === 'dark' ? 'Switch to the light theme' : 'Switch to the dark theme');
+      $('#theme .theme-name').textContent = theme === 'dark' ? 'Light' : 'Dark';
+    },
+  );
+}

@@ -1,0 +1,280 @@
+// Running the work: start (instantly on the virtual clock, or in real time in the engine's
+// worker), pause, resume, step and stop; the sequential twin after a run; what-if re-runs
+// after an edit; and the replay of a finished run. It writes the run into the store
+// (state.js: run, runsEnded, playhead, replaying) and draws nothing: the panels follow.
+import { missingMocks, splitMocks } from './model/mocks.js';
+import { eventTimes } from './model/timing.js';
+import { isRunning } from './model/status.js';
+import { workOf, toast } from './state.js';
+import { whenIdle } from './lib/tasks.js';
+
+/**
+ * The page's runner. work: {setText(which, text), fillMocks()} (work.js); editors:
+ * {relint(which), showConsent()} (panels/editors.js), for a run that cannot start.
+ */
+export function createRunner({ store, engine, work: workApi, editors }) {
+  let nextId = 1;
+  let whatIfTimer = null;
+  let replayFrame = 0; // requestAnimationFrame id while a replay plays
+
+  const current = () => store.get().run;
+  /** Change the run `id` (if it is still the current one); progress: it moved on (rev + 1). */
+  const patchRun = (id, patch, { progress = true, when } = {}) =>
+    store.update(
+      (s) => {
+        if (s.run?.id !== id) return null;
+        return { run: { ...s.run, ...patch, rev: progress ? s.run.rev + 1 : s.run.rev } };
+      },
+      { when },
+    );
+
+  function fail(where, message) {
+    store.update((s) => ({
+      runsEnded: s.runsEnded + 1,
+      run: { id: nextId++, rev: 0, spans: [], events: [], lanes: [], nowMs: 0, error: { message: `${where}: ${message}` } },
+    }));
+  }
+
+  /** Run the current work; resolves with the result (or rejects with a clear Error). */
+  async function start({ speed, paused = false } = {}) {
+    stop();
+    const work = workOf(store.get());
+    const parsed = {};
+    for (const which of ['definition', 'input', 'mocks']) {
+      try {
+        parsed[which] = JSON.parse(work[which] || (which === 'definition' ? '' : '{}'));
+      } catch (e) {
+        store.update({ editorTab: which });
+        const d = store.get().diagnostics[which][0];
+        const msg = `${which} is not valid JSON${d ? ` (line ${d.line}, column ${d.column}): ${d.message}` : `: ${e.message}`}`;
+        fail('Cannot run', msg);
+        throw new Error(msg);
+      }
+    }
+    const diags = await engine.validate(work.definition, {});
+    if (diags.length) {
+      store.update({ editorTab: 'definition' });
+      editors.relint('definition');
+      const d = diags[0];
+      const msg = `the definition has ${diags.length} error${diags.length > 1 ? 's' : ''}; line ${d.line}, column ${d.column}: ${d.message}`;
+      fail('Cannot run', msg);
+      throw new Error(msg);
+    }
+    if (missingMocks(parsed.definition, parsed.mocks).length) {
+      // Written into the mocks editor, as the button does: the user sees what ran.
+      workApi.fillMocks();
+      work.mocks = store.get().work.mocks;
+      parsed.mocks = JSON.parse(work.mocks);
+    }
+    const { engineMocks, functions } = splitMocks(parsed.mocks);
+    const names = Object.keys(functions);
+    if (names.length && !store.get().trusted) {
+      store.update({ consent: { states: names } });
+      editors.showConsent();
+      const msg = `the mocks hold JavaScript for ${names.join(', ')} from a shared link: allow it to run first`;
+      fail('Not run', msg);
+      throw new Error(msg);
+    }
+    const chosen = speed ?? work.settings.speed;
+    const instant = chosen === 'instant';
+    // (Instant without functions uses simulate below; with functions the worker steps the run.)
+    const options = {
+      seed: work.settings.seed,
+      speed: instant ? 1 : Number(chosen),
+      paused,
+      recordSteps: true,
+      criticalPath: true,
+      sequential: work.settings.sequential,
+      instant: instant && !paused,
+    };
+    stopReplay();
+    const id = nextId++;
+    const run = { id, rev: 0, spans: [], events: [], lanes: [], nowMs: 0, result: null, error: null, paused, startedAt: performance.now(), sequential: work.settings.sequential };
+    store.update((s) => ({ run, playhead: null, selection: { ...s.selection, pick: 0 } }));
+    return new Promise((resolve, reject) => {
+      const mine = () => current()?.id === id;
+      const handlers = {
+        onTick: (m) => patchRun(id, { events: m.allEvents, spans: m.spans, lanes: m.lanes, nowMs: m.nowMs, paused: m.paused }, { when: 'frame' }),
+        onControl: (m) => mine() && patchRun(id, { paused: m.paused, nowMs: Math.max(current().nowMs, m.nowMs) }, { when: 'frame' }),
+        onDone: (result) => {
+          if (!mine()) return;
+          const realMs = performance.now() - current().startedAt;
+          // Drawn in tasks of their own (a big run's last update is a big one); the sequential
+          // twin is asked for once that is done (the engine's work for it would slow the drawing).
+          store.update(
+            (s) => {
+              let playhead = s.playhead;
+              if (s.pendingPlayhead !== null) {
+                playhead = Math.min(s.pendingPlayhead, result.durationMs);
+                if (playhead >= result.durationMs) playhead = null;
+              }
+              const done = { result, events: result.events, spans: result.spans, lanes: result.lanes || [], nowMs: result.durationMs, realMs, rev: s.run.rev + 1 };
+              return { run: { ...s.run, ...done }, runsEnded: s.runsEnded + 1, playhead, pendingPlayhead: null };
+            },
+            { when: 'frame' },
+          );
+          whenIdle(() => mine() && compareWithTwin(id, work, engineMocks, functions));
+          resolve(result);
+        },
+        onError: (m) => {
+          if (!mine()) return;
+          store.update((s) => ({ run: { ...s.run, error: { message: m.message, diagnostics: m.diagnostics }, rev: s.run.rev + 1 }, runsEnded: s.runsEnded + 1 }));
+          reject(new Error(m.message));
+        },
+      };
+      if (instant && !paused && names.length === 0) {
+        // All at once on the virtual clock: one call, no live updates needed.
+        engine
+          .simulate(work.definition, work.input, engineMocks, { seed: options.seed, recordSteps: true, criticalPath: true, sequential: options.sequential })
+          .then(handlers.onDone, (e) => handlers.onError({ message: e.message, diagnostics: e.diagnostics }));
+      } else {
+        engine.start(work.definition, work.input, engineMocks, options, functions, handlers);
+      }
+    });
+  }
+
+  /** After a run with Parallel or Map states: the same run as the sequential twin (or the concurrent one). */
+  function compareWithTwin(id, work, engineMocks, functions) {
+    const s = store.get();
+    const run = s.run;
+    const hasConcurrency = [...s.definition.stateTypes.values()].some((t) => t === 'Parallel' || t === 'Map');
+    if (!hasConcurrency || Object.keys(functions).length || run.result.status !== 'SUCCEEDED') return;
+    engine
+      .simulate(work.definition, work.input, engineMocks, { seed: work.settings.seed, sequential: !run.sequential }, { timelineOnly: true })
+      .then((twin) => {
+        const value = { durationMs: twin.durationMs, status: twin.status, sequential: !run.sequential, spans: twin.spans, lanes: twin.lanes };
+        patchRun(id, { twin: value }, { progress: false });
+      })
+      .catch(() => {});
+  }
+
+  function stop() {
+    if (isRunning(current())) engine.stop();
+  }
+
+  function togglePause() {
+    const run = current();
+    if (!isRunning(run)) return;
+    engine.control(run.paused ? 'resume' : 'pause');
+    patchRun(run.id, { paused: !run.paused });
+  }
+
+  function step() {
+    const run = current();
+    if (!isRunning(run)) {
+      // Not running: start paused at the beginning, to go through the run one step at a time.
+      start({ paused: true }).catch(() => {});
+      return;
+    }
+    engine.control('step');
+    patchRun(run.id, { paused: true });
+  }
+
+  // ---------------------------------------------------------------- what-if
+
+  /** In what-if mode, an edit after a finished run runs the workflow again, instantly. */
+  function whatIfSoon() {
+    if (!store.get().whatIf || !current()?.result) return;
+    clearTimeout(whatIfTimer);
+    whatIfTimer = setTimeout(() => {
+      const previous = current()?.result;
+      if (!previous) return;
+      start({ speed: 'instant' })
+        .then((result) => {
+          const run = current();
+          if (run?.result === result) patchRun(run.id, { previous: { spans: previous.spans, lanes: previous.lanes, durationMs: previous.durationMs } }, { progress: false });
+        })
+        .catch(() => {});
+    }, 400);
+  }
+
+  /**
+   * A Task's attempt bar was dragged to a new length: write that latency into its mock (a single
+   * response, or every response of a list) and, in what-if mode, run again.
+   */
+  function dragLatency(state, seconds) {
+    let mocks;
+    try {
+      mocks = JSON.parse(store.get().work.mocks || '{}');
+    } catch {
+      toast(store, 'Fix the mocks JSON first: the latency could not be written', true);
+      return;
+    }
+    const entry = mocks?.[state];
+    if (!entry || typeof entry !== 'object' || mocks.MockedResponses) {
+      toast(store, `Dragging sets the latency of a short-form mock; give ${state} one in the mocks editor`, true);
+      return;
+    }
+    for (const r of Array.isArray(entry) ? entry : [entry]) {
+      if (r && typeof r === 'object') {
+        delete r.LatencySeconds;
+        r.latency = seconds;
+      }
+    }
+    store.update({ whatIf: true });
+    workApi.setText('mocks', JSON.stringify(mocks, null, 2));
+    toast(store, `${state}: latency ${seconds} s`);
+  }
+
+  // An edit of the work's texts (typed, dragged, filled in) after a finished run: what-if.
+  store.subscribe((s) => [s.work.definition, s.work.input, s.work.mocks], whatIfSoon);
+
+  // ---------------------------------------------------------------- replay
+
+  function setPlayhead(t) {
+    const total = current()?.result?.durationMs;
+    if (total === undefined) return;
+    const ms = Math.max(0, Math.min(total, Math.round(t)));
+    store.update({ playhead: ms >= total ? null : ms });
+  }
+
+  function stopReplay() {
+    if (!replayFrame) return;
+    cancelAnimationFrame(replayFrame);
+    replayFrame = 0;
+    store.update({ replaying: false });
+  }
+
+  /** Replay the finished run from the playhead (or the start) at the speed chosen for runs. */
+  function toggleReplay() {
+    if (replayFrame) {
+      stopReplay();
+      return;
+    }
+    const s = store.get();
+    const total = s.run?.result?.durationMs;
+    if (total === undefined) return;
+    const chosen = s.work.settings.speed;
+    const speed = chosen === 'instant' ? 10 : Number(chosen) || 1;
+    let t = s.playhead ?? 0;
+    if (t >= total) t = 0;
+    let last = performance.now();
+    store.update({ replaying: true });
+    const tick = (now) => {
+      t += (now - last) * speed;
+      last = now;
+      if (t >= total || !current()?.result) {
+        replayFrame = 0;
+        store.update({ replaying: false });
+        setPlayhead(total);
+        return;
+      }
+      setPlayhead(t);
+      replayFrame = requestAnimationFrame(tick);
+    };
+    setPlayhead(t);
+    replayFrame = requestAnimationFrame(tick);
+  }
+
+  /** The playhead to the next (+1) or the previous (-1) instant something happened. */
+  function stepPlayhead(direction) {
+    const run = current();
+    const total = run?.result?.durationMs ?? 0;
+    const t = store.get().playhead ?? total;
+    const times = eventTimes(run?.events);
+    if (direction > 0) setPlayhead(times.find((x) => x > t) ?? total);
+    else setPlayhead(times.filter((x) => x < t).pop() ?? 0);
+  }
+
+  return { start, stop, togglePause, step, dragLatency, setPlayhead, toggleReplay, stepPlayhead };
+}

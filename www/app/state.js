@@ -1,0 +1,125 @@
+// The playground's state: its one declared shape, held by the store (store.js), and the
+// selectors and small actions more than one module uses. Everything the page shows is drawn
+// from this; the panels keep only their own DOM.
+import { spansAt } from './model/timing.js';
+
+// The speeds the page offers (index.html's #speed): a loaded work's other speeds are ignored.
+export const SPEEDS = ['0.5', '1', '2', '5', '20', '100', '1000', 'instant'];
+
+export function initialState() {
+  return {
+    // The work: what the three editors hold (text, as typed) and the run settings. Saved to
+    // localStorage, put in share links; the editors follow it.
+    //   settings: {speed: one of SPEEDS, seed: number, sequential: boolean}
+    work: { definition: '', input: '{}', mocks: '{}', settings: { speed: '1', seed: 1, sequential: false } },
+    trusted: true, // may the mocks' JS functions run? false for work that came in a link
+    consent: null, // {states: [names]}: the mocks' JS functions wait for the user's consent
+    exampleId: null, // the gallery example the work was loaded from
+    examples: [], // the gallery: [{id, title, summary}]
+
+    // The definition as last parsed: the graph and the run's notes read it. text: the text
+    // that parsed; parsed: its value; stateTypes: Map(state name → Type), nested states
+    // included; invalid: the editor's text is not JSON now (the graph shows `parsed`).
+    definition: { text: null, parsed: null, stateTypes: new Map(), invalid: false },
+    // Each editor's problems: [{line, column, message, location, severity?, code?}].
+    diagnostics: { definition: [], input: [], mocks: [] },
+    engineError: null, // why the engine could not start, if it could not
+
+    // The current run, or null:
+    //   {id, rev, events, spans, lanes, nowMs, paused, sequential, startedAt,
+    //    result: null | the engine's result, realMs (when it ended),
+    //    error: null | {message, diagnostics?},
+    //    twin: null | {durationMs, status, sequential, spans, lanes} (the sequential twin, or
+    //          the concurrent one when this run is the twin),
+    //    previous: null | {spans, lanes, durationMs} (what-if: the run before the edit)}
+    // The object is replaced on every update, and rev counts the updates of its progress
+    // (events, spans, clock, pause, end): a panel that draws the progress selects [id, rev].
+    // During a run, `events` and `spans` are the engine connection's own lists, which grow
+    // (and whose open spans are replaced) in place: 9,000 events are not copied on every
+    // update. They are the result's once it ends.
+    run: null,
+    runsEnded: 0, // runs that ended (done, failed to start, or engine error): for tests
+
+    // The state selected in the graph, the timeline or the history, and which of its visits
+    // (pick), in which lane, from when, of which kind of span.
+    selection: { name: null, pick: 0, lane: null, startMs: null, kind: 'state' },
+    // Replay: the virtual ms shown after a run ended (null: the end); a replay position from
+    // a shared link, applied when its run ends; whether a replay is playing.
+    playhead: null,
+    pendingPlayhead: null,
+    replaying: false,
+    historyFilter: { text: '', group: 'all' },
+
+    // The page's own UI: the tabs open, what-if mode, the theme, the last toast.
+    editorTab: 'definition', // 'definition' | 'input' | 'mocks'
+    resultTab: 'output', // 'output' | 'inspector' | 'history'
+    whatIf: false,
+    theme: 'light',
+    toast: null, // {text, bad, n}: n counts them, so that the same text again shows anew
+  };
+}
+
+/** The work as the page's API, localStorage and links give it: texts, settings and the replay position. */
+export function workOf(s) {
+  const { work } = s;
+  return {
+    definition: work.definition,
+    input: work.input,
+    mocks: work.mocks,
+    settings: {
+      ...work.settings,
+      // The replay position, when a finished run is being replayed.
+      ...(s.playhead !== null && s.run?.result ? { playhead: s.playhead } : {}),
+    },
+  };
+}
+
+/** A change of one of the work's texts or settings. */
+export function withWork(s, patch) {
+  return { work: { ...s.work, ...patch } };
+}
+
+// The spans of a replay's instant, by the run's spans: every panel shows the same list.
+const shownAt = new WeakMap(); // spans → {at, list}
+
+/** The spans shown: the run's, or those of the replay's instant. */
+export function shownSpans(s) {
+  const run = s.run;
+  if (!run) return [];
+  const spans = run.spans || [];
+  if (s.playhead === null || !run.result) return spans;
+  let memo = shownAt.get(spans);
+  if (memo?.at !== s.playhead) {
+    memo = { at: s.playhead, list: spansAt(spans, s.playhead) };
+    shownAt.set(spans, memo);
+  }
+  return memo.list;
+}
+
+/** Is a replay position shown (rather than the run as it is)? */
+export function replaying(s) {
+  return s.playhead !== null && !!s.run?.result;
+}
+
+/** Show a short message for a few seconds; bad: it is an error. */
+export function toast(store, text, bad = false) {
+  store.update((s) => ({ toast: { text, bad, n: (s.toast?.n || 0) + 1 } }));
+}
+
+/**
+ * Select a state (from the graph, a bar, or the history), optionally one visit of it: the one
+ * in `lane` at `startMs` (or at the instant `ms`). The State tab shows it.
+ */
+export function select(store, { name, lane, startMs, ms, kind }) {
+  store.update((s) => {
+    const visits = (s.run?.spans || []).filter((x) => x.state === name && x.kind === 'state');
+    let pick = 0;
+    if (lane !== undefined) {
+      const t = startMs ?? ms;
+      const i = visits.findIndex((v) => v.lane === lane && (t === undefined || (v.startMs <= t && (v.endMs === null || v.endMs === undefined || t <= v.endMs))));
+      if (i >= 0) pick = i;
+    }
+    const v = visits[pick];
+    return { selection: { name, pick, lane: v?.lane ?? lane, startMs: startMs ?? v?.startMs, kind: kind || 'state' }, resultTab: 'inspector' };
+  });
+}
