@@ -45,7 +45,12 @@ async function openPage(path = '', { viewport = { width: 1440, height: 900 }, co
 
 async function pickExample(page, id) {
   await page.selectOption('[data-testid=examples]', id);
-  await page.waitForFunction((id) => window.statelab.work().definition.length > 0 && document.querySelector('[data-testid=examples]').value === id, id);
+  // Selecting the example shown already loads it again: wait for every load to land, or one
+  // landing after Run is pressed would replace the work (and stop the run).
+  await page.waitForFunction(
+    (id) => window.statelab.loading === 0 && window.statelab.work().definition.length > 0 && document.querySelector('[data-testid=examples]').value === id,
+    id,
+  );
   // The gallery fetches three files; wait until the definition editor shows this example's text.
   const def = readFileSync(new URL(`www/examples/${id}/definition.json`, ROOT), 'utf8');
   await page.waitForFunction((d) => window.statelab.work().definition === d, def);

@@ -92,6 +92,10 @@ window.statelab = {
   get result() {
     return store.get().run?.result ?? null;
   },
+  /** How many gallery examples are being loaded (their files fetched) now. */
+  get loading() {
+    return work.loading();
+  },
   /** How many runs have ended so far (succeeded, failed, or could not start). */
   get runsEnded() {
     return store.get().runsEnded;

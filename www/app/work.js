@@ -158,11 +158,18 @@ export function createWork({ store, engine, stopRun }) {
     store.update({ examples: JSON.parse(await fetchText('examples/index.json')) });
   }
 
+  let loadingExamples = 0; // example loads in flight (their files are being fetched)
+
   /** Load a gallery example; files: its [definition, input, mocks] texts, when fetched already. */
   async function loadExample(id, files) {
     if (!store.get().examples.some((e) => e.id === id)) throw new Error(`no example '${id}'`);
-    const [definition, input, mocks] = await (files || exampleFiles(id));
-    loadWork({ definition, input, mocks }, { exampleId: id });
+    loadingExamples += 1;
+    try {
+      const [definition, input, mocks] = await (files || exampleFiles(id));
+      loadWork({ definition, input, mocks }, { exampleId: id });
+    } finally {
+      loadingExamples -= 1;
+    }
   }
 
   // ---------------------------------------------------------------- mocks tools, consent
@@ -278,5 +285,18 @@ export function createWork({ store, engine, stopRun }) {
 
   const linters = { definition: lintDefinition, input: jsonLinter('input'), mocks: jsonLinter('mocks') };
 
-  return { setText, loadWork, loadExamples, exampleFiles, loadExample, loadFromHash, wantsReplay, shareLink, fillMocks, allowFunctions, linters };
+  return {
+    setText,
+    loadWork,
+    loadExamples,
+    exampleFiles,
+    loadExample,
+    loading: () => loadingExamples,
+    loadFromHash,
+    wantsReplay,
+    shareLink,
+    fillMocks,
+    allowFunctions,
+    linters,
+  };
 }
