@@ -12,7 +12,7 @@ use crate::exec::{Effect, Execution, Options, Rng, TaskRequest};
 use crate::json;
 use crate::mock::Mocks;
 use crate::support::agenda::Agenda;
-use crate::value::Value;
+use crate::value::{Map, Value};
 use std::rc::Rc;
 
 /// Why the host could not carry an execution on.
@@ -173,22 +173,36 @@ pub fn simulate(machine: Rc<Machine>, input: Value, mocks: Mocks, opts: Options)
     Ok(host.exec)
 }
 
-/// The JSON result `statelab run --json` prints.
-pub fn result_json(exec: &Execution) -> Value {
+/// How the execution ended: `status`, and `output` or `error` and `cause` (each when not
+/// empty), as `statelab run --json` prints them.
+pub fn outcome_json(exec: &Execution) -> Map {
     use crate::exec::Status;
-    let mut out = json!({"status": exec.status().name()});
+    let mut out = Map::new();
+    out.insert("status".into(), json!(exec.status().name()));
     match exec.status() {
-        Status::Succeeded(v) => out["output"] = v.clone(),
+        Status::Succeeded(v) => {
+            out.insert("output".into(), v.clone());
+        }
         Status::Failed(f) | Status::TimedOut(f) | Status::Aborted(f) => {
             if !f.error.is_empty() {
-                out["error"] = json!(f.error);
+                out.insert("error".into(), json!(f.error));
             }
             if !f.cause.is_empty() {
-                out["cause"] = json!(f.cause);
+                out.insert("cause".into(), json!(f.cause));
             }
         }
         Status::Running => {}
     }
-    out["events"] = Value::Array(exec.events().iter().map(|e| e.to_json()).collect());
     out
+}
+
+/// The JSON result `statelab run --json` prints: the history (`events`, in AWS's shape) and
+/// the outcome. (The CLI writes the events as they happen rather than building this.)
+pub fn result_json(exec: &Execution) -> Value {
+    let mut out = Map::new();
+    out.insert("events".into(), Value::Array(exec.events().iter().map(|e| e.to_json()).collect()));
+    for (k, v) in outcome_json(exec) {
+        out.insert(k, v);
+    }
+    Value::Object(out)
 }

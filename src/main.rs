@@ -2,13 +2,53 @@
 //! the browser playground.
 
 use statelab::asl::{self, MachineType};
-use statelab::driver::{result_json, simulate};
-use statelab::exec::{Options, Status};
+use statelab::driver::{simulate, Host};
+use statelab::exec::{Execution, Options, Status};
 use statelab::json;
 use statelab::mock::Mocks;
 use statelab::value::read;
 use statelab::value::Value;
+use std::cell::RefCell;
+use std::io::Write;
 use std::process::ExitCode;
+
+thread_local! {
+    /// Everything the CLI prints goes through one buffered writer.
+    static OUT: RefCell<std::io::BufWriter<std::io::Stdout>> =
+        RefCell::new(std::io::BufWriter::with_capacity(1 << 16, std::io::stdout()));
+}
+
+/// Write to standard output. A reader that stops reading (`statelab run --json | head -c 1`)
+/// ends the program quietly: there is no one left to tell.
+fn emit(args: std::fmt::Arguments) {
+    if let Err(e) = OUT.with(|o| o.borrow_mut().write_fmt(args)) {
+        output_failed(e);
+    }
+}
+
+fn flush_output() {
+    if let Err(e) = OUT.with(|o| o.borrow_mut().flush()) {
+        output_failed(e);
+    }
+}
+
+fn output_failed(e: std::io::Error) -> ! {
+    if e.kind() == std::io::ErrorKind::BrokenPipe {
+        std::process::exit(0);
+    }
+    eprintln!("statelab: cannot write the output: {e}");
+    std::process::exit(1);
+}
+
+/// `println!` to the CLI's output.
+macro_rules! say {
+    () => { emit(format_args!("\n")) };
+    ($($t:tt)*) => { emit(format_args!("{}\n", format_args!($($t)*))) };
+}
+/// `print!` to the CLI's output.
+macro_rules! say_raw {
+    ($($t:tt)*) => { emit(format_args!($($t)*)) };
+}
 
 // The engine allocates and frees small blocks all the time: free lists per size class in
 // front of the system allocator (see src/support/quick_alloc.rs).
@@ -146,11 +186,12 @@ fn main() -> ExitCode {
         "validate" => cmd_validate(rest),
         "jsonata" => cmd_jsonata(rest),
         "help" | "--help" | "-h" => {
-            print!("{USAGE}");
+            say_raw!("{USAGE}");
             Ok(0)
         }
         other => Err(format!("unknown command '{other}'\n\n{USAGE}")),
     };
+    flush_output();
     match result {
         Ok(code) => ExitCode::from(code),
         Err(msg) => {
@@ -166,11 +207,11 @@ fn load_definition(path: &str, machine_type: MachineType) -> Result<std::rc::Rc<
 }
 
 /// What `run` and `bench` execute: the checked definition, the input and the mock file.
-type Execution = (std::rc::Rc<asl::Machine>, Value, Option<Value>);
+type Job = (std::rc::Rc<asl::Machine>, Value, Option<Value>);
 
 /// The definition, input and mock file of `run` and `bench`; `None` once the definition's
 /// diagnostics are printed (exit code 2).
-fn load_execution(args: &Args, cmd: &str) -> Result<Option<Execution>, String> {
+fn load_execution(args: &Args, cmd: &str) -> Result<Option<Job>, String> {
     let [def_path] = args.positional.as_slice() else {
         return Err(format!("{cmd} needs exactly one DEFINITION file\n\n{USAGE}"));
     };
@@ -229,9 +270,9 @@ fn cmd_bench(raw: &[String]) -> Result<u8, String> {
     times.sort_by(|a, b| a.total_cmp(b));
     let median = if runs % 2 == 1 { times[runs / 2] } else { (times[runs / 2 - 1] + times[runs / 2]) / 2.0 };
     if args.has("json") {
-        println!("{}", json!({"status": status, "runs": runs, "medianMs": median, "minMs": times[0]}));
+        say!("{}", json!({"status": status, "runs": runs, "medianMs": median, "minMs": times[0]}));
     } else {
-        println!(
+        say!(
             "{status}: median {median:.3} ms, fastest {:.3} ms over {runs} runs (in process, definition checked once)",
             times[0]
         );
@@ -252,30 +293,67 @@ fn cmd_run(raw: &[String]) -> Result<u8, String> {
         opts.execution_name = n.into();
     }
     opts.sequential = args.has("sequential");
-    let exec = simulate(machine, input, mocks, opts).map_err(|e| e.to_string())?;
+    let (json_out, history, timeline) = (args.has("json"), args.has("history"), args.has("timeline"));
+    // Keep what is printed, nothing more: the events are written as they happen and let go.
+    opts.history = json_out || history || timeline;
+    opts.spans = timeline;
+    let start = opts.start_time;
+    let mut host = Host::new(machine, input, mocks, opts);
+    let mut written = 0usize;
+    let mut write_events = |exec: &mut Execution| {
+        for e in exec.take_events() {
+            if json_out {
+                let text = statelab::value::to_string(&e.to_json());
+                say_raw!("{}{text}", if written == 0 { "" } else { "," });
+            } else if history {
+                let details = e.details().map(|d| d.to_string()).unwrap_or_default();
+                say!("{:>5} {:>9.3}s  {:<28} {}", e.id, (e.timestamp - start) as f64 / 1000.0, e.kind.name(), details);
+            }
+            written += 1;
+        }
+    };
+    if json_out {
+        say_raw!("{{\"events\":[");
+    }
+    let ran = (|| {
+        host.start()?;
+        write_events(&mut host.exec);
+        while host.step()? {
+            write_events(&mut host.exec);
+        }
+        write_events(&mut host.exec);
+        Ok::<_, statelab::HostError>(())
+    })();
+    let exec = &host.exec;
+    if json_out {
+        let mut outcome = String::new();
+        if ran.is_ok() {
+            for (k, v) in statelab::driver::outcome_json(exec) {
+                outcome.push(',');
+                statelab::value::write_string(&mut outcome, &k);
+                outcome.push(':');
+                statelab::value::write_compact(&mut outcome, &v);
+            }
+        }
+        say!("]{outcome}}}");
+    } else if history {
+        say!();
+    }
+    ran.map_err(|e| e.to_string())?;
     let code = if matches!(exec.status(), Status::Succeeded(_)) { 0 } else { 1 };
-    if args.has("json") {
-        println!("{}", result_json(&exec));
+    if json_out {
         return Ok(code);
     }
-    let start = exec.options().start_time;
-    if args.has("history") {
-        for e in exec.events() {
-            let details = e.details().map(|d| d.to_string()).unwrap_or_default();
-            println!("{:>5} {:>9.3}s  {:<28} {}", e.id, (e.timestamp - start) as f64 / 1000.0, e.kind.name(), details);
-        }
-        println!();
-    }
-    if args.has("timeline") {
-        print_timeline(&exec);
+    if timeline {
+        print_timeline(exec);
     }
     let elapsed = (exec.now() - start) as f64 / 1000.0;
-    println!("{} in {elapsed:.3} s (virtual), {} events", exec.status().name(), exec.events().len());
+    say!("{} in {elapsed:.3} s (virtual), {} events", exec.status().name(), exec.event_count());
     match exec.status() {
-        Status::Succeeded(v) => println!("{}", statelab::value::to_string_pretty(v)),
+        Status::Succeeded(v) => say!("{}", statelab::value::to_string_pretty(v)),
         Status::Failed(f) | Status::TimedOut(f) | Status::Aborted(f) => {
-            println!("error: {}", f.error);
-            println!("cause: {}", f.cause);
+            say!("error: {}", f.error);
+            say!("cause: {}", f.cause);
         }
         Status::Running => {}
     }
@@ -290,7 +368,7 @@ fn print_timeline(exec: &statelab::exec::Execution) {
     const WIDTH: f64 = 48.0;
     let start = exec.options().start_time;
     let total = (exec.now() - start).max(1) as f64;
-    println!(
+    say!(
         "{:<20} {:<20} {:<8} {:>8} {:>8}  0s{:>width$}",
         "lane",
         "state",
@@ -314,7 +392,7 @@ fn print_timeline(exec: &statelab::exec::Execution) {
         let label = &exec.lanes().get(s.lane).label;
         let lane = if label.is_empty() { "main" } else { label };
         let note = if t.critical { "*".to_string() } else { format!("slack {:.3}s", t.slack_ms as f64 / 1000.0) };
-        println!(
+        say!(
             "{:<20} {:<20} {:<8} {:>7.3}s {:>7.3}s  |{bar}| {} {note}",
             lane,
             s.state,
@@ -324,7 +402,7 @@ fn print_timeline(exec: &statelab::exec::Execution) {
             s.status.name()
         );
     }
-    println!();
+    say!();
 }
 
 fn cmd_validate(raw: &[String]) -> Result<u8, String> {
@@ -345,12 +423,12 @@ fn cmd_validate(raw: &[String]) -> Result<u8, String> {
     };
     if args.has("json") {
         let list: Vec<Value> = diags.iter().map(|d| d.to_json()).collect();
-        println!("{}", json!({"valid": diags.is_empty(), "diagnostics": list}));
+        say!("{}", json!({"valid": diags.is_empty(), "diagnostics": list}));
     } else if diags.is_empty() {
-        println!("{def_path}: valid");
+        say!("{def_path}: valid");
     } else {
         for d in &diags {
-            println!("{def_path}:{d}");
+            say!("{def_path}:{d}");
         }
     }
     Ok(if diags.is_empty() { 0 } else { 2 })
@@ -378,12 +456,12 @@ fn cmd_jsonata(raw: &[String]) -> Result<u8, String> {
         Err(e) => (json!({"error": {"code": e.code, "message": e.message}}), 1),
     };
     if args.has("json") {
-        println!("{out}");
+        say!("{out}");
     } else {
         match out.get("result") {
-            Some(v) => println!("{}", statelab::value::to_string_pretty(v)),
-            None if code == 0 => println!("(undefined)"),
-            None => println!(
+            Some(v) => say!("{}", statelab::value::to_string_pretty(v)),
+            None if code == 0 => say!("(undefined)"),
+            None => say!(
                 "error {}: {}",
                 out["error"]["code"].as_str().unwrap_or(""),
                 out["error"]["message"].as_str().unwrap_or("")

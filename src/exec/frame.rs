@@ -198,7 +198,7 @@ impl Execution {
             f.retry_count = 0;
             f.gen += 1;
         }
-        if self.opts.history {
+        if self.opts.history && self.opts.spans {
             let input = self.frames[fid].input.clone();
             self.frames[fid].state_span = self.open_span(fid, SpanKind::State, Some(input));
         }

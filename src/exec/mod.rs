@@ -68,6 +68,9 @@ pub struct Options {
     /// events (for the history limit) and keeps no spans: for hosts that want the outcome
     /// alone, which then costs neither the memory nor the time of the records.
     pub history: bool,
+    /// With `history`, keep the timeline spans too (a host that only writes the events out,
+    /// as `statelab run --json` does, keeps none).
+    pub spans: bool,
 }
 
 impl Default for Options {
@@ -84,6 +87,7 @@ impl Default for Options {
             record_steps: false,
             sequential: false,
             history: true,
+            spans: true,
         }
     }
 }
@@ -214,11 +218,16 @@ impl Execution {
     pub fn events(&self) -> &[Event] {
         &self.events
     }
+    /// The events kept since the last call, handed over: a host that writes the history out
+    /// as it goes keeps memory bounded by what one step writes, not by the whole history.
+    pub fn take_events(&mut self) -> Vec<Event> {
+        std::mem::take(&mut self.events)
+    }
     /// How many events the execution has written, kept or not.
     pub fn event_count(&self) -> u64 {
         self.event_count
     }
-    /// The timeline (empty when `Options::history` is off).
+    /// The timeline (empty when `Options::history` or `Options::spans` is off).
     pub fn spans(&self) -> &[Span] {
         &self.spans
     }

@@ -152,7 +152,7 @@ impl Lanes {
 impl Execution {
     /// A new span of frame `fid`'s current state, by id (`NO_SPAN` when spans are not kept).
     pub(super) fn open_span(&mut self, fid: FrameId, kind: SpanKind, input: Option<Rc<Value>>) -> SpanId {
-        if !self.opts.history {
+        if !(self.opts.history && self.opts.spans) {
             return NO_SPAN;
         }
         let lane = self.lane(fid);
