@@ -375,8 +375,9 @@ fn external_tasks_are_handed_out_and_completed_at_the_given_time() {
     // Mocked branches go on by themselves; the external one waits.
     s.step_to(s.next_deadline().unwrap()).unwrap();
     s.step_to(s.next_deadline().unwrap()).unwrap();
-    // Only the external task's own timeout (the default TimeoutSeconds, 99999999 s) is left.
-    assert_eq!(s.next_deadline(), Some(99_999_999_000.0));
+    // What is left to happen by itself: the execution's one-year limit (before the external
+    // task's own default timeout of 99999999 s).
+    assert_eq!(s.next_deadline(), Some(365.0 * 24.0 * 3600.0 * 1000.0));
     assert!(!s.done());
     assert_eq!(s.now_ms(), 3000.0);
     s.complete_external(id, 4500.0, r#"{"branch": "from JS"}"#).unwrap();

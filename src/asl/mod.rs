@@ -27,6 +27,8 @@ pub struct Machine {
     pub states: Vec<State>,
     pub timeout_seconds: Option<u64>,
     pub query_language: QueryLanguage,
+    /// Standard or Express (the whole definition's, checked against).
+    pub machine_type: MachineType,
     /// JSON Pointer of this machine in the definition ("" for the top level).
     pub pointer: String,
 }

@@ -42,6 +42,10 @@ pub enum MachineType {
     Express,
 }
 
+/// The largest number of seconds AWS accepts in Seconds, TimeoutSeconds, HeartbeatSeconds and
+/// a retrier's IntervalSeconds and MaxAttempts (its schema's maximum).
+pub const MAX_SECONDS: f64 = 99_999_999.0;
+
 /// Parse and validate definition text. Returns the machine, or every diagnostic found.
 ///
 /// The text is parsed once without positions (the common, valid case); only when there are
@@ -245,7 +249,14 @@ impl<'a> Cx<'a> {
         if !terminal {
             self.error(&states_ptr, "No terminal state found in the machine");
         }
-        Some(Machine { start_at, states: out, timeout_seconds, query_language: ql, pointer: at.to_string() })
+        Some(Machine {
+            start_at,
+            states: out,
+            timeout_seconds,
+            query_language: ql,
+            machine_type: self.machine_type,
+            pointer: at.to_string(),
+        })
     }
 
     fn state(&mut self, name: &str, v: &Value, at: &str, machine_ql: QueryLanguage, names: &Map) -> Option<State> {
@@ -615,7 +626,7 @@ impl<'a> Cx<'a> {
         key: &str,
         path_key: Option<&str>,
         ql: QueryLanguage,
-        min: f64,
+        (min, max): (f64, Option<f64>),
     ) -> Option<NumberField> {
         let path_key = path_key.filter(|_| ql == QueryLanguage::JsonPath);
         if let (Some(pk), true) = (path_key, obj.contains_key(key)) {
@@ -634,6 +645,15 @@ impl<'a> Cx<'a> {
                             &p,
                             format!("The value of '{key}' must be at least {}", crate::value::num::display(min)),
                         );
+                        None
+                    } else if let Some(max) = max.filter(|&m| f > m || f.fract() != 0.0) {
+                        // (AWS's schema: an integer up to 99999999.)
+                        let what = if f.fract() != 0.0 {
+                            "Expected value of type Integer".to_string()
+                        } else {
+                            format!("Maximum value is {}", crate::value::num::display(max))
+                        };
+                        self.error(&p, format!("The value of '{key}' is not valid: {what}"));
                         None
                     } else {
                         Some(NumberField::Literal(f))
@@ -681,8 +701,10 @@ impl<'a> Cx<'a> {
                 _ => {}
             }
         }
-        let timeout = self.number_field(obj, at, "TimeoutSeconds", Some("TimeoutSecondsPath"), ql, 1.0);
-        let heartbeat = self.number_field(obj, at, "HeartbeatSeconds", Some("HeartbeatSecondsPath"), ql, 1.0);
+        let timeout =
+            self.number_field(obj, at, "TimeoutSeconds", Some("TimeoutSecondsPath"), ql, (1.0, Some(MAX_SECONDS)));
+        let heartbeat =
+            self.number_field(obj, at, "HeartbeatSeconds", Some("HeartbeatSecondsPath"), ql, (1.0, Some(MAX_SECONDS)));
         if let (Some(NumberField::Literal(t)), Some(NumberField::Literal(h))) = (&timeout, &heartbeat) {
             if h >= t {
                 self.error_at(at, "HeartbeatSeconds", "HeartbeatSeconds must be smaller than TimeoutSeconds");
@@ -876,7 +898,7 @@ impl<'a> Cx<'a> {
         let p = ptr(at, key);
         let v = &obj[key];
         match key {
-            "Seconds" => self.number_field(obj, at, "Seconds", None, ql, 0.0).map(Wait::Seconds),
+            "Seconds" => self.number_field(obj, at, "Seconds", None, ql, (0.0, Some(MAX_SECONDS))).map(Wait::Seconds),
             "SecondsPath" => self.reference(v, &p, key).map(|r| Wait::Seconds(NumberField::Path(r))),
             "TimestampPath" => self.reference(v, &p, key).map(Wait::TimestampPath),
             _ => match v.as_str() {
@@ -1013,11 +1035,17 @@ impl<'a> Cx<'a> {
             (None, Some(v)) => Some(ItemSelector::JsonPath(self.template(v, &ptr(at, "Parameters"))?)),
             (None, None) => None,
         };
-        let max_concurrency = self.number_field(obj, at, "MaxConcurrency", Some("MaxConcurrencyPath"), ql, 0.0);
+        let max_concurrency = self.number_field(obj, at, "MaxConcurrency", Some("MaxConcurrencyPath"), ql, (0.0, None));
         let tolerated_failure_count =
-            self.number_field(obj, at, "ToleratedFailureCount", Some("ToleratedFailureCountPath"), ql, 0.0);
-        let tolerated_failure_percentage =
-            self.number_field(obj, at, "ToleratedFailurePercentage", Some("ToleratedFailurePercentagePath"), ql, 0.0);
+            self.number_field(obj, at, "ToleratedFailureCount", Some("ToleratedFailureCountPath"), ql, (0.0, None));
+        let tolerated_failure_percentage = self.number_field(
+            obj,
+            at,
+            "ToleratedFailurePercentage",
+            Some("ToleratedFailurePercentagePath"),
+            ql,
+            (0.0, None),
+        );
         if let Some(NumberField::Literal(p)) = tolerated_failure_percentage {
             if p > 100.0 {
                 self.error_at(at, "ToleratedFailurePercentage", "ToleratedFailurePercentage must be between 0 and 100");
@@ -1032,9 +1060,16 @@ impl<'a> Cx<'a> {
             None => None,
             Some(Value::Object(b)) => {
                 let bp = ptr(at, "ItemBatcher");
-                let max_items = self.number_field(b, &bp, "MaxItemsPerBatch", Some("MaxItemsPerBatchPath"), ql, 1.0);
-                let max_bytes =
-                    self.number_field(b, &bp, "MaxInputBytesPerBatch", Some("MaxInputBytesPerBatchPath"), ql, 1.0);
+                let max_items =
+                    self.number_field(b, &bp, "MaxItemsPerBatch", Some("MaxItemsPerBatchPath"), ql, (1.0, None));
+                let max_bytes = self.number_field(
+                    b,
+                    &bp,
+                    "MaxInputBytesPerBatch",
+                    Some("MaxInputBytesPerBatchPath"),
+                    ql,
+                    (1.0, None),
+                );
                 let batch_input = match b.get("BatchInput") {
                     None => None,
                     Some(v) if ql == QueryLanguage::Jsonata => {
@@ -1098,11 +1133,11 @@ impl<'a> Cx<'a> {
                 }
             }
             let Some(error_equals) = self.error_equals(o, &rp, i + 1 == items.len()) else { continue };
-            let num = |cx: &mut Self, key: &str, default: f64, min: f64, int: bool| -> f64 {
+            let num = |cx: &mut Self, key: &str, default: f64, min: f64, max: f64, int: bool| -> f64 {
                 match o.get(key) {
                     None => default,
                     Some(v) => match v.as_f64() {
-                        Some(f) if f >= min && (!int || f.fract() == 0.0) => f,
+                        Some(f) if f >= min && f <= max && (!int || f.fract() == 0.0) => f,
                         _ => {
                             cx.error(&ptr(&rp, key), format!("{key} has an invalid value"));
                             default
@@ -1110,10 +1145,13 @@ impl<'a> Cx<'a> {
                     },
                 }
             };
-            let interval_seconds = num(self, "IntervalSeconds", 1.0, 1.0, true);
-            let max_attempts = num(self, "MaxAttempts", 3.0, 0.0, true);
-            let backoff_rate = num(self, "BackoffRate", 2.0, 1.0, false);
-            let max_delay_seconds = o.get("MaxDelaySeconds").map(|_| num(self, "MaxDelaySeconds", 0.0, 1.0, true));
+            // AWS's ranges: IntervalSeconds and MaxAttempts up to 99999999, MaxDelaySeconds
+            // below 31622401 (a year and a day).
+            let interval_seconds = num(self, "IntervalSeconds", 1.0, 1.0, MAX_SECONDS, true);
+            let max_attempts = num(self, "MaxAttempts", 3.0, 0.0, MAX_SECONDS, true);
+            let backoff_rate = num(self, "BackoffRate", 2.0, 1.0, f64::MAX, false);
+            let max_delay_seconds =
+                o.get("MaxDelaySeconds").map(|_| num(self, "MaxDelaySeconds", 0.0, 1.0, 31_622_400.0, true));
             let full_jitter = match o.get("JitterStrategy").map(Value::as_str) {
                 None | Some(Some("NONE")) => false,
                 Some(Some("FULL")) => true,

@@ -8,6 +8,7 @@
 //! with an `EvaluationFailed` event first). The executor adds the state's prefix to the cause
 //! and writes the event: this module writes no events and reads no clock.
 
+use crate::asl::parse::MAX_SECONDS;
 use crate::asl::{
     Assign, Batcher, Catcher, Choice, Condition, Fail, FailField, Io, ItemSelector, JTemplate, MapState, NumberField,
     PathField, Wait,
@@ -321,7 +322,7 @@ impl<'a> Pipeline<'a> {
             Wait::Seconds(n) => {
                 let v = self.number(n, eff, "Seconds")?;
                 match v.as_f64() {
-                    Some(s) if s >= 0.0 && s.fract() == 0.0 => self.now + (s as i64).saturating_mul(1000),
+                    Some(s) if (0.0..=MAX_SECONDS).contains(&s) && s.fract() == 0.0 => self.now + s as i64 * 1000,
                     _ => {
                         let msg = match n {
                             NumberField::Path(r) => format!(
@@ -402,7 +403,7 @@ impl<'a> Pipeline<'a> {
         };
         let v = self.number(field, eff, &name)?;
         match v.as_f64() {
-            Some(n) if n >= 1.0 && n.fract() == 0.0 => Ok(Some(n as u64)),
+            Some(n) if (1.0..=MAX_SECONDS).contains(&n) && n.fract() == 0.0 => Ok(Some(n as u64)),
             _ => Err(StepError::Path(Failure::runtime(format!(
                 "The {name} field refers to value {} which is not a valid positive integer",
                 to_compact(&v)

@@ -244,6 +244,17 @@ impl EventType {
         }
     }
 
+    /// The execution's own last event (it succeeded, failed, timed out or was stopped).
+    pub fn ends_execution(self) -> bool {
+        matches!(
+            self,
+            EventType::ExecutionSucceeded
+                | EventType::ExecutionFailed
+                | EventType::ExecutionTimedOut
+                | EventType::ExecutionAborted
+        )
+    }
+
     /// AWS's name of the type (`TaskStateEntered`).
     pub fn name(self) -> &'static str {
         NAMES[self.index()]
@@ -354,11 +365,17 @@ impl Execution {
         self.push_event(self.event_count, None, ty, None)
     }
 
-    /// Count an event, and keep it when events are kept.
+    /// Count an event, and keep it when events are kept. The history's last place (event
+    /// 25,000) is for the event that ends the execution: any other event there ends it with
+    /// the history limit's failure instead.
     #[inline(always)]
     fn push_event(&mut self, prev: u64, fid: Option<FrameId>, kind: EventType, fields: Option<Details>) -> u64 {
-        self.event_count += 1;
-        let id = self.event_count;
+        let id = self.event_count + 1;
+        if id as usize >= self.opts.max_events && !kind.ends_execution() {
+            self.history_full();
+            return self.event_count;
+        }
+        self.event_count = id;
         if self.opts.history {
             let (lane, state) = match fid {
                 Some(fid) => (self.lane(fid), Some(self.state(fid).name.clone())),
@@ -366,33 +383,30 @@ impl Execution {
             };
             self.events.push(Event { id, previous_event_id: prev, timestamp: self.now, kind, fields, lane, state });
         }
-        if id as usize >= self.opts.max_events {
-            self.history_full(id);
-        }
         id
     }
 
-    /// Event `id` reached the history limit: the execution fails (once).
-    fn history_full(&mut self, id: u64) {
-        if !self.is_done() {
-            let cause =
-                format!("The execution reached the maximum number of history events ({}).", self.opts.max_events);
-            self.status = Status::Failed(Failure::new("States.Runtime", cause.clone()));
-            self.event_count += 1;
-            if self.opts.history {
-                self.events.push(Event {
-                    id: id + 1,
-                    previous_event_id: id,
-                    timestamp: self.now,
-                    kind: EventType::ExecutionFailed,
-                    fields: Some(crate::fields! {"error": "States.Runtime", "cause": cause}),
-                    lane: MAIN_LANE,
-                    state: None,
-                });
-            }
-            self.timers.clear();
-            self.effects.clear();
+    /// The history is full: the execution fails (once), its ExecutionFailed the last event.
+    fn history_full(&mut self) {
+        if self.is_done() {
+            return;
         }
+        let cause = format!("The execution reached the maximum number of history events ({}).", self.opts.max_events);
+        self.status = Status::Failed(Failure::new("States.Runtime", cause.clone()));
+        self.event_count += 1;
+        if self.opts.history {
+            self.events.push(Event {
+                id: self.event_count,
+                previous_event_id: self.event_count - 1,
+                timestamp: self.now,
+                kind: EventType::ExecutionFailed,
+                fields: Some(crate::fields! {"error": "States.Runtime", "cause": cause}),
+                lane: MAIN_LANE,
+                state: None,
+            });
+        }
+        self.timers.clear();
+        self.effects.clear();
     }
 }
 

@@ -43,8 +43,12 @@ type FrameId = usize;
 
 /// AWS's payload limit: 256 KiB of UTF-8.
 pub const MAX_PAYLOAD_BYTES: usize = 262_144;
-/// AWS's history limit for one execution.
+/// AWS's history limit for one execution: its last event included.
 pub const MAX_HISTORY_EVENTS: usize = 25_000;
+/// The longest a Standard execution runs (one year), in ms: then it times out.
+pub const MAX_STANDARD_MS: i64 = 365 * 24 * 3600 * 1000;
+/// The longest an Express execution runs (five minutes), in ms.
+pub const MAX_EXPRESS_MS: i64 = 5 * 60 * 1000;
 
 /// Names are shared text: a host that runs many executions with the same options copies
 /// pointers, not text.
@@ -253,9 +257,13 @@ impl Execution {
             )));
             return;
         }
-        if let Some(t) = self.root.timeout_seconds {
-            self.schedule(self.now + t as i64 * 1000, Work::ExecutionTimeout);
-        }
+        // The state machine's TimeoutSeconds, or the longest an execution of its type runs.
+        let most = match self.root.machine_type {
+            crate::asl::MachineType::Standard => MAX_STANDARD_MS,
+            crate::asl::MachineType::Express => MAX_EXPRESS_MS,
+        };
+        let limit = self.root.timeout_seconds.map_or(most, |t| (t as i64 * 1000).min(most));
+        self.schedule(self.now.saturating_add(limit), Work::ExecutionTimeout);
         let fid = self.new_frame(self.root.clone(), None, Rc::new(Vars::default()), self.input.clone(), 1);
         self.work.push_back(Work::Run(fid));
         self.drain();

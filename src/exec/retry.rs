@@ -74,7 +74,9 @@ impl Execution {
         if r.full_jitter {
             delay *= self.rng.next_f64();
         }
-        let ms = (delay * 1000.0).round() as i64;
+        // (A back-off beyond the execution's own limit waits for that limit.)
+        let ms = (delay * 1000.0).round().min(i64::MAX as f64) as i64;
+        let until = self.now.saturating_add(ms);
         let gen = {
             let f = &mut self.frames[fid];
             f.attempts[ri] += 1;
@@ -83,8 +85,8 @@ impl Execution {
             f.block = Block::Timer;
             f.gen
         };
-        self.open_timed_span(fid, SpanKind::Backoff, self.now + ms, Some(failure));
-        self.schedule(self.now + ms, Work::Resume { frame: fid, gen });
+        self.open_timed_span(fid, SpanKind::Backoff, until, Some(failure));
+        self.schedule(until, Work::Resume { frame: fid, gen });
         Flow::Blocked
     }
 }

@@ -120,12 +120,15 @@ impl Execution {
         }
         self.tasks[slot] = Some((fid, gen));
         let timeout_ms = timeout.unwrap_or(DEFAULT_TIMEOUT_SECONDS) as i64 * 1000;
-        self.schedule(self.now + timeout_ms, Work::TaskTimeout { frame: fid, gen, error: "States.Timeout" });
+        self.schedule(
+            self.now.saturating_add(timeout_ms),
+            Work::TaskTimeout { frame: fid, gen, error: "States.Timeout" },
+        );
         if let Some(h) = heartbeat {
             if (h as i64 * 1000) < timeout_ms {
                 // AWS reports an expired heartbeat as States.Timeout too.
                 self.schedule(
-                    self.now + h as i64 * 1000,
+                    self.now.saturating_add(h as i64 * 1000),
                     Work::TaskTimeout { frame: fid, gen, error: "States.Timeout" },
                 );
             }
