@@ -33,7 +33,31 @@ impl Failure {
     pub fn intrinsic(cause: impl Into<String>) -> Failure {
         Failure::new("States.IntrinsicFailure", cause)
     }
+
+    /// The failure as the history can hold it: AWS's event details keep an error of at most
+    /// 256 characters and a cause of at most 32,768 (what AWS does with a longer Fail state
+    /// cause is not documented; the engine keeps the first 32,768 characters).
+    pub fn bounded(mut self) -> Failure {
+        truncate_chars(&mut self.error, MAX_ERROR_CHARS);
+        truncate_chars(&mut self.cause, MAX_CAUSE_CHARS);
+        self
+    }
 }
+
+/// The longest error name an event's details hold.
+pub const MAX_ERROR_CHARS: usize = 256;
+/// The longest cause an event's details hold.
+pub const MAX_CAUSE_CHARS: usize = 32_768;
+
+/// Keep the first `max` characters of `s`.
+fn truncate_chars(s: &mut String, max: usize) {
+    if s.len() > max {
+        if let Some((at, _)) = s.char_indices().nth(max) {
+            s.truncate(at);
+        }
+    }
+}
+
 
 impl fmt::Display for Failure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -42,3 +66,18 @@ impl fmt::Display for Failure {
 }
 
 impl std::error::Error for Failure {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bounded_keeps_the_first_characters() {
+        let f = Failure::new("E".repeat(300), "é".repeat(40_000)).bounded();
+        assert_eq!(f.error.chars().count(), 256);
+        assert_eq!(f.cause.chars().count(), 32_768);
+        assert!(f.cause.chars().all(|c| c == 'é'));
+        let short = Failure::new("E", "é").bounded();
+        assert_eq!((short.error.as_str(), short.cause.as_str()), ("E", "é"));
+    }
+}

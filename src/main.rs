@@ -3,7 +3,7 @@
 
 use statelab::asl::{self, MachineType};
 use statelab::driver::{simulate, Host};
-use statelab::exec::{Execution, Options, Status};
+use statelab::exec::{Options, Status};
 use statelab::json;
 use statelab::mock::Mocks;
 use statelab::value::read;
@@ -299,29 +299,27 @@ fn cmd_run(raw: &[String]) -> Result<u8, String> {
     opts.spans = timeline;
     let start = opts.start_time;
     let mut host = Host::new(machine, input, mocks, opts);
-    let mut written = 0usize;
-    let mut write_events = |exec: &mut Execution| {
-        for e in exec.take_events() {
+    // The events are written as they happen and let go (the timeline's spans are kept).
+    let written = std::rc::Rc::new(std::cell::Cell::new(0usize));
+    if json_out || history {
+        let written = written.clone();
+        host.exec.stream_events(move |e| {
             if json_out {
                 let text = statelab::value::to_string(&e.to_json());
-                say_raw!("{}{text}", if written == 0 { "" } else { "," });
-            } else if history {
+                say_raw!("{}{text}", if written.get() == 0 { "" } else { "," });
+            } else {
                 let details = e.details().map(|d| d.to_string()).unwrap_or_default();
                 say!("{:>5} {:>9.3}s  {:<28} {}", e.id, (e.timestamp - start) as f64 / 1000.0, e.kind.name(), details);
             }
-            written += 1;
-        }
-    };
+            written.set(written.get() + 1);
+        });
+    }
     if json_out {
         say_raw!("{{\"events\":[");
     }
     let ran = (|| {
         host.start()?;
-        write_events(&mut host.exec);
-        while host.step()? {
-            write_events(&mut host.exec);
-        }
-        write_events(&mut host.exec);
+        while host.step()? {}
         Ok::<_, statelab::HostError>(())
     })();
     let exec = &host.exec;

@@ -381,9 +381,16 @@ impl Execution {
                 Some(fid) => (self.lane(fid), Some(self.state(fid).name.clone())),
                 None => (MAIN_LANE, None),
             };
-            self.events.push(Event { id, previous_event_id: prev, timestamp: self.now, kind, fields, lane, state });
+            self.keep(Event { id, previous_event_id: prev, timestamp: self.now, kind, fields, lane, state });
         }
         id
+    }
+
+    fn keep(&mut self, e: Event) {
+        match &mut self.sink {
+            Some(sink) => sink(e),
+            None => self.events.push(e),
+        }
     }
 
     /// The history is full: the execution fails (once), its ExecutionFailed the last event.
@@ -395,7 +402,7 @@ impl Execution {
         self.status = Status::Failed(Failure::new("States.Runtime", cause.clone()));
         self.event_count += 1;
         if self.opts.history {
-            self.events.push(Event {
+            self.keep(Event {
                 id: self.event_count,
                 previous_event_id: self.event_count - 1,
                 timestamp: self.now,

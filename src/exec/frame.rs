@@ -334,10 +334,10 @@ impl Execution {
     pub(super) fn step_failure(&mut self, fid: FrameId, e: StepError) -> Failure {
         let (name, entered) = (self.state(fid).name.clone(), self.frames[fid].entered_event);
         match e {
-            StepError::Path(f) => Failure::new(f.error, state_cause(&name, entered, &f.cause)),
+            StepError::Path(f) => Failure::new(f.error, state_cause(&name, entered, &f.cause)).bounded(),
             StepError::Query(e) => {
                 let cause = state_cause(&name, entered, &e.detail);
-                let failure = Failure::new("States.QueryEvaluationError", cause);
+                let failure = Failure::new("States.QueryEvaluationError", cause).bounded();
                 self.emit(fid, EventType::EvaluationFailed, |_| {
                     fields! {"error": "States.QueryEvaluationError", "cause": failure.cause.as_str(), "location": e.location.as_str(), "state": name.clone()}
                 });

@@ -66,8 +66,7 @@ impl Execution {
 
     /// A frame finished: tell its parent group, or finish the execution.
     pub(super) fn frame_ended(&mut self, fid: FrameId, result: Result<Rc<Value>, Failure>) {
-        self.frames[fid].alive = false;
-        self.frames[fid].block = Block::None;
+        self.release(fid);
         let Some((parent, index)) = self.frames[fid].parent else {
             match result {
                 Ok(v) => self.finish(Status::Succeeded(Rc::try_unwrap(v).unwrap_or_else(|rc| (*rc).clone()))),
@@ -132,6 +131,20 @@ impl Execution {
         }
     }
 
+    /// Frame `fid` has ended: let go of what it holds (its input, variables, waits), so that
+    /// an execution that has run many frames holds only the live ones' data.
+    fn release(&mut self, fid: FrameId) {
+        let (null, vars) = (self.nothing.0.clone(), self.nothing.1.clone());
+        let f = &mut self.frames[fid];
+        f.alive = false;
+        f.block = Block::None;
+        f.input = null;
+        f.vars = vars;
+        f.stash = None;
+        f.task_token = None;
+        f.attempts = Vec::new();
+    }
+
     fn check_group_done(&mut self, parent: FrameId) {
         let Block::Children(group) = &self.frames[parent].block else { return };
         if group.done == group.total {
@@ -158,10 +171,9 @@ impl Execution {
             return;
         }
         self.cancel_children(fid);
-        let f = &mut self.frames[fid];
-        f.alive = false;
-        f.gen += 1;
-        let block = std::mem::replace(&mut f.block, Block::None);
+        self.frames[fid].gen += 1;
+        let block = std::mem::replace(&mut self.frames[fid].block, Block::None);
+        self.release(fid);
         if let Block::Task { id, span } = block {
             self.take_task(id);
             self.effects.push_back(super::Effect::Cancel(id));

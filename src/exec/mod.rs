@@ -168,10 +168,14 @@ pub struct Execution {
     tasks: Vec<Option<(FrameId, u64)>>,
     next_task: u64,
     events: Vec<Event>,
+    /// Where kept events go instead of `events`, when the host streams them.
+    sink: Option<Box<dyn FnMut(Event)>>,
     /// Events written so far (also when they are not kept: `Options::history` off).
     event_count: u64,
     spans: Vec<Span>,
     lanes: Lanes,
+    /// What an ended frame holds instead of its input and variables.
+    nothing: (Rc<Value>, Rc<Vars>),
     status: Status,
     rng: Rng,
     started: bool,
@@ -196,9 +200,11 @@ impl Execution {
             tasks: Vec::new(),
             next_task: 1,
             events: Vec::new(),
+            sink: None,
             event_count: 0,
             spans: Vec::new(),
             lanes: Lanes::default(),
+            nothing: (Rc::new(Value::Null), Rc::new(Vars::default())),
             status: Status::Running,
             rng,
             started: false,
@@ -222,10 +228,16 @@ impl Execution {
     pub fn events(&self) -> &[Event] {
         &self.events
     }
-    /// The events kept since the last call, handed over: a host that writes the history out
-    /// as it goes keeps memory bounded by what one step writes, not by the whole history.
+    /// The events kept since the last call, handed over.
     pub fn take_events(&mut self) -> Vec<Event> {
         std::mem::take(&mut self.events)
+    }
+
+    /// Hand every event to `sink` as it is written, instead of keeping it (with
+    /// `Options::history`): a host that writes the history out as it goes (`statelab run
+    /// --json`) holds one event at a time, not the whole history, whatever a step writes.
+    pub fn stream_events(&mut self, sink: impl FnMut(Event) + 'static) {
+        self.sink = Some(Box::new(sink));
     }
     /// How many events the execution has written, kept or not.
     pub fn event_count(&self) -> u64 {

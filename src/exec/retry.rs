@@ -3,8 +3,8 @@
 use super::events::EventType;
 use super::frame::{Block, Flow, Work};
 use super::spans::{SpanKind, SpanStatus};
-use super::Execution;
 use super::FrameId;
+use super::{payload_too_large, Execution};
 use crate::asl::{self, Kind, Retrier};
 use crate::error::Failure;
 use crate::json;
@@ -41,6 +41,13 @@ impl Execution {
             if let Some(c) = state.catch.iter().find(|c| asl::error_matches(&c.error_equals, &failure.error)) {
                 let caught = self.with_pipeline(fid, state, |p| p.catch_output(c, error_output(&failure)));
                 return match caught {
+                    // The catcher's output is the state's output: within the payload limit.
+                    Ok((output, _)) if payload_too_large(&output) => {
+                        let f2 = Failure::new("States.DataLimitExceeded", format!("The state/task '{}' returned a result with a size exceeding the maximum number of bytes service limit.", state.name));
+                        self.close_span(span, SpanStatus::Failed, None, Some(&f2));
+                        self.frame_ended(fid, Err(f2));
+                        Flow::Ended
+                    }
                     Ok((output, assigned)) => {
                         self.apply_assign(fid, &assigned);
                         self.emit_exited(fid, state, &output, assigned);

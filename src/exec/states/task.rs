@@ -160,6 +160,8 @@ impl Execution {
                 };
                 Err(Failure::new("States.DataLimitExceeded", format!("The state/task '{who}' returned a result with a size exceeding the maximum number of bytes service limit.")))
             }
+            // (SendTaskFailure refuses a longer error or cause; a mock or a function may not.)
+            Err(f) => Err(f.bounded()),
             o => o,
         };
         let fam = family(self.task_kind(fid));
