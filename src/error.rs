@@ -58,7 +58,6 @@ fn truncate_chars(s: &mut String, max: usize) {
     }
 }
 
-
 impl fmt::Display for Failure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}: {}", self.error, self.cause)

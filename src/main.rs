@@ -203,7 +203,8 @@ fn main() -> ExitCode {
 
 fn load_definition(path: &str, machine_type: MachineType) -> Result<std::rc::Rc<asl::Machine>, Vec<String>> {
     let text = read(path).map_err(|e| vec![e])?;
-    asl::validate_text(&text, machine_type).map_err(|diags| diags.iter().map(|d| format!("{path}:{d}")).collect())
+    asl::validate_text(&text, machine_type)
+        .map_err(|diags| asl::truncated(diags).0.iter().map(|d| format!("{path}:{d}")).collect())
 }
 
 /// What `run` and `bench` execute: the checked definition, the input and the mock file.
@@ -415,18 +416,21 @@ fn cmd_validate(raw: &[String]) -> Result<u8, String> {
         other => return Err(format!("--type must be STANDARD or EXPRESS, not '{other}'")),
     };
     let text = read(def_path)?;
-    let diags = match asl::validate_text(&text, machine_type) {
-        Ok(_) => Vec::new(),
-        Err(d) => d,
+    let (diags, more) = match asl::validate_text(&text, machine_type) {
+        Ok(_) => (Vec::new(), false),
+        Err(d) => asl::truncated(d),
     };
     if args.has("json") {
         let list: Vec<Value> = diags.iter().map(|d| d.to_json()).collect();
-        say!("{}", json!({"valid": diags.is_empty(), "diagnostics": list}));
+        say!("{}", json!({"valid": diags.is_empty(), "diagnostics": list, "truncated": more}));
     } else if diags.is_empty() {
         say!("{def_path}: valid");
     } else {
         for d in &diags {
             say!("{def_path}:{d}");
+        }
+        if more {
+            say!("{def_path}: more problems not shown (at most {} are reported)", asl::MAX_DIAGNOSTICS);
         }
     }
     Ok(if diags.is_empty() { 0 } else { 2 })

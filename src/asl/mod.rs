@@ -12,7 +12,7 @@ use crate::jsonata;
 use crate::value::{Key, Value};
 use std::rc::Rc;
 
-pub use parse::{parse_definition, validate_text, Diagnostic, MachineType};
+pub use parse::{parse_definition, truncated, validate_text, Diagnostic, MachineType, MAX_DIAGNOSTICS};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum QueryLanguage {

@@ -46,6 +46,17 @@ pub enum MachineType {
 /// a retrier's IntervalSeconds and MaxAttempts (its schema's maximum).
 pub const MAX_SECONDS: f64 = 99_999_999.0;
 
+/// The most diagnostics a validation reports (AWS's ValidateStateMachineDefinition returns
+/// at most 100); a list of `MAX_DIAGNOSTICS + 1` means there were more (see [`truncated`]).
+pub const MAX_DIAGNOSTICS: usize = 100;
+
+/// The diagnostics to report, and whether there were more.
+pub fn truncated(mut diags: Vec<Diagnostic>) -> (Vec<Diagnostic>, bool) {
+    let more = diags.len() > MAX_DIAGNOSTICS;
+    diags.truncate(MAX_DIAGNOSTICS);
+    (diags, more)
+}
+
 /// Parse and validate definition text. Returns the machine, or every diagnostic found.
 ///
 /// The text is parsed once without positions (the common, valid case); only when there are
@@ -55,7 +66,8 @@ pub fn validate_text(text: &str, machine_type: MachineType) -> Result<Rc<Machine
         vec![Diagnostic { code: "INVALID_JSON_DESCRIPTION", pointer: String::new(), pos: e.pos, message: e.message }]
     })?;
     check(&value, None, machine_type).map_err(|mut diags| {
-        if let Ok((_, locs)) = read::parse_located(text) {
+        let pointers: Vec<&str> = diags.iter().map(|d| d.pointer.as_str()).collect();
+        if let Ok(locs) = read::locate(text, &pointers) {
             for d in &mut diags {
                 d.pos = locs.find(&d.pointer);
             }
@@ -125,6 +137,10 @@ impl<'a> Cx<'a> {
     }
 
     fn push_error(&mut self, pointer: String, message: String) {
+        // AWS reports at most 100 diagnostics; one more tells that there were more.
+        if self.diags.len() > MAX_DIAGNOSTICS {
+            return;
+        }
         let pos = self.locs.map(|l| l.find(&pointer)).unwrap_or_default();
         self.diags.push(Diagnostic { code: "SCHEMA_VALIDATION_FAILED", pointer, pos, message });
     }

@@ -65,12 +65,35 @@ pub fn parse_located(text: &str) -> Result<(Value, Locations), JsonError> {
     Ok((v, Locations { map }))
 }
 
+/// The locations of the values at `pointers` (and of their ancestors, where `find` falls
+/// back), from a parse that records no others: diagnostics need a few positions, not one
+/// per value of a large document.
+pub fn locate(text: &str, pointers: &[&str]) -> Result<Locations, JsonError> {
+    let mut want = OrdMap::new();
+    for p in pointers {
+        let mut p = *p;
+        loop {
+            want.insert(p.into(), Pos::default());
+            match p.rfind('/') {
+                Some(i) => p = &p[..i],
+                None => break,
+            }
+        }
+    }
+    let (_, map) = parse_into(text, true, Some(want))?;
+    Ok(Locations { map })
+}
+
 /// Parse JSON text without recording locations (same errors as [`parse_located`]).
 pub fn parse(text: &str) -> Result<Value, JsonError> {
     parse_with(text, false).map(|(v, _)| v)
 }
 
 fn parse_with(text: &str, track: bool) -> Result<(Value, OrdMap<Pos>), JsonError> {
+    parse_into(text, track, None)
+}
+
+fn parse_into(text: &str, track: bool, want: Option<OrdMap<Pos>>) -> Result<(Value, OrdMap<Pos>), JsonError> {
     let mut p = Parser {
         src: text.as_bytes(),
         text,
@@ -78,6 +101,7 @@ fn parse_with(text: &str, track: bool) -> Result<(Value, OrdMap<Pos>), JsonError
         cursor: Cell::new((0, Pos { line: 1, column: 1 })),
         locs: OrdMap::new(),
         track,
+        want,
         keys: Interner::default(),
     };
     let mut pointer = String::new();
@@ -100,6 +124,8 @@ struct Parser<'a> {
     cursor: Cell<(usize, Pos)>,
     locs: OrdMap<Pos>,
     track: bool,
+    /// With `track`: record only these pointers.
+    want: Option<OrdMap<Pos>>,
     /// Objects with the same keys share them.
     keys: Interner,
 }
@@ -158,7 +184,7 @@ impl<'a> Parser<'a> {
         if depth > MAX_DEPTH {
             return Err(self.err("JSON nested too deeply"));
         }
-        if self.track {
+        if self.track && self.want.as_ref().is_none_or(|w| w.get(pointer).is_some()) {
             self.locs.insert(pointer.clone(), self.pos());
         }
         match self.peek() {

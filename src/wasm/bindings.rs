@@ -197,7 +197,7 @@ impl RunOptions {
 /// A checked definition (JSON text or a JS value).
 fn machine_of(definition: &JsValue, machine_type: MachineType) -> Result<Rc<asl::Machine>, JsValue> {
     let def = text_of(definition, "definition", true)?.ok_or_else(|| error("definition is missing"))?;
-    asl::validate_text(&def, machine_type).map_err(|d| definition_error(&d))
+    asl::validate_text(&def, machine_type).map_err(|d| definition_error(&asl::truncated(d).0))
 }
 
 impl Setup {
@@ -307,7 +307,7 @@ pub fn validate(definition: JsValue, options: JsValue) -> Result<JsValue, JsValu
     let text = text_of(&definition, "definition", true)?.ok_or_else(|| error("definition is missing"))?;
     let diags = match asl::validate_text(&text, machine_type(o.get("type"))?) {
         Ok(_) => Vec::new(),
-        Err(d) => d,
+        Err(d) => asl::truncated(d).0,
     };
     Ok(to_js(&Value::Array(diags.iter().map(Diagnostic::to_json).collect())))
 }

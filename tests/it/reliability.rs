@@ -1,0 +1,141 @@
+//! Hostile input ends cleanly, in bounded time and memory: each test is a reproducer of a
+//! crash, a hang or a run-away found by fuzzing (its inputs generated here), run through the
+//! `statelab` binary under a memory cap (`ulimit -v`) and a time limit.
+
+use statelab::value::read::parse;
+use statelab::value::Value;
+use std::io::Read;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// The address space a run may use (the CLI's own need is a few MB).
+const MEMORY_KIB: u64 = 512 * 1024;
+/// How long a run may take (each takes well under a second in a release build).
+const TIME: Duration = Duration::from_secs(10);
+
+struct Run {
+    code: i32,
+    stdout: Vec<u8>,
+    stderr: String,
+    took: Duration,
+}
+
+/// `statelab ARGS` under the memory cap, with `files` written to a fresh folder first (the
+/// arguments name them relative to it), and its output read to the end (or, with
+/// `read_first`, its first byte only, then the pipe closed).
+fn statelab(files: &[(&str, String)], args: &[&str], read_first: bool) -> Run {
+    static RUNS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = RUNS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let dir = std::env::temp_dir().join(format!("statelab-reliability-{}-{n}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    for (name, text) in files {
+        std::fs::write(dir.join(name), text).unwrap();
+    }
+    let start = Instant::now();
+    let mut child = Command::new("sh")
+        .arg("-c")
+        .arg(format!("ulimit -v {MEMORY_KIB} && exec \"$0\" \"$@\""))
+        .arg(env!("CARGO_BIN_EXE_statelab"))
+        .args(args)
+        .current_dir(&dir)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("sh runs");
+    let mut stdout = Vec::new();
+    let mut out = child.stdout.take().unwrap();
+    if read_first {
+        let mut one = [0u8; 1];
+        let _ = out.read(&mut one);
+        stdout.push(one[0]);
+        drop(out);
+    } else {
+        out.read_to_end(&mut stdout).unwrap();
+    }
+    let mut stderr = String::new();
+    child.stderr.take().unwrap().read_to_string(&mut stderr).unwrap();
+    let status = child.wait().unwrap();
+    let took = start.elapsed();
+    let _ = std::fs::remove_dir_all(&dir);
+    Run { code: status.code().unwrap_or(-1), stdout, stderr, took }
+}
+
+/// A clean end: no crash, no panic, in time; `code` the expected exit code.
+fn ended(r: &Run, code: i32, what: &str) {
+    assert!(r.took < TIME, "{what}: took {:?}", r.took);
+    assert!(!r.stderr.contains("panicked") && !r.stderr.contains("overflow"), "{what}: {}", r.stderr);
+    assert!(!r.stderr.contains("memory allocation"), "{what}: ran out of memory: {}", r.stderr);
+    assert_eq!(r.code, code, "{what}: exit code; stderr: {}", r.stderr);
+}
+
+fn json_of(r: &Run) -> Value {
+    parse(std::str::from_utf8(&r.stdout).unwrap()).expect("one JSON value")
+}
+
+#[test]
+fn a_long_history_of_large_payloads_is_written_out_not_kept() {
+    // A loop carrying 40 KB writes 25,000 events (a gigabyte of JSON): the CLI holds one at
+    // a time.
+    let def = r#"{"QueryLanguage":"JSONata","StartAt":"Init","States":{
+        "Init":{"Type":"Pass","Output":"{% {'s': $pad('', 40000, 'x')} %}","Next":"A"},
+        "A":{"Type":"Pass","Next":"C"},
+        "C":{"Type":"Choice","Choices":[{"Condition":"{% $exists($states.input.never) %}","Next":"Done"}],"Default":"A"},
+        "Done":{"Type":"Succeed"}}}"#;
+    let r = statelab(&[("d.json", def.into())], &["run", "d.json", "--json"], false);
+    ended(&r, 1, "40 KB loop");
+    assert!(r.stdout.len() > 900_000_000, "{} bytes", r.stdout.len());
+    // The end of the output: the last event is the history limit's, then the outcome.
+    let tail = String::from_utf8_lossy(&r.stdout[r.stdout.len() - 400..]).into_owned();
+    assert!(tail.contains(r#""id":25000,"previousEventId":24999"#), "{tail}");
+    let end = r#""status":"FAILED","error":"States.Runtime","cause":"The execution reached the maximum number of history events (25000)."}"#;
+    assert!(tail.trim_end().ends_with(end), "{tail}");
+}
+
+#[test]
+fn a_catch_loop_over_a_huge_cause_stays_small() {
+    // A Parallel that catches its own 300 KB failure and runs again.
+    let def = r#"{"QueryLanguage":"JSONata","StartAt":"Gen","States":{
+        "Gen":{"Type":"Pass","Assign":{"big":"{% $pad('', 300000, 'x') %}"},"Next":"Par"},
+        "Par":{"Type":"Parallel","End":true,"Branches":[{"StartAt":"F","States":{"F":{"Type":"Fail","Error":"E","Cause":"{% $big %}"}}}],
+               "Catch":[{"ErrorEquals":["States.ALL"],"Next":"Par"}]}}}"#;
+    for mode in ["--json", "--history"] {
+        let r = statelab(&[("d.json", def.into())], &["run", "d.json", mode], false);
+        ended(&r, 1, mode);
+    }
+    let r = statelab(&[("d.json", def.into())], &["run", "d.json", "--json"], false);
+    let v = json_of(&r);
+    // The cause a Catch sees is bounded as AWS's events hold causes (32,768 characters).
+    let events = v["events"].as_array().unwrap();
+    let exited = events.iter().find(|e| e["type"] == "ParallelStateExited").unwrap();
+    let cause = exited["stateExitedEventDetails"]["output"]["Cause"].as_str().unwrap();
+    assert_eq!(cause.len(), 32_768);
+    assert_eq!(events.len(), 25_000);
+}
+
+#[test]
+fn validation_reports_a_bounded_number_of_diagnostics_quickly() {
+    // 500,000 empty Choice rules: two problems each.
+    let rules = vec!["{}"; 500_000].join(",");
+    let def = format!(
+        r#"{{"StartAt":"C","States":{{"C":{{"Type":"Choice","Choices":[{rules}],"Default":"E"}},"E":{{"Type":"Succeed"}}}}}}"#
+    );
+    let r = statelab(&[("d.json", def)], &["validate", "d.json", "--json"], false);
+    ended(&r, 2, "many diagnostics");
+    let v = json_of(&r);
+    assert_eq!(v["diagnostics"].as_array().unwrap().len(), 100);
+    assert_eq!(v["truncated"], true);
+    assert_eq!(v["diagnostics"][99]["location"], "/States/C/Choices/49");
+    assert!(r.took < Duration::from_secs(2), "{:?}", r.took);
+}
+
+#[test]
+fn a_reader_that_stops_early_ends_the_command_quietly() {
+    let def = r#"{"StartAt":"A","States":{"A":{"Type":"Pass","Result":{"x":1},"Next":"C"},
+        "C":{"Type":"Choice","Choices":[{"Variable":"$.x","NumericEquals":2,"Next":"D"}],"Default":"A"},"D":{"Type":"Succeed"}}}"#;
+    let r = statelab(&[("d.json", def.into())], &["run", "d.json", "--json"], true);
+    assert_eq!(r.stdout, b"{");
+    assert!(r.took < TIME);
+    assert!(r.stderr.is_empty(), "{}", r.stderr);
+    assert_eq!(r.code, 0);
+}
