@@ -134,18 +134,30 @@ impl Args {
 }
 
 fn read(path: &str) -> Result<String, String> {
-    if path == "-" {
-        let mut s = String::new();
-        std::io::Read::read_to_string(&mut std::io::stdin(), &mut s)
+    let bytes = if path == "-" {
+        let mut b = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::stdin(), &mut b)
             .map_err(|e| format!("cannot read standard input: {e}"))?;
-        return Ok(s);
-    }
-    std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"))
+        b
+    } else {
+        std::fs::read(path).map_err(|e| format!("cannot read {path}: {e}"))?
+    };
+    String::from_utf8(bytes).map_err(|e| {
+        // Where the text stops being UTF-8: the line and column of the first bad byte.
+        let good = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+        let text = std::str::from_utf8(good).unwrap_or_default();
+        let line = text.matches('\n').count() + 1;
+        let column = text.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+        format!("{path}:{line}:{column}: the file is not UTF-8 text (byte {} of it is not)", good.len() + 1)
+    })
 }
 
 fn read_json(path: &str) -> Result<Value, String> {
     let text = read(path)?;
-    read::parse(&text).map_err(|e| format!("{path}:{}:{}: invalid JSON: {}", e.pos.line, e.pos.column, e.message))
+    read::parse(&text).map_err(|e| {
+        let at = if e.pointer.is_empty() { String::new() } else { format!(" (at {})", e.pointer) };
+        format!("{path}:{}:{}: invalid JSON: {}{at}", e.pos.line, e.pos.column, e.message)
+    })
 }
 
 /// glibc gives freed memory back to the system as soon as the top of its heap is free, and
@@ -236,8 +248,15 @@ fn load_execution(args: &Args, cmd: &str) -> Result<Option<Job>, String> {
 /// Fresh mocks (invocation counters at zero) from the mock file's JSON.
 fn mocks_of(args: &Args, v: Option<&Value>) -> Result<Mocks, String> {
     match v {
-        Some(v) => Mocks::from_value(v, args.value("test-case"))
-            .map_err(|e| format!("{}: {e}", args.value("mock-config").unwrap_or_default())),
+        Some(v) => Mocks::from_value(v, args.value("test-case")).map_err(|e| {
+            let path = args.value("mock-config").unwrap_or_default();
+            // Where in the file: the line and column of the value the pointer names.
+            let pos = std::fs::read_to_string(path).ok().and_then(|t| read::locate(&t, &[&e.pointer]).ok());
+            match pos.map(|l| l.find(&e.pointer)) {
+                Some(p) => format!("{path}:{}:{}: {e}", p.line, p.column),
+                None => format!("{path}: {e}"),
+            }
+        }),
         None => Ok(Mocks::empty()),
     }
 }

@@ -54,6 +54,35 @@ pub struct Resolution {
     pub outcome: Result<Value, Failure>,
 }
 
+/// What is wrong with a mock configuration, and where: a JSON Pointer into it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MockError {
+    pub pointer: String,
+    pub message: String,
+}
+
+impl std::fmt::Display for MockError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)?;
+        if !self.pointer.is_empty() {
+            write!(f, " (at {})", self.pointer)?;
+        }
+        Ok(())
+    }
+}
+
+fn at(pointer: String, message: impl Into<String>) -> MockError {
+    MockError { pointer, message: message.into() }
+}
+
+/// `/a/b`: the pointer of key `k` below `base` (`base` itself when `k` is "").
+fn ptr(base: &str, k: &str) -> String {
+    if k.is_empty() {
+        return base.to_string();
+    }
+    format!("{base}/{}", crate::value::read::escape_token(k))
+}
+
 impl Mocks {
     pub fn empty() -> Mocks {
         Mocks::default()
@@ -61,23 +90,31 @@ impl Mocks {
 
     /// Read a mock file: the Step Functions Local format when it has `MockedResponses`, else
     /// the short form. `test_case` picks the Step Functions Local test case.
-    pub fn from_value(v: &Value, test_case: Option<&str>) -> Result<Mocks, String> {
-        let Some(obj) = v.as_object() else { return Err("the mock configuration must be a JSON object".into()) };
+    pub fn from_value(v: &Value, test_case: Option<&str>) -> Result<Mocks, MockError> {
+        let Some(obj) = v.as_object() else {
+            return Err(at(String::new(), "the mock configuration must be a JSON object"));
+        };
         if obj.contains_key("MockedResponses") || obj.contains_key("StateMachines") {
             return Mocks::step_functions_local(obj, test_case);
         }
         let mut plans = Vec::new();
         for (state, spec) in obj {
-            let list: Vec<&Value> = match spec {
-                Value::Array(items) => items.iter().collect(),
-                other => vec![other],
+            let (list, listed): (&[Value], bool) = match spec {
+                Value::Array(items) => (items, true),
+                other => (std::slice::from_ref(other), false),
             };
             if list.is_empty() {
-                return Err(format!("mocks for state '{state}': the list of responses is empty"));
+                return Err(at(ptr("", state), format!("mocks for state '{state}': the list of responses is empty")));
             }
             let mut entries = Vec::new();
             for (i, e) in list.iter().enumerate() {
-                let r = response(e).map_err(|m| format!("mocks for state '{state}', response {i}: {m}"))?;
+                let r = response(e).map_err(|(field, m)| {
+                    let mut p = ptr("", state);
+                    if listed {
+                        p = format!("{p}/{i}");
+                    }
+                    at(ptr(&p, field), format!("mocks for state '{state}', response {i}: {m}"))
+                })?;
                 entries.push((i as u32, i as u32, r));
             }
             plans.push((state.to_string(), Plan { entries, repeat_last: true }));
@@ -85,47 +122,54 @@ impl Mocks {
         Ok(Mocks::new(Config { plans, test_case: None }))
     }
 
-    fn step_functions_local(obj: &crate::value::Map, test_case: Option<&str>) -> Result<Mocks, String> {
-        let responses = obj
-            .get("MockedResponses")
-            .and_then(Value::as_object)
-            .ok_or("the mock configuration has no 'MockedResponses' object")?;
-        let machines = obj
-            .get("StateMachines")
-            .and_then(Value::as_object)
-            .ok_or("the mock configuration has no 'StateMachines' object")?;
+    fn step_functions_local(obj: &crate::value::Map, test_case: Option<&str>) -> Result<Mocks, MockError> {
+        let object = |key: &str| {
+            obj.get(key)
+                .and_then(Value::as_object)
+                .ok_or_else(|| at(format!("/{key}"), format!("the mock configuration has no '{key}' object")))
+        };
+        let (responses, machines) = (object("MockedResponses")?, object("StateMachines")?);
         let mut cases = Vec::new();
-        for (_, m) in machines {
-            if let Some(tc) = m.get("TestCases").and_then(Value::as_object) {
+        for (m, machine) in machines {
+            if let Some(tc) = machine.get("TestCases").and_then(Value::as_object) {
                 for (name, states) in tc {
-                    cases.push((name.clone(), states));
+                    cases.push((name.clone(), states, m));
                 }
             }
         }
-        let (case_name, states) = match test_case {
+        let no_case = |m: String| at("/StateMachines".into(), m);
+        let (case_name, states, machine) = match test_case {
             Some(t) => cases
                 .into_iter()
-                .find(|(n, _)| n == t)
-                .ok_or_else(|| format!("the mock configuration has no test case '{t}'"))?,
+                .find(|(n, _, _)| n == t)
+                .ok_or_else(|| no_case(format!("the mock configuration has no test case '{t}'")))?,
             None if cases.len() == 1 => cases.pop().expect("one case"),
-            None => return Err("the mock configuration has several test cases: pick one with --test-case".into()),
+            None => {
+                return Err(no_case("the mock configuration has several test cases: pick one with --test-case".into()))
+            }
         };
-        let states = states
-            .as_object()
-            .ok_or_else(|| format!("test case '{case_name}' must map state names to mocked response names"))?;
+        let case_ptr = || ptr(&ptr(&ptr("/StateMachines", machine), "TestCases"), &case_name);
+        let states = states.as_object().ok_or_else(|| {
+            at(case_ptr(), format!("test case '{case_name}' must map state names to mocked response names"))
+        })?;
         let mut plans = Vec::new();
         for (state, resp_name) in states {
-            let resp_name = resp_name.as_str().ok_or_else(|| {
-                format!("test case '{case_name}', state '{state}': the response name must be a string")
-            })?;
+            let in_case =
+                |m: String| at(ptr(&case_ptr(), state), format!("test case '{case_name}', state '{state}': {m}"));
+            let resp_name = resp_name.as_str().ok_or_else(|| in_case("the response name must be a string".into()))?;
             let resp = responses
                 .get(resp_name)
                 .and_then(Value::as_object)
-                .ok_or_else(|| format!("test case '{case_name}', state '{state}': no mocked response '{resp_name}'"))?;
+                .ok_or_else(|| in_case(format!("no mocked response '{resp_name}'")))?;
             let mut entries = Vec::new();
             for (range, e) in resp {
-                let (lo, hi) = parse_range(range).ok_or_else(|| format!("mocked response '{resp_name}': '{range}' is not an invocation index or range such as \"0\" or \"1-2\""))?;
-                let r = response(e).map_err(|m| format!("mocked response '{resp_name}', invocation {range}: {m}"))?;
+                let bad = |field: &str, m: String| {
+                    let p = ptr(&ptr(&ptr("/MockedResponses", resp_name), range), field);
+                    at(p, format!("mocked response '{resp_name}', invocation {range}: {m}"))
+                };
+                let (lo, hi) = parse_range(range)
+                    .ok_or_else(|| bad("", "not an invocation index or range such as \"0\" or \"1-2\"".into()))?;
+                let r = response(e).map_err(|(field, m)| bad(field, m.into()))?;
                 entries.push((lo, hi, r));
             }
             // By first invocation, stably (an insertion sort: the lists are short).
@@ -191,19 +235,21 @@ fn parse_range(s: &str) -> Option<(u32, u32)> {
     }
 }
 
-fn response(e: &Value) -> Result<Response, String> {
-    let obj = e.as_object().ok_or("a response must be an object")?;
-    let latency = match obj.get("LatencySeconds").or_else(|| obj.get("latency")) {
+/// One response; an error names the field at fault ("" for the response itself).
+fn response(e: &Value) -> Result<Response, (&'static str, &'static str)> {
+    let obj = e.as_object().ok_or(("", "a response must be an object"))?;
+    let field = if obj.contains_key("LatencySeconds") { "LatencySeconds" } else { "latency" };
+    let latency = match obj.get(field) {
         None => Latency::Fixed(0.0),
         Some(Value::Number(n)) => match n.as_f64() {
             Some(s) if s >= 0.0 && s.is_finite() => Latency::Fixed(s),
-            _ => return Err("the latency must be a non-negative number of seconds".into()),
+            _ => return Err((field, "the latency must be a non-negative number of seconds")),
         },
         Some(Value::Array(r)) if r.len() == 2 => match (r[0].as_f64(), r[1].as_f64()) {
             (Some(a), Some(b)) if 0.0 <= a && a <= b => Latency::Range(a, b),
-            _ => return Err("a latency range must be [min, max] seconds with 0 <= min <= max".into()),
+            _ => return Err((field, "a latency range must be [min, max] seconds with 0 <= min <= max")),
         },
-        Some(_) => return Err("the latency must be seconds, or a [min, max] range".into()),
+        Some(_) => return Err((field, "the latency must be seconds, or a [min, max] range")),
     };
     let text = |v: Option<&Value>| match v {
         None | Some(Value::Null) => None,
@@ -213,12 +259,12 @@ fn response(e: &Value) -> Result<Response, String> {
     let outcome = if let Some(v) = obj.get("Return").or_else(|| obj.get("result")) {
         Ok(v.clone())
     } else if let Some(t) = obj.get("Throw") {
-        let t = t.as_object().ok_or("'Throw' must be an object with 'Error' and 'Cause'")?;
+        let t = t.as_object().ok_or(("Throw", "'Throw' must be an object with 'Error' and 'Cause'"))?;
         Err(Failure::reported(text(t.get("Error")), text(t.get("Cause"))))
     } else if obj.contains_key("error") {
         Err(Failure::reported(text(obj.get("error")), text(obj.get("cause"))))
     } else {
-        return Err("a response needs 'Return' (or 'result'), or 'Throw' (or 'error')".into());
+        return Err(("", "a response needs 'Return' (or 'result'), or 'Throw' (or 'error')"));
     };
     Ok(Response { outcome, latency })
 }

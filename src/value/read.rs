@@ -41,11 +41,17 @@ impl Locations {
 pub struct JsonError {
     pub message: String,
     pub pos: Pos,
+    /// The JSON Pointer of the value being read when the error came ("" at the top).
+    pub pointer: String,
 }
 
 impl fmt::Display for JsonError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} at line {}, column {}", self.message, self.pos.line, self.pos.column)
+        write!(f, "{} at line {}, column {}", self.message, self.pos.line, self.pos.column)?;
+        if !self.pointer.is_empty() {
+            write!(f, " (in {})", self.pointer)?;
+        }
+        Ok(())
     }
 }
 
@@ -105,13 +111,25 @@ fn parse_into(text: &str, track: bool, want: Option<OrdMap<Pos>>) -> Result<(Val
         keys: Interner::default(),
     };
     let mut pointer = String::new();
-    p.ws();
-    let v = p.value(&mut pointer, 0)?;
-    p.ws();
-    if p.i < p.src.len() {
-        return Err(p.err("unexpected text after the JSON value"));
+    let read = (|| {
+        p.ws();
+        let v = p.value(&mut pointer, 0)?;
+        p.ws();
+        if p.i < p.src.len() {
+            return Err(p.err("unexpected text after the JSON value"));
+        }
+        Ok(v)
+    })();
+    match read {
+        Ok(v) => Ok((v, p.locs)),
+        // A value that fails leaves its pointer behind (the pointer is cut back only after a
+        // value is read); without tracking, read again, tracking, to find it.
+        Err(mut e) if track => {
+            e.pointer = pointer;
+            Err(e)
+        }
+        Err(e) => Err(parse_into(text, true, Some(OrdMap::new())).err().unwrap_or(e)),
     }
-    Ok((v, p.locs))
 }
 
 struct Parser<'a> {
@@ -149,7 +167,7 @@ impl<'a> Parser<'a> {
     }
 
     fn err(&self, msg: &str) -> JsonError {
-        JsonError { message: msg.to_string(), pos: self.pos() }
+        JsonError { message: msg.to_string(), pos: self.pos(), pointer: String::new() }
     }
 
     // Called for every byte: inlined even where the wasm build optimises for size.
@@ -364,7 +382,11 @@ impl<'a> Parser<'a> {
             return Err(self.err("invalid number"));
         }
         if self.src[int_start] == b'0' && self.i - int_start > 1 {
-            return Err(JsonError { message: "invalid number: leading zeros are not allowed".into(), pos: start_pos });
+            return Err(JsonError {
+                message: "invalid number: leading zeros are not allowed".into(),
+                pos: start_pos,
+                pointer: String::new(),
+            });
         }
         let mut float = false;
         if self.peek() == Some(b'.') {
@@ -385,7 +407,7 @@ impl<'a> Parser<'a> {
             }
         }
         let s = &self.text[start..self.i];
-        let bad = || JsonError { message: format!("number out of range: {s}"), pos: start_pos };
+        let bad = || JsonError { message: format!("number out of range: {s}"), pos: start_pos, pointer: String::new() };
         if !float {
             if let Ok(n) = s.parse::<i64>() {
                 return Ok(Value::Number(n.into()));

@@ -23,7 +23,7 @@ fn check(case: &Value, exp: &Value, sequential: bool) -> Result<(), String> {
     let machine =
         asl::validate_text(&def_text, MachineType::Standard).map_err(|d| format!("invalid definition: {d:?}"))?;
     let mocks = match case.get("mocks") {
-        Some(m) => Mocks::from_value(m, None)?,
+        Some(m) => Mocks::from_value(m, None).map_err(|e| e.to_string())?,
         None => Mocks::empty(),
     };
     let opts =

@@ -64,3 +64,40 @@ fn bench_reports_bad_arguments_and_invalid_definitions() {
     assert_eq!(code, 2);
     assert!(stderr.contains("bad.json:2:"), "diagnostics carry line:column: {stderr}");
 }
+
+/// A file the CLI cannot use is named with the line and column (and, for JSON, the JSON
+/// Pointer) of the problem, whatever the file: definition, input or mocks.
+#[test]
+fn bad_files_are_located() {
+    let dir = std::env::temp_dir().join(format!("statelab-cli-located-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = |name: &str, bytes: &[u8]| {
+        let p = dir.join(name);
+        std::fs::write(&p, bytes).unwrap();
+        p.to_string_lossy().into_owned()
+    };
+    let def = "examples/image-pipeline/definition.json";
+    // JSON that breaks inside a nested value: its pointer.
+    let input = file("input.json", b"{\n  \"a\": {\"b\": [1, 2, ]}}");
+    let (code, _, err) = statelab(&["run", def, "--input", &input]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("input.json:2:21: invalid JSON: unexpected character, expected a JSON value (at /a/b/2)"),
+        "{err}"
+    );
+    // Text that is not UTF-8: where it stops being UTF-8.
+    let bad = file("def.json", b"{\n  \"StartAt\": \"A\xff\"}");
+    let (code, _, err) = statelab(&["validate", &bad]);
+    assert_eq!(code, 2);
+    assert!(err.contains("def.json:2:16: the file is not UTF-8 text (byte 18 of it is not)"), "{err}");
+    // A mock file that is JSON but not mocks: the value at fault.
+    let mocks =
+        file("mocks.json", b"{\n  \"Resize\": [{\"result\": {}},\n             {\"result\": {}, \"latency\": -1}]\n}");
+    let (code, _, err) = statelab(&["run", def, "--mock-config", &mocks]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("mocks.json:3:40: mocks for state 'Resize', response 1: the latency must be a non-negative number of seconds (at /Resize/1/latency)"),
+        "{err}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
