@@ -47,7 +47,7 @@ cargo rustc --lib --crate-type cdylib --target wasm32-unknown-unknown --profile 
 RAW="$CARGO_TARGET_DIR/wasm32-unknown-unknown/wasm/statelab.wasm"
 echo "== wasm-bindgen --target web -> www/pkg/"
 rm -rf www/pkg
-wasm-bindgen --target web --no-typescript --out-dir www/pkg --out-name statelab "$RAW"
+wasm-bindgen --target web --no-typescript --experimental-reset-state-function --out-dir www/pkg --out-name statelab "$RAW"
 
 if [ "$OPT" = 1 ]; then
   if [ -x node_modules/.bin/wasm-opt ]; then

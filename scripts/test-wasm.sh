@@ -68,4 +68,4 @@ fi
 
 echo "== Node tests of www/statelab.js"
 # One file at a time: the timing test must not share the CPU with the others.
-node --test --test-concurrency=1 tests/js/
+node --expose-gc --test --test-concurrency=1 tests/js/

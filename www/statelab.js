@@ -34,10 +34,11 @@ const PKG_GLUE = './pkg/statelab.js';
 const PKG_WASM = './pkg/statelab_bg.wasm';
 
 let compiled = null; // Promise<WebAssembly.Module>, compiled once
-let current = null; // Promise<glue module namespace> of the live instance
+let current = null; // Promise<handle> of the live instance
 let generation = 0;
-let poisoned = false; // the live instance trapped (a Rust panic): replace it before the next call
-let live = null; // the glue module of the live instance
+let poisoned = false; // the live instance trapped (a Rust panic, a stack overflow): replace it before the next call
+let live = null; // the live instance's handle: an object over the glue module, new for each instance
+let glueModule = null; // wasm-bindgen's glue, imported once
 
 async function loadModule(source) {
   if (source instanceof WebAssembly.Module) return source;
@@ -65,14 +66,21 @@ async function loadModule(source) {
 
 async function instantiate() {
   const module = await compiled;
-  // A fresh copy of wasm-bindgen's glue for each instance: the glue keeps one instance per
-  // module record, and a trapped instance must not be reused.
-  const spec = generation === 0 ? PKG_GLUE : `${PKG_GLUE}?instance=${generation}`;
+  if (!glueModule) {
+    const glue = await import(new URL(PKG_GLUE, import.meta.url).href);
+    await glue.default({ module_or_path: module });
+    glueModule = glue;
+  } else {
+    // A trapped instance must not be reused: the glue makes a new one in its place (built
+    // with --experimental-reset-state-function), and the old one, memory and all, is let go.
+    // (Importing a fresh copy of the glue instead would keep every retired instance alive.)
+    glueModule.__wbg_reset_state();
+  }
   generation += 1;
-  const glue = await import(new URL(spec, import.meta.url).href);
-  await glue.default({ module_or_path: module });
-  live = glue;
-  return glue;
+  // A new handle for each instance: what was made by an older one (a compiled Machine) is
+  // known by its handle.
+  live = Object.create(glueModule);
+  return live;
 }
 
 /**
@@ -101,12 +109,15 @@ async function ready() {
   return current;
 }
 
-/** Call into the engine; a trap (Rust panic) becomes a clear Error and retires the instance. */
+/**
+ * Call into the engine; a trap (a Rust panic) or a stack overflow (RangeError) becomes a
+ * clear Error and retires the instance, whose state it left broken.
+ */
 function guard(glue, f) {
   try {
     return f(glue);
   } catch (e) {
-    if (e instanceof WebAssembly.RuntimeError) {
+    if (e instanceof WebAssembly.RuntimeError || e instanceof RangeError) {
       if (glue === live) poisoned = true;
       const why = globalThis.__statelabLastPanic;
       delete globalThis.__statelabLastPanic;
@@ -536,6 +547,22 @@ export function createWorker(url = new URL('./worker.js', import.meta.url)) {
 /** Test hook: how many engine instances were made (a panic retires one). Not part of the API. */
 export function __instances() {
   return generation;
+}
+
+/**
+ * Test hook: call the engine with the JS stack nearly used up, so that the call runs out of
+ * stack inside it (a RangeError), as a deep expression could. Not part of the API.
+ */
+export async function __stackOverflowForTests(definition) {
+  const glue = await ready();
+  const deep = () => {
+    try {
+      return deep();
+    } catch {
+      return guard(glue, (g) => g.validate(definition, {}));
+    }
+  };
+  return deep();
 }
 
 /** Test hook: make the engine panic, to check that the API recovers. Not part of the API. */

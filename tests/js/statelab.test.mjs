@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { init, validate, simulate, compile, run, __panicForTests, __instances } from '../../www/statelab.js';
+import { init, validate, simulate, compile, run, __panicForTests, __instances, __stackOverflowForTests } from '../../www/statelab.js';
 
 const fixture = (name) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
 const read = (name) => readFileSync(fixture(name), 'utf8');
@@ -305,6 +305,42 @@ test('a Rust panic becomes an Error and the engine is reloaded', async () => {
   assert.equal(r.status, 'SUCCEEDED');
   assert.deepEqual(await validate(parallel.def), []);
   assert.equal(__instances(), instances + 1);
+});
+
+test('a stack overflow inside the engine retires the instance, and the next call works', async () => {
+  const fresh = await simulate(parallel.def, parallel.input, parallel.mocks);
+  let overflowed = false;
+  // Near the JS stack's end the call may fail before or inside the engine: either way, the
+  // next call gets a working engine (not "memory access out of bounds").
+  for (let i = 0; i < 3; i++) {
+    try {
+      await __stackOverflowForTests(parallel.def);
+    } catch (e) {
+      overflowed = true;
+      assert.match(e.message, /statelab: internal error|Maximum call stack/);
+    }
+    assert.deepEqual(await simulate(parallel.def, parallel.input, parallel.mocks), fresh);
+  }
+  assert.ok(overflowed, 'the call ran out of stack');
+});
+
+test('retired instances are let go: a hundred panics do not keep a hundred memories', async () => {
+  // Each instance's memory is a few MB; kept, a hundred would add hundreds of MB.
+  const mb = () => {
+    globalThis.gc?.();
+    return process.memoryUsage().rss / 2 ** 20;
+  };
+  await simulate(parallel.def, parallel.input, parallel.mocks);
+  const before = mb();
+  const instances = __instances();
+  for (let i = 0; i < 100; i++) {
+    await assert.rejects(__panicForTests());
+    assert.equal((await simulate(parallel.def, parallel.input, parallel.mocks)).status, 'SUCCEEDED');
+  }
+  assert.equal(__instances(), instances + 100);
+  const grew = mb() - before;
+  console.log(`# 100 panics: RSS grew ${grew.toFixed(1)} MB (gc ${globalThis.gc ? 'on' : 'off'})`);
+  assert.ok(grew < 60, `RSS grew ${grew.toFixed(1)} MB over 100 retired instances`);
 });
 
 test('compile checks a definition once; its simulate gives what simulate gives, across engine reloads', async () => {
