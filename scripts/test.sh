@@ -39,6 +39,11 @@ if [ -x scripts/test-wasm.sh ]; then
   scripts/test-wasm.sh
 fi
 
+# The fuzzer's smoke: a seeded, deterministic short run of every target (wasm too, when
+# www/pkg was built above); it fails on a finding not in tests/fuzz-known.txt.
+say "fuzz smoke (examples/fuzz.rs --smoke, about a minute; known findings: tests/fuzz-known.txt)"
+cargo run --release --quiet --example fuzz -- --smoke --out "${CARGO_TARGET_DIR:-target}/fuzz/smoke"
+
 if [ -x scripts/test-e2e.sh ]; then
   say "playground end to end (Playwright, Chromium)"
   scripts/test-e2e.sh

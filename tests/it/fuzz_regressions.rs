@@ -1,0 +1,168 @@
+//! The fuzzer's reproducers as regression tests: every `tests/fuzz/*.json` (a shrunk finding
+//! of `cargo run --release --example fuzz`, see examples/fuzz/README.md) runs through the
+//! `statelab` binary under a memory cap (`ulimit -v`) and a time limit, twice, and must end
+//! cleanly: no panic, no crash, no run-away; `run` gives a finished execution within the
+//! history limit, `validate` its JSON verdict, `jsonata` a result or an error; the same bytes
+//! both times. A file holds the finding's `request` (the exact texts the fuzzer ran) and, for
+//! people, the `reproducer` as JSON and what it was `about`.
+//!
+//! Only reproducers that pass on today's engine are here; open ones are listed in
+//! `tests/fuzz-known.txt` until they are fixed.
+
+use statelab::value::read::parse;
+use statelab::value::Value;
+use std::io::Read;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+const MEMORY_KIB: u64 = 1024 * 1024;
+const TIME: Duration = Duration::from_secs(20);
+
+struct Run {
+    code: i32,
+    stdout: Vec<u8>,
+    stderr: String,
+    took: Duration,
+}
+
+fn statelab(dir: &Path, args: &[String]) -> Run {
+    let start = Instant::now();
+    let mut child = Command::new("sh")
+        .arg("-c")
+        .arg(format!("ulimit -v {MEMORY_KIB} && exec \"$0\" \"$@\""))
+        .arg(env!("CARGO_BIN_EXE_statelab"))
+        .args(args)
+        .current_dir(dir)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("sh runs");
+    let mut stdout = Vec::new();
+    let mut err = child.stderr.take().unwrap();
+    let reader = std::thread::spawn(move || {
+        let mut s = String::new();
+        let _ = err.read_to_string(&mut s);
+        s
+    });
+    child.stdout.take().unwrap().read_to_end(&mut stdout).unwrap();
+    let stderr = reader.join().unwrap();
+    let status = child.wait().unwrap();
+    Run { code: status.code().unwrap_or(-1), stdout, stderr, took: start.elapsed() }
+}
+
+fn text<'a>(req: &'a Value, k: &str) -> Option<&'a str> {
+    req.get(k).and_then(Value::as_str)
+}
+
+/// Run one reproducer; `Err` says what went wrong.
+fn check(path: &Path) -> Result<(), String> {
+    let doc = parse(&std::fs::read_to_string(path).map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;
+    let req = doc.get("request").ok_or("no request")?;
+    let dir = std::env::temp_dir().join(format!(
+        "statelab-fuzz-regression-{}-{}",
+        std::process::id(),
+        path.file_stem().unwrap().to_string_lossy()
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    let write = |name: &str, t: &str| std::fs::write(dir.join(name), t).map_err(|e| e.to_string());
+    let mode = text(req, "mode").unwrap_or("");
+    let mut args: Vec<String> = Vec::new();
+    match mode {
+        "run" | "validate" => {
+            write("d.json", text(req, "definition").unwrap_or(""))?;
+            if mode == "validate" {
+                args.extend(["validate".into(), "d.json".into(), "--json".into()]);
+                if text(req, "type") == Some("EXPRESS") {
+                    args.extend(["--type".into(), "EXPRESS".into()]);
+                }
+            } else {
+                write("i.json", text(req, "input").unwrap_or("{}"))?;
+                args.extend(["run".into(), "d.json".into(), "--input".into(), "i.json".into(), "--json".into()]);
+                if let Some(m) = text(req, "mocks") {
+                    write("m.json", m)?;
+                    args.extend(["--mock-config".into(), "m.json".into()]);
+                }
+                if let Some(t) = text(req, "testCase") {
+                    args.extend(["--test-case".into(), t.into()]);
+                }
+                args.extend(["--seed".into(), text(req, "seed").unwrap_or("0").into()]);
+            }
+        }
+        "jsonata" => {
+            if req.get("asl") == Some(&Value::Bool(true)) {
+                return Err("the CLI's jsonata command has no Step Functions functions: keep asl false".into());
+            }
+            args.extend(["jsonata".into(), text(req, "expr").unwrap_or("").into(), "--json".into()]);
+            if let Some(d) = text(req, "data") {
+                write("data.json", d)?;
+                args.extend(["--input".into(), "data.json".into()]);
+            }
+            write("b.json", text(req, "bindings").unwrap_or("{}"))?;
+            args.extend(["--bindings".into(), "b.json".into()]);
+        }
+        other => return Err(format!("unknown mode {other:?}")),
+    }
+    let first = statelab(&dir, &args);
+    let second = statelab(&dir, &args);
+    let _ = std::fs::remove_dir_all(&dir);
+    for r in [&first, &second] {
+        if r.took > TIME {
+            return Err(format!("took {:?}", r.took));
+        }
+        for bad in ["panicked", "overflow", "memory allocation", "fatal"] {
+            if r.stderr.contains(bad) {
+                return Err(format!("stderr: {}", r.stderr));
+            }
+        }
+        if !matches!(r.code, 0..=2) {
+            return Err(format!("exit code {}; stderr: {}", r.code, r.stderr));
+        }
+    }
+    let out = std::str::from_utf8(&first.stdout).map_err(|e| e.to_string())?;
+    if mode == "jsonata" && text(req, "expr").is_some_and(|e| e.contains("$now") || e.contains("$millis")) {
+        // The CLI's clock is the wall clock: only the shape is checked.
+    } else if first.stdout != second.stdout {
+        return Err("two runs printed different output".into());
+    }
+    if first.code == 2 && mode != "validate" {
+        // Rejected before running (an invalid definition, input or mocks): a clean end.
+        return Ok(());
+    }
+    let v =
+        parse(out).map_err(|e| format!("output is not JSON ({e}): {}", out.chars().take(300).collect::<String>()))?;
+    match mode {
+        "run" => {
+            let status = v.get("status").and_then(Value::as_str).unwrap_or("");
+            if !matches!(status, "SUCCEEDED" | "FAILED" | "TIMED_OUT" | "ABORTED") {
+                return Err(format!("status {status:?}"));
+            }
+            let n = v.get("events").and_then(Value::as_array).map_or(0, Vec::len);
+            if n > 25_000 {
+                return Err(format!("{n} events"));
+            }
+        }
+        "validate" => {
+            v.get("valid").and_then(Value::as_bool).ok_or("no verdict")?;
+        }
+        _ => {
+            if v.get("result").is_none() && v.get("undefined").is_none() && v.get("error").is_none() {
+                return Err(format!("no result: {out}"));
+            }
+        }
+    }
+    Ok(())
+}
+
+#[test]
+fn fuzzer_reproducers_end_cleanly() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fuzz");
+    let mut files: Vec<_> = std::fs::read_dir(dir)
+        .map(|r| r.map(|e| e.unwrap().path()).filter(|p| p.extension().is_some_and(|x| x == "json")).collect())
+        .unwrap_or_default();
+    files.sort();
+    let failures: Vec<String> =
+        files.iter().filter_map(|p| check(p).err().map(|e| format!("{}: {e}", p.display()))).collect();
+    assert!(failures.is_empty(), "{} of {} reproducers:\n{}", failures.len(), files.len(), failures.join("\n"));
+}
