@@ -44,6 +44,19 @@ function classify(e) {
   return null;
 }
 
+/** A simulate() result in the shape the fuzzer compares. */
+function summarize(r) {
+  return {
+    kind: 'result',
+    status: r.status,
+    output: r.output === undefined ? null : JSON.stringify(r.output),
+    error: r.error ?? null,
+    cause: r.cause ?? null,
+    events: r.events.length,
+    types: r.events.map((e) => e.type),
+  };
+}
+
 /** Run one request through the JS API: {ms, problems, summary}. */
 export async function handle(req) {
   const t0 = performance.now();
@@ -58,16 +71,18 @@ export async function handle(req) {
       const options = { seed: String(req.seed ?? '0') };
       if (req.testCase != null) options.testCase = req.testCase;
       if (req.type === 'EXPRESS') options.type = 'EXPRESS';
-      const r = await api.simulate(req.definition, req.input, req.mocks ?? undefined, options);
-      summary = {
-        kind: 'result',
-        status: r.status,
-        output: r.output === undefined ? null : JSON.stringify(r.output),
-        error: r.error ?? null,
-        cause: r.cause ?? null,
-        events: r.events.length,
-        types: r.events.map((e) => e.type),
-      };
+      if (req.compiled) {
+        // A definition checked once and run twice: the second run goes through the Machine's
+        // caches of options and mocks, and must give what the first gave.
+        const machine = await api.compile(req.definition, req.type === 'EXPRESS' ? { type: 'EXPRESS' } : {});
+        const first = summarize(await machine.simulate(req.input, req.mocks ?? undefined, options));
+        summary = summarize(await machine.simulate(req.input, req.mocks ?? undefined, options));
+        if (JSON.stringify(first) !== JSON.stringify(summary)) {
+          problems.push({ class: 'wasm-mismatch', loc: 'compiled machine, second run', msg: clip(`first:  ${JSON.stringify(first)}\nsecond: ${JSON.stringify(summary)}`) });
+        }
+      } else {
+        summary = summarize(await api.simulate(req.definition, req.input, req.mocks ?? undefined, options));
+      }
     }
   } catch (e) {
     const p = classify(e);

@@ -95,6 +95,9 @@ pub struct Case {
     pub asl: bool,
     /// For wasm: compare validate() rather than simulate().
     pub wasm_validate: bool,
+    /// For wasm: simulate through compile() and a Machine, twice (its caches of options and
+    /// mocks), rather than simulate().
+    pub wasm_compiled: bool,
     /// Where the case came from (the seed's name), for the report.
     pub origin: String,
 }
@@ -114,6 +117,7 @@ impl Case {
             bindings: Part::Tree(J::Obj(vec![])),
             asl: false,
             wasm_validate: false,
+            wasm_compiled: false,
             origin: origin.to_string(),
         }
     }
@@ -146,6 +150,9 @@ impl Case {
                 m.push(("testCase", self.test_case.as_ref().map_or(J::Null, J::str)));
                 m.push(("type", J::str(if self.express { "EXPRESS" } else { "STANDARD" })));
                 m.push(("seed", J::Str(self.seed.to_string())));
+                if self.wasm_compiled {
+                    m.push(("compiled", J::Bool(true)));
+                }
             }
         }
         J::obj(m)
@@ -210,7 +217,12 @@ impl Case {
                 }
                 m.push(("seed".into(), J::num(self.seed)));
                 if self.target == Target::Wasm {
-                    m.push(("wasmMode".into(), J::str(if self.wasm_validate { "validate" } else { "run" })));
+                    let mode = match (self.wasm_validate, self.wasm_compiled) {
+                        (true, _) => "validate",
+                        (false, true) => "compiled",
+                        _ => "run",
+                    };
+                    m.push(("wasmMode".into(), J::str(mode)));
                 }
             }
         }
@@ -243,6 +255,7 @@ impl Case {
         c.bindings = part("bindings").unwrap_or(Part::Tree(J::Obj(vec![])));
         c.asl = j.get("asl").and_then(J::as_bool).unwrap_or(false);
         c.wasm_validate = j.get("wasmMode").and_then(J::as_str) == Some("validate");
+        c.wasm_compiled = j.get("wasmMode").and_then(J::as_str) == Some("compiled");
         Ok(c)
     }
 }

@@ -85,6 +85,9 @@ fn whole_parts(s: &mut Shrinker, best: &mut Case) {
         tries.push(c.clone());
         c = best.clone();
         c.seed = 0;
+        tries.push(c.clone());
+        c = best.clone();
+        c.wasm_compiled = false;
         tries.push(c);
     }
     for t in tries {

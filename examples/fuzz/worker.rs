@@ -267,6 +267,14 @@ fn run(req: &J, problems: &mut Problems) -> J {
     if let Some(e) = &first.host_error {
         return rejected("host", e.clone());
     }
+    // What `run --json` prints must read back: the outcome, the output in it.
+    if let Err(e) = read::parse(&first.outcome) {
+        problems.add(
+            "unreadable-output",
+            "run",
+            format!("{}: the outcome does not read back as JSON: {}", first.status, e.message),
+        );
+    }
     if first.status == "RUNNING" {
         problems.add(
             "stuck",
@@ -369,6 +377,9 @@ fn jsonata(req: &J, problems: &mut Problems) -> J {
     };
     let t0 = Instant::now();
     let (sig, first) = eval();
+    if let Err(e) = read::parse(&first) {
+        problems.add("unreadable-output", "jsonata", format!("the result does not read back as JSON: {}", e.message));
+    }
     if t0.elapsed().as_secs_f64() * 1000.0 < REPEAT_BELOW_MS {
         let (_, again) = eval();
         if again != first {
