@@ -50,6 +50,7 @@ const USAGE: &str = "\
 usage: fuzz [--minutes N | --execs N] [--target validate|run|jsonata|wasm] [--seed S] [--out DIR]
             [--timeout-ms MS] [--mem-flag-mb MB] [--no-shrink] [--known FILE]
        fuzz --smoke        seeded short run of every target; exit 1 on a finding not in tests/fuzz-known.txt
+       fuzz --self-test    check that the oracles see a panic, a stack overflow, an allocation past the cap, a hang
        fuzz --replay FILE  run a reproducer (a finding file) again and print what happens
        fuzz --to-test FILE NAME  make a finding a regression test: tests/fuzz/NAME.json";
 
@@ -139,6 +140,7 @@ fn supervise(args: Vec<String>) -> i32 {
         smoke: false,
     };
     let mut replay = None;
+    let mut self_test_only = false;
     let mut i = 0;
     let mut target_given = false;
     while i < args.len() {
@@ -174,6 +176,7 @@ fn supervise(args: Vec<String>) -> i32 {
             "--no-shrink" => cfg.shrink = false,
             "--known" => cfg.known = PathBuf::from(val()),
             "--replay" => replay = Some(PathBuf::from(val())),
+            "--self-test" => self_test_only = true,
             "--to-test" => {
                 let file = PathBuf::from(val());
                 let name = val();
@@ -203,7 +206,7 @@ fn supervise(args: Vec<String>) -> i32 {
         stack_kb: 8192,
         repo: repo.clone(),
     };
-    let pool = Pool::new(limits);
+    let mut pool = Pool::new(limits);
     if let Some(file) = replay {
         return replay_file(cfg, pool, &file);
     }
@@ -214,6 +217,15 @@ fn supervise(args: Vec<String>) -> i32 {
     if cfg.targets.contains(&Target::Wasm) && !wasm_ready {
         println!("wasm target: SKIPPED, no www/pkg/statelab_bg.wasm (scripts/build-wasm.sh builds it)");
         cfg.targets.retain(|t| *t != Target::Wasm);
+    }
+    if cfg.smoke || self_test_only {
+        let mut f =
+            Fuzzer { cfg: cfg.clone(), pool, findings: BTreeMap::new(), known: vec![], shrinks: BTreeMap::new() };
+        let ok = f.self_test();
+        if self_test_only || !ok {
+            return if ok { 0 } else { 1 };
+        }
+        pool = f.pool;
     }
     let known = read_known(&cfg.known);
     let seeds = seeds::load(&repo);
@@ -618,7 +630,10 @@ impl Fuzzer {
             if e.ms > 1000.0 {
                 st.slow += 1;
             }
-            let heavy = e.ms > 2000.0
+            // Slow cases leave the pool, and only quick ones join it; the smoke decides
+            // without the clock, so that it runs the same cases every time.
+            let timed = !self.cfg.smoke;
+            let heavy = (timed && e.ms > 2000.0)
                 || e.probs.iter().any(|p| matches!(p.class.as_str(), "timeout" | "oom" | "memory" | "stack-overflow"));
             if heavy {
                 strikes[i] = strikes[i].saturating_add(1);
@@ -629,7 +644,12 @@ impl Fuzzer {
                 self.on_problem(target, p, &case, st.execs);
                 st.shrink_secs += t.elapsed().as_secs_f64();
             }
-            if !heavy && e.ms < 500.0 && e.probs.is_empty() && sigs.insert(e.sig.clone()) && case.weight() < 1_000_000 {
+            if !heavy
+                && (!timed || e.ms < 500.0)
+                && e.probs.is_empty()
+                && sigs.insert(e.sig.clone())
+                && case.weight() < 1_000_000
+            {
                 if pool.len() < 20_000 {
                     pool.push(case);
                     strikes.push(0);
@@ -658,6 +678,44 @@ impl Fuzzer {
         }
         st.secs = start.elapsed().as_secs_f64();
         st
+    }
+
+    /// The oracles see what they are for: a worker that panics, overflows its stack,
+    /// allocates past its cap, uses much memory or hangs is classified as such.
+    fn self_test(&mut self) -> bool {
+        let mut ok = true;
+        for (mode, want) in [
+            ("selftest-panic", "panic"),
+            ("selftest-overflow", "stack-overflow"),
+            ("selftest-oom", "oom"),
+            ("selftest-memory", "memory"),
+            ("selftest-hang", "timeout"),
+        ] {
+            let req = J::obj(vec![("mode", J::str(mode))]);
+            let got = match self.pool.call(Kind::Native, &req, Duration::from_millis(1500)) {
+                Outcome::Reply(r) => {
+                    let mut classes: Vec<String> = probs_of(&r).into_iter().map(|p| p.class).collect();
+                    if r.get("peak").and_then(J::as_u64).unwrap_or(0) > self.cfg.mem_flag {
+                        classes.push("memory".into());
+                    }
+                    classes
+                }
+                Outcome::Died { class, .. } => vec![class],
+            };
+            if !got.iter().any(|c| c == want) {
+                println!("self-test: {mode} should be seen as {want}, got {got:?}");
+                ok = false;
+            }
+        }
+        println!(
+            "self-test: {}",
+            if ok {
+                "the oracles see a panic, a stack overflow, an allocation past the cap, 300 MiB and a hang"
+            } else {
+                "FAILED"
+            }
+        );
+        ok
     }
 
     fn still_fails(&mut self, c: &Case, p: &Prob) -> bool {

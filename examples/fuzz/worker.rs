@@ -114,6 +114,16 @@ fn handle(req: &J) -> (J, bool) {
         "run" => run(req, &mut problems),
         "jsonata" => jsonata(req, &mut problems),
         "ping" => J::obj(vec![("kind", J::str("pong"))]),
+        // The supervisor's self-test: each oracle must see its failure.
+        "selftest-panic" => panic!("fuzz self-test"),
+        "selftest-overflow" => J::num(deep(std::hint::black_box(1 << 40))),
+        "selftest-oom" => J::num(std::hint::black_box(vec![1u8; 3 << 30]).len()),
+        "selftest-memory" => {
+            J::num(std::hint::black_box(vec![1u8; 300 << 20]).iter().map(|b| *b as usize).sum::<usize>())
+        }
+        "selftest-hang" => loop {
+            std::hint::spin_loop();
+        },
         other => J::obj(vec![("kind", J::str("unknown-mode")), ("mode", J::str(other))]),
     }));
     let mut panicked = false;
@@ -391,4 +401,11 @@ fn jsonata(req: &J, problems: &mut Problems) -> J {
         head.push_str("...");
     }
     J::obj(vec![("kind", J::str("jsonata")), ("sig", J::Str(sig)), ("text", J::Str(head))])
+}
+
+/// Recursion without end (the self-test's stack overflow).
+#[allow(unconditional_recursion)]
+fn deep(n: u64) -> u64 {
+    let pad = std::hint::black_box([n; 64]);
+    deep(pad[7].wrapping_add(1)).wrapping_add(pad[3])
 }
