@@ -24,7 +24,7 @@ export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner
 export WASM_BINDGEN_TEST_TIMEOUT="${WASM_BINDGEN_TEST_TIMEOUT:-120}"
 
 echo "== cargo clippy for wasm32 (the bindings and their tests), -D warnings"
-cargo clippy --target wasm32-unknown-unknown --features wasm --lib --tests --quiet -- -D warnings
+cargo clippy --target wasm32-unknown-unknown --features wasm --lib --test wasm --quiet -- -D warnings
 
 echo "== wasm-bindgen tests under Node"
 cargo test --target wasm32-unknown-unknown --features wasm --test wasm
