@@ -100,6 +100,8 @@ pub enum JTemplate {
     Literal(Value),
 }
 
+// One per state, built once at parse time: the size of the JSONPath variant costs nothing worth a box.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug)]
 pub enum Io {
     JsonPath {

@@ -1026,7 +1026,7 @@ impl<'a> Cx<'a> {
                 } else if let Some(c) = l.chars().find(|c| label_char_invalid(*c)) {
                     self.error(&lp, format!("Label contains invalid character: {}", label_char_debug(c)));
                 }
-                Some(l.clone())
+                Some(l.to_string())
             }
             Some(_) => {
                 self.error_at(at, "Label", "Label must be a string");

@@ -77,7 +77,7 @@ impl Call {
         let mut vals = Vec::with_capacity(self.args.len());
         for a in &self.args {
             vals.push(match a {
-                Arg::Str { value, .. } => Value::String(value.clone()),
+                Arg::Str { value, .. } => Value::String(value.clone().into()),
                 Arg::Number(n) => Value::Number(*n),
                 Arg::Bool(b) => Value::Bool(*b),
                 Arg::Null => Value::Null,
@@ -409,7 +409,7 @@ fn apply(call: &Call, args: Vec<Value>, scope: &mut dyn Scope) -> Result<Value, 
                 // A template read from the input has no escapes: its backslashes are literal.
                 (_, v) => want_str(name, v, "the format string")?.replace('\\', "\\\\"),
             };
-            format_template(name, &template, &args[1..]).map(Value::String)
+            format_template(name, &template, &args[1..]).map(|x| Value::String(x.into()))
         }
         "States.StringToJson" => {
             let s = want_str(name, &args[0], "the argument")?;
@@ -424,15 +424,15 @@ fn apply(call: &Call, args: Vec<Value>, scope: &mut dyn Scope) -> Result<Value, 
                 })
                 .map_err(|_| fail(name, format!("the string '{}' is not valid JSON", s)))
         }
-        "States.JsonToString" => Ok(Value::String(crate::value::to_string(&args[0]))),
-        "States.Array" => Ok(Value::Array(args)),
+        "States.JsonToString" => Ok(Value::String(crate::value::to_string(&args[0]).into())),
+        "States.Array" => Ok(Value::Array(args.into())),
         "States.ArrayPartition" => {
             let a = want_array(name, &args[0], "the first argument")?;
             let n = want_int(name, &args[1], "the chunk size")?;
             if n <= 0 {
                 return Err(fail(name, "the chunk size must be greater than 0"));
             }
-            Ok(Value::Array(a.chunks(n as usize).map(|c| Value::Array(c.to_vec())).collect()))
+            Ok(Value::Array(a.chunks(n as usize).map(|c| Value::Array(c.to_vec().into())).collect::<Vec<_>>().into()))
         }
         "States.ArrayContains" => {
             let a = want_array(name, &args[0], "the first argument")?;
@@ -481,14 +481,14 @@ fn apply(call: &Call, args: Vec<Value>, scope: &mut dyn Scope) -> Result<Value, 
                     out.push(x.clone());
                 }
             }
-            Ok(Value::Array(out))
+            Ok(Value::Array(out.into()))
         }
         "States.Base64Encode" => {
             let s = want_str(name, &args[0], "the argument")?;
             if s.chars().count() > MAX_STRING_CHARS {
                 return Err(fail(name, format!("the input must be at most {} characters", MAX_STRING_CHARS)));
             }
-            Ok(Value::String(digest::base64_encode(s.as_bytes())))
+            Ok(Value::String(digest::base64_encode(s.as_bytes()).into()))
         }
         "States.Base64Decode" => {
             let s = want_str(name, &args[0], "the argument")?;
@@ -496,11 +496,11 @@ fn apply(call: &Call, args: Vec<Value>, scope: &mut dyn Scope) -> Result<Value, 
                 return Err(fail(name, format!("the input must be at most {} characters", MAX_STRING_CHARS)));
             }
             let bytes = digest::base64_decode(s).ok_or_else(|| fail(name, "the input is not valid Base64"))?;
-            Ok(Value::String(String::from_utf8_lossy(&bytes).into_owned()))
+            Ok(Value::String(String::from_utf8_lossy(&bytes).into_owned().into()))
         }
         "States.Hash" => {
             let data = match &args[0] {
-                Value::String(s) => s.clone(),
+                Value::String(s) => s.to_string(),
                 Value::Null => return Err(fail(name, "the data to hash must not be null")),
                 other => crate::value::to_string(other),
             };
@@ -509,7 +509,7 @@ fn apply(call: &Call, args: Vec<Value>, scope: &mut dyn Scope) -> Result<Value, 
             }
             let alg = want_str(name, &args[1], "the algorithm")?;
             match digest::hash_hex(alg, data.as_bytes()) {
-                Some(h) => Ok(Value::String(h)),
+                Some(h) => Ok(Value::String(h.into())),
                 None => Err(fail(
                     name,
                     format!("the hash algorithm '{}' is not one of MD5, SHA-1, SHA-256, SHA-384, SHA-512", alg),
@@ -581,16 +581,16 @@ fn apply(call: &Call, args: Vec<Value>, scope: &mut dyn Scope) -> Result<Value, 
             let s = want_str(name, &args[0], "the first argument")?;
             let d = want_str(name, &args[1], "the delimiter")?;
             let parts: Vec<Value> = if d.is_empty() {
-                vec![Value::String(s.to_string())]
+                vec![Value::String(s.to_string().into())]
             } else {
                 s.split(|c: char| d.contains(c))
                     .filter(|p| !p.is_empty())
-                    .map(|p| Value::String(p.to_string()))
+                    .map(|p| Value::String(p.to_string().into()))
                     .collect()
             };
-            Ok(Value::Array(parts))
+            Ok(Value::Array(parts.into()))
         }
-        "States.UUID" => Ok(Value::String(uuid_v4(scope))),
+        "States.UUID" => Ok(Value::String(uuid_v4(scope).into())),
         other => Err(Failure::intrinsic(format!("Unknown intrinsic function {}", other))),
     }
 }

@@ -167,7 +167,7 @@ impl Path {
                 None => Err(format!("No results for path: {}", self.bracket_notation())),
             }
         } else {
-            Ok(Value::Array(ctx.results))
+            Ok(Value::Array(ctx.results.into()))
         }
     }
 
@@ -246,7 +246,7 @@ pub fn java_text(v: &Value) -> String {
             format!("{{{}}}", m.iter().map(|(k, v)| format!("{}={}", k, java_text(v))).collect::<Vec<_>>().join(", "))
         }
         Value::Array(a) => format!("[{}]", a.iter().map(java_text).collect::<Vec<_>>().join(", ")),
-        Value::String(s) => s.clone(),
+        Value::String(s) => s.to_string(),
         other => other.to_string(),
     }
 }
@@ -467,7 +467,9 @@ fn apply_function(name: &str, v: &Value) -> Option<Value> {
             _ => None,
         },
         "keys" => match v {
-            Value::Object(m) => Some(Value::Array(m.keys().map(|k| Value::String(k.to_string())).collect())),
+            Value::Object(m) => {
+                Some(Value::Array(m.keys().map(|k| Value::String(k.as_str().into())).collect::<Vec<_>>().into()))
+            }
             _ => None,
         },
         "min" | "max" | "sum" | "avg" => {
@@ -901,7 +903,7 @@ impl<'a> Parser<'a> {
                 let path = self.path(true)?;
                 Ok(Operand::Path { relative, path })
             }
-            Some(b'\'') | Some(b'"') => Ok(Operand::Literal(Value::String(self.quoted()?))),
+            Some(b'\'') | Some(b'"') => Ok(Operand::Literal(Value::String(self.quoted()?.into()))),
             Some(b'[') | Some(b'{') => {
                 // JSON literal: find the matching close bracket (strings may contain brackets).
                 let start = self.i;

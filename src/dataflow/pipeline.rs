@@ -378,7 +378,7 @@ impl<'a> Pipeline<'a> {
 
     fn fail_field(&mut self, f: &Option<FailField>, key: &str, path_key: &str) -> Step<String> {
         let text = |v: &Value| match v {
-            Value::String(s) => s.clone(),
+            Value::String(s) => s.to_string(),
             other => to_compact(other),
         };
         Ok(match f {
@@ -465,7 +465,7 @@ impl<'a> Pipeline<'a> {
             (None, None) => (**eff).clone(),
         };
         match items {
-            Value::Array(items) => Ok(items),
+            Value::Array(items) => Ok(items.into_vec()),
             other => {
                 let path = map.items_path.as_ref().map(|r| r.text()).unwrap_or_else(|| "$".into());
                 Err(StepError::Path(Failure::runtime(format!(

@@ -81,7 +81,7 @@ impl<'a> Jsonata<'a> {
                 for (i, v) in items.iter().enumerate() {
                     out.push(self.template(v, &format!("{location}/{i}"))?);
                 }
-                Ok(Value::Array(out))
+                Ok(Value::Array(out.into()))
             }
         }
     }

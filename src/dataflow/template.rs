@@ -174,7 +174,9 @@ fn aws_field_order(entries: Vec<(Key, Entry)>) -> Vec<(Key, Entry)> {
 fn eval_node(n: &Node, scope: &mut dyn Scope) -> Result<Value, Failure> {
     match n {
         Node::Literal(v) => Ok(v.clone()),
-        Node::Array(a) => a.iter().map(|x| eval_node(x, scope)).collect::<Result<Vec<_>, _>>().map(Value::Array),
+        Node::Array(a) => {
+            a.iter().map(|x| eval_node(x, scope)).collect::<Result<Vec<_>, _>>().map(|x| Value::Array(x.into()))
+        }
         Node::Object(entries) => {
             let mut list = Vec::with_capacity(entries.len());
             for (k, e) in entries {

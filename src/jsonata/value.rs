@@ -222,7 +222,7 @@ impl Value {
             crate::value::Value::Null => Value::Null,
             crate::value::Value::Bool(b) => Value::Bool(*b),
             crate::value::Value::Number(n) => Value::Num(n.as_f64().unwrap_or(0.0)),
-            crate::value::Value::String(s) => Value::str(s),
+            crate::value::Value::String(s) => Value::Str(s.as_rc().clone()),
             crate::value::Value::Array(a) => Value::array(a.iter().map(Value::from_json).collect()),
             crate::value::Value::Object(o) => {
                 let mut m = ObjMap::with_capacity(o.len());
@@ -249,7 +249,7 @@ impl Value {
             Value::Null => crate::value::Value::Null,
             Value::Bool(b) => crate::value::Value::Bool(*b),
             Value::Num(n) => num_to_json(*n).map_err(JsonError::NonFinite)?,
-            Value::Str(s) => crate::value::Value::String(s.to_string()),
+            Value::Str(s) => crate::value::Value::String(s.clone().into()),
             Value::Array(a) => {
                 let mut out = Vec::with_capacity(a.items.len());
                 for v in &a.items {
@@ -257,7 +257,7 @@ impl Value {
                         out.push(j);
                     }
                 }
-                crate::value::Value::Array(out)
+                crate::value::Value::Array(out.into())
             }
             Value::Object(o) => {
                 let mut m = crate::value::Map::new();
@@ -268,7 +268,7 @@ impl Value {
                 }
                 crate::value::Value::Object(m)
             }
-            Value::Func(_) => crate::value::Value::String(String::new()),
+            Value::Func(_) => crate::value::Value::String(String::new().into()),
         }))
     }
 }

@@ -179,7 +179,7 @@ impl RunOptions {
         opts.history = history;
         let test_case = match o.get("testCase") {
             None | Some(Value::Null) => None,
-            Some(Value::String(s)) => Some(s.clone()),
+            Some(Value::String(s)) => Some(s.to_string()),
             Some(_) => return Err(error("options.testCase must be a string")),
         };
         let external = match o.get("external") {

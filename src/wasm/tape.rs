@@ -384,14 +384,14 @@ mod tests {
                 FLOAT => json!(floats[next(p) as usize]),
                 STR => {
                     let (at, len) = (next(p), next(p));
-                    Value::String(text_at(at, len))
+                    Value::String(text_at(at, len).into())
                 }
                 ARR => {
                     let mut a = Vec::new();
                     loop {
                         let t = next(p);
                         if t == END {
-                            return Value::Array(a);
+                            return Value::Array(a.into());
                         }
                         a.push(value(t, words, floats, p, keys, text_at));
                     }
@@ -462,7 +462,7 @@ mod tests {
             m.insert(format!("key{i}").as_str().into(), json!(i));
             items.push(Value::Object(m));
         }
-        let v = Value::Array(items);
+        let v = Value::Array(items.into());
         let mut o = Out::new();
         o.json(&v);
         assert_eq!(decode(&o), as_js(&v));
