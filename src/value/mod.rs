@@ -482,6 +482,16 @@ impl<K: Into<Key>> Extend<(K, Value)> for Map {
 // ------------------------------------------------------------------ values
 
 impl Value {
+    /// Where a string's, an array's or an object's payload lives, and how many values share
+    /// it: a writer that meets the same payload twice may write it once.
+    pub fn payload(&self) -> Option<(usize, usize)> {
+        match self {
+            Value::String(s) => Some((Rc::as_ptr(&s.0) as *const u8 as usize, Rc::strong_count(&s.0))),
+            Value::Array(a) => Some((Rc::as_ptr(&a.0) as usize, Rc::strong_count(&a.0))),
+            Value::Object(m) => Some((Rc::as_ptr(&m.0) as usize, Rc::strong_count(&m.0))),
+            _ => None,
+        }
+    }
     pub fn as_str(&self) -> Option<&str> {
         match self {
             Value::String(s) => Some(s),

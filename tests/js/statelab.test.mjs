@@ -324,6 +324,37 @@ test('a stack overflow inside the engine retires the instance, and the next call
   assert.ok(overflowed, 'the call ran out of stack');
 });
 
+test('a payload the engine shares crosses once: 25,000 events carrying one 40 KB text, in simulate and in run', async () => {
+  // A loop passes one 40 KB object from state to state until the history limit. Copied into
+  // every event, the results would hold a gigabyte (the engine ran out of memory writing them).
+  const def = JSON.stringify({
+    QueryLanguage: 'JSONata',
+    StartAt: 'Init',
+    States: {
+      Init: { Type: 'Pass', Output: "{% {'s': $pad('', 40000, 'x')} %}", Next: 'A' },
+      A: { Type: 'Pass', Next: 'C' },
+      C: { Type: 'Choice', Choices: [{ Condition: '{% $exists($states.input.never) %}', Next: 'Done' }], Default: 'A' },
+      Done: { Type: 'Succeed' },
+    },
+  });
+  const check = (r, how) => {
+    assert.equal(r.events.length, 25000, how);
+    assert.equal(r.error, 'States.Runtime', how);
+    const inputs = r.events.filter((e) => e.type === 'PassStateEntered' && e.state === 'A').map((e) => e.stateEnteredEventDetails.input);
+    assert.ok(inputs.length > 5000, how);
+    assert.equal(inputs[0].s.length, 40000, how);
+    assert.ok(
+      inputs.every((i) => i === inputs[0]),
+      `${how}: one object, not copies`,
+    );
+  };
+  const sim = await simulate(def, '{}', '{}');
+  check(sim, 'simulate');
+  const live = await run(def, '{}', '{}', { speed: 1000 }).done;
+  check(live, 'run');
+  assert.deepEqual(JSON.stringify(live.events.slice(-3)), JSON.stringify(sim.events.slice(-3)));
+});
+
 test('retired instances are let go: a hundred panics do not keep a hundred memories', async () => {
   // Each instance's memory is a few MB; kept, a hundred would add hundreds of MB.
   const mb = () => {
