@@ -153,6 +153,64 @@ impl Expr {
     }
 }
 
+impl Expr {
+    /// Whether the expression may need what only a build with the Cargo feature `extras` has
+    /// (`crate::without_extras`): a reference to `$formatNumber`, `$formatInteger`,
+    /// `$parseInteger` or `$hash`; `$fromMillis` or `$toMillis` given a picture (two
+    /// arguments or more), `$now` given one (one or more), or any of the three used other
+    /// than by a call; or `$eval`, whose text could do any of these. Conservative: a
+    /// variable the expression binds under one of these names counts too.
+    pub fn uses_extras(&self) -> bool {
+        const ALWAYS: [&str; 5] = ["formatNumber", "formatInteger", "parseInteger", "hash", "eval"];
+        // A date function and the number of arguments from which one is a picture.
+        const PICTURE_AT: [(&str, usize); 3] = [("fromMillis", 2), ("toMillis", 2), ("now", 1)];
+        let mut stack: Vec<&Node> = vec![&self.root];
+        while let Some(n) = stack.pop() {
+            match &n.kind {
+                Kind::Var(v) if ALWAYS.contains(&v.as_str()) || PICTURE_AT.iter().any(|(f, _)| f == v) => return true,
+                Kind::Call(p, args) => {
+                    match &p.kind {
+                        Kind::Var(v) if PICTURE_AT.iter().any(|(f, at)| f == v && args.len() < *at) => {}
+                        _ => stack.push(p),
+                    }
+                    stack.extend(args);
+                }
+                Kind::Path(items) | Kind::ArrayCons(items) | Kind::Block(items) => stack.extend(items),
+                Kind::Binary(_, l, r) | Kind::Coalesce(l, r) | Kind::Elvis(l, r) | Kind::Apply(l, r) => {
+                    stack.push(l);
+                    stack.push(r);
+                }
+                Kind::Neg(e) | Kind::Bind(_, e) => stack.push(e),
+                Kind::ObjectCons(pairs) => pairs.iter().for_each(|(k, v)| stack.extend([k, v])),
+                Kind::Condition(c, t, e) => {
+                    stack.extend([&**c, &**t]);
+                    stack.extend(e.as_deref());
+                }
+                Kind::Partial(p, args) => {
+                    stack.push(p);
+                    stack.extend(args.iter().flatten());
+                }
+                Kind::Lambda(def) => stack.push(&def.body),
+                Kind::Sort(terms) => stack.extend(terms.iter().map(|t| &t.expr)),
+                Kind::Transform(def) => {
+                    stack.extend([&def.pattern, &def.update]);
+                    stack.extend(def.delete.as_ref());
+                }
+                _ => {}
+            }
+            stack.extend(&n.predicate);
+            stack.extend(n.stages.iter().filter_map(|s| match s {
+                Stage::Filter(p) => Some(p),
+                Stage::Index(_) => None,
+            }));
+            if let Some(g) = &n.group {
+                g.0.iter().for_each(|(k, v)| stack.extend([k, v]));
+            }
+        }
+        false
+    }
+}
+
 /// Variable names in the tree: with `free`, only those not bound by the expression itself
 /// and not naming library functions; otherwise every name mentioned.
 fn collect_vars(n: &Node, bound: &mut Vec<String>, out: &mut Vec<String>, free: bool) {

@@ -8,11 +8,13 @@
 //! - `paths_api`: the JSONPath, payload template and intrinsic APIs;
 //! - `cli`: the `statelab` binary's own commands;
 //! - `reliability`: hostile inputs (fuzzer reproducers) end cleanly in bounded time and memory;
+//! - `extras`: which definitions need the full engine (the wasm core refuses them);
 //! - `corpus`: the conformance corpus beside the repository (skipped, with one line, without it).
 
 mod cases;
 mod cli;
 mod corpus;
+mod extras;
 mod paths_api;
 mod reliability;
 mod robustness;
