@@ -156,7 +156,27 @@ impl Expr {
 /// Variable names in the tree: with `free`, only those not bound by the expression itself
 /// and not naming library functions; otherwise every name mentioned.
 fn collect_vars(n: &Node, bound: &mut Vec<String>, out: &mut Vec<String>, free: bool) {
+    // the left spine of an operator chain in a loop, from its first operand on
+    let mut chain = Vec::new();
+    let mut cur = n;
+    while let Some(l) = ast::spine(&cur.kind) {
+        chain.push(cur);
+        cur = l;
+    }
+    collect_one(cur, bound, out, free, false);
+    for n in chain.into_iter().rev() {
+        collect_one(n, bound, out, free, true);
+    }
+}
+
+/// The variables of one node; `left_done`: its left operand (see [`ast::spine`]) is done.
+fn collect_one(n: &Node, bound: &mut Vec<String>, out: &mut Vec<String>, free: bool, left_done: bool) {
     let visit = |c: &Node, bound: &mut Vec<String>, out: &mut Vec<String>| collect_vars(c, bound, out, free);
+    let visit_left = |c: &Node, bound: &mut Vec<String>, out: &mut Vec<String>| {
+        if !left_done {
+            collect_vars(c, bound, out, free)
+        }
+    };
     match &n.kind {
         Kind::Var(v) if !free && !v.is_empty() && !out.contains(v) => {
             out.push(v.clone());
@@ -173,7 +193,7 @@ fn collect_vars(n: &Node, bound: &mut Vec<String>, out: &mut Vec<String>, free: 
         }
         Kind::Path(steps) => steps.iter().for_each(|s| visit(s, bound, out)),
         Kind::Binary(_, l, r) | Kind::Coalesce(l, r) | Kind::Elvis(l, r) | Kind::Apply(l, r) => {
-            visit(l, bound, out);
+            visit_left(l, bound, out);
             visit(r, bound, out);
         }
         Kind::Neg(e) => visit(e, bound, out),
@@ -189,7 +209,7 @@ fn collect_vars(n: &Node, bound: &mut Vec<String>, out: &mut Vec<String>, free: 
             visit(v, bound, out)
         }),
         Kind::Condition(c, t, e) => {
-            visit(c, bound, out);
+            visit_left(c, bound, out);
             visit(t, bound, out);
             if let Some(e) = e {
                 visit(e, bound, out);
@@ -200,11 +220,11 @@ fn collect_vars(n: &Node, bound: &mut Vec<String>, out: &mut Vec<String>, free: 
             bound.push(name.clone());
         }
         Kind::Call(p, args) => {
-            visit(p, bound, out);
+            visit_left(p, bound, out);
             args.iter().for_each(|a| visit(a, bound, out));
         }
         Kind::Partial(p, args) => {
-            visit(p, bound, out);
+            visit_left(p, bound, out);
             args.iter().flatten().for_each(|a| visit(a, bound, out));
         }
         Kind::Lambda(def) => {

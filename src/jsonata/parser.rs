@@ -306,6 +306,28 @@ fn p(r: R, pos: usize) -> P {
     P { r, pos, keep_array: false }
 }
 
+/// Detach the left operand of a node that processes its left operand first: the left spine
+/// of an operator chain (`1+1+...`, `a.b.c...`, `f()()...`), which the Pratt loop builds
+/// without nesting and which can be as long as the expression.
+fn take_left(r: &mut R) -> Option<P> {
+    let l = match r {
+        R::Bin(o, l, _) if *o != ":=" => l,
+        R::Group(l, _) | R::Sort(l, _) | R::Call(l, ..) | R::Cond(l, ..) | R::Elvis(l, _) | R::Coalesce(l, _) => l,
+        _ => return None,
+    };
+    Some(std::mem::replace(&mut **l, p(R::End, 0)))
+}
+
+impl Drop for P {
+    /// A long left spine is unlinked in a loop rather than dropped recursively.
+    fn drop(&mut self) {
+        let mut next = take_left(&mut self.r);
+        while let Some(mut n) = next {
+            next = take_left(&mut n.r);
+        }
+    }
+}
+
 /// Deepest syntactic nesting accepted (keeps parsing and evaluation within ~1 MB of stack).
 const MAX_NESTING: usize = 120;
 
@@ -747,13 +769,40 @@ impl Processor {
         s
     }
 
-    fn process(&mut self, e: P) -> Result<Node, Error> {
+    /// Process a raw tree. The left spine (see [`take_left`]) is walked in a loop, so only
+    /// the other operands, whose nesting the parser bounds, recurse.
+    fn process(&mut self, mut e: P) -> Result<Node, Error> {
+        let mut spine = Vec::new();
+        while let Some(left) = take_left(&mut e.r) {
+            spine.push(e);
+            e = left;
+        }
+        let mut done = self.process_one(e, None)?;
+        while let Some(parent) = spine.pop() {
+            done = self.process_one(parent, Some(done))?;
+        }
+        Ok(done)
+    }
+
+    /// The left operand: already processed (`done`) when it was on the spine.
+    fn lhs(&mut self, l: Box<P>, done: &mut Option<Node>) -> Result<Node, Error> {
+        match done.take() {
+            Some(n) => Ok(n),
+            None => self.process(*l),
+        }
+    }
+
+    fn process_one(&mut self, mut e: P, mut done: Option<Node>) -> Result<Node, Error> {
         let keep = e.keep_array;
         let pos = e.pos;
-        let mut result = match e.r {
+        let mut result = match std::mem::replace(&mut e.r, R::End) {
             R::Bin(".", l, r) => {
-                let lstep = self.process(*l)?;
-                let mut result = if matches!(lstep.kind, Kind::Path(_)) {
+                let lstep = self.lhs(l, &mut done)?;
+                // steps not checked yet: all when the left side was not a path; else the
+                // last one or two (a sort or a binding may have changed them since)
+                let mut checked = 0;
+                let mut result = if let Kind::Path(steps) = &lstep.kind {
+                    checked = steps.len().saturating_sub(2);
                     lstep
                 } else {
                     let mut n = Node::new(Kind::Path(vec![]), pos);
@@ -767,8 +816,8 @@ impl Processor {
                 };
                 let mut rest = self.process(*r)?;
                 if let Kind::Path(steps) = &mut result.kind {
-                    if let Kind::Path(rsteps) = rest.kind {
-                        steps.extend(rsteps);
+                    if let Kind::Path(rsteps) = &mut rest.kind {
+                        steps.append(rsteps);
                     } else {
                         if !rest.predicate.is_empty() {
                             let preds = std::mem::take(&mut rest.predicate);
@@ -776,7 +825,7 @@ impl Processor {
                         }
                         steps.push(rest);
                     }
-                    for st in steps.iter_mut() {
+                    for st in steps[checked..].iter_mut() {
                         match &st.kind {
                             Kind::Num(n) => {
                                 return Err(make(
@@ -806,7 +855,7 @@ impl Processor {
                             _ => {}
                         }
                     }
-                    if steps.iter().any(|s| s.keep_array) {
+                    if steps[checked..].iter().any(|s| s.keep_array) {
                         result.keep_singleton_array = true;
                     }
                     if let Some(first) = steps.first_mut() {
@@ -824,7 +873,7 @@ impl Processor {
                 result
             }
             R::Bin("[", l, r) => {
-                let mut result = self.process(*l)?;
+                let mut result = self.lhs(l, &mut done)?;
                 let pred = self.process(*r)?;
                 let ppos = pos;
                 {
@@ -856,7 +905,7 @@ impl Processor {
                 result
             }
             R::Group(l, pairs) => {
-                let mut result = self.process(*l)?;
+                let mut result = self.lhs(l, &mut done)?;
                 if result.group.is_some() {
                     return Err(Error::at("S0210", pos));
                 }
@@ -868,7 +917,7 @@ impl Processor {
                 result
             }
             R::Sort(l, terms) => {
-                let mut result = self.process(*l)?;
+                let mut result = self.lhs(l, &mut done)?;
                 if !matches!(result.kind, Kind::Path(_)) {
                     let mut n = Node::new(Kind::Path(vec![]), pos);
                     if let Kind::Path(s) = &mut n.kind {
@@ -891,25 +940,22 @@ impl Processor {
                 result
             }
             R::Bin(":=", l, r) => {
-                let name = match l.r {
-                    R::Var(n) => n,
+                let name = match &l.r {
+                    R::Var(n) => n.clone(),
                     _ => return Err(Error::at("S0212", pos)),
                 };
                 let rhs = self.process(*r)?;
-                let mut n = Node::new(Kind::Bind(name, Box::new(Node::new(Kind::Null, 0))), pos);
+                let mut n = Node::new(Kind::Null, pos);
                 push_ancestry(&mut n, &rhs);
-                n.kind = match n.kind {
-                    Kind::Bind(name, _) => Kind::Bind(name, Box::new(rhs)),
-                    k => k,
-                };
+                n.kind = Kind::Bind(name, Box::new(rhs));
                 n
             }
             R::Bin("@", l, r) => {
-                let var = match r.r {
-                    R::Var(v) => v,
+                let var = match &r.r {
+                    R::Var(v) => v.clone(),
                     _ => return Err(Error::tok("S0214", pos, "@")),
                 };
-                let mut result = self.process(*l)?;
+                let mut result = self.lhs(l, &mut done)?;
                 {
                     let step: &mut Node = match &mut result.kind {
                         Kind::Path(steps) => steps.last_mut().unwrap(),
@@ -930,11 +976,11 @@ impl Processor {
                 result
             }
             R::Bin("#", l, r) => {
-                let var = match r.r {
-                    R::Var(v) => v,
+                let var = match &r.r {
+                    R::Var(v) => v.clone(),
                     _ => return Err(Error::tok("S0214", pos, "#")),
                 };
-                let mut result = self.process(*l)?;
+                let mut result = self.lhs(l, &mut done)?;
                 if !matches!(result.kind, Kind::Path(_)) {
                     let mut step = result;
                     if !step.predicate.is_empty() {
@@ -957,7 +1003,7 @@ impl Processor {
                 result
             }
             R::Bin("~>", l, r) => {
-                let lhs = self.process(*l)?;
+                let lhs = self.lhs(l, &mut done)?;
                 let rhs = self.process(*r)?;
                 let mut n = Node::new(Kind::Null, pos);
                 n.keep_array = lhs.keep_array || rhs.keep_array;
@@ -984,7 +1030,7 @@ impl Processor {
                     ".." => BinOp::Range,
                     _ => return Err(Error::tok("S0201", pos, op)),
                 };
-                let lhs = self.process(*l)?;
+                let lhs = self.lhs(l, &mut done)?;
                 let rhs = self.process(*r)?;
                 let mut n = Node::new(Kind::Null, pos);
                 push_ancestry(&mut n, &lhs);
@@ -1031,7 +1077,7 @@ impl Processor {
             }
             R::Call(procedure, args, partial) => {
                 let mut n = Node::new(Kind::Null, pos);
-                let procn = self.process(*procedure)?;
+                let procn = self.lhs(procedure, &mut done)?;
                 if partial {
                     let mut out = Vec::new();
                     for a in args {
@@ -1058,8 +1104,8 @@ impl Processor {
             R::Lambda(params, sig, body) => {
                 let params = params
                     .into_iter()
-                    .map(|a| match a.r {
-                        R::Var(v) => v,
+                    .map(|a| match &a.r {
+                        R::Var(v) => v.clone(),
                         _ => String::new(),
                     })
                     .collect();
@@ -1072,7 +1118,7 @@ impl Processor {
             }
             R::Elvis(c, e) => {
                 let mut n = Node::new(Kind::Null, pos);
-                let cond = self.process(*c)?;
+                let cond = self.lhs(c, &mut done)?;
                 push_ancestry(&mut n, &cond);
                 let rhs = self.process(*e)?;
                 push_ancestry(&mut n, &rhs);
@@ -1081,7 +1127,7 @@ impl Processor {
             }
             R::Cond(c, t, e) => {
                 let mut n = Node::new(Kind::Null, pos);
-                let cond = self.process(*c)?;
+                let cond = self.lhs(c, &mut done)?;
                 push_ancestry(&mut n, &cond);
                 let then = self.process(*t)?;
                 push_ancestry(&mut n, &then);
@@ -1098,7 +1144,7 @@ impl Processor {
             }
             R::Coalesce(l, r) => {
                 let mut n = Node::new(Kind::Null, pos);
-                let lhs = self.process(*l)?;
+                let lhs = self.lhs(l, &mut done)?;
                 push_ancestry(&mut n, &lhs);
                 let rhs = self.process(*r)?;
                 push_ancestry(&mut n, &rhs);
