@@ -307,17 +307,10 @@ pub fn format_value(v: &Value) -> String {
 }
 
 fn json_eq(a: &Value, b: &Value) -> bool {
-    match (a, b) {
-        (Value::Number(x), Value::Number(y)) => match (x.as_i64(), y.as_i64()) {
-            (Some(p), Some(q)) => p == q,
-            _ => x.as_f64() == y.as_f64(),
-        },
-        (Value::Array(x), Value::Array(y)) => x.len() == y.len() && x.iter().zip(y).all(|(p, q)| json_eq(p, q)),
-        (Value::Object(x), Value::Object(y)) => {
-            x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).map(|w| json_eq(v, w)).unwrap_or(false))
-        }
-        _ => a == b,
-    }
+    crate::dataflow::jsonpath::deep_eq(a, b, |x, y| match (x.as_i64(), y.as_i64()) {
+        (Some(p), Some(q)) => p == q,
+        _ => x.as_f64() == y.as_f64(),
+    })
 }
 
 fn random_u32(scope: &mut dyn Scope) -> u32 {
