@@ -306,6 +306,41 @@ pub fn format_value(v: &Value) -> String {
     crate::dataflow::jsonpath::java_text(v)
 }
 
+/// A text that two values share exactly when they are equal as [`json_eq`] compares them
+/// (numbers by value, object keys in any order); built in a loop, whatever the nesting.
+fn canonical(v: &Value) -> String {
+    let mut out = String::new();
+    let mut todo: Vec<Result<&Value, String>> = vec![Ok(v)];
+    while let Some(t) = todo.pop() {
+        match t {
+            Err(s) => out.push_str(&s),
+            Ok(Value::Array(a)) => {
+                out.push('[');
+                todo.push(Err("]".into()));
+                todo.extend(a.iter().rev().map(Ok));
+            }
+            Ok(Value::Object(m)) => {
+                out.push('{');
+                todo.push(Err("}".into()));
+                for (k, v) in
+                    crate::support::sort::sorted_by_key(m.iter().collect(), |e| e.0.as_str()).into_iter().rev()
+                {
+                    todo.push(Ok(v));
+                    todo.push(Err(format!("{}:{}", k.len(), k)));
+                }
+            }
+            Ok(Value::String(s)) => out.push_str(&format!("s{}:{}", s.len(), s)),
+            Ok(Value::Number(n)) => out.push_str(&match (n.as_i64(), n.as_f64()) {
+                (Some(i), _) => format!("i{i}"),
+                (_, Some(f)) if f.fract() == 0.0 && f.abs() < 9.2e18 => format!("i{}", f as i64),
+                (_, f) => format!("f{:x}", f.unwrap_or(0.0).to_bits()),
+            }),
+            Ok(other) => out.push_str(&crate::value::to_string(other)),
+        }
+    }
+    out
+}
+
 fn json_eq(a: &Value, b: &Value) -> bool {
     crate::dataflow::jsonpath::deep_eq(a, b, |x, y| match (x.as_i64(), y.as_i64()) {
         (Some(p), Some(q)) => p == q,
@@ -468,13 +503,9 @@ fn apply(call: &Call, args: Vec<Value>, scope: &mut dyn Scope) -> Result<Value, 
         "States.ArrayLength" => Ok(int_value(want_array(name, &args[0], "the argument")?.len() as i64)),
         "States.ArrayUnique" => {
             let a = want_array(name, &args[0], "the argument")?;
-            let mut out: Vec<Value> = Vec::new();
-            for x in a {
-                if !out.iter().any(|y| json_eq(x, y)) {
-                    out.push(x.clone());
-                }
-            }
-            Ok(Value::Array(out))
+            let keys: Vec<String> = a.iter().map(canonical).collect();
+            let first = crate::support::sort::firsts(&keys);
+            Ok(Value::Array(a.iter().zip(first).filter(|(_, f)| *f).map(|(x, _)| x.clone()).collect()))
         }
         "States.Base64Encode" => {
             let s = want_str(name, &args[0], "the argument")?;
@@ -573,10 +604,12 @@ fn apply(call: &Call, args: Vec<Value>, scope: &mut dyn Scope) -> Result<Value, 
         "States.StringSplit" => {
             let s = want_str(name, &args[0], "the first argument")?;
             let d = want_str(name, &args[1], "the delimiter")?;
+            // the delimiter's characters, sorted: a long delimiter costs a search, not a scan, per character
+            let set = crate::support::sort::sorted_by_key(d.chars().collect(), |c| *c);
             let parts: Vec<Value> = if d.is_empty() {
                 vec![Value::String(s.to_string())]
             } else {
-                s.split(|c: char| d.contains(c))
+                s.split(|c: char| set.binary_search(&c).is_ok())
                     .filter(|p| !p.is_empty())
                     .map(|p| Value::String(p.to_string()))
                     .collect()
