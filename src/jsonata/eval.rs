@@ -72,10 +72,6 @@ fn tok_err(code: &str, pos: usize, token: &str, v: Option<&Value>, v2: Option<&V
     )
 }
 
-fn append(a: Value, b: Value) -> Value {
-    functions::append_values(a, b)
-}
-
 fn lookup_field(input: &Value, key: &str) -> Value {
     lookup_field_at(input, key, 0)
 }
@@ -737,7 +733,7 @@ impl<'h> Eval<'h> {
         if items.is_empty() {
             items.push(Value::Undefined);
         }
-        let mut groups: OrdMap<(Value, usize)> = OrdMap::new();
+        let mut groups: OrdMap<(functions::Appended, usize)> = OrdMap::new();
         for item in &items {
             let (ctx, e) =
                 if reduce { (tuple_get(item, "@"), self.tuple_frame(env, item)) } else { (item.clone(), env.clone()) };
@@ -754,10 +750,11 @@ impl<'h> Eval<'h> {
                                     &Detail { value: Some(s.to_string()), ..Default::default() },
                                 ));
                             }
-                            let old = std::mem::replace(&mut entry.0, Value::Undefined);
-                            entry.0 = append(old, item.clone());
+                            entry.0.push(item.clone());
                         } else {
-                            groups.insert(s.to_string(), (item.clone(), pi));
+                            let mut data = functions::Appended::default();
+                            data.push(item.clone());
+                            groups.insert(s.to_string(), (data, pi));
                         }
                     }
                     other => {
@@ -772,6 +769,7 @@ impl<'h> Eval<'h> {
         }
         let mut result = ObjMap::default();
         for (key, (data, idx)) in groups {
+            let data = data.finish();
             let (ctx, e) = if reduce {
                 let mut tuple = reduce_tuple_stream(&data);
                 let at = tuple.remove("@").unwrap_or(Value::Undefined);
@@ -1261,19 +1259,16 @@ fn strict_equal(a: &Value, b: &Value) -> bool {
 pub fn reduce_tuple_stream(data: &Value) -> ObjMap {
     match data {
         Value::Array(a) if !a.items.is_empty() && !matches!(a.items[0], Value::Array(_)) => {
-            let mut result = match &a.items[0] {
-                Value::Object(o) => o.0.clone(),
-                _ => ObjMap::default(),
-            };
-            for t in &a.items[1..] {
+            // each binding's values appended, in linear time
+            let mut result: OrdMap<functions::Appended> = OrdMap::new();
+            for t in &a.items {
                 if let Value::Object(o) = t {
                     for (k, v) in o.iter() {
-                        let old = result.remove(k).unwrap_or(Value::Undefined);
-                        result.insert(k.clone(), append(old, v.clone()));
+                        result.get_or_insert_with(k, Default::default).push(v.clone());
                     }
                 }
             }
-            result
+            result.into_iter().map(|(k, v)| (k, v.finish())).collect()
         }
         Value::Object(o) => o.0.clone(),
         _ => ObjMap::default(),

@@ -36,7 +36,14 @@ enum Inst {
     /// A repeated group (or backreference) that follows, up to its `Next` at `exit - 1`:
     /// loop number, min, max, greedy, exit, the capture slots the body holds (cleared at
     /// each iteration, as JavaScript does).
-    Rep { l: usize, min: usize, max: usize, greedy: bool, exit: usize, caps: (usize, usize) },
+    Rep {
+        l: usize,
+        min: usize,
+        max: usize,
+        greedy: bool,
+        exit: usize,
+        caps: (usize, usize),
+    },
     /// The end of an iteration of the `Rep` at the index.
     Next(usize),
     /// Lookaround (negative, behind) whose body follows, up to `LookEnd` at the index.
@@ -383,7 +390,11 @@ fn compile(chars: &[char]) -> Result<(Vec<Inst>, usize, usize), RegexError> {
         };
         let single = matches!(code[at], Inst::Any | Inst::Class(..) | Inst::Char(_));
         // anchors and word boundaries cannot be repeated
-        atom = (!matches!(code[at], Inst::Start | Inst::End | Inst::WordB(_))).then_some(Atom { at, single, caps: (0, 0) });
+        atom = (!matches!(code[at], Inst::Start | Inst::End | Inst::WordB(_))).then_some(Atom {
+            at,
+            single,
+            caps: (0, 0),
+        });
     }
     if open.len() > 1 {
         return p.err("unterminated group");

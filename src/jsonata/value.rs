@@ -121,6 +121,12 @@ impl std::fmt::Debug for Func {
     }
 }
 
+impl Default for Value {
+    fn default() -> Value {
+        Value::Undefined
+    }
+}
+
 impl Value {
     pub fn str(s: &str) -> Value {
         Value::Str(Rc::from(s))
@@ -356,6 +362,40 @@ pub fn precision15(x: f64) -> f64 {
         return x;
     }
     crate::value::num::parse_f64(&crate::value::num::scientific(x, 14)).unwrap_or(x)
+}
+
+/// A text two values share exactly when [`deep_equal`] holds for them: numbers by value,
+/// arrays in order, objects whatever their key order, functions by identity. Written in a
+/// loop, whatever the nesting.
+pub fn canonical(v: &Value) -> String {
+    let mut out = String::new();
+    let mut todo: Vec<Result<&Value, String>> = vec![Ok(v)];
+    while let Some(t) = todo.pop() {
+        match t {
+            Err(s) => out.push_str(&s),
+            Ok(Value::Array(a)) => {
+                out.push('[');
+                todo.push(Err("]".into()));
+                todo.extend(a.items.iter().rev().map(Ok));
+            }
+            Ok(Value::Object(o)) => {
+                out.push('{');
+                todo.push(Err("}".into()));
+                for (k, v) in
+                    crate::support::sort::sorted_by_key(o.iter().collect(), |e| e.0.as_str()).into_iter().rev()
+                {
+                    todo.push(Ok(v));
+                    todo.push(Err(format!("{}:{}", k.len(), k)));
+                }
+            }
+            Ok(Value::Str(s)) => out.push_str(&format!("s{}:{}", s.len(), s)),
+            Ok(Value::Num(n)) => out.push_str(&format!("n{:x}", if *n == 0.0 { 0 } else { n.to_bits() })),
+            Ok(Value::Func(f)) => out.push_str(&format!("p{:x}", Rc::as_ptr(f) as *const u8 as usize)),
+            Ok(Value::Bool(b)) => out.push(if *b { 't' } else { 'f' }),
+            Ok(other) => out.push(other.sig_symbol()),
+        }
+    }
+    out
 }
 
 /// Deep equality as jsonata-js's `isDeepEqual`.

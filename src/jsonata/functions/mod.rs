@@ -163,6 +163,40 @@ pub fn js_str_cmp(a: &str, b: &str) -> std::cmp::Ordering {
     a.encode_utf16().cmp(b.encode_utf16())
 }
 
+/// Values folded with `$append` semantics in linear time: pushing `b` onto what was pushed
+/// before gives what `append_values(before, b)` gives, without copying the list each time.
+#[derive(Default)]
+pub struct Appended {
+    one: Value,
+    many: Option<Vec<Value>>,
+}
+
+impl Appended {
+    pub fn push(&mut self, b: Value) {
+        if b.is_undef() {
+            return;
+        }
+        let list = match &mut self.many {
+            Some(list) => list,
+            None if self.one.is_undef() => {
+                self.one = b;
+                return;
+            }
+            None => self.many.insert(std::mem::take(&mut self.one).to_list()),
+        };
+        match b {
+            Value::Array(arr) => list.extend(arr.items.iter().cloned()),
+            v => list.push(v),
+        }
+    }
+    pub fn finish(self) -> Value {
+        match self.many {
+            Some(list) => Value::array(list),
+            None => self.one,
+        }
+    }
+}
+
 /// `$append` semantics.
 pub fn append_values(a: Value, b: Value) -> Value {
     if a.is_undef() {
