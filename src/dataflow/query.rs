@@ -19,6 +19,12 @@ impl jsonata::Host for Host<'_> {
     fn random(&mut self) -> f64 {
         self.rng.next_f64()
     }
+    fn steps_left(&self) -> u64 {
+        self.rng.steps_left()
+    }
+    fn spent(&mut self, steps: u64) {
+        self.rng.spend(steps)
+    }
 }
 
 /// Evaluates JSONata templates for one state: `$states` and the variables as bindings.

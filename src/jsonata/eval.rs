@@ -145,6 +145,17 @@ fn recurse_descendants_at(v: &Value, out: &mut Vec<Value>, depth: usize) {
     }
 }
 
+/// The work a value stands for in the step budget: a step per four items or entries, per
+/// eight bytes of text.
+fn size_of(v: &Value) -> usize {
+    match v {
+        Value::Array(a) => a.items.len() / 4,
+        Value::Object(o) => o.len() / 4,
+        Value::Str(s) => s.len() / 8,
+        _ => 0,
+    }
+}
+
 fn tuple_get(t: &Value, key: &str) -> Value {
     match t {
         Value::Object(o) => o.get(key).cloned().unwrap_or(Value::Undefined),
@@ -193,6 +204,19 @@ impl<'h> Eval<'h> {
             return Err(runaway(None));
         }
         Ok(())
+    }
+
+    /// Fail, as the budget would, before a text being built grows past what the steps left
+    /// could pay for (a step per eight bytes).
+    pub fn check_size(&self, bytes: usize) -> R<()> {
+        if bytes as u64 / 8 > self.remaining_steps() {
+            return Err(runaway(None));
+        }
+        Ok(())
+    }
+
+    pub fn steps_used(&self) -> u64 {
+        self.steps
     }
 
     pub fn remaining_steps(&self) -> u64 {
@@ -292,6 +316,7 @@ impl<'h> Eval<'h> {
                         v => out.push(v),
                     }
                 }
+                self.charge(out.len() / 4)?;
                 Value::seq(out)
             }
             Kind::Descendant => {
@@ -300,6 +325,7 @@ impl<'h> Eval<'h> {
                 } else {
                     let mut out = Vec::new();
                     recurse_descendants(input, &mut out);
+                    self.charge(out.len() / 4)?;
                     if out.len() == 1 {
                         out.pop().unwrap()
                     } else {
@@ -551,6 +577,7 @@ impl<'h> Eval<'h> {
                 v => out.push(v),
             }
         }
+        self.charge(out.len() / 4)?;
         Ok(Value::seq(out))
     }
 
@@ -836,7 +863,9 @@ impl<'h> Eval<'h> {
                 if lhs.is_undef() || rhs.is_undef() {
                     return Ok(Value::Bool(false));
                 }
-                let eq = deep_equal(&lhs, &rhs);
+                let mut visited = 0;
+                let eq = deep_equal(&lhs, &rhs, &mut visited);
+                self.charge(visited / 4)?;
                 Ok(Value::Bool(if op == BinOp::Eq { eq } else { !eq }))
             }
             BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => {
@@ -866,7 +895,7 @@ impl<'h> Eval<'h> {
             BinOp::Concat => {
                 let a = if lhs.is_undef() { String::new() } else { functions::to_string(self, &lhs, false)? };
                 let b = if rhs.is_undef() { String::new() } else { functions::to_string(self, &rhs, false)? };
-                self.charge((a.len() + b.len()) / 16)?;
+                self.charge((a.len() + b.len()) / 8)?;
                 Ok(Value::string(a + &b))
             }
             BinOp::Range => {
@@ -900,6 +929,7 @@ impl<'h> Eval<'h> {
                     return Ok(Value::Bool(false));
                 }
                 let list = rhs.to_list();
+                self.charge(list.len() / 4)?;
                 Ok(Value::Bool(list.iter().any(|v| strict_equal(v, &lhs))))
             }
             BinOp::And | BinOp::Or => unreachable!(),
@@ -1030,7 +1060,15 @@ impl<'h> Eval<'h> {
                 }
                 let r = (b.f)(self, &args, &ctx);
                 self.depth -= BUILTIN_DEPTH;
-                r
+                let r = r?;
+                // the work of a library function: the values it reads (but those that look at
+                // a value whole, whatever its size) and the value it builds
+                let mut work = size_of(&r);
+                if !matches!(b.name, "count" | "exists" | "type" | "not" | "boolean" | "lookup" | "append") {
+                    work += args.iter().map(size_of).sum::<usize>();
+                }
+                self.charge(work)?;
+                Ok(r)
             }
             Func::Partial { func, args: pargs } => {
                 let mut it = args.into_iter();
@@ -1252,7 +1290,7 @@ fn strict_equal(a: &Value, b: &Value) -> bool {
     match (a, b) {
         (Value::Array(x), Value::Array(y)) => Rc::ptr_eq(x, y),
         (Value::Object(x), Value::Object(y)) => Rc::ptr_eq(x, y),
-        _ => deep_equal(a, b),
+        _ => deep_equal(a, b, &mut 0),
     }
 }
 

@@ -17,8 +17,18 @@
 //! - [`Options::max_depth`] bounds evaluation nesting, counted per evaluation entry as
 //!   jsonata-js's test harness counts it (plus 3 while a library function runs, since those
 //!   can call back); exceeding it is `U1001` "Stack overflow". [`Options::max_steps`]
-//!   bounds work (also `U1001`, with jsonata's "timeout" message) and is charged for output
-//!   growth too, so exponential string/array growth stops instead of exhausting memory.
+//!   bounds work (also `U1001`, with jsonata's "timeout" message), counted so that a step
+//!   is some 10-200 ns of work: one per evaluation entry; a library function also pays for
+//!   the values it reads and the one it builds, a step per four array items or object
+//!   entries and per eight bytes of text (`$count`, `$exists`, `$type`, `$not`, `$boolean`,
+//!   `$lookup` and `$append` pay for their result only); array constructors, path steps
+//!   that flatten, `*`, `**`, `in` and `=` a step per four items they copy or compare;
+//!   ranges a step per 16 items (jsonata-js's suite evaluates `[1..10000000]`); `&` a step
+//!   per eight bytes; a regex search four steps and one per 16 of its own steps. Functions
+//!   that build big texts (`$pad`, `$join`, `$replace`, `$string`) check the budget before
+//!   they build, so runaway growth stops instead of exhausting memory. A [`Host`] may share
+//!   a budget between evaluations ([`Host::steps_left`], [`Host::spent`]): a state
+//!   machine's execution does.
 //!   Syntactic nesting is capped at 120 levels, value nesting walked at 1000, and results
 //!   converted to JSON at 2 million nodes. With the default options (depth 600) the
 //!   worst cases measured by `examples/jsonata_stack_probe.rs` fit in 768 KB of native
@@ -53,12 +63,20 @@ pub use error::Error;
 use ast::{Kind, Node, Stage};
 use value::Value;
 
-/// Supplies the current time and random numbers.
+/// Supplies the current time and random numbers, and may share a step budget between
+/// evaluations.
 pub trait Host {
     /// Milliseconds since the Unix epoch (used by `$now()` and `$millis()`).
     fn now_millis(&self) -> f64;
     /// A number in [0, 1).
     fn random(&mut self) -> f64;
+    /// Steps left for all the evaluations this host serves (an execution's budget, say): an
+    /// evaluation gets at most this many, and at most [`Options::max_steps`].
+    fn steps_left(&self) -> u64 {
+        u64::MAX
+    }
+    /// The steps an evaluation took, when it ends (also when it fails).
+    fn spent(&mut self, _steps: u64) {}
 }
 
 /// The error code of an expression whose value is a function, with `asl_functions` on.
@@ -109,6 +127,8 @@ impl Expr {
         opts: &Options,
     ) -> Result<Option<Json>, Error> {
         let mut ev = eval::Eval::new(host, opts);
+        let shared = ev.host.steps_left() < ev.max_steps;
+        ev.max_steps = ev.max_steps.min(ev.host.steps_left());
         let env = env::Env::root();
         for (k, v) in bindings {
             if self.mentioned.as_ref().map(|m| m.iter().any(|n| n == k.as_str())).unwrap_or(true) {
@@ -137,9 +157,16 @@ impl Expr {
                     &error::Detail { value: Some(value::js_num_str(n)), ..Default::default() },
                 ),
             }),
-            Err(e) => Err(e),
+            Err(mut e) => {
+                if shared && e.code == "U1001" && ev.steps_used() >= ev.max_steps {
+                    e.message = "Expression evaluation timeout: the steps all the expressions of the execution may take are spent".into();
+                }
+                Err(e)
+            }
         };
         env.clear();
+        let steps = ev.steps_used();
+        ev.host.spent(steps);
         out
     }
 

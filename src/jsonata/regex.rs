@@ -73,7 +73,7 @@ pub struct Match {
 pub struct RegexError(pub String);
 
 /// Budget of steps (instructions and backtracks) per search.
-const STEP_LIMIT: u64 = 5_000_000;
+pub const STEP_LIMIT: u64 = 5_000_000;
 /// Most choice points and undo records kept at once (16 bytes each).
 const STACK_LIMIT: usize = 4_000_000;
 const UNSET: u32 = u32::MAX;
@@ -729,6 +729,12 @@ impl Regex {
 
     /// First match at or after `start` (char index). `Err` when the step budget is exhausted.
     pub fn find_at(&self, s: &[char], start: usize) -> Result<Option<Match>, RegexError> {
+        self.search(s, start, &mut STEP_LIMIT.clone())
+    }
+
+    /// [`Regex::find_at`] within `budget` steps (instructions, backtracks, and a step per
+    /// eight capture slots reset at each start position), which it decreases.
+    pub fn search(&self, s: &[char], start: usize, budget: &mut u64) -> Result<Option<Match>, RegexError> {
         let mut m = M {
             re: self,
             s,
@@ -737,7 +743,7 @@ impl Regex {
             stack: vec![],
             pc: 0,
             pos: 0,
-            steps: STEP_LIMIT,
+            steps: *budget,
         };
         for st in start..=s.len() {
             m.caps.clear();
@@ -745,7 +751,9 @@ impl Regex {
             m.stack.clear();
             (m.pc, m.pos) = (0, st);
             m.steps = m.steps.saturating_sub(self.groups as u64 / 8);
-            match m.run() {
+            let r = m.run();
+            *budget = m.steps;
+            match r {
                 Err(()) => return Err(RegexError("regular expression too complex".into())),
                 Ok(true) => {
                     let span = |i: usize| {

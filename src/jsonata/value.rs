@@ -399,14 +399,16 @@ pub fn canonical(v: &Value) -> String {
 }
 
 /// Deep equality as jsonata-js's `isDeepEqual`.
-pub fn deep_equal(a: &Value, b: &Value) -> bool {
-    deep_equal_at(a, b, 0)
+/// `visited` counts the values compared (work the evaluation is charged for).
+pub fn deep_equal(a: &Value, b: &Value, visited: &mut usize) -> bool {
+    deep_equal_at(a, b, 0, visited)
 }
 
-fn deep_equal_at(a: &Value, b: &Value, depth: usize) -> bool {
+fn deep_equal_at(a: &Value, b: &Value, depth: usize, visited: &mut usize) -> bool {
     if depth > MAX_NESTING {
         return false;
     }
+    *visited += 1;
     match (a, b) {
         (Value::Undefined, Value::Undefined) => true,
         (Value::Null, Value::Null) => true,
@@ -416,12 +418,12 @@ fn deep_equal_at(a: &Value, b: &Value, depth: usize) -> bool {
         (Value::Array(x), Value::Array(y)) => {
             Rc::ptr_eq(x, y)
                 || x.items.len() == y.items.len()
-                    && x.items.iter().zip(y.items.iter()).all(|(p, q)| deep_equal_at(p, q, depth + 1))
+                    && x.items.iter().zip(y.items.iter()).all(|(p, q)| deep_equal_at(p, q, depth + 1, visited))
         }
         (Value::Object(x), Value::Object(y)) => {
             Rc::ptr_eq(x, y)
                 || x.len() == y.len()
-                    && x.iter().all(|(k, v)| y.get(k).map(|w| deep_equal_at(v, w, depth + 1)).unwrap_or(false))
+                    && x.iter().all(|(k, v)| y.get(k).map(|w| deep_equal_at(v, w, depth + 1, visited)).unwrap_or(false))
         }
         (Value::Func(x), Value::Func(y)) => Rc::ptr_eq(x, y),
         _ => false,

@@ -317,7 +317,7 @@ pub fn to_string(ev: &mut Eval, v: &Value, pretty: bool) -> R<String> {
             let mut budget = ev.remaining_steps();
             let before = budget;
             stringify(&v, if pretty { Some(2) } else { None }, 0, &mut out, &mut budget)?;
-            ev.charge((before - budget) as usize + out.len() / 16)?;
+            ev.charge((before - budget) as usize + out.len() / 8)?;
             out
         }
     })
