@@ -167,10 +167,26 @@ pub struct Detail {
     pub extra: Option<(&'static str, String)>,
 }
 
+/// The most a message quotes of one value, in bytes: jsonata-js quotes values whole, but a
+/// value can be a hundred megabytes, and AWS keeps at most 32,768 characters of a cause.
+pub const MAX_QUOTE: usize = 4096;
+
+/// `s` cut to at most `max` bytes (at a character boundary), with "..." when cut.
+pub fn bounded(s: &str, max: usize) -> std::borrow::Cow<'_, str> {
+    if s.len() <= max {
+        return s.into();
+    }
+    let mut cut = max;
+    while !s.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    format!("{}...", &s[..cut]).into()
+}
+
 pub fn make(code: &str, position: Option<usize>, d: &Detail) -> Error {
     let mut msg = template(code).to_string();
     let fill = |msg: &mut String, key: &str, val: &str| {
-        *msg = msg.replace(key, val);
+        *msg = msg.replace(key, &bounded(val, MAX_QUOTE));
     };
     fill(&mut msg, "{{token}}", d.token.as_deref().unwrap_or(""));
     fill(&mut msg, "{{value}}", d.value.as_deref().unwrap_or(""));

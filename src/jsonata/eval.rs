@@ -7,7 +7,7 @@ use crate::support::ordmap::OrdMap;
 
 use super::ast::*;
 use super::env::Env;
-use super::error::{make, Detail, Error};
+use super::error::{bounded, make, Detail, Error, MAX_QUOTE};
 use super::functions;
 use super::signature::Signature;
 use super::value::*;
@@ -41,10 +41,10 @@ impl Drop for Eval<'_> {
     }
 }
 
-/// Short description of a value for error messages.
+/// Short description of a value for error messages (a long one cut, see [`bounded`]).
 pub fn describe(v: &Value) -> String {
     match v {
-        Value::Str(s) => format!("\"{}\"", s),
+        Value::Str(s) => format!("\"{}\"", bounded(s, MAX_QUOTE)),
         Value::Num(n) => js_num_str(*n),
         Value::Func(_) => "function".into(),
         Value::Undefined => "undefined".into(),

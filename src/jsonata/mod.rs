@@ -58,7 +58,7 @@ use std::rc::Rc;
 
 use crate::value::{Map, Value as Json};
 
-pub use error::Error;
+pub use error::{bounded, Error, MAX_QUOTE};
 
 use ast::{Kind, Node, Stage};
 use value::Value;
