@@ -306,41 +306,6 @@ pub fn format_value(v: &Value) -> String {
     crate::dataflow::jsonpath::java_text(v)
 }
 
-/// A text that two values share exactly when they are equal as [`json_eq`] compares them
-/// (numbers by value, object keys in any order); built in a loop, whatever the nesting.
-fn canonical(v: &Value) -> String {
-    let mut out = String::new();
-    let mut todo: Vec<Result<&Value, String>> = vec![Ok(v)];
-    while let Some(t) = todo.pop() {
-        match t {
-            Err(s) => out.push_str(&s),
-            Ok(Value::Array(a)) => {
-                out.push('[');
-                todo.push(Err("]".into()));
-                todo.extend(a.iter().rev().map(Ok));
-            }
-            Ok(Value::Object(m)) => {
-                out.push('{');
-                todo.push(Err("}".into()));
-                for (k, v) in
-                    crate::support::sort::sorted_by_key(m.iter().collect(), |e| e.0.as_str()).into_iter().rev()
-                {
-                    todo.push(Ok(v));
-                    todo.push(Err(format!("{}:{}", k.len(), k)));
-                }
-            }
-            Ok(Value::String(s)) => out.push_str(&format!("s{}:{}", s.len(), s)),
-            Ok(Value::Number(n)) => out.push_str(&match (n.as_i64(), n.as_f64()) {
-                (Some(i), _) => format!("i{i}"),
-                (_, Some(f)) if f.fract() == 0.0 && f.abs() < 9.2e18 => format!("i{}", f as i64),
-                (_, f) => format!("f{:x}", f.unwrap_or(0.0).to_bits()),
-            }),
-            Ok(other) => out.push_str(&crate::value::to_string(other)),
-        }
-    }
-    out
-}
-
 fn json_eq(a: &Value, b: &Value) -> bool {
     crate::dataflow::jsonpath::deep_eq(a, b, |x, y| match (x.as_i64(), y.as_i64()) {
         (Some(p), Some(q)) => p == q,
@@ -503,7 +468,8 @@ fn apply(call: &Call, args: Vec<Value>, scope: &mut dyn Scope) -> Result<Value, 
         "States.ArrayLength" => Ok(int_value(want_array(name, &args[0], "the argument")?.len() as i64)),
         "States.ArrayUnique" => {
             let a = want_array(name, &args[0], "the argument")?;
-            let keys: Vec<String> = a.iter().map(canonical).collect();
+            // equal values have the same canonical text (integers beyond 2^53 compare as doubles there)
+            let keys: Vec<String> = a.iter().map(crate::jsonata::canonical_json).collect();
             let first = crate::support::sort::firsts(&keys);
             Ok(Value::Array(a.iter().zip(first).filter(|(_, f)| *f).map(|(x, _)| x.clone()).collect()))
         }

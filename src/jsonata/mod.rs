@@ -292,6 +292,12 @@ fn collect_one(n: &Node, bound: &mut Vec<String>, out: &mut Vec<String>, free: b
     }
 }
 
+/// A text two JSON values share exactly when JSONata's `=` holds for them (numbers as doubles,
+/// object keys in any order): what `$distinct` compares, for `States.ArrayUnique` too.
+pub fn canonical_json(v: &Json) -> String {
+    value::canonical(&Value::from_json(v))
+}
+
 /// Parse and evaluate in one call.
 pub fn evaluate_str(
     src: &str,

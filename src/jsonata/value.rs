@@ -368,32 +368,43 @@ pub fn precision15(x: f64) -> f64 {
 /// arrays in order, objects whatever their key order, functions by identity. Written in a
 /// loop, whatever the nesting.
 pub fn canonical(v: &Value) -> String {
+    enum T<'a> {
+        V(&'a Value),
+        Key(&'a str),
+        Close(char),
+    }
     let mut out = String::new();
-    let mut todo: Vec<Result<&Value, String>> = vec![Ok(v)];
+    let mut todo = vec![T::V(v)];
     while let Some(t) = todo.pop() {
         match t {
-            Err(s) => out.push_str(&s),
-            Ok(Value::Array(a)) => {
-                out.push('[');
-                todo.push(Err("]".into()));
-                todo.extend(a.items.iter().rev().map(Ok));
+            T::Close(c) => out.push(c),
+            T::Key(k) => {
+                super::functions::json_escape(k, &mut out);
+                out.push(':');
             }
-            Ok(Value::Object(o)) => {
+            T::V(Value::Array(a)) => {
+                out.push('[');
+                todo.push(T::Close(']'));
+                todo.extend(a.items.iter().rev().map(T::V));
+            }
+            T::V(Value::Object(o)) => {
                 out.push('{');
-                todo.push(Err("}".into()));
+                todo.push(T::Close('}'));
                 for (k, v) in
                     crate::support::sort::sorted_by_key(o.iter().collect(), |e| e.0.as_str()).into_iter().rev()
                 {
-                    todo.push(Ok(v));
-                    todo.push(Err(format!("{}:{}", k.len(), k)));
+                    todo.push(T::V(v));
+                    todo.push(T::Key(k));
                 }
             }
-            Ok(Value::Str(s)) => out.push_str(&format!("s{}:{}", s.len(), s)),
-            Ok(Value::Num(n)) => out.push_str(&format!("n{:x}", if *n == 0.0 { 0 } else { n.to_bits() })),
-            Ok(Value::Func(f)) => out.push_str(&format!("p{:x}", Rc::as_ptr(f) as *const u8 as usize)),
-            Ok(Value::Bool(b)) => out.push(if *b { 't' } else { 'f' }),
-            Ok(other) => out.push(other.sig_symbol()),
+            T::V(Value::Str(s)) => super::functions::json_escape(s, &mut out),
+            // numbers by their shortest text (-0 is "0"), functions by their address
+            T::V(Value::Num(n)) => out.push_str(&js_num_str(*n)),
+            T::V(Value::Func(f)) => out.push_str(&js_num_str(Rc::as_ptr(f) as *const u8 as usize as f64)),
+            T::V(Value::Bool(b)) => out.push(if *b { 't' } else { 'f' }),
+            T::V(other) => out.push(other.sig_symbol()),
         }
+        out.push(',');
     }
     out
 }

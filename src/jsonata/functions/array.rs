@@ -4,7 +4,6 @@ use super::super::error::{make, Detail};
 use super::super::eval::{lookup_public, Eval, R};
 use super::super::value::*;
 use super::{append_values, arg, arity, hof_call, to_bool, CallCtx};
-use crate::support::ordmap::OrdMap;
 use crate::support::sort::merge_sort;
 
 pub fn count(_: &mut Eval, a: &[Value], _: &CallCtx) -> R<Value> {
@@ -147,11 +146,11 @@ pub fn each(ev: &mut Eval, a: &[Value], ctx: &CallCtx) -> R<Value> {
     Ok(Value::seq(out))
 }
 
-fn keys_of(v: &Value, out: &mut OrdMap<()>) {
+fn keys_of(v: &Value, out: &mut Vec<String>) {
     keys_of_at(v, out, 0)
 }
 
-fn keys_of_at(v: &Value, out: &mut OrdMap<()>, depth: usize) {
+fn keys_of_at(v: &Value, out: &mut Vec<String>, depth: usize) {
     if depth > MAX_NESTING {
         return;
     }
@@ -162,18 +161,18 @@ fn keys_of_at(v: &Value, out: &mut OrdMap<()>, depth: usize) {
             }
         }
         Value::Object(o) => {
-            for k in o.keys() {
-                out.get_or_insert_with(k, || ());
-            }
+            out.extend(o.keys().cloned());
         }
         _ => {}
     }
 }
 
 pub fn keys(_: &mut Eval, a: &[Value], _: &CallCtx) -> R<Value> {
-    let mut out = OrdMap::new();
-    keys_of(arg(a, 0), &mut out);
-    Ok(Value::seq(out.into_iter().map(|(k, _)| Value::string(k)).collect()))
+    let mut keys = Vec::new();
+    keys_of(arg(a, 0), &mut keys);
+    // each key once, where it first appears (sorting finds repeats: O(n log n), was quadratic)
+    let first = crate::support::sort::firsts(&keys);
+    Ok(Value::seq(keys.into_iter().zip(first).filter(|(_, f)| *f).map(|(k, _)| Value::string(k)).collect()))
 }
 
 pub fn lookup(_: &mut Eval, a: &[Value], _: &CallCtx) -> R<Value> {

@@ -213,7 +213,7 @@ pub fn append_values(a: Value, b: Value) -> Value {
     Value::array(items)
 }
 
-fn json_escape(s: &str, out: &mut String) {
+pub fn json_escape(s: &str, out: &mut String) {
     out.push('"');
     for c in s.chars() {
         match c {
