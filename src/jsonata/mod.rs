@@ -30,9 +30,14 @@
 //!   a budget between evaluations ([`Host::steps_left`], [`Host::spent`]): a state
 //!   machine's execution does.
 //!   Syntactic nesting is capped at 120 levels, value nesting walked at 1000, and results
-//!   converted to JSON at 2 million nodes. With the default options (depth 600) the
-//!   worst cases measured by `examples/jsonata_stack_probe.rs` fit in 768 KB of native
-//!   stack in a release build (the wasm32 default stack is 1 MB; debug builds need more).
+//!   converted to JSON at 2 million nodes; operator chains (`1+1+...`, `a.b.c...`) do not
+//!   nest, and regular expressions compile and match without recursion. The default depth,
+//!   450, is what the page can afford: in Chromium's Web Worker the wasm build's evaluation
+//!   overflows the JS stack from about 940 depth units on the costliest path measured (a
+//!   function recursing through an object constructor; plain recursion from about 1050),
+//!   so 450 keeps half the stack free; natively a unit takes 1.1-1.3 KB of stack (release
+//!   build), 450 units about 560 KB. `examples/jsonata_stack_probe.rs` runs the deep cases
+//!   on a thread of a given stack size.
 //! - Numbers are `f64`; integral results within ±2^53 become JSON integers; non-finite
 //!   results raise `D1001`. Object key order is insertion order.
 //! - Strings are indexed by Unicode scalar values (jsonata-js counts code points for
@@ -95,7 +100,9 @@ pub struct Options {
 
 impl Default for Options {
     fn default() -> Self {
-        Options { asl_functions: false, max_depth: 600, max_steps: 10_000_000 }
+        // (450 is also enough for the suite's deepest case without a depth of its own:
+        // $factorial(99), which jsonata-js's runner evaluates within depth 302)
+        Options { asl_functions: false, max_depth: 450, max_steps: 10_000_000 }
     }
 }
 
