@@ -41,10 +41,16 @@ impl Drop for Eval<'_> {
     }
 }
 
+/// A text in quotes for a message, cut (see [`bounded`]) so that the message's own bound
+/// leaves the quotes.
+pub fn quote(s: &str) -> String {
+    format!("\"{}\"", bounded(s, MAX_QUOTE - 5))
+}
+
 /// Short description of a value for error messages (a long one cut, see [`bounded`]).
 pub fn describe(v: &Value) -> String {
     match v {
-        Value::Str(s) => format!("\"{}\"", bounded(s, MAX_QUOTE)),
+        Value::Str(s) => quote(s),
         Value::Num(n) => js_num_str(*n),
         Value::Func(_) => "function".into(),
         Value::Undefined => "undefined".into(),

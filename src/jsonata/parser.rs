@@ -790,6 +790,7 @@ impl Processor {
     }
 
     /// The left operand: already processed (`done`) when it was on the spine.
+    #[allow(clippy::boxed_local)] // the operand comes boxed out of the raw tree
     fn lhs(&mut self, l: Box<P>, done: &mut Option<Node>) -> Result<Node, Error> {
         match done.take() {
             Some(n) => Ok(n),

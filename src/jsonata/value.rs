@@ -77,8 +77,9 @@ impl Drop for Obj {
     }
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 pub enum Value {
+    #[default]
     Undefined,
     Null,
     Bool(bool),
@@ -118,12 +119,6 @@ pub enum Func {
 impl std::fmt::Debug for Func {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "<function>")
-    }
-}
-
-impl Default for Value {
-    fn default() -> Value {
-        Value::Undefined
     }
 }
 

@@ -9,6 +9,7 @@
 //! - `cli`: the `statelab` binary's own commands;
 //! - `corpus`: the conformance corpus beside the repository (skipped, with one line, without it).
 
+mod bounds;
 mod cases;
 mod cli;
 mod corpus;

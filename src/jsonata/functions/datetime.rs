@@ -34,7 +34,7 @@ fn time_clip(t: f64) -> f64 {
 /// `Date` holds).
 pub fn date_utc(y: f64, mon: f64, d: f64, h: f64, mi: f64, s: f64, ms: f64) -> f64 {
     // beyond these the time is out of range anyway (and the integer arithmetic would overflow)
-    if [y, mon, d, h, mi, s, ms].iter().any(|v| !(v.abs() < 1e12)) {
+    if [y, mon, d, h, mi, s, ms].iter().any(|v| v.is_nan() || v.abs() >= 1e12) {
         return f64::NAN;
     }
     let y = y.trunc() as i64 + (mon.trunc() as i64).div_euclid(12);
