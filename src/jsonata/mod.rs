@@ -29,15 +29,17 @@
 //!   they build, so runaway growth stops instead of exhausting memory. A [`Host`] may share
 //!   a budget between evaluations ([`Host::steps_left`], [`Host::spent`]): a state
 //!   machine's execution does.
-//!   Syntactic nesting is capped at 120 levels, value nesting walked at 1000, and results
+//!   Syntactic nesting is capped at 50 levels, value nesting walked at 1000, and results
 //!   converted to JSON at 2 million nodes; operator chains (`1+1+...`, `a.b.c...`) do not
-//!   nest, and regular expressions compile and match without recursion. The default depth,
-//!   450, is what the page can afford: in Chromium's Web Worker the wasm build's evaluation
-//!   overflows the JS stack from about 940 depth units on the costliest path measured (a
-//!   function recursing through an object constructor; plain recursion from about 1050),
-//!   so 450 keeps half the stack free; natively a unit takes 1.1-1.3 KB of stack (release
-//!   build), 450 units about 560 KB. `examples/jsonata_stack_probe.rs` runs the deep cases
-//!   on a thread of a given stack size.
+//!   nest, and regular expressions compile and match without recursion. Natively a depth
+//!   unit takes 1.1-1.3 KB of stack (release build): the default 600 take about 750 KB. The
+//!   wasm build evaluates in a Web Worker, whose JS stack is smaller: in Chromium's the
+//!   costliest path measured (a function recursing through an object constructor) overflows
+//!   from about 940 units, plain recursion from about 1050, and once V8 has optimised the
+//!   evaluator the frames grow (a Node worker of 0.5 MB, a third less stack than Chromium's,
+//!   overflows from 484 units then): state machines' expressions are evaluated with a depth
+//!   of 300 (`dataflow::query`). `examples/jsonata_stack_probe.rs` runs the deep cases on a
+//!   thread of a given stack size.
 //! - Numbers are `f64`; integral results within ±2^53 become JSON integers; non-finite
 //!   results raise `D1001`. Object key order is insertion order.
 //! - Strings are indexed by Unicode scalar values (jsonata-js counts code points for
@@ -100,9 +102,7 @@ pub struct Options {
 
 impl Default for Options {
     fn default() -> Self {
-        // (450 is also enough for the suite's deepest case without a depth of its own:
-        // $factorial(99), which jsonata-js's runner evaluates within depth 302)
-        Options { asl_functions: false, max_depth: 450, max_steps: 10_000_000 }
+        Options { asl_functions: false, max_depth: 600, max_steps: 10_000_000 }
     }
 }
 
