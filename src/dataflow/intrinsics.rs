@@ -570,12 +570,10 @@ fn apply(call: &Call, args: Vec<Value>, scope: &mut dyn Scope) -> Result<Value, 
         "States.StringSplit" => {
             let s = want_str(name, &args[0], "the first argument")?;
             let d = want_str(name, &args[1], "the delimiter")?;
-            // the delimiter's characters, sorted: a long delimiter costs a search, not a scan, per character
-            let set = crate::support::sort::sorted_by_key(d.chars().collect(), |c| *c);
             let parts: Vec<Value> = if d.is_empty() {
                 vec![Value::String(s.to_string())]
             } else {
-                s.split(|c: char| set.binary_search(&c).is_ok())
+                s.split(|c: char| d.contains(c))
                     .filter(|p| !p.is_empty())
                     .map(|p| Value::String(p.to_string()))
                     .collect()

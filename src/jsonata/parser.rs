@@ -20,18 +20,45 @@ enum Tok {
     Bool(bool),
     Null,
     Regex(String, String),
-    Op(&'static str),
+    /// An operator: see [`LONG_OPS`].
+    Op(char),
     End,
 }
 
 const OPS1: &str = ".[]{}(),@#;:?+-*/%|=<>^&!~";
 
-fn op_static(s: &str) -> &'static str {
-    const ALL: [&str; 38] = [
-        ".", "[", "]", "{", "}", "(", ")", ",", "@", "#", ";", ":", "?", "+", "-", "*", "/", "%", "|", "=", "<", ">",
-        "^", "&", "!", "~", "..", ":=", "!=", ">=", "<=", "**", "~>", "?:", "??", "and", "or", "in",
-    ];
-    ALL.iter().find(|o| **o == s).copied().unwrap_or("?")
+/// Operators longer than a character, by the character that stands for them in tokens and
+/// in the raw tree (single-character operators stand for themselves).
+const RANGE: char = 'R';
+const ASSIGN: char = 'A';
+const NE: char = 'N';
+const GE: char = 'G';
+const LE: char = 'L';
+const DESC: char = 'D';
+const APPLY: char = 'C';
+const ELVIS: char = 'E';
+const COALESCE: char = 'Q';
+const AND: char = 'a';
+const OR: char = 'o';
+const IN: char = 'i';
+const LONG_OPS: [(char, &str); 12] = [
+    (RANGE, ".."),
+    (ASSIGN, ":="),
+    (NE, "!="),
+    (GE, ">="),
+    (LE, "<="),
+    (DESC, "**"),
+    (APPLY, "~>"),
+    (ELVIS, "?:"),
+    (COALESCE, "??"),
+    (AND, "and"),
+    (OR, "or"),
+    (IN, "in"),
+];
+
+/// An operator's text (for messages).
+fn op_text(o: char) -> String {
+    LONG_OPS.iter().find(|(c, _)| *c == o).map(|(_, t)| t.to_string()).unwrap_or_else(|| o.to_string())
 }
 
 struct Lexer {
@@ -76,16 +103,16 @@ impl Lexer {
             return self.regex();
         }
         let c2 = self.ch(self.pos + 1);
-        let two: Option<&'static str> = match (c, c2) {
-            ('.', '.') => Some(".."),
-            (':', '=') => Some(":="),
-            ('!', '=') => Some("!="),
-            ('>', '=') => Some(">="),
-            ('<', '=') => Some("<="),
-            ('*', '*') => Some("**"),
-            ('~', '>') => Some("~>"),
-            ('?', ':') => Some("?:"),
-            ('?', '?') => Some("??"),
+        let two: Option<char> = match (c, c2) {
+            ('.', '.') => Some(RANGE),
+            (':', '=') => Some(ASSIGN),
+            ('!', '=') => Some(NE),
+            ('>', '=') => Some(GE),
+            ('<', '=') => Some(LE),
+            ('*', '*') => Some(DESC),
+            ('~', '>') => Some(APPLY),
+            ('?', ':') => Some(ELVIS),
+            ('?', '?') => Some(COALESCE),
             _ => None,
         };
         if let Some(op) = two {
@@ -94,7 +121,7 @@ impl Lexer {
         }
         if OPS1.contains(c) {
             self.pos += 1;
-            return Ok((Tok::Op(op_static(&c.to_string())), self.pos));
+            return Ok((Tok::Op(c), self.pos));
         }
         if c == '"' || c == '\'' {
             self.pos += 1;
@@ -213,9 +240,9 @@ impl Lexer {
         let name: String = self.src[start..i].iter().collect();
         Ok((
             match name.as_str() {
-                "and" => Tok::Op("and"),
-                "or" => Tok::Op("or"),
-                "in" => Tok::Op("in"),
+                "and" => Tok::Op(AND),
+                "or" => Tok::Op(OR),
+                "in" => Tok::Op(IN),
                 "true" => Tok::Bool(true),
                 "false" => Tok::Bool(false),
                 "null" => Tok::Null,
@@ -278,8 +305,8 @@ enum R {
     Descendant,
     Parent,
     /// `and`/`or`/`in` in operand position, or `?` placeholder
-    Op(&'static str),
-    Bin(&'static str, Box<P>, Box<P>),
+    Op(char),
+    Bin(char, Box<P>, Box<P>),
     Group(Box<P>, Vec<(P, P)>),
     Sort(Box<P>, Vec<(bool, P)>),
     Neg(Box<P>),
@@ -311,7 +338,7 @@ fn p(r: R, pos: usize) -> P {
 /// without nesting and which can be as long as the expression.
 fn take_left(r: &mut R) -> Option<P> {
     let l = match r {
-        R::Bin(o, l, _) if *o != ":=" => l,
+        R::Bin(o, l, _) if *o != ASSIGN => l,
         R::Group(l, _) | R::Sort(l, _) | R::Call(l, ..) | R::Cond(l, ..) | R::Elvis(l, _) | R::Coalesce(l, _) => l,
         _ => return None,
     };
@@ -347,16 +374,16 @@ struct Parser {
 fn lbp(t: &Tok) -> u32 {
     match t {
         Tok::Op(o) => match *o {
-            "." => 75,
-            "[" | "(" | "@" | "#" => 80,
-            "{" => 70,
-            "?" => 20,
-            "+" | "-" | "&" => 50,
-            "*" | "/" | "%" => 60,
-            "=" | "<" | ">" | "^" | "!=" | "<=" | ">=" | "~>" | "?:" | "??" | "in" => 40,
-            ":=" => 10,
-            "and" => 30,
-            "or" => 25,
+            '.' => 75,
+            '[' | '(' | '@' | '#' => 80,
+            '{' => 70,
+            '?' => 20,
+            '+' | '-' | '&' => 50,
+            '*' | '/' | '%' => 60,
+            '=' | '<' | '>' | '^' | NE | LE | GE | APPLY | ELVIS | COALESCE | IN => 40,
+            ASSIGN => 10,
+            AND => 30,
+            OR => 25,
             _ => 0,
         },
         _ => 0,
@@ -371,7 +398,7 @@ fn tok_text(t: &Tok) -> String {
         Tok::Bool(b) => b.to_string(),
         Tok::Null => "null".into(),
         Tok::Regex(p, _) => p.clone(),
-        Tok::Op(o) => o.to_string(),
+        Tok::Op(o) => op_text(*o),
         Tok::End => "(end)".into(),
     }
 }
@@ -379,23 +406,23 @@ fn tok_text(t: &Tok) -> String {
 impl Parser {
     fn advance(&mut self, infix: bool) -> Result<(), Error> {
         let (t, pos) = self.lx.next(infix)?;
-        if matches!(t, Tok::Op("!") | Tok::Op("~")) {
+        if matches!(t, Tok::Op('!') | Tok::Op('~')) {
             return Err(Error::tok("S0204", pos, &tok_text(&t)));
         }
         self.tok = t;
         self.pos = pos;
         Ok(())
     }
-    fn is_op(&self, o: &str) -> bool {
+    fn is_op(&self, o: char) -> bool {
         matches!(&self.tok, Tok::Op(x) if *x == o)
     }
-    fn expect(&mut self, o: &str, infix: bool) -> Result<(), Error> {
+    fn expect(&mut self, o: char, infix: bool) -> Result<(), Error> {
         if !self.is_op(o) {
             let code = if self.tok == Tok::End { "S0203" } else { "S0202" };
             return Err(make(
                 code,
                 Some(self.pos),
-                &Detail { token: Some(tok_text(&self.tok)), value: Some(o.to_string()), ..Default::default() },
+                &Detail { token: Some(tok_text(&self.tok)), value: Some(op_text(o)), ..Default::default() },
             ));
         }
         self.advance(infix)
@@ -436,83 +463,83 @@ impl Parser {
             }
             Tok::End => p(R::End, pos),
             Tok::Op(o) => match o {
-                "and" | "or" | "in" => p(R::Op(o), pos),
-                "-" => {
+                AND | OR | IN => p(R::Op(o), pos),
+                '-' => {
                     let e = self.expression(70)?;
                     p(R::Neg(Box::new(e)), pos)
                 }
-                "*" => p(R::Wildcard, pos),
-                "**" => p(R::Descendant, pos),
-                "%" => p(R::Parent, pos),
-                "(" => {
+                '*' => p(R::Wildcard, pos),
+                DESC => p(R::Descendant, pos),
+                '%' => p(R::Parent, pos),
+                '(' => {
                     let mut exprs = Vec::new();
-                    while !self.is_op(")") {
+                    while !self.is_op(')') {
                         exprs.push(self.expression(0)?);
-                        if !self.is_op(";") {
+                        if !self.is_op(';') {
                             break;
                         }
                         self.advance(false)?;
                     }
-                    self.expect(")", true)?;
+                    self.expect(')', true)?;
                     p(R::Block(exprs), pos)
                 }
-                "[" => {
+                '[' => {
                     let mut items = Vec::new();
-                    if !self.is_op("]") {
+                    if !self.is_op(']') {
                         loop {
                             let mut item = self.expression(0)?;
-                            if self.is_op("..") {
+                            if self.is_op(RANGE) {
                                 let rpos = self.pos;
                                 self.advance(false)?;
                                 let rhs = self.expression(0)?;
-                                item = p(R::Bin("..", Box::new(item), Box::new(rhs)), rpos);
+                                item = p(R::Bin(RANGE, Box::new(item), Box::new(rhs)), rpos);
                             }
                             items.push(item);
-                            if !self.is_op(",") {
+                            if !self.is_op(',') {
                                 break;
                             }
                             self.advance(false)?;
                         }
                     }
-                    self.expect("]", true)?;
+                    self.expect(']', true)?;
                     p(R::Array(items), pos)
                 }
-                "{" => {
+                '{' => {
                     let pairs = self.object_pairs()?;
                     p(R::Object(pairs), pos)
                 }
-                "|" => {
+                '|' => {
                     let pattern = self.expression(0)?;
-                    self.expect("|", false)?;
+                    self.expect('|', false)?;
                     let update = self.expression(0)?;
                     let mut delete = None;
-                    if self.is_op(",") {
+                    if self.is_op(',') {
                         self.advance(false)?;
                         delete = Some(Box::new(self.expression(0)?));
                     }
-                    self.expect("|", true)?;
+                    self.expect('|', true)?;
                     p(R::Transform(Box::new(pattern), Box::new(update), delete), pos)
                 }
-                _ => return Err(Error::tok("S0211", pos, o)),
+                _ => return Err(Error::tok("S0211", pos, &op_text(o))),
             },
         })
     }
 
     fn object_pairs(&mut self) -> Result<Vec<(P, P)>, Error> {
         let mut pairs = Vec::new();
-        if !self.is_op("}") {
+        if !self.is_op('}') {
             loop {
                 let k = self.expression(0)?;
-                self.expect(":", false)?;
+                self.expect(':', false)?;
                 let v = self.expression(0)?;
                 pairs.push((k, v));
-                if !self.is_op(",") {
+                if !self.is_op(',') {
                     break;
                 }
                 self.advance(false)?;
             }
         }
-        self.expect("}", true)?;
+        self.expect('}', true)?;
         Ok(pairs)
     }
 
@@ -522,49 +549,48 @@ impl Parser {
             other => return Err(Error::tok("S0201", pos, &tok_text(&other))),
         };
         Ok(match o {
-            "." | "+" | "-" | "*" | "/" | "%" | "=" | "<" | ">" | "!=" | "<=" | ">=" | "&" | "and" | "or" | "in"
-            | "~>" => {
+            '.' | '+' | '-' | '*' | '/' | '%' | '=' | '<' | '>' | NE | LE | GE | '&' | AND | OR | IN | APPLY => {
                 let rhs = self.expression(lbp(&Tok::Op(o)))?;
                 p(R::Bin(o, Box::new(left), Box::new(rhs)), pos)
             }
-            ":=" => {
+            ASSIGN => {
                 if !matches!(left.r, R::Var(_)) {
                     return Err(Error::tok("S0212", left.pos, ""));
                 }
                 let rhs = self.expression(9)?;
-                p(R::Bin(":=", Box::new(left), Box::new(rhs)), pos)
+                p(R::Bin(ASSIGN, Box::new(left), Box::new(rhs)), pos)
             }
-            "@" | "#" => {
+            '@' | '#' => {
                 let rhs = self.expression(80)?;
                 if !matches!(rhs.r, R::Var(_)) {
-                    return Err(Error::tok("S0214", rhs.pos, o));
+                    return Err(Error::tok("S0214", rhs.pos, &op_text(o)));
                 }
                 p(R::Bin(o, Box::new(left), Box::new(rhs)), pos)
             }
-            "?" => {
+            '?' => {
                 let then = self.expression(0)?;
                 let mut els = None;
-                if self.is_op(":") {
+                if self.is_op(':') {
                     self.advance(false)?;
                     els = Some(Box::new(self.expression(0)?));
                 }
                 p(R::Cond(Box::new(left), Box::new(then), els), pos)
             }
-            "?:" => {
+            ELVIS => {
                 let rhs = self.expression(0)?;
                 // elvis: condition with the lhs as both test and result
                 p(R::Elvis(Box::new(left), Box::new(rhs)), pos)
             }
-            "??" => {
+            COALESCE => {
                 let rhs = self.expression(0)?;
                 p(R::Coalesce(Box::new(left), Box::new(rhs)), pos)
             }
-            "[" => {
-                if self.is_op("]") {
+            '[' => {
+                if self.is_op(']') {
                     let mut left = left;
                     {
                         let mut step = &mut left;
-                        while let R::Bin("[", ref mut l, _) = step.r {
+                        while let R::Bin('[', ref mut l, _) = step.r {
                             step = l;
                         }
                         step.keep_array = true;
@@ -573,53 +599,53 @@ impl Parser {
                     left
                 } else {
                     let rhs = self.expression(0)?;
-                    self.expect("]", true)?;
-                    p(R::Bin("[", Box::new(left), Box::new(rhs)), pos)
+                    self.expect(']', true)?;
+                    p(R::Bin('[', Box::new(left), Box::new(rhs)), pos)
                 }
             }
-            "{" => {
+            '{' => {
                 let pairs = self.object_pairs()?;
                 p(R::Group(Box::new(left), pairs), pos)
             }
-            "^" => {
-                self.expect("(", false)?;
+            '^' => {
+                self.expect('(', false)?;
                 let mut terms = Vec::new();
                 loop {
                     let mut desc = false;
-                    if self.is_op("<") {
+                    if self.is_op('<') {
                         self.advance(false)?;
-                    } else if self.is_op(">") {
+                    } else if self.is_op('>') {
                         desc = true;
                         self.advance(false)?;
                     }
                     terms.push((desc, self.expression(0)?));
-                    if !self.is_op(",") {
+                    if !self.is_op(',') {
                         break;
                     }
                     self.advance(false)?;
                 }
-                self.expect(")", true)?;
+                self.expect(')', true)?;
                 p(R::Sort(Box::new(left), terms), pos)
             }
-            "(" => {
+            '(' => {
                 let mut args = Vec::new();
                 let mut partial = false;
-                if !self.is_op(")") {
+                if !self.is_op(')') {
                     loop {
-                        if self.is_op("?") {
+                        if self.is_op('?') {
                             partial = true;
-                            args.push(p(R::Op("?"), self.pos));
+                            args.push(p(R::Op('?'), self.pos));
                             self.advance(true)?;
                         } else {
                             args.push(self.expression(0)?);
                         }
-                        if !self.is_op(",") {
+                        if !self.is_op(',') {
                             break;
                         }
                         self.advance(false)?;
                     }
                 }
-                self.expect(")", true)?;
+                self.expect(')', true)?;
                 if let R::Name(n) = &left.r {
                     if n == "function" || n == "λ" {
                         for (i, a) in args.iter().enumerate() {
@@ -632,7 +658,7 @@ impl Parser {
                             }
                         }
                         let mut sig = None;
-                        if self.is_op("<") {
+                        if self.is_op('<') {
                             // read the signature text raw from the source up to the matching '>'
                             let start = self.lx.pos - 1;
                             let mut depth = 0;
@@ -660,15 +686,15 @@ impl Parser {
                             self.lx.pos = i + 1;
                             self.advance(false)?;
                         }
-                        self.expect("{", false)?;
+                        self.expect('{', false)?;
                         let body = self.expression(0)?;
-                        self.expect("}", true)?;
+                        self.expect('}', true)?;
                         return Ok(p(R::Lambda(args, sig, Box::new(body)), pos));
                     }
                 }
                 p(R::Call(Box::new(left), args, partial), pos)
             }
-            _ => return Err(Error::tok("S0201", pos, o)),
+            _ => return Err(Error::tok("S0201", pos, &op_text(o))),
         })
     }
 }
@@ -805,7 +831,7 @@ impl Processor {
         let keep = e.keep_array;
         let pos = e.pos;
         let mut result = match std::mem::replace(&mut e.r, R::End) {
-            R::Bin(".", l, r) => {
+            R::Bin('.', l, r) => {
                 let lstep = self.lhs(l, &mut done)?;
                 // steps not checked yet: all when the left side was not a path; else the
                 // last one or two (a sort or a binding may have changed them since)
@@ -881,7 +907,7 @@ impl Processor {
                 self.resolve_ancestry(&mut result)?;
                 result
             }
-            R::Bin("[", l, r) => {
+            R::Bin('[', l, r) => {
                 let mut result = self.lhs(l, &mut done)?;
                 let pred = self.process(*r)?;
                 let ppos = pos;
@@ -948,7 +974,7 @@ impl Processor {
                 self.resolve_ancestry(&mut result)?;
                 result
             }
-            R::Bin(":=", l, r) => {
+            R::Bin(ASSIGN, l, r) => {
                 let name = match &l.r {
                     R::Var(n) => n.clone(),
                     _ => return Err(Error::at("S0212", pos)),
@@ -959,7 +985,7 @@ impl Processor {
                 n.kind = Kind::Bind(name, Box::new(rhs));
                 n
             }
-            R::Bin("@", l, r) => {
+            R::Bin('@', l, r) => {
                 let var = match &r.r {
                     R::Var(v) => v.clone(),
                     _ => return Err(Error::tok("S0214", pos, "@")),
@@ -984,7 +1010,7 @@ impl Processor {
                 }
                 result
             }
-            R::Bin("#", l, r) => {
+            R::Bin('#', l, r) => {
                 let var = match &r.r {
                     R::Var(v) => v.clone(),
                     _ => return Err(Error::tok("S0214", pos, "#")),
@@ -1011,7 +1037,7 @@ impl Processor {
                 }
                 result
             }
-            R::Bin("~>", l, r) => {
+            R::Bin(APPLY, l, r) => {
                 let lhs = self.lhs(l, &mut done)?;
                 let rhs = self.process(*r)?;
                 let mut n = Node::new(Kind::Null, pos);
@@ -1021,23 +1047,23 @@ impl Processor {
             }
             R::Bin(op, l, r) => {
                 let bop = match op {
-                    "+" => BinOp::Add,
-                    "-" => BinOp::Sub,
-                    "*" => BinOp::Mul,
-                    "/" => BinOp::Div,
-                    "%" => BinOp::Mod,
-                    "=" => BinOp::Eq,
-                    "!=" => BinOp::Ne,
-                    "<" => BinOp::Lt,
-                    "<=" => BinOp::Le,
-                    ">" => BinOp::Gt,
-                    ">=" => BinOp::Ge,
-                    "&" => BinOp::Concat,
-                    "and" => BinOp::And,
-                    "or" => BinOp::Or,
-                    "in" => BinOp::In,
-                    ".." => BinOp::Range,
-                    _ => return Err(Error::tok("S0201", pos, op)),
+                    '+' => BinOp::Add,
+                    '-' => BinOp::Sub,
+                    '*' => BinOp::Mul,
+                    '/' => BinOp::Div,
+                    '%' => BinOp::Mod,
+                    '=' => BinOp::Eq,
+                    NE => BinOp::Ne,
+                    '<' => BinOp::Lt,
+                    LE => BinOp::Le,
+                    '>' => BinOp::Gt,
+                    GE => BinOp::Ge,
+                    '&' => BinOp::Concat,
+                    AND => BinOp::And,
+                    OR => BinOp::Or,
+                    IN => BinOp::In,
+                    RANGE => BinOp::Range,
+                    _ => return Err(Error::tok("S0201", pos, &op_text(op))),
                 };
                 let lhs = self.lhs(l, &mut done)?;
                 let rhs = self.process(*r)?;
@@ -1090,7 +1116,7 @@ impl Processor {
                 if partial {
                     let mut out = Vec::new();
                     for a in args {
-                        if matches!(a.r, R::Op("?")) {
+                        if matches!(a.r, R::Op('?')) {
                             out.push(None);
                         } else {
                             let v = self.process(a)?;
@@ -1207,14 +1233,14 @@ impl Processor {
             R::Wildcard => Node::new(Kind::Wildcard, pos),
             R::Descendant => Node::new(Kind::Descendant, pos),
             R::Op(o) => {
-                if o == "and" || o == "or" || o == "in" {
-                    let mut step = Node::new(Kind::Name(o.to_string()), pos);
+                if matches!(o, AND | OR | IN) {
+                    let mut step = Node::new(Kind::Name(op_text(o)), pos);
                     step.keep_array = keep;
                     let mut n = Node::new(Kind::Path(vec![step]), pos);
                     n.keep_singleton_array = keep;
                     n
                 } else {
-                    return Err(Error::tok("S0201", pos, o));
+                    return Err(Error::tok("S0201", pos, &op_text(o)));
                 }
             }
             R::End => return Err(Error::at("S0207", pos)),
