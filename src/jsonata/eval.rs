@@ -766,7 +766,7 @@ impl<'h> Eval<'h> {
         if items.is_empty() {
             items.push(Value::Undefined);
         }
-        let mut groups: OrdMap<(functions::Appended, usize)> = OrdMap::new();
+        let mut groups: OrdMap<(Value, usize)> = OrdMap::new();
         for item in &items {
             let (ctx, e) =
                 if reduce { (tuple_get(item, "@"), self.tuple_frame(env, item)) } else { (item.clone(), env.clone()) };
@@ -783,11 +783,9 @@ impl<'h> Eval<'h> {
                                     &Detail { value: Some(s.to_string()), ..Default::default() },
                                 ));
                             }
-                            entry.0.push(item.clone());
+                            functions::append_into(&mut entry.0, item.clone());
                         } else {
-                            let mut data = functions::Appended::default();
-                            data.push(item.clone());
-                            groups.insert(s.to_string(), (data, pi));
+                            groups.insert(s.to_string(), (item.clone(), pi));
                         }
                     }
                     other => {
@@ -802,7 +800,7 @@ impl<'h> Eval<'h> {
         }
         let mut result = ObjMap::default();
         for (key, (data, idx)) in groups {
-            let data = data.finish();
+            let data = functions::appended(data);
             let (ctx, e) = if reduce {
                 let mut tuple = reduce_tuple_stream(&data);
                 let at = tuple.remove("@").unwrap_or(Value::Undefined);
@@ -1304,15 +1302,16 @@ pub fn reduce_tuple_stream(data: &Value) -> ObjMap {
     match data {
         Value::Array(a) if !a.items.is_empty() && !matches!(a.items[0], Value::Array(_)) => {
             // each binding's values appended, in linear time
-            let mut result: OrdMap<functions::Appended> = OrdMap::new();
+            let mut result = ObjMap::default();
             for t in &a.items {
                 if let Value::Object(o) = t {
                     for (k, v) in o.iter() {
-                        result.get_or_insert_with(k, Default::default).push(v.clone());
+                        functions::append_into(result.get_or_insert_with(k, Default::default), v.clone());
                     }
                 }
             }
-            result.into_iter().map(|(k, v)| (k, v.finish())).collect()
+            result.values_mut().for_each(|v| *v = functions::appended(std::mem::take(v)));
+            result
         }
         Value::Object(o) => o.0.clone(),
         _ => ObjMap::default(),

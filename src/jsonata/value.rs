@@ -17,6 +17,8 @@ pub const KEEP: u8 = 2;
 pub const OUTER: u8 = 4;
 pub const CONS: u8 = 8;
 pub const TUPLES: u8 = 16;
+/// A list `functions::append_into` is building (never seen outside it).
+pub const ACC: u8 = 32;
 
 #[derive(Clone, Debug)]
 pub struct Arr {

@@ -163,38 +163,32 @@ pub fn js_str_cmp(a: &str, b: &str) -> std::cmp::Ordering {
     a.encode_utf16().cmp(b.encode_utf16())
 }
 
-/// Values folded with `$append` semantics in linear time: pushing `b` onto what was pushed
-/// before gives what `append_values(before, b)` gives, without copying the list each time.
-#[derive(Default)]
-pub struct Appended {
-    one: Value,
-    many: Option<Vec<Value>>,
+/// `*acc = append_values(acc, b)`, in place: the list it builds is marked (flag `ACC`) and
+/// grows without being copied, so that appending n values takes linear time; [`appended`]
+/// unmarks it.
+pub fn append_into(acc: &mut Value, b: Value) {
+    match (&mut *acc, b) {
+        (_, Value::Undefined) => {}
+        (Value::Array(a), b) if a.flags & ACC != 0 => {
+            let list = &mut Rc::make_mut(a).items;
+            match b {
+                Value::Array(x) => list.extend(x.items.iter().cloned()),
+                v => list.push(v),
+            }
+        }
+        (Value::Undefined, b) => *acc = b,
+        (_, b) => *acc = append_values(std::mem::take(acc), b).with_flags(ACC),
+    }
 }
 
-impl Appended {
-    pub fn push(&mut self, b: Value) {
-        if b.is_undef() {
-            return;
-        }
-        let list = match &mut self.many {
-            Some(list) => list,
-            None if self.one.is_undef() => {
-                self.one = b;
-                return;
-            }
-            None => self.many.insert(std::mem::take(&mut self.one).to_list()),
-        };
-        match b {
-            Value::Array(arr) => list.extend(arr.items.iter().cloned()),
-            v => list.push(v),
+/// What [`append_into`] built, unmarked.
+pub fn appended(mut v: Value) -> Value {
+    if let Value::Array(a) = &mut v {
+        if a.flags & ACC != 0 {
+            Rc::make_mut(a).flags &= !ACC;
         }
     }
-    pub fn finish(self) -> Value {
-        match self.many {
-            Some(list) => Value::array(list),
-            None => self.one,
-        }
-    }
+    v
 }
 
 /// `$append` semantics.
