@@ -362,48 +362,42 @@ pub fn precision15(x: f64) -> f64 {
 }
 
 /// A text two values share exactly when [`deep_equal`] holds for them: numbers by value,
-/// arrays in order, objects whatever their key order, functions by identity. Written in a
-/// loop, whatever the nesting.
+/// arrays in order, objects whatever their key order, functions by identity (down to
+/// [`MAX_NESTING`] levels, as the other walks of values).
 pub fn canonical(v: &Value) -> String {
-    enum T<'a> {
-        V(&'a Value),
-        Key(&'a str),
-        Close(char),
-    }
     let mut out = String::new();
-    let mut todo = vec![T::V(v)];
-    while let Some(t) = todo.pop() {
-        match t {
-            T::Close(c) => out.push(c),
-            T::Key(k) => {
-                super::functions::json_escape(k, &mut out);
-                out.push(':');
-            }
-            T::V(Value::Array(a)) => {
-                out.push('[');
-                todo.push(T::Close(']'));
-                todo.extend(a.items.iter().rev().map(T::V));
-            }
-            T::V(Value::Object(o)) => {
-                out.push('{');
-                todo.push(T::Close('}'));
-                for (k, v) in
-                    crate::support::sort::sorted_by_key(o.iter().collect(), |e| e.0.as_str()).into_iter().rev()
-                {
-                    todo.push(T::V(v));
-                    todo.push(T::Key(k));
-                }
-            }
-            T::V(Value::Str(s)) => super::functions::json_escape(s, &mut out),
-            // numbers by their shortest text (-0 is "0"), functions by their address
-            T::V(Value::Num(n)) => out.push_str(&js_num_str(*n)),
-            T::V(Value::Func(f)) => out.push_str(&js_num_str(Rc::as_ptr(f) as *const u8 as usize as f64)),
-            T::V(Value::Bool(b)) => out.push(if *b { 't' } else { 'f' }),
-            T::V(other) => out.push(other.sig_symbol()),
-        }
-        out.push(',');
-    }
+    canonical_at(v, &mut out, 0);
     out
+}
+
+fn canonical_at(v: &Value, out: &mut String, depth: usize) {
+    let esc = super::functions::json_escape;
+    match v {
+        Value::Array(a) if depth < MAX_NESTING => {
+            out.push('[');
+            for x in &a.items {
+                canonical_at(x, out, depth + 1);
+                out.push(',');
+            }
+            out.push(']');
+        }
+        Value::Object(o) if depth < MAX_NESTING => {
+            out.push('{');
+            for (k, x) in crate::support::sort::sorted_by_key(o.iter().collect(), |e| e.0.as_str()) {
+                esc(k, out);
+                out.push(':');
+                canonical_at(x, out, depth + 1);
+                out.push(',');
+            }
+            out.push('}');
+        }
+        Value::Str(s) => esc(s, out),
+        // numbers by their shortest text (-0 is "0"), functions by their address
+        Value::Num(n) => out.push_str(&js_num_str(*n)),
+        Value::Func(f) => out.push_str(&js_num_str(Rc::as_ptr(f) as *const u8 as usize as f64)),
+        Value::Bool(b) => out.push(if *b { 't' } else { 'f' }),
+        other => out.push(other.sig_symbol()),
+    }
 }
 
 /// Deep equality as jsonata-js's `isDeepEqual`.
