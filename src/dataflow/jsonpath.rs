@@ -629,9 +629,10 @@ struct Parser<'a> {
 }
 
 /// The deepest nesting of filters, parentheses and `!` a path may have: each level costs the
-/// parser and the evaluator a few stack frames.
+/// parser and the evaluator a few stack frames. (Its messages say the number.)
 const MAX_NESTING: usize = 50;
-/// The most steps a path may have: a ResultPath creates as many nested objects.
+/// The most steps a path may have: a ResultPath creates as many nested objects. (Its
+/// messages say the number.)
 const MAX_SEGMENTS: usize = 1000;
 
 impl<'a> Parser<'a> {
@@ -708,7 +709,7 @@ impl<'a> Parser<'a> {
                 _ => break,
             }
             if segs.len() > MAX_SEGMENTS {
-                return Err(self.err(&format!("more than {MAX_SEGMENTS} steps")));
+                return Err(self.err("more than 1000 steps"));
             }
             if matches!(segs.last(), Some(Seg::Function(_))) && matches!(self.peek(), Some(b'.') | Some(b'[')) {
                 return Err(self.err("a function must end the path"));
@@ -851,7 +852,7 @@ impl<'a> Parser<'a> {
     fn expr_or(&mut self) -> Result<Expr, String> {
         self.depth += 1;
         if self.depth > MAX_NESTING {
-            return Err(self.err(&format!("filters nested more than {MAX_NESTING} deep")));
+            return Err(self.err("filters nested more than 50 deep"));
         }
         let mut or = Vec::new();
         loop {
@@ -1160,6 +1161,14 @@ mod tests {
 
     fn sel(p: &str, v: &Value) -> Option<Value> {
         Path::parse(p).unwrap().select(v)
+    }
+
+    #[test]
+    fn limits_in_messages() {
+        let long = format!("${}", ".a".repeat(MAX_SEGMENTS + 1));
+        assert!(Path::parse(&long).unwrap_err().contains(&format!(" {MAX_SEGMENTS} ")));
+        let deep = format!("$[?({}@.a{})]", "(".repeat(MAX_NESTING), ")".repeat(MAX_NESTING));
+        assert!(Path::parse(&deep).unwrap_err().contains(&format!(" {MAX_NESTING} ")));
     }
 
     #[test]

@@ -361,7 +361,7 @@ impl Drop for P {
 /// optimised the processor, about 3.9 KB of the JS stack (a Node worker of 0.5 MB overflows
 /// from 76 levels; Chromium's Web Worker has about a third more), 4 KB natively. 50 keeps
 /// half of that free; no expression of the JSONata suite or of the AWS corpus nests more
-/// than 24 deep.
+/// than 24 deep. (Its message says the number.)
 const MAX_NESTING: usize = 50;
 
 struct Parser {
@@ -432,7 +432,7 @@ impl Parser {
         self.depth += 1;
         if self.depth > MAX_NESTING {
             // jsonata-js's parser overflows its stack here
-            let m = format!("Stack overflow error: the expression nests more than {MAX_NESTING} levels deep");
+            let m = "Stack overflow error: the expression nests more than 50 levels deep";
             return Err(Error::new("U1001", m, Some(self.pos)));
         }
         let t = std::mem::replace(&mut self.tok, Tok::End);
@@ -1277,5 +1277,18 @@ fn tail_call_optimize(mut e: Node) -> Node {
             e
         }
         _ => e,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn limits_in_messages() {
+        let deep = format!("{}1{}", "(".repeat(super::MAX_NESTING), ")".repeat(super::MAX_NESTING));
+        let e = super::parse_node(&deep).unwrap_err();
+        assert!(e.message.contains(&format!(" {} levels", super::MAX_NESTING)), "{}", e.message);
+        let sig = format!("<{}>", "n".repeat(super::super::signature::MAX_PARAMS + 1));
+        let e = super::super::signature::Signature::parse(&sig).unwrap_err();
+        assert!(e.message.contains(&super::super::signature::MAX_PARAMS.to_string()), "{}", e.message);
     }
 }

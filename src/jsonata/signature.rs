@@ -21,8 +21,8 @@ pub struct Signature {
 }
 
 /// The most parameters a signature may declare (matching costs a table of parameters by
-/// arguments).
-const MAX_PARAMS: usize = 100;
+/// arguments). (Its message says the number.)
+pub const MAX_PARAMS: usize = 100;
 
 fn closing(s: &[char], start: usize, open: char, close: char) -> Option<usize> {
     let mut depth = 1;
@@ -96,11 +96,7 @@ impl Signature {
             i += 1;
         }
         if params.len() > MAX_PARAMS {
-            return Err(Error::new(
-                "S0401",
-                format!("A function signature may have at most {MAX_PARAMS} parameters"),
-                Some(0),
-            ));
+            return Err(Error::new("S0401", "A function signature may have at most 100 parameters", Some(0)));
         }
         Ok(Signature { params })
     }
