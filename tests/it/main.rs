@@ -11,6 +11,7 @@
 //! - `extras`: which definitions need the full engine (the wasm core refuses them);
 //! - `corpus`: the conformance corpus beside the repository (skipped, with one line, without it).
 
+mod bounds;
 mod cases;
 mod cli;
 mod corpus;
