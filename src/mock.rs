@@ -253,7 +253,7 @@ fn response(e: &Value) -> Result<Response, (&'static str, &'static str)> {
     };
     let text = |v: Option<&Value>| match v {
         None | Some(Value::Null) => None,
-        Some(Value::String(s)) => Some(s.clone()),
+        Some(Value::String(s)) => Some(s.to_string()),
         Some(other) => Some(other.to_string()),
     };
     let outcome = if let Some(v) = obj.get("Return").or_else(|| obj.get("result")) {

@@ -352,10 +352,10 @@ fn a_session_stepped_from_js_gives_the_events_of_simulate() {
     for (def, input, mocks) in [(PARALLEL, PARALLEL_INPUT, PARALLEL_MOCKS), (RETRY, RETRY_INPUT, RETRY_MOCKS)] {
         let r = simulate(def, input, mocks, 11);
         let (events, result) = drive(def, input, mocks, 11, None);
-        assert_eq!(Value::Array(events), r["events"]);
+        assert_eq!(Value::Array(events.into()), r["events"]);
         assert_eq!(result, r);
         let (events, _) = drive(def, input, mocks, 11, Some(250.0));
-        assert_eq!(Value::Array(events), r["events"]);
+        assert_eq!(Value::Array(events.into()), r["events"]);
     }
 }
 

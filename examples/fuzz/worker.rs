@@ -164,7 +164,7 @@ fn diagnostics(def: &str, t: MachineType) -> String {
         Ok(_) => "[]".to_string(),
         Err(d) => {
             let list: Vec<Value> = asl::truncated(d).0.iter().map(|d| d.to_json()).collect();
-            statelab::value::to_string(&Value::Array(list))
+            statelab::value::to_string(&Value::Array(list.into()))
         }
     }
 }

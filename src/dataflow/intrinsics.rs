@@ -77,7 +77,7 @@ impl Call {
         let mut vals = Vec::with_capacity(self.args.len());
         for a in &self.args {
             vals.push(match a {
-                Arg::Str { value, .. } => Value::String(value.clone()),
+                Arg::Str { value, .. } => Value::String(value.clone().into()),
                 Arg::Number(n) => Value::Number(*n),
                 Arg::Bool(b) => Value::Bool(*b),
                 Arg::Null => Value::Null,
@@ -307,17 +307,10 @@ pub fn format_value(v: &Value) -> String {
 }
 
 fn json_eq(a: &Value, b: &Value) -> bool {
-    match (a, b) {
-        (Value::Number(x), Value::Number(y)) => match (x.as_i64(), y.as_i64()) {
-            (Some(p), Some(q)) => p == q,
-            _ => x.as_f64() == y.as_f64(),
-        },
-        (Value::Array(x), Value::Array(y)) => x.len() == y.len() && x.iter().zip(y).all(|(p, q)| json_eq(p, q)),
-        (Value::Object(x), Value::Object(y)) => {
-            x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).map(|w| json_eq(v, w)).unwrap_or(false))
-        }
-        _ => a == b,
-    }
+    crate::dataflow::jsonpath::deep_eq(a, b, |x, y| match (x.as_i64(), y.as_i64()) {
+        (Some(p), Some(q)) => p == q,
+        _ => x.as_f64() == y.as_f64(),
+    })
 }
 
 fn random_u32(scope: &mut dyn Scope) -> u32 {
@@ -409,7 +402,7 @@ fn apply(call: &Call, args: Vec<Value>, scope: &mut dyn Scope) -> Result<Value, 
                 // A template read from the input has no escapes: its backslashes are literal.
                 (_, v) => want_str(name, v, "the format string")?.replace('\\', "\\\\"),
             };
-            format_template(name, &template, &args[1..]).map(Value::String)
+            format_template(name, &template, &args[1..]).map(|x| Value::String(x.into()))
         }
         "States.StringToJson" => {
             let s = want_str(name, &args[0], "the argument")?;
@@ -424,15 +417,15 @@ fn apply(call: &Call, args: Vec<Value>, scope: &mut dyn Scope) -> Result<Value, 
                 })
                 .map_err(|_| fail(name, format!("the string '{}' is not valid JSON", s)))
         }
-        "States.JsonToString" => Ok(Value::String(crate::value::to_string(&args[0]))),
-        "States.Array" => Ok(Value::Array(args)),
+        "States.JsonToString" => Ok(Value::String(crate::value::to_string(&args[0]).into())),
+        "States.Array" => Ok(Value::Array(args.into())),
         "States.ArrayPartition" => {
             let a = want_array(name, &args[0], "the first argument")?;
             let n = want_int(name, &args[1], "the chunk size")?;
             if n <= 0 {
                 return Err(fail(name, "the chunk size must be greater than 0"));
             }
-            Ok(Value::Array(a.chunks(n as usize).map(|c| Value::Array(c.to_vec())).collect()))
+            Ok(Value::Array(a.chunks(n as usize).map(|c| Value::Array(c.to_vec().into())).collect::<Vec<_>>().into()))
         }
         "States.ArrayContains" => {
             let a = want_array(name, &args[0], "the first argument")?;
@@ -475,20 +468,17 @@ fn apply(call: &Call, args: Vec<Value>, scope: &mut dyn Scope) -> Result<Value, 
         "States.ArrayLength" => Ok(int_value(want_array(name, &args[0], "the argument")?.len() as i64)),
         "States.ArrayUnique" => {
             let a = want_array(name, &args[0], "the argument")?;
-            let mut out: Vec<Value> = Vec::new();
-            for x in a {
-                if !out.iter().any(|y| json_eq(x, y)) {
-                    out.push(x.clone());
-                }
-            }
-            Ok(Value::Array(out))
+            // equal values have the same canonical text (integers beyond 2^53 compare as doubles there)
+            let keys: Vec<String> = a.iter().map(crate::jsonata::canonical_json).collect();
+            let first = crate::support::sort::firsts(&keys);
+            Ok(Value::Array(a.iter().zip(first).filter(|(_, f)| *f).map(|(x, _)| x.clone()).collect()))
         }
         "States.Base64Encode" => {
             let s = want_str(name, &args[0], "the argument")?;
             if s.chars().count() > MAX_STRING_CHARS {
                 return Err(fail(name, format!("the input must be at most {} characters", MAX_STRING_CHARS)));
             }
-            Ok(Value::String(digest::base64_encode(s.as_bytes())))
+            Ok(Value::String(digest::base64_encode(s.as_bytes()).into()))
         }
         "States.Base64Decode" => {
             let s = want_str(name, &args[0], "the argument")?;
@@ -496,11 +486,11 @@ fn apply(call: &Call, args: Vec<Value>, scope: &mut dyn Scope) -> Result<Value, 
                 return Err(fail(name, format!("the input must be at most {} characters", MAX_STRING_CHARS)));
             }
             let bytes = digest::base64_decode(s).ok_or_else(|| fail(name, "the input is not valid Base64"))?;
-            Ok(Value::String(String::from_utf8_lossy(&bytes).into_owned()))
+            Ok(Value::String(String::from_utf8_lossy(&bytes).into_owned().into()))
         }
         "States.Hash" => {
             let data = match &args[0] {
-                Value::String(s) => s.clone(),
+                Value::String(s) => s.to_string(),
                 Value::Null => return Err(fail(name, "the data to hash must not be null")),
                 other => crate::value::to_string(other),
             };
@@ -509,7 +499,7 @@ fn apply(call: &Call, args: Vec<Value>, scope: &mut dyn Scope) -> Result<Value, 
             }
             let alg = want_str(name, &args[1], "the algorithm")?;
             match digest::hash_hex(alg, data.as_bytes()) {
-                Some(h) => Ok(Value::String(h)),
+                Some(h) => Ok(Value::String(h.into())),
                 None => Err(fail(
                     name,
                     format!("the hash algorithm '{}' is not one of MD5, SHA-1, SHA-256, SHA-384, SHA-512", alg),
@@ -581,16 +571,16 @@ fn apply(call: &Call, args: Vec<Value>, scope: &mut dyn Scope) -> Result<Value, 
             let s = want_str(name, &args[0], "the first argument")?;
             let d = want_str(name, &args[1], "the delimiter")?;
             let parts: Vec<Value> = if d.is_empty() {
-                vec![Value::String(s.to_string())]
+                vec![Value::String(s.to_string().into())]
             } else {
                 s.split(|c: char| d.contains(c))
                     .filter(|p| !p.is_empty())
-                    .map(|p| Value::String(p.to_string()))
+                    .map(|p| Value::String(p.to_string().into()))
                     .collect()
             };
-            Ok(Value::Array(parts))
+            Ok(Value::Array(parts.into()))
         }
-        "States.UUID" => Ok(Value::String(uuid_v4(scope))),
+        "States.UUID" => Ok(Value::String(uuid_v4(scope).into())),
         other => Err(Failure::intrinsic(format!("Unknown intrinsic function {}", other))),
     }
 }

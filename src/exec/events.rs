@@ -26,7 +26,7 @@ pub enum Field {
 impl Field {
     pub fn to_json(&self) -> Value {
         match self {
-            Field::Str(s) => Value::String(s.to_string()),
+            Field::Str(s) => Value::String(s.to_string().into()),
             Field::Int(n) => json!(n),
             Field::Json(v) => (**v).clone(),
             Field::NotTruncated => json!({"truncated": false}),

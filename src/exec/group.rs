@@ -206,7 +206,7 @@ impl Execution {
                 results = results
                     .into_iter()
                     .flat_map(|r| match r {
-                        Value::Array(a) => a,
+                        Value::Array(a) => a.into_vec(),
                         other => vec![other],
                     })
                     .collect();
@@ -223,7 +223,7 @@ impl Execution {
         if self.is_done() {
             return;
         }
-        if self.finish_with_result(fid, Rc::new(Value::Array(results))) == Flow::Next {
+        if self.finish_with_result(fid, Rc::new(Value::Array(results.into()))) == Flow::Next {
             self.run(fid);
         }
     }

@@ -31,9 +31,143 @@ pub enum Value {
     Null,
     Bool(bool),
     Number(Number),
-    String(String),
-    Array(Vec<Value>),
+    String(Str),
+    Array(Array),
     Object(Map),
+}
+
+// ------------------------------------------------------------------ shared strings and arrays
+
+/// A string payload, shared by every copy of the value: a text copied from state to state,
+/// into a Map's items and into the history is one allocation.
+#[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Default)]
+pub struct Str(Rc<str>);
+
+impl Str {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+    /// The shared text itself (JSONata's strings are the same kind).
+    pub fn as_rc(&self) -> &Rc<str> {
+        &self.0
+    }
+}
+
+impl std::ops::Deref for Str {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<String> for Str {
+    fn from(s: String) -> Str {
+        Str(s.into())
+    }
+}
+impl From<&str> for Str {
+    fn from(s: &str) -> Str {
+        Str(s.into())
+    }
+}
+impl From<&String> for Str {
+    fn from(s: &String) -> Str {
+        Str(s.as_str().into())
+    }
+}
+impl From<Rc<str>> for Str {
+    fn from(s: Rc<str>) -> Str {
+        Str(s)
+    }
+}
+impl From<Str> for String {
+    fn from(s: Str) -> String {
+        s.0.to_string()
+    }
+}
+impl PartialEq<str> for Str {
+    fn eq(&self, other: &str) -> bool {
+        &*self.0 == other
+    }
+}
+impl PartialEq<&str> for Str {
+    fn eq(&self, other: &&str) -> bool {
+        &*self.0 == *other
+    }
+}
+impl PartialEq<String> for Str {
+    fn eq(&self, other: &String) -> bool {
+        *self.0 == **other
+    }
+}
+impl fmt::Debug for Str {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&*self.0, f)
+    }
+}
+impl fmt::Display for Str {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// An array payload, shared by every copy of the value and copied on write: a Map whose
+/// every item carries the same list (`"all.$": "$"`) holds the list once.
+#[derive(Clone, PartialEq, Default)]
+pub struct Array(Rc<Vec<Value>>);
+
+impl Array {
+    pub fn new() -> Array {
+        Array::default()
+    }
+    /// The elements, copied only when another value shares them.
+    pub fn into_vec(self) -> Vec<Value> {
+        Rc::try_unwrap(self.0).unwrap_or_else(|rc| (*rc).clone())
+    }
+}
+
+impl std::ops::Deref for Array {
+    type Target = Vec<Value>;
+    fn deref(&self) -> &Vec<Value> {
+        &self.0
+    }
+}
+
+/// Changing an array copies its elements first if another value shares them.
+impl std::ops::DerefMut for Array {
+    fn deref_mut(&mut self) -> &mut Vec<Value> {
+        Rc::make_mut(&mut self.0)
+    }
+}
+
+impl From<Vec<Value>> for Array {
+    fn from(v: Vec<Value>) -> Array {
+        Array(Rc::new(v))
+    }
+}
+impl FromIterator<Value> for Array {
+    fn from_iter<I: IntoIterator<Item = Value>>(items: I) -> Array {
+        Array(Rc::new(items.into_iter().collect()))
+    }
+}
+impl IntoIterator for Array {
+    type Item = Value;
+    type IntoIter = std::vec::IntoIter<Value>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.into_vec().into_iter()
+    }
+}
+impl<'a> IntoIterator for &'a Array {
+    type Item = &'a Value;
+    type IntoIter = std::slice::Iter<'a, Value>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter()
+    }
+}
+impl fmt::Debug for Array {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&*self.0, f)
+    }
 }
 
 // ------------------------------------------------------------------ numbers
@@ -348,6 +482,16 @@ impl<K: Into<Key>> Extend<(K, Value)> for Map {
 // ------------------------------------------------------------------ values
 
 impl Value {
+    /// Where a string's, an array's or an object's payload lives, and how many values share
+    /// it: a writer that meets the same payload twice may write it once.
+    pub fn payload(&self) -> Option<(usize, usize)> {
+        match self {
+            Value::String(s) => Some((Rc::as_ptr(&s.0) as *const u8 as usize, Rc::strong_count(&s.0))),
+            Value::Array(a) => Some((Rc::as_ptr(&a.0) as usize, Rc::strong_count(&a.0))),
+            Value::Object(m) => Some((Rc::as_ptr(&m.0) as usize, Rc::strong_count(&m.0))),
+            _ => None,
+        }
+    }
     pub fn as_str(&self) -> Option<&str> {
         match self {
             Value::String(s) => Some(s),
@@ -386,7 +530,7 @@ impl Value {
     }
     pub fn as_array_mut(&mut self) -> Option<&mut Vec<Value>> {
         match self {
-            Value::Array(a) => Some(a),
+            Value::Array(a) => Some(&mut *a),
             _ => None,
         }
     }
@@ -589,12 +733,12 @@ impl From<Number> for Value {
 }
 impl From<String> for Value {
     fn from(s: String) -> Value {
-        Value::String(s)
+        Value::String(s.into())
     }
 }
 impl From<&str> for Value {
     fn from(s: &str) -> Value {
-        Value::String(s.to_string())
+        Value::String(s.to_string().into())
     }
 }
 impl From<Map> for Value {
@@ -671,12 +815,12 @@ impl ToJson for Map {
 }
 impl ToJson for str {
     fn to_json(&self) -> Value {
-        Value::String(self.to_string())
+        Value::String(self.to_string().into())
     }
 }
 impl ToJson for String {
     fn to_json(&self) -> Value {
-        Value::String(self.clone())
+        Value::String(self.clone().into())
     }
 }
 impl ToJson for bool {
@@ -747,8 +891,8 @@ pub fn to_value<T: ToJson + ?Sized>(x: &T) -> Value {
 #[macro_export]
 macro_rules! json {
     (null) => { $crate::value::Value::Null };
-    ([]) => { $crate::value::Value::Array(::std::vec::Vec::new()) };
-    ([ $($tt:tt)+ ]) => { $crate::value::Value::Array($crate::json_items!([] () $($tt)+)) };
+    ([]) => { $crate::value::Value::Array(::std::vec::Vec::new().into()) };
+    ([ $($tt:tt)+ ]) => { $crate::value::Value::Array($crate::json_items!([] () $($tt)+).into()) };
     ({}) => { $crate::value::Value::Object($crate::value::Map::new()) };
     ({ $($tt:tt)+ }) => {{
         let mut object = $crate::value::Map::new();

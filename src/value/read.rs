@@ -209,7 +209,7 @@ impl<'a> Parser<'a> {
             None => Err(self.err("unexpected end of input, expected a JSON value")),
             Some(b'{') => self.object(pointer, depth),
             Some(b'[') => self.array(pointer, depth),
-            Some(b'"') => Ok(Value::String(self.string()?.into_owned())),
+            Some(b'"') => Ok(Value::String(self.string()?.into_owned().into())),
             Some(b't') => self.literal("true", Value::Bool(true)),
             Some(b'f') => self.literal("false", Value::Bool(false)),
             Some(b'n') => self.literal("null", Value::Null),
@@ -269,7 +269,7 @@ impl<'a> Parser<'a> {
         self.ws();
         if self.peek() == Some(b']') {
             self.bump();
-            return Ok(Value::Array(items));
+            return Ok(Value::Array(items.into()));
         }
         loop {
             self.ws();
@@ -284,7 +284,7 @@ impl<'a> Parser<'a> {
             self.ws();
             match self.bump() {
                 Some(b',') => continue,
-                Some(b']') => return Ok(Value::Array(items)),
+                Some(b']') => return Ok(Value::Array(items.into())),
                 _ => return Err(self.err("expected ',' or ']' in the array")),
             }
         }

@@ -1,7 +1,7 @@
 //! The wasm-bindgen exports: the entry point of the wasm build (with the `wasm` feature).
 //! See the module above for the shapes handed to JS.
 
-use super::tape::{write_event, write_lanes, write_result, write_spans, Out};
+use super::tape::{write_event, write_lanes, write_result, write_spans, Kept, Out};
 use crate::asl::{self, Diagnostic, MachineType};
 use crate::driver::{self, Host, HostError};
 use crate::error::Failure;
@@ -179,7 +179,7 @@ impl RunOptions {
         opts.history = history;
         let test_case = match o.get("testCase") {
             None | Some(Value::Null) => None,
-            Some(Value::String(s)) => Some(s.clone()),
+            Some(Value::String(s)) => Some(s.to_string()),
             Some(_) => return Err(error("options.testCase must be a string")),
         };
         let external = match o.get("external") {
@@ -197,7 +197,19 @@ impl RunOptions {
 /// A checked definition (JSON text or a JS value).
 fn machine_of(definition: &JsValue, machine_type: MachineType) -> Result<Rc<asl::Machine>, JsValue> {
     let def = text_of(definition, "definition", true)?.ok_or_else(|| error("definition is missing"))?;
-    asl::validate_text(&def, machine_type).map_err(|d| definition_error(&asl::truncated(d).0))
+    let machine = asl::validate_text(&def, machine_type).map_err(|d| definition_error(&asl::truncated(d).0))?;
+    // The core build (without the extras) hands a definition that may use them to the full
+    // engine: www/statelab.js calls again there when it sees `needsFullEngine`.
+    #[cfg(not(feature = "extras"))]
+    if machine.uses_extras {
+        let err = error(
+            "this definition may format or parse with a picture, hash, or $eval: it runs on the full engine \
+             (www/pkg/full/), not the core",
+        );
+        let _ = js_sys::Reflect::set(&err, &JsValue::from_str("needsFullEngine"), &JsValue::TRUE);
+        return Err(err);
+    }
+    Ok(machine)
 }
 
 impl Setup {
@@ -275,12 +287,14 @@ fn to_js(v: &Value) -> JsValue {
 /// The JS value of a tape.
 fn js(o: &Out) -> JsValue {
     let (words, floats, text) = o.parts();
-    decode(words, floats, text)
+    decode(words, floats, text, &JsValue::UNDEFINED)
 }
 
 #[wasm_bindgen(module = "/src/wasm/decode.js")]
 extern "C" {
-    fn decode(words: &[u32], floats: &[f64], text: &[u8]) -> JsValue;
+    /// `kept`: the JS list of shared values that tapes continuing one another refer to
+    /// (undefined for a tape on its own).
+    fn decode(words: &[u32], floats: &[f64], text: &[u8], kept: &JsValue) -> JsValue;
 }
 
 fn result_js(exec: &Execution, timing: bool, history: bool) -> JsValue {
@@ -418,6 +432,10 @@ pub struct Session {
     /// Events already handed out by `takeEvents`.
     sent: usize,
     critical_path: bool,
+    /// The shared values handed out so far, in Rust and as JS decoded them: each batch of
+    /// events, the spans and the result refer to those instead of sending them again.
+    kept: Kept,
+    kept_js: JsValue,
 }
 
 #[wasm_bindgen]
@@ -430,7 +448,23 @@ impl Session {
         let s = Setup::from_js(&definition, &input, &mocks, &options)?;
         let mut host = Host::new(s.machine, s.input, s.mocks, s.opts);
         host.resolve_externally(s.external);
-        Ok(Session { host, sent: 0, critical_path: s.critical_path })
+        Ok(Session {
+            host,
+            sent: 0,
+            critical_path: s.critical_path,
+            kept: Kept::default(),
+            kept_js: js_sys::Array::new().into(),
+        })
+    }
+
+    /// A tape written by `write` that continues the ones handed out before, as JS.
+    fn continued(&mut self, write: impl FnOnce(&mut Out, &Host)) -> JsValue {
+        let mut o = Out::continuing(std::mem::take(&mut self.kept));
+        write(&mut o, &self.host);
+        let (words, floats, text) = o.parts();
+        let v = decode(words, floats, text, &self.kept_js);
+        self.kept = o.kept();
+        v
     }
 
     fn start_time(&self) -> i64 {
@@ -493,20 +527,19 @@ impl Session {
     #[wasm_bindgen(js_name = takeEvents)]
     pub fn take_events(&mut self) -> JsValue {
         let start = self.start_time();
-        let events = self.host.exec.events();
-        let new = events.get(self.sent..).unwrap_or(&[]);
-        self.sent = events.len();
-        let mut o = Out::new();
-        let mut stamp = (0, String::new());
-        o.list(new, |o, e| write_event(o, e, start, &mut stamp));
-        js(&o)
+        let sent = self.sent;
+        self.sent = self.host.exec.events().len();
+        self.continued(|o, host| {
+            let new = host.exec.events().get(sent..).unwrap_or(&[]);
+            let mut stamp = (0, String::new());
+            o.list(new, |o, e| write_event(o, e, start, &mut stamp));
+        })
     }
 
     /// Every span so far.
-    pub fn spans(&self) -> JsValue {
-        let mut o = Out::new();
-        write_spans(&mut o, &self.host.exec, self.critical_path);
-        js(&o)
+    pub fn spans(&mut self) -> JsValue {
+        let critical_path = self.critical_path;
+        self.continued(|o, host| write_spans(o, &host.exec, critical_path))
     }
 
     /// Every lane so far (see `simulate`'s `lanes`).
@@ -517,8 +550,9 @@ impl Session {
     }
 
     /// The result so far, in the shape `simulate` returns.
-    pub fn result(&self) -> JsValue {
-        result_js(&self.host.exec, self.critical_path, true)
+    pub fn result(&mut self) -> JsValue {
+        let critical_path = self.critical_path;
+        self.continued(|o, host| write_result(o, &host.exec, critical_path, true))
     }
 
     /// The virtual time (ms since the start).

@@ -6,14 +6,16 @@
 // of every string one after the other (views of the wasm memory, read before returning).
 // Tags: END (0xFFFFFFFF), 1 NULL, 2 FALSE, 3 TRUE, 4 INT n (i32), 5 FLOAT i, 6 STR at len
 // (UTF-16 place in the decoded text), 7 ARR value* END, 8 OBJ (key value)* END, where a key
-// is its id, followed by `at len` where the id is new (ids count up from 0).
+// is its id, followed by `at len` where the id is new (ids count up from 0), 9 KEEP value
+// (append the value to `kept`), 10 REF i (`kept[i]` again: the engine shares that payload).
+// `kept` lives as long as the tapes that refer to it: one call's, or a session's batches.
 
 // ignoreBOM keeps a leading U+FEFF (a string may start with one): dropped, it would shift
 // the place of every string after it.
 const utf8 = new TextDecoder('utf-8', { ignoreBOM: true });
 const END = 0xffffffff;
 
-export function decode(words, floats, text) {
+export function decode(words, floats, text, kept = []) {
   const all = utf8.decode(text);
   const keys = [];
   let proto = -1; // the id of "__proto__", if it is a key
@@ -77,6 +79,15 @@ export function decode(words, floats, text) {
       }
       case 5:
         return floats[words[p++]];
+      case 10:
+        return kept[words[p++]];
+      case 9: {
+        const i = kept.length;
+        kept.push(null);
+        const v = value(words[p++]);
+        kept[i] = v;
+        return v;
+      }
       case 1:
         return null;
       case 2:

@@ -8,6 +8,7 @@ use crate::exec::events::{Event, Field};
 use crate::exec::{Execution, Lanes, Span, Status};
 use crate::support::ordmap::OrdMap;
 use crate::value::{Key, Value};
+use std::rc::Rc;
 
 /// Values for JS written straight from the engine's records as a tape that `src/wasm/decode.js`
 /// turns into JS objects: 32-bit words (tags, small integers, string places), the other
@@ -17,9 +18,18 @@ use crate::value::{Key, Value};
 ///
 /// Tape: `END` (u32::MAX), `NULL` `FALSE` `TRUE`, `INT n` (an i32), `FLOAT i` (`floats[i]`),
 /// `STR at len` (the UTF-16 place of the text in all strings' text), `ARR value* END`,
-/// `OBJ (key value)* END`. A key is its id: ids count up from 0 in the order keys first
-/// appear, and a new id is followed by the key's `at len`. JS keeps each key's string by id,
-/// so it makes (and V8 internalises) a key's string once, not once per object.
+/// `OBJ (key value)* END`, `KEEP value`, `REF i`. A key is its id: ids count up from 0 in the
+/// order keys first appear, and a new id is followed by the key's `at len`. JS keeps each
+/// key's string by id, so it makes (and V8 internalises) a key's string once, not once per
+/// object.
+///
+/// Payloads the engine shares ([`Value::payload`]: a Map's items that all carry the input,
+/// the output of one state that is the input of the next) cross once: the first time such a
+/// string, array or object is written it is marked `KEEP` and JS keeps what it decodes, in
+/// order; each later time it is `REF i`, the i-th kept value (the same JS object: treat
+/// results as read-only). A run whose 25,000 events carry one 100 KB text crosses 100 KB, not
+/// 2.5 GB. An `Out` made with [`Out::continuing`] goes on from the kept values of another,
+/// for a caller that decodes each tape with the same list (a live session's batches).
 pub struct Out {
     words: Vec<u32>,
     floats: Vec<f64>,
@@ -39,6 +49,60 @@ pub struct Out {
     /// Empty for the first keys (a small result costs no table).
     shared: Vec<Option<(Key, u32)>>,
     value_keys: usize,
+    kept: Kept,
+}
+
+/// Shared payloads written, by address: the value (held, so the address stays its own) and
+/// its place among the kept values. Open addressing, linear probing, at most half full.
+#[derive(Default)]
+pub struct Kept {
+    slots: Vec<Option<(usize, Value, u32)>>,
+    len: u32,
+}
+
+/// Strings shorter than this are written again: cheaper than keeping them.
+const KEEP_TEXT: usize = 32;
+
+impl Kept {
+    fn slot(&self, addr: usize) -> usize {
+        // Payloads are at least 8-byte aligned; Fibonacci hashing spreads the rest.
+        ((addr >> 3).wrapping_mul(0x9E37_79B9_7F4A_7C15_u64 as usize) >> 7) & (self.slots.len() - 1)
+    }
+    fn get(&self, addr: usize) -> Option<u32> {
+        if self.slots.is_empty() {
+            return None;
+        }
+        let mut i = self.slot(addr);
+        loop {
+            match &self.slots[i] {
+                None => return None,
+                Some((a, _, n)) if *a == addr => return Some(*n),
+                _ => i = (i + 1) & (self.slots.len() - 1),
+            }
+        }
+    }
+    /// Keep `v` (at `addr`, not kept yet); its place.
+    fn insert(&mut self, addr: usize, v: &Value) -> u32 {
+        if (self.len as usize + 1) * 2 > self.slots.len() {
+            let size = (self.slots.len() * 2).max(64);
+            let old = std::mem::replace(&mut self.slots, vec![None; size]);
+            for (a, v, n) in old.into_iter().flatten() {
+                let mut i = self.slot(a);
+                while self.slots[i].is_some() {
+                    i = (i + 1) & (self.slots.len() - 1);
+                }
+                self.slots[i] = Some((a, v, n));
+            }
+        }
+        let mut i = self.slot(addr);
+        while self.slots[i].is_some() {
+            i = (i + 1) & (self.slots.len() - 1);
+        }
+        let n = self.len;
+        self.slots[i] = Some((addr, v.clone(), n));
+        self.len += 1;
+        n
+    }
 }
 
 const KEY_SLOTS: usize = 64;
@@ -53,6 +117,8 @@ const FLOAT: u32 = 5;
 const STR: u32 = 6;
 const ARR: u32 = 7;
 const OBJ: u32 = 8;
+const KEEP: u32 = 9;
+const REF: u32 = 10;
 
 impl Default for Out {
     fn default() -> Out {
@@ -72,7 +138,17 @@ impl Out {
             next_key: 0,
             shared: Vec::new(),
             value_keys: 0,
+            kept: Kept::default(),
         }
+    }
+    /// A new tape that goes on from the values `kept` by earlier ones (see [`Out::kept`]):
+    /// for a reader that decodes it with the list it kept from those.
+    pub fn continuing(kept: Kept) -> Out {
+        Out { kept, ..Out::new() }
+    }
+    /// The shared values this tape and those it continued kept.
+    pub fn kept(self) -> Kept {
+        self.kept
     }
     /// Where the text of `s` will be for JS: its UTF-16 start and length.
     fn place(&mut self, s: &str) {
@@ -181,6 +257,32 @@ impl Out {
         self.floats.push(f);
     }
     pub fn json(&mut self, v: &Value) -> &mut Self {
+        self.json_held(v, false)
+    }
+    /// A value the engine holds behind an `Rc` (events' and spans' payloads), which may
+    /// share it with others: the `Rc` is the value's holder then, not its payload's.
+    pub fn shared_json(&mut self, v: &Rc<Value>) -> &mut Self {
+        self.json_held(v, Rc::strong_count(v) > 1)
+    }
+    /// `v`, written once if it is shared (`held_elsewhere`: by the holder of `v`).
+    fn json_held(&mut self, v: &Value, held_elsewhere: bool) -> &mut Self {
+        if let Some((addr, holders)) = v.payload() {
+            if let Some(n) = self.kept.get(addr) {
+                self.words.extend_from_slice(&[REF, n]);
+                return self;
+            }
+            let worth = (holders > 1 || held_elsewhere)
+                && match v {
+                    Value::String(s) => s.len() >= KEEP_TEXT,
+                    Value::Array(a) => !a.is_empty(),
+                    Value::Object(m) => !m.is_empty(),
+                    _ => false,
+                };
+            if worth {
+                self.kept.insert(addr, v);
+                self.words.push(KEEP);
+            }
+        }
         match v {
             Value::Null => self.null(),
             Value::Bool(b) => self.bool(*b),
@@ -245,7 +347,7 @@ pub fn write_event(o: &mut Out, e: &Event, start: i64, stamp: &mut (i64, String)
             match v {
                 Field::Str(s) => o.str(s),
                 Field::Int(n) => o.int(*n),
-                Field::Json(v) => o.json(v),
+                Field::Json(v) => o.shared_json(v),
                 Field::NotTruncated => o.obj().key("truncated").bool(false).end(),
             };
         }
@@ -274,10 +376,10 @@ pub fn write_span(o: &mut Out, id: usize, s: &Span, start: i64, timing: Option<(
     };
     o.key("status").str(s.status.name());
     if let Some(v) = &s.input {
-        o.key("input").json(v);
+        o.key("input").shared_json(v);
     }
     if let Some(v) = &s.output {
-        o.key("output").json(v);
+        o.key("output").shared_json(v);
     }
     if let Some(f) = &s.error {
         o.key("error").str(&f.error).key("cause").str(&f.cause);
@@ -287,7 +389,7 @@ pub fn write_span(o: &mut Out, id: usize, s: &Span, start: i64, timing: Option<(
     }
     if !s.steps.is_empty() {
         o.key("steps").list(&s.steps, |o, (step, v)| {
-            o.obj().key("step").str(step).key("value").json(v).end();
+            o.obj().key("step").str(step).key("value").shared_json(v).end();
         });
     }
     o.end();
@@ -357,72 +459,90 @@ mod tests {
     use crate::value::read::parse;
 
     /// What `decode.js` does with a tape, in Rust: the value JS gets (numbers as f64, as JS
-    /// has them; strings placed by UTF-16 code units in the text of all strings).
-    fn decode(o: &Out) -> Value {
-        let (words, floats, text) = o.parts();
-        let all: Vec<u16> = std::str::from_utf8(text).expect("UTF-8 text").encode_utf16().collect();
-        let text_at = |at: u32, len: u32| String::from_utf16(&all[at as usize..(at + len) as usize]).expect("UTF-16");
-        let mut keys: Vec<Option<String>> = Vec::new();
-        let mut p = 0;
-        fn value(
-            tag: u32,
-            words: &[u32],
-            floats: &[f64],
-            p: &mut usize,
-            keys: &mut Vec<Option<String>>,
-            text_at: &dyn Fn(u32, u32) -> String,
-        ) -> Value {
-            let next = |p: &mut usize| {
-                *p += 1;
-                words[*p - 1]
-            };
-            match tag {
-                NULL => Value::Null,
-                FALSE => Value::Bool(false),
-                TRUE => Value::Bool(true),
-                INT => json!(next(p) as i32 as f64),
-                FLOAT => json!(floats[next(p) as usize]),
-                STR => {
-                    let (at, len) = (next(p), next(p));
-                    Value::String(text_at(at, len))
-                }
-                ARR => {
-                    let mut a = Vec::new();
-                    loop {
-                        let t = next(p);
-                        if t == END {
-                            return Value::Array(a);
+    /// has them; strings placed by UTF-16 code units in the text of all strings), with the
+    /// values kept by earlier tapes in `kept`.
+    fn decode_with(o: &Out, kept: &mut Vec<Option<Value>>) -> Value {
+        struct Reader<'a> {
+            words: &'a [u32],
+            floats: &'a [f64],
+            all: Vec<u16>,
+            p: usize,
+            keys: Vec<Option<String>>,
+            kept: &'a mut Vec<Option<Value>>,
+        }
+        impl Reader<'_> {
+            fn next(&mut self) -> u32 {
+                self.p += 1;
+                self.words[self.p - 1]
+            }
+            fn text(&mut self) -> String {
+                let (at, len) = (self.next() as usize, self.next() as usize);
+                String::from_utf16(&self.all[at..at + len]).expect("UTF-16")
+            }
+            fn value(&mut self, tag: u32) -> Value {
+                match tag {
+                    NULL => Value::Null,
+                    FALSE => Value::Bool(false),
+                    TRUE => Value::Bool(true),
+                    INT => json!(self.next() as i32 as f64),
+                    FLOAT => json!(self.floats[self.next() as usize]),
+                    STR => Value::String(self.text().into()),
+                    ARR => {
+                        let mut a = Vec::new();
+                        loop {
+                            let t = self.next();
+                            if t == END {
+                                return Value::Array(a.into());
+                            }
+                            a.push(self.value(t));
                         }
-                        a.push(value(t, words, floats, p, keys, text_at));
                     }
-                }
-                OBJ => {
-                    let mut m = crate::value::Map::new();
-                    loop {
-                        let id = next(p) as usize;
-                        if id == END as usize {
-                            return Value::Object(m);
+                    OBJ => {
+                        let mut m = crate::value::Map::new();
+                        loop {
+                            let id = self.next() as usize;
+                            if id == END as usize {
+                                return Value::Object(m);
+                            }
+                            if self.keys.len() <= id {
+                                self.keys.resize(id + 1, None);
+                            }
+                            if self.keys[id].is_none() {
+                                self.keys[id] = Some(self.text());
+                            }
+                            let t = self.next();
+                            let v = self.value(t);
+                            m.insert(self.keys[id].clone().unwrap().as_str().into(), v);
                         }
-                        if keys.len() <= id {
-                            keys.resize(id + 1, None);
-                        }
-                        if keys[id].is_none() {
-                            let (at, len) = (next(p), next(p));
-                            keys[id] = Some(text_at(at, len));
-                        }
-                        let t = next(p);
-                        let v = value(t, words, floats, p, keys, text_at);
-                        m.insert(keys[id].clone().unwrap().as_str().into(), v);
                     }
+                    KEEP => {
+                        let i = self.kept.len();
+                        self.kept.push(None);
+                        let t = self.next();
+                        let v = self.value(t);
+                        assert!(matches!(v, Value::String(_) | Value::Array(_) | Value::Object(_)), "{v}");
+                        self.kept[i] = Some(v.clone());
+                        v
+                    }
+                    REF => {
+                        let i = self.next() as usize;
+                        self.kept[i].clone().expect("a value kept before, not one being read")
+                    }
+                    other => panic!("tag {other} at word {}", self.p - 1),
                 }
-                other => panic!("tag {other} at word {}", *p - 1),
             }
         }
-        let tag = words[p];
-        p += 1;
-        let v = value(tag, words, floats, &mut p, &mut keys, &text_at);
-        assert_eq!(p, words.len(), "the whole tape is one value");
+        let (words, floats, text) = o.parts();
+        let all = std::str::from_utf8(text).expect("UTF-8 text").encode_utf16().collect();
+        let mut r = Reader { words, floats, all, p: 0, keys: Vec::new(), kept };
+        let tag = r.next();
+        let v = r.value(tag);
+        assert_eq!(r.p, words.len(), "the whole tape is one value");
         v
+    }
+
+    fn decode(o: &Out) -> Value {
+        decode_with(o, &mut Vec::new())
     }
 
     /// Numbers as JS has them (every number a float), to compare with `decode`.
@@ -453,6 +573,40 @@ mod tests {
     }
 
     #[test]
+    fn shared_payloads_cross_once() {
+        let big = Value::String("x".repeat(1000).into());
+        let list = json!([1, 2, {"deep": [3]}]);
+        let item = json!({"s": big.clone(), "l": list.clone(), "n": 1});
+        // Equal but not shared: written each time.
+        let twin = || json!({"s": "x".repeat(1000), "l": [1, 2, {"deep": [3]}], "n": 1});
+        let v = Value::Array(vec![item.clone(), item.clone(), big.clone(), list.clone(), twin(), twin()].into());
+        let mut o = Out::new();
+        o.json(&v);
+        assert_eq!(decode(&o), as_js(&v));
+        let text = std::str::from_utf8(o.parts().2).unwrap();
+        assert_eq!(text.matches(&"x".repeat(1000)).count(), 3, "once shared, once per unshared copy");
+        assert_eq!(o.parts().0.iter().filter(|w| **w == REF).count(), 3, "item, big and list again");
+
+        // One value behind an Rc that two events hold: its payload has one holder, the Rc.
+        let held = Rc::new(json!({"s": "y".repeat(100)}));
+        let other_holder = held.clone();
+        let mut o = Out::new();
+        o.arr().shared_json(&held).shared_json(&other_holder).end();
+        assert_eq!(decode(&o), json!([*held, *held]));
+        assert_eq!(std::str::from_utf8(o.parts().2).unwrap().matches('y').count(), 100);
+
+        // A tape that continues another refers to what the first kept.
+        let mut kept = Vec::new();
+        let mut first = Out::new();
+        first.json(&item);
+        let a = decode_with(&first, &mut kept);
+        let mut second = Out::continuing(first.kept());
+        second.json(&Value::Array(vec![item.clone(), list.clone()].into()));
+        assert_eq!(second.parts().2, b"", "no text crosses again");
+        assert_eq!(decode_with(&second, &mut kept), json!([a, as_js(&list)]));
+    }
+
+    #[test]
     fn keys_are_written_once_then_by_id() {
         // Many objects with the same keys, and more keys than the slots (64): each key's text
         // is in the tape once.
@@ -462,7 +616,7 @@ mod tests {
             m.insert(format!("key{i}").as_str().into(), json!(i));
             items.push(Value::Object(m));
         }
-        let v = Value::Array(items);
+        let v = Value::Array(items.into());
         let mut o = Out::new();
         o.json(&v);
         assert_eq!(decode(&o), as_js(&v));

@@ -101,3 +101,36 @@ fn bad_files_are_located() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The CLI's timeline draws a lane per branch by its place, whatever the state names look
+/// like, and marks the critical path through them.
+#[test]
+fn timeline_lanes_of_states_named_like_paths() {
+    let dir = std::env::temp_dir().join(format!("statelab-cli-timeline-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let task = r#"{"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:f", "End": true}"#;
+    let def = format!(
+        r#"{{"StartAt": "P/1", "States": {{"P/1": {{"Type": "Parallel", "End": true, "Branches": [
+            {{"StartAt": "a/b", "States": {{"a/b": {task}}}}},
+            {{"StartAt": "x[0]", "States": {{"x[0]": {task}}}}}]}}}}}}"#
+    );
+    std::fs::write(dir.join("d.json"), def).unwrap();
+    std::fs::write(dir.join("m.json"), r#"{"a/b": {"result": 1, "latency": 1}, "x[0]": {"result": 2, "latency": 3}}"#)
+        .unwrap();
+    let (d, m) = (dir.join("d.json"), dir.join("m.json"));
+    let (code, out, err) = statelab(&["run", d.to_str().unwrap(), "--mock-config", m.to_str().unwrap(), "--timeline"]);
+    assert_eq!(code, 0, "{err}");
+    let row = |lane: &str, state: &str, kind: &str| {
+        out.lines()
+            .find(|l| {
+                let f: Vec<&str> = l.split_whitespace().collect();
+                f.len() > 3 && f[0] == lane && f[1] == state && f[2] == kind
+            })
+            .unwrap_or_else(|| panic!("no row {lane} {state} {kind} in\n{out}"))
+            .to_string()
+    };
+    assert!(row("main", "P/1", "state").ends_with('*'));
+    assert!(row("P/1/1", "x[0]", "attempt").ends_with('*'), "{out}");
+    assert!(row("P/1/0", "a/b", "attempt").ends_with("slack 2.000s"), "{out}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

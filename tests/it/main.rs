@@ -9,11 +9,14 @@
 //! - `cli`: the `statelab` binary's own commands;
 //! - `reliability`: hostile inputs (fuzzer reproducers) end cleanly in bounded time and memory;
 //! - `fuzz_regressions`: the shrunk reproducers of `examples/fuzz.rs` in `tests/fuzz/` end cleanly;
+//! - `extras`: which definitions need the full engine (the wasm core refuses them);
 //! - `corpus`: the conformance corpus beside the repository (skipped, with one line, without it).
 
+mod bounds;
 mod cases;
 mod cli;
 mod corpus;
+mod extras;
 mod fuzz_regressions;
 mod paths_api;
 mod reliability;

@@ -139,3 +139,54 @@ fn a_reader_that_stops_early_ends_the_command_quietly() {
     assert!(r.stderr.is_empty(), "{}", r.stderr);
     assert_eq!(r.code, 0);
 }
+
+// A value copied from state to state, into a Map's items or into the history is shared, not
+// copied: each of these needs gigabytes when payloads are deep-copied.
+
+/// `statelab run d.json EXTRA` (the outcome only, no history) under the caps, expected to
+/// end at the history limit.
+fn run_to_history_limit(files: &[(&str, String)], extra: &[&str], what: &str) {
+    let mut args = vec!["run", "d.json"];
+    args.extend_from_slice(extra);
+    let r = statelab(files, &args, false);
+    ended(&r, 1, what);
+    let out = String::from_utf8_lossy(&r.stdout);
+    assert!(out.contains("error: States.Runtime"), "{what}: {out}");
+    assert!(out.contains("maximum number of history events (25000)"), "{what}: {out}");
+}
+
+#[test]
+fn every_item_of_a_map_may_carry_the_whole_input() {
+    // 20,000 items, each given the 20,000-number input: 400 million values if copied.
+    let input = format!("[{}]", vec!["1"; 20_000].join(","));
+    let def = r#"{"StartAt":"M","States":{"M":{"Type":"Map","End":true,
+        "ItemSelector":{"all.$":"$","i.$":"$$.Map.Item.Index"},
+        "ItemProcessor":{"StartAt":"P","States":{"P":{"Type":"Pass","OutputPath":"$.i","End":true}}}}}}"#;
+    run_to_history_limit(&[("d.json", def.into()), ("in.json", input)], &["--input", "in.json"], "whole input");
+}
+
+#[test]
+fn nested_maps_may_read_the_execution_input_in_every_iteration() {
+    // Three levels of 100 items; every iteration selects the 100-item execution input.
+    let input = format!("{{\"list\":[{}]}}", (0..100).map(|i| i.to_string()).collect::<Vec<_>>().join(","));
+    let level = |inner: &str| {
+        format!(
+            r#"{{"StartAt":"M","States":{{"M":{{"Type":"Map","End":true,"ItemsPath":"$$.Execution.Input.list",
+            "ItemSelector":{{"list.$":"$$.Execution.Input.list"}},"ItemProcessor":{inner}}}}}}}"#
+        )
+    };
+    let leaf = r#"{"StartAt":"P","States":{"P":{"Type":"Pass","Result":1,"End":true}}}"#;
+    let def = level(&level(&level(leaf)));
+    run_to_history_limit(&[("d.json", def), ("in.json", input)], &["--input", "in.json"], "nested maps");
+}
+
+#[test]
+fn a_large_string_handed_to_every_iteration_is_held_once() {
+    // 10 x 1,000 iterations, each given a 100 KB string made by JSONata: a gigabyte if copied.
+    let def = r#"{"QueryLanguage":"JSONata","StartAt":"Init","States":{
+        "Init":{"Type":"Pass","Assign":{"big":"{% $pad('', 100000, 'x') %}"},"Next":"Outer"},
+        "Outer":{"Type":"Map","Items":"{% [1..10] %}","End":true,"ItemProcessor":{"StartAt":"Inner","States":{
+            "Inner":{"Type":"Map","Items":"{% [1..1000] %}","ItemSelector":"{% {'s': $big, 'n': $states.context.Map.Item.Value} %}","End":true,
+                "ItemProcessor":{"StartAt":"P","States":{"P":{"Type":"Pass","Output":"{% $states.input.n %}","End":true}}}}}}}}}"#;
+    run_to_history_limit(&[("d.json", def.into())], &[], "shared string");
+}

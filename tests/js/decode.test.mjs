@@ -5,8 +5,8 @@ import assert from 'node:assert/strict';
 import { decode } from '../../src/wasm/decode.js';
 
 const END = 0xffffffff;
-const [NULL, FALSE, TRUE, INT, FLOAT, STR, ARR, OBJ] = [1, 2, 3, 4, 5, 6, 7, 8];
-const tape = (words, floats, text) => decode(Uint32Array.from(words), Float64Array.from(floats), new TextEncoder().encode(text));
+const [NULL, FALSE, TRUE, INT, FLOAT, STR, ARR, OBJ, KEEP, REF] = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
+const tape = (words, floats, text, kept) => decode(Uint32Array.from(words), Float64Array.from(floats), new TextEncoder().encode(text), kept);
 
 test('decode builds what JSON.parse builds: keys once then by id, places in UTF-16', () => {
   // text: "\uFEFFé😀" (a string that starts with a BOM), then "a", "b" (keys), "__proto__".
@@ -21,6 +21,19 @@ test('decode builds what JSON.parse builds: keys once then by id, places in UTF-
   assert.equal(v[0].length, 4, 'the BOM is kept');
   assert.ok(Object.hasOwn(v[1], '__proto__') && Object.getPrototypeOf(v[1]) === Object.prototype, '"__proto__" is an own key, as JSON.parse makes it');
   assert.ok(Object.is(v[2].a, -0));
+});
+
+test('a kept value comes back as the same object, in the tape and in the tapes that continue it', () => {
+  // [ KEEP {a: KEEP [1, "long"]}, REF 0, REF 1 ]: the object, then the object and its list again.
+  const words = [ARR, KEEP, OBJ, 0, 0, 1, KEEP, ARR, INT, 1, STR, 1, 4, END, END, REF, 0, REF, 1, END];
+  const kept = [];
+  const v = tape(words, [], 'along', kept);
+  assert.deepEqual(v, [{ a: [1, 'long'] }, { a: [1, 'long'] }, [1, 'long']]);
+  assert.ok(v[0] === v[1] && v[0].a === v[2], 'shared, not copied');
+  assert.equal(kept.length, 2);
+  // A later tape decoded with the same list refers to them.
+  const next = tape([ARR, REF, 1, REF, 0, END], [], '', kept);
+  assert.ok(next[0] === v[2] && next[1] === v[0]);
 });
 
 test('decode refuses a tape it cannot read', () => {

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { init, validate, simulate, compile, run, __panicForTests, __instances, __stackOverflowForTests } from '../../www/statelab.js';
+import { init, validate, simulate, compile, run, __panicForTests, __instances, __stackOverflowForTests, __engines } from '../../www/statelab.js';
 
 const fixture = (name) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
 const read = (name) => readFileSync(fixture(name), 'utf8');
@@ -292,6 +292,27 @@ test('errors are Error objects with clear messages', async () => {
   assert.throws(() => run(parallel.def, parallel.input, parallel.mocks, { functions: { Slow: 3 } }), /functions\.Slow must be a function/);
 });
 
+test('a definition that hashes or formats with a picture runs on the full engine, loaded when first needed', async () => {
+  const plain = { StartAt: 'A', States: { A: { Type: 'Pass', Parameters: { 'b.$': "States.Base64Encode('hi')" }, End: true } } };
+  assert.deepEqual((await simulate(plain, {}, {})).output, { b: 'aGk=' });
+  const before = __engines();
+  assert.equal(before.core, true);
+  const hash = { StartAt: 'A', States: { A: { Type: 'Pass', Parameters: { 'h.$': "States.Hash('abc', 'MD5')" }, End: true } } };
+  const want = { h: '900150983cd24fb0d6963f7d28e17f72' };
+  assert.deepEqual((await simulate(hash, {}, {})).output, want);
+  assert.equal(__engines().full, true, 'the full engine was loaded');
+  assert.deepEqual((await (await compile(hash)).simulate({}, {})).output, want);
+  assert.deepEqual((await run(hash, {}, {}, { speed: 1000 }).done).output, want);
+  const pictures = {
+    QueryLanguage: 'JSONata',
+    StartAt: 'A',
+    States: { A: { Type: 'Pass', Output: "{% [$formatNumber(1234.5, '#,##0.00'), $fromMillis(0, '[D01]/[M01]/[Y0001]'), $now() = $now()] %}", End: true } },
+  };
+  assert.deepEqual((await simulate(pictures, {}, {})).output, ['1,234.50', '01/01/1970', true]);
+  // validate needs no full engine: the core checks every definition.
+  assert.deepEqual(await validate(hash), []);
+});
+
 test('a Rust panic becomes an Error and the engine is reloaded', async () => {
   const instances = __instances();
   await assert.rejects(__panicForTests(), (e) => {
@@ -322,6 +343,37 @@ test('a stack overflow inside the engine retires the instance, and the next call
     assert.deepEqual(await simulate(parallel.def, parallel.input, parallel.mocks), fresh);
   }
   assert.ok(overflowed, 'the call ran out of stack');
+});
+
+test('a payload the engine shares crosses once: 25,000 events carrying one 40 KB text, in simulate and in run', async () => {
+  // A loop passes one 40 KB object from state to state until the history limit. Copied into
+  // every event, the results would hold a gigabyte (the engine ran out of memory writing them).
+  const def = JSON.stringify({
+    QueryLanguage: 'JSONata',
+    StartAt: 'Init',
+    States: {
+      Init: { Type: 'Pass', Output: "{% {'s': $pad('', 40000, 'x')} %}", Next: 'A' },
+      A: { Type: 'Pass', Next: 'C' },
+      C: { Type: 'Choice', Choices: [{ Condition: '{% $exists($states.input.never) %}', Next: 'Done' }], Default: 'A' },
+      Done: { Type: 'Succeed' },
+    },
+  });
+  const check = (r, how) => {
+    assert.equal(r.events.length, 25000, how);
+    assert.equal(r.error, 'States.Runtime', how);
+    const inputs = r.events.filter((e) => e.type === 'PassStateEntered' && e.state === 'A').map((e) => e.stateEnteredEventDetails.input);
+    assert.ok(inputs.length > 5000, how);
+    assert.equal(inputs[0].s.length, 40000, how);
+    assert.ok(
+      inputs.every((i) => i === inputs[0]),
+      `${how}: one object, not copies`,
+    );
+  };
+  const sim = await simulate(def, '{}', '{}');
+  check(sim, 'simulate');
+  const live = await run(def, '{}', '{}', { speed: 1000 }).done;
+  check(live, 'run');
+  assert.deepEqual(JSON.stringify(live.events.slice(-3)), JSON.stringify(sim.events.slice(-3)));
 });
 
 test('retired instances are let go: a hundred panics do not keep a hundred memories', async () => {

@@ -9,6 +9,9 @@ use crate::exec::Execution;
 use crate::exec::FrameId;
 use crate::fields;
 
+/// The most iterations an inline Map runs at once.
+pub const MAX_INLINE_CONCURRENCY: usize = 40;
+
 impl Execution {
     pub(in crate::exec) fn run_map(&mut self, fid: FrameId, state: &State, map: &MapState) -> Flow {
         let sequential = self.opts.sequential;
@@ -68,7 +71,13 @@ impl Execution {
             results: vec![None; n],
             queue: inputs.into_iter().enumerate().collect(),
             running: 0,
-            max_concurrency: conc,
+            // An inline Map runs at most 40 iterations at once, whatever its MaxConcurrency
+            // (AWS: "In this mode, the Map state supports up to 40 concurrent iterations").
+            max_concurrency: match (map.distributed, conc) {
+                (false, 0) => MAX_INLINE_CONCURRENCY,
+                (false, c) => c.min(MAX_INLINE_CONCURRENCY),
+                (true, c) => c,
+            },
             failed: 0,
             tolerated_count: count,
             tolerated_percentage: pct,

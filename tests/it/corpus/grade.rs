@@ -498,7 +498,7 @@ pub fn grade_validation(case: &Value) -> Verdict {
     };
     let text = match definition {
         Value::Null => return Verdict::Fail("case has no definition".into()),
-        Value::String(s) => s.clone(),
+        Value::String(s) => s.to_string(),
         d => py_dumps(d, false, false),
     };
     let ty = if request.get("type").and_then(Value::as_str) == Some("EXPRESS") {

@@ -346,8 +346,8 @@ fn grade_chain(case: &Value) -> Option<Result<(), String>> {
         (Err(f), "FAILED") => {
             let ee = exp.get("error").cloned().unwrap_or(Value::Null);
             let ec = parse_json_strings(exp.get("cause").unwrap_or(&Value::Null));
-            let ac = parse_json_strings(&Value::String(f.cause.clone()));
-            if ee == Value::String(f.error.clone()) && matches(&ec, &ac).is_ok() {
+            let ac = parse_json_strings(&Value::String(f.cause.as_str().into()));
+            if ee == Value::String(f.error.as_str().into()) && matches(&ec, &ac).is_ok() {
                 Ok(())
             } else {
                 Err(format!("failure: expected {ee} {ec}, got {} {ac}", f.error))

@@ -115,7 +115,7 @@ fn load_folder(dir: &Path, bad: &mut Malformed) -> Vec<Case> {
                 continue;
             }
             if v.get("id").is_none() {
-                v["id"] = Value::String(name.clone());
+                v["id"] = Value::String(name.as_str().into());
             }
             cases.push(v);
         } else if name.ends_with(".jsonl") {
@@ -418,7 +418,7 @@ fn grade_and_report(root: &Path, jsonata_checks: impl FnOnce() -> Vec<library::C
         for s in &suites {
             let mut failures = statelab::value::Map::new();
             for (id, why) in &s.failed {
-                failures.insert(id.as_str().into(), Value::String(why.clone()));
+                failures.insert(id.as_str().into(), Value::String(why.as_str().into()));
             }
             out[s.name] = statelab::json!({"passed": s.passed.len(), "total": s.passed.len() + s.failed.len()});
             out[s.name]["failures"] = Value::Object(failures);
