@@ -107,47 +107,25 @@ pub fn lookup_public(input: &Value, key: &str) -> Value {
     lookup_field(input, key)
 }
 
-fn flatten_into(v: &Value, out: &mut Vec<Value>) {
-    flatten_into_at(v, out, 0)
+/// Calls `f` on each item of `v` flattened (arrays in arrays), while it returns true.
+fn each_flat(v: &Value, depth: usize, f: &mut impl FnMut(&Value) -> bool) -> bool {
+    match v {
+        Value::Array(a) if depth <= MAX_NESTING => a.items.iter().all(|it| each_flat(it, depth + 1, f)),
+        v => f(v),
+    }
 }
 
-fn flatten_into_at(v: &Value, out: &mut Vec<Value>, depth: usize) {
+/// Calls `f` on each value `**` finds below `v` (objects and the leaves, not arrays), while
+/// it returns true.
+fn each_descendant(v: &Value, depth: usize, f: &mut impl FnMut(&Value) -> bool) -> bool {
     if depth > MAX_NESTING {
-        out.push(v.clone());
-        return;
+        return true;
     }
     match v {
-        Value::Array(a) => {
-            for it in &a.items {
-                flatten_into_at(it, out, depth + 1);
-            }
-        }
-        v => out.push(v.clone()),
-    }
-}
-
-fn recurse_descendants(v: &Value, out: &mut Vec<Value>) {
-    recurse_descendants_at(v, out, 0)
-}
-
-fn recurse_descendants_at(v: &Value, out: &mut Vec<Value>, depth: usize) {
-    if depth > MAX_NESTING {
-        return;
-    }
-    match v {
-        Value::Array(a) => {
-            for it in &a.items {
-                recurse_descendants_at(it, out, depth + 1);
-            }
-        }
-        Value::Object(o) => {
-            out.push(v.clone());
-            for (_, val) in o.iter() {
-                recurse_descendants_at(val, out, depth + 1);
-            }
-        }
-        Value::Undefined => {}
-        other => out.push(other.clone()),
+        Value::Array(a) => a.items.iter().all(|it| each_descendant(it, depth + 1, f)),
+        Value::Object(o) => f(v) && o.iter().all(|(_, val)| each_descendant(val, depth + 1, f)),
+        Value::Undefined => true,
+        other => f(other),
     }
 }
 
@@ -210,6 +188,18 @@ impl<'h> Eval<'h> {
             return Err(runaway(None));
         }
         Ok(())
+    }
+
+    /// Charge for `out` growing from `from` to `to` items (a step per four, as [`Self::charge`]
+    /// of the whole would), before it grows: a list built from shared values may stand for
+    /// far more items than memory holds.
+    fn grow(&mut self, from: usize, to: usize) -> R<()> {
+        self.charge(to / 4 - from / 4)
+    }
+
+    /// The most items a list may reach before the steps left cannot pay for it.
+    fn item_cap(&self) -> usize {
+        usize::try_from(self.remaining_steps().saturating_mul(4).saturating_add(3)).unwrap_or(usize::MAX)
     }
 
     /// Fail, as the budget would, before a text being built grows past what the steps left
@@ -290,11 +280,22 @@ impl<'h> Eval<'h> {
                     let v = self.eval(it, input, env)?;
                     match v {
                         Value::Undefined => {}
-                        Value::Array(a) if !it.is_array_cons() => out.extend(a.items.iter().cloned()),
-                        v => out.push(v),
+                        Value::Array(a) if !it.is_array_cons() => {
+                            self.grow(out.len(), out.len() + a.items.len())?;
+                            // A list nothing else holds (`[[1..10000000]]`'s range) is moved,
+                            // not copied.
+                            match Rc::try_unwrap(a) {
+                                Ok(mut a) if out.is_empty() => out = std::mem::take(&mut a.items),
+                                Ok(mut a) => out.append(&mut a.items),
+                                Err(a) => out.extend(a.items.iter().cloned()),
+                            }
+                        }
+                        v => {
+                            self.grow(out.len(), out.len() + 1)?;
+                            out.push(v)
+                        }
                     }
                 }
-                self.charge(out.len() / 4)?;
                 Value::array_flags(out, if node.cons_array { CONS } else { 0 })
             }
             Kind::ObjectCons(pairs) => self.eval_group(pairs, node.pos, input.clone(), env)?,
@@ -310,28 +311,52 @@ impl<'h> Eval<'h> {
                         inp = a.items[0].clone();
                     }
                 }
-                let mut out = Vec::new();
                 let vals: Vec<Value> = match &inp {
                     Value::Object(o) => o.values().cloned().collect(),
                     Value::Array(a) => a.items.clone(),
                     _ => vec![],
                 };
-                for v in vals {
-                    match v {
-                        Value::Array(_) => flatten_into(&v, &mut out),
-                        v => out.push(v),
-                    }
+                // Counted before it is built: values are shared, so a small one can stand for
+                // a tree far bigger than memory; what the steps left cannot pay for is U1001.
+                let cap = self.item_cap();
+                let mut n = 0usize;
+                if !vals.iter().all(|v| {
+                    each_flat(v, 0, &mut |_| {
+                        n += 1;
+                        n <= cap
+                    })
+                }) {
+                    return Err(runaway(Some(node.pos)));
                 }
-                self.charge(out.len() / 4)?;
+                self.charge(n / 4)?;
+                let mut out = Vec::with_capacity(n);
+                for v in &vals {
+                    each_flat(v, 0, &mut |x| {
+                        out.push(x.clone());
+                        true
+                    });
+                }
                 Value::seq(out)
             }
             Kind::Descendant => {
                 if input.is_undef() {
                     Value::Undefined
                 } else {
-                    let mut out = Vec::new();
-                    recurse_descendants(input, &mut out);
-                    self.charge(out.len() / 4)?;
+                    // Counted before it is built, as `*` is.
+                    let cap = self.item_cap();
+                    let mut n = 0usize;
+                    if !each_descendant(input, 0, &mut |_| {
+                        n += 1;
+                        n <= cap
+                    }) {
+                        return Err(runaway(Some(node.pos)));
+                    }
+                    self.charge(n / 4)?;
+                    let mut out = Vec::with_capacity(n);
+                    each_descendant(input, 0, &mut |x| {
+                        out.push(x.clone());
+                        true
+                    });
                     if out.len() == 1 {
                         out.pop().unwrap()
                     } else {
@@ -576,14 +601,21 @@ impl<'h> Eval<'h> {
                 }
             }
         }
-        let mut out = Vec::new();
+        // Paid before it is built: the results may share one array many times over.
+        let flat = |r: &Value| match r {
+            Value::Array(a) if a.flags & CONS == 0 => Some(a.items.len()),
+            _ => None,
+        };
+        let total = results.iter().try_fold(0usize, |n, r| n.checked_add(flat(r).unwrap_or(1)));
+        let Some(total) = total else { return Err(runaway(Some(step.pos))) };
+        self.charge(total / 4)?;
+        let mut out = Vec::with_capacity(total);
         for r in results {
             match r {
                 Value::Array(a) if a.flags & CONS == 0 => out.extend(a.items.iter().cloned()),
                 v => out.push(v),
             }
         }
-        self.charge(out.len() / 4)?;
         Ok(Value::seq(out))
     }
 

@@ -360,7 +360,9 @@ const ROMAN: [(u64, &str); 13] = [
 ];
 
 fn to_roman(mut v: u64) -> String {
-    let mut s = String::new();
+    // Thousands are a run of m's (a big number is a long text: its caller checks the budget).
+    let mut s = "m".repeat(usize::try_from(v / 1000).unwrap_or(usize::MAX));
+    v %= 1000;
     while v > 0 {
         match ROMAN.iter().find(|(n, _)| v >= *n) {
             Some((n, r)) => {
@@ -559,10 +561,14 @@ pub fn parse_int_with(value: &str, f: &IntFormat) -> Result<f64, Error> {
     })
 }
 
-pub fn format_integer(_: &mut Eval, a: &[Value], _: &CallCtx) -> R<Value> {
+pub fn format_integer(ev: &mut Eval, a: &[Value], _: &CallCtx) -> R<Value> {
     let Value::Num(n) = arg(a, 0) else { return Ok(Value::Undefined) };
     let pic = arg(a, 1).as_str().unwrap_or("");
     let f = analyse_integer_picture(pic)?;
+    if f.primary == Primary::Roman {
+        // A thousand is an m: $formatInteger(1e15, 'I') would be a text of 10^12 bytes.
+        ev.check_size((n.abs() / 1000.0) as usize)?;
+    }
     Ok(Value::string(format_int(n.floor(), &f)?))
 }
 
