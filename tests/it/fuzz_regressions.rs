@@ -1,14 +1,16 @@
 //! The fuzzer's reproducers as regression tests: every `tests/fuzz/*.json` (a shrunk finding
 //! of `cargo run --release --example fuzz`, see examples/fuzz/README.md, made into a test with
-//! its `--to-test FILE NAME`) runs through the `statelab` binary under a memory cap (`ulimit
-//! -v`, 1 GiB) and a time limit, and must end cleanly: no panic, no crash, no run-away; `run`
+//! its `--to-test FILE NAME`) runs through the `statelab` binary within its own `bounds`: a
+//! memory cap (`ulimit -v`, `memoryMiB` of address space) and a time limit (`seconds`, ten
+//! times that in a debug build), and must end cleanly: no panic, no crash, no run-away; `run`
 //! gives a finished execution within the history limit, `validate` its JSON verdict,
 //! `jsonata` a result or an error; a run that takes under two seconds runs again and prints
 //! the same bytes. A file holds the finding's `request` (the exact texts the fuzzer ran) and,
-//! for people, the `reproducer` as JSON (when small) and what it is `about`.
+//! for people, the `reproducer` as JSON (when small) and what it is `about`. The wasm build
+//! runs the `run` and `validate` ones too (tests/js/fuzz.test.mjs).
 //!
-//! Only reproducers that today's engine runs within these bounds are here. Open findings are
-//! in `tests/fuzz-known.txt`; some are both (the fuzzer flags 256 MiB, the test allows 1 GiB).
+//! Only reproducers that today's engine runs within their bounds are here. Open findings are
+//! in `tests/fuzz-known.txt`.
 
 use statelab::value::read::parse;
 use statelab::value::Value;
@@ -17,8 +19,9 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-const MEMORY_KIB: u64 = 1024 * 1024;
-const TIME: Duration = Duration::from_secs(20);
+/// The most a reproducer's bounds may say: a reproducer is a small, quick case.
+const MAX_MIB: u64 = 1024;
+const MAX_SECONDS: u64 = 20;
 
 struct Run {
     code: i32,
@@ -27,11 +30,11 @@ struct Run {
     took: Duration,
 }
 
-fn statelab(dir: &Path, args: &[String]) -> Run {
+fn statelab(dir: &Path, args: &[String], mib: u64) -> Run {
     let start = Instant::now();
     let mut child = Command::new("sh")
         .arg("-c")
-        .arg(format!("ulimit -v {MEMORY_KIB} && exec \"$0\" \"$@\""))
+        .arg(format!("ulimit -v {} && exec \"$0\" \"$@\"", mib * 1024))
         .arg(env!("CARGO_BIN_EXE_statelab"))
         .args(args)
         .current_dir(dir)
@@ -64,6 +67,14 @@ fn text<'a>(req: &'a Value, k: &str) -> Option<&'a str> {
 fn check(path: &Path) -> Result<(), String> {
     let doc = parse(&std::fs::read_to_string(path).map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;
     let req = doc.get("request").ok_or("no request")?;
+    let bound = |k: &str| doc.get("bounds").and_then(|b| b.get(k)).and_then(Value::as_f64).map(|n| n as u64);
+    let (Some(mib), Some(seconds)) = (bound("memoryMiB"), bound("seconds")) else {
+        return Err("no bounds: {\"seconds\": S, \"memoryMiB\": M}".into());
+    };
+    if mib > MAX_MIB || seconds > MAX_SECONDS {
+        return Err(format!("bounds over {MAX_SECONDS} s or {MAX_MIB} MiB: not a reproducer"));
+    }
+    let time = Duration::from_secs(seconds * if cfg!(debug_assertions) { 10 } else { 1 });
     let dir = std::env::temp_dir().join(format!(
         "statelab-fuzz-regression-{}-{}",
         std::process::id(),
@@ -109,13 +120,13 @@ fn check(path: &Path) -> Result<(), String> {
         }
         other => return Err(format!("unknown mode {other:?}")),
     }
-    let first = statelab(&dir, &args);
+    let first = statelab(&dir, &args, mib);
     // Again, for determinism, when that is quick.
-    let second = if first.took < Duration::from_secs(2) { statelab(&dir, &args) } else { statelab_copy(&first) };
+    let second = if first.took < Duration::from_secs(2) { statelab(&dir, &args, mib) } else { statelab_copy(&first) };
     let _ = std::fs::remove_dir_all(&dir);
     for r in [&first, &second] {
-        if r.took > TIME {
-            return Err(format!("took {:?}", r.took));
+        if r.took > time {
+            return Err(format!("took {:?}, over its bound of {time:?}", r.took));
         }
         for bad in ["panicked", "overflow", "memory allocation", "fatal"] {
             if r.stderr.contains(bad) {
