@@ -1054,9 +1054,18 @@ fn to_test(repo: &Path, file: &Path, name: &str) -> i32 {
         // Big: the request alone (the same texts) keeps the file readable.
         reproducer = J::str("(large: see request)");
     }
+    // Its bounds, from the finding's run with the full limits: ten times its time (at least
+    // 5 s) and twice its peak live memory plus the binary's own, as address space (at least
+    // 64 MiB); tests/it/fuzz_regressions.rs checks them, so measure and adjust if they fail.
+    let again = doc.get("again");
+    let ms = again.and_then(|a| a.get("ms")).and_then(J::as_f64).unwrap_or(1000.0);
+    let peak_mib = again.and_then(|a| a.get("peakBytes")).and_then(J::as_u64).unwrap_or(0) >> 20;
+    let seconds = ((ms * 10.0 / 1000.0).ceil() as u64).max(5);
+    let mib = (2 * peak_mib + 64).next_power_of_two().max(64);
     let test = J::obj(vec![
         ("about", J::Str(about)),
         ("found", J::Str(g("found"))),
+        ("bounds", J::obj(vec![("seconds", J::num(seconds)), ("memoryMiB", J::num(mib))])),
         ("reproducer", reproducer),
         ("request", doc.get("request").cloned().unwrap_or(J::Null)),
     ]);

@@ -15,7 +15,8 @@
 //       problem.
 //
 // A problem is: a rejection that is not a clean Error with a message (a trap, a RangeError,
-// "statelab: internal error"), a hang, or a result that differs from the native one in kind
+// "statelab: internal error"), a limit of the JS engine met on the way (wasm-js-limit), a
+// hang, or a result that differs from the native one in kind
 // (result or rejection), status, output, error, cause, event types, or diagnostics.
 
 import { spawnSync } from 'node:child_process';
@@ -39,6 +40,10 @@ function classify(e) {
     const cause = e.cause ? `${e.cause.constructor?.name}: ${generic(e.cause.message)}` : generic(m);
     return { class: 'wasm-internal-error', loc: panic ? panic[1] : cause, msg: clip(m) };
   }
+  // A limit of the JS engine (V8's longest string, an ArrayBuffer it cannot allocate) met
+  // while decoding a result: its own class, named by the limit.
+  const limit = /Cannot create a string longer than|Invalid string length|Array buffer allocation failed|Invalid typed array length/.exec(m);
+  if (limit) return { class: 'wasm-js-limit', loc: generic(limit[0]), msg: clip(m) };
   if (e.constructor !== Error) return { class: 'wasm-bad-rejection', loc: `${e.constructor?.name}: ${generic(m)}`, msg: clip(m) };
   if (!m) return { class: 'wasm-bad-rejection', loc: 'an Error without a message', msg: '' };
   return null;
