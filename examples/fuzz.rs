@@ -11,8 +11,9 @@
 //! Targets: `validate` (`statelab::validate_text`), `run` (validate, then the CLI's `run
 //! --json` path with the case's mocks), `jsonata` (the CLI's `jsonata` path), `wasm` (the JS
 //! API `www/statelab.js` in Node, `scripts/fuzz-wasm.mjs`, against the native result; needs
-//! `scripts/build-wasm.sh` first). TestState is not implemented in the engine, so it is not a
-//! target. `--minutes` is for the one target given, or shared among all of them.
+//! `scripts/build-wasm.sh` first). The engine has no TestState yet (no `test-state` command or
+//! library entry point), so it is not a target. `--minutes` is for the one target given, or
+//! shared among all of them.
 //!
 //! See `examples/fuzz/README.md` for the design (workers, oracles, mutations, shrinking).
 
@@ -258,7 +259,7 @@ fn supervise(args: Vec<String>) -> i32 {
     f.report(&stats, started.elapsed())
 }
 
-/// The smoke's executions per target: about a minute in all on two shared cores.
+/// The smoke's executions per target: 42-45 s in all on two shared cores.
 fn smoke_execs(t: Target) -> u64 {
     match t {
         Target::Validate => 20_000,
