@@ -722,8 +722,17 @@ struct Processor {
     label: usize,
 }
 
-fn push_ancestry(result: &mut Node, value: &Node) {
-    result.seeking_parent.extend(value.seeking_parent.iter().cloned());
+/// The parent slots `value` seeks become `result`'s. They move, list and all (nothing reads
+/// an operand's list once it is inside `result`): a chain of n operators over `%` copying
+/// them kept n^2/2 (20,000 `%`: 440 MB; 32,000 in a definition ran the fuzzer's worker past
+/// its 2 GiB cap).
+fn push_ancestry(result: &mut Node, value: &mut Node) {
+    let mut slots = std::mem::take(&mut value.seeking_parent);
+    if result.seeking_parent.is_empty() {
+        result.seeking_parent = slots;
+    } else {
+        result.seeking_parent.append(&mut slots);
+    }
     if let Kind::Parent(s) = &value.kind {
         result.seeking_parent.push(s.clone());
     }
@@ -909,7 +918,7 @@ impl Processor {
             }
             R::Bin('[', l, r) => {
                 let mut result = self.lhs(l, &mut done)?;
-                let pred = self.process(*r)?;
+                let mut pred = self.process(*r)?;
                 let ppos = pos;
                 {
                     let is_path = matches!(result.kind, Kind::Path(_));
@@ -929,7 +938,7 @@ impl Processor {
                                 slot.level.set(slot.level.get() - 1);
                             }
                         }
-                        push_ancestry(step, &pred);
+                        push_ancestry(step, &mut pred);
                     }
                     if is_path {
                         step.stages.push(Stage::Filter(pred));
@@ -963,8 +972,8 @@ impl Processor {
                 let mut sort = Node::new(Kind::Sort(vec![]), pos);
                 let mut ts = Vec::new();
                 for (desc, t) in terms {
-                    let ex = self.process(t)?;
-                    push_ancestry(&mut sort, &ex);
+                    let mut ex = self.process(t)?;
+                    push_ancestry(&mut sort, &mut ex);
                     ts.push(SortTerm { descending: desc, expr: ex });
                 }
                 sort.kind = Kind::Sort(ts);
@@ -979,9 +988,9 @@ impl Processor {
                     R::Var(n) => n.clone(),
                     _ => return Err(Error::at("S0212", pos)),
                 };
-                let rhs = self.process(*r)?;
+                let mut rhs = self.process(*r)?;
                 let mut n = Node::new(Kind::Null, pos);
-                push_ancestry(&mut n, &rhs);
+                push_ancestry(&mut n, &mut rhs);
                 n.kind = Kind::Bind(name, Box::new(rhs));
                 n
             }
@@ -1065,11 +1074,11 @@ impl Processor {
                     RANGE => BinOp::Range,
                     _ => return Err(Error::tok("S0201", pos, &op_text(op))),
                 };
-                let lhs = self.lhs(l, &mut done)?;
-                let rhs = self.process(*r)?;
+                let mut lhs = self.lhs(l, &mut done)?;
+                let mut rhs = self.process(*r)?;
                 let mut n = Node::new(Kind::Null, pos);
-                push_ancestry(&mut n, &lhs);
-                push_ancestry(&mut n, &rhs);
+                push_ancestry(&mut n, &mut lhs);
+                push_ancestry(&mut n, &mut rhs);
                 n.kind = Kind::Binary(bop, Box::new(lhs), Box::new(rhs));
                 n
             }
@@ -1077,8 +1086,8 @@ impl Processor {
                 let mut n = Node::new(Kind::Null, pos);
                 let mut out = Vec::new();
                 for it in items {
-                    let v = self.process(it)?;
-                    push_ancestry(&mut n, &v);
+                    let mut v = self.process(it)?;
+                    push_ancestry(&mut n, &mut v);
                     out.push(v);
                 }
                 n.kind = Kind::ArrayCons(out);
@@ -1088,24 +1097,24 @@ impl Processor {
                 let mut n = Node::new(Kind::Null, pos);
                 let mut out = Vec::new();
                 for (k, v) in pairs {
-                    let k = self.process(k)?;
-                    push_ancestry(&mut n, &k);
-                    let v = self.process(v)?;
-                    push_ancestry(&mut n, &v);
+                    let mut k = self.process(k)?;
+                    push_ancestry(&mut n, &mut k);
+                    let mut v = self.process(v)?;
+                    push_ancestry(&mut n, &mut v);
                     out.push((k, v));
                 }
                 n.kind = Kind::ObjectCons(out);
                 n
             }
             R::Neg(e) => {
-                let inner = self.process(*e)?;
+                let mut inner = self.process(*e)?;
                 if let Kind::Num(v) = inner.kind {
                     let mut n = inner;
                     n.kind = Kind::Num(-v);
                     n
                 } else {
                     let mut n = Node::new(Kind::Null, pos);
-                    push_ancestry(&mut n, &inner);
+                    push_ancestry(&mut n, &mut inner);
                     n.kind = Kind::Neg(Box::new(inner));
                     n
                 }
@@ -1119,8 +1128,8 @@ impl Processor {
                         if matches!(a.r, R::Op('?')) {
                             out.push(None);
                         } else {
-                            let v = self.process(a)?;
-                            push_ancestry(&mut n, &v);
+                            let mut v = self.process(a)?;
+                            push_ancestry(&mut n, &mut v);
                             out.push(Some(v));
                         }
                     }
@@ -1128,8 +1137,8 @@ impl Processor {
                 } else {
                     let mut out = Vec::new();
                     for a in args {
-                        let v = self.process(a)?;
-                        push_ancestry(&mut n, &v);
+                        let mut v = self.process(a)?;
+                        push_ancestry(&mut n, &mut v);
                         out.push(v);
                     }
                     n.kind = Kind::Call(Box::new(procn), out);
@@ -1153,23 +1162,23 @@ impl Processor {
             }
             R::Elvis(c, e) => {
                 let mut n = Node::new(Kind::Null, pos);
-                let cond = self.lhs(c, &mut done)?;
-                push_ancestry(&mut n, &cond);
-                let rhs = self.process(*e)?;
-                push_ancestry(&mut n, &rhs);
+                let mut cond = self.lhs(c, &mut done)?;
+                push_ancestry(&mut n, &mut cond);
+                let mut rhs = self.process(*e)?;
+                push_ancestry(&mut n, &mut rhs);
                 n.kind = Kind::Elvis(Box::new(cond), Box::new(rhs));
                 n
             }
             R::Cond(c, t, e) => {
                 let mut n = Node::new(Kind::Null, pos);
-                let cond = self.lhs(c, &mut done)?;
-                push_ancestry(&mut n, &cond);
-                let then = self.process(*t)?;
-                push_ancestry(&mut n, &then);
+                let mut cond = self.lhs(c, &mut done)?;
+                push_ancestry(&mut n, &mut cond);
+                let mut then = self.process(*t)?;
+                push_ancestry(&mut n, &mut then);
                 let els = match e {
                     Some(e) => {
-                        let v = self.process(*e)?;
-                        push_ancestry(&mut n, &v);
+                        let mut v = self.process(*e)?;
+                        push_ancestry(&mut n, &mut v);
                         Some(Box::new(v))
                     }
                     None => None,
@@ -1179,10 +1188,10 @@ impl Processor {
             }
             R::Coalesce(l, r) => {
                 let mut n = Node::new(Kind::Null, pos);
-                let lhs = self.lhs(l, &mut done)?;
-                push_ancestry(&mut n, &lhs);
-                let rhs = self.process(*r)?;
-                push_ancestry(&mut n, &rhs);
+                let mut lhs = self.lhs(l, &mut done)?;
+                push_ancestry(&mut n, &mut lhs);
+                let mut rhs = self.process(*r)?;
+                push_ancestry(&mut n, &mut rhs);
                 n.kind = Kind::Coalesce(Box::new(lhs), Box::new(rhs));
                 n
             }
@@ -1199,8 +1208,8 @@ impl Processor {
                 let mut n = Node::new(Kind::Null, pos);
                 let mut out = Vec::new();
                 for ex in exprs {
-                    let part = self.process(ex)?;
-                    push_ancestry(&mut n, &part);
+                    let mut part = self.process(ex)?;
+                    push_ancestry(&mut n, &mut part);
                     let cons = part.cons_array
                         || matches!(&part.kind, Kind::Path(steps) if steps.first().map(|s| s.cons_array).unwrap_or(false));
                     if cons {
