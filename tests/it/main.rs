@@ -7,6 +7,7 @@
 //! - `robustness`: mutated and truncated definitions never panic;
 //! - `paths_api`: the JSONPath, payload template and intrinsic APIs;
 //! - `cli`: the `statelab` binary's own commands;
+//! - `data_limits`: payload size and nesting limits on the values the executor makes;
 //! - `reliability`: hostile inputs (fuzzer reproducers) end cleanly in bounded time and memory;
 //! - `extras`: which definitions need the full engine (the wasm core refuses them);
 //! - `corpus`: the conformance corpus beside the repository (skipped, with one line, without it).
@@ -15,6 +16,7 @@ mod bounds;
 mod cases;
 mod cli;
 mod corpus;
+mod data_limits;
 mod extras;
 mod paths_api;
 mod reliability;
