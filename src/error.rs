@@ -1,6 +1,54 @@
 //! The error every layer of the engine reports: an AWS error name and its cause text.
 
+use crate::value::Value;
 use std::fmt;
+
+/// AWS's payload limit: 256 KiB of UTF-8.
+pub const MAX_PAYLOAD_BYTES: usize = 262_144;
+
+/// statelab's limit on the nesting of the values an execution makes (AWS documents none):
+/// deeper values could drive the walks over them (writing, dropping, the wasm tape) past
+/// the stack. Below what the JSON reader takes ([`crate::value::read::MAX_DEPTH`]), so what
+/// statelab writes around such values reads back.
+pub const MAX_VALUE_DEPTH: usize = 512;
+
+/// How a value breaks the data limits: more than AWS's 256 KiB as compact JSON, or nested
+/// deeper than [`MAX_VALUE_DEPTH`].
+#[derive(Clone, Copy, PartialEq, Debug)]
+pub(crate) enum Oversize {
+    Bytes,
+    Depth,
+}
+
+/// Whether `v` is within the data limits. Only a value whose upper bound is over the size
+/// limit is written out to count its bytes exactly.
+#[inline(always)]
+pub(crate) fn payload_limit(v: &Value) -> Option<Oversize> {
+    let (bound, depth) = crate::value::measure(v);
+    if depth > MAX_VALUE_DEPTH {
+        Some(Oversize::Depth)
+    } else if bound > MAX_PAYLOAD_BYTES && crate::value::to_string(v).len() > MAX_PAYLOAD_BYTES {
+        Some(Oversize::Bytes)
+    } else {
+        None
+    }
+}
+
+/// The `States.DataLimitExceeded` failure of `who` (a state or a task's resource) whose
+/// result (`what`: "returned a result", "has input", "assigned variables") is over a limit.
+/// The size causes of results and inputs are AWS's; the one of variables and the depth
+/// causes are statelab's own (inferred: no recording shows them, and AWS documents no depth).
+pub(crate) fn data_limit_failure(over: Oversize, who: &str, what: &str) -> Failure {
+    let cause = match over {
+        Oversize::Bytes => {
+            format!("The state/task '{who}' {what} with a size exceeding the maximum number of bytes service limit.")
+        }
+        Oversize::Depth => {
+            format!("The state/task '{who}' {what} nested more than {MAX_VALUE_DEPTH} levels deep, statelab's limit.")
+        }
+    };
+    Failure::new("States.DataLimitExceeded", cause)
+}
 
 /// A runtime failure as Step Functions reports it: an error name (`States.Runtime`,
 /// `States.IntrinsicFailure`, a Task's own error, ...) and a human-readable cause.

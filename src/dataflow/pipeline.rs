@@ -11,7 +11,7 @@
 use crate::asl::parse::MAX_SECONDS;
 use crate::asl::{
     Assign, Batcher, Catcher, Choice, Condition, Fail, FailField, Io, ItemSelector, JTemplate, MapState, NumberField,
-    PathField, Wait,
+    PathField, State, Wait,
 };
 use crate::dataflow::condition;
 use crate::dataflow::intrinsics::type_name;
@@ -19,7 +19,7 @@ use crate::dataflow::jsonpath::{set_path, Reference};
 use crate::dataflow::query::{Jsonata, QueryError};
 use crate::dataflow::scope::{select_reference, PathScope, Vars};
 use crate::dataflow::template::Template;
-use crate::error::Failure;
+use crate::error::{data_limit_failure, payload_limit, Failure};
 use crate::json;
 use crate::jsonata::{bounded, MAX_QUOTE};
 use crate::support::rng::Rng;
@@ -40,6 +40,8 @@ pub enum StepError {
     /// A JSONata expression: AWS writes an `EvaluationFailed` event, then fails the state
     /// with `States.QueryEvaluationError`.
     Query(QueryError),
+    /// A data limit: the failure as it is, its cause names the state.
+    Limit(Failure),
 }
 
 impl From<Failure> for StepError {
@@ -75,6 +77,8 @@ pub type ContextFn<'a> = &'a dyn Fn(Option<(usize, &Value)>) -> Value;
 /// the value after each step (for the inspector).
 pub struct Pipeline<'a> {
     io: &'a Io,
+    /// The state's name (for the causes of data limits).
+    name: &'a str,
     /// The state's raw input: `$states.input`, and where ResultPath puts a result.
     raw: &'a Rc<Value>,
     vars: &'a Vars,
@@ -87,7 +91,7 @@ pub struct Pipeline<'a> {
 impl<'a> Pipeline<'a> {
     #[inline(always)]
     pub fn new(
-        io: &'a Io,
+        state: &'a State,
         raw: &'a Rc<Value>,
         vars: &'a Vars,
         context: ContextFn<'a>,
@@ -95,7 +99,7 @@ impl<'a> Pipeline<'a> {
         now: i64,
         record: bool,
     ) -> Pipeline<'a> {
-        Pipeline { io, raw, vars, context, rng, now, steps: record.then(Vec::new) }
+        Pipeline { io: &state.io, name: &state.name, raw, vars, context, rng, now, steps: record.then(Vec::new) }
     }
 
     /// The values recorded after each step, in order (empty unless asked for).
@@ -652,6 +656,10 @@ impl<'a> Pipeline<'a> {
                 Value::Object(out)
             }
         };
+        // AWS limits the variables one Assign sets to 256 KiB in all (and so each of them).
+        if let Some(over) = payload_limit(&assigned) {
+            return Err(StepError::Limit(data_limit_failure(over, self.name, "assigned variables")));
+        }
         Ok(Some(assigned))
     }
 

@@ -4,7 +4,7 @@
 
 use super::events::{EventType, Field};
 use super::spans::{LaneId, SpanId, SpanKind, SpanStatus, MAIN_LANE, NO_SPAN};
-use super::{payload_too_large, Execution, FrameId};
+use super::{data_limit_failure, payload_limit, Execution, FrameId};
 use crate::asl::{Kind, Machine, State};
 use crate::dataflow::pipeline::{Pipeline, StepError};
 use crate::dataflow::scope::{state_cause, Context, Vars};
@@ -224,15 +224,9 @@ impl Execution {
         output: Rc<Value>,
         assigned: Option<Value>,
     ) -> Flow {
-        if payload_too_large(&output) {
-            let name = state.name.clone();
-            return self.fail_state(
-                fid,
-                Failure::new(
-                    "States.DataLimitExceeded",
-                    format!("The state/task '{name}' returned a result with a size exceeding the maximum number of bytes service limit."),
-                ),
-            );
+        if let Some(over) = payload_limit(&output) {
+            let f = data_limit_failure(over, &state.name, "returned a result");
+            return self.fail_state(fid, f);
         }
         self.exit_to(fid, state, output, assigned, state.next)
     }
@@ -312,7 +306,7 @@ impl Execution {
             let context = |item: Option<(usize, &Value)>| self.context(fid).build(item);
             let fr = &self.frames[fid];
             let mut p =
-                Pipeline::new(&state.io, &fr.input, &fr.vars, &context, &self.rng, self.now, self.opts.record_steps);
+                Pipeline::new(state, &fr.input, &fr.vars, &context, &self.rng, self.now, self.opts.record_steps);
             let r = f(&mut p);
             (r, p.into_steps())
         };
@@ -335,6 +329,7 @@ impl Execution {
         let (name, entered) = (self.state(fid).name.clone(), self.frames[fid].entered_event);
         match e {
             StepError::Path(f) => Failure::new(f.error, state_cause(&name, entered, &f.cause)).bounded(),
+            StepError::Limit(f) => f,
             StepError::Query(e) => {
                 let cause = state_cause(&name, entered, &e.detail);
                 let failure = Failure::new("States.QueryEvaluationError", cause).bounded();

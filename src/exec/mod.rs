@@ -41,8 +41,8 @@ use std::rc::Rc;
 /// A frame's place in `Execution::frames`.
 type FrameId = usize;
 
-/// AWS's payload limit: 256 KiB of UTF-8.
-pub const MAX_PAYLOAD_BYTES: usize = 262_144;
+pub use crate::error::MAX_PAYLOAD_BYTES;
+pub(crate) use crate::error::{data_limit_failure, payload_limit, Oversize};
 /// AWS's history limit for one execution: its last event included.
 pub const MAX_HISTORY_EVENTS: usize = 25_000;
 /// The longest a Standard execution runs (one year), in ms: then it times out.
@@ -262,11 +262,12 @@ impl Execution {
         self.emit_execution(EventType::ExecutionStarted, |x| {
             fields! {"input": input, "inputDetails": Field::NotTruncated, "roleArn": &*x.opts.role_arn}
         });
-        if payload_too_large(&self.input) {
-            self.finish(Status::Failed(Failure::new(
-                "States.DataLimitExceeded",
-                "The input exceeds the maximum number of bytes service limit.",
-            )));
+        if let Some(over) = payload_limit(&self.input) {
+            let cause = match over {
+                Oversize::Bytes => "The input exceeds the maximum number of bytes service limit.",
+                Oversize::Depth => "The input is nested more than 512 levels deep, statelab's limit.",
+            };
+            self.finish(Status::Failed(Failure::new("States.DataLimitExceeded", cause)));
             return;
         }
         // The state machine's TimeoutSeconds, or the longest an execution of its type runs.
@@ -433,11 +434,4 @@ fn failure_fields(f: &Failure) -> Vec<(&'static str, Field)> {
         d.push(("cause", Field::from(f.cause.as_str())));
     }
     d
-}
-
-/// More than AWS's 256 KiB as compact JSON? Only a value whose upper bound is over the limit
-/// is written out to count its bytes exactly.
-#[inline(always)]
-pub(crate) fn payload_too_large(v: &Value) -> bool {
-    crate::value::text_bound(v) > MAX_PAYLOAD_BYTES && crate::value::to_string(v).len() > MAX_PAYLOAD_BYTES
 }

@@ -4,7 +4,7 @@ use super::events::EventType;
 use super::frame::{Block, Flow, Work};
 use super::spans::{SpanKind, SpanStatus};
 use super::FrameId;
-use super::{payload_too_large, Execution};
+use super::{data_limit_failure, payload_limit, Execution};
 use crate::asl::{self, Kind, Retrier};
 use crate::error::Failure;
 use crate::json;
@@ -40,15 +40,16 @@ impl Execution {
             }
             if let Some(c) = state.catch.iter().find(|c| asl::error_matches(&c.error_equals, &failure.error)) {
                 let caught = self.with_pipeline(fid, state, |p| p.catch_output(c, error_output(&failure)));
+                // The catcher's output is the state's output: within the data limits.
+                let caught = caught.map(|(output, assigned)| (payload_limit(&output), output, assigned));
                 return match caught {
-                    // The catcher's output is the state's output: within the payload limit.
-                    Ok((output, _)) if payload_too_large(&output) => {
-                        let f2 = Failure::new("States.DataLimitExceeded", format!("The state/task '{}' returned a result with a size exceeding the maximum number of bytes service limit.", state.name));
+                    Ok((Some(over), ..)) => {
+                        let f2 = data_limit_failure(over, &state.name, "returned a result");
                         self.close_span(span, SpanStatus::Failed, None, Some(&f2));
                         self.frame_ended(fid, Err(f2));
                         Flow::Ended
                     }
-                    Ok((output, assigned)) => {
+                    Ok((None, output, assigned)) => {
                         self.apply_assign(fid, &assigned);
                         self.emit_exited(fid, state, &output, assigned);
                         self.close_span(span, SpanStatus::Caught, Some(output.clone()), Some(&failure));

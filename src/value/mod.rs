@@ -17,12 +17,12 @@ pub mod read;
 mod write;
 
 pub use intern::{key_head_and_slot, Interner};
-pub use write::{text_bound, to_string, to_string_pretty, write_compact, write_pretty, write_string};
+pub use write::{measure, text_bound, to_string, to_string_pretty, write_compact, write_pretty, write_string};
 
 use crate::support::ordmap::OrdMap;
 use std::fmt;
 use std::rc::Rc;
-use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
+use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 
 /// A JSON value.
 #[derive(Clone, Debug, PartialEq, Default)]
@@ -336,15 +336,15 @@ pub struct Map(Rc<Entries>);
 #[derive(Default)]
 struct Entries {
     map: OrdMap<Value, Key>,
-    /// [`text_bound`] of the object once computed, 0 before: entries are only changed
+    /// [`measure`] of the object once computed (bound and depth packed), 0 before: entries are only changed
     /// through [`Map::entries_mut`], which forgets it. (An atomic rather than a `Cell` keeps
     /// values unwind-safe; nothing here is shared between threads.)
-    bound: AtomicUsize,
+    bound: AtomicU64,
 }
 
 impl Clone for Entries {
     fn clone(&self) -> Entries {
-        Entries { map: self.map.clone(), bound: AtomicUsize::new(self.bound.load(Relaxed)) }
+        Entries { map: self.map.clone(), bound: AtomicU64::new(self.bound.load(Relaxed)) }
     }
 }
 
@@ -979,6 +979,26 @@ mod tests {
         assert_eq!(to_string(&json!(1e21)), "1e+21");
         assert_eq!(to_string(&json!(u64::MAX)), "18446744073709551615");
         assert_eq!(to_string(&json!(i64::MIN)), "-9223372036854775808");
+    }
+
+    #[test]
+    fn measure_gives_the_depth_and_objects_remember_it_until_changed() {
+        assert_eq!(measure(&json!(1)).1, 0);
+        assert_eq!(measure(&json!([])).1, 1);
+        assert_eq!(measure(&json!({"a": [1, {"b": [[]]}], "c": 2})).1, 5);
+        let mut deep = json!(0);
+        for _ in 0..600 {
+            let mut m = Map::new();
+            m.insert("a".into(), deep);
+            deep = Value::Object(m);
+        }
+        assert_eq!(measure(&deep).1, 600);
+        // Remembered: the same answer from the object's cache.
+        assert_eq!(measure(&deep), measure(&deep));
+        let Value::Object(mut top) = deep else { unreachable!() };
+        top.insert("a".into(), json!([[1]]));
+        assert_eq!(measure(&Value::Object(top.clone())).1, 3);
+        assert!(measure(&Value::Object(top)).0 >= 10);
     }
 
     #[test]

@@ -63,7 +63,9 @@ pub fn escape_token(token: &str) -> String {
 }
 
 /// The deepest nesting we accept; deeper text is rejected instead of overflowing the stack.
-const MAX_DEPTH: usize = 512;
+/// The executor holds the values it makes to 512 levels (`error::MAX_VALUE_DEPTH`): this
+/// leaves room for what is written around them (history events, results) to read back.
+pub const MAX_DEPTH: usize = 640;
 
 /// Parse JSON text, recording the location of every value.
 pub fn parse_located(text: &str) -> Result<(Value, Locations), JsonError> {

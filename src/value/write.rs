@@ -8,28 +8,41 @@ use std::sync::atomic::Ordering::Relaxed;
 /// An object remembers its bound, so a value that shares most of its tree with one already
 /// measured (the next state's output) costs only its new nodes.
 pub fn text_bound(v: &Value) -> usize {
+    measure(v).0
+}
+
+/// [`text_bound`] and the nesting depth of `v` (a scalar is 0 deep, `[1]` 1), in one walk
+/// that objects remember (the depth in the bound's top 16 bits, saturating).
+pub fn measure(v: &Value) -> (usize, usize) {
     match v {
-        Value::Null | Value::Bool(_) => 5,
+        Value::Null | Value::Bool(_) => (5, 0),
         // At most 24 characters for a float, 20 for an integer.
-        Value::Number(_) => 24,
-        Value::String(s) => 2 + 6 * s.len(),
-        Value::Array(a) => a.iter().map(|x| text_bound(x) + 1).sum::<usize>() + 2,
+        Value::Number(_) => (24, 0),
+        Value::String(s) => (2 + 6 * s.len(), 0),
+        Value::Array(a) => a.iter().fold((2, 1), |(b, d), x| {
+            let (xb, xd) = measure(x);
+            (b + xb + 1, d.max(xd + 1))
+        }),
         Value::Object(m) => {
             let known = m.0.bound.load(Relaxed);
             if known > 0 {
-                return known;
+                return ((known & BOUND_MASK) as usize, (known >> DEPTH_SHIFT) as usize);
             }
-            // Numbers, the most common leaves, without a call.
-            let b = m
-                .iter()
-                .map(|(k, x)| 2 + 6 * k.len() + 2 + if let Value::Number(_) = x { 24 } else { text_bound(x) })
-                .sum::<usize>()
-                + 2;
-            m.0.bound.store(b, Relaxed);
-            b
+            let (mut b, mut d) = (2, 1);
+            for (k, x) in m.iter() {
+                // Numbers, the most common leaves, without a call.
+                let (xb, xd) = if let Value::Number(_) = x { (24, 0) } else { measure(x) };
+                b += 2 + 6 * k.len() + 2 + xb;
+                d = d.max(xd + 1);
+            }
+            m.0.bound.store((b as u64).min(BOUND_MASK) | (d.min(0xffff) as u64) << DEPTH_SHIFT, Relaxed);
+            (b, d)
         }
     }
 }
+
+const DEPTH_SHIFT: u32 = 48;
+const BOUND_MASK: u64 = (1 << DEPTH_SHIFT) - 1;
 
 /// Compact JSON text; `{:#}` pretty-prints (two spaces).
 impl fmt::Display for Value {

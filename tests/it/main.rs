@@ -7,6 +7,7 @@
 //! - `robustness`: mutated and truncated definitions never panic;
 //! - `paths_api`: the JSONPath, payload template and intrinsic APIs;
 //! - `cli`: the `statelab` binary's own commands;
+//! - `data_limits`: payload size and nesting limits on the values the executor makes;
 //! - `reliability`: hostile inputs (fuzzer reproducers) end cleanly in bounded time and memory;
 //! - `fuzz_regressions`: the shrunk reproducers of `examples/fuzz.rs` in `tests/fuzz/` end cleanly;
 //! - `extras`: which definitions need the full engine (the wasm core refuses them);
@@ -16,6 +17,7 @@ mod bounds;
 mod cases;
 mod cli;
 mod corpus;
+mod data_limits;
 mod extras;
 mod fuzz_regressions;
 mod paths_api;

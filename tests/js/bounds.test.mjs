@@ -20,7 +20,28 @@ const WARM = [
   ['warm-up', jsonata(Array(30000).fill('a').join('.')), 'validate'],
   ['warm-up', jsonata(`$sum([1..2000].($f := function($n){ $n = 0 ? 0 : {"a": [1][$f($n - 1) >= 0]}.a + 1 }; $f(20)))`), 'simulate'],
 ];
+// A loop of state A (then a Choice that never leaves): only a limit ends it.
+const loop = (a, jsonata) =>
+  JSON.stringify({
+    ...(jsonata ? { QueryLanguage: 'JSONata' } : {}),
+    StartAt: 'A',
+    States: {
+      A: { ...a, Next: 'C' },
+      C: {
+        Type: 'Choice',
+        Choices: [jsonata ? { Condition: '{% $exists($states.input.never) %}', Next: 'D' } : { Variable: '$.never', IsPresent: true, Next: 'D' }],
+        Default: 'A',
+      },
+      D: { Type: 'Succeed' },
+    },
+  });
+const WRAPPING = [
+  ['a loop wrapping its output by Parameters (the wasm build overflowed the stack)', loop({ Type: 'Pass', Parameters: { 'a.$': '$' } }), 'simulate'],
+  ['a loop wrapping its output by ResultPath', loop({ Type: 'Pass', ResultPath: '$.a' }), 'simulate'],
+  ['a loop wrapping its output in JSONata', loop({ Type: 'Pass', Output: { a: '{% $states.input %}' } }, true), 'simulate'],
+];
 const CASES = [
+  ...WRAPPING,
   ['r01: a chain of 3,000 operands', jsonata(Array(3000).fill('1').join('+')), 'simulate'],
   ['r02: a path of 3,000 steps (the wasm build trapped from about 80)', jsonata(Array(3000).fill('a').join('.')), 'validate'],
   ['r02: a path of 300,000 steps', jsonata(Array(300000).fill('a').join('.')), 'simulate'],
@@ -85,6 +106,10 @@ function check(results) {
   assert.equal(v('parentheses nested 49 deep').output, 1);
   assert.match(v('parentheses nested 100,000 deep')[0], /nests more than 50 levels/);
   assert.match(v('JSONPath filters nested 100,000 deep')[0], /nested more than 50/);
+  for (const [name] of WRAPPING) {
+    assert.equal(v(name).error, 'States.DataLimitExceeded', name);
+    assert.match(v(name).cause, /nested more than 512 levels deep/, name);
+  }
   for (const name of ['calls chained 3,000 times', 'recursion', 'recursion through an object constructor', 'recursion through a predicate', 'recursion through $map']) {
     assert.equal(v(name).error, 'States.QueryEvaluationError', name);
     assert.match(v(name).cause, /U1001: Stack overflow/, name);

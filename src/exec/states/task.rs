@@ -7,7 +7,7 @@ use crate::exec::events::{EventType, Field, TaskFamily, TaskPhase};
 use crate::exec::frame::{Block, Flow, Work};
 use crate::exec::spans::{SpanKind, SpanStatus};
 use crate::exec::FrameId;
-use crate::exec::{failure_fields, payload_too_large, Effect, Execution, TaskRequest};
+use crate::exec::{data_limit_failure, failure_fields, payload_limit, Effect, Execution, TaskRequest};
 use crate::value::Value;
 use crate::{fields, json};
 use std::rc::Rc;
@@ -55,12 +55,8 @@ impl Execution {
                 return self.fail_state(fid, f);
             }
         };
-        if payload_too_large(&params) {
-            let cause = format!(
-                "The state/task '{}' has input with a size exceeding the maximum number of bytes service limit.",
-                state.name
-            );
-            return self.fail_state(fid, Failure::new("States.DataLimitExceeded", cause));
+        if let Some(over) = payload_limit(&params) {
+            return self.fail_state(fid, data_limit_failure(over, &state.name, "has input"));
         }
         let attempt = self.frames[fid].retry_count;
         let fam = family(&task.kind);
@@ -150,19 +146,21 @@ impl Execution {
         self.frames[fid].block = Block::None;
         self.frames[fid].gen += 1;
         let outcome = match outcome {
-            Ok(v) if payload_too_large(&v) => {
-                let who = match self.task_kind(fid) {
-                    ResourceKind::Service { resource_type, .. } => resource_type.clone(),
-                    _ => match &self.state(fid).kind {
-                        crate::asl::Kind::Task(t) => t.resource.clone(),
-                        _ => String::new(),
-                    },
-                };
-                Err(Failure::new("States.DataLimitExceeded", format!("The state/task '{who}' returned a result with a size exceeding the maximum number of bytes service limit.")))
-            }
+            Ok(v) => match payload_limit(&v) {
+                None => Ok(v),
+                Some(over) => {
+                    let who = match self.task_kind(fid) {
+                        ResourceKind::Service { resource_type, .. } => resource_type.clone(),
+                        _ => match &self.state(fid).kind {
+                            crate::asl::Kind::Task(t) => t.resource.clone(),
+                            _ => String::new(),
+                        },
+                    };
+                    Err(data_limit_failure(over, &who, "returned a result"))
+                }
+            },
             // (SendTaskFailure refuses a longer error or cause; a mock or a function may not.)
             Err(f) => Err(f.bounded()),
-            o => o,
         };
         let fam = family(self.task_kind(fid));
         let flow = match outcome {
