@@ -27,7 +27,7 @@ pub(crate) fn payload_limit(v: &Value) -> Option<Oversize> {
     let (bound, depth) = crate::value::measure(v);
     if depth > MAX_VALUE_DEPTH {
         Some(Oversize::Depth)
-    } else if bound > MAX_PAYLOAD_BYTES && crate::value::to_string(v).len() > MAX_PAYLOAD_BYTES {
+    } else if bound > MAX_PAYLOAD_BYTES && crate::value::text_longer_than(v, MAX_PAYLOAD_BYTES) {
         Some(Oversize::Bytes)
     } else {
         None

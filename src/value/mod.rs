@@ -17,7 +17,9 @@ pub mod read;
 mod write;
 
 pub use intern::{key_head_and_slot, Interner};
-pub use write::{measure, text_bound, to_string, to_string_pretty, write_compact, write_pretty, write_string};
+pub use write::{
+    measure, text_bound, text_longer_than, to_string, to_string_pretty, write_compact, write_pretty, write_string,
+};
 
 use crate::support::ordmap::OrdMap;
 use std::fmt;
@@ -979,6 +981,23 @@ mod tests {
         assert_eq!(to_string(&json!(1e21)), "1e+21");
         assert_eq!(to_string(&json!(u64::MAX)), "18446744073709551615");
         assert_eq!(to_string(&json!(i64::MIN)), "-9223372036854775808");
+    }
+
+    #[test]
+    fn text_longer_than_agrees_with_the_text_at_every_limit() {
+        let values = [
+            json!(null),
+            json!([]),
+            json!({}),
+            json!([1, 2.5, -0.0, 1e21, true, "x"]),
+            json!({"a\"\u{1}é\u{2028}": [{"": null}, "tab\tquote\"", {"n": [[], {}]}], "b": 18446744073709551615u64}),
+        ];
+        for v in &values {
+            let n = to_string(v).len();
+            for limit in 0..n + 3 {
+                assert_eq!(text_longer_than(v, limit), n > limit, "{v} at {limit}");
+            }
+        }
     }
 
     #[test]
