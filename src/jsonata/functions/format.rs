@@ -833,7 +833,10 @@ pub fn format_number(_: &mut Eval, a: &[Value], _: &CallCtx) -> R<Value> {
             let mut out = vec![];
             let mut gp = cstr_index(part, p.grouping);
             while let Some(g) = gp {
-                let slice: &[char] = if to_left { &part[..g] } else { &part[g..] };
+                // (clamped, as JavaScript's substring is: the search goes on in the integer
+                // part, which may be longer)
+                let at = g.min(part.len());
+                let slice: &[char] = if to_left { &part[..at] } else { &part[at..] };
                 out.push(slice.iter().filter(|c| is_digit(**c) || **c == p.digit).count());
                 // (jsonata-js continues the search in the integer part)
                 gp = ic.iter().skip(g + 1).position(|c| *c == p.grouping).map(|i| i + g + 1);
