@@ -7,12 +7,14 @@
 //! - `robustness`: mutated and truncated definitions never panic;
 //! - `paths_api`: the JSONPath, payload template and intrinsic APIs;
 //! - `cli`: the `statelab` binary's own commands;
+//! - `history_budget`: the history's data budget (`Options::history_bytes`);
 //! - `reliability`: hostile inputs (fuzzer reproducers) end cleanly in bounded time and memory;
 //! - `corpus`: the conformance corpus beside the repository (skipped, with one line, without it).
 
 mod cases;
 mod cli;
 mod corpus;
+mod history_budget;
 mod paths_api;
 mod reliability;
 mod robustness;
