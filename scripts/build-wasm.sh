@@ -41,32 +41,44 @@ if [ "$OPT" = 1 ] && command -v npm >/dev/null; then
   scripts/npm-ci.sh # binaryen's wasm-opt
 fi
 
-echo "== cargo rustc (profile wasm, cdylib)"
-cargo rustc --lib --crate-type cdylib --target wasm32-unknown-unknown --profile wasm --features wasm
-
-RAW="$CARGO_TARGET_DIR/wasm32-unknown-unknown/wasm/statelab.wasm"
-echo "== wasm-bindgen --target web -> www/pkg/"
-rm -rf www/pkg
-wasm-bindgen --target web --no-typescript --experimental-reset-state-function --out-dir www/pkg --out-name statelab "$RAW"
-
-if [ "$OPT" = 1 ]; then
-  if [ -x node_modules/.bin/wasm-opt ]; then
-    # binaryen from npm (package.json), never Debian's wasm-opt 108, which breaks
-    # wasm-bindgen output. The features are the ones rustc enables for wasm32 by default.
-    # --flatten --rereloop before two rounds find about 2 KB more (gzip) than one; -Os
-    # rather than -Oz keeps a few more small functions inlined, for the same gzip size and
-    # 6-10% faster runs (Parallel, week and loop of bench/compare.mjs, measured side by side);
-    # --reorder-functions-by-name puts each module's functions together, which gzip
-    # compresses better (about 1%); the order does not matter to the engine.
-    echo "== wasm-opt -Os ($(node_modules/.bin/wasm-opt --version))"
-    node_modules/.bin/wasm-opt --flatten --rereloop -Os -Os --reorder-functions-by-name --strip-producers --strip-target-features \
-      --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
-      --enable-mutable-globals --enable-reference-types --enable-multivalue \
-      www/pkg/statelab_bg.wasm -o www/pkg/statelab_bg.opt.wasm
-    mv www/pkg/statelab_bg.opt.wasm www/pkg/statelab_bg.wasm
-  else
-    echo "build-wasm.sh: npm's binaryen is not installed (run scripts/npm-ci.sh): www/pkg is not optimised by wasm-opt" >&2
+# Two builds of the engine: the core (www/pkg/), which every page loads, and the full engine
+# (www/pkg/full/, Cargo feature "extras": JSONata's picture formatting and parsing and
+# States.Hash), which www/statelab.js loads the first time a definition needs it. Each has
+# its own target directory, so that neither rebuilds the other's crate.
+build() { # name, cargo features, target directory, output directory
+  local name=$1 features=$2 target=$3 out=$4
+  echo "== cargo rustc (profile wasm, cdylib, $name: $features)"
+  CARGO_TARGET_DIR="$target" cargo rustc --lib --crate-type cdylib --target wasm32-unknown-unknown --profile wasm $features
+  local raw="$target/wasm32-unknown-unknown/wasm/statelab.wasm"
+  echo "== wasm-bindgen --target web -> $out/"
+  wasm-bindgen --target web --no-typescript --experimental-reset-state-function --out-dir "$out" --out-name statelab "$raw"
+  if [ "$OPT" = 1 ]; then
+    if [ -x node_modules/.bin/wasm-opt ]; then
+      # binaryen from npm (package.json), never Debian's wasm-opt 108, which breaks
+      # wasm-bindgen output. The features are the ones rustc enables for wasm32 by default.
+      # --flatten --rereloop before two rounds find about 2 KB more (gzip) than one; -Os
+      # rather than -Oz keeps a few more small functions inlined, for the same gzip size and
+      # 6-10% faster runs (Parallel, week and loop of bench/compare.mjs, measured side by side);
+      # --reorder-functions-by-name puts each module's functions together, which gzip
+      # compresses better (about 1%); the order does not matter to the engine.
+      # -ocimfs=30 inlines a function that has one caller only when it is small: inlining
+      # every such function merged the JSONata evaluator's helpers into one function of 40
+      # locals, which V8's baseline compiler gives a stack slot each on every level of
+      # recursion (in Chromium's Web Worker plain recursion overflowed the JS stack from 265
+      # levels, now 351); it also makes the file smaller (about 700 bytes gzip).
+      echo "== wasm-opt -Os ($(node_modules/.bin/wasm-opt --version))"
+      node_modules/.bin/wasm-opt --flatten --rereloop -Os -Os -ocimfs=30 --reorder-functions-by-name --strip-producers --strip-target-features \
+        --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+        --enable-mutable-globals --enable-reference-types --enable-multivalue \
+        "$out/statelab_bg.wasm" -o "$out/statelab_bg.opt.wasm"
+      mv "$out/statelab_bg.opt.wasm" "$out/statelab_bg.wasm"
+    else
+      echo "build-wasm.sh: npm's binaryen is not installed (run scripts/npm-ci.sh): $out is not optimised by wasm-opt" >&2
+    fi
   fi
-fi
+  echo "== $out/statelab_bg.wasm: $(wc -c < "$out/statelab_bg.wasm") bytes (node scripts/measure-wasm.mjs for gzip and speed)"
+}
 
-echo "== www/pkg/statelab_bg.wasm: $(wc -c < www/pkg/statelab_bg.wasm) bytes (node scripts/measure-wasm.mjs for gzip and speed)"
+rm -rf www/pkg
+build core "--no-default-features --features wasm" "$CARGO_TARGET_DIR" www/pkg
+build full "--features wasm" "$CARGO_TARGET_DIR/full" www/pkg/full

@@ -23,8 +23,9 @@ export STATELAB_BIN="$CARGO_TARGET_DIR/release/statelab"
 export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner
 export WASM_BINDGEN_TEST_TIMEOUT="${WASM_BINDGEN_TEST_TIMEOUT:-120}"
 
-echo "== cargo clippy for wasm32 (the bindings and their tests), -D warnings"
+echo "== cargo clippy for wasm32 (the bindings and their tests; the core engine, without extras), -D warnings"
 cargo clippy --target wasm32-unknown-unknown --features wasm --lib --test wasm --quiet -- -D warnings
+cargo clippy --target wasm32-unknown-unknown --no-default-features --features wasm --lib --quiet -- -D warnings
 
 echo "== wasm-bindgen tests under Node"
 cargo test --target wasm32-unknown-unknown --features wasm --test wasm

@@ -55,3 +55,13 @@ pub use mock::Mocks;
 /// size class for the small blocks an execution allocates most.
 pub use support::quick_alloc::QuickAlloc;
 pub use value::Value;
+
+/// Where a build without the Cargo feature `extras` (the wasm core the page loads first)
+/// would need what only the full build has: JSONata's picture formatting and parsing and the
+/// hash digests. Never reached: such a build refuses a definition that may use them
+/// ([`Machine::uses_extras`]), and the page runs it on the full build instead.
+#[cfg(not(feature = "extras"))]
+#[cold]
+pub(crate) fn without_extras(what: &str) -> ! {
+    panic!("{what} is in statelab's full build only (Cargo feature \"extras\")")
+}

@@ -30,20 +30,33 @@
 // Errors are thrown (or reject) as JS Error objects with a clear message; an invalid
 // definition's error also carries .diagnostics.
 
-const PKG_GLUE = './pkg/statelab.js';
-const PKG_WASM = './pkg/statelab_bg.wasm';
+// Two builds of one engine. The core (./pkg/) is what every call loads. The full engine
+// (./pkg/full/) adds the parts few workflows use, kept out of the core to keep its download
+// small: JSONata's picture formatting and parsing ($formatNumber, $formatInteger,
+// $parseInteger, $fromMillis/$toMillis/$now with a picture) and States.Hash. The core
+// checks each definition it is given and refuses one that may use them (an Error with
+// needsFullEngine); the call is then made again on the full engine, loaded on first need.
+const ENGINES = {
+  core: { glue: './pkg/statelab.js', wasm: './pkg/statelab_bg.wasm' },
+  full: { glue: './pkg/full/statelab.js', wasm: './pkg/full/statelab_bg.wasm' },
+};
+for (const [kind, e] of Object.entries(ENGINES)) {
+  Object.assign(e, {
+    kind,
+    compiled: null, // Promise<WebAssembly.Module>, compiled once
+    current: null, // Promise<handle> of the live instance
+    poisoned: false, // the live instance trapped (a Rust panic, a stack overflow): replace it before the next call
+    live: null, // the live instance's handle: an object over the glue module, new for each instance
+    glueModule: null, // wasm-bindgen's glue, imported once
+  });
+}
+let generation = 0; // instances made, by both engines
+const handles = new WeakMap(); // handle -> its engine
 
-let compiled = null; // Promise<WebAssembly.Module>, compiled once
-let current = null; // Promise<handle> of the live instance
-let generation = 0;
-let poisoned = false; // the live instance trapped (a Rust panic, a stack overflow): replace it before the next call
-let live = null; // the live instance's handle: an object over the glue module, new for each instance
-let glueModule = null; // wasm-bindgen's glue, imported once
-
-async function loadModule(source) {
+async function loadModule(source, engine) {
   if (source instanceof WebAssembly.Module) return source;
   if (source instanceof ArrayBuffer || ArrayBuffer.isView(source)) return WebAssembly.compile(source);
-  const url = source instanceof URL || typeof source === 'string' ? new URL(source, import.meta.url) : new URL(PKG_WASM, import.meta.url);
+  const url = source instanceof URL || typeof source === 'string' ? new URL(source, import.meta.url) : new URL(engine.wasm, import.meta.url);
   if (url.protocol === 'file:') {
     const { readFile } = await import('node:fs/promises');
     return WebAssembly.compile(await readFile(url));
@@ -64,49 +77,54 @@ async function loadModule(source) {
   return WebAssembly.compile(await r.arrayBuffer());
 }
 
-async function instantiate() {
-  const module = await compiled;
-  if (!glueModule) {
-    const glue = await import(new URL(PKG_GLUE, import.meta.url).href);
+async function instantiate(engine) {
+  const module = await engine.compiled;
+  if (!engine.glueModule) {
+    const glue = await import(new URL(engine.glue, import.meta.url).href);
     await glue.default({ module_or_path: module });
-    glueModule = glue;
+    engine.glueModule = glue;
   } else {
     // A trapped instance must not be reused: the glue makes a new one in its place (built
     // with --experimental-reset-state-function), and the old one, memory and all, is let go.
     // (Importing a fresh copy of the glue instead would keep every retired instance alive.)
-    glueModule.__wbg_reset_state();
+    engine.glueModule.__wbg_reset_state();
   }
   generation += 1;
   // A new handle for each instance: what was made by an older one (a compiled Machine) is
   // known by its handle.
-  live = Object.create(glueModule);
-  return live;
+  engine.live = Object.create(engine.glueModule);
+  handles.set(engine.live, engine);
+  return engine.live;
+}
+
+function load(engine, source) {
+  if (!engine.compiled) {
+    engine.compiled = loadModule(source, engine).catch((e) => {
+      throw new Error(`statelab: cannot load the ${engine.kind} engine (${source ?? engine.wasm}; scripts/build-wasm.sh builds ./pkg): ${e.message}`, { cause: e });
+    });
+  }
+  if (!engine.current || engine.poisoned) {
+    engine.poisoned = false;
+    engine.current = instantiate(engine);
+    engine.current.catch(() => {
+      engine.current = null;
+      engine.compiled = null;
+    });
+  }
+  return engine.current;
 }
 
 /**
  * Load the engine. Optional: every function loads it on first use. `source` may be a URL,
- * bytes, or a compiled WebAssembly.Module; by default ./pkg/statelab_bg.wasm next to this file.
+ * bytes, or a compiled WebAssembly.Module; by default ./pkg/statelab_bg.wasm next to this
+ * file. (The full engine, when a definition needs it, loads from ./pkg/full/.)
  */
 export function init(source) {
-  if (!compiled) {
-    compiled = loadModule(source).catch((e) => {
-      throw new Error(`statelab: cannot load the engine (${source ?? PKG_WASM}; scripts/build-wasm.sh builds ./pkg): ${e.message}`, { cause: e });
-    });
-  }
-  if (!current || poisoned) {
-    poisoned = false;
-    current = instantiate();
-    current.catch(() => {
-      current = null;
-      compiled = null;
-    });
-  }
-  return current.then(() => undefined);
+  return load(ENGINES.core, source).then(() => undefined);
 }
 
-async function ready() {
-  await init();
-  return current;
+function ready(kind = 'core') {
+  return load(ENGINES[kind]);
 }
 
 /**
@@ -118,13 +136,29 @@ function guard(glue, f) {
     return f(glue);
   } catch (e) {
     if (e instanceof WebAssembly.RuntimeError || e instanceof RangeError) {
-      if (glue === live) poisoned = true;
+      const engine = handles.get(glue);
+      if (engine && glue === engine.live) engine.poisoned = true;
       const why = globalThis.__statelabLastPanic;
       delete globalThis.__statelabLastPanic;
       throw new Error(`statelab: internal error${why ? `: ${why}` : ` (${e.message})`}; the engine will be reloaded on the next call`, { cause: e });
     }
     throw e;
   }
+}
+
+/**
+ * `f(glue)` on the core engine, or on the full engine if the core refuses the definition as
+ * one that needs it.
+ */
+async function onEngineFor(f) {
+  const core = await ready('core');
+  try {
+    return guard(core, f);
+  } catch (e) {
+    if (!e?.needsFullEngine) throw e;
+  }
+  const full = await ready('full');
+  return guard(full, f);
 }
 
 /** The diagnostics of a definition (JSON text or object): [] when valid. options: {type: 'STANDARD'|'EXPRESS'}. */
@@ -145,9 +179,8 @@ export async function validate(definition, options = {}) {
  * historyTruncated: true; 2 ** 32 or more: no limit)}.
  */
 export async function simulate(definition, input, mocks, options = {}) {
-  const glue = await ready();
   // JS functions (options.functions) are for run(): the engine says so if any are given.
-  return guard(glue, (g) => g.simulate(definition, input, mocks, engineOptions(options, Object.keys(options.functions ?? {}))));
+  return onEngineFor((g) => g.simulate(definition, input, mocks, engineOptions(options, Object.keys(options.functions ?? {}))));
 }
 
 /**
@@ -157,14 +190,15 @@ export async function simulate(definition, input, mocks, options = {}) {
  * simulate() does for an invalid definition.
  */
 export async function compile(definition, options = {}) {
-  const glue = await ready();
   const type = options.type;
-  let made = { glue, machine: guard(glue, (g) => new g.Machine(definition, type === undefined ? {} : { type })) };
+  const check = (g) => ({ glue: g, machine: new g.Machine(definition, type === undefined ? {} : { type }) });
+  let made = await onEngineFor(check);
+  const kind = handles.get(made.glue).kind;
   return {
     async simulate(input, mocks, runOptions = {}) {
-      const glue = await ready();
+      const glue = await ready(kind);
       // The engine was reloaded after an internal error: check the definition again there.
-      if (made.glue !== glue) made = { glue, machine: guard(glue, (g) => new g.Machine(definition, type === undefined ? {} : { type })) };
+      if (made.glue !== glue) made = guard(glue, check);
       return guard(glue, () => made.machine.simulate(input, mocks, engineOptions(runOptions, Object.keys(runOptions.functions ?? {}))));
     },
   };
@@ -174,6 +208,11 @@ export async function compile(definition, options = {}) {
 export async function version() {
   const glue = await ready();
   return glue.version();
+}
+
+/** Test hook: which engines are loaded ({core, full}: booleans). Not part of the API. */
+export function __engines() {
+  return { core: ENGINES.core.live !== null, full: ENGINES.full.live !== null };
 }
 
 function engineOptions(options, external) {
@@ -241,7 +280,7 @@ export function run(definition, input, mocks, options = {}) {
   // Virtual time 0 is when run() was called if the engine is loaded already, else when it
   // has loaded (no burst of catching up after a slow first load).
   const calledAt = now();
-  const warm = live !== null && !poisoned;
+  const warm = { core: ENGINES.core.live !== null && !ENGINES.core.poisoned, full: ENGINES.full.live !== null && !ENGINES.full.poisoned };
   const virtualNow = () => (paused ? frozen : (now() - origin) * speed);
   // The time to show: nothing happens before the next deadline, so the clock shown does not
   // pass it before it is handled (and never goes back).
@@ -449,11 +488,11 @@ export function run(definition, input, mocks, options = {}) {
     }
   }
 
-  ready()
-    .then((g) => {
+  onEngineFor((g) => [g, new g.Session(definition, input, mocks, engineOptions(options, Object.keys(functions)))])
+    .then(([g, s]) => {
       glue = g;
-      session = guard(glue, (gl) => new gl.Session(definition, input, mocks, engineOptions(options, Object.keys(functions))));
-      origin = warm ? calledAt : now();
+      session = s;
+      origin = warm[handles.get(g).kind] ? calledAt : now();
       call((s) => s.start());
       if (settle()) return;
       if (stopRequested) return stop();
@@ -559,12 +598,17 @@ export function __instances() {
  */
 export async function __stackOverflowForTests(definition) {
   const glue = await ready();
+  // Only the recursion's own RangeError is caught here: what the engine call throws goes
+  // out to the caller.
   const deep = () => {
+    let below;
     try {
-      return deep();
-    } catch {
+      below = deep();
+    } catch (e) {
+      if (!(e instanceof RangeError)) throw e;
       return guard(glue, (g) => g.validate(definition, {}));
     }
+    return below;
   };
   return deep();
 }

@@ -31,6 +31,10 @@ pub struct Machine {
     pub machine_type: MachineType,
     /// JSON Pointer of this machine in the definition ("" for the top level).
     pub pointer: String,
+    /// The definition (set on the top-level machine) may call what only a build with the
+    /// Cargo feature `extras` has: an intrinsic `States.Hash`, or a JSONata expression that
+    /// may format or parse with a picture, hash, or evaluate text (`$eval`).
+    pub uses_extras: bool,
 }
 
 impl Machine {

@@ -86,7 +86,7 @@ pub fn parse_definition(
 }
 
 fn check(value: &Value, locs: Option<&Locations>, machine_type: MachineType) -> Result<Rc<Machine>, Vec<Diagnostic>> {
-    let mut cx = Cx { locs, diags: Vec::new(), machine_type, keys: Interner::default() };
+    let mut cx = Cx { locs, diags: Vec::new(), machine_type, keys: Interner::default(), extras: false };
     let Some(obj) = value.as_object() else {
         cx.error("", "Definition must be a valid JSON object");
         return Err(cx.diags);
@@ -101,7 +101,10 @@ fn check(value: &Value, locs: Option<&Locations>, machine_type: MachineType) -> 
     }
     let machine = cx.machine(obj, "", ql, true);
     match machine {
-        Some(m) if cx.diags.is_empty() => Ok(Rc::new(m)),
+        Some(mut m) if cx.diags.is_empty() => {
+            m.uses_extras = cx.extras;
+            Ok(Rc::new(m))
+        }
         _ => {
             if cx.diags.is_empty() {
                 cx.error("", "Invalid definition");
@@ -117,6 +120,8 @@ struct Cx<'a> {
     machine_type: MachineType,
     /// Shares the output keys of the templates' `.$` fields.
     keys: Interner,
+    /// An expression or an intrinsic call may use the extras (see `Machine::uses_extras`).
+    extras: bool,
 }
 
 const TOP_FIELDS: &[&str] = &["StartAt", "States", "Comment", "Version", "TimeoutSeconds", "QueryLanguage"];
@@ -272,6 +277,7 @@ impl<'a> Cx<'a> {
             query_language: ql,
             machine_type: self.machine_type,
             pointer: at.to_string(),
+            uses_extras: false,
         })
     }
 
@@ -575,7 +581,10 @@ impl<'a> Cx<'a> {
 
     fn template(&mut self, v: &Value, at: &str) -> Option<Template> {
         match Template::parse_with(v, &mut self.keys) {
-            Ok(t) => Some(t),
+            Ok(t) => {
+                self.extras |= t.calls("States.Hash");
+                Some(t)
+            }
             Err(errs) => {
                 for (p, m) in errs {
                     self.error(&format!("{at}{p}"), m);
@@ -594,7 +603,10 @@ impl<'a> Cx<'a> {
             Value::String(s) if is_jsonata_string(s) => {
                 let src = s[2..s.len() - 2].trim().to_string();
                 match jsonata::parse(&src) {
-                    Ok(expr) => JTemplate::Expr { source: src, expr: Rc::new(expr) },
+                    Ok(expr) => {
+                        self.extras |= expr.uses_extras();
+                        JTemplate::Expr { source: src, expr: Rc::new(expr) }
+                    }
                     Err(e) => {
                         self.error(at, format!("The JSONata expression '{src}' is invalid: {}", e.message));
                         JTemplate::Literal(Value::Null)

@@ -307,17 +307,10 @@ pub fn format_value(v: &Value) -> String {
 }
 
 fn json_eq(a: &Value, b: &Value) -> bool {
-    match (a, b) {
-        (Value::Number(x), Value::Number(y)) => match (x.as_i64(), y.as_i64()) {
-            (Some(p), Some(q)) => p == q,
-            _ => x.as_f64() == y.as_f64(),
-        },
-        (Value::Array(x), Value::Array(y)) => x.len() == y.len() && x.iter().zip(y).all(|(p, q)| json_eq(p, q)),
-        (Value::Object(x), Value::Object(y)) => {
-            x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).map(|w| json_eq(v, w)).unwrap_or(false))
-        }
-        _ => a == b,
-    }
+    crate::dataflow::jsonpath::deep_eq(a, b, |x, y| match (x.as_i64(), y.as_i64()) {
+        (Some(p), Some(q)) => p == q,
+        _ => x.as_f64() == y.as_f64(),
+    })
 }
 
 fn random_u32(scope: &mut dyn Scope) -> u32 {
@@ -475,13 +468,10 @@ fn apply(call: &Call, args: Vec<Value>, scope: &mut dyn Scope) -> Result<Value, 
         "States.ArrayLength" => Ok(int_value(want_array(name, &args[0], "the argument")?.len() as i64)),
         "States.ArrayUnique" => {
             let a = want_array(name, &args[0], "the argument")?;
-            let mut out: Vec<Value> = Vec::new();
-            for x in a {
-                if !out.iter().any(|y| json_eq(x, y)) {
-                    out.push(x.clone());
-                }
-            }
-            Ok(Value::Array(out.into()))
+            // equal values have the same canonical text (integers beyond 2^53 compare as doubles there)
+            let keys: Vec<String> = a.iter().map(crate::jsonata::canonical_json).collect();
+            let first = crate::support::sort::firsts(&keys);
+            Ok(Value::Array(a.iter().zip(first).filter(|(_, f)| *f).map(|(x, _)| x.clone()).collect()))
         }
         "States.Base64Encode" => {
             let s = want_str(name, &args[0], "the argument")?;

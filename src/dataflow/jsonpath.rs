@@ -37,8 +37,9 @@ enum Sel {
 
 #[derive(Debug, Clone, PartialEq)]
 enum Expr {
-    Or(Box<Expr>, Box<Expr>),
-    And(Box<Expr>, Box<Expr>),
+    /// `a || b || ...` and `a && b && ...`, flat: a long chain needs no nesting.
+    Or(Vec<Expr>),
+    And(Vec<Expr>),
     Not(Box<Expr>),
     Cmp(Operand, CmpOp, Operand),
     Exists(Operand),
@@ -74,7 +75,7 @@ enum Operand {
 impl Path {
     /// Parses a JSONPath starting with `$`.
     pub fn parse(text: &str) -> Result<Path, String> {
-        let mut p = Parser { s: text.as_bytes(), i: 0, text };
+        let mut p = Parser { s: text.as_bytes(), i: 0, text, depth: 0 };
         let path = p.path(false)?;
         if p.i != p.s.len() {
             return Err(p.err("unexpected character"));
@@ -449,12 +450,17 @@ impl<'a> Eval<'a> {
     }
 }
 
+/// `v` and everything in it, in document order (a node before its children); a loop, so
+/// that no nesting of the value reaches the call stack.
 fn collect_nodes<'v>(v: &'v Value, out: &mut Vec<&'v Value>) {
-    out.push(v);
-    match v {
-        Value::Array(a) => a.iter().for_each(|x| collect_nodes(x, out)),
-        Value::Object(m) => m.values().for_each(|x| collect_nodes(x, out)),
-        _ => {}
+    let mut todo = vec![v];
+    while let Some(v) = todo.pop() {
+        out.push(v);
+        match v {
+            Value::Array(a) => todo.extend(a.iter().rev()),
+            Value::Object(m) => todo.extend(m.values().rev()),
+            _ => {}
+        }
     }
 }
 
@@ -513,20 +519,43 @@ fn truthy_exists(v: &Option<Value>, op: &Operand) -> bool {
 }
 
 fn json_eq(a: &Value, b: &Value) -> bool {
-    match (a, b) {
-        (Value::Number(x), Value::Number(y)) => x.as_f64() == y.as_f64(),
-        (Value::Array(x), Value::Array(y)) => x.len() == y.len() && x.iter().zip(y).all(|(p, q)| json_eq(p, q)),
-        (Value::Object(x), Value::Object(y)) => {
-            x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).map(|w| json_eq(v, w)).unwrap_or(false))
+    deep_eq(a, b, |x, y| x.as_f64() == y.as_f64())
+}
+
+/// Structural equality of two values, numbers compared by `num`; a loop over pairs still to
+/// compare, so that no nesting of the values reaches the call stack.
+pub fn deep_eq(a: &Value, b: &Value, num: fn(&crate::value::Number, &crate::value::Number) -> bool) -> bool {
+    let mut todo = vec![(a, b)];
+    while let Some(pair) = todo.pop() {
+        let same = match pair {
+            (Value::Number(x), Value::Number(y)) => num(x, y),
+            (Value::Array(x), Value::Array(y)) => {
+                todo.extend(x.iter().zip(y));
+                x.len() == y.len()
+            }
+            (Value::Object(x), Value::Object(y)) => {
+                x.len() == y.len()
+                    && x.iter().all(|(k, v)| match y.get(k) {
+                        Some(w) => {
+                            todo.push((v, w));
+                            true
+                        }
+                        None => false,
+                    })
+            }
+            (a, b) => a == b,
+        };
+        if !same {
+            return false;
         }
-        _ => a == b,
     }
+    true
 }
 
 fn eval_filter(e: &Expr, cur: &Value, root: &Value) -> bool {
     match e {
-        Expr::Or(a, b) => eval_filter(a, cur, root) || eval_filter(b, cur, root),
-        Expr::And(a, b) => eval_filter(a, cur, root) && eval_filter(b, cur, root),
+        Expr::Or(v) => v.iter().any(|e| eval_filter(e, cur, root)),
+        Expr::And(v) => v.iter().all(|e| eval_filter(e, cur, root)),
         Expr::Not(a) => !eval_filter(a, cur, root),
         Expr::Exists(op) => truthy_exists(&operand_value(op, cur, root), op),
         Expr::Cmp(l, op, r) => {
@@ -597,7 +626,16 @@ struct Parser<'a> {
     s: &'a [u8],
     i: usize,
     text: &'a str,
+    /// Nesting of filters, parentheses and `!` so far (at most [`MAX_NESTING`]).
+    depth: usize,
 }
+
+/// The deepest nesting of filters, parentheses and `!` a path may have: each level costs the
+/// parser and the evaluator a few stack frames. (Its messages say the number.)
+const MAX_NESTING: usize = 50;
+/// The most steps a path may have: a ResultPath creates as many nested objects. (Its
+/// messages say the number.)
+const MAX_SEGMENTS: usize = 1000;
 
 impl<'a> Parser<'a> {
     fn err(&self, what: &str) -> String {
@@ -671,6 +709,9 @@ impl<'a> Parser<'a> {
                     segs.push(Seg::Child(sel));
                 }
                 _ => break,
+            }
+            if segs.len() > MAX_SEGMENTS {
+                return Err(self.err("more than 1000 steps"));
             }
             if matches!(segs.last(), Some(Seg::Function(_))) && matches!(self.peek(), Some(b'.') | Some(b'[')) {
                 return Err(self.err("a function must end the path"));
@@ -809,38 +850,42 @@ impl<'a> Parser<'a> {
         Ok(sel)
     }
 
+    /// A filter expression: `||` over `&&` over unary terms, one level deeper.
     fn expr_or(&mut self) -> Result<Expr, String> {
-        let mut l = self.expr_and()?;
-        loop {
-            self.ws();
-            if self.s[self.i..].starts_with(b"||") {
-                self.i += 2;
-                let r = self.expr_and()?;
-                l = Expr::Or(Box::new(l), Box::new(r));
-            } else {
-                return Ok(l);
-            }
+        self.depth += 1;
+        if self.depth > MAX_NESTING {
+            return Err(self.err("filters nested more than 50 deep"));
         }
-    }
-
-    fn expr_and(&mut self) -> Result<Expr, String> {
-        let mut l = self.expr_unary()?;
+        let mut or = Vec::new();
         loop {
-            self.ws();
-            if self.s[self.i..].starts_with(b"&&") {
+            let mut and = vec![self.expr_unary()?];
+            loop {
+                self.ws();
+                if !self.s[self.i..].starts_with(b"&&") {
+                    break;
+                }
                 self.i += 2;
-                let r = self.expr_unary()?;
-                l = Expr::And(Box::new(l), Box::new(r));
-            } else {
-                return Ok(l);
+                and.push(self.expr_unary()?);
             }
+            or.push(if and.len() == 1 { and.pop().unwrap() } else { Expr::And(and) });
+            if !self.s[self.i..].starts_with(b"||") {
+                break;
+            }
+            self.i += 2;
         }
+        self.depth -= 1;
+        Ok(if or.len() == 1 { or.pop().unwrap() } else { Expr::Or(or) })
     }
 
     fn expr_unary(&mut self) -> Result<Expr, String> {
         self.ws();
-        if self.peek() == Some(b'!') && self.s.get(self.i + 1) != Some(&b'=') {
+        let mut not = false;
+        while self.peek() == Some(b'!') && self.s.get(self.i + 1) != Some(&b'=') {
             self.i += 1;
+            not = !not;
+            self.ws();
+        }
+        if not {
             return Ok(Expr::Not(Box::new(self.expr_unary()?)));
         }
         if self.peek() == Some(b'(') {
@@ -1040,60 +1085,75 @@ pub fn set_path(target: Value, path: &Path, value: Value) -> Result<Value, Failu
         return Err(Failure::runtime(path.invalid_path_cause("ResultPath must be a definite path")));
     }
     let mut target = target;
-    set_in(&mut target, &path.segs, path, "$".to_string(), value)?;
+    set_in(&mut target, path, value)?;
     Ok(target)
 }
 
-fn set_in(node: &mut Value, segs: &[Seg], path: &Path, cur: String, value: Value) -> Result<(), Failure> {
-    let (first, rest) = segs.split_first().expect("non-empty path");
-    match first {
-        Seg::Child(Sel::Names(names, _)) => {
-            let name = &names[0];
-            let here = format!("{}[{}]", cur, quote_name(name));
-            let m = match node {
-                Value::Object(m) => m,
-                other => {
-                    return Err(Failure::runtime(path.invalid_path_cause(&format!(
-                        "Expected to find an object with property {} in path {} but found '{}'. This is not a json object according to the JsonProvider: 'com.jayway.jsonpath.spi.json.JacksonJsonProvider'.",
-                        sel_text(&Sel::Names(vec![name.clone()], '\'')),
-                        cur,
-                        java_class(other)
-                    ))))
+/// Write `value` at `path` (single names and indexes only), creating missing objects; a loop
+/// down the path, so that no length of the path reaches the call stack.
+fn set_in(mut node: &mut Value, path: &Path, value: Value) -> Result<(), Failure> {
+    let fail = |m: String| Failure::runtime(path.invalid_path_cause(&m));
+    let last = path.segs.len() - 1;
+    for (i, seg) in path.segs.iter().enumerate() {
+        // the path so far, for messages
+        let cur = || {
+            let mut t = String::from("$");
+            for s in &path.segs[..i] {
+                match s {
+                    Seg::Child(Sel::Names(n, _)) => t.push_str(&format!("[{}]", quote_name(&n[0]))),
+                    Seg::Child(Sel::Indexes(x)) => t.push_str(&format!("[{}]", x[0])),
+                    _ => {}
                 }
-            };
-            if rest.is_empty() {
-                m.insert(name.as_str().into(), value);
-                return Ok(());
             }
-            let slot = m.get_or_insert_with(name, || Value::Object(Map::new()));
-            set_in(slot, rest, path, here, value)
-        }
-        Seg::Child(Sel::Indexes(idx)) => {
-            let ix = idx[0];
-            let here = format!("{}[{}]", cur, ix);
-            let a = match node {
-                Value::Array(a) => a,
-                other => {
-                    return Err(Failure::runtime(path.invalid_path_cause(&format!(
-                        "Filter: [{}] can only be applied to arrays. Current context is: {}",
-                        ix,
-                        java_text(other)
-                    ))))
+            t
+        };
+        node = match seg {
+            Seg::Child(Sel::Names(names, _)) => {
+                let name = &names[0];
+                let m = match node {
+                    Value::Object(m) => m,
+                    other => {
+                        return Err(fail(format!(
+                            "Expected to find an object with property {} in path {} but found '{}'. This is not a json object according to the JsonProvider: 'com.jayway.jsonpath.spi.json.JacksonJsonProvider'.",
+                            sel_text(&Sel::Names(vec![name.clone()], '\'')),
+                            cur(),
+                            java_class(other)
+                        )))
+                    }
+                };
+                if i == last {
+                    m.insert(name.as_str().into(), value);
+                    return Ok(());
                 }
-            };
-            let eff = if ix < 0 { a.len() as i64 + ix } else { ix };
-            if eff < 0 || eff as usize >= a.len() {
-                return Err(Failure::runtime(path.invalid_path_cause(&format!("Missing property in path {}", here))));
+                m.get_or_insert_with(name, || Value::Object(Map::new()))
             }
-            let slot = &mut a[eff as usize];
-            if rest.is_empty() {
-                *slot = value;
-                return Ok(());
+            Seg::Child(Sel::Indexes(idx)) => {
+                let ix = idx[0];
+                let a = match node {
+                    Value::Array(a) => a,
+                    other => {
+                        return Err(fail(format!(
+                            "Filter: [{}] can only be applied to arrays. Current context is: {}",
+                            ix,
+                            java_text(other)
+                        )))
+                    }
+                };
+                let eff = if ix < 0 { a.len() as i64 + ix } else { ix };
+                if eff < 0 || eff as usize >= a.len() {
+                    return Err(fail(format!("Missing property in path {}[{}]", cur(), ix)));
+                }
+                let slot = &mut a[eff as usize];
+                if i == last {
+                    *slot = value;
+                    return Ok(());
+                }
+                slot
             }
-            set_in(slot, rest, path, here, value)
-        }
-        _ => Err(Failure::runtime(path.invalid_path_cause("ResultPath must be a definite path"))),
+            _ => return Err(fail("ResultPath must be a definite path".into())),
+        };
     }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -1103,6 +1163,14 @@ mod tests {
 
     fn sel(p: &str, v: &Value) -> Option<Value> {
         Path::parse(p).unwrap().select(v)
+    }
+
+    #[test]
+    fn limits_in_messages() {
+        let long = format!("${}", ".a".repeat(MAX_SEGMENTS + 1));
+        assert!(Path::parse(&long).unwrap_err().contains(&format!(" {MAX_SEGMENTS} ")));
+        let deep = format!("$[?({}@.a{})]", "(".repeat(MAX_NESTING), ")".repeat(MAX_NESTING));
+        assert!(Path::parse(&deep).unwrap_err().contains(&format!(" {MAX_NESTING} ")));
     }
 
     #[test]

@@ -21,10 +21,16 @@ use crate::dataflow::scope::{select_reference, PathScope, Vars};
 use crate::dataflow::template::Template;
 use crate::error::Failure;
 use crate::json;
+use crate::jsonata::{bounded, MAX_QUOTE};
 use crate::support::rng::Rng;
 use crate::value::read::to_compact;
 use crate::value::{Map, Value};
 use std::rc::Rc;
+
+/// A value as a cause quotes it: compact JSON, cut after [`MAX_QUOTE`] bytes.
+fn quote(v: &Value) -> String {
+    bounded(&to_compact(v), MAX_QUOTE).into_owned()
+}
 
 /// Why a stage failed, before the state's prefix is added to the cause.
 #[derive(Debug)]
@@ -292,7 +298,7 @@ impl<'a> Pipeline<'a> {
                         other => {
                             let detail = format!(
                                 "The Condition field of a choice rule returned a non-boolean value: {}",
-                                to_compact(other)
+                                quote(other)
                             );
                             return Err(StepError::Query(QueryError { location, detail }));
                         }
@@ -328,9 +334,9 @@ impl<'a> Pipeline<'a> {
                             NumberField::Path(r) => format!(
                                 "The SecondsPath parameter does not reference a valid integer: {} == {}",
                                 r.text(),
-                                to_compact(&v)
+                                quote(&v)
                             ),
-                            _ => format!("The Seconds field must be a non-negative integer: {}", to_compact(&v)),
+                            _ => format!("The Seconds field must be a non-negative integer: {}", quote(&v)),
                         };
                         return Err(match n {
                             NumberField::Expr(_) => {
@@ -347,7 +353,7 @@ impl<'a> Pipeline<'a> {
                 match v.as_str().and_then(timestamp_ms) {
                     Some(t) => t,
                     None => {
-                        let shown = v.as_str().map(str::to_string).unwrap_or_else(|| to_compact(&v));
+                        let shown = v.as_str().map(|s| bounded(s, MAX_QUOTE).into_owned()).unwrap_or_else(|| quote(&v));
                         return Err(StepError::Path(Failure::runtime(format!(
                             "The TimestampPath parameter does not reference a valid ISO-8601 extended offset date-time format string: {} == {shown}",
                             r.text()
@@ -360,7 +366,7 @@ impl<'a> Pipeline<'a> {
                 match v.as_str().and_then(timestamp_ms) {
                     Some(t) => t,
                     None => {
-                        let shown = v.as_str().map(str::to_string).unwrap_or_else(|| to_compact(&v));
+                        let shown = v.as_str().map(|s| bounded(s, MAX_QUOTE).into_owned()).unwrap_or_else(|| quote(&v));
                         let detail = format!("The Timestamp field cannot be parsed as an ISO-8601 extended offset date-time format string: {shown}");
                         return Err(StepError::Query(QueryError { location: "Timestamp".into(), detail }));
                     }
@@ -406,7 +412,7 @@ impl<'a> Pipeline<'a> {
             Some(n) if (1.0..=MAX_SECONDS).contains(&n) && n.fract() == 0.0 => Ok(Some(n as u64)),
             _ => Err(StepError::Path(Failure::runtime(format!(
                 "The {name} field refers to value {} which is not a valid positive integer",
-                to_compact(&v)
+                quote(&v)
             )))),
         }
     }
@@ -456,7 +462,7 @@ impl<'a> Pipeline<'a> {
                     let detail = format!(
                         "The JSONata expression '{source}' specified for the field 'Items' returned an unexpected result type. Expected 'array', but was '{}' for value: {}",
                         type_name(&v),
-                        to_compact(&v)
+                        quote(&v)
                     );
                     return Err(StepError::Query(QueryError { location: "Items".into(), detail }));
                 }

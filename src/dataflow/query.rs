@@ -19,7 +19,20 @@ impl jsonata::Host for Host<'_> {
     fn random(&mut self) -> f64 {
         self.rng.next_f64()
     }
+    fn steps_left(&self) -> u64 {
+        self.rng.steps_left()
+    }
+    fn spent(&mut self, steps: u64) {
+        self.rng.spend(steps)
+    }
 }
+
+/// The evaluation depth of a state's expressions: the wasm build evaluates them in a Web
+/// Worker, whose JS stack holds about 940 depth units on the costliest path measured in
+/// Chromium, and about 480 once V8 has optimised the evaluator in a Node worker of 0.5 MB
+/// (see `jsonata`'s module documentation); natively 300 units take about 400 KB. The CLI
+/// and wasm builds use the same, so that they give the same answers.
+pub const MAX_DEPTH: usize = 300;
 
 /// Evaluates JSONata templates for one state: `$states` and the variables as bindings.
 pub struct Jsonata<'a> {
@@ -46,7 +59,7 @@ impl<'a> Jsonata<'a> {
     /// Evaluate one expression; `None` is JSONata's undefined.
     pub fn expr(&self, source: &str, expr: &jsonata::Expr, location: &str) -> Result<Option<Value>, QueryError> {
         let mut host = Host { now: self.now, rng: self.rng };
-        let opts = jsonata::Options { asl_functions: true, ..Default::default() };
+        let opts = jsonata::Options { asl_functions: true, max_depth: MAX_DEPTH, ..Default::default() };
         let input = self.bindings.get("states").and_then(|s| s.get("input"));
         expr.evaluate(input, &self.bindings, &mut host, &opts).map_err(|e| QueryError {
             location: location.to_string(),

@@ -1,7 +1,7 @@
 //! Payload templates (Parameters, ResultSelector, ItemSelector, JSONPath `Assign`) and the
 //! dynamic values of their `"key.$"` fields: reference paths and intrinsic function calls.
 
-use crate::dataflow::intrinsics::Call;
+use crate::dataflow::intrinsics::{Arg, Call};
 use crate::dataflow::java::java_hashmap_order;
 use crate::dataflow::jsonpath::{Reference, Root};
 use crate::dataflow::scope::{resolve, Scope};
@@ -74,6 +74,31 @@ fn json_type_name(v: &Value) -> &'static str {
 }
 
 impl Template {
+    /// Whether an intrinsic function named `name` is called anywhere in the template (an
+    /// argument's calls included).
+    pub fn calls(&self, name: &str) -> bool {
+        fn in_call(c: &Call, name: &str) -> bool {
+            c.name == name || c.args.iter().any(|a| matches!(a, Arg::Call(c) if in_call(c, name)))
+        }
+        let mut stack = vec![&self.node];
+        while let Some(n) = stack.pop() {
+            match n {
+                Node::Literal(_) => {}
+                Node::Array(items) => stack.extend(items),
+                Node::Object(entries) => {
+                    for (_, e) in entries {
+                        match e {
+                            Entry::Static(n) => stack.push(n),
+                            Entry::Dynamic(_, Dynamic::Call(c)) if in_call(c, name) => return true,
+                            Entry::Dynamic(..) => {}
+                        }
+                    }
+                }
+            }
+        }
+        false
+    }
+
     /// Parses a template; errors are `(JSON Pointer relative to the template, message)`.
     pub fn parse(value: &Value) -> Result<Template, Vec<(String, String)>> {
         Template::parse_with(value, &mut Interner::default())

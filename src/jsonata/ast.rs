@@ -137,6 +137,44 @@ pub struct Node {
     pub seeking_parent: Vec<Rc<Slot>>,
 }
 
+/// The left operand of a node whose left operand is evaluated first: the left spine of an
+/// operator chain (`1+1+...`, `f()()...`, `a ~> $f ~> ...`), as long as the expression.
+pub fn spine(k: &Kind) -> Option<&Node> {
+    match k {
+        Kind::Binary(_, l, _)
+        | Kind::Apply(l, _)
+        | Kind::Call(l, _)
+        | Kind::Partial(l, _)
+        | Kind::Condition(l, ..)
+        | Kind::Elvis(l, _)
+        | Kind::Coalesce(l, _) => Some(l),
+        _ => None,
+    }
+}
+
+impl Drop for Node {
+    /// A long left spine is unlinked in a loop rather than dropped recursively.
+    fn drop(&mut self) {
+        let mut next = take_spine(&mut self.kind);
+        while let Some(mut n) = next {
+            next = take_spine(&mut n.kind);
+        }
+    }
+}
+
+fn take_spine(k: &mut Kind) -> Option<Node> {
+    match k {
+        Kind::Binary(_, l, _)
+        | Kind::Apply(l, _)
+        | Kind::Call(l, _)
+        | Kind::Partial(l, _)
+        | Kind::Condition(l, ..)
+        | Kind::Elvis(l, _)
+        | Kind::Coalesce(l, _) => Some(std::mem::replace(&mut **l, Node::new(Kind::Null, 0))),
+        _ => None,
+    }
+}
+
 impl Node {
     #[inline(never)]
     pub fn new(kind: Kind, pos: usize) -> Node {

@@ -7,7 +7,7 @@ use crate::support::ordmap::OrdMap;
 
 use super::ast::*;
 use super::env::Env;
-use super::error::{make, Detail, Error};
+use super::error::{bounded, make, Detail, Error, MAX_QUOTE};
 use super::functions;
 use super::signature::Signature;
 use super::value::*;
@@ -41,10 +41,16 @@ impl Drop for Eval<'_> {
     }
 }
 
-/// Short description of a value for error messages.
+/// A text in quotes for a message, cut (see [`bounded`]) so that the message's own bound
+/// leaves the quotes.
+pub fn quote(s: &str) -> String {
+    format!("\"{}\"", bounded(s, MAX_QUOTE - 5))
+}
+
+/// Short description of a value for error messages (a long one cut, see [`bounded`]).
 pub fn describe(v: &Value) -> String {
     match v {
-        Value::Str(s) => format!("\"{}\"", s),
+        Value::Str(s) => quote(s),
         Value::Num(n) => js_num_str(*n),
         Value::Func(_) => "function".into(),
         Value::Undefined => "undefined".into(),
@@ -70,10 +76,6 @@ fn tok_err(code: &str, pos: usize, token: &str, v: Option<&Value>, v2: Option<&V
             ..Default::default()
         },
     )
-}
-
-fn append(a: Value, b: Value) -> Value {
-    functions::append_values(a, b)
 }
 
 fn lookup_field(input: &Value, key: &str) -> Value {
@@ -149,6 +151,17 @@ fn recurse_descendants_at(v: &Value, out: &mut Vec<Value>, depth: usize) {
     }
 }
 
+/// The work a value stands for in the step budget: a step per four items or entries, per
+/// eight bytes of text.
+fn size_of(v: &Value) -> usize {
+    match v {
+        Value::Array(a) => a.items.len() / 4,
+        Value::Object(o) => o.len() / 4,
+        Value::Str(s) => s.len() / 8,
+        _ => 0,
+    }
+}
+
 fn tuple_get(t: &Value, key: &str) -> Value {
     match t {
         Value::Object(o) => o.get(key).cloned().unwrap_or(Value::Undefined),
@@ -197,6 +210,19 @@ impl<'h> Eval<'h> {
             return Err(runaway(None));
         }
         Ok(())
+    }
+
+    /// Fail, as the budget would, before a text being built grows past what the steps left
+    /// could pay for (a step per eight bytes).
+    pub fn check_size(&self, bytes: usize) -> R<()> {
+        if bytes as u64 / 8 > self.remaining_steps() {
+            return Err(runaway(None));
+        }
+        Ok(())
+    }
+
+    pub fn steps_used(&self) -> u64 {
+        self.steps
     }
 
     pub fn remaining_steps(&self) -> u64 {
@@ -296,6 +322,7 @@ impl<'h> Eval<'h> {
                         v => out.push(v),
                     }
                 }
+                self.charge(out.len() / 4)?;
                 Value::seq(out)
             }
             Kind::Descendant => {
@@ -304,6 +331,7 @@ impl<'h> Eval<'h> {
                 } else {
                     let mut out = Vec::new();
                     recurse_descendants(input, &mut out);
+                    self.charge(out.len() / 4)?;
                     if out.len() == 1 {
                         out.pop().unwrap()
                     } else {
@@ -555,6 +583,7 @@ impl<'h> Eval<'h> {
                 v => out.push(v),
             }
         }
+        self.charge(out.len() / 4)?;
         Ok(Value::seq(out))
     }
 
@@ -754,8 +783,7 @@ impl<'h> Eval<'h> {
                                     &Detail { value: Some(s.to_string()), ..Default::default() },
                                 ));
                             }
-                            let old = std::mem::replace(&mut entry.0, Value::Undefined);
-                            entry.0 = append(old, item.clone());
+                            functions::append_into(&mut entry.0, item.clone());
                         } else {
                             groups.insert(s.to_string(), (item.clone(), pi));
                         }
@@ -772,6 +800,7 @@ impl<'h> Eval<'h> {
         }
         let mut result = ObjMap::default();
         for (key, (data, idx)) in groups {
+            let data = functions::appended(data);
             let (ctx, e) = if reduce {
                 let mut tuple = reduce_tuple_stream(&data);
                 let at = tuple.remove("@").unwrap_or(Value::Undefined);
@@ -838,7 +867,9 @@ impl<'h> Eval<'h> {
                 if lhs.is_undef() || rhs.is_undef() {
                     return Ok(Value::Bool(false));
                 }
-                let eq = deep_equal(&lhs, &rhs);
+                let mut visited = 0;
+                let eq = deep_equal(&lhs, &rhs, &mut visited);
+                self.charge(visited / 4)?;
                 Ok(Value::Bool(if op == BinOp::Eq { eq } else { !eq }))
             }
             BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => {
@@ -868,7 +899,7 @@ impl<'h> Eval<'h> {
             BinOp::Concat => {
                 let a = if lhs.is_undef() { String::new() } else { functions::to_string(self, &lhs, false)? };
                 let b = if rhs.is_undef() { String::new() } else { functions::to_string(self, &rhs, false)? };
-                self.charge((a.len() + b.len()) / 16)?;
+                self.charge((a.len() + b.len()) / 8)?;
                 Ok(Value::string(a + &b))
             }
             BinOp::Range => {
@@ -902,6 +933,7 @@ impl<'h> Eval<'h> {
                     return Ok(Value::Bool(false));
                 }
                 let list = rhs.to_list();
+                self.charge(list.len() / 4)?;
                 Ok(Value::Bool(list.iter().any(|v| strict_equal(v, &lhs))))
             }
             BinOp::And | BinOp::Or => unreachable!(),
@@ -1032,7 +1064,15 @@ impl<'h> Eval<'h> {
                 }
                 let r = (b.f)(self, &args, &ctx);
                 self.depth -= BUILTIN_DEPTH;
-                r
+                let r = r?;
+                // the work of a library function: the values it reads (but those that look at
+                // a value whole, whatever its size) and the value it builds
+                let mut work = size_of(&r);
+                if !matches!(b.name, "count" | "exists" | "type" | "not" | "boolean" | "lookup" | "append") {
+                    work += args.iter().map(size_of).sum::<usize>();
+                }
+                self.charge(work)?;
+                Ok(r)
             }
             Func::Partial { func, args: pargs } => {
                 let mut it = args.into_iter();
@@ -1254,25 +1294,23 @@ fn strict_equal(a: &Value, b: &Value) -> bool {
     match (a, b) {
         (Value::Array(x), Value::Array(y)) => Rc::ptr_eq(x, y),
         (Value::Object(x), Value::Object(y)) => Rc::ptr_eq(x, y),
-        _ => deep_equal(a, b),
+        _ => deep_equal(a, b, &mut 0),
     }
 }
 
 pub fn reduce_tuple_stream(data: &Value) -> ObjMap {
     match data {
         Value::Array(a) if !a.items.is_empty() && !matches!(a.items[0], Value::Array(_)) => {
-            let mut result = match &a.items[0] {
-                Value::Object(o) => o.0.clone(),
-                _ => ObjMap::default(),
-            };
-            for t in &a.items[1..] {
+            // each binding's values appended, in linear time
+            let mut result = ObjMap::default();
+            for t in &a.items {
                 if let Value::Object(o) = t {
                     for (k, v) in o.iter() {
-                        let old = result.remove(k).unwrap_or(Value::Undefined);
-                        result.insert(k.clone(), append(old, v.clone()));
+                        functions::append_into(result.get_or_insert_with(k, Default::default), v.clone());
                     }
                 }
             }
+            result.values_mut().for_each(|v| *v = functions::appended(std::mem::take(v)));
             result
         }
         Value::Object(o) => o.0.clone(),

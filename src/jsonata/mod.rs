@@ -17,12 +17,29 @@
 //! - [`Options::max_depth`] bounds evaluation nesting, counted per evaluation entry as
 //!   jsonata-js's test harness counts it (plus 3 while a library function runs, since those
 //!   can call back); exceeding it is `U1001` "Stack overflow". [`Options::max_steps`]
-//!   bounds work (also `U1001`, with jsonata's "timeout" message) and is charged for output
-//!   growth too, so exponential string/array growth stops instead of exhausting memory.
-//!   Syntactic nesting is capped at 120 levels, value nesting walked at 1000, and results
-//!   converted to JSON at 2 million nodes. With the default options (depth 600) the
-//!   worst cases measured by `examples/jsonata_stack_probe.rs` fit in 768 KB of native
-//!   stack in a release build (the wasm32 default stack is 1 MB; debug builds need more).
+//!   bounds work (also `U1001`, with jsonata's "timeout" message), counted so that a step
+//!   is some 10-200 ns of work: one per evaluation entry; a library function also pays for
+//!   the values it reads and the one it builds, a step per four array items or object
+//!   entries and per eight bytes of text (`$count`, `$exists`, `$type`, `$not`, `$boolean`,
+//!   `$lookup` and `$append` pay for their result only); array constructors, path steps
+//!   that flatten, `*`, `**`, `in` and `=` a step per four items they copy or compare;
+//!   ranges a step per 16 items (jsonata-js's suite evaluates `[1..10000000]`); `&` a step
+//!   per eight bytes; a regex search four steps and one per 16 of its own steps. Functions
+//!   that build big texts (`$pad`, `$join`, `$replace`, `$string`) check the budget before
+//!   they build, so runaway growth stops instead of exhausting memory. A [`Host`] may share
+//!   a budget between evaluations ([`Host::steps_left`], [`Host::spent`]): a state
+//!   machine's execution does.
+//!   Syntactic nesting is capped at 50 levels, value nesting walked at 1000, and results
+//!   converted to JSON at 2 million nodes; operator chains (`1+1+...`, `a.b.c...`) do not
+//!   nest, and regular expressions compile and match without recursion. Natively a depth
+//!   unit takes 1.1-1.3 KB of stack (release build): the default 600 take about 750 KB. The
+//!   wasm build evaluates in a Web Worker, whose JS stack is smaller: in Chromium's the
+//!   costliest path measured (a function recursing through an object constructor) overflows
+//!   from about 940 units, plain recursion from about 1050, and once V8 has optimised the
+//!   evaluator the frames grow (a Node worker of 0.5 MB, a third less stack than Chromium's,
+//!   overflows from 484 units then): state machines' expressions are evaluated with a depth
+//!   of 300 (`dataflow::query`). `examples/jsonata_stack_probe.rs` runs the deep cases on a
+//!   thread of a given stack size.
 //! - Numbers are `f64`; integral results within ±2^53 become JSON integers; non-finite
 //!   results raise `D1001`. Object key order is insertion order.
 //! - Strings are indexed by Unicode scalar values (jsonata-js counts code points for
@@ -48,17 +65,25 @@ use std::rc::Rc;
 
 use crate::value::{Map, Value as Json};
 
-pub use error::Error;
+pub use error::{bounded, Error, MAX_QUOTE};
 
 use ast::{Kind, Node, Stage};
 use value::Value;
 
-/// Supplies the current time and random numbers.
+/// Supplies the current time and random numbers, and may share a step budget between
+/// evaluations.
 pub trait Host {
     /// Milliseconds since the Unix epoch (used by `$now()` and `$millis()`).
     fn now_millis(&self) -> f64;
     /// A number in [0, 1).
     fn random(&mut self) -> f64;
+    /// Steps left for all the evaluations this host serves (an execution's budget, say): an
+    /// evaluation gets at most this many, and at most [`Options::max_steps`].
+    fn steps_left(&self) -> u64 {
+        u64::MAX
+    }
+    /// The steps an evaluation took, when it ends (also when it fails).
+    fn spent(&mut self, _steps: u64) {}
 }
 
 /// The error code of an expression whose value is a function, with `asl_functions` on.
@@ -109,6 +134,8 @@ impl Expr {
         opts: &Options,
     ) -> Result<Option<Json>, Error> {
         let mut ev = eval::Eval::new(host, opts);
+        let shared = ev.host.steps_left() < ev.max_steps;
+        ev.max_steps = ev.max_steps.min(ev.host.steps_left());
         let env = env::Env::root();
         for (k, v) in bindings {
             if self.mentioned.as_ref().map(|m| m.iter().any(|n| n == k.as_str())).unwrap_or(true) {
@@ -137,9 +164,16 @@ impl Expr {
                     &error::Detail { value: Some(value::js_num_str(n)), ..Default::default() },
                 ),
             }),
-            Err(e) => Err(e),
+            Err(mut e) => {
+                if shared && e.code == "U1001" && ev.steps_used() >= ev.max_steps {
+                    e.message = "Expression evaluation timeout: the steps all the expressions of the execution may take are spent".into();
+                }
+                Err(e)
+            }
         };
         env.clear();
+        let steps = ev.steps_used();
+        ev.host.spent(steps);
         out
     }
 
@@ -153,10 +187,88 @@ impl Expr {
     }
 }
 
+impl Expr {
+    /// Whether the expression may need what only a build with the Cargo feature `extras` has
+    /// (`crate::without_extras`): a reference to `$formatNumber`, `$formatInteger`,
+    /// `$parseInteger` or `$hash`; `$fromMillis` or `$toMillis` given a picture (two
+    /// arguments or more), `$now` given one (one or more), or any of the three used other
+    /// than by a call; or `$eval`, whose text could do any of these. Conservative: a
+    /// variable the expression binds under one of these names counts too.
+    pub fn uses_extras(&self) -> bool {
+        const ALWAYS: [&str; 5] = ["formatNumber", "formatInteger", "parseInteger", "hash", "eval"];
+        // A date function and the number of arguments from which one is a picture.
+        const PICTURE_AT: [(&str, usize); 3] = [("fromMillis", 2), ("toMillis", 2), ("now", 1)];
+        let mut stack: Vec<&Node> = vec![&self.root];
+        while let Some(n) = stack.pop() {
+            match &n.kind {
+                Kind::Var(v) if ALWAYS.contains(&v.as_str()) || PICTURE_AT.iter().any(|(f, _)| f == v) => return true,
+                Kind::Call(p, args) => {
+                    match &p.kind {
+                        Kind::Var(v) if PICTURE_AT.iter().any(|(f, at)| f == v && args.len() < *at) => {}
+                        _ => stack.push(p),
+                    }
+                    stack.extend(args);
+                }
+                Kind::Path(items) | Kind::ArrayCons(items) | Kind::Block(items) => stack.extend(items),
+                Kind::Binary(_, l, r) | Kind::Coalesce(l, r) | Kind::Elvis(l, r) | Kind::Apply(l, r) => {
+                    stack.push(l);
+                    stack.push(r);
+                }
+                Kind::Neg(e) | Kind::Bind(_, e) => stack.push(e),
+                Kind::ObjectCons(pairs) => pairs.iter().for_each(|(k, v)| stack.extend([k, v])),
+                Kind::Condition(c, t, e) => {
+                    stack.extend([&**c, &**t]);
+                    stack.extend(e.as_deref());
+                }
+                Kind::Partial(p, args) => {
+                    stack.push(p);
+                    stack.extend(args.iter().flatten());
+                }
+                Kind::Lambda(def) => stack.push(&def.body),
+                Kind::Sort(terms) => stack.extend(terms.iter().map(|t| &t.expr)),
+                Kind::Transform(def) => {
+                    stack.extend([&def.pattern, &def.update]);
+                    stack.extend(def.delete.as_ref());
+                }
+                _ => {}
+            }
+            stack.extend(&n.predicate);
+            stack.extend(n.stages.iter().filter_map(|s| match s {
+                Stage::Filter(p) => Some(p),
+                Stage::Index(_) => None,
+            }));
+            if let Some(g) = &n.group {
+                g.0.iter().for_each(|(k, v)| stack.extend([k, v]));
+            }
+        }
+        false
+    }
+}
+
 /// Variable names in the tree: with `free`, only those not bound by the expression itself
 /// and not naming library functions; otherwise every name mentioned.
 fn collect_vars(n: &Node, bound: &mut Vec<String>, out: &mut Vec<String>, free: bool) {
+    // the left spine of an operator chain in a loop, from its first operand on
+    let mut chain = Vec::new();
+    let mut cur = n;
+    while let Some(l) = ast::spine(&cur.kind) {
+        chain.push(cur);
+        cur = l;
+    }
+    collect_one(cur, bound, out, free, false);
+    for n in chain.into_iter().rev() {
+        collect_one(n, bound, out, free, true);
+    }
+}
+
+/// The variables of one node; `left_done`: its left operand (see [`ast::spine`]) is done.
+fn collect_one(n: &Node, bound: &mut Vec<String>, out: &mut Vec<String>, free: bool, left_done: bool) {
     let visit = |c: &Node, bound: &mut Vec<String>, out: &mut Vec<String>| collect_vars(c, bound, out, free);
+    let visit_left = |c: &Node, bound: &mut Vec<String>, out: &mut Vec<String>| {
+        if !left_done {
+            collect_vars(c, bound, out, free)
+        }
+    };
     match &n.kind {
         Kind::Var(v) if !free && !v.is_empty() && !out.contains(v) => {
             out.push(v.clone());
@@ -173,7 +285,7 @@ fn collect_vars(n: &Node, bound: &mut Vec<String>, out: &mut Vec<String>, free: 
         }
         Kind::Path(steps) => steps.iter().for_each(|s| visit(s, bound, out)),
         Kind::Binary(_, l, r) | Kind::Coalesce(l, r) | Kind::Elvis(l, r) | Kind::Apply(l, r) => {
-            visit(l, bound, out);
+            visit_left(l, bound, out);
             visit(r, bound, out);
         }
         Kind::Neg(e) => visit(e, bound, out),
@@ -189,7 +301,7 @@ fn collect_vars(n: &Node, bound: &mut Vec<String>, out: &mut Vec<String>, free: 
             visit(v, bound, out)
         }),
         Kind::Condition(c, t, e) => {
-            visit(c, bound, out);
+            visit_left(c, bound, out);
             visit(t, bound, out);
             if let Some(e) = e {
                 visit(e, bound, out);
@@ -200,11 +312,11 @@ fn collect_vars(n: &Node, bound: &mut Vec<String>, out: &mut Vec<String>, free: 
             bound.push(name.clone());
         }
         Kind::Call(p, args) => {
-            visit(p, bound, out);
+            visit_left(p, bound, out);
             args.iter().for_each(|a| visit(a, bound, out));
         }
         Kind::Partial(p, args) => {
-            visit(p, bound, out);
+            visit_left(p, bound, out);
             args.iter().flatten().for_each(|a| visit(a, bound, out));
         }
         Kind::Lambda(def) => {
@@ -243,6 +355,12 @@ fn collect_vars(n: &Node, bound: &mut Vec<String>, out: &mut Vec<String>, free: 
             collect_vars(v, bound, out, free);
         }
     }
+}
+
+/// A text two JSON values share exactly when JSONata's `=` holds for them (numbers as doubles,
+/// object keys in any order): what `$distinct` compares, for `States.ArrayUnique` too.
+pub fn canonical_json(v: &Json) -> String {
+    value::canonical(&Value::from_json(v))
 }
 
 /// Parse and evaluate in one call.

@@ -20,18 +20,45 @@ enum Tok {
     Bool(bool),
     Null,
     Regex(String, String),
-    Op(&'static str),
+    /// An operator: see [`LONG_OPS`].
+    Op(char),
     End,
 }
 
 const OPS1: &str = ".[]{}(),@#;:?+-*/%|=<>^&!~";
 
-fn op_static(s: &str) -> &'static str {
-    const ALL: [&str; 38] = [
-        ".", "[", "]", "{", "}", "(", ")", ",", "@", "#", ";", ":", "?", "+", "-", "*", "/", "%", "|", "=", "<", ">",
-        "^", "&", "!", "~", "..", ":=", "!=", ">=", "<=", "**", "~>", "?:", "??", "and", "or", "in",
-    ];
-    ALL.iter().find(|o| **o == s).copied().unwrap_or("?")
+/// Operators longer than a character, by the character that stands for them in tokens and
+/// in the raw tree (single-character operators stand for themselves).
+const RANGE: char = 'R';
+const ASSIGN: char = 'A';
+const NE: char = 'N';
+const GE: char = 'G';
+const LE: char = 'L';
+const DESC: char = 'D';
+const APPLY: char = 'C';
+const ELVIS: char = 'E';
+const COALESCE: char = 'Q';
+const AND: char = 'a';
+const OR: char = 'o';
+const IN: char = 'i';
+const LONG_OPS: [(char, &str); 12] = [
+    (RANGE, ".."),
+    (ASSIGN, ":="),
+    (NE, "!="),
+    (GE, ">="),
+    (LE, "<="),
+    (DESC, "**"),
+    (APPLY, "~>"),
+    (ELVIS, "?:"),
+    (COALESCE, "??"),
+    (AND, "and"),
+    (OR, "or"),
+    (IN, "in"),
+];
+
+/// An operator's text (for messages).
+fn op_text(o: char) -> String {
+    LONG_OPS.iter().find(|(c, _)| *c == o).map(|(_, t)| t.to_string()).unwrap_or_else(|| o.to_string())
 }
 
 struct Lexer {
@@ -76,16 +103,16 @@ impl Lexer {
             return self.regex();
         }
         let c2 = self.ch(self.pos + 1);
-        let two: Option<&'static str> = match (c, c2) {
-            ('.', '.') => Some(".."),
-            (':', '=') => Some(":="),
-            ('!', '=') => Some("!="),
-            ('>', '=') => Some(">="),
-            ('<', '=') => Some("<="),
-            ('*', '*') => Some("**"),
-            ('~', '>') => Some("~>"),
-            ('?', ':') => Some("?:"),
-            ('?', '?') => Some("??"),
+        let two: Option<char> = match (c, c2) {
+            ('.', '.') => Some(RANGE),
+            (':', '=') => Some(ASSIGN),
+            ('!', '=') => Some(NE),
+            ('>', '=') => Some(GE),
+            ('<', '=') => Some(LE),
+            ('*', '*') => Some(DESC),
+            ('~', '>') => Some(APPLY),
+            ('?', ':') => Some(ELVIS),
+            ('?', '?') => Some(COALESCE),
             _ => None,
         };
         if let Some(op) = two {
@@ -94,7 +121,7 @@ impl Lexer {
         }
         if OPS1.contains(c) {
             self.pos += 1;
-            return Ok((Tok::Op(op_static(&c.to_string())), self.pos));
+            return Ok((Tok::Op(c), self.pos));
         }
         if c == '"' || c == '\'' {
             self.pos += 1;
@@ -213,9 +240,9 @@ impl Lexer {
         let name: String = self.src[start..i].iter().collect();
         Ok((
             match name.as_str() {
-                "and" => Tok::Op("and"),
-                "or" => Tok::Op("or"),
-                "in" => Tok::Op("in"),
+                "and" => Tok::Op(AND),
+                "or" => Tok::Op(OR),
+                "in" => Tok::Op(IN),
                 "true" => Tok::Bool(true),
                 "false" => Tok::Bool(false),
                 "null" => Tok::Null,
@@ -278,8 +305,8 @@ enum R {
     Descendant,
     Parent,
     /// `and`/`or`/`in` in operand position, or `?` placeholder
-    Op(&'static str),
-    Bin(&'static str, Box<P>, Box<P>),
+    Op(char),
+    Bin(char, Box<P>, Box<P>),
     Group(Box<P>, Vec<(P, P)>),
     Sort(Box<P>, Vec<(bool, P)>),
     Neg(Box<P>),
@@ -306,8 +333,36 @@ fn p(r: R, pos: usize) -> P {
     P { r, pos, keep_array: false }
 }
 
-/// Deepest syntactic nesting accepted (keeps parsing and evaluation within ~1 MB of stack).
-const MAX_NESTING: usize = 120;
+/// Detach the left operand of a node that processes its left operand first: the left spine
+/// of an operator chain (`1+1+...`, `a.b.c...`, `f()()...`), which the Pratt loop builds
+/// without nesting and which can be as long as the expression.
+fn take_left(r: &mut R) -> Option<P> {
+    let l = match r {
+        R::Bin(o, l, _) if *o != ASSIGN => l,
+        R::Group(l, _) | R::Sort(l, _) | R::Call(l, ..) | R::Cond(l, ..) | R::Elvis(l, _) | R::Coalesce(l, _) => l,
+        _ => return None,
+    };
+    Some(std::mem::replace(&mut **l, p(R::End, 0)))
+}
+
+impl Drop for P {
+    /// A long left spine is unlinked in a loop rather than dropped recursively.
+    fn drop(&mut self) {
+        let mut next = take_left(&mut self.r);
+        while let Some(mut n) = next {
+            next = take_left(&mut n.r);
+        }
+    }
+}
+
+/// Deepest syntactic nesting accepted (parentheses, arrays, objects, calls, conditions, ...;
+/// chains of left-associative operators do not nest). Processing a level takes 2.9 KB of the
+/// wasm build's 1 MiB stack (it traps from 317 levels when unbounded) and, once V8 has
+/// optimised the processor, about 3.9 KB of the JS stack (a Node worker of 0.5 MB overflows
+/// from 76 levels; Chromium's Web Worker has about a third more), 4 KB natively. 50 keeps
+/// half of that free; no expression of the JSONata suite or of the AWS corpus nests more
+/// than 24 deep. (Its message says the number.)
+const MAX_NESTING: usize = 50;
 
 struct Parser {
     lx: Lexer,
@@ -319,16 +374,16 @@ struct Parser {
 fn lbp(t: &Tok) -> u32 {
     match t {
         Tok::Op(o) => match *o {
-            "." => 75,
-            "[" | "(" | "@" | "#" => 80,
-            "{" => 70,
-            "?" => 20,
-            "+" | "-" | "&" => 50,
-            "*" | "/" | "%" => 60,
-            "=" | "<" | ">" | "^" | "!=" | "<=" | ">=" | "~>" | "?:" | "??" | "in" => 40,
-            ":=" => 10,
-            "and" => 30,
-            "or" => 25,
+            '.' => 75,
+            '[' | '(' | '@' | '#' => 80,
+            '{' => 70,
+            '?' => 20,
+            '+' | '-' | '&' => 50,
+            '*' | '/' | '%' => 60,
+            '=' | '<' | '>' | '^' | NE | LE | GE | APPLY | ELVIS | COALESCE | IN => 40,
+            ASSIGN => 10,
+            AND => 30,
+            OR => 25,
             _ => 0,
         },
         _ => 0,
@@ -343,7 +398,7 @@ fn tok_text(t: &Tok) -> String {
         Tok::Bool(b) => b.to_string(),
         Tok::Null => "null".into(),
         Tok::Regex(p, _) => p.clone(),
-        Tok::Op(o) => o.to_string(),
+        Tok::Op(o) => op_text(*o),
         Tok::End => "(end)".into(),
     }
 }
@@ -351,23 +406,23 @@ fn tok_text(t: &Tok) -> String {
 impl Parser {
     fn advance(&mut self, infix: bool) -> Result<(), Error> {
         let (t, pos) = self.lx.next(infix)?;
-        if matches!(t, Tok::Op("!") | Tok::Op("~")) {
+        if matches!(t, Tok::Op('!') | Tok::Op('~')) {
             return Err(Error::tok("S0204", pos, &tok_text(&t)));
         }
         self.tok = t;
         self.pos = pos;
         Ok(())
     }
-    fn is_op(&self, o: &str) -> bool {
+    fn is_op(&self, o: char) -> bool {
         matches!(&self.tok, Tok::Op(x) if *x == o)
     }
-    fn expect(&mut self, o: &str, infix: bool) -> Result<(), Error> {
+    fn expect(&mut self, o: char, infix: bool) -> Result<(), Error> {
         if !self.is_op(o) {
             let code = if self.tok == Tok::End { "S0203" } else { "S0202" };
             return Err(make(
                 code,
                 Some(self.pos),
-                &Detail { token: Some(tok_text(&self.tok)), value: Some(o.to_string()), ..Default::default() },
+                &Detail { token: Some(tok_text(&self.tok)), value: Some(op_text(o)), ..Default::default() },
             ));
         }
         self.advance(infix)
@@ -376,7 +431,9 @@ impl Parser {
     fn expression(&mut self, rbp: u32) -> Result<P, Error> {
         self.depth += 1;
         if self.depth > MAX_NESTING {
-            return Err(Error::at("U1001", self.pos));
+            // jsonata-js's parser overflows its stack here
+            let m = "Stack overflow error: the expression nests more than 50 levels deep";
+            return Err(Error::new("U1001", m, Some(self.pos)));
         }
         let t = std::mem::replace(&mut self.tok, Tok::End);
         let pos = self.pos;
@@ -406,83 +463,83 @@ impl Parser {
             }
             Tok::End => p(R::End, pos),
             Tok::Op(o) => match o {
-                "and" | "or" | "in" => p(R::Op(o), pos),
-                "-" => {
+                AND | OR | IN => p(R::Op(o), pos),
+                '-' => {
                     let e = self.expression(70)?;
                     p(R::Neg(Box::new(e)), pos)
                 }
-                "*" => p(R::Wildcard, pos),
-                "**" => p(R::Descendant, pos),
-                "%" => p(R::Parent, pos),
-                "(" => {
+                '*' => p(R::Wildcard, pos),
+                DESC => p(R::Descendant, pos),
+                '%' => p(R::Parent, pos),
+                '(' => {
                     let mut exprs = Vec::new();
-                    while !self.is_op(")") {
+                    while !self.is_op(')') {
                         exprs.push(self.expression(0)?);
-                        if !self.is_op(";") {
+                        if !self.is_op(';') {
                             break;
                         }
                         self.advance(false)?;
                     }
-                    self.expect(")", true)?;
+                    self.expect(')', true)?;
                     p(R::Block(exprs), pos)
                 }
-                "[" => {
+                '[' => {
                     let mut items = Vec::new();
-                    if !self.is_op("]") {
+                    if !self.is_op(']') {
                         loop {
                             let mut item = self.expression(0)?;
-                            if self.is_op("..") {
+                            if self.is_op(RANGE) {
                                 let rpos = self.pos;
                                 self.advance(false)?;
                                 let rhs = self.expression(0)?;
-                                item = p(R::Bin("..", Box::new(item), Box::new(rhs)), rpos);
+                                item = p(R::Bin(RANGE, Box::new(item), Box::new(rhs)), rpos);
                             }
                             items.push(item);
-                            if !self.is_op(",") {
+                            if !self.is_op(',') {
                                 break;
                             }
                             self.advance(false)?;
                         }
                     }
-                    self.expect("]", true)?;
+                    self.expect(']', true)?;
                     p(R::Array(items), pos)
                 }
-                "{" => {
+                '{' => {
                     let pairs = self.object_pairs()?;
                     p(R::Object(pairs), pos)
                 }
-                "|" => {
+                '|' => {
                     let pattern = self.expression(0)?;
-                    self.expect("|", false)?;
+                    self.expect('|', false)?;
                     let update = self.expression(0)?;
                     let mut delete = None;
-                    if self.is_op(",") {
+                    if self.is_op(',') {
                         self.advance(false)?;
                         delete = Some(Box::new(self.expression(0)?));
                     }
-                    self.expect("|", true)?;
+                    self.expect('|', true)?;
                     p(R::Transform(Box::new(pattern), Box::new(update), delete), pos)
                 }
-                _ => return Err(Error::tok("S0211", pos, o)),
+                _ => return Err(Error::tok("S0211", pos, &op_text(o))),
             },
         })
     }
 
     fn object_pairs(&mut self) -> Result<Vec<(P, P)>, Error> {
         let mut pairs = Vec::new();
-        if !self.is_op("}") {
+        if !self.is_op('}') {
             loop {
                 let k = self.expression(0)?;
-                self.expect(":", false)?;
+                self.expect(':', false)?;
                 let v = self.expression(0)?;
                 pairs.push((k, v));
-                if !self.is_op(",") {
+                if !self.is_op(',') {
                     break;
                 }
                 self.advance(false)?;
             }
         }
-        self.expect("}", true)?;
+        self.expect('}', true)?;
         Ok(pairs)
     }
 
@@ -492,49 +549,48 @@ impl Parser {
             other => return Err(Error::tok("S0201", pos, &tok_text(&other))),
         };
         Ok(match o {
-            "." | "+" | "-" | "*" | "/" | "%" | "=" | "<" | ">" | "!=" | "<=" | ">=" | "&" | "and" | "or" | "in"
-            | "~>" => {
+            '.' | '+' | '-' | '*' | '/' | '%' | '=' | '<' | '>' | NE | LE | GE | '&' | AND | OR | IN | APPLY => {
                 let rhs = self.expression(lbp(&Tok::Op(o)))?;
                 p(R::Bin(o, Box::new(left), Box::new(rhs)), pos)
             }
-            ":=" => {
+            ASSIGN => {
                 if !matches!(left.r, R::Var(_)) {
                     return Err(Error::tok("S0212", left.pos, ""));
                 }
                 let rhs = self.expression(9)?;
-                p(R::Bin(":=", Box::new(left), Box::new(rhs)), pos)
+                p(R::Bin(ASSIGN, Box::new(left), Box::new(rhs)), pos)
             }
-            "@" | "#" => {
+            '@' | '#' => {
                 let rhs = self.expression(80)?;
                 if !matches!(rhs.r, R::Var(_)) {
-                    return Err(Error::tok("S0214", rhs.pos, o));
+                    return Err(Error::tok("S0214", rhs.pos, &op_text(o)));
                 }
                 p(R::Bin(o, Box::new(left), Box::new(rhs)), pos)
             }
-            "?" => {
+            '?' => {
                 let then = self.expression(0)?;
                 let mut els = None;
-                if self.is_op(":") {
+                if self.is_op(':') {
                     self.advance(false)?;
                     els = Some(Box::new(self.expression(0)?));
                 }
                 p(R::Cond(Box::new(left), Box::new(then), els), pos)
             }
-            "?:" => {
+            ELVIS => {
                 let rhs = self.expression(0)?;
                 // elvis: condition with the lhs as both test and result
                 p(R::Elvis(Box::new(left), Box::new(rhs)), pos)
             }
-            "??" => {
+            COALESCE => {
                 let rhs = self.expression(0)?;
                 p(R::Coalesce(Box::new(left), Box::new(rhs)), pos)
             }
-            "[" => {
-                if self.is_op("]") {
+            '[' => {
+                if self.is_op(']') {
                     let mut left = left;
                     {
                         let mut step = &mut left;
-                        while let R::Bin("[", ref mut l, _) = step.r {
+                        while let R::Bin('[', ref mut l, _) = step.r {
                             step = l;
                         }
                         step.keep_array = true;
@@ -543,53 +599,53 @@ impl Parser {
                     left
                 } else {
                     let rhs = self.expression(0)?;
-                    self.expect("]", true)?;
-                    p(R::Bin("[", Box::new(left), Box::new(rhs)), pos)
+                    self.expect(']', true)?;
+                    p(R::Bin('[', Box::new(left), Box::new(rhs)), pos)
                 }
             }
-            "{" => {
+            '{' => {
                 let pairs = self.object_pairs()?;
                 p(R::Group(Box::new(left), pairs), pos)
             }
-            "^" => {
-                self.expect("(", false)?;
+            '^' => {
+                self.expect('(', false)?;
                 let mut terms = Vec::new();
                 loop {
                     let mut desc = false;
-                    if self.is_op("<") {
+                    if self.is_op('<') {
                         self.advance(false)?;
-                    } else if self.is_op(">") {
+                    } else if self.is_op('>') {
                         desc = true;
                         self.advance(false)?;
                     }
                     terms.push((desc, self.expression(0)?));
-                    if !self.is_op(",") {
+                    if !self.is_op(',') {
                         break;
                     }
                     self.advance(false)?;
                 }
-                self.expect(")", true)?;
+                self.expect(')', true)?;
                 p(R::Sort(Box::new(left), terms), pos)
             }
-            "(" => {
+            '(' => {
                 let mut args = Vec::new();
                 let mut partial = false;
-                if !self.is_op(")") {
+                if !self.is_op(')') {
                     loop {
-                        if self.is_op("?") {
+                        if self.is_op('?') {
                             partial = true;
-                            args.push(p(R::Op("?"), self.pos));
+                            args.push(p(R::Op('?'), self.pos));
                             self.advance(true)?;
                         } else {
                             args.push(self.expression(0)?);
                         }
-                        if !self.is_op(",") {
+                        if !self.is_op(',') {
                             break;
                         }
                         self.advance(false)?;
                     }
                 }
-                self.expect(")", true)?;
+                self.expect(')', true)?;
                 if let R::Name(n) = &left.r {
                     if n == "function" || n == "λ" {
                         for (i, a) in args.iter().enumerate() {
@@ -602,7 +658,7 @@ impl Parser {
                             }
                         }
                         let mut sig = None;
-                        if self.is_op("<") {
+                        if self.is_op('<') {
                             // read the signature text raw from the source up to the matching '>'
                             let start = self.lx.pos - 1;
                             let mut depth = 0;
@@ -630,15 +686,15 @@ impl Parser {
                             self.lx.pos = i + 1;
                             self.advance(false)?;
                         }
-                        self.expect("{", false)?;
+                        self.expect('{', false)?;
                         let body = self.expression(0)?;
-                        self.expect("}", true)?;
+                        self.expect('}', true)?;
                         return Ok(p(R::Lambda(args, sig, Box::new(body)), pos));
                     }
                 }
                 p(R::Call(Box::new(left), args, partial), pos)
             }
-            _ => return Err(Error::tok("S0201", pos, o)),
+            _ => return Err(Error::tok("S0201", pos, &op_text(o))),
         })
     }
 }
@@ -747,13 +803,41 @@ impl Processor {
         s
     }
 
-    fn process(&mut self, e: P) -> Result<Node, Error> {
+    /// Process a raw tree. The left spine (see [`take_left`]) is walked in a loop, so only
+    /// the other operands, whose nesting the parser bounds, recurse.
+    fn process(&mut self, mut e: P) -> Result<Node, Error> {
+        let mut spine = Vec::new();
+        while let Some(left) = take_left(&mut e.r) {
+            spine.push(e);
+            e = left;
+        }
+        let mut done = self.process_one(e, None)?;
+        while let Some(parent) = spine.pop() {
+            done = self.process_one(parent, Some(done))?;
+        }
+        Ok(done)
+    }
+
+    /// The left operand: already processed (`done`) when it was on the spine.
+    #[allow(clippy::boxed_local)] // the operand comes boxed out of the raw tree
+    fn lhs(&mut self, l: Box<P>, done: &mut Option<Node>) -> Result<Node, Error> {
+        match done.take() {
+            Some(n) => Ok(n),
+            None => self.process(*l),
+        }
+    }
+
+    fn process_one(&mut self, mut e: P, mut done: Option<Node>) -> Result<Node, Error> {
         let keep = e.keep_array;
         let pos = e.pos;
-        let mut result = match e.r {
-            R::Bin(".", l, r) => {
-                let lstep = self.process(*l)?;
-                let mut result = if matches!(lstep.kind, Kind::Path(_)) {
+        let mut result = match std::mem::replace(&mut e.r, R::End) {
+            R::Bin('.', l, r) => {
+                let lstep = self.lhs(l, &mut done)?;
+                // steps not checked yet: all when the left side was not a path; else the
+                // last one or two (a sort or a binding may have changed them since)
+                let mut checked = 0;
+                let mut result = if let Kind::Path(steps) = &lstep.kind {
+                    checked = steps.len().saturating_sub(2);
                     lstep
                 } else {
                     let mut n = Node::new(Kind::Path(vec![]), pos);
@@ -767,8 +851,8 @@ impl Processor {
                 };
                 let mut rest = self.process(*r)?;
                 if let Kind::Path(steps) = &mut result.kind {
-                    if let Kind::Path(rsteps) = rest.kind {
-                        steps.extend(rsteps);
+                    if let Kind::Path(rsteps) = &mut rest.kind {
+                        steps.append(rsteps);
                     } else {
                         if !rest.predicate.is_empty() {
                             let preds = std::mem::take(&mut rest.predicate);
@@ -776,7 +860,7 @@ impl Processor {
                         }
                         steps.push(rest);
                     }
-                    for st in steps.iter_mut() {
+                    for st in steps[checked..].iter_mut() {
                         match &st.kind {
                             Kind::Num(n) => {
                                 return Err(make(
@@ -806,7 +890,7 @@ impl Processor {
                             _ => {}
                         }
                     }
-                    if steps.iter().any(|s| s.keep_array) {
+                    if steps[checked..].iter().any(|s| s.keep_array) {
                         result.keep_singleton_array = true;
                     }
                     if let Some(first) = steps.first_mut() {
@@ -823,8 +907,8 @@ impl Processor {
                 self.resolve_ancestry(&mut result)?;
                 result
             }
-            R::Bin("[", l, r) => {
-                let mut result = self.process(*l)?;
+            R::Bin('[', l, r) => {
+                let mut result = self.lhs(l, &mut done)?;
                 let pred = self.process(*r)?;
                 let ppos = pos;
                 {
@@ -856,7 +940,7 @@ impl Processor {
                 result
             }
             R::Group(l, pairs) => {
-                let mut result = self.process(*l)?;
+                let mut result = self.lhs(l, &mut done)?;
                 if result.group.is_some() {
                     return Err(Error::at("S0210", pos));
                 }
@@ -868,7 +952,7 @@ impl Processor {
                 result
             }
             R::Sort(l, terms) => {
-                let mut result = self.process(*l)?;
+                let mut result = self.lhs(l, &mut done)?;
                 if !matches!(result.kind, Kind::Path(_)) {
                     let mut n = Node::new(Kind::Path(vec![]), pos);
                     if let Kind::Path(s) = &mut n.kind {
@@ -890,26 +974,23 @@ impl Processor {
                 self.resolve_ancestry(&mut result)?;
                 result
             }
-            R::Bin(":=", l, r) => {
-                let name = match l.r {
-                    R::Var(n) => n,
+            R::Bin(ASSIGN, l, r) => {
+                let name = match &l.r {
+                    R::Var(n) => n.clone(),
                     _ => return Err(Error::at("S0212", pos)),
                 };
                 let rhs = self.process(*r)?;
-                let mut n = Node::new(Kind::Bind(name, Box::new(Node::new(Kind::Null, 0))), pos);
+                let mut n = Node::new(Kind::Null, pos);
                 push_ancestry(&mut n, &rhs);
-                n.kind = match n.kind {
-                    Kind::Bind(name, _) => Kind::Bind(name, Box::new(rhs)),
-                    k => k,
-                };
+                n.kind = Kind::Bind(name, Box::new(rhs));
                 n
             }
-            R::Bin("@", l, r) => {
-                let var = match r.r {
-                    R::Var(v) => v,
+            R::Bin('@', l, r) => {
+                let var = match &r.r {
+                    R::Var(v) => v.clone(),
                     _ => return Err(Error::tok("S0214", pos, "@")),
                 };
-                let mut result = self.process(*l)?;
+                let mut result = self.lhs(l, &mut done)?;
                 {
                     let step: &mut Node = match &mut result.kind {
                         Kind::Path(steps) => steps.last_mut().unwrap(),
@@ -929,12 +1010,12 @@ impl Processor {
                 }
                 result
             }
-            R::Bin("#", l, r) => {
-                let var = match r.r {
-                    R::Var(v) => v,
+            R::Bin('#', l, r) => {
+                let var = match &r.r {
+                    R::Var(v) => v.clone(),
                     _ => return Err(Error::tok("S0214", pos, "#")),
                 };
-                let mut result = self.process(*l)?;
+                let mut result = self.lhs(l, &mut done)?;
                 if !matches!(result.kind, Kind::Path(_)) {
                     let mut step = result;
                     if !step.predicate.is_empty() {
@@ -956,8 +1037,8 @@ impl Processor {
                 }
                 result
             }
-            R::Bin("~>", l, r) => {
-                let lhs = self.process(*l)?;
+            R::Bin(APPLY, l, r) => {
+                let lhs = self.lhs(l, &mut done)?;
                 let rhs = self.process(*r)?;
                 let mut n = Node::new(Kind::Null, pos);
                 n.keep_array = lhs.keep_array || rhs.keep_array;
@@ -966,25 +1047,25 @@ impl Processor {
             }
             R::Bin(op, l, r) => {
                 let bop = match op {
-                    "+" => BinOp::Add,
-                    "-" => BinOp::Sub,
-                    "*" => BinOp::Mul,
-                    "/" => BinOp::Div,
-                    "%" => BinOp::Mod,
-                    "=" => BinOp::Eq,
-                    "!=" => BinOp::Ne,
-                    "<" => BinOp::Lt,
-                    "<=" => BinOp::Le,
-                    ">" => BinOp::Gt,
-                    ">=" => BinOp::Ge,
-                    "&" => BinOp::Concat,
-                    "and" => BinOp::And,
-                    "or" => BinOp::Or,
-                    "in" => BinOp::In,
-                    ".." => BinOp::Range,
-                    _ => return Err(Error::tok("S0201", pos, op)),
+                    '+' => BinOp::Add,
+                    '-' => BinOp::Sub,
+                    '*' => BinOp::Mul,
+                    '/' => BinOp::Div,
+                    '%' => BinOp::Mod,
+                    '=' => BinOp::Eq,
+                    NE => BinOp::Ne,
+                    '<' => BinOp::Lt,
+                    LE => BinOp::Le,
+                    '>' => BinOp::Gt,
+                    GE => BinOp::Ge,
+                    '&' => BinOp::Concat,
+                    AND => BinOp::And,
+                    OR => BinOp::Or,
+                    IN => BinOp::In,
+                    RANGE => BinOp::Range,
+                    _ => return Err(Error::tok("S0201", pos, &op_text(op))),
                 };
-                let lhs = self.process(*l)?;
+                let lhs = self.lhs(l, &mut done)?;
                 let rhs = self.process(*r)?;
                 let mut n = Node::new(Kind::Null, pos);
                 push_ancestry(&mut n, &lhs);
@@ -1031,11 +1112,11 @@ impl Processor {
             }
             R::Call(procedure, args, partial) => {
                 let mut n = Node::new(Kind::Null, pos);
-                let procn = self.process(*procedure)?;
+                let procn = self.lhs(procedure, &mut done)?;
                 if partial {
                     let mut out = Vec::new();
                     for a in args {
-                        if matches!(a.r, R::Op("?")) {
+                        if matches!(a.r, R::Op('?')) {
                             out.push(None);
                         } else {
                             let v = self.process(a)?;
@@ -1058,8 +1139,8 @@ impl Processor {
             R::Lambda(params, sig, body) => {
                 let params = params
                     .into_iter()
-                    .map(|a| match a.r {
-                        R::Var(v) => v,
+                    .map(|a| match &a.r {
+                        R::Var(v) => v.clone(),
                         _ => String::new(),
                     })
                     .collect();
@@ -1072,7 +1153,7 @@ impl Processor {
             }
             R::Elvis(c, e) => {
                 let mut n = Node::new(Kind::Null, pos);
-                let cond = self.process(*c)?;
+                let cond = self.lhs(c, &mut done)?;
                 push_ancestry(&mut n, &cond);
                 let rhs = self.process(*e)?;
                 push_ancestry(&mut n, &rhs);
@@ -1081,7 +1162,7 @@ impl Processor {
             }
             R::Cond(c, t, e) => {
                 let mut n = Node::new(Kind::Null, pos);
-                let cond = self.process(*c)?;
+                let cond = self.lhs(c, &mut done)?;
                 push_ancestry(&mut n, &cond);
                 let then = self.process(*t)?;
                 push_ancestry(&mut n, &then);
@@ -1098,7 +1179,7 @@ impl Processor {
             }
             R::Coalesce(l, r) => {
                 let mut n = Node::new(Kind::Null, pos);
-                let lhs = self.process(*l)?;
+                let lhs = self.lhs(l, &mut done)?;
                 push_ancestry(&mut n, &lhs);
                 let rhs = self.process(*r)?;
                 push_ancestry(&mut n, &rhs);
@@ -1152,14 +1233,14 @@ impl Processor {
             R::Wildcard => Node::new(Kind::Wildcard, pos),
             R::Descendant => Node::new(Kind::Descendant, pos),
             R::Op(o) => {
-                if o == "and" || o == "or" || o == "in" {
-                    let mut step = Node::new(Kind::Name(o.to_string()), pos);
+                if matches!(o, AND | OR | IN) {
+                    let mut step = Node::new(Kind::Name(op_text(o)), pos);
                     step.keep_array = keep;
                     let mut n = Node::new(Kind::Path(vec![step]), pos);
                     n.keep_singleton_array = keep;
                     n
                 } else {
-                    return Err(Error::tok("S0201", pos, o));
+                    return Err(Error::tok("S0201", pos, &op_text(o)));
                 }
             }
             R::End => return Err(Error::at("S0207", pos)),
@@ -1196,5 +1277,18 @@ fn tail_call_optimize(mut e: Node) -> Node {
             e
         }
         _ => e,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn limits_in_messages() {
+        let deep = format!("{}1{}", "(".repeat(super::MAX_NESTING), ")".repeat(super::MAX_NESTING));
+        let e = super::parse_node(&deep).unwrap_err();
+        assert!(e.message.contains(&format!(" {} levels", super::MAX_NESTING)), "{}", e.message);
+        let sig = format!("<{}>", "n".repeat(super::super::signature::MAX_PARAMS + 1));
+        let e = super::super::signature::Signature::parse(&sig).unwrap_err();
+        assert!(e.message.contains(&super::super::signature::MAX_PARAMS.to_string()), "{}", e.message);
     }
 }

@@ -1,7 +1,11 @@
 //! A small backtracking regular-expression engine with JavaScript semantics (the subset
 //! JSONata expressions use): classes, escapes, groups, alternation, greedy and lazy
 //! quantifiers, anchors, word boundaries, lookahead, lookbehind and backreferences; flags `i` and `m`.
-//! Matching works on `char`s and is bounded by a step budget so it can never hang.
+//!
+//! Neither compiling nor matching recurses: the pattern is compiled in one pass (open groups
+//! on a list) to instructions, which a loop runs with an explicit stack of choice points and
+//! undo records, so no pattern or text can exhaust the call stack. Matching is bounded by a
+//! step budget, so it can never hang.
 
 #[derive(Debug, Clone)]
 enum ClassItem {
@@ -11,25 +15,48 @@ enum ClassItem {
     Space(bool),
 }
 
+/// One instruction; targets are instruction indexes.
 #[derive(Debug, Clone)]
-enum RNode {
+enum Inst {
     Char(char),
     Any,
     Class(Vec<ClassItem>, bool),
     Start,
     End,
     WordB(bool),
-    Group(Vec<Vec<RNode>>, Option<usize>),
-    /// Lookaround: (alternatives, negative, behind)
-    Look(Vec<Vec<RNode>>, bool, bool),
-    Repeat(Box<RNode>, usize, usize, bool),
+    /// A placeholder a quantifier or a `|` turns into `Rep` or `Split`.
+    Nop,
+    /// Go on; on failure resume at the target.
+    Split(usize),
+    Jmp(usize),
+    Save(usize),
     Backref(usize),
+    /// `min` to `max` repetitions of the single-character instruction that follows.
+    RepChar(usize, usize, bool),
+    /// A repeated group (or backreference) that follows, up to its `Next` at `exit - 1`:
+    /// loop number, min, max, greedy, exit, the capture slots the body holds (cleared at
+    /// each iteration, as JavaScript does).
+    Rep {
+        l: usize,
+        min: usize,
+        max: usize,
+        greedy: bool,
+        exit: usize,
+        caps: (usize, usize),
+    },
+    /// The end of an iteration of the `Rep` at the index.
+    Next(usize),
+    /// Lookaround (negative, behind) whose body follows, up to `LookEnd` at the index.
+    Look(bool, bool, usize),
+    LookEnd,
+    Match,
 }
 
 #[derive(Debug)]
 pub struct Regex {
-    root: Vec<RNode>,
+    code: Vec<Inst>,
     groups: usize,
+    loops: usize,
     icase: bool,
     multiline: bool,
     pub source: String,
@@ -45,15 +72,11 @@ pub struct Match {
 #[derive(Debug, Clone, PartialEq)]
 pub struct RegexError(pub String);
 
-/// Budget of backtracking steps per search.
-const STEP_LIMIT: u64 = 5_000_000;
-const DEPTH_LIMIT: usize = 20_000;
-
-struct P<'a> {
-    s: &'a [char],
-    i: usize,
-    groups: usize,
-}
+/// Budget of steps (instructions and backtracks) per search.
+pub const STEP_LIMIT: u64 = 5_000_000;
+/// Most choice points and undo records kept at once (16 bytes each).
+const STACK_LIMIT: usize = 4_000_000;
+const UNSET: u32 = u32::MAX;
 
 fn is_word(c: char) -> bool {
     c.is_ascii_alphanumeric() || c == '_'
@@ -70,34 +93,39 @@ fn is_line_term(c: char) -> bool {
     matches!(c, '\n' | '\r' | '\u{2028}' | '\u{2029}')
 }
 
-impl<'a> P<'a> {
+/// A group being compiled.
+struct Open {
+    /// The placeholder before the group, for a quantifier.
+    quant: usize,
+    /// The placeholder that starts the current alternative, for a `|`.
+    alt: usize,
+    /// The jumps ending the alternatives so far, to the end of the group.
+    jumps: Vec<usize>,
+    /// Capture number, or none; the `Look` instruction for a lookaround.
+    capture: Option<usize>,
+    look: Option<usize>,
+    /// Captures opened before the group.
+    groups_before: usize,
+}
+
+/// The last atom compiled: where it starts, whether it is one character, the capture slots it holds.
+struct Atom {
+    at: usize,
+    single: bool,
+    caps: (usize, usize),
+}
+
+struct P<'a> {
+    s: &'a [char],
+    i: usize,
+}
+
+impl P<'_> {
     fn peek(&self) -> Option<char> {
         self.s.get(self.i).copied()
     }
     fn err<T>(&self, m: &str) -> Result<T, RegexError> {
         Err(RegexError(format!("{} at {}", m, self.i)))
-    }
-
-    fn alternation(&mut self) -> Result<Vec<Vec<RNode>>, RegexError> {
-        let mut alts = vec![self.sequence()?];
-        while self.peek() == Some('|') {
-            self.i += 1;
-            alts.push(self.sequence()?);
-        }
-        Ok(alts)
-    }
-
-    fn sequence(&mut self) -> Result<Vec<RNode>, RegexError> {
-        let mut seq = Vec::new();
-        while let Some(c) = self.peek() {
-            if c == '|' || c == ')' {
-                break;
-            }
-            let atom = self.atom()?;
-            let atom = self.quantifier(atom)?;
-            seq.push(atom);
-        }
-        Ok(seq)
     }
 
     fn number(&mut self) -> Option<usize> {
@@ -111,60 +139,44 @@ impl<'a> P<'a> {
         self.s[st..self.i].iter().collect::<String>().parse().ok()
     }
 
-    fn quantifier(&mut self, atom: RNode) -> Result<RNode, RegexError> {
-        let (min, max) = match self.peek() {
-            Some('*') => {
+    /// A quantifier at the current position: (min, max, greedy); the position is left
+    /// unchanged when there is none (a `{` that does not start one is a literal).
+    fn quantifier(&mut self) -> Option<(usize, usize, bool)> {
+        let save = self.i;
+        let (min, max) = match self.peek()? {
+            '*' => (0, usize::MAX),
+            '+' => (1, usize::MAX),
+            '?' => (0, 1),
+            '{' => {
                 self.i += 1;
-                (0, usize::MAX)
-            }
-            Some('+') => {
-                self.i += 1;
-                (1, usize::MAX)
-            }
-            Some('?') => {
-                self.i += 1;
-                (0, 1)
-            }
-            Some('{') => {
-                let save = self.i;
-                self.i += 1;
-                match self.number() {
-                    Some(lo) => {
-                        let hi = if self.peek() == Some(',') {
-                            self.i += 1;
-                            if self.peek() == Some('}') {
-                                Some(usize::MAX)
-                            } else {
-                                self.number()
-                            }
-                        } else {
-                            Some(lo)
-                        };
-                        if let (Some(hi), Some('}')) = (hi, self.peek()) {
-                            self.i += 1;
-                            (lo, hi)
-                        } else {
-                            self.i = save;
-                            return Ok(atom);
-                        }
+                let lo = self.number();
+                let hi = if self.peek() == Some(',') {
+                    self.i += 1;
+                    if self.peek() == Some('}') {
+                        Some(usize::MAX)
+                    } else {
+                        self.number()
                     }
-                    None => {
+                } else {
+                    lo
+                };
+                match (lo, hi, self.peek()) {
+                    (Some(lo), Some(hi), Some('}')) => (lo, hi),
+                    _ => {
                         self.i = save;
-                        return Ok(atom);
+                        return None;
                     }
                 }
             }
-            _ => return Ok(atom),
+            _ => return None,
         };
-        if matches!(atom, RNode::Start | RNode::End | RNode::WordB(_)) {
-            return self.err("nothing to repeat");
-        }
+        self.i += 1;
         let mut greedy = true;
         if self.peek() == Some('?') {
             self.i += 1;
             greedy = false;
         }
-        Ok(RNode::Repeat(Box::new(atom), min, max, greedy))
+        Some((min, max, greedy))
     }
 
     fn escape_char(&mut self, c: char) -> char {
@@ -196,180 +208,255 @@ impl<'a> P<'a> {
         }
     }
 
-    fn atom(&mut self) -> Result<RNode, RegexError> {
-        let c = self.peek().unwrap_or('\0');
-        self.i += 1;
-        Ok(match c {
-            '.' => RNode::Any,
-            '^' => RNode::Start,
-            '$' => RNode::End,
+    /// `[...]` after the `[`.
+    fn class(&mut self) -> Result<Inst, RegexError> {
+        let mut neg = false;
+        if self.peek() == Some('^') {
+            neg = true;
+            self.i += 1;
+        }
+        let mut items = Vec::new();
+        loop {
+            let ch = match self.peek() {
+                None => return self.err("unterminated class"),
+                Some(ch) => ch,
+            };
+            self.i += 1;
+            if ch == ']' {
+                return Ok(Inst::Class(items, neg));
+            }
+            let lo = if ch == '\\' {
+                let e = self.peek().unwrap_or('\\');
+                self.i += 1;
+                match e {
+                    'd' | 'D' | 'w' | 'W' | 's' | 'S' => {
+                        items.push(class_escape(e));
+                        continue;
+                    }
+                    'b' => '\u{8}',
+                    other => self.escape_char(other),
+                }
+            } else {
+                ch
+            };
+            if self.peek() == Some('-') && self.s.get(self.i + 1).map(|c| *c != ']').unwrap_or(false) {
+                self.i += 1;
+                let hc = self.peek().unwrap_or('\0');
+                self.i += 1;
+                let hi = if hc == '\\' {
+                    let e = self.peek().unwrap_or('\\');
+                    self.i += 1;
+                    if matches!(e, 'd' | 'D' | 'w' | 'W' | 's' | 'S') {
+                        // `a-\d`: treat '-' literally
+                        items.push(ClassItem::Range(lo, lo));
+                        items.push(ClassItem::Range('-', '-'));
+                        items.push(class_escape(e));
+                        continue;
+                    }
+                    if e == 'b' {
+                        '\u{8}'
+                    } else {
+                        self.escape_char(e)
+                    }
+                } else {
+                    hc
+                };
+                if hi < lo {
+                    return self.err("range out of order");
+                }
+                items.push(ClassItem::Range(lo, hi));
+            } else {
+                items.push(ClassItem::Range(lo, lo));
+            }
+        }
+    }
+}
+
+fn class_escape(e: char) -> ClassItem {
+    let neg = e.is_ascii_uppercase();
+    match e.to_ascii_lowercase() {
+        'd' => ClassItem::Digit(neg),
+        'w' => ClassItem::Word(neg),
+        _ => ClassItem::Space(neg),
+    }
+}
+
+/// Compile `pattern` to instructions, in one pass.
+fn compile(chars: &[char]) -> Result<(Vec<Inst>, usize, usize), RegexError> {
+    let mut p = P { s: chars, i: 0 };
+    let mut code = vec![Inst::Save(0), Inst::Nop];
+    let mut open: Vec<Open> =
+        vec![Open { quant: usize::MAX, alt: 1, jumps: vec![], capture: Some(0), look: None, groups_before: 0 }];
+    let (mut groups, mut loops) = (0, 0);
+    let mut atom: Option<Atom> = None;
+    while let Some(c) = p.peek() {
+        // a quantifier applies to the atom just compiled
+        if let Some((min, max, greedy)) = p.quantifier() {
+            let Some(a) = atom.take() else { return p.err("nothing to repeat") };
+            if a.single {
+                code.insert(a.at, Inst::RepChar(min, max, greedy));
+            } else {
+                if a.at + 1 == code.len() {
+                    // a backreference: room for the loop in front of it
+                    code.insert(a.at, Inst::Nop);
+                }
+                code[a.at] = Inst::Rep { l: loops, min, max, greedy, exit: code.len() + 1, caps: a.caps };
+                code.push(Inst::Next(a.at));
+                loops += 1;
+            }
+            continue;
+        }
+        p.i += 1;
+        let at = code.len();
+        match c {
             '(' => {
-                let mut capture = true;
-                let mut look: Option<bool> = None;
-                let mut behind = false;
-                if self.peek() == Some('?') {
-                    let n = self.s.get(self.i + 1).copied();
-                    match n {
-                        Some(':') => {
-                            capture = false;
-                            self.i += 2;
-                        }
-                        Some('=') => {
-                            look = Some(false);
-                            self.i += 2;
-                        }
-                        Some('!') => {
-                            look = Some(true);
-                            self.i += 2;
-                        }
-                        Some('<') if matches!(self.s.get(self.i + 2), Some('=') | Some('!')) => {
-                            look = Some(self.s.get(self.i + 2) == Some(&'!'));
-                            behind = true;
-                            self.i += 3;
+                let (mut capture, mut look) = (true, None);
+                if p.peek() == Some('?') {
+                    match p.s.get(p.i + 1).copied() {
+                        Some(':') => capture = false,
+                        Some('=') => look = Some((false, false)),
+                        Some('!') => look = Some((true, false)),
+                        Some('<') if matches!(p.s.get(p.i + 2), Some('=') | Some('!')) => {
+                            look = Some((p.s.get(p.i + 2) == Some(&'!'), true));
+                            p.i += 1;
                         }
                         Some('<') => {
                             // named group: skip the name
-                            self.i += 2;
-                            while matches!(self.peek(), Some(ch) if ch != '>') {
-                                self.i += 1;
+                            while matches!(p.peek(), Some(ch) if ch != '>') {
+                                p.i += 1;
                             }
-                            self.i += 1;
+                            p.i -= 1;
                         }
-                        _ => return self.err("unsupported group"),
+                        _ => return p.err("unsupported group"),
                     }
+                    p.i += 2;
                 }
-                let idx = if capture && look.is_none() {
-                    self.groups += 1;
-                    Some(self.groups)
+                code.push(Inst::Nop);
+                let groups_before = groups;
+                let capture = if capture && look.is_none() {
+                    groups += 1;
+                    code.push(Inst::Save(2 * groups));
+                    Some(groups)
                 } else {
                     None
                 };
-                let alts = self.alternation()?;
-                if self.peek() != Some(')') {
-                    return self.err("unterminated group");
-                }
-                self.i += 1;
-                match look {
-                    Some(neg) => RNode::Look(alts, neg, behind),
-                    None => RNode::Group(alts, idx),
-                }
+                let look = look.map(|(neg, behind)| {
+                    code.push(Inst::Look(neg, behind, 0));
+                    code.len() - 1
+                });
+                code.push(Inst::Nop);
+                open.push(Open { quant: at, alt: code.len() - 1, jumps: vec![], capture, look, groups_before });
+                atom = None;
+                continue;
             }
-            ')' => return self.err("unmatched )"),
-            '[' => {
-                let mut neg = false;
-                if self.peek() == Some('^') {
-                    neg = true;
-                    self.i += 1;
-                }
-                let mut items = Vec::new();
-                loop {
-                    let ch = match self.peek() {
-                        None => return self.err("unterminated class"),
-                        Some(ch) => ch,
-                    };
-                    if ch == ']' {
-                        self.i += 1;
-                        break;
-                    }
-                    self.i += 1;
-                    let lo = if ch == '\\' {
-                        let e = self.peek().unwrap_or('\\');
-                        self.i += 1;
-                        match e {
-                            'd' | 'D' => {
-                                items.push(ClassItem::Digit(e == 'D'));
-                                continue;
-                            }
-                            'w' | 'W' => {
-                                items.push(ClassItem::Word(e == 'W'));
-                                continue;
-                            }
-                            's' | 'S' => {
-                                items.push(ClassItem::Space(e == 'S'));
-                                continue;
-                            }
-                            'b' => '\u{8}',
-                            other => self.escape_char(other),
-                        }
-                    } else {
-                        ch
-                    };
-                    if self.peek() == Some('-') && self.s.get(self.i + 1).map(|c| *c != ']').unwrap_or(false) {
-                        self.i += 1;
-                        let hc = self.peek().unwrap_or('\0');
-                        self.i += 1;
-                        let hi = if hc == '\\' {
-                            let e = self.peek().unwrap_or('\\');
-                            self.i += 1;
-                            if matches!(e, 'd' | 'D' | 'w' | 'W' | 's' | 'S') {
-                                // `a-\d`: treat '-' literally
-                                items.push(ClassItem::Range(lo, lo));
-                                items.push(ClassItem::Range('-', '-'));
-                                items.push(match e {
-                                    'd' | 'D' => ClassItem::Digit(e == 'D'),
-                                    'w' | 'W' => ClassItem::Word(e == 'W'),
-                                    _ => ClassItem::Space(e == 'S'),
-                                });
-                                continue;
-                            }
-                            if e == 'b' {
-                                '\u{8}'
-                            } else {
-                                self.escape_char(e)
-                            }
-                        } else {
-                            hc
-                        };
-                        if hi < lo {
-                            return self.err("range out of order");
-                        }
-                        items.push(ClassItem::Range(lo, hi));
-                    } else {
-                        items.push(ClassItem::Range(lo, lo));
-                    }
-                }
-                RNode::Class(items, neg)
+            '|' => {
+                let g = open.last_mut().expect("the pattern's own group");
+                g.jumps.push(code.len());
+                code.push(Inst::Jmp(0));
+                code[g.alt] = Inst::Split(code.len());
+                g.alt = code.len();
+                code.push(Inst::Nop);
+                atom = None;
+                continue;
             }
+            ')' => {
+                if open.len() == 1 {
+                    return p.err("unmatched )");
+                }
+                let g = open.pop().expect("an open group");
+                close(&mut code, &g);
+                atom = Some(Atom { at: g.quant, single: false, caps: (2 * g.groups_before + 2, 2 * groups + 2) });
+                continue;
+            }
+            '.' => code.push(Inst::Any),
+            '^' => code.push(Inst::Start),
+            '$' => code.push(Inst::End),
+            '[' => code.push(p.class()?),
             '\\' => {
-                let e = match self.peek() {
-                    None => return self.err("trailing backslash"),
-                    Some(e) => e,
-                };
-                self.i += 1;
-                match e {
-                    'd' | 'D' => RNode::Class(vec![ClassItem::Digit(false)], e == 'D'),
-                    'w' | 'W' => RNode::Class(vec![ClassItem::Word(false)], e == 'W'),
-                    's' | 'S' => RNode::Class(vec![ClassItem::Space(false)], e == 'S'),
-                    'b' => RNode::WordB(false),
-                    'B' => RNode::WordB(true),
+                let Some(e) = p.peek() else { return p.err("trailing backslash") };
+                p.i += 1;
+                code.push(match e {
+                    'd' | 'D' | 'w' | 'W' | 's' | 'S' => Inst::Class(vec![class_escape(e)], false),
+                    'b' | 'B' => Inst::WordB(e == 'B'),
                     '1'..='9' => {
-                        self.i -= 1;
-                        let n = self.number().unwrap_or(0);
-                        RNode::Backref(n)
+                        p.i -= 1;
+                        Inst::Backref(p.number().unwrap_or(0))
                     }
-                    other => RNode::Char(self.escape_char(other)),
-                }
+                    other => Inst::Char(p.escape_char(other)),
+                });
             }
-            '*' | '+' | '?' => return self.err("nothing to repeat"),
-            other => RNode::Char(other),
-        })
+            '*' | '+' | '?' => return p.err("nothing to repeat"),
+            other => code.push(Inst::Char(other)),
+        };
+        let single = matches!(code[at], Inst::Any | Inst::Class(..) | Inst::Char(_));
+        // anchors and word boundaries cannot be repeated
+        atom = (!matches!(code[at], Inst::Start | Inst::End | Inst::WordB(_))).then_some(Atom {
+            at,
+            single,
+            caps: (0, 0),
+        });
     }
+    if open.len() > 1 {
+        return p.err("unterminated group");
+    }
+    close(&mut code, &open[0]);
+    code.push(Inst::Match);
+    Ok((code, groups, loops))
+}
+
+/// End a group: its alternatives jump here, then its capture or lookaround ends.
+fn close(code: &mut Vec<Inst>, g: &Open) {
+    let end = code.len();
+    for &j in &g.jumps {
+        code[j] = Inst::Jmp(end);
+    }
+    if let Some(n) = g.capture {
+        code.push(Inst::Save(2 * n + 1));
+    }
+    if let Some(l) = g.look {
+        if let Inst::Look(neg, behind, _) = code[l] {
+            code[l] = Inst::Look(neg, behind, code.len());
+        }
+        code.push(Inst::LookEnd);
+    }
+}
+
+/// A choice point or an undo record on the backtracking stack.
+#[derive(Clone, Copy)]
+enum Bt {
+    /// Resume at (pc, position).
+    Alt(u32, u32),
+    /// Undo: capture slot, its old value.
+    Cap(u32, u32),
+    /// Undo: loop, its old count and the old start of its iteration.
+    Loop(u32, u32, u32),
+    /// Resume iterating the `Rep` at the index, at the position (a lazy loop's choice).
+    Iter(u32, u32),
+    /// Resume at pc with the position, then the next one towards the last (a repeated character).
+    Range(u32, u32, u32),
+    /// A lookaround's start: pc after it, position, negative, behind.
+    Look(u32, u32, bool, bool),
+    /// A lookbehind's next start to try: pc of its body, position.
+    Behind(u32, u32),
 }
 
 struct M<'r, 'a> {
     re: &'r Regex,
     s: &'a [char],
-    caps: Vec<Option<(usize, usize)>>,
+    caps: Vec<u32>,
+    /// Per loop: iterations done, where the current one started.
+    loops: Vec<(u32, u32)>,
+    stack: Vec<Bt>,
+    pc: usize,
+    pos: usize,
     steps: u64,
-    depth: usize,
-    failed: bool,
 }
 
 fn fold(c: char) -> char {
     crate::support::case::lower_first(c)
 }
 
-impl<'r, 'a> M<'r, 'a> {
+impl M<'_, '_> {
     fn class_has(&self, items: &[ClassItem], c: char) -> bool {
         let test = |c: char| {
             items.iter().any(|it| match it {
@@ -390,217 +477,250 @@ impl<'r, 'a> M<'r, 'a> {
         false
     }
 
-    /// Does a single-character node match at `pos`?
-    fn single(&self, n: &RNode, pos: usize) -> Option<bool> {
-        let c = self.s.get(pos).copied();
-        Some(match n {
-            RNode::Char(x) => match c {
-                Some(c) => c == *x || (self.re.icase && fold(c) == fold(*x)),
-                None => false,
-            },
-            RNode::Any => matches!(c, Some(c) if !is_line_term(c)),
-            RNode::Class(items, neg) => match c {
-                Some(c) => self.class_has(items, c) != *neg,
-                None => false,
-            },
-            _ => return None,
-        })
+    /// Does the single-character instruction match at `pos`?
+    fn single(&self, n: &Inst, pos: usize) -> bool {
+        let Some(&c) = self.s.get(pos) else { return false };
+        match n {
+            Inst::Char(x) => c == *x || (self.re.icase && fold(c) == fold(*x)),
+            Inst::Any => !is_line_term(c),
+            Inst::Class(items, neg) => self.class_has(items, c) != *neg,
+            _ => false,
+        }
     }
 
-    fn seq(&mut self, seq: &'r [RNode], pos: usize, k: &mut dyn FnMut(&mut Self, usize) -> bool) -> bool {
-        self.steps += 1;
-        if self.steps > STEP_LIMIT || self.depth > DEPTH_LIMIT {
-            self.failed = true;
-            return false;
+    fn push(&mut self, b: Bt) {
+        self.stack.push(b);
+    }
+
+    fn set_cap(&mut self, slot: usize, v: u32) {
+        self.push(Bt::Cap(slot as u32, self.caps[slot]));
+        self.caps[slot] = v;
+    }
+
+    fn set_loop(&mut self, l: usize, v: (u32, u32)) {
+        let (count, start) = self.loops[l];
+        self.push(Bt::Loop(l as u32, count, start));
+        self.loops[l] = v;
+    }
+
+    /// At the head of the loop `Rep` at `rep`: iterate, leave, or both in the order wanted.
+    fn head(&mut self, rep: usize) {
+        let Inst::Rep { l, min, max, greedy, exit, .. } = self.re.code[rep] else { return };
+        let count = self.loops[l].0 as usize;
+        if count < min {
+            self.iterate(rep);
+        } else if count >= max {
+            self.pc = exit;
+        } else if greedy {
+            self.push(Bt::Alt(exit as u32, self.pos as u32));
+            self.iterate(rep);
+        } else {
+            self.push(Bt::Iter(rep as u32, self.pos as u32));
+            self.pc = exit;
         }
-        if self.failed {
-            return false;
+    }
+
+    fn iterate(&mut self, rep: usize) {
+        let Inst::Rep { l, caps: (a, b), .. } = self.re.code[rep] else { return };
+        self.set_loop(l, (self.loops[l].0, self.pos as u32));
+        for slot in a..b {
+            if self.caps[slot] != UNSET {
+                self.set_cap(slot, UNSET);
+            }
         }
-        let Some(node) = seq.first() else { return k(self, pos) };
-        let rest = &seq[1..];
-        if let Some(ok) = self.single(node, pos) {
-            return ok && self.seq(rest, pos + 1, k);
+        self.pc = rep + 1;
+    }
+
+    /// The innermost lookaround's start on the stack.
+    fn look(&self) -> usize {
+        self.stack.iter().rposition(|b| matches!(b, Bt::Look(..))).unwrap_or(0)
+    }
+
+    /// Undo down to the stack's length `to`, dropping the choice points.
+    fn unwind(&mut self, to: usize) {
+        while self.stack.len() > to {
+            match self.stack.pop() {
+                Some(Bt::Cap(slot, old)) => self.caps[slot as usize] = old,
+                Some(Bt::Loop(l, count, start)) => self.loops[l as usize] = (count, start),
+                _ => {}
+            }
         }
-        self.depth += 1;
-        let r = match node {
-            RNode::Start => {
-                (pos == 0 || (self.re.multiline && is_line_term(self.s[pos - 1]))) && self.seq(rest, pos, k)
+    }
+
+    /// Resume at the latest choice point; false when there is none.
+    fn backtrack(&mut self) -> bool {
+        while let Some(b) = self.stack.pop() {
+            self.steps = self.steps.saturating_sub(1);
+            match b {
+                Bt::Alt(pc, pos) => {
+                    (self.pc, self.pos) = (pc as usize, pos as usize);
+                    return true;
+                }
+                Bt::Cap(slot, old) => self.caps[slot as usize] = old,
+                Bt::Loop(l, count, start) => self.loops[l as usize] = (count, start),
+                Bt::Iter(rep, pos) => {
+                    self.pos = pos as usize;
+                    self.iterate(rep as usize);
+                    return true;
+                }
+                Bt::Range(pc, pos, last) => {
+                    if pos != last {
+                        let next = if pos < last { pos + 1 } else { pos - 1 };
+                        self.push(Bt::Range(pc, next, last));
+                    }
+                    (self.pc, self.pos) = (pc as usize, pos as usize);
+                    return true;
+                }
+                Bt::Behind(pc, pos) => {
+                    if pos > 0 {
+                        self.push(Bt::Behind(pc, pos - 1));
+                    }
+                    (self.pc, self.pos) = (pc as usize, pos as usize);
+                    return true;
+                }
+                // the body of a negative lookaround failed: it matches
+                Bt::Look(pc, pos, true, _) => {
+                    (self.pc, self.pos) = (pc as usize, pos as usize);
+                    return true;
+                }
+                Bt::Look(..) => {}
             }
-            RNode::End => {
-                (pos == self.s.len() || (self.re.multiline && is_line_term(self.s[pos]))) && self.seq(rest, pos, k)
+        }
+        false
+    }
+
+    /// Run from (pc, pos) to a match (true), to no match (false), or out of budget (Err).
+    fn run(&mut self) -> Result<bool, ()> {
+        loop {
+            if self.steps == 0 || self.stack.len() > STACK_LIMIT {
+                return Err(());
             }
-            RNode::WordB(neg) => {
-                let a = pos > 0 && is_word(self.s[pos - 1]);
-                let b = pos < self.s.len() && is_word(self.s[pos]);
-                ((a != b) != *neg) && self.seq(rest, pos, k)
-            }
-            RNode::Group(alts, idx) => {
-                let mut found = false;
-                for alt in alts {
-                    let ok = self.seq(alt, pos, &mut |m: &mut Self, p| {
-                        if let Some(i) = idx {
-                            let old = m.caps[*i];
-                            m.caps[*i] = Some((pos, p));
-                            if m.seq(rest, p, k) {
-                                return true;
-                            }
-                            m.caps[*i] = old;
-                            false
-                        } else {
-                            m.seq(rest, p, k)
+            self.steps -= 1;
+            let (pc, pos) = (self.pc, self.pos);
+            let inst = &self.re.code[pc];
+            self.pc = pc + 1;
+            let ok = match inst {
+                Inst::Char(_) | Inst::Any | Inst::Class(..) => {
+                    self.pos = pos + 1;
+                    self.single(inst, pos)
+                }
+                Inst::Start => pos == 0 || (self.re.multiline && is_line_term(self.s[pos - 1])),
+                Inst::End => pos == self.s.len() || (self.re.multiline && is_line_term(self.s[pos])),
+                Inst::WordB(neg) => {
+                    let a = pos > 0 && is_word(self.s[pos - 1]);
+                    let b = pos < self.s.len() && is_word(self.s[pos]);
+                    (a != b) != *neg
+                }
+                Inst::Nop => true,
+                Inst::Split(alt) => {
+                    self.push(Bt::Alt(*alt as u32, pos as u32));
+                    true
+                }
+                Inst::Jmp(t) => {
+                    self.pc = *t;
+                    true
+                }
+                Inst::Save(slot) => {
+                    self.set_cap(*slot, pos as u32);
+                    true
+                }
+                Inst::Backref(i) => {
+                    let (s, e) = (self.caps.get(2 * i).copied(), self.caps.get(2 * i + 1).copied());
+                    match (s, e) {
+                        (Some(s), Some(e)) if s != UNSET && e != UNSET && s <= e => {
+                            let (s, len) = (s as usize, (e - s) as usize);
+                            self.pos = pos + len;
+                            pos + len <= self.s.len()
+                                && (0..len).all(|j| {
+                                    let (a, b) = (self.s[s + j], self.s[pos + j]);
+                                    a == b || (self.re.icase && fold(a) == fold(b))
+                                })
                         }
-                    });
-                    if ok {
-                        found = true;
-                        break;
+                        _ => true,
                     }
                 }
-                found
-            }
-            RNode::Look(alts, neg, behind) => {
-                let saved = self.caps.clone();
-                let mut matched = false;
-                for alt in alts {
-                    if *behind {
-                        // some start k <= pos from which the alternative ends exactly at pos
-                        for k in (0..=pos).rev() {
-                            if self.seq(alt, k, &mut |_, p| p == pos) {
-                                matched = true;
-                                break;
-                            }
-                        }
-                        if matched {
-                            break;
-                        }
-                    } else if self.seq(alt, pos, &mut |_, _| true) {
-                        matched = true;
-                        break;
-                    }
-                }
-                if *neg {
-                    self.caps = saved;
-                    !matched && self.seq(rest, pos, k)
-                } else if matched {
-                    if self.seq(rest, pos, k) {
-                        true
-                    } else {
-                        self.caps = saved;
-                        false
-                    }
-                } else {
-                    false
-                }
-            }
-            RNode::Backref(i) => match self.caps.get(*i).copied().flatten() {
-                None => self.seq(rest, pos, k),
-                Some((s, e)) => {
-                    let len = e - s;
-                    if pos + len > self.s.len() {
-                        false
-                    } else {
-                        let eq = (0..len).all(|j| {
-                            let a = self.s[s + j];
-                            let b = self.s[pos + j];
-                            a == b || (self.re.icase && fold(a) == fold(b))
-                        });
-                        eq && self.seq(rest, pos + len, k)
-                    }
-                }
-            },
-            RNode::Repeat(inner, min, max, greedy) => {
-                if self.single(inner, pos).is_some() {
-                    // fast path: single-character repetition
+                Inst::RepChar(min, max, greedy) => {
+                    let one = &self.re.code[pc + 1];
                     let mut n = 0;
-                    while n < *max && self.single(inner, pos + n) == Some(true) {
+                    while n < *max && self.single(one, pos + n) {
                         n += 1;
                     }
-                    if n < *min {
-                        false
-                    } else if *greedy {
-                        let mut c = n;
-                        loop {
-                            if self.seq(rest, pos + c, k) {
-                                break true;
-                            }
-                            if c == *min || self.failed {
-                                break false;
-                            }
-                            c -= 1;
-                        }
-                    } else {
-                        let mut c = *min;
-                        loop {
-                            if self.seq(rest, pos + c, k) {
-                                break true;
-                            }
-                            if c == n || self.failed {
-                                break false;
-                            }
-                            c += 1;
-                        }
+                    self.steps = self.steps.saturating_sub(n as u64 / 4);
+                    self.pc = pc + 2;
+                    let (first, last) = if *greedy { (pos + n, pos + min) } else { (pos + min, pos + n) };
+                    if n > *min {
+                        let next = if *greedy { first - 1 } else { first + 1 };
+                        self.push(Bt::Range(self.pc as u32, next as u32, last as u32));
                     }
-                } else {
-                    self.rep(inner, *min, *max, *greedy, 0, pos, rest, k)
+                    self.pos = first;
+                    n >= *min
                 }
-            }
-            _ => false,
-        };
-        self.depth -= 1;
-        r
-    }
-
-    #[allow(clippy::too_many_arguments)]
-    fn rep(
-        &mut self,
-        node: &'r RNode,
-        min: usize,
-        max: usize,
-        greedy: bool,
-        count: usize,
-        pos: usize,
-        rest: &'r [RNode],
-        k: &mut dyn FnMut(&mut Self, usize) -> bool,
-    ) -> bool {
-        if self.failed {
-            return false;
-        }
-        self.depth += 1;
-        let one = std::slice::from_ref(node);
-        let r = if greedy {
-            (count < max
-                && self.seq(one, pos, &mut |m: &mut Self, p| {
-                    if p == pos && count >= min {
-                        return false;
+                Inst::Rep { l, .. } => {
+                    self.set_loop(*l, (0, UNSET));
+                    self.head(pc);
+                    true
+                }
+                Inst::Next(rep) => {
+                    let rep = *rep;
+                    let Inst::Rep { l, min, .. } = self.re.code[rep] else { return Err(()) };
+                    let (count, start) = self.loops[l];
+                    // an iteration that matched nothing ends the loop (once the minimum is met)
+                    if count as usize >= min && start as usize == pos {
+                        false
+                    } else {
+                        self.set_loop(l, (count + 1, start));
+                        self.head(rep);
+                        true
                     }
-                    m.rep(node, min, max, greedy, count + 1, p, rest, k)
-                }))
-                || (count >= min && self.seq(rest, pos, k))
-        } else {
-            (count >= min && self.seq(rest, pos, k))
-                || (count < max
-                    && self.seq(one, pos, &mut |m: &mut Self, p| {
-                        if p == pos && count >= min {
-                            return false;
+                }
+                Inst::Look(neg, behind, end) => {
+                    self.push(Bt::Look(*end as u32 + 1, pos as u32, *neg, *behind));
+                    if *behind && pos > 0 {
+                        // starts tried from `pos` down: the body must end at `pos`
+                        self.push(Bt::Behind(pc as u32 + 1, pos as u32 - 1));
+                    }
+                    true
+                }
+                Inst::LookEnd => {
+                    let at = self.look();
+                    let Bt::Look(after, start, neg, behind) = self.stack[at] else { return Err(()) };
+                    if behind && pos != start as usize {
+                        false
+                    } else if neg {
+                        // the body matched: the negative lookaround fails
+                        self.unwind(at);
+                        false
+                    } else {
+                        // matched: keep the undo records of the body, drop its choice points
+                        let mut w = at;
+                        for r in at + 1..self.stack.len() {
+                            if matches!(self.stack[r], Bt::Cap(..) | Bt::Loop(..)) {
+                                self.stack[w] = self.stack[r];
+                                w += 1;
+                            }
                         }
-                        m.rep(node, min, max, greedy, count + 1, p, rest, k)
-                    }))
-        };
-        self.depth -= 1;
-        r
+                        self.stack.truncate(w);
+                        (self.pc, self.pos) = (after as usize, start as usize);
+                        true
+                    }
+                }
+                Inst::Match => return Ok(true),
+            };
+            if !ok && !self.backtrack() {
+                return Ok(false);
+            }
+        }
     }
 }
 
 impl Regex {
     pub fn new(pattern: &str, flags: &str) -> Result<Regex, RegexError> {
         let chars: Vec<char> = pattern.chars().collect();
-        let mut p = P { s: &chars, i: 0, groups: 0 };
-        let alts = p.alternation()?;
-        if p.i < chars.len() {
-            return p.err("unmatched )");
-        }
+        let (code, groups, loops) = compile(&chars)?;
         Ok(Regex {
-            root: vec![RNode::Group(alts, Some(0))],
-            groups: p.groups,
+            code,
+            groups,
+            loops,
             icase: flags.contains('i'),
             multiline: flags.contains('m'),
             source: pattern.to_string(),
@@ -609,21 +729,42 @@ impl Regex {
 
     /// First match at or after `start` (char index). `Err` when the step budget is exhausted.
     pub fn find_at(&self, s: &[char], start: usize) -> Result<Option<Match>, RegexError> {
-        let mut m = M { re: self, s, caps: vec![None; self.groups + 1], steps: 0, depth: 0, failed: false };
-        let mut st = start;
-        while st <= s.len() {
-            for c in m.caps.iter_mut() {
-                *c = None;
+        self.search(s, start, &mut STEP_LIMIT.clone())
+    }
+
+    /// [`Regex::find_at`] within `budget` steps (instructions, backtracks, and a step per
+    /// eight capture slots reset at each start position), which it decreases.
+    pub fn search(&self, s: &[char], start: usize, budget: &mut u64) -> Result<Option<Match>, RegexError> {
+        let mut m = M {
+            re: self,
+            s,
+            caps: vec![],
+            loops: vec![(0, UNSET); self.loops],
+            stack: vec![],
+            pc: 0,
+            pos: 0,
+            steps: *budget,
+        };
+        for st in start..=s.len() {
+            m.caps.clear();
+            m.caps.resize(2 * self.groups + 2, UNSET);
+            m.stack.clear();
+            (m.pc, m.pos) = (0, st);
+            m.steps = m.steps.saturating_sub(self.groups as u64 / 8);
+            let r = m.run();
+            *budget = m.steps;
+            match r {
+                Err(()) => return Err(RegexError("regular expression too complex".into())),
+                Ok(true) => {
+                    let span = |i: usize| {
+                        let (a, b) = (m.caps[2 * i], m.caps[2 * i + 1]);
+                        (a != UNSET && b != UNSET).then_some((a as usize, b as usize))
+                    };
+                    let (a, b) = span(0).unwrap_or((st, st));
+                    return Ok(Some(Match { start: a, end: b, groups: (1..=self.groups).map(span).collect() }));
+                }
+                Ok(false) => {}
             }
-            let ok = m.seq(&self.root, st, &mut |_, _| true);
-            if m.failed {
-                return Err(RegexError("regular expression too complex".into()));
-            }
-            if ok {
-                let (a, b) = m.caps[0].unwrap_or((st, st));
-                return Ok(Some(Match { start: a, end: b, groups: m.caps[1..].to_vec() }));
-            }
-            st += 1;
         }
         Ok(None)
     }
@@ -641,6 +782,12 @@ mod tests {
         let r = Regex::new(p, f).unwrap();
         let c: Vec<char> = s.chars().collect();
         r.find_at(&c, 0).unwrap().map(|m| (m.start, m.end))
+    }
+    fn groups(p: &str, s: &str) -> Vec<Option<String>> {
+        let r = Regex::new(p, "").unwrap();
+        let c: Vec<char> = s.chars().collect();
+        let m = r.find_at(&c, 0).unwrap().unwrap();
+        m.groups.iter().map(|g| g.map(|(a, b)| c[a..b].iter().collect())).collect()
     }
     #[test]
     fn basics() {
@@ -660,11 +807,53 @@ mod tests {
         assert_eq!(find("(?:ab)+", "", "ababab"), Some((0, 6)));
         assert_eq!(find("(ab)*c", "", "ababc"), Some((0, 5)));
         assert_eq!(find("z", "", "abc"), None);
+        assert_eq!(find("(?:a|bc){2}d", "", "xbcad"), Some((1, 5)));
+        assert_eq!(find("(a{1,2}?)(a*)", "", "aaa"), Some((0, 3)));
+        assert_eq!(find("(?:x?)*y", "", "xxy"), Some((0, 3)));
+        assert_eq!(find("a{,2}", "", "a{,2}"), Some((0, 5)));
+        assert_eq!(find("(?:(?=(a))a)+b", "", "aab"), Some((0, 3)));
+        assert_eq!(find("\\1*(a)", "", "a"), Some((0, 1)));
+        assert_eq!(find("(a)\\1{2}", "", "aaaa"), Some((0, 3)));
+    }
+    #[test]
+    fn captures_as_javascript() {
+        // a group's capture is cleared at each iteration of the loop it is in
+        assert_eq!(groups("(?:(a)|b)+", "ab"), vec![None]);
+        assert_eq!(groups("(a)|(b)", "b"), vec![None, Some("b".into())]);
+        // lookahead captures stay, a negative lookaround's do not
+        assert_eq!(groups("(?=(\\d+))\\d", "123"), vec![Some("123".into())]);
+        assert_eq!(groups("(?!(x))a", "a"), vec![None]);
+        assert_eq!(groups("(a*)+b", "aab"), vec![Some("aa".into())]);
+    }
+    #[test]
+    fn errors() {
+        for p in ["(", "a)", "*a", "a**", "[a", "\\", "(?x)", "[z-a]"] {
+            assert!(Regex::new(p, "").is_err(), "{p}");
+        }
     }
     #[test]
     fn no_hang() {
         let r = Regex::new("(a*)*b", "").unwrap();
         let c: Vec<char> = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa".chars().collect();
         assert!(r.find_at(&c, 0).is_err() || r.find_at(&c, 0).unwrap().is_none());
+    }
+    #[test]
+    fn deep_and_long_without_recursion() {
+        // nesting and length cost heap, not stack (run on a small stack to show it)
+        std::thread::Builder::new()
+            .stack_size(64 << 10)
+            .spawn(|| {
+                let n = 50_000;
+                let p = format!("{}a{}", "(".repeat(n), ")".repeat(n));
+                assert_eq!(find(&p, "", "xa"), Some((1, 2)));
+                let p = format!("{}a{}", "(?:".repeat(n), ")*".repeat(n));
+                assert!(Regex::new(&p, "").is_ok());
+                let s = "ab".repeat(100_000);
+                assert_eq!(find("(ab)*$", "", &s), Some((0, 200_000)));
+                assert_eq!(find(&"a".repeat(100_000), "", &s.replace('b', "a")), Some((0, 100_000)));
+            })
+            .unwrap()
+            .join()
+            .unwrap();
     }
 }

@@ -20,6 +20,10 @@ pub struct Signature {
     pub params: Vec<Param>,
 }
 
+/// The most parameters a signature may declare (matching costs a table of parameters by
+/// arguments). (Its message says the number.)
+pub const MAX_PARAMS: usize = 100;
+
 fn closing(s: &[char], start: usize, open: char, close: char) -> Option<usize> {
     let mut depth = 1;
     let mut i = start + 1;
@@ -91,65 +95,98 @@ impl Signature {
             }
             i += 1;
         }
+        if params.len() > MAX_PARAMS {
+            return Err(Error::new("S0401", "A function signature may have at most 100 parameters", Some(0)));
+        }
         Ok(Signature { params })
     }
 
-    /// Match symbols against params; returns for each param the range of symbols it took.
-    fn match_from(&self, pi: usize, syms: &[char], si: usize, out: &mut Vec<(usize, usize)>) -> bool {
-        if pi == self.params.len() {
-            return si == syms.len();
-        }
-        let p = &self.params[pi];
-        let ok = |c: char| p.set.contains(c);
-        let mut max = 0;
-        while si + max < syms.len() && ok(syms[si + max]) {
-            max += 1;
-            if p.quant != '+' {
-                break;
+    /// How many symbols param `p` may take from each position: (least, most per start).
+    fn takes(&self, p: usize, syms: &[char]) -> (usize, Vec<usize>) {
+        let par = &self.params[p];
+        let mut most = vec![0; syms.len() + 1];
+        for s in (0..syms.len()).rev() {
+            if par.set.contains(syms[s]) {
+                most[s] = if par.quant == '+' { 1 + most[s + 1] } else { 1 };
             }
         }
-        let min = if p.quant == '?' { 0 } else { 1 };
-        let mut n = max as isize;
-        while n >= min as isize {
-            out.push((si, si + n as usize));
-            if self.match_from(pi + 1, syms, si + n as usize, out) {
-                return true;
+        (usize::from(par.quant != '?'), most)
+    }
+
+    /// For each param, the range of symbols it takes: the first assignment jsonata-js's
+    /// signature regex finds (each param as many as it can, earlier params first). A table
+    /// of which params can take which rest of the symbols, filled in a loop: no recursion,
+    /// no exponential backtracking, whatever the signature and the arguments.
+    fn assign(&self, syms: &[char]) -> Option<Vec<(usize, usize)>> {
+        let (np, w) = (self.params.len(), syms.len() + 1);
+        // can[p * w + s]: params p.. take exactly syms s..
+        let mut can = vec![false; (np + 1) * w];
+        can[np * w + w - 1] = true;
+        for p in (0..np).rev() {
+            let (least, most) = self.takes(p, syms);
+            // the nearest position at or after each where params p+1.. can start
+            let mut near = vec![usize::MAX; w + 1];
+            for s in (0..w).rev() {
+                near[s] = if can[(p + 1) * w + s] { s } else { near[s + 1] };
             }
-            out.pop();
-            n -= 1;
+            for s in 0..w {
+                can[p * w + s] = s + least <= s + most[s] && near[s + least] <= s + most[s];
+            }
         }
-        false
+        if !can[0] {
+            return None;
+        }
+        let mut out = Vec::with_capacity(np);
+        let mut s = 0;
+        for p in 0..np {
+            let (least, most) = self.takes(p, syms);
+            let n = (least..=most[s]).rev().find(|n| can[(p + 1) * w + s + n])?;
+            out.push((s, s + n));
+            s += n;
+        }
+        Some(out)
+    }
+
+    /// The argument a mismatch is reported at: after the longest run of symbols that ever
+    /// more of the params take exactly (as jsonata-js finds it), one row at a time.
+    fn mismatch(&self, syms: &[char]) -> usize {
+        let w = syms.len() + 1;
+        let mut reach = vec![false; w];
+        reach[0] = true;
+        let mut good = 0;
+        for p in 0..self.params.len() {
+            let (least, most) = self.takes(p, syms);
+            // the ends reachable with one more param: ranges marked in a difference array
+            let mut diff = vec![0i64; w + 1];
+            for s in 0..w {
+                if reach[s] && least <= most[s] {
+                    diff[s + least] += 1;
+                    diff[s + most[s] + 1] -= 1;
+                }
+            }
+            let mut open = 0;
+            for (e, r) in reach.iter_mut().enumerate() {
+                open += diff[e];
+                *r = open > 0;
+            }
+            match (good..w).rev().find(|&e| reach[e]) {
+                Some(e) => good = e,
+                None => break,
+            }
+        }
+        good
     }
 
     /// Validate (and adjust) arguments; `context` is the focus value substituted for `-` params.
     pub fn validate(&self, args: &[Value], context: &Value, fname: &str) -> Result<Vec<Value>, Error> {
         let syms: Vec<char> = args.iter().map(|a| a.sig_symbol()).collect();
-        let mut ranges = Vec::new();
-        if !self.match_from(0, &syms, 0, &mut ranges) {
-            // find how far the prefix matched to report the offending argument
-            let mut good = 0;
-            for k in 0..self.params.len() {
-                let sub = Signature { params: self.params[..=k].to_vec() };
-                let mut r = Vec::new();
-                let mut best = None;
-                for end in (good..=syms.len()).rev() {
-                    if sub.match_from(0, &syms[..end], 0, &mut r) {
-                        best = Some(end);
-                        break;
-                    }
-                    r.clear();
-                }
-                match best {
-                    Some(e) => good = e,
-                    None => break,
-                }
-            }
+        let Some(ranges) = self.assign(&syms) else {
             return Err(make(
                 "T0410",
                 None,
-                &Detail { token: Some(fname.to_string()), index: Some(good + 1), ..Default::default() },
+                &Detail { token: Some(fname.to_string()), index: Some(self.mismatch(&syms) + 1), ..Default::default() },
             ));
-        }
+        };
         let mut out = Vec::new();
         let mut ai = 0;
         for (p, &(s, e)) in self.params.iter().zip(ranges.iter()) {
@@ -249,5 +286,12 @@ mod tests {
         let sum = Signature::parse("<a<n>:n>").unwrap();
         assert!(sum.validate(&[Value::array(vec![Value::str("x")])], &ctx, "sum").is_err());
         assert!(sum.validate(&[Value::Num(3.0)], &ctx, "sum").is_ok());
+        // optional params and many arguments: a table, not a search of every combination
+        let opt = Signature::parse(&format!("<{}>", "n?".repeat(60))).unwrap();
+        let err = opt.validate(&vec![Value::Num(1.0); 61], &ctx, "f").unwrap_err();
+        assert_eq!(err.code, "T0410");
+        assert_eq!(opt.validate(&vec![Value::Num(1.0); 30], &ctx, "f").unwrap().len(), 60);
+        let one = Signature::parse("<n>").unwrap();
+        assert!(one.validate(&vec![Value::Num(1.0); 50_000], &ctx, "f").unwrap_err().message.contains("Argument 2"));
     }
 }

@@ -17,6 +17,8 @@ pub const KEEP: u8 = 2;
 pub const OUTER: u8 = 4;
 pub const CONS: u8 = 8;
 pub const TUPLES: u8 = 16;
+/// A list `functions::append_into` is building (never seen outside it).
+pub const ACC: u8 = 32;
 
 #[derive(Clone, Debug)]
 pub struct Arr {
@@ -77,8 +79,9 @@ impl Drop for Obj {
     }
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 pub enum Value {
+    #[default]
     Undefined,
     Null,
     Bool(bool),
@@ -358,15 +361,56 @@ pub fn precision15(x: f64) -> f64 {
     crate::value::num::parse_f64(&crate::value::num::scientific(x, 14)).unwrap_or(x)
 }
 
-/// Deep equality as jsonata-js's `isDeepEqual`.
-pub fn deep_equal(a: &Value, b: &Value) -> bool {
-    deep_equal_at(a, b, 0)
+/// A text two values share exactly when [`deep_equal`] holds for them: numbers by value,
+/// arrays in order, objects whatever their key order, functions by identity (down to
+/// [`MAX_NESTING`] levels, as the other walks of values).
+pub fn canonical(v: &Value) -> String {
+    let mut out = String::new();
+    canonical_at(v, &mut out, 0);
+    out
 }
 
-fn deep_equal_at(a: &Value, b: &Value, depth: usize) -> bool {
+fn canonical_at(v: &Value, out: &mut String, depth: usize) {
+    let esc = super::functions::json_escape;
+    match v {
+        Value::Array(a) if depth < MAX_NESTING => {
+            out.push('[');
+            for x in &a.items {
+                canonical_at(x, out, depth + 1);
+                out.push(',');
+            }
+            out.push(']');
+        }
+        Value::Object(o) if depth < MAX_NESTING => {
+            out.push('{');
+            for (k, x) in crate::support::sort::sorted_by_key(o.iter().collect(), |e| e.0.as_str()) {
+                esc(k, out);
+                out.push(':');
+                canonical_at(x, out, depth + 1);
+                out.push(',');
+            }
+            out.push('}');
+        }
+        Value::Str(s) => esc(s, out),
+        // numbers by their shortest text (-0 is "0"), functions by their address
+        Value::Num(n) => out.push_str(&js_num_str(*n)),
+        Value::Func(f) => out.push_str(&js_num_str(Rc::as_ptr(f) as *const u8 as usize as f64)),
+        Value::Bool(b) => out.push(if *b { 't' } else { 'f' }),
+        other => out.push(other.sig_symbol()),
+    }
+}
+
+/// Deep equality as jsonata-js's `isDeepEqual`.
+/// `visited` counts the values compared (work the evaluation is charged for).
+pub fn deep_equal(a: &Value, b: &Value, visited: &mut usize) -> bool {
+    deep_equal_at(a, b, 0, visited)
+}
+
+fn deep_equal_at(a: &Value, b: &Value, depth: usize, visited: &mut usize) -> bool {
     if depth > MAX_NESTING {
         return false;
     }
+    *visited += 1;
     match (a, b) {
         (Value::Undefined, Value::Undefined) => true,
         (Value::Null, Value::Null) => true,
@@ -376,12 +420,12 @@ fn deep_equal_at(a: &Value, b: &Value, depth: usize) -> bool {
         (Value::Array(x), Value::Array(y)) => {
             Rc::ptr_eq(x, y)
                 || x.items.len() == y.items.len()
-                    && x.items.iter().zip(y.items.iter()).all(|(p, q)| deep_equal_at(p, q, depth + 1))
+                    && x.items.iter().zip(y.items.iter()).all(|(p, q)| deep_equal_at(p, q, depth + 1, visited))
         }
         (Value::Object(x), Value::Object(y)) => {
             Rc::ptr_eq(x, y)
                 || x.len() == y.len()
-                    && x.iter().all(|(k, v)| y.get(k).map(|w| deep_equal_at(v, w, depth + 1)).unwrap_or(false))
+                    && x.iter().all(|(k, v)| y.get(k).map(|w| deep_equal_at(v, w, depth + 1, visited)).unwrap_or(false))
         }
         (Value::Func(x), Value::Func(y)) => Rc::ptr_eq(x, y),
         _ => false,

@@ -1,12 +1,30 @@
 //! Seeded randomness: the engine reads no entropy, so the same seed gives the same run.
 
+use std::cell::Cell;
+
 /// A small deterministic random source (SplitMix64): jitter, `States.MathRandom`, `$random()`.
+///
+/// It also carries the execution's JSONata step budget ([`EXECUTION_STEPS`]): an execution's
+/// `Rng` is the one execution-wide value every state's data flow is handed, and the budget
+/// must span the execution (a Map of 10,000 iterations of an expression well within the
+/// budget of one evaluation would otherwise run for minutes).
 #[derive(Debug, Clone)]
-pub struct Rng(std::cell::Cell<u64>);
+pub struct Rng(Cell<u64>, Cell<u64>);
+
+/// JSONata steps all the expressions of one execution may take together (about 3 s of work
+/// natively; one evaluation may take at most 10 million of them).
+pub const EXECUTION_STEPS: u64 = 50_000_000;
 
 impl Rng {
     pub fn new(seed: u64) -> Rng {
-        Rng(std::cell::Cell::new(seed ^ 0x9E37_79B9_7F4A_7C15))
+        Rng(Cell::new(seed ^ 0x9E37_79B9_7F4A_7C15), Cell::new(EXECUTION_STEPS))
+    }
+    /// JSONata steps left in the execution's budget.
+    pub fn steps_left(&self) -> u64 {
+        self.1.get()
+    }
+    pub fn spend(&self, steps: u64) {
+        self.1.set(self.1.get().saturating_sub(steps));
     }
     pub fn next_u64(&self) -> u64 {
         let mut z = self.0.get().wrapping_add(0x9E37_79B9_7F4A_7C15);

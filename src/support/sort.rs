@@ -34,6 +34,19 @@ fn order_by<T, K: Ord>(items: &[T], key: impl Fn(&T) -> K) -> Vec<usize> {
     idx
 }
 
+/// For each key, whether it is the first of the keys equal to it: a stable sort by key puts
+/// equal keys together, the earliest first, so this takes O(n log n) comparisons whatever the
+/// keys (no hashing an adversary could make collide). `$distinct`, `States.ArrayUnique`.
+pub fn firsts(keys: &[String]) -> Vec<bool> {
+    let mut order: Vec<usize> = (0..keys.len()).collect();
+    merge_sort(&mut order, &mut |a, b| keys[a] > keys[b]);
+    let mut first = vec![false; keys.len()];
+    for (i, &k) in order.iter().enumerate() {
+        first[k] = i == 0 || keys[order[i - 1]] != keys[k];
+    }
+    first
+}
+
 /// `items` in the order `order` gives, a permutation of their indices.
 pub fn permute<T>(items: Vec<T>, order: &[usize]) -> Vec<T> {
     let mut slots: Vec<Option<T>> = items.into_iter().map(Some).collect();
@@ -57,6 +70,8 @@ mod tests {
         assert_eq!(order, ['d', 'b', 'e', 'a', 'c']);
         let sorted: Vec<char> = sorted_by_key(items.to_vec(), |x| x.0).into_iter().map(|x| x.1).collect();
         assert_eq!(sorted, ['d', 'b', 'e', 'a', 'c']);
+        let keys: Vec<String> = ["b", "a", "b", "c", "a"].iter().map(|s| s.to_string()).collect();
+        assert_eq!(firsts(&keys), [true, true, false, true, false]);
         let mut v: Vec<usize> = (0..100).rev().collect();
         merge_sort(&mut v, &mut |a, b| a > b);
         assert!(v.iter().enumerate().all(|(i, &x)| i == x));

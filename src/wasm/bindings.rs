@@ -203,7 +203,19 @@ impl RunOptions {
 /// A checked definition (JSON text or a JS value).
 fn machine_of(definition: &JsValue, machine_type: MachineType) -> Result<Rc<asl::Machine>, JsValue> {
     let def = text_of(definition, "definition", true)?.ok_or_else(|| error("definition is missing"))?;
-    asl::validate_text(&def, machine_type).map_err(|d| definition_error(&asl::truncated(d).0))
+    let machine = asl::validate_text(&def, machine_type).map_err(|d| definition_error(&asl::truncated(d).0))?;
+    // The core build (without the extras) hands a definition that may use them to the full
+    // engine: www/statelab.js calls again there when it sees `needsFullEngine`.
+    #[cfg(not(feature = "extras"))]
+    if machine.uses_extras {
+        let err = error(
+            "this definition may format or parse with a picture, hash, or $eval: it runs on the full engine \
+             (www/pkg/full/), not the core",
+        );
+        let _ = js_sys::Reflect::set(&err, &JsValue::from_str("needsFullEngine"), &JsValue::TRUE);
+        return Err(err);
+    }
+    Ok(machine)
 }
 
 impl Setup {

@@ -1081,3 +1081,34 @@ test('a workflow with an unmocked Task runs in the playground, in <asl-playgroun
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+test('a workflow that hashes and formats with a picture runs in the page, instantly and live: the full engine loads when first needed', async () => {
+  const { page, context, problems, requests } = await openPage();
+  const full = () => requests.filter((u) => u.endsWith('/pkg/full/statelab_bg.wasm')).length;
+  assert.equal(full(), 0, 'an ordinary page does not load the full engine');
+  await page.evaluate(() =>
+    window.statelab.load({
+      definition: {
+        QueryLanguage: 'JSONata',
+        StartAt: 'Stamp',
+        States: {
+          Stamp: {
+            Type: 'Pass',
+            Output: "{% {'day': $fromMillis(0, '[D01]/[M01]/[Y0001]'), 'total': $formatNumber(1234.5, '#,##0.00'), 'md5': $hash('abc', 'MD5')} %}",
+            End: true,
+          },
+        },
+      },
+      input: {},
+    }),
+  );
+  const want = { day: '01/01/1970', total: '1,234.50', md5: '900150983cd24fb0d6963f7d28e17f72' };
+  for (const speed of ['instant', '1']) {
+    const result = await runAndWait(page, speed);
+    assert.equal(result.status, 'SUCCEEDED', speed);
+    assert.deepEqual(result.output, want, speed);
+  }
+  assert.ok(full() >= 1, 'the full engine was fetched');
+  assert.deepEqual(problems, []);
+  await context.close();
+});

@@ -56,12 +56,13 @@ fn one_payload_passed_along_counts_once() {
 #[test]
 fn a_shared_text_in_new_items_counts_once() {
     // r08's shape: 10 x 1,000 iterations, each item `{'s': $big, 'n': i}` with one 100 KB text.
+    // (P reads the small field: $length of the text 10,000 times is over the step budget.)
     let def = r#"{"QueryLanguage": "JSONata", "StartAt": "Init", "States": {
         "Init": {"Type": "Pass", "Assign": {"big": "{% $pad('', 100000, 'x') %}"}, "Next": "Outer"},
         "Outer": {"Type": "Map", "Items": "{% [1..10] %}", "End": true, "ItemProcessor": {"StartAt": "Inner", "States": {
             "Inner": {"Type": "Map", "Items": "{% [1..1000] %}", "End": true,
                 "ItemSelector": "{% {'s': $big, 'n': $states.context.Map.Item.Value} %}",
-                "ItemProcessor": {"StartAt": "P", "States": {"P": {"Type": "Pass", "Output": "{% $length($states.input.s) %}", "End": true}}}}}}}}}"#;
+                "ItemProcessor": {"StartAt": "P", "States": {"P": {"Type": "Pass", "Output": "{% $states.input.n %}", "End": true}}}}}}}}}"#;
     let x = run(def, json!({}), Options { record_steps: true, ..Options::default() });
     assert!(matches!(x.status(), Status::Failed(f) if f.cause.contains("maximum number of history events")));
     nothing_left_out(&x, "shared 100 KB text");

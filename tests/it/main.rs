@@ -9,11 +9,14 @@
 //! - `cli`: the `statelab` binary's own commands;
 //! - `history_budget`: the history's data budget (`Options::history_bytes`);
 //! - `reliability`: hostile inputs (fuzzer reproducers) end cleanly in bounded time and memory;
+//! - `extras`: which definitions need the full engine (the wasm core refuses them);
 //! - `corpus`: the conformance corpus beside the repository (skipped, with one line, without it).
 
+mod bounds;
 mod cases;
 mod cli;
 mod corpus;
+mod extras;
 mod history_budget;
 mod paths_api;
 mod reliability;

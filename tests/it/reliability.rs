@@ -187,7 +187,7 @@ fn a_large_string_handed_to_every_iteration_is_held_once() {
         "Init":{"Type":"Pass","Assign":{"big":"{% $pad('', 100000, 'x') %}"},"Next":"Outer"},
         "Outer":{"Type":"Map","Items":"{% [1..10] %}","End":true,"ItemProcessor":{"StartAt":"Inner","States":{
             "Inner":{"Type":"Map","Items":"{% [1..1000] %}","ItemSelector":"{% {'s': $big, 'n': $states.context.Map.Item.Value} %}","End":true,
-                "ItemProcessor":{"StartAt":"P","States":{"P":{"Type":"Pass","Output":"{% $length($states.input.s) %}","End":true}}}}}}}}}"#;
+                "ItemProcessor":{"StartAt":"P","States":{"P":{"Type":"Pass","Output":"{% $states.input.n %}","End":true}}}}}}}}}"#;
     run_to_history_limit(&[("d.json", def.into())], &[], "shared string");
 }
 

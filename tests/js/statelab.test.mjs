@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { init, validate, simulate, compile, run, __panicForTests, __instances, __stackOverflowForTests } from '../../www/statelab.js';
+import { init, validate, simulate, compile, run, __panicForTests, __instances, __stackOverflowForTests, __engines } from '../../www/statelab.js';
 
 const fixture = (name) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
 const read = (name) => readFileSync(fixture(name), 'utf8');
@@ -290,6 +290,27 @@ test('errors are Error objects with clear messages', async () => {
   );
   assert.throws(() => run(parallel.def, parallel.input, parallel.mocks, { speed: 0 }), /speed must be a positive number/);
   assert.throws(() => run(parallel.def, parallel.input, parallel.mocks, { functions: { Slow: 3 } }), /functions\.Slow must be a function/);
+});
+
+test('a definition that hashes or formats with a picture runs on the full engine, loaded when first needed', async () => {
+  const plain = { StartAt: 'A', States: { A: { Type: 'Pass', Parameters: { 'b.$': "States.Base64Encode('hi')" }, End: true } } };
+  assert.deepEqual((await simulate(plain, {}, {})).output, { b: 'aGk=' });
+  const before = __engines();
+  assert.equal(before.core, true);
+  const hash = { StartAt: 'A', States: { A: { Type: 'Pass', Parameters: { 'h.$': "States.Hash('abc', 'MD5')" }, End: true } } };
+  const want = { h: '900150983cd24fb0d6963f7d28e17f72' };
+  assert.deepEqual((await simulate(hash, {}, {})).output, want);
+  assert.equal(__engines().full, true, 'the full engine was loaded');
+  assert.deepEqual((await (await compile(hash)).simulate({}, {})).output, want);
+  assert.deepEqual((await run(hash, {}, {}, { speed: 1000 }).done).output, want);
+  const pictures = {
+    QueryLanguage: 'JSONata',
+    StartAt: 'A',
+    States: { A: { Type: 'Pass', Output: "{% [$formatNumber(1234.5, '#,##0.00'), $fromMillis(0, '[D01]/[M01]/[Y0001]'), $now() = $now()] %}", End: true } },
+  };
+  assert.deepEqual((await simulate(pictures, {}, {})).output, ['1,234.50', '01/01/1970', true]);
+  // validate needs no full engine: the core checks every definition.
+  assert.deepEqual(await validate(hash), []);
 });
 
 test('a Rust panic becomes an Error and the engine is reloaded', async () => {

@@ -161,20 +161,18 @@ fn keys_of_at(v: &Value, out: &mut Vec<String>, depth: usize) {
             }
         }
         Value::Object(o) => {
-            for k in o.keys() {
-                if !out.contains(k) {
-                    out.push(k.clone());
-                }
-            }
+            out.extend(o.keys().cloned());
         }
         _ => {}
     }
 }
 
 pub fn keys(_: &mut Eval, a: &[Value], _: &CallCtx) -> R<Value> {
-    let mut out = Vec::new();
-    keys_of(arg(a, 0), &mut out);
-    Ok(Value::seq(out.into_iter().map(Value::string).collect()))
+    let mut keys = Vec::new();
+    keys_of(arg(a, 0), &mut keys);
+    // each key once, where it first appears (sorting finds repeats: O(n log n), was quadratic)
+    let first = crate::support::sort::firsts(&keys);
+    Ok(Value::seq(keys.into_iter().zip(first).filter(|(_, f)| *f).map(|(k, _)| Value::string(k)).collect()))
 }
 
 pub fn lookup(_: &mut Eval, a: &[Value], _: &CallCtx) -> R<Value> {
@@ -197,11 +195,22 @@ fn spread_into_at(v: &Value, depth: usize) -> Value {
     }
     match v {
         Value::Array(a) => {
-            let mut acc = Value::seq(vec![]);
+            // what appending each item's spread to an empty sequence gives, in linear time
+            let mut out = Vec::new();
+            let mut any = false;
             for it in &a.items {
-                acc = append_values(acc, spread_into_at(it, depth + 1));
+                match spread_into_at(it, depth + 1) {
+                    Value::Undefined => continue,
+                    Value::Array(x) => out.extend(x.items.iter().cloned()),
+                    v => out.push(v),
+                }
+                any = true;
             }
-            acc
+            if any {
+                Value::array(out)
+            } else {
+                Value::seq(out)
+            }
         }
         Value::Object(o) => {
             let mut out = Vec::new();
@@ -329,19 +338,18 @@ pub fn shuffle(ev: &mut Eval, a: &[Value], _: &CallCtx) -> R<Value> {
     Ok(Value::array(items))
 }
 
-pub fn distinct(_: &mut Eval, a: &[Value], _: &CallCtx) -> R<Value> {
+/// The first of each group of deep-equal items, in order: items with the same canonical
+/// text are equal, and sorting the texts finds them (O(n log n), was quadratic).
+pub fn distinct(ev: &mut Eval, a: &[Value], _: &CallCtx) -> R<Value> {
     let arr = arg(a, 0);
     let Value::Array(x) = arr else { return Ok(arr.clone()) };
     if x.items.len() <= 1 {
         return Ok(arr.clone());
     }
-    let mut out: Vec<Value> = Vec::new();
-    for v in &x.items {
-        if !out.iter().any(|o| deep_equal(o, v)) {
-            out.push(v.clone());
-        }
-    }
-    Ok(Value::seq(out))
+    let keys: Vec<String> = x.items.iter().map(canonical).collect();
+    ev.charge(keys.iter().map(|k| k.len()).sum::<usize>() / 8)?;
+    let first = crate::support::sort::firsts(&keys);
+    Ok(Value::seq(x.items.iter().zip(first).filter(|(_, f)| *f).map(|(v, _)| v.clone()).collect()))
 }
 
 fn deep_clone(v: &Value, budget: &mut u64) -> Value {

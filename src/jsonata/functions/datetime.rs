@@ -18,15 +18,29 @@ fn code(c: &str) -> Error {
 
 pub use crate::support::time::{civil_from_days, days_from_civil};
 
-/// JavaScript `Date.UTC` (month 0-based; out-of-range fields roll over).
+/// The greatest distance from the epoch a JavaScript `Date` holds, in milliseconds.
+const MAX_DATE: f64 = 8.64e15;
+
+/// JavaScript's TimeClip: a time a `Date` holds (truncated), NaN beyond ±[`MAX_DATE`].
+fn time_clip(t: f64) -> f64 {
+    if t.abs() <= MAX_DATE {
+        t.trunc()
+    } else {
+        f64::NAN
+    }
+}
+
+/// JavaScript `Date.UTC` (month 0-based; out-of-range fields roll over; NaN for a time no
+/// `Date` holds).
 pub fn date_utc(y: f64, mon: f64, d: f64, h: f64, mi: f64, s: f64, ms: f64) -> f64 {
-    if [y, mon, d, h, mi, s, ms].iter().any(|v| !v.is_finite()) {
+    // beyond these the time is out of range anyway (and the integer arithmetic would overflow)
+    if [y, mon, d, h, mi, s, ms].iter().any(|v| v.is_nan() || v.abs() >= 1e12) {
         return f64::NAN;
     }
     let y = y.trunc() as i64 + (mon.trunc() as i64).div_euclid(12);
     let m = (mon.trunc() as i64).rem_euclid(12);
     let days = days_from_civil(y, m + 1, 1) as f64 + d.trunc() - 1.0;
-    days * DAY_MS + h.trunc() * 3_600_000.0 + mi.trunc() * 60_000.0 + s.trunc() * 1000.0 + ms.trunc()
+    time_clip(days * DAY_MS + h.trunc() * 3_600_000.0 + mi.trunc() * 60_000.0 + s.trunc() * 1000.0 + ms.trunc())
 }
 
 /// Broken-down UTC time of epoch millis.
@@ -94,8 +108,17 @@ enum Frag {
     None,
 }
 
-fn fragment(t: &Tm, c: char) -> Frag {
+/// A component of the date, or of an invalid date (`None`): NaN, as JavaScript's `Date`
+/// methods give then (and `am`, as jsonata-js's `NaN >= 12` decides).
+fn fragment(t: Option<&Tm>, c: char) -> Frag {
     let weeks = |start: f64, end: f64| (end - start) / (DAY_MS * 7.0) + 1.0;
+    let Some(t) = t else {
+        return match c {
+            'P' => Frag::S("am"),
+            'C' | 'E' => Frag::S("ISO"),
+            _ => Frag::N(f64::NAN),
+        };
+    };
     match c {
         'Y' => Frag::N(t.year as f64),
         'M' => Frag::N((t.month + 1) as f64),
@@ -350,7 +373,16 @@ fn js_parse_int(s: &str) -> f64 {
     }
 }
 
-pub fn format_datetime(millis: f64, picture: Option<&str>, timezone: Option<&str>) -> Result<String, Error> {
+/// jsonata-js's `formatDateTime`: a time no JavaScript `Date` holds (beyond ±8.64e15 ms) has
+/// NaN components, formatted as jsonata-js formats them (`0NaN-NaN-NaNTNaN:NaN:NaN.NaNZ`
+/// for the ISO picture); names and words of NaN, where jsonata-js throws, are D1001. A
+/// component may be at most `max_len` characters wide (the step budget's bound on text).
+pub fn format_datetime(
+    millis: f64,
+    picture: Option<&str>,
+    timezone: Option<&str>,
+    max_len: u64,
+) -> Result<String, Error> {
     let (mut oh, mut om) = (0.0f64, 0.0f64);
     if let Some(tz) = timezone {
         let off = js_parse_int(tz);
@@ -358,18 +390,24 @@ pub fn format_datetime(millis: f64, picture: Option<&str>, timezone: Option<&str
         om = off % 100.0;
     }
     let parts = analyse_picture(picture.unwrap_or(ISO_PICTURE))?;
-    let t = tm(millis + (60.0 * oh + om) * 60_000.0);
+    let t = time_clip(millis + (60.0 * oh + om) * 60_000.0);
+    let t = (!t.is_nan()).then(|| tm(t));
     let mut out = String::new();
     for part in &parts {
         match part {
             Part::Literal(s) => out.push_str(s),
-            Part::Marker(m) => out.push_str(&format_component(&t, m, oh, om)?),
+            Part::Marker(m) => {
+                if m.int.as_ref().is_some_and(|f| f.mandatory as u64 > max_len) {
+                    return Err(super::super::eval::runaway(None));
+                }
+                out.push_str(&format_component(t.as_ref(), m, oh, om)?)
+            }
         }
     }
     Ok(out)
 }
 
-fn format_component(t: &Tm, m: &Marker, oh: f64, om: f64) -> Result<String, Error> {
+fn format_component(t: Option<&Tm>, m: &Marker, oh: f64, om: f64) -> Result<String, Error> {
     let frag = fragment(t, m.component);
     if "YMDdFWwXxHhms".contains(m.component) {
         let mut v = match frag {
@@ -384,6 +422,12 @@ fn format_component(t: &Tm, m: &Marker, oh: f64, om: f64) -> Result<String, Erro
                 'M' | 'x' => MONTHS.get((v as usize).wrapping_sub(1)).copied().unwrap_or(""),
                 'F' => DAYS.get(v as usize).copied().unwrap_or(""),
                 c => return Err(make("D3133", None, &Detail { value: Some(c.to_string()), ..Default::default() })),
+            };
+            // an invalid date's name is undefined: jsonata-js prints it, or fails changing its case
+            let name = match (v.is_nan(), case) {
+                (false, _) => name,
+                (true, Case::Title) if m.width.is_none() => "undefined",
+                (true, _) => return Err(err_val("D1001", &Value::Num(v))),
             };
             let mut s = match case {
                 Case::Upper => crate::support::case::to_upper(name),
@@ -636,7 +680,7 @@ fn parse_datetime(ts: &str, picture: &str, now: f64) -> Result<Option<f64>, Erro
                 set(&mut comps, c, if "MDd".contains(c) { 1.0 } else { 0.0 });
                 end_specified = true;
             } else {
-                let v = match fragment(&now_tm, c) {
+                let v = match fragment(Some(&now_tm), c) {
                     Frag::N(n) => n,
                     Frag::S(s) => {
                         if s == "pm" {
@@ -751,10 +795,8 @@ const ISO_CHECK: &str =
 pub fn to_millis(ev: &mut Eval, a: &[Value], _: &CallCtx) -> R<Value> {
     let Value::Str(s) = arg(a, 0) else { return Ok(Value::Undefined) };
     match arg(a, 1) {
-        Value::Str(p) => Ok(match parse_datetime(s, p, ev.now)? {
-            Some(v) if v.is_finite() => Value::Num(v),
-            _ => Value::Undefined,
-        }),
+        // a time no `Date` holds is NaN, as in jsonata-js
+        Value::Str(p) => Ok(parse_datetime(s, p, ev.now)?.map(Value::Num).unwrap_or(Value::Undefined)),
         _ => {
             let re = compile(ISO_CHECK, "")?;
             if !re.is_match(s).unwrap_or(false) {
@@ -765,17 +807,17 @@ pub fn to_millis(ev: &mut Eval, a: &[Value], _: &CallCtx) -> R<Value> {
     }
 }
 
-pub fn from_millis(_: &mut Eval, a: &[Value], _: &CallCtx) -> R<Value> {
+pub fn from_millis(ev: &mut Eval, a: &[Value], _: &CallCtx) -> R<Value> {
     let Value::Num(ms) = arg(a, 0) else { return Ok(Value::Undefined) };
     let pic = arg(a, 1).as_str();
     let tz = arg(a, 2).as_str();
-    Ok(Value::string(format_datetime(*ms, pic, tz)?))
+    Ok(Value::string(format_datetime(*ms, pic, tz, ev.remaining_steps().saturating_mul(8))?))
 }
 
 pub fn now(ev: &mut Eval, a: &[Value], _: &CallCtx) -> R<Value> {
     let pic = arg(a, 0).as_str();
     let tz = arg(a, 1).as_str();
-    Ok(Value::string(format_datetime(ev.now, pic, tz)?))
+    Ok(Value::string(format_datetime(ev.now, pic, tz, ev.remaining_steps().saturating_mul(8))?))
 }
 
 pub fn millis(ev: &mut Eval, _: &[Value], _: &CallCtx) -> R<Value> {
@@ -793,9 +835,23 @@ mod tests {
     }
     #[test]
     fn pictures() {
-        assert_eq!(format_datetime(1521801216617.0, None, None).unwrap(), "2018-03-23T10:33:36.617Z");
-        assert_eq!(format_datetime(1521801216617.0, Some("[D1o] [MNn] [Y]"), None).unwrap(), "23rd March 2018");
-        assert_eq!(format_datetime(0.0, Some("[FNn], [H01]:[m01]"), Some("-0500")).unwrap(), "Wednesday, 19:00");
+        let f = |ms, pic, tz| format_datetime(ms, pic, tz, u64::MAX);
+        assert_eq!(f(1521801216617.0, None, None).unwrap(), "2018-03-23T10:33:36.617Z");
+        assert_eq!(f(1521801216617.0, Some("[D1o] [MNn] [Y]"), None).unwrap(), "23rd March 2018");
+        assert_eq!(f(0.0, Some("[FNn], [H01]:[m01]"), Some("-0500")).unwrap(), "Wednesday, 19:00");
+        // beyond what a JavaScript Date holds: NaN components, as jsonata-js prints them
+        assert_eq!(f(1e300, None, None).unwrap(), "0NaN-NaN-NaNTNaN:NaN:NaN.NaNZ");
+        assert_eq!(f(8.64e15, None, None).unwrap(), "5760-09-13T00:00:00.000Z");
+        assert_eq!(
+            f(8.64e15 + 1.0, Some("[Y] [MNn] [D1o] [P] [f] [Z]"), None).unwrap(),
+            "NaN undefined NaNth am NaN +00:00"
+        );
+        assert_eq!(f(8.64e15 - 3_600_000.0, Some("[Y]"), Some("+0200")).unwrap(), "NaN");
+        assert_eq!(f(-1.7, Some("[s].[f001]"), None).unwrap(), "59.999");
+        assert_eq!(f(1e300, Some("[MN]"), None).unwrap_err().code, "D1001");
+        assert_eq!(f(1e300, Some("[Dw]"), None).unwrap_err().code, "D1001");
+        assert_eq!(f(0.0, Some("[Y,100000]"), None).unwrap().len(), 100_000);
+        assert_eq!(format_datetime(0.0, Some("[Y,100000]"), None, 1000).unwrap_err().code, "U1001");
         assert_eq!(parse_iso("2018-03-23T10:33:36.617Z"), Some(1521801216617.0));
         assert_eq!(parse_datetime("23 March 2018", "[D] [MNn] [Y]", 0.0).unwrap(), Some(1521763200000.0));
     }

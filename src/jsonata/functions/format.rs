@@ -415,8 +415,11 @@ fn from_letters(s: &str, a: char) -> f64 {
     dec
 }
 
+/// jsonata-js's `_formatInteger`; NaN (an invalid date's component) is formatted as
+/// jsonata-js formats it ("NaN", padded and grouped; nothing in letters or roman numerals),
+/// but not in words, where jsonata-js overflows its stack.
 pub fn format_int(value: f64, f: &IntFormat) -> Result<String, Error> {
-    if !value.is_finite() {
+    if value.is_infinite() || (value.is_nan() && f.primary == Primary::Words) {
         return Err(err_val("D1001", &Value::Num(value)));
     }
     let negative = value < 0.0;
@@ -446,10 +449,8 @@ pub fn format_int(value: f64, f: &IntFormat) -> Result<String, Error> {
                 s = "0".repeat(f.mandatory - digits) + &s;
             }
             if f.zero != 0x30 {
-                s = s
-                    .chars()
-                    .map(|c| if c.is_ascii_digit() { char::from_u32(c as u32 - 0x30 + f.zero).unwrap_or(c) } else { c })
-                    .collect();
+                // every character moves, as in jsonata-js (only digits but for NaN)
+                s = s.chars().map(|c| char::from_u32(c as u32 + f.zero - 0x30).unwrap_or(c)).collect();
             }
             let mut chars: Vec<char> = s.chars().collect();
             if let Some((every, sep)) = f.regular {

@@ -163,6 +163,34 @@ pub fn js_str_cmp(a: &str, b: &str) -> std::cmp::Ordering {
     a.encode_utf16().cmp(b.encode_utf16())
 }
 
+/// `*acc = append_values(acc, b)`, in place: the list it builds is marked (flag `ACC`) and
+/// grows without being copied, so that appending n values takes linear time; [`appended`]
+/// unmarks it.
+pub fn append_into(acc: &mut Value, b: Value) {
+    match (&mut *acc, b) {
+        (_, Value::Undefined) => {}
+        (Value::Array(a), b) if a.flags & ACC != 0 => {
+            let list = &mut Rc::make_mut(a).items;
+            match b {
+                Value::Array(x) => list.extend(x.items.iter().cloned()),
+                v => list.push(v),
+            }
+        }
+        (Value::Undefined, b) => *acc = b,
+        (_, b) => *acc = append_values(std::mem::take(acc), b).with_flags(ACC),
+    }
+}
+
+/// What [`append_into`] built, unmarked.
+pub fn appended(mut v: Value) -> Value {
+    if let Value::Array(a) = &mut v {
+        if a.flags & ACC != 0 {
+            Rc::make_mut(a).flags &= !ACC;
+        }
+    }
+    v
+}
+
 /// `$append` semantics.
 pub fn append_values(a: Value, b: Value) -> Value {
     if a.is_undef() {
@@ -179,7 +207,7 @@ pub fn append_values(a: Value, b: Value) -> Value {
     Value::array(items)
 }
 
-fn json_escape(s: &str, out: &mut String) {
+pub fn json_escape(s: &str, out: &mut String) {
     out.push('"');
     for c in s.chars() {
         match c {
@@ -283,7 +311,7 @@ pub fn to_string(ev: &mut Eval, v: &Value, pretty: bool) -> R<String> {
             let mut budget = ev.remaining_steps();
             let before = budget;
             stringify(&v, if pretty { Some(2) } else { None }, 0, &mut out, &mut budget)?;
-            ev.charge((before - budget) as usize + out.len() / 16)?;
+            ev.charge((before - budget) as usize + out.len() / 8)?;
             out
         }
     })

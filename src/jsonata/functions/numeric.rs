@@ -107,7 +107,7 @@ pub fn number(_: &mut Eval, a: &[Value], _: &CallCtx) -> R<Value> {
                         return Err(make(
                             "D3030",
                             None,
-                            &Detail { value: Some(format!("\"{}\"", s)), index: Some(1), ..Default::default() },
+                            &Detail { value: Some(super::super::eval::quote(s)), index: Some(1), ..Default::default() },
                         ))
                     }
                 }

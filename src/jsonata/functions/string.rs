@@ -121,7 +121,7 @@ pub fn pad(ev: &mut Eval, a: &[Value], _: &CallCtx) -> R<Value> {
         return Ok(Value::Str(s));
     }
     let n = pad_len as usize;
-    ev.charge(n / 16)?;
+    ev.charge(n / 8)?;
     let padding: String = ch.chars().cycle().take(n).collect();
     Ok(Value::string(if width > 0.0 { format!("{}{}", s, padding) } else { format!("{}{}", padding, s) }))
 }
@@ -132,21 +132,27 @@ fn chars_of(s: &str) -> Vec<char> {
     s.chars().collect()
 }
 
-fn find(re: &Regex, chars: &[char], from: usize) -> R<Option<Match>> {
-    re.find_at(chars, from).map_err(|_| {
-        Error::new(
-            "U1001",
-            format!("Regular expression /{}/ is too complex: backtracking limit exceeded", re.source),
-            None,
-        )
+/// A search, its steps charged to the evaluation (four, and one per 16), within the regex's own
+/// budget per search or what the evaluation has left, whichever is less.
+fn find(ev: &mut Eval, re: &Regex, chars: &[char], from: usize) -> R<Option<Match>> {
+    let budget = super::super::regex::STEP_LIMIT.min(ev.remaining_steps().saturating_mul(16));
+    let mut left = budget;
+    let r = re.search(chars, from, &mut left);
+    ev.charge(4 + ((budget - left) / 16) as usize)?;
+    r.map_err(|_| {
+        let mut src: String = re.source.chars().take(100).collect();
+        if src.len() < re.source.len() {
+            src.push_str("...");
+        }
+        Error::new("U1001", format!("Regular expression /{src}/ is too complex: backtracking limit exceeded"), None)
     })
 }
 
 /// All successive matches as jsonata-js's matcher closure produces them (with D1004 on a
 /// zero-length match that would not progress).
-fn all_matches(re: &Regex, chars: &[char], limit: Option<usize>) -> R<Vec<Match>> {
+fn all_matches(ev: &mut Eval, re: &Regex, chars: &[char], limit: Option<usize>) -> R<Vec<Match>> {
     let mut out = Vec::new();
-    let Some(mut m) = find(re, chars, 0)? else { return Ok(out) };
+    let Some(mut m) = find(ev, re, chars, 0)? else { return Ok(out) };
     loop {
         if limit.map(|l| out.len() >= l).unwrap_or(false) {
             break;
@@ -156,7 +162,7 @@ fn all_matches(re: &Regex, chars: &[char], limit: Option<usize>) -> R<Vec<Match>
         if next_from >= chars.len() {
             break;
         }
-        match find(re, chars, next_from)? {
+        match find(ev, re, chars, next_from)? {
             None => break,
             Some(n) => {
                 if n.start == n.end {
@@ -202,7 +208,7 @@ fn matcher_error() -> Error {
 fn find_all(ev: &mut Eval, matcher: &Value, s: &str, limit: Option<usize>, ctx: &CallCtx) -> R<Vec<Found>> {
     if let Some(re) = regex_of(matcher) {
         let chars = chars_of(s);
-        return Ok(all_matches(&re, &chars, limit)?.iter().map(|m| found_of(&chars, m)).collect());
+        return Ok(all_matches(ev, &re, &chars, limit)?.iter().map(|m| found_of(&chars, m)).collect());
     }
     // a function implementing the matcher protocol: {match, start, end, groups, next}
     let mut out = Vec::new();
@@ -249,9 +255,9 @@ fn char_slice(chars: &[char], a: usize, b: usize) -> String {
     chars[a..b].iter().collect()
 }
 
-pub fn regex_match_object(_: &mut Eval, re: &Regex, s: &str, from: usize) -> R<Value> {
+pub fn regex_match_object(ev: &mut Eval, re: &Regex, s: &str, from: usize) -> R<Value> {
     let chars = chars_of(s);
-    Ok(match find(re, &chars, from)? {
+    Ok(match find(ev, re, &chars, from)? {
         Some(m) => {
             let mut v = match_object(&found_of(&chars, &m));
             if let Value::Object(o) = &mut v {
@@ -296,7 +302,7 @@ pub fn contains(ev: &mut Eval, a: &[Value], ctx: &CallCtx) -> R<Value> {
         Value::Undefined => return Ok(Value::Undefined),
         Value::Str(t) => s.contains(&**t),
         other => match regex_of(other) {
-            Some(re) => find(&re, &chars_of(&s), 0)?.is_some(),
+            Some(re) => find(ev, &re, &chars_of(&s), 0)?.is_some(),
             None => !find_all(ev, other, &s, Some(1), ctx)?.is_empty(),
         },
     }))
@@ -382,6 +388,7 @@ pub fn replace(ev: &mut Eval, a: &[Value], ctx: &CallCtx) -> R<Value> {
                 if limit.map(|l| count >= l).unwrap_or(false) {
                     break;
                 }
+                ev.check_size(out.len())?;
                 out.push_str(&rest[..i]);
                 out.push_str(&rep_s);
                 rest = &rest[i + p.len()..];
@@ -396,6 +403,7 @@ pub fn replace(ev: &mut Eval, a: &[Value], ctx: &CallCtx) -> R<Value> {
             let mut out = String::new();
             let mut pos = 0;
             for m in &ms {
+                ev.check_size(out.len())?;
                 out.push_str(&char_slice(&chars, pos, m.start));
                 match &rep {
                     Value::Str(r) => {
@@ -459,7 +467,7 @@ pub fn join(ev: &mut Eval, a: &[Value], _: &CallCtx) -> R<Value> {
     }
     let sep = s_arg(a, 1).map(|s| s.to_string()).unwrap_or_default();
     let parts: Vec<String> = v.items().iter().filter_map(|x| x.as_str().map(|s| s.to_string())).collect();
-    ev.charge(parts.iter().map(|p| p.len() + sep.len()).sum::<usize>() / 16)?;
+    ev.charge(parts.iter().map(|p| p.len() + sep.len()).sum::<usize>() / 8)?;
     Ok(Value::string(parts.join(&sep)))
 }
 

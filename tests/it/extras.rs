@@ -1,0 +1,87 @@
+//! Which definitions need the extras (`Machine::uses_extras`): the wasm core refuses those
+//! and the page runs them on the full engine, so a definition that uses picture formatting
+//! or parsing, a hash or `$eval` must be flagged, and an ordinary one must not be (it would
+//! load the full engine for nothing).
+
+use statelab::{validate_text, MachineType};
+
+fn jsonata(expr: &str) -> String {
+    let expr = json_string_body(expr);
+    format!(
+        r#"{{"QueryLanguage":"JSONata","StartAt":"A","States":{{"A":{{"Type":"Pass","Output":"{{% {expr} %}}","End":true}}}}}}"#
+    )
+}
+
+/// `s` as the inside of a JSON string.
+fn json_string_body(s: &str) -> String {
+    s.replace('\\', "\\\\").replace('"', "\\\"")
+}
+
+fn uses_extras(def: &str) -> bool {
+    validate_text(def, MachineType::Standard).unwrap_or_else(|d| panic!("{def}: {d:?}")).uses_extras
+}
+
+#[test]
+fn jsonata_expressions_that_need_the_extras_are_flagged() {
+    let cases = [
+        ("$states.input.a + 1", false),
+        ("$now()", false),
+        ("$millis()", false),
+        ("$fromMillis(0)", false),
+        ("$fromMillis($states.input.t)", false),
+        ("$toMillis('2025-01-01T00:00:00Z')", false),
+        ("$uppercase($string($count([1,2])))", false),
+        ("$formatBase(255, 16)", false),
+        ("$base64encode('x')", false),
+        ("$now('[Y0001]')", true),
+        ("$now('[Y]', '+0100')", true),
+        ("$fromMillis(0, '[D01]/[M01]/[Y0001]')", true),
+        ("$fromMillis(0, undefined, '+0100')", true),
+        ("$toMillis('01/02/2025', '[D]/[M]/[Y]')", true),
+        ("$formatNumber(1234.5, '#,##0.00')", true),
+        ("$formatInteger(12, 'w')", true),
+        ("$parseInteger('twelve', 'w')", true),
+        ("$hash('abc', 'MD5')", true),
+        ("$eval('1 + 1')", true),
+        // Used other than by a call: what it is given is not known here.
+        ("$map([0, 1], $fromMillis)", true),
+        ("[0] ~> $map($now)", true),
+        ("($f := $formatNumber; $f(1, '#'))", true),
+        // Nested anywhere: in a lambda, a predicate, an object, a condition, a sort, a transform.
+        ("$map([1], function($v) { $formatInteger($v, 'I') })", true),
+        ("[1, 2][$formatNumber($, '0') = '1']", true),
+        ("{'a': {'b': [$toMillis('x', '[Y]')]}}", true),
+        ("true ? 1 : $now('[H]')", true),
+        ("[{'t': 1}]^($fromMillis(t, '[Y]'))", true),
+        ("{'a': 1} ~> |$|{'b': $hash('x', 'MD5')}|", true),
+        ("$states.input{'k': $formatNumber(1, '0')}", true),
+    ];
+    for (expr, want) in cases {
+        assert_eq!(uses_extras(&jsonata(expr)), want, "{expr}");
+    }
+}
+
+#[test]
+fn a_long_expression_is_checked_without_recursion() {
+    let chain = vec!["1"; 300].join("+");
+    assert!(!uses_extras(&jsonata(&chain)));
+    assert!(uses_extras(&jsonata(&format!("{chain} + $count([$formatNumber(1, '0')])"))));
+}
+
+#[test]
+fn intrinsic_hashes_are_flagged_wherever_the_template_has_them() {
+    let pass = |params: &str| {
+        format!(r#"{{"StartAt":"A","States":{{"A":{{"Type":"Pass","Parameters":{params},"End":true}}}}}}"#)
+    };
+    assert!(!uses_extras(&pass(r#"{"b.$":"States.Base64Encode('x')","n":{"u.$":"States.UUID()"}}"#)));
+    assert!(uses_extras(&pass(r#"{"h.$":"States.Hash('x', 'MD5')"}"#)));
+    assert!(uses_extras(&pass(r#"{"n":[{"h.$":"States.Format('{}', States.Hash($.x, 'SHA-1'))"}]}"#)));
+    // In a branch of a Parallel, and in a Map's ItemSelector.
+    let nested = r#"{"StartAt":"P","States":{"P":{"Type":"Parallel","End":true,"Branches":[{"StartAt":"M","States":{"M":{"Type":"Map","End":true,
+        "ItemSelector":{"h.$":"States.Hash($$.Map.Item.Value, 'SHA-256')"},
+        "ItemProcessor":{"StartAt":"X","States":{"X":{"Type":"Pass","End":true}}}}}}]}}}"#;
+    assert!(uses_extras(nested));
+    // A JSONata state in a JSONPath machine.
+    let mixed = r#"{"StartAt":"A","States":{"A":{"Type":"Pass","QueryLanguage":"JSONata","Output":"{% $formatInteger(3, 'i') %}","End":true}}}"#;
+    assert!(uses_extras(mixed));
+}
