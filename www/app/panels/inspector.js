@@ -14,7 +14,7 @@ function block(title, value, cls = '') {
 
 /** A value left out of the run's history (it passed its data budget). */
 function notKept(title, cls = '') {
-  return h('section', { class: `flow-step not-kept ${cls}`, 'data-testid': 'not-kept' }, h('h4', { text: title }), h('p', { text: NOT_KEPT }));
+  return h('section', { class: `flow-step ${cls}`, 'data-testid': 'not-kept' }, h('h4', { text: title }), h('p', { class: 'not-kept', text: NOT_KEPT }));
 }
 
 /** The field `name` of an event's details was left out of the history. */

@@ -154,12 +154,12 @@ export function mountOutput(store, host) {
         timingShows = null;
         timingSlot = h('div', { class: 'timing-slot' });
         const cost = costLine(r);
-        // The run is whole; only what its history keeps was cut.
-        const truncated = r.historyTruncated ? h('p', { class: 'not-kept', 'data-testid': 'history-truncated', text: HISTORY_TRUNCATED }) : null;
+        // The run is whole; only what its history keeps was cut (said first: an output can be long).
+        const truncated = r.historyTruncated ? h('p', { class: 'history-truncated', role: 'note', 'data-testid': 'history-truncated', text: HISTORY_TRUNCATED }) : null;
         const whatif = run.previous ? whatIfFigure(run) : null;
         if (r.status === 'SUCCEEDED') {
           host.replaceChildren(
-            ...[whatif, h('h3', { class: 'good', text: 'Output' }), textPre(r.output, { class: 'json', 'data-testid': 'output-json' }), cost, truncated, timingSlot].filter(
+            ...[whatif, truncated, h('h3', { class: 'good', text: 'Output' }), textPre(r.output, { class: 'json', 'data-testid': 'output-json' }), cost, timingSlot].filter(
               Boolean,
             ),
           );
