@@ -42,8 +42,8 @@ if [ "$OPT" = 1 ] && command -v npm >/dev/null; then
 fi
 
 # Two builds of the engine: the core (www/pkg/), which every page loads, and the full engine
-# (www/pkg/full/, Cargo feature "extras": JSONata's picture formatting and parsing and
-# States.Hash), which www/statelab.js loads the first time a definition needs it. Each has
+# (www/pkg/full/, Cargo feature "extras": JSONata's number pictures, date parsing with a
+# picture, the hashes), which www/statelab.js loads the first time a definition needs it. Each has
 # its own target directory, so that neither rebuilds the other's crate.
 build() { # name, cargo features, target directory, output directory
   local name=$1 features=$2 target=$3 out=$4

@@ -15,6 +15,8 @@ export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
 export PATH="$HOME/.cargo/bin:$PATH"
 
 bash scripts/build-wasm.sh
+echo "== the core wasm within its gzip budget"
+node scripts/measure-wasm.mjs --size
 
 echo "== native CLI (for the comparison with simulate; the release build scripts/test.sh makes too)"
 cargo build --release --bin statelab

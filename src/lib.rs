@@ -57,11 +57,30 @@ pub use support::quick_alloc::QuickAlloc;
 pub use value::Value;
 
 /// Where a build without the Cargo feature `extras` (the wasm core the page loads first)
-/// would need what only the full build has: JSONata's picture formatting and parsing and the
-/// hash digests. Never reached: such a build refuses a definition that may use them
+/// would need what only the full build has: JSONata's number pictures, date parsing with a
+/// picture and the hash digests. Never reached: such a build refuses a definition that may use them
 /// ([`Machine::uses_extras`]), and the page runs it on the full build instead.
 #[cfg(not(feature = "extras"))]
 #[cold]
 pub(crate) fn without_extras(what: &str) -> ! {
     panic!("{what} is in statelab's full build only (Cargo feature \"extras\")")
+}
+
+#[cfg(feature = "extras")]
+thread_local! {
+    static EXTRAS_USED: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+/// Counts a use of what only the full build has (see [`extras_used`]).
+#[cfg(feature = "extras")]
+pub(crate) fn used_extras() {
+    EXTRAS_USED.with(|c| c.set(c.get() + 1));
+}
+
+/// How many times this thread used what a build without the extras lacks: the tests check
+/// that what did was flagged by [`Machine::uses_extras`] (or `jsonata::Expr::uses_extras`).
+#[cfg(feature = "extras")]
+#[doc(hidden)]
+pub fn extras_used() -> u64 {
+    EXTRAS_USED.with(|c| c.get())
 }

@@ -32,8 +32,9 @@
 
 // Two builds of one engine. The core (./pkg/) is what every call loads. The full engine
 // (./pkg/full/) adds the parts few workflows use, kept out of the core to keep its download
-// small: JSONata's picture formatting and parsing ($formatNumber, $formatInteger,
-// $parseInteger, $fromMillis/$toMillis/$now with a picture) and States.Hash. The core
+// small: JSONata's number pictures ($formatNumber, $formatInteger, $parseInteger), date
+// parsing with a picture ($toMillis with two arguments), and the hashes (States.Hash,
+// $hash); $eval could do any of these. The core
 // checks each definition it is given and refuses one that may use them (an Error with
 // needsFullEngine); the call is then made again on the full engine, loaded on first need.
 const ENGINES = {

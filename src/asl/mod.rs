@@ -33,7 +33,8 @@ pub struct Machine {
     pub pointer: String,
     /// The definition (set on the top-level machine) may call what only a build with the
     /// Cargo feature `extras` has: an intrinsic `States.Hash`, or a JSONata expression that
-    /// may format or parse with a picture, hash, or evaluate text (`$eval`).
+    /// may use a number picture, parse a date with a picture, hash, or evaluate text
+    /// (`$eval`; see `jsonata::Expr::uses_extras`).
     pub uses_extras: bool,
 }
 

@@ -303,6 +303,7 @@ pub fn sha384(data: &[u8]) -> Vec<u8> {
 /// The hex digest of `data` with one of the algorithms Step Functions offers
 /// (`States.Hash` and JSONata's `$hash`): MD5, SHA-1, SHA-256, SHA-384, SHA-512.
 pub fn hash_hex(algorithm: &str, data: &[u8]) -> Option<String> {
+    crate::used_extras();
     Some(match algorithm {
         "MD5" => hex(&md5(data)),
         "SHA-1" => hex(&sha1(data)),

@@ -209,8 +209,8 @@ fn machine_of(definition: &JsValue, machine_type: MachineType) -> Result<Rc<asl:
     #[cfg(not(feature = "extras"))]
     if machine.uses_extras {
         let err = error(
-            "this definition may format or parse with a picture, hash, or $eval: it runs on the full engine \
-             (www/pkg/full/), not the core",
+            "this definition may use a number picture, parse a date with a picture, hash, or $eval: it runs \
+             on the full engine (www/pkg/full/), not the core",
         );
         let _ = js_sys::Reflect::set(&err, &JsValue::from_str("needsFullEngine"), &JsValue::TRUE);
         return Err(err);

@@ -5,7 +5,9 @@
 use super::super::error::{make, Detail, Error};
 use super::super::eval::{err_val, Eval, R};
 use super::super::value::*;
-use super::format::{analyse_integer_picture, compile, format_int, integer_regex, parse_int_with, Case, IntFormat};
+use super::format::{analyse_integer_picture, compile, format_int, Case, IntFormat};
+#[cfg(feature = "extras")]
+use super::format::{integer_regex, parse_int_with};
 use super::{arg, CallCtx};
 
 const DAY_MS: f64 = 86_400_000.0;
@@ -502,6 +504,7 @@ fn format_component(t: Option<&Tm>, m: &Marker, oh: f64, om: f64) -> Result<Stri
 
 // ---------------------------------------------------------------- parsing
 
+#[cfg(feature = "extras")]
 fn escape_regex(s: &str) -> String {
     let mut o = String::new();
     for c in s.chars() {
@@ -513,6 +516,7 @@ fn escape_regex(s: &str) -> String {
     o
 }
 
+#[cfg(feature = "extras")]
 enum PartParser {
     None,
     Int(IntFormat),
@@ -520,7 +524,9 @@ enum PartParser {
     Tz { z: bool, sep: Option<char> },
 }
 
+#[cfg(feature = "extras")]
 fn parse_datetime(ts: &str, picture: &str, now: f64) -> Result<Option<f64>, Error> {
+    crate::used_extras();
     let parts = analyse_picture(picture)?;
     let mut regex = String::from("^");
     let mut parsers: Vec<(char, PartParser)> = Vec::new();
@@ -727,6 +733,11 @@ fn parse_datetime(ts: &str, picture: &str, now: f64) -> Result<Option<f64>, Erro
     Ok(Some(millis))
 }
 
+#[cfg(not(feature = "extras"))]
+fn parse_datetime(_: &str, _: &str, _: f64) -> Result<Option<f64>, Error> {
+    crate::without_extras("$toMillis with a picture")
+}
+
 /// `Date.parse` for the ISO 8601 forms `$toMillis` accepts.
 fn parse_iso(s: &str) -> Option<f64> {
     let b: Vec<char> = s.chars().collect();
@@ -853,6 +864,7 @@ mod tests {
         assert_eq!(f(0.0, Some("[Y,100000]"), None).unwrap().len(), 100_000);
         assert_eq!(format_datetime(0.0, Some("[Y,100000]"), None, 1000).unwrap_err().code, "U1001");
         assert_eq!(parse_iso("2018-03-23T10:33:36.617Z"), Some(1521801216617.0));
+        #[cfg(feature = "extras")]
         assert_eq!(parse_datetime("23 March 2018", "[D] [MNn] [Y]", 0.0).unwrap(), Some(1521763200000.0));
     }
 }

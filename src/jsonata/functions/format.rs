@@ -44,7 +44,9 @@ pub struct IntFormat {
     /// Irregular grouping: (position from the right, separator).
     pub separators: Vec<(usize, char)>,
     pub token: String,
-    /// Fixed digit count when parsing years (`n` in jsonata-js).
+    /// Fixed digit count when parsing years (`n` in jsonata-js): read by the picture parsing
+    /// of the full build.
+    #[cfg_attr(not(feature = "extras"), allow(dead_code))]
     pub n: Option<usize>,
 }
 
@@ -274,6 +276,7 @@ fn words(num: f64, prev: bool, ord: bool) -> String {
     w
 }
 
+#[cfg(feature = "extras")]
 fn word_value(w: &str) -> Option<f64> {
     for (i, x) in FEW.iter().enumerate() {
         if x.eq_ignore_ascii_case(w) {
@@ -305,6 +308,7 @@ fn word_value(w: &str) -> Option<f64> {
     None
 }
 
+#[cfg(feature = "extras")]
 /// All words (lower case) recognised when parsing numbers in words.
 fn word_list() -> Vec<String> {
     let mut v: Vec<String> = FEW.iter().chain(ORDINALS.iter()).map(|w| crate::support::case::to_lower(w)).collect();
@@ -322,6 +326,7 @@ fn word_list() -> Vec<String> {
     v
 }
 
+#[cfg(feature = "extras")]
 fn words_to_number(text: &str) -> f64 {
     // split on ", ", " and ", whitespace and hyphens
     let t = text.replace(", ", " ").replace(" and ", " ");
@@ -373,6 +378,7 @@ fn to_roman(mut v: u64) -> String {
     s
 }
 
+#[cfg(feature = "extras")]
 fn from_roman(s: &str) -> f64 {
     let mut dec = 0.0;
     let mut max = 1.0;
@@ -406,6 +412,7 @@ fn to_letters(mut v: u64, a: char) -> String {
     out.iter().rev().collect()
 }
 
+#[cfg(feature = "extras")]
 fn from_letters(s: &str, a: char) -> f64 {
     let chars: Vec<char> = s.chars().collect();
     let mut dec = 0.0;
@@ -492,6 +499,7 @@ pub fn format_int(value: f64, f: &IntFormat) -> Result<String, Error> {
     Ok(s)
 }
 
+#[cfg(feature = "extras")]
 /// A regex (source) and parser for one integer picture, as used by `$parseInteger`
 /// and date/time parsing.
 pub fn integer_regex(f: &IntFormat) -> Result<String, Error> {
@@ -521,6 +529,7 @@ pub fn integer_regex(f: &IntFormat) -> Result<String, Error> {
     })
 }
 
+#[cfg(feature = "extras")]
 pub fn parse_int_with(value: &str, f: &IntFormat) -> Result<f64, Error> {
     Ok(match f.primary {
         Primary::Letters => from_letters(value, if f.case == Case::Upper { 'A' } else { 'a' }),
@@ -559,14 +568,23 @@ pub fn parse_int_with(value: &str, f: &IntFormat) -> Result<f64, Error> {
     })
 }
 
+#[cfg(feature = "extras")]
 pub fn format_integer(_: &mut Eval, a: &[Value], _: &CallCtx) -> R<Value> {
+    crate::used_extras();
     let Value::Num(n) = arg(a, 0) else { return Ok(Value::Undefined) };
     let pic = arg(a, 1).as_str().unwrap_or("");
     let f = analyse_integer_picture(pic)?;
     Ok(Value::string(format_int(n.floor(), &f)?))
 }
 
+#[cfg(not(feature = "extras"))]
+pub fn format_integer(_: &mut Eval, _: &[Value], _: &CallCtx) -> R<Value> {
+    crate::without_extras("$formatInteger")
+}
+
+#[cfg(feature = "extras")]
 pub fn parse_integer(_: &mut Eval, a: &[Value], _: &CallCtx) -> R<Value> {
+    crate::used_extras();
     let Value::Str(s) = arg(a, 0) else { return Ok(Value::Undefined) };
     let pic = arg(a, 1).as_str().unwrap_or("");
     let f = analyse_integer_picture(pic)?;
@@ -576,6 +594,11 @@ pub fn parse_integer(_: &mut Eval, a: &[Value], _: &CallCtx) -> R<Value> {
         return Ok(Value::Undefined);
     }
     Ok(Value::Num(v))
+}
+
+#[cfg(not(feature = "extras"))]
+pub fn parse_integer(_: &mut Eval, _: &[Value], _: &CallCtx) -> R<Value> {
+    crate::without_extras("$parseInteger")
 }
 
 /// Compile a regex built from pictures (the patterns are generated, so always valid).
@@ -614,6 +637,7 @@ pub fn format_base(_: &mut Eval, a: &[Value], _: &CallCtx) -> R<Value> {
 
 // ---------------------------------------------------------------- $formatNumber
 
+#[cfg(feature = "extras")]
 struct Props {
     decimal: char,
     grouping: char,
@@ -626,6 +650,7 @@ struct Props {
     pattern: char,
 }
 
+#[cfg(feature = "extras")]
 struct Parts {
     prefix: String,
     suffix: String,
@@ -637,11 +662,14 @@ struct Parts {
     sub: String,
 }
 
+#[cfg(feature = "extras")]
 fn cstr_index(s: &[char], c: char) -> Option<usize> {
     s.iter().position(|x| *x == c)
 }
 
+#[cfg(feature = "extras")]
 pub fn format_number(_: &mut Eval, a: &[Value], _: &CallCtx) -> R<Value> {
+    crate::used_extras();
     let Value::Num(value) = arg(a, 0) else { return Ok(Value::Undefined) };
     let value = *value;
     let picture = arg(a, 1).as_str().unwrap_or("").to_string();
@@ -949,7 +977,12 @@ pub fn format_number(_: &mut Eval, a: &[Value], _: &CallCtx) -> R<Value> {
     Ok(Value::string(format!("{}{}{}", pic.prefix, out, pic.suffix)))
 }
 
-#[cfg(test)]
+#[cfg(not(feature = "extras"))]
+pub fn format_number(_: &mut Eval, _: &[Value], _: &CallCtx) -> R<Value> {
+    crate::without_extras("$formatNumber")
+}
+
+#[cfg(all(test, feature = "extras"))]
 mod tests {
     use super::*;
     #[test]

@@ -61,7 +61,11 @@ pub fn recording_checks(executions: &[&Value], test_state: &[&Value]) -> Vec<Che
 
 /// The checks against the JSONata suite (run beside the rest: they take a while).
 pub fn jsonata_checks(jsonata: &[(&str, &Value, bool)]) -> Vec<Check> {
-    vec![jsonata_depth_limits(jsonata), jsonata_truncations(jsonata)]
+    #[allow(unused_mut)]
+    let mut checks = vec![jsonata_depth_limits(jsonata), jsonata_truncations(jsonata)];
+    #[cfg(feature = "extras")]
+    checks.push(jsonata_extras_flag(jsonata));
+    checks
 }
 
 /// A case's definition as a value (a few hold it as JSON text).
@@ -785,6 +789,42 @@ fn jsonata_depth_limits(cases: &[(&str, &Value, bool)]) -> Check {
         total - failures.len().min(total)
     );
     Check { name: "JSONata depth limits", summary, failures }
+}
+
+/// Every suite expression whose evaluation reached what the wasm core lacks (number
+/// pictures, date parsing with a picture, hashes) is one `Expr::uses_extras` flags: the core
+/// never meets an expression it cannot evaluate.
+#[cfg(feature = "extras")]
+fn jsonata_extras_flag(cases: &[(&str, &Value, bool)]) -> Check {
+    struct FixedHost;
+    impl statelab::jsonata::Host for FixedHost {
+        fn now_millis(&self) -> f64 {
+            1_700_000_000_000.0
+        }
+        fn random(&mut self) -> f64 {
+            0.42
+        }
+    }
+    let opts = statelab::jsonata::Options { max_steps: 1_000_000, ..Default::default() };
+    let (mut reached, mut flagged, mut failures) = (0, 0, Vec::new());
+    for (id, case, _) in cases {
+        let Ok(expr) = statelab::jsonata::parse(case["expr"].as_str().unwrap_or("")) else { continue };
+        let bindings = case.get("bindings").and_then(Value::as_object).cloned().unwrap_or_default();
+        let before = statelab::extras_used();
+        let _ = expr.evaluate(case.get("data"), &bindings, &mut FixedHost, &opts);
+        flagged += expr.uses_extras() as usize;
+        if statelab::extras_used() > before {
+            reached += 1;
+            if !expr.uses_extras() {
+                failures.push(format!("{id}: {} used the extras but is not flagged", case["expr"]));
+            }
+        }
+    }
+    let summary = format!(
+        "{reached} of the suite's expressions reached the extras, all of them flagged ({flagged} flagged in all), {} not",
+        failures.len()
+    );
+    Check { name: "JSONata extras", summary, failures }
 }
 
 /// Every prefix of every suite expression parses or fails cleanly, and evaluates or fails
