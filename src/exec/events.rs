@@ -5,6 +5,7 @@
 //! is built only when asked for.
 
 use super::budget::LONG_TEXT;
+use super::frame::Work;
 use super::spans::{LaneId, MAIN_LANE};
 use super::Status;
 use super::{Execution, FrameId};
@@ -354,7 +355,7 @@ impl Execution {
     pub(super) fn emit(&mut self, fid: FrameId, ty: EventType, details: impl FnOnce(&Execution) -> Details) -> u64 {
         let f = &self.frames[fid];
         if f.silent {
-            return f.last_event;
+            return self.child_event(fid);
         }
         let prev = f.last_event;
         let details = self.opts.history.then(|| details(self));
@@ -366,11 +367,32 @@ impl Execution {
     pub(super) fn emit_bare(&mut self, fid: FrameId, ty: EventType) -> u64 {
         let f = &self.frames[fid];
         if f.silent {
-            return f.last_event;
+            return self.child_event(fid);
         }
         let prev = f.last_event;
         self.frames[fid].last_event = self.event_count + 1;
         self.push_event(prev, Some(fid), ty, None)
+    }
+
+    /// Count an event of a child execution (not part of this history): against its own
+    /// history limit, and against [`super::MAX_CHILD_EVENTS`] for all of them.
+    fn child_event(&mut self, fid: FrameId) -> u64 {
+        self.child_events += 1;
+        if self.child_events > super::MAX_CHILD_EVENTS && !self.is_done() {
+            let cause = format!(
+                "The execution's child executions (its distributed Maps' iterations) wrote more than {} history events in all, statelab's limit.",
+                super::MAX_CHILD_EVENTS
+            );
+            self.finish(Status::Failed(Failure::new("States.Runtime", cause)));
+            self.effects.clear();
+        }
+        let root = self.frames[fid].child_root;
+        let r = &mut self.frames[root];
+        r.child_events += 1;
+        if r.child_events as usize == self.opts.max_events {
+            self.work.push_back(Work::ChildHistoryFull(root));
+        }
+        self.frames[fid].last_event
     }
 
     /// Append an event of the execution itself, chained to the last event.

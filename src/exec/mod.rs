@@ -49,6 +49,10 @@ pub use crate::error::MAX_PAYLOAD_BYTES;
 pub(crate) use crate::error::{data_limit_failure, payload_limit, Oversize};
 /// AWS's history limit for one execution: its last event included.
 pub const MAX_HISTORY_EVENTS: usize = 25_000;
+/// statelab's limit on the events of an execution's child executions (a distributed Map's
+/// iterations, each within its own 25,000) in all: AWS would run 10,000 children of 25,000
+/// events each for hours; here that is minutes of one core, so the execution fails instead.
+pub const MAX_CHILD_EVENTS: u64 = 5_000_000;
 /// The longest a Standard execution runs (one year), in ms: then it times out.
 pub const MAX_STANDARD_MS: i64 = 365 * 24 * 3600 * 1000;
 /// The longest an Express execution runs (five minutes), in ms.
@@ -185,6 +189,9 @@ pub struct Execution {
     sink: Option<Box<dyn FnMut(Event)>>,
     /// Events written so far (also when they are not kept: `Options::history` off).
     event_count: u64,
+    /// The events of child executions (a distributed Map's iterations), all together: they
+    /// are not part of the history, but are counted against [`MAX_CHILD_EVENTS`].
+    child_events: u64,
     spans: Vec<Span>,
     lanes: Lanes,
     /// What an ended frame holds instead of its input and variables.
@@ -218,6 +225,7 @@ impl Execution {
             events: Vec::new(),
             sink: None,
             event_count: 0,
+            child_events: 0,
             spans: Vec::new(),
             lanes: Lanes::default(),
             nothing: (Rc::new(Value::Null), Rc::new(Vars::default())),
@@ -397,6 +405,16 @@ impl Execution {
                 Work::TaskTimeout { frame, gen, error } => {
                     if self.is_current(frame, gen) {
                         self.task_timed_out(frame, error);
+                    }
+                }
+                Work::ChildHistoryFull(root) => {
+                    if self.frames[root].alive {
+                        self.abort_frame(root, false);
+                        let cause = format!(
+                            "The execution reached the maximum number of history events ({}).",
+                            self.opts.max_events
+                        );
+                        self.frame_ended(root, Err(Failure::new("States.Runtime", cause)));
                     }
                 }
                 Work::ChildrenDone(fid) => {

@@ -210,3 +210,40 @@ fn a_history_of_new_payloads_keeps_within_its_budget() {
     assert!(String::from_utf8_lossy(&r.stdout).starts_with("FAILED: median"));
     run_to_history_limit(&files, &["--input", "in.json", "--timeline"], "timeline");
 }
+
+/// A distributed Map whose iterations loop without end (a Pass and a Choice that never
+/// leaves: no virtual time passes), with `tolerated` percent of failures tolerated.
+fn endless_children(items: usize, tolerated: Option<u32>) -> Vec<(&'static str, String)> {
+    let tolerated = tolerated.map_or(String::new(), |t| format!(r#""ToleratedFailurePercentage":{t},"#));
+    let def = format!(
+        r#"{{"StartAt":"M","States":{{"M":{{"Type":"Map","ItemsPath":"$.items",{tolerated}"End":true,
+        "ItemProcessor":{{"ProcessorConfig":{{"Mode":"DISTRIBUTED","ExecutionType":"STANDARD"}},"StartAt":"L","States":{{
+            "L":{{"Type":"Pass","Next":"C"}},
+            "C":{{"Type":"Choice","Choices":[{{"Variable":"$.never","IsPresent":true,"Next":"E"}}],"Default":"L"}},
+            "E":{{"Type":"Succeed"}}}}}}}}}}}}"#
+    );
+    let input = format!("{{\"items\":[{}]}}", vec!["0"; items].join(","));
+    vec![("d.json", def), ("in.json", input)]
+}
+
+#[test]
+fn a_child_execution_that_loops_ends_at_its_history_limit() {
+    // It ran forever: a child execution's events were not counted at all.
+    let r = statelab(&endless_children(1, None), &["run", "d.json", "--input", "in.json", "--json"], false);
+    ended(&r, 1, "endless child");
+    let v = json_of(&r);
+    assert_eq!(v["error"], "States.Runtime");
+    assert_eq!(v["cause"], "The execution reached the maximum number of history events (25000).");
+    // Its own history is not the parent's: the parent wrote a handful of events.
+    assert!(v["events"].as_array().unwrap().len() < 10, "{}", v["events"]);
+}
+
+#[test]
+fn child_executions_are_bounded_all_together() {
+    // 300 tolerated failures of 25,000 events each: 7.5 million events, over statelab's 5 million.
+    let r = statelab(&endless_children(300, Some(100)), &["run", "d.json", "--input", "in.json", "--json"], false);
+    ended(&r, 1, "endless children");
+    let v = json_of(&r);
+    assert_eq!(v["error"], "States.Runtime");
+    assert!(v["cause"].as_str().unwrap().contains("more than 5000000 history events in all"), "{}", v["cause"]);
+}
