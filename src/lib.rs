@@ -42,6 +42,8 @@ pub mod error;
 pub mod exec;
 pub mod jsonata;
 pub mod mock;
+#[cfg(feature = "extras")]
+pub mod source;
 mod support;
 pub mod value;
 pub mod wasm;

@@ -12,6 +12,7 @@
 //! - `bounds`: deep and large expressions, paths and regexes end in time on a bounded stack;
 //! - `reliability`: hostile inputs (fuzzer reproducers) end cleanly in bounded time and memory;
 //! - `extras`: which definitions need the full engine (the wasm core refuses them);
+//! - `sources`: definitions in every source form (YAML, templates) with their substitutions;
 //! - `corpus`: the conformance corpus beside the repository (skipped, with one line, without it).
 
 mod bounds;
@@ -24,4 +25,5 @@ mod history_budget;
 mod paths_api;
 mod reliability;
 mod robustness;
+mod sources;
 mod validation;
