@@ -23,6 +23,7 @@ pub struct Locations {
 
 impl Locations {
     /// Locations another reader recorded (the YAML reader).
+    #[cfg(feature = "extras")]
     pub(crate) fn from_map(map: OrdMap<Pos>) -> Locations {
         Locations { map }
     }
