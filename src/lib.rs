@@ -43,6 +43,7 @@ pub mod exec;
 pub mod jsonata;
 pub mod mock;
 mod support;
+pub mod teststate;
 pub mod value;
 pub mod wasm;
 
