@@ -498,10 +498,11 @@ pub fn run(req: &Request, now: i64) -> Value {
                 Handled::Failed(f) => f,
                 _ => &failure,
             };
-            if !shown_failure.unnamed {
+            // A Fail state without Error or Cause, a mock without them: no field.
+            if !shown_failure.error.is_empty() {
                 resp.insert("error".into(), shown_failure.error.as_str().into());
             }
-            if !shown_failure.no_cause {
+            if !shown_failure.cause.is_empty() {
                 resp.insert("cause".into(), shown_failure.cause.as_str().into());
             }
             if let Handled::Caught { next, output, assigned } = handled {
@@ -648,7 +649,8 @@ fn handle_error(
             if let Some(max) = r.max_delay_seconds {
                 delay = delay.min(max);
             }
-            details.insert("retryBackoffIntervalSeconds".into(), json!(delay));
+            // An integer in the API (InspectionErrorDetails).
+            details.insert("retryBackoffIntervalSeconds".into(), json!(delay.round() as i64));
             return Handled::Retriable;
         }
     }

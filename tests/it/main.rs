@@ -10,6 +10,7 @@
 //! - `data_limits`: payload size and nesting limits on the values the executor makes;
 //! - `reliability`: hostile inputs (fuzzer reproducers) end cleanly in bounded time and memory;
 //! - `extras`: which definitions need the full engine (the wasm core refuses them);
+//! - `test_state`: TestState on the rows no AWS recording shows;
 //! - `corpus`: the conformance corpus beside the repository (skipped, with one line, without it).
 
 mod bounds;
@@ -21,4 +22,5 @@ mod extras;
 mod paths_api;
 mod reliability;
 mod robustness;
+mod test_state;
 mod validation;
