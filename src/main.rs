@@ -328,7 +328,10 @@ fn cmd_run(raw: &[String]) -> Result<u8, String> {
     let mut host = Host::new(machine, input, mocks, opts);
     // The events are written as they happen and let go (the timeline's spans are kept).
     let written = std::rc::Rc::new(std::cell::Cell::new(0usize));
-    if json_out || history {
+    if timeline && !(json_out || history) {
+        // The timeline draws the spans: the events are only counted.
+        host.exec.stream_events(|_| {});
+    } else if json_out || history {
         let written = written.clone();
         host.exec.stream_events(move |e| {
             if json_out {

@@ -319,7 +319,8 @@ impl Execution {
     /// Keep the values a pipeline recorded in the state's span.
     pub(super) fn keep_steps(&mut self, fid: FrameId, steps: Vec<(&'static str, Rc<Value>)>) {
         if let Some(s) = self.spans.get_mut(self.frames[fid].state_span as usize) {
-            s.steps.extend(steps);
+            let budget = &mut self.budget;
+            s.steps.extend(steps.into_iter().map(|(step, v)| (step, budget.keep(v))));
         }
     }
 

@@ -179,6 +179,12 @@ impl RunOptions {
             }
         }
         opts.history = history;
+        if let Some(v) = o.get("historyBytes").filter(|v| !v.is_null()) {
+            // (Saturating: `usize::MAX`, 4 GiB - 1 in wasm32, and more is no budget.)
+            let f = v.as_f64().filter(|f| *f >= 0.0 && f.fract() == 0.0);
+            opts.history_bytes =
+                f.ok_or_else(|| error(format!("options.historyBytes must be a whole number >= 0, not {v}")))? as usize;
+        }
         let test_case = match o.get("testCase") {
             None | Some(Value::Null) => None,
             Some(Value::String(s)) => Some(s.to_string()),

@@ -8,6 +8,8 @@
 //! - `paths_api`: the JSONPath, payload template and intrinsic APIs;
 //! - `cli`: the `statelab` binary's own commands;
 //! - `data_limits`: payload size and nesting limits on the values the executor makes;
+//! - `history_budget`: the history's data budget (`Options::history_bytes`);
+//! - `bounds`: deep and large expressions, paths and regexes end in time on a bounded stack;
 //! - `reliability`: hostile inputs (fuzzer reproducers) end cleanly in bounded time and memory;
 //! - `extras`: which definitions need the full engine (the wasm core refuses them);
 //! - `test_state`: TestState on the rows no AWS recording shows;
@@ -19,6 +21,7 @@ mod cli;
 mod corpus;
 mod data_limits;
 mod extras;
+mod history_budget;
 mod paths_api;
 mod reliability;
 mod robustness;

@@ -191,3 +191,22 @@ fn a_large_string_handed_to_every_iteration_is_held_once() {
                 "ItemProcessor":{"StartAt":"P","States":{"P":{"Type":"Pass","Output":"{% $states.input.n %}","End":true}}}}}}}}}"#;
     run_to_history_limit(&[("d.json", def.into())], &[], "shared string");
 }
+
+#[test]
+fn a_history_of_new_payloads_keeps_within_its_budget() {
+    // Each iteration makes a new 100 KB text: 6,250 iterations until the history limit, 625 MB
+    // of distinct payloads that `bench` (events and spans) and `run --timeline` (spans) would
+    // keep; the history keeps 32 MiB of them and leaves the rest out.
+    let def = r#"{"StartAt": "Grow", "States": {
+        "Grow": {"Type": "Pass", "Parameters": {"base.$": "$.base", "i.$": "States.MathAdd($.i, 1)",
+                 "text.$": "States.Format('{}:{}', $.i, $.base)"}, "Next": "Check"},
+        "Check": {"Type": "Choice", "Choices": [{"Variable": "$.i", "NumericGreaterThanEquals": 1000000, "Next": "Done"}],
+                  "Default": "Grow"},
+        "Done": {"Type": "Succeed"}}}"#;
+    let input = format!(r#"{{"base": "{}", "i": 0}}"#, "b".repeat(100_000));
+    let files = [("d.json", def.to_string()), ("in.json", input)];
+    let r = statelab(&files, &["bench", "d.json", "--input", "in.json", "--runs", "1"], false);
+    ended(&r, 1, "bench");
+    assert!(String::from_utf8_lossy(&r.stdout).starts_with("FAILED: median"));
+    run_to_history_limit(&files, &["--input", "in.json", "--timeline"], "timeline");
+}
