@@ -45,6 +45,7 @@ pub mod mock;
 #[cfg(feature = "extras")]
 pub mod source;
 mod support;
+pub mod teststate;
 pub mod value;
 pub mod wasm;
 

@@ -69,6 +69,12 @@ usage:
                             [--runs N] [--no-history] [--json] [SOURCE OPTIONS]
   statelab validate DEFINITION [--json] [SOURCE OPTIONS]
   statelab jsonata EXPRESSION [--input FILE] [--bindings FILE] [--json]
+  statelab test-state REQUEST [--json]
+
+test-state runs one state as AWS's TestState API does: REQUEST is a file holding the
+API's request (definition, input, inspectionLevel, stateName, variables, context, mock,
+stateConfiguration). It prints the answer (status, output, error, cause, nextState,
+inspectionData), or the API's refusal (its error code and message), exit code 2.
 
 DEFINITION is ASL as JSON or YAML, or a CloudFormation, SAM or Serverless Framework
 template (JSON or YAML, short tags such as !Sub and !GetAtt included), told apart by
@@ -209,6 +215,7 @@ fn main() -> ExitCode {
         "bench" => cmd_bench(rest),
         "validate" => cmd_validate(rest),
         "jsonata" => cmd_jsonata(rest),
+        "test-state" => cmd_test_state(rest),
         "help" | "--help" | "-h" => {
             say_raw!("{USAGE}");
             Ok(0)
@@ -562,6 +569,30 @@ fn cmd_jsonata(raw: &[String]) -> Result<u8, String> {
                 out["error"]["message"].as_str().unwrap_or("")
             ),
         }
+    }
+    Ok(code)
+}
+
+fn cmd_test_state(raw: &[String]) -> Result<u8, String> {
+    let args = Args::parse(raw, &[])?;
+    args.check(&["json"])?;
+    let [path] = args.positional.as_slice() else {
+        return Err(format!("test-state needs exactly one REQUEST file\n\n{USAGE}"));
+    };
+    let request = read_json(path)?;
+    let now =
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0);
+    let (out, code) = match statelab::teststate::test_state(&request, now) {
+        Ok(answer) => {
+            let failed = answer["status"] == "FAILED";
+            (answer, u8::from(failed))
+        }
+        Err(refusal) => (refusal.to_json(), 2),
+    };
+    if args.has("json") {
+        say!("{out}");
+    } else {
+        say!("{}", statelab::value::to_string_pretty(&out));
     }
     Ok(code)
 }

@@ -185,6 +185,21 @@ export async function simulate(definition, input, mocks, options = {}) {
 }
 
 /**
+ * Run one state as AWS's TestState API does. request: the API's request (definition as
+ * text or object, input, inspectionLevel, stateName, variables, context, roleArn, mock,
+ * stateConfiguration). Resolves to the answer {status, output, error, cause, nextState,
+ * inspectionData}, or to the API's refusal {Error: {Code, Message}}. options: {now} (ms
+ * since the epoch for the context object; default Date.now()). Runs on the full engine,
+ * which loads the first time.
+ */
+export async function testState(request, options = {}) {
+  const now = options.now ?? Date.now();
+  // TestState is in the full engine only (it would take the core over its size budget).
+  const glue = await ready('full');
+  return guard(glue, (g) => g.testState(request, now));
+}
+
+/**
  * Check a definition once, to simulate it many times: resolves to {simulate(input, mocks,
  * options)}, which behaves as simulate() with this definition, without converting and
  * checking the definition on each call. options: {type} as for validate(). Rejects as

@@ -13,6 +13,7 @@
 //! - `reliability`: hostile inputs (fuzzer reproducers) end cleanly in bounded time and memory;
 //! - `extras`: which definitions need the full engine (the wasm core refuses them);
 //! - `sources`: definitions in every source form (YAML, templates) with their substitutions;
+//! - `test_state`: TestState on the rows no AWS recording shows;
 //! - `corpus`: the conformance corpus beside the repository (skipped, with one line, without it).
 
 mod bounds;
@@ -26,4 +27,5 @@ mod paths_api;
 mod reliability;
 mod robustness;
 mod sources;
+mod test_state;
 mod validation;

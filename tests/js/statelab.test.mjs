@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { init, validate, simulate, compile, run, __panicForTests, __instances, __stackOverflowForTests, __engines } from '../../www/statelab.js';
+import { init, validate, simulate, compile, run, testState, __panicForTests, __instances, __stackOverflowForTests, __engines } from '../../www/statelab.js';
 
 const fixture = (name) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
 const read = (name) => readFileSync(fixture(name), 'utf8');
@@ -555,4 +555,39 @@ test('JS functions run concurrently across Map iterations, and retries call them
   assert.deepEqual(attempts, [0, 1, 2]);
   assert.deepEqual(retried.output.charge, { amount: 50 });
   assert.equal(retried.spans.filter((s) => s.kind === 'backoff').length, 2);
+});
+
+test('testState answers as the TestState API, on the full engine', async () => {
+  const answer = await testState(
+    {
+      definition: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', ResultPath: '$.r', Next: 'After', Retry: [{ ErrorEquals: ['Busy'], MaxAttempts: 2 }] },
+      input: '{"k": 1}',
+      inspectionLevel: 'DEBUG',
+      mock: { result: '{"Payload": 7}' },
+    },
+    { now: 0 },
+  );
+  assert.deepEqual(answer, {
+    status: 'SUCCEEDED',
+    output: { k: 1, r: { Payload: 7 } },
+    nextState: 'After',
+    inspectionData: {
+      input: { k: 1 },
+      afterInputPath: { k: 1 },
+      afterParameters: { k: 1 },
+      result: { Payload: 7 },
+      afterResultSelector: { Payload: 7 },
+      afterResultPath: { k: 1, r: { Payload: 7 } },
+    },
+  });
+  assert.equal(__engines().full, true);
+  const retriable = await testState(
+    JSON.stringify({
+      definition: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', End: true, Retry: [{ ErrorEquals: ['Busy'], MaxAttempts: 2 }] },
+      mock: { errorOutput: { error: 'Busy', cause: 'later' } },
+    }),
+  );
+  assert.deepEqual(retriable, { status: 'RETRIABLE', error: 'Busy', cause: 'later' });
+  const refused = await testState({ definition: { Type: 'Pass', End: true }, mock: { result: '1' } });
+  assert.deepEqual(refused, { Error: { Code: 'ValidationException', Message: "State type 'Pass' is not supported when a mock is specified" } });
 });
