@@ -42,7 +42,10 @@ pub mod error;
 pub mod exec;
 pub mod jsonata;
 pub mod mock;
+#[cfg(feature = "extras")]
+pub mod source;
 mod support;
+pub mod teststate;
 pub mod value;
 pub mod wasm;
 

@@ -6,6 +6,7 @@ use statelab::driver::{simulate, Host};
 use statelab::exec::{Options, Status};
 use statelab::json;
 use statelab::mock::Mocks;
+use statelab::source;
 use statelab::value::read;
 use statelab::value::Value;
 use std::cell::RefCell;
@@ -63,11 +64,25 @@ statelab: run Amazon States Language workflows on a virtual clock
 usage:
   statelab run DEFINITION [--input FILE] [--mock-config FILE] [--test-case NAME]
                           [--seed N] [--name NAME] [--json] [--history] [--timeline]
-                          [--sequential]
+                          [--sequential] [SOURCE OPTIONS]
   statelab bench DEFINITION [--input FILE] [--mock-config FILE] [--test-case NAME]
-                            [--runs N] [--no-history] [--json]
-  statelab validate DEFINITION [--type STANDARD|EXPRESS] [--json]
+                            [--runs N] [--no-history] [--json] [SOURCE OPTIONS]
+  statelab validate DEFINITION [--json] [SOURCE OPTIONS]
   statelab jsonata EXPRESSION [--input FILE] [--bindings FILE] [--json]
+  statelab test-state REQUEST [--json]
+
+test-state runs one state as AWS's TestState API does: REQUEST is a file holding the
+API's request (definition, input, inspectionLevel, stateName, variables, context, mock,
+stateConfiguration). It prints the answer (status, output, error, cause, nextState,
+inspectionData), or the API's refusal (its error code and message), exit code 2.
+
+DEFINITION is ASL as JSON or YAML, or a CloudFormation, SAM or Serverless Framework
+template (JSON or YAML, short tags such as !Sub and !GetAtt included), told apart by
+content. SOURCE OPTIONS: --state-machine NAME picks one of a template's state machines;
+--sub NAME=VALUE sets a substitution (a ${NAME} placeholder, or an intrinsic as statelab
+names it, such as 'Fn::GetAtt Fn.Arn'); --type STANDARD|EXPRESS overrides the machine
+type. Values the source leaves open are made up from the name and the referenced
+resource's type, and said on standard error.
 
 --sequential runs the workflow's sequential twin: each Parallel's branches one after
 another, each Map one iteration at a time.
@@ -119,6 +134,9 @@ impl Args {
     }
     fn value(&self, name: &str) -> Option<&str> {
         self.flags.iter().rev().find(|(n, _)| n == name).and_then(|(_, v)| v.as_deref())
+    }
+    fn values(&self, name: &str) -> Vec<&str> {
+        self.flags.iter().filter(|(n, _)| n == name).filter_map(|(_, v)| v.as_deref()).collect()
     }
     fn has(&self, name: &str) -> bool {
         self.flags.iter().any(|(n, _)| n == name)
@@ -197,6 +215,7 @@ fn main() -> ExitCode {
         "bench" => cmd_bench(rest),
         "validate" => cmd_validate(rest),
         "jsonata" => cmd_jsonata(rest),
+        "test-state" => cmd_test_state(rest),
         "help" | "--help" | "-h" => {
             say_raw!("{USAGE}");
             Ok(0)
@@ -213,10 +232,68 @@ fn main() -> ExitCode {
     }
 }
 
-fn load_definition(path: &str, machine_type: MachineType) -> Result<std::rc::Rc<asl::Machine>, Vec<String>> {
-    let text = read(path).map_err(|e| vec![e])?;
-    asl::validate_text(&text, machine_type)
-        .map_err(|diags| asl::truncated(diags).0.iter().map(|d| format!("{path}:{d}")).collect())
+/// The options that pick and complete a definition from its source.
+const SOURCE_OPTIONS: [&str; 3] = ["state-machine", "sub", "type"];
+
+/// The checked machine of DEFINITION, in any source form (ASL as JSON or YAML, a
+/// CloudFormation, SAM or Serverless template: `--state-machine` picks one of several,
+/// `--sub NAME=VALUE` sets a substitution, `--type` the machine type). What the source left
+/// open and statelab made up is said on standard error. `Err` is a message (exit 2); the
+/// inner `Err` the definition's diagnostics.
+fn definition_of(path: &str, args: &Args) -> Result<Result<std::rc::Rc<asl::Machine>, Vec<asl::Diagnostic>>, String> {
+    let text = read(path)?;
+    let explicit = match args.value("type") {
+        None => None,
+        Some("STANDARD") => Some(MachineType::Standard),
+        Some("EXPRESS") => Some(MachineType::Express),
+        Some(other) => return Err(format!("--type must be STANDARD or EXPRESS, not '{other}'")),
+    };
+    // The common case, a JSON definition with nothing to fill in, is checked as before.
+    let plain = text.trim_start().starts_with('{')
+        && !text.contains("${")
+        && !text.contains("\"Resources\"")
+        && !text.contains("\"stepFunctions\"");
+    let overrides = args
+        .values("sub")
+        .iter()
+        .map(|s| {
+            s.split_once('=')
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .ok_or_else(|| format!("--sub takes NAME=VALUE, not '{s}'"))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    if plain && args.value("state-machine").is_none() {
+        return Ok(asl::validate_text(&text, explicit.unwrap_or(MachineType::Standard)));
+    }
+    let source = match source::load(&text, &overrides) {
+        Ok(s) => s,
+        Err(e) => {
+            let code = "INVALID_JSON_DESCRIPTION";
+            return Ok(Err(vec![asl::Diagnostic { code, pointer: e.pointer, pos: e.pos, message: e.message }]));
+        }
+    };
+    let mut found = source.pick(args.value("state-machine")).map_err(|e| format!("{path}: {e}"))?.clone();
+    if let Some(uri) = found.definition_uri.clone() {
+        let file = std::path::Path::new(path).parent().unwrap_or(std::path::Path::new(".")).join(&uri);
+        let file = file.to_string_lossy().to_string();
+        let text = read(&file).map_err(|e| format!("{path}: the state machine's DefinitionUri names {uri}: {e}"))?;
+        found = found
+            .with_definition(&text, &overrides)
+            .map_err(|e| format!("{file}:{}:{}: {}", e.pos.line, e.pos.column, e.message))?;
+    }
+    for s in found.substitutions.iter().filter(|s| s.generated) {
+        eprintln!("{path}: {} = {} (made up by statelab; --sub '{}=VALUE' sets it)", s.name, s.value, s.name);
+    }
+    let ty = explicit.or(found.machine_type).unwrap_or(MachineType::Standard);
+    Ok(asl::parse_definition(&found.definition, &found.locations, ty))
+}
+
+fn load_definition(path: &str, args: &Args) -> Result<std::rc::Rc<asl::Machine>, Vec<String>> {
+    match definition_of(path, args) {
+        Err(msg) => Err(vec![format!("statelab: {msg}")]),
+        Ok(Ok(m)) => Ok(m),
+        Ok(Err(diags)) => Err(asl::truncated(diags).0.iter().map(|d| format!("{path}:{d}")).collect()),
+    }
 }
 
 /// What `run` and `bench` execute: the checked definition, the input and the mock file.
@@ -228,7 +305,7 @@ fn load_execution(args: &Args, cmd: &str) -> Result<Option<Job>, String> {
     let [def_path] = args.positional.as_slice() else {
         return Err(format!("{cmd} needs exactly one DEFINITION file\n\n{USAGE}"));
     };
-    let machine = match load_definition(def_path, MachineType::Standard) {
+    let machine = match load_definition(def_path, args) {
         Ok(m) => m,
         Err(lines) => {
             for l in lines {
@@ -264,8 +341,8 @@ fn mocks_of(args: &Args, v: Option<&Value>) -> Result<Mocks, String> {
 /// `bench`: the engine's own time for one execution, the definition checked once beforehand
 /// (as a host that compiles a machine and runs it many times would).
 fn cmd_bench(raw: &[String]) -> Result<u8, String> {
-    let args = Args::parse(raw, &["input", "mock-config", "test-case", "runs"])?;
-    args.check(&["input", "mock-config", "test-case", "runs", "no-history", "json"])?;
+    let args = Args::parse(raw, &["input", "mock-config", "test-case", "runs", "state-machine", "sub", "type"])?;
+    args.check(&[&["input", "mock-config", "test-case", "runs", "no-history", "json"][..], &SOURCE_OPTIONS].concat())?;
     let Some((machine, input, mocks_value)) = load_execution(&args, "bench")? else { return Ok(2) };
     let runs: usize = match args.value("runs") {
         Some(s) => s
@@ -301,8 +378,15 @@ fn cmd_bench(raw: &[String]) -> Result<u8, String> {
 }
 
 fn cmd_run(raw: &[String]) -> Result<u8, String> {
-    let args = Args::parse(raw, &["input", "mock-config", "test-case", "seed", "name"])?;
-    args.check(&["input", "mock-config", "test-case", "seed", "name", "json", "history", "timeline", "sequential"])?;
+    let args =
+        Args::parse(raw, &["input", "mock-config", "test-case", "seed", "name", "state-machine", "sub", "type"])?;
+    args.check(
+        &[
+            &["input", "mock-config", "test-case", "seed", "name", "json", "history", "timeline", "sequential"][..],
+            &SOURCE_OPTIONS,
+        ]
+        .concat(),
+    )?;
     let Some((machine, input, mocks_value)) = load_execution(&args, "run")? else { return Ok(2) };
     let mocks = mocks_of(&args, mocks_value.as_ref())?;
     let mut opts = Options::default();
@@ -321,7 +405,10 @@ fn cmd_run(raw: &[String]) -> Result<u8, String> {
     let mut host = Host::new(machine, input, mocks, opts);
     // The events are written as they happen and let go (the timeline's spans are kept).
     let written = std::rc::Rc::new(std::cell::Cell::new(0usize));
-    if json_out || history {
+    if timeline && !(json_out || history) {
+        // The timeline draws the spans: the events are only counted.
+        host.exec.stream_events(|_| {});
+    } else if json_out || history {
         let written = written.clone();
         host.exec.stream_events(move |e| {
             if json_out {
@@ -424,18 +511,12 @@ fn print_timeline(exec: &statelab::exec::Execution) {
 }
 
 fn cmd_validate(raw: &[String]) -> Result<u8, String> {
-    let args = Args::parse(raw, &["type"])?;
-    args.check(&["type", "json"])?;
+    let args = Args::parse(raw, &SOURCE_OPTIONS)?;
+    args.check(&[&["json"][..], &SOURCE_OPTIONS].concat())?;
     let [def_path] = args.positional.as_slice() else {
         return Err(format!("validate needs exactly one DEFINITION file\n\n{USAGE}"));
     };
-    let machine_type = match args.value("type").unwrap_or("STANDARD") {
-        "STANDARD" => MachineType::Standard,
-        "EXPRESS" => MachineType::Express,
-        other => return Err(format!("--type must be STANDARD or EXPRESS, not '{other}'")),
-    };
-    let text = read(def_path)?;
-    let (diags, more) = match asl::validate_text(&text, machine_type) {
+    let (diags, more) = match definition_of(def_path, &args)? {
         Ok(_) => (Vec::new(), false),
         Err(d) => asl::truncated(d),
     };
@@ -488,6 +569,30 @@ fn cmd_jsonata(raw: &[String]) -> Result<u8, String> {
                 out["error"]["message"].as_str().unwrap_or("")
             ),
         }
+    }
+    Ok(code)
+}
+
+fn cmd_test_state(raw: &[String]) -> Result<u8, String> {
+    let args = Args::parse(raw, &[])?;
+    args.check(&["json"])?;
+    let [path] = args.positional.as_slice() else {
+        return Err(format!("test-state needs exactly one REQUEST file\n\n{USAGE}"));
+    };
+    let request = read_json(path)?;
+    let now =
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0);
+    let (out, code) = match statelab::teststate::test_state(&request, now) {
+        Ok(answer) => {
+            let failed = answer["status"] == "FAILED";
+            (answer, u8::from(failed))
+        }
+        Err(refusal) => (refusal.to_json(), 2),
+    };
+    if args.has("json") {
+        say!("{out}");
+    } else {
+        say!("{}", statelab::value::to_string_pretty(&out));
     }
     Ok(code)
 }

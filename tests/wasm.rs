@@ -306,6 +306,9 @@ fn errors_cross_as_js_errors_with_clear_messages() {
         (json!({"seed": -1}), "options.seed"),
         (json!({"seed": 1.5}), "options.seed"),
         (json!({"executionName": 3}), "options.executionName"),
+        (json!({"historyBytes": -1}), "options.historyBytes"),
+        (json!({"historyBytes": 1.5}), "options.historyBytes"),
+        (json!({"historyBytes": "1"}), "options.historyBytes"),
         (json!([1]), "options must be"),
     ] {
         let m = message(
@@ -323,6 +326,38 @@ fn errors_cross_as_js_errors_with_clear_messages() {
     let m =
         message(wasm::simulate(PARALLEL.into(), cyclic.into(), PARALLEL_MOCKS.into(), JsValue::UNDEFINED).unwrap_err());
     assert!(m.starts_with("input: cannot be converted to JSON"), "{m}");
+}
+
+#[wasm_bindgen_test]
+fn a_history_past_its_budget_says_what_it_left_out() {
+    // Each iteration makes a new 10 KB text; the history keeps 100 KB of them.
+    let def = r#"{"StartAt": "Grow", "States": {
+        "Grow": {"Type": "Pass", "Parameters": {"base.$": "$.base", "i.$": "States.MathAdd($.i, 1)",
+                 "text.$": "States.Format('{}:{}', $.i, $.base)"}, "Next": "Check"},
+        "Check": {"Type": "Choice", "Choices": [{"Variable": "$.i", "NumericGreaterThanEquals": 100, "Next": "Done"}],
+                  "Default": "Grow"},
+        "Done": {"Type": "Succeed"}}}"#;
+    let input = json!({"base": "b".repeat(10_000), "i": 0}).to_string();
+    let o = opts(json!({"historyBytes": 100_000, "recordSteps": true}));
+    let r = value(&wasm::simulate(def.into(), input.as_str().into(), JsValue::UNDEFINED, o).unwrap());
+    assert_eq!(r["status"], json!("SUCCEEDED"));
+    assert_eq!(r["output"]["i"].as_f64(), Some(100.0));
+    assert_eq!(r["historyTruncated"], json!(true));
+    let events = r["events"].as_array().unwrap();
+    let last = events.iter().rev().find(|e| e["type"] == "PassStateExited").unwrap();
+    assert_eq!(last["stateExitedEventDetails"], json!({"name": "Grow", "outputDetails": {"truncated": true}}));
+    let first = events.iter().find(|e| e["type"] == "PassStateExited").unwrap();
+    assert_eq!(first["stateExitedEventDetails"]["outputDetails"], json!({"truncated": false}));
+    let spans = r["spans"].as_array().unwrap();
+    let grow = spans.iter().rev().find(|s| s["state"] == "Grow").unwrap();
+    assert_eq!((grow.get("input"), &grow["inputElided"]), (None, &json!(true)));
+    assert!(grow["steps"].as_array().unwrap().iter().any(|s| s["elided"] == json!(true) && s.get("value").is_none()));
+    // Unlimited (2 ** 32 and more, or a larger budget): all there.
+    for bytes in [4_294_967_296.0, 10_000_000.0] {
+        let o = opts(json!({"historyBytes": bytes}));
+        let r = value(&wasm::simulate(def.into(), input.as_str().into(), JsValue::UNDEFINED, o).unwrap());
+        assert_eq!(r.get("historyTruncated"), None);
+    }
 }
 
 /// Drive a Session the way www/statelab.js does, stepping to each deadline; also with a

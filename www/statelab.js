@@ -173,11 +173,30 @@ export async function validate(definition, options = {}) {
  * options: {seed, executionName, stateMachineName, testCase (Step Functions Local mock
  * configs), sequential (the sequential twin), recordSteps (spans get each data-flow step as
  * steps: [{step, value}]), criticalPath (the result's spans get critical and slackMs),
- * history (false: the result has no events and spans, only the outcome)}.
+ * history (false: the result has no events and spans, only the outcome), historyBytes (the
+ * most distinct payload data the events and spans keep, default 32 MiB: past it an event's
+ * payload is left out, its details saying {truncated: true}, a span's is replaced by
+ * inputElided/outputElided/causeElided: true, a step's by elided: true, and the result has
+ * historyTruncated: true; 2 ** 32 or more: no limit)}.
  */
 export async function simulate(definition, input, mocks, options = {}) {
   // JS functions (options.functions) are for run(): the engine says so if any are given.
   return onEngineFor((g) => g.simulate(definition, input, mocks, engineOptions(options, Object.keys(options.functions ?? {}))));
+}
+
+/**
+ * Run one state as AWS's TestState API does. request: the API's request (definition as
+ * text or object, input, inspectionLevel, stateName, variables, context, roleArn, mock,
+ * stateConfiguration). Resolves to the answer {status, output, error, cause, nextState,
+ * inspectionData}, or to the API's refusal {Error: {Code, Message}}. options: {now} (ms
+ * since the epoch for the context object; default Date.now()). Runs on the full engine,
+ * which loads the first time.
+ */
+export async function testState(request, options = {}) {
+  const now = options.now ?? Date.now();
+  // TestState is in the full engine only (it would take the core over its size budget).
+  const glue = await ready('full');
+  return guard(glue, (g) => g.testState(request, now));
 }
 
 /**
@@ -214,7 +233,7 @@ export function __engines() {
 
 function engineOptions(options, external) {
   const o = { external };
-  for (const k of ['seed', 'executionName', 'stateMachineName', 'testCase', 'type', 'sequential', 'recordSteps', 'criticalPath', 'history']) {
+  for (const k of ['seed', 'executionName', 'stateMachineName', 'testCase', 'type', 'sequential', 'recordSteps', 'criticalPath', 'history', 'historyBytes']) {
     if (options[k] !== undefined) o[k] = options[k];
   }
   return o;

@@ -976,10 +976,15 @@ impl<'a> Cx<'a> {
 
     fn branches(&mut self, obj: &Map, at: &str, ql: QueryLanguage) -> Option<Vec<Rc<Machine>>> {
         let bp = ptr(at, "Branches");
-        let Some(bs) = obj.get("Branches").and_then(Value::as_array).filter(|b| !b.is_empty()) else {
+        let Some(bs) = obj.get("Branches").and_then(Value::as_array) else {
             self.error(at, "These fields are required: [Branches] (a non-empty array)");
             return None;
         };
+        if bs.is_empty() {
+            // AWS's text (a TestState refusal).
+            self.error(&bp, "Value cannot be empty");
+            return None;
+        }
         let mut out = Vec::new();
         for (i, b) in bs.iter().enumerate() {
             let p = format!("{bp}/{i}");

@@ -476,12 +476,10 @@ impl<'a> Pipeline<'a> {
         };
         match items {
             Value::Array(items) => Ok(items.into_vec()),
-            other => {
-                let path = map.items_path.as_ref().map(|r| r.text()).unwrap_or_else(|| "$".into());
-                Err(StepError::Path(Failure::runtime(format!(
-                    "Item path {path} evaluated to a non-array value: {}",
-                    to_compact(&other)
-                ))))
+            _ => {
+                // AWS's text (a TestState answer): the path as Jayway shows it (`$$.a` as `$.a`).
+                let path = map.items_path.as_ref().map(|r| r.display_path()).unwrap_or_else(|| "$".into());
+                Err(StepError::Path(Failure::runtime(format!("Reference path \"{path}\" must point to array."))))
             }
         }
     }

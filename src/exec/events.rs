@@ -4,6 +4,8 @@
 //! (`Rc`) with the execution, so writing 25,000 events costs no deep copies; the JSON form
 //! is built only when asked for.
 
+use super::budget::LONG_TEXT;
+use super::frame::Work;
 use super::spans::{LaneId, MAIN_LANE};
 use super::Status;
 use super::{Execution, FrameId};
@@ -19,8 +21,13 @@ pub enum Field {
     Str(Rc<str>),
     Int(i64),
     Json(Rc<Value>),
-    /// `{"truncated": false}`: payloads are never truncated (they are bounded by 256 KiB).
+    /// `{"truncated": false}`: the payload (in the field before) is all there.
     NotTruncated,
+    /// `{"truncated": true}`: a payload left out of the kept history
+    /// (`Options::history_bytes`). It stands in for the payload's field and its details:
+    /// `"inputDetails": {"truncated": true}` and no `input` (AWS's `...Details` of a payload
+    /// not included; `parametersDetails` and `causeDetails` name the fields AWS gives none).
+    Elided,
 }
 
 impl Field {
@@ -30,6 +37,7 @@ impl Field {
             Field::Int(n) => json!(n),
             Field::Json(v) => (**v).clone(),
             Field::NotTruncated => json!({"truncated": false}),
+            Field::Elided => json!({"truncated": true}),
         }
     }
     pub fn as_str(&self) -> Option<&str> {
@@ -279,6 +287,18 @@ impl EventType {
     }
 }
 
+/// The `...Details` field that stands for payload field `key` when it is left out.
+fn details_of(key: &str) -> Option<&'static str> {
+    const DETAILS: [(&str, &str); 5] = [
+        ("input", "inputDetails"),
+        ("output", "outputDetails"),
+        ("assignedVariables", "assignedVariablesDetails"),
+        ("parameters", "parametersDetails"),
+        ("cause", "causeDetails"),
+    ];
+    DETAILS.iter().find(|(k, _)| *k == key).map(|(_, d)| *d)
+}
+
 /// An event's details: its fields, in AWS's order.
 pub type Details = Vec<(&'static str, Field)>;
 
@@ -335,7 +355,7 @@ impl Execution {
     pub(super) fn emit(&mut self, fid: FrameId, ty: EventType, details: impl FnOnce(&Execution) -> Details) -> u64 {
         let f = &self.frames[fid];
         if f.silent {
-            return f.last_event;
+            return self.child_event(fid);
         }
         let prev = f.last_event;
         let details = self.opts.history.then(|| details(self));
@@ -347,11 +367,32 @@ impl Execution {
     pub(super) fn emit_bare(&mut self, fid: FrameId, ty: EventType) -> u64 {
         let f = &self.frames[fid];
         if f.silent {
-            return f.last_event;
+            return self.child_event(fid);
         }
         let prev = f.last_event;
         self.frames[fid].last_event = self.event_count + 1;
         self.push_event(prev, Some(fid), ty, None)
+    }
+
+    /// Count an event of a child execution (not part of this history): against its own
+    /// history limit, and against [`super::MAX_CHILD_EVENTS`] for all of them.
+    fn child_event(&mut self, fid: FrameId) -> u64 {
+        self.child_events += 1;
+        if self.child_events > super::MAX_CHILD_EVENTS && !self.is_done() {
+            let cause = format!(
+                "The execution's child executions (its distributed Maps' iterations) wrote more than {} history events in all, statelab's limit.",
+                super::MAX_CHILD_EVENTS
+            );
+            self.finish(Status::Failed(Failure::new("States.Runtime", cause)));
+            self.effects.clear();
+        }
+        let root = self.frames[fid].child_root;
+        let r = &mut self.frames[root];
+        r.child_events += 1;
+        if r.child_events as usize == self.opts.max_events {
+            self.work.push_back(Work::ChildHistoryFull(root));
+        }
+        self.frames[fid].last_event
     }
 
     /// Append an event of the execution itself, chained to the last event.
@@ -386,11 +427,32 @@ impl Execution {
         id
     }
 
-    fn keep(&mut self, e: Event) {
-        match &mut self.sink {
-            Some(sink) => sink(e),
-            None => self.events.push(e),
+    /// Keep an event (or hand it to the stream): past the history's budget, without the
+    /// payloads that do not fit (see [`Field::Elided`]).
+    fn keep(&mut self, mut e: Event) {
+        if let Some(sink) = &mut self.sink {
+            return sink(e);
         }
+        if let (Some(fields), false) = (&mut e.fields, self.budget.unlimited()) {
+            let mut i = 0;
+            while i < fields.len() {
+                let fits = match &fields[i].1 {
+                    Field::Json(v) => self.budget.admit(v),
+                    Field::Str(s) if s.len() > LONG_TEXT => self.budget.admit_text(s.len()),
+                    _ => true,
+                };
+                // (A field that is never left out, small in practice, is kept uncounted.)
+                if let Some(details) = details_of(fields[i].0).filter(|_| !fits) {
+                    self.budget.elided = true;
+                    fields[i] = (details, Field::Elided);
+                    if matches!(fields.get(i + 1), Some((_, Field::NotTruncated))) {
+                        fields.remove(i + 1);
+                    }
+                }
+                i += 1;
+            }
+        }
+        self.events.push(e);
     }
 
     /// The history is full: the execution fails (once), its ExecutionFailed the last event.

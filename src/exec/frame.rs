@@ -73,15 +73,31 @@ pub(super) struct Frame {
     pub task_token: Option<String>,
     /// A Map iteration whose MapIterationStarted event is still to be written.
     pub iteration_pending: bool,
+    /// In a child execution (`silent`): the frame that is its root, which counts its events.
+    pub child_root: FrameId,
+    pub child_events: u32,
 }
 
 #[derive(Debug)]
 pub(super) enum Work {
     Run(FrameId),
-    TaskDone { frame: FrameId, gen: u64, outcome: Result<Value, Failure> },
-    Resume { frame: FrameId, gen: u64 },
-    TaskTimeout { frame: FrameId, gen: u64, error: &'static str },
+    TaskDone {
+        frame: FrameId,
+        gen: u64,
+        outcome: Result<Value, Failure>,
+    },
+    Resume {
+        frame: FrameId,
+        gen: u64,
+    },
+    TaskTimeout {
+        frame: FrameId,
+        gen: u64,
+        error: &'static str,
+    },
     ChildrenDone(FrameId),
+    /// A child execution (this root frame) reached the history limit: it fails.
+    ChildHistoryFull(FrameId),
     ExecutionTimeout,
 }
 
@@ -107,6 +123,11 @@ impl Execution {
         let silent = parent.is_some_and(|(p, _)| {
             self.frames[p].silent || matches!(&self.state(p).kind, Kind::Map(m) if m.distributed)
         });
+        // A distributed Map's iteration is the root of a child execution; below it, its root.
+        let child_root = match parent {
+            Some((p, _)) if silent && self.frames[p].silent => self.frames[p].child_root,
+            _ => self.frames.len(),
+        };
         let parent_span = parent.map_or(NO_SPAN, |(p, _)| self.frames[p].state_span);
         self.frames.push(Frame {
             machine,
@@ -129,6 +150,8 @@ impl Execution {
             silent,
             task_token: None,
             iteration_pending: false,
+            child_root,
+            child_events: 0,
         });
         let fid = self.frames.len() - 1;
         if self.opts.history {
@@ -189,6 +212,14 @@ impl Execution {
         });
         if self.is_done() {
             return Flow::Ended;
+        }
+        if self.frames[fid].silent {
+            // A child execution past its history limit goes no further (it is ended by the
+            // work its last event queued).
+            let root = self.frames[fid].child_root;
+            if self.frames[root].child_events as usize >= self.opts.max_events {
+                return Flow::Blocked;
+            }
         }
         {
             let f = &mut self.frames[fid];
@@ -319,7 +350,8 @@ impl Execution {
     /// Keep the values a pipeline recorded in the state's span.
     pub(super) fn keep_steps(&mut self, fid: FrameId, steps: Vec<(&'static str, Rc<Value>)>) {
         if let Some(s) = self.spans.get_mut(self.frames[fid].state_span as usize) {
-            s.steps.extend(steps);
+            let budget = &mut self.budget;
+            s.steps.extend(steps.into_iter().map(|(step, v)| (step, budget.keep(v))));
         }
     }
 

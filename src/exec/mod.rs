@@ -13,11 +13,13 @@
 //!
 //! Where things are: `frame.rs` runs a frame from state to state; `states/` holds what each
 //! state type does, one file each; `group.rs` the branches and iterations of Parallel and
-//! Map; `retry.rs` Retry and Catch; `events.rs` the history and `spans.rs` the timeline;
-//! `analysis.rs` the critical path of a finished run. The data flow inside a state, for both
-//! query languages, is `dataflow::pipeline`.
+//! Map; `retry.rs` Retry and Catch; `events.rs` the history and `spans.rs` the timeline,
+//! `budget.rs` how much payload data they may hold; `analysis.rs` the critical path of a
+//! finished run. The data flow inside a state, for both query languages, is
+//! `dataflow::pipeline`.
 
 pub mod analysis;
+mod budget;
 pub mod events;
 mod frame;
 mod group;
@@ -38,6 +40,8 @@ pub use spans::{Lane, LaneId, Lanes, Span, SpanId, SpanKind, SpanStatus};
 use std::collections::VecDeque;
 use std::rc::Rc;
 
+pub use budget::DEFAULT_HISTORY_BYTES;
+
 /// A frame's place in `Execution::frames`.
 type FrameId = usize;
 
@@ -45,6 +49,10 @@ pub use crate::error::MAX_PAYLOAD_BYTES;
 pub(crate) use crate::error::{data_limit_failure, payload_limit, Oversize};
 /// AWS's history limit for one execution: its last event included.
 pub const MAX_HISTORY_EVENTS: usize = 25_000;
+/// statelab's limit on the events of an execution's child executions (a distributed Map's
+/// iterations, each within its own 25,000) in all: AWS would run 10,000 children of 25,000
+/// events each for hours; here that is minutes of one core, so the execution fails instead.
+pub const MAX_CHILD_EVENTS: u64 = 5_000_000;
 /// The longest a Standard execution runs (one year), in ms: then it times out.
 pub const MAX_STANDARD_MS: i64 = 365 * 24 * 3600 * 1000;
 /// The longest an Express execution runs (five minutes), in ms.
@@ -75,6 +83,14 @@ pub struct Options {
     /// With `history`, keep the timeline spans too (a host that only writes the events out,
     /// as `statelab run --json` does, keeps none).
     pub spans: bool,
+    /// The most distinct payload data (bytes of JSON, about) the kept history may hold: its
+    /// events' and spans' inputs, outputs, data-flow steps and long causes. A payload shared
+    /// with one already kept costs only its new parts. Past it, an event keeps the field
+    /// without its data (`"inputDetails": {"truncated": true}`) and a span drops the value
+    /// (see [`Execution::history_elided`]); the execution itself is the same. Events handed
+    /// to a stream ([`Execution::stream_events`]) are not kept and not counted.
+    /// `usize::MAX`: no budget.
+    pub history_bytes: usize,
 }
 
 impl Default for Options {
@@ -92,6 +108,7 @@ impl Default for Options {
             sequential: false,
             history: true,
             spans: true,
+            history_bytes: DEFAULT_HISTORY_BYTES,
         }
     }
 }
@@ -172,6 +189,9 @@ pub struct Execution {
     sink: Option<Box<dyn FnMut(Event)>>,
     /// Events written so far (also when they are not kept: `Options::history` off).
     event_count: u64,
+    /// The events of child executions (a distributed Map's iterations), all together: they
+    /// are not part of the history, but are counted against [`MAX_CHILD_EVENTS`].
+    child_events: u64,
     spans: Vec<Span>,
     lanes: Lanes,
     /// What an ended frame holds instead of its input and variables.
@@ -182,12 +202,15 @@ pub struct Execution {
     /// The execution's and the state machine's ARNs (`$$.Execution.Id`, `$$.StateMachine.Id`).
     /// Made the first time the context object needs them.
     arns: std::cell::OnceCell<(String, String)>,
+    /// What the kept history holds, against `Options::history_bytes`.
+    budget: budget::Budget,
 }
 
 impl Execution {
     pub fn new(machine: Rc<Machine>, input: Value, opts: Options) -> Execution {
         let now = opts.start_time;
         let rng = Rng::new(opts.seed);
+        let budget = budget::Budget::new(opts.history_bytes);
         Execution {
             opts,
             root: machine,
@@ -202,6 +225,7 @@ impl Execution {
             events: Vec::new(),
             sink: None,
             event_count: 0,
+            child_events: 0,
             spans: Vec::new(),
             lanes: Lanes::default(),
             nothing: (Rc::new(Value::Null), Rc::new(Vars::default())),
@@ -209,6 +233,7 @@ impl Execution {
             rng,
             started: false,
             arns: std::cell::OnceCell::new(),
+            budget,
         }
     }
 
@@ -246,6 +271,15 @@ impl Execution {
     /// The timeline (empty when `Options::history` or `Options::spans` is off).
     pub fn spans(&self) -> &[Span] {
         &self.spans
+    }
+    /// The kept history left some data out: it passed `Options::history_bytes`.
+    pub fn history_elided(&self) -> bool {
+        self.budget.elided
+    }
+    /// The distinct payload data the kept history holds, as counted against
+    /// `Options::history_bytes` (bytes of JSON, about; 0 when there is no budget).
+    pub fn history_bytes(&self) -> usize {
+        self.budget.used()
     }
     /// The lanes events, spans and task requests name.
     pub fn lanes(&self) -> &Lanes {
@@ -371,6 +405,16 @@ impl Execution {
                 Work::TaskTimeout { frame, gen, error } => {
                     if self.is_current(frame, gen) {
                         self.task_timed_out(frame, error);
+                    }
+                }
+                Work::ChildHistoryFull(root) => {
+                    if self.frames[root].alive {
+                        self.abort_frame(root, false);
+                        let cause = format!(
+                            "The execution reached the maximum number of history events ({}).",
+                            self.opts.max_events
+                        );
+                        self.frame_ended(root, Err(Failure::new("States.Runtime", cause)));
                     }
                 }
                 Work::ChildrenDone(fid) => {

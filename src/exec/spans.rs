@@ -5,6 +5,7 @@
 //! knows its parent lane, the Parallel or Map state that made it and its branch or iteration
 //! index. A lane's label (`Fan/0`, `Map/3/Inner/1`) is made for display and never read back.
 
+use super::budget::LONG_TEXT;
 use super::{Execution, FrameId};
 use crate::error::Failure;
 use crate::value::Value;
@@ -41,8 +42,14 @@ pub struct Span {
     pub error: Option<Failure>,
     /// For state spans: the value after each data-flow step, in order (InputPath,
     /// Parameters, Result, ResultSelector, ResultPath, OutputPath; Arguments and Output for
-    /// JSONata), when `Options::record_steps` is on.
-    pub steps: Vec<(&'static str, Rc<Value>)>,
+    /// JSONata), when `Options::record_steps` is on; `None` for a value left out of the
+    /// history (`Options::history_bytes`).
+    pub steps: Vec<(&'static str, Option<Rc<Value>>)>,
+    /// The input, the output, the error's cause was left out of the history (it passed
+    /// `Options::history_bytes`): `input`, `output` are `None`, the cause is empty.
+    pub input_elided: bool,
+    pub output_elided: bool,
+    pub cause_elided: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -163,6 +170,9 @@ impl Execution {
             _ => (some(f.state_span), None),
         };
         let state = self.state(fid).name.clone();
+        let given = input.is_some();
+        let input = input.and_then(|v| self.budget.keep(v));
+        let input_elided = given && input.is_none();
         self.spans.push(Span {
             lane,
             parent,
@@ -176,6 +186,9 @@ impl Execution {
             status: SpanStatus::Running,
             error: None,
             steps: Vec::new(),
+            input_elided,
+            output_elided: false,
+            cause_elided: false,
         });
         (self.spans.len() - 1) as SpanId
     }
@@ -183,10 +196,9 @@ impl Execution {
     /// A span that ends at `end` with `status`, known now (a back-off, a wait).
     pub(super) fn open_timed_span(&mut self, fid: FrameId, kind: SpanKind, end: i64, error: Option<Failure>) {
         let id = self.open_span(fid, kind, None);
+        self.close_span(id, SpanStatus::Succeeded, None, error.as_ref());
         if let Some(s) = self.spans.get_mut(id as usize) {
             s.end = Some(end);
-            s.status = SpanStatus::Succeeded;
-            s.error = error;
         }
     }
 
@@ -198,13 +210,23 @@ impl Execution {
         output: Option<Rc<Value>>,
         error: Option<&Failure>,
     ) {
-        if let Some(s) = self.spans.get_mut(span as usize) {
-            if s.end.is_none() {
-                s.end = Some(self.now);
-                s.status = status;
-                s.output = output;
-                s.error = error.cloned();
+        if self.spans.get(span as usize).is_some_and(|s| s.end.is_none()) {
+            let output_elided = output.is_some();
+            let output = output.and_then(|v| self.budget.keep(v));
+            let mut error = error.cloned();
+            // A long cause the history's budget has no room for is left out.
+            let cause_elided =
+                error.as_ref().is_some_and(|f| f.cause.len() > LONG_TEXT && !self.budget.keep_text(f.cause.len()));
+            if let (Some(f), true) = (&mut error, cause_elided) {
+                f.cause = String::new();
             }
+            let s = &mut self.spans[span as usize];
+            s.end = Some(self.now);
+            s.status = status;
+            s.output_elided = output_elided && output.is_none();
+            s.output = output;
+            s.error = error;
+            s.cause_elided = cause_elided;
         }
     }
 }

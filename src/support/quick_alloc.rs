@@ -6,8 +6,9 @@
 //! shared entries and their list, a state's result, a lane or a variable scope). A freed
 //! small block goes on the list of its size class and the next allocation of that class takes
 //! it back: a few instructions, where a general allocator searches its bins. Only a miss
-//! reaches the general allocator. Small blocks are never handed back to it, so the memory
-//! they hold is at most the most small blocks ever alive at once (and a wasm memory never
+//! reaches the general allocator, for a 4 KB slab that the class's next blocks are carved
+//! from. Small blocks are never handed back to it, so the memory they hold is at most the
+//! most small blocks ever alive at once, and a slab per class (and a wasm memory never
 //! shrinks anyway). The lists are per thread (the wasm has one): a thread's blocks freed on
 //! another thread serve that one, and a thread that ends leaves its free blocks unused.
 //!
@@ -73,8 +74,39 @@ fn class(layout: Layout) -> Option<usize> {
     (layout.size() <= SMALL && layout.align() <= STEP).then(|| layout.size().saturating_sub(1) / STEP)
 }
 
+/// Small blocks are carved from slabs of this many bytes: blocks that live on (an event's
+/// fields) sit together, not one by one in the holes that large blocks (a text made and let
+/// go again and again) leave, where they would keep the next large block from fitting.
+const SLAB: usize = 4096;
+
+impl<A: GlobalAlloc> QuickAlloc<A> {
+    /// A block of class `c` from a new slab, whose other blocks go on the class's list.
+    #[cold]
+    #[inline(never)]
+    unsafe fn refill(&self, c: usize) -> *mut u8 {
+        let size = (c + 1) * STEP;
+        let slab = self.inner.alloc(Layout::from_size_align_unchecked(SLAB, STEP));
+        if slab.is_null() {
+            return slab;
+        }
+        with_lists(|lists| {
+            let mut head = lists[c].get();
+            let mut at = (SLAB / size - 1) * size;
+            while at > 0 {
+                let p = slab.add(at);
+                *(p as *mut *mut u8) = head;
+                head = p;
+                at -= size;
+            }
+            lists[c].set(head);
+        });
+        slab
+    }
+}
+
 // SAFETY: a block handed out for class `c` has room for `(c + 1) * STEP` bytes aligned to
-// `STEP` (the general allocator made it so, or it was such a block before being freed), which
+// `STEP` (carved so from a slab the general allocator made, at a multiple of the block size
+// no block of which overlaps another, or it was such a block before being freed), which
 // serves any layout of class `c`; a block is on a free list only between its dealloc and its
 // next alloc, and the free list's link is written into a block no one owns then; each list is
 // used by one thread only. Blocks of other layouts go to the general allocator as they are.
@@ -90,7 +122,7 @@ unsafe impl<A: GlobalAlloc> GlobalAlloc for QuickAlloc<A> {
                     head
                 });
                 if head.is_null() {
-                    self.inner.alloc(Layout::from_size_align_unchecked((c + 1) * STEP, STEP))
+                    self.refill(c)
                 } else {
                     head
                 }
@@ -182,6 +214,15 @@ mod tests {
             .unwrap();
             assert!(holds(c_addr as *const u8, 33, 3));
             A.dealloc(c, Layout::from_size_align(33, 1).unwrap());
+            // Blocks carved from slabs, many at once: none overlaps another.
+            let many: Vec<*mut u8> = (0..300).map(|i| block(24 + i % 3 * 8, i as u8)).collect();
+            for (i, &p) in many.iter().enumerate() {
+                assert!(holds(p, 24 + i % 3 * 8, i as u8), "{i}");
+                assert_eq!(p as usize % STEP, 0);
+            }
+            for (i, p) in many.into_iter().enumerate() {
+                A.dealloc(p, Layout::from_size_align(24 + i % 3 * 8, 1).unwrap());
+            }
             // Over-aligned and large layouts go to the system allocator as they are.
             let wide = Layout::from_size_align(16, 64).unwrap();
             let w = A.alloc(wide);

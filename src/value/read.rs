@@ -22,6 +22,32 @@ pub struct Locations {
 }
 
 impl Locations {
+    /// Locations another reader recorded (the YAML reader).
+    #[cfg(feature = "extras")]
+    pub(crate) fn from_map(map: OrdMap<Pos>) -> Locations {
+        Locations { map }
+    }
+
+    /// Every value at one place (a definition held as text in a template's field).
+    pub fn at(pos: Pos) -> Locations {
+        let mut map = OrdMap::new();
+        map.insert("".into(), pos);
+        Locations { map }
+    }
+
+    /// The locations of the values under `prefix`, with pointers relative to it.
+    pub fn under(&self, prefix: &str) -> Locations {
+        let mut map = OrdMap::new();
+        for (k, pos) in self.map.iter() {
+            if let Some(rest) = k.strip_prefix(prefix) {
+                if rest.is_empty() || rest.starts_with('/') {
+                    map.insert(rest.into(), *pos);
+                }
+            }
+        }
+        Locations { map }
+    }
+
     /// The position of the value at `pointer`, or of its nearest ancestor that has one.
     pub fn find(&self, pointer: &str) -> Pos {
         let mut p = pointer;

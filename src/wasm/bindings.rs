@@ -8,6 +8,8 @@ use crate::error::Failure;
 use crate::exec::{Execution, Lanes, Options, TaskRequest};
 use crate::json;
 use crate::mock::Mocks;
+#[cfg(feature = "extras")]
+use crate::teststate;
 use crate::value::read;
 use crate::value::{Map, Value};
 use std::cell::RefCell;
@@ -177,6 +179,12 @@ impl RunOptions {
             }
         }
         opts.history = history;
+        if let Some(v) = o.get("historyBytes").filter(|v| !v.is_null()) {
+            // (Saturating: `usize::MAX`, 4 GiB - 1 in wasm32, and more is no budget.)
+            let f = v.as_f64().filter(|f| *f >= 0.0 && f.fract() == 0.0);
+            opts.history_bytes =
+                f.ok_or_else(|| error(format!("options.historyBytes must be a whole number >= 0, not {v}")))? as usize;
+        }
         let test_case = match o.get("testCase") {
             None | Some(Value::Null) => None,
             Some(Value::String(s)) => Some(s.to_string()),
@@ -202,14 +210,20 @@ fn machine_of(definition: &JsValue, machine_type: MachineType) -> Result<Rc<asl:
     // engine: www/statelab.js calls again there when it sees `needsFullEngine`.
     #[cfg(not(feature = "extras"))]
     if machine.uses_extras {
-        let err = error(
-            "this definition may use a number picture, parse a date with a picture, hash, or $eval: it runs \
-             on the full engine (www/pkg/full/), not the core",
-        );
-        let _ = js_sys::Reflect::set(&err, &JsValue::from_str("needsFullEngine"), &JsValue::TRUE);
-        return Err(err);
+        return Err(needs_full_engine());
     }
     Ok(machine)
+}
+
+/// The core build's answer to a definition that may use the extras.
+#[cfg(not(feature = "extras"))]
+fn needs_full_engine() -> JsValue {
+    let err = error(
+        "this definition may use a number picture, parse a date with a picture, hash, or $eval: it runs \
+         on the full engine (www/pkg/full/), not the core",
+    );
+    let _ = js_sys::Reflect::set(&err, &JsValue::from_str("needsFullEngine"), &JsValue::TRUE);
+    err
 }
 
 impl Setup {
@@ -331,6 +345,23 @@ pub fn validate(definition: JsValue, options: JsValue) -> Result<JsValue, JsValu
 pub fn simulate(definition: JsValue, input: JsValue, mocks: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
     hook();
     Setup::from_js(&definition, &input, &mocks, &options)?.simulate()
+}
+
+/// Run one state as AWS's TestState API does (the request as JSON text or a JS value):
+/// the answer, or the API's refusal `{"Error": {"Code", "Message"}}`. `now_ms` is the time
+/// the context object shows. In the full engine only (Cargo feature `extras`): it would
+/// take the core over its size budget (about 11 KB gzip).
+#[cfg(feature = "extras")]
+#[wasm_bindgen(js_name = "testState")]
+pub fn test_state(request: JsValue, now_ms: f64) -> Result<JsValue, JsValue> {
+    hook();
+    let request = json_arg(&request, "request", Value::Null)?;
+    let req = match teststate::parse_request(&request) {
+        Ok(r) => r,
+        Err(refusal) => return Ok(to_js(&refusal.to_json())),
+    };
+    let now = if now_ms.is_finite() && now_ms.abs() < 1e15 { now_ms as i64 } else { 0 };
+    Ok(to_js(&teststate::run(&req, now)))
 }
 
 /// A definition checked once, to run many times (`simulate` without converting and checking

@@ -4,9 +4,12 @@
 //! API (`validate`, `simulate`, `run`) on these exports.
 //!
 //! Shapes handed to JS (times are milliseconds relative to the execution start):
-//! - result: `{status, output?, error?, cause?, durationMs, events, spans, lanes}` (without
-//!   `events`, `spans` and `lanes` when `options.history` is false: just the outcome, for
-//!   large runs)
+//! - result: `{status, output?, error?, cause?, durationMs, historyTruncated?, events, spans,
+//!   lanes}` (without `events`, `spans` and `lanes` when `options.history` is false: just the
+//!   outcome, for large runs). `historyTruncated: true` when the history passed
+//!   `options.historyBytes` (default 32 MiB of distinct payload data): past it an event's
+//!   payload field is left out and its `...Details` is `{truncated: true}`, a span has
+//!   `inputElided`, `outputElided` or `causeElided: true` instead, a step `elided: true`
 //! - event: `{id, previousEventId, timestamp, type, ms, lane, state?, <xxx>EventDetails?}`
 //!   (`lane` is a lane's id; `state` the state the event belongs to, absent for the
 //!   execution's own events)

@@ -349,6 +349,7 @@ pub fn write_event(o: &mut Out, e: &Event, start: i64, stamp: &mut (i64, String)
                 Field::Int(n) => o.int(*n),
                 Field::Json(v) => o.shared_json(v),
                 Field::NotTruncated => o.obj().key("truncated").bool(false).end(),
+                Field::Elided => o.obj().key("truncated").bool(true).end(),
             };
         }
         o.end();
@@ -375,21 +376,36 @@ pub fn write_span(o: &mut Out, id: usize, s: &Span, start: i64, timing: Option<(
         None => o.null(),
     };
     o.key("status").str(s.status.name());
+    // A value left out of the history (`Options::history_bytes`): `<name>Elided: true`.
     if let Some(v) = &s.input {
         o.key("input").shared_json(v);
+    } else if s.input_elided {
+        o.key("inputElided").bool(true);
     }
     if let Some(v) = &s.output {
         o.key("output").shared_json(v);
+    } else if s.output_elided {
+        o.key("outputElided").bool(true);
     }
     if let Some(f) = &s.error {
-        o.key("error").str(&f.error).key("cause").str(&f.cause);
+        o.key("error").str(&f.error);
+        if s.cause_elided {
+            o.key("causeElided").bool(true);
+        } else {
+            o.key("cause").str(&f.cause);
+        }
     }
     if let Some((critical, slack)) = timing {
         o.key("critical").bool(critical).key("slackMs").int(slack);
     }
     if !s.steps.is_empty() {
         o.key("steps").list(&s.steps, |o, (step, v)| {
-            o.obj().key("step").str(step).key("value").shared_json(v).end();
+            o.obj().key("step").str(step);
+            match v {
+                Some(v) => o.key("value").shared_json(v),
+                None => o.key("elided").bool(true),
+            };
+            o.end();
         });
     }
     o.end();
@@ -441,7 +457,14 @@ pub fn write_result(o: &mut Out, exec: &Execution, timing: bool, history: bool) 
         Status::Running => {}
     }
     o.key("durationMs").int(exec.now() - start);
+    if exec.history_elided() {
+        // Some payloads are not in the events and spans: they passed the history's budget.
+        o.key("historyTruncated").bool(true);
+    }
     if history {
+        // The text of the payloads is about what the history's budget counted: room for it
+        // at once, not a buffer doubled (and copied) up to twice its size.
+        o.text.reserve(exec.history_bytes() + 64 * exec.events().len() + 32 * exec.spans().len());
         let mut stamp = (0, String::new());
         o.key("events").list(exec.events(), |o, e| write_event(o, e, start, &mut stamp));
         o.key("spans");
@@ -676,6 +699,29 @@ mod tests {
                 {"parent": 0.0, "state": "P", "index": 1.0, "label": "P/1"},
             ])
         );
+        // Past the history's budget: the events as the CLI writes them, the spans without
+        // the values left out, and the result says so.
+        let def = r#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "Parameters": {"s.$": "States.Format('{}{}', $.s, $.s)"}, "Next": "B"},
+            "B": {"Type": "Pass", "Parameters": {"s.$": "States.Format('{}{}', $.s, $.s)"}, "End": true}}}"#;
+        let machine = validate_text(def, MachineType::Standard).unwrap();
+        let opts = Options { history_bytes: 3000, record_steps: true, ..Options::default() };
+        let cut = simulate(machine, json!({"s": "x".repeat(500)}), Mocks::empty(), opts).unwrap();
+        let mut o = Out::new();
+        write_result(&mut o, &cut, false, true);
+        let r = decode(&o);
+        assert_eq!(r["historyTruncated"], json!(true));
+        assert_eq!(r["output"]["s"].as_str().map(str::len), Some(2000));
+        let events = r["events"].as_array().unwrap();
+        let last = events.iter().rfind(|e| e["type"] == json!("PassStateExited")).unwrap();
+        assert_eq!(last["stateExitedEventDetails"], json!({"name": "B", "outputDetails": {"truncated": true}}));
+        for (e, x) in events.iter().zip(cut.events()) {
+            assert_eq!(e["stateExitedEventDetails"], as_js(&x.to_json()["stateExitedEventDetails"]));
+        }
+        let b = &r["spans"][1];
+        assert_eq!((b.get("output"), &b["outputElided"]), (None, &json!(true)));
+        assert!(b["steps"].as_array().unwrap().iter().any(|s| s["elided"] == json!(true)));
+        assert_eq!(r["spans"][0].get("outputElided"), None);
+
         // Without history: the outcome alone.
         let mut o = Out::new();
         write_result(&mut o, &exec, false, false);

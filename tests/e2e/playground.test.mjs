@@ -625,6 +625,59 @@ test('an unhandled failure shows its error and cause; bad mocks get a clear mess
   await context.close();
 });
 
+test('a run whose history passes 32 MiB of data says so, and shows what it did not keep', async () => {
+  // 300 iterations, each making a new 120 KB text: 36 MB of history data, the last ones not kept.
+  const { page, context, problems } = await openPage();
+  await page.evaluate(() =>
+    window.statelab.load({
+      definition: {
+        QueryLanguage: 'JSONata',
+        StartAt: 'Init',
+        States: {
+          Init: { Type: 'Pass', Output: "{% {'base': $pad('', 120000, 'b'), 'i': 0} %}", Next: 'Grow' },
+          Grow: { Type: 'Pass', Output: "{% {'base': $states.input.base, 'i': $states.input.i + 1, 'text': $string($states.input.i) & $states.input.base} %}", Next: 'Check' },
+          Check: { Type: 'Choice', Choices: [{ Condition: '{% $states.input.i >= 300 %}', Next: 'Done' }], Default: 'Grow' },
+          Done: { Type: 'Succeed', Output: '{% $states.input.i %}' },
+        },
+      },
+      input: {},
+      mocks: {},
+      settings: { speed: 'instant', seed: 1 },
+    }),
+  );
+  const result = await runAndWait(page);
+  assert.equal(result.status, 'SUCCEEDED');
+  assert.equal(result.output, 300);
+  assert.equal(result.historyTruncated, true);
+  await page.click('#rtab-output');
+  assert.match(await page.textContent('[data-testid=history-truncated]'), /History truncated: this run passed 32 MiB/);
+  // The last Grow's output is not kept: its details say so in words.
+  const last = result.events.findLast((e) => e.type === 'PassStateExited');
+  assert.deepEqual(last.stateExitedEventDetails, { name: 'Grow', outputDetails: { truncated: true } });
+  await page.click('#rtab-history');
+  assert.match(await page.textContent('[data-testid=history-truncated-events]'), /History truncated: this run passed 32 MiB/);
+  await page.fill('[data-testid=history-filter]', 'PassStateExited');
+  await page.waitForSelector('[data-testid=history] tbody tr[data-event-type]');
+  await page.$eval('#history', (h) => {
+    for (let a = h; a; a = a.parentElement) a.scrollTop = a.scrollHeight;
+  });
+  await page.click(`[data-testid=history] tr[data-event-id="${last.id}"] td:first-child`);
+  assert.match(await page.textContent('[data-testid=history] [data-testid=not-kept]'), /^output: Not kept: this run's history passed 32 MiB of data/);
+  // Grow's last visit in the inspector: its input and output not kept.
+  await page.click(`[data-testid=history] tr[data-event-id="${last.id}"] button`);
+  await page.click('#rtab-inspector');
+  await page.$eval('[data-testid=inspector] input.visit-number', (e) => {
+    e.value = '300';
+    e.dispatchEvent(new Event('change'));
+  });
+  await page.waitForSelector('[data-testid=inspector] [data-testid=not-kept]');
+  const notKept = await page.$$eval('[data-testid=inspector] [data-testid=not-kept]', (els) => els.map((e) => e.textContent));
+  assert.ok(notKept.includes("InputNot kept: this run's history passed 32 MiB of data."), notKept.join(' / '));
+  assert.ok(notKept.includes("OutputNot kept: this run's history passed 32 MiB of data."), notKept.join(' / '));
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
 test('a mock for a state that does not exist gets a warning in the mocks editor', async () => {
   const { page, context } = await openPage();
   await pickExample(page, 'image-pipeline');

@@ -134,3 +134,25 @@ fn timeline_lanes_of_states_named_like_paths() {
     assert!(row("P/1/0", "a/b", "attempt").ends_with("slack 2.000s"), "{out}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn test_state_prints_the_answer_or_the_refusal() {
+    let dir = std::env::temp_dir().join(format!("statelab-test-state-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let write = |name: &str, text: &str| {
+        let p = dir.join(name);
+        std::fs::write(&p, text).unwrap();
+        p.to_string_lossy().into_owned()
+    };
+    let ok = write("ok.json", r#"{"definition": "{\"Type\": \"Pass\", \"Next\": \"B\"}", "input": "{\"a\": 1}"}"#);
+    let (code, out, _) = statelab(&["test-state", &ok, "--json"]);
+    assert_eq!((code, out.trim()), (0, r#"{"status":"SUCCEEDED","output":{"a":1},"nextState":"B"}"#));
+    let failed = write("failed.json", r#"{"definition": {"Type": "Fail", "Error": "E"}}"#);
+    let (code, out, _) = statelab(&["test-state", &failed, "--json"]);
+    assert_eq!((code, out.trim()), (1, r#"{"status":"FAILED","error":"E"}"#));
+    let refused = write("refused.json", r#"{"definition": {"Type": "Succeed"}, "mock": {"result": "1"}}"#);
+    let (code, out, _) = statelab(&["test-state", &refused, "--json"]);
+    assert_eq!(code, 2);
+    assert!(out.contains(r#""Code":"ValidationException""#), "{out}");
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -8,9 +8,13 @@
 //! - `paths_api`: the JSONPath, payload template and intrinsic APIs;
 //! - `cli`: the `statelab` binary's own commands;
 //! - `data_limits`: payload size and nesting limits on the values the executor makes;
+//! - `history_budget`: the history's data budget (`Options::history_bytes`);
+//! - `bounds`: deep and large expressions, paths and regexes end in time on a bounded stack;
 //! - `reliability`: hostile inputs (fuzzer reproducers) end cleanly in bounded time and memory;
 //! - `fuzz_regressions`: the shrunk reproducers of `examples/fuzz.rs` in `tests/fuzz/` end cleanly;
 //! - `extras`: which definitions need the full engine (the wasm core refuses them);
+//! - `sources`: definitions in every source form (YAML, templates) with their substitutions;
+//! - `test_state`: TestState on the rows no AWS recording shows;
 //! - `corpus`: the conformance corpus beside the repository (skipped, with one line, without it).
 
 mod bounds;
@@ -20,7 +24,10 @@ mod corpus;
 mod data_limits;
 mod extras;
 mod fuzz_regressions;
+mod history_budget;
 mod paths_api;
 mod reliability;
 mod robustness;
+mod sources;
+mod test_state;
 mod validation;

@@ -191,3 +191,59 @@ fn a_large_string_handed_to_every_iteration_is_held_once() {
                 "ItemProcessor":{"StartAt":"P","States":{"P":{"Type":"Pass","Output":"{% $states.input.n %}","End":true}}}}}}}}}"#;
     run_to_history_limit(&[("d.json", def.into())], &[], "shared string");
 }
+
+#[test]
+fn a_history_of_new_payloads_keeps_within_its_budget() {
+    // Each iteration makes a new 100 KB text: 6,250 iterations until the history limit, 625 MB
+    // of distinct payloads that `bench` (events and spans) and `run --timeline` (spans) would
+    // keep; the history keeps 32 MiB of them and leaves the rest out.
+    let def = r#"{"StartAt": "Grow", "States": {
+        "Grow": {"Type": "Pass", "Parameters": {"base.$": "$.base", "i.$": "States.MathAdd($.i, 1)",
+                 "text.$": "States.Format('{}:{}', $.i, $.base)"}, "Next": "Check"},
+        "Check": {"Type": "Choice", "Choices": [{"Variable": "$.i", "NumericGreaterThanEquals": 1000000, "Next": "Done"}],
+                  "Default": "Grow"},
+        "Done": {"Type": "Succeed"}}}"#;
+    let input = format!(r#"{{"base": "{}", "i": 0}}"#, "b".repeat(100_000));
+    let files = [("d.json", def.to_string()), ("in.json", input)];
+    let r = statelab(&files, &["bench", "d.json", "--input", "in.json", "--runs", "1"], false);
+    ended(&r, 1, "bench");
+    assert!(String::from_utf8_lossy(&r.stdout).starts_with("FAILED: median"));
+    run_to_history_limit(&files, &["--input", "in.json", "--timeline"], "timeline");
+}
+
+/// A distributed Map whose iterations loop without end (a Pass and a Choice that never
+/// leaves: no virtual time passes), with `tolerated` percent of failures tolerated.
+fn endless_children(items: usize, tolerated: Option<u32>) -> Vec<(&'static str, String)> {
+    let tolerated = tolerated.map_or(String::new(), |t| format!(r#""ToleratedFailurePercentage":{t},"#));
+    let def = format!(
+        r#"{{"StartAt":"M","States":{{"M":{{"Type":"Map","ItemsPath":"$.items",{tolerated}"End":true,
+        "ItemProcessor":{{"ProcessorConfig":{{"Mode":"DISTRIBUTED","ExecutionType":"STANDARD"}},"StartAt":"L","States":{{
+            "L":{{"Type":"Pass","Next":"C"}},
+            "C":{{"Type":"Choice","Choices":[{{"Variable":"$.never","IsPresent":true,"Next":"E"}}],"Default":"L"}},
+            "E":{{"Type":"Succeed"}}}}}}}}}}}}"#
+    );
+    let input = format!("{{\"items\":[{}]}}", vec!["0"; items].join(","));
+    vec![("d.json", def), ("in.json", input)]
+}
+
+#[test]
+fn a_child_execution_that_loops_ends_at_its_history_limit() {
+    // It ran forever: a child execution's events were not counted at all.
+    let r = statelab(&endless_children(1, None), &["run", "d.json", "--input", "in.json", "--json"], false);
+    ended(&r, 1, "endless child");
+    let v = json_of(&r);
+    assert_eq!(v["error"], "States.Runtime");
+    assert_eq!(v["cause"], "The execution reached the maximum number of history events (25000).");
+    // Its own history is not the parent's: the parent wrote a handful of events.
+    assert!(v["events"].as_array().unwrap().len() < 10, "{}", v["events"]);
+}
+
+#[test]
+fn child_executions_are_bounded_all_together() {
+    // 300 tolerated failures of 25,000 events each: 7.5 million events, over statelab's 5 million.
+    let r = statelab(&endless_children(300, Some(100)), &["run", "d.json", "--input", "in.json", "--json"], false);
+    ended(&r, 1, "endless children");
+    let v = json_of(&r);
+    assert_eq!(v["error"], "States.Runtime");
+    assert!(v["cause"].as_str().unwrap().contains("more than 5000000 history events in all"), "{}", v["cause"]);
+}

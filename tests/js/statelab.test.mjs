@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { init, validate, simulate, compile, run, __panicForTests, __instances, __stackOverflowForTests, __engines } from '../../www/statelab.js';
+import { init, validate, simulate, compile, run, testState, __panicForTests, __instances, __stackOverflowForTests, __engines } from '../../www/statelab.js';
 
 const fixture = (name) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
 const read = (name) => readFileSync(fixture(name), 'utf8');
@@ -376,6 +376,43 @@ test('a payload the engine shares crosses once: 25,000 events carrying one 40 KB
   assert.deepEqual(JSON.stringify(live.events.slice(-3)), JSON.stringify(sim.events.slice(-3)));
 });
 
+test('a history past its data budget leaves payloads out, says so, and the run is the same', async () => {
+  // Each iteration makes a new 10 KB text: 6,250 iterations until the history limit, 62 MB of
+  // distinct payloads; the history keeps 32 MiB (and 200 KB with historyBytes) of them.
+  const def = JSON.stringify({
+    StartAt: 'Grow',
+    States: {
+      Grow: { Type: 'Pass', Parameters: { 'base.$': '$.base', 'i.$': 'States.MathAdd($.i, 1)', 'text.$': "States.Format('{}:{}', $.i, $.base)" }, Next: 'Check' },
+      Check: { Type: 'Choice', Choices: [{ Variable: '$.i', NumericGreaterThanEquals: 1000000, Next: 'Done' }], Default: 'Grow' },
+      Done: { Type: 'Succeed' },
+    },
+  });
+  const input = JSON.stringify({ base: 'b'.repeat(10000), i: 0 });
+  const check = (r, how) => {
+    assert.equal(r.events.length, 25000, how);
+    assert.equal(r.error, 'States.Runtime', how);
+    assert.equal(r.historyTruncated, true, how);
+    const exits = r.events.filter((e) => e.type === 'PassStateExited');
+    assert.equal(exits[0].stateExitedEventDetails.output.text.length, 10002, how);
+    const last = exits[exits.length - 1];
+    assert.deepEqual(last.stateExitedEventDetails, { name: 'Grow', outputDetails: { truncated: true } }, how);
+    const span = r.spans.findLast((s) => s.state === 'Grow');
+    assert.equal(span.input, undefined, how);
+    assert.equal(span.inputElided, true, how);
+    return exits.filter((e) => e.stateExitedEventDetails.output !== undefined).length;
+  };
+  const kept = check(await simulate(def, input, '{}'), 'simulate');
+  assert.ok(kept > 3000 && kept < 3400, `${kept} outputs of 10 KB kept in 32 MiB`);
+  const small = await simulate(def, input, '{}', { historyBytes: 200000 });
+  assert.ok(check(small, 'historyBytes') < 40);
+  const live = await run(def, input, '{}', { speed: 1e9, historyBytes: 200000 }).done;
+  check(live, 'run');
+  assert.deepEqual(JSON.stringify(live.events.slice(-100)), JSON.stringify(small.events.slice(-100)));
+  // Without a budget (2 ** 32 or more) all is kept.
+  const whole = await simulate(def, JSON.stringify({ base: 'b', i: 0 }), '{}', { historyBytes: 2 ** 32 });
+  assert.equal(whole.historyTruncated, undefined);
+});
+
 test('retired instances are let go: a hundred panics do not keep a hundred memories', async () => {
   // Each instance's memory is a few MB; kept, a hundred would add hundreds of MB.
   const mb = () => {
@@ -518,4 +555,39 @@ test('JS functions run concurrently across Map iterations, and retries call them
   assert.deepEqual(attempts, [0, 1, 2]);
   assert.deepEqual(retried.output.charge, { amount: 50 });
   assert.equal(retried.spans.filter((s) => s.kind === 'backoff').length, 2);
+});
+
+test('testState answers as the TestState API, on the full engine', async () => {
+  const answer = await testState(
+    {
+      definition: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', ResultPath: '$.r', Next: 'After', Retry: [{ ErrorEquals: ['Busy'], MaxAttempts: 2 }] },
+      input: '{"k": 1}',
+      inspectionLevel: 'DEBUG',
+      mock: { result: '{"Payload": 7}' },
+    },
+    { now: 0 },
+  );
+  assert.deepEqual(answer, {
+    status: 'SUCCEEDED',
+    output: { k: 1, r: { Payload: 7 } },
+    nextState: 'After',
+    inspectionData: {
+      input: { k: 1 },
+      afterInputPath: { k: 1 },
+      afterParameters: { k: 1 },
+      result: { Payload: 7 },
+      afterResultSelector: { Payload: 7 },
+      afterResultPath: { k: 1, r: { Payload: 7 } },
+    },
+  });
+  assert.equal(__engines().full, true);
+  const retriable = await testState(
+    JSON.stringify({
+      definition: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', End: true, Retry: [{ ErrorEquals: ['Busy'], MaxAttempts: 2 }] },
+      mock: { errorOutput: { error: 'Busy', cause: 'later' } },
+    }),
+  );
+  assert.deepEqual(retriable, { status: 'RETRIABLE', error: 'Busy', cause: 'later' });
+  const refused = await testState({ definition: { Type: 'Pass', End: true }, mock: { result: '1' } });
+  assert.deepEqual(refused, { Error: { Code: 'ValidationException', Message: "State type 'Pass' is not supported when a mock is specified" } });
 });

@@ -36,7 +36,7 @@ mountTimeline(store, { host: $('#timeline'), dragLatency: runner.dragLatency });
 mountReplay(store, runner);
 mountGraph(store, { host: $('#graph'), note: $('#graph-note') });
 mountOutput(store, $('#output'));
-mountHistory(store, { host: $('#history'), count: $('#history-count'), filter: $('#history-filter'), group: $('#history-group') });
+mountHistory(store, { host: $('#history'), count: $('#history-count'), filter: $('#history-filter'), group: $('#history-group'), notice: $('#history-truncated') });
 mountInspector(store, $('#inspector'));
 
 /** Open the shared link in the address, if any; a replay position in it runs the work at once (instantly). */

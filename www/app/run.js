@@ -5,6 +5,7 @@
 import { missingMocks, splitMocks } from './model/mocks.js';
 import { eventTimes } from './model/timing.js';
 import { isRunning } from './model/status.js';
+import { HISTORY_BYTES } from './model/events.js';
 import { workOf, toast } from './state.js';
 import { whenIdle } from './lib/tasks.js';
 
@@ -85,6 +86,7 @@ export function createRunner({ store, engine, work: workApi, editors }) {
       recordSteps: true,
       criticalPath: true,
       sequential: work.settings.sequential,
+      historyBytes: HISTORY_BYTES,
       instant: instant && !paused,
     };
     stopReplay();
@@ -125,7 +127,13 @@ export function createRunner({ store, engine, work: workApi, editors }) {
       if (instant && !paused && names.length === 0) {
         // All at once on the virtual clock: one call, no live updates needed.
         engine
-          .simulate(work.definition, work.input, engineMocks, { seed: options.seed, recordSteps: true, criticalPath: true, sequential: options.sequential })
+          .simulate(work.definition, work.input, engineMocks, {
+            seed: options.seed,
+            recordSteps: true,
+            criticalPath: true,
+            sequential: options.sequential,
+            historyBytes: HISTORY_BYTES,
+          })
           .then(handlers.onDone, (e) => handlers.onError({ message: e.message, diagnostics: e.diagnostics }));
       } else {
         engine.start(work.definition, work.input, engineMocks, options, functions, handlers);

@@ -602,10 +602,38 @@ pub fn grade_jsonata(case: &Value, lone_surrogate_in_expr: bool, opts: &statelab
     }
 }
 
-/// The runner's `grade_test_state` drives `statelab test-state`, which the CLI does not have
-/// (statelab has no TestState yet): every case fails, as it does under the runner.
-pub fn grade_test_state(_case: &Value) -> Verdict {
-    Verdict::Fail("not supported: statelab has no TestState (no `test-state` command)".into())
+/// The runner's `grade_test_state`: the recorded request through the library's TestState
+/// (what `statelab test-state` prints), compared with AWS's answer; a refusal by its error
+/// code and message.
+pub fn grade_test_state(case: &Value) -> Verdict {
+    let got = match statelab::teststate::test_state(&case["request"], 1_700_000_000_000) {
+        Ok(answer) => answer,
+        Err(refusal) => refusal.to_json(),
+    };
+    let mut exp = case["expected"].clone();
+    if let Some(m) = exp.as_object_mut() {
+        m.remove("message");
+    }
+    if let Some(want) = exp.get("Error") {
+        let code_ok = got.pointer("/Error/Code") == want.get("Code");
+        let msg_ok = match (want.get("Message").and_then(Value::as_str), got.pointer("/Error/Message")) {
+            (Some(w), Some(g)) => str_match(w, g),
+            _ => false,
+        };
+        return if code_ok && msg_ok {
+            Verdict::Pass
+        } else {
+            Verdict::Fail(format!(
+                "API error {} (expected {})",
+                clip(&got.get("Error").map(Value::to_string).unwrap_or_else(|| "null".into()), 120),
+                clip(&want.to_string(), 120)
+            ))
+        };
+    }
+    match matches(&parse_json_strings(&exp), &parse_json_strings(&got)) {
+        Ok(()) => Verdict::Pass,
+        Err(at) => Verdict::Fail(format!("response differs at {at}: {}", clip(&got.to_string(), 120))),
+    }
 }
 
 #[cfg(test)]

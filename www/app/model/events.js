@@ -28,3 +28,23 @@ export const EVENT_GROUPS = {
 export function isFailure(e) {
   return /(Failed|TimedOut|Aborted)$/.test(e.type);
 }
+
+/** The most distinct payload data a run's history keeps on the page (the engine's historyBytes). */
+export const HISTORY_BYTES = 32 * 2 ** 20;
+const BUDGET = `${HISTORY_BYTES / 2 ** 20} MiB`;
+/** What the page says where a payload was left out of a run's history. */
+export const NOT_KEPT = `Not kept: this run's history passed ${BUDGET} of data.`;
+/** The notice of a result with historyTruncated (the Result and Events tabs). */
+export const HISTORY_TRUNCATED = `History truncated: this run passed ${BUDGET} of history data, so some inputs and outputs are not kept (the run itself is complete).`;
+
+/**
+ * The payload fields an event's details left out of the history: ['input'] for
+ * {name, inputDetails: {truncated: true}} (the engine writes `<field>Details` so for a
+ * field it left out).
+ */
+export function elidedFields(details) {
+  if (!details || typeof details !== 'object') return [];
+  return Object.keys(details)
+    .filter((k) => k.endsWith('Details') && details[k]?.truncated === true && !(k.slice(0, -7) in details))
+    .map((k) => k.slice(0, -7));
+}

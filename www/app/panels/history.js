@@ -4,7 +4,7 @@
 import { fmtMs } from '../lib/format.js';
 import { textPre, h } from '../lib/dom.js';
 import { laneName } from '../model/lanes.js';
-import { annotate, EVENT_GROUPS, isFailure } from '../model/events.js';
+import { annotate, EVENT_GROUPS, isFailure, elidedFields, NOT_KEPT, HISTORY_TRUNCATED } from '../model/events.js';
 import { visiblePart, rowsToDraw, watch, forget } from '../lib/virtual.js';
 import { nextTask } from '../lib/tasks.js';
 import { select } from '../state.js';
@@ -180,7 +180,10 @@ function draw(host, st, first, last) {
     );
     if (open.has(event.id)) {
       const details = DETAIL_KEYS(event).map((k) => event[k]);
-      const tr = h('tr', { class: 'details' }, h('td', { colspan: 5 }, textPre(details.length === 1 ? details[0] : details)));
+      // A payload left out of the history: said in words, not just missing.
+      const elided = details.flatMap(elidedFields);
+      const note = elided.length ? h('p', { class: 'not-kept', 'data-testid': 'not-kept', text: `${elided.join(', ')}: ${NOT_KEPT}` }) : null;
+      const tr = h('tr', { class: 'details' }, h('td', { colspan: 5 }, note, textPre(details.length === 1 ? details[0] : details)));
       tbody.append(tr);
       if (st.virtual && open.get(event.id) === null) unmeasured.push([event.id, tr]);
     }
@@ -203,9 +206,10 @@ const NO_EVENTS = [];
  * Mount the Events tab: drawn while it is shown (on every update of a run: a long history
  * draws only the rows in view); while it is hidden, the events are annotated as they come,
  * a little at a time, not 9,000 when the tab opens. filter, group: the filter's text field and
- * its select of event kinds. A step's name selects its state.
+ * its select of event kinds; notice: where a result whose history was truncated says so. A
+ * step's name selects its state.
  */
-export function mountHistory(store, { host, count, filter, group }) {
+export function mountHistory(store, { host, count, filter, group, notice }) {
   filter.addEventListener('input', () => store.update((s) => ({ historyFilter: { ...s.historyFilter, text: filter.value } })));
   group.addEventListener('change', () => store.update((s) => ({ historyFilter: { ...s.historyFilter, group: group.value } })));
   store.subscribe(
@@ -217,6 +221,11 @@ export function mountHistory(store, { host, count, filter, group }) {
       else if (events.length) nextTask(() => store.get().run?.events === events && annotate(events));
       const n = events.length ? String(events.length) : '';
       if (count.textContent !== n) count.textContent = n;
+      const truncated = !!run?.result?.historyTruncated;
+      if (notice.hidden === truncated) {
+        notice.textContent = truncated ? HISTORY_TRUNCATED : '';
+        notice.hidden = !truncated;
+      }
     },
   );
 }

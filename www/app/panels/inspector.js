@@ -5,11 +5,20 @@ import { fmtMs, jsonValue } from '../lib/format.js';
 import { textPre, h } from '../lib/dom.js';
 import { laneName } from '../model/lanes.js';
 import { stateNamed } from '../model/asl.js';
+import { elidedFields, NOT_KEPT } from '../model/events.js';
 import { shallowEqual } from '../store.js';
 
 function block(title, value, cls = '') {
   return h('section', { class: `flow-step ${cls}` }, h('h4', { text: title }), textPre(value, { class: 'json' }));
 }
+
+/** A value left out of the run's history (it passed its data budget). */
+function notKept(title, cls = '') {
+  return h('section', { class: `flow-step ${cls}`, 'data-testid': 'not-kept' }, h('h4', { text: title }), h('p', { class: 'not-kept', text: NOT_KEPT }));
+}
+
+/** The field `name` of an event's details was left out of the history. */
+const elidedIn = (details, name) => elidedFields(details).includes(name);
 
 /** Events of one visit of a state: those of the state in its lane, within its span. */
 function visitEvents(events, span) {
@@ -92,17 +101,22 @@ export function renderInspector(host, { name, stateDef, spans, events, lanes, pi
   );
   const evs = visitEvents(events, span);
   const entered = evs.find((e) => /StateEntered$/.test(e.type));
-  const input = span.input !== undefined ? span.input : entered ? jsonValue(entered.stateEnteredEventDetails?.input) : undefined;
+  // (A span whose value was left out of the history says so: no event stands in for it.)
+  const input = span.input !== undefined || span.inputElided ? span.input : entered ? jsonValue(entered.stateEnteredEventDetails?.input) : undefined;
   const flow = h('div', { class: 'flow' });
   if (input !== undefined) flow.append(block('Input', input));
+  else if (span.inputElided || elidedIn(entered?.stateEnteredEventDetails, 'input')) flow.append(notKept('Input'));
   if (Array.isArray(span.steps) && span.steps.length) {
-    for (const st of span.steps) flow.append(block(stepTitle(st.step ?? st.name), st.value));
+    for (const st of span.steps) flow.append(st.elided ? notKept(stepTitle(st.step ?? st.name)) : block(stepTitle(st.step ?? st.name), st.value));
   } else {
     const scheduled = evs.filter((e) => e.type === 'TaskScheduled');
-    if (scheduled.length)
-      flow.append(block('Task parameters (after InputPath and Parameters/Arguments)', jsonValue(scheduled[scheduled.length - 1].taskScheduledEventDetails?.parameters)));
+    const params = scheduled[scheduled.length - 1]?.taskScheduledEventDetails;
+    const paramsTitle = 'Task parameters (after InputPath and Parameters/Arguments)';
+    if (scheduled.length) flow.append(elidedIn(params, 'parameters') ? notKept(paramsTitle) : block(paramsTitle, jsonValue(params?.parameters)));
     const ok = evs.filter((e) => e.type === 'TaskSucceeded');
-    if (ok.length) flow.append(block('Task result (before ResultSelector, ResultPath and OutputPath)', jsonValue(ok[ok.length - 1].taskSucceededEventDetails?.output)));
+    const result = ok[ok.length - 1]?.taskSucceededEventDetails;
+    const resultTitle = 'Task result (before ResultSelector, ResultPath and OutputPath)';
+    if (ok.length) flow.append(elidedIn(result, 'output') ? notKept(resultTitle) : block(resultTitle, jsonValue(result?.output)));
   }
   const attempts = spans.filter((s) => s.kind !== 'state' && s.parent === span.id);
   if (attempts.length > 1 || attempts.some((a) => a.kind !== 'attempt')) {
@@ -116,17 +130,21 @@ export function renderInspector(host, { name, stateDef, spans, events, lanes, pi
           h('strong', { text: a.kind }),
           ` ${fmtMs(a.startMs)} → ${ae === null ? 'running' : fmtMs(ae)}${a.kind === 'attempt' ? ` · ${a.status}` : ''}`,
           a.error
-            ? h('span', { class: a.kind === 'backoff' ? 'why' : 'err', text: ` ${a.kind === 'backoff' ? 'retrying after ' : ''}${a.error}${a.cause ? `: ${a.cause}` : ''}` })
+            ? h('span', {
+                class: a.kind === 'backoff' ? 'why' : 'err',
+                text: ` ${a.kind === 'backoff' ? 'retrying after ' : ''}${a.error}${a.causeElided ? ' (cause not kept)' : a.cause ? `: ${a.cause}` : ''}`,
+              })
             : '',
         ),
       );
     }
     flow.append(h('section', { class: 'flow-step' }, h('h4', { text: 'Attempts, back-offs and waits' }), list));
   }
-  if (span.error) flow.append(block(span.status === 'caught' ? 'Error (caught)' : 'Error', { error: span.error, cause: span.cause }, 'bad'));
+  if (span.error) flow.append(block(span.status === 'caught' ? 'Error (caught)' : 'Error', { error: span.error, cause: span.causeElided ? NOT_KEPT : span.cause }, 'bad'));
   const exited = evs.find((e) => /StateExited$/.test(e.type));
-  const output = span.output !== undefined ? span.output : exited ? jsonValue(exited.stateExitedEventDetails?.output) : undefined;
+  const output = span.output !== undefined || span.outputElided ? span.output : exited ? jsonValue(exited.stateExitedEventDetails?.output) : undefined;
   if (output !== undefined) flow.append(block('Output', output, 'good'));
+  else if (span.outputElided || elidedIn(exited?.stateExitedEventDetails, 'output')) flow.append(notKept('Output', 'good'));
   parts.push(flow);
   host.replaceChildren(...parts);
 }

@@ -5,6 +5,7 @@ import { fmtMs } from '../lib/format.js';
 import { h, textPre, setText, isMac } from '../lib/dom.js';
 import { nextTask } from '../lib/tasks.js';
 import { stateNamed } from '../model/asl.js';
+import { HISTORY_TRUNCATED } from '../model/events.js';
 import { concurrencyOf, costOf } from '../model/timing.js';
 import { renderTimeline } from './timeline.js';
 import { shallowEqual } from '../store.js';
@@ -153,24 +154,31 @@ export function mountOutput(store, host) {
         timingShows = null;
         timingSlot = h('div', { class: 'timing-slot' });
         const cost = costLine(r);
+        // The run is whole; only what its history keeps was cut (said first: an output can be long).
+        const truncated = r.historyTruncated ? h('p', { class: 'history-truncated', role: 'note', 'data-testid': 'history-truncated', text: HISTORY_TRUNCATED }) : null;
         const whatif = run.previous ? whatIfFigure(run) : null;
         if (r.status === 'SUCCEEDED') {
           host.replaceChildren(
-            ...[whatif, h('h3', { class: 'good', text: 'Output' }), textPre(r.output, { class: 'json', 'data-testid': 'output-json' }), cost, timingSlot].filter(Boolean),
+            ...[whatif, truncated, h('h3', { class: 'good', text: 'Output' }), textPre(r.output, { class: 'json', 'data-testid': 'output-json' }), cost, timingSlot].filter(
+              Boolean,
+            ),
           );
         } else {
           host.replaceChildren(
-            timingSlot,
-            h('h3', { class: 'bad', text: r.status === 'ABORTED' ? 'Stopped' : 'Error' }),
-            h(
-              'dl',
-              { class: 'facts' },
-              h('dt', { text: 'Error' }),
-              h('dd', {}, h('code', { 'data-testid': 'output-error', text: r.error || '(none)' })),
-              h('dt', { text: 'Cause' }),
-              h('dd', {}, h('pre', { class: 'json', 'data-testid': 'output-cause', text: r.cause || '(none)' })),
-            ),
-            cost,
+            ...[
+              timingSlot,
+              h('h3', { class: 'bad', text: r.status === 'ABORTED' ? 'Stopped' : 'Error' }),
+              h(
+                'dl',
+                { class: 'facts' },
+                h('dt', { text: 'Error' }),
+                h('dd', {}, h('code', { 'data-testid': 'output-error', text: r.error || '(none)' })),
+                h('dt', { text: 'Cause' }),
+                h('dd', {}, h('pre', { class: 'json', 'data-testid': 'output-cause', text: r.cause || '(none)' })),
+              ),
+              cost,
+              truncated,
+            ].filter(Boolean),
           );
         }
       }

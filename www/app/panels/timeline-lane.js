@@ -100,7 +100,7 @@ export function drawLane(row, { label: laneText, spans, ghosts, joins }, ctx, id
 function dress(el, s, { running, sel, ids, nowMs, lane }) {
   const e = s.endMs;
   const crit = s.critical === undefined ? '' : s.critical ? '\non the critical path' : `\nslack: ${fmtMs(s.slackMs)}`;
-  const title = `${s.state} · ${s.kind} · ${s.status}\n${fmtMs(s.startMs)} → ${running ? 'running' : `${fmtMs(e)} (${fmtMs(e - s.startMs)})`}${s.error ? `\n${s.error}: ${s.cause || ''}` : ''}${crit}`;
+  const title = `${s.state} · ${s.kind} · ${s.status}\n${fmtMs(s.startMs)} → ${running ? 'running' : `${fmtMs(e)} (${fmtMs(e - s.startMs)})`}${s.error ? `\n${s.error}: ${s.causeElided ? '(cause not kept)' : s.cause || ''}` : ''}${crit}`;
   const attrs = {
     class: `bar kind-${s.kind} status-${s.status}${!running && e - s.startMs === 0 ? ' instant' : ''}${sel ? ' selected' : ''}${s.critical ? ' critical' : ''}`,
     'data-testid': ids.bar,
