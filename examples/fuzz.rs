@@ -3,17 +3,17 @@
 //! built-in pathological seeds, runs them in worker processes under a watchdog and a memory
 //! cap, shrinks what fails and writes reproducers.
 //!
-//!     cargo run --release --example fuzz -- --minutes 10 [--target validate|run|jsonata|wasm]
+//!     cargo run --release --example fuzz -- --minutes 10 [--target validate|run|jsonata|test-state|wasm]
 //!         [--seed S] [--out DIR] [--execs N] [--timeout-ms MS] [--no-shrink]
 //!     cargo run --release --example fuzz -- --smoke          # CI: seeded, about a minute
 //!     cargo run --release --example fuzz -- --replay FILE    # run one reproducer again
 //!
 //! Targets: `validate` (`statelab::validate_text`), `run` (validate, then the CLI's `run
-//! --json` path with the case's mocks), `jsonata` (the CLI's `jsonata` path), `wasm` (the JS
+//! --json` path with the case's mocks), `jsonata` (the CLI's `jsonata` path), `test-state` (the
+//! CLI's `test-state` path, `teststate::test_state`, on TestState requests), `wasm` (the JS
 //! API `www/statelab.js` in Node, `scripts/fuzz-wasm.mjs`, against the native result; needs
-//! `scripts/build-wasm.sh` first). The engine has no TestState yet (no `test-state` command or
-//! library entry point), so it is not a target. `--minutes` is for the one target given, or
-//! shared among all of them.
+//! `scripts/build-wasm.sh` first). `--minutes` is for the one target given, or shared among
+//! all of them.
 //!
 //! See `examples/fuzz/README.md` for the design (workers, oracles, mutations, shrinking).
 
@@ -48,7 +48,7 @@ use std::time::{Duration, Instant};
 static ALLOCATOR: alloc::Counting = alloc::Counting;
 
 const USAGE: &str = "\
-usage: fuzz [--minutes N | --execs N] [--target validate|run|jsonata|wasm] [--seed S] [--out DIR]
+usage: fuzz [--minutes N | --execs N] [--target validate|run|jsonata|test-state|wasm] [--seed S] [--out DIR]
             [--timeout-ms MS] [--mem-flag-mb MB] [--no-shrink] [--known FILE]
        fuzz --smoke        seeded short run of every target; exit 1 on a finding not in tests/fuzz-known.txt
        fuzz --self-test    check that the oracles see a panic, a stack overflow, an allocation past the cap, a hang
@@ -265,6 +265,7 @@ fn smoke_execs(t: Target) -> u64 {
         Target::Validate => 20_000,
         Target::Run => 6000,
         Target::Jsonata => 5000,
+        Target::TestState => 4000,
         Target::Wasm => 1500,
     }
 }
@@ -469,6 +470,7 @@ fn signature(mode: &str, summary: &J) -> String {
             )
         }
         "jsonata" => format!("j {}", g("sig")),
+        "test-state" => format!("t {}", g("sig")),
         "rejected" => format!("x {mode} {} {}", g("why"), generic(g("message"))),
         k => format!("? {k}"),
     }
@@ -584,6 +586,7 @@ impl Fuzzer {
         let mut rng = Rng::new(self.cfg.seed.wrapping_mul(0x9E37_79B9).wrapping_add(salt));
         let base: Vec<Case> = match target {
             Target::Jsonata => seeds.jsonata.clone(),
+            Target::TestState => seeds.test_state.clone(),
             _ => seeds.asl.clone(),
         };
         let mut pool: Vec<Case> = base
@@ -849,6 +852,10 @@ impl Fuzzer {
                     cmd.push_str("   # (the case uses the Step Functions functions, which the CLI's jsonata command does not: --replay runs it as found)");
                 }
                 commands.push(cmd);
+            }
+            Target::TestState => {
+                write("request.json", shrunk.test_state_request());
+                commands.push(format!("target/release/statelab test-state {} --json", rel("request.json")));
             }
             _ => {
                 write("definition.json", shrunk.definition.text());

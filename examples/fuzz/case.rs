@@ -9,16 +9,18 @@ pub enum Target {
     Validate,
     Run,
     Jsonata,
+    TestState,
     Wasm,
 }
 
 impl Target {
-    pub const ALL: [Target; 4] = [Target::Validate, Target::Run, Target::Jsonata, Target::Wasm];
+    pub const ALL: [Target; 5] = [Target::Validate, Target::Run, Target::Jsonata, Target::TestState, Target::Wasm];
     pub fn name(self) -> &'static str {
         match self {
             Target::Validate => "validate",
             Target::Run => "run",
             Target::Jsonata => "jsonata",
+            Target::TestState => "test-state",
             Target::Wasm => "wasm",
         }
     }
@@ -82,7 +84,8 @@ pub struct Case {
     /// The definition, for validate, run and wasm.
     pub definition: Part,
     pub input: Part,
-    /// A mock configuration (the short form or Step Functions Local's).
+    /// A mock configuration (the short form or Step Functions Local's); for test-state, the
+    /// rest of the TestState request (inspectionLevel, stateName, mock, variables, ...).
     pub mocks: Option<Part>,
     pub test_case: Option<String>,
     pub express: bool,
@@ -143,6 +146,7 @@ impl Case {
                 m.push(("bindings", J::Str(self.bindings.text())));
                 m.push(("asl", J::Bool(self.asl)));
             }
+            Target::TestState => m.push(("request", J::Str(self.test_state_request()))),
             _ => {
                 m.push(("definition", J::Str(self.definition.text())));
                 m.push(("input", J::Str(self.input.text())));
@@ -158,12 +162,34 @@ impl Case {
         J::obj(m)
     }
 
+    /// The TestState request's text: the rest's members with the definition (as an object, or
+    /// as JSON text when a mutation broke it, as the API takes either) and the input.
+    pub fn test_state_request(&self) -> String {
+        let definition = match &self.definition {
+            Part::Tree(j) => j.text(),
+            Part::Text(t) => J::str(t).text(),
+        };
+        let mut text = format!("{{\"definition\":{definition},\"input\":{}", self.input.text());
+        if let Some(Part::Tree(J::Obj(rest))) = &self.mocks {
+            for (k, v) in rest.iter().filter(|(k, _)| k.as_str() != "definition" && k.as_str() != "input") {
+                text.push_str(&format!(",{}:{}", J::str(k).text(), v.text()));
+            }
+        } else if let Some(Part::Text(t)) = &self.mocks {
+            // A broken rest breaks the request: the API's parse error.
+            text.push(',');
+            text.push_str(t);
+        }
+        text.push('}');
+        text
+    }
+
     /// The worker mode of the native side of this case.
     pub fn native_mode(&self) -> &'static str {
         match self.target {
             Target::Validate => "validate",
             Target::Run => "run",
             Target::Jsonata => "jsonata",
+            Target::TestState => "test-state",
             Target::Wasm if self.wasm_validate => "validate",
             Target::Wasm => "run",
         }
@@ -207,7 +233,7 @@ impl Case {
                 part("definition", &self.definition);
                 part("input", &self.input);
                 if let Some(x) = &self.mocks {
-                    part("mocks", x);
+                    part(if self.target == Target::TestState { "rest" } else { "mocks" }, x);
                 }
                 if let Some(t) = &self.test_case {
                     m.push(("testCase".into(), J::str(t)));
@@ -247,6 +273,9 @@ impl Case {
             part("mocks"),
         );
         c.target = target;
+        if target == Target::TestState {
+            c.mocks = part("rest");
+        }
         c.test_case = j.get("testCase").and_then(J::as_str).map(String::from);
         c.express = j.get("type").and_then(J::as_str) == Some("EXPRESS");
         c.seed = j.get("seed").and_then(J::as_u64).unwrap_or(0);

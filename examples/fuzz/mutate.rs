@@ -933,13 +933,13 @@ fn text_mutation(rng: &mut Rng, donors: &Donors, j: &J, _kind: Kind) -> Part {
 pub fn mutate(rng: &mut Rng, donors: &Donors, case: &mut Case, other: &Case) {
     let n = 1 + usize::from(rng.chance(2)) + usize::from(rng.chance(4)) + usize::from(rng.chance(8));
     for _ in 0..n {
-        if case.target == Target::Jsonata {
-            mutate_jsonata(rng, donors, case, other);
-        } else {
-            mutate_asl(rng, donors, case, other);
+        match case.target {
+            Target::Jsonata => mutate_jsonata(rng, donors, case, other),
+            Target::TestState => mutate_test_state(rng, donors, case, other),
+            _ => mutate_asl(rng, donors, case, other),
         }
     }
-    if case.target != Target::Jsonata && case.target != Target::Validate && rng.below(10) != 0 {
+    if matches!(case.target, Target::Run | Target::Wasm) && rng.below(10) != 0 {
         fill_mocks(case);
     }
 }
@@ -977,6 +977,65 @@ fn mutate_asl(rng: &mut Rng, donors: &Donors, case: &mut Case, other: &Case) {
                 mutate_part(rng, donors, &mut case.definition, Kind::Definition);
             }
         }
+    }
+}
+
+/// A TestState request: its definition and input as for the other targets; its other fields
+/// (the case's `mocks`) mutated as a tree, or set to what the API knows.
+fn mutate_test_state(rng: &mut Rng, donors: &Donors, case: &mut Case, other: &Case) {
+    let state_names = |d: &Part| -> Vec<String> {
+        match d {
+            Part::Tree(d) => match d.get("States") {
+                Some(J::Obj(m)) => m.iter().map(|(k, _)| k.clone()).collect(),
+                _ => vec![],
+            },
+            Part::Text(_) => vec![],
+        }
+    };
+    match rng.below(20) {
+        0..=8 => mutate_part(rng, donors, &mut case.definition, Kind::Definition),
+        9..=11 => mutate_part(rng, donors, &mut case.input, Kind::Input),
+        12..=14 => match &mut case.mocks {
+            Some(m) => mutate_part(rng, donors, m, Kind::Input),
+            None => case.mocks = Some(Part::Tree(J::Obj(vec![]))),
+        },
+        15 | 16 => {
+            let Some(Part::Tree(rest @ J::Obj(_))) = &mut case.mocks else {
+                case.mocks = Some(Part::Tree(J::Obj(vec![])));
+                return;
+            };
+            let result = rng.pick(&donors.values).text();
+            let (key, value) = match rng.below(8) {
+                0 => ("inspectionLevel", J::str(*rng.pick(&["INFO", "DEBUG", "TRACE", "trace", ""]))),
+                1 => {
+                    let mut names = state_names(&case.definition);
+                    names.push("NoSuchState".into());
+                    ("stateName", J::str(rng.pick(&names).clone()))
+                }
+                2 => ("mock", J::obj(vec![("result", J::Str(result))])),
+                3 => (
+                    "mock",
+                    J::obj(vec![(
+                        "errorOutput",
+                        J::obj(vec![("error", J::str("States.TaskFailed")), ("cause", J::Str(result))]),
+                    )]),
+                ),
+                4 => (
+                    "mock",
+                    J::obj(vec![
+                        ("result", J::Str(result)),
+                        ("fieldValidationMode", J::str(*rng.pick(&["STRICT", "PRESENT", "NONE", "x"]))),
+                    ]),
+                ),
+                5 => ("variables", J::Str(J::obj(vec![("x", rng.pick(&donors.values).clone())]).text())),
+                6 => ("context", J::Str(J::obj(vec![("Execution", rng.pick(&donors.values).clone())]).text())),
+                _ => ("revealSecrets", J::Bool(rng.chance(2))),
+            };
+            rest.set(key, value);
+        }
+        17 => case.input = other.input.clone(),
+        18 => case.mocks = other.mocks.clone(),
+        _ => case.definition = other.definition.clone(),
     }
 }
 

@@ -3,7 +3,7 @@
 //! built-in pathological cases. Also the donors: values, states, branches and expressions the
 //! mutations splice from one case into another.
 
-use crate::case::{Case, Part};
+use crate::case::{Case, Part, Target};
 use crate::json::{self, J};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -13,6 +13,8 @@ pub struct Seeds {
     pub asl: Vec<Case>,
     /// JSONata expressions with data and bindings.
     pub jsonata: Vec<Case>,
+    /// TestState requests: the corpus's, and each definition above tested at its StartAt.
+    pub test_state: Vec<Case>,
     pub donors: Donors,
     /// One line: what was loaded (or that the corpus was not found).
     pub note: String,
@@ -358,6 +360,49 @@ pub fn load(repo: &Path) -> Seeds {
         }
     }
 
+    // TestState requests: the corpus's recorded ones, then every definition above as a whole
+    // definition tested at its StartAt state (TRACE: all the inspection data).
+    let mut test_state = Vec::new();
+    let mut n = 0;
+    for p in files(&corpus.join("aws/test_state"), "json") {
+        let Some(req) = read_json(&p).and_then(|c| c.get("request").cloned()) else { continue };
+        let def = match req.get("definition") {
+            Some(J::Str(t)) => Part::Text(t.clone()).normalized(),
+            Some(d) => Part::Tree(d.clone()),
+            None => continue,
+        };
+        let input = match req.get("input") {
+            Some(J::Str(t)) => Part::Text(t.clone()).normalized(),
+            Some(i) => Part::Tree(i.clone()),
+            None => Part::Tree(J::Obj(vec![])),
+        };
+        let rest = match &req {
+            J::Obj(m) => J::Obj(m.iter().filter(|(k, _)| k != "definition" && k != "input").cloned().collect()),
+            _ => J::Obj(vec![]),
+        };
+        let mut c = Case::asl(&format!("corpus:aws/test_state/{}", stem(&p)), def, input, Some(Part::Tree(rest)));
+        c.target = Target::TestState;
+        test_state.push(c);
+        n += 1;
+    }
+    if n > 0 {
+        counts.push(format!("{n} TestState requests"));
+    }
+    for a in &asl {
+        let Part::Tree(d) = &a.definition else { continue };
+        let Some(start) = d.get("StartAt").and_then(J::as_str) else { continue };
+        let mut rest = vec![("stateName", J::str(start)), ("inspectionLevel", J::str("TRACE"))];
+        if let Some(Part::Tree(m)) = &a.mocks {
+            // A recorded or short-form result for the state, where the case has one.
+            if let Some(r) = m.get(start).and_then(|x| x.get("result")) {
+                rest.push(("mock", J::obj(vec![("result", J::Str(r.text()))])));
+            }
+        }
+        let mut c = Case::asl(&a.origin, a.definition.clone(), a.input.clone(), Some(Part::Tree(J::obj(rest))));
+        c.target = Target::TestState;
+        test_state.push(c);
+    }
+
     let note = if have_corpus {
         format!("seeds: {}", counts.join(", "))
     } else {
@@ -367,7 +412,7 @@ pub fn load(repo: &Path) -> Seeds {
             counts.join(", ")
         )
     };
-    Seeds { asl, jsonata, donors, note }
+    Seeds { asl, jsonata, test_state, donors, note }
 }
 
 fn def(v: &str) -> Part {

@@ -11,7 +11,9 @@
 //!   RUNNING with nothing left to do), within 25,000 events and within its type's longest
 //!   run; run again with the same seed, the same bytes (the digest of every event's JSON and
 //!   the outcome); run without history, the same outcome after the same number of events;
-//! - `jsonata` (the CLI's `jsonata` path): the same result twice.
+//! - `jsonata` (the CLI's `jsonata` path): the same result twice;
+//! - `test-state` (the CLI's `test-state` path, `teststate::test_state`, at a fixed time): the
+//!   same answer twice, and the answer reads back as JSON.
 
 use crate::alloc;
 use crate::json::{self, J};
@@ -113,6 +115,7 @@ fn handle(req: &J) -> (J, bool) {
         "validate" => validate(req, &mut problems),
         "run" => run(req, &mut problems),
         "jsonata" => jsonata(req, &mut problems),
+        "test-state" => test_state(req, &mut problems),
         "ping" => J::obj(vec![("kind", J::str("pong"))]),
         // The supervisor's self-test: each oracle must see its failure.
         "selftest-panic" => panic!("fuzz self-test"),
@@ -401,6 +404,49 @@ fn jsonata(req: &J, problems: &mut Problems) -> J {
         head.push_str("...");
     }
     J::obj(vec![("kind", J::str("jsonata")), ("sig", J::Str(sig)), ("text", J::Str(head))])
+}
+
+/// The TestState request as the CLI reads it, answered as the CLI answers it (at a fixed time).
+fn test_state(req: &J, problems: &mut Problems) -> J {
+    let request = match read::parse(&text(req, "request").unwrap_or_default()) {
+        Ok(v) => v,
+        Err(e) => return rejected("request", e.message.to_string()),
+    };
+    let answer = || match statelab::teststate::test_state(&request, 1_735_689_600_000) {
+        Ok(a) => {
+            let status = a.get("status").and_then(Value::as_str).unwrap_or("?").to_string();
+            let error = a.get("error").and_then(Value::as_str).unwrap_or("").to_string();
+            (format!("{status} {error}"), statelab::value::to_string(&a))
+        }
+        Err(r) => (format!("refused {} {}", r.code, first_words(&r.message)), statelab::value::to_string(&r.to_json())),
+    };
+    let t0 = Instant::now();
+    let (sig, first) = answer();
+    if let Err(e) = read::parse(&first) {
+        problems.add(
+            "unreadable-output",
+            "test-state",
+            format!("the answer does not read back as JSON: {}", e.message),
+        );
+    }
+    if t0.elapsed().as_secs_f64() * 1000.0 < REPEAT_BELOW_MS {
+        let (_, again) = answer();
+        if again != first {
+            problems.add("nondeterminism", "test-state", format!("first {first}\nthen {again}"));
+        }
+    }
+    J::obj(vec![("kind", J::str("test-state")), ("sig", J::Str(sig))])
+}
+
+/// The first words of a message, its numbers and quoted parts left out: a kind of refusal.
+fn first_words(m: &str) -> String {
+    m.split(|c: char| c == '\'' || c == '"')
+        .next()
+        .unwrap_or("")
+        .chars()
+        .filter(|c| !c.is_ascii_digit())
+        .take(60)
+        .collect()
 }
 
 /// Recursion without end (the self-test's stack overflow).

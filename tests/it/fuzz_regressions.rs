@@ -4,8 +4,8 @@
 //! memory cap (`ulimit -v`, `memoryMiB` of address space) and a time limit (`seconds`, ten
 //! times that in a debug build), and must end cleanly: no panic, no crash, no run-away; `run`
 //! gives a finished execution within the history limit, `validate` its JSON verdict,
-//! `jsonata` a result or an error; a run that takes under two seconds runs again and prints
-//! the same bytes. A file holds the finding's `request` (the exact texts the fuzzer ran) and,
+//! `jsonata` a result or an error, `test-state` an answer or the API's refusal; a run that
+//! takes under two seconds runs again and prints the same bytes (but for the wall clock). A file holds the finding's `request` (the exact texts the fuzzer ran) and,
 //! for people, the `reproducer` as JSON (when small) and what it is `about`. The wasm build
 //! runs the `run` and `validate` ones too (tests/js/fuzz.test.mjs).
 //!
@@ -118,6 +118,10 @@ fn check(path: &Path) -> Result<(), String> {
             write("b.json", text(req, "bindings").unwrap_or("{}"))?;
             args.extend(["--bindings".into(), "b.json".into()]);
         }
+        "test-state" => {
+            write("r.json", text(req, "request").unwrap_or("{}"))?;
+            args.extend(["test-state".into(), "r.json".into(), "--json".into()]);
+        }
         other => return Err(format!("unknown mode {other:?}")),
     }
     let first = statelab(&dir, &args, mib);
@@ -138,8 +142,11 @@ fn check(path: &Path) -> Result<(), String> {
         }
     }
     let out = std::str::from_utf8(&first.stdout).map_err(|e| e.to_string())?;
-    if mode == "jsonata" && text(req, "expr").is_some_and(|e| e.contains("$now") || e.contains("$millis")) {
-        // The CLI's clock is the wall clock: only the shape is checked.
+    if mode == "test-state"
+        || (mode == "jsonata" && text(req, "expr").is_some_and(|e| e.contains("$now") || e.contains("$millis")))
+    {
+        // The CLI's clock is the wall clock: only the shape is checked (the fuzzer's worker
+        // checks TestState answers twice at a fixed time).
     } else if first.stdout != second.stdout {
         return Err("two runs printed different output".into());
     }
@@ -162,6 +169,11 @@ fn check(path: &Path) -> Result<(), String> {
         }
         "validate" => {
             v.get("valid").and_then(Value::as_bool).ok_or("no verdict")?;
+        }
+        "test-state" => {
+            if v.get("status").and_then(Value::as_str).is_none() && v.get("Error").is_none() {
+                return Err(format!("neither an answer nor a refusal: {}", out.chars().take(300).collect::<String>()));
+            }
         }
         _ => {
             if v.get("result").is_none() && v.get("undefined").is_none() && v.get("error").is_none() {
