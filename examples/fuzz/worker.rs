@@ -440,13 +440,7 @@ fn test_state(req: &J, problems: &mut Problems) -> J {
 
 /// The first words of a message, its numbers and quoted parts left out: a kind of refusal.
 fn first_words(m: &str) -> String {
-    m.split(|c: char| c == '\'' || c == '"')
-        .next()
-        .unwrap_or("")
-        .chars()
-        .filter(|c| !c.is_ascii_digit())
-        .take(60)
-        .collect()
+    m.split(['\'', '"']).next().unwrap_or("").chars().filter(|c| !c.is_ascii_digit()).take(60).collect()
 }
 
 /// Recursion without end (the self-test's stack overflow).
