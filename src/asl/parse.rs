@@ -1366,8 +1366,16 @@ pub fn resource_kind(arn: &str) -> Option<ResourceKind> {
     if parts.len() < 6 || parts[0] != "arn" {
         return None;
     }
+    // Names of the states service's own resources, which no integration is called.
+    const NOT_INTEGRATIONS: [&str; 5] = ["activity:", "stateMachine:", "execution:", "express:", "mapRun:"];
     match (parts[2], parts[5]) {
-        ("states", rest) if parts[3].is_empty() && parts[4].is_empty() => {
+        ("states", rest) if rest.starts_with("activity:") => Some(ResourceKind::Activity),
+        // An integration, `arn:aws:states:::service:action`; AWS also accepts it with a region
+        // and an account (a deployed definition calls `arn:aws:states:us-east-1:...:aws-sdk:s3:getObject`).
+        ("states", rest)
+            if (parts[3].is_empty() && parts[4].is_empty())
+                || !NOT_INTEGRATIONS.iter().any(|p| rest.starts_with(p)) =>
+        {
             // rest = "service:action[.pattern]", "aws-sdk:service:action" or "states:startExecution.sync:2"
             let mut segs: Vec<&str> = rest.split(':').collect();
             let mut action = segs.pop()?.to_string();
@@ -1387,7 +1395,6 @@ pub fn resource_kind(arn: &str) -> Option<ResourceKind> {
             };
             Some(ResourceKind::Service { resource_type: service, resource: action, pattern })
         }
-        ("states", rest) if rest.starts_with("activity:") => Some(ResourceKind::Activity),
         ("lambda", rest) if rest.starts_with("function:") => Some(ResourceKind::LambdaFunction),
         _ => None,
     }

@@ -77,6 +77,8 @@ impl Path {
     pub fn parse(text: &str) -> Result<Path, String> {
         let mut p = Parser { s: text.as_bytes(), i: 0, text, depth: 0 };
         let path = p.path(false)?;
+        // Spaces after the path are ignored (AWS accepted a deployed `Variable` ending in one).
+        p.ws();
         if p.i != p.s.len() {
             return Err(p.err("unexpected character"));
         }
@@ -683,6 +685,10 @@ impl<'a> Parser<'a> {
                         }
                     } else if self.eat(b'*') {
                         segs.push(Seg::Child(Sel::Wildcard));
+                    } else if self.eat(b'[') {
+                        // `$.[0]` reads as `$[0]` (AWS's JSONPath accepts a dot before a bracket).
+                        let sel = self.bracket()?;
+                        segs.push(Seg::Child(sel));
                     } else {
                         let name = self.dot_name(in_filter)?;
                         if self.peek() == Some(b'(') {
@@ -993,8 +999,12 @@ impl<'a> Parser<'a> {
                     "true" => Ok(Operand::Literal(Value::Bool(true))),
                     "false" => Ok(Operand::Literal(Value::Bool(false))),
                     "null" => Ok(Operand::Literal(Value::Null)),
+                    "" => Err(self.err("operand expected")),
                     _ => match crate::value::read::parse(tok) {
                         Ok(n @ Value::Number(_)) => Ok(Operand::Literal(n)),
+                        // A bare word is a string (inferred: AWS accepted deployed filters such as
+                        // `[?(@.Name==Receipt)]`; no recording shows what they select).
+                        _ if tok.as_bytes()[0].is_ascii_alphabetic() => Ok(Operand::Literal(Value::from(tok))),
                         _ => Err(self.err("operand expected")),
                     },
                 }
