@@ -185,6 +185,24 @@ export async function simulate(definition, input, mocks, options = {}) {
 }
 
 /**
+ * Read a source text: an ASL definition as JSON or YAML, a CloudFormation or SAM template
+ * (JSON or YAML, short tags included) or a Serverless Framework configuration. Resolves to
+ * {ok: true, form: 'ASL'|'CloudFormation'|'Serverless', label ('SAM template (YAML)'), yaml,
+ * machines: [{name, definition (JSON text, intrinsics resolved and ${Name} placeholders
+ * filled; null without its DefinitionUri file), substitutions: [{name, value, generated}],
+ * type ('STANDARD'|'EXPRESS'|null), definitionUri, needsFile, file, diagnostics}]} (each
+ * machine checked, its diagnostics at the line and column of the source text, or of the
+ * DefinitionUri file named by file), or {ok: false, diagnostics} when the text does not
+ * read. options: {overrides: {NAME: value} (substitutions to use), files: {uri: text} (the
+ * DefinitionUri files)}. Runs on the full engine, which loads the first time.
+ */
+export async function loadSource(text, options = {}) {
+  if (typeof text !== 'string') throw new TypeError('loadSource: the source must be a string');
+  const glue = await ready('full');
+  return guard(glue, (g) => g.loadSource(text, options.overrides ?? {}, options.files ?? {}));
+}
+
+/**
  * Run one state as AWS's TestState API does. request: the API's request (definition as
  * text or object, input, inspectionLevel, stateName, variables, context, roleArn, mock,
  * stateConfiguration). Resolves to the answer {status, output, error, cause, nextState,
