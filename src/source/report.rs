@@ -143,6 +143,16 @@ mod tests {
     }
 
     #[test]
+    fn an_override_replaces_a_definition_substitution() {
+        let t = "Resources:\n  M:\n    Type: AWS::StepFunctions::StateMachine\n    Properties:\n      DefinitionSubstitutions:\n        Table: from-template\n      Definition:\n        StartAt: A\n        States:\n          A: {Type: Pass, Result: '${Table}', End: true}\n";
+        let m = &report(t, &[], &none, None)["machines"][0];
+        assert_eq!(m["substitutions"][0], json!({"name": "Table", "value": "from-template", "generated": false}));
+        let m = &report(t, &[("Table".into(), "mine".into())], &none, None)["machines"][0];
+        assert_eq!(m["substitutions"][0], json!({"name": "Table", "value": "mine", "generated": false}));
+        assert!(m["definition"].as_str().unwrap().contains("\"mine\""));
+    }
+
+    #[test]
     fn a_yaml_error_is_located() {
         let r = report("StartAt: A\nStates:\n  A:\n    Type: Pass\n    Result: [1, 2\n    End: true\n", &[], &none, None);
         assert_eq!(r["ok"], json!(false));
