@@ -67,7 +67,12 @@ fn machine(
         Some(u) => match file(u) {
             None => {
                 let message = format!("the definition is in the file {u} (DefinitionUri): give its text");
-                let d = Diagnostic { code: "DEFINITION_FILE_NEEDED", pointer: String::new(), pos: Pos { line: 1, column: 1 }, message };
+                let d = Diagnostic {
+                    code: "DEFINITION_FILE_NEEDED",
+                    pointer: String::new(),
+                    pos: Pos { line: 1, column: 1 },
+                    message,
+                };
                 (None, vec![d], true)
             }
             Some(t) => match found.with_definition(&t, overrides) {
@@ -86,10 +91,8 @@ fn machine(
         }
         None => (Value::Null, found.substitutions.clone(), diagnostics),
     };
-    let subs: Vec<Value> = substitutions
-        .iter()
-        .map(|s| json!({"name": s.name, "value": s.value, "generated": s.generated}))
-        .collect();
+    let subs: Vec<Value> =
+        substitutions.iter().map(|s| json!({"name": s.name, "value": s.value, "generated": s.generated})).collect();
     let diags: Vec<Value> = diagnostics.iter().map(Diagnostic::to_json).collect();
     json!({
         "name": found.name,
@@ -154,7 +157,8 @@ mod tests {
 
     #[test]
     fn a_yaml_error_is_located() {
-        let r = report("StartAt: A\nStates:\n  A:\n    Type: Pass\n    Result: [1, 2\n    End: true\n", &[], &none, None);
+        let r =
+            report("StartAt: A\nStates:\n  A:\n    Type: Pass\n    Result: [1, 2\n    End: true\n", &[], &none, None);
         assert_eq!(r["ok"], json!(false));
         let d = &r["diagnostics"][0];
         assert_eq!(d["code"], json!("INVALID_JSON_DESCRIPTION"));
@@ -169,7 +173,10 @@ mod tests {
         assert_eq!((m["needsFile"].as_bool(), m["definitionUri"].as_str()), (Some(true), Some("flow.asl.yaml")));
         assert_eq!(m["definition"], Value::Null);
         assert_eq!(m["diagnostics"][0]["code"], json!("DEFINITION_FILE_NEEDED"));
-        let file = |u: &str| (u == "flow.asl.yaml").then(|| "StartAt: A\nStates:\n  A: {Type: Pass, Result: '${Greeting}', End: true}\n".to_string());
+        let file = |u: &str| {
+            (u == "flow.asl.yaml")
+                .then(|| "StartAt: A\nStates:\n  A: {Type: Pass, Result: '${Greeting}', End: true}\n".to_string())
+        };
         let r = report(t, &[], &file, None);
         let m = &r["machines"][0];
         assert_eq!(m["needsFile"], json!(false));
