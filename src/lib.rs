@@ -37,6 +37,8 @@
 
 pub mod asl;
 pub mod dataflow;
+#[cfg(feature = "extras")]
+pub mod derive;
 pub mod driver;
 pub mod error;
 pub mod exec;

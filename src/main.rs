@@ -64,9 +64,9 @@ statelab: run Amazon States Language workflows on a virtual clock
 usage:
   statelab run DEFINITION [--input FILE] [--mock-config FILE] [--test-case NAME]
                           [--seed N] [--name NAME] [--json] [--history] [--timeline]
-                          [--sequential] [SOURCE OPTIONS]
+                          [--sequential] [--auto] [SOURCE OPTIONS]
   statelab bench DEFINITION [--input FILE] [--mock-config FILE] [--test-case NAME]
-                            [--runs N] [--no-history] [--json] [SOURCE OPTIONS]
+                            [--runs N] [--no-history] [--json] [--auto] [SOURCE OPTIONS]
   statelab validate DEFINITION [--json] [SOURCE OPTIONS]
   statelab jsonata EXPRESSION [--input FILE] [--bindings FILE] [--json]
   statelab test-state REQUEST [--json]
@@ -83,6 +83,11 @@ content. SOURCE OPTIONS: --state-machine NAME picks one of a template's state ma
 names it, such as 'Fn::GetAtt Fn.Arn'); --type STANDARD|EXPRESS overrides the machine
 type. Values the source leaves open are made up from the name and the referenced
 resource's type, and said on standard error.
+
+--auto derives what was not given from the definition: an input holding every field the
+workflow reads (typed by how it is used), and for every Task without a mock its
+service's response in AWS's shape with the fields later states read; a Choice's first
+rule is made to match, so polling loops end. What was made up is said on standard error.
 
 --sequential runs the workflow's sequential twin: each Parallel's branches one after
 another, each Map one iteration at a time.
@@ -232,6 +237,9 @@ fn main() -> ExitCode {
     }
 }
 
+/// A definition checked: the machine and the definition's JSON, or its diagnostics.
+type Checked = Result<(std::rc::Rc<asl::Machine>, Value), Vec<asl::Diagnostic>>;
+
 /// The options that pick and complete a definition from its source.
 const SOURCE_OPTIONS: [&str; 3] = ["state-machine", "sub", "type"];
 
@@ -240,7 +248,7 @@ const SOURCE_OPTIONS: [&str; 3] = ["state-machine", "sub", "type"];
 /// `--sub NAME=VALUE` sets a substitution, `--type` the machine type). What the source left
 /// open and statelab made up is said on standard error. `Err` is a message (exit 2); the
 /// inner `Err` the definition's diagnostics.
-fn definition_of(path: &str, args: &Args) -> Result<Result<std::rc::Rc<asl::Machine>, Vec<asl::Diagnostic>>, String> {
+fn definition_of(path: &str, args: &Args) -> Result<Checked, String> {
     let text = read(path)?;
     let explicit = match args.value("type") {
         None => None,
@@ -263,7 +271,11 @@ fn definition_of(path: &str, args: &Args) -> Result<Result<std::rc::Rc<asl::Mach
         })
         .collect::<Result<Vec<_>, _>>()?;
     if plain && args.value("state-machine").is_none() {
-        return Ok(asl::validate_text(&text, explicit.unwrap_or(MachineType::Standard)));
+        return Ok(asl::validate_text(&text, explicit.unwrap_or(MachineType::Standard)).map(|m| {
+            // The JSON itself only when something is derived from it.
+            let value = if args.has("auto") { read::parse(&text).unwrap_or(Value::Null) } else { Value::Null };
+            (m, value)
+        }));
     }
     let source = match source::load(&text, &overrides) {
         Ok(s) => s,
@@ -285,10 +297,10 @@ fn definition_of(path: &str, args: &Args) -> Result<Result<std::rc::Rc<asl::Mach
         eprintln!("{path}: {} = {} (made up by statelab; --sub '{}=VALUE' sets it)", s.name, s.value, s.name);
     }
     let ty = explicit.or(found.machine_type).unwrap_or(MachineType::Standard);
-    Ok(asl::parse_definition(&found.definition, &found.locations, ty))
+    Ok(asl::parse_definition(&found.definition, &found.locations, ty).map(|m| (m, found.definition)))
 }
 
-fn load_definition(path: &str, args: &Args) -> Result<std::rc::Rc<asl::Machine>, Vec<String>> {
+fn load_definition(path: &str, args: &Args) -> Result<(std::rc::Rc<asl::Machine>, Value), Vec<String>> {
     match definition_of(path, args) {
         Err(msg) => Err(vec![format!("statelab: {msg}")]),
         Ok(Ok(m)) => Ok(m),
@@ -305,7 +317,7 @@ fn load_execution(args: &Args, cmd: &str) -> Result<Option<Job>, String> {
     let [def_path] = args.positional.as_slice() else {
         return Err(format!("{cmd} needs exactly one DEFINITION file\n\n{USAGE}"));
     };
-    let machine = match load_definition(def_path, args) {
+    let (machine, definition) = match load_definition(def_path, args) {
         Ok(m) => m,
         Err(lines) => {
             for l in lines {
@@ -314,12 +326,42 @@ fn load_execution(args: &Args, cmd: &str) -> Result<Option<Job>, String> {
             return Ok(None);
         }
     };
-    let input = match args.value("input") {
-        Some(p) => read_json(p)?,
-        None => json!({}),
+    let auto = args.has("auto");
+    let mut input = match args.value("input") {
+        Some(p) => Some(read_json(p)?),
+        None => None,
     };
-    let mocks = args.value("mock-config").map(read_json).transpose()?;
-    Ok(Some((machine, input, mocks)))
+    let mut mocks = args.value("mock-config").map(read_json).transpose()?;
+    if auto {
+        // What was not given is derived from the definition (and said on standard error).
+        let sfn_local =
+            mocks.as_ref().is_some_and(|m| m.get("StateMachines").is_some() || m.get("MockedResponses").is_some());
+        let mocked: Vec<String> = match &mocks {
+            Some(Value::Object(m)) if !sfn_local => m.keys().map(|k| k.to_string()).collect(),
+            _ => Vec::new(),
+        };
+        let derived = statelab::derive::derive(&definition, input.is_none(), &mocked);
+        if let Some(v) = derived.input {
+            eprintln!("{def_path}: input made up by statelab (--input FILE sets it): {}", read::to_compact(&v));
+            input = Some(v);
+        }
+        if sfn_local {
+            if !derived.mocks.is_empty() {
+                eprintln!("{def_path}: --auto adds no responses to a Step Functions Local mock file");
+            }
+        } else if !derived.mocks.is_empty() {
+            let mut all = match mocks.take() {
+                Some(Value::Object(m)) => m,
+                _ => statelab::value::Map::new(),
+            };
+            for (name, mock) in derived.mocks.iter() {
+                eprintln!("{def_path}: {name}: response made up by statelab: {}", read::to_compact(&mock["result"]));
+                all.insert(name.clone(), mock.clone());
+            }
+            mocks = Some(Value::Object(all));
+        }
+    }
+    Ok(Some((machine, input.unwrap_or_else(|| json!({})), mocks)))
 }
 
 /// Fresh mocks (invocation counters at zero) from the mock file's JSON.
@@ -342,7 +384,9 @@ fn mocks_of(args: &Args, v: Option<&Value>) -> Result<Mocks, String> {
 /// (as a host that compiles a machine and runs it many times would).
 fn cmd_bench(raw: &[String]) -> Result<u8, String> {
     let args = Args::parse(raw, &["input", "mock-config", "test-case", "runs", "state-machine", "sub", "type"])?;
-    args.check(&[&["input", "mock-config", "test-case", "runs", "no-history", "json"][..], &SOURCE_OPTIONS].concat())?;
+    args.check(
+        &[&["input", "mock-config", "test-case", "runs", "no-history", "json", "auto"][..], &SOURCE_OPTIONS].concat(),
+    )?;
     let Some((machine, input, mocks_value)) = load_execution(&args, "bench")? else { return Ok(2) };
     let runs: usize = match args.value("runs") {
         Some(s) => s
@@ -382,7 +426,8 @@ fn cmd_run(raw: &[String]) -> Result<u8, String> {
         Args::parse(raw, &["input", "mock-config", "test-case", "seed", "name", "state-machine", "sub", "type"])?;
     args.check(
         &[
-            &["input", "mock-config", "test-case", "seed", "name", "json", "history", "timeline", "sequential"][..],
+            &["input", "mock-config", "test-case", "seed", "name", "json", "history", "timeline", "sequential", "auto"]
+                [..],
             &SOURCE_OPTIONS,
         ]
         .concat(),

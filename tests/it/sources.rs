@@ -105,3 +105,42 @@ fn a_sam_definition_uri_is_read_beside_the_template() {
     assert_eq!(out["other"], "NotGiven");
     assert!(stderr.contains("NotGiven = NotGiven (made up by statelab"), "{stderr}");
 }
+
+#[test]
+fn auto_derives_an_input_and_responses_that_reach_the_end() {
+    let run = || statelab(&["run", "polling.asl.json", "--auto", "--json"]);
+    let (code, stdout, stderr) = run();
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    let v = parse(stdout.trim()).unwrap();
+    assert_eq!(v["status"], "SUCCEEDED", "{stderr}");
+    let input = &v["events"][0]["executionStartedEventDetails"]["input"];
+    // The Choice's first rule matches; the Map reads an array of items with their fields;
+    // the context object's reads of the input count too.
+    assert_eq!(input["order"]["priority"], 6);
+    assert!(input["order"]["id"].is_string(), "{input}");
+    assert_eq!(input["order"]["files"].as_array().map(|a| a.len()), Some(3), "{input}");
+    assert!(
+        input["order"]["files"][0]["key"].is_string() && input["order"]["files"][0]["width"].is_number(),
+        "{input}"
+    );
+    assert!(input["region"].is_string(), "{input}");
+    // Responses in AWS's shape, with what later states read: the poll ends at once.
+    let succeeded: Vec<&Value> =
+        v["events"].as_array().unwrap().iter().filter(|e| e["type"] == "TaskSucceeded").collect();
+    let start = &succeeded[0]["taskSucceededEventDetails"]["output"];
+    assert_eq!(start["StatusCode"], 200);
+    assert_eq!(start["SdkHttpMetadata"]["HttpStatusCode"], 200);
+    assert!(start["Payload"]["jobId"].is_string(), "{start}");
+    let status = &succeeded[1]["taskSucceededEventDetails"]["output"];
+    assert_eq!(status["Item"]["state"]["S"], "COMPLETE", "{status}");
+    assert_eq!(v["events"].as_array().unwrap().iter().filter(|e| e["type"] == "WaitStateEntered").count(), 0);
+    // Said on standard error, and the same every time.
+    assert!(
+        stderr.contains("input made up by statelab") && stderr.contains("Get status: response made up by statelab"),
+        "{stderr}"
+    );
+    assert_eq!(run().1, stdout);
+    // Without --auto, nothing is made up: the first Task has no response.
+    let (code, _, stderr) = statelab(&["run", "polling.asl.json"]);
+    assert_ne!(code, 0, "{stderr}");
+}
