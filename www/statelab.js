@@ -185,6 +185,24 @@ export async function simulate(definition, input, mocks, options = {}) {
 }
 
 /**
+ * Read a source text: an ASL definition as JSON or YAML, a CloudFormation or SAM template
+ * (JSON or YAML, short tags included) or a Serverless Framework configuration. Resolves to
+ * {ok: true, form: 'ASL'|'CloudFormation'|'Serverless', label ('SAM template (YAML)'), yaml,
+ * machines: [{name, definition (JSON text, intrinsics resolved and ${Name} placeholders
+ * filled; null without its DefinitionUri file), substitutions: [{name, value, generated}],
+ * type ('STANDARD'|'EXPRESS'|null), definitionUri, needsFile, file, diagnostics}]} (each
+ * machine checked, its diagnostics at the line and column of the source text, or of the
+ * DefinitionUri file named by file), or {ok: false, diagnostics} when the text does not
+ * read. options: {overrides: {NAME: value} (substitutions to use), files: {uri: text} (the
+ * DefinitionUri files)}. Runs on the full engine, which loads the first time.
+ */
+export async function loadSource(text, options = {}) {
+  if (typeof text !== 'string') throw new TypeError('loadSource: the source must be a string');
+  const glue = await ready('full');
+  return guard(glue, (g) => g.loadSource(text, options.overrides ?? {}, options.files ?? {}));
+}
+
+/**
  * Run one state as AWS's TestState API does. request: the API's request (definition as
  * text or object, input, inspectionLevel, stateName, variables, context, roleArn, mock,
  * stateConfiguration). Resolves to the answer {status, output, error, cause, nextState,
@@ -538,7 +556,7 @@ export function run(definition, input, mocks, options = {}) {
 
 /**
  * The engine in a Web Worker (./worker.js, a module worker; the playground's too):
- * {validate, simulate, version, terminate()}, with the same arguments and results as the
+ * {validate, simulate, version, loadSource, terminate()}, with the same arguments and results as the
  * functions of this module (options must be plain data). For big simulations that should not
  * hold up the page; run() stays on this thread, where its timers and callbacks live. The
  * messages are those of worker.js's protocol ({id, op, ...} → {id, ok, value | error}, a big
@@ -594,6 +612,7 @@ export function createWorker(url = new URL('./worker.js', import.meta.url)) {
     validate: (definition, options = {}) => call('validate', { definition, options }),
     simulate: (definition, input, mocks, options = {}) => call('simulate', { definition, input, mocks, options }),
     version: () => call('version', {}),
+    loadSource: (text, options = {}) => call('loadSource', { text, options }),
     terminate: () => {
       terminated = true;
       worker.terminate();

@@ -29,7 +29,12 @@ pub struct Derived {
 struct Read {
     steps: Vec<Option<String>>,
     want: Option<Value>,
+    /// The field must be absent (a Choice's `IsPresent: true` that is to fail).
+    absent: bool,
 }
+
+/// A path or expression text of a state, with what a Choice wants of the field it reads.
+type Text = (String, Option<Value>, bool);
 
 /// Derive the input (if `input` is true) and mocks for the Task states not in `mocked`.
 pub fn derive(definition: &Value, input: bool, mocked: &[String]) -> Derived {
@@ -38,7 +43,8 @@ pub fn derive(definition: &Value, input: bool, mocked: &[String]) -> Derived {
     let mut out = Derived::default();
     if input {
         let mut v = Value::Object(Map::new());
-        for r in w.input.iter().chain(&w.context_input) {
+        let reads: Vec<&Read> = w.input.iter().chain(&w.context_input).collect();
+        for r in reads.iter().filter(|r| !r.absent) {
             if r.steps.is_empty() {
                 // The input as a whole (a first Map's `ItemsPath: "$"`).
                 if let Some(want) = &r.want {
@@ -48,6 +54,9 @@ pub fn derive(definition: &Value, input: bool, mocked: &[String]) -> Derived {
             }
             put(&mut v, &r.steps, r.want.clone());
         }
+        for r in reads.iter().filter(|r| r.absent) {
+            remove(&mut v, &r.steps);
+        }
         out.input = Some(v);
     }
     for (name, resource) in &w.tasks {
@@ -56,7 +65,9 @@ pub fn derive(definition: &Value, input: bool, mocked: &[String]) -> Derived {
         }
         let (mut result, latency) = shapes::response(name, resource);
         // Fields read from the result, by the state itself and by the states after it.
-        let reads = w.results.iter().filter(|(n, _)| n == name).map(|(_, r)| r.clone());
+        let mut reads: Vec<Read> = w.results.iter().filter(|(n, _)| n == name).map(|(_, r)| r.clone()).collect();
+        // Fields to leave out go last (a later read must not bring them back).
+        reads.sort_by_key(|r| r.absent);
         let into_payload = shapes::payload_of(resource);
         for r in reads {
             let mut steps = r.steps;
@@ -67,7 +78,11 @@ pub fn derive(definition: &Value, input: bool, mocked: &[String]) -> Derived {
             {
                 steps.insert(0, Some("Payload".into()));
             }
-            put(&mut result, &steps, r.want);
+            if r.absent {
+                remove(&mut result, &steps);
+            } else {
+                put(&mut result, &steps, r.want);
+            }
         }
         let mut m = Map::new();
         m.insert("result".into(), result);
@@ -77,7 +92,7 @@ pub fn derive(definition: &Value, input: bool, mocked: &[String]) -> Derived {
     out
 }
 
-/// Set `steps` in `v` to `want` (or a value made up from the last step's name) unless a
+/// Set `steps` in `v` to `want`, or to a value made up from the last step's name unless a
 /// value is there already; an index step makes an array of one item.
 fn put(v: &mut Value, steps: &[Option<String>], want: Option<Value>) {
     let Some((first, rest)) = steps.split_first() else { return };
@@ -91,8 +106,15 @@ fn put(v: &mut Value, steps: &[Option<String>], want: Option<Value>) {
             }
             let Value::Object(m) = v else { return };
             if rest.is_empty() {
-                if m.get(name.as_str()).is_none() {
-                    m.insert(name.as_str().into(), want.unwrap_or_else(|| made_up(name)));
+                // What a comparison wants wins over a default; a made-up value never does.
+                match want {
+                    Some(w) => {
+                        m.insert(name.as_str().into(), w);
+                    }
+                    None if m.get(name.as_str()).is_none() => {
+                        m.insert(name.as_str().into(), made_up(name));
+                    }
+                    None => {}
                 }
                 return;
             }
@@ -120,6 +142,27 @@ fn put(v: &mut Value, steps: &[Option<String>], want: Option<Value>) {
                 put(&mut a[0], rest, want);
             }
         }
+    }
+}
+
+/// Take the field at `steps` out of `v`, if it is there.
+fn remove(v: &mut Value, steps: &[Option<String>]) {
+    let Some((first, rest)) = steps.split_first() else { return };
+    match (first, v) {
+        (Some(name), Value::Object(m)) if rest.is_empty() => {
+            m.remove(name.as_str());
+        }
+        (Some(name), Value::Object(m)) => {
+            if let Some(child) = m.get_mut(name.as_str()) {
+                remove(child, rest);
+            }
+        }
+        (None, Value::Array(a)) => {
+            for x in a.iter_mut() {
+                remove(x, rest);
+            }
+        }
+        _ => {}
     }
 }
 
@@ -179,7 +222,8 @@ impl Walk {
         // Each state's reads of its input.
         let mut reads: Vec<(String, Vec<Read>)> = Vec::new();
         for (name, s) in states.iter() {
-            self.state(name.as_str(), s, lang(s), depth);
+            let choose = way_out(states, name.as_str());
+            self.state(name.as_str(), s, lang(s), depth, choose);
             reads.push((name.to_string(), std::mem::take(&mut self.own)));
         }
         let reads_of = |n: &str| reads.iter().find(|(k, _)| k == n).map(|(_, r)| r.as_slice()).unwrap_or_default();
@@ -215,7 +259,8 @@ impl Walk {
             for n in reach(states, &next, &lang) {
                 for r in reads_of(&n) {
                     if r.steps.len() > prefix.len() && r.steps[..prefix.len()] == prefix[..] {
-                        let read = Read { steps: r.steps[prefix.len()..].to_vec(), want: r.want.clone() };
+                        let read =
+                            Read { steps: r.steps[prefix.len()..].to_vec(), want: r.want.clone(), absent: r.absent };
                         self.results.push((name.to_string(), read));
                     }
                 }
@@ -224,47 +269,55 @@ impl Walk {
     }
 
     /// Record the state's reads of its input in `own`, of its result in `results`.
-    fn state(&mut self, name: &str, s: &Value, jsonata: bool, depth: usize) {
+    /// `choose`: a Choice's way to take (the index of a rule; past them all, the Default).
+    fn state(&mut self, name: &str, s: &Value, jsonata: bool, depth: usize, choose: usize) {
         let ty = s.get("Type").and_then(Value::as_str).unwrap_or_default();
-        let read_input = |w: &mut Walk, steps: Vec<Option<String>>, want: Option<Value>| {
+        let read_input = |w: &mut Walk, steps: Vec<Option<String>>, want: Option<Value>, absent: bool| {
             if !steps.is_empty() {
-                w.own.push(Read { steps, want });
+                w.own.push(Read { steps, want, absent });
             }
         };
         // Every path and expression of the state, except the result-relative ones.
-        let mut texts: Vec<(String, Option<Value>)> = Vec::new();
+        let mut texts: Vec<Text> = Vec::new();
         collect(s, &mut texts, &["ResultSelector", "Branches", "ItemProcessor", "Iterator", "Choices", "Catch"]);
         if let Some(rules) = s.get("Choices").and_then(Value::as_array) {
+            // The chosen way (a rule, or the Default after them all): the rules before it
+            // are made to fail, the chosen one to match.
             for (i, rule) in rules.iter().enumerate() {
-                choice_rule(rule, &mut texts, i == 0);
+                let mode = match i.cmp(&choose) {
+                    std::cmp::Ordering::Less => Some(false),
+                    std::cmp::Ordering::Equal => Some(true),
+                    std::cmp::Ordering::Greater => None,
+                };
+                choice_rule(rule, &mut texts, mode);
             }
         }
-        for (text, want) in &texts {
+        for (text, want, absent) in &texts {
             if jsonata {
                 for steps in jsonata_paths(text, "$states.input") {
-                    read_input(self, steps, want.clone());
+                    read_input(self, steps, want.clone(), *absent);
                 }
                 for steps in jsonata_paths(text, "$states.result") {
-                    self.results.push((name.into(), Read { steps, want: want.clone() }));
+                    self.results.push((name.into(), Read { steps, want: want.clone(), absent: *absent }));
                 }
             } else {
                 for steps in jsonpath_paths(text) {
-                    read_input(self, steps, want.clone());
+                    read_input(self, steps, want.clone(), *absent);
                 }
             }
             // The execution's input, read through the context object, from anywhere.
             for prefix in ["$$.Execution.Input", "$states.context.Execution.Input"] {
                 for steps in jsonata_paths(text, prefix) {
-                    self.context_input.push(Read { steps, want: want.clone() });
+                    self.context_input.push(Read { steps, want: want.clone(), absent: *absent });
                 }
             }
         }
         if let Some(sel) = s.get("ResultSelector") {
             let mut t = Vec::new();
             collect(sel, &mut t, &[]);
-            for (text, _) in t {
+            for (text, ..) in t {
                 for steps in jsonpath_paths(&text) {
-                    self.results.push((name.into(), Read { steps, want: None }));
+                    self.results.push((name.into(), Read { steps, want: None, absent: false }));
                 }
             }
         }
@@ -281,11 +334,11 @@ impl Walk {
                 self.own.retain(|r| r.steps != steps);
                 if steps.is_empty() {
                     // The whole input is the list of items.
-                    self.own.push(Read { steps, want: Some(items) });
+                    self.own.push(Read { steps, want: Some(items), absent: false });
                 } else {
                     let last = steps.pop();
                     steps.push(last.flatten());
-                    read_input(self, steps, Some(items));
+                    read_input(self, steps, Some(items), false);
                 }
             }
             if s.get("ItemsPath").is_none() {
@@ -324,13 +377,13 @@ impl Walk {
             let mut t = Vec::new();
             collect(sel, &mut t, &[]);
             let _ = jsonata;
-            for (text, _) in t {
+            for (text, ..) in t {
                 let mut at = 0;
                 while let Some(i) = text[at..].find("$$.Map.Item.Value") {
                     let start = at + i + "$$.Map.Item.Value".len();
                     let steps = steps_of(&text[start..]);
                     if !steps.is_empty() {
-                        reads.push(Read { steps, want: None });
+                        reads.push(Read { steps, want: None, absent: false });
                     }
                     at = start;
                 }
@@ -389,9 +442,9 @@ fn keeps_input(s: &Value, jsonata: bool) -> bool {
 
 /// Every string of `v` that may hold a path or expression, with the value a comparison of
 /// it wants (none here), skipping the keys in `skip`.
-fn collect(v: &Value, out: &mut Vec<(String, Option<Value>)>, skip: &[&str]) {
+fn collect(v: &Value, out: &mut Vec<Text>, skip: &[&str]) {
     match v {
-        Value::String(s) => out.push((s.to_string(), None)),
+        Value::String(s) => out.push((s.to_string(), None, false)),
         Value::Array(a) => a.iter().for_each(|x| collect(x, out, &[])),
         Value::Object(m) => {
             for (k, x) in m.iter() {
@@ -404,63 +457,136 @@ fn collect(v: &Value, out: &mut Vec<(String, Option<Value>)>, skip: &[&str]) {
     }
 }
 
-/// A Choice rule's variable, with the value that makes the rule match when `first` (the way
-/// out of a polling loop is usually the first rule).
-fn choice_rule(rule: &Value, out: &mut Vec<(String, Option<Value>)>, first: bool) {
+/// A Choice rule's variables, with the values that make the rule match (`Some(true)`),
+/// fail (`Some(false)`), or nothing asked of them (`None`).
+fn choice_rule(rule: &Value, out: &mut Vec<Text>, mode: Option<bool>) {
     if let Some(c) = rule.get("Condition").and_then(Value::as_str) {
-        // JSONata: `$states.input.x = 'DONE'` gives 'DONE' to x.
-        let want = first.then(|| jsonata_comparison(c)).flatten();
-        out.push((c.to_string(), want));
+        // JSONata: `$states.input.x = 'DONE'` gives 'DONE' to x (another value to fail).
+        let want = mode.and_then(|m| jsonata_comparison(c).map(|v| if m { v } else { other(&v) }));
+        out.push((c.to_string(), want, false));
     }
-    for key in ["And", "Or"] {
-        for r in rule.get(key).and_then(Value::as_array).map(|a| a.to_vec()).unwrap_or_default() {
-            choice_rule(&r, out, first && key == "And");
+    if let Some(rules) = rule.get("And").and_then(Value::as_array) {
+        // All match; to fail, the first fails.
+        for (i, r) in rules.iter().enumerate() {
+            choice_rule(r, out, mode.map(|m| m || i > 0).filter(|m| *m || i == 0));
+        }
+    }
+    if let Some(rules) = rule.get("Or").and_then(Value::as_array) {
+        // To match, the first matches; to fail, all fail.
+        for (i, r) in rules.iter().enumerate() {
+            choice_rule(r, out, mode.filter(|m| !m || i == 0));
         }
     }
     if let Some(n) = rule.get("Not") {
-        choice_rule(n, out, false);
+        choice_rule(n, out, mode.map(|m| !m));
     }
     let Some(var) = rule.get("Variable").and_then(Value::as_str) else { return };
     let Some(m) = rule.as_object() else { return };
-    let mut want = None;
+    let (mut want, mut absent) = (None, false);
     for (k, v) in m.iter() {
         let k = k.as_str();
         if k == "Variable" || k == "Next" || k.ends_with("Path") {
             if k.ends_with("Path") {
                 if let Some(p) = v.as_str() {
-                    out.push((p.to_string(), None));
+                    out.push((p.to_string(), None, false));
                 }
             }
             continue;
         }
-        want = Some(match (k, v) {
+        let Some(matching) = mode else { continue };
+        want = match (k, v) {
             (k, Value::Number(_)) if k.starts_with("Numeric") => {
                 let n = v.as_f64().unwrap_or(0.0);
-                let n = if k.contains("GreaterThan") && !k.contains("Equals") {
-                    n + 1.0
-                } else if k.contains("LessThan") && !k.contains("Equals") {
-                    n - 1.0
-                } else {
-                    n
+                let strict = !k.contains("Equals");
+                let n = match (k.contains("GreaterThan"), k.contains("LessThan"), matching) {
+                    (true, _, true) => n + if strict { 1.0 } else { 0.0 },
+                    (true, _, false) => n - if strict { 0.0 } else { 1.0 },
+                    (_, true, true) => n - if strict { 1.0 } else { 0.0 },
+                    (_, true, false) => n + if strict { 0.0 } else { 1.0 },
+                    (_, _, true) => n,
+                    (_, _, false) => n + 1.0,
                 };
-                if n.fract() == 0.0 && n.abs() < 9e15 {
-                    Value::from(n as i64)
-                } else {
-                    Value::from(n)
-                }
+                Some(number(n))
             }
-            ("StringMatches", Value::String(p)) => Value::from(p.replace('*', "x")),
-            (k, Value::String(s)) if k.starts_with("String") || k.starts_with("Timestamp") => Value::from(s.as_ref()),
-            ("BooleanEquals", b) => b.clone(),
-            ("IsNull", Value::Bool(true)) => Value::Null,
-            ("IsBoolean", _) => Value::Bool(true),
-            ("IsNumeric", _) => Value::from(1),
-            ("IsString", _) => Value::from("text"),
-            ("IsTimestamp", _) => Value::from("2026-01-01T00:00:00Z"),
-            _ => continue,
-        });
+            ("StringMatches", Value::String(p)) => {
+                Some(Value::from(if matching { p.replace('*', "x") } else { format!("{}-other", p.replace('*', "")) }))
+            }
+            ("StringEquals", Value::String(s)) => {
+                Some(if matching { Value::from(s.as_ref()) } else { Value::from(format!("{s}-other")) })
+            }
+            (k, Value::String(s)) if (k.starts_with("String") || k.starts_with("Timestamp")) && matching => {
+                Some(Value::from(s.as_ref()))
+            }
+            ("BooleanEquals", Value::Bool(b)) => Some(Value::Bool(*b == matching)),
+            ("IsPresent", Value::Bool(b)) => {
+                absent = *b != matching;
+                None
+            }
+            ("IsNull", Value::Bool(b)) => Some(if *b == matching { Value::Null } else { Value::from("value") }),
+            ("IsBoolean", Value::Bool(b)) => Some(if *b == matching { Value::Bool(true) } else { Value::from("text") }),
+            ("IsNumeric", Value::Bool(b)) => Some(if *b == matching { Value::from(1) } else { Value::from("text") }),
+            ("IsString", Value::Bool(b)) => Some(if *b == matching { Value::from("text") } else { Value::from(1) }),
+            ("IsTimestamp", Value::Bool(b)) if *b == matching => Some(Value::from("2026-01-01T00:00:00Z")),
+            _ => None,
+        };
     }
-    out.push((var.to_string(), want.filter(|_| first)));
+    out.push((var.to_string(), want, absent));
+}
+
+/// A whole number as an integer.
+fn number(n: f64) -> Value {
+    if n.fract() == 0.0 && n.abs() < 9e15 {
+        Value::from(n as i64)
+    } else {
+        Value::from(n)
+    }
+}
+
+/// A value unlike `v`, of its type.
+fn other(v: &Value) -> Value {
+    match v {
+        Value::Bool(b) => Value::Bool(!b),
+        Value::String(s) => Value::from(format!("{s}-other")),
+        _ => v.as_f64().map_or(Value::Null, |n| number(n + 1.0)),
+    }
+}
+
+/// The way a Choice takes out of a loop: its first rule, unless that one leads back to the
+/// Choice and another way (a later rule, or the Default, index `rules.len()`) does not.
+fn way_out(states: &Map, name: &str) -> usize {
+    let Some(s) = states.get(name) else { return 0 };
+    let Some(rules) = s.get("Choices").and_then(Value::as_array) else { return 0 };
+    let mut ways: Vec<Option<&str>> = rules.iter().map(|r| r.get("Next").and_then(Value::as_str)).collect();
+    ways.push(s.get("Default").and_then(Value::as_str));
+    let loops = |to: Option<&str>| to.is_some_and(|t| leads_to(states, t, name));
+    if !loops(ways[0]) {
+        return 0;
+    }
+    ways.iter().position(|w| w.is_some() && !loops(*w)).unwrap_or(0)
+}
+
+/// Whether state `to` can be reached from state `from` (by Next, Default, a rule or a Catch).
+fn leads_to(states: &Map, from: &str, to: &str) -> bool {
+    let mut seen: Vec<&str> = Vec::new();
+    let mut todo = vec![from];
+    while let Some(n) = todo.pop() {
+        if n == to {
+            return true;
+        }
+        if seen.contains(&n) || seen.len() > 10_000 {
+            continue;
+        }
+        seen.push(n);
+        let Some(s) = states.get(n) else { continue };
+        todo.extend(s.get("Next").and_then(Value::as_str));
+        todo.extend(s.get("Default").and_then(Value::as_str));
+        for key in ["Choices", "Catch"] {
+            for r in s.get(key).and_then(Value::as_array).map(|a| a.as_slice()).unwrap_or_default() {
+                todo.extend(r.get("Next").and_then(Value::as_str));
+            }
+        }
+    }
+    false
 }
 
 /// The value a JSONata comparison `path = literal` asks for, if it is that simple.

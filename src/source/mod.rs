@@ -6,8 +6,11 @@
 //! placeholders (from `DefinitionSubstitutions`, else made up from the name and where the
 //! placeholder sits). A host may override any substitution by name.
 
+mod report;
 mod template;
 pub mod yaml;
+
+pub use report::report;
 
 use crate::asl::MachineType;
 use crate::value::read::{self, JsonError, Locations, Pos};
@@ -91,6 +94,9 @@ fn read_text(text: &str) -> Result<(Value, Locations), JsonError> {
 pub struct Source {
     pub form: Form,
     pub yaml: bool,
+    /// A CloudFormation template that is a SAM template (its `Transform` or a resource of
+    /// type `AWS::Serverless::...`).
+    pub sam: bool,
     pub machines: Vec<Found>,
 }
 
@@ -137,10 +143,29 @@ pub fn load(text: &str, overrides: &[(String, String)]) -> Result<Source, JsonEr
         });
         Form::Asl
     };
-    Ok(Source { form, yaml, machines })
+    let sam = form == Form::CloudFormation && is_sam(&doc);
+    Ok(Source { form, yaml, sam, machines })
+}
+
+/// A template that uses SAM's transform or its resource types.
+fn is_sam(doc: &Value) -> bool {
+    let serverless = |v: &Value| v.as_str().is_some_and(|s| s.starts_with("AWS::Serverless"));
+    let transform = match doc.get("Transform") {
+        Some(Value::Array(a)) => a.iter().any(serverless),
+        Some(v) => serverless(v),
+        None => false,
+    };
+    let resources = doc.get("Resources").and_then(Value::as_object);
+    transform || resources.is_some_and(|r| r.iter().any(|(_, r)| r.get("Type").is_some_and(serverless)))
 }
 
 impl Source {
+    /// What the text is, for a person: "SAM template (YAML)", "ASL (JSON)".
+    pub fn label(&self) -> String {
+        let what = if self.sam { "SAM template" } else { self.form.as_str() };
+        format!("{what} ({})", if self.yaml { "YAML" } else { "JSON" })
+    }
+
     /// The machine named `name`, or the only one; an error lists the names to choose from.
     pub fn pick(&self, name: Option<&str>) -> Result<&Found, String> {
         let names = || self.machines.iter().map(|m| m.name.as_str()).collect::<Vec<_>>().join(", ");

@@ -127,7 +127,7 @@ pub fn serverless(
     }
 }
 
-/// Replace `${Name}` in every string of `v` (`known` first, then an override, else a value
+/// Replace `${Name}` in every string of `v` (an override first, then `known`, else a value
 /// made up from the name and the field it sits in), recording each substitution once.
 pub fn substitute(
     v: &Value,
@@ -160,13 +160,14 @@ fn substitute_with(
                 out.push_str(&rest[..i]);
                 let Some(j) = rest[i..].find('}') else { break };
                 let name = &rest[i + 2..i + j];
-                let value = if let Some(v) = known.get(name) {
+                // The host's override first: it replaces the template's value too.
+                let value = if let Some((_, v)) = overrides.iter().find(|(k, _)| k == name) {
+                    note(subs, name, v, false);
+                    v.clone()
+                } else if let Some(v) = known.get(name) {
                     let text = v.as_str().map(str::to_string).unwrap_or_else(|| read::to_compact(v));
                     note(subs, name, &text, false);
                     text
-                } else if let Some((_, v)) = overrides.iter().find(|(k, _)| k == name) {
-                    note(subs, name, v, false);
-                    v.clone()
                 } else if let Some((mut text, found)) =
                     serverless.filter(|_| depth < MAX_VARIABLE_DEPTH).and_then(|doc| serverless_variable(doc, name))
                 {

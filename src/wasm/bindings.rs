@@ -9,6 +9,8 @@ use crate::exec::{Execution, Lanes, Options, TaskRequest};
 use crate::json;
 use crate::mock::Mocks;
 #[cfg(feature = "extras")]
+use crate::source;
+#[cfg(feature = "extras")]
 use crate::teststate;
 use crate::value::read;
 use crate::value::{Map, Value};
@@ -362,6 +364,37 @@ pub fn test_state(request: JsValue, now_ms: f64) -> Result<JsValue, JsValue> {
     };
     let now = if now_ms.is_finite() && now_ms.abs() < 1e15 { now_ms as i64 } else { 0 };
     Ok(to_js(&teststate::run(&req, now)))
+}
+
+/// An object of strings (`undefined`: empty) as name, value pairs.
+#[cfg(feature = "extras")]
+fn string_pairs(v: &JsValue, what: &str) -> Result<Vec<(String, String)>, JsValue> {
+    match json_arg(v, what, json!({}))? {
+        Value::Null => Ok(Vec::new()),
+        Value::Object(m) => m
+            .iter()
+            .map(|(k, v)| match v.as_str() {
+                Some(s) => Ok((k.to_string(), s.to_string())),
+                None => Err(error(format!("{what}.{k} must be a string"))),
+            })
+            .collect(),
+        _ => Err(error(format!("{what} must be an object of strings"))),
+    }
+}
+
+/// Read a source text (ASL as JSON or YAML, a CloudFormation or SAM template, a Serverless
+/// configuration): its form and each state machine resolved, with its substitutions and its
+/// diagnostics placed in the text (`source::report` gives the shape). `overrides`:
+/// {NAME: value} replacing substitutions; `files`: {uri: text} of `DefinitionUri` files. In
+/// the full engine only (Cargo feature `extras`).
+#[cfg(feature = "extras")]
+#[wasm_bindgen(js_name = "loadSource")]
+pub fn load_source(text: &str, overrides: JsValue, files: JsValue) -> Result<JsValue, JsValue> {
+    hook();
+    let overrides = string_pairs(&overrides, "overrides")?;
+    let files = string_pairs(&files, "files")?;
+    let file = |uri: &str| files.iter().find(|(k, _)| k == uri).map(|(_, v)| v.clone());
+    Ok(to_js(&source::report(text, &overrides, &file, None)))
 }
 
 /// A definition checked once, to run many times (`simulate` without converting and checking

@@ -144,3 +144,16 @@ fn auto_derives_an_input_and_responses_that_reach_the_end() {
     let (code, _, stderr) = statelab(&["run", "polling.asl.json"]);
     assert_ne!(code, 0, "{stderr}");
 }
+
+#[test]
+fn auto_takes_the_way_out_of_loops_whichever_rule_it_is() {
+    // "More?" goes on when a token is present (the token comes from the Task's response);
+    // "Job done?" loops while NOT succeeded, and leaves by its Default.
+    let (code, stdout, stderr) = statelab(&["run", "pagination.asl.json", "--auto", "--json"]);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    let v = parse(stdout.trim()).unwrap();
+    assert_eq!(v["status"], "SUCCEEDED");
+    let scheduled = v["events"].as_array().unwrap().iter().filter(|e| e["type"] == "TaskScheduled").count();
+    assert_eq!(scheduled, 2, "each Task once: {stderr}");
+    assert!(stderr.contains(r#""state":"SUCCEEDED""#), "{stderr}");
+}

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { init, validate, simulate, compile, run, testState, __panicForTests, __instances, __stackOverflowForTests, __engines } from '../../www/statelab.js';
+import { init, validate, simulate, compile, run, testState, loadSource, __panicForTests, __instances, __stackOverflowForTests, __engines } from '../../www/statelab.js';
 
 const fixture = (name) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
 const read = (name) => readFileSync(fixture(name), 'utf8');
@@ -590,4 +590,37 @@ test('testState answers as the TestState API, on the full engine', async () => {
   assert.deepEqual(retriable, { status: 'RETRIABLE', error: 'Busy', cause: 'later' });
   const refused = await testState({ definition: { Type: 'Pass', End: true }, mock: { result: '1' } });
   assert.deepEqual(refused, { Error: { Code: 'ValidationException', Message: "State type 'Pass' is not supported when a mock is specified" } });
+});
+
+test('loadSource reads a SAM template on the full engine: machines, substitutions, overrides, located diagnostics', async () => {
+  const text = readFileSync(new URL('../sources/two-machines.yaml', import.meta.url), 'utf8');
+  const r = await loadSource(text);
+  assert.equal(r.ok, true);
+  assert.equal(r.label, 'CloudFormation template (YAML)');
+  assert.deepEqual(
+    r.machines.map((m) => m.name),
+    ['First', 'Second'],
+  );
+  assert.deepEqual(JSON.parse(r.machines[0].definition).States.A, { Type: 'Pass', Result: 'first', End: true });
+  assert.deepEqual(r.machines[0].diagnostics, []);
+  // Second's misspelt Next, at its line in the YAML (line 18).
+  assert.ok(
+    r.machines[1].diagnostics.some((d) => d.line === 18 && /Nextt/.test(d.message)),
+    JSON.stringify(r.machines[1].diagnostics),
+  );
+  assert.equal(__engines().full, true);
+
+  const sam = readFileSync(new URL('../sources/sam-order.yaml', import.meta.url), 'utf8');
+  const order = (await loadSource(sam, { overrides: { TableName: 'Orders' } })).machines[0];
+  assert.equal(order.type, 'EXPRESS');
+  assert.deepEqual(
+    order.substitutions.find((s) => s.name === 'TableName'),
+    { name: 'TableName', value: 'Orders', generated: false },
+  );
+  assert.equal(JSON.parse(order.definition).States.Save.Parameters.TableName, 'Orders');
+
+  const broken = await loadSource('StartAt: A\nStates: [1,\n');
+  assert.equal(broken.ok, false);
+  assert.equal(broken.diagnostics[0].code, 'INVALID_JSON_DESCRIPTION');
+  await assert.rejects(loadSource(text, { overrides: { A: 1 } }), /overrides\.A must be a string/);
 });

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { Worker } from './support/web-worker-shim.mjs';
-import { createWorker, simulate } from '../../www/statelab.js';
+import { createWorker, simulate, loadSource } from '../../www/statelab.js';
 
 globalThis.Worker = Worker;
 const read = (name) => readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8');
@@ -16,6 +16,8 @@ test('simulate and validate in a worker give what they give here, errors include
     assert.deepEqual(there, await simulate(def, input, mocks, { seed: 3 }));
     assert.deepEqual(await engine.validate(def), []);
     assert.match(await engine.version(), /^\d+\.\d+\.\d+/);
+    const template = readFileSync(new URL('../sources/sam-order.yaml', import.meta.url), 'utf8');
+    assert.deepEqual(await engine.loadSource(template, { overrides: { Queue: 'q' } }), await loadSource(template, { overrides: { Queue: 'q' } }));
     await assert.rejects(engine.simulate('{"StartAt": "X", "States": {}}', input, mocks), (e) => {
       assert.match(e.message, /^invalid definition:\n/);
       assert.ok(Array.isArray(e.diagnostics) && e.diagnostics.length > 0);

@@ -139,6 +139,11 @@ export class Engine {
     return this.request('validate', { definition, options });
   }
 
+  /** loadSource() of statelab.js (the full engine, loaded in the worker the first time). */
+  loadSource(text, options) {
+    return this.request('loadSource', { text, options }, 30000);
+  }
+
   /** simulate(); with timelineOnly, the result has no events and its spans no data (input, output, steps). */
   simulate(definition, input, mocks, options, { timelineOnly = false } = {}) {
     return this.request('simulate', { definition, input, mocks, options, timelineOnly });

@@ -9,6 +9,7 @@ import { createRunner } from './run.js';
 import { $ } from './lib/dom.js';
 import { mountTabs } from './panels/tabs.js';
 import { mountEditors } from './panels/editors.js';
+import { mountSource } from './panels/source.js';
 import { mountToolbar, initialTheme } from './panels/toolbar.js';
 import { mountStatus } from './panels/status.js';
 import { mountTimeline } from './panels/timeline.js';
@@ -29,6 +30,7 @@ const run = () => runner.start().catch(() => {});
 // The tabs first: a panel in a tab is drawn once its tab is shown.
 mountTabs(store);
 const editors = mountEditors(store, { work, onRun: run });
+mountSource(store, { work });
 runner = createRunner({ store, engine, work, editors });
 mountToolbar(store, { runner, work, onRun: run });
 mountStatus(store);

@@ -10,7 +10,7 @@ import { workOf, toast } from './state.js';
 import { whenIdle } from './lib/tasks.js';
 
 /**
- * The page's runner. work: {setText(which, text), fillMocks()} (work.js); editors:
+ * The page's runner. work: {setText(which, text), fillMocks(), runnable()} (work.js); editors:
  * {relint(which), showConsent()} (panels/editors.js), for a run that cannot start.
  */
 export function createRunner({ store, engine, work: workApi, editors }) {
@@ -40,6 +40,17 @@ export function createRunner({ store, engine, work: workApi, editors }) {
   async function start({ speed, paused = false } = {}) {
     stop();
     const work = workOf(store.get());
+    // A definition that is not plain JSON (YAML, a template) runs as the source bar resolved it.
+    let resolved;
+    try {
+      resolved = await workApi.runnable();
+    } catch (e) {
+      store.update({ editorTab: 'definition' });
+      editors.relint('definition');
+      fail('Cannot run', e.message);
+      throw e;
+    }
+    work.definition = resolved.text;
     const parsed = {};
     for (const which of ['definition', 'input', 'mocks']) {
       try {
@@ -52,7 +63,7 @@ export function createRunner({ store, engine, work: workApi, editors }) {
         throw new Error(msg);
       }
     }
-    const diags = await engine.validate(work.definition, {});
+    const diags = await engine.validate(work.definition, { type: resolved.type });
     if (diags.length) {
       store.update({ editorTab: 'definition' });
       editors.relint('definition');
@@ -88,6 +99,7 @@ export function createRunner({ store, engine, work: workApi, editors }) {
       sequential: work.settings.sequential,
       historyBytes: HISTORY_BYTES,
       instant: instant && !paused,
+      type: resolved.type,
     };
     stopReplay();
     const id = nextId++;
@@ -115,7 +127,7 @@ export function createRunner({ store, engine, work: workApi, editors }) {
             },
             { when: 'frame' },
           );
-          whenIdle(() => mine() && compareWithTwin(id, work, engineMocks, functions));
+          whenIdle(() => mine() && compareWithTwin(id, work, engineMocks, functions, resolved.type));
           resolve(result);
         },
         onError: (m) => {
@@ -133,6 +145,7 @@ export function createRunner({ store, engine, work: workApi, editors }) {
             criticalPath: true,
             sequential: options.sequential,
             historyBytes: HISTORY_BYTES,
+            type: resolved.type,
           })
           .then(handlers.onDone, (e) => handlers.onError({ message: e.message, diagnostics: e.diagnostics }));
       } else {
@@ -142,13 +155,13 @@ export function createRunner({ store, engine, work: workApi, editors }) {
   }
 
   /** After a run with Parallel or Map states: the same run as the sequential twin (or the concurrent one). */
-  function compareWithTwin(id, work, engineMocks, functions) {
+  function compareWithTwin(id, work, engineMocks, functions, type) {
     const s = store.get();
     const run = s.run;
     const hasConcurrency = [...s.definition.stateTypes.values()].some((t) => t === 'Parallel' || t === 'Map');
     if (!hasConcurrency || Object.keys(functions).length || run.result.status !== 'SUCCEEDED') return;
     engine
-      .simulate(work.definition, work.input, engineMocks, { seed: work.settings.seed, sequential: !run.sequential }, { timelineOnly: true })
+      .simulate(work.definition, work.input, engineMocks, { seed: work.settings.seed, sequential: !run.sequential, type }, { timelineOnly: true })
       .then((twin) => {
         const value = { durationMs: twin.durationMs, status: twin.status, sequential: !run.sequential, spans: twin.spans, lanes: twin.lanes };
         patchRun(id, { twin: value }, { progress: false });
@@ -225,7 +238,7 @@ export function createRunner({ store, engine, work: workApi, editors }) {
   }
 
   // An edit of the work's texts (typed, dragged, filled in) after a finished run: what-if.
-  store.subscribe((s) => [s.work.definition, s.work.input, s.work.mocks], whatIfSoon);
+  store.subscribe((s) => [s.work.definition, s.work.input, s.work.mocks, s.work.source], whatIfSoon);
 
   // ---------------------------------------------------------------- replay
 

@@ -11,7 +11,10 @@ export function initialState() {
     // The work: what the three editors hold (text, as typed) and the run settings. Saved to
     // localStorage, put in share links; the editors follow it.
     //   settings: {speed: one of SPEEDS, seed: number, sequential: boolean}
-    work: { definition: '', input: '{}', mocks: '{}', settings: { speed: '1', seed: 1, sequential: false } },
+    //   source: {machine, overrides: {NAME: value}, files: {uri: text}}: the source bar's
+    //     settings for a definition that is not plain JSON (the state machine picked, the
+    //     substitutions set, the DefinitionUri files given)
+    work: { definition: '', input: '{}', mocks: '{}', settings: { speed: '1', seed: 1, sequential: false }, source: { machine: null, overrides: {}, files: {} } },
     trusted: true, // may the mocks' JS functions run? false for work that came in a link
     consent: null, // {states: [names]}: the mocks' JS functions wait for the user's consent
     exampleId: null, // the gallery example the work was loaded from
@@ -21,6 +24,12 @@ export function initialState() {
     // that parsed; parsed: its value; stateTypes: Map(state name → Type), nested states
     // included; invalid: the editor's text is not JSON now (the graph shows `parsed`).
     definition: { text: null, parsed: null, stateTypes: new Map(), invalid: false },
+    // The definition's text read by loadSource when it is not plain JSON (YAML, a template,
+    // ${Name} placeholders), else null: {ok, label ('SAM template (YAML)'), names (its state
+    // machines), machine (the one shown), type, substitutions: [{name, value, generated}],
+    // definitionUri, needsFile, problem (the first diagnostic, or null)}. definition above is
+    // then the picked machine's resolved definition.
+    source: null,
     // Each editor's problems: [{line, column, message, location, severity?, code?}].
     diagnostics: { definition: [], input: [], mocks: [] },
     engineError: null, // why the engine could not start, if it could not
@@ -66,6 +75,8 @@ export function workOf(s) {
     definition: work.definition,
     input: work.input,
     mocks: work.mocks,
+    // Only when it says something (a work without it loads the same).
+    ...(work.source && (work.source.machine !== null || Object.keys(work.source.overrides).length || Object.keys(work.source.files).length) ? { source: work.source } : {}),
     settings: {
       ...work.settings,
       // The replay position, when a finished run is being replayed.

@@ -15,6 +15,26 @@ const EMPTY_DEFINITION = '{\n  "StartAt": "Hello",\n  "States": {\n    "Hello": 
 // As the editors hold it: a value as JSON text, and one kind of line end.
 const asText = (v, fallback) => (v === undefined || v === null ? fallback : typeof v === 'string' ? v : JSON.stringify(v, null, 2)).replace(/\r\n?/g, '\n');
 
+/** How the source bar's settings start: the machine picked, the substitutions set, the DefinitionUri files given. */
+export const NO_SOURCE = Object.freeze({ machine: null, overrides: Object.freeze({}), files: Object.freeze({}) });
+
+/**
+ * A plain JSON definition, checked and run as it is (by the core engine); anything else (YAML,
+ * a template, ${Name} placeholders) is read by loadSource on the full engine. (The CLI tells
+ * them apart the same way.)
+ */
+export function isPlainDefinition(text) {
+  const t = text.trimStart();
+  return (t === '' || t.startsWith('{') || t.startsWith('[')) && !text.includes('${') && !text.includes('"Resources"') && !text.includes('"stepFunctions"');
+}
+
+/** The source bar's settings of a loaded work, checked: only strings are kept. */
+function sourceSettings(given) {
+  if (!given || typeof given !== 'object') return NO_SOURCE;
+  const strings = (o) => Object.fromEntries(Object.entries(o && typeof o === 'object' ? o : {}).filter(([, v]) => typeof v === 'string'));
+  return { machine: typeof given.machine === 'string' ? given.machine : null, overrides: strings(given.overrides), files: strings(given.files) };
+}
+
 /** The JS functions of mocks text that wait for consent, or null. */
 function consentFor(trusted, mocksText) {
   const states = Object.keys(functionsIn(parsedOrNull(mocksText)));
@@ -43,8 +63,122 @@ export function createWork({ store, engine, stopRun }) {
     }
   }
 
+  // ---------------------------------------------------------------- sources (YAML, templates)
+
+  let resolving = null; // {key, promise}: the last loadSource asked for
+
+  /** loadSource of `text` with the work's source settings (asked once for the same ones). */
+  function resolve(text) {
+    const { overrides, files } = store.get().work.source;
+    const key = JSON.stringify([text, overrides, files]);
+    if (resolving?.key !== key) resolving = { key, promise: engine.loadSource(text, { overrides, files }) };
+    return resolving.promise;
+  }
+
+  /** The machine of a loadSource report the work picked (or the first). */
+  function pickedMachine(report) {
+    if (!report.ok) return null;
+    const want = store.get().work.source.machine;
+    return report.machines.find((m) => m.name === want) || report.machines[0];
+  }
+
+  /** The diagnostics of a report's picked machine, or why it did not read: placed in the editor's text. */
+  function sourceDiagnostics(report) {
+    const m = pickedMachine(report);
+    if (!m) return report.diagnostics;
+    // Problems in a DefinitionUri file are not in the editor's text: said at its top.
+    if (m.file) return m.diagnostics.map((d) => ({ ...d, line: 1, column: 1, message: `in ${m.file} at line ${d.line}, column ${d.column}: ${d.message}` }));
+    return m.diagnostics;
+  }
+
+  /**
+   * Show a report of the definition's text (still the editor's): the source bar, and the
+   * resolved definition for the graph, the run and the mocks; returns the picked machine.
+   */
+  function applySource(text, report) {
+    if (store.get().work.definition !== text) return null;
+    const m = pickedMachine(report);
+    const source = report.ok
+      ? {
+          ok: true,
+          label: report.label,
+          names: report.machines.map((x) => x.name),
+          machine: m.name,
+          type: m.type,
+          substitutions: m.substitutions,
+          definitionUri: m.definitionUri,
+          needsFile: m.needsFile,
+        }
+      : { ok: false, label: null, names: [], machine: null, substitutions: [], definitionUri: null, needsFile: false };
+    source.problem = sourceDiagnostics(report)[0] || null;
+    let parsed = null;
+    try {
+      parsed = m?.definition ? JSON.parse(m.definition) : null;
+    } catch {
+      parsed = null;
+    }
+    store.update((s) => {
+      if (!parsed) return { source, definition: { ...s.definition, invalid: true } };
+      if (s.definition.text === m.definition) return { source, definition: s.definition.invalid ? { ...s.definition, invalid: false } : s.definition };
+      return { source, definition: { text: m.definition, parsed, stateTypes: stateTypesOf(parsed), invalid: false } };
+    });
+    return m;
+  }
+
+  /** Resolve the definition's text and show it (a text that is not plain JSON). */
+  function resolveAndShow(text) {
+    resolve(text).then(
+      (report) => applySource(text, report),
+      (e) => {
+        if (store.get().work.definition !== text) return;
+        const problem = { line: 1, column: 1, message: `the source could not be read: ${e.message}` };
+        store.update((s) => ({
+          source: { ok: false, label: null, names: [], machine: null, substitutions: [], definitionUri: null, needsFile: false, problem },
+          definition: { ...s.definition, invalid: true },
+        }));
+      },
+    );
+  }
+
+  /** A change of the source bar's settings (the machine picked, a substitution, a DefinitionUri file): kept with the work, resolved again. */
+  function setSource(patch) {
+    store.update((s) => withWork(s, { source: { ...s.work.source, ...patch } }));
+    if (location.hash) history.replaceState(null, '', location.pathname + location.search);
+    const text = store.get().work.definition;
+    if (!isPlainDefinition(text)) resolveAndShow(text);
+  }
+
+  /**
+   * What a run runs: {text, type} of the definition (resolved when it is not plain JSON), or a
+   * thrown Error whose message says what is wrong and where.
+   */
+  async function runnable() {
+    const text = store.get().work.definition;
+    if (isPlainDefinition(text)) return { text, type: undefined };
+    const report = await resolve(text);
+    const m = applySource(text, report);
+    const diags = sourceDiagnostics(report);
+    if (m?.needsFile)
+      throw Object.assign(new Error(`the state machine ${m.name} is in the file ${m.definitionUri} (DefinitionUri): paste that file's text in the source bar`), {
+        diagnostics: diags,
+      });
+    if (diags.length) {
+      const d = diags[0];
+      throw Object.assign(new Error(`the definition has ${diags.length} error${diags.length > 1 ? 's' : ''}; line ${d.line}, column ${d.column}: ${d.message}`), {
+        diagnostics: diags,
+      });
+    }
+    if (!m) throw new Error('the definition could not be read');
+    return { text: m.definition, type: m.type || undefined };
+  }
+
   /** The definition's text parsed, for the graph and the run's notes; the last valid one stays. */
   function parseDefinition(text) {
+    if (!isPlainDefinition(text)) {
+      resolveAndShow(text);
+      return;
+    }
+    if (store.get().source) store.update({ source: null });
     let parsed;
     try {
       parsed = JSON.parse(text);
@@ -75,7 +209,7 @@ export function createWork({ store, engine, stopRun }) {
       settings.sequential = given.sequential === true;
     }
     store.update({
-      work: { ...texts, settings },
+      work: { ...texts, settings, source: sourceSettings(work.source) },
       trusted,
       exampleId,
       consent: consentFor(trusted, texts.mocks),
@@ -219,6 +353,18 @@ export function createWork({ store, engine, stopRun }) {
   async function lintDefinition(view) {
     const text = view.state.doc.toString();
     let diags;
+    if (!isPlainDefinition(text)) {
+      try {
+        const report = await resolve(text);
+        if (view.state.doc.toString() !== text) return [];
+        applySource(text, report);
+        diags = sourceDiagnostics(report);
+      } catch (e) {
+        diags = [{ line: 1, column: 1, message: `the source could not be read: ${e.message}`, location: '' }];
+      }
+      setDiagnostics('definition', diags);
+      return placed(view, diags);
+    }
     try {
       // Once more if the worker was restarted (a stopped runaway run) while this was pending.
       diags = await engine.validate(text, {}).catch(() => engine.validate(text, {}));
@@ -228,6 +374,11 @@ export function createWork({ store, engine, stopRun }) {
     }
     if (view.state.doc.toString() !== text) return []; // stale: a newer lint follows
     setDiagnostics('definition', diags);
+    return placed(view, diags);
+  }
+
+  /** The engine's diagnostics as CodeMirror's, placed in the text. */
+  function placed(view, diags) {
     return diags.map((d) => {
       const from = offsetOf(view.state.doc, d.line, d.column);
       return {
@@ -287,6 +438,8 @@ export function createWork({ store, engine, stopRun }) {
 
   return {
     setText,
+    setSource,
+    runnable,
     loadWork,
     loadExamples,
     exampleFiles,

@@ -5,9 +5,14 @@ import { makeEditor } from '../lib/editor.js';
 import { h, $, setText } from '../lib/dom.js';
 import { parsedOrNull } from '../lib/format.js';
 import { missingMocks } from '../model/mocks.js';
+import { toast } from '../state.js';
 
 const WHICH = ['definition', 'input', 'mocks'];
-const LABELS = { definition: 'State machine definition (JSON)', input: 'Execution input (JSON)', mocks: 'Mocked Task responses (JSON)' };
+const LABELS = {
+  definition: 'State machine definition (JSON, YAML, or a CloudFormation, SAM or Serverless template)',
+  input: 'Execution input (JSON)',
+  mocks: 'Mocked Task responses (JSON)',
+};
 
 /**
  * Mount the pane. work: work.js (setText, linters, fillMocks, allowFunctions); onRun(): the
@@ -42,6 +47,53 @@ export function mountEditors(store, { work, onRun }) {
       },
     );
   }
+
+  // The source bar's settings changed (a substitution, the machine picked): the markers anew.
+  store.subscribe(
+    (s) => s.work.source,
+    (_, before) => before !== undefined && editors.definition.relint(),
+  );
+
+  // A file dropped on the definition editor: its text replaces the editor's, as one edit
+  // (Ctrl-Z brings back what was there). The file a template's DefinitionUri names goes to
+  // the source bar instead.
+  const defHost = $('#definition-editor');
+  defHost.addEventListener(
+    'dragover',
+    (e) => {
+      if (![...(e.dataTransfer?.types || [])].includes('Files')) return;
+      e.preventDefault();
+      e.dataTransfer.dropEffect = 'copy';
+    },
+    true,
+  );
+  defHost.addEventListener(
+    'drop',
+    async (e) => {
+      const file = e.dataTransfer?.files?.[0];
+      if (!file) return;
+      e.preventDefault();
+      e.stopPropagation();
+      let text;
+      try {
+        text = await file.text();
+      } catch (err) {
+        toast(store, `${file.name} could not be read: ${err.message}`, true);
+        return;
+      }
+      const s = store.get();
+      const uri = s.source?.definitionUri;
+      if (uri && uri.split('/').pop() === file.name) {
+        work.setSource({ files: { ...s.work.source.files, [uri]: text } });
+        toast(store, `${file.name} is used as ${uri}`);
+        return;
+      }
+      const view = editors.definition.view;
+      view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: text.replace(/\r\n?/g, '\n') }, userEvent: 'input.drop' });
+      toast(store, `Loaded ${file.name} (Ctrl-Z brings back the text that was there)`);
+    },
+    true,
+  );
 
   // The tab shown: its editor's syntax on, and laid out again.
   store.subscribe(

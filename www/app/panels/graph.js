@@ -346,9 +346,10 @@ export function paintGraph(nodes, spans) {
 export function mountGraph(store, { host, note }) {
   let graph = null;
   store.subscribe(
-    (s) => s.definition.invalid,
-    (invalid) => {
-      note.textContent = invalid ? 'The definition is not valid JSON: the graph shows the last version that was.' : '';
+    (s) => [s.definition.invalid, !!s.source],
+    ([invalid, source]) => {
+      const what = source ? 'The definition could not be read or resolved' : 'The definition is not valid JSON';
+      note.textContent = invalid ? `${what}: the graph shows the last version that was.` : '';
     },
   );
   store.subscribe(

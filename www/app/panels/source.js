@@ -1,0 +1,115 @@
+// The source bar, over the definition editor when its text is not a plain JSON definition
+// (YAML, a CloudFormation or SAM template, a Serverless configuration, ${Name} placeholders):
+// what the text is, a picker of its state machines, the substitutions (each editable: the
+// value typed is used in place of the one found or made up), and the text of a DefinitionUri
+// file. It draws store.source and writes the user's choices into the work (work.setSource).
+import { h, $ } from '../lib/dom.js';
+
+/** Mount the bar. work: work.js (setSource). */
+export function mountSource(store, { work }) {
+  const bar = $('#source-bar');
+  let drawn = null; // the signature of what is drawn: not drawn again (an input keeps its focus)
+
+  function draw(source, s) {
+    const { overrides, files } = s.work.source;
+    const sig = JSON.stringify([source, overrides, files, s.editorTab]);
+    if (sig === drawn) return;
+    drawn = sig;
+    bar.hidden = !source || s.editorTab !== 'definition';
+    if (!source) {
+      bar.replaceChildren();
+      return;
+    }
+    const head = h(
+      'div',
+      { class: 'source-head' },
+      h('span', { class: 'source-form', 'data-testid': 'source-form', text: source.label || 'The text does not read as a definition or a template' }),
+      source.names.length > 1
+        ? h(
+            'label',
+            { class: 'source-pick' },
+            'State machine ',
+            h(
+              'select',
+              {
+                'data-testid': 'source-machine',
+                onchange: (e) => work.setSource({ machine: e.target.value }),
+              },
+              source.names.map((n) => h('option', { value: n, selected: n === source.machine, text: n })),
+            ),
+          )
+        : source.machine
+          ? h('span', { class: 'source-name', text: source.machine })
+          : null,
+      source.type ? h('span', { class: 'source-type', title: 'The type the template gives the state machine: runs use it', text: source.type }) : null,
+    );
+    const rows = source.substitutions.map((sub) => {
+      const overridden = Object.hasOwn(overrides, sub.name);
+      const input = h('input', {
+        type: 'text',
+        value: sub.value,
+        'data-testid': 'source-sub',
+        'data-name': sub.name,
+        'aria-label': `Value of ${sub.name}`,
+        spellcheck: 'false',
+        onchange: (e) => work.setSource({ overrides: { ...overrides, [sub.name]: e.target.value } }),
+      });
+      const forget = () => {
+        const rest = { ...overrides };
+        delete rest[sub.name];
+        work.setSource({ overrides: rest });
+      };
+      return h(
+        'tr',
+        { 'data-generated': String(sub.generated) },
+        h('th', { scope: 'row' }, h('code', { text: sub.name })),
+        h('td', {}, input),
+        h(
+          'td',
+          { class: 'source-origin' },
+          sub.generated
+            ? h('span', { class: 'generated', title: 'Made up by statelab from the name and where it is used: type a value to use yours', text: 'generated' })
+            : overridden
+              ? h('button', { class: 'linkish', title: 'Use the value the text gives (or a made-up one) again', onclick: forget, text: 'yours ×' })
+              : h('span', { class: 'given', text: 'from the text' }),
+        ),
+      );
+    });
+    const table = rows.length
+      ? h(
+          'details',
+          { class: 'source-subs', open: true },
+          h('summary', { text: `Substitutions (${rows.length})` }),
+          h('table', { 'data-testid': 'source-substitutions' }, h('tbody', {}, rows)),
+        )
+      : null;
+    let file = null;
+    if (source.definitionUri) {
+      const uri = source.definitionUri;
+      const area = h('textarea', { 'data-testid': 'source-file', rows: 4, spellcheck: 'false', placeholder: `Paste the text of ${uri} here (or drop the file on the editor)` });
+      area.value = files[uri] ?? '';
+      file = h(
+        'div',
+        { class: `source-file${source.needsFile ? ' needed' : ''}` },
+        h('p', {}, source.needsFile ? 'The definition is in another file: ' : 'The definition is read from ', h('code', { text: uri }), ' (DefinitionUri).'),
+        area,
+        h('button', {
+          class: 'btn',
+          'data-testid': 'source-file-use',
+          onclick: () => work.setSource({ files: { ...files, [uri]: area.value } }),
+          text: `Use this text as ${uri.split('/').pop()}`,
+        }),
+      );
+    }
+    const problem =
+      source.problem && !source.needsFile
+        ? h('p', { class: 'source-problem', 'data-testid': 'source-problem', text: `Line ${source.problem.line}, column ${source.problem.column}: ${source.problem.message}` })
+        : null;
+    bar.replaceChildren(...[head, problem, file, table].filter(Boolean));
+  }
+
+  store.subscribe(
+    (s) => [s.source, s.work.source, s.editorTab],
+    ([source], _, s) => draw(source, s),
+  );
+}
