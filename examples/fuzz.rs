@@ -259,7 +259,7 @@ fn supervise(args: Vec<String>) -> i32 {
     f.report(&stats, started.elapsed())
 }
 
-/// The smoke's executions per target: about 45 s in all on two shared cores.
+/// The smoke's executions per target: 35-45 s in all on two shared cores.
 fn smoke_execs(t: Target) -> u64 {
     match t {
         Target::Validate => 20_000,
