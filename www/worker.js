@@ -60,7 +60,7 @@ function compileFunctions(sources) {
       throw new Error(`mocks: the function for state '${state}' does not compile: ${e.message}`);
     }
     if (typeof f !== 'function') throw new Error(`mocks: the "function" of state '${state}' is not a function`);
-    out[state] = f;
+    Object.defineProperty(out, state, { value: f, enumerable: true, writable: true, configurable: true });
   }
   return out;
 }

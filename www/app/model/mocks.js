@@ -4,6 +4,11 @@
 // Also: realistic default responses for each service, to fill in missing mocks.
 import { allStates } from './asl.js';
 
+/** Set an own property, whatever its name: `__proto__` and `constructor` are state names too. */
+function setOwn(obj, key, value) {
+  Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
 /** Split parsed mocks into {engineMocks, functions: {State: source}}. */
 export function splitMocks(mocks) {
   const engineMocks = {};
@@ -11,8 +16,8 @@ export function splitMocks(mocks) {
   if (!mocks || typeof mocks !== 'object' || Array.isArray(mocks)) return { engineMocks: mocks, functions };
   if ('MockedResponses' in mocks || 'StateMachines' in mocks) return { engineMocks: mocks, functions };
   for (const [state, spec] of Object.entries(mocks)) {
-    if (spec && typeof spec === 'object' && !Array.isArray(spec) && typeof spec.function === 'string') functions[state] = spec.function;
-    else engineMocks[state] = spec;
+    if (spec && typeof spec === 'object' && !Array.isArray(spec) && typeof spec.function === 'string') setOwn(functions, state, spec.function);
+    else setOwn(engineMocks, state, spec);
   }
   return { engineMocks, functions };
 }
@@ -28,7 +33,7 @@ export function taskStates(definition) {
 export function missingMocks(definition, mocks) {
   if (mocks && typeof mocks === 'object' && ('MockedResponses' in mocks || 'StateMachines' in mocks)) return [];
   const have = mocks && typeof mocks === 'object' ? mocks : {};
-  return taskStates(definition).filter((t) => !(t.name in have));
+  return taskStates(definition).filter((t) => !Object.hasOwn(have, t.name));
 }
 
 // Deterministic ids, so the same definition always gets the same default mocks.
@@ -100,7 +105,7 @@ export function defaultMock(name, resource) {
 export function fillMissing(definition, mocks) {
   const missing = missingMocks(definition, mocks);
   const out = { ...(mocks && typeof mocks === 'object' && !Array.isArray(mocks) ? mocks : {}) };
-  for (const t of missing) out[t.name] = defaultMock(t.name, t.resource);
+  for (const t of missing) setOwn(out, t.name, defaultMock(t.name, t.resource));
   return { mocks: out, added: missing.map((t) => t.name) };
 }
 
