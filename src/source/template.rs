@@ -265,9 +265,30 @@ fn serverless_variable(doc: &Value, name: &str) -> Option<(String, bool)> {
 /// A plausible value for a placeholder, from its name (and the field it is in: a whole
 /// `Resource` is a Lambda function's ARN unless the name says otherwise).
 pub fn made_up(name: &str, field: &str, whole: bool) -> String {
-    let n = name.to_ascii_lowercase();
     let base = ["arn", "name", "url", "id"].iter().find_map(|s| strip_ci(name, s)).unwrap_or(name);
-    let has = |w: &str| n.contains(w);
+    // The name's words (`OrderQueueURL`: order, queue, url; `jobs_table`: jobs, table), and
+    // their joined neighbours (`statemachine`, `eventbus`).
+    let mut words: Vec<String> = Vec::new();
+    let mut word = String::new();
+    let chars: Vec<char> = name.chars().collect();
+    for (i, &c) in chars.iter().enumerate() {
+        let boundary = !c.is_alphanumeric()
+            || (c.is_uppercase()
+                && i > 0
+                && (chars[i - 1].is_lowercase()
+                    || chars.get(i + 1).is_some_and(|x| x.is_lowercase()) && chars[i - 1].is_uppercase()));
+        if boundary && !word.is_empty() {
+            words.push(std::mem::take(&mut word).to_ascii_lowercase());
+        }
+        if c.is_alphanumeric() {
+            word.push(c);
+        }
+    }
+    if !word.is_empty() {
+        words.push(word.to_ascii_lowercase());
+    }
+    let pairs: Vec<String> = words.windows(2).map(|w| format!("{}{}", w[0], w[1])).collect();
+    let has = |w: &str| words.iter().chain(&pairs).any(|x| x == w);
     let arn = has("arn");
     if has("statemachine") {
         return format!("arn:aws:states:{REGION}:{ACCOUNT}:stateMachine:{base}");
@@ -296,7 +317,7 @@ pub fn made_up(name: &str, field: &str, whole: bool) -> String {
     if has("role") {
         return format!("arn:aws:iam::{ACCOUNT}:role/{base}");
     }
-    if has("eventbus") || has("bus") {
+    if has("eventbus") {
         return if arn { format!("arn:aws:events:{REGION}:{ACCOUNT}:event-bus/{base}") } else { base.into() };
     }
     if has("function") || has("lambda") || (whole && field == "Resource") || (arn && field == "FunctionName") {
@@ -682,5 +703,30 @@ fn resource_value(id: &str, rtype: &str, props: Option<&Value>, attr: Option<&st
                 format!("arn:aws:{service}:{r}:{a}:{id}")
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::made_up;
+
+    #[test]
+    fn made_up_values_follow_the_words_of_the_name() {
+        assert_eq!(
+            made_up("ProcessFunctionArn", "", false),
+            "arn:aws:lambda:us-east-1:123456789012:function:ProcessFunction"
+        );
+        assert_eq!(made_up("OrderQueueURL", "", false), "https://sqs.us-east-1.amazonaws.com/123456789012/OrderQueue");
+        assert_eq!(made_up("jobs_table", "", false), "jobs_table");
+        assert_eq!(
+            made_up("WorkflowStateMachineArn", "", false),
+            "arn:aws:states:us-east-1:123456789012:stateMachine:WorkflowStateMachine"
+        );
+        assert_eq!(made_up("EventBusName", "", false), "EventBus");
+        // Words, not letters: a controller is no IAM role, an executable no table.
+        assert_eq!(made_up("ControllerName", "", false), "Controller");
+        assert_eq!(made_up("ExecutableName", "", false), "Executable");
+        // A whole Resource is a function unless the name says otherwise.
+        assert_eq!(made_up("Worker", "Resource", true), "arn:aws:lambda:us-east-1:123456789012:function:Worker");
     }
 }
