@@ -86,8 +86,8 @@ resource's type, and said on standard error.
 
 --auto derives what was not given from the definition: an input holding every field the
 workflow reads (typed by how it is used), and for every Task without a mock its
-service's response in AWS's shape with the fields later states read; a Choice's first
-rule is made to match, so polling loops end. What was made up is said on standard error.
+service's response in AWS's shape with the fields later states read; a Choice in a loop
+gets values that take its way out, so polling loops end. What was made up is said on standard error.
 
 --sequential runs the workflow's sequential twin: each Parallel's branches one after
 another, each Map one iteration at a time.

@@ -2,8 +2,8 @@
 //! an input holding every field the workflow reads, and for every Task without a mock the
 //! response its service returns, in AWS's shape, plus the fields later states read from it.
 //! Values are typed by how they are used (a Choice comparison, an `ItemsPath` array, an
-//! intrinsic's argument); a Choice's first rule is made to match, so a polling loop (whose
-//! first rule is usually "done?") takes the way out. Deterministic: the same definition
+//! intrinsic's argument); a Choice in a loop gets values that take its way out (the rules
+//! before it fail, it matches), so polling and pagination loops end. Deterministic: the same definition
 //! gives the same values.
 //!
 //! The walk reads the definition as JSON (every state at every depth: Parallel branches,
