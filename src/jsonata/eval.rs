@@ -140,6 +140,9 @@ fn size_of(v: &Value) -> usize {
     }
 }
 
+/// What one tuple of a tuple stream costs of the step budget (a plain value costs 1).
+const TUPLE_STEPS: usize = 8;
+
 fn tuple_get(t: &Value, key: &str) -> Value {
     match t {
         Value::Object(o) => o.get(key).cloned().unwrap_or(Value::Undefined),
@@ -706,6 +709,9 @@ impl<'h> Eval<'h> {
                 Value::Object(o) => o.0.clone(),
                 _ => ObjMap::default(),
             };
+            // A tuple is an object of its bindings (some hundreds of bytes), charged as such
+            // before it is built: `[1..10000].[1..1000]@$` took 3 GB before the budget ended it.
+            self.charge(list.len() * TUPLE_STEPS)?;
             for (bb, item) in list.into_iter().enumerate() {
                 let mut tuple = base.clone();
                 if is_ts {

@@ -276,3 +276,13 @@ fn r22_messages_quote_a_bounded_prefix() {
     assert!(cause(&r).len() < 5000, "{}", cause(&r).len());
     assert!(r.to_string().len() < 20_000);
 }
+
+#[test]
+fn a_tuple_stream_is_charged_before_it_is_built() {
+    // Ten million tuples of a focus binding took 5 s and 3 GB before the budget ended them.
+    let r = eval_bounded("tuples", 512, 3, "[1..10000].[1..1000]@$.()".into());
+    assert_eq!(r.unwrap_err().0, "U1001");
+    // A stream well within the budget is untouched.
+    let r = eval_bounded("small tuples", 512, 3, "$count([1..100].[1..100]@$i.($i))".into());
+    assert_eq!(r.unwrap(), Some(statelab::json!(10_000)));
+}
