@@ -324,8 +324,8 @@ impl Walk {
         // Items: an array of objects with what the iteration reads.
         if ty == "Map" {
             if let Some(p) = s.get("ItemsPath").and_then(Value::as_str) {
-                let mut steps = jsonpath_paths(p).into_iter().next().unwrap_or_default();
-                let item_reads = self.item_reads(s, jsonata);
+                let steps = jsonpath_paths(p).into_iter().next().unwrap_or_default();
+                let item_reads = self.item_reads(s);
                 let mut item = Value::Object(Map::new());
                 for r in &item_reads {
                     put(&mut item, &r.steps, r.want.clone());
@@ -336,14 +336,12 @@ impl Walk {
                     // The whole input is the list of items.
                     self.own.push(Read { steps, want: Some(items), absent: false });
                 } else {
-                    let last = steps.pop();
-                    steps.push(last.flatten());
                     read_input(self, steps, Some(items), false);
                 }
             }
             if s.get("ItemsPath").is_none() {
                 // Items from elsewhere (Items, ItemReader): the iterations still have tasks.
-                let _ = self.item_reads(s, jsonata);
+                let _ = self.item_reads(s);
             }
         }
         if ty == "Parallel" {
@@ -364,7 +362,7 @@ impl Walk {
     }
 
     /// What a Map's iterations read of their item.
-    fn item_reads(&mut self, s: &Value, jsonata: bool) -> Vec<Read> {
+    fn item_reads(&mut self, s: &Value) -> Vec<Read> {
         let mut w = Walk::default();
         let Some(p) = s.get("ItemProcessor").or_else(|| s.get("Iterator")) else { return Vec::new() };
         w.machine(p, 0);
@@ -376,7 +374,6 @@ impl Walk {
         if let Some(sel) = s.get("ItemSelector") {
             let mut t = Vec::new();
             collect(sel, &mut t, &[]);
-            let _ = jsonata;
             for (text, ..) in t {
                 let mut at = 0;
                 while let Some(i) = text[at..].find("$$.Map.Item.Value") {

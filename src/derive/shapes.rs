@@ -78,8 +78,7 @@ pub fn response(name: &str, resource: &str) -> (Value, f64) {
     {
         return (json!({}), 1.0);
     }
-    if let Some(rest) = resource.strip_prefix("arn:aws:lambda:") {
-        let _ = rest;
+    if resource.starts_with("arn:aws:lambda:") {
         return (json!({}), 1.0);
     }
     let (base, sync) = match resource.split_once(".sync") {
