@@ -54,6 +54,11 @@ const highlight = HighlightStyle.define([
 /** The syntax of a text: YAML unless it starts as JSON does (or is empty). */
 export const syntaxOf = (text) => (/^\s*([{[]|$)/.test(text) ? 'json' : 'yaml');
 
+// Lint again now (what the lint reads besides the text changed): CodeMirror's forceLinting
+// alone runs only a lint that is pending.
+const relintEffect = StateEffect.define();
+const wantsRelint = (u) => u.transactions.some((tr) => tr.effects.some((e) => e.is(relintEffect)));
+
 // The lines statelab generated: a line decoration on each, set by an effect.
 const setGenerated = StateEffect.define();
 const generatedLine = Decoration.line({ class: 'cm-generated' });
@@ -140,7 +145,7 @@ export function makeEditor(parent, { doc = '', label, lint, onChange, extraKeys 
         syntax.of(syntaxOn ? language() : []),
         generatedField,
         syntaxHighlighting(highlight),
-        linter(source, { delay: 250 }),
+        linter(source, { delay: 250, needsRefresh: wantsRelint }),
         lintGutter(),
         EditorState.tabSize.of(2),
         keymap.of([...closeBracketsKeymap, ...defaultKeymap, ...searchKeymap, ...historyKeymap, ...foldKeymap, indentWithTab]),
@@ -174,6 +179,7 @@ export function makeEditor(parent, { doc = '', label, lint, onChange, extraKeys 
       view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: t } });
     },
     relint() {
+      view.dispatch({ effects: relintEffect.of(null) });
       forceLinting(view);
     },
     /** Mark the lines of these [from, to] ranges as generated (none: no mark). */
