@@ -119,7 +119,9 @@ test('a workflow pasted over the example runs: the derived input and mocks are i
   assert.match(mockLines, /"CheckOrder"/);
   assert.doesNotMatch(mockLines, /"Resize"/, 'the mocks the user had are not marked');
   // (The generated mocks come after the example's: shown for the screenshot.)
-  await page.$eval('[data-testid=mocks-editor] .cm-line.cm-generated', (l) => l.scrollIntoView({ block: 'start' }));
+  await page.$eval('[data-testid=mocks-editor] .cm-line.cm-generated', (l) => {
+    l.closest('.cm-scroller').scrollTop = l.offsetTop - 40;
+  });
   await page.screenshot({ path: join(SHOTS, 'derive-mocks.png') });
   assert.deepEqual(problems, []);
   await context.close();
