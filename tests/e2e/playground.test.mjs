@@ -1016,7 +1016,7 @@ test('the page stays responsive while a Map of 1,000 iterations plays back: no m
   await context.close();
 });
 
-test('a workflow with an unmocked Task runs in the playground, in <asl-playground> and in the iframe form, with the same default mocks', async () => {
+test('a workflow with an unmocked Task runs in the playground, in <asl-playground> and in the iframe form, with the same derived mocks', async () => {
   // Two Tasks with no mock: each gets the response the engine's derive makes for its service (a Lambda: 1 s, SQS: 0.1 s).
   const definition = {
     Comment: 'Nothing mocked',
@@ -1037,7 +1037,7 @@ test('a workflow with an unmocked Task runs in the playground, in <asl-playgroun
   const inPlayground = await runAndWait(page);
   assert.equal(inPlayground.status, 'SUCCEEDED');
   assert.equal(inPlayground.durationMs, 1000);
-  assert.deepEqual(Object.keys(JSON.parse((await page.evaluate(() => window.statelab.work())).mocks)), ['Resize', 'Notify'], 'the defaults are written into the mocks');
+  assert.deepEqual(Object.keys(JSON.parse((await page.evaluate(() => window.statelab.work())).mocks)), ['Resize', 'Notify'], 'the derived mocks are written into the mocks editor');
   assert.deepEqual(problems, []);
 
   // The custom element, on the documentation page, and the iframe form: the same run.

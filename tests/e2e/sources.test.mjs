@@ -84,7 +84,7 @@ test('a SAM template with two machines: the form, a picker, the substitutions, t
   assert.deepEqual(await page.$$eval('[data-testid=diagnostics] .diag', (d) => d.map((x) => x.textContent).filter((t) => !t.startsWith('Mocks'))), []);
   await page.screenshot({ path: join(SHOTS, 'sources-sam-template.png') });
 
-  // A run: the Task gets a default mock, and the Pass state shows the substituted values.
+  // A run: the Task gets a derived mock, and the Pass state shows the substituted values.
   const result = await runAndWait(page);
   assert.equal(result.status, 'SUCCEEDED', JSON.stringify(result.error ?? result.cause));
   assert.equal(result.output.warehouse, subs.Warehouse.value);

@@ -104,6 +104,9 @@ test("the generated record: untouched parts follow the definition, edited ones a
   assert.deepEqual([p.input, p.regenerate, p.mocked, p.needed], [false, [], ['Get'], false]);
   g = recordAfter(g, p, { mocks: {} }, { hash: 'other', inputText: '{"orderId": "mine"}', mocks: edited });
   assert.deepEqual([g.input, g.mocks], [null, {}], 'the record forgets what the user edited');
+  // Mocks that are no object are left alone (the engine says what is wrong), blank ones are filled.
+  assert.equal(plan(NO_GENERATED, { definition: def, hash, inputText: '{"a": 1}', mocks: [1] }).needed, false);
+  assert.deepEqual(plan(NO_GENERATED, { definition: def, hash, inputText: '{"a": 1}', mocks: null }).missing, ['Get']);
   // A Step Functions Local mock file is left alone.
   assert.equal(plan(NO_GENERATED, { definition: def, hash, inputText: '{"a": 1}', mocks: { StateMachines: {} } }).needed, false);
 });

@@ -87,7 +87,9 @@ export function plan(g, { definition, hash, inputText, mocks, wantInput = true }
   const untouched = inputUntouched(g, inputText);
   const input = wantInput && (untouched ? g.input.for !== hash : inputIsBlank(inputText));
   const changed = g.mocksFor !== hash;
-  const sfnLocal = mocks && typeof mocks === 'object' && ('MockedResponses' in mocks || 'StateMachines' in mocks);
+  // A Step Functions Local mock file, or mocks that are no object (the engine says what is
+  // wrong with them), are left alone.
+  const sfnLocal = (mocks !== null && (typeof mocks !== 'object' || Array.isArray(mocks))) || (mocks && ('MockedResponses' in mocks || 'StateMachines' in mocks));
   const have = mocks && typeof mocks === 'object' && !Array.isArray(mocks) && !sfnLocal ? mocks : {};
   const regenerate = changed && !sfnLocal ? untouchedMocks(g, have) : [];
   const missing = sfnLocal ? [] : missingMocks(definition, have).map((t) => t.name);
