@@ -2,7 +2,7 @@
 // or mocks runs, with what the engine's derive makes from the definition written into the
 // input and mocks editors, marked as generated; the user's edits win over it; and the page
 // gives the same events as `statelab run FILE --auto --json` with the same seed (the CLI
-// built at target/release/statelab, or $STATELAB_BIN). Screenshots go to $STATELAB_SHOTS
+// built at target/release/statelab, or $STATELAB_CLI). Screenshots go to $STATELAB_SHOTS
 // (default: the system's temporary directory, statelab-e2e/).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -18,7 +18,12 @@ const fixturePath = (name) => fileURLToPath(new URL(`fixtures/derive/${name}`, i
 const fixture = (name) => readFileSync(fixturePath(name), 'utf8');
 const SHOTS = process.env.STATELAB_SHOTS || join(tmpdir(), 'statelab-e2e');
 mkdirSync(SHOTS, { recursive: true });
-const CLI = process.env.STATELAB_BIN || fileURLToPath(new URL('../../target/release/statelab', import.meta.url));
+// The CLI scripts/test-e2e.sh builds (as tests/e2e/playground.test.mjs finds it).
+const CLI = [
+  process.env.STATELAB_CLI,
+  process.env.STATELAB_BIN,
+  `${process.env.CARGO_TARGET_DIR || fileURLToPath(new URL('../../target', import.meta.url))}/release/statelab`,
+].find((p) => p && existsSync(p));
 
 let server;
 let browser;
@@ -182,7 +187,8 @@ test('"Fill in N missing mocks" uses the same derive, and leaves the input alone
   await context.close();
 });
 
-test('the page gives the events of `statelab run --auto` with the same seed', { skip: !existsSync(CLI) && `no CLI at ${CLI}` }, async () => {
+test('the page gives the events of `statelab run --auto` with the same seed', async () => {
+  assert.ok(CLI, 'the CLI is built (cargo build --release; scripts/test-e2e.sh does it)');
   const { page, context, problems } = await openPage();
   const seed = 7;
   for (const name of ['lambda-choice.asl.json', 'map-items.asl.json', 'jsonata.asl.json']) {

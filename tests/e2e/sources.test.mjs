@@ -210,7 +210,7 @@ test('a mistake in a DefinitionUri file is marked at its line and column in that
   const { page, context, problems } = await openPage();
   await paste(page, readFileSync(new URL('../sources/uri.yaml', import.meta.url), 'utf8'));
   await page.waitForSelector('[data-testid=source-file]');
-  const broken = 'StartAt: Say\nStates:\n  Say:\n    Type: Pass\n    Result: ${Greeting}\n    Nextt: Done\n  Done: {Type: Succeed}\n';
+  const broken = 'StartAt: Say\nStates:\n  Say:\n    Type: Pass\n    Result: 42\n    Nextt: Done\n  Done: {Type: Succeed}\n';
   await page.click('[data-testid=source-file] .cm-content');
   await page.keyboard.insertText(broken);
   await page.click('[data-testid=source-file-use]');
