@@ -89,9 +89,11 @@ struct Machine<'a> {
     ends: Vec<usize>,
 }
 
-enum Edge<'a> {
+/// How a state is reached from another: by `Next`, `Default` or a Choice rule (its index).
+/// Catch edges are left out: the made-up answers never fail, so no Catch is taken, and what
+/// a handler reads is not asked of the input (it would only add fields the run never uses).
+enum Edge {
     Next(Option<usize>),
-    Catch(&'a Value),
 }
 
 struct Node<'a> {
@@ -102,7 +104,7 @@ struct Node<'a> {
     jsonata: bool,
     /// Machines inside: a Map's processor, a Parallel's branches.
     children: Vec<usize>,
-    preds: Vec<(usize, Edge<'a>)>,
+    preds: Vec<(usize, Edge)>,
 }
 
 /// The ways a template's `$`, `$states.input` and `$states.result` go.
@@ -224,7 +226,7 @@ impl<'a> Graph<'a> {
 
     /// Every state's predecessors.
     fn link(&mut self) {
-        let mut edges: Vec<(usize, usize, Edge<'a>)> = Vec::new();
+        let mut edges: Vec<(usize, usize, Edge)> = Vec::new();
         for (i, n) in self.nodes.iter().enumerate() {
             let to = |name: Option<&str>| name.and_then(|x| self.find(n.machine, x));
             if let Some(t) = to(n.s.get("Next").and_then(Value::as_str)) {
@@ -243,11 +245,6 @@ impl<'a> Graph<'a> {
             {
                 if let Some(t) = to(r.get("Next").and_then(Value::as_str)) {
                     edges.push((t, i, Edge::Next(Some(k))));
-                }
-            }
-            for c in n.s.get("Catch").and_then(Value::as_array).map(|a| a.as_slice()).unwrap_or_default() {
-                if let Some(t) = to(c.get("Next").and_then(Value::as_str)) {
-                    edges.push((t, i, Edge::Catch(c)));
                 }
             }
         }
@@ -333,21 +330,6 @@ impl Flow<'_, '_> {
                 for (from, e) in &node.preds {
                     match e {
                         Edge::Next(rule) => self.push(Point::Output(*from, *rule), r.clone()),
-                        Edge::Catch(c) => {
-                            if g.nodes[*from].jsonata {
-                                continue; // The error output, unless an Output says otherwise.
-                            }
-                            match c.get("ResultPath") {
-                                Some(Value::Null) => self.push(Point::Input(*from), r.clone()),
-                                Some(Value::String(_)) => {
-                                    let rp = path_field(c, "ResultPath").unwrap_or_default();
-                                    if !rp.is_empty() && !r.steps.starts_with(&rp) {
-                                        self.push(Point::Input(*from), r.clone());
-                                    }
-                                }
-                                _ => {}
-                            }
-                        }
                     }
                 }
             }
