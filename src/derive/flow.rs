@@ -87,6 +87,8 @@ struct Machine<'a> {
     parent: Parent,
     /// The states that end it with an output (`End`, Succeed).
     ends: Vec<usize>,
+    /// Its states: nodes `nodes.0..nodes.1`.
+    nodes: (usize, usize),
 }
 
 /// How a state is reached from another: by `Next`, `Default` or a Choice rule (its index).
@@ -135,7 +137,13 @@ pub fn follow(definition: &Value, choose: &dyn Fn(&Map, &str) -> usize) -> Sourc
     g.machine(definition, Parent::Top, false, 0);
     g.link();
     let mut f = Flow { g: &g, todo: Vec::new(), seen: HashSet::new(), out: Sources::default(), work: 0 };
-    for (i, n) in g.nodes.iter().enumerate() {
+    // In document order: a state, then the states inside it.
+    let mut order = Vec::with_capacity(g.nodes.len());
+    if !g.machines.is_empty() {
+        g.document_order(0, &mut order);
+    }
+    for i in order {
+        let n = &g.nodes[i];
         if n.ty == "Task" {
             let resource = n.s.get("Resource").and_then(Value::as_str).unwrap_or_default();
             f.out.tasks.push((n.name.to_string(), resource.to_string()));
@@ -151,7 +159,7 @@ impl<'a> Graph<'a> {
     fn machine(&mut self, m: &'a Value, parent: Parent, inherited: bool, depth: usize) -> usize {
         let id = self.machines.len();
         let states = m.get("States").and_then(Value::as_object);
-        self.machines.push(Machine { states, start: None, parent, ends: Vec::new() });
+        self.machines.push(Machine { states, start: None, parent, ends: Vec::new(), nodes: (0, 0) });
         // A machine's query language, else the language of the state it is inside.
         let default_jsonata = m.get("QueryLanguage").and_then(Value::as_str).map_or(inherited, |q| q == "JSONata");
         let first = self.nodes.len();
@@ -194,6 +202,7 @@ impl<'a> Graph<'a> {
             }
         }
         let last = self.nodes.len();
+        self.machines[id].nodes = (first, last);
         let start = m.get("StartAt").and_then(Value::as_str);
         self.machines[id].start = start.and_then(|s| self.find(id, s));
         if depth < MAX_DEPTH {
@@ -217,6 +226,16 @@ impl<'a> Graph<'a> {
             }
         }
         id
+    }
+
+    fn document_order(&self, m: usize, out: &mut Vec<usize>) {
+        let (first, last) = self.machines[m].nodes;
+        for n in first..last {
+            out.push(n);
+            for &c in &self.nodes[n].children {
+                self.document_order(c, out);
+            }
+        }
     }
 
     /// The node named `name` in machine `m`.
