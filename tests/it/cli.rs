@@ -214,3 +214,24 @@ fn a_star_entry_answers_every_task_it_does_not_name() {
     assert_eq!(v["output"], Value::from("told"), "the named mock wins over '*'");
     assert!(stdout.contains(r#"{"any":1}"#), "the others get '*': {stdout}");
 }
+
+#[test]
+fn an_express_execution_has_an_express_arn_the_same_for_the_same_seed() {
+    let dir = tempfile_path::Dir::new("express");
+    let def = dir.write("def.json", r#"{"StartAt": "Who", "States": {"Who": {"Type": "Pass", "Parameters": {"id.$": "$$.Execution.Id"}, "End": true}}}"#);
+    let id = |args: &[&str]| {
+        let mut all = vec!["run", def.as_str(), "--json"];
+        all.extend_from_slice(args);
+        let (code, stdout, stderr) = statelab(&all);
+        assert_eq!(code, 0, "{stderr}");
+        statelab::value::read::parse(stdout.trim()).unwrap()["output"]["id"].as_str().unwrap().to_string()
+    };
+    let express = id(&["--type", "EXPRESS", "--seed", "4"]);
+    let parts: Vec<&str> = express.split(':').collect();
+    assert_eq!(&parts[..7], ["arn", "aws", "states", "us-east-1", "123456789012", "express", "statelab"], "{express}");
+    assert_eq!(parts[7], "statelab-execution");
+    assert_eq!(parts[8].len(), 36, "a UUID: {express}");
+    assert_eq!(express, id(&["--type", "EXPRESS", "--seed", "4"]));
+    assert_ne!(express, id(&["--type", "EXPRESS", "--seed", "5"]));
+    assert_eq!(id(&[]), "arn:aws:states:us-east-1:123456789012:execution:statelab:statelab-execution");
+}
