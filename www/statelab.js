@@ -572,7 +572,7 @@ export function run(definition, input, mocks, options = {}) {
 
 /**
  * The engine in a Web Worker (./worker.js, a module worker; the playground's too):
- * {validate, simulate, version, loadSource, derive, terminate()}, with the same arguments and results as the
+ * {validate, simulate, version, loadSource, derive, testState, terminate()}, with the same arguments and results as the
  * functions of this module (options must be plain data). For big simulations that should not
  * hold up the page; run() stays on this thread, where its timers and callbacks live. The
  * messages are those of worker.js's protocol ({id, op, ...} → {id, ok, value | error}, a big
@@ -630,6 +630,7 @@ export function createWorker(url = new URL('./worker.js', import.meta.url)) {
     version: () => call('version', {}),
     loadSource: (text, options = {}) => call('loadSource', { text, options }),
     derive: (definition, options = {}) => call('derive', { definition, options }),
+    testState: (request, options = {}) => call('testState', { request, options }),
     terminate: () => {
       terminated = true;
       worker.terminate();

@@ -12,8 +12,9 @@
 //   {id, op: 'version'}
 //   {id, op: 'loadSource', text, options?}                     (on the full engine, loaded then)
 //   {id, op: 'derive', definition, options?}                   (on the full engine, loaded then)
+//   {id, op: 'testState', request, options?}                   (on the full engine, loaded then)
 //     → {id, ok: true, value} or {id, ok: false, error: {message, diagnostics?}}
-//   value: what init(), validate(), simulate(), version(), loadSource() and derive() of statelab.js give; with
+//   value: what init(), validate(), simulate(), version(), loadSource(), derive() and testState() of statelab.js give; with
 //   timelineOnly, a simulate() result without events, and spans without their data (input,
 //   output, steps). A big simulate() result comes in parts: {id, part: {events, spans}}
 //   messages, then the reply with the rest; the reply's lists go after the parts' lists.
@@ -36,7 +37,7 @@
 // key, value, ..., the number of keys deleted, then the keys. 'done' carries the result
 // without its events, spans and lanes, which the page has by then. No single message takes
 // the page long to read.
-import { validate, simulate, run, version, init, loadSource, derive } from './statelab.js';
+import { validate, simulate, run, version, init, loadSource, derive, testState } from './statelab.js';
 
 let current = null; // {runId, ctl, events, sent, open}
 
@@ -165,7 +166,7 @@ function timelineOnly(result) {
 
 self.onmessage = async (msg) => {
   const m = msg.data;
-  if (m.op === 'validate' || m.op === 'simulate' || m.op === 'version' || m.op === 'init' || m.op === 'loadSource' || m.op === 'derive') {
+  if (m.op === 'validate' || m.op === 'simulate' || m.op === 'version' || m.op === 'init' || m.op === 'loadSource' || m.op === 'derive' || m.op === 'testState') {
     try {
       let value;
       if (m.op === 'validate') value = await validate(m.definition, m.options || {});
@@ -177,6 +178,7 @@ self.onmessage = async (msg) => {
       } else if (m.op === 'init') value = await init(m.module || undefined);
       else if (m.op === 'loadSource') value = await loadSource(m.text, m.options || {});
       else if (m.op === 'derive') value = await derive(m.definition, m.options || {});
+      else if (m.op === 'testState') value = await testState(m.request, m.options || {});
       else value = await version();
       postMessage({ id: m.id, ok: true, value });
     } catch (e) {

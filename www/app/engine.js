@@ -139,14 +139,33 @@ export class Engine {
     return this.request('validate', { definition, options });
   }
 
+  /** A request on the full engine, which the worker loads the first time (then fullLoaded is true). */
+  full(op, payload) {
+    const worker = this.worker;
+    return this.request(op, payload, 30000).then((value) => {
+      if (this.worker === worker) this.fullWorker = worker;
+      return value;
+    });
+  }
+
+  /** Has the worker loaded the full engine (a loadSource, derive or testState answered)? */
+  get fullLoaded() {
+    return !!this.fullWorker && this.fullWorker === this.worker;
+  }
+
   /** loadSource() of statelab.js (the full engine, loaded in the worker the first time). */
   loadSource(text, options) {
-    return this.request('loadSource', { text, options }, 30000);
+    return this.full('loadSource', { text, options });
   }
 
   /** derive() of statelab.js: {input?, mocks} a run was not given (the full engine, loaded in the worker the first time). */
   derive(definition, options) {
-    return this.request('derive', { definition, options }, 30000);
+    return this.full('derive', { definition, options });
+  }
+
+  /** testState() of statelab.js: TestState's answer or refusal for one state (the full engine, loaded in the worker the first time). */
+  testState(request) {
+    return this.full('testState', { request });
   }
 
   /** simulate(); with timelineOnly, the result has no events and its spans no data (input, output, steps). */
