@@ -17,6 +17,7 @@ import { mountReplay } from './panels/replay.js';
 import { mountGraph } from './panels/graph.js';
 import { mountOutput } from './panels/output.js';
 import { mountInspector } from './panels/inspector.js';
+import { mountTestState } from './panels/teststate.js';
 import { mountHistory } from './panels/history.js';
 
 const DEFAULT_EXAMPLE = 'image-pipeline'; // what a first visit opens
@@ -37,10 +38,11 @@ mountToolbar(store, { runner, work, onRun: run });
 mountStatus(store);
 mountTimeline(store, { host: $('#timeline'), dragLatency: runner.dragLatency });
 mountReplay(store, runner);
-mountGraph(store, { host: $('#graph'), note: $('#graph-note') });
+mountGraph(store, { host: $('#graph'), note: $('#graph-note'), testButton: $('#graph-test') });
 mountOutput(store, $('#output'));
 mountHistory(store, { host: $('#history'), count: $('#history-count'), filter: $('#history-filter'), group: $('#history-group'), notice: $('#history-truncated') });
 mountInspector(store, $('#inspector'));
+mountTestState(store, { host: $('#teststate'), engine, work });
 
 /** Open the shared link in the address, if any; a replay position in it runs the work at once (instantly). */
 async function openLink() {
