@@ -1,7 +1,9 @@
 // The work: the definition, input and mocks texts and the run settings (state.js: work). Loading
 // it (a saved session, a shared link, the example gallery), saving it to localStorage,
 // sharing it in a link, the definition as parsed, each editor's diagnostics, and the mocks'
-// tools (defaults for missing mocks, the consent JS functions from a link wait for).
+// tools (defaults for missing mocks). Work the page trusts (an example, a saved session from
+// before consent was bound to the code, the page API's load) has its JS functions approved
+// (consent.js); a link's wait for the user's consent.
 import { encodeWork, decodeWork } from './lib/share.js';
 import { offsetOf, jsonParseLinter } from './lib/editor.js';
 import { parsedOrNull } from './lib/format.js';
@@ -35,20 +37,20 @@ function sourceSettings(given) {
   return { machine: typeof given.machine === 'string' ? given.machine : null, overrides: strings(given.overrides), files: strings(given.files) };
 }
 
-/** The JS functions of mocks text that wait for consent, or null. */
-function consentFor(trusted, mocksText) {
-  const states = Object.keys(functionsIn(parsedOrNull(mocksText)));
-  return trusted || states.length === 0 ? null : { states };
-}
-
-/** The work saved by the last visit, if any: {definition, input, mocks, settings, trusted, exampleId}. */
+/**
+ * The work saved by the last visit, if any: {definition, input, mocks, settings, exampleId}
+ * (and trusted: true when saved before consent was bound to the code).
+ */
 export function savedWork() {
   const saved = parsedOrNull(localStorage.getItem(SAVE_KEY) || 'null');
   return saved && typeof saved.definition === 'string' ? saved : null;
 }
 
-/** stopRun(): stops the run that goes, before other work replaces it (run.js). */
-export function createWork({ store, engine, stopRun }) {
+/**
+ * stopRun(): stops the run that goes, before other work replaces it (run.js); consent:
+ * consent.js (the JS functions of trusted work are approved).
+ */
+export function createWork({ store, engine, stopRun, consent }) {
   let defTimer = null;
   let saveTimer = null;
 
@@ -192,6 +194,7 @@ export function createWork({ store, engine, stopRun }) {
     });
   }
 
+  /** trusted: the work's JS functions count as approved (an example, the page API's load), not asked for. */
   function loadWork(work, { trusted = true, exampleId = null } = {}) {
     stopRun();
     clearTimeout(defTimer);
@@ -210,29 +213,29 @@ export function createWork({ store, engine, stopRun }) {
     }
     store.update({
       work: { ...texts, settings, source: sourceSettings(work.source) },
-      trusted,
       exampleId,
-      consent: consentFor(trusted, texts.mocks),
+      consent: null,
       // A link that holds a replay position shows the run at that instant once it has run.
       pendingPlayhead: Number.isFinite(given?.playhead) ? given.playhead : null,
       playhead: null,
       selection: { name: null, pick: 0, lane: null, startMs: null, kind: 'state' },
       run: null,
     });
+    if (trusted) consent?.approve(Object.values(functionsIn(parsedOrNull(texts.mocks))));
     if (location.hash) history.replaceState(null, '', location.pathname + location.search);
     parseDefinition(texts.definition);
   }
 
   // Saved 300 ms after the last change (not at the start: nothing was loaded yet).
   store.subscribe(
-    (s) => [s.work, s.trusted, s.exampleId],
+    (s) => [s.work, s.exampleId],
     (_, before) => {
       if (!before) return;
       clearTimeout(saveTimer);
       saveTimer = setTimeout(() => {
         const s = store.get();
         try {
-          localStorage.setItem(SAVE_KEY, JSON.stringify({ ...workOf(s), trusted: s.trusted, exampleId: s.exampleId }));
+          localStorage.setItem(SAVE_KEY, JSON.stringify({ ...workOf(s), exampleId: s.exampleId }));
         } catch {
           /* storage full or disabled: the work stays in the page */
         }
@@ -260,7 +263,7 @@ export function createWork({ store, engine, stopRun }) {
 
   /**
    * Open the work of a shared link (#w=...), if the address has one: true when it did. It
-   * arrives untrusted: its JS functions wait for consent.
+   * arrives untrusted: its JS functions run once the user allowed their code.
    */
   async function loadFromHash() {
     const m = /^#w=([A-Za-z0-9_-]+)$/.exec(location.hash);
@@ -306,7 +309,7 @@ export function createWork({ store, engine, stopRun }) {
     }
   }
 
-  // ---------------------------------------------------------------- mocks tools, consent
+  // ---------------------------------------------------------------- mocks tools
 
   /** Default mocks for the Task states that have none, written into the mocks; returns their names. */
   function fillMocks() {
@@ -323,11 +326,6 @@ export function createWork({ store, engine, stopRun }) {
       toast(store, `Added default mocks for ${added.join(', ')}: edit them in Mocks.`);
     }
     return added;
-  }
-
-  /** The user allows the JS functions of a link's mocks to run. */
-  function allowFunctions() {
-    store.update({ trusted: true, consent: null });
   }
 
   /** The work holds a replay position and no code that waits for consent: run it to show it. */
@@ -449,7 +447,6 @@ export function createWork({ store, engine, stopRun }) {
     wantsReplay,
     shareLink,
     fillMocks,
-    allowFunctions,
     linters,
   };
 }
