@@ -27,12 +27,21 @@ function policyOf(file, body) {
   return file.endsWith(`${sep}worker.js`) ? WORKER_POLICY : undefined;
 }
 
-/** Start serving; resolves {url, port, served: [{path, bytes}], close()}. */
+/**
+ * Start serving; resolves {url, port, served: [{path, bytes}], pages, close()}. pages: a Map
+ * of path -> HTML that a test serves beside www/ (a host page, say), with no policy.
+ */
 export function serve({ root = ROOT, port = 0 } = {}) {
   const served = [];
+  const pages = new Map();
   const server = createServer(async (req, res) => {
     try {
       const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+      if (pages.has(path)) {
+        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+        res.end(pages.get(path));
+        return;
+      }
       let file = normalize(join(root, path));
       if (!file.startsWith(root)) throw Object.assign(new Error('outside'), { code: 'ENOENT' });
       if ((await stat(file)).isDirectory()) file = join(file, 'index.html');
@@ -55,7 +64,7 @@ export function serve({ root = ROOT, port = 0 } = {}) {
     server.on('error', fail);
     server.listen(port, '127.0.0.1', () => {
       const p = server.address().port;
-      ok({ url: `http://127.0.0.1:${p}/`, port: p, served, close: () => new Promise((r) => server.close(r)) });
+      ok({ url: `http://127.0.0.1:${p}/`, port: p, served, pages, close: () => new Promise((r) => server.close(r)) });
     });
   });
 }

@@ -8,6 +8,7 @@
 //     default), or a session saved before consent was bound to the code.
 // Anything else asks: a shared link, a paste or a dropped file, undo and redo.
 import { sha256 } from './model/consent.js';
+import { foreignAncestor } from './sandbox.js';
 
 const KEY = 'statelab.approved.v1';
 const MAX_KEPT = 500;
@@ -69,10 +70,10 @@ export function createConsent({ store, storage = globalThis.localStorage }) {
     return out;
   }
 
-  /** The user allowed the code the consent box shows: exactly those hashes. */
+  /** The user allowed the code the consent box shows: exactly those hashes (not in a frame of another site). */
   function allow() {
     const c = store.get().consent;
-    if (c) add(c.hashes);
+    if (c && !foreignAncestor()) add(c.hashes);
     store.update({ consent: null });
   }
 

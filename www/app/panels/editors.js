@@ -7,6 +7,7 @@ import { h, $, setText } from '../lib/dom.js';
 import { parsedOrNull } from '../lib/format.js';
 import { missingMocks } from '../model/mocks.js';
 import { functionLiterals, overlaps } from '../model/consent.js';
+import { foreignAncestor } from '../sandbox.js';
 import { toast } from '../state.js';
 
 const WHICH = ['definition', 'input', 'mocks'];
@@ -91,11 +92,12 @@ export function mountEditors(store, { work, consent, onRun }) {
     await claimTyped();
     const functions = {};
     for (const l of functionLiterals(store.get().work.mocks)) Object.defineProperty(functions, l.state, { value: l.source, enumerable: true });
-    let waiting;
+    let waiting = [];
     try {
-      waiting = await consent.waiting(functions);
+      // Framed by another site, no code runs: nothing to allow (the run says why).
+      if (!foreignAncestor()) waiting = await consent.waiting(functions);
     } catch {
-      waiting = []; // no crypto.subtle: the run says why it cannot run them
+      // no crypto.subtle: the run says why it cannot run them
     }
     if (n !== checks) return;
     const c = store.get().consent;
