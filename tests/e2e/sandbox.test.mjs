@@ -164,9 +164,13 @@ test("the sandbox document's own policy refuses the network too (image, beacon, 
     }),
   );
   const running = run(page, 'instant');
-  await page.waitForFunction(() => document.querySelector('iframe[data-testid=sandbox]'));
-  const frame = page.frames().find((f) => f.url().endsWith('/sandbox.html'));
+  let frame;
+  for (let i = 0; i < 100 && !frame; i++) {
+    frame = page.frames().find((f) => f.url().endsWith('/sandbox.html'));
+    if (!frame) await page.waitForTimeout(50);
+  }
   assert.ok(frame, 'the sandbox frame');
+  await frame.waitForLoadState();
   const inside = await frame.evaluate(async (leakUrl) => {
     const out = { origin: self.origin };
     new Image().src = `${leakUrl}doc-image`;

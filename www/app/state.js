@@ -10,11 +10,23 @@ export function initialState() {
   return {
     // The work: what the three editors hold (text, as typed) and the run settings. Saved to
     // localStorage, put in share links; the editors follow it.
-    //   settings: {speed: one of SPEEDS, seed: number, sequential: boolean}
+    //   settings: {speed: one of SPEEDS, seed: number, sequential: boolean, type: 'STANDARD' |
+    //     'EXPRESS' (the machine's type when the source does not give one)}
     //   source: {machine, overrides: {NAME: value}, files: {uri: text}}: the source bar's
     //     settings for a definition that is not plain JSON (the state machine picked, the
     //     substitutions set, the DefinitionUri files given)
-    work: { definition: '', input: '{}', mocks: '{}', settings: { speed: '1', seed: 1, sequential: false }, source: { machine: null, overrides: {}, files: {} } },
+    //   generated: what of the input and the mocks statelab derived from the definition (or
+    //     the input an example came with) and the user has not edited: {input: null |
+    //     {value, from: 'statelab'|'example', for}, mocks: {State: JSON}, mocksFor}
+    //     (model/generated.js)
+    work: {
+      definition: '',
+      input: '{}',
+      mocks: '{}',
+      settings: { speed: '1', seed: 1, sequential: false, type: 'STANDARD' },
+      source: { machine: null, overrides: {}, files: {} },
+      generated: { input: null, mocks: {}, mocksFor: null },
+    },
     // The mocks' JS functions whose code the user has not approved (consent.js): {states:
     // [names], hashes: [SHA-256 of each one's code]}, shown in the consent box; or null.
     consent: null,
@@ -78,6 +90,7 @@ export function workOf(s) {
     mocks: work.mocks,
     // Only when it says something (a work without it loads the same).
     ...(work.source && (work.source.machine !== null || Object.keys(work.source.overrides).length || Object.keys(work.source.files).length) ? { source: work.source } : {}),
+    ...(work.generated && (work.generated.input || Object.keys(work.generated.mocks).length) ? { generated: work.generated } : {}),
     settings: {
       ...work.settings,
       // The replay position, when a finished run is being replayed.
