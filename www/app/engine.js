@@ -1,6 +1,7 @@
-// The page's side of the engine worker: requests with replies, and runs with live updates.
-// If the worker stops answering (a runaway mock function, say), it is terminated and a
-// fresh one takes its place, so the page itself never freezes.
+// The page's side of the engine worker: requests with replies, and runs with live updates,
+// whose mock function calls it hands to the run's handlers (onCall: the sandbox answers them).
+// If the worker stops answering (a runaway workflow, say), it is terminated and a fresh one
+// takes its place, so the page itself never freezes.
 
 const WORKER_URL = new URL('../worker.js', import.meta.url);
 
@@ -92,6 +93,10 @@ export class Engine {
       applySpans(run.spans, m.spans);
       if (m.lanes) pushAll(run.lanes, m.lanes);
     }
+    if (m.kind === 'call') {
+      this.answer(run, m);
+      return;
+    }
     if (m.kind === 'tick') h.onTick({ events: m.events, allEvents: run.events, spans: run.spans, lanes: run.lanes, nowMs: m.nowMs, status: m.status, paused: m.paused });
     else if (m.kind === 'control') h.onControl(m);
     else if (m.kind === 'done') {
@@ -101,6 +106,23 @@ export class Engine {
       this.run = null;
       h.onError(m);
     }
+  }
+
+  /** Answer a run's call of a mock function: what handlers.onCall gives ({output: JSON text} or {failure: {error, cause}}). */
+  answer(run, m) {
+    const reply = (a) => {
+      if (this.run !== run) return;
+      const answer = a && typeof a.output === 'string' ? { output: a.output } : { failure: a?.failure || { error: 'Error', cause: 'no answer' } };
+      this.worker.postMessage({ op: 'answer', runId: run.runId, callId: m.callId, ...answer });
+    };
+    const onCall = run.handlers.onCall;
+    if (!onCall) {
+      reply({ failure: { error: 'States.Runtime', cause: `no sandbox runs the function of state '${m.state}'` } });
+      return;
+    }
+    Promise.resolve()
+      .then(() => onCall({ state: m.state, input: m.input, context: m.context }))
+      .then(reply, (e) => reply({ failure: { error: 'States.Runtime', cause: `the function of state '${m.state}' could not run: ${e?.message ?? e}` } }));
   }
 
   async request(op, payload, timeoutMs = 15000) {
@@ -174,8 +196,10 @@ export class Engine {
   }
 
   /**
-   * Start a run; handlers: onTick({events (new), allEvents, spans (all, so far), nowMs, status,
-   * paused}), onControl, onDone(result), onError({message, diagnostics}).
+   * Start a run; functions: {State: {latency}} (the states whose Tasks onCall answers);
+   * handlers: onTick({events (new), allEvents, spans (all, so far), nowMs, status, paused}),
+   * onControl, onDone(result), onError({message, diagnostics}), onCall({state, input,
+   * context}) → Promise<{output: JSON text} | {failure: {error, cause}}>.
    */
   start(definition, input, mocks, options, functions, handlers) {
     if (this.run) this.control('stop');
@@ -205,7 +229,7 @@ export class Engine {
       if (this.run === run) {
         this.run = null;
         this.restart('stopped');
-        run.handlers.onError({ message: 'The run did not stop by itself (a mock function may be stuck), so the engine was restarted.', killed: true });
+        run.handlers.onError({ message: 'The run did not stop by itself, so the engine was restarted.', killed: true });
       }
     }, graceMs);
   }

@@ -6,6 +6,7 @@ import { initialState, workOf, toast } from './state.js';
 import { Engine } from './engine.js';
 import { createWork, savedWork } from './work.js';
 import { createRunner } from './run.js';
+import { createConsent } from './consent.js';
 import { $ } from './lib/dom.js';
 import { mountTabs } from './panels/tabs.js';
 import { mountEditors } from './panels/editors.js';
@@ -24,16 +25,17 @@ const DEFAULT_EXAMPLE = 'image-pipeline'; // what a first visit opens
 
 const store = createStore(initialState());
 const engine = new Engine();
+const consent = createConsent({ store });
 let runner = null;
-const work = createWork({ store, engine, stopRun: () => runner.stop() });
+const work = createWork({ store, engine, stopRun: () => runner.stop(), consent });
 const run = () => runner.start().catch(() => {});
 
 // The tabs first: a panel in a tab is drawn once its tab is shown.
 mountTabs(store);
 const sourceBar = { gotoFile: () => {} };
-const editors = mountEditors(store, { work, onRun: run, gotoFile: (line, column) => sourceBar.gotoFile(line, column) });
+const editors = mountEditors(store, { work, consent, onRun: run, gotoFile: (line, column) => sourceBar.gotoFile(line, column) });
 Object.assign(sourceBar, mountSource(store, { work }));
-runner = createRunner({ store, engine, work, editors });
+runner = createRunner({ store, engine, work, editors, consent });
 mountToolbar(store, { runner, work, onRun: run });
 mountStatus(store);
 mountTimeline(store, { host: $('#timeline'), dragLatency: runner.dragLatency });
@@ -69,7 +71,8 @@ async function main() {
   await examplesLoaded.catch((e) => toast(store, `The examples could not be loaded: ${e.message}`, true));
   if (!(await openLink())) {
     const { examples } = store.get();
-    if (saved) work.loadWork(saved, { trusted: saved.trusted !== false, exampleId: saved.exampleId || null });
+    // A session saved before consent was bound to the code says trusted: its code was allowed then.
+    if (saved) work.loadWork(saved, { trusted: saved.trusted === true && !consent.hadRegistry, exampleId: saved.exampleId || null });
     else if (examples.some((e) => e.id === DEFAULT_EXAMPLE)) await work.loadExample(DEFAULT_EXAMPLE, firstFiles);
     else if (examples.length) await work.loadExample(examples[0].id);
     else work.loadWork({});
@@ -84,7 +87,10 @@ async function main() {
 
 // The page's API, for tests and for embedding.
 window.statelab = {
-  /** Replace the work: {definition, input, mocks, settings} as JSON text or values. */
+  /**
+   * Replace the work: {definition, input, mocks, settings} as JSON text or values; trusted:
+   * its JS functions count as approved (false: they wait for consent, as a link's do).
+   */
   load(w, { trusted = true } = {}) {
     work.loadWork(w, { trusted });
   },

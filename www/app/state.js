@@ -27,8 +27,9 @@ export function initialState() {
       source: { machine: null, overrides: {}, files: {} },
       generated: { input: null, mocks: {}, mocksFor: null },
     },
-    trusted: true, // may the mocks' JS functions run? false for work that came in a link
-    consent: null, // {states: [names]}: the mocks' JS functions wait for the user's consent
+    // The mocks' JS functions whose code the user has not approved (consent.js): {states:
+    // [names], hashes: [SHA-256 of each one's code]}, shown in the consent box; or null.
+    consent: null,
     exampleId: null, // the gallery example the work was loaded from
     examples: [], // the gallery: [{id, title, summary}]
 

@@ -17,7 +17,12 @@ const CHAR_W = 7.3;
 
 function el(name, attrs = {}, parent) {
   const e = document.createElementNS(NS, name);
-  for (const [k, v] of Object.entries(attrs)) if (v !== undefined && v !== null) e.setAttribute(k, String(v));
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v === undefined || v === null) continue;
+    // Through the CSSOM: the pages' policies allow no style attributes.
+    if (k === 'style') e.style.cssText = String(v);
+    else e.setAttribute(k, String(v));
+  }
   if (parent) parent.appendChild(e);
   return e;
 }
