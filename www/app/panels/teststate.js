@@ -49,7 +49,7 @@ async function copyText(text) {
 let nextId = 0;
 const uid = (what) => `ts-${what}-${++nextId}`;
 
-/** A labelled field: {box, error (its message's element), describe(el) (points el at the message)}. */
+/** A labelled field: {box, error (the element of its mistake's message, errorId its id), from (where its value came from)}. */
 function fieldBox(label, control, { hint = null, testid } = {}) {
   const errorId = uid('error');
   const error = h('p', { class: 'ts-error', id: errorId, 'data-testid': testid ? `${testid}-error` : undefined, hidden: true });
