@@ -6,6 +6,7 @@ import { initialState, workOf, toast } from './state.js';
 import { Engine } from './engine.js';
 import { createWork, savedWork } from './work.js';
 import { createRunner } from './run.js';
+import { createConsent } from './consent.js';
 import { $ } from './lib/dom.js';
 import { mountTabs } from './panels/tabs.js';
 import { mountEditors } from './panels/editors.js';
@@ -17,30 +18,33 @@ import { mountReplay } from './panels/replay.js';
 import { mountGraph } from './panels/graph.js';
 import { mountOutput } from './panels/output.js';
 import { mountInspector } from './panels/inspector.js';
+import { mountTestState } from './panels/teststate.js';
 import { mountHistory } from './panels/history.js';
 
 const DEFAULT_EXAMPLE = 'image-pipeline'; // what a first visit opens
 
 const store = createStore(initialState());
 const engine = new Engine();
+const consent = createConsent({ store });
 let runner = null;
-const work = createWork({ store, engine, stopRun: () => runner.stop() });
+const work = createWork({ store, engine, stopRun: () => runner.stop(), consent });
 const run = () => runner.start().catch(() => {});
 
 // The tabs first: a panel in a tab is drawn once its tab is shown.
 mountTabs(store);
 const sourceBar = { gotoFile: () => {} };
-const editors = mountEditors(store, { work, onRun: run, gotoFile: (line, column) => sourceBar.gotoFile(line, column) });
+const editors = mountEditors(store, { work, consent, onRun: run, gotoFile: (line, column) => sourceBar.gotoFile(line, column) });
 Object.assign(sourceBar, mountSource(store, { work }));
-runner = createRunner({ store, engine, work, editors });
+runner = createRunner({ store, engine, work, editors, consent });
 mountToolbar(store, { runner, work, onRun: run });
 mountStatus(store);
 mountTimeline(store, { host: $('#timeline'), dragLatency: runner.dragLatency });
 mountReplay(store, runner);
-mountGraph(store, { host: $('#graph'), note: $('#graph-note') });
+mountGraph(store, { host: $('#graph'), note: $('#graph-note'), testButton: $('#graph-test') });
 mountOutput(store, $('#output'));
 mountHistory(store, { host: $('#history'), count: $('#history-count'), filter: $('#history-filter'), group: $('#history-group'), notice: $('#history-truncated') });
 mountInspector(store, $('#inspector'));
+mountTestState(store, { host: $('#teststate'), engine, work });
 
 /** Open the shared link in the address, if any; a replay position in it runs the work at once (instantly). */
 async function openLink() {
@@ -67,7 +71,8 @@ async function main() {
   await examplesLoaded.catch((e) => toast(store, `The examples could not be loaded: ${e.message}`, true));
   if (!(await openLink())) {
     const { examples } = store.get();
-    if (saved) work.loadWork(saved, { trusted: saved.trusted !== false, exampleId: saved.exampleId || null });
+    // A session saved before consent was bound to the code says trusted: its code was allowed then.
+    if (saved) work.loadWork(saved, { trusted: saved.trusted === true && !consent.hadRegistry, exampleId: saved.exampleId || null });
     else if (examples.some((e) => e.id === DEFAULT_EXAMPLE)) await work.loadExample(DEFAULT_EXAMPLE, firstFiles);
     else if (examples.length) await work.loadExample(examples[0].id);
     else work.loadWork({});
@@ -82,7 +87,10 @@ async function main() {
 
 // The page's API, for tests and for embedding.
 window.statelab = {
-  /** Replace the work: {definition, input, mocks, settings} as JSON text or values. */
+  /**
+   * Replace the work: {definition, input, mocks, settings} as JSON text or values; trusted:
+   * its JS functions count as approved (false: they wait for consent, as a link's do).
+   */
   load(w, { trusted = true } = {}) {
     work.loadWork(w, { trusted });
   },

@@ -1,8 +1,10 @@
 // The work: the definition, input and mocks texts and the run settings (state.js: work). Loading
 // it (a saved session, a shared link, the example gallery), saving it to localStorage,
-// sharing it in a link, the definition as parsed, each editor's diagnostics, what a run was
+// sharing it in a link, the definition as parsed, each editor's diagnostics, and what a run was
 // not given (an input, Task mocks: derived by the engine and marked as generated, see
-// model/generated.js), and the consent JS functions from a link wait for.
+// model/generated.js). Work the page trusts (an example, a saved session from before consent
+// was bound to the code, the page API's load) has its JS functions approved (consent.js); a
+// link's wait for the user's consent.
 import { encodeWork, decodeWork } from './lib/share.js';
 import { offsetOf, jsonParseLinter } from './lib/editor.js';
 import { parsedOrNull } from './lib/format.js';
@@ -54,20 +56,20 @@ function sourceSettings(given) {
   return { machine: typeof given.machine === 'string' ? given.machine : null, overrides: strings(given.overrides), files: strings(given.files) };
 }
 
-/** The JS functions of mocks text that wait for consent, or null. */
-function consentFor(trusted, mocksText) {
-  const states = Object.keys(functionsIn(parsedOrNull(mocksText)));
-  return trusted || states.length === 0 ? null : { states };
-}
-
-/** The work saved by the last visit, if any: {definition, input, mocks, settings, trusted, exampleId}. */
+/**
+ * The work saved by the last visit, if any: {definition, input, mocks, settings, exampleId}
+ * (and trusted: true when saved before consent was bound to the code).
+ */
 export function savedWork() {
   const saved = parsedOrNull(localStorage.getItem(SAVE_KEY) || 'null');
   return saved && typeof saved.definition === 'string' ? saved : null;
 }
 
-/** stopRun(): stops the run that goes, before other work replaces it (run.js). */
-export function createWork({ store, engine, stopRun }) {
+/**
+ * stopRun(): stops the run that goes, before other work replaces it (run.js); consent:
+ * consent.js (the JS functions of trusted work are approved).
+ */
+export function createWork({ store, engine, stopRun, consent }) {
   let defTimer = null;
   let saveTimer = null;
 
@@ -222,6 +224,7 @@ export function createWork({ store, engine, stopRun }) {
     });
   }
 
+  /** trusted: the work's JS functions count as approved (an example, the page API's load), not asked for. */
   function loadWork(work, { trusted = true, exampleId = null, fromExample = false } = {}) {
     stopRun();
     clearTimeout(defTimer);
@@ -250,29 +253,29 @@ export function createWork({ store, engine, stopRun }) {
     }
     store.update({
       work: { ...texts, settings, source: sourceSettings(work.source), generated },
-      trusted,
       exampleId,
-      consent: consentFor(trusted, texts.mocks),
+      consent: null,
       // A link that holds a replay position shows the run at that instant once it has run.
       pendingPlayhead: Number.isFinite(given?.playhead) ? given.playhead : null,
       playhead: null,
       selection: { name: null, pick: 0, lane: null, startMs: null, kind: 'state' },
       run: null,
     });
+    if (trusted) consent?.approve(Object.values(functionsIn(parsedOrNull(texts.mocks))));
     if (location.hash) history.replaceState(null, '', location.pathname + location.search);
     parseDefinition(texts.definition);
   }
 
   // Saved 300 ms after the last change (not at the start: nothing was loaded yet).
   store.subscribe(
-    (s) => [s.work, s.trusted, s.exampleId],
+    (s) => [s.work, s.exampleId],
     (_, before) => {
       if (!before) return;
       clearTimeout(saveTimer);
       saveTimer = setTimeout(() => {
         const s = store.get();
         try {
-          localStorage.setItem(SAVE_KEY, JSON.stringify({ ...workOf(s), trusted: s.trusted, exampleId: s.exampleId }));
+          localStorage.setItem(SAVE_KEY, JSON.stringify({ ...workOf(s), exampleId: s.exampleId }));
         } catch {
           /* storage full or disabled: the work stays in the page */
         }
@@ -300,7 +303,7 @@ export function createWork({ store, engine, stopRun }) {
 
   /**
    * Open the work of a shared link (#w=...), if the address has one: true when it did. It
-   * arrives untrusted: its JS functions wait for consent.
+   * arrives untrusted: its JS functions run once the user allowed their code.
    */
   async function loadFromHash() {
     const m = /^#w=([A-Za-z0-9_-]+)$/.exec(location.hash);
@@ -346,7 +349,7 @@ export function createWork({ store, engine, stopRun }) {
     }
   }
 
-  // ---------------------------------------------------------------- mocks tools, consent
+  // ---------------------------------------------------------------- mocks tools
 
   /** The work's texts changed by a tool (not typed): one update, and the link no longer holds them. */
   function setTexts(patch) {
@@ -402,11 +405,6 @@ export function createWork({ store, engine, stopRun }) {
     }
     if (added.length) toast(store, `Generated mocks for ${added.join(', ')} from the definition: edit them to make them yours.`);
     return added;
-  }
-
-  /** The user allows the JS functions of a link's mocks to run. */
-  function allowFunctions() {
-    store.update({ trusted: true, consent: null });
   }
 
   /** The work holds a replay position and no code that waits for consent: run it to show it. */
@@ -533,7 +531,6 @@ export function createWork({ store, engine, stopRun }) {
     shareLink,
     fillMocks,
     complete,
-    allowFunctions,
     linters,
   };
 }
