@@ -161,10 +161,16 @@ export type TaskFunction = (input: Json, context: { state: string; attempt: numb
 export interface RunOptions extends SimulateOptions {
   /** Virtual time passes this many times faster than real time (default 1). */
   speed?: number;
+  /** No real timers: each deadline is handled at once, as simulate() does; the run waits only for the functions. */
+  instant?: boolean;
   /** Start paused (default false). */
   paused?: boolean;
-  /** Tasks answered by JS functions, by state name; a thrown error is the Task's failure {error: err.name, cause: err.message}. */
-  functions?: { [state: string]: TaskFunction };
+  /**
+   * Tasks answered by JS functions, by state name, with the virtual time a call takes
+   * (seconds, default 0: workflow time stands still while a function runs); a thrown error is
+   * the Task's failure {error: err.name, cause: err.message}.
+   */
+  functions?: { [state: string]: TaskFunction | { function: TaskFunction; latency?: number } };
   onEvent?: (event: HistoryEvent) => void;
   /** At most every updateIntervalMs (default 50), and at the end. */
   onUpdate?: (update: { nowMs: number; spans: Span[]; lanes: Lane[]; status: string }) => void;
@@ -176,7 +182,7 @@ export interface RunControl {
   done: Promise<Result>;
   pause(): void;
   resume(): void;
-  /** Pause and move to the next moment something happens; false when there is none. */
+  /** Pause and move to the next moment something happens; false when there is none (or while a function runs). */
   step(): boolean;
   stop(): void;
   readonly nowMs: number;
@@ -272,6 +278,7 @@ export interface StatelabWorker {
   version(): Promise<string>;
   loadSource(text: string, options?: LoadSourceOptions): Promise<SourceReport>;
   derive(definition: Definition, options?: DeriveOptions): Promise<Derived>;
+  testState(request: TestStateRequest, options?: { now?: number }): Promise<TestStateAnswer | TestStateRefusal>;
   terminate(): void;
 }
 
