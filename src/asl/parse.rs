@@ -1349,7 +1349,8 @@ impl<'a> Cx<'a> {
             _ => {}
         }
         if !list && action.is_some() && input_type.is_none() && manifest_type.is_none() {
-            self.error(&cp, "These fields are required: [InputType] (CSV, JSON, JSONL, PARQUET or MANIFEST)");
+            let at = if obj.contains_key("ReaderConfig") { cp.as_str() } else { at };
+            self.error(at, "ReaderConfig.InputType is required with s3:getObject: CSV, JSON, JSONL, PARQUET or MANIFEST");
         }
         let csv = matches!(read_as, Some(InputType::Csv | InputType::Manifest))
             || manifest_type == Some(ManifestType::S3Inventory);
