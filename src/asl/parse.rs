@@ -1125,16 +1125,11 @@ impl<'a> Cx<'a> {
                 None
             }
         };
-        let item_reader = match obj.get("ItemReader") {
-            Some(v) if distributed => self.item_reader(v, &ptr(at, "ItemReader"), ql).map(Box::new),
-            _ => None,
-        };
-        let result_writer = match obj.get("ResultWriter") {
-            Some(v) if distributed => self.result_writer(v, &ptr(at, "ResultWriter"), ql).map(Box::new),
-            _ => None,
-        };
-        // Reading items from files and writing results are in the full build only.
-        self.extras |= item_reader.is_some() || result_writer.is_some();
+        // Reading items from files and writing results are in the full build only, and so is
+        // the checking of their fields: the wasm core hands a definition that has them to the
+        // full engine, to validate as to run (`src/wasm/bindings.rs`).
+        self.extras |= distributed && (obj.contains_key("ItemReader") || obj.contains_key("ResultWriter"));
+        let (item_reader, result_writer) = self.reader_and_writer(obj, at, ql, distributed);
         Some(MapState {
             processor,
             items_path,
@@ -1151,6 +1146,37 @@ impl<'a> Cx<'a> {
         })
     }
 
+    #[cfg(feature = "extras")]
+    fn reader_and_writer(
+        &mut self,
+        obj: &Map,
+        at: &str,
+        ql: QueryLanguage,
+        distributed: bool,
+    ) -> (Option<Box<ItemReader>>, Option<Box<ResultWriter>>) {
+        let item_reader = match obj.get("ItemReader") {
+            Some(v) if distributed => self.item_reader(v, &ptr(at, "ItemReader"), ql).map(Box::new),
+            _ => None,
+        };
+        let result_writer = match obj.get("ResultWriter") {
+            Some(v) if distributed => self.result_writer(v, &ptr(at, "ResultWriter"), ql).map(Box::new),
+            _ => None,
+        };
+        (item_reader, result_writer)
+    }
+
+    #[cfg(not(feature = "extras"))]
+    fn reader_and_writer(
+        &mut self,
+        _: &Map,
+        _: &str,
+        _: QueryLanguage,
+        _: bool,
+    ) -> (Option<Box<ItemReader>>, Option<Box<ResultWriter>>) {
+        (None, None)
+    }
+
+    #[cfg(feature = "extras")]
     /// The unknown fields of an object, each an error.
     fn known_fields(&mut self, obj: &Map, at: &str, what: &str, known: &[&str]) {
         for k in obj.keys() {
@@ -1160,6 +1186,7 @@ impl<'a> Cx<'a> {
         }
     }
 
+    #[cfg(feature = "extras")]
     /// `Parameters` (JSONPath) or `Arguments` (JSONata) of an ItemReader or a ResultWriter:
     /// the object naming the bucket and the key or prefix.
     fn s3_arguments(&mut self, obj: &Map, at: &str, ql: QueryLanguage) -> Option<ItemSelector> {
@@ -1190,6 +1217,7 @@ impl<'a> Cx<'a> {
         }
     }
 
+    #[cfg(feature = "extras")]
     /// An `s3:ACTION` resource (`arn:aws:states:::s3:getObject`, in any partition and with or
     /// without a region and an account): the action.
     fn s3_action<'v>(&mut self, obj: &'v Map, at: &str, allowed: &[&str]) -> Option<&'v str> {
@@ -1216,6 +1244,7 @@ impl<'a> Cx<'a> {
         }
     }
 
+    #[cfg(feature = "extras")]
     fn item_reader(&mut self, v: &Value, at: &str, ql: QueryLanguage) -> Option<ItemReader> {
         let Some(obj) = v.as_object() else {
             self.error(at, "ItemReader must be an object");
@@ -1350,7 +1379,10 @@ impl<'a> Cx<'a> {
         }
         if !list && action.is_some() && input_type.is_none() && manifest_type.is_none() {
             let at = if obj.contains_key("ReaderConfig") { cp.as_str() } else { at };
-            self.error(at, "ReaderConfig.InputType is required with s3:getObject: CSV, JSON, JSONL, PARQUET or MANIFEST");
+            self.error(
+                at,
+                "ReaderConfig.InputType is required with s3:getObject: CSV, JSON, JSONL, PARQUET or MANIFEST",
+            );
         }
         let csv = matches!(read_as, Some(InputType::Csv | InputType::Manifest))
             || manifest_type == Some(ManifestType::S3Inventory);
@@ -1381,6 +1413,7 @@ impl<'a> Cx<'a> {
         })
     }
 
+    #[cfg(feature = "extras")]
     fn result_writer(&mut self, v: &Value, at: &str, ql: QueryLanguage) -> Option<ResultWriter> {
         let Some(obj) = v.as_object() else {
             self.error(at, "ResultWriter must be an object");
@@ -1552,6 +1585,7 @@ impl<'a> Cx<'a> {
 pub const MAX_READER_ITEMS: f64 = 100_000_000.0;
 
 /// `~` in a JSON Pointer is followed by `0` or `1`.
+#[cfg(feature = "extras")]
 fn valid_pointer_escapes(s: &str) -> bool {
     let b = s.as_bytes();
     b.iter().enumerate().all(|(i, &c)| c != b'~' || matches!(b.get(i + 1), Some(b'0' | b'1')))

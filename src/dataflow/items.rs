@@ -33,6 +33,11 @@ use crate::value::{Key, Map, Value};
 /// The largest item AWS reads from a file (before an ItemSelector makes it smaller).
 pub const MAX_ITEM_BYTES: usize = 8 * 1024 * 1024;
 
+/// The most items statelab reads for one Map (its own limit: AWS reads up to 100,000,000,
+/// but a million child executions already reach statelab's limit on their events,
+/// `exec::MAX_CHILD_EVENTS`).
+pub const MAX_ITEMS: usize = 1_000_000;
+
 /// The items read, each with its `$$.Map.Item.Source`.
 pub type Items = (Vec<Value>, Vec<Value>);
 
@@ -64,7 +69,7 @@ pub fn read_items(
                     if out.full() {
                         break;
                     }
-                    out.push(object_metadata(key, o, start), &source);
+                    out.push(object_metadata(key, o, start), &source)?;
                 }
             }
             Some(ty) => {
@@ -124,9 +129,15 @@ impl Out {
     fn full(&self) -> bool {
         self.items.len() >= self.max
     }
-    fn push(&mut self, item: Value, source: &Value) {
+    fn push(&mut self, item: Value, source: &Value) -> Result<(), String> {
+        if self.items.len() >= MAX_ITEMS {
+            return Err(format!(
+                "The ItemReader gives more than {MAX_ITEMS} items, statelab's limit (AWS's is 100,000,000): set MaxItems"
+            ));
+        }
         self.items.push(item);
         self.sources.push(source.clone());
+        Ok(())
     }
 }
 
@@ -217,7 +228,7 @@ fn read_object(
                 let v = crate::value::read::parse(line).map_err(|e| {
                     format!("Line {} of {uri} is not JSON: {} (column {})", n + 1, e.message, e.pos.column)
                 })?;
-                out.push(v, &source);
+                out.push(v, &source)?;
             }
             Ok(())
         }
@@ -240,7 +251,7 @@ fn read_object(
                 if big && crate::value::text_longer_than(v, MAX_ITEM_BYTES) {
                     return Err(format!("An item of {uri} is over the 8 MB an item may have"));
                 }
-                out.push(v.clone(), &source);
+                out.push(v.clone(), &source)?;
             }
             Ok(())
         }
@@ -276,7 +287,7 @@ fn csv_items(
             None => {
                 columns = Some(Columns::new(&row));
             }
-            Some(c) => out.push(c.item(row), source),
+            Some(c) => out.push(c.item(row), source)?,
         }
         Ok(true)
     })

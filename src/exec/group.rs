@@ -40,7 +40,7 @@ impl Execution {
             }
             let (index, item) = group.queue.pop_front().expect("queue not empty");
             group.running += 1;
-            if let Some(log) = &mut group.log {
+            if let Some(log) = group.log.as_mut().filter(|_| cfg!(feature = "extras")) {
                 log.times[index].0 = self.now;
                 log.started[index] = true;
             }
@@ -85,7 +85,7 @@ impl Execution {
         group.children[index] = None;
         group.running -= 1;
         group.done += 1;
-        if let Some(log) = &mut group.log {
+        if let Some(log) = group.log.as_mut().filter(|_| cfg!(feature = "extras")) {
             log.times[index].1 = now;
             if let Err(f) = &result {
                 log.failures[index] = Some(f.clone());
@@ -135,7 +135,7 @@ impl Execution {
                 // The Map Run failed: its ResultWriter still exports what its children did
                 // (the unstarted ones as PENDING).
                 if let Block::Children(group) = std::mem::replace(&mut self.frames[parent].block, Block::None) {
-                    if let Some(log) = group.log.filter(|l| l.export.is_some()) {
+                    if let Some(log) = group.log.filter(|l| cfg!(feature = "extras") && l.export.is_some()) {
                         let results = group.results;
                         if let Err(f) = self.write_results(parent, &log, &results) {
                             self.frames[parent].block = Block::None;
@@ -226,7 +226,7 @@ impl Execution {
         let Block::Children(group) = block else { return };
         // A ResultWriter formats the results, or exports them and the state's result says
         // where.
-        let result = match &group.log {
+        let result = match group.log.as_ref().filter(|_| cfg!(feature = "extras")) {
             Some(log) => match self.write_results(fid, log, &group.results) {
                 Ok(v) => v,
                 Err(f) => {

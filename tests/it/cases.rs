@@ -3,8 +3,8 @@
 
 use statelab::asl::{self, MachineType};
 use statelab::driver::{simulate, simulate_with_files};
-use statelab::files::Files;
 use statelab::exec::{Options, Status};
+use statelab::files::Files;
 use statelab::mock::Mocks;
 use statelab::value::Value;
 use std::path::Path;
@@ -152,8 +152,7 @@ fn check_files(exec: &statelab::Execution, want: &Value) -> Result<(), String> {
             let same = match content {
                 Value::String(s) => text == &**s,
                 Value::Array(lines) if lines.iter().all(|l| l.as_array().is_some_and(|a| a.len() == 1)) => {
-                    let got: Result<Vec<Value>, _> =
-                        text.lines().map(statelab::value::read::parse).collect();
+                    let got: Result<Vec<Value>, _> = text.lines().map(statelab::value::read::parse).collect();
                     got.is_ok_and(|g| g.len() == lines.len() && g.iter().zip(lines.iter()).all(|(g, l)| g == &l[0]))
                 }
                 other => statelab::value::read::parse(text).is_ok_and(|v| &v == other),

@@ -21,12 +21,14 @@ impl Execution {
         // and the iterations' inputs after.
         let started = self.with_pipeline(fid, state, |p| {
             p.effective_input().and_then(|eff| {
+                // (A build without the extras refuses a Map with an ItemReader or a
+                // ResultWriter before it runs: `cfg!` leaves their code out of it.)
                 let items = match &map.item_reader {
-                    Some(r) => Err(p.reader_request(r, &eff)?),
-                    None => Ok(p.map_items(map, &eff)?),
+                    Some(r) if cfg!(feature = "extras") => Err(p.reader_request(r, &eff)?),
+                    _ => Ok(p.map_items(map, &eff)?),
                 };
                 let conc = if sequential { 1 } else { p.max_concurrency(map, &eff)? };
-                let export = p.writer_arguments(map, &eff)?;
+                let export = if cfg!(feature = "extras") { p.writer_arguments(map, &eff)? } else { None };
                 Ok((eff, items, conc, export))
             })
         });
@@ -75,7 +77,7 @@ impl Execution {
         }
         // One child per input: items, or batches of them.
         let n = inputs.len();
-        let log = map.result_writer.as_ref().map(|_| {
+        let log = map.result_writer.as_ref().filter(|_| cfg!(feature = "extras")).map(|_| {
             Box::new(RunLog {
                 inputs: inputs.clone(),
                 times: vec![(0, 0); n],
