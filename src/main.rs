@@ -318,9 +318,10 @@ fn load_definition(path: &str, args: &Args) -> Result<(std::rc::Rc<asl::Machine>
     }
 }
 
-/// What `run` and `bench` execute: the checked definition, the input, the mock file and the
+/// What `run` and `bench` execute: the checked definition, the input and the mock file,
+/// what `--auto` derived of them (`{"input": ..., "mocks": {...}}`, for `--json`), and the
 /// workspace of files.
-type Job = (std::rc::Rc<asl::Machine>, Value, Option<Value>, Files);
+type Job = (std::rc::Rc<asl::Machine>, Value, Option<Value>, Option<Value>, Files);
 
 /// The most bytes `--files DIR` reads in all.
 const MAX_FILES_BYTES: u64 = 512 << 20;
@@ -447,7 +448,9 @@ fn load_execution(args: &Args, cmd: &str) -> Result<Option<Job>, String> {
         None => None,
     };
     let mut mocks = args.value("mock-config").map(read_json).transpose()?;
+    let mut generated = None;
     if auto {
+        let mut made = statelab::value::Map::new();
         // What was not given is derived from the definition (and said on standard error).
         let sfn_local =
             mocks.as_ref().is_some_and(|m| m.get("StateMachines").is_some() || m.get("MockedResponses").is_some());
@@ -458,6 +461,7 @@ fn load_execution(args: &Args, cmd: &str) -> Result<Option<Job>, String> {
         let derived = statelab::derive::derive(&definition, input.is_none(), &mocked);
         if let Some(v) = derived.input {
             eprintln!("{def_path}: input made up by statelab (--input FILE sets it): {}", read::to_compact(&v));
+            made.insert("input".into(), v.clone());
             input = Some(v);
         }
         if sfn_local {
@@ -474,10 +478,12 @@ fn load_execution(args: &Args, cmd: &str) -> Result<Option<Job>, String> {
                 all.insert(name.clone(), mock.clone());
             }
             mocks = Some(Value::Object(all));
+            made.insert("mocks".into(), Value::Object(derived.mocks.clone()));
         }
+        generated = Some(Value::Object(made));
     }
     let files = files_of(args, &mut mocks)?;
-    Ok(Some((machine, input.unwrap_or_else(|| json!({})), mocks, files)))
+    Ok(Some((machine, input.unwrap_or_else(|| json!({})), mocks, generated, files)))
 }
 
 /// Fresh mocks (invocation counters at zero) from the mock file's JSON.
@@ -505,7 +511,7 @@ fn cmd_bench(raw: &[String]) -> Result<u8, String> {
         &[&["input", "mock-config", "test-case", "runs", "files", "no-history", "json", "auto"][..], &SOURCE_OPTIONS]
             .concat(),
     )?;
-    let Some((machine, input, mocks_value, files)) = load_execution(&args, "bench")? else { return Ok(2) };
+    let Some((machine, input, mocks_value, _, files)) = load_execution(&args, "bench")? else { return Ok(2) };
     let runs: usize = match args.value("runs") {
         Some(s) => s
             .parse()
@@ -564,7 +570,7 @@ fn cmd_run(raw: &[String]) -> Result<u8, String> {
         ]
         .concat(),
     )?;
-    let Some((machine, input, mocks_value, files)) = load_execution(&args, "run")? else { return Ok(2) };
+    let Some((machine, input, mocks_value, generated, files)) = load_execution(&args, "run")? else { return Ok(2) };
     let mocks = mocks_of(&args, mocks_value.as_ref())?;
     let mut opts = Options::default();
     if let Some(s) = args.value("seed") {
@@ -621,6 +627,11 @@ fn cmd_run(raw: &[String]) -> Result<u8, String> {
                 outcome.push_str(",\"files\":");
                 statelab::value::write_compact(&mut outcome, &exec.files().written_json());
             }
+        }
+        // What --auto made up, as the page shows it: the input and the mocks it derived.
+        if let Some(g) = &generated {
+            outcome.push_str(",\"generated\":");
+            statelab::value::write_compact(&mut outcome, g);
         }
         say!("]{outcome}}}");
     } else if history {

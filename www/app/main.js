@@ -29,8 +29,9 @@ const run = () => runner.start().catch(() => {});
 
 // The tabs first: a panel in a tab is drawn once its tab is shown.
 mountTabs(store);
-const editors = mountEditors(store, { work, onRun: run });
-mountSource(store, { work });
+const sourceBar = { gotoFile: () => {} };
+const editors = mountEditors(store, { work, onRun: run, gotoFile: (line, column) => sourceBar.gotoFile(line, column) });
+Object.assign(sourceBar, mountSource(store, { work }));
 runner = createRunner({ store, engine, work, editors });
 mountToolbar(store, { runner, work, onRun: run });
 mountStatus(store);

@@ -14,7 +14,18 @@ export function initialState() {
     //   source: {machine, overrides: {NAME: value}, files: {uri: text}}: the source bar's
     //     settings for a definition that is not plain JSON (the state machine picked, the
     //     substitutions set, the DefinitionUri files given)
-    work: { definition: '', input: '{}', mocks: '{}', settings: { speed: '1', seed: 1, sequential: false }, source: { machine: null, overrides: {}, files: {} } },
+    //   generated: what of the input and the mocks statelab derived from the definition (or
+    //     the input an example came with) and the user has not edited: {input: null |
+    //     {value, from: 'statelab'|'example', for}, mocks: {State: JSON}, mocksFor}
+    //     (model/generated.js)
+    work: {
+      definition: '',
+      input: '{}',
+      mocks: '{}',
+      settings: { speed: '1', seed: 1, sequential: false },
+      source: { machine: null, overrides: {}, files: {} },
+      generated: { input: null, mocks: {}, mocksFor: null },
+    },
     trusted: true, // may the mocks' JS functions run? false for work that came in a link
     consent: null, // {states: [names]}: the mocks' JS functions wait for the user's consent
     exampleId: null, // the gallery example the work was loaded from
@@ -77,6 +88,7 @@ export function workOf(s) {
     mocks: work.mocks,
     // Only when it says something (a work without it loads the same).
     ...(work.source && (work.source.machine !== null || Object.keys(work.source.overrides).length || Object.keys(work.source.files).length) ? { source: work.source } : {}),
+    ...(work.generated && (work.generated.input || Object.keys(work.generated.mocks).length) ? { generated: work.generated } : {}),
     settings: {
       ...work.settings,
       // The replay position, when a finished run is being replayed.
