@@ -81,7 +81,7 @@ impl Host {
                         self.outbox.push(req);
                         continue;
                     }
-                    if let Some(outcome) = self.from_files(&req) {
+                    if let Some(outcome) = self.answer_from_files(&req) {
                         self.pending.push(self.exec.now(), (req.id, outcome));
                         continue;
                     }
@@ -106,7 +106,7 @@ impl Host {
     /// An `s3:getObject`, `s3:putObject` or `s3:listObjectsV2` task (optimized or AWS SDK)
     /// that no mock answers, when there is a workspace of files: its outcome, at once.
     #[cfg(feature = "extras")]
-    fn from_files(&mut self, req: &TaskRequest) -> Option<Result<Value, Failure>> {
+    fn answer_from_files(&mut self, req: &TaskRequest) -> Option<Result<Value, Failure>> {
         if self.mocks.has(&req.state) || self.exec.files().is_empty() {
             return None;
         }
@@ -121,7 +121,7 @@ impl Host {
     }
 
     #[cfg(not(feature = "extras"))]
-    fn from_files(&mut self, _: &TaskRequest) -> Option<Result<Value, Failure>> {
+    fn answer_from_files(&mut self, _: &TaskRequest) -> Option<Result<Value, Failure>> {
         None
     }
 

@@ -44,8 +44,10 @@ pub(super) struct Group {
     pub log: Option<Box<RunLog>>,
 }
 
-/// The child executions of a Map Run, for its ResultWriter.
+/// The child executions of a Map Run, for its ResultWriter (which a build without the extras
+/// never runs: it only keeps the log).
 #[derive(Debug, Default)]
+#[cfg_attr(not(feature = "extras"), allow(dead_code))]
 pub(super) struct RunLog {
     /// Each child's input, and when it started and stopped (virtual ms).
     pub inputs: Vec<Rc<Value>>,
