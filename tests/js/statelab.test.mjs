@@ -317,7 +317,14 @@ test('an ItemReader or a ResultWriter is checked and run on the full engine', as
   const processor = { ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' }, StartAt: 'P', States: { P: { Type: 'Pass', End: true } } };
   const reader = (config) => ({
     StartAt: 'M',
-    States: { M: { Type: 'Map', ItemReader: { Resource: 'arn:aws:states:::s3:getObject', ReaderConfig: config, Parameters: { Bucket: 'b', Key: 'k' } }, ItemProcessor: processor, End: true } },
+    States: {
+      M: {
+        Type: 'Map',
+        ItemReader: { Resource: 'arn:aws:states:::s3:getObject', ReaderConfig: config, Parameters: { Bucket: 'b', Key: 'k' } },
+        ItemProcessor: processor,
+        End: true,
+      },
+    },
   });
   assert.deepEqual(await validate(reader({ InputType: 'CSV' })), []);
   const diags = await validate(reader({ InputType: 'CSV', CSVDelimiter: 'COLON' }));
