@@ -104,10 +104,11 @@ impl Host {
     }
 
     /// An `s3:getObject`, `s3:putObject` or `s3:listObjectsV2` task (optimized or AWS SDK)
-    /// that no mock answers, when there is a workspace of files: its outcome, at once.
+    /// without mocks of its own, when there is a workspace of files: its outcome, at once
+    /// (the files answer it before a `"*"` entry would).
     #[cfg(feature = "extras")]
     fn answer_from_files(&mut self, req: &TaskRequest) -> Option<Result<Value, Failure>> {
-        if self.mocks.has(&req.state) || self.exec.files().is_empty() {
+        if self.mocks.names(&req.state) || self.exec.files().is_empty() {
             return None;
         }
         let crate::asl::ResourceKind::Service { resource_type, resource, .. } =

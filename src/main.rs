@@ -486,6 +486,31 @@ fn load_execution(args: &Args, cmd: &str) -> Result<Option<Job>, String> {
     Ok(Some((machine, input.unwrap_or_else(|| json!({})), mocks, generated, files)))
 }
 
+/// Every Task state no mock answers, at once, with where it is in the definition (a run
+/// that reaches one fails on it). With files, an S3 object task is answered from them.
+fn say_missing(args: &Args, mocks: &Mocks, machine: &asl::Machine, files: &Files) {
+    let from_files = |s: &asl::State| match &s.kind {
+        asl::Kind::Task(asl::Task { kind: asl::ResourceKind::Service { resource_type, resource, .. }, .. }) => {
+            !files.is_empty() && statelab::files::s3_task_action(resource_type, resource).is_some()
+        }
+        _ => false,
+    };
+    let missing: Vec<&asl::State> = mocks.missing(machine).into_iter().filter(|s| !from_files(s)).collect();
+    if missing.is_empty() {
+        return;
+    }
+    let def = args.positional.first().map(String::as_str).unwrap_or_default();
+    let n = missing.len();
+    eprintln!(
+        "{def}: {n} Task state{} no mocked response (a run that reaches one fails there; give {} in --mock-config FILE, add a \"*\" entry for every Task not named, or let --auto make them up):",
+        if n == 1 { " has" } else { "s have" },
+        if n == 1 { "it" } else { "them" },
+    );
+    for s in missing {
+        eprintln!("  {} at {}", s.name, s.pointer);
+    }
+}
+
 /// Fresh mocks (invocation counters at zero) from the mock file's JSON.
 fn mocks_of(args: &Args, v: Option<&Value>) -> Result<Mocks, String> {
     match v {
@@ -572,6 +597,7 @@ fn cmd_run(raw: &[String]) -> Result<u8, String> {
     )?;
     let Some((machine, input, mocks_value, generated, files)) = load_execution(&args, "run")? else { return Ok(2) };
     let mocks = mocks_of(&args, mocks_value.as_ref())?;
+    say_missing(&args, &mocks, &machine, &files);
     let mut opts = Options::default();
     if let Some(s) = args.value("seed") {
         opts.seed = s.parse().map_err(|_| format!("--seed takes a whole number, not '{s}'"))?;

@@ -87,11 +87,15 @@ struct Machine<'a> {
     parent: Parent,
     /// The states that end it with an output (`End`, Succeed).
     ends: Vec<usize>,
+    /// Its states: nodes `nodes.0..nodes.1`.
+    nodes: (usize, usize),
 }
 
-enum Edge<'a> {
+/// How a state is reached from another: by `Next`, `Default` or a Choice rule (its index).
+/// Catch edges are left out: the made-up answers never fail, so no Catch is taken, and what
+/// a handler reads is not asked of the input (it would only add fields the run never uses).
+enum Edge {
     Next(Option<usize>),
-    Catch(&'a Value),
 }
 
 struct Node<'a> {
@@ -102,7 +106,7 @@ struct Node<'a> {
     jsonata: bool,
     /// Machines inside: a Map's processor, a Parallel's branches.
     children: Vec<usize>,
-    preds: Vec<(usize, Edge<'a>)>,
+    preds: Vec<(usize, Edge)>,
 }
 
 /// The ways a template's `$`, `$states.input` and `$states.result` go.
@@ -133,7 +137,13 @@ pub fn follow(definition: &Value, choose: &dyn Fn(&Map, &str) -> usize) -> Sourc
     g.machine(definition, Parent::Top, false, 0);
     g.link();
     let mut f = Flow { g: &g, todo: Vec::new(), seen: HashSet::new(), out: Sources::default(), work: 0 };
-    for (i, n) in g.nodes.iter().enumerate() {
+    // In document order: a state, then the states inside it.
+    let mut order = Vec::with_capacity(g.nodes.len());
+    if !g.machines.is_empty() {
+        g.document_order(0, &mut order);
+    }
+    for i in order {
+        let n = &g.nodes[i];
         if n.ty == "Task" {
             let resource = n.s.get("Resource").and_then(Value::as_str).unwrap_or_default();
             f.out.tasks.push((n.name.to_string(), resource.to_string()));
@@ -149,7 +159,7 @@ impl<'a> Graph<'a> {
     fn machine(&mut self, m: &'a Value, parent: Parent, inherited: bool, depth: usize) -> usize {
         let id = self.machines.len();
         let states = m.get("States").and_then(Value::as_object);
-        self.machines.push(Machine { states, start: None, parent, ends: Vec::new() });
+        self.machines.push(Machine { states, start: None, parent, ends: Vec::new(), nodes: (0, 0) });
         // A machine's query language, else the language of the state it is inside.
         let default_jsonata = m.get("QueryLanguage").and_then(Value::as_str).map_or(inherited, |q| q == "JSONata");
         let first = self.nodes.len();
@@ -192,6 +202,7 @@ impl<'a> Graph<'a> {
             }
         }
         let last = self.nodes.len();
+        self.machines[id].nodes = (first, last);
         let start = m.get("StartAt").and_then(Value::as_str);
         self.machines[id].start = start.and_then(|s| self.find(id, s));
         if depth < MAX_DEPTH {
@@ -217,6 +228,16 @@ impl<'a> Graph<'a> {
         id
     }
 
+    fn document_order(&self, m: usize, out: &mut Vec<usize>) {
+        let (first, last) = self.machines[m].nodes;
+        for n in first..last {
+            out.push(n);
+            for &c in &self.nodes[n].children {
+                self.document_order(c, out);
+            }
+        }
+    }
+
     /// The node named `name` in machine `m`.
     fn find(&self, m: usize, name: &str) -> Option<usize> {
         self.index.get(&(m, name)).copied()
@@ -224,7 +245,7 @@ impl<'a> Graph<'a> {
 
     /// Every state's predecessors.
     fn link(&mut self) {
-        let mut edges: Vec<(usize, usize, Edge<'a>)> = Vec::new();
+        let mut edges: Vec<(usize, usize, Edge)> = Vec::new();
         for (i, n) in self.nodes.iter().enumerate() {
             let to = |name: Option<&str>| name.and_then(|x| self.find(n.machine, x));
             if let Some(t) = to(n.s.get("Next").and_then(Value::as_str)) {
@@ -243,11 +264,6 @@ impl<'a> Graph<'a> {
             {
                 if let Some(t) = to(r.get("Next").and_then(Value::as_str)) {
                     edges.push((t, i, Edge::Next(Some(k))));
-                }
-            }
-            for c in n.s.get("Catch").and_then(Value::as_array).map(|a| a.as_slice()).unwrap_or_default() {
-                if let Some(t) = to(c.get("Next").and_then(Value::as_str)) {
-                    edges.push((t, i, Edge::Catch(c)));
                 }
             }
         }
@@ -333,21 +349,6 @@ impl Flow<'_, '_> {
                 for (from, e) in &node.preds {
                     match e {
                         Edge::Next(rule) => self.push(Point::Output(*from, *rule), r.clone()),
-                        Edge::Catch(c) => {
-                            if g.nodes[*from].jsonata {
-                                continue; // The error output, unless an Output says otherwise.
-                            }
-                            match c.get("ResultPath") {
-                                Some(Value::Null) => self.push(Point::Input(*from), r.clone()),
-                                Some(Value::String(_)) => {
-                                    let rp = path_field(c, "ResultPath").unwrap_or_default();
-                                    if !rp.is_empty() && !r.steps.starts_with(&rp) {
-                                        self.push(Point::Input(*from), r.clone());
-                                    }
-                                }
-                                _ => {}
-                            }
-                        }
                     }
                 }
             }

@@ -128,6 +128,8 @@ fn holder(next: &Step) -> Value {
         Step::Key(_) => Value::Object(Map::new()),
         Step::Index(_) | Step::Each => Value::Array(Vec::new().into()),
         Step::Json => Value::from("{}"),
+        Step::Split(_) => Value::from("example"),
+        Step::Where(..) | Step::List => Value::Array(Vec::new().into()),
     }
 }
 
@@ -136,6 +138,9 @@ fn holds(v: &Value, next: &Step) -> bool {
         Step::Key(_) => v.is_object(),
         Step::Index(_) | Step::Each => v.is_array(),
         Step::Json => v.as_str().is_some_and(|s| crate::value::read::parse(s).is_ok()),
+        Step::Split(_) => v.is_string(),
+        Step::Where(..) => v.is_array(),
+        Step::List => true,
     }
 }
 
@@ -185,6 +190,49 @@ fn put(v: &mut Value, steps: &[Step], r: &Read, name: &str, fresh: bool) {
             }
             for x in a.iter_mut() {
                 put(x, rest, r, &item, new);
+            }
+        }
+        Step::Split(c) => {
+            // Enough parts for the index read after it; a part itself is a made-up word.
+            let want = match rest.first() {
+                Some(Step::Index(i)) => i + 1,
+                _ => 1,
+            };
+            let have = v.as_str().map_or(0, |s| s.split(*c).count());
+            if have < want {
+                let base =
+                    v.as_str().map_or_else(|| made_up(name).as_str().unwrap_or("example").to_string(), str::to_string);
+                let more: Vec<String> = (have.max(1)..want).map(|i| format!("part{i}")).collect();
+                *v = Value::from(format!("{base}{c}{}", more.join(&c.to_string())));
+            }
+        }
+        Step::Where(key, value) => {
+            // The item the filter selects: found, or added.
+            let Value::Array(a) = v else { return };
+            let at = match a.iter().position(|x| x.get(key.as_str()) == Some(value)) {
+                Some(i) => i,
+                None => {
+                    let mut m = Map::new();
+                    m.insert(key.as_str().into(), value.clone());
+                    a.push(Value::Object(m));
+                    a.len() - 1
+                }
+            };
+            let item = &mut a[at];
+            if let Some(next) = rest.first() {
+                if !holds(item, next) {
+                    return;
+                }
+            }
+            put(item, rest, r, name, false);
+        }
+        Step::List => {
+            // An index into what the filter selected is the selected item itself; the
+            // selection as a whole (a list, the items of a Map) is there already.
+            match rest.first() {
+                Some(Step::Index(_) | Step::Each) => put(v, &rest[1..], r, name, fresh),
+                Some(_) => put(v, rest, r, name, fresh),
+                None => {}
             }
         }
         Step::Json => {
@@ -274,7 +322,11 @@ fn made_up(name: &str) -> Value {
         || n.ends_with("list")
         || n.ends_with('s') && n.len() > 3 && !n.ends_with("ss") && !n.ends_with("status") && !n.ends_with("address")
     {
-        return Value::Array(Vec::new().into());
+        // A list of one: what is read or mapped over it has an item.
+        let one = singular(name);
+        return Value::Array(
+            vec![if one == name { Value::from(format!("example-{name}")) } else { made_up(&one) }].into(),
+        );
     }
     if n.ends_with("id") {
         return Value::from(format!("{name}-1"));
@@ -313,7 +365,26 @@ fn way_out(states: &Map, name: &str) -> usize {
             }
         }
     };
-    let ranks: Vec<u8> = ways.iter().map(rank).collect();
+    // A rule on a field a Catch writes (`ResultPath: $.error`, then `$.error` IsPresent)
+    // is the way after an error: the way without one comes first among equals.
+    let caught: Vec<&str> = states
+        .values()
+        .flat_map(|s| s.get("Catch").and_then(Value::as_array).map(|a| a.as_slice()).unwrap_or_default())
+        .filter_map(|c| c.get("ResultPath").and_then(Value::as_str))
+        .filter(|p| *p != "$")
+        .collect();
+    let after_error = |i: usize| {
+        rules.get(i).is_some_and(|r| {
+            let var = r.get("Variable").and_then(Value::as_str).unwrap_or_default();
+            let present = r.get("IsPresent").and_then(Value::as_bool) == Some(true)
+                || r.get("IsNull").and_then(Value::as_bool) == Some(false);
+            present
+                && caught
+                    .iter()
+                    .any(|p| var == *p || var.strip_prefix(p).is_some_and(|rest| rest.starts_with(['.', '['])))
+        })
+    };
+    let ranks: Vec<u8> = ways.iter().enumerate().map(|(i, w)| rank(w) * 2 + u8::from(after_error(i))).collect();
     let best = ranks.iter().copied().min().unwrap_or(0);
     ranks.iter().position(|r| *r == best).unwrap_or(0)
 }
@@ -443,5 +514,19 @@ mod tests {
         let payload = &d.mocks.get("Charge").unwrap()["result"]["Payload"];
         assert_eq!(payload["paid"], json!(true), "Output carries `paid` to the Choice");
         assert!(payload["receipt"]["amount"].is_number(), "a variable's field, used in arithmetic: {payload}");
+    }
+
+    #[test]
+    fn filters_splits_and_the_way_without_an_error() {
+        let d = derive(&fixture(include_str!("../../tests/auto/filters-splits-error-first.asl.json")), true, &[]);
+        // A filter asks for the item it selects; the index after it picks that item.
+        let vars = &d.mocks.get("Build").unwrap()["result"]["Build"]["ExportedEnvironmentVariables"];
+        assert_eq!(vars[0]["Name"], json!("IMAGE_URI"), "{vars}");
+        assert!(vars[0]["Value"].is_string());
+        // `States.StringSplit` then an index 2: a text of three parts. Only the input's
+        // own field is in the input (no `parsed`, no `error`: a Pass and a Catch write them).
+        let input = d.input.unwrap();
+        assert!(input["host"].as_str().unwrap().split('.').count() >= 3, "{input}");
+        assert_eq!(input.as_object().unwrap().len(), 1, "{input}");
     }
 }

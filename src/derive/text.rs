@@ -8,7 +8,7 @@
 use crate::value::Value;
 
 /// One step of a path.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Step {
     Key(String),
     Index(usize),
@@ -16,6 +16,12 @@ pub enum Step {
     Each,
     /// The value is a text holding JSON; the steps after are inside it (`States.StringToJson`).
     Json,
+    /// The value is a text `States.StringSplit` cuts by this character; an index after is a part.
+    Split(char),
+    /// The item of an array whose field has this value (`[?(@.Name == 'x')]`).
+    Where(String, Value),
+    /// What a path with a filter selects is a list: an index after it picks from the list.
+    List,
 }
 
 /// The kind of value a use needs, when the use says more than "present".
@@ -109,6 +115,8 @@ pub fn steps_of(rest: &str) -> Vec<Step> {
                     steps.push(Step::Index(n));
                 } else if inner == "*" {
                     steps.push(Step::Each);
+                } else if let Some(w) = filter(inner) {
+                    steps.push(w);
                 } else {
                     break;
                 }
@@ -118,6 +126,31 @@ pub fn steps_of(rest: &str) -> Vec<Step> {
         }
     }
     steps
+}
+
+/// A filter `?(@.k == 'v')` (or `== 3`, `== true`) as the item it asks for.
+fn filter(inner: &str) -> Option<Step> {
+    let body = inner.strip_prefix('?')?.trim().strip_prefix('(')?.strip_suffix(')')?.trim();
+    let (lhs, rhs) = body.split_once("==")?;
+    let key = lhs.trim().strip_prefix("@.")?;
+    if key.is_empty() || !key.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '-') {
+        return None;
+    }
+    let rhs = rhs.trim();
+    let value = if let Some(q) = rhs
+        .strip_prefix('\'')
+        .and_then(|r| r.strip_suffix('\''))
+        .or_else(|| rhs.strip_prefix('"').and_then(|r| r.strip_suffix('"')))
+    {
+        Value::from(q)
+    } else {
+        match rhs {
+            "true" => Value::Bool(true),
+            "false" => Value::Bool(false),
+            _ => rhs.parse::<i64>().map(Value::from).or_else(|_| rhs.parse::<f64>().map(Value::from)).ok()?,
+        }
+    };
+    Some(Step::Where(key.to_string(), value))
 }
 
 /// The root and steps of a JSONPath path text (`$.a`, `$$.Execution.Input.b`, `$v.c`).
@@ -312,8 +345,22 @@ pub fn jsonpath_refs(text: &str, kind: Kind) -> Vec<Ref> {
 pub fn jsonpath_value(text: &str) -> Vec<(Root, Vec<Step>)> {
     fn value(a: &Arg, out: &mut Vec<(Root, Vec<Step>)>) {
         match a {
-            Arg::Path(p) => out.extend(jsonpath_path(p)),
+            Arg::Path(p) => out.extend(jsonpath_path(p).map(|(r, mut s)| {
+                if s.iter().any(|x| matches!(x, Step::Where(..))) {
+                    s.push(Step::List);
+                }
+                (r, s)
+            })),
             Arg::Call(f, args) => match (f.as_str(), args.first(), args.get(1)) {
+                ("States.StringSplit", Some(x), Some(Arg::Str(sep))) if !sep.is_empty() => {
+                    let mut inner = Vec::new();
+                    value(x, &mut inner);
+                    let c = sep.chars().next().unwrap_or(',');
+                    out.extend(inner.into_iter().map(|(r, mut s)| {
+                        s.push(Step::Split(c));
+                        (r, s)
+                    }));
+                }
                 ("States.StringToJson", Some(x), _) => {
                     let mut inner = Vec::new();
                     value(x, &mut inner);

@@ -224,3 +224,27 @@ test("the first example's run does not load the full engine (it has its input an
   assert.deepEqual([g.input.from, g.mocks], ['example', {}], "nothing was generated: the input is the example's");
   await context.close();
 });
+
+test('the type selector runs a pasted definition as an EXPRESS machine: the express ARN, the same events as the CLI, kept with the work', async () => {
+  const { page, context, problems } = await openPage();
+  const definition = JSON.stringify({
+    StartAt: 'Who',
+    States: { Who: { Type: 'Pass', Parameters: { 'id.$': '$$.Execution.Id', 'machine.$': '$$.StateMachine.Id' }, End: true } },
+  });
+  await page.evaluate((d) => window.statelab.load({ definition: d, input: '{}', mocks: '{}' }), definition);
+  const standard = await runAndWait(page);
+  assert.match(standard.output.id, /:execution:/);
+  await page.selectOption('[data-testid=machine-type]', 'EXPRESS');
+  const express = await runAndWait(page);
+  assert.equal(express.status, 'SUCCEEDED');
+  assert.match(express.output.id, /^arn:aws:states:[^:]+:\d+:express:[^:]+:[^:]+:[0-9a-f-]+$/, express.output.id);
+  assert.equal((await work(page)).settings.type, 'EXPRESS', 'kept with the work (saved, in links)');
+  // The CLI with --type EXPRESS gives the same ARN for the same seed.
+  const file = join(SHOTS, 'express.asl.json');
+  (await import('node:fs')).writeFileSync(file, definition);
+  const seed = String((await work(page)).settings.seed);
+  const cli = JSON.parse(execFileSync(CLI, ['run', file, '--type', 'EXPRESS', '--json', '--seed', seed], { encoding: 'utf8' }));
+  assert.deepEqual(cli.output, express.output);
+  assert.deepEqual(problems, []);
+  await context.close();
+});

@@ -110,6 +110,9 @@ test('a SAM template with two machines: the form, a picker, the substitutions, t
   assert.equal(refund.status, 'SUCCEEDED');
   assert.equal(refund.output, 'refunded');
   assert.match(await page.textContent('[data-testid=source-bar]'), /EXPRESS/);
+  // The template's type decides: the page's type selector shows it and cannot change it.
+  assert.equal(await page.$eval('[data-testid=machine-type]', (s) => s.value), 'EXPRESS');
+  assert.equal(await page.$eval('[data-testid=machine-type]', (s) => s.disabled), true);
 
   // A share link brings it all back: the YAML, the machine picked, the substitution.
   const url = await page.evaluate(() => window.statelab.share());

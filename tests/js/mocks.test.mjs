@@ -122,3 +122,11 @@ test("an example's input goes with its definition", () => {
   // Records from links are checked.
   assert.deepEqual(generatedOf({ input: 3, mocks: { A: 1, B: '{}' } }), { input: null, mocks: { B: '{}' }, mocksFor: null });
 });
+
+test('a "*" entry answers every Task it does not name: none is missing', () => {
+  assert.deepEqual(missingMocks(parsed, { '*': { result: {} } }), []);
+  assert.deepEqual(
+    missingMocks(parsed, { toString: { result: {} } }).map((t) => t.name),
+    ['constructor', '__proto__'],
+  );
+});

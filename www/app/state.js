@@ -10,7 +10,8 @@ export function initialState() {
   return {
     // The work: what the three editors hold (text, as typed) and the run settings. Saved to
     // localStorage, put in share links; the editors follow it.
-    //   settings: {speed: one of SPEEDS, seed: number, sequential: boolean}
+    //   settings: {speed: one of SPEEDS, seed: number, sequential: boolean, type: 'STANDARD' |
+    //     'EXPRESS' (the machine's type when the source does not give one)}
     //   source: {machine, overrides: {NAME: value}, files: {uri: text}}: the source bar's
     //     settings for a definition that is not plain JSON (the state machine picked, the
     //     substitutions set, the DefinitionUri files given)
@@ -22,7 +23,7 @@ export function initialState() {
       definition: '',
       input: '{}',
       mocks: '{}',
-      settings: { speed: '1', seed: 1, sequential: false },
+      settings: { speed: '1', seed: 1, sequential: false, type: 'STANDARD' },
       source: { machine: null, overrides: {}, files: {} },
       generated: { input: null, mocks: {}, mocksFor: null },
     },

@@ -182,8 +182,9 @@ export function createWork({ store, engine, stopRun }) {
    * thrown Error whose message says what is wrong and where.
    */
   async function runnable() {
-    const text = store.get().work.definition;
-    if (isPlainDefinition(text)) return { text, type: undefined };
+    const { definition: text, settings } = store.get().work;
+    // The type a template gives its machine wins over the page's selector.
+    if (isPlainDefinition(text)) return { text, type: settings.type };
     const report = await resolve(text);
     const m = applySource(text, report);
     const diags = sourceDiagnostics(report);
@@ -198,7 +199,7 @@ export function createWork({ store, engine, stopRun }) {
       });
     }
     if (!m) throw new Error('the definition could not be read');
-    return { text: m.definition, type: m.type || undefined };
+    return { text: m.definition, type: m.type || settings.type };
   }
 
   /** The definition's text parsed, for the graph and the run's notes; the last valid one stays. */
@@ -236,6 +237,7 @@ export function createWork({ store, engine, stopRun }) {
       if (given.speed !== undefined && SPEEDS.includes(String(given.speed))) settings.speed = String(given.speed);
       if (Number.isFinite(Number(given.seed))) settings.seed = Number(given.seed);
       settings.sequential = given.sequential === true;
+      settings.type = given.type === 'EXPRESS' ? 'EXPRESS' : 'STANDARD';
     }
     // An example's input goes with its definition: once that is replaced, a run derives one.
     let generated = generatedOf(work.generated);
