@@ -108,6 +108,8 @@ struct Setup {
     machine: Rc<asl::Machine>,
     input: Value,
     mocks: Mocks,
+    /// The mocks' `Files` section: what an ItemReader and S3 tasks read.
+    files: crate::files::Files,
     opts: Options,
     external: Vec<String>,
     /// Spans of a finished execution get `critical` and `slackMs` (options.criticalPath).
@@ -242,8 +244,16 @@ impl Setup {
         mocks: &JsValue,
         o: RunOptions,
     ) -> Result<Setup, JsValue> {
-        let mocks = mocks_of(text_of(mocks, "mocks", false)?.as_deref(), o.test_case.as_deref())?;
-        Setup::with_mocks(machine, input, mocks, o)
+        let text = text_of(mocks, "mocks", false)?;
+        let value = text.as_deref().map(|t| parse_json(t, "mocks")).transpose()?;
+        let files = files_of(value.as_ref())?;
+        let mocks = match value {
+            None | Some(Value::Null) => Mocks::empty(),
+            Some(v) => Mocks::from_value(&v, o.test_case.as_deref()).map_err(|m| error(format!("mocks: {m}")))?,
+        };
+        let mut s = Setup::with_mocks(machine, input, mocks, o)?;
+        s.files = files;
+        Ok(s)
     }
 
     fn with_mocks(machine: Rc<asl::Machine>, input: &JsValue, mocks: Mocks, o: RunOptions) -> Result<Setup, JsValue> {
@@ -252,6 +262,7 @@ impl Setup {
             machine,
             input,
             mocks,
+            files: crate::files::Files::new(),
             opts: o.opts,
             external: o.external,
             critical_path: o.critical_path,
@@ -264,9 +275,21 @@ impl Setup {
         if !self.external.is_empty() {
             return Err(error("simulate resolves every Task from mocks: JS functions need run()"));
         }
-        let exec = driver::simulate(self.machine, self.input, self.mocks, self.opts).map_err(host_error)?;
+        let exec = driver::simulate_with_files(self.machine, self.input, self.mocks, self.files, self.opts)
+            .map_err(host_error)?;
         Ok(result_js(&exec, self.critical_path, self.history))
     }
+}
+
+/// The workspace of files in a short-form mock configuration's `Files` section (as the CLI
+/// reads it): the objects an ItemReader and S3 tasks read.
+fn files_of(mocks: Option<&Value>) -> Result<crate::files::Files, JsValue> {
+    let Some(section) = mocks.and_then(|m| m.get("Files")) else { return Ok(crate::files::Files::new()) };
+    if mocks.is_some_and(|m| m.get("StateMachines").is_some() || m.get("MockedResponses").is_some()) {
+        return Ok(crate::files::Files::new());
+    }
+    crate::files::Files::from_value(section)
+        .map_err(|(pointer, message)| error(format!("mocks: {message} (at /Files{pointer})")))
 }
 
 /// Mocks from JSON text (`None` or `null`: none).
@@ -486,8 +509,13 @@ impl CompiledMachine {
     pub fn simulate(&self, input: JsValue, mocks: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
         hook();
         let o = cached(&self.options, text_of(&options, "options", false)?, |t| RunOptions::from_text(t.as_deref()))?;
-        let mocks = self.mocks_for(&mocks, &o.test_case)?;
-        Setup::with_mocks(self.machine.clone(), &input, mocks, o)?.simulate()
+        let parsed = self.mocks_for(&mocks, &o.test_case)?;
+        let mut s = Setup::with_mocks(self.machine.clone(), &input, parsed, o)?;
+        // The files of a `Files` section (read again: few mocks have one).
+        if let Some(t) = text_of(&mocks, "mocks", false)?.filter(|t| t.contains("\"Files\"")) {
+            s.files = files_of(Some(&parse_json(&t, "mocks")?))?;
+        }
+        s.simulate()
     }
 }
 
@@ -546,6 +574,7 @@ impl Session {
         hook();
         let s = Setup::from_js(&definition, &input, &mocks, &options)?;
         let mut host = Host::new(s.machine, s.input, s.mocks, s.opts);
+        host.set_files(s.files);
         host.resolve_externally(s.external);
         Ok(Session {
             host,
