@@ -23,6 +23,8 @@ import {
   defaultKeymap,
   history,
   historyKeymap,
+  isolateHistory,
+  undo,
   indentWithTab,
   searchKeymap,
   highlightSelectionMatches,
@@ -65,6 +67,9 @@ export function offsetOf(doc, line, column) {
   return Math.min(l.from + Math.max(0, (column || 1) - 1), l.to);
 }
 
+/** How many other documents' states (workspaces) an editor keeps, with their undo history. */
+const KEPT_STATES = 12;
+
 /**
  * Make an editor in `parent`. `lint(view)` returns CodeMirror diagnostics (may be async);
  * `onChange(text)` is called on every edit; `extraKeys` is a keymap for page shortcuts.
@@ -81,37 +86,35 @@ export function makeEditor(parent, { doc = '', label, lint, onChange, extraKeys 
     onDiagnostics?.(diags, view);
     return diags;
   };
-  const view = new EditorView({
-    parent,
-    state: EditorState.create({
-      doc,
-      extensions: [
-        keymap.of(extraKeys),
-        lineNumbers(),
-        foldGutter(),
-        highlightActiveLineGutter(),
-        highlightSpecialChars(),
-        history(),
-        drawSelection(),
-        indentOnInput(),
-        bracketMatching(),
-        closeBrackets(),
-        highlightActiveLine(),
-        highlightSelectionMatches(),
-        syntax.of(syntaxOn ? json() : []),
-        syntaxHighlighting(highlight),
-        linter(source, { delay: 250 }),
-        lintGutter(),
-        EditorState.tabSize.of(2),
-        keymap.of([...closeBracketsKeymap, ...defaultKeymap, ...searchKeymap, ...historyKeymap, ...foldKeymap, indentWithTab]),
-        theme,
-        EditorView.contentAttributes.of({ 'aria-label': label }),
-        EditorView.updateListener.of((u) => {
-          if (u.docChanged) onChange?.(u.state.doc.toString());
-        }),
-      ],
+  const extensions = () => [
+    keymap.of(extraKeys),
+    lineNumbers(),
+    foldGutter(),
+    highlightActiveLineGutter(),
+    highlightSpecialChars(),
+    history(),
+    drawSelection(),
+    indentOnInput(),
+    bracketMatching(),
+    closeBrackets(),
+    highlightActiveLine(),
+    highlightSelectionMatches(),
+    syntax.of(syntaxOn ? json() : []),
+    syntaxHighlighting(highlight),
+    linter(source, { delay: 250 }),
+    lintGutter(),
+    EditorState.tabSize.of(2),
+    keymap.of([...closeBracketsKeymap, ...defaultKeymap, ...searchKeymap, ...historyKeymap, ...foldKeymap, indentWithTab]),
+    theme,
+    EditorView.contentAttributes.of({ 'aria-label': label }),
+    EditorView.updateListener.of((u) => {
+      if (u.docChanged) onChange?.(u.state.doc.toString());
     }),
-  });
+  ];
+  const view = new EditorView({ parent, state: EditorState.create({ doc, extensions: extensions() }) });
+  // The states of the other documents this editor showed (workspaces), with their undo
+  // history and selection, the last shown last; at most KEPT_STATES.
+  const kept = new Map();
   return {
     view,
     /** The editor is shown: its syntax on, if it waited for that. */
@@ -123,9 +126,29 @@ export function makeEditor(parent, { doc = '', label, lint, onChange, extraKeys 
     get text() {
       return view.state.doc.toString();
     },
+    /** Replace the text (a load): one step of its own in the undo history, which Ctrl-Z takes back. */
     set text(t) {
-      view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: t } });
+      view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: t }, annotations: isolateHistory.of('full') });
     },
+    /**
+     * Show another document (another workspace's text): this one's state (text, undo history,
+     * selection) is kept under `fromKey`; `toKey`'s comes back if it was kept with the text
+     * `text`, else the editor starts afresh on `text`, with an empty history.
+     */
+    switchDoc(fromKey, toKey, text) {
+      if (fromKey !== null && fromKey !== undefined) {
+        kept.delete(fromKey);
+        kept.set(fromKey, view.state);
+        while (kept.size > KEPT_STATES) kept.delete(kept.keys().next().value);
+      }
+      const back = kept.get(toKey);
+      kept.delete(toKey);
+      view.setState(back && back.doc.toString() === text ? back : EditorState.create({ doc: text, extensions: extensions() }));
+      // (A kept state from before the syntax was switched on gets it now.)
+      if (syntaxOn && Array.isArray(syntax.get(view.state))) view.dispatch({ effects: syntax.reconfigure(json()) });
+    },
+    /** Take back the last change (Ctrl-Z); false when there is none. */
+    undo: () => undo(view),
     relint() {
       forceLinting(view);
     },

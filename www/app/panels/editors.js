@@ -5,6 +5,7 @@ import { makeEditor } from '../lib/editor.js';
 import { h, $, setText } from '../lib/dom.js';
 import { parsedOrNull } from '../lib/format.js';
 import { missingMocks } from '../model/mocks.js';
+import { readWorkFile } from '../model/workspace.js';
 import { toast } from '../state.js';
 
 const WHICH = ['definition', 'input', 'mocks'];
@@ -15,10 +16,11 @@ const LABELS = {
 };
 
 /**
- * Mount the pane. work: work.js (setText, linters, fillMocks, allowFunctions); onRun(): the
- * page's Run (Mod-Enter in an editor, Allow and run). Returns {relint(which), showConsent()}.
+ * Mount the pane. work: work.js (setText, linters, fillMocks, allowFunctions); workspaces:
+ * workspaces.js (a dropped workspace file opens as one); onRun(): the page's Run (Mod-Enter in
+ * an editor, Allow and run). Returns {relint(which), showConsent()}.
  */
-export function mountEditors(store, { work, onRun }) {
+export function mountEditors(store, { work, workspaces, onRun }) {
   const pageKeys = [
     {
       key: 'Mod-Enter',
@@ -39,11 +41,17 @@ export function mountEditors(store, { work, onRun }) {
       // The input of a Map of 1,000 items is 1,000 lines: parsed when it is shown.
       syntaxWhenShown: which !== 'definition',
     });
-    // The editor follows the work (a load, a tool's edit); the user's edits come back equal.
+    // The editor follows the work (a load, a tool's edit: one step of its undo history); the
+    // user's edits come back equal. Another workspace: the editor shows that one's text with
+    // its own undo history (kept while the page is open), and keeps this one's.
+    let shownId;
     store.subscribe(
-      (s) => s.work[which],
-      (text) => {
-        if (editors[which].text !== text) editors[which].text = text;
+      (s) => [s.workspace?.id ?? null, s.work[which]],
+      ([id, text]) => {
+        if (id !== shownId) {
+          editors[which].switchDoc(shownId, id, text);
+          shownId = id;
+        } else if (editors[which].text !== text) editors[which].text = text;
       },
     );
   }
@@ -56,7 +64,7 @@ export function mountEditors(store, { work, onRun }) {
 
   // A file dropped on the definition editor: its text replaces the editor's, as one edit
   // (Ctrl-Z brings back what was there). The file a template's DefinitionUri names goes to
-  // the source bar instead.
+  // the source bar instead, and a workspace's file (Download) opens as a new workspace.
   const defHost = $('#definition-editor');
   defHost.addEventListener(
     'dragover',
@@ -79,6 +87,10 @@ export function mountEditors(store, { work, onRun }) {
         text = await file.text();
       } catch (err) {
         toast(store, `${file.name} could not be read: ${err.message}`, true);
+        return;
+      }
+      if (readWorkFile(text).kind === 'work') {
+        workspaces.openFile(file);
         return;
       }
       const s = store.get();
