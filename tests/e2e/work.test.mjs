@@ -135,6 +135,26 @@ test('two tabs keep separate work; a reload keeps the tab’s own; a new tab ope
   await context.close();
 });
 
+test('a change made just before the tab closes is kept', async () => {
+  const context = await newContext();
+  for (let i = 0; i < 2; i++) {
+    const page = await openTab(context);
+    // Closed at once after the edit, well within the 300 ms before a save.
+    await page.click('[data-testid=definition-editor] .cm-content');
+    await page.keyboard.press('Control+a');
+    await page.keyboard.insertText(def(`Closed at once ${i}`, 'Quick'));
+    await page.close();
+    const next = await openTab(context);
+    assert.equal((await work(next)).definition, def(`Closed at once ${i}`, 'Quick'));
+    assert.deepEqual(
+      (await list(next)).map((m) => m.name),
+      [`Closed at once ${i}`],
+    );
+    await next.close();
+  }
+  await context.close();
+});
+
 test('picking an example opens it beside the work: the work stays in the list, and Back reopens it', async () => {
   const context = await newContext();
   const page = await openTab(context);
@@ -459,6 +479,25 @@ test('the list: rename, duplicate, delete with undo', async () => {
   await page.click('[data-testid=toast] .toast-actions button:text("Undo")');
   await page.waitForFunction((i) => window.statelab.workspace().id === i, copy);
   assert.equal((await list(page)).length, 2);
+  // Downloaded, and the file dropped on the definition: it opens as a new workspace.
+  await openMenu(page);
+  const downloading = page.waitForEvent('download');
+  await page.click(`[data-testid=workspace-item][data-id="${id}"] [data-action=download]`);
+  const file = await downloading;
+  assert.equal(file.suggestedFilename(), 'Nightly orders.statelab.json');
+  const text = readFileSync(await file.path(), 'utf8');
+  assert.equal(JSON.parse(text).name, 'Nightly orders');
+  const dt = await page.evaluateHandle((t) => {
+    const d = new DataTransfer();
+    d.items.add(new File([t], 'Nightly orders.statelab.json', { type: 'application/json' }));
+    return d;
+  }, text);
+  await page.dispatchEvent('[data-testid=definition-editor] .cm-content', 'drop', { dataTransfer: dt });
+  await page.waitForFunction(() => document.querySelector('[data-testid=toast] .toast-text').textContent.startsWith('Opened Nightly'));
+  assert.equal(await toastText(page), "Opened Nightly orders.statelab.json as a new workspace; 'Nightly orders (copy)' is kept.");
+  assert.equal((await list(page)).length, 3);
+  assert.equal((await workspace(page)).name, 'Nightly orders');
+  assert.equal((await work(page)).definition, def('Something else', 'Other'));
   assert.deepEqual(page.problems, []);
   await context.close();
 });

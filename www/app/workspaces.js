@@ -12,7 +12,7 @@
 // - Saved 300 ms after the last change, and when the tab is hidden or closed. A save that
 //   cannot be made (too big, storage full, storage refused) sets state.saveProblem, which a
 //   notice shows until a save succeeds, and the page asks before it is closed.
-import { openWorkStore, legacyWork, forgetLegacyWork } from './lib/workstore.js';
+import { openWorkStore, legacyWork, forgetLegacyWork, writeJournal, readJournals, dropJournal } from './lib/workstore.js';
 import { createPresence } from './lib/presence.js';
 import { readLink, decodeWork, compactWork, LinkError, fmtBytes } from './lib/share.js';
 import { MAX_WORKSPACE_BYTES, nameFromDefinition, copyName, shortName, utf8Length, byLastChange, newId, workFileText, workFileName, readWorkFile } from './model/workspace.js';
@@ -112,9 +112,10 @@ export function createWorkspaces({ store, work, defaultExample }) {
 
   /**
    * Save the tab's workspace now: true when it is saved. touch: it changed (its time is now);
-   * false for what is no change of the work (its name followed the definition).
+   * false for what is no change of the work (its name followed the definition). journal: the
+   * tab is going away; the work is written to the journal too (lib/workstore.js).
    */
-  async function save({ touch = true } = {}) {
+  async function save({ touch = true, journal = false } = {}) {
     clearTimeout(saveTimer);
     saveTimer = null;
     const s = store.get();
@@ -133,6 +134,7 @@ export function createWorkspaces({ store, work, defaultExample }) {
       );
       return false;
     }
+    if (journal && db.kind === 'indexeddb') writeJournal(meta, body);
     try {
       await db.put(meta, body);
     } catch (e) {
@@ -185,7 +187,8 @@ export function createWorkspaces({ store, work, defaultExample }) {
 
   // Hidden or closed: saved at once. Closed with changes that could not be saved: asked first.
   document.addEventListener('visibilitychange', () => document.visibilityState === 'hidden' && flush());
-  window.addEventListener('pagehide', () => flush());
+  // (Going away, the write starts at once: a page being unloaded may not run what it awaits.)
+  window.addEventListener('pagehide', () => (dirty() || saveTimer) && save({ journal: true }));
   window.addEventListener('beforeunload', (e) => {
     if (store.get().saveProblem && dirty()) {
       e.preventDefault();
@@ -201,8 +204,26 @@ export function createWorkspaces({ store, work, defaultExample }) {
     tabBinding.write({ id: meta.id });
   }
 
+  /**
+   * The changes a tab that went away left in the journal (of workspace `id`, or of all), into
+   * the store where they are newer than what it has.
+   */
+  async function recoverJournals(id = null) {
+    if (db.kind !== 'indexeddb') return;
+    for (const j of readJournals(id)) {
+      const stored = await db.get(j.meta.id);
+      try {
+        if (!stored || stored.meta.changed < j.meta.changed) await db.put(j.meta, j.body);
+        dropJournal(j.meta.id);
+      } catch {
+        /* kept for the next page to try */
+      }
+    }
+  }
+
   /** Open a stored workspace whose lock this tab holds: false when it is gone. */
   async function openClaimed(id) {
+    await recoverJournals(id);
     const rec = await db.get(id);
     if (!rec) return false;
     work.loadWork(rec.body.work, { trusted: rec.body.trusted !== false, exampleId: rec.meta.exampleId ?? null, workspace: rec.meta });
@@ -352,6 +373,7 @@ export function createWorkspaces({ store, work, defaultExample }) {
     if (db.kind === 'memory')
       problem('memory', 'This browser does not let the page keep data (its storage is disabled): your work lives in this tab only. Download it as a file to keep it.');
     await migrateLegacy();
+    await recoverJournals();
     if (await openFromAddress({ atStart: true })) return;
     const t = tabBinding.read();
     if (t.id && (await db.get(t.id))) {

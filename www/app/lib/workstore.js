@@ -209,6 +209,49 @@ export async function openWorkStore() {
   return storageStore(localStorageOrNull());
 }
 
+// ---------------------------------------------------------------- the journal
+
+// A tab that goes away (closed, reloaded) with changes not yet in IndexedDB writes them here
+// too, at once: localStorage writes are synchronous, and an IndexedDB write a page starts as
+// it is unloaded may never be committed. The next page puts a journal's workspace into
+// IndexedDB if it is newer than the one there, then deletes it.
+const JOURNAL = 'statelab.journal.';
+
+/** Write a workspace's journal; false when localStorage refused it (too big, full, disabled). */
+export function writeJournal(meta, body) {
+  try {
+    globalThis.localStorage.setItem(JOURNAL + meta.id, JSON.stringify({ meta, body }));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The journals left by tabs that went away (of workspace `id`, or of all): [{meta, body}]. */
+export function readJournals(id = null) {
+  const out = [];
+  try {
+    const ls = globalThis.localStorage;
+    const keys = id !== null ? [JOURNAL + id] : Array.from({ length: ls.length }, (_, i) => ls.key(i)).filter((k) => k?.startsWith(JOURNAL));
+    for (const k of keys) {
+      const v = JSON.parse(ls.getItem(k) || 'null');
+      if (v?.meta?.id && v.body?.work && typeof v.body.work.definition === 'string') out.push(v);
+      else if (v !== null) ls.removeItem(k);
+    }
+  } catch {
+    /* no localStorage: no journals */
+  }
+  return out;
+}
+
+export function dropJournal(id) {
+  try {
+    globalThis.localStorage.removeItem(JOURNAL + id);
+  } catch {
+    /* no localStorage */
+  }
+}
+
 /** The work the page saved before workspaces (localStorage), if any: {work, trusted, exampleId}. */
 export function legacyWork() {
   try {
