@@ -309,6 +309,41 @@ test('without IndexedDB, localStorage keeps the workspaces, and when it is full 
   await context.close();
 });
 
+test('a database the browser refuses, or clears while the page is open, is said or opened again', async () => {
+  // IndexedDB refused: the notice says so; the work is kept in localStorage.
+  const refusing = await newContext();
+  await refusing.addInitScript(() => {
+    IDBFactory.prototype.open = () => {
+      throw new DOMException('refused for the test', 'UnknownError');
+    };
+  });
+  const page = await openTab(refusing);
+  await page.waitForSelector('[data-testid=save-problem]:not([hidden])');
+  assert.match(
+    await page.textContent('[data-testid=save-problem]'),
+    /did not open the page's workspace database \(UnknownError: refused for the test\): your work is kept in localStorage/,
+  );
+  await paste(page, 'definition', def('Kept anyway', 'Anyway'));
+  await page.evaluate(() => window.statelab.save());
+  await page.reload();
+  await page.evaluate(() => window.statelab.ready);
+  assert.equal((await work(page)).definition, def('Kept anyway', 'Anyway'));
+  await refusing.close();
+
+  // The site's IndexedDB cleared while the page is open: the next change is saved all the same.
+  const context = await newContext();
+  const tab = await openTab(context);
+  const cdp = await context.newCDPSession(tab);
+  await cdp.send('Storage.clearDataForOrigin', { origin: new URL(server.url).origin, storageTypes: 'indexeddb' });
+  await paste(tab, 'definition', def('After the clearing', 'After'));
+  assert.equal(await tab.evaluate(() => window.statelab.save()), true);
+  assert.equal(await tab.$eval('[data-testid=save-problem]', (e) => e.hidden), true);
+  await tab.reload();
+  await tab.evaluate(() => window.statelab.ready);
+  assert.equal((await work(tab)).definition, def('After the clearing', 'After'));
+  await context.close();
+});
+
 test('a workspace over 8 MB is not saved, and the notice says so and offers the file', async () => {
   const context = await newContext();
   const page = await openTab(context);

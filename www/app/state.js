@@ -31,7 +31,8 @@ export function initialState() {
     workspaceList: null,
     storageKind: null, // where workspaces are kept: 'indexeddb' | 'localstorage' | 'memory'
     // Why the work is not saved, until a save succeeds again: {kind: 'size' | 'quota' |
-    // 'error' | 'memory', text}. Shown in a notice that stays.
+    // 'error' (that save failed) | 'memory' (no storage at all) | 'refused' (no IndexedDB:
+    // saved in localStorage), text}. Shown in a notice that stays.
     saveProblem: null,
 
     // The definition as last parsed: the graph and the run's notes read it. text: the text

@@ -147,7 +147,7 @@ export function createWorkspaces({ store, work, defaultExample }) {
       return false;
     }
     if (current()?.id === ws.id) saved = snapshot;
-    if (store.get().saveProblem) store.update({ saveProblem: null });
+    if (['size', 'quota', 'error'].includes(store.get().saveProblem?.kind)) store.update({ saveProblem: null });
     announce();
     return true;
   }
@@ -190,7 +190,7 @@ export function createWorkspaces({ store, work, defaultExample }) {
   // (Going away, the write starts at once: a page being unloaded may not run what it awaits.)
   window.addEventListener('pagehide', () => (dirty() || saveTimer) && save({ journal: true }));
   window.addEventListener('beforeunload', (e) => {
-    if (store.get().saveProblem && dirty()) {
+    if (['size', 'quota', 'error', 'memory'].includes(store.get().saveProblem?.kind) && dirty()) {
       e.preventDefault();
       e.returnValue = '';
     }
@@ -372,6 +372,11 @@ export function createWorkspaces({ store, work, defaultExample }) {
     store.update({ storageKind: db.kind });
     if (db.kind === 'memory')
       problem('memory', 'This browser does not let the page keep data (its storage is disabled): your work lives in this tab only. Download it as a file to keep it.');
+    else if (db.refused)
+      problem(
+        'refused',
+        `The browser did not open the page's workspace database (${db.refused}): your work is kept in localStorage for now (about 5 MB in all), and the workspaces kept before are not shown. Reload the page to try again.`,
+      );
     await migrateLegacy();
     await recoverJournals();
     if (await openFromAddress({ atStart: true })) return;
@@ -442,7 +447,7 @@ export function createWorkspaces({ store, work, defaultExample }) {
 
   /** Name workspace `id`; an empty name: it follows the definition again. */
   async function rename(id, name) {
-    const given = shortName(name || '');
+    const given = shortName(name || '', 100);
     const rec = await record(id);
     if (!rec) return;
     let derived = 'Untitled';
@@ -485,7 +490,8 @@ export function createWorkspaces({ store, work, defaultExample }) {
     await db.remove(id);
     if (wasCurrent) {
       if (!(await openLatest(id))) await createDefault();
-      if (store.get().saveProblem?.kind !== 'memory') store.update({ saveProblem: null });
+      // (The problem was the deleted one's; the one opened was saved or read.)
+      if (['size', 'quota', 'error'].includes(store.get().saveProblem?.kind) && !dirty()) store.update({ saveProblem: null });
     } else if (['quota', 'error'].includes(store.get().saveProblem?.kind)) save(); // room made: saved now?
     announce();
     refreshList();

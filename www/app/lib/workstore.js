@@ -81,21 +81,42 @@ function openIndexedDB() {
   });
 }
 
-function indexedDBStore(db) {
-  const tx = (stores, mode) => db.transaction(stores, mode);
+function indexedDBStore(first) {
+  let db = first;
+  let closed = false;
+  const watch = (d) => {
+    // The browser closed it (the site's data cleared, a newer page upgrading): opened again when next needed.
+    d.onclose = () => {
+      closed = true;
+    };
+    const before = d.onversionchange;
+    d.onversionchange = (e) => {
+      closed = true;
+      before?.call(d, e);
+    };
+  };
+  watch(db);
+  const tx = async (stores, mode) => {
+    if (closed) {
+      db = await openIndexedDB();
+      closed = false;
+      watch(db);
+    }
+    return db.transaction(stores, mode);
+  };
   return {
     kind: 'indexeddb',
     async list() {
-      return done(tx(['meta'], 'readonly').objectStore('meta').getAll());
+      return done((await tx(['meta'], 'readonly')).objectStore('meta').getAll());
     },
     async get(id) {
-      const t = tx(['meta', 'work'], 'readonly');
+      const t = await tx(['meta', 'work'], 'readonly');
       const [meta, body] = await Promise.all([done(t.objectStore('meta').get(id)), done(t.objectStore('work').get(id))]);
       return meta && body ? { meta, body } : null;
     },
     async put(meta, body) {
       try {
-        const t = tx(['meta', 'work'], 'readwrite');
+        const t = await tx(['meta', 'work'], 'readwrite');
         t.objectStore('work').put(body);
         t.objectStore('meta').put(meta);
         await txDone(t);
@@ -105,7 +126,7 @@ function indexedDBStore(db) {
     },
     async putMeta(meta) {
       try {
-        const t = tx(['meta'], 'readwrite');
+        const t = await tx(['meta'], 'readwrite');
         t.objectStore('meta').put(meta);
         await txDone(t);
       } catch (e) {
@@ -113,7 +134,7 @@ function indexedDBStore(db) {
       }
     },
     async remove(id) {
-      const t = tx(['meta', 'work'], 'readwrite');
+      const t = await tx(['meta', 'work'], 'readwrite');
       t.objectStore('meta').delete(id);
       t.objectStore('work').delete(id);
       await txDone(t);
@@ -196,17 +217,23 @@ function localStorageOrNull() {
   }
 }
 
-/** The best store this browser gives the page (IndexedDB, localStorage, memory). */
+/**
+ * The best store this browser gives the page (IndexedDB, localStorage, memory). refused: why
+ * the browser has IndexedDB but would not open the page's database (the workspaces kept there
+ * are then out of reach), else null.
+ */
 export async function openWorkStore() {
+  let refused = null;
   if (globalThis.indexedDB) {
     try {
       const db = await openIndexedDB();
-      return indexedDBStore(db);
-    } catch {
-      /* private modes and embedded views may refuse IndexedDB: the next best */
+      return Object.assign(indexedDBStore(db), { refused });
+    } catch (e) {
+      // Private modes and embedded views may refuse IndexedDB: the next best.
+      refused = `${e?.name || 'Error'}: ${e?.message || e}`;
     }
   }
-  return storageStore(localStorageOrNull());
+  return Object.assign(storageStore(localStorageOrNull()), { refused });
 }
 
 // ---------------------------------------------------------------- the journal

@@ -4,14 +4,14 @@
 /** The most a workspace may hold, as the JSON text it is saved as (UTF-8 bytes): larger work is not saved. */
 export const MAX_WORKSPACE_BYTES = 8_000_000;
 
-/** A name's longest length, in characters: a longer one is cut at a word. */
+/** A name made from a definition is cut at a word to this many characters (a name given, to 100). */
 const NAME_CHARS = 48;
 
-/** A name cut to NAME_CHARS at a word, with an ellipsis. */
-export function shortName(text) {
+/** A name cut to `max` characters at a word, with an ellipsis. */
+export function shortName(text, max = NAME_CHARS) {
   const t = String(text).replace(/\s+/g, ' ').trim();
-  if (t.length <= NAME_CHARS) return t;
-  const cut = t.slice(0, NAME_CHARS);
+  if (t.length <= max) return t;
+  const cut = t.slice(0, max);
   const at = cut.lastIndexOf(' ');
   return `${(at > 20 ? cut.slice(0, at) : cut).replace(/[\s,;:.-]+$/, '')}…`;
 }

@@ -41,7 +41,7 @@ export function mountWorkspaces(store, { workspaces }) {
   // ---------------------------------------------------------------- the button
 
   store.subscribe(
-    (s) => [s.workspace?.name, !!s.saveProblem],
+    (s) => [s.workspace?.name, !!s.saveProblem && s.saveProblem.kind !== 'refused'],
     ([name, unsaved]) => {
       setText($('#workspace-button .workspace-name'), name || 'Workspaces');
       button.title = `${name ? `Workspace: ${name}. ` : ''}${unsaved ? 'Not saved. ' : ''}Your workspaces: open, rename, copy, download or delete`;
