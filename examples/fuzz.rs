@@ -711,10 +711,28 @@ impl Fuzzer {
                 ok = false;
             }
         }
+        // The mutator itself stays bounded: a run of one character once made a piece to
+        // repeat 20,000 times the size of the whole text (a 29 GB allocation).
+        let mut rng = Rng::new(self.cfg.seed);
+        let donors = seeds::Donors::default();
+        let base = alloc::reset_peak();
+        let mut s = ".".repeat(400_000);
+        for _ in 0..500 {
+            s = mutate::mutate_string(&mut rng, &donors, &s);
+        }
+        drop(s);
+        let peak = alloc::peak().saturating_sub(base);
+        if peak > 64 << 20 {
+            println!(
+                "self-test: mutating a 400,000-character text took {} MiB at the peak (at most 64 expected)",
+                peak >> 20
+            );
+            ok = false;
+        }
         println!(
             "self-test: {}",
             if ok {
-                "the oracles see a panic, a stack overflow, an allocation past the cap, 300 MiB and a hang"
+                "the oracles see a panic, a stack overflow, an allocation past the cap, 300 MiB and a hang; the mutator stays bounded"
             } else {
                 "FAILED"
             }

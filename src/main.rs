@@ -308,8 +308,9 @@ fn load_definition(path: &str, args: &Args) -> Result<(std::rc::Rc<asl::Machine>
     }
 }
 
-/// What `run` and `bench` execute: the checked definition, the input and the mock file.
-type Job = (std::rc::Rc<asl::Machine>, Value, Option<Value>);
+/// What `run` and `bench` execute: the checked definition, the input and the mock file,
+/// and what `--auto` derived of them (`{"input": ..., "mocks": {...}}`, for `--json`).
+type Job = (std::rc::Rc<asl::Machine>, Value, Option<Value>, Option<Value>);
 
 /// The definition, input and mock file of `run` and `bench`; `None` once the definition's
 /// diagnostics are printed (exit code 2).
@@ -332,7 +333,9 @@ fn load_execution(args: &Args, cmd: &str) -> Result<Option<Job>, String> {
         None => None,
     };
     let mut mocks = args.value("mock-config").map(read_json).transpose()?;
+    let mut generated = None;
     if auto {
+        let mut made = statelab::value::Map::new();
         // What was not given is derived from the definition (and said on standard error).
         let sfn_local =
             mocks.as_ref().is_some_and(|m| m.get("StateMachines").is_some() || m.get("MockedResponses").is_some());
@@ -343,6 +346,7 @@ fn load_execution(args: &Args, cmd: &str) -> Result<Option<Job>, String> {
         let derived = statelab::derive::derive(&definition, input.is_none(), &mocked);
         if let Some(v) = derived.input {
             eprintln!("{def_path}: input made up by statelab (--input FILE sets it): {}", read::to_compact(&v));
+            made.insert("input".into(), v.clone());
             input = Some(v);
         }
         if sfn_local {
@@ -359,9 +363,30 @@ fn load_execution(args: &Args, cmd: &str) -> Result<Option<Job>, String> {
                 all.insert(name.clone(), mock.clone());
             }
             mocks = Some(Value::Object(all));
+            made.insert("mocks".into(), Value::Object(derived.mocks.clone()));
         }
+        generated = Some(Value::Object(made));
     }
-    Ok(Some((machine, input.unwrap_or_else(|| json!({})), mocks)))
+    Ok(Some((machine, input.unwrap_or_else(|| json!({})), mocks, generated)))
+}
+
+/// Every Task state no mock answers, at once, with where it is in the definition (a run
+/// that reaches one fails on it).
+fn say_missing(args: &Args, mocks: &Mocks, machine: &asl::Machine) {
+    let missing = mocks.missing(machine);
+    if missing.is_empty() {
+        return;
+    }
+    let def = args.positional.first().map(String::as_str).unwrap_or_default();
+    let n = missing.len();
+    eprintln!(
+        "{def}: {n} Task state{} no mocked response (a run that reaches one fails there; give {} in --mock-config FILE, add a \"*\" entry for every Task not named, or let --auto make them up):",
+        if n == 1 { " has" } else { "s have" },
+        if n == 1 { "it" } else { "them" },
+    );
+    for s in missing {
+        eprintln!("  {} at {}", s.name, s.pointer);
+    }
 }
 
 /// Fresh mocks (invocation counters at zero) from the mock file's JSON.
@@ -387,7 +412,7 @@ fn cmd_bench(raw: &[String]) -> Result<u8, String> {
     args.check(
         &[&["input", "mock-config", "test-case", "runs", "no-history", "json", "auto"][..], &SOURCE_OPTIONS].concat(),
     )?;
-    let Some((machine, input, mocks_value)) = load_execution(&args, "bench")? else { return Ok(2) };
+    let Some((machine, input, mocks_value, _)) = load_execution(&args, "bench")? else { return Ok(2) };
     let runs: usize = match args.value("runs") {
         Some(s) => s
             .parse()
@@ -432,8 +457,9 @@ fn cmd_run(raw: &[String]) -> Result<u8, String> {
         ]
         .concat(),
     )?;
-    let Some((machine, input, mocks_value)) = load_execution(&args, "run")? else { return Ok(2) };
+    let Some((machine, input, mocks_value, generated)) = load_execution(&args, "run")? else { return Ok(2) };
     let mocks = mocks_of(&args, mocks_value.as_ref())?;
+    say_missing(&args, &mocks, &machine);
     let mut opts = Options::default();
     if let Some(s) = args.value("seed") {
         opts.seed = s.parse().map_err(|_| format!("--seed takes a whole number, not '{s}'"))?;
@@ -484,6 +510,11 @@ fn cmd_run(raw: &[String]) -> Result<u8, String> {
                 outcome.push(':');
                 statelab::value::write_compact(&mut outcome, &v);
             }
+        }
+        // What --auto made up, as the page shows it: the input and the mocks it derived.
+        if let Some(g) = &generated {
+            outcome.push_str(",\"generated\":");
+            statelab::value::write_compact(&mut outcome, g);
         }
         say!("]{outcome}}}");
     } else if history {

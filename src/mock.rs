@@ -189,13 +189,42 @@ impl Mocks {
         Mocks { config: Rc::new(config), invocations: Vec::new() }
     }
 
+    /// Whether a response is planned for `state`: its own, or (short form) the `"*"` entry
+    /// that answers every Task it does not name.
     pub fn has(&self, state: &str) -> bool {
-        self.config.plans.iter().any(|(s, _)| s == state)
+        self.plan_of(state).is_some()
+    }
+
+    fn plan_of(&self, state: &str) -> Option<usize> {
+        let plans = &self.config.plans;
+        plans.iter().position(|(s, _)| s == state).or_else(|| match self.config.test_case {
+            None => plans.iter().position(|(s, _)| s == "*"),
+            Some(_) => None,
+        })
+    }
+
+    /// The Task states of `machine` (at every depth) that no response is planned for, each
+    /// with its JSON Pointer in the definition.
+    pub fn missing<'m>(&self, machine: &'m crate::asl::Machine) -> Vec<&'m crate::asl::State> {
+        let mut out = Vec::new();
+        let mut todo = vec![machine];
+        while let Some(m) = todo.pop() {
+            for s in &m.states {
+                match &s.kind {
+                    crate::asl::Kind::Task(_) if !self.has(&s.name) => out.push(s),
+                    crate::asl::Kind::Parallel(branches) => todo.extend(branches.iter().map(|b| &**b)),
+                    crate::asl::Kind::Map(map) => todo.push(&map.processor),
+                    _ => {}
+                }
+            }
+        }
+        out.sort_by(|a, b| a.pointer.cmp(&b.pointer));
+        out
     }
 
     /// The response to the next invocation of `req.state`, or why there is none.
     pub fn resolve(&mut self, req: &TaskRequest, rng: &Rng) -> Result<Resolution, String> {
-        let Some(at) = self.config.plans.iter().position(|(s, _)| **s == *req.state) else {
+        let Some(at) = self.plan_of(&req.state) else {
             return Err(match &self.config.test_case {
                 Some(tc) => format!("Task state '{}' has no mocked response in test case '{tc}'", req.state),
                 None => format!("Task state '{}' has no mocked response", req.state),

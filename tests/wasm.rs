@@ -505,3 +505,40 @@ fn the_allocator_keeps_contents_through_size_classes() {
     assert_eq!(&*w as *const Wide as usize % 64, 0);
     assert_eq!(w.0, 7);
 }
+
+/// `derive` (full engine): the input and the mocks a definition needs, as `run --auto` makes
+/// them; the states named in `mocked` get none; what it gives runs to success.
+#[cfg(feature = "extras")]
+#[wasm_bindgen_test]
+fn derive_gives_the_missing_input_and_mocks_of_run_auto() {
+    let def = r#"{"StartAt": "Check", "States": {
+        "Check": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+                  "Parameters": {"FunctionName": "check", "Payload": {"order.$": "$.orderId"}}, "Next": "Ok?"},
+        "Ok?": {"Type": "Choice", "Choices": [{"Variable": "$.Payload.status", "StringEquals": "PAID", "Next": "Ship"}],
+                "Default": "Stop"},
+        "Ship": {"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage",
+                 "Parameters": {"QueueUrl": "q", "MessageBody.$": "$.Payload"}, "End": true},
+        "Stop": {"Type": "Fail", "Error": "Unpaid"}}}"#;
+    let d = value(&wasm::derive_missing(def.into(), true, opts(json!([]))).expect("derive"));
+    assert!(d["input"]["orderId"].is_string(), "{d}");
+    assert_eq!(d["mocks"]["Check"]["result"]["Payload"]["status"], json!("PAID"), "{d}");
+    assert!(d["mocks"]["Check"]["latency"].is_number(), "{d}");
+    assert!(d["mocks"]["Ship"]["result"].is_object(), "{d}");
+    // The same as the library's (which `run --auto` uses).
+    let lib = statelab::derive::derive(&read::parse(def).unwrap(), true, &[]);
+    // (Through JS, as the page has them: a latency of 1.0 is the number 1 there.)
+    let through_js = |v: Value| value(&object(&v.to_string()));
+    assert_eq!(d["input"], through_js(lib.input.unwrap()));
+    assert_eq!(d["mocks"], through_js(Value::Object(lib.mocks)));
+    let out = simulate(def, &d["input"].to_string(), &d["mocks"].to_string(), 1);
+    assert_eq!(out["status"], json!("SUCCEEDED"), "{out}");
+    // A state that has a mock gets none; no input when none is asked for. A JS object works too.
+    let d = value(&wasm::derive_missing(object(def), false, opts(json!(["Check"]))).expect("derive"));
+    assert_eq!(d.get("input"), None, "{d}");
+    assert_eq!(d["mocks"].as_object().unwrap().keys().map(|k| k.to_string()).collect::<Vec<_>>(), ["Ship"]);
+    // Bad arguments are clear errors.
+    let e = message(wasm::derive_missing("{".into(), true, JsValue::UNDEFINED).unwrap_err());
+    assert!(e.starts_with("definition: invalid JSON at line 1"), "{e}");
+    let e = message(wasm::derive_missing(def.into(), true, opts(json!([1]))).unwrap_err());
+    assert_eq!(e, "mocked must list state names");
+}

@@ -13,16 +13,17 @@
 // the <pre> children: the plain JSON. Each element runs on its own; a page may hold many.
 //
 // It runs a workflow as the playground does, with the playground's model (app/model/): a Task
-// without a mock gets its service's default response, lanes come from the engine's structure,
+// without a mock gets the response statelab derives from the definition (the engine's derive,
+// which loads the full engine the first time), lanes come from the engine's structure,
 // statuses are said in the same words. Mocks that are JS functions are not run here (the
 // parts may come from a link, as in frame.html): the playground runs them, with consent.
 
-import { run } from './statelab.js';
+import { run, derive } from './statelab.js';
 import { drawGraph, paintGraph, paintEdges } from './app/panels/graph.js';
 import { renderTimeline } from './app/panels/timeline.js';
 import { joinsOf } from './app/model/timing.js';
 import { stateTypesOf } from './app/model/asl.js';
-import { prepareMocks } from './app/model/mocks.js';
+import { missingMocks, splitMocks, withMocks } from './app/model/mocks.js';
 import { resultStatus } from './app/model/status.js';
 import { encodeWork } from './app/lib/share.js';
 
@@ -149,20 +150,40 @@ class AslPlayground extends HTMLElement {
     renderTimeline(root.querySelector('.timeline'), spans, { lanes, nowMs, durationMs, joins: joinsOf(spans, this.stateTypes) });
   }
 
+  /**
+   * The mocks as the playground runs them: each Task without one gets the response statelab
+   * derives from the definition (the engine's derive, on the full engine, loaded then).
+   */
+  async filledMocks() {
+    const { definition, mocks } = this.work;
+    if (!missingMocks(definition, mocks).length) return mocks;
+    const given = mocks && typeof mocks === 'object' && !Array.isArray(mocks) ? Object.keys(mocks) : [];
+    const derived = await derive(definition, { mocked: given });
+    return withMocks(mocks, derived.mocks);
+  }
+
   /** Run the example with real timers (scaled by the speed attribute); resolves to the result. */
-  run() {
-    if (!this.work?.definition) return Promise.resolve(null);
+  async run() {
+    if (!this.work?.definition) return null;
     if (this.ctl) this.ctl.stop();
     const speed = Number(this.getAttribute('speed')) || 1;
-    // The mocks as the playground runs them: each Task without one gets its service's default.
-    const { engineMocks, functions } = prepareMocks(this.work.definition, this.work.mocks);
-    const names = Object.keys(functions);
+    const names = Object.keys(splitMocks(this.work.mocks).functions);
     if (names.length) {
       this.ctl = null;
       this.show('ERROR', `Not run: the mocks hold JavaScript for ${names.join(', ')}; open the example in the playground to run it`);
-      return Promise.resolve(null);
+      return null;
     }
     this.show('RUNNING', 'Running…');
+    const asked = { stop() {} }; // the run to come, while the mocks are derived
+    this.ctl = asked;
+    let engineMocks;
+    try {
+      engineMocks = splitMocks(await this.filledMocks()).engineMocks;
+    } catch (e) {
+      if (this.ctl === asked) this.show('ERROR', `Not run: statelab could not derive the missing mocks: ${e.message}`);
+      return null;
+    }
+    if (this.ctl !== asked) return null; // run again (or stopped) meanwhile
     const ctl = run(this.work.definition, this.work.input, engineMocks, {
       speed,
       seed: 1,

@@ -203,6 +203,22 @@ export async function loadSource(text, options = {}) {
 }
 
 /**
+ * What a run needs and was not given, derived from the definition as `statelab run --auto`
+ * derives it: resolves to {input?, mocks}, the input (options.input: true) an object holding
+ * every field the workflow reads, typed by use, and mocks a short-form mock ({result,
+ * latency}, the response in the service's shape with the fields later states read) for each
+ * Task state not listed in options.mocked. definition: the ASL definition as JSON text or a
+ * value (resolve YAML and templates with loadSource first); deterministic. Runs on the full
+ * engine, which loads the first time.
+ */
+export async function derive(definition, options = {}) {
+  const mocked = options.mocked ?? [];
+  if (!Array.isArray(mocked)) throw new TypeError('derive: options.mocked must list state names');
+  const glue = await ready('full');
+  return guard(glue, (g) => g.derive(definition, options.input === true, mocked));
+}
+
+/**
  * Run one state as AWS's TestState API does. request: the API's request (definition as
  * text or object, input, inspectionLevel, stateName, variables, context, roleArn, mock,
  * stateConfiguration). Resolves to the answer {status, output, error, cause, nextState,
@@ -556,7 +572,7 @@ export function run(definition, input, mocks, options = {}) {
 
 /**
  * The engine in a Web Worker (./worker.js, a module worker; the playground's too):
- * {validate, simulate, version, loadSource, terminate()}, with the same arguments and results as the
+ * {validate, simulate, version, loadSource, derive, terminate()}, with the same arguments and results as the
  * functions of this module (options must be plain data). For big simulations that should not
  * hold up the page; run() stays on this thread, where its timers and callbacks live. The
  * messages are those of worker.js's protocol ({id, op, ...} → {id, ok, value | error}, a big
@@ -613,6 +629,7 @@ export function createWorker(url = new URL('./worker.js', import.meta.url)) {
     simulate: (definition, input, mocks, options = {}) => call('simulate', { definition, input, mocks, options }),
     version: () => call('version', {}),
     loadSource: (text, options = {}) => call('loadSource', { text, options }),
+    derive: (definition, options = {}) => call('derive', { definition, options }),
     terminate: () => {
       terminated = true;
       worker.terminate();

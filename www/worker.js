@@ -11,8 +11,9 @@
 //   {id, op: 'simulate', definition, input, mocks, options?, timelineOnly?}
 //   {id, op: 'version'}
 //   {id, op: 'loadSource', text, options?}                     (on the full engine, loaded then)
+//   {id, op: 'derive', definition, options?}                   (on the full engine, loaded then)
 //     → {id, ok: true, value} or {id, ok: false, error: {message, diagnostics?}}
-//   value: what init(), validate(), simulate(), version() and loadSource() of statelab.js give; with
+//   value: what init(), validate(), simulate(), version(), loadSource() and derive() of statelab.js give; with
 //   timelineOnly, a simulate() result without events, and spans without their data (input,
 //   output, steps). A big simulate() result comes in parts: {id, part: {events, spans}}
 //   messages, then the reply with the rest; the reply's lists go after the parts' lists.
@@ -35,7 +36,7 @@
 // key, value, ..., the number of keys deleted, then the keys. 'done' carries the result
 // without its events, spans and lanes, which the page has by then. No single message takes
 // the page long to read.
-import { validate, simulate, run, version, init, loadSource } from './statelab.js';
+import { validate, simulate, run, version, init, loadSource, derive } from './statelab.js';
 
 let current = null; // {runId, ctl, events, sent, open}
 
@@ -164,7 +165,7 @@ function timelineOnly(result) {
 
 self.onmessage = async (msg) => {
   const m = msg.data;
-  if (m.op === 'validate' || m.op === 'simulate' || m.op === 'version' || m.op === 'init' || m.op === 'loadSource') {
+  if (m.op === 'validate' || m.op === 'simulate' || m.op === 'version' || m.op === 'init' || m.op === 'loadSource' || m.op === 'derive') {
     try {
       let value;
       if (m.op === 'validate') value = await validate(m.definition, m.options || {});
@@ -175,6 +176,7 @@ self.onmessage = async (msg) => {
         return;
       } else if (m.op === 'init') value = await init(m.module || undefined);
       else if (m.op === 'loadSource') value = await loadSource(m.text, m.options || {});
+      else if (m.op === 'derive') value = await derive(m.definition, m.options || {});
       else value = await version();
       postMessage({ id: m.id, ok: true, value });
     } catch (e) {

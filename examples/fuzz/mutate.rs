@@ -425,8 +425,8 @@ pub fn mutate_string(rng: &mut Rng, donors: &Donors, s: &str) -> String {
                 let a = rng.below(c.len());
                 let b = (a + rng.scale(16)).min(c.len());
                 let max = if rng.chance(8) { 5000 } else { 16 };
-                let times = rng.scale(max);
                 let piece: Vec<char> = c[a..b].to_vec();
+                let times = rng.scale(max).min(MAX_ADDED / piece.len().max(1));
                 let rep: Vec<char> = piece.iter().copied().cycle().take(piece.len() * times).collect();
                 c.splice(b..b, rep);
             }
@@ -522,11 +522,17 @@ fn chain(rng: &mut Rng, c: &mut Vec<char>) {
         }
         (a, b)
     };
-    let times = rng.scale(20_000);
+    // A run of one character (`.....`) can make the piece the whole text: cap the piece,
+    // and what is added, so a mutation never builds more than MAX_ADDED characters.
+    let b = b.min(a + 24).min(c.len());
     let piece: Vec<char> = c[a..b].to_vec();
+    let times = rng.scale(20_000).min(MAX_ADDED / piece.len().max(1));
     let rep: Vec<char> = piece.iter().copied().cycle().take(piece.len() * times).collect();
     c.splice(b..b, rep);
 }
+
+/// The most characters one mutation adds (a string is cut to 400,000 after each round).
+const MAX_ADDED: usize = 400_000;
 
 // ------------------------------------------------------------------ trees
 

@@ -11,9 +11,13 @@
 //! paths, Choice variables and intrinsic arguments) and JSONata (`$states.input.a.b`,
 //! `$states.result.a.b`).
 
+mod flow;
 mod shapes;
+mod text;
 
 use crate::value::{Map, Value};
+use flow::Read;
+use text::{Kind, Step};
 
 /// What was derived: the input (when asked for) and a short-form mock per Task state that
 /// had none (`{"result": ..., "latency": s}`), by state name.
@@ -23,67 +27,26 @@ pub struct Derived {
     pub mocks: Map,
 }
 
-/// One read of a field: the path's steps (names, or `None` for an index), and the value
-/// a comparison wants there (if any).
-#[derive(Debug, Clone)]
-struct Read {
-    steps: Vec<Option<String>>,
-    want: Option<Value>,
-    /// The field must be absent (a Choice's `IsPresent: true` that is to fail).
-    absent: bool,
-}
-
-/// A path or expression text of a state, with what a Choice wants of the field it reads.
-type Text = (String, Option<Value>, bool);
-
 /// Derive the input (if `input` is true) and mocks for the Task states not in `mocked`.
 pub fn derive(definition: &Value, input: bool, mocked: &[String]) -> Derived {
-    let mut w = Walk::default();
-    w.machine(definition, 0);
+    let choose = |states: &Map, name: &str| way_out(states, name);
+    let sources = flow::follow(definition, &choose);
     let mut out = Derived::default();
     if input {
         let mut v = Value::Object(Map::new());
-        let reads: Vec<&Read> = w.input.iter().chain(&w.context_input).collect();
-        for r in reads.iter().filter(|r| !r.absent) {
-            if r.steps.is_empty() {
-                // The input as a whole (a first Map's `ItemsPath: "$"`).
-                if let Some(want) = &r.want {
-                    v = want.clone();
-                }
-                continue;
-            }
-            put(&mut v, &r.steps, r.want.clone());
-        }
-        for r in reads.iter().filter(|r| r.absent) {
-            remove(&mut v, &r.steps);
-        }
+        build(&mut v, sources.input.iter());
         out.input = Some(v);
     }
-    for (name, resource) in &w.tasks {
+    for (name, resource) in &sources.tasks {
         if mocked.iter().any(|m| m == name) || out.mocks.get(name.as_str()).is_some() {
             continue;
         }
         let (mut result, latency) = shapes::response(name, resource);
-        // Fields read from the result, by the state itself and by the states after it.
-        let mut reads: Vec<Read> = w.results.iter().filter(|(n, _)| n == name).map(|(_, r)| r.clone()).collect();
-        // Fields to leave out go last (a later read must not bring them back).
-        reads.sort_by_key(|r| r.absent);
-        let into_payload = shapes::payload_of(resource);
-        for r in reads {
-            let mut steps = r.steps;
-            // Lambda's `Payload` is what the function returned: what a state reads of it.
-            if into_payload
-                && steps.first().is_some_and(|s| s.as_deref() != Some("Payload"))
-                && steps.first().is_some_and(|s| !shapes::is_metadata(s.as_deref()))
-            {
-                steps.insert(0, Some("Payload".into()));
-            }
-            if r.absent {
-                remove(&mut result, &steps);
-            } else {
-                put(&mut result, &steps, r.want);
-            }
-        }
+        // Each read lands where the state reads it: a `lambda:invoke` state reads the
+        // function's answer under `Payload` (by its own ResultSelector or OutputPath, or a
+        // later state's path), and a read of another field is a field of the response.
+        let reads: Vec<&Read> = sources.results.iter().filter(|(n, _)| n == name).map(|(_, r)| r).collect();
+        build(&mut result, reads.into_iter());
         let mut m = Map::new();
         m.insert("result".into(), result);
         m.insert("latency".into(), Value::from(latency));
@@ -92,72 +55,234 @@ pub fn derive(definition: &Value, input: bool, mocked: &[String]) -> Derived {
     out
 }
 
-/// Set `steps` in `v` to `want`, or to a value made up from the last step's name unless a
-/// value is there already; an index step makes an array of one item.
-fn put(v: &mut Value, steps: &[Option<String>], want: Option<Value>) {
-    let Some((first, rest)) = steps.split_first() else { return };
-    match first {
-        Some(name) => {
-            if !v.is_object() {
-                if rest.is_empty() && !matches!(v, Value::Null) {
-                    return;
-                }
-                *v = Value::Object(Map::new());
-            }
-            let Value::Object(m) = v else { return };
-            if rest.is_empty() {
-                // What a comparison wants wins over a default; a made-up value never does.
-                match want {
-                    Some(w) => {
-                        m.insert(name.as_str().into(), w);
-                    }
-                    None if m.get(name.as_str()).is_none() => {
-                        m.insert(name.as_str().into(), made_up(name));
-                    }
-                    None => {}
-                }
-                return;
-            }
-            if m.get(name.as_str()).is_none_or(|x| !x.is_object() && !x.is_array()) {
-                let empty = if rest[0].is_some() { Value::Object(Map::new()) } else { Value::Array(Vec::new().into()) };
-                m.insert(name.as_str().into(), empty);
-            }
-            if let Some(child) = m.get_mut(name.as_str()) {
-                put(child, rest, want);
-            }
-        }
-        None => {
-            if !v.is_array() {
-                *v = Value::Array(Vec::new().into());
-            }
-            let Value::Array(a) = v else { return };
-            if a.is_empty() {
-                a.push(Value::Object(Map::new()));
-            }
-            if rest.is_empty() {
-                if let (Some(w), Some(first)) = (want, a.first_mut()) {
-                    *first = w;
-                }
-            } else {
-                put(&mut a[0], rest, want);
-            }
+/// Put every read into `v`: first what only needs a field (or a kind of value), then what a
+/// comparison wants there (it wins), then what must be absent (last: nothing brings it back).
+fn build<'r>(v: &mut Value, reads: impl Iterator<Item = &'r Read>) {
+    let mut reads: Vec<&Read> = reads.collect();
+    reads.sort_by_key(|r| (r.absent, r.want.is_some(), r.rank));
+    for r in reads {
+        if r.absent {
+            remove(v, &r.steps);
+        } else {
+            put(v, &r.steps, r, "value", false);
         }
     }
 }
 
+/// What a read needs at the end of its steps, on a value that is there (`fresh`: just made).
+fn leaf(v: &mut Value, r: &Read, name: &str, fresh: bool) {
+    if let Some(w) = &r.want {
+        *v = w.clone();
+    } else if fresh || !fits(v, r.kind) {
+        *v = make(r.kind, name);
+    }
+}
+
+/// Whether `v` is of the kind a use needs.
+fn fits(v: &Value, kind: Kind) -> bool {
+    match kind {
+        Kind::Any => true,
+        Kind::Array | Kind::Items => v.is_array(),
+        Kind::Number => v.is_number(),
+        Kind::String | Kind::Timestamp | Kind::Base64 | Kind::Algorithm => v.is_string(),
+        Kind::JsonText => v.as_str().is_some_and(|s| crate::value::read::parse(s).is_ok()),
+        Kind::Template(n) => v.as_str().is_some_and(|s| s.matches("{}").count() == n),
+        Kind::Object => v.is_object(),
+        Kind::Parts(c, n) => v.as_str().is_some_and(|s| s.split(c).count() >= n),
+    }
+}
+
+/// A value of `kind` for a field named `name`.
+fn make(kind: Kind, name: &str) -> Value {
+    match kind {
+        Kind::Any => made_up(name),
+        Kind::Array => Value::Array(Vec::new().into()),
+        Kind::Items => Value::Array(vec![Value::Object(Map::new()); 3].into()),
+        Kind::Number => Value::from(1),
+        Kind::String => match made_up(name) {
+            s @ Value::String(_) => s,
+            _ => Value::from(format!("example-{name}")),
+        },
+        // In the past: a Wait until it ends at once, whenever the run starts.
+        Kind::Timestamp => Value::from("2024-06-01T12:00:00Z"),
+        Kind::JsonText => Value::from("{}"),
+        Kind::Template(n) => Value::from(format!("example{}", " {}".repeat(n))),
+        Kind::Base64 => Value::from("ZXhhbXBsZQ=="),
+        Kind::Object => Value::Object(Map::new()),
+        Kind::Algorithm => Value::from("SHA-256"),
+        Kind::Parts(c, n) => {
+            let first = match made_up(name) {
+                Value::String(s) if s.split(c).count() >= n => return Value::String(s),
+                Value::String(s) => s.to_string(),
+                _ => format!("example-{name}"),
+            };
+            let parts: Vec<String> = (1..n).map(|i| format!("part{i}")).collect();
+            Value::from(format!("{first}{c}{}", parts.join(&c.to_string())))
+        }
+    }
+}
+
+/// An empty value that can hold the step `next`.
+fn holder(next: &Step) -> Value {
+    match next {
+        Step::Key(_) => Value::Object(Map::new()),
+        Step::Index(_) | Step::Each => Value::Array(Vec::new().into()),
+        Step::Json => Value::from("{}"),
+        Step::Split(_) => Value::from("example"),
+        Step::Where(..) | Step::List => Value::Array(Vec::new().into()),
+    }
+}
+
+fn holds(v: &Value, next: &Step) -> bool {
+    match next {
+        Step::Key(_) => v.is_object(),
+        Step::Index(_) | Step::Each => v.is_array(),
+        Step::Json => v.as_str().is_some_and(|s| crate::value::read::parse(s).is_ok()),
+        Step::Split(_) => v.is_string(),
+        Step::Where(..) => v.is_array(),
+        Step::List => true,
+    }
+}
+
+/// Make `steps` exist in `v`, ending in what `r` needs. A fresh array for every item
+/// (`[*]`, a Map's items) gets three; an index makes the array long enough.
+fn put(v: &mut Value, steps: &[Step], r: &Read, name: &str, fresh: bool) {
+    let Some((first, rest)) = steps.split_first() else {
+        leaf(v, r, name, fresh);
+        return;
+    };
+    if !holds(v, first) {
+        *v = holder(first);
+    }
+    match first {
+        Step::Key(k) => {
+            let Value::Object(m) = v else { return };
+            let new = m.get(k.as_str()).is_none();
+            if new {
+                m.insert(k.as_str().into(), Value::Null);
+            }
+            let Some(child) = m.get_mut(k.as_str()) else { return };
+            if let Some(next) = rest.first() {
+                if new || !holds(child, next) {
+                    *child = holder(next);
+                }
+            }
+            put(child, rest, r, k, new);
+        }
+        Step::Index(i) => {
+            let Value::Array(a) = v else { return };
+            let item = singular(name);
+            let mut new = false;
+            while a.len() <= *i {
+                a.push(rest.first().map_or_else(|| made_up(&item), holder));
+                new = true;
+            }
+            put(&mut a[*i], rest, r, &item, new);
+        }
+        Step::Each => {
+            let Value::Array(a) = v else { return };
+            let item = singular(name);
+            let new = a.is_empty();
+            if new {
+                for _ in 0..3 {
+                    a.push(rest.first().map_or_else(|| made_up(&item), holder));
+                }
+            }
+            for x in a.iter_mut() {
+                put(x, rest, r, &item, new);
+            }
+        }
+        Step::Split(c) => {
+            // Enough parts for the index read after it; a part itself is a made-up word.
+            let want = match rest.first() {
+                Some(Step::Index(i)) => i + 1,
+                _ => 1,
+            };
+            let have = v.as_str().map_or(0, |s| s.split(*c).count());
+            if have < want {
+                let base =
+                    v.as_str().map_or_else(|| made_up(name).as_str().unwrap_or("example").to_string(), str::to_string);
+                let more: Vec<String> = (have.max(1)..want).map(|i| format!("part{i}")).collect();
+                *v = Value::from(format!("{base}{c}{}", more.join(&c.to_string())));
+            }
+        }
+        Step::Where(key, value) => {
+            // The item the filter selects: found, or added.
+            let Value::Array(a) = v else { return };
+            let at = match a.iter().position(|x| x.get(key.as_str()) == Some(value)) {
+                Some(i) => i,
+                None => {
+                    let mut m = Map::new();
+                    m.insert(key.as_str().into(), value.clone());
+                    a.push(Value::Object(m));
+                    a.len() - 1
+                }
+            };
+            let item = &mut a[at];
+            if let Some(next) = rest.first() {
+                if !holds(item, next) {
+                    return;
+                }
+            }
+            put(item, rest, r, name, false);
+        }
+        Step::List => {
+            // An index into what the filter selected is the selected item itself; the
+            // selection as a whole (a list, the items of a Map) is there already.
+            match rest.first() {
+                Some(Step::Index(_) | Step::Each) => put(v, &rest[1..], r, name, fresh),
+                Some(_) => put(v, rest, r, name, fresh),
+                None => {}
+            }
+        }
+        Step::Json => {
+            let mut inner = v.as_str().and_then(|s| crate::value::read::parse(s).ok()).unwrap_or(Value::Null);
+            if let Some(next) = rest.first() {
+                if !holds(&inner, next) {
+                    inner = holder(next);
+                }
+            }
+            if rest.is_empty() && inner.is_null() && r.want.is_none() {
+                inner = Value::Object(Map::new());
+            } else {
+                let fresh = inner.is_null();
+                put(&mut inner, rest, r, name, fresh);
+            }
+            *v = Value::from(crate::value::to_string(&inner));
+        }
+    }
+}
+
+/// The name of one item of a list named `name`.
+fn singular(name: &str) -> String {
+    let n = name.strip_suffix("List").or_else(|| name.strip_suffix("list")).unwrap_or(name);
+    let n =
+        n.strip_suffix("ies").map(|b| format!("{b}y")).unwrap_or_else(|| n.strip_suffix('s').unwrap_or(n).to_string());
+    if n.is_empty() {
+        "item".into()
+    } else {
+        n
+    }
+}
+
 /// Take the field at `steps` out of `v`, if it is there.
-fn remove(v: &mut Value, steps: &[Option<String>]) {
+fn remove(v: &mut Value, steps: &[Step]) {
     let Some((first, rest)) = steps.split_first() else { return };
     match (first, v) {
-        (Some(name), Value::Object(m)) if rest.is_empty() => {
+        (Step::Key(name), Value::Object(m)) if rest.is_empty() => {
             m.remove(name.as_str());
         }
-        (Some(name), Value::Object(m)) => {
+        (Step::Key(name), Value::Object(m)) => {
             if let Some(child) = m.get_mut(name.as_str()) {
                 remove(child, rest);
             }
         }
-        (None, Value::Array(a)) => {
+        (Step::Index(i), Value::Array(a)) => {
+            if let Some(x) = a.get_mut(*i) {
+                remove(x, rest);
+            }
+        }
+        (Step::Each, Value::Array(a)) => {
             for x in a.iter_mut() {
                 remove(x, rest);
             }
@@ -168,6 +293,16 @@ fn remove(v: &mut Value, steps: &[Option<String>]) {
 
 /// A value for a field nothing says more about, from its name.
 fn made_up(name: &str) -> Value {
+    // DynamoDB's typed attribute values (`{"N": "12"}`, `{"S": "x"}`).
+    match name {
+        "N" => return Value::from("1"),
+        "BOOL" => return Value::Bool(true),
+        "L" => return Value::Array(Vec::new().into()),
+        "M" => return Value::Object(Map::new()),
+        "SS" => return Value::Array(vec![Value::from("example")].into()),
+        "NS" => return Value::Array(vec![Value::from("1")].into()),
+        _ => {}
+    }
     let n = name.to_ascii_lowercase();
     const NUMERIC: [&str; 19] = [
         "count", "total", "amount", "number", "seconds", "size", "quantity", "price", "width", "height", "limit",
@@ -187,379 +322,95 @@ fn made_up(name: &str) -> Value {
         || n.ends_with("list")
         || n.ends_with('s') && n.len() > 3 && !n.ends_with("ss") && !n.ends_with("status") && !n.ends_with("address")
     {
-        return Value::Array(Vec::new().into());
+        // A list of one: what is read or mapped over it has an item.
+        let one = singular(name);
+        return Value::Array(
+            vec![if one == name { Value::from(format!("example-{name}")) } else { made_up(&one) }].into(),
+        );
     }
     if n.ends_with("id") {
         return Value::from(format!("{name}-1"));
     }
+    if n.ends_with("arn") {
+        return Value::from(format!("arn:aws:example:us-east-1:123456789012:{name}"));
+    }
+    if n.ends_with("email") {
+        return Value::from("someone@example.com");
+    }
+    if n.ends_with("url") {
+        return Value::from(format!("https://example.com/{name}"));
+    }
     Value::from(format!("example-{name}"))
 }
 
-#[derive(Default)]
-struct Walk {
-    /// Reads of the execution input: those of the states its data reaches unchanged.
-    input: Vec<Read>,
-    /// Reads of a Task's result (ResultSelector, `$states.result`, and reads under its
-    /// ResultPath in the states its output reaches unchanged), by state name.
-    results: Vec<(String, Read)>,
-    /// Task states: name, resource.
-    tasks: Vec<(String, String)>,
-    /// The reads of `$` of each state of the machine being walked.
-    own: Vec<Read>,
-    /// Reads of the execution input through the context object (`$$.Execution.Input`).
-    context_input: Vec<Read>,
-}
-
-impl Walk {
-    fn machine(&mut self, m: &Value, depth: usize) {
-        if depth > 32 {
-            return;
-        }
-        let Some(states) = m.get("States").and_then(Value::as_object) else { return };
-        let jsonata_default = m.get("QueryLanguage").and_then(Value::as_str) == Some("JSONata");
-        let lang =
-            |s: &Value| s.get("QueryLanguage").and_then(Value::as_str).map_or(jsonata_default, |q| q == "JSONata");
-        // Each state's reads of its input.
-        let mut reads: Vec<(String, Vec<Read>)> = Vec::new();
-        for (name, s) in states.iter() {
-            let choose = way_out(states, name.as_str());
-            self.state(name.as_str(), s, lang(s), depth, choose);
-            reads.push((name.to_string(), std::mem::take(&mut self.own)));
-        }
-        let reads_of = |n: &str| reads.iter().find(|(k, _)| k == n).map(|(_, r)| r.as_slice()).unwrap_or_default();
-        // The execution input reaches the first state, and on while states keep it.
-        // Fields a state puts into its input (ResultPath) are not the execution input's,
-        // after that state.
-        let written: Vec<Vec<Option<String>>> = states
-            .iter()
-            .filter_map(|(_, s)| s.get("ResultPath").and_then(Value::as_str))
-            .filter_map(|p| jsonpath_paths(p).into_iter().next())
-            .filter(|p| !p.is_empty())
-            .collect();
-        if let Some(start) = m.get("StartAt").and_then(Value::as_str) {
-            for n in reach(states, &[start.to_string()], &lang) {
-                let first = n == start;
-                let from_input = |r: &&Read| {
-                    first || !written.iter().any(|p| r.steps.len() >= p.len() && r.steps[..p.len()] == p[..])
-                };
-                self.input.extend(reads_of(&n).iter().filter(from_input).cloned());
-            }
-        }
-        // A Task's result, under its ResultPath, reaches the states after it.
-        for (name, s) in states.iter() {
-            if s.get("Type").and_then(Value::as_str) != Some("Task") || lang(s) {
-                continue;
-            }
-            let prefix = match s.get("ResultPath") {
-                None => Vec::new(),
-                Some(Value::String(p)) => jsonpath_paths(p).into_iter().next().unwrap_or_default(),
-                _ => continue,
-            };
-            let next: Vec<String> = s.get("Next").and_then(Value::as_str).map(str::to_string).into_iter().collect();
-            for n in reach(states, &next, &lang) {
-                for r in reads_of(&n) {
-                    if r.steps.len() > prefix.len() && r.steps[..prefix.len()] == prefix[..] {
-                        let read =
-                            Read { steps: r.steps[prefix.len()..].to_vec(), want: r.want.clone(), absent: r.absent };
-                        self.results.push((name.to_string(), read));
-                    }
-                }
-            }
-        }
-    }
-
-    /// Record the state's reads of its input in `own`, of its result in `results`.
-    /// `choose`: a Choice's way to take (the index of a rule; past them all, the Default).
-    fn state(&mut self, name: &str, s: &Value, jsonata: bool, depth: usize, choose: usize) {
-        let ty = s.get("Type").and_then(Value::as_str).unwrap_or_default();
-        let read_input = |w: &mut Walk, steps: Vec<Option<String>>, want: Option<Value>, absent: bool| {
-            if !steps.is_empty() {
-                w.own.push(Read { steps, want, absent });
-            }
-        };
-        // Every path and expression of the state, except the result-relative ones.
-        let mut texts: Vec<Text> = Vec::new();
-        collect(s, &mut texts, &["ResultSelector", "Branches", "ItemProcessor", "Iterator", "Choices", "Catch"]);
-        if let Some(rules) = s.get("Choices").and_then(Value::as_array) {
-            // The chosen way (a rule, or the Default after them all): the rules before it
-            // are made to fail, the chosen one to match.
-            for (i, rule) in rules.iter().enumerate() {
-                let mode = match i.cmp(&choose) {
-                    std::cmp::Ordering::Less => Some(false),
-                    std::cmp::Ordering::Equal => Some(true),
-                    std::cmp::Ordering::Greater => None,
-                };
-                choice_rule(rule, &mut texts, mode);
-            }
-        }
-        for (text, want, absent) in &texts {
-            if jsonata {
-                for steps in jsonata_paths(text, "$states.input") {
-                    read_input(self, steps, want.clone(), *absent);
-                }
-                for steps in jsonata_paths(text, "$states.result") {
-                    self.results.push((name.into(), Read { steps, want: want.clone(), absent: *absent }));
-                }
-            } else {
-                for steps in jsonpath_paths(text) {
-                    read_input(self, steps, want.clone(), *absent);
-                }
-            }
-            // The execution's input, read through the context object, from anywhere.
-            for prefix in ["$$.Execution.Input", "$states.context.Execution.Input"] {
-                for steps in jsonata_paths(text, prefix) {
-                    self.context_input.push(Read { steps, want: want.clone(), absent: *absent });
-                }
-            }
-        }
-        if let Some(sel) = s.get("ResultSelector") {
-            let mut t = Vec::new();
-            collect(sel, &mut t, &[]);
-            for (text, ..) in t {
-                for steps in jsonpath_paths(&text) {
-                    self.results.push((name.into(), Read { steps, want: None, absent: false }));
-                }
-            }
-        }
-        // Items: an array of objects with what the iteration reads.
-        if ty == "Map" {
-            if let Some(p) = s.get("ItemsPath").and_then(Value::as_str) {
-                let steps = jsonpath_paths(p).into_iter().next().unwrap_or_default();
-                let item_reads = self.item_reads(s);
-                let mut item = Value::Object(Map::new());
-                for r in &item_reads {
-                    put(&mut item, &r.steps, r.want.clone());
-                }
-                let items = Value::Array(vec![item.clone(), item.clone(), item].into());
-                self.own.retain(|r| r.steps != steps);
-                if steps.is_empty() {
-                    // The whole input is the list of items.
-                    self.own.push(Read { steps, want: Some(items), absent: false });
-                } else {
-                    read_input(self, steps, Some(items), false);
-                }
-            }
-            if s.get("ItemsPath").is_none() {
-                // Items from elsewhere (Items, ItemReader): the iterations still have tasks.
-                let _ = self.item_reads(s);
-            }
-        }
-        if ty == "Parallel" {
-            // A branch reads the Parallel's input: its reads are the state's own.
-            let own = std::mem::take(&mut self.own);
-            let input = std::mem::take(&mut self.input);
-            for b in s.get("Branches").and_then(Value::as_array).map(|a| a.to_vec()).unwrap_or_default() {
-                self.machine(&b, depth + 1);
-            }
-            let branch_reads = std::mem::replace(&mut self.input, input);
-            self.own = own;
-            self.own.extend(branch_reads);
-        }
-        if ty == "Task" {
-            let resource = s.get("Resource").and_then(Value::as_str).unwrap_or_default().to_string();
-            self.tasks.push((name.into(), resource));
-        }
-    }
-
-    /// What a Map's iterations read of their item.
-    fn item_reads(&mut self, s: &Value) -> Vec<Read> {
-        let mut w = Walk::default();
-        let Some(p) = s.get("ItemProcessor").or_else(|| s.get("Iterator")) else { return Vec::new() };
-        w.machine(p, 0);
-        // The iterations' tasks and their results are the machine's too.
-        self.tasks.extend(w.tasks);
-        self.results.extend(w.results);
-        let mut reads = w.input;
-        // An ItemSelector's reads of `$$.Map.Item.Value` are the item's.
-        if let Some(sel) = s.get("ItemSelector") {
-            let mut t = Vec::new();
-            collect(sel, &mut t, &[]);
-            for (text, ..) in t {
-                let mut at = 0;
-                while let Some(i) = text[at..].find("$$.Map.Item.Value") {
-                    let start = at + i + "$$.Map.Item.Value".len();
-                    let steps = steps_of(&text[start..]);
-                    if !steps.is_empty() {
-                        reads.push(Read { steps, want: None, absent: false });
-                    }
-                    at = start;
-                }
-            }
-        }
-        reads
-    }
-}
-
-/// The states that see the data `start` states see: from each, on to its successors while
-/// it passes its input on unchanged (or only extended, `ResultPath` inside it).
-fn reach(states: &Map, start: &[String], jsonata: &dyn Fn(&Value) -> bool) -> Vec<String> {
-    let mut seen: Vec<String> = Vec::new();
-    let mut todo: Vec<String> = start.to_vec();
-    while let Some(n) = todo.pop() {
-        if seen.contains(&n) || seen.len() > 10_000 {
-            continue;
-        }
-        let Some(s) = states.get(n.as_str()) else { continue };
-        seen.push(n);
-        if !keeps_input(s, jsonata(s)) {
-            continue;
-        }
-        let mut next: Vec<String> = s.get("Next").and_then(Value::as_str).map(str::to_string).into_iter().collect();
-        next.extend(s.get("Default").and_then(Value::as_str).map(str::to_string));
-        for r in s.get("Choices").and_then(Value::as_array).map(|a| a.to_vec()).unwrap_or_default() {
-            next.extend(r.get("Next").and_then(Value::as_str).map(str::to_string));
-        }
-        todo.extend(next);
-    }
-    seen
-}
-
-/// Whether a state's output is its input (or its input extended).
-fn keeps_input(s: &Value, jsonata: bool) -> bool {
-    let ty = s.get("Type").and_then(Value::as_str).unwrap_or_default();
-    if jsonata {
-        return s.get("Output").is_none() && matches!(ty, "Pass" | "Choice" | "Wait");
-    }
-    if s.get("OutputPath").is_some_and(|p| p.as_str() != Some("$"))
-        || s.get("InputPath").is_some_and(|p| p.as_str() != Some("$"))
-    {
-        return false;
-    }
-    let result_kept_apart = match s.get("ResultPath") {
-        None => false,
-        Some(Value::String(p)) => p != "$",
-        Some(_) => true,
-    };
-    match ty {
-        "Choice" | "Wait" | "Succeed" => true,
-        "Pass" => result_kept_apart || (s.get("Result").is_none() && s.get("Parameters").is_none()),
-        _ => result_kept_apart,
-    }
-}
-
-/// Every string of `v` that may hold a path or expression, with the value a comparison of
-/// it wants (none here), skipping the keys in `skip`.
-fn collect(v: &Value, out: &mut Vec<Text>, skip: &[&str]) {
-    match v {
-        Value::String(s) => out.push((s.to_string(), None, false)),
-        Value::Array(a) => a.iter().for_each(|x| collect(x, out, &[])),
-        Value::Object(m) => {
-            for (k, x) in m.iter() {
-                if !skip.contains(&k.as_str()) {
-                    collect(x, out, &[]);
-                }
-            }
-        }
-        _ => {}
-    }
-}
-
-/// A Choice rule's variables, with the values that make the rule match (`Some(true)`),
-/// fail (`Some(false)`), or nothing asked of them (`None`).
-fn choice_rule(rule: &Value, out: &mut Vec<Text>, mode: Option<bool>) {
-    if let Some(c) = rule.get("Condition").and_then(Value::as_str) {
-        // JSONata: `$states.input.x = 'DONE'` gives 'DONE' to x (another value to fail).
-        let want = mode.and_then(|m| jsonata_comparison(c).map(|v| if m { v } else { other(&v) }));
-        out.push((c.to_string(), want, false));
-    }
-    if let Some(rules) = rule.get("And").and_then(Value::as_array) {
-        // All match; to fail, the first fails.
-        for (i, r) in rules.iter().enumerate() {
-            choice_rule(r, out, mode.map(|m| m || i > 0).filter(|m| *m || i == 0));
-        }
-    }
-    if let Some(rules) = rule.get("Or").and_then(Value::as_array) {
-        // To match, the first matches; to fail, all fail.
-        for (i, r) in rules.iter().enumerate() {
-            choice_rule(r, out, mode.filter(|m| !m || i == 0));
-        }
-    }
-    if let Some(n) = rule.get("Not") {
-        choice_rule(n, out, mode.map(|m| !m));
-    }
-    let Some(var) = rule.get("Variable").and_then(Value::as_str) else { return };
-    let Some(m) = rule.as_object() else { return };
-    let (mut want, mut absent) = (None, false);
-    for (k, v) in m.iter() {
-        let k = k.as_str();
-        if k == "Variable" || k == "Next" || k.ends_with("Path") {
-            if k.ends_with("Path") {
-                if let Some(p) = v.as_str() {
-                    out.push((p.to_string(), None, false));
-                }
-            }
-            continue;
-        }
-        let Some(matching) = mode else { continue };
-        want = match (k, v) {
-            (k, Value::Number(_)) if k.starts_with("Numeric") => {
-                let n = v.as_f64().unwrap_or(0.0);
-                let strict = !k.contains("Equals");
-                let n = match (k.contains("GreaterThan"), k.contains("LessThan"), matching) {
-                    (true, _, true) => n + if strict { 1.0 } else { 0.0 },
-                    (true, _, false) => n - if strict { 0.0 } else { 1.0 },
-                    (_, true, true) => n - if strict { 1.0 } else { 0.0 },
-                    (_, true, false) => n + if strict { 0.0 } else { 1.0 },
-                    (_, _, true) => n,
-                    (_, _, false) => n + 1.0,
-                };
-                Some(number(n))
-            }
-            ("StringMatches", Value::String(p)) => {
-                Some(Value::from(if matching { p.replace('*', "x") } else { format!("{}-other", p.replace('*', "")) }))
-            }
-            ("StringEquals", Value::String(s)) => {
-                Some(if matching { Value::from(s.as_ref()) } else { Value::from(format!("{s}-other")) })
-            }
-            (k, Value::String(s)) if (k.starts_with("String") || k.starts_with("Timestamp")) && matching => {
-                Some(Value::from(s.as_ref()))
-            }
-            ("BooleanEquals", Value::Bool(b)) => Some(Value::Bool(*b == matching)),
-            ("IsPresent", Value::Bool(b)) => {
-                absent = *b != matching;
-                None
-            }
-            ("IsNull", Value::Bool(b)) => Some(if *b == matching { Value::Null } else { Value::from("value") }),
-            ("IsBoolean", Value::Bool(b)) => Some(if *b == matching { Value::Bool(true) } else { Value::from("text") }),
-            ("IsNumeric", Value::Bool(b)) => Some(if *b == matching { Value::from(1) } else { Value::from("text") }),
-            ("IsString", Value::Bool(b)) => Some(if *b == matching { Value::from("text") } else { Value::from(1) }),
-            ("IsTimestamp", Value::Bool(b)) if *b == matching => Some(Value::from("2026-01-01T00:00:00Z")),
-            _ => None,
-        };
-    }
-    out.push((var.to_string(), want, absent));
-}
-
-/// A whole number as an integer.
-fn number(n: f64) -> Value {
-    if n.fract() == 0.0 && n.abs() < 9e15 {
-        Value::from(n as i64)
-    } else {
-        Value::from(n)
-    }
-}
-
-/// A value unlike `v`, of its type.
-fn other(v: &Value) -> Value {
-    match v {
-        Value::Bool(b) => Value::Bool(!b),
-        Value::String(s) => Value::from(format!("{s}-other")),
-        _ => v.as_f64().map_or(Value::Null, |n| number(n + 1.0)),
-    }
-}
-
-/// The way a Choice takes out of a loop: its first rule, unless that one leads back to the
-/// Choice and another way (a later rule, or the Default, index `rules.len()`) does not.
+/// The way a Choice takes (a rule's index, or `rules.len()` for the Default): the first
+/// that leaves a loop through it and can still end in success; else the first that leaves
+/// the loop (to a Fail state, say); else the first.
 fn way_out(states: &Map, name: &str) -> usize {
     let Some(s) = states.get(name) else { return 0 };
     let Some(rules) = s.get("Choices").and_then(Value::as_array) else { return 0 };
     let mut ways: Vec<Option<&str>> = rules.iter().map(|r| r.get("Next").and_then(Value::as_str)).collect();
     ways.push(s.get("Default").and_then(Value::as_str));
-    let loops = |to: Option<&str>| to.is_some_and(|t| leads_to(states, t, name));
-    if !loops(ways[0]) {
-        return 0;
+    // The first way that leaves the loop and can end in success; else one that leaves.
+    let rank = |to: &Option<&str>| match to {
+        None => 4,
+        Some(t) => {
+            let loops = leads_to(states, t, name);
+            let ends_well = succeeds(states, t, name);
+            match (loops, ends_well) {
+                (false, true) => 0,
+                (false, false) => 1,
+                (true, true) => 2,
+                (true, false) => 3,
+            }
+        }
+    };
+    // A rule on a field a Catch writes (`ResultPath: $.error`, then `$.error` IsPresent)
+    // is the way after an error: the way without one comes first among equals.
+    let caught: Vec<&str> = states
+        .values()
+        .flat_map(|s| s.get("Catch").and_then(Value::as_array).map(|a| a.as_slice()).unwrap_or_default())
+        .filter_map(|c| c.get("ResultPath").and_then(Value::as_str))
+        .filter(|p| *p != "$")
+        .collect();
+    let after_error = |i: usize| {
+        rules.get(i).is_some_and(|r| {
+            let var = r.get("Variable").and_then(Value::as_str).unwrap_or_default();
+            let present = r.get("IsPresent").and_then(Value::as_bool) == Some(true)
+                || r.get("IsNull").and_then(Value::as_bool) == Some(false);
+            present
+                && caught
+                    .iter()
+                    .any(|p| var == *p || var.strip_prefix(p).is_some_and(|rest| rest.starts_with(['.', '['])))
+        })
+    };
+    let ranks: Vec<u8> = ways.iter().enumerate().map(|(i, w)| rank(w) * 2 + u8::from(after_error(i))).collect();
+    let best = ranks.iter().copied().min().unwrap_or(0);
+    ranks.iter().position(|r| *r == best).unwrap_or(0)
+}
+
+/// Whether a success end (Succeed, or `End`) can be reached from `from` by Next, Default
+/// and rules, without passing `avoid`.
+fn succeeds(states: &Map, from: &str, avoid: &str) -> bool {
+    let mut seen: Vec<&str> = Vec::new();
+    let mut todo = vec![from];
+    while let Some(n) = todo.pop() {
+        if n == avoid || seen.contains(&n) || seen.len() > 10_000 {
+            continue;
+        }
+        seen.push(n);
+        let Some(s) = states.get(n) else { continue };
+        let ty = s.get("Type").and_then(Value::as_str);
+        if ty == Some("Succeed") || ty != Some("Fail") && s.get("End").and_then(Value::as_bool) == Some(true) {
+            return true;
+        }
+        todo.extend(s.get("Next").and_then(Value::as_str));
+        todo.extend(s.get("Default").and_then(Value::as_str));
+        for r in s.get("Choices").and_then(Value::as_array).map(|a| a.as_slice()).unwrap_or_default() {
+            todo.extend(r.get("Next").and_then(Value::as_str));
+        }
     }
-    ways.iter().position(|w| w.is_some() && !loops(*w)).unwrap_or(0)
+    false
 }
 
 /// Whether state `to` can be reached from state `from` (by Next, Default, a rule or a Catch).
@@ -586,110 +437,10 @@ fn leads_to(states: &Map, from: &str, to: &str) -> bool {
     false
 }
 
-/// The value a JSONata comparison `path = literal` asks for, if it is that simple.
-fn jsonata_comparison(c: &str) -> Option<Value> {
-    let inner = c.trim().strip_prefix("{%")?.strip_suffix("%}")?.trim();
-    let (_, rhs) = inner.split_once('=').filter(|(l, _)| !l.ends_with(['!', '<', '>']))?;
-    let rhs = rhs.trim();
-    if let Some(s) = rhs
-        .strip_prefix('\'')
-        .and_then(|r| r.strip_suffix('\''))
-        .or_else(|| rhs.strip_prefix('"').and_then(|r| r.strip_suffix('"')))
-    {
-        return Some(Value::from(s));
-    }
-    match rhs {
-        "true" => Some(Value::Bool(true)),
-        "false" => Some(Value::Bool(false)),
-        _ => rhs.parse::<i64>().map(Value::from).or_else(|_| rhs.parse::<f64>().map(Value::from)).ok(),
-    }
-}
-
-/// The paths from `$` that a JSONPath text (a path, or an intrinsic call) reads.
-fn jsonpath_paths(text: &str) -> Vec<Vec<Option<String>>> {
-    let mut out = Vec::new();
-    let b = text.as_bytes();
-    let mut i = 0;
-    while i < b.len() {
-        // `$` not part of `$$` (the context object) nor a variable (`$name`).
-        if b[i] == b'$'
-            && b.get(i + 1) != Some(&b'$')
-            && (i == 0 || b[i - 1] != b'$')
-            && matches!(b.get(i + 1), None | Some(b'.' | b'[' | b',' | b')' | b' '))
-        {
-            let steps = steps_of(&text[i + 1..]);
-            out.push(steps);
-        }
-        i += 1;
-    }
-    out
-}
-
-/// The paths after `prefix` (`$states.input`) in a JSONata text.
-fn jsonata_paths(text: &str, prefix: &str) -> Vec<Vec<Option<String>>> {
-    let mut out = Vec::new();
-    let mut at = 0;
-    while let Some(i) = text[at..].find(prefix) {
-        let start = at + i + prefix.len();
-        let steps = steps_of(&text[start..]);
-        if !steps.is_empty() {
-            out.push(steps);
-        }
-        at = start;
-    }
-    out
-}
-
-/// The name and index steps at the start of `rest` (`.a.b[0]['c d']`), up to anything else.
-fn steps_of(rest: &str) -> Vec<Option<String>> {
-    let mut steps = Vec::new();
-    let c: Vec<char> = rest.chars().collect();
-    let mut i = 0;
-    while i < c.len() {
-        match c[i] {
-            '.' if c.get(i + 1).is_some_and(|x| x.is_alphanumeric() || *x == '_') => {
-                let mut n = String::new();
-                i += 1;
-                while i < c.len() && (c[i].is_alphanumeric() || c[i] == '_' || c[i] == '-') {
-                    n.push(c[i]);
-                    i += 1;
-                }
-                steps.push(Some(n));
-            }
-            '[' => {
-                let close = c[i..].iter().position(|x| *x == ']').map(|p| i + p);
-                let Some(close) = close else { break };
-                let inner: String = c[i + 1..close].iter().collect();
-                let inner = inner.trim();
-                if let Some(q) = inner.strip_prefix('\'').and_then(|x| x.strip_suffix('\'')) {
-                    steps.push(Some(q.to_string()));
-                } else if inner.parse::<usize>().is_ok() || inner == "*" {
-                    steps.push(None);
-                } else {
-                    break;
-                }
-                i = close + 1;
-            }
-            _ => break,
-        }
-        if steps.len() > 16 {
-            break;
-        }
-    }
-    steps
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::json;
-
-    #[test]
-    fn paths_are_read_from_jsonpath_and_jsonata() {
-        assert_eq!(jsonpath_paths("$.a.b[0]"), vec![vec![Some("a".into()), Some("b".into()), None]]);
-        assert_eq!(jsonpath_paths("States.Format('{}', $.x, $$.Execution.Id, $v.y)"), vec![vec![Some("x".into())]]);
-        assert_eq!(jsonata_paths("{% $states.input.order.id & $states.input['k'] %}", "$states.input").len(), 2);
-    }
 
     #[test]
     fn a_polling_loop_gets_a_status_that_leaves_it() {
@@ -705,5 +456,77 @@ mod tests {
         assert_eq!(poll["StatusCode"], json!(200));
         assert!(poll["SdkHttpMetadata"]["HttpStatusCode"] == json!(200));
         assert!(d.mocks.get("Start").unwrap()["result"]["Payload"]["jobId"].is_string());
+    }
+
+    fn fixture(text: &str) -> Value {
+        crate::value::read::parse(text).unwrap()
+    }
+
+    #[test]
+    fn reads_follow_the_data_back_to_where_it_comes_from() {
+        // A Choice on `$.customer.tier` reads what ResultSelector took from the Item: the
+        // mock gets `Item.tier.S`, and the input no `customer` (ResultPath writes it).
+        let d = derive(&fixture(include_str!("../../tests/auto/result-selector.asl.json")), true, &[]);
+        let input = d.input.unwrap();
+        assert!(input.get("customer").is_none(), "{input}");
+        assert!(input["customerId"].is_string());
+        let item = &d.mocks.get("GetCustomer").unwrap()["result"]["Item"];
+        assert_eq!(item["tier"]["S"], json!("gold"), "the chosen rule's value");
+        assert!(item["email"]["S"].is_string());
+        // Reads under a Catch's ResultPath are the error's, not the input's; a rule leading
+        // to a Fail state is not the way taken: its field stays absent.
+        let d = derive(&fixture(include_str!("../../tests/auto/catch-and-fail.asl.json")), true, &[]);
+        let input = d.input.unwrap();
+        assert!(input.get("error").is_none() && input.get("previousError").is_none(), "{input}");
+        assert!(!d.mocks.get("Ship").unwrap()["result"]["Payload"]["trackingNumber"].is_null());
+    }
+
+    #[test]
+    fn the_chosen_rule_wins_over_the_rules_made_to_fail() {
+        // Rule 1 (FAILED) is made to fail, rule 2 (Not READY) too, so the Default is taken:
+        // the status must be READY, not "FAILED-other".
+        let d = derive(&fixture(include_str!("../../tests/auto/outputpath-polling.asl.json")), true, &[]);
+        let check = &d.mocks.get("CheckReport").unwrap()["result"]["Payload"];
+        assert_eq!(check["state"], json!("READY"));
+        assert!(check["location"]["url"].is_string());
+        assert!(d.mocks.get("StartReport").unwrap()["result"]["Payload"]["jobId"].is_string());
+    }
+
+    #[test]
+    fn intrinsics_get_the_values_they_need() {
+        let d = derive(&fixture(include_str!("../../tests/auto/intrinsics.asl.json")), true, &[]);
+        let input = d.input.unwrap();
+        let body = crate::value::read::parse(input["body"].as_str().unwrap()).unwrap();
+        assert!(body["order"]["customer"].is_string(), "JSON text holding what is read of it: {input}");
+        assert!(input["eventSourceARN"].as_str().unwrap().split(':').count() >= 4);
+        assert_eq!(input["keyTemplate"].as_str().unwrap().matches("{}").count(), 1);
+        assert!(input["attributes"]["ApproximateReceiveCount"].is_number());
+        assert!(input["labels"].is_array());
+        assert_eq!(input["algorithm"], json!("SHA-256"));
+    }
+
+    #[test]
+    fn batches_jsonata_outputs_and_variables_are_followed() {
+        let d = derive(&fixture(include_str!("../../tests/auto/item-batcher.asl.json")), true, &[]);
+        let items = &d.mocks.get("ListCustomers").unwrap()["result"]["Items"];
+        assert!(items[0]["pk"]["S"].is_string() && items[0]["spend"]["N"].is_string(), "{items}");
+        let d = derive(&fixture(include_str!("../../tests/auto/jsonata-output.asl.json")), true, &[]);
+        let payload = &d.mocks.get("Charge").unwrap()["result"]["Payload"];
+        assert_eq!(payload["paid"], json!(true), "Output carries `paid` to the Choice");
+        assert!(payload["receipt"]["amount"].is_number(), "a variable's field, used in arithmetic: {payload}");
+    }
+
+    #[test]
+    fn filters_splits_and_the_way_without_an_error() {
+        let d = derive(&fixture(include_str!("../../tests/auto/filters-splits-error-first.asl.json")), true, &[]);
+        // A filter asks for the item it selects; the index after it picks that item.
+        let vars = &d.mocks.get("Build").unwrap()["result"]["Build"]["ExportedEnvironmentVariables"];
+        assert_eq!(vars[0]["Name"], json!("IMAGE_URI"), "{vars}");
+        assert!(vars[0]["Value"].is_string());
+        // `States.StringSplit` then an index 2: a text of three parts. Only the input's
+        // own field is in the input (no `parsed`, no `error`: a Pass and a Catch write them).
+        let input = d.input.unwrap();
+        assert!(input["host"].as_str().unwrap().split('.').count() >= 3, "{input}");
+        assert_eq!(input.as_object().unwrap().len(), 1, "{input}");
     }
 }

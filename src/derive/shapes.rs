@@ -47,27 +47,6 @@ fn with_metadata(mut v: Value, request: &str) -> Value {
     v
 }
 
-/// Whether a state reads a Lambda function's answer inside `Payload` of this resource's
-/// result (`lambda:invoke`, not its callback form).
-pub fn payload_of(resource: &str) -> bool {
-    resource == "arn:aws:states:::lambda:invoke"
-}
-
-/// A field of `lambda:invoke`'s response that is not the function's answer.
-pub fn is_metadata(step: Option<&str>) -> bool {
-    matches!(
-        step,
-        Some(
-            "ExecutedVersion"
-                | "StatusCode"
-                | "SdkHttpMetadata"
-                | "SdkResponseMetadata"
-                | "FunctionError"
-                | "LogResult"
-        )
-    )
-}
-
 /// The response of the Task `name` on `resource`, and its latency in seconds.
 pub fn response(name: &str, resource: &str) -> (Value, f64) {
     let id = uuid(&format!("{name}:{resource}"));

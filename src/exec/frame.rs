@@ -314,7 +314,8 @@ impl Execution {
     pub(super) fn context(&self, fid: FrameId) -> Context<'_> {
         let f = &self.frames[fid];
         let state = &f.machine.states[f.state];
-        let arns = self.arns.get_or_init(|| (self.opts.execution_arn(), self.opts.state_machine_arn()));
+        let arns =
+            self.arns.get_or_init(|| (self.opts.execution_arn(self.root.machine_type), self.opts.state_machine_arn()));
         Context {
             execution_id: &arns.0,
             execution_name: &self.opts.execution_name,

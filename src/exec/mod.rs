@@ -117,11 +117,32 @@ impl Options {
     pub fn state_machine_arn(&self) -> String {
         format!("arn:aws:states:{}:{}:stateMachine:{}", self.region, self.account, self.state_machine_name)
     }
-    pub fn execution_arn(&self) -> String {
-        format!(
-            "arn:aws:states:{}:{}:execution:{}:{}",
-            self.region, self.account, self.state_machine_name, self.execution_name
-        )
+    /// A Standard execution's ARN (`...:execution:MACHINE:NAME`), or an Express one's
+    /// (`...:express:MACHINE:NAME:ID`, the ID a UUID made from the seed and the names, so the
+    /// same run gives the same ARN).
+    pub fn execution_arn(&self, ty: crate::asl::MachineType) -> String {
+        let (region, account, machine, name) =
+            (&self.region, &self.account, &self.state_machine_name, &self.execution_name);
+        match ty {
+            crate::asl::MachineType::Standard => {
+                format!("arn:aws:states:{region}:{account}:execution:{machine}:{name}")
+            }
+            crate::asl::MachineType::Express => {
+                // FNV-1a over the seed and the names, reseeded per 8 hexadecimal digits.
+                let text = format!("{}:{machine}:{name}", self.seed);
+                let mut hex = String::new();
+                for part in 0u32..4 {
+                    let mut h = 0x811c_9dc5u32 ^ part;
+                    for b in text.bytes() {
+                        h ^= u32::from(b);
+                        h = h.wrapping_mul(0x0100_0193);
+                    }
+                    hex.push_str(&format!("{h:08x}"));
+                }
+                let id = format!("{}-{}-4{}-a{}-{}", &hex[..8], &hex[8..12], &hex[13..16], &hex[17..20], &hex[20..32]);
+                format!("arn:aws:states:{region}:{account}:express:{machine}:{name}:{id}")
+            }
+        }
     }
 }
 

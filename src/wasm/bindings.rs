@@ -397,6 +397,34 @@ pub fn load_source(text: &str, overrides: JsValue, files: JsValue) -> Result<JsV
     Ok(to_js(&source::report(text, &overrides, &file, None)))
 }
 
+/// What a run needs and the user did not give, derived from a definition (`statelab run
+/// --auto`, `derive::derive`): `{input?, mocks}`, the input when `input` is true (an object
+/// with every field the workflow reads) and a short-form mock (`{"result", "latency"}`) for
+/// each Task state not named in `mocked` (an array of state names). `definition` is the ASL
+/// definition as JSON text or a JS value (a YAML or template source resolved first, by
+/// `loadSource`); it is not checked. In the full engine only (Cargo feature `extras`).
+#[cfg(feature = "extras")]
+#[wasm_bindgen(js_name = "derive")]
+pub fn derive_missing(definition: JsValue, input: bool, mocked: JsValue) -> Result<JsValue, JsValue> {
+    hook();
+    let def = json_arg(&definition, "definition", Value::Null)?;
+    let mocked: Vec<String> = match json_arg(&mocked, "mocked", json!([]))? {
+        Value::Null => Vec::new(),
+        Value::Array(a) => a
+            .iter()
+            .map(|v| v.as_str().map(String::from).ok_or_else(|| error("mocked must list state names")))
+            .collect::<Result<_, _>>()?,
+        _ => return Err(error("mocked must list state names")),
+    };
+    let d = crate::derive::derive(&def, input, &mocked);
+    let mut out = Map::new();
+    if let Some(v) = d.input {
+        out.insert("input".into(), v);
+    }
+    out.insert("mocks".into(), Value::Object(d.mocks));
+    Ok(to_js(&Value::Object(out)))
+}
+
 /// A definition checked once, to run many times (`simulate` without converting and checking
 /// the definition again on each call).
 /// Mocks as text (`None`: not given) with the test case, and what they converted to.

@@ -80,10 +80,11 @@ test('a SAM template with two machines: the form, a picker, the substitutions, t
   assert.equal(subs.Warehouse.generated, true);
   assert.ok(subs.Warehouse.value.length > 0);
   assert.match(subs.PriceFunctionArn.value, /^arn:aws:lambda:/);
-  assert.deepEqual(await page.$$eval('[data-testid=diagnostics] .diag', (d) => d.map((x) => x.textContent)), []);
+  // (The example's mocks are stray for this template: warnings in Mocks, no problem of the definition.)
+  assert.deepEqual(await page.$$eval('[data-testid=diagnostics] .diag', (d) => d.map((x) => x.textContent).filter((t) => !t.startsWith('Mocks'))), []);
   await page.screenshot({ path: join(SHOTS, 'sources-sam-template.png') });
 
-  // A run: the Task gets a default mock, and the Pass state shows the substituted values.
+  // A run: the Task gets a derived mock, and the Pass state shows the substituted values.
   const result = await runAndWait(page);
   assert.equal(result.status, 'SUCCEEDED', JSON.stringify(result.error ?? result.cause));
   assert.equal(result.output.warehouse, subs.Warehouse.value);
@@ -109,6 +110,9 @@ test('a SAM template with two machines: the form, a picker, the substitutions, t
   assert.equal(refund.status, 'SUCCEEDED');
   assert.equal(refund.output, 'refunded');
   assert.match(await page.textContent('[data-testid=source-bar]'), /EXPRESS/);
+  // The template's type decides: the page's type selector shows it and cannot change it.
+  assert.equal(await page.$eval('[data-testid=machine-type]', (s) => s.value), 'EXPRESS');
+  assert.equal(await page.$eval('[data-testid=machine-type]', (s) => s.disabled), true);
 
   // A share link brings it all back: the YAML, the machine picked, the substitution.
   const url = await page.evaluate(() => window.statelab.share());
@@ -155,7 +159,8 @@ test('a DefinitionUri asks for its file; given, the machine runs', async () => {
   await page.click('[data-testid=run]');
   await page.waitForFunction(() => document.querySelector('[data-testid=status]').dataset.status === 'ERROR');
   assert.match(await page.textContent('[data-testid=status]'), /DefinitionUri/);
-  await page.fill('[data-testid=source-file]', readFileSync(new URL('../sources/statemachine/flow.asl.yaml', import.meta.url), 'utf8'));
+  await page.click('[data-testid=source-file] .cm-content');
+  await page.keyboard.insertText(readFileSync(new URL('../sources/statemachine/flow.asl.yaml', import.meta.url), 'utf8'));
   await page.click('[data-testid=source-file-use]');
   await page.waitForFunction(() => document.querySelectorAll('[data-testid=graph] .node').length > 0 && !document.querySelector('[data-testid=source-file]').closest('.needed'));
   const result = await runAndWait(page);
@@ -185,6 +190,12 @@ test('a file dropped on the editor is loaded, and Ctrl-Z brings back the text be
 test('a plain JSON definition does not load the full engine', async () => {
   const { page, context, requests } = await openPage();
   await paste(page, '{\n  "StartAt": "A",\n  "States": {\n    "A": { "Type": "Pass", "Result": { "ok": true }, "End": true }\n  }\n}\n');
+  // Its input given (the example's went with the example's definition: a run would derive
+  // one, on the full engine; tests/e2e/derive.test.mjs).
+  await page.click('#tab-input');
+  await page.click('[data-testid=input-editor] .cm-content');
+  await page.keyboard.press('Control+a');
+  await page.keyboard.insertText('{"given": true}');
   await page.waitForFunction(() => document.querySelectorAll('[data-testid=graph] .node[data-state=A]').length === 1);
   const result = await runAndWait(page);
   assert.equal(result.status, 'SUCCEEDED');
@@ -195,5 +206,65 @@ test('a plain JSON definition does not load the full engine', async () => {
     requests.filter((u) => u.includes('/pkg/full/')),
     [],
   );
+  await context.close();
+});
+
+test('a mistake in a DefinitionUri file is marked at its line and column in that file', async () => {
+  const { page, context, problems } = await openPage();
+  await paste(page, readFileSync(new URL('../sources/uri.yaml', import.meta.url), 'utf8'));
+  await page.waitForSelector('[data-testid=source-file]');
+  const broken = 'StartAt: Say\nStates:\n  Say:\n    Type: Pass\n    Result: 42\n    Nextt: Done\n  Done: {Type: Succeed}\n';
+  await page.click('[data-testid=source-file] .cm-content');
+  await page.keyboard.insertText(broken);
+  await page.click('[data-testid=source-file-use]');
+  // Listed with the file's name and its own line, and marked there, in the file's editor.
+  await page.waitForFunction(() => /^flow/.test(document.querySelector('[data-testid=diagnostics] .diag-where')?.textContent || ''));
+  const diag = await page.$('[data-testid=diagnostics] .diag');
+  const where = await diag.$eval('.diag-where', (e) => e.textContent);
+  assert.match(where, /^flow\.asl\.yaml [36]:\d+$/, where);
+  assert.match(await diag.textContent(), /Nextt/);
+  const line = Number(where.split(' ')[1].split(':')[0]);
+  await page.waitForSelector('[data-testid=source-file] .cm-lintRange-error');
+  const marked = await page.$$eval('[data-testid=source-file] .cm-lintRange-error', (es) => es.map((e) => e.closest('.cm-line').textContent));
+  assert.ok(marked.includes(broken.split('\n')[line - 1]), JSON.stringify(marked));
+  assert.match(await page.textContent('[data-testid=source-problem]'), new RegExp(`^statemachine/flow\\.asl\\.yaml, line ${line}, column`));
+  // The definition editor (the template) has no marker: the mistake is not in its text.
+  assert.equal(await page.$$eval('[data-testid=definition-editor] .cm-lintRange-error', (e) => e.length), 0);
+  // Clicking the problem goes to its place in the file.
+  await diag.click();
+  const cursorLine = await page.$eval('[data-testid=source-file] .cm-activeLine', (e) => e.textContent);
+  assert.equal(cursorLine, broken.split('\n')[line - 1]);
+  // The run says where, too.
+  await page.click('[data-testid=run]');
+  await page.waitForFunction(() => document.querySelector('[data-testid=status]').dataset.status === 'ERROR');
+  assert.match(await page.textContent('[data-testid=status]'), new RegExp(`statemachine/flow\\.asl\\.yaml, line ${line}, column`));
+  await page.screenshot({ path: join(SHOTS, 'sources-definition-uri-error.png') });
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('a YAML definition is highlighted as YAML, a JSON one as JSON', async () => {
+  const { page, context } = await openPage();
+  // The colour of the token that holds `text` in the definition editor.
+  const colour = (text) =>
+    page.$$eval(
+      '[data-testid=definition-editor] .cm-line span',
+      (spans, t) => {
+        const s = spans.find((x) => x.textContent === t);
+        return s ? getComputedStyle(s).color : null;
+      },
+      text,
+    );
+  await paste(page, 'StartAt: Hello\nStates:\n  Hello:\n    Type: Pass\n    Result: 42\n    End: true\n');
+  await page.waitForFunction(() => [...document.querySelectorAll('[data-testid=definition-editor] .cm-line span')].some((s) => s.textContent === 'StartAt'));
+  const key = await colour('StartAt');
+  const keyVar = await page.evaluate(() => getComputedStyle(document.documentElement).getPropertyValue('--code-key').trim());
+  const rgb = (hex) => `rgb(${[1, 3, 5].map((i) => Number.parseInt(hex.slice(i, i + 2), 16)).join(', ')})`;
+  assert.equal(key, rgb(keyVar), 'a YAML key has the colour of keys');
+  await page.screenshot({ path: join(SHOTS, 'sources-yaml-highlighted.png') });
+  // Back to JSON: highlighted as JSON (a key is a quoted property name).
+  await paste(page, '{\n  "StartAt": "A",\n  "States": {"A": {"Type": "Pass", "End": true}}\n}\n');
+  await page.waitForFunction(() => [...document.querySelectorAll('[data-testid=definition-editor] .cm-line span')].some((s) => s.textContent === '"StartAt"'));
+  assert.equal(await colour('"StartAt"'), rgb(keyVar));
   await context.close();
 });

@@ -557,7 +557,7 @@ test('the work saved before workspaces becomes a workspace', async () => {
   const w = await work(page);
   assert.equal(w.definition, old.definition);
   assert.equal(w.input, old.input);
-  assert.deepEqual(w.settings, old.settings);
+  assert.deepEqual(w.settings, { ...old.settings, type: 'STANDARD' });
   assert.equal((await workspace(page)).name, 'Saved by the old page');
   assert.equal(await page.evaluate(() => localStorage.getItem('statelab.work.v1')), null);
   await context.close();

@@ -156,3 +156,82 @@ fn test_state_prints_the_answer_or_the_refusal() {
     assert!(out.contains(r#""Code":"ValidationException""#), "{out}");
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// A workflow of three Tasks, one inside a Parallel branch (written for these tests).
+fn three_tasks(name: &str) -> (tempfile_path::Dir, String) {
+    let dir = tempfile_path::Dir::new(name);
+    let def = r#"{"StartAt": "Get", "States": {
+        "Get": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Next": "Fan"},
+        "Fan": {"Type": "Parallel", "Branches": [{"StartAt": "Put", "States": {
+            "Put": {"Type": "Task", "Resource": "arn:aws:states:::dynamodb:putItem", "End": true}}}], "Next": "Tell"},
+        "Tell": {"Type": "Task", "Resource": "arn:aws:states:::sns:publish", "End": true}}}"#;
+    let path = dir.write("def.json", def);
+    (dir, path)
+}
+
+mod tempfile_path {
+    /// A scratch folder in the system's temporary directory, removed when dropped.
+    pub struct Dir(std::path::PathBuf);
+    impl Dir {
+        pub fn new(name: &str) -> Dir {
+            let p = std::env::temp_dir().join(format!("statelab-cli-{name}-{}", std::process::id()));
+            std::fs::create_dir_all(&p).unwrap();
+            Dir(p)
+        }
+        pub fn write(&self, name: &str, text: &str) -> String {
+            let p = self.0.join(name);
+            std::fs::write(&p, text).unwrap();
+            p.to_string_lossy().into_owned()
+        }
+    }
+    impl Drop for Dir {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+}
+
+#[test]
+fn every_task_without_a_mock_is_named_at_once_with_where_it_is() {
+    let (dir, def) = three_tasks("missing");
+    let mocks = dir.write("mocks.json", r#"{"Tell": {"result": {}}}"#);
+    let (code, _, stderr) = statelab(&["run", &def, "--mock-config", &mocks]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("2 Task states have no mocked response"), "{stderr}");
+    assert!(stderr.contains("  Get at /States/Get"), "{stderr}");
+    assert!(stderr.contains("  Put at /States/Fan/Branches/0/States/Put"), "{stderr}");
+    assert!(!stderr.contains("Tell at"), "{stderr}");
+}
+
+#[test]
+fn a_star_entry_answers_every_task_it_does_not_name() {
+    let (dir, def) = three_tasks("star");
+    let mocks = dir.write("mocks.json", r#"{"*": {"result": {"any": 1}}, "Tell": {"result": "told"}}"#);
+    let (code, stdout, stderr) = statelab(&["run", &def, "--mock-config", &mocks, "--json"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(!stderr.contains("no mocked response"), "{stderr}");
+    let v: Value = statelab::value::read::parse(stdout.trim()).unwrap();
+    assert_eq!(v["output"], Value::from("told"), "the named mock wins over '*'");
+    assert!(stdout.contains(r#"{"any":1}"#), "the others get '*': {stdout}");
+}
+
+#[test]
+fn an_express_execution_has_an_express_arn_the_same_for_the_same_seed() {
+    let dir = tempfile_path::Dir::new("express");
+    let def = dir.write("def.json", r#"{"StartAt": "Who", "States": {"Who": {"Type": "Pass", "Parameters": {"id.$": "$$.Execution.Id"}, "End": true}}}"#);
+    let id = |args: &[&str]| {
+        let mut all = vec!["run", def.as_str(), "--json"];
+        all.extend_from_slice(args);
+        let (code, stdout, stderr) = statelab(&all);
+        assert_eq!(code, 0, "{stderr}");
+        statelab::value::read::parse(stdout.trim()).unwrap()["output"]["id"].as_str().unwrap().to_string()
+    };
+    let express = id(&["--type", "EXPRESS", "--seed", "4"]);
+    let parts: Vec<&str> = express.split(':').collect();
+    assert_eq!(&parts[..7], ["arn", "aws", "states", "us-east-1", "123456789012", "express", "statelab"], "{express}");
+    assert_eq!(parts[7], "statelab-execution");
+    assert_eq!(parts[8].len(), 36, "a UUID: {express}");
+    assert_eq!(express, id(&["--type", "EXPRESS", "--seed", "4"]));
+    assert_ne!(express, id(&["--type", "EXPRESS", "--seed", "5"]));
+    assert_eq!(id(&[]), "arn:aws:states:us-east-1:123456789012:execution:statelab:statelab-execution");
+}

@@ -14,9 +14,11 @@
 //! - `fuzz_regressions`: the shrunk reproducers of `examples/fuzz.rs` in `tests/fuzz/` end cleanly;
 //! - `extras`: which definitions need the full engine (the wasm core refuses them);
 //! - `sources`: definitions in every source form (YAML, templates) with their substitutions;
+//! - `auto`: `run --auto` takes each workflow of `tests/auto/` to its end with nothing given;
 //! - `test_state`: TestState on the rows no AWS recording shows;
 //! - `corpus`: the conformance corpus beside the repository (skipped, with one line, without it).
 
+mod auto;
 mod bounds;
 mod cases;
 mod cli;

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { init, validate, simulate, compile, run, testState, loadSource, __panicForTests, __instances, __stackOverflowForTests, __engines } from '../../www/statelab.js';
+import { init, validate, simulate, compile, run, testState, loadSource, derive, __panicForTests, __instances, __stackOverflowForTests, __engines } from '../../www/statelab.js';
 
 const fixture = (name) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
 const read = (name) => readFileSync(fixture(name), 'utf8');
@@ -623,4 +623,32 @@ test('loadSource reads a SAM template on the full engine: machines, substitution
   assert.equal(broken.ok, false);
   assert.equal(broken.diagnostics[0].code, 'INVALID_JSON_DESCRIPTION');
   await assert.rejects(loadSource(text, { overrides: { A: 1 } }), /overrides\.A must be a string/);
+});
+
+test('derive gives what run --auto makes: an input and the missing mocks, on the full engine; it runs to success', async () => {
+  const def = JSON.stringify({
+    StartAt: 'Each',
+    States: {
+      Each: {
+        Type: 'Map',
+        ItemsPath: '$.orders',
+        ItemProcessor: { StartAt: 'Charge', States: { Charge: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Parameters: { 'Payload.$': '$.amount' }, End: true } } },
+        Next: 'Tell',
+      },
+      Tell: { Type: 'Task', Resource: 'arn:aws:states:::sns:publish', Parameters: { TopicArn: 'arn:aws:sns:us-east-1:123456789012:t', 'Message.$': '$' }, End: true },
+    },
+  });
+  const d = await derive(def, { input: true });
+  assert.ok(__engines().full, 'the full engine is loaded');
+  assert.ok(Array.isArray(d.input.orders) && d.input.orders.length > 0, JSON.stringify(d.input));
+  assert.ok('amount' in d.input.orders[0], JSON.stringify(d.input));
+  assert.deepEqual(Object.keys(d.mocks), ['Charge', 'Tell']);
+  const r = await simulate(def, d.input, d.mocks, { seed: 3 });
+  assert.equal(r.status, 'SUCCEEDED', JSON.stringify(r.error ?? r.cause));
+  // A state with a mock gets none; without options.input there is no input.
+  const again = await derive(JSON.parse(def), { mocked: ['Tell'] });
+  assert.equal(again.input, undefined);
+  assert.deepEqual(Object.keys(again.mocks), ['Charge']);
+  await assert.rejects(derive(def, { mocked: 'Tell' }), /options.mocked must list state names/);
+  await assert.rejects(derive('{', {}), /definition: invalid JSON at line 1/);
 });

@@ -136,7 +136,7 @@ test('the playground state: the work as shared, the spans of a replay instant, s
   const result = { status: 'SUCCEEDED', durationMs: 3000, events: [], spans };
   store.update({ run: { id: 1, rev: 1, spans, events: [], lanes: [], result } });
   assert.equal(shownSpans(store.get()), spans);
-  assert.deepEqual(workOf(store.get()).settings, { speed: '1', seed: 1, sequential: false });
+  assert.deepEqual(workOf(store.get()).settings, { speed: '1', seed: 1, sequential: false, type: 'STANDARD' });
   store.update({ playhead: 1500 });
   const at = shownSpans(store.get());
   assert.equal(shownSpans(store.get()), at, 'the same list for every panel');

@@ -144,6 +144,11 @@ export class Engine {
     return this.request('loadSource', { text, options }, 30000);
   }
 
+  /** derive() of statelab.js: {input?, mocks} a run was not given (the full engine, loaded in the worker the first time). */
+  derive(definition, options) {
+    return this.request('derive', { definition, options }, 30000);
+  }
+
   /** simulate(); with timelineOnly, the result has no events and its spans no data (input, output, steps). */
   simulate(definition, input, mocks, options, { timelineOnly = false } = {}) {
     return this.request('simulate', { definition, input, mocks, options, timelineOnly });

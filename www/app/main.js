@@ -33,8 +33,9 @@ const run = () => runner.start().catch(() => {});
 
 // The tabs first: a panel in a tab is drawn once its tab is shown.
 mountTabs(store);
-const editors = mountEditors(store, { work, workspaces, onRun: run });
-mountSource(store, { work });
+const sourceBar = { gotoFile: () => {} };
+const editors = mountEditors(store, { work, workspaces, onRun: run, gotoFile: (line, column) => sourceBar.gotoFile(line, column) });
+Object.assign(sourceBar, mountSource(store, { work }));
 runner = createRunner({ store, engine, work, editors });
 mountToolbar(store, { runner, work, workspaces, onRun: run });
 mountWorkspaces(store, { workspaces });

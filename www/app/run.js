@@ -2,7 +2,7 @@
 // worker), pause, resume, step and stop; the sequential twin after a run; what-if re-runs
 // after an edit; and the replay of a finished run. It writes the run into the store
 // (state.js: run, runsEnded, playhead, replaying) and draws nothing: the panels follow.
-import { missingMocks, splitMocks } from './model/mocks.js';
+import { splitMocks } from './model/mocks.js';
 import { eventTimes } from './model/timing.js';
 import { isRunning, statusWord } from './model/status.js';
 import { fmtMs } from './lib/format.js';
@@ -11,13 +11,14 @@ import { workOf, toast } from './state.js';
 import { whenIdle } from './lib/tasks.js';
 
 /**
- * The page's runner. work: {setText(which, text), fillMocks(), runnable()} (work.js); editors:
+ * The page's runner. work: {setText(which, text), complete(), runnable()} (work.js); editors:
  * {relint(which), showConsent()} (panels/editors.js), for a run that cannot start.
  */
 export function createRunner({ store, engine, work: workApi, editors }) {
   let nextId = 1;
   let whatIfTimer = null;
   let replayFrame = 0; // requestAnimationFrame id while a replay plays
+  let filling = 0; // runs writing what they derived into the editors (that is no what-if edit)
 
   const current = () => store.get().run;
   /** Change the run `id` (if it is still the current one); progress: it moved on (rev + 1). */
@@ -73,11 +74,21 @@ export function createRunner({ store, engine, work: workApi, editors }) {
       fail('Cannot run', msg);
       throw new Error(msg);
     }
-    if (missingMocks(parsed.definition, parsed.mocks).length) {
-      // Written into the mocks editor, as the button does: the user sees what ran.
-      workApi.fillMocks();
-      work.mocks = store.get().work.mocks;
-      parsed.mocks = JSON.parse(work.mocks);
+    // What the user did not give (the input, Task mocks) is derived from the definition by the
+    // engine and written into the editors, marked as generated: the user sees what ran.
+    filling += 1;
+    try {
+      const filled = await workApi.complete({ parsed: parsed.definition, text: work.definition });
+      if (filled.input || filled.mocks.length) {
+        const now = store.get().work;
+        work.input = now.input;
+        work.mocks = now.mocks;
+        parsed.mocks = JSON.parse(work.mocks);
+      }
+    } catch (e) {
+      toast(store, `statelab could not derive what the run was not given: ${e.message}`, true);
+    } finally {
+      filling -= 1;
     }
     const { engineMocks, functions } = splitMocks(parsed.mocks);
     const names = Object.keys(functions);
@@ -221,7 +232,7 @@ export function createRunner({ store, engine, work: workApi, editors }) {
 
   /** In what-if mode, an edit after a finished run runs the workflow again, instantly. */
   function whatIfSoon() {
-    if (!store.get().whatIf || !current()?.result) return;
+    if (!store.get().whatIf || !current()?.result || filling) return;
     clearTimeout(whatIfTimer);
     whatIfTimer = setTimeout(() => {
       const previous = current()?.result;

@@ -6,17 +6,29 @@ import { spansAt } from './model/timing.js';
 // The speeds the page offers (index.html's #speed): a loaded work's other speeds are ignored.
 export const SPEEDS = ['0.5', '1', '2', '5', '20', '100', '1000', 'instant'];
 /** A new work's run settings. */
-export const DEFAULT_SETTINGS = Object.freeze({ speed: '1', seed: 1, sequential: false });
+export const DEFAULT_SETTINGS = Object.freeze({ speed: '1', seed: 1, sequential: false, type: 'STANDARD' });
 
 export function initialState() {
   return {
     // The work: what the three editors hold (text, as typed) and the run settings: the tab's
     // workspace's. Saved with it (workspaces.js), put in share links; the editors follow it.
-    //   settings: {speed: one of SPEEDS, seed: number, sequential: boolean}
+    //   settings: {speed: one of SPEEDS, seed: number, sequential: boolean, type: 'STANDARD' |
+    //     'EXPRESS' (the machine's type when the source does not give one)}
     //   source: {machine, overrides: {NAME: value}, files: {uri: text}}: the source bar's
     //     settings for a definition that is not plain JSON (the state machine picked, the
     //     substitutions set, the DefinitionUri files given)
-    work: { definition: '', input: '{}', mocks: '{}', settings: { ...DEFAULT_SETTINGS }, source: { machine: null, overrides: {}, files: {} } },
+    //   generated: what of the input and the mocks statelab derived from the definition (or
+    //     the input an example came with) and the user has not edited: {input: null |
+    //     {value, from: 'statelab'|'example', for}, mocks: {State: JSON}, mocksFor}
+    //     (model/generated.js)
+    work: {
+      definition: '',
+      input: '{}',
+      mocks: '{}',
+      settings: { ...DEFAULT_SETTINGS },
+      source: { machine: null, overrides: {}, files: {} },
+      generated: { input: null, mocks: {}, mocksFor: null },
+    },
     trusted: true, // may the mocks' JS functions run? false for work that came in a link
     consent: null, // {states: [names]}: the mocks' JS functions wait for the user's consent
     exampleId: null, // the gallery example the work was loaded from
@@ -92,6 +104,7 @@ export function workOf(s) {
     mocks: work.mocks,
     // Only when it says something (a work without it loads the same).
     ...(work.source && (work.source.machine !== null || Object.keys(work.source.overrides).length || Object.keys(work.source.files).length) ? { source: work.source } : {}),
+    ...(work.generated && (work.generated.input || Object.keys(work.generated.mocks).length) ? { generated: work.generated } : {}),
     settings: {
       ...work.settings,
       // The replay position, when a finished run is being replayed.

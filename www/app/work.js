@@ -1,12 +1,14 @@
 // The work: the definition, input and mocks texts and the run settings (state.js: work). Loading
 // it into the editors (workspaces.js decides which workspace), the example gallery's files,
-// sharing it in a link, the definition as parsed, each editor's diagnostics, and the mocks'
-// tools (defaults for missing mocks, the consent JS functions from a link wait for).
+// sharing it in a link, the definition as parsed, each editor's diagnostics, what a run was
+// not given (an input, Task mocks: derived by the engine and marked as generated, see
+// model/generated.js), and the consent JS functions from a link wait for.
 import { encodeWork, exampleHash, fmtBytes, LinkError, LONG_URL_CHARS, MAX_URL_CHARS } from './lib/share.js';
 import { offsetOf, jsonParseLinter } from './lib/editor.js';
 import { parsedOrNull } from './lib/format.js';
 import { allStates, stateTypesOf } from './model/asl.js';
-import { fillMissing, functionsIn } from './model/mocks.js';
+import { functionsIn, withMocks } from './model/mocks.js';
+import { NO_GENERATED, generatedOf, hashText, canonical, plan, recordAfter } from './model/generated.js';
 import { SPEEDS, DEFAULT_SETTINGS, workOf, withWork, toast } from './state.js';
 
 export const EMPTY_DEFINITION = '{\n  "StartAt": "Hello",\n  "States": {\n    "Hello": { "Type": "Pass", "End": true }\n  }\n}\n';
@@ -25,6 +27,23 @@ export const NO_SOURCE = Object.freeze({ machine: null, overrides: Object.freeze
 export function isPlainDefinition(text) {
   const t = text.trimStart();
   return (t === '' || t.startsWith('{') || t.startsWith('[')) && !text.includes('${') && !text.includes('"Resources"') && !text.includes('"stepFunctions"');
+}
+
+/**
+ * The mocks' text with `entries` ({State: mock}) set: new states are added at the end of the
+ * text as the user wrote it; states replaced (`replacing`), or a text that is not an object,
+ * write the whole object again (the user's mocks kept value for value).
+ */
+function mocksText(text, parsed, entries, replacing) {
+  const indent = (json) => json.replace(/\n/g, '\n  ');
+  const close = text.lastIndexOf('}');
+  const isObject = parsed && typeof parsed === 'object' && !Array.isArray(parsed);
+  if (!replacing && isObject && close >= 0 && Object.keys(parsed).length > 0) {
+    const head = text.slice(0, close).replace(/\s*$/, '');
+    const added = Object.entries(entries).map(([k, v]) => `,\n  ${JSON.stringify(k)}: ${indent(JSON.stringify(v, null, 2))}`);
+    return `${head}${added.join('')}\n${text.slice(close)}`;
+  }
+  return `${JSON.stringify(withMocks(isObject ? parsed : {}, entries), null, 2)}\n`;
 }
 
 /** The source bar's settings of a loaded work, checked: only strings are kept. */
@@ -77,14 +96,20 @@ export function createWork({ store, engine, stopRun }) {
     return report.machines.find((m) => m.name === want) || report.machines[0];
   }
 
-  /** The diagnostics of a report's picked machine, or why it did not read: placed in the editor's text. */
+  /**
+   * The diagnostics of a report's picked machine, or why it did not read, at their line and
+   * column: in the editor's text, or (with `file`, its uri) in the DefinitionUri file the
+   * user pasted in the source bar.
+   */
   function sourceDiagnostics(report) {
     const m = pickedMachine(report);
     if (!m) return report.diagnostics;
-    // Problems in a DefinitionUri file are not in the editor's text: said at its top.
-    if (m.file) return m.diagnostics.map((d) => ({ ...d, line: 1, column: 1, message: `in ${m.file} at line ${d.line}, column ${d.column}: ${d.message}` }));
+    if (m.file) return m.diagnostics.map((d) => ({ ...d, file: m.file }));
     return m.diagnostics;
   }
+
+  /** Where a diagnostic is, for a message: "line 3, column 5" or "flow.asl.yaml, line 3, column 5". */
+  const placeOf = (d) => `${d.file ? `${d.file}, line` : 'line'} ${d.line}, column ${d.column}`;
 
   /**
    * Show a report of the definition's text (still the editor's): the source bar, and the
@@ -105,7 +130,11 @@ export function createWork({ store, engine, stopRun }) {
           needsFile: m.needsFile,
         }
       : { ok: false, label: null, names: [], machine: null, substitutions: [], definitionUri: null, needsFile: false };
-    source.problem = sourceDiagnostics(report)[0] || null;
+    const diags = sourceDiagnostics(report);
+    source.problem = diags[0] || null;
+    // The DefinitionUri file's own problems, which the source bar marks in that file's text.
+    source.file = m?.file || null;
+    source.fileDiagnostics = diags.filter((d) => d.file);
     let parsed = null;
     try {
       parsed = m?.definition ? JSON.parse(m.definition) : null;
@@ -148,8 +177,9 @@ export function createWork({ store, engine, stopRun }) {
    * thrown Error whose message says what is wrong and where.
    */
   async function runnable() {
-    const text = store.get().work.definition;
-    if (isPlainDefinition(text)) return { text, type: undefined };
+    const { definition: text, settings } = store.get().work;
+    // The type a template gives its machine wins over the page's selector.
+    if (isPlainDefinition(text)) return { text, type: settings.type };
     const report = await resolve(text);
     const m = applySource(text, report);
     const diags = sourceDiagnostics(report);
@@ -159,12 +189,12 @@ export function createWork({ store, engine, stopRun }) {
       });
     if (diags.length) {
       const d = diags[0];
-      throw Object.assign(new Error(`the definition has ${diags.length} error${diags.length > 1 ? 's' : ''}; line ${d.line}, column ${d.column}: ${d.message}`), {
+      throw Object.assign(new Error(`the definition has ${diags.length} error${diags.length > 1 ? 's' : ''}; ${placeOf(d)}: ${d.message}`), {
         diagnostics: diags,
       });
     }
     if (!m) throw new Error('the definition could not be read');
-    return { text: m.definition, type: m.type || undefined };
+    return { text: m.definition, type: m.type || settings.type };
   }
 
   /** The definition's text parsed, for the graph and the run's notes; the last valid one stays. */
@@ -189,12 +219,13 @@ export function createWork({ store, engine, stopRun }) {
 
   /**
    * Put a work in the editors: {definition, input, mocks (JSON text or values), settings,
-   * source}. Into the tab's workspace (the page's API, a dropped definition), each editor takes
-   * it as one step of its undo history, which Ctrl-Z takes back. With `workspace` (the
-   * metadata of the workspace it is), the tab switches to that workspace: the editors show its
-   * texts with its own undo history, and the settings the work does not give are a new work's.
+   * source, generated}. Into the tab's workspace (the page's API, a dropped definition), each
+   * editor takes it as one step of its undo history, which Ctrl-Z takes back. With `workspace`
+   * (the metadata of the workspace it is), the tab switches to that workspace: the editors show
+   * its texts with its own undo history, and the settings the work does not give are a new
+   * work's. fromExample: a gallery example (its input goes with its definition).
    */
-  function loadWork(work, { trusted = true, exampleId = null, workspace = undefined } = {}) {
+  function loadWork(work, { trusted = true, exampleId = null, fromExample = false, workspace = undefined } = {}) {
     stopRun();
     clearTimeout(defTimer);
     const texts = {
@@ -209,9 +240,19 @@ export function createWork({ store, engine, stopRun }) {
       if (given.speed !== undefined && SPEEDS.includes(String(given.speed))) settings.speed = String(given.speed);
       if (Number.isFinite(Number(given.seed))) settings.seed = Number(given.seed);
       settings.sequential = given.sequential === true;
+      settings.type = given.type === 'EXPRESS' ? 'EXPRESS' : 'STANDARD';
+    }
+    // An example's input goes with its definition: once that is replaced, a run derives one.
+    let generated = generatedOf(work.generated);
+    if (fromExample) {
+      let value = null;
+      try {
+        value = canonical(JSON.parse(texts.input));
+      } catch {}
+      generated = { ...NO_GENERATED, input: value ? { hash: value, from: 'example', for: hashText(texts.definition) } : null };
     }
     store.update({
-      work: { ...texts, settings, source: sourceSettings(work.source) },
+      work: { ...texts, settings, source: sourceSettings(work.source), generated },
       ...(workspace ? { workspace } : {}),
       trusted,
       exampleId,
@@ -324,20 +365,59 @@ export function createWork({ store, engine, stopRun }) {
 
   // ---------------------------------------------------------------- mocks tools, consent
 
-  /** Default mocks for the Task states that have none, written into the mocks; returns their names. */
-  function fillMocks() {
+  /** The work's texts changed by a tool (not typed): one update, and the link no longer holds them. */
+  function setTexts(patch) {
+    store.update((s) => withWork(s, patch));
+    if (location.hash) history.replaceState(null, '', location.pathname + location.search);
+  }
+
+  /**
+   * What a run was not given, derived by the engine from the definition (`parsed`, whose text
+   * is `text`: the resolved one for a source) and written into the editors, marked as
+   * generated (model/generated.js says what counts as not given). wantInput: false leaves the
+   * input alone (the "Fill in" button). Resolves to {input: bool, mocks: [names]}: what was
+   * written. Rejects when the engine could not derive; the texts are then left as they were.
+   */
+  async function complete({ parsed, text, wantInput = true }) {
+    const before = store.get().work;
+    const mocks = parsedOrNull(before.mocks);
+    const hash = hashText(text);
+    const ask = { definition: parsed, hash, inputText: before.input, mocks, wantInput };
+    const p = plan(before.generated, ask);
+    if (!p.needed) {
+      // Nothing to derive; the record forgets what the user edited since (it is theirs).
+      const pruned = recordAfter(before.generated, p, { mocks: {} }, ask);
+      if (JSON.stringify(pruned) !== JSON.stringify(before.generated)) store.update((s) => withWork(s, { generated: pruned }));
+      return { input: false, mocks: [] };
+    }
+    const derived = await engine.derive(text, { input: p.input, mocked: p.mocked });
+    const now = store.get().work;
+    // Typed into meanwhile: the user's text wins, and the next run derives again.
+    if (now.input !== before.input || now.mocks !== before.mocks) return { input: false, mocks: [] };
+    const patch = { generated: recordAfter(before.generated, p, derived, ask) };
+    const names = Object.keys(derived.mocks || {});
+    if (names.length) patch.mocks = mocksText(before.mocks, mocks, derived.mocks, p.regenerate.length > 0);
+    if (p.input && derived.input !== undefined) patch.input = `${JSON.stringify(derived.input, null, 2)}\n`;
+    setTexts(patch);
+    return { input: !!patch.input, mocks: names };
+  }
+
+  /** Mocks for the Task states that have none, derived from the definition and written into the mocks; resolves to their names. */
+  async function fillMocks() {
     const s = store.get();
     const def = s.definition.parsed;
-    const mocks = parsedOrNull(s.work.mocks);
-    if (!def || !mocks) {
+    if (!def || !parsedOrNull(s.work.mocks)) {
       toast(store, 'Fix the JSON of the definition and the mocks first.', true);
       return [];
     }
-    const { mocks: filled, added } = fillMissing(def, mocks);
-    if (added.length) {
-      setText('mocks', `${JSON.stringify(filled, null, 2)}\n`);
-      toast(store, `Added default mocks for ${added.join(', ')}: edit them in Mocks.`);
+    let added;
+    try {
+      ({ mocks: added } = await complete({ parsed: def, text: s.definition.text, wantInput: false }));
+    } catch (e) {
+      toast(store, `statelab could not derive the mocks: ${e.message}`, true);
+      return [];
     }
+    if (added.length) toast(store, `Generated mocks for ${added.join(', ')} from the definition: edit them to make them yours.`);
     return added;
   }
 
@@ -379,7 +459,11 @@ export function createWork({ store, engine, stopRun }) {
         diags = [{ line: 1, column: 1, message: `the source could not be read: ${e.message}`, location: '' }];
       }
       setDiagnostics('definition', diags);
-      return placed(view, diags);
+      // (A DefinitionUri file's problems are marked in the source bar, in that file's text.)
+      return placed(
+        view,
+        diags.filter((d) => !d.file),
+      );
     }
     try {
       // Once more if the worker was restarted (a stopped runaway run) while this was pending.
@@ -464,6 +548,7 @@ export function createWork({ store, engine, stopRun }) {
     makeLink,
     shareLink,
     fillMocks,
+    complete,
     allowFunctions,
     linters,
   };

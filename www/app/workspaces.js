@@ -50,13 +50,14 @@ function autoName(examples, exampleId, parsed, text) {
   return parsed ? nameFromDefinition(parsed) : nameOfText(text);
 }
 
-/** A work as a link would hold it (defaults left out, no replay position): for telling two works are the same. */
+/** A work's texts and settings as a link would hold them (no replay position): for telling a link holds the work a workspace has. */
 function sameWorkKey(w) {
   const settings = { ...DEFAULT_SETTINGS };
   if (w.settings) {
     if (w.settings.speed !== undefined) settings.speed = String(w.settings.speed);
     if (Number.isFinite(Number(w.settings.seed))) settings.seed = Number(w.settings.seed);
     settings.sequential = w.settings.sequential === true;
+    settings.type = w.settings.type === 'EXPRESS' ? 'EXPRESS' : 'STANDARD';
   }
   const source = w.source && (w.source.machine || Object.keys(w.source.overrides || {}).length || Object.keys(w.source.files || {}).length) ? w.source : undefined;
   return JSON.stringify(
@@ -236,8 +237,9 @@ export function createWorkspaces({ store, work, defaultExample }) {
   /**
    * A new workspace holding `w`, opened in this tab (and saved). name: given (a file's, a
    * copy's), or null: the example's title or the definition's (autoName: it follows them).
+   * fromExample: `w` is a gallery example's files (work.js: loadWork).
    */
-  async function create({ work: w, trusted = true, exampleId = null, name = null, pristine = false }) {
+  async function create({ work: w, trusted = true, exampleId = null, name = null, pristine = false, fromExample = false }) {
     const follows = name === null;
     await flush();
     const id = newId();
@@ -253,7 +255,7 @@ export function createWorkspaces({ store, work, defaultExample }) {
       changed: now,
       bytes: 0,
     };
-    work.loadWork(w, { trusted, exampleId, workspace: meta });
+    work.loadWork(w, { trusted, exampleId, fromExample, workspace: meta });
     opened(meta);
     saved = null;
     await save();
@@ -351,6 +353,7 @@ export function createWorkspaces({ store, work, defaultExample }) {
         trusted: !!example,
         exampleId: example?.id ?? null,
         pristine: !!example && Object.keys(link.settings || {}).length === 0,
+        fromExample: !!example,
       });
       history.replaceState(null, '', hash); // the link stays in the address bar, shareable
       if (before) toast(store, `The link opened as a new workspace; '${before.name}' is kept.`, false, { actions: [backTo(before)] });
@@ -581,7 +584,7 @@ export function createWorkspaces({ store, work, defaultExample }) {
       await flush();
       const before = current();
       const replaces = before?.pristine && store.get().work === loadedWork;
-      await create({ work: { definition, input, mocks }, trusted: true, exampleId: id, pristine: true });
+      await create({ work: { definition, input, mocks }, trusted: true, exampleId: id, pristine: true, fromExample: true });
       if (replaces) {
         await db.remove(before.id);
         announce();

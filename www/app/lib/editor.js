@@ -1,6 +1,7 @@
-// The three JSON editors (definition, input, mocks): CodeMirror 6 with JSON highlighting,
-// folding, bracket matching and lint diagnostics. Colours come from CSS variables, so the
-// same editor follows the light and dark themes.
+// The three editors (definition, input, mocks): CodeMirror 6 with JSON highlighting (YAML
+// for a definition written in YAML), folding, bracket matching, lint diagnostics, and a mark
+// on the lines statelab generated. Colours come from CSS variables, so the same editor
+// follows the light and dark themes.
 import {
   EditorView,
   EditorState,
@@ -11,6 +12,7 @@ import {
   drawSelection,
   highlightSpecialChars,
   json,
+  yaml,
   jsonParseLinter,
   linter,
   lintGutter,
@@ -33,6 +35,9 @@ import {
   tags,
   forceLinting,
   Compartment,
+  Decoration,
+  StateEffect,
+  StateField,
 } from '../../vendor/codemirror.js';
 
 const highlight = HighlightStyle.define([
@@ -41,7 +46,42 @@ const highlight = HighlightStyle.define([
   { tag: tags.number, color: 'var(--code-number)' },
   { tag: [tags.bool, tags.null], color: 'var(--code-keyword)' },
   { tag: tags.invalid, color: 'var(--bad)' },
+  // YAML: keys are definitions of property names, plain scalars content, tags (!Sub) type names.
+  { tag: tags.definition(tags.propertyName), color: 'var(--code-key)' },
+  { tag: tags.typeName, color: 'var(--code-keyword)' },
+  { tag: [tags.lineComment, tags.meta], color: 'var(--fg-muted)', fontStyle: 'italic' },
+  { tag: [tags.labelName, tags.special(tags.string)], color: 'var(--code-number)' },
 ]);
+
+/** The syntax of a text: YAML unless it starts as JSON does (or is empty). */
+export const syntaxOf = (text) => (/^\s*([{[]|$)/.test(text) ? 'json' : 'yaml');
+
+// Lint again now (what the lint reads besides the text changed): CodeMirror's forceLinting
+// alone runs only a lint that is pending.
+const relintEffect = StateEffect.define();
+const wantsRelint = (u) => u.transactions.some((tr) => tr.effects.some((e) => e.is(relintEffect)));
+
+// The lines statelab generated: a line decoration on each, set by an effect.
+const setGenerated = StateEffect.define();
+const generatedLine = Decoration.line({ class: 'cm-generated' });
+const generatedField = StateField.define({
+  create: () => Decoration.none,
+  update(marks, tr) {
+    let out = marks.map(tr.changes);
+    for (const e of tr.effects) {
+      if (!e.is(setGenerated)) continue;
+      const lines = [];
+      for (const [from, to] of e.value) {
+        const a = tr.state.doc.lineAt(Math.min(from, tr.state.doc.length)).number;
+        const b = tr.state.doc.lineAt(Math.min(to, tr.state.doc.length)).number;
+        for (let n = a; n <= b; n++) lines.push(generatedLine.range(tr.state.doc.line(n).from));
+      }
+      out = Decoration.set(lines, true);
+    }
+    return out;
+  },
+  provide: (f) => EditorView.decorations.from(f),
+});
 
 const theme = EditorView.theme({
   '&': { height: '100%', fontSize: '13px', color: 'var(--fg)', backgroundColor: 'var(--bg-editor)' },
@@ -59,6 +99,7 @@ const theme = EditorView.theme({
   '.cm-lintRange-error': { backgroundImage: 'none', textDecoration: 'underline wavy var(--bad)', textUnderlineOffset: '3px' },
   '.cm-panels': { backgroundColor: 'var(--bg-raised)', color: 'var(--fg)' },
   '.cm-searchMatch': { backgroundColor: 'var(--highlight)' },
+  '.cm-generated': { backgroundColor: 'var(--generated-bg)', boxShadow: 'inset 3px 0 0 var(--generated)' },
 });
 
 /** Convert a 1-based line and column to a document offset (clamped). */
@@ -75,11 +116,14 @@ const KEPT_STATES = 12;
  * `onChange(text)` is called on every edit; `extraKeys` is a keymap for page shortcuts.
  * With `syntaxWhenShown`, the JSON syntax (highlighting, folding) is switched on by
  * `shown()`: an editor not shown does not parse its text in the background (the input of
- * a Map of 1,000 items is 1,000 lines), and its lint does not need the syntax tree.
+ * a Map of 1,000 items is 1,000 lines), and its lint does not need the syntax tree. With
+ * `yamlToo`, a text that does not start as JSON does is highlighted as YAML.
  */
-export function makeEditor(parent, { doc = '', label, lint, onChange, extraKeys = [], onDiagnostics, syntaxWhenShown = false }) {
+export function makeEditor(parent, { doc = '', label, lint, onChange, extraKeys = [], onDiagnostics, syntaxWhenShown = false, yamlToo = false }) {
   const syntax = new Compartment();
   let syntaxOn = !syntaxWhenShown;
+  let kind = yamlToo ? syntaxOf(doc) : 'json';
+  const language = () => (kind === 'yaml' ? yaml() : json());
   const lintSource = lint || jsonParseLinter();
   const source = async (view) => {
     const diags = await lintSource(view);
@@ -99,16 +143,24 @@ export function makeEditor(parent, { doc = '', label, lint, onChange, extraKeys 
     closeBrackets(),
     highlightActiveLine(),
     highlightSelectionMatches(),
-    syntax.of(syntaxOn ? json() : []),
+    syntax.of(syntaxOn ? language() : []),
+    generatedField,
     syntaxHighlighting(highlight),
-    linter(source, { delay: 250 }),
+    linter(source, { delay: 250, needsRefresh: wantsRelint }),
     lintGutter(),
     EditorState.tabSize.of(2),
     keymap.of([...closeBracketsKeymap, ...defaultKeymap, ...searchKeymap, ...historyKeymap, ...foldKeymap, indentWithTab]),
     theme,
     EditorView.contentAttributes.of({ 'aria-label': label }),
     EditorView.updateListener.of((u) => {
-      if (u.docChanged) onChange?.(u.state.doc.toString());
+      if (!u.docChanged) return;
+      const text = u.state.doc.toString();
+      // JSON became YAML or back (a paste, a dropped file): its highlighting follows.
+      if (yamlToo && syntaxOf(text) !== kind) {
+        kind = syntaxOf(text);
+        if (syntaxOn) queueMicrotask(() => view.dispatch({ effects: syntax.reconfigure(language()) }));
+      }
+      onChange?.(text);
     }),
   ];
   const view = new EditorView({ parent, state: EditorState.create({ doc, extensions: extensions() }) });
@@ -121,7 +173,7 @@ export function makeEditor(parent, { doc = '', label, lint, onChange, extraKeys 
     shown() {
       if (syntaxOn) return;
       syntaxOn = true;
-      view.dispatch({ effects: syntax.reconfigure(json()) });
+      view.dispatch({ effects: syntax.reconfigure(language()) });
     },
     get text() {
       return view.state.doc.toString();
@@ -138,19 +190,31 @@ export function makeEditor(parent, { doc = '', label, lint, onChange, extraKeys 
     switchDoc(fromKey, toKey, text) {
       if (fromKey !== null && fromKey !== undefined) {
         kept.delete(fromKey);
-        kept.set(fromKey, view.state);
+        kept.set(fromKey, { state: view.state, highlighted: syntaxOn ? kind : null });
         while (kept.size > KEPT_STATES) kept.delete(kept.keys().next().value);
       }
       const back = kept.get(toKey);
       kept.delete(toKey);
-      view.setState(back && back.doc.toString() === text ? back : EditorState.create({ doc: text, extensions: extensions() }));
-      // (A kept state from before the syntax was switched on gets it now.)
-      if (syntaxOn && Array.isArray(syntax.get(view.state))) view.dispatch({ effects: syntax.reconfigure(json()) });
+      kind = yamlToo ? syntaxOf(text) : 'json';
+      if (back && back.state.doc.toString() === text) {
+        view.setState(back.state);
+        // (Kept before the syntax was switched on, or with another: it gets this one.)
+        if (syntaxOn && back.highlighted !== kind) view.dispatch({ effects: syntax.reconfigure(language()) });
+      } else view.setState(EditorState.create({ doc: text, extensions: extensions() }));
     },
     /** Take back the last change (Ctrl-Z); false when there is none. */
     undo: () => undo(view),
     relint() {
+      view.dispatch({ effects: relintEffect.of(null) });
       forceLinting(view);
+    },
+    /** Mark the lines of these [from, to] ranges as generated (none: no mark). */
+    markGenerated(ranges) {
+      view.dispatch({ effects: setGenerated.of(ranges) });
+    },
+    /** The syntax the editor highlights: 'json' or 'yaml'. */
+    get syntax() {
+      return kind;
     },
     goto(line, column) {
       const pos = offsetOf(view.state.doc, line, column);

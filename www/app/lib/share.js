@@ -34,7 +34,7 @@ export class LinkError extends Error {
 }
 
 /** The settings of a new work (state.js): a link leaves out what equals them. */
-const DEFAULT_SETTINGS = { speed: '1', seed: 1, sequential: false };
+const DEFAULT_SETTINGS = { speed: '1', seed: 1, sequential: false, type: 'STANDARD' };
 
 /** Sizes as people read them: 812 KB, 2.4 MB (decimal units). */
 export function fmtBytes(n) {
@@ -99,16 +99,20 @@ async function inflate(bytes, max) {
   return out;
 }
 
-/** The work as a link holds it: what equals a new work's (empty input and mocks, default settings) left out. */
+/**
+ * The work as a link holds it: what equals a new work's (empty input and mocks, default
+ * settings) left out; the rest (source, generated, ...) as it is.
+ */
 export function compactWork(work) {
-  const out = { v: 1, definition: work.definition };
+  const { v: _, definition, input, mocks, settings: given, ...rest } = work;
+  const out = { v: 1, definition };
   // (Exactly what a work without them loads as: the text comes back the same.)
-  if (work.input !== undefined && work.input !== '{}') out.input = work.input;
-  if (work.mocks !== undefined && work.mocks !== '{}') out.mocks = work.mocks;
+  if (input !== undefined && input !== '{}') out.input = input;
+  if (mocks !== undefined && mocks !== '{}') out.mocks = mocks;
   const settings = {};
-  for (const [k, v] of Object.entries(work.settings || {})) if (DEFAULT_SETTINGS[k] !== v) settings[k] = v;
+  for (const [k, v] of Object.entries(given || {})) if (DEFAULT_SETTINGS[k] !== v) settings[k] = v;
   if (Object.keys(settings).length) out.settings = settings;
-  if (work.source) out.source = work.source;
+  for (const [k, v] of Object.entries(rest)) if (v !== undefined) out[k] = v;
   return out;
 }
 

@@ -1,7 +1,8 @@
 // Mocks as the page handles them: the JSON the user edits, split into what the engine takes
 // (result / error / latency, or the Step Functions Local format) and local "Lambda"
 // functions ({"State": {"function": "async (input) => ..."}}) that run in the worker.
-// Also: realistic default responses for each service, to fill in missing mocks.
+// The mocks statelab generates for the Task states without one come from the engine's
+// derive (statelab.js), not from here.
 import { allStates } from './asl.js';
 
 /** Set an own property, whatever its name: `__proto__` and `constructor` are state names too. */
@@ -33,80 +34,9 @@ export function taskStates(definition) {
 export function missingMocks(definition, mocks) {
   if (mocks && typeof mocks === 'object' && ('MockedResponses' in mocks || 'StateMachines' in mocks)) return [];
   const have = mocks && typeof mocks === 'object' ? mocks : {};
+  // A "*" entry answers every Task it does not name (as the engine reads it).
+  if (Object.hasOwn(have, '*')) return [];
   return taskStates(definition).filter((t) => !Object.hasOwn(have, t.name));
-}
-
-// Deterministic ids, so the same definition always gets the same default mocks.
-function hash32(s, seed) {
-  let h = 0x811c9dc5 ^ seed;
-  for (let i = 0; i < s.length; i++) {
-    h ^= s.charCodeAt(i);
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  return h >>> 0;
-}
-function hex(s, n) {
-  let out = '';
-  for (let i = 0; out.length < n; i++) out += hash32(s, i).toString(16).padStart(8, '0');
-  return out.slice(0, n);
-}
-function uuid(s) {
-  const h = hex(s, 32);
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
-}
-
-/** A realistic default response for a Task's resource: {result, latency}. */
-export function defaultMock(name, resource) {
-  const r = resource.replace(/\.(sync(:2)?|waitForTaskToken)$/, '');
-  const id = uuid(`${name}:${resource}`);
-  if (r === 'arn:aws:states:::lambda:invoke') {
-    return { result: { ExecutedVersion: '$LATEST', Payload: { ok: true, state: name }, StatusCode: 200 }, latency: 1 };
-  }
-  if (/^arn:aws:lambda:/.test(r)) return { result: { ok: true, state: name }, latency: 1 };
-  if (r === 'arn:aws:states:::sqs:sendMessage') return { result: { MessageId: id, MD5OfMessageBody: hex(`${name}:md5`, 32) }, latency: 0.1 };
-  if (r === 'arn:aws:states:::sns:publish') return { result: { MessageId: id }, latency: 0.1 };
-  if (r === 'arn:aws:states:::events:putEvents') return { result: { Entries: [{ EventId: id }], FailedEntryCount: 0 }, latency: 0.1 };
-  if (r.startsWith('arn:aws:states:::dynamodb:')) {
-    const op = r.slice('arn:aws:states:::dynamodb:'.length);
-    if (op === 'getItem') return { result: { Item: { id: { S: name.toLowerCase() } } }, latency: 0.05 };
-    if (op === 'query' || op === 'scan') return { result: { Count: 0, Items: [], ScannedCount: 0 }, latency: 0.05 };
-    if (op === 'updateItem') return { result: { Attributes: {} }, latency: 0.05 };
-    return { result: {}, latency: 0.05 };
-  }
-  if (r === 'arn:aws:states:::bedrock:invokeModel') {
-    return {
-      result: {
-        Body: {
-          id: `msg_${hex(name, 24)}`,
-          type: 'message',
-          role: 'assistant',
-          model: 'anthropic.claude-3-haiku-20240307-v1:0',
-          content: [{ type: 'text', text: `A mocked answer for ${name}.` }],
-          stop_reason: 'end_turn',
-          usage: { input_tokens: 120, output_tokens: 24 },
-        },
-        ContentType: 'application/json',
-      },
-      latency: 2,
-    };
-  }
-  if (r === 'arn:aws:states:::states:startExecution') {
-    return { result: { ExecutionArn: `arn:aws:states:us-east-1:123456789012:execution:Child:${id}`, StartDate: '2026-01-01T00:00:00.000Z' }, latency: 0.2 };
-  }
-  if (r === 'arn:aws:states:::http:invoke')
-    return { result: { StatusCode: 200, StatusText: 'OK', Headers: { 'content-type': ['application/json'] }, ResponseBody: {} }, latency: 0.5 };
-  if (r === 'arn:aws:states:::ecs:runTask')
-    return { result: { Tasks: [{ TaskArn: `arn:aws:ecs:us-east-1:123456789012:task/default/${hex(name, 32)}`, LastStatus: 'STOPPED' }], Failures: [] }, latency: 5 };
-  if (r === 'arn:aws:states:::glue:startJobRun') return { result: { JobRunId: `jr_${hex(name, 64)}` }, latency: 5 };
-  return { result: {}, latency: 0.5 };
-}
-
-/** Add default mocks for the Task states that have none: returns {mocks, added: [names]}. */
-export function fillMissing(definition, mocks) {
-  const missing = missingMocks(definition, mocks);
-  const out = { ...(mocks && typeof mocks === 'object' && !Array.isArray(mocks) ? mocks : {}) };
-  for (const t of missing) setOwn(out, t.name, defaultMock(t.name, t.resource));
-  return { mocks: out, added: missing.map((t) => t.name) };
 }
 
 /** The states whose mocks are JS functions, in parsed mocks: {State: source}. */
@@ -115,11 +45,79 @@ export function functionsIn(mocks) {
 }
 
 /**
- * Mocks ready for a run, as the playground and the embed both run them: every Task without a
- * mock gets its service's default (short form only), then the JS functions are split off.
- * {mocks (with the defaults), added: [names], engineMocks, functions: {State: source}}
+ * Mocks with the given entries ({State: mock}) set, the others kept: a new object (own
+ * properties, whatever the names). Non-object mocks count as none.
  */
-export function prepareMocks(definition, mocks) {
-  const { mocks: filled, added } = missingMocks(definition, mocks).length ? fillMissing(definition, mocks) : { mocks, added: [] };
-  return { mocks: filled, added, ...splitMocks(filled) };
+export function withMocks(mocks, entries) {
+  const out = {};
+  if (mocks && typeof mocks === 'object' && !Array.isArray(mocks)) for (const [k, v] of Object.entries(mocks)) setOwn(out, k, v);
+  for (const [k, v] of Object.entries(entries)) setOwn(out, k, v);
+  return out;
+}
+
+/**
+ * Where each member of a JSON object's text is, by key: [{key, from, to}] (offsets of the
+ * key's opening quote and of the end of its value), for the object at the top level; []
+ * when the text is not an object. Used to mark parts of the mocks editor.
+ */
+export function memberSpans(text) {
+  const out = [];
+  let i = 0;
+  const n = text.length;
+  const ws = () => {
+    while (i < n && /\s/.test(text[i])) i++;
+  };
+  const string = () => {
+    const start = i++;
+    while (i < n && text[i] !== '"') i += text[i] === '\\' ? 2 : 1;
+    i++;
+    return text.slice(start, i);
+  };
+  // Skip one value: a string, or anything up to the comma or brace that ends it at this depth.
+  const value = () => {
+    let depth = 0;
+    while (i < n) {
+      const c = text[i];
+      if (c === '"') {
+        string();
+        if (depth === 0) return;
+        continue;
+      }
+      if (c === '{' || c === '[') depth++;
+      else if (c === '}' || c === ']') {
+        if (depth === 0) return;
+        depth--;
+        if (depth === 0) {
+          i++;
+          return;
+        }
+      } else if (c === ',' && depth === 0) return;
+      i++;
+    }
+  };
+  ws();
+  if (text[i] !== '{') return out;
+  i++;
+  for (;;) {
+    ws();
+    if (text[i] !== '"') return out;
+    const from = i;
+    let key;
+    try {
+      key = JSON.parse(string());
+    } catch {
+      return out;
+    }
+    ws();
+    if (text[i] !== ':') return out;
+    i++;
+    ws();
+    value();
+    let to = i;
+    while (to > from && /\s/.test(text[to - 1])) to--;
+    out.push({ key, from, to });
+    ws();
+    if (text[i] !== ',') return out;
+    i++;
+  }
 }

@@ -1,10 +1,12 @@
 // The editors' pane: the three CodeMirror editors, which follow the work's texts in the store
-// (and write the user's edits into it), the diagnostics list under them, the tabs' counts, the
-// mocks' tools and the consent box for a link's JS functions, and the example's summary.
+// (and write the user's edits into it), the marks on what statelab generated in them, the
+// diagnostics list under them, the tabs' counts, the mocks' tools and the consent box for a
+// link's JS functions, and the example's summary.
 import { makeEditor } from '../lib/editor.js';
 import { h, $, setText } from '../lib/dom.js';
 import { parsedOrNull } from '../lib/format.js';
-import { missingMocks } from '../model/mocks.js';
+import { missingMocks, memberSpans } from '../model/mocks.js';
+import { inputUntouched, untouchedMocks } from '../model/generated.js';
 import { readWorkFile } from '../model/workspace.js';
 import { toast } from '../state.js';
 
@@ -18,9 +20,10 @@ const LABELS = {
 /**
  * Mount the pane. work: work.js (setText, linters, fillMocks, allowFunctions); workspaces:
  * workspaces.js (a dropped workspace file opens as one); onRun(): the page's Run (Mod-Enter in
- * an editor, Allow and run). Returns {relint(which), showConsent()}.
+ * an editor, Allow and run); gotoFile(line, column): show a place in the DefinitionUri file of
+ * the source bar. Returns {relint(which), showConsent()}.
  */
-export function mountEditors(store, { work, workspaces, onRun }) {
+export function mountEditors(store, { work, workspaces, onRun, gotoFile }) {
   const pageKeys = [
     {
       key: 'Mod-Enter',
@@ -40,6 +43,7 @@ export function mountEditors(store, { work, workspaces, onRun }) {
       onChange: (text) => work.setText(which, text),
       // The input of a Map of 1,000 items is 1,000 lines: parsed when it is shown.
       syntaxWhenShown: which !== 'definition',
+      yamlToo: which === 'definition',
     });
     // The editor follows the work (a load, a tool's edit: one step of its undo history); the
     // user's edits come back equal. Another workspace: the editor shows that one's text with
@@ -133,8 +137,11 @@ export function mountEditors(store, { work, workspaces, onRun }) {
           const goto = () => {
             store.update({ editorTab: which });
             store.flush(); // shown before it moves to the place
-            editors[which].goto(d.line, d.column);
+            // A problem in a DefinitionUri file is in that file's text, in the source bar.
+            if (d.file) gotoFile(d.line, d.column);
+            else editors[which].goto(d.line, d.column);
           };
+          const label = d.file ? `${d.file.split('/').pop()} ${d.line}:${d.column}` : `${which[0].toUpperCase()}${which.slice(1)} ${d.line}:${d.column}`;
           items.push(
             h(
               'li',
@@ -142,7 +149,7 @@ export function mountEditors(store, { work, workspaces, onRun }) {
               h(
                 'button',
                 { class: 'diag', onclick: goto },
-                h('span', { class: 'diag-where', text: `${which[0].toUpperCase()}${which.slice(1)} ${d.line}:${d.column}` }),
+                h('span', { class: 'diag-where', text: label }),
                 h('span', { class: 'diag-msg', text: d.message }),
                 d.location && d.location !== '/' ? h('code', { class: 'diag-loc', text: d.location }) : null,
               ),
@@ -159,20 +166,54 @@ export function mountEditors(store, { work, workspaces, onRun }) {
     },
   );
 
-  // The mocks' tools: how many Task states have no mock.
-  const fill = $('#fill-mocks');
-  fill.addEventListener('click', () => work.fillMocks());
+  // What statelab generated and the user has not edited: its lines marked in the input and
+  // the mocks editors, and a note over the editor shown (marked anew in another workspace's
+  // editors).
+  const note = $('#generated-note');
   store.subscribe(
-    (s) => [s.definition.parsed, s.work.mocks],
-    ([def, text]) => {
-      const mocks = parsedOrNull(text);
-      const missing = def && mocks && typeof mocks === 'object' ? missingMocks(def, mocks) : [];
-      fill.disabled = missing.length === 0;
-      setText(fill, missing.length ? `Fill in ${missing.length} missing mock${missing.length > 1 ? 's' : ''}` : 'Every Task has a mock');
-      fill.title = missing.length ? `Add realistic default responses for: ${missing.map((m) => m.name).join(', ')}` : '';
-      $('#tab-mocks').classList.toggle('has-missing', missing.length > 0);
+    (s) => [s.work.input, s.work.mocks, s.work.generated, s.editorTab, s.workspace?.id],
+    ([input, mocksText, g, tab]) => {
+      const inputMine = g.input?.from === 'statelab' && inputUntouched(g, input);
+      editors.input.markGenerated(inputMine ? [[0, input.trimEnd().length]] : []);
+      const names = untouchedMocks(g, parsedOrNull(mocksText));
+      const spans = names.length ? memberSpans(mocksText).filter((m) => names.includes(m.key)) : [];
+      editors.mocks.markGenerated(spans.map((m) => [m.from, m.to]));
+      let what = null;
+      if (tab === 'input' && inputMine) what = ['this input', 'edit it to make it yours'];
+      else if (tab === 'mocks' && names.length)
+        what = [`the mock${names.length > 1 ? 's' : ''} of ${names.join(', ')}`, `edit ${names.length > 1 ? 'one' : 'it'} to make it yours`];
+      note.hidden = !what;
+      if (what) {
+        note.replaceChildren(h('strong', { text: 'Generated by statelab from the definition' }), `: ${what[0]} — ${what[1]}.`);
+        note.dataset.which = tab;
+      }
     },
   );
+
+  // The mocks' tools: how many Task states have no mock.
+  const fill = $('#fill-mocks');
+  let filling = false; // the engine derives the mocks
+  const drawFill = () => {
+    const s = store.get();
+    const def = s.definition.parsed;
+    const mocks = parsedOrNull(s.work.mocks);
+    const missing = def && mocks && typeof mocks === 'object' ? missingMocks(def, mocks) : [];
+    fill.disabled = filling || missing.length === 0;
+    setText(fill, missing.length ? `Fill in ${missing.length} missing mock${missing.length > 1 ? 's' : ''}` : 'Every Task has a mock');
+    fill.title = missing.length
+      ? `Add the responses statelab derives from the definition (each service's response shape, with the fields later states read) for: ${missing.map((m) => m.name).join(', ')}`
+      : '';
+    $('#tab-mocks').classList.toggle('has-missing', missing.length > 0);
+  };
+  fill.addEventListener('click', () => {
+    filling = true;
+    drawFill();
+    work.fillMocks().finally(() => {
+      filling = false;
+      drawFill();
+    });
+  });
+  store.subscribe((s) => [s.definition.parsed, s.work.mocks], drawFill);
 
   // JS functions from a shared link wait for the user's consent.
   const consent = $('#consent');

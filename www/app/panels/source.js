@@ -2,13 +2,44 @@
 // (YAML, a CloudFormation or SAM template, a Serverless configuration, ${Name} placeholders):
 // what the text is, a picker of its state machines, the substitutions (each editable: the
 // value typed is used in place of the one found or made up), and the text of a DefinitionUri
-// file. It draws store.source and writes the user's choices into the work (work.setSource).
+// file, in an editor that marks that file's problems at their line and column. It draws
+// store.source and writes the user's choices into the work (work.setSource).
 import { h, $ } from '../lib/dom.js';
+import { makeEditor, offsetOf } from '../lib/editor.js';
 
-/** Mount the bar. work: work.js (setSource). */
+/** Mount the bar. work: work.js (setSource). Returns {gotoFile(line, column)}. */
 export function mountSource(store, { work }) {
   const bar = $('#source-bar');
   let drawn = null; // the signature of what is drawn: not drawn again (an input keeps its focus)
+  // The DefinitionUri file's editor: made once for a uri and kept across draws (its text,
+  // selection and undo history stay); its lint shows the file's problems from store.source.
+  let file = null; // {uri, host, editor}
+
+  /** The file's problems as CodeMirror's, while the editor holds the text they are about. */
+  function fileLint(view) {
+    const s = store.get();
+    const uri = file?.uri;
+    if (!uri || view.state.doc.toString() !== (s.work.source.files[uri] ?? '')) return [];
+    return (s.source?.fileDiagnostics || []).map((d) => {
+      const from = offsetOf(view.state.doc, d.line, d.column);
+      const to = Math.min(view.state.doc.lineAt(from).to, view.state.doc.length);
+      return { from, to: Math.max(to, Math.min(from + 1, view.state.doc.length)), severity: 'error', message: d.message, source: d.code };
+    });
+  }
+
+  function fileEditor(uri, text) {
+    if (file?.uri !== uri) {
+      const host = h('div', { class: 'source-file-editor', 'data-testid': 'source-file' });
+      const editor = makeEditor(host, { doc: text, label: `The text of ${uri}`, lint: fileLint, yamlToo: true });
+      file = { uri, host, editor, applied: text };
+    } else if (file.applied !== text) {
+      // The work's file changed (a dropped file, a loaded work): shown. (What the user typed
+      // and did not use yet stays otherwise.)
+      file.applied = text;
+      if (file.editor.text !== text) file.editor.text = text;
+    }
+    return file;
+  }
 
   function draw(source, s) {
     const { overrides, files } = s.work.source;
@@ -83,33 +114,53 @@ export function mountSource(store, { work }) {
           h('table', { 'data-testid': 'source-substitutions' }, h('tbody', {}, rows)),
         )
       : null;
-    let file = null;
+    let fileBox = null;
     if (source.definitionUri) {
       const uri = source.definitionUri;
-      const area = h('textarea', { 'data-testid': 'source-file', rows: 4, spellcheck: 'false', placeholder: `Paste the text of ${uri} here (or drop the file on the editor)` });
-      area.value = files[uri] ?? '';
-      file = h(
+      const { host, editor } = fileEditor(uri, files[uri] ?? '');
+      fileBox = h(
         'div',
         { class: `source-file${source.needsFile ? ' needed' : ''}` },
-        h('p', {}, source.needsFile ? 'The definition is in another file: ' : 'The definition is read from ', h('code', { text: uri }), ' (DefinitionUri).'),
-        area,
+        h(
+          'p',
+          {},
+          source.needsFile ? 'The definition is in another file: ' : 'The definition is read from ',
+          h('code', { text: uri }),
+          source.needsFile ? ' (DefinitionUri). Paste its text here (or drop the file on the editor):' : ' (DefinitionUri):',
+        ),
+        host,
         h('button', {
           class: 'btn',
           'data-testid': 'source-file-use',
-          onclick: () => work.setSource({ files: { ...files, [uri]: area.value } }),
+          onclick: () => work.setSource({ files: { ...files, [uri]: editor.text } }),
           text: `Use this text as ${uri.split('/').pop()}`,
         }),
       );
+      editor.relint();
+    } else {
+      file = null;
     }
+    const p = source.problem;
     const problem =
-      source.problem && !source.needsFile
-        ? h('p', { class: 'source-problem', 'data-testid': 'source-problem', text: `Line ${source.problem.line}, column ${source.problem.column}: ${source.problem.message}` })
+      p && !source.needsFile
+        ? h('p', {
+            class: 'source-problem',
+            'data-testid': 'source-problem',
+            text: `${p.file ? `${p.file}, line` : 'Line'} ${p.line}, column ${p.column}: ${p.message}`,
+          })
         : null;
-    bar.replaceChildren(...[head, problem, file, table].filter(Boolean));
+    bar.replaceChildren(...[head, problem, fileBox, table].filter(Boolean));
   }
 
   store.subscribe(
     (s) => [s.source, s.work.source, s.editorTab],
     ([source], _, s) => draw(source, s),
   );
+
+  return {
+    /** Show the DefinitionUri file's text at this line and column (a problem in it). */
+    gotoFile(line, column) {
+      file?.editor.goto(line, column);
+    },
+  };
 }

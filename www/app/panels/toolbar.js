@@ -1,5 +1,6 @@
-// The top bar: the example gallery (the Workspaces menu is panels/workspaces.js), Run, Pause, Step and Stop (and their keys), the run
-// settings (speed, what-if, sequential, seed), Share link and the theme.
+// The top bar: the example gallery (the Workspaces menu is panels/workspaces.js), Run, Pause,
+// Step and Stop (and their keys), the run settings (speed, what-if, sequential, seed), Share
+// link and the theme.
 import { h, $, setText, isMac } from '../lib/dom.js';
 import { isRunning } from '../model/status.js';
 import { withWork, toast } from '../state.js';
@@ -60,16 +61,23 @@ export function mountToolbar(store, { runner, workspaces, onRun }) {
   const speed = $('#speed');
   const seed = $('#seed');
   const sequential = $('#sequential');
+  const machineType = $('#machine-type');
   const whatIf = $('#whatif');
   const setting = (patch) => store.update((s) => withWork(s, { settings: { ...s.work.settings, ...patch } }));
   speed.addEventListener('change', () => setting({ speed: speed.value }));
   for (const type of ['input', 'change']) seed.addEventListener(type, () => setting({ seed: Number(seed.value) || 0 }));
   sequential.addEventListener('change', () => setting({ sequential: sequential.checked }));
+  machineType.addEventListener('change', () => setting({ type: machineType.value }));
   whatIf.addEventListener('change', () => store.update({ whatIf: whatIf.checked }));
   store.subscribe(
-    (s) => [s.work.settings, s.whatIf],
-    ([settings, on]) => {
+    (s) => [s.work.settings, s.whatIf, s.source?.type],
+    ([settings, on, fromSource]) => {
       if (speed.value !== settings.speed) speed.value = settings.speed;
+      // A template that gives its machine a type decides it: shown, not changeable here.
+      const type = fromSource || settings.type;
+      if (machineType.value !== type) machineType.value = type;
+      machineType.disabled = Boolean(fromSource);
+      machineType.title = fromSource ? `The template makes this machine ${fromSource}` : '';
       // (A field being typed in keeps its text while it means the same number.)
       if ((Number(seed.value) || 0) !== settings.seed) seed.value = String(settings.seed);
       sequential.checked = settings.sequential;
