@@ -434,6 +434,35 @@ test('a link made before workspaces opens, with its settings and replay position
   await context.close();
 });
 
+test('the longest link the page offers opens in Chromium, and one character more does not', async () => {
+  const { MAX_URL_CHARS } = await import('../../www/app/lib/share.js');
+  const context = await newContext();
+  const page = await context.newPage();
+  const base = `${server.url}examples/index.json#`;
+  await page.goto(base);
+  /** Open a URL of `length` characters in a new tab, as a click on a link does: the length of the address it got. */
+  const opened = async (length) => {
+    const url = base + 'A'.repeat(length - base.length);
+    const tab = context.waitForEvent('page');
+    await page.evaluate((u) => {
+      const a = document.createElement('a');
+      a.href = u;
+      a.target = '_blank';
+      document.body.append(a);
+      a.click();
+      a.remove();
+    }, url);
+    const t = await tab;
+    await t.waitForLoadState('domcontentloaded').catch(() => {});
+    const got = await t.evaluate(() => location.href.length);
+    await t.close();
+    return got;
+  };
+  assert.equal(await opened(MAX_URL_CHARS), MAX_URL_CHARS);
+  assert.notEqual(await opened(MAX_URL_CHARS + 1), MAX_URL_CHARS + 1, 'Chromium does not open a longer address');
+  await context.close();
+});
+
 test('a short link for an unchanged example; the work as a file when it is too big for a link', async () => {
   const context = await newContext();
   await context.grantPermissions(['clipboard-read', 'clipboard-write']);
