@@ -408,6 +408,9 @@ test('a link with = padding, &utm_source=x, percent-encoding or in the query str
     const context = await newContext();
     const page = await openTab(context, path);
     assert.deepEqual(await work(page), w, path);
+    // The address holds the link the page's way (a reload, an edit, a share start from it).
+    assert.equal(new URL(page.url()).search, '', path);
+    assert.equal(new URL(page.url()).hash, `#w=${code}`, path);
     assert.deepEqual(page.problems, [], path);
     await context.close();
   }

@@ -14,7 +14,7 @@
 //   notice shows until a save succeeds, and the page asks before it is closed.
 import { openWorkStore, legacyWork, forgetLegacyWork, writeJournal, readJournals, dropJournal } from './lib/workstore.js';
 import { createPresence } from './lib/presence.js';
-import { readLink, decodeWork, compactWork, LinkError, fmtBytes } from './lib/share.js';
+import { readLink, decodeWork, compactWork, exampleHash, LinkError, fmtBytes } from './lib/share.js';
 import { MAX_WORKSPACE_BYTES, nameFromDefinition, copyName, shortName, utf8Length, byLastChange, newId, workFileText, workFileName, readWorkFile } from './model/workspace.js';
 import { workOf, toast, DEFAULT_SETTINGS } from './state.js';
 import { asText, EMPTY_DEFINITION } from './work.js';
@@ -319,7 +319,9 @@ export function createWorkspaces({ store, work, defaultExample }) {
   async function openFromAddress({ atStart = false } = {}) {
     const link = readLink(location.hash, location.search);
     if (!link) return false;
-    const hash = location.hash;
+    // The link stays in the address (a reload reopens its workspace), as a hash: one that came
+    // in the query string (or with other parameters) is written the page's way.
+    const canonical = `${location.pathname}${link.kind === 'w' ? `#w=${link.code}` : exampleHash(link.id, link.settings)}`;
     const { examples } = store.get();
     let w;
     let example = null;
@@ -343,7 +345,7 @@ export function createWorkspaces({ store, work, defaultExample }) {
         const rec = await db.get(t.id);
         if (rec && sameWorkKey(rec.body.work) === sameWorkKey(w) && (await presence.claim(t.id, { waitMs: RELOAD_WAIT_MS })) && (await openClaimed(t.id))) {
           applyPlayhead(w);
-          history.replaceState(null, '', hash);
+          history.replaceState(null, '', canonical);
           return true;
         }
       }
@@ -355,7 +357,7 @@ export function createWorkspaces({ store, work, defaultExample }) {
         pristine: !!example && Object.keys(link.settings || {}).length === 0,
         fromExample: !!example,
       });
-      history.replaceState(null, '', hash); // the link stays in the address bar, shareable
+      history.replaceState(null, '', canonical);
       if (before) toast(store, `The link opened as a new workspace; '${before.name}' is kept.`, false, { actions: [backTo(before)] });
       else if ((await db.list()).length > 1) toast(store, 'The link opened as a new workspace. Your other work is in the Workspaces menu.');
       return true;
