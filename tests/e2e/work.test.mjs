@@ -525,9 +525,10 @@ test('the list: rename, duplicate, delete with undo', async () => {
   await page.fill('[data-testid=workspace-rename-input]', 'Nightly orders');
   await page.keyboard.press('Enter');
   await page.waitForFunction(() => window.statelab.workspace().name === 'Nightly orders');
-  // A named workspace keeps its name when the definition changes.
+  // A named workspace keeps its name when the definition changes; Ctrl-S saves at once, and says so.
   await paste(page, 'definition', def('Something else', 'Other'));
-  await page.waitForTimeout(500);
+  await page.keyboard.press('Control+s');
+  assert.equal(await toastText(page), "Saved 'Nightly orders' in this browser.");
   assert.equal((await workspace(page)).name, 'Nightly orders');
   await openMenu(page);
   await page.click(`[data-testid=workspace-item][data-id="${id}"] [data-action=duplicate]`);

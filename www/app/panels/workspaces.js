@@ -4,6 +4,7 @@
 import { h, $, setText } from '../lib/dom.js';
 import { fmtBytes } from '../lib/share.js';
 import { MAX_WORKSPACE_BYTES, whenText } from '../model/workspace.js';
+import { toast } from '../state.js';
 
 const ICONS = {
   rename: 'M10.8 2.7l2.5 2.5-7.6 7.6-3.2.7.7-3.2z',
@@ -197,6 +198,18 @@ export function mountWorkspaces(store, { workspaces }) {
       else if (!keep) list.querySelector('.wsm-item.current .wsm-open')?.focus();
     },
   );
+
+  // Ctrl-S (Cmd-S) saves now, and says so, instead of the browser's Save Page.
+  document.addEventListener('keydown', (e) => {
+    if ((e.ctrlKey || e.metaKey) && !e.altKey && !e.shiftKey && e.key.toLowerCase() === 's') {
+      e.preventDefault();
+      workspaces.save().then((ok) => {
+        const s = store.get();
+        if (ok) toast(store, `Saved '${s.workspace?.name}' in this browser.`);
+        else if (s.saveProblem) $('#save-problem').scrollIntoView({ block: 'nearest' });
+      });
+    }
+  });
 
   // ---------------------------------------------------------------- the notice: not saved
 
