@@ -56,10 +56,29 @@ async function paste(page, which, text) {
 const work = (page) => page.evaluate(() => window.statelab.work());
 const workspace = (page) => page.evaluate(() => window.statelab.workspace());
 const list = (page) => page.evaluate(() => window.statelab.workspaces());
-const toastText = async (page) => {
-  await page.waitForSelector('[data-testid=toast]:not([hidden])');
+/** The message shown, once it is `expect` (a text or a RegExp; a message before it may still be shown): its text. */
+async function toastText(page, expect) {
+  const want = expect instanceof RegExp ? { source: expect.source, flags: expect.flags } : { text: expect };
+  await page
+    .waitForFunction(
+      (w) => {
+        const el = document.querySelector('[data-testid=toast]');
+        const text = el && !el.hidden ? el.querySelector('.toast-text').textContent : null;
+        return text !== null && (w.text !== undefined ? text === w.text : new RegExp(w.source, w.flags).test(text));
+      },
+      want,
+      { timeout: 10000 },
+    )
+    .catch(() => {}); // the assertion that follows shows what was shown instead
   return page.textContent('[data-testid=toast] .toast-text');
-};
+}
+
+/** The message `expect` (a text or a RegExp) is shown. */
+async function seeToast(page, expect) {
+  const text = await toastText(page, expect);
+  if (expect instanceof RegExp) assert.match(text, expect);
+  else assert.equal(text, expect);
+}
 
 const def = (comment, state = 'A') => `{\n  "Comment": "${comment}",\n  "StartAt": "${state}",\n  "States": {\n    "${state}": { "Type": "Pass", "End": true }\n  }\n}\n`;
 
@@ -113,7 +132,7 @@ test('two tabs keep separate work; a reload keeps the tab’s own; a new tab ope
   assert.match(items.find((i) => i.name === 'Work of tab B').meta, /this tab/);
   // Opening the other tab's workspace here is refused, with a copy offered.
   await b.click(`[data-testid=workspace-item][data-id="${wa.id}"] .wsm-open`);
-  assert.match(await toastText(b), /'Work of tab A' is open in another tab/);
+  await seeToast(b, /'Work of tab A' is open in another tab/);
   assert.equal((await workspace(b)).id, wb.id);
   await b.screenshot({ path: join(SHOTS, 'work-two-tabs.png') });
   // Tab A closes; a new tab opens A's work (the last changed that no tab has open).
@@ -163,7 +182,7 @@ test('picking an example opens it beside the work: the work stays in the list, a
   await paste(page, 'input', '{"order": 17}');
   const before = await workspace(page);
   await pick(page, 'retry-backoff');
-  assert.match(await toastText(page), /Opened the example 'Retry with backoff' as a new workspace; 'My order flow' is kept/);
+  await seeToast(page, /Opened the example 'Retry with backoff' as a new workspace; 'My order flow' is kept/);
   assert.equal((await workspace(page)).name, 'Retry with backoff');
   assert.equal(await page.$eval('[data-testid=workspace-name]', (e) => e.textContent), 'Retry with backoff');
   await page.screenshot({ path: join(SHOTS, 'work-example-beside.png') });
@@ -378,7 +397,7 @@ test('a link that holds too much, or is damaged, says why and replaces nothing',
   await page.evaluate((c) => {
     location.hash = `w=${c}`;
   }, bomb);
-  assert.match(await toastText(page), /^Could not open the shared link: it holds more than 8 MB of work, more than a link may hold\. Your work was not replaced\.$/);
+  await seeToast(page, /^Could not open the shared link: it holds more than 8 MB of work, more than a link may hold\. Your work was not replaced\.$/);
   assert.equal((await work(page)).definition, mine);
   assert.equal((await list(page)).length, count);
   // A link cut short.
@@ -390,7 +409,7 @@ test('a link that holds too much, or is damaged, says why and replaces nothing',
   await page.screenshot({ path: join(SHOTS, 'work-bad-link.png') });
   // A fresh tab on such a link: the message, and a page that works.
   const fresh = await openTab(await newContext(), `#w=${bomb}`);
-  assert.match(await toastText(fresh), /holds more than 8 MB/);
+  await seeToast(fresh, /holds more than 8 MB/);
   assert.ok((await work(fresh)).definition.length > 0);
   assert.deepEqual(fresh.problems, []);
   await fresh.context().close();
@@ -474,7 +493,7 @@ test('a short link for an unchanged example; the work as a file when it is too b
   await page.fill('[data-testid=seed]', '7');
   await page.dispatchEvent('[data-testid=seed]', 'change');
   await page.click('[data-testid=share]');
-  assert.match(await toastText(page), /^Link copied: a short link to the example 'Map with MaxConcurrency' with your settings\.$/);
+  await seeToast(page, /^Link copied: a short link to the example 'Map with MaxConcurrency' with your settings\.$/);
   const short = await page.evaluate(() => navigator.clipboard.readText());
   assert.equal(short, `${server.url}#example=map-concurrency&seed=7`);
   const other = await openTab(await newContext(), '#example=map-concurrency&seed=7');
@@ -491,8 +510,8 @@ test('a short link for an unchanged example; the work as a file when it is too b
   });
   const before = page.url();
   await page.click('[data-testid=share]');
-  assert.match(
-    await toastText(page),
+  await seeToast(
+    page,
     /^This work is too big for a link: the link would be 2\.\d MB long, and browsers open links of at most 2\.1 MB \(Chromium\)\. Download it as a file instead/,
   );
   assert.equal(page.url(), before, 'no link was put in the address bar');
@@ -510,7 +529,7 @@ test('a short link for an unchanged example; the work as a file when it is too b
   await chooser.setFiles(path);
   await fresh.waitForFunction((i) => window.statelab.work().input === i, saved.input);
   assert.deepEqual(await work(fresh), saved);
-  assert.match(await toastText(fresh), /as a new workspace/);
+  await seeToast(fresh, /as a new workspace/);
   await fresh.context().close();
   await context.close();
 });
@@ -528,7 +547,7 @@ test('the list: rename, duplicate, delete with undo', async () => {
   // A named workspace keeps its name when the definition changes; Ctrl-S saves at once, and says so.
   await paste(page, 'definition', def('Something else', 'Other'));
   await page.keyboard.press('Control+s');
-  assert.equal(await toastText(page), "Saved 'Nightly orders' in this browser.");
+  await seeToast(page, "Saved 'Nightly orders' in this browser.");
   assert.equal((await workspace(page)).name, 'Nightly orders');
   await openMenu(page);
   await page.click(`[data-testid=workspace-item][data-id="${id}"] [data-action=duplicate]`);
@@ -538,7 +557,7 @@ test('the list: rename, duplicate, delete with undo', async () => {
   // Delete the copy (the tab's own): the tab opens the other; Undo brings it back and reopens it.
   await openMenu(page);
   await page.click(`[data-testid=workspace-item][data-id="${copy}"] [data-action=delete]`);
-  assert.match(await toastText(page), /^Deleted 'Nightly orders \(copy\)'\.$/);
+  await seeToast(page, /^Deleted 'Nightly orders \(copy\)'\.$/);
   await page.waitForFunction((i) => window.statelab.workspace().id === i, id);
   assert.deepEqual(
     (await list(page)).map((m) => m.id),
@@ -561,8 +580,7 @@ test('the list: rename, duplicate, delete with undo', async () => {
     return d;
   }, text);
   await page.dispatchEvent('[data-testid=definition-editor] .cm-content', 'drop', { dataTransfer: dt });
-  await page.waitForFunction(() => document.querySelector('[data-testid=toast] .toast-text').textContent.startsWith('Opened Nightly'));
-  assert.equal(await toastText(page), "Opened Nightly orders.statelab.json as a new workspace; 'Nightly orders (copy)' is kept.");
+  await seeToast(page, "Opened Nightly orders.statelab.json as a new workspace; 'Nightly orders (copy)' is kept.");
   assert.equal((await list(page)).length, 3);
   assert.equal((await workspace(page)).name, 'Nightly orders');
   assert.equal((await work(page)).definition, def('Something else', 'Other'));
@@ -630,7 +648,7 @@ test('Step after a run ended says so, and only the next Step starts a new run', 
   assert.equal(result.status, 'SUCCEEDED');
   const ended = await page.evaluate(() => window.statelab.runsEnded);
   await page.click('[data-testid=step]');
-  assert.match(await toastText(page), /^The run has ended: succeeded at 3 s\. Step again to start a new run, paused at its start\.$/);
+  await seeToast(page, /^The run has ended: succeeded at 3 s\. Step again to start a new run, paused at its start\.$/);
   assert.equal(await page.$eval('[data-testid=status]', (e) => e.dataset.status), 'SUCCEEDED', 'the ended run stays shown');
   assert.equal(await page.evaluate(() => window.statelab.result?.status), 'SUCCEEDED');
   await page.click('[data-testid=step]');

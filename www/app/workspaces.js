@@ -493,6 +493,7 @@ export function createWorkspaces({ store, work, defaultExample }) {
       saved = { id, work: s.work, trusted: s.trusted, exampleId: s.exampleId };
     }
     await db.remove(id);
+    dropJournal(id); // (a journal of it left by a tab that went away would bring it back)
     if (wasCurrent) {
       if (!(await openLatest(id))) await createDefault();
       // (The problem was the deleted one's; the one opened was saved or read.)
@@ -605,7 +606,7 @@ export function createWorkspaces({ store, work, defaultExample }) {
    * work too big for a link is not offered as one: the message says why and offers the file.
    */
   async function share() {
-    const download = { label: 'Download file', run: () => downloadCurrent() };
+    const file = { label: 'Download file', run: () => download() };
     let r;
     try {
       r = await work.shareLink();
@@ -615,7 +616,7 @@ export function createWorkspaces({ store, work, defaultExample }) {
           store,
           `This work is too big for a link: ${e.message}. Download it as a file instead: Open file in the Workspaces menu (or a drop on the definition) opens it again.`,
           true,
-          { actions: [download] },
+          { actions: [file] },
         );
       else toast(store, `Could not make a link: ${e.message}`, true);
       throw e;
@@ -624,15 +625,16 @@ export function createWorkspaces({ store, work, defaultExample }) {
     const s = store.get();
     if (r.long)
       toast(store, `${where} (${fmtBytes(r.url.length)} long). It opens in Chromium, but chat apps, mail and some browsers cut links this long: a file is safer.`, false, {
-        actions: [download],
+        actions: [file],
       });
     else if (r.kind === 'example')
-      toast(store, `${where}: a short link to the example '${s.examples.find((e) => e.id === s.exampleId)?.title || s.exampleId}' with your settings.`);
+      toast(
+        store,
+        `${where}: a short link to the example '${s.examples.find((e) => e.id === s.exampleId)?.title || s.exampleId}'${r.url.includes('&') ? ' with your settings' : ''}.`,
+      );
     else toast(store, `${where}: it holds the definition, input, mocks and settings.`);
     return r.url;
   }
-
-  const downloadCurrent = () => download();
 
   // ---------------------------------------------------------------- the menu's list
 
