@@ -9,7 +9,7 @@ if [ -f www/index.html ] && [ -x scripts/build-wasm.sh ]; then
   scripts/build-wasm.sh
   scripts/build-web.sh
   echo "statelab playground: http://127.0.0.1:$PORT/"
-  exec python3 -m http.server "$PORT" --bind 127.0.0.1 --directory www
+  exec python3 scripts/serve.py "$PORT" www
 fi
 target/release/statelab run examples/image-pipeline/definition.json \
   --input examples/image-pipeline/input.json \

@@ -45,6 +45,15 @@ const LOCAL_CSS = `
 .timeline { max-height: none; padding: 0; }
 `;
 
+let sheet = null;
+function localSheet() {
+  if (!sheet) {
+    sheet = new CSSStyleSheet();
+    sheet.replaceSync(LOCAL_CSS);
+  }
+  return sheet;
+}
+
 function parse(text, what) {
   if (text === null || text === undefined || text.trim() === '') return what === 'definition' ? null : {};
   try {
@@ -63,7 +72,7 @@ class AslPlayground extends HTMLElement {
     if (this.shadowRoot) return;
     const root = this.attachShadow({ mode: 'open' });
     const theme = this.getAttribute('theme') === 'dark' ? 'dark' : 'light';
-    root.innerHTML = `<link rel="stylesheet" href="${STYLE_URL}"><style>${LOCAL_CSS}</style>
+    root.innerHTML = `<link rel="stylesheet" href="${STYLE_URL}">
       <div class="embed" data-theme="${theme}">
         <div class="head"><strong part="title"></strong>
           <button type="button" data-testid="embed-run">Run</button>
@@ -71,6 +80,8 @@ class AslPlayground extends HTMLElement {
         <div class="status" data-testid="embed-status" data-status="IDLE">Not run yet</div>
         <div class="views"><div class="graph"></div><div class="timeline"></div></div>
       </div>`;
+    // A constructed sheet: a page whose policy allows no inline style still styles the element.
+    root.adoptedStyleSheets = [localSheet()];
     root.querySelector('.embed').dataset.theme = theme;
     root.host.dataset.theme = theme;
     root.querySelector('[data-testid=embed-run]').addEventListener('click', () => this.run());

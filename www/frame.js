@@ -3,8 +3,10 @@
 // with an "Open in playground" link.
 //
 // A host page can also drive it with postMessage, protocol version 1. Only messages from the
-// parent window whose origin is listed in `origin` (comma-separated; the frame's own origin is
-// always allowed) are taken; others are ignored.
+// parent window whose origin is listed in `origin` (comma-separated http(s) origins, each
+// normalised: a trailing slash and the case do not matter; the frame's own origin is always
+// allowed) are taken; others are ignored. '*' and entries that are not one origin are refused,
+// and the frame says so above the example.
 //   host -> frame  {statelab: 1, type: 'load', definition, input?, mocks?}
 //                  {statelab: 1, type: 'run'}
 //   frame -> host  {statelab: 1, type: 'ready'}                  once, when the frame can listen
@@ -14,16 +16,25 @@
 // Replies go to the parent at the origin that sent the message (or, for 'ready' and 'done'
 // after autorun, to each allowed origin).
 import './embed.js';
+import { parseOrigins } from './app/lib/origins.js';
 
 const VERSION = 1;
 const q = new URLSearchParams(location.search);
-const allowed = new Set([
-  location.origin,
-  ...(q.get('origin') || '')
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean),
-]);
+const listed = parseOrigins(q.get('origin'));
+const allowed = new Set([location.origin, ...listed.origins]);
+
+if (listed.problems.length) {
+  const note = document.createElement('div');
+  note.className = 'problem';
+  note.setAttribute('role', 'alert');
+  note.dataset.testid = 'frame-origin-problem';
+  for (const p of listed.problems) {
+    const line = document.createElement('p');
+    line.textContent = `frame.html: ${p}.`;
+    note.append(line);
+  }
+  document.body.append(note);
+}
 
 const el = document.createElement('asl-playground');
 for (const a of ['definition', 'input', 'mocks', 'view', 'theme', 'speed']) {

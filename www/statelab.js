@@ -282,29 +282,58 @@ function failureOf(err) {
 
 const MAX_DELAY = 2 ** 31 - 1;
 const now = () => (globalThis.performance ? performance.now() : Date.now());
+// In instant mode, the run gives the event loop a turn after this long (stop() and pause()
+// come in as messages).
+const INSTANT_SLICE_MS = 15;
+
+/** options.functions checked: {StateName: {call, latencyMs}}. */
+function functionsOf(given) {
+  const out = {};
+  for (const [name, spec] of Object.entries(given ?? {})) {
+    let call = spec;
+    let latency = 0;
+    if (spec !== null && typeof spec === 'object' && typeof spec.function === 'function') {
+      call = spec.function;
+      latency = spec.latency ?? 0;
+    }
+    if (typeof call !== 'function') throw new TypeError(`statelab: options.functions.${name} must be a function or {function, latency}`);
+    if (typeof latency !== 'number' || !(latency >= 0) || !Number.isFinite(latency)) {
+      throw new TypeError(`statelab: options.functions.${name}.latency must be a number of seconds, 0 or more, not ${JSON.stringify(latency)}`);
+    }
+    Object.defineProperty(out, name, { value: { call, latencyMs: Math.round(latency * 1000) }, enumerable: true });
+  }
+  return out;
+}
 
 /**
  * Run an execution on real timers: virtual time passes `speed` times faster than real time
  * (speed 100: one virtual second in 10 ms). Same events, in the same order, as simulate().
  *
- * options: the options of simulate(), and {speed = 1, paused = false,
- *           functions: {StateName: async (input, context) => output},   // local "Lambdas"
+ * options: the options of simulate(), and {speed = 1, instant = false, paused = false,
+ *           functions: {StateName: async (input, context) => output                // local "Lambdas"
+ *                                  | {function: async (input, context) => output, latency: seconds}},
  *           onEvent(event), onUpdate({nowMs, spans, lanes, status}) at most every updateIntervalMs = 50
  *           (and at the end)}
+ * instant: no real timers: each deadline is handled at once, as simulate() does, and the run
+ * waits only for the functions.
+ * Workflow time stands still while a function runs, at every speed: a call takes its latency
+ * (0 by default) of virtual time, never the real time it took, and calls made at the same
+ * instant complete in the order they were made, whichever answers first. So the same work
+ * gives the same events and times at every speed. (A function that never settles holds the
+ * run at that instant; stop() ends it.)
  * A function's thrown error becomes the Task's failure {error: err.name || 'Error', cause: err.message}.
  *
  * Returns {done: Promise<result>, pause(), resume(), step(), stop(), nowMs, paused, finished}.
- * step() pauses and moves to the next moment something happens (true if it did).
+ * step() pauses and moves to the next moment something happens (true if it did; false
+ * while a function runs).
  */
 export function run(definition, input, mocks, options = {}) {
-  const speed = options.speed ?? 1;
+  const instant = options.instant === true;
+  const speed = instant ? 1 : (options.speed ?? 1);
   if (typeof speed !== 'number' || !(speed > 0) || !Number.isFinite(speed)) {
     throw new TypeError(`statelab: options.speed must be a positive number, not ${speed}`);
   }
-  const functions = options.functions ?? {};
-  for (const [name, f] of Object.entries(functions)) {
-    if (typeof f !== 'function') throw new TypeError(`statelab: options.functions.${name} must be a function`);
-  }
+  const functions = functionsOf(options.functions);
   const onEvent = options.onEvent;
   const onUpdate = options.onUpdate;
   const updateIntervalMs = options.updateIntervalMs ?? 50;
@@ -315,11 +344,17 @@ export function run(definition, input, mocks, options = {}) {
   let paused = !!options.paused;
   let stopRequested = false;
   let origin = 0; // real time at virtual time 0
-  let frozen = 0; // virtual time while paused
+  let frozen = 0; // virtual time while paused or while functions run
   let finalMs = null; // virtual time at the end
   let timer = null;
   let ticker = null;
-  const queue = []; // external completions that arrived while paused
+  // The function calls in flight, in the order they were made: {id, at, latencyMs, answer}.
+  // While one has not answered, workflow time stands still.
+  let calls = [];
+  let unanswered = 0;
+  // Answered calls, waiting for their virtual time: {at, seq, id, answer}, by (at, seq).
+  const answered = [];
+  let seq = 0;
   let resolveDone;
   let rejectDone;
   const done = new Promise((res, rej) => {
@@ -331,12 +366,23 @@ export function run(definition, input, mocks, options = {}) {
   // has loaded (no burst of catching up after a slow first load).
   const calledAt = now();
   const warm = { core: ENGINES.core.live !== null && !ENGINES.core.poisoned, full: ENGINES.full.live !== null && !ENGINES.full.poisoned };
-  const virtualNow = () => (paused ? frozen : (now() - origin) * speed);
+  const held = () => paused || unanswered > 0;
+  const virtualNow = () => {
+    if (instant) return session ? session.nowMs : 0;
+    return held() ? frozen : (now() - origin) * speed;
+  };
+  /** The next moment something happens: an engine deadline or an answered call's time. */
+  const nextDeadline = () => {
+    const d = session.nextDeadline();
+    const a = answered.length ? answered[0].at : undefined;
+    if (d === undefined) return session.done ? undefined : a;
+    return a === undefined ? d : Math.min(a, d);
+  };
   // The time to show: nothing happens before the next deadline, so the clock shown does not
   // pass it before it is handled (and never goes back).
   const shownNow = () => {
     if (!session) return virtualNow();
-    const d = session.nextDeadline();
+    const d = nextDeadline();
     return Math.max(session.nowMs, d === undefined ? virtualNow() : Math.min(virtualNow(), d));
   };
 
@@ -388,7 +434,7 @@ export function run(definition, input, mocks, options = {}) {
     }
   }
 
-  // After the engine moved: hand out events, start external tasks, finish if done.
+  // After the engine moved: hand out events, call functions, finish if done.
   // True when the run is over.
   function settle() {
     deliver(call((s) => s.takeEvents()));
@@ -409,66 +455,84 @@ export function run(definition, input, mocks, options = {}) {
 
   function invoke(req) {
     const f = functions[req.state];
+    // Time stands still from here until every call in flight has answered.
+    if (unanswered === 0 && !paused) frozen = session.nowMs;
+    const c = { id: req.id, at: session.nowMs, latencyMs: f.latencyMs, answer: null };
+    calls.push(c);
+    unanswered += 1;
+    clearTimeout(timer);
+    timer = null;
     let p;
     try {
-      p = Promise.resolve(f(req.input, { state: req.state, attempt: req.attempt, lane: req.lane, resource: req.resource, token: req.token ?? undefined }));
+      p = Promise.resolve(f.call(req.input, { state: req.state, attempt: req.attempt, lane: req.lane, resource: req.resource, token: req.token ?? undefined }));
     } catch (e) {
       p = Promise.reject(e);
     }
     p.then(
-      (output) => arrived({ id: req.id, output }),
-      (err) => arrived({ id: req.id, failure: failureOf(err) }),
+      (output) => arrived(c, { output }),
+      (err) => arrived(c, { failure: failureOf(err) }),
     );
   }
 
-  function arrived(item) {
-    if (finished) return;
-    item.at = Math.round(virtualNow());
-    if (paused) {
-      queue.push(item);
-      return;
-    }
-    try {
-      apply(item);
-      if (!finished) pump();
-    } catch (e) {
-      fail(e);
-    }
+  function arrived(c, answer) {
+    if (finished || !calls.includes(c)) return;
+    c.answer = answer;
+    unanswered -= 1;
+    if (unanswered > 0) return;
+    // Every call has answered: each completes at its own time plus its latency, in the
+    // order the calls were made.
+    for (const x of calls) answered.push({ at: x.at + x.latencyMs, seq: seq++, id: x.id, answer: x.answer });
+    answered.sort((a, b) => a.at - b.at || a.seq - b.seq);
+    calls = [];
+    if (paused) return;
+    origin = now() - frozen / speed;
+    pump();
   }
 
   function apply(item) {
-    let failure = item.failure;
+    let failure = item.answer.failure;
     let text;
     if (!failure) {
       try {
-        text = JSON.stringify(item.output === undefined ? null : item.output) ?? 'null';
+        text = JSON.stringify(item.answer.output === undefined ? null : item.answer.output) ?? 'null';
       } catch (e) {
         failure = { error: 'States.Runtime', cause: `the function's result is not JSON: ${e.message}` };
       }
     }
     if (failure) call((s) => s.failExternal(item.id, item.at, failure.error, failure.cause));
     else call((s) => s.completeExternal(item.id, item.at, text));
+  }
+
+  /** Handle what is due at `d` (the next deadline): an answered call, else the engine's deadline. */
+  function handle(d) {
+    if (answered.length && answered[0].at <= d) apply(answered.shift());
+    else call((s) => s.stepTo(d));
     return settle();
   }
 
-  // Handle every deadline that is due, then sleep until the next one.
+  // Handle every deadline that is due, then sleep until the next one (in instant mode, go on
+  // at once, a turn of the event loop every slice).
   function pump(due) {
     clearTimeout(timer);
     timer = null;
-    if (finished || paused) return;
+    if (finished || held()) return;
+    const sliceStart = now();
     try {
       for (;;) {
-        const d = session.nextDeadline();
+        const d = nextDeadline();
         if (d === undefined) return; // waiting for JS functions (or done)
-        if (d !== due && d > virtualNow()) {
+        if (!instant && d !== due && d > virtualNow()) {
           const delay = (d - virtualNow()) / speed;
           // Timers overflow past 2^31-1 ms (and then fire at once): wake up and look again.
           timer = delay > MAX_DELAY ? setTimeout(() => pump(), MAX_DELAY) : setTimeout(() => pump(d), delay);
           return;
         }
         due = undefined;
-        call((s) => s.stepTo(d));
-        if (settle() || paused) return;
+        if (handle(d) || held()) return;
+        if (instant && now() - sliceStart > INSTANT_SLICE_MS) {
+          timer = setTimeout(() => pump(), 0);
+          return;
+        }
       }
     } catch (e) {
       fail(e);
@@ -477,7 +541,7 @@ export function run(definition, input, mocks, options = {}) {
 
   function pause() {
     if (finished || paused) return;
-    frozen = shownNow();
+    if (unanswered === 0) frozen = shownNow();
     paused = true;
     clearTimeout(timer);
     timer = null;
@@ -489,30 +553,17 @@ export function run(definition, input, mocks, options = {}) {
     origin = now() - frozen / speed;
     paused = false;
     if (!session) return;
-    try {
-      while (queue.length && !finished) apply(queue.shift());
-    } catch (e) {
-      fail(e);
-      return;
-    }
     pump();
   }
 
   function step() {
     if (finished || !session) return false;
     pause();
+    if (unanswered > 0) return false; // a function runs: nothing happens until it answers
     try {
-      const d = session.nextDeadline();
-      const q = queue[0];
-      if (q && (d === undefined || q.at <= d)) {
-        queue.shift();
-        apply(q);
-      } else if (d !== undefined) {
-        call((s) => s.stepTo(d));
-        settle();
-      } else {
-        return false;
-      }
+      const d = nextDeadline();
+      if (d === undefined) return false;
+      handle(d);
       if (session && !finished) {
         frozen = Math.max(frozen, session.nowMs);
         update(true);
@@ -546,7 +597,7 @@ export function run(definition, input, mocks, options = {}) {
       call((s) => s.start());
       if (settle()) return;
       if (stopRequested) return stop();
-      if (onUpdate && updateIntervalMs > 0) ticker = setInterval(() => !paused && !finished && update(true), updateIntervalMs);
+      if (onUpdate && updateIntervalMs > 0) ticker = setInterval(() => !held() && !finished && update(true), updateIntervalMs);
       pump();
     })
     .catch(fail);
@@ -572,7 +623,7 @@ export function run(definition, input, mocks, options = {}) {
 
 /**
  * The engine in a Web Worker (./worker.js, a module worker; the playground's too):
- * {validate, simulate, version, loadSource, derive, terminate()}, with the same arguments and results as the
+ * {validate, simulate, version, loadSource, derive, testState, terminate()}, with the same arguments and results as the
  * functions of this module (options must be plain data). For big simulations that should not
  * hold up the page; run() stays on this thread, where its timers and callbacks live. The
  * messages are those of worker.js's protocol ({id, op, ...} → {id, ok, value | error}, a big
@@ -630,6 +681,7 @@ export function createWorker(url = new URL('./worker.js', import.meta.url)) {
     version: () => call('version', {}),
     loadSource: (text, options = {}) => call('loadSource', { text, options }),
     derive: (definition, options = {}) => call('derive', { definition, options }),
+    testState: (request, options = {}) => call('testState', { request, options }),
     terminate: () => {
       terminated = true;
       worker.terminate();

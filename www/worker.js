@@ -1,8 +1,9 @@
 // statelab's engine in a Web Worker: the one worker of the project, and its one protocol.
 // The playground runs every workflow here (app/engine.js is its side), so that a long or
-// runaway workflow (or a user's mock function that never returns) can never freeze the page:
-// the page terminates this worker instead. createWorker() in statelab.js speaks the requests
-// below, for big simulations that should not hold up a page.
+// runaway workflow can never freeze the page: the page terminates this worker instead.
+// createWorker() in statelab.js speaks the requests below, for big simulations that should
+// not hold up a page. No user code runs here: a mock that is a JS function runs in the page's
+// sandbox (app/sandbox.js, sandbox.html), and this worker asks the page for each call.
 //
 // Requests and replies (postMessage; options and values are plain data):
 //   {id, op: 'init', module?}                                   load the engine (module: a compiled
@@ -12,18 +13,23 @@
 //   {id, op: 'version'}
 //   {id, op: 'loadSource', text, options?}                     (on the full engine, loaded then)
 //   {id, op: 'derive', definition, options?}                   (on the full engine, loaded then)
+//   {id, op: 'testState', request, options?}                   (on the full engine, loaded then)
 //     → {id, ok: true, value} or {id, ok: false, error: {message, diagnostics?}}
-//   value: what init(), validate(), simulate(), version(), loadSource() and derive() of statelab.js give; with
+//   value: what init(), validate(), simulate(), version(), loadSource(), derive() and testState() of statelab.js give; with
 //   timelineOnly, a simulate() result without events, and spans without their data (input,
 //   output, steps). A big simulate() result comes in parts: {id, part: {events, spans}}
 //   messages, then the reply with the rest; the reply's lists go after the parts' lists.
 //
 // Runs on real timers (run() of statelab.js), one at a time:
 //   {op: 'run', runId, definition, input, mocks, options, functions}
-//     options: those of run(), and instant (run a run with functions at once, step by step);
-//     functions: {State: source text of an async function}, compiled here
+//     options: those of run() (instant included: each deadline at once, waiting only for calls);
+//     functions: {State: {latency: seconds}}: the states whose Tasks the page answers
 //   {op: 'pause'|'resume'|'step'|'stop', runId}
 //     → {runId, kind: 'control', paused, nowMs}            where the run is now
+//   A call of a function: {runId, kind: 'call', callId, state, input, context}, which the page
+//   answers with {op: 'answer', runId, callId, output (JSON text)} or
+//   {op: 'answer', runId, callId, failure: {error, cause}}. Workflow time stands still until
+//   every call made has answered (run() of statelab.js).
 // A run reports {runId, kind: 'tick', events, spans: delta, lanes: added, nowMs, status, paused},
 //               {runId, kind: 'done', events, spans: delta, lanes: added, result} or {runId, kind: 'error', message, diagnostics},
 // with {runId, kind: 'part', events, spans: delta} before a tick or 'done' that has much to carry.
@@ -36,7 +42,7 @@
 // key, value, ..., the number of keys deleted, then the keys. 'done' carries the result
 // without its events, spans and lanes, which the page has by then. No single message takes
 // the page long to read.
-import { validate, simulate, run, version, init, loadSource, derive } from './statelab.js';
+import { validate, simulate, run, version, init, loadSource, derive, testState } from './statelab.js';
 
 let current = null; // {runId, ctl, events, sent, open}
 
@@ -49,21 +55,40 @@ function errorOf(e) {
   return { message: e?.message ? e.message : String(e), diagnostics: e?.diagnostics ? e.diagnostics : undefined };
 }
 
-// User mock functions arrive as source text ("async (input) => ..."); the page sends them
-// only after the user allowed code from a shared link to run.
-function compileFunctions(sources) {
+/**
+ * The run's functions: for each state the page answers, a function that asks the page and
+ * waits for its answer (a failure is thrown as {name, message}, which run() reports as the
+ * Task's error and cause).
+ */
+function askingFunctions(state, given) {
   const out = {};
-  for (const [state, src] of Object.entries(sources || {})) {
-    let f;
-    try {
-      f = new Function(`"use strict"; return (${src}\n);`)();
-    } catch (e) {
-      throw new Error(`mocks: the function for state '${state}' does not compile: ${e.message}`);
-    }
-    if (typeof f !== 'function') throw new Error(`mocks: the "function" of state '${state}' is not a function`);
-    Object.defineProperty(out, state, { value: f, enumerable: true, writable: true, configurable: true });
+  for (const [name, spec] of Object.entries(given || {})) {
+    const latency = spec && typeof spec === 'object' && spec.latency !== undefined ? spec.latency : 0;
+    const ask = (input, context) =>
+      new Promise((resolve, reject) => {
+        const callId = ++state.lastCall;
+        state.calls.set(callId, { resolve, reject });
+        postMessage({ runId: state.runId, kind: 'call', callId, state: name, input, context });
+      });
+    Object.defineProperty(out, name, { value: { function: ask, latency }, enumerable: true });
   }
   return out;
+}
+
+/** The page's answer to a call. */
+function answered(state, m) {
+  const pending = state.calls.get(m.callId);
+  if (!pending) return;
+  state.calls.delete(m.callId);
+  if (m.failure) {
+    pending.reject({ name: String(m.failure.error ?? 'Error'), message: String(m.failure.cause ?? '') });
+    return;
+  }
+  try {
+    pending.resolve(JSON.parse(m.output));
+  } catch (e) {
+    pending.reject({ name: 'States.Runtime', message: `the function's result is not JSON: ${e.message}` });
+  }
 }
 
 /** Equal JSON values. */
@@ -165,7 +190,7 @@ function timelineOnly(result) {
 
 self.onmessage = async (msg) => {
   const m = msg.data;
-  if (m.op === 'validate' || m.op === 'simulate' || m.op === 'version' || m.op === 'init' || m.op === 'loadSource' || m.op === 'derive') {
+  if (m.op === 'validate' || m.op === 'simulate' || m.op === 'version' || m.op === 'init' || m.op === 'loadSource' || m.op === 'derive' || m.op === 'testState') {
     try {
       let value;
       if (m.op === 'validate') value = await validate(m.definition, m.options || {});
@@ -177,6 +202,7 @@ self.onmessage = async (msg) => {
       } else if (m.op === 'init') value = await init(m.module || undefined);
       else if (m.op === 'loadSource') value = await loadSource(m.text, m.options || {});
       else if (m.op === 'derive') value = await derive(m.definition, m.options || {});
+      else if (m.op === 'testState') value = await testState(m.request, m.options || {});
       else value = await version();
       postMessage({ id: m.id, ok: true, value });
     } catch (e) {
@@ -187,47 +213,25 @@ self.onmessage = async (msg) => {
   if (m.op === 'run') {
     if (current) current.ctl.stop();
     const runId = m.runId;
-    // Instant speed with user functions: the run stays paused and is driven one step at a time,
-    // so workflow time moves only from one deadline to the next (deterministic).
-    const { instant, ...options } = m.options || {};
-    if (instant) options.paused = true;
-    const state = { runId, ctl: null, events: [], sent: [], open: [], userPaused: !!options.paused, calls: 0 };
+    const options = m.options || {};
+    const state = { runId, ctl: null, events: [], sent: [], open: [], calls: new Map(), lastCall: 0 };
     current = state;
     try {
-      // Virtual time stands still while a user's function runs: the run is paused for the
-      // call, so the function's result arrives at the virtual instant it was called, at any
-      // speed (otherwise a 1 ms function would take 1000 s of workflow time at 10^6x).
-      const functions = {};
-      for (const [name, f] of Object.entries(compileFunctions(m.functions))) {
-        functions[name] = async (input, context) => {
-          state.calls += 1;
-          state.ctl?.pause();
-          try {
-            return await f(input, context);
-          } finally {
-            state.calls -= 1;
-            if (state.calls === 0 && !state.userPaused) setTimeout(() => !state.userPaused && state.calls === 0 && state.ctl?.resume());
-          }
-        };
-      }
       state.ctl = run(m.definition, m.input, m.mocks, {
         ...options,
-        functions,
+        functions: askingFunctions(state, m.functions),
         updateIntervalMs: 40,
         onEvent: (e) => state.events.push(e),
         onUpdate: ({ nowMs, spans, lanes, status }) => {
           if (current !== state) return;
-          postRun(state, 'tick', spanDelta(state, spans, status !== 'RUNNING'), { nowMs, status, paused: state.userPaused && !instant, lanes: newLanes(state, lanes) });
+          postRun(state, 'tick', spanDelta(state, spans, status !== 'RUNNING'), {
+            nowMs,
+            status,
+            paused: state.ctl ? state.ctl.paused : !!options.paused,
+            lanes: newLanes(state, lanes),
+          });
         },
       });
-      if (instant) {
-        (async () => {
-          while (current === state && !state.ctl.finished) {
-            // step() is false while the run waits for a function: let it finish, then go on.
-            if (!state.ctl.step()) await new Promise((r) => setTimeout(r, 0));
-          }
-        })();
-      }
       const result = await state.ctl.done;
       if (current === state) {
         const { events, spans, lanes, ...rest } = result;
@@ -242,6 +246,10 @@ self.onmessage = async (msg) => {
     }
     return;
   }
+  if (m.op === 'answer') {
+    if (current && current.runId === m.runId) answered(current, m);
+    return;
+  }
   if (m.id !== undefined) {
     postMessage({ id: m.id, ok: false, error: { message: `statelab worker: unknown operation '${m.op}'` } });
     return;
@@ -249,18 +257,12 @@ self.onmessage = async (msg) => {
   if (!current || current.runId !== m.runId || !current.ctl) return;
   const state = current;
   const ctl = state.ctl;
-  if (m.op === 'pause') {
-    state.userPaused = true;
-    ctl.pause();
-  } else if (m.op === 'resume') {
-    state.userPaused = false;
-    if (state.calls === 0) ctl.resume();
-  } else if (m.op === 'step') {
-    state.userPaused = true;
-    ctl.step();
-  } else if (m.op === 'stop') ctl.stop();
+  if (m.op === 'pause') ctl.pause();
+  else if (m.op === 'resume') ctl.resume();
+  else if (m.op === 'step') ctl.step();
+  else if (m.op === 'stop') ctl.stop();
   // Tell the page where the run is now (a paused run sends no ticks by itself).
   if (current === state && !ctl.finished) {
-    postMessage({ runId: m.runId, kind: 'control', paused: state.userPaused, nowMs: ctl.nowMs });
+    postMessage({ runId: m.runId, kind: 'control', paused: ctl.paused, nowMs: ctl.nowMs });
   }
 };

@@ -641,6 +641,42 @@ test('the page’s API still works: load, run, work, share, loadExample, and fun
   await context.close();
 });
 
+test('JS mocks keep their consent across workspaces: a link’s code asks again when its workspace is reopened, typed code runs', async () => {
+  const definition = { StartAt: 'Call', States: { Call: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', OutputPath: '$.Payload', End: true } } };
+  const run = (page) => page.evaluate(() => window.statelab.run({ speed: 'instant' }).catch((e) => ({ rejected: e.message })));
+  const a = await openTab(await newContext());
+  await a.evaluate((d) => window.statelab.load({ definition: d, mocks: { Call: { function: 'async () => ({ Payload: { from: "link" } })' } } }, { trusted: false }), definition);
+  const url = await a.evaluate(() => window.statelab.share());
+  await a.context().close();
+
+  const context = await newContext();
+  const page = await openTab(context);
+  // The user types a function of their own in their workspace: theirs, it runs.
+  await page.evaluate((d) => window.statelab.load({ definition: d, mocks: {} }), definition);
+  await page.click('#tab-mocks');
+  await page.click('[data-testid=mocks-editor] .cm-content');
+  await page.keyboard.press('Control+a');
+  await page.keyboard.press('Delete');
+  const typed = '{"Call": {"function": "async () => ({ Payload: { typed: 1 } })"}}';
+  await page.keyboard.type(typed);
+  await page.waitForFunction((t) => window.statelab.work().mocks === t, typed);
+  assert.deepEqual((await run(page)).output, { typed: 1 });
+  const mine = (await workspace(page)).id;
+  // The link opens beside it, and its code waits for consent.
+  await page.evaluate((h) => {
+    location.hash = h;
+  }, new URL(url).hash);
+  await page.waitForFunction((i) => window.statelab.workspace()?.id !== i && window.statelab.loading === 0, mine);
+  const linked = (await workspace(page)).id;
+  assert.match((await run(page)).rejected, /did not write here/);
+  // Back in the user's workspace their code still runs; the link's, reopened, still asks.
+  assert.equal(await page.evaluate((i) => window.statelab.openWorkspace(i), mine), true);
+  assert.deepEqual((await run(page)).output, { typed: 1 });
+  assert.equal(await page.evaluate((i) => window.statelab.openWorkspace(i), linked), true);
+  assert.match((await run(page)).rejected, /did not write here/);
+  await context.close();
+});
+
 test('Step after a run ended says so, and only the next Step starts a new run', async () => {
   const context = await newContext();
   const page = await openTab(context);

@@ -231,7 +231,7 @@ test('a Task can be an async JS function, errors included', async () => {
   assert.deepEqual(calls, [[{ order: 42 }, 'Medium', 'Fan out/1', 0]]);
   assert.deepEqual(result.output[1], { order: 42, from: 'js' });
   const done = result.events.find((e) => e.type === 'LambdaFunctionSucceeded' && result.lanes[e.lane].label === 'Fan out/1');
-  assert.ok(done.ms >= 400 && done.ms < 3000, `the function's 5 ms are about 500 virtual ms at speed 100, got ${done.ms}`);
+  assert.equal(done.ms, 0, 'workflow time stands still while a function runs: its 5 ms are no virtual time');
 
   class PaymentDeclined extends Error {
     constructor(m) {
@@ -536,8 +536,10 @@ test('JS functions run concurrently across Map iterations, and retries call them
     { id: 4, ok: true },
   ]);
   assert.deepEqual([...calls].sort(), ['Each/0', 'Each/1', 'Each/2', 'Each/3']);
+  // The later items answered first, yet the calls made at one instant complete in the order
+  // they were made: the events do not depend on which function was faster.
   const finished = r.events.filter((e) => e.type === 'LambdaFunctionSucceeded').map((e) => r.lanes[e.lane].label);
-  assert.equal(finished[0], 'Each/3', `finish order ${finished}`);
+  assert.deepEqual(finished, ['Each/0', 'Each/1', 'Each/2', 'Each/3']);
 
   const attempts = [];
   const retried = await run(retry.def, retry.input, retry.mocks, {
@@ -555,6 +557,108 @@ test('JS functions run concurrently across Map iterations, and retries call them
   assert.deepEqual(attempts, [0, 1, 2]);
   assert.deepEqual(retried.output.charge, { amount: 50 });
   assert.equal(retried.spans.filter((s) => s.kind === 'backoff').length, 2);
+});
+
+test("a function's virtual time is its latency: the same events and times at every speed and at instant", async () => {
+  const work = (wallMs) => ({
+    function: async (input, ctx) => {
+      await sleep(wallMs);
+      return { ok: input.id % 2 === 1, lane: ctx.lane };
+    },
+    latency: 1.5,
+  });
+  const items = { items: [{ id: 1 }, { id: 2 }, { id: 3 }] };
+  const runs = [];
+  for (const options of [{ speed: 1 }, { speed: 1000 }, { instant: true }, { speed: 20, instant: true }]) {
+    const t0 = performance.now();
+    const r = await run(map.def, items, map.mocks, { ...options, seed: 3, functions: { Work: work(30) } }).done;
+    runs.push({ options, r, wallMs: performance.now() - t0 });
+  }
+  const [base, ...others] = runs;
+  assert.equal(base.r.status, 'SUCCEEDED');
+  assert.deepEqual(
+    base.r.output.map((o) => o.id),
+    [1, 2, 3],
+  );
+  // Each Work call took 30 ms of real time and counts its 1.5 s of latency, no more.
+  const works = base.r.spans.filter((s) => s.kind === 'attempt' && s.state === 'Work');
+  assert.deepEqual(
+    works.map((s) => s.endMs - s.startMs),
+    [1500, 1500, 1500],
+  );
+  assert.equal(base.r.durationMs, 1500);
+  for (const { options, r } of others) {
+    assert.deepEqual(
+      r.events.map((e) => [e.type, e.ms, e.lane]),
+      base.r.events.map((e) => [e.type, e.ms, e.lane]),
+      JSON.stringify(options),
+    );
+    assert.deepEqual(r.output, base.r.output);
+  }
+  // At speed 1 the 1.5 s of latency pass in real time; instant does not wait for them.
+  assert.ok(base.wallMs >= 1500, `speed 1 took ${base.wallMs} ms`);
+  assert.ok(runs[2].wallMs < 1000, `instant took ${runs[2].wallMs} ms`);
+});
+
+test('instant: deadlines at once, and a function that awaits timers finishes, called at any instant', async () => {
+  const calls = [];
+  const r = await run(retry.def, retry.input, retry.mocks, {
+    instant: true,
+    seed: 2,
+    functions: {
+      Charge: async (_input, ctx) => {
+        calls.push(ctx.attempt);
+        await sleep(5);
+        await new Promise((res) => setTimeout(res, 1));
+        if (ctx.attempt < 2) throw Object.assign(new Error('bank timeout'), { name: 'Flaky' });
+        return { amount: 50 };
+      },
+    },
+  }).done;
+  assert.equal(r.status, 'SUCCEEDED');
+  assert.deepEqual(calls, [0, 1, 2], 'called again after each back-off, later in virtual time');
+  const sim = await run(retry.def, retry.input, retry.mocks, {
+    speed: 1000,
+    seed: 2,
+    functions: {
+      Charge: async (_input, ctx) => {
+        if (ctx.attempt < 2) throw Object.assign(new Error('bank timeout'), { name: 'Flaky' });
+        return { amount: 50 };
+      },
+    },
+  }).done;
+  assert.deepEqual(
+    r.events.map((e) => [e.type, e.ms]),
+    sim.events.map((e) => [e.type, e.ms]),
+  );
+  assert.ok(r.durationMs > 1000, `the back-offs are virtual time: ${r.durationMs} ms`);
+});
+
+test('while a function runs, time stands still: step() waits, pause and resume keep the call', async () => {
+  let release;
+  const gate = new Promise((r) => (release = r));
+  const ctl = run(parallel.def, parallel.input, parallel.mocks, {
+    paused: true,
+    functions: { Fast: { function: () => gate.then(() => ({ fast: true })), latency: 0.5 } },
+  });
+  await sleep(20);
+  // Everything at time 0 happened, Fast was called; Slow and Medium are due at 3 s and 2 s.
+  assert.equal(ctl.step(), false, 'nothing happens while the function runs');
+  assert.equal(ctl.nowMs, 0);
+  ctl.resume();
+  await sleep(30);
+  assert.equal(ctl.nowMs, 0, 'the clock does not move during the call');
+  release();
+  await sleep(5);
+  const r = await ctl.done;
+  assert.equal(r.status, 'SUCCEEDED');
+  const fast = r.events.find((e) => e.type === 'LambdaFunctionSucceeded' && e.state === 'Fast');
+  assert.equal(fast.ms, 500);
+  assert.equal(r.durationMs, 3000);
+  assert.throws(
+    () => run(parallel.def, parallel.input, parallel.mocks, { functions: { Fast: { function: () => 1, latency: -1 } } }),
+    /functions\.Fast\.latency must be a number of seconds, 0 or more, not -1/,
+  );
 });
 
 test('testState answers as the TestState API, on the full engine', async () => {

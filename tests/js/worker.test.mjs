@@ -78,3 +78,56 @@ test('one protocol: the playground side (app/engine.js) runs a workflow over the
     page.worker.terminate();
   }
 });
+
+test('a run asks the page for each call of a function (no user code runs in the worker), at every speed and at instant', async () => {
+  const { Engine } = await import('../../www/app/engine.js');
+  const [def, input, mocks] = ['parallel.asl.json', 'parallel.input.json', 'parallel.mocks.json'].map(read);
+  const page = new Engine();
+  const runWith = (options, onCall) =>
+    new Promise((resolve, reject) => {
+      page.start(
+        def,
+        input,
+        JSON.parse(mocks),
+        { seed: 3, ...options },
+        { Fast: { latency: 0.5 } },
+        {
+          onTick: () => {},
+          onControl: () => {},
+          onDone: resolve,
+          onError: (m) => reject(new Error(m.message)),
+          onCall,
+        },
+      );
+    });
+  try {
+    await page.init();
+    const results = [];
+    for (const options of [{ speed: 1000 }, { instant: true }]) {
+      const calls = [];
+      const r = await runWith(options, async (c) => {
+        calls.push([c.state, c.input, c.context.attempt]);
+        await new Promise((res) => setTimeout(res, 20));
+        return { output: JSON.stringify({ via: 'page', got: c.input }) };
+      });
+      assert.deepEqual(calls, [['Fast', { order: 42 }, 0]]);
+      assert.equal(r.status, 'SUCCEEDED');
+      assert.deepEqual(r.output[2], { via: 'page', got: { order: 42 } });
+      assert.equal(r.events.find((e) => e.type === 'LambdaFunctionSucceeded' && e.state === 'Fast').ms, 500);
+      results.push(r);
+    }
+    assert.deepEqual(
+      results[1].events.map((e) => [e.type, e.ms, e.lane]),
+      results[0].events.map((e) => [e.type, e.ms, e.lane]),
+    );
+    const failed = await runWith({ instant: true }, async () => ({ failure: { error: 'Declined', cause: 'card expired' } }));
+    assert.equal(failed.status, 'FAILED');
+    assert.equal(failed.error, 'Declined');
+    assert.equal(failed.cause, 'card expired');
+    const broken = await runWith({ instant: true }, async () => ({ output: '{not json' }));
+    assert.equal(broken.error, 'States.Runtime');
+    assert.match(broken.cause, /the function's result is not JSON/);
+  } finally {
+    page.worker.terminate();
+  }
+});

@@ -1,6 +1,7 @@
-// The page's side of the engine worker: requests with replies, and runs with live updates.
-// If the worker stops answering (a runaway mock function, say), it is terminated and a
-// fresh one takes its place, so the page itself never freezes.
+// The page's side of the engine worker: requests with replies, and runs with live updates,
+// whose mock function calls it hands to the run's handlers (onCall: the sandbox answers them).
+// If the worker stops answering (a runaway workflow, say), it is terminated and a fresh one
+// takes its place, so the page itself never freezes.
 
 const WORKER_URL = new URL('../worker.js', import.meta.url);
 
@@ -92,6 +93,10 @@ export class Engine {
       applySpans(run.spans, m.spans);
       if (m.lanes) pushAll(run.lanes, m.lanes);
     }
+    if (m.kind === 'call') {
+      this.answer(run, m);
+      return;
+    }
     if (m.kind === 'tick') h.onTick({ events: m.events, allEvents: run.events, spans: run.spans, lanes: run.lanes, nowMs: m.nowMs, status: m.status, paused: m.paused });
     else if (m.kind === 'control') h.onControl(m);
     else if (m.kind === 'done') {
@@ -101,6 +106,23 @@ export class Engine {
       this.run = null;
       h.onError(m);
     }
+  }
+
+  /** Answer a run's call of a mock function: what handlers.onCall gives ({output: JSON text} or {failure: {error, cause}}). */
+  answer(run, m) {
+    const reply = (a) => {
+      if (this.run !== run) return;
+      const answer = a && typeof a.output === 'string' ? { output: a.output } : { failure: a?.failure || { error: 'Error', cause: 'no answer' } };
+      this.worker.postMessage({ op: 'answer', runId: run.runId, callId: m.callId, ...answer });
+    };
+    const onCall = run.handlers.onCall;
+    if (!onCall) {
+      reply({ failure: { error: 'States.Runtime', cause: `no sandbox runs the function of state '${m.state}'` } });
+      return;
+    }
+    Promise.resolve()
+      .then(() => onCall({ state: m.state, input: m.input, context: m.context }))
+      .then(reply, (e) => reply({ failure: { error: 'States.Runtime', cause: `the function of state '${m.state}' could not run: ${e?.message ?? e}` } }));
   }
 
   async request(op, payload, timeoutMs = 15000) {
@@ -139,14 +161,33 @@ export class Engine {
     return this.request('validate', { definition, options });
   }
 
+  /** A request on the full engine, which the worker loads the first time (then fullLoaded is true). */
+  full(op, payload) {
+    const worker = this.worker;
+    return this.request(op, payload, 30000).then((value) => {
+      if (this.worker === worker) this.fullWorker = worker;
+      return value;
+    });
+  }
+
+  /** Has the worker loaded the full engine (a loadSource, derive or testState answered)? */
+  get fullLoaded() {
+    return !!this.fullWorker && this.fullWorker === this.worker;
+  }
+
   /** loadSource() of statelab.js (the full engine, loaded in the worker the first time). */
   loadSource(text, options) {
-    return this.request('loadSource', { text, options }, 30000);
+    return this.full('loadSource', { text, options });
   }
 
   /** derive() of statelab.js: {input?, mocks} a run was not given (the full engine, loaded in the worker the first time). */
   derive(definition, options) {
-    return this.request('derive', { definition, options }, 30000);
+    return this.full('derive', { definition, options });
+  }
+
+  /** testState() of statelab.js: TestState's answer or refusal for one state (the full engine, loaded in the worker the first time). */
+  testState(request) {
+    return this.full('testState', { request });
   }
 
   /** simulate(); with timelineOnly, the result has no events and its spans no data (input, output, steps). */
@@ -155,8 +196,10 @@ export class Engine {
   }
 
   /**
-   * Start a run; handlers: onTick({events (new), allEvents, spans (all, so far), nowMs, status,
-   * paused}), onControl, onDone(result), onError({message, diagnostics}).
+   * Start a run; functions: {State: {latency}} (the states whose Tasks onCall answers);
+   * handlers: onTick({events (new), allEvents, spans (all, so far), nowMs, status, paused}),
+   * onControl, onDone(result), onError({message, diagnostics}), onCall({state, input,
+   * context}) → Promise<{output: JSON text} | {failure: {error, cause}}>.
    */
   start(definition, input, mocks, options, functions, handlers) {
     if (this.run) this.control('stop');
@@ -186,7 +229,7 @@ export class Engine {
       if (this.run === run) {
         this.run = null;
         this.restart('stopped');
-        run.handlers.onError({ message: 'The run did not stop by itself (a mock function may be stuck), so the engine was restarted.', killed: true });
+        run.handlers.onError({ message: 'The run did not stop by itself, so the engine was restarted.', killed: true });
       }
     }, graceMs);
   }

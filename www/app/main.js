@@ -8,6 +8,7 @@ import { Engine } from './engine.js';
 import { createWork } from './work.js';
 import { createWorkspaces } from './workspaces.js';
 import { createRunner } from './run.js';
+import { createConsent } from './consent.js';
 import { $ } from './lib/dom.js';
 import { mountTabs } from './panels/tabs.js';
 import { mountEditors } from './panels/editors.js';
@@ -19,6 +20,7 @@ import { mountReplay } from './panels/replay.js';
 import { mountGraph } from './panels/graph.js';
 import { mountOutput } from './panels/output.js';
 import { mountInspector } from './panels/inspector.js';
+import { mountTestState } from './panels/teststate.js';
 import { mountHistory } from './panels/history.js';
 import { mountWorkspaces } from './panels/workspaces.js';
 
@@ -26,26 +28,28 @@ const DEFAULT_EXAMPLE = 'image-pipeline'; // what a first visit opens
 
 const store = createStore(initialState());
 const engine = new Engine();
+const consent = createConsent({ store });
 let runner = null;
-const work = createWork({ store, engine, stopRun: () => runner.stop() });
-const workspaces = createWorkspaces({ store, work, defaultExample: DEFAULT_EXAMPLE });
+const work = createWork({ store, engine, stopRun: () => runner.stop(), consent });
+const workspaces = createWorkspaces({ store, work, consent, defaultExample: DEFAULT_EXAMPLE });
 const run = () => runner.start().catch(() => {});
 
 // The tabs first: a panel in a tab is drawn once its tab is shown.
 mountTabs(store);
 const sourceBar = { gotoFile: () => {} };
-const editors = mountEditors(store, { work, workspaces, onRun: run, gotoFile: (line, column) => sourceBar.gotoFile(line, column) });
+const editors = mountEditors(store, { work, workspaces, consent, onRun: run, gotoFile: (line, column) => sourceBar.gotoFile(line, column) });
 Object.assign(sourceBar, mountSource(store, { work }));
-runner = createRunner({ store, engine, work, editors });
+runner = createRunner({ store, engine, work, editors, consent });
 mountToolbar(store, { runner, work, workspaces, onRun: run });
 mountWorkspaces(store, { workspaces });
 mountStatus(store);
 mountTimeline(store, { host: $('#timeline'), dragLatency: runner.dragLatency });
 mountReplay(store, runner);
-mountGraph(store, { host: $('#graph'), note: $('#graph-note') });
+mountGraph(store, { host: $('#graph'), note: $('#graph-note'), testButton: $('#graph-test') });
 mountOutput(store, $('#output'));
 mountHistory(store, { host: $('#history'), count: $('#history-count'), filter: $('#history-filter'), group: $('#history-group'), notice: $('#history-truncated') });
 mountInspector(store, $('#inspector'));
+mountTestState(store, { host: $('#teststate'), engine, work });
 
 /** A replay position in the link opened: the work runs at once (instantly) to show it. */
 function replayIfAsked() {
@@ -83,7 +87,8 @@ async function main() {
 window.statelab = {
   /**
    * Replace the work of the tab's workspace: {definition, input, mocks, settings} as JSON text
-   * or values. Each editor takes it as one step of its undo history.
+   * or values. Each editor takes it as one step of its undo history. trusted: its JS functions
+   * count as approved (false: they wait for consent, as a link's do).
    */
   load(w, { trusted = true } = {}) {
     work.loadWork(w, { trusted });

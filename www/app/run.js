@@ -1,7 +1,9 @@
 // Running the work: start (instantly on the virtual clock, or in real time in the engine's
 // worker), pause, resume, step and stop; the sequential twin after a run; what-if re-runs
-// after an edit; and the replay of a finished run. It writes the run into the store
-// (state.js: run, runsEnded, playhead, replaying) and draws nothing: the panels follow.
+// after an edit; and the replay of a finished run. A run whose mocks hold JS functions gets a
+// sandbox of its own (sandbox.js), once the user approved the code (consent.js), and only when
+// the page is not framed by another site. It writes the run into the store (state.js: run,
+// runsEnded, playhead, replaying, consent) and draws nothing: the panels follow.
 import { splitMocks } from './model/mocks.js';
 import { eventTimes } from './model/timing.js';
 import { isRunning, statusWord } from './model/status.js';
@@ -9,13 +11,17 @@ import { fmtMs } from './lib/format.js';
 import { HISTORY_BYTES } from './model/events.js';
 import { workOf, toast } from './state.js';
 import { whenIdle } from './lib/tasks.js';
+import { Sandbox, foreignAncestor, functionSettings } from './sandbox.js';
 
 /**
  * The page's runner. work: {setText(which, text), complete(), runnable()} (work.js); editors:
- * {relint(which), showConsent()} (panels/editors.js), for a run that cannot start.
+ * {relint(which), showConsent(), claimTyped()} (panels/editors.js), for a run that cannot
+ * start; consent: consent.js.
  */
-export function createRunner({ store, engine, work: workApi, editors }) {
+export function createRunner({ store, engine, work: workApi, editors, consent }) {
   let nextId = 1;
+  let starts = 0; // start() calls: a later one supersedes one still getting ready
+  let sandbox = null; // the current run's, while it runs
   let whatIfTimer = null;
   let replayFrame = 0; // requestAnimationFrame id while a replay plays
   let filling = 0; // runs writing what they derived into the editors (that is no what-if edit)
@@ -38,9 +44,76 @@ export function createRunner({ store, engine, work: workApi, editors }) {
     }));
   }
 
+  function endSandbox(box = sandbox) {
+    box?.destroy();
+    if (sandbox === box) sandbox = null;
+  }
+
+  /**
+   * The sandbox for the mocks' functions ({State: source}), started: or a thrown Error, the run
+   * failed with why (framed by another site, code not approved, a latency or a function that
+   * is wrong, a sandbox that does not start).
+   */
+  async function sandboxFor(functions, mocks, claimed, ticket) {
+    const names = Object.keys(functions);
+    const refuse = (where, message, tab) => {
+      if (tab) store.update({ editorTab: tab });
+      fail(where, message);
+      return new Error(message);
+    };
+    const framer = foreignAncestor();
+    if (framer) {
+      throw refuse(
+        'Not run',
+        `the mocks hold JavaScript (for ${names.join(', ')}), which does not run while the playground is framed by ${framer}: open the playground in a tab of its own`,
+      );
+    }
+    let settings;
+    try {
+      settings = functionSettings(mocks, functions);
+    } catch (e) {
+      throw refuse('Cannot run', e.message, 'mocks');
+    }
+    await claimed;
+    let waiting;
+    try {
+      waiting = await consent.waiting(functions);
+    } catch (e) {
+      throw refuse('Not run', e.message);
+    }
+    if (waiting.length) {
+      const states = waiting.map((w) => w.state);
+      store.update({ consent: { states, hashes: waiting.map((w) => w.hash) } });
+      editors.showConsent();
+      throw refuse('Not run', `the mocks hold JavaScript you did not write here (for ${states.join(', ')}; from a shared link, a paste or an undo): read it, then allow it to run`);
+    }
+    const box = new Sandbox(functions);
+    let errors;
+    try {
+      errors = await box.start();
+    } catch (e) {
+      box.destroy();
+      throw refuse('Cannot run', `the sandbox of the mock functions could not start: ${e.message}`);
+    }
+    if (ticket !== starts) {
+      box.destroy();
+      throw new Error('another run started');
+    }
+    const bad = Object.keys(errors)[0];
+    if (bad !== undefined) {
+      box.destroy();
+      throw refuse('Cannot run', `mocks: the function of state '${bad}' does not compile: ${errors[bad]}`, 'mocks');
+    }
+    return { box, settings };
+  }
+
   /** Run the current work; resolves with the result (or rejects with a clear Error). */
   async function start({ speed, paused = false } = {}) {
     stop();
+    endSandbox();
+    const ticket = ++starts;
+    // The code typed in the mocks is the user's: recorded before a tool rewrites the text.
+    const claimed = editors.claimTyped?.();
     const work = workOf(store.get());
     // A definition that is not plain JSON (YAML, a template) runs as the source bar resolved it.
     let resolved;
@@ -92,16 +165,16 @@ export function createRunner({ store, engine, work: workApi, editors }) {
     }
     const { engineMocks, functions } = splitMocks(parsed.mocks);
     const names = Object.keys(functions);
-    if (names.length && !store.get().trusted) {
-      store.update({ consent: { states: names } });
-      editors.showConsent();
-      const msg = `the mocks hold JavaScript for ${names.join(', ')} from a shared link: allow it to run first`;
-      fail('Not run', msg);
-      throw new Error(msg);
+    let box = null;
+    let settings = {};
+    if (names.length) {
+      ({ box, settings } = await sandboxFor(functions, parsed.mocks, claimed, ticket));
+      sandbox = box;
     }
     const chosen = speed ?? work.settings.speed;
     const instant = chosen === 'instant';
-    // (Instant without functions uses simulate below; with functions the worker steps the run.)
+    // (Instant without functions uses simulate below; with functions the worker runs it without
+    // timers, waiting only for the calls.)
     const options = {
       seed: work.settings.seed,
       speed: instant ? 1 : Number(chosen),
@@ -114,6 +187,10 @@ export function createRunner({ store, engine, work: workApi, editors }) {
       type: resolved.type,
     };
     stopReplay();
+    if (ticket !== starts) {
+      endSandbox(box);
+      throw new Error('another run started');
+    }
     const id = nextId++;
     const run = { id, rev: 0, spans: [], events: [], lanes: [], nowMs: 0, result: null, error: null, paused, startedAt: performance.now(), sequential: work.settings.sequential };
     store.update((s) => ({ run, playhead: null, selection: { ...s.selection, pick: 0 } }));
@@ -123,6 +200,7 @@ export function createRunner({ store, engine, work: workApi, editors }) {
         onTick: (m) => patchRun(id, { events: m.allEvents, spans: m.spans, lanes: m.lanes, nowMs: m.nowMs, paused: m.paused }, { when: 'frame' }),
         onControl: (m) => mine() && patchRun(id, { paused: m.paused, nowMs: Math.max(current().nowMs, m.nowMs) }, { when: 'frame' }),
         onDone: (result) => {
+          endSandbox(box);
           if (!mine()) return;
           const realMs = performance.now() - current().startedAt;
           // Drawn in tasks of their own (a big run's last update is a big one); the sequential
@@ -143,10 +221,13 @@ export function createRunner({ store, engine, work: workApi, editors }) {
           resolve(result);
         },
         onError: (m) => {
+          endSandbox(box);
           if (!mine()) return;
           store.update((s) => ({ run: { ...s.run, error: { message: m.message, diagnostics: m.diagnostics }, rev: s.run.rev + 1 }, runsEnded: s.runsEnded + 1 }));
           reject(new Error(m.message));
         },
+        // A call of a mock function, answered by this run's sandbox.
+        onCall: (c) => box.call(c.state, c.input, c.context),
       };
       if (instant && !paused && names.length === 0) {
         // All at once on the virtual clock: one call, no live updates needed.
@@ -161,7 +242,7 @@ export function createRunner({ store, engine, work: workApi, editors }) {
           })
           .then(handlers.onDone, (e) => handlers.onError({ message: e.message, diagnostics: e.diagnostics }));
       } else {
-        engine.start(work.definition, work.input, engineMocks, options, functions, handlers);
+        engine.start(work.definition, work.input, engineMocks, options, settings, handlers);
       }
     });
   }

@@ -29,8 +29,9 @@ export function initialState() {
       source: { machine: null, overrides: {}, files: {} },
       generated: { input: null, mocks: {}, mocksFor: null },
     },
-    trusted: true, // may the mocks' JS functions run? false for work that came in a link
-    consent: null, // {states: [names]}: the mocks' JS functions wait for the user's consent
+    // The mocks' JS functions whose code the user has not approved (consent.js): {states:
+    // [names], hashes: [SHA-256 of each one's code]}, shown in the consent box; or null.
+    consent: null,
     exampleId: null, // the gallery example the work was loaded from
     examples: [], // the gallery: [{id, title, summary}]
 
@@ -85,10 +86,16 @@ export function initialState() {
     pendingPlayhead: null,
     replaying: false,
     historyFilter: { text: '', group: 'all' },
+    // "Test this state" (panels/teststate.js, model/teststate.js): the state in the Test tab
+    // (null: none chosen yet); for each state tested while the page lives, its request's fields
+    // as typed (drafts: Map(name → model/teststate.js newDraft())) and its last test (answers:
+    // Map(name → {running, loading, request, key, answer?, error?, ms})); focus counts the
+    // times the tab was opened by the user, who is taken to it.
+    testState: { name: null, drafts: new Map(), answers: new Map(), focus: 0 },
 
     // The page's own UI: the tabs open, what-if mode, the theme, the last toast.
     editorTab: 'definition', // 'definition' | 'input' | 'mocks'
-    resultTab: 'output', // 'output' | 'inspector' | 'history'
+    resultTab: 'output', // 'output' | 'inspector' | 'history' | 'teststate'
     whatIf: false,
     theme: 'light',
     toast: null, // {text, bad, actions: [{label, run}], sticky, n}: n counts them, so that the same text again shows anew
@@ -150,7 +157,8 @@ export function toast(store, text, bad = false, { actions = [], sticky = false }
 
 /**
  * Select a state (from the graph, a bar, or the history), optionally one visit of it: the one
- * in `lane` at `startMs` (or at the instant `ms`). The State tab shows it.
+ * in `lane` at `startMs` (or at the instant `ms`). The State tab shows it; while the Test tab
+ * is open, that tab tests it instead.
  */
 export function select(store, { name, lane, startMs, ms, kind }) {
   store.update((s) => {
@@ -162,6 +170,17 @@ export function select(store, { name, lane, startMs, ms, kind }) {
       if (i >= 0) pick = i;
     }
     const v = visits[pick];
-    return { selection: { name, pick, lane: v?.lane ?? lane, startMs: startMs ?? v?.startMs, kind: kind || 'state' }, resultTab: 'inspector' };
+    const selection = { name, pick, lane: v?.lane ?? lane, startMs: startMs ?? v?.startMs, kind: kind || 'state' };
+    if (s.resultTab === 'teststate') return { selection, testState: { ...s.testState, name } };
+    return { selection, resultTab: 'inspector' };
   });
+}
+
+/**
+ * Test a state (panels/teststate.js): the Test tab shows it, and the graph selects it. focus:
+ * the user asked (a button, a key), and is taken to the tab.
+ */
+export function openTestState(store, name, { focus = false } = {}) {
+  if (store.get().selection.name !== name) select(store, { name });
+  store.update((s) => ({ resultTab: 'teststate', testState: { ...s.testState, name, focus: s.testState.focus + (focus ? 1 : 0) } }));
 }

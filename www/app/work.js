@@ -1,8 +1,10 @@
 // The work: the definition, input and mocks texts and the run settings (state.js: work). Loading
 // it into the editors (workspaces.js decides which workspace), the example gallery's files,
-// sharing it in a link, the definition as parsed, each editor's diagnostics, what a run was
+// sharing it in a link, the definition as parsed, each editor's diagnostics, and what a run was
 // not given (an input, Task mocks: derived by the engine and marked as generated, see
-// model/generated.js), and the consent JS functions from a link wait for.
+// model/generated.js). Work the page trusts (an example, the page API's load, a session saved
+// before consent was bound to the code) has its JS functions approved (consent.js); a link's
+// or a file's wait for the user's consent.
 import { encodeWork, exampleHash, fmtBytes, LinkError, LONG_URL_CHARS, MAX_URL_CHARS } from './lib/share.js';
 import { offsetOf, jsonParseLinter } from './lib/editor.js';
 import { parsedOrNull } from './lib/format.js';
@@ -53,14 +55,11 @@ function sourceSettings(given) {
   return { machine: typeof given.machine === 'string' ? given.machine : null, overrides: strings(given.overrides), files: strings(given.files) };
 }
 
-/** The JS functions of mocks text that wait for consent, or null. */
-function consentFor(trusted, mocksText) {
-  const states = Object.keys(functionsIn(parsedOrNull(mocksText)));
-  return trusted || states.length === 0 ? null : { states };
-}
-
-/** stopRun(): stops the run that goes, before other work replaces it (run.js). */
-export function createWork({ store, engine, stopRun }) {
+/**
+ * stopRun(): stops the run that goes, before other work replaces it (run.js); consent:
+ * consent.js (the JS functions of trusted work are approved).
+ */
+export function createWork({ store, engine, stopRun, consent }) {
   let defTimer = null;
 
   /** An edit of one of the work's texts (typed, or written by a tool): the link no longer holds it. */
@@ -223,7 +222,8 @@ export function createWork({ store, engine, stopRun }) {
    * editor takes it as one step of its undo history, which Ctrl-Z takes back. With `workspace`
    * (the metadata of the workspace it is), the tab switches to that workspace: the editors show
    * its texts with its own undo history, and the settings the work does not give are a new
-   * work's. fromExample: a gallery example (its input goes with its definition).
+   * work's. fromExample: a gallery example (its input goes with its definition). trusted: the
+   * work's JS functions count as approved (an example, the page API's load), not asked for.
    */
   function loadWork(work, { trusted = true, exampleId = null, fromExample = false, workspace = undefined } = {}) {
     stopRun();
@@ -254,15 +254,15 @@ export function createWork({ store, engine, stopRun }) {
     store.update({
       work: { ...texts, settings, source: sourceSettings(work.source), generated },
       ...(workspace ? { workspace } : {}),
-      trusted,
       exampleId,
-      consent: consentFor(trusted, texts.mocks),
+      consent: null,
       // A link that holds a replay position shows the run at that instant once it has run.
       pendingPlayhead: Number.isFinite(given?.playhead) ? given.playhead : null,
       playhead: null,
       selection: { name: null, pick: 0, lane: null, startMs: null, kind: 'state' },
       run: null,
     });
+    if (trusted) consent?.approve(Object.values(functionsIn(parsedOrNull(texts.mocks))));
     if (location.hash) history.replaceState(null, '', location.pathname + location.search);
     parseDefinition(texts.definition);
   }
@@ -363,7 +363,7 @@ export function createWork({ store, engine, stopRun }) {
     }
   }
 
-  // ---------------------------------------------------------------- mocks tools, consent
+  // ---------------------------------------------------------------- mocks tools
 
   /** The work's texts changed by a tool (not typed): one update, and the link no longer holds them. */
   function setTexts(patch) {
@@ -419,11 +419,6 @@ export function createWork({ store, engine, stopRun }) {
     }
     if (added.length) toast(store, `Generated mocks for ${added.join(', ')} from the definition: edit them to make them yours.`);
     return added;
-  }
-
-  /** The user allows the JS functions of a link's mocks to run. */
-  function allowFunctions() {
-    store.update({ trusted: true, consent: null });
   }
 
   /** The work holds a replay position and no code that waits for consent: run it to show it. */
@@ -549,7 +544,6 @@ export function createWork({ store, engine, stopRun }) {
     shareLink,
     fillMocks,
     complete,
-    allowFunctions,
     linters,
   };
 }

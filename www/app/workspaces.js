@@ -16,6 +16,8 @@ import { openWorkStore, legacyWork, forgetLegacyWork, writeJournal, readJournals
 import { createPresence } from './lib/presence.js';
 import { readLink, decodeWork, compactWork, exampleHash, LinkError, fmtBytes } from './lib/share.js';
 import { MAX_WORKSPACE_BYTES, nameFromDefinition, copyName, shortName, utf8Length, byLastChange, newId, workFileText, workFileName, readWorkFile } from './model/workspace.js';
+import { functionsIn } from './model/mocks.js';
+import { parsedOrNull } from './lib/format.js';
 import { workOf, toast, DEFAULT_SETTINGS } from './state.js';
 import { asText, EMPTY_DEFINITION } from './work.js';
 
@@ -84,20 +86,21 @@ const tabBinding = {
 };
 
 /**
- * The tab's workspaces. work: work.js (loadWork, exampleFiles); defaultExample: what a new
- * workspace holds when nothing else is asked for.
+ * The tab's workspaces. work: work.js (loadWork, exampleFiles); consent: consent.js (the code
+ * of a session saved before it was bound to the code is approved as it moves into a
+ * workspace); defaultExample: what a new workspace holds when nothing else is asked for.
  */
-export function createWorkspaces({ store, work, defaultExample }) {
+export function createWorkspaces({ store, work, consent, defaultExample }) {
   let db = null;
   const presence = createPresence();
   const changes = globalThis.BroadcastChannel ? new BroadcastChannel('statelab.workspaces') : null;
   let saveTimer = null;
   let opening = 0; // opens in flight (an example's files being fetched)
   let loadedWork = null; // s.work as the workspace was opened: unchanged since, an example stays pristine
-  let saved = null; // {id, work, trusted, exampleId}: what was last saved (or read) of the tab's workspace
+  let saved = null; // {id, work, exampleId}: what was last saved (or read) of the tab's workspace
 
   const current = () => store.get().workspace;
-  const dirty = (s = store.get()) => !!s.workspace && (saved?.id !== s.workspace.id || saved.work !== s.work || saved.trusted !== s.trusted || saved.exampleId !== s.exampleId);
+  const dirty = (s = store.get()) => !!s.workspace && (saved?.id !== s.workspace.id || saved.work !== s.work || saved.exampleId !== s.exampleId);
   const announce = () => changes?.postMessage({ type: 'changed' });
 
   /** The tab's workspace's metadata changed (a name, a save). */
@@ -122,11 +125,11 @@ export function createWorkspaces({ store, work, defaultExample }) {
     const s = store.get();
     const ws = s.workspace;
     if (!ws || !db) return false;
-    const body = { id: ws.id, work: keptWork(s), trusted: s.trusted };
+    const body = { id: ws.id, work: keptWork(s) };
     const bytes = utf8Length(JSON.stringify(body));
     const meta = { ...ws, exampleId: s.exampleId, pristine: ws.pristine && s.work === loadedWork, changed: touch ? Date.now() : ws.changed, bytes };
     setMeta(meta);
-    const snapshot = { id: ws.id, work: s.work, trusted: s.trusted, exampleId: s.exampleId };
+    const snapshot = { id: ws.id, work: s.work, exampleId: s.exampleId };
     if (db.kind === 'memory') return false;
     if (bytes > MAX_WORKSPACE_BYTES) {
       problem(
@@ -164,9 +167,9 @@ export function createWorkspaces({ store, work, defaultExample }) {
 
   // A change of the work (typed, a tool's edit, a setting, consent) is saved 300 ms after the last.
   store.subscribe(
-    (s) => [s.work, s.trusted, s.exampleId, s.workspace?.id ?? null],
+    (s) => [s.work, s.exampleId, s.workspace?.id ?? null],
     (v, before) => {
-      if (!before || v[3] === null || before[3] !== v[3] || !dirty()) return;
+      if (!before || v[2] === null || before[2] !== v[2] || !dirty()) return;
       clearTimeout(saveTimer);
       saveTimer = setTimeout(() => save(), SAVE_DELAY_MS);
     },
@@ -227,10 +230,11 @@ export function createWorkspaces({ store, work, defaultExample }) {
     await recoverJournals(id);
     const rec = await db.get(id);
     if (!rec) return false;
-    work.loadWork(rec.body.work, { trusted: rec.body.trusted !== false, exampleId: rec.meta.exampleId ?? null, workspace: rec.meta });
+    // (Its JS functions run if their code was approved: consent.js keeps that, not the workspace.)
+    work.loadWork(rec.body.work, { trusted: false, exampleId: rec.meta.exampleId ?? null, workspace: rec.meta });
     opened(rec.meta);
     const s = store.get();
-    saved = { id, work: s.work, trusted: s.trusted, exampleId: s.exampleId };
+    saved = { id, work: s.work, exampleId: s.exampleId };
     return true;
   }
 
@@ -239,7 +243,7 @@ export function createWorkspaces({ store, work, defaultExample }) {
    * copy's), or null: the example's title or the definition's (autoName: it follows them).
    * fromExample: `w` is a gallery example's files (work.js: loadWork).
    */
-  async function create({ work: w, trusted = true, exampleId = null, name = null, pristine = false, fromExample = false }) {
+  async function create({ work: w, trusted = false, exampleId = null, name = null, pristine = false, fromExample = false }) {
     const follows = name === null;
     await flush();
     const id = newId();
@@ -292,7 +296,7 @@ export function createWorkspaces({ store, work, defaultExample }) {
       const old = legacyWork();
       if (!old) return;
       const { playhead: _, ...settings } = old.work.settings || {};
-      const body = { work: { ...old.work, settings }, trusted: old.trusted };
+      const body = { work: { ...old.work, settings } };
       const now = Date.now();
       const id = newId();
       const name = autoName(store.get().examples, old.exampleId, null, old.work.definition);
@@ -300,6 +304,8 @@ export function createWorkspaces({ store, work, defaultExample }) {
       meta.bytes = utf8Length(JSON.stringify({ id, ...body }));
       try {
         await db.put(meta, { id, ...body });
+        // A session saved before consent was bound to the code says trusted: its code was allowed then.
+        if (old.trusted && !consent?.hadRegistry) await consent?.approve(Object.values(functionsIn(parsedOrNull(asText(old.work.mocks, '{}')))));
         forgetLegacyWork();
       } catch {
         /* kept where it was: the next visit tries again */
@@ -428,7 +434,7 @@ export function createWorkspaces({ store, work, defaultExample }) {
   /** The stored (or, for the tab's own, the current) metadata and body of workspace `id`. */
   async function record(id) {
     const s = store.get();
-    if (s.workspace?.id === id) return { meta: s.workspace, body: { id, work: keptWork(s), trusted: s.trusted } };
+    if (s.workspace?.id === id) return { meta: s.workspace, body: { id, work: keptWork(s) } };
     return db.get(id);
   }
 
@@ -440,7 +446,6 @@ export function createWorkspaces({ store, work, defaultExample }) {
     const names = (await db.list()).map((m) => m.name);
     await create({
       work: rec.body.work,
-      trusted: rec.body.trusted !== false,
       exampleId: rec.meta.exampleId ?? null,
       name: copyName(rec.meta.name, names),
     });
@@ -490,7 +495,7 @@ export function createWorkspaces({ store, work, defaultExample }) {
       clearTimeout(saveTimer);
       saveTimer = null;
       const s = store.get();
-      saved = { id, work: s.work, trusted: s.trusted, exampleId: s.exampleId };
+      saved = { id, work: s.work, exampleId: s.exampleId };
     }
     await db.remove(id);
     dropJournal(id); // (a journal of it left by a tab that went away would bring it back)
@@ -558,7 +563,7 @@ export function createWorkspaces({ store, work, defaultExample }) {
     const before = current();
     const got = readWorkFile(text);
     const base = file.name.replace(/\.statelab\.json$|\.(json|ya?ml|txt|asl)$/i, '');
-    if (got.kind === 'work') await create({ work: got.work, trusted: false, name: got.name || shortName(base) || null });
+    if (got.kind === 'work') await create({ work: got.work, name: got.name || shortName(base) || null });
     else await create({ work: { definition: got.text } });
     toast(store, `Opened ${file.name} as a new workspace${before ? `; '${before.name}' is kept` : ''}.`, false, before ? { actions: [backTo(before)] } : {});
     refreshList();

@@ -102,6 +102,67 @@ const theme = EditorView.theme({
   '.cm-generated': { backgroundColor: 'var(--generated-bg)', boxShadow: 'inset 3px 0 0 var(--generated)' },
 });
 
+// Provenance: which characters of a document the user typed. Text that arrives otherwise (set
+// by the page, pasted, dropped, brought back by undo or redo, moved or copied by a command) is
+// foreign; typing and deleting keep what they touch as it was. A range ([from, to]) stays
+// foreign however it moves, until markOwn clears it.
+const FOREIGN_EVENTS = ['input.paste', 'input.drop', 'input.copyline', 'input.complete'];
+const markOwn = StateEffect.define();
+
+/** Did the user type this transaction's text (keys, Enter, Tab, delete, search and replace)? */
+function typed(tr) {
+  if (tr.isUserEvent('delete') || tr.isUserEvent('indent')) return true;
+  return tr.isUserEvent('input') && !FOREIGN_EVENTS.some((e) => tr.isUserEvent(e));
+}
+
+/** Sorted, disjoint ranges. */
+function merged(ranges) {
+  const out = [];
+  for (const [a, b] of ranges.sort((x, y) => x[0] - y[0])) {
+    const last = out.at(-1);
+    if (last && a <= last[1]) last[1] = Math.max(last[1], b);
+    else out.push([a, b]);
+  }
+  return out;
+}
+
+/** `ranges` without the characters of `cut`. */
+function without(ranges, cut) {
+  let out = ranges;
+  for (const [c, d] of cut) {
+    const next = [];
+    for (const [a, b] of out) {
+      if (b <= c || a >= d) next.push([a, b]);
+      else {
+        if (a < c) next.push([a, c]);
+        if (b > d) next.push([d, b]);
+      }
+    }
+    out = next;
+  }
+  return out;
+}
+
+const foreignField = StateField.define({
+  create: (state) => (state.doc.length ? [[0, state.doc.length]] : []),
+  update(ranges, tr) {
+    let out = ranges;
+    if (tr.docChanged) {
+      out = [];
+      for (const [a, b] of ranges) {
+        // Text typed at either edge of a foreign range is not part of it.
+        const from = tr.changes.mapPos(a, 1);
+        const to = tr.changes.mapPos(b, -1);
+        if (to > from) out.push([from, to]);
+      }
+      if (!typed(tr)) tr.changes.iterChangedRanges((_fa, _ta, fromB, toB) => toB > fromB && out.push([fromB, toB]));
+      out = merged(out);
+    }
+    for (const e of tr.effects) if (e.is(markOwn)) out = without(out, e.value);
+    return out;
+  },
+});
+
 /** Convert a 1-based line and column to a document offset (clamped). */
 export function offsetOf(doc, line, column) {
   const l = doc.line(Math.min(Math.max(1, line || 1), doc.lines));
@@ -117,9 +178,10 @@ const KEPT_STATES = 12;
  * With `syntaxWhenShown`, the JSON syntax (highlighting, folding) is switched on by
  * `shown()`: an editor not shown does not parse its text in the background (the input of
  * a Map of 1,000 items is 1,000 lines), and its lint does not need the syntax tree. With
- * `yamlToo`, a text that does not start as JSON does is highlighted as YAML.
+ * `yamlToo`, a text that does not start as JSON does is highlighted as YAML. With
+ * `provenance`, the editor knows which characters the user typed (foreign(), markOwn()).
  */
-export function makeEditor(parent, { doc = '', label, lint, onChange, extraKeys = [], onDiagnostics, syntaxWhenShown = false, yamlToo = false }) {
+export function makeEditor(parent, { doc = '', label, lint, onChange, extraKeys = [], onDiagnostics, syntaxWhenShown = false, yamlToo = false, provenance = false }) {
   const syntax = new Compartment();
   let syntaxOn = !syntaxWhenShown;
   let kind = yamlToo ? syntaxOf(doc) : 'json';
@@ -152,6 +214,7 @@ export function makeEditor(parent, { doc = '', label, lint, onChange, extraKeys 
     keymap.of([...closeBracketsKeymap, ...defaultKeymap, ...searchKeymap, ...historyKeymap, ...foldKeymap, indentWithTab]),
     theme,
     EditorView.contentAttributes.of({ 'aria-label': label }),
+    provenance ? foreignField : [],
     EditorView.updateListener.of((u) => {
       if (!u.docChanged) return;
       const text = u.state.doc.toString();
@@ -207,6 +270,14 @@ export function makeEditor(parent, { doc = '', label, lint, onChange, extraKeys 
     relint() {
       view.dispatch({ effects: relintEffect.of(null) });
       forceLinting(view);
+    },
+    /** With provenance: the characters the user did not type, [[from, to]] sorted. */
+    foreign() {
+      return view.state.field(foreignField, false) || [];
+    },
+    /** With provenance: these characters ([[from, to]] of the current text) count as typed. */
+    markOwn(ranges) {
+      view.dispatch({ effects: markOwn.of(ranges) });
     },
     /** Mark the lines of these [from, to] ranges as generated (none: no mark). */
     markGenerated(ranges) {

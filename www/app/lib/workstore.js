@@ -11,7 +11,7 @@
 //   await db.remove(id)              both
 //
 //   meta: {id, name, autoName, pristine, exampleId, created, changed, bytes}
-//   body: {id, work: {definition, input, mocks, settings, source?}, trusted}
+//   body: {id, work: {definition, input, mocks, settings, source?, generated?}}
 //
 // The metadata is apart from the work so that the list reads no workspace's texts.
 
@@ -279,13 +279,16 @@ export function dropJournal(id) {
   }
 }
 
-/** The work the page saved before workspaces (localStorage), if any: {work, trusted, exampleId}. */
+/**
+ * The work the page saved before workspaces (localStorage), if any: {work, trusted (it says
+ * so: saved before consent was bound to the code, by a page that trusted it), exampleId}.
+ */
 export function legacyWork() {
   try {
     const saved = JSON.parse(globalThis.localStorage?.getItem(LEGACY_KEY) || 'null');
     if (!saved || typeof saved.definition !== 'string') return null;
     const { trusted, exampleId, ...work } = saved;
-    return { work, trusted: trusted !== false, exampleId: typeof exampleId === 'string' ? exampleId : null };
+    return { work, trusted: trusted === true, exampleId: typeof exampleId === 'string' ? exampleId : null };
   } catch {
     return null;
   }

@@ -1,13 +1,15 @@
 // The editors' pane: the three CodeMirror editors, which follow the work's texts in the store
 // (and write the user's edits into it), the marks on what statelab generated in them, the
-// diagnostics list under them, the tabs' counts, the mocks' tools and the consent box for a
-// link's JS functions, and the example's summary.
+// diagnostics list under them, the tabs' counts, the mocks' tools, the consent box for JS
+// functions the user did not write (../consent.js), and the example's summary.
 import { makeEditor } from '../lib/editor.js';
 import { h, $, setText } from '../lib/dom.js';
 import { parsedOrNull } from '../lib/format.js';
 import { missingMocks, memberSpans } from '../model/mocks.js';
 import { inputUntouched, untouchedMocks } from '../model/generated.js';
+import { functionLiterals, overlaps } from '../model/consent.js';
 import { readWorkFile } from '../model/workspace.js';
+import { foreignAncestor } from '../sandbox.js';
 import { toast } from '../state.js';
 
 const WHICH = ['definition', 'input', 'mocks'];
@@ -18,12 +20,12 @@ const LABELS = {
 };
 
 /**
- * Mount the pane. work: work.js (setText, linters, fillMocks, allowFunctions); workspaces:
- * workspaces.js (a dropped workspace file opens as one); onRun(): the page's Run (Mod-Enter in
- * an editor, Allow and run); gotoFile(line, column): show a place in the DefinitionUri file of
- * the source bar. Returns {relint(which), showConsent()}.
+ * Mount the pane. work: work.js (setText, linters, fillMocks); consent: ../consent.js;
+ * workspaces: workspaces.js (a dropped workspace file opens as one); onRun(): the page's Run
+ * (Mod-Enter in an editor, Allow and run); gotoFile(line, column): show a place in the
+ * DefinitionUri file of the source bar. Returns {relint(which), showConsent(), claimTyped()}.
  */
-export function mountEditors(store, { work, workspaces, onRun, gotoFile }) {
+export function mountEditors(store, { work, workspaces, consent, onRun, gotoFile }) {
   const pageKeys = [
     {
       key: 'Mod-Enter',
@@ -44,6 +46,8 @@ export function mountEditors(store, { work, workspaces, onRun, gotoFile }) {
       // The input of a Map of 1,000 items is 1,000 lines: parsed when it is shown.
       syntaxWhenShown: which !== 'definition',
       yamlToo: which === 'definition',
+      // Which characters of the mocks the user typed: typed code is theirs to run.
+      provenance: which === 'mocks',
     });
     // The editor follows the work (a load, a tool's edit: one step of its undo history); the
     // user's edits come back equal. Another workspace: the editor shows that one's text with
@@ -52,13 +56,71 @@ export function mountEditors(store, { work, workspaces, onRun, gotoFile }) {
     store.subscribe(
       (s) => [s.workspace?.id ?? null, s.work[which]],
       ([id, text]) => {
+        if (id === shownId && editors[which].text === text) return;
+        // The code typed so far is recorded as the user's before another text replaces it.
+        if (which === 'mocks') claimTyped();
         if (id !== shownId) {
           editors[which].switchDoc(shownId, id, text);
           shownId = id;
-        } else if (editors[which].text !== text) editors[which].text = text;
+        } else editors[which].text = text;
       },
     );
   }
+
+  /**
+   * Approve the functions of the mocks whose every character the user typed; the code of an
+   * approved function counts as typed from then on (so that editing it keeps it the user's).
+   * Resolves when recorded.
+   */
+  function claimTyped() {
+    const editor = editors.mocks;
+    const doc = editor.view.state.doc;
+    const literals = functionLiterals(doc.toString());
+    if (!literals.length) return consent.settled();
+    const foreign = editor.foreign();
+    const own = literals.filter((l) => !overlaps(foreign, l.from, l.to));
+    const others = literals.filter((l) => overlaps(foreign, l.from, l.to));
+    const recorded = consent.approve(own.map((l) => l.source));
+    if (others.length) {
+      consent
+        .approvedAmong(others.map((l) => l.source))
+        .then((ok) => {
+          const ranges = others.filter((l) => ok.has(l.source)).map((l) => [l.from, l.to]);
+          if (ranges.length && editor.view.state.doc === doc) editor.markOwn(ranges);
+        })
+        .catch(() => {});
+    }
+    return recorded;
+  }
+
+  // After each change of the mocks (typed, loaded, pasted, undone): the code typed is the
+  // user's; the consent box shows for any other code that was not approved.
+  let checks = 0;
+  let checkTimer = null;
+  async function checkConsent() {
+    const n = ++checks;
+    await claimTyped();
+    const functions = {};
+    for (const l of functionLiterals(store.get().work.mocks)) Object.defineProperty(functions, l.state, { value: l.source, enumerable: true });
+    let waiting = [];
+    try {
+      // Framed by another site, no code runs: nothing to allow (the run says why).
+      if (!foreignAncestor()) waiting = await consent.waiting(functions);
+    } catch {
+      // no crypto.subtle: the run says why it cannot run them
+    }
+    if (n !== checks) return;
+    const c = store.get().consent;
+    const same = c && c.hashes.join() === waiting.map((w) => w.hash).join();
+    if (!same) store.update({ consent: waiting.length ? { states: waiting.map((w) => w.state), hashes: waiting.map((w) => w.hash) } : null });
+  }
+  store.subscribe(
+    (s) => s.work.mocks,
+    () => {
+      clearTimeout(checkTimer);
+      checkTimer = setTimeout(checkConsent, 150);
+    },
+  );
 
   // The source bar's settings changed (a substitution, the machine picked): the markers anew.
   store.subscribe(
@@ -215,17 +277,17 @@ export function mountEditors(store, { work, workspaces, onRun, gotoFile }) {
   });
   store.subscribe((s) => [s.definition.parsed, s.work.mocks], drawFill);
 
-  // JS functions from a shared link wait for the user's consent.
-  const consent = $('#consent');
+  // JS functions the user did not write wait for their consent.
+  const box = $('#consent');
   store.subscribe(
     (s) => s.consent,
     (c) => {
-      consent.hidden = !c;
+      box.hidden = !c;
       if (c) $('#consent-states').textContent = c.states.join(', ');
     },
   );
   $('#consent-allow').addEventListener('click', () => {
-    work.allowFunctions();
+    consent.allow();
     onRun();
   });
   $('#consent-show').addEventListener('click', () => {
@@ -243,7 +305,8 @@ export function mountEditors(store, { work, workspaces, onRun, gotoFile }) {
     relint: (which) => editors[which].relint(),
     showConsent: () => {
       store.flush();
-      consent.scrollIntoView({ block: 'nearest' });
+      box.scrollIntoView({ block: 'nearest' });
     },
+    claimTyped,
   };
 }

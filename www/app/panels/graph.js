@@ -1,8 +1,11 @@
 // The workflow graph: a layered layout of the definition drawn as hand-written SVG.
-// Parallel and Map states are containers around their branches / item processor.
-import { childMachines, transitions, isTerminal } from '../model/asl.js';
+// Parallel and Map states are containers around their branches / item processor. A state is
+// selected with a click (Enter), and tested (the Test state tab) with T, a right-click or the
+// pane's "Test" button.
+import { childMachines, transitions, isTerminal, stateNamed } from '../model/asl.js';
 import { childrenOf } from '../model/lanes.js';
-import { select, shownSpans } from '../state.js';
+import { select, shownSpans, openTestState } from '../state.js';
+import { setText } from '../lib/dom.js';
 
 const NS = 'http://www.w3.org/2000/svg';
 const NODE_H = 40;
@@ -14,7 +17,12 @@ const CHAR_W = 7.3;
 
 function el(name, attrs = {}, parent) {
   const e = document.createElementNS(NS, name);
-  for (const [k, v] of Object.entries(attrs)) if (v !== undefined && v !== null) e.setAttribute(k, String(v));
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v === undefined || v === null) continue;
+    // Through the CSSOM: the pages' policies allow no style attributes.
+    if (k === 'style') e.style.cssText = String(v);
+    else e.setAttribute(k, String(v));
+  }
   if (parent) parent.appendChild(e);
   return e;
 }
@@ -122,8 +130,11 @@ function layoutState(name, state) {
   return { name, state, type, container: false, w: Math.max(104, label), h: NODE_H };
 }
 
-/** Draw the whole definition into `host` (an element); returns {svg, nodes: Map(name → g)}. */
-export function drawGraph(host, definition, { onSelect } = {}) {
+/**
+ * Draw the whole definition into `host` (an element); returns {svg, nodes: Map(name → g)}.
+ * onSelect(name): a state clicked (Enter); onTest(name): T or a right-click on it.
+ */
+export function drawGraph(host, definition, { onSelect, onTest } = {}) {
   const top = layoutMachine(definition);
   const margin = 24;
   const startR = 9;
@@ -152,12 +163,12 @@ export function drawGraph(host, definition, { onSelect } = {}) {
   const ox = margin + (width - 2 * margin - top.w) / 2;
   const oy = margin + startR * 2 + ROW_GAP;
   const root = el('g', { transform: `translate(${ox},${oy})` }, svg);
-  drawMachine(root, top, nodes, onSelect, true);
+  drawMachine(root, top, nodes, { onSelect, onTest }, true);
   host.replaceChildren(svg);
   return { svg, nodes, edges: [...svg.querySelectorAll('path.edge')] };
 }
 
-function drawMachine(g, m, nodes, onSelect, isTop) {
+function drawMachine(g, m, nodes, on, isTop) {
   const edgesG = el('g', { class: 'edges' }, g);
   const nodesG = el('g', { class: 'nodes' }, g);
   const cx = m.innerWidth / 2;
@@ -240,7 +251,7 @@ function drawMachine(g, m, nodes, onSelect, isTop) {
       for (const sub of b.subs) {
         const sg = el('g', { transform: `translate(${sub.x},${sub.y})` }, ng);
         if (b.type === 'Parallel') el('rect', { x: -6, y: -8, width: sub.w + 12, height: sub.h + 16, rx: 8, class: 'branch' }, sg);
-        drawMachine(sg, sub, nodes, onSelect, false);
+        drawMachine(sg, sub, nodes, on, false);
       }
     } else {
       el('rect', { width: b.w, height: b.h, rx: 8, class: 'box' }, ng);
@@ -253,15 +264,23 @@ function drawMachine(g, m, nodes, onSelect, isTop) {
       else el('text', { x: b.w, y: -4, class: 'badge', 'text-anchor': 'end' }, ng);
     }
     const title = el('title', {}, ng);
-    title.textContent = `${b.name} (${b.type})`;
+    title.textContent = on.onTest ? `${b.name} (${b.type}) · T or right-click: test this state` : `${b.name} (${b.type})`;
     const select = (ev) => {
       ev.stopPropagation();
-      onSelect?.(b.name);
+      on.onSelect?.(b.name);
+    };
+    const test = (ev) => {
+      if (!on.onTest) return;
+      ev.preventDefault();
+      ev.stopPropagation();
+      on.onTest(b.name);
     };
     ng.addEventListener('click', select);
     ng.addEventListener('keydown', (ev) => {
       if (ev.key === 'Enter' || ev.key === ' ') select(ev);
+      else if ((ev.key === 't' || ev.key === 'T') && !ev.ctrlKey && !ev.metaKey && !ev.altKey) test(ev);
     });
+    ng.addEventListener('contextmenu', test);
   }
 }
 
@@ -341,10 +360,26 @@ export function paintGraph(nodes, spans) {
 /**
  * Mount the page's graph: drawn again when the parsed definition changes, coloured by the
  * spans shown (the run's, or the replay's instant), the selected state marked; a click on a
- * state selects it.
+ * state selects it; T, a right-click or the pane's `testButton` tests it.
  */
-export function mountGraph(store, { host, note }) {
+export function mountGraph(store, { host, note, testButton }) {
   let graph = null;
+  const test = (name) => openTestState(store, name, { focus: true });
+  if (testButton) {
+    testButton.addEventListener('click', () => {
+      const name = store.get().selection.name;
+      if (name) test(name);
+    });
+    store.subscribe(
+      (s) => [s.selection.name, s.definition.parsed],
+      ([name, parsed]) => {
+        const ok = !!name && !!stateNamed(parsed, name);
+        testButton.disabled = !ok;
+        setText(testButton, ok ? `Test ${name}` : 'Test state');
+        testButton.title = ok ? `Test ${name} alone, as AWS's TestState API does (T or right-click on a state)` : 'Select a state in the graph to test it (or press T on it)';
+      },
+    );
+  }
   store.subscribe(
     (s) => [s.definition.invalid, !!s.source],
     ([invalid, source]) => {
@@ -355,7 +390,7 @@ export function mountGraph(store, { host, note }) {
   store.subscribe(
     (s) => [s.definition.parsed, s.run?.id, s.run?.rev, s.playhead, s.selection.name],
     ([parsed, , , , selected], before, s) => {
-      if (parsed !== before?.[0]) graph = parsed ? drawGraph(host, parsed, { onSelect: (name) => select(store, { name }) }) : null;
+      if (parsed !== before?.[0]) graph = parsed ? drawGraph(host, parsed, { onSelect: (name) => select(store, { name }), onTest: test }) : null;
       if (!graph) return;
       paintGraph(graph.nodes, shownSpans(s));
       paintEdges(graph.edges, graph.nodes);

@@ -116,7 +116,14 @@ function dress(el, s, { running, sel, ids, nowMs, lane }) {
     'aria-label': title.replace(/\n/g, ', '),
   };
   for (const [k, v] of Object.entries(attrs)) {
-    if (v === null) el.removeAttribute(k);
+    if (k === 'style') {
+      // Through the CSSOM (the pages' policies allow no style attributes); the text last set is
+      // remembered, as the CSSOM gives it back rewritten.
+      if (el.placed !== v) {
+        el.style.cssText = v;
+        el.placed = v;
+      }
+    } else if (v === null) el.removeAttribute(k);
     else if (el.getAttribute(k) !== v) el.setAttribute(k, v);
   }
 }

@@ -1,0 +1,480 @@
+// "Test this state" without the DOM: which state the definition editor's cursor is in, the
+// request fields a state starts with (from the last run, else the mocks), the TestState request
+// made of the fields (each field's mistake at that field), and the answer's stages in the order
+// a state's data flows through them.
+import { allStates } from './asl.js';
+import { jsonValue } from '../lib/format.js';
+import { laneName } from './lanes.js';
+
+/** The inspection levels of the API, and the one a new request starts with. */
+export const LEVELS = ['INFO', 'DEBUG', 'TRACE'];
+export const DEFAULT_LEVEL = 'DEBUG';
+/** mock.fieldValidationMode: how a mocked result is checked against the service's response shape. */
+export const VALIDATION_MODES = ['STRICT', 'PRESENT', 'NONE'];
+
+/** The state types that take a mock (a Task's call, or the whole of a Map or Parallel). */
+export const takesMock = (type) => type === 'Task' || type === 'Map' || type === 'Parallel';
+/** The state types a retrier or a Map's iteration failures apply to. */
+export const retries = (state) => !!state && Array.isArray(state.Retry) && state.Retry.length > 0;
+
+// ------------------------------------------------------------------ the state under the cursor
+
+/**
+ * The state a path of keys and indexes leads into ([..., 'States', 'Charge', 'Parameters']
+ * → 'Charge'), or null: from the top, a machine's `States` holds states, a state's `Branches`
+ * items and `ItemProcessor` (`Iterator`) are machines; anything else in a state is its own
+ * field. Above the first machine (a template's Resources, say) any object may hold one.
+ */
+export function stateOfPath(path) {
+  let ctx = 'any';
+  let state = null;
+  for (let i = 0; i < path.length; ) {
+    const k = path[i];
+    if (ctx === 'state') {
+      if (k === 'Branches' && typeof path[i + 1] === 'number') {
+        ctx = 'machine';
+        i += 2;
+      } else if (k === 'ItemProcessor' || k === 'Iterator') {
+        ctx = 'machine';
+        i += 1;
+      } else break;
+    } else if (k === 'States' && typeof path[i + 1] === 'string') {
+      state = path[i + 1];
+      ctx = 'state';
+      i += 2;
+    } else if (ctx === 'machine') break;
+    else i += 1;
+  }
+  return state;
+}
+
+/**
+ * The keys and indexes from the top of a JSON text to `offset` (tolerant: the text may be
+ * half typed). The cursor on a key counts as inside its member.
+ */
+export function jsonPathAt(text, offset) {
+  const stack = []; // {array, key, index, expectKey}
+  const end = Math.min(offset, text.length);
+  let i = 0;
+  while (i < end) {
+    const c = text[i];
+    if (c === '"') {
+      const start = i++;
+      while (i < text.length && text[i] !== '"') i += text[i] === '\\' ? 2 : 1;
+      i++;
+      const top = stack[stack.length - 1];
+      if (top && !top.array && top.expectKey) {
+        let key;
+        try {
+          key = JSON.parse(text.slice(start, Math.min(i, text.length)));
+        } catch {
+          key = text.slice(start + 1, Math.min(i, text.length) - 1);
+        }
+        top.key = key;
+        // On the key: inside its member.
+        if (i > end) top.expectKey = false;
+      }
+      continue;
+    }
+    const top = stack[stack.length - 1];
+    if (c === '{') stack.push({ array: false, key: null, index: 0, expectKey: true });
+    else if (c === '[') stack.push({ array: true, key: null, index: 0, expectKey: false });
+    else if (c === '}' || c === ']') stack.pop();
+    else if (c === ',' && top) {
+      if (top.array) top.index++;
+      else {
+        top.key = null;
+        top.expectKey = true;
+      }
+    } else if (c === ':' && top && !top.array) top.expectKey = false;
+    i++;
+  }
+  const path = [];
+  for (const f of stack) {
+    if (f.array) path.push(f.index);
+    else if (f.key !== null) path.push(f.key);
+  }
+  return path;
+}
+
+// A YAML line's mapping key: indentation, an optional "- ", the key (plain or quoted), a colon.
+const YAML_KEY = /^(\s*)(-\s+)?("(?:[^"\\]|\\.)*"|'(?:[^']|'')*'|[^\s#"'][^:#]*?)\s*:(?:\s|$)/;
+const YAML_ITEM = /^(\s*)-(?:\s|$)/;
+
+function yamlKey(raw) {
+  if (raw.startsWith('"')) return jsonValue(raw);
+  if (raw.startsWith("'")) return raw.slice(1, -1).replace(/''/g, "'");
+  return raw;
+}
+
+/**
+ * The keys from the top of a block-style YAML text to `offset`, by indentation (a list item
+ * counts as index 0: the path says where a list is, not which item).
+ */
+export function yamlPathAt(text, offset) {
+  const lines = text.slice(0, Math.min(offset, text.length)).split('\n');
+  const fullLine = text.split('\n')[lines.length - 1] ?? '';
+  const path = [];
+  const here = fullLine.match(YAML_KEY);
+  let threshold;
+  if (here) {
+    const dash = here[2] ? here[1].length : -1;
+    path.unshift(yamlKey(here[3].trim()));
+    threshold = here[1].length + (here[2]?.length || 0);
+    if (dash >= 0) {
+      path.unshift(0);
+      threshold = dash;
+    }
+  } else {
+    const col = lines[lines.length - 1].length;
+    threshold = fullLine.trim() ? Math.min(col, fullLine.length - fullLine.trimStart().length) : col;
+  }
+  for (let n = lines.length - 2; n >= 0 && threshold > 0; n--) {
+    const line = lines[n];
+    if (!line.trim() || line.trimStart().startsWith('#')) continue;
+    const m = line.match(YAML_KEY);
+    if (m) {
+      const keyCol = m[1].length + (m[2]?.length || 0);
+      if (keyCol < threshold) {
+        path.unshift(yamlKey(m[3].trim()));
+        threshold = keyCol;
+      }
+      if (m[2] && m[1].length < threshold) {
+        path.unshift(0);
+        threshold = m[1].length;
+      }
+    } else {
+      const item = line.match(YAML_ITEM);
+      const indent = line.length - line.trimStart().length;
+      if (item && item[1].length < threshold) {
+        path.unshift(0);
+        threshold = item[1].length;
+      } else if (indent < threshold) threshold = indent;
+    }
+  }
+  return path;
+}
+
+/** The name of the state whose definition holds `offset` in a definition's text (JSON or YAML), or null. */
+export function stateAt(text, offset) {
+  const yaml = !/^\s*([{[]|$)/.test(text);
+  return stateOfPath(yaml ? yamlPathAt(text, offset) : jsonPathAt(text, offset));
+}
+
+// ------------------------------------------------------------------ fields
+
+/** A 1-based line and column of an offset in a text. */
+export function lineColumn(text, offset) {
+  const before = text.slice(0, Math.max(0, offset));
+  const line = before.split('\n').length;
+  return { line, column: offset - before.lastIndexOf('\n') };
+}
+
+/**
+ * A JSON field's text read: {ok: true, value} (value undefined for an empty optional field)
+ * or {ok: false, message, offset} (where in the text, for the field's mark).
+ */
+export function readJson(text, { optional = false } = {}) {
+  if (!text.trim()) return optional ? { ok: true, value: undefined } : { ok: false, message: 'Empty: give a JSON value ({} for an empty object)', offset: 0 };
+  try {
+    return { ok: true, value: JSON.parse(text) };
+  } catch (e) {
+    // V8: "... at position 12 (line 2 column 3)"; an unexpected end is at the end.
+    const at = /at position (\d+)/.exec(e.message);
+    const offset = at ? Number(at[1]) : /end of (JSON )?input|Unterminated/i.test(e.message) ? text.trimEnd().length : 0;
+    const { line, column } = lineColumn(text, offset);
+    const why = e.message.replace(/\s*at position \d+.*$/, '').replace(/ in JSON$/, '');
+    return { ok: false, message: `Not JSON (line ${line}, column ${column}): ${why}`, offset };
+  }
+}
+
+/** A count field (retries, failed iterations): '' for none, else a whole number ≥ 0. */
+export function readCount(text) {
+  const t = String(text ?? '').trim();
+  if (!t) return { ok: true, value: undefined };
+  if (!/^\d+$/.test(t) || !Number.isSafeInteger(Number(t))) return { ok: false, message: 'A whole number, 0 or more' };
+  return { ok: true, value: Number(t) };
+}
+
+/** A value as the API takes it: JSON text for a string (the API reads a string field as JSON text), else the value. */
+const apiJson = (v) => (typeof v === 'string' ? JSON.stringify(v) : v);
+
+/**
+ * The request's fields a state starts with: {input, variables, level, mockMode ('result' |
+ * 'error' | 'none'), result, error, cause, validation, context, roleArn, retrierRetryCount,
+ * mapIterationFailureCount, edited: {field: true} (what the user typed, which a new run no
+ * longer fills), from: {input, variables, mock} (where the filled values came from, in words)}.
+ */
+export function newDraft(type) {
+  return {
+    input: '{}',
+    variables: '',
+    level: DEFAULT_LEVEL,
+    mockMode: takesMock(type) ? 'result' : 'none',
+    result: type === 'Map' ? '[]' : '{}',
+    error: '',
+    cause: '',
+    validation: 'STRICT',
+    context: '',
+    roleArn: '',
+    retrierRetryCount: '',
+    mapIterationFailureCount: '',
+    edited: {},
+    from: { input: null, variables: null, mock: null },
+  };
+}
+
+/**
+ * The state's visit in the last run that a test starts from: the one the State tab shows when
+ * it shows this state, else its first. {span, index, count, ordinal} or null.
+ */
+export function visitOf(run, selection, name) {
+  const visits = (run?.spans || []).filter((s) => s.state === name && s.kind === 'state');
+  if (!visits.length) return null;
+  const index = selection?.name === name ? Math.min(selection.pick || 0, visits.length - 1) : 0;
+  const span = visits[index];
+  // Which of the state's visits in that lane it is, for its events.
+  const ordinal = visits.slice(0, index).filter((v) => v.lane === span.lane).length;
+  return { span, index, count: visits.length, ordinal };
+}
+
+/**
+ * The workflow variables a visit saw: what the states before it assigned (`assignedVariables`
+ * of their StateExited events) in its lane and the lanes it is inside, in order, up to the
+ * visit's own StateEntered event (its `ordinal`-th of that state in its lane); null when none
+ * were assigned.
+ */
+export function variablesAt(events, lanes, span, ordinal = 0) {
+  if (!span || !events?.length) return null;
+  const chain = new Set([span.lane ?? 0, 0]);
+  for (let id = span.lane; lanes?.[id] && lanes[id].parent !== null && lanes[id].parent !== undefined; id = lanes[id].parent) chain.add(lanes[id].parent);
+  let out = null;
+  let entered = 0;
+  for (const e of events) {
+    if (e.state === span.state && e.lane === span.lane && /StateEntered$/.test(e.type) && entered++ === ordinal) break;
+    const assigned = e.stateExitedEventDetails?.assignedVariables;
+    if (!assigned || typeof assigned !== 'object' || !chain.has(e.lane ?? 0)) continue;
+    out ||= {};
+    for (const [k, v] of Object.entries(assigned)) Object.defineProperty(out, k, { value: jsonValue(v), enumerable: true, writable: true, configurable: true });
+  }
+  return out;
+}
+
+/** A state's entry in the page's mocks (short form): {result} or {error, cause}, or null. */
+export function mockEntry(mocks, name) {
+  if (!mocks || typeof mocks !== 'object' || Array.isArray(mocks) || 'StateMachines' in mocks) return null;
+  let m = Object.hasOwn(mocks, name) ? mocks[name] : null;
+  if (Array.isArray(m)) m = m[0];
+  if (!m || typeof m !== 'object') return null;
+  if ('result' in m) return { result: m.result };
+  if ('error' in m) return { error: String(m.error ?? ''), cause: m.cause === undefined || m.cause === null ? '' : String(m.cause) };
+  return null;
+}
+
+const pretty = (v) => JSON.stringify(v, null, 2);
+
+/**
+ * What a state's fields are filled with (the ones the user did not type): the input and the
+ * variables the state saw in the last run, its Task result (or error) there, else its mock in
+ * the Mocks tab. Returns the fields to set and where they came from.
+ */
+export function prefill({ run, selection, mocks, name, state }) {
+  const out = { from: {} };
+  const visit = visitOf(run, selection, name);
+  let where = null;
+  if (visit) {
+    const lane = visit.span.lane ? laneName(run.lanes, visit.span.lane) : null;
+    const which = [visit.count > 1 ? `visit ${visit.index + 1} of ${visit.count}` : null, lane].filter(Boolean).join(', ');
+    where = `the last run${which ? ` (${which})` : ''}`;
+  }
+  if (visit && visit.span.input !== undefined) {
+    out.input = pretty(visit.span.input);
+    out.from.input = where;
+  } else if (visit) {
+    const entered = (run.events || []).find((e) => e.state === name && e.lane === visit.span.lane && e.ms === visit.span.startMs && /StateEntered$/.test(e.type));
+    const input = entered?.stateEnteredEventDetails?.input;
+    if (input !== undefined) {
+      out.input = pretty(jsonValue(input));
+      out.from.input = where;
+    }
+  }
+  if (visit) {
+    const vars = variablesAt(run.events, run.lanes, visit.span, visit.ordinal);
+    if (vars) {
+      out.variables = pretty(vars);
+      out.from.variables = where;
+    }
+  }
+  if (!takesMock(state?.Type)) return out;
+  const resultStep = visit?.span.steps?.find((s) => (s.step ?? s.name) === 'Result' && !s.elided);
+  const entry = mockEntry(mocks, name);
+  if (resultStep && state.Type === 'Task') {
+    out.mockMode = 'result';
+    out.result = pretty(resultStep.value);
+    out.from.mock = `its result in ${where}`;
+  } else if (visit?.span.error && state.Type === 'Task' && !visit.span.steps?.some((s) => (s.step ?? s.name) === 'Result')) {
+    out.mockMode = 'error';
+    out.error = visit.span.error;
+    out.cause = visit.span.cause || '';
+    out.from.mock = `its error in ${where}`;
+  } else if (entry && 'result' in entry) {
+    out.mockMode = 'result';
+    out.result = pretty(entry.result);
+    out.from.mock = 'its mock in the Mocks tab';
+  } else if (entry) {
+    out.mockMode = 'error';
+    out.error = entry.error;
+    out.cause = entry.cause;
+    out.from.mock = 'its mock in the Mocks tab';
+  } else if (state.Type === 'Parallel') {
+    const n = Array.isArray(state.Branches) ? state.Branches.length : 0;
+    out.result = pretty(Array.from({ length: n }, () => ({})));
+  }
+  return out;
+}
+
+/** Where a state is: {top: true} for a state of the top level, else {top: false, inside: [container names]}. */
+export function placeOf(machine, name) {
+  const found = allStates(machine).find((s) => s.name === name);
+  if (!found) return null;
+  return { top: found.path.length === 0, inside: found.path, state: found.state };
+}
+
+/**
+ * The TestState request of a state's fields: {request, errors: {field: message}}. The whole
+ * definition goes with stateName for a state of the top level (its Next and Catch targets are
+ * the machine's); a state inside a Parallel or a Map (TestState tests the top level's) goes
+ * alone, with the query language it inherits, and its targets stand in.
+ */
+export function buildRequest(machine, name, draft) {
+  const errors = {};
+  const place = placeOf(machine, name);
+  if (!place) return { request: null, errors: { state: `There is no state '${name}' in the definition now` } };
+  const state = place.state;
+  const request = {};
+  if (place.top) request.stateName = name;
+  const input = readJson(draft.input);
+  if (!input.ok) errors.input = input.message;
+  else request.input = apiJson(input.value);
+  request.inspectionLevel = LEVELS.includes(draft.level) ? draft.level : DEFAULT_LEVEL;
+  const variables = readJson(draft.variables, { optional: true });
+  if (!variables.ok) errors.variables = variables.message;
+  else if (variables.value !== undefined) {
+    if (!variables.value || typeof variables.value !== 'object' || Array.isArray(variables.value)) errors.variables = 'Variables are a JSON object: {"name": value, ...}';
+    else request.variables = variables.value;
+  }
+  const context = readJson(draft.context, { optional: true });
+  if (!context.ok) errors.context = context.message;
+  else if (context.value !== undefined) {
+    if (!context.value || typeof context.value !== 'object' || Array.isArray(context.value)) errors.context = 'The context object is a JSON object: {"Execution": {...}, ...}';
+    else request.context = context.value;
+  }
+  if (draft.roleArn.trim()) request.roleArn = draft.roleArn.trim();
+  if (takesMock(state.Type) && draft.mockMode === 'result') {
+    const result = readJson(draft.result);
+    if (!result.ok) errors.result = result.message;
+    else request.mock = { result: apiJson(result.value), fieldValidationMode: VALIDATION_MODES.includes(draft.validation) ? draft.validation : 'STRICT' };
+  } else if (takesMock(state.Type) && draft.mockMode === 'error') {
+    const errorOutput = {};
+    if (draft.error.trim()) errorOutput.error = draft.error.trim();
+    if (draft.cause) errorOutput.cause = draft.cause;
+    request.mock = { errorOutput };
+  }
+  const config = {};
+  if (retries(state)) {
+    const n = readCount(draft.retrierRetryCount);
+    if (!n.ok) errors.retrierRetryCount = n.message;
+    else if (n.value !== undefined) config.retrierRetryCount = n.value;
+  }
+  if (state.Type === 'Map') {
+    const n = readCount(draft.mapIterationFailureCount);
+    if (!n.ok) errors.mapIterationFailureCount = n.message;
+    else if (n.value !== undefined) config.mapIterationFailureCount = n.value;
+  }
+  if (Object.keys(config).length) request.stateConfiguration = config;
+  if (place.top) request.definition = machine;
+  else {
+    const lang = state.QueryLanguage ?? machine.QueryLanguage;
+    request.definition = lang === undefined ? state : { ...state, QueryLanguage: lang };
+  }
+  return { request: Object.keys(errors).length ? null : request, errors, place };
+}
+
+// ------------------------------------------------------------------ the answer
+
+/** The inspection data's values in the order the state's data flows through them. */
+export const STAGES = [
+  ['input', 'Input'],
+  ['afterInputPath', 'After InputPath'],
+  ['afterItemsPath', 'After ItemsPath'],
+  ['afterParameters', 'After Parameters'],
+  ['afterArguments', 'After Arguments'],
+  ['afterItemSelector', 'After ItemSelector'],
+  ['result', 'Result'],
+  ['afterResultSelector', 'After ResultSelector'],
+  ['afterResultPath', 'After ResultPath'],
+];
+/** Inspection fields that are numbers about a Map, shown as facts. */
+export const MAP_FACTS = [
+  ['maxConcurrency', 'Max concurrency'],
+  ['toleratedFailureCount', 'Tolerated failures'],
+  ['toleratedFailurePercentage', 'Tolerated failure %'],
+];
+
+const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
+
+/**
+ * The answer's values to show, in order: [{key, title, value, sameAs (the title of the stage
+ * before it when the value did not change), final, caught}]: the inspection stages, the output, the
+ * variables, and any inspection field this page does not know (never left out).
+ */
+export function stagesOf(answer) {
+  const data = answer?.inspectionData && typeof answer.inspectionData === 'object' ? answer.inspectionData : {};
+  const out = [];
+  let last = null;
+  for (const [key, title] of STAGES) {
+    if (!Object.hasOwn(data, key)) continue;
+    out.push({ key, title, value: data[key], sameAs: last && same(last.value, data[key]) ? last.title : null });
+    last = { title, value: data[key] };
+  }
+  if (Object.hasOwn(answer || {}, 'output')) {
+    const title = answer.status === 'CAUGHT_ERROR' ? 'Output (from the Catch)' : 'Output';
+    const caught = answer.status === 'CAUGHT_ERROR';
+    out.push({ key: 'output', title, value: answer.output, sameAs: last && !caught && same(last.value, answer.output) ? last.title : null, final: true, caught });
+  }
+  if (Object.hasOwn(data, 'variables')) out.push({ key: 'variables', title: 'Variables (after Assign)', value: data.variables, sameAs: null });
+  const known = new Set([...STAGES.map(([k]) => k), ...MAP_FACTS.map(([k]) => k), 'variables', 'errorDetails']);
+  for (const [key, value] of Object.entries(data)) if (!known.has(key)) out.push({ key, title: key, value, sameAs: null });
+  return out;
+}
+
+/** errorDetails in words: what a retrier or a catcher of the state would do. [{label, text}] */
+export function errorDetailsText(details, state, answer) {
+  if (!details || typeof details !== 'object') return [];
+  const out = [];
+  const list = (rules, i) => {
+    const r = Array.isArray(rules) ? rules[i] : null;
+    return r && Array.isArray(r.ErrorEquals) ? ` (${r.ErrorEquals.join(', ')})` : '';
+  };
+  if (details.retryIndex !== undefined) {
+    const wait = details.retryBackoffIntervalSeconds;
+    const n = details.retryIndex;
+    out.push({
+      label: 'Retry',
+      text: `Retrier ${n + 1}${list(state?.Retry, n)} matches the error${wait !== undefined ? `: the state would be tried again after ${wait} s` : ''}${answer?.status === 'RETRIABLE' ? '' : ', but its attempts are used up'}`,
+    });
+  }
+  if (details.catchIndex !== undefined) {
+    const n = details.catchIndex;
+    out.push({ label: 'Catch', text: `Catcher ${n + 1}${list(state?.Catch, n)} takes the error${answer?.nextState ? ` to ${answer.nextState}` : ''}` });
+  }
+  for (const [k, v] of Object.entries(details)) {
+    if (!['retryIndex', 'retryBackoffIntervalSeconds', 'catchIndex'].includes(k)) out.push({ label: k, text: typeof v === 'string' ? v : JSON.stringify(v) });
+  }
+  return out;
+}
+
+/** The states a test can pick, in the definition's order: [{name, type, depth, inside}]. */
+export function testableStates(machine) {
+  return allStates(machine).map((s) => ({ name: s.name, type: s.state.Type || 'State', depth: s.path.length, inside: s.path }));
+}
