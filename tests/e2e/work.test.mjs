@@ -590,10 +590,16 @@ test('the list: rename, duplicate, delete with undo', async () => {
 
 test('the work saved before workspaces becomes a workspace', async () => {
   const context = await newContext();
+  // Saved with trusted: true, before consent was bound to the code: its code was allowed then.
+  const definition = {
+    Comment: 'Saved by the old page',
+    StartAt: 'Call',
+    States: { Call: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', OutputPath: '$.Payload', End: true } },
+  };
   const old = {
-    definition: def('Saved by the old page', 'Old'),
+    definition: JSON.stringify(definition, null, 2),
     input: '{"old": true}',
-    mocks: '{}',
+    mocks: JSON.stringify({ Call: { function: 'async (input) => ({ Payload: { kept: input.old } })' } }),
     settings: { speed: '2', seed: 5, sequential: false },
     trusted: true,
     exampleId: null,
@@ -611,6 +617,7 @@ test('the work saved before workspaces becomes a workspace', async () => {
   assert.deepEqual(w.settings, { ...old.settings, type: 'STANDARD' });
   assert.equal((await workspace(page)).name, 'Saved by the old page');
   assert.equal(await page.evaluate(() => localStorage.getItem('statelab.work.v1')), null);
+  assert.deepEqual((await page.evaluate(() => window.statelab.run({ speed: 'instant' }))).output, { kept: true });
   await context.close();
 });
 
