@@ -81,6 +81,10 @@ impl Host {
                         self.outbox.push(req);
                         continue;
                     }
+                    if let Some(outcome) = self.answer_from_files(&req) {
+                        self.pending.push(self.exec.now(), (req.id, outcome));
+                        continue;
+                    }
                     let r = self.mocks.resolve(&req, &self.latency_rng).map_err(HostError::Unmocked)?;
                     self.pending.push(self.exec.now() + r.latency_ms.max(0), (req.id, r.outcome));
                 }
@@ -91,6 +95,35 @@ impl Host {
             }
         }
         Ok(())
+    }
+
+    /// Hand the execution its workspace of files (before [`Host::start`]): what an ItemReader
+    /// reads, a ResultWriter writes, and S3 tasks without a mock read and write.
+    pub fn set_files(&mut self, files: crate::files::Files) {
+        self.exec.set_files(files);
+    }
+
+    /// An `s3:getObject`, `s3:putObject` or `s3:listObjectsV2` task (optimized or AWS SDK)
+    /// without mocks of its own, when there is a workspace of files: its outcome, at once
+    /// (the files answer it before a `"*"` entry would).
+    #[cfg(feature = "extras")]
+    fn answer_from_files(&mut self, req: &TaskRequest) -> Option<Result<Value, Failure>> {
+        if self.mocks.names(&req.state) || self.exec.files().is_empty() {
+            return None;
+        }
+        let crate::asl::ResourceKind::Service { resource_type, resource, .. } =
+            crate::asl::parse::resource_kind(&req.resource)?
+        else {
+            return None;
+        };
+        let action = crate::files::s3_task_action(&resource_type, &resource)?;
+        let (now, start) = (self.exec.now(), self.exec.options().start_time);
+        Some(crate::files::tasks::answer(action, &req.input, self.exec.files_mut(), now, start))
+    }
+
+    #[cfg(not(feature = "extras"))]
+    fn answer_from_files(&mut self, _: &TaskRequest) -> Option<Result<Value, Failure>> {
+        None
     }
 
     /// Invocations the caller must resolve with [`Host::complete_external`].
@@ -167,7 +200,20 @@ impl Host {
 
 /// Run an execution on the virtual clock until it ends.
 pub fn simulate(machine: Rc<Machine>, input: Value, mocks: Mocks, opts: Options) -> Result<Execution, HostError> {
+    simulate_with_files(machine, input, mocks, crate::files::Files::new(), opts)
+}
+
+/// [`simulate`] with a workspace of files; the execution returned holds it, with what the run
+/// wrote ([`Execution::files`]).
+pub fn simulate_with_files(
+    machine: Rc<Machine>,
+    input: Value,
+    mocks: Mocks,
+    files: crate::files::Files,
+    opts: Options,
+) -> Result<Execution, HostError> {
     let mut host = Host::new(machine, input, mocks, opts);
+    host.set_files(files);
     host.start()?;
     while host.step()? {}
     Ok(host.exec)

@@ -42,6 +42,7 @@ pub mod derive;
 pub mod driver;
 pub mod error;
 pub mod exec;
+pub mod files;
 pub mod jsonata;
 pub mod mock;
 #[cfg(feature = "extras")]

@@ -2,8 +2,9 @@
 //! the browser playground.
 
 use statelab::asl::{self, MachineType};
-use statelab::driver::{simulate, Host};
+use statelab::driver::{simulate_with_files, Host};
 use statelab::exec::{Options, Status};
+use statelab::files::Files;
 use statelab::json;
 use statelab::mock::Mocks;
 use statelab::source;
@@ -63,9 +64,10 @@ statelab: run Amazon States Language workflows on a virtual clock
 
 usage:
   statelab run DEFINITION [--input FILE] [--mock-config FILE] [--test-case NAME]
+                          [--files DIR] [--write-files DIR]
                           [--seed N] [--name NAME] [--json] [--history] [--timeline]
                           [--sequential] [--auto] [SOURCE OPTIONS]
-  statelab bench DEFINITION [--input FILE] [--mock-config FILE] [--test-case NAME]
+  statelab bench DEFINITION [--input FILE] [--mock-config FILE] [--test-case NAME] [--files DIR]
                             [--runs N] [--no-history] [--json] [--auto] [SOURCE OPTIONS]
   statelab validate DEFINITION [--json] [SOURCE OPTIONS]
   statelab jsonata EXPRESSION [--input FILE] [--bindings FILE] [--json]
@@ -88,6 +90,14 @@ resource's type, and said on standard error.
 workflow reads (typed by how it is used), and for every Task without a mock its
 service's response in AWS's shape with the fields later states read; a Choice in a loop
 gets values that take its way out, so polling loops end. What was made up is said on standard error.
+
+--files DIR is a workspace of files in Amazon S3's place, one folder per bucket (a key is
+a file's path below its bucket's folder); the mock configuration's \"Files\" section
+({\"bucket\": {\"key\": \"text\" or JSON}}) adds to it. A distributed Map's ItemReader reads
+its items there, its ResultWriter writes its results there, and s3:getObject,
+s3:putObject and s3:listObjectsV2 tasks without a mock read and write the same objects.
+--write-files DIR writes the objects the run wrote below DIR (DIR/bucket/key); --json
+prints them as \"files\": {\"bucket\": {\"key\": \"text\"}}.
 
 --sequential runs the workflow's sequential twin: each Parallel's branches one after
 another, each Map one iteration at a time.
@@ -309,8 +319,113 @@ fn load_definition(path: &str, args: &Args) -> Result<(std::rc::Rc<asl::Machine>
 }
 
 /// What `run` and `bench` execute: the checked definition, the input and the mock file,
-/// and what `--auto` derived of them (`{"input": ..., "mocks": {...}}`, for `--json`).
-type Job = (std::rc::Rc<asl::Machine>, Value, Option<Value>, Option<Value>);
+/// what `--auto` derived of them (`{"input": ..., "mocks": {...}}`, for `--json`), and the
+/// workspace of files.
+type Job = (std::rc::Rc<asl::Machine>, Value, Option<Value>, Option<Value>, Files);
+
+/// The most bytes `--files DIR` reads in all.
+const MAX_FILES_BYTES: u64 = 512 << 20;
+
+/// The workspace of files: `--files DIR` (one folder per bucket), then the mock
+/// configuration's `Files` section, which is taken out of it.
+fn files_of(args: &Args, mocks: &mut Option<Value>) -> Result<Files, String> {
+    let mut files = match args.value("files") {
+        Some(dir) => read_files_dir(dir)?,
+        None => Files::new(),
+    };
+    if let Some(Value::Object(m)) = mocks {
+        if let Some(section) = m.remove("Files") {
+            let path = args.value("mock-config").unwrap_or_default();
+            let given = Files::from_value(&section).map_err(|(pointer, message)| {
+                let pointer = format!("/Files{pointer}");
+                let pos = std::fs::read_to_string(path).ok().and_then(|t| read::locate(&t, &[&pointer]).ok());
+                match pos.map(|l| l.find(&pointer)) {
+                    Some(p) => format!("{path}:{}:{}: {message} (at {pointer})", p.line, p.column),
+                    None => format!("{path}: {message} (at {pointer})"),
+                }
+            })?;
+            for bucket in given.buckets() {
+                files.add_bucket(bucket);
+                for (key, o) in given.objects(bucket) {
+                    files.insert(bucket, key, o.body.clone());
+                }
+            }
+        }
+    }
+    Ok(files)
+}
+
+/// `--files DIR`: each folder of DIR a bucket, each file below it an object keyed by its
+/// path from the bucket's folder ('/' between the parts).
+fn read_files_dir(dir: &str) -> Result<Files, String> {
+    let mut files = Files::new();
+    let entries = std::fs::read_dir(dir).map_err(|e| format!("--files {dir}: {e}"))?;
+    let mut buckets: Vec<std::path::PathBuf> = Vec::new();
+    for e in entries {
+        let e = e.map_err(|e| format!("--files {dir}: {e}"))?;
+        if e.path().is_dir() {
+            buckets.push(e.path());
+        } else {
+            eprintln!("statelab: --files {dir}: {} is not a folder (a bucket), left out", e.path().display());
+        }
+    }
+    buckets.sort();
+    let mut total = 0u64;
+    for b in buckets {
+        let name = b.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        if let Some(why) = statelab::files::bad_bucket_name(&name) {
+            return Err(format!("--files {dir}: the folder '{name}' is not a bucket name: {why}"));
+        }
+        files.add_bucket(&name);
+        let mut stack = vec![(b.clone(), String::new())];
+        let mut found: Vec<(String, std::path::PathBuf)> = Vec::new();
+        while let Some((path, key)) = stack.pop() {
+            for e in std::fs::read_dir(&path).map_err(|e| format!("--files {}: {e}", path.display()))? {
+                let e = e.map_err(|e| format!("--files {}: {e}", path.display()))?;
+                let part = e.file_name().to_string_lossy().into_owned();
+                let k = if key.is_empty() { part } else { format!("{key}/{part}") };
+                if e.path().is_dir() {
+                    stack.push((e.path(), k));
+                } else {
+                    found.push((k, e.path()));
+                }
+            }
+        }
+        found.sort();
+        for (key, path) in found {
+            if key.len() > statelab::files::MAX_KEY_BYTES {
+                return Err(format!("--files {}: the key is longer than 1024 bytes", path.display()));
+            }
+            let bytes = std::fs::read(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+            total += bytes.len() as u64;
+            if total > MAX_FILES_BYTES {
+                return Err(format!(
+                    "--files {dir}: the files hold more than {} MiB, statelab's limit",
+                    MAX_FILES_BYTES >> 20
+                ));
+            }
+            files.insert(&name, &key, bytes);
+        }
+    }
+    Ok(files)
+}
+
+/// `--write-files DIR`: the objects the run wrote, as DIR/bucket/key.
+fn write_files_dir(dir: &str, files: &Files) -> Result<(), String> {
+    for (bucket, key) in files.written() {
+        // A key is a path below its bucket's folder, never out of it.
+        if key.split('/').any(|p| p.is_empty() || p == "." || p == "..") {
+            return Err(format!("--write-files {dir}: the key '{key}' of bucket '{bucket}' is not a relative path"));
+        }
+        let path = std::path::Path::new(dir).join(bucket).join(key);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| format!("cannot make {}: {e}", parent.display()))?;
+        }
+        let body = &files.get(bucket, key).map_err(|e| e.message().to_string())?.body;
+        std::fs::write(&path, body).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    }
+    Ok(())
+}
 
 /// The definition, input and mock file of `run` and `bench`; `None` once the definition's
 /// diagnostics are printed (exit code 2).
@@ -367,13 +482,20 @@ fn load_execution(args: &Args, cmd: &str) -> Result<Option<Job>, String> {
         }
         generated = Some(Value::Object(made));
     }
-    Ok(Some((machine, input.unwrap_or_else(|| json!({})), mocks, generated)))
+    let files = files_of(args, &mut mocks)?;
+    Ok(Some((machine, input.unwrap_or_else(|| json!({})), mocks, generated, files)))
 }
 
 /// Every Task state no mock answers, at once, with where it is in the definition (a run
-/// that reaches one fails on it).
-fn say_missing(args: &Args, mocks: &Mocks, machine: &asl::Machine) {
-    let missing = mocks.missing(machine);
+/// that reaches one fails on it). With files, an S3 object task is answered from them.
+fn say_missing(args: &Args, mocks: &Mocks, machine: &asl::Machine, files: &Files) {
+    let from_files = |s: &asl::State| match &s.kind {
+        asl::Kind::Task(asl::Task { kind: asl::ResourceKind::Service { resource_type, resource, .. }, .. }) => {
+            !files.is_empty() && statelab::files::s3_task_action(resource_type, resource).is_some()
+        }
+        _ => false,
+    };
+    let missing: Vec<&asl::State> = mocks.missing(machine).into_iter().filter(|s| !from_files(s)).collect();
     if missing.is_empty() {
         return;
     }
@@ -408,11 +530,13 @@ fn mocks_of(args: &Args, v: Option<&Value>) -> Result<Mocks, String> {
 /// `bench`: the engine's own time for one execution, the definition checked once beforehand
 /// (as a host that compiles a machine and runs it many times would).
 fn cmd_bench(raw: &[String]) -> Result<u8, String> {
-    let args = Args::parse(raw, &["input", "mock-config", "test-case", "runs", "state-machine", "sub", "type"])?;
+    let args =
+        Args::parse(raw, &["input", "mock-config", "test-case", "runs", "files", "state-machine", "sub", "type"])?;
     args.check(
-        &[&["input", "mock-config", "test-case", "runs", "no-history", "json", "auto"][..], &SOURCE_OPTIONS].concat(),
+        &[&["input", "mock-config", "test-case", "runs", "files", "no-history", "json", "auto"][..], &SOURCE_OPTIONS]
+            .concat(),
     )?;
-    let Some((machine, input, mocks_value, _)) = load_execution(&args, "bench")? else { return Ok(2) };
+    let Some((machine, input, mocks_value, _, files)) = load_execution(&args, "bench")? else { return Ok(2) };
     let runs: usize = match args.value("runs") {
         Some(s) => s
             .parse()
@@ -428,7 +552,8 @@ fn cmd_bench(raw: &[String]) -> Result<u8, String> {
         let input = input.clone();
         let t = std::time::Instant::now();
         let opts = Options { history: !args.has("no-history"), ..Options::default() };
-        let exec = simulate(machine.clone(), input, mocks, opts).map_err(|e| e.to_string())?;
+        let exec =
+            simulate_with_files(machine.clone(), input, mocks, files.clone(), opts).map_err(|e| e.to_string())?;
         times.push(t.elapsed().as_secs_f64() * 1000.0);
         status = exec.status().name();
         drop(exec);
@@ -447,19 +572,32 @@ fn cmd_bench(raw: &[String]) -> Result<u8, String> {
 }
 
 fn cmd_run(raw: &[String]) -> Result<u8, String> {
-    let args =
-        Args::parse(raw, &["input", "mock-config", "test-case", "seed", "name", "state-machine", "sub", "type"])?;
+    let with_value =
+        ["input", "mock-config", "test-case", "seed", "name", "files", "write-files", "state-machine", "sub", "type"];
+    let args = Args::parse(raw, &with_value)?;
     args.check(
         &[
-            &["input", "mock-config", "test-case", "seed", "name", "json", "history", "timeline", "sequential", "auto"]
-                [..],
+            &[
+                "input",
+                "mock-config",
+                "test-case",
+                "seed",
+                "name",
+                "files",
+                "write-files",
+                "json",
+                "history",
+                "timeline",
+                "sequential",
+                "auto",
+            ][..],
             &SOURCE_OPTIONS,
         ]
         .concat(),
     )?;
-    let Some((machine, input, mocks_value, generated)) = load_execution(&args, "run")? else { return Ok(2) };
+    let Some((machine, input, mocks_value, generated, files)) = load_execution(&args, "run")? else { return Ok(2) };
     let mocks = mocks_of(&args, mocks_value.as_ref())?;
-    say_missing(&args, &mocks, &machine);
+    say_missing(&args, &mocks, &machine, &files);
     let mut opts = Options::default();
     if let Some(s) = args.value("seed") {
         opts.seed = s.parse().map_err(|_| format!("--seed takes a whole number, not '{s}'"))?;
@@ -474,6 +612,7 @@ fn cmd_run(raw: &[String]) -> Result<u8, String> {
     opts.spans = timeline;
     let start = opts.start_time;
     let mut host = Host::new(machine, input, mocks, opts);
+    host.set_files(files);
     // The events are written as they happen and let go (the timeline's spans are kept).
     let written = std::rc::Rc::new(std::cell::Cell::new(0usize));
     if timeline && !(json_out || history) {
@@ -510,6 +649,10 @@ fn cmd_run(raw: &[String]) -> Result<u8, String> {
                 outcome.push(':');
                 statelab::value::write_compact(&mut outcome, &v);
             }
+            if !exec.files().written().is_empty() {
+                outcome.push_str(",\"files\":");
+                statelab::value::write_compact(&mut outcome, &exec.files().written_json());
+            }
         }
         // What --auto made up, as the page shows it: the input and the mocks it derived.
         if let Some(g) = &generated {
@@ -521,6 +664,9 @@ fn cmd_run(raw: &[String]) -> Result<u8, String> {
         say!();
     }
     ran.map_err(|e| e.to_string())?;
+    if let Some(dir) = args.value("write-files") {
+        write_files_dir(dir, exec.files())?;
+    }
     let code = if matches!(exec.status(), Status::Succeeded(_)) { 0 } else { 1 };
     if json_out {
         return Ok(code);
@@ -537,6 +683,10 @@ fn cmd_run(raw: &[String]) -> Result<u8, String> {
             say!("cause: {}", f.cause);
         }
         Status::Running => {}
+    }
+    for (bucket, key) in exec.files().written() {
+        let size = exec.files().get(bucket, key).map_or(0, |o| o.body.len());
+        say!("wrote s3://{bucket}/{key} ({size} bytes)");
     }
     Ok(code)
 }

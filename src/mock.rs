@@ -6,6 +6,9 @@
 //! `{"error": "...", "cause": "..."}`, with an optional latency: `"LatencySeconds"` or
 //! `"latency"`, a number of seconds or a `[min, max]` range drawn from the seeded source.
 //! A list gives successive invocations; the last entry repeats.
+//!
+//! Either form may have a top-level `Files` section, the workspace of files
+//! (`crate::files::Files::from_value`), which is not a state's mocks.
 
 use crate::error::Failure;
 use crate::exec::{Rng, TaskRequest};
@@ -99,6 +102,10 @@ impl Mocks {
         }
         let mut plans = Vec::new();
         for (state, spec) in obj {
+            // The workspace of files the run reads and writes (see `crate::files`), not a state.
+            if state == "Files" {
+                continue;
+            }
             let (list, listed): (&[Value], bool) = match spec {
                 Value::Array(items) => (items, true),
                 other => (std::slice::from_ref(other), false),
@@ -193,6 +200,11 @@ impl Mocks {
     /// that answers every Task it does not name.
     pub fn has(&self, state: &str) -> bool {
         self.plan_of(state).is_some()
+    }
+
+    /// Whether `state` has responses of its own (not the `"*"` entry's).
+    pub fn names(&self, state: &str) -> bool {
+        self.config.plans.iter().any(|(s, _)| s == state)
     }
 
     fn plan_of(&self, state: &str) -> Option<usize> {

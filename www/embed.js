@@ -9,8 +9,16 @@
 //
 // The parts may also be given as attributes (definition, input, mocks: JSON text). view is
 // timeline, graph or both; theme light or dark; autorun runs the example when it scrolls into
-// view; speed scales the workflow's time (1 = real time). Without scripts, the browser shows
-// the <pre> children: the plain JSON. Each element runs on its own; a page may hold many.
+// view; speed scales the workflow's time (1 = real time); title names the example when its
+// definition has no Comment; playground is the URL of a statelab playground page (its
+// index.html), which the "Open in playground" link opens with the example (no link without
+// it). Without scripts, the browser shows the <pre> children: the plain JSON. Each element
+// runs on its own; a page may hold many.
+//
+// The definition may also be YAML (ASL in YAML, or a CloudFormation or SAM template, whose
+// first state machine runs): the engine's loadSource reads it, on the full engine, loaded
+// then. Imported where there is no DOM (a site's server-side rendering), this module defines
+// nothing.
 //
 // It runs a workflow as the playground does, with the playground's model (app/model/): a Task
 // without a mock gets the response statelab derives from the definition (the engine's derive,
@@ -18,7 +26,7 @@
 // statuses are said in the same words. Mocks that are JS functions are not run here (the
 // parts may come from a link, as in frame.html): the playground runs them, with consent.
 
-import { run, derive } from './statelab.js';
+import { run, derive, loadSource } from './statelab.js';
 import { drawGraph, paintGraph, paintEdges } from './app/panels/graph.js';
 import { renderTimeline } from './app/panels/timeline.js';
 import { joinsOf } from './app/model/timing.js';
@@ -28,12 +36,12 @@ import { resultStatus } from './app/model/status.js';
 import { encodeWork } from './app/lib/share.js';
 
 const STYLE_URL = new URL('./style.css', import.meta.url).href;
-const PLAYGROUND_URL = new URL('./index.html', import.meta.url).href;
 
 const LOCAL_CSS = `
 :host { --sans: system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif; --mono: ui-monospace, Menlo, Consolas, monospace; --radius: 8px; --tl-label: 110px; display: block; margin: 1rem 0; border: 1px solid var(--border, #d0d7de); border-radius: 8px; overflow: hidden; font: 14px/1.4 system-ui, sans-serif; }
 .head { display: flex; align-items: center; gap: .5rem; padding: .4rem .6rem; border-bottom: 1px solid var(--border, #d0d7de); background: var(--pane, #f6f8fa); }
 .head strong { flex: 1; font-size: .9rem; }
+.head a[hidden] { display: none; }
 .head button, .head a { font: inherit; font-size: .85rem; padding: .2rem .6rem; border-radius: 6px; border: 1px solid var(--border, #d0d7de); background: var(--bg, #fff); color: inherit; text-decoration: none; cursor: pointer; }
 .status { font-size: .85rem; padding: .3rem .6rem; }
 .status[data-status=SUCCEEDED] { color: var(--good, #1a7f37); }
@@ -63,9 +71,45 @@ function parse(text, what) {
   }
 }
 
-class AslPlayground extends HTMLElement {
+/**
+ * The definition from its text: JSON, or else YAML (or a template) read by the full engine.
+ * Text that starts as JSON does is JSON, and its mistake is said without loading that engine.
+ */
+async function readDefinition(text) {
+  if (text === null || text.trim() === '') throw new Error('definition: missing');
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    if (/^\s*[[{"]/.test(text)) throw new Error(`definition: ${e.message}`);
+  }
+  const source = await loadSource(text);
+  const machine = source.ok ? source.machines.find((m) => m.definition !== null) : null;
+  if (!machine) {
+    const d = (source.ok ? source.machines[0]?.diagnostics : source.diagnostics)?.[0];
+    throw new Error(`definition: ${d ? `${d.line}:${d.column}: ${d.message}` : 'no state machine in this text'}`);
+  }
+  return JSON.parse(machine.definition);
+}
+
+/** The playground page to open an example in: an http(s) URL (relative to the page), or null. */
+function playgroundUrl(attr) {
+  if (attr === null || attr.trim() === '') return null;
+  try {
+    const url = new URL(attr, document.baseURI);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') return null;
+    url.hash = '';
+    return url.href;
+  } catch {
+    return null;
+  }
+}
+
+// Without a DOM (a site's server-side rendering imports this module too), nothing to define.
+const Base = globalThis.HTMLElement ?? class {};
+
+class AslPlayground extends Base {
   static get observedAttributes() {
-    return ['definition', 'input', 'mocks', 'view', 'theme'];
+    return ['definition', 'input', 'mocks', 'view', 'theme', 'title', 'playground'];
   }
 
   connectedCallback() {
@@ -108,32 +152,60 @@ class AslPlayground extends HTMLElement {
     return el ? el.textContent : null;
   }
 
+  /**
+   * Read the parts and draw the example; this.ready settles when it is drawn (or said to be
+   * unreadable). A YAML definition is read by the full engine, so this may take a moment.
+   */
   setup() {
+    const asked = {};
+    this.asked = asked;
+    this.work = null;
+    this.ready = this.read().then(
+      (work) => {
+        if (this.asked !== asked) return;
+        this.work = work;
+        this.draw();
+      },
+      (e) => {
+        if (this.asked === asked) this.show('ERROR', `Cannot read this example: ${e.message}`);
+      },
+    );
+  }
+
+  async read() {
+    const input = parse(this.part('input'), 'input');
+    const mocks = parse(this.part('mocks'), 'mocks');
+    return { definition: await readDefinition(this.part('definition')), input, mocks };
+  }
+
+  draw() {
     const root = this.shadowRoot;
     const view = this.getAttribute('view') || 'both';
     const views = root.querySelector('.views');
     views.className = `views ${view === 'both' ? 'both' : ''}`;
     root.querySelector('.graph').hidden = view === 'timeline';
     root.querySelector('.timeline').hidden = view === 'graph';
-    try {
-      this.work = { definition: parse(this.part('definition'), 'definition'), input: parse(this.part('input'), 'input'), mocks: parse(this.part('mocks'), 'mocks') };
-      if (!this.work.definition) throw new Error('definition: missing');
-    } catch (e) {
-      this.show('ERROR', `Cannot read this example: ${e.message}`);
-      return;
-    }
+    if (this.shadowRoot.querySelector('[data-testid=embed-status]').dataset.status === 'ERROR') this.show('IDLE', 'Not run yet');
     root.querySelector('[part=title]').textContent = this.work.definition.Comment || this.getAttribute('title') || 'Step Functions workflow';
     const open = root.querySelector('[data-testid=embed-open]');
-    encodeWork({
-      definition: JSON.stringify(this.work.definition, null, 2),
-      input: JSON.stringify(this.work.input, null, 2),
-      mocks: JSON.stringify(this.work.mocks, null, 2),
-      settings: { speed: this.getAttribute('speed') || '1', seed: 1, sequential: false },
-    })
-      .then((code) => {
-        open.href = `${PLAYGROUND_URL}#w=${code}`;
+    const playground = playgroundUrl(this.getAttribute('playground'));
+    open.hidden = !playground;
+    open.removeAttribute('href');
+    if (playground) {
+      const asked = this.asked;
+      encodeWork({
+        definition: JSON.stringify(this.work.definition, null, 2),
+        input: JSON.stringify(this.work.input, null, 2),
+        mocks: JSON.stringify(this.work.mocks, null, 2),
+        settings: { speed: this.getAttribute('speed') || '1', seed: 1, sequential: false },
       })
-      .catch(() => open.remove());
+        .then((code) => {
+          if (this.asked === asked) open.href = `${playground}#w=${code}`;
+        })
+        .catch(() => {
+          open.hidden = true;
+        });
+    }
     this.graph = null;
     if (view !== 'timeline') {
       try {
@@ -175,6 +247,7 @@ class AslPlayground extends HTMLElement {
 
   /** Run the example with real timers (scaled by the speed attribute); resolves to the result. */
   async run() {
+    await this.ready;
     if (!this.work?.definition) return null;
     if (this.ctl) this.ctl.stop();
     const speed = Number(this.getAttribute('speed')) || 1;
@@ -221,4 +294,4 @@ class AslPlayground extends HTMLElement {
   }
 }
 
-if (!customElements.get('asl-playground')) customElements.define('asl-playground', AslPlayground);
+if (globalThis.customElements && !customElements.get('asl-playground')) customElements.define('asl-playground', AslPlayground);

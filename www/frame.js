@@ -41,6 +41,8 @@ for (const a of ['definition', 'input', 'mocks', 'view', 'theme', 'speed']) {
   if (q.has(a)) el.setAttribute(a, q.get(a));
 }
 if (q.has('autorun')) el.setAttribute('autorun', '');
+// "Open in playground" opens the playground beside this frame.
+el.setAttribute('playground', new URL('./index.html', import.meta.url).href);
 document.body.append(el);
 
 function post(message, origin) {

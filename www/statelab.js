@@ -37,9 +37,11 @@
 // $hash); $eval could do any of these. The core
 // checks each definition it is given and refuses one that may use them (an Error with
 // needsFullEngine); the call is then made again on the full engine, loaded on first need.
+// Each file is named by a literal next to import.meta.url, the form bundlers (Vite, webpack,
+// Parcel) follow: they copy the wasm and split the glue off with the code that uses it.
 const ENGINES = {
-  core: { glue: './pkg/statelab.js', wasm: './pkg/statelab_bg.wasm' },
-  full: { glue: './pkg/full/statelab.js', wasm: './pkg/full/statelab_bg.wasm' },
+  core: { glue: () => import('./pkg/statelab.js'), wasm: () => new URL('./pkg/statelab_bg.wasm', import.meta.url) },
+  full: { glue: () => import('./pkg/full/statelab.js'), wasm: () => new URL('./pkg/full/statelab_bg.wasm', import.meta.url) },
 };
 for (const [kind, e] of Object.entries(ENGINES)) {
   Object.assign(e, {
@@ -51,15 +53,18 @@ for (const [kind, e] of Object.entries(ENGINES)) {
     glueModule: null, // wasm-bindgen's glue, imported once
   });
 }
+const NODE_FS = 'node:fs/promises';
 let generation = 0; // instances made, by both engines
 const handles = new WeakMap(); // handle -> its engine
 
 async function loadModule(source, engine) {
   if (source instanceof WebAssembly.Module) return source;
   if (source instanceof ArrayBuffer || ArrayBuffer.isView(source)) return WebAssembly.compile(source);
-  const url = source instanceof URL || typeof source === 'string' ? new URL(source, import.meta.url) : new URL(engine.wasm, import.meta.url);
+  const url = source instanceof URL || typeof source === 'string' ? new URL(source, import.meta.url) : engine.wasm();
   if (url.protocol === 'file:') {
-    const { readFile } = await import('node:fs/promises');
+    // Node (and Deno, Bun). The name is not a literal, and the comments tell webpack and Vite
+    // to leave the import alone: a bundle for the browser never takes this branch.
+    const { readFile } = await import(/* webpackIgnore: true */ /* @vite-ignore */ NODE_FS);
     return WebAssembly.compile(await readFile(url));
   }
   const response = fetch(url);
@@ -81,7 +86,7 @@ async function loadModule(source, engine) {
 async function instantiate(engine) {
   const module = await engine.compiled;
   if (!engine.glueModule) {
-    const glue = await import(new URL(engine.glue, import.meta.url).href);
+    const glue = await engine.glue();
     await glue.default({ module_or_path: module });
     engine.glueModule = glue;
   } else {
@@ -101,7 +106,7 @@ async function instantiate(engine) {
 function load(engine, source) {
   if (!engine.compiled) {
     engine.compiled = loadModule(source, engine).catch((e) => {
-      throw new Error(`statelab: cannot load the ${engine.kind} engine (${source ?? engine.wasm}; scripts/build-wasm.sh builds ./pkg): ${e.message}`, { cause: e });
+      throw new Error(`statelab: cannot load the ${engine.kind} engine (${source ?? engine.wasm().href}; scripts/build-wasm.sh builds ./pkg): ${e.message}`, { cause: e });
     });
   }
   if (!engine.current || engine.poisoned) {
@@ -164,8 +169,8 @@ async function onEngineFor(f) {
 
 /** The diagnostics of a definition (JSON text or object): [] when valid. options: {type: 'STANDARD'|'EXPRESS'}. */
 export async function validate(definition, options = {}) {
-  const glue = await ready();
-  return guard(glue, (g) => g.validate(definition, options));
+  // A definition with an ItemReader or a ResultWriter is checked by the full engine.
+  return onEngineFor((g) => g.validate(definition, options));
 }
 
 /**

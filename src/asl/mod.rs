@@ -266,11 +266,92 @@ pub struct MapState {
     pub distributed: bool,
     pub label: Option<String>,
     pub item_batcher: Option<Batcher>,
-    /// `ItemReader` reads items from S3, which statelab cannot reach: running such a Map
-    /// fails with a message saying so.
-    pub item_reader: bool,
-    /// `ResultWriter.WriterConfig.Transformation` is `FLATTEN`.
-    pub flatten_results: bool,
+    /// `ItemReader`: the items come from the workspace of files (Amazon S3's place).
+    pub item_reader: Option<Box<ItemReader>>,
+    pub result_writer: Option<Box<ResultWriter>>,
+}
+
+impl MapState {
+    /// The ResultWriter's transformation of the results: given, else `NONE` when they are
+    /// exported and `COMPACT` when there is no ResultWriter or it only formats them.
+    pub fn transformation(&self) -> Transformation {
+        match &self.result_writer {
+            None => Transformation::Compact,
+            Some(w) => w.transformation.unwrap_or(if w.arguments.is_some() {
+                Transformation::None
+            } else {
+                Transformation::Compact
+            }),
+        }
+    }
+}
+
+/// `ItemReader`: where a distributed Map reads its items, an object of the workspace
+/// (`s3:getObject`) or a listing of a bucket (`s3:listObjectsV2`).
+#[derive(Debug)]
+pub struct ItemReader {
+    pub list: bool,
+    /// `Parameters` (JSONPath) or `Arguments` (JSONata): `Bucket` and `Key`, or `Bucket` and
+    /// `Prefix` for a listing.
+    pub arguments: Option<ItemSelector>,
+    pub reader: ReaderConfig,
+}
+
+/// `ItemReader.ReaderConfig`, checked.
+#[derive(Debug, Default)]
+pub struct ReaderConfig {
+    /// `InputType`; for a listing, set only with `Transformation: LOAD_AND_FLATTEN` (each listed
+    /// object is then read as this type).
+    pub input_type: Option<InputType>,
+    /// `Transformation: LOAD_AND_FLATTEN` (a listing's objects are read, not described).
+    pub load_and_flatten: bool,
+    pub manifest_type: Option<ManifestType>,
+    /// `CSVDelimiter` as a byte (`,` by default).
+    pub delimiter: u8,
+    /// `CSVHeaders` when `CSVHeaderLocation` is `GIVEN`; `None`: the first row is the header.
+    pub headers: Option<Vec<String>>,
+    /// `MaxItems` or `MaxItemsPath` (0 reads every item).
+    pub max_items: Option<NumberField>,
+    /// `ItemsPointer`: the JSON Pointer of the array inside a JSON document.
+    pub items_pointer: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InputType {
+    Csv,
+    Json,
+    Jsonl,
+    Parquet,
+    /// An Amazon S3 inventory's `manifest.json`.
+    Manifest,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ManifestType {
+    /// An Athena `UNLOAD` manifest: a CSV list of the S3 URIs of the data files.
+    AthenaData,
+    S3Inventory,
+}
+
+/// `ResultWriter`: how a distributed Map's results are formatted, and where they are
+/// exported when `Resource` and `Parameters` (or `Arguments`) are given.
+#[derive(Debug)]
+pub struct ResultWriter {
+    /// `Bucket` and `Prefix` (`Parameters` or `Arguments`): the results are written there.
+    pub arguments: Option<ItemSelector>,
+    pub transformation: Option<Transformation>,
+    /// `OutputType: JSONL`: the exported files hold one result a line.
+    pub jsonl: bool,
+}
+
+/// `ResultWriter.WriterConfig.Transformation`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Transformation {
+    /// The child executions' outputs with their metadata.
+    None,
+    Compact,
+    /// Outputs that are arrays are flattened into the result.
+    Flatten,
 }
 
 /// `ItemBatcher`: iterations get `{"Items": [...], "BatchInput": ...}`.

@@ -729,6 +729,11 @@ impl<'a> Cx<'a> {
                 _ => {}
             }
         }
+        // An S3 object task without a mock reads and writes the workspace of files, which is in
+        // the full build only.
+        if let ResourceKind::Service { resource_type, resource, .. } = &kind {
+            self.extras |= crate::files::s3_task_action(resource_type, resource).is_some();
+        }
         let timeout =
             self.number_field(obj, at, "TimeoutSeconds", Some("TimeoutSecondsPath"), ql, (1.0, Some(MAX_SECONDS)));
         let heartbeat =
@@ -1120,9 +1125,11 @@ impl<'a> Cx<'a> {
                 None
             }
         };
-        let flatten_results =
-            obj.get("ResultWriter").and_then(|w| w.pointer("/WriterConfig/Transformation")).and_then(Value::as_str)
-                == Some("FLATTEN");
+        // Reading items from files and writing results are in the full build only, and so is
+        // the checking of their fields: the wasm core hands a definition that has them to the
+        // full engine, to validate as to run (`src/wasm/bindings.rs`).
+        self.extras |= distributed && (obj.contains_key("ItemReader") || obj.contains_key("ResultWriter"));
+        let (item_reader, result_writer) = self.reader_and_writer(obj, at, ql, distributed);
         Some(MapState {
             processor,
             items_path,
@@ -1134,9 +1141,318 @@ impl<'a> Cx<'a> {
             distributed,
             label,
             item_batcher,
-            item_reader: obj.contains_key("ItemReader"),
-            flatten_results,
+            item_reader,
+            result_writer,
         })
+    }
+
+    #[cfg(feature = "extras")]
+    fn reader_and_writer(
+        &mut self,
+        obj: &Map,
+        at: &str,
+        ql: QueryLanguage,
+        distributed: bool,
+    ) -> (Option<Box<ItemReader>>, Option<Box<ResultWriter>>) {
+        let item_reader = match obj.get("ItemReader") {
+            Some(v) if distributed => self.item_reader(v, &ptr(at, "ItemReader"), ql).map(Box::new),
+            _ => None,
+        };
+        let result_writer = match obj.get("ResultWriter") {
+            Some(v) if distributed => self.result_writer(v, &ptr(at, "ResultWriter"), ql).map(Box::new),
+            _ => None,
+        };
+        (item_reader, result_writer)
+    }
+
+    #[cfg(not(feature = "extras"))]
+    fn reader_and_writer(
+        &mut self,
+        _: &Map,
+        _: &str,
+        _: QueryLanguage,
+        _: bool,
+    ) -> (Option<Box<ItemReader>>, Option<Box<ResultWriter>>) {
+        (None, None)
+    }
+
+    #[cfg(feature = "extras")]
+    /// The unknown fields of an object, each an error.
+    fn known_fields(&mut self, obj: &Map, at: &str, what: &str, known: &[&str]) {
+        for k in obj.keys() {
+            if !known.contains(&k.as_str()) {
+                self.error_at(at, k, format!("The field '{k}' is not supported in {what}"));
+            }
+        }
+    }
+
+    #[cfg(feature = "extras")]
+    /// `Parameters` (JSONPath) or `Arguments` (JSONata) of an ItemReader or a ResultWriter:
+    /// the object naming the bucket and the key or prefix.
+    fn s3_arguments(&mut self, obj: &Map, at: &str, ql: QueryLanguage) -> Option<ItemSelector> {
+        let (key, other) = match ql {
+            QueryLanguage::JsonPath => ("Parameters", "Arguments"),
+            QueryLanguage::Jsonata => ("Arguments", "Parameters"),
+        };
+        if obj.contains_key(other) {
+            let lang = if ql == QueryLanguage::Jsonata { "JSONata" } else { "JSONPath" };
+            self.error_at(
+                at,
+                other,
+                format!("The field '{other}' is not supported with the {lang} query language: use '{key}'"),
+            );
+        }
+        let v = obj.get(key)?;
+        let p = ptr(at, key);
+        match (ql, v) {
+            (QueryLanguage::JsonPath, Value::Object(_)) => self.template(v, &p).map(ItemSelector::JsonPath),
+            (QueryLanguage::Jsonata, Value::Object(_)) => Some(ItemSelector::Jsonata(self.jtemplate(v, &p))),
+            (QueryLanguage::Jsonata, Value::String(s)) if is_jsonata_string(s) => {
+                Some(ItemSelector::Jsonata(self.jtemplate(v, &p)))
+            }
+            _ => {
+                self.error(&p, format!("{key} must be an object"));
+                None
+            }
+        }
+    }
+
+    #[cfg(feature = "extras")]
+    /// An `s3:ACTION` resource (`arn:aws:states:::s3:getObject`, in any partition and with or
+    /// without a region and an account): the action.
+    fn s3_action<'v>(&mut self, obj: &'v Map, at: &str, allowed: &[&str]) -> Option<&'v str> {
+        let Some(resource) = obj.get("Resource").and_then(Value::as_str) else {
+            self.error(at, "These fields are required: [Resource]");
+            return None;
+        };
+        match resource_kind(resource) {
+            Some(ResourceKind::Service { resource_type, resource: action, .. })
+                if resource_type == "s3" && allowed.contains(&action.as_str()) =>
+            {
+                let i = resource.rfind(':').map_or(0, |i| i + 1);
+                Some(&resource[i..])
+            }
+            _ => {
+                let list: Vec<String> = allowed.iter().map(|a| format!("arn:aws:states:::s3:{a}")).collect();
+                self.error_at(
+                    at,
+                    "Resource",
+                    format!("The Resource '{resource}' is not supported here: use {}", list.join(" or ")),
+                );
+                None
+            }
+        }
+    }
+
+    #[cfg(feature = "extras")]
+    fn item_reader(&mut self, v: &Value, at: &str, ql: QueryLanguage) -> Option<ItemReader> {
+        let Some(obj) = v.as_object() else {
+            self.error(at, "ItemReader must be an object");
+            return None;
+        };
+        self.known_fields(obj, at, "an ItemReader", &["Resource", "Parameters", "Arguments", "ReaderConfig"]);
+        let action = self.s3_action(obj, at, &["getObject", "listObjectsV2"]);
+        let arguments = self.s3_arguments(obj, at, ql);
+        let list = action == Some("listObjectsV2");
+        let cp = ptr(at, "ReaderConfig");
+        let empty = Map::new();
+        let rc = match obj.get("ReaderConfig") {
+            None => &empty,
+            Some(Value::Object(m)) => m,
+            Some(_) => {
+                self.error(&cp, "ReaderConfig must be an object");
+                return None;
+            }
+        };
+        self.known_fields(
+            rc,
+            &cp,
+            "ReaderConfig",
+            &[
+                "InputType",
+                "Transformation",
+                "ManifestType",
+                "CSVDelimiter",
+                "CSVHeaderLocation",
+                "CSVHeaders",
+                "MaxItems",
+                "MaxItemsPath",
+                "ItemsPointer",
+            ],
+        );
+        let word = |cx: &mut Self, key: &str, allowed: &[&str]| -> Option<String> {
+            let v = rc.get(key)?;
+            match v.as_str() {
+                Some(s) if allowed.contains(&s) => Some(s.to_string()),
+                _ => {
+                    cx.error(&ptr(&cp, key), format!("{key} must be one of: {}", allowed.join(", ")));
+                    None
+                }
+            }
+        };
+        let input_type =
+            word(self, "InputType", &["CSV", "JSON", "JSONL", "PARQUET", "MANIFEST"]).map(|t| match t.as_str() {
+                "CSV" => InputType::Csv,
+                "JSON" => InputType::Json,
+                "JSONL" => InputType::Jsonl,
+                "PARQUET" => InputType::Parquet,
+                _ => InputType::Manifest,
+            });
+        let load_and_flatten =
+            word(self, "Transformation", &["NONE", "LOAD_AND_FLATTEN"]).as_deref() == Some("LOAD_AND_FLATTEN");
+        let manifest_type = word(self, "ManifestType", &["ATHENA_DATA", "S3_INVENTORY"]).map(|t| {
+            if t == "ATHENA_DATA" {
+                ManifestType::AthenaData
+            } else {
+                ManifestType::S3Inventory
+            }
+        });
+        let delimiter = match word(self, "CSVDelimiter", &["COMMA", "PIPE", "SEMICOLON", "SPACE", "TAB"]).as_deref() {
+            Some("PIPE") => b'|',
+            Some("SEMICOLON") => b';',
+            Some("SPACE") => b' ',
+            Some("TAB") => b'\t',
+            _ => b',',
+        };
+        let given = word(self, "CSVHeaderLocation", &["FIRST_ROW", "GIVEN"]).as_deref() == Some("GIVEN");
+        let headers = match (given, rc.get("CSVHeaders")) {
+            (true, Some(Value::Array(h))) if !h.is_empty() && h.iter().all(Value::is_string) => {
+                Some(h.iter().filter_map(Value::as_str).map(str::to_string).collect())
+            }
+            (true, None) => {
+                self.error(&cp, "CSVHeaders is required when CSVHeaderLocation is GIVEN");
+                None
+            }
+            (_, Some(Value::Array(h))) if !h.is_empty() && h.iter().all(Value::is_string) => None,
+            (_, Some(_)) => {
+                self.error(&ptr(&cp, "CSVHeaders"), "CSVHeaders must be a non-empty array of strings");
+                None
+            }
+            (false, None) => None,
+        };
+        let max_items = self.number_field(rc, &cp, "MaxItems", Some("MaxItemsPath"), ql, (0.0, Some(MAX_READER_ITEMS)));
+        let items_pointer = match rc.get("ItemsPointer") {
+            None => None,
+            Some(Value::String(s)) if s.is_empty() || (s.starts_with('/') && valid_pointer_escapes(s)) => {
+                Some(s.to_string())
+            }
+            Some(_) => {
+                self.error(
+                    &ptr(&cp, "ItemsPointer"),
+                    "ItemsPointer must be a JSON Pointer, such as '/inventory/products'",
+                );
+                None
+            }
+        };
+        // The combinations AWS documents.
+        let read_as = if list && !load_and_flatten { None } else { input_type };
+        if load_and_flatten && !list {
+            self.error(
+                &ptr(&cp, "Transformation"),
+                "Transformation LOAD_AND_FLATTEN is only supported with the Resource arn:aws:states:::s3:listObjectsV2",
+            );
+        }
+        if load_and_flatten && input_type.is_none() {
+            self.error(&cp, "InputType is required when Transformation is LOAD_AND_FLATTEN");
+        }
+        if load_and_flatten && input_type == Some(InputType::Manifest) {
+            self.error(
+                &ptr(&cp, "InputType"),
+                "InputType MANIFEST cannot be used with Transformation LOAD_AND_FLATTEN",
+            );
+        }
+        match manifest_type {
+            Some(ManifestType::S3Inventory) if input_type.is_some() => self.error(
+                &ptr(&cp, "InputType"),
+                "InputType must not be given when ManifestType is S3_INVENTORY (the inventory is read as CSV)",
+            ),
+            Some(ManifestType::AthenaData)
+                if !matches!(input_type, Some(InputType::Csv | InputType::Jsonl | InputType::Parquet)) =>
+            {
+                self.error(&cp, "ManifestType ATHENA_DATA needs InputType CSV, JSONL or PARQUET")
+            }
+            Some(_) if list => self.error(
+                &ptr(&cp, "ManifestType"),
+                "ManifestType is only supported with the Resource arn:aws:states:::s3:getObject",
+            ),
+            _ => {}
+        }
+        if !list && action.is_some() && input_type.is_none() && manifest_type.is_none() {
+            let at = if obj.contains_key("ReaderConfig") { cp.as_str() } else { at };
+            self.error(
+                at,
+                "ReaderConfig.InputType is required with s3:getObject: CSV, JSON, JSONL, PARQUET or MANIFEST",
+            );
+        }
+        let csv = matches!(read_as, Some(InputType::Csv | InputType::Manifest))
+            || manifest_type == Some(ManifestType::S3Inventory);
+        for k in ["CSVDelimiter", "CSVHeaderLocation", "CSVHeaders"] {
+            if rc.contains_key(k) && !csv {
+                self.error_at(
+                    &cp,
+                    k,
+                    format!("{k} is only supported when the items are read from CSV (InputType CSV or MANIFEST)"),
+                );
+            }
+        }
+        if items_pointer.is_some() && read_as != Some(InputType::Json) {
+            self.error_at(&cp, "ItemsPointer", "ItemsPointer is only supported with InputType JSON");
+        }
+        Some(ItemReader {
+            list,
+            arguments,
+            reader: ReaderConfig {
+                input_type,
+                load_and_flatten,
+                manifest_type,
+                delimiter,
+                headers,
+                max_items,
+                items_pointer,
+            },
+        })
+    }
+
+    #[cfg(feature = "extras")]
+    fn result_writer(&mut self, v: &Value, at: &str, ql: QueryLanguage) -> Option<ResultWriter> {
+        let Some(obj) = v.as_object() else {
+            self.error(at, "ResultWriter must be an object");
+            return None;
+        };
+        self.known_fields(obj, at, "a ResultWriter", &["Resource", "Parameters", "Arguments", "WriterConfig"]);
+        let args_key = if ql == QueryLanguage::Jsonata { "Arguments" } else { "Parameters" };
+        let (resource, args) = (obj.contains_key("Resource"), obj.contains_key(args_key));
+        if resource != args || (!resource && !obj.contains_key("WriterConfig")) {
+            self.error(at, format!("A ResultWriter needs WriterConfig, or Resource and {args_key}, or all three"));
+        }
+        if resource {
+            self.s3_action(obj, at, &["putObject"]);
+        }
+        let arguments = if resource { self.s3_arguments(obj, at, ql) } else { None };
+        let wp = ptr(at, "WriterConfig");
+        let (mut transformation, mut jsonl) = (None, false);
+        match obj.get("WriterConfig") {
+            None => {}
+            Some(Value::Object(wc)) => {
+                self.known_fields(wc, &wp, "WriterConfig", &["Transformation", "OutputType"]);
+                match wc.get("Transformation").map(Value::as_str) {
+                    None => {}
+                    Some(Some("NONE")) => transformation = Some(Transformation::None),
+                    Some(Some("COMPACT")) => transformation = Some(Transformation::Compact),
+                    Some(Some("FLATTEN")) => transformation = Some(Transformation::Flatten),
+                    Some(_) => {
+                        self.error(&ptr(&wp, "Transformation"), "Transformation must be one of: NONE, COMPACT, FLATTEN")
+                    }
+                }
+                match wc.get("OutputType").map(Value::as_str) {
+                    None | Some(Some("JSON")) => {}
+                    Some(Some("JSONL")) => jsonl = true,
+                    Some(_) => self.error(&ptr(&wp, "OutputType"), "OutputType must be one of: JSON, JSONL"),
+                }
+            }
+            Some(_) => self.error(&wp, "WriterConfig must be an object"),
+        }
+        Some(ResultWriter { arguments, transformation, jsonl })
     }
 
     fn retriers(&mut self, v: &Value, at: &str) -> Vec<Retrier> {
@@ -1263,6 +1579,16 @@ impl<'a> Cx<'a> {
         }
         out
     }
+}
+
+/// The most items an ItemReader's `MaxItems` may ask for (AWS's limit).
+pub const MAX_READER_ITEMS: f64 = 100_000_000.0;
+
+/// `~` in a JSON Pointer is followed by `0` or `1`.
+#[cfg(feature = "extras")]
+fn valid_pointer_escapes(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.iter().enumerate().all(|(i, &c)| c != b'~' || matches!(b.get(i + 1), Some(b'0' | b'1')))
 }
 
 /// `{% ... %}`: a whole-string JSONata expression.

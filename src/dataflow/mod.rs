@@ -3,9 +3,13 @@
 
 pub mod condition;
 pub mod intrinsics;
+#[cfg(feature = "extras")]
+pub mod items;
 pub mod java;
 pub mod jsonpath;
 pub mod pipeline;
 pub mod query;
+#[cfg(feature = "extras")]
+pub mod results;
 pub mod scope;
 pub mod template;

@@ -8,10 +8,10 @@
 //! with an `EvaluationFailed` event first). The executor adds the state's prefix to the cause
 //! and writes the event: this module writes no events and reads no clock.
 
-use crate::asl::parse::MAX_SECONDS;
+use crate::asl::parse::{MAX_READER_ITEMS, MAX_SECONDS};
 use crate::asl::{
-    Assign, Batcher, Catcher, Choice, Condition, Fail, FailField, Io, ItemSelector, JTemplate, MapState, NumberField,
-    PathField, State, Wait,
+    Assign, Batcher, Catcher, Choice, Condition, Fail, FailField, Io, ItemReader, ItemSelector, JTemplate, MapState,
+    NumberField, PathField, State, Wait,
 };
 use crate::dataflow::condition;
 use crate::dataflow::intrinsics::type_name;
@@ -71,7 +71,10 @@ pub struct Chosen {
 }
 
 /// Builds a state's context object (`$$`, `$states.context`), with `$$.Map.Item` when given.
-pub type ContextFn<'a> = &'a dyn Fn(Option<(usize, &Value)>) -> Value;
+pub type ContextFn<'a> = &'a dyn Fn(Option<MapItem>) -> Value;
+
+/// `$$.Map.Item` of an ItemSelector: the index, the item and its source (`Source`).
+pub type MapItem<'a> = (usize, &'a Value, &'a Value);
 
 /// One state's data flow: its fields (`io`), what its expressions see, and, when asked for,
 /// the value after each step (for the inspector).
@@ -437,9 +440,10 @@ impl<'a> Pipeline<'a> {
     /// A Map's items: ItemsPath over the effective input (JSONPath), Items (JSONata), or
     /// the effective input itself; an array.
     pub fn map_items(&mut self, map: &MapState, eff: &Rc<Value>) -> Step<Vec<Value>> {
-        if map.item_reader {
+        if map.item_reader.is_some() {
+            // (The executor reads an ItemReader's items: see `reader_request`.)
             return Err(StepError::Path(Failure::runtime(
-                "ItemReader reads items from Amazon S3, which statelab cannot reach: give the items inline (ItemsPath or Items) to run this Map here.",
+                "statelab's TestState does not read an ItemReader's items: give the items inline (ItemsPath or Items) to test this Map.",
             )));
         }
         let items = match (&map.items_path, &map.items) {
@@ -484,22 +488,52 @@ impl<'a> Pipeline<'a> {
         }
     }
 
-    /// The input of iteration `i`: the item, or the ItemSelector evaluated with
-    /// `$$.Map.Item` (JSONPath: over the effective input).
-    pub fn item_input(&mut self, map: &MapState, eff: &Value, i: usize, item: &Value) -> Step<Rc<Value>> {
-        match &map.item_selector {
-            None => Ok(Rc::new(item.clone())),
-            Some(s) => self.selector(s, eff, "ItemSelector", Some((i, item))),
+    /// An ItemReader's request: its `Parameters` (JSONPath, over the effective input) or
+    /// `Arguments` (JSONata), and its `MaxItems` (0: every item).
+    pub fn reader_request(&mut self, reader: &ItemReader, eff: &Value) -> Step<(Rc<Value>, usize)> {
+        let args = match &reader.arguments {
+            Some(s) => self.selector(s, eff, "ItemReader", None)?,
+            None => Rc::new(json!({})),
+        };
+        let max = match &reader.reader.max_items {
+            None => 0,
+            Some(f) => {
+                let v = self.number(f, eff, "MaxItems")?;
+                match as_number(&v, true) {
+                    Some(n) if (0.0..=MAX_READER_ITEMS).contains(&n) && n.fract() == 0.0 => n as usize,
+                    _ => return Err(bad_number(f, "MaxItems", &v, "integer between 0 and 100000000")),
+                }
+            }
+        };
+        Ok((args, max))
+    }
+
+    /// A ResultWriter's `Parameters` (JSONPath, over the effective input) or `Arguments`
+    /// (JSONata): where the results are exported, when they are.
+    pub fn writer_arguments(&mut self, map: &MapState, eff: &Value) -> Step<Option<Rc<Value>>> {
+        match map.result_writer.as_ref().and_then(|w| w.arguments.as_ref()) {
+            Some(s) => Ok(Some(self.selector(s, eff, "ResultWriter", None)?)),
+            None => Ok(None),
         }
     }
 
-    fn selector(
+    /// The input of iteration `i`: the item, or the ItemSelector evaluated with
+    /// `$$.Map.Item` (JSONPath: over the effective input).
+    pub fn item_input(
         &mut self,
-        s: &ItemSelector,
+        map: &MapState,
         eff: &Value,
-        field: &str,
-        item: Option<(usize, &Value)>,
+        i: usize,
+        item: &Value,
+        source: &Value,
     ) -> Step<Rc<Value>> {
+        match &map.item_selector {
+            None => Ok(Rc::new(item.clone())),
+            Some(s) => self.selector(s, eff, "ItemSelector", Some((i, item, source))),
+        }
+    }
+
+    fn selector(&mut self, s: &ItemSelector, eff: &Value, field: &str, item: Option<MapItem>) -> Step<Rc<Value>> {
         match s {
             ItemSelector::JsonPath(t) => self.template(t, eff, field, item),
             ItemSelector::Jsonata(t) => self.jsonata_template(t, Extra::None, field, item),
@@ -634,7 +668,7 @@ impl<'a> Pipeline<'a> {
     }
 
     /// A payload template over `input` (`$$.Map.Item` set for an ItemSelector).
-    fn template(&self, t: &Template, input: &Value, field: &str, item: Option<(usize, &Value)>) -> Step<Rc<Value>> {
+    fn template(&self, t: &Template, input: &Value, field: &str, item: Option<MapItem>) -> Step<Rc<Value>> {
         let build = || (self.context)(item);
         let mut scope = PathScope::new(input, self.vars, &build, self.rng);
         Ok(Rc::new(t.eval(&mut scope, field)?))
@@ -662,7 +696,7 @@ impl<'a> Pipeline<'a> {
     }
 
     /// The JSONata evaluator of this state: `$states.input` is the raw input.
-    fn jsonata(&self, extra: Extra, item: Option<(usize, &Value)>) -> Jsonata<'a> {
+    fn jsonata(&self, extra: Extra, item: Option<MapItem>) -> Jsonata<'a> {
         let mut states = Map::new();
         states.insert("input".into(), (**self.raw).clone());
         states.insert("context".into(), (self.context)(item));
@@ -678,13 +712,7 @@ impl<'a> Pipeline<'a> {
         Jsonata::new(self.vars, Value::Object(states), self.now, self.rng)
     }
 
-    fn jsonata_template(
-        &self,
-        t: &JTemplate,
-        extra: Extra,
-        location: &str,
-        item: Option<(usize, &Value)>,
-    ) -> Step<Rc<Value>> {
+    fn jsonata_template(&self, t: &JTemplate, extra: Extra, location: &str, item: Option<MapItem>) -> Step<Rc<Value>> {
         self.jsonata(extra, item).template(t, location).map(Rc::new).map_err(StepError::Query)
     }
 }

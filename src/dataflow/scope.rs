@@ -125,8 +125,10 @@ pub struct Context<'a> {
 }
 
 impl Context<'_> {
-    /// The context object; `map_item` (index, value) for an ItemSelector's `$$.Map.Item`.
-    pub fn build(&self, map_item: Option<(usize, &Value)>) -> Value {
+    /// The context object; `map_item` (index, value, source) for an ItemSelector's
+    /// `$$.Map.Item`. The source is `STATE_DATA` for items from the state's input, else the
+    /// S3 URI they were read from.
+    pub fn build(&self, map_item: Option<(usize, &Value, &Value)>) -> Value {
         let mut ctx = json!({
             "Execution": {
                 "Id": self.execution_id,
@@ -148,8 +150,8 @@ impl Context<'_> {
         if let Some(token) = self.task_token {
             ctx["Task"] = json!({ "Token": token });
         }
-        if let Some((index, value)) = map_item {
-            ctx["Map"] = json!({ "Item": { "Index": index, "Value": value } });
+        if let Some((index, value, source)) = map_item {
+            ctx["Map"] = json!({ "Item": { "Index": index, "Value": value, "Source": source } });
         }
         ctx
     }

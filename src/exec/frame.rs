@@ -39,6 +39,24 @@ pub(super) struct Group {
     pub total: usize,
     pub done: usize,
     pub distributed: bool,
+    /// A distributed Map with a ResultWriter: what its child executions were given and how
+    /// they ran, for their records.
+    pub log: Option<Box<RunLog>>,
+}
+
+/// The child executions of a Map Run, for its ResultWriter (which a build without the extras
+/// never runs: it only keeps the log).
+#[derive(Debug, Default)]
+#[cfg_attr(not(feature = "extras"), allow(dead_code))]
+pub(super) struct RunLog {
+    /// Each child's input, and when it started and stopped (virtual ms).
+    pub inputs: Vec<Rc<Value>>,
+    pub times: Vec<(i64, i64)>,
+    pub started: Vec<bool>,
+    /// How each failed child failed (aborted ones included).
+    pub failures: Vec<Option<Failure>>,
+    /// Where the results are exported (the evaluated `Parameters`/`Arguments`), if they are.
+    pub export: Option<Rc<Value>>,
 }
 
 #[derive(Debug)]
@@ -335,7 +353,7 @@ impl Execution {
     /// the values it recorded in the state's span.
     pub(super) fn with_pipeline<R>(&mut self, fid: FrameId, state: &State, f: impl FnOnce(&mut Pipeline) -> R) -> R {
         let (r, steps) = {
-            let context = |item: Option<(usize, &Value)>| self.context(fid).build(item);
+            let context = |item: Option<crate::dataflow::pipeline::MapItem>| self.context(fid).build(item);
             let fr = &self.frames[fid];
             let mut p =
                 Pipeline::new(state, &fr.input, &fr.vars, &context, &self.rng, self.now, self.opts.record_steps);

@@ -3,7 +3,7 @@
 //! tolerance) cancelling the others.
 
 use super::events::EventType;
-use super::frame::{Block, Flow, Group, Work};
+use super::frame::{Block, Flow, Group, RunLog, Work};
 use super::retry::error_output;
 use super::spans::SpanStatus;
 use super::FrameId;
@@ -40,6 +40,10 @@ impl Execution {
             }
             let (index, item) = group.queue.pop_front().expect("queue not empty");
             group.running += 1;
+            if let Some(log) = group.log.as_mut().filter(|_| cfg!(feature = "extras")) {
+                log.times[index].0 = self.now;
+                log.started[index] = true;
+            }
             let child = self.spawn(parent, index, item);
             if let Block::Children(group) = &mut self.frames[parent].block {
                 group.children[index] = Some(child);
@@ -76,10 +80,17 @@ impl Execution {
         };
         // A Map's own iterations write their events; a distributed Map's are child executions.
         let iteration_events = matches!(&self.state(parent).kind, Kind::Map(m) if !m.distributed);
+        let now = self.now;
         let Block::Children(group) = &mut self.frames[parent].block else { return };
         group.children[index] = None;
         group.running -= 1;
         group.done += 1;
+        if let Some(log) = group.log.as_mut().filter(|_| cfg!(feature = "extras")) {
+            log.times[index].1 = now;
+            if let Err(f) = &result {
+                log.failures[index] = Some(f.clone());
+            }
+        }
         let iteration = |x: &Execution| fields! {"name": x.state(parent).name.clone(), "index": index};
         match result {
             Ok(v) => {
@@ -120,6 +131,20 @@ impl Execution {
                 self.cancel_children(parent);
                 if self.is_done() {
                     return;
+                }
+                // The Map Run failed: its ResultWriter still exports what its children did
+                // (the unstarted ones as PENDING).
+                if let Block::Children(group) = std::mem::replace(&mut self.frames[parent].block, Block::None) {
+                    if let Some(log) = group.log.filter(|l| cfg!(feature = "extras") && l.export.is_some()) {
+                        let results = group.results;
+                        if let Err(f) = self.write_results(parent, &log, &results) {
+                            self.frames[parent].block = Block::None;
+                            if self.fail_state(parent, f) == Flow::Next {
+                                self.work.push_back(Work::Run(parent));
+                            }
+                            return;
+                        }
+                    }
                 }
                 // The parent state fails; its Retry/Catch apply. Run it through the work queue so
                 // that a caught failure continues the parent frame.
@@ -199,19 +224,22 @@ impl Execution {
     pub(super) fn children_done(&mut self, fid: FrameId) {
         let block = std::mem::replace(&mut self.frames[fid].block, Block::None);
         let Block::Children(group) = block else { return };
-        let mut results: Vec<Value> =
-            group.results.into_iter().map(|r| r.map(Rc::unwrap_or_clone).unwrap_or(Value::Null)).collect();
-        if let Kind::Map(m) = &self.state(fid).kind {
-            if m.flatten_results {
-                results = results
-                    .into_iter()
-                    .flat_map(|r| match r {
-                        Value::Array(a) => a.into_vec(),
-                        other => vec![other],
-                    })
-                    .collect();
-            }
-        }
+        // A ResultWriter formats the results, or exports them and the state's result says
+        // where.
+        let result = match group.log.as_ref().filter(|_| cfg!(feature = "extras")) {
+            Some(log) => match self.write_results(fid, log, &group.results) {
+                Ok(v) => v,
+                Err(f) => {
+                    if self.fail_state(fid, f) == Flow::Next {
+                        self.run(fid);
+                    }
+                    return;
+                }
+            },
+            None => Value::Array(
+                group.results.into_iter().map(|r| r.map(Rc::unwrap_or_clone).unwrap_or(Value::Null)).collect(),
+            ),
+        };
         if group.is_map {
             if group.distributed {
                 self.emit_bare(fid, EventType::MapRunSucceeded);
@@ -223,8 +251,54 @@ impl Execution {
         if self.is_done() {
             return;
         }
-        if self.finish_with_result(fid, Rc::new(Value::Array(results.into()))) == Flow::Next {
+        if self.finish_with_result(fid, Rc::new(result)) == Flow::Next {
             self.run(fid);
         }
+    }
+
+    /// A ResultWriter's work at the end of the Map Run in frame `fid`: the results formatted
+    /// (the state's result), or exported to the workspace of files (the state's result then
+    /// says where); `States.ResultWriterFailed` when they cannot be written.
+    #[cfg(feature = "extras")]
+    fn write_results(&mut self, fid: FrameId, log: &RunLog, results: &[Option<Rc<Value>>]) -> Result<Value, Failure> {
+        use crate::dataflow::results::{export, results as formatted, Child, Outcome, Run};
+        let machine = self.frames[fid].machine.clone();
+        let state = &machine.states[self.frames[fid].state];
+        let Kind::Map(map) = &state.kind else { return Ok(Value::Null) };
+        let Some(writer) = &map.result_writer else { return Ok(Value::Null) };
+        let label = map.label.as_deref().unwrap_or(&state.name);
+        let machine = format!("{}/{label}", self.opts.state_machine_name);
+        let map_run_arn = self.map_run_arn(fid, state, map);
+        let state_machine_arn =
+            format!("arn:aws:states:{}:{}:stateMachine:{machine}", self.opts.region, self.opts.account);
+        let execution_prefix = format!("arn:aws:states:{}:{}:execution:{machine}", self.opts.region, self.opts.account);
+        let run = Run {
+            map_run_arn: &map_run_arn,
+            state_machine_arn: &state_machine_arn,
+            execution_prefix: &execution_prefix,
+        };
+        let aborted = Failure::new("States.Aborted", "The Map Run failed, and this child execution was aborted");
+        let children: Vec<Child> = (0..log.inputs.len())
+            .map(|i| {
+                let outcome = match (&log.failures[i], &results[i]) {
+                    (Some(f), _) => Outcome::Failed(f),
+                    (None, Some(v)) => Outcome::Succeeded(v),
+                    (None, None) if log.started[i] => Outcome::Failed(&aborted),
+                    (None, None) => Outcome::Pending,
+                };
+                Child { input: &log.inputs[i], outcome, start: log.times[i].0, stop: log.times[i].1 }
+            })
+            .collect();
+        let t = map.transformation();
+        match &log.export {
+            None => Ok(Value::from(formatted(t, &run, &children))),
+            Some(args) => export(&mut self.files, args, t, writer.jsonl, &run, &children, self.now)
+                .map_err(|cause| Failure::new("States.ResultWriterFailed", cause).bounded()),
+        }
+    }
+
+    #[cfg(not(feature = "extras"))]
+    fn write_results(&mut self, _: FrameId, _: &RunLog, _: &[Option<Rc<Value>>]) -> Result<Value, Failure> {
+        crate::without_extras("a ResultWriter")
     }
 }

@@ -225,6 +225,8 @@ pub struct Execution {
     arns: std::cell::OnceCell<(String, String)>,
     /// What the kept history holds, against `Options::history_bytes`.
     budget: budget::Budget,
+    /// The workspace of files: what an ItemReader reads and a ResultWriter writes.
+    files: crate::files::Files,
 }
 
 impl Execution {
@@ -255,7 +257,22 @@ impl Execution {
             started: false,
             arns: std::cell::OnceCell::new(),
             budget,
+            files: crate::files::Files::new(),
         }
+    }
+
+    /// Hand the execution its workspace of files (before [`Execution::start`]): what a
+    /// distributed Map's ItemReader reads and its ResultWriter writes.
+    pub fn set_files(&mut self, files: crate::files::Files) {
+        self.files = files;
+    }
+    /// The workspace of files, with what the run wrote ([`crate::files::Files::written`]).
+    pub fn files(&self) -> &crate::files::Files {
+        &self.files
+    }
+    /// The workspace of files, for the host's S3 tasks.
+    pub fn files_mut(&mut self) -> &mut crate::files::Files {
+        &mut self.files
     }
 
     pub fn options(&self) -> &Options {

@@ -425,9 +425,9 @@ pub fn run(req: &Request, now: i64) -> Value {
     let vars = Vars { local: req.variables.clone(), outer: None };
     let rng = Rng::new(0x5eed);
     let ctx = req.context.clone().unwrap_or_else(|| default_context(req, state, now));
-    let context = |item: Option<(usize, &Value)>| {
+    let context = |item: Option<crate::dataflow::pipeline::MapItem>| {
         let mut c = ctx.clone();
-        if let Some((index, value)) = item {
+        if let Some((index, value, _)) = item {
             c["Map"] = json!({"Item": {"Index": index, "Value": value}});
         }
         c
@@ -590,8 +590,9 @@ fn step(req: &Request, state: &State, p: &mut Pipeline, insp: &mut Inspection) -
             }
             if map.item_selector.is_some() {
                 let mut selected = Vec::with_capacity(items.len());
+                let state_data = Value::from("STATE_DATA");
                 for (i, item) in items.iter().enumerate() {
-                    selected.push((*p.item_input(map, &eff, i, item)?).clone());
+                    selected.push((*p.item_input(map, &eff, i, item, &state_data)?).clone());
                 }
                 insp.set("afterItemSelector", Value::from(selected));
             }

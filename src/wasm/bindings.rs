@@ -221,7 +221,8 @@ fn machine_of(definition: &JsValue, machine_type: MachineType) -> Result<Rc<asl:
 #[cfg(not(feature = "extras"))]
 fn needs_full_engine() -> JsValue {
     let err = error(
-        "this definition may use a number picture, parse a date with a picture, hash, or $eval: it runs \
+        "this definition may use a number picture, parse a date with a picture, hash, $eval or files (ItemReader, \
+         ResultWriter, S3 tasks): it runs \
          on the full engine (www/pkg/full/), not the core",
     );
     let _ = js_sys::Reflect::set(&err, &JsValue::from_str("needsFullEngine"), &JsValue::TRUE);
@@ -335,6 +336,12 @@ pub fn validate(definition: JsValue, options: JsValue) -> Result<JsValue, JsValu
     hook();
     let o = json_arg(&options, "options", json!({}))?;
     let text = text_of(&definition, "definition", true)?.ok_or_else(|| error("definition is missing"))?;
+    // The core leaves the fields of an ItemReader and a ResultWriter to the full engine, which
+    // checks them: a definition that may have one is validated there.
+    #[cfg(not(feature = "extras"))]
+    if text.contains("\"ItemReader\"") || text.contains("\"ResultWriter\"") {
+        return Err(needs_full_engine());
+    }
     let diags = match asl::validate_text(&text, machine_type(o.get("type"))?) {
         Ok(_) => Vec::new(),
         Err(d) => asl::truncated(d).0,

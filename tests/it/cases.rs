@@ -2,8 +2,9 @@
 //! against its `expected` block (status, output, error, duration, timeline spans, event types).
 
 use statelab::asl::{self, MachineType};
-use statelab::driver::simulate;
+use statelab::driver::{simulate, simulate_with_files};
 use statelab::exec::{Options, Status};
+use statelab::files::Files;
 use statelab::mock::Mocks;
 use statelab::value::Value;
 use std::path::Path;
@@ -26,15 +27,25 @@ fn check(case: &Value, exp: &Value, sequential: bool) -> Result<(), String> {
         Some(m) => Mocks::from_value(m, None).map_err(|e| e.to_string())?,
         None => Mocks::empty(),
     };
+    // The workspace of files: `{"bucket": {"key": text or JSON}}`.
+    let files = match case.get("files") {
+        Some(f) => Files::from_value(f).map_err(|(p, m)| format!("files at {p}: {m}"))?,
+        None => Files::new(),
+    };
     let opts =
         Options { seed: case.get("seed").and_then(Value::as_u64).unwrap_or(0), sequential, ..Options::default() };
     let start = opts.start_time;
     // The same execution keeping no events or spans (Options::history off) ends the same way
     // after the same number of events.
-    let lean =
-        simulate(machine.clone(), case["input"].clone(), mocks.clone(), Options { history: false, ..opts.clone() })
-            .map_err(|e| e.to_string())?;
-    let exec = simulate(machine, case["input"].clone(), mocks, opts).map_err(|e| e.to_string())?;
+    let lean = simulate_with_files(
+        machine.clone(),
+        case["input"].clone(),
+        mocks.clone(),
+        files.clone(),
+        Options { history: false, ..opts.clone() },
+    )
+    .map_err(|e| e.to_string())?;
+    let exec = simulate_with_files(machine, case["input"].clone(), mocks, files, opts).map_err(|e| e.to_string())?;
     if lean.status() != exec.status() || lean.now() != exec.now() || lean.event_count() != exec.events().len() as u64 {
         return Err(format!(
             "without history: {:?} at {} after {} events; with history: {:?} at {} after {} events",
@@ -74,6 +85,9 @@ fn check(case: &Value, exp: &Value, sequential: bool) -> Result<(), String> {
             }
         }
         Status::Running => return Err("still running".into()),
+    }
+    if let Some(want) = exp.get("files") {
+        check_files(&exec, want)?;
     }
     if let Some(want) = exp.get("duration_ms") {
         let got = exec.now() - start;
@@ -120,6 +134,36 @@ fn check(case: &Value, exp: &Value, sequential: bool) -> Result<(), String> {
                 return Err(format!("no span {w}; spans: {have:?}"));
             }
         }
+    }
+    Ok(())
+}
+
+/// The objects the run wrote are those of `want` (`{"bucket": {"key": content}}`): a string
+/// is the exact text, an array of one-element arrays `[[v], ...]` the JSON lines `v`, any
+/// other value the JSON the object holds.
+fn check_files(exec: &statelab::Execution, want: &Value) -> Result<(), String> {
+    let files = exec.files();
+    let mut expected = 0;
+    for (bucket, objects) in want.as_object().ok_or("expected files must be an object")? {
+        for (key, content) in objects.as_object().ok_or("expected objects must be an object")? {
+            expected += 1;
+            let o = files.get(bucket, key).map_err(|e| format!("s3://{bucket}/{key}: {}", e.message()))?;
+            let text = std::str::from_utf8(&o.body).map_err(|e| format!("s3://{bucket}/{key}: {e}"))?;
+            let same = match content {
+                Value::String(s) => text == &**s,
+                Value::Array(lines) if lines.iter().all(|l| l.as_array().is_some_and(|a| a.len() == 1)) => {
+                    let got: Result<Vec<Value>, _> = text.lines().map(statelab::value::read::parse).collect();
+                    got.is_ok_and(|g| g.len() == lines.len() && g.iter().zip(lines.iter()).all(|(g, l)| g == &l[0]))
+                }
+                other => statelab::value::read::parse(text).is_ok_and(|v| &v == other),
+            };
+            if !same {
+                return Err(format!("s3://{bucket}/{key} holds {text}, expected {content}"));
+            }
+        }
+    }
+    if files.written().len() != expected {
+        return Err(format!("the run wrote {:?}, expected {expected} objects", files.written()));
     }
     Ok(())
 }

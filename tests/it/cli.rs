@@ -157,6 +157,68 @@ fn test_state_prints_the_answer_or_the_refusal() {
     std::fs::remove_dir_all(&dir).ok();
 }
 
+/// `--files DIR` is the workspace of files (one folder per bucket), the mock configuration's
+/// `Files` section adds to it, `--json` prints what the run wrote and `--write-files DIR`
+/// writes it out; bad buckets are named where they are.
+#[test]
+fn files_in_and_out() {
+    let dir = std::env::temp_dir().join(format!("statelab-cli-files-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("ws/data/nested")).unwrap();
+    std::fs::create_dir_all(dir.join("ws/out")).unwrap();
+    std::fs::write(dir.join("ws/data/nested/rows.csv"), "id,qty\na,1\nb,2\n").unwrap();
+    let path = |p: &str| dir.join(p).to_string_lossy().into_owned();
+    let def = r#"{"StartAt": "M", "States": {"M": {"Type": "Map",
+        "ItemReader": {"Resource": "arn:aws:states:::s3:getObject", "ReaderConfig": {"InputType": "CSV"},
+                       "Parameters": {"Bucket": "data", "Key": "nested/rows.csv"}},
+        "ItemSelector": {"id.$": "$$.Map.Item.Value.id", "extra.$": "$.extra"},
+        "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+                          "StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}},
+        "ResultWriter": {"Resource": "arn:aws:states:::s3:putObject", "Parameters": {"Bucket": "out", "Prefix": "results"},
+                         "WriterConfig": {"Transformation": "COMPACT"}},
+        "Next": "Read"},
+        "Read": {"Type": "Task", "Resource": "arn:aws:states:::aws-sdk:s3:getObject",
+                 "Parameters": {"Bucket": "more", "Key": "x.json"}, "OutputPath": "$.Body", "End": true}}}"#;
+    std::fs::write(dir.join("def.json"), def).unwrap();
+    std::fs::write(dir.join("input.json"), r#"{"extra": 7}"#).unwrap();
+    std::fs::write(dir.join("mocks.json"), r#"{"Files": {"more": {"x.json": [1, 2]}}}"#).unwrap();
+    let base = ["run", &path("def.json"), "--input", &path("input.json"), "--files", &path("ws")];
+    let mut args = base.to_vec();
+    let (mocks, out) = (path("mocks.json"), path("written"));
+    args.extend(["--mock-config", &mocks, "--write-files", &out, "--json"]);
+    let (code, stdout, stderr) = statelab(&args);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    assert!(!stderr.contains("no mocked response"), "the files answer the S3 task: {stderr}");
+    let v: Value = statelab::value::read::parse(stdout.trim()).expect("run --json prints one JSON object");
+    assert_eq!(v["output"], "[1,2]");
+    let written = &v["files"]["out"];
+    let succeeded = written["results/2/SUCCEEDED_0.json"].as_str().expect("the results file");
+    // (An ItemSelector builds its object in the key order of AWS's Java maps.)
+    assert_eq!(succeeded, r#"[{"extra":7,"id":"a"},{"extra":7,"id":"b"}]"#);
+    assert!(written["results/2/manifest.json"].as_str().is_some_and(|m| m.contains("\"DestinationBucket\":\"out\"")));
+    assert_eq!(std::fs::read_to_string(dir.join("written/out/results/2/SUCCEEDED_0.json")).unwrap(), succeeded);
+    assert!(dir.join("written/out/results/2/manifest.json").is_file());
+    // Text mode says what was written.
+    let (code, stdout, _) = statelab(&[&base[..], &["--mock-config", &mocks]].concat());
+    assert_eq!(code, 0);
+    assert!(stdout.contains("wrote s3://out/results/2/SUCCEEDED_0.json (43 bytes)"), "{stdout}");
+    // Without the mock configuration's Files, the last task's bucket is missing.
+    let (code, stdout, _) = statelab(&base);
+    assert_eq!(code, 1);
+    assert!(stdout.contains("error: S3.NoSuchBucketException"), "{stdout}");
+    // A bucket name S3 refuses, in the mock configuration or as a folder.
+    std::fs::write(dir.join("mocks.json"), "{\n  \"Files\": {\"Bad_Name\": {}}}").unwrap();
+    let (code, _, err) = statelab(&[&base[..], &["--mock-config", &mocks]].concat());
+    assert_eq!(code, 2);
+    assert!(err.contains("mocks.json:2:25: 'Bad_Name' is not a bucket name"), "{err}");
+    assert!(err.contains("(at /Files/Bad_Name)"), "{err}");
+    std::fs::create_dir_all(dir.join("ws/UPPER")).unwrap();
+    let (code, _, err) = statelab(&base);
+    assert_eq!(code, 2);
+    assert!(err.contains("the folder 'UPPER' is not a bucket name"), "{err}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 /// A workflow of three Tasks, one inside a Parallel branch (written for these tests).
 fn three_tasks(name: &str) -> (tempfile_path::Dir, String) {
     let dir = tempfile_path::Dir::new(name);

@@ -87,3 +87,35 @@ fn intrinsic_hashes_are_flagged_wherever_the_template_has_them() {
     let mixed = r#"{"StartAt":"A","States":{"A":{"Type":"Pass","QueryLanguage":"JSONata","Output":"{% $formatInteger(3, 'i') %}","End":true}}}"#;
     assert!(uses_extras(mixed));
 }
+
+/// Reading an ItemReader's items, a ResultWriter's work and S3 tasks answered from the
+/// workspace of files are in the full build only.
+#[test]
+fn files_need_the_extras() {
+    let map = |extra: &str| {
+        format!(
+            r#"{{"StartAt":"M","States":{{"M":{{"Type":"Map",{extra}"ItemProcessor":{{"ProcessorConfig":{{"Mode":"DISTRIBUTED","ExecutionType":"STANDARD"}},"StartAt":"P","States":{{"P":{{"Type":"Pass","End":true}}}}}},"End":true}}}}}}"#
+        )
+    };
+    let task = |resource: &str| {
+        format!(r#"{{"StartAt":"T","States":{{"T":{{"Type":"Task","Resource":"{resource}","End":true}}}}}}"#)
+    };
+    let cases = [
+        (map(""), false),
+        (
+            map(
+                r#""ItemReader":{"Resource":"arn:aws:states:::s3:getObject","ReaderConfig":{"InputType":"JSON"},"Parameters":{"Bucket":"b","Key":"k"}},"#,
+            ),
+            true,
+        ),
+        (map(r#""ResultWriter":{"WriterConfig":{"Transformation":"FLATTEN"}},"#), true),
+        (task("arn:aws:states:::aws-sdk:s3:getObject"), true),
+        (task("arn:aws:states:::aws-sdk:s3:putObject"), true),
+        (task("arn:aws:states:::aws-sdk:s3:listObjectsV2"), true),
+        (task("arn:aws:states:::aws-sdk:s3:deleteObject"), false),
+        (task("arn:aws:states:::lambda:invoke"), false),
+    ];
+    for (def, want) in cases {
+        assert_eq!(uses_extras(&def), want, "{def}");
+    }
+}

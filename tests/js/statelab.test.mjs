@@ -309,8 +309,33 @@ test('a definition that hashes or formats with a picture runs on the full engine
     States: { A: { Type: 'Pass', Output: "{% [$formatNumber(1234.5, '#,##0.00'), $fromMillis(0, '[D01]/[M01]/[Y0001]'), $now() = $now()] %}", End: true } },
   };
   assert.deepEqual((await simulate(pictures, {}, {})).output, ['1,234.50', '01/01/1970', true]);
-  // validate needs no full engine: the core checks every definition.
+  // validate needs no full engine for these: the core checks them.
   assert.deepEqual(await validate(hash), []);
+});
+
+test('an ItemReader or a ResultWriter is checked and run on the full engine', async () => {
+  const processor = { ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' }, StartAt: 'P', States: { P: { Type: 'Pass', End: true } } };
+  const reader = (config) => ({
+    StartAt: 'M',
+    States: {
+      M: {
+        Type: 'Map',
+        ItemReader: { Resource: 'arn:aws:states:::s3:getObject', ReaderConfig: config, Parameters: { Bucket: 'b', Key: 'k' } },
+        ItemProcessor: processor,
+        End: true,
+      },
+    },
+  });
+  assert.deepEqual(await validate(reader({ InputType: 'CSV' })), []);
+  const diags = await validate(reader({ InputType: 'CSV', CSVDelimiter: 'COLON' }));
+  assert.equal(diags.length, 1);
+  assert.equal(diags[0].location, '/States/M/ItemReader/ReaderConfig/CSVDelimiter');
+  // Without files, the object is missing: States.ItemReaderFailed.
+  const r = await simulate(reader({ InputType: 'JSON' }), {}, {});
+  assert.equal(r.status, 'FAILED');
+  assert.equal(r.error, 'States.ItemReaderFailed');
+  const writer = { StartAt: 'M', States: { M: { Type: 'Map', ItemProcessor: processor, ResultWriter: { WriterConfig: { Transformation: 'FLATTEN' } }, End: true } } };
+  assert.deepEqual((await simulate(writer, [[1, 2], [3]], {})).output, [1, 2, 3]);
 });
 
 test('a Rust panic becomes an Error and the engine is reloaded', async () => {

@@ -32,6 +32,7 @@ impl Execution {
             total: branches,
             done: 0,
             distributed: false,
+            log: None,
         };
         self.start_group(fid, group);
         Flow::Blocked

@@ -68,6 +68,9 @@ function refreshAll() {
 // to date (no forced layout), and what it draws is not added to that frame's work.
 const channel = new MessageChannel();
 channel.port1.onmessage = refreshAll;
+// Imported in Node (a documentation site's server-side rendering imports the embed), the
+// listening port must not keep the process alive; browsers have no unref.
+channel.port1.unref?.();
 
 function queueRefresh() {
   if (queued) return;

@@ -1,0 +1,38 @@
+// Types of statelab/embed (www/embed.js): importing it defines <asl-playground> (in a browser;
+// where there is no DOM it defines nothing).
+//
+//   <asl-playground view="both" theme="light" autorun speed="2" title="…" playground="/statelab/index.html">
+//     <pre data-part="definition">…</pre>  (ASL as JSON, or YAML: ASL, or a CloudFormation or SAM template)
+//     <pre data-part="input">…</pre>       (JSON)
+//     <pre data-part="mocks">…</pre>       (JSON: the short form or a Step Functions Local mock configuration)
+//   </asl-playground>
+//
+// Attributes: view (timeline | graph | both), theme (light | dark), autorun (runs when it
+// scrolls into view), speed (virtual time per real time, default 1), title (when the
+// definition has no Comment), playground (the URL of a statelab playground page for the
+// "Open in playground" link; no link without it), and definition, input, mocks (JSON text,
+// instead of the <pre> parts). Events: `done` (detail: the run's result).
+import type { Result } from './statelab.js';
+
+export interface AslPlaygroundElement extends HTMLElement {
+  /** Settles once the parts are read and drawn (or found unreadable: the element says why). */
+  readonly ready: Promise<void>;
+  /** Run the example (again); resolves to the result, or null when it could not run. */
+  run(): Promise<Result | null>;
+  addEventListener<K extends keyof AslPlaygroundEventMap>(
+    type: K,
+    listener: (this: AslPlaygroundElement, ev: AslPlaygroundEventMap[K]) => unknown,
+    options?: boolean | AddEventListenerOptions,
+  ): void;
+  addEventListener(type: string, listener: EventListenerOrEventListenerObject, options?: boolean | AddEventListenerOptions): void;
+}
+
+export interface AslPlaygroundEventMap extends HTMLElementEventMap {
+  done: CustomEvent<Result>;
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'asl-playground': AslPlaygroundElement;
+  }
+}
