@@ -500,6 +500,17 @@ test('a short link for an unchanged example; the work as a file when it is too b
   assert.deepEqual(await work(other), await work(page));
   await other.context().close();
 
+  // 150 KB that does not compress: a link, offered with the file beside it (chat apps and mail cut such links).
+  await page.evaluate(() => {
+    const bytes = new Uint8Array(110_000);
+    for (let i = 0; i < bytes.length; i += 65536) crypto.getRandomValues(bytes.subarray(i, i + 65536));
+    window.statelab.load({ definition: window.statelab.work().definition, input: JSON.stringify({ blob: btoa(String.fromCharCode(...bytes)) }) });
+  });
+  await page.click('[data-testid=share]');
+  await seeToast(page, /^Link copied \(1\d\d KB long\)\. It opens in Chromium, but chat apps, mail and some browsers cut links this long: a file is safer\.$/);
+  assert.match(await page.textContent('[data-testid=toast] .toast-actions'), /Download file/);
+  assert.match(page.url(), /#w=/);
+
   // 2.5 MB that does not compress: a link would be over 2 MB, which no browser opens.
   await page.evaluate(() => {
     const bytes = new Uint8Array(1_900_000);
