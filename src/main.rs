@@ -454,10 +454,14 @@ fn load_execution(args: &Args, cmd: &str) -> Result<Option<Job>, String> {
         // What was not given is derived from the definition (and said on standard error).
         let sfn_local =
             mocks.as_ref().is_some_and(|m| m.get("StateMachines").is_some() || m.get("MockedResponses").is_some());
-        let mocked: Vec<String> = match &mocks {
+        let mut mocked: Vec<String> = match &mocks {
             Some(Value::Object(m)) if !sfn_local => m.keys().map(|k| k.to_string()).collect(),
             _ => Vec::new(),
         };
+        // Files the user gives are theirs: none are made up then.
+        if args.value("files").is_some() {
+            mocked.push("Files".into());
+        }
         let derived = statelab::derive::derive(&definition, input.is_none(), &mocked);
         if let Some(v) = derived.input {
             eprintln!("{def_path}: input made up by statelab (--input FILE sets it): {}", read::to_compact(&v));
@@ -474,6 +478,20 @@ fn load_execution(args: &Args, cmd: &str) -> Result<Option<Job>, String> {
                 _ => statelab::value::Map::new(),
             };
             for (name, mock) in derived.mocks.iter() {
+                if name.as_str() == "Files" {
+                    // The objects an ItemReader reads (and a ResultWriter's bucket).
+                    for (bucket, objects) in mock.as_object().map(|m| m.iter().collect::<Vec<_>>()).unwrap_or_default()
+                    {
+                        let keys: Vec<String> =
+                            objects.as_object().map(|o| o.keys().map(|k| k.to_string()).collect()).unwrap_or_default();
+                        eprintln!(
+                            "{def_path}: files made up by statelab (--files DIR sets them): s3://{bucket}/ {}",
+                            if keys.is_empty() { "(an empty bucket)".to_string() } else { keys.join(", ") }
+                        );
+                    }
+                    all.insert(name.clone(), mock.clone());
+                    continue;
+                }
                 eprintln!("{def_path}: {name}: response made up by statelab: {}", read::to_compact(&mock["result"]));
                 all.insert(name.clone(), mock.clone());
             }

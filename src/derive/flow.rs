@@ -33,7 +33,14 @@ pub struct Read {
     /// (a rule made to fail), 2 a value a rule made to fail needs (through `Not`), 3 a
     /// value the chosen rule needs. The stronger is put last and wins.
     pub rank: u8,
+    /// A read whose value is wanted after the build (an ItemReader's `Bucket.$`): its index
+    /// in [`Sources::tagged`].
+    pub tag: Option<usize>,
 }
+
+/// A Map's ItemReader (or ResultWriter: the second field says which), the Map's name, the
+/// reader's definition, and the tags of its fields given by a path.
+pub type Reader = (String, &'static str, Value, Vec<(&'static str, usize)>);
 
 /// Where the reads end.
 #[derive(Default, Debug)]
@@ -45,6 +52,12 @@ pub struct Sources {
     pub tasks: Vec<(String, String)>,
     /// Reads of the items a Map's `ItemReader` reads, by the Map's name.
     pub reader_items: Vec<(String, Read)>,
+    /// Each Map with an `ItemReader`: its name, the reader, and for `Bucket`, `Key` and
+    /// `Prefix` given by a path, the tag of that read.
+    /// (With `"ResultWriter"` for a Map's writer, whose bucket must exist.)
+    pub readers: Vec<Reader>,
+    /// Where each tagged read ended: in the input (`None`) or a Task's answer, and its steps.
+    pub tagged: Vec<Option<(Option<String>, Vec<Step>)>>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
@@ -281,13 +294,13 @@ struct Flow<'g, 'a> {
     work: usize,
 }
 
-/// A path field's steps (`$.a.b`), `None` for `null` (nothing), `Some(empty)` for absent.
+/// A path field's steps (`$.a.b`), `None` for `null` (nothing) or a path that is not plain,
+/// `Some(empty)` for absent.
 fn path_field(s: &Value, key: &str) -> Option<Vec<Step>> {
     match s.get(key) {
         None => Some(Vec::new()),
-        Some(Value::String(p)) => {
-            Some(jsonpath_value(p).into_iter().find(|(r, _)| *r == Root::Dollar).map(|(_, s)| s).unwrap_or_default())
-        }
+        // A path that is not plain (`$..x`) selects what no read can be followed through.
+        Some(Value::String(p)) => jsonpath_value(p).into_iter().find(|(r, _)| *r == Root::Dollar).map(|(_, s)| s),
         Some(_) => None,
     }
 }
@@ -303,7 +316,7 @@ impl Flow<'_, '_> {
         if self.work >= MAX_WORK || r.steps.len() > MAX_STEPS {
             return;
         }
-        let key = format!("{p:?}|{:?}|{:?}|{:?}|{}|{}", r.steps, r.want, r.kind, r.absent, r.rank);
+        let key = format!("{p:?}|{:?}|{:?}|{:?}|{}|{}|{:?}", r.steps, r.want, r.kind, r.absent, r.rank, r.tag);
         if self.seen.insert(key) {
             self.work += 1;
             self.todo.push((p, r));
@@ -311,7 +324,7 @@ impl Flow<'_, '_> {
     }
 
     fn with(r: &Read, steps: Vec<Step>) -> Read {
-        Read { steps, want: r.want.clone(), kind: r.kind, absent: r.absent, rank: r.rank }
+        Read { steps, want: r.want.clone(), kind: r.kind, absent: r.absent, rank: r.rank, tag: r.tag }
     }
 
     fn run(&mut self) {
@@ -340,7 +353,12 @@ impl Flow<'_, '_> {
     fn step(&mut self, p: Point, r: Read) {
         let g = self.g;
         match p {
-            Point::Exec => self.out.input.push(r),
+            Point::Exec => {
+                if let Some(t) = r.tag {
+                    self.out.tagged[t].get_or_insert((None, r.steps.clone()));
+                }
+                self.out.input.push(r)
+            }
             Point::Input(n) => {
                 let node = &g.nodes[n];
                 if g.machines[node.machine].start == Some(n) {
@@ -369,6 +387,8 @@ impl Flow<'_, '_> {
                         // JSONata maps a path over the array: `Items.id` reads each item's.
                         let rest = match rest.first() {
                             Some(Step::Each | Step::Index(_)) => &rest[1..],
+                            // The batch's list as a whole: the Map makes it.
+                            None => return,
                             _ => rest,
                         };
                         self.push(Point::Selected(map), Self::with(&r, rest.to_vec()));
@@ -488,7 +508,12 @@ impl Flow<'_, '_> {
             Point::Raw(n) => {
                 let node = &g.nodes[n];
                 match node.ty {
-                    "Task" => self.out.results.push((node.name.to_string(), r)),
+                    "Task" => {
+                        if let Some(t) = r.tag {
+                            self.out.tagged[t].get_or_insert((Some(node.name.to_string()), r.steps.clone()));
+                        }
+                        self.out.results.push((node.name.to_string(), r))
+                    }
                     "Map" | "Parallel" => {
                         let Some((first, rest)) = r.steps.split_first() else { return };
                         let machines: Vec<usize> = match (node.ty, first) {
@@ -602,7 +627,11 @@ impl Flow<'_, '_> {
         let single = refs.len() == 1;
         for x in refs {
             let want = if single { want.clone() } else { None };
-            self.resolve(&x.root, Read { steps: x.steps, want, kind: x.kind, absent: absent && single, rank }, ctx);
+            self.resolve(
+                &x.root,
+                Read { steps: x.steps, want, kind: x.kind, absent: absent && single, rank, tag: None },
+                ctx,
+            );
         }
     }
 
@@ -662,7 +691,7 @@ impl Flow<'_, '_> {
             if node.ty == "Map" && s.get("Items").is_none() && s.get("ItemReader").is_none() {
                 self.push(
                     Point::Input(n),
-                    Read { steps: Vec::new(), want: None, kind: Kind::Items, absent: false, rank: 0 },
+                    Read { steps: Vec::new(), want: None, kind: Kind::Items, absent: false, rank: 0, tag: None },
                 );
             }
         } else {
@@ -694,7 +723,10 @@ impl Flow<'_, '_> {
                         let ctx = self.ctx(n, Some(at));
                         self.refs(jsonpath_refs(p, Kind::Any), ctx, &None, false, 0);
                     }
-                    ("ItemsPath", Value::String(p)) => self.refs(jsonpath_refs(p, Kind::Items), eff, &None, false, 0),
+                    // (With an ItemReader, the items come from it.)
+                    ("ItemsPath", Value::String(p)) if s.get("ItemReader").is_none() => {
+                        self.refs(jsonpath_refs(p, Kind::Items), eff, &None, false, 0)
+                    }
                     (
                         "SecondsPath"
                         | "TimeoutSecondsPath"
@@ -719,7 +751,7 @@ impl Flow<'_, '_> {
                     let parent = rp[..rp.len() - 1].to_vec();
                     self.push(
                         Point::Input(n),
-                        Read { steps: parent, want: None, kind: Kind::Object, absent: false, rank: 0 },
+                        Read { steps: parent, want: None, kind: Kind::Object, absent: false, rank: 0, tag: None },
                     );
                 }
             }
@@ -729,7 +761,7 @@ impl Flow<'_, '_> {
                         let parent = rp[..rp.len() - 1].to_vec();
                         self.push(
                             Point::Input(n),
-                            Read { steps: parent, want: None, kind: Kind::Object, absent: false, rank: 0 },
+                            Read { steps: parent, want: None, kind: Kind::Object, absent: false, rank: 0, tag: None },
                         );
                     }
                 }
@@ -737,15 +769,39 @@ impl Flow<'_, '_> {
             if node.ty == "Map" && s.get("ItemsPath").is_none() && s.get("ItemReader").is_none() {
                 self.push(
                     Point::Effective(n),
-                    Read { steps: Vec::new(), want: None, kind: Kind::Items, absent: false, rank: 0 },
+                    Read { steps: Vec::new(), want: None, kind: Kind::Items, absent: false, rank: 0, tag: None },
                 );
             }
+        }
+        // An ItemReader's bucket, key and prefix, a ResultWriter's bucket: their values are
+        // wanted once built.
+        for (what, reader) in ["ItemReader", "ResultWriter"].into_iter().filter_map(|k| Some((k, s.get(k)?))) {
+            let args = if node.jsonata { reader.get("Arguments") } else { reader.get("Parameters") };
+            let mut tags = Vec::new();
+            for field in ["Bucket", "Key", "Prefix"] {
+                let text = match (node.jsonata, args) {
+                    (false, Some(a)) => a.get(format!("{field}.$").as_str()).and_then(Value::as_str),
+                    (true, Some(a)) => a.get(field).and_then(Value::as_str),
+                    _ => None,
+                };
+                let Some(text) = text else { continue };
+                let value = if node.jsonata { jsonata_value(text, &self.g.vars) } else { jsonpath_value(text) };
+                let Some((root, steps)) = value.into_iter().next() else { continue };
+                let tag = self.out.tagged.len();
+                self.out.tagged.push(None);
+                tags.push((field, tag));
+                let ctx = if node.jsonata { self.ctx(n, None) } else { self.ctx(n, Some(Point::Effective(n))) };
+                let kind = if field == "Bucket" { Kind::Bucket } else { Kind::String };
+                let read = Read { steps, want: None, kind, absent: false, rank: 0, tag: Some(tag) };
+                self.resolve(&root, read, ctx);
+            }
+            self.out.readers.push((node.name.to_string(), what, reader.clone(), tags));
         }
         // Every Map iteration reads its item as a whole at least: the items exist.
         if node.ty == "Map" && s.get("ItemReader").is_none() {
             self.push(
                 Point::ItemValue(n),
-                Read { steps: Vec::new(), want: None, kind: Kind::Any, absent: false, rank: 0 },
+                Read { steps: Vec::new(), want: None, kind: Kind::Any, absent: false, rank: 0, tag: None },
             );
         }
         if let Some(rules) = s.get("Choices").and_then(Value::as_array) {

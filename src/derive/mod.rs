@@ -52,7 +52,140 @@ pub fn derive(definition: &Value, input: bool, mocked: &[String]) -> Derived {
         m.insert("latency".into(), Value::from(latency));
         out.mocks.insert(name.as_str().into(), Value::Object(m));
     }
+    // The objects an ItemReader reads, when the user gave no files: a few items of the
+    // shape the iterations read, where the reader looks (the bucket and key it is given,
+    // or the ones the made-up input and answers hold).
+    if !sources.readers.is_empty() && !mocked.iter().any(|m| m == "Files") {
+        let files = reader_files(&sources, &out);
+        if !files.is_empty() {
+            out.mocks.insert("Files".into(), Value::Object(files));
+        }
+    }
     out
+}
+
+/// The value at `steps` in `v` (the first item for `[*]`).
+fn at<'v>(v: &'v Value, steps: &[Step]) -> Option<&'v Value> {
+    let Some((first, rest)) = steps.split_first() else { return Some(v) };
+    let next = match first {
+        Step::Key(k) => v.get(k.as_str())?,
+        Step::Index(i) => v.as_array()?.get(*i)?,
+        Step::Each => v.as_array()?.first()?,
+        _ => return None,
+    };
+    at(next, rest)
+}
+
+/// `{bucket: {key: text}}` for the Maps whose ItemReader reads S3 (a `Files` section).
+fn reader_files(sources: &flow::Sources, out: &Derived) -> Map {
+    let mut files = Map::new();
+    for (map, what, reader, tags) in &sources.readers {
+        let args = reader.get("Parameters").or_else(|| reader.get("Arguments"));
+        // A field's text: given literally, or where its path's read ended in what was built.
+        let field = |name: &str| -> Option<String> {
+            if let Some(&(_, t)) = tags.iter().find(|(f, _)| *f == name) {
+                let (task, steps) = sources.tagged.get(t)?.as_ref()?;
+                let v = match task {
+                    None => at(out.input.as_ref()?, steps)?,
+                    Some(task) => at(&out.mocks.get(task.as_str())?["result"], steps)?,
+                };
+                return v.as_str().map(str::to_string);
+            }
+            let v = args?.get(name)?.as_str()?;
+            (!v.starts_with("{%")).then(|| v.to_string())
+        };
+        let Some(bucket) = field("Bucket") else { continue };
+        if *what == "ResultWriter" {
+            // The bucket it writes to exists (empty).
+            files.get_or_insert_with(bucket.as_str(), || Value::Object(Map::new()));
+            continue;
+        }
+        // One item of the shape the iterations read.
+        let mut item = Value::Object(Map::new());
+        let reads: Vec<&Read> = sources.reader_items.iter().filter(|(m, _)| m == map).map(|(_, r)| r).collect();
+        build(&mut item, reads.into_iter());
+        let config = reader.get("ReaderConfig");
+        let input_type = config.and_then(|c| c.get("InputType")).and_then(Value::as_str).unwrap_or("JSON");
+        let resource = reader.get("Resource").and_then(Value::as_str).unwrap_or_default();
+        let text = |item: &Value, n: usize| -> Option<String> {
+            let items: Vec<Value> = (0..n).map(|_| item.clone()).collect();
+            Some(match input_type {
+                "CSV" => {
+                    let given = config.and_then(|c| c.get("CSVHeaders")).and_then(Value::as_array);
+                    let mut columns: Vec<String> = match given {
+                        Some(h) => h.iter().filter_map(Value::as_str).map(str::to_string).collect(),
+                        None => item.as_object().map(|m| m.keys().map(|k| k.to_string()).collect()).unwrap_or_default(),
+                    };
+                    if columns.is_empty() {
+                        columns.push("id".into());
+                    }
+                    let delimiter = match config.and_then(|c| c.get("CSVDelimiter")).and_then(Value::as_str) {
+                        Some("SEMICOLON") => ";",
+                        Some("PIPE") => "|",
+                        Some("TAB") => "\t",
+                        Some("SPACE") => " ",
+                        _ => ",",
+                    };
+                    let cell = |c: &str, row: usize| -> String {
+                        let v = item.get(c).cloned().unwrap_or_else(|| made_up(c));
+                        let s = match v {
+                            Value::String(s) => s.to_string(),
+                            other => crate::value::to_string(&other),
+                        };
+                        // A field of a row: plain words, so no quoting is needed.
+                        let s: String =
+                            s.chars().filter(|ch| !matches!(ch, ',' | ';' | '|' | '\t' | '"' | '\n' | '\r')).collect();
+                        // Rows differ in their ids (`id-1`, `id-2`, ...).
+                        match s.strip_suffix("-1") {
+                            Some(base) if c.to_ascii_lowercase().ends_with("id") => format!("{base}-{}", row + 1),
+                            _ => s,
+                        }
+                    };
+                    let mut lines = Vec::new();
+                    if given.is_none()
+                        || config.and_then(|c| c.get("CSVHeaderLocation")).and_then(Value::as_str) != Some("GIVEN")
+                    {
+                        lines.push(columns.join(delimiter));
+                    }
+                    for row in 0..n {
+                        lines.push(columns.iter().map(|c| cell(c, row)).collect::<Vec<_>>().join(delimiter));
+                    }
+                    lines.join("\n") + "\n"
+                }
+                "JSONL" => items.iter().map(crate::value::to_string).collect::<Vec<_>>().join("\n") + "\n",
+                "JSON" => {
+                    // Under ItemsPointer (`/a/b`) when there is one.
+                    let mut doc = Value::Array(items.into());
+                    let pointer = config.and_then(|c| c.get("ItemsPointer")).and_then(Value::as_str).unwrap_or("");
+                    for part in pointer.split('/').filter(|p| !p.is_empty()).collect::<Vec<_>>().into_iter().rev() {
+                        let mut m = Map::new();
+                        m.insert(part.replace("~1", "/").replace("~0", "~").as_str().into(), doc);
+                        doc = Value::Object(m);
+                    }
+                    crate::value::to_string(&doc)
+                }
+                _ => return None,
+            })
+        };
+        let objects = files.get_or_insert_with(bucket.as_str(), || Value::Object(Map::new()));
+        let Value::Object(objects) = objects else { continue };
+        if resource.ends_with("s3:listObjectsV2") {
+            // Three objects under the prefix; each holds items when they are loaded.
+            let prefix = field("Prefix").unwrap_or_default();
+            let flatten =
+                config.and_then(|c| c.get("Transformation")).and_then(Value::as_str) == Some("LOAD_AND_FLATTEN");
+            for i in 1..=3 {
+                let body = if flatten { text(&item, 1) } else { Some("{}".to_string()) };
+                if let Some(body) = body {
+                    objects
+                        .insert(format!("{prefix}{map}-{i}.json").replace(' ', "-").as_str().into(), Value::from(body));
+                }
+            }
+        } else if let (Some(key), Some(body)) = (field("Key"), text(&item, 3)) {
+            objects.insert(key.as_str().into(), Value::from(body));
+        }
+    }
+    files
 }
 
 /// Put every read into `v`: first what only needs a field (or a kind of value), then what a
@@ -89,6 +222,10 @@ fn fits(v: &Value, kind: Kind) -> bool {
         Kind::Template(n) => v.as_str().is_some_and(|s| s.matches("{}").count() == n),
         Kind::Object => v.is_object(),
         Kind::Parts(c, n) => v.as_str().is_some_and(|s| s.split(c).count() >= n),
+        Kind::Bucket => v.as_str().is_some_and(|s| {
+            (3..=63).contains(&s.len())
+                && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'.' || b == b'-')
+        }),
     }
 }
 
@@ -110,6 +247,10 @@ fn make(kind: Kind, name: &str) -> Value {
         Kind::Base64 => Value::from("ZXhhbXBsZQ=="),
         Kind::Object => Value::Object(Map::new()),
         Kind::Algorithm => Value::from("SHA-256"),
+        Kind::Bucket => {
+            let word: String = name.to_ascii_lowercase().chars().filter(|c| c.is_ascii_alphanumeric()).collect();
+            Value::from(format!("example-{}", if word.is_empty() { "bucket".into() } else { word }))
+        }
         Kind::Parts(c, n) => {
             let first = match made_up(name) {
                 Value::String(s) if s.split(c).count() >= n => return Value::String(s),
@@ -528,5 +669,34 @@ mod tests {
         let input = d.input.unwrap();
         assert!(input["host"].as_str().unwrap().split('.').count() >= 3, "{input}");
         assert_eq!(input.as_object().unwrap().len(), 1, "{input}");
+    }
+
+    #[test]
+    fn an_item_reader_gets_files_of_the_shape_its_iterations_read() {
+        let d = derive(&fixture(include_str!("../../tests/auto/item-reader.asl.json")), true, &[]);
+        let input = d.input.unwrap();
+        let files = d.mocks.get("Files").expect("a Files section");
+        // The CSV object is where the made-up input's bucket and key say, in a valid bucket
+        // name, with the columns the iteration reads.
+        let bucket = input["detail"]["bucket"]["name"].as_str().unwrap();
+        let key = input["detail"]["object"]["key"].as_str().unwrap();
+        assert!(bucket.bytes().all(|b| b.is_ascii_lowercase() || b == b'-'), "{bucket}");
+        let csv = files[bucket][key].as_str().unwrap();
+        let header: Vec<&str> = csv.lines().next().unwrap().split(',').collect();
+        assert!(header.contains(&"customer_id") && header.contains(&"email"), "{csv}");
+        assert_eq!(csv.lines().count(), 4, "a header and three rows: {csv}");
+        // Listed objects under the prefix hold JSON items (LOAD_AND_FLATTEN); the writer's
+        // bucket exists.
+        let exports = files["exports"].as_object().unwrap();
+        assert_eq!(exports.len(), 3);
+        assert!(exports.keys().all(|k| k.as_str().starts_with("daily/")));
+        let items = crate::value::read::parse(exports.values().next().unwrap().as_str().unwrap()).unwrap();
+        assert!(items[0]["orderId"].is_string() && items[0]["total"].is_number(), "{items}");
+        assert!(files["archive-results"].as_object().is_some_and(|m| m.is_empty()));
+        // Files the user gives are theirs.
+        assert!(derive(&fixture(include_str!("../../tests/auto/item-reader.asl.json")), true, &["Files".into()])
+            .mocks
+            .get("Files")
+            .is_none());
     }
 }

@@ -44,6 +44,8 @@ pub enum Kind {
     Algorithm,
     /// A text that `States.StringSplit` by this character splits into at least this many parts.
     Parts(char, usize),
+    /// An S3 bucket's name (3 to 63 lowercase letters, digits, dots and hyphens).
+    Bucket,
 }
 
 /// Where a read path starts.
@@ -79,6 +81,12 @@ pub fn is_jsonpath_expr(text: &str) -> bool {
 
 /// The name and index steps at the start of `rest` (`.a.b[0]['c d']`), up to anything else.
 pub fn steps_of(rest: &str) -> Vec<Step> {
+    steps_read(rest).0
+}
+
+/// The steps at the start of `rest`, and whether they are all of it (a plain path, no
+/// `..`, no filter other than `[?(@.k == v)]`, no operator after).
+fn steps_read(rest: &str) -> (Vec<Step>, bool) {
     let mut steps = Vec::new();
     let c: Vec<char> = rest.chars().take(2_000).collect();
     let mut i = 0;
@@ -125,7 +133,8 @@ pub fn steps_of(rest: &str) -> Vec<Step> {
             _ => break,
         }
     }
-    steps
+    let whole = i >= c.len() && c.len() < 2_000;
+    (steps, whole)
 }
 
 /// A filter `?(@.k == 'v')` (or `== 3`, `== true`) as the item it asks for.
@@ -153,13 +162,25 @@ fn filter(inner: &str) -> Option<Step> {
     Some(Step::Where(key.to_string(), value))
 }
 
-/// The root and steps of a JSONPath path text (`$.a`, `$$.Execution.Input.b`, `$v.c`).
+/// The root and steps of a JSONPath path text (`$.a`, `$$.Execution.Input.b`, `$v.c`): the
+/// plain steps it starts with (what a read of it needs to be there).
 fn jsonpath_path(text: &str) -> Option<(Root, Vec<Step>)> {
+    jsonpath_path_whole(text).map(|(r, s, _)| (r, s))
+}
+
+/// The value a path text stands for: only a plain path (a `..` or an expression selects
+/// something else than its first steps).
+fn jsonpath_plain(text: &str) -> Option<(Root, Vec<Step>)> {
+    jsonpath_path_whole(text).filter(|(_, _, whole)| *whole).map(|(r, s, _)| (r, s))
+}
+
+fn jsonpath_path_whole(text: &str) -> Option<(Root, Vec<Step>, bool)> {
     let t = text.trim();
     for (prefix, root) in [("$$.Execution.Input", Root::ExecInput), ("$$.Map.Item.Value", Root::ItemValue)] {
         if let Some(rest) = t.strip_prefix(prefix) {
             if rest.is_empty() || rest.starts_with(['.', '[']) {
-                return Some((root, steps_of(rest)));
+                let (steps, whole) = steps_read(rest);
+                return Some((root, steps, whole));
             }
         }
     }
@@ -168,13 +189,15 @@ fn jsonpath_path(text: &str) -> Option<(Root, Vec<Step>)> {
     }
     let rest = t.strip_prefix('$')?;
     if rest.is_empty() || rest.starts_with(['.', '[']) {
-        return Some((Root::Dollar, steps_of(rest)));
+        let (steps, whole) = steps_read(rest);
+        return Some((Root::Dollar, steps, whole));
     }
     let name: String = rest.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
     if name.is_empty() {
         return None;
     }
-    Some((Root::Var(name.clone()), steps_of(&rest[name.len()..])))
+    let (steps, whole) = steps_read(&rest[name.len()..]);
+    Some((Root::Var(name.clone()), steps, whole))
 }
 
 /// An intrinsic call's argument.
@@ -345,7 +368,7 @@ pub fn jsonpath_refs(text: &str, kind: Kind) -> Vec<Ref> {
 pub fn jsonpath_value(text: &str) -> Vec<(Root, Vec<Step>)> {
     fn value(a: &Arg, out: &mut Vec<(Root, Vec<Step>)>) {
         match a {
-            Arg::Path(p) => out.extend(jsonpath_path(p).map(|(r, mut s)| {
+            Arg::Path(p) => out.extend(jsonpath_plain(p).map(|(r, mut s)| {
                 if s.iter().any(|x| matches!(x, Step::Where(..))) {
                     s.push(Step::List);
                 }
