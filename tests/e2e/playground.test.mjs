@@ -45,15 +45,11 @@ async function openPage(path = '', { viewport = { width: 1440, height: 900 }, co
 
 async function pickExample(page, id) {
   await page.selectOption('[data-testid=examples]', id);
-  // Selecting the example shown already loads it again: wait for every load to land, or one
-  // landing after Run is pressed would replace the work (and stop the run).
-  await page.waitForFunction(
-    (id) => window.statelab.loading === 0 && window.statelab.work().definition.length > 0 && document.querySelector('[data-testid=examples]').value === id,
-    id,
-  );
-  // The gallery fetches three files; wait until the definition editor shows this example's text.
+  // The example opens as a new workspace once its three files are fetched: wait until every
+  // open has landed (one landing after Run is pressed would replace the work and stop the
+  // run) and the definition editor shows this example's text.
   const def = readFileSync(new URL(`www/examples/${id}/definition.json`, ROOT), 'utf8');
-  await page.waitForFunction((d) => window.statelab.work().definition === d, def);
+  await page.waitForFunction((d) => window.statelab.loading === 0 && window.statelab.work().definition === d, def);
 }
 
 async function runAndWait(page, speed = 'instant') {
@@ -370,7 +366,11 @@ test('a real-time run colours states as they go, and can be paused, stepped and 
   await page.waitForFunction(() => document.querySelector('[data-testid=status]').dataset.status === 'ABORTED');
   assert.equal(await page.$eval('[data-testid=timeline-bar][data-state=Resize][data-kind=state]', (e) => e.dataset.status), 'cancelled');
 
-  // Step from the start: the run begins paused, and each step moves to the next moment.
+  // Step after the run ended says so (the stopped run stays shown); Step again starts a new run
+  // from the start, paused, and each step moves to the next moment.
+  await page.click('[data-testid=step]');
+  await page.waitForFunction(() => /^The run has ended: stopped/.test(document.querySelector('#toast .toast-text').textContent));
+  assert.equal(await page.$eval('[data-testid=status]', (e) => e.dataset.status), 'ABORTED');
   await page.click('[data-testid=step]');
   await page.waitForFunction(() => document.querySelector('[data-testid=status]').dataset.status === 'PAUSED');
   const moments = [];
@@ -413,7 +413,7 @@ test('a broken definition shows its diagnostic with line and column, and keeps t
   await page.waitForFunction(() => document.querySelector('[data-testid=status]').dataset.status === 'ERROR');
   assert.match(await page.textContent('[data-testid=status]'), new RegExp(`line ${line}, column ${column}`));
 
-  // Bad JSON: the diagnostic names the place, and the text survives a reload (localStorage).
+  // Bad JSON: the diagnostic names the place, and the text survives a reload (the tab's workspace).
   const badJson = broken.replace('"StartAt": "Fan",', '"StartAt": "Fan"');
   await page.click('[data-testid=definition-editor] .cm-content');
   await page.keyboard.press('Control+a');
@@ -700,7 +700,7 @@ test('a mock for a state that does not exist gets a warning in the mocks editor'
 test('a damaged shared link says so and leaves a working page', async () => {
   const { page, context, problems } = await openPage('#w=AAAAbroken-link');
   await page.waitForSelector('#toast:not([hidden])');
-  assert.match(await page.textContent('#toast'), /Could not open the shared link: the shared link is damaged/);
+  assert.match(await page.textContent('#toast'), /Could not open the shared link: it is damaged: its data does not decompress\./);
   const r = await runAndWait(page);
   assert.equal(r.status, 'SUCCEEDED');
   assert.deepEqual(problems, []);

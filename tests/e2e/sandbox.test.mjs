@@ -232,9 +232,13 @@ test('consent follows the code: undo and paste ask again, typed code runs withou
   await page.waitForSelector('#consent:not([hidden])');
   // (Later than the editor's history joins changes into one undo step, as a person would.)
   await page.waitForTimeout(600);
-  // An example replaces the link's work: its code is the page's own.
-  await page.selectOption('[data-testid=examples]', 'image-pipeline');
-  await page.waitForFunction(() => window.statelab.loading === 0 && window.statelab.work().mocks.includes('Resize'));
+  // An example's work loaded over the link's, in the same workspace (the page's API; the
+  // gallery would open it in a workspace of its own): its code is the page's own.
+  await page.evaluate(async () => {
+    const [definition, input, mocks] = await Promise.all(['definition', 'input', 'mocks'].map((f) => fetch(`examples/image-pipeline/${f}.json`).then((r) => r.text())));
+    window.statelab.load({ definition, input, mocks });
+  });
+  await page.waitForFunction(() => window.statelab.work().mocks.includes('Resize'));
   await page.waitForSelector('#consent', { state: 'hidden' });
   // Undo in the mocks editor brings the link's code back: consent is asked again.
   await page.click('#tab-mocks');

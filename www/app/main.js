@@ -1,10 +1,12 @@
-// statelab playground: makes the store, the engine's worker, the work and the runner, mounts
-// the panels on the page, and opens the work (a shared link, the last session, or the first
-// example). The state is in the store (state.js); the panels subscribe to what they draw.
+// statelab playground: makes the store, the engine's worker, the work, the workspaces and the
+// runner, mounts the panels on the page, and opens the tab's workspace (a shared link, the
+// tab's own, the last one free, or a new one with the first example). The state is in the store
+// (state.js); the panels subscribe to what they draw.
 import { createStore } from './store.js';
 import { initialState, workOf, toast } from './state.js';
 import { Engine } from './engine.js';
-import { createWork, savedWork } from './work.js';
+import { createWork } from './work.js';
+import { createWorkspaces } from './workspaces.js';
 import { createRunner } from './run.js';
 import { createConsent } from './consent.js';
 import { $ } from './lib/dom.js';
@@ -20,6 +22,7 @@ import { mountOutput } from './panels/output.js';
 import { mountInspector } from './panels/inspector.js';
 import { mountTestState } from './panels/teststate.js';
 import { mountHistory } from './panels/history.js';
+import { mountWorkspaces } from './panels/workspaces.js';
 
 const DEFAULT_EXAMPLE = 'image-pipeline'; // what a first visit opens
 
@@ -28,15 +31,17 @@ const engine = new Engine();
 const consent = createConsent({ store });
 let runner = null;
 const work = createWork({ store, engine, stopRun: () => runner.stop(), consent });
+const workspaces = createWorkspaces({ store, work, consent, defaultExample: DEFAULT_EXAMPLE });
 const run = () => runner.start().catch(() => {});
 
 // The tabs first: a panel in a tab is drawn once its tab is shown.
 mountTabs(store);
 const sourceBar = { gotoFile: () => {} };
-const editors = mountEditors(store, { work, consent, onRun: run, gotoFile: (line, column) => sourceBar.gotoFile(line, column) });
+const editors = mountEditors(store, { work, workspaces, consent, onRun: run, gotoFile: (line, column) => sourceBar.gotoFile(line, column) });
 Object.assign(sourceBar, mountSource(store, { work }));
 runner = createRunner({ store, engine, work, editors, consent });
-mountToolbar(store, { runner, work, onRun: run });
+mountToolbar(store, { runner, work, workspaces, onRun: run });
+mountWorkspaces(store, { workspaces });
 mountStatus(store);
 mountTimeline(store, { host: $('#timeline'), dragLatency: runner.dragLatency });
 mountReplay(store, runner);
@@ -46,13 +51,17 @@ mountHistory(store, { host: $('#history'), count: $('#history-count'), filter: $
 mountInspector(store, $('#inspector'));
 mountTestState(store, { host: $('#teststate'), engine, work });
 
-/** Open the shared link in the address, if any; a replay position in it runs the work at once (instantly). */
-async function openLink() {
-  if (!(await work.loadFromHash())) return false;
+/** A replay position in the link opened: the work runs at once (instantly) to show it. */
+function replayIfAsked() {
   if (work.wantsReplay()) runner.start({ speed: 'instant' }).catch(() => {});
-  return true;
 }
-window.addEventListener('hashchange', () => openLink().catch((e) => toast(store, e.message, true)));
+// A link pasted into the address bar of an open tab: opened as a new workspace.
+window.addEventListener('hashchange', () =>
+  workspaces
+    .openFromAddress()
+    .then((opened) => opened && replayIfAsked())
+    .catch((e) => toast(store, e.message, true)),
+);
 
 async function main() {
   performance.mark('statelab:main');
@@ -61,22 +70,11 @@ async function main() {
     () => performance.mark('statelab:engine'),
     () => {},
   );
-  // A first visit opens the first example: fetch it while the editors are made.
-  const saved = savedWork();
-  const firstVisit = !/^#w=/.test(location.hash) && !saved;
   const examplesLoaded = work.loadExamples();
-  const firstFiles = firstVisit ? work.exampleFiles(DEFAULT_EXAMPLE) : null;
-  firstFiles?.catch(() => {});
   store.update({ theme: initialTheme() });
   await examplesLoaded.catch((e) => toast(store, `The examples could not be loaded: ${e.message}`, true));
-  if (!(await openLink())) {
-    const { examples } = store.get();
-    // A session saved before consent was bound to the code says trusted: its code was allowed then.
-    if (saved) work.loadWork(saved, { trusted: saved.trusted === true && !consent.hadRegistry, exampleId: saved.exampleId || null });
-    else if (examples.some((e) => e.id === DEFAULT_EXAMPLE)) await work.loadExample(DEFAULT_EXAMPLE, firstFiles);
-    else if (examples.length) await work.loadExample(examples[0].id);
-    else work.loadWork({});
-  }
+  await workspaces.start();
+  replayIfAsked();
   performance.mark('statelab:work');
   engineReady.then(
     () => store.update({ engineError: null }),
@@ -88,24 +86,35 @@ async function main() {
 // The page's API, for tests and for embedding.
 window.statelab = {
   /**
-   * Replace the work: {definition, input, mocks, settings} as JSON text or values; trusted:
-   * its JS functions count as approved (false: they wait for consent, as a link's do).
+   * Replace the work of the tab's workspace: {definition, input, mocks, settings} as JSON text
+   * or values. Each editor takes it as one step of its undo history. trusted: its JS functions
+   * count as approved (false: they wait for consent, as a link's do).
    */
   load(w, { trusted = true } = {}) {
     work.loadWork(w, { trusted });
   },
-  loadExample: (id) => work.loadExample(id),
+  /** Open a gallery example as a new workspace (the one before stays in the list). */
+  loadExample: (id) => workspaces.openExample(id),
   /** Run; resolves with {status, output?, error?, cause?, durationMs, events, spans}. options.speed: a number or 'instant'. */
   run: (options) => runner.start(options),
   stop: () => runner.stop(),
   work: () => workOf(store.get()),
-  share: () => work.shareLink(),
+  /** Put the work in a link (address bar, clipboard): resolves with the URL; rejects with why when the work is too big for a link. */
+  share: () => workspaces.share(),
+  /** The tab's workspace: {id, name, changed, ...}. */
+  workspace: () => store.get().workspace,
+  /** Every workspace kept in this browser, the last changed first: [{id, name, changed, bytes, elsewhere, ...}]. */
+  workspaces: () => workspaces.list(),
+  /** Open workspace `id` in this tab: false when another tab has it open. */
+  openWorkspace: (id) => workspaces.switchTo(id),
+  /** Save the tab's workspace now (it is saved 300 ms after a change anyway): true when it is saved. */
+  save: () => workspaces.save(),
   get result() {
     return store.get().run?.result ?? null;
   },
-  /** How many gallery examples are being loaded (their files fetched) now. */
+  /** How many gallery examples or links are being opened (their files fetched) now. */
   get loading() {
-    return work.loading();
+    return workspaces.opening();
   },
   /** How many runs have ended so far (succeeded, failed, or could not start). */
   get runsEnded() {

@@ -6,7 +6,8 @@
 // runsEnded, playhead, replaying, consent) and draws nothing: the panels follow.
 import { splitMocks } from './model/mocks.js';
 import { eventTimes } from './model/timing.js';
-import { isRunning } from './model/status.js';
+import { isRunning, statusWord } from './model/status.js';
+import { fmtMs } from './lib/format.js';
 import { HISTORY_BYTES } from './model/events.js';
 import { workOf, toast } from './state.js';
 import { whenIdle } from './lib/tasks.js';
@@ -272,15 +273,40 @@ export function createRunner({ store, engine, work: workApi, editors, consent })
     patchRun(run.id, { paused: !run.paused });
   }
 
+  let stepEnded = null; // the id of the ended run whose end Step has told: the next Step starts anew
+
+  /** Start a new run paused at its start, to go through it one moment at a time. */
+  function startStepping() {
+    stepEnded = null;
+    start({ paused: true }).catch(() => {});
+  }
+
+  /**
+   * Step: the next moment something happens (pausing a run that goes). Not running: a new run
+   * starts paused. After a run ended, the first Step says it ended (its result stays shown),
+   * and only the next one starts a new run.
+   */
   function step() {
     const run = current();
-    if (!isRunning(run)) {
-      // Not running: start paused at the beginning, to go through the run one step at a time.
-      start({ paused: true }).catch(() => {});
+    if (isRunning(run)) {
+      engine.control('step');
+      patchRun(run.id, { paused: true });
       return;
     }
-    engine.control('step');
-    patchRun(run.id, { paused: true });
+    if (run?.result && stepEnded !== run.id) {
+      stepEnded = run.id;
+      toast(
+        store,
+        `The run has ended: ${statusWord(run.result.status).toLowerCase()} at ${fmtMs(run.result.durationMs)}. Step again to start a new run, paused at its start.`,
+        false,
+        {
+          actions: [{ label: 'Start a new run', run: startStepping }],
+        },
+      );
+      return;
+    }
+    if (run?.result) toast(store, 'A new run started, paused at its start: Step moves it on.');
+    startStepping();
   }
 
   // ---------------------------------------------------------------- what-if

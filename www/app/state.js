@@ -5,11 +5,13 @@ import { spansAt } from './model/timing.js';
 
 // The speeds the page offers (index.html's #speed): a loaded work's other speeds are ignored.
 export const SPEEDS = ['0.5', '1', '2', '5', '20', '100', '1000', 'instant'];
+/** A new work's run settings. */
+export const DEFAULT_SETTINGS = Object.freeze({ speed: '1', seed: 1, sequential: false, type: 'STANDARD' });
 
 export function initialState() {
   return {
-    // The work: what the three editors hold (text, as typed) and the run settings. Saved to
-    // localStorage, put in share links; the editors follow it.
+    // The work: what the three editors hold (text, as typed) and the run settings: the tab's
+    // workspace's. Saved with it (workspaces.js), put in share links; the editors follow it.
     //   settings: {speed: one of SPEEDS, seed: number, sequential: boolean, type: 'STANDARD' |
     //     'EXPRESS' (the machine's type when the source does not give one)}
     //   source: {machine, overrides: {NAME: value}, files: {uri: text}}: the source bar's
@@ -23,7 +25,7 @@ export function initialState() {
       definition: '',
       input: '{}',
       mocks: '{}',
-      settings: { speed: '1', seed: 1, sequential: false, type: 'STANDARD' },
+      settings: { ...DEFAULT_SETTINGS },
       source: { machine: null, overrides: {}, files: {} },
       generated: { input: null, mocks: {}, mocksFor: null },
     },
@@ -32,6 +34,19 @@ export function initialState() {
     consent: null,
     exampleId: null, // the gallery example the work was loaded from
     examples: [], // the gallery: [{id, title, summary}]
+
+    // Workspaces (workspaces.js). The tab's workspace, null until one is open:
+    //   {id, name, autoName (the name follows the definition), pristine (an example not
+    //    changed since it was opened), exampleId, created, changed (ms), bytes}
+    workspace: null,
+    // The Workspaces menu's list, the last changed first, or null while it is closed:
+    //   [{...metadata, elsewhere: open in another tab}]
+    workspaceList: null,
+    storageKind: null, // where workspaces are kept: 'indexeddb' | 'localstorage' | 'memory'
+    // Why the work is not saved, until a save succeeds again: {kind: 'size' | 'quota' |
+    // 'error' (that save failed) | 'memory' (no storage at all) | 'refused' (no IndexedDB:
+    // saved in localStorage), text}. Shown in a notice that stays.
+    saveProblem: null,
 
     // The definition as last parsed: the graph and the run's notes read it. text: the text
     // that parsed; parsed: its value; stateTypes: Map(state name → Type), nested states
@@ -83,11 +98,11 @@ export function initialState() {
     resultTab: 'output', // 'output' | 'inspector' | 'history' | 'teststate'
     whatIf: false,
     theme: 'light',
-    toast: null, // {text, bad, n}: n counts them, so that the same text again shows anew
+    toast: null, // {text, bad, actions: [{label, run}], sticky, n}: n counts them, so that the same text again shows anew
   };
 }
 
-/** The work as the page's API, localStorage and links give it: texts, settings and the replay position. */
+/** The work as the page's API, workspaces and links give it: texts, settings and the replay position. */
 export function workOf(s) {
   const { work } = s;
   return {
@@ -132,9 +147,12 @@ export function replaying(s) {
   return s.playhead !== null && !!s.run?.result;
 }
 
-/** Show a short message for a few seconds; bad: it is an error. */
-export function toast(store, text, bad = false) {
-  store.update((s) => ({ toast: { text, bad, n: (s.toast?.n || 0) + 1 } }));
+/**
+ * Show a short message; bad: it is an error. A plain message goes after a few seconds; one with
+ * actions (buttons: [{label, run()}]) or `sticky` stays until it is closed or another replaces it.
+ */
+export function toast(store, text, bad = false, { actions = [], sticky = false } = {}) {
+  store.update((s) => ({ toast: { text, bad, actions, sticky: sticky || actions.length > 0, n: (s.toast?.n || 0) + 1 } }));
 }
 
 /**

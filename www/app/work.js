@@ -1,23 +1,22 @@
 // The work: the definition, input and mocks texts and the run settings (state.js: work). Loading
-// it (a saved session, a shared link, the example gallery), saving it to localStorage,
+// it into the editors (workspaces.js decides which workspace), the example gallery's files,
 // sharing it in a link, the definition as parsed, each editor's diagnostics, and what a run was
 // not given (an input, Task mocks: derived by the engine and marked as generated, see
-// model/generated.js). Work the page trusts (an example, a saved session from before consent
-// was bound to the code, the page API's load) has its JS functions approved (consent.js); a
-// link's wait for the user's consent.
-import { encodeWork, decodeWork } from './lib/share.js';
+// model/generated.js). Work the page trusts (an example, the page API's load, a session saved
+// before consent was bound to the code) has its JS functions approved (consent.js); a link's
+// or a file's wait for the user's consent.
+import { encodeWork, exampleHash, fmtBytes, LinkError, LONG_URL_CHARS, MAX_URL_CHARS } from './lib/share.js';
 import { offsetOf, jsonParseLinter } from './lib/editor.js';
 import { parsedOrNull } from './lib/format.js';
 import { allStates, stateTypesOf } from './model/asl.js';
 import { functionsIn, withMocks } from './model/mocks.js';
 import { NO_GENERATED, generatedOf, hashText, canonical, plan, recordAfter } from './model/generated.js';
-import { SPEEDS, workOf, withWork, toast } from './state.js';
+import { SPEEDS, DEFAULT_SETTINGS, workOf, withWork, toast } from './state.js';
 
-const SAVE_KEY = 'statelab.work.v1';
-const EMPTY_DEFINITION = '{\n  "StartAt": "Hello",\n  "States": {\n    "Hello": { "Type": "Pass", "End": true }\n  }\n}\n';
+export const EMPTY_DEFINITION = '{\n  "StartAt": "Hello",\n  "States": {\n    "Hello": { "Type": "Pass", "End": true }\n  }\n}\n';
 
 // As the editors hold it: a value as JSON text, and one kind of line end.
-const asText = (v, fallback) => (v === undefined || v === null ? fallback : typeof v === 'string' ? v : JSON.stringify(v, null, 2)).replace(/\r\n?/g, '\n');
+export const asText = (v, fallback) => (v === undefined || v === null ? fallback : typeof v === 'string' ? v : JSON.stringify(v, null, 2)).replace(/\r\n?/g, '\n');
 
 /** How the source bar's settings start: the machine picked, the substitutions set, the DefinitionUri files given. */
 export const NO_SOURCE = Object.freeze({ machine: null, overrides: Object.freeze({}), files: Object.freeze({}) });
@@ -57,21 +56,11 @@ function sourceSettings(given) {
 }
 
 /**
- * The work saved by the last visit, if any: {definition, input, mocks, settings, exampleId}
- * (and trusted: true when saved before consent was bound to the code).
- */
-export function savedWork() {
-  const saved = parsedOrNull(localStorage.getItem(SAVE_KEY) || 'null');
-  return saved && typeof saved.definition === 'string' ? saved : null;
-}
-
-/**
  * stopRun(): stops the run that goes, before other work replaces it (run.js); consent:
  * consent.js (the JS functions of trusted work are approved).
  */
 export function createWork({ store, engine, stopRun, consent }) {
   let defTimer = null;
-  let saveTimer = null;
 
   /** An edit of one of the work's texts (typed, or written by a tool): the link no longer holds it. */
   function setText(which, text) {
@@ -80,7 +69,10 @@ export function createWork({ store, engine, stopRun, consent }) {
     if (location.hash) history.replaceState(null, '', location.pathname + location.search);
     if (which === 'definition') {
       clearTimeout(defTimer);
-      defTimer = setTimeout(() => parseDefinition(text), 200);
+      defTimer = setTimeout(() => {
+        defTimer = null;
+        parseDefinition(text);
+      }, 200);
     }
   }
 
@@ -224,8 +216,16 @@ export function createWork({ store, engine, stopRun, consent }) {
     });
   }
 
-  /** trusted: the work's JS functions count as approved (an example, the page API's load), not asked for. */
-  function loadWork(work, { trusted = true, exampleId = null, fromExample = false } = {}) {
+  /**
+   * Put a work in the editors: {definition, input, mocks (JSON text or values), settings,
+   * source, generated}. Into the tab's workspace (the page's API, a dropped definition), each
+   * editor takes it as one step of its undo history, which Ctrl-Z takes back. With `workspace`
+   * (the metadata of the workspace it is), the tab switches to that workspace: the editors show
+   * its texts with its own undo history, and the settings the work does not give are a new
+   * work's. fromExample: a gallery example (its input goes with its definition). trusted: the
+   * work's JS functions count as approved (an example, the page API's load), not asked for.
+   */
+  function loadWork(work, { trusted = true, exampleId = null, fromExample = false, workspace = undefined } = {}) {
     stopRun();
     clearTimeout(defTimer);
     const texts = {
@@ -234,7 +234,7 @@ export function createWork({ store, engine, stopRun, consent }) {
       mocks: asText(work.mocks, '{}'),
     };
     const s = store.get();
-    const settings = { ...s.work.settings };
+    const settings = { ...(workspace ? DEFAULT_SETTINGS : s.work.settings) };
     const given = work.settings;
     if (given) {
       if (given.speed !== undefined && SPEEDS.includes(String(given.speed))) settings.speed = String(given.speed);
@@ -253,6 +253,7 @@ export function createWork({ store, engine, stopRun, consent }) {
     }
     store.update({
       work: { ...texts, settings, source: sourceSettings(work.source), generated },
+      ...(workspace ? { workspace } : {}),
       exampleId,
       consent: null,
       // A link that holds a replay position shows the run at that instant once it has run.
@@ -266,27 +267,29 @@ export function createWork({ store, engine, stopRun, consent }) {
     parseDefinition(texts.definition);
   }
 
-  // Saved 300 ms after the last change (not at the start: nothing was loaded yet).
-  store.subscribe(
-    (s) => [s.work, s.exampleId],
-    (_, before) => {
-      if (!before) return;
-      clearTimeout(saveTimer);
-      saveTimer = setTimeout(() => {
-        const s = store.get();
-        try {
-          localStorage.setItem(SAVE_KEY, JSON.stringify({ ...workOf(s), exampleId: s.exampleId }));
-        } catch {
-          /* storage full or disabled: the work stays in the page */
-        }
-      }, 300);
-    },
-  );
+  /**
+   * A link to the work: {url, kind: 'example' (a short link to an unchanged gallery example) |
+   * 'work'}. Throws a LinkError 'too-big' when the work is too big for a link any browser opens.
+   */
+  async function makeLink() {
+    const s = store.get();
+    const w = workOf(s);
+    const base = `${location.origin}${location.pathname}`;
+    if (s.exampleId && (await unchangedExample(s))) return { url: base + exampleHash(s.exampleId, w.settings), kind: 'example' };
+    const code = await encodeWork(w);
+    const url = `${base}#w=${code}`;
+    if (url.length > MAX_URL_CHARS)
+      throw new LinkError('too-big', `the link would be ${fmtBytes(url.length)} long, and browsers open links of at most ${fmtBytes(MAX_URL_CHARS)} (Chromium)`);
+    return { url, kind: 'work' };
+  }
 
+  /**
+   * Put the work in a link, in the address bar and the clipboard: {url, copied, kind, long}
+   * (long: chat apps, mail and some browsers may cut it). Throws a LinkError 'too-big'.
+   */
   async function shareLink() {
-    const code = await encodeWork(workOf(store.get()));
-    const url = `${location.origin}${location.pathname}#w=${code}`;
-    history.replaceState(null, '', `#w=${code}`);
+    const { url, kind } = await makeLink();
+    history.replaceState(null, '', new URL(url).hash);
     let copied = false;
     try {
       await navigator.clipboard.writeText(url);
@@ -294,31 +297,7 @@ export function createWork({ store, engine, stopRun, consent }) {
     } catch {
       /* no clipboard permission: the address bar has the link */
     }
-    toast(
-      store,
-      copied ? 'Link copied: it holds the definition, input, mocks and settings.' : 'The link is in the address bar: it holds the definition, input, mocks and settings.',
-    );
-    return url;
-  }
-
-  /**
-   * Open the work of a shared link (#w=...), if the address has one: true when it did. It
-   * arrives untrusted: its JS functions run once the user allowed their code.
-   */
-  async function loadFromHash() {
-    const m = /^#w=([A-Za-z0-9_-]+)$/.exec(location.hash);
-    if (!m) return false;
-    let work;
-    try {
-      work = await decodeWork(m[1]);
-    } catch (e) {
-      toast(store, `Could not open the shared link: ${e.message}`, true);
-      return false;
-    }
-    const code = location.hash;
-    loadWork(work, { trusted: false });
-    history.replaceState(null, '', code); // loadWork cleared it; the link stays shareable
-    return true;
+    return { url, copied, kind, long: url.length > LONG_URL_CHARS };
   }
 
   // ---------------------------------------------------------------- examples
@@ -329,23 +308,58 @@ export function createWork({ store, engine, stopRun, consent }) {
     return r.text();
   }
 
-  const exampleFiles = (id) => Promise.all(['definition', 'input', 'mocks'].map((f) => fetchText(`examples/${id}/${f}.json`)));
+  const exampleTexts = new Map(); // id → the promise of its [definition, input, mocks] texts
+
+  /** A gallery example's [definition, input, mocks] texts (fetched once). */
+  function exampleFiles(id) {
+    if (!exampleTexts.has(id)) {
+      const p = Promise.all(['definition', 'input', 'mocks'].map((f) => fetchText(`examples/${encodeURIComponent(id)}/${f}.json`)));
+      exampleTexts.set(id, p);
+      p.catch(() => exampleTexts.delete(id));
+    }
+    return exampleTexts.get(id);
+  }
 
   async function loadExamples() {
     store.update({ examples: JSON.parse(await fetchText('examples/index.json')) });
   }
 
-  let loadingExamples = 0; // example loads in flight (their files are being fetched)
-
-  /** Load a gallery example; files: its [definition, input, mocks] texts, when fetched already. */
-  async function loadExample(id, files) {
-    if (!store.get().examples.some((e) => e.id === id)) throw new Error(`no example '${id}'`);
-    loadingExamples += 1;
+  // A work opened from an example is no longer that example once its definition's Comment is
+  // not the example's (the user put a definition of their own in): the example's summary goes,
+  // and the workspace's name follows the definition (workspaces.js).
+  async function checkExample() {
+    const { definition, exampleId: id } = store.get();
+    const parsed = definition.parsed;
+    if (!id || !parsed || definition.invalid) return;
+    let comment;
     try {
-      const [definition, input, mocks] = await (files || exampleFiles(id));
-      loadWork({ definition, input, mocks }, { exampleId: id, fromExample: true });
-    } finally {
-      loadingExamples -= 1;
+      comment = JSON.parse((await exampleFiles(id))[0]).Comment;
+    } catch {
+      return; // the example's files did not load: nothing to tell
+    }
+    const s = store.get();
+    if (s.exampleId === id && s.definition.parsed === parsed && !s.definition.invalid && parsed.Comment !== comment) store.update({ exampleId: null });
+  }
+  store.subscribe((s) => [s.definition.parsed, s.exampleId], checkExample);
+
+  /** The edits so far taken in: a definition typed in the last 200 ms parsed now, and whether it is still the example's. */
+  async function settle() {
+    if (defTimer !== null) {
+      clearTimeout(defTimer);
+      defTimer = null;
+      parseDefinition(store.get().work.definition);
+    }
+    await checkExample();
+  }
+
+  /** Does the work hold the example it was opened from, unchanged (texts and source bar)? */
+  async function unchangedExample(s) {
+    if (s.work.source.machine !== null || Object.keys(s.work.source.overrides).length || Object.keys(s.work.source.files).length) return false;
+    try {
+      const [definition, input, mocks] = await exampleFiles(s.exampleId);
+      return s.work.definition === asText(definition, '') && s.work.input === asText(input, '') && s.work.mocks === asText(mocks, '');
+    } catch {
+      return false;
     }
   }
 
@@ -522,12 +536,11 @@ export function createWork({ store, engine, stopRun, consent }) {
     setSource,
     runnable,
     loadWork,
+    settle,
     loadExamples,
     exampleFiles,
-    loadExample,
-    loading: () => loadingExamples,
-    loadFromHash,
     wantsReplay,
+    makeLink,
     shareLink,
     fillMocks,
     complete,

@@ -25,6 +25,8 @@ import {
   defaultKeymap,
   history,
   historyKeymap,
+  isolateHistory,
+  undo,
   indentWithTab,
   searchKeymap,
   highlightSelectionMatches,
@@ -167,6 +169,9 @@ export function offsetOf(doc, line, column) {
   return Math.min(l.from + Math.max(0, (column || 1) - 1), l.to);
 }
 
+/** How many other documents' states (workspaces) an editor keeps, with their undo history. */
+const KEPT_STATES = 12;
+
 /**
  * Make an editor in `parent`. `lint(view)` returns CodeMirror diagnostics (may be async);
  * `onChange(text)` is called on every edit; `extraKeys` is a keymap for page shortcuts.
@@ -187,46 +192,44 @@ export function makeEditor(parent, { doc = '', label, lint, onChange, extraKeys 
     onDiagnostics?.(diags, view);
     return diags;
   };
-  const view = new EditorView({
-    parent,
-    state: EditorState.create({
-      doc,
-      extensions: [
-        keymap.of(extraKeys),
-        lineNumbers(),
-        foldGutter(),
-        highlightActiveLineGutter(),
-        highlightSpecialChars(),
-        history(),
-        drawSelection(),
-        indentOnInput(),
-        bracketMatching(),
-        closeBrackets(),
-        highlightActiveLine(),
-        highlightSelectionMatches(),
-        syntax.of(syntaxOn ? language() : []),
-        generatedField,
-        syntaxHighlighting(highlight),
-        linter(source, { delay: 250, needsRefresh: wantsRelint }),
-        lintGutter(),
-        EditorState.tabSize.of(2),
-        keymap.of([...closeBracketsKeymap, ...defaultKeymap, ...searchKeymap, ...historyKeymap, ...foldKeymap, indentWithTab]),
-        theme,
-        EditorView.contentAttributes.of({ 'aria-label': label }),
-        provenance ? foreignField : [],
-        EditorView.updateListener.of((u) => {
-          if (!u.docChanged) return;
-          const text = u.state.doc.toString();
-          // JSON became YAML or back (a paste, a dropped file): its highlighting follows.
-          if (yamlToo && syntaxOf(text) !== kind) {
-            kind = syntaxOf(text);
-            if (syntaxOn) queueMicrotask(() => view.dispatch({ effects: syntax.reconfigure(language()) }));
-          }
-          onChange?.(text);
-        }),
-      ],
+  const extensions = () => [
+    keymap.of(extraKeys),
+    lineNumbers(),
+    foldGutter(),
+    highlightActiveLineGutter(),
+    highlightSpecialChars(),
+    history(),
+    drawSelection(),
+    indentOnInput(),
+    bracketMatching(),
+    closeBrackets(),
+    highlightActiveLine(),
+    highlightSelectionMatches(),
+    syntax.of(syntaxOn ? language() : []),
+    generatedField,
+    syntaxHighlighting(highlight),
+    linter(source, { delay: 250, needsRefresh: wantsRelint }),
+    lintGutter(),
+    EditorState.tabSize.of(2),
+    keymap.of([...closeBracketsKeymap, ...defaultKeymap, ...searchKeymap, ...historyKeymap, ...foldKeymap, indentWithTab]),
+    theme,
+    EditorView.contentAttributes.of({ 'aria-label': label }),
+    provenance ? foreignField : [],
+    EditorView.updateListener.of((u) => {
+      if (!u.docChanged) return;
+      const text = u.state.doc.toString();
+      // JSON became YAML or back (a paste, a dropped file): its highlighting follows.
+      if (yamlToo && syntaxOf(text) !== kind) {
+        kind = syntaxOf(text);
+        if (syntaxOn) queueMicrotask(() => view.dispatch({ effects: syntax.reconfigure(language()) }));
+      }
+      onChange?.(text);
     }),
-  });
+  ];
+  const view = new EditorView({ parent, state: EditorState.create({ doc, extensions: extensions() }) });
+  // The states of the other documents this editor showed (workspaces), with their undo
+  // history and selection, the last shown last; at most KEPT_STATES.
+  const kept = new Map();
   return {
     view,
     /** The editor is shown: its syntax on, if it waited for that. */
@@ -238,9 +241,32 @@ export function makeEditor(parent, { doc = '', label, lint, onChange, extraKeys 
     get text() {
       return view.state.doc.toString();
     },
+    /** Replace the text (a load): one step of its own in the undo history, which Ctrl-Z takes back. */
     set text(t) {
-      view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: t } });
+      view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: t }, annotations: isolateHistory.of('full') });
     },
+    /**
+     * Show another document (another workspace's text): this one's state (text, undo history,
+     * selection) is kept under `fromKey`; `toKey`'s comes back if it was kept with the text
+     * `text`, else the editor starts afresh on `text`, with an empty history.
+     */
+    switchDoc(fromKey, toKey, text) {
+      if (fromKey !== null && fromKey !== undefined) {
+        kept.delete(fromKey);
+        kept.set(fromKey, { state: view.state, highlighted: syntaxOn ? kind : null });
+        while (kept.size > KEPT_STATES) kept.delete(kept.keys().next().value);
+      }
+      const back = kept.get(toKey);
+      kept.delete(toKey);
+      kind = yamlToo ? syntaxOf(text) : 'json';
+      if (back && back.state.doc.toString() === text) {
+        view.setState(back.state);
+        // (Kept before the syntax was switched on, or with another: it gets this one.)
+        if (syntaxOn && back.highlighted !== kind) view.dispatch({ effects: syntax.reconfigure(language()) });
+      } else view.setState(EditorState.create({ doc: text, extensions: extensions() }));
+    },
+    /** Take back the last change (Ctrl-Z); false when there is none. */
+    undo: () => undo(view),
     relint() {
       view.dispatch({ effects: relintEffect.of(null) });
       forceLinting(view);

@@ -8,6 +8,7 @@ import { parsedOrNull } from '../lib/format.js';
 import { missingMocks, memberSpans } from '../model/mocks.js';
 import { inputUntouched, untouchedMocks } from '../model/generated.js';
 import { functionLiterals, overlaps } from '../model/consent.js';
+import { readWorkFile } from '../model/workspace.js';
 import { foreignAncestor } from '../sandbox.js';
 import { toast } from '../state.js';
 
@@ -19,12 +20,12 @@ const LABELS = {
 };
 
 /**
- * Mount the pane. work: work.js (setText, linters, fillMocks); consent: ../consent.js; onRun():
- * the page's Run (Mod-Enter in an editor, Allow and run); gotoFile(line, column): show a place
- * in the DefinitionUri file of the source bar. Returns {relint(which), showConsent(),
- * claimTyped()}.
+ * Mount the pane. work: work.js (setText, linters, fillMocks); consent: ../consent.js;
+ * workspaces: workspaces.js (a dropped workspace file opens as one); onRun(): the page's Run
+ * (Mod-Enter in an editor, Allow and run); gotoFile(line, column): show a place in the
+ * DefinitionUri file of the source bar. Returns {relint(which), showConsent(), claimTyped()}.
  */
-export function mountEditors(store, { work, consent, onRun, gotoFile }) {
+export function mountEditors(store, { work, workspaces, consent, onRun, gotoFile }) {
   const pageKeys = [
     {
       key: 'Mod-Enter',
@@ -48,14 +49,20 @@ export function mountEditors(store, { work, consent, onRun, gotoFile }) {
       // Which characters of the mocks the user typed: typed code is theirs to run.
       provenance: which === 'mocks',
     });
-    // The editor follows the work (a load, a tool's edit); the user's edits come back equal.
+    // The editor follows the work (a load, a tool's edit: one step of its undo history); the
+    // user's edits come back equal. Another workspace: the editor shows that one's text with
+    // its own undo history (kept while the page is open), and keeps this one's.
+    let shownId;
     store.subscribe(
-      (s) => s.work[which],
-      (text) => {
-        if (editors[which].text === text) return;
-        // The code typed so far is recorded as the user's before the new text replaces it.
+      (s) => [s.workspace?.id ?? null, s.work[which]],
+      ([id, text]) => {
+        if (id === shownId && editors[which].text === text) return;
+        // The code typed so far is recorded as the user's before another text replaces it.
         if (which === 'mocks') claimTyped();
-        editors[which].text = text;
+        if (id !== shownId) {
+          editors[which].switchDoc(shownId, id, text);
+          shownId = id;
+        } else editors[which].text = text;
       },
     );
   }
@@ -123,7 +130,7 @@ export function mountEditors(store, { work, consent, onRun, gotoFile }) {
 
   // A file dropped on the definition editor: its text replaces the editor's, as one edit
   // (Ctrl-Z brings back what was there). The file a template's DefinitionUri names goes to
-  // the source bar instead.
+  // the source bar instead, and a workspace's file (Download) opens as a new workspace.
   const defHost = $('#definition-editor');
   defHost.addEventListener(
     'dragover',
@@ -146,6 +153,10 @@ export function mountEditors(store, { work, consent, onRun, gotoFile }) {
         text = await file.text();
       } catch (err) {
         toast(store, `${file.name} could not be read: ${err.message}`, true);
+        return;
+      }
+      if (readWorkFile(text).kind === 'work') {
+        workspaces.openFile(file);
         return;
       }
       const s = store.get();
@@ -218,10 +229,11 @@ export function mountEditors(store, { work, consent, onRun, gotoFile }) {
   );
 
   // What statelab generated and the user has not edited: its lines marked in the input and
-  // the mocks editors, and a note over the editor shown.
+  // the mocks editors, and a note over the editor shown (marked anew in another workspace's
+  // editors).
   const note = $('#generated-note');
   store.subscribe(
-    (s) => [s.work.input, s.work.mocks, s.work.generated, s.editorTab],
+    (s) => [s.work.input, s.work.mocks, s.work.generated, s.editorTab, s.workspace?.id],
     ([input, mocksText, g, tab]) => {
       const inputMine = g.input?.from === 'statelab' && inputUntouched(g, input);
       editors.input.markGenerated(inputMine ? [[0, input.trimEnd().length]] : []);

@@ -70,7 +70,7 @@ function costLine(result) {
   return h(
     'p',
     { class: 'cost', 'data-testid': 'cost', 'data-transitions': transitions, 'data-task-ms': taskMs },
-    `${fmtMs(result.durationMs)} of wall time · ${transitions} state transition${transitions === 1 ? '' : 's'} · ${fmtMs(taskMs)} of task time in all`,
+    `${fmtMs(result.durationMs)} of workflow time (virtual) · ${transitions} state transition${transitions === 1 ? '' : 's'} · ${fmtMs(taskMs)} of task time in all`,
   );
 }
 

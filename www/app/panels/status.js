@@ -1,5 +1,7 @@
-// The run's status line over the timeline, and the toast that tells what an action did.
-import { $, setText, setData } from '../lib/dom.js';
+// The run's status line over the timeline, and the toast that tells what an action did: a plain
+// one goes after a few seconds; one with actions (Undo, Back to ..., Download file) or a sticky
+// one (why a link did not open) stays until it is closed or another replaces it.
+import { h, $, setText, setData } from '../lib/dom.js';
 import { runStatus } from '../model/status.js';
 
 export function mountStatus(store) {
@@ -15,15 +17,36 @@ export function mountStatus(store) {
 
   const toast = $('#toast');
   let timer = null;
+  const hide = () => {
+    clearTimeout(timer);
+    toast.hidden = true;
+  };
+  toast.querySelector('.toast-close').addEventListener('click', hide);
   store.subscribe(
     (s) => s.toast,
     (t) => {
       if (!t) return;
-      toast.textContent = t.text;
+      toast.querySelector('.toast-text').textContent = t.text;
+      toast.querySelector('.toast-actions').replaceChildren(
+        ...(t.actions || []).map((a) =>
+          h('button', {
+            class: 'btn',
+            type: 'button',
+            text: a.label,
+            onclick: () => {
+              hide();
+              a.run();
+            },
+          }),
+        ),
+      );
       toast.classList.toggle('bad', t.bad);
+      toast.classList.toggle('sticky', !!t.sticky);
+      // An error or a message with actions is read out at once.
+      toast.setAttribute('role', t.bad || t.sticky ? 'alert' : 'status');
       toast.hidden = false;
       clearTimeout(timer);
-      timer = setTimeout(() => (toast.hidden = true), 4500);
+      if (!t.sticky) timer = setTimeout(hide, 4500);
     },
   );
 }

@@ -1,5 +1,6 @@
-// The top bar: the example gallery, Run, Pause, Step and Stop (and their keys), the run
-// settings (speed, what-if, sequential, seed), Share link and the theme.
+// The top bar: the example gallery (the Workspaces menu is panels/workspaces.js), Run, Pause,
+// Step and Stop (and their keys), the run settings (speed, what-if, sequential, seed), Share
+// link and the theme.
 import { h, $, setText, isMac } from '../lib/dom.js';
 import { isRunning } from '../model/status.js';
 import { withWork, toast } from '../state.js';
@@ -13,8 +14,8 @@ export function initialTheme() {
   return matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light';
 }
 
-/** Mount the bar. runner: run.js; work: work.js; onRun(): the page's Run. */
-export function mountToolbar(store, { runner, work, onRun }) {
+/** Mount the bar. runner: run.js; workspaces: workspaces.js; onRun(): the page's Run. */
+export function mountToolbar(store, { runner, workspaces, onRun }) {
   const mod = isMac ? '⌘' : 'Ctrl';
   const alt = isMac ? '⌥' : 'Alt';
   $('#run kbd').textContent = `${mod}+↵`;
@@ -39,12 +40,16 @@ export function mountToolbar(store, { runner, work, onRun }) {
     }
   });
   store.subscribe(
-    (s) => [isRunning(s.run), !!s.run?.paused],
-    ([running, paused]) => {
+    (s) => [isRunning(s.run), !!s.run?.paused, !!s.run?.result],
+    ([running, paused, ended]) => {
       $('#run').disabled = false;
       $('#pause').disabled = !running;
       $('#step').disabled = false;
-      const stepTitle = running ? 'Pause and move to the next moment something happens' : 'Start paused, then move one moment at a time';
+      const stepTitle = running
+        ? 'Pause and move to the next moment something happens'
+        : ended
+          ? 'The run has ended: Step says so, and Step again starts a new run, paused at its start'
+          : 'Start paused, then move one moment at a time';
       if ($('#step').title !== stepTitle) $('#step').title = stepTitle;
       $('#stop').disabled = !running;
       setText($('#pause .label'), running && paused ? 'Resume' : 'Pause');
@@ -80,23 +85,21 @@ export function mountToolbar(store, { runner, work, onRun }) {
     },
   );
 
-  // The gallery.
+  // The gallery: an example opens as a new workspace, beside the user's work. The list is a
+  // menu: it shows 'Examples…' again once one is picked (the Workspaces button names it).
   const examples = $('#examples');
-  examples.addEventListener('change', (e) => {
-    if (e.target.value) work.loadExample(e.target.value).catch((err) => toast(store, err.message, true));
+  examples.addEventListener('change', () => {
+    const id = examples.value;
+    examples.value = '';
+    if (id) workspaces.openExample(id).catch((err) => toast(store, err.message, true));
   });
   store.subscribe(
     (s) => s.examples,
-    (list) => examples.replaceChildren(h('option', { value: '', text: 'Your workflow' }), ...list.map((e) => h('option', { value: e.id, text: e.title }))),
-  );
-  store.subscribe(
-    (s) => [s.exampleId, s.examples],
-    ([id]) => {
-      if (examples.value !== (id || '')) examples.value = id || '';
-    },
+    (list) => examples.replaceChildren(h('option', { value: '', text: 'Examples…' }), ...list.map((e) => h('option', { value: e.id, text: e.title }))),
   );
 
-  $('#share').addEventListener('click', () => work.shareLink().catch((e) => toast(store, `Could not make a link: ${e.message}`, true)));
+  // (workspaces.share says what happened, and why when there is no link.)
+  $('#share').addEventListener('click', () => workspaces.share().catch(() => {}));
 
   // The theme: set before the first paint by index.html; switched and remembered here.
   $('#theme').addEventListener('click', () => {
