@@ -248,3 +248,23 @@ test('the type selector runs a pasted definition as an EXPRESS machine: the expr
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+test('a pasted workflow whose distributed Map reads S3 with an ItemReader runs on files statelab makes up, as the CLI does', async () => {
+  const { page, context, problems } = await openPage();
+  const file = fileURLToPath(new URL('../auto/item-reader.asl.json', import.meta.url));
+  await page.evaluate((definition) => window.statelab.load({ definition, input: '', mocks: '{}' }), readFileSync(file, 'utf8'));
+  const seed = 3;
+  await page.fill('[data-testid=seed]', String(seed));
+  await page.waitForFunction((s) => window.statelab.work().settings.seed === s, seed);
+  const result = await runAndWait(page);
+  assert.equal(result.status, 'SUCCEEDED', `${result.error} ${result.cause}`);
+  const mocks = JSON.parse((await work(page)).mocks);
+  assert.ok(mocks.Files && Object.keys(mocks.Files).length >= 2, 'the made-up files are in the mocks editor, to edit');
+  const cli = cliRun(file, seed);
+  assert.deepEqual(
+    result.events.map((e) => e.type),
+    cli.events.map((e) => e.type),
+  );
+  assert.deepEqual(problems, []);
+  await context.close();
+});

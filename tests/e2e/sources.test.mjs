@@ -268,3 +268,44 @@ test('a YAML definition is highlighted as YAML, a JSON one as JSON', async () =>
   assert.equal(await colour('"StartAt"'), rgb(keyVar));
   await context.close();
 });
+
+test('an ASL with ${Name} placeholders offers the substitution table, runs, and takes an edited value', async () => {
+  const { page, context, problems } = await openPage();
+  const definition = JSON.stringify(
+    {
+      StartAt: 'Charge',
+      States: {
+        Charge: {
+          Type: 'Task',
+          Resource: 'arn:aws:states:::lambda:invoke',
+          Parameters: { FunctionName: '${ChargeFunctionArn}', Payload: { 'order.$': '$.orderId' } },
+          ResultPath: '$.charge',
+          Next: 'Tell',
+        },
+        Tell: { Type: 'Pass', Parameters: { topic: '${AlertsTopic}', 'order.$': '$.orderId' }, End: true },
+      },
+    },
+    null,
+    2,
+  );
+  await paste(page, definition);
+  await page.waitForSelector('[data-testid=source-bar]:not([hidden]) [data-testid=source-substitutions]');
+  const subs = await page.$$eval('[data-testid=source-substitutions] tr', (rows) =>
+    Object.fromEntries(rows.map((r) => [r.querySelector('input').dataset.name, { value: r.querySelector('input').value, generated: r.dataset.generated === 'true' }])),
+  );
+  assert.deepEqual(Object.keys(subs).sort(), ['AlertsTopic', 'ChargeFunctionArn']);
+  assert.match(subs.ChargeFunctionArn.value, /^arn:aws:lambda:[a-z0-9-]+:\d+:function:/, 'a function ARN, never rejected as an invalid ARN');
+  assert.equal(subs.ChargeFunctionArn.generated, true);
+  // No input and no mocks: a run derives them, and the Pass shows the substituted value.
+  await page.evaluate(() => window.statelab.load({ definition: window.statelab.work().definition, input: '', mocks: '{}' }));
+  const result = await runAndWait(page);
+  assert.equal(result.status, 'SUCCEEDED', JSON.stringify(result.cause));
+  assert.equal(result.output.topic, subs.AlertsTopic.value);
+  await page.fill('[data-testid=source-sub][data-name=AlertsTopic]', 'arn:aws:sns:eu-west-1:111122223333:mine');
+  await page.press('[data-testid=source-sub][data-name=AlertsTopic]', 'Enter');
+  await page.waitForFunction(() => document.querySelector('[data-testid=source-substitutions] tr[data-generated=false] [data-name=AlertsTopic]'));
+  const again = await runAndWait(page);
+  assert.equal(again.output.topic, 'arn:aws:sns:eu-west-1:111122223333:mine');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
