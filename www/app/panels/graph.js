@@ -29,6 +29,16 @@ function el(name, attrs = {}, parent) {
 
 const textWidth = (s) => s.length * CHAR_W;
 
+// A status is shown by an icon on the node's corner too, not by its colour alone: the glyphs
+// of the legend (style.css), in a disc of radius 7.5 centred on the corner.
+const GLYPHS = {
+  running: 'M-1.9,-3.2 L3.3,0 L-1.9,3.2 Z',
+  succeeded: 'M-3.2,0.2 L-1,2.5 L3.3,-2.4',
+  failed: 'M-2.5,-2.5 L2.5,2.5 M2.5,-2.5 L-2.5,2.5',
+  caught: 'M-2.8,3 L-2.8,-0.2 Q-2.8,-2 -1,-2 L2.6,-2 M0.9,-3.8 L2.8,-2 L0.9,-0.2',
+  cancelled: 'M-3,0 L3,0',
+};
+
 /** Lay out one machine (StartAt + States): {w, h, nodes, edges} in local coordinates. */
 function layoutMachine(machine) {
   const states = machine && typeof machine.States === 'object' && machine.States ? machine.States : {};
@@ -142,7 +152,8 @@ export function drawGraph(host, definition, { onSelect, onTest } = {}) {
   const height = top.h + 2 * margin + 2 * (startR * 2 + ROW_GAP);
   const svg = el('svg', {
     viewBox: `0 0 ${width} ${height}`,
-    role: 'img',
+    // A group, not an image: its states are buttons a screen reader reaches.
+    role: 'group',
     'aria-label': 'Workflow graph',
     class: 'graph-svg',
     style: `max-width:${Math.round(width * 1.3)}px;min-width:${Math.round(width * 0.7)}px`,
@@ -236,6 +247,7 @@ function drawMachine(g, m, nodes, on, isTop) {
       },
       nodesG,
     );
+    ng.dataset.label = `${b.type} state ${b.name}`;
     nodes.set(b.name, ng);
     if (b.container) {
       if (b.type === 'Map') el('rect', { x: 5, y: 5, width: b.w, height: b.h, rx: 10, class: 'box stack' }, ng);
@@ -263,6 +275,9 @@ function drawMachine(g, m, nodes, on, isTop) {
       if (isTop) el('text', { x: b.w + 6, y: b.h / 2 + 4, class: 'badge', 'text-anchor': 'start' }, ng);
       else el('text', { x: b.w, y: -4, class: 'badge', 'text-anchor': 'end' }, ng);
     }
+    const icon = el('g', { class: 'status-icon', 'aria-hidden': 'true' }, ng);
+    el('circle', { r: 7.5 }, icon);
+    el('path', { class: 'glyph' }, icon);
     const title = el('title', {}, ng);
     title.textContent = on.onTest ? `${b.name} (${b.type}) · T or right-click: test this state` : `${b.name} (${b.type})`;
     const select = (ev) => {
@@ -351,9 +366,15 @@ export function paintGraph(nodes, spans) {
       else if (iterations > 1) badge = `×${iterations}`;
     }
     // Only what changed: this runs on every update of a run.
-    if (g.getAttribute('data-status') !== status) g.setAttribute('data-status', status);
+    if (g.getAttribute('data-status') !== status) {
+      g.setAttribute('data-status', status);
+      g.querySelector(':scope > .status-icon > .glyph')?.setAttribute('d', GLYPHS[status] || '');
+    }
     const b = g.querySelector(':scope > .badge');
     if (b && b.textContent !== badge) b.textContent = badge;
+    // Said in words to a screen reader: the status and the badge.
+    const label = `${g.dataset.label}${status === 'idle' ? '' : `, ${status}`}${badge ? `, ${badge}` : ''}`;
+    if (g.dataset.label && g.getAttribute('aria-label') !== label) g.setAttribute('aria-label', label);
   }
 }
 

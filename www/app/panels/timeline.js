@@ -197,12 +197,96 @@ function skeleton(host) {
   v.axis.append(v.axisTrack);
   host.__tlDom = v;
   host.replaceChildren(v.axis, v.body, v.legend);
+  if (!host.__tlKeys) {
+    host.__tlKeys = true;
+    host.setAttribute('role', 'group');
+    host.setAttribute('aria-label', 'Timeline: the arrow keys move between its bars');
+    host.addEventListener('keydown', (e) => arrowKey(host, e));
+    host.addEventListener('focusin', (e) => {
+      const bar = e.target.closest?.('button.bar');
+      if (bar && host.contains(bar)) setStop(host, bar);
+    });
+  }
   return v;
+}
+
+// ------------------------------------------------------------------ keyboard
+// The timeline is one tab stop (a roving tabindex): the bar focused last, else the selected
+// one, else the first. Left and Right move along a lane, Up and Down to the lane above or
+// below (the bar nearest in time), Home and End to a lane's first and last bar; Enter or
+// Space selects, as a click does.
+
+const spanKey = (bar) => `${bar.dataset.kind}|${bar.dataset.state}|${bar.dataset.lane}|${bar.dataset.startMs}`;
+
+function setStop(host, bar) {
+  const old = host.__tlStop;
+  if (old === bar) return;
+  if (old) old.tabIndex = -1;
+  bar.tabIndex = 0;
+  host.__tlStop = bar;
+  host.__tlStopKey = spanKey(bar);
+}
+
+/** After a drawing: the tab stop is still a bar in view (the same span's, if it was redrawn). */
+function keepStop(host, hadFocus) {
+  const body = host.__tlDom?.body;
+  if (!body) return;
+  const old = host.__tlStop;
+  if (old?.isConnected && body.contains(old)) return;
+  host.__tlStop = null;
+  const bars = body.querySelectorAll('button.bar');
+  let next = null;
+  if (host.__tlStopKey) for (const b of bars) if (spanKey(b) === host.__tlStopKey) next = b;
+  next ||= body.querySelector('button.bar.selected') || bars[0];
+  if (!next) return;
+  setStop(host, next);
+  if (hadFocus) next.focus({ preventScroll: true });
+}
+
+/** A lane's bars in time order (the state before its attempts at one instant). */
+function laneBars(track) {
+  return [...track.querySelectorAll(':scope > button.bar')].sort((a, b) => Number(a.dataset.startMs) - Number(b.dataset.startMs));
+}
+
+function arrowKey(host, e) {
+  if (e.altKey || e.ctrlKey || e.metaKey) return;
+  const bar = e.target.closest?.('button.bar');
+  const body = host.__tlDom?.body;
+  if (!bar || !body?.contains(bar)) return;
+  const track = bar.parentElement;
+  const inLane = laneBars(track);
+  const i = inLane.indexOf(bar);
+  let next = null;
+  if (e.key === 'ArrowRight') next = inLane[i + 1];
+  else if (e.key === 'ArrowLeft') next = inLane[i - 1];
+  else if (e.key === 'Home') next = inLane[0];
+  else if (e.key === 'End') next = inLane[inLane.length - 1];
+  else if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+    const rows = [...body.querySelectorAll(':scope > .tl-lane')];
+    const step = e.key === 'ArrowDown' ? 1 : -1;
+    const at = Number(bar.dataset.startMs);
+    for (let r = rows.indexOf(track.closest('.tl-lane')) + step; r >= 0 && r < rows.length && !next; r += step) {
+      // The nearest in time; of two as near, the state's bar (it comes first).
+      let best = Infinity;
+      for (const b of laneBars(rows[r].querySelector('.tl-track'))) {
+        const d = Math.abs(Number(b.dataset.startMs) - at);
+        if (d < best) {
+          best = d;
+          next = b;
+        }
+      }
+    }
+  } else return;
+  e.preventDefault();
+  if (!next || next === bar) return;
+  setStop(host, next);
+  next.focus();
 }
 
 /** Draw the axis, the lanes first..last (excluded; spacers stand for the others) and the key. */
 function draw(host, model, first, last) {
   const { byLane, lanes, step, scaleMax, nowMs, durationMs, selected, ids } = model;
+  const hadFocus = host.contains(document.activeElement);
   const v = skeleton(host);
   if (model.virtual) {
     // At most so many new lanes at a time: the others at the next refresh.
@@ -255,6 +339,7 @@ function draw(host, model, first, last) {
     children.push(v.now);
   }
   reconcile(v.body, children);
+  keepStop(host, hadFocus);
   const legendKey = [...model.kinds].sort().join() + (model.joins ? '|join' : '') + (model.critical ? '|critical' : '') + (model.virtual ? `|${lanes.length}` : '');
   if (v.legendKey !== legendKey) {
     v.legendKey = legendKey;
