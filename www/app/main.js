@@ -23,6 +23,7 @@ import { mountInspector } from './panels/inspector.js';
 import { mountTestState } from './panels/teststate.js';
 import { mountHistory } from './panels/history.js';
 import { mountWorkspaces } from './panels/workspaces.js';
+import { mountExport } from './panels/export.js';
 
 const DEFAULT_EXAMPLE = 'image-pipeline'; // what a first visit opens
 
@@ -50,6 +51,7 @@ mountOutput(store, $('#output'));
 mountHistory(store, { host: $('#history'), count: $('#history-count'), filter: $('#history-filter'), group: $('#history-group'), notice: $('#history-truncated') });
 mountInspector(store, $('#inspector'));
 mountTestState(store, { host: $('#teststate'), engine, work });
+mountExport(store, { graph: $('#graph'), timeline: $('#timeline') });
 
 /** A replay position in the link opened: the work runs at once (instantly) to show it. */
 function replayIfAsked() {
