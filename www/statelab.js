@@ -186,23 +186,7 @@ export async function validate(definition, options = {}) {
  */
 export async function simulate(definition, input, mocks, options = {}) {
   // JS functions (options.functions) are for run(): the engine says so if any are given.
-  return ended(await onEngineFor((g) => g.simulate(definition, input, mocks, engineOptions(options, Object.keys(options.functions ?? {})))));
-}
-
-/**
- * A result whose every span has ended. The engine leaves open the spans of the states an
- * execution was in when it failed at the history limit (25,000 events): they end with the
- * execution, cancelled, as the spans of a stopped or timed-out execution do.
- */
-function ended(result) {
-  if (result && Array.isArray(result.spans)) {
-    for (const s of result.spans) {
-      if (s.endMs !== null && s.endMs !== undefined) continue;
-      s.endMs = result.durationMs;
-      s.status = 'cancelled';
-    }
-  }
-  return result;
+  return await onEngineFor((g) => g.simulate(definition, input, mocks, engineOptions(options, Object.keys(options.functions ?? {}))));
 }
 
 /**
@@ -270,7 +254,7 @@ export async function compile(definition, options = {}) {
       const glue = await ready(kind);
       // The engine was reloaded after an internal error: check the definition again there.
       if (made.glue !== glue) made = guard(glue, check);
-      return ended(guard(glue, () => made.machine.simulate(input, mocks, engineOptions(runOptions, Object.keys(runOptions.functions ?? {})))));
+      return guard(glue, () => made.machine.simulate(input, mocks, engineOptions(runOptions, Object.keys(runOptions.functions ?? {}))));
     },
   };
 }
@@ -462,7 +446,7 @@ export function run(definition, input, mocks, options = {}) {
     if (finished) return true; // a callback stopped the run
     for (const req of call((s) => s.takeExternal())) invoke(req);
     if (session.done) {
-      const result = ended(call((s) => s.result()));
+      const result = call((s) => s.result());
       cleanup();
       finalMs = result.durationMs;
       if (onUpdate) onUpdate({ nowMs: result.durationMs, spans: result.spans, lanes: result.lanes, status: result.status });
