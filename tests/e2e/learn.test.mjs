@@ -244,6 +244,12 @@ async function openTour(context, hash = '') {
   return { page, problems };
 }
 
+/** A screenshot of the whole page, from its top. */
+async function shot(page, name) {
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.screenshot({ path: `${SHOTS}/${name}`, fullPage: true });
+}
+
 async function violations(page) {
   return page.evaluate(() => window.__violations || []);
 }
@@ -309,7 +315,12 @@ test('every lesson: the check fails on the starting workflow and passes on a ref
     assert.equal(second.pass, true, `${id}: the reference solution must pass:\n${second.lines.join('\n')}`);
     assert.equal(await page.$eval(`[data-testid=lesson-link][data-lesson="${id}"]`, (a) => a.dataset.done), 'true');
     assert.equal(await page.$eval('[data-testid=progress]', (p) => p.dataset.done), String(i + 1));
-    if (SHOTS && id === 'parallel-longest') await page.screenshot({ path: `${SHOTS}/learn-parallel-longest-passed.png`, fullPage: true });
+    if (SHOTS && id === 'parallel-longest') await shot(page, 'learn-parallel-longest-1280-light.png');
+    if (SHOTS && id === 'map-concurrency') {
+      await page.click('[data-testid=theme]');
+      await shot(page, 'learn-map-concurrency-1280-dark.png');
+      await page.click('[data-testid=theme]');
+    }
   }
   // A reload keeps the progress, the lesson open and its edits.
   const last = order.at(-1);
@@ -416,7 +427,7 @@ test('the playground links to the tour, and the tour is usable at 390 px, in bot
   assert.equal(await page.evaluate(() => document.activeElement.dataset.testid), 'lessons-toggle');
   assert.equal(await page.isVisible('[data-testid=lesson-nav]'), false);
   await checkAnswer(page);
-  if (SHOTS) await page.screenshot({ path: `${SHOTS}/learn-retry-390-dark.png`, fullPage: true });
+  if (SHOTS) await shot(page, 'learn-retry-backoff-390-dark.png');
   await page.click('[data-testid=theme]');
   assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), 'light');
   assert.equal(await page.evaluate(() => localStorage.getItem('statelab.theme')), 'light');

@@ -431,6 +431,14 @@ async function finish(id, result, t, mocks) {
     ),
   );
   if (lesson.scenarios?.length) $('verdict-list').append(h('li', { class: 'scenario-note', text: `Also run with ${lesson.scenarios.map((s) => s.label).join('; ')}.` }));
+  const after = LESSONS[LESSONS.indexOf(lesson) + 1];
+  $('verdict-next').replaceChildren(
+    ...(pass
+      ? after
+        ? [h('a', { href: `#${after.id}`, 'data-testid': 'verdict-next' }, `Next lesson: ${after.title} →`)]
+        : [h('span', { text: 'That was the last lesson. ' }), h('a', { href: 'index.html', text: 'On to the playground →' })]
+      : []),
+  );
   if (pass && !progress.done[lesson.id]) {
     progress.done[lesson.id] = new Date().toISOString();
     persist();
@@ -613,7 +621,7 @@ mountTabs();
 mountNav();
 mountLessonControls();
 mountTheme();
-notice(read.problem);
+notice(storage ? read.problem : 'this browser does not let the page keep anything (storage is turned off)');
 showLesson(lessonFromHash() || progress.current || LESSONS[0].id);
 if (!lessonFromHash()) history.replaceState(null, '', `#${lesson.id}`);
 document.addEventListener('keydown', (e) => {
