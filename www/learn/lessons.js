@@ -61,15 +61,15 @@ export const LESSONS = [
       const notify = run.succeeded('Notify')[0];
       const ship = run.succeeded('Ship')[0];
       const tracking = run.output?.shipment?.tracking;
+      const called = [...new Set(run.spans.filter((s) => s.kind === 'attempt').map((s) => s.state))];
+      let order;
+      if (!notify) order = line(false, `Notify never ran: the run called ${called.join(', ') || 'no task'} and ended at ${secs(run.ms)}.`);
+      else if (!ship) order = line(false, `Notify ran at ${secs(notify.startMs)}, but Ship never completed; Notify must come after it.`);
+      else if (notify.startMs < ship.endMs) order = line(false, `Notify started at ${secs(notify.startMs)}, before Ship ended at ${secs(ship.endMs)}; it must come after it.`);
+      else order = line(true, `Notify ran from ${secs(notify.startMs)} to ${secs(notify.endMs)}, after Ship ended at ${secs(ship.endMs)}.`);
       return [
         succeeds(run),
-        line(notify, notify ? `Notify ran, from ${secs(notify.startMs)} to ${secs(notify.endMs)}.` : 'Notify never ran.'),
-        line(
-          notify && ship && notify.startMs >= ship.endMs,
-          notify && ship
-            ? `Notify started at ${secs(notify.startMs)}; Ship ended at ${secs(ship.endMs)}${notify.startMs >= ship.endMs ? '.' : ': Notify must come after it.'}`
-            : 'Notify must run after Ship.',
-        ),
+        order,
         line(
           tracking === '1Z999',
           tracking === '1Z999'
@@ -557,7 +557,7 @@ export const LESSONS = [
     title: 'Map and MaxConcurrency',
     text: [
       "A `Map` state runs the same steps for every item of an array. Its `ItemProcessor` is a small workflow, and each item gets an iteration of its own: a lane in the timeline. The Map's result is the array of every iteration's output, in the order of the items.",
-      'By default the iterations all start at once. `MaxConcurrency` caps how many run at the same time: with a cap of 2 and six items, two start, and each time one finishes the next item starts. When every item takes as long, that makes rounds: six items, two at a time, three rounds.',
+      'Without a cap, the iterations start together. `MaxConcurrency` caps how many run at the same time: with a cap of 2 and six items, two start, and each time one finishes the next item starts. When every item takes as long, that makes rounds: six items, two at a time, three rounds.',
       'Here six photos are resized, 2 s each, all at once.',
     ],
     exercise: 'The image service takes at most 3 calls at a time. Cap the Map so that no more than 3 resizes run at once, and still resize all 6 photos within 4 s.',
