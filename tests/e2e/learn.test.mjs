@@ -313,6 +313,9 @@ test('every lesson: the check fails on the starting workflow and passes on a ref
     await typeInto(page, 'definition', JSON.stringify(SOLUTIONS[id], null, 2));
     const second = await checkAnswer(page);
     assert.equal(second.pass, true, `${id}: the reference solution must pass:\n${second.lines.join('\n')}`);
+    // The run's output is there to read (folded).
+    assert.equal(await page.isVisible('[data-testid=output]'), true);
+    if (id === 'parallel-data') assert.deepEqual(JSON.parse(await page.textContent('#output')), { orderId: 'A-3', quote: { price: 42, stock: 7 } });
     assert.equal(await page.$eval(`[data-testid=lesson-link][data-lesson="${id}"]`, (a) => a.dataset.done), 'true');
     assert.equal(await page.$eval('[data-testid=progress]', (p) => p.dataset.done), String(i + 1));
     if (SHOTS && id === 'parallel-longest') await shot(page, 'learn-parallel-longest-1280-light.png');

@@ -98,8 +98,15 @@ async function lintDefinition(view) {
   });
 }
 
-function edited() {
+let graphTimer = null;
+
+function edited(part) {
   if (loading || !lesson) return;
+  // The graph follows the definition as it is typed (between runs; a run draws its own).
+  if (part === 'definition' && !ctl) {
+    clearTimeout(graphTimer);
+    graphTimer = setTimeout(() => !ctl && drawGraphOf(editors.definition.text), 400);
+  }
   const now = texts();
   const start = startOf(lesson);
   if (PARTS.every((p) => now[p] === start[p])) delete progress.work[lesson.id];
@@ -121,7 +128,7 @@ function makeEditors() {
     editors[part] = makeEditor($(`ed-${part}`), {
       label: `${part[0].toUpperCase()}${part.slice(1)} (JSON)`,
       lint: part === 'definition' ? lintDefinition : undefined,
-      onChange: edited,
+      onChange: () => edited(part),
       extraKeys: keys,
     });
   }
@@ -249,6 +256,7 @@ function clearRun() {
   $('run-status').dataset.status = 'IDLE';
   $('verdict').hidden = true;
   $('verdict').dataset.pass = '';
+  $('output-box').hidden = true;
   $('diagnostics').replaceChildren();
   drawViews(null);
 }
@@ -332,9 +340,8 @@ let graph = null;
 let graphFor = null;
 let types = new Map();
 
-/** The graph and the timeline: for a run's spans, or empty (the definition's graph, if it reads). */
-function drawViews(view) {
-  const defText = editors.definition.text;
+/** Draw the graph of a definition's text (once per text), unpainted. */
+function drawGraphOf(defText) {
   if (graphFor !== defText) {
     graphFor = defText;
     graph = null;
@@ -343,10 +350,20 @@ function drawViews(view) {
       const def = JSON.parse(defText);
       types = stateTypesOf(def);
       graph = drawGraph($('graph'), def, {});
+      paintGraph(graph.nodes, []);
+      paintEdges(graph.edges, graph.nodes);
     } catch {
       $('graph').replaceChildren(h('p', { class: 'empty', text: 'The graph shows once the definition reads.' }));
     }
   }
+}
+
+/**
+ * The graph and the timeline: for a run's spans (of the definition text it ran), or empty
+ * (the editor's definition's graph, if it reads).
+ */
+function drawViews(view, defText = editors.definition.text) {
+  drawGraphOf(defText);
   const spans = view?.spans || [];
   if (graph) {
     paintGraph(graph.nodes, spans);
@@ -400,6 +417,10 @@ function showResult(result) {
   const r = new Run(result);
   $('run-status').dataset.status = status;
   $('run-status').textContent = `${text} · ${r.transitions} state transition${r.transitions === 1 ? '' : 's'} · ${result.events.length} events`;
+  const out = result.status === 'SUCCEEDED' ? result.output : { Error: result.error ?? null, Cause: result.cause ?? null };
+  $('output-label').textContent = result.status === 'SUCCEEDED' ? 'Output' : 'Error and cause';
+  $('output').textContent = pretty(out);
+  $('output-box').hidden = false;
 }
 
 /** Judge the finished run (and the lesson's scenarios, run at once) and show the verdict. */
@@ -456,6 +477,7 @@ async function start({ instant }) {
   const mocks = parsedOrNull(t.mocks);
   $('diagnostics').replaceChildren();
   $('verdict').hidden = true;
+  $('output-box').hidden = true;
   const problem = mocks && mocksProblem(mocks);
   if (problem) {
     showError(new Error(problem.replace(/^Not run: /, '')));
@@ -476,7 +498,7 @@ async function start({ instant }) {
       return;
     }
     if (id !== runId) return;
-    drawViews(result);
+    drawViews(result, t.definition);
     showResult(result);
     await finish(id, result, t, mocks);
     return;
@@ -489,7 +511,7 @@ async function start({ instant }) {
       criticalPath: true,
       onUpdate: ({ nowMs, spans, lanes }) => {
         if (id !== runId) return;
-        drawViews({ spans, lanes, nowMs });
+        drawViews({ spans, lanes, nowMs }, t.definition);
         $('run-status').textContent = `Running · ${secs(nowMs)} of workflow time`;
       },
     });
@@ -516,7 +538,7 @@ async function start({ instant }) {
   if (id !== runId) return;
   ctl = null;
   setRunning(false);
-  drawViews(result);
+  drawViews(result, t.definition);
   showResult(result);
   await finish(id, result, t, mocks);
 }
@@ -544,7 +566,7 @@ function toggleRun() {
 function replaceWork(t, what) {
   lastUndo = { lessonId: lesson.id, texts: texts() };
   fill(t);
-  edited();
+  edited('definition');
   $('undo-text').textContent = what;
   $('undo-note').hidden = false;
   clearRun();
@@ -576,7 +598,7 @@ function mountLessonControls() {
     const back = lastUndo.texts;
     lastUndo = null;
     fill(back);
-    edited();
+    edited('definition');
     $('undo-note').hidden = true;
     clearRun();
   });
