@@ -395,6 +395,48 @@ test('edits are kept as typed, Reset this lesson puts the start back and Undo br
   await context.close();
 });
 
+test('two tabs of the tour: each keeps its own edits, and a lesson done in one is done in the other', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const a = await openTour(context, '#timeout');
+  const b = await openTour(context, '#cost');
+  await typeInto(a.page, 'input', '{"orderId": "typed in tab A", "weightKg": 2}');
+  await typeInto(b.page, 'input', '{"album": "typed in tab B", "photos": []}');
+  // Both save (a quarter of a second after the edit), the second after the first.
+  await a.page.waitForTimeout(400);
+  await b.page.waitForTimeout(400);
+  await typeInto(b.page, 'definition', JSON.stringify(SOLUTIONS.cost, null, 2));
+  await typeInto(
+    b.page,
+    'input',
+    JSON.stringify(
+      {
+        album: 'trip',
+        photos: [
+          { file: 'a.jpg', w: 4000 },
+          { file: 'b.jpg', w: 3000 },
+          { file: 'c.jpg', w: 5000 },
+        ],
+      },
+      null,
+      2,
+    ),
+  );
+  assert.equal((await checkAnswer(b.page)).pass, true);
+  // Tab A hears of it.
+  await a.page.waitForFunction(() => document.querySelector('[data-testid=lesson-link][data-lesson=cost]').dataset.done === 'true');
+  await a.page.reload();
+  await a.page.waitForSelector('body[data-ready=true]');
+  assert.equal(JSON.parse(await editorText(a.page, 'input')).orderId, 'typed in tab A');
+  await a.page.click('[data-testid=lesson-link][data-lesson="cost"]');
+  await a.page.waitForFunction(() => document.querySelector('[data-testid=lesson]').dataset.lesson === 'cost');
+  assert.deepEqual(JSON.parse(await editorText(a.page, 'definition')), SOLUTIONS.cost);
+  for (const t of [a, b]) {
+    assert.deepEqual(await violations(t.page), []);
+    assert.deepEqual(t.problems, []);
+  }
+  await context.close();
+});
+
 test('a run at a speed draws the timeline as it goes, and its verdict comes at the end', async () => {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const { page, problems } = await openTour(context, '#parallel-longest');

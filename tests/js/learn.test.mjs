@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { simulate } from '../../www/statelab.js';
 import { LESSONS, judge, scenarioMocks } from '../../www/learn/lessons.js';
 import { Run, same } from '../../www/learn/measure.js';
-import { KEY, readProgress, saveProgress } from '../../www/learn/progress.js';
+import { KEY, mergeChanges, noChanges, readProgress, saveProgress } from '../../www/learn/progress.js';
 
 async function runs(lesson, definition) {
   const { input, mocks } = lesson.start;
@@ -98,4 +98,30 @@ test('progress is read tolerantly and a storage that refuses is said', () => {
     },
   };
   assert.equal(saveProgress(full, mixed), 'the browser storage is full');
+});
+
+test("a tab's save keeps what another tab saved meanwhile", () => {
+  const work = (x) => ({ definition: x, input: '{}', mocks: '{}' });
+  const stored = { done: { b: 't1' }, work: { b: work('B'), c: work('C') }, hints: { b: 1 }, current: 'b', speed: '1' };
+  const local = { done: { a: 't2' }, work: { a: work('A'), c: work('old C') }, hints: { a: 2 }, current: 'a', speed: null };
+  const changes = noChanges();
+  changes.work.add('a');
+  changes.done.add('a');
+  changes.hints.add('a');
+  const out = mergeChanges(stored, local, changes);
+  assert.deepEqual(Object.keys(out.done).sort(), ['a', 'b']);
+  assert.equal(out.work.a.definition, 'A');
+  assert.equal(out.work.b.definition, 'B');
+  assert.equal(out.work.c.definition, 'C', "a lesson this tab did not touch keeps the other tab's edit");
+  assert.deepEqual(out.hints, { b: 1, a: 2 });
+  assert.equal(out.current, 'a');
+  assert.equal(out.speed, '1');
+  // A lesson reset here (its edits gone) is gone from the store; a reset of progress clears the marks.
+  const reset = noChanges();
+  reset.work.add('b');
+  reset.reset = true;
+  const cleared = mergeChanges(stored, { ...local, done: {}, hints: {}, work: {} }, reset);
+  assert.deepEqual(cleared.done, {});
+  assert.deepEqual(cleared.hints, {});
+  assert.deepEqual(Object.keys(cleared.work), ['c']);
 });

@@ -15,7 +15,7 @@ import { resultStatus } from '../app/model/status.js';
 import { h, isMac } from '../app/lib/dom.js';
 import { LESSONS, judge, lessonById, scenarioMocks } from './lessons.js';
 import { Run, secs } from './measure.js';
-import { readProgress, saveProgress } from './progress.js';
+import { KEY, mergeChanges, noChanges, readProgress, saveProgress } from './progress.js';
 
 const $ = (id) => document.getElementById(id);
 const PARTS = ['definition', 'input', 'mocks'];
@@ -49,6 +49,7 @@ try {
 }
 const read = readProgress(storage);
 const progress = read.progress;
+let changes = noChanges(); // what this tab changed since it last saved
 let lesson = null; // the lesson shown
 let ctl = null; // the run going, if any
 let runId = 0; // the latest run asked for (an older one that ends is ignored)
@@ -62,11 +63,21 @@ function notice(problem) {
   el.textContent = problem ? `Your progress is not kept: ${problem}. The tour still works; what you do is lost when the page closes.` : '';
 }
 
+/**
+ * Save: what is stored, with this tab's changes put in (another tab's edits of other lessons
+ * stay), and take in what the other tabs saved.
+ */
 function persist() {
   clearTimeout(saveTimer);
   saveTimer = null;
   if (!storage) return;
-  notice(saveProgress(storage, progress));
+  const stored = readProgress(storage);
+  const next = stored.problem ? { ...progress } : mergeChanges(stored.progress, progress, changes);
+  const problem = saveProgress(storage, next);
+  notice(problem);
+  if (problem) return;
+  changes = noChanges();
+  Object.assign(progress, next);
 }
 
 function persistSoon() {
@@ -111,6 +122,7 @@ function edited(part) {
   const start = startOf(lesson);
   if (PARTS.every((p) => now[p] === start[p])) delete progress.work[lesson.id];
   else progress.work[lesson.id] = now;
+  changes.work.add(lesson.id);
   persistSoon();
 }
 
@@ -238,6 +250,7 @@ function mountNav() {
   $('reset-yes').addEventListener('click', () => {
     progress.done = {};
     progress.hints = {};
+    changes.reset = true;
     persist();
     drawNav();
     if (lesson) drawLessonState();
@@ -462,6 +475,7 @@ async function finish(id, result, t, mocks) {
   );
   if (pass && !progress.done[lesson.id]) {
     progress.done[lesson.id] = new Date().toISOString();
+    changes.done.add(lesson.id);
     persist();
     drawNav();
     drawLessonState();
@@ -575,6 +589,7 @@ function replaceWork(t, what) {
 function mountLessonControls() {
   $('hint-btn').addEventListener('click', () => {
     progress.hints[lesson.id] = Math.min((progress.hints[lesson.id] || 0) + 1, lesson.hints.length);
+    changes.hints.add(lesson.id);
     persistSoon();
     drawLessonState();
     const hints = $('hint-list').querySelectorAll('li');
@@ -655,6 +670,16 @@ document.addEventListener('keydown', (e) => {
 window.addEventListener('hashchange', () => {
   const id = lessonFromHash();
   if (id) showLesson(id, { focus: true });
+});
+// Another tab of the tour saved: its done marks, hints and edits of lessons this tab has not
+// changed come in (the editors keep what they show).
+window.addEventListener('storage', (e) => {
+  if (e.key !== KEY || !storage) return;
+  const stored = readProgress(storage);
+  if (stored.problem) return;
+  Object.assign(progress, mergeChanges(stored.progress, progress, changes));
+  drawNav();
+  drawLessonState();
 });
 // What was typed in the last moments is kept when the page goes away.
 window.addEventListener('pagehide', () => saveTimer && persist());

@@ -49,3 +49,31 @@ export function saveProgress(storage, progress) {
     return e?.name === 'QuotaExceededError' ? 'the browser storage is full' : `the browser refused to keep it (${e?.message || e})`;
   }
 }
+
+/** What a tab changed since its last save: lessons' edits, done marks and hints, and a reset. */
+export function noChanges() {
+  return { work: new Set(), done: new Set(), hints: new Set(), reset: false };
+}
+
+/**
+ * The stored progress with a tab's changes put in (`local`: the tab's progress, `changes`:
+ * what it changed since it last saved). What another tab saved meanwhile stays: its edits
+ * of other lessons, its done marks. The tab's lesson and speed are its own.
+ */
+export function mergeChanges(stored, local, changes) {
+  const out = { done: { ...stored.done }, work: { ...stored.work }, hints: { ...stored.hints }, current: local.current ?? stored.current, speed: local.speed ?? stored.speed };
+  if (changes.reset) {
+    out.done = {};
+    out.hints = {};
+  }
+  for (const id of changes.done) if (local.done[id]) out.done[id] = local.done[id];
+  for (const id of changes.hints) {
+    if (local.hints[id]) out.hints[id] = local.hints[id];
+    else delete out.hints[id];
+  }
+  for (const id of changes.work) {
+    if (local.work[id]) out.work[id] = local.work[id];
+    else delete out.work[id];
+  }
+  return out;
+}
