@@ -448,6 +448,13 @@ test('a run at a speed draws the timeline as it goes, and its verdict comes at t
   await page.waitForFunction(() => document.querySelector('[data-testid=verdict]').dataset.pass === 'false', null, { timeout: 10000 });
   assert.match(await page.textContent('[data-testid=run-status]'), /Succeeded in 5\.5 s/);
   assert.match(await page.textContent('[data-testid=verdict]'), /It took 5\.5 s; the goal is under 4 s/);
+  // Faster mocks show a faster run, but the check runs the lesson's own and says so.
+  await typeInto(page, 'mocks', JSON.stringify({ Charge: { result: {}, latency: 0.5 }, Reserve: { result: {} }, Email: { result: {} }, Invoice: { result: {} } }));
+  const cheat = await checkAnswer(page);
+  assert.match(await page.textContent('[data-testid=run-status]'), /Succeeded in 500 ms/);
+  assert.equal(cheat.pass, false, cheat.lines.join('\n'));
+  assert.match(cheat.lines.join('\n'), /It took 5\.5 s; the goal is under 4 s/);
+  assert.equal(await page.isVisible('[data-testid=own-mocks-note]'), true);
   // The speed is kept with the progress.
   await page.reload();
   await page.waitForSelector('body[data-ready=true]');

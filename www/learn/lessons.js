@@ -2,8 +2,9 @@
 // and mocks with latencies), an exercise, hints, a solution to reveal, and a check. A check
 // reads the runs the engine made of the user's workflow (see measure.js), never the text of
 // the definition: check(runs) gives [{ok, text}] lines, each saying what was measured. runs[0]
-// is the run with the user's input and mocks; runs[1...] are the lesson's scenarios, the same
-// workflow run again with some mocks replaced (scenario.mocks: {State: mock}).
+// is the user's definition run with the lesson's own input and mocks (the user's edited input
+// and mocks are for trying things out: they cannot make a check pass); runs[1...] are the
+// lesson's scenarios, the same run with some of those mocks replaced (scenario.mocks).
 //
 // Text: `code` in backticks; nothing else is markup.
 import { Run, allRan, holds, line, same, secs, short, succeeds } from './measure.js';

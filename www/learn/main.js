@@ -14,7 +14,7 @@ import { splitMocks } from '../app/model/mocks.js';
 import { resultStatus } from '../app/model/status.js';
 import { h, isMac } from '../app/lib/dom.js';
 import { LESSONS, judge, lessonById, scenarioMocks } from './lessons.js';
-import { Run, secs } from './measure.js';
+import { Run, same, secs } from './measure.js';
 import { KEY, mergeChanges, noChanges, readProgress, saveProgress } from './progress.js';
 
 const $ = (id) => document.getElementById(id);
@@ -437,15 +437,22 @@ function showResult(result) {
 }
 
 /** Judge the finished run (and the lesson's scenarios, run at once) and show the verdict. */
+/**
+ * Judge the finished run and show the verdict. The check is of the definition: it is run with
+ * the lesson's own input and mocks (the run shown, when the editors still hold them; else once
+ * more, at once), and with each of the lesson's scenarios (its mocks with some replaced).
+ * Edited input and mocks are for trying things out; they cannot make a check pass.
+ */
 async function finish(id, result, t, mocks) {
-  const results = [result];
-  for (const s of lesson.scenarios || []) {
-    try {
-      results.push(await simulate(t.definition, t.input, scenarioMocks(mocks, s), { seed: 1 }));
-    } catch (e) {
-      if (id === runId) showError(e);
-      return;
-    }
+  const own = lesson.start;
+  const asGiven = same(parsedOrNull(t.input), own.input) && same(mocks, own.mocks);
+  const results = [];
+  try {
+    results.push(asGiven ? result : await simulate(t.definition, own.input, own.mocks, { seed: 1 }));
+    for (const s of lesson.scenarios || []) results.push(await simulate(t.definition, own.input, scenarioMocks(own.mocks, s), { seed: 1 }));
+  } catch (e) {
+    if (id === runId) showError(e);
+    return;
   }
   if (id !== runId) return;
   const { pass, lines } = judge(lesson, results);
@@ -464,6 +471,14 @@ async function finish(id, result, t, mocks) {
       ),
     ),
   );
+  if (!asGiven)
+    $('verdict-list').append(
+      h('li', {
+        class: 'scenario-note',
+        'data-testid': 'own-mocks-note',
+        text: "Checked with the lesson's own input and mocks: yours are edited (Run and the timeline use yours; Reset this lesson puts the lesson's back).",
+      }),
+    );
   if (lesson.scenarios?.length) $('verdict-list').append(h('li', { class: 'scenario-note', text: `Also run with ${lesson.scenarios.map((s) => s.label).join('; ')}.` }));
   const after = LESSONS[LESSONS.indexOf(lesson) + 1];
   $('verdict-next').replaceChildren(
