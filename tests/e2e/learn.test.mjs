@@ -26,7 +26,9 @@ const SOLUTIONS = {
       Charge: task('charge', { ResultPath: '$.payment', Next: 'Ship' }),
       Ship: task('ship', { ResultPath: '$.shipment', Next: 'Notify' }),
       // A different way to keep the tracking number: the result is dropped.
-      Notify: task('notify', { ResultPath: null, End: true }),
+      Notify: task('notify', { ResultPath: null, Next: 'Audit' }),
+      // A Task the lesson has no mock for: the user's mock for it is used (EXTRA_MOCKS).
+      Audit: task('audit', { ResultPath: null, End: true }),
     },
   },
   'parallel-longest': {
@@ -211,6 +213,9 @@ const SOLUTIONS = {
   },
 };
 
+// Mocks the user adds for Tasks of their own, by lesson id.
+const EXTRA_MOCKS = { 'one-after-another': { Audit: { result: { logged: true }, latency: 0.25 } } };
+
 let server;
 let browser;
 
@@ -311,6 +316,10 @@ test('every lesson: the check fails on the starting workflow and passes on a ref
     );
     assert.equal(await page.$eval(`[data-testid=lesson-link][data-lesson="${id}"]`, (a) => a.dataset.done), 'false');
     await typeInto(page, 'definition', JSON.stringify(SOLUTIONS[id], null, 2));
+    if (EXTRA_MOCKS[id]) {
+      const mocks = JSON.parse(await editorText(page, 'mocks'));
+      await typeInto(page, 'mocks', JSON.stringify({ ...mocks, ...EXTRA_MOCKS[id] }, null, 2));
+    }
     const second = await checkAnswer(page);
     assert.equal(second.pass, true, `${id}: the reference solution must pass:\n${second.lines.join('\n')}`);
     // The run's output is there to read (folded).

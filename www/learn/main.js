@@ -438,18 +438,30 @@ function showResult(result) {
 
 /** Judge the finished run (and the lesson's scenarios, run at once) and show the verdict. */
 /**
+ * The mocks a check runs with: the lesson's, and the user's for the states the lesson has none
+ * for (a Task the user added).
+ */
+function checkMocks(own, mocks) {
+  const added = {};
+  if (mocks && typeof mocks === 'object' && !Array.isArray(mocks)) for (const [k, v] of Object.entries(mocks)) if (!Object.hasOwn(own, k)) added[k] = v;
+  return scenarioMocks(added, { mocks: own });
+}
+
+/**
  * Judge the finished run and show the verdict. The check is of the definition: it is run with
- * the lesson's own input and mocks (the run shown, when the editors still hold them; else once
- * more, at once), and with each of the lesson's scenarios (its mocks with some replaced).
- * Edited input and mocks are for trying things out; they cannot make a check pass.
+ * the lesson's own input and mocks (the run shown, when the editors hold them; else once more,
+ * at once), and with each of the lesson's scenarios (those mocks with some replaced). Edited
+ * input and mocks are for trying things out and cannot make a check pass; a mock for a state
+ * the lesson has none for is used.
  */
 async function finish(id, result, t, mocks) {
   const own = lesson.start;
-  const asGiven = same(parsedOrNull(t.input), own.input) && same(mocks, own.mocks);
+  const base = checkMocks(own.mocks, mocks);
+  const asGiven = same(parsedOrNull(t.input), own.input) && same(mocks, base);
   const results = [];
   try {
-    results.push(asGiven ? result : await simulate(t.definition, own.input, own.mocks, { seed: 1 }));
-    for (const s of lesson.scenarios || []) results.push(await simulate(t.definition, own.input, scenarioMocks(own.mocks, s), { seed: 1 }));
+    results.push(asGiven ? result : await simulate(t.definition, own.input, base, { seed: 1 }));
+    for (const s of lesson.scenarios || []) results.push(await simulate(t.definition, own.input, scenarioMocks(base, s), { seed: 1 }));
   } catch (e) {
     if (id === runId) showError(e);
     return;
