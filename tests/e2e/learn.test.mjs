@@ -473,6 +473,73 @@ test('a run at a speed draws the timeline as it goes, and its verdict comes at t
   await context.close();
 });
 
+/**
+ * In the page: the contrast of every piece of the tour's own text shown (the editors, graph
+ * and timeline are the playground's, measured by a11y.test.mjs) against the background it is
+ * drawn on: [{text, ratio, need}] under what WCAG 2.2 AA needs.
+ */
+function lowContrast() {
+  const parse = (c) => {
+    const [r, g, b, a = 1] = /rgba?\(([^)]+)\)/
+      .exec(c)[1]
+      .split(/[\s,/]+/)
+      .filter(Boolean)
+      .map(Number);
+    return { r, g, b, a };
+  };
+  const lum = ({ r, g, b }) => {
+    const f = (v) => (v / 255 <= 0.04045 ? v / 255 / 12.92 : ((v / 255 + 0.055) / 1.055) ** 2.4);
+    return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+  };
+  const over = (t, u) => ({ r: t.r * t.a + u.r * (1 - t.a), g: t.g * t.a + u.g * (1 - t.a), b: t.b * t.a + u.b * (1 - t.a), a: 1 });
+  const background = (el) => {
+    const layers = [];
+    for (let e = el; e; e = e.parentElement) {
+      const c = parse(getComputedStyle(e).backgroundColor);
+      if (c.a > 0) layers.push(c);
+      if (c.a === 1) break;
+    }
+    let bg = { r: 255, g: 255, b: 255, a: 1 };
+    for (const c of layers.reverse()) bg = over(c, bg);
+    return bg;
+  };
+  const out = [];
+  for (const el of document.querySelectorAll('body *')) {
+    if (el.closest('.cm-editor, svg, .timeline, .graph, .visually-hidden, script, style, noscript')) continue;
+    const own = [...el.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim());
+    if (!own || !el.getClientRects().length) continue;
+    const st = getComputedStyle(el);
+    if (st.visibility === 'hidden' || Number(st.opacity) === 0) continue;
+    const bg = background(el);
+    const fg = over(parse(st.color), bg);
+    const [x, y] = [lum(fg), lum(bg)].sort((a, b) => b - a);
+    const ratio = (x + 0.05) / (y + 0.05);
+    const size = Number.parseFloat(st.fontSize);
+    const large = size >= 24 || (size >= 18.66 && Number(st.fontWeight) >= 700);
+    const need = large ? 3 : 4.5;
+    if (ratio < need) out.push({ text: el.textContent.trim().slice(0, 40), ratio: Math.round(ratio * 100) / 100, need });
+  }
+  return out;
+}
+
+for (const theme of ['light', 'dark']) {
+  test(`the tour's own text meets WCAG 2.2 AA contrast in the ${theme} theme`, async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, colorScheme: theme });
+    const { page, problems } = await openTour(context, '#catch-parallel');
+    await page.click('[data-testid=hint]');
+    await page.click('[data-testid=show-solution]');
+    await checkAnswer(page); // a verdict that fails, the output, the status of a failed run
+    assert.deepEqual(await page.evaluate(lowContrast), []);
+    await page.click('[data-testid=use-solution]'); // the undo note
+    assert.deepEqual(await page.evaluate(lowContrast), []);
+    assert.equal((await checkAnswer(page)).pass, true); // a verdict that passes, a done mark
+    await page.click('#output-box summary');
+    assert.deepEqual(await page.evaluate(lowContrast), []);
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+}
+
 test('the playground links to the tour, and the tour is usable at 390 px, in both themes', async () => {
   const context = await browser.newContext({ viewport: { width: 390, height: 844 }, colorScheme: 'dark' });
   const { page, problems } = await openTour(context, '#retry-backoff');
