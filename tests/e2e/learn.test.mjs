@@ -454,6 +454,11 @@ test('a run at a speed draws the timeline as it goes, and its verdict comes at t
   await page.waitForFunction(() => document.querySelector('[data-testid=run-status]').dataset.status === 'RUNNING');
   assert.equal(await page.textContent('[data-testid=run] .label'), 'Stop');
   await page.waitForSelector('[data-testid=timeline] [data-testid=timeline-bar]');
+  // Check during a run at a speed: the run stops, the check runs at once.
+  const during = await checkAnswer(page);
+  assert.equal(during.pass, false);
+  assert.equal(await page.textContent('[data-testid=run] .label'), 'Run');
+  await page.click('[data-testid=run]');
   await page.waitForFunction(() => document.querySelector('[data-testid=verdict]').dataset.pass === 'false', null, { timeout: 10000 });
   assert.match(await page.textContent('[data-testid=run-status]'), /Succeeded in 5\.5 s/);
   assert.match(await page.textContent('[data-testid=verdict]'), /It took 5\.5 s; the goal is under 4 s/);

@@ -514,10 +514,12 @@ async function start({ instant }) {
   const id = ++runId;
   ctl?.stop();
   ctl = null;
+  setRunning(false);
   const t = texts();
   const mocks = parsedOrNull(t.mocks);
   $('diagnostics').replaceChildren();
   $('verdict').hidden = true;
+  $('verdict').dataset.pass = '';
   $('output-box').hidden = true;
   const problem = mocks && mocksProblem(mocks);
   if (problem) {
