@@ -698,7 +698,7 @@ export const LESSONS = [
     id: 'batching',
     title: 'Batches in a Distributed Map',
     text: [
-      'Each child execution of a Distributed Map is a call, a start and a history of its own. When the work per item is small, hand each child a group of items instead: with `"ItemBatcher": {"MaxItemsPerBatch": 10}`, a child gets `{"Items": […]}` with up to 10 items.',
+      'By default a Distributed Map gives every item a child execution of its own, each with its own start and its own history. When the work per item is small, hand each child a group of items instead: with `"ItemBatcher": {"MaxItemsPerBatch": 10}`, a child gets `{"Items": […]}` with up to 10 items.',
       '`MaxConcurrency` works here too, and caps how many children run at the same time.',
       'Here 30 photos are tagged, one call each.',
     ],
