@@ -613,11 +613,24 @@ impl<'a> Cx<'a> {
                     }
                 }
             }
+            // A part with no expression in it is one literal: evaluated, it is itself, with no
+            // bindings built (a Map's ItemSelector is evaluated for every item).
             Value::Object(m) => {
-                JTemplate::Object(m.iter().map(|(k, v)| (k.clone(), self.jtemplate(v, &ptr(at, k)))).collect())
+                let fields: Vec<_> = m.iter().map(|(k, v)| (k.clone(), self.jtemplate(v, &ptr(at, k)))).collect();
+                if fields.iter().all(|(_, t)| matches!(t, JTemplate::Literal(_))) {
+                    JTemplate::Literal(v.clone())
+                } else {
+                    JTemplate::Object(fields)
+                }
             }
             Value::Array(a) => {
-                JTemplate::Array(a.iter().enumerate().map(|(i, v)| self.jtemplate(v, &format!("{at}/{i}"))).collect())
+                let items: Vec<_> =
+                    a.iter().enumerate().map(|(i, v)| self.jtemplate(v, &format!("{at}/{i}"))).collect();
+                if items.iter().all(|t| matches!(t, JTemplate::Literal(_))) {
+                    JTemplate::Literal(v.clone())
+                } else {
+                    JTemplate::Array(items)
+                }
             }
             other => JTemplate::Literal(other.clone()),
         }

@@ -717,6 +717,9 @@ impl<'a> Pipeline<'a> {
     }
 
     fn jsonata_template(&self, t: &JTemplate, extra: Extra, location: &str, item: Option<MapItem>) -> Step<Rc<Value>> {
+        if let JTemplate::Literal(v) = t {
+            return Ok(Rc::new(v.clone()));
+        }
         self.jsonata(extra, item).template(t, location).map(Rc::new).map_err(StepError::Query)
     }
 }
