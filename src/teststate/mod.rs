@@ -23,7 +23,15 @@
 //! - inspection data (DEBUG and TRACE) holds the values AWS shows for the state's type and
 //!   query language, up to the step that failed; INFO holds none;
 //! - causes are the step's own, without the "An error occurred while executing the state"
-//!   prefix an execution's history puts before them.
+//!   prefix an execution's history puts before them;
+//! - `stateConfiguration.errorCausedByState` names the state inside a Map or Parallel whose
+//!   failure a mocked `errorOutput` is: it must be one of theirs (statelab looks at any
+//!   depth); the error and cause reach the state's Retry and Catch unchanged, as an
+//!   iteration's or a branch's failure reaches them in an execution;
+//! - `stateConfiguration.mapItemReaderData` is what a Map's ItemReader reads (a Map without
+//!   one refuses it); statelab reads no S3 object, so a Map with an ItemReader needs it;
+//! - TRACE shows an HTTP Task's `request` and `response` (`http`); `revealSecrets` would add
+//!   what an EventBridge connection puts in the request, which statelab does not hold.
 
 mod http;
 mod shapes;
