@@ -210,7 +210,16 @@ export interface TestStateRequest {
     errorOutput?: { error?: string; cause?: string };
     fieldValidationMode?: 'STRICT' | 'PRESENT' | 'NONE';
   };
-  stateConfiguration?: { retrierRetryCount?: number; mapIterationFailureCount?: number };
+  stateConfiguration?: {
+    retrierRetryCount?: number;
+    mapIterationFailureCount?: number;
+    /** With mock.errorOutput on a Map or Parallel: the state inside that raised the error. */
+    errorCausedByState?: string;
+    /** For a Map with an ItemReader: the data it would read, as its source holds it (CSV, JSON, JSONL text). */
+    mapItemReaderData?: string;
+  };
+  /** AWS's: show what an HTTP Task's EventBridge connection adds to the request (statelab holds none). */
+  revealSecrets?: boolean;
 }
 
 export interface TestStateAnswer {

@@ -1011,7 +1011,7 @@ fn mutate_test_state(rng: &mut Rng, donors: &Donors, case: &mut Case, other: &Ca
                 return;
             };
             let result = rng.pick(&donors.values).text();
-            let (key, value) = match rng.below(8) {
+            let (key, value) = match rng.below(10) {
                 0 => ("inspectionLevel", J::str(*rng.pick(&["INFO", "DEBUG", "TRACE", "trace", ""]))),
                 1 => {
                     let mut names = state_names(&case.definition);
@@ -1035,6 +1035,17 @@ fn mutate_test_state(rng: &mut Rng, donors: &Donors, case: &mut Case, other: &Ca
                 ),
                 5 => ("variables", J::Str(J::obj(vec![("x", rng.pick(&donors.values).clone())]).text())),
                 6 => ("context", J::Str(J::obj(vec![("Execution", rng.pick(&donors.values).clone())]).text())),
+                // A state of the definition (inner or not), or none of them.
+                7 => {
+                    let mut names = state_names(&case.definition);
+                    names.extend(["NoSuchState".to_string(), String::new()]);
+                    ("stateConfiguration", J::obj(vec![("errorCausedByState", J::str(rng.pick(&names).clone()))]))
+                }
+                // A donor's text, or CSV, as an ItemReader's data.
+                8 => {
+                    let data = if rng.chance(2) { result } else { "a,b\n1,\"2\"\n3".to_string() };
+                    ("stateConfiguration", J::obj(vec![("mapItemReaderData", J::Str(data))]))
+                }
                 _ => ("revealSecrets", J::Bool(rng.chance(2))),
             };
             rest.set(key, value);

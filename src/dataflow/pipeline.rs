@@ -447,7 +447,7 @@ impl<'a> Pipeline<'a> {
         if map.item_reader.is_some() {
             // (The executor reads an ItemReader's items: see `reader_request`.)
             return Err(StepError::Path(Failure::runtime(
-                "statelab's TestState does not read an ItemReader's items: give the items inline (ItemsPath or Items) to test this Map.",
+                "statelab's TestState reads no S3 object: give the data the ItemReader would read in stateConfiguration.mapItemReaderData to test this Map.",
             )));
         }
         let items = match (&map.items_path, &map.items) {

@@ -23,8 +23,17 @@
 //! - inspection data (DEBUG and TRACE) holds the values AWS shows for the state's type and
 //!   query language, up to the step that failed; INFO holds none;
 //! - causes are the step's own, without the "An error occurred while executing the state"
-//!   prefix an execution's history puts before them.
+//!   prefix an execution's history puts before them;
+//! - `stateConfiguration.errorCausedByState` names the state inside a Map or Parallel whose
+//!   failure a mocked `errorOutput` is: it must be one of theirs (statelab looks at any
+//!   depth); the error and cause reach the state's Retry and Catch unchanged, as an
+//!   iteration's or a branch's failure reaches them in an execution;
+//! - `stateConfiguration.mapItemReaderData` is what a Map's ItemReader reads (a Map without
+//!   one refuses it); statelab reads no S3 object, so a Map with an ItemReader needs it;
+//! - TRACE shows an HTTP Task's `request` and `response` (`http`); `revealSecrets` would add
+//!   what an EventBridge connection puts in the request, which statelab does not hold.
 
+mod http;
 mod shapes;
 
 use crate::asl::{self, Kind, Machine, MachineType, Pattern, QueryLanguage, ResourceKind, State};
@@ -102,6 +111,14 @@ pub struct Request {
     pub mock: Option<Mock>,
     pub retrier_retry_count: u32,
     pub map_iteration_failures: u64,
+    /// `stateConfiguration.errorCausedByState`: the state inside the tested Map or Parallel
+    /// whose failure the mocked error is (checked: it is one).
+    pub error_caused_by: Option<String>,
+    /// `stateConfiguration.mapItemReaderData`: what the Map's ItemReader would read, as its
+    /// source holds it (checked: the state is a Map with an ItemReader).
+    pub reader_data: Option<String>,
+    /// `revealSecrets` (see `http`: statelab holds no connection, so it has none to reveal).
+    pub reveal_secrets: bool,
 }
 
 /// A JSON field the API takes as text (`input`, `context`, `variables`, `mock.result`):
@@ -283,6 +300,14 @@ pub fn parse_request(request: &Value) -> Result<Request, Refusal> {
     let cfg = req.get("stateConfiguration").and_then(Value::as_object);
     let retrier_retry_count = count_field(cfg, "retrierRetryCount")?.min(u32::MAX as u64) as u32;
     let map_iteration_failures = count_field(cfg, "mapIterationFailureCount")?;
+    let error_caused_by = text_field(cfg, "errorCausedByState", 1, 80)?;
+    let reader_data = text_field(cfg, "mapItemReaderData", 0, 262_144)?;
+    let reveal_secrets = match req.get("revealSecrets") {
+        None | Some(Value::Null) => false,
+        Some(Value::Bool(b)) => *b,
+        // (inferred: the wording of AWS's other type errors)
+        Some(_) => return Err(Refusal::validation("revealSecrets must be a boolean")),
+    };
 
     let mock = match req.get("mock").and_then(Value::as_object) {
         None => None,
@@ -309,6 +334,17 @@ pub fn parse_request(request: &Value) -> Result<Request, Refusal> {
         }
     };
     check_mock(state, mock.as_ref())?;
+    if let Some(name) = &error_caused_by {
+        check_error_caused_by(state, mock.as_ref().map(|(m, _)| m), name)?;
+    }
+    if reader_data.is_some() && !matches!(&state.kind, Kind::Map(m) if m.item_reader.is_some()) {
+        // (inferred: AWS's wording is not recorded; this is its pattern)
+        return Err(Refusal::validation(format!(
+            "mapItemReaderData is only supported for a Map state with an ItemReader; state type '{}' {}",
+            type_name(state.state_type()),
+            if matches!(state.kind, Kind::Map(_)) { "has no ItemReader" } else { "is not a Map" }
+        )));
+    }
     Ok(Request {
         machine: machine.clone(),
         state: index,
@@ -320,7 +356,73 @@ pub fn parse_request(request: &Value) -> Result<Request, Refusal> {
         mock: mock.map(|(m, _)| m),
         retrier_retry_count,
         map_iteration_failures,
+        error_caused_by,
+        reader_data,
+        reveal_secrets,
     })
+}
+
+/// A text field of `stateConfiguration`, with the API's length constraints (characters).
+fn text_field(cfg: Option<&Map>, key: &str, min: usize, max: usize) -> Result<Option<String>, Refusal> {
+    let s = match cfg.and_then(|c| c.get(key)) {
+        None | Some(Value::Null) => return Ok(None),
+        Some(Value::String(s)) => s.to_string(),
+        // (inferred: the wording of AWS's other type errors)
+        Some(_) => return Err(Refusal::validation(format!("stateConfiguration.{key} must be a string"))),
+    };
+    let n = s.chars().count();
+    let bound = if n < min {
+        format!("greater than or equal to {min}")
+    } else if n > max {
+        format!("less than or equal to {max}")
+    } else {
+        return Ok(Some(s));
+    };
+    // The field is sensitive: AWS's message leaves its value out.
+    Err(Refusal::validation(format!(
+        "1 validation error detected: Value at 'stateConfiguration.{key}' failed to satisfy constraint: Member must have length {bound}"
+    )))
+}
+
+/// Every state name in `machine` and the machines inside its Parallel and Map states.
+fn has_state(machine: &Machine, name: &str) -> bool {
+    machine.states.iter().any(|s| {
+        &*s.name == name
+            || match &s.kind {
+                Kind::Parallel(branches) => branches.iter().any(|b| has_state(b, name)),
+                Kind::Map(m) => has_state(&m.processor, name),
+                _ => false,
+            }
+    })
+}
+
+/// `errorCausedByState`: the API reference's "the name of the state from which an error
+/// originates when an error is mocked for a Map or Parallel state", so a Map or Parallel, a
+/// mocked error, and a state of its branches or item processor (at any depth: an error
+/// raised deeper fails each enclosing branch in turn). AWS's messages for these refusals
+/// are not recorded: they are inferred, in the pattern of its recorded mock refusals.
+fn check_error_caused_by(state: &State, mock: Option<&Mock>, name: &str) -> Result<(), Refusal> {
+    let inside = match &state.kind {
+        Kind::Parallel(branches) => branches.iter().any(|b| has_state(b, name)),
+        Kind::Map(m) => has_state(&m.processor, name),
+        _ => {
+            return Err(Refusal::validation(format!(
+                "State type '{}' is not supported when errorCausedByState is specified",
+                type_name(state.state_type())
+            )))
+        }
+    };
+    if !matches!(mock, Some(Mock::Error(_))) {
+        return Err(Refusal::validation("errorCausedByState is only supported when mock.errorOutput is specified"));
+    }
+    if !inside {
+        let within = if matches!(state.kind, Kind::Map(_)) { "ItemProcessor" } else { "Branches" };
+        return Err(Refusal::validation(format!(
+            "errorCausedByState '{name}' is not a state in the {within} of the tested {} state",
+            type_name(state.state_type())
+        )));
+    }
+    Ok(())
 }
 
 /// Which states take a mock, which need one, and what a mocked result must look like.
@@ -404,25 +506,40 @@ fn shown(state: &State) -> &'static [&'static str] {
         (Kind::Pass { .. }, false) => {
             &["input", "afterInputPath", "afterParameters", "afterResultSelector", "afterResultPath"]
         }
-        (Kind::Task(_), false) => {
-            &["input", "afterInputPath", "afterParameters", "result", "afterResultSelector", "afterResultPath"]
-        }
-        (Kind::Task(_), true) => &["input", "afterArguments", "result"],
+        (Kind::Task(_), false) => &[
+            "input",
+            "afterInputPath",
+            "afterParameters",
+            "result",
+            "afterResultSelector",
+            "afterResultPath",
+            "request",
+            "response",
+        ],
+        (Kind::Task(_), true) => &["input", "afterArguments", "result", "request", "response"],
         (Kind::Parallel(_), false) => &["input", "afterResultSelector", "afterResultPath"],
         (Kind::Map(_), false) => &[
             "input",
             "afterInputPath",
             "afterItemsPath",
+            "afterItemsPointer",
             "afterItemSelector",
+            "afterItemBatcher",
             "afterResultSelector",
             "afterResultPath",
             "maxConcurrency",
             "toleratedFailureCount",
             "toleratedFailurePercentage",
         ],
-        (Kind::Map(_), true) => {
-            &["input", "afterItemSelector", "maxConcurrency", "toleratedFailureCount", "toleratedFailurePercentage"]
-        }
+        (Kind::Map(_), true) => &[
+            "input",
+            "afterItemsPointer",
+            "afterItemSelector",
+            "afterItemBatcher",
+            "maxConcurrency",
+            "toleratedFailureCount",
+            "toleratedFailurePercentage",
+        ],
         (Kind::Choice(_) | Kind::Wait(_) | Kind::Succeed | Kind::Fail(_), false) => &["input", "afterInputPath"],
         _ => &["input"],
     }
@@ -474,8 +591,8 @@ pub fn run(req: &Request, now: i64) -> Value {
     let ctx = req.context.clone().unwrap_or_else(|| default_context(req, state, now));
     let context = |item: Option<crate::dataflow::pipeline::MapItem>| {
         let mut c = ctx.clone();
-        if let Some((index, value, _)) = item {
-            c["Map"] = json!({"Item": {"Index": index, "Value": value}});
+        if let Some((index, value, source)) = item {
+            c["Map"] = json!({"Item": {"Index": index, "Value": value, "Source": source}});
         }
         c
     };
@@ -483,7 +600,7 @@ pub fn run(req: &Request, now: i64) -> Value {
     insp.set("input", req.input.clone());
     let (outcome, steps) = {
         let mut p = Pipeline::new(state, &raw, &vars, &context, &rng, now, true);
-        let outcome = match step(req, state, &mut p, &mut insp) {
+        let outcome = match step(req, state, &mut p, &mut insp, now) {
             Ok(o) => o,
             Err(e) => Outcome::Failed(step_failure(e)),
         };
@@ -582,6 +699,15 @@ pub fn run(req: &Request, now: i64) -> Value {
     Value::Object(resp)
 }
 
+/// The region of the context's execution (`us-east-1`, statelab's, when it names none).
+fn region(req: &Request) -> String {
+    let id = req.context.as_ref().and_then(|c| c.get("Execution")).and_then(|e| e.get("Id")).and_then(Value::as_str);
+    match id.and_then(|arn| arn.split(':').nth(3)).filter(|r| !r.is_empty()) {
+        Some(r) => r.to_string(),
+        None => "us-east-1".into(),
+    }
+}
+
 /// The mocked result of a state that has one (checked: a Map's or Parallel's is an array).
 fn mocked(req: &Request, insp: &mut Inspection) -> Result<Rc<Value>, Failure> {
     match &req.mock {
@@ -595,7 +721,7 @@ fn mocked(req: &Request, insp: &mut Inspection) -> Result<Rc<Value>, Failure> {
 }
 
 /// The state's data flow, as far as it goes.
-fn step(req: &Request, state: &State, p: &mut Pipeline, insp: &mut Inspection) -> Result<Outcome, StepError> {
+fn step(req: &Request, state: &State, p: &mut Pipeline, insp: &mut Inspection, now: i64) -> Result<Outcome, StepError> {
     let done =
         |(output, assigned): (Rc<Value>, Option<Value>), next: Option<usize>| Outcome::Done { output, next, assigned };
     let assign = state.assign.as_ref();
@@ -623,25 +749,69 @@ fn step(req: &Request, state: &State, p: &mut Pipeline, insp: &mut Inspection) -
         },
         Kind::Task(_) | Kind::Parallel(_) => {
             let eff = p.effective_input()?;
-            p.arguments(&eff)?;
+            let args = p.arguments(&eff)?;
+            // TRACE shows an HTTP Task's request, and the response its mocked result stands for.
+            let http = match &state.kind {
+                Kind::Task(asl::Task { kind: ResourceKind::Service { resource_type, resource, .. }, .. })
+                    if req.level == Level::Trace && http::is_http(resource_type, resource) =>
+                {
+                    insp.set("request", http::request(&args, &region(req)));
+                    Some(args.get("ApiEndpoint").and_then(Value::as_str).unwrap_or_default().to_string())
+                }
+                _ => None,
+            };
             match mocked(req, insp) {
-                Ok(r) => done(p.output(Some(r), assign)?, state.next),
+                Ok(r) => {
+                    if let Some(endpoint) = &http {
+                        insp.set("response", http::response(&r, endpoint));
+                    }
+                    done(p.output(Some(r), assign)?, state.next)
+                }
                 Err(f) => Outcome::Failed(f),
             }
         }
         Kind::Map(map) => {
             let eff = p.effective_input()?;
-            let items = p.map_items(map, &eff)?;
-            if state.query_language == QueryLanguage::JsonPath {
-                insp.set("afterItemsPath", Value::from(items.clone()));
+            let (items, sources) = match (&map.item_reader, &req.reader_data) {
+                (Some(reader), Some(data)) => {
+                    let (args, max) = p.reader_request(reader, &eff)?;
+                    match reader_items(reader, &args, max, data, now) {
+                        Ok(read) => read,
+                        Err(f) => return Ok(Outcome::Failed(f)),
+                    }
+                }
+                _ => (p.map_items(map, &eff)?, None),
+            };
+            match &map.item_reader {
+                Some(r) if r.reader.items_pointer.is_some() => {
+                    insp.set("afterItemsPointer", Value::from(items.clone()))
+                }
+                Some(_) => {}
+                None if state.query_language == QueryLanguage::JsonPath => {
+                    insp.set("afterItemsPath", Value::from(items.clone()))
+                }
+                None => {}
             }
-            if map.item_selector.is_some() {
-                let mut selected = Vec::with_capacity(items.len());
+            if map.item_selector.is_some() || map.item_batcher.is_some() {
+                let mut inputs = Vec::with_capacity(items.len());
                 let state_data = Value::from("STATE_DATA");
                 for (i, item) in items.iter().enumerate() {
-                    selected.push((*p.item_input(map, &eff, i, item, &state_data)?).clone());
+                    let source = sources.as_ref().map_or(&state_data, |s| &s[i]);
+                    inputs.push(p.item_input(map, &eff, i, item, source)?);
                 }
-                insp.set("afterItemSelector", Value::from(selected));
+                if map.item_selector.is_some() {
+                    insp.set(
+                        "afterItemSelector",
+                        Value::from(inputs.iter().map(|v| (**v).clone()).collect::<Vec<_>>()),
+                    );
+                }
+                if let Some(b) = &map.item_batcher {
+                    let batches = p.batch(b, &eff, inputs)?;
+                    insp.set(
+                        "afterItemBatcher",
+                        Value::from(batches.into_iter().map(Rc::unwrap_or_clone).collect::<Vec<_>>()),
+                    );
+                }
             }
             insp.set("maxConcurrency", json!(p.max_concurrency(map, &eff)?));
             let (count, pct) = p.tolerance(map, &eff)?;
@@ -666,6 +836,64 @@ fn step(req: &Request, state: &State, p: &mut Pipeline, insp: &mut Inspection) -
             }
         }
     })
+}
+
+/// The items an ItemReader reads from `mapItemReaderData`, the data as its source holds it:
+/// the object's text for `s3:getObject` (read as the `ReaderConfig` says: CSV, JSON with its
+/// `ItemsPointer`, JSONL; for a manifest, the manifest, whose data files TestState is not
+/// given), each listed object's text for a `LOAD_AND_FLATTEN` listing, and for a listing the
+/// objects it lists (a JSON array of their descriptions, statelab's reading: AWS's format for
+/// it is not documented). `MaxItems` applies. A failure is `States.ItemReaderFailed`.
+#[cfg(feature = "extras")]
+fn reader_items(
+    reader: &asl::ItemReader,
+    args: &Value,
+    max: usize,
+    data: &str,
+    now: i64,
+) -> Result<(Vec<Value>, Option<Vec<Value>>), Failure> {
+    let failed = |cause: String| Failure::new("States.ItemReaderFailed", cause);
+    let bucket = args.get("Bucket").and_then(Value::as_str).unwrap_or_default();
+    if reader.list && !reader.reader.load_and_flatten {
+        let listed = match parse(data) {
+            Ok(Value::Array(a)) => a.into_vec(),
+            _ => {
+                return Err(failed(
+                    "mapItemReaderData of a listing (s3:listObjectsV2) must be a JSON array of the listed objects"
+                        .into(),
+                ))
+            }
+        };
+        let n = if max == 0 { listed.len() } else { max.min(listed.len()) };
+        let source = Value::from(format!("S3://{bucket}"));
+        let items: Vec<Value> = listed.into_iter().take(n).collect();
+        let sources = vec![source; items.len()];
+        return Ok((items, Some(sources)));
+    }
+    let key = if reader.list {
+        // One object under the listing's prefix holds the data.
+        format!("{}{STATE_NAME}", args.get("Prefix").and_then(Value::as_str).unwrap_or_default())
+    } else {
+        args.get("Key").and_then(Value::as_str).unwrap_or_default().to_string()
+    };
+    let mut files = crate::files::Files::new();
+    if !bucket.is_empty() && !key.is_empty() {
+        files.insert(bucket, &key, data.as_bytes().to_vec());
+    }
+    crate::dataflow::items::read_items(reader, args, max, &files, now)
+        .map(|(items, sources)| (items, Some(sources)))
+        .map_err(failed)
+}
+
+#[cfg(not(feature = "extras"))]
+fn reader_items(
+    _: &asl::ItemReader,
+    _: &Value,
+    _: usize,
+    _: &str,
+    _: i64,
+) -> Result<(Vec<Value>, Option<Vec<Value>>), Failure> {
+    crate::without_extras("reading an ItemReader's items")
 }
 
 enum Handled {

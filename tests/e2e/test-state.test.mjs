@@ -369,6 +369,186 @@ test('a state inside a Parallel of a YAML definition, from the editor: sent alon
   await context.close();
 });
 
+/** Copy the request as the CLI takes it, and read it back. */
+async function copiedRequest(page) {
+  await page.click('[data-testid=ts-copy-request]');
+  return JSON.parse(await page.evaluate(() => navigator.clipboard.readText()));
+}
+
+test('errorCausedByState: a Parallel’s mocked error raised by a state inside, picked from its states; only with an error mock on a Map or Parallel', async () => {
+  const { page, context, problems } = await openPage();
+  await load(page, {
+    StartAt: 'Fan',
+    States: {
+      Fan: {
+        Type: 'Parallel',
+        Branches: [
+          { StartAt: 'Left', States: { Left: { Type: 'Pass', End: true } } },
+          { StartAt: 'Right', States: { Right: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Parameters: { FunctionName: 'f' }, End: true } } },
+        ],
+        Catch: [{ ErrorEquals: ['Boom'], ResultPath: '$.error', Next: 'Handle' }],
+        Next: 'Done',
+      },
+      Handle: { Type: 'Pass', End: true },
+      Done: { Type: 'Succeed' },
+    },
+  });
+  await testFromGraph(page, 'Fan');
+  // A mocked result: no errorCausedByState, nor an item reader's data (no ItemReader).
+  assert.equal(await page.isVisible('[data-testid=ts-caused-by]'), false);
+  assert.equal(await page.isVisible('[data-testid=ts-reader-data]'), false);
+  await page.click('[data-testid=ts-mock-error]');
+  assert.equal(await page.isVisible('[data-testid=ts-caused-by]'), true);
+  const options = await page.$$eval('[data-testid=ts-caused-by] option', (os) => os.map((o) => o.value));
+  assert.deepEqual(options, ['', 'Left', 'Right']);
+  await page.fill('[data-testid=ts-error]', 'Boom');
+  await page.fill('[data-testid=ts-cause]', 'the call failed');
+  await page.selectOption('[data-testid=ts-caused-by]', 'Right');
+  await page.screenshot({ path: join(SHOTS, 'test-state-caused-by.png') });
+  await fill(page, 'ts-input', '{"k": 1}');
+  await runTest(page);
+  assert.equal(await text(page, 'ts-status'), 'CAUGHT_ERROR');
+  assert.equal(await text(page, 'ts-next'), 'Handle');
+  assert.deepEqual(await stage(page, 'output'), { k: 1, error: { Error: 'Boom', Cause: 'the call failed' } });
+  const request = await copiedRequest(page);
+  assert.deepEqual(request.stateConfiguration, { errorCausedByState: 'Right' });
+  assert.deepEqual(request.mock, { errorOutput: { error: 'Boom', cause: 'the call failed' } });
+  // Back to a result: the field is not sent.
+  await page.click('[data-testid=ts-mock-result]');
+  assert.equal(await page.isVisible('[data-testid=ts-caused-by]'), false);
+  assert.equal((await copiedRequest(page)).stateConfiguration, undefined);
+  // A Task has no states inside.
+  await testFromGraph(page, 'Handle');
+  assert.equal(await page.isVisible('[data-testid=ts-caused-by]'), false);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('mapItemReaderData: a distributed Map with an ItemReader reads the CSV typed in its editor; the stages of its items, selector and batcher; the same answer as the CLI', async () => {
+  const { page, context, problems } = await openPage();
+  await load(
+    page,
+    {
+      StartAt: 'Rows',
+      States: {
+        Rows: {
+          Type: 'Map',
+          ItemReader: {
+            Resource: 'arn:aws:states:::s3:getObject',
+            ReaderConfig: { InputType: 'CSV', CSVHeaderLocation: 'FIRST_ROW' },
+            Parameters: { Bucket: 'data', Key: 'rows.csv' },
+          },
+          ItemSelector: { 'id.$': '$$.Map.Item.Value.id', 'index.$': '$$.Map.Item.Index' },
+          ItemBatcher: { MaxItemsPerBatch: 2 },
+          ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' }, StartAt: 'Work', States: { Work: { Type: 'Pass', End: true } } },
+          End: true,
+        },
+      },
+    },
+    {},
+    { Files: { data: { 'rows.csv': 'id,qty\nx,0' } } },
+  );
+  // (The Map's node holds its processor's: the tab's picker picks the Map.)
+  await testFromGraph(page, 'Work');
+  assert.equal(await page.isVisible('[data-testid=ts-reader-data]'), false, 'a Pass has no ItemReader');
+  await page.selectOption('[data-testid=ts-state]', 'Rows');
+  await page.waitForFunction(() => document.querySelector('[data-testid=ts-title]')?.textContent === 'Rows');
+  assert.equal(await page.isVisible('[data-testid=ts-reader-data]'), true);
+  // Filled from the object the reader names in the mocks' Files; typed over, it is the user's.
+  assert.equal(await fieldText(page, 'ts-reader-data'), 'id,qty\nx,0');
+  assert.equal(await text(page, 'ts-reader-data-from'), 'From s3://data/rows.csv in the Files of the Mocks tab');
+  await fill(page, 'ts-input', '{}');
+  await fill(page, 'ts-result', '[{"ok": 1}, {"ok": 2}]');
+  await fill(page, 'ts-reader-data', 'id,qty\na,1\nb,2\nc,3');
+  await runTest(page);
+  assert.equal(await text(page, 'ts-status'), 'SUCCEEDED');
+  assert.deepEqual(await stage(page, 'afterItemSelector'), [
+    { id: 'a', index: 0 },
+    { id: 'b', index: 1 },
+    { id: 'c', index: 2 },
+  ]);
+  await page.screenshot({ path: join(SHOTS, 'test-state-reader-data.png') });
+  assert.deepEqual(await stage(page, 'afterItemBatcher'), [
+    {
+      Items: [
+        { id: 'a', index: 0 },
+        { id: 'b', index: 1 },
+      ],
+    },
+    { Items: [{ id: 'c', index: 2 }] },
+  ]);
+  const request = await copiedRequest(page);
+  assert.deepEqual(request.stateConfiguration, { mapItemReaderData: 'id,qty\na,1\nb,2\nc,3' });
+  assert.ok(CLI, 'the CLI is built (cargo build --release; scripts/test-e2e.sh does it)');
+  const file = join(SHOTS, 'test-state-reader-request.json');
+  writeFileSync(file, JSON.stringify(request));
+  const cli = JSON.parse(execFileSync(CLI, ['test-state', file, '--json'], { encoding: 'utf8' }));
+  assert.deepEqual(cli, await raw(page));
+  // Without the data, the answer says where to give it.
+  await fill(page, 'ts-reader-data', '');
+  assert.equal((await copiedRequest(page)).stateConfiguration, undefined);
+  await runTest(page);
+  assert.equal(await text(page, 'ts-status'), 'FAILED');
+  assert.match(await text(page, 'ts-cause-text'), /mapItemReaderData/);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('revealSecrets: an HTTP Task at TRACE shows its request and response, and the checkbox (only there) goes into the request', async () => {
+  const { page, context, problems } = await openPage();
+  await load(page, {
+    StartAt: 'Call',
+    States: {
+      Call: {
+        Type: 'Task',
+        Resource: 'arn:aws:states:::http:invoke',
+        Parameters: {
+          ApiEndpoint: 'https://api.example.com/orders',
+          Method: 'POST',
+          Authentication: { ConnectionArn: 'arn:aws:events:us-east-1:123456789012:connection/Orders/1' },
+          Headers: { 'x-request': 'r1' },
+          'RequestBody.$': '$',
+        },
+        End: true,
+      },
+    },
+  });
+  await testFromGraph(page, 'Call');
+  assert.equal(await page.isVisible('[data-testid=ts-reveal-secrets]'), false, 'not at DEBUG');
+  await page.click('[data-testid=ts-level-TRACE]');
+  assert.equal(await page.isVisible('[data-testid=ts-reveal-secrets]'), true);
+  await page.check('[data-testid=ts-reveal-secrets]');
+  await fill(page, 'ts-input', '{"id": 7}');
+  await page.click('[data-testid=ts-mock-result]');
+  await fill(page, 'ts-result', '{"StatusCode": 201, "StatusText": "Created", "Headers": {"content-type": "application/json"}, "ResponseBody": {"ok": true}}');
+  await runTest(page);
+  assert.equal(await text(page, 'ts-status'), 'SUCCEEDED');
+  assert.deepEqual(await stage(page, 'request'), {
+    protocol: 'https',
+    method: 'POST',
+    url: 'https://api.example.com/orders',
+    headers: '[x-request: r1, User-Agent: Amazon|StepFunctions|HttpInvoke|us-east-1]',
+    body: '{"id":7}',
+  });
+  assert.deepEqual(await stage(page, 'response'), {
+    protocol: 'https',
+    statusCode: '201',
+    statusMessage: 'Created',
+    headers: '[content-type: application/json]',
+    body: '{"ok":true}',
+  });
+  await page.screenshot({ path: join(SHOTS, 'test-state-http-trace.png') });
+  const request = await copiedRequest(page);
+  assert.equal(request.revealSecrets, true);
+  assert.equal(request.inspectionLevel, 'TRACE');
+  // At DEBUG the checkbox goes, and the field with it.
+  await page.click('[data-testid=ts-level-DEBUG]');
+  assert.equal(await page.isVisible('[data-testid=ts-reveal-secrets]'), false);
+  assert.equal((await copiedRequest(page)).revealSecrets, undefined);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
 test('keyboard: T on a state of the graph tests it; on a phone (390 px) the tab fits, light and dark', async () => {
   for (const colorScheme of ['light', 'dark']) {
     const { page, context, problems } = await openPage({ width: 390, height: 844, colorScheme });

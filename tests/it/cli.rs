@@ -154,6 +154,40 @@ fn test_state_prints_the_answer_or_the_refusal() {
     let (code, out, _) = statelab(&["test-state", &refused, "--json"]);
     assert_eq!(code, 2);
     assert!(out.contains(r#""Code":"ValidationException""#), "{out}");
+    // The state configuration's mapItemReaderData and errorCausedByState, and revealSecrets.
+    let reader = write(
+        "reader.json",
+        r#"{"definition": {"Type": "Map", "End": true,
+            "ItemReader": {"Resource": "arn:aws:states:::s3:getObject", "ReaderConfig": {"InputType": "JSONL"},
+                           "Parameters": {"Bucket": "b", "Key": "k.jsonl"}},
+            "ItemSelector": {"v.$": "$$.Map.Item.Value.v"},
+            "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+                              "StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}},
+            "inspectionLevel": "DEBUG", "mock": {"result": "[]"},
+            "stateConfiguration": {"mapItemReaderData": "{\"v\": 1}\n{\"v\": 2}\n"}}"#,
+    );
+    let (code, out, _) = statelab(&["test-state", &reader, "--json"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains(r#""afterItemSelector":[{"v":1},{"v":2}]"#), "{out}");
+    let caused = write(
+        "caused.json",
+        r#"{"definition": {"Type": "Parallel", "End": true,
+            "Branches": [{"StartAt": "A", "States": {"A": {"Type": "Pass", "End": true}}}]},
+            "mock": {"errorOutput": {"error": "E", "cause": "c"}},
+            "stateConfiguration": {"errorCausedByState": "B"}}"#,
+    );
+    let (code, out, _) = statelab(&["test-state", &caused, "--json"]);
+    assert_eq!(code, 2);
+    assert!(out.contains("errorCausedByState 'B' is not a state"), "{out}");
+    let http = write(
+        "http.json",
+        r#"{"definition": {"Type": "Task", "Resource": "arn:aws:states:::http:invoke", "End": true,
+            "Parameters": {"ApiEndpoint": "https://e.example", "Method": "GET"}},
+            "inspectionLevel": "TRACE", "revealSecrets": true, "mock": {"result": "{\"StatusCode\": 200}"}}"#,
+    );
+    let (code, out, _) = statelab(&["test-state", &http, "--json"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains(r#""request":{"protocol":"https","method":"GET","url":"https://e.example""#), "{out}");
     std::fs::remove_dir_all(&dir).ok();
 }
 

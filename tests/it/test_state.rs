@@ -238,3 +238,205 @@ fn a_fail_state_error_and_cause_are_cut_to_what_an_event_holds() {
     assert!(error.starts_with("[[{\"k\":\"xxx"), "{error}");
     assert_eq!(a["cause"].as_str().unwrap().chars().count(), 32_768);
 }
+
+// ------------------------------------------------------------ errorCausedByState
+
+fn parallel_with_inner_states() -> Value {
+    json!({"Type": "Parallel", "End": true,
+        "Branches": [
+            {"StartAt": "Left", "States": {"Left": {"Type": "Pass", "End": true}}},
+            {"StartAt": "Right", "States": {"Right": {"Type": "Map", "End": true,
+                "ItemProcessor": {"StartAt": "Deep", "States": {"Deep": {"Type": "Task", "Resource": LAMBDA, "End": true}}}}}}
+        ],
+        "Retry": [{"ErrorEquals": ["Boom"], "MaxAttempts": 1}],
+        "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "Handler"}]})
+}
+
+#[test]
+fn error_caused_by_a_state_inside_reaches_the_retry_and_catch_of_the_parallel() {
+    let ask = |count: u32, caused_by: &str| {
+        answer(json!({
+            "definition": parallel_with_inner_states(), "input": {"x": 1}, "inspectionLevel": "DEBUG",
+            "mock": {"errorOutput": {"error": "Boom", "cause": "inner"}},
+            "stateConfiguration": {"errorCausedByState": caused_by, "retrierRetryCount": count}
+        }))
+    };
+    // A state of a branch, and one inside a Map of a branch.
+    for name in ["Left", "Deep"] {
+        let first = ask(0, name);
+        assert_eq!(first["status"], "RETRIABLE", "{first}");
+        assert_eq!((first["error"].clone(), first["cause"].clone()), (json!("Boom"), json!("inner")));
+        let caught = ask(1, name);
+        assert_eq!(caught["status"], "CAUGHT_ERROR");
+        assert_eq!(caught["nextState"], "Handler");
+        assert_eq!(caught["output"], json!({"Error": "Boom", "Cause": "inner"}));
+        assert_eq!(caught["inspectionData"]["errorDetails"], json!({"retryIndex": 0, "catchIndex": 0}));
+    }
+}
+
+#[test]
+fn error_caused_by_a_state_of_the_map_item_processor() {
+    let a = answer(json!({
+        "definition": {"Type": "Map", "ItemsPath": "$.items", "End": true,
+            "ItemProcessor": {"StartAt": "Work", "States": {"Work": {"Type": "Task", "Resource": LAMBDA, "End": true}}},
+            "Catch": [{"ErrorEquals": ["Boom"], "ResultPath": "$.error", "Next": "Handler"}]},
+        "input": {"items": [1, 2]}, "inspectionLevel": "DEBUG",
+        "mock": {"errorOutput": {"error": "Boom", "cause": "item 1"}},
+        "stateConfiguration": {"errorCausedByState": "Work"}
+    }));
+    assert_eq!(a["status"], "CAUGHT_ERROR");
+    assert_eq!(a["output"], json!({"items": [1, 2], "error": {"Error": "Boom", "Cause": "item 1"}}));
+    // The iterations had started: the Map's items are shown.
+    assert_eq!(a["inspectionData"]["afterItemsPath"], json!([1, 2]));
+}
+
+#[test]
+fn error_caused_by_state_refusals() {
+    let ask = |definition: Value, mock: Value, name: Value| {
+        refusal(json!({"definition": definition, "mock": mock, "stateConfiguration": {"errorCausedByState": name}}))
+    };
+    let error = json!({"errorOutput": {"error": "Boom"}});
+    // Not a state of the branches.
+    let (code, msg) = ask(parallel_with_inner_states(), error.clone(), json!("Nowhere"));
+    assert_eq!(code, "ValidationException");
+    assert_eq!(msg, "errorCausedByState 'Nowhere' is not a state in the Branches of the tested Parallel state");
+    // Not with a mocked result.
+    let (code, msg) = ask(parallel_with_inner_states(), json!({"result": "[1, 2]"}), json!("Left"));
+    assert_eq!(
+        (code, msg.as_str()),
+        ("ValidationException", "errorCausedByState is only supported when mock.errorOutput is specified")
+    );
+    // Not for a Task.
+    let (_, msg) = ask(json!({"Type": "Task", "Resource": LAMBDA, "End": true}), error.clone(), json!("X"));
+    assert_eq!(msg, "State type 'Task' is not supported when errorCausedByState is specified");
+    // The API's length constraints.
+    let (code, msg) = ask(parallel_with_inner_states(), error.clone(), json!(""));
+    assert_eq!(code, "ValidationException");
+    assert!(msg.ends_with("'stateConfiguration.errorCausedByState' failed to satisfy constraint: Member must have length greater than or equal to 1"), "{msg}");
+    let (_, msg) = ask(parallel_with_inner_states(), error, json!("x".repeat(81)));
+    assert!(msg.ends_with("Member must have length less than or equal to 80"), "{msg}");
+}
+
+// ------------------------------------------------------------ mapItemReaderData
+
+fn reader_map(reader_config: Value, extra: Value) -> Value {
+    let mut def = json!({"Type": "Map", "End": true,
+        "ItemReader": {"Resource": "arn:aws:states:::s3:getObject", "ReaderConfig": reader_config,
+                       "Parameters": {"Bucket": "bucket", "Key.$": "$.key"}},
+        "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+                          "StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}});
+    if let (Value::Object(d), Value::Object(e)) = (&mut def, extra) {
+        for (k, v) in e.iter() {
+            d.insert(k.clone(), v.clone());
+        }
+    }
+    def
+}
+
+#[test]
+fn map_item_reader_data_is_read_as_the_reader_config_says() {
+    let a = answer(json!({
+        "definition": reader_map(json!({"InputType": "CSV", "CSVHeaderLocation": "FIRST_ROW", "MaxItems": 3}),
+            json!({"ItemSelector": {"row.$": "$$.Map.Item.Value", "source.$": "$$.Map.Item.Source"},
+                   "ItemBatcher": {"MaxItemsPerBatch": 2, "BatchInput": {"run.$": "$.key"}},
+                   "ToleratedFailurePercentage": 50})),
+        "input": {"key": "rows.csv"}, "inspectionLevel": "DEBUG", "mock": {"result": "[[1, 2], [3]]"},
+        "stateConfiguration": {"mapItemReaderData": "id,qty\na,1\nb,2\nc,3\nd,4\n", "mapIterationFailureCount": 1}
+    }));
+    assert_eq!(a["status"], "SUCCEEDED", "{a}");
+    let d = &a["inspectionData"];
+    let row = |id: &str, qty: &str| json!({"row": {"id": id, "qty": qty}, "source": "S3://bucket/rows.csv"});
+    assert_eq!(d["afterItemSelector"], json!([row("a", "1"), row("b", "2"), row("c", "3")]));
+    assert_eq!(
+        d["afterItemBatcher"],
+        json!([{"BatchInput": {"run": "rows.csv"}, "Items": [row("a", "1"), row("b", "2")]},
+               {"BatchInput": {"run": "rows.csv"}, "Items": [row("c", "3")]}])
+    );
+    assert_eq!(d["toleratedFailurePercentage"].as_f64(), Some(50.0));
+    // A reader's items do not come from ItemsPath.
+    assert!(d.get("afterItemsPath").is_none());
+}
+
+#[test]
+fn map_item_reader_data_json_with_items_pointer_and_a_failing_read() {
+    let ask = |data: &str| {
+        answer(json!({
+            "definition": reader_map(json!({"InputType": "JSON", "ItemsPointer": "/list"}), json!({"QueryLanguage": "JSONata",
+                "ItemReader": {"Resource": "arn:aws:states:::s3:getObject", "ReaderConfig": {"InputType": "JSON", "ItemsPointer": "/list"},
+                               "Arguments": {"Bucket": "bucket", "Key": "{% $states.input.key %}"}}})),
+            "input": {"key": "doc.json"}, "inspectionLevel": "TRACE", "mock": {"result": "[]"},
+            "stateConfiguration": {"mapItemReaderData": data}
+        }))
+    };
+    let a = ask(r#"{"list": [{"n": 1}, {"n": 2}]}"#);
+    assert_eq!(a["status"], "SUCCEEDED", "{a}");
+    assert_eq!(a["inspectionData"]["afterItemsPointer"], json!([{"n": 1}, {"n": 2}]));
+    let bad = ask("not json");
+    assert_eq!(bad["status"], "FAILED");
+    assert_eq!(bad["error"], "States.ItemReaderFailed");
+}
+
+#[test]
+fn map_item_reader_data_refusals() {
+    let (code, msg) = refusal(json!({
+        "definition": {"Type": "Map", "End": true, "ItemProcessor": {"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}},
+        "mock": {"result": "[]"}, "stateConfiguration": {"mapItemReaderData": "[1]"}
+    }));
+    assert_eq!(code, "ValidationException");
+    assert!(msg.starts_with("mapItemReaderData is only supported for a Map state with an ItemReader"), "{msg}");
+    let (_, msg) = refusal(json!({
+        "definition": {"Type": "Pass", "End": true}, "stateConfiguration": {"mapItemReaderData": "[1]"}
+    }));
+    assert!(msg.ends_with("state type 'Pass' is not a Map"), "{msg}");
+    let (_, msg) = refusal(json!({
+        "definition": reader_map(json!({"InputType": "JSON"}), json!({})), "input": {"key": "k"}, "mock": {"result": "[]"},
+        "stateConfiguration": {"mapItemReaderData": "x".repeat(262_145)}
+    }));
+    assert!(msg.ends_with("'stateConfiguration.mapItemReaderData' failed to satisfy constraint: Member must have length less than or equal to 262144"), "{msg}");
+    // Without the data, statelab says where to give it.
+    let a = answer(json!({
+        "definition": reader_map(json!({"InputType": "JSON"}), json!({})), "input": {"key": "k"}, "mock": {"result": "[]"}
+    }));
+    assert_eq!(a["status"], "FAILED");
+    assert!(a["cause"].as_str().unwrap().contains("mapItemReaderData"), "{a}");
+}
+
+// ------------------------------------------------------------ HTTP Task at TRACE, revealSecrets
+
+fn http_request(level: &str, reveal: bool, mock: Value) -> Value {
+    json!({
+        "definition": {"Type": "Task", "Resource": "arn:aws:states:::http:invoke", "End": true,
+            "Parameters": {"ApiEndpoint": "https://api.example.com/orders", "Method": "POST",
+                "Authentication": {"ConnectionArn": "arn:aws:events:us-east-1:123456789012:connection/Orders/1"},
+                "Headers": {"x-request": "r1"}, "QueryParameters": {"page": "2", "q": "a b"},
+                "RequestBody": {"id.$": "$.id"}}},
+        "input": {"id": 7}, "inspectionLevel": level, "revealSecrets": reveal, "mock": mock
+    })
+}
+
+#[test]
+fn an_http_task_shows_its_request_and_response_at_trace() {
+    let ok = json!({"result": r#"{"StatusCode": 201, "StatusText": "Created", "Headers": {"content-type": ["application/json"], "date": "d"}, "ResponseBody": {"ok": true}}"#});
+    let a = answer(http_request("TRACE", false, ok.clone()));
+    assert_eq!(
+        a["inspectionData"]["request"],
+        json!({"protocol": "https", "method": "POST", "url": "https://api.example.com/orders?page=2&q=a%20b",
+               "headers": "[x-request: r1, User-Agent: Amazon|StepFunctions|HttpInvoke|us-east-1]", "body": "{\"id\":7}"})
+    );
+    assert_eq!(
+        a["inspectionData"]["response"],
+        json!({"protocol": "https", "statusCode": "201", "statusMessage": "Created",
+               "headers": "[content-type: application/json, date: d]", "body": "{\"ok\":true}"})
+    );
+    // statelab holds no connection: there is nothing of it to reveal.
+    assert_eq!(answer(http_request("TRACE", true, ok.clone()))["inspectionData"], a["inspectionData"]);
+    // DEBUG shows neither; a mocked error has a request and no response.
+    let debug = answer(http_request("DEBUG", false, ok));
+    assert!(debug["inspectionData"].get("request").is_none() && debug["inspectionData"].get("response").is_none());
+    let failed = answer(http_request("TRACE", false, json!({"errorOutput": {"error": "States.Http.StatusCode.500"}})));
+    assert!(failed["inspectionData"]["request"].is_object() && failed["inspectionData"].get("response").is_none());
+    // The region of the context's execution is the User-Agent's.
+    let mut req = http_request("TRACE", false, json!({"result": "{}"}));
+    req["context"] = json!({"Execution": {"Id": "arn:aws:states:eu-west-1:123456789012:express:M:e"}});
+    assert!(answer(req)["inspectionData"]["request"]["headers"].as_str().unwrap().ends_with("HttpInvoke|eu-west-1]"));
+}

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Worker } from './support/web-worker-shim.mjs';
 import { createWorker, testState, simulate } from '../../www/statelab.js';
-import { stateAt, readJson, readCount, buildRequest, newDraft, prefill, variablesAt, stagesOf, errorDetailsText } from '../../www/app/model/teststate.js';
+import { stateAt, readJson, readCount, buildRequest, newDraft, prefill, variablesAt, stagesOf, errorDetailsText, innerStates } from '../../www/app/model/teststate.js';
 
 globalThis.Worker = Worker;
 
@@ -107,6 +107,47 @@ test('fields: JSON mistakes with their line and column, counts, and the request 
   assert.equal(wrong.request, null);
   assert.deepEqual(Object.keys(wrong.errors).sort(), ['input', 'result', 'variables']);
   assert.match(buildRequest(MACHINE, 'Gone', newDraft('Pass')).errors.state, /no state 'Gone'/);
+});
+
+test('errorCausedByState, mapItemReaderData and revealSecrets go into the request only where they apply', () => {
+  const machine = {
+    StartAt: 'Fan',
+    States: {
+      Fan: {
+        Type: 'Parallel',
+        Branches: [
+          { StartAt: 'A', States: { A: { Type: 'Map', ItemProcessor: { StartAt: 'Deep', States: { Deep: { Type: 'Pass', End: true } } }, End: true } } },
+          { StartAt: 'B', States: { B: { Type: 'Pass', End: true } } },
+        ],
+        Next: 'Rows',
+      },
+      Rows: {
+        Type: 'Map',
+        ItemReader: { Resource: 'arn:aws:states:::s3:getObject', ReaderConfig: { InputType: 'CSV' }, Parameters: { Bucket: 'b', Key: 'k.csv' } },
+        ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' }, StartAt: 'P', States: { P: { Type: 'Pass', End: true } } },
+        Next: 'Call',
+      },
+      Call: { Type: 'Task', Resource: 'arn:aws:states:::http:invoke', Parameters: { ApiEndpoint: 'https://e.example', Method: 'GET' }, End: true },
+    },
+  };
+  assert.deepEqual(innerStates(machine.States.Fan), ['A', 'Deep', 'B']);
+  const draft = (type, patch) => ({ ...newDraft(type), errorCausedByState: 'Deep', mapItemReaderData: 'a\n1', revealSecrets: true, ...patch });
+  // A mocked error on the Parallel: errorCausedByState; no reader data, no revealSecrets.
+  const fan = buildRequest(machine, 'Fan', draft('Parallel', { mockMode: 'error', error: 'E' })).request;
+  assert.deepEqual(fan.stateConfiguration, { errorCausedByState: 'Deep' });
+  assert.equal(fan.revealSecrets, undefined);
+  // A result: no errorCausedByState.
+  assert.equal(buildRequest(machine, 'Fan', draft('Parallel', { result: '[{}, {}]' })).request.stateConfiguration, undefined);
+  // The Map with an ItemReader: its data as typed.
+  const rows = buildRequest(machine, 'Rows', draft('Map', {})).request;
+  assert.deepEqual(rows.stateConfiguration, { mapItemReaderData: 'a\n1' });
+  // The HTTP Task: revealSecrets at TRACE only.
+  assert.equal(buildRequest(machine, 'Call', draft('Task', { level: 'TRACE' })).request.revealSecrets, true);
+  assert.equal(buildRequest(machine, 'Call', draft('Task', { level: 'DEBUG' })).request.revealSecrets, undefined);
+  // The reader's data from the mocks' Files, for a reader whose Bucket and Key are given.
+  const p = prefill({ run: null, selection: {}, mocks: { Files: { b: { 'k.csv': 'id\n7' } } }, name: 'Rows', state: machine.States.Rows });
+  assert.equal(p.mapItemReaderData, 'id\n7');
+  assert.equal(p.from.reader, 's3://b/k.csv in the Files of the Mocks tab');
 });
 
 test('filled from a run: the visit’s input, the variables assigned before it in its lanes, its Task result; else the mock', async () => {

@@ -499,7 +499,8 @@ export function createWork({ store, engine, stopRun, consent }) {
     );
     const out = [];
     for (const name of Object.keys(mocks)) {
-      if (tasks.has(name)) continue;
+      // (`Files`: the objects S3 stands for, not a state's mock.)
+      if (tasks.has(name) || name === 'Files') continue;
       const at = text.indexOf(JSON.stringify(name));
       const from = Math.max(0, at);
       out.push({

@@ -16,6 +16,37 @@ export const VALIDATION_MODES = ['STRICT', 'PRESENT', 'NONE'];
 export const takesMock = (type) => type === 'Task' || type === 'Map' || type === 'Parallel';
 /** The state types a retrier or a Map's iteration failures apply to. */
 export const retries = (state) => !!state && Array.isArray(state.Retry) && state.Retry.length > 0;
+/** A Map that reads its items with an ItemReader (stateConfiguration.mapItemReaderData applies). */
+export const readsItems = (state) => state?.Type === 'Map' && !!state.ItemReader && typeof state.ItemReader === 'object';
+/** An HTTP Task (arn:aws:states:::http:invoke): TRACE shows its request and response, revealSecrets applies. */
+export const isHttpTask = (state) => state?.Type === 'Task' && typeof state.Resource === 'string' && /^arn:[^:]+:states:::http:invoke$/.test(state.Resource);
+/** A Map or Parallel: a mocked error may name the state inside that raised it (errorCausedByState). */
+export const hasInnerStates = (state) => state?.Type === 'Map' || state?.Type === 'Parallel';
+
+/**
+ * The names of the states inside a Map or Parallel (its item processor, its branches, and the
+ * ones inside those), in the definition's order: what errorCausedByState may name.
+ */
+export function innerStates(state) {
+  const out = [];
+  const machines = (s) => {
+    if (!s || typeof s !== 'object') return [];
+    if (s.Type === 'Parallel') return Array.isArray(s.Branches) ? s.Branches : [];
+    if (s.Type === 'Map') return [s.ItemProcessor || s.Iterator].filter(Boolean);
+    return [];
+  };
+  const walk = (s) => {
+    for (const m of machines(s)) {
+      if (!m || typeof m.States !== 'object' || !m.States) continue;
+      for (const [name, inner] of Object.entries(m.States)) {
+        if (!out.includes(name)) out.push(name);
+        walk(inner);
+      }
+    }
+  };
+  walk(state);
+  return out;
+}
 
 // ------------------------------------------------------------------ the state under the cursor
 
@@ -202,7 +233,7 @@ const apiJson = (v) => (typeof v === 'string' ? JSON.stringify(v) : v);
 /**
  * The request's fields a state starts with: {input, variables, level, mockMode ('result' |
  * 'error' | 'none'), result, error, cause, validation, context, roleArn, retrierRetryCount,
- * mapIterationFailureCount, edited: {field: true} (what the user typed, which a new run no
+ * mapIterationFailureCount, errorCausedByState, mapItemReaderData (text), revealSecrets, edited: {field: true} (what the user typed, which a new run no
  * longer fills), from: {input, variables, mock} (where the filled values came from, in words)}.
  */
 export function newDraft(type) {
@@ -219,8 +250,11 @@ export function newDraft(type) {
     roleArn: '',
     retrierRetryCount: '',
     mapIterationFailureCount: '',
+    errorCausedByState: '',
+    mapItemReaderData: '',
+    revealSecrets: false,
     edited: {},
-    from: { input: null, variables: null, mock: null },
+    from: { input: null, variables: null, mock: null, reader: null },
   };
 }
 
@@ -304,6 +338,17 @@ export function prefill({ run, selection, mocks, name, state }) {
       out.variables = pretty(vars);
       out.from.variables = where;
     }
+  }
+  // A Map's ItemReader data: the object its literal Bucket and Key name in the mocks' Files.
+  const reader = readsItems(state) ? state.ItemReader.Parameters || state.ItemReader.Arguments : null;
+  const literal = (v) => (typeof v === 'string' && !/^\{%[\s\S]*%\}$/.test(v) ? v : null);
+  const bucket = literal(reader?.Bucket);
+  const key = literal(reader?.Key);
+  const files = mocks && typeof mocks === 'object' && !Array.isArray(mocks) ? mocks.Files : null;
+  const file = bucket && key && files && typeof files === 'object' ? files[bucket]?.[key] : undefined;
+  if (file !== undefined && file !== null) {
+    out.mapItemReaderData = typeof file === 'string' ? file : pretty(file);
+    out.from.reader = `s3://${bucket}/${key} in the Files of the Mocks tab`;
   }
   if (!takesMock(state?.Type)) return out;
   const resultStep = visit?.span.steps?.find((s) => (s.step ?? s.name) === 'Result' && !s.elided);
@@ -391,7 +436,12 @@ export function buildRequest(machine, name, draft) {
     if (!n.ok) errors.mapIterationFailureCount = n.message;
     else if (n.value !== undefined) config.mapIterationFailureCount = n.value;
   }
+  // The state inside a Map or Parallel whose failure the mocked error is.
+  if (hasInnerStates(state) && request.mock?.errorOutput && draft.errorCausedByState?.trim()) config.errorCausedByState = draft.errorCausedByState.trim();
+  // What the Map's ItemReader would read, as its source holds it (CSV, JSON, JSONL text): sent as typed.
+  if (readsItems(state) && draft.mapItemReaderData?.trim()) config.mapItemReaderData = draft.mapItemReaderData;
   if (Object.keys(config).length) request.stateConfiguration = config;
+  if (isHttpTask(state) && request.inspectionLevel === 'TRACE' && draft.revealSecrets) request.revealSecrets = true;
   if (place.top) request.definition = machine;
   else {
     const lang = state.QueryLanguage ?? machine.QueryLanguage;
@@ -407,9 +457,13 @@ export const STAGES = [
   ['input', 'Input'],
   ['afterInputPath', 'After InputPath'],
   ['afterItemsPath', 'After ItemsPath'],
+  ['afterItemsPointer', 'After ItemsPointer'],
   ['afterParameters', 'After Parameters'],
   ['afterArguments', 'After Arguments'],
+  ['request', 'HTTP request'],
+  ['response', 'HTTP response'],
   ['afterItemSelector', 'After ItemSelector'],
+  ['afterItemBatcher', 'After ItemBatcher'],
   ['result', 'Result'],
   ['afterResultSelector', 'After ResultSelector'],
   ['afterResultPath', 'After ResultPath'],

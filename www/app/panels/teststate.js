@@ -15,6 +15,10 @@ import {
   VALIDATION_MODES,
   takesMock,
   retries,
+  readsItems,
+  isHttpTask,
+  hasInnerStates,
+  innerStates,
   stateAt,
   readJson,
   readCount,
@@ -193,11 +197,31 @@ export function mountTestState(store, { host, engine, work }) {
     LEVELS.map((l) => [
       l,
       l,
-      { INFO: 'The status, output, error and next state', DEBUG: 'Also the data flow, step by step', TRACE: 'As DEBUG (and an HTTP Task’s request and response at AWS)' }[l],
+      { INFO: 'The status, output, error and next state', DEBUG: 'Also the data flow, step by step', TRACE: 'As DEBUG, and an HTTP Task’s request and response' }[l],
     ]),
-    (v) => shown && saveDraft(shown, { level: v }),
+    (v) => {
+      if (!shown) return;
+      saveDraft(shown, { level: v });
+      showReveal(stateNamed(store.get().definition.parsed, shown), v);
+    },
     'ts-level',
   );
+  // revealSecrets: an HTTP Task at TRACE.
+  const revealId = uid('reveal');
+  const reveal = h('input', { id: revealId, type: 'checkbox', 'data-testid': 'ts-reveal-secrets' });
+  reveal.addEventListener('change', () => shown && saveDraft(shown, { revealSecrets: reveal.checked }));
+  const revealBox = h(
+    'div',
+    { class: 'ts-field ts-inline', 'data-testid': 'ts-reveal-box' },
+    h('label', { class: 'ts-radio', for: revealId }, reveal, h('span', { text: 'Reveal secrets (revealSecrets)' })),
+    h('span', {
+      class: 'ts-hint',
+      text: 'AWS then shows what the EventBridge connection adds to the request (its authorization, headers, query and body); statelab holds no connection, so its request shows what the definition gives either way',
+    }),
+  );
+  function showReveal(state, lvl) {
+    revealBox.hidden = !(isHttpTask(state) && lvl === 'TRACE');
+  }
 
   // The mock (Task, Map, Parallel).
   const mockMode = radios(
@@ -232,8 +256,18 @@ export function mountTestState(store, { host, engine, work }) {
   );
   const mockError = inputField('error', 'Error', { group: 'mock', placeholder: 'States.TaskFailed', testid: 'ts-error' });
   const mockCause = inputField('cause', 'Cause', { group: 'mock', placeholder: 'Why it failed', testid: 'ts-cause' });
+  const causedById = uid('caused-by');
+  const causedBy = h('select', { id: causedById, class: 'ts-input', 'data-testid': 'ts-caused-by' });
+  causedBy.addEventListener('change', () => shown && saveDraft(shown, { errorCausedByState: causedBy.value }));
+  const causedByBox = h(
+    'div',
+    { class: 'ts-field', 'data-testid': 'ts-caused-by-box' },
+    h('label', { class: 'ts-label', for: causedById, text: 'Raised by' }),
+    h('p', { class: 'ts-hint', text: 'stateConfiguration.errorCausedByState: the state inside whose failure this error is (not given: the state’s own)' }),
+    causedBy,
+  );
   const resultPart = h('div', { class: 'ts-mock-part' }, result.box, validationBox);
-  const errorPart = h('div', { class: 'ts-mock-part ts-pair' }, mockError.box, mockCause.box);
+  const errorPart = h('div', { class: 'ts-mock-part' }, h('div', { class: 'ts-mock-part ts-pair' }, mockError.box, mockCause.box), causedByBox);
   const mockFrom = h('p', { class: 'ts-from ts-mock-from', 'data-testid': 'ts-mock-from' });
   const mockBox = h(
     'fieldset',
@@ -248,6 +282,26 @@ export function mountTestState(store, { host, engine, work }) {
     resultPart.hidden = v !== 'result';
     errorPart.hidden = v !== 'error';
   }
+
+  // mapItemReaderData: what a Map's ItemReader would read (CSV, JSON or JSONL text, as the source holds it).
+  const readerMount = h('div', { class: 'ts-editor small', 'data-testid': 'ts-reader-data' });
+  const readerLabel = h('span', { class: 'ts-label', text: 'Item reader data' });
+  const readerData = fieldBox(readerLabel, readerMount, {
+    testid: 'ts-reader-data',
+    hint: 'stateConfiguration.mapItemReaderData: the data the ItemReader would read, as its source holds it (the object’s CSV, JSON or JSONL text; for a listing, a JSON array of the listed objects). statelab reads no S3 object, so the Map needs it',
+  });
+  const readerEditor = makeEditor(readerMount, {
+    doc: '',
+    label: 'Item reader data (CSV, JSON or JSONL text)',
+    extraKeys: [],
+    // Any text: the ItemReader's ReaderConfig says how it is read.
+    lint: () => [],
+    onChange: (text) => {
+      if (applying || !shown) return;
+      saveDraft(shown, { mapItemReaderData: text }, 'reader');
+    },
+  });
+  readerLabel.addEventListener('click', () => readerEditor.view.focus());
 
   // Variables, context, role and state configuration.
   const variables = jsonField('variables', 'Variables', {
@@ -309,7 +363,9 @@ export function mountTestState(store, { host, engine, work }) {
     { class: 'ts-form', novalidate: true, 'aria-label': 'TestState request' },
     input.box,
     level.box,
+    revealBox,
     mockBox,
+    readerData.box,
     more,
     h('div', { class: 'ts-actions' }, testButton, copyButton, resetButton),
     requestBox,
@@ -368,6 +424,10 @@ export function mountTestState(store, { host, engine, work }) {
     if (!d.edited.variables) {
       next.variables = p.variables ?? fresh.variables;
       next.from.variables = p.from.variables ?? null;
+    }
+    if (!d.edited.reader) {
+      next.mapItemReaderData = p.mapItemReaderData ?? fresh.mapItemReaderData;
+      next.from.reader = p.from.reader ?? null;
     }
     if (!d.edited.mock) {
       next.mockMode = p.mockMode ?? fresh.mockMode;
@@ -428,6 +488,20 @@ export function mountTestState(store, { host, engine, work }) {
       retryCount.set(draft.retrierRetryCount);
       mapFailures.box.hidden = type !== 'Map';
       mapFailures.set(draft.mapIterationFailureCount);
+      causedByBox.hidden = !hasInnerStates(state);
+      const inner = hasInnerStates(state) ? innerStates(state) : [];
+      const pick = draft.errorCausedByState || '';
+      const names = pick && !inner.includes(pick) ? [...inner, pick] : inner;
+      causedBy.replaceChildren(
+        h('option', { value: '', text: `(${type} itself)` }),
+        ...names.map((n) => h('option', { value: n, text: inner.includes(n) ? n : `${n} (not inside it now)` })),
+      );
+      causedBy.value = pick;
+      readerData.box.hidden = !readsItems(state);
+      if (readerEditor.text !== (draft.mapItemReaderData || '')) readerEditor.text = draft.mapItemReaderData || '';
+      setText(readerData.from, fromText(draft.from.reader));
+      reveal.checked = !!draft.revealSecrets;
+      showReveal(state, draft.level);
     } finally {
       applying = false;
     }
