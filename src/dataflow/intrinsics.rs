@@ -4,6 +4,7 @@
 use crate::support::digest;
 
 use crate::dataflow::jsonpath::Reference;
+use crate::dataflow::runtime_errors::{failure, Args, Fault, Field};
 use crate::dataflow::scope::{resolve, Scope};
 use crate::error::Failure;
 use crate::value::{Key, Number, Value};
@@ -247,7 +248,7 @@ fn arity_text(min: usize, max: usize) -> String {
 // ------------------------------------------------------------------------------- helpers
 
 fn fail(name: &str, detail: impl AsRef<str>) -> Failure {
-    Failure::intrinsic(format!("Invalid arguments in {}: {}", name, detail.as_ref()))
+    failure(Field::Intrinsic, Fault::WrongType, &Args { field: name, detail: detail.as_ref(), ..Args::default() })
 }
 
 /// AWS's name for a JSON value's type in messages.
@@ -581,7 +582,8 @@ fn apply(call: &Call, args: Vec<Value>, scope: &mut dyn Scope) -> Result<Value, 
             Ok(Value::Array(parts.into()))
         }
         "States.UUID" => Ok(Value::String(uuid_v4(scope).into())),
-        other => Err(Failure::intrinsic(format!("Unknown intrinsic function {}", other))),
+        // (The parser knows every name.)
+        other => Err(fail(other, "unknown intrinsic function")),
     }
 }
 

@@ -5,6 +5,7 @@
 //! [`Path::evaluate`] reproduces Jayway's `PathNotFoundException` texts, which AWS embeds in
 //! causes such as `Invalid path '$.x' : No results for path: $['x']`.
 
+use crate::dataflow::runtime_errors::{failure, Args, Fault, Field};
 use crate::error::Failure;
 use crate::value::{Map, Value};
 
@@ -174,15 +175,16 @@ impl Path {
         }
     }
 
-    /// `Invalid path '<path>' : <message>`, the cause AWS reports when InputPath, OutputPath,
-    /// ResultPath or a `...Path` field fails.
-    pub fn invalid_path_cause(&self, message: &str) -> String {
-        format!("Invalid path '{}' : {}", self.text, message)
+    /// The failure of InputPath, OutputPath or a `...Path` field (`field`: [`Field::Path`]) or
+    /// of ResultPath ([`Field::ResultPath`]) with Jayway's `message`: `Invalid path '<path>' :
+    /// <message>`.
+    pub fn invalid_path(&self, field: Field, message: &str) -> Failure {
+        failure(field, Fault::Missing, &Args { path: &self.text, detail: message, ..Args::default() })
     }
 
     /// Like [`Path::evaluate`] but failing with `States.Runtime` and the `Invalid path` cause.
     pub fn evaluate_or_fail(&self, root: &Value) -> Result<Value, Failure> {
-        self.evaluate(root).map_err(|m| Failure::runtime(self.invalid_path_cause(&m)))
+        self.evaluate(root).map_err(|m| self.invalid_path(Field::Path, &m))
     }
 }
 
@@ -1092,7 +1094,7 @@ pub fn set_path(target: Value, path: &Path, value: Value) -> Result<Value, Failu
         _ => false,
     });
     if !ok {
-        return Err(Failure::runtime(path.invalid_path_cause("ResultPath must be a definite path")));
+        return Err(path.invalid_path(Field::ResultPath, "ResultPath must be a definite path"));
     }
     let mut target = target;
     set_in(&mut target, path, value)?;
@@ -1102,7 +1104,7 @@ pub fn set_path(target: Value, path: &Path, value: Value) -> Result<Value, Failu
 /// Write `value` at `path` (single names and indexes only), creating missing objects; a loop
 /// down the path, so that no length of the path reaches the call stack.
 fn set_in(mut node: &mut Value, path: &Path, value: Value) -> Result<(), Failure> {
-    let fail = |m: String| Failure::runtime(path.invalid_path_cause(&m));
+    let fail = |m: String| path.invalid_path(Field::ResultPath, &m);
     let last = path.segs.len() - 1;
     for (i, seg) in path.segs.iter().enumerate() {
         // the path so far, for messages
@@ -1209,7 +1211,7 @@ mod tests {
         let p = Path::parse("$.NoSuchOutputPath").unwrap();
         assert_eq!(p.evaluate(&v).unwrap_err(), "No results for path: $['NoSuchOutputPath']");
         assert_eq!(
-            p.invalid_path_cause(&p.evaluate(&v).unwrap_err()),
+            p.invalid_path(Field::Path, &p.evaluate(&v).unwrap_err()).cause,
             "Invalid path '$.NoSuchOutputPath' : No results for path: $['NoSuchOutputPath']"
         );
         let p = Path::parse("$.no.such.path").unwrap();
