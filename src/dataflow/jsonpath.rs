@@ -76,7 +76,13 @@ enum Operand {
 impl Path {
     /// Parses a JSONPath starting with `$`.
     pub fn parse(text: &str) -> Result<Path, String> {
-        let mut p = Parser { s: text.as_bytes(), i: 0, text, depth: 0 };
+        Path::parse_in(text, text, 0)
+    }
+
+    /// As [`Path::parse`], `text` standing for `shown` from its byte `shift` on (a `$$` or a
+    /// variable's reference, read as a path from `$`): messages show `shown` and positions in it.
+    fn parse_in(text: &str, shown: &str, shift: usize) -> Result<Path, String> {
+        let mut p = Parser { s: text.as_bytes(), i: 0, text: shown, shift, depth: 0 };
         let path = p.path(false)?;
         // Spaces after the path are ignored (AWS accepted a deployed `Variable` ending in one).
         p.ws();
@@ -629,7 +635,9 @@ fn eval_filter(e: &Expr, cur: &Value, root: &Value) -> bool {
 struct Parser<'a> {
     s: &'a [u8],
     i: usize,
+    /// The text messages show, and where the parsed text begins in it.
     text: &'a str,
+    shift: usize,
     /// Nesting of filters, parentheses and `!` so far (at most [`MAX_NESTING`]).
     depth: usize,
 }
@@ -643,7 +651,7 @@ const MAX_SEGMENTS: usize = 1000;
 
 impl<'a> Parser<'a> {
     fn err(&self, what: &str) -> String {
-        format!("Invalid JSONPath '{}': {} at position {}", self.text, what, self.i)
+        format!("Invalid JSONPath '{}': {} at position {}", self.text, what, self.i + self.shift)
     }
     fn peek(&self) -> Option<u8> {
         self.s.get(self.i).copied()
@@ -1039,7 +1047,7 @@ pub struct Reference {
 impl Reference {
     pub fn parse(text: &str) -> Result<Reference, String> {
         if let Some(rest) = text.strip_prefix("$$") {
-            let path = Path::parse(&format!("${}", rest))?;
+            let path = Path::parse_in(&format!("${}", rest), text, 1)?;
             return Ok(Reference { root: Root::Context, path });
         }
         let b = text.as_bytes();
@@ -1051,7 +1059,7 @@ impl Reference {
                 .map(|p| p + 1)
                 .unwrap_or(b.len());
             let name = text[1..end].to_string();
-            let path = Path::parse(&format!("${}", &text[end..]))?;
+            let path = Path::parse_in(&format!("${}", &text[end..]), text, end - 1)?;
             return Ok(Reference { root: Root::Variable(name), path });
         }
         let path = Path::parse(text)?;
@@ -1285,6 +1293,11 @@ mod tests {
         assert_eq!(r.root, Root::Variable("myVar".into()));
         assert_eq!(r.path.as_str(), "$.field[0]");
         assert_eq!(r.text(), "$myVar.field[0]");
+        // A bad path is shown as written, its position in what was written.
+        let e = Reference::parse("$$.a[").unwrap_err();
+        assert_eq!(e, "Invalid JSONPath '$$.a[': invalid bracket expression at position 5");
+        let e = Reference::parse("$myVar.a[").unwrap_err();
+        assert_eq!(e, "Invalid JSONPath '$myVar.a[': invalid bracket expression at position 9");
         let r = Reference::parse("$x").unwrap();
         assert!(r.path.is_root());
         assert_eq!(Reference::parse("$.a").unwrap().root, Root::Input);
