@@ -981,7 +981,14 @@ impl<'a> Cx<'a> {
             let v = obj.get(path_key)?;
             match v.as_str().map(Dynamic::parse) {
                 Some(Ok(d)) => Some(FailField::Path(d)),
-                _ => {
+                Some(Err(why)) => {
+                    cx.error(
+                        &ptr(at, path_key),
+                        format!("{path_key} must be a valid JSONPath or intrinsic function: {why}"),
+                    );
+                    None
+                }
+                None => {
                     cx.error(&ptr(at, path_key), format!("{path_key} must be a valid JSONPath or intrinsic function"));
                     None
                 }

@@ -3,6 +3,7 @@
 
 use crate::asl::{Comparison, Condition, Operand};
 use crate::dataflow::jsonpath::Reference;
+use crate::dataflow::runtime_errors::{failure, Args, Fault, Field};
 use crate::dataflow::scope::Scope;
 use crate::error::Failure;
 use crate::value::Value;
@@ -45,10 +46,7 @@ pub fn holds(c: &Condition, scope: &dyn Scope) -> Result<bool, Failure> {
 }
 
 fn invalid(r: &Reference) -> Failure {
-    Failure::runtime(format!(
-        "Invalid path '{}': The choice state's condition path references an invalid value.",
-        r.text()
-    ))
+    failure(Field::Choice, Fault::Missing, &Args { path: &r.text(), ..Args::default() })
 }
 
 fn lookup(scope: &dyn Scope, r: &Reference) -> Option<Value> {

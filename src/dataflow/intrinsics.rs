@@ -4,31 +4,102 @@
 use crate::support::digest;
 
 use crate::dataflow::jsonpath::Reference;
+use crate::dataflow::runtime_errors::{failure, Args, Fault, Field};
 use crate::dataflow::scope::{resolve, Scope};
 use crate::error::Failure;
 use crate::value::{Key, Number, Value};
 
-/// The intrinsic functions AWS knows, with their (min, max) argument counts.
-const FUNCTIONS: &[(&str, usize, usize)] = &[
-    ("States.Format", 1, usize::MAX),
-    ("States.StringToJson", 1, 1),
-    ("States.JsonToString", 1, 1),
-    ("States.Array", 0, usize::MAX),
-    ("States.ArrayPartition", 2, 2),
-    ("States.ArrayContains", 2, 2),
-    ("States.ArrayRange", 3, 3),
-    ("States.ArrayGetItem", 2, 2),
-    ("States.ArrayLength", 1, 1),
-    ("States.ArrayUnique", 1, 1),
-    ("States.Base64Encode", 1, 1),
-    ("States.Base64Decode", 1, 1),
-    ("States.Hash", 2, 2),
-    ("States.JsonMerge", 3, 3),
-    ("States.MathRandom", 2, 3),
-    ("States.MathAdd", 2, 2),
-    ("States.StringSplit", 2, 2),
-    ("States.UUID", 0, 0),
+/// The intrinsic functions AWS knows, with their (min, max) argument counts and what each
+/// argument takes, by position (the last one for the rest): `s` a string, `n` a number, `a`
+/// an array, `o` an object, `b` a boolean, `h` anything but null, `p` a path, `*` anything.
+/// A literal argument that can never be what its position takes is refused with the definition.
+const FUNCTIONS: &[(&str, usize, usize, &str)] = &[
+    ("States.Format", 1, usize::MAX, "s*"),
+    ("States.StringToJson", 1, 1, "s"),
+    ("States.JsonToString", 1, 1, "p"),
+    ("States.Array", 0, usize::MAX, "*"),
+    ("States.ArrayPartition", 2, 2, "an"),
+    ("States.ArrayContains", 2, 2, "a*"),
+    ("States.ArrayRange", 3, 3, "n"),
+    ("States.ArrayGetItem", 2, 2, "an"),
+    ("States.ArrayLength", 1, 1, "a"),
+    ("States.ArrayUnique", 1, 1, "a"),
+    ("States.Base64Encode", 1, 1, "s"),
+    ("States.Base64Decode", 1, 1, "s"),
+    ("States.Hash", 2, 2, "hs"),
+    ("States.JsonMerge", 3, 3, "oob"),
+    ("States.MathRandom", 2, 3, "n"),
+    ("States.MathAdd", 2, 2, "n"),
+    ("States.StringSplit", 2, 2, "s"),
+    ("States.UUID", 0, 0, "*"),
 ];
+
+/// The known name closest to an unknown one: the same but for case or the `States.` prefix,
+/// or at most two edits away from either.
+fn closest(name: &str) -> Option<&'static str> {
+    let (mut best, mut least) = (None, 3);
+    for f in FUNCTIONS {
+        let k = f.0.as_bytes();
+        let d = edits(name.as_bytes(), k).min(edits(name.as_bytes(), &k[7..]));
+        if d < least {
+            (best, least) = (Some(f.0), d);
+        }
+    }
+    best
+}
+
+/// The Levenshtein distance of two names, case aside (too many for a name longer than 40).
+fn edits(a: &[u8], b: &[u8]) -> usize {
+    let mut row = [0usize; 32];
+    if a.len() > 40 || b.len() >= row.len() {
+        return usize::MAX;
+    }
+    for (j, r) in row.iter_mut().enumerate() {
+        *r = j;
+    }
+    for (i, x) in a.iter().enumerate() {
+        let mut diag = row[0];
+        row[0] = i + 1;
+        for (j, y) in b.iter().enumerate() {
+            let up = row[j + 1];
+            row[j + 1] = (diag + usize::from(!x.eq_ignore_ascii_case(y))).min(up + 1).min(row[j] + 1);
+            diag = up;
+        }
+    }
+    row[b.len()]
+}
+
+/// The argument `a` (1-based `k`) at byte `at` when it is a literal that can never be what
+/// `want` takes (a path or a call is known at run time only).
+fn check_arg(name: &str, k: usize, want: u8, a: &Arg, at: usize) -> Result<(), String> {
+    let got = match a {
+        Arg::Str { .. } => b's',
+        Arg::Number(_) => b'n',
+        Arg::Bool(_) => b'b',
+        Arg::Null => b'0',
+        Arg::Ref(_) => b'p',
+        Arg::Call(_) => b'c',
+    };
+    let fits = match want {
+        b'*' => true,
+        b'p' => got == b'p',
+        b'h' => got != b'0',
+        _ => got == want || got == b'p' || got == b'c',
+    };
+    if fits {
+        return Ok(());
+    }
+    let takes = match want {
+        b's' => "a string",
+        b'n' => "a number",
+        b'a' => "an array",
+        b'o' => "an object",
+        b'b' => "a boolean",
+        b'h' => "a value other than null",
+        _ => "a path",
+    };
+    Err(format!("argument {k} of {name} must be {takes} (at position {at})"))
+}
 
 /// Intrinsic calls may nest at most this deep (AWS: "up to 10 intrinsic functions").
 pub const MAX_NESTING: usize = 10;
@@ -115,22 +186,24 @@ impl<'a> P<'a> {
             self.i += 1;
         }
         let name = String::from_utf8_lossy(&self.s[start..self.i]).into_owned();
-        let (_, min, max) = *FUNCTIONS
-            .iter()
-            .find(|(n, _, _)| *n == name)
-            .ok_or_else(|| format!("unknown intrinsic function '{}'", name))?;
+        let Some(&(_, min, max, sig)) = FUNCTIONS.iter().find(|f| f.0 == name) else {
+            let hint = closest(&name).map(|n| format!(" (did you mean {n}?)")).unwrap_or_default();
+            return Err(format!("'{name}' at position {start} is not an intrinsic function{hint}"));
+        };
         self.ws();
         if self.peek() != Some(b'(') {
-            return Err(format!("'(' expected after {}", name));
+            return Err(format!("'(' expected after {name} at position {}", self.i));
         }
         self.i += 1;
         let mut args = Vec::new();
+        let mut starts = Vec::new();
         self.ws();
         if self.peek() == Some(b')') {
             self.i += 1;
         } else {
             loop {
                 self.ws();
+                starts.push(self.i);
                 args.push(self.arg(depth)?);
                 self.ws();
                 match self.peek() {
@@ -144,10 +217,14 @@ impl<'a> P<'a> {
             }
         }
         if args.len() < min || args.len() > max {
-            return Err(format!("{} takes {} arguments, got {}", name, arity_text(min, max), args.len()));
+            let (want, n) = (arity_text(min, max), args.len());
+            let s = if want.ends_with(" 1") || want == "1" { "" } else { "s" };
+            let were = if n == 1 { "was" } else { "were" };
+            return Err(format!("{name} takes {want} argument{s}, but {n} {were} given (at position {start})"));
         }
-        if name == "States.JsonToString" && !matches!(args[0], Arg::Ref(_)) {
-            return Err("the argument of States.JsonToString must be a path".to_string());
+        let sig = sig.as_bytes();
+        for (k, (a, at)) in args.iter().zip(starts).enumerate() {
+            check_arg(&name, k + 1, sig[k.min(sig.len() - 1)], a, at)?;
         }
         Ok(Call { name, args })
     }
@@ -160,9 +237,12 @@ impl<'a> P<'a> {
                 let start = self.i;
                 loop {
                     match self.peek() {
-                        None => return Err("unterminated string literal".into()),
+                        None => return Err(format!("unterminated string literal at position {}", start - 1)),
                         Some(b'\\') => {
-                            let c = *self.s.get(self.i + 1).ok_or("unterminated string literal")?;
+                            let c = *self
+                                .s
+                                .get(self.i + 1)
+                                .ok_or_else(|| format!("unterminated string literal at position {}", start - 1))?;
                             value.push(c);
                             self.i += 2;
                         }
@@ -204,7 +284,7 @@ impl<'a> P<'a> {
                     self.i += 1;
                 }
                 let text = std::str::from_utf8(&self.s[start..self.i]).map_err(|e| e.to_string())?.trim_end();
-                Reference::parse(text).map(Arg::Ref)
+                Reference::parse(text).map(Arg::Ref).map_err(|e| format!("{e} (in the argument at position {start})"))
             }
             Some(c) if c == b'-' || c.is_ascii_digit() => {
                 let start = self.i;
@@ -215,7 +295,7 @@ impl<'a> P<'a> {
                 let t = std::str::from_utf8(&self.s[start..self.i]).unwrap_or("");
                 match crate::value::read::parse(t) {
                     Ok(Value::Number(n)) => Ok(Arg::Number(n)),
-                    _ => Err(format!("invalid number '{}'", t)),
+                    _ => Err(format!("invalid number '{t}' at position {start}")),
                 }
             }
             Some(c) if c.is_ascii_alphabetic() => {
@@ -247,7 +327,7 @@ fn arity_text(min: usize, max: usize) -> String {
 // ------------------------------------------------------------------------------- helpers
 
 fn fail(name: &str, detail: impl AsRef<str>) -> Failure {
-    Failure::intrinsic(format!("Invalid arguments in {}: {}", name, detail.as_ref()))
+    failure(Field::Intrinsic, Fault::WrongType, &Args { field: name, detail: detail.as_ref(), ..Args::default() })
 }
 
 /// AWS's name for a JSON value's type in messages.
@@ -581,7 +661,8 @@ fn apply(call: &Call, args: Vec<Value>, scope: &mut dyn Scope) -> Result<Value, 
             Ok(Value::Array(parts.into()))
         }
         "States.UUID" => Ok(Value::String(uuid_v4(scope).into())),
-        other => Err(Failure::intrinsic(format!("Unknown intrinsic function {}", other))),
+        // (The parser knows every name.)
+        other => Err(fail(other, "unknown intrinsic function")),
     }
 }
 
@@ -609,6 +690,31 @@ mod tests {
         assert!(Call::parse("States.JsonToString('x')").is_err());
         let c = Call::parse("States.Array($.a[?(@.b == 'x,y')], $$.c)").unwrap();
         assert_eq!(c.args.len(), 2);
+    }
+
+    #[test]
+    fn parse_errors_say_why_and_where() {
+        assert_eq!(closest("States.Formatt"), Some("States.Format"));
+        assert_eq!(closest("states.arraylength"), Some("States.ArrayLength"));
+        assert_eq!(closest("MathAdd"), Some("States.MathAdd"));
+        assert_eq!(closest("States.Frobnicate"), None);
+        assert_eq!(edits(b"kitten", b"sitting"), 3);
+        let e = Call::parse("States.Array(States.Lenght($.a))").unwrap_err();
+        assert_eq!(e, "'States.Lenght' at position 13 is not an intrinsic function");
+        let e = Call::parse("States.ArrayGetItem(States.ArayLength($.a))").unwrap_err();
+        assert!(e.contains("position 20") && e.ends_with("(did you mean States.ArrayLength?)"), "{e}");
+        let e = Call::parse("States.MathRandom(1)").unwrap_err();
+        assert_eq!(e, "States.MathRandom takes 2 to 3 arguments, but 1 was given (at position 0)");
+        // A literal of the wrong type, wherever it is; paths and calls are known at run time only.
+        let e = Call::parse("States.MathAdd(1, true)").unwrap_err();
+        assert_eq!(e, "argument 2 of States.MathAdd must be a number (at position 18)");
+        let e = Call::parse("States.ArrayRange(1, 5, '1')").unwrap_err();
+        assert!(e.starts_with("argument 3 of States.ArrayRange must be a number"), "{e}");
+        assert!(Call::parse("States.MathAdd($.a, States.ArrayLength($.b))").is_ok());
+        assert!(Call::parse("States.Hash(1, 'MD5')").is_ok());
+        assert!(Call::parse("States.Hash(null, 'MD5')").is_err());
+        let e = Call::parse("States.Format('{}', $.a[?(@.b ==)]").unwrap_err();
+        assert!(e.ends_with("(in the argument at position 20)"), "{e}");
     }
 
     #[test]
@@ -723,7 +829,9 @@ mod tests {
         let keys: Vec<&str> = out.as_object().unwrap().keys().map(|k| k.as_str()).collect();
         assert_eq!(keys, ["a", "b", "c", "d"]);
         assert_eq!(ev("States.JsonMerge($.a, $.b, true)", input.clone()).unwrap_err().error, "States.IntrinsicFailure");
-        assert_eq!(ev("States.JsonMerge($.a, 1, false)", input).unwrap_err().error, "States.IntrinsicFailure");
+        assert_eq!(ev("States.JsonMerge($.a, $.a.y, false)", input).unwrap_err().error, "States.IntrinsicFailure");
+        // (A literal is refused with the definition.)
+        assert!(Call::parse("States.JsonMerge($.a, 1, false)").is_err());
     }
 
     #[test]

@@ -5,6 +5,7 @@
 //! [`Path::evaluate`] reproduces Jayway's `PathNotFoundException` texts, which AWS embeds in
 //! causes such as `Invalid path '$.x' : No results for path: $['x']`.
 
+use crate::dataflow::runtime_errors::{failure, Args, Fault, Field};
 use crate::error::Failure;
 use crate::value::{Map, Value};
 
@@ -75,7 +76,13 @@ enum Operand {
 impl Path {
     /// Parses a JSONPath starting with `$`.
     pub fn parse(text: &str) -> Result<Path, String> {
-        let mut p = Parser { s: text.as_bytes(), i: 0, text, depth: 0 };
+        Path::parse_in(text, text, 0)
+    }
+
+    /// As [`Path::parse`], `text` standing for `shown` from its byte `shift` on (a `$$` or a
+    /// variable's reference, read as a path from `$`): messages show `shown` and positions in it.
+    fn parse_in(text: &str, shown: &str, shift: usize) -> Result<Path, String> {
+        let mut p = Parser { s: text.as_bytes(), i: 0, text: shown, shift, depth: 0 };
         let path = p.path(false)?;
         // Spaces after the path are ignored (AWS accepted a deployed `Variable` ending in one).
         p.ws();
@@ -174,15 +181,16 @@ impl Path {
         }
     }
 
-    /// `Invalid path '<path>' : <message>`, the cause AWS reports when InputPath, OutputPath,
-    /// ResultPath or a `...Path` field fails.
-    pub fn invalid_path_cause(&self, message: &str) -> String {
-        format!("Invalid path '{}' : {}", self.text, message)
+    /// The failure of InputPath, OutputPath or a `...Path` field (`field`: [`Field::Path`]) or
+    /// of ResultPath ([`Field::ResultPath`]) with Jayway's `message`: `Invalid path '<path>' :
+    /// <message>`.
+    pub fn invalid_path(&self, field: Field, message: &str) -> Failure {
+        failure(field, Fault::Missing, &Args { path: &self.text, detail: message, ..Args::default() })
     }
 
     /// Like [`Path::evaluate`] but failing with `States.Runtime` and the `Invalid path` cause.
     pub fn evaluate_or_fail(&self, root: &Value) -> Result<Value, Failure> {
-        self.evaluate(root).map_err(|m| Failure::runtime(self.invalid_path_cause(&m)))
+        self.evaluate(root).map_err(|m| self.invalid_path(Field::Path, &m))
     }
 }
 
@@ -627,7 +635,9 @@ fn eval_filter(e: &Expr, cur: &Value, root: &Value) -> bool {
 struct Parser<'a> {
     s: &'a [u8],
     i: usize,
+    /// The text messages show, and where the parsed text begins in it.
     text: &'a str,
+    shift: usize,
     /// Nesting of filters, parentheses and `!` so far (at most [`MAX_NESTING`]).
     depth: usize,
 }
@@ -641,7 +651,7 @@ const MAX_SEGMENTS: usize = 1000;
 
 impl<'a> Parser<'a> {
     fn err(&self, what: &str) -> String {
-        format!("Invalid JSONPath '{}': {} at position {}", self.text, what, self.i)
+        format!("Invalid JSONPath '{}': {} at position {}", self.text, what, self.i + self.shift)
     }
     fn peek(&self) -> Option<u8> {
         self.s.get(self.i).copied()
@@ -1037,7 +1047,7 @@ pub struct Reference {
 impl Reference {
     pub fn parse(text: &str) -> Result<Reference, String> {
         if let Some(rest) = text.strip_prefix("$$") {
-            let path = Path::parse(&format!("${}", rest))?;
+            let path = Path::parse_in(&format!("${}", rest), text, 1)?;
             return Ok(Reference { root: Root::Context, path });
         }
         let b = text.as_bytes();
@@ -1049,7 +1059,7 @@ impl Reference {
                 .map(|p| p + 1)
                 .unwrap_or(b.len());
             let name = text[1..end].to_string();
-            let path = Path::parse(&format!("${}", &text[end..]))?;
+            let path = Path::parse_in(&format!("${}", &text[end..]), text, end - 1)?;
             return Ok(Reference { root: Root::Variable(name), path });
         }
         let path = Path::parse(text)?;
@@ -1092,7 +1102,7 @@ pub fn set_path(target: Value, path: &Path, value: Value) -> Result<Value, Failu
         _ => false,
     });
     if !ok {
-        return Err(Failure::runtime(path.invalid_path_cause("ResultPath must be a definite path")));
+        return Err(path.invalid_path(Field::ResultPath, "ResultPath must be a definite path"));
     }
     let mut target = target;
     set_in(&mut target, path, value)?;
@@ -1102,7 +1112,7 @@ pub fn set_path(target: Value, path: &Path, value: Value) -> Result<Value, Failu
 /// Write `value` at `path` (single names and indexes only), creating missing objects; a loop
 /// down the path, so that no length of the path reaches the call stack.
 fn set_in(mut node: &mut Value, path: &Path, value: Value) -> Result<(), Failure> {
-    let fail = |m: String| Failure::runtime(path.invalid_path_cause(&m));
+    let fail = |m: String| path.invalid_path(Field::ResultPath, &m);
     let last = path.segs.len() - 1;
     for (i, seg) in path.segs.iter().enumerate() {
         // the path so far, for messages
@@ -1209,7 +1219,7 @@ mod tests {
         let p = Path::parse("$.NoSuchOutputPath").unwrap();
         assert_eq!(p.evaluate(&v).unwrap_err(), "No results for path: $['NoSuchOutputPath']");
         assert_eq!(
-            p.invalid_path_cause(&p.evaluate(&v).unwrap_err()),
+            p.invalid_path(Field::Path, &p.evaluate(&v).unwrap_err()).cause,
             "Invalid path '$.NoSuchOutputPath' : No results for path: $['NoSuchOutputPath']"
         );
         let p = Path::parse("$.no.such.path").unwrap();
@@ -1283,6 +1293,11 @@ mod tests {
         assert_eq!(r.root, Root::Variable("myVar".into()));
         assert_eq!(r.path.as_str(), "$.field[0]");
         assert_eq!(r.text(), "$myVar.field[0]");
+        // A bad path is shown as written, its position in what was written.
+        let e = Reference::parse("$$.a[").unwrap_err();
+        assert_eq!(e, "Invalid JSONPath '$$.a[': invalid bracket expression at position 5");
+        let e = Reference::parse("$myVar.a[").unwrap_err();
+        assert_eq!(e, "Invalid JSONPath '$myVar.a[': invalid bracket expression at position 9");
         let r = Reference::parse("$x").unwrap();
         assert!(r.path.is_root());
         assert_eq!(Reference::parse("$.a").unwrap().root, Root::Input);

@@ -11,5 +11,6 @@ pub mod pipeline;
 pub mod query;
 #[cfg(feature = "extras")]
 pub mod results;
+pub mod runtime_errors;
 pub mod scope;
 pub mod template;

@@ -17,6 +17,7 @@ use crate::dataflow::condition;
 use crate::dataflow::intrinsics::type_name;
 use crate::dataflow::jsonpath::{set_path, Reference};
 use crate::dataflow::query::{Jsonata, QueryError};
+use crate::dataflow::runtime_errors::{failure, query, Args, Fault, Field};
 use crate::dataflow::scope::{select_reference, PathScope, Vars};
 use crate::dataflow::template::Template;
 use crate::error::{data_limit_failure, payload_limit, Failure, MAX_CAUSE_CHARS, MAX_ERROR_CHARS};
@@ -302,13 +303,7 @@ impl<'a> Pipeline<'a> {
                             break;
                         }
                         Value::Bool(false) => {}
-                        other => {
-                            let detail = format!(
-                                "The Condition field of a choice rule returned a non-boolean value: {}",
-                                quote(other)
-                            );
-                            return Err(StepError::Query(QueryError { location, detail }));
-                        }
+                        other => return Err(wrong_type(t, &location, "boolean", other)),
                     }
                 }
                 let (next, assign, out_t) = match picked {
@@ -333,26 +328,9 @@ impl<'a> Pipeline<'a> {
     pub fn wait_until(&mut self, wait: &Wait, eff: &Value) -> Step<i64> {
         Ok(match wait {
             Wait::Seconds(n) => {
-                let v = self.number(n, eff, "Seconds")?;
-                match v.as_f64() {
-                    Some(s) if (0.0..=MAX_SECONDS).contains(&s) && s.fract() == 0.0 => self.now + s as i64 * 1000,
-                    _ => {
-                        let msg = match n {
-                            NumberField::Path(r) => format!(
-                                "The SecondsPath parameter does not reference a valid integer: {} == {}",
-                                r.text(),
-                                quote(&v)
-                            ),
-                            _ => format!("The Seconds field must be a non-negative integer: {}", quote(&v)),
-                        };
-                        return Err(match n {
-                            NumberField::Expr(_) => {
-                                StepError::Query(QueryError { location: "Seconds".into(), detail: msg })
-                            }
-                            _ => StepError::Path(Failure::runtime(msg)),
-                        });
-                    }
-                }
+                let takes =
+                    Takes { int: true, lo: 0.0, hi: Some(MAX_SECONDS), strings: false, rows: Field::SecondsPath };
+                self.now + self.checked_number(n, eff, "Seconds", takes)? as i64 * 1000
             }
             Wait::Timestamp(s) => timestamp_ms(s).unwrap_or(self.now),
             Wait::TimestampPath(r) => {
@@ -360,23 +338,23 @@ impl<'a> Pipeline<'a> {
                 match v.as_str().and_then(timestamp_ms) {
                     Some(t) => t,
                     None => {
-                        let shown = v.as_str().map(|s| bounded(s, MAX_QUOTE).into_owned()).unwrap_or_else(|| quote(&v));
-                        return Err(StepError::Path(Failure::runtime(format!(
-                            "The TimestampPath parameter does not reference a valid ISO-8601 extended offset date-time format string: {} == {shown}",
-                            r.text()
-                        ))));
+                        let a = Args { field: "Timestamp", path: &r.text(), value: &shown(&v), ..Args::default() };
+                        return Err(StepError::Path(failure(Field::TimestampPath, Fault::NotTimestamp, &a)));
                     }
                 }
             }
             Wait::TimestampExpr(t) => {
                 let v = self.jsonata_template(t, Extra::None, "Timestamp", None)?;
-                match v.as_str().and_then(timestamp_ms) {
-                    Some(t) => t,
-                    None => {
-                        let shown = v.as_str().map(|s| bounded(s, MAX_QUOTE).into_owned()).unwrap_or_else(|| quote(&v));
-                        let detail = format!("The Timestamp field cannot be parsed as an ISO-8601 extended offset date-time format string: {shown}");
-                        return Err(StepError::Query(QueryError { location: "Timestamp".into(), detail }));
+                match v.as_str().map(timestamp_ms) {
+                    Some(Some(t)) => t,
+                    // A string that is not a timestamp; a value of another type.
+                    Some(None) => {
+                        return Err(StepError::Query(query(
+                            Fault::NotTimestamp,
+                            &Args { field: "Timestamp", value: &shown(&v), ..Args::default() },
+                        )))
                     }
+                    None => return Err(wrong_type(t, "Timestamp", "string", &v)),
                 }
             }
         })
@@ -412,20 +390,10 @@ impl<'a> Pipeline<'a> {
 
     /// A Task's `TimeoutSeconds` or `HeartbeatSeconds` (`name`), or its `...Path`: a positive
     /// integer.
-    pub fn positive_int(&mut self, field: &Option<NumberField>, eff: &Value, name: &str) -> Step<Option<u64>> {
+    pub fn positive_int(&mut self, field: &Option<NumberField>, eff: &Value, name: &'static str) -> Step<Option<u64>> {
         let Some(field) = field else { return Ok(None) };
-        let name = match field {
-            NumberField::Path(_) => format!("{name}Path"),
-            _ => name.to_string(),
-        };
-        let v = self.number(field, eff, &name)?;
-        match v.as_f64() {
-            Some(n) if (1.0..=MAX_SECONDS).contains(&n) && n.fract() == 0.0 => Ok(Some(n as u64)),
-            _ => Err(StepError::Path(Failure::runtime(format!(
-                "The {name} field refers to value {} which is not a valid positive integer",
-                quote(&v)
-            )))),
-        }
+        let takes = Takes { int: true, lo: 1.0, hi: Some(MAX_SECONDS), strings: false, rows: Field::NumberPath };
+        Ok(Some(self.checked_number(field, eff, name, takes)? as u64))
     }
 
     /// A Task's `Credentials.RoleArn`: given, or selected from the raw input.
@@ -453,30 +421,9 @@ impl<'a> Pipeline<'a> {
         let items = match (&map.items_path, &map.items) {
             (Some(r), _) => self.select(eff, r)?,
             (None, Some(t)) => {
-                let v = match t {
-                    JTemplate::Expr { source, expr } => {
-                        match self.jsonata(Extra::None, None).expr(source, expr, "Items") {
-                            Ok(Some(v)) => v,
-                            Ok(None) => {
-                                let detail = format!("The JSONata expression '{source}' specified for the field 'Items' returned an unsupported result type.");
-                                return Err(StepError::Query(QueryError { location: "Items".into(), detail }));
-                            }
-                            Err(e) => return Err(StepError::Query(e)),
-                        }
-                    }
-                    other => Rc::unwrap_or_clone(self.jsonata_template(other, Extra::None, "Items", None)?),
-                };
+                let v = Rc::unwrap_or_clone(self.jsonata_template(t, Extra::None, "Items", None)?);
                 if !v.is_array() {
-                    let source = match t {
-                        JTemplate::Expr { source, .. } => source.clone(),
-                        _ => to_compact(&v),
-                    };
-                    let detail = format!(
-                        "The JSONata expression '{source}' specified for the field 'Items' returned an unexpected result type. Expected 'array', but was '{}' for value: {}",
-                        type_name(&v),
-                        quote(&v)
-                    );
-                    return Err(StepError::Query(QueryError { location: "Items".into(), detail }));
+                    return Err(wrong_type(t, "Items", "array", &v));
                 }
                 v
             }
@@ -487,7 +434,11 @@ impl<'a> Pipeline<'a> {
             _ => {
                 // AWS's text (a TestState answer): the path as Jayway shows it (`$$.a` as `$.a`).
                 let path = map.items_path.as_ref().map(|r| r.display_path()).unwrap_or_else(|| "$".into());
-                Err(StepError::Path(Failure::runtime(format!("Reference path \"{path}\" must point to array."))))
+                Err(StepError::Path(failure(
+                    Field::ItemsPath,
+                    Fault::WrongType,
+                    &Args { path: &path, ..Args::default() },
+                )))
             }
         }
     }
@@ -502,11 +453,9 @@ impl<'a> Pipeline<'a> {
         let max = match &reader.reader.max_items {
             None => 0,
             Some(f) => {
-                let v = self.number(f, eff, "MaxItems")?;
-                match as_number(&v, true) {
-                    Some(n) if (0.0..=MAX_READER_ITEMS).contains(&n) && n.fract() == 0.0 => n as usize,
-                    _ => return Err(bad_number(f, "MaxItems", &v, "integer between 0 and 100000000")),
-                }
+                let takes =
+                    Takes { int: true, lo: 0.0, hi: Some(MAX_READER_ITEMS), strings: true, rows: Field::NumberPath };
+                self.checked_number(f, eff, "MaxItems", takes)? as usize
             }
         };
         Ok((args, max))
@@ -547,41 +496,20 @@ impl<'a> Pipeline<'a> {
     /// A Map's MaxConcurrency (0: no limit).
     pub fn max_concurrency(&mut self, map: &MapState, eff: &Value) -> Step<usize> {
         let Some(f) = &map.max_concurrency else { return Ok(0) };
-        let v = self.number(f, eff, "MaxConcurrency")?;
-        match as_number(&v, true) {
-            Some(n) if n >= 0.0 && n.fract() == 0.0 => Ok(n as usize),
-            _ => Err(bad_number(f, "MaxConcurrency", &v, "integer")),
-        }
+        Ok(self.checked_number(f, eff, "MaxConcurrency", Takes::COUNT)? as usize)
     }
 
     /// A Map's tolerated failure count and percentage.
     pub fn tolerance(&mut self, map: &MapState, eff: &Value) -> Step<(Option<u64>, Option<f64>)> {
         let count = match &map.tolerated_failure_count {
             None => None,
-            Some(f) => {
-                let v = self.number(f, eff, "ToleratedFailureCount")?;
-                match as_number(&v, true) {
-                    Some(n) if n < 0.0 => {
-                        return Err(StepError::Path(Failure::runtime("ToleratedFailureCount cannot be negative.")))
-                    }
-                    Some(n) if n.fract() == 0.0 => Some(n as u64),
-                    _ => return Err(bad_number(f, "ToleratedFailureCount", &v, "integer")),
-                }
-            }
+            Some(f) => Some(self.checked_number(f, eff, "ToleratedFailureCount", Takes::COUNT)? as u64),
         };
         let pct = match &map.tolerated_failure_percentage {
             None => None,
             Some(f) => {
-                let v = self.number(f, eff, "ToleratedFailurePercentage")?;
-                match as_number(&v, false) {
-                    Some(p) if (0.0..=100.0).contains(&p) => Some(p),
-                    Some(_) => {
-                        return Err(StepError::Path(Failure::runtime(
-                            "ToleratedFailurePercentage must be between 0 and 100.",
-                        )))
-                    }
-                    None => return Err(bad_number(f, "ToleratedFailurePercentage", &v, "float")),
-                }
+                let takes = Takes { int: false, lo: 0.0, hi: Some(100.0), strings: true, rows: Field::NumberPath };
+                Some(self.checked_number(f, eff, "ToleratedFailurePercentage", takes)?)
             }
         };
         Ok((count, pct))
@@ -589,13 +517,9 @@ impl<'a> Pipeline<'a> {
 
     /// `ItemBatcher`: the iteration inputs grouped into `{"BatchInput"?, "Items": [...]}`.
     pub fn batch(&mut self, b: &Batcher, eff: &Value, inputs: Vec<Rc<Value>>) -> Step<Vec<Rc<Value>>> {
-        let limit = |this: &mut Self, f: &Option<NumberField>, name: &str| -> Step<Option<usize>> {
+        let limit = |this: &mut Self, f: &Option<NumberField>, name: &'static str| -> Step<Option<usize>> {
             let Some(f) = f else { return Ok(None) };
-            let v = this.number(f, eff, name)?;
-            match as_number(&v, true) {
-                Some(n) if n >= 1.0 && n.fract() == 0.0 => Ok(Some(n as usize)),
-                _ => Err(bad_number(f, name, &v, "integer")),
-            }
+            Ok(Some(this.checked_number(f, eff, name, Takes { lo: 1.0, ..Takes::COUNT })? as usize))
         };
         let max_items = limit(self, &b.max_items, "MaxItemsPerBatch")?.unwrap_or(usize::MAX);
         let max_bytes = limit(self, &b.max_bytes, "MaxInputBytesPerBatch")?.unwrap_or(usize::MAX);
@@ -640,6 +564,42 @@ impl<'a> Pipeline<'a> {
             NumberField::Path(r) => self.select(eff, r),
             NumberField::Expr(t) => self.jsonata_template(t, Extra::None, name, None).map(Rc::unwrap_or_clone),
         }
+    }
+
+    /// A number field's value, checked as `takes` says: its type first, then its range.
+    fn checked_number(&mut self, f: &NumberField, eff: &Value, name: &'static str, takes: Takes) -> Step<f64> {
+        let v = self.number(f, eff, name)?;
+        let n = if takes.strings { as_number(&v, takes.int) } else { v.as_f64() };
+        let fault = match n {
+            Some(n) if !(takes.int && n.fract() != 0.0) => match takes.hi {
+                Some(hi) if n < takes.lo || n > hi => Fault::OutOfRange,
+                None if n < takes.lo && takes.lo == 0.0 => Fault::Negative,
+                None if n < takes.lo => Fault::NotPositive,
+                _ => return Ok(n),
+            },
+            _ => Fault::WrongType,
+        };
+        let range = takes.hi.map(|hi| format!("{} and {}", takes.lo as i64, hi as i64)).unwrap_or_default();
+        let kind = if takes.int { "integer" } else { "float" };
+        Err(match f {
+            NumberField::Expr(t) if fault == Fault::WrongType => {
+                wrong_type(t, name, if takes.int { kind } else { "number" }, &v)
+            }
+            NumberField::Expr(_) => {
+                StepError::Query(query(fault, &Args { field: name, detail: &range, ..Args::default() }))
+            }
+            NumberField::Path(r) => {
+                let a =
+                    Args { field: name, path: &r.text(), value: &shown(&v), kind, detail: &range, ..Args::default() };
+                StepError::Path(failure(takes.rows, fault, &a))
+            }
+            // (A literal was checked when the definition was.)
+            NumberField::Literal(_) => StepError::Path(failure(
+                takes.rows,
+                fault,
+                &Args { field: name, value: &shown(&v), kind, detail: &range, ..Args::default() },
+            )),
+        })
     }
 
     /// What an InputPath or OutputPath selects from `v` (`null`: `{}`).
@@ -739,14 +699,40 @@ fn as_number(v: &Value, int: bool) -> Option<f64> {
     })
 }
 
-fn bad_number(f: &NumberField, name: &str, v: &Value, kind: &str) -> StepError {
-    StepError::Path(Failure::runtime(match f {
-        NumberField::Path(r) => {
-            let shown = v.as_str().map(str::to_string).unwrap_or_else(|| to_compact(v));
-            format!("The {name}Path field refers to value \"{shown}\" which is not a valid {kind}: {}", r.text())
-        }
-        _ => format!("The {name} field has value {} which is not a valid {kind}", to_compact(v)),
-    }))
+/// What a number field takes: an integer or any number, its range, whether a string
+/// holding a number will do (AWS accepts `"3"` for a Map's counts), and the rows its `...Path`
+/// fails by.
+#[derive(Clone, Copy)]
+struct Takes {
+    int: bool,
+    lo: f64,
+    hi: Option<f64>,
+    strings: bool,
+    rows: Field,
+}
+
+impl Takes {
+    /// A Map's count: an integer from 0.
+    const COUNT: Takes = Takes { int: true, lo: 0.0, hi: None, strings: true, rows: Field::NumberPath };
+}
+
+/// A value as the causes of `...Path` fields show it: a string as it is, anything else as
+/// compact JSON (cut after [`MAX_QUOTE`] bytes).
+fn shown(v: &Value) -> String {
+    match v.as_str() {
+        Some(s) => bounded(s, MAX_QUOTE).into_owned(),
+        None => quote(v),
+    }
+}
+
+/// A JSONata field whose value is not of the kind it takes (`kind`).
+fn wrong_type(t: &JTemplate, field: &str, kind: &str, v: &Value) -> StepError {
+    let source = match t {
+        JTemplate::Expr { source, .. } => source.clone(),
+        _ => to_compact(v),
+    };
+    let a = Args { field, source: &source, kind, ty: type_name(v), value: &quote(v), ..Args::default() };
+    StepError::Query(query(Fault::WrongType, &a))
 }
 
 /// Milliseconds since the epoch, rounded toward zero.

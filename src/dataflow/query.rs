@@ -2,6 +2,7 @@
 //! execution, and AWS's texts for an expression that fails.
 
 use crate::asl::JTemplate;
+use crate::dataflow::runtime_errors::{query, Args, Fault};
 use crate::dataflow::scope::Vars;
 use crate::jsonata;
 use crate::support::rng::Rng;
@@ -61,13 +62,13 @@ impl<'a> Jsonata<'a> {
         let mut host = Host { now: self.now, rng: self.rng };
         let opts = jsonata::Options { asl_functions: true, max_depth: MAX_DEPTH, ..Default::default() };
         let input = self.bindings.get("states").and_then(|s| s.get("input"));
-        expr.evaluate(input, &self.bindings, &mut host, &opts).map_err(|e| QueryError {
-            location: location.to_string(),
-            detail: if e.code == jsonata::FUNCTION_RESULT {
-                format!("The JSONata expression '{source}' specified for the field '{location}' returned an unsupported result type.")
+        expr.evaluate(input, &self.bindings, &mut host, &opts).map_err(|e| {
+            let a = Args { field: location, source, ..Args::default() };
+            if e.code == jsonata::FUNCTION_RESULT {
+                query(Fault::Function, &a)
             } else {
-                format!("The JSONata expression '{source}' specified for the field '{location}' threw an error during evaluation. {}: {}", e.code, e.message)
-            },
+                query(Fault::Threw, &Args { detail: &format!("{}: {}", e.code, e.message), ..a })
+            }
         })
     }
 
@@ -77,10 +78,7 @@ impl<'a> Jsonata<'a> {
             JTemplate::Literal(v) => Ok(v.clone()),
             JTemplate::Expr { source, expr } => match self.expr(source, expr, location)? {
                 Some(v) => Ok(v),
-                None => Err(QueryError {
-                    location: location.to_string(),
-                    detail: format!("The JSONata expression '{source}' specified for the field '{location}' returned nothing (undefined)."),
-                }),
+                None => Err(query(Fault::Undefined, &Args { field: location, source, ..Args::default() })),
             },
             JTemplate::Object(fields) => {
                 let mut m = Map::new();

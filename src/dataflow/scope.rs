@@ -2,6 +2,7 @@
 //! workflow variables, the context object (`$$`), and the path failures AWS reports.
 
 use crate::dataflow::jsonpath::{Reference, Root};
+use crate::dataflow::runtime_errors::{failure, Args, Fault, Field};
 use crate::error::Failure;
 use crate::json;
 use crate::support::rng::Rng;
@@ -42,38 +43,32 @@ fn undefined_variable(r: &Reference) -> &str {
     }
 }
 
-/// Resolves a reference path in `scope`, failing with AWS's `States.Runtime` causes.
+/// Resolves a reference path in `scope` as a `.$` field (`field`: its key as written) does,
+/// failing with the causes of [`Field::Dynamic`].
 pub fn resolve(scope: &dyn Scope, r: &Reference, field: &str) -> Result<Value, Failure> {
     let Some(base) = base(scope, r) else {
-        return Err(Failure::runtime(format!(
-            "The JSONPath '{}' specified for the field '{}' could not be found: the variable '${}' is not defined",
-            r.text(),
-            field,
-            undefined_variable(r)
-        )));
+        let a = Args { field, path: &r.text(), name: undefined_variable(r), ..Args::default() };
+        return Err(failure(Field::Dynamic, Fault::UndefinedVariable, &a));
     };
     match r.path.select(base) {
         Some(v) => Ok(v),
-        None => Err(Failure::runtime(format!(
-            "The JSONPath '{}' specified for the field '{}' could not be found in the input '{}'",
-            r.display_path(),
-            field,
-            compact(base)
-        ))),
+        None => {
+            let a = Args { field, path: &r.display_path(), value: &compact(base), ..Args::default() };
+            Err(failure(Field::Dynamic, Fault::Missing, &a))
+        }
     }
 }
 
-/// Selects a reference path the way InputPath, OutputPath and the `...Path` fields do:
-/// failures are `States.Runtime` with `Invalid path '<path>' : <Jayway message>`.
+/// Selects a reference path the way InputPath, OutputPath and the `...Path` fields do,
+/// failing with the causes of [`Field::Path`] (`Invalid path '<path>' : <Jayway message>`).
 pub fn select_reference(scope: &dyn Scope, r: &Reference) -> Result<Value, Failure> {
     let Some(base) = base(scope, r) else {
-        return Err(Failure::runtime(format!(
-            "Invalid path '{}' : The variable '${}' is not defined",
-            r.text(),
-            undefined_variable(r)
-        )));
+        let a = Args { path: &r.text(), name: undefined_variable(r), ..Args::default() };
+        return Err(failure(Field::Path, Fault::UndefinedVariable, &a));
     };
-    r.path.evaluate(base).map_err(|m| Failure::runtime(format!("Invalid path '{}' : {}", r.display_path(), m)))
+    r.path.evaluate(base).map_err(|m| {
+        failure(Field::Path, Fault::Missing, &Args { path: &r.display_path(), detail: &m, ..Args::default() })
+    })
 }
 
 /// Workflow variables: the ones a frame assigned, over the ones of the scope it runs in

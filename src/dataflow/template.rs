@@ -16,12 +16,13 @@ pub enum Dynamic {
 }
 
 impl Dynamic {
+    /// Parses the value; an error says why, and where (a position in `text`).
     pub fn parse(text: &str) -> Result<Dynamic, String> {
         let t = text.trim();
         if t.starts_with('$') {
             Reference::parse(t).map(Dynamic::Ref)
         } else {
-            Call::parse(t).map(Dynamic::Call)
+            Call::parse(text).map(Dynamic::Call)
         }
     }
 
@@ -144,14 +145,12 @@ fn parse_node(v: &Value, ptr: &str, errors: &mut Vec<(String, String)>, keys: &m
                 let p = format!("{}/{}", ptr, pointer_escape(k));
                 if let Some(stripped) = k.strip_suffix(".$") {
                     match val {
+                        // AWS's message, then why.
                         Value::String(s) => match Dynamic::parse(s) {
                             Ok(d) => out.push((keys.key(stripped), Entry::Dynamic(k.clone(), d))),
-                            Err(_) => errors.push((
+                            Err(why) => errors.push((
                                 p,
-                                format!(
-                                    "The value for the field '{}' must be a valid JSONPath or a valid intrinsic function call",
-                                    k
-                                ),
+                                format!("The value for the field '{k}' must be a valid JSONPath or a valid intrinsic function call: {why}"),
                             )),
                         },
                         other => errors.push((

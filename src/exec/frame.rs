@@ -7,6 +7,7 @@ use super::spans::{LaneId, SpanId, SpanKind, SpanStatus, MAIN_LANE, NO_SPAN};
 use super::{data_limit_failure, payload_limit, Execution, FrameId};
 use crate::asl::{Kind, Machine, State};
 use crate::dataflow::pipeline::{Pipeline, StepError};
+use crate::dataflow::runtime_errors::QUERY_EVALUATION_ERROR;
 use crate::dataflow::scope::{state_cause, Context, Vars};
 use crate::error::Failure;
 use crate::fields;
@@ -383,9 +384,9 @@ impl Execution {
             StepError::Limit(f) => f,
             StepError::Query(e) => {
                 let cause = state_cause(&name, entered, &e.detail);
-                let failure = Failure::new("States.QueryEvaluationError", cause).bounded();
+                let failure = Failure::new(QUERY_EVALUATION_ERROR, cause).bounded();
                 self.emit(fid, EventType::EvaluationFailed, |_| {
-                    fields! {"error": "States.QueryEvaluationError", "cause": failure.cause.as_str(), "location": e.location.as_str(), "state": name.clone()}
+                    fields! {"error": QUERY_EVALUATION_ERROR, "cause": failure.cause.as_str(), "location": e.location.as_str(), "state": name.clone()}
                 });
                 failure
             }

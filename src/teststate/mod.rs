@@ -475,7 +475,7 @@ enum Outcome {
 fn step_failure(e: StepError) -> Failure {
     match e {
         StepError::Path(f) | StepError::Limit(f) => f,
-        StepError::Query(q) => Failure::new("States.QueryEvaluationError", q.detail),
+        StepError::Query(q) => Failure::new(crate::dataflow::runtime_errors::QUERY_EVALUATION_ERROR, q.detail),
     }
 }
 

@@ -5,6 +5,7 @@
 //! - `cases`: the data-driven executions, on the virtual clock;
 //! - `validation`: definitions accepted or rejected, with the diagnostic's location;
 //! - `robustness`: mutated and truncated definitions never panic;
+//! - `runtime_errors`: every rule of `dataflow::runtime_errors`, a row of `tests/runtime_errors.json` each;
 //! - `paths_api`: the JSONPath, payload template and intrinsic APIs;
 //! - `cli`: the `statelab` binary's own commands;
 //! - `data_limits`: payload size and nesting limits on the values the executor makes;
@@ -30,6 +31,7 @@ mod history_budget;
 mod paths_api;
 mod reliability;
 mod robustness;
+mod runtime_errors;
 mod sources;
 mod test_state;
 mod validation;
