@@ -23,6 +23,7 @@ import { mountInspector } from './panels/inspector.js';
 import { mountTestState } from './panels/teststate.js';
 import { mountHistory } from './panels/history.js';
 import { mountWorkspaces } from './panels/workspaces.js';
+import { mountPanes } from './panels/panes.js';
 
 const DEFAULT_EXAMPLE = 'image-pipeline'; // what a first visit opens
 
@@ -34,7 +35,9 @@ const work = createWork({ store, engine, stopRun: () => runner.stop(), consent }
 const workspaces = createWorkspaces({ store, work, consent, defaultExample: DEFAULT_EXAMPLE });
 const run = () => runner.start().catch(() => {});
 
-// The tabs first: a panel in a tab is drawn once its tab is shown.
+// The panes' sizes first (the panels are drawn at their size), then the tabs: a panel in a tab
+// is drawn once its tab is shown.
+const panes = mountPanes($('#layout'));
 mountTabs(store);
 const sourceBar = { gotoFile: () => {} };
 const editors = mountEditors(store, { work, workspaces, consent, onRun: run, gotoFile: (line, column) => sourceBar.gotoFile(line, column) });
@@ -43,9 +46,9 @@ runner = createRunner({ store, engine, work, editors, consent });
 mountToolbar(store, { runner, work, workspaces, onRun: run });
 mountWorkspaces(store, { workspaces });
 mountStatus(store);
-mountTimeline(store, { host: $('#timeline'), dragLatency: runner.dragLatency });
+mountTimeline(store, { host: $('#timeline'), dragLatency: runner.dragLatency, zoomTools: $('#timeline-zoom') });
 mountReplay(store, runner);
-mountGraph(store, { host: $('#graph'), note: $('#graph-note'), testButton: $('#graph-test') });
+mountGraph(store, { host: $('#graph'), note: $('#graph-note'), testButton: $('#graph-test'), tools: $('#graph-zoom') });
 mountOutput(store, $('#output'));
 mountHistory(store, { host: $('#history'), count: $('#history-count'), filter: $('#history-filter'), group: $('#history-group'), notice: $('#history-truncated') });
 mountInspector(store, $('#inspector'));
@@ -120,6 +123,8 @@ window.statelab = {
   get runsEnded() {
     return store.get().runsEnded;
   },
+  /** The panes' sizes, collapsed and maximised panes (panels/panes.js), as kept in this browser. */
+  panes: () => panes.get(),
   ready: null,
 };
 window.statelab.ready = main();

@@ -1,24 +1,34 @@
 // The timeline: a time axis, one lane per branch and Map iteration, a bar per state and per
 // Task attempt; retry back-offs and waits drawn differently; Parallel/Map joins marked.
 //
+// Lanes are named by what they are (`Fan › branch 2 (Thumbnail)`, `Each › item 7`), follow the
+// lane they ran in, and are in the order they started (model/lanes.js laneRows); a Map's
+// iterations are under a row of their own, which collapses them. The page's timeline zooms
+// (Ctrl + wheel, the + and − keys or buttons; 0 fits the run) and pans (a scroll, a drag on
+// the track, the arrow keys); the lane names stay at the left.
+//
 // It is drawn again on every update of a run, so it changes only what changed: a lane's row
 // and a span's bar stay in the page while their span and the selection stay the same. Bars
 // are placed in milliseconds times --tl-pct (the track's width per ms): when the scale
 // changes, one custom property does; when the clock moves, the width of running bars. A
 // timeline with many lanes draws only those in view (and a few more), with spacers for the
-// others, and draws again on scroll: a Map of 1,000 iterations has 1,000 lanes.
+// others, and draws again on scroll: a Map of 10,000 iterations has 10,000 lanes.
 import { h } from '../lib/dom.js';
-import { comparePaths, laneKey, laneLabel, lanePath } from '../model/lanes.js';
+import { nextTask } from '../lib/tasks.js';
+import { laneKey, laneLabel, lanePath, laneRows, nameOfLane, parentLaneKey } from '../model/lanes.js';
 import { visiblePart, rowsToDraw, watch, forget } from '../lib/virtual.js';
 import { joinsOf } from '../model/timing.js';
 import { select, shownSpans } from '../state.js';
-import { drawLane, newRow, reconcile } from './timeline-lane.js';
+import { drawLane, drawGroup, newRow, newGroupRow, reconcile } from './timeline-lane.js';
 
 const VIRTUAL_LANES = 60; // more lanes than this: draw those in view
 const LANE_PX = 34; // .tl-lane's height in style.css (measured once drawn)
 const OVERSCAN_LANES = 4; // drawn beyond the view on each side
 const NEW_LANES_AT_ONCE = 6; // lanes a virtual timeline draws anew in one task
 const AXIS_PX = 24; // .tl-axis's height
+const MAX_ZOOM = 100; // the run's length shown at most this much wider than the track
+const ZOOM_STEP = 1.5;
+const CHAR_PX = 7.3; // a character of .tl-label (12 px monospace)
 
 function niceStep(extent) {
   const raw = extent / 6;
@@ -27,15 +37,10 @@ function niceStep(extent) {
   return 10 * pow;
 }
 
-function tickLabel(t, scaleMax) {
+function tickLabel(t, step) {
   if (t === 0) return '0';
-  if (scaleMax < 1000) return `${t} ms`;
+  if (step < 1000) return t < 1000 ? `${t} ms` : `${+(t / 1000).toFixed(3)} s`;
   return `${+(t / 1000).toFixed(3)} s`;
-}
-
-/** Row keys in reading order (see comparePaths). */
-function sortRows(byLane) {
-  return [...byLane.keys()].sort((a, b) => comparePaths(byLane.get(a).path, byLane.get(b).path));
 }
 
 /**
@@ -45,43 +50,41 @@ function sortRows(byLane) {
  * its lanes, ghostLanes), drawn faintly in the lanes of the same branches and iterations.
  * onDragLatency(state, seconds): Task attempts get a grip to drag their end. testIds: other
  * data-testid values for the bars and joins ({bar, join}), for timelines that are not the
- * run's.
+ * run's. stateTypes: Map(state name → Type), to name lanes as branches or iterations.
+ * zoomTools: an element for the zoom buttons: the timeline zooms and pans (the page's).
  */
-export function renderTimeline(host, spans, { lanes, nowMs = 0, durationMs, selected, onSelect, joins = [], ghosts = [], ghostLanes, onDragLatency, testIds } = {}) {
+export function renderTimeline(host, spans, opts = {}) {
+  const { lanes, nowMs = 0, durationMs, selected, onSelect, joins = [], onDragLatency, testIds, stateTypes, zoomTools } = opts;
+  host.__tlArgs = [spans, opts];
+  if (zoomTools) setupZoom(host, zoomTools);
   if (!spans?.length) {
     forget(host);
     host.__timeline = null;
     host.classList.remove('virtual');
     host.replaceChildren(h('p', { class: 'empty', text: 'Run the workflow to see its timeline: one lane per Parallel branch and Map iteration.' }));
+    host.__zoom?.update();
     return;
   }
-  // Everything by lane, in one pass over the spans. A row is keyed by its lane's place, the
-  // same for a run and its ghosts.
-  let maxEnd = Math.max(durationMs ?? 0, nowMs);
-  const byLane = new Map();
-  const laneOf = (table, id) => {
-    const key = laneKey(table, id);
-    let l = byLane.get(key);
-    if (!l) {
-      l = { label: laneLabel(table, id), path: lanePath(table, id), spans: [], ghosts: [], joins: [] };
-      byLane.set(key, l);
+  // Everything by lane, in one pass over the spans (over several tasks for a big run's).
+  const built = lanesOf(host, spans, opts);
+  if (!built) {
+    if (!host.__timeline) host.replaceChildren(h('p', { class: 'empty', text: `Drawing ${spans.length.toLocaleString('en')} bars…` }));
+    return;
+  }
+  const { byLane, kinds, critical } = built;
+  const maxEnd = Math.max(durationMs ?? 0, nowMs, built.maxEnd);
+  // The joins of this drawing (a lanes' model may be drawn again with others).
+  for (const l of built.joined) l.joins = NONE;
+  built.joined = [];
+  for (const j of joins) {
+    const l = byLane.get(laneKey(lanes, j.lane));
+    if (!l) continue;
+    if (l.joins === NONE) {
+      l.joins = [];
+      built.joined.push(l);
     }
-    return l;
-  };
-  const kinds = new Set();
-  let critical = false;
-  for (const s of spans) {
-    const e = s.endMs === null || s.endMs === undefined ? nowMs : s.endMs;
-    if (e > maxEnd) maxEnd = e;
-    laneOf(lanes, s.lane).spans.push(s);
-    kinds.add(s.kind);
-    if (s.critical) critical = true;
+    l.joins.push(j);
   }
-  for (const g of ghosts) {
-    maxEnd = Math.max(maxEnd, g.endMs ?? 0);
-    laneOf(ghostLanes, g.lane).ghosts.push(g);
-  }
-  for (const j of joins) byLane.get(laneKey(lanes, j.lane))?.joins.push(j);
   const prev = host.__timeline;
   let extent = Math.max(maxEnd, 1);
   let step;
@@ -96,13 +99,23 @@ export function renderTimeline(host, spans, { lanes, nowMs = 0, durationMs, sele
     step = niceStep(extent);
     scaleMax = Math.ceil(extent / step - 1e-9) * step;
   }
-  // Usually the rows of the last drawing, and maybe some more.
-  const rows = prev?.lanes && prev.lanes.length === byLane.size && prev.lanes.every((l) => byLane.has(l)) ? prev.lanes : sortRows(byLane);
+  // Usually the rows of the last drawing (the same lanes, none collapsed since), and maybe some more.
+  host.__tlCollapsed ||= new Set();
+  const collapsed = host.__tlCollapsed;
+  const same =
+    prev?.rows &&
+    prev.collapsedRev === collapsed.rev &&
+    prev.types === stateTypes &&
+    (prev.byLane === byLane || (prev.byLane.size === byLane.size && [...byLane.keys()].every((k) => prev.byLane.has(k))));
+  const rows = same ? prev.rows : laneRows(byLane, { types: stateTypes, collapsed });
   const virtual = rows.length > VIRTUAL_LANES;
   const model = {
     live: durationMs === undefined,
     byLane,
-    lanes: rows,
+    rows,
+    types: stateTypes,
+    collapsedRev: collapsed.rev,
+    names: same ? prev.names : new Map(),
     step,
     scaleMax,
     nowMs,
@@ -120,12 +133,129 @@ export function renderTimeline(host, spans, { lanes, nowMs = 0, durationMs, sele
   };
   host.__timeline = model;
   host.classList.toggle('virtual', virtual);
+  // The lane names' column: as wide as the longest own name needs, within a third of the view.
+  const labelPx = `${Math.round(Math.min(Math.max(96, rows.labelChars * CHAR_PX + 20), Math.max(120, (host.clientWidth || 600) * 0.34)))}px`;
+  setVar(host, '--tl-label', labelPx);
   if (!virtual) {
     forget(host);
     draw(host, model, 0, rows.length);
-    return;
+  } else drawInView(host, model, lanesInView(host, model), prev?.drawn);
+  host.__zoom?.update();
+}
+
+const NONE = Object.freeze([]);
+const SLICE_SPANS = 3000; // a finished run with more spans than this is sorted into lanes in slices
+const SLICE_MS = 8; // of work in one task
+
+/** Sort spans from..to into the lanes of `b` (see lanesOf). */
+function collect(b, spans, from, to, table, nowMs, ghost) {
+  const { byLane } = b;
+  let lastId = -1;
+  let last = null;
+  for (let i = from; i < to; i++) {
+    const s = spans[i];
+    // The lane of the span before, most often.
+    let l = s.lane === lastId ? last : null;
+    if (!l) {
+      const key = laneKey(table, s.lane);
+      l = byLane.get(key);
+      if (!l) {
+        // (No ghosts nor joins in most lanes: one empty list for them all, until one has some.)
+        l = { key, label: laneLabel(table, s.lane), path: lanePath(table, s.lane), spans: [], ghosts: NONE, joins: NONE, start: Infinity, first: null, firstMs: Infinity };
+        byLane.set(key, l);
+      }
+      lastId = s.lane;
+      last = l;
+    }
+    if (ghost) {
+      if ((s.endMs ?? 0) > b.maxEnd) b.maxEnd = s.endMs ?? 0;
+      if (l.ghosts === NONE) l.ghosts = [];
+      l.ghosts.push(s);
+      if (s.startMs < l.start) l.start = s.startMs;
+      if (!l.first && s.kind === 'state') l.first = s.state;
+      continue;
+    }
+    const e = s.endMs === null || s.endMs === undefined ? nowMs : s.endMs;
+    if (e > b.maxEnd) b.maxEnd = e;
+    l.spans.push(s);
+    if (s.startMs < l.start) l.start = s.startMs;
+    if (s.kind === 'state' && s.startMs < l.firstMs) {
+      l.first = s.state;
+      l.firstMs = s.startMs;
+    }
+    b.kinds.add(s.kind);
+    if (s.critical) b.critical = true;
   }
-  drawInView(host, model, lanesInView(host, model), prev?.drawn);
+}
+
+/**
+ * The spans by lane: {byLane: Map(laneKey → {key, label, path, spans, ghosts, joins, start,
+ * first}), maxEnd, kinds, critical}. A run going on: sorted anew on each drawing. A finished
+ * run (or a replay's instant, or a comparison): kept while the same spans are drawn again, and
+ * when there are many, sorted a slice at a time in tasks of their own (null until done: the
+ * timeline is drawn then), so that 10,000 lanes take no long task.
+ */
+function lanesOf(host, spans, { lanes, nowMs = 0, durationMs, ghosts = [], ghostLanes }) {
+  const fresh = () => ({ key: null, byLane: new Map(), maxEnd: 0, kinds: new Set(), critical: false, i: 0, g: 0, joined: [], done: false });
+  if (durationMs === undefined) {
+    const b = fresh();
+    collect(b, spans, 0, spans.length, lanes, nowMs, false);
+    collect(b, ghosts, 0, ghosts.length, ghostLanes, nowMs, true);
+    b.done = true;
+    host.__tlBuild = null;
+    return b;
+  }
+  const key = [spans, spans.length, lanes, ghosts, ghosts.length, ghostLanes, nowMs];
+  let b = host.__tlBuild;
+  if (b?.key.every((k, i) => k === key[i])) return b.done ? b : null;
+  b = fresh();
+  b.key = key;
+  host.__tlBuild = b;
+  if (spans.length + ghosts.length <= SLICE_SPANS) {
+    collect(b, spans, 0, spans.length, lanes, nowMs, false);
+    collect(b, ghosts, 0, ghosts.length, ghostLanes, nowMs, true);
+    b.done = true;
+    return b;
+  }
+  const step = (first) => {
+    if (host.__tlBuild !== b) return;
+    const until = performance.now() + SLICE_MS;
+    while (b.i < spans.length && performance.now() < until) {
+      const to = Math.min(spans.length, b.i + 250);
+      collect(b, spans, b.i, to, lanes, nowMs, false);
+      b.i = to;
+    }
+    while (b.i >= spans.length && b.g < ghosts.length && performance.now() < until) {
+      const to = Math.min(ghosts.length, b.g + 250);
+      collect(b, ghosts, b.g, to, ghostLanes, nowMs, true);
+      b.g = to;
+    }
+    if (b.i < spans.length || b.g < ghosts.length) {
+      nextTask(() => step(false));
+      return;
+    }
+    b.done = true;
+    // Drawn in a task of its own.
+    if (!first) nextTask(() => host.__tlBuild === b && redraw(host));
+  };
+  step(true);
+  return b.done ? b : null;
+}
+
+/** Draw the timeline again with what it was last given (a group collapsed, the zoom changed). */
+function redraw(host) {
+  if (host.__tlArgs) renderTimeline(host, ...host.__tlArgs);
+}
+
+/** A lane's name (see nameOfLane), its parent's first. */
+function nameOf(model, key) {
+  let n = model.names.get(key);
+  if (n) return n;
+  const entry = model.byLane.get(key) || { path: key ? JSON.parse(key) : [], first: null };
+  const parentName = entry.path.length > 1 ? nameOf(model, parentLaneKey(entry.path)).full : '';
+  n = nameOfLane(entry, parentName, model.types);
+  model.names.set(key, n);
+  return n;
 }
 
 /**
@@ -168,7 +298,7 @@ function lanesInView(host, model) {
   // Not drawn yet: the host's visible part, under the axis, is a good guess.
   let part = body ? visiblePart(body) : visiblePart(host);
   if (part && !body) part = { top: part.top - AXIS_PX, bottom: part.bottom - AXIS_PX };
-  const n = model.lanes.length;
+  const n = model.rows.length;
   const px = model.lanePx;
   return { ...rowsToDraw(part, n, { rowHeight: px, overscan: OVERSCAN_LANES * px }), seen: rowsToDraw(part, n, { rowHeight: px, overscan: 0 }), known: !!part };
 }
@@ -190,7 +320,7 @@ function skeleton(host) {
     after: h('div', { class: 'tl-spacer', 'aria-hidden': 'true' }),
     now: h('div', { class: 'tl-now' }),
     legend: h('div', { class: 'tl-legend', 'aria-label': 'Timeline key' }),
-    rows: new Map(), // lane → {el, track, items: Map(key → {el, span, sel})}
+    rows: new Map(), // row key → {el, track, items: Map(key → {el, span, sel})}
     scaleKey: null,
     legendKey: null,
   };
@@ -200,15 +330,15 @@ function skeleton(host) {
   return v;
 }
 
-/** Draw the axis, the lanes first..last (excluded; spacers stand for the others) and the key. */
+/** Draw the axis, the rows first..last (excluded; spacers stand for the others) and the key. */
 function draw(host, model, first, last) {
-  const { byLane, lanes, step, scaleMax, nowMs, durationMs, selected, ids } = model;
+  const { byLane, rows: list, scaleMax, nowMs, durationMs, selected, ids } = model;
   const v = skeleton(host);
   if (model.virtual) {
     // At most so many new lanes at a time: the others at the next refresh.
     let made = 0;
     for (let li = first; li < last; li++) {
-      if (v.rows.has(lanes[li])) continue;
+      if (v.rows.has(list[li].key)) continue;
       if (made === NEW_LANES_AT_ONCE) {
         last = li;
         model.partial = true;
@@ -218,22 +348,12 @@ function draw(host, model, first, last) {
     }
   }
   model.drawn = { first, last };
-  const pct = (ms) => `${((ms / scaleMax) * 100).toFixed(4)}%`;
   setVar(host, '--tl-pct', `${100 / scaleMax}%`);
-  const scaleKey = `${scaleMax}/${step}`;
-  if (v.scaleKey !== scaleKey) {
-    v.scaleKey = scaleKey;
-    const ticks = [];
-    for (let t = 0; t <= scaleMax + 1e-9; t += step) ticks.push(h('span', { class: 'tick', style: `left:${pct(t)}`, text: tickLabel(t, scaleMax) }));
-    v.axisTrack.replaceChildren(...ticks);
-    const lines = [];
-    for (let t = step; t <= scaleMax + 1e-9; t += step) lines.push(h('span', { style: `left:${pct(t)}` }));
-    v.grid.replaceChildren(...lines);
-  }
+  drawAxis(host, v, model);
   const children = [v.grid];
   if (model.virtual) {
     const above = `${first * model.lanePx}px`;
-    const below = `${(lanes.length - last) * model.lanePx}px`;
+    const below = `${(list.length - last) * model.lanePx}px`;
     if (v.before.style.height !== above) v.before.style.height = above;
     if (v.after.style.height !== below) v.after.style.height = below;
     children.push(v.before);
@@ -241,10 +361,19 @@ function draw(host, model, first, last) {
   const rows = new Map();
   const ctx = { model, selected, host };
   for (let li = first; li < last; li++) {
-    const lane = lanes[li];
-    const row = v.rows.get(lane) || newRow(byLane.get(lane));
-    drawLane(row, byLane.get(lane), ctx, ids);
-    rows.set(lane, row);
+    const r = list[li];
+    if (r.type === 'group') {
+      const row = v.rows.get(r.key) || newGroupRow(r, () => toggleGroup(host, r.key));
+      drawGroup(row, r, ctx);
+      rows.set(r.key, row);
+      children.push(row.el);
+      continue;
+    }
+    const entry = byLane.get(r.key);
+    const name = nameOf(model, r.key);
+    const row = v.rows.get(r.key) || newRow(entry, name);
+    drawLane(row, entry, name, ctx, ids);
+    rows.set(r.key, row);
     children.push(row.el);
   }
   v.rows = rows;
@@ -255,7 +384,10 @@ function draw(host, model, first, last) {
     children.push(v.now);
   }
   reconcile(v.body, children);
-  const legendKey = [...model.kinds].sort().join() + (model.joins ? '|join' : '') + (model.critical ? '|critical' : '') + (model.virtual ? `|${lanes.length}` : '');
+  list.lanes ??= list.filter((r) => r.type === 'lane').length;
+  const hidden = byLane.size - list.lanes;
+  const legendKey =
+    [...model.kinds].sort().join() + (model.joins ? '|join' : '') + (model.critical ? '|critical' : '') + (model.virtual || hidden ? `|${byLane.size}|${hidden}` : '');
   if (v.legendKey !== legendKey) {
     v.legendKey = legendKey;
     v.legend.replaceChildren(
@@ -265,10 +397,139 @@ function draw(host, model, first, last) {
         model.kinds.has('wait') ? h('span', { class: 'l-wait', text: 'Wait' }) : null,
         model.joins ? h('span', { class: 'l-join', text: 'join' }) : null,
         model.critical ? h('span', { class: 'l-critical', text: 'critical path' }) : null,
-        model.virtual ? h('span', { class: 'l-lanes', text: `${lanes.length} lanes` }) : null,
+        model.virtual || hidden ? h('span', { class: 'l-lanes', text: `${byLane.size} lanes${hidden ? ` (${hidden} collapsed)` : ''}` }) : null,
       ].filter(Boolean),
     );
   }
+}
+
+/** The axis's ticks and the grid's lines: about six in view, whatever the zoom. */
+function drawAxis(host, v, model) {
+  const { scaleMax } = model;
+  const zoom = host.__zoom?.level() || 1;
+  const step = zoom > 1 ? niceStep(scaleMax / zoom) : model.step;
+  const scaleKey = `${scaleMax}/${step}`;
+  if (v.scaleKey === scaleKey) return;
+  v.scaleKey = scaleKey;
+  const pct = (ms) => `${((ms / scaleMax) * 100).toFixed(4)}%`;
+  const ticks = [];
+  for (let t = 0; t <= scaleMax + 1e-9; t += step) ticks.push(h('span', { class: 'tick', style: `left:${pct(t)}`, text: tickLabel(t, step) }));
+  v.axisTrack.replaceChildren(...ticks);
+  const lines = [];
+  for (let t = step; t <= scaleMax + 1e-9; t += step) lines.push(h('span', { style: `left:${pct(t)}` }));
+  v.grid.replaceChildren(...lines);
+}
+
+/** Collapse or expand a Map's iterations. */
+function toggleGroup(host, key) {
+  host.__tlCollapsed ||= new Set();
+  const set = host.__tlCollapsed;
+  if (set.has(key)) set.delete(key);
+  else set.add(key);
+  set.rev = (set.rev || 0) + 1;
+  redraw(host);
+  // The focus stays on the group's toggle, drawn anew or not.
+  const v = host.__tlDom;
+  v?.rows.get(key)?.toggle.focus({ preventScroll: true });
+}
+
+// ---------------------------------------------------------------- zoom and pan
+
+/**
+ * The timeline's zoom: its track `level` times as wide as the view (the lane names stay at the
+ * left, sticky), the view scrolled sideways to pan. Buttons in `tools`; Ctrl (⌘) + wheel, the
+ * + − 0 keys, a drag on the track.
+ */
+function setupZoom(host, tools) {
+  if (host.__zoom) return;
+  let level = 1;
+  const labelPx = () => parseFloat(getComputedStyle(host).getPropertyValue('--tl-label')) || 132;
+  const trackPx = () => Math.max(1, host.clientWidth - labelPx() - 24);
+  const btn = (cls, text, name, key, onclick) =>
+    h('button', { type: 'button', class: `zoom-btn ${cls}`, 'data-testid': `timeline-${cls}`, 'aria-label': name, title: `${name} (${key})`, onclick, text });
+  const out = btn('zoom-out', '−', 'Zoom the timeline out', '−', () => zoomTo(level / ZOOM_STEP));
+  const shown = btn('zoom-level', '100%', 'Fit the whole run in the timeline', '0', () => zoomTo(1));
+  const into = btn('zoom-in', '+', 'Zoom the timeline in', '+', () => zoomTo(level * ZOOM_STEP));
+  const bar = h('div', { class: 'zoom-bar', role: 'group', 'aria-label': 'Zoom the timeline' }, out, shown, into);
+  tools.replaceChildren(bar);
+
+  /** Zoom to `next`, keeping the instant at `atPx` (from the track's left, in the view) where it is. */
+  function zoomTo(next, atPx) {
+    const z = Math.min(MAX_ZOOM, Math.max(1, next));
+    if (z === level) return;
+    const w0 = trackPx() * level;
+    const at = atPx ?? trackPx() / 2;
+    const frac = (host.scrollLeft + at) / w0;
+    level = z;
+    apply();
+    host.scrollLeft = Math.max(0, frac * trackPx() * level - at);
+  }
+
+  function apply() {
+    setVar(host, '--tl-zoom', String(level));
+    host.classList.toggle('zoomed', level > 1);
+    host.dataset.zoom = String(+level.toFixed(3));
+    update();
+    // The ticks follow the zoom.
+    const m = host.__timeline;
+    if (m && host.__tlDom?.body.parentNode === host) drawAxis(host, host.__tlDom, m);
+  }
+
+  function update() {
+    const has = !!host.__timeline;
+    shown.textContent = `${Math.round(level * 100)}%`;
+    out.disabled = !has || level <= 1;
+    into.disabled = !has || level >= MAX_ZOOM;
+    shown.disabled = !has;
+  }
+
+  host.tabIndex = 0;
+  host.setAttribute('role', 'region');
+  host.setAttribute('aria-label', 'Timeline: + and − zoom, 0 fits the run, the arrow keys scroll');
+  host.addEventListener(
+    'wheel',
+    (ev) => {
+      if (!(ev.ctrlKey || ev.metaKey) || !host.__timeline) return;
+      ev.preventDefault();
+      const r = host.getBoundingClientRect();
+      zoomTo(level * Math.exp(-ev.deltaY * (ev.deltaMode === 1 ? 0.05 : 0.0025)), ev.clientX - r.left - labelPx() - 12);
+    },
+    { passive: false },
+  );
+  host.addEventListener('keydown', (ev) => {
+    if (ev.ctrlKey || ev.metaKey || ev.altKey || !host.__timeline) return;
+    if (ev.target !== host && !ev.target.classList?.contains('bar')) return;
+    const f = { '+': ZOOM_STEP, '=': ZOOM_STEP, '-': 1 / ZOOM_STEP, _: 1 / ZOOM_STEP }[ev.key];
+    if (f) {
+      ev.preventDefault();
+      zoomTo(level * f);
+    } else if (ev.key === '0') {
+      ev.preventDefault();
+      zoomTo(1);
+    }
+  });
+  // A drag on a lane's track (not on a bar) pans.
+  host.addEventListener('pointerdown', (ev) => {
+    if (ev.button !== 0 || level <= 1 || !ev.target.classList?.contains('tl-track')) return;
+    const x0 = ev.clientX;
+    const s0 = host.scrollLeft;
+    host.setPointerCapture(ev.pointerId);
+    host.classList.add('panning');
+    const move = (mv) => {
+      host.scrollLeft = s0 - (mv.clientX - x0);
+    };
+    const up = () => {
+      host.removeEventListener('pointermove', move);
+      host.removeEventListener('pointerup', up);
+      host.removeEventListener('pointercancel', up);
+      host.classList.remove('panning');
+    };
+    host.addEventListener('pointermove', move);
+    host.addEventListener('pointerup', up);
+    host.addEventListener('pointercancel', up);
+  });
+  host.__zoom = { level: () => level, zoomTo, update };
+  update();
 }
 
 /**
@@ -276,7 +537,7 @@ function draw(host, model, first, last) {
  * previous run's faintly (what-if), the joins, the selection. Drawn first in a frame (phase
  * 0): it reads where it is scrolled to, cheaply while nothing else has changed yet.
  */
-export function mountTimeline(store, { host, dragLatency }) {
+export function mountTimeline(store, { host, dragLatency, zoomTools }) {
   store.subscribe(
     (s) => [s.run?.id, s.run?.rev, s.run?.previous, s.run?.result, s.playhead, s.selection, s.definition.stateTypes],
     (_, __, s) => {
@@ -294,6 +555,8 @@ export function mountTimeline(store, { host, dragLatency }) {
         selected: sel.name ? { ...sel, state: sel.name } : null,
         onSelect: (span) => select(store, { name: span.state, lane: span.lane, startMs: span.startMs, kind: span.kind }),
         joins: joinsOf(spans, s.definition.stateTypes),
+        stateTypes: s.definition.stateTypes,
+        zoomTools,
       });
     },
     { phase: 0 },
