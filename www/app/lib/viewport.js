@@ -71,7 +71,6 @@ export function createViewport(host, content, size, { boxes = [], tools = null, 
   for (const b of boxes) {
     const r = document.createElementNS(NS, 'rect');
     for (const [a, v] of Object.entries({ x: b.x, y: b.y, width: b.w, height: b.h, rx: Math.min(6, b.h / 4), class: `mm-box ${b.cls || ''}` })) r.setAttribute(a, String(v));
-    if (b.state) r.dataset.state = b.state;
     msvg.append(r);
     b.mini = r;
   }
