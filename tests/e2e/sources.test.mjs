@@ -269,7 +269,7 @@ test('a YAML definition is highlighted as YAML, a JSON one as JSON', async () =>
   await context.close();
 });
 
-test('an ASL with ${Name} placeholders offers the substitution table, runs, and takes an edited value', async () => {
+test('an ASL with placeholders (dollar and braces) offers the substitution table, runs, and takes an edited value', async () => {
   const { page, context, problems } = await openPage();
   const definition = JSON.stringify(
     {
@@ -278,10 +278,12 @@ test('an ASL with ${Name} placeholders offers the substitution table, runs, and 
         Charge: {
           Type: 'Task',
           Resource: 'arn:aws:states:::lambda:invoke',
+          // biome-ignore lint/suspicious/noTemplateCurlyInString: a placeholder as a pasted ASL has it
           Parameters: { FunctionName: '${ChargeFunctionArn}', Payload: { 'order.$': '$.orderId' } },
           ResultPath: '$.charge',
           Next: 'Tell',
         },
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: a placeholder as a pasted ASL has it
         Tell: { Type: 'Pass', Parameters: { topic: '${AlertsTopic}', 'order.$': '$.orderId' }, End: true },
       },
     },
