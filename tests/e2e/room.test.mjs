@@ -43,10 +43,15 @@ async function runAndWait(page, speed = 'instant') {
 }
 
 const box = (page, sel) => page.$eval(sel, (e) => e.getBoundingClientRect().toJSON());
-const frames = (page, n = 2) => page.evaluate((n) => new Promise((r) => {
-  const f = (i) => (i ? requestAnimationFrame(() => f(i - 1)) : r());
-  f(n);
-}), n);
+const frames = (page, n = 2) =>
+  page.evaluate(
+    (n) =>
+      new Promise((r) => {
+        const f = (i) => (i ? requestAnimationFrame(() => f(i - 1)) : r());
+        f(n);
+      }),
+    n,
+  );
 
 const task = { Type: 'Task', Resource: 'arn:aws:lambda:us-east-1:123456789012:function:f', End: true };
 /** A Parallel of n branches, each one Task. */
@@ -213,7 +218,7 @@ test('the graph of a 50-branch Parallel fits the pane at 1440 px, and zooms and 
   assert.ok(z3 > z2, `Ctrl + wheel zoomed to ${z3}`);
   v = await graphInView(page);
   assert.ok(v.outside.length > 0, 'zoomed in, some states are out of view');
-  assert.equal(await page.isVisible('[data-testid=graph-minimap]'), true, 'the minimap shows');
+  await page.waitForSelector('[data-testid=graph-minimap]', { state: 'visible' });
   // Pan: a drag moves the drawing with the pointer; the arrow keys too.
   const before = await box(page, '[data-testid=graph] .node[data-state=Branch20]');
   await page.mouse.move(host.x + host.width / 2, host.y + host.height / 2);
@@ -245,7 +250,7 @@ test("a 200-state definition's graph is navigable: readable first, a minimap tha
   // The first view is readable (100% or near), from the start, with a minimap.
   const z0 = Number(await page.getAttribute('[data-testid=graph]', 'data-zoom'));
   assert.ok(z0 >= 0.6, `the first view's zoom: ${z0}`);
-  assert.equal(await page.isVisible('[data-testid=graph-minimap]'), true);
+  await page.waitForSelector('[data-testid=graph-minimap]', { state: 'visible' });
   let v = await graphInView(page);
   assert.ok(!v.outside.includes('Step000') && v.outside.includes('Step199'), 'the start is in view, the end is not');
   // A click at the bottom of the minimap moves the view to the end.
@@ -308,7 +313,12 @@ test('timeline lanes are named by branch or item, in the order they started; a M
   assert.equal(result.status, 'SUCCEEDED');
   const lanes = () =>
     page.$$eval('[data-testid=timeline] .tl-lane', (els) =>
-      els.map((e) => ({ name: e.dataset.name, lane: e.dataset.lane, text: e.querySelector('.tl-label').textContent, start: Math.min(...[...e.querySelectorAll('[data-testid=timeline-bar]')].map((b) => Number(b.dataset.startMs))) })),
+      els.map((e) => ({
+        name: e.dataset.name,
+        lane: e.dataset.lane,
+        text: e.querySelector('.tl-label').textContent,
+        start: Math.min(...[...e.querySelectorAll('[data-testid=timeline-bar]')].map((b) => Number(b.dataset.startMs))),
+      })),
     );
   let rows = await lanes();
   assert.deepEqual(
@@ -319,14 +329,15 @@ test('timeline lanes are named by branch or item, in the order they started; a M
   const items = rows.filter((r) => r.name.startsWith('Each › item'));
   assert.equal(items.length, 10);
   // In the order they started (then by index), not by name.
-  for (let i = 1; i < items.length; i++) assert.ok(items[i - 1].start <= items[i].start, `${items[i - 1].name} (${items[i - 1].start} ms) before ${items[i].name} (${items[i].start} ms)`);
+  for (let i = 1; i < items.length; i++)
+    assert.ok(items[i - 1].start <= items[i].start, `${items[i - 1].name} (${items[i - 1].start} ms) before ${items[i].name} (${items[i].start} ms)`);
   // Fan's branches (from 0 s) come before Each's iterations (from 3 s), though Each < Fan by name.
-  assert.ok(
-    rows.findIndex((r) => r.name.startsWith('Fan')) < rows.findIndex((r) => r.name.startsWith('Each')),
-    'the lanes that started first come first',
-  );
+  assert.ok(rows.findIndex((r) => r.name.startsWith('Fan')) < rows.findIndex((r) => r.name.startsWith('Each')), 'the lanes that started first come first');
   // A long name is cut in its row and given in full on hover.
-  const cut = await page.$eval(`[data-testid=timeline] .tl-lane[data-lane="Fan/2"] .tl-label`, (e) => ({ title: e.title, cut: e.scrollWidth > e.clientWidth || [...e.children].some((c) => c.scrollWidth > c.clientWidth) }));
+  const cut = await page.$eval(`[data-testid=timeline] .tl-lane[data-lane="Fan/2"] .tl-label`, (e) => ({
+    title: e.title,
+    cut: e.scrollWidth > e.clientWidth || [...e.children].some((c) => c.scrollWidth > c.clientWidth),
+  }));
   assert.ok(cut.cut, 'the long name is cut in its row');
   assert.match(cut.title, new RegExp(`^Fan › branch 3 \\(${long}\\)\\nbranch 3 of the Parallel Fan \\(Branches\\[2\\]\\) · lane Fan/2$`));
   const barTitle = await page.getAttribute(`[data-testid=timeline-bar][data-state=${long}][data-kind=state]`, 'title');
@@ -368,7 +379,8 @@ test('timeline lanes are named by branch or item, in the order they started; a M
     const row = document.querySelector('[data-testid=timeline] .tl-lane[data-lane="Fan/1"] .tl-track');
     const r = row.getBoundingClientRect();
     const host = document.querySelector('[data-testid=timeline]').getBoundingClientRect();
-    for (let x = Math.min(r.right, host.right) - 4; x > Math.max(r.left, host.left) + 150; x -= 8) if (document.elementFromPoint(x, r.top + r.height / 2) === row) return { x, y: r.top + r.height / 2 };
+    for (let x = Math.min(r.right, host.right) - 4; x > Math.max(r.left, host.left) + 150; x -= 8)
+      if (document.elementFromPoint(x, r.top + r.height / 2) === row) return { x, y: r.top + r.height / 2 };
     return null;
   });
   if (empty) {

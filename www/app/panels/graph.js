@@ -99,13 +99,14 @@ export function drawGraph(host, definition, { onSelect, onTest, autoHeight = fal
   host.setAttribute('aria-label', 'Workflow graph: + and − zoom, 0 fits it in view, the arrow keys pan; Tab moves through the states');
   // The minimap's boxes, and each state's place (the view brings a state that gets the focus into view).
   const boxes = flatBoxes(top, MARGIN, MARGIN).map(({ box, x, y }) => ({ x, y, w: box.w, h: box.h, cls: box.container ? 'container' : 'leaf', state: box.name }));
-  const view = createViewport(host, content, { w: width, h: height }, { boxes, label: 'graph', autoHeight, tools });
   for (const b of boxes) {
     const g = nodes.get(b.state);
     if (!g) continue;
     g.__box = b;
-    g.__mini = b.mini;
+    b.node = g;
   }
+  const view = createViewport(host, content, { w: width, h: height }, { boxes, label: 'graph', autoHeight, tools });
+
   return { svg, nodes, edges: [...svg.querySelectorAll('path.edge')], view, size: { w: width, h: height } };
 }
 
