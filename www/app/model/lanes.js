@@ -53,17 +53,6 @@ export function laneName(lanes, id) {
   return path.map(([state, index]) => `${state}[${index}]`).join(' › ');
 }
 
-/** Lanes in reading order: a lane's children after it, by state name, then index in numeric order. */
-export function comparePaths(a, b) {
-  for (let i = 0; i < Math.min(a.length, b.length); i++) {
-    const [sa, ia] = a[i];
-    const [sb, ib] = b[i];
-    if (sa !== sb) return sa < sb ? -1 : 1;
-    if (ia !== ib) return ia - ib;
-  }
-  return a.length - b.length;
-}
-
 const counted = new WeakMap(); // spans → {n, counts}
 
 /**
