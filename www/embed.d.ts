@@ -8,7 +8,8 @@
 //   </asl-playground>
 //
 // Attributes: view (timeline | graph | both), theme (light | dark), autorun (runs when it
-// scrolls into view), speed (virtual time per real time, default 1), title (when the
+// scrolls into view), speed (virtual time per real time, default 1; a value under 0.01 or not
+// a finite number is said in a note over the example, which runs at 1), title (when the
 // definition has no Comment), playground (the URL of a statelab playground page for the
 // "Open in playground" link; no link without it), and definition, input, mocks (JSON text,
 // instead of the <pre> parts). Events: `done` (detail: the run's result).

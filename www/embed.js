@@ -44,6 +44,7 @@ const LOCAL_CSS = `
 .head a[hidden] { display: none; }
 .head button, .head a { font: inherit; font-size: .85rem; padding: .2rem .6rem; border-radius: 6px; border: 1px solid var(--border, #d0d7de); background: var(--bg, #fff); color: inherit; text-decoration: none; cursor: pointer; }
 .status { font-size: .85rem; padding: .3rem .6rem; }
+.embed-note { margin: 0; padding: .3rem .6rem; font-size: .85rem; color: var(--fg); background: var(--caught-bg, #fff0cf); border-bottom: 1px solid var(--border, #d0d7de); }
 .status[data-status=SUCCEEDED] { color: var(--good, #1a7f37); }
 .status[data-status=FAILED], .status[data-status=ERROR] { color: var(--bad, #cf222e); }
 .views { display: grid; gap: .5rem; padding: .5rem; }
@@ -91,6 +92,23 @@ async function readDefinition(text) {
   return JSON.parse(machine.definition);
 }
 
+/** The speed an embed runs at when its speed attribute is not one it can use. */
+const DEFAULT_SPEED = 1;
+/** The slowest speed an embed takes (1 s of workflow time in 100 s). */
+const MIN_SPEED = 0.01;
+
+/**
+ * The speed attribute read: {speed, problem}. A value that is not a number of at least 0.01
+ * (0, -1, 'abc', '1e309', which is Infinity) gives the default speed and says why.
+ */
+function speedOf(attr) {
+  if (attr === null || attr.trim() === '') return { speed: DEFAULT_SPEED, problem: null };
+  const n = Number(attr);
+  if (Number.isFinite(n) && n >= MIN_SPEED) return { speed: n, problem: null };
+  const why = Number.isFinite(n) ? (n > 0 ? `is slower than ${MIN_SPEED}` : 'is not above 0') : 'is not a finite number';
+  return { speed: DEFAULT_SPEED, problem: `speed="${attr}" ${why}: this example runs at ${DEFAULT_SPEED}× (real time).` };
+}
+
 /** The playground page to open an example in: an http(s) URL (relative to the page), or null. */
 function playgroundUrl(attr) {
   if (attr === null || attr.trim() === '') return null;
@@ -109,7 +127,7 @@ const Base = globalThis.HTMLElement ?? class {};
 
 class AslPlayground extends Base {
   static get observedAttributes() {
-    return ['definition', 'input', 'mocks', 'view', 'theme', 'title', 'playground'];
+    return ['definition', 'input', 'mocks', 'view', 'theme', 'title', 'playground', 'speed'];
   }
 
   connectedCallback() {
@@ -121,7 +139,8 @@ class AslPlayground extends Base {
         <div class="head"><strong part="title"></strong>
           <button type="button" data-testid="embed-run">Run</button>
           <a target="_blank" rel="noopener" data-testid="embed-open">Open in playground</a></div>
-        <div class="status" data-testid="embed-status" data-status="IDLE">Not run yet</div>
+        <p class="embed-note" data-testid="embed-note" role="note" hidden></p>
+        <div class="status" data-testid="embed-status" data-status="IDLE" role="status">Not run yet</div>
         <div class="views"><div class="graph"></div><div class="timeline"></div></div>
       </div>`;
     // A constructed sheet: a page whose policy allows no inline style still styles the element.
@@ -157,6 +176,10 @@ class AslPlayground extends Base {
    * unreadable). A YAML definition is read by the full engine, so this may take a moment.
    */
   setup() {
+    const note = this.shadowRoot.querySelector('[data-testid=embed-note]');
+    const { problem } = speedOf(this.getAttribute('speed'));
+    note.textContent = problem || '';
+    note.hidden = !problem;
     const asked = {};
     this.asked = asked;
     this.work = null;
@@ -197,7 +220,7 @@ class AslPlayground extends Base {
         definition: JSON.stringify(this.work.definition, null, 2),
         input: JSON.stringify(this.work.input, null, 2),
         mocks: JSON.stringify(this.work.mocks, null, 2),
-        settings: { speed: this.getAttribute('speed') || '1', seed: 1, sequential: false },
+        settings: { speed: String(speedOf(this.getAttribute('speed')).speed), seed: 1, sequential: false },
       })
         .then((code) => {
           if (this.asked === asked) open.href = `${playground}#w=${code}`;
@@ -250,7 +273,7 @@ class AslPlayground extends Base {
     await this.ready;
     if (!this.work?.definition) return null;
     if (this.ctl) this.ctl.stop();
-    const speed = Number(this.getAttribute('speed')) || 1;
+    const { speed } = speedOf(this.getAttribute('speed'));
     const names = Object.keys(splitMocks(this.work.mocks).functions);
     if (names.length) {
       this.ctl = null;
@@ -268,14 +291,22 @@ class AslPlayground extends Base {
       return null;
     }
     if (this.ctl !== asked) return null; // run again (or stopped) meanwhile
-    const ctl = run(this.work.definition, this.work.input, engineMocks, {
-      speed,
-      seed: 1,
-      criticalPath: true,
-      onUpdate: ({ nowMs, spans, lanes }) => {
-        if (this.ctl === ctl) this.paint(spans, lanes, nowMs);
-      },
-    });
+    let ctl;
+    try {
+      ctl = run(this.work.definition, this.work.input, engineMocks, {
+        speed,
+        seed: 1,
+        criticalPath: true,
+        onUpdate: ({ nowMs, spans, lanes }) => {
+          if (this.ctl === ctl) this.paint(spans, lanes, nowMs);
+        },
+      });
+    } catch (e) {
+      // (A run that cannot start says why, not 'Running…' for ever.)
+      this.ctl = null;
+      this.show('ERROR', `Not run: ${e.message}`);
+      return null;
+    }
     this.ctl = ctl;
     return ctl.done.then(
       (result) => {

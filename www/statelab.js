@@ -186,7 +186,7 @@ export async function validate(definition, options = {}) {
  */
 export async function simulate(definition, input, mocks, options = {}) {
   // JS functions (options.functions) are for run(): the engine says so if any are given.
-  return onEngineFor((g) => g.simulate(definition, input, mocks, engineOptions(options, Object.keys(options.functions ?? {}))));
+  return await onEngineFor((g) => g.simulate(definition, input, mocks, engineOptions(options, Object.keys(options.functions ?? {}))));
 }
 
 /**

@@ -20,6 +20,7 @@ use crate::json::{self, J};
 use statelab::asl::{self, MachineType};
 use statelab::driver::Host;
 use statelab::exec::{Options, Rng, Status};
+use statelab::files::Files;
 use statelab::mock::Mocks;
 use statelab::value::{read, Value};
 use std::cell::RefCell;
@@ -200,10 +201,11 @@ struct RunOut {
     host_error: Option<String>,
 }
 
-fn run_once(machine: Rc<asl::Machine>, input: Value, mocks: Mocks, seed: u64, history: bool) -> RunOut {
+fn run_once(machine: Rc<asl::Machine>, input: Value, mocks: Mocks, files: &Files, seed: u64, history: bool) -> RunOut {
     let opts = Options { seed, history, spans: false, ..Options::default() };
     let start = opts.start_time;
     let mut host = Host::new(machine, input, mocks, opts);
+    host.set_files(files.clone());
     let sink = Rc::new(RefCell::new((std::collections::hash_map::DefaultHasher::new(), Vec::new())));
     if history {
         let sink = sink.clone();
@@ -262,20 +264,31 @@ fn run(req: &J, problems: &mut Problems) -> J {
         Ok(v) => v,
         Err(e) => return rejected("input", e.message.to_string()),
     };
+    // The mocks, and their `Files` section (as the CLI and the wasm read it).
+    let mut files = Files::new();
     let mocks = match text(req, "mocks") {
         None => Mocks::empty(),
         Some(t) => match read::parse(&t) {
             Ok(Value::Null) => Mocks::empty(),
-            Ok(v) => match Mocks::from_value(&v, req.get("testCase").and_then(J::as_str)) {
-                Ok(m) => m,
-                Err(e) => return rejected("mocks", e.to_string()),
-            },
+            Ok(v) => {
+                let local = v.get("StateMachines").is_some() || v.get("MockedResponses").is_some();
+                if let (false, Some(section)) = (local, v.get("Files")) {
+                    match Files::from_value(section) {
+                        Ok(f) => files = f,
+                        Err((pointer, m)) => return rejected("mocks", format!("{m} (at /Files{pointer})")),
+                    }
+                }
+                match Mocks::from_value(&v, req.get("testCase").and_then(J::as_str)) {
+                    Ok(m) => m,
+                    Err(e) => return rejected("mocks", e.to_string()),
+                }
+            }
             Err(e) => return rejected("mocks", e.message.to_string()),
         },
     };
     let seed = req.get("seed").and_then(|s| s.as_str().map(|t| t.parse().ok()).unwrap_or(s.as_u64())).unwrap_or(0);
     let t0 = Instant::now();
-    let first = run_once(machine.clone(), input.clone(), mocks.clone(), seed, true);
+    let first = run_once(machine.clone(), input.clone(), mocks.clone(), &files, seed, true);
     let ms = t0.elapsed().as_secs_f64() * 1000.0;
     if let Some(e) = &first.host_error {
         return rejected("host", e.clone());
@@ -303,7 +316,7 @@ fn run(req: &J, problems: &mut Problems) -> J {
         problems.add("over-time-limit", "run", format!("ran {} ms of virtual time", first.duration_ms));
     }
     if ms < REPEAT_BELOW_MS {
-        let again = run_once(machine.clone(), input.clone(), mocks.clone(), seed, true);
+        let again = run_once(machine.clone(), input.clone(), mocks.clone(), &files, seed, true);
         if again.digest != first.digest || again.duration_ms != first.duration_ms {
             problems.add(
                 "nondeterminism",
@@ -311,7 +324,7 @@ fn run(req: &J, problems: &mut Problems) -> J {
                 format!("same seed, different history or outcome: {} then {}", first.outcome, again.outcome),
             );
         }
-        let lean = run_once(machine, input, mocks, seed, false);
+        let lean = run_once(machine, input, mocks, &files, seed, false);
         if lean.outcome != first.outcome || lean.events != first.events || lean.duration_ms != first.duration_ms {
             problems.add(
                 "history-off-differs",

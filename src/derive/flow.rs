@@ -126,8 +126,8 @@ struct Node<'a> {
 #[derive(Clone, Copy)]
 struct Ctx {
     dollar: Option<Point>,
-    input: Option<Point>,
-    result: Option<Point>,
+    input: Point,
+    result: Point,
     item: Option<usize>,
     jsonata: bool,
 }
@@ -337,7 +337,7 @@ impl Flow<'_, '_> {
     fn ctx(&self, n: usize, dollar: Option<Point>) -> Ctx {
         let node = &self.g.nodes[n];
         let item = if node.ty == "Map" { Some(n) } else { None };
-        Ctx { dollar, input: Some(Point::Input(n)), result: Some(Point::Raw(n)), item, jsonata: node.jsonata }
+        Ctx { dollar, input: Point::Input(n), result: Point::Raw(n), item, jsonata: node.jsonata }
     }
 
     /// What `$` is in a JSONPath state's `Assign`: the result, or the effective input.
@@ -545,7 +545,7 @@ impl Flow<'_, '_> {
                         if node.jsonata {
                             if let Some(t) = a.get(name.as_str()) {
                                 let ctx = self.ctx(n, None);
-                                self.through_value(t, &r, ctx);
+                                self.through(t, &r, ctx);
                             }
                         } else {
                             let dollar = self.assign_dollar(n);
@@ -555,7 +555,7 @@ impl Flow<'_, '_> {
                                     self.resolve(&root, Self::with(&r, join(&steps, &r.steps)), ctx);
                                 }
                             } else if let Some(t) = a.get(name.as_str()) {
-                                self.through_value(t, &r, ctx);
+                                self.through(t, &r, ctx);
                             }
                         }
                     }
@@ -566,10 +566,6 @@ impl Flow<'_, '_> {
 
     /// A read of a value a template makes (`r.steps` into the template).
     fn through(&mut self, t: &Value, r: &Read, ctx: Ctx) {
-        self.through_value(t, r, ctx);
-    }
-
-    fn through_value(&mut self, t: &Value, r: &Read, ctx: Ctx) {
         let mut t = t;
         let mut i = 0;
         loop {
@@ -615,8 +611,8 @@ impl Flow<'_, '_> {
             Root::ExecInput => Some(Point::Exec),
             Root::ItemValue => ctx.item.map(Point::ItemValue),
             Root::Var(name) => self.g.vars.iter().position(|v| v == name).map(Point::Var),
-            Root::Input => ctx.input,
-            Root::Result => ctx.result,
+            Root::Input => Some(ctx.input),
+            Root::Result => Some(ctx.result),
         };
         if let Some(p) = to {
             self.push(p, r);

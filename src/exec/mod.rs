@@ -426,7 +426,7 @@ impl Execution {
         while let Some(w) = self.work.pop_front() {
             if self.is_done() {
                 self.work.clear();
-                return;
+                break;
             }
             match w {
                 Work::Run(fid) => self.run(fid),
@@ -466,6 +466,9 @@ impl Execution {
                     self.status = Status::TimedOut(Failure::new("States.Timeout", ""));
                 }
             }
+        }
+        if self.is_done() {
+            self.close_running_spans();
         }
     }
 

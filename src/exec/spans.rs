@@ -202,6 +202,17 @@ impl Execution {
         }
     }
 
+    /// A finished execution has no running span: those the end left open (the history limit,
+    /// or the child executions' limit, ends the run where its states stand, with no more
+    /// events) end as cancelled, at the run's end.
+    pub(super) fn close_running_spans(&mut self) {
+        let now = self.now;
+        for s in self.spans.iter_mut().filter(|s| s.end.is_none()) {
+            s.end = Some(now);
+            s.status = SpanStatus::Cancelled;
+        }
+    }
+
     /// End a span that is still running.
     pub(super) fn close_span(
         &mut self,

@@ -364,12 +364,62 @@ test('timeline lanes are named by branch or item, in the order they started; a M
   await page.keyboard.up('Control');
   const zoom = Number(await page.getAttribute('[data-testid=timeline]', 'data-zoom'));
   assert.ok(zoom > 1.5, `Ctrl + wheel zoomed to ${zoom}`);
-  // Pan: the arrow keys scroll it sideways; a drag on a track too; the names stay where they are.
-  await page.focus('[data-testid=timeline]');
+  // The keys. The timeline is one tab stop (a bar; the Map's toggle is not one of its own), and
+  // its keys are said while the focus is in it.
+  const stops = () => page.$$eval('[data-testid=timeline] button', (els) => els.filter((e) => e.tabIndex >= 0).length);
+  assert.equal(await stops(), 1, 'one tab stop in the timeline');
+  assert.equal(await page.isVisible('[data-testid=timeline-keys-hint]'), false, 'no hint before the focus is there');
+  await page.focus('[data-testid=timeline] [tabindex="0"]');
+  assert.match(await page.textContent('[data-testid=timeline-keys-hint]'), /Arrow keys: bars · Shift\+arrows: scroll · \+ −: zoom · 0: fit/);
+  assert.ok(await page.isVisible('[data-testid=timeline-keys-hint]'), 'the keys are said while the focus is in the timeline');
+  const focused = () =>
+    page.evaluate(() => {
+      const e = document.activeElement;
+      return e?.closest('[data-testid=timeline]') ? { id: e.dataset.testid, state: e.dataset.state, lane: e.dataset.lane ?? null, kind: e.dataset.kind ?? null } : null;
+    });
+  // Pan: Shift and the arrow keys scroll it sideways, the focus staying where it is.
+  const at0 = await focused();
   const left0 = await page.$eval('[data-testid=timeline]', (e) => e.scrollLeft);
-  for (let i = 0; i < 4; i++) await page.keyboard.press('ArrowRight');
+  for (let i = 0; i < 4; i++) await page.keyboard.press('Shift+ArrowRight');
   await page.waitForFunction((l) => document.querySelector('[data-testid=timeline]').scrollLeft > l, left0);
-  const left1 = await page.$eval('[data-testid=timeline]', (e) => e.scrollLeft);
+  assert.deepEqual(await focused(), at0, 'Shift and an arrow key scroll; the focus stays');
+  // The plain arrow keys move between the bars and rows: down to the Map's row, whose toggle
+  // Left collapses and Right expands; down again to an iteration's bar, brought into view
+  // beside the names (which stay at the left).
+  let seen = await focused();
+  for (let i = 0; i < 8 && seen?.id !== 'lane-group-toggle'; i++) {
+    await page.keyboard.press('ArrowDown');
+    seen = await focused();
+  }
+  assert.deepEqual(seen, { id: 'lane-group-toggle', state: 'Each', lane: null, kind: null }, "Down reaches the Map's row");
+  assert.equal(await stops(), 1, 'the tab stop followed the focus');
+  await page.keyboard.press('ArrowLeft');
+  assert.equal(await page.getAttribute(toggle, 'aria-expanded'), 'false', 'Left collapses the iterations');
+  await page.keyboard.press('ArrowRight');
+  assert.equal(await page.getAttribute(toggle, 'aria-expanded'), 'true', 'Right expands them');
+  await page.keyboard.press('ArrowDown');
+  seen = await focused();
+  assert.equal(seen.id, 'timeline-bar');
+  assert.match(seen.lane, /^Each\//, 'Down went to an iteration');
+  const inView = () =>
+    page.evaluate(() => {
+      const host = document.querySelector('[data-testid=timeline]');
+      const names = parseFloat(getComputedStyle(host).getPropertyValue('--tl-label'));
+      const h = host.getBoundingClientRect();
+      const b = document.activeElement.getBoundingClientRect();
+      return b.right > h.left + names + 12 && b.left < h.right && b.bottom > h.top + 24 && b.top < h.bottom;
+    });
+  assert.ok(await inView(), 'the focused bar is in view');
+  // + and − zoom about the focused bar, which stays in view.
+  const z0 = Number(await page.getAttribute('[data-testid=timeline]', 'data-zoom'));
+  await page.keyboard.press('+');
+  await page.keyboard.press('+');
+  const z1 = Number(await page.getAttribute('[data-testid=timeline]', 'data-zoom'));
+  assert.ok(z1 > z0 * 2, `+ zoomed in: ${z0} → ${z1}`);
+  assert.ok(await inView(), 'the focused bar is in view after zooming');
+  await page.keyboard.press('-');
+  assert.ok(Number(await page.getAttribute('[data-testid=timeline]', 'data-zoom')) < z1, '− zoomed out');
+  assert.equal(await stops(), 1);
   const main = await box(page, '[data-testid=timeline] .tl-lane.main .tl-track');
   await page.mouse.move(main.x + main.width - 20, main.y + main.height / 2);
   const label = await box(page, '[data-testid=timeline] .tl-lane.main .tl-label');
@@ -384,6 +434,7 @@ test('timeline lanes are named by branch or item, in the order they started; a M
     return null;
   });
   if (empty) {
+    const left1 = await page.$eval('[data-testid=timeline]', (e) => e.scrollLeft);
     await page.mouse.move(empty.x, empty.y);
     await page.mouse.down();
     await page.mouse.move(empty.x - 80, empty.y, { steps: 4 });
@@ -392,7 +443,7 @@ test('timeline lanes are named by branch or item, in the order they started; a M
     assert.ok(left2 >= left1 + 70, `a drag panned: ${left1} → ${left2}`);
   }
   // 0 fits the run again.
-  await page.focus('[data-testid=timeline]');
+  await page.focus('[data-testid=timeline] [tabindex="0"]');
   await page.keyboard.press('0');
   assert.equal(await page.getAttribute('[data-testid=timeline]', 'data-zoom'), '1');
   assert.deepEqual(problems, []);

@@ -297,3 +297,22 @@ fn an_express_execution_has_an_express_arn_the_same_for_the_same_seed() {
     assert_ne!(express, id(&["--type", "EXPRESS", "--seed", "5"]));
     assert_eq!(id(&[]), "arn:aws:states:us-east-1:123456789012:execution:statelab:statelab-execution");
 }
+
+#[test]
+fn a_run_ended_by_the_history_limit_leaves_no_state_running() {
+    // A Parallel whose branch loops until the history is full: the run ends where its
+    // states stand, and the timeline shows the Parallel cancelled, not running.
+    let dir = tempfile_path::Dir::new("history-limit-spans");
+    let def = dir.write(
+        "def.json",
+        r#"{"StartAt": "P", "States": {"P": {"Type": "Parallel", "End": true, "Branches": [{"StartAt": "L", "States": {
+            "L": {"Type": "Pass", "Next": "C"},
+            "C": {"Type": "Choice", "Choices": [{"Variable": "$.x", "IsPresent": true, "Next": "D"}], "Default": "L"},
+            "D": {"Type": "Succeed"}}}]}}}"#,
+    );
+    let (code, stdout, stderr) = statelab(&["run", &def, "--timeline"]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stdout.contains("maximum number of history events"), "{stdout}");
+    let p = stdout.lines().find(|l| l.starts_with("main ")).expect("the Parallel's bar");
+    assert!(p.contains("cancelled") && !p.contains("running"), "{p}");
+}

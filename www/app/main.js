@@ -24,6 +24,7 @@ import { mountTestState } from './panels/teststate.js';
 import { mountHistory } from './panels/history.js';
 import { mountWorkspaces } from './panels/workspaces.js';
 import { mountPanes } from './panels/panes.js';
+import { mountExport } from './panels/export.js';
 
 const DEFAULT_EXAMPLE = 'image-pipeline'; // what a first visit opens
 
@@ -53,6 +54,7 @@ mountOutput(store, $('#output'));
 mountHistory(store, { host: $('#history'), count: $('#history-count'), filter: $('#history-filter'), group: $('#history-group'), notice: $('#history-truncated') });
 mountInspector(store, $('#inspector'));
 mountTestState(store, { host: $('#teststate'), engine, work });
+mountExport(store, { graph: $('#graph'), timeline: $('#timeline') });
 
 /** A replay position in the link opened: the work runs at once (instantly) to show it. */
 function replayIfAsked() {

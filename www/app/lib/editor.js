@@ -172,6 +172,38 @@ export function offsetOf(doc, line, column) {
 /** How many other documents' states (workspaces) an editor keeps, with their undo history. */
 const KEPT_STATES = 12;
 
+// Tab indents in an editor; Escape then Tab (within 2 s) moves the focus on, as CodeMirror
+// has it. A hint at the editor's corner says so while it has the focus, and says when Tab
+// leaves (after Escape); it is the editor's description for a screen reader too.
+const HINT = 'Esc then Tab leaves the editor';
+const HINT_ARMED = 'Tab now leaves the editor';
+const ARMED_MS = 2000; // CodeMirror's own delay
+let hints = 0;
+
+function tabHint(id) {
+  const el = document.createElement('p');
+  el.className = 'cm-tab-hint';
+  el.id = id;
+  el.textContent = HINT;
+  let timer = null;
+  const disarm = () => {
+    clearTimeout(timer);
+    if (!el.classList.contains('armed')) return;
+    el.classList.remove('armed');
+    el.textContent = HINT;
+  };
+  return {
+    el,
+    disarm,
+    arm() {
+      el.classList.add('armed');
+      el.textContent = HINT_ARMED;
+      clearTimeout(timer);
+      timer = setTimeout(disarm, ARMED_MS);
+    },
+  };
+}
+
 /**
  * Make an editor in `parent`. `lint(view)` returns CodeMirror diagnostics (may be async);
  * `onChange(text)` is called on every edit; `extraKeys` is a keymap for page shortcuts.
@@ -183,6 +215,7 @@ const KEPT_STATES = 12;
  */
 export function makeEditor(parent, { doc = '', label, lint, onChange, extraKeys = [], onDiagnostics, syntaxWhenShown = false, yamlToo = false, provenance = false }) {
   const syntax = new Compartment();
+  const hint = tabHint(`cm-tab-hint-${++hints}`);
   let syntaxOn = !syntaxWhenShown;
   let kind = yamlToo ? syntaxOf(doc) : 'json';
   const language = () => (kind === 'yaml' ? yaml() : json());
@@ -212,8 +245,26 @@ export function makeEditor(parent, { doc = '', label, lint, onChange, extraKeys 
     lintGutter(),
     EditorState.tabSize.of(2),
     keymap.of([...closeBracketsKeymap, ...defaultKeymap, ...searchKeymap, ...historyKeymap, ...foldKeymap, indentWithTab]),
+    // Escape that nothing else took (a search panel, a selection to simplify): CodeMirror
+    // lets the next Tab leave, and the hint says so. (Not handled here: CodeMirror sees it.)
+    keymap.of([
+      {
+        key: 'Escape',
+        run: () => {
+          hint.arm();
+          return false;
+        },
+      },
+    ]),
+    EditorView.domEventHandlers({
+      keydown: (e) => {
+        if (e.key !== 'Escape' && e.key !== 'Shift') hint.disarm();
+        return false;
+      },
+      blur: () => hint.disarm(),
+    }),
     theme,
-    EditorView.contentAttributes.of({ 'aria-label': label }),
+    EditorView.contentAttributes.of({ 'aria-label': label, 'aria-describedby': hint.el.id }),
     provenance ? foreignField : [],
     EditorView.updateListener.of((u) => {
       if (!u.docChanged) return;
@@ -227,6 +278,7 @@ export function makeEditor(parent, { doc = '', label, lint, onChange, extraKeys 
     }),
   ];
   const view = new EditorView({ parent, state: EditorState.create({ doc, extensions: extensions() }) });
+  view.dom.append(hint.el);
   // The states of the other documents this editor showed (workspaces), with their undo
   // history and selection, the last shown last; at most KEPT_STATES.
   const kept = new Map();

@@ -8,6 +8,7 @@
 import { h } from './dom.js';
 
 const MIN_K = 0.05;
+const FIT_MIN_K = 0.002;
 const MAX_K = 4;
 export const STEP = 1.25; // one zoom step
 const MARGIN = 16; // around a fitted drawing
@@ -23,12 +24,13 @@ function loadInput() {
 
 /**
  * Make `host` a view of `content` (a <g>, drawn at scale 1, `size` {w, h}). tools: where the
- * zoom buttons go (the host's corner by default). boxes: [{x, y, w, h, cls}] for the minimap;
+ * zoom buttons go (the host's corner by default). hint: the keys, shown while the focus is in
+ * the view. boxes: [{x, y, w, h, cls}] for the minimap;
  * each gets its element as .mini once it is drawn. autoHeight: the host takes the drawing's
  * height fitted to its width (at most maxHeight), for a host with no height of its own.
  * Returns {fit(), zoomBy(f, at?), zoomTo(k, at?), panBy(dx, dy), show(rect), view(), destroy()}.
  */
-export function createViewport(host, content, size, { boxes = [], tools = null, autoHeight = false, maxHeight = 480, label = 'drawing' } = {}) {
+export function createViewport(host, content, size, { boxes = [], tools = null, autoHeight = false, maxHeight = 480, label = 'drawing', hint = '' } = {}) {
   const prev = host.__viewport;
   prev?.destroy();
   const W = Math.max(size.w, 1);
@@ -54,12 +56,17 @@ export function createViewport(host, content, size, { boxes = [], tools = null, 
   toolHost.querySelector(':scope > .zoom-bar')?.remove();
   toolHost.append(bar);
   host.querySelector(':scope > .minimap')?.remove();
+  // The keys, said while the focus is in the view (style.css shows it then).
+  host.querySelector(':scope > .keys-hint')?.remove();
+  const hintEl = hint ? h('p', { class: 'keys-hint', 'aria-hidden': 'true', 'data-testid': `${label}-keys-hint`, text: hint }) : null;
+  if (hintEl) host.append(hintEl);
 
   function measure() {
     v.vw = host.clientWidth;
     v.vh = host.clientHeight;
   }
-  const fitScale = () => clamp(Math.min((v.vw - 2 * MARGIN) / W, (v.vh - 2 * MARGIN) / H, 1), MIN_K, MAX_K);
+  // (Below MIN_K if need be: Fit shows the whole drawing, however large.)
+  const fitScale = () => clamp(Math.min((v.vw - 2 * MARGIN) / W, (v.vh - 2 * MARGIN) / H, 1), FIT_MIN_K, MAX_K);
 
   /** A drawing narrower (lower) than the view is centred (kept in it); a larger one covers it. */
   function bound() {
@@ -220,6 +227,7 @@ export function createViewport(host, content, size, { boxes = [], tools = null, 
       host.removeEventListener('wheel', early);
       for (const f of v.cleanup) f();
       bar.remove();
+      hintEl?.remove();
       if (host.__viewport === api) host.__viewport = null;
     },
   };

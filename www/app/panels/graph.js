@@ -27,6 +27,21 @@ function el(name, attrs = {}, parent) {
   return e;
 }
 
+// A status is shown by an icon on the node's corner too, not by its colour alone: the glyphs
+// of the legend (style.css), in a disc of radius 7.5 centred on the corner.
+const GLYPHS = {
+  running: 'M-1.9,-3.2 L3.3,0 L-1.9,3.2 Z',
+  succeeded: 'M-3.2,0.2 L-1,2.5 L3.3,-2.4',
+  failed: 'M-2.5,-2.5 L2.5,2.5 M2.5,-2.5 L-2.5,2.5',
+  caught: 'M-2.8,3 L-2.8,-0.2 Q-2.8,-2 -1,-2 L2.6,-2 M0.9,-3.8 L2.8,-2 L0.9,-0.2',
+  cancelled: 'M-3,0 L3,0',
+};
+
+// The view's keys (lib/viewport-input.js; a state's own, Enter and T, are below), shown while
+// the focus is in it: the arrow keys pan (Shift: farther), as Shift and the arrows do in the
+// timeline, whose plain arrows move between its bars.
+const KEYS_HINT = 'Tab: states · arrow keys: pan · + −: zoom · 0: fit';
+
 let canvas = null;
 /** Text widths in the host's font (a canvas measures them); an estimate without one. */
 function measurer(host) {
@@ -96,7 +111,7 @@ export function drawGraph(host, definition, { onSelect, onTest, autoHeight = fal
   drawMachine(root, top, nodes, { onSelect, onTest }, true);
   host.replaceChildren(svg);
   host.setAttribute('role', 'group');
-  host.setAttribute('aria-label', 'Workflow graph: + and − zoom, 0 fits it in view, the arrow keys pan; Tab moves through the states');
+  host.setAttribute('aria-label', 'Workflow graph: Tab moves through the states; the arrow keys pan, + and − zoom, 0 fits it in view');
   // The minimap's boxes, and each state's place (the view brings a state that gets the focus into view).
   const boxes = flatBoxes(top, MARGIN, MARGIN).map(({ box, x, y }) => ({ x, y, w: box.w, h: box.h, cls: box.container ? 'container' : 'leaf', state: box.name }));
   for (const b of boxes) {
@@ -105,7 +120,7 @@ export function drawGraph(host, definition, { onSelect, onTest, autoHeight = fal
     g.__box = b;
     b.node = g;
   }
-  const view = createViewport(host, content, { w: width, h: height }, { boxes, label: 'graph', autoHeight, tools });
+  const view = createViewport(host, content, { w: width, h: height }, { boxes, label: 'graph', autoHeight, tools, hint: KEYS_HINT });
 
   return { svg, nodes, edges: [...svg.querySelectorAll('path.edge')], view, size: { w: width, h: height } };
 }
@@ -149,6 +164,7 @@ function drawMachine(g, m, nodes, on, isTop) {
       },
       nodesG,
     );
+    ng.dataset.label = `${b.type} state ${b.name}`;
     nodes.set(b.name, ng);
     if (b.container) {
       if (b.type === 'Map') el('rect', { x: 5, y: 5, width: b.w, height: b.h, rx: 10, class: 'box stack' }, ng);
@@ -173,6 +189,9 @@ function drawMachine(g, m, nodes, on, isTop) {
       k.textContent = b.kind;
       el('text', { x: b.w, y: -4, class: 'badge', 'text-anchor': 'end' }, ng);
     }
+    const icon = el('g', { class: 'status-icon', 'aria-hidden': 'true' }, ng);
+    el('circle', { r: 7.5 }, icon);
+    el('path', { class: 'glyph' }, icon);
     const title = el('title', {}, ng);
     title.textContent = on.onTest ? `${b.name} (${b.type}) · T or right-click: test this state` : `${b.name} (${b.type})`;
     const select = (ev) => {
@@ -235,9 +254,13 @@ export function paintGraph(nodes, spans) {
     if (g.getAttribute('data-status') !== status) {
       g.setAttribute('data-status', status);
       g.__mini?.setAttribute('data-status', status);
+      g.querySelector(':scope > .status-icon > .glyph')?.setAttribute('d', GLYPHS[status] || '');
     }
     const b = g.querySelector(':scope > .badge');
     if (b && b.textContent !== badge) b.textContent = badge;
+    // Said in words to a screen reader: the status and the badge.
+    const label = `${g.dataset.label}${status === 'idle' ? '' : `, ${status}`}${badge ? `, ${badge}` : ''}`;
+    if (g.dataset.label && g.getAttribute('aria-label') !== label) g.setAttribute('aria-label', label);
   }
 }
 

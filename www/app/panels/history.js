@@ -1,13 +1,15 @@
 // The event history as the AWS console shows it: id, type, state, time since start, filterable.
 // A long history (a Map of 1,000 iterations has 9,000 events) draws only the rows in view,
 // with spacer rows for the others, and draws again on scroll (see virtual.js).
-import { fmtMs } from '../lib/format.js';
+import { fmtMs, pretty } from '../lib/format.js';
 import { textPre, h } from '../lib/dom.js';
+import { copyButton } from '../lib/export.js';
+import { executionHistory } from '../model/export.js';
 import { laneName } from '../model/lanes.js';
 import { annotate, EVENT_GROUPS, isFailure, elidedFields, NOT_KEPT, HISTORY_TRUNCATED } from '../model/events.js';
 import { visiblePart, rowsToDraw, watch, forget } from '../lib/virtual.js';
 import { nextTask } from '../lib/tasks.js';
-import { select } from '../state.js';
+import { select, toast } from '../state.js';
 
 const DETAIL_KEYS = (e) => Object.keys(e).filter((k) => k.endsWith('EventDetails'));
 
@@ -34,7 +36,7 @@ function filtered(st, events, filter, lanes) {
  * onSelect(name, lane, ms) when a step's name is clicked. A row's details open and close on
  * click (or Enter).
  */
-export function renderHistory(host, events, filter, onSelect, lanes) {
+export function renderHistory(host, events, filter, onSelect, lanes, report) {
   if (!events.length) {
     forget(host);
     host.__history = null;
@@ -49,6 +51,7 @@ export function renderHistory(host, events, filter, onSelect, lanes) {
   st.rows = filtered(st, events, filter, lanes);
   st.onSelect = onSelect;
   st.lanes = lanes;
+  st.report = report;
   if (!st.rows.length) {
     forget(host);
     host.replaceChildren(h('p', { class: 'empty', text: 'No event matches the filter.' }));
@@ -183,7 +186,10 @@ function draw(host, st, first, last) {
       // A payload left out of the history: said in words, not just missing.
       const elided = details.flatMap(elidedFields);
       const note = elided.length ? h('p', { class: 'not-kept', 'data-testid': 'not-kept', text: `${elided.join(', ')}: ${NOT_KEPT}` }) : null;
-      const tr = h('tr', { class: 'details' }, h('td', { colspan: 5 }, note, textPre(details.length === 1 ? details[0] : details)));
+      // The event as GetExecutionHistory gives it, copied whole.
+      const copy = copyButton(`event ${event.id}`, () => pretty(executionHistory([event]).events[0]), st.report, 'copy-event');
+      const head = h('div', { class: 'copy-head' }, h('span', { class: 'lane', text: `${event.type} #${event.id}` }), copy);
+      const tr = h('tr', { class: 'details' }, h('td', { colspan: 5 }, head, note, textPre(details.length === 1 ? details[0] : details)));
       tbody.append(tr);
       if (st.virtual && open.get(event.id) === null) unmeasured.push([event.id, tr]);
     }
@@ -210,6 +216,7 @@ const NO_EVENTS = [];
  * step's name selects its state.
  */
 export function mountHistory(store, { host, count, filter, group, notice }) {
+  const report = (text, bad) => toast(store, text, bad);
   filter.addEventListener('input', () => store.update((s) => ({ historyFilter: { ...s.historyFilter, text: filter.value } })));
   group.addEventListener('change', () => store.update((s) => ({ historyFilter: { ...s.historyFilter, group: group.value } })));
   store.subscribe(
@@ -217,7 +224,7 @@ export function mountHistory(store, { host, count, filter, group, notice }) {
     ([shown], _, s) => {
       const run = s.run;
       const events = run?.events || NO_EVENTS;
-      if (shown) renderHistory(host, events, s.historyFilter, (name, lane, ms) => select(store, { name, lane, ms }), run?.lanes);
+      if (shown) renderHistory(host, events, s.historyFilter, (name, lane, ms) => select(store, { name, lane, ms }), run?.lanes, report);
       else if (events.length) nextTask(() => store.get().run?.events === events && annotate(events));
       const n = events.length ? String(events.length) : '';
       if (count.textContent !== n) count.textContent = n;

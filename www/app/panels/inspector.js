@@ -1,15 +1,19 @@
 // The state inspector: a state's input, each data-flow step, its output or error, and its
 // attempts; like the AWS console's advanced view. Built from the spans (and their steps,
 // when the engine gives them) and from the history events of that state.
-import { fmtMs, jsonValue } from '../lib/format.js';
+import { fmtMs, jsonValue, pretty } from '../lib/format.js';
 import { textPre, h } from '../lib/dom.js';
+import { copyButton } from '../lib/export.js';
+import { toast } from '../state.js';
 import { laneName } from '../model/lanes.js';
 import { stateNamed } from '../model/asl.js';
 import { elidedFields, NOT_KEPT } from '../model/events.js';
 import { shallowEqual } from '../store.js';
 
-function block(title, value, cls = '') {
-  return h('section', { class: `flow-step ${cls}` }, h('h4', { text: title }), textPre(value, { class: 'json' }));
+/** A value of the data flow, with a button that copies it whole (report(message, bad) says so). */
+function blockOf(title, value, cls = '', report = null) {
+  const copy = copyButton(`the ${title.charAt(0).toLowerCase()}${title.slice(1)}`, () => (typeof value === 'string' ? value : pretty(value)), report, 'copy-block');
+  return h('section', { class: `flow-step ${cls}`, 'data-step': title }, h('div', { class: 'copy-head' }, h('h4', { text: title }), copy), textPre(value, { class: 'json' }));
 }
 
 /** A value left out of the run's history (it passed its data budget). */
@@ -45,7 +49,8 @@ function stepTitle(name) {
 const MAX_LISTED_VISITS = 200;
 const visitText = (v, lanes) => `${laneName(lanes, v.lane)} · at ${fmtMs(v.startMs)} · ${v.status}`;
 
-export function renderInspector(host, { name, stateDef, spans, events, lanes, pick = 0, onPick }) {
+export function renderInspector(host, { name, stateDef, spans, events, lanes, pick = 0, onPick, report }) {
+  const block = (title, value, cls) => blockOf(title, value, cls, report);
   if (!name) {
     host.replaceChildren(h('p', { class: 'empty', text: 'Click a state in the graph, a bar in the timeline or a step in the history to see its input, output and data flow.' }));
     return;
@@ -177,6 +182,7 @@ export function mountInspector(store, host) {
         events: run?.events || [],
         lanes: run?.lanes,
         pick: sel.pick,
+        report: (text, bad) => toast(store, text, bad),
         onPick: (i) => {
           const v = (store.get().run?.spans || []).filter((x) => x.state === sel.name && x.kind === 'state')[i];
           store.update({ selection: { ...sel, pick: i, lane: v?.lane, startMs: v?.startMs, kind: 'state' } });

@@ -1,7 +1,9 @@
 // The Result tab: the run's output (or its error and cause), what it cost, and where the time
 // went: each Parallel and Map against the sum of its branches, the sequential twin side by
 // side, and after a what-if edit the new run against the one before.
-import { fmtMs } from '../lib/format.js';
+import { fmtMs, pretty } from '../lib/format.js';
+import { copyButton } from '../lib/export.js';
+import { toast } from '../state.js';
 import { h, textPre, setText, isMac } from '../lib/dom.js';
 import { nextTask } from '../lib/tasks.js';
 import { stateNamed } from '../model/asl.js';
@@ -124,6 +126,7 @@ export function mountOutput(store, host) {
   let timingShows = null; // [run id, result, twin] shown, or being drawn
   let timingSlot = null;
   let notesOf = { spans: null, notes: null }; // concurrencyOf() of the last result
+  const report = (text, bad) => toast(store, text, bad);
 
   store.subscribe(
     (s) => s.run,
@@ -158,16 +161,23 @@ export function mountOutput(store, host) {
         const truncated = r.historyTruncated ? h('p', { class: 'history-truncated', role: 'note', 'data-testid': 'history-truncated', text: HISTORY_TRUNCATED }) : null;
         const whatif = run.previous ? whatIfFigure(run, s.definition.stateTypes) : null;
         if (r.status === 'SUCCEEDED') {
-          host.replaceChildren(
-            ...[whatif, truncated, h('h3', { class: 'good', text: 'Output' }), textPre(r.output, { class: 'json', 'data-testid': 'output-json' }), cost, timingSlot].filter(
-              Boolean,
-            ),
+          const head = h(
+            'div',
+            { class: 'copy-head' },
+            h('h3', { class: 'good', text: 'Output' }),
+            copyButton('the output', () => (typeof r.output === 'string' ? r.output : pretty(r.output)), report, 'copy-output'),
           );
+          host.replaceChildren(...[whatif, truncated, head, textPre(r.output, { class: 'json', 'data-testid': 'output-json' }), cost, timingSlot].filter(Boolean));
         } else {
           host.replaceChildren(
             ...[
               timingSlot,
-              h('h3', { class: 'bad', text: r.status === 'ABORTED' ? 'Stopped' : 'Error' }),
+              h(
+                'div',
+                { class: 'copy-head' },
+                h('h3', { class: 'bad', text: r.status === 'ABORTED' ? 'Stopped' : 'Error' }),
+                copyButton('the error and its cause', () => pretty({ error: r.error ?? null, cause: r.cause ?? null }), report, 'copy-output'),
+              ),
               h(
                 'dl',
                 { class: 'facts' },

@@ -6,12 +6,20 @@ import { runStatus } from '../model/status.js';
 
 export function mountStatus(store) {
   const el = $('#status');
+  // The status line changes on every frame of a run (its clock): it is no live region. A quiet
+  // one beside it says when a run starts, pauses, goes on and ends, once each.
+  const announcer = $('#run-announcer');
+  let said = null;
   store.subscribe(
     (s) => [s.run, s.engineError],
     ([run, engineError]) => {
       const { status, text } = runStatus(run, engineError);
       setData(el, 'status', status);
       setText(el, text);
+      const moment = `${run?.id ?? ''}|${status}`;
+      if (moment === said) return;
+      said = moment;
+      if (status !== 'IDLE') setText(announcer, status === 'RUNNING' ? 'Running' : text);
     },
   );
 

@@ -43,7 +43,9 @@ function nameRow(row, label, name) {
  * on its track the time from the first iteration's start to the last one's end.
  */
 export function newGroupRow(g, onToggle) {
-  const toggle = h('button', { type: 'button', class: 'tl-toggle', 'data-testid': 'lane-group-toggle', 'data-state': g.state, onclick: onToggle });
+  // (Not a tab stop of its own: the arrow keys reach it, timeline.js.)
+  const toggle = h('button', { type: 'button', class: 'tl-toggle', tabindex: -1, 'data-testid': 'lane-group-toggle', 'data-state': g.state, onclick: onToggle });
+  toggle.__group = g.key;
   const track = h('div', { class: 'tl-track' });
   const extent = h('span', { class: 'group-extent', 'aria-hidden': 'true' });
   track.append(extent);
@@ -193,7 +195,8 @@ function dress(el, s, { running, sel, ids, nowMs, lane, name }) {
 /** A span's bar: a button that selects its span; a Task attempt's end can be dragged (what-if). */
 function bar(s, { model, label, grip, track, host }) {
   // The handlers of the latest drawing and span (a bar outlives both).
-  const el = h('button', { class: 'bar', onclick: () => host.__timeline?.onSelect?.(el.__span) }, label ? h('span', { class: 'bar-label', text: label }) : null);
+  // (Not a tab stop of its own: the timeline has one, timeline.js, and the arrow keys.)
+  const el = h('button', { class: 'bar', tabindex: -1, onclick: () => host.__timeline?.onSelect?.(el.__span) }, label ? h('span', { class: 'bar-label', text: label }) : null);
   if (grip) {
     // What-if: drag the end of a Task attempt to give the task another latency.
     const g = h('span', { class: 'grip', 'data-testid': 'latency-grip', title: "Drag to change this task's latency" });

@@ -5,7 +5,8 @@
 // lane they ran in, and are in the order they started (model/lanes.js laneRows); a Map's
 // iterations are under a row of their own, which collapses them. The page's timeline zooms
 // (Ctrl + wheel, the + and − keys or buttons; 0 fits the run) and pans (a scroll, a drag on
-// the track, the arrow keys); the lane names stay at the left.
+// the track, Shift and the arrow keys); the lane names stay at the left. It is one tab stop:
+// the arrow keys move between its bars (see "keyboard" below).
 //
 // It is drawn again on every update of a run, so it changes only what changed: a lane's row
 // and a span's bar stay in the page while their span and the selection stay the same. Bars
@@ -131,6 +132,7 @@ export function renderTimeline(host, spans, opts = {}) {
     lanePx: prev?.lanePx || LANE_PX,
     measured: prev?.measured || false,
   };
+  model.nameOf = (key) => nameOf(model, key);
   host.__timeline = model;
   host.classList.toggle('virtual', virtual);
   // The lane names' column: as wide as the longest own name needs, within a third of the view.
@@ -325,14 +327,148 @@ function skeleton(host) {
     legendKey: null,
   };
   v.axis.append(v.axisTrack);
+  // The keys, said while the focus is in the timeline (style.css shows it then).
+  v.hint = h('p', { class: 'keys-hint', 'aria-hidden': 'true', 'data-testid': 'timeline-keys-hint', text: host.__zoom ? `${KEYS_SHORT} · ${ZOOM_SHORT}` : KEYS_SHORT });
   host.__tlDom = v;
-  host.replaceChildren(v.axis, v.body, v.legend);
+  host.replaceChildren(v.axis, v.body, v.legend, v.hint);
+  if (!host.__tlKeys) {
+    host.__tlKeys = true;
+    host.setAttribute('role', 'group');
+    host.setAttribute('aria-label', `Timeline: ${KEYS_HINT}${host.__zoom ? `; ${ZOOM_HINT}` : ''}`);
+    host.addEventListener('keydown', (e) => onKey(host, e));
+    host.addEventListener('focusin', (e) => {
+      const stop = e.target.closest?.(STOPS);
+      if (stop && host.__tlDom?.body.contains(stop)) setStop(host, stop);
+    });
+  }
   return v;
+}
+
+// ------------------------------------------------------------------ keyboard
+// The timeline is one tab stop (a roving tabindex): the bar (or a Map's row toggle) focused
+// last, else the selected bar, else the first. Left and Right move along a lane, Up and Down
+// to the row above or below (the bar nearest in time, or a Map's toggle), Home and End to a
+// lane's first and last bar; Enter or Space selects, as a click does (on a toggle: collapses
+// or expands, as Left and Right do). Shift and an arrow key scroll the timeline (a zoomed
+// one sideways); + and − zoom, 0 fits the run (setupZoom).
+
+const KEYS_HINT = 'the arrow keys move between its bars, Shift and the arrow keys scroll';
+const ZOOM_HINT = '+ and − zoom, 0 fits the run';
+const KEYS_SHORT = 'Arrow keys: bars · Shift+arrows: scroll';
+const ZOOM_SHORT = '+ −: zoom · 0: fit';
+const STOPS = 'button.bar, button.tl-toggle';
+const PAN_PX = 80; // what Shift and an arrow key scroll (a view's width at most)
+
+const stopKey = (el) => (el.classList.contains('tl-toggle') ? `group|${el.__group}` : `${el.dataset.kind}|${el.dataset.state}|${el.dataset.lane}|${el.dataset.startMs}`);
+
+function setStop(host, el) {
+  const old = host.__tlStop;
+  if (old === el) return;
+  if (old) old.tabIndex = -1;
+  el.tabIndex = 0;
+  host.__tlStop = el;
+  host.__tlStopKey = stopKey(el);
+  if (el.dataset.startMs !== undefined) host.__tlAt = Number(el.dataset.startMs);
+}
+
+/** After a drawing: the tab stop is still a bar in view (the same span's, if it was redrawn). */
+function keepStop(host, hadFocus) {
+  const body = host.__tlDom?.body;
+  if (!body) return;
+  const old = host.__tlStop;
+  if (old?.isConnected && body.contains(old)) return;
+  host.__tlStop = null;
+  const stops = body.querySelectorAll(STOPS);
+  let next = null;
+  if (host.__tlStopKey) for (const b of stops) if (stopKey(b) === host.__tlStopKey) next = b;
+  next ||= body.querySelector('button.bar.selected') || body.querySelector('button.bar') || stops[0];
+  if (!next) return;
+  setStop(host, next);
+  if (hadFocus) next.focus({ preventScroll: true });
+}
+
+/** A lane's bars in time order (the state before its attempts at one instant). */
+function laneBars(track) {
+  return [...track.querySelectorAll(':scope > button.bar')].sort((a, b) => Number(a.dataset.startMs) - Number(b.dataset.startMs));
+}
+
+/** The stop of a row for an instant: a Map's toggle, or the lane's bar nearest in time (of two as near, the state's). */
+function stopInRow(row, at) {
+  if (row.classList.contains('tl-group')) return row.querySelector('button.tl-toggle');
+  let next = null;
+  let best = Infinity;
+  for (const b of laneBars(row.querySelector('.tl-track'))) {
+    const d = Math.abs(Number(b.dataset.startMs) - at);
+    if (d < best) {
+      best = d;
+      next = b;
+    }
+  }
+  return next;
+}
+
+function onKey(host, e) {
+  if (e.altKey || e.ctrlKey || e.metaKey) return;
+  const el = e.target.closest?.(STOPS);
+  const body = host.__tlDom?.body;
+  if (!el || !body?.contains(el)) return;
+  // Zoom (the page's timeline).
+  const zoom = host.__zoom;
+  const f = { '+': ZOOM_STEP, '=': ZOOM_STEP, '-': 1 / ZOOM_STEP, _: 1 / ZOOM_STEP, 0: 0 }[e.key];
+  if (f !== undefined) {
+    if (!zoom) return;
+    e.preventDefault();
+    // About the focused bar (or toggle), which stays in view.
+    const r = el.getBoundingClientRect();
+    zoom.zoomTo(f ? zoom.level() * f : 1, el.classList.contains('bar') ? zoom.atClientX(r.left + Math.min(r.width, 40) / 2) : undefined);
+    reveal(el);
+    return;
+  }
+  const arrow = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] }[e.key];
+  if (arrow && e.shiftKey) {
+    // Scroll, the focus staying where it is.
+    e.preventDefault();
+    host.scrollBy({ left: arrow[0] * Math.min(PAN_PX * 2, host.clientWidth / 2), top: arrow[1] * Math.min(PAN_PX, host.clientHeight / 2) });
+    return;
+  }
+  const toggle = el.classList.contains('tl-toggle');
+  let next = null;
+  if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+    const rows = [...body.querySelectorAll(':scope > .tl-lane, :scope > .tl-group')];
+    const step = e.key === 'ArrowDown' ? 1 : -1;
+    const at = host.__tlAt ?? 0;
+    for (let r = rows.indexOf(el.closest('.tl-row')) + step; r >= 0 && r < rows.length && !next; r += step) next = stopInRow(rows[r], at);
+  } else if (toggle) {
+    // A Map's row: Right expands its iterations, Left collapses them.
+    if (e.key !== 'ArrowRight' && e.key !== 'ArrowLeft') return;
+    e.preventDefault();
+    if ((e.key === 'ArrowRight') === (el.getAttribute('aria-expanded') === 'false')) el.click();
+    return;
+  } else {
+    const inLane = laneBars(el.parentElement);
+    const i = inLane.indexOf(el);
+    if (e.key === 'ArrowRight') next = inLane[i + 1];
+    else if (e.key === 'ArrowLeft') next = inLane[i - 1];
+    else if (e.key === 'Home') next = inLane[0];
+    else if (e.key === 'End') next = inLane[inLane.length - 1];
+    else return;
+  }
+  e.preventDefault();
+  if (!next || next === el) return;
+  setStop(host, next);
+  next.focus({ preventScroll: true });
+  reveal(next);
+}
+
+/** Bring a bar into view: beside the lane names (sticky when zoomed) and under the axis (scroll-padding, style.css). */
+function reveal(el) {
+  el.scrollIntoView({ block: 'nearest', inline: 'nearest' });
 }
 
 /** Draw the axis, the rows first..last (excluded; spacers stand for the others) and the key. */
 function draw(host, model, first, last) {
   const { byLane, rows: list, scaleMax, nowMs, durationMs, selected, ids } = model;
+  const hadFocus = host.contains(document.activeElement);
   const v = skeleton(host);
   if (model.virtual) {
     // At most so many new lanes at a time: the others at the next refresh.
@@ -384,6 +520,7 @@ function draw(host, model, first, last) {
     children.push(v.now);
   }
   reconcile(v.body, children);
+  keepStop(host, hadFocus);
   list.lanes ??= list.filter((r) => r.type === 'lane').length;
   const hidden = byLane.size - list.lanes;
   const legendKey =
@@ -483,9 +620,6 @@ function setupZoom(host, tools) {
     shown.disabled = !has;
   }
 
-  host.tabIndex = 0;
-  host.setAttribute('role', 'region');
-  host.setAttribute('aria-label', 'Timeline: + and − zoom, 0 fits the run, the arrow keys scroll');
   host.addEventListener(
     'wheel',
     (ev) => {
@@ -496,18 +630,7 @@ function setupZoom(host, tools) {
     },
     { passive: false },
   );
-  host.addEventListener('keydown', (ev) => {
-    if (ev.ctrlKey || ev.metaKey || ev.altKey || !host.__timeline) return;
-    if (ev.target !== host && !ev.target.classList?.contains('bar')) return;
-    const f = { '+': ZOOM_STEP, '=': ZOOM_STEP, '-': 1 / ZOOM_STEP, _: 1 / ZOOM_STEP }[ev.key];
-    if (f) {
-      ev.preventDefault();
-      zoomTo(level * f);
-    } else if (ev.key === '0') {
-      ev.preventDefault();
-      zoomTo(1);
-    }
-  });
+  // The keys (+ − 0, and Shift and the arrows to pan) are the timeline's (onKey): its bars have the focus.
   // A drag on a lane's track (not on a bar) pans.
   host.addEventListener('pointerdown', (ev) => {
     if (ev.button !== 0 || level <= 1 || !ev.target.classList?.contains('tl-track')) return;
@@ -528,7 +651,9 @@ function setupZoom(host, tools) {
     host.addEventListener('pointerup', up);
     host.addEventListener('pointercancel', up);
   });
-  host.__zoom = { level: () => level, zoomTo, update };
+  /** Where a point of the screen is, from the track's left in the view (zoomTo's `atPx`). */
+  const atClientX = (x) => x - host.getBoundingClientRect().left - labelPx() - 12;
+  host.__zoom = { level: () => level, zoomTo, update, atClientX };
   update();
 }
 

@@ -1,0 +1,109 @@
+// The Export menu of the top bar: the definition as written, the mocks as a Step Functions
+// Local mock configuration, the run's events as GetExecutionHistory gives them, the graph and
+// the timeline as SVG or PNG. A disclosure: a button and a list of buttons, Escape closes it.
+import { $ } from '../lib/dom.js';
+import { download, graphSvg, pngOf, timelineSvg } from '../lib/export.js';
+import { pretty } from '../lib/format.js';
+import { executionHistory, fileBase, machineName, toStepFunctionsLocal } from '../model/export.js';
+import { HISTORY_TRUNCATED } from '../model/events.js';
+import { toast } from '../state.js';
+
+/** Mount the menu. graph: the graph's host; timeline: the timeline's host. */
+export function mountExport(store, { graph, timeline }) {
+  const button = $('#export');
+  const menu = $('#export-menu');
+  const items = [...menu.querySelectorAll('button[data-export]')];
+  const say = (text, bad = false) => toast(store, text, bad);
+
+  const graphShown = () => graph.querySelector(':scope > svg');
+  const can = {
+    definition: (s) => s.work.definition.trim() !== '',
+    mocks: () => true,
+    history: (s) => !!s.run?.result,
+    'graph-svg': () => !!graphShown(),
+    'graph-png': () => !!graphShown(),
+    'timeline-svg': () => !!timeline.__timeline?.rows?.length,
+    'timeline-png': () => !!timeline.__timeline?.rows?.length,
+  };
+
+  const isOpen = () => !menu.hidden;
+  function open() {
+    const s = store.get();
+    for (const item of items) item.disabled = !can[item.dataset.export](s);
+    menu.hidden = false;
+    button.setAttribute('aria-expanded', 'true');
+    items.find((i) => !i.disabled)?.focus();
+  }
+  function close(focus = false) {
+    if (!isOpen()) return;
+    menu.hidden = true;
+    button.setAttribute('aria-expanded', 'false');
+    if (focus) button.focus();
+  }
+  button.addEventListener('click', () => (isOpen() ? close() : open()));
+  document.addEventListener('pointerdown', (e) => {
+    if (isOpen() && !menu.contains(e.target) && !button.contains(e.target)) close();
+  });
+  menu.addEventListener('keydown', (e) => {
+    if (e.key === 'Escape') {
+      e.preventDefault();
+      close(true);
+    } else if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+      e.preventDefault();
+      const on = items.filter((i) => !i.disabled);
+      const i = on.indexOf(document.activeElement);
+      on[(i + (e.key === 'ArrowDown' ? 1 : on.length - 1)) % on.length]?.focus();
+    }
+  });
+  menu.addEventListener('focusout', (e) => {
+    if (isOpen() && e.relatedTarget && !menu.contains(e.relatedTarget) && e.relatedTarget !== button) close();
+  });
+
+  const actions = {
+    definition(s, base) {
+      const text = s.work.definition;
+      const json = /^\s*[{[]/.test(text);
+      // Plain ASL as .asl.json; YAML and templates as what they are.
+      const name = s.source ? `${base}.${json ? 'json' : 'yaml'}` : `${base}.asl.${json ? 'json' : 'yaml'}`;
+      download(name, text.endsWith('\n') ? text : `${text}\n`, json ? 'application/json' : 'application/yaml');
+    },
+    mocks(s, base) {
+      let mocks;
+      try {
+        mocks = JSON.parse(s.work.mocks || '{}');
+      } catch (e) {
+        say(`The mocks are not JSON (${e.message}): fix them to export them`, true);
+        return;
+      }
+      const machine = machineName(s.workspace?.name || s.definition.parsed?.Comment);
+      const { config, functions, missing } = toStepFunctionsLocal(mocks, s.definition.parsed, { machine });
+      download(`${base}.mock-config.json`, `${pretty(config)}\n`);
+      const left = [
+        functions.length ? `${functions.join(', ')} ${functions.length > 1 ? 'are' : 'is'} mocked by JavaScript, which Step Functions Local cannot run: left out` : '',
+        missing.length ? `no mock for ${missing.join(', ')} (a run derives one: run first to export it)` : '',
+      ].filter(Boolean);
+      if (left.length) say(`Mock configuration exported; ${left.join('; ')}.`, true);
+    },
+    history(s, base) {
+      const r = s.run.result;
+      download(`${base}.history.json`, `${pretty(executionHistory(r.events || s.run.events))}\n`);
+      if (r.historyTruncated) say(`History exported. ${HISTORY_TRUNCATED}`);
+    },
+    'graph-svg': (_, base) => download(`${base}.graph.svg`, graphSvg(graphShown()).text, 'image/svg+xml'),
+    'graph-png': async (_, base) => download(`${base}.graph.png`, await pngOf(graphSvg(graphShown()))),
+    'timeline-svg': (_, base) => download(`${base}.timeline.svg`, timelineSvg(timeline).text, 'image/svg+xml'),
+    'timeline-png': async (_, base) => download(`${base}.timeline.png`, await pngOf(timelineSvg(timeline))),
+  };
+  for (const item of items) {
+    item.addEventListener('click', async () => {
+      const s = store.get();
+      close(true);
+      if (!can[item.dataset.export](s)) return;
+      try {
+        await actions[item.dataset.export](s, fileBase(s.workspace?.name));
+      } catch (e) {
+        say(`Could not export: ${e.message}`, true);
+      }
+    });
+  }
+}
