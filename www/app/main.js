@@ -20,7 +20,7 @@ import { mountReplay } from './panels/replay.js';
 import { mountGraph } from './panels/graph.js';
 import { mountOutput } from './panels/output.js';
 import { mountInspector } from './panels/inspector.js';
-import { mountTestState } from './panels/teststate.js';
+import { mountTestStateDoor } from './panels/teststate-door.js';
 import { mountHistory } from './panels/history.js';
 import { mountWorkspaces } from './panels/workspaces.js';
 import { mountPanes } from './panels/panes.js';
@@ -53,7 +53,7 @@ mountGraph(store, { host: $('#graph'), note: $('#graph-note'), testButton: $('#g
 mountOutput(store, $('#output'));
 mountHistory(store, { host: $('#history'), count: $('#history-count'), filter: $('#history-filter'), group: $('#history-group'), notice: $('#history-truncated') });
 mountInspector(store, $('#inspector'));
-mountTestState(store, { host: $('#teststate'), engine, work });
+mountTestStateDoor(store, { host: $('#teststate'), engine, work });
 mountExport(store, { graph: $('#graph'), timeline: $('#timeline') });
 
 /** A replay position in the link opened: the work runs at once (instantly) to show it. */
