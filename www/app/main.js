@@ -12,7 +12,6 @@ import { createConsent } from './consent.js';
 import { $ } from './lib/dom.js';
 import { mountTabs } from './panels/tabs.js';
 import { mountEditors } from './panels/editors.js';
-import { mountSource } from './panels/source.js';
 import { mountToolbar, initialTheme } from './panels/toolbar.js';
 import { mountStatus } from './panels/status.js';
 import { mountTimeline } from './panels/timeline.js';
@@ -40,9 +39,21 @@ const run = () => runner.start().catch(() => {});
 // is drawn once its tab is shown.
 const panes = mountPanes($('#layout'));
 mountTabs(store);
-const sourceBar = { gotoFile: () => {} };
-const editors = mountEditors(store, { work, workspaces, consent, onRun: run, gotoFile: (line, column) => sourceBar.gotoFile(line, column) });
-Object.assign(sourceBar, mountSource(store, { work }));
+let sourceBar = null; // panels/source.js, loaded with the first definition that is not plain JSON
+const editors = mountEditors(store, { work, workspaces, consent, onRun: run, gotoFile: (line, column) => sourceBar?.gotoFile(line, column) });
+const sourceOff = store.subscribe(
+  (s) => !!s.source,
+  (has) => {
+    if (!has) return;
+    sourceOff();
+    import('./panels/source.js').then(
+      (m) => {
+        sourceBar = m.mountSource(store, { work });
+      },
+      (e) => toast(store, `The source bar could not be loaded (${e.message}): reload the page to see it`, true),
+    );
+  },
+);
 runner = createRunner({ store, engine, work, editors, consent });
 mountToolbar(store, { runner, work, workspaces, onRun: run });
 mountWorkspaces(store, { workspaces });
