@@ -282,7 +282,7 @@ export function mountGraph(store, { host, note, testButton, tools }) {
       ([name, parsed]) => {
         const ok = !!name && !!stateNamed(parsed, name);
         testButton.disabled = !ok;
-        setText(testButton, ok ? `Test ${name}` : 'Test state');
+        setText(testButton, ok ? `Test ${name}` : 'Test');
         testButton.title = ok ? `Test ${name} alone, as AWS's TestState API does (T or right-click on a state)` : 'Select a state in the graph to test it (or press T on it)';
       },
     );

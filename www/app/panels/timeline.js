@@ -31,8 +31,9 @@ const MAX_ZOOM = 100; // the run's length shown at most this much wider than the
 const ZOOM_STEP = 1.5;
 const CHAR_PX = 7.3; // a character of .tl-label (12 px monospace)
 
-function niceStep(extent) {
-  const raw = extent / 6;
+/** A round step that cuts `extent` into about `count` parts (at most). */
+function niceStep(extent, count = 6) {
+  const raw = extent / count;
   const pow = 10 ** Math.floor(Math.log10(Math.max(raw, 1)));
   for (const m of [1, 2, 5, 10]) if (m * pow >= raw) return m * pow;
   return 10 * pow;
@@ -136,8 +137,8 @@ export function renderTimeline(host, spans, opts = {}) {
   host.__timeline = model;
   host.classList.toggle('virtual', virtual);
   // The lane names' column: as wide as the longest own name needs, within a third of the view.
-  const labelPx = `${Math.round(Math.min(Math.max(96, rows.labelChars * CHAR_PX + 20), Math.max(120, (host.clientWidth || 600) * 0.34)))}px`;
-  setVar(host, '--tl-label', labelPx);
+  fitLabels(host);
+  watchSize(host);
   if (!virtual) {
     forget(host);
     draw(host, model, 0, rows.length);
@@ -540,11 +541,47 @@ function draw(host, model, first, last) {
   }
 }
 
-/** The axis's ticks and the grid's lines: about six in view, whatever the zoom. */
+/**
+ * The lane names' column: as wide as the longest own name needs, within a third of the view
+ * (a timeline drawn before it is in the page, as the run's comparisons are, takes 600 px for
+ * its view until it is laid out: watchSize).
+ */
+function fitLabels(host) {
+  const m = host.__timeline;
+  if (!m?.rows) return;
+  setVar(host, '--tl-label', `${Math.round(Math.min(Math.max(96, m.rows.labelChars * CHAR_PX + 20), Math.max(120, (host.clientWidth || 600) * 0.34)))}px`);
+}
+
+/** How many ticks the axis has room for in view: one per 64 px of track, 2 to 6. */
+function ticksFor(host) {
+  const w = host.clientWidth;
+  if (!w) return 6;
+  const label = parseFloat(host.style.getPropertyValue('--tl-label')) || 132;
+  return Math.min(6, Math.max(2, Math.floor((w - label - 24) / 64)));
+}
+
+/** A timeline that changes size (laid out at last, a pane resized) fits its names and its ticks again. */
+function watchSize(host) {
+  if (host.__tlSize || typeof ResizeObserver !== 'function') return;
+  let width = host.clientWidth;
+  host.__tlSize = new ResizeObserver(() => {
+    if (host.clientWidth === width) return;
+    width = host.clientWidth;
+    const m = host.__timeline;
+    const v = host.__tlDom;
+    if (!m || !v || v.body.parentNode !== host) return;
+    fitLabels(host);
+    drawAxis(host, v, m);
+  });
+  host.__tlSize.observe(host);
+}
+
+/** The axis's ticks and the grid's lines: as many as there is room for in view (six at most), whatever the zoom. */
 function drawAxis(host, v, model) {
   const { scaleMax } = model;
   const zoom = host.__zoom?.level() || 1;
-  const step = zoom > 1 ? niceStep(scaleMax / zoom) : model.step;
+  const room = ticksFor(host);
+  const step = zoom > 1 || room < 6 ? niceStep(scaleMax / zoom, room) : model.step;
   const scaleKey = `${scaleMax}/${step}`;
   if (v.scaleKey === scaleKey) return;
   v.scaleKey = scaleKey;
