@@ -695,7 +695,7 @@ fn cmd_run(raw: &[String]) -> Result<u8, String> {
     let elapsed = (exec.now() - start) as f64 / 1000.0;
     say!("{} in {elapsed:.3} s (virtual), {} events", exec.status().name(), exec.event_count());
     match exec.status() {
-        Status::Succeeded(v) => say!("{}", statelab::value::to_string_pretty(v)),
+        Status::Succeeded(v) => say!("{}", statelab::value::Pretty(v)),
         Status::Failed(f) | Status::TimedOut(f) | Status::Aborted(f) => {
             say!("error: {}", f.error);
             say!("cause: {}", f.cause);
@@ -805,7 +805,7 @@ fn cmd_jsonata(raw: &[String]) -> Result<u8, String> {
         say!("{out}");
     } else {
         match out.get("result") {
-            Some(v) => say!("{}", statelab::value::to_string_pretty(v)),
+            Some(v) => say!("{}", statelab::value::Pretty(v)),
             None if code == 0 => say!("(undefined)"),
             None => say!(
                 "error {}: {}",
@@ -836,7 +836,7 @@ fn cmd_test_state(raw: &[String]) -> Result<u8, String> {
     if args.has("json") {
         say!("{out}");
     } else {
-        say!("{}", statelab::value::to_string_pretty(&out));
+        say!("{}", statelab::value::Pretty(&out));
     }
     Ok(code)
 }

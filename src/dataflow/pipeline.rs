@@ -19,12 +19,12 @@ use crate::dataflow::jsonpath::{set_path, Reference};
 use crate::dataflow::query::{Jsonata, QueryError};
 use crate::dataflow::scope::{select_reference, PathScope, Vars};
 use crate::dataflow::template::Template;
-use crate::error::{data_limit_failure, payload_limit, Failure};
+use crate::error::{data_limit_failure, payload_limit, Failure, MAX_CAUSE_CHARS, MAX_ERROR_CHARS};
 use crate::json;
 use crate::jsonata::{bounded, MAX_QUOTE};
 use crate::support::rng::Rng;
 use crate::value::read::to_compact;
-use crate::value::{Map, Value};
+use crate::value::{compact_prefix, Map, Value};
 use std::rc::Rc;
 
 /// A value as a cause quotes it: compact JSON, cut after [`MAX_QUOTE`] bytes.
@@ -383,16 +383,20 @@ impl<'a> Pipeline<'a> {
     }
 
     /// A Fail state's error and cause.
+    /// A Fail state's error and cause, cut to what an event holds ([`Failure::bounded`]).
     pub fn fail(&mut self, fail: &Fail) -> Step<Failure> {
-        let error = self.fail_field(&fail.error, "Error", "ErrorPath")?;
-        let cause = self.fail_field(&fail.cause, "Cause", "CausePath")?;
-        Ok(Failure::new(error, cause))
+        let error = self.fail_field(&fail.error, "Error", "ErrorPath", MAX_ERROR_CHARS)?;
+        let cause = self.fail_field(&fail.cause, "Cause", "CausePath", MAX_CAUSE_CHARS)?;
+        Ok(Failure::new(error, cause).bounded())
     }
 
-    fn fail_field(&mut self, f: &Option<FailField>, key: &str, path_key: &str) -> Step<String> {
+    /// The text of a Fail state's field: a value that is not a string as its compact JSON,
+    /// of which only the first `max` characters are written (at most 4 bytes each), however
+    /// large the value.
+    fn fail_field(&mut self, f: &Option<FailField>, key: &str, path_key: &str, max: usize) -> Step<String> {
         let text = |v: &Value| match v {
-            Value::String(s) => s.to_string(),
-            other => to_compact(other),
+            Value::String(s) => s.char_indices().nth(max).map_or_else(|| s.to_string(), |(at, _)| s[..at].to_string()),
+            other => compact_prefix(other, 4 * max),
         };
         Ok(match f {
             None => String::new(),

@@ -30,7 +30,7 @@ mod shapes;
 use crate::asl::{self, Kind, Machine, MachineType, Pattern, QueryLanguage, ResourceKind, State};
 use crate::dataflow::pipeline::{ContextFn, Pipeline, StepError};
 use crate::dataflow::scope::Vars;
-use crate::error::Failure;
+use crate::error::{Failure, MAX_CAUSE_CHARS, MAX_ERROR_CHARS, MAX_PAYLOAD_BYTES};
 use crate::json;
 use crate::support::rng::Rng;
 use crate::support::time::format_millis;
@@ -177,9 +177,56 @@ fn type_name(t: asl::StateType) -> &'static str {
     }
 }
 
+/// The API's length limits on the request's members (characters of their text), as its
+/// reference gives them: a definition up to 1 MiB, each JSON payload up to 256 KiB, a mocked
+/// error's name and cause as an event holds them. Checked before anything is read deeply.
+const LENGTHS: [(&str, Option<&str>, usize); 7] = [
+    ("definition", None, 1_048_576),
+    ("input", None, MAX_PAYLOAD_BYTES),
+    ("variables", None, MAX_PAYLOAD_BYTES),
+    ("context", None, MAX_PAYLOAD_BYTES),
+    ("mock", Some("result"), MAX_PAYLOAD_BYTES),
+    ("mock", Some("errorOutput.error"), MAX_ERROR_CHARS),
+    ("mock", Some("errorOutput.cause"), MAX_CAUSE_CHARS),
+];
+
+/// AWS's refusal of the members over their [`LENGTHS`]: one "validation error" each, joined
+/// as its request validation joins them. These members are sensitive, so the message names
+/// them without their value (inferred from the form of AWS's other validation messages: no
+/// recording shows a too long member). A member statelab takes as a value rather than text
+/// counts as its compact JSON text.
+fn over_length(req: &Map) -> Option<Refusal> {
+    let mut errors = Vec::new();
+    for (key, sub, max) in LENGTHS {
+        let mut v = req.get(key);
+        for part in sub.into_iter().flat_map(|p| p.split('.')) {
+            v = v.and_then(|v| v.get(part));
+        }
+        let long = match v {
+            None | Some(Value::Null) => false,
+            Some(Value::String(s)) => s.len() > max && s.chars().count() > max,
+            Some(other) => crate::value::text_longer_than(other, max),
+        };
+        if long {
+            let at = sub.map_or_else(|| key.to_string(), |p| format!("{key}.{p}"));
+            errors.push(format!(
+                "Value at '{at}' failed to satisfy constraint: Member must have length less than or equal to {max}"
+            ));
+        }
+    }
+    let n = errors.len();
+    (n > 0).then(|| {
+        let s = if n == 1 { "" } else { "s" };
+        Refusal::validation(format!("{n} validation error{s} detected: {}", errors.join("; ")))
+    })
+}
+
 /// Check a request (the TestState API's JSON, with `definition` as text or as an object).
 pub fn parse_request(request: &Value) -> Result<Request, Refusal> {
     let Some(req) = request.as_object() else { return Err(Refusal::validation("The request must be a JSON object")) };
+    if let Some(refusal) = over_length(req) {
+        return Err(refusal);
+    }
     let definition = match json_field(req, "definition")? {
         Some(Value::Object(d)) => d,
         Some(_) => return Err(Refusal::definition("Invalid State Machine Definition: 'Definition must be a JSON object'")),

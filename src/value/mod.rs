@@ -18,7 +18,8 @@ mod write;
 
 pub use intern::{key_head_and_slot, Interner};
 pub use write::{
-    measure, text_bound, text_longer_than, to_string, to_string_pretty, write_compact, write_pretty, write_string,
+    compact_prefix, measure, text_bound, text_longer_than, to_string, to_string_pretty, write_compact, write_pretty,
+    write_string, Pretty,
 };
 
 use crate::support::ordmap::OrdMap;
@@ -996,8 +997,20 @@ mod tests {
             let n = to_string(v).len();
             for limit in 0..n + 3 {
                 assert_eq!(text_longer_than(v, limit), n > limit, "{v} at {limit}");
+                let prefix = compact_prefix(v, limit);
+                assert!(to_string(v).starts_with(&prefix), "{v} at {limit}: {prefix}");
+                assert!(prefix.len() == n || prefix.len() > limit, "{v} at {limit}: {prefix}");
             }
         }
+    }
+
+    #[test]
+    fn compact_prefix_writes_no_more_than_it_keeps() {
+        // 1,000 references to one 10 KB string: 10 MB of text, of which 25 KB are written.
+        let part = Value::String("x".repeat(10_000).into());
+        let v = Value::Array(vec![part; 1_000].into());
+        let p = compact_prefix(&v, 20_000);
+        assert!(p.len() > 20_000 && p.len() < 40_000, "{}", p.len());
     }
 
     #[test]

@@ -44,16 +44,20 @@ pub fn measure(v: &Value) -> (usize, usize) {
 const DEPTH_SHIFT: u32 = 48;
 const BOUND_MASK: u64 = (1 << DEPTH_SHIFT) - 1;
 
-/// Compact JSON text; `{:#}` pretty-prints (two spaces).
+/// Compact JSON text.
 impl fmt::Display for Value {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut s = String::new();
-        if f.alternate() {
-            write_pretty(&mut s, self, 0);
-        } else {
-            write_compact(&mut s, self);
-        }
-        f.write_str(&s)
+        f.write_str(&to_string(self))
+    }
+}
+
+/// Pretty JSON text (two spaces an indent) as `Display`: written as it goes, into the
+/// formatter's sink, as the pretty text of a deep value can be many times its size.
+pub struct Pretty<'a>(pub &'a Value);
+
+impl fmt::Display for Pretty<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write_pretty(f, self.0, 0)
     }
 }
 
@@ -212,42 +216,50 @@ impl Text<'_> {
     }
 }
 
-/// Append the pretty JSON text of `v` (two spaces an indent; `[]` and `{}` when empty).
-pub fn write_pretty(out: &mut String, v: &Value, depth: usize) {
-    let newline = |out: &mut String, depth: usize| {
-        out.push('\n');
-        for _ in 0..depth {
-            out.push_str("  ");
+/// Write the pretty JSON text of `v` (two spaces an indent; `[]` and `{}` when empty).
+pub fn write_pretty(out: &mut impl fmt::Write, v: &Value, depth: usize) -> fmt::Result {
+    let newline = |out: &mut dyn fmt::Write, depth: usize| {
+        const SPACES: &str = concat!("\n", "                                                              ");
+        let mut n = 1 + 2 * depth;
+        let mut line = SPACES;
+        while n > 0 {
+            let part = n.min(line.len());
+            out.write_str(&line[..part])?;
+            n -= part;
+            line = &SPACES[1..];
         }
+        Ok(())
     };
     match v {
         Value::Array(a) if !a.is_empty() => {
-            out.push('[');
+            out.write_char('[')?;
             for (i, x) in a.iter().enumerate() {
                 if i > 0 {
-                    out.push(',');
+                    out.write_char(',')?;
                 }
-                newline(out, depth + 1);
-                write_pretty(out, x, depth + 1);
+                newline(out, depth + 1)?;
+                write_pretty(out, x, depth + 1)?;
             }
-            newline(out, depth);
-            out.push(']');
+            newline(out, depth)?;
+            out.write_char(']')
         }
         Value::Object(m) if !m.is_empty() => {
-            out.push('{');
+            out.write_char('{')?;
             for (i, (k, x)) in m.iter().enumerate() {
                 if i > 0 {
-                    out.push(',');
+                    out.write_char(',')?;
                 }
-                newline(out, depth + 1);
-                write_string(out, k);
-                out.push_str(": ");
-                write_pretty(out, x, depth + 1);
+                newline(out, depth + 1)?;
+                let mut key = JsonText::new();
+                key.string(k);
+                out.write_str(std::str::from_utf8(key.as_bytes()).unwrap_or_default())?;
+                out.write_str(": ")?;
+                write_pretty(out, x, depth + 1)?;
             }
-            newline(out, depth);
-            out.push('}');
+            newline(out, depth)?;
+            out.write_char('}')
         }
-        other => write_compact(out, other),
+        other => out.write_str(&to_string(other)),
     }
 }
 
@@ -260,34 +272,54 @@ pub fn write_string(out: &mut String, s: &str) {
 }
 
 /// Whether the compact text of `v` is longer than `limit` bytes, found without writing it
-/// whole: the leaves and keys are written one at a time and the walk stops once past the
-/// limit. (A Map whose 4,000 items each carry a 46 KB input has a 184 MB text.)
+/// whole (see [`compact_prefix`]). (A Map whose 4,000 items each carry a 46 KB input has a
+/// 184 MB text.)
 pub fn text_longer_than(v: &Value, limit: usize) -> bool {
-    fn over(v: &Value, len: &mut usize, limit: usize) -> bool {
+    compact_prefix(v, limit).len() > limit
+}
+
+/// The compact text of `v` as far as its first `limit` bytes: all of it when it is no
+/// longer, else a start of it a little over `limit` bytes long (whole leaves and keys; a
+/// leaf can take it far over). The rest is never written, so a value that shares one large
+/// part many times costs no more than `limit` and that part.
+pub fn compact_prefix(v: &Value, limit: usize) -> String {
+    fn walk(t: &mut JsonText, v: &Value, limit: usize) -> bool {
+        let punct = |t: &mut JsonText, b: u8| t.write(1, |w| w.byte(b));
         match v {
-            // `[a,b]` and `{"k":a,"l":b}`: brackets and commas, then the parts.
             Value::Array(a) => {
-                *len += 2 + a.len().saturating_sub(1);
-                *len > limit || a.iter().any(|x| over(x, len, limit))
+                punct(t, b'[');
+                for (i, x) in a.iter().enumerate() {
+                    if i > 0 {
+                        punct(t, b',');
+                    }
+                    if t.len > limit || walk(t, x, limit) {
+                        return true;
+                    }
+                }
+                punct(t, b']');
             }
             Value::Object(m) => {
-                *len += 2 + m.len().saturating_sub(1);
-                m.iter().any(|(k, x)| {
-                    let mut text = JsonText::new();
-                    text.string(k);
-                    *len += text.len + 1;
-                    *len > limit || over(x, len, limit)
-                }) || *len > limit
+                punct(t, b'{');
+                for (i, (k, x)) in m.iter().enumerate() {
+                    if i > 0 {
+                        punct(t, b',');
+                    }
+                    t.string(k);
+                    punct(t, b':');
+                    if t.len > limit || walk(t, x, limit) {
+                        return true;
+                    }
+                }
+                punct(t, b'}');
             }
-            leaf => {
-                let mut text = JsonText::new();
-                text.value(leaf);
-                *len += text.len;
-                *len > limit
-            }
+            leaf => t.value(leaf),
         }
+        t.len > limit
     }
-    over(v, &mut 0, limit)
+    let mut text = JsonText::new();
+    walk(&mut text, v, limit);
+    // Cut only between whole leaves, keys and punctuation: always UTF-8.
+    String::from_utf8(text.into_bytes()).unwrap_or_default()
 }
 
 /// The compact JSON text of `v`.
@@ -299,7 +331,5 @@ pub fn to_string(v: &Value) -> String {
 
 /// The pretty JSON text of `v`.
 pub fn to_string_pretty(v: &Value) -> String {
-    let mut s = String::new();
-    write_pretty(&mut s, v, 0);
-    s
+    Pretty(v).to_string()
 }

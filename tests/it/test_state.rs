@@ -199,3 +199,42 @@ fn the_context_made_up_for_a_state() {
     );
     assert_eq!(given["output"], json!({"c": {"Mine": 1}}));
 }
+
+#[test]
+fn members_over_the_api_length_limits_are_refused_before_they_are_read() {
+    let big = format!("{{\"k\":\"{}\"}}", "x".repeat(262_144));
+    let (code, message) = refusal(json!({"definition": {"Type": "Pass", "End": true}, "input": big.clone()}));
+    assert_eq!(code, "ValidationException");
+    assert_eq!(
+        message,
+        "1 validation error detected: Value at 'input' failed to satisfy constraint: Member must have length less than or equal to 262144"
+    );
+    // Several at once, each named; a member given as a value counts as its compact text.
+    let (_, message) = refusal(json!({
+        "definition": {"Type": "Pass", "End": true},
+        "variables": {"v": "x".repeat(262_144)},
+        "mock": {"errorOutput": {"error": "E".repeat(257), "cause": "c"}}
+    }));
+    assert!(message.starts_with("2 validation errors detected: Value at 'variables' failed"), "{message}");
+    assert!(message.contains("; Value at 'mock.errorOutput.error' failed to satisfy constraint: Member must have length less than or equal to 256"), "{message}");
+    // At the limit (in characters, not bytes) it is taken.
+    let at = format!("\"{}\"", "é".repeat(262_142));
+    assert_eq!(answer(json!({"definition": {"Type": "Pass", "End": true}, "input": at}))["status"], "SUCCEEDED");
+}
+
+#[test]
+fn a_fail_state_error_and_cause_are_cut_to_what_an_event_holds() {
+    // A JSONata Error that makes a 16 MB text of 64 references to one input: only its start is
+    // written.
+    let a = answer(json!({
+        "definition": {"Type": "Fail", "QueryLanguage": "JSONata",
+            "Error": "{% $map([1,2,3,4,5,6,7,8], function($i){ $map([1,2,3,4,5,6,7,8], function($j){ $states.input }) }) %}",
+            "Cause": "{% $states.input.k & $states.input.k %}"},
+        "input": {"k": "x".repeat(250_000)}
+    }));
+    assert_eq!(a["status"], "FAILED");
+    let error = a["error"].as_str().unwrap();
+    assert_eq!(error.chars().count(), 256);
+    assert!(error.starts_with("[[{\"k\":\"xxx"), "{error}");
+    assert_eq!(a["cause"].as_str().unwrap().chars().count(), 32_768);
+}

@@ -416,7 +416,7 @@ fn grade_and_report(root: &Path, jsonata_checks: impl FnOnce() -> Vec<library::C
             out[s.name] = statelab::json!({"passed": s.passed.len(), "total": s.passed.len() + s.failed.len()});
             out[s.name]["failures"] = Value::Object(failures);
         }
-        std::fs::write(&path, format!("{out:#}\n"))
+        std::fs::write(&path, format!("{}\n", statelab::value::Pretty(&out)))
             .unwrap_or_else(|e| panic!("cannot write {}: {e}", path.to_string_lossy()));
     }
     say(&report);
