@@ -546,15 +546,16 @@ function draw(host, model, first, last) {
  * (a timeline drawn before it is in the page, as the run's comparisons are, takes 600 px for
  * its view until it is laid out: watchSize).
  */
-function fitLabels(host) {
+function fitLabels(host, width = host.clientWidth) {
+  host.__tlWidth = width; // (read once a drawing: drawAxis's ticks use it too)
   const m = host.__timeline;
   if (!m?.rows) return;
-  setVar(host, '--tl-label', `${Math.round(Math.min(Math.max(96, m.rows.labelChars * CHAR_PX + 20), Math.max(120, (host.clientWidth || 600) * 0.34)))}px`);
+  setVar(host, '--tl-label', `${Math.round(Math.min(Math.max(96, m.rows.labelChars * CHAR_PX + 20), Math.max(120, (width || 600) * 0.34)))}px`);
 }
 
 /** How many ticks the axis has room for in view: one per 64 px of track, 2 to 6. */
 function ticksFor(host) {
-  const w = host.clientWidth;
+  const w = host.__tlWidth;
   if (!w) return 6;
   const label = parseFloat(host.style.getPropertyValue('--tl-label')) || 132;
   return Math.min(6, Math.max(2, Math.floor((w - label - 24) / 64)));
@@ -563,14 +564,13 @@ function ticksFor(host) {
 /** A timeline that changes size (laid out at last, a pane resized) fits its names and its ticks again. */
 function watchSize(host) {
   if (host.__tlSize || typeof ResizeObserver !== 'function') return;
-  let width = host.clientWidth;
   host.__tlSize = new ResizeObserver(() => {
-    if (host.clientWidth === width) return;
-    width = host.clientWidth;
+    const width = host.clientWidth;
+    if (width === host.__tlWidth) return;
     const m = host.__timeline;
     const v = host.__tlDom;
+    fitLabels(host, width);
     if (!m || !v || v.body.parentNode !== host) return;
-    fitLabels(host);
     drawAxis(host, v, m);
   });
   host.__tlSize.observe(host);
