@@ -50,7 +50,7 @@ const LOCAL_CSS = `
 .views { display: grid; gap: .5rem; padding: .5rem; }
 .views.both { grid-template-columns: minmax(0, 2fr) minmax(0, 3fr); }
 @media (max-width: 640px) { .views.both { grid-template-columns: 1fr; } }
-.graph { overflow: auto; }
+.graph { min-height: 120px; }
 .timeline { max-height: none; padding: 0; }
 `;
 
@@ -232,7 +232,7 @@ class AslPlayground extends Base {
     this.graph = null;
     if (view !== 'timeline') {
       try {
-        this.graph = drawGraph(root.querySelector('.graph'), this.work.definition, {});
+        this.graph = drawGraph(root.querySelector('.graph'), this.work.definition, { autoHeight: true });
       } catch {
         this.graph = null;
       }
@@ -253,7 +253,7 @@ class AslPlayground extends Base {
       paintGraph(this.graph.nodes, spans);
       paintEdges(this.graph.edges, this.graph.nodes);
     }
-    renderTimeline(root.querySelector('.timeline'), spans, { lanes, nowMs, durationMs, joins: joinsOf(spans, this.stateTypes) });
+    renderTimeline(root.querySelector('.timeline'), spans, { lanes, nowMs, durationMs, joins: joinsOf(spans, this.stateTypes), stateTypes: this.stateTypes });
   }
 
   /**

@@ -63,7 +63,7 @@ for (const theme of ['light', 'dark']) {
     assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), theme);
     await runAndWait(page);
     const pairs = await statusContrasts(page);
-    assert.ok(pairs.length >= 79, `${pairs.length} pairs measured`);
+    assert.ok(pairs.length >= 101, `${pairs.length} pairs measured`);
     const low = pairs.filter((p) => p.ratio < minimum(p.kind));
     if (process.env.STATELAB_CONTRAST) console.log(JSON.stringify({ theme, pairs }));
     assert.deepEqual(low, [], low.map((p) => `${p.what}: ${p.fg} on ${p.bg} is ${p.ratio}:1, under ${minimum(p.kind)}:1`).join('\n'));

@@ -1,11 +1,22 @@
-// The contrast of every status colour of the playground, computed in the page from its
-// computed styles (tests/e2e/a11y.test.mjs). statusContrasts(page) needs a page with a run's
+// The contrast of every status colour of the playground, and of the panes' and views' controls
+// (zoom, collapse and maximise buttons, rails, the splitters' focus mark, the minimap, the keys'
+// hints, a Map's row in the timeline), computed in the page from its computed styles
+// (tests/e2e/a11y.test.mjs). statusContrasts(page) needs a page with a run's
 // timeline drawn; it gives [{what, kind: 'text' | 'shape', fg, bg, ratio}], where text needs
 // 4.5:1 and a shape 3:1 (WCAG 2.2, 1.4.3 and 1.4.11).
 
 /** Runs in the page: every pair measured. */
 function measure() {
   const parse = (c) => {
+    // color-mix() computes to color(srgb r g b / a), its channels from 0 to 1.
+    const srgb = /^color\(srgb ([^)]+)\)$/.exec(c);
+    if (srgb) {
+      const [r, g, b, a = 1] = srgb[1]
+        .split(/[\s/]+/)
+        .filter(Boolean)
+        .map(Number);
+      return { r: r * 255, g: g * 255, b: b * 255, a };
+    }
     const m = /rgba?\(([^)]+)\)/.exec(c);
     if (!m) throw new Error(`not an rgb() colour: ${c}`);
     const [r, g, b, a = 1] = m[1]
@@ -132,6 +143,61 @@ function measure() {
     state.remove();
     attempt.remove();
   }
+
+  // The room to work: the zoom buttons (graph and timeline), the panes' buttons and rails, the
+  // splitters' focus mark, the minimap, the keys' hints, a Map's row in the timeline.
+  for (const b of document.querySelectorAll('.zoom-tools .zoom-btn:not(:disabled)')) add(`zoom button ${b.dataset.testid}`, 'text', cs(b).color, backdrop(b));
+  const paneBtn = document.querySelector('.pane-btn');
+  add('pane button: its icon', 'shape', cs(paneBtn.querySelector('svg')).stroke, backdrop(paneBtn));
+  // (A pane collapsed for the moment of a reading: its rail's colour is the collapsed pane's.)
+  const rail = document.querySelector('.pane-rail');
+  rail.parentElement.classList.add('collapsed');
+  add('collapsed pane: its rail', 'text', cs(rail).color, backdrop(rail.parentElement));
+  rail.parentElement.classList.remove('collapsed');
+  const splitter = document.querySelector('.layout > .splitter');
+  add('splitter: its focus mark', 'shape', toRgb('--accent'), backdrop(splitter));
+  // A minimap (probes: the example's graph fits its pane, so it has none), its boxes and the view.
+  const graph = document.querySelector('[data-testid=graph]');
+  const mini = document.createElement('div');
+  mini.className = 'minimap';
+  const msvg = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
+  mini.append(msvg);
+  graph.append(mini);
+  const miniBg = backdrop(mini);
+  const box = (cls, status) => {
+    const r = document.createElementNS('http://www.w3.org/2000/svg', 'rect');
+    r.setAttribute('class', cls);
+    if (status) r.setAttribute('data-status', status);
+    msvg.append(r);
+    return r;
+  };
+  const idle = box('mm-box leaf');
+  add('minimap: an idle state outline', 'shape', cs(idle).stroke, miniBg);
+  for (const st of ['running', 'succeeded', 'failed', 'caught', 'cancelled']) add(`minimap: a ${st} state`, 'shape', cs(box('mm-box leaf', st)).fill, miniBg);
+  add('minimap: the view', 'shape', cs(box('mm-view')).stroke, miniBg);
+  mini.remove();
+  for (const id of ['graph-keys-hint', 'timeline-keys-hint']) {
+    const hint = document.querySelector(`[data-testid=${id}]`);
+    if (hint) add(`keys hint ${id}`, 'text', cs(hint).color, backdrop(hint));
+  }
+  // A Map's row (a probe in the run's timeline): its toggle's words and its iterations' extent.
+  const body = document.querySelector('[data-testid=timeline] .tl-body');
+  const row = document.createElement('div');
+  row.className = 'tl-row tl-group';
+  row.innerHTML = '<div class="tl-label"><button class="tl-toggle">▾ Each · 3 iterations</button></div><div class="tl-track"><span class="group-extent"></span></div>';
+  body.append(row);
+  const laneBg = backdrop(row.querySelector('.tl-track'));
+  add('timeline Map row: its toggle', 'text', cs(row.querySelector('.tl-toggle')).color, laneBg);
+  const extent = row.querySelector('.group-extent');
+  add('timeline Map row: the extent of its iterations', 'shape', cs(extent).borderTopColor, laneBg);
+  row.classList.add('collapsed');
+  add('timeline Map row, collapsed: the extent of its iterations', 'shape', cs(extent).borderTopColor, laneBg);
+  row.remove();
+  const parent = document.createElement('span');
+  parent.className = 'lane-parent';
+  document.querySelector('[data-testid=timeline] .tl-lane .tl-label').append(parent);
+  add("timeline: a lane's parent in its name", 'text', cs(parent).color, backdrop(parent));
+  parent.remove();
   return out;
 
   function toRgb(variable) {

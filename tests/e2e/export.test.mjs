@@ -174,6 +174,17 @@ for (const theme of ['light', 'dark']) {
     await loadExample(page, 'catch-handler');
     const result = await runAndWait(page);
     const states = await page.$$eval('[data-testid=graph] .node', (els) => els.map((e) => e.dataset.state));
+    // Zoomed in and panned: what is exported is still the whole drawing, not the view.
+    for (let i = 0; i < 4; i++) {
+      await page.click('[data-testid=graph-zoom-in]');
+      await page.click('[data-testid=timeline-zoom-in]');
+    }
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid=timeline]').dataset.zoom) > 4);
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid=graph]').dataset.zoom) > 1.5);
+    await page.evaluate(() => {
+      document.querySelector('[data-testid=timeline]').scrollLeft = 300;
+    });
+    const drawing = await page.$eval('[data-testid=graph] svg', (e) => [Number(e.dataset.width), Number(e.dataset.height)]);
 
     const graph = await exported(page, 'graph-svg');
     assert.match(graph.name, /\.graph\.svg$/);
@@ -189,6 +200,8 @@ for (const theme of ['light', 'dark']) {
       return [img.naturalWidth, img.naturalHeight];
     }, svg);
     assert.ok(size[0] > 100 && size[1] > 100, JSON.stringify(size));
+    assert.deepEqual(size, drawing.map(Math.ceil), 'the whole drawing, at scale 1');
+    assert.doesNotMatch(svg, /<g transform="translate\([^)]*\) scale\(/, "no view's zoom in it");
     const graphPng = await exported(page, 'graph-png');
     assert.match(graphPng.name, /\.graph\.png$/);
     const gp = await pngFacts(page, graphPng.bytes);
@@ -202,7 +215,12 @@ for (const theme of ['light', 'dark']) {
     // A bar (a rect with its title) for each span.
     const titled = (tl.match(/<title>[^<]* · (state|attempt|backoff|wait) · /g) || []).length;
     assert.equal(titled, result.spans.length);
-    for (const lane of result.lanes.slice(1)) assert.ok(tl.includes(`${lane.state}[${lane.index}]`), `lane ${lane.label}`);
+    assert.match(tl, /^<\?xml[^>]*>\n<svg [^>]*\bwidth="1224"/, 'the whole run, as wide as unzoomed');
+    // Each lane, named as the timeline names it (`Fan › branch 2 (Thumbnail)`).
+    const names = await page.$$eval('[data-testid=timeline] .tl-lane', (els) => els.map((e) => e.dataset.name));
+    assert.equal(names.length, result.lanes.length);
+    const xml = (t) => t.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+    for (const name of names) assert.ok(tl.includes(`>${xml(name)}</text>`), `lane ${name}`);
     const timelinePng = await exported(page, 'timeline-png');
     const tp = await pngFacts(page, timelinePng.bytes);
     assert.ok(tp.width > 1000 && tp.height > 100, JSON.stringify(tp));

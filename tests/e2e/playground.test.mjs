@@ -226,17 +226,18 @@ test('states named like lane paths (P/1, a/b, x[0]) get their own lanes, critica
   const result = await runAndWait(page);
   assert.equal(result.status, 'SUCCEEDED');
   assert.equal(result.durationMs, 5000);
-  // One row per lane, in order, each with its label.
-  assert.deepEqual(await page.$$eval('[data-testid=timeline] .tl-lane', (els) => els.map((e) => e.dataset.lane)), ['', 'P/0', 'P/1', 'P/1/0', 'P/1/1']);
+  // One row per lane, each with its label, in the order they started: P/1's branches (from 0 s)
+  // before P's (from 3 s).
+  assert.deepEqual(await page.$$eval('[data-testid=timeline] .tl-lane', (els) => els.map((e) => e.dataset.lane)), ['', 'P/1/0', 'P/1/1', 'P/0', 'P/1']);
   const shown = await bars(page);
   const bar = (state, kind = 'state') => shown.find((b) => b.state === state && b.kind === kind);
   assert.deepEqual([bar('a/b').lane, bar('x[0]').lane, bar('Q').lane, bar('Z').lane], ['P/1/0', 'P/1/1', 'P/1', 'P/0']);
   // The critical path runs through x[0] (3 s) and Q (2 s), not a/b.
   const critical = await page.$$eval('[data-testid=timeline-bar][data-kind=state]', (els) => Object.fromEntries(els.map((e) => [e.dataset.state, e.dataset.critical])));
   assert.deepEqual(critical, { 'P/1': 'true', 'a/b': 'false', 'x[0]': 'true', P: 'true', Z: 'false', Q: 'true' });
-  // The row labels read as the structure: the state and the branch.
+  // The row labels read as the structure: the Parallel, the branch and its first state.
   const names = await page.$$eval('[data-testid=timeline] .tl-lane .tl-label', (els) => els.map((e) => e.textContent));
-  assert.deepEqual(names, ['main', 'P[0]', 'P[1]', 'P/1[0]', 'P/1[1]']);
+  assert.deepEqual(names, ['main', 'P/1 › branch 1 (a/b)', 'P/1 › branch 2 (x[0])', 'P › branch 1 (Z)', 'P › branch 2 (Q)']);
   // The history names each event's state and lane.
   await page.click('#rtab-history');
   const rows = await page.$$eval('[data-testid=history] tbody tr[data-event-type]', (r) =>

@@ -128,10 +128,16 @@ test('a Pass state with Parameters, tested from the graph: the full engine loads
     States: { Shape: { Type: 'Pass', Parameters: { 'name.$': '$.user.name', kind: 'vip' }, Next: 'Done' }, Done: { Type: 'Succeed' } },
   });
   // What the live region says, as it says it.
+  // (The tab is loaded when it is first opened: its live region is watched from its host.)
   await page.evaluate(() => {
     window.__said = [];
-    const live = document.querySelector('[data-testid=ts-live]');
-    new MutationObserver(() => live.textContent && window.__said.push(live.textContent)).observe(live, { childList: true, characterData: true, subtree: true });
+    const host = document.querySelector('[data-testid=teststate]');
+    let last = '';
+    new MutationObserver(() => {
+      const text = host.querySelector('[data-testid=ts-live]')?.textContent || '';
+      if (text && text !== last) window.__said.push(text);
+      last = text;
+    }).observe(host, { childList: true, characterData: true, subtree: true });
   });
   assert.equal(await page.$eval('[data-testid=graph-test-state]', (b) => b.disabled), true, 'nothing selected: nothing to test');
   await testFromGraph(page, 'Shape');
@@ -569,4 +575,32 @@ test('keyboard: T on a state of the graph tests it; on a phone (390 px) the tab 
     assert.deepEqual(problems, []);
     await context.close();
   }
+});
+
+test('the tab and the editor’s way in load when first wanted, not with the page; a tab that cannot load says so, and Try again loads it', async () => {
+  const { page, context, problems, requests } = await openPage();
+  const lazy = ['/app/panels/teststate.js', '/app/model/teststate.js', '/teststate.css', '/app/panels/teststate-wayin.js', '/app/model/stateat.js'];
+  const fetched = () => lazy.filter((f) => requests.some((u) => new URL(u).pathname === f));
+  assert.deepEqual(fetched(), [], 'none of it is loaded with the page');
+  // The first time the network says no.
+  await page.route('**/app/model/teststate.js', (r) => r.abort());
+  await page.click('#rtab-teststate');
+  await page.waitForSelector('[data-testid=ts-load-error]');
+  assert.match(await page.textContent('[data-testid=ts-load-error]'), /The Test state tab could not be loaded \(.+\)\. Your fields are kept\./);
+  await page.unroute('**/app/model/teststate.js');
+  await page.click('[data-testid=ts-load-again]');
+  await page.waitForSelector('[data-testid=ts-title]');
+  // (model/teststate.js re-exports model/stateat.js.)
+  assert.deepEqual(fetched().sort(), ['/app/model/stateat.js', '/app/model/teststate.js', '/app/panels/teststate.js', '/teststate.css'], 'the tab, and only it');
+  // Its style sheet applies (a rule of teststate.css).
+  assert.equal(await page.$eval('[data-testid=ts-title]', (e) => getComputedStyle(e).fontSize), '15px');
+  // The editor's way in: when the definition editor gets the focus.
+  await page.click('[data-testid=definition-editor] .cm-content');
+  await page.waitForFunction(() => performance.getEntriesByType('resource').some((e) => e.name.endsWith('/app/panels/teststate-wayin.js')));
+  // (The aborted request's console error is the test's doing; nothing else.)
+  assert.deepEqual(
+    problems.filter((p) => p !== 'console.error: Failed to load resource: net::ERR_FAILED'),
+    [],
+  );
+  await context.close();
 });

@@ -12,7 +12,6 @@ import { createConsent } from './consent.js';
 import { $ } from './lib/dom.js';
 import { mountTabs } from './panels/tabs.js';
 import { mountEditors } from './panels/editors.js';
-import { mountSource } from './panels/source.js';
 import { mountToolbar, initialTheme } from './panels/toolbar.js';
 import { mountStatus } from './panels/status.js';
 import { mountTimeline } from './panels/timeline.js';
@@ -20,9 +19,10 @@ import { mountReplay } from './panels/replay.js';
 import { mountGraph } from './panels/graph.js';
 import { mountOutput } from './panels/output.js';
 import { mountInspector } from './panels/inspector.js';
-import { mountTestState } from './panels/teststate.js';
+import { mountTestStateDoor } from './panels/teststate-door.js';
 import { mountHistory } from './panels/history.js';
 import { mountWorkspaces } from './panels/workspaces.js';
+import { mountPanes } from './panels/panes.js';
 import { mountExport } from './panels/export.js';
 
 const DEFAULT_EXAMPLE = 'image-pipeline'; // what a first visit opens
@@ -35,22 +35,36 @@ const work = createWork({ store, engine, stopRun: () => runner.stop(), consent }
 const workspaces = createWorkspaces({ store, work, consent, defaultExample: DEFAULT_EXAMPLE });
 const run = () => runner.start().catch(() => {});
 
-// The tabs first: a panel in a tab is drawn once its tab is shown.
+// The panes' sizes first (the panels are drawn at their size), then the tabs: a panel in a tab
+// is drawn once its tab is shown.
+const panes = mountPanes($('#layout'));
 mountTabs(store);
-const sourceBar = { gotoFile: () => {} };
-const editors = mountEditors(store, { work, workspaces, consent, onRun: run, gotoFile: (line, column) => sourceBar.gotoFile(line, column) });
-Object.assign(sourceBar, mountSource(store, { work }));
+let sourceBar = null; // panels/source.js, loaded with the first definition that is not plain JSON
+const editors = mountEditors(store, { work, workspaces, consent, onRun: run, gotoFile: (line, column) => sourceBar?.gotoFile(line, column) });
+const sourceOff = store.subscribe(
+  (s) => !!s.source,
+  (has) => {
+    if (!has) return;
+    sourceOff();
+    import('./panels/source.js').then(
+      (m) => {
+        sourceBar = m.mountSource(store, { work });
+      },
+      (e) => toast(store, `The source bar could not be loaded (${e.message}): reload the page to see it`, true),
+    );
+  },
+);
 runner = createRunner({ store, engine, work, editors, consent });
 mountToolbar(store, { runner, work, workspaces, onRun: run });
 mountWorkspaces(store, { workspaces });
 mountStatus(store);
-mountTimeline(store, { host: $('#timeline'), dragLatency: runner.dragLatency });
+mountTimeline(store, { host: $('#timeline'), dragLatency: runner.dragLatency, zoomTools: $('#timeline-zoom') });
 mountReplay(store, runner);
-mountGraph(store, { host: $('#graph'), note: $('#graph-note'), testButton: $('#graph-test') });
+mountGraph(store, { host: $('#graph'), note: $('#graph-note'), testButton: $('#graph-test'), tools: $('#graph-zoom') });
 mountOutput(store, $('#output'));
 mountHistory(store, { host: $('#history'), count: $('#history-count'), filter: $('#history-filter'), group: $('#history-group'), notice: $('#history-truncated') });
 mountInspector(store, $('#inspector'));
-mountTestState(store, { host: $('#teststate'), engine, work });
+mountTestStateDoor(store, { host: $('#teststate'), engine, work });
 mountExport(store, { graph: $('#graph'), timeline: $('#timeline') });
 
 /** A replay position in the link opened: the work runs at once (instantly) to show it. */
@@ -122,6 +136,8 @@ window.statelab = {
   get runsEnded() {
     return store.get().runsEnded;
   },
+  /** The panes' sizes, collapsed and maximised panes (panels/panes.js), as kept in this browser. */
+  panes: () => panes.get(),
   ready: null,
 };
 window.statelab.ready = main();

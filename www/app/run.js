@@ -11,7 +11,7 @@ import { fmtMs } from './lib/format.js';
 import { HISTORY_BYTES } from './model/events.js';
 import { workOf, toast } from './state.js';
 import { whenIdle } from './lib/tasks.js';
-import { Sandbox, foreignAncestor, functionSettings } from './sandbox.js';
+import { foreignAncestor, functionSettings } from './sandbox.js';
 
 /**
  * The page's runner. work: {setText(which, text), complete(), runnable()} (work.js); editors:
@@ -87,6 +87,13 @@ export function createRunner({ store, engine, work: workApi, editors, consent })
       editors.showConsent();
       throw refuse('Not run', `the mocks hold JavaScript you did not write here (for ${states.join(', ')}; from a shared link, a paste or an undo): read it, then allow it to run`);
     }
+    let Sandbox;
+    try {
+      ({ Sandbox } = await import('./sandbox-frame.js'));
+    } catch (e) {
+      throw refuse('Cannot run', `the sandbox of the mock functions could not be loaded: ${e.message}`);
+    }
+    if (ticket !== starts) throw new Error('another run started');
     const box = new Sandbox(functions);
     let errors;
     try {

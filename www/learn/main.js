@@ -362,7 +362,8 @@ function drawGraphOf(defText) {
     try {
       const def = JSON.parse(defText);
       types = stateTypesOf(def);
-      graph = drawGraph($('graph'), def, {});
+      // (The view takes the drawing's height: the host has none of its own.)
+      graph = drawGraph($('graph'), def, { autoHeight: true });
       paintGraph(graph.nodes, []);
       paintEdges(graph.edges, graph.nodes);
     } catch {

@@ -53,15 +53,30 @@ export function laneName(lanes, id) {
   return path.map(([state, index]) => `${state}[${index}]`).join(' › ');
 }
 
-/** Lanes in reading order: a lane's children after it, by state name, then index in numeric order. */
-export function comparePaths(a, b) {
-  for (let i = 0; i < Math.min(a.length, b.length); i++) {
-    const [sa, ia] = a[i];
-    const [sb, ib] = b[i];
-    if (sa !== sb) return sa < sb ? -1 : 1;
-    if (ia !== ib) return ia - ib;
+const counted = new WeakMap(); // spans → {n, counts}
+
+/**
+ * How many branches or iterations each Parallel or Map state span has: Map(span id → count).
+ * Kept for the spans array while it has as many spans (a run's list grows in place; a span
+ * replaced in it keeps its parent and index).
+ */
+export function childCounts(spans) {
+  const memo = counted.get(spans);
+  if (memo && memo.n === spans.length) return memo.counts;
+  const seen = new Map(); // parent → Set(index)
+  for (const s of spans) {
+    if (s.kind !== 'state' || s.parent === null || s.parent === undefined) continue;
+    let set = seen.get(s.parent);
+    if (!set) {
+      set = new Set();
+      seen.set(s.parent, set);
+    }
+    set.add(s.index);
   }
-  return a.length - b.length;
+  const counts = new Map();
+  for (const [k, set] of seen) counts.set(k, set.size);
+  counted.set(spans, { n: spans.length, counts });
+  return counts;
 }
 
 /**
@@ -82,4 +97,116 @@ export function childrenOf(spans) {
     else byIndex.set(s.index, [s]);
   }
   return out;
+}
+
+const parentKeyOf = (path) => (path.length <= 1 ? '' : JSON.stringify(path.slice(0, -1)));
+
+/**
+ * The timeline's rows, from its lanes: `byLane` is Map(laneKey → {path, start, first}) (start:
+ * the lane's first span's start; first: its first state). A lane's children follow it: the
+ * branches of a Parallel and the iterations of a Map that ran in it, each state's group in the
+ * order the groups started, and in a group the lanes in the order they started (then by
+ * index). A Map's group has a row of its own, which collapses its iterations when its key is
+ * in `collapsed`. types: Map(state name → Type). Rows: {type: 'lane', key, depth} or {type:
+ * 'group', key, state, kind, members: [laneKey], collapsed, depth, labelChars}.
+ */
+export function laneRows(byLane, { types, collapsed } = {}) {
+  const groups = new Map(); // parent lane key → Map(state → group)
+  for (const [key, l] of byLane) {
+    if (!l.path.length) continue;
+    const parentKey = parentKeyOf(l.path);
+    const [state, index] = l.path[l.path.length - 1];
+    let byState = groups.get(parentKey);
+    if (!byState) {
+      byState = new Map();
+      groups.set(parentKey, byState);
+    }
+    let g = byState.get(state);
+    if (!g) {
+      g = { type: 'group', key: `g:${parentKey}\u0000${state}`, parentKey, state, kind: types?.get(state) ?? null, list: [], start: Infinity, maxIndex: 0, maxFirst: 0 };
+      byState.set(state, g);
+    }
+    g.list.push({ key, index, start: l.start });
+    if (l.start < g.start) g.start = l.start;
+    if (index > g.maxIndex) g.maxIndex = index;
+    if (l.first && l.first.length > g.maxFirst) g.maxFirst = l.first.length;
+  }
+  const rows = [];
+  const done = new Set();
+  let labelChars = 4; // 'main'
+  const visit = (key, depth) => {
+    const byState = groups.get(key);
+    if (!byState) return;
+    const list = [...byState.values()].sort((a, b) => a.start - b.start || (a.state < b.state ? -1 : a.state > b.state ? 1 : 0));
+    for (const g of list) {
+      g.list.sort((a, b) => a.start - b.start || a.index - b.index);
+      g.members = g.list.map((m) => m.key);
+      g.depth = depth;
+      // What its lanes' own names take: `Fan › branch 12 (Thumbnail)`, `Each › item 9999`.
+      const own =
+        g.kind === 'Parallel'
+          ? g.state.length + 11 + String(g.maxIndex + 1).length + (g.maxFirst ? g.maxFirst + 3 : 0)
+          : g.state.length + (g.kind === 'Map' ? 8 : 3) + String(g.maxIndex).length;
+      labelChars = Math.max(labelChars, own + (key ? 5 : 0));
+      const header = g.kind === 'Map';
+      g.collapsed = header && !!collapsed?.has(g.key);
+      if (header) rows.push(g);
+      if (g.collapsed) {
+        for (const m of g.members) hide(m);
+        continue;
+      }
+      for (const m of g.members) {
+        rows.push({ type: 'lane', key: m, depth: depth + 1 });
+        done.add(m);
+        visit(m, depth + 1);
+      }
+    }
+  };
+  // A collapsed group's lanes, and theirs, are not shown.
+  const hide = (key) => {
+    done.add(key);
+    const byState = groups.get(key);
+    if (byState) for (const g of byState.values()) for (const m of g.list) hide(m.key);
+  };
+  if (byLane.has('')) {
+    rows.push({ type: 'lane', key: '', depth: 0 });
+    done.add('');
+  }
+  visit('', 0);
+  // Lanes whose parent lane is not there (none in a run): at the end, by start.
+  const rest = [...byLane.keys()].filter((k) => !done.has(k)).sort((a, b) => byLane.get(a).start - byLane.get(b).start);
+  for (const k of rest) rows.push({ type: 'lane', key: k, depth: byLane.get(k).path.length });
+  rows.labelChars = labelChars;
+  return rows;
+}
+
+/**
+ * A lane's name as the timeline shows it: {parent, own, full, place}. A Parallel's branch is
+ * named by its number and its first state (`Fan › branch 2 (Thumbnail)`), a Map's iteration by
+ * its index (`Each › item 7`), both after the lane they ran in (`Each › item 3 › Fan › branch
+ * 1 (Resize)`); place says where that is in the definition. entry: {path, first}; parentName:
+ * the parent lane's full name ('' for the top level); types: Map(state name → Type).
+ */
+export function nameOfLane(entry, parentName, types) {
+  if (!entry.path.length) return { parent: '', own: 'main', full: 'main', place: 'the top level' };
+  const [state, index] = entry.path[entry.path.length - 1];
+  const type = types?.get(state);
+  let own;
+  let place;
+  if (type === 'Parallel') {
+    own = `${state} › branch ${index + 1}${entry.first ? ` (${entry.first})` : ''}`;
+    place = `branch ${index + 1} of the Parallel ${state} (Branches[${index}])`;
+  } else if (type === 'Map') {
+    own = `${state} › item ${index}`;
+    place = `the iteration of the Map ${state} on item ${index} ($$.Map.Item.Index ${index})`;
+  } else {
+    own = `${state} › ${index}`;
+    place = `run ${index} of ${state}`;
+  }
+  return { parent: parentName, own, full: parentName ? `${parentName} › ${own}` : own, place };
+}
+
+/** The key of the lane a lane ran in ('' for the top level), by its path. */
+export function parentLaneKey(path) {
+  return parentKeyOf(path);
 }

@@ -1,18 +1,18 @@
 // What the run's spans say about time, without the DOM: where Parallel and Map states join,
 // how long each branch or iteration took against their sum, what a run cost, and the spans
 // as they stood at an instant (the replay).
-import { childrenOf } from './lanes.js';
+import { childCounts, childrenOf } from './lanes.js';
 
 /** Where Parallel and Map states join their branches: [{lane, state, ms, count, what}]. */
 export function joinsOf(spans, definitionStates) {
   const out = [];
-  let children = null; // the children of each state span, once a Parallel or Map needs them
+  let counts = null; // the children of each state span, once a Parallel or Map needs them
   for (const s of spans) {
     if (s.kind !== 'state' || s.endMs === null || s.endMs === undefined) continue;
     const type = definitionStates.get(s.state);
     if (type !== 'Parallel' && type !== 'Map') continue;
-    children ||= childrenOf(spans);
-    out.push({ lane: s.lane, state: s.state, ms: s.endMs, count: children.get(s.id)?.size ?? 0, what: type === 'Parallel' ? 'branches' : 'iterations' });
+    counts ||= childCounts(spans);
+    out.push({ lane: s.lane, state: s.state, ms: s.endMs, count: counts.get(s.id) ?? 0, what: type === 'Parallel' ? 'branches' : 'iterations' });
   }
   return out;
 }

@@ -1,8 +1,9 @@
 // The Export menu of the top bar: the definition as written, the mocks as a Step Functions
 // Local mock configuration, the run's events as GetExecutionHistory gives them, the graph and
 // the timeline as SVG or PNG. A disclosure: a button and a list of buttons, Escape closes it.
+// The pictures are made by lib/picture.js, loaded when the menu is first opened.
 import { $ } from '../lib/dom.js';
-import { download, graphSvg, pngOf, timelineSvg } from '../lib/export.js';
+import { download } from '../lib/export.js';
 import { pretty } from '../lib/format.js';
 import { executionHistory, fileBase, machineName, toStepFunctionsLocal } from '../model/export.js';
 import { HISTORY_TRUNCATED } from '../model/events.js';
@@ -22,12 +23,22 @@ export function mountExport(store, { graph, timeline }) {
     history: (s) => !!s.run?.result,
     'graph-svg': () => !!graphShown(),
     'graph-png': () => !!graphShown(),
-    'timeline-svg': () => !!timeline.__timeline?.lanes?.length,
-    'timeline-png': () => !!timeline.__timeline?.lanes?.length,
+    'timeline-svg': () => !!timeline.__timeline?.rows?.length,
+    'timeline-png': () => !!timeline.__timeline?.rows?.length,
+  };
+
+  let pictures = null; // lib/picture.js, loaded when the menu is first opened
+  const picture = () => {
+    pictures ||= import('../lib/picture.js').catch((e) => {
+      pictures = null;
+      throw new Error(`the code that draws it could not be loaded (${e.message})`);
+    });
+    return pictures;
   };
 
   const isOpen = () => !menu.hidden;
   function open() {
+    picture().catch(() => {}); // (said when an item needs it)
     const s = store.get();
     for (const item of items) item.disabled = !can[item.dataset.export](s);
     menu.hidden = false;
@@ -89,10 +100,16 @@ export function mountExport(store, { graph, timeline }) {
       download(`${base}.history.json`, `${pretty(executionHistory(r.events || s.run.events))}\n`);
       if (r.historyTruncated) say(`History exported. ${HISTORY_TRUNCATED}`);
     },
-    'graph-svg': (_, base) => download(`${base}.graph.svg`, graphSvg(graphShown()).text, 'image/svg+xml'),
-    'graph-png': async (_, base) => download(`${base}.graph.png`, await pngOf(graphSvg(graphShown()))),
-    'timeline-svg': (_, base) => download(`${base}.timeline.svg`, timelineSvg(timeline).text, 'image/svg+xml'),
-    'timeline-png': async (_, base) => download(`${base}.timeline.png`, await pngOf(timelineSvg(timeline))),
+    'graph-svg': async (_, base) => download(`${base}.graph.svg`, (await picture()).graphSvg(graphShown()).text, 'image/svg+xml'),
+    'graph-png': async (_, base) => {
+      const { graphSvg, pngOf } = await picture();
+      download(`${base}.graph.png`, await pngOf(graphSvg(graphShown())));
+    },
+    'timeline-svg': async (_, base) => download(`${base}.timeline.svg`, (await picture()).timelineSvg(timeline).text, 'image/svg+xml'),
+    'timeline-png': async (_, base) => {
+      const { timelineSvg, pngOf } = await picture();
+      download(`${base}.timeline.png`, await pngOf(timelineSvg(timeline)));
+    },
   };
   for (const item of items) {
     item.addEventListener('click', async () => {

@@ -13,7 +13,7 @@ import { renderTimeline } from './timeline.js';
 import { shallowEqual } from '../store.js';
 
 /** The new run against the previous one on one time axis, the previous drawn faintly. */
-function whatIfFigure(run) {
+function whatIfFigure(run, stateTypes) {
   const before = run.previous;
   const after = run.result;
   const axis = Math.max(before.durationMs, after.durationMs);
@@ -30,14 +30,14 @@ function whatIfFigure(run) {
     ['Before', before, ' previous'],
   ]) {
     const host = h('div', { class: `timeline compare-timeline${cls}` });
-    renderTimeline(host, r.spans, { lanes: r.lanes, nowMs: r.durationMs, durationMs: axis, testIds: { bar: 'whatif-bar', join: 'whatif-join' } });
+    renderTimeline(host, r.spans, { lanes: r.lanes, nowMs: r.durationMs, durationMs: axis, stateTypes, testIds: { bar: 'whatif-bar', join: 'whatif-join' } });
     fig.append(h('figcaption', {}, h('strong', { text: label }), ` ${fmtMs(r.durationMs)}`), host);
   }
   return fig;
 }
 
 /** Both runs, as written and as the sequential twin, on one time axis, with the speed-up. */
-function sideBySide(run) {
+function sideBySide(run, stateTypes) {
   const written = run.twin.sequential
     ? { spans: run.result.spans, lanes: run.result.lanes, ms: run.result.durationMs }
     : { spans: run.twin.spans || [], lanes: run.twin.lanes, ms: run.twin.durationMs };
@@ -52,7 +52,7 @@ function sideBySide(run) {
   ]) {
     const host = h('div', { class: 'timeline compare-timeline', 'data-testid': id });
     // These bars are a comparison, not the run's timeline: they answer to their own test id.
-    renderTimeline(host, r.spans, { lanes: r.lanes, nowMs: r.ms, durationMs: axis, testIds: { bar: 'compare-bar', join: 'compare-join' } });
+    renderTimeline(host, r.spans, { lanes: r.lanes, nowMs: r.ms, durationMs: axis, stateTypes, testIds: { bar: 'compare-bar', join: 'compare-join' } });
     fig.append(h('figcaption', {}, h('strong', { text: label }), ` ${fmtMs(r.ms)}`), host);
   }
   const speedup = written.ms > 0 ? twin.ms / written.ms : 1;
@@ -77,7 +77,7 @@ function costLine(result) {
 }
 
 /** Why the run took as long as it did: each Parallel/Map, its longest branch against the sum. */
-function timingNotes(run, notes, definition) {
+function timingNotes(run, notes, definition, stateTypes) {
   if (!notes.length) return null;
   const box = h('section', { class: 'timing', 'data-testid': 'timing' }, h('h3', { text: 'Where the time went' }));
   if (run.twin) {
@@ -91,7 +91,7 @@ function timingNotes(run, notes, definition) {
           : `This is the sequential twin: ${fmtMs(seq)}. With its Parallel and Map states running concurrently it takes ${fmtMs(conc)}, ${fmtMs(seq - conc)} less.`,
       ),
     );
-    box.append(sideBySide(run));
+    box.append(sideBySide(run, stateTypes));
   }
   for (const n of notes.slice(0, 12)) {
     const parts = n.children.map((c) => fmtMs(c.ms));
@@ -159,7 +159,7 @@ export function mountOutput(store, host) {
         const cost = costLine(r);
         // The run is whole; only what its history keeps was cut (said first: an output can be long).
         const truncated = r.historyTruncated ? h('p', { class: 'history-truncated', role: 'note', 'data-testid': 'history-truncated', text: HISTORY_TRUNCATED }) : null;
-        const whatif = run.previous ? whatIfFigure(run) : null;
+        const whatif = run.previous ? whatIfFigure(run, s.definition.stateTypes) : null;
         if (r.status === 'SUCCEEDED') {
           const head = h(
             'div',
@@ -201,7 +201,7 @@ export function mountOutput(store, host) {
           if (timingShows !== timing || !slot.isConnected) return;
           // Once per result (the twin arriving draws the notes again).
           if (notesOf.spans !== r.spans) notesOf = { spans: r.spans, notes: concurrencyOf(r.spans, stateTypes) };
-          slot.replaceChildren(...[timingNotes(run, notesOf.notes, parsed)].filter(Boolean));
+          slot.replaceChildren(...[timingNotes(run, notesOf.notes, parsed, stateTypes)].filter(Boolean));
         });
       }
     },

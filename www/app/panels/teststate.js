@@ -2,11 +2,10 @@
 // (testState() of statelab.js, in the engine's worker, loaded the first time). Its request's
 // fields (model/teststate.js) are kept per state in the store while the page lives, filled from
 // the last run where the user has not typed; the answer shows the status, the next state, the
-// error and cause, and the state's data flow stage by stage. Also the definition editor's way
-// in: the state under the cursor, tested with the button over the editor or Mod-Shift-Enter.
-import { EditorView } from '../../vendor/codemirror.js';
+// error and cause, and the state's data flow stage by stage. Loaded when the tab is first
+// opened (panels/teststate-door.js, which also holds the definition editor's way in).
 import { makeEditor } from '../lib/editor.js';
-import { h, $, setText, isMac } from '../lib/dom.js';
+import { h, setText, isMac } from '../lib/dom.js';
 import { pretty, parsedOrNull } from '../lib/format.js';
 import { openTestState, toast } from '../state.js';
 import { stateNamed } from '../model/asl.js';
@@ -19,7 +18,6 @@ import {
   isHttpTask,
   hasInnerStates,
   innerStates,
-  stateAt,
   readJson,
   readCount,
   newDraft,
@@ -551,13 +549,16 @@ export function mountTestState(store, { host, engine, work }) {
   );
 
   // Asked to go to the tab: its heading takes the focus.
+  function focusHeading() {
+    store.flush();
+    title.focus();
+    title.scrollIntoView({ block: 'nearest' });
+  }
   store.subscribe(
     (s) => s.testState.focus,
     (n, before) => {
       if (before === undefined || !n) return;
-      store.flush();
-      title.focus();
-      title.scrollIntoView({ block: 'nearest' });
+      focusHeading();
     },
   );
 
@@ -825,64 +826,5 @@ export function mountTestState(store, { host, engine, work }) {
     },
   );
 
-  mountEditorWayIn(store);
-}
-
-/**
- * The definition editor's way in: the state the cursor is in (JSON or YAML) gets a button over
- * the editor, and Mod-Shift-Enter tests it.
- */
-function mountEditorWayIn(store) {
-  const editorHost = $('#definition-editor');
-  const chip = h(
-    'button',
-    { type: 'button', class: 'btn ts-chip', 'data-testid': 'editor-test-state', hidden: true },
-    h('span', { class: 'ts-chip-text' }),
-    h('kbd', { text: `${MOD}+⇧+↵` }),
-  );
-  editorHost.parentElement.append(chip);
-  let at = null; // the state under the cursor, when it is one of the definition's
-  const view = () => EditorView.findFromDOM(editorHost.querySelector('.cm-editor') || editorHost);
-  const stateHere = () => {
-    const v = view();
-    if (!v) return null;
-    const s = store.get();
-    const name = stateAt(v.state.doc.toString(), v.state.selection.main.head);
-    return name !== null && stateNamed(s.definition.parsed, name) ? name : null;
-  };
-  const update = () => {
-    const s = store.get();
-    at = s.editorTab === 'definition' ? stateHere() : null;
-    chip.hidden = !at;
-    if (at) {
-      setText(chip.firstChild, `Test ${at}`);
-      chip.title = `Test the state under the cursor, ${at}, as AWS's TestState API does (${MOD}+Shift+Enter)`;
-      chip.setAttribute('aria-label', `Test the state ${at}`);
-    }
-  };
-  let queued = false;
-  const soon = () => {
-    if (queued) return;
-    queued = true;
-    requestAnimationFrame(() => {
-      queued = false;
-      update();
-    });
-  };
-  for (const ev of ['keyup', 'pointerup', 'focusin']) editorHost.addEventListener(ev, soon);
-  document.addEventListener('selectionchange', () => editorHost.contains(document.activeElement) && soon());
-  store.subscribe((s) => [s.editorTab, s.work.definition, s.definition.parsed], soon);
-  chip.addEventListener('click', () => at && openTestState(store, at, { focus: true }));
-  editorHost.addEventListener(
-    'keydown',
-    (e) => {
-      if (!((e.ctrlKey || e.metaKey) && e.shiftKey && e.key === 'Enter')) return;
-      e.preventDefault();
-      e.stopPropagation();
-      const name = stateHere();
-      if (name) openTestState(store, name, { focus: true });
-      else toast(store, 'Put the cursor inside a state of the definition to test it', true);
-    },
-    true,
-  );
+  return { focusHeading };
 }

@@ -20,9 +20,72 @@ export function reconcile(parent, want) {
   }
 }
 
-export function newRow({ label, path }) {
+/** A lane's row: its name (timeline.js nameOf) and its track. */
+export function newRow({ label, path }, name) {
   const track = h('div', { class: 'tl-track' });
-  return { el: h('div', { class: `tl-row tl-lane${path.length ? '' : ' main'}`, 'data-lane': label }, rowLabel(label, path), track), track, items: new Map() };
+  const head = h('div', { class: 'tl-label' });
+  const row = { el: h('div', { class: `tl-row tl-lane${path.length ? '' : ' main'}`, 'data-lane': label }, head, track), head, track, items: new Map(), name: null };
+  nameRow(row, label, name);
+  return row;
+}
+
+/** A lane's name in its row: the lanes above shrink with an ellipsis, its own part stays; in full on hover. */
+function nameRow(row, label, name) {
+  if (row.name === name) return;
+  row.name = name;
+  row.el.dataset.name = name.full;
+  row.head.title = `${name.full}\n${name.place}${label ? ` · lane ${label}` : ''}`;
+  row.head.replaceChildren(...(name.parent ? [h('span', { class: 'lane-parent', text: `${name.parent} › ` })] : []), h('span', { class: 'lane-name', text: name.own }));
+}
+
+/**
+ * A Map's row over its iterations: a button that collapses them (and expands them again), and
+ * on its track the time from the first iteration's start to the last one's end.
+ */
+export function newGroupRow(g, onToggle) {
+  // (Not a tab stop of its own: the arrow keys reach it, timeline.js.)
+  const toggle = h('button', { type: 'button', class: 'tl-toggle', tabindex: -1, 'data-testid': 'lane-group-toggle', 'data-state': g.state, onclick: onToggle });
+  toggle.__group = g.key;
+  const track = h('div', { class: 'tl-track' });
+  const extent = h('span', { class: 'group-extent', 'aria-hidden': 'true' });
+  track.append(extent);
+  const el = h('div', { class: 'tl-row tl-group', 'data-testid': 'lane-group', 'data-state': g.state }, h('div', { class: 'tl-label' }, toggle), track);
+  return { el, toggle, track, extent, items: new Map(), key: null };
+}
+
+/** A Map's row: its toggle's words and state, and its iterations' extent. */
+export function drawGroup(row, g, { model }) {
+  const n = g.members.length;
+  // Its extent, once for the lanes' model and the clock.
+  if (g.extentOf?.[0] !== model.byLane || g.extentOf[1] !== model.nowMs) {
+    let start = Infinity;
+    let end = -Infinity;
+    for (const k of g.members) {
+      const l = model.byLane.get(k);
+      if (!l) continue;
+      if (l.start < start) start = l.start;
+      for (const s of l.spans) {
+        const e = s.endMs === null || s.endMs === undefined ? model.nowMs : s.endMs;
+        if (e > end) end = e;
+      }
+    }
+    g.extentOf = [model.byLane, model.nowMs, start, end];
+  }
+  const [, , start, end] = g.extentOf;
+  const key = `${g.collapsed}|${n}`;
+  if (row.key !== key) {
+    row.key = key;
+    const what = `${g.state} · ${n.toLocaleString('en')} iteration${n === 1 ? '' : 's'}`;
+    row.toggle.textContent = `${g.collapsed ? '▸' : '▾'} ${what}`;
+    row.toggle.setAttribute('aria-expanded', String(!g.collapsed));
+    row.toggle.title = `${g.collapsed ? 'Show' : 'Hide'} the ${n.toLocaleString('en')} iterations of the Map ${g.state}`;
+    row.el.classList.toggle('collapsed', g.collapsed);
+  }
+  const place = Number.isFinite(start) ? `left:calc(var(--tl-pct) * ${start});width:calc(var(--tl-pct) * ${Math.max(0, end - start)})` : 'display:none';
+  if (row.extent.placed !== place) {
+    row.extent.style.cssText = place;
+    row.extent.placed = place;
+  }
 }
 
 /**
@@ -30,8 +93,9 @@ export function newRow({ label, path }) {
  * the span changes (it ends, or gets its slack), the bar's attributes do; a new element only
  * when its make-up does (a label, a drag grip).
  */
-export function drawLane(row, { label: laneText, spans, ghosts, joins }, ctx, ids) {
+export function drawLane(row, { label: laneText, spans, ghosts, joins }, name, ctx, ids) {
   const { model, selected } = ctx;
+  nameRow(row, laneText, name);
   const items = new Map();
   const want = [];
   const keep = (key, make) => {
@@ -72,7 +136,7 @@ export function drawLane(row, { label: laneText, spans, ghosts, joins }, ctx, id
       it.span = s;
       it.sel = sel;
       it.el.__span = s;
-      dress(it.el, s, { running, sel, ids, nowMs: model.nowMs, lane: laneText });
+      dress(it.el, s, { running, sel, ids, nowMs: model.nowMs, lane: laneText, name: name.full });
     } else if (running) {
       // A running bar ends at the clock.
       const width = `calc(var(--tl-pct) * ${Math.max(0, model.nowMs - s.startMs)})`;
@@ -97,10 +161,10 @@ export function drawLane(row, { label: laneText, spans, ghosts, joins }, ctx, id
 }
 
 /** A bar's attributes, from its span: written only where they changed. */
-function dress(el, s, { running, sel, ids, nowMs, lane }) {
+function dress(el, s, { running, sel, ids, nowMs, lane, name }) {
   const e = s.endMs;
   const crit = s.critical === undefined ? '' : s.critical ? '\non the critical path' : `\nslack: ${fmtMs(s.slackMs)}`;
-  const title = `${s.state} · ${s.kind} · ${s.status}\n${fmtMs(s.startMs)} → ${running ? 'running' : `${fmtMs(e)} (${fmtMs(e - s.startMs)})`}${s.error ? `\n${s.error}: ${s.causeElided ? '(cause not kept)' : s.cause || ''}` : ''}${crit}`;
+  const title = `${s.state} · ${s.kind} · ${s.status}\nin ${name}\n${fmtMs(s.startMs)} → ${running ? 'running' : `${fmtMs(e)} (${fmtMs(e - s.startMs)})`}${s.error ? `\n${s.error}: ${s.causeElided ? '(cause not kept)' : s.cause || ''}` : ''}${crit}`;
   const attrs = {
     class: `bar kind-${s.kind} status-${s.status}${!running && e - s.startMs === 0 ? ' instant' : ''}${sel ? ' selected' : ''}${s.critical ? ' critical' : ''}`,
     'data-testid': ids.bar,
@@ -162,21 +226,4 @@ function bar(s, { model, label, grip, track, host }) {
     el.append(g);
   }
   return el;
-}
-
-/** A lane's row label: the state path shrinks with an ellipsis, the branch or iteration index stays. */
-function rowLabel(label, path) {
-  if (!path.length) return h('div', { class: 'tl-label', title: 'the main flow' }, h('span', { class: 'lane-name', text: 'main' }));
-  const above = path
-    .slice(0, -1)
-    .map(([state, index]) => `${state}[${index}] › `)
-    .join('');
-  const [state, index] = path[path.length - 1];
-  const name = `${above}${state}[${index}]`;
-  return h(
-    'div',
-    { class: 'tl-label', title: `${name} (lane ${label})` },
-    h('span', { class: 'lane-name', text: `${above}${state}` }),
-    h('span', { class: 'lane-idx', text: `[${index}]` }),
-  );
 }

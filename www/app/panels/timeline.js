@@ -1,41 +1,48 @@
 // The timeline: a time axis, one lane per branch and Map iteration, a bar per state and per
 // Task attempt; retry back-offs and waits drawn differently; Parallel/Map joins marked.
 //
+// Lanes are named by what they are (`Fan › branch 2 (Thumbnail)`, `Each › item 7`), follow the
+// lane they ran in, and are in the order they started (model/lanes.js laneRows); a Map's
+// iterations are under a row of their own, which collapses them. The page's timeline zooms
+// (Ctrl + wheel, the + and − keys or buttons; 0 fits the run) and pans (a scroll, a drag on
+// the track, Shift and the arrow keys); the lane names stay at the left. It is one tab stop:
+// the arrow keys move between its bars (see "keyboard" below).
+//
 // It is drawn again on every update of a run, so it changes only what changed: a lane's row
 // and a span's bar stay in the page while their span and the selection stay the same. Bars
 // are placed in milliseconds times --tl-pct (the track's width per ms): when the scale
 // changes, one custom property does; when the clock moves, the width of running bars. A
 // timeline with many lanes draws only those in view (and a few more), with spacers for the
-// others, and draws again on scroll: a Map of 1,000 iterations has 1,000 lanes.
+// others, and draws again on scroll: a Map of 10,000 iterations has 10,000 lanes.
 import { h } from '../lib/dom.js';
-import { comparePaths, laneKey, laneLabel, lanePath } from '../model/lanes.js';
+import { nextTask } from '../lib/tasks.js';
+import { laneKey, laneLabel, lanePath, laneRows, nameOfLane, parentLaneKey } from '../model/lanes.js';
 import { visiblePart, rowsToDraw, watch, forget } from '../lib/virtual.js';
 import { joinsOf } from '../model/timing.js';
 import { select, shownSpans } from '../state.js';
-import { drawLane, newRow, reconcile } from './timeline-lane.js';
+import { drawLane, drawGroup, newRow, newGroupRow, reconcile } from './timeline-lane.js';
 
 const VIRTUAL_LANES = 60; // more lanes than this: draw those in view
 const LANE_PX = 34; // .tl-lane's height in style.css (measured once drawn)
 const OVERSCAN_LANES = 4; // drawn beyond the view on each side
 const NEW_LANES_AT_ONCE = 6; // lanes a virtual timeline draws anew in one task
 const AXIS_PX = 24; // .tl-axis's height
+const MAX_ZOOM = 100; // the run's length shown at most this much wider than the track
+const ZOOM_STEP = 1.5;
+const CHAR_PX = 7.3; // a character of .tl-label (12 px monospace)
 
-function niceStep(extent) {
-  const raw = extent / 6;
+/** A round step that cuts `extent` into about `count` parts (at most). */
+function niceStep(extent, count = 6) {
+  const raw = extent / count;
   const pow = 10 ** Math.floor(Math.log10(Math.max(raw, 1)));
   for (const m of [1, 2, 5, 10]) if (m * pow >= raw) return m * pow;
   return 10 * pow;
 }
 
-function tickLabel(t, scaleMax) {
+function tickLabel(t, step) {
   if (t === 0) return '0';
-  if (scaleMax < 1000) return `${t} ms`;
+  if (step < 1000) return t < 1000 ? `${t} ms` : `${+(t / 1000).toFixed(3)} s`;
   return `${+(t / 1000).toFixed(3)} s`;
-}
-
-/** Row keys in reading order (see comparePaths). */
-function sortRows(byLane) {
-  return [...byLane.keys()].sort((a, b) => comparePaths(byLane.get(a).path, byLane.get(b).path));
 }
 
 /**
@@ -45,43 +52,41 @@ function sortRows(byLane) {
  * its lanes, ghostLanes), drawn faintly in the lanes of the same branches and iterations.
  * onDragLatency(state, seconds): Task attempts get a grip to drag their end. testIds: other
  * data-testid values for the bars and joins ({bar, join}), for timelines that are not the
- * run's.
+ * run's. stateTypes: Map(state name → Type), to name lanes as branches or iterations.
+ * zoomTools: an element for the zoom buttons: the timeline zooms and pans (the page's).
  */
-export function renderTimeline(host, spans, { lanes, nowMs = 0, durationMs, selected, onSelect, joins = [], ghosts = [], ghostLanes, onDragLatency, testIds } = {}) {
+export function renderTimeline(host, spans, opts = {}) {
+  const { lanes, nowMs = 0, durationMs, selected, onSelect, joins = [], onDragLatency, testIds, stateTypes, zoomTools } = opts;
+  host.__tlArgs = [spans, opts];
+  if (zoomTools) setupZoom(host, zoomTools);
   if (!spans?.length) {
     forget(host);
     host.__timeline = null;
     host.classList.remove('virtual');
     host.replaceChildren(h('p', { class: 'empty', text: 'Run the workflow to see its timeline: one lane per Parallel branch and Map iteration.' }));
+    host.__zoom?.update();
     return;
   }
-  // Everything by lane, in one pass over the spans. A row is keyed by its lane's place, the
-  // same for a run and its ghosts.
-  let maxEnd = Math.max(durationMs ?? 0, nowMs);
-  const byLane = new Map();
-  const laneOf = (table, id) => {
-    const key = laneKey(table, id);
-    let l = byLane.get(key);
-    if (!l) {
-      l = { label: laneLabel(table, id), path: lanePath(table, id), spans: [], ghosts: [], joins: [] };
-      byLane.set(key, l);
+  // Everything by lane, in one pass over the spans (over several tasks for a big run's).
+  const built = lanesOf(host, spans, opts);
+  if (!built) {
+    if (!host.__timeline) host.replaceChildren(h('p', { class: 'empty', text: `Drawing ${spans.length.toLocaleString('en')} bars…` }));
+    return;
+  }
+  const { byLane, kinds, critical } = built;
+  const maxEnd = Math.max(durationMs ?? 0, nowMs, built.maxEnd);
+  // The joins of this drawing (a lanes' model may be drawn again with others).
+  for (const l of built.joined) l.joins = NONE;
+  built.joined = [];
+  for (const j of joins) {
+    const l = byLane.get(laneKey(lanes, j.lane));
+    if (!l) continue;
+    if (l.joins === NONE) {
+      l.joins = [];
+      built.joined.push(l);
     }
-    return l;
-  };
-  const kinds = new Set();
-  let critical = false;
-  for (const s of spans) {
-    const e = s.endMs === null || s.endMs === undefined ? nowMs : s.endMs;
-    if (e > maxEnd) maxEnd = e;
-    laneOf(lanes, s.lane).spans.push(s);
-    kinds.add(s.kind);
-    if (s.critical) critical = true;
+    l.joins.push(j);
   }
-  for (const g of ghosts) {
-    maxEnd = Math.max(maxEnd, g.endMs ?? 0);
-    laneOf(ghostLanes, g.lane).ghosts.push(g);
-  }
-  for (const j of joins) byLane.get(laneKey(lanes, j.lane))?.joins.push(j);
   const prev = host.__timeline;
   let extent = Math.max(maxEnd, 1);
   let step;
@@ -96,13 +101,23 @@ export function renderTimeline(host, spans, { lanes, nowMs = 0, durationMs, sele
     step = niceStep(extent);
     scaleMax = Math.ceil(extent / step - 1e-9) * step;
   }
-  // Usually the rows of the last drawing, and maybe some more.
-  const rows = prev?.lanes && prev.lanes.length === byLane.size && prev.lanes.every((l) => byLane.has(l)) ? prev.lanes : sortRows(byLane);
+  // Usually the rows of the last drawing (the same lanes, none collapsed since), and maybe some more.
+  host.__tlCollapsed ||= new Set();
+  const collapsed = host.__tlCollapsed;
+  const same =
+    prev?.rows &&
+    prev.collapsedRev === collapsed.rev &&
+    prev.types === stateTypes &&
+    (prev.byLane === byLane || (prev.byLane.size === byLane.size && [...byLane.keys()].every((k) => prev.byLane.has(k))));
+  const rows = same ? prev.rows : laneRows(byLane, { types: stateTypes, collapsed });
   const virtual = rows.length > VIRTUAL_LANES;
   const model = {
     live: durationMs === undefined,
     byLane,
-    lanes: rows,
+    rows,
+    types: stateTypes,
+    collapsedRev: collapsed.rev,
+    names: same ? prev.names : new Map(),
     step,
     scaleMax,
     nowMs,
@@ -118,14 +133,132 @@ export function renderTimeline(host, spans, { lanes, nowMs = 0, durationMs, sele
     lanePx: prev?.lanePx || LANE_PX,
     measured: prev?.measured || false,
   };
+  model.nameOf = (key) => nameOf(model, key);
   host.__timeline = model;
   host.classList.toggle('virtual', virtual);
+  // The lane names' column: as wide as the longest own name needs, within a third of the view.
+  fitLabels(host);
+  watchSize(host);
   if (!virtual) {
     forget(host);
     draw(host, model, 0, rows.length);
-    return;
+  } else drawInView(host, model, lanesInView(host, model), prev?.drawn);
+  host.__zoom?.update();
+}
+
+const NONE = Object.freeze([]);
+const SLICE_SPANS = 3000; // a finished run with more spans than this is sorted into lanes in slices
+const SLICE_MS = 8; // of work in one task
+
+/** Sort spans from..to into the lanes of `b` (see lanesOf). */
+function collect(b, spans, from, to, table, nowMs, ghost) {
+  const { byLane } = b;
+  let lastId = -1;
+  let last = null;
+  for (let i = from; i < to; i++) {
+    const s = spans[i];
+    // The lane of the span before, most often.
+    let l = s.lane === lastId ? last : null;
+    if (!l) {
+      const key = laneKey(table, s.lane);
+      l = byLane.get(key);
+      if (!l) {
+        // (No ghosts nor joins in most lanes: one empty list for them all, until one has some.)
+        l = { key, label: laneLabel(table, s.lane), path: lanePath(table, s.lane), spans: [], ghosts: NONE, joins: NONE, start: Infinity, first: null, firstMs: Infinity };
+        byLane.set(key, l);
+      }
+      lastId = s.lane;
+      last = l;
+    }
+    if (ghost) {
+      if ((s.endMs ?? 0) > b.maxEnd) b.maxEnd = s.endMs ?? 0;
+      if (l.ghosts === NONE) l.ghosts = [];
+      l.ghosts.push(s);
+      if (s.startMs < l.start) l.start = s.startMs;
+      if (!l.first && s.kind === 'state') l.first = s.state;
+      continue;
+    }
+    const e = s.endMs === null || s.endMs === undefined ? nowMs : s.endMs;
+    if (e > b.maxEnd) b.maxEnd = e;
+    l.spans.push(s);
+    if (s.startMs < l.start) l.start = s.startMs;
+    if (s.kind === 'state' && s.startMs < l.firstMs) {
+      l.first = s.state;
+      l.firstMs = s.startMs;
+    }
+    b.kinds.add(s.kind);
+    if (s.critical) b.critical = true;
   }
-  drawInView(host, model, lanesInView(host, model), prev?.drawn);
+}
+
+/**
+ * The spans by lane: {byLane: Map(laneKey → {key, label, path, spans, ghosts, joins, start,
+ * first}), maxEnd, kinds, critical}. A run going on: sorted anew on each drawing. A finished
+ * run (or a replay's instant, or a comparison): kept while the same spans are drawn again, and
+ * when there are many, sorted a slice at a time in tasks of their own (null until done: the
+ * timeline is drawn then), so that 10,000 lanes take no long task.
+ */
+function lanesOf(host, spans, { lanes, nowMs = 0, durationMs, ghosts = [], ghostLanes }) {
+  const fresh = () => ({ key: null, byLane: new Map(), maxEnd: 0, kinds: new Set(), critical: false, i: 0, g: 0, joined: [], done: false });
+  if (durationMs === undefined) {
+    const b = fresh();
+    collect(b, spans, 0, spans.length, lanes, nowMs, false);
+    collect(b, ghosts, 0, ghosts.length, ghostLanes, nowMs, true);
+    b.done = true;
+    host.__tlBuild = null;
+    return b;
+  }
+  const key = [spans, spans.length, lanes, ghosts, ghosts.length, ghostLanes, nowMs];
+  let b = host.__tlBuild;
+  if (b?.key.every((k, i) => k === key[i])) return b.done ? b : null;
+  b = fresh();
+  b.key = key;
+  host.__tlBuild = b;
+  if (spans.length + ghosts.length <= SLICE_SPANS) {
+    collect(b, spans, 0, spans.length, lanes, nowMs, false);
+    collect(b, ghosts, 0, ghosts.length, ghostLanes, nowMs, true);
+    b.done = true;
+    return b;
+  }
+  const step = (first) => {
+    if (host.__tlBuild !== b) return;
+    const until = performance.now() + SLICE_MS;
+    while (b.i < spans.length && performance.now() < until) {
+      const to = Math.min(spans.length, b.i + 250);
+      collect(b, spans, b.i, to, lanes, nowMs, false);
+      b.i = to;
+    }
+    while (b.i >= spans.length && b.g < ghosts.length && performance.now() < until) {
+      const to = Math.min(ghosts.length, b.g + 250);
+      collect(b, ghosts, b.g, to, ghostLanes, nowMs, true);
+      b.g = to;
+    }
+    if (b.i < spans.length || b.g < ghosts.length) {
+      nextTask(() => step(false));
+      return;
+    }
+    b.done = true;
+    // Drawn in a task of its own.
+    if (!first) nextTask(() => host.__tlBuild === b && redraw(host));
+  };
+  step(true);
+  return b.done ? b : null;
+}
+
+/** Draw the timeline again with what it was last given (a group collapsed, the zoom changed). */
+function redraw(host) {
+  if (host.__tlArgs) renderTimeline(host, ...host.__tlArgs);
+}
+
+/** A lane's name (see nameOfLane), its parent's first. */
+function nameOf(model, key) {
+  let n = model.names.get(key);
+  if (n) return n;
+  const entry = model.byLane.get(key) || { path: key ? JSON.parse(key) : [], first: null };
+  const parentName = entry.path.length > 1 ? nameOf(model, parentLaneKey(entry.path)).full : '';
+  n = nameOfLane(entry, parentName, model.types);
+  model.names.set(key, n);
+  return n;
 }
 
 /**
@@ -168,7 +301,7 @@ function lanesInView(host, model) {
   // Not drawn yet: the host's visible part, under the axis, is a good guess.
   let part = body ? visiblePart(body) : visiblePart(host);
   if (part && !body) part = { top: part.top - AXIS_PX, bottom: part.bottom - AXIS_PX };
-  const n = model.lanes.length;
+  const n = model.rows.length;
   const px = model.lanePx;
   return { ...rowsToDraw(part, n, { rowHeight: px, overscan: OVERSCAN_LANES * px }), seen: rowsToDraw(part, n, { rowHeight: px, overscan: 0 }), known: !!part };
 }
@@ -190,41 +323,53 @@ function skeleton(host) {
     after: h('div', { class: 'tl-spacer', 'aria-hidden': 'true' }),
     now: h('div', { class: 'tl-now' }),
     legend: h('div', { class: 'tl-legend', 'aria-label': 'Timeline key' }),
-    rows: new Map(), // lane → {el, track, items: Map(key → {el, span, sel})}
+    rows: new Map(), // row key → {el, track, items: Map(key → {el, span, sel})}
     scaleKey: null,
     legendKey: null,
   };
   v.axis.append(v.axisTrack);
+  // The keys, said while the focus is in the timeline (style.css shows it then).
+  v.hint = h('p', { class: 'keys-hint', 'aria-hidden': 'true', 'data-testid': 'timeline-keys-hint', text: host.__zoom ? `${KEYS_SHORT} · ${ZOOM_SHORT}` : KEYS_SHORT });
   host.__tlDom = v;
-  host.replaceChildren(v.axis, v.body, v.legend);
+  host.replaceChildren(v.axis, v.body, v.legend, v.hint);
   if (!host.__tlKeys) {
     host.__tlKeys = true;
     host.setAttribute('role', 'group');
-    host.setAttribute('aria-label', 'Timeline: the arrow keys move between its bars');
-    host.addEventListener('keydown', (e) => arrowKey(host, e));
+    host.setAttribute('aria-label', `Timeline: ${KEYS_HINT}${host.__zoom ? `; ${ZOOM_HINT}` : ''}`);
+    host.addEventListener('keydown', (e) => onKey(host, e));
     host.addEventListener('focusin', (e) => {
-      const bar = e.target.closest?.('button.bar');
-      if (bar && host.contains(bar)) setStop(host, bar);
+      const stop = e.target.closest?.(STOPS);
+      if (stop && host.__tlDom?.body.contains(stop)) setStop(host, stop);
     });
   }
   return v;
 }
 
 // ------------------------------------------------------------------ keyboard
-// The timeline is one tab stop (a roving tabindex): the bar focused last, else the selected
-// one, else the first. Left and Right move along a lane, Up and Down to the lane above or
-// below (the bar nearest in time), Home and End to a lane's first and last bar; Enter or
-// Space selects, as a click does.
+// The timeline is one tab stop (a roving tabindex): the bar (or a Map's row toggle) focused
+// last, else the selected bar, else the first. Left and Right move along a lane, Up and Down
+// to the row above or below (the bar nearest in time, or a Map's toggle), Home and End to a
+// lane's first and last bar; Enter or Space selects, as a click does (on a toggle: collapses
+// or expands, as Left and Right do). Shift and an arrow key scroll the timeline (a zoomed
+// one sideways); + and − zoom, 0 fits the run (setupZoom).
 
-const spanKey = (bar) => `${bar.dataset.kind}|${bar.dataset.state}|${bar.dataset.lane}|${bar.dataset.startMs}`;
+const KEYS_HINT = 'the arrow keys move between its bars, Shift and the arrow keys scroll';
+const ZOOM_HINT = '+ and − zoom, 0 fits the run';
+const KEYS_SHORT = 'Arrow keys: bars · Shift+arrows: scroll';
+const ZOOM_SHORT = '+ −: zoom · 0: fit';
+const STOPS = 'button.bar, button.tl-toggle';
+const PAN_PX = 80; // what Shift and an arrow key scroll (a view's width at most)
 
-function setStop(host, bar) {
+const stopKey = (el) => (el.classList.contains('tl-toggle') ? `group|${el.__group}` : `${el.dataset.kind}|${el.dataset.state}|${el.dataset.lane}|${el.dataset.startMs}`);
+
+function setStop(host, el) {
   const old = host.__tlStop;
-  if (old === bar) return;
+  if (old === el) return;
   if (old) old.tabIndex = -1;
-  bar.tabIndex = 0;
-  host.__tlStop = bar;
-  host.__tlStopKey = spanKey(bar);
+  el.tabIndex = 0;
+  host.__tlStop = el;
+  host.__tlStopKey = stopKey(el);
+  if (el.dataset.startMs !== undefined) host.__tlAt = Number(el.dataset.startMs);
 }
 
 /** After a drawing: the tab stop is still a bar in view (the same span's, if it was redrawn). */
@@ -234,10 +379,10 @@ function keepStop(host, hadFocus) {
   const old = host.__tlStop;
   if (old?.isConnected && body.contains(old)) return;
   host.__tlStop = null;
-  const bars = body.querySelectorAll('button.bar');
+  const stops = body.querySelectorAll(STOPS);
   let next = null;
-  if (host.__tlStopKey) for (const b of bars) if (spanKey(b) === host.__tlStopKey) next = b;
-  next ||= body.querySelector('button.bar.selected') || bars[0];
+  if (host.__tlStopKey) for (const b of stops) if (stopKey(b) === host.__tlStopKey) next = b;
+  next ||= body.querySelector('button.bar.selected') || body.querySelector('button.bar') || stops[0];
   if (!next) return;
   setStop(host, next);
   if (hadFocus) next.focus({ preventScroll: true });
@@ -248,51 +393,89 @@ function laneBars(track) {
   return [...track.querySelectorAll(':scope > button.bar')].sort((a, b) => Number(a.dataset.startMs) - Number(b.dataset.startMs));
 }
 
-function arrowKey(host, e) {
-  if (e.altKey || e.ctrlKey || e.metaKey) return;
-  const bar = e.target.closest?.('button.bar');
-  const body = host.__tlDom?.body;
-  if (!bar || !body?.contains(bar)) return;
-  const track = bar.parentElement;
-  const inLane = laneBars(track);
-  const i = inLane.indexOf(bar);
+/** The stop of a row for an instant: a Map's toggle, or the lane's bar nearest in time (of two as near, the state's). */
+function stopInRow(row, at) {
+  if (row.classList.contains('tl-group')) return row.querySelector('button.tl-toggle');
   let next = null;
-  if (e.key === 'ArrowRight') next = inLane[i + 1];
-  else if (e.key === 'ArrowLeft') next = inLane[i - 1];
-  else if (e.key === 'Home') next = inLane[0];
-  else if (e.key === 'End') next = inLane[inLane.length - 1];
-  else if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
-    const rows = [...body.querySelectorAll(':scope > .tl-lane')];
-    const step = e.key === 'ArrowDown' ? 1 : -1;
-    const at = Number(bar.dataset.startMs);
-    for (let r = rows.indexOf(track.closest('.tl-lane')) + step; r >= 0 && r < rows.length && !next; r += step) {
-      // The nearest in time; of two as near, the state's bar (it comes first).
-      let best = Infinity;
-      for (const b of laneBars(rows[r].querySelector('.tl-track'))) {
-        const d = Math.abs(Number(b.dataset.startMs) - at);
-        if (d < best) {
-          best = d;
-          next = b;
-        }
-      }
+  let best = Infinity;
+  for (const b of laneBars(row.querySelector('.tl-track'))) {
+    const d = Math.abs(Number(b.dataset.startMs) - at);
+    if (d < best) {
+      best = d;
+      next = b;
     }
-  } else return;
-  e.preventDefault();
-  if (!next || next === bar) return;
-  setStop(host, next);
-  next.focus();
+  }
+  return next;
 }
 
-/** Draw the axis, the lanes first..last (excluded; spacers stand for the others) and the key. */
+function onKey(host, e) {
+  if (e.altKey || e.ctrlKey || e.metaKey) return;
+  const el = e.target.closest?.(STOPS);
+  const body = host.__tlDom?.body;
+  if (!el || !body?.contains(el)) return;
+  // Zoom (the page's timeline).
+  const zoom = host.__zoom;
+  const f = { '+': ZOOM_STEP, '=': ZOOM_STEP, '-': 1 / ZOOM_STEP, _: 1 / ZOOM_STEP, 0: 0 }[e.key];
+  if (f !== undefined) {
+    if (!zoom) return;
+    e.preventDefault();
+    // About the focused bar (or toggle), which stays in view.
+    const r = el.getBoundingClientRect();
+    zoom.zoomTo(f ? zoom.level() * f : 1, el.classList.contains('bar') ? zoom.atClientX(r.left + Math.min(r.width, 40) / 2) : undefined);
+    reveal(el);
+    return;
+  }
+  const arrow = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] }[e.key];
+  if (arrow && e.shiftKey) {
+    // Scroll, the focus staying where it is.
+    e.preventDefault();
+    host.scrollBy({ left: arrow[0] * Math.min(PAN_PX * 2, host.clientWidth / 2), top: arrow[1] * Math.min(PAN_PX, host.clientHeight / 2) });
+    return;
+  }
+  const toggle = el.classList.contains('tl-toggle');
+  let next = null;
+  if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+    const rows = [...body.querySelectorAll(':scope > .tl-lane, :scope > .tl-group')];
+    const step = e.key === 'ArrowDown' ? 1 : -1;
+    const at = host.__tlAt ?? 0;
+    for (let r = rows.indexOf(el.closest('.tl-row')) + step; r >= 0 && r < rows.length && !next; r += step) next = stopInRow(rows[r], at);
+  } else if (toggle) {
+    // A Map's row: Right expands its iterations, Left collapses them.
+    if (e.key !== 'ArrowRight' && e.key !== 'ArrowLeft') return;
+    e.preventDefault();
+    if ((e.key === 'ArrowRight') === (el.getAttribute('aria-expanded') === 'false')) el.click();
+    return;
+  } else {
+    const inLane = laneBars(el.parentElement);
+    const i = inLane.indexOf(el);
+    if (e.key === 'ArrowRight') next = inLane[i + 1];
+    else if (e.key === 'ArrowLeft') next = inLane[i - 1];
+    else if (e.key === 'Home') next = inLane[0];
+    else if (e.key === 'End') next = inLane[inLane.length - 1];
+    else return;
+  }
+  e.preventDefault();
+  if (!next || next === el) return;
+  setStop(host, next);
+  next.focus({ preventScroll: true });
+  reveal(next);
+}
+
+/** Bring a bar into view: beside the lane names (sticky when zoomed) and under the axis (scroll-padding, style.css). */
+function reveal(el) {
+  el.scrollIntoView({ block: 'nearest', inline: 'nearest' });
+}
+
+/** Draw the axis, the rows first..last (excluded; spacers stand for the others) and the key. */
 function draw(host, model, first, last) {
-  const { byLane, lanes, step, scaleMax, nowMs, durationMs, selected, ids } = model;
+  const { byLane, rows: list, scaleMax, nowMs, durationMs, selected, ids } = model;
   const hadFocus = host.contains(document.activeElement);
   const v = skeleton(host);
   if (model.virtual) {
     // At most so many new lanes at a time: the others at the next refresh.
     let made = 0;
     for (let li = first; li < last; li++) {
-      if (v.rows.has(lanes[li])) continue;
+      if (v.rows.has(list[li].key)) continue;
       if (made === NEW_LANES_AT_ONCE) {
         last = li;
         model.partial = true;
@@ -302,22 +485,12 @@ function draw(host, model, first, last) {
     }
   }
   model.drawn = { first, last };
-  const pct = (ms) => `${((ms / scaleMax) * 100).toFixed(4)}%`;
   setVar(host, '--tl-pct', `${100 / scaleMax}%`);
-  const scaleKey = `${scaleMax}/${step}`;
-  if (v.scaleKey !== scaleKey) {
-    v.scaleKey = scaleKey;
-    const ticks = [];
-    for (let t = 0; t <= scaleMax + 1e-9; t += step) ticks.push(h('span', { class: 'tick', style: `left:${pct(t)}`, text: tickLabel(t, scaleMax) }));
-    v.axisTrack.replaceChildren(...ticks);
-    const lines = [];
-    for (let t = step; t <= scaleMax + 1e-9; t += step) lines.push(h('span', { style: `left:${pct(t)}` }));
-    v.grid.replaceChildren(...lines);
-  }
+  drawAxis(host, v, model);
   const children = [v.grid];
   if (model.virtual) {
     const above = `${first * model.lanePx}px`;
-    const below = `${(lanes.length - last) * model.lanePx}px`;
+    const below = `${(list.length - last) * model.lanePx}px`;
     if (v.before.style.height !== above) v.before.style.height = above;
     if (v.after.style.height !== below) v.after.style.height = below;
     children.push(v.before);
@@ -325,10 +498,19 @@ function draw(host, model, first, last) {
   const rows = new Map();
   const ctx = { model, selected, host };
   for (let li = first; li < last; li++) {
-    const lane = lanes[li];
-    const row = v.rows.get(lane) || newRow(byLane.get(lane));
-    drawLane(row, byLane.get(lane), ctx, ids);
-    rows.set(lane, row);
+    const r = list[li];
+    if (r.type === 'group') {
+      const row = v.rows.get(r.key) || newGroupRow(r, () => toggleGroup(host, r.key));
+      drawGroup(row, r, ctx);
+      rows.set(r.key, row);
+      children.push(row.el);
+      continue;
+    }
+    const entry = byLane.get(r.key);
+    const name = nameOf(model, r.key);
+    const row = v.rows.get(r.key) || newRow(entry, name);
+    drawLane(row, entry, name, ctx, ids);
+    rows.set(r.key, row);
     children.push(row.el);
   }
   v.rows = rows;
@@ -340,7 +522,10 @@ function draw(host, model, first, last) {
   }
   reconcile(v.body, children);
   keepStop(host, hadFocus);
-  const legendKey = [...model.kinds].sort().join() + (model.joins ? '|join' : '') + (model.critical ? '|critical' : '') + (model.virtual ? `|${lanes.length}` : '');
+  list.lanes ??= list.filter((r) => r.type === 'lane').length;
+  const hidden = byLane.size - list.lanes;
+  const legendKey =
+    [...model.kinds].sort().join() + (model.joins ? '|join' : '') + (model.critical ? '|critical' : '') + (model.virtual || hidden ? `|${byLane.size}|${hidden}` : '');
   if (v.legendKey !== legendKey) {
     v.legendKey = legendKey;
     v.legend.replaceChildren(
@@ -350,10 +535,163 @@ function draw(host, model, first, last) {
         model.kinds.has('wait') ? h('span', { class: 'l-wait', text: 'Wait' }) : null,
         model.joins ? h('span', { class: 'l-join', text: 'join' }) : null,
         model.critical ? h('span', { class: 'l-critical', text: 'critical path' }) : null,
-        model.virtual ? h('span', { class: 'l-lanes', text: `${lanes.length} lanes` }) : null,
+        model.virtual || hidden ? h('span', { class: 'l-lanes', text: `${byLane.size} lanes${hidden ? ` (${hidden} collapsed)` : ''}` }) : null,
       ].filter(Boolean),
     );
   }
+}
+
+/**
+ * The lane names' column: as wide as the longest own name needs, within a third of the view
+ * (a timeline drawn before it is in the page, as the run's comparisons are, takes 600 px for
+ * its view until it is laid out: watchSize).
+ */
+function fitLabels(host, width = host.clientWidth) {
+  host.__tlWidth = width; // (read once a drawing: drawAxis's ticks use it too)
+  const m = host.__timeline;
+  if (!m?.rows) return;
+  setVar(host, '--tl-label', `${Math.round(Math.min(Math.max(96, m.rows.labelChars * CHAR_PX + 20), Math.max(120, (width || 600) * 0.34)))}px`);
+}
+
+/** How many ticks the axis has room for in view: one per 64 px of track, 2 to 6. */
+function ticksFor(host) {
+  const w = host.__tlWidth;
+  if (!w) return 6;
+  const label = parseFloat(host.style.getPropertyValue('--tl-label')) || 132;
+  return Math.min(6, Math.max(2, Math.floor((w - label - 24) / 64)));
+}
+
+/** A timeline that changes size (laid out at last, a pane resized) fits its names and its ticks again. */
+function watchSize(host) {
+  if (host.__tlSize || typeof ResizeObserver !== 'function') return;
+  host.__tlSize = new ResizeObserver(() => {
+    const width = host.clientWidth;
+    if (width === host.__tlWidth) return;
+    const m = host.__timeline;
+    const v = host.__tlDom;
+    fitLabels(host, width);
+    if (!m || !v || v.body.parentNode !== host) return;
+    drawAxis(host, v, m);
+  });
+  host.__tlSize.observe(host);
+}
+
+/** The axis's ticks and the grid's lines: as many as there is room for in view (six at most), whatever the zoom. */
+function drawAxis(host, v, model) {
+  const { scaleMax } = model;
+  const zoom = host.__zoom?.level() || 1;
+  const room = ticksFor(host);
+  const step = zoom > 1 || room < 6 ? niceStep(scaleMax / zoom, room) : model.step;
+  const scaleKey = `${scaleMax}/${step}`;
+  if (v.scaleKey === scaleKey) return;
+  v.scaleKey = scaleKey;
+  const pct = (ms) => `${((ms / scaleMax) * 100).toFixed(4)}%`;
+  const ticks = [];
+  for (let t = 0; t <= scaleMax + 1e-9; t += step) ticks.push(h('span', { class: 'tick', style: `left:${pct(t)}`, text: tickLabel(t, step) }));
+  v.axisTrack.replaceChildren(...ticks);
+  const lines = [];
+  for (let t = step; t <= scaleMax + 1e-9; t += step) lines.push(h('span', { style: `left:${pct(t)}` }));
+  v.grid.replaceChildren(...lines);
+}
+
+/** Collapse or expand a Map's iterations. */
+function toggleGroup(host, key) {
+  host.__tlCollapsed ||= new Set();
+  const set = host.__tlCollapsed;
+  if (set.has(key)) set.delete(key);
+  else set.add(key);
+  set.rev = (set.rev || 0) + 1;
+  redraw(host);
+  // The focus stays on the group's toggle, drawn anew or not.
+  const v = host.__tlDom;
+  v?.rows.get(key)?.toggle.focus({ preventScroll: true });
+}
+
+// ---------------------------------------------------------------- zoom and pan
+
+/**
+ * The timeline's zoom: its track `level` times as wide as the view (the lane names stay at the
+ * left, sticky), the view scrolled sideways to pan. Buttons in `tools`; Ctrl (⌘) + wheel, the
+ * + − 0 keys, a drag on the track.
+ */
+function setupZoom(host, tools) {
+  if (host.__zoom) return;
+  let level = 1;
+  const labelPx = () => parseFloat(getComputedStyle(host).getPropertyValue('--tl-label')) || 132;
+  const trackPx = () => Math.max(1, host.clientWidth - labelPx() - 24);
+  const btn = (cls, text, name, key, onclick) =>
+    h('button', { type: 'button', class: `zoom-btn ${cls}`, 'data-testid': `timeline-${cls}`, 'aria-label': name, title: `${name} (${key})`, onclick, text });
+  const out = btn('zoom-out', '−', 'Zoom the timeline out', '−', () => zoomTo(level / ZOOM_STEP));
+  const shown = btn('zoom-level', '100%', 'Fit the whole run in the timeline', '0', () => zoomTo(1));
+  const into = btn('zoom-in', '+', 'Zoom the timeline in', '+', () => zoomTo(level * ZOOM_STEP));
+  const bar = h('div', { class: 'zoom-bar', role: 'group', 'aria-label': 'Zoom the timeline' }, out, shown, into);
+  tools.replaceChildren(bar);
+
+  /** Zoom to `next`, keeping the instant at `atPx` (from the track's left, in the view) where it is. */
+  function zoomTo(next, atPx) {
+    const z = Math.min(MAX_ZOOM, Math.max(1, next));
+    if (z === level) return;
+    const w0 = trackPx() * level;
+    const at = atPx ?? trackPx() / 2;
+    const frac = (host.scrollLeft + at) / w0;
+    level = z;
+    apply();
+    host.scrollLeft = Math.max(0, frac * trackPx() * level - at);
+  }
+
+  function apply() {
+    setVar(host, '--tl-zoom', String(level));
+    host.classList.toggle('zoomed', level > 1);
+    host.dataset.zoom = String(+level.toFixed(3));
+    update();
+    // The ticks follow the zoom.
+    const m = host.__timeline;
+    if (m && host.__tlDom?.body.parentNode === host) drawAxis(host, host.__tlDom, m);
+  }
+
+  function update() {
+    const has = !!host.__timeline;
+    shown.textContent = `${Math.round(level * 100)}%`;
+    out.disabled = !has || level <= 1;
+    into.disabled = !has || level >= MAX_ZOOM;
+    shown.disabled = !has;
+  }
+
+  host.addEventListener(
+    'wheel',
+    (ev) => {
+      if (!(ev.ctrlKey || ev.metaKey) || !host.__timeline) return;
+      ev.preventDefault();
+      const r = host.getBoundingClientRect();
+      zoomTo(level * Math.exp(-ev.deltaY * (ev.deltaMode === 1 ? 0.05 : 0.0025)), ev.clientX - r.left - labelPx() - 12);
+    },
+    { passive: false },
+  );
+  // The keys (+ − 0, and Shift and the arrows to pan) are the timeline's (onKey): its bars have the focus.
+  // A drag on a lane's track (not on a bar) pans.
+  host.addEventListener('pointerdown', (ev) => {
+    if (ev.button !== 0 || level <= 1 || !ev.target.classList?.contains('tl-track')) return;
+    const x0 = ev.clientX;
+    const s0 = host.scrollLeft;
+    host.setPointerCapture(ev.pointerId);
+    host.classList.add('panning');
+    const move = (mv) => {
+      host.scrollLeft = s0 - (mv.clientX - x0);
+    };
+    const up = () => {
+      host.removeEventListener('pointermove', move);
+      host.removeEventListener('pointerup', up);
+      host.removeEventListener('pointercancel', up);
+      host.classList.remove('panning');
+    };
+    host.addEventListener('pointermove', move);
+    host.addEventListener('pointerup', up);
+    host.addEventListener('pointercancel', up);
+  });
+  /** Where a point of the screen is, from the track's left in the view (zoomTo's `atPx`). */
+  const atClientX = (x) => x - host.getBoundingClientRect().left - labelPx() - 12;
+  host.__zoom = { level: () => level, zoomTo, update, atClientX };
+  update();
 }
 
 /**
@@ -361,7 +699,7 @@ function draw(host, model, first, last) {
  * previous run's faintly (what-if), the joins, the selection. Drawn first in a frame (phase
  * 0): it reads where it is scrolled to, cheaply while nothing else has changed yet.
  */
-export function mountTimeline(store, { host, dragLatency }) {
+export function mountTimeline(store, { host, dragLatency, zoomTools }) {
   store.subscribe(
     (s) => [s.run?.id, s.run?.rev, s.run?.previous, s.run?.result, s.playhead, s.selection, s.definition.stateTypes],
     (_, __, s) => {
@@ -379,6 +717,8 @@ export function mountTimeline(store, { host, dragLatency }) {
         selected: sel.name ? { ...sel, state: sel.name } : null,
         onSelect: (span) => select(store, { name: span.state, lane: span.lane, startMs: span.startMs, kind: span.kind }),
         joins: joinsOf(spans, s.definition.stateTypes),
+        stateTypes: s.definition.stateTypes,
+        zoomTools,
       });
     },
     { phase: 0 },

@@ -18,10 +18,15 @@ export function initialTheme() {
 export function mountToolbar(store, { runner, workspaces, onRun }) {
   const mod = isMac ? '⌘' : 'Ctrl';
   const alt = isMac ? '⌥' : 'Alt';
-  $('#run kbd').textContent = `${mod}+↵`;
-  $('#pause kbd').textContent = `${alt}+P`;
-  $('#step kbd').textContent = `${alt}+S`;
-  $('#stop kbd').textContent = `${alt}+X`;
+  // Each button's keys: on it (a narrower bar hides them, style.css), and in its title and aria-keyshortcuts.
+  const keys = { run: [`${mod}+↵`, `${isMac ? 'Meta' : 'Control'}+Enter`], pause: [`${alt}+P`, 'Alt+P'], step: [`${alt}+S`, 'Alt+S'], stop: [`${alt}+X`, 'Alt+X'] };
+  for (const [id, [shown, aria]] of Object.entries(keys)) {
+    $(`#${id} kbd`).textContent = shown;
+    $(`#${id}`).setAttribute('aria-keyshortcuts', aria);
+  }
+  const titled = (id, text) => `${text} (${keys[id][0]})`;
+  $('#run').title = titled('run', $('#run').title || 'Run the workflow');
+  for (const id of ['pause', 'stop']) if (!$(`#${id}`).title) $(`#${id}`).title = titled(id, id === 'pause' ? 'Pause or resume the run' : 'Stop the run');
 
   $('#run').addEventListener('click', onRun);
   $('#pause').addEventListener('click', runner.togglePause);
@@ -50,7 +55,7 @@ export function mountToolbar(store, { runner, workspaces, onRun }) {
         : ended
           ? 'The run has ended: Step says so, and Step again starts a new run, paused at its start'
           : 'Start paused, then move one moment at a time';
-      if ($('#step').title !== stepTitle) $('#step').title = stepTitle;
+      if ($('#step').title !== titled('step', stepTitle)) $('#step').title = titled('step', stepTitle);
       $('#stop').disabled = !running;
       setText($('#pause .label'), running && paused ? 'Resume' : 'Pause');
       document.body.classList.toggle('is-running', running);
