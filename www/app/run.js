@@ -14,7 +14,7 @@ import { whenIdle } from './lib/tasks.js';
 import { Sandbox, foreignAncestor, functionSettings } from './sandbox.js';
 
 /**
- * The page's runner. work: {setText(which, text), complete(), runnable()} (work.js); editors:
+ * The page's runner. work: {setText(which, text), complete(), runnable(), mockErrors(text)} (work.js); editors:
  * {relint(which), showConsent(), claimTyped()} (panels/editors.js), for a run that cannot
  * start; consent: consent.js.
  */
@@ -162,6 +162,16 @@ export function createRunner({ store, engine, work: workApi, editors, consent })
       toast(store, `statelab could not derive what the run was not given: ${e.message}`, true);
     } finally {
       filling -= 1;
+    }
+    // A mock the engine would refuse: said at its place (line:column), not as an engine error.
+    const mockErrors = (await workApi.mockErrors?.(work.mocks)) || [];
+    if (mockErrors.length) {
+      store.update({ editorTab: 'mocks' });
+      editors.relint('mocks');
+      const d = mockErrors[0];
+      const msg = `the mocks have ${mockErrors.length} error${mockErrors.length > 1 ? 's' : ''}; line ${d.line}, column ${d.column}: ${d.message}`;
+      fail('Cannot run', msg);
+      throw new Error(msg);
     }
     const { engineMocks, functions } = splitMocks(parsed.mocks);
     const names = Object.keys(functions);

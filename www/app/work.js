@@ -486,38 +486,68 @@ export function createWork({ store, engine, stopRun, consent }) {
     });
   }
 
-  /** Mocks keyed by a name that is no Task state of the definition: a warning (a typo, usually). */
-  function strayMocks(view) {
-    const parsed = store.get().definition.parsed;
-    const text = view.state.doc.toString();
+  /**
+   * The mocks' problems beyond JSON syntax, placed in the text: what the engine would refuse
+   * (model/mockcheck.js, in the engine's words, at the place), and mocks named after no Task
+   * state (a warning; "did you mean", a quick fix that renames the key). Loaded when first
+   * needed.
+   */
+  async function mockDiagnostics(text) {
     const mocks = parsedOrNull(text);
-    if (!parsed || !mocks || typeof mocks !== 'object' || Array.isArray(mocks) || 'MockedResponses' in mocks || 'StateMachines' in mocks) return [];
-    const tasks = new Set(
-      allStates(parsed)
-        .filter((s) => s.state.Type === 'Task')
-        .map((s) => s.name),
-    );
+    if (mocks === null && text.trim() !== 'null') return [];
+    const [{ mockProblems, strayNames }, { locateJson }] = await Promise.all([import('./model/mockcheck.js'), import('./model/jsontext.js')]);
+    const spans = locateJson(text);
     const out = [];
-    for (const name of Object.keys(mocks)) {
-      if (tasks.has(name)) continue;
-      const at = text.indexOf(JSON.stringify(name));
-      const from = Math.max(0, at);
+    for (const p of mockProblems(mocks)) {
+      const s = spans.get(p.pointer) || spans.get('');
+      const onKey = p.at === 'key' && s.keyFrom !== undefined;
       out.push({
-        from,
-        to: from + JSON.stringify(name).length,
-        severity: 'warning',
-        message: `No Task state is named '${name}': this mock is never used${tasks.size ? ` (Task states: ${[...tasks].join(', ')})` : ''}`,
+        from: onKey ? s.keyFrom : s.from,
+        to: onKey ? s.keyTo : Math.min(s.to, s.from + 2000),
+        severity: 'error',
+        message: `${p.message}${p.pointer ? ` (at ${p.pointer})` : ''}`,
       });
+    }
+    const parsed = store.get().definition.parsed;
+    if (!parsed) return out;
+    const states = allStates(parsed).map((s) => ({ name: s.name, type: s.state?.Type }));
+    for (const stray of strayNames(mocks, states)) {
+      const s = spans.get(`/${stray.name.replaceAll('~', '~0').replaceAll('/', '~1')}`);
+      if (!s) continue;
+      const d = { from: s.keyFrom, to: s.keyTo, severity: 'warning', message: stray.message };
+      if (stray.suggestion)
+        d.actions = [
+          {
+            name: `Rename to '${stray.suggestion}'`,
+            apply: (view, from, to) => view.dispatch({ changes: { from, to, insert: JSON.stringify(stray.suggestion) }, userEvent: 'input.fix' }),
+          },
+        ];
+      out.push(d);
     }
     return out;
   }
 
-  /** The input's and the mocks' linter: JSON syntax, and for the mocks, stray names. */
+  /** What the engine would refuse in a mocks text (JSON): [{line, column, message}]. */
+  async function mockErrors(text) {
+    const out = [];
+    for (const d of await mockDiagnostics(text)) {
+      if (d.severity !== 'error') continue;
+      const before = text.slice(0, d.from).split('\n');
+      out.push({ line: before.length, column: before.at(-1).length + 1, message: d.message });
+    }
+    return out;
+  }
+
+  /** The input's and the mocks' linter: JSON syntax, and for the mocks, what the engine would refuse and stray names. */
   function jsonLinter(which) {
     const base = jsonParseLinter();
-    return (view) => {
+    return async (view) => {
+      const text = view.state.doc.toString();
       let out = base(view);
-      if (which === 'mocks' && out.length === 0) out = strayMocks(view);
+      if (which === 'mocks' && out.length === 0) {
+        out = await mockDiagnostics(text);
+        if (view.state.doc.toString() !== text) return []; // stale: a newer lint follows
+      }
       setDiagnostics(
         which,
         out.map((d) => {
@@ -545,5 +575,6 @@ export function createWork({ store, engine, stopRun, consent }) {
     fillMocks,
     complete,
     linters,
+    mockErrors,
   };
 }

@@ -16,6 +16,7 @@ import {
   jsonParseLinter,
   linter,
   lintGutter,
+  lintKeymap,
   foldGutter,
   foldKeymap,
   indentOnInput,
@@ -244,7 +245,8 @@ export function makeEditor(parent, { doc = '', label, lint, onChange, extraKeys 
     linter(source, { delay: 250, needsRefresh: wantsRelint }),
     lintGutter(),
     EditorState.tabSize.of(2),
-    keymap.of([...closeBracketsKeymap, ...defaultKeymap, ...searchKeymap, ...historyKeymap, ...foldKeymap, indentWithTab]),
+    // (Ctrl-Shift-M lists the problems, with their quick fixes; F8 goes to the next one.)
+    keymap.of([...closeBracketsKeymap, ...defaultKeymap, ...searchKeymap, ...historyKeymap, ...foldKeymap, ...lintKeymap, indentWithTab]),
     // Escape that nothing else took (a search panel, a selection to simplify): CodeMirror
     // lets the next Tab leave, and the hint says so. (Not handled here: CodeMirror sees it.)
     keymap.of([

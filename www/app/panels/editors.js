@@ -35,6 +35,14 @@ export function mountEditors(store, { work, workspaces, consent, onRun, gotoFile
       },
       preventDefault: true,
     },
+    {
+      key: 'Shift-Alt-f',
+      run: () => {
+        format();
+        return true;
+      },
+      preventDefault: true,
+    },
   ];
   const editors = {};
   for (const which of WHICH) {
@@ -276,6 +284,44 @@ export function mountEditors(store, { work, workspaces, consent, onRun, gotoFile
     });
   });
   store.subscribe((s) => [s.definition.parsed, s.work.mocks], drawFill);
+
+  // Format (the button, Shift+Alt+F): the JSON of the editor shown pretty-printed, as one
+  // edit that Ctrl-Z takes back. Only the space between tokens changes (keys keep their order,
+  // strings and numbers stay as written, and so does what the user typed); text that is not
+  // JSON is left as it is and the toast says why.
+  const formatButton = h('button', {
+    class: 'btn format-btn',
+    type: 'button',
+    'data-testid': 'format',
+    title: 'Pretty-print the JSON of this editor (Shift+Alt+F); Ctrl-Z takes it back',
+    text: 'Format',
+    onclick: () => format(),
+    // (At the editor's top right corner, over the text: the pane's rows are another's to lay out.)
+    style: 'position: absolute; top: 6px; right: 18px; z-index: 5; padding: 2px 8px; font-size: 12px; opacity: .92',
+  });
+  const stack = $('.editors-pane .editor-stack');
+  if (getComputedStyle(stack).position === 'static') stack.style.position = 'relative';
+  stack.append(formatButton);
+  async function format() {
+    const which = store.get().editorTab;
+    const editor = editors[which];
+    if (!editor) return;
+    const name = which === 'definition' ? 'The definition' : which === 'input' ? 'The input' : 'The mocks';
+    if (which === 'definition' && editor.syntax === 'yaml') {
+      toast(store, `${name} is YAML: Format pretty-prints JSON only, nothing was changed.`, true);
+      return;
+    }
+    const { formatChanges } = await import('../model/jsontext.js');
+    const view = editor.view;
+    let changes;
+    try {
+      changes = formatChanges(view.state.doc.toString());
+    } catch (e) {
+      toast(store, `${name} is not valid JSON, nothing was changed: ${e.message}`, true);
+      return;
+    }
+    if (changes.length) view.dispatch({ changes, userEvent: 'format', scrollIntoView: true });
+  }
 
   // JS functions the user did not write wait for their consent.
   const box = $('#consent');

@@ -1,0 +1,147 @@
+// End-to-end tests of the editors' help (issue #18) in Chromium: the mocks checked as the
+// user types (a bad mock underlined at its place before any run, and the run refused with
+// that place rather than an engine error), "did you mean" on a mock's state name applied as
+// a quick fix and taken back by undo, and Format on valid and invalid JSON. Screenshots (light
+// and dark) go to $STATELAB_SHOTS (default: the system's temporary directory, statelab-e2e/).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { serve } from './server.mjs';
+import { launch } from './browser.mjs';
+
+const SHOTS = process.env.STATELAB_SHOTS || join(tmpdir(), 'statelab-e2e');
+mkdirSync(SHOTS, { recursive: true });
+
+let server;
+let browser;
+
+before(async () => {
+  server = await serve();
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+const DEFINITION = `{
+  "StartAt": "ChargeCard",
+  "States": {
+    "ChargeCard": { "Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Next": "Ship" },
+    "Ship": { "Type": "Task", "Resource": "arn:aws:states:::sns:publish", "End": true }
+  }
+}
+`;
+
+async function open(colorScheme = 'light') {
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, colorScheme });
+  const page = await context.newPage();
+  const problems = [];
+  page.on('console', (m) => m.type() === 'error' && problems.push(`console.error: ${m.text()}`));
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  await page.goto(server.url);
+  await page.evaluate(() => window.statelab.ready);
+  await page.waitForFunction(() => window.statelab.loading === 0);
+  page.problems = problems;
+  return page;
+}
+
+/** Replace an editor's text as a user's paste does. */
+async function paste(page, which, text) {
+  await page.click(`#tab-${which}`);
+  await page.click(`[data-testid=${which}-editor] .cm-content`);
+  await page.keyboard.press('Control+a');
+  await page.keyboard.insertText(text);
+  await page.waitForFunction(([w, t]) => window.statelab.work()[w] === t, [which, text]);
+}
+
+const text = (page, which) => page.evaluate((w) => window.statelab.work()[w], which);
+const toast = (page) => page.waitForSelector('[data-testid=toast]:not([hidden])').then(() => page.textContent('[data-testid=toast] .toast-text'));
+
+for (const scheme of ['light', 'dark']) {
+  test(`a bad mock is underlined at its place before a run, and the run names the place (${scheme})`, async () => {
+    const page = await open(scheme);
+    await paste(page, 'definition', DEFINITION);
+    const mocks = '{\n  "ChargeCard": {"reslt": {"ok": true}},\n  "Ship": {"result": 1, "latency": -2}\n}';
+    await paste(page, 'mocks', mocks);
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid=mocks-editor] .cm-lintRange-error').length === 2);
+    const marked = await page.$$eval('[data-testid=mocks-editor] .cm-lintRange-error', (els) => els.map((e) => e.textContent));
+    assert.deepEqual(marked, ['{"reslt": {"ok": true}}', '"latency"']);
+    const listed = await page.$$eval('[data-testid=diagnostics] .diag', (els) => els.map((e) => e.textContent));
+    assert.ok(
+      listed.some((t) => t.startsWith('Mocks 2:17') && t.includes("mocks for state 'ChargeCard', response 0: a response needs 'Return' (or 'result')")),
+      listed.join('\n'),
+    );
+    assert.ok(listed.some((t) => t.startsWith('Mocks 3:25') && t.includes('the latency must be a non-negative number')));
+    await page.hover('[data-testid=mocks-editor] .cm-lintRange-error');
+    await page.waitForSelector('.cm-tooltip-lint');
+    await page.screenshot({ path: join(SHOTS, `editor-mock-diagnostics-${scheme}.png`) });
+    const error = await page.evaluate(() =>
+      window.statelab.run({ speed: 'instant' }).then(
+        () => null,
+        (e) => e.message,
+      ),
+    );
+    assert.match(error, /^the mocks have 2 errors; line 2, column 17: mocks for state 'ChargeCard', response 0: /);
+    const status = await page.textContent('[data-testid=status]');
+    assert.match(status, /Cannot run: the mocks have 2 errors; line 2, column 17/);
+    assert.doesNotMatch(status, /Engine error/);
+    assert.deepEqual(page.problems, []);
+    await page.context().close();
+  });
+}
+
+test('a mock named after no Task state: did you mean, fixed in one click, and undo brings the name back', async () => {
+  const page = await open();
+  await paste(page, 'definition', DEFINITION);
+  const mocks = '{\n  "ChargeCrd": {"result": 1},\n  "Ship": {"result": 2}\n}';
+  await paste(page, 'mocks', mocks);
+  await page.waitForSelector('[data-testid=mocks-editor] .cm-lintRange-warning');
+  await page.hover('[data-testid=mocks-editor] .cm-lintRange-warning');
+  await page.waitForSelector('.cm-tooltip-lint .cm-diagnosticAction');
+  assert.match(await page.textContent('.cm-tooltip-lint'), /No Task state is named 'ChargeCrd': did you mean 'ChargeCard'\?/);
+  await page.screenshot({ path: join(SHOTS, 'editor-quick-fix-light.png') });
+  await page.click('.cm-tooltip-lint .cm-diagnosticAction');
+  await page.waitForFunction(() => window.statelab.work().mocks.includes('"ChargeCard"'));
+  assert.equal(await text(page, 'mocks'), mocks.replace('ChargeCrd', 'ChargeCard'));
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid=mocks-editor] .cm-lintRange-warning').length === 0);
+  await page.click('[data-testid=mocks-editor] .cm-content');
+  await page.keyboard.press('Control+z');
+  await page.waitForFunction((m) => window.statelab.work().mocks === m, mocks);
+  // The keyboard way: the problems panel (Ctrl-Shift-M) lists it with its fix.
+  await page.keyboard.press('Control+Shift+KeyM');
+  await page.waitForSelector('.cm-panel.cm-panel-lint .cm-diagnosticAction');
+  assert.deepEqual(page.problems, []);
+  await page.context().close();
+});
+
+for (const scheme of ['light', 'dark']) {
+  test(`Format pretty-prints JSON keeping its key order, undo takes it back, and invalid JSON is left alone (${scheme})`, async () => {
+    const page = await open(scheme);
+    const mocks = '{"ChargeCard":{"result":{"b":1.0,"a":[ ]}},"0":{"result":"x"}}';
+    await paste(page, 'mocks', mocks);
+    await page.click('[data-testid=format]');
+    const pretty = '{\n  "ChargeCard": {\n    "result": {\n      "b": 1.0,\n      "a": []\n    }\n  },\n  "0": {\n    "result": "x"\n  }\n}\n';
+    await page.waitForFunction((p) => window.statelab.work().mocks === p, pretty);
+    await page.screenshot({ path: join(SHOTS, `editor-format-${scheme}.png`) });
+    await page.click('[data-testid=mocks-editor] .cm-content');
+    await page.keyboard.press('Control+z');
+    await page.waitForFunction((m) => window.statelab.work().mocks === m, mocks);
+    // Shift+Alt+F in the definition editor.
+    const def = '{"StartAt":"A","States":{"A":{"Type":"Pass","End":true}}}';
+    await paste(page, 'definition', def);
+    await page.keyboard.press('Shift+Alt+F');
+    await page.waitForFunction(() => window.statelab.work().definition.startsWith('{\n  "StartAt": "A",\n  "States": {\n'));
+    // Invalid JSON: nothing changes, and the toast says why.
+    const bad = '{"a": 1,}';
+    await paste(page, 'input', bad);
+    await page.click('[data-testid=format]');
+    assert.match(await toast(page), /^The input is not valid JSON, nothing was changed: /);
+    assert.equal(await text(page, 'input'), bad);
+    assert.deepEqual(page.problems, []);
+    await page.context().close();
+  });
+}
