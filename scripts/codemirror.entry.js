@@ -20,5 +20,5 @@ export { linter, lintGutter, lintKeymap, forceLinting, setDiagnostics, diagnosti
 export { foldGutter, foldKeymap, codeFolding, indentOnInput, bracketMatching, syntaxHighlighting, HighlightStyle, defaultHighlightStyle } from '@codemirror/language';
 export { defaultKeymap, history, historyKeymap, indentWithTab, isolateHistory, undo, redo, undoDepth } from '@codemirror/commands';
 export { searchKeymap, highlightSelectionMatches } from '@codemirror/search';
-export { closeBrackets, closeBracketsKeymap } from '@codemirror/autocomplete';
+
 export { tags } from '@lezer/highlight';

@@ -145,3 +145,115 @@ for (const scheme of ['light', 'dark']) {
     await page.context().close();
   });
 }
+
+const TASK = `{
+  "StartAt": "A",
+  "States": {
+    "A": {
+      "Type": "Task",
+      "Resource": "arn:aws:states:::lambda:invoke",
+      "End": true
+    }
+  }
+}
+`;
+
+/** The problems listed for the definition. */
+const definitionProblems = (page) => page.$$eval('[data-testid=diagnostics] .diag', (els) => els.map((e) => e.textContent).filter((t) => t.startsWith('Definition')));
+
+/** Put the definition editor's cursor at the end of the line holding `text`. */
+async function cursorAfter(page, text) {
+  await page.evaluate(async (t) => {
+    const { EditorView } = await import('/vendor/codemirror.js');
+    const view = EditorView.findFromDOM(document.querySelector('[data-testid=definition-editor] .cm-editor'));
+    const at = view.state.doc.toString().indexOf(t) + t.length;
+    view.dispatch({ selection: { anchor: at } });
+    view.focus();
+  }, text);
+}
+
+/** The editor's help is loaded at the first focus (not before: the first paint has none of it). */
+async function helpLoaded(page) {
+  await page.waitForSelector('[data-testid=definition-editor] .cm-editor[data-help=on]');
+}
+
+for (const scheme of ['light', 'dark']) {
+  test(`completion offers the fields of the state's Type, and inserting one keeps the definition valid (${scheme})`, async () => {
+    const page = await open(scheme);
+    const loaded = await page.evaluate(() => performance.getEntriesByType('resource').some((e) => /assist\.js$/.test(e.name)));
+    assert.equal(loaded, false, 'the help is not loaded before an editor has the focus');
+    await paste(page, 'definition', TASK);
+    await helpLoaded(page);
+    await cursorAfter(page, '"End": true');
+    await page.keyboard.type(',');
+    await page.keyboard.press('Enter');
+    await page.keyboard.type('"');
+    await page.waitForSelector('.cm-tooltip-autocomplete');
+    const labels = await page.$$eval('.cm-tooltip-autocomplete .cm-completionLabel', (els) => els.map((e) => e.textContent));
+    for (const f of ['Next', 'Retry', 'Catch', 'TimeoutSeconds', 'HeartbeatSeconds', 'ResultSelector', 'Comment']) assert.ok(labels.includes(f), `${f} in ${labels}`);
+    for (const f of ['Type', 'Resource', 'End', 'Seconds', 'Choices', 'Branches', 'ItemProcessor']) assert.ok(!labels.includes(f), `${f} not offered`);
+    await page.keyboard.type('Time');
+    await page.waitForFunction(() => document.querySelector('.cm-tooltip-autocomplete .cm-completionLabel')?.textContent === 'TimeoutSeconds');
+    await page.screenshot({ path: join(SHOTS, `editor-completion-${scheme}.png`) });
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => window.statelab.work().definition.includes('"TimeoutSeconds": 60'));
+    const def = await text(page, 'definition');
+    assert.equal(JSON.parse(def).States.A.TimeoutSeconds, 60);
+    // Valid: the engine's diagnostics are none.
+    await page.waitForTimeout(600);
+    assert.deepEqual(await definitionProblems(page), []);
+    // A value: Type offers the state types.
+    await page.evaluate(async () => {
+      const { EditorView } = await import('/vendor/codemirror.js');
+      const view = EditorView.findFromDOM(document.querySelector('[data-testid=definition-editor] .cm-editor'));
+      const at = view.state.doc.toString().indexOf('"Task"') + 1;
+      view.dispatch({ selection: { anchor: at, head: at + 4 } });
+    });
+    await page.keyboard.type('W');
+    await page.waitForSelector('.cm-tooltip-autocomplete');
+    assert.deepEqual(await page.$$eval('.cm-tooltip-autocomplete .cm-completionLabel', (els) => els.map((e) => e.textContent)), ['Wait']);
+    assert.deepEqual(page.problems, []);
+    await page.context().close();
+  });
+
+  test(`hover shows a field's words with the guide's page (${scheme})`, async () => {
+    const page = await open(scheme);
+    await paste(page, 'definition', TASK);
+    await helpLoaded(page);
+    // (The mouse moved onto the key, again if a lint's update closed the first tooltip.)
+    let doc = null;
+    for (let i = 0; i < 5 && !doc; i++) {
+      await page.mouse.move(5, 5);
+      await page.locator('[data-testid=definition-editor] .cm-line span', { hasText: '"Resource"' }).first().hover();
+      doc = await page.waitForSelector('[data-testid=hover-doc]', { timeout: 2000 }).catch(() => null);
+    }
+    assert.ok(doc, 'the hover docs show');
+    const words = await doc.textContent();
+    assert.match(words, /^Resource/);
+    assert.match(words, /service integration ARN/);
+    assert.match(words, /AWS Step Functions developer guide: Task workflow state/);
+    await page.screenshot({ path: join(SHOTS, `editor-hover-${scheme}.png`) });
+    assert.deepEqual(page.problems, []);
+    await page.context().close();
+  });
+}
+
+test("a definition's quick fix: MaxAttempt becomes MaxAttempts in one click, and undo brings it back", async () => {
+  const page = await open();
+  const def = TASK.replace('"End": true', '"Retry": [{ "ErrorEquals": ["States.ALL"], "MaxAttempt": 2 }],\n      "End": true');
+  await paste(page, 'definition', def);
+  await page.waitForSelector('[data-testid=definition-editor] .cm-lintRange-error');
+  await page.hover('[data-testid=definition-editor] .cm-lintRange-error');
+  await page.waitForSelector('.cm-tooltip-lint .cm-diagnosticAction');
+  assert.match(await page.textContent('.cm-tooltip-lint'), /The field 'MaxAttempt' is not supported in a retrier.*Did you mean 'MaxAttempts'\?/);
+  assert.equal(await page.textContent('.cm-tooltip-lint .cm-diagnosticAction'), "Change to 'MaxAttempts'");
+  await page.screenshot({ path: join(SHOTS, 'editor-definition-fix-light.png') });
+  await page.click('.cm-tooltip-lint .cm-diagnosticAction');
+  await page.waitForFunction(() => window.statelab.work().definition.includes('"MaxAttempts": 2'));
+  await page.waitForFunction(() => ![...document.querySelectorAll('[data-testid=diagnostics] .diag-where')].some((e) => e.textContent.startsWith('Definition')));
+  await page.click('[data-testid=definition-editor] .cm-content');
+  await page.keyboard.press('Control+z');
+  await page.waitForFunction((d) => window.statelab.work().definition === d, def);
+  assert.deepEqual(page.problems, []);
+  await page.context().close();
+});

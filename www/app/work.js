@@ -469,7 +469,43 @@ export function createWork({ store, engine, stopRun, consent }) {
     }
     if (view.state.doc.toString() !== text) return []; // stale: a newer lint follows
     setDiagnostics('definition', diags);
-    return placed(view, diags);
+    const out = placed(view, diags);
+    if (diags.length && text.trimStart().startsWith('{')) await withFixes(text, diags, out);
+    return out;
+  }
+
+  /**
+   * "Did you mean" on the engine's diagnostics of a JSON definition (editor/fixes.js, loaded
+   * when there is one to fix): a quick fix that rewrites the key or the value at the place,
+   * as one edit that undo takes back.
+   */
+  async function withFixes(text, diags, out) {
+    const def = parsedOrNull(text);
+    if (!def) return;
+    const [{ fixFor }, { locateJson }] = await Promise.all([import('./editor/fixes.js'), import('./model/jsontext.js')]);
+    diags.forEach((d, i) => {
+      const fix = fixFor(def, d);
+      if (!fix) return;
+      out[i].message = `${out[i].message} Did you mean ${fix.insert.replaceAll('"', "'")}?`;
+      out[i].actions = [
+        {
+          name: fix.label,
+          apply: (view) => {
+            const now = view.state.doc.toString();
+            let s;
+            try {
+              s = locateJson(now).get(fix.pointer);
+            } catch {
+              return; // (no longer JSON)
+            }
+            if (!s) return;
+            const [from, to] = fix.part === 'key' ? [s.keyFrom, s.keyTo] : [s.from, s.to];
+            if (from === undefined) return;
+            view.dispatch({ changes: { from, to, insert: fix.insert }, userEvent: 'input.fix' });
+          },
+        },
+      ];
+    });
   }
 
   /** The engine's diagnostics as CodeMirror's, placed in the text. */

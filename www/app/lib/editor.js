@@ -31,8 +31,6 @@ import {
   indentWithTab,
   searchKeymap,
   highlightSelectionMatches,
-  closeBrackets,
-  closeBracketsKeymap,
   tags,
   forceLinting,
   Compartment,
@@ -101,6 +99,16 @@ const theme = EditorView.theme({
   '.cm-panels': { backgroundColor: 'var(--bg-raised)', color: 'var(--fg)' },
   '.cm-searchMatch': { backgroundColor: 'var(--highlight)' },
   '.cm-generated': { backgroundColor: 'var(--generated-bg)', boxShadow: 'inset 3px 0 0 var(--generated)' },
+  // The editor's help (../editor/assist.js): the completion list, its notes, the hover docs.
+  '.cm-tooltip.cm-tooltip-autocomplete > ul': { fontFamily: 'var(--mono)' },
+  '.cm-tooltip.cm-tooltip-autocomplete > ul > li[aria-selected]': { backgroundColor: 'var(--selection)', color: 'var(--fg)' },
+  '.cm-completionDetail': { color: 'var(--fg-muted)', fontStyle: 'normal', marginLeft: '1em' },
+  '.cm-completionMatchedText': { textDecoration: 'none', fontWeight: '700' },
+  '.cm-tooltip.cm-completionInfo': { maxWidth: '360px', padding: '6px 10px', fontSize: '12px', lineHeight: '1.45' },
+  '.cm-asl-doc': { maxWidth: '420px', padding: '6px 10px', fontSize: '12px', lineHeight: '1.45' },
+  '.cm-asl-doc strong': { fontFamily: 'var(--mono)' },
+  '.cm-asl-doc p': { margin: '4px 0 0' },
+  '.cm-asl-doc .cm-asl-doc-page': { color: 'var(--fg-muted)' },
 });
 
 // Provenance: which characters of a document the user typed. Text that arrives otherwise (set
@@ -214,8 +222,13 @@ function tabHint(id) {
  * `yamlToo`, a text that does not start as JSON does is highlighted as YAML. With
  * `provenance`, the editor knows which characters the user typed (foreign(), markOwn()).
  */
-export function makeEditor(parent, { doc = '', label, lint, onChange, extraKeys = [], onDiagnostics, syntaxWhenShown = false, yamlToo = false, provenance = false }) {
+export function makeEditor(parent, { doc = '', label, lint, onChange, extraKeys = [], onDiagnostics, syntaxWhenShown = false, yamlToo = false, provenance = false, which = null }) {
   const syntax = new Compartment();
+  // The editor's help (closed brackets; completion and hover in the definition): loaded the
+  // first time an editor gets the focus (../editor/assist.js), so the first paint has none of it.
+  const assistC = new Compartment();
+  let assist = null; // the module, once loaded
+  const assistExt = () => (assist ? assist.assistFor(which, kind) : []);
   const hint = tabHint(`cm-tab-hint-${++hints}`);
   let syntaxOn = !syntaxWhenShown;
   let kind = yamlToo ? syntaxOf(doc) : 'json';
@@ -236,7 +249,7 @@ export function makeEditor(parent, { doc = '', label, lint, onChange, extraKeys 
     drawSelection(),
     indentOnInput(),
     bracketMatching(),
-    closeBrackets(),
+    assistC.of(assistExt()),
     highlightActiveLine(),
     highlightSelectionMatches(),
     syntax.of(syntaxOn ? language() : []),
@@ -246,7 +259,7 @@ export function makeEditor(parent, { doc = '', label, lint, onChange, extraKeys 
     lintGutter(),
     EditorState.tabSize.of(2),
     // (Ctrl-Shift-M lists the problems, with their quick fixes; F8 goes to the next one.)
-    keymap.of([...closeBracketsKeymap, ...defaultKeymap, ...searchKeymap, ...historyKeymap, ...foldKeymap, ...lintKeymap, indentWithTab]),
+    keymap.of([...defaultKeymap, ...searchKeymap, ...historyKeymap, ...foldKeymap, ...lintKeymap, indentWithTab]),
     // Escape that nothing else took (a search panel, a selection to simplify): CodeMirror
     // lets the next Tab leave, and the hint says so. (Not handled here: CodeMirror sees it.)
     keymap.of([
@@ -264,6 +277,10 @@ export function makeEditor(parent, { doc = '', label, lint, onChange, extraKeys 
         return false;
       },
       blur: () => hint.disarm(),
+      focus: () => {
+        if (!assist) loadAssist();
+        return false;
+      },
     }),
     theme,
     EditorView.contentAttributes.of({ 'aria-label': label, 'aria-describedby': hint.el.id }),
@@ -274,13 +291,27 @@ export function makeEditor(parent, { doc = '', label, lint, onChange, extraKeys 
       // JSON became YAML or back (a paste, a dropped file): its highlighting follows.
       if (yamlToo && syntaxOf(text) !== kind) {
         kind = syntaxOf(text);
-        if (syntaxOn) queueMicrotask(() => view.dispatch({ effects: syntax.reconfigure(language()) }));
+        queueMicrotask(() => view.dispatch({ effects: [...(syntaxOn ? [syntax.reconfigure(language())] : []), assistC.reconfigure(assistExt())] }));
       }
       onChange?.(text);
     }),
   ];
   const view = new EditorView({ parent, state: EditorState.create({ doc, extensions: extensions() }) });
   view.dom.append(hint.el);
+  let loading = null;
+  function loadAssist() {
+    loading ||= import('../editor/assist.js').then(
+      (m) => {
+        assist = m;
+        view.dispatch({ effects: assistC.reconfigure(assistExt()) });
+        view.dom.dataset.help = 'on'; // (what tests wait for)
+      },
+      () => {
+        loading = null; // (tried again at the next focus)
+      },
+    );
+    return loading;
+  }
   // The states of the other documents this editor showed (workspaces), with their undo
   // history and selection, the last shown last; at most KEPT_STATES.
   const kept = new Map();
@@ -315,10 +346,12 @@ export function makeEditor(parent, { doc = '', label, lint, onChange, extraKeys 
       kind = yamlToo ? syntaxOf(text) : 'json';
       if (back && back.state.doc.toString() === text) {
         view.setState(back.state);
-        // (Kept before the syntax was switched on, or with another: it gets this one.)
-        if (syntaxOn && back.highlighted !== kind) view.dispatch({ effects: syntax.reconfigure(language()) });
+        // (Kept before the syntax was switched on, or with another: it gets this one; and the help as it is now.)
+        view.dispatch({ effects: [...(syntaxOn && back.highlighted !== kind ? [syntax.reconfigure(language())] : []), assistC.reconfigure(assistExt())] });
       } else view.setState(EditorState.create({ doc: text, extensions: extensions() }));
     },
+    /** Load the editor's help now (it loads at the first focus anyway): resolves when it is on. */
+    assist: () => loadAssist(),
     /** Take back the last change (Ctrl-Z); false when there is none. */
     undo: () => undo(view),
     relint() {

@@ -56,6 +56,7 @@ export function mountEditors(store, { work, workspaces, consent, onRun, gotoFile
       yamlToo: which === 'definition',
       // Which characters of the mocks the user typed: typed code is theirs to run.
       provenance: which === 'mocks',
+      which,
     });
     // The editor follows the work (a load, a tool's edit: one step of its undo history); the
     // user's edits come back equal. Another workspace: the editor shows that one's text with
