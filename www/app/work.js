@@ -470,42 +470,9 @@ export function createWork({ store, engine, stopRun, consent }) {
     if (view.state.doc.toString() !== text) return []; // stale: a newer lint follows
     setDiagnostics('definition', diags);
     const out = placed(view, diags);
-    if (diags.length && text.trimStart().startsWith('{')) await withFixes(text, diags, out);
+    // "Did you mean": a quick fix on a field or a state name (editor/lint.js, when there is a diagnostic).
+    if (diags.length && text.trimStart().startsWith('{')) (await import('./editor/lint.js')).withFixes(text, diags, out);
     return out;
-  }
-
-  /**
-   * "Did you mean" on the engine's diagnostics of a JSON definition (editor/fixes.js, loaded
-   * when there is one to fix): a quick fix that rewrites the key or the value at the place,
-   * as one edit that undo takes back.
-   */
-  async function withFixes(text, diags, out) {
-    const def = parsedOrNull(text);
-    if (!def) return;
-    const [{ fixFor }, { locateJson }] = await Promise.all([import('./editor/fixes.js'), import('./model/jsontext.js')]);
-    diags.forEach((d, i) => {
-      const fix = fixFor(def, d);
-      if (!fix) return;
-      out[i].message = `${out[i].message} Did you mean ${fix.insert.replaceAll('"', "'")}?`;
-      out[i].actions = [
-        {
-          name: fix.label,
-          apply: (view) => {
-            const now = view.state.doc.toString();
-            let s;
-            try {
-              s = locateJson(now).get(fix.pointer);
-            } catch {
-              return; // (no longer JSON)
-            }
-            if (!s) return;
-            const [from, to] = fix.part === 'key' ? [s.keyFrom, s.keyTo] : [s.from, s.to];
-            if (from === undefined) return;
-            view.dispatch({ changes: { from, to, insert: fix.insert }, userEvent: 'input.fix' });
-          },
-        },
-      ];
-    });
   }
 
   /** The engine's diagnostics as CodeMirror's, placed in the text. */
@@ -522,57 +489,14 @@ export function createWork({ store, engine, stopRun, consent }) {
     });
   }
 
-  /**
-   * The mocks' problems beyond JSON syntax, placed in the text: what the engine would refuse
-   * (model/mockcheck.js, in the engine's words, at the place), and mocks named after no Task
-   * state (a warning; "did you mean", a quick fix that renames the key). Loaded when first
-   * needed.
-   */
-  async function mockDiagnostics(text) {
-    const mocks = parsedOrNull(text);
-    if (mocks === null && text.trim() !== 'null') return [];
-    const [{ mockProblems, strayNames }, { locateJson }] = await Promise.all([import('./model/mockcheck.js'), import('./model/jsontext.js')]);
-    const spans = locateJson(text);
-    const out = [];
-    for (const p of mockProblems(mocks)) {
-      const s = spans.get(p.pointer) || spans.get('');
-      const onKey = p.at === 'key' && s.keyFrom !== undefined;
-      out.push({
-        from: onKey ? s.keyFrom : s.from,
-        to: onKey ? s.keyTo : Math.min(s.to, s.from + 2000),
-        severity: 'error',
-        message: `${p.message}${p.pointer ? ` (at ${p.pointer})` : ''}`,
-      });
-    }
+  // (editor/lint.js, loaded when first needed: the quick fixes, the mocks' check.)
+  const stateList = () => {
     const parsed = store.get().definition.parsed;
-    if (!parsed) return out;
-    const states = allStates(parsed).map((s) => ({ name: s.name, type: s.state?.Type }));
-    for (const stray of strayNames(mocks, states)) {
-      const s = spans.get(`/${stray.name.replaceAll('~', '~0').replaceAll('/', '~1')}`);
-      if (!s) continue;
-      const d = { from: s.keyFrom, to: s.keyTo, severity: 'warning', message: stray.message };
-      if (stray.suggestion)
-        d.actions = [
-          {
-            name: `Rename to '${stray.suggestion}'`,
-            apply: (view, from, to) => view.dispatch({ changes: { from, to, insert: JSON.stringify(stray.suggestion) }, userEvent: 'input.fix' }),
-          },
-        ];
-      out.push(d);
-    }
-    return out;
-  }
-
+    return parsed ? allStates(parsed).map((s) => ({ name: s.name, type: s.state?.Type })) : null;
+  };
+  const mockDiagnostics = async (text) => (await import('./editor/lint.js')).mockDiagnostics(text, stateList());
   /** What the engine would refuse in a mocks text (JSON): [{line, column, message}]. */
-  async function mockErrors(text) {
-    const out = [];
-    for (const d of await mockDiagnostics(text)) {
-      if (d.severity !== 'error') continue;
-      const before = text.slice(0, d.from).split('\n');
-      out.push({ line: before.length, column: before.at(-1).length + 1, message: d.message });
-    }
-    return out;
-  }
+  const mockErrors = async (text) => (await import('./editor/lint.js')).mockErrors(text, stateList());
 
   /** The input's and the mocks' linter: JSON syntax, and for the mocks, what the engine would refuse and stray names. */
   function jsonLinter(which) {
@@ -580,7 +504,9 @@ export function createWork({ store, engine, stopRun, consent }) {
     return async (view) => {
       const text = view.state.doc.toString();
       let out = base(view);
-      if (which === 'mocks' && out.length === 0) {
+      // (The check is loaded once the mocks are shown or a run has ended: the first result
+      // does not wait for it. editors.js lints them again then.)
+      if (which === 'mocks' && out.length === 0 && (store.get().editorTab === 'mocks' || store.get().runsEnded > 0)) {
         out = await mockDiagnostics(text);
         if (view.state.doc.toString() !== text) return []; // stale: a newer lint follows
       }

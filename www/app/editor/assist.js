@@ -8,7 +8,7 @@
 // Hover shows a field's words with the guide's page, and a function's parameters.
 // What is offered is held to the engine by tests/js/schema.test.mjs.
 import { autocompletion, completionKeymap, startCompletion, closeBrackets, closeBracketsKeymap, hoverTooltip, syntaxTree } from '../../vendor/assist.js';
-import { keymap } from '../../vendor/codemirror.js';
+import { keymap, EditorView } from '../../vendor/codemirror.js';
 import { placeOf, fieldsOf } from './place.js';
 import { FIELD_VALUES, FIELD_DOCS, ERROR_NAMES, RESOURCES, INTRINSICS, JSONATA_FUNCTIONS, STATES_MEMBERS, valueTemplate } from './schema.js';
 
@@ -290,9 +290,22 @@ const hover = hoverTooltip((view, pos) => {
   };
 });
 
+// The completion list, its notes, the hover docs: colours from the page's variables (both themes).
+const theme = EditorView.theme({
+  '.cm-tooltip.cm-tooltip-autocomplete > ul': { fontFamily: 'var(--mono)' },
+  '.cm-tooltip.cm-tooltip-autocomplete > ul > li[aria-selected]': { backgroundColor: 'var(--selection)', color: 'var(--fg)' },
+  '.cm-completionDetail': { color: 'var(--fg-muted)', fontStyle: 'normal', marginLeft: '1em' },
+  '.cm-completionMatchedText': { textDecoration: 'none', fontWeight: '700' },
+  '.cm-tooltip.cm-completionInfo': { maxWidth: '360px', padding: '6px 10px', fontSize: '12px', lineHeight: '1.45' },
+  '.cm-asl-doc': { maxWidth: '420px', padding: '6px 10px', fontSize: '12px', lineHeight: '1.45' },
+  '.cm-asl-doc strong': { fontFamily: 'var(--mono)' },
+  '.cm-asl-doc p': { margin: '4px 0 0' },
+  '.cm-asl-doc .cm-asl-doc-page': { color: 'var(--fg-muted)' },
+});
+
 /** The extensions of the editors' help: 'definition' (JSON) gets completion and hover, every editor closed brackets. */
 export function assistFor(which, syntax) {
   const base = [closeBrackets(), keymap.of(closeBracketsKeymap)];
   if (which !== 'definition' || syntax !== 'json') return base;
-  return [...base, autocompletion({ override: [complete], icons: false, activateOnTyping: true }), keymap.of(completionKeymap), hover];
+  return [...base, autocompletion({ override: [complete], icons: false, activateOnTyping: true }), keymap.of(completionKeymap), hover, theme];
 }

@@ -99,16 +99,6 @@ const theme = EditorView.theme({
   '.cm-panels': { backgroundColor: 'var(--bg-raised)', color: 'var(--fg)' },
   '.cm-searchMatch': { backgroundColor: 'var(--highlight)' },
   '.cm-generated': { backgroundColor: 'var(--generated-bg)', boxShadow: 'inset 3px 0 0 var(--generated)' },
-  // The editor's help (../editor/assist.js): the completion list, its notes, the hover docs.
-  '.cm-tooltip.cm-tooltip-autocomplete > ul': { fontFamily: 'var(--mono)' },
-  '.cm-tooltip.cm-tooltip-autocomplete > ul > li[aria-selected]': { backgroundColor: 'var(--selection)', color: 'var(--fg)' },
-  '.cm-completionDetail': { color: 'var(--fg-muted)', fontStyle: 'normal', marginLeft: '1em' },
-  '.cm-completionMatchedText': { textDecoration: 'none', fontWeight: '700' },
-  '.cm-tooltip.cm-completionInfo': { maxWidth: '360px', padding: '6px 10px', fontSize: '12px', lineHeight: '1.45' },
-  '.cm-asl-doc': { maxWidth: '420px', padding: '6px 10px', fontSize: '12px', lineHeight: '1.45' },
-  '.cm-asl-doc strong': { fontFamily: 'var(--mono)' },
-  '.cm-asl-doc p': { margin: '4px 0 0' },
-  '.cm-asl-doc .cm-asl-doc-page': { color: 'var(--fg-muted)' },
 });
 
 // Provenance: which characters of a document the user typed. Text that arrives otherwise (set

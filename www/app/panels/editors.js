@@ -191,6 +191,12 @@ export function mountEditors(store, { work, workspaces, consent, onRun, gotoFile
     },
   );
 
+  // The mocks' full check waits for the mocks to be shown or a run to end (work.js): then it runs.
+  store.subscribe(
+    (s) => s.editorTab === 'mocks' || s.runsEnded > 0,
+    (ready, before) => ready && !before && editors.mocks.relint(),
+  );
+
   // Stray mock names are warnings that depend on the definition: checked again when it changes.
   store.subscribe(
     (s) => s.definition.parsed,
@@ -287,9 +293,7 @@ export function mountEditors(store, { work, workspaces, consent, onRun, gotoFile
   store.subscribe((s) => [s.definition.parsed, s.work.mocks], drawFill);
 
   // Format (the button, Shift+Alt+F): the JSON of the editor shown pretty-printed, as one
-  // edit that Ctrl-Z takes back. Only the space between tokens changes (keys keep their order,
-  // strings and numbers stay as written, and so does what the user typed); text that is not
-  // JSON is left as it is and the toast says why.
+  // edit that Ctrl-Z takes back (../editor/format.js, loaded at the first use).
   const formatButton = h('button', {
     class: 'btn format-btn',
     type: 'button',
@@ -307,21 +311,8 @@ export function mountEditors(store, { work, workspaces, consent, onRun, gotoFile
     const which = store.get().editorTab;
     const editor = editors[which];
     if (!editor) return;
-    const name = which === 'definition' ? 'The definition' : which === 'input' ? 'The input' : 'The mocks';
-    if (which === 'definition' && editor.syntax === 'yaml') {
-      toast(store, `${name} is YAML: Format pretty-prints JSON only, nothing was changed.`, true);
-      return;
-    }
-    const { formatChanges } = await import('../model/jsontext.js');
-    const view = editor.view;
-    let changes;
-    try {
-      changes = formatChanges(view.state.doc.toString());
-    } catch (e) {
-      toast(store, `${name} is not valid JSON, nothing was changed: ${e.message}`, true);
-      return;
-    }
-    if (changes.length) view.dispatch({ changes, userEvent: 'format', scrollIntoView: true });
+    const why = (await import('../editor/format.js')).formatEditor(editor.view, which, editor.syntax);
+    if (why) toast(store, why, true);
   }
 
   // JS functions the user did not write wait for their consent.
