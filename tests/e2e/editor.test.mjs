@@ -257,3 +257,82 @@ test("a definition's quick fix: MaxAttempt becomes MaxAttempts in one click, and
   assert.deepEqual(page.problems, []);
   await page.context().close();
 });
+
+for (const scheme of ['light', 'dark']) {
+  test(`a function mock written as multi-line code in its editor round-trips, and the run uses it (${scheme})`, async () => {
+    const page = await open(scheme);
+    await paste(
+      page,
+      'definition',
+      '{\n  "StartAt": "ChargeCard",\n  "States": {\n    "ChargeCard": { "Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "End": true }\n  }\n}\n',
+    );
+    // Typed keystroke by keystroke: the user's code (a paste would wait for consent).
+    await page.click('#tab-mocks');
+    await page.click('[data-testid=mocks-editor] .cm-content');
+    await page.keyboard.press('Control+a');
+    await page.keyboard.press('Delete');
+    const mocksTyped = '{"ChargeCard": {"function": "async (input) => ({ total: 0 })"}}';
+    await page.keyboard.type(mocksTyped);
+    await page.waitForFunction((t) => window.statelab.work().mocks === t, mocksTyped);
+    await page.click('[data-testid=edit-function]');
+    await page.waitForSelector('[data-testid=code-dialog] .cm-content');
+    assert.equal(await page.textContent('[data-testid=code-dialog] .cm-content'), 'async (input) => ({ total: 0 })');
+    await page.click('[data-testid=code-dialog] .cm-content');
+    await page.keyboard.press('Control+a');
+    await page.keyboard.press('Delete');
+    // (Brackets close as you type and Enter indents: the lines come out as a person's would.)
+    await page.keyboard.type('async (input, context) => {');
+    await page.keyboard.press('Enter');
+    await page.keyboard.type('const total = 2 + 3;');
+    await page.keyboard.press('Enter');
+    await page.keyboard.type('return { total, state: context.state };');
+    const code = 'async (input, context) => {\n  const total = 2 + 3;\n  return { total, state: context.state };\n}';
+    assert.deepEqual(await page.$$eval('[data-testid=code-dialog] .cm-line', (els) => els.map((e) => e.textContent)), code.split('\n'));
+    await page.screenshot({ path: join(SHOTS, `editor-function-code-${scheme}.png`) });
+    await page.click('[data-testid=code-apply]');
+    await page.waitForFunction(() => !document.querySelector('[data-testid=code-dialog]'));
+    const mocks = JSON.parse(await text(page, 'mocks'));
+    assert.equal(mocks.ChargeCard.function, code);
+    assert.match(await text(page, 'mocks'), /"function": "async \(input, context\) => \{\\n {2}const total = 2 \+ 3;\\n/);
+    // Typed by the user: it runs without asking, and the run uses it.
+    const result = await page.evaluate(() => window.statelab.run({ speed: 'instant' }));
+    assert.equal(result.status, 'SUCCEEDED');
+    assert.deepEqual(typeof result.output === 'string' ? JSON.parse(result.output) : result.output, { total: 5, state: 'ChargeCard' });
+    assert.equal(await page.$eval('#consent', (e) => e.hidden), true);
+    // Opened again: the same lines. Undo in the mocks editor takes the edit back.
+    await page.click('[data-testid=edit-function]');
+    await page.waitForSelector('[data-testid=code-dialog] .cm-content');
+    assert.deepEqual(await page.$$eval('[data-testid=code-dialog] .cm-line', (els) => els.map((e) => e.textContent)), code.split('\n'));
+    await page.keyboard.press('Escape');
+    await page.waitForFunction(() => !document.querySelector('[data-testid=code-dialog]'));
+    await page.click('[data-testid=mocks-editor] .cm-content');
+    await page.keyboard.press('Control+z');
+    await page.waitForFunction(() => window.statelab.work().mocks.includes('({ total: 0 })'));
+    assert.deepEqual(page.problems, []);
+    await page.context().close();
+  });
+}
+
+test('code that was not typed here stays foreign through the code editor: the run asks for consent', async () => {
+  const page = await open();
+  await page.evaluate(() =>
+    window.statelab.load(
+      {
+        definition: '{"StartAt":"A","States":{"A":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","End":true}}}',
+        input: '{}',
+        mocks: '{"A": {"function": "async () => ({ from: \\"a link\\" })"}}',
+      },
+      { trusted: false },
+    ),
+  );
+  await page.waitForSelector('#consent:not([hidden])');
+  await page.click('#tab-mocks');
+  await page.click('[data-testid=edit-function]');
+  await page.waitForSelector('[data-testid=code-dialog] .cm-content');
+  await page.click('[data-testid=code-apply]');
+  await page.waitForFunction(() => !document.querySelector('[data-testid=code-dialog]'));
+  await page.waitForTimeout(400);
+  assert.equal(await page.$eval('#consent', (e) => e.hidden), false, 'still waiting for consent');
+  assert.deepEqual(page.problems, []);
+  await page.context().close();
+});

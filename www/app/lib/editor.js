@@ -211,8 +211,13 @@ function tabHint(id) {
  * a Map of 1,000 items is 1,000 lines), and its lint does not need the syntax tree. With
  * `yamlToo`, a text that does not start as JSON does is highlighted as YAML. With
  * `provenance`, the editor knows which characters the user typed (foreign(), markOwn()).
+ * `which` names the editor for its help (../editor/assist.js); `lang`, a language extension
+ * instead of JSON's (a function mock's JavaScript).
  */
-export function makeEditor(parent, { doc = '', label, lint, onChange, extraKeys = [], onDiagnostics, syntaxWhenShown = false, yamlToo = false, provenance = false, which = null }) {
+export function makeEditor(
+  parent,
+  { doc = '', label, lint, onChange, extraKeys = [], onDiagnostics, syntaxWhenShown = false, yamlToo = false, provenance = false, which = null, lang = null },
+) {
   const syntax = new Compartment();
   // The editor's help (closed brackets; completion and hover in the definition): loaded the
   // first time an editor gets the focus (../editor/assist.js), so the first paint has none of it.
@@ -222,7 +227,7 @@ export function makeEditor(parent, { doc = '', label, lint, onChange, extraKeys 
   const hint = tabHint(`cm-tab-hint-${++hints}`);
   let syntaxOn = !syntaxWhenShown;
   let kind = yamlToo ? syntaxOf(doc) : 'json';
-  const language = () => (kind === 'yaml' ? yaml() : json());
+  const language = () => lang || (kind === 'yaml' ? yaml() : json());
   const lintSource = lint || jsonParseLinter();
   const source = async (view) => {
     const diags = await lintSource(view);

@@ -315,6 +315,31 @@ export function mountEditors(store, { work, workspaces, consent, onRun, gotoFile
     if (why) toast(store, why, true);
   }
 
+  // A function mock's code in a JavaScript editor of its own (../editor/code.js, loaded at the
+  // first use): the function at the mocks editor's cursor, else the first.
+  const codeButton = h('button', {
+    class: 'btn',
+    type: 'button',
+    'data-testid': 'edit-function',
+    text: 'Edit function as code',
+    title: 'Write the JS function of a mock as multi-line code (the one at the cursor, else the first); Apply writes it back',
+    onclick: async () => {
+      const editor = editors.mocks;
+      const literals = functionLiterals(editor.text);
+      if (!literals.length) return;
+      const at = editor.view.state.selection.main.head;
+      const lit = literals.find((l) => l.from <= at && at <= l.to) || literals[0];
+      (await import('../editor/code.js')).editFunction(editor, lit.state);
+    },
+  });
+  fill.after(codeButton);
+  store.subscribe(
+    (s) => s.work.mocks,
+    (text) => {
+      codeButton.hidden = functionLiterals(text).length === 0;
+    },
+  );
+
   // JS functions the user did not write wait for their consent.
   const box = $('#consent');
   store.subscribe(
