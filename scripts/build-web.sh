@@ -4,8 +4,8 @@
 # which the page loads first, www/vendor/assist.js from scripts/codemirror-assist.entry.js
 # (completion, hover), loaded when an editor first gets the focus, and www/vendor/code.js
 # (the JavaScript language, for a function mock's code editor), loaded when one is opened;
-# what they share is split into chunks (codemirror-core.js and codemirror-shared.js for the
-# first paint), so they use one copy of CodeMirror.
+# what they share is split into chunks (codemirror-core.js for the first paint), so they use
+# one copy of CodeMirror.
 # Installs the npm packages (scripts/npm-ci.sh) when missing. Idempotent; exits non-zero on failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,20 +18,14 @@ if [ ! -f "$OUT" ] || [ ! -f www/vendor/assist.js ] || [ ! -f www/vendor/code.js
   node_modules/.bin/esbuild codemirror=scripts/codemirror.entry.js assist=scripts/codemirror-assist.entry.js \
     code=scripts/codemirror-code.entry.js --bundle --splitting --chunk-names=chunk-[hash] --format=esm --minify \
     --target=es2020 --legal-comments=none --log-level=warning --outdir=www/vendor
-  # The chunks the first paint loads (those codemirror.js imports) get fixed names, which
-  # www/index.html preloads: codemirror-core.js (the largest) and codemirror-shared.js.
+  # The chunk the first paint loads (the one codemirror.js imports) gets a fixed name, which
+  # www/index.html preloads: codemirror-core.js.
   node -e '
     const fs = require("fs"), d = "www/vendor/";
-    const first = [...fs.readFileSync(d + "codemirror.js", "utf8").matchAll(/"\.\/(chunk-\w+\.js)"/g)].map((m) => m[1]);
-    first.sort((a, b) => fs.statSync(d + b).size - fs.statSync(d + a).size);
-    const names = new Map(first.map((c, i) => [c, i === 0 ? "codemirror-core.js" : i === 1 ? "codemirror-shared.js" : c]));
-    if (first.length > 2) { console.error("build-web.sh: codemirror.js imports " + first.length + " chunks; index.html preloads two"); process.exit(1); }
-    for (const f of fs.readdirSync(d)) {
-      let t = fs.readFileSync(d + f, "utf8");
-      for (const [from, to] of names) t = t.replaceAll("./" + from, "./" + to);
-      fs.writeFileSync(d + f, t);
-    }
-    for (const [from, to] of names) fs.renameSync(d + from, d + to);
+    const first = [...new Set([...fs.readFileSync(d + "codemirror.js", "utf8").matchAll(/"\.\/(chunk-\w+\.js)"/g)].map((m) => m[1]))];
+    if (first.length !== 1) { console.error("build-web.sh: codemirror.js imports " + first.length + " chunks; index.html preloads one"); process.exit(1); }
+    for (const f of fs.readdirSync(d)) fs.writeFileSync(d + f, fs.readFileSync(d + f, "utf8").replaceAll("./" + first[0], "./codemirror-core.js"));
+    fs.renameSync(d + first[0], d + "codemirror-core.js");
   '
 fi
 for f in www/vendor/*.js; do

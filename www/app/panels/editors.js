@@ -11,6 +11,7 @@ import { functionLiterals, overlaps } from '../model/consent.js';
 import { readWorkFile } from '../model/workspace.js';
 import { foreignAncestor } from '../sandbox.js';
 import { toast } from '../state.js';
+import { whenIdle } from '../lib/tasks.js';
 
 const WHICH = ['definition', 'input', 'mocks'];
 const LABELS = {
@@ -191,10 +192,14 @@ export function mountEditors(store, { work, workspaces, consent, onRun, gotoFile
     },
   );
 
-  // The mocks' full check waits for the mocks to be shown or a run to end (work.js): then it runs.
+  // The mocks' full check waits for the mocks to be shown or a run to end (work.js): then it
+  // runs (after a run, when the page is idle: the first result does not wait for it).
   store.subscribe(
-    (s) => s.editorTab === 'mocks' || s.runsEnded > 0,
-    (ready, before) => ready && !before && editors.mocks.relint(),
+    (s) => [s.editorTab === 'mocks', s.runsEnded > 0],
+    ([shown, ran], before) => {
+      if (shown && !before?.[0]) editors.mocks.relint();
+      else if (ran && !before?.[1]) whenIdle(() => editors.mocks.relint());
+    },
   );
 
   // Stray mock names are warnings that depend on the definition: checked again when it changes.
