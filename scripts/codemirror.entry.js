@@ -16,9 +16,9 @@ export {
 export { EditorState, Compartment, StateEffect, StateField } from '@codemirror/state';
 export { json, jsonParseLinter } from '@codemirror/lang-json';
 export { yaml } from '@codemirror/lang-yaml';
-export { linter, lintGutter, forceLinting, setDiagnostics, diagnosticCount } from '@codemirror/lint';
+export { linter, lintGutter, lintKeymap, forceLinting, setDiagnostics, diagnosticCount } from '@codemirror/lint';
 export { foldGutter, foldKeymap, codeFolding, indentOnInput, bracketMatching, syntaxHighlighting, HighlightStyle, defaultHighlightStyle } from '@codemirror/language';
 export { defaultKeymap, history, historyKeymap, indentWithTab, isolateHistory, undo, redo, undoDepth } from '@codemirror/commands';
 export { searchKeymap, highlightSelectionMatches } from '@codemirror/search';
-export { closeBrackets, closeBracketsKeymap } from '@codemirror/autocomplete';
+
 export { tags } from '@lezer/highlight';

@@ -14,7 +14,7 @@ import { whenIdle } from './lib/tasks.js';
 import { foreignAncestor, functionSettings } from './sandbox.js';
 
 /**
- * The page's runner. work: {setText(which, text), complete(), runnable()} (work.js); editors:
+ * The page's runner. work: {setText(which, text), complete(), runnable(), mockErrors(text)} (work.js); editors:
  * {relint(which), showConsent(), claimTyped()} (panels/editors.js), for a run that cannot
  * start; consent: consent.js.
  */
@@ -230,8 +230,24 @@ export function createRunner({ store, engine, work: workApi, editors, consent })
         onError: (m) => {
           endSandbox(box);
           if (!mine()) return;
-          store.update((s) => ({ run: { ...s.run, error: { message: m.message, diagnostics: m.diagnostics }, rev: s.run.rev + 1 }, runsEnded: s.runsEnded + 1 }));
-          reject(new Error(m.message));
+          const finish = (message, thrown = message) => {
+            if (!mine()) return;
+            store.update((s) => ({ run: { ...s.run, error: { message, diagnostics: m.diagnostics }, rev: s.run.rev + 1 }, runsEnded: s.runsEnded + 1 }));
+            reject(new Error(thrown));
+          };
+          // Mocks the engine refused: said at their place (line:column) in the mocks editor, as
+          // the editor's check finds them (model/mockcheck.js, loaded only now: the engine judges).
+          if (!m.message.startsWith('mocks: ')) return finish(m.message);
+          Promise.resolve(workApi.mockErrors?.(work.mocks))
+            .catch(() => [])
+            .then((errs) => {
+              if (!errs?.length) return finish(m.message);
+              store.update({ editorTab: 'mocks' });
+              editors.relint('mocks');
+              const d = errs[0];
+              const msg = `the mocks have ${errs.length} error${errs.length > 1 ? 's' : ''}; line ${d.line}, column ${d.column}: ${d.message}`;
+              finish(`Cannot run: ${msg}`, msg);
+            });
         },
         // A call of a mock function, answered by this run's sandbox.
         onCall: (c) => box.call(c.state, c.input, c.context),

@@ -469,7 +469,10 @@ export function createWork({ store, engine, stopRun, consent }) {
     }
     if (view.state.doc.toString() !== text) return []; // stale: a newer lint follows
     setDiagnostics('definition', diags);
-    return placed(view, diags);
+    const out = placed(view, diags);
+    // "Did you mean": a quick fix on a field or a state name (editor/lint.js, when there is a diagnostic).
+    if (diags.length && text.trimStart().startsWith('{')) (await import('./editor/lint.js')).withFixes(text, diags, out);
+    return out;
   }
 
   /** The engine's diagnostics as CodeMirror's, placed in the text. */
@@ -486,39 +489,27 @@ export function createWork({ store, engine, stopRun, consent }) {
     });
   }
 
-  /** Mocks keyed by a name that is no Task state of the definition: a warning (a typo, usually). */
-  function strayMocks(view) {
+  // (editor/lint.js, loaded when first needed: the quick fixes, the mocks' check.)
+  const stateList = () => {
     const parsed = store.get().definition.parsed;
-    const text = view.state.doc.toString();
-    const mocks = parsedOrNull(text);
-    if (!parsed || !mocks || typeof mocks !== 'object' || Array.isArray(mocks) || 'MockedResponses' in mocks || 'StateMachines' in mocks) return [];
-    const tasks = new Set(
-      allStates(parsed)
-        .filter((s) => s.state.Type === 'Task')
-        .map((s) => s.name),
-    );
-    const out = [];
-    for (const name of Object.keys(mocks)) {
-      // (`Files`: the objects S3 stands for, not a state's mock.)
-      if (tasks.has(name) || name === 'Files') continue;
-      const at = text.indexOf(JSON.stringify(name));
-      const from = Math.max(0, at);
-      out.push({
-        from,
-        to: from + JSON.stringify(name).length,
-        severity: 'warning',
-        message: `No Task state is named '${name}': this mock is never used${tasks.size ? ` (Task states: ${[...tasks].join(', ')})` : ''}`,
-      });
-    }
-    return out;
-  }
+    return parsed ? allStates(parsed).map((s) => ({ name: s.name, type: s.state?.Type })) : null;
+  };
+  const mockDiagnostics = async (text) => (await import('./editor/lint.js')).mockDiagnostics(text, stateList());
+  /** What the engine would refuse in a mocks text (JSON): [{line, column, message}]. */
+  const mockErrors = async (text) => (await import('./editor/lint.js')).mockErrors(text, stateList());
 
-  /** The input's and the mocks' linter: JSON syntax, and for the mocks, stray names. */
+  /** The input's and the mocks' linter: JSON syntax, and for the mocks, what the engine would refuse and stray names. */
   function jsonLinter(which) {
     const base = jsonParseLinter();
-    return (view) => {
+    return async (view) => {
+      const text = view.state.doc.toString();
       let out = base(view);
-      if (which === 'mocks' && out.length === 0) out = strayMocks(view);
+      // (The check is loaded once the mocks are shown or a run has ended: the first result
+      // does not wait for it. editors.js lints them again then.)
+      if (which === 'mocks' && out.length === 0 && (store.get().editorTab === 'mocks' || store.get().runsEnded > 0)) {
+        out = await mockDiagnostics(text);
+        if (view.state.doc.toString() !== text) return []; // stale: a newer lint follows
+      }
       setDiagnostics(
         which,
         out.map((d) => {
@@ -546,5 +537,6 @@ export function createWork({ store, engine, stopRun, consent }) {
     fillMocks,
     complete,
     linters,
+    mockErrors,
   };
 }

@@ -16,6 +16,7 @@ import {
   jsonParseLinter,
   linter,
   lintGutter,
+  lintKeymap,
   foldGutter,
   foldKeymap,
   indentOnInput,
@@ -30,8 +31,6 @@ import {
   indentWithTab,
   searchKeymap,
   highlightSelectionMatches,
-  closeBrackets,
-  closeBracketsKeymap,
   tags,
   forceLinting,
   Compartment,
@@ -212,13 +211,23 @@ function tabHint(id) {
  * a Map of 1,000 items is 1,000 lines), and its lint does not need the syntax tree. With
  * `yamlToo`, a text that does not start as JSON does is highlighted as YAML. With
  * `provenance`, the editor knows which characters the user typed (foreign(), markOwn()).
+ * `which` names the editor for its help (../editor/assist.js); `lang`, a language extension
+ * instead of JSON's (a function mock's JavaScript).
  */
-export function makeEditor(parent, { doc = '', label, lint, onChange, extraKeys = [], onDiagnostics, syntaxWhenShown = false, yamlToo = false, provenance = false }) {
+export function makeEditor(
+  parent,
+  { doc = '', label, lint, onChange, extraKeys = [], onDiagnostics, syntaxWhenShown = false, yamlToo = false, provenance = false, which = null, lang = null },
+) {
   const syntax = new Compartment();
+  // The editor's help (closed brackets; completion and hover in the definition): loaded the
+  // first time an editor gets the focus (../editor/assist.js), so the first paint has none of it.
+  const assistC = new Compartment();
+  let assist = null; // the module, once loaded
+  const assistExt = () => (assist ? assist.assistFor(which, kind) : []);
   const hint = tabHint(`cm-tab-hint-${++hints}`);
   let syntaxOn = !syntaxWhenShown;
   let kind = yamlToo ? syntaxOf(doc) : 'json';
-  const language = () => (kind === 'yaml' ? yaml() : json());
+  const language = () => lang || (kind === 'yaml' ? yaml() : json());
   const lintSource = lint || jsonParseLinter();
   const source = async (view) => {
     const diags = await lintSource(view);
@@ -235,7 +244,7 @@ export function makeEditor(parent, { doc = '', label, lint, onChange, extraKeys 
     drawSelection(),
     indentOnInput(),
     bracketMatching(),
-    closeBrackets(),
+    assistC.of(assistExt()),
     highlightActiveLine(),
     highlightSelectionMatches(),
     syntax.of(syntaxOn ? language() : []),
@@ -244,7 +253,8 @@ export function makeEditor(parent, { doc = '', label, lint, onChange, extraKeys 
     linter(source, { delay: 250, needsRefresh: wantsRelint }),
     lintGutter(),
     EditorState.tabSize.of(2),
-    keymap.of([...closeBracketsKeymap, ...defaultKeymap, ...searchKeymap, ...historyKeymap, ...foldKeymap, indentWithTab]),
+    // (Ctrl-Shift-M lists the problems, with their quick fixes; F8 goes to the next one.)
+    keymap.of([...defaultKeymap, ...searchKeymap, ...historyKeymap, ...foldKeymap, ...lintKeymap, indentWithTab]),
     // Escape that nothing else took (a search panel, a selection to simplify): CodeMirror
     // lets the next Tab leave, and the hint says so. (Not handled here: CodeMirror sees it.)
     keymap.of([
@@ -262,6 +272,10 @@ export function makeEditor(parent, { doc = '', label, lint, onChange, extraKeys 
         return false;
       },
       blur: () => hint.disarm(),
+      focus: () => {
+        if (!assist) loadAssist();
+        return false;
+      },
     }),
     theme,
     EditorView.contentAttributes.of({ 'aria-label': label, 'aria-describedby': hint.el.id }),
@@ -272,13 +286,27 @@ export function makeEditor(parent, { doc = '', label, lint, onChange, extraKeys 
       // JSON became YAML or back (a paste, a dropped file): its highlighting follows.
       if (yamlToo && syntaxOf(text) !== kind) {
         kind = syntaxOf(text);
-        if (syntaxOn) queueMicrotask(() => view.dispatch({ effects: syntax.reconfigure(language()) }));
+        queueMicrotask(() => view.dispatch({ effects: [...(syntaxOn ? [syntax.reconfigure(language())] : []), assistC.reconfigure(assistExt())] }));
       }
       onChange?.(text);
     }),
   ];
   const view = new EditorView({ parent, state: EditorState.create({ doc, extensions: extensions() }) });
   view.dom.append(hint.el);
+  let loading = null;
+  function loadAssist() {
+    loading ||= import('../editor/assist.js').then(
+      (m) => {
+        assist = m;
+        view.dispatch({ effects: assistC.reconfigure(assistExt()) });
+        view.dom.dataset.help = 'on'; // (what tests wait for)
+      },
+      () => {
+        loading = null; // (tried again at the next focus)
+      },
+    );
+    return loading;
+  }
   // The states of the other documents this editor showed (workspaces), with their undo
   // history and selection, the last shown last; at most KEPT_STATES.
   const kept = new Map();
@@ -313,10 +341,12 @@ export function makeEditor(parent, { doc = '', label, lint, onChange, extraKeys 
       kind = yamlToo ? syntaxOf(text) : 'json';
       if (back && back.state.doc.toString() === text) {
         view.setState(back.state);
-        // (Kept before the syntax was switched on, or with another: it gets this one.)
-        if (syntaxOn && back.highlighted !== kind) view.dispatch({ effects: syntax.reconfigure(language()) });
+        // (Kept before the syntax was switched on, or with another: it gets this one; and the help as it is now.)
+        view.dispatch({ effects: [...(syntaxOn && back.highlighted !== kind ? [syntax.reconfigure(language())] : []), assistC.reconfigure(assistExt())] });
       } else view.setState(EditorState.create({ doc: text, extensions: extensions() }));
     },
+    /** Load the editor's help now (it loads at the first focus anyway): resolves when it is on. */
+    assist: () => loadAssist(),
     /** Take back the last change (Ctrl-Z); false when there is none. */
     undo: () => undo(view),
     relint() {

@@ -11,6 +11,7 @@ import { functionLiterals, overlaps } from '../model/consent.js';
 import { readWorkFile } from '../model/workspace.js';
 import { foreignAncestor } from '../sandbox.js';
 import { toast } from '../state.js';
+import { whenIdle } from '../lib/tasks.js';
 
 const WHICH = ['definition', 'input', 'mocks'];
 const LABELS = {
@@ -35,6 +36,14 @@ export function mountEditors(store, { work, workspaces, consent, onRun, gotoFile
       },
       preventDefault: true,
     },
+    {
+      key: 'Shift-Alt-f',
+      run: () => {
+        format();
+        return true;
+      },
+      preventDefault: true,
+    },
   ];
   const editors = {};
   for (const which of WHICH) {
@@ -48,6 +57,7 @@ export function mountEditors(store, { work, workspaces, consent, onRun, gotoFile
       yamlToo: which === 'definition',
       // Which characters of the mocks the user typed: typed code is theirs to run.
       provenance: which === 'mocks',
+      which,
     });
     // The editor follows the work (a load, a tool's edit: one step of its undo history); the
     // user's edits come back equal. Another workspace: the editor shows that one's text with
@@ -182,6 +192,16 @@ export function mountEditors(store, { work, workspaces, consent, onRun, gotoFile
     },
   );
 
+  // The mocks' full check waits for the mocks to be shown or a run to end (work.js): then it
+  // runs (after a run, when the page is idle: the first result does not wait for it).
+  store.subscribe(
+    (s) => [s.editorTab === 'mocks', s.runsEnded > 0],
+    ([shown, ran], before) => {
+      if (shown && !before?.[0]) editors.mocks.relint();
+      else if (ran && !before?.[1]) whenIdle(() => editors.mocks.relint());
+    },
+  );
+
   // Stray mock names are warnings that depend on the definition: checked again when it changes.
   store.subscribe(
     (s) => s.definition.parsed,
@@ -276,6 +296,54 @@ export function mountEditors(store, { work, workspaces, consent, onRun, gotoFile
     });
   });
   store.subscribe((s) => [s.definition.parsed, s.work.mocks], drawFill);
+
+  // Format (the button, Shift+Alt+F): the JSON of the editor shown pretty-printed, as one
+  // edit that Ctrl-Z takes back (../editor/format.js, loaded at the first use).
+  const formatButton = h('button', {
+    class: 'btn format-btn',
+    type: 'button',
+    'data-testid': 'format',
+    title: 'Pretty-print the JSON of this editor (Shift+Alt+F); Ctrl-Z takes it back',
+    text: 'Format',
+    onclick: () => format(),
+    // (At the editor's top right corner, over the text: the pane's rows are another's to lay out.)
+    style: 'position: absolute; top: 6px; right: 18px; z-index: 5; padding: 2px 8px; font-size: 12px; opacity: .92',
+  });
+  const stack = $('.editors-pane .editor-stack');
+  if (getComputedStyle(stack).position === 'static') stack.style.position = 'relative';
+  stack.append(formatButton);
+  async function format() {
+    const which = store.get().editorTab;
+    const editor = editors[which];
+    if (!editor) return;
+    const why = (await import('../editor/format.js')).formatEditor(editor.view, which, editor.syntax);
+    if (why) toast(store, why, true);
+  }
+
+  // A function mock's code in a JavaScript editor of its own (../editor/code.js, loaded at the
+  // first use): the function at the mocks editor's cursor, else the first.
+  const codeButton = h('button', {
+    class: 'btn',
+    type: 'button',
+    'data-testid': 'edit-function',
+    text: 'Edit function as code',
+    title: 'Write the JS function of a mock as multi-line code (the one at the cursor, else the first); Apply writes it back',
+    onclick: async () => {
+      const editor = editors.mocks;
+      const literals = functionLiterals(editor.text);
+      if (!literals.length) return;
+      const at = editor.view.state.selection.main.head;
+      const lit = literals.find((l) => l.from <= at && at <= l.to) || literals[0];
+      (await import('../editor/code.js')).editFunction(editor, lit.state);
+    },
+  });
+  fill.after(codeButton);
+  store.subscribe(
+    (s) => s.work.mocks,
+    (text) => {
+      codeButton.hidden = functionLiterals(text).length === 0;
+    },
+  );
 
   // JS functions the user did not write wait for their consent.
   const box = $('#consent');
