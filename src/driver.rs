@@ -47,11 +47,16 @@ pub struct Host {
 
 impl Host {
     pub fn new(machine: Rc<Machine>, input: Value, mocks: Mocks, opts: Options) -> Host {
+        Host::of(Execution::new(machine, input, opts), mocks)
+    }
+
+    /// A host for an execution made elsewhere (a redriven one: [`Execution::redriven`]).
+    pub fn of(exec: Execution, mocks: Mocks) -> Host {
         // Latency ranges draw from their own seeded source, so that mocks do not shift the
         // engine's own draws (jitter, UUIDs).
-        let latency_rng = Rng::new(opts.seed.wrapping_add(1));
+        let latency_rng = Rng::new(exec.options().seed.wrapping_add(1));
         Host {
-            exec: Execution::new(machine, input, opts),
+            exec,
             mocks,
             latency_rng,
             pending: Agenda::new(),
@@ -192,7 +197,12 @@ impl Host {
 
     /// Stop the execution (ExecutionAborted).
     pub fn stop(&mut self) {
-        self.exec.stop();
+        self.stop_with(Failure::new("", ""));
+    }
+
+    /// Stop the execution with StopExecution's error and cause (empty: not given).
+    pub fn stop_with(&mut self, f: Failure) {
+        self.exec.stop_with(f);
         self.pending.clear();
         self.external.clear();
     }
@@ -217,6 +227,25 @@ pub fn simulate_with_files(
     host.start()?;
     while host.step()? {}
     Ok(host.exec)
+}
+
+/// Run the host's execution on the virtual clock until it ends, or until `stop` (a virtual
+/// time in ms, and StopExecution's error and cause): what is due before that time happens,
+/// then the execution is stopped (ExecutionAborted).
+#[cfg(feature = "extras")]
+pub fn drive(host: &mut Host, stop: Option<(i64, Failure)>) -> Result<(), HostError> {
+    let Some((at, f)) = stop else {
+        while host.step()? {}
+        return Ok(());
+    };
+    while let Some(d) = host.next_deadline().filter(|d| *d < at) {
+        host.step_to(d)?;
+    }
+    if !host.is_done() {
+        host.exec.advance_to(at);
+        host.stop_with(f);
+    }
+    Ok(())
 }
 
 /// How the execution ended: `status`, and `output` or `error` and `cause` (each when not

@@ -66,7 +66,11 @@ usage:
   statelab run DEFINITION [--input FILE] [--mock-config FILE] [--test-case NAME]
                           [--files DIR] [--write-files DIR]
                           [--seed N] [--name NAME] [--json] [--history] [--timeline]
-                          [--sequential] [--auto] [SOURCE OPTIONS]
+                          [--sequential] [--auto] [--stop-at SECONDS
+                          [--stop-error ERROR] [--stop-cause CAUSE]] [SOURCE OPTIONS]
+  statelab redrive PREVIOUS [--mocks FILE] [--test-case NAME] [--after SECONDS]
+                            [--files DIR] [--write-files DIR] [--stop-at SECONDS ...]
+                            [--json] [--history] [--timeline]
   statelab bench DEFINITION [--input FILE] [--mock-config FILE] [--test-case NAME] [--files DIR]
                             [--runs N] [--no-history] [--json] [--auto] [SOURCE OPTIONS]
   statelab validate DEFINITION [--json] [SOURCE OPTIONS]
@@ -101,6 +105,21 @@ prints them as \"files\": {\"bucket\": {\"key\": \"text\"}}.
 
 --sequential runs the workflow's sequential twin: each Parallel's branches one after
 another, each Map one iteration at a time.
+
+--stop-at SECONDS stops the run at that virtual time (AWS's StopExecution; for redrive,
+SECONDS after the redrive): it ends
+ABORTED, its ExecutionAborted event with --stop-error and --stop-cause if given.
+
+redrive continues a run that ended FAILED, TIMED_OUT or ABORTED as AWS's
+RedriveExecution does. PREVIOUS is what run --json (or redrive --json) printed: its
+\"redrive\" part holds the definition, input, options, mocks and where the run stopped.
+The same execution enters its unsuccessful states again (only the Parallel branches and
+Map iterations that did not succeed run again), SECONDS after the previous end (--after,
+default 0), with the mocks of --mocks FILE (or --mock-config FILE) if given, else the
+previous ones. It prints the whole history, the previous events then the new ones from
+ExecutionRedriven. A run that cannot be redriven (it succeeded, an Express machine, a
+full history, more than 14 days after its end, 1,000 redrives) is refused with AWS's
+ExecutionNotRedrivable and its reason, exit code 2.
 
 bench checks the definition once, then runs the execution N times (default 20) in this
 process and prints the median and the fastest time of one execution. --no-history keeps
@@ -227,6 +246,7 @@ fn main() -> ExitCode {
     let rest = &raw[1..];
     let result = match cmd.as_str() {
         "run" => cmd_run(rest),
+        "redrive" => cmd_redrive(rest),
         "bench" => cmd_bench(rest),
         "validate" => cmd_validate(rest),
         "jsonata" => cmd_jsonata(rest),
@@ -283,7 +303,12 @@ fn definition_of(path: &str, args: &Args) -> Result<Checked, String> {
     if plain && args.value("state-machine").is_none() {
         return Ok(asl::validate_text(&text, explicit.unwrap_or(MachineType::Standard)).map(|m| {
             // The JSON itself only when something is derived from it.
-            let value = if args.has("auto") { read::parse(&text).unwrap_or(Value::Null) } else { Value::Null };
+            // (and for a redrive of the run, which `run --json` describes).
+            let value = if args.has("auto") || args.has("json") {
+                read::parse(&text).unwrap_or(Value::Null)
+            } else {
+                Value::Null
+            };
             (m, value)
         }));
     }
@@ -321,7 +346,7 @@ fn load_definition(path: &str, args: &Args) -> Result<(std::rc::Rc<asl::Machine>
 /// What `run` and `bench` execute: the checked definition, the input and the mock file,
 /// what `--auto` derived of them (`{"input": ..., "mocks": {...}}`, for `--json`), and the
 /// workspace of files.
-type Job = (std::rc::Rc<asl::Machine>, Value, Option<Value>, Option<Value>, Files);
+type Job = (std::rc::Rc<asl::Machine>, Value, Option<Value>, Option<Value>, Files, Value);
 
 /// The most bytes `--files DIR` reads in all.
 const MAX_FILES_BYTES: u64 = 512 << 20;
@@ -501,7 +526,7 @@ fn load_execution(args: &Args, cmd: &str) -> Result<Option<Job>, String> {
         generated = Some(Value::Object(made));
     }
     let files = files_of(args, &mut mocks)?;
-    Ok(Some((machine, input.unwrap_or_else(|| json!({})), mocks, generated, files)))
+    Ok(Some((machine, input.unwrap_or_else(|| json!({})), mocks, generated, files, definition)))
 }
 
 /// Every Task state no mock answers, at once, with where it is in the definition (a run
@@ -554,7 +579,7 @@ fn cmd_bench(raw: &[String]) -> Result<u8, String> {
         &[&["input", "mock-config", "test-case", "runs", "files", "no-history", "json", "auto"][..], &SOURCE_OPTIONS]
             .concat(),
     )?;
-    let Some((machine, input, mocks_value, _, files)) = load_execution(&args, "bench")? else { return Ok(2) };
+    let Some((machine, input, mocks_value, _, files, _)) = load_execution(&args, "bench")? else { return Ok(2) };
     let runs: usize = match args.value("runs") {
         Some(s) => s
             .parse()
@@ -590,8 +615,21 @@ fn cmd_bench(raw: &[String]) -> Result<u8, String> {
 }
 
 fn cmd_run(raw: &[String]) -> Result<u8, String> {
-    let with_value =
-        ["input", "mock-config", "test-case", "seed", "name", "files", "write-files", "state-machine", "sub", "type"];
+    let with_value = [
+        "input",
+        "mock-config",
+        "test-case",
+        "seed",
+        "name",
+        "files",
+        "write-files",
+        "state-machine",
+        "sub",
+        "type",
+        "stop-at",
+        "stop-error",
+        "stop-cause",
+    ];
     let args = Args::parse(raw, &with_value)?;
     args.check(
         &[
@@ -608,12 +646,17 @@ fn cmd_run(raw: &[String]) -> Result<u8, String> {
                 "timeline",
                 "sequential",
                 "auto",
+                "stop-at",
+                "stop-error",
+                "stop-cause",
             ][..],
             &SOURCE_OPTIONS,
         ]
         .concat(),
     )?;
-    let Some((machine, input, mocks_value, generated, files)) = load_execution(&args, "run")? else { return Ok(2) };
+    let Some((machine, input, mocks_value, generated, files, definition)) = load_execution(&args, "run")? else {
+        return Ok(2);
+    };
     let mocks = mocks_of(&args, mocks_value.as_ref())?;
     say_missing(&args, &mocks, &machine, &files);
     let mut opts = Options::default();
@@ -624,15 +667,94 @@ fn cmd_run(raw: &[String]) -> Result<u8, String> {
         opts.execution_name = n.into();
     }
     opts.sequential = args.has("sequential");
+    keep_what_is_printed(&mut opts, &args);
+    // What a redrive of this run needs besides the engine's own state (`run --json`'s
+    // `redrive`): the definition, the input, the options and the mocks.
+    let base = args.has("json").then(|| {
+        let mut b = statelab::value::Map::new();
+        b.insert("definition".into(), definition);
+        b.insert("type".into(), json!(machine_type_name(machine.machine_type)));
+        b.insert("input".into(), input.clone());
+        b.insert("name".into(), json!(&*opts.execution_name));
+        b.insert("seed".into(), json!(opts.seed));
+        if let Some(m) = &mocks_value {
+            b.insert("mocks".into(), m.clone());
+        }
+        if let Some(t) = args.value("test-case") {
+            b.insert("testCase".into(), json!(t));
+        }
+        b
+    });
+    let host = Host::new(machine, input, mocks, opts);
+    run_host(host, &args, files, generated, None, base)
+}
+
+/// Keep what is printed, nothing more: the events are written as they happen and let go,
+/// the spans kept only for `--timeline`.
+fn keep_what_is_printed(opts: &mut Options, args: &Args) {
+    opts.history = args.has("json") || args.has("history") || args.has("timeline");
+    opts.spans = args.has("timeline");
+}
+
+fn machine_type_name(t: MachineType) -> &'static str {
+    match t {
+        MachineType::Standard => "STANDARD",
+        MachineType::Express => "EXPRESS",
+    }
+}
+
+/// `--stop-at SECONDS` (of virtual time after the start), with `--stop-error` and
+/// `--stop-cause`: when and how the run is stopped.
+fn stop_of(args: &Args, start: i64) -> Result<Option<(i64, statelab::Failure)>, String> {
+    let Some(s) = args.value("stop-at") else {
+        if args.has("stop-error") || args.has("stop-cause") {
+            return Err("--stop-error and --stop-cause go with --stop-at SECONDS".into());
+        }
+        return Ok(None);
+    };
+    let secs: f64 = s
+        .parse()
+        .ok()
+        .filter(|n: &f64| n.is_finite() && *n >= 0.0 && *n <= 366.0 * 86400.0)
+        .ok_or_else(|| format!("--stop-at takes seconds of virtual time (0 to a year), not '{s}'"))?;
+    let f = statelab::Failure::new(args.value("stop-error").unwrap_or(""), args.value("stop-cause").unwrap_or(""));
+    if f.error.chars().count() > 256 || f.cause.chars().count() > 32_768 {
+        return Err("--stop-error holds at most 256 characters, --stop-cause 32,768".into());
+    }
+    Ok(Some((start + (secs * 1000.0).round() as i64, f)))
+}
+
+/// Run `host` (a new execution, or a redriven one after the `prior` events) and print it as
+/// `args` ask; `base`: what `--json`'s `redrive` holds besides the engine's state.
+fn run_host(
+    mut host: Host,
+    args: &Args,
+    files: Files,
+    generated: Option<Value>,
+    prior: Option<&[Value]>,
+    base: Option<statelab::value::Map>,
+) -> Result<u8, String> {
     let (json_out, history, timeline) = (args.has("json"), args.has("history"), args.has("timeline"));
-    // Keep what is printed, nothing more: the events are written as they happen and let go.
-    opts.history = json_out || history || timeline;
-    opts.spans = timeline;
-    let start = opts.start_time;
-    let mut host = Host::new(machine, input, mocks, opts);
+    let start = host.exec.options().start_time;
+    let stop = stop_of(args, host.exec.now().max(start))?;
     host.set_files(files);
     // The events are written as they happen and let go (the timeline's spans are kept).
     let written = std::rc::Rc::new(std::cell::Cell::new(0usize));
+    if json_out {
+        say_raw!("{{\"events\":[");
+    }
+    for e in prior.unwrap_or_default() {
+        if json_out {
+            say_raw!("{}{}", if written.get() == 0 { "" } else { "," }, statelab::value::to_string(e));
+        } else if history {
+            let id = e["id"].as_u64().unwrap_or(0);
+            let ty = e["type"].as_str().unwrap_or("");
+            let details = e.as_object().and_then(|m| m.iter().find(|(k, _)| k.ends_with("EventDetails")));
+            let details = details.map(|(_, d)| d.to_string()).unwrap_or_default();
+            say!("{id:>5} {:>10}  {ty:<28} {details}", "(before)");
+        }
+        written.set(written.get() + 1);
+    }
     if timeline && !(json_out || history) {
         // The timeline draws the spans: the events are only counted.
         host.exec.stream_events(|_| {});
@@ -649,18 +771,25 @@ fn cmd_run(raw: &[String]) -> Result<u8, String> {
             written.set(written.get() + 1);
         });
     }
-    if json_out {
-        say_raw!("{{\"events\":[");
-    }
     let ran = (|| {
         host.start()?;
-        while host.step()? {}
-        Ok::<_, statelab::HostError>(())
+        statelab::driver::drive(&mut host, stop)
     })();
     let exec = &host.exec;
     if json_out {
         let mut outcome = String::new();
         if ran.is_ok() {
+            // What `statelab redrive` continues from, when the run did not succeed (before the
+            // outcome, which stays at the end of the output).
+            if let (Some(mut b), Some(Value::Object(state)), false) =
+                (base, exec.redrive_state(), matches!(exec.status(), Status::Succeeded(_)))
+            {
+                for (k, v) in state {
+                    b.insert(k, v);
+                }
+                outcome.push_str(",\"redrive\":");
+                statelab::value::write_compact(&mut outcome, &Value::Object(b));
+            }
             for (k, v) in statelab::driver::outcome_json(exec) {
                 outcome.push(',');
                 statelab::value::write_string(&mut outcome, &k);
@@ -707,6 +836,94 @@ fn cmd_run(raw: &[String]) -> Result<u8, String> {
         say!("wrote s3://{bucket}/{key} ({size} bytes)");
     }
     Ok(code)
+}
+
+/// `redrive PREVIOUS.json`: the execution `run --json` (or `redrive --json`) printed goes on
+/// as AWS's RedriveExecution continues it, with new mocks if given.
+fn cmd_redrive(raw: &[String]) -> Result<u8, String> {
+    let with_value =
+        ["mock-config", "mocks", "test-case", "files", "write-files", "after", "stop-at", "stop-error", "stop-cause"];
+    let args = Args::parse(raw, &with_value)?;
+    args.check(&[&with_value[..], &["json", "history", "timeline"]].concat())?;
+    let [path] = args.positional.as_slice() else {
+        return Err(format!("redrive needs exactly one PREVIOUS file (what run --json printed)\n\n{USAGE}"));
+    };
+    let previous = read_json(path)?;
+    let Some(events) = previous["events"].as_array() else {
+        return Err(format!("{path}: no \"events\": PREVIOUS is what statelab run --json printed"));
+    };
+    let prior = &previous["redrive"];
+    if prior.is_null() {
+        // run --json describes every run that can be redriven.
+        let reason = match previous["status"].as_str().unwrap_or("RUNNING") {
+            s @ ("SUCCEEDED" | "RUNNING") => format!("Execution is {s} and cannot be redriven"),
+            _ if events.len() >= statelab::exec::MAX_HISTORY_EVENTS => "Execution history event limit exceeded.".into(),
+            _ => "Execution ended at one of statelab's own limits, with its states running.".into(),
+        };
+        eprintln!("{path}: ExecutionNotRedrivable: {reason}");
+        return Ok(2);
+    }
+    let ty = match prior["type"].as_str() {
+        Some("EXPRESS") => MachineType::Express,
+        _ => MachineType::Standard,
+    };
+    let text = statelab::value::to_string(&prior["definition"]);
+    let machine = asl::validate_text(&text, ty).map_err(|d| {
+        format!(
+            "{path}: the definition in \"redrive\" does not check: {}",
+            asl::truncated(d).0.first().map(|d| d.to_string()).unwrap_or_default()
+        )
+    })?;
+    let mocks_value = match args.value("mocks").or(args.value("mock-config")) {
+        Some(p) => Some(read_json(p)?),
+        None => prior.get("mocks").cloned(),
+    };
+    let test_case = args.value("test-case").or(prior["testCase"].as_str());
+    let mut mocks_value = mocks_value;
+    let files = files_of(&args, &mut mocks_value)?;
+    let mocks = match &mocks_value {
+        Some(v) => Mocks::from_value(v, test_case).map_err(|e| format!("mocks: {e}"))?,
+        None => Mocks::empty(),
+    };
+    let mut opts = Options { seed: prior["seed"].as_u64().unwrap_or(0), ..Options::default() };
+    if let Some(n) = prior["name"].as_str() {
+        opts.execution_name = n.into();
+    }
+    keep_what_is_printed(&mut opts, &args);
+    let input = prior["input"].clone();
+    let end = prior["endTime"]
+        .as_str()
+        .and_then(statelab::exec::redrive::parse_time)
+        .ok_or_else(|| format!("{path}: \"redrive\" has no endTime"))?;
+    let after = match args.value("after") {
+        Some(s) => s
+            .parse::<f64>()
+            .ok()
+            .filter(|n| n.is_finite() && *n >= 0.0 && *n <= 3660.0 * 86400.0)
+            .ok_or_else(|| format!("--after takes seconds of virtual time after the previous end, not '{s}'"))?,
+        None => 0.0,
+    };
+    let at = end + (after * 1000.0).round() as i64;
+    let exec = match statelab::exec::Execution::redriven(machine.clone(), input.clone(), opts.clone(), prior, at) {
+        Ok(e) => e,
+        Err(e) => {
+            eprintln!("{path}: {e}");
+            return Ok(2);
+        }
+    };
+    say_missing(&args, &mocks, &machine, &files);
+    let mut base = statelab::value::Map::new();
+    for key in ["definition", "type", "input", "name", "seed"] {
+        base.insert(key.into(), prior[key].clone());
+    }
+    if let Some(m) = &mocks_value {
+        base.insert("mocks".into(), m.clone());
+    }
+    if let Some(t) = test_case {
+        base.insert("testCase".into(), json!(t));
+    }
+    let base = args.has("json").then_some(base);
+    run_host(Host::of(exec, mocks), &args, files, None, Some(events), base)
 }
 
 /// One line per span with a bar on a shared time axis: `=` a task attempt, `.` a retry

@@ -123,6 +123,24 @@ export interface Outcome {
   durationMs: number;
   /** The history passed options.historyBytes: some payloads were left out. */
   historyTruncated?: true;
+  /** An unsuccessful execution's state for redrive() (full engine only). */
+  redrive?: RedriveState;
+}
+
+/** What a redrive of an unsuccessful execution needs: pass it back to redrive() as given. */
+export interface RedriveState {
+  redriveCount: number;
+  events: number;
+  status: ExecutionStatus;
+  startTime: string;
+  endTime: string;
+  resume: Json;
+}
+
+/** The execution redrive() continues: its result (with `redrive`), or the mocks it ran with. */
+export interface PreviousRun {
+  result?: Outcome;
+  mocks?: Mocks;
 }
 
 /** An execution's outcome with its history, timeline and lanes. */
@@ -309,6 +327,13 @@ export function compile(definition: Definition, options?: ValidateOptions): Prom
 
 /** Run an execution on real timers, scaled by options.speed; the same events as simulate() for the same seed. */
 export function run(definition: Definition, input?: Input, mocks?: Mocks, options?: RunOptions): RunControl;
+
+/**
+ * Redrive an execution that ended FAILED, TIMED_OUT or ABORTED as AWS's RedriveExecution does
+ * (full engine): only its unsuccessful states run again; the new attempt's events continue the
+ * previous ids from ExecutionRedriven. Rejects with ExecutionNotRedrivable when it cannot be.
+ */
+export function redrive(definition: Definition, input: Input, previous: PreviousRun, mocks?: Mocks, options?: SimulateOptions & { afterMs?: number }): Promise<Result>;
 
 /** Run one state as AWS's TestState API does (full engine). options.now: ms since the epoch for the context object. */
 export function testState(request: TestStateRequest, options?: { now?: number }): Promise<TestStateAnswer | TestStateRefusal>;

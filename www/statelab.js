@@ -239,6 +239,44 @@ export async function testState(request, options = {}) {
 }
 
 /**
+ * Redrive an execution that ended FAILED, TIMED_OUT or ABORTED, as AWS's RedriveExecution
+ * continues it: the same execution (definition, input and options as the previous run's:
+ * seed, executionName, type, ...) enters its unsuccessful states again, and only the
+ * Parallel branches and Map iterations that did not succeed run again. previous: {result,
+ * mocks}: what simulate() or run() gave (a result of the full engine carries `redrive`, what
+ * the redrive needs; the core's does not) or the previous run's mocks (the run is simulated
+ * again on the full engine, which gives the same execution for the same seed, unless it ran
+ * JS functions or was stopped by hand).
+ * mocks: the redrive's (new) mocks. options: as simulate()'s, and afterMs (how long after
+ * the previous end it is redriven; default 0). Resolves to the result of the new attempt as
+ * simulate() gives it: its events continue the previous ids from ExecutionRedriven, its
+ * times stay relative to the execution's start, and (unsuccessful again) it carries
+ * `redrive` for the next one. Rejects with ExecutionNotRedrivable and AWS's reason when the
+ * execution cannot be redriven. Runs on the full engine, which loads the first time.
+ */
+export async function redrive(definition, input, previous, mocks, options = {}) {
+  const glue = await ready('full');
+  const engine = engineOptions(options, []);
+  return guard(glue, (g) => {
+    let prior = previous?.result?.redrive;
+    if (prior === undefined && previous?.result?.status === 'SUCCEEDED') throw new Error('ExecutionNotRedrivable: Execution is SUCCEEDED and cannot be redriven');
+    if (prior === undefined && previous?.mocks === undefined) {
+      throw new TypeError('redrive: previous needs the result of a full-engine run (with its redrive) or the mocks the run had');
+    }
+    if (prior === undefined) prior = g.simulate(definition, input, previous.mocks, engine).redrive;
+    if (prior === undefined) throw new Error('ExecutionNotRedrivable: Execution is SUCCEEDED and cannot be redriven');
+    const session = g.Session.redrive(definition, input, mocks, engine, prior, options.afterMs ?? 0);
+    try {
+      session.start();
+      while (session.step()) {}
+      return session.result();
+    } finally {
+      session.free();
+    }
+  });
+}
+
+/**
  * Check a definition once, to simulate it many times: resolves to {simulate(input, mocks,
  * options)}, which behaves as simulate() with this definition, without converting and
  * checking the definition on each call. options: {type} as for validate(). Rejects as

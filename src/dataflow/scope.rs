@@ -117,6 +117,9 @@ pub struct Context<'a> {
     /// `$$.State.RetryCount`, which AWS gives Task states only.
     pub retry_count: Option<u32>,
     pub task_token: Option<&'a str>,
+    /// A redriven execution's `$$.Execution.RedriveCount` and `RedriveTime` (ms).
+    #[cfg(feature = "extras")]
+    pub redrive: Option<(u32, i64)>,
 }
 
 impl Context<'_> {
@@ -139,6 +142,11 @@ impl Context<'_> {
             },
             "StateMachine": { "Id": self.state_machine_id, "Name": self.state_machine_name },
         });
+        #[cfg(feature = "extras")]
+        if let Some((count, at)) = self.redrive {
+            ctx["Execution"]["RedriveCount"] = json!(count);
+            ctx["Execution"]["RedriveTime"] = json!(crate::support::time::format_millis(at));
+        }
         if let Some(n) = self.retry_count {
             ctx["State"]["RetryCount"] = json!(n);
         }

@@ -120,6 +120,8 @@ pub enum EventType {
     ExecutionFailed,
     ExecutionAborted,
     ExecutionTimedOut,
+    /// A redrive of the execution began (`redriveCount`).
+    ExecutionRedriven,
     /// `PassStateEntered`, `TaskStateEntered`, ...
     StateEntered(StateType),
     StateExited(StateType),
@@ -162,7 +164,7 @@ pub enum TaskPhase {
 }
 
 /// Every type's name, in [`EventType::index`] order.
-const NAMES: [&str; 57] = [
+const NAMES: [&str; 58] = [
     "ExecutionStarted",
     "ExecutionSucceeded",
     "ExecutionFailed",
@@ -220,6 +222,7 @@ const NAMES: [&str; 57] = [
     "ActivitySucceeded",
     "ActivityFailed",
     "ActivityTimedOut",
+    "ExecutionRedriven",
 ];
 
 impl EventType {
@@ -249,6 +252,7 @@ impl EventType {
             StateExited(s) => 19 + 3 * s as usize,
             StateAborted(s) => 20 + 3 * s as usize,
             Task(f, p) => 42 + 5 * f as usize + p as usize,
+            ExecutionRedriven => 57,
         }
     }
 
@@ -401,11 +405,6 @@ impl Execution {
         self.push_event(self.event_count, None, ty, details)
     }
 
-    /// As [`Execution::emit_execution`], for an event type without details.
-    pub(super) fn emit_execution_bare(&mut self, ty: EventType) -> u64 {
-        self.push_event(self.event_count, None, ty, None)
-    }
-
     /// Count an event, and keep it when events are kept. The history's last place (event
     /// 25,000) is for the event that ends the execution: any other event there ends it with
     /// the history limit's failure instead.
@@ -502,6 +501,7 @@ mod tests {
             ExecutionFailed,
             ExecutionAborted,
             ExecutionTimedOut,
+            ExecutionRedriven,
             ParallelStateStarted,
             ParallelStateSucceeded,
             ParallelStateFailed,

@@ -43,7 +43,16 @@ pub(super) struct Group {
     /// A distributed Map with a ResultWriter: what its child executions were given and how
     /// they ran, for their records.
     pub log: Option<Box<RunLog>>,
+    /// How the children that ended unsuccessfully stood, for a redrive (nothing without the
+    /// extras).
+    #[cfg_attr(not(feature = "extras"), allow(dead_code))]
+    pub notes: Notes,
 }
+
+#[cfg(feature = "extras")]
+pub(super) type Notes = Vec<Option<super::redrive::Resume>>;
+#[cfg(not(feature = "extras"))]
+pub(super) type Notes = ();
 
 /// The child executions of a Map Run, for its ResultWriter (which a build without the extras
 /// never runs: it only keeps the log).
@@ -347,6 +356,8 @@ impl Execution {
             entered_time: f.entered_time,
             retry_count: matches!(state.kind, Kind::Task(_)).then_some(f.retry_count),
             task_token: f.task_token.as_deref(),
+            #[cfg(feature = "extras")]
+            redrive: self.redrive.context(),
         }
     }
 

@@ -21,7 +21,11 @@ impl Execution {
         // One frame per child: room for them all at once, rather than copying the frames each
         // time the list doubles.
         self.frames.reserve(group.total);
-        let empty = group.total == 0;
+        #[cfg(feature = "extras")]
+        let mut group = group;
+        #[cfg(feature = "extras")]
+        self.resume_group(fid, &mut group);
+        let empty = group.total == group.done;
         self.frames[fid].gen += 1;
         self.frames[fid].block = Block::Children(Box::new(group));
         if empty {
@@ -65,11 +69,17 @@ impl Execution {
         let child = self.new_frame(machine, Some((parent, index)), vars, input, last);
         // MapIterationStarted is written when the iteration actually starts running.
         self.frames[child].iteration_pending = iteration;
+        #[cfg(feature = "extras")]
+        self.resume_child(parent, index, child);
         child
     }
 
     /// A frame finished: tell its parent group, or finish the execution.
     pub(super) fn frame_ended(&mut self, fid: FrameId, result: Result<Rc<Value>, Failure>) {
+        #[cfg(feature = "extras")]
+        if result.is_err() && self.frames[fid].alive {
+            self.note_unsuccessful(fid);
+        }
         self.release(fid);
         let Some((parent, index)) = self.frames[fid].parent else {
             match result {
@@ -81,8 +91,8 @@ impl Execution {
         // A Map's own iterations write their events; a distributed Map's are child executions.
         let iteration_events = matches!(&self.state(parent).kind, Kind::Map(m) if !m.distributed);
         let now = self.now;
+        // (The child's id stays in `children`: a redrive finds how each child ended there.)
         let Block::Children(group) = &mut self.frames[parent].block else { return };
-        group.children[index] = None;
         group.running -= 1;
         group.done += 1;
         if let Some(log) = group.log.as_mut().filter(|_| cfg!(feature = "extras")) {
@@ -132,6 +142,8 @@ impl Execution {
                 if self.is_done() {
                     return;
                 }
+                #[cfg(feature = "extras")]
+                self.note_group_failed(parent);
                 // The Map Run failed: its ResultWriter still exports what its children did
                 // (the unstarted ones as PENDING).
                 if let Block::Children(group) = std::mem::replace(&mut self.frames[parent].block, Block::None) {
@@ -168,6 +180,8 @@ impl Execution {
         f.stash = None;
         f.task_token = None;
         f.attempts = Vec::new();
+        #[cfg(feature = "extras")]
+        self.redrive.forget(fid);
     }
 
     fn check_group_done(&mut self, parent: FrameId) {
@@ -196,6 +210,8 @@ impl Execution {
             return;
         }
         self.cancel_children(fid);
+        #[cfg(feature = "extras")]
+        self.note_unsuccessful(fid);
         self.frames[fid].gen += 1;
         let block = std::mem::replace(&mut self.frames[fid].block, Block::None);
         self.release(fid);

@@ -23,6 +23,8 @@ mod budget;
 pub mod events;
 mod frame;
 mod group;
+#[cfg(feature = "extras")]
+pub mod redrive;
 mod retry;
 pub mod spans;
 mod states;
@@ -227,6 +229,10 @@ pub struct Execution {
     budget: budget::Budget,
     /// The workspace of files: what an ItemReader reads and a ResultWriter writes.
     files: crate::files::Files,
+    /// What a redrive needs of this attempt, and what this attempt resumes from (full engine
+    /// only: `redrive.rs`).
+    #[cfg(feature = "extras")]
+    redrive: redrive::Tracker,
 }
 
 impl Execution {
@@ -258,6 +264,8 @@ impl Execution {
             arns: std::cell::OnceCell::new(),
             budget,
             files: crate::files::Files::new(),
+            #[cfg(feature = "extras")]
+            redrive: redrive::Tracker::default(),
         }
     }
 
@@ -330,6 +338,10 @@ impl Execution {
             return;
         }
         self.started = true;
+        #[cfg(feature = "extras")]
+        if self.redrive.count > 0 {
+            return self.start_redriven();
+        }
         let input = self.input.clone();
         self.emit_execution(EventType::ExecutionStarted, |x| {
             fields! {"input": input, "inputDetails": Field::NotTruncated, "roleArn": &*x.opts.role_arn}
@@ -342,16 +354,21 @@ impl Execution {
             self.finish(Status::Failed(Failure::new("States.DataLimitExceeded", cause)));
             return;
         }
-        // The state machine's TimeoutSeconds, or the longest an execution of its type runs.
+        self.schedule_timeout();
+        let fid = self.new_frame(self.root.clone(), None, Rc::new(Vars::default()), self.input.clone(), 1);
+        self.work.push_back(Work::Run(fid));
+        self.drain();
+    }
+
+    /// The execution times out after the state machine's TimeoutSeconds from now, or the
+    /// longest an execution of its type runs.
+    fn schedule_timeout(&mut self) {
         let most = match self.root.machine_type {
             crate::asl::MachineType::Standard => MAX_STANDARD_MS,
             crate::asl::MachineType::Express => MAX_EXPRESS_MS,
         };
         let limit = self.root.timeout_seconds.map_or(most, |t| (t as i64 * 1000).min(most));
         self.schedule(self.now.saturating_add(limit), Work::ExecutionTimeout);
-        let fid = self.new_frame(self.root.clone(), None, Rc::new(Vars::default()), self.input.clone(), 1);
-        self.work.push_back(Work::Run(fid));
-        self.drain();
     }
 
     /// The next Task invocation or cancellation for the host.
@@ -402,13 +419,21 @@ impl Execution {
 
     /// Stop the execution (the user pressed Stop): ExecutionAborted.
     pub fn stop(&mut self) {
+        self.stop_with(Failure::new("", ""));
+    }
+
+    /// Stop the execution as AWS's StopExecution does, with its optional error and cause
+    /// (empty: not given): the states in flight end without events of their own, and
+    /// ExecutionAborted says the error and cause.
+    pub fn stop_with(&mut self, f: Failure) {
         if self.is_done() {
             return;
         }
         self.abort_all();
-        self.emit_execution_bare(EventType::ExecutionAborted);
-        self.status = Status::Aborted(Failure::new("", ""));
+        self.emit_execution(EventType::ExecutionAborted, |_| failure_fields(&f));
+        self.status = Status::Aborted(f);
         self.timers.clear();
+        self.close_running_spans();
     }
 
     // ------------------------------------------------------------------ internals

@@ -551,6 +551,65 @@ pub fn panic_for_tests() {
     panic!("statelab: deliberate panic (__panicForTests)");
 }
 
+/// Stop and redrive, in the full engine only (Cargo feature `extras`).
+#[cfg(feature = "extras")]
+#[wasm_bindgen]
+impl Session {
+    /// The next attempt of an execution that ended FAILED, TIMED_OUT or ABORTED, as AWS's
+    /// RedriveExecution continues it: the same arguments as the constructor (the same
+    /// definition, input and options as the execution; the mocks may be new), `prior` what
+    /// `redriveState()` gave at its end, and `afterMs` how long after its end it is redriven.
+    /// Its events continue the previous ones' ids, from `ExecutionRedriven`; its times stay
+    /// relative to the execution's start. A refusal throws `ExecutionNotRedrivable: reason`.
+    pub fn redrive(
+        definition: JsValue,
+        input: JsValue,
+        mocks: JsValue,
+        options: JsValue,
+        prior: JsValue,
+        after_ms: f64,
+    ) -> Result<Session, JsValue> {
+        hook();
+        let s = Setup::from_js(&definition, &input, &mocks, &options)?;
+        let prior = json_arg(&prior, "prior", Value::Null)?;
+        let end = prior["endTime"]
+            .as_str()
+            .and_then(crate::exec::redrive::parse_time)
+            .ok_or_else(|| error("redrive: prior has no endTime (give what redriveState() returned)"))?;
+        if !(after_ms.is_finite() && after_ms >= 0.0) {
+            return Err(error("redrive: afterMs must be a time of 0 or more"));
+        }
+        let at = end.saturating_add(after_ms as i64);
+        let exec = crate::exec::Execution::redriven(s.machine, s.input, s.opts, &prior, at)
+            .map_err(|e| error(e.to_string()))?;
+        let mut host = Host::of(exec, s.mocks);
+        host.set_files(s.files);
+        host.resolve_externally(s.external);
+        Ok(Session {
+            host,
+            sent: 0,
+            critical_path: s.critical_path,
+            kept: Kept::default(),
+            kept_js: js_sys::Array::new().into(),
+        })
+    }
+
+    /// What a redrive of this execution needs (`{redriveCount, events, status, startTime,
+    /// endTime, resume}`), once it has ended; undefined while it runs or when it cannot be
+    /// resumed (its history is full).
+    #[wasm_bindgen(js_name = redriveState)]
+    pub fn redrive_state(&self) -> JsValue {
+        self.host.exec.redrive_state().map_or(JsValue::UNDEFINED, |v| to_js(&v))
+    }
+
+    /// Stop the execution as AWS's StopExecution does, with its error and cause (empty
+    /// strings: not given): ExecutionAborted says them.
+    #[wasm_bindgen(js_name = stopWith)]
+    pub fn stop_with(&mut self, error: &str, cause: &str) {
+        self.host.stop_with(Failure::new(error, cause));
+    }
+}
+
 /// An execution driven from JS (the `run` driver of `www/statelab.js`): a [`Host`] whose
 /// times are milliseconds relative to the execution start.
 #[wasm_bindgen]

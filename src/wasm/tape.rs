@@ -457,6 +457,11 @@ pub fn write_result(o: &mut Out, exec: &Execution, timing: bool, history: bool) 
         Status::Running => {}
     }
     o.key("durationMs").int(exec.now() - start);
+    // What a redrive of an unsuccessful execution needs (the full engine only).
+    #[cfg(feature = "extras")]
+    if let Some(state) = exec.redrive_state().filter(|_| !matches!(exec.status(), Status::Succeeded(_))) {
+        o.key("redrive").json(&state);
+    }
     if exec.history_elided() {
         // Some payloads are not in the events and spans: they passed the history's budget.
         o.key("historyTruncated").bool(true);

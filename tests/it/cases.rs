@@ -2,7 +2,7 @@
 //! against its `expected` block (status, output, error, duration, timeline spans, event types).
 
 use statelab::asl::{self, MachineType};
-use statelab::driver::{simulate, simulate_with_files};
+use statelab::driver::{drive, simulate, simulate_with_files, Host};
 use statelab::exec::{Options, Status};
 use statelab::files::Files;
 use statelab::mock::Mocks;
@@ -45,8 +45,26 @@ fn check(case: &Value, exp: &Value, sequential: bool) -> Result<(), String> {
         Options { history: false, ..opts.clone() },
     )
     .map_err(|e| e.to_string())?;
-    let exec = simulate_with_files(machine, case["input"].clone(), mocks, files, opts).map_err(|e| e.to_string())?;
-    if lean.status() != exec.status() || lean.now() != exec.now() || lean.event_count() != exec.events().len() as u64 {
+    let exec = match case.get("stop") {
+        // `"stop": {"at_ms", "error", "cause"}`: StopExecution at that virtual time.
+        Some(stop) => {
+            let at = start + stop["at_ms"].as_i64().ok_or("stop needs at_ms")?;
+            let f = statelab::Failure::new(stop["error"].as_str().unwrap_or(""), stop["cause"].as_str().unwrap_or(""));
+            let mut host = Host::new(machine.clone(), case["input"].clone(), mocks, opts.clone());
+            host.set_files(files);
+            host.start().map_err(|e| e.to_string())?;
+            drive(&mut host, Some((at, f))).map_err(|e| e.to_string())?;
+            host.exec
+        }
+        None => simulate_with_files(machine.clone(), case["input"].clone(), mocks, files, opts.clone())
+            .map_err(|e| e.to_string())?,
+    };
+
+    if case.get("stop").is_none()
+        && (lean.status() != exec.status()
+            || lean.now() != exec.now()
+            || lean.event_count() != exec.events().len() as u64)
+    {
         return Err(format!(
             "without history: {:?} at {} after {} events; with history: {:?} at {} after {} events",
             lean.status(),
@@ -60,6 +78,57 @@ fn check(case: &Value, exp: &Value, sequential: bool) -> Result<(), String> {
     if !lean.events().is_empty() || !lean.spans().is_empty() {
         return Err("without history, events or spans were kept".into());
     }
+    check_outcome(&exec, exp, start)?;
+    // `"redrive": [{"mocks", "after_ms", "expected"}]`: each redrive in turn, of the attempt
+    // before; `expected` as above for the new attempt (its events only), or `"refused"`.
+    let redrives = case.get("redrive").and_then(Value::as_array).cloned().unwrap_or_default();
+    if sequential || redrives.is_empty() {
+        return Ok(());
+    }
+    let mut prior = exec.redrive_state().ok_or("no redrive state")?;
+    let mut total = exec.events().len() as u64;
+    for (i, r) in redrives.iter().enumerate() {
+        let mocks = match r.get("mocks") {
+            Some(m) => Mocks::from_value(m, None).map_err(|e| e.to_string())?,
+            None => Mocks::empty(),
+        };
+        let end = statelab::exec::redrive::parse_time(prior["endTime"].as_str().unwrap_or("")).ok_or("no endTime")?;
+        let at = end + r.get("after_ms").and_then(Value::as_i64).unwrap_or(0);
+        let exp = &r["expected"];
+        let redriven = statelab::Execution::redriven(machine.clone(), case["input"].clone(), opts.clone(), &prior, at);
+        let next = match (redriven, exp.get("refused")) {
+            (Err(e), Some(want)) => {
+                if want.as_str() != Some(&format!("{}: {}", e.error, e.message)) {
+                    return Err(format!("redrive {i}: refused with {e}, expected {want}"));
+                }
+                continue;
+            }
+            (Err(e), None) => return Err(format!("redrive {i}: refused: {e}")),
+            (Ok(_), Some(want)) => return Err(format!("redrive {i}: not refused, expected {want}")),
+            (Ok(x), None) => x,
+        };
+        let mut host = Host::of(next, mocks);
+        host.start().map_err(|e| e.to_string())?;
+        drive(&mut host, None).map_err(|e| e.to_string())?;
+        let next = host.exec;
+        // The new events continue the ids, from ExecutionRedriven.
+        let first = next.events().first().ok_or("no events")?;
+        if first.id != total + 1 || first.previous_event_id != total {
+            return Err(format!(
+                "redrive {i}: first event {} (previous {}), expected {}",
+                first.id,
+                first.previous_event_id,
+                total + 1
+            ));
+        }
+        check_outcome(&next, exp, start).map_err(|e| format!("redrive {i}: {e}"))?;
+        total += next.events().len() as u64;
+        prior = next.redrive_state().ok_or("no redrive state")?;
+    }
+    Ok(())
+}
+
+fn check_outcome(exec: &statelab::Execution, exp: &Value, start: i64) -> Result<(), String> {
     let status = exec.status();
     if exp["status"] != status.name() {
         return Err(format!("status {} ({:?}), expected {}", status.name(), status, exp["status"]));
@@ -87,7 +156,7 @@ fn check(case: &Value, exp: &Value, sequential: bool) -> Result<(), String> {
         Status::Running => return Err("still running".into()),
     }
     if let Some(want) = exp.get("files") {
-        check_files(&exec, want)?;
+        check_files(exec, want)?;
     }
     if let Some(want) = exp.get("duration_ms") {
         let got = exec.now() - start;

@@ -350,3 +350,159 @@ fn a_run_ended_by_the_history_limit_leaves_no_state_running() {
     let p = stdout.lines().find(|l| l.starts_with("main ")).expect("the Parallel's bar");
     assert!(p.contains("cancelled") && !p.contains("running"), "{p}");
 }
+
+/// The types of a `--json` history, and its ids in order from 1 with each previousEventId
+/// before its id.
+fn history_of(v: &Value) -> Vec<String> {
+    let events = v["events"].as_array().expect("events");
+    for (i, e) in events.iter().enumerate() {
+        assert_eq!(e["id"].as_u64(), Some(i as u64 + 1), "ids run on: {e}");
+        assert!(e["previousEventId"].as_u64().unwrap() <= i as u64, "{e}");
+    }
+    events.iter().map(|e| e["type"].as_str().unwrap().to_string()).collect()
+}
+
+#[test]
+fn a_failed_map_is_redriven_from_run_json_with_new_mocks() {
+    let dir = tempfile_path::Dir::new("redrive-map");
+    let def = dir.write(
+        "def.json",
+        r#"{"StartAt": "Each", "States": {
+            "Each": {"Type": "Map", "ItemsPath": "$.ids", "ItemProcessor": {"StartAt": "Fetch", "States": {
+                "Fetch": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "OutputPath": "$.Payload", "End": true}}},
+              "Next": "Count"},
+            "Count": {"Type": "Pass", "Parameters": {"got.$": "$", "redrives.$": "$$.Execution.RedriveCount"}, "End": true}}}"#,
+    );
+    let input = dir.write("input.json", r#"{"ids": ["a", "b", "c"]}"#);
+    // Iteration 1 fails after the others succeeded (the latencies order them).
+    let first = dir.write(
+        "first.json",
+        r#"{"Fetch": [{"result": {"Payload": "A"}, "latency": 1}, {"error": "Flaky", "cause": "try again", "latency": 5}, {"result": {"Payload": "C"}, "latency": 1}]}"#,
+    );
+    let (code, stdout, stderr) = statelab(&["run", &def, "--input", &input, "--mock-config", &first, "--json"]);
+    assert_eq!(code, 1, "{stderr}");
+    let prev: Value = statelab::value::read::parse(stdout.trim()).unwrap();
+    assert_eq!(prev["status"], "FAILED");
+    assert_eq!(prev["redrive"]["redriveCount"], 0);
+    assert_eq!(prev["redrive"]["resume"]["state"], "Each");
+    let before = history_of(&prev).len();
+    let prev_path = dir.write("prev.json", stdout.trim());
+    let fixed = dir.write("fixed.json", r#"{"Fetch": {"result": {"Payload": "B"}}}"#);
+    let (code, stdout, stderr) = statelab(&["redrive", &prev_path, "--mocks", &fixed, "--json", "--after", "30"]);
+    assert_eq!(code, 0, "{stderr}");
+    let next: Value = statelab::value::read::parse(stdout.trim()).unwrap();
+    assert_eq!(next["status"], "SUCCEEDED");
+    assert_eq!(next["output"], statelab::json!({"got": ["A", "B", "C"], "redrives": 1}));
+    let types = history_of(&next);
+    assert_eq!(types[before], "ExecutionRedriven");
+    assert_eq!(next["events"][before]["executionRedrivenEventDetails"], statelab::json!({"redriveCount": 1}));
+    // Only iteration 1 ran again.
+    let again: Vec<&Value> =
+        next["events"].as_array().unwrap()[before..].iter().filter(|e| e["type"] == "MapIterationStarted").collect();
+    assert_eq!(again.len(), 1);
+    assert_eq!(again[0]["mapIterationStartedEventDetails"]["index"], 1);
+    // The redrive is 30 s after the end.
+    let end = prev["events"][before - 1]["timestamp"].as_str().unwrap().to_string();
+    let redriven = next["events"][before]["timestamp"].as_str().unwrap().to_string();
+    assert!(end.ends_with("00:00:05.000Z") && redriven.ends_with("00:00:35.000Z"), "{end} {redriven}");
+    // A succeeded execution is not redriven.
+    let done = dir.write("done.json", stdout.trim());
+    let (code, _, stderr) = statelab(&["redrive", &done]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("ExecutionNotRedrivable: Execution is SUCCEEDED and cannot be redriven"), "{stderr}");
+}
+
+#[test]
+fn a_run_stopped_at_a_virtual_time_is_aborted_and_can_be_redriven() {
+    let dir = tempfile_path::Dir::new("stop");
+    let def = dir.write(
+        "def.json",
+        r#"{"StartAt": "Hold", "States": {
+            "Hold": {"Type": "Wait", "Seconds": 100, "Next": "Go"},
+            "Go": {"Type": "Pass", "Result": "went", "End": true}}}"#,
+    );
+    let (code, stdout, stderr) = statelab(&[
+        "run",
+        &def,
+        "--stop-at",
+        "40",
+        "--stop-error",
+        "Ops.Halt",
+        "--stop-cause",
+        "maintenance",
+        "--json",
+    ]);
+    assert_eq!(code, 1, "{stderr}");
+    let prev: Value = statelab::value::read::parse(stdout.trim()).unwrap();
+    assert_eq!(prev["status"], "ABORTED");
+    assert_eq!(prev["error"], "Ops.Halt");
+    assert_eq!(history_of(&prev), ["ExecutionStarted", "WaitStateEntered", "ExecutionAborted"]);
+    assert_eq!(
+        prev["events"][2]["executionAbortedEventDetails"],
+        statelab::json!({"error": "Ops.Halt", "cause": "maintenance"})
+    );
+    assert!(prev["events"][2]["timestamp"].as_str().unwrap().ends_with("00:00:40.000Z"));
+    // Redriven, the Wait is entered again and waits its 100 s.
+    let prev_path = dir.write("prev.json", stdout.trim());
+    let (code, stdout, stderr) = statelab(&["redrive", &prev_path]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.starts_with("SUCCEEDED in 140.000 s (virtual), 9 events"), "{stdout}");
+    // The text form of a stop, and its mistakes.
+    let (code, stdout, _) = statelab(&["run", &def, "--stop-at", "1"]);
+    assert_eq!(code, 1);
+    assert!(stdout.starts_with("ABORTED in 1.000 s"), "{stdout}");
+    let (code, _, stderr) = statelab(&["run", &def, "--stop-at", "soon"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("--stop-at takes seconds"), "{stderr}");
+    let (code, _, stderr) = statelab(&["run", &def, "--stop-error", "E"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("go with --stop-at"), "{stderr}");
+}
+
+#[test]
+fn express_executions_and_bad_previous_files_are_not_redriven() {
+    let dir = tempfile_path::Dir::new("redrive-refused");
+    let def = dir.write("def.json", r#"{"StartAt": "No", "States": {"No": {"Type": "Fail", "Error": "Nope"}}}"#);
+    let (code, stdout, _) = statelab(&["run", &def, "--type", "EXPRESS", "--json"]);
+    assert_eq!(code, 1);
+    let prev = dir.write("prev.json", stdout.trim());
+    let (code, _, stderr) = statelab(&["redrive", &prev]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("ExecutionNotRedrivable: Executions of EXPRESS state machines cannot be redriven."),
+        "{stderr}"
+    );
+    // A Fail state fails again when redriven: the count goes on.
+    let (_, stdout, _) = statelab(&["run", &def, "--json"]);
+    let prev = dir.write("prev.json", stdout.trim());
+    let (code, stdout, _) = statelab(&["redrive", &prev, "--json"]);
+    assert_eq!(code, 1);
+    let again = dir.write("again.json", stdout.trim());
+    let (code, stdout, _) = statelab(&["redrive", &again, "--json"]);
+    assert_eq!(code, 1);
+    let v: Value = statelab::value::read::parse(stdout.trim()).unwrap();
+    assert_eq!(v["redrive"]["redriveCount"], 2);
+    assert_eq!(
+        history_of(&v),
+        [
+            "ExecutionStarted",
+            "FailStateEntered",
+            "ExecutionFailed",
+            "ExecutionRedriven",
+            "FailStateEntered",
+            "ExecutionFailed",
+            "ExecutionRedriven",
+            "FailStateEntered",
+            "ExecutionFailed"
+        ]
+    );
+    // A previous file whose state does not fit the definition: a located error.
+    let edited = stdout.replace(r#""state":"No""#, r#""state":"Gone""#);
+    let bad = dir.write("bad.json", edited.trim());
+    let (code, _, stderr) = statelab(&["redrive", &bad]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("ValidationException: /resume/state: the definition has no state 'Gone' here"), "{stderr}");
+    let (code, _, stderr) = statelab(&["redrive", &def]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("no \"events\""), "{stderr}");
+}

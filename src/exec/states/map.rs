@@ -106,6 +106,7 @@ impl Execution {
             done: 0,
             distributed: map.distributed,
             log,
+            notes: Default::default(),
         };
         self.start_group(fid, group);
         Flow::Blocked

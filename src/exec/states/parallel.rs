@@ -33,6 +33,7 @@ impl Execution {
             done: 0,
             distributed: false,
             log: None,
+            notes: Default::default(),
         };
         self.start_group(fid, group);
         Flow::Blocked
