@@ -49,10 +49,11 @@ const STYLE_URL = new URL('./style.css', import.meta.url).href;
 
 const LOCAL_CSS = `
 :host { --sans: system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif; --mono: ui-monospace, Menlo, Consolas, monospace; --radius: 8px; --tl-label: 110px; display: block; margin: 1rem 0; border: 1px solid var(--border, #d0d7de); border-radius: 8px; overflow: hidden; font: 14px/1.4 system-ui, sans-serif; }
-.head { display: flex; align-items: center; gap: .5rem; padding: .4rem .6rem; border-bottom: 1px solid var(--border, #d0d7de); background: var(--pane, #f6f8fa); }
+.embed { color: var(--fg); background: var(--bg-pane); }
+.head { display: flex; align-items: center; gap: .5rem; padding: .4rem .6rem; border-bottom: 1px solid var(--border, #d0d7de); background: var(--bg, #f6f8fa); }
 .head strong { flex: 1; font-size: .9rem; }
 .head a[hidden] { display: none; }
-.head button, .head a { font: inherit; font-size: .85rem; padding: .2rem .6rem; border-radius: 6px; border: 1px solid var(--border, #d0d7de); background: var(--bg, #fff); color: inherit; text-decoration: none; cursor: pointer; }
+.head button, .head a { font: inherit; font-size: .85rem; padding: .2rem .6rem; border-radius: 6px; border: 1px solid var(--border, #d0d7de); background: var(--bg-pane, #fff); color: var(--fg); text-decoration: none; cursor: pointer; }
 .status { font-size: .85rem; padding: .3rem .6rem; }
 .embed-note { margin: 0; padding: .3rem .6rem; font-size: .85rem; color: var(--fg); background: var(--caught-bg, #fff0cf); border-bottom: 1px solid var(--border, #d0d7de); }
 .status[data-status=SUCCEEDED] { color: var(--good, #1a7f37); }
@@ -64,13 +65,13 @@ const LOCAL_CSS = `
 .timeline { max-height: none; padding: 0; }
 .embed-cut { margin: 0; padding: .2rem .6rem .4rem; font-size: .8rem; color: var(--fg-muted); }
 .embed-cut[hidden] { display: none; }
-.consent { padding: .5rem .6rem; border-bottom: 1px solid var(--border, #d0d7de); background: var(--caught-bg, #fff0cf); font-size: .85rem; }
-.consent[hidden] { display: none; }
-.consent p { margin: 0 0 .4rem; }
-.consent .fn { margin: 0 0 .4rem; }
-.consent .fn strong { display: block; font-family: var(--mono); font-size: .8rem; }
-.consent pre { margin: .2rem 0 0; max-height: 12rem; overflow: auto; padding: .4rem; font: .8rem/1.35 var(--mono); white-space: pre-wrap; overflow-wrap: anywhere; background: var(--bg, #fff); color: var(--fg, #1f2328); border: 1px solid var(--border, #d0d7de); border-radius: 6px; }
-.consent button { font: inherit; padding: .2rem .6rem; border-radius: 6px; border: 1px solid var(--border, #d0d7de); background: var(--bg, #fff); color: inherit; cursor: pointer; }
+.embed-consent { padding: .5rem .6rem; border-bottom: 1px solid var(--border, #d0d7de); background: var(--caught-bg, #fff0cf); font-size: .85rem; }
+.embed-consent[hidden] { display: none; }
+.embed-consent p { margin: 0 0 .4rem; }
+.embed-consent .fn { margin: 0 0 .4rem; }
+.embed-consent .fn strong { display: block; font-family: var(--mono); font-size: .8rem; }
+.embed-consent pre { margin: .2rem 0 0; max-height: 12rem; overflow: auto; padding: .4rem; font: .8rem/1.35 var(--mono); white-space: pre-wrap; overflow-wrap: anywhere; background: var(--bg, #fff); color: var(--fg, #1f2328); border: 1px solid var(--border, #d0d7de); border-radius: 6px; }
+.embed-consent button { font: inherit; padding: .2rem .6rem; border-radius: 6px; border: 1px solid var(--border, #d0d7de); background: var(--bg-pane, #fff); color: var(--fg); cursor: pointer; }
 .status[data-status=CONSENT] { color: var(--fg); }
 `;
 
@@ -212,7 +213,7 @@ class AslPlayground extends Base {
           <a target="_blank" rel="noopener" data-testid="embed-open">Open in playground</a></div>
         <p class="embed-note" data-testid="embed-note" role="note" hidden></p>
         <div class="status" data-testid="embed-status" data-status="IDLE" role="status">Not run yet</div>
-        <div class="consent" data-testid="embed-consent" hidden>
+        <div class="embed-consent" data-testid="embed-consent" hidden>
           <p></p><div class="fns"></div>
           <button type="button" data-testid="embed-consent-allow">Allow and run</button>
         </div>
