@@ -353,6 +353,17 @@ ${element({ id: 'map', definition: BIG_MAP, input: { items: [{ n: 1 }, { n: 2 }]
   assert.deepEqual(fn.output, { doubled: 8, from: 'the sandbox' });
   assert.deepEqual(await page.evaluate(() => window.__violations), []);
   assert.deepEqual(problems, []);
+
+  // A policy without blob: workers: the element says why it cannot run, and the page goes on.
+  host.pages.set(
+    '/no-blob.html',
+    `<!doctype html><html><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="${policy.replace('worker-src blob: ', 'worker-src ')}"><title>docs</title>
+<script type="module" src="${site}/embed.js"></script></head><body>${element({ id: 'p', definition: { StartAt: 'A', States: { A: { Type: 'Pass', End: true } } } })}</body></html>`,
+  );
+  await page.goto(`${host.url}no-blob.html`);
+  await page.waitForFunction(() => document.getElementById('p')?.shadowRoot);
+  assert.equal(await page.evaluate(() => document.getElementById('p').run()), null);
+  assert.match(await page.evaluate(() => document.getElementById('p').shadowRoot.querySelector('[data-testid=embed-status]').textContent), /^the engine worker failed: /);
   await context.close();
 });
 
