@@ -13,12 +13,20 @@
 // definition has no Comment), playground (the URL of a statelab playground page for the
 // "Open in playground" link; no link without it), and definition, input, mocks (JSON text,
 // instead of the <pre> parts). Events: `done` (detail: the run's result).
+//
+// The engine runs in one Web Worker shared by the page's elements. Mocks that are JS
+// functions ({"State": {"function": "async (input) => …", "latency": s}}) run in a sandboxed
+// iframe made for the run, after the reader allowed their code: until then run() resolves to
+// null and the element shows the code with an "Allow and run" button.
 import type { Result } from './statelab.js';
 
 export interface AslPlaygroundElement extends HTMLElement {
   /** Settles once the parts are read and drawn (or found unreadable: the element says why). */
   readonly ready: Promise<void>;
-  /** Run the example (again); resolves to the result, or null when it could not run. */
+  /**
+   * Run the example (again); resolves to the result, or null when it could not run (the
+   * element says why), waits for the reader to allow its JS mocks, or was run again or removed.
+   */
   run(): Promise<Result | null>;
   addEventListener<K extends keyof AslPlaygroundEventMap>(
     type: K,

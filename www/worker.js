@@ -20,7 +20,9 @@
 //   output, steps). A big simulate() result comes in parts: {id, part: {events, spans}}
 //   messages, then the reply with the rest; the reply's lists go after the parts' lists.
 //
-// Runs on real timers (run() of statelab.js), one at a time:
+// Runs on real timers (run() of statelab.js), several at once (the embeds of a page share one
+// worker, app/embed-engine.js; the playground stops its run before it starts the next), each
+// known by its runId:
 //   {op: 'run', runId, definition, input, mocks, options, functions}
 //     options: those of run() (instant included: each deadline at once, waiting only for calls);
 //     functions: {State: {latency: seconds}}: the states whose Tasks the page answers
@@ -44,7 +46,7 @@
 // the page long to read.
 import { validate, simulate, run, version, init, loadSource, derive, testState } from './statelab.js';
 
-let current = null; // {runId, ctl, events, sent, open}
+const runs = new Map(); // runId -> {runId, ctl, events, sent, open, calls, lastCall}
 
 // At most this many events and spans (with their data) in one message.
 const PART_EVENTS = 400;
@@ -211,11 +213,12 @@ self.onmessage = async (msg) => {
     return;
   }
   if (m.op === 'run') {
-    if (current) current.ctl.stop();
+    runs.get(m.runId)?.ctl?.stop();
     const runId = m.runId;
     const options = m.options || {};
     const state = { runId, ctl: null, events: [], sent: [], open: [], calls: new Map(), lastCall: 0 };
-    current = state;
+    runs.set(runId, state);
+    const current = () => runs.get(runId) === state;
     try {
       state.ctl = run(m.definition, m.input, m.mocks, {
         ...options,
@@ -223,7 +226,7 @@ self.onmessage = async (msg) => {
         updateIntervalMs: 40,
         onEvent: (e) => state.events.push(e),
         onUpdate: ({ nowMs, spans, lanes, status }) => {
-          if (current !== state) return;
+          if (!current()) return;
           postRun(state, 'tick', spanDelta(state, spans, status !== 'RUNNING'), {
             nowMs,
             status,
@@ -233,36 +236,37 @@ self.onmessage = async (msg) => {
         },
       });
       const result = await state.ctl.done;
-      if (current === state) {
+      if (current()) {
         const { events, spans, lanes, ...rest } = result;
         postRun(state, 'done', spanDelta(state, spans, true), { result: rest, lanes: newLanes(state, lanes) });
-        current = null;
+        runs.delete(runId);
       }
     } catch (e) {
-      if (current === state) {
+      if (current()) {
         postMessage({ runId, kind: 'error', ...errorOf(e) });
-        current = null;
+        runs.delete(runId);
       }
     }
     return;
   }
   if (m.op === 'answer') {
-    if (current && current.runId === m.runId) answered(current, m);
+    const state = runs.get(m.runId);
+    if (state) answered(state, m);
     return;
   }
   if (m.id !== undefined) {
     postMessage({ id: m.id, ok: false, error: { message: `statelab worker: unknown operation '${m.op}'` } });
     return;
   }
-  if (!current || current.runId !== m.runId || !current.ctl) return;
-  const state = current;
+  const state = runs.get(m.runId);
+  if (!state?.ctl) return;
   const ctl = state.ctl;
   if (m.op === 'pause') ctl.pause();
   else if (m.op === 'resume') ctl.resume();
   else if (m.op === 'step') ctl.step();
   else if (m.op === 'stop') ctl.stop();
   // Tell the page where the run is now (a paused run sends no ticks by itself).
-  if (current === state && !ctl.finished) {
+  if (runs.get(m.runId) === state && !ctl.finished) {
     postMessage({ runId: m.runId, kind: 'control', paused: ctl.paused, nowMs: ctl.nowMs });
   }
 };

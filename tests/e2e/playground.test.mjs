@@ -1078,11 +1078,12 @@ test('a workflow with an unmocked Task runs in the playground, in <asl-playgroun
   const inFrame = await embedRun(page, 'asl-playground');
   assert.deepEqual(inFrame.result, summary(inPlayground));
   assert.equal(inFrame.status, 'Succeeded in 1 s');
-  // A mock that is a JS function is the playground's to run (with the user's consent), not the embed's.
+  // A mock that is a JS function waits for the reader's consent, as a link's code does in the
+  // playground (tests/e2e/embed.test.mjs runs it once allowed).
   await page.evaluate(() => document.querySelector('asl-playground').setAttribute('mocks', JSON.stringify({ Resize: { function: 'async () => ({})' } })));
   const withCode = await embedRun(page, 'asl-playground');
   assert.equal(withCode.result, null);
-  assert.match(withCode.status, /^Not run: the mocks hold JavaScript for Resize; open the example in the playground/);
+  assert.match(withCode.status, /^Not run: the mocks hold JavaScript \(for Resize\); read it below, then allow it to run$/);
   assert.deepEqual(problems, []);
   await context.close();
 });

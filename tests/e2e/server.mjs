@@ -29,9 +29,10 @@ function policyOf(file, body) {
 
 /**
  * Start serving; resolves {url, port, served: [{path, bytes}], pages, close()}. pages: a Map
- * of path -> HTML that a test serves beside www/ (a host page, say), with no policy.
+ * of path -> HTML that a test serves beside www/ (a host page, say), with no policy. cors:
+ * www/'s files are sent with Access-Control-Allow-Origin: *, as a CDN sends them.
  */
-export function serve({ root = ROOT, port = 0 } = {}) {
+export function serve({ root = ROOT, port = 0, cors = false } = {}) {
   const served = [];
   const pages = new Map();
   const server = createServer(async (req, res) => {
@@ -52,6 +53,7 @@ export function serve({ root = ROOT, port = 0 } = {}) {
         'content-type': TYPES[extname(file)] || 'application/octet-stream',
         'cache-control': 'no-store',
         'x-content-type-options': 'nosniff',
+        ...(cors ? { 'access-control-allow-origin': '*' } : {}),
         ...(policy ? { 'content-security-policy': policy } : {}),
       });
       res.end(body);

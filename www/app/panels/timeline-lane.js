@@ -14,9 +14,11 @@ function place(start, end) {
 export function reconcile(parent, want) {
   const keep = new Set(want);
   for (const c of [...parent.children]) if (!keep.has(c)) c.remove();
-  for (let i = 0; i < want.length; i++) {
-    const c = parent.children[i];
-    if (c !== want[i]) parent.insertBefore(want[i], c || null);
+  // One walk (indexing the live list after an insertion walks it again).
+  let at = parent.firstElementChild;
+  for (const el of want) {
+    if (el === at) at = at.nextElementSibling;
+    else parent.insertBefore(el, at);
   }
 }
 
