@@ -123,6 +123,11 @@ export interface Outcome {
   durationMs: number;
   /** The history passed options.historyBytes: some payloads were left out. */
   historyTruncated?: true;
+  /**
+   * The objects the run wrote (a ResultWriter's export, S3 putObject tasks), as the mocks'
+   * Files section gives them: {bucket: {key: text}}. Only the full engine writes any.
+   */
+  files?: { [bucket: string]: { [key: string]: string } };
 }
 
 /** An execution's outcome with its history, timeline and lanes. */

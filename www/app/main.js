@@ -52,6 +52,18 @@ mountHistory(store, { host: $('#history'), count: $('#history-count'), filter: $
 mountInspector(store, $('#inspector'));
 mountTestState(store, { host: $('#teststate'), engine, work });
 mountExport(store, { graph: $('#graph'), timeline: $('#timeline') });
+// The Files tab (the mocks' Files section, and what a run wrote) is loaded when it is first
+// opened, or when a run has written files: the first load does not carry it.
+let filesPanel = null;
+store.subscribe(
+  (s) => [s.editorTab === 'files', !!s.run?.result?.files],
+  ([shown, wrote]) => {
+    if ((shown || wrote) && !filesPanel)
+      filesPanel = import('./panels/files.js')
+        .then((m) => m.mountFiles(store, { host: $('#files-editor'), work }))
+        .catch((e) => toast(store, `The Files tab could not load: ${e.message}`, true));
+  },
+);
 
 /** A replay position in the link opened: the work runs at once (instantly) to show it. */
 function replayIfAsked() {

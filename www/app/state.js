@@ -94,7 +94,7 @@ export function initialState() {
     testState: { name: null, drafts: new Map(), answers: new Map(), focus: 0 },
 
     // The page's own UI: the tabs open, what-if mode, the theme, the last toast.
-    editorTab: 'definition', // 'definition' | 'input' | 'mocks'
+    editorTab: 'definition', // 'definition' | 'input' | 'mocks' | 'files' (panels/files.js)
     resultTab: 'output', // 'output' | 'inspector' | 'history' | 'teststate'
     whatIf: false,
     theme: 'light',
