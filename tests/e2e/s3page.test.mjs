@@ -84,6 +84,7 @@ async function drop(page, files) {
   );
 }
 
+const counters = (page) => page.$$eval('[data-testid=maprun] [data-counter]', (ds) => Object.fromEntries(ds.map((d) => [d.dataset.counter, d.querySelector('dd').textContent])));
 const rows = (page, testid = 'file-row') =>
   page.$$eval(`[data-testid=${testid}]`, (ls) => ls.map((l) => ({ bucket: l.dataset.bucket, key: l.dataset.key, origin: l.dataset.origin })));
 
@@ -130,6 +131,13 @@ test('a CSV dropped on Files drives the distributed Map; the ResultWriter’s fi
     succeeded.map((r) => JSON.parse(r.Output)),
     [1, 2, 3, 4].map((n) => ({ id: String(n), total: n * 10 })),
   );
+  // The Map Run: its counters as the console's Map Run page shows them.
+  await page.click('[data-testid=tab-mapruns]');
+  await page.waitForSelector('[data-testid=maprun]');
+  assert.deepEqual(await counters(page), { pending: '0', running: '0', succeeded: '4', failed: '0', timedOut: '0', aborted: '0', total: '4' });
+  assert.equal(await page.getAttribute('[data-testid=maprun]', 'data-status'), 'SUCCEEDED');
+  assert.equal(await page.$$eval('[data-testid=maprun-child]', (rs) => rs.length), 4);
+  await page.screenshot({ path: join(SHOTS, 's3page-maprun-light.png') });
   // A written file is read-only; Download offers it.
   await page.click('[data-testid=written-file][data-key$="manifest.json"] .file-open');
   assert.equal(await page.$eval('[data-testid=file-text]', (t) => t.readOnly), true);
@@ -204,6 +212,58 @@ test('a file pasted on the Files tab, and files a definition’s derive generate
   await page.waitForFunction(() => document.querySelector('[data-testid=file-row][data-key="pasted.csv"]'));
   assert.ok((await rows(page)).every((f) => f.origin === 'user'));
   assert.equal(JSON.parse((await page.evaluate(() => window.statelab.work())).mocks).Files['data-bucket']['pasted.csv'], 'a,b\n1,2\n');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('the Map Runs tab counts the children live during a real-time run, and opens a child on its states', async () => {
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, colorScheme: 'dark' });
+  const { page, problems } = await openPage(context);
+  const def = {
+    StartAt: 'Orders',
+    States: {
+      Orders: {
+        Type: 'Map',
+        ToleratedFailureCount: 1,
+        ItemReader: {
+          Resource: 'arn:aws:states:::s3:getObject',
+          ReaderConfig: { InputType: 'CSV', CSVHeaderLocation: 'FIRST_ROW' },
+          Parameters: { Bucket: 'data-bucket', Key: 'orders.csv' },
+        },
+        ItemProcessor: {
+          ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' },
+          StartAt: 'Check',
+          States: {
+            Check: { Type: 'Choice', Choices: [{ Variable: '$.id', StringEquals: '3', Next: 'Bad' }], Default: 'Slow' },
+            Bad: { Type: 'Fail', Error: 'BadOrder', Cause: 'order 3' },
+            Slow: { Type: 'Wait', Seconds: 2, End: true },
+          },
+        },
+        End: true,
+      },
+    },
+  };
+  await page.evaluate(
+    (d) => window.statelab.load({ definition: JSON.stringify(d, null, 2), input: '{}', mocks: JSON.stringify({ Files: { 'data-bucket': { 'orders.csv': 'id\n1\n2\n3\n4\n' } } }) }),
+    def,
+  );
+  await page.click('[data-testid=tab-mapruns]');
+  await page.selectOption('[data-testid=speed]', '1');
+  const before = await page.evaluate(() => window.statelab.runsEnded);
+  await page.click('[data-testid=run]');
+  // While the children wait: three running, one failed (tolerated).
+  await page.waitForFunction(() => document.querySelector('[data-testid=maprun-running]')?.textContent === '3', null, { timeout: 20000 });
+  assert.equal(await page.getAttribute('[data-testid=maprun]', 'data-status'), 'RUNNING');
+  assert.deepEqual(await counters(page), { pending: '0', running: '3', succeeded: '0', failed: '1', timedOut: '0', aborted: '0', total: '4' });
+  await page.screenshot({ path: join(SHOTS, 's3page-maprun-live-dark.png') });
+  await page.waitForFunction((n) => window.statelab.runsEnded > n, before, { timeout: 30000 });
+  await page.waitForFunction(() => document.querySelector('[data-testid=maprun]')?.dataset.status === 'SUCCEEDED');
+  assert.deepEqual(await counters(page), { pending: '0', running: '0', succeeded: '3', failed: '1', timedOut: '0', aborted: '0', total: '4' });
+  assert.match(await page.textContent('[data-testid=maprun-tolerated]'), /count 1 · failures so far: 1$/);
+  // The failed child opens on its states.
+  await page.click('[data-testid=maprun-child][data-status=FAILED] button[aria-expanded]');
+  assert.match(await page.textContent('.mr-child-states'), /Check succeeded.*Bad failed.*BadOrder/s);
+  await page.screenshot({ path: join(SHOTS, 's3page-maprun-child-dark.png') });
   assert.deepEqual(problems, []);
   await context.close();
 });

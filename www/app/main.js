@@ -64,6 +64,18 @@ store.subscribe(
         .catch((e) => toast(store, `The Files tab could not load: ${e.message}`, true));
   },
 );
+// The Map Runs tab: offered when the definition has a distributed Map, loaded when opened.
+let mapRunsPanel = null;
+store.subscribe(
+  (s) => [s.resultTab === 'mapruns', /"DISTRIBUTED"/.test(s.definition.text || '')],
+  ([shown, distributed]) => {
+    $('#rtab-mapruns').hidden = !distributed && !shown;
+    if (shown && !mapRunsPanel)
+      mapRunsPanel = import('./panels/maprun.js')
+        .then((m) => m.mountMapRuns(store, { host: $('#panel-mapruns') }))
+        .catch((e) => toast(store, `The Map Runs tab could not load: ${e.message}`, true));
+  },
+);
 
 /** A replay position in the link opened: the work runs at once (instantly) to show it. */
 function replayIfAsked() {
