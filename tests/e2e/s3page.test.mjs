@@ -267,3 +267,74 @@ test('the Map Runs tab counts the children live during a real-time run, and open
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+const CALLBACK_DEFINITION = {
+  StartAt: 'Approve',
+  States: {
+    Approve: {
+      Type: 'Task',
+      Resource: 'arn:aws:states:::sqs:sendMessage.waitForTaskToken',
+      Parameters: { QueueUrl: 'https://sqs.us-east-1.amazonaws.com/123456789012/approvals', MessageBody: { 'order.$': '$.order', 'token.$': '$$.Task.Token' } },
+      HeartbeatSeconds: 2,
+      TimeoutSeconds: 60,
+      Next: 'Done',
+    },
+    Done: { Type: 'Pass', End: true },
+  },
+};
+
+async function startCallbackRun(page) {
+  await page.evaluate((d) => window.statelab.load({ definition: JSON.stringify(d, null, 2), input: '{"order": 7}', mocks: '{}' }), CALLBACK_DEFINITION);
+  await page.selectOption('[data-testid=speed]', '2');
+  const before = await page.evaluate(() => window.statelab.runsEnded);
+  await page.click('[data-testid=run]');
+  // The first callback opens the tab.
+  await page.waitForSelector('[data-testid=callback][data-status=waiting]', { timeout: 20000 });
+  return before;
+}
+
+test('a callback answered from the Callbacks tab while its heartbeats keep it alive', async () => {
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, colorScheme: 'light' });
+  const { page, problems } = await openPage(context);
+  const before = await startCallbackRun(page);
+  const token = await page.textContent('[data-testid=callback-token]');
+  assert.deepEqual(JSON.parse(await page.textContent('[data-testid=callback-payload]')).MessageBody, { order: 7, token });
+  // No mock was made for it: it waits for the user.
+  assert.equal('Approve' in JSON.parse((await page.evaluate(() => window.statelab.work())).mocks), false);
+  // Heartbeats every ~1.5 s of workflow time (0.75 s at 2x), past the 2 s heartbeat.
+  for (let i = 1; i <= 3; i++) {
+    await page.waitForTimeout(700);
+    await page.click('[data-testid=callback-heartbeat-send]');
+    await page.waitForFunction((n) => document.querySelector('[data-testid=callback-heartbeat]')?.textContent.includes(`(${n} sent)`), i);
+  }
+  assert.equal(await page.getAttribute('[data-testid=callback]', 'data-status'), 'waiting');
+  await page.screenshot({ path: join(SHOTS, 's3page-callback-light.png') });
+  await page.fill('[data-testid=callback-output]', '{"approved": true}');
+  await page.click('[data-testid=callback-success]');
+  await page.waitForFunction((n) => window.statelab.runsEnded > n, before, { timeout: 20000 });
+  const result = await page.evaluate(() => window.statelab.result);
+  assert.equal(result.status, 'SUCCEEDED', result.cause);
+  assert.deepEqual(result.output, { approved: true });
+  assert.ok(result.durationMs > 2000, `${result.durationMs}`);
+  const types = result.events.map((e) => e.type);
+  assert.ok(types.includes('TaskSucceeded'), types.join());
+  await page.waitForSelector('[data-testid=callback][data-status=succeeded]');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('a missed heartbeat times the callback out', async () => {
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, colorScheme: 'dark' });
+  const { page, problems } = await openPage(context);
+  const before = await startCallbackRun(page);
+  await page.waitForFunction((n) => window.statelab.runsEnded > n, before, { timeout: 20000 });
+  const result = await page.evaluate(() => window.statelab.result);
+  assert.equal(result.status, 'FAILED');
+  const timedOut = result.events.find((e) => e.type === 'TaskTimedOut');
+  assert.ok(timedOut, result.events.map((e) => e.type).join());
+  assert.equal(timedOut.ms, 2000);
+  await page.waitForSelector('[data-testid=callback][data-status=timed-out]');
+  await page.screenshot({ path: join(SHOTS, 's3page-callback-timedout-dark.png') });
+  assert.deepEqual(problems, []);
+  await context.close();
+});

@@ -77,6 +77,19 @@ store.subscribe(
   },
 );
 
+// The Callbacks tab: offered when the definition has a callback Task, loaded when opened.
+let callbacksPanel = null;
+store.subscribe(
+  (s) => [s.resultTab === 'callbacks', /waitForTaskToken|:activity:/.test(s.definition.text || '')],
+  ([shown, callbacks]) => {
+    $('#rtab-callbacks').hidden = !callbacks && !shown;
+    if (shown && !callbacksPanel)
+      callbacksPanel = import('./panels/callbacks.js')
+        .then((m) => m.mountCallbacks(store, { host: $('#panel-callbacks'), engine }))
+        .catch((e) => toast(store, `The Callbacks tab could not load: ${e.message}`, true));
+  },
+);
+
 /** A replay position in the link opened: the work runs at once (instantly) to show it. */
 function replayIfAsked() {
   if (work.wantsReplay()) runner.start({ speed: 'instant' }).catch(() => {});

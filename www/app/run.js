@@ -147,11 +147,18 @@ export function createRunner({ store, engine, work: workApi, editors, consent })
       fail('Cannot run', msg);
       throw new Error(msg);
     }
+    // Callback Tasks (a .waitForTaskToken Task, an Activity) without a mock wait for the user in
+    // the Callbacks tab during a real-time run (model/callbacks.js, loaded for such a
+    // definition only); an instant run derives their mocks as any other's.
+    let callbacks = [];
+    if ((speed ?? work.settings.speed) !== 'instant' && /waitForTaskToken|:activity:/.test(work.definition)) {
+      callbacks = (await import('./model/callbacks.js')).callbackStates(parsed.definition, parsed.mocks);
+    }
     // What the user did not give (the input, Task mocks) is derived from the definition by the
     // engine and written into the editors, marked as generated: the user sees what ran.
     filling += 1;
     try {
-      const filled = await workApi.complete({ parsed: parsed.definition, text: work.definition });
+      const filled = await workApi.complete({ parsed: parsed.definition, text: work.definition, skip: callbacks });
       if (filled.input || filled.mocks.length) {
         const now = store.get().work;
         work.input = now.input;
@@ -185,6 +192,7 @@ export function createRunner({ store, engine, work: workApi, editors, consent })
       historyBytes: HISTORY_BYTES,
       instant: instant && !paused,
       type: resolved.type,
+      ...(callbacks.length ? { callbacks } : {}),
     };
     stopReplay();
     if (ticket !== starts) {
@@ -228,6 +236,21 @@ export function createRunner({ store, engine, work: workApi, editors, consent })
         },
         // A call of a mock function, answered by this run's sandbox.
         onCall: (c) => box.call(c.state, c.input, c.context),
+        // A callback task waits for the user (panels/callbacks.js): the first one opens the tab.
+        onCallback: (c) => {
+          if (!mine()) return;
+          const first = !(current().callbacks || []).length;
+          patchRun(id, { callbacks: [...(current().callbacks || []), { ...c, sent: [] }] }, { progress: false });
+          if (first) store.update({ resultTab: 'callbacks' });
+        },
+        // What the user sent, and whether the engine took it (false: the task no longer waits).
+        onCallbackAnswered: (m) =>
+          mine() &&
+          patchRun(
+            id,
+            { callbacks: current().callbacks.map((c) => (c.id === m.callbackId ? { ...c, sent: [...c.sent, { op: m.op, ok: m.ok, atMs: current().nowMs }] } : c)) },
+            { progress: false },
+          ),
       };
       if (instant && !paused && names.length === 0) {
         // All at once on the virtual clock: one call, no live updates needed.

@@ -94,7 +94,10 @@ export function mapRuns({ events = [], spans = [] } = {}, definition = null) {
       for (const s of spans) {
         if (s.parent !== visit.id || typeof s.index !== 'number') continue;
         let c = byIndex.get(s.index);
-        if (!c) byIndex.set(s.index, (c = { index: s.index, lane: s.lane, states: [] }));
+        if (!c) {
+          c = { index: s.index, lane: s.lane, states: [] };
+          byIndex.set(s.index, c);
+        }
         c.states.push(s);
       }
     }
