@@ -327,13 +327,8 @@ function functionsOf(given) {
  * gives the same events and times at every speed. (A function that never settles holds the
  * run at that instant; stop() ends it.)
  * A function's thrown error becomes the Task's failure {error: err.name || 'Error', cause: err.message}.
- * options.callbacks: [StateName]: those states' Tasks (a `.waitForTaskToken` Task, an Activity)
- * wait for the host while workflow time runs on (their TimeoutSeconds and HeartbeatSeconds
- * too): onCallback({id, token, state, resource, input, lane, attempt, atMs}) says one waits,
- * and the returned sendTaskSuccess(id, output), sendTaskFailure(id, error, cause) and
- * sendTaskHeartbeat(id) answer it at the current workflow time (false when it no longer
- * waits: answered, timed out or cancelled). A heartbeat writes no event, as on AWS. Runs on
- * the full engine.
+ * options.callbacks: [State]: their Tasks wait for the host (onCallback({...request, atMs}))
+ * while time runs on; sendTask* answer now (false: not waiting). Full engine.
  *
  * Returns {done: Promise<result>, pause(), resume(), step(), stop(), nowMs, paused, finished}.
  * step() pauses and moves to the next moment something happens (true if it did; false
@@ -347,7 +342,7 @@ export function run(definition, input, mocks, options = {}) {
   }
   const functions = functionsOf(options.functions);
   const callbacks = new Set(options.callbacks ?? []);
-  for (const name of callbacks) if (Object.hasOwn(functions, name)) throw new TypeError(`statelab: ${name} is both in options.functions and options.callbacks`);
+  for (const n of callbacks) if (functions[n]) throw new TypeError(`statelab: ${n} is both a function and a callback`);
   const onCallback = options.onCallback;
   const onEvent = options.onEvent;
   const onUpdate = options.onUpdate;
@@ -470,8 +465,7 @@ export function run(definition, input, mocks, options = {}) {
 
   function invoke(req) {
     if (callbacks.has(req.state)) {
-      // Waits for the host (sendTask*), while time runs on.
-      onCallback?.({ id: req.id, token: req.token ?? null, state: req.state, resource: req.resource, input: req.input, lane: req.lane, attempt: req.attempt, atMs: session.nowMs });
+      onCallback?.({ ...req, atMs: session.nowMs });
       return;
     }
     const f = functions[req.state];
@@ -595,7 +589,6 @@ export function run(definition, input, mocks, options = {}) {
     }
   }
 
-  /** Answer a callback task (`send(session, at)`) at the current workflow time: false when it no longer waits. */
   function callbackAnswer(id, send) {
     if (finished || !session) return false;
     try {
@@ -603,8 +596,6 @@ export function run(definition, input, mocks, options = {}) {
       const at = Math.max(session.nowMs, Math.floor(virtualNow()));
       const ok = send(at);
       settle();
-      if (session && !finished && paused) frozen = Math.max(frozen, session.nowMs);
-      update(true);
       pump();
       return ok !== false;
     } catch (e) {
@@ -629,7 +620,6 @@ export function run(definition, input, mocks, options = {}) {
 
   const external = [...Object.keys(functions), ...callbacks];
   const makeSession = (g) => [g, new g.Session(definition, input, mocks, engineOptions(options, external))];
-  // A callback's heartbeat is the full engine's.
   (callbacks.size ? ready('full').then((full) => guard(full, makeSession)) : onEngineFor(makeSession))
     .then(([g, s]) => {
       glue = g;
@@ -650,20 +640,11 @@ export function run(definition, input, mocks, options = {}) {
     step,
     stop,
     sendTaskSuccess(id, output) {
-      let text;
-      try {
-        text = JSON.stringify(output === undefined ? null : output) ?? 'null';
-      } catch (e) {
-        throw new TypeError(`statelab: sendTaskSuccess's output is not JSON: ${e.message}`);
-      }
+      const text = JSON.stringify(output ?? null);
       return callbackAnswer(id, (at) => call((s) => s.completeExternal(id, at, text)));
     },
-    sendTaskFailure(id, error = '', cause = '') {
-      return callbackAnswer(id, (at) => call((s) => s.failExternal(id, at, String(error), String(cause))));
-    },
-    sendTaskHeartbeat(id) {
-      return callbackAnswer(id, (at) => call((s) => s.heartbeatExternal(id, at)));
-    },
+    sendTaskFailure: (id, error = '', cause = '') => callbackAnswer(id, (at) => call((s) => s.failExternal(id, at, `${error}`, `${cause}`))),
+    sendTaskHeartbeat: (id) => callbackAnswer(id, (at) => call((s) => s.heartbeatExternal(id, at))),
     get nowMs() {
       if (finalMs !== null) return finalMs;
       return session && !finished ? shownNow() : virtualNow();

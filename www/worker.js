@@ -30,12 +30,9 @@
 //   answers with {op: 'answer', runId, callId, output (JSON text)} or
 //   {op: 'answer', runId, callId, failure: {error, cause}}. Workflow time stands still until
 //   every call made has answered (run() of statelab.js).
-//   A callback task (options.callbacks: a .waitForTaskToken Task or an Activity the page
-//   answers while time runs on): {runId, kind: 'callback', callback: {id, token, state,
-//   resource, input, lane, attempt, atMs}}; the page answers with {op: 'sendTaskSuccess',
-//   runId, callbackId, output (a JSON value)}, {op: 'sendTaskFailure', runId, callbackId,
-//   error, cause} or {op: 'sendTaskHeartbeat', runId, callbackId}
-//     → {runId, kind: 'callbackAnswered', callbackId, op, ok (false: it no longer waits)}
+//   A callback (options.callbacks): {runId, kind: 'callback', callback}; the page sends
+//   {op: 'sendTaskSuccess' (output) | 'sendTaskFailure' (error, cause) | 'sendTaskHeartbeat',
+//   runId, callbackId} → {runId, kind: 'callbackAnswered', callbackId, op, ok}
 // A run reports {runId, kind: 'tick', events, spans: delta, lanes: added, nowMs, status, paused},
 //               {runId, kind: 'done', events, spans: delta, lanes: added, result} or {runId, kind: 'error', message, diagnostics},
 // with {runId, kind: 'part', events, spans: delta} before a tick or 'done' that has much to carry.
@@ -271,9 +268,7 @@ self.onmessage = async (msg) => {
   else if (m.op === 'sendTaskSuccess' || m.op === 'sendTaskFailure' || m.op === 'sendTaskHeartbeat') {
     let ok = false;
     try {
-      if (m.op === 'sendTaskSuccess') ok = ctl.sendTaskSuccess(m.callbackId, m.output);
-      else if (m.op === 'sendTaskFailure') ok = ctl.sendTaskFailure(m.callbackId, m.error, m.cause);
-      else ok = ctl.sendTaskHeartbeat(m.callbackId);
+      ok = ctl[m.op](m.callbackId, ...(m.op === 'sendTaskSuccess' ? [m.output] : [m.error, m.cause]));
     } catch {}
     postMessage({ runId: m.runId, kind: 'callbackAnswered', callbackId: m.callbackId, op: m.op, ok });
   }

@@ -97,7 +97,6 @@ export class Engine {
       this.answer(run, m);
       return;
     }
-    // A callback task waits for the page (panels/callbacks.js), or an answer was taken.
     if (m.kind === 'callback') return h.onCallback?.(m.callback);
     if (m.kind === 'callbackAnswered') return h.onCallbackAnswered?.(m);
     if (m.kind === 'tick') h.onTick({ events: m.events, allEvents: run.events, spans: run.spans, lanes: run.lanes, nowMs: m.nowMs, status: m.status, paused: m.paused });
@@ -223,7 +222,7 @@ export class Engine {
     this.worker.postMessage({ op, runId: this.run.runId });
   }
 
-  /** Answer a callback task of the run: op 'sendTaskSuccess' ({output}), 'sendTaskFailure' ({error, cause}) or 'sendTaskHeartbeat'. */
+  /** Answer a callback: op 'sendTaskSuccess' ({output}), 'sendTaskFailure' ({error, cause}), 'sendTaskHeartbeat'. */
   sendTask(op, callbackId, fields = {}) {
     if (!this.run) return;
     this.worker.postMessage({ op, runId: this.run.runId, callbackId, ...fields });

@@ -52,41 +52,30 @@ mountHistory(store, { host: $('#history'), count: $('#history-count'), filter: $
 mountInspector(store, $('#inspector'));
 mountTestState(store, { host: $('#teststate'), engine, work });
 mountExport(store, { graph: $('#graph'), timeline: $('#timeline') });
-// The Files tab (the mocks' Files section, and what a run wrote) is loaded when it is first
-// opened, or when a run has written files: the first load does not carry it.
-let filesPanel = null;
-store.subscribe(
-  (s) => [s.editorTab === 'files', !!s.run?.result?.files],
-  ([shown, wrote]) => {
-    if ((shown || wrote) && !filesPanel)
-      filesPanel = import('./panels/files.js')
-        .then((m) => m.mountFiles(store, { host: $('#files-editor'), work }))
-        .catch((e) => toast(store, `The Files tab could not load: ${e.message}`, true));
-  },
+// Tabs loaded when first needed (the first load does not carry them).
+const lazy = (when, load) => {
+  let p = null;
+  store.subscribe(when, (on) => {
+    if (on && !p) p = load().catch((e) => toast(store, e.message, true));
+  });
+};
+lazy(
+  (s) => s.editorTab === 'files' || !!s.run?.result?.files,
+  () => import('./panels/files.js').then((m) => m.mountFiles(store, { host: $('#files-editor'), work })),
 );
-// The Map Runs tab: offered when the definition has a distributed Map, loaded when opened.
-let mapRunsPanel = null;
-store.subscribe(
-  (s) => [s.resultTab === 'mapruns', /"DISTRIBUTED"/.test(s.definition.text || '')],
-  ([shown, distributed]) => {
-    $('#rtab-mapruns').hidden = !distributed && !shown;
-    if (shown && !mapRunsPanel)
-      mapRunsPanel = import('./panels/maprun.js')
-        .then((m) => m.mountMapRuns(store, { host: $('#panel-mapruns') }))
-        .catch((e) => toast(store, `The Map Runs tab could not load: ${e.message}`, true));
-  },
+lazy(
+  (s) => s.resultTab === 'mapruns',
+  () => import('./panels/maprun.js').then((m) => m.mountMapRuns(store, { host: $('#panel-mapruns') })),
 );
-
-// The Callbacks tab: offered when the definition has a callback Task, loaded when opened.
-let callbacksPanel = null;
+lazy(
+  (s) => s.resultTab === 'callbacks',
+  () => import('./panels/callbacks.js').then((m) => m.mountCallbacks(store, { host: $('#panel-callbacks'), engine })),
+);
 store.subscribe(
-  (s) => [s.resultTab === 'callbacks', /waitForTaskToken|:activity:/.test(s.definition.text || '')],
-  ([shown, callbacks]) => {
-    $('#rtab-callbacks').hidden = !callbacks && !shown;
-    if (shown && !callbacksPanel)
-      callbacksPanel = import('./panels/callbacks.js')
-        .then((m) => m.mountCallbacks(store, { host: $('#panel-callbacks'), engine }))
-        .catch((e) => toast(store, `The Callbacks tab could not load: ${e.message}`, true));
+  (s) => [s.definition.text || '', s.resultTab],
+  ([t, tab]) => {
+    $('#rtab-mapruns').hidden = tab !== 'mapruns' && !/"DISTRIBUTED"/.test(t);
+    $('#rtab-callbacks').hidden = tab !== 'callbacks' && !/waitForTaskToken|:activity:/.test(t);
   },
 );
 

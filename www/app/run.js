@@ -147,9 +147,7 @@ export function createRunner({ store, engine, work: workApi, editors, consent })
       fail('Cannot run', msg);
       throw new Error(msg);
     }
-    // Callback Tasks (a .waitForTaskToken Task, an Activity) without a mock wait for the user in
-    // the Callbacks tab during a real-time run (model/callbacks.js, loaded for such a
-    // definition only); an instant run derives their mocks as any other's.
+    // Callback Tasks without a mock wait for the user in a real-time run (model/callbacks.js).
     let callbacks = [];
     if ((speed ?? work.settings.speed) !== 'instant' && /waitForTaskToken|:activity:/.test(work.definition)) {
       callbacks = (await import('./model/callbacks.js')).callbackStates(parsed.definition, parsed.mocks);
@@ -236,19 +234,18 @@ export function createRunner({ store, engine, work: workApi, editors, consent })
         },
         // A call of a mock function, answered by this run's sandbox.
         onCall: (c) => box.call(c.state, c.input, c.context),
-        // A callback task waits for the user (panels/callbacks.js): the first one opens the tab.
+        // A callback waits (the first opens its tab); what the user sent, taken (ok) or not.
         onCallback: (c) => {
+          const was = current()?.callbacks || [];
           if (!mine()) return;
-          const first = !(current().callbacks || []).length;
-          patchRun(id, { callbacks: [...(current().callbacks || []), { ...c, sent: [] }] }, { progress: false });
-          if (first) store.update({ resultTab: 'callbacks' });
+          patchRun(id, { callbacks: [...was, { ...c, sent: [] }] }, { progress: false });
+          if (!was.length) store.update({ resultTab: 'callbacks' });
         },
-        // What the user sent, and whether the engine took it (false: the task no longer waits).
         onCallbackAnswered: (m) =>
           mine() &&
           patchRun(
             id,
-            { callbacks: current().callbacks.map((c) => (c.id === m.callbackId ? { ...c, sent: [...c.sent, { op: m.op, ok: m.ok, atMs: current().nowMs }] } : c)) },
+            { callbacks: current().callbacks.map((c) => (c.id === m.callbackId ? { ...c, sent: [...c.sent, { ...m, atMs: current().nowMs }] } : c)) },
             { progress: false },
           ),
       };

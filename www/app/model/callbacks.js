@@ -29,7 +29,7 @@ export function callbackStates(definition, mocks) {
  */
 export function laneOf(callback, lanes) {
   const i = (lanes || []).findIndex((l) => (l?.label ?? '') === callback.lane);
-  return i < 0 ? 0 : i;
+  return Math.max(i, 0);
 }
 
 /**

@@ -80,7 +80,7 @@ export function untouchedMocks(g, mocks) {
  * {input: bool, regenerate: [states whose untouched generated mock is made again], mocked:
  * [states that keep their mock], missing: [Task states without a mock], needed: bool}.
  * wantInput false leaves the input alone whatever it is (the "Fill in" button); skip: Task
- * states left without a mock (callbacks the user answers).
+ * states left unmocked.
  */
 export function plan(g, { definition, hash, inputText, mocks, wantInput = true, skip = [] }) {
   // An untouched recorded input is derived again for another definition only (a derived {}
@@ -93,7 +93,6 @@ export function plan(g, { definition, hash, inputText, mocks, wantInput = true, 
   const sfnLocal = (mocks !== null && (typeof mocks !== 'object' || Array.isArray(mocks))) || (mocks && ('MockedResponses' in mocks || 'StateMachines' in mocks));
   const have = mocks && typeof mocks === 'object' && !Array.isArray(mocks) && !sfnLocal ? mocks : {};
   const regenerate = changed && !sfnLocal ? untouchedMocks(g, have) : [];
-  // (skip: states the user answers themselves, the callback Tasks of a real-time run.)
   const missing = sfnLocal
     ? []
     : missingMocks(definition, have)
