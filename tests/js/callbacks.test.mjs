@@ -5,6 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { run } from '../../www/statelab.js';
+import { callbackStates, isCallbackResource, callbackStatus, callbackTimes, laneOf } from '../../www/app/model/callbacks.js';
 
 const definition = (resource, extra = {}) => ({
   StartAt: 'Approve',
@@ -83,4 +84,42 @@ test('an Activity: a failure sent from the host, ActivityFailed', async () => {
 
 test('a callback state cannot also be a function', () => {
   assert.throws(() => run(definition(CALLBACK), {}, '{}', { callbacks: ['Approve'], functions: { Approve: async () => 1 } }), /both/);
+});
+
+test('the page model: which Tasks wait for the user, and where a callback is', async () => {
+  assert.equal(isCallbackResource(CALLBACK), true);
+  assert.equal(isCallbackResource(ACTIVITY), true);
+  assert.equal(isCallbackResource('arn:aws:states:::sqs:sendMessage'), false);
+  assert.equal(isCallbackResource('arn:aws:states:::lambda:invoke.waitForTaskToken'), true);
+  const def = {
+    StartAt: 'P',
+    States: {
+      P: {
+        Type: 'Parallel',
+        Branches: [
+          { StartAt: 'Approve', States: { Approve: { Type: 'Task', Resource: CALLBACK, End: true } } },
+          { StartAt: 'Work', States: { Work: { Type: 'Task', Resource: ACTIVITY, End: true } } },
+        ],
+        Next: 'Plain',
+      },
+      Plain: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', End: true },
+    },
+  };
+  assert.deepEqual(callbackStates(def, {}), ['Approve', 'Work']);
+  assert.deepEqual(callbackStates(def, { Work: { result: 1 } }), ['Approve']);
+  assert.deepEqual(callbackStates(def, { '*': { result: 1 } }), []);
+  assert.deepEqual(callbackStates(def, { StateMachines: {} }), []);
+  assert.deepEqual(callbackTimes(definition(CALLBACK), 'Approve'), { heartbeatSeconds: 2, timeoutSeconds: 30 });
+
+  // A callback's status follows its Task attempt's span: waiting, then timed out.
+  const waiting = [];
+  const ctl = run(definition(CALLBACK), { order: 7 }, '{}', { speed: 20, callbacks: ['Approve'], onCallback: (c) => waiting.push(c) });
+  let mid = null;
+  await until(() => waiting.length === 1);
+  const r = await ctl.done;
+  const c = waiting[0];
+  assert.equal(laneOf(c, r.lanes), 0);
+  mid = r.spans.map((x) => (x.kind === 'attempt' ? { ...x, status: 'running', endMs: null } : x));
+  assert.deepEqual(callbackStatus(c, mid, r.lanes), { status: 'waiting' });
+  assert.deepEqual(callbackStatus(c, r.spans, r.lanes), { status: 'timed-out', error: 'States.Timeout', cause: null });
 });
