@@ -149,8 +149,10 @@ export function createRunner({ store, engine, work: workApi, editors, consent })
     }
     // Callback Tasks without a mock wait for the user in a real-time run (model/callbacks.js).
     let callbacks = [];
+    let cb = null;
     if ((speed ?? work.settings.speed) !== 'instant' && /waitForTaskToken|:activity:/.test(work.definition)) {
-      callbacks = (await import('./model/callbacks.js')).callbackStates(parsed.definition, parsed.mocks);
+      cb = await import('./model/callbacks.js');
+      callbacks = cb.callbackStates(parsed.definition, parsed.mocks);
     }
     // What the user did not give (the input, Task mocks) is derived from the definition by the
     // engine and written into the editors, marked as generated: the user sees what ran.
@@ -234,20 +236,13 @@ export function createRunner({ store, engine, work: workApi, editors, consent })
         },
         // A call of a mock function, answered by this run's sandbox.
         onCall: (c) => box.call(c.state, c.input, c.context),
-        // A callback waits (the first opens its tab); what the user sent, taken (ok) or not.
-        onCallback: (c) => {
-          const was = current()?.callbacks || [];
-          if (!mine()) return;
-          patchRun(id, { callbacks: [...was, { ...c, sent: [] }] }, { progress: false });
-          if (!was.length) store.update({ resultTab: 'callbacks' });
-        },
-        onCallbackAnswered: (m) =>
-          mine() &&
-          patchRun(
-            id,
-            { callbacks: current().callbacks.map((c) => (c.id === m.callbackId ? { ...c, sent: [...c.sent, { ...m, atMs: current().nowMs }] } : c)) },
-            { progress: false },
-          ),
+        ...(callbacks.length
+          ? cb.runHandlers(
+              store,
+              () => mine() && current(),
+              (patch) => patchRun(id, patch, { progress: false }),
+            )
+          : {}),
       };
       if (instant && !paused && names.length === 0) {
         // All at once on the virtual clock: one call, no live updates needed.

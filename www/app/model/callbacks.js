@@ -1,7 +1,7 @@
 // Callback tasks in the page: a `.waitForTaskToken` Task or an Activity that has no mock waits,
 // in a real-time run, for the user to answer it in the Callbacks tab (SendTaskSuccess,
 // SendTaskFailure, SendTaskHeartbeat), while workflow time runs on (run() of statelab.js,
-// options.callbacks). No DOM.
+// options.callbacks). No DOM. Loaded by run.js for a definition with a callback Task only.
 import { allStates } from './asl.js';
 
 /** Does a Task resource wait for a callback: the `.waitForTaskToken` pattern, or an Activity? */
@@ -51,4 +51,25 @@ export function callbackTimes(definition, name) {
   const st = allStates(definition).find((s) => s.name === name)?.state;
   const num = (v) => (typeof v === 'number' ? v : null);
   return { heartbeatSeconds: num(st?.HeartbeatSeconds), timeoutSeconds: num(st?.TimeoutSeconds) };
+}
+
+/**
+ * The run's handlers for its callbacks (run.js): a callback that waits is added to the run
+ * (`run.callbacks`, with what the user sent: `sent`), and the first opens the Callbacks tab;
+ * an answer the engine took (ok) or refused is recorded. run(): the run while it is the
+ * current one, else null; patch(fields): change it.
+ */
+export function runHandlers(store, run, patch) {
+  return {
+    onCallback: (c) => {
+      const was = run()?.callbacks;
+      if (!run()) return;
+      patch({ callbacks: [...(was || []), { ...c, sent: [] }] });
+      if (!was?.length) store.update({ resultTab: 'callbacks' });
+    },
+    onCallbackAnswered: (m) => {
+      const r = run();
+      if (r) patch({ callbacks: r.callbacks.map((c) => (c.id === m.callbackId ? { ...c, sent: [...c.sent, { ...m, atMs: r.nowMs }] } : c)) });
+    },
+  };
 }
