@@ -43,6 +43,7 @@ const CSS = `
 .file-edit .why { color: var(--bad); margin: 0; }
 .files-lists { display: flex; flex-direction: column; gap: 8px; }
 .files-empty { color: var(--fg-muted); margin: 0; }
+.files .linkish { background: none; border: 0; padding: 0; color: var(--accent); cursor: pointer; font: inherit; text-decoration: underline; }
 `;
 
 const fmtSize = (n) => (n < 1024 ? `${n} B` : n < 1024 * 1024 ? `${(n / 1024).toFixed(1)} KB` : `${(n / 1024 / 1024).toFixed(1)} MB`);
@@ -291,6 +292,20 @@ export function mountFiles(store, { host, work }) {
         'section',
         { class: 'files-group' },
         h('h3', { text: `Files (${list.length})` }),
+        list.length
+          ? h(
+              'p',
+              { class: 'files-empty', 'data-testid': 'files-size' },
+              `${fmtSize(list.reduce((n, f) => n + f.bytes, 0))} in all, kept with the workspace and put in share links (a work too big for a link is offered as a file). `,
+              h('button', {
+                class: 'linkish',
+                type: 'button',
+                text: 'Download all',
+                title: 'The files as a mock configuration’s Files section ({"Files": {bucket: {key: text}}}), which statelab run --mock-config reads',
+                onclick: () => download('files.json', `${JSON.stringify({ Files: files }, null, 2)}\n`),
+              }),
+            )
+          : null,
         list.length
           ? h(
               'ul',
