@@ -195,6 +195,21 @@ impl Host {
         self.collect()
     }
 
+    /// SendTaskHeartbeat for a task the caller runs, at virtual time `at` (not before now;
+    /// deadlines before it are handled first): its heartbeat clock starts again. False when
+    /// it is no longer in flight or has no HeartbeatSeconds. Full engine only.
+    #[cfg(feature = "extras")]
+    pub fn heartbeat_external(&mut self, id: u64, at: i64) -> Result<bool, HostError> {
+        while let Some(d) = self.next_deadline() {
+            if d >= at {
+                break;
+            }
+            self.step_to(d)?;
+        }
+        self.exec.advance_to(at.max(self.exec.now()));
+        Ok(self.external.contains(&id) && self.exec.heartbeat(id))
+    }
+
     /// Stop the execution (ExecutionAborted).
     pub fn stop(&mut self) {
         self.stop_with(Failure::new("", ""));

@@ -125,6 +125,11 @@ export interface Outcome {
   historyTruncated?: true;
   /** An unsuccessful execution's state for redrive() (full engine only). */
   redrive?: RedriveState;
+  /**
+   * The objects the run wrote (a ResultWriter's export, S3 putObject tasks), as the mocks'
+   * Files section gives them: {bucket: {key: text}}. Only the full engine writes any.
+   */
+  files?: { [bucket: string]: { [key: string]: string } };
 }
 
 /** What a redrive of an unsuccessful execution needs: pass it back to redrive() as given. */
@@ -189,6 +194,14 @@ export interface RunOptions extends SimulateOptions {
    * the Task's failure {error: err.name, cause: err.message}.
    */
   functions?: { [state: string]: TaskFunction | { function: TaskFunction; latency?: number } };
+  /**
+   * Callback Tasks (a `.waitForTaskToken` Task, an Activity), by state name: each waits for
+   * RunControl's sendTaskSuccess / sendTaskFailure / sendTaskHeartbeat while workflow time runs
+   * on (its TimeoutSeconds and HeartbeatSeconds too). Runs on the full engine.
+   */
+  callbacks?: string[];
+  /** A callback Task waits: its request, and the workflow time it began waiting. */
+  onCallback?: (callback: { id: number; token: string | null; state: string; resource: string; input: Json; lane: string; attempt: number; atMs: number }) => void;
   onEvent?: (event: HistoryEvent) => void;
   /** At most every updateIntervalMs (default 50), and at the end. */
   onUpdate?: (update: { nowMs: number; spans: Span[]; lanes: Lane[]; status: string }) => void;
@@ -203,6 +216,12 @@ export interface RunControl {
   /** Pause and move to the next moment something happens; false when there is none (or while a function runs). */
   step(): boolean;
   stop(): void;
+  /** SendTaskSuccess for callback `id`, now: false when it no longer waits (answered, timed out, cancelled). */
+  sendTaskSuccess(id: number, output: Json): boolean;
+  /** SendTaskFailure for callback `id`, now. */
+  sendTaskFailure(id: number, error?: string, cause?: string): boolean;
+  /** SendTaskHeartbeat for callback `id`, now: its heartbeat clock starts again; no event is written. */
+  sendTaskHeartbeat(id: number): boolean;
   readonly nowMs: number;
   readonly paused: boolean;
   readonly finished: boolean;

@@ -365,6 +365,8 @@ function functionsOf(given) {
  * gives the same events and times at every speed. (A function that never settles holds the
  * run at that instant; stop() ends it.)
  * A function's thrown error becomes the Task's failure {error: err.name || 'Error', cause: err.message}.
+ * options.callbacks: [State]: their Tasks wait for the host (onCallback({...request, atMs}))
+ * while time runs on; sendTask* answer now (false: not waiting). Full engine.
  *
  * Returns {done: Promise<result>, pause(), resume(), step(), stop(), nowMs, paused, finished}.
  * step() pauses and moves to the next moment something happens (true if it did; false
@@ -377,6 +379,9 @@ export function run(definition, input, mocks, options = {}) {
     throw new TypeError(`statelab: options.speed must be a positive number, not ${speed}`);
   }
   const functions = functionsOf(options.functions);
+  const callbacks = new Set(options.callbacks ?? []);
+  for (const n of callbacks) if (functions[n]) throw new TypeError(`statelab: ${n} is both a function and a callback`);
+  const onCallback = options.onCallback;
   const onEvent = options.onEvent;
   const onUpdate = options.onUpdate;
   const updateIntervalMs = options.updateIntervalMs ?? 50;
@@ -497,6 +502,10 @@ export function run(definition, input, mocks, options = {}) {
   }
 
   function invoke(req) {
+    if (callbacks.has(req.state)) {
+      onCallback?.({ ...req, atMs: session.nowMs });
+      return;
+    }
     const f = functions[req.state];
     // Time stands still from here until every call in flight has answered.
     if (unanswered === 0 && !paused) frozen = session.nowMs;
@@ -618,6 +627,21 @@ export function run(definition, input, mocks, options = {}) {
     }
   }
 
+  function callbackAnswer(id, send) {
+    if (finished || !session) return false;
+    try {
+      if (!call((s) => s.externalInFlight(id))) return false;
+      const at = Math.max(session.nowMs, Math.floor(virtualNow()));
+      const ok = send(at);
+      settle();
+      pump();
+      return ok !== false;
+    } catch (e) {
+      fail(e);
+      return false;
+    }
+  }
+
   function stop() {
     if (finished) return;
     if (!session) {
@@ -632,7 +656,9 @@ export function run(definition, input, mocks, options = {}) {
     }
   }
 
-  onEngineFor((g) => [g, new g.Session(definition, input, mocks, engineOptions(options, Object.keys(functions)))])
+  const external = [...Object.keys(functions), ...callbacks];
+  const makeSession = (g) => [g, new g.Session(definition, input, mocks, engineOptions(options, external))];
+  (callbacks.size ? ready('full').then((full) => guard(full, makeSession)) : onEngineFor(makeSession))
     .then(([g, s]) => {
       glue = g;
       session = s;
@@ -651,6 +677,12 @@ export function run(definition, input, mocks, options = {}) {
     resume,
     step,
     stop,
+    sendTaskSuccess(id, output) {
+      const text = JSON.stringify(output ?? null);
+      return callbackAnswer(id, (at) => call((s) => s.completeExternal(id, at, text)));
+    },
+    sendTaskFailure: (id, error = '', cause = '') => callbackAnswer(id, (at) => call((s) => s.failExternal(id, at, `${error}`, `${cause}`))),
+    sendTaskHeartbeat: (id) => callbackAnswer(id, (at) => call((s) => s.heartbeatExternal(id, at))),
     get nowMs() {
       if (finalMs !== null) return finalMs;
       return session && !finished ? shownNow() : virtualNow();

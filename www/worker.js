@@ -32,6 +32,9 @@
 //   answers with {op: 'answer', runId, callId, output (JSON text)} or
 //   {op: 'answer', runId, callId, failure: {error, cause}}. Workflow time stands still until
 //   every call made has answered (run() of statelab.js).
+//   A callback (options.callbacks): {runId, kind: 'callback', callback}; the page sends
+//   {op: 'sendTaskSuccess' (output) | 'sendTaskFailure' (error, cause) | 'sendTaskHeartbeat',
+//   runId, callbackId} → {runId, kind: 'callbackAnswered', callbackId, op, ok}
 // A run reports {runId, kind: 'tick', events, spans: delta, lanes: added, nowMs, status, paused},
 //               {runId, kind: 'done', events, spans: delta, lanes: added, result} or {runId, kind: 'error', message, diagnostics},
 // with {runId, kind: 'part', events, spans: delta} before a tick or 'done' that has much to carry.
@@ -223,6 +226,7 @@ self.onmessage = async (msg) => {
       state.ctl = run(m.definition, m.input, m.mocks, {
         ...options,
         functions: askingFunctions(state, m.functions),
+        onCallback: (callback) => current === state && postMessage({ runId, kind: 'callback', callback }),
         updateIntervalMs: 40,
         onEvent: (e) => state.events.push(e),
         onUpdate: ({ nowMs, spans, lanes, status }) => {
@@ -265,6 +269,13 @@ self.onmessage = async (msg) => {
   else if (m.op === 'resume') ctl.resume();
   else if (m.op === 'step') ctl.step();
   else if (m.op === 'stop') ctl.stop();
+  else if (m.op === 'sendTaskSuccess' || m.op === 'sendTaskFailure' || m.op === 'sendTaskHeartbeat') {
+    let ok = false;
+    try {
+      ok = ctl[m.op](m.callbackId, ...(m.op === 'sendTaskSuccess' ? [m.output] : [m.error, m.cause]));
+    } catch {}
+    postMessage({ runId: m.runId, kind: 'callbackAnswered', callbackId: m.callbackId, op: m.op, ok });
+  }
   // Tell the page where the run is now (a paused run sends no ticks by itself).
   if (runs.get(m.runId) === state && !ctl.finished) {
     postMessage({ runId: m.runId, kind: 'control', paused: ctl.paused, nowMs: ctl.nowMs });

@@ -233,6 +233,10 @@ pub struct Execution {
     /// only: `redrive.rs`).
     #[cfg(feature = "extras")]
     redrive: redrive::Tracker,
+    /// Each task in flight with a heartbeat, by task id: its timeout's time and its
+    /// heartbeat interval (ms), for [`Execution::heartbeat`]. Full engine only.
+    #[cfg(feature = "extras")]
+    beats: Vec<(u64, i64, i64)>,
 }
 
 impl Execution {
@@ -266,7 +270,41 @@ impl Execution {
             files: crate::files::Files::new(),
             #[cfg(feature = "extras")]
             redrive: redrive::Tracker::default(),
+            beats: Vec::new(),
         }
+    }
+
+    /// Is task `id` in flight (not answered, timed out or cancelled)? Full engine only.
+    #[cfg(feature = "extras")]
+    pub fn task_in_flight(&self, id: u64) -> bool {
+        matches!(self.tasks.get((id as usize).wrapping_sub(1)), Some(Some((fid, gen))) if self.is_current(*fid, *gen))
+    }
+
+    /// SendTaskHeartbeat for task `id` (in flight, resolved by the host), now: its heartbeat
+    /// clock starts again (its timeout stays where it was). Writes no event, as on AWS.
+    /// False when the task is not in flight or has no heartbeat. Full engine only.
+    #[cfg(feature = "extras")]
+    pub fn heartbeat(&mut self, id: u64) -> bool {
+        let tasks = &self.tasks;
+        self.beats.retain(|b| tasks.get(b.0 as usize - 1).is_some_and(Option::is_some));
+        let Some(&(_, timeout_at, every)) = self.beats.iter().find(|b| b.0 == id) else { return false };
+        let Some(Some((fid, gen))) = self.tasks.get(id as usize - 1).copied() else { return false };
+        if !self.is_current(fid, gen) {
+            return false;
+        }
+        // A new generation: the timers set for the old one (timeout, heartbeat) lapse.
+        let gen = {
+            let f = &mut self.frames[fid];
+            f.gen += 1;
+            f.gen
+        };
+        self.tasks[id as usize - 1] = Some((fid, gen));
+        self.schedule(timeout_at, Work::TaskTimeout { frame: fid, gen, error: "States.Timeout" });
+        let beat = self.now.saturating_add(every);
+        if beat < timeout_at {
+            self.schedule(beat, Work::TaskTimeout { frame: fid, gen, error: "States.Timeout" });
+        }
+        true
     }
 
     /// Hand the execution its workspace of files (before [`Execution::start`]): what a

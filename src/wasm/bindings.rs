@@ -610,6 +610,25 @@ impl Session {
     }
 }
 
+#[cfg(feature = "extras")]
+#[wasm_bindgen]
+impl Session {
+    /// SendTaskHeartbeat for an external task at `atMs`: its heartbeat clock starts again
+    /// (no event). False when it is no longer in flight or has no heartbeat. Full engine only.
+    #[wasm_bindgen(js_name = heartbeatExternal)]
+    pub fn heartbeat_external(&mut self, id: f64, at_ms: f64) -> Result<bool, JsValue> {
+        let at = absolute(self.start_time(), at_ms, "heartbeatExternal's time")?;
+        self.host.heartbeat_external(id as u64, at).map_err(host_error)
+    }
+
+    /// Is the external task `id` still waiting for its answer (not timed out, not
+    /// cancelled)? Full engine only.
+    #[wasm_bindgen(js_name = externalInFlight)]
+    pub fn external_in_flight(&self, id: f64) -> bool {
+        self.host.exec.task_in_flight(id as u64)
+    }
+}
+
 /// An execution driven from JS (the `run` driver of `www/statelab.js`): a [`Host`] whose
 /// times are milliseconds relative to the execution start.
 #[wasm_bindgen]

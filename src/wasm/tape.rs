@@ -462,6 +462,12 @@ pub fn write_result(o: &mut Out, exec: &Execution, timing: bool, history: bool) 
     if let Some(state) = exec.redrive_state().filter(|_| !matches!(exec.status(), Status::Succeeded(_))) {
         o.key("redrive").json(&state);
     }
+    // The objects the run wrote (a ResultWriter's export, S3 tasks): only the full engine
+    // writes any.
+    #[cfg(feature = "extras")]
+    if !exec.files().written().is_empty() {
+        o.key("files").json(&exec.files().written_json());
+    }
     if exec.history_elided() {
         // Some payloads are not in the events and spans: they passed the history's budget.
         o.key("historyTruncated").bool(true);

@@ -97,6 +97,8 @@ export class Engine {
       this.answer(run, m);
       return;
     }
+    if (m.kind === 'callback') return h.onCallback?.(m.callback);
+    if (m.kind === 'callbackAnswered') return h.onCallbackAnswered?.(m);
     if (m.kind === 'tick') h.onTick({ events: m.events, allEvents: run.events, spans: run.spans, lanes: run.lanes, nowMs: m.nowMs, status: m.status, paused: m.paused });
     else if (m.kind === 'control') h.onControl(m);
     else if (m.kind === 'done') {
@@ -218,6 +220,12 @@ export class Engine {
   control(op) {
     if (!this.run) return;
     this.worker.postMessage({ op, runId: this.run.runId });
+  }
+
+  /** Answer a callback: op 'sendTaskSuccess' ({output}), 'sendTaskFailure' ({error, cause}), 'sendTaskHeartbeat'. */
+  sendTask(op, callbackId, fields = {}) {
+    if (!this.run) return;
+    this.worker.postMessage({ op, runId: this.run.runId, callbackId, ...fields });
   }
 
   /** Stop the run; if the worker does not confirm within `graceMs`, kill it. */

@@ -66,6 +66,32 @@ mountHistory(store, { host: $('#history'), count: $('#history-count'), filter: $
 mountInspector(store, $('#inspector'));
 mountTestStateDoor(store, { host: $('#teststate'), engine, work });
 mountExport(store, { graph: $('#graph'), timeline: $('#timeline') });
+// Tabs loaded when first needed (the first load does not carry them).
+const lazy = (when, load) => {
+  let p = null;
+  store.subscribe(when, (on) => {
+    if (on && !p) p = load().catch((e) => toast(store, e.message, true));
+  });
+};
+lazy(
+  (s) => s.editorTab === 'files' || !!s.run?.result?.files,
+  () => import('./panels/files.js').then((m) => m.mountFiles(store, { host: $('#files-editor'), work })),
+);
+lazy(
+  (s) => s.resultTab === 'mapruns',
+  () => import('./panels/maprun.js').then((m) => m.mountMapRuns(store, { host: $('#panel-mapruns') })),
+);
+lazy(
+  (s) => s.resultTab === 'callbacks',
+  () => import('./panels/callbacks.js').then((m) => m.mountCallbacks(store, { host: $('#panel-callbacks'), engine })),
+);
+store.subscribe(
+  (s) => [s.definition.text || '', s.resultTab],
+  ([t, tab]) => {
+    $('#rtab-mapruns').hidden = tab !== 'mapruns' && !/"DISTRIBUTED"/.test(t);
+    $('#rtab-callbacks').hidden = tab !== 'callbacks' && !/waitForTaskToken|:activity:/.test(t);
+  },
+);
 
 /** A replay position in the link opened: the work runs at once (instantly) to show it. */
 function replayIfAsked() {

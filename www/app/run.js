@@ -154,11 +154,18 @@ export function createRunner({ store, engine, work: workApi, editors, consent })
       fail('Cannot run', msg);
       throw new Error(msg);
     }
+    // Callback Tasks without a mock wait for the user in a real-time run (model/callbacks.js).
+    let callbacks = [];
+    let cb = null;
+    if ((speed ?? work.settings.speed) !== 'instant' && /waitForTaskToken|:activity:/.test(work.definition)) {
+      cb = await import('./model/callbacks.js');
+      callbacks = cb.callbackStates(parsed.definition, parsed.mocks);
+    }
     // What the user did not give (the input, Task mocks) is derived from the definition by the
     // engine and written into the editors, marked as generated: the user sees what ran.
     filling += 1;
     try {
-      const filled = await workApi.complete({ parsed: parsed.definition, text: work.definition });
+      const filled = await workApi.complete({ parsed: parsed.definition, text: work.definition, skip: callbacks });
       if (filled.input || filled.mocks.length) {
         const now = store.get().work;
         work.input = now.input;
@@ -192,6 +199,7 @@ export function createRunner({ store, engine, work: workApi, editors, consent })
       historyBytes: HISTORY_BYTES,
       instant: instant && !paused,
       type: resolved.type,
+      ...(callbacks.length ? { callbacks } : {}),
     };
     stopReplay();
     if (ticket !== starts) {
@@ -251,6 +259,13 @@ export function createRunner({ store, engine, work: workApi, editors, consent })
         },
         // A call of a mock function, answered by this run's sandbox.
         onCall: (c) => box.call(c.state, c.input, c.context),
+        ...(callbacks.length
+          ? cb.runHandlers(
+              store,
+              () => mine() && current(),
+              (patch) => patchRun(id, patch, { progress: false }),
+            )
+          : {}),
       };
       if (instant && !paused && names.length === 0) {
         // All at once on the virtual clock: one call, no live updates needed.

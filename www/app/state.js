@@ -94,8 +94,8 @@ export function initialState() {
     testState: { name: null, drafts: new Map(), answers: new Map(), focus: 0 },
 
     // The page's own UI: the tabs open, what-if mode, the theme, the last toast.
-    editorTab: 'definition', // 'definition' | 'input' | 'mocks'
-    resultTab: 'output', // 'output' | 'inspector' | 'history' | 'teststate'
+    editorTab: 'definition', // 'definition' | 'input' | 'mocks' | 'files' (panels/files.js)
+    resultTab: 'output', // 'output' | 'inspector' | 'history' | 'mapruns' (panels/maprun.js) | 'callbacks' (panels/callbacks.js) | 'teststate'
     whatIf: false,
     theme: 'light',
     toast: null, // {text, bad, actions: [{label, run}], sticky, n}: n counts them, so that the same text again shows anew

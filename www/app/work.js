@@ -378,11 +378,11 @@ export function createWork({ store, engine, stopRun, consent }) {
    * input alone (the "Fill in" button). Resolves to {input: bool, mocks: [names]}: what was
    * written. Rejects when the engine could not derive; the texts are then left as they were.
    */
-  async function complete({ parsed, text, wantInput = true }) {
+  async function complete({ parsed, text, wantInput = true, skip = [] }) {
     const before = store.get().work;
     const mocks = parsedOrNull(before.mocks);
     const hash = hashText(text);
-    const ask = { definition: parsed, hash, inputText: before.input, mocks, wantInput };
+    const ask = { definition: parsed, hash, inputText: before.input, mocks, wantInput, skip };
     const p = plan(before.generated, ask);
     if (!p.needed) {
       // Nothing to derive; the record forgets what the user edited since (it is theirs).

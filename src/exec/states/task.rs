@@ -120,6 +120,14 @@ impl Execution {
             self.now.saturating_add(timeout_ms),
             Work::TaskTimeout { frame: fid, gen, error: "States.Timeout" },
         );
+        #[cfg(feature = "extras")]
+        if let Some(h) = heartbeat {
+            if self.beats.len() >= 64 {
+                let tasks = &self.tasks;
+                self.beats.retain(|b| tasks.get(b.0 as usize - 1).is_some_and(Option::is_some));
+            }
+            self.beats.push((id, self.now.saturating_add(timeout_ms), h as i64 * 1000));
+        }
         if let Some(h) = heartbeat {
             if (h as i64 * 1000) < timeout_ms {
                 // AWS reports an expired heartbeat as States.Timeout too.

@@ -79,9 +79,10 @@ export function untouchedMocks(g, mocks) {
  * (the editors' texts: inputText, and mocks parsed):
  * {input: bool, regenerate: [states whose untouched generated mock is made again], mocked:
  * [states that keep their mock], missing: [Task states without a mock], needed: bool}.
- * wantInput false leaves the input alone whatever it is (the "Fill in" button).
+ * wantInput false leaves the input alone whatever it is (the "Fill in" button); skip: Task
+ * states left unmocked.
  */
-export function plan(g, { definition, hash, inputText, mocks, wantInput = true }) {
+export function plan(g, { definition, hash, inputText, mocks, wantInput = true, skip = [] }) {
   // An untouched recorded input is derived again for another definition only (a derived {}
   // stays, as blank as it looks); any other input only when it is blank.
   const untouched = inputUntouched(g, inputText);
@@ -92,8 +93,12 @@ export function plan(g, { definition, hash, inputText, mocks, wantInput = true }
   const sfnLocal = (mocks !== null && (typeof mocks !== 'object' || Array.isArray(mocks))) || (mocks && ('MockedResponses' in mocks || 'StateMachines' in mocks));
   const have = mocks && typeof mocks === 'object' && !Array.isArray(mocks) && !sfnLocal ? mocks : {};
   const regenerate = changed && !sfnLocal ? untouchedMocks(g, have) : [];
-  const missing = sfnLocal ? [] : missingMocks(definition, have).map((t) => t.name);
-  const mocked = Object.keys(have).filter((k) => !regenerate.includes(k));
+  const missing = sfnLocal
+    ? []
+    : missingMocks(definition, have)
+        .map((t) => t.name)
+        .filter((n) => !skip.includes(n));
+  const mocked = [...Object.keys(have).filter((k) => !regenerate.includes(k)), ...skip.filter((n) => !Object.hasOwn(have, n))];
   return { input, regenerate, missing, mocked, needed: input || missing.length > 0 || regenerate.length > 0 };
 }
 
