@@ -270,6 +270,7 @@ impl Execution {
             files: crate::files::Files::new(),
             #[cfg(feature = "extras")]
             redrive: redrive::Tracker::default(),
+            #[cfg(feature = "extras")]
             beats: Vec::new(),
         }
     }
