@@ -220,6 +220,7 @@ test('the timeline is one tab stop; the arrow keys move between its bars, Enter 
   const chosen = await focused();
   await page.keyboard.press('Enter');
   await page.waitForFunction(() => document.querySelector('#rtab-inspector').getAttribute('aria-selected') === 'true');
+  await page.waitForSelector('[data-testid=inspector] .insp-head h3');
   assert.equal(await page.textContent('[data-testid=inspector] .insp-head h3'), chosen.state);
   assert.deepEqual(problems, []);
   await context.close();

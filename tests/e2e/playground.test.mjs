@@ -309,6 +309,8 @@ test('clicking a bar shows the state input, task parameters, result and output',
   await pickExample(page, 'image-pipeline');
   await runAndWait(page);
   await page.click('[data-testid=timeline-bar][data-state=Resize][data-kind=state]');
+  // (The State tab's panel loads when it is first shown.)
+  await page.waitForSelector('[data-testid=inspector] h3');
   const text = await page.textContent('[data-testid=inspector]');
   assert.match(text, /Resize/);
   assert.match(text, /Input[\s\S]*"key": "cat.png"/);
@@ -669,6 +671,7 @@ test('a run whose history passes 32 MiB of data says so, and shows what it did n
   // Grow's last visit in the inspector: its input and output not kept.
   await page.click(`[data-testid=history] tr[data-event-id="${last.id}"] button`);
   await page.click('#rtab-inspector');
+  await page.waitForSelector('[data-testid=inspector] input.visit-number');
   await page.$eval('[data-testid=inspector] input.visit-number', (e) => {
     e.value = '300';
     e.dispatchEvent(new Event('change'));

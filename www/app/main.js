@@ -18,7 +18,6 @@ import { mountTimeline } from './panels/timeline.js';
 import { mountReplay } from './panels/replay.js';
 import { mountGraph } from './panels/graph.js';
 import { mountOutput } from './panels/output.js';
-import { mountInspector } from './panels/inspector.js';
 import { mountTestStateDoor } from './panels/teststate-door.js';
 import { mountHistory } from './panels/history.js';
 import { mountWorkspaces } from './panels/workspaces.js';
@@ -63,7 +62,6 @@ mountReplay(store, runner);
 mountGraph(store, { host: $('#graph'), note: $('#graph-note'), testButton: $('#graph-test'), tools: $('#graph-zoom') });
 mountOutput(store, $('#output'));
 mountHistory(store, { host: $('#history'), count: $('#history-count'), filter: $('#history-filter'), group: $('#history-group'), notice: $('#history-truncated') });
-mountInspector(store, $('#inspector'));
 mountTestStateDoor(store, { host: $('#teststate'), engine, work });
 mountExport(store, { graph: $('#graph'), timeline: $('#timeline') });
 // Tabs loaded when first needed (the first load does not carry them).
@@ -73,6 +71,10 @@ const lazy = (when, load) => {
     if (on && !p) p = load().catch((e) => toast(store, e.message, true));
   });
 };
+lazy(
+  (s) => s.resultTab === 'inspector',
+  () => import('./panels/inspector.js').then((m) => m.mountInspector(store, $('#inspector'))),
+);
 lazy(
   (s) => s.editorTab === 'files' || !!s.run?.result?.files,
   () => import('./panels/files.js').then((m) => m.mountFiles(store, { host: $('#files-editor'), work })),
