@@ -81,7 +81,8 @@ const LOCAL_CSS = `
 // app/consent.js, over a store of one field, `consent` ({hashes} the reader is allowing).
 let userCode = null;
 function userCodeParts() {
-  userCode ||= Promise.all([import('./app/sandbox.js'), import('./app/consent.js')]).then(([sandbox, { createConsent }]) => {
+  userCode ||= Promise.all([import('./app/sandbox.js'), import('./app/sandbox-frame.js'), import('./app/consent.js')]).then(([rules, { Sandbox }, { createConsent }]) => {
+    const sandbox = { ...rules, Sandbox };
     const state = { consent: null };
     const store = { get: () => state, update: (patch) => Object.assign(state, patch) };
     const registry = createConsent({ store });
