@@ -226,7 +226,7 @@ self.onmessage = async (msg) => {
       state.ctl = run(m.definition, m.input, m.mocks, {
         ...options,
         functions: askingFunctions(state, m.functions),
-        onCallback: (callback) => current === state && postMessage({ runId, kind: 'callback', callback }),
+        onCallback: (callback) => current() && postMessage({ runId, kind: 'callback', callback }),
         updateIntervalMs: 40,
         onEvent: (e) => state.events.push(e),
         onUpdate: ({ nowMs, spans, lanes, status }) => {
