@@ -744,8 +744,11 @@ impl<'a> Cx<'a> {
         }
         // An S3 object task without a mock reads and writes the workspace of files, which is in
         // the full build only.
-        if let ResourceKind::Service { resource_type, resource, .. } = &kind {
-            self.extras |= crate::files::s3_task_action(resource_type, resource).is_some();
+        // So does a task that waits (`.sync`, `.waitForTaskToken`): its `TaskSubmitted` event
+        // holds the service's response, which the full build makes (`exec/submitted.rs`).
+        if let ResourceKind::Service { resource_type, resource, pattern } = &kind {
+            self.extras |=
+                crate::files::s3_task_action(resource_type, resource).is_some() || *pattern != Pattern::RequestResponse;
         }
         let timeout =
             self.number_field(obj, at, "TimeoutSeconds", Some("TimeoutSecondsPath"), ql, (1.0, Some(MAX_SECONDS)));

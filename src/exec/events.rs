@@ -122,6 +122,9 @@ pub enum EventType {
     ExecutionTimedOut,
     /// A redrive of the execution began (`redriveCount`).
     ExecutionRedriven,
+    /// A `.sync` or `.waitForTaskToken` service task's request was accepted: the service's
+    /// immediate response (written by the full engine only: `submitted.rs`).
+    TaskSubmitted,
     /// `PassStateEntered`, `TaskStateEntered`, ...
     StateEntered(StateType),
     StateExited(StateType),
@@ -164,7 +167,7 @@ pub enum TaskPhase {
 }
 
 /// Every type's name, in [`EventType::index`] order.
-const NAMES: [&str; 58] = [
+const NAMES: [&str; 59] = [
     "ExecutionStarted",
     "ExecutionSucceeded",
     "ExecutionFailed",
@@ -223,6 +226,7 @@ const NAMES: [&str; 58] = [
     "ActivityFailed",
     "ActivityTimedOut",
     "ExecutionRedriven",
+    "TaskSubmitted",
 ];
 
 impl EventType {
@@ -253,6 +257,7 @@ impl EventType {
             StateAborted(s) => 20 + 3 * s as usize,
             Task(f, p) => 42 + 5 * f as usize + p as usize,
             ExecutionRedriven => 57,
+            TaskSubmitted => 58,
         }
     }
 
@@ -515,6 +520,7 @@ mod tests {
             MapRunStarted,
             MapRunSucceeded,
             EvaluationFailed,
+            TaskSubmitted,
         ];
         for s in states {
             all.extend([StateEntered(s), StateExited(s), StateAborted(s)]);

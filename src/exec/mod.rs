@@ -28,6 +28,8 @@ pub mod redrive;
 mod retry;
 pub mod spans;
 mod states;
+#[cfg(feature = "extras")]
+mod submitted;
 
 use crate::asl::Machine;
 use crate::dataflow::scope::Vars;
@@ -237,7 +239,15 @@ pub struct Execution {
     /// heartbeat interval (ms), for [`Execution::heartbeat`]. Full engine only.
     #[cfg(feature = "extras")]
     beats: Vec<(u64, i64, i64)>,
+    /// The host's response to a waiting task's request, for its `TaskSubmitted` event
+    /// ([`Execution::on_submit`]). Full engine only.
+    #[cfg(feature = "extras")]
+    submitter: Option<Submitter>,
 }
+
+/// See [`Execution::on_submit`].
+#[cfg(feature = "extras")]
+pub type Submitter = Box<dyn FnMut(&TaskRequest) -> Option<Value>>;
 
 impl Execution {
     pub fn new(machine: Rc<Machine>, input: Value, opts: Options) -> Execution {
@@ -272,6 +282,8 @@ impl Execution {
             redrive: redrive::Tracker::default(),
             #[cfg(feature = "extras")]
             beats: Vec::new(),
+            #[cfg(feature = "extras")]
+            submitter: None,
         }
     }
 
@@ -306,6 +318,17 @@ impl Execution {
             self.schedule(beat, Work::TaskTimeout { frame: fid, gen, error: "States.Timeout" });
         }
         true
+    }
+
+    /// The host's answer to the request that starts a waiting task's work (`.sync`,
+    /// `.sync:2`, `.waitForTaskToken`): called when the task starts, with the request that
+    /// [`Effect::Invoke`] then hands out; the value it gives is the `output` of the task's
+    /// `TaskSubmitted` event (a host that runs a child execution gives the child's
+    /// `{"ExecutionArn", "StartDate"}`). `None`, or no hook: a response in the service's
+    /// shape is made up (`submitted.rs`). Full engine only.
+    #[cfg(feature = "extras")]
+    pub fn on_submit(&mut self, f: impl FnMut(&TaskRequest) -> Option<Value> + 'static) {
+        self.submitter = Some(Box::new(f));
     }
 
     /// Hand the execution its workspace of files (before [`Execution::start`]): what a

@@ -176,6 +176,22 @@ fn check_outcome(exec: &statelab::Execution, exp: &Value, start: i64) -> Result<
             return Err(format!("event types\n  got      {got:?}\n  expected {want:?}"));
         }
     }
+    // `"events": [{"index", "type", "details"}]`: the event at `index` (0-based) has that
+    // type, and its details hold what `details` holds (objects compared key by key: keys
+    // not named are not looked at; other values equal).
+    if let Some(want) = exp.get("events").and_then(Value::as_array) {
+        for w in want {
+            let i = w["index"].as_u64().ok_or("events: index needed")? as usize;
+            let e = exec.events().get(i).ok_or_else(|| format!("no event {i}"))?;
+            if w["type"].as_str() != Some(e.kind.name()) {
+                return Err(format!("event {i} is {}, expected {}", e.kind.name(), w["type"]));
+            }
+            let got = e.details().unwrap_or(Value::Null);
+            if let Some(at) = holds(&got, &w["details"], String::new()) {
+                return Err(format!("event {i} ({}): details differ at {at}: {got}", e.kind.name()));
+            }
+        }
+    }
     if let Some(want) = exp.get("spans").and_then(Value::as_array) {
         for w in want {
             let found = exec.spans().iter().any(|s| {
@@ -235,6 +251,17 @@ fn check_files(exec: &statelab::Execution, want: &Value) -> Result<(), String> {
         return Err(format!("the run wrote {:?}, expected {expected} objects", files.written()));
     }
     Ok(())
+}
+
+/// Where `got` does not hold what `want` holds (see `"events"` above), if anywhere.
+fn holds(got: &Value, want: &Value, at: String) -> Option<String> {
+    match (got, want) {
+        (Value::Object(g), Value::Object(w)) => w.iter().find_map(|(k, wv)| match g.get(k.as_str()) {
+            Some(gv) => holds(gv, wv, format!("{at}.{k}")),
+            None => Some(format!("{at}.{k} (missing)")),
+        }),
+        _ => (got != want).then_some(at),
+    }
 }
 
 #[test]

@@ -119,3 +119,54 @@ fn files_need_the_extras() {
         assert_eq!(uses_extras(&def), want, "{def}");
     }
 }
+
+#[test]
+fn tasks_that_wait_need_the_extras() {
+    // Their TaskSubmitted event holds a response the full build makes (exec/submitted.rs).
+    let task = |resource: &str| {
+        format!(r#"{{"StartAt":"T","States":{{"T":{{"Type":"Task","Resource":"{resource}","End":true}}}}}}"#)
+    };
+    let cases = [
+        ("arn:aws:states:::sqs:sendMessage.waitForTaskToken", true),
+        ("arn:aws:states:::states:startExecution.sync", true),
+        ("arn:aws:states:::states:startExecution.sync:2", true),
+        ("arn:aws:states:::ecs:runTask.sync", true),
+        ("arn:aws:states:::sqs:sendMessage", false),
+        ("arn:aws:states:::states:startExecution", false),
+        ("arn:aws:lambda:us-east-1:123456789012:function:f", false),
+        ("arn:aws:states:us-east-1:123456789012:activity:a", false),
+    ];
+    for (resource, want) in cases {
+        assert_eq!(uses_extras(&task(resource)), want, "{resource}");
+    }
+}
+
+#[test]
+fn a_host_gives_the_submitted_response() {
+    // Execution::on_submit: the host's answer is the TaskSubmitted event's output; where it
+    // gives none, the made-up response is.
+    use statelab::driver::{drive, Host};
+    use statelab::exec::Options;
+    use statelab::mock::Mocks;
+    let def = r#"{"StartAt":"A","States":{
+        "A":{"Type":"Task","Resource":"arn:aws:states:::states:startExecution.sync:2","Parameters":{"StateMachineArn":"arn:aws:states:us-east-1:1:stateMachine:C"},"ResultPath":null,"Next":"B"},
+        "B":{"Type":"Task","Resource":"arn:aws:states:::states:startExecution.sync:2","Parameters":{"StateMachineArn":"arn:aws:states:us-east-1:1:stateMachine:C","Name":"n"},"End":true}}}"#;
+    let machine = validate_text(def, MachineType::Standard).unwrap();
+    let mocks = Mocks::from_value(&statelab::json!({"A": {"Return": {}}, "B": {"Return": {}}}), None).unwrap();
+    let mut host = Host::new(machine, statelab::json!({}), mocks, Options::default());
+    host.exec.on_submit(|req| {
+        (&*req.state == "A").then(|| statelab::json!({"ExecutionArn": format!("child-of-{}", req.id), "StartDate": 7}))
+    });
+    host.start().unwrap();
+    drive(&mut host, None).unwrap();
+    let outputs: Vec<statelab::Value> = host
+        .exec
+        .events()
+        .iter()
+        .filter(|e| e.kind.name() == "TaskSubmitted")
+        .map(|e| e.details().unwrap()["output"].clone())
+        .collect();
+    assert_eq!(outputs.len(), 2);
+    assert_eq!(outputs[0], statelab::json!({"ExecutionArn": "child-of-1", "StartDate": 7}));
+    assert_eq!(outputs[1]["ExecutionArn"], "arn:aws:states:us-east-1:1:execution:C:n");
+}

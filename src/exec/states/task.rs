@@ -90,11 +90,8 @@ impl Execution {
                 self.emit(fid, started, |_| fields! {"workerName": "statelab"});
             }
         }
-        if self.is_done() {
-            return Flow::Ended;
-        }
         let lane = self.lane(fid);
-        self.effects.push_back(Effect::Invoke(TaskRequest {
+        let request = TaskRequest {
             id,
             state: state.name.clone(),
             resource: task.resource.clone(),
@@ -102,7 +99,15 @@ impl Execution {
             attempt,
             lane,
             token,
-        }));
+        };
+        #[cfg(feature = "extras")]
+        if !self.is_done() {
+            self.task_submitted(fid, &request, &task.kind);
+        }
+        if self.is_done() {
+            return Flow::Ended;
+        }
+        self.effects.push_back(Effect::Invoke(request));
         let span = self.open_span(fid, SpanKind::Attempt, Some(params));
         let gen = {
             let f = &mut self.frames[fid];

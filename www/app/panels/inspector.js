@@ -123,6 +123,12 @@ export function renderInspector(host, { name, stateDef, spans, events, lanes, pi
     const resultTitle = 'Task result (before ResultSelector, ResultPath and OutputPath)';
     if (ok.length) flow.append(elidedIn(result, 'output') ? notKept(resultTitle) : block(resultTitle, jsonValue(result?.output)));
   }
+  // A task that waits (.sync, .waitForTaskToken): the service's response when its work started
+  // (the last attempt's TaskSubmitted event).
+  const submitted = evs.filter((e) => e.type === 'TaskSubmitted');
+  const sub = submitted[submitted.length - 1]?.taskSubmittedEventDetails;
+  const subTitle = 'Submitted (the service’s response when the work started)';
+  if (submitted.length) flow.append(elidedIn(sub, 'output') ? notKept(subTitle) : block(subTitle, jsonValue(sub?.output)));
   const attempts = spans.filter((s) => s.kind !== 'state' && s.parent === span.id);
   if (attempts.length > 1 || attempts.some((a) => a.kind !== 'attempt')) {
     const list = h('ol', { class: 'attempts' });
