@@ -68,6 +68,15 @@ impl Execution {
                 };
             }
         }
+        // A Task whose failure ends a Parallel branch is aborted with the branch (recorded:
+        // TaskFailed, TaskStateAborted, then the Parallel's ParallelStateFailed). A Fail or
+        // Pass state that ends a branch or iteration is not, nor is a Task of an iteration
+        // (no recording shows one).
+        if let (Kind::Task(_), Some((parent, _))) = (&state.kind, self.frames[fid].parent) {
+            if matches!(self.state(parent).kind, Kind::Parallel(_)) && failure.error != "States.Runtime" {
+                self.emit_bare(fid, EventType::StateAborted(asl::StateType::Task));
+            }
+        }
         self.close_span(span, SpanStatus::Failed, None, Some(&failure));
         self.frame_ended(fid, Err(failure));
         Flow::Ended
