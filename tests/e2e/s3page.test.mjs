@@ -248,7 +248,7 @@ test('the Map Runs tab counts the children live during a real-time run, and open
     def,
   );
   await page.click('[data-testid=tab-mapruns]');
-  await page.selectOption('[data-testid=speed]', '1');
+  await page.selectOption('[data-testid=speed]', '2');
   const before = await page.evaluate(() => window.statelab.runsEnded);
   await page.click('[data-testid=run]');
   // While the children wait: three running, one failed (tolerated).
@@ -285,7 +285,7 @@ const CALLBACK_DEFINITION = {
 
 async function startCallbackRun(page) {
   await page.evaluate((d) => window.statelab.load({ definition: JSON.stringify(d, null, 2), input: '{"order": 7}', mocks: '{}' }), CALLBACK_DEFINITION);
-  await page.selectOption('[data-testid=speed]', '2');
+  await page.selectOption('[data-testid=speed]', '1');
   const before = await page.evaluate(() => window.statelab.runsEnded);
   await page.click('[data-testid=run]');
   // The first callback opens the tab.
@@ -301,7 +301,10 @@ test('a callback answered from the Callbacks tab while its heartbeats keep it al
   assert.deepEqual(JSON.parse(await page.textContent('[data-testid=callback-payload]')).MessageBody, { order: 7, token });
   // No mock was made for it: it waits for the user.
   assert.equal('Approve' in JSON.parse((await page.evaluate(() => window.statelab.work())).mocks), false);
-  // Heartbeats every ~1.5 s of workflow time (0.75 s at 2x), past the 2 s heartbeat.
+  // Heartbeats every ~0.75 s of workflow time, past the 2 s heartbeat. (At 1x: every call for a
+  // definition with a task that waits goes to the full engine, which is then warm when the run
+  // starts, so workflow time counts from the click; at 2x the first heartbeat came too late on a
+  // loaded machine.)
   for (let i = 1; i <= 3; i++) {
     await page.waitForTimeout(700);
     await page.click('[data-testid=callback-heartbeat-send]');
@@ -318,7 +321,17 @@ test('a callback answered from the Callbacks tab while its heartbeats keep it al
   assert.ok(result.durationMs > 2000, `${result.durationMs}`);
   const types = result.events.map((e) => e.type);
   assert.ok(types.includes('TaskSucceeded'), types.join());
+  // AWS writes TaskSubmitted (SendMessage's response) right after TaskStarted; the State tab shows it.
+  const submitted = types.indexOf('TaskSubmitted');
+  assert.equal(types[submitted - 1], 'TaskStarted', types.join());
+  const sent = result.events[submitted].taskSubmittedEventDetails;
+  assert.equal(sent.resource, 'sendMessage.waitForTaskToken');
+  assert.match(sent.output.MD5OfMessageBody, /^[0-9a-f]{32}$/);
   await page.waitForSelector('[data-testid=callback][data-status=succeeded]');
+  await page.click('[data-testid=timeline-bar][data-state=Approve][data-kind=state]');
+  await page.waitForSelector('[data-testid=inspector] [data-step^=Submitted]');
+  assert.match(await page.textContent('[data-testid=inspector] [data-step^=Submitted]'), /"MessageId": "[0-9a-f-]{36}"/);
+  await page.screenshot({ path: join(SHOTS, 's3page-callback-submitted.png') });
   assert.deepEqual(problems, []);
   await context.close();
 });

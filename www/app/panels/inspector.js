@@ -111,24 +111,34 @@ export function renderInspector(host, { name, stateDef, spans, events, lanes, pi
   const flow = h('div', { class: 'flow' });
   if (input !== undefined) flow.append(block('Input', input));
   else if (span.inputElided || elidedIn(entered?.stateEnteredEventDetails, 'input')) flow.append(notKept('Input'));
+  // A task that waits (.sync, .waitForTaskToken): the service's response when its work started
+  // (the last attempt's TaskSubmitted event), shown after the request.
+  const submitted = evs.filter((e) => e.type === 'TaskSubmitted');
+  const sub = submitted[submitted.length - 1]?.taskSubmittedEventDetails;
+  const subTitle = 'Submitted (the service’s response when the work started)';
+  const subBlock = () => (elidedIn(sub, 'output') ? notKept(subTitle) : block(subTitle, jsonValue(sub?.output)));
   if (Array.isArray(span.steps) && span.steps.length) {
-    for (const st of span.steps) flow.append(st.elided ? notKept(stepTitle(st.step ?? st.name)) : block(stepTitle(st.step ?? st.name), st.value));
+    let shown = !submitted.length;
+    for (const st of span.steps) {
+      flow.append(st.elided ? notKept(stepTitle(st.step ?? st.name)) : block(stepTitle(st.step ?? st.name), st.value));
+      const step = st.step ?? st.name;
+      if (!shown && (step === 'Parameters' || step === 'Arguments')) {
+        flow.append(subBlock());
+        shown = true;
+      }
+    }
+    if (!shown) flow.append(subBlock());
   } else {
     const scheduled = evs.filter((e) => e.type === 'TaskScheduled');
     const params = scheduled[scheduled.length - 1]?.taskScheduledEventDetails;
     const paramsTitle = 'Task parameters (after InputPath and Parameters/Arguments)';
     if (scheduled.length) flow.append(elidedIn(params, 'parameters') ? notKept(paramsTitle) : block(paramsTitle, jsonValue(params?.parameters)));
+    if (submitted.length) flow.append(subBlock());
     const ok = evs.filter((e) => e.type === 'TaskSucceeded');
     const result = ok[ok.length - 1]?.taskSucceededEventDetails;
     const resultTitle = 'Task result (before ResultSelector, ResultPath and OutputPath)';
     if (ok.length) flow.append(elidedIn(result, 'output') ? notKept(resultTitle) : block(resultTitle, jsonValue(result?.output)));
   }
-  // A task that waits (.sync, .waitForTaskToken): the service's response when its work started
-  // (the last attempt's TaskSubmitted event).
-  const submitted = evs.filter((e) => e.type === 'TaskSubmitted');
-  const sub = submitted[submitted.length - 1]?.taskSubmittedEventDetails;
-  const subTitle = 'Submitted (the service’s response when the work started)';
-  if (submitted.length) flow.append(elidedIn(sub, 'output') ? notKept(subTitle) : block(subTitle, jsonValue(sub?.output)));
   const attempts = spans.filter((s) => s.kind !== 'state' && s.parent === span.id);
   if (attempts.length > 1 || attempts.some((a) => a.kind !== 'attempt')) {
     const list = h('ol', { class: 'attempts' });
