@@ -35,7 +35,7 @@ ${fence('asl view=timeline title="Evil </asl-playground><script>window.pwned = 3
 ${fence('asl-input', '{"note": "</pre><script>window.pwned = 4</script>"}')}
 ${fence('js', 'console.log("a plain code block");')}`;
 
-const PAGE = (body) => `<!doctype html><html><head><meta charset="utf-8"><title>Markdown</title>
+const PAGE = (body) => `<!doctype html><html><head><meta charset="utf-8"><title>Markdown</title><link rel="icon" href="data:,">
 <script type="module" src="embed.js"></script></head><body>${body}</body></html>`;
 
 setup();
