@@ -202,6 +202,11 @@ export interface RunOptions extends SimulateOptions {
   callbacks?: string[];
   /** A callback Task waits: its request, and the workflow time it began waiting. */
   onCallback?: (callback: { id: number; token: string | null; state: string; resource: string; input: Json; lane: string; attempt: number; atMs: number }) => void;
+  /**
+   * The run is the redrive of `previous` (as redrive() takes it), `afterMs` (default 0) after
+   * its end, on the full engine; `done` rejects with ExecutionNotRedrivable when it cannot be.
+   */
+  redrive?: { previous: PreviousRun; afterMs?: number };
   onEvent?: (event: HistoryEvent) => void;
   /** At most every updateIntervalMs (default 50), and at the end. */
   onUpdate?: (update: { nowMs: number; spans: Span[]; lanes: Lane[]; status: string }) => void;

@@ -11,6 +11,7 @@ import { fmtMs } from './lib/format.js';
 import { HISTORY_BYTES } from './model/events.js';
 import { workOf, toast } from './state.js';
 import { whenIdle } from './lib/tasks.js';
+import { attemptJoiner, redriveCountOf, whyNotRedrivable } from './model/redrive.js';
 import { foreignAncestor, functionSettings } from './sandbox.js';
 
 /**
@@ -207,66 +208,26 @@ export function createRunner({ store, engine, work: workApi, editors, consent })
       throw new Error('another run started');
     }
     const id = nextId++;
-    const run = { id, rev: 0, spans: [], events: [], lanes: [], nowMs: 0, result: null, error: null, paused, startedAt: performance.now(), sequential: work.settings.sequential };
+    // What ran, for a redrive (the same definition, input and options; the mocks then are the new ones).
+    const ran = { definition: work.definition, input: work.input, mocks: engineMocks, functions: names.length > 0, type: resolved.type };
+    const run = {
+      id,
+      rev: 0,
+      spans: [],
+      events: [],
+      lanes: [],
+      nowMs: 0,
+      result: null,
+      error: null,
+      paused,
+      startedAt: performance.now(),
+      sequential: work.settings.sequential,
+      seed: options.seed,
+      ran,
+    };
     store.update((s) => ({ run, playhead: null, selection: { ...s.selection, pick: 0 } }));
     return new Promise((resolve, reject) => {
-      const mine = () => current()?.id === id;
-      const handlers = {
-        onTick: (m) => patchRun(id, { events: m.allEvents, spans: m.spans, lanes: m.lanes, nowMs: m.nowMs, paused: m.paused }, { when: 'frame' }),
-        onControl: (m) => mine() && patchRun(id, { paused: m.paused, nowMs: Math.max(current().nowMs, m.nowMs) }, { when: 'frame' }),
-        onDone: (result) => {
-          endSandbox(box);
-          if (!mine()) return;
-          const realMs = performance.now() - current().startedAt;
-          // Drawn in tasks of their own (a big run's last update is a big one); the sequential
-          // twin is asked for once that is done (the engine's work for it would slow the drawing).
-          store.update(
-            (s) => {
-              let playhead = s.playhead;
-              if (s.pendingPlayhead !== null) {
-                playhead = Math.min(s.pendingPlayhead, result.durationMs);
-                if (playhead >= result.durationMs) playhead = null;
-              }
-              const done = { result, events: result.events, spans: result.spans, lanes: result.lanes || [], nowMs: result.durationMs, realMs, rev: s.run.rev + 1 };
-              return { run: { ...s.run, ...done }, runsEnded: s.runsEnded + 1, playhead, pendingPlayhead: null };
-            },
-            { when: 'frame' },
-          );
-          whenIdle(() => mine() && compareWithTwin(id, work, engineMocks, functions, resolved.type));
-          resolve(result);
-        },
-        onError: (m) => {
-          endSandbox(box);
-          if (!mine()) return;
-          const finish = (message, thrown = message) => {
-            if (!mine()) return;
-            store.update((s) => ({ run: { ...s.run, error: { message, diagnostics: m.diagnostics }, rev: s.run.rev + 1 }, runsEnded: s.runsEnded + 1 }));
-            reject(new Error(thrown));
-          };
-          // Mocks the engine refused: said at their place (line:column) in the mocks editor, as
-          // the editor's check finds them (model/mockcheck.js, loaded only now: the engine judges).
-          if (!m.message.startsWith('mocks: ')) return finish(m.message);
-          Promise.resolve(workApi.mockErrors?.(work.mocks))
-            .catch(() => [])
-            .then((errs) => {
-              if (!errs?.length) return finish(m.message);
-              store.update({ editorTab: 'mocks' });
-              editors.relint('mocks');
-              const d = errs[0];
-              const msg = `the mocks have ${errs.length} error${errs.length > 1 ? 's' : ''}; line ${d.line}, column ${d.column}: ${d.message}`;
-              finish(`Cannot run: ${msg}`, msg);
-            });
-        },
-        // A call of a mock function, answered by this run's sandbox.
-        onCall: (c) => box.call(c.state, c.input, c.context),
-        ...(callbacks.length
-          ? cb.runHandlers(
-              store,
-              () => mine() && current(),
-              (patch) => patchRun(id, patch, { progress: false }),
-            )
-          : {}),
-      };
+      const handlers = handlersOf({ id, box, work, engineMocks, functions, type: resolved.type, callbacks, cb }, resolve, reject);
       if (instant && !paused && names.length === 0) {
         // All at once on the virtual clock: one call, no live updates needed.
         engine
@@ -282,6 +243,179 @@ export function createRunner({ store, engine, work: workApi, editors, consent })
       } else {
         engine.start(work.definition, work.input, engineMocks, options, settings, handlers);
       }
+    });
+  }
+
+  /**
+   * A run's handlers (engine.js's): its progress and end into the store. join: a redrive's
+   * joining of its attempt to the earlier ones (model/redrive.js), applied to what it reports.
+   */
+  function handlersOf({ id, box, work, engineMocks, functions, type, callbacks, cb, join = null, refused = null }, resolve, reject) {
+    const mine = () => current()?.id === id;
+    return {
+      onTick: (m) => {
+        const lists = { events: m.allEvents, spans: m.spans, lanes: m.lanes };
+        patchRun(id, { ...(join ? join(lists) : lists), nowMs: m.nowMs, paused: m.paused }, { when: 'frame' });
+      },
+      onControl: (m) => mine() && patchRun(id, { paused: m.paused, nowMs: Math.max(current().nowMs, m.nowMs) }, { when: 'frame' }),
+      onDone: (attempt) => {
+        endSandbox(box);
+        if (!mine()) return;
+        const result = join ? { ...attempt, ...join({ events: attempt.events, spans: attempt.spans, lanes: attempt.lanes || [] }) } : attempt;
+        const realMs = performance.now() - current().startedAt;
+        // Drawn in tasks of their own (a big run's last update is a big one); the sequential
+        // twin is asked for once that is done (the engine's work for it would slow the drawing).
+        store.update(
+          (s) => {
+            let playhead = s.playhead;
+            if (s.pendingPlayhead !== null) {
+              playhead = Math.min(s.pendingPlayhead, result.durationMs);
+              if (playhead >= result.durationMs) playhead = null;
+            }
+            const done = { result, events: result.events, spans: result.spans, lanes: result.lanes || [], nowMs: result.durationMs, realMs, rev: s.run.rev + 1 };
+            return { run: { ...s.run, ...done }, runsEnded: s.runsEnded + 1, playhead, pendingPlayhead: null };
+          },
+          { when: 'frame' },
+        );
+        if (!join) whenIdle(() => mine() && compareWithTwin(id, work, engineMocks, functions, type));
+        resolve(result);
+      },
+      onError: (m) => {
+        endSandbox(box);
+        if (!mine()) return;
+        const finish = (message, thrown = message) => {
+          if (!mine()) return;
+          store.update((s) => ({ run: { ...s.run, error: { message, diagnostics: m.diagnostics }, rev: s.run.rev + 1 }, runsEnded: s.runsEnded + 1 }));
+          reject(new Error(thrown));
+        };
+        if (refused && m.message.startsWith('ExecutionNotRedrivable')) return refused(m.message);
+        // Mocks the engine refused: said at their place (line:column) in the mocks editor, as
+        // the editor's check finds them (model/mockcheck.js, loaded only now: the engine judges).
+        if (!m.message.startsWith('mocks: ')) return finish(m.message);
+        Promise.resolve(workApi.mockErrors?.(work.mocks))
+          .catch(() => [])
+          .then((errs) => {
+            if (!errs?.length) return finish(m.message);
+            store.update({ editorTab: 'mocks' });
+            editors.relint('mocks');
+            const d = errs[0];
+            const msg = `the mocks have ${errs.length} error${errs.length > 1 ? 's' : ''}; line ${d.line}, column ${d.column}: ${d.message}`;
+            finish(`Cannot run: ${msg}`, msg);
+          });
+      },
+      // A call of a mock function, answered by this run's sandbox.
+      onCall: (c) => box.call(c.state, c.input, c.context),
+      ...(callbacks.length
+        ? cb.runHandlers(
+            store,
+            () => mine() && current(),
+            (patch) => patchRun(id, patch, { progress: false }),
+          )
+        : {}),
+    };
+  }
+
+  /**
+   * Redrive the run shown, which ended FAILED, TIMED_OUT or ABORTED, as AWS's RedriveExecution
+   * does: the same definition, input and options as it ran with, the mocks as they are now (the
+   * user fixed one), at its end on the virtual clock and the speed chosen. The attempt continues
+   * the run's history and timeline (model/redrive.js); a refusal (ExecutionNotRedrivable) is
+   * said, and the run stays shown.
+   */
+  async function redrive() {
+    const earlier = current();
+    const why = whyNotRedrivable(earlier, isRunning(earlier));
+    if (why) {
+      toast(store, why, true);
+      throw new Error(why);
+    }
+    endSandbox();
+    const ticket = ++starts;
+    const claimed = editors.claimTyped?.();
+    const work = workOf(store.get());
+    const refuse = (message, tab) => {
+      if (tab) store.update({ editorTab: tab });
+      toast(store, `Not redriven: ${message}`, true, { sticky: true });
+      return new Error(message);
+    };
+    let mocks;
+    try {
+      mocks = JSON.parse(work.mocks || '{}');
+    } catch (e) {
+      throw refuse(`the mocks are not valid JSON: ${e.message}`, 'mocks');
+    }
+    const { ran, result: ended } = earlier;
+    // Where the run stood: the full engine's result says it; else the run is simulated again
+    // with its mocks, which a run of JS functions cannot be (their answers are not kept).
+    if (ended.redrive === undefined && ran.functions) {
+      throw refuse('this run called JavaScript mock functions, whose answers are not kept, so where it stood cannot be found again: run it again, then redrive');
+    }
+    const { engineMocks, functions } = splitMocks(mocks);
+    const names = Object.keys(functions);
+    let box = null;
+    let settings = {};
+    if (names.length) {
+      ({ box, settings } = await sandboxFor(functions, mocks, claimed, ticket));
+      sandbox = box;
+    }
+    const chosen = work.settings.speed;
+    const instant = chosen === 'instant';
+    let callbacks = [];
+    let cb = null;
+    if (!instant && /waitForTaskToken|:activity:/.test(ran.definition)) {
+      cb = await import('./model/callbacks.js');
+      callbacks = cb.callbackStates(JSON.parse(ran.definition), mocks);
+    }
+    const attempt = redriveCountOf(earlier.events) + 1;
+    const previous = { result: { status: ended.status, durationMs: ended.durationMs, redrive: ended.redrive }, mocks: ran.mocks };
+    const options = {
+      seed: earlier.seed,
+      speed: instant ? 1 : Number(chosen),
+      paused: false,
+      recordSteps: true,
+      criticalPath: true,
+      sequential: earlier.sequential,
+      historyBytes: HISTORY_BYTES,
+      instant,
+      type: ran.type,
+      ...(callbacks.length ? { callbacks } : {}),
+      redrive: { previous, afterMs: 0 },
+    };
+    stopReplay();
+    if (ticket !== starts) {
+      endSandbox(box);
+      throw new Error('another run started');
+    }
+    const id = nextId++;
+    const join = attemptJoiner(earlier, attempt);
+    const run = {
+      id,
+      rev: 0,
+      ...join({ events: [], spans: [], lanes: [] }),
+      nowMs: ended.durationMs,
+      result: null,
+      error: null,
+      paused: false,
+      startedAt: performance.now(),
+      sequential: earlier.sequential,
+      seed: earlier.seed,
+      ran: { ...ran, mocks: engineMocks, functions: names.length > 0 },
+      attempt,
+    };
+    store.update({ run, playhead: null });
+    return new Promise((resolve, reject) => {
+      const refused = (message) => {
+        // AWS's refusal: the execution stays as it was.
+        store.update((s) => (s.run?.id === id ? { run: earlier, runsEnded: s.runsEnded + 1 } : null));
+        toast(store, `Not redriven: ${message}`, true, { sticky: true });
+        reject(new Error(message));
+      };
+      const handlers = handlersOf(
+        { id, box, work: { ...work, definition: ran.definition, input: ran.input }, engineMocks, functions, type: ran.type, callbacks, cb, join, refused },
+        resolve,
+        reject,
+      );
+      engine.start(ran.definition, ran.input, engineMocks, options, settings, handlers);
     });
   }
 
@@ -453,5 +587,5 @@ export function createRunner({ store, engine, work: workApi, editors, consent })
     else setPlayhead(times.filter((x) => x < t).pop() ?? 0);
   }
 
-  return { start, stop, togglePause, step, dragLatency, setPlayhead, toggleReplay, stepPlayhead };
+  return { start, redrive, stop, togglePause, step, dragLatency, setPlayhead, toggleReplay, stepPlayhead };
 }

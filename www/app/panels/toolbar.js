@@ -3,6 +3,7 @@
 // link and the theme.
 import { h, $, setText, isMac } from '../lib/dom.js';
 import { isRunning } from '../model/status.js';
+import { whyNotRedrivable } from '../model/redrive.js';
 import { withWork, toast } from '../state.js';
 
 const THEME_KEY = 'statelab.theme';
@@ -32,6 +33,10 @@ export function mountToolbar(store, { runner, workspaces, onRun }) {
   $('#pause').addEventListener('click', runner.togglePause);
   $('#step').addEventListener('click', runner.step);
   $('#stop').addEventListener('click', runner.stop);
+  // Redrive stays focusable when it cannot be used (aria-disabled), so that its title says why.
+  $('#redrive').addEventListener('click', () => {
+    if ($('#redrive').getAttribute('aria-disabled') !== 'true') runner.redrive().catch(() => {});
+  });
   document.addEventListener('keydown', (e) => {
     if ((e.ctrlKey || e.metaKey) && e.key === 'Enter') {
       e.preventDefault();
@@ -45,8 +50,9 @@ export function mountToolbar(store, { runner, workspaces, onRun }) {
     }
   });
   store.subscribe(
-    (s) => [isRunning(s.run), !!s.run?.paused, !!s.run?.result],
+    (s) => [isRunning(s.run), !!s.run?.paused, !!s.run?.result, s.run?.result?.status, !!s.run?.ran],
     ([running, paused, ended]) => {
+      const run = store.get().run;
       $('#run').disabled = false;
       $('#pause').disabled = !running;
       $('#step').disabled = false;
@@ -57,6 +63,12 @@ export function mountToolbar(store, { runner, workspaces, onRun }) {
           : 'Start paused, then move one moment at a time';
       if ($('#step').title !== titled('step', stepTitle)) $('#step').title = titled('step', stepTitle);
       $('#stop').disabled = !running;
+      const why = whyNotRedrivable(run, running);
+      $('#redrive').setAttribute('aria-disabled', String(!!why));
+      const redriveTitle =
+        why ||
+        `Redrive: run the ${run.result.status === 'ABORTED' ? 'aborted' : run.result.status === 'TIMED_OUT' ? 'timed-out' : 'failed'} execution again from where it stopped, with the mocks as they are now (AWS's RedriveExecution)`;
+      if ($('#redrive').title !== redriveTitle) $('#redrive').title = redriveTitle;
       setText($('#pause .label'), running && paused ? 'Resume' : 'Pause');
       document.body.classList.toggle('is-running', running);
     },
