@@ -153,6 +153,13 @@ export interface Result extends Outcome {
   events: HistoryEvent[];
   spans: Span[];
   lanes: Lane[];
+  /**
+   * The distributed Maps' child executions, each with its own history (ids from 1,
+   * ExecutionStarted to its end; full engine only): mapSpan is the id of the Map state's
+   * visit (span) that started it, index its place in that Map Run; complete is false when
+   * some of its events were not kept (50,000 in all).
+   */
+  children?: { mapSpan: number; index: number; complete: boolean; events: HistoryEvent[] }[];
 }
 
 export interface ValidateOptions {

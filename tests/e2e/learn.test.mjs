@@ -8,7 +8,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
-import { setup, browser, openPage } from './page.mjs';
+import { setup, server, browser, openPage } from './page.mjs';
 
 const SHOTS = process.env.STATELAB_SHOTS;
 const fn = (name) => `arn:aws:lambda:us-east-1:123456789012:function:${name}`;

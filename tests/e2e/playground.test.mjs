@@ -730,7 +730,7 @@ test('the replay position travels in a shared link, and Replay plays to the end'
   });
   const url = await a.page.evaluate(() => window.statelab.share());
   await a.context.close();
-  const b = await openPage(new URL(url).hash);
+  const b = await openPage({ path: new URL(url).hash });
   await b.page.waitForFunction(() => document.querySelector('[data-testid=scrubber]')?.value === '1500', null, { timeout: 20000 });
   const status = (name) => b.page.$eval(`[data-testid=graph] .node[data-state="${name}"]`, (e) => e.dataset.status);
   assert.equal(await status('Resize'), 'running');

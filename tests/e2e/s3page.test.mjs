@@ -193,7 +193,7 @@ test('a file pasted on the Files tab, and files a definition’s derive generate
   await context.close();
 });
 
-test('the Map Runs tab counts the children live during a real-time run, and opens a child on its states', async () => {
+test('the Map Runs tab counts the children live during a real-time run, and opens a child on its own history and timeline', async () => {
   const context = await newContext({ colorScheme: 'dark' });
   const { page, problems } = await openPage({ context });
   const def = {
@@ -237,10 +237,31 @@ test('the Map Runs tab counts the children live during a real-time run, and open
   await page.waitForFunction(() => document.querySelector('[data-testid=maprun]')?.dataset.status === 'SUCCEEDED');
   assert.deepEqual(await counters(page), { pending: '0', running: '0', succeeded: '3', failed: '1', timedOut: '0', aborted: '0', total: '4' });
   assert.match(await page.textContent('[data-testid=maprun-tolerated]'), /count 1 · failures so far: 1$/);
-  // The failed child opens on its states.
-  await page.click('[data-testid=maprun-child][data-status=FAILED] button[aria-expanded]');
-  assert.match(await page.textContent('.mr-child-states'), /Check succeeded.*Bad failed.*BadOrder/s);
+  // The failed child opens on its own execution: its history, from ExecutionStarted with its
+  // item as input to ExecutionFailed, and its timeline, from its start.
+  await page.click('[data-testid=maprun-child][data-status=FAILED] [data-testid=maprun-child-open]');
+  await page.waitForSelector('[data-testid=maprun-child-history] tr.row');
+  const events = await page.$$eval('[data-testid=maprun-child-history] tr.row', (rs) => rs.map((r) => [Number(r.dataset.eventId), r.dataset.eventType]));
+  assert.deepEqual(events, [
+    [1, 'ExecutionStarted'],
+    [2, 'ChoiceStateEntered'],
+    [3, 'ChoiceStateExited'],
+    [4, 'FailStateEntered'],
+    [5, 'ExecutionFailed'],
+  ]);
+  await page.click('[data-testid=maprun-child-history] tr.row[data-event-id="1"]');
+  assert.match(await page.textContent('[data-testid=maprun-child-history]'), /"id": "3"/);
+  await page.click('[data-testid=maprun-child-history] tr.row[data-event-id="5"]');
+  assert.match(await page.textContent('[data-testid=maprun-child-history]'), /BadOrder/);
+  const bars = await page.$$eval('[data-testid=maprun-child-bar][data-kind=state]', (bs) => bs.map((b) => [b.dataset.state, Number(b.dataset.startMs)]));
+  assert.deepEqual(bars, [
+    ['Check', 0],
+    ['Bad', 0],
+  ]);
+  assert.equal(await page.textContent('[data-testid=maprun-child-status]'), 'Failed');
   await page.screenshot({ path: join(SHOTS, 's3page-maprun-child-dark.png') });
+  await page.click('[data-testid=maprun-child-back]');
+  assert.equal(await page.$$eval('[data-testid=maprun-child]', (rs) => rs.length), 4);
   assert.deepEqual(problems, []);
   await context.close();
 });
