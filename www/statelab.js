@@ -256,6 +256,7 @@ export async function testState(request, options = {}) {
  */
 export async function redrive(definition, input, previous, mocks, options = {}) {
   const glue = await ready('full');
+  const { priorOf } = await import('./redrive-prior.js');
   const engine = engineOptions(options, []);
   return guard(glue, (g) => {
     const prior = priorOf(g, definition, input, previous, engine);
@@ -268,35 +269,6 @@ export async function redrive(definition, input, previous, mocks, options = {}) 
       session.free();
     }
   });
-}
-
-/**
- * What a redrive of `previous` ({result, mocks}, see redrive()) needs, on the full engine `g`:
- * the result's `redrive`, or the previous run simulated again with its mocks (an ABORTED one
- * up to the time it was stopped at, its durationMs, and stopped there). Throws
- * ExecutionNotRedrivable for an execution that succeeded.
- */
-function priorOf(g, definition, input, previous, engine) {
-  const result = previous?.result;
-  const succeeded = () => new Error('ExecutionNotRedrivable: Execution is SUCCEEDED and cannot be redriven');
-  if (result?.redrive !== undefined) return result.redrive;
-  if (result?.status === 'SUCCEEDED') throw succeeded();
-  if (previous?.mocks === undefined) {
-    throw new TypeError('redrive: previous needs the result of a full-engine run (with its redrive) or the mocks the run had');
-  }
-  const stopAt = result?.status === 'ABORTED' ? result.durationMs : undefined;
-  const session = new g.Session(definition, input, previous.mocks, engine);
-  try {
-    session.start();
-    for (let d = session.nextDeadline(); d !== undefined && !(d > stopAt); d = session.nextDeadline()) session.stepTo(d);
-    if (stopAt !== undefined && !session.done) session.stop();
-    const prior = session.redriveState();
-    if (prior === undefined && session.status === 'SUCCEEDED') throw succeeded();
-    if (prior === undefined) throw new Error('redrive: the previous run, simulated again with its mocks, did not end (it waits for an answer no mock gives)');
-    return prior;
-  } finally {
-    session.free();
-  }
 }
 
 /**
@@ -685,13 +657,19 @@ export function run(definition, input, mocks, options = {}) {
 
   const external = [...Object.keys(functions), ...callbacks];
   const again = options.redrive;
+  let priorOf = null; // a redrive's (./redrive-prior.js)
   const makeSession = (g) => {
     const engine = engineOptions(options, external);
     if (!again) return [g, new g.Session(definition, input, mocks, engine)];
     const prior = priorOf(g, definition, input, again.previous, engineOptions(options, []));
     return [g, g.Session.redrive(definition, input, mocks, engine, prior, again.afterMs ?? 0)];
   };
-  (callbacks.size || again ? ready('full').then((full) => guard(full, makeSession)) : onEngineFor(makeSession))
+  const full = () =>
+    Promise.all([ready('full'), again && import('./redrive-prior.js')]).then(([g, m]) => {
+      priorOf = m?.priorOf;
+      return guard(g, makeSession);
+    });
+  (callbacks.size || again ? full() : onEngineFor(makeSession))
     .then(([g, s]) => {
       glue = g;
       session = s;

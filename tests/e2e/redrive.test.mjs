@@ -80,7 +80,12 @@ const toastText = (page) => page.$eval('#toast', (t) => (t.hidden ? '' : t.query
 
 test('a failed run is redriven after fixing a mock and succeeds, with only the failed iterations run again', async () => {
   const { page, context, problems } = await open();
-  assert.match((await redriveButton(page)).title, /run the workflow first/);
+  // Before a run it cannot be used: pressed, it says why.
+  assert.equal((await redriveButton(page)).disabled, true);
+  // (aria-disabled: focusable and pressable, which Playwright's actionability checks refuse.)
+  await page.click('[data-testid=redrive]', { force: true });
+  await page.waitForFunction(() => !document.querySelector('#toast').hidden);
+  assert.match(await toastText(page), /run the workflow first/);
   await page.selectOption('[data-testid=speed]', 'instant');
   const failed = await pressAndWait(page, 'run');
   assert.equal(failed.status, 'FAILED');
@@ -88,7 +93,7 @@ test('a failed run is redriven after fixing a mock and succeeds, with only the f
   const firstEvents = failed.events.length;
   const ready = await redriveButton(page);
   assert.equal(ready.disabled, false);
-  assert.match(ready.title, /failed execution again from where it stopped/);
+  assert.match(ready.title, /goes on from where it stopped, with the mocks as they are now/);
 
   await pasteMocks(page, FIXED);
   const result = await pressAndWait(page, 'redrive');
@@ -165,7 +170,11 @@ test('a failed run is redriven after fixing a mock and succeeds, with only the f
   }
   // After a run that succeeded there is nothing to redrive.
   assert.equal((await redriveButton(page)).disabled, true);
-  assert.match((await redriveButton(page)).title, /succeeded: AWS redrives only executions that failed, timed out or were aborted/);
+  const ended = await page.evaluate(() => window.statelab.runsEnded);
+  await page.click('[data-testid=redrive]', { force: true });
+  await page.waitForFunction(() => /succeeded/.test(document.querySelector('#toast .toast-text').textContent));
+  assert.match(await toastText(page), /The run succeeded: AWS redrives only executions that failed, timed out or were aborted/);
+  assert.equal(await page.evaluate(() => window.statelab.runsEnded), ended, 'nothing ran');
   assert.deepEqual(problems, []);
   await context.close();
 });
@@ -214,7 +223,7 @@ test('AWS’s refusal is said: an Express workflow is not redriven (ExecutionNot
   assert.equal(failed.status, 'FAILED');
   await pasteMocks(page, FIXED);
   const ended = await page.evaluate(() => window.statelab.runsEnded);
-  await page.click('[data-testid=redrive]');
+  await page.click('[data-testid=redrive]', { force: true });
   await page.waitForFunction((n) => window.statelab.runsEnded > n, ended, { timeout: 20000 });
   await page.waitForFunction(() => !document.querySelector('#toast').hidden);
   assert.match(await toastText(page), /^Not redriven: ExecutionNotRedrivable: Executions of EXPRESS state machines cannot be redriven\.$/);

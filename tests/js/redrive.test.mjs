@@ -76,7 +76,8 @@ test('run() redrives on real timers: its clock starts at the redrive, an aborted
 });
 
 test('the page joins a redriven attempt after the earlier ones (model/redrive.js)', async () => {
-  const { attemptJoiner, latestVisits, whyNotRedrivable, redriveCountOf } = await import('../../www/app/model/redrive.js');
+  const { attemptJoiner, whyNotRedrivable, redriveCountOf } = await import('../../www/app/model/redrive.js');
+  const { latestVisits } = await import('../../www/app/model/lanes.js');
   const first = await simulate(MACHINE, {}, FAILING, { seed: 3 });
   const next = await redrive(MACHINE, {}, { result: first, mocks: FAILING }, FIXED, { seed: 3 });
   const join = attemptJoiner(first, 1);

@@ -142,7 +142,7 @@ window.statelab = {
   /** Run; resolves with {status, output?, error?, cause?, durationMs, events, spans}. options.speed: a number or 'instant'. */
   run: (options) => runner.start(options),
   stop: () => runner.stop(),
-  /** Redrive the run shown (ended FAILED, TIMED_OUT or ABORTED) with the mocks as they are now: resolves with the new attempt's result (the whole execution's events and spans). */
+  /** Redrive the run shown, with the mocks as they are now: resolves with its result. */
   redrive: () => runner.redrive(),
   work: () => workOf(store.get()),
   /** Put the work in a link (address bar, clipboard): resolves with the URL; rejects with why when the work is too big for a link. */

@@ -11,7 +11,6 @@ import { fmtMs } from './lib/format.js';
 import { HISTORY_BYTES } from './model/events.js';
 import { workOf, toast } from './state.js';
 import { whenIdle } from './lib/tasks.js';
-import { attemptJoiner, redriveCountOf, whyNotRedrivable } from './model/redrive.js';
 import { foreignAncestor, functionSettings } from './sandbox.js';
 
 /**
@@ -315,107 +314,24 @@ export function createRunner({ store, engine, work: workApi, editors, consent })
     };
   }
 
-  /**
-   * Redrive the run shown, which ended FAILED, TIMED_OUT or ABORTED, as AWS's RedriveExecution
-   * does: the same definition, input and options as it ran with, the mocks as they are now (the
-   * user fixed one), at its end on the virtual clock and the speed chosen. The attempt continues
-   * the run's history and timeline (model/redrive.js); a refusal (ExecutionNotRedrivable) is
-   * said, and the run stays shown.
-   */
+  /** Redrive the run shown (app/redrive.js, loaded with the first redrive). */
   async function redrive() {
-    const earlier = current();
-    const why = whyNotRedrivable(earlier, isRunning(earlier));
-    if (why) {
-      toast(store, why, true);
-      throw new Error(why);
-    }
-    endSandbox();
-    const ticket = ++starts;
-    const claimed = editors.claimTyped?.();
-    const work = workOf(store.get());
-    const refuse = (message, tab) => {
-      if (tab) store.update({ editorTab: tab });
-      toast(store, `Not redriven: ${message}`, true, { sticky: true });
-      return new Error(message);
-    };
-    let mocks;
-    try {
-      mocks = JSON.parse(work.mocks || '{}');
-    } catch (e) {
-      throw refuse(`the mocks are not valid JSON: ${e.message}`, 'mocks');
-    }
-    const { ran, result: ended } = earlier;
-    // Where the run stood: the full engine's result says it; else the run is simulated again
-    // with its mocks, which a run of JS functions cannot be (their answers are not kept).
-    if (ended.redrive === undefined && ran.functions) {
-      throw refuse('this run called JavaScript mock functions, whose answers are not kept, so where it stood cannot be found again: run it again, then redrive');
-    }
-    const { engineMocks, functions } = splitMocks(mocks);
-    const names = Object.keys(functions);
-    let box = null;
-    let settings = {};
-    if (names.length) {
-      ({ box, settings } = await sandboxFor(functions, mocks, claimed, ticket));
-      sandbox = box;
-    }
-    const chosen = work.settings.speed;
-    const instant = chosen === 'instant';
-    let callbacks = [];
-    let cb = null;
-    if (!instant && /waitForTaskToken|:activity:/.test(ran.definition)) {
-      cb = await import('./model/callbacks.js');
-      callbacks = cb.callbackStates(JSON.parse(ran.definition), mocks);
-    }
-    const attempt = redriveCountOf(earlier.events) + 1;
-    const previous = { result: { status: ended.status, durationMs: ended.durationMs, redrive: ended.redrive }, mocks: ran.mocks };
-    const options = {
-      seed: earlier.seed,
-      speed: instant ? 1 : Number(chosen),
-      paused: false,
-      recordSteps: true,
-      criticalPath: true,
-      sequential: earlier.sequential,
-      historyBytes: HISTORY_BYTES,
-      instant,
-      type: ran.type,
-      ...(callbacks.length ? { callbacks } : {}),
-      redrive: { previous, afterMs: 0 },
-    };
-    stopReplay();
-    if (ticket !== starts) {
-      endSandbox(box);
-      throw new Error('another run started');
-    }
-    const id = nextId++;
-    const join = attemptJoiner(earlier, attempt);
-    const run = {
-      id,
-      rev: 0,
-      ...join({ events: [], spans: [], lanes: [] }),
-      nowMs: ended.durationMs,
-      result: null,
-      error: null,
-      paused: false,
-      startedAt: performance.now(),
-      sequential: earlier.sequential,
-      seed: earlier.seed,
-      ran: { ...ran, mocks: engineMocks, functions: names.length > 0 },
-      attempt,
-    };
-    store.update({ run, playhead: null });
-    return new Promise((resolve, reject) => {
-      const refused = (message) => {
-        // AWS's refusal: the execution stays as it was.
-        store.update((s) => (s.run?.id === id ? { run: earlier, runsEnded: s.runsEnded + 1 } : null));
-        toast(store, `Not redriven: ${message}`, true, { sticky: true });
-        reject(new Error(message));
-      };
-      const handlers = handlersOf(
-        { id, box, work: { ...work, definition: ran.definition, input: ran.input }, engineMocks, functions, type: ran.type, callbacks, cb, join, refused },
-        resolve,
-        reject,
-      );
-      engine.start(ran.definition, ran.input, engineMocks, options, settings, handlers);
+    const { redriveRun } = await import('./redrive.js');
+    return redriveRun({
+      store,
+      engine,
+      editors,
+      current,
+      ticket: () => ++starts,
+      isTicket: (t) => t === starts,
+      newId: () => nextId++,
+      setSandbox: (box) => {
+        sandbox = box;
+      },
+      endSandbox,
+      sandboxFor,
+      stopReplay,
+      handlersOf,
     });
   }
 

@@ -1,7 +1,5 @@
-// The client's side of ../../worker.js's protocol, as the playground (../engine.js, one run
-// at a time, a worker restarted when it stops answering) and the embeds (../embed-engine.js,
-// several runs in one shared worker) both speak it: replies to requests (a big one in parts),
-// what a run's messages add to what it has so far, and the answer to a mock function's call.
+// The client's side of ../../worker.js's protocol, for the playground (../engine.js) and the
+// embeds (../embed-engine.js).
 
 /** Apply a span delta from the worker ({added, patches}, see ../../worker.js) to `spans`. */
 export function applySpans(spans, delta) {
@@ -21,10 +19,7 @@ export function pushAll(to, items) {
   for (const x of items) to.push(x);
 }
 
-/**
- * Send request `op` (`payload`'s fields beside it) to `worker` as request `id`, pending in
- * `pending` until its reply settles it; if none came within `timeoutMs`, `onTimeout(reject)`.
- */
+/** Send request `op` as `id`, pending until its reply; none within `timeoutMs`: onTimeout(reject). */
 export function send(worker, pending, id, op, payload, timeoutMs, onTimeout) {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => onTimeout(reject), timeoutMs);
@@ -33,11 +28,7 @@ export function send(worker, pending, id, op, payload, timeoutMs, onTimeout) {
   });
 }
 
-/**
- * Settle a request with message `m` if it is a reply (it has an `id`): `pending` maps request
- * ids to {resolve, reject, timer}. A big result comes in parts (its events and spans, then
- * the rest), gathered until the last. Returns whether `m` was a reply.
- */
+/** Settle a pending request with `m` if it is a reply (a big one comes in parts first): whether it was. */
 export function settleReply(pending, m) {
   if (m.id === undefined) return false;
   const p = pending.get(m.id);
@@ -66,7 +57,7 @@ export function settleReply(pending, m) {
   return true;
 }
 
-/** Add a run's message to what the run ({events, spans, lanes}) has so far: one list each. */
+/** Add a run's message to the run's {events, spans, lanes} so far. */
 export function gather(run, m) {
   if (m.kind !== 'tick' && m.kind !== 'part' && m.kind !== 'done') return;
   pushAll(run.events, m.events);
@@ -74,11 +65,7 @@ export function gather(run, m) {
   if (m.lanes) pushAll(run.lanes, m.lanes);
 }
 
-/**
- * Answer the call `m` of a mock function with what `onCall({state, input, context})` gives
- * ({output: JSON text} or {failure: {error, cause}}); `post(answer)` sends it to the worker
- * (if the run is still the one it was for).
- */
+/** Answer a mock function's call `m` with what onCall gives ({output} or {failure}), through post(answer). */
 export function answerCall(m, onCall, post) {
   const reply = (a) => post(a && typeof a.output === 'string' ? { output: a.output } : { failure: a?.failure || { error: 'Error', cause: 'no answer' } });
   if (!onCall) {

@@ -1,12 +1,9 @@
-// Redrive in the page (no DOM): whether the run shown can be redriven, and a redriven
-// execution's attempts on one timeline. The engine gives a redriven attempt's events with
+// Redrive in the page (no DOM; loaded with the first redrive, app/redrive.js): why a run
+// cannot be redriven, and a redriven execution's attempts on one timeline. The engine gives a redriven attempt's events with
 // ids after the previous ones, and its spans and lanes on the execution's time axis but
 // numbered from 0; here they are put after the earlier attempts': a lane of the new attempt
 // is the earlier one of the same parent lane, state and index (a Map's iteration run again
 // stays on its row), and the earlier attempts' spans are kept, marked `earlier`.
-
-/** The statuses AWS's RedriveExecution takes. */
-const REDRIVABLE = new Set(['FAILED', 'TIMED_OUT', 'ABORTED']);
 
 /** How many times the execution of these events was redriven (its last ExecutionRedriven's redriveCount; 0 if none). */
 export function redriveCountOf(events) {
@@ -15,16 +12,6 @@ export function redriveCountOf(events) {
     if (e.type === 'ExecutionRedriven') return e.executionRedrivenEventDetails?.redriveCount ?? 0;
   }
   return 0;
-}
-
-/** Why `run` (the store's) cannot be redriven now, or null when it can. */
-export function whyNotRedrivable(run, running) {
-  if (running) return 'A run is going: Redrive continues a run that ended failed, timed out or aborted';
-  if (!run?.result) return 'Redrive continues a run that ended failed, timed out or aborted: run the workflow first';
-  if (!run.ran) return 'This run cannot be redriven (it was not started from the page)';
-  const status = run.result.status;
-  if (!REDRIVABLE.has(status)) return `The run ${status === 'SUCCEEDED' ? 'succeeded' : `is ${status}`}: AWS redrives only executions that failed, timed out or were aborted`;
-  return null;
 }
 
 /**
@@ -88,18 +75,16 @@ export function attemptJoiner(before, attempt) {
   };
 }
 
-/**
- * The spans that say how each state stands: an earlier attempt's visits of a state are left
- * out in a lane where a later attempt visited it again (a failed iteration run again, the
- * Map state entered again), and kept where nothing ran again (an iteration's kept result).
- */
-export function latestVisits(spans) {
-  if (!spans.some((s) => s.earlier)) return spans;
-  const again = new Map(); // lane -> the states a later attempt visited there
-  for (const s of spans) {
-    if (s.earlier || s.kind !== 'state') continue;
-    if (!again.has(s.lane)) again.set(s.lane, new Set());
-    again.get(s.lane).add(s.state);
-  }
-  return spans.filter((s) => !s.earlier || !again.get(s.lane)?.has(s.state));
+/** The statuses AWS's RedriveExecution takes. */
+const REDRIVABLE = new Set(['FAILED', 'TIMED_OUT', 'ABORTED']);
+
+/** Why `run` (the store's) cannot be redriven now, or null when it can. */
+export function whyNotRedrivable(run, running) {
+  const ended = 'Redrive continues a run that ended failed, timed out or aborted';
+  if (running) return `A run is going: ${ended}`;
+  if (!run?.result) return `${ended}: run the workflow first`;
+  if (!run.ran) return 'This run was not started here: it cannot be redriven';
+  const status = run.result.status;
+  if (!REDRIVABLE.has(status)) return `The run ${status === 'SUCCEEDED' ? 'succeeded' : `is ${status}`}: AWS redrives only executions that failed, timed out or were aborted`;
+  return null;
 }

@@ -42,3 +42,6 @@ export function resultStatus(result) {
 export function isRunning(run) {
   return !!(run && !run.result && !run.error);
 }
+
+/** Can `run` (the store's, ended) be redriven: did it fail, time out or abort (AWS's RedriveExecution takes those)? */
+export const redrivable = (run) => !!run?.ran && ['FAILED', 'TIMED_OUT', 'ABORTED'].includes(run.result?.status);

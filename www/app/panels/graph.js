@@ -4,11 +4,10 @@
 // selected with a click (Enter), and tested (the Test state tab) with T, a right-click or the
 // pane's "Test" button.
 import { stateNamed } from '../model/asl.js';
-import { childCounts } from '../model/lanes.js';
+import { childCounts, latestVisits } from '../model/lanes.js';
 import { layoutDefinition, flatBoxes, estimate, HEADER, LABEL_CHARS, taskKind } from '../model/layout.js';
 import { createViewport } from '../lib/viewport.js';
 import { select, shownSpans, openTestState } from '../state.js';
-import { latestVisits } from '../model/redrive.js';
 import { setText } from '../lib/dom.js';
 
 export { taskKind };

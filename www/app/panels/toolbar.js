@@ -2,8 +2,7 @@
 // Step and Stop (and their keys), the run settings (speed, what-if, sequential, seed), Share
 // link and the theme.
 import { h, $, setText, isMac } from '../lib/dom.js';
-import { isRunning } from '../model/status.js';
-import { whyNotRedrivable } from '../model/redrive.js';
+import { isRunning, redrivable } from '../model/status.js';
 import { withWork, toast } from '../state.js';
 
 const THEME_KEY = 'statelab.theme';
@@ -33,10 +32,8 @@ export function mountToolbar(store, { runner, workspaces, onRun }) {
   $('#pause').addEventListener('click', runner.togglePause);
   $('#step').addEventListener('click', runner.step);
   $('#stop').addEventListener('click', runner.stop);
-  // Redrive stays focusable when it cannot be used (aria-disabled), so that its title says why.
-  $('#redrive').addEventListener('click', () => {
-    if ($('#redrive').getAttribute('aria-disabled') !== 'true') runner.redrive().catch(() => {});
-  });
+  // Redrive stays focusable when it cannot be used (aria-disabled): pressed, it says why.
+  $('#redrive').addEventListener('click', () => runner.redrive().catch(() => {}));
   document.addEventListener('keydown', (e) => {
     if ((e.ctrlKey || e.metaKey) && e.key === 'Enter') {
       e.preventDefault();
@@ -63,11 +60,12 @@ export function mountToolbar(store, { runner, workspaces, onRun }) {
           : 'Start paused, then move one moment at a time';
       if ($('#step').title !== titled('step', stepTitle)) $('#step').title = titled('step', stepTitle);
       $('#stop').disabled = !running;
-      const why = whyNotRedrivable(run, running);
-      $('#redrive').setAttribute('aria-disabled', String(!!why));
-      const redriveTitle =
-        why ||
-        `Redrive: run the ${run.result.status === 'ABORTED' ? 'aborted' : run.result.status === 'TIMED_OUT' ? 'timed-out' : 'failed'} execution again from where it stopped, with the mocks as they are now (AWS's RedriveExecution)`;
+      // (Pressed when it cannot be used, it says why.)
+      const can = !running && redrivable(run);
+      $('#redrive').setAttribute('aria-disabled', String(!can));
+      const redriveTitle = can
+        ? 'Redrive: the execution goes on from where it stopped, with the mocks as they are now'
+        : 'Redrive: after a run that failed, timed out or was aborted';
       if ($('#redrive').title !== redriveTitle) $('#redrive').title = redriveTitle;
       setText($('#pause .label'), running && paused ? 'Resume' : 'Pause');
       document.body.classList.toggle('is-running', running);
