@@ -4,8 +4,8 @@
 //! `ExecutionAborted`; none of it is in the parent's history. The executor counts those
 //! events against the limits (`Execution::child_event`); here they are kept, with ids of
 //! their own, as the AWS console's Map Run page opens each child on its execution page.
-//! At most [`KEPT`] events are kept over all the children: a child started past that keeps
-//! none (`kept: false`), one that reaches it mid-way is cut short (`complete: false`).
+//! At most [`KEPT`] events are kept over all the children: a child that reaches that limit
+//! (or starts past it) keeps what it had, and says `complete: false`.
 
 use super::events::{Details, Event, EventType, Field};
 use super::spans::SpanId;
@@ -55,9 +55,8 @@ impl Execution {
     pub(super) fn child_started(&mut self, fid: FrameId, input: &Rc<Value>) {
         let Some((parent, index)) = self.is_child_root(fid).filter(|_| self.opts.history) else { return };
         let map_span = self.frames[parent].state_span;
-        let kept = self.children.kept < KEPT;
         self.children.by_root.insert(fid, self.children.list.len());
-        self.children.list.push(ChildHistory { map_span, index, events: Vec::new(), complete: kept });
+        self.children.list.push(ChildHistory { map_span, index, events: Vec::new(), complete: true });
         let role = self.opts.role_arn.clone();
         let details = fields! {"input": input.clone(), "inputDetails": Field::NotTruncated, "roleArn": &*role};
         self.keep_child_event(fid, None, EventType::ExecutionStarted, Some(details));
