@@ -109,3 +109,45 @@ test('the page joins a redriven attempt after the earlier ones (model/redrive.js
   assert.equal(whyNotRedrivable({ result: { status: 'FAILED' }, ran: {} }, false), null);
   assert.match(whyNotRedrivable(null, false), /run the workflow first/);
 });
+
+test('a redriven distributed Map: the children run again keep their own histories, joined to the earlier ones', async () => {
+  const { attemptJoiner } = await import('../../www/app/model/redrive.js');
+  const dist = {
+    StartAt: 'Each',
+    States: {
+      Each: {
+        Type: 'Map',
+        ItemsPath: '$.items',
+        End: true,
+        ItemProcessor: {
+          ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' },
+          StartAt: 'Charge',
+          States: { Charge: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', End: true } },
+        },
+      },
+    },
+  };
+  const failing = { Charge: [{ result: 1 }, { error: 'Declined' }] };
+  const first = await simulate(dist, { items: ['a', 'b'] }, failing);
+  assert.equal(first.status, 'FAILED');
+  assert.deepEqual(
+    first.children.map((c) => [c.index, c.events.at(-1).type]),
+    [
+      [0, 'ExecutionSucceeded'],
+      [1, 'ExecutionFailed'],
+    ],
+  );
+  const next = await redrive(dist, { items: ['a', 'b'] }, { result: first, mocks: failing }, { Charge: { result: 2 } });
+  assert.equal(next.status, 'SUCCEEDED');
+  assert.deepEqual(
+    next.children.map((c) => [c.index, c.events[0].type, c.events.at(-1).type]),
+    [[1, 'ExecutionStarted', 'ExecutionSucceeded']],
+    'only the failed child runs again',
+  );
+  const all = attemptJoiner({ ...first, result: first }, 1)({ ...next, children: next.children });
+  assert.equal(all.children.length, 3);
+  const again = all.children[2];
+  const visit = all.spans[again.mapSpan];
+  assert.equal(visit.state, 'Each');
+  assert.equal(visit.attempt, 1, 'the redriven child belongs to the Map visit of the redrive');
+});
