@@ -153,6 +153,13 @@ export interface Result extends Outcome {
   events: HistoryEvent[];
   spans: Span[];
   lanes: Lane[];
+  /**
+   * The distributed Maps' child executions, each with its own history (ids from 1,
+   * ExecutionStarted to its end; full engine only): mapSpan is the id of the Map state's
+   * visit (span) that started it, index its place in that Map Run; complete is false when
+   * some of its events were not kept (50,000 in all).
+   */
+  children?: { mapSpan: number; index: number; complete: boolean; events: HistoryEvent[] }[];
 }
 
 export interface ValidateOptions {
@@ -202,6 +209,11 @@ export interface RunOptions extends SimulateOptions {
   callbacks?: string[];
   /** A callback Task waits: its request, and the workflow time it began waiting. */
   onCallback?: (callback: { id: number; token: string | null; state: string; resource: string; input: Json; lane: string; attempt: number; atMs: number }) => void;
+  /**
+   * The run is the redrive of `previous` (as redrive() takes it), `afterMs` (default 0) after
+   * its end, on the full engine; `done` rejects with ExecutionNotRedrivable when it cannot be.
+   */
+  redrive?: { previous: PreviousRun; afterMs?: number };
   onEvent?: (event: HistoryEvent) => void;
   /** At most every updateIntervalMs (default 50), and at the end. */
   onUpdate?: (update: { nowMs: number; spans: Span[]; lanes: Lane[]; status: string }) => void;

@@ -256,15 +256,10 @@ export async function testState(request, options = {}) {
  */
 export async function redrive(definition, input, previous, mocks, options = {}) {
   const glue = await ready('full');
+  const { priorOf } = await import('./redrive-prior.js');
   const engine = engineOptions(options, []);
   return guard(glue, (g) => {
-    let prior = previous?.result?.redrive;
-    if (prior === undefined && previous?.result?.status === 'SUCCEEDED') throw new Error('ExecutionNotRedrivable: Execution is SUCCEEDED and cannot be redriven');
-    if (prior === undefined && previous?.mocks === undefined) {
-      throw new TypeError('redrive: previous needs the result of a full-engine run (with its redrive) or the mocks the run had');
-    }
-    if (prior === undefined) prior = g.simulate(definition, input, previous.mocks, engine).redrive;
-    if (prior === undefined) throw new Error('ExecutionNotRedrivable: Execution is SUCCEEDED and cannot be redriven');
+    const prior = priorOf(g, definition, input, previous, engine);
     const session = g.Session.redrive(definition, input, mocks, engine, prior, options.afterMs ?? 0);
     try {
       session.start();
@@ -367,6 +362,10 @@ function functionsOf(given) {
  * A function's thrown error becomes the Task's failure {error: err.name || 'Error', cause: err.message}.
  * options.callbacks: [State]: their Tasks wait for the host (onCallback({...request, atMs}))
  * while time runs on; sendTask* answer now (false: not waiting). Full engine.
+ * options.redrive: {previous, afterMs}: the run is the redrive of `previous` (as redrive()
+ * takes it: {result, mocks}) `afterMs` after its end, on the full engine: its virtual time
+ * starts where the redrive is (the execution's times stay relative to its start), and `done`
+ * rejects with ExecutionNotRedrivable when it cannot be redriven.
  *
  * Returns {done: Promise<result>, pause(), resume(), step(), stop(), nowMs, paused, finished}.
  * step() pauses and moves to the next moment something happens (true if it did; false
@@ -657,13 +656,30 @@ export function run(definition, input, mocks, options = {}) {
   }
 
   const external = [...Object.keys(functions), ...callbacks];
-  const makeSession = (g) => [g, new g.Session(definition, input, mocks, engineOptions(options, external))];
-  (callbacks.size ? ready('full').then((full) => guard(full, makeSession)) : onEngineFor(makeSession))
+  const again = options.redrive;
+  let priorOf = null; // a redrive's (./redrive-prior.js)
+  const makeSession = (g) => {
+    const engine = engineOptions(options, external);
+    if (!again) return [g, new g.Session(definition, input, mocks, engine)];
+    const prior = priorOf(g, definition, input, again.previous, engineOptions(options, []));
+    return [g, g.Session.redrive(definition, input, mocks, engine, prior, again.afterMs ?? 0)];
+  };
+  const full = () =>
+    Promise.all([ready('full'), again && import('./redrive-prior.js')]).then(([g, m]) => {
+      priorOf = m?.priorOf;
+      return guard(g, makeSession);
+    });
+  (callbacks.size || again ? full() : onEngineFor(makeSession))
     .then(([g, s]) => {
       glue = g;
       session = s;
       origin = warm[handles.get(g).kind] ? calledAt : now();
       call((s) => s.start());
+      // A redrive's clock starts where the redrive is, after the previous attempts.
+      if (again) {
+        frozen = session.nowMs;
+        origin -= session.nowMs / speed;
+      }
       if (settle()) return;
       if (stopRequested) return stop();
       if (onUpdate && updateIntervalMs > 0) ticker = setInterval(() => !held() && !finished && update(true), updateIntervalMs);

@@ -1150,8 +1150,10 @@ impl<'a> Cx<'a> {
         };
         // Reading items from files and writing results are in the full build only, and so is
         // the checking of their fields: the wasm core hands a definition that has them to the
-        // full engine, to validate as to run (`src/wasm/bindings.rs`).
-        self.extras |= distributed && (obj.contains_key("ItemReader") || obj.contains_key("ResultWriter"));
+        // full engine, to validate as to run (`src/wasm/bindings.rs`). So is any distributed
+        // Map: only the full engine keeps its child executions' own histories
+        // (`exec/children.rs`), which the page's Map Runs tab opens.
+        self.extras |= distributed;
         let (item_reader, result_writer) = self.reader_and_writer(obj, at, ql, distributed);
         Some(MapState {
             processor,

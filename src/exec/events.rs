@@ -364,6 +364,11 @@ impl Execution {
     pub(super) fn emit(&mut self, fid: FrameId, ty: EventType, details: impl FnOnce(&Execution) -> Details) -> u64 {
         let f = &self.frames[fid];
         if f.silent {
+            #[cfg(feature = "extras")]
+            if self.child_keeps(fid) {
+                let details = details(self);
+                self.child_state_event(fid, ty, Some(details));
+            }
             return self.child_event(fid);
         }
         let prev = f.last_event;
@@ -376,6 +381,10 @@ impl Execution {
     pub(super) fn emit_bare(&mut self, fid: FrameId, ty: EventType) -> u64 {
         let f = &self.frames[fid];
         if f.silent {
+            #[cfg(feature = "extras")]
+            if self.child_keeps(fid) {
+                self.child_state_event(fid, ty, None);
+            }
             return self.child_event(fid);
         }
         let prev = f.last_event;

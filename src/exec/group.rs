@@ -66,7 +66,11 @@ impl Execution {
         };
         let vars = Vars::child(&self.frames[parent].vars);
         let last = self.frames[parent].last_event;
+        #[cfg(feature = "extras")]
+        let item = input.clone();
         let child = self.new_frame(machine, Some((parent, index)), vars, input, last);
+        #[cfg(feature = "extras")]
+        self.child_started(child, &item);
         // MapIterationStarted is written when the iteration actually starts running.
         self.frames[child].iteration_pending = iteration;
         #[cfg(feature = "extras")]
@@ -77,8 +81,11 @@ impl Execution {
     /// A frame finished: tell its parent group, or finish the execution.
     pub(super) fn frame_ended(&mut self, fid: FrameId, result: Result<Rc<Value>, Failure>) {
         #[cfg(feature = "extras")]
-        if result.is_err() && self.frames[fid].alive {
-            self.note_unsuccessful(fid);
+        {
+            if result.is_err() && self.frames[fid].alive {
+                self.note_unsuccessful(fid);
+            }
+            self.child_ended(fid, Some(&result));
         }
         self.release(fid);
         let Some((parent, index)) = self.frames[fid].parent else {
@@ -225,6 +232,8 @@ impl Execution {
         if emit_events {
             let ty = EventType::StateAborted(self.state(fid).state_type());
             self.emit_bare(fid, ty);
+            #[cfg(feature = "extras")]
+            self.child_ended(fid, None);
             if let Some((parent, index)) = self.frames[fid].parent {
                 if matches!(&self.state(parent).kind, Kind::Map(m) if !m.distributed) {
                     self.emit(parent, EventType::MapIterationAborted, |x| {

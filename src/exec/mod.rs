@@ -20,6 +20,8 @@
 
 pub mod analysis;
 mod budget;
+#[cfg(feature = "extras")]
+pub mod children;
 pub mod events;
 mod frame;
 mod group;
@@ -235,6 +237,9 @@ pub struct Execution {
     /// only: `redrive.rs`).
     #[cfg(feature = "extras")]
     redrive: redrive::Tracker,
+    /// The own histories of the distributed Maps' child executions (`children.rs`).
+    #[cfg(feature = "extras")]
+    children: children::Children,
     /// Each task in flight with a heartbeat, by task id: its timeout's time and its
     /// heartbeat interval (ms), for [`Execution::heartbeat`]. Full engine only.
     #[cfg(feature = "extras")]
@@ -280,6 +285,8 @@ impl Execution {
             files: crate::files::Files::new(),
             #[cfg(feature = "extras")]
             redrive: redrive::Tracker::default(),
+            #[cfg(feature = "extras")]
+            children: children::Children::default(),
             #[cfg(feature = "extras")]
             beats: Vec::new(),
             #[cfg(feature = "extras")]

@@ -5,42 +5,22 @@
 // starts and ends, not every frame; an <h1>; a name for every button. And two small things: a
 // run that fails at the history limit leaves no span running, and an embed whose speed
 // attribute is no use says so and runs at 1×. Screenshots go to $STATELAB_SHOTS when set.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
-import { serve } from './server.mjs';
-import { launch } from './browser.mjs';
+import { setup, server, browser, openPage } from './page.mjs';
 import { statusContrasts, minimum } from './contrast.mjs';
 
 const SHOTS = process.env.STATELAB_SHOTS;
 
-let server;
-let browser;
+if (SHOTS) mkdirSync(SHOTS, { recursive: true });
+setup();
 
-before(async () => {
-  server = await serve();
-  browser = await launch();
-  if (SHOTS) mkdirSync(SHOTS, { recursive: true });
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-/** A fresh page (empty storage, the first example) that records console errors. */
-async function openPage({ viewport = { width: 1440, height: 900 }, colorScheme = 'light' } = {}) {
-  const context = await browser.newContext({ viewport, colorScheme });
-  const page = await context.newPage();
-  const problems = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error' || m.type() === 'warning') problems.push(`console.${m.type()}: ${m.text()}`);
-  });
-  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-  await page.goto(server.url);
-  await page.evaluate(() => window.statelab.ready);
-  await page.waitForSelector('[data-testid=graph] svg .node');
-  return { page, context, problems };
+/** A fresh page (empty storage, the first example), its graph drawn. */
+async function openDrawn(options) {
+  const opened = await openPage(options);
+  await opened.page.waitForSelector('[data-testid=graph] svg .node');
+  return opened;
 }
 
 async function runAndWait(page, speed = 'instant') {
@@ -59,7 +39,7 @@ async function loadExample(page, id) {
 
 for (const theme of ['light', 'dark']) {
   test(`every status colour has the contrast WCAG 2.2 AA asks, in the ${theme} theme: 4.5:1 for text, 3:1 for shapes`, async () => {
-    const { page, context, problems } = await openPage({ colorScheme: theme });
+    const { page, context, problems } = await openDrawn({ colorScheme: theme });
     assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), theme);
     await runAndWait(page);
     const pairs = await statusContrasts(page);
@@ -78,7 +58,7 @@ for (const theme of ['light', 'dark']) {
 }
 
 test('succeeded, failed, caught and cancelled differ by an icon and in words, not only by hue', async () => {
-  const { page, context, problems } = await openPage();
+  const { page, context, problems } = await openDrawn();
   await loadExample(page, 'catch-handler');
   await runAndWait(page);
   const nodes = await page.$$eval('[data-testid=graph] .node', (els) =>
@@ -140,7 +120,7 @@ test('succeeded, failed, caught and cancelled differ by an icon and in words, no
 });
 
 test('Tab indents in an editor; Escape then Tab leaves it, and a hint at its corner says so', async () => {
-  const { page, context, problems } = await openPage();
+  const { page, context, problems } = await openDrawn();
   const content = '[data-testid=definition-editor] .cm-content';
   const hint = '[data-testid=definition-editor] .cm-tab-hint';
   assert.equal(await page.isVisible(hint), false, 'no hint while the editor has no focus');
@@ -173,7 +153,7 @@ test('Tab indents in an editor; Escape then Tab leaves it, and a hint at its cor
 });
 
 test('the timeline is one tab stop; the arrow keys move between its bars, Enter selects one', async () => {
-  const { page, context, problems } = await openPage();
+  const { page, context, problems } = await openDrawn();
   await runAndWait(page);
   const stops = () => page.$$eval('[data-testid=timeline] [data-testid=timeline-bar]', (els) => els.filter((e) => e.tabIndex >= 0).length);
   const all = await page.$$eval('[data-testid=timeline] [data-testid=timeline-bar]', (els) => els.length);
@@ -227,7 +207,7 @@ test('the timeline is one tab stop; the arrow keys move between its bars, Enter 
 });
 
 test('a quiet live region says when a run starts and when it ends, not every frame; the status line is no live region', async () => {
-  const { page, context, problems } = await openPage();
+  const { page, context, problems } = await openDrawn();
   const status = await page.$eval('[data-testid=status]', (e) => ({ live: e.getAttribute('aria-live'), role: e.getAttribute('role') }));
   assert.deepEqual(status, { live: null, role: null });
   assert.equal(await page.getAttribute('[data-testid=run-announcer]', 'role'), 'status');
@@ -253,7 +233,7 @@ test('a quiet live region says when a run starts and when it ends, not every fra
 });
 
 test('the page has one <h1>, and every button (icon buttons included) has a name', async () => {
-  const { page, context, problems } = await openPage();
+  const { page, context, problems } = await openDrawn();
   assert.deepEqual(await page.$$eval('h1', (els) => els.map((e) => e.textContent.trim())), ['statelab']);
   await runAndWait(page);
   const cdp = await context.newCDPSession(page);
@@ -285,7 +265,7 @@ test('the page has one <h1>, and every button (icon buttons included) has a name
 });
 
 test('a run that fails at the history limit leaves no span running: the graph and the timeline say where it stopped', async () => {
-  const { page, context, problems } = await openPage();
+  const { page, context, problems } = await openDrawn();
   // A Wait in a Parallel branch that loops until the 25,000th event ends the execution (its
   // way out reads a constant: no input the page derives takes it).
   const loop = {
@@ -381,11 +361,11 @@ test('an embed whose speed is 0, -1, abc or 1e309 says so and runs at 1× (a goo
 });
 
 test('screenshots at 390 px (light), with the Export menu open at 1440 px (dark)', { skip: !SHOTS }, async () => {
-  const { page, context } = await openPage({ viewport: { width: 390, height: 844 } });
+  const { page, context } = await openDrawn({ viewport: { width: 390, height: 844 } });
   await runAndWait(page);
   await page.screenshot({ path: `${SHOTS}/a11y-390-light.png`, fullPage: true });
   await context.close();
-  const dark = await openPage({ colorScheme: 'dark' });
+  const dark = await openDrawn({ colorScheme: 'dark' });
   await loadExample(dark.page, 'catch-handler');
   await runAndWait(dark.page);
   await dark.page.click('[data-testid=definition-editor] .cm-content');

@@ -4,15 +4,14 @@
 // gives the same events as `statelab run FILE --auto --json` with the same seed (the CLI
 // built at target/release/statelab, or $STATELAB_CLI). Screenshots go to $STATELAB_SHOTS
 // (default: the system's temporary directory, statelab-e2e/).
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, mkdirSync, existsSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { serve } from './server.mjs';
-import { launch } from './browser.mjs';
+import { setup, openPage } from './page.mjs';
 
 const fixturePath = (name) => fileURLToPath(new URL(`fixtures/derive/${name}`, import.meta.url));
 const fixture = (name) => readFileSync(fixturePath(name), 'utf8');
@@ -25,32 +24,7 @@ const CLI = [
   `${process.env.CARGO_TARGET_DIR || fileURLToPath(new URL('../../target', import.meta.url))}/release/statelab`,
 ].find((p) => p && existsSync(p));
 
-let server;
-let browser;
-
-before(async () => {
-  server = await serve();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-async function openPage() {
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, colorScheme: 'light' });
-  const page = await context.newPage();
-  const problems = [];
-  const requests = [];
-  page.on('console', (m) => m.type() === 'error' && problems.push(`console.error: ${m.text()}`));
-  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-  context.on('request', (r) => requests.push(r.url()));
-  await page.goto(server.url);
-  await page.evaluate(() => window.statelab.ready);
-  await page.waitForFunction(() => window.statelab.loading === 0);
-  return { page, context, problems, requests };
-}
+setup();
 
 /** Replace an editor's text as a paste does. */
 async function paste(page, which, text) {

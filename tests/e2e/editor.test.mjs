@@ -3,29 +3,17 @@
 // that place rather than an engine error), "did you mean" on a mock's state name applied as
 // a quick fix and taken back by undo, and Format on valid and invalid JSON. Screenshots (light
 // and dark) go to $STATELAB_SHOTS (default: the system's temporary directory, statelab-e2e/).
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { serve } from './server.mjs';
-import { launch } from './browser.mjs';
+import { setup, openPage } from './page.mjs';
 
 const SHOTS = process.env.STATELAB_SHOTS || join(tmpdir(), 'statelab-e2e');
 mkdirSync(SHOTS, { recursive: true });
 
-let server;
-let browser;
-
-before(async () => {
-  server = await serve();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+setup();
 
 const DEFINITION = `{
   "StartAt": "ChargeCard",
@@ -36,18 +24,8 @@ const DEFINITION = `{
 }
 `;
 
-async function open(colorScheme = 'light') {
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, colorScheme });
-  const page = await context.newPage();
-  const problems = [];
-  page.on('console', (m) => m.type() === 'error' && problems.push(`console.error: ${m.text()}`));
-  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-  await page.goto(server.url);
-  await page.evaluate(() => window.statelab.ready);
-  await page.waitForFunction(() => window.statelab.loading === 0);
-  page.problems = problems;
-  return page;
-}
+/** A fresh page (empty storage) in `colorScheme`; its problems are `page.problems`. */
+const open = async (colorScheme = 'light') => (await openPage({ colorScheme })).page;
 
 /** Replace an editor's text as a user's paste does. */
 async function paste(page, which, text) {

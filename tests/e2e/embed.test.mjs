@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serve } from './server.mjs';
-import { launch } from './browser.mjs';
+import { setup, server, openPage } from './page.mjs';
 
 const CLI = [
   process.env.STATELAB_CLI,
@@ -23,14 +23,12 @@ const CLI = [
 ].find((p) => p && existsSync(p));
 const SHOTS = process.env.STATELAB_SHOTS || null;
 
-let server; // www/, sent with CORS headers as a CDN sends it
+setup({ cors: true }); // www/, sent with CORS headers as a CDN sends it
 let host; // another origin: a documentation site that loads the embed from `server`
 let leak; // a third origin that records every request it gets
 const hits = [];
-let browser;
 
 before(async () => {
-  server = await serve({ cors: true });
   host = await serve();
   leak = await new Promise((ok) => {
     const s = createServer((req, res) => {
@@ -40,12 +38,9 @@ before(async () => {
     });
     s.listen(0, '127.0.0.1', () => ok({ url: `http://127.0.0.1:${s.address().port}/`, close: () => new Promise((r) => s.close(r)) }));
   });
-  browser = await launch();
 });
 
 after(async () => {
-  await browser?.close();
-  await server?.close();
   await host?.close();
   await leak?.close();
 });
@@ -65,32 +60,31 @@ async function openHost(path, body, { viewport = { width: 1280, height: 900 }, c
     `<!doctype html><html><head><meta charset="utf-8"><title>host</title><link rel="icon" href="data:,">
 <script type="module" src="embed.js"></script></head><body><h1>Docs</h1><p id="secret">host text</p>${body}</body></html>`,
   );
-  const context = await browser.newContext({ viewport, colorScheme });
-  const page = await context.newPage();
-  const problems = [];
-  const requests = [];
-  page.on('console', (m) => m.type() === 'error' && problems.push(`console.error: ${m.text()}`));
-  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-  context.on('request', (r) => requests.push(r.url()));
-  await page.addInitScript(() => {
-    window.__longTasks = [];
-    new PerformanceObserver((list) => {
-      for (const e of list.getEntries()) window.__longTasks.push({ ms: Math.round(e.duration), at: e.startTime });
-    }).observe({ type: 'longtask', buffered: true });
-    // What a long frame was made of (scripts, style and layout), to say why when one is too long.
-    window.__frames = [];
-    new PerformanceObserver((list) => {
-      for (const e of list.getEntries()) {
-        const layout = e.styleAndLayoutStart ? Math.round(e.startTime + e.duration - e.styleAndLayoutStart) : 0;
-        const scripts = e.scripts.map((x) => `${x.invoker} ${Math.round(x.duration)} ms`).join(', ');
-        window.__frames.push(`${Math.round(e.duration)} ms at ${Math.round(e.startTime)}: ${scripts || 'no script'}; style and layout ${layout} ms`);
-      }
-    }).observe({ type: 'long-animation-frame', buffered: true });
+  const opened = await openPage({
+    path: path.slice(1),
+    ready: false,
+    viewport,
+    colorScheme,
+    init: () => {
+      window.__longTasks = [];
+      new PerformanceObserver((list) => {
+        for (const e of list.getEntries()) window.__longTasks.push({ ms: Math.round(e.duration), at: e.startTime });
+      }).observe({ type: 'longtask', buffered: true });
+      // What a long frame was made of (scripts, style and layout), to say why when one is too long.
+      window.__frames = [];
+      new PerformanceObserver((list) => {
+        for (const e of list.getEntries()) {
+          const layout = e.styleAndLayoutStart ? Math.round(e.startTime + e.duration - e.styleAndLayoutStart) : 0;
+          const scripts = e.scripts.map((x) => `${x.invoker} ${Math.round(x.duration)} ms`).join(', ');
+          window.__frames.push(`${Math.round(e.duration)} ms at ${Math.round(e.startTime)}: ${scripts || 'no script'}; style and layout ${layout} ms`);
+        }
+      }).observe({ type: 'long-animation-frame', buffered: true });
+    },
   });
-  await page.goto(server.url + path.slice(1));
+  const { page } = opened;
   await page.waitForFunction(() => [...document.querySelectorAll('asl-playground')].every((e) => e.shadowRoot));
   await page.evaluate(() => Promise.all([...document.querySelectorAll('asl-playground')].map((e) => e.ready)));
-  return { page, context, problems, requests };
+  return opened;
 }
 
 /** Run an element; its result (events included), the status it shows, and the main thread's long tasks meanwhile. */
@@ -346,16 +340,8 @@ ${element({ id: 'fn', definition: ONE_TASK, input: { n: 4 }, mocks: { Call: { fu
 ${element({ id: 'map', definition: BIG_MAP, input: { items: [{ n: 1 }, { n: 2 }] }, mocks: {}, attrs: 'speed="100"' })}
 </body></html>`,
   );
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  const problems = [];
-  page.on('console', (m) => m.type() === 'error' && problems.push(`console.error: ${m.text()}`));
-  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-  await page.addInitScript(() => {
-    window.__violations = [];
-    document.addEventListener('securitypolicyviolation', (e) => window.__violations.push(`${e.violatedDirective} ${e.blockedURI}`));
-  });
-  await page.goto(`${host.url}strict.html`);
+  // Its problems include any policy violation.
+  const { page, context, problems } = await openPage({ url: `${host.url}strict.html`, ready: false });
   await page.waitForFunction(() => document.getElementById('map')?.shadowRoot);
   const map = await page.evaluate(() => document.getElementById('map').run());
   const said = await page.evaluate(() => document.getElementById('map').shadowRoot.querySelector('[data-testid=embed-status]').textContent);
@@ -364,7 +350,6 @@ ${element({ id: 'map', definition: BIG_MAP, input: { items: [{ n: 1 }, { n: 2 }]
   assert.equal(await page.evaluate(() => document.getElementById('fn').run()), null);
   const fn = await allowAndRun(page, 'fn');
   assert.deepEqual(fn.output, { doubled: 8, from: 'the sandbox' });
-  assert.deepEqual(await page.evaluate(() => window.__violations), []);
   assert.deepEqual(problems, []);
 
   // A policy without blob: workers: the element says why it cannot run, and the page goes on.

@@ -9,42 +9,29 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync, rmSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { serve } from './server.mjs';
-import { launch } from './browser.mjs';
+import { setup, openPage } from './page.mjs';
 
 const ROOT = new URL('../../', import.meta.url);
 const SHOTS = process.env.STATELAB_SHOTS; // where the pictures exported go, when set
 const CLI = [process.env.STATELAB_CLI, `${process.env.CARGO_TARGET_DIR || new URL('target', ROOT).pathname}/release/statelab`].find((p) => p && existsSync(p));
 const example = (id, file) => readFileSync(new URL(`www/examples/${id}/${file}`, ROOT), 'utf8');
 
-let server;
-let browser;
 let dir;
 
+setup();
 before(async () => {
-  server = await serve();
-  browser = await launch();
   dir = mkdtempSync(join(tmpdir(), 'statelab-export-'));
 });
 
 after(async () => {
-  await browser?.close();
-  await server?.close();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-async function openPage({ colorScheme = 'light', clipboard = false } = {}) {
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, colorScheme, ...(clipboard ? { permissions: ['clipboard-read', 'clipboard-write'] } : {}) });
-  const page = await context.newPage();
-  const problems = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error' || m.type() === 'warning') problems.push(`console.${m.type()}: ${m.text()}`);
-  });
-  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-  await page.goto(server.url);
-  await page.evaluate(() => window.statelab.ready);
-  await page.waitForSelector('[data-testid=graph] svg .node');
-  return { page, context, problems };
+/** A fresh page (empty storage, the first example), its graph drawn; `clipboard`: allowed to read and write it. */
+async function openDrawn({ clipboard = false, ...options } = {}) {
+  const opened = await openPage({ ...options, ...(clipboard ? { permissions: ['clipboard-read', 'clipboard-write'] } : {}) });
+  await opened.page.waitForSelector('[data-testid=graph] svg .node');
+  return opened;
 }
 
 async function loadExample(page, id) {
@@ -121,7 +108,7 @@ async function pngFacts(page, bytes) {
 }
 
 test('the definition downloads as written', async () => {
-  const { page, context, problems } = await openPage();
+  const { page, context, problems } = await openDrawn();
   const { name, bytes } = await exported(page, 'definition');
   const work = await page.evaluate(() => window.statelab.work());
   assert.match(name, /\.asl\.json$/);
@@ -134,7 +121,7 @@ test('the definition downloads as written', async () => {
 for (const id of ['image-pipeline', 'retry-backoff', 'catch-handler', 'map-concurrency']) {
   test(`'${id}': the mocks export as a Step Functions Local config that the CLI runs to the page's result, and the history is the CLI's`, async () => {
     assert.ok(CLI, 'the CLI is built (cargo build --release; scripts/test-e2e.sh does it)');
-    const { page, context, problems } = await openPage();
+    const { page, context, problems } = await openDrawn();
     await loadExample(page, id);
     const result = await runAndWait(page);
     const work = await page.evaluate(() => window.statelab.work());
@@ -170,7 +157,7 @@ for (const id of ['image-pipeline', 'retry-backoff', 'catch-handler', 'map-concu
 
 for (const theme of ['light', 'dark']) {
   test(`the graph and the timeline export as SVG and PNG pictures (${theme} theme)`, async () => {
-    const { page, context, problems } = await openPage({ colorScheme: theme });
+    const { page, context, problems } = await openDrawn({ colorScheme: theme });
     await loadExample(page, 'catch-handler');
     const result = await runAndWait(page);
     const states = await page.$$eval('[data-testid=graph] .node', (els) => els.map((e) => e.dataset.state));
@@ -238,7 +225,7 @@ for (const theme of ['light', 'dark']) {
 }
 
 test('before a run, the Export menu offers what there is: the events and the timeline wait for a run; Escape closes it', async () => {
-  const { page, context, problems } = await openPage();
+  const { page, context, problems } = await openDrawn();
   await page.click('[data-testid=export]');
   const enabled = await page.$$eval('[data-testid=export-menu] button', (els) => Object.fromEntries(els.map((b) => [b.dataset.export, !b.disabled])));
   assert.deepEqual(enabled, { definition: true, mocks: true, history: false, 'graph-svg': true, 'graph-png': true, 'timeline-svg': false, 'timeline-png': false });
@@ -255,7 +242,7 @@ test('before a run, the Export menu offers what there is: the events and the tim
 });
 
 test('Copy buttons put the output, a value of the State tab and an event on the clipboard', async () => {
-  const { page, context, problems } = await openPage({ clipboard: true });
+  const { page, context, problems } = await openDrawn({ clipboard: true });
   const result = await runAndWait(page);
   const clipboard = () => page.evaluate(() => navigator.clipboard.readText());
 

@@ -5,11 +5,10 @@
 // Progress and each lesson's edits survive a reload; Reset this lesson puts the start back
 // and Undo brings the edit back; bad input is said; the Content-Security-Policy holds (no
 // violation, no console error). Screenshots go to $STATELAB_SHOTS when set.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
-import { serve } from './server.mjs';
-import { launch } from './browser.mjs';
+import { setup, server, browser, openPage } from './page.mjs';
 
 const SHOTS = process.env.STATELAB_SHOTS;
 const fn = (name) => `arn:aws:lambda:us-east-1:123456789012:function:${name}`;
@@ -216,35 +215,12 @@ const SOLUTIONS = {
 // Mocks the user adds for Tasks of their own, by lesson id.
 const EXTRA_MOCKS = { 'one-after-another': { Audit: { result: { logged: true }, latency: 0.25 } } };
 
-let server;
-let browser;
+if (SHOTS) mkdirSync(SHOTS, { recursive: true });
+setup();
 
-before(async () => {
-  server = await serve();
-  browser = await launch();
-  if (SHOTS) mkdirSync(SHOTS, { recursive: true });
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-/** A page of the tour that records console errors, warnings and policy violations. */
+/** A page of the tour; its problems include policy violations. */
 async function openTour(context, hash = '') {
-  const page = await context.newPage();
-  const problems = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error' || m.type() === 'warning') problems.push(`console.${m.type()}: ${m.text()}`);
-  });
-  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-  await page.addInitScript(() => {
-    document.addEventListener('securitypolicyviolation', (e) => {
-      window.__violations = window.__violations || [];
-      window.__violations.push(`${e.violatedDirective}: ${e.blockedURI}`);
-    });
-  });
-  await page.goto(`${server.url}learn.html${hash}`);
+  const { page, problems } = await openPage({ context, path: `learn.html${hash}`, ready: false });
   await page.waitForSelector('body[data-ready=true]');
   return { page, problems };
 }
@@ -253,10 +229,6 @@ async function openTour(context, hash = '') {
 async function shot(page, name) {
   await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: `${SHOTS}/${name}`, fullPage: true });
-}
-
-async function violations(page) {
-  return page.evaluate(() => window.__violations || []);
 }
 
 /** Replace an editor's text as a user's input does (select all, then insert the text). */
@@ -354,7 +326,6 @@ test('every lesson: the check fails on the starting workflow and passes on a ref
   await page.waitForSelector('body[data-ready=true]');
   assert.equal(await page.$eval('[data-testid=progress]', (p) => p.dataset.done), '0');
   assert.deepEqual(JSON.parse(await editorText(page, 'definition')), SOLUTIONS.timeout);
-  assert.deepEqual(await violations(page), []);
   assert.deepEqual(problems, []);
   await context.close();
 });
@@ -399,7 +370,6 @@ test('edits are kept as typed, Reset this lesson puts the start back and Undo br
   await page.click('[data-testid=check]');
   await page.waitForFunction(() => document.querySelector('[data-testid=run-status]').dataset.status === 'ERROR');
   assert.match(await page.textContent('[data-testid=run-status]'), /JavaScript functions; the tour runs JSON mocks only/);
-  assert.deepEqual(await violations(page), []);
   assert.deepEqual(problems, []);
   await context.close();
 });
@@ -440,7 +410,6 @@ test('two tabs of the tour: each keeps its own edits, and a lesson done in one i
   await a.page.waitForFunction(() => document.querySelector('[data-testid=lesson]').dataset.lesson === 'cost');
   assert.deepEqual(JSON.parse(await editorText(a.page, 'definition')), SOLUTIONS.cost);
   for (const t of [a, b]) {
-    assert.deepEqual(await violations(t.page), []);
     assert.deepEqual(t.problems, []);
   }
   await context.close();
@@ -473,7 +442,6 @@ test('a run at a speed draws the timeline as it goes, and its verdict comes at t
   await page.reload();
   await page.waitForSelector('body[data-ready=true]');
   assert.equal(await page.inputValue('[data-testid=speed]'), '10');
-  assert.deepEqual(await violations(page), []);
   assert.deepEqual(problems, []);
   await context.close();
 });
@@ -569,7 +537,6 @@ test('the playground links to the tour, and the tour is usable at 390 px, in bot
   await play.click('[data-testid=learn-link]');
   await play.waitForURL(/learn\.html/);
   await play.waitForSelector('body[data-ready=true]');
-  assert.deepEqual(await violations(page), []);
   assert.deepEqual(problems, []);
   await context.close();
 });

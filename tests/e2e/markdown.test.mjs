@@ -3,13 +3,12 @@
 // definitions), a broken one says why, nothing in a definition runs as script, the "Open in
 // playground" link follows the plugin's option; and without JavaScript the reader sees the JSON.
 // Run by scripts/test-e2e.sh (node --test tests/e2e/).
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import MarkdownIt from 'markdown-it';
 import aslPlayground from '../../markdown/markdown-it.js';
-import { serve } from './server.mjs';
-import { launch } from './browser.mjs';
+import { setup, server, openPage } from './page.mjs';
 
 const fixture = (name) => readFileSync(new URL(`../js/fixtures/${name}`, import.meta.url), 'utf8').trimEnd();
 const fence = (info, body) => `\`\`\`${info}\n${body}\n\`\`\`\n`;
@@ -36,32 +35,15 @@ ${fence('asl view=timeline title="Evil </asl-playground><script>window.pwned = 3
 ${fence('asl-input', '{"note": "</pre><script>window.pwned = 4</script>"}')}
 ${fence('js', 'console.log("a plain code block");')}`;
 
-const PAGE = (body) => `<!doctype html><html><head><meta charset="utf-8"><title>Markdown</title>
+const PAGE = (body) => `<!doctype html><html><head><meta charset="utf-8"><title>Markdown</title><link rel="icon" href="data:,">
 <script type="module" src="embed.js"></script></head><body>${body}</body></html>`;
 
-let server;
-let browser;
-
-before(async () => {
-  server = await serve();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+setup();
 
 /** A page at www/markdown.html (answered from memory, beside embed.js), with its problems listed. */
 async function open(html, options = {}) {
-  const context = await browser.newContext({ viewport: { width: 1200, height: 900 }, ...options });
-  const page = await context.newPage();
-  const problems = [];
-  page.on('console', (m) => (m.type() === 'error' || m.type() === 'warning') && problems.push(m.text()));
-  page.on('pageerror', (e) => problems.push(e.message));
-  await page.route(`${server.url}markdown.html`, (route) => route.fulfill({ contentType: 'text/html; charset=utf-8', body: html }));
-  await page.goto(`${server.url}markdown.html`);
-  return { page, context, problems };
+  server.pages.set('/markdown.html', html);
+  return openPage({ path: 'markdown.html', ready: false, viewport: { width: 1200, height: 900 }, ...options });
 }
 
 const statusOf = (page, i) =>

@@ -1,47 +1,18 @@
 // End-to-end tests of the playground page (www/) in Debian's Chromium, driven by playwright-core.
 // Run by scripts/test-e2e.sh (node --test tests/e2e/). The page is served by tests/e2e/server.mjs
 // on 127.0.0.1 with a free port.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, existsSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
-import { serve } from './server.mjs';
-import { launch } from './browser.mjs';
+import { setup, server, browser, openPage } from './page.mjs';
 
 const ROOT = new URL('../../', import.meta.url);
 const EXPECTED = JSON.parse(readFileSync(new URL('tests/e2e/expected.json', ROOT)));
 const EXAMPLES = JSON.parse(readFileSync(new URL('www/examples/index.json', ROOT)));
 const CLI = [process.env.STATELAB_CLI, `${process.env.CARGO_TARGET_DIR || new URL('target', ROOT).pathname}/release/statelab`].find((p) => p && existsSync(p));
 
-let server;
-let browser;
-
-before(async () => {
-  server = await serve();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-/** A fresh page (empty storage) that records console errors and every request it makes. */
-async function openPage(path = '', { viewport = { width: 1440, height: 900 }, colorScheme = 'light' } = {}) {
-  const context = await browser.newContext({ viewport, colorScheme });
-  const page = await context.newPage();
-  const problems = [];
-  const requests = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error' || m.type() === 'warning') problems.push(`console.${m.type()}: ${m.text()}`);
-  });
-  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-  context.on('request', (r) => requests.push(r.url()));
-  page.on('worker', (w) => w.on('console', (m) => m.type() === 'error' && problems.push(`worker console.error: ${m.text()}`)));
-  await page.goto(server.url + path);
-  await page.evaluate(() => window.statelab.ready);
-  return { page, context, problems, requests };
-}
+setup();
 
 async function pickExample(page, id) {
   await page.selectOption('[data-testid=examples]', id);
@@ -449,7 +420,7 @@ test('a shared link restores the same work and gives the same run', async () => 
   const work = await a.page.evaluate(() => window.statelab.work());
   await a.context.close();
 
-  const b = await openPage(url.slice(server.url.length));
+  const b = await openPage({ path: url.slice(server.url.length) });
   const restored = await b.page.evaluate(() => window.statelab.work());
   assert.deepEqual(restored, work);
   const second = await runAndWait(b.page);
@@ -513,7 +484,7 @@ test('JS function mocks from a shared link run only after the user allows them',
   assert.deepEqual(mixed.output[0], { greeting: 'Hello, Ada!' });
   await a.context.close();
 
-  const b = await openPage(url.slice(server.url.length));
+  const b = await openPage({ path: url.slice(server.url.length) });
   await b.page.waitForSelector('#consent:not([hidden])');
   await b.page.click('[data-testid=run]');
   await b.page.waitForFunction(() => document.querySelector('[data-testid=status]').dataset.status === 'ERROR');
@@ -584,7 +555,7 @@ test("missing mocks get their service's response (the engine's derive), written 
 });
 
 test('themes switch and persist; the phone layout does not overflow sideways', async () => {
-  const { page, context } = await openPage('', { colorScheme: 'light' });
+  const { page, context } = await openPage({ colorScheme: 'light' });
   assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), 'light');
   await page.click('[data-testid=theme]');
   assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), 'dark');
@@ -595,7 +566,7 @@ test('themes switch and persist; the phone layout does not overflow sideways', a
   assert.equal(await page.evaluate(() => getComputedStyle(document.body).backgroundColor), bg);
   await context.close();
 
-  const phone = await openPage('', { viewport: { width: 390, height: 844 } });
+  const phone = await openPage({ viewport: { width: 390, height: 844 } });
   await runAndWait(phone.page);
   const widths = await phone.page.evaluate(() => ({ doc: document.documentElement.scrollWidth, win: window.innerWidth }));
   assert.ok(widths.doc <= widths.win, `page is ${widths.doc}px wide in a ${widths.win}px window`);
@@ -702,7 +673,7 @@ test('a mock for a state that does not exist gets a warning in the mocks editor'
 });
 
 test('a damaged shared link says so and leaves a working page', async () => {
-  const { page, context, problems } = await openPage('#w=AAAAbroken-link');
+  const { page, context, problems } = await openPage({ path: '#w=AAAAbroken-link' });
   await page.waitForSelector('#toast:not([hidden])');
   assert.match(await page.textContent('#toast'), /Could not open the shared link: it is damaged: its data does not decompress\./);
   const r = await runAndWait(page);
@@ -759,7 +730,7 @@ test('the replay position travels in a shared link, and Replay plays to the end'
   });
   const url = await a.page.evaluate(() => window.statelab.share());
   await a.context.close();
-  const b = await openPage(new URL(url).hash);
+  const b = await openPage({ path: new URL(url).hash });
   await b.page.waitForFunction(() => document.querySelector('[data-testid=scrubber]')?.value === '1500', null, { timeout: 20000 });
   const status = (name) => b.page.$eval(`[data-testid=graph] .node[data-state="${name}"]`, (e) => e.dataset.status);
   assert.equal(await status('Resize'), 'running');

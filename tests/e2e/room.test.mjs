@@ -2,36 +2,11 @@
 // collapse and maximise, remembered; a graph that zooms, pans and fits, with a minimap; a
 // timeline that zooms and pans, with lanes named by branch or item in the order they started,
 // a Map's iterations collapsible; 10,000 bars drawn without a long task.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { serve } from './server.mjs';
-import { launch } from './browser.mjs';
+import { setup, openPage } from './page.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await serve();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-async function openPage({ viewport = { width: 1440, height: 900 }, colorScheme = 'light' } = {}) {
-  const context = await browser.newContext({ viewport, colorScheme });
-  const page = await context.newPage();
-  const problems = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error' || m.type() === 'warning') problems.push(`console.${m.type()}: ${m.text()}`);
-  });
-  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-  await page.goto(server.url);
-  await page.evaluate(() => window.statelab.ready);
-  return { page, context, problems };
-}
+setup();
 
 async function runAndWait(page, speed = 'instant') {
   await page.selectOption('[data-testid=speed]', speed);

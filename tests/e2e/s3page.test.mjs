@@ -4,13 +4,12 @@
 // as written by the run (read-only until kept); the files survive a reload and go through a
 // share link. Screenshots (light and dark) go to $STATELAB_SHOTS (default: the system's
 // temporary directory, statelab-e2e/).
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { serve } from './server.mjs';
-import { launch } from './browser.mjs';
+import { setup, newContext, openPage } from './page.mjs';
 
 const SHOTS = process.env.STATELAB_SHOTS || join(tmpdir(), 'statelab-e2e');
 mkdirSync(SHOTS, { recursive: true });
@@ -38,29 +37,7 @@ const DEFINITION = {
 };
 const CSV = 'id,total\n1,10\n2,20\n3,30\n4,40\n';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await serve();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-async function openPage(context, url = server.url) {
-  const page = await context.newPage();
-  const problems = [];
-  page.on('console', (m) => m.type() === 'error' && problems.push(`console.error: ${m.text()}`));
-  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-  await page.goto(url);
-  await page.evaluate(() => window.statelab.ready);
-  await page.waitForFunction(() => window.statelab.loading === 0);
-  return { page, problems };
-}
+setup();
 
 async function runInstant(page) {
   await page.selectOption('[data-testid=speed]', 'instant');
@@ -89,8 +66,8 @@ const rows = (page, testid = 'file-row') =>
   page.$$eval(`[data-testid=${testid}]`, (ls) => ls.map((l) => ({ bucket: l.dataset.bucket, key: l.dataset.key, origin: l.dataset.origin })));
 
 test('a CSV dropped on Files drives the distributed Map; the ResultWriter’s files are listed; reload and share keep the files', async () => {
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, colorScheme: 'light' });
-  const { page, problems } = await openPage(context);
+  const context = await newContext();
+  const { page, problems } = await openPage({ context });
   await page.evaluate((d) => window.statelab.load({ definition: JSON.stringify(d, null, 2), input: '{}', mocks: '{}' }), DEFINITION);
   await page.click('[data-testid=tab-files]');
   await page.waitForSelector('[data-testid=files-panel]');
@@ -170,8 +147,8 @@ test('a CSV dropped on Files drives the distributed Map; the ResultWriter’s fi
 
   // A share link carries them to another browser.
   const url = await page.evaluate(() => window.statelab.share());
-  const other = await browser.newContext({ viewport: { width: 1440, height: 900 }, colorScheme: 'dark' });
-  const { page: page2, problems: problems2 } = await openPage(other, url);
+  const other = await newContext({ colorScheme: 'dark' });
+  const { page: page2, problems: problems2 } = await openPage({ context: other, url });
   await page2.click('[data-testid=tab-files]');
   await page2.waitForSelector('[data-testid=file-row]');
   assert.deepEqual(
@@ -188,8 +165,8 @@ test('a CSV dropped on Files drives the distributed Map; the ResultWriter’s fi
 });
 
 test('a file pasted on the Files tab, and files a definition’s derive generated, marked so', async () => {
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, colorScheme: 'light' });
-  const { page, problems } = await openPage(context);
+  const context = await newContext();
+  const { page, problems } = await openPage({ context });
   await page.evaluate((d) => window.statelab.load({ definition: JSON.stringify(d, null, 2), input: '{}', mocks: '{}' }), DEFINITION);
   // A run without files: derive makes the ItemReader's file, marked generated.
   const result = await runInstant(page);
@@ -216,9 +193,9 @@ test('a file pasted on the Files tab, and files a definition’s derive generate
   await context.close();
 });
 
-test('the Map Runs tab counts the children live during a real-time run, and opens a child on its states', async () => {
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, colorScheme: 'dark' });
-  const { page, problems } = await openPage(context);
+test('the Map Runs tab counts the children live during a real-time run, and opens a child on its own history and timeline', async () => {
+  const context = await newContext({ colorScheme: 'dark' });
+  const { page, problems } = await openPage({ context });
   const def = {
     StartAt: 'Orders',
     States: {
@@ -260,10 +237,31 @@ test('the Map Runs tab counts the children live during a real-time run, and open
   await page.waitForFunction(() => document.querySelector('[data-testid=maprun]')?.dataset.status === 'SUCCEEDED');
   assert.deepEqual(await counters(page), { pending: '0', running: '0', succeeded: '3', failed: '1', timedOut: '0', aborted: '0', total: '4' });
   assert.match(await page.textContent('[data-testid=maprun-tolerated]'), /count 1 · failures so far: 1$/);
-  // The failed child opens on its states.
-  await page.click('[data-testid=maprun-child][data-status=FAILED] button[aria-expanded]');
-  assert.match(await page.textContent('.mr-child-states'), /Check succeeded.*Bad failed.*BadOrder/s);
+  // The failed child opens on its own execution: its history, from ExecutionStarted with its
+  // item as input to ExecutionFailed, and its timeline, from its start.
+  await page.click('[data-testid=maprun-child][data-status=FAILED] [data-testid=maprun-child-open]');
+  await page.waitForSelector('[data-testid=maprun-child-history] tr.row');
+  const events = await page.$$eval('[data-testid=maprun-child-history] tr.row', (rs) => rs.map((r) => [Number(r.dataset.eventId), r.dataset.eventType]));
+  assert.deepEqual(events, [
+    [1, 'ExecutionStarted'],
+    [2, 'ChoiceStateEntered'],
+    [3, 'ChoiceStateExited'],
+    [4, 'FailStateEntered'],
+    [5, 'ExecutionFailed'],
+  ]);
+  await page.click('[data-testid=maprun-child-history] tr.row[data-event-id="1"]');
+  assert.match(await page.textContent('[data-testid=maprun-child-history]'), /"id": "3"/);
+  await page.click('[data-testid=maprun-child-history] tr.row[data-event-id="5"]');
+  assert.match(await page.textContent('[data-testid=maprun-child-history]'), /BadOrder/);
+  const bars = await page.$$eval('[data-testid=maprun-child-bar][data-kind=state]', (bs) => bs.map((b) => [b.dataset.state, Number(b.dataset.startMs)]));
+  assert.deepEqual(bars, [
+    ['Check', 0],
+    ['Bad', 0],
+  ]);
+  assert.equal(await page.textContent('[data-testid=maprun-child-status]'), 'Failed');
   await page.screenshot({ path: join(SHOTS, 's3page-maprun-child-dark.png') });
+  await page.click('[data-testid=maprun-child-back]');
+  assert.equal(await page.$$eval('[data-testid=maprun-child]', (rs) => rs.length), 4);
   assert.deepEqual(problems, []);
   await context.close();
 });
@@ -294,8 +292,8 @@ async function startCallbackRun(page) {
 }
 
 test('a callback answered from the Callbacks tab while its heartbeats keep it alive', async () => {
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, colorScheme: 'light' });
-  const { page, problems } = await openPage(context);
+  const context = await newContext();
+  const { page, problems } = await openPage({ context });
   const before = await startCallbackRun(page);
   const token = await page.textContent('[data-testid=callback-token]');
   assert.deepEqual(JSON.parse(await page.textContent('[data-testid=callback-payload]')).MessageBody, { order: 7, token });
@@ -337,8 +335,8 @@ test('a callback answered from the Callbacks tab while its heartbeats keep it al
 });
 
 test('a missed heartbeat times the callback out', async () => {
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, colorScheme: 'dark' });
-  const { page, problems } = await openPage(context);
+  const context = await newContext({ colorScheme: 'dark' });
+  const { page, problems } = await openPage({ context });
   const before = await startCallbackRun(page);
   await page.waitForFunction((n) => window.statelab.runsEnded > n, before, { timeout: 20000 });
   const result = await page.evaluate(() => window.statelab.result);

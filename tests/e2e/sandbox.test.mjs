@@ -6,15 +6,13 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
-import { serve } from './server.mjs';
-import { launch } from './browser.mjs';
+import { setup, server, browser, openPage } from './page.mjs';
 
-let server; // the site (www/)
+setup(); // the site (www/)
 let other; // another origin: hosts that frame the site
 let leak; // a third origin that records every request it gets
 const hits = [];
 const hostPages = new Map(); // path -> HTML served by `other`
-let browser;
 
 /** A server on 127.0.0.1 (a free port): {url, close()}. */
 function listen(handler, onUpgrade) {
@@ -29,7 +27,6 @@ function listen(handler, onUpgrade) {
 }
 
 before(async () => {
-  server = await serve();
   leak = await listen(
     (req, res) => {
       hits.push(`${req.method} ${req.url}`);
@@ -46,26 +43,15 @@ before(async () => {
     res.writeHead(page ? 200 : 404, { 'content-type': 'text/html; charset=utf-8' });
     res.end(page || 'not found');
   });
-  browser = await launch();
 });
 
 after(async () => {
-  await browser?.close();
-  await server?.close();
   await leak?.close();
   await other?.close();
 });
 
-/** A fresh page (empty storage) that records its console errors. */
-async function openPage(path = '') {
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-  const page = await context.newPage();
-  const problems = [];
-  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-  await page.goto(server.url + path);
-  await page.evaluate(() => window.statelab.ready);
-  return { page, context, problems };
-}
+/** A fresh page (empty storage) that records its uncaught exceptions (its sandboxes log on purpose). */
+const openQuiet = (path = '') => openPage({ path, console: false });
 
 /** Run through the page's API: the result, or {rejected: message}. */
 function run(page, speed) {
@@ -113,12 +99,12 @@ const HOSTILE = `async (input) => {
 
 test("a shared link's hostile mock reaches no network, and leaves nothing behind for the next run", async () => {
   const work = { definition: oneTask(), input: { card: '4242' }, mocks: { Call: { function: HOSTILE.replaceAll('LEAK', leak.url) } } };
-  const a = await openPage();
+  const a = await openQuiet();
   await a.page.evaluate((w) => window.statelab.load(w, { trusted: false }), work);
   const url = await a.page.evaluate(() => window.statelab.share());
   await a.context.close();
 
-  const { page, context, problems } = await openPage(url.slice(server.url.length));
+  const { page, context, problems } = await openQuiet(url.slice(server.url.length));
   // The link's code waits for consent.
   await page.waitForSelector('#consent:not([hidden])');
   assert.match(await page.textContent('#consent'), /you did not write here/);
@@ -155,7 +141,7 @@ test("a shared link's hostile mock reaches no network, and leaves nothing behind
 });
 
 test("the sandbox document's own policy refuses the network too (image, beacon, frame, fetch), where a page without it does not", async () => {
-  const { page, context } = await openPage();
+  const { page, context } = await openQuiet();
   // A function that waits, so that its sandbox is there to look into.
   await page.evaluate(() =>
     window.statelab.load({
@@ -216,7 +202,7 @@ test("the sandbox document's own policy refuses the network too (image, beacon, 
 
 test('consent follows the code: undo and paste ask again, typed code runs without asking', async () => {
   const fn = { Call: { function: 'async () => ({ Payload: { from: "link" } })' } };
-  const a = await openPage();
+  const a = await openQuiet();
   await a.page.evaluate(
     (mocks) =>
       window.statelab.load(
@@ -228,7 +214,7 @@ test('consent follows the code: undo and paste ask again, typed code runs withou
   const url = await a.page.evaluate(() => window.statelab.share());
   await a.context.close();
 
-  const { page, context } = await openPage(url.slice(server.url.length));
+  const { page, context } = await openQuiet(url.slice(server.url.length));
   await page.waitForSelector('#consent:not([hidden])');
   // (Later than the editor's history joins changes into one undo step, as a person would.)
   await page.waitForTimeout(600);
@@ -326,7 +312,7 @@ const AWAITING = {
 };
 
 test('JS mocks at instant speed: awaited work finishes, and the virtual times are those of speed 1', async () => {
-  const { page, context, problems } = await openPage();
+  const { page, context, problems } = await openQuiet();
   await page.evaluate((w) => window.statelab.load(w), { definition: PARALLEL, input: { name: 'Ada' }, mocks: AWAITING });
   const instant = await run(page, 'instant');
   assert.equal(instant.status, 'SUCCEEDED', JSON.stringify(instant));
@@ -357,7 +343,7 @@ test('JS mocks at instant speed: awaited work finishes, and the virtual times ar
 });
 
 test('a stuck function ends with a clear error within the time limit, in a sandbox of its own, and the next run works', async () => {
-  const { page, context } = await openPage();
+  const { page, context } = await openQuiet();
   await page.evaluate(
     (definition) =>
       window.statelab.load({
@@ -405,7 +391,7 @@ test('a stuck function ends with a clear error within the time limit, in a sandb
 });
 
 test('a function that throws fails its Task with the error’s name and message; one that does not compile is said before the run', async () => {
-  const { page, context } = await openPage();
+  const { page, context } = await openQuiet();
   await page.evaluate((definition) => window.statelab.load({ definition, mocks: { Call: { function: 'async () => { throw new RangeError("too far") }' } } }), oneTask());
   const thrown = await run(page, 'instant');
   assert.equal(thrown.status, 'FAILED');
@@ -443,7 +429,7 @@ test('the playground framed by another site runs no user code (and says why); fr
   await context.close();
 
   // Framed by a page of its own origin, the code runs.
-  const own = await openPage();
+  const own = await openQuiet();
   await own.page.evaluate((src) => {
     const f = document.createElement('iframe');
     f.src = src;

@@ -3,44 +3,18 @@
 // its state machines and its substitutions; runs use the resolved definition. A plain JSON
 // definition never loads the full engine. Screenshots go to $STATELAB_SHOTS (default: the
 // system's temporary directory, statelab-e2e/).
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { serve } from './server.mjs';
-import { launch } from './browser.mjs';
+import { setup, openPage } from './page.mjs';
 
 const fixture = (name) => readFileSync(new URL(`fixtures/${name}`, import.meta.url), 'utf8');
 const SHOTS = process.env.STATELAB_SHOTS || join(tmpdir(), 'statelab-e2e');
 mkdirSync(SHOTS, { recursive: true });
 
-let server;
-let browser;
-
-before(async () => {
-  server = await serve();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-async function openPage() {
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-  const page = await context.newPage();
-  const problems = [];
-  const requests = [];
-  page.on('console', (m) => m.type() === 'error' && problems.push(`console.error: ${m.text()}`));
-  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-  context.on('request', (r) => requests.push(r.url()));
-  await page.goto(server.url);
-  await page.evaluate(() => window.statelab.ready);
-  await page.waitForFunction(() => window.statelab.loading === 0);
-  return { page, context, problems, requests };
-}
+setup();
 
 /** Replace the definition editor's text as a paste does. */
 async function paste(page, text) {

@@ -5,15 +5,14 @@
 // the input filled from the last run, and the same answer as `statelab test-state FILE --json`
 // (the CLI built at target/release/statelab, or $STATELAB_CLI). Screenshots go to
 // $STATELAB_SHOTS (default: the system's temporary directory, statelab-e2e/).
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { serve } from './server.mjs';
-import { launch } from './browser.mjs';
+import { setup, openPage } from './page.mjs';
 
 const SHOTS = process.env.STATELAB_SHOTS || join(tmpdir(), 'statelab-e2e');
 mkdirSync(SHOTS, { recursive: true });
@@ -23,33 +22,7 @@ const CLI = [
   `${process.env.CARGO_TARGET_DIR || fileURLToPath(new URL('../../target', import.meta.url))}/release/statelab`,
 ].find((p) => p && existsSync(p));
 
-let server;
-let browser;
-
-before(async () => {
-  server = await serve();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-async function openPage({ width = 1440, height = 900, colorScheme = 'light' } = {}) {
-  const context = await browser.newContext({ viewport: { width, height }, colorScheme });
-  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url.replace(/\/$/, '') });
-  const page = await context.newPage();
-  const problems = [];
-  const requests = [];
-  page.on('console', (m) => m.type() === 'error' && problems.push(`console.error: ${m.text()}`));
-  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-  context.on('request', (r) => requests.push(r.url()));
-  await page.goto(server.url);
-  await page.evaluate(() => window.statelab.ready);
-  await page.waitForFunction(() => window.statelab.loading === 0);
-  return { page, context, problems, requests };
-}
+setup();
 
 // A workflow with a Pass, a Task (ResultSelector, ResultPath, Retry, Catch), a Choice and ends.
 const ORDER = {
@@ -122,7 +95,7 @@ const stage = async (page, key) => JSON.parse(await page.$eval(`[data-testid=ts-
 const text = (page, testid) => page.$eval(`[data-testid=${testid}]`, (e) => e.textContent);
 
 test('a Pass state with Parameters, tested from the graph: the full engine loads, afterParameters shows what Parameters made', async () => {
-  const { page, context, problems, requests } = await openPage();
+  const { page, context, problems, requests } = await openPage({ permissions: ['clipboard-read', 'clipboard-write'] });
   await load(page, {
     StartAt: 'Shape',
     States: { Shape: { Type: 'Pass', Parameters: { 'name.$': '$.user.name', kind: 'vip' }, Next: 'Done' }, Done: { Type: 'Succeed' } },
@@ -166,7 +139,7 @@ test('a Pass state with Parameters, tested from the graph: the full engine loads
 });
 
 test('a Task with a mocked result: input and mock from the last run, opened from the editor, the stages in order, the same answer as the CLI', async () => {
-  const { page, context, problems } = await openPage();
+  const { page, context, problems } = await openPage({ permissions: ['clipboard-read', 'clipboard-write'] });
   await load(page, ORDER, ORDER_INPUT, ORDER_MOCKS);
   const result = await runAndWait(page);
   assert.equal(result.status, 'SUCCEEDED');
@@ -232,7 +205,7 @@ test('a Task with a mocked result: input and mock from the last run, opened from
 });
 
 test('a Task failing with a mocked error: a Catch takes it (CAUGHT_ERROR, next state), a Retry would try again (RETRIABLE) until its attempts are used up', async () => {
-  const { page, context, problems } = await openPage();
+  const { page, context, problems } = await openPage({ permissions: ['clipboard-read', 'clipboard-write'] });
   await load(page, ORDER, ORDER_INPUT, ORDER_MOCKS);
   await testFromGraph(page, 'Charge');
   await fill(page, 'ts-input', '{"orderId": "o-1", "total": 42}');
@@ -270,7 +243,7 @@ test('a Task failing with a mocked error: a Catch takes it (CAUGHT_ERROR, next s
 });
 
 test('a Choice state: its next state follows the input', async () => {
-  const { page, context, problems } = await openPage();
+  const { page, context, problems } = await openPage({ permissions: ['clipboard-read', 'clipboard-write'] });
   await load(page, ORDER, ORDER_INPUT, ORDER_MOCKS);
   await testFromGraph(page, 'Check');
   assert.equal(await page.isVisible('[data-testid=ts-mock]'), false, 'a Choice takes no mock');
@@ -288,7 +261,7 @@ test('a Choice state: its next state follows the input', async () => {
 });
 
 test('a request the API refuses shows its code and message: a Task without a mock', async () => {
-  const { page, context, problems } = await openPage();
+  const { page, context, problems } = await openPage({ permissions: ['clipboard-read', 'clipboard-write'] });
   await load(page, ORDER, ORDER_INPUT, ORDER_MOCKS);
   await testFromGraph(page, 'Charge');
   await page.click('[data-testid=ts-mock-none]');
@@ -301,7 +274,7 @@ test('a request the API refuses shows its code and message: a Task without a moc
 });
 
 test('bad JSON in a field is said at the field and not sent; each state keeps its fields as typed', async () => {
-  const { page, context, problems } = await openPage();
+  const { page, context, problems } = await openPage({ permissions: ['clipboard-read', 'clipboard-write'] });
   await load(page, ORDER, ORDER_INPUT, ORDER_MOCKS);
   await testFromGraph(page, 'Charge');
   const typed = '{"orderId": "o-1",\n  "total": 42,\n}';
@@ -339,7 +312,7 @@ test('bad JSON in a field is said at the field and not sent; each state keeps it
 });
 
 test('a state inside a Parallel of a YAML definition, from the editor: sent alone, as the resolved definition says it', async () => {
-  const { page, context, problems } = await openPage();
+  const { page, context, problems } = await openPage({ permissions: ['clipboard-read', 'clipboard-write'] });
   const yaml = [
     'QueryLanguage: JSONata',
     'StartAt: Fan',
@@ -382,7 +355,7 @@ async function copiedRequest(page) {
 }
 
 test('errorCausedByState: a Parallel’s mocked error raised by a state inside, picked from its states; only with an error mock on a Map or Parallel', async () => {
-  const { page, context, problems } = await openPage();
+  const { page, context, problems } = await openPage({ permissions: ['clipboard-read', 'clipboard-write'] });
   await load(page, {
     StartAt: 'Fan',
     States: {
@@ -431,7 +404,7 @@ test('errorCausedByState: a Parallel’s mocked error raised by a state inside, 
 });
 
 test('mapItemReaderData: a distributed Map with an ItemReader reads the CSV typed in its editor; the stages of its items, selector and batcher; the same answer as the CLI', async () => {
-  const { page, context, problems } = await openPage();
+  const { page, context, problems } = await openPage({ permissions: ['clipboard-read', 'clipboard-write'] });
   await load(
     page,
     {
@@ -501,7 +474,7 @@ test('mapItemReaderData: a distributed Map with an ItemReader reads the CSV type
 });
 
 test('revealSecrets: an HTTP Task at TRACE shows its request and response, and the checkbox (only there) goes into the request', async () => {
-  const { page, context, problems } = await openPage();
+  const { page, context, problems } = await openPage({ permissions: ['clipboard-read', 'clipboard-write'] });
   await load(page, {
     StartAt: 'Call',
     States: {
@@ -557,7 +530,7 @@ test('revealSecrets: an HTTP Task at TRACE shows its request and response, and t
 
 test('keyboard: T on a state of the graph tests it; on a phone (390 px) the tab fits, light and dark', async () => {
   for (const colorScheme of ['light', 'dark']) {
-    const { page, context, problems } = await openPage({ width: 390, height: 844, colorScheme });
+    const { page, context, problems } = await openPage({ viewport: { width: 390, height: 844 }, colorScheme, permissions: ['clipboard-read', 'clipboard-write'] });
     await load(page, ORDER, ORDER_INPUT, ORDER_MOCKS);
     await runAndWait(page);
     await page.focus('[data-testid=graph] .node[data-state=Charge]');
@@ -578,7 +551,7 @@ test('keyboard: T on a state of the graph tests it; on a phone (390 px) the tab 
 });
 
 test('the tab and the editor’s way in load when first wanted, not with the page; a tab that cannot load says so, and Try again loads it', async () => {
-  const { page, context, problems, requests } = await openPage();
+  const { page, context, problems, requests } = await openPage({ permissions: ['clipboard-read', 'clipboard-write'] });
   const lazy = ['/app/panels/teststate.js', '/app/model/teststate.js', '/teststate.css', '/app/panels/teststate-wayin.js', '/app/model/stateat.js'];
   const fetched = () => lazy.filter((f) => requests.some((u) => new URL(u).pathname === f));
   assert.deepEqual(fetched(), [], 'none of it is loaded with the page');

@@ -2,47 +2,22 @@
 // and links opened beside the user's work, undo across loads, saves that cannot be made said
 // so, links capped, tolerant and short, links made before still opening, and the page's API.
 // Screenshots go to $STATELAB_SHOTS (default: the system's temporary directory, statelab-e2e/).
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { serve } from './server.mjs';
-import { launch } from './browser.mjs';
+import { setup, server, newContext, openPage } from './page.mjs';
 
 const OLD_LINK = JSON.parse(readFileSync(new URL('fixtures/link-before-workspaces.json', import.meta.url)));
 const example = (id, f) => readFileSync(new URL(`../../www/examples/${id}/${f}.json`, import.meta.url), 'utf8');
 const SHOTS = process.env.STATELAB_SHOTS || join(tmpdir(), 'statelab-e2e');
 mkdirSync(SHOTS, { recursive: true });
 
-let server;
-let browser;
+setup();
 
-before(async () => {
-  server = await serve();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-/** A browser profile of its own (its own storage), light, 1440 px. */
-const newContext = (options = {}) => browser.newContext({ viewport: { width: 1440, height: 900 }, acceptDownloads: true, ...options });
-
-/** A tab of `context` on the page (at `path`), ready, recording errors. */
-async function openTab(context, path = '') {
-  const page = await context.newPage();
-  const problems = [];
-  page.on('console', (m) => m.type() === 'error' && problems.push(`console.error: ${m.text()}`));
-  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-  await page.goto(server.url + path);
-  await page.evaluate(() => window.statelab.ready);
-  await page.waitForFunction(() => window.statelab.loading === 0);
-  page.problems = problems;
-  return page;
-}
+/** A tab of `context` on the page (at `path`), ready; its problems are `page.problems`. */
+const openTab = async (context, path = '') => (await openPage({ context, path })).page;
 
 /** Replace an editor's text as a user's paste does. */
 async function paste(page, which, text) {

@@ -89,7 +89,8 @@ fn intrinsic_hashes_are_flagged_wherever_the_template_has_them() {
 }
 
 /// Reading an ItemReader's items, a ResultWriter's work and S3 tasks answered from the
-/// workspace of files are in the full build only.
+/// workspace of files are in the full build only; so is any distributed Map (the full
+/// engine keeps its child executions' histories).
 #[test]
 fn files_need_the_extras() {
     let map = |extra: &str| {
@@ -101,7 +102,7 @@ fn files_need_the_extras() {
         format!(r#"{{"StartAt":"T","States":{{"T":{{"Type":"Task","Resource":"{resource}","End":true}}}}}}"#)
     };
     let cases = [
-        (map(""), false),
+        (map(""), true),
         (
             map(
                 r#""ItemReader":{"Resource":"arn:aws:states:::s3:getObject","ReaderConfig":{"InputType":"JSON"},"Parameters":{"Bucket":"b","Key":"k"}},"#,

@@ -14,6 +14,7 @@
 //! - `reliability`: hostile inputs (fuzzer reproducers) end cleanly in bounded time and memory;
 //! - `fuzz_regressions`: the shrunk reproducers of `examples/fuzz.rs` in `tests/fuzz/` end cleanly;
 //! - `extras`: which definitions need the full engine (the wasm core refuses them);
+//! - `child_histories`: a distributed Map's child executions' own histories;
 //! - `sources`: definitions in every source form (YAML, templates) with their substitutions;
 //! - `auto`: `run --auto` takes each workflow of `tests/auto/` to its end with nothing given;
 //! - `test_state`: TestState on the rows no AWS recording shows;
@@ -22,6 +23,7 @@
 mod auto;
 mod bounds;
 mod cases;
+mod child_histories;
 mod cli;
 mod corpus;
 mod data_limits;

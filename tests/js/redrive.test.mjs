@@ -57,3 +57,97 @@ test('redrives are refused as AWS refuses them', async () => {
   );
   await assert.rejects(redrive(MACHINE, {}, { mocks: FAILING }, FIXED, { type: 'EXPRESS' }), /ExecutionNotRedrivable: Executions of EXPRESS/);
 });
+
+test('run() redrives on real timers: its clock starts at the redrive, an aborted run is found where it was stopped', async () => {
+  const { run } = await import('../../www/statelab.js');
+  // A run of the core's kind (no `redrive` in its result) stopped at 1 s: branch A had answered, B not.
+  const slow = { A: { result: { Payload: 'a' }, latency: 0.5 }, B: { result: { Payload: 'late' }, latency: 30 } };
+  const stopped = { status: 'ABORTED', durationMs: 1000 };
+  const ctl = run(MACHINE, { n: 1 }, FIXED, { instant: true, seed: 3, redrive: { previous: { result: stopped, mocks: slow }, afterMs: 0 } });
+  const next = await ctl.done;
+  assert.equal(next.status, 'SUCCEEDED');
+  assert.deepEqual(next.output, ['a', 'b'], 'A is kept, B runs again with the new mock');
+  assert.equal(next.events[0].type, 'ExecutionRedriven');
+  assert.equal(next.events[0].ms, 500, 'the aborted run ended where its last deadline was handled (A at 0.5 s)');
+  assert.ok(next.spans.every((s) => s.startMs >= 500));
+  // A succeeded run is refused as AWS refuses it.
+  const refused = run(MACHINE, {}, FIXED, { instant: true, redrive: { previous: { result: { status: 'SUCCEEDED' }, mocks: FIXED } } });
+  await assert.rejects(refused.done, /ExecutionNotRedrivable: Execution is SUCCEEDED/);
+});
+
+test('the page joins a redriven attempt after the earlier ones (model/redrive.js)', async () => {
+  const { attemptJoiner, whyNotRedrivable, redriveCountOf } = await import('../../www/app/model/redrive.js');
+  const { latestVisits } = await import('../../www/app/model/lanes.js');
+  const first = await simulate(MACHINE, {}, FAILING, { seed: 3 });
+  const next = await redrive(MACHINE, {}, { result: first, mocks: FAILING }, FIXED, { seed: 3 });
+  const join = attemptJoiner(first, 1);
+  const all = join(next);
+  assert.deepEqual(
+    all.events.map((e) => e.id),
+    all.events.map((_, i) => i + 1),
+  );
+  assert.equal(redriveCountOf(all.events), 1);
+  assert.deepEqual(
+    all.spans.map((s) => s.id),
+    all.spans.map((_, i) => i),
+  );
+  assert.ok(all.spans.slice(0, first.spans.length).every((s) => s.earlier && s.attempt === 0));
+  assert.ok(all.spans.slice(first.spans.length).every((s) => !s.earlier && s.attempt === 1 && (s.parent === null || s.parent >= first.spans.length)));
+  // Branch B run again is in the same lane as before: no new lane.
+  assert.equal(all.lanes.length, first.lanes.length);
+  const b = all.spans.filter((s) => s.state === 'B' && s.kind === 'state');
+  assert.equal(new Set(b.map((s) => s.lane)).size, 1);
+  // The graph's view: B's failed visit gives way to its new one; A's kept visit stays.
+  const latest = latestVisits(all.spans).filter((s) => s.kind === 'state');
+  assert.ok(
+    latest.every((s) => s.status === 'succeeded'),
+    JSON.stringify(latest.map((s) => [s.state, s.status])),
+  );
+  assert.equal(latest.filter((s) => s.state === 'A').length, 1);
+  assert.equal(latest.filter((s) => s.state === 'B').length, 1);
+  assert.match(whyNotRedrivable({ result: { status: 'SUCCEEDED' }, ran: {} }, false), /succeeded/);
+  assert.equal(whyNotRedrivable({ result: { status: 'FAILED' }, ran: {} }, false), null);
+  assert.match(whyNotRedrivable(null, false), /run the workflow first/);
+});
+
+test('a redriven distributed Map: the children run again keep their own histories, joined to the earlier ones', async () => {
+  const { attemptJoiner } = await import('../../www/app/model/redrive.js');
+  const dist = {
+    StartAt: 'Each',
+    States: {
+      Each: {
+        Type: 'Map',
+        ItemsPath: '$.items',
+        End: true,
+        ItemProcessor: {
+          ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' },
+          StartAt: 'Charge',
+          States: { Charge: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', End: true } },
+        },
+      },
+    },
+  };
+  const failing = { Charge: [{ result: 1 }, { error: 'Declined' }] };
+  const first = await simulate(dist, { items: ['a', 'b'] }, failing);
+  assert.equal(first.status, 'FAILED');
+  assert.deepEqual(
+    first.children.map((c) => [c.index, c.events.at(-1).type]),
+    [
+      [0, 'ExecutionSucceeded'],
+      [1, 'ExecutionFailed'],
+    ],
+  );
+  const next = await redrive(dist, { items: ['a', 'b'] }, { result: first, mocks: failing }, { Charge: { result: 2 } });
+  assert.equal(next.status, 'SUCCEEDED');
+  assert.deepEqual(
+    next.children.map((c) => [c.index, c.events[0].type, c.events.at(-1).type]),
+    [[1, 'ExecutionStarted', 'ExecutionSucceeded']],
+    'only the failed child runs again',
+  );
+  const all = attemptJoiner({ ...first, result: first }, 1)({ ...next, children: next.children });
+  assert.equal(all.children.length, 3);
+  const again = all.children[2];
+  const visit = all.spans[again.mapSpan];
+  assert.equal(visit.state, 'Each');
+  assert.equal(visit.attempt, 1, 'the redriven child belongs to the Map visit of the redrive');
+});

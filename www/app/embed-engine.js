@@ -12,29 +12,10 @@
 // module that imports it (the CDN must send CORS headers, as CDNs of npm packages do, and the
 // host's Content-Security-Policy must allow blob: workers; see the README).
 
+import { answerCall, gather, send, settleReply } from './lib/requests.js';
+
 /** A request the worker has not answered by then: it is stopped, and the next use makes a new one. */
 const REQUEST_LIMIT_MS = 60000;
-
-/**
- * Apply a span delta from the worker ({added, patches}: see ../worker.js) to `spans`. (As
- * engine.js does for the playground; that module, with its one run, is not the package's.)
- */
-function applySpans(spans, delta) {
-  if (!delta) return;
-  const p = delta.patches;
-  for (let at = 0; at < p.length; ) {
-    const i = p[at++];
-    const s = { ...spans[i] };
-    for (let n = p[at++]; n > 0; n--, at += 2) s[p[at]] = p[at + 1];
-    for (let n = p[at++]; n > 0; n--) delete s[p[at++]];
-    spans[i] = s;
-  }
-  for (const s of delta.added) spans.push(s);
-}
-
-function pushAll(to, items) {
-  for (const x of items) to.push(x);
-}
 
 /** A module worker running ../worker.js: from its URL on this origin, else from a blob: that imports it. */
 function makeWorker() {
@@ -90,41 +71,13 @@ class EmbedEngine {
   }
 
   receive(m) {
-    if (m.id !== undefined) {
-      const p = this.pending.get(m.id);
-      if (!p) return;
-      if (m.part) {
-        p.parts ||= { events: [], spans: [] };
-        pushAll(p.parts.events, m.part.events);
-        pushAll(p.parts.spans, m.part.spans);
-        return;
-      }
-      this.pending.delete(m.id);
-      clearTimeout(p.timer);
-      if (!m.ok) {
-        const err = new Error(m.error.message);
-        if (m.error.diagnostics) err.diagnostics = m.error.diagnostics;
-        p.reject(err);
-        return;
-      }
-      if (p.parts) {
-        pushAll(p.parts.events, m.value.events);
-        pushAll(p.parts.spans, m.value.spans);
-        m.value.events = p.parts.events;
-        m.value.spans = p.parts.spans;
-      }
-      p.resolve(m.value);
-      return;
-    }
+    if (settleReply(this.pending, m)) return;
     const run = this.runs.get(m.runId);
     if (!run) return;
     const h = run.handlers;
-    if (m.kind === 'tick' || m.kind === 'part' || m.kind === 'done') {
-      pushAll(run.events, m.events);
-      applySpans(run.spans, m.spans);
-      if (m.lanes) pushAll(run.lanes, m.lanes);
-    }
-    if (m.kind === 'call') this.answer(run, m);
+    gather(run, m);
+    if (m.kind === 'call')
+      answerCall(m, h.onCall, (answer) => this.runs.get(run.runId) === run && this.worker?.postMessage({ op: 'answer', runId: run.runId, callId: m.callId, ...answer }));
     else if (m.kind === 'tick') h.onTick({ spans: run.spans, lanes: run.lanes, nowMs: m.nowMs, status: m.status });
     else if (m.kind === 'done') {
       this.runs.delete(m.runId);
@@ -135,33 +88,11 @@ class EmbedEngine {
     }
   }
 
-  /** A mock function's call: the run's onCall answers ({output: JSON text} or {failure}). */
-  answer(run, m) {
-    const reply = (a) => {
-      if (this.runs.get(run.runId) !== run || !this.worker) return;
-      const answer = a && typeof a.output === 'string' ? { output: a.output } : { failure: a?.failure || { error: 'Error', cause: 'no answer' } };
-      this.worker.postMessage({ op: 'answer', runId: run.runId, callId: m.callId, ...answer });
-    };
-    const onCall = run.handlers.onCall;
-    if (!onCall) {
-      reply({ failure: { error: 'States.Runtime', cause: `no sandbox runs the function of state '${m.state}'` } });
-      return;
-    }
-    Promise.resolve()
-      .then(() => onCall({ state: m.state, input: m.input, context: m.context }))
-      .then(reply, (e) => reply({ failure: { error: 'States.Runtime', cause: `the function of state '${m.state}' could not run: ${e?.message ?? e}` } }));
-  }
-
   /** A request of worker.js's protocol (loadSource, derive, validate, …): resolves to its value. */
   request(op, payload) {
     const worker = this.live();
-    const id = this.nextId++;
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        if (this.worker === worker) this.lose(`the engine did not answer within ${REQUEST_LIMIT_MS / 1000} s and was stopped`);
-      }, REQUEST_LIMIT_MS);
-      this.pending.set(id, { resolve, reject, timer });
-      worker.postMessage({ id, op, ...payload });
+    return send(worker, this.pending, this.nextId++, op, payload, REQUEST_LIMIT_MS, () => {
+      if (this.worker === worker) this.lose(`the engine did not answer within ${REQUEST_LIMIT_MS / 1000} s and was stopped`);
     });
   }
 

@@ -3,25 +3,9 @@
 // If the worker stops answering (a runaway workflow, say), it is terminated and a fresh one
 // takes its place, so the page itself never freezes.
 
+import { answerCall, gather, send, settleReply } from './lib/requests.js';
+
 const WORKER_URL = new URL('../worker.js', import.meta.url);
-
-/** Apply a span delta from the worker ({added, patches}, see ../worker.js) to `spans`. */
-function applySpans(spans, delta) {
-  if (!delta) return;
-  const p = delta.patches;
-  for (let at = 0; at < p.length; ) {
-    const i = p[at++];
-    const s = { ...spans[i] };
-    for (let n = p[at++]; n > 0; n--, at += 2) s[p[at]] = p[at + 1];
-    for (let n = p[at++]; n > 0; n--) delete s[p[at++]];
-    spans[i] = s;
-  }
-  for (const s of delta.added) spans.push(s);
-}
-
-function pushAll(to, items) {
-  for (const x of items) to.push(x);
-}
 
 export class Engine {
   constructor() {
@@ -57,44 +41,14 @@ export class Engine {
   }
 
   receive(m) {
-    if (m.id !== undefined) {
-      const p = this.pending.get(m.id);
-      if (!p) return;
-      if (m.part) {
-        // A big result comes in parts: its events and spans, then the rest.
-        p.parts ||= { events: [], spans: [] };
-        pushAll(p.parts.events, m.part.events);
-        pushAll(p.parts.spans, m.part.spans);
-        return;
-      }
-      this.pending.delete(m.id);
-      if (m.ok && p.parts) {
-        pushAll(p.parts.events, m.value.events);
-        pushAll(p.parts.spans, m.value.spans);
-        m.value.events = p.parts.events;
-        m.value.spans = p.parts.spans;
-      }
-      clearTimeout(p.timer);
-      if (m.ok) p.resolve(m.value);
-      else {
-        const err = new Error(m.error.message);
-        if (m.error.diagnostics) err.diagnostics = m.error.diagnostics;
-        p.reject(err);
-      }
-      return;
-    }
+    if (settleReply(this.pending, m)) return;
     if (!this.run || m.runId !== this.run.runId) return;
     const run = this.run;
     const h = run.handlers;
     run.lastMessage = performance.now();
-    if (m.kind === 'tick' || m.kind === 'part' || m.kind === 'done') {
-      // What the run has so far: the events and spans of every message, as one list each.
-      pushAll(run.events, m.events);
-      applySpans(run.spans, m.spans);
-      if (m.lanes) pushAll(run.lanes, m.lanes);
-    }
+    gather(run, m);
     if (m.kind === 'call') {
-      this.answer(run, m);
+      answerCall(m, h.onCall, (answer) => this.run === run && this.worker.postMessage({ op: 'answer', runId: run.runId, callId: m.callId, ...answer }));
       return;
     }
     if (m.kind === 'callback') return h.onCallback?.(m.callback);
@@ -110,23 +64,6 @@ export class Engine {
     }
   }
 
-  /** Answer a run's call of a mock function: what handlers.onCall gives ({output: JSON text} or {failure: {error, cause}}). */
-  answer(run, m) {
-    const reply = (a) => {
-      if (this.run !== run) return;
-      const answer = a && typeof a.output === 'string' ? { output: a.output } : { failure: a?.failure || { error: 'Error', cause: 'no answer' } };
-      this.worker.postMessage({ op: 'answer', runId: run.runId, callId: m.callId, ...answer });
-    };
-    const onCall = run.handlers.onCall;
-    if (!onCall) {
-      reply({ failure: { error: 'States.Runtime', cause: `no sandbox runs the function of state '${m.state}'` } });
-      return;
-    }
-    Promise.resolve()
-      .then(() => onCall({ state: m.state, input: m.input, context: m.context }))
-      .then(reply, (e) => reply({ failure: { error: 'States.Runtime', cause: `the function of state '${m.state}' could not run: ${e?.message ?? e}` } }));
-  }
-
   async request(op, payload, timeoutMs = 15000) {
     // Everything waits for the init message, which may carry the wasm the page compiled.
     if (op !== 'init') await this.init().catch(() => {});
@@ -135,14 +72,11 @@ export class Engine {
 
   post(op, payload, timeoutMs) {
     const id = this.nextId++;
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.pending.delete(id);
-        this.restart(`the engine did not answer within ${timeoutMs / 1000} s and was restarted`);
-        reject(new Error(`the engine did not answer within ${timeoutMs / 1000} s and was restarted`));
-      }, timeoutMs);
-      this.pending.set(id, { resolve, reject, timer });
-      this.worker.postMessage({ id, op, ...payload });
+    return send(this.worker, this.pending, id, op, payload, timeoutMs, (reject) => {
+      const message = `the engine did not answer within ${timeoutMs / 1000} s and was restarted`;
+      this.pending.delete(id);
+      this.restart(message);
+      reject(new Error(message));
     });
   }
 

@@ -142,6 +142,8 @@ window.statelab = {
   /** Run; resolves with {status, output?, error?, cause?, durationMs, events, spans}. options.speed: a number or 'instant'. */
   run: (options) => runner.start(options),
   stop: () => runner.stop(),
+  /** Redrive the run shown, with the mocks as they are now: resolves with its result. */
+  redrive: () => runner.redrive(),
   work: () => workOf(store.get()),
   /** Put the work in a link (address bar, clipboard): resolves with the URL; rejects with why when the work is too big for a link. */
   share: () => workspaces.share(),

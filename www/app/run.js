@@ -207,66 +207,26 @@ export function createRunner({ store, engine, work: workApi, editors, consent })
       throw new Error('another run started');
     }
     const id = nextId++;
-    const run = { id, rev: 0, spans: [], events: [], lanes: [], nowMs: 0, result: null, error: null, paused, startedAt: performance.now(), sequential: work.settings.sequential };
+    // What ran, for a redrive (the same definition, input and options; the mocks then are the new ones).
+    const ran = { definition: work.definition, input: work.input, mocks: engineMocks, functions: names.length > 0, type: resolved.type };
+    const run = {
+      id,
+      rev: 0,
+      spans: [],
+      events: [],
+      lanes: [],
+      nowMs: 0,
+      result: null,
+      error: null,
+      paused,
+      startedAt: performance.now(),
+      sequential: work.settings.sequential,
+      seed: options.seed,
+      ran,
+    };
     store.update((s) => ({ run, playhead: null, selection: { ...s.selection, pick: 0 } }));
     return new Promise((resolve, reject) => {
-      const mine = () => current()?.id === id;
-      const handlers = {
-        onTick: (m) => patchRun(id, { events: m.allEvents, spans: m.spans, lanes: m.lanes, nowMs: m.nowMs, paused: m.paused }, { when: 'frame' }),
-        onControl: (m) => mine() && patchRun(id, { paused: m.paused, nowMs: Math.max(current().nowMs, m.nowMs) }, { when: 'frame' }),
-        onDone: (result) => {
-          endSandbox(box);
-          if (!mine()) return;
-          const realMs = performance.now() - current().startedAt;
-          // Drawn in tasks of their own (a big run's last update is a big one); the sequential
-          // twin is asked for once that is done (the engine's work for it would slow the drawing).
-          store.update(
-            (s) => {
-              let playhead = s.playhead;
-              if (s.pendingPlayhead !== null) {
-                playhead = Math.min(s.pendingPlayhead, result.durationMs);
-                if (playhead >= result.durationMs) playhead = null;
-              }
-              const done = { result, events: result.events, spans: result.spans, lanes: result.lanes || [], nowMs: result.durationMs, realMs, rev: s.run.rev + 1 };
-              return { run: { ...s.run, ...done }, runsEnded: s.runsEnded + 1, playhead, pendingPlayhead: null };
-            },
-            { when: 'frame' },
-          );
-          whenIdle(() => mine() && compareWithTwin(id, work, engineMocks, functions, resolved.type));
-          resolve(result);
-        },
-        onError: (m) => {
-          endSandbox(box);
-          if (!mine()) return;
-          const finish = (message, thrown = message) => {
-            if (!mine()) return;
-            store.update((s) => ({ run: { ...s.run, error: { message, diagnostics: m.diagnostics }, rev: s.run.rev + 1 }, runsEnded: s.runsEnded + 1 }));
-            reject(new Error(thrown));
-          };
-          // Mocks the engine refused: said at their place (line:column) in the mocks editor, as
-          // the editor's check finds them (model/mockcheck.js, loaded only now: the engine judges).
-          if (!m.message.startsWith('mocks: ')) return finish(m.message);
-          Promise.resolve(workApi.mockErrors?.(work.mocks))
-            .catch(() => [])
-            .then((errs) => {
-              if (!errs?.length) return finish(m.message);
-              store.update({ editorTab: 'mocks' });
-              editors.relint('mocks');
-              const d = errs[0];
-              const msg = `the mocks have ${errs.length} error${errs.length > 1 ? 's' : ''}; line ${d.line}, column ${d.column}: ${d.message}`;
-              finish(`Cannot run: ${msg}`, msg);
-            });
-        },
-        // A call of a mock function, answered by this run's sandbox.
-        onCall: (c) => box.call(c.state, c.input, c.context),
-        ...(callbacks.length
-          ? cb.runHandlers(
-              store,
-              () => mine() && current(),
-              (patch) => patchRun(id, patch, { progress: false }),
-            )
-          : {}),
-      };
+      const handlers = handlersOf({ id, box, work, engineMocks, functions, type: resolved.type, callbacks, cb }, resolve, reject);
       if (instant && !paused && names.length === 0) {
         // All at once on the virtual clock: one call, no live updates needed.
         engine
@@ -282,6 +242,96 @@ export function createRunner({ store, engine, work: workApi, editors, consent })
       } else {
         engine.start(work.definition, work.input, engineMocks, options, settings, handlers);
       }
+    });
+  }
+
+  /**
+   * A run's handlers (engine.js's): its progress and end into the store. join: a redrive's
+   * joining of its attempt to the earlier ones (model/redrive.js), applied to what it reports.
+   */
+  function handlersOf({ id, box, work, engineMocks, functions, type, callbacks, cb, join = null, refused = null }, resolve, reject) {
+    const mine = () => current()?.id === id;
+    return {
+      onTick: (m) => {
+        const lists = { events: m.allEvents, spans: m.spans, lanes: m.lanes };
+        patchRun(id, { ...(join ? join(lists) : lists), nowMs: m.nowMs, paused: m.paused }, { when: 'frame' });
+      },
+      onControl: (m) => mine() && patchRun(id, { paused: m.paused, nowMs: Math.max(current().nowMs, m.nowMs) }, { when: 'frame' }),
+      onDone: (attempt) => {
+        endSandbox(box);
+        if (!mine()) return;
+        const result = join ? { ...attempt, ...join({ events: attempt.events, spans: attempt.spans, lanes: attempt.lanes || [], children: attempt.children ?? [] }) } : attempt;
+        const realMs = performance.now() - current().startedAt;
+        // Drawn in tasks of their own (a big run's last update is a big one); the sequential
+        // twin is asked for once that is done (the engine's work for it would slow the drawing).
+        store.update(
+          (s) => {
+            let playhead = s.playhead;
+            if (s.pendingPlayhead !== null) {
+              playhead = Math.min(s.pendingPlayhead, result.durationMs);
+              if (playhead >= result.durationMs) playhead = null;
+            }
+            const done = { result, events: result.events, spans: result.spans, lanes: result.lanes || [], nowMs: result.durationMs, realMs, rev: s.run.rev + 1 };
+            return { run: { ...s.run, ...done }, runsEnded: s.runsEnded + 1, playhead, pendingPlayhead: null };
+          },
+          { when: 'frame' },
+        );
+        if (!join) whenIdle(() => mine() && compareWithTwin(id, work, engineMocks, functions, type));
+        resolve(result);
+      },
+      onError: (m) => {
+        endSandbox(box);
+        if (!mine()) return;
+        const finish = (message, thrown = message) => {
+          if (!mine()) return;
+          store.update((s) => ({ run: { ...s.run, error: { message, diagnostics: m.diagnostics }, rev: s.run.rev + 1 }, runsEnded: s.runsEnded + 1 }));
+          reject(new Error(thrown));
+        };
+        if (refused && m.message.startsWith('ExecutionNotRedrivable')) return refused(m.message);
+        // Mocks the engine refused: said at their place (line:column) in the mocks editor, as
+        // the editor's check finds them (model/mockcheck.js, loaded only now: the engine judges).
+        if (!m.message.startsWith('mocks: ')) return finish(m.message);
+        Promise.resolve(workApi.mockErrors?.(work.mocks))
+          .catch(() => [])
+          .then((errs) => {
+            if (!errs?.length) return finish(m.message);
+            store.update({ editorTab: 'mocks' });
+            editors.relint('mocks');
+            const d = errs[0];
+            const msg = `the mocks have ${errs.length} error${errs.length > 1 ? 's' : ''}; line ${d.line}, column ${d.column}: ${d.message}`;
+            finish(`Cannot run: ${msg}`, msg);
+          });
+      },
+      // A call of a mock function, answered by this run's sandbox.
+      onCall: (c) => box.call(c.state, c.input, c.context),
+      ...(callbacks.length
+        ? cb.runHandlers(
+            store,
+            () => mine() && current(),
+            (patch) => patchRun(id, patch, { progress: false }),
+          )
+        : {}),
+    };
+  }
+
+  /** Redrive the run shown (app/redrive.js, loaded with the first redrive). */
+  async function redrive() {
+    const { redriveRun } = await import('./redrive.js');
+    return redriveRun({
+      store,
+      engine,
+      editors,
+      current,
+      ticket: () => ++starts,
+      isTicket: (t) => t === starts,
+      newId: () => nextId++,
+      setSandbox: (box) => {
+        sandbox = box;
+      },
+      endSandbox,
+      sandboxFor,
+      stopReplay,
+      handlersOf,
     });
   }
 
@@ -453,5 +503,5 @@ export function createRunner({ store, engine, work: workApi, editors, consent })
     else setPlayhead(times.filter((x) => x < t).pop() ?? 0);
   }
 
-  return { start, stop, togglePause, step, dragLatency, setPlayhead, toggleReplay, stepPlayhead };
+  return { start, redrive, stop, togglePause, step, dragLatency, setPlayhead, toggleReplay, stepPlayhead };
 }

@@ -210,3 +210,15 @@ export function nameOfLane(entry, parentName, types) {
 export function parentLaneKey(path) {
   return parentKeyOf(path);
 }
+
+/** The spans without a redrive's earlier visits of a state in a lane where it ran again. */
+export function latestVisits(spans) {
+  if (!spans.some((s) => s.earlier)) return spans;
+  const again = new Map(); // lane -> the states a later attempt visited there
+  for (const s of spans) {
+    if (s.earlier || s.kind !== 'state') continue;
+    if (!again.has(s.lane)) again.set(s.lane, new Set());
+    again.get(s.lane).add(s.state);
+  }
+  return spans.filter((s) => !s.earlier || !again.get(s.lane)?.has(s.state));
+}

@@ -52,7 +52,8 @@ export function toleratedOf(state) {
 }
 
 /**
- * The Map Runs of a run ({events, spans} so far; `definition` parsed): [{arn, state, lane,
+ * The Map Runs of a run ({events, spans} so far; `definition` parsed): [{arn, span (the id of
+ * the Map state's visit that started it), state, lane,
  * startMs, endMs, status: 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'ABORTED', counts: {pending,
  * running, succeeded, failed, timedOut, aborted, total}, tolerated: {count, percentage,
  * fromPath, failures, exceeded}, children: [{index, lane, status, startMs, endMs, error,
@@ -128,6 +129,7 @@ export function mapRuns({ events = [], spans = [] } = {}, definition = null) {
     const noneTolerated = tol.count === null && tol.percentage === null && !tol.fromPath && failures > 0;
     runs.push({
       arn: e.mapRunStartedEventDetails?.mapRunArn || '',
+      span: visit ? visit.id : null,
       state: e.state,
       lane: e.lane,
       startMs: e.ms,
@@ -139,4 +141,25 @@ export function mapRuns({ events = [], spans = [] } = {}, definition = null) {
     });
   }
   return runs;
+}
+
+/**
+ * A child execution of Map Run `run` (mapRuns') on its own: {events, spans, complete} with
+ * times from the child's start, or null when the run's result has no history of it (the
+ * run goes on, or the engine kept none). `result.children` (the full engine's): each
+ * child's own history, by the span of the Map visit that started it and its index. Its
+ * spans: its states' visits and everything below them (attempts, a Parallel's branches).
+ */
+export function childExecution(result, spans, run, child) {
+  const own = result?.children?.find((c) => c.mapSpan === run.span && c.index === child.index);
+  if (!own) return null;
+  const from = child.startMs;
+  const ids = new Set(child.states.map((s) => s.id));
+  const mine = [];
+  for (const s of spans) {
+    if (!ids.has(s.id) && !ids.has(s.parent)) continue;
+    ids.add(s.id);
+    mine.push({ ...s, startMs: s.startMs - from, endMs: s.endMs === null || s.endMs === undefined ? s.endMs : s.endMs - from });
+  }
+  return { events: own.events.map((e) => ({ ...e, ms: e.ms - from })), spans: mine, complete: own.complete };
 }

@@ -26,10 +26,10 @@ export function runStatus(run, engineError = null) {
     const r = run.result;
     return {
       status: r.status,
-      text: `${statusWord(r.status)} in ${fmtMs(r.durationMs)} of workflow time · ${r.events.length} events${run.sequential ? ' · sequential twin' : ''}`,
+      text: `${statusWord(r.status)} in ${fmtMs(r.durationMs)} of workflow time · ${r.events.length} events${run.attempt ? ` · redriveCount ${run.attempt}` : ''}${run.sequential ? ' · sequential twin' : ''}`,
     };
   }
-  return { status: run.paused ? 'PAUSED' : 'RUNNING', text: `${run.paused ? 'Paused' : 'Running'} · ${fmtMs(run.nowMs)}` };
+  return { status: run.paused ? 'PAUSED' : 'RUNNING', text: `${run.paused ? 'Paused' : run.attempt ? `Redrive ${run.attempt} running` : 'Running'} · ${fmtMs(run.nowMs)}` };
 }
 
 /** The embed's shorter line for a result: 'Succeeded in 3 s', or with the error and cause. */
@@ -42,3 +42,6 @@ export function resultStatus(result) {
 export function isRunning(run) {
   return !!(run && !run.result && !run.error);
 }
+
+/** Can `run` (the store's, ended) be redriven: did it fail, time out or abort (AWS's RedriveExecution takes those)? */
+export const redrivable = (run) => !!run?.ran && ['FAILED', 'TIMED_OUT', 'ABORTED'].includes(run.result?.status);

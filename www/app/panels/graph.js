@@ -4,7 +4,7 @@
 // selected with a click (Enter), and tested (the Test state tab) with T, a right-click or the
 // pane's "Test" button.
 import { stateNamed } from '../model/asl.js';
-import { childCounts } from '../model/lanes.js';
+import { childCounts, latestVisits } from '../model/lanes.js';
 import { layoutDefinition, flatBoxes, estimate, HEADER, LABEL_CHARS, taskKind } from '../model/layout.js';
 import { createViewport } from '../lib/viewport.js';
 import { select, shownSpans, openTestState } from '../state.js';
@@ -225,7 +225,9 @@ export function paintEdges(edges, nodes) {
 }
 
 /** Colour the nodes from the run's spans. */
-export function paintGraph(nodes, spans) {
+export function paintGraph(nodes, all) {
+  // A redriven run: a state's earlier attempts count only where nothing ran it again.
+  const spans = latestVisits(all);
   const byState = new Map();
   let children = null; // the children of each state span, once a Map needs them
   for (const s of spans) {
@@ -243,9 +245,10 @@ export function paintGraph(nodes, spans) {
       status = st.includes('running') ? 'running' : st.includes('failed') ? 'failed' : st.includes('caught') ? 'caught' : st.includes('cancelled') ? 'cancelled' : 'succeeded';
       const iterations = e.state.length;
       if (g.classList.contains('container') && g.classList.contains('type-map')) {
-        // Its iterations: the children of its first visit.
-        children ||= childCounts(spans);
-        const iters = children.get(e.state[0].id) ?? 0;
+        // Its iterations: the children of its first visit (a redrive's earlier attempt's too).
+        children ||= childCounts(all);
+        const first = spans === all ? e.state[0] : all.find((s) => s.kind === 'state' && s.state === name);
+        const iters = children.get(first.id) ?? 0;
         if (iters) badge = `${iters} iteration${iters > 1 ? 's' : ''}`;
       } else if (e.attempts > iterations) badge = `↻ ${e.attempts} attempts`;
       else if (iterations > 1) badge = `×${iterations}`;

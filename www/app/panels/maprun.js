@@ -1,13 +1,17 @@
 // The Map Runs tab: each distributed Map's run as the AWS console's Map Run page shows it
 // (model/maprun.js): its status, the counters of its child executions (pending, running,
 // succeeded, failed, timed out, aborted, total) updating live during a run, the tolerated
-// failures, and the list of child executions, each opening on its states (their visits, as
-// the child's own history would list them) and, in the timeline and the State tab, on its
-// first state. Loaded when the tab is first opened (main.js), with its own styles.
+// failures, and the list of child executions. A child opens on its own execution, as the
+// console's Map Run page links each to its execution page: its own history (the engine's,
+// ExecutionStarted with its item as input to its end) and its timeline, from its start;
+// Timeline selects its first state in the run's timeline and the State tab. Loaded when the
+// tab is first opened (main.js), with its own styles.
 import { h } from '../lib/dom.js';
 import { fmtMs } from '../lib/format.js';
 import { select } from '../state.js';
-import { mapRuns } from '../model/maprun.js';
+import { mapRuns, childExecution } from '../model/maprun.js';
+import { renderHistory } from './history.js';
+import { renderTimeline } from './timeline.js';
 
 const CSS = `
 .mapruns { padding: 8px 12px; font-size: 13px; display: flex; flex-direction: column; gap: 10px; }
@@ -35,8 +39,12 @@ const CSS = `
 .mr-children th { text-align: left; font-size: 11px; color: var(--fg-muted); font-weight: 600; padding: 3px 6px; border-bottom: 1px solid var(--border); }
 .mr-children td { padding: 3px 6px; border-bottom: 1px solid var(--border); vertical-align: top; }
 .mr-children button.linkish { background: none; border: 0; padding: 0; color: var(--accent); cursor: pointer; font: inherit; text-decoration: underline; }
-.mr-child-states { margin: 4px 0 0; padding-left: 16px; color: var(--fg-muted); }
 .mr-more { color: var(--fg-muted); margin: 0; }
+.mr-child { border: 1px solid var(--border); border-radius: 6px; padding: 8px 10px; display: flex; flex-direction: column; gap: 8px; }
+.mr-child h4 { margin: 0; font-size: 13px; }
+.mr-child .mr-back { align-self: flex-start; }
+.mr-child-timeline { min-height: 60px; }
+.mr-child-history { max-height: 340px; overflow: auto; }
 `;
 
 const LABELS = [
@@ -57,7 +65,7 @@ export function mountMapRuns(store, { host }) {
   const root = h('div', { class: 'mapruns', 'data-testid': 'mapruns' });
   host.replaceChildren(root);
   const filters = new Map(); // map run ARN → status shown ('' all)
-  const opened = new Set(); // `${arn}#${index}` of the children opened
+  let child = null; // the child execution opened: {arn, index}
 
   function tolerated(t) {
     const parts = [];
@@ -73,8 +81,6 @@ export function mountMapRuns(store, { host }) {
   }
 
   function childRow(run, c) {
-    const id = `${run.arn}#${c.index}`;
-    const open = opened.has(id);
     const first = c.states[0];
     const show = () => first && select(store, { name: first.state, lane: c.lane, startMs: first.startMs });
     return [
@@ -87,12 +93,11 @@ export function mountMapRuns(store, { host }) {
           h('button', {
             class: 'linkish',
             type: 'button',
-            'aria-expanded': String(open),
+            'data-testid': 'maprun-child-open',
             text: `${run.state}[${c.index}]`,
-            title: 'Its states, as its history lists them',
+            title: 'Open this child execution: its own history and timeline',
             onclick: () => {
-              if (open) opened.delete(id);
-              else opened.add(id);
+              child = { arn: run.arn, index: c.index };
               draw();
             },
           }),
@@ -103,30 +108,6 @@ export function mountMapRuns(store, { host }) {
         h('td', { text: c.error ? `${c.error}${c.cause ? `: ${c.cause}` : ''}` : '' }),
         h('td', {}, h('button', { class: 'linkish', type: 'button', text: 'Timeline', title: 'Select its first state in the timeline and the State tab', onclick: show })),
       ),
-      open
-        ? h(
-            'tr',
-            {},
-            h(
-              'td',
-              { colspan: '6' },
-              h(
-                'ol',
-                { class: 'mr-child-states' },
-                c.states
-                  .filter((s) => s.kind === 'state')
-                  .map((s) =>
-                    h(
-                      'li',
-                      {},
-                      h('button', { class: 'linkish', type: 'button', text: s.state, onclick: () => select(store, { name: s.state, lane: s.lane, startMs: s.startMs }) }),
-                      ` ${s.status} at ${fmtMs(s.startMs)}${s.endMs !== null && s.endMs !== undefined ? ` for ${fmtMs(s.endMs - s.startMs)}` : ''}${s.error ? ` · ${s.error}` : ''}`,
-                    ),
-                  ),
-              ),
-            ),
-          )
-        : null,
     ];
   }
 
@@ -201,10 +182,70 @@ export function mountMapRuns(store, { host }) {
     );
   }
 
+  /** Child execution `c` of Map Run `run` (the `n`th) on its own: its history and timeline. */
+  function childView(s, run, n, c) {
+    const own = childExecution(s.run.result, s.run.spans, run, c);
+    const back = h('button', {
+      class: 'btn mr-back',
+      type: 'button',
+      'data-testid': 'maprun-child-back',
+      text: `← Map Run ${n}: ${run.state}`,
+      onclick: () => {
+        child = null;
+        draw();
+      },
+    });
+    const head = h(
+      'div',
+      { class: 'maprun-head' },
+      h('h3', { text: `Child execution ${run.state}[${c.index}]` }),
+      h('span', { class: `mr-status ${c.status}`, 'data-testid': 'maprun-child-status', text: WORDS[c.status] }),
+      h('span', { text: `started at ${fmtMs(c.startMs)} of the run${c.endMs !== null ? ` · took ${fmtMs(c.endMs - c.startMs)}` : ''}` }),
+    );
+    if (!own) {
+      const why = s.run.result ? 'The engine kept no history of this child execution.' : 'Its own history is here once the run has ended.';
+      return h('section', { class: 'mr-child', 'data-testid': 'maprun-child-view' }, back, head, h('p', { class: 'empty', text: why }));
+    }
+    const timeline = h('div', { class: 'timeline mr-child-timeline', 'data-testid': 'maprun-child-timeline' });
+    const history = h('div', { class: 'history mr-child-history', 'data-testid': 'maprun-child-history' });
+    const section = h(
+      'section',
+      { class: 'mr-child', 'data-testid': 'maprun-child-view', 'data-index': c.index },
+      back,
+      head,
+      own.complete ? null : h('p', { class: 'mr-more', text: 'Not all of its events were kept: statelab keeps 50,000 child events in all.' }),
+      h('h4', { text: 'Timeline' }),
+      timeline,
+      h('h4', { text: `Events (${own.events.length})` }),
+      history,
+    );
+    const end = c.endMs === null ? undefined : c.endMs - c.startMs;
+    const pick = (name, lane, ms) => select(store, { name, lane, ms: ms === undefined ? undefined : ms + c.startMs });
+    // Drawn once in the page (they measure themselves).
+    queueMicrotask(() => {
+      renderTimeline(timeline, own.spans, {
+        lanes: s.run.lanes,
+        nowMs: end ?? 0,
+        durationMs: end,
+        stateTypes: s.definition.stateTypes,
+        testIds: { bar: 'maprun-child-bar', join: 'maprun-child-join' },
+      });
+      renderHistory(history, own.events, { text: '', group: 'all' }, pick, s.run.lanes);
+    });
+    return section;
+  }
+
   function draw() {
     const s = store.get();
     if (s.resultTab !== 'mapruns') return;
     const runs = s.run ? mapRuns(s.run.result || s.run, s.definition.parsed) : [];
+    const at = child ? runs.findIndex((r) => r.arn === child.arn) : -1;
+    const c = at >= 0 ? runs[at].children.find((x) => x.index === child.index) : null;
+    if (c) {
+      root.replaceChildren(childView(s, runs[at], at + 1, c));
+      return;
+    }
+    child = null;
     if (!runs.length) {
       root.replaceChildren(
         h('p', {

@@ -73,7 +73,7 @@ export function renderTimeline(host, spans, opts = {}) {
     if (!host.__timeline) host.replaceChildren(h('p', { class: 'empty', text: `Drawing ${spans.length.toLocaleString('en')} bars…` }));
     return;
   }
-  const { byLane, kinds, critical } = built;
+  const { byLane, kinds, critical, earlier } = built;
   const maxEnd = Math.max(durationMs ?? 0, nowMs, built.maxEnd);
   // The joins of this drawing (a lanes' model may be drawn again with others).
   for (const l of built.joined) l.joins = NONE;
@@ -127,6 +127,7 @@ export function renderTimeline(host, spans, opts = {}) {
     onDragLatency,
     kinds,
     critical,
+    earlier,
     virtual,
     joins: joins.length > 0,
     ids: { bar: testIds?.bar || 'timeline-bar', join: testIds?.join || 'join' },
@@ -188,6 +189,7 @@ function collect(b, spans, from, to, table, nowMs, ghost) {
     }
     b.kinds.add(s.kind);
     if (s.critical) b.critical = true;
+    if (s.earlier) b.earlier = true;
   }
 }
 
@@ -199,7 +201,7 @@ function collect(b, spans, from, to, table, nowMs, ghost) {
  * timeline is drawn then), so that 10,000 lanes take no long task.
  */
 function lanesOf(host, spans, { lanes, nowMs = 0, durationMs, ghosts = [], ghostLanes }) {
-  const fresh = () => ({ key: null, byLane: new Map(), maxEnd: 0, kinds: new Set(), critical: false, i: 0, g: 0, joined: [], done: false });
+  const fresh = () => ({ key: null, byLane: new Map(), maxEnd: 0, kinds: new Set(), critical: false, earlier: false, i: 0, g: 0, joined: [], done: false });
   if (durationMs === undefined) {
     const b = fresh();
     collect(b, spans, 0, spans.length, lanes, nowMs, false);
@@ -525,7 +527,11 @@ function draw(host, model, first, last) {
   list.lanes ??= list.filter((r) => r.type === 'lane').length;
   const hidden = byLane.size - list.lanes;
   const legendKey =
-    [...model.kinds].sort().join() + (model.joins ? '|join' : '') + (model.critical ? '|critical' : '') + (model.virtual || hidden ? `|${byLane.size}|${hidden}` : '');
+    [...model.kinds].sort().join() +
+    (model.joins ? '|join' : '') +
+    (model.critical ? '|critical' : '') +
+    (model.earlier ? '|earlier' : '') +
+    (model.virtual || hidden ? `|${byLane.size}|${hidden}` : '');
   if (v.legendKey !== legendKey) {
     v.legendKey = legendKey;
     v.legend.replaceChildren(
@@ -535,6 +541,7 @@ function draw(host, model, first, last) {
         model.kinds.has('wait') ? h('span', { class: 'l-wait', text: 'Wait' }) : null,
         model.joins ? h('span', { class: 'l-join', text: 'join' }) : null,
         model.critical ? h('span', { class: 'l-critical', text: 'critical path' }) : null,
+        model.earlier ? h('span', { class: 'l-earlier', text: 'earlier attempt (before the redrive)' }) : null,
         model.virtual || hidden ? h('span', { class: 'l-lanes', text: `${byLane.size} lanes${hidden ? ` (${hidden} collapsed)` : ''}` }) : null,
       ].filter(Boolean),
     );

@@ -2,7 +2,7 @@
 // Step and Stop (and their keys), the run settings (speed, what-if, sequential, seed), Share
 // link and the theme.
 import { h, $, setText, isMac } from '../lib/dom.js';
-import { isRunning } from '../model/status.js';
+import { isRunning, redrivable } from '../model/status.js';
 import { withWork, toast } from '../state.js';
 
 const THEME_KEY = 'statelab.theme';
@@ -32,6 +32,8 @@ export function mountToolbar(store, { runner, workspaces, onRun }) {
   $('#pause').addEventListener('click', runner.togglePause);
   $('#step').addEventListener('click', runner.step);
   $('#stop').addEventListener('click', runner.stop);
+  // Redrive stays focusable when it cannot be used (aria-disabled): pressed, it says why.
+  $('#redrive').addEventListener('click', () => runner.redrive().catch(() => {}));
   document.addEventListener('keydown', (e) => {
     if ((e.ctrlKey || e.metaKey) && e.key === 'Enter') {
       e.preventDefault();
@@ -45,8 +47,9 @@ export function mountToolbar(store, { runner, workspaces, onRun }) {
     }
   });
   store.subscribe(
-    (s) => [isRunning(s.run), !!s.run?.paused, !!s.run?.result],
+    (s) => [isRunning(s.run), !!s.run?.paused, !!s.run?.result, s.run?.result?.status, !!s.run?.ran],
     ([running, paused, ended]) => {
+      const run = store.get().run;
       $('#run').disabled = false;
       $('#pause').disabled = !running;
       $('#step').disabled = false;
@@ -57,6 +60,13 @@ export function mountToolbar(store, { runner, workspaces, onRun }) {
           : 'Start paused, then move one moment at a time';
       if ($('#step').title !== titled('step', stepTitle)) $('#step').title = titled('step', stepTitle);
       $('#stop').disabled = !running;
+      // (Pressed when it cannot be used, it says why.)
+      const can = !running && redrivable(run);
+      $('#redrive').setAttribute('aria-disabled', String(!can));
+      const redriveTitle = can
+        ? 'Redrive: the execution goes on from where it stopped, with the mocks as they are now'
+        : 'Redrive: after a run that failed, timed out or was aborted';
+      if ($('#redrive').title !== redriveTitle) $('#redrive').title = redriveTitle;
       setText($('#pause .label'), running && paused ? 'Resume' : 'Pause');
       document.body.classList.toggle('is-running', running);
     },
