@@ -256,17 +256,6 @@ impl Host {
         Ok(())
     }
 
-    /// The earliest deadline of the children, if any.
-    #[cfg(feature = "extras")]
-    fn children_deadline(&self) -> Option<i64> {
-        self.children.iter().filter_map(|c| c.host.next_deadline()).min()
-    }
-
-    #[cfg(not(feature = "extras"))]
-    fn children_deadline(&self) -> Option<i64> {
-        None
-    }
-
     #[cfg(not(feature = "extras"))]
     fn answer_from_files(&mut self, _: &TaskRequest) -> Option<Result<Value, Failure>> {
         None
@@ -285,12 +274,21 @@ impl Host {
     /// or a timer), if any. `None` with the execution still running means it waits for
     /// external tasks.
     pub fn next_deadline(&self) -> Option<i64> {
-        let children = self.children_deadline();
-        if self.exec.is_done() {
-            return children;
-        }
-        let task = self.pending.next_at();
-        [task, self.exec.next_timer(), children].into_iter().flatten().min()
+        let own = if self.exec.is_done() {
+            None
+        } else {
+            match (self.pending.next_at(), self.exec.next_timer()) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
+            }
+        };
+        // Child executions (full engine) keep their own deadlines, after the parent's end too.
+        #[cfg(feature = "extras")]
+        let own = match (own, self.children.iter().filter_map(|c| c.host.next_deadline()).min()) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        own
     }
 
     /// Move to `to` (at most the next deadline) and handle everything due then: mocked
@@ -300,7 +298,8 @@ impl Host {
             Some(d) => to.min(d).max(self.exec.now()),
             None => to.max(self.exec.now()),
         };
-        if !self.exec.is_done() {
+        // An ended execution's clock stays at its end while its children run on.
+        if !(cfg!(feature = "extras") && self.exec.is_done()) {
             self.exec.advance_to(to);
         }
         self.step_children(to)?;
@@ -363,6 +362,7 @@ impl Host {
         self.pending.clear();
         self.external.clear();
         // The tasks the stop cancelled: `.sync` children stop too.
+        #[cfg(feature = "extras")]
         while let Some(effect) = self.exec.poll_effect() {
             if let Effect::Cancel(id) = effect {
                 self.cancel_child(id);

@@ -64,7 +64,7 @@ statelab: run Amazon States Language workflows on a virtual clock
 
 usage:
   statelab run DEFINITION [--input FILE] [--mock-config FILE] [--test-case NAME]
-                          [--files DIR] [--write-files DIR]
+                          [--files DIR] [--write-files DIR] [--machine NAME=FILE ...]
                           [--seed N] [--name NAME] [--json] [--history] [--timeline]
                           [--sequential] [--auto] [--stop-at SECONDS
                           [--stop-error ERROR] [--stop-cause CAUSE]] [SOURCE OPTIONS]
@@ -94,6 +94,13 @@ resource's type, and said on standard error.
 workflow reads (typed by how it is used), and for every Task without a mock its
 service's response in AWS's shape with the fields later states read; a Choice in a loop
 gets values that take its way out, so polling loops end. What was made up is said on standard error.
+
+--machine NAME=FILE (repeatable) adds the state machine in FILE to the workspace, as NAME;
+a template's state machines are in it by logical id. A Task on states:startExecution
+(.sync, .sync:2) or aws-sdk:sfn:startExecution whose StateMachineArn names one (by the
+ARN's stateMachine:NAME, or NAME) runs it as a child execution, unless a mock names the
+Task's state; run --json prints the children under \"children\", --history and --timeline
+after the parent's.
 
 --files DIR is a workspace of files in Amazon S3's place, one folder per bucket (a key is
 a file's path below its bucket's folder); the mock configuration's \"Files\" section
