@@ -23,7 +23,8 @@
 //!
 //! A parent that stops, times out, or no longer wants the task (its TimeoutSeconds or
 //! HeartbeatSeconds passed, a sibling branch failed) stops a `.sync` child (ExecutionAborted
-//! in the child's history); a fire-and-forget child runs on.
+//! in the child's history); a fire-and-forget child runs on. (No recording shows the
+//! child's side of this; its ExecutionAborted has no error or cause.)
 //!
 //! Bounds: AWS documents no limit on how deep executions start executions (a machine that
 //! starts itself would go on until the account's quota of open executions); here one run

@@ -153,6 +153,22 @@ export interface Result extends Outcome {
   events: HistoryEvent[];
   spans: Span[];
   lanes: Lane[];
+  /** The child executions the run started (options.machines), depth first. */
+  children?: ChildExecution[];
+}
+
+/** A child execution: a workspace machine a startExecution Task ran. */
+export interface ChildExecution {
+  executionArn: string;
+  name: string;
+  /** The workspace's name of the machine it ran. */
+  stateMachine: string;
+  /** When it started, in ms from the run's start. */
+  startMs: number;
+  /** The execution that started it and its task: span is an index into that execution's spans. */
+  parent: { executionArn: string; state: string; taskId: number; attempt: number; lane: number; span: number | null };
+  /** Its outcome, history and timeline, times from its own start. */
+  result: Result;
 }
 
 export interface ValidateOptions {
@@ -176,6 +192,8 @@ export interface SimulateOptions {
   history?: boolean;
   /** The most distinct payload data the events and spans keep (default 32 MiB; 2 ** 32 or more: no limit). */
   historyBytes?: number;
+  /** State machines by name (definition as JSON text or object) a Task on states:startExecution may start as child executions (full engine). */
+  machines?: Record<string, string | object>;
 }
 
 /** A Task's local implementation for run(). */
