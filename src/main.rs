@@ -782,6 +782,7 @@ fn machines_of(args: &Args) -> Result<Machines, String> {
     if let [def_path] = args.positional.as_slice() {
         let text = read(def_path)?;
         if text.contains("\"Resources\"") || text.contains("Resources:") || text.contains("stepFunctions") {
+            let doc = statelab::source::yaml::parse_located(&text).ok().map(|(d, _)| d);
             if let Ok(src) = statelab::source::load(&text, &[]) {
                 for found in src.machines.iter().filter(|f| !f.name.is_empty()) {
                     let mut found = found.clone();
@@ -795,6 +796,14 @@ fn machines_of(args: &Args) -> Result<Machines, String> {
                     // A machine of the template that does not check is left out (a run that
                     // starts it falls back to the mocks); the one run says its own diagnostics.
                     if let Ok(m) = asl::parse_definition(&found.definition, &found.locations, ty) {
+                        // Also by the name its ARN has (`Ref` of it): its StateMachineName
+                        // (SAM: Name) when the template gives one as text.
+                        let props = doc.as_ref().map(|d| &d["Resources"][found.name.as_str()]["Properties"]);
+                        let named =
+                            props.and_then(|p| p.get("StateMachineName").or(p.get("Name"))).and_then(Value::as_str);
+                        if let Some(n) = named.filter(|n| *n != found.name) {
+                            out.add(n, m.clone(), found.definition.clone());
+                        }
                         out.add(&found.name, m, found.definition.clone());
                     }
                 }

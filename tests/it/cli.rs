@@ -565,7 +565,9 @@ fn a_templates_other_state_machines_are_the_workspace() {
     assert_eq!(v["output"]["Input"], r#"{"n":4}"#);
     let children = v["children"].as_array().unwrap();
     assert_eq!(children.len(), 1);
-    assert_eq!(children[0]["stateMachine"], "Child");
+    // Found by the name its ARN has (the template's Name), which `Ref Child` gives.
+    assert_eq!(children[0]["stateMachine"], "child-machine");
+    assert_eq!(children[0]["stateMachineArn"], "arn:aws:states:us-east-1:123456789012:stateMachine:child-machine");
     // --auto made up the child's Task response, not the parent's (the child answers it).
     assert!(!stderr.contains("Run: response made up"), "{stderr}");
     assert!(stderr.contains("Work: response made up"), "{stderr}");
