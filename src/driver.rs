@@ -43,6 +43,15 @@ pub struct Host {
     external_states: Vec<String>,
     /// Invocations handed to the caller and not yet taken.
     outbox: Vec<TaskRequest>,
+    /// The workspace of machines and the count of children, shared by the run's hosts.
+    #[cfg(feature = "extras")]
+    tree: crate::child::Tree,
+    /// The child executions this execution started, in the order it started them.
+    #[cfg(feature = "extras")]
+    children: Vec<crate::child::Child>,
+    /// Names, seeds and request ids of children draw from their own seeded source.
+    #[cfg(feature = "extras")]
+    child_rng: Rng,
 }
 
 impl Host {
@@ -56,14 +65,58 @@ impl Host {
         // engine's own draws (jitter, UUIDs).
         let latency_rng = Rng::new(exec.options().seed.wrapping_add(1));
         Host {
+            external_states: Vec::new(),
+            outbox: Vec::new(),
+            #[cfg(feature = "extras")]
+            child_rng: Rng::new(exec.options().seed.wrapping_add(2)),
             exec,
             mocks,
             latency_rng,
             pending: Agenda::new(),
             external: Vec::new(),
-            external_states: Vec::new(),
-            outbox: Vec::new(),
+            #[cfg(feature = "extras")]
+            tree: crate::child::Tree::default(),
+            #[cfg(feature = "extras")]
+            children: Vec::new(),
         }
+    }
+
+    /// The host of a child execution: the run's mocks are the parent's (with counters of its
+    /// own), its workspace the parent's.
+    #[cfg(feature = "extras")]
+    pub(crate) fn child(
+        machine: Rc<Machine>,
+        input: Value,
+        mocks: Mocks,
+        opts: Options,
+        tree: crate::child::Tree,
+    ) -> Host {
+        let mut h = Host::new(machine, input, mocks, opts);
+        h.tree = tree;
+        h
+    }
+
+    /// Hand the run its workspace of named state machines (before [`Host::start`]): a Task
+    /// that starts an execution of one of them runs it as a child execution
+    /// ([`crate::child`]), unless a mock of the task's own state answers it.
+    #[cfg(feature = "extras")]
+    pub fn set_machines(&mut self, workspace: crate::child::Workspace) {
+        self.tree.workspace = Rc::new(workspace);
+    }
+
+    /// The child executions this execution started (each holds its own in turn).
+    #[cfg(feature = "extras")]
+    pub fn children(&self) -> &[crate::child::Child] {
+        &self.children
+    }
+
+    /// The execution and every child execution of the run have ended.
+    pub fn all_done(&self) -> bool {
+        #[cfg(feature = "extras")]
+        if !self.children.iter().all(|c| c.all_done()) {
+            return false;
+        }
+        self.exec.is_done()
     }
 
     /// Tasks of these states are handed to the caller ([`Host::take_external`]) instead of mocks.
@@ -86,6 +139,9 @@ impl Host {
                         self.outbox.push(req);
                         continue;
                     }
+                    if self.start_child(&req)? {
+                        continue;
+                    }
                     if let Some(outcome) = self.answer_from_files(&req) {
                         self.pending.push(self.exec.now(), (req.id, outcome));
                         continue;
@@ -96,6 +152,7 @@ impl Host {
                 Effect::Cancel(id) => {
                     self.pending.retain(|(tid, _)| *tid != id);
                     self.external.retain(|&e| e != id);
+                    self.cancel_child(id);
                 }
             }
         }
@@ -126,6 +183,79 @@ impl Host {
         Some(crate::files::tasks::answer(action, &req.input, self.exec.files_mut(), now, start))
     }
 
+    /// A task that starts an execution of a machine of the workspace, without mocks of its
+    /// own: the child starts now; its outcome is scheduled at once when the task does not
+    /// wait for it, or when the child ends. True when the task was taken so.
+    #[cfg(feature = "extras")]
+    fn start_child(&mut self, req: &TaskRequest) -> Result<bool, HostError> {
+        if self.tree.workspace.is_empty() || self.mocks.names(&req.state) {
+            return Ok(false);
+        }
+        let span = self.exec.task_span(req.id);
+        let now = self.exec.now();
+        let started =
+            crate::child::start(&self.tree, req, span, self.exec.options(), now, &self.child_rng, self.mocks.fresh());
+        let mut child = match started {
+            None => return Ok(false),
+            Some(Err(f)) => {
+                self.pending.push(now, (req.id, Err(f)));
+                return Ok(true);
+            }
+            Some(Ok(c)) => c,
+        };
+        child.host.start()?;
+        if !child.call.waits() {
+            self.pending.push(now, (req.id, Ok(child.started_response.clone())));
+        } else if let Some(outcome) = child.take_outcome(now) {
+            self.pending.push(now, (req.id, outcome));
+        }
+        self.children.push(child);
+        Ok(true)
+    }
+
+    #[cfg(not(feature = "extras"))]
+    fn start_child(&mut self, _: &TaskRequest) -> Result<bool, HostError> {
+        Ok(false)
+    }
+
+    /// The parent no longer wants task `id`: a `.sync` child it started stops.
+    #[cfg(feature = "extras")]
+    fn cancel_child(&mut self, id: u64) {
+        let now = self.exec.now();
+        for c in &mut self.children {
+            if c.parent.task == id && c.call.waits() && !c.host.exec.is_done() {
+                // The child has moved with the parent: nothing of its is due before now.
+                c.host.exec.advance_to(now);
+                c.host.stop();
+                c.reported = true;
+                c.stop = Some(c.host.exec.now());
+            }
+        }
+    }
+
+    #[cfg(not(feature = "extras"))]
+    fn cancel_child(&mut self, _: u64) {}
+
+    /// Move the children to `to` and take what they have to tell: the outcome of each
+    /// `.sync` child that ended, for the parent's task.
+    #[cfg(feature = "extras")]
+    fn step_children(&mut self, to: i64) -> Result<(), HostError> {
+        for c in &mut self.children {
+            if !c.all_done() {
+                c.host.step_to(to)?;
+            }
+            if let Some(outcome) = c.take_outcome(to) {
+                self.pending.push(to, (c.parent.task, outcome));
+            }
+        }
+        Ok(())
+    }
+
+    #[cfg(not(feature = "extras"))]
+    fn step_children(&mut self, _: i64) -> Result<(), HostError> {
+        Ok(())
+    }
+
     #[cfg(not(feature = "extras"))]
     fn answer_from_files(&mut self, _: &TaskRequest) -> Option<Result<Value, Failure>> {
         None
@@ -144,14 +274,21 @@ impl Host {
     /// or a timer), if any. `None` with the execution still running means it waits for
     /// external tasks.
     pub fn next_deadline(&self) -> Option<i64> {
-        if self.exec.is_done() {
-            return None;
-        }
-        let task = self.pending.next_at();
-        match (task, self.exec.next_timer()) {
+        let own = if self.exec.is_done() {
+            None
+        } else {
+            match (self.pending.next_at(), self.exec.next_timer()) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
+            }
+        };
+        // Child executions (full engine) keep their own deadlines, after the parent's end too.
+        #[cfg(feature = "extras")]
+        let own = match (own, self.children.iter().filter_map(|c| c.host.next_deadline()).min()) {
             (Some(a), Some(b)) => Some(a.min(b)),
             (a, b) => a.or(b),
-        }
+        };
+        own
     }
 
     /// Move to `to` (at most the next deadline) and handle everything due then: mocked
@@ -161,7 +298,11 @@ impl Host {
             Some(d) => to.min(d).max(self.exec.now()),
             None => to.max(self.exec.now()),
         };
-        self.exec.advance_to(to);
+        // An ended execution's clock stays at its end while its children run on.
+        if !(cfg!(feature = "extras") && self.exec.is_done()) {
+            self.exec.advance_to(to);
+        }
+        self.step_children(to)?;
         while let Some((_, (id, outcome))) = self.pending.pop_due(to) {
             self.exec.complete_task(id, outcome);
             self.collect()?;
@@ -220,6 +361,13 @@ impl Host {
         self.exec.stop_with(f);
         self.pending.clear();
         self.external.clear();
+        // The tasks the stop cancelled: `.sync` children stop too.
+        #[cfg(feature = "extras")]
+        while let Some(effect) = self.exec.poll_effect() {
+            if let Effect::Cancel(id) = effect {
+                self.cancel_child(id);
+            }
+        }
     }
 }
 
@@ -260,6 +408,8 @@ pub fn drive(host: &mut Host, stop: Option<(i64, Failure)>) -> Result<(), HostEr
         host.exec.advance_to(at);
         host.stop_with(f);
     }
+    // Child executions the parent does not wait for run on.
+    while host.step()? {}
     Ok(())
 }
 

@@ -36,6 +36,8 @@
 //! [`wasm`] (the WebAssembly boundary). See ARCHITECTURE.md for the bird's-eye view.
 
 pub mod asl;
+#[cfg(feature = "extras")]
+pub mod child;
 pub mod dataflow;
 #[cfg(feature = "extras")]
 pub mod derive;

@@ -64,7 +64,7 @@ statelab: run Amazon States Language workflows on a virtual clock
 
 usage:
   statelab run DEFINITION [--input FILE] [--mock-config FILE] [--test-case NAME]
-                          [--files DIR] [--write-files DIR]
+                          [--files DIR] [--write-files DIR] [--machine NAME=FILE ...]
                           [--seed N] [--name NAME] [--json] [--history] [--timeline]
                           [--sequential] [--auto] [--stop-at SECONDS
                           [--stop-error ERROR] [--stop-cause CAUSE]] [SOURCE OPTIONS]
@@ -94,6 +94,13 @@ resource's type, and said on standard error.
 workflow reads (typed by how it is used), and for every Task without a mock its
 service's response in AWS's shape with the fields later states read; a Choice in a loop
 gets values that take its way out, so polling loops end. What was made up is said on standard error.
+
+--machine NAME=FILE (repeatable) adds the state machine in FILE to the workspace, as NAME;
+a template's state machines are in it by logical id. A Task on states:startExecution
+(.sync, .sync:2) or aws-sdk:sfn:startExecution whose StateMachineArn names one (by the
+ARN's stateMachine:NAME, or NAME) runs it as a child execution, unless a mock names the
+Task's state; run --json prints the children under \"children\", --history and --timeline
+after the parent's.
 
 --files DIR is a workspace of files in Amazon S3's place, one folder per bucket (a key is
 a file's path below its bucket's folder); the mock configuration's \"Files\" section
@@ -454,7 +461,7 @@ fn write_files_dir(dir: &str, files: &Files) -> Result<(), String> {
 
 /// The definition, input and mock file of `run` and `bench`; `None` once the definition's
 /// diagnostics are printed (exit code 2).
-fn load_execution(args: &Args, cmd: &str) -> Result<Option<Job>, String> {
+fn load_execution(args: &Args, cmd: &str, machines: &Machines) -> Result<Option<Job>, String> {
     let [def_path] = args.positional.as_slice() else {
         return Err(format!("{cmd} needs exactly one DEFINITION file\n\n{USAGE}"));
     };
@@ -487,7 +494,20 @@ fn load_execution(args: &Args, cmd: &str) -> Result<Option<Job>, String> {
         if args.value("files").is_some() {
             mocked.push("Files".into());
         }
-        let derived = statelab::derive::derive(&definition, input.is_none(), &mocked);
+        // A Task that starts a machine of the workspace runs it: no response is made up.
+        mocked.extend(machines.starters(&definition));
+        let mut derived = statelab::derive::derive(&definition, input.is_none(), &mocked);
+        // The workspace's machines' Tasks are answered by the same mocks (by state name).
+        for (_, def) in &machines.definitions {
+            let mut known = mocked.clone();
+            known.extend(derived.mocks.keys().map(|k| k.to_string()));
+            known.extend(machines.starters(def));
+            for (k, v) in statelab::derive::derive(def, false, &known).mocks {
+                if !derived.mocks.contains_key(&k) {
+                    derived.mocks.insert(k, v);
+                }
+            }
+        }
         if let Some(v) = derived.input {
             eprintln!("{def_path}: input made up by statelab (--input FILE sets it): {}", read::to_compact(&v));
             made.insert("input".into(), v.clone());
@@ -531,14 +551,18 @@ fn load_execution(args: &Args, cmd: &str) -> Result<Option<Job>, String> {
 
 /// Every Task state no mock answers, at once, with where it is in the definition (a run
 /// that reaches one fails on it). With files, an S3 object task is answered from them.
-fn say_missing(args: &Args, mocks: &Mocks, machine: &asl::Machine, files: &Files) {
+fn say_missing(args: &Args, mocks: &Mocks, machine: &asl::Machine, files: &Files, starters: &[String]) {
     let from_files = |s: &asl::State| match &s.kind {
         asl::Kind::Task(asl::Task { kind: asl::ResourceKind::Service { resource_type, resource, .. }, .. }) => {
             !files.is_empty() && statelab::files::s3_task_action(resource_type, resource).is_some()
         }
         _ => false,
     };
-    let missing: Vec<&asl::State> = mocks.missing(machine).into_iter().filter(|s| !from_files(s)).collect();
+    let missing: Vec<&asl::State> = mocks
+        .missing(machine)
+        .into_iter()
+        .filter(|s| !from_files(s) && !starters.iter().any(|n| *n == *s.name))
+        .collect();
     if missing.is_empty() {
         return;
     }
@@ -579,7 +603,9 @@ fn cmd_bench(raw: &[String]) -> Result<u8, String> {
         &[&["input", "mock-config", "test-case", "runs", "files", "no-history", "json", "auto"][..], &SOURCE_OPTIONS]
             .concat(),
     )?;
-    let Some((machine, input, mocks_value, _, files, _)) = load_execution(&args, "bench")? else { return Ok(2) };
+    let Some((machine, input, mocks_value, _, files, _)) = load_execution(&args, "bench", &Machines::default())? else {
+        return Ok(2);
+    };
     let runs: usize = match args.value("runs") {
         Some(s) => s
             .parse()
@@ -629,6 +655,7 @@ fn cmd_run(raw: &[String]) -> Result<u8, String> {
         "stop-at",
         "stop-error",
         "stop-cause",
+        "machine",
     ];
     let args = Args::parse(raw, &with_value)?;
     args.check(
@@ -649,16 +676,26 @@ fn cmd_run(raw: &[String]) -> Result<u8, String> {
                 "stop-at",
                 "stop-error",
                 "stop-cause",
+                "machine",
             ][..],
             &SOURCE_OPTIONS,
         ]
         .concat(),
     )?;
-    let Some((machine, input, mocks_value, generated, files, definition)) = load_execution(&args, "run")? else {
+    let machines = machines_of(&args)?;
+    let Some((machine, input, mocks_value, generated, files, definition)) = load_execution(&args, "run", &machines)?
+    else {
         return Ok(2);
     };
     let mocks = mocks_of(&args, mocks_value.as_ref())?;
-    say_missing(&args, &mocks, &machine, &files);
+    // The plain JSON definition is kept only for --auto and --json: read it again here.
+    let starters = match (&definition, args.positional.first()) {
+        (Value::Null, Some(p)) if !machines.workspace.is_empty() => {
+            machines.starters(&read(p).ok().and_then(|t| read::parse(&t).ok()).unwrap_or(Value::Null))
+        }
+        _ => machines.starters(&definition),
+    };
+    say_missing(&args, &mocks, &machine, &files, &starters);
     let mut opts = Options::default();
     if let Some(s) = args.value("seed") {
         opts.seed = s.parse().map_err(|_| format!("--seed takes a whole number, not '{s}'"))?;
@@ -685,8 +722,108 @@ fn cmd_run(raw: &[String]) -> Result<u8, String> {
         }
         b
     });
-    let host = Host::new(machine, input, mocks, opts);
+    let mut host = Host::new(machine, input, mocks, opts);
+    host.set_machines(machines.workspace);
     run_host(host, &args, files, generated, None, base)
+}
+
+/// The workspace of state machines a run may start as child executions: every state machine
+/// of a template DEFINITION (by logical id), then each `--machine NAME=FILE`.
+#[derive(Default)]
+struct Machines {
+    workspace: statelab::child::Workspace,
+    /// The definitions, for `--auto`.
+    definitions: Vec<(String, Value)>,
+}
+
+impl Machines {
+    fn add(&mut self, name: &str, machine: std::rc::Rc<asl::Machine>, definition: Value) {
+        self.workspace.add(name, machine);
+        self.definitions.retain(|(n, _)| n != name);
+        self.definitions.push((name.to_string(), definition));
+    }
+
+    /// The Task states of `definition` (at every depth) that start a machine of the
+    /// workspace named by a literal `StateMachineArn`.
+    fn starters(&self, definition: &Value) -> Vec<String> {
+        let mut out = Vec::new();
+        if self.workspace.is_empty() {
+            return out;
+        }
+        let mut todo = vec![definition];
+        while let Some(d) = todo.pop() {
+            for (name, state) in d.get("States").and_then(Value::as_object).into_iter().flatten() {
+                for b in state.get("Branches").and_then(Value::as_array).into_iter().flatten() {
+                    todo.push(b);
+                }
+                if let Some(p) = state.get("ItemProcessor").or(state.get("Iterator")) {
+                    todo.push(p);
+                }
+                let starts =
+                    state.get("Resource").and_then(Value::as_str).and_then(statelab::child::Call::of).is_some();
+                let target = state
+                    .get("Parameters")
+                    .or(state.get("Arguments"))
+                    .and_then(|p| p.get("StateMachineArn"))
+                    .and_then(Value::as_str);
+                if starts && target.is_some_and(|t| self.workspace.find(t).is_some()) {
+                    out.push(name.to_string());
+                }
+            }
+        }
+        out
+    }
+}
+
+fn machines_of(args: &Args) -> Result<Machines, String> {
+    let mut out = Machines::default();
+    let no_options = Args::parse(&[], &[])?;
+    // A template's state machines.
+    if let [def_path] = args.positional.as_slice() {
+        let text = read(def_path)?;
+        if text.contains("\"Resources\"") || text.contains("Resources:") || text.contains("stepFunctions") {
+            let doc = statelab::source::yaml::parse_located(&text).ok().map(|(d, _)| d);
+            if let Ok(src) = statelab::source::load(&text, &[]) {
+                for found in src.machines.iter().filter(|f| !f.name.is_empty()) {
+                    let mut found = found.clone();
+                    if let Some(uri) = found.definition_uri.clone() {
+                        let dir = std::path::Path::new(def_path).parent().unwrap_or(std::path::Path::new("."));
+                        let Ok(t) = read(&dir.join(&uri).to_string_lossy()) else { continue };
+                        let Ok(f) = found.with_definition(&t, &[]) else { continue };
+                        found = f;
+                    }
+                    let ty = found.machine_type.unwrap_or(MachineType::Standard);
+                    // A machine of the template that does not check is left out (a run that
+                    // starts it falls back to the mocks); the one run says its own diagnostics.
+                    if let Ok(m) = asl::parse_definition(&found.definition, &found.locations, ty) {
+                        // Also by the name its ARN has (`Ref` of it): its StateMachineName
+                        // (SAM: Name) when the template gives one as text.
+                        let props = doc.as_ref().map(|d| &d["Resources"][found.name.as_str()]["Properties"]);
+                        let named =
+                            props.and_then(|p| p.get("StateMachineName").or(p.get("Name"))).and_then(Value::as_str);
+                        if let Some(n) = named.filter(|n| *n != found.name) {
+                            out.add(n, m.clone(), found.definition.clone());
+                        }
+                        out.add(&found.name, m, found.definition.clone());
+                    }
+                }
+            }
+        }
+    }
+    for spec in args.values("machine") {
+        let (name, file) = spec.split_once('=').ok_or_else(|| format!("--machine takes NAME=FILE, not '{spec}'"))?;
+        if name.is_empty() {
+            return Err(format!("--machine takes NAME=FILE, not '{spec}'"));
+        }
+        match load_definition(file, &no_options) {
+            Ok((m, def)) => {
+                let def = if def.is_null() { read::parse(&read(file)?).unwrap_or(Value::Null) } else { def };
+                out.add(name, m, def);
+            }
+            Err(lines) => return Err(format!("--machine {name}: {}", lines.join("\n"))),
+        }
+    }
+    Ok(out)
 }
 
 /// Keep what is printed, nothing more: the events are written as they happen and let go,
@@ -800,6 +937,10 @@ fn run_host(
                 outcome.push_str(",\"files\":");
                 statelab::value::write_compact(&mut outcome, &exec.files().written_json());
             }
+            if !host.children().is_empty() {
+                outcome.push_str(",\"children\":");
+                statelab::value::write_compact(&mut outcome, &statelab::child::children_json(&host));
+            }
         }
         // What --auto made up, as the page shows it: the input and the mocks it derived.
         if let Some(g) = &generated {
@@ -821,6 +962,8 @@ fn run_host(
     if timeline {
         print_timeline(exec);
     }
+    print_children(&host, history, timeline, start);
+    let exec = &host.exec;
     let elapsed = (exec.now() - start) as f64 / 1000.0;
     say!("{} in {elapsed:.3} s (virtual), {} events", exec.status().name(), exec.event_count());
     match exec.status() {
@@ -911,7 +1054,7 @@ fn cmd_redrive(raw: &[String]) -> Result<u8, String> {
             return Ok(2);
         }
     };
-    say_missing(&args, &mocks, &machine, &files);
+    say_missing(&args, &mocks, &machine, &files, &[]);
     let mut base = statelab::value::Map::new();
     for key in ["definition", "type", "input", "name", "seed"] {
         base.insert(key.into(), prior[key].clone());
@@ -929,6 +1072,36 @@ fn cmd_redrive(raw: &[String]) -> Result<u8, String> {
 /// One line per span with a bar on a shared time axis: `=` a task attempt, `.` a retry
 /// back-off, `~` a wait, `-` the rest of a state; `*` marks the critical path, and the
 /// other bars show their slack.
+/// Each child execution of the run (depth first), its history (`--history`) and timeline
+/// (`--timeline`) after the parent's, under a line that says where it was started from.
+fn print_children(host: &Host, history: bool, timeline: bool, start: i64) {
+    if !(history || timeline) {
+        return;
+    }
+    for c in host.children() {
+        let exec = &c.host.exec;
+        say!();
+        say!(
+            "child execution {} ({}, started by {} at {:.3}s): {}",
+            c.arn,
+            c.machine,
+            c.parent.state,
+            (c.start - start) as f64 / 1000.0,
+            exec.status().name()
+        );
+        if history {
+            for e in exec.events() {
+                let details = e.details().map(|d| d.to_string()).unwrap_or_default();
+                say!("{:>5} {:>9.3}s  {:<28} {}", e.id, (e.timestamp - start) as f64 / 1000.0, e.kind.name(), details);
+            }
+        }
+        if timeline {
+            print_timeline(exec);
+        }
+        print_children(&c.host, history, timeline, start);
+    }
+}
+
 fn print_timeline(exec: &statelab::exec::Execution) {
     let timings = statelab::exec::analysis::critical_path(exec.spans(), exec.now());
     const WIDTH: f64 = 48.0;

@@ -196,6 +196,11 @@ impl Mocks {
         Mocks { config: Rc::new(config), invocations: Vec::new() }
     }
 
+    /// The same responses with no invocations counted: a child execution's mocks.
+    pub fn fresh(&self) -> Mocks {
+        Mocks { config: self.config.clone(), invocations: Vec::new() }
+    }
+
     /// Whether a response is planned for `state`: its own, or (short form) the `"*"` entry
     /// that answers every Task it does not name.
     pub fn has(&self, state: &str) -> bool {

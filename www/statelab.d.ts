@@ -159,7 +159,23 @@ export interface Result extends Outcome {
    * visit (span) that started it, index its place in that Map Run; complete is false when
    * some of its events were not kept (50,000 in all).
    */
-  children?: { mapSpan: number; index: number; complete: boolean; events: HistoryEvent[] }[];
+  mapRunChildren?: { mapSpan: number; index: number; complete: boolean; events: HistoryEvent[] }[];
+  /** The child executions the run started (options.machines), depth first. */
+  children?: ChildExecution[];
+}
+
+/** A child execution: a workspace machine a startExecution Task ran. */
+export interface ChildExecution {
+  executionArn: string;
+  name: string;
+  /** The workspace's name of the machine it ran. */
+  stateMachine: string;
+  /** When it started, in ms from the run's start. */
+  startMs: number;
+  /** The execution that started it and its task: span is an index into that execution's spans. */
+  parent: { executionArn: string; state: string; taskId: number; attempt: number; lane: number; span: number | null };
+  /** Its outcome, history and timeline, times from its own start. */
+  result: Result;
 }
 
 export interface ValidateOptions {
@@ -183,6 +199,8 @@ export interface SimulateOptions {
   history?: boolean;
   /** The most distinct payload data the events and spans keep (default 32 MiB; 2 ** 32 or more: no limit). */
   historyBytes?: number;
+  /** State machines by name (definition as JSON text or object) a Task on states:startExecution may start as child executions (full engine). */
+  machines?: Record<string, string | object>;
 }
 
 /** A Task's local implementation for run(). */

@@ -182,7 +182,12 @@ export async function validate(definition, options = {}) {
  * most distinct payload data the events and spans keep, default 32 MiB: past it an event's
  * payload is left out, its details saying {truncated: true}, a span's is replaced by
  * inputElided/outputElided/causeElided: true, a step's by elided: true, and the result has
- * historyTruncated: true; 2 ** 32 or more: no limit)}.
+ * historyTruncated: true; 2 ** 32 or more: no limit), machines ({Name: definition (JSON
+ * text or object)}: the state machines a Task on states:startExecution[.sync|.sync:2] or
+ * aws-sdk:sfn:startExecution may start as child executions, matched on the
+ * StateMachineArn's stateMachine:Name; the run goes to the full engine, and the result has
+ * children: [{executionArn, name, stateMachine, startMs, parent: {executionArn, state,
+ * taskId, attempt, lane, span}, result}], depth first, each result in this shape)}.
  */
 export async function simulate(definition, input, mocks, options = {}) {
   // JS functions (options.functions) are for run(): the engine says so if any are given.
@@ -305,7 +310,7 @@ export function __engines() {
 
 function engineOptions(options, external) {
   const o = { external };
-  for (const k of ['seed', 'executionName', 'stateMachineName', 'testCase', 'type', 'sequential', 'recordSteps', 'criticalPath', 'history', 'historyBytes']) {
+  for (const k of ['seed', 'executionName', 'stateMachineName', 'testCase', 'type', 'sequential', 'recordSteps', 'criticalPath', 'history', 'historyBytes', 'machines']) {
     if (options[k] !== undefined) o[k] = options[k];
   }
   return o;
@@ -489,6 +494,12 @@ export function run(definition, input, mocks, options = {}) {
     for (const req of call((s) => s.takeExternal())) invoke(req);
     if (session.done) {
       const result = call((s) => s.result());
+      // Child executions (options.machines, full engine): their results, linked to the task
+      // that started each.
+      if (typeof session.children === 'function') {
+        const children = call((s) => s.children());
+        if (children.length > 0) result.children = children;
+      }
       cleanup();
       finalMs = result.durationMs;
       if (onUpdate) onUpdate({ nowMs: result.durationMs, spans: result.spans, lanes: result.lanes, status: result.status });

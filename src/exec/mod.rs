@@ -31,7 +31,7 @@ mod retry;
 pub mod spans;
 mod states;
 #[cfg(feature = "extras")]
-mod submitted;
+pub(crate) mod submitted;
 
 use crate::asl::Machine;
 use crate::dataflow::scope::Vars;
@@ -291,6 +291,29 @@ impl Execution {
             beats: Vec::new(),
             #[cfg(feature = "extras")]
             submitter: None,
+        }
+    }
+
+    /// The type of the machine it runs. Full engine only (a child execution's link).
+    #[cfg(feature = "extras")]
+    pub fn machine_type(&self) -> crate::asl::MachineType {
+        self.root.machine_type
+    }
+
+    /// The execution's input. Full engine only (a child execution's description).
+    #[cfg(feature = "extras")]
+    pub fn input(&self) -> &Value {
+        &self.input
+    }
+
+    /// The timeline span of task `id` while it is in flight. Full engine only (the link
+    /// from a task to the child execution it started).
+    #[cfg(feature = "extras")]
+    pub fn task_span(&self, id: u64) -> Option<SpanId> {
+        let (fid, _) = (*self.tasks.get((id as usize).wrapping_sub(1))?)?;
+        match self.frames[fid].block {
+            frame::Block::Task { id: t, span } if t == id => Some(span),
+            _ => None,
         }
     }
 

@@ -41,6 +41,13 @@ fn bytes(seed: u64, name: &str, task: u64, salt: &str) -> [u8; 16] {
     hashes::md5(&text)
 }
 
+/// The name of the child execution task `task` of an execution (`seed`, `name`) starts when
+/// its `StartExecution` request gives none: the one its `TaskSubmitted` names, and the one
+/// a workspace machine's child execution (`crate::child`) takes.
+pub(crate) fn child_execution_name(seed: u64, name: &str, task: u64) -> String {
+    uuid(bytes(seed, name, task, "name"))
+}
+
 /// A version 4 UUID of [`bytes`].
 fn uuid(b: [u8; 16]) -> String {
     let mut b = b;
@@ -106,11 +113,14 @@ impl Execution {
                 let sm = param("StateMachineArn").unwrap_or_default();
                 let (r, a, machine) = arn_parts(sm, "stateMachine").unwrap_or((region, account, "StateMachine"));
                 let machine = machine.split(':').next().unwrap_or(machine);
-                let name = param("Name").map_or_else(|| uuid(id("name")), String::from);
+                let name =
+                    param("Name").map_or_else(|| child_execution_name(o.seed, &o.execution_name, req.id), String::from);
                 let arn = format!("arn:aws:states:{r}:{a}:execution:{machine}:{name}");
                 let j =
                     format!("{{\"executionArn\":\"{arn}\",\"startDate\":{}.{:03}}}", self.now / 1000, self.now % 1000);
-                (json!({"ExecutionArn": arn, "StartDate": self.now}), j, "application/x-amz-json-1.0")
+                // StartDate as the child's own output writes it (`crate::child`).
+                let start = time::format_millis(self.now);
+                (json!({"ExecutionArn": arn, "StartDate": start}), j, "application/x-amz-json-1.0")
             }
             ("events", "putEvents") => {
                 let eid = uuid(id("event"));

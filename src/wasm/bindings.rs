@@ -116,6 +116,8 @@ struct Setup {
     critical_path: bool,
     /// Hand back the events and spans (options.history, default true).
     history: bool,
+    #[cfg(feature = "extras")]
+    machines: crate::child::Workspace,
 }
 
 /// The options of `simulate`, `Session` and `Machine.simulate`, converted.
@@ -127,6 +129,10 @@ struct RunOptions {
     external: Vec<String>,
     critical_path: bool,
     history: bool,
+    /// `options.machines`, `{NAME: definition}`: the machines a Task may start as child
+    /// executions (full engine only).
+    #[cfg(feature = "extras")]
+    machines: crate::child::Workspace,
 }
 
 impl RunOptions {
@@ -202,7 +208,46 @@ impl RunOptions {
                 .collect::<Result<_, _>>()?,
             Some(_) => return Err(error("options.external must list state names")),
         };
-        Ok(RunOptions { opts, machine_type: machine_type(o.get("type"))?, test_case, external, critical_path, history })
+        // The core has no workspace of machines: a run with one goes to the full engine.
+        #[cfg(not(feature = "extras"))]
+        if o.get("machines").and_then(Value::as_object).is_some_and(|m| !m.is_empty()) {
+            return Err(needs_full_engine());
+        }
+        #[cfg(feature = "extras")]
+        let machines = {
+            let mut w = crate::child::Workspace::new();
+            match o.get("machines") {
+                None | Some(Value::Null) => {}
+                Some(Value::Object(m)) => {
+                    for (name, def) in m {
+                        let text = match def {
+                            Value::String(t) => t.to_string(),
+                            other => other.to_string(),
+                        };
+                        let machine = asl::validate_text(&text, MachineType::Standard).map_err(|d| {
+                            let first = asl::truncated(d).0.into_iter().next();
+                            error(format!(
+                                "options.machines.{name}: {}",
+                                first.map(|d| d.to_string()).unwrap_or_else(|| "invalid".into())
+                            ))
+                        })?;
+                        w.add(name, machine);
+                    }
+                }
+                Some(_) => return Err(error("options.machines must be an object of definitions by name")),
+            }
+            w
+        };
+        Ok(RunOptions {
+            opts,
+            machine_type: machine_type(o.get("type"))?,
+            test_case,
+            external,
+            critical_path,
+            history,
+            #[cfg(feature = "extras")]
+            machines,
+        })
     }
 }
 
@@ -267,6 +312,8 @@ impl Setup {
             external: o.external,
             critical_path: o.critical_path,
             history: o.history,
+            #[cfg(feature = "extras")]
+            machines: o.machines,
         })
     }
 
@@ -274,6 +321,21 @@ impl Setup {
     fn simulate(self) -> Result<JsValue, JsValue> {
         if !self.external.is_empty() {
             return Err(error("simulate resolves every Task from mocks: JS functions need run()"));
+        }
+        #[cfg(feature = "extras")]
+        if !self.machines.is_empty() {
+            let mut host = Host::new(self.machine, self.input, self.mocks, self.opts);
+            host.set_files(self.files);
+            host.set_machines(self.machines);
+            host.start().map_err(host_error)?;
+            driver::drive(&mut host, None).map_err(host_error)?;
+            let result = result_js(&host.exec, self.critical_path, self.history);
+            let _ = js_sys::Reflect::set(
+                &result,
+                &JsValue::from_str("children"),
+                &children_js(&host, self.critical_path, self.history),
+            );
+            return Ok(result);
         }
         let exec = driver::simulate_with_files(self.machine, self.input, self.mocks, self.files, self.opts)
             .map_err(host_error)?;
@@ -340,6 +402,56 @@ extern "C" {
 fn result_js(exec: &Execution, timing: bool, history: bool) -> JsValue {
     let mut o = Out::new();
     write_result(&mut o, exec, timing, history);
+    js(&o)
+}
+
+/// The child executions of `host`'s run, depth first in the order each was started: each
+/// `{executionArn, name, stateMachine, startMs (from the run's start), parent: {executionArn,
+/// state, taskId, attempt, lane, span}, result}`, `result` in `simulate`'s shape (its times
+/// from the child's own start). `parent.span` is the parent's timeline span of the task
+/// attempt that started it (an index into that execution's `spans`, or null), and
+/// `parent.executionArn` names the parent (the run's execution, or an earlier child).
+#[cfg(feature = "extras")]
+fn children_js(host: &Host, timing: bool, history: bool) -> JsValue {
+    fn walk(o: &mut Out, host: &Host, root_start: i64, timing: bool, history: bool) {
+        let parent_arn = host.exec.options().execution_arn(host.exec.machine_type());
+        for c in host.children() {
+            o.obj()
+                .key("executionArn")
+                .str(&c.arn)
+                .key("name")
+                .str(&c.name)
+                .key("stateMachine")
+                .str(&c.machine)
+                .key("startMs")
+                .int(c.start - root_start)
+                .key("parent")
+                .obj()
+                .key("executionArn")
+                .str(&parent_arn)
+                .key("state")
+                .str(&c.parent.state)
+                .key("taskId")
+                .int(c.parent.task as i64)
+                .key("attempt")
+                .int(i64::from(c.parent.attempt))
+                .key("lane")
+                .int(c.parent.lane as i64)
+                .key("span");
+            match c.parent.span {
+                Some(s) => o.int(s as i64),
+                None => o.null(),
+            };
+            o.end().key("result");
+            write_result(o, &c.host.exec, timing, history);
+            o.end();
+            walk(o, &c.host, root_start, timing, history);
+        }
+    }
+    let mut o = Out::new();
+    o.arr();
+    walk(&mut o, host, host.exec.options().start_time, timing, history);
+    o.end();
     js(&o)
 }
 
@@ -654,6 +766,8 @@ impl Session {
         let mut host = Host::new(s.machine, s.input, s.mocks, s.opts);
         host.set_files(s.files);
         host.resolve_externally(s.external);
+        #[cfg(feature = "extras")]
+        host.set_machines(s.machines);
         Ok(Session {
             host,
             sent: 0,
@@ -761,16 +875,22 @@ impl Session {
         self.continued(|o, host| write_result(o, &host.exec, critical_path, true))
     }
 
+    /// The child executions so far, as `simulate` gives them (`children`). Full engine only.
+    #[cfg(feature = "extras")]
+    pub fn children(&self) -> JsValue {
+        children_js(&self.host, self.critical_path, true)
+    }
+
     /// The virtual time (ms since the start).
     #[wasm_bindgen(getter, js_name = nowMs)]
     pub fn now_ms(&self) -> f64 {
         (self.host.exec.now() - self.start_time()) as f64
     }
 
-    /// The execution has ended.
+    /// The execution has ended (and every child execution it started).
     #[wasm_bindgen(getter)]
     pub fn done(&self) -> bool {
-        self.host.is_done()
+        self.host.all_done()
     }
 
     /// RUNNING, SUCCEEDED, FAILED, TIMED_OUT or ABORTED.

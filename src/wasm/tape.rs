@@ -485,7 +485,7 @@ pub fn write_result(o: &mut Out, exec: &Execution, timing: bool, history: bool) 
         // The distributed Maps' child executions, each with its own history (full engine).
         #[cfg(feature = "extras")]
         if !exec.child_histories().is_empty() {
-            o.key("children").list(exec.child_histories(), |o, c| {
+            o.key("mapRunChildren").list(exec.child_histories(), |o, c| {
                 o.obj().key("mapSpan").int(c.map_span as i64).key("index").int(c.index as i64);
                 o.key("complete").bool(c.complete);
                 o.key("events").list(&c.events, |o, e| write_event(o, e, start, &mut stamp));

@@ -2,7 +2,7 @@
 //! against its `expected` block (status, output, error, duration, timeline spans, event types).
 
 use statelab::asl::{self, MachineType};
-use statelab::driver::{drive, simulate, simulate_with_files, Host};
+use statelab::driver::{drive, simulate, Host};
 use statelab::exec::{Options, Status};
 use statelab::files::Files;
 use statelab::mock::Mocks;
@@ -34,31 +34,46 @@ fn check(case: &Value, exp: &Value, sequential: bool) -> Result<(), String> {
     };
     let opts =
         Options { seed: case.get("seed").and_then(Value::as_u64).unwrap_or(0), sequential, ..Options::default() };
+    // The workspace of machines a Task may start as child executions: `{"Name": definition}`.
+    let mut machines = statelab::child::Workspace::new();
+    for (name, def) in case.get("machines").and_then(Value::as_object).into_iter().flatten() {
+        let m = asl::validate_text(&def.to_string(), MachineType::Standard)
+            .map_err(|d| format!("invalid machine {name}: {d:?}"))?;
+        machines.add(name, m);
+    }
+    let run = |opts: Options, stop: Option<(i64, statelab::Failure)>| -> Result<Host, String> {
+        let mut host = Host::new(machine.clone(), case["input"].clone(), mocks.clone(), opts);
+        host.set_files(files.clone());
+        host.set_machines(machines.clone());
+        host.start().map_err(|e| e.to_string())?;
+        drive(&mut host, stop).map_err(|e| e.to_string())?;
+        Ok(host)
+    };
     let start = opts.start_time;
     // The same execution keeping no events or spans (Options::history off) ends the same way
     // after the same number of events.
-    let lean = simulate_with_files(
-        machine.clone(),
-        case["input"].clone(),
-        mocks.clone(),
-        files.clone(),
-        Options { history: false, ..opts.clone() },
-    )
-    .map_err(|e| e.to_string())?;
-    let exec = match case.get("stop") {
+    let lean = run(Options { history: false, ..opts.clone() }, None)?.exec;
+    let host = match case.get("stop") {
         // `"stop": {"at_ms", "error", "cause"}`: StopExecution at that virtual time.
         Some(stop) => {
             let at = start + stop["at_ms"].as_i64().ok_or("stop needs at_ms")?;
             let f = statelab::Failure::new(stop["error"].as_str().unwrap_or(""), stop["cause"].as_str().unwrap_or(""));
-            let mut host = Host::new(machine.clone(), case["input"].clone(), mocks, opts.clone());
-            host.set_files(files);
-            host.start().map_err(|e| e.to_string())?;
-            drive(&mut host, Some((at, f))).map_err(|e| e.to_string())?;
-            host.exec
+            run(opts.clone(), Some((at, f)))?
         }
-        None => simulate_with_files(machine.clone(), case["input"].clone(), mocks, files, opts.clone())
-            .map_err(|e| e.to_string())?,
+        None => run(opts.clone(), None)?,
     };
+    if let Some(want) = exp.get("children").and_then(Value::as_array) {
+        check_children(&host, want, start)?;
+    }
+    if let Some(want) = exp.get("child_count") {
+        fn count(h: &Host) -> u64 {
+            h.children().iter().map(|c| 1 + count(&c.host)).sum()
+        }
+        if want.as_u64() != Some(count(&host)) {
+            return Err(format!("{} child executions, expected {want}", count(&host)));
+        }
+    }
+    let exec = host.exec;
 
     if case.get("stop").is_none()
         && (lean.status() != exec.status()
@@ -124,6 +139,51 @@ fn check(case: &Value, exp: &Value, sequential: bool) -> Result<(), String> {
         check_outcome(&next, exp, start).map_err(|e| format!("redrive {i}: {e}"))?;
         total += next.events().len() as u64;
         prior = next.redrive_state().ok_or("no redrive state")?;
+    }
+    Ok(())
+}
+
+/// The child executions of the run, depth first in the order each was started, against
+/// `want`: each `{"machine", "parent_state", "depth"}` and what `check_outcome` checks.
+fn check_children(host: &Host, want: &[Value], start: i64) -> Result<(), String> {
+    fn walk<'h>(host: &'h Host, depth: u64, out: &mut Vec<(u64, &'h statelab::child::Child)>) {
+        for c in host.children() {
+            out.push((depth, c));
+            walk(&c.host, depth + 1, out);
+        }
+    }
+    let mut all = Vec::new();
+    walk(host, 1, &mut all);
+    if all.len() != want.len() {
+        let got: Vec<String> = all.iter().map(|(d, c)| format!("{}@{d}", c.machine)).collect();
+        return Err(format!("{} child executions {got:?}, expected {}", all.len(), want.len()));
+    }
+    for (i, ((depth, c), w)) in all.iter().zip(want).enumerate() {
+        let at = |e: String| format!("child {i} ({}): {e}", c.machine);
+        if w["machine"] != *c.machine {
+            return Err(at(format!("machine {}, expected {}", c.machine, w["machine"])));
+        }
+        if let Some(p) = w.get("parent_state") {
+            if p != &*c.parent.state {
+                return Err(at(format!("parent state {}, expected {p}", c.parent.state)));
+            }
+        }
+        if let Some(d) = w.get("depth") {
+            if d.as_u64() != Some(*depth) {
+                return Err(at(format!("depth {depth}, expected {d}")));
+            }
+        }
+        if let Some(n) = w.get("name") {
+            if n != &*c.name {
+                return Err(at(format!("name {}, expected {n}", c.name)));
+            }
+        }
+        if let Some(s) = w.get("start_ms") {
+            if s.as_i64() != Some(c.start - start) {
+                return Err(at(format!("started at {} ms, expected {s}", c.start - start)));
+            }
+        }
+        check_outcome(&c.host.exec, w, start).map_err(at)?;
     }
     Ok(())
 }

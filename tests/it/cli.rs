@@ -506,3 +506,69 @@ fn express_executions_and_bad_previous_files_are_not_redriven() {
     assert_eq!(code, 2);
     assert!(stderr.contains("no \"events\""), "{stderr}");
 }
+
+#[test]
+fn run_starts_machines_of_the_workspace_as_child_executions() {
+    // --machine NAME=FILE: the parent's .sync:2 task runs the child and gets its output.
+    let input = std::env::temp_dir().join(format!("statelab-children-{}.json", std::process::id()));
+    std::fs::write(&input, r#"{"n": 3}"#).unwrap();
+    let input = input.to_string_lossy().to_string();
+    let dir = "tests/fixtures/children";
+    let (parent, child) = (format!("{dir}/parent.json"), format!("Child={dir}/child.json"));
+    let (code, stdout, stderr) = statelab(&["run", &parent, "--machine", &child, "--input", &input, "--json"]);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    assert!(stderr.is_empty(), "no Task is said to lack a mock: {stderr}");
+    let v: Value = statelab::value::read::parse(stdout.trim()).unwrap();
+    assert_eq!(v["output"], statelab::json!({"doubled": 6}));
+    let children = v["children"].as_array().unwrap();
+    assert_eq!(children.len(), 1);
+    let c = &children[0];
+    assert_eq!(c["executionArn"], "arn:aws:states:us-east-1:123456789012:execution:Child:child-1");
+    assert_eq!(c["stateMachine"], "Child");
+    assert_eq!(c["parent"]["state"], "Run");
+    assert_eq!(c["status"], "SUCCEEDED");
+    assert_eq!(c["stopDate"], "2025-01-01T00:00:02.000Z");
+    assert_eq!(c["events"].as_array().unwrap().len(), 6);
+    // The parent's task output holds the child's ARN (AWS's link).
+    let succeeded = v["events"].as_array().unwrap().iter().find(|e| e["type"] == "TaskSucceeded").unwrap();
+    assert_eq!(succeeded["taskSucceededEventDetails"]["output"]["ExecutionArn"], c["executionArn"]);
+
+    // --history and --timeline show the child after the parent.
+    let (code, stdout, _) =
+        statelab(&["run", &parent, "--machine", &child, "--input", &input, "--history", "--timeline"]);
+    assert_eq!(code, 0);
+    assert!(stdout.contains("child execution arn:aws:states:us-east-1:123456789012:execution:Child:child-1 (Child, started by Run at 0.000s): SUCCEEDED"), "{stdout}");
+    assert!(stdout.contains("WaitStateEntered"), "{stdout}");
+
+    // Without the machine and without a mock: the run stops at the task, as for any Task.
+    let (code, _, stderr) = statelab(&["run", &parent, "--input", &input]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("Task state 'Run' has no mocked response"), "{stderr}");
+    // With --auto, an unknown machine's task gets a made-up response.
+    let (code, stdout, _) = statelab(&["run", &parent, "--input", &input, "--auto", "--json"]);
+    assert_eq!(code, 0);
+    assert!(statelab::value::read::parse(stdout.trim()).unwrap().get("children").is_none());
+    // A bad --machine is said.
+    let (code, _, stderr) = statelab(&["run", &parent, "--machine", "Child"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("--machine takes NAME=FILE"), "{stderr}");
+    let _ = std::fs::remove_file(&input);
+}
+
+#[test]
+fn a_templates_other_state_machines_are_the_workspace() {
+    let (code, stdout, stderr) =
+        statelab(&["run", "tests/fixtures/children/template.yaml", "--state-machine", "Parent", "--auto", "--json"]);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    let v: Value = statelab::value::read::parse(stdout.trim()).unwrap();
+    assert_eq!(v["output"]["Status"], "SUCCEEDED");
+    assert_eq!(v["output"]["Input"], r#"{"n":4}"#);
+    let children = v["children"].as_array().unwrap();
+    assert_eq!(children.len(), 1);
+    // Found by the name its ARN has (the template's Name), which `Ref Child` gives.
+    assert_eq!(children[0]["stateMachine"], "child-machine");
+    assert_eq!(children[0]["stateMachineArn"], "arn:aws:states:us-east-1:123456789012:stateMachine:child-machine");
+    // --auto made up the child's Task response, not the parent's (the child answers it).
+    assert!(!stderr.contains("Run: response made up"), "{stderr}");
+    assert!(stderr.contains("Work: response made up"), "{stderr}");
+}

@@ -131,7 +131,7 @@ test('a redriven distributed Map: the children run again keep their own historie
   const first = await simulate(dist, { items: ['a', 'b'] }, failing);
   assert.equal(first.status, 'FAILED');
   assert.deepEqual(
-    first.children.map((c) => [c.index, c.events.at(-1).type]),
+    first.mapRunChildren.map((c) => [c.index, c.events.at(-1).type]),
     [
       [0, 'ExecutionSucceeded'],
       [1, 'ExecutionFailed'],
@@ -140,13 +140,13 @@ test('a redriven distributed Map: the children run again keep their own historie
   const next = await redrive(dist, { items: ['a', 'b'] }, { result: first, mocks: failing }, { Charge: { result: 2 } });
   assert.equal(next.status, 'SUCCEEDED');
   assert.deepEqual(
-    next.children.map((c) => [c.index, c.events[0].type, c.events.at(-1).type]),
+    next.mapRunChildren.map((c) => [c.index, c.events[0].type, c.events.at(-1).type]),
     [[1, 'ExecutionStarted', 'ExecutionSucceeded']],
     'only the failed child runs again',
   );
-  const all = attemptJoiner({ ...first, result: first }, 1)({ ...next, children: next.children });
-  assert.equal(all.children.length, 3);
-  const again = all.children[2];
+  const all = attemptJoiner({ ...first, result: first }, 1)({ ...next, mapRunChildren: next.mapRunChildren });
+  assert.equal(all.mapRunChildren.length, 3);
+  const again = all.mapRunChildren[2];
   const visit = all.spans[again.mapSpan];
   assert.equal(visit.state, 'Each');
   assert.equal(visit.attempt, 1, 'the redriven child belongs to the Map visit of the redrive');

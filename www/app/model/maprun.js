@@ -146,12 +146,12 @@ export function mapRuns({ events = [], spans = [] } = {}, definition = null) {
 /**
  * A child execution of Map Run `run` (mapRuns') on its own: {events, spans, complete} with
  * times from the child's start, or null when the run's result has no history of it (the
- * run goes on, or the engine kept none). `result.children` (the full engine's): each
+ * run goes on, or the engine kept none). `result.mapRunChildren` (the full engine's): each
  * child's own history, by the span of the Map visit that started it and its index. Its
  * spans: its states' visits and everything below them (attempts, a Parallel's branches).
  */
 export function childExecution(result, spans, run, child) {
-  const own = result?.children?.find((c) => c.mapSpan === run.span && c.index === child.index);
+  const own = result?.mapRunChildren?.find((c) => c.mapSpan === run.span && c.index === child.index);
   if (!own) return null;
   const from = child.startMs;
   const ids = new Set(child.states.map((s) => s.id));

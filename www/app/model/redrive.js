@@ -19,7 +19,7 @@ export function redriveCountOf(events) {
  * page shows them). Returns join(next): the whole execution from the new attempt's lists so
  * far ({events, spans, lanes}, which grow while it runs): every earlier span marked
  * `earlier`, the new attempt's spans and lanes renumbered after them, each new span with its
- * `attempt` (the redrive count). Given a result's `children`, it joins them too.
+ * `attempt` (the redrive count). Given a result's `mapRunChildren`, it joins them too.
  */
 export function attemptJoiner(before, attempt) {
   const lanes = before.lanes.slice();
@@ -73,10 +73,10 @@ export function attemptJoiner(before, attempt) {
     }
     const joined = { events, spans: spans.concat(next.spans.map(renumber)), lanes: lanes.slice() };
     // A result's distributed Maps' children (their Map visits' spans and lanes renumbered too).
-    if (next.children) {
+    if (next.mapRunChildren) {
       const lane = (e) => (laneOf[e.lane] === undefined ? e : { ...e, lane: laneOf[e.lane] });
-      const again = next.children.map((c) => ({ ...c, mapSpan: c.mapSpan + base, events: c.events.map(lane) }));
-      joined.children = (before.result?.children ?? []).concat(again);
+      const again = next.mapRunChildren.map((c) => ({ ...c, mapSpan: c.mapSpan + base, events: c.events.map(lane) }));
+      joined.mapRunChildren = (before.result?.mapRunChildren ?? []).concat(again);
     }
     return joined;
   };
