@@ -35,7 +35,7 @@ test('validate returns diagnostics with JSON Pointer and line:column', async () 
   assert.equal(typeof diags[0].column, 'number');
 });
 
-test('a definition over AWS\'s 1,048,576 characters is refused before it is read, at the first character past the limit', async () => {
+test("a definition over AWS's 1,048,576 characters is refused before it is read, at the first character past the limit", async () => {
   const base = '{"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}, "Comment": "';
   // Two-byte characters: the limit counts characters, not bytes.
   const exact = `${base}${'é'.repeat(1048576 - base.length - 2)}"}`;
