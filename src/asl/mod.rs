@@ -153,7 +153,7 @@ pub enum NumberField {
 
 #[derive(Debug)]
 pub struct Task {
-    pub resource: String,
+    pub resource: Rc<str>,
     pub kind: ResourceKind,
     pub timeout: Option<NumberField>,
     pub heartbeat: Option<NumberField>,

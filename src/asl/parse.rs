@@ -809,7 +809,7 @@ impl<'a> Cx<'a> {
                 _ => self.error(&cp, format!("The field 'RoleArn' is required but was missing at {cp}")),
             }
         }
-        Some(Task { resource: resource.to_string(), kind, timeout, heartbeat, credentials })
+        Some(Task { resource: resource.into(), kind, timeout, heartbeat, credentials })
     }
 
     fn choice(&mut self, obj: &Map, at: &str, ql: QueryLanguage, names: &Map) -> Option<Choice> {

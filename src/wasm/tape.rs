@@ -345,6 +345,11 @@ pub fn write_event(o: &mut Out, e: &Event, start: i64, stamp: &mut (i64, String)
         for (k, v) in fields {
             o.key(k);
             match v {
+                // A long text the engine shares (a Task's `Resource`, in each of a retry
+                // storm's events) crosses once, as a shared string value does.
+                Field::Str(s) if s.len() >= KEEP_TEXT && Rc::strong_count(s) > 1 => {
+                    o.json(&Value::String(s.clone().into()))
+                }
                 Field::Str(s) => o.str(s),
                 Field::Int(n) => o.int(*n),
                 Field::Json(v) => o.shared_json(v),
