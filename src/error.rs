@@ -20,14 +20,14 @@ pub(crate) enum Oversize {
     Depth,
 }
 
-/// Whether `v` is within the data limits. Only a value whose upper bound is over the size
-/// limit is written out to count its bytes exactly.
+/// Whether `v` is within the data limits: its exact text length and depth, which arrays and
+/// objects remember ([`crate::value::measure`]), so a check costs only the value's new nodes.
 #[inline(always)]
 pub(crate) fn payload_limit(v: &Value) -> Option<Oversize> {
     let (bound, depth) = crate::value::measure(v);
     if depth > MAX_VALUE_DEPTH {
         Some(Oversize::Depth)
-    } else if bound > MAX_PAYLOAD_BYTES && crate::value::text_longer_than(v, MAX_PAYLOAD_BYTES) {
+    } else if bound > MAX_PAYLOAD_BYTES {
         Some(Oversize::Bytes)
     } else {
         None

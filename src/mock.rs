@@ -324,7 +324,7 @@ mod tests {
         TaskRequest {
             id: 1,
             state: state.into(),
-            resource: String::new(),
+            resource: "".into(),
             input: std::rc::Rc::new(Value::Null),
             attempt: 0,
             lane: 0,

@@ -12,7 +12,10 @@ use crate::jsonata;
 use crate::value::{Key, Value};
 use std::rc::Rc;
 
-pub use parse::{parse_definition, truncated, validate_text, Diagnostic, MachineType, MAX_DIAGNOSTICS};
+pub use parse::{
+    over_length, parse_definition, truncated, validate_text, Diagnostic, MachineType, MAX_DEFINITION_CHARS,
+    MAX_DIAGNOSTICS,
+};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum QueryLanguage {
@@ -150,7 +153,7 @@ pub enum NumberField {
 
 #[derive(Debug)]
 pub struct Task {
-    pub resource: String,
+    pub resource: Rc<str>,
     pub kind: ResourceKind,
     pub timeout: Option<NumberField>,
     pub heartbeat: Option<NumberField>,

@@ -8,7 +8,8 @@ use crate::value::{Interner, Map, Value};
 /// One problem found in a definition.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Diagnostic {
-    /// `INVALID_JSON_DESCRIPTION` or `SCHEMA_VALIDATION_FAILED`, as AWS's ValidateStateMachineDefinition.
+    /// `INVALID_JSON_DESCRIPTION` or `SCHEMA_VALIDATION_FAILED`, as AWS's ValidateStateMachineDefinition,
+    /// or `ValidationException` for a definition the API refuses before checking it (too long).
     pub code: &'static str,
     /// JSON Pointer of the offending value ("" = the whole definition).
     pub pointer: String,
@@ -57,11 +58,48 @@ pub fn truncated(mut diags: Vec<Diagnostic>) -> (Vec<Diagnostic>, bool) {
     (diags, more)
 }
 
-/// Parse and validate definition text. Returns the machine, or every diagnostic found.
+/// AWS's limit on a definition's length: 1,048,576 characters (the `definition` member of
+/// CreateStateMachine and ValidateStateMachineDefinition; the quotas page's 1 MB hard quota).
+pub const MAX_DEFINITION_CHARS: usize = 1_048_576;
+
+/// A definition over [`MAX_DEFINITION_CHARS`] refused as AWS's request validation refuses
+/// it (`ValidationException`, in its wording for a member over its length), located at the
+/// first character past the limit; `None` within it. Linear in the text, and nothing is
+/// parsed.
+pub fn over_length(text: &str) -> Option<Diagnostic> {
+    if text.len() <= MAX_DEFINITION_CHARS {
+        return None;
+    }
+    let mut pos = Pos { line: 1, column: 1 };
+    for (n, c) in text.chars().enumerate() {
+        if n == MAX_DEFINITION_CHARS {
+            return Some(Diagnostic {
+                code: "ValidationException",
+                pointer: String::new(),
+                pos,
+                message: format!(
+                    "1 validation error detected: Value at 'definition' failed to satisfy constraint: Member must have length less than or equal to {MAX_DEFINITION_CHARS}"
+                ),
+            });
+        }
+        if c == '\n' {
+            pos = Pos { line: pos.line + 1, column: 1 };
+        } else {
+            pos.column += 1;
+        }
+    }
+    None
+}
+
+/// Parse and validate definition text. Returns the machine, or every diagnostic found; a
+/// text over AWS's length limit is refused before it is read ([`over_length`]).
 ///
 /// The text is parsed once without positions (the common, valid case); only when there are
 /// diagnostics is it parsed again to find the line and column of each.
 pub fn validate_text(text: &str, machine_type: MachineType) -> Result<Rc<Machine>, Vec<Diagnostic>> {
+    if let Some(d) = over_length(text) {
+        return Err(vec![d]);
+    }
     let value = read::parse(text).map_err(|e| {
         vec![Diagnostic { code: "INVALID_JSON_DESCRIPTION", pointer: String::new(), pos: e.pos, message: e.message }]
     })?;
@@ -82,6 +120,13 @@ pub fn parse_definition(
     locs: &Locations,
     machine_type: MachineType,
 ) -> Result<Rc<Machine>, Vec<Diagnostic>> {
+    // A template's definition, as the compact text a deployment sends.
+    if crate::value::text_bound(value) > MAX_DEFINITION_CHARS {
+        if let Some(mut d) = over_length(&crate::value::to_string(value)) {
+            d.pos = locs.find("");
+            return Err(vec![d]);
+        }
+    }
     check(value, Some(locs), machine_type)
 }
 
@@ -767,7 +812,7 @@ impl<'a> Cx<'a> {
                 _ => self.error(&cp, format!("The field 'RoleArn' is required but was missing at {cp}")),
             }
         }
-        Some(Task { resource: resource.to_string(), kind, timeout, heartbeat, credentials })
+        Some(Task { resource: resource.into(), kind, timeout, heartbeat, credentials })
     }
 
     fn choice(&mut self, obj: &Map, at: &str, ql: QueryLanguage, names: &Map) -> Option<Choice> {

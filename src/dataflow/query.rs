@@ -35,6 +35,10 @@ impl jsonata::Host for Host<'_> {
 /// and wasm builds use the same, so that they give the same answers.
 pub const MAX_DEPTH: usize = 300;
 
+/// What building the bindings of one evaluation costs in JSONata steps, besides a step per
+/// variable: `$states` (its input, context and result) and its context object.
+pub const SETUP_STEPS: u64 = 16;
+
 /// Evaluates JSONata templates for one state: `$states` and the variables as bindings.
 pub struct Jsonata<'a> {
     pub bindings: Map,
@@ -50,9 +54,14 @@ pub struct QueryError {
 }
 
 impl<'a> Jsonata<'a> {
+    /// The bindings of a state's expressions (`$states` and the variables in scope), built
+    /// for each evaluation (a Map's `ItemSelector`: for each item): charged to the execution's
+    /// step budget, [`SETUP_STEPS`] and a step per variable, as the evaluator charges work of
+    /// that size (about 2.5 µs natively).
     pub fn new(vars: &Vars, states: Value, now: i64, rng: &'a Rng) -> Self {
         let mut bindings = Map::new();
         vars.flatten_into(&mut bindings);
+        rng.spend(SETUP_STEPS + bindings.len() as u64);
         bindings.insert("states".into(), states);
         Jsonata { bindings, now, rng }
     }
@@ -95,5 +104,23 @@ impl<'a> Jsonata<'a> {
                 Ok(Value::Array(out.into()))
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn building_the_bindings_is_charged_to_the_execution() {
+        let rng = Rng::new(1);
+        let mut vars = Vars::default();
+        for k in ["a", "b", "c"] {
+            vars.local.insert(k.into(), Value::Null);
+        }
+        let before = rng.steps_left();
+        let j = Jsonata::new(&vars, Value::Null, 0, &rng);
+        assert_eq!(before - rng.steps_left(), SETUP_STEPS + 3);
+        assert_eq!(j.bindings.len(), 4);
     }
 }

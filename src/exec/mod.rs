@@ -179,7 +179,7 @@ impl Status {
 pub struct TaskRequest {
     pub id: u64,
     pub state: Rc<str>,
-    pub resource: String,
+    pub resource: Rc<str>,
     /// The effective parameters (the request payload).
     pub input: Rc<Value>,
     /// 0 for the first attempt, then 1, 2, ... for retries.

@@ -25,7 +25,7 @@
 //!   that flatten, `*`, `**`, `in` and `=` a step per four items they copy or compare;
 //!   ranges a step per 16 items (jsonata-js's suite evaluates `[1..10000000]`); `&` a step
 //!   per eight bytes; a regex search four steps and one per 16 of its own steps. Functions
-//!   that build big texts (`$pad`, `$join`, `$replace`, `$string`) check the budget before
+//!   that build big texts (`$pad` by the bytes it makes, `$join`, `$replace`, `$string`) check the budget before
 //!   they build, so runaway growth stops instead of exhausting memory. A [`Host`] may share
 //!   a budget between evaluations ([`Host::steps_left`], [`Host::spent`]): a state
 //!   machine's execution does.

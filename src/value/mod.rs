@@ -115,9 +115,30 @@ impl fmt::Display for Str {
 }
 
 /// An array payload, shared by every copy of the value and copied on write: a Map whose
-/// every item carries the same list (`"all.$": "$"`) holds the list once.
-#[derive(Clone, PartialEq, Default)]
-pub struct Array(Rc<Vec<Value>>);
+/// every item carries the same list (`"all.$": "$"`) holds the list once. Like an object, it
+/// remembers its [`measure`] until changed.
+#[derive(Clone, Default)]
+pub struct Array(Rc<Items>);
+
+#[derive(Default)]
+struct Items {
+    vec: Vec<Value>,
+    /// [`measure`] once computed (length and depth packed), 0 before: the items are only
+    /// changed through `DerefMut`, which forgets it.
+    measured: AtomicU64,
+}
+
+impl Clone for Items {
+    fn clone(&self) -> Items {
+        Items { vec: self.vec.clone(), measured: AtomicU64::new(self.measured.load(Relaxed)) }
+    }
+}
+
+impl PartialEq for Array {
+    fn eq(&self, other: &Array) -> bool {
+        Rc::ptr_eq(&self.0, &other.0) || self.0.vec == other.0.vec
+    }
+}
 
 impl Array {
     pub fn new() -> Array {
@@ -125,32 +146,35 @@ impl Array {
     }
     /// The elements, copied only when another value shares them.
     pub fn into_vec(self) -> Vec<Value> {
-        Rc::try_unwrap(self.0).unwrap_or_else(|rc| (*rc).clone())
+        Rc::try_unwrap(self.0).map_or_else(|rc| rc.vec.clone(), |items| items.vec)
     }
 }
 
 impl std::ops::Deref for Array {
     type Target = Vec<Value>;
     fn deref(&self) -> &Vec<Value> {
-        &self.0
+        &self.0.vec
     }
 }
 
-/// Changing an array copies its elements first if another value shares them.
+/// Changing an array copies its elements first if another value shares them, and forgets
+/// its measure.
 impl std::ops::DerefMut for Array {
     fn deref_mut(&mut self) -> &mut Vec<Value> {
-        Rc::make_mut(&mut self.0)
+        let items = Rc::make_mut(&mut self.0);
+        *items.measured.get_mut() = 0;
+        &mut items.vec
     }
 }
 
 impl From<Vec<Value>> for Array {
-    fn from(v: Vec<Value>) -> Array {
-        Array(Rc::new(v))
+    fn from(vec: Vec<Value>) -> Array {
+        Array(Rc::new(Items { vec, measured: AtomicU64::new(0) }))
     }
 }
 impl FromIterator<Value> for Array {
     fn from_iter<I: IntoIterator<Item = Value>>(items: I) -> Array {
-        Array(Rc::new(items.into_iter().collect()))
+        Array::from(items.into_iter().collect::<Vec<_>>())
     }
 }
 impl IntoIterator for Array {
@@ -164,12 +188,12 @@ impl<'a> IntoIterator for &'a Array {
     type Item = &'a Value;
     type IntoIter = std::slice::Iter<'a, Value>;
     fn into_iter(self) -> Self::IntoIter {
-        self.0.iter()
+        self.0.vec.iter()
     }
 }
 impl fmt::Debug for Array {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(&*self.0, f)
+        fmt::Debug::fmt(&self.0.vec, f)
     }
 }
 
@@ -995,6 +1019,7 @@ mod tests {
         ];
         for v in &values {
             let n = to_string(v).len();
+            assert_eq!(text_bound(v), n, "{v}");
             for limit in 0..n + 3 {
                 assert_eq!(text_longer_than(v, limit), n > limit, "{v} at {limit}");
                 let prefix = compact_prefix(v, limit);
@@ -1002,6 +1027,20 @@ mod tests {
                 assert!(prefix.len() == n || prefix.len() > limit, "{v} at {limit}: {prefix}");
             }
         }
+    }
+
+    #[test]
+    fn arrays_remember_their_length_until_changed() {
+        let mut a = json!([1, "a\"b", [2.5, null], {"k\n": false}]);
+        let n = to_string(&a).len();
+        assert_eq!(measure(&a), (n, 2));
+        assert_eq!(measure(&a), (n, 2));
+        let shared = a.clone();
+        a.as_array_mut().unwrap().push(json!([[-7]]));
+        assert_eq!(measure(&a), (to_string(&a).len(), 3));
+        assert_eq!(measure(&shared), (n, 2));
+        a[4][0][0] = json!("\u{1}");
+        assert_eq!(measure(&a), (to_string(&a).len(), 3));
     }
 
     #[test]
@@ -1054,7 +1093,7 @@ mod tests {
                 && shared >= to_string(&Value::Object(b.clone())).len()
         );
         a.insert("long".into(), json!("x".repeat(100)));
-        assert!(text_bound(&Value::Object(a.clone())) >= before + 600);
+        assert_eq!(text_bound(&Value::Object(a.clone())), before + 110);
         assert_eq!(text_bound(&Value::Object(b.clone())), shared);
         assert!(a.get("k39").is_none() && b.get("k39").is_some());
         let mut c: Map = b.iter().rev().map(|(k, v)| (k.clone(), v.clone())).collect();

@@ -3,42 +3,63 @@
 use super::*;
 use std::sync::atomic::Ordering::Relaxed;
 
-/// An upper bound on the length of `v`'s compact text, without writing it: a walk over the
-/// nodes that does not look inside strings (a byte takes at most six characters, `\u001f`).
-/// An object remembers its bound, so a value that shares most of its tree with one already
-/// measured (the next state's output) costs only its new nodes.
+/// The length of `v`'s compact text, without writing it. Arrays and objects remember it, so a
+/// value that shares most of its tree with one already measured (the next state's output, a
+/// Map's outputs that each hold the input) costs only its new nodes.
 pub fn text_bound(v: &Value) -> usize {
     measure(v).0
 }
 
-/// [`text_bound`] and the nesting depth of `v` (a scalar is 0 deep, `[1]` 1), in one walk
-/// that objects remember (the depth in the bound's top 16 bits, saturating).
+/// The exact length of `v`'s compact text and its nesting depth (a scalar is 0 deep, `[1]`
+/// 1), in one walk that arrays and objects remember (the depth in the top 16 bits,
+/// saturating).
 pub fn measure(v: &Value) -> (usize, usize) {
-    match v {
-        Value::Null | Value::Bool(_) => (5, 0),
-        // At most 24 characters for a float, 20 for an integer.
-        Value::Number(_) => (24, 0),
-        Value::String(s) => (2 + 6 * s.len(), 0),
-        Value::Array(a) => a.iter().fold((2, 1), |(b, d), x| {
-            let (xb, xd) = measure(x);
-            (b + xb + 1, d.max(xd + 1))
-        }),
-        Value::Object(m) => {
-            let known = m.0.bound.load(Relaxed);
-            if known > 0 {
-                return ((known & BOUND_MASK) as usize, (known >> DEPTH_SHIFT) as usize);
-            }
-            let (mut b, mut d) = (2, 1);
-            for (k, x) in m.iter() {
-                // Numbers, the most common leaves, without a call.
-                let (xb, xd) = if let Value::Number(_) = x { (24, 0) } else { measure(x) };
-                b += 2 + 6 * k.len() + 2 + xb;
-                d = d.max(xd + 1);
-            }
-            m.0.bound.store((b as u64).min(BOUND_MASK) | (d.min(0xffff) as u64) << DEPTH_SHIFT, Relaxed);
-            (b, d)
-        }
+    let (cell, n) = match v {
+        Value::Null => return (4, 0),
+        Value::Bool(b) => return (4 + !b as usize, 0),
+        Value::Number(n) => return (number_len(n), 0),
+        Value::String(s) => return (string_len(s), 0),
+        Value::Array(a) => (&a.0.measured, a.len()),
+        Value::Object(m) => (&m.0.bound, m.len()),
+    };
+    let known = cell.load(Relaxed);
+    if known > 0 {
+        return ((known & BOUND_MASK) as usize, (known >> DEPTH_SHIFT) as usize);
     }
+    // Brackets and the commas between the items.
+    let (mut b, mut d) = (2 + n.saturating_sub(1), 1);
+    let mut add = |x: &Value, extra: usize| {
+        // Numbers, the most common leaves, without a call.
+        let (xb, xd) = if let Value::Number(n) = x { (number_len(n), 0) } else { measure(x) };
+        b += xb + extra;
+        d = d.max(xd + 1);
+    };
+    match v {
+        Value::Array(a) => a.iter().for_each(|x| add(x, 0)),
+        Value::Object(m) => m.iter().for_each(|(k, x)| add(x, string_len(k) + 1)),
+        _ => {}
+    }
+    cell.store((b as u64).min(BOUND_MASK) | (d.min(0xffff) as u64) << DEPTH_SHIFT, Relaxed);
+    (b, d)
+}
+
+/// The length of a number's text, as [`Text::value`] writes it.
+fn number_len(n: &Number) -> usize {
+    let digits = |u: u64| u.checked_ilog10().unwrap_or(0) as usize + 1;
+    match n.0 {
+        N::PosInt(u) => digits(u),
+        N::NegInt(i) => 1 + digits(i.unsigned_abs()),
+        N::Float(f) => zmij::Buffer::new().format_finite(f).len(),
+    }
+}
+
+/// The length of `s` as a JSON string, as [`Text::string`] writes it.
+fn string_len(s: &str) -> usize {
+    s.bytes().fold(2 + s.len(), |n, c| match c {
+        b'"' | b'\\' | b'\n' | b'\r' | b'\t' | 0x08 | 0x0c => n + 1,
+        0..=0x1f => n + 5,
+        _ => n,
+    })
 }
 
 const DEPTH_SHIFT: u32 = 48;
@@ -90,7 +111,7 @@ impl JsonText {
         f(&mut t);
         self.len = t.at;
     }
-    /// The compact text of `v`.
+    /// The compact text of `v`: room for exactly its length.
     fn value(&mut self, v: &Value) {
         self.write(text_bound(v), |t| t.value(v));
     }
@@ -272,10 +293,10 @@ pub fn write_string(out: &mut String, s: &str) {
 }
 
 /// Whether the compact text of `v` is longer than `limit` bytes, found without writing it
-/// whole (see [`compact_prefix`]). (A Map whose 4,000 items each carry a 46 KB input has a
-/// 184 MB text.)
+/// ([`measure`], remembered by arrays and objects). (A Map whose 4,000 items each carry a
+/// 46 KB input has a 184 MB text.)
 pub fn text_longer_than(v: &Value, limit: usize) -> bool {
-    compact_prefix(v, limit).len() > limit
+    text_bound(v) > limit
 }
 
 /// The compact text of `v` as far as its first `limit` bytes: all of it when it is no

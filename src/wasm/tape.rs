@@ -345,6 +345,11 @@ pub fn write_event(o: &mut Out, e: &Event, start: i64, stamp: &mut (i64, String)
         for (k, v) in fields {
             o.key(k);
             match v {
+                // A long text the engine shares (a Task's `Resource`, in each of a retry
+                // storm's events) crosses once, as a shared string value does.
+                Field::Str(s) if s.len() >= KEEP_TEXT && Rc::strong_count(s) > 1 => {
+                    o.json(&Value::String(s.clone().into()))
+                }
                 Field::Str(s) => o.str(s),
                 Field::Int(n) => o.int(*n),
                 Field::Json(v) => o.shared_json(v),
@@ -667,6 +672,31 @@ mod tests {
         let text = std::str::from_utf8(o.parts().2).unwrap();
         assert_eq!(text.matches("name").count(), 1, "a repeated key is written once");
         assert_eq!(text.matches("key99").count(), 1);
+    }
+
+    #[test]
+    fn a_long_resource_crosses_once_in_a_retry_storm() {
+        use crate::asl::{validate_text, MachineType};
+        use crate::driver::simulate;
+        use crate::exec::Options;
+        use crate::mock::Mocks;
+        let resource = format!("arn:aws:lambda:us-east-1:123456789012:function:f:{}", "a".repeat(12_000));
+        let def = json!({"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": &resource, "End": true,
+            "Retry": [{"ErrorEquals": ["States.ALL"], "MaxAttempts": 200, "IntervalSeconds": 1, "BackoffRate": 1}]}}});
+        let machine = validate_text(&def.to_string(), MachineType::Standard).unwrap();
+        let mocks = Mocks::from_value(&json!({"T": {"error": "E", "cause": "c"}}), None).unwrap();
+        let exec = simulate(machine, json!({}), mocks, Options::default()).unwrap();
+        let mut o = Out::new();
+        write_result(&mut o, &exec, false, true);
+        let r = decode(&o);
+        let events = r["events"].as_array().unwrap();
+        let scheduled: Vec<_> = events.iter().filter(|e| e["type"] == json!("LambdaFunctionScheduled")).collect();
+        assert_eq!(scheduled.len(), 201);
+        for e in &scheduled {
+            assert_eq!(e["lambdaFunctionScheduledEventDetails"]["resource"], json!(&resource));
+        }
+        let text = std::str::from_utf8(o.parts().2).unwrap();
+        assert_eq!(text.matches(&resource).count(), 1, "the resource crosses once");
     }
 
     #[test]

@@ -314,3 +314,17 @@ test('code that was not typed here stays foreign through the code editor: the ru
   assert.deepEqual(page.problems, []);
   await page.context().close();
 });
+
+test("a definition over AWS's 1,048,576 characters is listed with AWS's refusal at the first character past the limit", async () => {
+  const page = await open();
+  const base = '{"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}, "Comment": "';
+  await paste(page, 'definition', `${base}\n${'x'.repeat(1048576)}"}`);
+  await page.waitForFunction(() => [...document.querySelectorAll('[data-testid=diagnostics] .diag')].some((e) => e.textContent.includes('1048576')));
+  const listed = await definitionProblems(page);
+  assert.deepEqual(listed, [
+    `Definition 2:${1048576 - base.length}1 validation error detected: Value at 'definition' failed to satisfy constraint: Member must have length less than or equal to 1048576`,
+  ]);
+  await page.screenshot({ path: join(SHOTS, 'editor-definition-too-long.png') });
+  assert.deepEqual(page.problems, []);
+  await page.context().close();
+});

@@ -278,6 +278,17 @@ fn r22_messages_quote_a_bounded_prefix() {
 }
 
 #[test]
+fn pad_pays_for_the_bytes_it_makes() {
+    // 31.6 million four-byte characters: 126 MB of text, once charged as 31.6 million bytes.
+    let r = eval_bounded("pad bytes", 512, 3, "$length($pad('', 31622400, '💩'))".into());
+    assert_eq!(r.unwrap_err().0, "U1001");
+    // (It ended with the same error, but after building the text: 405 MB at the peak.) Text
+    // of one-byte characters, a step per eight, is within the budget up to some 40 million.
+    let r = eval_bounded("pad ascii", 512, 3, "$length($pad('', 20000000, 'x'))".into());
+    assert_eq!(r.unwrap(), Some(statelab::json!(20_000_000)));
+}
+
+#[test]
 fn a_tuple_stream_is_charged_before_it_is_built() {
     // Ten million tuples of a focus binding took 5 s and 3 GB before the budget ended them.
     let r = eval_bounded("tuples", 512, 3, "[1..10000].[1..1000]@$.()".into());

@@ -45,3 +45,24 @@ fn express_rejects_callbacks_and_activities() {
     let diags = validate_text(def, MachineType::Express).unwrap_err();
     assert_eq!(diags[0].pointer, "/States/A/Resource");
 }
+
+#[test]
+fn a_definition_over_aws_length_limit_is_refused_before_it_is_read() {
+    use statelab::asl::{over_length, validate_text, MAX_DEFINITION_CHARS};
+    let base = r#"{"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}, "Comment": ""#;
+    // The limit counts characters: two bytes each here.
+    let exact = format!("{base}{}\"}}", "é".repeat(MAX_DEFINITION_CHARS - base.len() - 2));
+    assert!(over_length(&exact).is_none());
+    assert!(validate_text(&exact, MachineType::Standard).is_ok());
+    // One more, after a line break, in a text the reader would take hundreds of MB for.
+    let over = format!("{base}\n{}\"}}", "[[".repeat(600_000));
+    let diags = validate_text(&over, MachineType::Standard).unwrap_err();
+    assert_eq!(diags.len(), 1);
+    let d = &diags[0];
+    assert_eq!(d.code, "ValidationException");
+    assert_eq!(
+        d.message,
+        "1 validation error detected: Value at 'definition' failed to satisfy constraint: Member must have length less than or equal to 1048576"
+    );
+    assert_eq!((d.pos.line, d.pos.column as usize, d.pointer.as_str()), (2, MAX_DEFINITION_CHARS - base.len(), ""));
+}

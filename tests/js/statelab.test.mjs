@@ -35,6 +35,20 @@ test('validate returns diagnostics with JSON Pointer and line:column', async () 
   assert.equal(typeof diags[0].column, 'number');
 });
 
+test("a definition over AWS's 1,048,576 characters is refused before it is read, at the first character past the limit", async () => {
+  const base = '{"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}, "Comment": "';
+  // Two-byte characters: the limit counts characters, not bytes.
+  const exact = `${base}${'é'.repeat(1048576 - base.length - 2)}"}`;
+  assert.deepEqual(await validate(exact), []);
+  const over = `${base}\n${'[['.repeat(600000)}"}`;
+  const diags = await validate(over);
+  assert.equal(diags.length, 1);
+  assert.equal(diags[0].code, 'ValidationException');
+  assert.equal(diags[0].message, "1 validation error detected: Value at 'definition' failed to satisfy constraint: Member must have length less than or equal to 1048576");
+  assert.deepEqual([diags[0].line, diags[0].column], [2, 1048576 - base.length]);
+  await assert.rejects(simulate(over, '{}', {}), /^Error: invalid definition:\n {2}2:\d+: 1 validation error detected/);
+});
+
 test('run settles the three-branch Parallel in about 30 ms at speed 100, branches interleaved', async () => {
   const seen = [];
   const t0 = performance.now();

@@ -165,7 +165,7 @@ impl Execution {
                     let who = match self.task_kind(fid) {
                         ResourceKind::Service { resource_type, .. } => resource_type.clone(),
                         _ => match &self.state(fid).kind {
-                            crate::asl::Kind::Task(t) => t.resource.clone(),
+                            crate::asl::Kind::Task(t) => t.resource.to_string(),
                             _ => String::new(),
                         },
                     };

@@ -121,7 +121,9 @@ pub fn pad(ev: &mut Eval, a: &[Value], _: &CallCtx) -> R<Value> {
         return Ok(Value::Str(s));
     }
     let n = pad_len as usize;
-    ev.charge(n / 8)?;
+    // A step per eight bytes of the text it makes (not characters: `💩` is four bytes).
+    let cycle = ch.chars().count();
+    ev.charge((n / cycle * ch.len() + ch.chars().take(n % cycle).map(char::len_utf8).sum::<usize>()) / 8)?;
     let padding: String = ch.chars().cycle().take(n).collect();
     Ok(Value::string(if width > 0.0 { format!("{}{}", s, padding) } else { format!("{}{}", padding, s) }))
 }
