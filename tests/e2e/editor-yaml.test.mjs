@@ -324,7 +324,10 @@ test('at 390 px the panes are stacked, usable, and the page does not scroll side
 test('the minimap is a labelled tab stop: the arrow keys move the view, Home and End go to the ends', async () => {
   const page = await open();
   const task = { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', End: true };
-  const parallel = { StartAt: 'Fan', States: { Fan: { Type: 'Parallel', End: true, Branches: Array.from({ length: 50 }, (_, i) => ({ StartAt: `Branch${i}`, States: { [`Branch${i}`]: task } })) } } };
+  const parallel = {
+    StartAt: 'Fan',
+    States: { Fan: { Type: 'Parallel', End: true, Branches: Array.from({ length: 50 }, (_, i) => ({ StartAt: `Branch${i}`, States: { [`Branch${i}`]: task } })) } },
+  };
   await page.evaluate((definition) => window.statelab.load({ definition, input: {}, mocks: {} }), parallel);
   await page.waitForSelector('[data-testid=graph] .node[data-state=Branch49]');
   await page.focus('[data-testid=graph]');
@@ -341,7 +344,8 @@ test('the minimap is a labelled tab stop: the arrow keys move the view, Home and
     focused = await page.evaluate(() => document.activeElement?.dataset.testid);
   }
   assert.equal(focused, 'graph-minimap', 'Tab reaches the minimap');
-  const view = () => page.$eval('[data-testid=graph-minimap] .mm-view', (r) => ({ x: Number(r.getAttribute('x')), y: Number(r.getAttribute('y')), h: Number(r.getAttribute('height')) }));
+  const view = () =>
+    page.$eval('[data-testid=graph-minimap] .mm-view', (r) => ({ x: Number(r.getAttribute('x')), y: Number(r.getAttribute('y')), h: Number(r.getAttribute('height')) }));
   const frame = () => page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
   await page.keyboard.press('Home');
   await frame();

@@ -37,7 +37,10 @@ function nameRow(row, label, name) {
   row.name = name;
   row.el.dataset.name = name.full;
   row.head.title = `${name.full}\n${name.place}${label ? ` · lane ${label}` : ''}`;
-  row.head.replaceChildren(...(name.parent ? [h('span', { class: 'lane-parent', text: `${name.parent} › ` })] : []), h('span', { class: 'lane-name', text: name.own }));
+  // (What comes before the branch or item shrinks first: `F… › branch 2 (Thumbnail)` in a narrow column.)
+  // (Its space after the last › kept by style.css: white-space: pre.)
+  const before = name.item === undefined ? name.parent && `${name.parent} › ` : `${name.parent ? `${name.parent} › ` : ''}${name.of} › `;
+  row.head.replaceChildren(...(before ? [h('span', { class: 'lane-parent', text: before })] : []), h('span', { class: 'lane-name', text: name.item ?? name.own }));
 }
 
 /**
