@@ -78,6 +78,25 @@ async function offered(page) {
   return labels(page);
 }
 
+/** The completion's options, once they are `want` (the list follows the typing), or as they are after 5 s. */
+async function settled(page, want) {
+  await page
+    .waitForFunction((w) => JSON.stringify([...document.querySelectorAll('.cm-tooltip-autocomplete .cm-completionLabel')].map((e) => e.textContent)) === w, JSON.stringify(want), {
+      timeout: 5000,
+    })
+    .catch(() => {});
+  return labels(page);
+}
+
+/**
+ * Wait until the completion's first option is `label` (the list follows the typing), and for
+ * CodeMirror's interactionDelay (an Enter just after the list opened is a newline).
+ */
+async function firstIs(page, label) {
+  await page.waitForFunction((l) => document.querySelector('.cm-tooltip-autocomplete .cm-completionLabel')?.textContent === l, label);
+  await page.waitForTimeout(200);
+}
+
 /** The hover docs over the definition's text at the first `text` (+ delta characters). */
 async function hoverOn(page, text, delta = 1) {
   let doc = null;
@@ -117,7 +136,8 @@ States:
     Type: Pass
     End: true
   Refund:
-    Type: Succeed
+    Type: Pass
+    Next: Ship
 `;
 
 for (const scheme of ['light', 'dark']) {
@@ -129,8 +149,8 @@ for (const scheme of ['light', 'dark']) {
     await cursorAt(page, 'Next: Ship');
     await insert(page, '\n    ');
     await page.keyboard.type('Time');
-    const fields = await offered(page);
-    assert.deepEqual(fields, ['TimeoutSeconds', 'TimeoutSecondsPath'], fields.join());
+    await offered(page);
+    assert.deepEqual(await settled(page, ['TimeoutSeconds', 'TimeoutSecondsPath']), ['TimeoutSeconds', 'TimeoutSecondsPath']);
     await page.keyboard.press('Escape');
     for (let i = 0; i < 4; i++) await page.keyboard.press('Backspace');
     await page.keyboard.press('Control+Space');
@@ -138,7 +158,7 @@ for (const scheme of ['light', 'dark']) {
     for (const f of ['Catch', 'HeartbeatSeconds', 'ResultSelector', 'Comment', 'TimeoutSeconds']) assert.ok(all.includes(f), `${f} in ${all}`);
     for (const f of ['Type', 'Resource', 'Retry', 'Next', 'Seconds', 'Branches', 'Items']) assert.ok(!all.includes(f), `${f} not offered (${all})`);
     await page.keyboard.type('Time');
-    await page.waitForFunction(() => document.querySelector('.cm-tooltip-autocomplete .cm-completionLabel')?.textContent === 'TimeoutSeconds');
+    await firstIs(page, 'TimeoutSeconds');
     await page.screenshot({ path: join(SHOTS, `editor-yaml-completion-${scheme}.png`) });
     await page.keyboard.press('Enter');
     await page.waitForFunction(() => window.statelab.work().definition.includes('    TimeoutSeconds: 60\n'));
@@ -153,23 +173,28 @@ for (const scheme of ['light', 'dark']) {
     await page.keyboard.press('Backspace');
     await insert(page, YAML);
     // Next: the state names.
-    await cursorAt(page, 'Next: S');
-    await page.keyboard.press('Backspace');
+    await cursorAt(page, 'Next: ');
+    await page.keyboard.press('Shift+End');
     await page.keyboard.type('R');
-    assert.deepEqual(await offered(page), ['Refund']);
+    await firstIs(page, 'Refund');
+    assert.deepEqual(await labels(page), ['Refund']);
     await page.keyboard.press('Enter');
-    await page.waitForFunction(() => window.statelab.work().definition.includes('Next: Refund\n'));
+    await page
+      .waitForFunction(() => window.statelab.work().definition.includes('Next: Refund\n'), null, { timeout: 5000 })
+      .catch(async () => {
+        assert.fail(`not completed: ${JSON.stringify(await definition(page))}`);
+      });
     // An error name in a block sequence under ErrorEquals.
     await cursorAt(page, '- States.Timeout');
     await insert(page, '\n          - ');
     await page.keyboard.type('States.Ta');
-    assert.deepEqual(await offered(page), ['States.TaskFailed']);
+    await firstIs(page, 'States.TaskFailed');
     await page.keyboard.press('Enter');
     // A Resource ARN.
     await cursorAt(page, 'Resource: ');
     await page.keyboard.press('Shift+End');
     await page.keyboard.type('arn:aws:states:::dynamodb:get');
-    assert.deepEqual(await offered(page), ['arn:aws:states:::dynamodb:getItem']);
+    await firstIs(page, 'arn:aws:states:::dynamodb:getItem');
     await page.keyboard.press('Enter');
     const def = await definition(page);
     assert.match(def, /Resource: arn:aws:states:::dynamodb:getItem\n/);
@@ -204,7 +229,8 @@ Resources:
   await cursorAt(page, 'Seconds: 5');
   await insert(page, '\n            ');
   await page.keyboard.type('Ti');
-  assert.deepEqual(await offered(page), ['Timestamp', 'TimestampPath']);
+  await offered(page);
+  assert.deepEqual(await settled(page, ['Timestamp', 'TimestampPath']), ['Timestamp', 'TimestampPath']);
   await page.keyboard.press('Escape');
   // Not in the template's own mappings: Properties is CloudFormation's.
   await cursorAt(page, 'Type: AWS::Serverless::StateMachine');
@@ -330,8 +356,11 @@ test('the minimap is a labelled tab stop: the arrow keys move the view, Home and
   };
   await page.evaluate((definition) => window.statelab.load({ definition, input: {}, mocks: {} }), parallel);
   await page.waitForSelector('[data-testid=graph] .node[data-state=Branch49]');
+  await page.click('[data-testid=graph-zoom-fit]');
+  const fitted = Number(await page.getAttribute('[data-testid=graph]', 'data-zoom'));
+  for (let i = 0; i < 5; i++) await page.click('[data-testid=graph-zoom-in]');
+  await page.waitForFunction((z) => Number(document.querySelector('[data-testid=graph]').dataset.zoom) > z * 3, fitted);
   await page.focus('[data-testid=graph]');
-  for (let i = 0; i < 4; i++) await page.keyboard.press('+');
   const mini = await page.waitForSelector('[data-testid=graph-minimap]', { state: 'visible' });
   const label = await mini.getAttribute('aria-label');
   assert.match(label, /^Minimap of the graph: the arrow keys move the view/);

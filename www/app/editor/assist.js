@@ -402,10 +402,10 @@ function completeYaml(context) {
   // In a flow sequence ([States.ALL, ...]): the word at the cursor.
   const flow = typed.startsWith('[');
   const from = flow ? pos - /[\w.]*$/.exec(typed)[0].length : vfrom + (quote ? 1 : 0);
-  const end = flow || quote ? pos : Math.max(pos, entry.valueTo);
+  // (What follows the cursor stays: the text typed so far is what is matched.)
   return {
     from,
-    to: end,
+    to: pos,
     options: values.map((x) => ({ ...x, apply: quote === '"' ? JSON.stringify(x.label).slice(1, -1) : quote ? x.label.replaceAll("'", "''") : yamlScalar(x.label) })),
     filter: true,
     validFor: /^[^"'#]*$/,
