@@ -149,6 +149,8 @@ export function laneRows(byLane, { types, collapsed } = {}) {
           : g.state.length + (g.kind === 'Map' ? 8 : 3) + String(g.maxIndex).length;
       labelChars = Math.max(labelChars, own + (key ? 5 : 0));
       const header = g.kind === 'Map';
+      // A Map's row: `▾ Each · 1,000 iterations` (timeline-lane.js drawGroup).
+      if (header) labelChars = Math.max(labelChars, g.state.length + 16 + g.members.length.toLocaleString('en').length + (key ? 5 : 0));
       g.collapsed = header && !!collapsed?.has(g.key);
       if (header) rows.push(g);
       if (g.collapsed) {
