@@ -295,7 +295,8 @@ function drawInView(host, model, want, drawn) {
 function lanesInView(host, model, stale = false) {
   const v = host.__tlDom;
   const body = v && v.body.parentNode === host ? v.body : null;
-  if (body && !model.measured) {
+  // (A lane's height is measured by a refresh, after a frame, not by a drawing: LANE_PX until then.)
+  if (body && !model.measured && !stale) {
     const row = body.querySelector(':scope > .tl-lane');
     if (row && row.offsetHeight > 0) {
       model.lanePx = row.offsetHeight;
@@ -306,8 +307,10 @@ function lanesInView(host, model, stale = false) {
   // drawing); the lanes are drawn by the refresh after the next frame (drawInView's watch),
   // which knows where they are.
   const last = body && stale ? lastPart(body) : null;
-  // (Drawn but never measured, which the refresh after the first drawing does: measured now.)
-  const part = body ? (last ? last.part : visiblePart(body)) : null;
+  // (Never measured yet, the refresh after the first drawing not come yet: no lanes still,
+  // for that refresh to draw; lanes drawn but never measured, as when a timeline grows past
+  // VIRTUAL_LANES during a run: measured now, not to take them away for a frame.)
+  const part = !body || (stale && !last && !v.rows.size) ? null : last ? last.part : visiblePart(body);
   const n = model.rows.length;
   const px = model.lanePx;
   return {
