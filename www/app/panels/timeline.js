@@ -303,13 +303,10 @@ function lanesInView(host, model, stale = false) {
       model.measured = true;
     }
   }
-  // Not drawn yet: nothing is measured (that would lay the page out in the middle of the
-  // drawing); the lanes are drawn by the refresh after the next frame (drawInView's watch),
-  // which knows where they are.
+  // Not drawn, or never measured with no lanes drawn: none drawn now (measuring would lay the
+  // page out mid-drawing), the refresh after the next frame draws them. Lanes drawn but never
+  // measured (a timeline grown past VIRTUAL_LANES): measured, not to take them away.
   const last = body && stale ? lastPart(body) : null;
-  // (Never measured yet, the refresh after the first drawing not come yet: no lanes still,
-  // for that refresh to draw; lanes drawn but never measured, as when a timeline grows past
-  // VIRTUAL_LANES during a run: measured now, not to take them away for a frame.)
   const part = !body || (stale && !last && !v.rows.size) ? null : last ? last.part : visiblePart(body);
   const n = model.rows.length;
   const px = model.lanePx;
@@ -559,9 +556,8 @@ function draw(host, model, first, last) {
  * The lane names' column: as wide as the longest own name needs, within a third of the view
  * (three fifths of a phone's)
  * (a timeline drawn before it is in the page, as the run's comparisons are, takes 600 px for
- * its view until it is laid out: watchSize). The width is the one watchSize last saw: read
- * here, on each drawing, it would lay the page out on the spot (the first drawing of an embed's
- * timeline laid the whole embed out twice in one task).
+ * its view until it is laid out: watchSize). The width is the one watchSize last saw (read
+ * here, a drawing would lay the page out on the spot).
  */
 function fitLabels(host, width = host.__tlWidth) {
   host.__tlWidth = width; // (drawAxis's ticks use it too)
