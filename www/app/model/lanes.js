@@ -150,7 +150,8 @@ export function laneRows(byLane, { types, collapsed } = {}) {
       labelChars = Math.max(labelChars, own + (key ? 5 : 0));
       const header = g.kind === 'Map';
       // A Map's row: `▾ Each · 1,000 iterations` (timeline-lane.js drawGroup).
-      if (header) labelChars = Math.max(labelChars, g.state.length + 16 + g.members.length.toLocaleString('en').length + (key ? 5 : 0));
+      const digits = String(g.members.length).length; // (and a comma for each three more)
+      if (header) labelChars = Math.max(labelChars, g.state.length + 16 + digits + Math.floor((digits - 1) / 3) + (key ? 5 : 0));
       g.collapsed = header && !!collapsed?.has(g.key);
       if (header) rows.push(g);
       if (g.collapsed) {

@@ -2,7 +2,7 @@
 // back-off, Wait), the previous run's bars drawn faintly (what-if) and the joins of Parallel
 // and Map states. Bars stay in the page from one drawing to the next while their span's
 // place in the lane does; see timeline.js.
-import { fmtMs } from '../lib/format.js';
+import { fmtMs, count } from '../lib/format.js';
 import { h } from '../lib/dom.js';
 
 /** A bar from `start` to `end` ms, in the timeline's scale. */
@@ -80,10 +80,10 @@ export function drawGroup(row, g, { model }) {
   const key = `${g.collapsed}|${n}`;
   if (row.key !== key) {
     row.key = key;
-    const what = `${g.state} · ${n.toLocaleString('en')} iteration${n === 1 ? '' : 's'}`;
+    const what = `${g.state} · ${count(n)} iteration${n === 1 ? '' : 's'}`;
     row.toggle.textContent = `${g.collapsed ? '▸' : '▾'} ${what}`;
     row.toggle.setAttribute('aria-expanded', String(!g.collapsed));
-    row.toggle.title = `${g.collapsed ? 'Show' : 'Hide'} the ${n.toLocaleString('en')} iterations of the Map ${g.state}`;
+    row.toggle.title = `${g.collapsed ? 'Show' : 'Hide'} the ${count(n)} iterations of the Map ${g.state}`;
     row.el.classList.toggle('collapsed', g.collapsed);
   }
   const place = Number.isFinite(start) ? `left:calc(var(--tl-pct) * ${start});width:calc(var(--tl-pct) * ${Math.max(0, end - start)})` : 'display:none';

@@ -15,6 +15,7 @@
 // timeline with many lanes draws only those in view (and a few more), with spacers for the
 // others, and draws again on scroll: a Map of 10,000 iterations has 10,000 lanes.
 import { h } from '../lib/dom.js';
+import { count } from '../lib/format.js';
 import { nextTask } from '../lib/tasks.js';
 import { laneKey, laneLabel, lanePath, laneRows, nameOfLane, parentLaneKey } from '../model/lanes.js';
 import { visiblePart, lastPart, rowsToDraw, watch, forget } from '../lib/virtual.js';
@@ -69,7 +70,7 @@ export function renderTimeline(host, spans, opts = {}) {
   // Everything by lane, in one pass over the spans (over several tasks for a big run's).
   const built = lanesOf(host, spans, opts);
   if (!built) {
-    if (!host.__timeline) host.replaceChildren(h('p', { class: 'empty', text: `Drawing ${spans.length.toLocaleString('en')} bars…` }));
+    if (!host.__timeline) host.replaceChildren(h('p', { class: 'empty', text: `Drawing ${count(spans.length)} bars…` }));
     return;
   }
   const { byLane, kinds, critical } = built;
