@@ -44,6 +44,7 @@ import { stateTypesOf } from './app/model/asl.js';
 import { missingMocks, splitMocks, withMocks } from './app/model/mocks.js';
 import { resultStatus } from './app/model/status.js';
 import { encodeWork } from './app/lib/share.js';
+import { count } from './app/lib/format.js';
 
 const STYLE_URL = new URL('./style.css', import.meta.url).href;
 
@@ -360,7 +361,7 @@ class AslPlayground extends Base {
     const cut = root.querySelector('[data-testid=embed-cut]');
     const most = drawn.cut.reduce((a, [, n]) => Math.max(a, n), 0);
     cut.textContent = most
-      ? `The timeline shows the last ${LANE_BARS.toLocaleString('en')} bars of each lane; ${drawn.cut.length === 1 ? 'one lane has' : `${drawn.cut.length} lanes have up to`} ${most.toLocaleString('en')}.`
+      ? `The timeline shows the last ${count(LANE_BARS)} bars of each lane; ${drawn.cut.length === 1 ? 'one lane has' : `${drawn.cut.length} lanes have up to`} ${count(most)}.`
       : '';
     cut.hidden = !most;
     const all = drawn.spans;

@@ -10,7 +10,20 @@
 import { autocompletion, completionKeymap, startCompletion, closeBrackets, closeBracketsKeymap, hoverTooltip, syntaxTree } from '../../vendor/assist.js';
 import { keymap, EditorView } from '../../vendor/codemirror.js';
 import { placeOf, fieldsOf } from './place.js';
-import { FIELD_VALUES, FIELD_DOCS, ERROR_NAMES, RESOURCES, INTRINSICS, JSONATA_FUNCTIONS, STATES_MEMBERS, valueTemplate } from './schema.js';
+import {
+  FIELD_VALUES,
+  FIELD_DOCS,
+  ERROR_NAMES,
+  RESOURCES,
+  INTRINSICS,
+  JSONATA_FUNCTIONS,
+  STATES_MEMBERS,
+  CONTEXT_MEMBERS,
+  valueTemplate,
+  describeResource,
+  describeStates,
+} from './schema.js';
+import { outline, pathOf, infoOf, stateNamesIn } from './yaml.js';
 
 const unquote = (s) => {
   try {
@@ -104,6 +117,45 @@ function keyOf(state, valueNode) {
 
 const option = (label, detail, info, type) => ({ label, detail, info, type });
 
+/** Completions of JSONata in {% %} ending with `word` (`$sta`, `$states.`, `$states.context.`) at `pos`. */
+function jsonataOptions(word, pos, start) {
+  if (word.startsWith('$states.context.')) {
+    const dot = pos - (word.length - '$states.context.'.length);
+    return { from: dot, options: CONTEXT_MEMBERS.map(([n, d]) => option(n, '$states.context', d, 'property')), validFor: /^[\w.]*$/ };
+  }
+  if (word.startsWith('$states.')) {
+    const dot = pos - (word.length - '$states.'.length);
+    return { from: dot, options: STATES_MEMBERS.map(([n, d, where]) => option(n, '$states', `${d}; in ${where}`, 'property')), validFor: /^\w*$/ };
+  }
+  return {
+    from: start,
+    options: [
+      option('$states', 'the state input, result, error, context', undefined, 'variable'),
+      ...JSONATA_FUNCTIONS.map(([n, sig]) => ({ label: `$${n}`, detail: `(${sig})`, type: 'function', apply: `$${n}(` })),
+    ],
+    validFor: /^\$?\w*$/,
+  };
+}
+
+/** Intrinsic functions' completions for the word before `pos`. */
+function intrinsicOptions(before, pos) {
+  const m = /[\w.]*$/.exec(before);
+  return {
+    from: pos - m[0].length,
+    options: INTRINSICS.map(([n, args, gives]) => ({ label: n, detail: `(${args})`, info: gives, type: 'function', apply: `${n}(` })),
+    validFor: /^[\w.]*$/,
+  };
+}
+
+/** The values listed for `key` (state names from `names()`), or null. */
+function listedValues(key, names) {
+  if (key && FIELD_VALUES[key]) return FIELD_VALUES[key].map((v) => option(v, key, undefined, 'enum'));
+  if (key === 'Next' || key === 'Default' || key === 'StartAt') return names().map((n) => option(n, 'state', undefined, 'constant'));
+  if (key === 'ErrorEquals' || key === 'Error') return ERROR_NAMES.map((n) => option(n, 'error', undefined, 'constant'));
+  if (key === 'Resource') return RESOURCES.map(([arn, what]) => option(arn, undefined, what, 'constant'));
+  return null;
+}
+
 /** Completions in a JSON definition. */
 function complete(context) {
   const { state, pos } = context;
@@ -176,33 +228,11 @@ function complete(context) {
     if (!m && !context.explicit) return null;
     const word = m ? m[0] : '';
     const start = pos - word.length;
-    if (word.startsWith('$states.')) {
-      const dot = pos - (word.length - '$states.'.length);
-      return { from: dot, options: STATES_MEMBERS.map(([n, d]) => option(n, '$states', d, 'property')), validFor: /^\w*$/ };
-    }
-    return {
-      from: start,
-      options: [
-        option('$states', 'the state input, result, error, context', undefined, 'variable'),
-        ...JSONATA_FUNCTIONS.map(([n, sig]) => ({ label: `$${n}`, detail: `(${sig})`, type: 'function', apply: `$${n}(` })),
-      ],
-      validFor: /^\$?\w*$/,
-    };
+    return jsonataOptions(word, pos, start);
   }
   // Intrinsic functions in a JSONPath string (a key ending in .$).
-  if (key?.endsWith('.$') || /^States\./.test(before)) {
-    const m = /[\w.]*$/.exec(before);
-    return {
-      from: pos - m[0].length,
-      options: INTRINSICS.map(([n, args, gives]) => ({ label: n, detail: `(${args})`, info: gives, type: 'function', apply: `${n}(` })),
-      validFor: /^[\w.]*$/,
-    };
-  }
-  let values = null;
-  if (key && FIELD_VALUES[key]) values = FIELD_VALUES[key].map((v) => option(v, key, undefined, 'enum'));
-  else if (key === 'Next' || key === 'Default' || key === 'StartAt') values = stateNames(state).map((n) => option(n, 'state', undefined, 'constant'));
-  else if (key === 'ErrorEquals' || key === 'Error') values = ERROR_NAMES.map((n) => option(n, 'error', undefined, 'constant'));
-  else if (key === 'Resource') values = RESOURCES.map(([arn, what]) => option(arn, undefined, what, 'constant'));
+  if (key?.endsWith('.$') || /^States\./.test(before)) return intrinsicOptions(before, pos);
+  const values = listedValues(key, () => stateNames(state));
   if (!values?.length) return null;
   return {
     from: inner.from,
@@ -234,61 +264,196 @@ export function hoverAt(state, pos) {
     return { from: node.from, to: node.to, title: name, text: doc[0], page: doc[1] };
   }
   if (node.name === 'String') {
-    const text = state.sliceDoc(node.from, node.to);
-    const at = pos - node.from;
-    const word = (re) => {
-      for (const m of text.matchAll(re)) if (m.index <= at && at <= m.index + m[0].length) return m;
-      return null;
-    };
-    const intr = word(/States\.\w+/g);
-    const found = intr && INTRINSICS.find(([n]) => n === intr[0]);
-    if (found)
-      return {
-        from: node.from + intr.index,
-        to: node.from + intr.index + intr[0].length,
-        title: `${found[0]}(${found[1]})`,
-        text: found[2],
-        page: 'Intrinsic functions for JSONPath in Step Functions',
-      };
-    if (text.includes('{%')) {
-      const fn = word(/\$\w+/g);
-      const j = fn && JSONATA_FUNCTIONS.find(([n]) => `$${n}` === fn[0]);
-      if (j)
-        return {
-          from: node.from + fn.index,
-          to: node.from + fn.index + fn[0].length,
-          title: `${fn[0]}(${j[1]})`,
-          text: 'JSONata function',
-          page: 'Transforming data with JSONata in Step Functions',
-        };
-    }
+    const h = stringHover(state.sliceDoc(node.from, node.to), pos - node.from, keyOf(state, node));
+    return h && { ...h, from: node.from + h.from, to: node.from + h.to };
   }
   return null;
 }
 
-const hover = hoverTooltip((view, pos) => {
-  const h = hoverAt(view.state, pos);
-  if (!h) return null;
-  return {
-    pos: h.from,
-    end: h.to,
-    above: true,
-    create() {
-      const dom = document.createElement('div');
-      dom.className = 'cm-asl-doc';
-      dom.setAttribute('data-testid', 'hover-doc');
-      const title = document.createElement('strong');
-      title.textContent = h.title;
-      const p = document.createElement('p');
-      p.textContent = h.text;
-      const page = document.createElement('p');
-      page.className = 'cm-asl-doc-page';
-      page.textContent = `AWS Step Functions developer guide: ${h.page}`;
-      dom.append(title, p, page);
-      return { dom };
-    },
+/**
+ * The hover in a string value `text` (as written, quotes and all) at `at`, the value of `key`:
+ * an intrinsic function, a JSONata function, a $states member, a Resource ARN. {from, to (in
+ * text), title, text, page} or null.
+ */
+function stringHover(text, at, key) {
+  const word = (re) => {
+    for (const m of text.matchAll(re)) if (m.index <= at && at <= m.index + m[0].length) return m;
+    return null;
   };
-});
+  const intr = word(/States\.\w+/g);
+  const found = intr && INTRINSICS.find(([n]) => n === intr[0]);
+  if (found)
+    return { from: intr.index, to: intr.index + intr[0].length, title: `${found[0]}(${found[1]})`, text: found[2], page: 'Intrinsic functions for JSONPath in Step Functions' };
+  if (text.includes('{%')) {
+    const st = word(/\$states(?:\.\w+)*/g);
+    const d = st && describeStates(st[0]);
+    if (d) return { from: st.index, to: st.index + st[0].length, ...d, page: 'Transforming data with JSONata in Step Functions' };
+    const fn = word(/\$\w+/g);
+    const j = fn && JSONATA_FUNCTIONS.find(([n]) => `$${n}` === fn[0]);
+    if (j) return { from: fn.index, to: fn.index + fn[0].length, title: `${fn[0]}(${j[1]})`, text: 'JSONata function', page: 'Transforming data with JSONata in Step Functions' };
+  }
+  if (key === 'Resource') {
+    const arn = word(/arn:[^\s"']+/g);
+    const d = arn && describeResource(arn[0]);
+    if (d)
+      return { from: arn.index, to: arn.index + arn[0].length, ...d, page: 'Integrating services with Step Functions; Discover service integration patterns in Step Functions' };
+  }
+  return null;
+}
+
+// ------------------------------------------------------------------ YAML
+// The same help in a YAML definition (or a template's Definition block), from its outline
+// (./yaml.js): the fields of the mapping at the cursor, the values of a key, and the hover.
+
+const MARK = '\u0001';
+const outlines = new WeakMap();
+/** The outline of the document (kept while the document is the same). */
+function outlineOf(state) {
+  let o = outlines.get(state.doc);
+  if (!o) {
+    o = outline(state.doc.toString());
+    outlines.set(state.doc, o);
+  }
+  return o;
+}
+const placeOfYaml = (node) => {
+  const { path, nodes } = pathOf(node);
+  return placeOf(path, (i) => infoOf(nodes[i]));
+};
+/** A YAML scalar for `s`: plain when it reads back the same, else double-quoted. */
+const yamlScalar = (s) =>
+  /^[A-Za-z$][\w.:/$*-]*$/.test(s) && !/:$/.test(s) && !['true', 'false', 'null', 'yes', 'no', 'on', 'off'].includes(s.toLowerCase()) ? s : JSON.stringify(s);
+
+/** Completions in a YAML definition. */
+function completeYaml(context) {
+  const { state, pos } = context;
+  const line = state.doc.lineAt(pos);
+  const before = line.text.slice(0, pos - line.from);
+  const after = line.text.slice(pos - line.from);
+  const o = outlineOf(state);
+  const here = o.entries.filter((e) => e.line === line.number - 1);
+  // A sequence item's scalar: an error name in ErrorEquals.
+  const item = /^\s*(?:-\s+)+([\w.]*)$/.exec(before);
+  const seq = item && here.findLast((e) => e.index !== undefined)?.node;
+  if (seq?.at === 'ErrorEquals') {
+    const word = item[1];
+    return { from: pos - word.length, options: listedValues('ErrorEquals').map((x) => ({ ...x, apply: yamlScalar(x.label) })), validFor: /^[\w.]*$/ };
+  }
+  // A key being typed (or a place for one, asked for).
+  const km = /^(\s*(?:-\s+)*)([A-Za-z]*)$/.exec(before);
+  if (km) {
+    const word = km[2];
+    if (!word && !context.explicit) return null;
+    const from = pos - word.length;
+    const col = from - line.from;
+    const rest = /^[A-Za-z]*/.exec(after)[0];
+    const hasValue = /^[A-Za-z]*\s*:/.test(after);
+    const text = state.doc.toString();
+    const marked = outline(`${text.slice(0, line.from)}${km[1]}${MARK}:${text.slice(line.to)}`);
+    const entry = marked.entries.find((e) => e.key === MARK);
+    if (!entry) return null;
+    const place = placeOfYaml(entry.node);
+    const have = new Set(entry.node.keys.keys());
+    const fields = fieldsOf(place).filter((f) => !have.has(f));
+    if (!fields.length) return null;
+    const pad = ' '.repeat(col + 2);
+    return {
+      from,
+      to: pos + rest.length,
+      filter: true,
+      options: fields.map((f) => ({
+        label: f,
+        type: 'property',
+        detail: place.kind === 'state' ? `${place.type || 'state'} · ${place.ql}` : place.kind,
+        info: FIELD_DOCS[f] ? `${FIELD_DOCS[f][0]} (AWS guide: ${FIELD_DOCS[f][1]})` : undefined,
+        apply: (view, _c, a, b) => {
+          const tpl = valueTemplate(f, place.ql);
+          let insert = f;
+          if (!hasValue) {
+            if (tpl.text === '{}') insert = `${f}:\n${pad}`;
+            else if (tpl.text === '[]') insert = `${f}:\n${pad}- `;
+            else if (tpl.text === '""') insert = `${f}: `;
+            else insert = `${f}: ${tpl.text}`;
+          }
+          view.dispatch({ changes: { from: a, to: b, insert }, selection: { anchor: a + insert.length }, userEvent: 'input.complete' });
+          if (!hasValue && (tpl.complete || tpl.text === '{}' || tpl.text === '[]')) queueMicrotask(() => startCompletion(view));
+        },
+      })),
+      validFor: /^\w*$/,
+    };
+  }
+  // A value: the entry of the key on this line, the cursor after its colon.
+  const entry = here.findLast((e) => e.key !== undefined && pos > e.keyTo && pos >= e.valueFrom - 1);
+  if (!entry || entry.value) return null;
+  const vfrom = Math.min(entry.valueFrom, pos);
+  const typed = state.sliceDoc(vfrom, pos);
+  const quote = /^["']/.test(typed) ? typed[0] : '';
+  const key = entry.key;
+  const open = typed.lastIndexOf('{%');
+  if (open >= 0 && typed.indexOf('%}', open) < 0) {
+    const m = /\$[\w.]*$/.exec(typed);
+    if (!m && !context.explicit) return null;
+    const word = m ? m[0] : '';
+    return jsonataOptions(word, pos, pos - word.length);
+  }
+  if (key.endsWith('.$') || /^["']?States\./.test(typed)) return intrinsicOptions(typed, pos);
+  const values = listedValues(key, () => stateNamesIn(o));
+  if (!values?.length) return null;
+  // In a flow sequence ([States.ALL, ...]): the word at the cursor.
+  const flow = typed.startsWith('[');
+  const from = flow ? pos - /[\w.]*$/.exec(typed)[0].length : vfrom + (quote ? 1 : 0);
+  // (What follows the cursor stays: the text typed so far is what is matched.)
+  return {
+    from,
+    to: pos,
+    options: values.map((x) => ({ ...x, apply: quote === '"' ? JSON.stringify(x.label).slice(1, -1) : quote ? x.label.replaceAll("'", "''") : yamlScalar(x.label) })),
+    filter: true,
+    validFor: /^[^"'#]*$/,
+  };
+}
+
+/** The hover text at a position of a YAML definition, as hoverAt. */
+export function hoverAtYaml(state, pos) {
+  const o = outlineOf(state);
+  const entry = o.entries.find((e) => (e.keyFrom <= pos && pos < e.keyTo) || (e.scalar !== null && e.valueFrom <= pos && pos <= e.valueTo));
+  if (!entry) return null;
+  if (entry.key !== undefined && pos < entry.keyTo) {
+    const doc = FIELD_DOCS[entry.key];
+    const place = doc && placeOfYaml(entry.node);
+    if (!doc || place.kind === null || place.kind === 'states') return null;
+    return { from: entry.keyFrom, to: entry.keyTo, title: entry.key, text: doc[0], page: doc[1] };
+  }
+  const key = entry.key ?? entry.node.at;
+  const h = stringHover(state.sliceDoc(entry.valueFrom, entry.valueTo), pos - entry.valueFrom, key);
+  return h && { ...h, from: entry.valueFrom + h.from, to: entry.valueFrom + h.to };
+}
+
+const hoverOf = (at) =>
+  hoverTooltip((view, pos) => {
+    const h = at(view.state, pos);
+    if (!h) return null;
+    return {
+      pos: h.from,
+      end: h.to,
+      above: true,
+      create() {
+        const dom = document.createElement('div');
+        dom.className = 'cm-asl-doc';
+        dom.setAttribute('data-testid', 'hover-doc');
+        const title = document.createElement('strong');
+        title.textContent = h.title;
+        const p = document.createElement('p');
+        p.textContent = h.text;
+        const page = document.createElement('p');
+        page.className = 'cm-asl-doc-page';
+        page.textContent = `AWS Step Functions developer guide: ${h.page}`;
+        dom.append(title, p, page);
+        return { dom };
+      },
+    };
+  });
+const hover = hoverOf(hoverAt);
+const hoverYaml = hoverOf(hoverAtYaml);
 
 // The completion list, its notes, the hover docs: colours from the page's variables (both themes).
 const theme = EditorView.theme({
@@ -306,6 +471,13 @@ const theme = EditorView.theme({
 /** The extensions of the editors' help: 'definition' (JSON) gets completion and hover, every editor closed brackets. */
 export function assistFor(which, syntax) {
   const base = [closeBrackets(), keymap.of(closeBracketsKeymap)];
-  if (which !== 'definition' || syntax !== 'json') return base;
-  return [...base, autocompletion({ override: [complete], icons: false, activateOnTyping: true }), keymap.of(completionKeymap), hover, theme];
+  if (which !== 'definition') return base;
+  const yaml = syntax === 'yaml';
+  return [
+    ...base,
+    autocompletion({ override: [yaml ? completeYaml : complete], icons: false, activateOnTyping: true }),
+    keymap.of(completionKeymap),
+    yaml ? hoverYaml : hover,
+    theme,
+  ];
 }

@@ -154,30 +154,127 @@ export const ERROR_NAMES = [
   'States.Timeout',
 ];
 
-/** Service integrations: [ARN, what it does]. */
+/**
+ * Service integrations: [ARN, what it does, what the Task's result is]. The ARN's parts (the
+ * service, the action, the integration pattern) are read by describeResource.
+ */
 export const RESOURCES = [
-  ['arn:aws:states:::lambda:invoke', 'Invoke a Lambda function (Payload in, response with Payload out)'],
-  ['arn:aws:states:::lambda:invoke.waitForTaskToken', 'Invoke a Lambda function and wait for a task token'],
-  ['arn:aws:states:::dynamodb:getItem', 'Read an item of a DynamoDB table'],
-  ['arn:aws:states:::dynamodb:putItem', 'Write an item of a DynamoDB table'],
-  ['arn:aws:states:::dynamodb:updateItem', 'Update an item of a DynamoDB table'],
-  ['arn:aws:states:::dynamodb:deleteItem', 'Delete an item of a DynamoDB table'],
-  ['arn:aws:states:::sns:publish', 'Publish a message to an SNS topic'],
-  ['arn:aws:states:::sqs:sendMessage', 'Send a message to an SQS queue'],
-  ['arn:aws:states:::sqs:sendMessage.waitForTaskToken', 'Send a message to an SQS queue and wait for a task token'],
-  ['arn:aws:states:::events:putEvents', 'Send events to EventBridge'],
-  ['arn:aws:states:::states:startExecution', 'Start another state machine'],
-  ['arn:aws:states:::states:startExecution.sync:2', 'Start another state machine and wait for it (output as JSON)'],
-  ['arn:aws:states:::ecs:runTask.sync', 'Run an ECS task and wait for it'],
-  ['arn:aws:states:::glue:startJobRun.sync', 'Run a Glue job and wait for it'],
-  ['arn:aws:states:::batch:submitJob.sync', 'Submit a Batch job and wait for it'],
-  ['arn:aws:states:::http:invoke', 'Call an HTTPS API'],
-  ['arn:aws:states:::bedrock:invokeModel', 'Invoke a Bedrock model'],
-  ['arn:aws:states:::aws-sdk:s3:getObject', 'Any AWS SDK action: arn:aws:states:::aws-sdk:SERVICE:ACTION (here S3 GetObject)'],
-  ['arn:aws:states:::s3:getObject', 'Read an S3 object (a distributed Map reader too)'],
-  ['arn:aws:states:::s3:putObject', 'Write an S3 object'],
-  ['arn:aws:states:::s3:listObjectsV2', 'List S3 objects (a distributed Map reader too)'],
+  [
+    'arn:aws:states:::lambda:invoke',
+    'Invoke a Lambda function (Payload in, response with Payload out)',
+    'the Invoke response: the function’s return value as Payload, with StatusCode and ExecutedVersion',
+  ],
+  ['arn:aws:states:::lambda:invoke.waitForTaskToken', 'Invoke a Lambda function and wait for a task token', 'the output a worker sends with SendTaskSuccess and the token'],
+  ['arn:aws:states:::dynamodb:getItem', 'Read an item of a DynamoDB table', 'the GetItem response: Item, its attributes in DynamoDB JSON ({"S": "..."})'],
+  ['arn:aws:states:::dynamodb:putItem', 'Write an item of a DynamoDB table', 'the PutItem response (Attributes only with ReturnValues)'],
+  ['arn:aws:states:::dynamodb:updateItem', 'Update an item of a DynamoDB table', 'the UpdateItem response (Attributes with ReturnValues)'],
+  ['arn:aws:states:::dynamodb:deleteItem', 'Delete an item of a DynamoDB table', 'the DeleteItem response (Attributes with ReturnValues)'],
+  ['arn:aws:states:::sns:publish', 'Publish a message to an SNS topic', 'the Publish response: MessageId'],
+  ['arn:aws:states:::sqs:sendMessage', 'Send a message to an SQS queue', 'the SendMessage response: MessageId, MD5OfMessageBody'],
+  ['arn:aws:states:::sqs:sendMessage.waitForTaskToken', 'Send a message to an SQS queue and wait for a task token', 'the output a worker sends with SendTaskSuccess and the token'],
+  ['arn:aws:states:::events:putEvents', 'Send events to EventBridge', 'the PutEvents response: Entries (an EventId each) and FailedEntryCount'],
+  ['arn:aws:states:::states:startExecution', 'Start another state machine', 'the StartExecution response: ExecutionArn and StartDate (it does not wait)'],
+  [
+    'arn:aws:states:::states:startExecution.sync:2',
+    'Start another state machine and wait for it (output as JSON)',
+    'the DescribeExecution response of the finished execution, its Output as JSON',
+  ],
+  ['arn:aws:states:::ecs:runTask.sync', 'Run an ECS task and wait for it', 'the description of the stopped ECS task'],
+  ['arn:aws:states:::glue:startJobRun.sync', 'Run a Glue job and wait for it', 'the finished job run (GetJobRun)'],
+  ['arn:aws:states:::batch:submitJob.sync', 'Submit a Batch job and wait for it', 'the finished job’s description (DescribeJobs)'],
+  ['arn:aws:states:::http:invoke', 'Call an HTTPS API', 'the HTTP response: StatusCode, StatusText, Headers, ResponseBody'],
+  ['arn:aws:states:::bedrock:invokeModel', 'Invoke a Bedrock model', 'the InvokeModel response: Body (the model’s answer) and ContentType'],
+  [
+    'arn:aws:states:::aws-sdk:s3:getObject',
+    'Any AWS SDK action: arn:aws:states:::aws-sdk:SERVICE:ACTION (here S3 GetObject)',
+    'the SDK action’s response, its field names in PascalCase',
+  ],
+  ['arn:aws:states:::s3:getObject', 'Read an S3 object (a distributed Map reader too)', 'in an ItemReader: the items read from the object'],
+  ['arn:aws:states:::s3:putObject', 'Write an S3 object', 'the PutObject response: ETag'],
+  ['arn:aws:states:::s3:listObjectsV2', 'List S3 objects (a distributed Map reader too)', 'in an ItemReader: the objects listed, one item each'],
 ];
+
+/** The integration patterns, by the ARN's suffix: [name, what the Task does, what its result is]. */
+export const PATTERNS = {
+  '': ['Request Response', 'calls the API and goes on as soon as it answers', 'the API’s response'],
+  sync: ['Run a Job (.sync)', 'starts the job and waits for it to finish', 'the finished job’s description'],
+  'sync:2': ['Run a Job (.sync:2)', 'starts the job and waits for it to finish', 'the finished job’s description, a nested execution’s Output as JSON'],
+  waitForTaskToken: [
+    'Wait for a Callback (.waitForTaskToken)',
+    'calls the API with a task token ($states.context.Task.Token, $$.Task.Token) and pauses until SendTaskSuccess or SendTaskFailure comes with it',
+    'the output sent with SendTaskSuccess',
+  ],
+};
+
+/** The services of the optimized integrations (arn:aws:states:::SERVICE:ACTION), by the ARN's name. */
+export const SERVICES = {
+  lambda: 'AWS Lambda',
+  dynamodb: 'Amazon DynamoDB',
+  sns: 'Amazon SNS',
+  sqs: 'Amazon SQS',
+  events: 'Amazon EventBridge',
+  states: 'AWS Step Functions',
+  ecs: 'Amazon ECS',
+  glue: 'AWS Glue',
+  batch: 'AWS Batch',
+  http: 'HTTPS endpoints (HTTP Task)',
+  bedrock: 'Amazon Bedrock',
+  s3: 'Amazon S3',
+  athena: 'Amazon Athena',
+  codebuild: 'AWS CodeBuild',
+  eks: 'Amazon EKS',
+  emr: 'Amazon EMR',
+  sagemaker: 'Amazon SageMaker AI',
+  apigateway: 'Amazon API Gateway',
+};
+
+/**
+ * What a Resource ARN is: {title, text} (the integration, its pattern, the Task's result), or
+ * null for text that is no Resource ARN. Lambda function and activity ARNs too.
+ */
+export function describeResource(arn) {
+  const parts = arn.split(':');
+  if (parts[0] !== 'arn' || parts.length < 6) return null;
+  const [, , service, region, account, ...rest] = parts;
+  if (service === 'lambda' && rest[0] === 'function')
+    return {
+      title: 'A Lambda function (the legacy form)',
+      text: `Invokes ${rest[1] || 'the function'} with the state’s input as its event. Result: the function’s return value itself (no Payload around it).`,
+    };
+  if (service === 'states' && rest[0] === 'activity')
+    return {
+      title: 'An activity',
+      text: `A worker polls for this task with GetActivityTask (activity ${rest[1] || ''}) and answers with SendTaskSuccess or SendTaskFailure. Result: the output it sends.`,
+    };
+  if (service !== 'states' || region || account || rest.length < 2) return null;
+  const svc = rest[0];
+  let action = rest.slice(1).join(':');
+  let pattern = '';
+  for (const p of ['waitForTaskToken', 'sync:2', 'sync']) {
+    if (action.endsWith(`.${p}`)) {
+      pattern = p;
+      action = action.slice(0, -p.length - 1);
+      break;
+    }
+  }
+  const known = RESOURCES.find(([a]) => a === arn);
+  const [name, does, gives] = PATTERNS[pattern];
+  let title = `${SERVICES[svc] || svc}: ${action} · ${name}`;
+  let what = known ? known[1] : `Calls ${SERVICES[svc] || svc} ${action}`;
+  let result = known ? known[2] : gives;
+  let unknown = !SERVICES[svc];
+  if (svc === 'aws-sdk') {
+    const [api, ...op] = action.split(':');
+    title = `AWS SDK integration: ${api} ${op.join(':')} · ${name}`;
+    what = known ? known[1] : `Calls the ${api} API action ${op.join(':')} through the AWS SDK integration`;
+    if (!known && !pattern) result = 'the action’s response, its field names in PascalCase';
+    unknown = false;
+  }
+  return {
+    title,
+    text: `${what}. The Task ${does}. Result: ${result}.${unknown ? ' (No optimized integration of Step Functions has this name: any other AWS API is called as aws-sdk:SERVICE:ACTION.)' : ''}`,
+  };
+}
 
 const G = {
   structure: 'State machine structure in Amazon States Language',
@@ -356,13 +453,51 @@ export const JSONATA_FUNCTIONS = [
   ['parse', 'json string (Step Functions)'],
 ];
 
-/** The members of $states (JSONata) and what they hold. */
+/**
+ * The members of $states (JSONata): [name, what it holds, where it can be read], after the
+ * developer guide's page on JSONata (the reserved variable $states).
+ */
 export const STATES_MEMBERS = [
-  ['input', 'the state input'],
-  ['result', 'the Task, Parallel or Map result (Output, Assign)'],
-  ['errorOutput', 'the error caught (a Catch)'],
-  ['context', 'the context object: Execution, State, StateMachine, Task, Map'],
+  ['input', 'the state’s input, as it entered the state', 'every field of a JSONata state that takes an expression'],
+  ['result', 'the result of the Task, Parallel or Map (the API’s or the branches’ or iterations’ result), when it succeeded', 'Output and Assign of a Task, Parallel or Map state'],
+  ['errorOutput', 'the error caught: {Error, Cause}', 'Output and Assign of a Catch'],
+  ['context', 'the context object: Execution, State, StateMachine, Task, Map', 'every field of a JSONata state that takes an expression'],
 ];
+
+/** The members of $states.context (the context object) and what they hold. */
+export const CONTEXT_MEMBERS = [
+  ['Execution.Id', 'the execution’s ARN'],
+  ['Execution.Input', 'the execution’s input'],
+  ['Execution.Name', 'the execution’s name'],
+  ['Execution.RoleArn', 'the role the execution runs as'],
+  ['Execution.StartTime', 'when the execution started (ISO 8601)'],
+  ['Execution.RedriveCount', 'how many times the execution was redriven'],
+  ['Execution.RedriveTime', 'when the execution was last redriven'],
+  ['State.Name', 'the state’s name'],
+  ['State.EnteredTime', 'when the state was entered (ISO 8601)'],
+  ['State.RetryCount', 'the retries of this state so far'],
+  ['StateMachine.Id', 'the state machine’s ARN'],
+  ['StateMachine.Name', 'the state machine’s name'],
+  ['Task.Token', 'the task token of a .waitForTaskToken Task'],
+  ['Map.Item.Index', 'in a Map’s ItemSelector: the item’s index'],
+  ['Map.Item.Value', 'in a Map’s ItemSelector: the item'],
+  ['Map.Item.Key', 'in a Map’s ItemSelector over an object: the member’s key'],
+];
+
+/** The hover of a $states path (`$states.input`, `$states.context.Execution.Id`...): {title, text} or null. */
+export function describeStates(path) {
+  const [, member, ...rest] = path.split('.');
+  const m = STATES_MEMBERS.find(([n]) => n === member);
+  if (!m) return null;
+  if (member === 'context' && rest.length) {
+    for (let n = rest.length; n > 0; n--) {
+      const sub = rest.slice(0, n).join('.');
+      const c = CONTEXT_MEMBERS.find(([k]) => k === sub);
+      if (c) return { title: `$states.context.${sub}`, text: `${c[1][0].toUpperCase()}${c[1].slice(1)}. Readable in ${m[2]}.` };
+    }
+  }
+  return { title: `$states.${member}`, text: `${m[1][0].toUpperCase()}${m[1].slice(1)}. Readable in ${m[2]}.` };
+}
 
 // What completing a field writes as its value (JSON text): a value the engine accepts there
 // (tests/js/schema.test.mjs), or an empty string to fill in ("" for a state name, a Resource),

@@ -9,6 +9,15 @@ export function fmtMs(ms) {
   return `${m} min ${Math.round(s - m * 60)} s`;
 }
 
+/**
+ * A whole number with thousands separators, as toLocaleString('en') writes it, without Intl:
+ * a page's first toLocaleString builds a number format, a task of tens of ms (an embed's
+ * first timeline drawing spent most of its script there).
+ */
+export function count(n) {
+  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
+
 export function pretty(v) {
   if (v === undefined) return '';
   return JSON.stringify(v, null, 2);

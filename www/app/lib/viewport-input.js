@@ -28,7 +28,17 @@ export function attachInput(v, api) {
   };
 
   // The minimap: the boxes, and the view's rectangle.
-  const mini = h('div', { class: 'minimap', 'data-testid': `${v.label}-minimap`, 'aria-hidden': 'true', title: 'Where the view is: click or drag to move it' });
+  // (A tab stop of its own: the arrow keys move the view by a quarter of it, Shift by all of
+  // it, Home and End to the drawing's start and end; WCAG 2.1.1.)
+  const mini = h('div', {
+    class: 'minimap',
+    'data-testid': `${v.label}-minimap`,
+    tabindex: '0',
+    role: 'group',
+    'aria-roledescription': 'minimap',
+    'aria-label': `Minimap of the ${v.label}: the arrow keys move the view (Shift: a whole view), Home and End go to its start and end`,
+    title: 'Where the view is: click or drag to move it, or the arrow keys',
+  });
   const msvg = document.createElementNS(NS, 'svg');
   msvg.setAttribute('viewBox', `0 0 ${W} ${H}`);
   const rect = (attrs) => {
@@ -50,7 +60,8 @@ export function attachInput(v, api) {
   const wide = W / H > MINI_W / MINI_H;
   mini.style.width = `${Math.round(wide ? MINI_W : Math.max(48, (MINI_H * W) / H))}px`;
   mini.style.height = `${Math.round(wide ? Math.max(32, (MINI_W * H) / W) : MINI_H)}px`;
-  host.append(mini);
+  // (First in the view: the next tab stop after the view itself, before its states.)
+  host.prepend(mini);
   v.cleanup.push(() => mini.remove());
   v.mini = {
     update(over) {
@@ -86,6 +97,27 @@ export function attachInput(v, api) {
     mini.addEventListener('pointermove', move);
     mini.addEventListener('pointerup', up);
     mini.addEventListener('pointercancel', up);
+  });
+
+  on(mini, 'keydown', (ev) => {
+    if (ev.ctrlKey || ev.metaKey || ev.altKey) return;
+    api.measure();
+    const f = ev.shiftKey ? 1 : 0.25;
+    const [dx, dy] = [v.vw * f, v.vh * f];
+    const far = 1e9; // (bound() stops it at the drawing's edge)
+    const keys = {
+      ArrowLeft: () => api.panBy(dx, 0),
+      ArrowRight: () => api.panBy(-dx, 0),
+      ArrowUp: () => api.panBy(0, dy),
+      ArrowDown: () => api.panBy(0, -dy),
+      Home: () => api.panBy(far, far),
+      End: () => api.panBy(-far, -far),
+    };
+    const k = keys[ev.key];
+    if (!k) return;
+    ev.preventDefault();
+    ev.stopPropagation(); // (not the view's own arrow keys too)
+    k();
   });
 
   // The pointer: a drag pans, two pointers pinch.

@@ -27,6 +27,16 @@ export function visiblePart(el) {
   return part;
 }
 
+/**
+ * The visible part of `el` last measured, without measuring (which, in the middle of a
+ * drawing, lays the page out on the spot): {part, current} (current: no scroll or resize
+ * since), or null when it never was.
+ */
+export function lastPart(el) {
+  const k = known.get(el);
+  return k ? { part: k.part, current: k.epoch === epoch } : null;
+}
+
 function measure(el) {
   const r = el.getBoundingClientRect();
   if (r.width === 0 && r.height === 0) return null;

@@ -149,6 +149,9 @@ export function laneRows(byLane, { types, collapsed } = {}) {
           : g.state.length + (g.kind === 'Map' ? 8 : 3) + String(g.maxIndex).length;
       labelChars = Math.max(labelChars, own + (key ? 5 : 0));
       const header = g.kind === 'Map';
+      // A Map's row: `▾ Each · 1,000 iterations` (timeline-lane.js drawGroup).
+      const digits = String(g.members.length).length; // (and a comma for each three more)
+      if (header) labelChars = Math.max(labelChars, g.state.length + 16 + digits + Math.floor((digits - 1) / 3) + (key ? 5 : 0));
       g.collapsed = header && !!collapsed?.has(g.key);
       if (header) rows.push(g);
       if (g.collapsed) {
@@ -191,19 +194,21 @@ export function nameOfLane(entry, parentName, types) {
   if (!entry.path.length) return { parent: '', own: 'main', full: 'main', place: 'the top level' };
   const [state, index] = entry.path[entry.path.length - 1];
   const type = types?.get(state);
-  let own;
+  let item;
   let place;
   if (type === 'Parallel') {
-    own = `${state} › branch ${index + 1}${entry.first ? ` (${entry.first})` : ''}`;
+    item = `branch ${index + 1}${entry.first ? ` (${entry.first})` : ''}`;
     place = `branch ${index + 1} of the Parallel ${state} (Branches[${index}])`;
   } else if (type === 'Map') {
-    own = `${state} › item ${index}`;
+    item = `item ${index}`;
     place = `the iteration of the Map ${state} on item ${index} ($$.Map.Item.Index ${index})`;
   } else {
-    own = `${state} › ${index}`;
+    item = `${index}`;
     place = `run ${index} of ${state}`;
   }
-  return { parent: parentName, own, full: parentName ? `${parentName} › ${own}` : own, place };
+  const own = `${state} › ${item}`;
+  // (of, item: the state and the branch or item, which a narrow column shows first.)
+  return { parent: parentName, own, of: state, item, full: parentName ? `${parentName} › ${own}` : own, place };
 }
 
 /** The key of the lane a lane ran in ('' for the top level), by its path. */

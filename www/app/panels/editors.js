@@ -299,19 +299,24 @@ export function mountEditors(store, { work, workspaces, consent, onRun, gotoFile
 
   // Format (the button, Shift+Alt+F): the JSON of the editor shown pretty-printed, as one
   // edit that Ctrl-Z takes back (../editor/format.js, loaded at the first use).
-  const formatButton = h('button', {
-    class: 'btn format-btn',
-    type: 'button',
-    'data-testid': 'format',
-    title: 'Pretty-print the JSON of this editor (Shift+Alt+F); Ctrl-Z takes it back',
-    text: 'Format',
-    onclick: () => format(),
-    // (At the editor's top right corner, over the text: the pane's rows are another's to lay out.)
-    style: 'position: absolute; top: 6px; right: 18px; z-index: 5; padding: 2px 8px; font-size: 12px; opacity: .92',
-  });
-  const stack = $('.editors-pane .editor-stack');
-  if (getComputedStyle(stack).position === 'static') stack.style.position = 'relative';
-  stack.append(formatButton);
+  const formatButton = h(
+    'button',
+    {
+      class: 'btn format-btn',
+      type: 'button',
+      'data-testid': 'format',
+      'aria-label': 'Format',
+      'aria-keyshortcuts': 'Shift+Alt+F',
+      title: 'Format: pretty-print the JSON of this editor (Shift+Alt+F); Ctrl-Z takes it back',
+      onclick: () => format(),
+    },
+    // (The word where the row has room for it: style.css.)
+    h('span', { class: 'format-icon', 'aria-hidden': 'true', text: '{ }' }),
+    h('span', { class: 'format-label', text: 'Format' }),
+  );
+  // In the row of the editors' tabs, before the machine's type: never over the text, at any
+  // width (the tabs scroll in a narrow pane; style.css .format-btn).
+  $('.editors-pane .tabs-row').insertBefore(formatButton, $('.editors-pane .tabs-row .type-field'));
   async function format() {
     const which = store.get().editorTab;
     const editor = editors[which];

@@ -2,7 +2,7 @@
 // back-off, Wait), the previous run's bars drawn faintly (what-if) and the joins of Parallel
 // and Map states. Bars stay in the page from one drawing to the next while their span's
 // place in the lane does; see timeline.js.
-import { fmtMs } from '../lib/format.js';
+import { fmtMs, count } from '../lib/format.js';
 import { h } from '../lib/dom.js';
 
 /** A bar from `start` to `end` ms, in the timeline's scale. */
@@ -37,7 +37,10 @@ function nameRow(row, label, name) {
   row.name = name;
   row.el.dataset.name = name.full;
   row.head.title = `${name.full}\n${name.place}${label ? ` · lane ${label}` : ''}`;
-  row.head.replaceChildren(...(name.parent ? [h('span', { class: 'lane-parent', text: `${name.parent} › ` })] : []), h('span', { class: 'lane-name', text: name.own }));
+  // (What comes before the branch or item shrinks first: `F… › branch 2 (Thumbnail)` in a narrow column.)
+  // (Its space after the last › kept by style.css: white-space: pre.)
+  const before = name.item === undefined ? name.parent && `${name.parent} › ` : `${name.parent ? `${name.parent} › ` : ''}${name.of} › `;
+  row.head.replaceChildren(...(before ? [h('span', { class: 'lane-parent', text: before })] : []), h('span', { class: 'lane-name', text: name.item ?? name.own }));
 }
 
 /**
@@ -77,10 +80,10 @@ export function drawGroup(row, g, { model }) {
   const key = `${g.collapsed}|${n}`;
   if (row.key !== key) {
     row.key = key;
-    const what = `${g.state} · ${n.toLocaleString('en')} iteration${n === 1 ? '' : 's'}`;
+    const what = `${g.state} · ${count(n)} iteration${n === 1 ? '' : 's'}`;
     row.toggle.textContent = `${g.collapsed ? '▸' : '▾'} ${what}`;
     row.toggle.setAttribute('aria-expanded', String(!g.collapsed));
-    row.toggle.title = `${g.collapsed ? 'Show' : 'Hide'} the ${n.toLocaleString('en')} iterations of the Map ${g.state}`;
+    row.toggle.title = `${g.collapsed ? 'Show' : 'Hide'} the ${count(n)} iterations of the Map ${g.state}`;
     row.el.classList.toggle('collapsed', g.collapsed);
   }
   const place = Number.isFinite(start) ? `left:calc(var(--tl-pct) * ${start});width:calc(var(--tl-pct) * ${Math.max(0, end - start)})` : 'display:none';

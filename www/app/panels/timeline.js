@@ -15,9 +15,10 @@
 // timeline with many lanes draws only those in view (and a few more), with spacers for the
 // others, and draws again on scroll: a Map of 10,000 iterations has 10,000 lanes.
 import { h } from '../lib/dom.js';
+import { count } from '../lib/format.js';
 import { nextTask } from '../lib/tasks.js';
 import { laneKey, laneLabel, lanePath, laneRows, nameOfLane, parentLaneKey } from '../model/lanes.js';
-import { visiblePart, rowsToDraw, watch, forget } from '../lib/virtual.js';
+import { visiblePart, lastPart, rowsToDraw, watch, forget } from '../lib/virtual.js';
 import { joinsOf } from '../model/timing.js';
 import { select, shownSpans } from '../state.js';
 import { drawLane, drawGroup, newRow, newGroupRow, reconcile } from './timeline-lane.js';
@@ -26,7 +27,6 @@ const VIRTUAL_LANES = 60; // more lanes than this: draw those in view
 const LANE_PX = 34; // .tl-lane's height in style.css (measured once drawn)
 const OVERSCAN_LANES = 4; // drawn beyond the view on each side
 const NEW_LANES_AT_ONCE = 6; // lanes a virtual timeline draws anew in one task
-const AXIS_PX = 24; // .tl-axis's height
 const MAX_ZOOM = 100; // the run's length shown at most this much wider than the track
 const ZOOM_STEP = 1.5;
 const CHAR_PX = 7.3; // a character of .tl-label (12 px monospace)
@@ -70,7 +70,7 @@ export function renderTimeline(host, spans, opts = {}) {
   // Everything by lane, in one pass over the spans (over several tasks for a big run's).
   const built = lanesOf(host, spans, opts);
   if (!built) {
-    if (!host.__timeline) host.replaceChildren(h('p', { class: 'empty', text: `Drawing ${spans.length.toLocaleString('en')} bars…` }));
+    if (!host.__timeline) host.replaceChildren(h('p', { class: 'empty', text: `Drawing ${count(spans.length)} bars…` }));
     return;
   }
   const { byLane, kinds, critical, earlier } = built;
@@ -143,7 +143,7 @@ export function renderTimeline(host, spans, opts = {}) {
   if (!virtual) {
     forget(host);
     draw(host, model, 0, rows.length);
-  } else drawInView(host, model, lanesInView(host, model), prev?.drawn);
+  } else drawInView(host, model, lanesInView(host, model, true), prev?.drawn);
   host.__zoom?.update();
 }
 
@@ -289,23 +289,35 @@ function drawInView(host, model, want, drawn) {
   watch(host, refresh, { again: !want.known || model.partial });
 }
 
-/** The lanes of a virtual timeline in view ({seen}), and with a margin ({first, last}). */
-function lanesInView(host, model) {
+/**
+ * The lanes of a virtual timeline in view ({seen}), and with a margin ({first, last}). With
+ * `stale` (a drawing), where they were last seen, measured by no one now: `known` is false
+ * when that may be out of date, and the refresh after the next frame (drawInView's watch)
+ * measures, the layout then being up to date.
+ */
+function lanesInView(host, model, stale = false) {
   const v = host.__tlDom;
   const body = v && v.body.parentNode === host ? v.body : null;
-  if (body && !model.measured) {
+  // (A lane's height is measured by a refresh, after a frame, not by a drawing: LANE_PX until then.)
+  if (body && !model.measured && !stale) {
     const row = body.querySelector(':scope > .tl-lane');
     if (row && row.offsetHeight > 0) {
       model.lanePx = row.offsetHeight;
       model.measured = true;
     }
   }
-  // Not drawn yet: the host's visible part, under the axis, is a good guess.
-  let part = body ? visiblePart(body) : visiblePart(host);
-  if (part && !body) part = { top: part.top - AXIS_PX, bottom: part.bottom - AXIS_PX };
+  // Not drawn, or never measured with no lanes drawn: none drawn now (measuring would lay the
+  // page out mid-drawing), the refresh after the next frame draws them. Lanes drawn but never
+  // measured (a timeline grown past VIRTUAL_LANES): measured, not to take them away.
+  const last = body && stale ? lastPart(body) : null;
+  const part = !body || (stale && !last && !v.rows.size) ? null : last ? last.part : visiblePart(body);
   const n = model.rows.length;
   const px = model.lanePx;
-  return { ...rowsToDraw(part, n, { rowHeight: px, overscan: OVERSCAN_LANES * px }), seen: rowsToDraw(part, n, { rowHeight: px, overscan: 0 }), known: !!part };
+  return {
+    ...rowsToDraw(part, n, { rowHeight: px, overscan: OVERSCAN_LANES * px }),
+    seen: rowsToDraw(part, n, { rowHeight: px, overscan: 0 }),
+    known: !!part && (!stale || !!last?.current),
+  };
 }
 
 function setVar(el, name, value) {
@@ -550,14 +562,19 @@ function draw(host, model, first, last) {
 
 /**
  * The lane names' column: as wide as the longest own name needs, within a third of the view
+ * (three fifths of a phone's)
  * (a timeline drawn before it is in the page, as the run's comparisons are, takes 600 px for
- * its view until it is laid out: watchSize).
+ * its view until it is laid out: watchSize). The width is the one watchSize last saw (read
+ * here, a drawing would lay the page out on the spot).
  */
-function fitLabels(host, width = host.clientWidth) {
-  host.__tlWidth = width; // (read once a drawing: drawAxis's ticks use it too)
+function fitLabels(host, width = host.__tlWidth) {
+  host.__tlWidth = width; // (drawAxis's ticks use it too)
   const m = host.__timeline;
   if (!m?.rows) return;
-  setVar(host, '--tl-label', `${Math.round(Math.min(Math.max(96, m.rows.labelChars * CHAR_PX + 20), Math.max(120, (width || 600) * 0.34)))}px`);
+  // (On a phone's width, up to 60% of it: a branch's own name, `branch 2 (Thumbnail)`, stays whole.)
+  const view = width || 600;
+  const share = view < 560 ? 0.6 : 0.34;
+  setVar(host, '--tl-label', `${Math.round(Math.min(Math.max(96, m.rows.labelChars * CHAR_PX + 20), Math.max(120, view * share)))}px`);
 }
 
 /** How many ticks the axis has room for in view: one per 64 px of track, 2 to 6. */
