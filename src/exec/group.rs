@@ -266,7 +266,7 @@ impl Execution {
             ),
         };
         if group.is_map {
-            if group.distributed {
+            if cfg!(feature = "extras") && group.distributed {
                 self.emit_bare(fid, EventType::MapRunSucceeded);
             }
             self.emit_bare(fid, EventType::MapStateSucceeded);

@@ -71,7 +71,8 @@ impl Execution {
                 return self.fail_state(fid, f);
             }
         };
-        if map.distributed {
+        // (A distributed Map runs on the full engine only: the core flags it `uses_extras`.)
+        if cfg!(feature = "extras") && map.distributed {
             let arn = self.map_run_arn(fid, state, map);
             self.emit(fid, EventType::MapRunStarted, |_| fields! {"mapRunArn": arn});
         }
