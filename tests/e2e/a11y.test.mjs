@@ -251,6 +251,7 @@ test('the page has one <h1>, and every button (icon buttons included) has a name
   missing.push(...(await nameless('the Workspaces menu')));
   await page.keyboard.press('Escape');
   await page.click('[data-testid=export]');
+  await page.waitForSelector('[data-testid=export-menu]', { state: 'visible' }); // (its code loads on the first press)
   missing.push(...(await nameless('the Export menu')));
   await page.keyboard.press('Escape');
   // The replay's ◀ ▶ buttons, the toast's ×.
@@ -370,6 +371,7 @@ test('screenshots at 390 px (light), with the Export menu open at 1440 px (dark)
   await runAndWait(dark.page);
   await dark.page.click('[data-testid=definition-editor] .cm-content');
   await dark.page.click('[data-testid=export]');
+  await dark.page.waitForSelector('[data-testid=export-menu]', { state: 'visible' }); // (its code loads on the first press)
   await dark.page.screenshot({ path: `${SHOTS}/a11y-1440-dark-export.png` });
   await dark.context.close();
 });

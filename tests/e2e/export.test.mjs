@@ -52,6 +52,7 @@ async function runAndWait(page) {
 /** Choose an item of the Export menu: resolves {name, bytes} of the file downloaded. */
 async function exported(page, what) {
   await page.click('[data-testid=export]');
+  await page.waitForSelector('[data-testid=export-menu]', { state: 'visible' }); // (its code loads on the first press)
   assert.equal(await page.getAttribute('[data-testid=export]', 'aria-expanded'), 'true');
   const [download] = await Promise.all([page.waitForEvent('download'), page.click(`[data-testid=export-${what}]`)]);
   const path = await download.path();
@@ -171,7 +172,7 @@ for (const theme of ['light', 'dark']) {
     await page.evaluate(() => {
       document.querySelector('[data-testid=timeline]').scrollLeft = 300;
     });
-    const drawing = await page.$eval('[data-testid=graph] svg', (e) => [Number(e.dataset.width), Number(e.dataset.height)]);
+    const drawing = await page.$eval('[data-testid=graph] svg.graph-svg', (e) => [Number(e.dataset.width), Number(e.dataset.height)]);
 
     const graph = await exported(page, 'graph-svg');
     assert.match(graph.name, /\.graph\.svg$/);
@@ -227,6 +228,7 @@ for (const theme of ['light', 'dark']) {
 test('before a run, the Export menu offers what there is: the events and the timeline wait for a run; Escape closes it', async () => {
   const { page, context, problems } = await openDrawn();
   await page.click('[data-testid=export]');
+  await page.waitForSelector('[data-testid=export-menu]', { state: 'visible' }); // (its code loads on the first press)
   const enabled = await page.$$eval('[data-testid=export-menu] button', (els) => Object.fromEntries(els.map((b) => [b.dataset.export, !b.disabled])));
   assert.deepEqual(enabled, { definition: true, mocks: true, history: false, 'graph-svg': true, 'graph-png': true, 'timeline-svg': false, 'timeline-png': false });
   assert.equal(await page.evaluate(() => document.activeElement.dataset.export), 'definition', 'the first item has the focus');
@@ -265,6 +267,8 @@ test('Copy buttons put the output, a value of the State tab and an event on the 
   await page.click('#rtab-history');
   await page.click('[data-testid=history] tr.row[data-event-id="1"]');
   await page.click('[data-testid=history] [data-testid=copy-event]');
+  // (The event's shape loads with the first copy: the toast says when it is on the clipboard.)
+  await page.waitForFunction(() => /Copied event 1/.test(document.querySelector('[data-testid=toast]').textContent));
   const { ms, lane, state, ...first } = result.events[0];
   assert.deepEqual(JSON.parse(await clipboard()), first);
   assert.deepEqual(problems, []);

@@ -160,7 +160,7 @@ test('the graph of a 50-branch Parallel fits the pane at 1440 px, and zooms and 
   await page.waitForSelector('[data-testid=graph] .node[data-state=Branch49]');
   await frames(page);
   // Laid out in rows of branches: not 4,239 px wide as one row was.
-  const size = await page.$eval('[data-testid=graph] svg', (s) => ({ w: Number(s.dataset.width), h: Number(s.dataset.height) }));
+  const size = await page.$eval('[data-testid=graph] svg.graph-svg', (s) => ({ w: Number(s.dataset.width), h: Number(s.dataset.height) }));
   assert.ok(size.w < 800 && size.h < 1200, `the drawing is ${size.w} × ${size.h} px`);
   console.log(`# 50-branch Parallel: the drawing is ${size.w} × ${size.h} px`);
   await page.click('[data-testid=graph-zoom-fit]');

@@ -22,7 +22,6 @@ import { mountTestStateDoor } from './panels/teststate-door.js';
 import { mountHistory } from './panels/history.js';
 import { mountWorkspaces } from './panels/workspaces.js';
 import { mountPanes } from './panels/panes.js';
-import { mountExport } from './panels/export.js';
 
 const DEFAULT_EXAMPLE = 'image-pipeline'; // what a first visit opens
 
@@ -63,7 +62,24 @@ mountGraph(store, { host: $('#graph'), note: $('#graph-note'), testButton: $('#g
 mountOutput(store, $('#output'));
 mountHistory(store, { host: $('#history'), count: $('#history-count'), filter: $('#history-filter'), group: $('#history-group'), notice: $('#history-truncated') });
 mountTestStateDoor(store, { host: $('#teststate'), engine, work });
-mountExport(store, { graph: $('#graph'), timeline: $('#timeline') });
+// The Export menu (panels/export.js) is loaded when its button is first pressed, then opened.
+{
+  const button = $('#export');
+  const first = () => {
+    button.removeEventListener('click', first);
+    import('./panels/export.js').then(
+      (m) => {
+        m.mountExport(store, { graph: $('#graph'), timeline: $('#timeline') });
+        button.click();
+      },
+      (e) => {
+        button.addEventListener('click', first);
+        toast(store, `The Export menu could not be loaded (${e.message}): try again`, true);
+      },
+    );
+  };
+  button.addEventListener('click', first);
+}
 // Tabs loaded when first needed (the first load does not carry them).
 const lazy = (when, load) => {
   let p = null;

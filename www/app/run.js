@@ -260,7 +260,9 @@ export function createRunner({ store, engine, work: workApi, editors, consent })
       onDone: (attempt) => {
         endSandbox(box);
         if (!mine()) return;
-        const result = join ? { ...attempt, ...join({ events: attempt.events, spans: attempt.spans, lanes: attempt.lanes || [], mapRunChildren: attempt.mapRunChildren ?? [] }) } : attempt;
+        const result = join
+          ? { ...attempt, ...join({ events: attempt.events, spans: attempt.spans, lanes: attempt.lanes || [], mapRunChildren: attempt.mapRunChildren ?? [] }) }
+          : attempt;
         const realMs = performance.now() - current().startedAt;
         // Drawn in tasks of their own (a big run's last update is a big one); the sequential
         // twin is asked for once that is done (the engine's work for it would slow the drawing).

@@ -29,7 +29,7 @@ export async function copyText(text) {
 }
 
 /**
- * A Copy button: `text()` goes to the clipboard, `report(message, bad)` says so. what: what it
+ * A Copy button: `text()` (a text, or a promise of one) goes to the clipboard, `report(message, bad)` says so. what: what it
  * copies, in words ('the output'), for its accessible name.
  */
 export function copyButton(what, text, report, testId = 'copy') {
@@ -44,7 +44,7 @@ export function copyButton(what, text, report, testId = 'copy') {
       onclick: async (e) => {
         e.stopPropagation();
         try {
-          await copyText(text());
+          await copyText(await text());
           report?.(`Copied ${what}`);
         } catch (err) {
           report?.(`Could not copy ${what}: ${err.message}`, true);

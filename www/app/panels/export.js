@@ -1,11 +1,11 @@
 // The Export menu of the top bar: the definition as written, the mocks as a Step Functions
 // Local mock configuration, the run's events as GetExecutionHistory gives them, the graph and
 // the timeline as SVG or PNG. A disclosure: a button and a list of buttons, Escape closes it.
-// The pictures are made by lib/picture.js, loaded when the menu is first opened.
+// The pictures are made by lib/picture.js, loaded when the menu is first opened; the
+// exports' shapes (model/export.js) when an item is first chosen.
 import { $ } from '../lib/dom.js';
 import { download } from '../lib/export.js';
 import { pretty } from '../lib/format.js';
-import { executionHistory, fileBase, machineName, toStepFunctionsLocal } from '../model/export.js';
 import { HISTORY_TRUNCATED } from '../model/events.js';
 import { toast } from '../state.js';
 
@@ -78,7 +78,7 @@ export function mountExport(store, { graph, timeline }) {
       const name = s.source ? `${base}.${json ? 'json' : 'yaml'}` : `${base}.asl.${json ? 'json' : 'yaml'}`;
       download(name, text.endsWith('\n') ? text : `${text}\n`, json ? 'application/json' : 'application/yaml');
     },
-    mocks(s, base) {
+    mocks(s, base, { machineName, toStepFunctionsLocal }) {
       let mocks;
       try {
         mocks = JSON.parse(s.work.mocks || '{}');
@@ -95,7 +95,7 @@ export function mountExport(store, { graph, timeline }) {
       ].filter(Boolean);
       if (left.length) say(`Mock configuration exported; ${left.join('; ')}.`, true);
     },
-    history(s, base) {
+    history(s, base, { executionHistory }) {
       const r = s.run.result;
       download(`${base}.history.json`, `${pretty(executionHistory(r.events || s.run.events))}\n`);
       if (r.historyTruncated) say(`History exported. ${HISTORY_TRUNCATED}`);
@@ -117,7 +117,8 @@ export function mountExport(store, { graph, timeline }) {
       close(true);
       if (!can[item.dataset.export](s)) return;
       try {
-        await actions[item.dataset.export](s, fileBase(s.workspace?.name));
+        const model = await import('../model/export.js');
+        await actions[item.dataset.export](s, model.fileBase(s.workspace?.name), model);
       } catch (e) {
         say(`Could not export: ${e.message}`, true);
       }

@@ -4,7 +4,6 @@
 import { fmtMs, pretty } from '../lib/format.js';
 import { textPre, h } from '../lib/dom.js';
 import { copyButton } from '../lib/export.js';
-import { executionHistory } from '../model/export.js';
 import { laneName } from '../model/lanes.js';
 import { annotate, EVENT_GROUPS, isFailure, elidedFields, NOT_KEPT, HISTORY_TRUNCATED } from '../model/events.js';
 import { visiblePart, rowsToDraw, watch, forget } from '../lib/virtual.js';
@@ -187,7 +186,7 @@ function draw(host, st, first, last) {
       const elided = details.flatMap(elidedFields);
       const note = elided.length ? h('p', { class: 'not-kept', 'data-testid': 'not-kept', text: `${elided.join(', ')}: ${NOT_KEPT}` }) : null;
       // The event as GetExecutionHistory gives it, copied whole.
-      const copy = copyButton(`event ${event.id}`, () => pretty(executionHistory([event]).events[0]), st.report, 'copy-event');
+      const copy = copyButton(`event ${event.id}`, async () => pretty((await import('../model/export.js')).executionHistory([event]).events[0]), st.report, 'copy-event');
       const head = h('div', { class: 'copy-head' }, h('span', { class: 'lane', text: `${event.type} #${event.id}` }), copy);
       const tr = h('tr', { class: 'details' }, h('td', { colspan: 5 }, head, note, textPre(details.length === 1 ? details[0] : details)));
       tbody.append(tr);
