@@ -221,18 +221,30 @@ impl Value {
         }
     }
     pub fn from_json(v: &crate::value::Value) -> Value {
+        #[cfg(feature = "extras")]
+        if let Some(converted) = converted::get(v) {
+            return converted;
+        }
         match v {
             crate::value::Value::Null => Value::Null,
             crate::value::Value::Bool(b) => Value::Bool(*b),
             crate::value::Value::Number(n) => Value::Num(n.as_f64().unwrap_or(0.0)),
             crate::value::Value::String(s) => Value::Str(s.as_rc().clone()),
-            crate::value::Value::Array(a) => Value::array(a.iter().map(Value::from_json).collect()),
+            crate::value::Value::Array(a) => {
+                let out = Value::array(a.iter().map(Value::from_json).collect());
+                #[cfg(feature = "extras")]
+                converted::keep(v, &out);
+                out
+            }
             crate::value::Value::Object(o) => {
                 let mut m = ObjMap::with_capacity(o.len());
                 for (k, v) in o {
                     m.insert(k.to_string(), Value::from_json(v));
                 }
-                Value::object(m)
+                let out = Value::object(m);
+                #[cfg(feature = "extras")]
+                converted::keep(v, &out);
+                out
             }
         }
     }
@@ -455,5 +467,57 @@ mod tests {
         assert_eq!(js_num_str(123456.789), "123456.789");
         assert_eq!(js_num_str(-0.000001), "-0.000001");
         assert_eq!(precision15(0.1 + 0.2), 0.3);
+    }
+}
+
+/// Large payloads converted lately, kept with their source (full engine only). Every
+/// evaluation converts its bindings, and a payload many evaluations share (a Map's input,
+/// which each item's JSONata `ItemSelector` reads as `$states.input`) would be converted
+/// once per item: quadratic in the items. A source is known by where its payload lives;
+/// holding it keeps that place from being reused by another value while it is here, and
+/// a shared payload is not changed in place (a change copies it), so a hit is the same value.
+#[cfg(feature = "extras")]
+mod converted {
+    use super::Value;
+    use crate::value::Value as Json;
+    use std::cell::RefCell;
+
+    /// Containers with fewer items are converted again (cheaper than remembering them).
+    const LARGE: usize = 64;
+    /// How many are kept: the last ones converted.
+    const KEPT: usize = 4;
+
+    thread_local! {
+        static KEPT_VALUES: RefCell<Vec<(Json, Value)>> = const { RefCell::new(Vec::new()) };
+    }
+
+    fn large(v: &Json) -> bool {
+        match v {
+            Json::Array(a) => a.len() >= LARGE,
+            Json::Object(o) => o.len() >= LARGE,
+            _ => false,
+        }
+    }
+
+    pub(super) fn get(v: &Json) -> Option<Value> {
+        if !large(v) {
+            return None;
+        }
+        let at = v.payload()?.0;
+        KEPT_VALUES
+            .with(|k| k.borrow().iter().find(|(s, _)| s.payload().is_some_and(|p| p.0 == at)).map(|(_, c)| c.clone()))
+    }
+
+    pub(super) fn keep(v: &Json, converted: &Value) {
+        if !large(v) {
+            return;
+        }
+        KEPT_VALUES.with(|k| {
+            let mut k = k.borrow_mut();
+            if k.len() == KEPT {
+                k.remove(0);
+            }
+            k.push((v.clone(), converted.clone()));
+        });
     }
 }
