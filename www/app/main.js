@@ -84,13 +84,29 @@ lazy(
   () => import('./panels/maprun.js').then((m) => m.mountMapRuns(store, { host: $('#panel-mapruns') })),
 );
 lazy(
+  (s) => s.resultTab === 'children',
+  () => import('./panels/children.js').then((m) => m.mountChildren(store, { host: $('#panel-children') })),
+);
+// The work's other state machines (panels/machines.js): loaded when it has some, its definition starts one, or its "+" is clicked.
+let machines = null;
+const loadMachines = () =>
+  (machines ??= import('./panels/machines.js').then((m) => m.mountMachines(store, { work, engine, host: $('#machine-tabs'), editorHost: $('#machine-editor') })));
+lazy((s) => Object.keys(s.work.machines).length > 0 || /startExecution/.test(s.definition.text || ''), loadMachines);
+$('#add-machine').addEventListener('click', () =>
+  loadMachines().then(
+    (m) => m.add(),
+    (e) => toast(store, e.message, true),
+  ),
+);
+lazy(
   (s) => s.resultTab === 'callbacks',
   () => import('./panels/callbacks.js').then((m) => m.mountCallbacks(store, { host: $('#panel-callbacks'), engine })),
 );
 store.subscribe(
-  (s) => [s.definition.text || '', s.resultTab],
-  ([t, tab]) => {
+  (s) => [s.definition.text || '', s.resultTab, !!s.run?.result?.children?.length],
+  ([t, tab, children]) => {
     $('#rtab-mapruns').hidden = tab !== 'mapruns' && !/"DISTRIBUTED"/.test(t);
+    $('#rtab-children').hidden = tab !== 'children' && !children;
     $('#rtab-callbacks').hidden = tab !== 'callbacks' && !/waitForTaskToken|:activity:/.test(t);
   },
 );

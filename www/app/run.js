@@ -114,6 +114,16 @@ export function createRunner({ store, engine, work: workApi, editors, consent })
     return { box, settings };
   }
 
+  /** Each Task attempt that started a child execution (options.machines) names it (span.child: {arn, name}): the timeline marks it. */
+  function markChildren(result) {
+    const spansOf = new Map();
+    for (const c of result.children || []) {
+      spansOf.set(c.executionArn, c.result.spans);
+      const span = (spansOf.get(c.parent.executionArn) || result.spans)[c.parent.span ?? -1];
+      if (span) span.child = { arn: c.executionArn, name: c.stateMachine };
+    }
+  }
+
   /** Run the current work; resolves with the result (or rejects with a clear Error). */
   async function start({ speed, paused = false } = {}) {
     stop();
@@ -161,11 +171,16 @@ export function createRunner({ store, engine, work: workApi, editors, consent })
       cb = await import('./model/callbacks.js');
       callbacks = cb.callbackStates(parsed.definition, parsed.mocks);
     }
+    // The work's other machines run as child executions (model/machines.js): no mock is derived
+    // for the Tasks that start one, and a derived one made before the machine was added is left out.
+    const machines = work.machines;
+    let started = { skip: [], drop: [] };
+    if (machines) started = (await import('./model/machines.js')).runPlan(parsed.definition, machines, work.generated, parsed.mocks);
     // What the user did not give (the input, Task mocks) is derived from the definition by the
     // engine and written into the editors, marked as generated: the user sees what ran.
     filling += 1;
     try {
-      const filled = await workApi.complete({ parsed: parsed.definition, text: work.definition, skip: callbacks });
+      const filled = await workApi.complete({ parsed: parsed.definition, text: work.definition, skip: [...callbacks, ...started.skip] });
       if (filled.input || filled.mocks.length) {
         const now = store.get().work;
         work.input = now.input;
@@ -176,6 +191,10 @@ export function createRunner({ store, engine, work: workApi, editors, consent })
       toast(store, `statelab could not derive what the run was not given: ${e.message}`, true);
     } finally {
       filling -= 1;
+    }
+    if (started.drop.length) {
+      parsed.mocks = { ...parsed.mocks };
+      for (const n of started.drop) delete parsed.mocks[n];
     }
     const { engineMocks, functions } = splitMocks(parsed.mocks);
     const names = Object.keys(functions);
@@ -200,6 +219,7 @@ export function createRunner({ store, engine, work: workApi, editors, consent })
       instant: instant && !paused,
       type: resolved.type,
       ...(callbacks.length ? { callbacks } : {}),
+      ...(machines ? { machines } : {}),
     };
     stopReplay();
     if (ticket !== starts) {
@@ -237,6 +257,7 @@ export function createRunner({ store, engine, work: workApi, editors, consent })
             sequential: options.sequential,
             historyBytes: HISTORY_BYTES,
             type: resolved.type,
+            machines,
           })
           .then(handlers.onDone, (e) => handlers.onError({ message: e.message, diagnostics: e.diagnostics }));
       } else {
@@ -260,7 +281,10 @@ export function createRunner({ store, engine, work: workApi, editors, consent })
       onDone: (attempt) => {
         endSandbox(box);
         if (!mine()) return;
-        const result = join ? { ...attempt, ...join({ events: attempt.events, spans: attempt.spans, lanes: attempt.lanes || [], mapRunChildren: attempt.mapRunChildren ?? [] }) } : attempt;
+        markChildren(attempt);
+        const result = join
+          ? { ...attempt, ...join({ events: attempt.events, spans: attempt.spans, lanes: attempt.lanes || [], mapRunChildren: attempt.mapRunChildren ?? [] }) }
+          : attempt;
         const realMs = performance.now() - current().startedAt;
         // Drawn in tasks of their own (a big run's last update is a big one); the sequential
         // twin is asked for once that is done (the engine's work for it would slow the drawing).
@@ -342,7 +366,7 @@ export function createRunner({ store, engine, work: workApi, editors, consent })
     const hasConcurrency = [...s.definition.stateTypes.values()].some((t) => t === 'Parallel' || t === 'Map');
     if (!hasConcurrency || Object.keys(functions).length || run.result.status !== 'SUCCEEDED') return;
     engine
-      .simulate(work.definition, work.input, engineMocks, { seed: work.settings.seed, sequential: !run.sequential, type }, { timelineOnly: true })
+      .simulate(work.definition, work.input, engineMocks, { seed: work.settings.seed, sequential: !run.sequential, type, machines: work.machines }, { timelineOnly: true })
       .then((twin) => {
         const value = { durationMs: twin.durationMs, status: twin.status, sequential: !run.sequential, spans: twin.spans, lanes: twin.lanes };
         patchRun(id, { twin: value }, { progress: false });

@@ -21,6 +21,8 @@ export function initialState() {
     //     the input an example came with) and the user has not edited: {input: null |
     //     {value, from: 'statelab'|'example', for}, mocks: {State: JSON}, mocksFor}
     //     (model/generated.js)
+    //   machines: {Name: definition text}: the other state machines of the work, which a Task on
+    //     states:startExecution runs as child executions (panels/machines.js)
     work: {
       definition: '',
       input: '{}',
@@ -28,7 +30,10 @@ export function initialState() {
       settings: { ...DEFAULT_SETTINGS },
       source: { machine: null, overrides: {}, files: {} },
       generated: { input: null, mocks: {}, mocksFor: null },
+      machines: {},
     },
+    machineTab: null, // the work's machine the definition editor shows: null (the main one) or a name of work.machines
+    childShown: null, // the child execution shown in the Executions tab (panels/children.js): its ARN, or null
     // The mocks' JS functions whose code the user has not approved (consent.js): {states:
     // [names], hashes: [SHA-256 of each one's code]}, shown in the consent box; or null.
     consent: null,
@@ -95,7 +100,7 @@ export function initialState() {
 
     // The page's own UI: the tabs open, what-if mode, the theme, the last toast.
     editorTab: 'definition', // 'definition' | 'input' | 'mocks' | 'files' (panels/files.js)
-    resultTab: 'output', // 'output' | 'inspector' | 'history' | 'mapruns' (panels/maprun.js) | 'callbacks' (panels/callbacks.js) | 'teststate'
+    resultTab: 'output', // 'output' | 'inspector' | 'history' | 'mapruns' (panels/maprun.js) | 'children' (panels/children.js) | 'callbacks' (panels/callbacks.js) | 'teststate'
     whatIf: false,
     theme: 'light',
     toast: null, // {text, bad, actions: [{label, run}], sticky, n}: n counts them, so that the same text again shows anew
@@ -112,6 +117,7 @@ export function workOf(s) {
     // Only when it says something (a work without it loads the same).
     ...(work.source && (work.source.machine !== null || Object.keys(work.source.overrides).length || Object.keys(work.source.files).length) ? { source: work.source } : {}),
     ...(work.generated && (work.generated.input || Object.keys(work.generated.mocks).length) ? { generated: work.generated } : {}),
+    ...(Object.keys(work.machines).length ? { machines: work.machines } : {}),
     settings: {
       ...work.settings,
       // The replay position, when a finished run is being replayed.

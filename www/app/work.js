@@ -55,6 +55,13 @@ function sourceSettings(given) {
   return { machine: typeof given.machine === 'string' ? given.machine : null, overrides: strings(given.overrides), files: strings(given.files) };
 }
 
+/** The work's other machines, checked: {Name: text} (a value is written as JSON text). */
+function machinesOf(given) {
+  const out = {};
+  if (given && typeof given === 'object' && !Array.isArray(given)) for (const [k, v] of Object.entries(given)) if (k && v != null) out[k] = asText(v, '');
+  return out;
+}
+
 /**
  * stopRun(): stops the run that goes, before other work replaces it (run.js); consent:
  * consent.js (the JS functions of trusted work are approved).
@@ -74,6 +81,12 @@ export function createWork({ store, engine, stopRun, consent }) {
         parseDefinition(text);
       }, 200);
     }
+  }
+
+  /** A change of the work's other machines ({Name: text}): the link no longer holds it. */
+  function setMachines(machines) {
+    store.update((s) => withWork(s, { machines }));
+    if (location.hash) history.replaceState(null, '', location.pathname + location.search);
   }
 
   // ---------------------------------------------------------------- sources (YAML, templates)
@@ -252,7 +265,9 @@ export function createWork({ store, engine, stopRun, consent }) {
       generated = { ...NO_GENERATED, input: value ? { hash: value, from: 'example', for: hashText(texts.definition) } : null };
     }
     store.update({
-      work: { ...texts, settings, source: sourceSettings(work.source), generated },
+      work: { ...texts, settings, source: sourceSettings(work.source), generated, machines: machinesOf(work.machines) },
+      machineTab: null,
+      childShown: null,
       ...(workspace ? { workspace } : {}),
       exampleId,
       consent: null,
@@ -354,7 +369,8 @@ export function createWork({ store, engine, stopRun, consent }) {
 
   /** Does the work hold the example it was opened from, unchanged (texts and source bar)? */
   async function unchangedExample(s) {
-    if (s.work.source.machine !== null || Object.keys(s.work.source.overrides).length || Object.keys(s.work.source.files).length) return false;
+    if (Object.keys(s.work.machines).length || s.work.source.machine !== null || Object.keys(s.work.source.overrides).length || Object.keys(s.work.source.files).length)
+      return false;
     try {
       const [definition, input, mocks] = await exampleFiles(s.exampleId);
       return s.work.definition === asText(definition, '') && s.work.input === asText(input, '') && s.work.mocks === asText(mocks, '');
@@ -525,6 +541,7 @@ export function createWork({ store, engine, stopRun, consent }) {
 
   return {
     setText,
+    setMachines,
     setSource,
     runnable,
     loadWork,
