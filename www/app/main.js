@@ -87,17 +87,14 @@ lazy(
   (s) => s.resultTab === 'children',
   () => import('./panels/children.js').then((m) => m.mountChildren(store, { host: $('#panel-children') })),
 );
-// The work's other state machines (panels/machines.js): loaded when it has some, its definition starts one, or its "+" is clicked.
 let machines = null;
-const loadMachines = () =>
-  (machines ??= import('./panels/machines.js').then((m) => m.mountMachines(store, { work, engine, host: $('#machine-tabs'), editorHost: $('#machine-editor') })));
-lazy((s) => Object.keys(s.work.machines).length > 0 || /startExecution/.test(s.definition.text || ''), loadMachines);
-$('#add-machine').addEventListener('click', () =>
+const loadMachines = () => (machines ??= import('./panels/machines.js').then((m) => m.mountMachines(store, { work, engine })));
+lazy((s) => Object.keys(s.work.machines).length || /startExecution/.test(s.definition.text), loadMachines);
+$('#add-machine').onclick = () =>
   loadMachines().then(
     (m) => m.add(),
     (e) => toast(store, e.message, true),
-  ),
-);
+  );
 lazy(
   (s) => s.resultTab === 'callbacks',
   () => import('./panels/callbacks.js').then((m) => m.mountCallbacks(store, { host: $('#panel-callbacks'), engine })),
@@ -146,7 +143,7 @@ async function main() {
 // The page's API, for tests and for embedding.
 window.statelab = {
   /**
-   * Replace the work of the tab's workspace: {definition, input, mocks, settings} as JSON text
+   * Replace the work of the tab's workspace: {definition, input, mocks, settings, machines} as JSON text
    * or values. Each editor takes it as one step of its undo history. trusted: its JS functions
    * count as approved (false: they wait for consent, as a link's do).
    */

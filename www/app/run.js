@@ -114,16 +114,6 @@ export function createRunner({ store, engine, work: workApi, editors, consent })
     return { box, settings };
   }
 
-  /** Each Task attempt that started a child execution (options.machines) names it (span.child: {arn, name}): the timeline marks it. */
-  function markChildren(result) {
-    const spansOf = new Map();
-    for (const c of result.children || []) {
-      spansOf.set(c.executionArn, c.result.spans);
-      const span = (spansOf.get(c.parent.executionArn) || result.spans)[c.parent.span ?? -1];
-      if (span) span.child = { arn: c.executionArn, name: c.stateMachine };
-    }
-  }
-
   /** Run the current work; resolves with the result (or rejects with a clear Error). */
   async function start({ speed, paused = false } = {}) {
     stop();
@@ -171,16 +161,15 @@ export function createRunner({ store, engine, work: workApi, editors, consent })
       cb = await import('./model/callbacks.js');
       callbacks = cb.callbackStates(parsed.definition, parsed.mocks);
     }
-    // The work's other machines run as child executions (model/machines.js): no mock is derived
-    // for the Tasks that start one, and a derived one made before the machine was added is left out.
+    // The work's other machines (model/machines.js).
     const machines = work.machines;
-    let started = { skip: [], drop: [] };
-    if (machines) started = (await import('./model/machines.js')).runPlan(parsed.definition, machines, work.generated, parsed.mocks);
+    const mx = machines && (await import('./model/machines.js'));
+    const starting = mx ? mx.startsIn(parsed.definition, machines) : [];
     // What the user did not give (the input, Task mocks) is derived from the definition by the
     // engine and written into the editors, marked as generated: the user sees what ran.
     filling += 1;
     try {
-      const filled = await workApi.complete({ parsed: parsed.definition, text: work.definition, skip: [...callbacks, ...started.skip] });
+      const filled = await workApi.complete({ parsed: parsed.definition, text: work.definition, skip: [...callbacks, ...starting] });
       if (filled.input || filled.mocks.length) {
         const now = store.get().work;
         work.input = now.input;
@@ -192,10 +181,7 @@ export function createRunner({ store, engine, work: workApi, editors, consent })
     } finally {
       filling -= 1;
     }
-    if (started.drop.length) {
-      parsed.mocks = { ...parsed.mocks };
-      for (const n of started.drop) delete parsed.mocks[n];
-    }
+    if (mx) parsed.mocks = mx.withoutGenerated(parsed.mocks, starting, store.get().work.generated);
     const { engineMocks, functions } = splitMocks(parsed.mocks);
     const names = Object.keys(functions);
     let box = null;
@@ -246,7 +232,7 @@ export function createRunner({ store, engine, work: workApi, editors, consent })
     };
     store.update((s) => ({ run, playhead: null, selection: { ...s.selection, pick: 0 } }));
     return new Promise((resolve, reject) => {
-      const handlers = handlersOf({ id, box, work, engineMocks, functions, type: resolved.type, callbacks, cb }, resolve, reject);
+      const handlers = handlersOf({ id, box, work, engineMocks, functions, type: resolved.type, callbacks, cb, mx }, resolve, reject);
       if (instant && !paused && names.length === 0) {
         // All at once on the virtual clock: one call, no live updates needed.
         engine
@@ -270,7 +256,7 @@ export function createRunner({ store, engine, work: workApi, editors, consent })
    * A run's handlers (engine.js's): its progress and end into the store. join: a redrive's
    * joining of its attempt to the earlier ones (model/redrive.js), applied to what it reports.
    */
-  function handlersOf({ id, box, work, engineMocks, functions, type, callbacks, cb, join = null, refused = null }, resolve, reject) {
+  function handlersOf({ id, box, work, engineMocks, functions, type, callbacks, cb, mx, join = null, refused = null }, resolve, reject) {
     const mine = () => current()?.id === id;
     return {
       onTick: (m) => {
@@ -281,7 +267,7 @@ export function createRunner({ store, engine, work: workApi, editors, consent })
       onDone: (attempt) => {
         endSandbox(box);
         if (!mine()) return;
-        markChildren(attempt);
+        mx?.markChildren(attempt);
         const result = join
           ? { ...attempt, ...join({ events: attempt.events, spans: attempt.spans, lanes: attempt.lanes || [], mapRunChildren: attempt.mapRunChildren ?? [] }) }
           : attempt;

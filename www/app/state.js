@@ -21,8 +21,7 @@ export function initialState() {
     //     the input an example came with) and the user has not edited: {input: null |
     //     {value, from: 'statelab'|'example', for}, mocks: {State: JSON}, mocksFor}
     //     (model/generated.js)
-    //   machines: {Name: definition text}: the other state machines of the work, which a Task on
-    //     states:startExecution runs as child executions (panels/machines.js)
+    //   machines: {Name: definition text} (panels/machines.js)
     work: {
       definition: '',
       input: '{}',
@@ -32,8 +31,8 @@ export function initialState() {
       generated: { input: null, mocks: {}, mocksFor: null },
       machines: {},
     },
-    machineTab: null, // the work's machine the definition editor shows: null (the main one) or a name of work.machines
-    childShown: null, // the child execution shown in the Executions tab (panels/children.js): its ARN, or null
+    machineTab: null, // the machine edited: null (the main one) or a name of work.machines
+    childShown: null, // the ARN of the child execution shown (panels/children.js)
     // The mocks' JS functions whose code the user has not approved (consent.js): {states:
     // [names], hashes: [SHA-256 of each one's code]}, shown in the consent box; or null.
     consent: null,
@@ -100,7 +99,7 @@ export function initialState() {
 
     // The page's own UI: the tabs open, what-if mode, the theme, the last toast.
     editorTab: 'definition', // 'definition' | 'input' | 'mocks' | 'files' (panels/files.js)
-    resultTab: 'output', // 'output' | 'inspector' | 'history' | 'mapruns' (panels/maprun.js) | 'children' (panels/children.js) | 'callbacks' (panels/callbacks.js) | 'teststate'
+    resultTab: 'output', // 'output' | 'inspector' | 'history' | 'mapruns' (panels/maprun.js) | 'children' | 'callbacks' (panels/callbacks.js) | 'teststate'
     whatIf: false,
     theme: 'light',
     toast: null, // {text, bad, actions: [{label, run}], sticky, n}: n counts them, so that the same text again shows anew

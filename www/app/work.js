@@ -55,12 +55,8 @@ function sourceSettings(given) {
   return { machine: typeof given.machine === 'string' ? given.machine : null, overrides: strings(given.overrides), files: strings(given.files) };
 }
 
-/** The work's other machines, checked: {Name: text} (a value is written as JSON text). */
-function machinesOf(given) {
-  const out = {};
-  if (given && typeof given === 'object' && !Array.isArray(given)) for (const [k, v] of Object.entries(given)) if (k && v != null) out[k] = asText(v, '');
-  return out;
-}
+/** The work's other machines: {Name: text}. */
+const machinesOf = (m) => Object.fromEntries(Object.entries(m && typeof m === 'object' && !Array.isArray(m) ? m : {}).map(([k, v]) => [k, asText(v, '')]));
 
 /**
  * stopRun(): stops the run that goes, before other work replaces it (run.js); consent:
@@ -81,12 +77,6 @@ export function createWork({ store, engine, stopRun, consent }) {
         parseDefinition(text);
       }, 200);
     }
-  }
-
-  /** A change of the work's other machines ({Name: text}): the link no longer holds it. */
-  function setMachines(machines) {
-    store.update((s) => withWork(s, { machines }));
-    if (location.hash) history.replaceState(null, '', location.pathname + location.search);
   }
 
   // ---------------------------------------------------------------- sources (YAML, templates)
@@ -267,7 +257,6 @@ export function createWork({ store, engine, stopRun, consent }) {
     store.update({
       work: { ...texts, settings, source: sourceSettings(work.source), generated, machines: machinesOf(work.machines) },
       machineTab: null,
-      childShown: null,
       ...(workspace ? { workspace } : {}),
       exampleId,
       consent: null,
@@ -541,7 +530,6 @@ export function createWork({ store, engine, stopRun, consent }) {
 
   return {
     setText,
-    setMachines,
     setSource,
     runnable,
     loadWork,

@@ -39,18 +39,37 @@ export function missingMachines(definition, machines) {
   return out;
 }
 
-/**
- * What a run with the work's machines changes (run.js): skip, the Tasks that start one of them
- * (none derives a mock for them: the machine answers); drop, those of them whose mock statelab
- * derived before the machine was there and the user has not edited (so the machine answers).
- */
-export function runPlan(definition, machines, generated, mocks) {
-  const skip = startsOf(definition)
+/** The Tasks that start one of the work's `machines` (run.js derives no mock for them: the machine answers). */
+export function startsIn(definition, machines) {
+  return startsOf(definition)
     .filter((x) => Object.hasOwn(machines, x.machine))
     .map((x) => x.state);
-  const have = mocks && typeof mocks === 'object' && !Array.isArray(mocks) ? mocks : {};
-  const untouched = untouchedMocks(generated, have);
-  return { skip, drop: skip.filter((n) => untouched.includes(n)) };
+}
+
+/**
+ * The parsed mocks without those of `states` that statelab derived (before the machine was in
+ * the work) and the user has not edited, so that the machine answers; a mock of the user's stays.
+ */
+export function withoutGenerated(mocks, states, generated) {
+  const drop = states.filter((n) => untouchedMocks(generated, mocks).includes(n));
+  if (!drop.length) return mocks;
+  const out = { ...mocks };
+  for (const n of drop) delete out[n];
+  return out;
+}
+
+/**
+ * Name on each Task attempt span that started a child execution the child (span.child: {arn,
+ * name}; `parent.span` indexes the starting execution's spans: the run's, or a child's for a
+ * grandchild), which the timeline marks and opens (panels/children.js).
+ */
+export function markChildren(result) {
+  const spansOf = new Map();
+  for (const c of result.children || []) {
+    spansOf.set(c.executionArn, c.result.spans);
+    const span = (spansOf.get(c.parent.executionArn) || result.spans)[c.parent.span ?? -1];
+    if (span) span.child = { arn: c.executionArn, name: c.stateMachine };
+  }
 }
 
 /** A name for a new machine: `base`, or `base2`, `base3`, ... not yet taken. */

@@ -5,7 +5,7 @@
 // of its own (one per page, each machine's text, undo history included, kept while the page
 // lives). A hint offers to add the machines the definition starts that the work does not have
 // (a run answers those from the mocks). Loaded when the work has other machines, its
-// definition starts one, or the "+" (add a state machine) is first clicked (main.js).
+// definition mentions startExecution, or the "+" (add a state machine) is first clicked (main.js).
 import { h, $ } from '../lib/dom.js';
 import { makeEditor, offsetOf } from '../lib/editor.js';
 import { toast } from '../state.js';
@@ -32,8 +32,10 @@ const CSS = `
 .machine-hint { margin: 0; color: var(--fg-muted); display: flex; gap: 6px; align-items: center; flex-wrap: wrap; }
 `;
 
-/** Mount the row in `host` and the machines' editor in `editorHost`; returns {add(name?)}. */
-export function mountMachines(store, { work, engine, host, editorHost }) {
+/** Mount the row (#machine-tabs) and the machines' editor (#machine-editor); returns {add(name?)}. */
+export function mountMachines(store, { work, engine }) {
+  const host = $('#machine-tabs');
+  const editorHost = $('#machine-editor');
   if (!document.getElementById('machines-css')) document.head.append(h('style', { id: 'machines-css', text: CSS }));
   let renaming = null; // the machine whose name is being edited
   let shownKey = null; // the editor's document: workspace id / machine name
@@ -58,28 +60,28 @@ export function mountMachines(store, { work, engine, host, editorHost }) {
       const s = store.get();
       const name = s.machineTab;
       if (name === null || !Object.hasOwn(s.work.machines, name) || s.work.machines[name] === text) return;
-      work.setMachines({ ...s.work.machines, [name]: text });
+      work.setText('machines', { ...s.work.machines, [name]: text });
     },
   });
 
   function add(name) {
     const machines = store.get().work.machines;
     const n = name ?? freshName(machines);
-    if (!Object.hasOwn(machines, n)) work.setMachines({ ...machines, [n]: NEW_MACHINE });
+    if (!Object.hasOwn(machines, n)) work.setText('machines', { ...machines, [n]: NEW_MACHINE });
     store.update({ editorTab: 'definition', machineTab: n });
   }
 
   function remove(name) {
     const before = store.get().work.machines;
     const { [name]: text, ...rest } = before;
-    work.setMachines(rest);
+    work.setText('machines', rest);
     store.update((s) => ({ machineTab: s.machineTab === name ? null : s.machineTab }));
     toast(store, `Removed the state machine ${name}.`, false, {
       actions: [
         {
           label: 'Undo',
           run: () => {
-            work.setMachines({ ...store.get().work.machines, [name]: text });
+            work.setText('machines', { ...store.get().work.machines, [name]: text });
             store.update({ editorTab: 'definition', machineTab: name });
           },
         },
@@ -97,7 +99,7 @@ export function mountMachines(store, { work, engine, host, editorHost }) {
       return draw();
     }
     // The same place in the order, under the new name.
-    work.setMachines(Object.fromEntries(Object.entries(machines).map(([k, v]) => [k === from ? to : k, v])));
+    work.setText('machines', Object.fromEntries(Object.entries(machines).map(([k, v]) => [k === from ? to : k, v])));
     store.update((s) => ({ machineTab: s.machineTab === from ? to : s.machineTab }));
   }
 
