@@ -58,7 +58,7 @@ for (const theme of ['light', 'dark']) {
     await page.click('[data-testid=machine-rename]');
     await page.fill('[data-testid=machine-rename-input]', 'Shipper');
     await page.press('[data-testid=machine-rename-input]', 'Enter');
-    await page.waitForSelector('[data-testid=machine-tab][data-machine=Shipper][aria-selected=true]');
+    await page.waitForSelector('[data-testid=machine-tab][data-machine=Shipper][aria-pressed=true]');
     assert.equal(await page.isHidden('[data-testid=machine-hint]'), true);
     assert.equal(await page.isVisible('[data-testid=machine-editor]'), true);
     assert.equal(await page.isHidden('[data-testid=definition-editor]'), true);

@@ -25,7 +25,7 @@ const CSS = `
 .machine-tabs-list { display: flex; flex-wrap: wrap; gap: 4px; align-items: center; }
 .machine-tab-wrap { display: inline-flex; align-items: center; }
 .machine-tab { background: var(--bg-subtle); border: 1px solid var(--border); border-radius: 5px; padding: 2px 9px; color: var(--fg); cursor: pointer; font: inherit; }
-.machine-tab[aria-selected=true] { border-color: var(--accent); color: var(--accent); font-weight: 600; }
+.machine-tab[aria-pressed=true] { border-color: var(--accent); color: var(--accent); font-weight: 600; }
 .machine-tool { background: none; border: 0; color: var(--fg-muted); cursor: pointer; font: inherit; padding: 0 4px; }
 .machine-tool:hover { color: var(--fg); }
 .machine-rename { font: inherit; width: 12em; }
@@ -106,9 +106,8 @@ export function mountMachines(store, { work, engine }) {
   function tab(name, label, selected) {
     return h('button', {
       type: 'button',
-      role: 'tab',
       class: 'machine-tab',
-      'aria-selected': String(selected),
+      'aria-pressed': String(selected),
       'data-testid': 'machine-tab',
       'data-machine': name ?? '',
       title:
@@ -176,7 +175,7 @@ export function mountMachines(store, { work, engine }) {
       ? [
           h(
             'div',
-            { class: 'machine-tabs-list', role: 'tablist', 'aria-label': 'State machines of the work' },
+            { class: 'machine-tabs-list', role: 'group', 'aria-label': 'State machines of the work' },
             tab(null, 'Main', s.machineTab === null),
             ...names.map((n) => machineTab(n, s.machineTab === n)),
           ),
