@@ -51,6 +51,7 @@ for (const theme of ['light', 'dark']) {
     // The definition starts Shipper, which the work does not have: a hint offers to add it.
     await page.waitForSelector('[data-testid=machine-hint]');
     assert.match(await page.textContent('[data-testid=machine-hint]'), /Shipper/);
+    await page.screenshot({ path: join(SHOTS, `machines-hint-${theme}.png`) });
 
     // The "+" adds one (named Child), renamed Shipper through its tab.
     await page.click('[data-testid=add-machine]');
