@@ -100,13 +100,26 @@ lazy(
   () => import('./panels/maprun.js').then((m) => m.mountMapRuns(store, { host: $('#panel-mapruns') })),
 );
 lazy(
+  (s) => s.resultTab === 'children',
+  () => import('./panels/children.js').then((m) => m.mountChildren(store, { host: $('#panel-children') })),
+);
+let machines = null;
+const loadMachines = () => (machines ??= import('./panels/machines.js').then((m) => m.mountMachines(store, { work, engine })));
+lazy((s) => Object.keys(s.work.machines).length || /startExecution/.test(s.definition.text), loadMachines);
+$('#add-machine').onclick = () =>
+  loadMachines().then(
+    (m) => m.add(),
+    (e) => toast(store, e.message, true),
+  );
+lazy(
   (s) => s.resultTab === 'callbacks',
   () => import('./panels/callbacks.js').then((m) => m.mountCallbacks(store, { host: $('#panel-callbacks'), engine })),
 );
 store.subscribe(
-  (s) => [s.definition.text || '', s.resultTab],
-  ([t, tab]) => {
+  (s) => [s.definition.text || '', s.resultTab, !!s.run?.result?.children?.length],
+  ([t, tab, children]) => {
     $('#rtab-mapruns').hidden = tab !== 'mapruns' && !/"DISTRIBUTED"/.test(t);
+    $('#rtab-children').hidden = tab !== 'children' && !children;
     $('#rtab-callbacks').hidden = tab !== 'callbacks' && !/waitForTaskToken|:activity:/.test(t);
   },
 );
@@ -146,7 +159,7 @@ async function main() {
 // The page's API, for tests and for embedding.
 window.statelab = {
   /**
-   * Replace the work of the tab's workspace: {definition, input, mocks, settings} as JSON text
+   * Replace the work of the tab's workspace: {definition, input, mocks, settings, machines} as JSON text
    * or values. Each editor takes it as one step of its undo history. trusted: its JS functions
    * count as approved (false: they wait for consent, as a link's do).
    */

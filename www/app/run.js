@@ -161,11 +161,15 @@ export function createRunner({ store, engine, work: workApi, editors, consent })
       cb = await import('./model/callbacks.js');
       callbacks = cb.callbackStates(parsed.definition, parsed.mocks);
     }
+    // The work's other machines (model/machines.js).
+    const machines = work.machines;
+    const mx = machines && (await import('./model/machines.js'));
+    const starting = mx ? mx.startsIn(parsed.definition, machines) : [];
     // What the user did not give (the input, Task mocks) is derived from the definition by the
     // engine and written into the editors, marked as generated: the user sees what ran.
     filling += 1;
     try {
-      const filled = await workApi.complete({ parsed: parsed.definition, text: work.definition, skip: callbacks });
+      const filled = await workApi.complete({ parsed: parsed.definition, text: work.definition, skip: [...callbacks, ...starting] });
       if (filled.input || filled.mocks.length) {
         const now = store.get().work;
         work.input = now.input;
@@ -177,6 +181,7 @@ export function createRunner({ store, engine, work: workApi, editors, consent })
     } finally {
       filling -= 1;
     }
+    if (mx) parsed.mocks = mx.withoutGenerated(parsed.mocks, starting, store.get().work.generated);
     const { engineMocks, functions } = splitMocks(parsed.mocks);
     const names = Object.keys(functions);
     let box = null;
@@ -200,6 +205,7 @@ export function createRunner({ store, engine, work: workApi, editors, consent })
       instant: instant && !paused,
       type: resolved.type,
       ...(callbacks.length ? { callbacks } : {}),
+      ...(machines ? { machines } : {}),
     };
     stopReplay();
     if (ticket !== starts) {
@@ -226,7 +232,7 @@ export function createRunner({ store, engine, work: workApi, editors, consent })
     };
     store.update((s) => ({ run, playhead: null, selection: { ...s.selection, pick: 0 } }));
     return new Promise((resolve, reject) => {
-      const handlers = handlersOf({ id, box, work, engineMocks, functions, type: resolved.type, callbacks, cb }, resolve, reject);
+      const handlers = handlersOf({ id, box, work, engineMocks, functions, type: resolved.type, callbacks, cb, mx }, resolve, reject);
       if (instant && !paused && names.length === 0) {
         // All at once on the virtual clock: one call, no live updates needed.
         engine
@@ -237,6 +243,7 @@ export function createRunner({ store, engine, work: workApi, editors, consent })
             sequential: options.sequential,
             historyBytes: HISTORY_BYTES,
             type: resolved.type,
+            machines,
           })
           .then(handlers.onDone, (e) => handlers.onError({ message: e.message, diagnostics: e.diagnostics }));
       } else {
@@ -249,7 +256,7 @@ export function createRunner({ store, engine, work: workApi, editors, consent })
    * A run's handlers (engine.js's): its progress and end into the store. join: a redrive's
    * joining of its attempt to the earlier ones (model/redrive.js), applied to what it reports.
    */
-  function handlersOf({ id, box, work, engineMocks, functions, type, callbacks, cb, join = null, refused = null }, resolve, reject) {
+  function handlersOf({ id, box, work, engineMocks, functions, type, callbacks, cb, mx, join = null, refused = null }, resolve, reject) {
     const mine = () => current()?.id === id;
     return {
       onTick: (m) => {
@@ -260,6 +267,7 @@ export function createRunner({ store, engine, work: workApi, editors, consent })
       onDone: (attempt) => {
         endSandbox(box);
         if (!mine()) return;
+        mx?.markChildren(attempt);
         const result = join
           ? { ...attempt, ...join({ events: attempt.events, spans: attempt.spans, lanes: attempt.lanes || [], mapRunChildren: attempt.mapRunChildren ?? [] }) }
           : attempt;
@@ -344,7 +352,7 @@ export function createRunner({ store, engine, work: workApi, editors, consent })
     const hasConcurrency = [...s.definition.stateTypes.values()].some((t) => t === 'Parallel' || t === 'Map');
     if (!hasConcurrency || Object.keys(functions).length || run.result.status !== 'SUCCEEDED') return;
     engine
-      .simulate(work.definition, work.input, engineMocks, { seed: work.settings.seed, sequential: !run.sequential, type }, { timelineOnly: true })
+      .simulate(work.definition, work.input, engineMocks, { seed: work.settings.seed, sequential: !run.sequential, type, machines: work.machines }, { timelineOnly: true })
       .then((twin) => {
         const value = { durationMs: twin.durationMs, status: twin.status, sequential: !run.sequential, spans: twin.spans, lanes: twin.lanes };
         patchRun(id, { twin: value }, { progress: false });

@@ -21,6 +21,7 @@ export function initialState() {
     //     the input an example came with) and the user has not edited: {input: null |
     //     {value, from: 'statelab'|'example', for}, mocks: {State: JSON}, mocksFor}
     //     (model/generated.js)
+    //   machines: {Name: definition text} (panels/machines.js)
     work: {
       definition: '',
       input: '{}',
@@ -28,7 +29,10 @@ export function initialState() {
       settings: { ...DEFAULT_SETTINGS },
       source: { machine: null, overrides: {}, files: {} },
       generated: { input: null, mocks: {}, mocksFor: null },
+      machines: {},
     },
+    machineTab: null, // the machine edited: null (the main one) or a name of work.machines
+    childShown: null, // the ARN of the child execution shown (panels/children.js)
     // The mocks' JS functions whose code the user has not approved (consent.js): {states:
     // [names], hashes: [SHA-256 of each one's code]}, shown in the consent box; or null.
     consent: null,
@@ -95,7 +99,7 @@ export function initialState() {
 
     // The page's own UI: the tabs open, what-if mode, the theme, the last toast.
     editorTab: 'definition', // 'definition' | 'input' | 'mocks' | 'files' (panels/files.js)
-    resultTab: 'output', // 'output' | 'inspector' | 'history' | 'mapruns' (panels/maprun.js) | 'callbacks' (panels/callbacks.js) | 'teststate'
+    resultTab: 'output', // 'output' | 'inspector' | 'history' | 'mapruns' (panels/maprun.js) | 'children' | 'callbacks' (panels/callbacks.js) | 'teststate'
     whatIf: false,
     theme: 'light',
     toast: null, // {text, bad, actions: [{label, run}], sticky, n}: n counts them, so that the same text again shows anew
@@ -112,6 +116,7 @@ export function workOf(s) {
     // Only when it says something (a work without it loads the same).
     ...(work.source && (work.source.machine !== null || Object.keys(work.source.overrides).length || Object.keys(work.source.files).length) ? { source: work.source } : {}),
     ...(work.generated && (work.generated.input || Object.keys(work.generated.mocks).length) ? { generated: work.generated } : {}),
+    ...(Object.keys(work.machines).length ? { machines: work.machines } : {}),
     settings: {
       ...work.settings,
       // The replay position, when a finished run is being replayed.

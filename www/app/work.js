@@ -55,6 +55,9 @@ function sourceSettings(given) {
   return { machine: typeof given.machine === 'string' ? given.machine : null, overrides: strings(given.overrides), files: strings(given.files) };
 }
 
+/** The work's other machines: {Name: text}. */
+const machinesOf = (m) => Object.fromEntries(Object.entries(m && typeof m === 'object' && !Array.isArray(m) ? m : {}).map(([k, v]) => [k, asText(v, '')]));
+
 /**
  * stopRun(): stops the run that goes, before other work replaces it (run.js); consent:
  * consent.js (the JS functions of trusted work are approved).
@@ -252,7 +255,8 @@ export function createWork({ store, engine, stopRun, consent }) {
       generated = { ...NO_GENERATED, input: value ? { hash: value, from: 'example', for: hashText(texts.definition) } : null };
     }
     store.update({
-      work: { ...texts, settings, source: sourceSettings(work.source), generated },
+      work: { ...texts, settings, source: sourceSettings(work.source), generated, machines: machinesOf(work.machines) },
+      machineTab: null,
       ...(workspace ? { workspace } : {}),
       exampleId,
       consent: null,
@@ -354,7 +358,8 @@ export function createWork({ store, engine, stopRun, consent }) {
 
   /** Does the work hold the example it was opened from, unchanged (texts and source bar)? */
   async function unchangedExample(s) {
-    if (s.work.source.machine !== null || Object.keys(s.work.source.overrides).length || Object.keys(s.work.source.files).length) return false;
+    if (Object.keys(s.work.machines).length || s.work.source.machine !== null || Object.keys(s.work.source.overrides).length || Object.keys(s.work.source.files).length)
+      return false;
     try {
       const [definition, input, mocks] = await exampleFiles(s.exampleId);
       return s.work.definition === asText(definition, '') && s.work.input === asText(input, '') && s.work.mocks === asText(mocks, '');

@@ -63,7 +63,14 @@ function sameWorkKey(w) {
   }
   const source = w.source && (w.source.machine || Object.keys(w.source.overrides || {}).length || Object.keys(w.source.files || {}).length) ? w.source : undefined;
   return JSON.stringify(
-    compactWork({ definition: asText(w.definition, EMPTY_DEFINITION), input: asText(w.input, '{}'), mocks: asText(w.mocks, '{}'), settings, ...(source ? { source } : {}) }),
+    compactWork({
+      definition: asText(w.definition, EMPTY_DEFINITION),
+      input: asText(w.input, '{}'),
+      mocks: asText(w.mocks, '{}'),
+      settings,
+      ...(source ? { source } : {}),
+      ...(w.machines && Object.keys(w.machines).length ? { machines: w.machines } : {}),
+    }),
   );
 }
 

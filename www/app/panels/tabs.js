@@ -15,7 +15,7 @@ function show(prefix, panel, names, which) {
 /** Mount the tabs; before the panels in them, which are drawn once their tab is shown. */
 export function mountTabs(store) {
   const editorTabs = ['definition', 'input', 'mocks', 'files'];
-  const resultTabs = ['output', 'inspector', 'history', 'mapruns', 'callbacks', 'teststate'];
+  const resultTabs = ['output', 'inspector', 'history', 'mapruns', 'children', 'callbacks', 'teststate'];
   for (const w of editorTabs) $(`#tab-${w}`).addEventListener('click', () => store.update({ editorTab: w }));
   for (const w of resultTabs) $(`#rtab-${w}`).addEventListener('click', () => store.update({ resultTab: w }));
   store.subscribe(

@@ -169,10 +169,11 @@ export function drawLane(row, { label: laneText, spans, ghosts, joins }, name, c
 function dress(el, s, { running, sel, ids, nowMs, lane, name }) {
   const e = s.endMs;
   const crit = s.critical === undefined ? '' : s.critical ? '\non the critical path' : `\nslack: ${fmtMs(s.slackMs)}`;
-  const title = `${s.earlier ? 'Earlier attempt · ' : ''}${s.state} · ${s.kind} · ${s.status}\nin ${name}\n${fmtMs(s.startMs)} → ${running ? 'running' : `${fmtMs(e)} (${fmtMs(e - s.startMs)})`}${s.error ? `\n${s.error}: ${s.causeElided ? '(cause not kept)' : s.cause || ''}` : ''}${crit}`;
+  const title = `${s.child ? `started execution ${s.child.name}\n` : ''}${s.earlier ? 'Earlier attempt · ' : ''}${s.state} · ${s.kind} · ${s.status}\nin ${name}\n${fmtMs(s.startMs)} → ${running ? 'running' : `${fmtMs(e)} (${fmtMs(e - s.startMs)})`}${s.error ? `\n${s.error}: ${s.causeElided ? '(cause not kept)' : s.cause || ''}` : ''}${crit}`;
   const attrs = {
-    class: `bar kind-${s.kind} status-${s.status}${!running && e - s.startMs === 0 ? ' instant' : ''}${sel ? ' selected' : ''}${s.critical ? ' critical' : ''}${s.earlier ? ' earlier' : ''}`,
+    class: `bar kind-${s.kind} status-${s.status}${!running && e - s.startMs === 0 ? ' instant' : ''}${sel ? ' selected' : ''}${s.critical ? ' critical' : ''}${s.earlier ? ' earlier' : ''}${s.child ? ' child' : ''}`,
     'data-testid': ids.bar,
+    'data-child': s.child ? s.child.name : null,
     'data-attempt': s.attempt === undefined ? null : String(s.attempt),
     'data-state': s.state,
     'data-lane': lane,

@@ -739,7 +739,11 @@ export function mountTimeline(store, { host, dragLatency, zoomTools }) {
         nowMs: replaying ? s.playhead : run?.nowMs || 0,
         durationMs: run?.result ? run.result.durationMs : undefined,
         selected: sel.name ? { ...sel, state: sel.name } : null,
-        onSelect: (span) => select(store, { name: span.state, lane: span.lane, startMs: span.startMs, kind: span.kind }),
+        onSelect: (span) => {
+          select(store, { name: span.state, lane: span.lane, startMs: span.startMs, kind: span.kind });
+          // A task that started a child execution opens it (panels/children.js).
+          if (span.child) store.update({ resultTab: 'children', childShown: span.child.arn });
+        },
         joins: joinsOf(spans, s.definition.stateTypes),
         stateTypes: s.definition.stateTypes,
         zoomTools,
