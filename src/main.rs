@@ -70,7 +70,7 @@ usage:
                           [--stop-error ERROR] [--stop-cause CAUSE]] [SOURCE OPTIONS]
   statelab redrive PREVIOUS [--mocks FILE] [--test-case NAME] [--after SECONDS]
                             [--files DIR] [--write-files DIR] [--stop-at SECONDS ...]
-                            [--json] [--history] [--timeline]
+                            [--machine NAME=FILE ...] [--json] [--history] [--timeline]
   statelab bench DEFINITION [--input FILE] [--mock-config FILE] [--test-case NAME] [--files DIR]
                             [--runs N] [--no-history] [--json] [--auto] [SOURCE OPTIONS]
   statelab validate DEFINITION [--json] [SOURCE OPTIONS]
@@ -984,8 +984,18 @@ fn run_host(
 /// `redrive PREVIOUS.json`: the execution `run --json` (or `redrive --json`) printed goes on
 /// as AWS's RedriveExecution continues it, with new mocks if given.
 fn cmd_redrive(raw: &[String]) -> Result<u8, String> {
-    let with_value =
-        ["mock-config", "mocks", "test-case", "files", "write-files", "after", "stop-at", "stop-error", "stop-cause"];
+    let with_value = [
+        "mock-config",
+        "mocks",
+        "test-case",
+        "files",
+        "write-files",
+        "after",
+        "stop-at",
+        "stop-error",
+        "stop-cause",
+        "machine",
+    ];
     let args = Args::parse(raw, &with_value)?;
     args.check(&[&with_value[..], &["json", "history", "timeline"]].concat())?;
     let [path] = args.positional.as_slice() else {
@@ -1054,7 +1064,9 @@ fn cmd_redrive(raw: &[String]) -> Result<u8, String> {
             return Ok(2);
         }
     };
-    say_missing(&args, &mocks, &machine, &files, &[]);
+    // The machines its Tasks start (--machine, as for run): a redriven task runs its child again.
+    let machines = machines_of(&args)?;
+    say_missing(&args, &mocks, &machine, &files, &machines.starters(&prior["definition"]));
     let mut base = statelab::value::Map::new();
     for key in ["definition", "type", "input", "name", "seed"] {
         base.insert(key.into(), prior[key].clone());
@@ -1066,7 +1078,9 @@ fn cmd_redrive(raw: &[String]) -> Result<u8, String> {
         base.insert("testCase".into(), json!(t));
     }
     let base = args.has("json").then_some(base);
-    run_host(Host::of(exec, mocks), &args, files, None, Some(events), base)
+    let mut host = Host::of(exec, mocks);
+    host.set_machines(machines.workspace);
+    run_host(host, &args, files, None, Some(events), base)
 }
 
 /// One line per span with a bar on a shared time axis: `=` a task attempt, `.` a retry

@@ -269,7 +269,11 @@ export async function redrive(definition, input, previous, mocks, options = {}) 
     try {
       session.start();
       while (session.step()) {}
-      return session.result();
+      const result = session.result();
+      // The child executions the redriven attempt started (options.machines), as run() gives them.
+      const children = session.children();
+      if (children.length > 0) result.children = children;
+      return result;
     } finally {
       session.free();
     }

@@ -696,6 +696,7 @@ impl Session {
             .map_err(|e| error(e.to_string()))?;
         let mut host = Host::of(exec, s.mocks);
         host.set_files(s.files);
+        host.set_machines(s.machines);
         host.resolve_externally(s.external);
         Ok(Session {
             host,

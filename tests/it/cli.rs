@@ -556,6 +556,37 @@ fn run_starts_machines_of_the_workspace_as_child_executions() {
 }
 
 #[test]
+fn a_stopped_parent_is_redriven_with_its_machines_and_runs_its_child_again() {
+    // Stopped while its .sync:2 child waits: the child is aborted with it; redriven with the
+    // same --machine, the task starts the child again and the parent succeeds with its output.
+    let dir = tempfile_path::Dir::new("redrive-children");
+    let input = dir.write("input.json", r#"{"n": 3}"#);
+    let fixtures = "tests/fixtures/children";
+    let (parent, child) = (format!("{fixtures}/parent.json"), format!("Child={fixtures}/child.json"));
+    let (code, stdout, stderr) =
+        statelab(&["run", &parent, "--machine", &child, "--input", &input, "--stop-at", "1", "--json"]);
+    assert_eq!(code, 1, "{stdout}{stderr}");
+    let prev = dir.write("prev.json", &stdout);
+    let v: Value = statelab::value::read::parse(stdout.trim()).unwrap();
+    assert_eq!(v["status"], "ABORTED");
+    assert_eq!(v["children"][0]["status"], "ABORTED", "the .sync child stops with its parent");
+
+    let (code, stdout, stderr) = statelab(&["redrive", &prev, "--machine", &child, "--json"]);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    let v: Value = statelab::value::read::parse(stdout.trim()).unwrap();
+    assert_eq!(v["status"], "SUCCEEDED");
+    assert_eq!(v["output"], statelab::json!({"doubled": 6}));
+    assert_eq!(v["children"].as_array().unwrap().len(), 1);
+    assert_eq!(v["children"][0]["status"], "SUCCEEDED");
+    assert!(v["events"].as_array().unwrap().iter().any(|e| e["type"] == "ExecutionRedriven"));
+
+    // Without the machine, the redriven task has no answer, as a run's would not.
+    let (code, _, stderr) = statelab(&["redrive", &prev]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("Task state 'Run' has no mocked response"), "{stderr}");
+}
+
+#[test]
 fn a_templates_other_state_machines_are_the_workspace() {
     let (code, stdout, stderr) =
         statelab(&["run", "tests/fixtures/children/template.yaml", "--state-machine", "Parent", "--auto", "--json"]);

@@ -62,3 +62,18 @@ test('run (the stepping driver) waits for the child and hands back its result', 
   assert.equal(r.children.length, 1);
   assert.equal(r.children[0].result.status, 'SUCCEEDED');
 });
+
+test('a failed parent is redriven with the machines it ran with: its task runs the child again', async () => {
+  const { redrive } = await import('../../www/statelab.js');
+  const machines = { Child: child };
+  const failing = JSON.stringify({ Work: { error: 'Down', cause: 'try later', latency: 1 } });
+  const first = await simulate(parent, { n: 1 }, failing, { machines, seed: 5 });
+  assert.equal(first.status, 'FAILED');
+  assert.equal(first.error, 'States.TaskFailed');
+  assert.equal(first.children[0].result.status, 'FAILED');
+  const next = await redrive(parent, { n: 1 }, { result: first, mocks: failing }, mocks, { machines, seed: 5 });
+  assert.equal(next.status, 'SUCCEEDED');
+  assert.deepEqual(next.output, { done: true });
+  assert.equal(next.children.length, 1, 'the redriven task started the child again');
+  assert.equal(next.children[0].result.status, 'SUCCEEDED');
+});

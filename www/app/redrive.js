@@ -74,6 +74,8 @@ export async function redriveRun({ store, engine, editors, current, ticket: next
     instant,
     type: ran.type,
     ...(callbacks.length ? { callbacks } : {}),
+    // The machines it ran with: a redriven task that starts one runs its child again.
+    ...(ran.machines ? { machines: ran.machines } : {}),
     redrive: { previous, afterMs: 0 },
   };
   stopReplay();

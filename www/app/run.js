@@ -214,7 +214,7 @@ export function createRunner({ store, engine, work: workApi, editors, consent })
     }
     const id = nextId++;
     // What ran, for a redrive (the same definition, input and options; the mocks then are the new ones).
-    const ran = { definition: work.definition, input: work.input, mocks: engineMocks, functions: names.length > 0, type: resolved.type };
+    const ran = { definition: work.definition, input: work.input, mocks: engineMocks, functions: names.length > 0, type: resolved.type, machines };
     const run = {
       id,
       rev: 0,
