@@ -22,7 +22,9 @@ for (const file of files) {
   const doc = JSON.parse(readFileSync(new URL(file, dir), 'utf8'));
   const req = doc.request;
   if (req.mode !== 'run' && req.mode !== 'validate') continue;
-  test(`fuzz reproducer ${file} ends cleanly in the wasm build within ${doc.bounds.seconds} s`, async () => {
+  // A reproducer whose fix is in the full engine only gives the core its own bound (wasmSeconds).
+  const bound = doc.bounds.wasmSeconds ?? doc.bounds.seconds;
+  test(`fuzz reproducer ${file} ends cleanly in the wasm build within ${bound} s`, async () => {
     const type = req.type === 'EXPRESS' ? { type: 'EXPRESS' } : {};
     const t0 = performance.now();
     try {
@@ -41,6 +43,6 @@ for (const file of files) {
       assert.doesNotMatch(e.message, /internal error/);
     }
     const secs = (performance.now() - t0) / 1000;
-    assert.ok(secs < doc.bounds.seconds, `took ${secs.toFixed(1)} s`);
+    assert.ok(secs < bound, `took ${secs.toFixed(1)} s`);
   });
 }
