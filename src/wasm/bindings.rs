@@ -120,6 +120,29 @@ struct Setup {
     machines: crate::child::Workspace,
 }
 
+impl Setup {
+    /// A session on the host `host` makes of this setup's machine, input, mocks and options (a
+    /// new execution, or a redriven one), given the rest of the setup: its files, its machines
+    /// (full engine) and the states JS answers. One place, so that no kind of session misses one.
+    fn session(
+        self,
+        host: impl FnOnce(Rc<asl::Machine>, Value, Mocks, Options) -> Result<Host, JsValue>,
+    ) -> Result<Session, JsValue> {
+        let mut host = host(self.machine, self.input, self.mocks, self.opts)?;
+        host.set_files(self.files);
+        #[cfg(feature = "extras")]
+        host.set_machines(self.machines);
+        host.resolve_externally(self.external);
+        Ok(Session {
+            host,
+            sent: 0,
+            critical_path: self.critical_path,
+            kept: Kept::default(),
+            kept_js: js_sys::Array::new().into(),
+        })
+    }
+}
+
 /// The options of `simulate`, `Session` and `Machine.simulate`, converted.
 #[derive(Clone)]
 struct RunOptions {
@@ -692,18 +715,10 @@ impl Session {
             return Err(error("redrive: afterMs must be a time of 0 or more"));
         }
         let at = end.saturating_add(after_ms as i64);
-        let exec = crate::exec::Execution::redriven(s.machine, s.input, s.opts, &prior, at)
-            .map_err(|e| error(e.to_string()))?;
-        let mut host = Host::of(exec, s.mocks);
-        host.set_files(s.files);
-        host.set_machines(s.machines);
-        host.resolve_externally(s.external);
-        Ok(Session {
-            host,
-            sent: 0,
-            critical_path: s.critical_path,
-            kept: Kept::default(),
-            kept_js: js_sys::Array::new().into(),
+        s.session(|machine, input, mocks, opts| {
+            let exec =
+                crate::exec::Execution::redriven(machine, input, opts, &prior, at).map_err(|e| error(e.to_string()))?;
+            Ok(Host::of(exec, mocks))
         })
     }
 
@@ -764,18 +779,7 @@ impl Session {
     pub fn new(definition: JsValue, input: JsValue, mocks: JsValue, options: JsValue) -> Result<Session, JsValue> {
         hook();
         let s = Setup::from_js(&definition, &input, &mocks, &options)?;
-        let mut host = Host::new(s.machine, s.input, s.mocks, s.opts);
-        host.set_files(s.files);
-        host.resolve_externally(s.external);
-        #[cfg(feature = "extras")]
-        host.set_machines(s.machines);
-        Ok(Session {
-            host,
-            sent: 0,
-            critical_path: s.critical_path,
-            kept: Kept::default(),
-            kept_js: js_sys::Array::new().into(),
-        })
+        s.session(|machine, input, mocks, opts| Ok(Host::new(machine, input, mocks, opts)))
     }
 
     /// A tape written by `write` that continues the ones handed out before, as JS.
