@@ -658,30 +658,7 @@ fn cmd_run(raw: &[String]) -> Result<u8, String> {
         "machine",
     ];
     let args = Args::parse(raw, &with_value)?;
-    args.check(
-        &[
-            &[
-                "input",
-                "mock-config",
-                "test-case",
-                "seed",
-                "name",
-                "files",
-                "write-files",
-                "json",
-                "history",
-                "timeline",
-                "sequential",
-                "auto",
-                "stop-at",
-                "stop-error",
-                "stop-cause",
-                "machine",
-            ][..],
-            &SOURCE_OPTIONS,
-        ]
-        .concat(),
-    )?;
+    args.check(&[&with_value[..], &["json", "history", "timeline", "sequential", "auto"], &SOURCE_OPTIONS].concat())?;
     let machines = machines_of(&args)?;
     let Some((machine, input, mocks_value, generated, files, definition)) = load_execution(&args, "run", &machines)?
     else {
