@@ -843,8 +843,12 @@ fn choice_rule(rule: &Value, out: &mut Vec<(String, Option<Value>, bool, bool)>,
     }
     if let Some(rules) = rule.get("And").and_then(Value::as_array) {
         // All match; to fail, the first fails.
+        let start = out.len();
         for (i, r) in rules.iter().enumerate() {
             choice_rule(r, out, mode.map(|m| m || i > 0).filter(|m| *m || i == 0));
+        }
+        if mode == Some(true) {
+            between(rules, &mut out[start..]);
         }
     }
     if let Some(rules) = rule.get("Or").and_then(Value::as_array) {
@@ -907,6 +911,46 @@ fn choice_rule(rule: &Value, out: &mut Vec<(String, Option<Value>, bool, bool)>,
         };
     }
     out.push((var.to_string(), want, absent, mode.unwrap_or(false)));
+}
+
+/// In an `And` that is to match, a variable compared with bounds on both sides gets a value
+/// between them (one comparison alone steps 1 past its bound, which may leave the other's
+/// range: `> 3.141` and `< 3.142`), the shortest number that fits.
+fn between(rules: &[Value], out: &mut [(String, Option<Value>, bool, bool)]) {
+    let mut bounds: Vec<(&str, f64, f64)> = Vec::new();
+    for r in rules {
+        let (Some(var), Some(m)) = (r.get("Variable").and_then(Value::as_str), r.as_object()) else { continue };
+        for (k, v) in m.iter() {
+            let (Some(n), true) = (v.as_f64(), k.starts_with("Numeric")) else { continue };
+            let i = bounds.iter().position(|b| b.0 == var).unwrap_or_else(|| {
+                bounds.push((var, f64::NEG_INFINITY, f64::INFINITY));
+                bounds.len() - 1
+            });
+            let b = &mut bounds[i];
+            if k.contains("GreaterThan") {
+                b.1 = b.1.max(n);
+            } else if k.contains("LessThan") {
+                b.2 = b.2.min(n);
+            } else if k.as_str() == "NumericEquals" {
+                (b.1, b.2) = (n, n);
+            }
+        }
+    }
+    for (var, lo, hi) in bounds {
+        if !(lo.is_finite() && hi.is_finite() && lo <= hi) {
+            continue;
+        }
+        // The shortest number above `lo` and below `hi`: 4, else 3.2, else 3.15, ...
+        let shortest = (0..12).find_map(|d| {
+            let scale = 10f64.powi(d);
+            let c = ((lo * scale).floor() + 1.0) / scale;
+            (c < hi).then_some(c)
+        });
+        let n = if lo == hi { lo } else { shortest.unwrap_or((lo + hi) / 2.0) };
+        for e in out.iter_mut().filter(|e| e.0 == var && e.1.as_ref().is_some_and(Value::is_number)) {
+            e.1 = Some(number(n));
+        }
+    }
 }
 
 /// A whole number as an integer.

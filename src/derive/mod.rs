@@ -56,7 +56,7 @@ pub fn derive(definition: &Value, input: bool, mocked: &[String]) -> Derived {
     // shape the iterations read, where the reader looks (the bucket and key it is given,
     // or the ones the made-up input and answers hold).
     if !sources.readers.is_empty() && !mocked.iter().any(|m| m == "Files") {
-        let files = reader_files(&sources, &out);
+        let files = reader_files(&sources, &mut out);
         if !files.is_empty() {
             out.mocks.insert("Files".into(), Value::Object(files));
         }
@@ -76,15 +76,31 @@ fn at<'v>(v: &'v Value, steps: &[Step]) -> Option<&'v Value> {
     at(next, rest)
 }
 
+/// [`at`], to change the value there.
+fn at_mut<'v>(v: &'v mut Value, steps: &[Step]) -> Option<&'v mut Value> {
+    let Some((first, rest)) = steps.split_first() else { return Some(v) };
+    let next = match (first, v) {
+        (Step::Key(k), Value::Object(m)) => m.get_mut(k.as_str())?,
+        (Step::Index(i), Value::Array(a)) => a.get_mut(*i)?,
+        (Step::Each, Value::Array(a)) => a.first_mut()?,
+        _ => return None,
+    };
+    at_mut(next, rest)
+}
+
 /// `{bucket: {key: text}}` for the Maps whose ItemReader reads S3 (a `Files` section).
-fn reader_files(sources: &flow::Sources, out: &Derived) -> Map {
+fn reader_files(sources: &flow::Sources, out: &mut Derived) -> Map {
     let mut files = Map::new();
     for (map, what, reader, tags) in &sources.readers {
         let args = reader.get("Parameters").or_else(|| reader.get("Arguments"));
-        // A field's text: given literally, or where its path's read ended in what was built.
+        // Where a field given by a path ended in what was built.
+        let place = |name: &str| {
+            let &(_, t) = tags.iter().find(|(f, _)| *f == name)?;
+            sources.tagged.get(t)?.as_ref()
+        };
+        // A field's text: given literally, or the value at its place.
         let field = |name: &str| -> Option<String> {
-            if let Some(&(_, t)) = tags.iter().find(|(f, _)| *f == name) {
-                let (task, steps) = sources.tagged.get(t)?.as_ref()?;
+            if let Some((task, steps)) = place(name) {
                 let v = match task {
                     None => at(out.input.as_ref()?, steps)?,
                     Some(task) => at(&out.mocks.get(task.as_str())?["result"], steps)?,
@@ -94,7 +110,22 @@ fn reader_files(sources: &flow::Sources, out: &Derived) -> Map {
             let v = args?.get(name)?.as_str()?;
             (!v.starts_with("{%")).then(|| v.to_string())
         };
-        let Some(bucket) = field("Bucket") else { continue };
+        let (Some(bucket), mut key, prefix) = (field("Bucket"), field("Key"), field("Prefix")) else { continue };
+        // Two readers whose keys were made up alike (`$.a.key`, `$.b.key`) read two objects.
+        if let (Some(k), Some((task, steps))) = (&key, place("Key")) {
+            let taken = |k: &str| files.get(bucket.as_str()).and_then(|o| o.get(k)).is_some();
+            if taken(k) {
+                let free = (2..).map(|i| format!("{k}-{i}")).find(|k| !taken(k)).unwrap_or_default();
+                let v = match task {
+                    None => out.input.as_mut().and_then(|v| at_mut(v, steps)),
+                    Some(task) => out.mocks.get_mut(task.as_str()).and_then(|m| at_mut(&mut m["result"], steps)),
+                };
+                if let Some(v) = v {
+                    *v = Value::from(free.as_str());
+                    key = Some(free);
+                }
+            }
+        }
         if *what == "ResultWriter" {
             // The bucket it writes to exists (empty).
             files.get_or_insert_with(bucket.as_str(), || Value::Object(Map::new()));
@@ -112,13 +143,10 @@ fn reader_files(sources: &flow::Sources, out: &Derived) -> Map {
             Some(match input_type {
                 "CSV" => {
                     let given = config.and_then(|c| c.get("CSVHeaders")).and_then(Value::as_array);
-                    let mut columns: Vec<String> = match given {
+                    let columns: Vec<String> = match given {
                         Some(h) => h.iter().filter_map(Value::as_str).map(str::to_string).collect(),
-                        None => item.as_object().map(|m| m.keys().map(|k| k.to_string()).collect()).unwrap_or_default(),
+                        None => columns_of(item),
                     };
-                    if columns.is_empty() {
-                        columns.push("id".into());
-                    }
                     let delimiter = match config.and_then(|c| c.get("CSVDelimiter")).and_then(Value::as_str) {
                         Some("SEMICOLON") => ";",
                         Some("PIPE") => "|",
@@ -126,31 +154,9 @@ fn reader_files(sources: &flow::Sources, out: &Derived) -> Map {
                         Some("SPACE") => " ",
                         _ => ",",
                     };
-                    let cell = |c: &str, row: usize| -> String {
-                        let v = item.get(c).cloned().unwrap_or_else(|| made_up(c));
-                        let s = match v {
-                            Value::String(s) => s.to_string(),
-                            other => crate::value::to_string(&other),
-                        };
-                        // A field of a row: plain words, so no quoting is needed.
-                        let s: String =
-                            s.chars().filter(|ch| !matches!(ch, ',' | ';' | '|' | '\t' | '"' | '\n' | '\r')).collect();
-                        // Rows differ in their ids (`id-1`, `id-2`, ...).
-                        match s.strip_suffix("-1") {
-                            Some(base) if c.to_ascii_lowercase().ends_with("id") => format!("{base}-{}", row + 1),
-                            _ => s,
-                        }
-                    };
-                    let mut lines = Vec::new();
-                    if given.is_none()
-                        || config.and_then(|c| c.get("CSVHeaderLocation")).and_then(Value::as_str) != Some("GIVEN")
-                    {
-                        lines.push(columns.join(delimiter));
-                    }
-                    for row in 0..n {
-                        lines.push(columns.iter().map(|c| cell(c, row)).collect::<Vec<_>>().join(delimiter));
-                    }
-                    lines.join("\n") + "\n"
+                    let header = given.is_none()
+                        || config.and_then(|c| c.get("CSVHeaderLocation")).and_then(Value::as_str) != Some("GIVEN");
+                    csv_text(item, &columns, delimiter, header, n)
                 }
                 "JSONL" => items.iter().map(crate::value::to_string).collect::<Vec<_>>().join("\n") + "\n",
                 "JSON" => {
@@ -171,7 +177,7 @@ fn reader_files(sources: &flow::Sources, out: &Derived) -> Map {
         let Value::Object(objects) = objects else { continue };
         if resource.ends_with("s3:listObjectsV2") {
             // Three objects under the prefix; each holds items when they are loaded.
-            let prefix = field("Prefix").unwrap_or_default();
+            let prefix = prefix.unwrap_or_default();
             let flatten =
                 config.and_then(|c| c.get("Transformation")).and_then(Value::as_str) == Some("LOAD_AND_FLATTEN");
             for i in 1..=3 {
@@ -181,11 +187,77 @@ fn reader_files(sources: &flow::Sources, out: &Derived) -> Map {
                         .insert(format!("{prefix}{map}-{i}.json").replace(' ', "-").as_str().into(), Value::from(body));
                 }
             }
-        } else if let (Some(key), Some(body)) = (field("Key"), text(&item, 3)) {
-            objects.insert(key.as_str().into(), Value::from(body));
+        } else if let Some(key) = key {
+            // Where the reader's other objects go: beside the one it is given.
+            let dir = key.rsplit_once('/').map(|(d, _)| format!("{d}/")).unwrap_or_default();
+            let data = |ext: &str| format!("{dir}{map}-data-1.{ext}").replace(' ', "-");
+            let manifest = config.and_then(|c| c.get("ManifestType")).and_then(Value::as_str);
+            if input_type == "MANIFEST" || manifest == Some("S3_INVENTORY") {
+                // An S3 inventory: its manifest names one CSV file (no header row) in its
+                // destination bucket, the columns named by `fileSchema`.
+                let mut columns = columns_of(&item);
+                if item.as_object().is_none_or(|m| m.is_empty()) {
+                    columns = vec!["Bucket".into(), "Key".into()];
+                }
+                let file = data("csv");
+                let doc = crate::json!({
+                    "sourceBucket": bucket.as_str(),
+                    "destinationBucket": format!("arn:aws:s3:::{bucket}"),
+                    "fileFormat": "CSV",
+                    "fileSchema": columns.join(", "),
+                    "files": [{ "key": file.as_str() }],
+                });
+                objects.insert(key.as_str().into(), Value::from(crate::value::to_string(&doc)));
+                objects.insert(file.as_str().into(), Value::from(csv_text(&item, &columns, ",", false, 3)));
+            } else if manifest == Some("ATHENA_DATA") {
+                // Athena's manifest: a CSV list of the data files' URIs, each read as InputType.
+                let ext = input_type.to_ascii_lowercase();
+                if let Some(body) = text(&item, 3) {
+                    objects.insert(key.as_str().into(), Value::from(format!("s3://{bucket}/{}\n", data(&ext))));
+                    objects.insert(data(&ext).as_str().into(), Value::from(body));
+                }
+            } else if let Some(body) = text(&item, 3) {
+                objects.insert(key.as_str().into(), Value::from(body));
+            }
         }
     }
     files
+}
+
+/// The columns of a CSV file of items like `item` (its fields, or `id`).
+fn columns_of(item: &Value) -> Vec<String> {
+    let mut columns: Vec<String> =
+        item.as_object().map(|m| m.keys().map(|k| k.to_string()).collect()).unwrap_or_default();
+    if columns.is_empty() {
+        columns.push("id".into());
+    }
+    columns
+}
+
+/// `n` rows of `item`'s `columns` (a field it lacks made up), after a header row if `header`.
+fn csv_text(item: &Value, columns: &[String], delimiter: &str, header: bool, n: usize) -> String {
+    let cell = |c: &str, row: usize| -> String {
+        let v = item.get(c).cloned().unwrap_or_else(|| made_up(c));
+        let s = match v {
+            Value::String(s) => s.to_string(),
+            other => crate::value::to_string(&other),
+        };
+        // A field of a row: plain words, so no quoting is needed.
+        let s: String = s.chars().filter(|ch| !matches!(ch, ',' | ';' | '|' | '\t' | '"' | '\n' | '\r')).collect();
+        // Rows differ in their ids (`id-1`, `id-2`, ...).
+        match s.strip_suffix("-1") {
+            Some(base) if c.to_ascii_lowercase().ends_with("id") => format!("{base}-{}", row + 1),
+            _ => s,
+        }
+    };
+    let mut lines = Vec::new();
+    if header {
+        lines.push(columns.join(delimiter));
+    }
+    for row in 0..n {
+        lines.push(columns.iter().map(|c| cell(c, row)).collect::<Vec<_>>().join(delimiter));
+    }
+    lines.join("\n") + "\n"
 }
 
 /// Put every read into `v`: first what only needs a field (or a kind of value), then what a
@@ -271,6 +343,7 @@ fn holder(next: &Step) -> Value {
         Step::Json => Value::from("{}"),
         Step::Split(_) => Value::from("example"),
         Step::Where(..) | Step::List => Value::Array(Vec::new().into()),
+        Step::Deep(_) => Value::Object(Map::new()),
     }
 }
 
@@ -281,6 +354,7 @@ fn holds(v: &Value, next: &Step) -> bool {
         Step::Json => v.as_str().is_some_and(|s| crate::value::read::parse(s).is_ok()),
         Step::Split(_) => v.is_string(),
         Step::Where(..) => v.is_array(),
+        Step::Deep(_) => v.is_object() || v.is_array(),
         Step::List => true,
     }
 }
@@ -350,12 +424,17 @@ fn put(v: &mut Value, steps: &[Step], r: &Read, name: &str, fresh: bool) {
         Step::Where(key, value) => {
             // The item the filter selects: found, or added.
             let Value::Array(a) = v else { return };
-            let at = match a.iter().position(|x| x.get(key.as_str()) == Some(value)) {
+            let field = |x: &Value| key.iter().try_fold(x, |x, k| x.get(k.as_str())).cloned();
+            let at = match a.iter().position(|x| field(x).as_ref() == Some(value)) {
                 Some(i) => i,
                 None => {
-                    let mut m = Map::new();
-                    m.insert(key.as_str().into(), value.clone());
-                    a.push(Value::Object(m));
+                    // `{"Type": {"Text": value}}` for `@.Type.Text`.
+                    let item = key.iter().rev().fold(value.clone(), |inner, k| {
+                        let mut m = Map::new();
+                        m.insert(k.as_str().into(), inner);
+                        Value::Object(m)
+                    });
+                    a.push(item);
                     a.len() - 1
                 }
             };
@@ -366,6 +445,25 @@ fn put(v: &mut Value, steps: &[Step], r: &Read, name: &str, fresh: bool) {
                 }
             }
             put(item, rest, r, name, false);
+        }
+        Step::Deep(k) => {
+            // The field below an object, or below an array's first item.
+            match v {
+                Value::Array(a) => {
+                    if !a.first().is_some_and(|x| x.is_object() || x.is_array()) {
+                        if a.is_empty() {
+                            a.push(Value::Null);
+                        }
+                        a[0] = Value::Object(Map::new());
+                    }
+                    put(&mut a[0], steps, r, name, fresh);
+                }
+                _ => {
+                    let key = [Step::Key(k.clone())];
+                    let steps: Vec<Step> = key.into_iter().chain(rest.iter().cloned()).collect();
+                    put(v, &steps, r, name, fresh);
+                }
+            }
         }
         Step::List => {
             // An index into what the filter selected is the selected item itself; the

@@ -18,8 +18,11 @@ pub enum Step {
     Json,
     /// The value is a text `States.StringSplit` cuts by this character; an index after is a part.
     Split(char),
-    /// The item of an array whose field has this value (`[?(@.Name == 'x')]`).
-    Where(String, Value),
+    /// The item of an array whose field (at this path in it) has this value
+    /// (`[?(@.Name == 'x')]`, `[?(@.Type.Text == 'x')]`).
+    Where(Vec<String>, Value),
+    /// Every value of this field at any depth (`..name`): a list, as a filter's selection.
+    Deep(String),
     /// What a path with a filter selects is a list: an index after it picks from the list.
     List,
 }
@@ -84,8 +87,8 @@ pub fn steps_of(rest: &str) -> Vec<Step> {
     steps_read(rest).0
 }
 
-/// The steps at the start of `rest`, and whether they are all of it (a plain path, no
-/// `..`, no filter other than `[?(@.k == v)]`, no operator after).
+/// The steps at the start of `rest`, and whether they are all of it (a plain path, no `..`
+/// other than `..name`, no filter other than `[?(@.k == v)]`, no operator after).
 fn steps_read(rest: &str) -> (Vec<Step>, bool) {
     let mut steps = Vec::new();
     let c: Vec<char> = rest.chars().take(2_000).collect();
@@ -94,6 +97,12 @@ fn steps_read(rest: &str) -> (Vec<Step>, bool) {
         match c[i] {
             // `$.[0]`: AWS reads it as `$[0]`.
             '.' if c.get(i + 1) == Some(&'[') => i += 1,
+            '.' if c.get(i + 1) == Some(&'.') && c.get(i + 2).is_some_and(|x| x.is_alphanumeric() || *x == '_') => {
+                let n: String =
+                    c[i + 2..].iter().take_while(|x| x.is_alphanumeric() || **x == '_' || **x == '-').collect();
+                i += 2 + n.chars().count();
+                steps.push(Step::Deep(n));
+            }
             '.' if c.get(i + 1).is_some_and(|x| x.is_alphanumeric() || *x == '_') => {
                 let mut n = String::new();
                 i += 1;
@@ -141,8 +150,9 @@ fn steps_read(rest: &str) -> (Vec<Step>, bool) {
 fn filter(inner: &str) -> Option<Step> {
     let body = inner.strip_prefix('?')?.trim().strip_prefix('(')?.strip_suffix(')')?.trim();
     let (lhs, rhs) = body.split_once("==")?;
-    let key = lhs.trim().strip_prefix("@.")?;
-    if key.is_empty() || !key.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '-') {
+    // `@.k` or `@.a.b`: the item's field, or a field of a field.
+    let key: Vec<String> = lhs.trim().strip_prefix("@.")?.split('.').map(str::to_string).collect();
+    if key.iter().any(|k| k.is_empty() || !k.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '-')) {
         return None;
     }
     let rhs = rhs.trim();
@@ -156,10 +166,16 @@ fn filter(inner: &str) -> Option<Step> {
         match rhs {
             "true" => Value::Bool(true),
             "false" => Value::Bool(false),
-            _ => rhs.parse::<i64>().map(Value::from).or_else(|_| rhs.parse::<f64>().map(Value::from)).ok()?,
+            "null" => Value::Null,
+            // A bare word is read as the text it is (as the run reads it).
+            _ => rhs
+                .parse::<i64>()
+                .map(Value::from)
+                .or_else(|_| rhs.parse::<f64>().map(Value::from))
+                .unwrap_or_else(|_| Value::from(rhs)),
         }
     };
-    Some(Step::Where(key.to_string(), value))
+    Some(Step::Where(key, value))
 }
 
 /// The root and steps of a JSONPath path text (`$.a`, `$$.Execution.Input.b`, `$v.c`): the
@@ -369,7 +385,7 @@ pub fn jsonpath_value(text: &str) -> Vec<(Root, Vec<Step>)> {
     fn value(a: &Arg, out: &mut Vec<(Root, Vec<Step>)>) {
         match a {
             Arg::Path(p) => out.extend(jsonpath_plain(p).map(|(r, mut s)| {
-                if s.iter().any(|x| matches!(x, Step::Where(..))) {
+                if s.iter().any(|x| matches!(x, Step::Where(..) | Step::Deep(_))) {
                     s.push(Step::List);
                 }
                 (r, s)

@@ -3,7 +3,7 @@
 //! a Pass's `Parameters`, JSONata `Output` and variables, an `ItemBatcher`, intrinsics, a
 //! Catch's `ResultPath`, a Parallel's array, `InputPath`, waits) runs to success with no
 //! input and no mocks, and `--json` shows what was made up under `generated`. The same
-//! workflows are in `scripts/measure-auto.sh`'s count.
+//! workflows are in `scripts/measure-auto.mjs`'s count.
 
 use statelab::value::read::parse;
 use std::process::Command;
