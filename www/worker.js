@@ -9,16 +9,25 @@
 //   {id, op: 'init', module?}                                   load the engine (module: a compiled
 //                                                               WebAssembly.Module to use)
 //   {id, op: 'validate', definition, options?}
-//   {id, op: 'simulate', definition, input, mocks, options?, timelineOnly?}
+//   {id, op: 'simulate', definition, input, mocks, options?, timelineOnly?, mapRunChildren?}
 //   {id, op: 'version'}
 //   {id, op: 'loadSource', text, options?}                     (on the full engine, loaded then)
 //   {id, op: 'derive', definition, options?}                   (on the full engine, loaded then)
 //   {id, op: 'testState', request, options?}                   (on the full engine, loaded then)
 //     → {id, ok: true, value} or {id, ok: false, error: {message, diagnostics?}}
 //   value: what init(), validate(), simulate(), version(), loadSource(), derive() and testState() of statelab.js give; with
-//   timelineOnly, a simulate() result without events, and spans without their data (input,
-//   output, steps). A big simulate() result comes in parts: {id, part: {events, spans}}
-//   messages, then the reply with the rest; the reply's lists go after the parts' lists.
+//   timelineOnly, a simulate() result without events and mapRunChildren, and spans without
+//   their data (input, output, steps). A big simulate() result comes in parts: {id, part:
+//   {events, spans, lanes?, mapRunChildren?}} messages, then the reply with the rest; the
+//   reply's lists go after the parts' lists.
+//   mapRunChildren (simulate, run): what becomes of the result's distributed Map children's
+//   own histories (up to 50,000 events, which would take the page a long task to read):
+//   absent, sent whole; 'none', left out; 'index', kept here, and the result's mapRunChildren
+//   is an index, [{mapSpan, index, complete, eventCount, status, kept, at}] (status: of the
+//   child's last event; kept: which result's histories, at: the child's place there), whose
+//   histories are asked for one at a time:
+//   {id, op: 'mapRunChild', kept, at}       → the child's events (error: no longer kept)
+//   {op: 'forget', kept: [kept]}            the page has no more use for those histories
 //
 // Runs on real timers (run() of statelab.js), several at once (the embeds of a page share one
 // worker, app/embed-engine.js; the playground stops its run before it starts the next), each
@@ -37,7 +46,8 @@
 //   runId, callbackId} → {runId, kind: 'callbackAnswered', callbackId, op, ok}
 // A run reports {runId, kind: 'tick', events, spans: delta, lanes: added, nowMs, status, paused},
 //               {runId, kind: 'done', events, spans: delta, lanes: added, result} or {runId, kind: 'error', message, diagnostics},
-// with {runId, kind: 'part', events, spans: delta} before a tick or 'done' that has much to carry.
+// with {runId, kind: 'part', events, spans: delta, lanes, mapRunChildren?} before a tick or 'done'
+// that has much to carry (the result's mapRunChildren go after the parts').
 //
 // The page keeps what it was sent, so a run sends only what is new: the events since the last
 // message, the lanes begun since, and the spans by difference. A delta is {added, patches}:
@@ -55,6 +65,8 @@ const runs = new Map(); // runId -> {runId, ctl, events, sent, open, calls, last
 const PART_EVENTS = 400;
 const PART_SPANS = 150;
 const PART_PATCHES = 600;
+const PART_LANES = 1000;
+const PART_CHILDREN = 1000;
 
 function errorOf(e) {
   return { message: e?.message ? e.message : String(e), diagnostics: e?.diagnostics ? e.diagnostics : undefined };
@@ -151,42 +163,84 @@ function newLanes(state, lanes) {
   return lanes ? lanes.slice(sent) : [];
 }
 
-/** Post a run's message; its events and spans in parts when there are many. */
+/** Post a run's message; its events, spans, lanes and children's index in parts when there are many. */
 function postRun(state, kind, spans, extra) {
   let events = state.events;
   state.events = [];
   let { added, patches } = spans;
+  let lanes = extra.lanes ?? [];
+  let children = extra.result?.mapRunChildren ?? [];
   const flat = (list) => list.flat();
-  while (events.length > PART_EVENTS || added.length > PART_SPANS || patches.length > PART_PATCHES) {
+  while (events.length > PART_EVENTS || added.length > PART_SPANS || patches.length > PART_PATCHES || lanes.length > PART_LANES || children.length > PART_CHILDREN) {
     postMessage({
       runId: state.runId,
       kind: 'part',
       events: events.slice(0, PART_EVENTS),
       spans: { added: added.slice(0, PART_SPANS), patches: flat(patches.slice(0, PART_PATCHES)) },
+      lanes: lanes.slice(0, PART_LANES),
+      ...(children.length ? { mapRunChildren: children.slice(0, PART_CHILDREN) } : {}),
     });
     events = events.slice(PART_EVENTS);
     added = added.slice(PART_SPANS);
     patches = patches.slice(PART_PATCHES);
+    lanes = lanes.slice(PART_LANES);
+    children = children.slice(PART_CHILDREN);
   }
-  postMessage({ runId: state.runId, kind, events, spans: { added, patches: flat(patches) }, ...extra });
+  const rest = { ...extra, ...(extra.lanes ? { lanes } : {}), ...(extra.result?.mapRunChildren ? { result: { ...extra.result, mapRunChildren: children } } : {}) };
+  postMessage({ runId: state.runId, kind, events, spans: { added, patches: flat(patches) }, ...rest });
 }
 
-/** Post a simulate() result: its events and spans in parts first when there are many. */
+// The distributed Map children's histories kept for the page ('index'): kept id → [children].
+const keptChildren = new Map();
+let lastKept = 0;
+const STATUS_OF_END = { ExecutionSucceeded: 'SUCCEEDED', ExecutionFailed: 'FAILED', ExecutionAborted: 'ABORTED', ExecutionTimedOut: 'TIMED_OUT' };
+
+/** A result with its mapRunChildren as asked (see above). */
+function withChildren(result, how) {
+  const children = result.mapRunChildren;
+  if (!children || !how) return result;
+  const { mapRunChildren, ...rest } = result;
+  if (how !== 'index') return rest;
+  const kept = ++lastKept;
+  keptChildren.set(kept, children);
+  const index = children.map((c, at) => ({
+    mapSpan: c.mapSpan,
+    index: c.index,
+    complete: c.complete,
+    eventCount: c.events.length,
+    status: STATUS_OF_END[c.events.at(-1)?.type] ?? 'RUNNING',
+    kept,
+    at,
+  }));
+  return { ...rest, mapRunChildren: index };
+}
+
+/** A simulate() result's lists sent in parts, and how many of each a part carries at most. */
+const PARTS = { events: PART_EVENTS, spans: PART_SPANS, lanes: PART_LANES, mapRunChildren: PART_CHILDREN };
+
+/** Post a simulate() result: its events, spans, lanes and children's index in parts first when there are many. */
 function postResult(id, value) {
-  const { events, spans } = value;
-  if (!Array.isArray(events) || !Array.isArray(spans) || (events.length <= PART_EVENTS && spans.length <= PART_SPANS)) {
+  const names = Object.keys(PARTS).filter((k) => Array.isArray(value[k]) && value[k].length > PARTS[k]);
+  if (!names.length) {
     postMessage({ id, ok: true, value });
     return;
   }
-  for (let e = 0, s = 0; e < events.length || s < spans.length; e += PART_EVENTS, s += PART_SPANS) {
-    postMessage({ id, part: { events: events.slice(e, e + PART_EVENTS), spans: spans.slice(s, s + PART_SPANS) } });
+  const lists = Object.keys(PARTS).filter((k) => Array.isArray(value[k]));
+  const at = Object.fromEntries(lists.map((k) => [k, 0]));
+  while (lists.some((k) => at[k] < value[k].length)) {
+    const part = {};
+    for (const k of lists) {
+      part[k] = value[k].slice(at[k], at[k] + PARTS[k]);
+      at[k] += PARTS[k];
+    }
+    postMessage({ id, part });
   }
-  postMessage({ id, ok: true, value: { ...value, events: [], spans: [] } });
+  postMessage({ id, ok: true, value: { ...value, ...Object.fromEntries(lists.map((k) => [k, []])) } });
 }
 
 /** A result for a timeline only (the sequential twin): no events, spans without their data. */
 function timelineOnly(result) {
-  const { events, spans, output, ...rest } = result;
+  const { events, spans, output, mapRunChildren, ...rest } = result;
   return {
     ...rest,
     spans: (spans || []).map(({ input, output, steps, ...s }) => s),
@@ -201,7 +255,7 @@ self.onmessage = async (msg) => {
       if (m.op === 'validate') value = await validate(m.definition, m.options || {});
       else if (m.op === 'simulate') {
         value = await simulate(m.definition, m.input, m.mocks, m.options || {});
-        if (m.timelineOnly) value = timelineOnly(value);
+        value = m.timelineOnly ? timelineOnly(value) : withChildren(value, m.mapRunChildren);
         postResult(m.id, value);
         return;
       } else if (m.op === 'init') value = await init(m.module || undefined);
@@ -242,7 +296,7 @@ self.onmessage = async (msg) => {
       const result = await state.ctl.done;
       if (current()) {
         const { events, spans, lanes, ...rest } = result;
-        postRun(state, 'done', spanDelta(state, spans, true), { result: rest, lanes: newLanes(state, lanes) });
+        postRun(state, 'done', spanDelta(state, spans, true), { result: withChildren(rest, m.mapRunChildren), lanes: newLanes(state, lanes) });
         runs.delete(runId);
       }
     } catch (e) {
@@ -251,6 +305,16 @@ self.onmessage = async (msg) => {
         runs.delete(runId);
       }
     }
+    return;
+  }
+  if (m.op === 'mapRunChild') {
+    const child = keptChildren.get(m.kept)?.[m.at];
+    if (child) postMessage({ id: m.id, ok: true, value: child.events });
+    else postMessage({ id: m.id, ok: false, error: { message: 'this child execution’s history is no longer kept (a later run replaced it)' } });
+    return;
+  }
+  if (m.op === 'forget') {
+    for (const k of m.kept || []) keptChildren.delete(k);
     return;
   }
   if (m.op === 'answer') {

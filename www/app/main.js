@@ -97,7 +97,7 @@ lazy(
 );
 lazy(
   (s) => s.resultTab === 'mapruns',
-  () => import('./panels/maprun.js').then((m) => m.mountMapRuns(store, { host: $('#panel-mapruns') })),
+  () => import('./panels/maprun.js').then((m) => m.mountMapRuns(store, { host: $('#panel-mapruns'), engine })),
 );
 lazy(
   (s) => s.resultTab === 'children',
@@ -186,6 +186,17 @@ window.statelab = {
   save: () => workspaces.save(),
   get result() {
     return store.get().run?.result ?? null;
+  },
+  /**
+   * The own history of the result's distributed Map child `index` of the Map visit whose span
+   * is `mapSpan` ({mapSpan, index, complete, events}), which the engine's worker keeps until
+   * asked (result.mapRunChildren is their index); null when the result has no such child.
+   */
+  async mapRunChild(mapSpan, index) {
+    const own = store.get().run?.result?.mapRunChildren?.find((c) => c.mapSpan === mapSpan && c.index === index);
+    if (!own) return null;
+    const { childEvents } = await import('./model/maprun.js');
+    return { mapSpan, index, complete: own.complete, events: await childEvents(own, (e) => engine.mapRunChild(e)) };
   },
   /** How many gallery examples or links are being opened (their files fetched) now. */
   get loading() {
