@@ -1,7 +1,7 @@
 // What the run's spans say about time, without the DOM: where Parallel and Map states join,
 // how long each branch or iteration took against their sum, what a run cost, and the spans
 // as they stood at an instant (the replay).
-import { childCounts, childrenOf } from './lanes.js';
+import { childCounts } from './lanes.js';
 
 /** Where Parallel and Map states join their branches: [{lane, state, ms, count, what}]. */
 export function joinsOf(spans, definitionStates) {
@@ -23,18 +23,52 @@ export function joinsOf(spans, definitionStates) {
  * [{state, lane, type, ms, children: [{lane, ms, first}], longest, sum}]
  */
 export function concurrencyOf(spans, stateTypes) {
-  const out = [];
-  let children = null; // the children of each state span, once a Parallel or Map needs them
+  const steps = concurrencySteps(spans, stateTypes);
+  let r = steps.next();
+  while (!r.done) r = steps.next();
+  return r.value;
+}
+
+/** Spans (or children) between two pauses of concurrencySteps. */
+const STEP = 1000;
+
+/**
+ * concurrencyOf as steps: a generator that pauses (yields) after every thousand spans or
+ * children, so that a caller can spread a Map of 10,000 iterations over several tasks; its
+ * return value is concurrencyOf's.
+ */
+export function* concurrencySteps(spans, stateTypes) {
+  let work = 0;
+  const visits = [];
   for (const s of spans) {
+    if (++work % STEP === 0) yield;
     if (s.kind !== 'state' || s.endMs === null || s.endMs === undefined) continue;
     const type = stateTypes.get(s.state);
-    if (type !== 'Parallel' && type !== 'Map') continue;
-    children ||= childrenOf(spans);
+    if (type === 'Parallel' || type === 'Map') visits.push([s, type]);
+  }
+  if (!visits.length) return [];
+  // The children of each state span (childrenOf), in steps.
+  const children = new Map();
+  for (const s of spans) {
+    if (++work % STEP === 0) yield;
+    if (s.kind !== 'state' || s.parent === null || s.parent === undefined) continue;
+    let byIndex = children.get(s.parent);
+    if (!byIndex) {
+      byIndex = new Map();
+      children.set(s.parent, byIndex);
+    }
+    const list = byIndex.get(s.index);
+    if (list) list.push(s);
+    else byIndex.set(s.index, [s]);
+  }
+  const out = [];
+  for (const [s, type] of visits) {
     const byIndex = children.get(s.id);
     if (!byIndex) continue;
     let failed = null;
     const list = [];
     for (const [index, states] of byIndex) {
+      if (++work % STEP === 0) yield;
       let start = Infinity;
       let end = -Infinity;
       let first = null;
