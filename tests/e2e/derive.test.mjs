@@ -104,7 +104,7 @@ test('a workflow pasted over the example runs: the derived input and mocks are i
   await context.close();
 });
 
-test("mocks the user edited stay when another workflow is pasted over theirs: replacing them is offered, and done when asked", async () => {
+test('mocks the user edited stay when another workflow is pasted over theirs: replacing them is offered, and done when asked', async () => {
   const { page, context, problems } = await openPage();
   // The example's mocks, one edited by the user.
   const mine = JSON.parse((await work(page)).mocks);

@@ -347,6 +347,14 @@ test('timeline lanes are named by branch or item, in the order they started; a M
   await page.focus('[data-testid=timeline] [tabindex="0"]');
   assert.match(await page.textContent('[data-testid=timeline-keys-hint]'), /Arrow keys: bars · Shift\+arrows: scroll · \+ −: zoom · 0: fit/);
   assert.ok(await page.isVisible('[data-testid=timeline-keys-hint]'), 'the keys are said while the focus is in the timeline');
+  // Scrolled to its end, the hint is not over the legend (issue #18).
+  await page.$eval('[data-testid=timeline]', (t) => (t.scrollTop = t.scrollHeight));
+  const over = await page.evaluate(() => {
+    const a = document.querySelector('[data-testid=timeline-keys-hint]').getBoundingClientRect();
+    const b = document.querySelector('[data-testid=timeline] .tl-legend').getBoundingClientRect();
+    return b.height > 0 && a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+  });
+  assert.equal(over, false, 'the keys hint does not cover the legend');
   const focused = () =>
     page.evaluate(() => {
       const e = document.activeElement;

@@ -8,7 +8,7 @@ import { childCounts, latestVisits } from '../model/lanes.js';
 import { layoutDefinition, flatBoxes, estimate, HEADER, LABEL_CHARS, taskKind } from '../model/layout.js';
 import { createViewport } from '../lib/viewport.js';
 import { select, shownSpans, openTestState } from '../state.js';
-import { setText } from '../lib/dom.js';
+import { h, setText } from '../lib/dom.js';
 
 export { taskKind };
 
@@ -85,10 +85,10 @@ function pathOf(points, self) {
  * Draw the whole definition into `host` (an element), in a view that zooms and pans; returns
  * {svg, nodes: Map(name → g), edges, view, size}. onSelect(name): a state clicked (Enter);
  * onTest(name): T or a right-click on it. autoHeight: the host takes the drawing's height
- * (for a host with no height of its own). tools: where the zoom buttons go (the host's corner
- * by default).
+ * (for a host with no height of its own), within minHeight and maxHeight. tools: where the
+ * zoom buttons go (the host's corner by default).
  */
-export function drawGraph(host, definition, { onSelect, onTest, autoHeight = false, tools = null } = {}) {
+export function drawGraph(host, definition, { onSelect, onTest, autoHeight = false, minHeight, maxHeight, tools = null } = {}) {
   const top = layoutDefinition(definition, measurer(host));
   const width = Math.max(top.w, 40) + 2 * MARGIN;
   const height = top.h + 2 * MARGIN;
@@ -120,7 +120,7 @@ export function drawGraph(host, definition, { onSelect, onTest, autoHeight = fal
     g.__box = b;
     b.node = g;
   }
-  const view = createViewport(host, content, { w: width, h: height }, { boxes, label: 'graph', autoHeight, tools, hint: KEYS_HINT });
+  const view = createViewport(host, content, { w: width, h: height }, { boxes, label: 'graph', autoHeight, minHeight, maxHeight, tools, hint: KEYS_HINT });
 
   return { svg, nodes, edges: [...svg.querySelectorAll('path.edge')], view, size: { w: width, h: height } };
 }
@@ -285,7 +285,9 @@ export function mountGraph(store, { host, note, testButton, tools }) {
       ([name, parsed]) => {
         const ok = !!name && !!stateNamed(parsed, name);
         testButton.disabled = !ok;
-        setText(testButton, ok ? `Test ${name}` : 'Test');
+        // "Test" stays whole; a long name gives way (an ellipsis), said whole in the title.
+        if (!ok) setText(testButton, 'Test');
+        else testButton.replaceChildren(h('span', { class: 'graph-test-verb', text: 'Test ' }), h('span', { class: 'graph-test-name', text: name }));
         testButton.title = ok ? `Test ${name} alone, as AWS's TestState API does (T or right-click on a state)` : 'Select a state in the graph to test it (or press T on it)';
       },
     );
@@ -297,10 +299,23 @@ export function mountGraph(store, { host, note, testButton, tools }) {
       note.textContent = invalid ? `${what}: the graph shows the last version that was.` : '';
     },
   );
+  // On a narrow screen the panes are stacked, each as high as it needs: the graph's view is as
+  // high as its drawing fitted to the width (between 160 px and 62% of the screen, 520 px at most).
+  const narrow = globalThis.matchMedia?.('(max-width: 760px)');
+  const draw = (parsed) => {
+    host.style.height = '';
+    const own = narrow?.matches ? { autoHeight: true, minHeight: 160, maxHeight: Math.min(520, Math.round(innerHeight * 0.62)) } : {};
+    graph = parsed ? drawGraph(host, parsed, { onSelect: (name) => select(store, { name }), onTest: test, tools, ...own }) : null;
+  };
+  narrow?.addEventListener('change', () => {
+    const s = store.get();
+    draw(s.definition.parsed);
+    if (graph) paintGraph(graph.nodes, shownSpans(s));
+  });
   store.subscribe(
     (s) => [s.definition.parsed, s.run?.id, s.run?.rev, s.playhead, s.selection.name],
     ([parsed, , , , selected], before, s) => {
-      if (parsed !== before?.[0]) graph = parsed ? drawGraph(host, parsed, { onSelect: (name) => select(store, { name }), onTest: test, tools }) : null;
+      if (parsed !== before?.[0]) draw(parsed);
       if (!graph) return;
       paintGraph(graph.nodes, shownSpans(s));
       paintEdges(graph.edges, graph.nodes);
