@@ -205,7 +205,7 @@ function collect(b, spans, from, to, table, nowMs, ghost) {
  * when there are many, sorted a slice at a time in tasks of their own (null until done: the
  * timeline is drawn then), so that 10,000 lanes take no long task.
  */
-function lanesOf(host, spans, { lanes, nowMs = 0, durationMs, ghosts = [], ghostLanes, stateTypes }) {
+function lanesOf(host, spans, { lanes, nowMs = 0, durationMs, ghosts = NONE, ghostLanes, stateTypes }) {
   const fresh = () => ({ key: null, byLane: new Map(), maxEnd: 0, kinds: new Set(), critical: false, earlier: false, i: 0, g: 0, joined: [], done: false, rows: null });
   if (durationMs === undefined) {
     const b = fresh();
@@ -747,7 +747,7 @@ export function mountTimeline(store, { host, dragLatency, zoomTools }) {
       const sel = s.selection;
       renderTimeline(host, spans, {
         lanes: run?.lanes,
-        ghosts: !replaying && run?.previous ? run.previous.spans : [],
+        ghosts: !replaying && run?.previous ? run.previous.spans : NONE,
         ghostLanes: run?.previous?.lanes,
         onDragLatency: run?.result && !replaying ? dragLatency : undefined,
         nowMs: replaying ? s.playhead : run?.nowMs || 0,
