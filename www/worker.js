@@ -20,14 +20,11 @@
 //   their data (input, output, steps). A big simulate() result comes in parts: {id, part:
 //   {events, spans, lanes?, mapRunChildren?}} messages, then the reply with the rest; the
 //   reply's lists go after the parts' lists.
-//   mapRunChildren (simulate, run): what becomes of the result's distributed Map children's
-//   own histories (up to 50,000 events, which would take the page a long task to read):
-//   absent, sent whole; 'none', left out; 'index', kept here, and the result's mapRunChildren
-//   is an index, [{mapSpan, index, complete, eventCount, status, kept, at}] (status: of the
-//   child's last event; kept: which result's histories, at: the child's place there), whose
-//   histories are asked for one at a time:
-//   {id, op: 'mapRunChild', kept, at}       → the child's events (error: no longer kept)
-//   {op: 'forget', kept: [kept]}            the page has no more use for those histories
+//   mapRunChildren (simulate, run): the result's Map Run children's own histories (up to
+//   50,000 events: a long task for the page to read) are sent whole (absent), left out
+//   ('none'), or kept here ('index', see worker-children.js), the result's mapRunChildren
+//   then an index of them; {id, op: 'mapRunChild', kept, at} → one child's events;
+//   {op: 'forget', keep: [kept]}: all others go.
 //
 // Runs on real timers (run() of statelab.js), several at once (the embeds of a page share one
 // worker, app/embed-engine.js; the playground stops its run before it starts the next), each
@@ -46,8 +43,7 @@
 //   runId, callbackId} → {runId, kind: 'callbackAnswered', callbackId, op, ok}
 // A run reports {runId, kind: 'tick', events, spans: delta, lanes: added, nowMs, status, paused},
 //               {runId, kind: 'done', events, spans: delta, lanes: added, result} or {runId, kind: 'error', message, diagnostics},
-// with {runId, kind: 'part', events, spans: delta, lanes, mapRunChildren?} before a tick or 'done'
-// that has much to carry (the result's mapRunChildren go after the parts').
+// with {runId, kind: 'part', events, spans: delta} before a tick or 'done' that has much to carry.
 //
 // The page keeps what it was sent, so a run sends only what is new: the events since the last
 // message, the lanes begun since, and the spans by difference. A delta is {added, patches}:
@@ -65,8 +61,6 @@ const runs = new Map(); // runId -> {runId, ctl, events, sent, open, calls, last
 const PART_EVENTS = 400;
 const PART_SPANS = 150;
 const PART_PATCHES = 600;
-const PART_LANES = 1000;
-const PART_CHILDREN = 1000;
 
 function errorOf(e) {
   return { message: e?.message ? e.message : String(e), diagnostics: e?.diagnostics ? e.diagnostics : undefined };
@@ -163,79 +157,45 @@ function newLanes(state, lanes) {
   return lanes ? lanes.slice(sent) : [];
 }
 
-/** Post a run's message; its events, spans, lanes and children's index in parts when there are many. */
+/** Post a run's message; its events and spans in parts when there are many. */
 function postRun(state, kind, spans, extra) {
   let events = state.events;
   state.events = [];
   let { added, patches } = spans;
-  let lanes = extra.lanes ?? [];
-  let children = extra.result?.mapRunChildren ?? [];
   const flat = (list) => list.flat();
-  while (events.length > PART_EVENTS || added.length > PART_SPANS || patches.length > PART_PATCHES || lanes.length > PART_LANES || children.length > PART_CHILDREN) {
+  while (events.length > PART_EVENTS || added.length > PART_SPANS || patches.length > PART_PATCHES) {
     postMessage({
       runId: state.runId,
       kind: 'part',
       events: events.slice(0, PART_EVENTS),
       spans: { added: added.slice(0, PART_SPANS), patches: flat(patches.slice(0, PART_PATCHES)) },
-      lanes: lanes.slice(0, PART_LANES),
-      ...(children.length ? { mapRunChildren: children.slice(0, PART_CHILDREN) } : {}),
     });
     events = events.slice(PART_EVENTS);
     added = added.slice(PART_SPANS);
     patches = patches.slice(PART_PATCHES);
-    lanes = lanes.slice(PART_LANES);
-    children = children.slice(PART_CHILDREN);
   }
-  const rest = { ...extra, ...(extra.lanes ? { lanes } : {}), ...(extra.result?.mapRunChildren ? { result: { ...extra.result, mapRunChildren: children } } : {}) };
-  postMessage({ runId: state.runId, kind, events, spans: { added, patches: flat(patches) }, ...rest });
+  postMessage({ runId: state.runId, kind, events, spans: { added, patches: flat(patches) }, ...extra });
 }
 
-// The distributed Map children's histories kept for the page ('index'): kept id → [children].
-const keptChildren = new Map();
-let lastKept = 0;
-const STATUS_OF_END = { ExecutionSucceeded: 'SUCCEEDED', ExecutionFailed: 'FAILED', ExecutionAborted: 'ABORTED', ExecutionTimedOut: 'TIMED_OUT' };
-
-/** A result with its mapRunChildren as asked (see above). */
-function withChildren(result, how) {
-  const children = result.mapRunChildren;
-  if (!children || !how) return result;
-  const { mapRunChildren, ...rest } = result;
-  if (how !== 'index') return rest;
-  const kept = ++lastKept;
-  keptChildren.set(kept, children);
-  const index = children.map((c, at) => ({
-    mapSpan: c.mapSpan,
-    index: c.index,
-    complete: c.complete,
-    eventCount: c.events.length,
-    status: STATUS_OF_END[c.events.at(-1)?.type] ?? 'RUNNING',
-    kept,
-    at,
-  }));
-  return { ...rest, mapRunChildren: index };
+// The Map Run children's histories kept for the page (./worker-children.js, loaded with the first).
+let children = null;
+/** A result with its mapRunChildren as asked (`how`, see above). */
+async function withChildren(result, how) {
+  if (!result.mapRunChildren || !how) return result;
+  children ||= import('./worker-children.js');
+  return (await children).withChildren(result, how);
 }
 
-/** A simulate() result's lists sent in parts, and how many of each a part carries at most. */
-const PARTS = { events: PART_EVENTS, spans: PART_SPANS, lanes: PART_LANES, mapRunChildren: PART_CHILDREN };
+/** A simulate() result's lists sent in parts, at most so many in one. */
+const PARTS = { events: PART_EVENTS, spans: PART_SPANS, lanes: 1000, mapRunChildren: 1000 };
 
-/** Post a simulate() result: its events, spans, lanes and children's index in parts first when there are many. */
+/** Post a simulate() result: its long lists in parts first, their last parts in the reply. */
 function postResult(id, value) {
-  const names = Object.keys(PARTS).filter((k) => Array.isArray(value[k]) && value[k].length > PARTS[k]);
-  if (!names.length) {
-    postMessage({ id, ok: true, value });
-    return;
-  }
   const lists = Object.keys(PARTS).filter((k) => Array.isArray(value[k]));
-  const at = Object.fromEntries(lists.map((k) => [k, 0]));
-  while (lists.some((k) => at[k] < value[k].length)) {
-    const part = {};
-    for (const k of lists) {
-      part[k] = value[k].slice(at[k], at[k] + PARTS[k]);
-      at[k] += PARTS[k];
-    }
-    postMessage({ id, part });
-  }
-  postMessage({ id, ok: true, value: { ...value, ...Object.fromEntries(lists.map((k) => [k, []])) } });
+  const n = Math.max(1, ...lists.map((k) => Math.ceil(value[k].length / PARTS[k])));
+  const part = (i) => Object.fromEntries(lists.map((k) => [k, value[k].slice(i * PARTS[k], (i + 1) * PARTS[k])]));
+  for (let i = 0; i < n - 1; i++) postMessage({ id, part: part(i) });
+  postMessage({ id, ok: true, value: n > 1 ? { ...value, ...part(n - 1) } : value });
 }
 
 /** A result for a timeline only (the sequential twin): no events, spans without their data. */
@@ -255,7 +215,7 @@ self.onmessage = async (msg) => {
       if (m.op === 'validate') value = await validate(m.definition, m.options || {});
       else if (m.op === 'simulate') {
         value = await simulate(m.definition, m.input, m.mocks, m.options || {});
-        value = m.timelineOnly ? timelineOnly(value) : withChildren(value, m.mapRunChildren);
+        value = m.timelineOnly ? timelineOnly(value) : await withChildren(value, m.mapRunChildren);
         postResult(m.id, value);
         return;
       } else if (m.op === 'init') value = await init(m.module || undefined);
@@ -296,7 +256,7 @@ self.onmessage = async (msg) => {
       const result = await state.ctl.done;
       if (current()) {
         const { events, spans, lanes, ...rest } = result;
-        postRun(state, 'done', spanDelta(state, spans, true), { result: withChildren(rest, m.mapRunChildren), lanes: newLanes(state, lanes) });
+        postRun(state, 'done', spanDelta(state, spans, true), { result: await withChildren(rest, m.mapRunChildren), lanes: newLanes(state, lanes) });
         runs.delete(runId);
       }
     } catch (e) {
@@ -307,14 +267,9 @@ self.onmessage = async (msg) => {
     }
     return;
   }
-  if (m.op === 'mapRunChild') {
-    const child = keptChildren.get(m.kept)?.[m.at];
-    if (child) postMessage({ id: m.id, ok: true, value: child.events });
-    else postMessage({ id: m.id, ok: false, error: { message: 'this child execution’s history is no longer kept (a later run replaced it)' } });
-    return;
-  }
-  if (m.op === 'forget') {
-    for (const k of m.kept || []) keptChildren.delete(k);
+  if (m.op === 'mapRunChild' || (m.op === 'forget' && children)) {
+    children ||= import('./worker-children.js');
+    (await children)[m.op](m);
     return;
   }
   if (m.op === 'answer') {

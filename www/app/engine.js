@@ -57,8 +57,7 @@ export class Engine {
     else if (m.kind === 'control') h.onControl(m);
     else if (m.kind === 'done') {
       this.run = null;
-      const children = run.mapRunChildren ? { mapRunChildren: run.mapRunChildren.concat(m.result.mapRunChildren ?? []) } : {};
-      h.onDone(this.noteKept({ ...m.result, ...children, events: run.events, spans: run.spans, lanes: run.lanes }));
+      h.onDone({ ...m.result, events: run.events, spans: run.spans, lanes: run.lanes });
     } else if (m.kind === 'error') {
       this.run = null;
       h.onError(m);
@@ -127,33 +126,19 @@ export class Engine {
     return this.full('testState', { request });
   }
 
-  /**
-   * simulate(); with timelineOnly, the result has no events and its spans no data (input,
-   * output, steps). A result's mapRunChildren is an index whose histories stay in the worker
-   * (mapRunChild).
-   */
+  /** simulate(); with timelineOnly, the result has no events and its spans no data (input, output, steps); its mapRunChildren: see mapRunChild. */
   simulate(definition, input, mocks, options, { timelineOnly = false } = {}) {
-    return this.request('simulate', { definition, input, mocks, options, timelineOnly, mapRunChildren: 'index' }).then((r) => this.noteKept(r));
+    return this.request('simulate', { definition, input, mocks, options, timelineOnly, mapRunChildren: 'index' });
   }
 
-  /** The events of a distributed Map's child of a result's mapRunChildren index ({kept, at}); rejects when the worker no longer has them. */
+  /** The events of a result's Map Run child (its mapRunChildren entry: {kept, at}), which the worker keeps. */
   mapRunChild({ kept, at }) {
-    if (this.worker !== this.keptBy?.get(kept)) return Promise.reject(new Error('this child execution’s history is no longer kept: the engine was restarted'));
-    return this.request('mapRunChild', { kept, at }, 30000);
+    return this.request('mapRunChild', { kept, at });
   }
 
-  /** The worker keeps only the children's histories of these `kept` ids (a result shown): it lets the others go. */
+  /** The worker lets go of the Map Run children's histories of all results but those `kept`. */
   keepOnly(kept) {
-    const forget = [...(this.keptBy?.keys() ?? [])].filter((k) => !kept.includes(k));
-    for (const k of forget) this.keptBy.delete(k);
-    if (forget.length) this.worker.postMessage({ op: 'forget', kept: forget });
-  }
-
-  /** Note which worker holds the histories a result's index names (they go with it). */
-  noteKept(result) {
-    this.keptBy ||= new Map();
-    for (const c of result?.mapRunChildren ?? []) if (c.kept !== undefined && !this.keptBy.has(c.kept)) this.keptBy.set(c.kept, this.worker);
-    return result;
+    this.worker.postMessage({ op: 'forget', keep: kept });
   }
 
   /**

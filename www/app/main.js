@@ -187,17 +187,8 @@ window.statelab = {
   get result() {
     return store.get().run?.result ?? null;
   },
-  /**
-   * The own history of the result's distributed Map child `index` of the Map visit whose span
-   * is `mapSpan` ({mapSpan, index, complete, events}), which the engine's worker keeps until
-   * asked (result.mapRunChildren is their index); null when the result has no such child.
-   */
-  async mapRunChild(mapSpan, index) {
-    const own = store.get().run?.result?.mapRunChildren?.find((c) => c.mapSpan === mapSpan && c.index === index);
-    if (!own) return null;
-    const { childEvents } = await import('./model/maprun.js');
-    return { mapSpan, index, complete: own.complete, events: await childEvents(own, (e) => engine.mapRunChild(e)) };
-  },
+  /** A Map Run child's own history, {mapSpan, index, complete, events}, from the worker (result.mapRunChildren: their index); null when none. */
+  mapRunChild: (mapSpan, index) => import('./model/maprun.js').then((m) => m.mapRunChildOf(store.get().run?.result, mapSpan, index, (e) => engine.mapRunChild(e))),
   /** How many gallery examples or links are being opened (their files fetched) now. */
   get loading() {
     return workspaces.opening();

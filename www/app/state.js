@@ -28,7 +28,7 @@ export function initialState() {
       mocks: '{}',
       settings: { ...DEFAULT_SETTINGS },
       source: { machine: null, overrides: {}, files: {} },
-      generated: { input: null, mocks: {}, mocksFor: null, exampleMocks: {} },
+      generated: { input: null, mocks: {}, mocksFor: null },
       machines: {},
     },
     machineTab: null, // the machine edited: null (the main one) or a name of work.machines

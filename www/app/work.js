@@ -10,7 +10,7 @@ import { offsetOf, jsonParseLinter } from './lib/editor.js';
 import { parsedOrNull } from './lib/format.js';
 import { allStates, stateTypesOf } from './model/asl.js';
 import { functionsIn, withMocks } from './model/mocks.js';
-import { NO_GENERATED, generatedOf, hashText, canonical, plan, recordAfter, exampleMocksOf, replacedWorkflow } from './model/generated.js';
+import { NO_GENERATED, generatedOf, hashText, canonical, plan, recordAfter } from './model/generated.js';
 import { SPEEDS, DEFAULT_SETTINGS, workOf, withWork, toast } from './state.js';
 
 export const EMPTY_DEFINITION = '{\n  "StartAt": "Hello",\n  "States": {\n    "Hello": { "Type": "Pass", "End": true }\n  }\n}\n';
@@ -252,11 +252,7 @@ export function createWork({ store, engine, stopRun, consent }) {
       try {
         value = canonical(JSON.parse(texts.input));
       } catch {}
-      generated = {
-        ...NO_GENERATED,
-        input: value ? { hash: value, from: 'example', for: hashText(texts.definition) } : null,
-        exampleMocks: exampleMocksOf(parsedOrNull(texts.mocks)),
-      };
+      generated = { ...NO_GENERATED, input: value ? { hash: value, from: 'example', for: hashText(texts.definition) } : null };
     }
     store.update({
       work: { ...texts, settings, source: sourceSettings(work.source), generated, machines: machinesOf(work.machines) },
@@ -350,62 +346,25 @@ export function createWork({ store, engine, stopRun, consent }) {
   }
   store.subscribe((s) => [s.definition.parsed, s.exampleId], checkExample);
 
-  // A definition replaced by another workflow (pasted or dropped over the example's, say):
-  // the mocks, which named some of the states before, name none of the new ones. Untouched
-  // (generated, or the example's as it came), they are made again from it at once, marked
-  // generated; edited by the user, they stay theirs, and the page offers to replace them
-  // (model/generated.js). (Work loaded whole brings its own mocks: not a replacement.)
-  let before = null; // {parsed, mocks: text, states: [names]} when last seen
-  async function replacedDefinition() {
-    const s = store.get();
-    const parsed = s.definition.parsed;
-    if (!parsed || s.definition.invalid || filling) return;
-    const states = allStates(parsed).map((x) => x.name);
-    const last = before;
-    before = { parsed, mocks: s.work.mocks, states };
-    // Only the definition changed since.
-    if (!last || last.parsed === parsed || last.mocks !== s.work.mocks) return;
-    const mocks = parsedOrNull(s.work.mocks);
-    const other = replacedWorkflow(s.work.generated, mocks, states);
-    if (!other?.names.some((n) => last.states.includes(n))) return;
-    const replace = async () => {
-      const now = store.get();
-      if (now.definition.parsed !== parsed || now.work.mocks !== s.work.mocks) return;
-      const kept = Object.fromEntries(Object.entries(mocks).filter(([k]) => !other.names.includes(k)));
-      const text = `${JSON.stringify(kept, null, 2)}\n`;
-      setTexts({
-        mocks: text,
-        generated: recordAfter(now.work.generated, { input: false }, { mocks: {} }, { hash: now.work.generated.mocksFor, inputText: now.work.input, mocks: kept }),
-      });
-      filling = true;
-      let made = [];
-      try {
-        ({ mocks: made } = await complete({ parsed, text: now.definition.text, wantInput: false }));
-      } catch (e) {
-        toast(store, `statelab could not derive mocks for the new workflow: ${e.message}`, true);
-        return;
-      } finally {
-        filling = false;
-      }
-      toast(
-        store,
-        `The mocks were for another workflow (${other.names.join(', ')})${made.length ? `: mocks for ${made.join(', ')} were made from this definition, marked generated (edit them to make them yours)` : ': none of this definition’s Tasks needs one'}.`,
-      );
-    };
-    if (other.untouched) {
-      const made = replace().finally(() => {
-        if (replacing === made) replacing = null;
-      });
-      replacing = made;
-      return made;
-    }
-    toast(store, `The mocks are for states this definition does not have (${other.names.join(', ')}): they are yours, so they stay.`, false, {
-      actions: [{ label: 'Replace them with mocks made from this definition', run: replace }],
-    });
-  }
-  let filling = false;
-  let replacing = null; // the replacement being made (a run waits for it)
-  store.subscribe((s) => [s.definition.parsed, s.work.mocks], replacedDefinition);
+  // A definition changed, the mocks not: were they another workflow's (replaced.js)? A run waits for it.
+  let before = null;
+  let replacing = null;
+  store.subscribe(
+    (s) => [s.definition.parsed, s.work.mocks],
+    ([parsed, mocks], _, s) => {
+      const last = before;
+      if (!parsed || s.definition.invalid) return;
+      before = { parsed, mocks, example: s.exampleId };
+      if (last?.mocks !== mocks || last.parsed === parsed) return;
+      const done = import('./replaced.js')
+        .then((m) => m.replaced({ store, setTexts, complete, exampleFiles, last, parsed }))
+        .catch((e) => toast(store, e.message, true))
+        .finally(() => {
+          if (replacing === done) replacing = null;
+        });
+      replacing = done;
+    },
+  );
 
   /** The edits so far taken in: a definition typed in the last 200 ms parsed now, and whether it is still the example's. */
   async function settle() {
@@ -598,7 +557,6 @@ export function createWork({ store, engine, stopRun, consent }) {
     loadExamples,
     exampleFiles,
     wantsReplay,
-    /** The mocks being made again for a replaced workflow, if they are (a promise), else null. */
     replacing: () => replacing,
     makeLink,
     shareLink,

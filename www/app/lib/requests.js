@@ -65,10 +65,6 @@ export function gather(run, m) {
   pushAll(run.events, m.events);
   applySpans(run.spans, m.spans);
   if (m.lanes) pushAll(run.lanes, m.lanes);
-  if (m.mapRunChildren) {
-    run.mapRunChildren ||= [];
-    pushAll(run.mapRunChildren, m.mapRunChildren);
-  }
 }
 
 /** Answer a mock function's call `m` with what onCall gives ({output} or {failure}), through post(answer). */

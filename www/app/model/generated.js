@@ -7,7 +7,7 @@
 //            (the input a gallery example came with), for: hash of the definition it was
 //            made for},
 //    mocks: {State: hash of the mock statelab wrote}, mocksFor: hash of the definition
-//    they were made for, exampleMocks: {State: hash of the mock a gallery example came with}}
+//    they were made for}
 // (Hashes of the values as compact JSON, not the values: a link does not carry them twice.)
 // A part is untouched while the editor's value still hashes to the one recorded (values are
 // compared: reformatting is no edit); the first edit makes it the user's, and statelab never
@@ -17,14 +17,10 @@
 //     generated one after the definition changed);
 //   - a mock for each Task state without one, and again for the untouched generated mocks
 //     when the definition changed (they follow it).
-// An example's mocks are made for its workflow, not derived: they stay through edits of its
-// definition. When the definition is replaced by another workflow (no state it has is one the
-// mocks name: pasted or dropped over it), mocks that are all untouched (generated or the
-// example's) are made again from the new definition; mocks the user edited are not, the
-// page offers it (`replacedWorkflow`).
+// A definition replaced by another workflow (a paste): ../replaced.js.
 import { missingMocks } from './mocks.js';
 
-export const NO_GENERATED = Object.freeze({ input: null, mocks: Object.freeze({}), mocksFor: null, exampleMocks: Object.freeze({}) });
+export const NO_GENERATED = Object.freeze({ input: null, mocks: Object.freeze({}), mocksFor: null });
 
 /** A short hash of a text (FNV-1a, 32 bits, hex): which definition the parts were made for. */
 export function hashText(text) {
@@ -52,48 +48,18 @@ function canonicalText(text) {
 export function generatedOf(given) {
   if (!given || typeof given !== 'object') return NO_GENERATED;
   const str = (v) => (typeof v === 'string' ? v : null);
-  const hashes = (given) => {
-    const out = {};
-    if (given && typeof given === 'object') {
-      for (const [k, v] of Object.entries(given)) if (typeof v === 'string') Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
-    }
-    return out;
-  };
+  const mocks = {};
+  if (given.mocks && typeof given.mocks === 'object') {
+    for (const [k, v] of Object.entries(given.mocks))
+      if (typeof v === 'string') Object.defineProperty(mocks, k, { value: v, enumerable: true, writable: true, configurable: true });
+  }
   const i = given.input;
   const input = i && typeof i === 'object' && typeof i.hash === 'string' ? { hash: i.hash, from: i.from === 'example' ? 'example' : 'statelab', for: str(i.for) } : null;
-  return { input, mocks: hashes(given.mocks), mocksFor: str(given.mocksFor), exampleMocks: hashes(given.exampleMocks) };
-}
-
-/** The record of a gallery example's mocks (parsed), each as it came: {State: hash}. */
-export function exampleMocksOf(mocks) {
-  const out = {};
-  if (!isShortForm(mocks)) return out;
-  for (const [k, v] of Object.entries(mocks))
-    if (k !== '*' && k !== 'Files') Object.defineProperty(out, k, { value: canonical(v), enumerable: true, writable: true, configurable: true });
-  return out;
-}
-
-/** Mocks in the short form (keyed by state name), not a Step Functions Local mock file. */
-function isShortForm(mocks) {
-  return !!mocks && typeof mocks === 'object' && !Array.isArray(mocks) && !('MockedResponses' in mocks) && !('StateMachines' in mocks);
-}
-
-/**
- * Is the definition (`states`: the names of all its states) another workflow than the one the
- * mocks (parsed) were for: they name states, and none of them is one of its states? Then
- * {names: the states they name, untouched: each is an untouched generated or example mock};
- * else null. ('*' and Files are no state's.)
- */
-export function replacedWorkflow(g, mocks, states) {
-  if (!isShortForm(mocks)) return null;
-  const names = Object.keys(mocks).filter((k) => k !== '*' && k !== 'Files');
-  if (!names.length || names.some((n) => states.includes(n))) return null;
-  const untouched = (n) => [g?.mocks, g?.exampleMocks].some((r) => r && Object.hasOwn(r, n) && canonical(mocks[n]) === r[n]);
-  return { names, untouched: names.every(untouched) };
+  return { input, mocks, mocksFor: str(given.mocksFor) };
 }
 
 /** Is the record empty (nothing to keep with the work)? */
-export const isEmpty = (g) => !g || (!g.input && Object.keys(g.mocks).length === 0 && Object.keys(g.exampleMocks ?? {}).length === 0);
+export const isEmpty = (g) => !g || (!g.input && Object.keys(g.mocks).length === 0);
 
 /** The input editor holds nothing given: empty, or {}. */
 export const inputIsBlank = (text) => /^\s*(\{\s*\})?\s*$/.test(text);
@@ -148,10 +114,5 @@ export function recordAfter(g, p, derived, { hash, inputText, mocks }) {
   for (const [name, mock] of Object.entries(derived.mocks || {})) set(name, canonical(mock));
   let input = inputUntouched(g, inputText) ? g.input : null;
   if (p.input && derived.input !== undefined) input = { hash: canonical(derived.input), from: 'statelab', for: hash };
-  // The example's mocks still as they came.
-  const exampleMocks = {};
-  for (const [name, h] of Object.entries(g?.exampleMocks ?? {}))
-    if (isShortForm(mocks) && Object.hasOwn(mocks, name) && canonical(mocks[name]) === h)
-      Object.defineProperty(exampleMocks, name, { value: h, enumerable: true, writable: true, configurable: true });
-  return { input, mocks: kept, mocksFor: Object.keys(kept).length ? hash : null, exampleMocks };
+  return { input, mocks: kept, mocksFor: Object.keys(kept).length ? hash : null };
 }

@@ -164,6 +164,12 @@ export async function childEvents(own, fetch) {
   return laneOf ? events.map((e) => (laneOf[e.lane] === undefined ? e : { ...e, lane: laneOf[e.lane] })) : events;
 }
 
+/** Map Run child `index` of the Map visit of span `mapSpan` with its own history ({mapSpan, index, complete, events}), or null. */
+export async function mapRunChildOf(result, mapSpan, index, fetch) {
+  const own = result?.mapRunChildren?.find((c) => c.mapSpan === mapSpan && c.index === index);
+  return own ? { mapSpan, index, complete: own.complete, events: await childEvents(own, fetch) } : null;
+}
+
 /**
  * A child execution of a Map Run on its own, from its entry `own` and its `events`:
  * {events, spans, complete} with times from the child's start. Its spans: its states' visits
