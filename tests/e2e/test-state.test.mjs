@@ -586,12 +586,9 @@ test("the graph's Test button shows 'Test' and the start of a long state's name 
   assert.equal(await page.textContent('[data-testid=graph-test-state]'), 'Test ChargePayment');
   const parts = await page.$eval('[data-testid=graph-test-state]', (b) => {
     // The width of "Test " and three letters, in the button's font.
-    const probe = document.createElement('span');
-    probe.style.font = getComputedStyle(b).font;
-    probe.textContent = 'Test Cha…';
-    document.body.append(probe);
-    const need = probe.getBoundingClientRect().width;
-    probe.remove();
+    const ctx = document.createElement('canvas').getContext('2d');
+    ctx.font = getComputedStyle(b).font;
+    const need = ctx.measureText('Test Cha…').width;
     const pad = Number.parseFloat(getComputedStyle(b).paddingLeft) + Number.parseFloat(getComputedStyle(b).paddingRight);
     return { room: b.clientWidth - pad, need, title: b.title };
   });
