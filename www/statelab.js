@@ -743,10 +743,12 @@ export function createWorker(url = new URL('./worker.js', import.meta.url)) {
     const p = pending.get(data.id);
     if (!p) return;
     if (data.part) {
-      // A big result comes in parts: its events and spans, then the rest.
-      p.parts ||= { events: [], spans: [] };
-      for (const e of data.part.events) p.parts.events.push(e);
-      for (const s of data.part.spans) p.parts.spans.push(s);
+      // A big result comes in parts: its lists (events, spans, ...), then the rest.
+      p.parts ||= {};
+      for (const [k, list] of Object.entries(data.part)) {
+        p.parts[k] ||= [];
+        for (const x of list) p.parts[k].push(x);
+      }
       return;
     }
     pending.delete(data.id);
@@ -757,10 +759,7 @@ export function createWorker(url = new URL('./worker.js', import.meta.url)) {
       return;
     }
     const value = data.value;
-    if (p.parts) {
-      value.events = p.parts.events.concat(value.events);
-      value.spans = p.parts.spans.concat(value.spans);
-    }
+    if (p.parts) for (const [k, list] of Object.entries(p.parts)) value[k] = list.concat(value[k] || []);
     p.resolve(value);
   };
   worker.onerror = (e) => {

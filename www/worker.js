@@ -9,16 +9,22 @@
 //   {id, op: 'init', module?}                                   load the engine (module: a compiled
 //                                                               WebAssembly.Module to use)
 //   {id, op: 'validate', definition, options?}
-//   {id, op: 'simulate', definition, input, mocks, options?, timelineOnly?}
+//   {id, op: 'simulate', definition, input, mocks, options?, timelineOnly?, mapRunChildren?}
 //   {id, op: 'version'}
 //   {id, op: 'loadSource', text, options?}                     (on the full engine, loaded then)
 //   {id, op: 'derive', definition, options?}                   (on the full engine, loaded then)
 //   {id, op: 'testState', request, options?}                   (on the full engine, loaded then)
 //     → {id, ok: true, value} or {id, ok: false, error: {message, diagnostics?}}
 //   value: what init(), validate(), simulate(), version(), loadSource(), derive() and testState() of statelab.js give; with
-//   timelineOnly, a simulate() result without events, and spans without their data (input,
-//   output, steps). A big simulate() result comes in parts: {id, part: {events, spans}}
-//   messages, then the reply with the rest; the reply's lists go after the parts' lists.
+//   timelineOnly, a simulate() result without events and mapRunChildren, and spans without
+//   their data (input, output, steps). A big simulate() result comes in parts: {id, part:
+//   {events, spans, lanes?, mapRunChildren?}} messages, then the reply with the rest; the
+//   reply's lists go after the parts' lists.
+//   mapRunChildren (simulate, run): the result's Map Run children's own histories (up to
+//   50,000 events: a long task for the page to read) are sent whole (absent), left out
+//   ('none'), or kept here ('index', see worker-children.js), the result's mapRunChildren
+//   then an index of them; {id, op: 'mapRunChild', kept, at} → one child's events;
+//   {op: 'forget', keep: [kept]}: all others go.
 //
 // Runs on real timers (run() of statelab.js), several at once (the embeds of a page share one
 // worker, app/embed-engine.js; the playground stops its run before it starts the next), each
@@ -171,22 +177,30 @@ function postRun(state, kind, spans, extra) {
   postMessage({ runId: state.runId, kind, events, spans: { added, patches: flat(patches) }, ...extra });
 }
 
-/** Post a simulate() result: its events and spans in parts first when there are many. */
+// The Map Run children's histories kept for the page (./worker-children.js, loaded with the first).
+let children = null;
+/** A result with its mapRunChildren as asked (`how`, see above). */
+async function withChildren(result, how) {
+  if (!result.mapRunChildren || !how) return result;
+  children ||= import('./worker-children.js');
+  return (await children).withChildren(result, how);
+}
+
+/** A simulate() result's lists sent in parts, at most so many in one. */
+const PARTS = { events: PART_EVENTS, spans: PART_SPANS, lanes: 1000, mapRunChildren: 1000 };
+
+/** Post a simulate() result: its long lists in parts first, their last parts in the reply. */
 function postResult(id, value) {
-  const { events, spans } = value;
-  if (!Array.isArray(events) || !Array.isArray(spans) || (events.length <= PART_EVENTS && spans.length <= PART_SPANS)) {
-    postMessage({ id, ok: true, value });
-    return;
-  }
-  for (let e = 0, s = 0; e < events.length || s < spans.length; e += PART_EVENTS, s += PART_SPANS) {
-    postMessage({ id, part: { events: events.slice(e, e + PART_EVENTS), spans: spans.slice(s, s + PART_SPANS) } });
-  }
-  postMessage({ id, ok: true, value: { ...value, events: [], spans: [] } });
+  const lists = Object.keys(PARTS).filter((k) => Array.isArray(value[k]));
+  const n = Math.max(1, ...lists.map((k) => Math.ceil(value[k].length / PARTS[k])));
+  const part = (i) => Object.fromEntries(lists.map((k) => [k, value[k].slice(i * PARTS[k], (i + 1) * PARTS[k])]));
+  for (let i = 0; i < n - 1; i++) postMessage({ id, part: part(i) });
+  postMessage({ id, ok: true, value: n > 1 ? { ...value, ...part(n - 1) } : value });
 }
 
 /** A result for a timeline only (the sequential twin): no events, spans without their data. */
 function timelineOnly(result) {
-  const { events, spans, output, ...rest } = result;
+  const { events, spans, output, mapRunChildren, ...rest } = result;
   return {
     ...rest,
     spans: (spans || []).map(({ input, output, steps, ...s }) => s),
@@ -201,7 +215,7 @@ self.onmessage = async (msg) => {
       if (m.op === 'validate') value = await validate(m.definition, m.options || {});
       else if (m.op === 'simulate') {
         value = await simulate(m.definition, m.input, m.mocks, m.options || {});
-        if (m.timelineOnly) value = timelineOnly(value);
+        value = m.timelineOnly ? timelineOnly(value) : await withChildren(value, m.mapRunChildren);
         postResult(m.id, value);
         return;
       } else if (m.op === 'init') value = await init(m.module || undefined);
@@ -242,7 +256,7 @@ self.onmessage = async (msg) => {
       const result = await state.ctl.done;
       if (current()) {
         const { events, spans, lanes, ...rest } = result;
-        postRun(state, 'done', spanDelta(state, spans, true), { result: rest, lanes: newLanes(state, lanes) });
+        postRun(state, 'done', spanDelta(state, spans, true), { result: await withChildren(rest, m.mapRunChildren), lanes: newLanes(state, lanes) });
         runs.delete(runId);
       }
     } catch (e) {
@@ -251,6 +265,11 @@ self.onmessage = async (msg) => {
         runs.delete(runId);
       }
     }
+    return;
+  }
+  if (m.op === 'mapRunChild' || (m.op === 'forget' && children)) {
+    children ||= import('./worker-children.js');
+    (await children)[m.op](m);
     return;
   }
   if (m.op === 'answer') {

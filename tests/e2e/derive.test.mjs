@@ -76,9 +76,10 @@ test('a workflow pasted over the example runs: the derived input and mocks are i
   assert.equal(typeof input.orderId, 'string');
   assert.equal(typeof input.customer?.email, 'string');
   assert.deepEqual(result.output.orderId, input.orderId);
-  // The mocks: the example's stay (they are the user's), the two Tasks got theirs, in AWS's shape.
+  // The mocks: the example's, untouched and for states this workflow does not have, went with
+  // its definition (no warnings about them); the two Tasks got theirs, in AWS's shape.
   const mocks = JSON.parse(w.mocks);
-  assert.ok(mocks.Resize, 'the mocks already there are kept');
+  assert.deepEqual(Object.keys(mocks).sort(), ['CheckOrder', 'Ship']);
   assert.equal(mocks.CheckOrder.result.Payload.status, 'APPROVED');
   assert.equal(mocks.CheckOrder.result.StatusCode, 200);
   assert.equal(typeof mocks.Ship.result.MessageId, 'string');
@@ -96,12 +97,38 @@ test('a workflow pasted over the example runs: the derived input and mocks are i
   assert.match(await note(page), /the mocks of CheckOrder, Ship — edit one to make it yours/);
   const mockLines = (await markedLines(page, 'mocks')).join('\n');
   assert.match(mockLines, /"CheckOrder"/);
-  assert.doesNotMatch(mockLines, /"Resize"/, 'the mocks the user had are not marked');
-  // (The generated mocks come after the example's: shown for the screenshot.)
-  await page.$eval('[data-testid=mocks-editor] .cm-line.cm-generated', (l) => {
-    l.closest('.cm-scroller').scrollTop = l.offsetTop - 40;
-  });
+  assert.match(mockLines, /"Ship"/);
   await page.screenshot({ path: join(SHOTS, 'derive-mocks.png') });
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('mocks the user edited stay when another workflow is pasted over theirs: replacing them is offered, and done when asked', async () => {
+  const { page, context, problems } = await openPage();
+  // The example's mocks, one edited by the user.
+  const mine = JSON.parse((await work(page)).mocks);
+  mine.Resize = { result: { edited: 'by hand' } };
+  await paste(page, 'mocks', JSON.stringify(mine, null, 2));
+  await page.waitForFunction(() => window.statelab.work().mocks.includes('by hand'));
+  await paste(page, 'definition', fixture('lambda-choice.asl.json'));
+  await page.waitForSelector('[data-testid=toast] button:has-text("Replace them")');
+  assert.match(await page.textContent('[data-testid=toast]'), /The mocks are for states this definition does not have \(Resize, .*\): they are yours, so they stay/);
+  assert.match((await work(page)).mocks, /by hand/, 'nothing was thrown away');
+  await page.click('[data-testid=toast] button:has-text("Replace them")');
+  await page.waitForFunction(() => /"CheckOrder"/.test(window.statelab.work().mocks));
+  const w = await work(page);
+  assert.deepEqual(Object.keys(JSON.parse(w.mocks)).sort(), ['CheckOrder', 'Ship']);
+  assert.deepEqual(Object.keys(w.generated.mocks).sort(), ['CheckOrder', 'Ship']);
+  // A definition edited (not replaced) keeps the example's mocks as they are.
+  await page.evaluate(() => window.statelab.loadExample('retry-backoff'));
+  await page.waitForFunction(() => window.statelab.loading === 0 && /CallPartnerApi/.test(window.statelab.work().mocks));
+  const kept = (await work(page)).mocks;
+  const def = JSON.parse((await work(page)).definition);
+  def.Comment = 'edited';
+  await paste(page, 'definition', JSON.stringify(def, null, 2));
+  await page.waitForFunction(() => window.statelab.work().definition.includes('"edited"'));
+  await page.waitForTimeout(600);
+  assert.equal((await work(page)).mocks, kept);
   assert.deepEqual(problems, []);
   await context.close();
 });

@@ -336,6 +336,13 @@ test('at 390 px the panes are stacked, usable, and the page does not scroll side
       assert.ok(m[p].width >= 340, `${p} is ${m[p].width} px wide`);
     }
     assert.ok(m.editors.bottom <= m.graph.top + 1 && m.graph.bottom <= m.results.top + 1, 'stacked: editors, graph, results');
+    // The graph's view is as high as its drawing fitted to the width: no empty room under it.
+    const g = await page.evaluate(() => {
+      const view = document.querySelector('[data-testid=graph]').getBoundingClientRect();
+      const drawn = document.querySelector('[data-testid=graph] .graph-view').getBoundingClientRect();
+      return { below: view.bottom - drawn.bottom, height: view.height };
+    });
+    assert.ok(g.below >= 0 && g.below <= 40, `${Math.round(g.below)} px under the drawing in a view ${Math.round(g.height)} px high`);
     await page.screenshot({ path: join(SHOTS, `phone-390-${scheme}.png`), fullPage: true });
     // A run, and its timeline, in the phone's width too.
     await page.click('[data-testid=run]');

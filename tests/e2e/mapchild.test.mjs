@@ -61,6 +61,29 @@ for (const theme of ['light', 'dark']) {
     assert.equal(result.status, 'SUCCEEDED', result.cause);
     // The children's events are not in the parent's history.
     assert.equal(result.events.filter((e) => e.type === 'TaskScheduled').length, 0);
+    // Nor in the result the page has: an index of the children, whose histories the engine's
+    // worker keeps until one is asked for (the page API's mapRunChild too).
+    assert.deepEqual(
+      result.mapRunChildren.map((c) => [c.index, c.status, c.eventCount, c.events]),
+      [
+        [0, 'SUCCEEDED', 9, undefined],
+        [1, 'FAILED', 6, undefined],
+        [2, 'SUCCEEDED', 9, undefined],
+      ],
+    );
+    const asked = await page.evaluate((span) => window.statelab.mapRunChild(span, 1), result.mapRunChildren[0].mapSpan);
+    assert.equal(asked.complete, true);
+    assert.deepEqual(
+      asked.events.map((e) => [e.id, e.type]),
+      [
+        [1, 'ExecutionStarted'],
+        [2, 'TaskStateEntered'],
+        [3, 'TaskScheduled'],
+        [4, 'TaskStarted'],
+        [5, 'TaskFailed'],
+        [6, 'ExecutionFailed'],
+      ],
+    );
 
     await page.click('[data-testid=tab-mapruns]');
     await page.waitForSelector('[data-testid=maprun-child]');

@@ -577,3 +577,23 @@ test('the tab and the editor’s way in load when first wanted, not with the pag
   );
   await context.close();
 });
+
+test("the graph's Test button shows 'Test' and the start of a long state's name in a narrow graph pane (1280 px)", async () => {
+  const { page, context, problems } = await openPage({ viewport: { width: 1280, height: 900 } });
+  await page.evaluate(() => window.statelab.loadExample('ecommerce-order'));
+  await page.waitForFunction(() => window.statelab.loading === 0 && document.querySelectorAll('[data-testid=graph] .node[data-state=ChargePayment]').length === 1);
+  await page.click('[data-testid=graph] .node[data-state=ChargePayment]');
+  assert.equal(await page.textContent('[data-testid=graph-test-state]'), 'Test ChargePayment');
+  const parts = await page.$eval('[data-testid=graph-test-state]', (b) => {
+    // The width of "Test " and three letters, in the button's font.
+    const ctx = document.createElement('canvas').getContext('2d');
+    ctx.font = getComputedStyle(b).font;
+    const need = ctx.measureText('Test Cha…').width;
+    const pad = Number.parseFloat(getComputedStyle(b).paddingLeft) + Number.parseFloat(getComputedStyle(b).paddingRight);
+    return { room: b.clientWidth - pad, need, title: b.title };
+  });
+  assert.ok(parts.room >= parts.need, `"Test" and the start of the name fit: ${Math.round(parts.room)} px for ${Math.round(parts.need)}`);
+  assert.match(parts.title, /^Test ChargePayment alone/);
+  assert.deepEqual(problems, []);
+  await context.close();
+});

@@ -46,6 +46,7 @@ test('the package holds the API, the embed, the plugins, both engines and their 
     'www/statelab.js',
     'www/statelab.d.ts',
     'www/worker.js',
+    'www/worker-children.js',
     'www/embed.js',
     'www/embed.d.ts',
     'www/style.css',

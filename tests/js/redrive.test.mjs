@@ -150,4 +150,14 @@ test('a redriven distributed Map: the children run again keep their own historie
   const visit = all.spans[again.mapSpan];
   assert.equal(visit.state, 'Each');
   assert.equal(visit.attempt, 1, 'the redriven child belongs to the Map visit of the redrive');
+  // The page's worker keeps the histories (an index entry, no events): the join gives the entry
+  // the lanes' renumbering, which childEvents applies to the history fetched later.
+  const { childEvents } = await import('../../www/app/model/maprun.js');
+  const indexed = next.mapRunChildren.map(({ events, ...c }) => ({ ...c, eventCount: events.length, kept: 7, at: 0 }));
+  const joined = attemptJoiner({ ...first, result: first }, 1)({ ...next, mapRunChildren: indexed });
+  const entry = joined.mapRunChildren[2];
+  assert.equal(entry.events, undefined);
+  assert.equal(entry.mapSpan, again.mapSpan);
+  const fetched = await childEvents(entry, (e) => (e.kept === 7 && e.at === 0 ? next.mapRunChildren[0].events : null));
+  assert.deepEqual(fetched, again.events);
 });

@@ -131,3 +131,59 @@ test('a run asks the page for each call of a function (no user code runs in the 
     page.worker.terminate();
   }
 });
+
+test("a distributed Map's children's own histories stay in the worker for the page: an index comes, each history when asked, none once forgotten", async () => {
+  const { Engine } = await import('../../www/app/engine.js');
+  const def = JSON.stringify({
+    StartAt: 'Each',
+    States: {
+      Each: {
+        Type: 'Map',
+        ItemsPath: '$.items',
+        End: true,
+        ItemProcessor: {
+          ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'EXPRESS' },
+          StartAt: 'Check',
+          States: {
+            Check: { Type: 'Choice', Choices: [{ Variable: '$', NumericEquals: 2, Next: 'Bad' }], Default: 'Tag' },
+            Tag: { Type: 'Pass', End: true },
+            Bad: { Type: 'Fail', Error: 'Odd' },
+          },
+        },
+        ToleratedFailurePercentage: 100,
+      },
+    },
+  });
+  const input = JSON.stringify({ items: [0, 1, 2, 3] });
+  const here = await simulate(def, input, {}, { seed: 2 });
+  assert.equal(here.mapRunChildren.length, 4);
+  const page = new Engine();
+  try {
+    const there = await page.simulate(def, input, {}, { seed: 2 });
+    // The index: which children there are, their status and event count, no events.
+    assert.deepEqual(
+      there.mapRunChildren.map(({ mapSpan, index, complete, eventCount, status }) => ({ mapSpan, index, complete, eventCount, status })),
+      here.mapRunChildren.map((c) => ({ mapSpan: c.mapSpan, index: c.index, complete: c.complete, eventCount: c.events.length, status: c.index === 2 ? 'FAILED' : 'SUCCEEDED' })),
+    );
+    assert.ok(there.mapRunChildren.every((c) => c.events === undefined));
+    const { mapRunChildren: _, ...rest } = there;
+    const { mapRunChildren: __, ...restHere } = here;
+    assert.deepEqual(rest, restHere);
+    // Each child's history, asked for.
+    for (const c of there.mapRunChildren) assert.deepEqual(await page.mapRunChild(c), here.mapRunChildren[c.index].events);
+    // A run on timers gives the same index (its own kept histories); the sequential twin's timeline none.
+    const ran = await new Promise((resolve, reject) =>
+      page.start(def, input, {}, { seed: 2, instant: true }, {}, { onTick() {}, onControl() {}, onDone: resolve, onError: reject }),
+    );
+    assert.notEqual(ran.mapRunChildren[0].kept, there.mapRunChildren[0].kept);
+    assert.deepEqual(await page.mapRunChild(ran.mapRunChildren[2]), here.mapRunChildren[2].events);
+    const twin = await page.simulate(def, input, {}, { seed: 2, sequential: true }, { timelineOnly: true });
+    assert.equal(twin.mapRunChildren, undefined);
+    // Kept: only those of the result shown.
+    page.keepOnly([ran.mapRunChildren[0].kept]);
+    await assert.rejects(page.mapRunChild(there.mapRunChildren[0]), /no longer kept/);
+    assert.deepEqual(await page.mapRunChild(ran.mapRunChildren[1]), here.mapRunChildren[1].events);
+  } finally {
+    page.worker.terminate();
+  }
+});

@@ -106,7 +106,8 @@ class EmbedEngine {
     const runId = this.nextId++;
     const run = { runId, handlers, events: [], spans: [], lanes: [] };
     this.runs.set(runId, run);
-    worker.postMessage({ op: 'run', runId, definition, input, mocks, options, functions });
+    // (An embed shows no Map Run's child on its own: their histories are not sent.)
+    worker.postMessage({ op: 'run', runId, definition, input, mocks, options, functions, mapRunChildren: 'none' });
     return {
       stop: () => {
         // Its messages are not read from now on; the worker ends it.

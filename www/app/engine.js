@@ -126,9 +126,19 @@ export class Engine {
     return this.full('testState', { request });
   }
 
-  /** simulate(); with timelineOnly, the result has no events and its spans no data (input, output, steps). */
+  /** simulate(); with timelineOnly, the result has no events and its spans no data (input, output, steps); its mapRunChildren: see mapRunChild. */
   simulate(definition, input, mocks, options, { timelineOnly = false } = {}) {
-    return this.request('simulate', { definition, input, mocks, options, timelineOnly });
+    return this.request('simulate', { definition, input, mocks, options, timelineOnly, mapRunChildren: 'index' });
+  }
+
+  /** The events of a result's Map Run child (its mapRunChildren entry: {kept, at}), which the worker keeps. */
+  mapRunChild({ kept, at }) {
+    return this.request('mapRunChild', { kept, at });
+  }
+
+  /** The worker lets go of the Map Run children's histories of all results but those `kept`. */
+  keepOnly(kept) {
+    this.worker.postMessage({ op: 'forget', keep: kept });
   }
 
   /**
@@ -146,7 +156,7 @@ export class Engine {
     this.init()
       .catch(() => {})
       .then(() => {
-        if (this.run === run && this.worker === worker) worker.postMessage({ op: 'run', runId, definition, input, mocks, options, functions });
+        if (this.run === run && this.worker === worker) worker.postMessage({ op: 'run', runId, definition, input, mocks, options, functions, mapRunChildren: 'index' });
       });
     return runId;
   }

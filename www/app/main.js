@@ -97,7 +97,7 @@ lazy(
 );
 lazy(
   (s) => s.resultTab === 'mapruns',
-  () => import('./panels/maprun.js').then((m) => m.mountMapRuns(store, { host: $('#panel-mapruns') })),
+  () => import('./panels/maprun.js').then((m) => m.mountMapRuns(store, { host: $('#panel-mapruns'), engine })),
 );
 lazy(
   (s) => s.resultTab === 'children',
@@ -187,6 +187,8 @@ window.statelab = {
   get result() {
     return store.get().run?.result ?? null;
   },
+  /** A Map Run child's own history, {mapSpan, index, complete, events}, from the worker (result.mapRunChildren: their index); null when none. */
+  mapRunChild: (mapSpan, index) => import('./model/maprun.js').then((m) => m.mapRunChildOf(store.get().run?.result, mapSpan, index, (e) => engine.mapRunChild(e))),
   /** How many gallery examples or links are being opened (their files fetched) now. */
   get loading() {
     return workspaces.opening();

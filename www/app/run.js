@@ -121,6 +121,8 @@ export function createRunner({ store, engine, work: workApi, editors, consent })
     const ticket = ++starts;
     // The code typed in the mocks is the user's: recorded before a tool rewrites the text.
     const claimed = editors.claimTyped?.();
+    // Mocks being made again for a workflow pasted over another's (work.js): what runs is them.
+    await workApi.replacing?.();
     const work = workOf(store.get());
     // A definition that is not plain JSON (YAML, a template) runs as the source bar resolved it.
     let resolved;
@@ -271,6 +273,8 @@ export function createRunner({ store, engine, work: workApi, editors, consent })
         const result = join
           ? { ...attempt, ...join({ events: attempt.events, spans: attempt.spans, lanes: attempt.lanes || [], mapRunChildren: attempt.mapRunChildren ?? [] }) }
           : attempt;
+        // The worker keeps the Map Run children's histories of the result shown, no others.
+        engine.keepOnly([...new Set((result.mapRunChildren ?? []).map((c) => c.kept))]);
         const realMs = performance.now() - current().startedAt;
         // Drawn in tasks of their own (a big run's last update is a big one); the sequential
         // twin is asked for once that is done (the engine's work for it would slow the drawing).

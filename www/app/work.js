@@ -346,6 +346,26 @@ export function createWork({ store, engine, stopRun, consent }) {
   }
   store.subscribe((s) => [s.definition.parsed, s.exampleId], checkExample);
 
+  // A definition changed, the mocks not: were they another workflow's (replaced.js)? A run waits for it.
+  let before = null;
+  let replacing = null;
+  store.subscribe(
+    (s) => [s.definition.parsed, s.work.mocks],
+    ([parsed, mocks], _, s) => {
+      const last = before;
+      if (!parsed || s.definition.invalid) return;
+      before = { parsed, mocks, example: s.exampleId };
+      if (last?.mocks !== mocks || last.parsed === parsed) return;
+      const done = import('./replaced.js')
+        .then((m) => m.replaced({ store, setTexts, complete, exampleFiles, last, parsed }))
+        .catch((e) => toast(store, e.message, true))
+        .finally(() => {
+          if (replacing === done) replacing = null;
+        });
+      replacing = done;
+    },
+  );
+
   /** The edits so far taken in: a definition typed in the last 200 ms parsed now, and whether it is still the example's. */
   async function settle() {
     if (defTimer !== null) {
@@ -537,6 +557,7 @@ export function createWork({ store, engine, stopRun, consent }) {
     loadExamples,
     exampleFiles,
     wantsReplay,
+    replacing: () => replacing,
     makeLink,
     shareLink,
     fillMocks,

@@ -34,9 +34,11 @@ export function settleReply(pending, m) {
   const p = pending.get(m.id);
   if (!p) return true;
   if (m.part) {
-    p.parts ||= { events: [], spans: [] };
-    pushAll(p.parts.events, m.part.events);
-    pushAll(p.parts.spans, m.part.spans);
+    p.parts ||= {};
+    for (const [k, list] of Object.entries(m.part)) {
+      p.parts[k] ||= [];
+      pushAll(p.parts[k], list);
+    }
     return true;
   }
   pending.delete(m.id);
@@ -48,10 +50,10 @@ export function settleReply(pending, m) {
     return true;
   }
   if (p.parts) {
-    pushAll(p.parts.events, m.value.events);
-    pushAll(p.parts.spans, m.value.spans);
-    m.value.events = p.parts.events;
-    m.value.spans = p.parts.spans;
+    for (const [k, list] of Object.entries(p.parts)) {
+      pushAll(list, m.value[k] || []);
+      m.value[k] = list;
+    }
   }
   p.resolve(m.value);
   return true;

@@ -27,10 +27,11 @@ function loadInput() {
  * zoom buttons go (the host's corner by default). hint: the keys, shown while the focus is in
  * the view. boxes: [{x, y, w, h, cls}] for the minimap;
  * each gets its element as .mini once it is drawn. autoHeight: the host takes the drawing's
- * height fitted to its width (at most maxHeight), for a host with no height of its own.
+ * height fitted to its width (at least minHeight, at most maxHeight), for a host with no
+ * height of its own.
  * Returns {fit(), zoomBy(f, at?), zoomTo(k, at?), panBy(dx, dy), show(rect), view(), destroy()}.
  */
-export function createViewport(host, content, size, { boxes = [], tools = null, autoHeight = false, maxHeight = 480, label = 'drawing', hint = '' } = {}) {
+export function createViewport(host, content, size, { boxes = [], tools = null, autoHeight = false, minHeight = 0, maxHeight = 480, label = 'drawing', hint = '' } = {}) {
   const prev = host.__viewport;
   prev?.destroy();
   const W = Math.max(size.w, 1);
@@ -104,7 +105,7 @@ export function createViewport(host, content, size, { boxes = [], tools = null, 
   function sizeHost() {
     if (!autoHeight) return;
     const width = host.clientWidth || 320;
-    host.style.height = `${Math.round(Math.min(maxHeight, H * Math.min(1, (width - 2 * MARGIN) / W) + 2 * MARGIN))}px`;
+    host.style.height = `${Math.round(Math.max(minHeight, Math.min(maxHeight, H * Math.min(1, (width - 2 * MARGIN) / W) + 2 * MARGIN)))}px`;
   }
 
   function fit() {

@@ -17,6 +17,7 @@
 //     generated one after the definition changed);
 //   - a mock for each Task state without one, and again for the untouched generated mocks
 //     when the definition changed (they follow it).
+// A definition replaced by another workflow (a paste): ../replaced.js.
 import { missingMocks } from './mocks.js';
 
 export const NO_GENERATED = Object.freeze({ input: null, mocks: Object.freeze({}), mocksFor: null });

@@ -79,26 +79,6 @@ export function childCounts(spans) {
   return counts;
 }
 
-/**
- * The children of each Parallel or Map state span: span id → Map(index → [state span]),
- * in the order of the spans.
- */
-export function childrenOf(spans) {
-  const out = new Map();
-  for (const s of spans) {
-    if (s.kind !== 'state' || s.parent === null || s.parent === undefined) continue;
-    let byIndex = out.get(s.parent);
-    if (!byIndex) {
-      byIndex = new Map();
-      out.set(s.parent, byIndex);
-    }
-    const list = byIndex.get(s.index);
-    if (list) list.push(s);
-    else byIndex.set(s.index, [s]);
-  }
-  return out;
-}
-
 const parentKeyOf = (path) => (path.length <= 1 ? '' : JSON.stringify(path.slice(0, -1)));
 
 /**
@@ -110,9 +90,25 @@ const parentKeyOf = (path) => (path.length <= 1 ? '' : JSON.stringify(path.slice
  * in `collapsed`. types: Map(state name → Type). Rows: {type: 'lane', key, depth} or {type:
  * 'group', key, state, kind, members: [laneKey], collapsed, depth, labelChars}.
  */
-export function laneRows(byLane, { types, collapsed } = {}) {
+export function laneRows(byLane, options = {}) {
+  const steps = laneRowSteps(byLane, options);
+  let r = steps.next();
+  while (!r.done) r = steps.next();
+  return r.value;
+}
+
+/** Lanes between two pauses of laneRowSteps. */
+const ROWS_STEP = 500;
+
+/**
+ * laneRows as steps: a generator that pauses (yields) after every few hundred lanes, so that a
+ * caller can spread 10,000 lanes over several tasks; its return value is laneRows'.
+ */
+export function* laneRowSteps(byLane, { types, collapsed } = {}) {
+  let work = 0;
   const groups = new Map(); // parent lane key → Map(state → group)
   for (const [key, l] of byLane) {
+    if (++work % ROWS_STEP === 0) yield;
     if (!l.path.length) continue;
     const parentKey = parentKeyOf(l.path);
     const [state, index] = l.path[l.path.length - 1];
@@ -134,7 +130,7 @@ export function laneRows(byLane, { types, collapsed } = {}) {
   const rows = [];
   const done = new Set();
   let labelChars = 4; // 'main'
-  const visit = (key, depth) => {
+  const visit = function* (key, depth) {
     const byState = groups.get(key);
     if (!byState) return;
     const list = [...byState.values()].sort((a, b) => a.start - b.start || (a.state < b.state ? -1 : a.state > b.state ? 1 : 0));
@@ -159,9 +155,10 @@ export function laneRows(byLane, { types, collapsed } = {}) {
         continue;
       }
       for (const m of g.members) {
+        if (++work % ROWS_STEP === 0) yield;
         rows.push({ type: 'lane', key: m, depth: depth + 1 });
         done.add(m);
-        visit(m, depth + 1);
+        if (groups.has(m)) yield* visit(m, depth + 1);
       }
     }
   };
@@ -175,7 +172,7 @@ export function laneRows(byLane, { types, collapsed } = {}) {
     rows.push({ type: 'lane', key: '', depth: 0 });
     done.add('');
   }
-  visit('', 0);
+  yield* visit('', 0);
   // Lanes whose parent lane is not there (none in a run): at the end, by start.
   const rest = [...byLane.keys()].filter((k) => !done.has(k)).sort((a, b) => byLane.get(a).start - byLane.get(b).start);
   for (const k of rest) rows.push({ type: 'lane', key: k, depth: byLane.get(k).path.length });

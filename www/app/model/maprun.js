@@ -144,15 +144,38 @@ export function mapRuns({ events = [], spans = [] } = {}, definition = null) {
 }
 
 /**
- * A child execution of Map Run `run` (mapRuns') on its own: {events, spans, complete} with
- * times from the child's start, or null when the run's result has no history of it (the
- * run goes on, or the engine kept none). `result.mapRunChildren` (the full engine's): each
- * child's own history, by the span of the Map visit that started it and its index. Its
- * spans: its states' visits and everything below them (attempts, a Parallel's branches).
+ * The entry of child `child` of Map Run `run` (mapRuns') in the result's `mapRunChildren`
+ * (the full engine's: each child's own history, by the span of the Map visit that started it
+ * and its index), or null when it has none (the run goes on, or the engine kept none). An
+ * entry holds its `events`, or (the page's worker keeps them, worker.js) only their count
+ * and where the worker keeps them, which `childEvents` asks for.
  */
-export function childExecution(result, spans, run, child) {
-  const own = result?.mapRunChildren?.find((c) => c.mapSpan === run.span && c.index === child.index);
-  if (!own) return null;
+export function childEntry(result, run, child) {
+  return result?.mapRunChildren?.find((c) => c.mapSpan === run.span && c.index === child.index) ?? null;
+}
+
+/**
+ * The events of child entry `own`: its own, or those `fetch(own)` gets (a promise), with a
+ * redrive's lane renumbering (`laneOf`, model/redrive.js) applied.
+ */
+export async function childEvents(own, fetch) {
+  const events = own.events ?? (await fetch(own));
+  const laneOf = own.laneOf;
+  return laneOf ? events.map((e) => (laneOf[e.lane] === undefined ? e : { ...e, lane: laneOf[e.lane] })) : events;
+}
+
+/** Map Run child `index` of the Map visit of span `mapSpan` with its own history ({mapSpan, index, complete, events}), or null. */
+export async function mapRunChildOf(result, mapSpan, index, fetch) {
+  const own = result?.mapRunChildren?.find((c) => c.mapSpan === mapSpan && c.index === index);
+  return own ? { mapSpan, index, complete: own.complete, events: await childEvents(own, fetch) } : null;
+}
+
+/**
+ * A child execution of a Map Run on its own, from its entry `own` and its `events`:
+ * {events, spans, complete} with times from the child's start. Its spans: its states' visits
+ * and everything below them (attempts, a Parallel's branches).
+ */
+export function childExecution(own, events, spans, child) {
   const from = child.startMs;
   const ids = new Set(child.states.map((s) => s.id));
   const mine = [];
@@ -161,5 +184,5 @@ export function childExecution(result, spans, run, child) {
     ids.add(s.id);
     mine.push({ ...s, startMs: s.startMs - from, endMs: s.endMs === null || s.endMs === undefined ? s.endMs : s.endMs - from });
   }
-  return { events: own.events.map((e) => ({ ...e, ms: e.ms - from })), spans: mine, complete: own.complete };
+  return { events: events.map((e) => ({ ...e, ms: e.ms - from })), spans: mine, complete: own.complete };
 }

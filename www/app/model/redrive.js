@@ -72,10 +72,13 @@ export function attemptJoiner(before, attempt) {
       events.push(e.lane === undefined || laneOf[e.lane] === undefined ? e : { ...e, lane: laneOf[e.lane] });
     }
     const joined = { events, spans: spans.concat(next.spans.map(renumber)), lanes: lanes.slice() };
-    // A result's distributed Maps' children (their Map visits' spans and lanes renumbered too).
+    // A result's distributed Maps' children (their Map visits' spans and lanes renumbered too;
+    // a child whose history the worker keeps, an index entry, takes the lanes' renumbering
+    // with it: model/maprun.js childEvents applies it).
     if (next.mapRunChildren) {
       const lane = (e) => (laneOf[e.lane] === undefined ? e : { ...e, lane: laneOf[e.lane] });
-      const again = next.mapRunChildren.map((c) => ({ ...c, mapSpan: c.mapSpan + base, events: c.events.map(lane) }));
+      const lanes = laneOf.slice();
+      const again = next.mapRunChildren.map((c) => ({ ...c, mapSpan: c.mapSpan + base, ...(c.events ? { events: c.events.map(lane) } : { laneOf: lanes }) }));
       joined.mapRunChildren = (before.result?.mapRunChildren ?? []).concat(again);
     }
     return joined;

@@ -1,7 +1,7 @@
 // What the run's spans say about time, without the DOM: where Parallel and Map states join,
 // how long each branch or iteration took against their sum, what a run cost, and the spans
 // as they stood at an instant (the replay).
-import { childCounts, childrenOf } from './lanes.js';
+import { childCounts } from './lanes.js';
 
 /** Where Parallel and Map states join their branches: [{lane, state, ms, count, what}]. */
 export function joinsOf(spans, definitionStates) {
@@ -13,49 +13,6 @@ export function joinsOf(spans, definitionStates) {
     if (type !== 'Parallel' && type !== 'Map') continue;
     counts ||= childCounts(spans);
     out.push({ lane: s.lane, state: s.state, ms: s.endMs, count: counts.get(s.id) ?? 0, what: type === 'Parallel' ? 'branches' : 'iterations' });
-  }
-  return out;
-}
-
-/**
- * For each finished Parallel or Map state visit: how long each branch (iteration) took, the
- * longest, and their sum; the point a teacher makes: a Parallel takes its longest branch.
- * [{state, lane, type, ms, children: [{lane, ms, first}], longest, sum}]
- */
-export function concurrencyOf(spans, stateTypes) {
-  const out = [];
-  let children = null; // the children of each state span, once a Parallel or Map needs them
-  for (const s of spans) {
-    if (s.kind !== 'state' || s.endMs === null || s.endMs === undefined) continue;
-    const type = stateTypes.get(s.state);
-    if (type !== 'Parallel' && type !== 'Map') continue;
-    children ||= childrenOf(spans);
-    const byIndex = children.get(s.id);
-    if (!byIndex) continue;
-    let failed = null;
-    const list = [];
-    for (const [index, states] of byIndex) {
-      let start = Infinity;
-      let end = -Infinity;
-      let first = null;
-      for (const c of states) {
-        if (!failed && c.status === 'failed') failed = c;
-        if (c.startMs < start) {
-          start = c.startMs;
-          first = c.state;
-        }
-        end = Math.max(end, c.endMs ?? s.endMs);
-      }
-      list.push({ index, lane: states[0].lane, ms: end - start, first });
-    }
-    const sorted = list.sort((a, b) => a.index - b.index).map(({ lane, ms, first }) => ({ lane, ms, first }));
-    let longest = -Infinity;
-    let sum = 0;
-    for (const c of sorted) {
-      longest = Math.max(longest, c.ms);
-      sum += c.ms;
-    }
-    out.push({ state: s.state, lane: s.lane, type, status: s.status, failedState: failed?.state, ms: s.endMs - s.startMs, children: sorted, longest, sum });
   }
   return out;
 }

@@ -85,10 +85,10 @@ function pathOf(points, self) {
  * Draw the whole definition into `host` (an element), in a view that zooms and pans; returns
  * {svg, nodes: Map(name → g), edges, view, size}. onSelect(name): a state clicked (Enter);
  * onTest(name): T or a right-click on it. autoHeight: the host takes the drawing's height
- * (for a host with no height of its own). tools: where the zoom buttons go (the host's corner
- * by default).
+ * (for a host with no height of its own), within minHeight and maxHeight. tools: where the
+ * zoom buttons go (the host's corner by default).
  */
-export function drawGraph(host, definition, { onSelect, onTest, autoHeight = false, tools = null } = {}) {
+export function drawGraph(host, definition, { onSelect, onTest, autoHeight = false, minHeight, maxHeight, tools = null } = {}) {
   const top = layoutDefinition(definition, measurer(host));
   const width = Math.max(top.w, 40) + 2 * MARGIN;
   const height = top.h + 2 * MARGIN;
@@ -120,7 +120,7 @@ export function drawGraph(host, definition, { onSelect, onTest, autoHeight = fal
     g.__box = b;
     b.node = g;
   }
-  const view = createViewport(host, content, { w: width, h: height }, { boxes, label: 'graph', autoHeight, tools, hint: KEYS_HINT });
+  const view = createViewport(host, content, { w: width, h: height }, { boxes, label: 'graph', autoHeight, minHeight, maxHeight, tools, hint: KEYS_HINT });
 
   return { svg, nodes, edges: [...svg.querySelectorAll('path.edge')], view, size: { w: width, h: height } };
 }
@@ -297,10 +297,16 @@ export function mountGraph(store, { host, note, testButton, tools }) {
       note.textContent = invalid ? `${what}: the graph shows the last version that was.` : '';
     },
   );
+  // Panes stacked (a narrow screen): the view as high as its drawing fitted to the width (a
+  // wider layout's flex sizing ignores that height).
+  const draw = (parsed) => {
+    const own = matchMedia('(max-width: 760px)').matches && { autoHeight: true, minHeight: 160, maxHeight: Math.min(520, innerHeight * 0.62) };
+    graph = parsed ? drawGraph(host, parsed, { onSelect: (name) => select(store, { name }), onTest: test, tools, ...own }) : null;
+  };
   store.subscribe(
     (s) => [s.definition.parsed, s.run?.id, s.run?.rev, s.playhead, s.selection.name],
     ([parsed, , , , selected], before, s) => {
-      if (parsed !== before?.[0]) graph = parsed ? drawGraph(host, parsed, { onSelect: (name) => select(store, { name }), onTest: test, tools }) : null;
+      if (parsed !== before?.[0]) draw(parsed);
       if (!graph) return;
       paintGraph(graph.nodes, shownSpans(s));
       paintEdges(graph.edges, graph.nodes);

@@ -7,9 +7,9 @@
 // Timeline selects its first state in the run's timeline and the State tab. Loaded when the
 // tab is first opened (main.js), with its own styles.
 import { h } from '../lib/dom.js';
-import { fmtMs } from '../lib/format.js';
+import { count, fmtMs } from '../lib/format.js';
 import { select } from '../state.js';
-import { mapRuns, childExecution } from '../model/maprun.js';
+import { mapRuns, childEntry, childEvents, childExecution } from '../model/maprun.js';
 import { renderHistory } from './history.js';
 import { renderTimeline } from './timeline.js';
 
@@ -60,7 +60,7 @@ const WORDS = { RUNNING: 'Running', SUCCEEDED: 'Succeeded', FAILED: 'Failed', TI
 const SHOWN = 200; // child executions listed at once
 
 /** Mount the Map Runs tab in `host`. */
-export function mountMapRuns(store, { host }) {
+export function mountMapRuns(store, { host, engine = null }) {
   if (!document.getElementById('maprun-css')) document.head.append(h('style', { id: 'maprun-css', text: CSS }));
   const root = h('div', { class: 'mapruns', 'data-testid': 'mapruns' });
   host.replaceChildren(root);
@@ -184,7 +184,7 @@ export function mountMapRuns(store, { host }) {
 
   /** Child execution `c` of Map Run `run` (the `n`th) on its own: its history and timeline. */
   function childView(s, run, n, c) {
-    const own = childExecution(s.run.result, s.run.spans, run, c);
+    const own = childEntry(s.run.result, run, c);
     const back = h('button', {
       class: 'btn mr-back',
       type: 'button',
@@ -216,13 +216,28 @@ export function mountMapRuns(store, { host }) {
       own.complete ? null : h('p', { class: 'mr-more', text: 'Not all of its events were kept: statelab keeps 50,000 child events in all.' }),
       h('h4', { text: 'Timeline' }),
       timeline,
-      h('h4', { text: `Events (${own.events.length})` }),
+      h('h4', { text: `Events (${count(own.eventCount ?? own.events.length)})` }),
       history,
     );
     const end = c.endMs === null ? undefined : c.endMs - c.startMs;
     const pick = (name, lane, ms) => select(store, { name, lane, ms: ms === undefined ? undefined : ms + c.startMs });
-    // Drawn once in the page (they measure themselves).
-    queueMicrotask(() => {
+    // Its history is asked of the worker, which keeps it (engine.js mapRunChild); drawn once in
+    // the page (they measure themselves), unless another view took its place meanwhile.
+    const loading = setTimeout(() => history.replaceChildren(h('p', { class: 'empty', text: 'Loading its history…' })), 100);
+    const fetch = (entry) => (engine ? engine.mapRunChild(entry) : Promise.reject(new Error('no engine keeps it')));
+    childEvents(own, fetch).then(
+      (events) => {
+        clearTimeout(loading);
+        if (!section.isConnected) return;
+        history.replaceChildren();
+        drawChild(childExecution(own, events, s.run.spans, c));
+      },
+      (e) => {
+        clearTimeout(loading);
+        history.replaceChildren(h('p', { class: 'empty', 'data-testid': 'maprun-child-missing', text: `Its history could not be shown: ${e.message}.` }));
+      },
+    );
+    const drawChild = (own) => {
       renderTimeline(timeline, own.spans, {
         lanes: s.run.lanes,
         nowMs: end ?? 0,
@@ -231,7 +246,7 @@ export function mountMapRuns(store, { host }) {
         testIds: { bar: 'maprun-child-bar', join: 'maprun-child-join' },
       });
       renderHistory(history, own.events, { text: '', group: 'all' }, pick, s.run.lanes);
-    });
+    };
     return section;
   }
 

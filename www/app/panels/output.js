@@ -6,9 +6,8 @@ import { copyButton } from '../lib/export.js';
 import { toast } from '../state.js';
 import { h, textPre, setText, isMac } from '../lib/dom.js';
 import { nextTask } from '../lib/tasks.js';
-import { stateNamed } from '../model/asl.js';
 import { HISTORY_TRUNCATED } from '../model/events.js';
-import { concurrencyOf, costOf } from '../model/timing.js';
+import { costOf } from '../model/timing.js';
 import { renderTimeline } from './timeline.js';
 import { shallowEqual } from '../store.js';
 
@@ -36,36 +35,6 @@ function whatIfFigure(run, stateTypes) {
   return fig;
 }
 
-/** Both runs, as written and as the sequential twin, on one time axis, with the speed-up. */
-function sideBySide(run, stateTypes) {
-  const written = run.twin.sequential
-    ? { spans: run.result.spans, lanes: run.result.lanes, ms: run.result.durationMs }
-    : { spans: run.twin.spans || [], lanes: run.twin.lanes, ms: run.twin.durationMs };
-  const twin = run.twin.sequential
-    ? { spans: run.twin.spans || [], lanes: run.twin.lanes, ms: run.twin.durationMs }
-    : { spans: run.result.spans, lanes: run.result.lanes, ms: run.result.durationMs };
-  const axis = Math.max(written.ms, twin.ms);
-  const fig = h('figure', { class: 'compare', 'data-testid': 'compare', 'data-concurrent-ms': written.ms, 'data-sequential-ms': twin.ms });
-  for (const [label, r, id] of [
-    ['As written', written, 'compare-concurrent'],
-    ['Sequential twin', twin, 'compare-sequential'],
-  ]) {
-    const host = h('div', { class: 'timeline compare-timeline', 'data-testid': id });
-    // These bars are a comparison, not the run's timeline: they answer to their own test id.
-    renderTimeline(host, r.spans, { lanes: r.lanes, nowMs: r.ms, durationMs: axis, stateTypes, testIds: { bar: 'compare-bar', join: 'compare-join' } });
-    fig.append(h('figcaption', {}, h('strong', { text: label }), ` ${fmtMs(r.ms)}`), host);
-  }
-  const speedup = written.ms > 0 ? twin.ms / written.ms : 1;
-  fig.append(
-    h('p', {
-      class: 'speedup',
-      'data-testid': 'speedup',
-      text: `${Number.isInteger(speedup) ? speedup : speedup.toFixed(1)}× faster with concurrency (${fmtMs(written.ms)} against ${fmtMs(twin.ms)})`,
-    }),
-  );
-  return fig;
-}
-
 /** Cost beside time: state transitions, and the Tasks' own running time. */
 function costLine(result) {
   const { transitions, taskMs } = costOf(result);
@@ -74,45 +43,6 @@ function costLine(result) {
     { class: 'cost', 'data-testid': 'cost', 'data-transitions': transitions, 'data-task-ms': taskMs },
     `${fmtMs(result.durationMs)} of workflow time (virtual) · ${transitions} state transition${transitions === 1 ? '' : 's'} · ${fmtMs(taskMs)} of task time in all`,
   );
-}
-
-/** Why the run took as long as it did: each Parallel/Map, its longest branch against the sum. */
-function timingNotes(run, notes, definition, stateTypes) {
-  if (!notes.length) return null;
-  const box = h('section', { class: 'timing', 'data-testid': 'timing' }, h('h3', { text: 'Where the time went' }));
-  if (run.twin) {
-    const [conc, seq] = run.twin.sequential ? [run.result.durationMs, run.twin.durationMs] : [run.twin.durationMs, run.result.durationMs];
-    box.append(
-      h(
-        'p',
-        { class: 'twin', 'data-testid': 'twin' },
-        run.twin.sequential
-          ? `Run one branch and one iteration at a time (the sequential twin), this workflow takes ${fmtMs(seq)} instead of ${fmtMs(conc)}: concurrency saves ${fmtMs(seq - conc)}.`
-          : `This is the sequential twin: ${fmtMs(seq)}. With its Parallel and Map states running concurrently it takes ${fmtMs(conc)}, ${fmtMs(seq - conc)} less.`,
-      ),
-    );
-    box.append(sideBySide(run, stateTypes));
-  }
-  for (const n of notes.slice(0, 12)) {
-    const parts = n.children.map((c) => fmtMs(c.ms));
-    const list = `${parts.slice(0, 8).join(', ')}${parts.length > 8 ? ', …' : ''}`;
-    let text;
-    if (run.sequential) {
-      text = ` (${n.type}, sequential twin) took ${fmtMs(n.ms)}: its ${n.children.length} ${n.type === 'Parallel' ? 'branches' : 'iterations'} (${list}) ran one after another.`;
-    } else if (n.status === 'failed' || n.status === 'caught') {
-      const what = n.type === 'Parallel' ? 'branches' : 'iterations';
-      text = ` (${n.type}) ended after ${fmtMs(n.ms)}, when ${n.failedState || `one of its ${what}`} failed: the other ${what} still running were cancelled${n.status === 'caught' ? ', and a Catch took over' : ''}.`;
-    } else if (n.type === 'Parallel') {
-      const longest = n.children.find((c) => c.ms === n.longest);
-      text = ` (Parallel) took ${fmtMs(n.ms)}. Its ${n.children.length} branches (${list}) ran at the same time, so it takes as long as its longest branch${longest?.first ? `, ${longest.first}` : ''}: not their sum, ${fmtMs(n.sum)}.`;
-    } else {
-      const def = stateNamed(definition, n.state);
-      const max = def && Number.isInteger(def.MaxConcurrency) && def.MaxConcurrency > 0 ? def.MaxConcurrency : 0;
-      text = ` (Map${max ? `, at most ${max} at a time` : ''}) took ${fmtMs(n.ms)} for ${n.children.length} iteration${n.children.length > 1 ? 's' : ''} (${list}); one after another they would take ${fmtMs(n.sum)}.`;
-    }
-    box.append(h('p', { 'data-state': n.state }, h('strong', { text: n.state }), text));
-  }
-  return box;
 }
 
 /**
@@ -125,7 +55,7 @@ export function mountOutput(store, host) {
   let outputShows = null; // [run id, result, previous] shown
   let timingShows = null; // [run id, result, twin] shown, or being drawn
   let timingSlot = null;
-  let notesOf = { spans: null, notes: null }; // concurrencyOf() of the last result
+  let notesOf = { spans: null, notes: null }; // the notes of the last result (timing-notes.js)
   const report = (text, bad) => toast(store, text, bad);
 
   store.subscribe(
@@ -196,13 +126,19 @@ export function mountOutput(store, host) {
       if (!shallowEqual(timing, timingShows)) {
         timingShows = timing;
         const slot = timingSlot;
-        const { stateTypes, parsed } = s.definition;
-        nextTask(() => {
-          if (timingShows !== timing || !slot.isConnected) return;
-          // Once per result (the twin arriving draws the notes again).
-          if (notesOf.spans !== r.spans) notesOf = { spans: r.spans, notes: concurrencyOf(r.spans, stateTypes) };
-          slot.replaceChildren(...[timingNotes(run, notesOf.notes, parsed, stateTypes)].filter(Boolean));
-        });
+        // Once per result (the twin arriving draws the notes again), after the result is
+        // shown (panels/timing-notes.js, loaded then).
+        const stale = () => timingShows !== timing || !slot.isConnected;
+        nextTask(() =>
+          import('./timing-notes.js')
+            .then((m) => !stale() && m.drawNotes(slot, run, s.definition, notesOf, stale))
+            .then(
+              (next) => {
+                if (next) notesOf = next;
+              },
+              (e) => report(`The timing notes could not be drawn: ${e.message}`, true),
+            ),
+        );
       }
     },
   );

@@ -17,7 +17,7 @@
 import { h } from '../lib/dom.js';
 import { count } from '../lib/format.js';
 import { nextTask } from '../lib/tasks.js';
-import { laneKey, laneLabel, lanePath, laneRows, nameOfLane, parentLaneKey } from '../model/lanes.js';
+import { laneKey, laneLabel, lanePath, laneRows, laneRowSteps, nameOfLane, parentLaneKey } from '../model/lanes.js';
 import { visiblePart, lastPart, rowsToDraw, watch, forget } from '../lib/virtual.js';
 import { joinsOf } from '../model/timing.js';
 import { select, shownSpans } from '../state.js';
@@ -67,6 +67,7 @@ export function renderTimeline(host, spans, opts = {}) {
     host.__zoom?.update();
     return;
   }
+  host.__tlCollapsed ||= new Set();
   // Everything by lane, in one pass over the spans (over several tasks for a big run's).
   const built = lanesOf(host, spans, opts);
   if (!built) {
@@ -101,15 +102,19 @@ export function renderTimeline(host, spans, opts = {}) {
     step = niceStep(extent);
     scaleMax = Math.ceil(extent / step - 1e-9) * step;
   }
-  // Usually the rows of the last drawing (the same lanes, none collapsed since), and maybe some more.
-  host.__tlCollapsed ||= new Set();
+  // Usually the rows of the last drawing (the same lanes, none collapsed since), and maybe some
+  // more; or those the build made in its slices.
   const collapsed = host.__tlCollapsed;
   const same =
     prev?.rows &&
     prev.collapsedRev === collapsed.rev &&
     prev.types === stateTypes &&
     (prev.byLane === byLane || (prev.byLane.size === byLane.size && [...byLane.keys()].every((k) => prev.byLane.has(k))));
-  const rows = same ? prev.rows : laneRows(byLane, { types: stateTypes, collapsed });
+  const rows = same
+    ? prev.rows
+    : built.rows?.rows && built.rows.rev === collapsed.rev && built.rows.types === stateTypes
+      ? built.rows.rows
+      : laneRows(byLane, { types: stateTypes, collapsed });
   const virtual = rows.length > VIRTUAL_LANES;
   const model = {
     live: durationMs === undefined,
@@ -200,8 +205,8 @@ function collect(b, spans, from, to, table, nowMs, ghost) {
  * when there are many, sorted a slice at a time in tasks of their own (null until done: the
  * timeline is drawn then), so that 10,000 lanes take no long task.
  */
-function lanesOf(host, spans, { lanes, nowMs = 0, durationMs, ghosts = [], ghostLanes }) {
-  const fresh = () => ({ key: null, byLane: new Map(), maxEnd: 0, kinds: new Set(), critical: false, earlier: false, i: 0, g: 0, joined: [], done: false });
+function lanesOf(host, spans, { lanes, nowMs = 0, durationMs, ghosts = NONE, ghostLanes, stateTypes }) {
+  const fresh = () => ({ key: null, byLane: new Map(), maxEnd: 0, kinds: new Set(), critical: false, earlier: false, i: 0, g: 0, joined: [], done: false, rows: null });
   if (durationMs === undefined) {
     const b = fresh();
     collect(b, spans, 0, spans.length, lanes, nowMs, false);
@@ -235,7 +240,16 @@ function lanesOf(host, spans, { lanes, nowMs = 0, durationMs, ghosts = [], ghost
       collect(b, ghosts, b.g, to, ghostLanes, nowMs, true);
       b.g = to;
     }
-    if (b.i < spans.length || b.g < ghosts.length) {
+    // Then the rows (laneRows), a few hundred lanes at a time.
+    if (b.i >= spans.length && b.g >= ghosts.length && !b.rows?.rows) {
+      const collapsed = host.__tlCollapsed;
+      b.rows ||= { steps: laneRowSteps(b.byLane, { types: stateTypes, collapsed }), rev: collapsed.rev, types: stateTypes, rows: null };
+      while (!b.rows.rows && performance.now() < until) {
+        const r = b.rows.steps.next();
+        if (r.done) b.rows.rows = r.value;
+      }
+    }
+    if (!b.rows?.rows) {
       nextTask(() => step(false));
       return;
     }
@@ -733,7 +747,7 @@ export function mountTimeline(store, { host, dragLatency, zoomTools }) {
       const sel = s.selection;
       renderTimeline(host, spans, {
         lanes: run?.lanes,
-        ghosts: !replaying && run?.previous ? run.previous.spans : [],
+        ghosts: !replaying && run?.previous ? run.previous.spans : NONE,
         ghostLanes: run?.previous?.lanes,
         onDragLatency: run?.result && !replaying ? dragLatency : undefined,
         nowMs: replaying ? s.playhead : run?.nowMs || 0,
