@@ -188,81 +188,81 @@ fn uuid(rng: &Rng) -> String {
     format!("{}-{}-4{}-a{}-{}", &h[..8], &h[8..12], &h[13..16], &h[17..20], &h[20..32])
 }
 
-/// The outcome of a Task that starts a child, if `req` is one whose machine is in the
-/// workspace: `Some(Ok(child))` with the child started, `Some(Err(failure))` when the start
-/// failed (the task fails at once). `parent_opts` are the parent's options, `now` its time.
-pub fn start(
-    tree: &Tree,
-    req: &TaskRequest,
-    span: Option<SpanId>,
-    parent_opts: &Options,
-    now: i64,
-    rng: &Rng,
-    mocks: crate::mock::Mocks,
-) -> Option<Result<Child, Failure>> {
-    let call = Call::of(&req.resource)?;
-    let target = req.input.get("StateMachineArn")?.as_str()?;
-    let (machine_name, machine) = tree.workspace.find(target)?.clone();
-    Some(start_found(tree, req, span, parent_opts, now, rng, mocks, call, machine_name, machine))
+/// What a parent's host hands over to start a child: the Task's request and where the
+/// parent stands.
+pub struct Launch<'a> {
+    /// The Task's request (its resource and parameters, id, state, lane, attempt).
+    pub task: &'a TaskRequest,
+    /// The parent's timeline span of the task attempt.
+    pub span: Option<SpanId>,
+    /// The parent's options (the child's are made from them).
+    pub parent: &'a Options,
+    /// The parent's virtual time: the child's start.
+    pub now: i64,
+    /// The source of the child's seed and request ids.
+    pub rng: &'a Rng,
+    /// The run's mocks, with counters of the child's own.
+    pub mocks: crate::mock::Mocks,
 }
 
-#[allow(clippy::too_many_arguments)]
-fn start_found(
-    tree: &Tree,
-    req: &TaskRequest,
-    span: Option<SpanId>,
-    parent_opts: &Options,
-    now: i64,
-    rng: &Rng,
-    mocks: crate::mock::Mocks,
-    call: Call,
-    machine_name: Rc<str>,
-    machine: Rc<Machine>,
-) -> Result<Child, Failure> {
-    let Request { input, name } = request(&req.input)?;
-    if tree.started.get() >= MAX_CHILD_EXECUTIONS {
-        return Err(limit_failure());
-    }
-    tree.started.set(tree.started.get() + 1);
-    // Named as its parent's TaskSubmitted names it.
-    let name = name.unwrap_or_else(|| {
-        crate::exec::submitted::child_execution_name(parent_opts.seed, &parent_opts.execution_name, req.id)
-    });
-    let opts = Options {
-        execution_name: name.as_str().into(),
-        state_machine_name: machine_name.clone(),
-        start_time: now,
-        seed: rng.next_u64(),
-        ..parent_opts.clone()
-    };
-    let arn = opts.execution_arn(machine.machine_type);
-    let state_machine_arn = opts.state_machine_arn();
-    let started_response = match call {
-        Call::SdkStart => json!({"ExecutionArn": arn.as_str(), "StartDate": date(now)}),
-        _ => {
-            let request = uuid(rng);
-            json!({"ExecutionArn": arn.as_str(),
+/// The outcome of a Task that starts a child, if `launch.task` is one whose machine is in
+/// the workspace: `Some(Ok(child))` with the child started, `Some(Err(failure))` when the
+/// start failed (the task fails at once).
+pub fn start(tree: &Tree, launch: Launch) -> Option<Result<Child, Failure>> {
+    let call = Call::of(&launch.task.resource)?;
+    let target = launch.task.input.get("StateMachineArn")?.as_str()?;
+    let (machine_name, machine) = tree.workspace.find(target)?.clone();
+    Some(launch.child(tree, call, machine_name, machine))
+}
+
+impl Launch<'_> {
+    fn child(self, tree: &Tree, call: Call, machine_name: Rc<str>, machine: Rc<Machine>) -> Result<Child, Failure> {
+        let Launch { task: req, span, parent: parent_opts, now, rng, mocks } = self;
+        let Request { input, name } = request(&req.input)?;
+        if tree.started.get() >= MAX_CHILD_EXECUTIONS {
+            return Err(limit_failure());
+        }
+        tree.started.set(tree.started.get() + 1);
+        // Named as its parent's TaskSubmitted names it.
+        let name = name.unwrap_or_else(|| {
+            crate::exec::submitted::child_execution_name(parent_opts.seed, &parent_opts.execution_name, req.id)
+        });
+        let opts = Options {
+            execution_name: name.as_str().into(),
+            state_machine_name: machine_name.clone(),
+            start_time: now,
+            seed: rng.next_u64(),
+            ..parent_opts.clone()
+        };
+        let arn = opts.execution_arn(machine.machine_type);
+        let state_machine_arn = opts.state_machine_arn();
+        let started_response = match call {
+            Call::SdkStart => json!({"ExecutionArn": arn.as_str(), "StartDate": date(now)}),
+            _ => {
+                let request = uuid(rng);
+                json!({"ExecutionArn": arn.as_str(),
                    "SdkHttpMetadata": {"AllHttpHeaders": {"Content-Type": ["application/x-amz-json-1.0"], "x-amzn-RequestId": [request.as_str()]},
                                        "HttpHeaders": {"Content-Type": "application/x-amz-json-1.0", "x-amzn-RequestId": request.as_str()},
                                        "HttpStatusCode": 200},
                    "SdkResponseMetadata": {"RequestId": request.as_str()},
                    "StartDate": date(now)})
-        }
-    };
-    let host = Host::child(machine, input, mocks, opts, tree.clone());
-    Ok(Child {
-        host: Box::new(host),
-        machine: machine_name,
-        name,
-        arn,
-        state_machine_arn,
-        parent: ParentLink { task: req.id, state: req.state.clone(), lane: req.lane, attempt: req.attempt, span },
-        call,
-        start: now,
-        stop: None,
-        started_response,
-        reported: false,
-    })
+            }
+        };
+        let host = Host::child(machine, input, mocks, opts, tree.clone());
+        Ok(Child {
+            host: Box::new(host),
+            machine: machine_name,
+            name,
+            arn,
+            state_machine_arn,
+            parent: ParentLink { task: req.id, state: req.state.clone(), lane: req.lane, attempt: req.attempt, span },
+            call,
+            start: now,
+            stop: None,
+            started_response,
+            reported: false,
+        })
+    }
 }
 
 fn date(ms: i64) -> Value {

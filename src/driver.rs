@@ -193,8 +193,15 @@ impl Host {
         }
         let span = self.exec.task_span(req.id);
         let now = self.exec.now();
-        let started =
-            crate::child::start(&self.tree, req, span, self.exec.options(), now, &self.child_rng, self.mocks.fresh());
+        let launch = crate::child::Launch {
+            task: req,
+            span,
+            parent: self.exec.options(),
+            now,
+            rng: &self.child_rng,
+            mocks: self.mocks.fresh(),
+        };
+        let started = crate::child::start(&self.tree, launch);
         let mut child = match started {
             None => return Ok(false),
             Some(Err(f)) => {
