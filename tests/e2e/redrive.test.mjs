@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setup, openPage } from './page.mjs';
+import { setup, openPage, paste } from './page.mjs';
 
 const SHOTS = process.env.STATELAB_SHOTS || join(tmpdir(), 'statelab-e2e');
 mkdirSync(SHOTS, { recursive: true });
@@ -56,16 +56,6 @@ async function open(colorScheme = 'light') {
   return opened;
 }
 
-/** Replace the mocks editor's text as a user's paste does. */
-async function pasteMocks(page, mocks) {
-  const text = JSON.stringify(mocks, null, 2);
-  await page.click('#tab-mocks');
-  await page.click('[data-testid=mocks-editor] .cm-content');
-  await page.keyboard.press('Control+a');
-  await page.keyboard.insertText(text);
-  await page.waitForFunction((t) => window.statelab.work().mocks === t, text);
-}
-
 /** Press `button` (run or redrive) and wait for the run it starts to end: its result. */
 async function pressAndWait(page, button) {
   const before = await page.evaluate(() => window.statelab.runsEnded);
@@ -95,7 +85,7 @@ test('a failed run is redriven after fixing a mock and succeeds, with only the f
   assert.equal(ready.disabled, false);
   assert.match(ready.title, /goes on from where it stopped, with the mocks as they are now/);
 
-  await pasteMocks(page, FIXED);
+  await paste(page, 'mocks', JSON.stringify(FIXED, null, 2));
   const result = await pressAndWait(page, 'redrive');
   assert.equal(result.status, 'SUCCEEDED', `${result.error}: ${result.cause}`);
 
@@ -185,7 +175,7 @@ test('a redriven run can be stopped (ABORTED), and then redriven again', async (
   const failed = await pressAndWait(page, 'run');
   assert.equal(failed.status, 'FAILED');
   // The fix takes long: stopped in real time while it runs.
-  await pasteMocks(page, { Charge: { result: { ok: true }, latency: 600 } });
+  await paste(page, 'mocks', JSON.stringify({ Charge: { result: { ok: true }, latency: 600 } }, null, 2));
   await page.selectOption('[data-testid=speed]', '1');
   const before = await page.evaluate(() => window.statelab.runsEnded);
   await page.click('[data-testid=redrive]');
@@ -200,7 +190,7 @@ test('a redriven run can be stopped (ABORTED), and then redriven again', async (
   assert.equal(aborted.events.filter((e) => e.type === 'ExecutionRedriven').length, 1);
 
   // Redriven again (redriveCount 2), with a quick mock: the aborted iteration runs again.
-  await pasteMocks(page, FIXED);
+  await paste(page, 'mocks', JSON.stringify(FIXED, null, 2));
   await page.selectOption('[data-testid=speed]', 'instant');
   const result = await pressAndWait(page, 'redrive');
   assert.equal(result.status, 'SUCCEEDED');
@@ -221,7 +211,7 @@ test('AWS’s refusal is said: an Express workflow is not redriven (ExecutionNot
   await page.selectOption('[data-testid=speed]', 'instant');
   const failed = await pressAndWait(page, 'run');
   assert.equal(failed.status, 'FAILED');
-  await pasteMocks(page, FIXED);
+  await paste(page, 'mocks', JSON.stringify(FIXED, null, 2));
   const ended = await page.evaluate(() => window.statelab.runsEnded);
   await page.click('[data-testid=redrive]', { force: true });
   await page.waitForFunction((n) => window.statelab.runsEnded > n, ended, { timeout: 20000 });

@@ -12,7 +12,7 @@ import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { setup, openPage } from './page.mjs';
+import { setup, openPage, runAndWait } from './page.mjs';
 
 const SHOTS = process.env.STATELAB_SHOTS || join(tmpdir(), 'statelab-e2e');
 mkdirSync(SHOTS, { recursive: true });
@@ -54,14 +54,6 @@ async function load(page, definition, input = {}, mocks = {}) {
     [typeof definition === 'string' ? definition : JSON.stringify(definition, null, 2), JSON.stringify(input), JSON.stringify(mocks)],
   );
   await page.waitForFunction(() => document.querySelectorAll('[data-testid=graph] .node').length > 0);
-}
-
-async function runAndWait(page) {
-  await page.selectOption('[data-testid=speed]', 'instant');
-  const n = await page.evaluate(() => window.statelab.runsEnded);
-  await page.click('[data-testid=run]');
-  await page.waitForFunction((k) => window.statelab.runsEnded > k, n, { timeout: 30000 });
-  return page.evaluate(() => window.statelab.result);
 }
 
 /** Select a state in the graph and press the graph's Test button. */
