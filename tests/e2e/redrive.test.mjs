@@ -225,3 +225,53 @@ test('AWS’s refusal is said: an Express workflow is not redriven (ExecutionNot
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+test('a parent whose .sync child failed is redriven after fixing the child’s mock: the task starts the child again and the parent succeeds', async () => {
+  const { page, problems } = await openPage();
+  const parent = {
+    StartAt: 'Ship',
+    States: {
+      Ship: {
+        Type: 'Task',
+        Resource: 'arn:aws:states:::states:startExecution.sync:2',
+        Parameters: { StateMachineArn: 'arn:aws:states:us-east-1:123456789012:stateMachine:Shipper', 'Input.$': '$' },
+        OutputPath: '$.Output',
+        End: true,
+      },
+    },
+  };
+  const child = {
+    StartAt: 'Pack',
+    States: { Pack: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', OutputPath: '$.Payload', End: true } },
+  };
+  await page.evaluate(
+    ([definition, shipper, mocks]) => window.statelab.load({ definition, input: { order: 7 }, mocks, machines: { Shipper: shipper } }),
+    [JSON.stringify(parent, null, 2), JSON.stringify(child, null, 2), JSON.stringify({ Pack: { error: 'Pack.Jammed', cause: 'the belt stopped' } }, null, 2)],
+  );
+  await page.selectOption('[data-testid=speed]', 'instant');
+  const failed = await pressAndWait(page, 'run');
+  assert.equal(failed.status, 'FAILED');
+  assert.equal(failed.error, 'States.TaskFailed');
+  assert.match(failed.cause, /"Error":"Pack.Jammed"/);
+  assert.deepEqual(
+    failed.children.map((c) => [c.stateMachine, c.result.status]),
+    [['Shipper', 'FAILED']],
+  );
+  assert.equal((await redriveButton(page)).disabled, false);
+
+  // The child's Task answers from the run's mocks: fixed there, the redrive runs the child again.
+  await paste(page, 'mocks', JSON.stringify({ Pack: { result: { Payload: { packed: 7 } } } }, null, 2));
+  const result = await pressAndWait(page, 'redrive');
+  assert.equal(result.status, 'SUCCEEDED', `${result.error}: ${result.cause}`);
+  assert.deepEqual(result.output, { packed: 7 });
+  const types = result.events.map((e) => e.type);
+  assert.equal(types.filter((t) => t === 'ExecutionRedriven').length, 1);
+  assert.equal(types.at(-1), 'ExecutionSucceeded');
+  // The redriven task started a new child, which succeeded.
+  assert.deepEqual(
+    result.children.map((c) => [c.stateMachine, c.result.status]),
+    [['Shipper', 'SUCCEEDED']],
+  );
+  assert.match(await page.textContent('[data-testid=status]'), /redriveCount 1/);
+  assert.deepEqual(problems, []);
+});
