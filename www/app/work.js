@@ -57,7 +57,7 @@ function sourceSettings(given) {
 
 /** The work's other machines: {Name: text}. */
 const machinesOf = (m) => Object.fromEntries(Object.entries(m && typeof m === 'object' && !Array.isArray(m) ? m : {}).map(([k, v]) => [k, asText(v, '')]));
-/** Their types, of those that are not STANDARD: {Name: 'EXPRESS'}, for machines the work has. */
+/** Their types: {Name: 'EXPRESS'} (STANDARD is not listed). */
 const machineTypesOf = (t, machines) => Object.fromEntries(Object.entries(t && typeof t === 'object' ? t : {}).filter(([k, v]) => v === 'EXPRESS' && Object.hasOwn(machines, k)));
 
 /**

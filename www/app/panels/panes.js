@@ -165,11 +165,7 @@ export function mountPanes(layout, { storage = globalThis.localStorage, onChange
     return prefs.sizes[i] / (prefs.sizes[i] + prefs.sizes[j]);
   }
 
-  /**
-   * Drag `splitter` with the primary button: `begin(ev)` measures what the drag needs and
-   * gives the move (a pointer event to the new sizes), or null to leave the press alone.
-   * While dragging the layout is `resizing`; the sizes are committed when the pointer is up.
-   */
+  /** Drag `splitter`: begin(press) gives the move (pointer event → sizes) or null; committed on release. */
   function draggable(splitter, begin) {
     splitter.addEventListener('pointerdown', (ev) => {
       if (ev.button !== 0) return;
@@ -233,8 +229,7 @@ export function mountPanes(layout, { storage = globalThis.localStorage, onChange
     const setShare = (f) => {
       prefs = { ...prefs, timeline: Math.min(TL_MAX, Math.max(TL_MIN, f)) };
     };
-    // The share moves with the pointer from where it was pressed (the timeline's top is not
-    // where its share starts: measured from it, a press alone made the share jump).
+    // From where it was pressed (measured from the timeline's top, a press made it jump).
     draggable(tlSplitter, (ev) => {
       const [y0, share0] = [ev.clientY, prefs.timeline];
       const height = results.getBoundingClientRect().height;
