@@ -228,14 +228,17 @@ test('AWS’s refusal is said: an Express workflow is not redriven (ExecutionNot
 
 test('a parent whose .sync child failed is redriven after fixing the child’s mock: the task starts the child again and the parent succeeds', async () => {
   const { page, problems } = await openPage();
+  // .sync (the child's Output as JSON text), read back by the ResultSelector.
+  const ship = { StateMachineArn: 'Shipper', 'Input.$': '$' };
   const parent = {
     StartAt: 'Ship',
     States: {
       Ship: {
         Type: 'Task',
-        Resource: 'arn:aws:states:::states:startExecution.sync:2',
-        Parameters: { StateMachineArn: 'arn:aws:states:us-east-1:123456789012:stateMachine:Shipper', 'Input.$': '$' },
-        OutputPath: '$.Output',
+        Resource: 'arn:aws:states:::states:startExecution.sync',
+        Parameters: ship,
+        ResultSelector: { 'packed.$': 'States.StringToJson($.Output)' },
+        OutputPath: '$.packed',
         End: true,
       },
     },
@@ -248,6 +251,7 @@ test('a parent whose .sync child failed is redriven after fixing the child’s m
     ([definition, shipper, mocks]) => window.statelab.load({ definition, input: { order: 7 }, mocks, machines: { Shipper: shipper } }),
     [JSON.stringify(parent, null, 2), JSON.stringify(child, null, 2), JSON.stringify({ Pack: { error: 'Pack.Jammed', cause: 'the belt stopped' } }, null, 2)],
   );
+  await page.waitForFunction(() => window.statelab.loading === 0);
   await page.selectOption('[data-testid=speed]', 'instant');
   const failed = await pressAndWait(page, 'run');
   assert.equal(failed.status, 'FAILED');
