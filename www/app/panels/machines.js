@@ -30,7 +30,7 @@ const CSS = `
 .machine-tool { background: none; border: 0; color: var(--fg-muted); cursor: pointer; font: inherit; padding: 0 4px; }
 .machine-tool:hover { color: var(--fg); }
 .machine-rename { font: inherit; width: 12em; }
-.machine-type { font: inherit; font-size: 11.5px; margin-left: 2px; }
+.machine-type { font-size: 11.5px; padding: 1px 4px; min-height: 0; margin-left: 2px; }
 .machine-hint { margin: 0; color: var(--fg-muted); display: flex; gap: 6px; align-items: center; flex-wrap: wrap; }
 `;
 
