@@ -5,15 +5,13 @@
 // and Events tabs. The CLI is the one built at target/release/statelab, or $STATELAB_CLI.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { setup, openPage, loadExample, runAndWait } from './page.mjs';
+import { setup, openPage, loadExample, runAndWait, CLI } from './page.mjs';
 
-const ROOT = new URL('../../', import.meta.url);
 const SHOTS = process.env.STATELAB_SHOTS; // where the pictures exported go, when set
-const CLI = [process.env.STATELAB_CLI, `${process.env.CARGO_TARGET_DIR || new URL('target', ROOT).pathname}/release/statelab`].find((p) => p && existsSync(p));
 
 let dir;
 

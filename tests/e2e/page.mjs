@@ -8,9 +8,26 @@
 //   await pickExample(page, 'retry-backoff'); await paste(page, 'input', '{}');
 //   const result = await runAndWait(page);
 import { before, after } from 'node:test';
-import { readFileSync } from 'node:fs';
+import { readFileSync, existsSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { serve } from './server.mjs';
 import { launch } from './browser.mjs';
+
+/** The release CLI the pages are compared with: $STATELAB_CLI, $STATELAB_BIN, else target/release/statelab (under $CARGO_TARGET_DIR); undefined when none is built. */
+export const CLI = [
+  process.env.STATELAB_CLI,
+  process.env.STATELAB_BIN,
+  `${process.env.CARGO_TARGET_DIR || fileURLToPath(new URL('../../target', import.meta.url))}/release/statelab`,
+].find((p) => p && existsSync(p));
+
+/** Where screenshots go: $STATELAB_SHOTS, else statelab-e2e/ in the system's temporary directory (made when first asked for). */
+export function shotsDir() {
+  const dir = process.env.STATELAB_SHOTS || join(tmpdir(), 'statelab-e2e');
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
 
 /** The server of www/ ({url, served, pages, close()}) and the browser, set by setup's `before`. */
 export let server;

@@ -3,14 +3,13 @@
 // on 127.0.0.1 with a free port.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, existsSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
-import { setup, server, browser, openPage, pickExample, runAndWait } from './page.mjs';
+import { setup, server, browser, openPage, pickExample, runAndWait, CLI } from './page.mjs';
 
 const ROOT = new URL('../../', import.meta.url);
 const EXPECTED = JSON.parse(readFileSync(new URL('tests/e2e/expected.json', ROOT)));
 const EXAMPLES = JSON.parse(readFileSync(new URL('www/examples/index.json', ROOT)));
-const CLI = [process.env.STATELAB_CLI, `${process.env.CARGO_TARGET_DIR || new URL('target', ROOT).pathname}/release/statelab`].find((p) => p && existsSync(p));
 
 setup();
 

@@ -6,13 +6,10 @@
 // temporary directory, statelab-e2e/).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setup, newContext, openPage, runAndWait } from './page.mjs';
+import { setup, newContext, openPage, runAndWait, shotsDir } from './page.mjs';
 
-const SHOTS = process.env.STATELAB_SHOTS || join(tmpdir(), 'statelab-e2e');
-mkdirSync(SHOTS, { recursive: true });
+const SHOTS = shotsDir();
 
 const DEFINITION = {
   Comment: 'Orders from a CSV, the results exported',

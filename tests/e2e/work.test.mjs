@@ -4,14 +4,12 @@
 // Screenshots go to $STATELAB_SHOTS (default: the system's temporary directory, statelab-e2e/).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { setup, server, newContext, openPage, paste, pickExample, exampleFile } from './page.mjs';
+import { setup, server, newContext, openPage, paste, pickExample, exampleFile, shotsDir } from './page.mjs';
 
 const OLD_LINK = JSON.parse(readFileSync(new URL('fixtures/link-before-workspaces.json', import.meta.url)));
-const SHOTS = process.env.STATELAB_SHOTS || join(tmpdir(), 'statelab-e2e');
-mkdirSync(SHOTS, { recursive: true });
+const SHOTS = shotsDir();
 
 setup();
 
