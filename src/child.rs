@@ -18,6 +18,10 @@
 //!   the same description as JSON text, with the child's `Error` and `Cause` and without
 //!   `Output` (recorded for a FAILED child; a TIMED_OUT or ABORTED one is described alike
 //!   with its own status: inferred);
+//! - a STANDARD machine's execution names are unique: a start with the name of an execution
+//!   of the run answers with it when it is open and the input is the same (idempotent), else
+//!   fails with ExecutionAlreadyExists (the API reference's StartExecution; see
+//!   [`Launch`]'s rule for what is inferred);
 //! - `Input` absent or null starts the child with `{}`; a string is the input's JSON text; any
 //!   other value is the input itself (the recorded `implicit_json_serialisation` case).
 //!
@@ -37,7 +41,7 @@ use crate::error::Failure;
 use crate::exec::{LaneId, Options, Rng, SpanId, Status, TaskRequest};
 use crate::json;
 use crate::value::{Map, Value};
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 /// statelab's bound on the child executions one run starts, at every depth together.
@@ -134,15 +138,37 @@ pub struct Child {
     /// metadata for the optimized integration): the task's result when it does not wait,
     /// and for `.sync` what the service answered when the job was submitted.
     pub started_response: Value,
-    /// A `.sync` child's outcome was handed to the parent.
-    pub reported: bool,
+    /// The parent's `.sync` tasks waiting for it to end (the task that started it, and any
+    /// later start that StartExecution answered with it): task id and call.
+    pub waiters: Vec<(u64, Call)>,
 }
 
-/// What a run's hosts share: the workspace, and how many children were started.
+/// What a run's hosts share: the workspace, how many children were started, and the
+/// executions of STANDARD machines by name ([`Named`]).
 #[derive(Clone, Default)]
 pub struct Tree {
     pub workspace: Rc<Workspace>,
     pub started: Rc<Cell<u32>>,
+    named: Rc<RefCell<Vec<Named>>>,
+}
+
+/// A child execution of a STANDARD machine, as StartExecution's rule on names sees it.
+struct Named {
+    machine: Rc<str>,
+    name: String,
+    input: Value,
+    arn: String,
+    start: i64,
+    /// Set by the child's host when the execution has ended.
+    closed: Rc<Cell<bool>>,
+}
+
+impl Tree {
+    fn named(&self, machine: &str, name: &str) -> Option<(bool, Value, String, i64)> {
+        let named = self.named.borrow();
+        let e = named.iter().find(|e| &*e.machine == machine && e.name == name)?;
+        Some((e.closed.get(), e.input.clone(), e.arn.clone(), e.start))
+    }
 }
 
 /// The request's fields, or the failure of the task.
@@ -151,16 +177,12 @@ struct Request {
     name: Option<String>,
 }
 
-fn request(params: &Value) -> Result<Request, Failure> {
+fn request(params: &Value, call: Call, rng: &Rng) -> Result<Request, Failure> {
     let input = match params.get("Input") {
         None | Some(Value::Null) => json!({}),
         Some(Value::String(text)) => crate::value::read::parse(text).map_err(|e| {
-            // StartExecution refuses input that is not JSON (InvalidExecutionInput); the
-            // optimized integration's error name is inferred from its `SFN.` prefix.
-            Failure::new(
-                "SFN.InvalidExecutionInputException",
-                format!("Invalid State Machine Execution Input: '{e}' (Service: AWSStepFunctions; Status Code: 400; Error Code: InvalidExecutionInput)"),
-            )
+            // StartExecution refuses input that is not JSON (InvalidExecutionInput).
+            service_error(call, "InvalidExecutionInput", &format!("Invalid State Machine Execution Input: '{e}'"), rng)
         })?,
         Some(v) => v.clone(),
     };
@@ -172,10 +194,33 @@ fn request(params: &Value) -> Result<Request, Failure> {
     Ok(Request { input, name })
 }
 
-/// The failure of a start past [`MAX_CHILD_EXECUTIONS`].
+/// StartExecution's error `code` (`ExecutionAlreadyExists`, `InvalidExecutionInput`) as the
+/// task's failure. `aws-sdk:sfn` names it `Sfn.<code>Exception` with the AWS SDK for Java
+/// 2's cause, as the recorded `Sfn.InvalidTokenException` of `aws-sdk:sfn:sendTaskSuccess`
+/// shows; the optimized integration `StepFunctions.<code>Exception` with the SDK 1's cause
+/// (inferred: the name deployed state machines retry on, no recording shows it).
+fn service_error(call: Call, code: &str, message: &str, rng: &Rng) -> Failure {
+    let request = uuid(rng);
+    match call {
+        Call::SdkStart => Failure::new(
+            format!("Sfn.{code}Exception"),
+            format!("{message} (Service: Sfn, Status Code: 400, Request ID: {request}) (SDK Attempt Count: 1)"),
+        ),
+        _ => Failure::new(
+            format!("StepFunctions.{code}Exception"),
+            format!(
+                "{message} (Service: AWSStepFunctions; Status Code: 400; Error Code: {code}; Request ID: {request}; Proxy: null)"
+            ),
+        ),
+    }
+}
+
+/// The failure of a start past [`MAX_CHILD_EXECUTIONS`]: the error the developer guide's
+/// nested-workflow example retries on (`StepFunctions.ExecutionLimitExceeded`), AWS's quota of
+/// open executions.
 pub fn limit_failure() -> Failure {
     Failure::new(
-        "SFN.ExecutionLimitExceeded",
+        "StepFunctions.ExecutionLimitExceeded",
         format!(
             "statelab runs at most {MAX_CHILD_EXECUTIONS} child executions in one run (AWS documents no such limit: \
              a machine that starts itself would go on until the account's quota of open executions)"
@@ -188,81 +233,129 @@ fn uuid(rng: &Rng) -> String {
     format!("{}-{}-4{}-a{}-{}", &h[..8], &h[8..12], &h[13..16], &h[17..20], &h[20..32])
 }
 
-/// The outcome of a Task that starts a child, if `req` is one whose machine is in the
-/// workspace: `Some(Ok(child))` with the child started, `Some(Err(failure))` when the start
-/// failed (the task fails at once). `parent_opts` are the parent's options, `now` its time.
-pub fn start(
-    tree: &Tree,
-    req: &TaskRequest,
-    span: Option<SpanId>,
-    parent_opts: &Options,
-    now: i64,
-    rng: &Rng,
-    mocks: crate::mock::Mocks,
-) -> Option<Result<Child, Failure>> {
-    let call = Call::of(&req.resource)?;
-    let target = req.input.get("StateMachineArn")?.as_str()?;
-    let (machine_name, machine) = tree.workspace.find(target)?.clone();
-    Some(start_found(tree, req, span, parent_opts, now, rng, mocks, call, machine_name, machine))
+/// What a parent's host hands over to start a child: the Task's request and where the
+/// parent stands.
+pub struct Launch<'a> {
+    /// The Task's request (its resource and parameters, id, state, lane, attempt).
+    pub task: &'a TaskRequest,
+    /// The parent's timeline span of the task attempt.
+    pub span: Option<SpanId>,
+    /// The parent's options (the child's are made from them).
+    pub parent: &'a Options,
+    /// The parent's virtual time: the child's start.
+    pub now: i64,
+    /// The source of the child's seed and request ids.
+    pub rng: &'a Rng,
+    /// The run's mocks, with counters of the child's own.
+    pub mocks: crate::mock::Mocks,
 }
 
-#[allow(clippy::too_many_arguments)]
-fn start_found(
-    tree: &Tree,
-    req: &TaskRequest,
-    span: Option<SpanId>,
-    parent_opts: &Options,
-    now: i64,
-    rng: &Rng,
-    mocks: crate::mock::Mocks,
-    call: Call,
-    machine_name: Rc<str>,
-    machine: Rc<Machine>,
-) -> Result<Child, Failure> {
-    let Request { input, name } = request(&req.input)?;
-    if tree.started.get() >= MAX_CHILD_EXECUTIONS {
-        return Err(limit_failure());
-    }
-    tree.started.set(tree.started.get() + 1);
-    // Named as its parent's TaskSubmitted names it.
-    let name = name.unwrap_or_else(|| {
-        crate::exec::submitted::child_execution_name(parent_opts.seed, &parent_opts.execution_name, req.id)
-    });
-    let opts = Options {
-        execution_name: name.as_str().into(),
-        state_machine_name: machine_name.clone(),
-        start_time: now,
-        seed: rng.next_u64(),
-        ..parent_opts.clone()
-    };
-    let arn = opts.execution_arn(machine.machine_type);
-    let state_machine_arn = opts.state_machine_arn();
-    let started_response = match call {
-        Call::SdkStart => json!({"ExecutionArn": arn.as_str(), "StartDate": date(now)}),
+/// What a start did.
+pub enum Started {
+    /// A new child execution.
+    New(Child),
+    /// StartExecution was idempotent: an open execution of the STANDARD machine has the
+    /// name and the same input, and answers for the new call with its `ExecutionArn` and
+    /// `StartDate` (`response`, shaped for the call); `arn` names it for a `.sync` task.
+    Existing { arn: String, response: Value },
+}
+
+/// The outcome of a Task that starts a child, if `launch.task` is one whose machine is in
+/// the workspace: `Some(Ok(started))`, `Some(Err(failure))` when StartExecution refused (the
+/// task fails at once).
+pub fn start(tree: &Tree, launch: Launch) -> Option<Result<Started, Failure>> {
+    let call = Call::of(&launch.task.resource)?;
+    let target = launch.task.input.get("StateMachineArn")?.as_str()?;
+    let (machine_name, machine) = tree.workspace.find(target)?.clone();
+    Some(launch.child(tree, call, machine_name, machine))
+}
+
+/// StartExecution's immediate response: `ExecutionArn` and `StartDate`, with the SDK's
+/// metadata for the optimized integration (a request id drawn from `rng`).
+fn started_response(call: Call, arn: &str, start: i64, rng: &Rng) -> Value {
+    match call {
+        Call::SdkStart => json!({"ExecutionArn": arn, "StartDate": date(start)}),
         _ => {
             let request = uuid(rng);
-            json!({"ExecutionArn": arn.as_str(),
+            json!({"ExecutionArn": arn,
                    "SdkHttpMetadata": {"AllHttpHeaders": {"Content-Type": ["application/x-amz-json-1.0"], "x-amzn-RequestId": [request.as_str()]},
                                        "HttpHeaders": {"Content-Type": "application/x-amz-json-1.0", "x-amzn-RequestId": request.as_str()},
                                        "HttpStatusCode": 200},
                    "SdkResponseMetadata": {"RequestId": request.as_str()},
-                   "StartDate": date(now)})
+                   "StartDate": date(start)})
         }
-    };
-    let host = Host::child(machine, input, mocks, opts, tree.clone());
-    Ok(Child {
-        host: Box::new(host),
-        machine: machine_name,
-        name,
-        arn,
-        state_machine_arn,
-        parent: ParentLink { task: req.id, state: req.state.clone(), lane: req.lane, attempt: req.attempt, span },
-        call,
-        start: now,
-        stop: None,
-        started_response,
-        reported: false,
-    })
+    }
+}
+
+impl Launch<'_> {
+    fn child(self, tree: &Tree, call: Call, machine_name: Rc<str>, machine: Rc<Machine>) -> Result<Started, Failure> {
+        let Launch { task: req, span, parent: parent_opts, now, rng, mocks } = self;
+        let Request { input, name } = request(&req.input, call, rng)?;
+        // Named as its parent's TaskSubmitted names it.
+        let name = name.unwrap_or_else(|| {
+            crate::exec::submitted::child_execution_name(parent_opts.seed, &parent_opts.execution_name, req.id)
+        });
+        // StartExecution's rule on names (the API reference): for a STANDARD machine, a name
+        // an execution of the machine already has starts nothing; that execution answers if
+        // it is open and the input is the same (compared as JSON values: inferred), else
+        // ExecutionAlreadyExists (closed, whatever the input). It is not idempotent for an
+        // EXPRESS machine, whose executions are told apart by more than their name: a new
+        // one starts (inferred). Only the run's own executions are known.
+        let express = machine.machine_type == crate::asl::MachineType::Express;
+        if let Some((closed, first_input, arn, start)) = tree.named(&machine_name, &name).filter(|_| !express) {
+            if closed || first_input != input {
+                return Err(service_error(
+                    call,
+                    "ExecutionAlreadyExists",
+                    &format!("Execution Already Exists: '{arn}'"),
+                    rng,
+                ));
+            }
+            let response = started_response(call, &arn, start, rng);
+            return Ok(Started::Existing { arn, response });
+        }
+        if tree.started.get() >= MAX_CHILD_EXECUTIONS {
+            return Err(limit_failure());
+        }
+        tree.started.set(tree.started.get() + 1);
+        let opts = Options {
+            execution_name: name.as_str().into(),
+            state_machine_name: machine_name.clone(),
+            start_time: now,
+            seed: rng.next_u64(),
+            ..parent_opts.clone()
+        };
+        let arn = opts.execution_arn(machine.machine_type);
+        let state_machine_arn = opts.state_machine_arn();
+        let started_response = started_response(call, &arn, now, rng);
+        let mut host = Host::child(machine, input.clone(), mocks, opts, tree.clone());
+        if !express {
+            let closed = Rc::new(Cell::new(false));
+            host.on_end(closed.clone());
+            let entry = Named {
+                machine: machine_name.clone(),
+                name: name.clone(),
+                input,
+                arn: arn.clone(),
+                start: now,
+                closed,
+            };
+            tree.named.borrow_mut().push(entry);
+        }
+        Ok(Started::New(Child {
+            host: Box::new(host),
+            machine: machine_name,
+            name,
+            arn,
+            state_machine_arn,
+            parent: ParentLink { task: req.id, state: req.state.clone(), lane: req.lane, attempt: req.attempt, span },
+            call,
+            start: now,
+            stop: None,
+            started_response,
+            waiters: if call.waits() { vec![(req.id, call)] } else { Vec::new() },
+        }))
+    }
 }
 
 fn date(ms: i64) -> Value {
@@ -275,20 +368,19 @@ impl Child {
         self.host.all_done()
     }
 
-    /// The parent task's outcome for a `.sync` child that has ended (its time is `now`),
-    /// once; `None` before, after, or for a child the parent does not wait for.
-    pub fn take_outcome(&mut self, now: i64) -> Option<Result<Value, Failure>> {
-        if self.reported || !self.call.waits() || !self.host.exec.is_done() {
-            return None;
+    /// The outcome of each of the parent's tasks waiting for the child, once it has ended
+    /// (its time is `now`, if not known before); none before, or with no task waiting.
+    pub fn take_outcomes(&mut self, now: i64) -> Vec<(u64, Result<Value, Failure>)> {
+        if self.waiters.is_empty() || !self.host.exec.is_done() {
+            return Vec::new();
         }
-        self.reported = true;
-        self.stop = Some(now);
-        Some(self.describe())
+        self.stop.get_or_insert(now);
+        std::mem::take(&mut self.waiters).into_iter().map(|(task, call)| (task, self.describe(call))).collect()
     }
 
     /// DescribeExecution's fields, as the parent's `.sync` task sees them.
-    fn describe(&self) -> Result<Value, Failure> {
-        let as_json = self.call == Call::Sync2;
+    fn describe(&self, call: Call) -> Result<Value, Failure> {
+        let as_json = call == Call::Sync2;
         let data = |v: &Value| if as_json { v.clone() } else { Value::from(v.to_string()) };
         let mut m = Map::new();
         let failure = match self.host.exec.status() {

@@ -52,6 +52,9 @@ pub struct Host {
     /// Names, seeds and request ids of children draw from their own seeded source.
     #[cfg(feature = "extras")]
     child_rng: Rng,
+    /// Set when the execution has ended (a child's, for StartExecution's rule on names).
+    #[cfg(feature = "extras")]
+    ended: Option<Rc<std::cell::Cell<bool>>>,
 }
 
 impl Host {
@@ -78,6 +81,8 @@ impl Host {
             tree: crate::child::Tree::default(),
             #[cfg(feature = "extras")]
             children: Vec::new(),
+            #[cfg(feature = "extras")]
+            ended: None,
         }
     }
 
@@ -94,6 +99,19 @@ impl Host {
         let mut h = Host::new(machine, input, mocks, opts);
         h.tree = tree;
         h
+    }
+
+    /// Set `ended` whenever the execution has ended.
+    #[cfg(feature = "extras")]
+    pub(crate) fn on_end(&mut self, ended: Rc<std::cell::Cell<bool>>) {
+        self.ended = Some(ended);
+    }
+
+    fn note_end(&self) {
+        #[cfg(feature = "extras")]
+        if let Some(e) = &self.ended {
+            e.set(self.exec.is_done());
+        }
     }
 
     /// Hand the run its workspace of named state machines (before [`Host::start`]): a Task
@@ -131,6 +149,7 @@ impl Host {
 
     /// Take the effects the execution asked for: schedule mocked completions.
     fn collect(&mut self) -> Result<(), HostError> {
+        self.note_end();
         while let Some(effect) = self.exec.poll_effect() {
             match effect {
                 Effect::Invoke(req) => {
@@ -193,24 +212,58 @@ impl Host {
         }
         let span = self.exec.task_span(req.id);
         let now = self.exec.now();
-        let started =
-            crate::child::start(&self.tree, req, span, self.exec.options(), now, &self.child_rng, self.mocks.fresh());
-        let mut child = match started {
+        let launch = crate::child::Launch {
+            task: req,
+            span,
+            parent: self.exec.options(),
+            now,
+            rng: &self.child_rng,
+            mocks: self.mocks.fresh(),
+        };
+        let mut child = match crate::child::start(&self.tree, launch) {
             None => return Ok(false),
             Some(Err(f)) => {
                 self.pending.push(now, (req.id, Err(f)));
                 return Ok(true);
             }
-            Some(Ok(c)) => c,
+            Some(Ok(crate::child::Started::New(c))) => c,
+            Some(Ok(crate::child::Started::Existing { arn, response })) => {
+                self.answer_with_existing(req, &arn, response);
+                return Ok(true);
+            }
         };
         child.host.start()?;
         if !child.call.waits() {
             self.pending.push(now, (req.id, Ok(child.started_response.clone())));
-        } else if let Some(outcome) = child.take_outcome(now) {
-            self.pending.push(now, (req.id, outcome));
+        }
+        for (task, outcome) in child.take_outcomes(now) {
+            self.pending.push(now, (task, outcome));
         }
         self.children.push(child);
         Ok(true)
+    }
+
+    /// A start that StartExecution answered with an open execution (same name and input):
+    /// a task that does not wait has the response at once; a `.sync` one waits for that
+    /// execution, when this host runs it.
+    #[cfg(feature = "extras")]
+    fn answer_with_existing(&mut self, req: &TaskRequest, arn: &str, response: Value) {
+        let now = self.exec.now();
+        let call = crate::child::Call::of(&req.resource).filter(|c| c.waits());
+        let Some(call) = call else {
+            self.pending.push(now, (req.id, Ok(response)));
+            return;
+        };
+        match self.children.iter_mut().find(|c| c.arn == arn) {
+            Some(c) => c.waiters.push((req.id, call)),
+            None => {
+                // Started by another execution of the run: its end is that host's to tell.
+                let cause = format!(
+                    "statelab follows a .sync start of an open execution only from the execution that started it; '{arn}' was started by another execution of the run"
+                );
+                self.pending.push(now, (req.id, Err(Failure::new("States.Runtime", cause))));
+            }
+        }
     }
 
     #[cfg(not(feature = "extras"))]
@@ -218,16 +271,18 @@ impl Host {
         Ok(false)
     }
 
-    /// The parent no longer wants task `id`: a `.sync` child it started stops.
+    /// The parent no longer wants task `id`: a `.sync` child it waits for stops (its other
+    /// waiting tasks then see it aborted).
     #[cfg(feature = "extras")]
     fn cancel_child(&mut self, id: u64) {
         let now = self.exec.now();
         for c in &mut self.children {
-            if c.parent.task == id && c.call.waits() && !c.host.exec.is_done() {
+            let Some(i) = c.waiters.iter().position(|(task, _)| *task == id) else { continue };
+            c.waiters.remove(i);
+            if !c.host.exec.is_done() {
                 // The child has moved with the parent: nothing of its is due before now.
                 c.host.exec.advance_to(now);
                 c.host.stop();
-                c.reported = true;
                 c.stop = Some(c.host.exec.now());
             }
         }
@@ -244,8 +299,8 @@ impl Host {
             if !c.all_done() {
                 c.host.step_to(to)?;
             }
-            if let Some(outcome) = c.take_outcome(to) {
-                self.pending.push(to, (c.parent.task, outcome));
+            for (task, outcome) in c.take_outcomes(to) {
+                self.pending.push(to, (task, outcome));
             }
         }
         Ok(())
@@ -359,6 +414,7 @@ impl Host {
     /// Stop the execution with StopExecution's error and cause (empty: not given).
     pub fn stop_with(&mut self, f: Failure) {
         self.exec.stop_with(f);
+        self.note_end();
         self.pending.clear();
         self.external.clear();
         // The tasks the stop cancelled: `.sync` children stop too.

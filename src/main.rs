@@ -755,35 +755,28 @@ impl Machines {
 fn machines_of(args: &Args) -> Result<Machines, String> {
     let mut out = Machines::default();
     let no_options = Args::parse(&[], &[])?;
-    // A template's state machines.
+    // A template's state machines (a text is a template by its parsed shape, as
+    // `source::load` decides; a bare definition has none to add).
     if let [def_path] = args.positional.as_slice() {
         let text = read(def_path)?;
-        if text.contains("\"Resources\"") || text.contains("Resources:") || text.contains("stepFunctions") {
-            let doc = statelab::source::yaml::parse_located(&text).ok().map(|(d, _)| d);
-            if let Ok(src) = statelab::source::load(&text, &[]) {
-                for found in src.machines.iter().filter(|f| !f.name.is_empty()) {
-                    let mut found = found.clone();
-                    if let Some(uri) = found.definition_uri.clone() {
-                        let dir = std::path::Path::new(def_path).parent().unwrap_or(std::path::Path::new("."));
-                        let Ok(t) = read(&dir.join(&uri).to_string_lossy()) else { continue };
-                        let Ok(f) = found.with_definition(&t, &[]) else { continue };
-                        found = f;
-                    }
-                    let ty = found.machine_type.unwrap_or(MachineType::Standard);
-                    // A machine of the template that does not check is left out (a run that
-                    // starts it falls back to the mocks); the one run says its own diagnostics.
-                    if let Ok(m) = asl::parse_definition(&found.definition, &found.locations, ty) {
-                        // Also by the name its ARN has (`Ref` of it): its StateMachineName
-                        // (SAM: Name) when the template gives one as text.
-                        let props = doc.as_ref().map(|d| &d["Resources"][found.name.as_str()]["Properties"]);
-                        let named =
-                            props.and_then(|p| p.get("StateMachineName").or(p.get("Name"))).and_then(Value::as_str);
-                        if let Some(n) = named.filter(|n| *n != found.name) {
-                            out.add(n, m.clone(), found.definition.clone());
-                        }
-                        out.add(&found.name, m, found.definition.clone());
-                    }
+        let source = statelab::source::load(&text, &[]).ok().filter(|s| s.form != statelab::source::Form::Asl);
+        for found in source.iter().flat_map(|s| s.machines.iter()) {
+            let mut found = found.clone();
+            if let Some(uri) = found.definition_uri.clone() {
+                let dir = std::path::Path::new(def_path).parent().unwrap_or(std::path::Path::new("."));
+                let Ok(t) = read(&dir.join(&uri).to_string_lossy()) else { continue };
+                let Ok(f) = found.with_definition(&t, &[]) else { continue };
+                found = f;
+            }
+            let ty = found.machine_type.unwrap_or(MachineType::Standard);
+            // A machine of the template that does not check is left out (a run that
+            // starts it falls back to the mocks); the one run says its own diagnostics.
+            if let Ok(m) = asl::parse_definition(&found.definition, &found.locations, ty) {
+                // Also by the name its ARN has (`Ref` of it).
+                if let Some(n) = &found.arn_name {
+                    out.add(n, m.clone(), found.definition.clone());
                 }
+                out.add(&found.name, m, found.definition.clone());
             }
         }
     }

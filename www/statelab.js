@@ -183,7 +183,7 @@ export async function validate(definition, options = {}) {
  * payload is left out, its details saying {truncated: true}, a span's is replaced by
  * inputElided/outputElided/causeElided: true, a step's by elided: true, and the result has
  * historyTruncated: true; 2 ** 32 or more: no limit), machines ({Name: definition (JSON
- * text or object)}: the state machines a Task on states:startExecution[.sync|.sync:2] or
+ * text or object), or {Name: {definition, type: 'STANDARD'|'EXPRESS'}}}: the state machines a Task on states:startExecution[.sync|.sync:2] or
  * aws-sdk:sfn:startExecution may start as child executions, matched on the
  * StateMachineArn's stateMachine:Name; the run goes to the full engine, and the result has
  * children: [{executionArn, name, stateMachine, startMs, parent: {executionArn, state,

@@ -59,6 +59,9 @@ pub struct Found {
     pub substitutions: Vec<Substitution>,
     /// The type the template gives it (`StateMachineType`, SAM's `Type`, Serverless `type`).
     pub machine_type: Option<MachineType>,
+    /// The name its ARN has, when the template gives it as text and it is not `name`
+    /// (`StateMachineName`, SAM's `Name`, Serverless `name`): what a `Ref` of it names.
+    pub arn_name: Option<String>,
     /// Positions of the definition's values, by pointer within the definition.
     pub locations: Locations,
     /// A SAM `DefinitionUri` naming a file the definition is in (to be read by the host,
@@ -137,6 +140,7 @@ pub fn load(text: &str, overrides: &[(String, String)]) -> Result<Source, JsonEr
             definition,
             substitutions: subs,
             machine_type: None,
+            arn_name: None,
             locations: locs,
             definition_uri: None,
             known: Map::new(),

@@ -85,11 +85,13 @@ pub fn found(
     };
     let mut subs = std::mem::take(&mut cx.subs);
     let definition = substitute(&definition, &known, overrides, &mut subs, "");
+    let arn_name = props.get("StateMachineName").or(props.get("Name")).and_then(Value::as_str);
     Ok(Found {
         name: name.into(),
         definition,
         substitutions: subs,
         machine_type,
+        arn_name: arn_name.filter(|n| *n != name).map(str::to_string),
         locations,
         definition_uri: uri,
         known,
@@ -116,11 +118,13 @@ pub fn serverless(
     });
     let mut subs = std::mem::take(&mut cx.subs);
     let definition = substitute_with(&definition, &Map::new(), overrides, &mut subs, "", Some(doc), 0);
+    let arn_name = sm.get("name").and_then(Value::as_str);
     Found {
         name: name.into(),
         definition,
         substitutions: subs,
         machine_type,
+        arn_name: arn_name.filter(|n| *n != name).map(str::to_string),
         locations: locs.under(&format!("{pointer}/definition")),
         definition_uri: None,
         known: Map::new(),

@@ -152,8 +152,8 @@ struct RunOptions {
     external: Vec<String>,
     critical_path: bool,
     history: bool,
-    /// `options.machines`, `{NAME: definition}`: the machines a Task may start as child
-    /// executions (full engine only).
+    /// `options.machines`, `{NAME: definition}` or `{NAME: {definition, type}}`: the machines
+    /// a Task may start as child executions (full engine only).
     #[cfg(feature = "extras")]
     machines: crate::child::Workspace,
 }
@@ -242,12 +242,22 @@ impl RunOptions {
             match o.get("machines") {
                 None | Some(Value::Null) => {}
                 Some(Value::Object(m)) => {
-                    for (name, def) in m {
+                    for (name, entry) in m {
+                        // A definition, or {definition, type} (a machine of another type).
+                        let (def, ty) = match entry.get("definition") {
+                            Some(d) if entry.get("States").is_none() => {
+                                let ty = machine_type(entry.get("type")).map_err(|_| {
+                                    error(format!("options.machines.{name}.type must be 'STANDARD' or 'EXPRESS'"))
+                                })?;
+                                (d, ty)
+                            }
+                            _ => (entry, MachineType::Standard),
+                        };
                         let text = match def {
                             Value::String(t) => t.to_string(),
                             other => other.to_string(),
                         };
-                        let machine = asl::validate_text(&text, MachineType::Standard).map_err(|d| {
+                        let machine = asl::validate_text(&text, ty).map_err(|d| {
                             let first = asl::truncated(d).0.into_iter().next();
                             error(format!(
                                 "options.machines.{name}: {}",

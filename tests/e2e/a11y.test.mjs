@@ -8,7 +8,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
-import { setup, server, browser, openPage } from './page.mjs';
+import { setup, server, browser, openPage, runAndWait, loadExample } from './page.mjs';
 import { statusContrasts, minimum } from './contrast.mjs';
 
 const SHOTS = process.env.STATELAB_SHOTS;
@@ -21,20 +21,6 @@ async function openDrawn(options) {
   const opened = await openPage(options);
   await opened.page.waitForSelector('[data-testid=graph] svg .node');
   return opened;
-}
-
-async function runAndWait(page, speed = 'instant') {
-  await page.selectOption('[data-testid=speed]', speed);
-  const before = await page.evaluate(() => window.statelab.runsEnded);
-  await page.click('[data-testid=run]');
-  await page.waitForFunction((n) => window.statelab.runsEnded > n, before, { timeout: 20000 });
-  await page.waitForFunction(() => !['IDLE', 'RUNNING', 'PAUSED'].includes(document.querySelector('[data-testid=status]').dataset.status));
-  return page.evaluate(() => window.statelab.result);
-}
-
-async function loadExample(page, id) {
-  await page.evaluate((id) => window.statelab.loadExample(id), id);
-  await page.waitForFunction(() => window.statelab.loading === 0);
 }
 
 for (const theme of ['light', 'dark']) {

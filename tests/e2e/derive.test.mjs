@@ -6,41 +6,17 @@
 // (default: the system's temporary directory, statelab-e2e/).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, mkdirSync, existsSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { setup, openPage } from './page.mjs';
+import { setup, openPage, paste, runAndWait, CLI, shotsDir } from './page.mjs';
 
 const fixturePath = (name) => fileURLToPath(new URL(`fixtures/derive/${name}`, import.meta.url));
 const fixture = (name) => readFileSync(fixturePath(name), 'utf8');
-const SHOTS = process.env.STATELAB_SHOTS || join(tmpdir(), 'statelab-e2e');
-mkdirSync(SHOTS, { recursive: true });
-// The CLI scripts/test-e2e.sh builds (as tests/e2e/playground.test.mjs finds it).
-const CLI = [
-  process.env.STATELAB_CLI,
-  process.env.STATELAB_BIN,
-  `${process.env.CARGO_TARGET_DIR || fileURLToPath(new URL('../../target', import.meta.url))}/release/statelab`,
-].find((p) => p && existsSync(p));
+const SHOTS = shotsDir();
 
 setup();
-
-/** Replace an editor's text as a paste does. */
-async function paste(page, which, text) {
-  await page.click(`#tab-${which}`);
-  await page.click(`[data-testid=${which}-editor] .cm-content`);
-  await page.keyboard.press('Control+a');
-  await page.keyboard.insertText(text);
-}
-
-async function runAndWait(page) {
-  await page.selectOption('[data-testid=speed]', 'instant');
-  const before = await page.evaluate(() => window.statelab.runsEnded);
-  await page.click('[data-testid=run]');
-  await page.waitForFunction((n) => window.statelab.runsEnded > n, before, { timeout: 30000 });
-  return page.evaluate(() => window.statelab.result);
-}
 
 const work = (page) => page.evaluate(() => window.statelab.work());
 const note = (page) => page.$eval('[data-testid=generated-note]', (e) => (e.hidden ? '' : e.textContent));

@@ -6,14 +6,12 @@
 // directory, statelab-e2e/).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { serve } from './server.mjs';
 import { launch } from './browser.mjs';
+import { paste, shotsDir } from './page.mjs';
 
-const SHOTS = process.env.STATELAB_SHOTS || join(tmpdir(), 'statelab-e2e');
-mkdirSync(SHOTS, { recursive: true });
+const SHOTS = shotsDir();
 
 let server;
 let browser;
@@ -39,18 +37,6 @@ async function open({ colorScheme = 'light', width = 1440, height = 900 } = {}) 
   await page.waitForFunction(() => window.statelab.loading === 0);
   page.problems = problems;
   return page;
-}
-
-/** Replace an editor's text as a user's paste does. */
-async function paste(page, which, text) {
-  await page.click(`#tab-${which}`);
-  await page.click(`[data-testid=${which}-editor] .cm-content`);
-  await page.keyboard.press('Control+a');
-  // (Emptied first: Chromium's insertText over highlighted lines writes a style attribute
-  // into the editable content, which the page's CSP refuses; a user's paste does not.)
-  await page.keyboard.press('Backspace');
-  await page.keyboard.insertText(text);
-  await page.waitForFunction(([w, t]) => window.statelab.work()[w] === t, [which, text]);
 }
 
 const definition = (page) => page.evaluate(() => window.statelab.work().definition);
@@ -143,7 +129,7 @@ States:
 for (const scheme of ['light', 'dark']) {
   test(`YAML: completion offers the fields of the state's Type, state names, error names and ARNs, and the result is valid (${scheme})`, async () => {
     const page = await open({ colorScheme: scheme });
-    await paste(page, 'definition', YAML);
+    await paste(page, 'definition', YAML, { clear: true });
     await page.waitForSelector('[data-testid=definition-editor] .cm-editor[data-help=on]');
     // A field of a Task (in the Charge state, after its Next).
     await cursorAt(page, 'Next: Ship');
@@ -224,7 +210,7 @@ Resources:
             Seconds: 5
             End: true
 `;
-  await paste(page, 'definition', sam);
+  await paste(page, 'definition', sam, { clear: true });
   await page.waitForSelector('[data-testid=definition-editor] .cm-editor[data-help=on]');
   await cursorAt(page, 'Seconds: 5');
   await insert(page, '\n            ');
@@ -249,7 +235,7 @@ Resources:
 for (const scheme of ['light', 'dark']) {
   test(`hover on a Resource ARN says the integration, its pattern and the result; on $states members where they can be read (${scheme})`, async () => {
     const page = await open({ colorScheme: scheme });
-    await paste(page, 'definition', YAML);
+    await paste(page, 'definition', YAML, { clear: true });
     await page.waitForSelector('[data-testid=definition-editor] .cm-editor[data-help=on]');
     let words = await hoverOn(page, 'arn:aws:states:::sqs', 5);
     assert.match(words, /^Amazon SQS: sendMessage · Wait for a Callback \(\.waitForTaskToken\)/);
@@ -276,7 +262,7 @@ for (const scheme of ['light', 'dark']) {
       null,
       2,
     );
-    await paste(page, 'definition', json);
+    await paste(page, 'definition', json, { clear: true });
     words = await hoverOn(page, 'arn:aws:states:::glue', 3);
     assert.match(words, /^AWS Glue: startJobRun · Run a Job \(\.sync\)/);
     assert.match(words, /Result: the finished job run/);
@@ -299,7 +285,7 @@ test('the Format button covers no text of the editor: at 1280, 1440, 1920 and 39
   for (const scheme of ['light', 'dark']) {
     for (const width of [1280, 1440, 1920, 390]) {
       const page = await open({ colorScheme: scheme, width, height: width === 390 ? 844 : 900 });
-      await paste(page, 'definition', long);
+      await paste(page, 'definition', long, { clear: true });
       const overlap = await page.evaluate(() => {
         const b = document.querySelector('[data-testid=format]').getBoundingClientRect();
         const c = document.querySelector('[data-testid=definition-editor] .cm-scroller').getBoundingClientRect();

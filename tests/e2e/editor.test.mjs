@@ -5,13 +5,10 @@
 // and dark) go to $STATELAB_SHOTS (default: the system's temporary directory, statelab-e2e/).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setup, openPage } from './page.mjs';
+import { setup, openPage, paste, shotsDir } from './page.mjs';
 
-const SHOTS = process.env.STATELAB_SHOTS || join(tmpdir(), 'statelab-e2e');
-mkdirSync(SHOTS, { recursive: true });
+const SHOTS = shotsDir();
 
 setup();
 
@@ -26,15 +23,6 @@ const DEFINITION = `{
 
 /** A fresh page (empty storage) in `colorScheme`; its problems are `page.problems`. */
 const open = async (colorScheme = 'light') => (await openPage({ colorScheme })).page;
-
-/** Replace an editor's text as a user's paste does. */
-async function paste(page, which, text) {
-  await page.click(`#tab-${which}`);
-  await page.click(`[data-testid=${which}-editor] .cm-content`);
-  await page.keyboard.press('Control+a');
-  await page.keyboard.insertText(text);
-  await page.waitForFunction(([w, t]) => window.statelab.work()[w] === t, [which, text]);
-}
 
 const text = (page, which) => page.evaluate((w) => window.statelab.work()[w], which);
 const toast = (page) => page.waitForSelector('[data-testid=toast]:not([hidden])').then(() => page.textContent('[data-testid=toast] .toast-text'));

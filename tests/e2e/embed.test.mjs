@@ -8,19 +8,14 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serve } from './server.mjs';
-import { setup, server, openPage } from './page.mjs';
+import { setup, server, openPage, CLI } from './page.mjs';
 
-const CLI = [
-  process.env.STATELAB_CLI,
-  process.env.STATELAB_BIN,
-  `${process.env.CARGO_TARGET_DIR || fileURLToPath(new URL('../../target', import.meta.url))}/release/statelab`,
-].find((p) => p && existsSync(p));
 const SHOTS = process.env.STATELAB_SHOTS || null;
 
 setup({ cors: true }); // www/, sent with CORS headers as a CDN sends it

@@ -5,16 +5,13 @@
 // and Events tabs. The CLI is the one built at target/release/statelab, or $STATELAB_CLI.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { setup, openPage } from './page.mjs';
+import { setup, openPage, loadExample, runAndWait, CLI } from './page.mjs';
 
-const ROOT = new URL('../../', import.meta.url);
 const SHOTS = process.env.STATELAB_SHOTS; // where the pictures exported go, when set
-const CLI = [process.env.STATELAB_CLI, `${process.env.CARGO_TARGET_DIR || new URL('target', ROOT).pathname}/release/statelab`].find((p) => p && existsSync(p));
-const example = (id, file) => readFileSync(new URL(`www/examples/${id}/${file}`, ROOT), 'utf8');
 
 let dir;
 
@@ -32,21 +29,6 @@ async function openDrawn({ clipboard = false, ...options } = {}) {
   const opened = await openPage({ ...options, ...(clipboard ? { permissions: ['clipboard-read', 'clipboard-write'] } : {}) });
   await opened.page.waitForSelector('[data-testid=graph] svg .node');
   return opened;
-}
-
-async function loadExample(page, id) {
-  await page.evaluate((id) => window.statelab.loadExample(id), id);
-  const def = example(id, 'definition.json');
-  await page.waitForFunction((d) => window.statelab.loading === 0 && window.statelab.work().definition === d, def);
-}
-
-async function runAndWait(page) {
-  await page.selectOption('[data-testid=speed]', 'instant');
-  const before = await page.evaluate(() => window.statelab.runsEnded);
-  await page.click('[data-testid=run]');
-  await page.waitForFunction((n) => window.statelab.runsEnded > n, before, { timeout: 20000 });
-  await page.waitForFunction(() => !['IDLE', 'RUNNING', 'PAUSED'].includes(document.querySelector('[data-testid=status]').dataset.status));
-  return page.evaluate(() => window.statelab.result);
 }
 
 /** Choose an item of the Export menu: resolves {name, bytes} of the file downloaded. */

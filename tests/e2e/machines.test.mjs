@@ -6,13 +6,10 @@
 // dark) go to $STATELAB_SHOTS (default: the system's temporary directory, statelab-e2e/).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setup, openPage } from './page.mjs';
+import { setup, openPage, runAndWait, shotsDir } from './page.mjs';
 
-const SHOTS = process.env.STATELAB_SHOTS || join(tmpdir(), 'statelab-e2e');
-mkdirSync(SHOTS, { recursive: true });
+const SHOTS = shotsDir();
 setup();
 
 const PARENT = {
@@ -143,6 +140,49 @@ test('a work without machines loads as before, and the page API loads machines',
   await page.evaluate(([d, c]) => window.statelab.load({ definition: d, machines: { Shipper: c } }), [JSON.stringify(PARENT), CHILD]);
   assert.deepEqual((await work(page)).machines, { Shipper: JSON.stringify(CHILD, null, 2) });
   await page.waitForSelector('[data-testid=machine-tab][data-machine=Shipper]');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('a machine tab’s type menu makes it EXPRESS (the run starts an Express child); renaming it rewrites the ARNs that name it, with Undo', async () => {
+  const { page, context, problems } = await openPage();
+  const childText = JSON.stringify(CHILD, null, 2);
+  await page.evaluate(([d, c]) => window.statelab.load({ definition: d, input: {}, mocks: {}, machines: { Shipper: c } }), [JSON.stringify(PARENT, null, 2), childText]);
+  await page.click('[data-testid=machine-tab][data-machine=Shipper]');
+  assert.equal(await page.inputValue('[data-testid=machine-tab-type]'), 'STANDARD');
+  await page.selectOption('[data-testid=machine-tab-type]', 'EXPRESS');
+  await page.waitForFunction(() => window.statelab.work().machineTypes?.Shipper === 'EXPRESS');
+  const result = await runAndWait(page);
+  assert.equal(result.status, 'SUCCEEDED', result.cause);
+  assert.deepEqual(result.output, { shipped: 7 });
+  assert.match(result.children[0].executionArn, /:express:Shipper:/);
+
+  // Renamed Courier: the parent's StateMachineArn names Courier, the type goes with it, and
+  // the run still starts it.
+  const definition0 = (await work(page)).definition;
+  await page.click('[data-testid=machine-tab][data-machine=Shipper]');
+  await page.click('[data-testid=machine-rename]');
+  await page.fill('[data-testid=machine-rename-input]', 'Courier');
+  await page.press('[data-testid=machine-rename-input]', 'Enter');
+  await page.waitForSelector('[data-testid=machine-tab][data-machine=Courier][aria-pressed=true]');
+  const renamed = await work(page);
+  assert.equal(renamed.definition, definition0.replace('stateMachine:Shipper', 'stateMachine:Courier'));
+  assert.deepEqual(renamed.machineTypes, { Courier: 'EXPRESS' });
+  assert.match(await page.textContent('[data-testid=toast] .toast-text'), /Renamed Shipper to Courier, and the StateMachineArn that named it/);
+  // (Once the definition is parsed again, 200 ms after the edit: no machine is missing.)
+  await page.waitForSelector('[data-testid=machine-hint]', { state: 'hidden' });
+  const again = await runAndWait(page);
+  assert.equal(again.status, 'SUCCEEDED', again.cause);
+  assert.match(again.children[0].executionArn, /:express:Courier:/);
+  // Undo puts the name, the type and the definition back.
+  await page.click('.toast button:has-text("Undo")');
+  await page.waitForFunction((d) => window.statelab.work().definition === d && window.statelab.work().machines?.Shipper, definition0);
+  assert.deepEqual((await work(page)).machineTypes, { Shipper: 'EXPRESS' });
+  // The type is saved with the work.
+  assert.equal(await page.evaluate(() => window.statelab.save()), true);
+  await page.reload();
+  await page.evaluate(() => window.statelab.ready);
+  assert.deepEqual((await work(page)).machineTypes, { Shipper: 'EXPRESS' });
   assert.deepEqual(problems, []);
   await context.close();
 });

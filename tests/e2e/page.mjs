@@ -5,9 +5,29 @@
 //   setup();                                     // before: serve + launch; after: close both
 //   const { page, context, problems, requests } = await openPage({ colorScheme: 'dark' });
 //   assert.deepEqual(problems, []);
+//   await pickExample(page, 'retry-backoff'); await paste(page, 'input', '{}');
+//   const result = await runAndWait(page);
 import { before, after } from 'node:test';
+import { readFileSync, existsSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { serve } from './server.mjs';
 import { launch } from './browser.mjs';
+
+/** The release CLI the pages are compared with: $STATELAB_CLI, $STATELAB_BIN, else target/release/statelab (under $CARGO_TARGET_DIR); undefined when none is built. */
+export const CLI = [
+  process.env.STATELAB_CLI,
+  process.env.STATELAB_BIN,
+  `${process.env.CARGO_TARGET_DIR || fileURLToPath(new URL('../../target', import.meta.url))}/release/statelab`,
+].find((p) => p && existsSync(p));
+
+/** Where screenshots go: $STATELAB_SHOTS, else statelab-e2e/ in the system's temporary directory (made when first asked for). */
+export function shotsDir() {
+  const dir = process.env.STATELAB_SHOTS || join(tmpdir(), 'statelab-e2e');
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
 
 /** The server of www/ ({url, served, pages, close()}) and the browser, set by setup's `before`. */
 export let server;
@@ -63,4 +83,59 @@ export async function openPage({ path = '', url, context, init, ready = true, co
     await page.waitForFunction(() => window.statelab.loading === 0);
   }
   return { page, context: ctx, problems, requests };
+}
+
+/** The text of an example's file, `www/examples/ID/FILE`. */
+export function exampleFile(id, file) {
+  return readFileSync(new URL(`../../www/examples/${id}/${file}`, import.meta.url), 'utf8');
+}
+
+/**
+ * Open example `id` from the examples menu, as a user picks it. It opens as a new workspace
+ * once its files are fetched: this waits until every open has landed (one landing after Run
+ * is pressed would replace the work and stop the run) and the definition editor shows the
+ * example's text.
+ */
+export async function pickExample(page, id) {
+  await page.selectOption('[data-testid=examples]', id);
+  await examplesLanded(page, id);
+}
+
+/** Open example `id` through the page's API (`window.statelab.loadExample`), waiting as pickExample does. */
+export async function loadExample(page, id) {
+  await page.evaluate((id) => window.statelab.loadExample(id), id);
+  await examplesLanded(page, id);
+}
+
+async function examplesLanded(page, id) {
+  const definition = exampleFile(id, 'definition.json');
+  await page.waitForFunction((d) => window.statelab.loading === 0 && window.statelab.work().definition === d, definition);
+}
+
+/**
+ * Replace the text of the editor `which` (definition, input, mocks, files) as a paste does,
+ * and wait until the work holds it. `clear`: empty the editor first (Chromium's insertText
+ * over highlighted lines writes a style attribute into the editable content, which the
+ * page's CSP refuses; a user's paste does not).
+ */
+export async function paste(page, which, text, { clear = false } = {}) {
+  await page.click(`#tab-${which}`);
+  await page.click(`[data-testid=${which}-editor] .cm-content`);
+  await page.keyboard.press('Control+a');
+  if (clear) await page.keyboard.press('Backspace');
+  await page.keyboard.insertText(text);
+  await page.waitForFunction(([w, t]) => window.statelab.work()[w] === t, [which, text]);
+}
+
+/**
+ * Press Run at `speed` (the speed menu's value: 'instant', '5', ...) and wait until the run
+ * has ended and the status shows its end; the run's result (`window.statelab.result`).
+ */
+export async function runAndWait(page, speed = 'instant', { timeout = 30000 } = {}) {
+  await page.selectOption('[data-testid=speed]', speed);
+  const before = await page.evaluate(() => window.statelab.runsEnded);
+  await page.click('[data-testid=run]');
+  await page.waitForFunction((n) => window.statelab.runsEnded > n, before, { timeout });
+  await page.waitForFunction(() => !['IDLE', 'RUNNING', 'PAUSED'].includes(document.querySelector('[data-testid=status]').dataset.status));
+  return page.evaluate(() => window.statelab.result);
 }

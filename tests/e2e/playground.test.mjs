@@ -3,34 +3,15 @@
 // on 127.0.0.1 with a free port.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, existsSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
-import { setup, server, browser, openPage } from './page.mjs';
+import { setup, server, browser, openPage, pickExample, runAndWait, CLI } from './page.mjs';
 
 const ROOT = new URL('../../', import.meta.url);
 const EXPECTED = JSON.parse(readFileSync(new URL('tests/e2e/expected.json', ROOT)));
 const EXAMPLES = JSON.parse(readFileSync(new URL('www/examples/index.json', ROOT)));
-const CLI = [process.env.STATELAB_CLI, `${process.env.CARGO_TARGET_DIR || new URL('target', ROOT).pathname}/release/statelab`].find((p) => p && existsSync(p));
 
 setup();
-
-async function pickExample(page, id) {
-  await page.selectOption('[data-testid=examples]', id);
-  // The example opens as a new workspace once its three files are fetched: wait until every
-  // open has landed (one landing after Run is pressed would replace the work and stop the
-  // run) and the definition editor shows this example's text.
-  const def = readFileSync(new URL(`www/examples/${id}/definition.json`, ROOT), 'utf8');
-  await page.waitForFunction((d) => window.statelab.loading === 0 && window.statelab.work().definition === d, def);
-}
-
-async function runAndWait(page, speed = 'instant') {
-  await page.selectOption('[data-testid=speed]', speed);
-  const before = await page.evaluate(() => window.statelab.runsEnded);
-  await page.click('[data-testid=run]');
-  await page.waitForFunction((n) => window.statelab.runsEnded > n, before, { timeout: 20000 });
-  await page.waitForFunction(() => !['IDLE', 'RUNNING', 'PAUSED'].includes(document.querySelector('[data-testid=status]').dataset.status));
-  return page.evaluate(() => window.statelab.result);
-}
 
 async function bars(page) {
   return page.$$eval('[data-testid=timeline-bar]', (els) =>

@@ -8,13 +8,10 @@
 // system's temporary directory, statelab-e2e/).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setup, openPage } from './page.mjs';
+import { setup, openPage, paste, shotsDir } from './page.mjs';
 
-const SHOTS = process.env.STATELAB_SHOTS || join(tmpdir(), 'statelab-e2e');
-mkdirSync(SHOTS, { recursive: true });
+const SHOTS = shotsDir();
 setup();
 
 // Four orders charged at once; each iteration says which attempt of the execution ran it.
@@ -56,16 +53,6 @@ async function open(colorScheme = 'light') {
   return opened;
 }
 
-/** Replace the mocks editor's text as a user's paste does. */
-async function pasteMocks(page, mocks) {
-  const text = JSON.stringify(mocks, null, 2);
-  await page.click('#tab-mocks');
-  await page.click('[data-testid=mocks-editor] .cm-content');
-  await page.keyboard.press('Control+a');
-  await page.keyboard.insertText(text);
-  await page.waitForFunction((t) => window.statelab.work().mocks === t, text);
-}
-
 /** Press `button` (run or redrive) and wait for the run it starts to end: its result. */
 async function pressAndWait(page, button) {
   const before = await page.evaluate(() => window.statelab.runsEnded);
@@ -95,7 +82,7 @@ test('a failed run is redriven after fixing a mock and succeeds, with only the f
   assert.equal(ready.disabled, false);
   assert.match(ready.title, /goes on from where it stopped, with the mocks as they are now/);
 
-  await pasteMocks(page, FIXED);
+  await paste(page, 'mocks', JSON.stringify(FIXED, null, 2));
   const result = await pressAndWait(page, 'redrive');
   assert.equal(result.status, 'SUCCEEDED', `${result.error}: ${result.cause}`);
 
@@ -185,7 +172,7 @@ test('a redriven run can be stopped (ABORTED), and then redriven again', async (
   const failed = await pressAndWait(page, 'run');
   assert.equal(failed.status, 'FAILED');
   // The fix takes long: stopped in real time while it runs.
-  await pasteMocks(page, { Charge: { result: { ok: true }, latency: 600 } });
+  await paste(page, 'mocks', JSON.stringify({ Charge: { result: { ok: true }, latency: 600 } }, null, 2));
   await page.selectOption('[data-testid=speed]', '1');
   const before = await page.evaluate(() => window.statelab.runsEnded);
   await page.click('[data-testid=redrive]');
@@ -200,7 +187,7 @@ test('a redriven run can be stopped (ABORTED), and then redriven again', async (
   assert.equal(aborted.events.filter((e) => e.type === 'ExecutionRedriven').length, 1);
 
   // Redriven again (redriveCount 2), with a quick mock: the aborted iteration runs again.
-  await pasteMocks(page, FIXED);
+  await paste(page, 'mocks', JSON.stringify(FIXED, null, 2));
   await page.selectOption('[data-testid=speed]', 'instant');
   const result = await pressAndWait(page, 'redrive');
   assert.equal(result.status, 'SUCCEEDED');
@@ -221,7 +208,7 @@ test('AWS’s refusal is said: an Express workflow is not redriven (ExecutionNot
   await page.selectOption('[data-testid=speed]', 'instant');
   const failed = await pressAndWait(page, 'run');
   assert.equal(failed.status, 'FAILED');
-  await pasteMocks(page, FIXED);
+  await paste(page, 'mocks', JSON.stringify(FIXED, null, 2));
   const ended = await page.evaluate(() => window.statelab.runsEnded);
   await page.click('[data-testid=redrive]', { force: true });
   await page.waitForFunction((n) => window.statelab.runsEnded > n, ended, { timeout: 20000 });
@@ -234,4 +221,58 @@ test('AWS’s refusal is said: an Express workflow is not redriven (ExecutionNot
   await page.screenshot({ path: join(SHOTS, 'redrive-refused-light.png') });
   assert.deepEqual(problems, []);
   await context.close();
+});
+
+test('a parent whose .sync child failed is redriven after fixing the child’s mock: the task starts the child again and the parent succeeds', async () => {
+  const { page, problems } = await openPage();
+  // .sync (the child's Output as JSON text), read back by the ResultSelector.
+  const ship = { StateMachineArn: 'Shipper', 'Input.$': '$' };
+  const parent = {
+    StartAt: 'Ship',
+    States: {
+      Ship: {
+        Type: 'Task',
+        Resource: 'arn:aws:states:::states:startExecution.sync',
+        Parameters: ship,
+        ResultSelector: { 'packed.$': 'States.StringToJson($.Output)' },
+        OutputPath: '$.packed',
+        End: true,
+      },
+    },
+  };
+  const child = {
+    StartAt: 'Pack',
+    States: { Pack: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', OutputPath: '$.Payload', End: true } },
+  };
+  await page.evaluate(
+    ([definition, shipper, mocks]) => window.statelab.load({ definition, input: { order: 7 }, mocks, machines: { Shipper: shipper } }),
+    [JSON.stringify(parent, null, 2), JSON.stringify(child, null, 2), JSON.stringify({ Pack: { error: 'Pack.Jammed', cause: 'the belt stopped' } }, null, 2)],
+  );
+  await page.waitForFunction(() => window.statelab.loading === 0);
+  await page.selectOption('[data-testid=speed]', 'instant');
+  const failed = await pressAndWait(page, 'run');
+  assert.equal(failed.status, 'FAILED');
+  assert.equal(failed.error, 'States.TaskFailed');
+  assert.match(failed.cause, /"Error":"Pack.Jammed"/);
+  assert.deepEqual(
+    failed.children.map((c) => [c.stateMachine, c.result.status]),
+    [['Shipper', 'FAILED']],
+  );
+  assert.equal((await redriveButton(page)).disabled, false);
+
+  // The child's Task answers from the run's mocks: fixed there, the redrive runs the child again.
+  await paste(page, 'mocks', JSON.stringify({ Pack: { result: { Payload: { packed: 7 } } } }, null, 2));
+  const result = await pressAndWait(page, 'redrive');
+  assert.equal(result.status, 'SUCCEEDED', `${result.error}: ${result.cause}`);
+  assert.deepEqual(result.output, { packed: 7 });
+  const types = result.events.map((e) => e.type);
+  assert.equal(types.filter((t) => t === 'ExecutionRedriven').length, 1);
+  assert.equal(types.at(-1), 'ExecutionSucceeded');
+  // The redriven task started a new child, which succeeded.
+  assert.deepEqual(
+    result.children.map((c) => [c.stateMachine, c.result.status]),
+    [['Shipper', 'SUCCEEDED']],
+  );
+  assert.match(await page.textContent('[data-testid=status]'), /redriveCount 1/);
+  assert.deepEqual(problems, []);
 });

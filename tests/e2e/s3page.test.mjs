@@ -6,13 +6,10 @@
 // temporary directory, statelab-e2e/).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setup, newContext, openPage } from './page.mjs';
+import { setup, newContext, openPage, runAndWait, shotsDir } from './page.mjs';
 
-const SHOTS = process.env.STATELAB_SHOTS || join(tmpdir(), 'statelab-e2e');
-mkdirSync(SHOTS, { recursive: true });
+const SHOTS = shotsDir();
 
 const DEFINITION = {
   Comment: 'Orders from a CSV, the results exported',
@@ -38,14 +35,6 @@ const DEFINITION = {
 const CSV = 'id,total\n1,10\n2,20\n3,30\n4,40\n';
 
 setup();
-
-async function runInstant(page) {
-  await page.selectOption('[data-testid=speed]', 'instant');
-  const before = await page.evaluate(() => window.statelab.runsEnded);
-  await page.click('[data-testid=run]');
-  await page.waitForFunction((n) => window.statelab.runsEnded > n, before, { timeout: 60000 });
-  return page.evaluate(() => window.statelab.result);
-}
 
 /** Drop files ([{name, text}]) on the Files tab, as a drag from the desktop does. */
 async function drop(page, files) {
@@ -94,7 +83,7 @@ test('a CSV dropped on Files drives the distributed Map; the ResultWriter’s fi
   await page.click('[data-testid=files-panel] h3'); // blur: saved
   await page.waitForFunction(() => JSON.parse(window.statelab.work().mocks).Files['results-bucket']?.['README.txt'] === 'results go under runs/');
 
-  const result = await runInstant(page);
+  const result = await runAndWait(page, 'instant', { timeout: 60000 });
   assert.equal(result.status, 'SUCCEEDED', result.cause);
   await page.waitForSelector('[data-testid=written-file]');
   const written = await rows(page, 'written-file');
@@ -155,7 +144,7 @@ test('a CSV dropped on Files drives the distributed Map; the ResultWriter’s fi
     (await rows(page2)).map((f) => `${f.bucket}/${f.key}`),
     ['data-bucket/orders.csv', 'results-bucket/README.txt'],
   );
-  const again = await runInstant(page2);
+  const again = await runAndWait(page2, 'instant', { timeout: 60000 });
   assert.equal(again.status, 'SUCCEEDED', again.cause);
   assert.equal(Object.keys(again.files['results-bucket']).length, 2);
   await page2.screenshot({ path: join(SHOTS, 's3page-shared-dark.png') });
@@ -169,7 +158,7 @@ test('a file pasted on the Files tab, and files a definition’s derive generate
   const { page, problems } = await openPage({ context });
   await page.evaluate((d) => window.statelab.load({ definition: JSON.stringify(d, null, 2), input: '{}', mocks: '{}' }), DEFINITION);
   // A run without files: derive makes the ItemReader's file, marked generated.
-  const result = await runInstant(page);
+  const result = await runAndWait(page, 'instant', { timeout: 60000 });
   assert.equal(result.status, 'SUCCEEDED', result.cause);
   await page.click('[data-testid=tab-files]');
   await page.waitForSelector('[data-testid=file-row]');

@@ -5,38 +5,21 @@
 // system's temporary directory, statelab-e2e/).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { setup, openPage } from './page.mjs';
+import { setup, openPage, paste, runAndWait, shotsDir } from './page.mjs';
 
 const fixture = (name) => readFileSync(new URL(`fixtures/${name}`, import.meta.url), 'utf8');
-const SHOTS = process.env.STATELAB_SHOTS || join(tmpdir(), 'statelab-e2e');
-mkdirSync(SHOTS, { recursive: true });
+const SHOTS = shotsDir();
 
 setup();
-
-/** Replace the definition editor's text as a paste does. */
-async function paste(page, text) {
-  await page.click('[data-testid=definition-editor] .cm-content');
-  await page.keyboard.press('Control+a');
-  await page.keyboard.insertText(text);
-}
-
-async function runAndWait(page) {
-  await page.selectOption('[data-testid=speed]', 'instant');
-  const before = await page.evaluate(() => window.statelab.runsEnded);
-  await page.click('[data-testid=run]');
-  await page.waitForFunction((n) => window.statelab.runsEnded > n, before, { timeout: 30000 });
-  return page.evaluate(() => window.statelab.result);
-}
 
 const graphStates = (page) => page.$$eval('[data-testid=graph] .node', (els) => els.map((e) => e.dataset.state).sort());
 
 test('a SAM template with two machines: the form, a picker, the substitutions, the graph and a run', async () => {
   const { page, context, problems, requests } = await openPage();
   const yaml = fixture('shop.sam.yaml');
-  await paste(page, yaml);
+  await paste(page, 'definition', yaml);
   await page.waitForSelector('[data-testid=source-bar]:not([hidden]) [data-testid=source-form]');
   assert.equal(await page.textContent('[data-testid=source-form]'), 'SAM template (YAML)');
   assert.deepEqual(await page.$$eval('[data-testid=source-machine] option', (o) => o.map((x) => x.value)), ['Checkout', 'Refund']);
@@ -103,7 +86,7 @@ test('a SAM template with two machines: the form, a picker, the substitutions, t
 
 test('a YAML error is marked at its line, and the run says where', async () => {
   const { page, context } = await openPage();
-  await paste(page, fixture('broken.asl.yaml'));
+  await paste(page, 'definition', fixture('broken.asl.yaml'));
   const diag = await page.waitForSelector('[data-testid=diagnostics] .diag');
   const where = await diag.$eval('.diag-where', (e) => e.textContent);
   assert.match(where, /^Definition [67]:\d+$/, where);
@@ -118,7 +101,7 @@ test('a YAML error is marked at its line, and the run says where', async () => {
   await page.waitForFunction(() => document.querySelector('[data-testid=status]').dataset.status === 'ERROR');
   assert.match(await page.textContent('[data-testid=status]'), new RegExp(`line ${line}, column`));
   // A mistake in a state of a valid YAML definition is placed at its YAML line too.
-  await paste(page, 'StartAt: A\nStates:\n  A:\n    Type: Pass\n    Nextt: B\n  B: {Type: Succeed}\n');
+  await paste(page, 'definition', 'StartAt: A\nStates:\n  A:\n    Type: Pass\n    Nextt: B\n  B: {Type: Succeed}\n');
   await page.waitForFunction(() => /^Definition 5:/.test(document.querySelector('[data-testid=diagnostics] .diag-where')?.textContent || ''));
   assert.match(await page.textContent('[data-testid=diagnostics]'), /Nextt/);
   assert.equal(await page.textContent('[data-testid=source-form]'), 'ASL (YAML)');
@@ -127,7 +110,7 @@ test('a YAML error is marked at its line, and the run says where', async () => {
 
 test('a DefinitionUri asks for its file; given, the machine runs', async () => {
   const { page, context } = await openPage();
-  await paste(page, readFileSync(new URL('../sources/uri.yaml', import.meta.url), 'utf8'));
+  await paste(page, 'definition', readFileSync(new URL('../sources/uri.yaml', import.meta.url), 'utf8'));
   await page.waitForSelector('[data-testid=source-file]');
   assert.match(await page.textContent('[data-testid=source-bar]'), /statemachine\/flow\.asl\.yaml/);
   await page.click('[data-testid=run]');
@@ -163,7 +146,7 @@ test('a file dropped on the editor is loaded, and Ctrl-Z brings back the text be
 
 test('a plain JSON definition does not load the full engine', async () => {
   const { page, context, requests } = await openPage();
-  await paste(page, '{\n  "StartAt": "A",\n  "States": {\n    "A": { "Type": "Pass", "Result": { "ok": true }, "End": true }\n  }\n}\n');
+  await paste(page, 'definition', '{\n  "StartAt": "A",\n  "States": {\n    "A": { "Type": "Pass", "Result": { "ok": true }, "End": true }\n  }\n}\n');
   // Its input given (the example's went with the example's definition: a run would derive
   // one, on the full engine; tests/e2e/derive.test.mjs).
   await page.click('#tab-input');
@@ -185,7 +168,7 @@ test('a plain JSON definition does not load the full engine', async () => {
 
 test('a mistake in a DefinitionUri file is marked at its line and column in that file', async () => {
   const { page, context, problems } = await openPage();
-  await paste(page, readFileSync(new URL('../sources/uri.yaml', import.meta.url), 'utf8'));
+  await paste(page, 'definition', readFileSync(new URL('../sources/uri.yaml', import.meta.url), 'utf8'));
   await page.waitForSelector('[data-testid=source-file]');
   const broken = 'StartAt: Say\nStates:\n  Say:\n    Type: Pass\n    Result: 42\n    Nextt: Done\n  Done: {Type: Succeed}\n';
   await page.click('[data-testid=source-file] .cm-content');
@@ -229,7 +212,7 @@ test('a YAML definition is highlighted as YAML, a JSON one as JSON', async () =>
       },
       text,
     );
-  await paste(page, 'StartAt: Hello\nStates:\n  Hello:\n    Type: Pass\n    Result: 42\n    End: true\n');
+  await paste(page, 'definition', 'StartAt: Hello\nStates:\n  Hello:\n    Type: Pass\n    Result: 42\n    End: true\n');
   await page.waitForFunction(() => [...document.querySelectorAll('[data-testid=definition-editor] .cm-line span')].some((s) => s.textContent === 'StartAt'));
   const key = await colour('StartAt');
   const keyVar = await page.evaluate(() => getComputedStyle(document.documentElement).getPropertyValue('--code-key').trim());
@@ -237,7 +220,7 @@ test('a YAML definition is highlighted as YAML, a JSON one as JSON', async () =>
   assert.equal(key, rgb(keyVar), 'a YAML key has the colour of keys');
   await page.screenshot({ path: join(SHOTS, 'sources-yaml-highlighted.png') });
   // Back to JSON: highlighted as JSON (a key is a quoted property name).
-  await paste(page, '{\n  "StartAt": "A",\n  "States": {"A": {"Type": "Pass", "End": true}}\n}\n');
+  await paste(page, 'definition', '{\n  "StartAt": "A",\n  "States": {"A": {"Type": "Pass", "End": true}}\n}\n');
   await page.waitForFunction(() => [...document.querySelectorAll('[data-testid=definition-editor] .cm-line span')].some((s) => s.textContent === '"StartAt"'));
   assert.equal(await colour('"StartAt"'), rgb(keyVar));
   await context.close();
@@ -264,7 +247,7 @@ test('an ASL with placeholders (dollar and braces) offers the substitution table
     null,
     2,
   );
-  await paste(page, definition);
+  await paste(page, 'definition', definition);
   await page.waitForSelector('[data-testid=source-bar]:not([hidden]) [data-testid=source-substitutions]');
   const subs = await page.$$eval('[data-testid=source-substitutions] tr', (rows) =>
     Object.fromEntries(rows.map((r) => [r.querySelector('input').dataset.name, { value: r.querySelector('input').value, generated: r.dataset.generated === 'true' }])),

@@ -7,20 +7,12 @@
 // $STATELAB_SHOTS (default: the system's temporary directory, statelab-e2e/).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { setup, openPage } from './page.mjs';
+import { setup, openPage, runAndWait, CLI, shotsDir } from './page.mjs';
 
-const SHOTS = process.env.STATELAB_SHOTS || join(tmpdir(), 'statelab-e2e');
-mkdirSync(SHOTS, { recursive: true });
-const CLI = [
-  process.env.STATELAB_CLI,
-  process.env.STATELAB_BIN,
-  `${process.env.CARGO_TARGET_DIR || fileURLToPath(new URL('../../target', import.meta.url))}/release/statelab`,
-].find((p) => p && existsSync(p));
+const SHOTS = shotsDir();
 
 setup();
 
@@ -54,14 +46,6 @@ async function load(page, definition, input = {}, mocks = {}) {
     [typeof definition === 'string' ? definition : JSON.stringify(definition, null, 2), JSON.stringify(input), JSON.stringify(mocks)],
   );
   await page.waitForFunction(() => document.querySelectorAll('[data-testid=graph] .node').length > 0);
-}
-
-async function runAndWait(page) {
-  await page.selectOption('[data-testid=speed]', 'instant');
-  const n = await page.evaluate(() => window.statelab.runsEnded);
-  await page.click('[data-testid=run]');
-  await page.waitForFunction((k) => window.statelab.runsEnded > k, n, { timeout: 30000 });
-  return page.evaluate(() => window.statelab.result);
 }
 
 /** Select a state in the graph and press the graph's Test button. */

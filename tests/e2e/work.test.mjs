@@ -4,29 +4,17 @@
 // Screenshots go to $STATELAB_SHOTS (default: the system's temporary directory, statelab-e2e/).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { setup, server, newContext, openPage } from './page.mjs';
+import { setup, server, newContext, openPage, paste, pickExample, exampleFile, shotsDir } from './page.mjs';
 
 const OLD_LINK = JSON.parse(readFileSync(new URL('fixtures/link-before-workspaces.json', import.meta.url)));
-const example = (id, f) => readFileSync(new URL(`../../www/examples/${id}/${f}.json`, import.meta.url), 'utf8');
-const SHOTS = process.env.STATELAB_SHOTS || join(tmpdir(), 'statelab-e2e');
-mkdirSync(SHOTS, { recursive: true });
+const SHOTS = shotsDir();
 
 setup();
 
 /** A tab of `context` on the page (at `path`), ready; its problems are `page.problems`. */
 const openTab = async (context, path = '') => (await openPage({ context, path })).page;
-
-/** Replace an editor's text as a user's paste does. */
-async function paste(page, which, text) {
-  await page.click(`#tab-${which}`);
-  await page.click(`[data-testid=${which}-editor] .cm-content`);
-  await page.keyboard.press('Control+a');
-  await page.keyboard.insertText(text);
-  await page.waitForFunction(([w, t]) => window.statelab.work()[w] === t, [which, text]);
-}
 
 const work = (page) => page.evaluate(() => window.statelab.work());
 const workspace = (page) => page.evaluate(() => window.statelab.workspace());
@@ -56,12 +44,6 @@ async function seeToast(page, expect) {
 }
 
 const def = (comment, state = 'A') => `{\n  "Comment": "${comment}",\n  "StartAt": "${state}",\n  "States": {\n    "${state}": { "Type": "Pass", "End": true }\n  }\n}\n`;
-
-/** Pick a gallery example, and wait until it is open (its workspace made, the one it replaces gone). */
-async function pick(page, id) {
-  await page.selectOption('[data-testid=examples]', id);
-  await page.waitForFunction((d) => window.statelab.loading === 0 && window.statelab.work().definition === d, example(id, 'definition'));
-}
 
 async function openMenu(page) {
   if (await page.$eval('[data-testid=workspace-menu]', (e) => e.hidden)) await page.click('[data-testid=workspaces]');
@@ -156,13 +138,13 @@ test('picking an example opens it beside the work: the work stays in the list, a
   await paste(page, 'definition', mine);
   await paste(page, 'input', '{"order": 17}');
   const before = await workspace(page);
-  await pick(page, 'retry-backoff');
+  await pickExample(page, 'retry-backoff');
   await seeToast(page, /Opened the example 'Retry with backoff' as a new workspace; 'My order flow' is kept/);
   assert.equal((await workspace(page)).name, 'Retry with backoff');
   assert.equal(await page.$eval('[data-testid=workspace-name]', (e) => e.textContent), 'Retry with backoff');
   await page.screenshot({ path: join(SHOTS, 'work-example-beside.png') });
   // Another example replaces the one not changed (it was no work), not the user's.
-  await pick(page, 'jsonata');
+  await pickExample(page, 'jsonata');
   assert.deepEqual((await list(page)).map((m) => m.name).sort(), ['JSONata', 'My order flow']);
   // The user's work, from the list.
   await openMenu(page);
@@ -171,7 +153,7 @@ test('picking an example opens it beside the work: the work stays in the list, a
   await page.waitForFunction((d) => window.statelab.work().definition === d, mine);
   assert.equal((await work(page)).input, '{"order": 17}');
   // And with Back from the message.
-  await pick(page, 'map-concurrency');
+  await pickExample(page, 'map-concurrency');
   await page.click('[data-testid=toast] .toast-actions button:text("Back to \'My order flow\'")');
   await page.waitForFunction((d) => window.statelab.work().definition === d, mine);
   assert.equal((await workspace(page)).id, before.id);
@@ -196,12 +178,12 @@ test('undo across loads: a load is one step of the editor’s history, and a wor
   await page.keyboard.press('Control+z');
   await page.waitForFunction((d) => window.statelab.work().definition === d, typed);
   // An example opens beside it; back in this workspace, its history is still there.
-  await pick(page, 'retry-backoff');
+  await pickExample(page, 'retry-backoff');
   // (The example's own editor starts with an empty history: Ctrl-Z does not bring other work into it.)
   await page.click('[data-testid=definition-editor] .cm-content');
   await page.keyboard.press('Control+z');
   await page.waitForTimeout(100);
-  assert.equal((await work(page)).definition, example('retry-backoff', 'definition'));
+  assert.equal((await work(page)).definition, exampleFile('retry-backoff', 'definition.json'));
   await page.click('[data-testid=toast] .toast-actions button');
   await page.waitForFunction((d) => window.statelab.work().definition === d, typed);
   await page.click('[data-testid=definition-editor] .cm-content');
@@ -464,7 +446,7 @@ test('a short link for an unchanged example; the work as a file when it is too b
   const context = await newContext();
   await context.grantPermissions(['clipboard-read', 'clipboard-write']);
   const page = await openTab(context);
-  await pick(page, 'map-concurrency');
+  await pickExample(page, 'map-concurrency');
   await page.fill('[data-testid=seed]', '7');
   await page.dispatchEvent('[data-testid=seed]', 'change');
   await page.click('[data-testid=share]');
@@ -626,7 +608,7 @@ test('the page’s API still works: load, run, work, share, loadExample, and fun
   const url = await page.evaluate(() => window.statelab.share());
   assert.match(url, /#w=[A-Za-z0-9_-]+$/);
   await page.evaluate(() => window.statelab.loadExample('image-pipeline'));
-  assert.equal((await work(page)).definition, example('image-pipeline', 'definition'));
+  assert.equal((await work(page)).definition, exampleFile('image-pipeline', 'definition.json'));
   assert.equal((await page.evaluate(() => window.statelab.run({ speed: 'instant' }))).durationMs, 3000);
   // The cost line names virtual time for what it is.
   assert.match(await page.textContent('[data-testid=cost]'), /^3 s of workflow time \(virtual\)/);

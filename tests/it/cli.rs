@@ -587,6 +587,28 @@ fn a_stopped_parent_is_redriven_with_its_machines_and_runs_its_child_again() {
 }
 
 #[test]
+fn a_template_is_known_by_its_shape_not_by_how_its_keys_are_written() {
+    // The same template with its keys quoted as YAML allows ('Resources':, a space before
+    // the colon): its other machine is still the workspace, and the parent's task runs it.
+    let text = std::fs::read_to_string("tests/fixtures/children/template.yaml").unwrap();
+    let text = text.replace("Resources:", "'Resources' :").replace("Type:", "\"Type\":");
+    let dir = tempfile_path::Dir::new("template-shape");
+    let path = dir.write("template.yaml", &text);
+    let (code, stdout, stderr) = statelab(&["run", &path, "--state-machine", "Parent", "--auto", "--json"]);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    let v: Value = statelab::value::read::parse(stdout.trim()).unwrap();
+    assert_eq!(v["output"]["Status"], "SUCCEEDED");
+    assert_eq!(v["children"][0]["stateMachine"], "child-machine");
+    // A bare definition whose text mentions Resources has no machines of its own to add.
+    let def = dir.write(
+        "def.json",
+        r#"{"Comment": "Resources: none", "StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}"#,
+    );
+    let (code, stdout, stderr) = statelab(&["run", &def, "--json"]);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+}
+
+#[test]
 fn a_templates_other_state_machines_are_the_workspace() {
     let (code, stdout, stderr) =
         statelab(&["run", "tests/fixtures/children/template.yaml", "--state-machine", "Parent", "--auto", "--json"]);

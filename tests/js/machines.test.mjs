@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { simulate } from '../../www/statelab.js';
-import { machineNamed, startsOf, missingMachines, startsIn, withoutGenerated, markChildren, freshName, badName } from '../../www/app/model/machines.js';
+import { machineNamed, startsOf, missingMachines, startsIn, withoutGenerated, markChildren, freshName, badName, renameStarts, forRun } from '../../www/app/model/machines.js';
 import { canonical } from '../../www/app/model/generated.js';
 
 const SM = 'arn:aws:states:us-east-1:123456789012:stateMachine:';
@@ -77,4 +77,67 @@ test('the task spans that started a child and a grandchild are marked with them'
   assert.deepEqual(marked(r.spans), [['Go', 'attempt', 'Mid', 'Mid:m1']]);
   const m = r.children.find((c) => c.stateMachine === 'Mid');
   assert.deepEqual(marked(m.result.spans), [['Deeper', 'attempt', 'Leaf', 'Leaf:l1']]);
+});
+
+test('renaming a machine rewrites the StateMachineArn values that name it, at every depth, and nothing else of the text', () => {
+  const def = {
+    Comment: `starts ${SM}Old`,
+    StartAt: 'P',
+    States: {
+      P: {
+        Type: 'Parallel',
+        Branches: [
+          { StartAt: 'A', States: { A: start(`${SM}Old`) } },
+          { StartAt: 'B', States: { B: start('Old', 'arn:aws:states:::aws-sdk:sfn:startExecution') } },
+          { StartAt: 'C', States: { C: start(`${SM}Other`) } },
+        ],
+        Next: 'M',
+      },
+      M: {
+        Type: 'Map',
+        ItemProcessor: {
+          StartAt: 'D',
+          States: { D: { ...start(`${SM}Old`, 'arn:aws:states:::states:startExecution'), Parameters: undefined, Arguments: { StateMachineArn: `${SM}Old` } } },
+        },
+        End: true,
+      },
+      L: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Parameters: { StateMachineArn: `${SM}Old` }, End: true },
+    },
+  };
+  const text = JSON.stringify(def, null, 3);
+  const { text: out, count } = renameStarts(text, 'Old', 'New');
+  assert.equal(count, 3);
+  const after = JSON.parse(out);
+  assert.equal(after.States.P.Branches[0].States.A.Parameters.StateMachineArn, `${SM}New`);
+  assert.equal(after.States.P.Branches[1].States.B.Parameters.StateMachineArn, 'New');
+  assert.equal(after.States.P.Branches[2].States.C.Parameters.StateMachineArn, `${SM}Other`);
+  assert.equal(after.States.M.ItemProcessor.States.D.Arguments.StateMachineArn, `${SM}New`);
+  // Not a Task that starts an execution, and not a StateMachineArn: left as they were.
+  assert.equal(after.States.L.Parameters.StateMachineArn, `${SM}Old`);
+  assert.equal(after.Comment, `starts ${SM}Old`);
+  // The layout of the text is kept: only the three values changed.
+  const lines = text.split('\n');
+  const changed = out.split('\n').filter((line, i) => line !== lines[i]);
+  assert.deepEqual(
+    changed.map((l) => l.trim()),
+    [`"StateMachineArn": "${SM}New"`, '"StateMachineArn": "New"', `"StateMachineArn": "${SM}New"`],
+  );
+  // A text that is not JSON (YAML) is left as it is.
+  assert.deepEqual(renameStarts('StartAt: A', 'Old', 'New'), { text: 'StartAt: A', count: 0 });
+});
+
+test('an EXPRESS machine of the work runs as an Express child: its ARN, and a .sync start of it waits for its output', async () => {
+  assert.deepEqual(forRun({ A: 'a', B: 'b' }, { B: 'EXPRESS' }), { A: 'a', B: { definition: 'b', type: 'EXPRESS' } });
+  const parent = { StartAt: 'Go', States: { Go: start(`${SM}Quick`, 'arn:aws:states:::states:startExecution.sync:2', { Name: 'q1', Input: { n: 1 } }) } };
+  const quick = JSON.stringify({ StartAt: 'Done', States: { Done: { Type: 'Pass', Result: { quick: true }, End: true } } });
+  const r = await simulate(parent, {}, {}, { machines: forRun({ Quick: quick }, { Quick: 'EXPRESS' }) });
+  assert.equal(r.status, 'SUCCEEDED', r.cause);
+  assert.deepEqual(r.output.Output, { quick: true });
+  assert.match(r.children[0].executionArn, /:express:Quick:q1:/);
+  // A STANDARD one's ARN is an execution's.
+  const s = await simulate(parent, {}, {}, { machines: forRun({ Quick: quick }, {}) });
+  assert.equal(s.children[0].executionArn, 'arn:aws:states:us-east-1:123456789012:execution:Quick:q1');
+  // An EXPRESS machine is checked as one: .sync inside it is refused, said for the machine.
+  const inner = JSON.stringify({ StartAt: 'S', States: { S: start(`${SM}Quick`, 'arn:aws:states:::states:startExecution.sync') } });
+  await assert.rejects(simulate(parent, {}, {}, { machines: { Quick: { definition: inner, type: 'EXPRESS' } } }), /options\.machines\.Quick/);
 });

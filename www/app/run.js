@@ -164,9 +164,9 @@ export function createRunner({ store, engine, work: workApi, editors, consent })
       callbacks = cb.callbackStates(parsed.definition, parsed.mocks);
     }
     // The work's other machines (model/machines.js).
-    const machines = work.machines;
-    const mx = machines && (await import('./model/machines.js'));
-    const starting = mx ? mx.startsIn(parsed.definition, machines) : [];
+    const mx = work.machines && (await import('./model/machines.js'));
+    const machines = mx ? mx.forRun(work.machines, work.machineTypes) : undefined;
+    const starting = mx ? mx.startsIn(parsed.definition, work.machines) : [];
     // What the user did not give (the input, Task mocks) is derived from the definition by the
     // engine and written into the editors, marked as generated: the user sees what ran.
     filling += 1;
@@ -356,7 +356,7 @@ export function createRunner({ store, engine, work: workApi, editors, consent })
     const hasConcurrency = [...s.definition.stateTypes.values()].some((t) => t === 'Parallel' || t === 'Map');
     if (!hasConcurrency || Object.keys(functions).length || run.result.status !== 'SUCCEEDED') return;
     engine
-      .simulate(work.definition, work.input, engineMocks, { seed: work.settings.seed, sequential: !run.sequential, type, machines: work.machines }, { timelineOnly: true })
+      .simulate(work.definition, work.input, engineMocks, { seed: work.settings.seed, sequential: !run.sequential, type, machines: run.ran.machines }, { timelineOnly: true })
       .then((twin) => {
         const value = { durationMs: twin.durationMs, status: twin.status, sequential: !run.sequential, spans: twin.spans, lanes: twin.lanes };
         patchRun(id, { twin: value }, { progress: false });

@@ -22,6 +22,7 @@ export function initialState() {
     //     {value, from: 'statelab'|'example', for}, mocks: {State: JSON}, mocksFor}
     //     (model/generated.js)
     //   machines: {Name: definition text} (panels/machines.js)
+    //   machineTypes: {Name: 'EXPRESS'}: the machines that are not STANDARD (panels/machines.js)
     work: {
       definition: '',
       input: '{}',
@@ -30,6 +31,7 @@ export function initialState() {
       source: { machine: null, overrides: {}, files: {} },
       generated: { input: null, mocks: {}, mocksFor: null },
       machines: {},
+      machineTypes: {},
     },
     machineTab: null, // the machine edited: null (the main one) or a name of work.machines
     childShown: null, // the ARN of the child execution shown (panels/children.js)
@@ -117,6 +119,7 @@ export function workOf(s) {
     ...(work.source && (work.source.machine !== null || Object.keys(work.source.overrides).length || Object.keys(work.source.files).length) ? { source: work.source } : {}),
     ...(work.generated && (work.generated.input || Object.keys(work.generated.mocks).length) ? { generated: work.generated } : {}),
     ...(Object.keys(work.machines).length ? { machines: work.machines } : {}),
+    ...(Object.keys(work.machineTypes).length ? { machineTypes: work.machineTypes } : {}),
     settings: {
       ...work.settings,
       // The replay position, when a finished run is being replayed.

@@ -57,6 +57,8 @@ function sourceSettings(given) {
 
 /** The work's other machines: {Name: text}. */
 const machinesOf = (m) => Object.fromEntries(Object.entries(m && typeof m === 'object' && !Array.isArray(m) ? m : {}).map(([k, v]) => [k, asText(v, '')]));
+/** Their types: {Name: 'EXPRESS'} (STANDARD is not listed). */
+const machineTypesOf = (t, machines) => Object.fromEntries(Object.entries(t && typeof t === 'object' ? t : {}).filter(([k, v]) => v === 'EXPRESS' && Object.hasOwn(machines, k)));
 
 /**
  * stopRun(): stops the run that goes, before other work replaces it (run.js); consent:
@@ -254,8 +256,9 @@ export function createWork({ store, engine, stopRun, consent }) {
       } catch {}
       generated = { ...NO_GENERATED, input: value ? { hash: value, from: 'example', for: hashText(texts.definition) } : null };
     }
+    const machines = machinesOf(work.machines);
     store.update({
-      work: { ...texts, settings, source: sourceSettings(work.source), generated, machines: machinesOf(work.machines) },
+      work: { ...texts, settings, source: sourceSettings(work.source), generated, machines, machineTypes: machineTypesOf(work.machineTypes, machines) },
       machineTab: null,
       ...(workspace ? { workspace } : {}),
       exampleId,

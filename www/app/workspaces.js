@@ -70,6 +70,7 @@ function sameWorkKey(w) {
       settings,
       ...(source ? { source } : {}),
       ...(w.machines && Object.keys(w.machines).length ? { machines: w.machines } : {}),
+      ...(w.machineTypes && Object.keys(w.machineTypes).length ? { machineTypes: w.machineTypes } : {}),
     }),
   );
 }

@@ -3,6 +3,7 @@
 // a literal StateMachineArn), and the names a new machine may take. Loaded by run.js and
 // panels/machines.js when the work has other machines or its definition starts one.
 import { allStates } from './asl.js';
+import { locateJson, escapeToken } from './jsontext.js';
 import { untouchedMocks } from './generated.js';
 
 const START_RESOURCES = new Set([
@@ -30,6 +31,52 @@ export function startsOf(definition) {
     if (machine !== null) out.push({ state: name, machine });
   }
   return out;
+}
+
+/** The JSON Pointers of the StateMachineArn values of a machine's Tasks that start one by a literal ARN, with the value: [{pointer, arn}]. */
+function arnsOf(machine, at = '') {
+  const out = [];
+  for (const [name, state] of Object.entries(machine?.States && typeof machine.States === 'object' ? machine.States : {})) {
+    if (!state || typeof state !== 'object') continue;
+    const here = `${at}/States/${escapeToken(name)}`;
+    for (const field of ['Parameters', 'Arguments']) {
+      const arn = state[field]?.StateMachineArn;
+      if (state.Type === 'Task' && START_RESOURCES.has(state.Resource) && typeof arn === 'string') out.push({ pointer: `${here}/${field}/StateMachineArn`, arn });
+    }
+    if (state.Type === 'Parallel' && Array.isArray(state.Branches)) {
+      for (const [i, branch] of state.Branches.entries()) out.push(...arnsOf(branch, `${here}/Branches/${i}`));
+    } else if (state.Type === 'Map') {
+      const key = state.ItemProcessor ? 'ItemProcessor' : 'Iterator';
+      out.push(...arnsOf(state[key], `${here}/${key}`));
+    }
+  }
+  return out;
+}
+
+/**
+ * A definition's JSON text with each StateMachineArn that names machine `from` (as
+ * machineNamed reads it) made to name `to`, the rest of the text as it was: {text, count}
+ * (count: the values rewritten). A text that is not JSON is left as it is (count 0).
+ */
+export function renameStarts(text, from, to) {
+  let parsed;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return { text, count: 0 };
+  }
+  const spans = locateJson(text);
+  const edits = [];
+  for (const { pointer, arn } of arnsOf(parsed)) {
+    if (machineNamed(arn) !== from || !spans.has(pointer)) continue;
+    const at = arn.lastIndexOf(':stateMachine:');
+    const renamed = at >= 0 ? `${arn.slice(0, at)}:stateMachine:${to}` : to;
+    edits.push({ ...spans.get(pointer), value: JSON.stringify(renamed) });
+  }
+  edits.sort((a, b) => b.from - a.from);
+  let out = text;
+  for (const e of edits) out = out.slice(0, e.from) + e.value + out.slice(e.to);
+  return { text: out, count: edits.length };
 }
 
 /** The machines a definition starts that the work does not have (each once). */
@@ -70,6 +117,14 @@ export function markChildren(result) {
     const span = (spansOf.get(c.parent.executionArn) || result.spans)[c.parent.span ?? -1];
     if (span) span.child = { arn: c.executionArn, name: c.stateMachine };
   }
+}
+
+/**
+ * The machines as a run takes them (statelab.js options.machines): a STANDARD one by its text,
+ * another as {definition, type}.
+ */
+export function forRun(machines, types = {}) {
+  return Object.fromEntries(Object.entries(machines).map(([name, text]) => [name, types[name] === 'EXPRESS' ? { definition: text, type: 'EXPRESS' } : text]));
 }
 
 /** A name for a new machine: `base`, or `base2`, `base3`, ... not yet taken. */

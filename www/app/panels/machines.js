@@ -1,7 +1,8 @@
 // The work's state machines: a row of tabs over the definition editor, the main machine (the
 // Definition editor's) and the others (state.js: work.machines), which a Task on
 // states:startExecution runs as child executions. The "+" beside the editor tabs adds one, a tab's ✎ renames it
-// and × removes it (Undo in the toast brings it back); the machine shown is edited in an editor
+// (and the StateMachineArn values naming it, with Undo),
+// its type menu makes it STANDARD or EXPRESS (work.machineTypes: a run starts it as that type) and × removes it (Undo in the toast brings it back); the machine shown is edited in an editor
 // of its own (one per page, each machine's text, undo history included, kept while the page
 // lives). A hint offers to add the machines the definition starts that the work does not have
 // (a run answers those from the mocks). Loaded when the work has other machines, its
@@ -9,7 +10,7 @@
 import { h, $ } from '../lib/dom.js';
 import { makeEditor, offsetOf } from '../lib/editor.js';
 import { toast } from '../state.js';
-import { missingMachines, freshName, badName } from '../model/machines.js';
+import { missingMachines, freshName, badName, renameStarts } from '../model/machines.js';
 
 const NEW_MACHINE = `{
   "Comment": "A state machine a Task on states:startExecution runs as a child execution",
@@ -29,6 +30,7 @@ const CSS = `
 .machine-tool { background: none; border: 0; color: var(--fg-muted); cursor: pointer; font: inherit; padding: 0 4px; }
 .machine-tool:hover { color: var(--fg); }
 .machine-rename { font: inherit; width: 12em; }
+.machine-type { font-size: 11.5px; padding: 1px 4px; min-height: 0; margin-left: 2px; }
 .machine-hint { margin: 0; color: var(--fg-muted); display: flex; gap: 6px; align-items: center; flex-wrap: wrap; }
 `;
 
@@ -71,10 +73,18 @@ export function mountMachines(store, { work, engine }) {
     store.update({ editorTab: 'definition', machineTab: n });
   }
 
+  /** The work's machine types with `name`'s set to `type` (STANDARD is not listed). */
+  function typesWith(name, type) {
+    const { [name]: _, ...rest } = store.get().work.machineTypes;
+    return type === 'EXPRESS' ? { ...rest, [name]: type } : rest;
+  }
+
   function remove(name) {
     const before = store.get().work.machines;
     const { [name]: text, ...rest } = before;
+    const type = store.get().work.machineTypes[name] ?? 'STANDARD';
     work.setText('machines', rest);
+    work.setText('machineTypes', typesWith(name, 'STANDARD'));
     store.update((s) => ({ machineTab: s.machineTab === name ? null : s.machineTab }));
     toast(store, `Removed the state machine ${name}.`, false, {
       actions: [
@@ -82,6 +92,7 @@ export function mountMachines(store, { work, engine }) {
           label: 'Undo',
           run: () => {
             work.setText('machines', { ...store.get().work.machines, [name]: text });
+            work.setText('machineTypes', typesWith(name, type));
             store.update({ editorTab: 'definition', machineTab: name });
           },
         },
@@ -98,9 +109,35 @@ export function mountMachines(store, { work, engine }) {
       toast(store, `Cannot rename ${from}: ${why}.`, true);
       return draw();
     }
-    // The same place in the order, under the new name.
-    work.setText('machines', Object.fromEntries(Object.entries(machines).map(([k, v]) => [k === from ? to : k, v])));
+    const before = store.get().work;
+    // The same place in the order, under the new name, of the same type; the StateMachineArn
+    // values that named it (the main definition's and the machines') name it still.
+    let count = 0;
+    const rewrite = (text) => {
+      const r = renameStarts(text, from, to);
+      count += r.count;
+      return r.text;
+    };
+    const definition = rewrite(before.definition);
+    const type = before.machineTypes[from] ?? 'STANDARD';
+    work.setText('machines', Object.fromEntries(Object.entries(machines).map(([k, v]) => [k === from ? to : k, rewrite(v)])));
+    work.setText('machineTypes', { ...typesWith(from, 'STANDARD'), ...(type === 'EXPRESS' ? { [to]: type } : {}) });
+    work.setText('definition', definition);
     store.update((s) => ({ machineTab: s.machineTab === from ? to : s.machineTab }));
+    if (!count) return;
+    toast(store, `Renamed ${from} to ${to}, and the ${count === 1 ? 'StateMachineArn that named it' : `${count} StateMachineArn values that named it`}.`, false, {
+      actions: [
+        {
+          label: 'Undo',
+          run: () => {
+            work.setText('machines', before.machines);
+            work.setText('machineTypes', before.machineTypes);
+            work.setText('definition', before.definition);
+            store.update((s) => ({ machineTab: s.machineTab === to ? from : s.machineTab }));
+          },
+        },
+      ],
+    });
   }
 
   function tab(name, label, selected) {
@@ -152,6 +189,17 @@ export function mountMachines(store, { work, engine }) {
               draw();
             },
           }),
+          h(
+            'select',
+            {
+              class: 'machine-type',
+              'data-testid': 'machine-tab-type',
+              title: `The type ${name} runs as: a Task that starts it starts a STANDARD or an EXPRESS execution`,
+              'aria-label': `Type of ${name}`,
+              onchange: (e) => work.setText('machineTypes', typesWith(name, e.target.value)),
+            },
+            ...['STANDARD', 'EXPRESS'].map((t) => h('option', { value: t, text: t, selected: (store.get().work.machineTypes[name] ?? 'STANDARD') === t })),
+          ),
           h('button', {
             type: 'button',
             class: 'machine-tool',
@@ -214,7 +262,7 @@ export function mountMachines(store, { work, engine }) {
   }
 
   store.subscribe(
-    (s) => [s.work.machines, s.machineTab, s.definition.parsed],
+    (s) => [s.work.machines, s.work.machineTypes, s.machineTab, s.definition.parsed],
     () => draw(),
   );
   store.subscribe(

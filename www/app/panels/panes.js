@@ -165,32 +165,42 @@ export function mountPanes(layout, { storage = globalThis.localStorage, onChange
     return prefs.sizes[i] / (prefs.sizes[i] + prefs.sizes[j]);
   }
 
-  splitters.forEach((s, i) => {
-    s.addEventListener('pointerdown', (ev) => {
-      const pair = pairOf(i);
-      if (!pair || ev.button !== 0) return;
+  /** Drag `splitter`: begin(press) gives the move (pointer event → sizes) or null; committed on release. */
+  function draggable(splitter, begin) {
+    splitter.addEventListener('pointerdown', (ev) => {
+      if (ev.button !== 0) return;
+      const resize = begin(ev);
+      if (!resize) return;
       ev.preventDefault();
-      s.focus();
-      s.setPointerCapture(ev.pointerId);
+      splitter.focus();
+      splitter.setPointerCapture(ev.pointerId);
+      layout.classList.add('resizing');
+      const move = (mv) => {
+        resize(mv);
+        apply();
+      };
+      const up = () => {
+        splitter.removeEventListener('pointermove', move);
+        splitter.removeEventListener('pointerup', up);
+        splitter.removeEventListener('pointercancel', up);
+        layout.classList.remove('resizing');
+        commit();
+      };
+      splitter.addEventListener('pointermove', move);
+      splitter.addEventListener('pointerup', up);
+      splitter.addEventListener('pointercancel', up);
+    });
+  }
+
+  splitters.forEach((s, i) => {
+    draggable(s, () => {
+      const pair = pairOf(i);
+      if (!pair) return null;
       const [a, b] = pair;
       const ra = panes[a].getBoundingClientRect();
       const rb = panes[b].getBoundingClientRect();
       const span = rb.right - ra.left - SPLIT_PX * (PANES.indexOf(b) - PANES.indexOf(a));
-      layout.classList.add('resizing');
-      const move = (mv) => {
-        share(a, b, (mv.clientX - ra.left - SPLIT_PX / 2) / span);
-        apply();
-      };
-      const up = () => {
-        s.removeEventListener('pointermove', move);
-        s.removeEventListener('pointerup', up);
-        s.removeEventListener('pointercancel', up);
-        layout.classList.remove('resizing');
-        commit();
-      };
-      s.addEventListener('pointermove', move);
-      s.addEventListener('pointerup', up);
-      s.addEventListener('pointercancel', up);
+      return (mv) => share(a, b, (mv.clientX - ra.left - SPLIT_PX / 2) / span);
     });
     s.addEventListener('keydown', (ev) => {
       const pair = pairOf(i);
@@ -219,29 +229,11 @@ export function mountPanes(layout, { storage = globalThis.localStorage, onChange
     const setShare = (f) => {
       prefs = { ...prefs, timeline: Math.min(TL_MAX, Math.max(TL_MIN, f)) };
     };
-    tlSplitter.addEventListener('pointerdown', (ev) => {
-      if (ev.button !== 0) return;
-      ev.preventDefault();
-      tlSplitter.focus();
-      tlSplitter.setPointerCapture(ev.pointerId);
-      const timeline = results.querySelector('.timeline');
-      const top = timeline.getBoundingClientRect().top;
+    // From where it was pressed (measured from the timeline's top, a press made it jump).
+    draggable(tlSplitter, (ev) => {
+      const [y0, share0] = [ev.clientY, prefs.timeline];
       const height = results.getBoundingClientRect().height;
-      layout.classList.add('resizing');
-      const move = (mv) => {
-        setShare((mv.clientY - top) / height);
-        apply();
-      };
-      const up = () => {
-        tlSplitter.removeEventListener('pointermove', move);
-        tlSplitter.removeEventListener('pointerup', up);
-        tlSplitter.removeEventListener('pointercancel', up);
-        layout.classList.remove('resizing');
-        commit();
-      };
-      tlSplitter.addEventListener('pointermove', move);
-      tlSplitter.addEventListener('pointerup', up);
-      tlSplitter.addEventListener('pointercancel', up);
+      return (mv) => setShare(share0 + (mv.clientY - y0) / height);
     });
     tlSplitter.addEventListener('keydown', (ev) => {
       const step = ev.shiftKey ? STEP * 5 : STEP;
