@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setup, openPage } from './page.mjs';
+import { setup, openPage, runAndWait } from './page.mjs';
 
 const SHOTS = process.env.STATELAB_SHOTS || join(tmpdir(), 'statelab-e2e');
 mkdirSync(SHOTS, { recursive: true });
@@ -53,11 +53,7 @@ for (const theme of ['light', 'dark']) {
       ([d, i, m]) => window.statelab.load({ definition: d, input: i, mocks: m }),
       [JSON.stringify(DEFINITION, null, 2), JSON.stringify(INPUT), JSON.stringify(MOCKS)],
     );
-    await page.selectOption('[data-testid=speed]', 'instant');
-    const before = await page.evaluate(() => window.statelab.runsEnded);
-    await page.click('[data-testid=run]');
-    await page.waitForFunction((n) => window.statelab.runsEnded > n, before, { timeout: 30000 });
-    const result = await page.evaluate(() => window.statelab.result);
+    const result = await runAndWait(page);
     assert.equal(result.status, 'SUCCEEDED', result.cause);
     // The children's events are not in the parent's history.
     assert.equal(result.events.filter((e) => e.type === 'TaskScheduled').length, 0);

@@ -4,18 +4,9 @@
 // a Map's iterations collapsible; 10,000 bars drawn without a long task.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { setup, openPage } from './page.mjs';
+import { setup, openPage, runAndWait } from './page.mjs';
 
 setup();
-
-async function runAndWait(page, speed = 'instant') {
-  await page.selectOption('[data-testid=speed]', speed);
-  const before = await page.evaluate(() => window.statelab.runsEnded);
-  await page.click('[data-testid=run]');
-  await page.waitForFunction((n) => window.statelab.runsEnded > n, before, { timeout: 60000 });
-  await page.waitForFunction(() => !['IDLE', 'RUNNING', 'PAUSED'].includes(document.querySelector('[data-testid=status]').dataset.status));
-  return page.evaluate(() => window.statelab.result);
-}
 
 const box = (page, sel) => page.$eval(sel, (e) => e.getBoundingClientRect().toJSON());
 const frames = (page, n = 2) =>

@@ -18,6 +18,7 @@ import { readLink, decodeWork, compactWork, exampleHash, LinkError, fmtBytes } f
 import { MAX_WORKSPACE_BYTES, nameFromDefinition, copyName, shortName, utf8Length, byLastChange, newId, workFileText, workFileName, readWorkFile } from './model/workspace.js';
 import { functionsIn } from './model/mocks.js';
 import { parsedOrNull } from './lib/format.js';
+import { download as downloadFile } from './lib/export.js';
 import { workOf, toast, DEFAULT_SETTINGS } from './state.js';
 import { asText, EMPTY_DEFINITION } from './work.js';
 
@@ -538,15 +539,7 @@ export function createWorkspaces({ store, work, consent, defaultExample }) {
   }
 
   function downloadRecord(rec) {
-    const blob = new Blob([workFileText(rec.meta.name, rec.body.work)], { type: 'application/json' });
-    const url = URL.createObjectURL(blob);
-    const a = document.createElement('a');
-    a.href = url;
-    a.download = workFileName(rec.meta.name);
-    document.body.append(a);
-    a.click();
-    a.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 30_000);
+    downloadFile(workFileName(rec.meta.name), workFileText(rec.meta.name, rec.body.work));
   }
 
   /** Download workspace `id` (default: the tab's) as a file (`NAME.statelab.json`), which Open file (or a drop) opens again. */

@@ -7,6 +7,7 @@
 // (main.js), with its own styles: the page's first load does not carry it.
 import { h, $ } from '../lib/dom.js';
 import { toast } from '../state.js';
+import { download as downloadFile } from '../lib/export.js';
 import { untouchedMocks } from '../model/generated.js';
 import { filesOf, withFiles, putFile, removeFile, renameFile, listFiles, writtenFiles, fileKind, placeFor, freeKey, badBucketName, badKey, byteLength } from '../model/files.js';
 
@@ -50,14 +51,7 @@ const fmtSize = (n) => (n < 1024 ? `${n} B` : n < 1024 * 1024 ? `${(n / 1024).to
 const MIME = { csv: 'text/csv', json: 'application/json', jsonl: 'application/x-ndjson', text: 'text/plain' };
 
 /** Offer `text` as a download named after the key's last part. */
-function download(key, text) {
-  const url = URL.createObjectURL(new Blob([text], { type: MIME[fileKind(key)] }));
-  const a = h('a', { href: url, download: key.split('/').pop() || 'file' });
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
-}
+const download = (key, text) => downloadFile(key.split('/').pop() || 'file', text, MIME[fileKind(key)]);
 
 /** Mount the Files tab in `host`. work: work.js (setText). */
 export function mountFiles(store, { host, work }) {

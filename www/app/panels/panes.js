@@ -175,20 +175,23 @@ export function mountPanes(layout, { storage = globalThis.localStorage, onChange
       splitter.focus();
       splitter.setPointerCapture(ev.pointerId);
       layout.classList.add('resizing');
-      const move = (mv) => {
-        resize(mv);
-        apply();
-      };
+      const drag = new AbortController();
       const up = () => {
-        splitter.removeEventListener('pointermove', move);
-        splitter.removeEventListener('pointerup', up);
-        splitter.removeEventListener('pointercancel', up);
+        drag.abort();
         layout.classList.remove('resizing');
         commit();
       };
-      splitter.addEventListener('pointermove', move);
-      splitter.addEventListener('pointerup', up);
-      splitter.addEventListener('pointercancel', up);
+      const on = { signal: drag.signal };
+      splitter.addEventListener(
+        'pointermove',
+        (mv) => {
+          resize(mv);
+          apply();
+        },
+        on,
+      );
+      splitter.addEventListener('pointerup', up, on);
+      splitter.addEventListener('pointercancel', up, on);
     });
   }
 
