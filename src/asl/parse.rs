@@ -132,6 +132,7 @@ pub fn parse_definition(
 
 fn check(value: &Value, locs: Option<&Locations>, machine_type: MachineType) -> Result<Rc<Machine>, Vec<Diagnostic>> {
     let mut cx = Cx { locs, diags: Vec::new(), machine_type, keys: Interner::default(), extras: false };
+    crate::dataflow::jsonpath::take_extras_seen();
     let Some(obj) = value.as_object() else {
         cx.error("", "Definition must be a valid JSON object");
         return Err(cx.diags);
@@ -147,7 +148,7 @@ fn check(value: &Value, locs: Option<&Locations>, machine_type: MachineType) -> 
     let machine = cx.machine(obj, "", ql, true);
     match machine {
         Some(mut m) if cx.diags.is_empty() => {
-            m.uses_extras = cx.extras;
+            m.uses_extras = cx.extras | crate::dataflow::jsonpath::take_extras_seen();
             Ok(Rc::new(m))
         }
         _ => {
