@@ -187,7 +187,8 @@ impl Path {
         let definite = self.is_definite();
         let mut ctx = Eval { root, definite, functions, results: Vec::new() };
         ctx.walk(&self.segs, 0, root, "$".to_string())?;
-        if definite {
+        // A function ending the path selected nothing, a list of values included.
+        if definite || (!functions && matches!(self.segs.last(), Some(Seg::Function(_)))) {
             match ctx.results.pop() {
                 Some(v) => Ok(v),
                 None => Err(format!("No results for path: {}", self.bracket_notation())),
@@ -501,12 +502,15 @@ fn collect_nodes<'v>(v: &'v Value, out: &mut Vec<&'v Value>) {
     }
 }
 
+/// Jayway's path functions, in a filter (inferred from Jayway, no recording): `length()` of an
+/// array or an object (of anything else nothing: Jayway's Length gives null for a string),
+/// `keys()` of an object, the aggregations over an array's numbers as doubles (`stddev()`
+/// the population's), `first()` and `last()`. Any other name selects nothing.
 #[cfg(feature = "extras")]
 fn apply_function(name: &str, v: &Value) -> Option<Value> {
     match name {
-        "length" | "size" => match v {
+        "length" => match v {
             Value::Array(a) => Some(Value::from(a.len())),
-            Value::String(s) => Some(Value::from(s.chars().count())),
             Value::Object(m) => Some(Value::from(m.len())),
             _ => None,
         },
@@ -516,16 +520,19 @@ fn apply_function(name: &str, v: &Value) -> Option<Value> {
             }
             _ => None,
         },
-        "min" | "max" | "sum" | "avg" => {
+        "min" | "max" | "sum" | "avg" | "stddev" => {
             let nums: Vec<f64> = v.as_array()?.iter().filter_map(|x| x.as_f64()).collect();
             if nums.is_empty() {
                 return None;
             }
+            let n = nums.len() as f64;
+            let mean = nums.iter().sum::<f64>() / n;
             let r = match name {
                 "min" => nums.iter().cloned().fold(f64::INFINITY, f64::min),
                 "max" => nums.iter().cloned().fold(f64::NEG_INFINITY, f64::max),
                 "sum" => nums.iter().sum(),
-                _ => nums.iter().sum::<f64>() / nums.len() as f64,
+                "avg" => mean,
+                _ => (nums.iter().map(|x| x * x).sum::<f64>() / n - mean * mean).sqrt(),
             };
             crate::value::Number::from_f64(r).map(Value::Number)
         }
@@ -768,9 +775,21 @@ impl<'a> Parser<'a> {
                         let name = self.dot_name(in_filter)?;
                         if self.peek() == Some(b'(') {
                             self.i += 1;
-                            self.ws();
-                            if !self.eat(b')') {
-                                return Err(self.err("function arguments are not supported"));
+                            // Arguments (`$.a.append(1)`) are read past, to the closing `)`:
+                            // Jayway takes them, and no function with them selects anything.
+                            let mut depth = 1;
+                            while depth > 0 {
+                                match self.peek() {
+                                    None => return Err(self.err("')' expected")),
+                                    Some(b'\'' | b'"') => {
+                                        self.quoted()?;
+                                        continue;
+                                    }
+                                    Some(b'(') => depth += 1,
+                                    Some(b')') => depth -= 1,
+                                    _ => {}
+                                }
+                                self.i += 1;
                             }
                             // Any name: Jayway finds the function when it runs the path, and
                             // AWS accepts a definition with one (see `Path::evaluate`); one it
@@ -1374,6 +1393,13 @@ mod tests {
         );
         assert_eq!(sel("$.items[?(@.length() == 3)].n", &v), Some(json!(["a", "c"])));
         assert_eq!(sel("$.items.stddev()", &v), None);
+        assert_eq!(sel("$.items.append(')', $.x[?(@.y)])", &v), None);
+        assert!(Path::parse("$.items.append(1").is_err());
+        let nums = json!({"x": [{"n": [2, 4, 4, 4, 5, 5, 7, 9], "s": "abc"}, {"n": [1], "s": "abcd"}]});
+        assert_eq!(sel("$.x[?(@.n.stddev() == 2)].n.length()", &nums), None);
+        assert_eq!(sel("$.x[?(@.n.stddev() == 2)].s", &nums), Some(json!(["abc"])));
+        // Jayway's length() of a string is null.
+        assert_eq!(sel("$.x[?(@.s.length() == 3)].s", &nums), Some(json!([])));
         assert_eq!(sel("$.items[?(@.nosuch() == 3)].n", &v), Some(json!([])));
         assert_eq!(sel("$.*", &json!({"x": 1, "y": 2})), Some(json!([1, 2])));
         assert_eq!(sel("$.missing[*]", &v), Some(json!([])));
