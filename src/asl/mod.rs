@@ -37,7 +37,8 @@ pub struct Machine {
     /// The definition (set on the top-level machine) may call what only a build with the
     /// Cargo feature `extras` has: an intrinsic `States.Hash`, or a JSONata expression that
     /// may use a number picture, parse a date with a picture, hash, or evaluate text
-    /// (`$eval`; see `jsonata::Expr::uses_extras`).
+    /// (`$eval`; see `jsonata::Expr::uses_extras`), or a JSONPath filter matches a pattern
+    /// (`=~`) or calls a function (`@.length()`).
     pub uses_extras: bool,
 }
 

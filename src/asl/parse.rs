@@ -46,6 +46,11 @@ pub enum MachineType {
 /// The largest number of seconds AWS accepts in Seconds, TimeoutSeconds, HeartbeatSeconds and
 /// a retrier's IntervalSeconds and MaxAttempts (its schema's maximum).
 pub const MAX_SECONDS: f64 = 99_999_999.0;
+/// The bound of a field that takes an integer and has no maximum (MaxConcurrency,
+/// ToleratedFailureCount, MaxItemsPerBatch, MaxInputBytesPerBatch): a fraction is refused as
+/// the bounded integer fields' is ("Expected value of type Integer"). Inferred from the ASL
+/// spec (non-negative or positive integers), no recording.
+const INTEGER: Option<f64> = Some(f64::INFINITY);
 
 /// The most diagnostics a validation reports (AWS's ValidateStateMachineDefinition returns
 /// at most 100); a list of `MAX_DIAGNOSTICS + 1` means there were more (see [`truncated`]).
@@ -132,6 +137,7 @@ pub fn parse_definition(
 
 fn check(value: &Value, locs: Option<&Locations>, machine_type: MachineType) -> Result<Rc<Machine>, Vec<Diagnostic>> {
     let mut cx = Cx { locs, diags: Vec::new(), machine_type, keys: Interner::default(), extras: false };
+    crate::dataflow::jsonpath::take_extras_seen();
     let Some(obj) = value.as_object() else {
         cx.error("", "Definition must be a valid JSON object");
         return Err(cx.diags);
@@ -147,7 +153,7 @@ fn check(value: &Value, locs: Option<&Locations>, machine_type: MachineType) -> 
     let machine = cx.machine(obj, "", ql, true);
     match machine {
         Some(mut m) if cx.diags.is_empty() => {
-            m.uses_extras = cx.extras;
+            m.uses_extras = cx.extras | crate::dataflow::jsonpath::take_extras_seen();
             Ok(Rc::new(m))
         }
         _ => {
@@ -593,7 +599,7 @@ impl<'a> Cx<'a> {
                 Ok(r) => {
                     if key == "ResultPath" && !matches!(r.root, crate::dataflow::jsonpath::Root::Input) {
                         self.error_at(at, key, format!("ResultPath must be a reference path starting with '$': {s}"));
-                    } else if key == "ResultPath" && !r.path.is_definite() {
+                    } else if key == "ResultPath" && !r.path.is_reference_path() {
                         self.error_at(at, key, format!("ResultPath must be a reference path: {s}"));
                     }
                     PathField::Path(r)
@@ -1098,10 +1104,13 @@ impl<'a> Cx<'a> {
                 Some("DISTRIBUTED") => distributed = true,
                 Some(m) => self.error(&ptr(&cp, "Mode"), format!("Unknown processor mode '{m}'")),
             }
-            if let Some(t) = cfg.get("ExecutionType").and_then(Value::as_str) {
-                if !matches!(t, "STANDARD" | "EXPRESS") {
-                    self.error(&ptr(&cp, "ExecutionType"), format!("Unknown execution type '{t}'"));
-                }
+            match cfg.get("ExecutionType").and_then(Value::as_str) {
+                Some("STANDARD" | "EXPRESS") => {}
+                Some(t) => self.error(&ptr(&cp, "ExecutionType"), format!("Unknown execution type '{t}'")),
+                // The guide: a DISTRIBUTED processor must say its child executions' type
+                // (worded as the recorded `The field 'RoleArn' is required but was missing`).
+                None if distributed => self.error(&cp, "The field 'ExecutionType' is required but was missing"),
+                None => {}
             }
         }
         let processor = Rc::new(self.machine(po, &pp, ql, false)?);
@@ -1141,9 +1150,10 @@ impl<'a> Cx<'a> {
             (None, Some(v)) => Some(ItemSelector::JsonPath(self.template(v, &ptr(at, "Parameters"))?)),
             (None, None) => None,
         };
-        let max_concurrency = self.number_field(obj, at, "MaxConcurrency", Some("MaxConcurrencyPath"), ql, (0.0, None));
+        let max_concurrency =
+            self.number_field(obj, at, "MaxConcurrency", Some("MaxConcurrencyPath"), ql, (0.0, INTEGER));
         let tolerated_failure_count =
-            self.number_field(obj, at, "ToleratedFailureCount", Some("ToleratedFailureCountPath"), ql, (0.0, None));
+            self.number_field(obj, at, "ToleratedFailureCount", Some("ToleratedFailureCountPath"), ql, (0.0, INTEGER));
         let tolerated_failure_percentage = self.number_field(
             obj,
             at,
@@ -1167,14 +1177,14 @@ impl<'a> Cx<'a> {
             Some(Value::Object(b)) => {
                 let bp = ptr(at, "ItemBatcher");
                 let max_items =
-                    self.number_field(b, &bp, "MaxItemsPerBatch", Some("MaxItemsPerBatchPath"), ql, (1.0, None));
+                    self.number_field(b, &bp, "MaxItemsPerBatch", Some("MaxItemsPerBatchPath"), ql, (1.0, INTEGER));
                 let max_bytes = self.number_field(
                     b,
                     &bp,
                     "MaxInputBytesPerBatch",
                     Some("MaxInputBytesPerBatchPath"),
                     ql,
-                    (1.0, None),
+                    (1.0, INTEGER),
                 );
                 let batch_input = match b.get("BatchInput") {
                     None => None,

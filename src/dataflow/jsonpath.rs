@@ -61,6 +61,8 @@ enum CmpOp {
     NoneOf,
     Size,
     Empty,
+    /// `=~ /pattern/flags`: the value's text matches the whole pattern.
+    Regex,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -71,6 +73,8 @@ enum Operand {
         path: Path,
     },
     Literal(Value),
+    /// A `/pattern/flags` literal: the pattern made to match a whole text, and its flags.
+    Pattern(String, String),
 }
 
 impl Path {
@@ -164,14 +168,27 @@ impl Path {
 
     /// Selection with Jayway's failure texts (`No results for path: $['a']`,
     /// `Missing property in path $['a']`, ...). Indefinite paths never fail.
+    ///
+    /// A path ending in a function (`$.a.length()`, `$.a.sum()`) selects nothing: AWS accepts
+    /// it in a definition but fails the field at run time as a path not found (an AWS user's
+    /// report of `$.Jobs.sum()` in Parameters: "The JSONPath '$.Jobs.sum()' specified for the
+    /// field 'Jobs.$' could not be found in the input"; the guide says functions are not
+    /// supported). Inside a filter (`[?(@.length() > 1)]`) functions are Jayway's: inferred,
+    /// no recording.
     pub fn evaluate(&self, root: &Value) -> Result<Value, String> {
+        self.evaluate_with(root, false)
+    }
+
+    /// [`Path::evaluate`], with Jayway's functions when `functions` (a filter's operand).
+    fn evaluate_with(&self, root: &Value, functions: bool) -> Result<Value, String> {
         if let Some(v) = self.lookup(root) {
             return Ok(v.clone());
         }
         let definite = self.is_definite();
-        let mut ctx = Eval { root, definite, results: Vec::new() };
+        let mut ctx = Eval { root, definite, functions, results: Vec::new() };
         ctx.walk(&self.segs, 0, root, "$".to_string())?;
-        if definite {
+        // A function ending the path selected nothing, a list of values included.
+        if definite || (!functions && matches!(self.segs.last(), Some(Seg::Function(_)))) {
             match ctx.results.pop() {
                 Some(v) => Ok(v),
                 None => Err(format!("No results for path: {}", self.bracket_notation())),
@@ -278,6 +295,9 @@ fn java_class(v: &Value) -> &'static str {
 struct Eval<'a> {
     root: &'a Value,
     definite: bool,
+    /// Whether a function runs (in a filter) or selects nothing (see [`Path::evaluate`]).
+    #[cfg_attr(not(feature = "extras"), allow(dead_code))]
+    functions: bool,
     results: Vec<Value>,
 }
 
@@ -289,9 +309,15 @@ impl<'a> Eval<'a> {
         }
         let leaf = i + 1 == segs.len();
         match &segs[i] {
-            Seg::Function(name) => {
-                if let Some(v) = apply_function(name, node) {
-                    self.results.push(v);
+            Seg::Function(_name) => {
+                // Full engine only: a definition with a function in a filter is flagged
+                // (`take_extras_seen`).
+                #[cfg(feature = "extras")]
+                if self.functions {
+                    crate::used_extras();
+                    if let Some(v) = apply_function(_name, node) {
+                        self.results.push(v);
+                    }
                 }
                 Ok(())
             }
@@ -393,19 +419,21 @@ impl<'a> Eval<'a> {
                     Some(a) => a,
                     None => return Ok(()),
                 };
-                // Jayway's three slice forms: [from:], [:to] (negative bounds count from the
-                // end) and [from:to] (bounds taken literally; negative indexes select nothing).
+                // Jayway's three slice forms: [from:], [:to] (a negative bound counts from the
+                // end) and [from:to] (`to` capped at the length, then each index from `from` on
+                // read as a single index is: a negative one counts from the end, so `[-1:2]`
+                // selects the last item, then the first two; one before the start selects
+                // nothing). Inferred from Jayway's ArraySliceOperation, no recording.
                 let len = a.len() as i64;
                 let (start, end) = match (from, to) {
                     (Some(f), None) => (if *f < 0 { (len + f).max(0) } else { *f }, len),
                     (None, Some(t)) => (0, (if *t < 0 { len + t } else { *t }).min(len)),
-                    (Some(f), Some(t)) => (*f, (*t).min(len)),
+                    (Some(f), Some(t)) => ((*f).max(-len), (*t).min(len)),
                     (None, None) => (0, len),
                 };
-                for k in start.max(0)..end.max(start) {
-                    if k >= 0 && k < len {
-                        self.walk(segs, i + 1, &a[k as usize], format!("{}[{}]", cur, k))?;
-                    }
+                for k in start..end.max(start) {
+                    let at = if k < 0 { len + k } else { k };
+                    self.walk(segs, i + 1, &a[at as usize], format!("{}[{}]", cur, k))?;
                 }
                 Ok(())
             }
@@ -474,11 +502,15 @@ fn collect_nodes<'v>(v: &'v Value, out: &mut Vec<&'v Value>) {
     }
 }
 
+/// Jayway's path functions, in a filter (inferred from Jayway, no recording): `length()` of an
+/// array or an object (of anything else nothing: Jayway's Length gives null for a string),
+/// `keys()` of an object, the aggregations over an array's numbers as doubles (`stddev()`
+/// the population's), `first()` and `last()`. Any other name selects nothing.
+#[cfg(feature = "extras")]
 fn apply_function(name: &str, v: &Value) -> Option<Value> {
     match name {
-        "length" | "size" => match v {
+        "length" => match v {
             Value::Array(a) => Some(Value::from(a.len())),
-            Value::String(s) => Some(Value::from(s.chars().count())),
             Value::Object(m) => Some(Value::from(m.len())),
             _ => None,
         },
@@ -488,16 +520,19 @@ fn apply_function(name: &str, v: &Value) -> Option<Value> {
             }
             _ => None,
         },
-        "min" | "max" | "sum" | "avg" => {
+        "min" | "max" | "sum" | "avg" | "stddev" => {
             let nums: Vec<f64> = v.as_array()?.iter().filter_map(|x| x.as_f64()).collect();
             if nums.is_empty() {
                 return None;
             }
+            let n = nums.len() as f64;
+            let mean = nums.iter().sum::<f64>() / n;
             let r = match name {
                 "min" => nums.iter().cloned().fold(f64::INFINITY, f64::min),
                 "max" => nums.iter().cloned().fold(f64::NEG_INFINITY, f64::max),
                 "sum" => nums.iter().sum(),
-                _ => nums.iter().sum::<f64>() / nums.len() as f64,
+                "avg" => mean,
+                _ => (nums.iter().map(|x| x * x).sum::<f64>() / n - mean * mean).sqrt(),
             };
             crate::value::Number::from_f64(r).map(Value::Number)
         }
@@ -514,8 +549,9 @@ fn operand_value(op: &Operand, cur: &Value, root: &Value) -> Option<Value> {
         Operand::Literal(v) => Some(v.clone()),
         Operand::Path { relative, path } => {
             let base = if *relative { cur } else { root };
-            path.evaluate(base).ok()
+            path.evaluate_with(base, true).ok()
         }
+        Operand::Pattern(..) => None,
     }
 }
 
@@ -528,8 +564,17 @@ fn truthy_exists(v: &Option<Value>, op: &Operand) -> bool {
     }
 }
 
+/// Jayway's `==` of a filter's left value `a` and right value `b` (`in`, `subsetof`, `anyof`
+/// and `noneof` compare items the same way): a number equals a string that reads as the same
+/// number, a string equals a number whose text it is (Jayway's NumberNode and StringNode
+/// equality, so `[?(@.id == '1')]` selects `{"id": 1}`); other values compare structurally.
+/// Inferred from Jayway's semantics, no recording.
 fn json_eq(a: &Value, b: &Value) -> bool {
-    deep_eq(a, b, |x, y| x.as_f64() == y.as_f64())
+    match (a, b) {
+        (Value::Number(n), Value::String(s)) => crate::value::num::parse_f64(s).is_some_and(|x| Some(x) == n.as_f64()),
+        (Value::String(s), Value::Number(_)) => **s == *b.to_string(),
+        _ => deep_eq(a, b, |x, y| x.as_f64() == y.as_f64()),
+    }
 }
 
 /// Structural equality of two values, numbers compared by `num`; a loop over pairs still to
@@ -568,6 +613,22 @@ fn eval_filter(e: &Expr, cur: &Value, root: &Value) -> bool {
         Expr::And(v) => v.iter().all(|e| eval_filter(e, cur, root)),
         Expr::Not(a) => !eval_filter(a, cur, root),
         Expr::Exists(op) => truthy_exists(&operand_value(op, cur, root), op),
+        // Jayway's `=~`: a string or number's text, a boolean's, else "" (a missing value
+        // included), matched whole (Java's `matches`). Inferred, no recording.
+        // Full engine only: a definition with a pattern is flagged (`take_extras_seen`).
+        #[cfg(feature = "extras")]
+        Expr::Cmp(l, CmpOp::Regex, r) => {
+            crate::used_extras();
+            let Operand::Pattern(p, f) = r else { return false };
+            let text = match operand_value(l, cur, root) {
+                Some(Value::String(s)) => s.to_string(),
+                Some(v @ (Value::Number(_) | Value::Bool(_))) => v.to_string(),
+                _ => String::new(),
+            };
+            crate::jsonata::regex::Regex::new(p, f).and_then(|re| re.is_match(&text)).unwrap_or(false)
+        }
+        #[cfg(not(feature = "extras"))]
+        Expr::Cmp(_, CmpOp::Regex, _) => crate::without_extras("A JSONPath `=~` filter"),
         Expr::Cmp(l, op, r) => {
             let lv = operand_value(l, cur, root);
             let rv = operand_value(r, cur, root);
@@ -606,7 +667,7 @@ fn eval_filter(e: &Expr, cur: &Value, root: &Value) -> bool {
                     rv.as_bool() == Some(empty)
                 }
                 CmpOp::In | CmpOp::Nin => {
-                    let found = rv.as_array().map(|a| a.iter().any(|x| json_eq(x, &lv))).unwrap_or(false);
+                    let found = rv.as_array().map(|a| a.iter().any(|x| json_eq(&lv, x))).unwrap_or(false);
                     (*op == CmpOp::In) == found
                 }
                 _ => {
@@ -631,6 +692,17 @@ fn eval_filter(e: &Expr, cur: &Value, root: &Value) -> bool {
 }
 
 // ------------------------------------------------------------------------------- parser
+
+thread_local! {
+    static EXTRAS_SEEN: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Whether a path parsed on this thread since the last call has a filter that matches a
+/// pattern (`=~`) or calls a function (`@.length()`), which only the full engine evaluates
+/// (the definition's [`crate::asl::Machine::uses_extras`]); forgets it.
+pub(crate) fn take_extras_seen() -> bool {
+    EXTRAS_SEEN.with(|c| c.replace(false))
+}
 
 struct Parser<'a> {
     s: &'a [u8],
@@ -703,15 +775,27 @@ impl<'a> Parser<'a> {
                         let name = self.dot_name(in_filter)?;
                         if self.peek() == Some(b'(') {
                             self.i += 1;
-                            self.ws();
-                            if !self.eat(b')') {
-                                return Err(self.err("function arguments are not supported"));
+                            // Arguments (`$.a.append(1)`) are read past, to the closing `)`:
+                            // Jayway takes them, and no function with them selects anything.
+                            let mut depth = 1;
+                            while depth > 0 {
+                                match self.peek() {
+                                    None => return Err(self.err("')' expected")),
+                                    Some(b'\'' | b'"') => {
+                                        self.quoted()?;
+                                        continue;
+                                    }
+                                    Some(b'(') => depth += 1,
+                                    Some(b')') => depth -= 1,
+                                    _ => {}
+                                }
+                                self.i += 1;
                             }
-                            if !matches!(
-                                name.as_str(),
-                                "length" | "size" | "keys" | "min" | "max" | "sum" | "avg" | "first" | "last"
-                            ) {
-                                return Err(self.err("unknown function"));
+                            // Any name: Jayway finds the function when it runs the path, and
+                            // AWS accepts a definition with one (see `Path::evaluate`); one it
+                            // does not know selects nothing.
+                            if in_filter {
+                                EXTRAS_SEEN.with(|c| c.set(true));
                             }
                             segs.push(Seg::Function(name));
                         } else {
@@ -916,7 +1000,9 @@ impl<'a> Parser<'a> {
         let l = self.operand()?;
         self.ws();
         let rest = &self.s[self.i..];
-        let (op, n) = if rest.starts_with(b"==") {
+        let (op, n) = if rest.starts_with(b"=~") {
+            (Some(CmpOp::Regex), 2)
+        } else if rest.starts_with(b"==") {
             (Some(CmpOp::Eq), 2)
         } else if rest.starts_with(b"!=") {
             (Some(CmpOp::Ne), 2)
@@ -959,6 +1045,26 @@ impl<'a> Parser<'a> {
     fn operand(&mut self) -> Result<Operand, String> {
         self.ws();
         match self.peek() {
+            Some(b'/') => {
+                // `/pattern/flags`: up to the next `/` no backslash escapes, then letters.
+                let start = self.i + 1;
+                let mut end = start;
+                while end < self.s.len() && self.s[end] != b'/' {
+                    end += 1 + (self.s[end] == b'\\') as usize;
+                }
+                if end >= self.s.len() {
+                    return Err(self.err("pattern not closed"));
+                }
+                self.i = end + 1;
+                while self.peek().is_some_and(|c| c.is_ascii_alphabetic()) {
+                    self.i += 1;
+                }
+                EXTRAS_SEEN.with(|c| c.set(true));
+                let text = |a: usize, b: usize| String::from_utf8_lossy(&self.s[a..b]).into_owned();
+                // Matched whole, whatever `m` makes of `^` and `$`.
+                let p = format!("(?<![\\s\\S])(?:{})(?![\\s\\S])", text(start, end));
+                Ok(Operand::Pattern(p, text(end + 1, self.i)))
+            }
             Some(b'@') | Some(b'$') => {
                 let relative = self.peek() == Some(b'@');
                 let path = self.path(true)?;
@@ -1233,10 +1339,12 @@ mod tests {
         let v = json!({"a": [0, 1, 2, 3, 4], "o": {"x": 1}, "s": "str"});
         assert_eq!(sel("$.a[-2:]", &v), Some(json!([3, 4])));
         assert_eq!(sel("$.a[:-2]", &v), Some(json!([0, 1, 2])));
-        assert_eq!(sel("$.a[-2:2]", &v), Some(json!([0, 1])));
+        // [from:to] reads each index as `[i]` does: a negative one counts from the end.
+        assert_eq!(sel("$.a[-2:2]", &v), Some(json!([3, 4, 0, 1])));
+        assert_eq!(sel("$.a[-9:1]", &v), Some(json!([0, 1, 2, 3, 4, 0])));
         assert_eq!(sel("$.a[1:-1]", &v), Some(json!([])));
         assert_eq!(sel("$.a[3:99]", &v), Some(json!([3, 4])));
-        assert_eq!(sel("$.a[-9223372036854775808:1]", &v), Some(json!([0])));
+        assert_eq!(sel("$.a[-9223372036854775808:1]", &v), Some(json!([0, 1, 2, 3, 4, 0])));
         assert_eq!(Path::parse("$[\"a\"]['b']").unwrap().bracket_notation(), "$[\"a\"]['b']");
         assert_eq!(Path::parse("$.a.b").unwrap().bracket_notation(), "$['a']['b']");
         let p = Path::parse("$.o[0].y").unwrap();
@@ -1277,9 +1385,43 @@ mod tests {
         assert_eq!(sel("$.items[-1:].n", &v), Some(json!(["c"])));
         assert_eq!(sel("$.items[0,2].n", &v), Some(json!(["a", "c"])));
         assert_eq!(sel("$.items[0]['n','price']", &v), Some(json!({"n": "a", "price": 5})));
-        assert_eq!(sel("$.items.length()", &v), Some(json!(3)));
+        // A path function selects nothing (AWS fails the field); in a filter it is Jayway's.
+        assert_eq!(sel("$.items.length()", &v), None);
+        assert_eq!(
+            Path::parse("$.items.sum()").unwrap().evaluate(&v).unwrap_err(),
+            "No results for path: $['items'].sum()"
+        );
+        assert_eq!(sel("$.items[?(@.length() == 3)].n", &v), Some(json!(["a", "c"])));
+        assert_eq!(sel("$.items.stddev()", &v), None);
+        assert_eq!(sel("$.items.append(')', $.x[?(@.y)])", &v), None);
+        assert!(Path::parse("$.items.append(1").is_err());
+        let nums = json!({"x": [{"n": [2, 4, 4, 4, 5, 5, 7, 9], "s": "abc"}, {"n": [1], "s": "abcd"}]});
+        assert_eq!(sel("$.x[?(@.n.stddev() == 2)].n.length()", &nums), None);
+        assert_eq!(sel("$.x[?(@.n.stddev() == 2)].s", &nums), Some(json!(["abc"])));
+        // Jayway's length() of a string is null.
+        assert_eq!(sel("$.x[?(@.s.length() == 3)].s", &nums), Some(json!([])));
+        assert_eq!(sel("$.items[?(@.nosuch() == 3)].n", &v), Some(json!([])));
         assert_eq!(sel("$.*", &json!({"x": 1, "y": 2})), Some(json!([1, 2])));
         assert_eq!(sel("$.missing[*]", &v), Some(json!([])));
+    }
+
+    #[test]
+    fn filter_equality_and_patterns_as_jayway() {
+        let v = json!({"a": [{"x": 1, "n": "Abc"}, {"x": "1", "n": "b"}, {"x": 1.0, "n": "a/b"}, {"x": "1.0"}, {"x": true}]});
+        // A number equals a string reading as it; a string equals a number whose text it is.
+        assert_eq!(sel("$.a[?(@.x == '1')].x", &v), Some(json!([1, "1", 1.0])));
+        assert_eq!(sel("$.a[?(@.x == 1)].x", &v), Some(json!([1, "1", 1.0])));
+        assert_eq!(sel("$.a[?(@.x != 1)].x", &v), Some(json!(["1.0", true])));
+        assert_eq!(sel("$.a[?(@.x in ['1'])].x", &v), Some(json!([1, "1", 1.0])));
+        assert_eq!(sel("$.a[?(@.x == 'true')].x", &v), Some(json!([])));
+        // `=~` matches the whole text; flags after the closing slash; a missing value is "".
+        assert_eq!(sel("$.a[?(@.n =~ /a.*/)].n", &v), Some(json!(["a/b"])));
+        assert_eq!(sel("$.a[?(@.n =~ /a.*/i)].n", &v), Some(json!(["Abc", "a/b"])));
+        assert_eq!(sel("$.a[?(@.n =~ /b|Ab/)].n", &v), Some(json!(["b"])));
+        assert_eq!(sel("$.a[?(@.n =~ /a\\/b/)].n", &v), Some(json!(["a/b"])));
+        assert_eq!(sel("$.a[?(@.x =~ /[0-9]/)].x", &v), Some(json!([1, "1"])));
+        assert_eq!(sel("$.a[?(@.n =~ /.*/)]", &v).unwrap().as_array().unwrap().len(), 5);
+        assert!(Path::parse("$.a[?(@.n =~ /abc)]").is_err());
     }
 
     #[test]

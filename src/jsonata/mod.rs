@@ -57,7 +57,7 @@ mod error;
 mod eval;
 mod functions;
 mod parser;
-mod regex;
+pub(crate) mod regex;
 mod signature;
 mod value;
 

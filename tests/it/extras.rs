@@ -88,6 +88,20 @@ fn intrinsic_hashes_are_flagged_wherever_the_template_has_them() {
     assert!(uses_extras(mixed));
 }
 
+#[test]
+fn jsonpath_patterns_and_filter_functions_are_flagged_wherever_the_path_is() {
+    let pass = |field: &str| format!(r#"{{"StartAt":"A","States":{{"A":{{"Type":"Pass",{field},"End":true}}}}}}"#);
+    assert!(!uses_extras(&pass(r#""Parameters":{"a.$":"$.x[?(@.n == 'a')]"}"#)));
+    assert!(uses_extras(&pass(r#""Parameters":{"a.$":"$.x[?(@.n =~ /a.*/i)]"}"#)));
+    assert!(uses_extras(&pass(r#""InputPath":"$.x[?(@.n =~ /a/)]""#)));
+    assert!(uses_extras(&pass(r#""Parameters":{"a.$":"States.Array($.x[?(@.n =~ /a/)])"}"#)));
+    // A function in a filter; one ending a path selects nothing in either build.
+    assert!(uses_extras(&pass(r#""Parameters":{"a.$":"$.x[?(@.tags.length() > 1)]"}"#)));
+    assert!(!uses_extras(&pass(r#""Parameters":{"a.$":"$.x.length()"}"#)));
+    // Forgotten between definitions.
+    assert!(!uses_extras(&pass(r#""OutputPath":"$.x""#)));
+}
+
 /// Reading an ItemReader's items, a ResultWriter's work and S3 tasks answered from the
 /// workspace of files are in the full build only; so is any distributed Map (the full
 /// engine keeps its child executions' histories).

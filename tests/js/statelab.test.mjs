@@ -325,6 +325,20 @@ test('a definition that hashes or formats with a picture runs on the full engine
   assert.deepEqual((await simulate(pictures, {}, {})).output, ['1,234.50', '01/01/1970', true]);
   // validate needs no full engine for these: the core checks them.
   assert.deepEqual(await validate(hash), []);
+  // A JSONPath filter matching a pattern or calling a function is the full engine's too.
+  const filters = {
+    StartAt: 'A',
+    States: { A: { Type: 'Pass', Parameters: { 'like.$': '$.a[?(@.n =~ /ab.*/i)].n', 'long.$': '$.a[?(@.t.length() > 1)].n' }, End: true } },
+  };
+  const items = {
+    a: [
+      { n: 'Abc', t: [1, 2] },
+      { n: 'b', t: [] },
+      { n: 'abd', t: [3] },
+    ],
+  };
+  assert.deepEqual((await simulate(filters, items, {})).output, { like: ['Abc', 'abd'], long: ['Abc'] });
+  assert.deepEqual(await validate(filters), []);
 });
 
 test('an ItemReader or a ResultWriter is checked and run on the full engine', async () => {
