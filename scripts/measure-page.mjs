@@ -31,10 +31,12 @@ try {
       const until = performance.now() + 10000;
       while (status() === 'RUNNING' && performance.now() < until) await new Promise((r) => requestAnimationFrame(() => r()));
       if (status() !== 'SUCCEEDED') throw new Error(`the first example did not succeed (${status()})`);
-      return performance.now();
+      return [performance.now(), Date.now()];
     });
-    times.push(Math.round(ms));
-    if (!files) files = [...new Map(server.served.map((f) => [f.path, f])).values()];
+    times.push(Math.round(ms[0]));
+    // What was asked for by the time the result was shown: a module the page loads after it
+    // (the timing notes, say) is not in the first load, however fast it arrives.
+    if (!files) files = [...new Map(server.served.filter((f) => f.at <= ms[1]).map((f) => [f.path, f])).values()];
     await context.close();
   }
 } finally {

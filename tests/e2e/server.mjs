@@ -28,7 +28,7 @@ function policyOf(file, body) {
 }
 
 /**
- * Start serving; resolves {url, port, served: [{path, bytes}], pages, close()}. pages: a Map
+ * Start serving; resolves {url, port, served: [{path, bytes, file, at (Date.now() when asked)}], pages, close()}. pages: a Map
  * of path -> HTML that a test serves beside www/ (a host page, say), with no policy. cors:
  * www/'s files are sent with Access-Control-Allow-Origin: *, as a CDN sends them.
  */
@@ -47,7 +47,7 @@ export function serve({ root = ROOT, port = 0, cors = false } = {}) {
       if (!file.startsWith(root)) throw Object.assign(new Error('outside'), { code: 'ENOENT' });
       if ((await stat(file)).isDirectory()) file = join(file, 'index.html');
       const body = await readFile(file);
-      served.push({ path, bytes: body.length, file });
+      served.push({ path, bytes: body.length, file, at: Date.now() });
       const policy = policyOf(file, body);
       res.writeHead(200, {
         'content-type': TYPES[extname(file)] || 'application/octet-stream',

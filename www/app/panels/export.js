@@ -3,14 +3,23 @@
 // the timeline as SVG or PNG. A disclosure: a button and a list of buttons, Escape closes it.
 // The pictures are made by lib/picture.js, loaded when the menu is first opened; the
 // exports' shapes (model/export.js) when an item is first chosen.
-import { $ } from '../lib/dom.js';
+import { h, $ } from '../lib/dom.js';
 import { download } from '../lib/export.js';
 import { pretty } from '../lib/format.js';
 import { HISTORY_TRUNCATED } from '../model/events.js';
 import { toast } from '../state.js';
 
+// The menu's items' style, added with them (the menu's box is in style.css).
+const STYLE = `
+.export-menu ul { list-style: none; margin: 0; padding: 0; }
+.export-menu button { display: block; width: 100%; padding: 6px 10px; font: inherit; font-size: 13px; text-align: left; color: var(--fg); background: none; border: none; border-radius: 6px; cursor: pointer; }
+.export-menu button:hover:not(:disabled), .export-menu button:focus-visible { background: var(--bg-subtle); }
+.export-menu button:disabled { color: var(--fg-muted); opacity: .6; cursor: default; }
+`;
+
 /** Mount the menu. graph: the graph's host; timeline: the timeline's host. */
 export function mountExport(store, { graph, timeline }) {
+  if (!document.getElementById('export-css')) document.head.append(h('style', { id: 'export-css', text: STYLE }));
   const button = $('#export');
   const menu = $('#export-menu');
   const items = [...menu.querySelectorAll('button[data-export]')];

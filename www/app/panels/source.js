@@ -7,8 +7,28 @@
 import { h, $ } from '../lib/dom.js';
 import { makeEditor, offsetOf } from '../lib/editor.js';
 
+// The bar's style, added with it: over the definition editor for YAML and templates.
+const STYLE = `
+.source-bar { padding: 6px 12px; border-bottom: 1px solid var(--border); font-size: 13px; display: flex; flex-direction: column; gap: 6px; max-height: 40%; overflow: auto; }
+.source-head { display: flex; align-items: center; gap: 10px; flex-wrap: wrap; }
+.source-form { font-weight: 600; }
+.source-type, .source-name { color: var(--fg-muted); }
+.source-subs summary { cursor: pointer; color: var(--fg-muted); }
+.source-subs table { border-collapse: collapse; width: 100%; }
+.source-subs th, .source-subs td { padding: 2px 6px 2px 0; text-align: left; vertical-align: middle; font-weight: normal; }
+.source-subs input { width: 100%; min-width: 12em; font: 12px ui-monospace, monospace; }
+.source-origin { white-space: nowrap; width: 1%; }
+.source-origin .generated { color: var(--generated); font-style: italic; }
+.source-origin .given { color: var(--fg-muted); }
+.source-problem { margin: 0; color: var(--bad); }
+.source-file-editor { height: 160px; border: 1px solid var(--border); border-radius: 4px; margin-bottom: 6px; overflow: hidden; }
+.source-file p { margin: 0 0 4px; }
+.source-file.needed p { color: var(--generated); font-weight: 600; }
+`;
+
 /** Mount the bar. work: work.js (setSource). Returns {gotoFile(line, column)}. */
 export function mountSource(store, { work }) {
+  if (!document.getElementById('source-css')) document.head.append(h('style', { id: 'source-css', text: STYLE }));
   const bar = $('#source-bar');
   let drawn = null; // the signature of what is drawn: not drawn again (an input keeps its focus)
   // The DefinitionUri file's editor: made once for a uri and kept across draws (its text,

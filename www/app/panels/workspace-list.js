@@ -4,6 +4,42 @@ import { h, $, setText } from '../lib/dom.js';
 import { fmtBytes } from '../lib/share.js';
 import { MAX_WORKSPACE_BYTES, whenText } from '../model/workspace.js';
 
+// The rows' style, added with the list (the menu around it is in style.css).
+const STYLE = `
+.wsm-problem { padding: 8px 10px; font-size: 13px; color: var(--fg); }
+.wsm-item { display: flex; align-items: center; gap: 2px; border-radius: 6px; }
+.wsm-item:hover, .wsm-item:focus-within { background: var(--bg-subtle); }
+.wsm-item.current { background: var(--running-bg); }
+.wsm-open {
+  flex: 1;
+  min-width: 0;
+  display: flex;
+  flex-direction: column;
+  align-items: flex-start;
+  gap: 1px;
+  padding: 6px 8px;
+  font: inherit;
+  color: var(--fg);
+  text-align: left;
+  background: none;
+  border: none;
+  border-radius: 6px;
+  cursor: pointer;
+}
+div.wsm-open { cursor: default; }
+.wsm-name { font-weight: 600; max-width: 100%; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+.wsm-item.current .wsm-name::before { content: ""; display: inline-block; width: 6px; height: 6px; margin: 0 6px 2px 0; border-radius: 50%; background: var(--accent); vertical-align: middle; }
+.wsm-meta { font-size: 12px; color: var(--fg-muted); }
+.wsm-item.elsewhere .wsm-meta { color: var(--caught); }
+.wsm-rename { font: inherit; font-weight: 600; width: 100%; padding: 2px 6px; color: var(--fg); background: var(--bg-editor); border: 1px solid var(--accent); border-radius: 4px; }
+.wsm-actions { display: flex; flex: none; padding-right: 4px; }
+.wsm-action { display: grid; place-items: center; width: 30px; height: 30px; padding: 0; color: var(--fg-muted); background: none; border: 1px solid transparent; border-radius: 6px; cursor: pointer; }
+.wsm-action:hover:not(:disabled) { color: var(--fg); border-color: var(--border); background: var(--bg-pane); }
+.wsm-action.delete:hover:not(:disabled) { color: var(--bad); }
+.wsm-action:disabled { opacity: .35; cursor: default; }
+.wsm-action svg { width: 16px; height: 16px; fill: none; stroke: currentColor; stroke-width: 1.4; stroke-linecap: round; stroke-linejoin: round; }
+`;
+
 const ICONS = {
   rename: 'M10.8 2.7l2.5 2.5-7.6 7.6-3.2.7.7-3.2z',
   duplicate: 'M5.5 5.5h7.5v7.5H5.5zM3 10.5V3h7.5',
@@ -35,6 +71,7 @@ function storageNote(kind) {
  * store's workspaceList; renaming(): the id whose name is being typed; stopRenaming()}.
  */
 export function createList(store, { workspaces, list, menu, close }) {
+  if (!document.getElementById('wsm-css')) document.head.append(h('style', { id: 'wsm-css', text: STYLE }));
   let renaming = null; // the id whose name is being edited
 
   /** One workspace's row: open it, and its actions. */
