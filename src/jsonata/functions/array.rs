@@ -390,7 +390,9 @@ pub fn clone(ev: &mut Eval, a: &[Value], _: &CallCtx) -> R<Value> {
     Ok(v)
 }
 
+#[cfg(feature = "extras")]
 pub fn eval(ev: &mut Eval, a: &[Value], ctx: &CallCtx) -> R<Value> {
+    crate::used_extras();
     let Value::Str(src) = arg(a, 0) else { return Ok(Value::Undefined) };
     let mut input = ctx.input.clone();
     let focus = arg(a, 1);
@@ -409,4 +411,10 @@ pub fn eval(ev: &mut Eval, a: &[Value], ctx: &CallCtx) -> R<Value> {
             make("D3121", None, &Detail { value: Some(e.message.clone()), ..Default::default() })
         }
     })
+}
+
+/// `$eval` is the full build's (`jsonata::Expr::uses_extras` sends an expression naming it there).
+#[cfg(not(feature = "extras"))]
+pub fn eval(_: &mut Eval, _: &[Value], _: &CallCtx) -> R<Value> {
+    crate::without_extras("$eval")
 }
