@@ -484,14 +484,17 @@ impl<'h> Eval<'h> {
                 }
                 Value::Func(Rc::new(Func::Partial { func: proc_v, args: vals }))
             }
-            Kind::Lambda(def) => Value::Func(Rc::new(Func::Lambda {
-                params: def.params.clone(),
-                body: def.body.clone(),
-                env: env.clone(),
-                input: input.clone(),
-                signature: def.signature.clone(),
-                thunk: def.thunk,
-            })),
+            Kind::Lambda(def) => {
+                built(128);
+                Value::Func(Rc::new(Func::Lambda {
+                    params: def.params.clone(),
+                    body: def.body.clone(),
+                    env: env.clone(),
+                    input: input.clone(),
+                    signature: def.signature.clone(),
+                    thunk: def.thunk,
+                }))
+            }
             Kind::Apply(l, r) => {
                 if let Kind::Call(procn, args) = &r.kind {
                     self.eval_call(r, procn, args, input, env, Some(l))?

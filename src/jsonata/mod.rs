@@ -24,8 +24,8 @@
 //!   `$lookup` and `$append` pay for their result only); array constructors, path steps
 //!   that flatten, `*`, `**`, `in` and `=` a step per four items they copy or compare;
 //!   `&` a step per eight bytes; a regex search four steps and one per 16 of its own steps.
-//!   Memory is paid in the same budget: every list, object and text built (nested ones too)
-//!   costs a step per `value::BYTES_PER_STEP` (13) bytes, counted as the value is made
+//!   Memory is paid in the same budget: every list, object and text built (nested ones too),
+//!   and every frame, binding and function, costs a step per `value::BYTES_PER_STEP` (13) bytes, counted as the value is made
 //!   (the constructors in `value` add to a thread-local counter the evaluator takes at each
 //!   step), so 10 million steps are at most ~124 MiB of values built an evaluation (the
 //!   bindings converted at its start are not counted: their size is the payload's). What

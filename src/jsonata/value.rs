@@ -135,8 +135,8 @@ thread_local! {
 /// (10 million steps: about 124 MiB of values an evaluation).
 pub const BYTES_PER_STEP: u64 = 13;
 
-/// Count `bytes` of a value just built.
-fn built(bytes: usize) {
+/// Count `bytes` of a value (or a frame, a function) just built.
+pub fn built(bytes: usize) {
     BUILT.with(|b| b.set(b.get() + bytes as u64));
 }
 

@@ -261,6 +261,9 @@ fn r15_the_values_an_evaluation_builds_are_charged_by_their_bytes() {
     // sizes past what a machine word holds are refused too, not wrapped around
     assert_eq!(eval("$pad('', 9223372036854775808)").unwrap_err().0, "U1001");
     assert_eq!(eval("$pad('o', 18446744073709551615, '💩')").unwrap_err().0, "U1001");
+    // frames and closures count too: here each call keeps one until the evaluation ends
+    let closures = "$reduce([1..1000], function($a, $b){ $reduce([1..1000], function($c, $d){ ($f := function(){ $d }; $f) }) }, 0)";
+    assert_eq!(eval(closures).unwrap_err().0, "U1001");
     // within the budget: a million numbers, their sum, and a tenth of it nested
     assert_eq!(eval("$sum([1..1000000])").unwrap(), Some(json!(500_000_500_000_i64)));
     assert_eq!(eval("$count($map([1..100], function($v){ [1..1000].[$] }))").unwrap(), Some(json!(100)));
