@@ -3,7 +3,7 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use super::value::Value;
+use super::value::{built, Value};
 use crate::support::ordmap::OrdMap;
 
 #[derive(Debug, Default)]
@@ -16,10 +16,13 @@ impl Env {
     pub fn root() -> Rc<Env> {
         Rc::new(Env::default())
     }
+    /// A frame, counted as a value built (see `value::take_built`): closures keep theirs.
     pub fn child(parent: &Rc<Env>) -> Rc<Env> {
+        built(96);
         Rc::new(Env { vars: RefCell::new(OrdMap::new()), parent: Some(parent.clone()) })
     }
     pub fn bind(&self, name: &str, v: Value) {
+        built(96 + name.len());
         self.vars.borrow_mut().insert(name.to_string(), v);
     }
     pub fn lookup(&self, name: &str) -> Option<Value> {

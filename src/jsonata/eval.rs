@@ -162,6 +162,30 @@ pub fn runaway(pos: Option<usize>) -> Error {
     e
 }
 
+/// A range's first number and length (`None`: it is undefined), or why it has none.
+fn range_bounds(lhs: &Value, rhs: &Value, pos: usize) -> R<Option<(f64, usize)>> {
+    if !lhs.is_undef() && !matches!(lhs, Value::Num(n) if is_integer(*n)) {
+        return Err(tok_err("T2003", pos, "..", Some(lhs), None));
+    }
+    if !rhs.is_undef() && !matches!(rhs, Value::Num(n) if is_integer(*n)) {
+        return Err(tok_err("T2004", pos, "..", Some(rhs), None));
+    }
+    let (Value::Num(a), Value::Num(b)) = (lhs, rhs) else { return Ok(None) };
+    if a > b {
+        return Ok(None);
+    }
+    let size = b - a + 1.0;
+    if size > 1e7 {
+        return Err(make("D2014", Some(pos), &Detail { value: Some(js_num_str(size)), ..Default::default() }));
+    }
+    Ok(Some((*a, size as usize)))
+}
+
+/// No predicate, stage or group-by on the node.
+fn plain(n: &Node) -> bool {
+    n.predicate.is_empty() && n.stages.is_empty() && n.group.is_none()
+}
+
 pub fn is_integer(n: f64) -> bool {
     n.is_finite() && n.fract() == 0.0
 }
@@ -182,12 +206,18 @@ impl<'h> Eval<'h> {
         }
     }
 
-    /// Charge the step budget for producing `size` units of output (array items, or
-    /// string characters / 16), so that runaway growth ends with U1001 rather than
-    /// exhausting memory.
+    /// Take `n` steps, and those the values built since the last take stand for (see
+    /// [`take_built`]); true when the budget is spent.
+    #[inline(never)]
+    fn spend(&mut self, n: u64) -> bool {
+        self.steps += n + take_built();
+        self.steps > self.max_steps
+    }
+
+    /// Charge the step budget for `size` steps of work, so that runaway growth ends with
+    /// U1001 rather than exhausting memory.
     pub fn charge(&mut self, size: usize) -> R<()> {
-        self.steps += size as u64;
-        if self.steps > self.max_steps {
+        if self.spend(size as u64) {
             return Err(runaway(None));
         }
         Ok(())
@@ -195,20 +225,26 @@ impl<'h> Eval<'h> {
 
     /// Charge for `out` growing from `from` to `to` items (a step per four, as [`Self::charge`]
     /// of the whole would), before it grows: a list built from shared values may stand for
-    /// far more items than memory holds.
+    /// far more items than memory holds, and one the steps left cannot pay the memory of
+    /// (see [`Self::check_size`]) is not built.
     fn grow(&mut self, from: usize, to: usize) -> R<()> {
-        self.charge(to / 4 - from / 4)
+        self.charge(to / 4 - from / 4)?;
+        self.check_size(list_bytes(to))
     }
 
-    /// The most items a list may reach before the steps left cannot pay for it.
+    /// More items than a list the steps left can pay for may have (counting stops there).
     fn item_cap(&self) -> usize {
-        usize::try_from(self.remaining_steps().saturating_mul(4).saturating_add(3)).unwrap_or(usize::MAX)
+        let bytes = self.remaining_steps().saturating_mul(BYTES_PER_STEP);
+        usize::try_from(bytes / std::mem::size_of::<Value>() as u64).unwrap_or(usize::MAX).saturating_add(1)
     }
 
-    /// Fail, as the budget would, before a text being built grows past what the steps left
-    /// could pay for (a step per eight bytes).
-    pub fn check_size(&self, bytes: usize) -> R<()> {
-        if bytes as u64 / 8 > self.remaining_steps() {
+    /// Fail, as the budget would (and spending it), before a value of `bytes` is built that
+    /// the steps left could not pay for twice (a step per [`BYTES_PER_STEP`] bytes): while a
+    /// text or list is built it may take twice its size (a builder's spare room, or the
+    /// builder and the value it becomes).
+    pub fn check_size(&mut self, bytes: usize) -> R<()> {
+        if (bytes as u64).saturating_mul(2) / BYTES_PER_STEP > self.remaining_steps() {
+            self.steps = self.max_steps + 1;
             return Err(runaway(None));
         }
         Ok(())
@@ -251,8 +287,7 @@ impl<'h> Eval<'h> {
     }
 
     pub fn eval(&mut self, node: &Node, input: &Value, env: &Rc<Env>) -> R<Value> {
-        self.steps += 1;
-        if self.steps > self.max_steps {
+        if self.spend(1) {
             return Err(runaway(Some(node.pos)));
         }
         self.depth += 1;
@@ -331,7 +366,7 @@ impl<'h> Eval<'h> {
                 }) {
                     return Err(runaway(Some(node.pos)));
                 }
-                self.charge(n / 4)?;
+                self.grow(0, n)?;
                 let mut out = Vec::with_capacity(n);
                 for v in &vals {
                     each_flat(v, 0, &mut |x| {
@@ -354,7 +389,7 @@ impl<'h> Eval<'h> {
                     }) {
                         return Err(runaway(Some(node.pos)));
                     }
-                    self.charge(n / 4)?;
+                    self.grow(0, n)?;
                     let mut out = Vec::with_capacity(n);
                     each_descendant(input, 0, &mut |x| {
                         out.push(x.clone());
@@ -449,19 +484,22 @@ impl<'h> Eval<'h> {
                 }
                 Value::Func(Rc::new(Func::Partial { func: proc_v, args: vals }))
             }
-            Kind::Lambda(def) => Value::Func(Rc::new(Func::Lambda {
-                params: def.params.clone(),
-                body: def.body.clone(),
-                env: env.clone(),
-                input: input.clone(),
-                signature: def.signature.clone(),
-                thunk: def.thunk,
-            })),
+            Kind::Lambda(def) => {
+                built(128);
+                Value::Func(Rc::new(Func::Lambda {
+                    params: def.params.clone(),
+                    body: def.body.clone(),
+                    env: env.clone(),
+                    input: input.clone(),
+                    signature: def.signature.clone(),
+                    thunk: def.thunk,
+                }))
+            }
             Kind::Apply(l, r) => {
-                let lhs = self.eval(l, input, env)?;
                 if let Kind::Call(procn, args) = &r.kind {
-                    self.eval_call(r, procn, args, input, env, Some(lhs))?
+                    self.eval_call(r, procn, args, input, env, Some(l))?
                 } else {
+                    let lhs = self.eval(l, input, env)?;
                     let f = self.eval(r, input, env)?;
                     if !f.is_func() {
                         return Err(tok_err("T2006", node.pos, "~>", Some(&f), None));
@@ -611,7 +649,7 @@ impl<'h> Eval<'h> {
         };
         let total = results.iter().try_fold(0usize, |n, r| n.checked_add(flat(r).unwrap_or(1)));
         let Some(total) = total else { return Err(runaway(Some(step.pos))) };
-        self.charge(total / 4)?;
+        self.grow(0, total)?;
         let mut out = Vec::with_capacity(total);
         for r in results {
             match r {
@@ -941,30 +979,9 @@ impl<'h> Eval<'h> {
                 Ok(Value::string(a + &b))
             }
             BinOp::Range => {
-                if !lhs.is_undef() && !matches!(lhs, Value::Num(n) if is_integer(n)) {
-                    return Err(tok_err("T2003", pos, sym, Some(&lhs), None));
-                }
-                if !rhs.is_undef() && !matches!(rhs, Value::Num(n) if is_integer(n)) {
-                    return Err(tok_err("T2004", pos, sym, Some(&rhs), None));
-                }
-                let (Value::Num(a), Value::Num(b)) = (&lhs, &rhs) else { return Ok(Value::Undefined) };
-                if a > b {
-                    return Ok(Value::Undefined);
-                }
-                let size = b - a + 1.0;
-                if size > 1e7 {
-                    return Err(make(
-                        "D2014",
-                        Some(pos),
-                        &Detail { value: Some(js_num_str(size)), ..Default::default() },
-                    ));
-                }
-                self.steps += size as u64 / 16;
-                if self.steps > self.max_steps {
-                    return Err(runaway(Some(pos)));
-                }
-                let (a, n) = (*a as i64, size as i64);
-                Ok(Value::seq((0..n).map(|i| Value::Num((a + i) as f64)).collect()))
+                let Some((a, n)) = range_bounds(&lhs, &rhs, pos)? else { return Ok(Value::Undefined) };
+                self.check_size(list_bytes(n))?;
+                Ok(Value::seq((0..n).map(|i| Value::Num(a + i as f64)).collect()))
             }
             BinOp::In => {
                 if lhs.is_undef() || rhs.is_undef() {
@@ -978,6 +995,24 @@ impl<'h> Eval<'h> {
         }
     }
 
+    /// `$count([a..b])`, `[a..b] ~> $count()`: a range's length, without building the
+    /// range (jsonata-js counts its largest, ten million numbers); `None` when `procn` is not
+    /// the library's `$count` or `list` not a range alone.
+    fn range_count(&mut self, procn: &Node, list: &Node, input: &Value, env: &Rc<Env>) -> R<Option<Value>> {
+        let (Kind::Var(_), Kind::ArrayCons(items)) = (&procn.kind, &list.kind) else { return Ok(None) };
+        let [item] = &items[..] else { return Ok(None) };
+        let Kind::Binary(BinOp::Range, a, b) = &item.kind else { return Ok(None) };
+        if !plain(list) || !plain(item) {
+            return Ok(None);
+        }
+        match self.eval(procn, input, env)? {
+            Value::Func(f) if matches!(&*f, Func::Builtin(b) if b.name == "count") => {}
+            _ => return Ok(None),
+        }
+        let (lhs, rhs) = (self.eval(a, input, env)?, self.eval(b, input, env)?);
+        Ok(Some(Value::Num(range_bounds(&lhs, &rhs, item.pos)?.map_or(0, |r| r.1) as f64)))
+    }
+
     #[inline(never)]
     fn eval_call(
         &mut self,
@@ -986,8 +1021,20 @@ impl<'h> Eval<'h> {
         args: &[Node],
         input: &Value,
         env: &Rc<Env>,
-        applyto: Option<Value>,
+        applyto: Option<&Node>,
     ) -> R<Value> {
+        let mut vals = Vec::with_capacity(args.len() + 1);
+        match (applyto, args) {
+            (Some(list), []) | (None, [list]) => {
+                if let Some(n) = self.range_count(procn, list, input, env)? {
+                    return Ok(n);
+                }
+            }
+            _ => {}
+        }
+        if let Some(a) = applyto {
+            vals.push(self.eval(a, input, env)?);
+        }
         let proc_v = self.eval(procn, input, env)?;
         if proc_v.is_undef() {
             if let Kind::Path(steps) = &procn.kind {
@@ -997,10 +1044,6 @@ impl<'h> Eval<'h> {
                     }
                 }
             }
-        }
-        let mut vals = Vec::with_capacity(args.len() + 1);
-        if let Some(a) = applyto {
-            vals.push(a);
         }
         for a in args {
             vals.push(self.eval(a, input, env)?);
@@ -1031,8 +1074,7 @@ impl<'h> Eval<'h> {
                 _ => None,
             };
             let Some((body, tenv, tin)) = thunk else { break };
-            self.steps += 1;
-            if self.steps > self.max_steps {
+            if self.spend(1) {
                 return Err(runaway(Some(pos)));
             }
             if let Kind::Call(procn, cargs) = &body.kind {

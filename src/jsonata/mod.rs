@@ -11,7 +11,7 @@
 //! `signature` argument validation; `regex` the JavaScript-flavoured regular expressions.
 //!
 //! Determinism and bounds:
-//! - No clock, randomness, IO, threads or global state: `$now()`/`$millis()` read
+//! - No clock, randomness, IO, threads or global state (but the count of bytes built below): `$now()`/`$millis()` read
 //!   [`Host::now_millis`] once per evaluation, `$random()`/`$shuffle`/`$uuid()` draw from
 //!   [`Host::random`].
 //! - [`Options::max_depth`] bounds evaluation nesting, counted per evaluation entry as
@@ -23,12 +23,21 @@
 //!   entries and per eight bytes of text (`$count`, `$exists`, `$type`, `$not`, `$boolean`,
 //!   `$lookup` and `$append` pay for their result only); array constructors, path steps
 //!   that flatten, `*`, `**`, `in` and `=` a step per four items they copy or compare;
-//!   ranges a step per 16 items (jsonata-js's suite evaluates `[1..10000000]`); `&` a step
-//!   per eight bytes; a regex search four steps and one per 16 of its own steps. Functions
-//!   that build big texts (`$pad` by the bytes it makes, `$join`, `$replace`, `$string`) check the budget before
-//!   they build, so runaway growth stops instead of exhausting memory. A [`Host`] may share
-//!   a budget between evaluations ([`Host::steps_left`], [`Host::spent`]): a state
-//!   machine's execution does.
+//!   `&` a step per eight bytes; a regex search four steps and one per 16 of its own steps.
+//!   Memory is paid in the same budget: every list, object and text built (nested ones too),
+//!   and every frame, binding and function, costs a step per `value::BYTES_PER_STEP` (13) bytes, counted as the value is made
+//!   (the constructors in `value` add to a thread-local counter the evaluator takes at each
+//!   step), so 10 million steps are at most ~124 MiB of values built an evaluation (the
+//!   bindings converted at its start are not counted: their size is the payload's). What
+//!   builds a large list or text (array constructors and flattening paths, `*`, `**`,
+//!   ranges, `$pad`, `$join`, `$replace`, `$string`, roman numerals) checks first that the
+//!   steps left pay for twice its size (its peak while built), so runaway growth stops
+//!   instead of exhausting memory. `$count` of a range (`$count([1..n])`,
+//!   `[1..n] ~> $count()`) counts it without building it: jsonata-js's suite counts ten
+//!   million, ~240 MB as values. A [`Host`] may share a budget between evaluations
+//!   ([`Host::steps_left`], [`Host::spent`]): a state machine's execution does (50 million
+//!   steps), so an execution's evaluations build at most ~620 MiB in all, each at most
+//!   ~124 MiB.
 //!   Syntactic nesting is capped at 50 levels, value nesting walked at 1000, and results
 //!   converted to JSON at 2 million nodes; operator chains (`1+1+...`, `a.b.c...`) do not
 //!   nest, and regular expressions compile and match without recursion. Natively a depth
@@ -148,6 +157,8 @@ impl Expr {
             Value::Array(_) => Value::array_flags(vec![input_v], value::SEQ | value::OUTER),
             v => v,
         };
+        // the values built from here on are the evaluation's
+        value::take_built();
         let result = ev.eval(&self.root, &input_v, &env);
         let out = match result {
             // Step Functions rejects a function as a field's value; plain JSONata gives "".
@@ -172,7 +183,7 @@ impl Expr {
             }
         };
         env.clear();
-        let steps = ev.steps_used();
+        let steps = ev.steps_used() + value::take_built();
         ev.host.spent(steps);
         out
     }

@@ -124,23 +124,59 @@ impl std::fmt::Debug for Func {
     }
 }
 
+thread_local! {
+    /// Bytes of the values built (by the constructors below) that no evaluation has been
+    /// charged for yet: [`take_built`] moves them into the evaluation's budget at its next
+    /// step. A counter, not a cache: evaluations stay deterministic.
+    static BUILT: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+/// The memory a value built stands for in the step budget: a step per this many bytes
+/// (10 million steps: about 124 MiB of values an evaluation).
+pub const BYTES_PER_STEP: u64 = 13;
+
+/// Count `bytes` of a value (or a frame, a function) just built.
+pub fn built(bytes: usize) {
+    BUILT.with(|b| b.set(b.get() + bytes as u64));
+}
+
+/// The steps the values built since the last call stand for (the bytes short of a step stay).
+pub fn take_built() -> u64 {
+    BUILT.with(|b| {
+        let n = b.get();
+        b.set(n % BYTES_PER_STEP);
+        n / BYTES_PER_STEP
+    })
+}
+
+/// What a list of `n` items takes (its reference counts, header and items, and the
+/// allocator's own share of its two allocations).
+pub const fn list_bytes(n: usize) -> usize {
+    n.saturating_mul(std::mem::size_of::<Value>()).saturating_add(80)
+}
+
 impl Value {
     pub fn str(s: &str) -> Value {
-        Value::Str(Rc::from(s))
+        Value::string(s.into())
     }
     pub fn string(s: String) -> Value {
+        built(32 + s.len());
         Value::Str(Rc::from(s))
     }
     pub fn array(items: Vec<Value>) -> Value {
-        Value::Array(Rc::new(Arr { items, flags: 0 }))
+        Value::array_flags(items, 0)
     }
     pub fn seq(items: Vec<Value>) -> Value {
-        Value::Array(Rc::new(Arr { items, flags: SEQ }))
+        Value::array_flags(items, SEQ)
     }
     pub fn array_flags(items: Vec<Value>, flags: u8) -> Value {
+        built(list_bytes(items.capacity()));
         Value::Array(Rc::new(Arr { items, flags }))
     }
     pub fn object(m: ObjMap) -> Value {
+        // an entry: its key's header (its text was counted as the value it came from), its
+        // value and its place in the index
+        built(128 + m.len() * 96);
         Value::Object(Rc::new(Obj(m)))
     }
     pub fn is_undef(&self) -> bool {
@@ -230,8 +266,9 @@ impl Value {
             crate::value::Value::Bool(b) => Value::Bool(*b),
             crate::value::Value::Number(n) => Value::Num(n.as_f64().unwrap_or(0.0)),
             crate::value::Value::String(s) => Value::Str(s.as_rc().clone()),
+            // the input is not counted as built: its size is the payload's
             crate::value::Value::Array(a) => {
-                let out = Value::array(a.iter().map(Value::from_json).collect());
+                let out = Value::Array(Rc::new(Arr { items: a.iter().map(Value::from_json).collect(), flags: 0 }));
                 #[cfg(feature = "extras")]
                 converted::keep(v, &out);
                 out
@@ -241,7 +278,7 @@ impl Value {
                 for (k, v) in o {
                     m.insert(k.to_string(), Value::from_json(v));
                 }
-                let out = Value::object(m);
+                let out = Value::Object(Rc::new(Obj(m)));
                 #[cfg(feature = "extras")]
                 converted::keep(v, &out);
                 out

@@ -239,14 +239,45 @@ fn r19_array_unique_is_linear() {
 #[test]
 fn r11_an_execution_shares_one_step_budget() {
     // 10,000 iterations of an expression well within one evaluation's budget ran for 90 s;
-    // the execution's budget (50 million steps) ends it with U1001
+    // the execution's budget (50 million steps) ends it with U1001 (a sum of a million
+    // numbers builds them: some 2 million steps of memory; `$count` of a range does not)
     let def = json!({"QueryLanguage": "JSONata", "StartAt": "M", "States": {"M": {"Type": "Map", "Items": "{% [1..10000] %}",
-        "ItemProcessor": {"StartAt": "P", "States": {"P": {"Type": "Pass", "Output": "{% $count([1..1000000]) %}", "End": true}}}, "End": true}}});
+        "ItemProcessor": {"StartAt": "P", "States": {"P": {"Type": "Pass", "Output": "{% $sum([1..1000000]) %}", "End": true}}}, "End": true}}});
     let (_, r) = run_bounded("r11", 2048, 20, def.to_string());
     assert_eq!(r["error"], json!("States.QueryEvaluationError"));
     assert!(cause(&r).contains("U1001") && cause(&r).contains("execution"), "{}", cause(&r));
     // one evaluation may still range over ten million (jsonata-js's suite does)
     assert_eq!(eval("[1..10000000] ~> $count()").unwrap(), Some(json!(10_000_000)));
+}
+
+#[test]
+fn r15_the_values_an_evaluation_builds_are_charged_by_their_bytes() {
+    // nested values count: a thousand lists of 100,000 lists (outer items alone were charged)
+    let r = eval("$count($map([1..1000], function($v){ [1..100000].[$] }))");
+    assert_eq!(r.unwrap_err().0, "U1001");
+    // so do texts by their bytes and objects by their entries
+    assert_eq!(eval("$count($map([1..1000], function($v){ [1..100000].{'a': $} }))").unwrap_err().0, "U1001");
+    assert_eq!(eval("$length($join($map([1..200], function($v){ $pad('', 1000000, '-') })))").unwrap_err().0, "U1001");
+    // sizes past what a machine word holds are refused too, not wrapped around
+    assert_eq!(eval("$pad('', 9223372036854775808)").unwrap_err().0, "U1001");
+    assert_eq!(eval("$pad('o', 18446744073709551615, '💩')").unwrap_err().0, "U1001");
+    // frames and closures count too: here each call keeps one until the evaluation ends
+    let closures = "$reduce([1..1000], function($a, $b){ $reduce([1..1000], function($c, $d){ ($f := function(){ $d }; $f) }) }, 0)";
+    assert_eq!(eval(closures).unwrap_err().0, "U1001");
+    // within the budget: a million numbers, their sum, and a tenth of it nested
+    assert_eq!(eval("$sum([1..1000000])").unwrap(), Some(json!(500_000_500_000_i64)));
+    assert_eq!(eval("$count($map([1..100], function($v){ [1..1000].[$] }))").unwrap(), Some(json!(100)));
+    // a list the steps left cannot pay for is not built (ten million numbers are ~240 MB)
+    assert_eq!(eval("[1..10000000]").unwrap_err().0, "U1001");
+    assert_eq!(eval("($r := [1..2000000]; $count([$r, $r, $r, $r]))").unwrap_err().0, "U1001");
+    // `$count` of a range counts it without building it, with the range's own errors
+    assert_eq!(eval("$count([1..10000000])").unwrap(), Some(json!(10_000_000)));
+    assert_eq!(eval("[100..10000099] ~> $count()").unwrap(), Some(json!(10_000_000)));
+    assert_eq!(eval("$count([5..1])").unwrap(), Some(json!(0)));
+    assert_eq!(eval("[0..10000000] ~> $count()").unwrap_err().0, "D2014");
+    assert_eq!(eval("$count(['a'..2])").unwrap_err().0, "T2003");
+    assert_eq!(eval("$count([1..2.5])").unwrap_err().0, "T2004");
+    assert_eq!(eval("($count := function($x){ 7 }; $count([1..3]))").unwrap(), Some(json!(7)));
 }
 
 // ------------------------------------------------------------------ answers and messages

@@ -346,8 +346,15 @@ pub fn distinct(ev: &mut Eval, a: &[Value], _: &CallCtx) -> R<Value> {
     if x.items.len() <= 1 {
         return Ok(arr.clone());
     }
-    let keys: Vec<String> = x.items.iter().map(canonical).collect();
-    ev.charge(keys.iter().map(|k| k.len()).sum::<usize>() / 8)?;
+    // the keys are texts held at once: paid for as they are made
+    let mut keys = Vec::with_capacity(x.items.len());
+    let mut bytes = 0;
+    for v in &x.items {
+        keys.push(canonical(v));
+        bytes += keys[keys.len() - 1].len() + 32;
+        ev.check_size(bytes)?;
+    }
+    ev.charge(bytes / 8)?;
     let first = crate::support::sort::firsts(&keys);
     Ok(Value::seq(x.items.iter().zip(first).filter(|(_, f)| *f).map(|(v, _)| v.clone()).collect()))
 }
@@ -390,7 +397,9 @@ pub fn clone(ev: &mut Eval, a: &[Value], _: &CallCtx) -> R<Value> {
     Ok(v)
 }
 
+#[cfg(feature = "extras")]
 pub fn eval(ev: &mut Eval, a: &[Value], ctx: &CallCtx) -> R<Value> {
+    crate::used_extras();
     let Value::Str(src) = arg(a, 0) else { return Ok(Value::Undefined) };
     let mut input = ctx.input.clone();
     let focus = arg(a, 1);
@@ -409,4 +418,10 @@ pub fn eval(ev: &mut Eval, a: &[Value], ctx: &CallCtx) -> R<Value> {
             make("D3121", None, &Detail { value: Some(e.message.clone()), ..Default::default() })
         }
     })
+}
+
+/// `$eval` is the full build's (`jsonata::Expr::uses_extras` sends an expression naming it there).
+#[cfg(not(feature = "extras"))]
+pub fn eval(_: &mut Eval, _: &[Value], _: &CallCtx) -> R<Value> {
+    crate::without_extras("$eval")
 }

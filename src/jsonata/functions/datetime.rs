@@ -525,7 +525,8 @@ enum PartParser {
 }
 
 #[cfg(feature = "extras")]
-fn parse_datetime(ts: &str, picture: &str, now: f64) -> Result<Option<f64>, Error> {
+fn parse_datetime(ev: &mut Eval, ts: &str, picture: &str) -> Result<Option<f64>, Error> {
+    let now = ev.now;
     crate::used_extras();
     let parts = analyse_picture(picture)?;
     let mut regex = String::from("^");
@@ -602,6 +603,9 @@ fn parse_datetime(ts: &str, picture: &str, now: f64) -> Result<Option<f64>, Erro
         }
     }
     regex.push('$');
+    // The matcher compiled takes some 45 bytes a byte of its source (measured: a `[DW]` is
+    // ~900 bytes of source, ~41 KB compiled): paid for as a value of 64 times its source.
+    ev.check_size(regex.len().saturating_mul(64))?;
     let re = compile(&regex, "i")?;
     let chars: Vec<char> = ts.chars().collect();
     let Some(mat) = re.find_at(&chars, 0).map_err(|_| code("D3136"))? else { return Ok(None) };
@@ -734,7 +738,7 @@ fn parse_datetime(ts: &str, picture: &str, now: f64) -> Result<Option<f64>, Erro
 }
 
 #[cfg(not(feature = "extras"))]
-fn parse_datetime(_: &str, _: &str, _: f64) -> Result<Option<f64>, Error> {
+fn parse_datetime(_: &mut Eval, _: &str, _: &str) -> Result<Option<f64>, Error> {
     crate::without_extras("$toMillis with a picture")
 }
 
@@ -812,7 +816,7 @@ pub fn to_millis(ev: &mut Eval, a: &[Value], _: &CallCtx) -> R<Value> {
             // 64 steps a character (a call with '[Yw]' takes ~15 us, a thousand simple steps'
             // time), so that $map over $map of it ends with U1001 rather than running for ever.
             ev.charge(64 * (p.chars().count() + 1))?;
-            Ok(parse_datetime(s, p, ev.now)?.map(Value::Num).unwrap_or(Value::Undefined))
+            Ok(parse_datetime(ev, s, p)?.map(Value::Num).unwrap_or(Value::Undefined))
         }
         _ => {
             let re = compile(ISO_CHECK, "")?;
@@ -871,6 +875,22 @@ mod tests {
         assert_eq!(format_datetime(0.0, Some("[Y,100000]"), None, 1000).unwrap_err().code, "U1001");
         assert_eq!(parse_iso("2018-03-23T10:33:36.617Z"), Some(1521801216617.0));
         #[cfg(feature = "extras")]
-        assert_eq!(parse_datetime("23 March 2018", "[D] [MNn] [Y]", 0.0).unwrap(), Some(1521763200000.0));
+        {
+            struct H;
+            impl crate::jsonata::Host for H {
+                fn now_millis(&self) -> f64 {
+                    0.0
+                }
+                fn random(&mut self) -> f64 {
+                    0.5
+                }
+            }
+            let mut host = H;
+            let mut ev = Eval::new(&mut host, &Default::default());
+            assert_eq!(parse_datetime(&mut ev, "23 March 2018", "[D] [MNn] [Y]").unwrap(), Some(1521763200000.0));
+            // a matcher whose source the budget cannot pay for is not compiled
+            let words = "[DW]".repeat(7000);
+            assert_eq!(parse_datetime(&mut ev, "one", &words).unwrap_err().code, "U1001");
+        }
     }
 }

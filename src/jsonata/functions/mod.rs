@@ -15,6 +15,8 @@ pub mod numeric;
 pub mod string;
 
 pub struct CallCtx<'a> {
+    /// The context value (read by `$eval`, which is the full build's).
+    #[cfg_attr(not(feature = "extras"), allow(dead_code))]
     pub input: &'a Value,
     pub env: &'a Rc<Env>,
     pub name: &'static str,

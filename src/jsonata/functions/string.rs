@@ -121,11 +121,21 @@ pub fn pad(ev: &mut Eval, a: &[Value], _: &CallCtx) -> R<Value> {
         return Ok(Value::Str(s));
     }
     let n = pad_len as usize;
-    // A step per eight bytes of the text it makes (not characters: `💩` is four bytes).
+    // Paid before it is built, by the bytes of the text it makes (not characters: `💩` is
+    // four bytes; within a cycle's bytes), which is built once at its size.
     let cycle = ch.chars().count();
-    ev.charge((n / cycle * ch.len() + ch.chars().take(n % cycle).map(char::len_utf8).sum::<usize>()) / 8)?;
-    let padding: String = ch.chars().cycle().take(n).collect();
-    Ok(Value::string(if width > 0.0 { format!("{}{}", s, padding) } else { format!("{}{}", padding, s) }))
+    let bytes = (n.saturating_mul(ch.len()) / cycle).saturating_add(s.len());
+    ev.check_size(bytes)?;
+    let mut out = String::with_capacity(bytes);
+    let padding = ch.chars().cycle().take(n);
+    if width > 0.0 {
+        out.push_str(&s);
+        out.extend(padding);
+    } else {
+        out.extend(padding);
+        out.push_str(&s);
+    }
+    Ok(Value::string(out))
 }
 
 // ---------------------------------------------------------------- regex helpers
