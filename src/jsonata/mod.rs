@@ -201,11 +201,21 @@ impl Expr {
 impl Expr {
     /// Whether the expression may need what only a build with the Cargo feature `extras` has
     /// (`crate::without_extras`): a reference to `$formatNumber`, `$formatInteger`,
-    /// `$parseInteger` or `$hash`; `$toMillis` given a picture (two arguments or more) or
+    /// `$parseInteger`, `$hash` or the URL functions; `$toMillis` given a picture (two arguments or more) or
     /// used other than by a call; or `$eval`, whose text could do any of these.
     /// Conservative: a variable the expression binds under one of these names counts too.
     pub fn uses_extras(&self) -> bool {
-        const ALWAYS: [&str; 5] = ["formatNumber", "formatInteger", "parseInteger", "hash", "eval"];
+        const ALWAYS: [&str; 9] = [
+            "formatNumber",
+            "formatInteger",
+            "parseInteger",
+            "hash",
+            "eval",
+            "encodeUrl",
+            "encodeUrlComponent",
+            "decodeUrl",
+            "decodeUrlComponent",
+        ];
         // A function that needs the extras only from this many arguments (a picture).
         const PICTURE_AT: [(&str, usize); 1] = [("toMillis", 2)];
         let mut stack: Vec<&Node> = vec![&self.root];

@@ -45,6 +45,9 @@ fn jsonata_expressions_that_need_the_extras_are_flagged() {
         ("$parseInteger('twelve', 'w')", true),
         ("$hash('abc', 'MD5')", true),
         ("$eval('1 + 1')", true),
+        ("$encodeUrlComponent('a b')", true),
+        ("$decodeUrl('a%20b')", true),
+        ("$states.input.url ~> $encodeUrl()", true),
         // Used other than by a call: what it is given is not known here.
         ("$map(['2025-01-01'], $toMillis)", true),
         ("['x'] ~> $map($toMillis)", true),

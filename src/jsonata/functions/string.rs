@@ -515,6 +515,7 @@ pub fn base64decode(_: &mut Eval, a: &[Value], _: &CallCtx) -> R<Value> {
     Ok(Value::string(String::from_utf8_lossy(&out).into_owned()))
 }
 
+#[cfg(feature = "extras")]
 fn encode(s: &str, keep: &str) -> String {
     let mut out = String::new();
     for c in s.chars() {
@@ -530,6 +531,7 @@ fn encode(s: &str, keep: &str) -> String {
     out
 }
 
+#[cfg(feature = "extras")]
 fn decode(s: &str, reserved: &str) -> Result<String, ()> {
     let b = s.as_bytes();
     let mut out = Vec::new();
@@ -552,6 +554,7 @@ fn decode(s: &str, reserved: &str) -> Result<String, ()> {
     String::from_utf8(out).map_err(|_| ())
 }
 
+#[cfg(feature = "extras")]
 fn url_err(name: &str, v: &str) -> Error {
     make(
         "D3140",
@@ -560,22 +563,41 @@ fn url_err(name: &str, v: &str) -> Error {
     )
 }
 
+#[cfg(feature = "extras")]
 pub fn encode_url_component(_: &mut Eval, a: &[Value], _: &CallCtx) -> R<Value> {
     let Some(s) = s_arg(a, 0) else { return Ok(Value::Undefined) };
     Ok(Value::string(encode(&s, "-_.!~*'()")))
 }
 
+#[cfg(feature = "extras")]
 pub fn encode_url(_: &mut Eval, a: &[Value], _: &CallCtx) -> R<Value> {
     let Some(s) = s_arg(a, 0) else { return Ok(Value::Undefined) };
     Ok(Value::string(encode(&s, "-_.!~*'();/?:@&=+$,#")))
 }
 
+#[cfg(feature = "extras")]
 pub fn decode_url_component(_: &mut Eval, a: &[Value], _: &CallCtx) -> R<Value> {
     let Some(s) = s_arg(a, 0) else { return Ok(Value::Undefined) };
     decode(&s, "").map(Value::string).map_err(|_| url_err("decodeUrlComponent", &s))
 }
 
+#[cfg(feature = "extras")]
 pub fn decode_url(_: &mut Eval, a: &[Value], _: &CallCtx) -> R<Value> {
     let Some(s) = s_arg(a, 0) else { return Ok(Value::Undefined) };
     decode(&s, ";/?:@&=+$,#").map(Value::string).map_err(|_| url_err("decodeUrl", &s))
 }
+
+// The URL functions are the full build's (`jsonata::Expr::uses_extras` sends an expression
+// naming one there): few workflows encode URLs, and the core has no bytes to spare.
+#[cfg(not(feature = "extras"))]
+pub fn url(_: &mut Eval, _: &[Value], _: &CallCtx) -> R<Value> {
+    crate::without_extras("$encodeUrl, $encodeUrlComponent, $decodeUrl and $decodeUrlComponent")
+}
+#[cfg(not(feature = "extras"))]
+pub use url as encode_url_component;
+#[cfg(not(feature = "extras"))]
+pub use url as encode_url;
+#[cfg(not(feature = "extras"))]
+pub use url as decode_url_component;
+#[cfg(not(feature = "extras"))]
+pub use url as decode_url;
