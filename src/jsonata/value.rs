@@ -257,7 +257,6 @@ impl Value {
         }
     }
     pub fn from_json(v: &crate::value::Value) -> Value {
-        #[cfg(feature = "extras")]
         if let Some(converted) = converted::get(v) {
             return converted;
         }
@@ -269,7 +268,6 @@ impl Value {
             // the input is not counted as built: its size is the payload's
             crate::value::Value::Array(a) => {
                 let out = Value::Array(Rc::new(Arr { items: a.iter().map(Value::from_json).collect(), flags: 0 }));
-                #[cfg(feature = "extras")]
                 converted::keep(v, &out);
                 out
             }
@@ -279,7 +277,6 @@ impl Value {
                     m.insert(k.to_string(), Value::from_json(v));
                 }
                 let out = Value::Object(Rc::new(Obj(m)));
-                #[cfg(feature = "extras")]
                 converted::keep(v, &out);
                 out
             }
@@ -507,13 +504,12 @@ mod tests {
     }
 }
 
-/// Large payloads converted lately, kept with their source (full engine only). Every
+/// Large payloads converted lately, kept with their source. Every
 /// evaluation converts its bindings, and a payload many evaluations share (a Map's input,
 /// which each item's JSONata `ItemSelector` reads as `$states.input`) would be converted
 /// once per item: quadratic in the items. A source is known by where its payload lives;
 /// holding it keeps that place from being reused by another value while it is here, and
 /// a shared payload is not changed in place (a change copies it), so a hit is the same value.
-#[cfg(feature = "extras")]
 mod converted {
     use super::Value;
     use crate::value::Value as Json;
