@@ -140,8 +140,13 @@ pub fn pad(ev: &mut Eval, a: &[Value], _: &CallCtx) -> R<Value> {
 
 // ---------------------------------------------------------------- regex helpers
 
-fn chars_of(s: &str) -> Vec<char> {
-    s.chars().collect()
+/// The text's characters for a regex to search, paid for as a value built (four bytes each):
+/// a search copies its text.
+fn chars_of(ev: &mut Eval, s: &str) -> R<Vec<char>> {
+    let bytes = s.chars().count() * 4;
+    ev.check_size(bytes)?;
+    crate::jsonata::value::built(bytes);
+    Ok(s.chars().collect())
 }
 
 /// A search, its steps charged to the evaluation (four, and one per 16), within the regex's own
@@ -170,6 +175,9 @@ fn all_matches(ev: &mut Eval, re: &Regex, chars: &[char], limit: Option<usize>) 
             break;
         }
         let next_from = m.end;
+        // Each match is kept until all are found: paid for as built, the budget checked.
+        crate::jsonata::value::built(std::mem::size_of::<Match>() + m.groups.len() * 24);
+        ev.charge(0)?;
         out.push(m);
         if next_from >= chars.len() {
             break;
@@ -219,7 +227,7 @@ fn matcher_error() -> Error {
 /// Matches of a matcher (regex or function) over `s`, at most `limit`.
 fn find_all(ev: &mut Eval, matcher: &Value, s: &str, limit: Option<usize>, ctx: &CallCtx) -> R<Vec<Found>> {
     if let Some(re) = regex_of(matcher) {
-        let chars = chars_of(s);
+        let chars = chars_of(ev, s)?;
         return Ok(all_matches(ev, &re, &chars, limit)?.iter().map(|m| found_of(&chars, m)).collect());
     }
     // a function implementing the matcher protocol: {match, start, end, groups, next}
@@ -268,7 +276,7 @@ fn char_slice(chars: &[char], a: usize, b: usize) -> String {
 }
 
 pub fn regex_match_object(ev: &mut Eval, re: &Regex, s: &str, from: usize) -> R<Value> {
-    let chars = chars_of(s);
+    let chars = chars_of(ev, s)?;
     Ok(match find(ev, re, &chars, from)? {
         Some(m) => {
             let mut v = match_object(&found_of(&chars, &m));
@@ -314,7 +322,10 @@ pub fn contains(ev: &mut Eval, a: &[Value], ctx: &CallCtx) -> R<Value> {
         Value::Undefined => return Ok(Value::Undefined),
         Value::Str(t) => s.contains(&**t),
         other => match regex_of(other) {
-            Some(re) => find(ev, &re, &chars_of(&s), 0)?.is_some(),
+            Some(re) => {
+                let chars = chars_of(ev, &s)?;
+                find(ev, &re, &chars, 0)?.is_some()
+            }
             None => !find_all(ev, other, &s, Some(1), ctx)?.is_empty(),
         },
     }))
@@ -410,7 +421,7 @@ pub fn replace(ev: &mut Eval, a: &[Value], ctx: &CallCtx) -> R<Value> {
             Ok(Value::string(out))
         }
         other => {
-            let chars = chars_of(&s);
+            let chars = chars_of(ev, &s)?;
             let ms = find_all(ev, other, &s, limit, ctx)?;
             let mut out = String::new();
             let mut pos = 0;
@@ -457,7 +468,7 @@ pub fn split(ev: &mut Eval, a: &[Value], ctx: &CallCtx) -> R<Value> {
             if limit == Some(0) {
                 return Ok(Value::array(vec![]));
             }
-            let chars = chars_of(&s);
+            let chars = chars_of(ev, &s)?;
             let ms = find_all(ev, other, &s, limit, ctx)?;
             let mut pos = 0;
             for m in &ms {
