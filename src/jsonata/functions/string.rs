@@ -140,12 +140,10 @@ pub fn pad(ev: &mut Eval, a: &[Value], _: &CallCtx) -> R<Value> {
 
 // ---------------------------------------------------------------- regex helpers
 
-/// The text's characters for a regex to search, paid for as a value built (four bytes each):
-/// a search copies its text.
+/// The text's characters for a regex to search (a copy of at most four bytes a byte of the
+/// text), refused as a value the steps left cannot pay for would be.
 fn chars_of(ev: &mut Eval, s: &str) -> R<Vec<char>> {
-    let bytes = s.chars().count() * 4;
-    ev.check_size(bytes)?;
-    crate::jsonata::value::built(bytes);
+    ev.check_size(s.len() * 4)?;
     Ok(s.chars().collect())
 }
 
@@ -175,9 +173,8 @@ fn all_matches(ev: &mut Eval, re: &Regex, chars: &[char], limit: Option<usize>) 
             break;
         }
         let next_from = m.end;
-        // Each match is kept until all are found: paid for as built, the budget checked.
-        crate::jsonata::value::built(std::mem::size_of::<Match>() + m.groups.len() * 24);
-        ev.charge(0)?;
+        // Each match is kept until all are found: four steps (52 bytes) each.
+        ev.charge(4)?;
         out.push(m);
         if next_from >= chars.len() {
             break;
