@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { setup, openPage, paste, shotsDir } from './page.mjs';
+import { setup, openPage, paste, shotsDir, typeText } from './page.mjs';
 
 const SHOTS = shotsDir();
 
@@ -224,6 +224,40 @@ test("a definition's quick fix: MaxAttempt becomes MaxAttempts in one click, and
   await page.context().close();
 });
 
+test("the editor's help arriving while a string is typed waits for it to close: the closing quote is not paired", async () => {
+  const { page } = await openPage();
+  // The help's module (closing brackets, completion) held back until half the text is typed.
+  let release;
+  const gate = new Promise((r) => (release = r));
+  await page.route(/app\/editor\/assist\.js$/, async (route) => {
+    await gate;
+    await route.continue();
+  });
+  await page.evaluate(() =>
+    window.statelab.load({ definition: '{"StartAt":"Call","States":{"Call":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","End":true}}}', mocks: {} }),
+  );
+  await page.click('#tab-mocks');
+  await page.click('[data-testid=mocks-editor] .cm-content');
+  await page.keyboard.press('Control+a');
+  await page.keyboard.press('Delete');
+  const typed = '{"Call": {"function": "async () => ({ Payload: { typed: 1 } })"}}';
+  const half = typed.indexOf('Payload');
+  await page.keyboard.type(typed.slice(0, half));
+  release();
+  await page.waitForTimeout(900); // (the module is in; typing paused, but inside a string)
+  assert.equal(await page.$eval('[data-testid=mocks-editor] .cm-editor', (e) => e.dataset.help), undefined);
+  await page.keyboard.type(typed.slice(half));
+  await page.waitForSelector('[data-testid=mocks-editor] .cm-editor[data-help=on]');
+  assert.equal(await text(page, 'mocks'), typed);
+  // On now: a bracket typed is closed.
+  await page.keyboard.press('Control+End');
+  await page.keyboard.press('Enter');
+  await page.keyboard.type('[');
+  assert.equal(await text(page, 'mocks'), `${typed}\n[]`);
+  assert.deepEqual(page.problems, []);
+  await page.context().close();
+});
+
 for (const scheme of ['light', 'dark']) {
   test(`a function mock written as multi-line code in its editor round-trips, and the run uses it (${scheme})`, async () => {
     const page = await open(scheme);
@@ -233,13 +267,8 @@ for (const scheme of ['light', 'dark']) {
       '{\n  "StartAt": "ChargeCard",\n  "States": {\n    "ChargeCard": { "Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "End": true }\n  }\n}\n',
     );
     // Typed keystroke by keystroke: the user's code (a paste would wait for consent).
-    await page.click('#tab-mocks');
-    await page.click('[data-testid=mocks-editor] .cm-content');
-    await page.keyboard.press('Control+a');
-    await page.keyboard.press('Delete');
     const mocksTyped = '{"ChargeCard": {"function": "async (input) => ({ total: 0 })"}}';
-    await page.keyboard.type(mocksTyped);
-    await page.waitForFunction((t) => window.statelab.work().mocks === t, mocksTyped);
+    await typeText(page, 'mocks', mocksTyped);
     await page.click('[data-testid=edit-function]');
     await page.waitForSelector('[data-testid=code-dialog] .cm-content');
     assert.equal(await page.textContent('[data-testid=code-dialog] .cm-content'), 'async (input) => ({ total: 0 })');

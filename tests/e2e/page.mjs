@@ -128,6 +128,25 @@ export async function paste(page, which, text, { clear = false } = {}) {
 }
 
 /**
+ * Type `text` into the editor `which` key by key over what it holds (the user's own code: a
+ * paste would wait for consent), and wait until the work holds exactly it. On a timeout the
+ * error says what the work and the editor held instead.
+ */
+export async function typeText(page, which, text, { timeout = 30000 } = {}) {
+  await page.click(`#tab-${which}`);
+  await page.click(`[data-testid=${which}-editor] .cm-content`);
+  await page.keyboard.press('Control+a');
+  await page.keyboard.press('Delete');
+  await page.keyboard.type(text);
+  try {
+    await page.waitForFunction(([w, t]) => window.statelab.work()[w] === t, [which, text], { timeout });
+  } catch (e) {
+    const held = await page.evaluate((w) => [window.statelab.work()[w], window.statelab.workspace()?.id], which);
+    throw new Error(`typed ${JSON.stringify(text)} into ${which}; the work holds ${JSON.stringify(held[0])} (workspace ${held[1]}): ${e.message}`);
+  }
+}
+
+/**
  * Press Run at `speed` (the speed menu's value: 'instant', '5', ...) and wait until the run
  * has ended and the status shows its end; the run's result (`window.statelab.result`).
  */

@@ -6,7 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
-import { setup, server, browser, openPage } from './page.mjs';
+import { setup, server, browser, openPage, typeText } from './page.mjs';
 
 setup(); // the site (www/)
 let other; // another origin: hosts that frame the site
@@ -243,13 +243,8 @@ test('consent follows the code: undo and paste ask again, typed code runs withou
 
   // Typed by the user, keystroke by keystroke: theirs, it runs.
   await page.evaluate((definition) => window.statelab.load({ definition, mocks: {} }), oneTask());
-  await page.click('#tab-mocks');
-  await page.click('[data-testid=mocks-editor] .cm-content');
-  await page.keyboard.press('Control+a');
-  await page.keyboard.press('Delete');
   const typed = '{"Call": {"function": "async (input) => ({ Payload: { typed: 1 } })"}}';
-  await page.keyboard.type(typed);
-  await page.waitForFunction((t) => window.statelab.work().mocks === t, typed);
+  await typeText(page, 'mocks', typed);
   const mine = await run(page, 'instant');
   assert.equal(mine.status, 'SUCCEEDED', JSON.stringify(mine));
   assert.deepEqual(mine.output, { typed: 1 });

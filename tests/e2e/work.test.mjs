@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { setup, server, newContext, openPage, paste, pickExample, exampleFile, shotsDir } from './page.mjs';
+import { setup, server, newContext, openPage, paste, pickExample, exampleFile, shotsDir, typeText } from './page.mjs';
 
 const OLD_LINK = JSON.parse(readFileSync(new URL('fixtures/link-before-workspaces.json', import.meta.url)));
 const SHOTS = shotsDir();
@@ -628,13 +628,8 @@ test('JS mocks keep their consent across workspaces: a link’s code asks again 
   const page = await openTab(context);
   // The user types a function of their own in their workspace: theirs, it runs.
   await page.evaluate((d) => window.statelab.load({ definition: d, mocks: {} }), definition);
-  await page.click('#tab-mocks');
-  await page.click('[data-testid=mocks-editor] .cm-content');
-  await page.keyboard.press('Control+a');
-  await page.keyboard.press('Delete');
   const typed = '{"Call": {"function": "async () => ({ Payload: { typed: 1 } })"}}';
-  await page.keyboard.type(typed);
-  await page.waitForFunction((t) => window.statelab.work().mocks === t, typed);
+  await typeText(page, 'mocks', typed);
   assert.deepEqual((await run(page)).output, { typed: 1 });
   const mine = (await workspace(page)).id;
   // The link opens beside it, and its code waits for consent.

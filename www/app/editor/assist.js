@@ -468,6 +468,13 @@ const theme = EditorView.theme({
   '.cm-asl-doc .cm-asl-doc-page': { color: 'var(--fg-muted)' },
 });
 
+/** Is the cursor inside a string begun on its line (an odd number of unescaped double quotes before it)? */
+export function inString(state) {
+  const head = state.selection.main.head;
+  const line = state.doc.lineAt(head);
+  return (line.text.slice(0, head - line.from).match(/(?<!\\)(?:\\\\)*"/g) || []).length % 2 === 1;
+}
+
 /** The extensions of the editors' help: 'definition' (JSON) gets completion and hover, every editor closed brackets. */
 export function assistFor(which, syntax) {
   const base = [closeBrackets(), keymap.of(closeBracketsKeymap)];

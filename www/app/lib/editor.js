@@ -222,7 +222,8 @@ export function makeEditor(
   // The editor's help (closed brackets; completion and hover in the definition): loaded the
   // first time an editor gets the focus (../editor/assist.js), so the first paint has none of it.
   const assistC = new Compartment();
-  let assist = null; // the module, once loaded
+  let assist = null; // the module, once loaded (and on)
+  let lastChange = -Infinity; // performance.now() of the last change of the text
   const assistExt = () => (assist ? assist.assistFor(which, kind) : []);
   const hint = tabHint(`cm-tab-hint-${++hints}`);
   let syntaxOn = !syntaxWhenShown;
@@ -282,6 +283,7 @@ export function makeEditor(
     provenance ? foreignField : [],
     EditorView.updateListener.of((u) => {
       if (!u.docChanged) return;
+      lastChange = performance.now();
       const text = u.state.doc.toString();
       // JSON became YAML or back (a paste, a dropped file): its highlighting follows.
       if (yamlToo && syntaxOf(text) !== kind) {
@@ -297,9 +299,16 @@ export function makeEditor(
   function loadAssist() {
     loading ||= import('../editor/assist.js').then(
       (m) => {
-        assist = m;
-        view.dispatch({ effects: assistC.reconfigure(assistExt()) });
-        view.dom.dataset.help = 'on'; // (what tests wait for)
+        // Closing brackets switched on inside a string being typed would pair the quote that
+        // ends it (`"a(b)"` became `"a(b)""`): on once typing pauses (400 ms) outside any string.
+        const on = () => {
+          const quiet = lastChange + 400 - performance.now();
+          if (quiet > 0 || m.inString(view.state)) return void setTimeout(on, Math.max(quiet, 400));
+          assist = m;
+          view.dispatch({ effects: assistC.reconfigure(assistExt()) });
+          view.dom.dataset.help = 'on'; // (what tests wait for)
+        };
+        on();
       },
       () => {
         loading = null; // (tried again at the next focus)
