@@ -39,7 +39,7 @@
 //!   steps), so an execution's evaluations build at most ~620 MiB in all, each at most
 //!   ~124 MiB.
 //!   Syntactic nesting is capped at 50 levels, value nesting walked at 1000, and results
-//!   converted to JSON at 2 million nodes; operator chains (`1+1+...`, `a.b.c...`) do not
+//!   converted to JSON at 2 million nodes or 32 MiB of text; operator chains (`1+1+...`, `a.b.c...`) do not
 //!   nest, and regular expressions compile and match without recursion. Natively a depth
 //!   unit takes 1.1-1.3 KB of stack (release build): the default 600 take about 750 KB. The
 //!   wasm build evaluates in a Web Worker, whose JS stack is smaller: in Chromium's the

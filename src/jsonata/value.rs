@@ -284,15 +284,17 @@ impl Value {
     }
     /// Convert to JSON; `None` for undefined. Functions become `""`.
     pub fn to_json(&self) -> Result<Option<crate::value::Value>, JsonError> {
-        let mut budget = MAX_JSON_NODES;
+        let mut budget = MAX_JSON_SIZE;
         self.to_json_at(0, &mut budget)
     }
 
+    /// `budget`: what is left of [`MAX_JSON_SIZE`].
     fn to_json_at(&self, depth: usize, budget: &mut usize) -> Result<Option<crate::value::Value>, JsonError> {
-        if depth > MAX_JSON_DEPTH || *budget == 0 {
+        let size = NODE_SIZE + if let Value::Str(s) = self { s.len() } else { 0 };
+        if depth > MAX_JSON_DEPTH || *budget < size {
             return Err(JsonError::TooLarge);
         }
-        *budget -= 1;
+        *budget -= size;
         Ok(Some(match self {
             Value::Undefined => return Ok(None),
             Value::Null => crate::value::Value::Null,
@@ -311,6 +313,7 @@ impl Value {
             Value::Object(o) => {
                 let mut m = crate::value::Map::new();
                 for (k, v) in o.iter() {
+                    *budget = budget.checked_sub(k.len()).ok_or(JsonError::TooLarge)?;
                     if let Some(j) = v.to_json_at(depth + 1, budget)? {
                         m.insert(k.as_str().into(), j);
                     }
@@ -336,9 +339,15 @@ pub enum JsonError {
 
 /// Deepest structure converted back to JSON.
 const MAX_JSON_DEPTH: usize = 2000;
-/// Largest structure (in nodes) converted back to JSON; values may share structure, so a
-/// small expression can denote an exponentially large document.
-const MAX_JSON_NODES: usize = 2_000_000;
+/// Largest result converted back to JSON, in bytes of its JSON text (about: a node counts
+/// as [`NODE_SIZE`], plus the characters of a text or a key). A result shares the values it
+/// repeats: a few megabytes of values can stand for a document exponentially larger, or a
+/// text thousands of times larger (an input of 134 KB listed 1,000 times: 134 MB), which
+/// whoever prints or sends the result would hold. At most 2 million nodes, 32 MiB of text;
+/// the same natively and in wasm (in a state machine a result over 256 KiB fails its state
+/// anyway, `States.DataLimitExceeded`).
+const MAX_JSON_SIZE: usize = 32 << 20;
+const NODE_SIZE: usize = 16;
 
 pub fn num_to_json(n: f64) -> Result<crate::value::Value, f64> {
     if !n.is_finite() {
