@@ -245,3 +245,48 @@ test('a pasted workflow whose distributed Map reads S3 with an ItemReader runs o
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+test('Ctrl+Enter in the definition editor runs once, as the Run button does: what was not given is derived and the run succeeds', async () => {
+  const { page } = await openPage();
+  await page.click('#workspace-button');
+  await page.click('[data-testid=workspace-menu] >> text=New');
+  await page.waitForFunction(() => window.statelab.loading === 0);
+  const definition = JSON.stringify(
+    {
+      StartAt: 'Gather',
+      States: {
+        Gather: {
+          Type: 'Parallel',
+          Branches: [
+            { StartAt: 'Who', States: { Who: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Parameters: { FunctionName: 'who', 'Payload.$': '$' }, End: true } } },
+            {
+              StartAt: 'Stock',
+              States: { Stock: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Parameters: { FunctionName: 'stock', 'Payload.$': '$' }, End: true } },
+            },
+          ],
+          ResultPath: '$.gathered',
+          Next: 'Each',
+        },
+        Each: { Type: 'Map', ItemsPath: '$.lines', ItemProcessor: { StartAt: 'Pause', States: { Pause: { Type: 'Wait', Seconds: 1, End: true } } }, End: true },
+      },
+    },
+    null,
+    2,
+  );
+  await page.click('#tab-definition');
+  await page.click('[data-testid=definition-editor] .cm-content');
+  await page.keyboard.press('Control+a');
+  await page.keyboard.press('Delete');
+  await page.keyboard.insertText(definition);
+  await page.waitForTimeout(1000);
+  const ended = await page.evaluate(() => window.statelab.runsEnded);
+  await page.keyboard.press('Control+Enter');
+  await page.waitForFunction((n) => window.statelab.runsEnded > n, ended, { timeout: 30000 });
+  await page.waitForFunction(() => !['IDLE', 'RUNNING', 'PAUSED'].includes(document.querySelector('[data-testid=status]').dataset.status));
+  assert.match(await page.textContent('[data-testid=status]'), /^Succeeded/);
+  const w = await work(page);
+  assert.deepEqual(Object.keys(JSON.parse(w.mocks)).sort(), ['Stock', 'Who']);
+  assert.ok(Array.isArray(JSON.parse(w.input).lines));
+  assert.deepEqual(page.problems, []);
+  await page.context().close();
+});

@@ -7,7 +7,7 @@
 import { splitMocks } from './model/mocks.js';
 import { eventTimes } from './model/timing.js';
 import { isRunning, statusWord } from './model/status.js';
-import { fmtMs } from './lib/format.js';
+import { fmtMs, parsedOrNull } from './lib/format.js';
 import { HISTORY_BYTES } from './model/events.js';
 import { workOf, toast } from './state.js';
 import { whenIdle } from './lib/tasks.js';
@@ -172,11 +172,13 @@ export function createRunner({ store, engine, work: workApi, editors, consent })
     filling += 1;
     try {
       const filled = await workApi.complete({ parsed: parsed.definition, text: work.definition, skip: [...callbacks, ...starting] });
-      if (filled.input || filled.mocks.length) {
-        const now = store.get().work;
+      const now = store.get().work;
+      // (or another start's derivation wrote meanwhile): what runs is what the editors show
+      const mocks = (filled.input || filled.mocks.length || now.input !== work.input || now.mocks !== work.mocks) && parsedOrNull(now.mocks);
+      if (mocks) {
         work.input = now.input;
         work.mocks = now.mocks;
-        parsed.mocks = JSON.parse(work.mocks);
+        parsed.mocks = mocks;
       }
     } catch (e) {
       toast(store, `statelab could not derive what the run was not given: ${e.message}`, true);

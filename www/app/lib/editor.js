@@ -223,7 +223,7 @@ export function makeEditor(
   // first time an editor gets the focus (../editor/assist.js), so the first paint has none of it.
   const assistC = new Compartment();
   let assist = null; // the module, once loaded (and on)
-  let lastChange = -Infinity; // performance.now() of the last change of the text
+  let lastChange = -Infinity; // (performance.now())
   const assistExt = () => (assist ? assist.assistFor(which, kind) : []);
   const hint = tabHint(`cm-tab-hint-${++hints}`);
   let syntaxOn = !syntaxWhenShown;
@@ -299,8 +299,7 @@ export function makeEditor(
   function loadAssist() {
     loading ||= import('../editor/assist.js').then(
       (m) => {
-        // Closing brackets switched on inside a string being typed would pair the quote that
-        // ends it (`"a(b)"` became `"a(b)""`): on once typing pauses (400 ms) outside any string.
+        // On once typing pauses outside a string: on inside one, closing brackets would pair its end quote.
         const on = () => {
           const quiet = lastChange + 400 - performance.now();
           if (quiet > 0 || m.inString(view.state)) return void setTimeout(on, Math.max(quiet, 400));

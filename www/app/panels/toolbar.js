@@ -35,6 +35,7 @@ export function mountToolbar(store, { runner, workspaces, onRun }) {
   // Redrive stays focusable when it cannot be used (aria-disabled): pressed, it says why.
   $('#redrive').addEventListener('click', () => runner.redrive().catch(() => {}));
   document.addEventListener('keydown', (e) => {
+    if (e.defaultPrevented) return; // (an editor's key map took it)
     if ((e.ctrlKey || e.metaKey) && e.key === 'Enter') {
       e.preventDefault();
       onRun();
