@@ -213,6 +213,8 @@ test("a definition's quick fix: MaxAttempt becomes MaxAttempts in one click, and
   await page.waitForSelector('.cm-tooltip-lint .cm-diagnosticAction');
   assert.match(await page.textContent('.cm-tooltip-lint'), /The field 'MaxAttempt' is not supported in a retrier.*Did you mean 'MaxAttempts'\?/);
   assert.equal(await page.textContent('.cm-tooltip-lint .cm-diagnosticAction'), "Change to 'MaxAttempts'");
+  // The list of problems under the editors asks it too.
+  await page.waitForFunction(() => /Did you mean 'MaxAttempts'\?/.test(document.querySelector('[data-testid=diagnostics]').textContent));
   await page.screenshot({ path: join(SHOTS, 'editor-definition-fix-light.png') });
   await page.click('.cm-tooltip-lint .cm-diagnosticAction');
   await page.waitForFunction(() => window.statelab.work().definition.includes('"MaxAttempts": 2'));

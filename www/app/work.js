@@ -498,8 +498,11 @@ export function createWork({ store, engine, stopRun, consent }) {
     if (view.state.doc.toString() !== text) return []; // stale: a newer lint follows
     setDiagnostics('definition', diags);
     const out = placed(view, diags);
-    // "Did you mean": a quick fix on a field or a state name (editor/lint.js, when there is a diagnostic).
-    if (diags.length && text.trimStart().startsWith('{')) (await import('./editor/lint.js')).withFixes(text, diags, out);
+    // "Did you mean" on a field or a state name (editor/lint.js), in the list too.
+    if (diags.length && text.trimStart().startsWith('{')) {
+      const said = (await import('./editor/lint.js')).withFixes(text, diags, out);
+      if (view.state.doc.toString() === text) setDiagnostics('definition', said);
+    }
     return out;
   }
 

@@ -9,15 +9,17 @@ import { parsedOrNull } from '../lib/format.js';
 /**
  * "Did you mean" on the engine's diagnostics `diags` of the JSON definition `text`: each
  * CodeMirror diagnostic of `out` (placed from `diags`, in order) with a fix gets an action that
- * rewrites the key or the value at its place, as one edit that undo takes back.
+ * rewrites the key or the value at its place, as one edit that undo takes back. Returns
+ * `diags` with the question added to their messages (for the list of problems).
  */
 export function withFixes(text, diags, out) {
   const def = parsedOrNull(text);
-  if (!def) return;
-  diags.forEach((d, i) => {
+  if (!def) return diags;
+  return diags.map((d, i) => {
     const fix = fixFor(def, d);
-    if (!fix) return;
-    out[i].message = `${out[i].message} Did you mean ${fix.insert.replaceAll('"', "'")}?`;
+    if (!fix) return d;
+    const ask = ` Did you mean ${fix.insert.replaceAll('"', "'")}?`;
+    out[i].message += ask;
     out[i].actions = [
       {
         name: fix.label,
@@ -34,6 +36,7 @@ export function withFixes(text, diags, out) {
         },
       },
     ];
+    return { ...d, message: d.message + ask };
   });
 }
 
