@@ -320,6 +320,13 @@ test('a real-time run colours states as they go, and can be paused, stepped and 
   await page.click('[data-testid=stop]');
   await page.waitForFunction(() => document.querySelector('[data-testid=status]').dataset.status === 'ABORTED');
   assert.equal(await page.$eval('[data-testid=timeline-bar][data-state=Resize][data-kind=state]', (e) => e.dataset.status), 'cancelled');
+  // A Parallel stopped with the run did not join its branches: no join drawn, and the note says so.
+  await page.waitForSelector('[data-testid=timing] p[data-state=Fan]');
+  assert.match(
+    await page.textContent('[data-testid=timing] p[data-state=Fan]'),
+    /^Fan \(Parallel\) was stopped after 1 s, with the run: its branches still running were cancelled before they joined\.$/,
+  );
+  assert.equal(await page.$('[data-testid=join]'), null);
 
   // Step after the run ended says so (the stopped run stays shown); Step again starts a new run
   // from the start, paused, and each step moves to the next moment.

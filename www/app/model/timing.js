@@ -8,7 +8,7 @@ export function joinsOf(spans, definitionStates) {
   const out = [];
   let counts = null; // the children of each state span, once a Parallel or Map needs them
   for (const s of spans) {
-    if (s.kind !== 'state' || s.endMs === null || s.endMs === undefined) continue;
+    if (s.kind !== 'state' || s.status !== 'succeeded') continue;
     const type = definitionStates.get(s.state);
     if (type !== 'Parallel' && type !== 'Map') continue;
     counts ||= childCounts(spans);

@@ -135,6 +135,8 @@ function timingNotes(run, notes, definition, stateTypes) {
     } else if (n.status === 'failed' || n.status === 'caught') {
       const what = n.type === 'Parallel' ? 'branches' : 'iterations';
       text = ` (${n.type}) ended after ${fmtMs(n.ms)}, when ${n.failedState || `one of its ${what}`} failed: the other ${what} still running were cancelled${n.status === 'caught' ? ', and a Catch took over' : ''}.`;
+    } else if (n.status === 'cancelled') {
+      text = ` (${n.type}) was stopped after ${fmtMs(n.ms)}, with the run: its ${n.type === 'Parallel' ? 'branches' : 'iterations'} still running were cancelled before they joined.`;
     } else if (n.type === 'Parallel') {
       const longest = n.children.find((c) => c.ms === n.longest);
       text = ` (Parallel) took ${fmtMs(n.ms)}. Its ${n.children.length} branches (${list}) ran at the same time, so it takes as long as its longest branch${longest?.first ? `, ${longest.first}` : ''}: not their sum, ${fmtMs(n.sum)}.`;
