@@ -173,7 +173,7 @@ export function createRunner({ store, engine, work: workApi, editors, consent })
     try {
       const filled = await workApi.complete({ parsed: parsed.definition, text: work.definition, skip: [...callbacks, ...starting] });
       const now = store.get().work;
-      // (or another start's derivation wrote meanwhile): what runs is what the editors show
+      // written by it or, meanwhile, another start's: what runs is what the editors show
       const mocks = (filled.input || filled.mocks.length || now.input !== work.input || now.mocks !== work.mocks) && parsedOrNull(now.mocks);
       if (mocks) {
         work.input = now.input;
