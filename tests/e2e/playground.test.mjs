@@ -197,9 +197,9 @@ test('states named like lane paths (P/1, a/b, x[0]) get their own lanes, critica
   );
   const scheduled = rows.filter((r) => r[0] === 'LambdaFunctionScheduled').map((r) => r.slice(1));
   assert.deepEqual(scheduled, [
-    ['a/b', 'P/1[0]'],
-    ['x[0]', 'P/1[1]'],
-    ['Q', 'P[1]'],
+    ['a/b', 'P/1 › branch 1'],
+    ['x[0]', 'P/1 › branch 2'],
+    ['Q', 'P › branch 2'],
   ]);
   assert.deepEqual(problems, []);
   await context.close();

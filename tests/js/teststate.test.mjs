@@ -178,6 +178,13 @@ test('filled from a run: the visit’s input, the variables assigned before it i
   assert.deepEqual(JSON.parse(p.variables), { limit: 10, who: 'ada', seen: true }, 'the Map’s outer variables and the iteration’s own, not later ones');
   assert.deepEqual(JSON.parse(p.result), { Payload: 7 });
   assert.match(p.from.input, /^the last run \(visit 2 of 2, Each\[1\]\)$/);
+  // With the definition's state types, the lane is named as the timeline names it.
+  const types = new Map([
+    ['Each', 'Map'],
+    ['Call', 'Task'],
+  ]);
+  const named = prefill({ run, selection: { name: 'Call', pick: 1 }, mocks, name: 'Call', state: def.States.Each.ItemProcessor.States.Call, types });
+  assert.equal(named.from.input, 'the last run (visit 2 of 2, Each › item 1)');
   const first = result.spans.find((s) => s.state === 'Init' && s.kind === 'state');
   assert.equal(variablesAt(result.events, result.lanes, first), null, 'nothing assigned before the first state');
   // No run: the mock of the Mocks tab.

@@ -19,7 +19,7 @@ import { mountReplay } from './panels/replay.js';
 import { mountGraph } from './panels/graph.js';
 import { mountOutput } from './panels/output.js';
 import { mountTestStateDoor } from './panels/teststate-door.js';
-import { mountHistory } from './panels/history.js';
+import { mountHistory } from './panels/events-tab.js';
 import { mountWorkspaces } from './panels/workspaces.js';
 import { mountPanes } from './panels/panes.js';
 

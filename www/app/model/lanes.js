@@ -46,11 +46,17 @@ export function laneLabel(lanes, id) {
   return lanes?.[id]?.label || '';
 }
 
-/** The lane as people read it: `main`, or `Fan[0] › Inner[2]`. */
-export function laneName(lanes, id) {
+/**
+ * The lane as people read it: `main`, or as the timeline names it (`Fan › branch 1 › Each ›
+ * item 3`) given the definition's state types `types` (Map name → Type), else `Fan[0] › Each[3]`.
+ */
+export function laneName(lanes, id, types) {
   const path = lanePath(lanes, id);
   if (!path.length) return 'main';
-  return path.map(([state, index]) => `${state}[${index}]`).join(' › ');
+  if (!types) return path.map(([state, index]) => `${state}[${index}]`).join(' › ');
+  let name = '';
+  for (let i = 1; i <= path.length; i++) name = nameOfLane({ path: path.slice(0, i) }, name, types).full;
+  return name;
 }
 
 const counted = new WeakMap(); // spans → {n, counts}

@@ -171,12 +171,12 @@ const pretty = (v) => JSON.stringify(v, null, 2);
  * variables the state saw in the last run, its Task result (or error) there, else its mock in
  * the Mocks tab. Returns the fields to set and where they came from.
  */
-export function prefill({ run, selection, mocks, name, state }) {
+export function prefill({ run, selection, mocks, name, state, types }) {
   const out = { from: {} };
   const visit = visitOf(run, selection, name);
   let where = null;
   if (visit) {
-    const lane = visit.span.lane ? laneName(run.lanes, visit.span.lane) : null;
+    const lane = visit.span.lane ? laneName(run.lanes, visit.span.lane, types) : null;
     const which = [visit.count > 1 ? `visit ${visit.index + 1} of ${visit.count}` : null, lane].filter(Boolean).join(', ');
     where = `the last run${which ? ` (${which})` : ''}`;
   }

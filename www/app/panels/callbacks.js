@@ -86,7 +86,7 @@ export function mountCallbacks(store, { host, engine }) {
           c.token ? h('code', { class: 'token', 'data-testid': 'callback-token', text: c.token }) : h('span', { text: 'none (an Activity: the worker answers by its own token)' }),
         ),
         h('dt', { text: 'Lane' }),
-        h('dd', { text: laneName(run.lanes, laneOf(c, run.lanes)) }),
+        h('dd', { text: laneName(run.lanes, laneOf(c, run.lanes), store.get().definition.stateTypes) }),
         h('dt', { text: 'Resource' }),
         h('dd', {}, h('code', { text: c.resource })),
         h('dt', { text: 'Heartbeat' }),

@@ -1,14 +1,13 @@
 // The event history as the AWS console shows it: id, type, state, time since start, filterable.
 // A long history (a Map of 1,000 iterations has 9,000 events) draws only the rows in view,
-// with spacer rows for the others, and draws again on scroll (see virtual.js).
+// with spacer rows for the others, and draws again on scroll (see virtual.js). Loaded when the
+// Events tab is first shown or a run's events come (./events-tab.js), or a child's history.
 import { fmtMs, pretty } from '../lib/format.js';
 import { textPre, h } from '../lib/dom.js';
 import { copyButton } from '../lib/export.js';
 import { laneName } from '../model/lanes.js';
-import { annotate, EVENT_GROUPS, isFailure, elidedFields, NOT_KEPT, HISTORY_TRUNCATED } from '../model/events.js';
+import { annotate, EVENT_GROUPS, isFailure, elidedFields, NOT_KEPT } from '../model/events.js';
 import { visiblePart, rowsToDraw, watch, forget } from '../lib/virtual.js';
-import { nextTask } from '../lib/tasks.js';
-import { select, toast } from '../state.js';
 
 const DETAIL_KEYS = (e) => Object.keys(e).filter((k) => k.endsWith('EventDetails'));
 
@@ -21,12 +20,14 @@ function filtered(st, events, filter, lanes) {
   const q = (filter.text || '').trim().toLowerCase();
   const group = filter.group in EVENT_GROUPS ? filter.group : 'all';
   const f = st.filtered;
-  if (f && f.events === events && f.n === events.length && f.q === q && f.group === group && f.lanes === lanes) return f.rows;
+  if (f && f.events === events && f.n === events.length && f.q === q && f.group === group && f.lanes === lanes && f.types === st.types) return f.rows;
   const all = annotate(events);
   const test = EVENT_GROUPS[group];
   const rows =
-    group === 'all' && !q ? all : all.filter(({ event, name }) => test(event) && (!q || `${event.type} ${name} ${laneName(lanes, event.lane)}`.toLowerCase().includes(q)));
-  st.filtered = { events, n: events.length, q, group, rows, lanes };
+    group === 'all' && !q
+      ? all
+      : all.filter(({ event, name }) => test(event) && (!q || `${event.type} ${name} ${laneName(lanes, event.lane, st.types)}`.toLowerCase().includes(q)));
+  st.filtered = { events, n: events.length, q, group, rows, lanes, types: st.types };
   return rows;
 }
 
@@ -35,7 +36,7 @@ function filtered(st, events, filter, lanes) {
  * onSelect(name, lane, ms) when a step's name is clicked. A row's details open and close on
  * click (or Enter).
  */
-export function renderHistory(host, events, filter, onSelect, lanes, report) {
+export function renderHistory(host, events, filter, onSelect, lanes, report, types) {
   if (!events.length) {
     forget(host);
     host.__history = null;
@@ -47,6 +48,7 @@ export function renderHistory(host, events, filter, onSelect, lanes, report) {
   // Another run's events (ids start again at 1): no details open.
   if (st.events !== events) st.open.clear();
   st.events = events;
+  st.types = types;
   st.rows = filtered(st, events, filter, lanes);
   st.onSelect = onSelect;
   st.lanes = lanes;
@@ -176,7 +178,7 @@ function draw(host, st, first, last) {
               })
             : '',
         ),
-        h('td', { class: 'lane', text: laneName(st.lanes, event.lane) }),
+        h('td', { class: 'lane', text: laneName(st.lanes, event.lane, st.types) }),
         h('td', { class: 'num', text: fmtMs(event.ms) }),
       ),
     );
@@ -203,35 +205,4 @@ function draw(host, st, first, last) {
     const end = offsets(st);
     after.firstChild.style.height = `${end ? end[rows.length] - end[last] : (rows.length - last) * st.rowPx}px`;
   }
-}
-
-const NO_EVENTS = [];
-
-/**
- * Mount the Events tab: drawn while it is shown (on every update of a run: a long history
- * draws only the rows in view); while it is hidden, the events are annotated as they come,
- * a little at a time, not 9,000 when the tab opens. filter, group: the filter's text field and
- * its select of event kinds; notice: where a result whose history was truncated says so. A
- * step's name selects its state.
- */
-export function mountHistory(store, { host, count, filter, group, notice }) {
-  const report = (text, bad) => toast(store, text, bad);
-  filter.addEventListener('input', () => store.update((s) => ({ historyFilter: { ...s.historyFilter, text: filter.value } })));
-  group.addEventListener('change', () => store.update((s) => ({ historyFilter: { ...s.historyFilter, group: group.value } })));
-  store.subscribe(
-    (s) => [s.resultTab === 'history', s.run?.id, s.run?.rev, s.run?.lanes, s.historyFilter],
-    ([shown], _, s) => {
-      const run = s.run;
-      const events = run?.events || NO_EVENTS;
-      if (shown) renderHistory(host, events, s.historyFilter, (name, lane, ms) => select(store, { name, lane, ms }), run?.lanes, report);
-      else if (events.length) nextTask(() => store.get().run?.events === events && annotate(events));
-      const n = events.length ? String(events.length) : '';
-      if (count.textContent !== n) count.textContent = n;
-      const truncated = !!run?.result?.historyTruncated;
-      if (notice.hidden === truncated) {
-        notice.textContent = truncated ? HISTORY_TRUNCATED : '';
-        notice.hidden = !truncated;
-      }
-    },
-  );
 }

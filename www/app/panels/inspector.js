@@ -47,9 +47,9 @@ function stepTitle(name) {
 
 // Up to so many runs of a state are listed to choose from; more, and a number picks one.
 const MAX_LISTED_VISITS = 200;
-const visitText = (v, lanes) => `${laneName(lanes, v.lane)} · at ${fmtMs(v.startMs)} · ${v.status}`;
+const visitText = (v, lanes, types) => `${laneName(lanes, v.lane, types)} · at ${fmtMs(v.startMs)} · ${v.status}`;
 
-export function renderInspector(host, { name, stateDef, spans, events, lanes, pick = 0, onPick, report }) {
+export function renderInspector(host, { name, stateDef, spans, events, lanes, types, pick = 0, onPick, report }) {
   const block = (title, value, cls) => blockOf(title, value, cls, report);
   if (!name) {
     host.replaceChildren(h('p', { class: 'empty', text: 'Click a state in the graph, a bar in the timeline or a step in the history to see its input, output and data flow.' }));
@@ -66,7 +66,7 @@ export function renderInspector(host, { name, stateDef, spans, events, lanes, pi
   const parts = [head];
   if (visits.length > 1 && visits.length <= MAX_LISTED_VISITS) {
     const sel = h('select', { 'aria-label': 'Which run of this state', onchange: (e) => onPick?.(Number(e.target.value)) });
-    for (const [i, v] of visits.entries()) sel.append(h('option', { value: i, selected: i === idx, text: visitText(v, lanes) }));
+    for (const [i, v] of visits.entries()) sel.append(h('option', { value: i, selected: i === idx, text: visitText(v, lanes, types) }));
     parts.push(h('label', { class: 'visit-pick' }, `${visits.length} runs: `, sel));
   } else if (visits.length > 1) {
     // A state of a Map of 1,000 iterations: a list of 1,000 runs is no use, and slow to make.
@@ -83,7 +83,7 @@ export function renderInspector(host, { name, stateDef, spans, events, lanes, pi
         if (Number.isFinite(n)) onPick?.(Math.min(visits.length, Math.max(1, n)) - 1);
       },
     });
-    parts.push(h('label', { class: 'visit-pick' }, 'Run ', num, ` of ${visits.length}: ${visitText(span, lanes)}`));
+    parts.push(h('label', { class: 'visit-pick' }, 'Run ', num, ` of ${visits.length}: ${visitText(span, lanes, types)}`));
   }
   const end = span.endMs;
   parts.push(
@@ -93,7 +93,7 @@ export function renderInspector(host, { name, stateDef, spans, events, lanes, pi
       h('dt', { text: 'Status' }),
       h('dd', {}, h('span', { class: `status-chip status-${span.status}`, text: span.status })),
       h('dt', { text: 'Lane' }),
-      h('dd', { text: laneName(lanes, span.lane) }),
+      h('dd', { text: laneName(lanes, span.lane, types) }),
       h('dt', { text: 'Started' }),
       h('dd', { text: fmtMs(span.startMs) }),
       h('dt', { text: 'Duration' }),
@@ -197,6 +197,7 @@ export function mountInspector(store, host) {
         spans: run?.spans || [],
         events: run?.events || [],
         lanes: run?.lanes,
+        types: s.definition.stateTypes,
         pick: sel.pick,
         report: (text, bad) => toast(store, text, bad),
         onPick: (i) => {

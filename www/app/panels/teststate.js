@@ -413,7 +413,7 @@ export function mountTestState(store, { host, engine, work }) {
     const state = stateNamed(s.definition.parsed, name);
     const fresh = newDraft(state?.Type);
     const d = base || fresh;
-    const p = prefill({ run: s.run, selection: s.selection, mocks: parsedOrNull(s.work.mocks), name, state });
+    const p = prefill({ run: s.run, selection: s.selection, mocks: parsedOrNull(s.work.mocks), name, state, types: s.definition.stateTypes });
     const next = { ...d, from: { ...d.from } };
     if (!d.edited.input) {
       next.input = p.input ?? fresh.input;
